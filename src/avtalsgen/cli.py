@@ -1,0 +1,179 @@
+"""The avtalsgen command line: parses options, calls the library, maps errors to exit codes.
+
+Exit codes: 0 success; 1 a failure the user can fix (bad case file, conversion, template);
+2 wrong command-line usage; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from avtalsgen import __version__
+from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.load import load_case
+from avtalsgen.model import Arende, Program
+from avtalsgen.pipeline import DOCUMENTS, build_case
+
+app = typer.Typer(
+    help="Region Norrbotten's decision documents from typed case files.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+templates_app = typer.Typer(help="Work with the Word templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+_state = {"verbose": False}
+
+CasePaths = Annotated[
+    list[Path], typer.Argument(help="Case files, or folders whose *.yaml files are cases.")
+]
+TemplatesDir = Annotated[
+    Path, typer.Option("--templates", help="Folder holding the Word templates.")
+]
+
+
+def _fail(exc: BaseException) -> None:
+    """Report an error the way the user should see it, then exit with its code."""
+    if isinstance(exc, AvtalsgenError):
+        if _state["verbose"]:
+            traceback.print_exception(exc)
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        raise typer.Exit(130)
+    raise exc
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"avtalsgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks of errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Region Norrbotten's decision documents from typed case files."""
+    _state["verbose"] = verbose
+
+
+def _shown(path: Path) -> Path:
+    """A path relative to the working directory where it lies below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def case_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into the case files directly inside them."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.yaml") if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+@app.command()
+def check(paths: CasePaths) -> None:
+    """Validate case files and their programs; needs no LibreOffice."""
+    failed = 0
+    for path in case_files(paths):
+        try:
+            case = load_case(path)
+        except CaseError as exc:
+            failed += 1
+            typer.echo(exc.message, err=True)
+            continue
+        typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
+    if failed:
+        typer.echo(f"{failed} of {len(case_files(paths))} case files have problems", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    paths: CasePaths,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help=f"Build only these documents: {', '.join(DOCUMENTS)}."),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b)."""
+    from avtalsgen.convert import LibreOfficeConverter
+
+    documents = only or list(DOCUMENTS)
+    unknown = [name for name in documents if name not in DOCUMENTS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown document {', '.join(unknown)}; choose from {', '.join(DOCUMENTS)}",
+            param_hint="--only",
+        )
+    try:
+        converter = LibreOfficeConverter()
+        for path in case_files(paths):
+            result = build_case(path, output, templates, converter, documents)
+            for file in result.outputs:
+                typer.echo(f"wrote {_shown(file)}")
+    except (AvtalsgenError, KeyboardInterrupt) as exc:
+        _fail(exc)
+
+
+@app.command()
+def schema(
+    kind: Annotated[
+        str | None, typer.Argument(help="arende or program; both when left out.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of case (arende) and program files, for editors."""
+    schemas: dict[str, Any] = {
+        "arende": Arende.model_json_schema(),
+        "program": Program.model_json_schema(),
+    }
+    if kind is not None and kind not in schemas:
+        raise typer.BadParameter("choose arende or program", param_hint="KIND")
+    document = schemas[kind] if kind else schemas
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+@templates_app.command("check")
+def templates_check(templates: TemplatesDir = Path("templates")) -> None:
+    """List every variable a template uses that the models do not provide; fail on any."""
+    from avtalsgen.templatecheck import check_template
+
+    problems = 0
+    for document in DOCUMENTS:
+        path = templates / f"{document}.docx"
+        if not path.is_file():
+            typer.echo(f"{path}: template not found", err=True)
+            problems += 1
+            continue
+        findings = check_template(path)
+        for finding in findings:
+            typer.echo(f"{path}: {finding}", err=True)
+        problems += len(findings)
+        if not findings:
+            typer.echo(f"ok  {path}")
+    if problems:
+        raise typer.Exit(1)

@@ -1,0 +1,268 @@
+"""Convert DOCX files to archival PDF (PDF/A-2b, tagged) with LibreOffice headless.
+
+All subprocess use of avtalsgen lives here. One ``soffice`` start converts every file of a
+call, with a fresh throw-away profile, so runs neither share state nor collide with a
+LibreOffice the user has open. PDFs are written to a staging directory, checked with
+:func:`check_archival_pdf` and only then moved to their final names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pikepdf
+
+from avtalsgen.errors import ConversionError, OutputError
+
+INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
+"""The command that installs the LibreOffice this stage needs (Debian/Ubuntu)."""
+
+PDF_EXPORT_FILTER = (
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+    '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+)
+"""``--convert-to`` argument: PDF/A-2b, tagged (LibreOffice >= 7.4 JSON filter options)."""
+
+EXPECTED_LANG = "sv-SE"
+_VERSION_TIMEOUT = 30.0
+_OUTPUT_TAIL = 800  # characters of soffice output quoted in error messages
+
+
+class Converter(Protocol):
+    """Turns DOCX files into archival PDFs."""
+
+    def convert(self, docx_files: Sequence[Path], outdir: Path) -> list[Path]:
+        """Convert ``docx_files`` into ``outdir``; return the PDFs in input order."""
+        ...
+
+
+class LibreOfficeConverter:
+    """A :class:`Converter` that runs LibreOffice headless, one start per call."""
+
+    def __init__(self, soffice: str | None = None, timeout: float = 120.0) -> None:
+        """Find LibreOffice (``soffice`` or ``libreoffice`` on PATH unless given).
+
+        Raises :class:`ConversionError` with the install command if it is missing.
+        """
+        self.soffice = _find_soffice(soffice)
+        self.timeout = timeout
+
+    def convert(self, docx_files: Sequence[Path], outdir: Path) -> list[Path]:
+        """Convert all ``docx_files`` in one soffice run; return ``outdir/<stem>.pdf`` each.
+
+        Every PDF must pass :func:`check_archival_pdf` before any is moved into
+        ``outdir``, so a failed call leaves no file under a final name.
+        """
+        sources = [Path(f).resolve() for f in docx_files]
+        if not sources:
+            return []
+        _check_sources(sources)
+        outdir = outdir.resolve()  # soffice runs in its own working directory
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{outdir}: cannot create output directory: {exc}") from exc
+        names = ", ".join(s.name for s in sources)
+        with (
+            tempfile.TemporaryDirectory(prefix="avtalsgen-lo-", ignore_cleanup_errors=True) as w,
+            # Staging inside outdir keeps the final rename on one file system (atomic).
+            tempfile.TemporaryDirectory(
+                prefix=".avtalsgen-pdf-", dir=outdir, ignore_cleanup_errors=True
+            ) as s,
+        ):
+            work, staging = Path(w), Path(s)
+            argv = [
+                self.soffice,
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nolockcheck",
+                "--convert-to",
+                PDF_EXPORT_FILTER,
+                "--outdir",
+                str(staging),
+                *(str(src) for src in sources),
+            ]
+            output = _run_soffice(argv, work, self.timeout, f"converting {names}")
+            staged = [staging / f"{src.stem}.pdf" for src in sources]
+            for src, pdf in zip(sources, staged, strict=True):
+                if not pdf.is_file():
+                    raise ConversionError(
+                        f"{pdf.name}: LibreOffice wrote no PDF for {src}{_tail(output)}"
+                    )
+                check_archival_pdf(pdf)
+            results = []
+            for pdf in staged:
+                final = outdir / pdf.name
+                try:
+                    pdf.replace(final)
+                except OSError as exc:
+                    raise OutputError(f"{final}: cannot write PDF: {exc}") from exc
+                results.append(final)
+        return results
+
+
+def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG) -> None:
+    """Check that ``path`` is a tagged PDF/A-2b PDF whose document language is ``lang``.
+
+    Raises :class:`ConversionError` naming the file and every problem found.
+    """
+    name = path.name
+    try:
+        with path.open("rb") as f:
+            head = f.read(5)
+    except OSError as exc:
+        raise ConversionError(f"{name}: cannot read PDF: {exc.strerror or exc}") from exc
+    if head != b"%PDF-":
+        raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
+    try:
+        with pikepdf.open(path) as pdf:
+            problems = _archival_problems(pdf, lang)
+    except pikepdf.PdfError as exc:
+        raise ConversionError(f"{name}: unreadable PDF: {exc}") from exc
+    if problems:
+        raise ConversionError(f"{name}: " + "; ".join(problems))
+
+
+def libreoffice_version(soffice: str | None = None) -> str:
+    """Return the LibreOffice version, e.g. ``"7.4.7.2"``, parsed from ``soffice --version``."""
+    exe = _find_soffice(soffice)
+    with tempfile.TemporaryDirectory(prefix="avtalsgen-lo-", ignore_cleanup_errors=True) as w:
+        output = _run_soffice([exe, "--version"], Path(w), _VERSION_TIMEOUT, "--version")
+    match = re.search(r"\b(\d+(?:\.\d+)+)\b", output)
+    if match is None:
+        raise ConversionError(f"cannot read a version from `{exe} --version`: {output.strip()!r}")
+    return match.group(1)
+
+
+def _archival_problems(pdf: pikepdf.Pdf, lang: str) -> list[str]:
+    problems = []
+    meta = pdf.open_metadata()
+    part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+    if part is None or conformance is None:
+        problems.append("XMP metadata has no PDF/A identification, expected PDF/A-2B")
+    elif (str(part).strip(), str(conformance).strip()) != ("2", "B"):
+        problems.append(f"XMP metadata claims PDF/A-{part}{conformance}, expected PDF/A-2B")
+    root = pdf.Root
+    mark_info = root.get("/MarkInfo")
+    # pikepdf returns PDF booleans as Python bool (its stubs say Object).
+    marked: object = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
+    if marked is not True:
+        problems.append("PDF is not tagged (/MarkInfo /Marked is not true)")
+    if "/StructTreeRoot" not in root:
+        problems.append("PDF has no structure tree (/StructTreeRoot)")
+    pdf_lang = root.get("/Lang")
+    if pdf_lang is None:
+        problems.append(f"PDF declares no language, expected {lang}")
+    elif str(pdf_lang).casefold() != lang.casefold():  # BCP 47 tags ignore case
+        problems.append(f"PDF claims language {pdf_lang}, expected {lang}")
+    return problems
+
+
+def _find_soffice(soffice: str | None) -> str:
+    candidates = [soffice] if soffice else ["soffice", "libreoffice"]
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise ConversionError(
+        f"LibreOffice is missing (no executable {' or '.join(candidates)}); "
+        f"install it with: {INSTALL_HINT}"
+    )
+
+
+def _check_sources(sources: list[Path]) -> None:
+    by_stem: dict[str, Path] = {}
+    for src in sources:
+        if not src.is_file():
+            raise ConversionError(f"{src}: no such DOCX file")
+        other = by_stem.setdefault(src.stem, src)
+        if other != src:
+            raise ConversionError(f"{other} and {src} would both become {src.stem}.pdf")
+
+
+def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> str:
+    """Run soffice in its own session with HOME/TMPDIR in ``workdir``; return its output."""
+    env = dict(os.environ)
+    env.update(
+        HOME=str(workdir),
+        TMPDIR=str(workdir),
+        XDG_CONFIG_HOME=str(workdir / ".config"),
+        XDG_CACHE_HOME=str(workdir / ".cache"),
+        XDG_DATA_HOME=str(workdir / ".local" / "share"),
+    )
+    try:
+        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell; executable found by which
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=workdir,
+            env=env,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,  # soffice -> oosplash -> soffice.bin share this group
+        )
+    except OSError as exc:
+        raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        _remove_ipc_pipe(argv)
+        raise ConversionError(
+            f"LibreOffice timed out after {timeout:g} s {what}; killed it"
+        ) from None
+    except BaseException:
+        _kill_group(proc)
+        _remove_ipc_pipe(argv)
+        raise
+    if proc.returncode != 0:
+        raise ConversionError(
+            f"LibreOffice exited with status {proc.returncode} {what}{_tail(output)}"
+        )
+    return output
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL soffice's whole process group, then reap the leader."""
+    with contextlib.suppress(ProcessLookupError):  # the group is already gone
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+
+
+def _remove_ipc_pipe(argv: list[str]) -> None:
+    """Remove the IPC socket a killed soffice leaves behind (a clean exit removes it).
+
+    LibreOffice names it ``/tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5>``, the MD5 being of
+    the profile URL in UTF-16LE, each byte in unpadded hex.
+    """
+    prefix = "-env:UserInstallation="
+    urls = [arg.removeprefix(prefix) for arg in argv if arg.startswith(prefix)]
+    if not urls:
+        return
+    digest = hashlib.md5(urls[0].encode("utf-16-le"), usedforsecurity=False).digest()
+    name = f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(f'{b:x}' for b in digest)}"
+    for folder in ("/tmp", "/var/tmp"):  # LibreOffice tries these fixed folders
+        with contextlib.suppress(OSError):
+            (Path(folder) / name).unlink(missing_ok=True)
+
+
+def _tail(output: str) -> str:
+    text = output.strip()
+    if not text:
+        return ""
+    if len(text) > _OUTPUT_TAIL:
+        text = "..." + text[-_OUTPUT_TAIL:]
+    return f"\nLibreOffice said:\n{text}"

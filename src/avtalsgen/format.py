@@ -1,0 +1,94 @@
+"""Swedish formatting of amounts, dates and ranges (Babel), offered to templates as filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "sv_SE"
+NBSP = "\u00a0"
+EN_DASH = "\u2013"
+#: What a template shows for a fact the case leaves to be filled in later.
+MISSING = "[uppgift saknas]"
+
+_SEASONS = {
+    12: "vintern", 1: "vintern", 2: "vintern",
+    3: "våren", 4: "våren", 5: "våren",
+    6: "sommaren", 7: "sommaren", 8: "sommaren",
+    9: "hösten", 10: "hösten", 11: "hösten",
+}  # fmt: skip
+
+
+def number(value: int | Fraction) -> str:
+    """A number the Swedish way: non-breaking space between thousands, decimal comma."""
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            value = value.numerator
+        else:
+            return str(format_decimal(float(value), locale=LOCALE, decimal_quantization=False))
+    return str(format_decimal(value, locale=LOCALE))
+
+
+def belopp(value: int) -> str:
+    """An amount for a table cell: ``6 000 000``."""
+    return number(value)
+
+
+def kr(value: int) -> str:
+    """An amount with the short unit: ``6 000 000 kr``."""
+    return f"{number(value)}{NBSP}kr"
+
+
+def kronor(value: int) -> str:
+    """An amount in running text: ``2 000 000 kronor``."""
+    return f"{number(value)}{NBSP}kronor"
+
+
+def iso(value: dt.date | None) -> str:
+    """A date for headers and tables: ``2023-10-01``; a placeholder while unknown."""
+    return value.isoformat() if value is not None else MISSING
+
+
+def datum_text(value: dt.date | None) -> str:
+    """A date in running text: ``den 1 oktober 2023``."""
+    if value is None:
+        return MISSING
+    return "den " + str(format_date(value, "d MMMM y", locale=LOCALE))
+
+
+def termin(value: dt.date) -> str:
+    """The season a date falls in, for running text: ``hösten 2023``."""
+    return f"{_SEASONS[value.month]} {value.year}"
+
+
+def intervall(start: Any, slut: Any) -> str:
+    """A range with an en dash, ``2023–2026`` or ``2023-10-01–2026-09-30``."""
+
+    def one(value: Any) -> str:
+        return iso(value) if isinstance(value, dt.date) else str(value)
+
+    return f"{one(start)}{EN_DASH}{one(slut)}"
+
+
+def ifylls(value: str | None) -> str:
+    """A fact that may be unknown: the value, or a visible placeholder."""
+    return MISSING if value is None else value
+
+
+#: The filters every template may use, by name.
+FILTERS: dict[str, Callable[..., str]] = {
+    "belopp": belopp,
+    "kr": kr,
+    "kronor": kronor,
+    "iso": iso,
+    "datum_text": datum_text,
+    "termin": termin,
+    "intervall": intervall,
+    "ifylls": ifylls,
+    "tal": number,
+}

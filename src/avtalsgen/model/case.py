@@ -1,0 +1,175 @@
+"""The case file: one ärende, holding only the facts of its own actor."""
+
+from __future__ import annotations
+
+import calendar
+from fractions import Fraction
+
+from pydantic import Field, model_validator
+
+from avtalsgen.model.prose import LineText, ProseText
+from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
+
+
+class FieldProblem(ValueError):
+    """A cross-field check that failed, naming the field (relative to its model) to blame."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Aktor(Part):
+    """The actor receiving base financing."""
+
+    omrade: Namn
+    """The field the actor's ecosystem develops, in running text, e.g. besöksnäringen."""
+
+
+class Period(Strict):
+    """The financing period: from the first day of a month to the last day of a month."""
+
+    start: Datum
+    """First day of the period, YYYY-MM-DD."""
+    slut: Datum
+    """Last day of the period, YYYY-MM-DD."""
+
+    @model_validator(mode="after")
+    def _whole_months(self) -> Period:
+        if self.slut <= self.start:
+            raise FieldProblem(
+                "slut", f"the period ends ({self.slut}) before it starts ({self.start})"
+            )
+        if self.start.day != 1:
+            raise FieldProblem(
+                "start", f"the period must start on the first of a month, got {self.start}"
+            )
+        last = calendar.monthrange(self.slut.year, self.slut.month)[1]
+        if self.slut.day != last:
+            raise FieldProblem(
+                "slut", f"the period must end on the last day of a month, got {self.slut}"
+            )
+        return self
+
+    @property
+    def manader(self) -> int:
+        """Number of months in the period."""
+        return (self.slut.year - self.start.year) * 12 + self.slut.month - self.start.month + 1
+
+    @property
+    def ar(self) -> Fraction:
+        """Length of the period in years (may be broken, e.g. 5/2)."""
+        return Fraction(self.manader, 12)
+
+
+class Finansiar(Strict):
+    """One row of the Finansiering table."""
+
+    namn: Namn
+    """Financier as shown in the table, e.g. Region Norrbotten - ERP."""
+    belopp: Kronor
+    """The financier's amount over the whole period, in kronor."""
+
+
+class Finansiering(Strict):
+    """The grant: amount per year, source and period; the total is computed."""
+
+    belopp_per_ar: Kronor = Field(gt=0)
+    """Amount per year in whole kronor."""
+    kalla: Namn
+    """Where the money comes from, e.g. ERP."""
+    period: Period
+    """The period the financing covers."""
+    finansiarer: list[Finansiar] = Field(min_length=1)
+    """The Finansiering table; its sum must equal the total."""
+    totalt: Kronor | None = None
+    """Optional: the total as stated in the source; checked against amount × years."""
+
+    @model_validator(mode="after")
+    def _totals_agree(self) -> Finansiering:
+        exact = self.belopp_per_ar * self.period.ar
+        if exact.denominator != 1:
+            raise FieldProblem(
+                "belopp_per_ar",
+                f"{self.belopp_per_ar} kronor a year over {self.period.manader} months is not "
+                "a whole number of kronor",
+            )
+        total = int(exact)
+        if self.totalt is not None and self.totalt != total:
+            raise FieldProblem(
+                "totalt",
+                f"totalt {self.totalt} does not agree with belopp_per_ar × years = "
+                f"{self.belopp_per_ar} × {_years(self.period.ar)} = {total}",
+            )
+        table = sum(row.belopp for row in self.finansiarer)
+        if table != total:
+            raise FieldProblem(
+                "finansiarer",
+                f"the financiers add up to {table}, but belopp_per_ar × years = {total}",
+            )
+        return self
+
+    @property
+    def summa(self) -> int:
+        """The total over the period: amount per year × years."""
+        return int(self.belopp_per_ar * self.period.ar)
+
+    @property
+    def antal_ar(self) -> Fraction:
+        """Number of years the financing covers."""
+        return self.period.ar
+
+
+def _years(value: Fraction) -> str:
+    return (
+        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    )
+
+
+class Arende(Strict):
+    """One ärende: a decision on base financing for one actor."""
+
+    program: Namn
+    """Path of the program file, relative to this case file."""
+    exempel: bool = False
+    """True for a fictitious example case; its documents are marked as examples."""
+    dnr: Dnr
+    """Diarienummer, RUN-NNNNN-YYYY."""
+    namnd: Namn
+    """The committee the ärende goes to, e.g. Regionala utvecklingsnämnden."""
+    datum: Datum | None = None
+    """Date of the beslutsförslag; null while unknown."""
+    avdelning: Namn | None = None
+    """Ansvarig avdelning; null while unknown."""
+    handlaggare: Namn | None = None
+    """Handläggare (name); null while unknown."""
+    titel: Namn
+    """The ärende's title."""
+    aktor: Aktor
+    """The actor receiving base financing."""
+    finansiering: Finansiering
+    """Amount, source, period and financiers."""
+    beslutspunkter: list[LineText] = Field(min_length=1)
+    """Förslag till beslut: each point stands alone; use placeholders for amounts and dates."""
+    syfte: ProseText
+    """Ärendet, Syfte: what this actor's ecosystem work is for."""
+    villkor: list[LineText] = Field(default_factory=list)
+    """The actor's own financing conditions, inserted among the program's."""
+    forsta_uppfoljning: Namn
+    """When the first follow-up is reported to the committee, e.g. hösten 2024."""
+    extern_utvardering_senast: Datum
+    """The external evaluation is done no later than this date."""
+    protokollsutdrag_till: list[Namn] = Field(min_length=1)
+    """Protokollsutdrag skickas till: one recipient per item."""
+
+    @model_validator(mode="after")
+    def _decision_stands_alone(self) -> Arende:
+        text = " ".join(self.beslutspunkter)
+        for needed in ("belopp_per_ar", "kalla", "start", "slut"):
+            if "{" + needed + "}" not in text:
+                raise FieldProblem(
+                    "beslutspunkter",
+                    f"the decision must state {{{needed}}} itself (write the placeholder "
+                    "rather than the value, so it cannot disagree with finansiering)",
+                )
+        return self

@@ -1,0 +1,170 @@
+"""Prose fields: a small Markdown subset (paragraphs, bullet and numbered lists, emphasis).
+
+Prose is parsed once, when a case or program file is loaded, so that anything outside the
+subset is reported with the file and line of the field. Prose may name case facts as
+placeholders, ``{aktor}`` or ``{belopp_per_ar}``; the names are checked at load and the
+values are filled in at render time from the validated case, so no fact is typed twice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+#: Placeholders that prose and decision points may use, with what each becomes.
+PLACEHOLDERS: dict[str, str] = {
+    "aktor": "the actor's short name (aktor.kortnamn)",
+    "aktor_namn": "the actor's full name (aktor.namn)",
+    "omrade": "the actor's field, e.g. besöksnäringen (aktor.omrade)",
+    "belopp_per_ar": "amount per year in kronor, e.g. 2 000 000 kronor",
+    "totalt": "total amount over the period in kronor",
+    "kalla": "the funding source (finansiering.kalla)",
+    "start": "first day of the period, ISO date",
+    "slut": "last day of the period, ISO date",
+    "start_text": "first day of the period in prose, e.g. den 1 oktober 2023",
+    "slut_text": "last day of the period in prose",
+    "start_termin": "the season the period starts, e.g. hösten 2023",
+    "forsta_uppfoljning": "when the first follow-up happens, e.g. hösten 2024",
+    "extern_utvardering_senast": "the date by which the external evaluation is done, ISO date",
+}
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_MARKDOWN = MarkdownIt("zero").enable(["list", "emphasis"])
+
+
+class BlockKind(StrEnum):
+    """How a block of prose is laid out: a paragraph or an item of a list."""
+
+    STYCKE = "stycke"
+    PUNKT = "punkt"
+    NUMMER = "nummer"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or list item; consecutive ``NUMMER`` blocks form one numbered list."""
+
+    kind: BlockKind
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        """The block's plain text."""
+        return "".join(span.text for span in self.spans)
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Parsed prose: the source text and its blocks, placeholders not yet filled in."""
+
+    source: str
+    blocks: tuple[Block, ...]
+
+
+def check_placeholders(text: str) -> str:
+    """Reject ``{name}`` placeholders that are not in :data:`PLACEHOLDERS`."""
+    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+    if unknown:
+        raise PydanticCustomError(
+            "unknown_placeholder",
+            "unknown placeholder {names}; known: {known}",
+            {
+                "names": ", ".join("{" + name + "}" for name in unknown),
+                "known": ", ".join(PLACEHOLDERS),
+            },
+        )
+    return text
+
+
+def fill_placeholders(text: str, values: dict[str, str]) -> str:
+    """Replace every known ``{name}`` in ``text`` with its value."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _spans(inline: Token) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    bold = italic = False
+    for child in inline.children or []:
+        if child.type == "strong_open":
+            bold = True
+        elif child.type == "strong_close":
+            bold = False
+        elif child.type == "em_open":
+            italic = True
+        elif child.type == "em_close":
+            italic = False
+        elif child.content:
+            spans.append(Span(child.content.replace("\n", " "), bold, italic))
+    return tuple(spans)
+
+
+def parse_prose(source: str) -> Prose:
+    """Parse Markdown-subset prose into blocks; raise a pydantic error outside the subset."""
+    check_placeholders(source)
+    blocks: list[Block] = []
+    lists: list[BlockKind] = []
+    for token in _MARKDOWN.parse(source):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if lists:
+                raise PydanticCustomError("prose", "nested lists are not supported")
+            if token.type == "ordered_list_open" and token.attrGet("start") not in (None, 1):
+                raise PydanticCustomError("prose", "a numbered list must start at 1")
+            lists.append(BlockKind.PUNKT if token.tag == "ul" else BlockKind.NUMMER)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "inline":
+            spans = _spans(token)
+            if spans:
+                blocks.append(Block(lists[-1] if lists else BlockKind.STYCKE, spans))
+    if not blocks:
+        raise PydanticCustomError("prose", "text is empty")
+    return Prose(source=source, blocks=tuple(blocks))
+
+
+def _validate_prose(value: Any) -> Prose:
+    if isinstance(value, Prose):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    return parse_prose(value)
+
+
+def _validate_line(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    if not value.strip():
+        raise PydanticCustomError("prose", "text is empty")
+    return check_placeholders(" ".join(value.split()))
+
+
+_PROSE_SCHEMA = {
+    "type": "string",
+    "description": "Paragraphs separated by a blank line; '- ' starts a bullet, '1. ' a "
+    "numbered item; *italic*, **bold**; {placeholders}: " + ", ".join(PLACEHOLDERS),
+}
+
+#: A prose field in a case or program file.
+ProseText = Annotated[Prose, BeforeValidator(_validate_prose), WithJsonSchema(_PROSE_SCHEMA)]
+
+#: A one-paragraph text (a decision point, a list item) that may use placeholders.
+LineText = Annotated[
+    str,
+    BeforeValidator(_validate_line),
+    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+]

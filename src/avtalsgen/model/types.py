@@ -1,0 +1,164 @@
+"""Value types shared by the case, program and meeting files: Dnr, money, dates, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr
+
+_DNR = re.compile(r"RUN-\d{5}-\d{4}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_POSTNUMMER = re.compile(r"\d{3} \d{2}")
+
+
+class Strict(BaseModel):
+    """Base of every file model: unknown keys rejected, values immutable, docstrings as schema."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=True,
+    )
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    return value.strip()
+
+
+def _dnr(value: Any) -> str:
+    text = _string(value)
+    if not _DNR.fullmatch(text):
+        raise PydanticCustomError(
+            "dnr", "'{value}' is not a Dnr of the form RUN-NNNNN-YYYY", {"value": text}
+        )
+    return text
+
+
+def _orgnr(value: Any) -> str:
+    text = _string(value)
+    try:
+        return str(orgnr.format(orgnr.validate(text)))
+    except StdnumError as exc:
+        raise PydanticCustomError(
+            "orgnr",
+            "'{value}' is not a valid organisationsnummer (NNNNNN-NNNN with a correct check "
+            "digit): {reason}",
+            {"value": text, "reason": str(exc).rstrip(".").lower()},
+        ) from None
+
+
+def _kronor(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float):
+            raise PydanticCustomError(
+                "kronor", "amounts are whole kronor, got {value}", {"value": value}
+            )
+        raise PydanticCustomError(
+            "kronor",
+            "amounts are whole kronor written as plain digits (e.g. 2000000), got {value!r}",
+            {"value": value},
+        )
+    if value < 0:
+        raise PydanticCustomError(
+            "kronor", "amount must not be negative, got {value}", {"value": value}
+        )
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "date", "dates are written YYYY-MM-DD, got {value}", {"value": text}
+        )
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError(
+            "date", "{value} is not a real date", {"value": value.strip()}
+        ) from None
+
+
+def _postnummer(value: Any) -> str:
+    text = _string(value)
+    if not _POSTNUMMER.fullmatch(text):
+        raise PydanticCustomError(
+            "postnummer", "'{value}' is not a postnummer of the form NNN NN", {"value": text}
+        )
+    return text
+
+
+#: Diarienummer of the regional development committee, RUN-NNNNN-YYYY.
+Dnr = Annotated[
+    str,
+    BeforeValidator(_dnr),
+    WithJsonSchema({"type": "string", "pattern": r"^RUN-\d{5}-\d{4}$"}),
+]
+#: Swedish organisationsnummer, checked (Luhn) and written NNNNNN-NNNN.
+Organisationsnummer = Annotated[
+    str,
+    BeforeValidator(_orgnr),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{6}-?\d{4}$"}),
+]
+#: A whole, non-negative number of kronor.
+Kronor = Annotated[int, BeforeValidator(_kronor), WithJsonSchema({"type": "integer", "minimum": 0})]
+#: A real calendar date written YYYY-MM-DD.
+Datum = Annotated[
+    dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+#: A Swedish postnummer, NNN NN.
+Postnummer = Annotated[
+    str,
+    BeforeValidator(_postnummer),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{3} \d{2}$"}),
+]
+
+
+def _namn(value: Any) -> str:
+    text = _string(value)
+    if not text:
+        raise PydanticCustomError("empty", "must not be empty")
+    return " ".join(text.split())
+
+
+#: A non-empty line of text.
+Namn = Annotated[str, BeforeValidator(_namn), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
+class Adress(Strict):
+    """A postal address."""
+
+    utdelningsadress: Namn
+    """Street or box address, e.g. Robertsviksgatan 7."""
+    postnummer: Postnummer
+    """Postnummer, NNN NN."""
+    ort: Namn
+    """Postort, e.g. Luleå."""
+
+
+class Part(Strict):
+    """A party to an agreement: a legal person."""
+
+    namn: Namn
+    """Legal name."""
+    kortnamn: Namn | None = None
+    """Short name used in running text; defaults to the legal name."""
+    organisationsnummer: Organisationsnummer | None = None
+    """NNNNNN-NNNN; leave empty (null) while unknown: documents then show a placeholder."""
+    adress: Adress | None = None
+    """Postal address; null while unknown."""
+
+    @property
+    def kort(self) -> str:
+        """The short name, or the legal name when no short name is given."""
+        return self.kortnamn or self.namn

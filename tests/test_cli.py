@@ -1,0 +1,150 @@
+"""The command line: exit codes, messages on stderr, nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from avtalsgen.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_CASE = REPO / "cases" / "RUN-00386-2023.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A copy of the shipped cases and program in a temporary folder."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    return tmp_path / "cases"
+
+
+def test_check_accepts_the_shipped_cases() -> None:
+    result = runner.invoke(app, ["check", str(REPO / "cases")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("ok  ") == 3
+    assert "RUN-00386-2023  Swedish Lapland Visitors Board" in result.stdout
+
+
+def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
+    case = cases / "RUN-00386-2023.yaml"
+    text = case.read_text(encoding="utf-8")
+    case.write_text(
+        text.replace("dnr: RUN-00386-2023", "dnr: RUN-386-2023").replace(
+            "belopp_per_ar: 2000000", "belopp_per_ar: -5"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(cases)])
+    assert result.exit_code == 1
+    assert f"{case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY" in result.stderr
+    assert f"{case}:21: finansiering.belopp_per_ar: amount must not be negative, got -5" in (
+        result.stderr
+    )
+    assert "1 of 3 case files have problems" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_build_of_a_bad_case_writes_nothing(cases: Path, tmp_path: Path) -> None:
+    case = cases / "RUN-00386-2023.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "okand_nyckel: 1\n", encoding="utf-8")
+    output = tmp_path / "output"
+    result = runner.invoke(app, ["build", str(case), "--output", str(output)])
+    assert result.exit_code == 1
+    assert f"{case}:53: okand_nyckel: unknown key" in result.stderr
+    assert "Traceback" not in result.output
+    assert not output.exists() or not any(output.iterdir())
+
+
+def test_verbose_shows_the_traceback(cases: Path, tmp_path: Path) -> None:
+    case = cases / "RUN-00386-2023.yaml"
+    case.write_text("dnr: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["--verbose", "build", str(case), "--output", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
+    assert f"{case}:2: YAML syntax error" in result.stderr
+
+
+def test_build_without_libreoffice_names_the_install_command(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["build", str(SEED_CASE), "--output", str(tmp_path)], env={"PATH": str(tmp_path)}
+    )
+    assert result.exit_code == 1
+    assert "apt-get install libreoffice-writer-nogui" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_build_rejects_an_unknown_document() -> None:
+    result = runner.invoke(app, ["build", str(SEED_CASE), "--only", "avtal"])
+    assert result.exit_code == 2
+    assert "unknown document avtal; choose from beslutsforslag" in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["build"], ["schema"], ["templates", "check"]])
+def test_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    assert runner.invoke(app, ["check"]).exit_code == 2
+    assert runner.invoke(app, ["no-such-command"]).exit_code == 2
+
+
+def test_schema_has_descriptions_from_the_models() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schemas = json.loads(result.stdout)
+    arende = schemas["arende"]
+    assert arende["additionalProperties"] is False
+    assert arende["properties"]["dnr"]["description"] == "Diarienummer, RUN-NNNNN-YYYY."
+    assert arende["properties"]["dnr"]["pattern"] == r"^RUN-\d{5}-\d{4}$"
+    assert "dnr" in arende["required"]
+    assert schemas["program"]["properties"]["region"]["description"].startswith("The region")
+    single = json.loads(runner.invoke(app, ["schema", "program"]).stdout)
+    assert single == schemas["program"]
+    assert runner.invoke(app, ["schema", "avtal"]).exit_code == 2
+
+
+def test_templates_check_passes_on_the_shipped_templates() -> None:
+    result = runner.invoke(app, ["templates", "check", "--templates", str(REPO / "templates")])
+    assert result.exit_code == 0, result.output
+    assert "ok  " in result.stdout
+
+
+def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
+    document = docx.Document(str(REPO / "templates" / "beslutsforslag.docx"))
+    document.add_paragraph("{{ arende.aktor.telefon }} {{ arende.datum.year }}")
+    document.add_paragraph("{%p for rad in arende.finansiering.finansiarer %}")
+    document.add_paragraph("{{ rad.namn }} {{ rad.procent }} {{ rad.belopp|valuta }}")
+    document.add_paragraph("{%p endfor %}")
+    document.sections[0].header.add_paragraph("{{ program.region.epost }}")
+    document.save(str(tmp_path / "beslutsforslag.docx"))
+    result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    path = tmp_path / "beslutsforslag.docx"
+    assert lines[:3] == [
+        f"{path}: body: 'arende.aktor.telefon' is not provided by the models",
+        f"{path}: body: 'arende.finansiering.finansiarer[].procent' is not provided by the models",
+        f"{path}: body: unknown filter 'valuta'",
+    ]
+    assert lines[3].startswith(f"{path}: header ")
+    assert lines[3].endswith(": 'program.region.epost' is not provided by the models")
+    assert len(lines) == 4
+
+
+def test_templates_check_needs_the_list_styles(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("{{ arende.dnr }}")
+    document.styles["List Number"].delete()
+    document.save(str(tmp_path / "beslutsforslag.docx"))
+    result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "styles: paragraph style id 'ListNumber' (used for prose) is missing" in result.stderr

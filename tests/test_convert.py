@@ -1,0 +1,326 @@
+"""Tests for avtalsgen.convert.
+
+Tests marked ``libreoffice`` run the real soffice (no mocks) and poppler-utils; the rest
+check error paths with a missing or a stand-in soffice and PDFs edited with pikepdf.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from avtalsgen import convert
+from avtalsgen.convert import (
+    INSTALL_HINT,
+    LibreOfficeConverter,
+    check_archival_pdf,
+    libreoffice_version,
+)
+from avtalsgen.errors import ConversionError
+
+needs_soffice = pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice"
+)
+needs_poppler = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo")),
+    reason="needs poppler-utils",
+)
+
+TEXTS = {
+    "beslutsforslag": ("Förslag till beslut om räksmörgås", "Beslutsförslag om samarbete"),
+    "samarbetsavtal": ("Avtal mellan parterna i Luleå", "Samarbetsavtal Norrbotten"),
+}
+
+
+def make_docx(path: Path, text: str, title: str, lang: str = "sv-SE") -> Path:
+    """Write a one-paragraph DOCX whose default language (styles.xml docDefaults) is lang."""
+    document = Document()
+    doc_defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang_el = r_pr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        r_pr.append(lang_el)
+    lang_el.set(qn("w:val"), lang)
+    document.core_properties.title = title
+    document.core_properties.language = lang
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def make_pair(folder: Path) -> list[Path]:
+    """The two sv-SE test documents of TEXTS, in TEXTS order."""
+    return [
+        make_docx(folder / f"{stem}.docx", text, title) for stem, (text, title) in TEXTS.items()
+    ]
+
+
+def run(*argv: str) -> str:
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """PIDs of live processes whose command line contains marker (zombies have none)."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in args:
+            pids.append(int(cmdline.parent.name))
+    return pids
+
+
+def fake_soffice(tmp_path: Path, script: str) -> str:
+    exe = tmp_path / "fake-soffice"
+    exe.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    exe.chmod(0o755)
+    return str(exe)
+
+
+@dataclass
+class Converted:
+    docx: list[Path]
+    pdfs: list[Path]
+    outdir: Path
+    soffice_calls: list[list[str]]
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
+    """Two sv-SE DOCX files converted by one real LibreOffice call (spied, not mocked)."""
+    src = tmp_path_factory.mktemp("docx")
+    docx = make_pair(src)
+    outdir = tmp_path_factory.mktemp("pdf") / "out"
+    calls: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append([str(a) for a in args[0]])
+        return real_popen(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(subprocess, "Popen", spy)
+        start = time.monotonic()
+        pdfs = LibreOfficeConverter().convert(docx, outdir)
+        seconds = time.monotonic() - start
+    return Converted(docx, pdfs, outdir, calls, seconds)
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+def test_two_files_one_soffice_call(converted: Converted) -> None:
+    assert converted.pdfs == [converted.outdir / f"{stem}.pdf" for stem in TEXTS]
+    assert all(pdf.is_file() for pdf in converted.pdfs)
+    # Nothing else (no staging directory, no profile) is left in outdir.
+    assert sorted(converted.outdir.iterdir()) == sorted(converted.pdfs)
+    assert len(converted.soffice_calls) == 1
+    argv = converted.soffice_calls[0]
+    assert all(str(d) in argv for d in converted.docx)
+    assert convert.PDF_EXPORT_FILTER in argv
+    print(f"converted 2 files in {converted.seconds:.2f} s")
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+def test_pdfs_have_text_title_and_embedded_fonts(converted: Converted) -> None:
+    for pdf, (text, title) in zip(converted.pdfs, TEXTS.values(), strict=True):
+        check_archival_pdf(pdf)
+        assert text in run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+
+        info = dict(
+            line.split(":", 1) for line in run("pdfinfo", "-enc", "UTF-8", str(pdf)).splitlines()
+        )
+        assert info["Title"].strip() == title
+
+        header, rule, *rows = run("pdffonts", str(pdf)).splitlines()
+        assert rule.startswith("---")
+        emb = header.index("emb")
+        assert rows, "no fonts listed"
+        assert [row[emb : emb + 3] for row in rows] == ["yes"] * len(rows), rows
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+def test_en_us_docx_is_rejected_and_nothing_written(tmp_path: Path) -> None:
+    docx = make_docx(tmp_path / "english.docx", "An English text", "English", lang="en-US")
+    outdir = tmp_path / "out"
+    with pytest.raises(ConversionError) as excinfo:
+        LibreOfficeConverter().convert([docx], outdir)
+    assert str(excinfo.value) == "english.pdf: PDF claims language en-US, expected sv-SE"
+    assert list(outdir.iterdir()) == []
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@pytest.mark.parametrize("timeout", [0.01, 0.5])
+def test_timeout_kills_soffice_process_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: float
+) -> None:
+    profiles = tmp_path / "lo-tmp"  # the converter's temp dirs (profile, HOME) go here
+    profiles.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(profiles))
+    docx = make_pair(tmp_path)
+    outdir = tmp_path / "out"
+    pipes_before = set(Path("/tmp").glob("OSL_PIPE_*"))
+
+    with pytest.raises(ConversionError, match=rf"timed out after {timeout:g} s") as excinfo:
+        LibreOfficeConverter(timeout=timeout).convert(docx, outdir)
+    assert "beslutsforslag.docx, samarbetsavtal.docx" in str(excinfo.value)
+
+    deadline = time.monotonic() + 5
+    while processes_mentioning(str(profiles)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_mentioning(str(profiles)) == []
+    # No IPC socket left in /tmp (other LibreOffice runs' sockets vanish when they end).
+    deadline = time.monotonic() + 10
+    while set(Path("/tmp").glob("OSL_PIPE_*")) - pipes_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert set(Path("/tmp").glob("OSL_PIPE_*")) - pipes_before == set()
+    assert list(profiles.iterdir()) == []  # profile removed
+    assert list(outdir.iterdir()) == []  # no PDF, no staging left
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_libreoffice_version() -> None:
+    version = libreoffice_version()
+    assert version.count(".") >= 2
+    assert all(part.isdigit() for part in version.split("."))
+
+
+def test_missing_soffice_path_gives_install_hint(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-such-soffice")
+    with pytest.raises(ConversionError, match="LibreOffice is missing") as excinfo:
+        LibreOfficeConverter(soffice=missing)
+    assert INSTALL_HINT in str(excinfo.value)
+    assert INSTALL_HINT == "apt-get install libreoffice-writer-nogui"
+    with pytest.raises(ConversionError, match=INSTALL_HINT):
+        libreoffice_version(missing)
+
+
+def test_no_soffice_on_path_gives_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ConversionError, match="LibreOffice is missing.*" + INSTALL_HINT):
+        LibreOfficeConverter()
+
+
+def test_soffice_exit_0_without_pdf_is_an_error(tmp_path: Path) -> None:
+    # A stand-in for soffice that, like soffice on an unloadable file, exits 0 silently.
+    exe = fake_soffice(tmp_path, 'echo "Error: source file could not be loaded"; exit 0')
+    docx = make_docx(tmp_path / "a.docx", "text", "title")
+    outdir = tmp_path / "out"
+    with pytest.raises(ConversionError, match=r"a\.pdf: LibreOffice wrote no PDF") as excinfo:
+        LibreOfficeConverter(soffice=exe).convert([docx], outdir)
+    assert "could not be loaded" in str(excinfo.value)
+    assert list(outdir.iterdir()) == []
+
+
+def test_soffice_failure_status_is_reported(tmp_path: Path) -> None:
+    exe = fake_soffice(tmp_path, "echo boom >&2; exit 3")
+    docx = make_docx(tmp_path / "a.docx", "text", "title")
+    with pytest.raises(
+        ConversionError, match=r"status 3 converting a\.docx\nLibreOffice said:\nboom"
+    ):
+        LibreOfficeConverter(soffice=exe).convert([docx], tmp_path / "out")
+
+
+def test_bad_inputs_are_rejected_before_soffice_starts(tmp_path: Path) -> None:
+    exe = fake_soffice(tmp_path, "echo started > started; exit 1")
+    converter = LibreOfficeConverter(soffice=exe)
+    assert converter.convert([], tmp_path / "out") == []
+    with pytest.raises(ConversionError, match="no such DOCX file"):
+        converter.convert([tmp_path / "missing.docx"], tmp_path / "out")
+    (tmp_path / "x").mkdir()
+    one = make_docx(tmp_path / "a.docx", "text", "title")
+    two = make_docx(tmp_path / "x" / "a.docx", "text", "title")
+    with pytest.raises(ConversionError, match=r"would both become a\.pdf"):
+        converter.convert([one, two], tmp_path / "out")
+    assert not list(tmp_path.rglob("started"))
+
+
+def _set_lang_en(pdf: pikepdf.Pdf) -> None:
+    pdf.Root.Lang = pikepdf.String("en-US")
+
+
+def _untag(pdf: pikepdf.Pdf) -> None:
+    del pdf.Root.MarkInfo
+    del pdf.Root.StructTreeRoot
+
+
+def _pdfa_1b(pdf: pikepdf.Pdf) -> None:
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["pdfaid:part"] = "1"
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_set_lang_en, "x.pdf: PDF claims language en-US, expected sv-SE"),
+        (
+            _untag,
+            "x.pdf: PDF is not tagged (/MarkInfo /Marked is not true); "
+            "PDF has no structure tree (/StructTreeRoot)",
+        ),
+        (_pdfa_1b, "x.pdf: XMP metadata claims PDF/A-1B, expected PDF/A-2B"),
+    ],
+)
+def test_check_archival_pdf_names_the_problem(
+    converted: Converted, tmp_path: Path, edit: Callable[[pikepdf.Pdf], None], message: str
+) -> None:
+    target = tmp_path / "x.pdf"
+    with pikepdf.open(converted.pdfs[0]) as pdf:
+        edit(pdf)
+        pdf.save(target)
+    with pytest.raises(ConversionError) as excinfo:
+        check_archival_pdf(target)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+def test_check_archival_pdf_accepts_other_expected_language(
+    converted: Converted, tmp_path: Path
+) -> None:
+    target = tmp_path / "x.pdf"
+    with pikepdf.open(converted.pdfs[0]) as pdf:
+        _set_lang_en(pdf)
+        pdf.save(target)
+    check_archival_pdf(target, lang="en-US")
+
+
+def test_check_archival_pdf_rejects_non_pdf_and_missing(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes(b"PK\x03\x04 not a pdf")
+    with pytest.raises(ConversionError, match=r"fake\.pdf: not a PDF"):
+        check_archival_pdf(fake)
+    with pytest.raises(ConversionError, match=r"gone\.pdf: cannot read PDF"):
+        check_archival_pdf(tmp_path / "gone.pdf")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n garbage")
+    with pytest.raises(ConversionError, match=r"broken\.pdf: unreadable PDF"):
+        check_archival_pdf(broken)
