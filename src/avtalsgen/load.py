@@ -106,19 +106,23 @@ def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[s
     return problems
 
 
-def _validate(model: type[M], path: Path) -> tuple[M | None, list[str]]:
+def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
+    """Read ``path`` and validate it as ``model``: the model, or None and every problem.
+
+    Raises :class:`CaseError` when the file cannot be read or parsed as YAML at all.
+    """
     data, lines = _read_yaml(path)
     if not isinstance(data, dict):
         return None, [f"{path}:1: (file): expected a mapping of keys to values"]
     try:
-        return model.model_validate(data), []
+        return model.modelvalidate_file(data), []
     except ValidationError as exc:
         return None, _problems(path, exc, lines)
 
 
 def load_program(path: Path) -> Program:
     """Load and validate a program file."""
-    program, problems = _validate(Program, path)
+    program, problems = validate_file(Program, path)
     if program is None:
         raise CaseError(problems)
     return program
@@ -126,7 +130,7 @@ def load_program(path: Path) -> Program:
 
 def load_case(path: Path) -> LoadedCase:
     """Load a case file and the program it names; report every problem in both at once."""
-    arende, problems = _validate(Arende, path)
+    arende, problems = validate_file(Arende, path)
     program_path: Path | None = None
     program: Program | None = None
     raw_program = arende.program if arende else _program_key(path)
@@ -137,7 +141,7 @@ def load_case(path: Path) -> LoadedCase:
             problems.append(f"{path}{line}: program: file not found: {program_path}")
         else:
             try:
-                program, program_problems = _validate(Program, program_path)
+                program, program_problems = validate_file(Program, program_path)
             except CaseError as exc:
                 program_problems = exc.problems
             problems += program_problems

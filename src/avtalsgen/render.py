@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,9 @@ from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from avtalsgen.context import Context, Paragraphs
 from avtalsgen.errors import RenderError
 from avtalsgen.format import FILTERS
-from avtalsgen.model.prose import BlockKind
+from avtalsgen.model.prose import Block, BlockKind
 
 #: Paragraph style ids the prose is rendered with; every template must define them.
 STYLE_IDS: dict[BlockKind, str | None] = {
@@ -48,7 +47,7 @@ def jinja_environment() -> SandboxedEnvironment:
     return env
 
 
-def paragraphs(blocks: Paragraphs) -> RichTextParagraph:
+def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
     """Word paragraphs for prose, styled with the template's own paragraph and list styles."""
     result = RichTextParagraph()
     for block in blocks:
@@ -59,10 +58,21 @@ def paragraphs(blocks: Paragraphs) -> RichTextParagraph:
     return result
 
 
-def template_variables(context: Context) -> dict[str, Any]:
-    """The variables a template sees; texts become Word paragraphs."""
-    text = {f.name: paragraphs(getattr(context.text, f.name)) for f in fields(context.text)}
-    return {"arende": context.arende, "program": context.program, "text": text}
+def _prepare(value: Any) -> Any:
+    """Texts (tuples of blocks) become Word paragraphs, in dataclasses at any depth."""
+    if isinstance(value, tuple) and value and all(isinstance(v, Block) for v in value):
+        return paragraphs(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _prepare(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def template_variables(context: object) -> dict[str, Any]:
+    """The variables a template sees: the fields of a context dataclass, texts as paragraphs."""
+    prepared = _prepare(context)
+    if not isinstance(prepared, dict):
+        raise TypeError("a template context must be a dataclass")
+    return prepared
 
 
 def restart_numbered_lists(document: Document) -> None:
@@ -104,8 +114,9 @@ def _set_metadata(document: Document, meta: Metadata) -> None:
         props.modified = stamp
 
 
-def render_document(template: Path, context: Context, meta: Metadata) -> bytes:
-    """Render ``template`` with ``context`` and return the finished .docx file's bytes."""
+def render_document(template: Path, context: object, meta: Metadata) -> bytes:
+    """Render ``template`` with ``context`` (a dataclass whose fields are the template's
+    variables) and return the finished .docx file's bytes."""
     try:
         tpl = DocxTemplate(template)
         tpl.render(template_variables(context), jinja_environment(), autoescape=True)

@@ -184,13 +184,13 @@ def _styles(template: Path) -> list[Finding]:
     ]
 
 
-def check_template(template: Path) -> list[Finding]:
-    """Every variable path, filter and style the template uses that the models lack."""
+def check_template(template: Path, context: type = Context) -> list[Finding]:
+    """Every variable path, filter and style the template uses that ``context`` (the
+    dataclass the template is rendered with) does not provide."""
     env = jinja_environment()
+    hints = get_type_hints(context)
     roots = {
-        field.name: _Var(hint, field.name)
-        for field in dataclasses.fields(Context)
-        for hint in [get_type_hints(Context)[field.name]]
+        field.name: _Var(hints[field.name], field.name) for field in dataclasses.fields(context)
     }
     findings = _styles(template)
     for part, source in _sources(template):
