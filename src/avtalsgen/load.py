@@ -115,7 +115,7 @@ def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
     if not isinstance(data, dict):
         return None, [f"{path}:1: (file): expected a mapping of keys to values"]
     try:
-        return model.modelvalidate_file(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
         return None, _problems(path, exc, lines)
 
