@@ -70,7 +70,9 @@ def intervall(start: Any, slut: Any) -> str:
     """A range with an en dash, ``2023–2026`` or ``2023-10-01–2026-09-30``."""
 
     def one(value: Any) -> str:
-        return iso(value) if isinstance(value, dt.date) else str(value)
+        if value is None or isinstance(value, dt.date):
+            return iso(value)
+        return str(value)
 
     return f"{one(start)}{EN_DASH}{one(slut)}"
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from avtalsgen.errors import CaseError
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.case import FieldProblem
+from avtalsgen.model.case import FieldProblems
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -37,19 +37,31 @@ class LoadedCase:
     program: Program
 
 
-def _lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    """Record the line of every key and list item below ``node``."""
+def _lines(
+    node: yaml.Node, loc: Loc, out: dict[Loc, int], duplicates: list[tuple[int, str]]
+) -> None:
+    """Record the line of every key and list item below ``node``, and keys given twice."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = (*loc, str(key.value))
-                out[child] = key.start_mark.line + 1
-                _lines(value, child, out)
+                line = key.start_mark.line + 1
+                if child in out:
+                    duplicates.append(
+                        (
+                            line,
+                            f"{_format_loc(child)}: duplicate key "
+                            f"(first given on line {out[child]})",
+                        )
+                    )
+                    continue
+                out[child] = line
+                _lines(value, child, out, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             child = (*loc, index)
             out[child] = item.start_mark.line + 1
-            _lines(item, child, out)
+            _lines(item, child, out, duplicates)
 
 
 def _format_loc(loc: Loc) -> str:
@@ -59,50 +71,70 @@ def _format_loc(loc: Loc) -> str:
     return text or "(file)"
 
 
-def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parse ``path`` safely; return the data and the line of every key."""
+def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
+    """Parse ``path`` safely; return the data, the line of every key, and duplicate keys."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise CaseError([f"{path}: file not found"]) from None
-    except UnicodeDecodeError as exc:
-        raise CaseError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
     except OSError as exc:
         raise CaseError([f"{path}: cannot read: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CaseError([f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        raise CaseError(
-            [f"{path}{line}: YAML syntax error: {exc.problem or exc.context}"]
-        ) from None
+        raise CaseError([_syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
         raise CaseError([f"{path}: YAML error: {exc}"]) from None
     lines: dict[Loc, int] = {}
+    duplicates: list[tuple[int, str]] = []
     if node is not None:
-        _lines(node, (), lines)
-    return data, lines
+        _lines(node, (), lines, duplicates)
+    return data, lines, [(line, f"{path}:{line}: {text}") for line, text in duplicates]
 
 
-def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[str]:
+def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    """A YAML syntax error at the line where the broken construct starts, when known."""
+    problem, mark = exc.problem or "", exc.problem_mark
+    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+        start = exc.context_mark.line + 1
+        where = f" (at line {mark.line + 1})" if mark is not None else ""
+        return f"{path}:{start}: YAML syntax error: {exc.context}: {problem}{where}"
+    line = f":{mark.line + 1}" if mark is not None else ""
+    return f"{path}{line}: YAML syntax error: {problem or exc.context}"
+
+
+def _line(loc: Loc, lines: dict[Loc, int]) -> int:
+    """The line of ``loc``, or of its nearest ancestor in the file; 1 for the file itself."""
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines[loc] if loc else 1
+
+
+def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[tuple[int, str]]:
     problems = []
     for error in exc.errors(include_url=False):
-        loc: Loc = tuple(error["loc"])
+        base: Loc = tuple(error["loc"])
         cause = (error.get("ctx") or {}).get("error")
-        if isinstance(cause, FieldProblem):
-            loc = (*loc, cause.field)
-        message = str(cause) if isinstance(cause, ValueError) else error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
+        found: list[tuple[Loc, str]]
+        if isinstance(cause, FieldProblems):
+            found = [((*base, field), message) for field, message in cause.problems]
+        elif isinstance(cause, ValueError):
+            found = [(base, str(cause))]
+        elif error["type"] == "extra_forbidden":
+            found = [(base, "unknown key")]
         elif error["type"] == "missing":
-            message = "required field is missing"
-        probe = loc
-        while probe and probe not in lines:
-            probe = probe[:-1]
-        line = f":{lines[probe]}" if probe else ""
-        problems.append(f"{path}{line}: {_format_loc(loc)}: {message}")
+            found = [(base, "required field is missing")]
+        else:
+            found = [(base, error["msg"])]
+        for loc, message in found:
+            line = _line(loc, lines)
+            problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {message}"))
     return problems
 
 
@@ -111,13 +143,19 @@ def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
 
     Raises :class:`CaseError` when the file cannot be read or parsed as YAML at all.
     """
-    data, lines = _read_yaml(path)
+    data, lines, duplicates = _read_yaml(path)
     if not isinstance(data, dict):
         return None, [f"{path}:1: (file): expected a mapping of keys to values"]
+    found = list(duplicates)
+    result: M | None = None
     try:
-        return model.model_validate(data), []
+        result = model.model_validate(data)
     except ValidationError as exc:
-        return None, _problems(path, exc, lines)
+        found += _problems(path, exc, lines)
+    if found:
+        found.sort(key=lambda item: item[0])  # stable: same-line problems keep their order
+        return None, [problem for _, problem in found]
+    return result, []
 
 
 def load_program(path: Path) -> Program:
@@ -151,14 +189,14 @@ def load_case(path: Path) -> LoadedCase:
 
 
 def _program_line(path: Path) -> str:
-    _, lines = _read_yaml(path)
+    _, lines, _ = _read_yaml(path)
     return f":{lines[('program',)]}" if ("program",) in lines else ""
 
 
 def _program_key(path: Path) -> str | None:
     """The program path of an invalid case, so the program is checked too."""
     try:
-        data, _ = _read_yaml(path)
+        data, _, _ = _read_yaml(path)
     except CaseError:
         return None
     value = data.get("program") if isinstance(data, dict) else None

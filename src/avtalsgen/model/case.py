@@ -5,18 +5,23 @@ from __future__ import annotations
 import calendar
 from fractions import Fraction
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
 
 
-class FieldProblem(ValueError):
-    """A cross-field check that failed, naming the field (relative to its model) to blame."""
+class FieldProblems(ValueError):
+    """Cross-field checks that failed, each naming the field (relative to its model) to blame."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+        self.problems = problems
+
+
+def _raise_any(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise FieldProblems(problems)
 
 
 class Aktor(Part):
@@ -36,19 +41,21 @@ class Period(Strict):
 
     @model_validator(mode="after")
     def _whole_months(self) -> Period:
-        if self.slut <= self.start:
-            raise FieldProblem(
-                "slut", f"the period ends ({self.slut}) before it starts ({self.start})"
-            )
+        problems = []
         if self.start.day != 1:
-            raise FieldProblem(
-                "start", f"the period must start on the first of a month, got {self.start}"
+            problems.append(
+                ("start", f"the period must start on the first of a month, got {self.start}")
             )
         last = calendar.monthrange(self.slut.year, self.slut.month)[1]
-        if self.slut.day != last:
-            raise FieldProblem(
-                "slut", f"the period must end on the last day of a month, got {self.slut}"
+        if self.slut <= self.start:
+            problems.append(
+                ("slut", f"the period ends ({self.slut}) before it starts ({self.start})")
             )
+        elif self.slut.day != last:
+            problems.append(
+                ("slut", f"the period must end on the last day of a month, got {self.slut}")
+            )
+        _raise_any(problems)
         return self
 
     @property
@@ -89,24 +96,34 @@ class Finansiering(Strict):
     def _totals_agree(self) -> Finansiering:
         exact = self.belopp_per_ar * self.period.ar
         if exact.denominator != 1:
-            raise FieldProblem(
-                "belopp_per_ar",
-                f"{self.belopp_per_ar} kronor a year over {self.period.manader} months is not "
-                "a whole number of kronor",
+            raise FieldProblems(
+                [
+                    (
+                        "belopp_per_ar",
+                        f"{self.belopp_per_ar} kronor a year over {self.period.manader} months "
+                        "is not a whole number of kronor",
+                    )
+                ]
             )
         total = int(exact)
+        problems = []
         if self.totalt is not None and self.totalt != total:
-            raise FieldProblem(
-                "totalt",
-                f"totalt {self.totalt} does not agree with belopp_per_ar × years = "
-                f"{self.belopp_per_ar} × {_years(self.period.ar)} = {total}",
+            problems.append(
+                (
+                    "totalt",
+                    f"totalt {self.totalt} does not agree with belopp_per_ar × years = "
+                    f"{self.belopp_per_ar} × {_years(self.period.ar)} = {total}",
+                )
             )
         table = sum(row.belopp for row in self.finansiarer)
         if table != total:
-            raise FieldProblem(
-                "finansiarer",
-                f"the financiers add up to {table}, but belopp_per_ar × years = {total}",
+            problems.append(
+                (
+                    "finansiarer",
+                    f"the financiers add up to {table}, but belopp_per_ar × years = {total}",
+                )
             )
+        _raise_any(problems)
         return self
 
     @property
@@ -162,14 +179,14 @@ class Arende(Strict):
     protokollsutdrag_till: list[Namn] = Field(min_length=1)
     """Protokollsutdrag skickas till: one recipient per item."""
 
-    @model_validator(mode="after")
-    def _decision_stands_alone(self) -> Arende:
-        text = " ".join(self.beslutspunkter)
+    @field_validator("beslutspunkter")
+    @classmethod
+    def _decision_stands_alone(cls, points: list[str]) -> list[str]:
+        text = " ".join(points)
         for needed in ("belopp_per_ar", "kalla", "start", "slut"):
             if "{" + needed + "}" not in text:
-                raise FieldProblem(
-                    "beslutspunkter",
+                raise ValueError(
                     f"the decision must state {{{needed}}} itself (write the placeholder "
-                    "rather than the value, so it cannot disagree with finansiering)",
+                    "rather than the value, so it cannot disagree with finansiering)"
                 )
-        return self
+        return points

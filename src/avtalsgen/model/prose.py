@@ -36,7 +36,22 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_MARKDOWN = MarkdownIt("zero").enable(["list", "emphasis"])
+#: A reference to another clause of an agreement, ``{punkt:finansiering}``.
+REFERENCE = re.compile(r"\{punkt:([a-z0-9_]+)\}")
+#: Anything in single braces; doubled braces ``{{ }}`` are literal text.
+_BRACED = re.compile(r"(?<!\{)\{([^{}\n]{0,60})\}(?!\})")
+#: Block constructs outside the subset: parsed only so that they can be refused.
+_REFUSED = {
+    "heading_open": "headings are not supported (the template sets the headings)",
+    "blockquote_open": "block quotes are not supported",
+    "code_block": "indented code blocks are not supported (remove the indentation)",
+    "fence": "code blocks are not supported",
+    "hr": "horizontal rules are not supported",
+    "html_block": "HTML is not supported",
+}
+_MARKDOWN = MarkdownIt("zero").enable(
+    ["list", "emphasis", "heading", "lheading", "blockquote", "code", "fence", "hr", "html_block"]
+)
 
 
 class BlockKind(StrEnum):
@@ -78,8 +93,19 @@ class Prose:
 
 
 def check_placeholders(text: str) -> str:
-    """Reject ``{name}`` placeholders that are not in :data:`PLACEHOLDERS`."""
-    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in PLACEHOLDERS})
+    """Reject ``{name}`` placeholders that are not in :data:`PLACEHOLDERS`.
+
+    Anything in single braces counts as a placeholder, so that ``{Aktor}`` or
+    ``{ aktor }`` is refused rather than printed; ``{punkt:id}`` references another clause
+    (checked where clauses are known) and doubled braces are literal text.
+    """
+    unknown = sorted(
+        {
+            m
+            for m in _BRACED.findall(text)
+            if m not in PLACEHOLDERS and not REFERENCE.fullmatch("{" + m + "}")
+        }
+    )
     if unknown:
         raise PydanticCustomError(
             "unknown_placeholder",
@@ -110,8 +136,12 @@ def _spans(inline: Token) -> tuple[Span, ...]:
         elif child.type == "em_close":
             italic = False
         elif child.content:
-            spans.append(Span(child.content.replace("\n", " "), bold, italic))
-    return tuple(spans)
+            spans.append(Span(re.sub(r"\s+", " ", child.content), bold, italic))
+    if spans:  # no space at either end of the paragraph
+        first, last = spans[0], spans[-1]
+        spans[0] = Span(first.text.lstrip(), first.bold, first.italic)
+        spans[-1] = Span(spans[-1].text.rstrip(), last.bold, last.italic)
+    return tuple(span for span in spans if span.text)
 
 
 def parse_prose(source: str) -> Prose:
@@ -119,7 +149,18 @@ def parse_prose(source: str) -> Prose:
     check_placeholders(source)
     blocks: list[Block] = []
     lists: list[BlockKind] = []
+    paragraphs_in_item = 0
     for token in _MARKDOWN.parse(source):
+        if token.type in _REFUSED:
+            raise PydanticCustomError("prose", _REFUSED[token.type])
+        if token.type == "list_item_open":
+            paragraphs_in_item = 0
+        elif token.type == "paragraph_open" and lists:
+            paragraphs_in_item += 1
+            if paragraphs_in_item > 1:
+                raise PydanticCustomError(
+                    "prose", "a list item may hold one paragraph only (no blank line inside it)"
+                )
         if token.type in ("bullet_list_open", "ordered_list_open"):
             if lists:
                 raise PydanticCustomError("prose", "nested lists are not supported")

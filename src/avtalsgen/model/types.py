@@ -63,8 +63,8 @@ def _kronor(value: Any) -> int:
             )
         raise PydanticCustomError(
             "kronor",
-            "amounts are whole kronor written as plain digits (e.g. 2000000), got {value!r}",
-            {"value": value},
+            "amounts are whole kronor written as plain digits (e.g. 2000000), got {value}",
+            {"value": repr(value)},
         )
     if value < 0:
         raise PydanticCustomError(
@@ -90,7 +90,7 @@ def _date(value: Any) -> dt.date:
 
 
 def _postnummer(value: Any) -> str:
-    text = _string(value)
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _string(value)
     if not _POSTNUMMER.fullmatch(text):
         raise PydanticCustomError(
             "postnummer", "'{value}' is not a postnummer of the form NNN NN", {"value": text}

@@ -1,0 +1,610 @@
+"""Invalid case and program files, each with the exact problems ``load_case`` reports.
+
+Every invalid file is the seed case (or the program file) with a small textual edit; the
+edit asserts that the text it replaces occurs exactly once, so a changed seed makes the test
+fail loudly instead of silently testing an unchanged file. The files are written into
+``tmp_path`` next to a copy of the program folder, so ``program: program/...`` resolves.
+
+Expected problems are written with ``<case>``, ``<program>`` and ``<dir>`` standing for the
+paths in ``tmp_path``. Line numbers refer to cases/RUN-00386-2023.yaml and
+cases/program/norrbottens-ekosystem.yaml as they are now.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from avtalsgen.errors import CaseError
+from avtalsgen.load import load_case
+
+CASES = Path(__file__).resolve().parents[1] / "cases"
+SEED = CASES / "RUN-00386-2023.yaml"
+PROGRAM = CASES / "program" / "norrbottens-ekosystem.yaml"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+PROGRAM_TEXT = PROGRAM.read_text(encoding="utf-8")
+
+Edit = tuple[str, str]
+
+#: The four decision points of the seed, to be replaced as a whole.
+SEED_DECISIONS = """\
+beslutspunkter:
+  - >-
+    Regionala utvecklingsnämnden beslutar att Pilotprojektet - Norrbottens ekosystem – Swedish
+    Lapland vb, beviljas {belopp_per_ar} årligen i basfinansiering.
+  - Medlen anvisas från {kalla}
+  - Projektet gäller under perioden {start} till {slut}
+  - Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta beslut.
+"""
+#: The last line of the seed's syfte, after which prose tests append blocks.
+SYFTE_END = "för investeringar, etableringar och ökad tillväxt i företagen.\n"
+KNOWN_PLACEHOLDERS = (
+    "aktor, aktor_namn, omrade, belopp_per_ar, totalt, kalla, start, slut, start_text, "
+    "slut_text, start_termin, forsta_uppfoljning, extern_utvardering_senast"
+)
+
+
+def edit(text: str, *edits: Edit) -> str:
+    """Apply ``edits`` in order; each original substring must occur exactly once."""
+    for old, new in edits:
+        count = text.count(old)
+        assert count == 1, f"expected exactly one {old!r} in the original text, found {count}"
+        text = text.replace(old, new)
+    return text
+
+
+@dataclass(frozen=True)
+class Files:
+    """A case file and its program in a temporary folder."""
+
+    folder: Path
+    case: Path
+    program: Path
+
+    def expand(self, problem: str) -> str:
+        """Replace the ``<case>``, ``<program>`` and ``<dir>`` stand-ins with real paths."""
+        return (
+            problem.replace("<case>", str(self.case))
+            .replace("<program>", str(self.program))
+            .replace("<dir>", str(self.folder))
+        )
+
+
+def write_files(folder: Path, case: str | bytes = SEED_TEXT, program: str = PROGRAM_TEXT) -> Files:
+    """Write ``case`` as arende.yaml next to a copy of the program folder."""
+    shutil.copytree(PROGRAM.parent, folder / "program")
+    program_path = folder / "program" / PROGRAM.name
+    program_path.write_text(program, encoding="utf-8")
+    case_path = folder / "arende.yaml"
+    if isinstance(case, bytes):
+        case_path.write_bytes(case)
+    else:
+        case_path.write_text(case, encoding="utf-8")
+    return Files(folder=folder, case=case_path, program=program_path)
+
+
+def problems_of(path: Path) -> list[str]:
+    """The problems ``load_case`` reports for ``path``; fails if it loads."""
+    with pytest.raises(CaseError) as info:
+        load_case(path)
+    assert str(info.value) == "\n".join(info.value.problems)
+    return info.value.problems
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """One invalid file: the edits that make it and the problems it must give."""
+
+    id: str
+    problems: tuple[str, ...]
+    case: tuple[Edit, ...] = ()
+    program: tuple[Edit, ...] = ()
+    xfail: str | None = None
+
+
+INVALID = [
+    # --- YAML syntax -------------------------------------------------------------------
+    Invalid(
+        "yaml-syntax-error-bad-indent",
+        ("<case>:23: YAML syntax error: expected <block end>, but found '<block mapping start>'",),
+        case=(("  period:\n", " period:\n"),),
+    ),
+    Invalid(
+        "yaml-syntax-error-tab",
+        ("<case>:22: YAML syntax error: found character '\\t' that cannot start any token",),
+        case=(("  kalla: ERP", "\tkalla: ERP"),),
+    ),
+    # --- keys --------------------------------------------------------------------------
+    Invalid(
+        "unknown-key-top-level",
+        ("<case>:11: kommentar: unknown key",),
+        case=(("titel: Pilot", "kommentar: utkast\ntitel: Pilot"),),
+    ),
+    Invalid(
+        "unknown-key-nested",
+        ("<case>:23: finansiering.källa: unknown key",),
+        case=(("  kalla: ERP\n", "  kalla: ERP\n  källa: ERP\n"),),
+    ),
+    Invalid(
+        "missing-required-field-nested",
+        ("<case>:20: finansiering.kalla: required field is missing",),
+        case=(("  kalla: ERP\n", ""),),
+    ),
+    Invalid(
+        "missing-required-field-in-list-item",
+        ("<case>:27: finansiering.finansiarer[0].belopp: required field is missing",),
+        case=(("      belopp: 6000000\n", ""),),
+    ),
+    # --- types -------------------------------------------------------------------------
+    Invalid(
+        "string-for-amount",
+        (
+            "<case>:21: finansiering.belopp_per_ar: amounts are whole kronor written as plain "
+            "digits (e.g. 2000000), got '2 000 000'",
+        ),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2 000 000"),),
+    ),
+    Invalid(
+        "quoted-string-for-amount",
+        (
+            "<case>:21: finansiering.belopp_per_ar: amounts are whole kronor written as plain "
+            "digits (e.g. 2000000), got '2000000'",
+        ),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: '2000000'"),),
+    ),
+    Invalid(
+        "number-for-text",
+        ("<case>:22: finansiering.kalla: Input should be a valid string",),
+        case=(("kalla: ERP", "kalla: 42"),),
+    ),
+    Invalid(
+        "text-for-boolean",
+        ("<case>:6: exempel: Input should be a valid boolean, unable to interpret input",),
+        case=(("dnr: RUN-00386-2023", "exempel: ja\ndnr: RUN-00386-2023"),),
+    ),
+    # --- dates and period --------------------------------------------------------------
+    Invalid(
+        "invalid-date-feb-30",
+        ("<case>:24: finansiering.period.start: 2023-02-30 is not a real date",),
+        case=(("start: 2023-10-01", "start: 2023-02-30"),),
+    ),
+    Invalid(
+        "date-not-yyyy-mm-dd",
+        ("<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD, got 30/11/2025",),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30/11/2025"),),
+    ),
+    Invalid(
+        "date-without-day",
+        ("<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD, got 2025-11",),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2025-11"),),
+    ),
+    Invalid(
+        "period-ends-before-start",
+        (
+            "<case>:25: finansiering.period.slut: the period ends (2022-09-30) before it "
+            "starts (2023-10-01)",
+        ),
+        case=(("slut: 2026-09-30", "slut: 2022-09-30"),),
+    ),
+    Invalid(
+        "period-not-starting-on-first",
+        (
+            "<case>:24: finansiering.period.start: the period must start on the first of a "
+            "month, got 2023-10-02",
+        ),
+        case=(("start: 2023-10-01", "start: 2023-10-02"),),
+    ),
+    Invalid(
+        "period-not-ending-on-last-day",
+        (
+            "<case>:25: finansiering.period.slut: the period must end on the last day of a "
+            "month, got 2026-09-29",
+        ),
+        case=(("slut: 2026-09-30", "slut: 2026-09-29"),),
+    ),
+    # --- money -------------------------------------------------------------------------
+    Invalid(
+        "totalt-disagrees-with-amount-times-years",
+        (
+            "<case>:29: finansiering.totalt: totalt 4000000 does not agree with belopp_per_ar "
+            "× years = 2000000 × 3 = 6000000",
+        ),
+        case=(("  totalt: 6000000", "  totalt: 4000000"),),
+    ),
+    Invalid(
+        "financiers-do-not-add-up",
+        (
+            "<case>:26: finansiering.finansiarer: the financiers add up to 5000000, but "
+            "belopp_per_ar × years = 6000000",
+        ),
+        case=(("      belopp: 6000000", "      belopp: 5000000"),),
+    ),
+    Invalid(
+        "broken-period-not-whole-kronor",
+        (
+            "<case>:21: finansiering.belopp_per_ar: 2000000 kronor a year over 35 months is "
+            "not a whole number of kronor",
+        ),
+        case=(("slut: 2026-09-30", "slut: 2026-08-31"),),
+    ),
+    Invalid(
+        "negative-amount",
+        ("<case>:21: finansiering.belopp_per_ar: amount must not be negative, got -2000000",),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: -2000000"),),
+    ),
+    Invalid(
+        "negative-financier-amount",
+        (
+            "<case>:28: finansiering.finansiarer[0].belopp: amount must not be negative, "
+            "got -6000000",
+        ),
+        case=(("      belopp: 6000000", "      belopp: -6000000"),),
+    ),
+    Invalid(
+        "zero-amount",
+        ("<case>:21: finansiering.belopp_per_ar: Input should be greater than 0",),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: 0"),),
+    ),
+    Invalid(
+        "fractional-amount",
+        ("<case>:21: finansiering.belopp_per_ar: amounts are whole kronor, got 2000000.5",),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2000000.5"),),
+    ),
+    Invalid(
+        "empty-financier-table",
+        (
+            "<case>:26: finansiering.finansiarer: List should have at least 1 item after "
+            "validation, not 0",
+        ),
+        case=(
+            (
+                "  finansiarer:\n    - namn: Region Norrbotten - ERP\n      belopp: 6000000\n",
+                "  finansiarer: []\n",
+            ),
+        ),
+    ),
+    # --- identifiers -------------------------------------------------------------------
+    Invalid(
+        "bad-dnr",
+        ("<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",),
+        case=(("dnr: RUN-00386-2023", "dnr: RUN-386-2023"),),
+    ),
+    Invalid(
+        "organisationsnummer-wrong-check-digit",
+        (
+            "<case>:16: aktor.organisationsnummer: '556036-0794' is not a valid "
+            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the number's "
+            "checksum or check digit is invalid",
+        ),
+        case=(("  organisationsnummer: null", "  organisationsnummer: 556036-0794"),),
+    ),
+    Invalid(
+        "empty-text-field",
+        ("<case>:22: finansiering.kalla: must not be empty",),
+        case=(("kalla: ERP", "kalla: ''"),),
+    ),
+    # --- decision points and prose -----------------------------------------------------
+    Invalid(
+        "empty-decision-list",
+        ("<case>:31: beslutspunkter: List should have at least 1 item after validation, not 0",),
+        case=((SEED_DECISIONS, "beslutspunkter: []\n"),),
+    ),
+    Invalid(
+        "decision-without-belopp_per_ar",
+        (
+            "<case>:31: beslutspunkter: the decision must state {belopp_per_ar} itself (write "
+            "the placeholder rather than the value, so it cannot disagree with finansiering)",
+        ),
+        case=(("beviljas {belopp_per_ar} årligen", "beviljas 2 000 000 kronor årligen"),),
+    ),
+    Invalid(
+        "unknown-placeholder-in-prose",
+        ("<case>:39: syfte: unknown placeholder {omradet}; known: " + KNOWN_PLACEHOLDERS,),
+        case=(("att utveckla besöksnäringens ekosystem", "att utveckla {omradet}s ekosystem"),),
+    ),
+    Invalid(
+        "unknown-placeholder-in-decision",
+        ("<case>:35: beslutspunkter[1]: unknown placeholder {kala}; known: " + KNOWN_PLACEHOLDERS,),
+        case=(("Medlen anvisas från {kalla}", "Medlen anvisas från {kala}"),),
+    ),
+    Invalid(
+        "empty-list-item",
+        ("<case>:45: villkor[0]: text is empty",),
+        case=(
+            (
+                "  - Swedish Lapland vb arbetar med en långsiktig finansiering från aktörerna i "
+                "Swedish Lapland",
+                "  - ''",
+            ),
+        ),
+    ),
+    Invalid(
+        "nested-list-in-prose",
+        ("<case>:39: syfte: nested lists are not supported",),
+        case=((SYFTE_END, SYFTE_END + "\n  - Första\n    - Underpunkt\n"),),
+    ),
+    Invalid(
+        "numbered-list-in-prose-starting-at-3",
+        ("<case>:39: syfte: a numbered list must start at 1",),
+        case=((SYFTE_END, SYFTE_END + "\n  3. Tredje\n  4. Fjärde\n"),),
+    ),
+    # --- the program file --------------------------------------------------------------
+    Invalid(
+        "missing-program-file",
+        ("<case>:5: program: file not found: <dir>/program/saknas.yaml",),
+        case=(("program: program/norrbottens-ekosystem.yaml", "program: program/saknas.yaml"),),
+    ),
+    Invalid(
+        "program-organisationsnummer-wrong-check-digit",
+        (
+            "<program>:8: region.organisationsnummer: '232100-0231' is not a valid "
+            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the number's "
+            "checksum or check digit is invalid",
+        ),
+        program=(("organisationsnummer: 232100-0230", "organisationsnummer: 232100-0231"),),
+    ),
+    Invalid(
+        "program-unknown-key",
+        ("<program>:148: texter.extra: unknown key",),
+        program=(("  aktorsvillkor_efter: 1\n", "  aktorsvillkor_efter: 1\n  extra: 1\n"),),
+    ),
+    Invalid(
+        "program-unknown-placeholder",
+        (
+            "<program>:127: texter.gap_avslutning: unknown placeholder {omraden}; known: "
+            + KNOWN_PLACEHOLDERS,
+        ),
+        program=(("{omrade}.", "{omraden}."),),
+    ),
+    Invalid(
+        "program-negative-count",
+        ("<program>:147: texter.aktorsvillkor_efter: Input should be greater than or equal to 0",),
+        program=(("aktorsvillkor_efter: 1", "aktorsvillkor_efter: -1"),),
+    ),
+    Invalid(
+        "program-yaml-syntax-error",
+        ("<program>:6: YAML syntax error: expected ',' or ']', but got ':'",),
+        program=(("namn: Norrbottens ekosystem", "namn: [Norrbottens ekosystem"),),
+    ),
+    Invalid(
+        "program-postnummer-as-number",
+        ("<program>:11: region.adress.postnummer: '97189' is not a postnummer of the form NNN NN",),
+        program=(("postnummer: 971 89", "postnummer: 97189"),),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    [
+        pytest.param(
+            invalid,
+            id=invalid.id,
+            marks=[pytest.mark.xfail(strict=True, reason=invalid.xfail)] if invalid.xfail else [],
+        )
+        for invalid in INVALID
+    ],
+)
+def test_invalid_file_reports_exact_problems(tmp_path: Path, invalid: Invalid) -> None:
+    assert invalid.case or invalid.program, "an invalid file needs at least one edit"
+    files = write_files(
+        tmp_path, edit(SEED_TEXT, *invalid.case), edit(PROGRAM_TEXT, *invalid.program)
+    )
+    assert problems_of(files.case) == [files.expand(p) for p in invalid.problems]
+
+
+def test_several_problems_in_case_and_program_are_reported_at_once(tmp_path: Path) -> None:
+    files = write_files(
+        tmp_path,
+        edit(
+            SEED_TEXT,
+            ("dnr: RUN-00386-2023", "dnr: RUN-386-2023"),
+            ("titel: Pilot", "kommentar: utkast\ntitel: Pilot"),
+            ("start: 2023-10-01", "start: 2023-02-30"),
+            ("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30/11/2025"),
+        ),
+        edit(PROGRAM_TEXT, ("postnummer: 971 89", "postnummer: 971 8")),
+    )
+    assert problems_of(files.case) == [
+        files.expand(p)
+        for p in (
+            "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",
+            "<case>:11: kommentar: unknown key",
+            "<case>:25: finansiering.period.start: 2023-02-30 is not a real date",
+            "<case>:49: extern_utvardering_senast: dates are written YYYY-MM-DD, got 30/11/2025",
+            "<program>:11: region.adress.postnummer: '971 8' is not a postnummer of the form "
+            "NNN NN",
+        )
+    ]
+
+
+# --- whole files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("- program: program/norrbottens-ekosystem.yaml\n", id="list"),
+        pytest.param("program/norrbottens-ekosystem.yaml\n", id="scalar"),
+        pytest.param("", id="empty"),
+        pytest.param("# only a comment\n", id="only-comment"),
+    ],
+)
+def test_file_that_is_not_a_mapping(tmp_path: Path, text: str) -> None:
+    files = write_files(tmp_path, text)
+    assert problems_of(files.case) == [
+        f"{files.case}:1: (file): expected a mapping of keys to values"
+    ]
+
+
+def test_program_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    files = write_files(tmp_path, program="- namn: Norrbottens ekosystem\n")
+    assert problems_of(files.case) == [
+        f"{files.program}:1: (file): expected a mapping of keys to values"
+    ]
+
+
+def _latin1_omrade() -> bytes:
+    """The seed with one value saved as Windows-1252 (line 18, byte 673), the rest UTF-8."""
+    old = "omrade: besöksnäringen"
+    data = SEED_TEXT.encode("utf-8")
+    assert data.count(old.encode("utf-8")) == 1
+    return data.replace(old.encode("utf-8"), old.encode("cp1252"))
+
+
+def test_file_that_is_not_utf8(tmp_path: Path) -> None:
+    files = write_files(tmp_path, _latin1_omrade())
+    assert problems_of(files.case) == [f"{files.case}:18: not UTF-8 text (save the file as UTF-8)"]
+
+
+def test_case_file_not_found(tmp_path: Path) -> None:
+    missing = tmp_path / "saknas.yaml"
+    assert problems_of(missing) == [f"{missing}: file not found"]
+
+
+# --- problems whose report should be better (strict xfail: fix src, then drop the mark) ----
+
+
+def test_missing_top_level_field_has_a_line(tmp_path: Path) -> None:
+    files = write_files(
+        tmp_path,
+        edit(
+            SEED_TEXT,
+            (
+                "titel: Pilotprojekt inom Norrbottens ekosystem - Swedish Lapland visitors board\n",
+                "",
+            ),
+        ),
+    )
+    problems = problems_of(files.case)
+    assert len(problems) == 1
+    assert re.fullmatch(
+        re.escape(str(files.case)) + r":\d+: titel: required field is missing", problems[0]
+    ), problems
+
+
+def test_duplicate_key_is_reported(tmp_path: Path) -> None:
+    files = write_files(
+        tmp_path,
+        edit(
+            SEED_TEXT,
+            (
+                "namnd: Regionala utvecklingsnämnden\n",
+                "namnd: Regionala utvecklingsnämnden\nnamnd: Kulturnämnden\n",
+            ),
+        ),
+    )
+    with pytest.raises(CaseError) as info:
+        load_case(files.case)
+    assert len(info.value.problems) == 1
+    assert info.value.problems[0].startswith(f"{files.case}:8: namnd: ")
+    assert "duplicate" in info.value.problems[0].lower()
+
+
+def test_unclosed_quote_points_at_its_line(tmp_path: Path) -> None:
+    files = write_files(tmp_path, edit(SEED_TEXT, ("titel: Pilot", 'titel: "Pilot')))
+    problems = problems_of(files.case)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{files.case}:11: ") or "line 11" in problems[0], problems
+
+
+def test_not_utf8_names_the_line(tmp_path: Path) -> None:
+    files = write_files(tmp_path, _latin1_omrade())
+    problems = problems_of(files.case)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{files.case}:18: "), problems
+
+
+def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
+    files = write_files(
+        tmp_path,
+        edit(
+            SEED_TEXT,
+            ("dnr: RUN-00386-2023", "dnr: RUN-386-2023"),
+            ("beviljas {belopp_per_ar} årligen", "beviljas 2 000 000 kronor årligen"),
+        ),
+    )
+    assert problems_of(files.case) == [
+        f"{files.case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",
+        f"{files.case}:31: beslutspunkter: the decision must state {{belopp_per_ar}} itself "
+        "(write the placeholder rather than the value, so it cannot disagree with finansiering)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edits", "problems"),
+    [
+        pytest.param(
+            (
+                ("  totalt: 6000000", "  totalt: 4000000"),
+                ("      belopp: 6000000", "      belopp: 5000000"),
+            ),
+            (
+                "<case>:26: finansiering.finansiarer: the financiers add up to 5000000, but "
+                "belopp_per_ar × years = 6000000",
+                "<case>:29: finansiering.totalt: totalt 4000000 does not agree with "
+                "belopp_per_ar × years = 2000000 × 3 = 6000000",
+            ),
+            id="totalt-and-financiers",
+        ),
+        pytest.param(
+            (("start: 2023-10-01", "start: 2023-10-02"), ("slut: 2026-09-30", "slut: 2026-09-29")),
+            (
+                "<case>:24: finansiering.period.start: the period must start on the first of a "
+                "month, got 2023-10-02",
+                "<case>:25: finansiering.period.slut: the period must end on the last day of a "
+                "month, got 2026-09-29",
+            ),
+            id="period-start-and-end",
+        ),
+    ],
+)
+def test_independent_cross_field_problems_are_all_reported(
+    tmp_path: Path, edits: tuple[Edit, ...], problems: tuple[str, ...]
+) -> None:
+    files = write_files(tmp_path, edit(SEED_TEXT, *edits))
+    assert problems_of(files.case) == [files.expand(p) for p in problems]
+
+
+# --- the valid cases -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["RUN-00386-2023.yaml", "exempel-arktiska-testbaddar.yaml", "exempel-kreativa-norrbotten.yaml"],
+)
+def test_cases_in_repository_load(name: str) -> None:
+    case = load_case(CASES / name)
+    money = case.arende.finansiering
+    assert case.program_path == CASES / "program" / "norrbottens-ekosystem.yaml"
+    assert sum(row.belopp for row in money.finansiarer) == money.summa
+    assert case.arende.exempel is name.startswith("exempel-")
+
+
+def test_seed_derived_facts() -> None:
+    case = load_case(SEED)
+    money = case.arende.finansiering
+    assert case.arende.dnr == "RUN-00386-2023"
+    assert money.summa == 6_000_000
+    assert money.antal_ar == Fraction(3)
+    assert money.period.manader == 36
+    assert [row.belopp for row in money.finansiarer] == [6_000_000]
+    assert sum(row.belopp for row in money.finansiarer) == money.summa == money.totalt
+    assert case.program.namn == "Norrbottens ekosystem"
+
+
+def test_seed_copied_unchanged_loads(tmp_path: Path) -> None:
+    """The fixture itself: the unedited seed and program load from tmp_path."""
+    files = write_files(tmp_path)
+    assert load_case(files.case).arende.finansiering.summa == 6_000_000
+
+
+def test_broken_years_example() -> None:
+    money = load_case(CASES / "exempel-kreativa-norrbotten.yaml").arende.finansiering
+    assert money.antal_ar == Fraction(5, 2)
+    assert money.summa == 2_000_000
