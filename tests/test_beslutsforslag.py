@@ -5,22 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
-from typer.testing import CliRunner
+from conftest import CASES, REPO, fold, run
 
-from avtalsgen.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "tests" / "data" / "seed-beslutsforslag-RUN-00386-2023.txt"
-CASES = {
-    "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
-    "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
-    "RUN-90002-2024": REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
-}
 #: The seed's one typo that the case corrects: "nämnde" for "nämnden" in decision point 1.
 SEED_ERRATA = {"Regionala utvecklingsnämnde beslutar": "Regionala utvecklingsnämnden beslutar"}
 
@@ -28,16 +19,6 @@ pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
 ]
-
-
-def run(*argv: str) -> str:
-    """Run a poppler or qpdf tool and return its output."""
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-
-
-def fold(text: str) -> str:
-    """Whitespace (non-breaking spaces included) folded to single spaces."""
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def unhyphenate(text: str) -> str:
@@ -55,25 +36,6 @@ def seed_text() -> str:
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build every example case once, through the CLI, into a temporary output folder."""
-    output = tmp_path_factory.mktemp("output")
-    result = CliRunner().invoke(
-        app,
-        [
-            "build",
-            *map(str, CASES.values()),
-            "--output",
-            str(output),
-            "--templates",
-            str(REPO / "templates"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return output
 
 
 #: The page header's height on an A4 page, in points: body text lies below it.

@@ -43,10 +43,6 @@ beslutspunkter:
 """
 #: The last line of the seed's syfte, after which prose tests append blocks.
 SYFTE_END = "för investeringar, etableringar och ökad tillväxt i företagen.\n"
-KNOWN_PLACEHOLDERS = (
-    "aktor, aktor_namn, omrade, belopp_per_ar, totalt, kalla, start, slut, start_text, "
-    "slut_text, start_termin, forsta_uppfoljning, extern_utvardering_senast"
-)
 
 
 def edit(text: str, *edits: Edit) -> str:
@@ -304,12 +300,18 @@ INVALID = [
     ),
     Invalid(
         "unknown-placeholder-in-prose",
-        ("<case>:39: syfte: unknown placeholder {omradet}; known: " + KNOWN_PLACEHOLDERS,),
+        (
+            "<case>:39: syfte: unknown placeholder {omradet} (did you mean {omrade}?); "
+            "`avtalsgen schema` lists the placeholders",
+        ),
         case=(("att utveckla besöksnäringens ekosystem", "att utveckla {omradet}s ekosystem"),),
     ),
     Invalid(
         "unknown-placeholder-in-decision",
-        ("<case>:35: beslutspunkter[1]: unknown placeholder {kala}; known: " + KNOWN_PLACEHOLDERS,),
+        (
+            "<case>:35: beslutspunkter[1]: unknown placeholder {kala} (did you mean {kalla}?); "
+            "`avtalsgen schema` lists the placeholders",
+        ),
         case=(("Medlen anvisas från {kalla}", "Medlen anvisas från {kala}"),),
     ),
     Invalid(
@@ -350,20 +352,20 @@ INVALID = [
     ),
     Invalid(
         "program-unknown-key",
-        ("<program>:148: texter.extra: unknown key",),
+        ("<program>:152: texter.extra: unknown key",),
         program=(("  aktorsvillkor_efter: 1\n", "  aktorsvillkor_efter: 1\n  extra: 1\n"),),
     ),
     Invalid(
         "program-unknown-placeholder",
         (
-            "<program>:127: texter.gap_avslutning: unknown placeholder {omraden}; known: "
-            + KNOWN_PLACEHOLDERS,
+            "<program>:131: texter.gap_avslutning: unknown placeholder {omraden} (did you mean "
+            "{omrade}?); `avtalsgen schema` lists the placeholders",
         ),
         program=(("{omrade}.", "{omraden}."),),
     ),
     Invalid(
         "program-negative-count",
-        ("<program>:147: texter.aktorsvillkor_efter: Input should be greater than or equal to 0",),
+        ("<program>:151: texter.aktorsvillkor_efter: Input should be greater than or equal to 0",),
         program=(("aktorsvillkor_efter: 1", "aktorsvillkor_efter: -1"),),
     ),
     Invalid(

@@ -184,12 +184,21 @@ def test_empty_text_rejected(source: str) -> None:
 def test_unknown_placeholder_rejected() -> None:
     error = rejection("Aktören {okand} arbetar med {omrade}.")
     assert error.type == "unknown_placeholder"
-    assert error.message() == ("unknown placeholder {okand}; known: " + ", ".join(PLACEHOLDERS))
+    assert error.message() == (
+        "unknown placeholder {okand}; `avtalsgen schema` lists the placeholders"
+    )
+    close = rejection("{aktro}")
+    assert close.message() == (
+        "unknown placeholder {aktro} (did you mean {aktor}?); "
+        "`avtalsgen schema` lists the placeholders"
+    )
 
 
 def test_several_unknown_placeholders_named_sorted() -> None:
     error = rejection("{zeta} och {alfa}")
-    assert error.message().startswith("unknown placeholder {alfa}, {zeta}; known: aktor, ")
+    assert error.message() == (
+        "unknown placeholder {alfa}, {zeta}; `avtalsgen schema` lists the placeholders"
+    )
 
 
 def test_heading_rejected() -> None:
@@ -236,9 +245,11 @@ def test_placeholders_kept_in_parsed_prose() -> None:
 
 
 def test_placeholder_values_of_seed() -> None:
-    values = placeholder_values(load_case(SEED).arende)
-    assert set(values) == set(PLACEHOLDERS)
-    assert values == {
+    values = placeholder_values(load_case(SEED).arende, load_case(SEED).program)
+    references = {name for name in values if name.startswith("punkt:")}
+    assert set(values) - references == set(PLACEHOLDERS)
+    assert values["punkt:finansiering"] == "punkt 6"
+    assert {name: values[name] for name in PLACEHOLDERS} == {
         "aktor": "Swedish Lapland vb",
         "aktor_namn": "Swedish Lapland Visitors Board",
         "omrade": "besöksnäringen",
@@ -252,11 +263,26 @@ def test_placeholder_values_of_seed() -> None:
         "start_termin": "hösten 2023",
         "forsta_uppfoljning": "hösten 2024",
         "extern_utvardering_senast": "2025-11-30",
+        "dnr": "RUN-00386-2023",
+        "namnd": "Regionala utvecklingsnämnden",
+        "program": "Norrbottens ekosystem",
+        "region": "Region Norrbotten",
+        "region_orgnr": "232100-0230",
+        "region_adress": "Regionhuset, Robertsviksgatan 7, 971 89 Luleå",
+        "aktor_orgnr": "[uppgift saknas]",
+        "aktor_adress": "[uppgift saknas]",
+        "antal_ar": "3",
+        "beslut_datum": "[uppgift saknas]",
+        "beslut_paragraf": "[uppgift saknas]",
+        "s3": "Smart specialiseringsstrategi för Norrbotten",
+        "rus": "Regional utvecklingsstrategi Norrbotten 2030",
+        "forlangning_ar": "3",
+        "max_ar": "9",
     }
 
 
 def test_every_placeholder_is_filled_in_seed() -> None:
-    values = placeholder_values(load_case(SEED).arende)
+    values = placeholder_values(load_case(SEED).arende, load_case(SEED).program)
     text = " ".join("{" + name + "}" for name in PLACEHOLDERS)
     filled = fill_placeholders(text, values)
     assert "{" not in filled

@@ -16,7 +16,7 @@ import typer
 
 from avtalsgen import __version__
 from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.load import load_case
+from avtalsgen.load import load_case, unknown_facts
 from avtalsgen.model import Arende, Program
 from avtalsgen.pipeline import DOCUMENTS, build_case
 
@@ -34,6 +34,10 @@ _state = {"verbose": False}
 
 CasePaths = Annotated[
     list[Path], typer.Argument(help="Case files, or folders whose *.yaml files are cases.")
+]
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Fail on facts left unknown (null) in the case or program."),
 ]
 TemplatesDir = Annotated[
     Path, typer.Option("--templates", help="Folder holding the Word templates.")
@@ -93,12 +97,14 @@ def case_files(paths: list[Path]) -> list[Path]:
 
 
 @app.command()
-def check(paths: CasePaths) -> None:
+def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs; needs no LibreOffice."""
     failed = 0
     for path in case_files(paths):
         try:
             case = load_case(path)
+            if strict and (unknown := unknown_facts(case)):
+                raise CaseError(unknown)
         except CaseError as exc:
             failed += 1
             typer.echo(exc.message, err=True)
@@ -118,8 +124,13 @@ def build(
     ] = None,
     output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
     templates: TemplatesDir = Path("templates"),
+    strict: Strict = False,
 ) -> None:
-    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b)."""
+    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b).
+
+    After conversion every PDF is read back: the Dnr, the actor, the amounts, the period
+    and the funding source must agree in every document, or nothing is written.
+    """
     from avtalsgen.convert import LibreOfficeConverter
 
     documents = only or list(DOCUMENTS)
@@ -132,11 +143,41 @@ def build(
     try:
         converter = LibreOfficeConverter()
         for path in case_files(paths):
-            result = build_case(path, output, templates, converter, documents)
+            result = build_case(path, output, templates, converter, documents, strict)
             for file in result.outputs:
                 typer.echo(f"wrote {_shown(file)}")
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
+
+
+@app.command()
+def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> None:
+    """List the agreement's clauses in order, which went in and why; strategies; schedule."""
+    from avtalsgen import format as fmt
+    from avtalsgen.agreement import agreement_date, choose_clauses, payment_schedule, strategy
+
+    try:
+        case = load_case(case_path)
+    except CaseError as exc:
+        _fail(exc)
+        return
+    arende, program = case.arende, case.program
+    typer.echo(f"{arende.dnr}  samarbetsavtal: {program.avtal.rubrik}")
+    number = 0
+    for val in choose_clauses(arende, program):
+        number += val.med
+        shown = f"{number:>3}" if val.med else "  -"
+        typer.echo(f"{shown}  {val.id:<22} {val.rubrik:<30} {val.skal}")
+    on = agreement_date(arende)
+    source = "the agreement's date" if arende.avtal.datum else "the period's start"
+    typer.echo(f"strategies in force on {on} ({source}):")
+    for kortnamn in ("S3", "RUS"):
+        typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
+    typer.echo("payment schedule:")
+    for year in payment_schedule(arende):
+        period = fmt.intervall(year.start, year.slut)
+        typer.echo(f"  avtalsår {year.nummer}  {period}  {year.manader:>2} months  "
+                   f"{fmt.kr(year.belopp)}")  # fmt: skip
 
 
 @app.command()

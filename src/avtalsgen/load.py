@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from avtalsgen.agreement import case_problems
 from avtalsgen.errors import CaseError
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.case import FieldProblems
@@ -185,6 +186,15 @@ def load_case(path: Path) -> LoadedCase:
             problems += program_problems
     if problems or arende is None or program is None or program_path is None:
         raise CaseError(problems)
+    # Checks across the case and its program, reported at the case's lines.
+    across = case_problems(arende, program)
+    if across:
+        _, lines, _ = _read_yaml(path)
+        found = sorted(
+            ((_line(loc, lines), _format_loc(loc), message) for loc, message in across),
+            key=lambda item: item[0],  # stable: clauses keep their order
+        )
+        raise CaseError([f"{path}:{line}: {where}: {message}" for line, where, message in found])
     return LoadedCase(path=path, arende=arende, program_path=program_path, program=program)
 
 
@@ -201,3 +211,52 @@ def _program_key(path: Path) -> str | None:
         return None
     value = data.get("program") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
+
+
+#: Facts a case or program may leave unknown (null) until they are known, by location.
+UNKNOWN_ALLOWED_CASE: tuple[Loc, ...] = (
+    ("datum",),
+    ("avdelning",),
+    ("handlaggare",),
+    ("aktor", "organisationsnummer"),
+    ("aktor", "adress"),
+    ("beslut", "datum"),
+    ("beslut", "paragraf"),
+    ("avtal", "undertecknare", "namn"),
+    ("avtal", "undertecknare", "titel"),
+    ("avtal", "undertecknare", "ort"),
+)
+UNKNOWN_ALLOWED_PROGRAM: tuple[Loc, ...] = (
+    ("region", "organisationsnummer"),
+    ("region", "adress"),
+    ("avtal", "undertecknare", "namn"),
+    ("avtal", "undertecknare", "titel"),
+    ("avtal", "undertecknare", "ort"),
+)
+
+
+def _value(model: object, loc: Loc) -> object:
+    for part in loc:
+        model = getattr(model, str(part))
+    return model
+
+
+def unknown_facts(case: LoadedCase) -> list[str]:
+    """Facts the case or its program leaves to be filled in, as ``file:line: field: ...``.
+
+    The documents show them as a visible placeholder; ``--strict`` refuses them.
+    """
+    problems: list[str] = []
+    for path, model, locs in (
+        (case.path, case.arende, UNKNOWN_ALLOWED_CASE),
+        (case.program_path, case.program, UNKNOWN_ALLOWED_PROGRAM),
+    ):
+        missing = [loc for loc in locs if _value(model, loc) is None]
+        if missing:
+            _, lines, _ = _read_yaml(path)
+            problems += [
+                f"{path}:{_line(loc, lines)}: {_format_loc(loc)}: not filled in yet (null); "
+                "the documents show [uppgift saknas]"
+                for loc in missing
+            ]
+    return problems

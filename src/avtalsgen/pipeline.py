@@ -10,13 +10,15 @@ from pathlib import Path
 
 from avtalsgen.context import Context, build_context
 from avtalsgen.convert import Converter
-from avtalsgen.errors import OutputError
-from avtalsgen.load import LoadedCase, load_case
+from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.factcheck import check_facts
+from avtalsgen.load import LoadedCase, load_case, unknown_facts
 from avtalsgen.render import Metadata, render_document
 
 #: The documents a case can produce, in packet order, with their title in Swedish.
 DOCUMENTS: dict[str, str] = {
     "beslutsforslag": "Beslutsförslag",
+    "samarbetsavtal": "Samarbetsavtal",
 }
 
 
@@ -45,8 +47,11 @@ def build_case(
     templates: Path,
     converter: Converter,
     only: Sequence[str] = tuple(DOCUMENTS),
+    strict: bool = False,
 ) -> BuildResult:
     """Build the documents of one case into ``output_root/<Dnr>/``.
+
+    With ``strict``, facts left unknown (null) in the case or program are errors.
 
     Everything is first made in a staging folder beside the final one and moved into place
     only when every document has converted and passed its checks, so a failed build leaves
@@ -54,6 +59,8 @@ def build_case(
     """
     # 1. Load and validate the case and its program (every problem at once).
     case: LoadedCase = load_case(case_path)
+    if strict and (unknown := unknown_facts(case)):
+        raise CaseError(unknown)
     context = build_context(case)
     output_root = output_root.resolve()
     target = output_root / case.arende.dnr
@@ -76,7 +83,9 @@ def build_case(
             docx_files.append(path)
         # 3. Convert them all to PDF/A-2b in one LibreOffice run; each output is checked.
         pdf_files = converter.convert(docx_files, staging)
-        # 4. Move the finished files into place.
+        # 4. Read the PDFs back: the facts must agree in every document.
+        check_facts(case.arende, {pdf.stem: pdf for pdf in pdf_files})
+        # 5. Move the finished files into place.
         target.mkdir(parents=True, exist_ok=True)
         outputs = []
         for path in [*docx_files, *pdf_files]:

@@ -62,6 +62,8 @@ def _prepare(value: Any) -> Any:
     """Texts (tuples of blocks) become Word paragraphs, in dataclasses at any depth."""
     if isinstance(value, tuple) and value and all(isinstance(v, Block) for v in value):
         return paragraphs(value)
+    if isinstance(value, tuple):
+        return tuple(_prepare(item) for item in value)
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _prepare(getattr(value, f.name)) for f in fields(value)}
     return value

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from pydantic import Field, field_validator, model_validator
 
+from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
 
@@ -143,6 +144,61 @@ def _years(value: Fraction) -> str:
     )
 
 
+class Beslut(Strict):
+    """The committee's decision on the case, once taken (from the protocol)."""
+
+    datum: Datum | None = None
+    """Date of the meeting that decided; null while unknown."""
+    paragraf: int | None = Field(default=None, gt=0)
+    """The § of the minutes; null while unknown."""
+
+
+class ErsattKlausul(Strict):
+    """A program clause whose heading or text this case replaces."""
+
+    id: str = Field(pattern=KLAUSUL_ID)
+    """The program clause to replace."""
+    rubrik: Namn | None = None
+    """New heading; the program's when left out."""
+    text: ProseText
+    """New text."""
+
+
+class NyKlausul(Strict):
+    """A clause only this case has."""
+
+    id: str = Field(pattern=KLAUSUL_ID)
+    """Identifier of the new clause (not one of the program's)."""
+    rubrik: Namn
+    """The clause's heading."""
+    text: ProseText
+    """The clause's text."""
+    efter: str = Field(pattern=KLAUSUL_ID)
+    """The id of the clause it follows."""
+
+
+class Klausulval(Strict):
+    """How this case's agreement differs from the program's clause library."""
+
+    utelamna: list[str] = Field(default_factory=list)
+    """Ids of program clauses to leave out."""
+    ersatt: list[ErsattKlausul] = Field(default_factory=list)
+    """Program clauses whose text this case replaces."""
+    tillagg: list[NyKlausul] = Field(default_factory=list)
+    """Clauses added for this case."""
+
+
+class ArendeAvtal(Strict):
+    """The case's own facts for its samarbetsavtal."""
+
+    datum: Datum | None = None
+    """Date of the agreement; strategies are chosen by it (the period's start while null)."""
+    undertecknare: Undertecknare = Undertecknare()
+    """Who signs for the actor."""
+    klausuler: Klausulval = Klausulval()
+    """Clauses omitted, replaced or added for this case."""
+
+
 class Arende(Strict):
     """One ärende: a decision on base financing for one actor."""
 
@@ -178,6 +234,10 @@ class Arende(Strict):
     """The external evaluation is done no later than this date."""
     protokollsutdrag_till: list[Namn] = Field(min_length=1)
     """Protokollsutdrag skickas till: one recipient per item."""
+    beslut: Beslut = Beslut()
+    """The committee's decision (date and §), once taken."""
+    avtal: ArendeAvtal = ArendeAvtal()
+    """The samarbetsavtal's own facts: date, the actor's signatory, clause choices."""
 
     @field_validator("beslutspunkter")
     @classmethod

@@ -8,6 +8,7 @@ values are filled in at render time from the validated case, so no fact is typed
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,10 +33,25 @@ PLACEHOLDERS: dict[str, str] = {
     "slut_text": "last day of the period in prose",
     "start_termin": "the season the period starts, e.g. hösten 2023",
     "forsta_uppfoljning": "when the first follow-up happens, e.g. hösten 2024",
+    "dnr": "the case's Dnr",
+    "namnd": "the committee, e.g. Regionala utvecklingsnämnden",
+    "program": "the program's name, e.g. Norrbottens ekosystem",
+    "region": "the region's legal name",
+    "region_orgnr": "the region's organisationsnummer",
+    "region_adress": "the region's postal address on one line",
+    "aktor_orgnr": "the actor's organisationsnummer",
+    "aktor_adress": "the actor's postal address on one line",
+    "antal_ar": "the number of years of the period, e.g. 3 or 2,5",
+    "beslut_datum": "the date of the committee's decision in prose",
+    "beslut_paragraf": "the § of the committee's decision",
+    "s3": "the name of the S3 version in force on the agreement's date",
+    "rus": "the name of the RUS version in force on the agreement's date",
+    "forlangning_ar": "years per extension (program avtal.forlangning)",
+    "max_ar": "at most this many years of financing (program avtal.forlangning)",
     "extern_utvardering_senast": "the date by which the external evaluation is done, ISO date",
 }
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 #: A reference to another clause of an agreement, ``{punkt:finansiering}``.
 REFERENCE = re.compile(r"\{punkt:([a-z0-9_]+)\}")
 #: Anything in single braces; doubled braces ``{{ }}`` are literal text.
@@ -107,20 +123,25 @@ def check_placeholders(text: str) -> str:
         }
     )
     if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name.strip().lower(), PLACEHOLDERS, n=1, cutoff=0.75)
+            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+            hints.append("{" + name + "}" + hint)
         raise PydanticCustomError(
             "unknown_placeholder",
-            "unknown placeholder {names}; known: {known}",
-            {
-                "names": ", ".join("{" + name + "}" for name in unknown),
-                "known": ", ".join(PLACEHOLDERS),
-            },
+            "unknown placeholder {names}; `avtalsgen schema` lists the placeholders",
+            {"names": ", ".join(hints)},
         )
     return text
 
 
+_FILLABLE = re.compile(r"\{([a-z0-9_]+(?::[a-z0-9_]+)?)\}")
+
+
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Replace every known ``{name}`` in ``text`` with its value."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Replace every known ``{name}`` (and ``{punkt:id}``) in ``text`` with its value."""
+    return _FILLABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _spans(inline: Token) -> tuple[Span, ...]:

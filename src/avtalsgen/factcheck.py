@@ -1,0 +1,106 @@
+"""Facts that must agree: read every produced PDF back and compare what it states.
+
+The Dnr, the actor's name, the amount per year, the total, the period and the funding source
+must read identically in every document that states them, and every amount in kronor that a
+document states must be one of the case's amounts. A template that prints a different amount
+fails the build, naming the document and the fact.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from avtalsgen import format as fmt
+from avtalsgen.agreement import payment_schedule
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.model import Arende
+
+_AMOUNT = re.compile(r"(?<![\d-])(\d{1,3}(?: \d{3})*) (?:kronor|kr)\b")
+
+
+class FactError(AvtalsgenError):
+    """Documents of one case state a fact differently."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact and the ways a document may state it (any one of them will do)."""
+
+    name: str
+    forms: tuple[str, ...]
+
+
+#: The facts each document must state.
+DOCUMENT_FACTS: dict[str, tuple[str, ...]] = {
+    "beslutsforslag": ("Dnr", "aktör", "belopp per år", "totalt", "period", "källa"),
+    "samarbetsavtal": ("Dnr", "aktör", "belopp per år", "totalt", "period", "källa"),
+    "protokollsutdrag": ("Dnr", "belopp per år", "period", "källa"),
+}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace(fmt.NBSP, " ").split())
+
+
+def case_facts(arende: Arende) -> dict[str, Fact]:
+    """The facts of a case as the documents print them."""
+    money = arende.finansiering
+    facts = [
+        Fact("Dnr", (arende.dnr,)),
+        Fact("aktör", (arende.aktor.namn, arende.aktor.kort)),
+        Fact("belopp per år", (fmt.kronor(money.belopp_per_ar),)),
+        Fact("totalt", (fmt.number(money.summa),)),
+        Fact("period", (f"{fmt.iso(money.period.start)} till {fmt.iso(money.period.slut)}",
+                        fmt.intervall(money.period.start, money.period.slut))),
+        Fact("källa", (money.kalla,)),
+    ]  # fmt: skip
+    return {fact.name: Fact(fact.name, tuple(_fold(f) for f in fact.forms)) for fact in facts}
+
+
+def known_amounts(arende: Arende) -> set[str]:
+    """Every amount the case defines, as printed (without the unit)."""
+    money = arende.finansiering
+    amounts = {money.belopp_per_ar, money.summa}
+    amounts |= {row.belopp for row in money.finansiarer}
+    amounts |= {year.belopp for year in payment_schedule(arende)}
+    return {_fold(fmt.number(amount)) for amount in amounts}
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF, read with poppler's pdftotext."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise FactError("pdftotext is missing; install it with: apt-get install poppler-utils")
+    result = subprocess.run(  # noqa: S603 - a fixed argv, no shell
+        [tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise FactError(f"{pdf.name}: pdftotext failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def check_facts(arende: Arende, pdfs: dict[str, Path]) -> None:
+    """Raise :class:`FactError` naming each document and fact that does not agree."""
+    facts = case_facts(arende)
+    amounts = known_amounts(arende)
+    problems: list[str] = []
+    for document, pdf in pdfs.items():
+        text = _fold(pdf_text(pdf))
+        for name in DOCUMENT_FACTS.get(document, ()):
+            fact = facts[name]
+            if not any(form in text for form in fact.forms):
+                problems.append(
+                    f"{pdf.name}: {name}: the document does not state "
+                    + " or ".join(f"'{form}'" for form in fact.forms)
+                )
+        for amount in sorted(set(_AMOUNT.findall(text)) - amounts):
+            problems.append(
+                f"{pdf.name}: amount: the document states {amount} kr/kronor, which is none of "
+                f"the case's amounts ({', '.join(sorted(amounts))})"
+            )
+    if problems:
+        raise FactError("the documents do not agree on the case's facts:\n" + "\n".join(problems))

@@ -1,0 +1,50 @@
+"""Shared fixtures: the example cases built once per test session with the real tools."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from avtalsgen.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = {
+    "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
+    "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
+    "RUN-90002-2024": REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
+}
+
+
+def run(*argv: str) -> str:
+    """Run a poppler or qpdf tool and return its output."""
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+
+
+def fold(text: str) -> str:
+    """Whitespace (non-breaking spaces included) folded to single spaces."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example case built once, through the CLI, into a temporary output folder."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    output = tmp_path_factory.mktemp("output")
+    result = CliRunner().invoke(
+        app,
+        [
+            "build",
+            *map(str, CASES.values()),
+            "--output",
+            str(output),
+            "--templates",
+            str(REPO / "templates"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return output

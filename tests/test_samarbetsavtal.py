@@ -1,0 +1,418 @@
+"""The samarbetsavtal: clauses, schedule, strategies, facts that agree, unknown facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import CASES, REPO, fold, run
+from typer.testing import CliRunner
+
+from avtalsgen.agreement import choose_clauses, payment_schedule, strategy
+from avtalsgen.cli import app
+from avtalsgen.convert import check_archival_pdf
+from avtalsgen.errors import CaseError
+from avtalsgen.load import load_case, unknown_facts
+from avtalsgen.model import Strategi
+
+runner = CliRunner()
+SEED_CASE = CASES["RUN-00386-2023"]
+PROGRAM = REPO / "cases" / "program" / "norrbottens-ekosystem.yaml"
+
+
+def agreement_text(built: Path, dnr: str) -> str:
+    return fold(run("pdftotext", "-layout", str(built / dnr / "samarbetsavtal.pdf"), "-"))
+
+
+def agreement_lines(built: Path, dnr: str) -> list[str]:
+    text = run("pdftotext", "-layout", str(built / dnr / "samarbetsavtal.pdf"), "-")
+    return [fold(line) for line in text.splitlines() if line.strip()]
+
+
+# --- end to end, on every example case -----------------------------------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_clauses_in_order_with_their_numbers(built: Path, dnr: str) -> None:
+    case = load_case(CASES[dnr])
+    chosen = [val for val in choose_clauses(case.arende, case.program) if val.med]
+    lines = agreement_lines(built, dnr)
+    headings = [f"{number}. {val.rubrik}" for number, val in enumerate(chosen, 1)]
+    positions = [lines.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    left_out = [val for val in choose_clauses(case.arende, case.program) if not val.med]
+    for val in left_out:
+        assert not any(line.endswith(f". {val.rubrik}") for line in lines)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_payment_schedule_adds_up_to_the_total(built: Path, dnr: str) -> None:
+    case = load_case(CASES[dnr])
+    text = agreement_text(built, dnr)
+    rows = re.findall(
+        r"Avtalsår (\d+) (\d{4}-\d\d-\d\d)–(\d{4}-\d\d-\d\d) ((?:\d{1,3} )*\d{1,3}) kr", text
+    )
+    expected = payment_schedule(case.arende)
+    assert len(rows) == len(expected)
+    amounts = [int(amount.replace(" ", "")) for *_, amount in rows]
+    assert sum(amounts) == case.arende.finansiering.summa
+    period = case.arende.finansiering.period
+    total = f"{case.arende.finansiering.summa:,}".replace(",", " ")
+    assert f"Totalt {period.start}–{period.slut} {total} kr" in text
+    assert rows[0][1] == str(period.start)
+    assert rows[-1][2] == str(period.slut)
+
+
+def test_broken_years_are_prorated_exactly() -> None:
+    schedule = payment_schedule(load_case(CASES["RUN-90002-2024"]).arende)
+    assert [(y.manader, y.belopp) for y in schedule] == [(12, 800_000), (12, 800_000), (6, 400_000)]
+    assert [(y.start, y.slut) for y in schedule][-1] == (dt.date(2027, 1, 1), dt.date(2027, 6, 30))
+    seed = payment_schedule(load_case(SEED_CASE).arende)
+    assert [(y.start.isoformat(), y.slut.isoformat(), y.belopp) for y in seed] == [
+        ("2023-10-01", "2024-09-30", 2_000_000),
+        ("2024-10-01", "2025-09-30", 2_000_000),
+        ("2025-10-01", "2026-09-30", 2_000_000),
+    ]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_parties_strategies_and_commitments(built: Path, dnr: str) -> None:
+    case = load_case(CASES[dnr])
+    text = agreement_text(built, dnr)
+    assert (
+        "Region Norrbotten, organisationsnummer 232100-0230, Regionhuset, Robertsviksgatan 7"
+        in text
+    )
+    orgnr = case.arende.aktor.organisationsnummer or "[uppgift saknas]"
+    assert f"{case.arende.aktor.namn}, organisationsnummer {orgnr}" in text
+    assert "nedan kallade parterna" in text
+    assert (
+        "bidra till insatser i Smart specialiseringsstrategi för Norrbotten och i Regional "
+        "utvecklingsstrategi Norrbotten 2030" in text
+    )
+    assert "medverka i framtagandet och genomförandet av Smart specialiseringsstrategi" in text
+    assert "kvalitetssäkringsmodellen" in text
+    assert "Driva plattformsarbetet på ett sätt som inkluderar de centrala aktörerna" in text
+    # Follow-up and evaluation from the case; early termination; written changes; disputes.
+    assert f"En första uppföljning och utvärdering sker {case.arende.forsta_uppfoljning}" in text
+    assert f"utvärderas externt senast {case.arende.extern_utvardering_senast}" in text
+    assert "inte utvecklas framåt på flera områden" in text
+    assert "skriftligen och undertecknas av båda parterna" in text
+    assert "svensk allmän domstol" in text
+    check_archival_pdf(built / dnr / "samarbetsavtal.pdf")
+
+
+@pytest.mark.libreoffice
+def test_background_cites_the_decision(built: Path) -> None:
+    text = agreement_text(built, "RUN-90001-2023")
+    assert (
+        "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 212, i ärende med "
+        "Dnr RUN-90001-2023 att bevilja Arktiska testbäddar 1 500 000 kronor årligen"
+    ) in text
+    seed = agreement_text(built, "RUN-00386-2023")
+    assert "beslutade [uppgift saknas], § [uppgift saknas], i ärende med Dnr RUN-00386-2023" in seed
+
+
+@pytest.mark.libreoffice
+def test_cross_references_and_clause_choices(built: Path) -> None:
+    text = agreement_text(built, "RUN-90001-2023")
+    # forlangning left out, testbaddar added after plattformsuppdraget, rapportering replaced:
+    assert "Förlängning" not in text
+    assert "8. Samordning av testbäddar" in text
+    assert "redovisar i rapporteringen enligt punkt 10 hur många företag" in text
+    assert "Aktören rapporterar halvårsvis till Regionen" in text
+    assert "utföra plattformsuppdraget enligt punkt 7." in text
+    seed = agreement_text(built, "RUN-00386-2023")
+    assert "till sammanlagt högst 9 års finansiering" in seed
+    assert "utvärderingen enligt punkt 11 visar" in seed
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_signature_page(built: Path, dnr: str) -> None:
+    case = load_case(CASES[dnr])
+    pdf = built / dnr / "samarbetsavtal.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))  # type: ignore[union-attr]
+    last = fold(run("pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(pdf), "-"))
+    assert ". Underskrifter" in last
+    assert "För Region Norrbotten" in last
+    assert f"För {case.arende.aktor.namn}" in last
+    assert "Regional utvecklingsdirektör" in last
+    signer = case.arende.avtal.undertecknare
+    assert f"Ort: {signer.ort or '[uppgift saknas]'}" in last
+    earlier = fold(run("pdftotext", "-l", str(pages - 1), str(pdf), "-"))
+    assert "Underskrifter" not in earlier, "the signatures stand on a page of their own"
+
+
+# --- strategies by date ----------------------------------------------------------------------
+
+
+def test_strategy_version_chosen_by_the_agreements_date() -> None:
+    program = load_case(SEED_CASE).program
+    successor = Strategi(
+        kortnamn="RUS", namn="Norrbottensstrategin 2040", giltig_fran=dt.date(2025, 6, 1)
+    )
+    later = program.model_copy(update={"strategier": [*program.strategier, successor]})
+    assert strategy(later, "RUS", dt.date(2025, 5, 31)).namn == (
+        "Regional utvecklingsstrategi Norrbotten 2030"
+    )
+    assert strategy(later, "RUS", dt.date(2025, 6, 1)).namn == "Norrbottensstrategin 2040"
+    assert strategy(later, "S3", dt.date(2030, 1, 1)).namn == (
+        "Smart specialiseringsstrategi för Norrbotten"
+    )
+
+
+# --- facts that agree ------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_fact_check_fails_when_a_template_prints_another_amount(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    document = docx.Document(str(templates / "samarbetsavtal.docx"))
+    changed = 0
+    for table in document.tables:
+        for cell in table._cells:
+            for paragraph in cell.paragraphs:
+                for run_ in paragraph.runs:
+                    if run_.text == "{{ ar.belopp|kr }}":
+                        run_.text = "{{ (ar.belopp * 2)|kr }}"
+                        changed += 1
+    assert changed == 1
+    document.save(str(templates / "samarbetsavtal.docx"))
+    output = tmp_path / "output"
+    result = runner.invoke(
+        app, ["build", str(SEED_CASE), "--output", str(output), "--templates", str(templates)]
+    )
+    assert result.exit_code == 1
+    assert "the documents do not agree on the case's facts:" in result.stderr
+    assert (
+        "samarbetsavtal.pdf: amount: the document states 4 000 000 kr/kronor, which is none "
+        "of the case's amounts (2 000 000, 6 000 000)"
+    ) in result.stderr
+    assert "beslutsforslag.pdf" not in result.stderr
+    assert not any(output.rglob("*.pdf")), "a build that fails the fact check writes nothing"
+
+
+# --- unknown facts and --strict --------------------------------------------------------------
+
+
+def test_unknown_facts_are_listed_and_strict_fails() -> None:
+    case = load_case(SEED_CASE)
+    unknown = unknown_facts(case)
+    assert (
+        f"{SEED_CASE}:16: aktor.organisationsnummer: not filled in yet (null); the "
+        "documents show [uppgift saknas]" in unknown
+    )
+    assert any(": beslut.paragraf: " in line for line in unknown)
+    result = runner.invoke(app, ["check", "--strict", str(SEED_CASE)])
+    assert result.exit_code == 1
+    assert "aktor.organisationsnummer: not filled in yet" in result.stderr
+    assert runner.invoke(app, ["check", str(SEED_CASE)]).exit_code == 0
+
+
+def test_strict_passes_when_every_fact_is_known(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    program = tmp_path / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    assert "  undertecknare:\n    namn: null\n" in text
+    program.write_text(
+        text.replace(
+            "  undertecknare:\n    namn: null\n", "  undertecknare:\n    namn: Eva Exempel\n"
+        ),
+        encoding="utf-8",
+    )
+    case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
+    assert unknown_facts(load_case(case)) == []
+    result = runner.invoke(app, ["check", "--strict", str(case)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.libreoffice
+def test_strict_build_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--strict", str(SEED_CASE), "--output", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not filled in yet" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+
+def test_explain_lists_clauses_and_why() -> None:
+    result = runner.invoke(app, ["explain", str(CASES["RUN-90001-2023"])])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "RUN-90001-2023  samarbetsavtal: Samarbetsavtal om basfinansiering inom Norrbottens "
+        "ekosystem"
+    )
+    assert re.fullmatch(r"\s+-\s+forlangning\s+Förlängning\s+left out by the case", lines[5])
+    assert re.fullmatch(
+        r"\s+8\s+testbaddar\s+Samordning av testbäddar\s+added by the case after "
+        r"'plattformsuppdraget'",
+        lines[9],
+    )
+    assert lines[11].endswith("program clause; text replaced by the case")
+    assert "strategies in force on 2023-12-20 (the agreement's date):" in lines
+    assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1\u00a0500\u00a0000\u00a0kr" in lines
+    seed = runner.invoke(app, ["explain", str(SEED_CASE)]).stdout
+    assert (
+        "condition 'forlangning' holds: the program allows extension (3 years at a time, "
+        "at most 9 years)" in seed
+    )
+
+
+# --- invalid clause choices and programs ---------------------------------------------------
+
+
+def _case_with(tmp_path: Path, avtal: str) -> Path:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "RUN-00386-2023.yaml"
+    text = case.read_text(encoding="utf-8")
+    tail = text[text.index("avtal:\n") :]
+    case.write_text(text.replace(tail, avtal), encoding="utf-8")
+    return case
+
+
+def _program_with(tmp_path: Path, old: str, new: str) -> Path:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    text = PROGRAM.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (tmp_path / "cases" / "program" / PROGRAM.name).write_text(
+        text.replace(old, new), encoding="utf-8"
+    )
+    return tmp_path / "cases" / "RUN-00386-2023.yaml"
+
+
+INVALID_CHOICES = [
+    pytest.param(
+        "avtal:\n  klausuler:\n    utelamna:\n      - forlangningen\n",
+        ["{A+3}: avtal.klausuler.utelamna[0]: no program clause has the id 'forlangningen'"],
+        id="omit-unknown-clause",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    ersatt:\n      - id: okand\n        text: Ny text.\n",
+        [
+            "{A+3}: avtal.klausuler.ersatt[0].id: cannot replace 'okand': "
+            "no program clause has that id"
+        ],
+        id="replace-unknown-clause",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    tillagg:\n      - id: tvist\n        rubrik: Tvist igen\n"
+        "        efter: syfte\n        text: Text.\n",
+        ["{A+3}: avtal.klausuler.tillagg[0].id: clause id 'tvist' is already used"],
+        id="add-existing-id",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    tillagg:\n      - id: extra\n        rubrik: Extra\n"
+        "        efter: saknas\n        text: Text.\n",
+        ["{A+5}: avtal.klausuler.tillagg[0].efter: no clause has the id 'saknas'"],
+        id="add-after-unknown-clause",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    utelamna:\n      - uppfoljning\n",
+        [
+            "{A+1}: avtal.klausuler: clause 'forlangning' refers to {punkt:uppfoljning}, which is "
+            "not in this agreement",
+            "{A+1}: avtal.klausuler: clause 'regionens_ataganden' refers to {punkt:uppfoljning}, "
+            "which is not in this agreement",
+            "{A+1}: avtal.klausuler: clause 'fortida_upphorande' refers to {punkt:uppfoljning}, "
+            "which is not in this agreement",
+        ],
+        id="omit-a-referenced-clause",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    tillagg:\n      - id: extra\n        rubrik: Extra\n"
+        "        efter: syfte\n        text: Se {punkt:saknas}.\n",
+        [
+            "{A+6}: avtal.klausuler.tillagg[0].text: clause 'extra' refers to {punkt:saknas}, "
+            "which is not a clause"
+        ],
+        id="reference-to-unknown-clause",
+    ),
+    pytest.param(
+        "avtal:\n  klausuler:\n    tillagg:\n      - id: Extra klausul\n        rubrik: Extra\n"
+        "        efter: syfte\n        text: Text.\n",
+        [
+            "{A+3}: avtal.klausuler.tillagg[0].id: String should match pattern "
+            "'^[a-z0-9]+(_[a-z0-9]+)*$'"
+        ],
+        id="clause-id-not-ascii-word",
+    ),
+    pytest.param(
+        "avtal:\n  datum: 2023-13-01\n",
+        ["{A+1}: avtal.datum: 2023-13-01 is not a real date"],
+        id="agreement-date-not-real",
+    ),
+]
+
+
+@pytest.mark.parametrize(("avtal", "problems"), INVALID_CHOICES)
+def test_invalid_clause_choices(tmp_path: Path, avtal: str, problems: list[str]) -> None:
+    case = _case_with(tmp_path, avtal)
+    first = case.read_text(encoding="utf-8").splitlines().index("avtal:") + 1
+    with pytest.raises(CaseError) as info:
+        load_case(case)
+    expected = [
+        f"{case}:" + re.sub(r"\{A\+(\d+)\}", lambda m: str(first + int(m.group(1))), problem)
+        for problem in problems
+    ]
+    assert info.value.problems == expected
+
+
+INVALID_PROGRAMS = [
+    pytest.param(
+        "    - id: tvist\n      rubrik: Tvist\n",
+        "    - id: andringar\n      rubrik: Tvist\n",
+        "{program}:{line}: avtal.klausuler: clause id 'andringar' is used twice",
+        id="duplicate-clause-id",
+    ),
+    pytest.param(
+        "      villkor: forlangning\n",
+        "      villkor: alltid\n",
+        "{program}:{line}: avtal.klausuler[4].villkor: Input should be 'forlangning', "
+        "'aktorsvillkor' or 'brutet_ar'",
+        id="unknown-condition",
+    ),
+    pytest.param(
+        "      typ: underskrifter\n",
+        "      typ: signaturer\n",
+        "{program}:{line}: avtal.klausuler[15].typ: Input should be 'text', 'finansiering', "
+        "'plattformsuppgifter' or 'underskrifter'",
+        id="unknown-layout",
+    ),
+    pytest.param(
+        "  - kortnamn: RUS\n    namn: Regional utvecklingsstrategi Norrbotten 2030\n",
+        "",
+        "{program}:{line}: strategier: no version of RUS is given",
+        id="no-rus",
+    ),
+    pytest.param(
+        "    namn: Regional utvecklingsstrategi Norrbotten 2030\n",
+        "    namn: Regional utvecklingsstrategi Norrbotten 2030\n    giltig_fran: 2030-01-01\n",
+        "{case}:{line}: avtal.datum: no version of RUS is in force on 2023-10-01",
+        id="no-rus-in-force",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), INVALID_PROGRAMS)
+def test_invalid_programs(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    case = _program_with(tmp_path, old, new)
+    with pytest.raises(CaseError) as info:
+        load_case(case)
+    assert len(info.value.problems) == 1, info.value.problems
+    program = tmp_path / "cases" / "program" / PROGRAM.name
+    pattern = re.escape(problem.format(program=program, case=case, line="LINE")).replace(
+        "LINE", r"\d+"
+    )
+    assert re.fullmatch(pattern, info.value.problems[0]), info.value.problems[0]
