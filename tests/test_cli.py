@@ -128,6 +128,7 @@ def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
     document.sections[0].header.add_paragraph("{{ program.region.epost }}")
     document.save(str(tmp_path / "beslutsforslag.docx"))
     shutil.copy(REPO / "templates" / "samarbetsavtal.docx", tmp_path)
+    shutil.copy(REPO / "templates" / "protokollsutdrag.docx", tmp_path)
     result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -150,3 +151,33 @@ def test_templates_check_needs_the_list_styles(tmp_path: Path) -> None:
     result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
     assert result.exit_code == 1
     assert "styles: paragraph style id 'ListNumber' (used for prose) is missing" in result.stderr
+
+
+@pytest.mark.libreoffice
+def test_utdrag_builds_extracts_and_then_writes_nothing(tmp_path: Path) -> None:
+    meeting = REPO / "cases" / "sammantraden" / "exempel-run-2024-11-26.yaml"
+    argv = [
+        "utdrag",
+        str(meeting),
+        "--output",
+        str(tmp_path),
+        "--templates",
+        str(REPO / "templates"),
+    ]
+    first = runner.invoke(app, argv)
+    assert first.exit_code == 0, first.output
+    assert "187" in first.stdout
+    assert (tmp_path / "RUN-90002-2024" / "protokollsutdrag-187.pdf").is_file()
+    again = runner.invoke(app, argv)
+    assert again.exit_code == 0, again.output
+    assert "§ 187 RUN-90002-2024: unchanged since version 1; nothing written" in again.stdout
+
+
+def test_utdrag_rejects_a_bad_meeting(tmp_path: Path) -> None:
+    meeting = tmp_path / "mote.yaml"
+    meeting.write_text("namnd: Regionala utvecklingsnämnden\n", encoding="utf-8")
+    result = runner.invoke(app, ["utdrag", str(meeting), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{meeting}:1: datum: required field is missing" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()

@@ -183,34 +183,76 @@ def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> 
 @app.command()
 def schema(
     kind: Annotated[
-        str | None, typer.Argument(help="arende or program; both when left out.")
+        str | None,
+        typer.Argument(help="arende, program or sammantrade; all three when left out."),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of case (arende) and program files, for editors."""
+    """Print the JSON Schema of case (arende), program and meeting (sammantrade) files."""
+    from avtalsgen.model.meeting import Sammantrade
+
     schemas: dict[str, Any] = {
         "arende": Arende.model_json_schema(),
         "program": Program.model_json_schema(),
+        "sammantrade": Sammantrade.model_json_schema(),
     }
     if kind is not None and kind not in schemas:
-        raise typer.BadParameter("choose arende or program", param_hint="KIND")
+        raise typer.BadParameter("choose arende, program or sammantrade", param_hint="KIND")
     document = schemas[kind] if kind else schemas
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
+@app.command()
+def utdrag(
+    meeting: Annotated[Path, typer.Argument(help="A meeting (sammanträde) file.")],
+    paragraf: Annotated[
+        int | None,
+        typer.Option("--paragraf", help="Build the extract of this § only (even if secret)."),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Build a certified extract (protokollsutdrag) per decided § into OUTPUT/<Dnr>/.
+
+    An extract that exists is never replaced: if its facts changed, a new version
+    (-v2, -v3, ...) is written with a note of what changed.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from avtalsgen.convert import LibreOfficeConverter
+    from avtalsgen.extract import build_extracts
+
+    try:
+        results = build_extracts(meeting, output, templates, LibreOfficeConverter(), paragraf)
+    except (AvtalsgenError, KeyboardInterrupt) as exc:
+        _fail(exc)
+        return
+    table = Table("§", "Dnr", "status", "version", "files", title=f"Protokollsutdrag: {meeting}")
+    for result in results:
+        files = ", ".join(str(_shown(path)) for path in result.files)
+        version = str(result.version) if result.version else "–"
+        table.add_row(str(result.paragraf), result.dnr, str(result.status), version, files)
+    console = Console(width=140)
+    console.print(table)
+    for result in results:
+        if not result.written:
+            console.print(result.note)
+
+
 @templates_app.command("check")
 def templates_check(templates: TemplatesDir = Path("templates")) -> None:
     """List every variable a template uses that the models do not provide; fail on any."""
-    from avtalsgen.templatecheck import check_template
+    from avtalsgen.templatecheck import TEMPLATES, check_template
 
     problems = 0
-    for document in DOCUMENTS:
+    for document, context in TEMPLATES.items():
         path = templates / f"{document}.docx"
         if not path.is_file():
             typer.echo(f"{path}: template not found", err=True)
             problems += 1
             continue
-        findings = check_template(path)
+        findings = check_template(path, context)
         for finding in findings:
             typer.echo(f"{path}: {finding}", err=True)
         problems += len(findings)

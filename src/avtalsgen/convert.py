@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pikepdf
 
@@ -54,7 +54,7 @@ class LibreOfficeConverter:
 
         Raises :class:`ConversionError` with the install command if it is missing.
         """
-        self.soffice = _find_soffice(soffice)
+        self.soffice = find_soffice(soffice)
         self.timeout = timeout
 
     def convert(self, docx_files: Sequence[Path], outdir: Path) -> list[Path]:
@@ -81,19 +81,7 @@ class LibreOfficeConverter:
             ) as s,
         ):
             work, staging = Path(w), Path(s)
-            argv = [
-                self.soffice,
-                f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                "--headless",
-                "--norestore",
-                "--nologo",
-                "--nolockcheck",
-                "--convert-to",
-                PDF_EXPORT_FILTER,
-                "--outdir",
-                str(staging),
-                *(str(src) for src in sources),
-            ]
+            argv = soffice_argv(self.soffice, work / "profile", staging, sources)
             output = _run_soffice(argv, work, self.timeout, f"converting {names}")
             staged = [staging / f"{src.stem}.pdf" for src in sources]
             for src, pdf in zip(sources, staged, strict=True):
@@ -137,7 +125,7 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG) -> None:
 
 def libreoffice_version(soffice: str | None = None) -> str:
     """Return the LibreOffice version, e.g. ``"7.4.7.2"``, parsed from ``soffice --version``."""
-    exe = _find_soffice(soffice)
+    exe = find_soffice(soffice)
     with tempfile.TemporaryDirectory(prefix="avtalsgen-lo-", ignore_cleanup_errors=True) as w:
         output = _run_soffice([exe, "--version"], Path(w), _VERSION_TIMEOUT, "--version")
     match = re.search(r"\b(\d+(?:\.\d+)+)\b", output)
@@ -170,7 +158,7 @@ def _archival_problems(pdf: pikepdf.Pdf, lang: str) -> list[str]:
     return problems
 
 
-def _find_soffice(soffice: str | None) -> str:
+def find_soffice(soffice: str | None) -> str:
     candidates = [soffice] if soffice else ["soffice", "libreoffice"]
     for candidate in candidates:
         found = shutil.which(candidate)
@@ -192,8 +180,25 @@ def _check_sources(sources: list[Path]) -> None:
             raise ConversionError(f"{other} and {src} would both become {src.stem}.pdf")
 
 
-def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> str:
-    """Run soffice in its own session with HOME/TMPDIR in ``workdir``; return its output."""
+def soffice_argv(soffice: str, profile: Path, outdir: Path, files: Sequence[Path]) -> list[str]:
+    """The argv of one soffice run converting ``files`` to PDF/A-2b into ``outdir``."""
+    return [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nolockcheck",
+        "--convert-to",
+        PDF_EXPORT_FILTER,
+        "--outdir",
+        str(outdir),
+        *(str(path) for path in files),
+    ]
+
+
+def soffice_env(workdir: Path) -> dict[str, str]:
+    """The environment of a soffice run: HOME, TMPDIR and XDG folders inside ``workdir``."""
     env = dict(os.environ)
     env.update(
         HOME=str(workdir),
@@ -202,6 +207,12 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
         XDG_CACHE_HOME=str(workdir / ".cache"),
         XDG_DATA_HOME=str(workdir / ".local" / "share"),
     )
+    return env
+
+
+def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> str:
+    """Run soffice in its own session with HOME/TMPDIR in ``workdir``; return its output."""
+    env = soffice_env(workdir)
     try:
         proc = subprocess.Popen(  # noqa: S603 - argv list, no shell; executable found by which
             argv,
@@ -219,14 +230,14 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        _remove_ipc_pipe(argv)
+        kill_group(proc)
+        remove_ipc_pipe(argv)
         raise ConversionError(
             f"LibreOffice timed out after {timeout:g} s {what}; killed it"
         ) from None
     except BaseException:
-        _kill_group(proc)
-        _remove_ipc_pipe(argv)
+        kill_group(proc)
+        remove_ipc_pipe(argv)
         raise
     if proc.returncode != 0:
         raise ConversionError(
@@ -235,14 +246,14 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
     return output
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
+def kill_group(proc: subprocess.Popen[Any]) -> None:
     """SIGKILL soffice's whole process group, then reap the leader."""
     with contextlib.suppress(ProcessLookupError):  # the group is already gone
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
 
 
-def _remove_ipc_pipe(argv: list[str]) -> None:
+def remove_ipc_pipe(argv: list[str]) -> None:
     """Remove the IPC socket a killed soffice leaves behind (a clean exit removes it).
 
     LibreOffice names it ``/tmp/OSL_PIPE_<uid>_SingleOfficeIPC_<md5>``, the MD5 being of

@@ -20,7 +20,15 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from avtalsgen.context import Context
+from avtalsgen.extract import UtdragContext
 from avtalsgen.render import STYLE_IDS, jinja_environment
+
+#: Every template and the context dataclass it is rendered with.
+TEMPLATES: dict[str, type] = {
+    "beslutsforslag": Context,
+    "samarbetsavtal": Context,
+    "protokollsutdrag": UtdragContext,
+}
 
 _MISSING = object()
 
@@ -61,9 +69,9 @@ def _attribute(tp: Any, name: str) -> Any:
         if name in tp.model_fields:
             return tp.model_fields[name].annotation
     elif dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        # A dataclass reaches the template as a mapping of its fields: nothing else exists.
         hints = get_type_hints(tp)
-        if name in hints:
-            return hints[name]
+        return hints[name] if name in {f.name for f in dataclasses.fields(tp)} else _MISSING
     if name.startswith("_"):
         return _MISSING
     member = getattr(tp, name, _MISSING)

@@ -1,0 +1,350 @@
+"""The meeting file: one sammanträde of a committee and the paragraphs (§) of its minutes.
+
+A meeting file names its committee, date and place, the chair, the secretary and the
+justerare, when the minutes were justerade and when that was announced on the digital
+anslagstavla, and one entry per paragraph: the § number, the ärende it decides (by Dnr) and
+the decision. The case files are found through ``arenden``: a folder, relative to the meeting
+file, whose ``*.yaml`` case files are indexed by their ``dnr``.
+
+What one field can tell (types, dates, Dnr, unknown keys) is checked when the file is
+validated; the rules that tie fields together are listed by :meth:`Sammantrade.problems`, each
+with the location of the field to blame, and :func:`avtalsgen.meeting.load_meeting` reports
+them with file and line, together with what only the case files can tell (the Dnr exists, the
+committee matches, the beslutsförslag is not dated after the meeting).
+
+Rules (kommunallagen 5 kap. 69 § and 8 kap. 12 §, 13 kap. 5 §):
+
+- the minutes are justerade no later than 14 days after the meeting, by the chair and at
+  least one justerare other than the chair;
+- the justering is announced on the anslagstavla no later than the second day after it;
+- an appeal must reach the court within three weeks from the announcement; a last day that
+  falls on a Saturday, Sunday, public holiday, midsommarafton, julafton or nyårsafton moves
+  to the next weekday (lag (1930:173) om beräkning av lagstadgad tid, 2 §);
+- a paragraph may be justerad at the meeting itself (omedelbart justerad); it is announced
+  separately, no later than the second day after the meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Final
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from avtalsgen.model.prose import LineText
+from avtalsgen.model.types import Datum, Dnr, Namn, Strict
+
+#: What ``beslut`` says when the committee decided as proposed in the beslutsförslag.
+ENLIGT_FORSLAGET: Final = "enligt förslaget"
+#: The minutes are justerade no later than this many days after the meeting.
+JUSTERING_DAGAR: Final = 14
+#: The justering is announced no later than this many days after it.
+ANSLAG_DAGAR: Final = 2
+#: An appeal runs this long from the announcement (before the weekday rule).
+OVERKLAGANDETID: Final = dt.timedelta(weeks=3)
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule a meeting file breaks: where (a location like pydantic's) and what."""
+
+    loc: Loc
+    message: str
+
+
+def _paragraf_number(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PydanticCustomError(
+            "paragraf",
+            "a § number is a whole number from 1, written as plain digits, got {value}",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def _beslut(value: Any) -> Any:
+    if isinstance(value, str) and " ".join(value.split()).lower() == ENLIGT_FORSLAGET:
+        return None
+    if isinstance(value, list):
+        return value
+    raise PydanticCustomError(
+        "beslut",
+        "write 'enligt förslaget', or the decision points as the committee amended them "
+        "(a list), got {value}",
+        {"value": repr(value)},
+    )
+
+
+#: A § number: a whole number from 1.
+Paragrafnummer = Annotated[
+    int, BeforeValidator(_paragraf_number), WithJsonSchema({"type": "integer", "minimum": 1})
+]
+
+#: The decision: ``enligt förslaget`` (stored as None) or the amended points.
+Beslut = Annotated[
+    Annotated[list[LineText], Field(min_length=1)] | None,
+    BeforeValidator(_beslut),
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"const": ENLIGT_FORSLAGET},
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "string",
+                        "description": "One decision point; may use {placeholders}.",
+                    },
+                },
+            ]
+        }
+    ),
+]
+
+
+class Paragraf(Strict):
+    """One paragraph (§) of the minutes: the decision in one ärende."""
+
+    paragraf: Paragrafnummer
+    """The § number, unique within the meeting; the extract is protokollsutdrag-<N>."""
+    dnr: Dnr
+    """The ärende decided, by Dnr; its case file is found in the ``arenden`` folder."""
+    beslut: Beslut
+    """``enligt förslaget``: the case's decision points verbatim; or a list of the points as
+    the committee amended them, which may use the same {placeholders} as the case."""
+    omedelbart_justerad: bool = False
+    """True when the paragraph was justerad at the meeting itself (omedelbar justering)."""
+    anslagsdatum: Datum | None = None
+    """Only for an omedelbart justerad paragraph: when its justering was announced on the
+    anslagstavla, no later than 2 days after the meeting. Defaults to the meeting's
+    anslagsdatum, which must then be within those 2 days."""
+    sekretess: bool = False
+    """True when the paragraph is under secrecy: it is left out unless asked for by number."""
+    skickas_till: list[Namn] | None = Field(default=None, min_length=1)
+    """Protokollsutdrag skickas till, one recipient per item; by default the case's
+    ``protokollsutdrag_till``."""
+
+    @property
+    def enligt_forslaget(self) -> bool:
+        """True when the committee decided as proposed in the beslutsförslag."""
+        return self.beslut is None
+
+
+@dataclass(frozen=True)
+class Justering:
+    """When one paragraph was justerad and announced, and the last day to appeal."""
+
+    justeringsdatum: dt.date
+    """The day the paragraph was justerad: the meeting's date when omedelbart justerad."""
+    anslagsdatum: dt.date
+    """The day the justering was announced on the anslagstavla."""
+    omedelbart: bool
+    """True when justerad at the meeting itself."""
+
+    @property
+    def sista_dag_for_overklagande(self) -> dt.date:
+        """Three weeks from the announcement, moved past weekends and holidays."""
+        return sista_dag_for_overklagande(self.anslagsdatum)
+
+
+class Sammantrade(Strict):
+    """One meeting (sammanträde) of a committee and the paragraphs decided at it."""
+
+    exempel: bool = False
+    """True for a fictitious example meeting; its extracts are marked as examples."""
+    namnd: Namn
+    """The committee, e.g. Regionala utvecklingsnämnden; must match each case's namnd."""
+    datum: Datum
+    """The meeting's date (sammanträdesdatum), YYYY-MM-DD."""
+    plats: Namn
+    """Where the meeting was held, e.g. Regionhuset, Luleå."""
+    ordforande: Namn
+    """The chair (ordförande), who justerar the minutes together with the justerare."""
+    sekreterare: Namn
+    """The secretary, who keeps the minutes and certifies the extracts."""
+    justerare: list[Namn] = Field(min_length=1)
+    """The member or members, other than the chair, who justerar the minutes."""
+    justeringsdatum: Datum
+    """When the minutes were justerade: no later than 14 days after the meeting."""
+    anslagsdatum: Datum
+    """When the justering was announced on the anslagstavla: no later than 2 days after it."""
+    arenden: Namn = ".."
+    """The folder of the case files, relative to this file; its *.yaml files are indexed by
+    their dnr. Default ``..``: a meeting in cases/sammantraden/ finds the cases in cases/."""
+    paragrafer: list[Paragraf] = Field(min_length=1)
+    """The paragraphs decided at the meeting, in the order of the minutes."""
+
+    @property
+    def sista_dag_for_overklagande(self) -> dt.date:
+        """The last day to appeal the minutes' decisions (three weeks from the notice)."""
+        return sista_dag_for_overklagande(self.anslagsdatum)
+
+    def justering(self, paragraf: Paragraf) -> Justering:
+        """When ``paragraf`` was justerad and announced: at the meeting if omedelbart
+        justerad, else with the minutes."""
+        if paragraf.omedelbart_justerad:
+            return Justering(self.datum, paragraf.anslagsdatum or self.anslagsdatum, True)
+        return Justering(self.justeringsdatum, self.anslagsdatum, False)
+
+    def paragraf(self, number: int) -> Paragraf | None:
+        """The paragraph with § number ``number``, if the meeting has one."""
+        return next((p for p in self.paragrafer if p.paragraf == number), None)
+
+    def problems(self) -> list[Problem]:
+        """Every rule between this file's fields that it breaks (all at once)."""
+        problems = [*self._date_problems(), *self._people_problems()]
+        seen: dict[int, int] = {}
+        for index, paragraf in enumerate(self.paragrafer):
+            loc: Loc = ("paragrafer", index)
+            first = seen.setdefault(paragraf.paragraf, index)
+            if first != index:
+                problems.append(
+                    Problem(
+                        (*loc, "paragraf"),
+                        f"§ {paragraf.paragraf} appears twice (also paragrafer[{first}]); "
+                        "§ numbers are unique within a meeting",
+                    )
+                )
+            problems += self._paragraph_date_problems(loc, paragraf)
+        return problems
+
+    def _date_problems(self) -> list[Problem]:
+        problems = []
+        latest = self.datum + dt.timedelta(days=JUSTERING_DAGAR)
+        if self.justeringsdatum < self.datum:
+            problems.append(
+                Problem(
+                    ("justeringsdatum",),
+                    f"the minutes cannot be justerade ({self.justeringsdatum}) before the "
+                    f"meeting ({self.datum})",
+                )
+            )
+        elif self.justeringsdatum > latest:
+            problems.append(
+                Problem(
+                    ("justeringsdatum",),
+                    f"the minutes must be justerade no later than {JUSTERING_DAGAR} days after "
+                    f"the meeting ({self.datum}), that is by {latest}, got {self.justeringsdatum}",
+                )
+            )
+        problems += _anslag_problems(("anslagsdatum",), self.anslagsdatum, self.justeringsdatum)
+        return problems
+
+    def _people_problems(self) -> list[Problem]:
+        problems = []
+        seen: set[str] = set()
+        for index, name in enumerate(self.justerare):
+            if name == self.ordforande:
+                problems.append(
+                    Problem(
+                        ("justerare", index),
+                        f"{name} is the chair, who justerar anyway; a justerare is another member",
+                    )
+                )
+            elif name in seen:
+                problems.append(Problem(("justerare", index), f"{name} is named twice"))
+            seen.add(name)
+        return problems
+
+    def _paragraph_date_problems(self, loc: Loc, paragraf: Paragraf) -> list[Problem]:
+        if not paragraf.omedelbart_justerad:
+            if paragraf.anslagsdatum is None:
+                return []
+            return [
+                Problem(
+                    (*loc, "anslagsdatum"),
+                    "only an omedelbart justerad paragraph has an anslagsdatum of its own; "
+                    "the others are announced with the minutes (the meeting's anslagsdatum)",
+                )
+            ]
+        if paragraf.anslagsdatum is not None:
+            return _anslag_problems((*loc, "anslagsdatum"), paragraf.anslagsdatum, self.datum)
+        latest = self.datum + dt.timedelta(days=ANSLAG_DAGAR)
+        if self.anslagsdatum > latest:
+            return [
+                Problem(
+                    (*loc, "omedelbart_justerad"),
+                    f"an omedelbart justerad paragraph is announced no later than {ANSLAG_DAGAR} "
+                    f"days after the meeting, by {latest}, but the minutes' anslagsdatum is "
+                    f"{self.anslagsdatum}: give the paragraph its own anslagsdatum",
+                )
+            ]
+        return []
+
+
+def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Problem]:
+    latest = justering + dt.timedelta(days=ANSLAG_DAGAR)
+    if anslag < justering:
+        return [
+            Problem(loc, f"the notice cannot go up ({anslag}) before the justering ({justering})")
+        ]
+    if anslag > latest:
+        return [
+            Problem(
+                loc,
+                f"the notice must go up on the anslagstavla no later than {ANSLAG_DAGAR} days "
+                f"after the justering ({justering}), that is by {latest}, got {anslag}",
+            )
+        ]
+    return []
+
+
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (påskdagen) of ``year``: the anonymous Gregorian algorithm."""
+    a, (b, c) = year % 19, divmod(year, 100)
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _first_weekday(start: dt.date, weekday: int) -> dt.date:
+    return start + dt.timedelta(days=(weekday - start.weekday()) % 7)
+
+
+@cache
+def fridagar(year: int) -> frozenset[dt.date]:
+    """Weekdays on which a time limit may not end: the public holidays (lag (1989:253) om
+    allmänna helgdagar, as in force since 2005) and midsommarafton, julafton, nyårsafton.
+
+    Saturdays and Sundays are not listed; :func:`sista_dag_for_overklagande` skips them.
+    """
+    easter = _easter(year)
+    midsommardagen = _first_weekday(dt.date(year, 6, 20), 5)
+    days = {
+        dt.date(year, 1, 1),  # nyårsdagen
+        dt.date(year, 1, 6),  # trettondedag jul
+        easter - dt.timedelta(days=2),  # långfredagen
+        easter,  # påskdagen
+        easter + dt.timedelta(days=1),  # annandag påsk
+        dt.date(year, 5, 1),  # första maj
+        easter + dt.timedelta(days=39),  # Kristi himmelsfärdsdag
+        easter + dt.timedelta(days=49),  # pingstdagen
+        dt.date(year, 6, 6),  # nationaldagen
+        midsommardagen - dt.timedelta(days=1),  # midsommarafton
+        midsommardagen,
+        _first_weekday(dt.date(year, 10, 31), 5),  # alla helgons dag
+        dt.date(year, 12, 24),  # julafton
+        dt.date(year, 12, 25),  # juldagen
+        dt.date(year, 12, 26),  # annandag jul
+        dt.date(year, 12, 31),  # nyårsafton
+    }
+    return frozenset(days)
+
+
+def sista_dag_for_overklagande(anslagsdatum: dt.date) -> dt.date:
+    """The last day to appeal: three weeks from the notice, or the next weekday after it
+    when that day is a Saturday, Sunday, public holiday or one of the three aftnar."""
+    day = anslagsdatum + OVERKLAGANDETID
+    while day.weekday() >= 5 or day in fridagar(day.year):
+        day += dt.timedelta(days=1)
+    return day

@@ -1,0 +1,477 @@
+"""Meeting files: the model's rules, the last day to appeal, and invalid files with the exact
+problems ``load_meeting`` reports.
+
+Invalid files are :data:`BASE` with a small textual edit (each edit asserts that the text it
+replaces occurs exactly once). They are written to ``<tmp>/cases/sammantraden/`` beside a copy
+of the shipped case files, so ``arenden: ..`` finds them. Expected problems use ``<meeting>``
+and ``<cases>`` for the paths in ``tmp_path``; line numbers refer to :data:`BASE`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from avtalsgen.errors import CaseError
+from avtalsgen.load import load_case
+from avtalsgen.meeting import index_cases, load_meeting
+from avtalsgen.model.meeting import Sammantrade, fridagar, sista_dag_for_overklagande
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "cases"
+EXAMPLES = sorted((CASES / "sammantraden").glob("*.yaml"))
+
+#: A valid meeting deciding the seed case (§ 211, omedelbart justerad) and an example case.
+BASE = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2023-12-05
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: 2023-12-12
+anslagsdatum: 2023-12-13
+arenden: ..
+paragrafer:
+  - paragraf: 211
+    dnr: RUN-00386-2023
+    beslut: enligt förslaget
+    omedelbart_justerad: true
+    anslagsdatum: 2023-12-06
+  - paragraf: 212
+    dnr: RUN-90001-2023
+    beslut: enligt förslaget
+"""
+
+Edit = tuple[str, str]
+
+
+def edit(text: str, *edits: Edit) -> str:
+    """Apply ``edits`` in order; each original substring must occur exactly once."""
+    for old, new in edits:
+        count = text.count(old)
+        assert count == 1, f"expected exactly one {old!r}, found {count}"
+        text = text.replace(old, new)
+    return text
+
+
+@dataclass(frozen=True)
+class Files:
+    """A meeting file below a copy of the shipped case files."""
+
+    cases: Path
+    meeting: Path
+
+    def expand(self, problem: str) -> str:
+        return problem.replace("<meeting>", str(self.meeting)).replace("<cases>", str(self.cases))
+
+
+def write_meeting(tmp_path: Path, text: str = BASE) -> Files:
+    cases = tmp_path / "cases"
+    shutil.copytree(CASES, cases, ignore=shutil.ignore_patterns("sammantraden"))
+    meeting = cases / "sammantraden" / "m.yaml"
+    meeting.parent.mkdir()
+    meeting.write_text(text, encoding="utf-8")
+    return Files(cases=cases, meeting=meeting)
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(CaseError) as info:
+        load_meeting(path)
+    return info.value.problems
+
+
+# --- the model ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("anslag", "last"),
+    [
+        ("2024-01-10", "2024-01-31"),  # an ordinary Wednesday three weeks later
+        ("2023-12-06", "2023-12-27"),  # the day after annandag jul
+        ("2024-12-04", "2024-12-27"),  # juldagen, annandag jul -> Friday
+        ("2025-03-28", "2025-04-22"),  # långfredagen, påsk, annandag påsk -> Tuesday
+        ("2025-05-08", "2025-05-30"),  # Kristi himmelsfärdsdag -> Friday
+        ("2025-05-30", "2025-06-23"),  # midsommarafton, weekend -> Monday
+        ("2025-05-16", "2025-06-09"),  # 6 June (national day, a Friday) -> Monday
+        ("2025-12-10", "2026-01-02"),  # nyårsafton, nyårsdagen -> Friday 2 January
+    ],
+)
+def test_last_day_to_appeal(anslag: str, last: str) -> None:
+    assert sista_dag_for_overklagande(dt.date.fromisoformat(anslag)) == dt.date.fromisoformat(last)
+
+
+def test_holidays_of_a_year() -> None:
+    days = {d.isoformat() for d in fridagar(2024)}
+    assert {"2024-03-29", "2024-04-01", "2024-05-09", "2024-06-21", "2024-12-24"} <= days
+    assert "2024-05-20" not in days  # annandag pingst is no longer a holiday (since 2005)
+
+
+def test_example_meetings_load() -> None:
+    assert len(EXAMPLES) >= 2
+    decided: dict[str, int] = {}
+    for path in EXAMPLES:
+        meeting = load_meeting(path)
+        assert meeting.sammantrade.exempel, f"{path} must be marked as an example"
+        assert path.read_text(encoding="utf-8").startswith("# EXEMPEL")
+        for paragraf in meeting.sammantrade.paragrafer:
+            decided[paragraf.dnr] = paragraf.paragraf
+            case = meeting.case(paragraf)
+            if case.arende.datum is not None:
+                assert case.arende.datum <= meeting.sammantrade.datum
+    assert set(decided) == {"RUN-00386-2023", "RUN-90001-2023", "RUN-90002-2024"}
+    paragrafer = [p for path in EXAMPLES for p in load_meeting(path).sammantrade.paragrafer]
+    assert any(p.omedelbart_justerad for p in paragrafer)
+    assert any(not p.enligt_forslaget for p in paragrafer)
+
+
+def test_justering_of_paragraphs(tmp_path: Path) -> None:
+    meeting = load_meeting(write_meeting(tmp_path).meeting).sammantrade
+    first, second = meeting.paragrafer
+    now = meeting.justering(first)
+    assert (now.justeringsdatum, now.anslagsdatum, now.omedelbart) == (
+        dt.date(2023, 12, 5),
+        dt.date(2023, 12, 6),
+        True,
+    )
+    assert now.sista_dag_for_overklagande == dt.date(2023, 12, 27)
+    later = meeting.justering(second)
+    assert (later.justeringsdatum, later.anslagsdatum, later.omedelbart) == (
+        dt.date(2023, 12, 12),
+        dt.date(2023, 12, 13),
+        False,
+    )
+    assert meeting.sista_dag_for_overklagande == dt.date(2024, 1, 3)
+    assert first.enligt_forslaget and first.beslut is None
+    assert meeting.paragraf(212) is second and meeting.paragraf(1) is None
+
+
+def test_amended_decision_and_own_recipients(tmp_path: Path) -> None:
+    text = edit(
+        BASE,
+        (
+            "    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n",
+            "    dnr: RUN-90001-2023\n    beslut:\n      - Första {aktor}.\n"
+            "      - Andra.\n    skickas_till:\n      - Kommunstyrelsen\n",
+        ),
+    )
+    paragraf = load_meeting(write_meeting(tmp_path, text).meeting).sammantrade.paragrafer[1]
+    assert paragraf.beslut == ["Första {aktor}.", "Andra."]
+    assert not paragraf.enligt_forslaget
+    assert paragraf.skickas_till == ["Kommunstyrelsen"]
+
+
+def test_schema_describes_the_fields() -> None:
+    schema = Sammantrade.model_json_schema()
+    assert "arenden" in schema["properties"]
+    assert "relative to this file" in schema["properties"]["arenden"]["description"]
+    paragraf = schema["$defs"]["Paragraf"]["properties"]
+    assert paragraf["beslut"]["oneOf"][0] == {"const": "enligt förslaget"}
+    assert "omedelbar" in paragraf["omedelbart_justerad"]["description"]
+
+
+def test_case_index_skips_non_cases(tmp_path: Path) -> None:
+    files = write_meeting(tmp_path)
+    (files.cases / "trasig.yaml").write_text("dnr: [\n", encoding="utf-8")
+    (files.cases / "annat.yaml").write_text("namn: inte ett ärende\n", encoding="utf-8")
+    index = index_cases(files.cases)
+    assert index.by_dnr["RUN-00386-2023"] == [files.cases / "RUN-00386-2023.yaml"]
+    assert index.unreadable == [files.cases / "trasig.yaml"]
+    assert all(files.cases / "annat.yaml" not in paths for paths in index.by_dnr.values())
+
+
+# --- invalid meeting files, each with its exact problems ------------------------------------
+
+
+@dataclass(frozen=True)
+class Invalid:
+    id: str
+    edits: tuple[Edit, ...]
+    problems: tuple[str, ...]
+
+
+INVALID = [
+    Invalid(
+        "late-justering",
+        (
+            ("justeringsdatum: 2023-12-12", "justeringsdatum: 2023-12-20"),
+            ("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-21"),
+        ),
+        (
+            "<meeting>:9: justeringsdatum: the minutes must be justerade no later than 14 days "
+            "after the meeting (2023-12-05), that is by 2023-12-19, got 2023-12-20",
+        ),
+    ),
+    Invalid(
+        "justering-before-meeting",
+        (
+            ("justeringsdatum: 2023-12-12", "justeringsdatum: 2023-12-04"),
+            ("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-05"),
+        ),
+        (
+            "<meeting>:9: justeringsdatum: the minutes cannot be justerade (2023-12-04) before "
+            "the meeting (2023-12-05)",
+        ),
+    ),
+    Invalid(
+        "late-notice",
+        (("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-15"),),
+        (
+            "<meeting>:10: anslagsdatum: the notice must go up on the anslagstavla no later "
+            "than 2 days after the justering (2023-12-12), that is by 2023-12-14, got 2023-12-15",
+        ),
+    ),
+    Invalid(
+        "notice-before-justering",
+        (("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-11"),),
+        (
+            "<meeting>:10: anslagsdatum: the notice cannot go up (2023-12-11) before the "
+            "justering (2023-12-12)",
+        ),
+    ),
+    Invalid(
+        "late-notice-of-omedelbart-justerad-paragraph",
+        (("    anslagsdatum: 2023-12-06", "    anslagsdatum: 2023-12-08"),),
+        (
+            "<meeting>:17: paragrafer[0].anslagsdatum: the notice must go up on the "
+            "anslagstavla no later than 2 days after the justering (2023-12-05), that is by "
+            "2023-12-07, got 2023-12-08",
+        ),
+    ),
+    Invalid(
+        "omedelbart-justerad-announced-with-the-minutes-too-late",
+        (("    anslagsdatum: 2023-12-06\n", ""),),
+        (
+            "<meeting>:16: paragrafer[0].omedelbart_justerad: an omedelbart justerad paragraph "
+            "is announced no later than 2 days after the meeting, by 2023-12-07, but the "
+            "minutes' anslagsdatum is 2023-12-13: give the paragraph its own anslagsdatum",
+        ),
+    ),
+    Invalid(
+        "own-notice-date-without-omedelbar-justering",
+        (("    omedelbart_justerad: true\n", ""),),
+        (
+            "<meeting>:16: paragrafer[0].anslagsdatum: only an omedelbart justerad paragraph "
+            "has an anslagsdatum of its own; the others are announced with the minutes (the "
+            "meeting's anslagsdatum)",
+        ),
+    ),
+    Invalid(
+        "duplicate-paragraph-number",
+        (("paragraf: 212", "paragraf: 211"),),
+        (
+            "<meeting>:18: paragrafer[1].paragraf: § 211 appears twice (also paragrafer[0]); "
+            "§ numbers are unique within a meeting",
+            # The example case records its decision as § 212 of this meeting.
+            "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
+            "decision as § 212 of 2023-12-05 (beslut), not § 211 of 2023-12-05",
+        ),
+    ),
+    Invalid(
+        "unknown-dnr",
+        (("dnr: RUN-90001-2023", "dnr: RUN-99999-2023"),),
+        ("<meeting>:19: paragrafer[1].dnr: no case file in <cases> has Dnr RUN-99999-2023",),
+    ),
+    Invalid(
+        "committee-mismatch",
+        (("namnd: Regionala utvecklingsnämnden", "namnd: Kulturnämnden"),),
+        (
+            "<meeting>:14: paragrafer[0].dnr: RUN-00386-2023 goes to Regionala "
+            "utvecklingsnämnden, not to Kulturnämnden",
+            "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 goes to Regionala "
+            "utvecklingsnämnden, not to Kulturnämnden",
+        ),
+    ),
+    Invalid(
+        "proposal-dated-after-meeting",
+        (("dnr: RUN-90001-2023", "dnr: RUN-90002-2024"),),
+        (
+            "<meeting>:19: paragrafer[1].dnr: the beslutsförslag of RUN-90002-2024 is dated "
+            "2024-11-05, after the meeting (2023-12-05)",
+        ),
+    ),
+    Invalid(
+        "decision-recorded-in-the-case-differs",
+        (("paragraf: 212", "paragraf: 213"),),
+        (
+            "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
+            "decision as § 212 of 2023-12-05 (beslut), not § 213 of 2023-12-05",
+        ),
+    ),
+    Invalid(
+        "example-case-at-a-real-meeting",
+        (("exempel: true", "exempel: false"),),
+        (
+            "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 is a fictitious example case "
+            "(exempel: true); only an example meeting (exempel: true) may decide it",
+        ),
+    ),
+    Invalid(
+        "unknown-key",
+        (("plats: Regionhuset, Luleå", "plats: Regionhuset, Luleå\ntid: 09.00–12.00"),),
+        ("<meeting>:5: tid: unknown key",),
+    ),
+    Invalid(
+        "unknown-key-in-paragraph",
+        (
+            (
+                "    beslut: enligt förslaget\n    omedelbart",
+                "    beslut: enligt förslaget\n    reservation: ja\n    omedelbart",
+            ),
+        ),
+        ("<meeting>:16: paragrafer[0].reservation: unknown key",),
+    ),
+    Invalid(
+        "bad-date",
+        (("datum: 2023-12-05", "datum: 2023-12-32"),),
+        ("<meeting>:3: datum: 2023-12-32 is not a real date",),
+    ),
+    Invalid(
+        "date-not-iso",
+        (("justeringsdatum: 2023-12-12", "justeringsdatum: 12/12/2023"),),
+        ("<meeting>:9: justeringsdatum: dates are written YYYY-MM-DD, got 12/12/2023",),
+    ),
+    Invalid(
+        "missing-field",
+        (("sekreterare: Lena Exempelsson\n", ""),),
+        ("<meeting>:1: sekreterare: required field is missing",),
+    ),
+    Invalid(
+        "missing-field-in-paragraph",
+        (("    dnr: RUN-90001-2023\n", ""),),
+        ("<meeting>:18: paragrafer[1].dnr: required field is missing",),
+    ),
+    Invalid(
+        "no-justerare",
+        (("justerare:\n  - Johan Exempelsson\n", "justerare: []\n"),),
+        ("<meeting>:7: justerare: List should have at least 1 item after validation, not 0",),
+    ),
+    Invalid(
+        "chair-as-justerare",
+        (("  - Johan Exempelsson", "  - Maria Exempelsdotter"),),
+        (
+            "<meeting>:8: justerare[0]: Maria Exempelsdotter is the chair, who justerar anyway; "
+            "a justerare is another member",
+        ),
+    ),
+    Invalid(
+        "paragraph-number-as-text",
+        (("paragraf: 212", "paragraf: § 212"),),
+        (
+            "<meeting>:18: paragrafer[1].paragraf: a § number is a whole number from 1, written "
+            "as plain digits, got '§ 212'",
+        ),
+    ),
+    Invalid(
+        "bad-dnr",
+        (("dnr: RUN-90001-2023", "dnr: RUN-9001-2023"),),
+        (
+            "<meeting>:19: paragrafer[1].dnr: 'RUN-9001-2023' is not a Dnr of the form "
+            "RUN-NNNNN-YYYY",
+        ),
+    ),
+    Invalid(
+        "decision-neither-as-proposed-nor-a-list",
+        (
+            (
+                "    beslut: enligt förslaget\n    omedelbart",
+                "    beslut: bifall\n    omedelbart",
+            ),
+        ),
+        (
+            "<meeting>:15: paragrafer[0].beslut: write 'enligt förslaget', or the decision "
+            "points as the committee amended them (a list), got 'bifall'",
+        ),
+    ),
+    Invalid(
+        "amended-decision-with-unknown-placeholder",
+        (
+            (
+                "    beslut: enligt förslaget\n    omedelbart",
+                "    beslut:\n      - Beviljas {beloop}.\n    omedelbart",
+            ),
+        ),
+        (
+            "<meeting>:16: paragrafer[0].beslut[0]: unknown placeholder {beloop}; `avtalsgen "
+            "schema` lists the placeholders",
+        ),
+    ),
+    Invalid(
+        "case-folder-missing",
+        (("arenden: ..", "arenden: ../arenden"),),
+        ("<meeting>:11: arenden: folder not found: <cases>/arenden",),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in INVALID])
+def test_invalid_meeting(tmp_path: Path, case: Invalid) -> None:
+    files = write_meeting(tmp_path, edit(BASE, *case.edits))
+    assert problems_of(files.meeting) == [files.expand(p) for p in case.problems]
+
+
+def test_base_is_valid(tmp_path: Path) -> None:
+    assert load_meeting(write_meeting(tmp_path).meeting).sammantrade.paragrafer
+
+
+def test_every_problem_at_once(tmp_path: Path) -> None:
+    text = edit(
+        BASE,
+        ("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-15"),
+        ("paragraf: 212", "paragraf: 211"),
+        ("dnr: RUN-90001-2023", "dnr: RUN-99999-2023"),
+    )
+    files = write_meeting(tmp_path, text)
+    assert [p.split(": ")[1] for p in problems_of(files.meeting)] == [
+        "anslagsdatum",
+        "paragrafer[1].paragraf",
+        "paragrafer[1].dnr",
+    ]
+
+
+def test_invalid_case_file_is_reported_with_its_own_problems(tmp_path: Path) -> None:
+    files = write_meeting(tmp_path)
+    seed = files.cases / "RUN-00386-2023.yaml"
+    seed.write_text(
+        edit(seed.read_text(encoding="utf-8"), ("belopp_per_ar: 2000000", "belopp_per_ar: -5")),
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseError) as own:
+        load_case(seed)
+    assert problems_of(files.meeting) == [
+        f"{files.meeting}:14: paragrafer[0].dnr: the case file {seed} is invalid; its problems "
+        "follow",
+        *own.value.problems,
+    ]
+
+
+def test_dnr_in_two_case_files(tmp_path: Path) -> None:
+    files = write_meeting(tmp_path)
+    copy = files.cases / "kopia.yaml"
+    shutil.copy(files.cases / "RUN-00386-2023.yaml", copy)
+    assert problems_of(files.meeting) == [
+        f"{files.meeting}:14: paragrafer[0].dnr: Dnr RUN-00386-2023 is in more than one case "
+        f"file: {files.cases / 'RUN-00386-2023.yaml'}, {copy}"
+    ]
+
+
+def test_unknown_dnr_names_unreadable_files(tmp_path: Path) -> None:
+    files = write_meeting(tmp_path, edit(BASE, ("dnr: RUN-90001-2023", "dnr: RUN-99999-2023")))
+    (files.cases / "trasig.yaml").write_text("dnr: [\n", encoding="utf-8")
+    assert problems_of(files.meeting) == [
+        f"{files.meeting}:19: paragrafer[1].dnr: no case file in {files.cases} has Dnr "
+        "RUN-99999-2023 (unreadable, not searched: trasig.yaml)"
+    ]
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    files = write_meeting(tmp_path, edit(BASE, ("  - Johan Exempelsson", "\t- Johan")))
+    problems = problems_of(files.meeting)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{files.meeting}:8: YAML syntax error")
