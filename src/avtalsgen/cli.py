@@ -7,6 +7,8 @@ Exit codes: 0 success; 1 a failure the user can fix (bad case file, conversion, 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -15,10 +17,10 @@ from typing import Annotated, Any
 import typer
 
 from avtalsgen import __version__
+from avtalsgen.documents import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.load import load_case, unknown_facts
 from avtalsgen.model import Arende, Program
-from avtalsgen.pipeline import DOCUMENTS, build_case
 
 app = typer.Typer(
     help="Region Norrbotten's decision documents from typed case files.",
@@ -55,6 +57,10 @@ def _fail(exc: BaseException) -> None:
         typer.echo("interrupted", err=True)
         raise typer.Exit(130)
     raise exc
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _version(value: bool) -> None:
@@ -125,13 +131,26 @@ def build(
     output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
     templates: TemplatesDir = Path("templates"),
     strict: Strict = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="LibreOffice workers (default: cores).")
+    ] = os.cpu_count() or 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild cases whose inputs are unchanged.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds LibreOffice may take a document.")
+    ] = 60.0,
 ) -> None:
     """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b).
 
     After conversion every PDF is read back: the Dnr, the actor, the amounts, the period
-    and the funding source must agree in every document, or nothing is written.
+    and the funding source must agree in every document, or nothing is written. Cases whose
+    inputs are unchanged since their last build are skipped (--force rebuilds them). With a
+    folder or several cases, a failing case does not stop the others, and
+    OUTPUT/batch-report.json records every case.
     """
-    from avtalsgen.convert import LibreOfficeConverter
+    from avtalsgen.batch import Status, build_cases, write_report
+    from avtalsgen.progress import BatchDisplay
 
     documents = only or list(DOCUMENTS)
     unknown = [name for name in documents if name not in DOCUMENTS]
@@ -140,14 +159,32 @@ def build(
             f"unknown document {', '.join(unknown)}; choose from {', '.join(DOCUMENTS)}",
             param_hint="--only",
         )
+    files = case_files(paths)
+    batch = len(files) > 1 or any(path.is_dir() for path in paths)
+    signal.signal(signal.SIGTERM, _interrupt)  # clean up (no soffice left) on kill, too
+    display = BatchDisplay(len(files), shown=_shown, verbose=_state["verbose"])
     try:
-        converter = LibreOfficeConverter()
-        for path in case_files(paths):
-            result = build_case(path, output, templates, converter, documents, strict)
-            for file in result.outputs:
-                typer.echo(f"wrote {_shown(file)}")
+        with display:
+            outcomes = build_cases(
+                files,
+                output,
+                templates,
+                documents=documents,
+                jobs=jobs,
+                force=force,
+                strict=strict,
+                doc_timeout=timeout,
+                on_outcome=display.update,
+            )
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
+        return
+    if batch:
+        display.summary(outcomes)
+        report = write_report(output, outcomes, jobs)
+        typer.echo(f"report: {_shown(report)}")
+    if any(outcome.status == Status.FAILED for outcome in outcomes):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -260,3 +297,7 @@ def templates_check(templates: TemplatesDir = Path("templates")) -> None:
             typer.echo(f"ok  {path}")
     if problems:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

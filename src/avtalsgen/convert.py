@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -246,11 +247,18 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
     return output
 
 
-def kill_group(proc: subprocess.Popen[Any]) -> None:
-    """SIGKILL soffice's whole process group, then reap the leader."""
+def kill_group(proc: subprocess.Popen[Any], wait: float = 5.0) -> None:
+    """SIGKILL soffice's whole process group, reap the leader, and wait until it is gone."""
     with contextlib.suppress(ProcessLookupError):  # the group is already gone
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:  # soffice.bin, a grandchild, dies on its own time
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)
 
 
 def remove_ipc_pipe(argv: list[str]) -> None:

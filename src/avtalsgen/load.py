@@ -85,13 +85,16 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CaseError([f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]) from None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise CaseError([_syntax_problem(path, exc)]) from None
     except yaml.YAMLError as exc:
         raise CaseError([f"{path}: YAML error: {exc}"]) from None
+    finally:
+        loader.dispose()
     lines: dict[Loc, int] = {}
     duplicates: list[tuple[int, str]] = []
     if node is not None:
@@ -159,6 +162,21 @@ def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
     return result, []
 
 
+_PROGRAMS: dict[tuple[Path, int, int], Program] = {}
+
+
+def _program(path: Path) -> tuple[Program | None, list[str]]:
+    """A program file, validated once per run while it is unchanged (cases share it)."""
+    info = path.stat()
+    key = (path.resolve(), info.st_mtime_ns, info.st_size)
+    if key in _PROGRAMS:
+        return _PROGRAMS[key], []
+    program, problems = validate_file(Program, path)
+    if program is not None:
+        _PROGRAMS[key] = program
+    return program, problems
+
+
 def load_program(path: Path) -> Program:
     """Load and validate a program file."""
     program, problems = validate_file(Program, path)
@@ -180,7 +198,7 @@ def load_case(path: Path) -> LoadedCase:
             problems.append(f"{path}{line}: program: file not found: {program_path}")
         else:
             try:
-                program, program_problems = validate_file(Program, program_path)
+                program, program_problems = _program(program_path)
             except CaseError as exc:
                 program_problems = exc.problems
             problems += program_problems

@@ -1,0 +1,198 @@
+"""Benchmark: avtalsgen's batch build against the LibreOffice floor and the naive way.
+
+Run from the repository root (after scripts/setup.sh):
+
+    .venv/bin/python bench/batch.py            # N = 10 and 50
+    .venv/bin/python bench/batch.py --large    # also N = 200
+
+For N synthetic cases made from the shipped examples it measures, on the same DOCX files:
+(a) ``avtalsgen build`` of all cases, end to end (a fresh process, --force);
+(b) the floor: one soffice process per core, each converting its share in one call;
+(c) naive: one ``soffice --convert-to`` per document, one after the other.
+It prints the three times, a/b and c/a, the peak resident memory of the whole build (the
+avtalsgen process and every soffice under it), the time per case at N = 10 and 50 (200),
+a single case's build against one soffice call converting its documents, and a rebuild of
+an unchanged case against its build. Everything runs in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+AVTALSGEN = REPO / ".venv" / "bin" / "avtalsgen"
+EXAMPLES = [
+    REPO / "cases" / "RUN-00386-2023.yaml",
+    REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
+    REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
+]
+sys.path.insert(0, str(REPO / "src"))
+from avtalsgen.convert import find_soffice, soffice_argv  # noqa: E402
+
+
+def make_cases(folder: Path, count: int) -> list[Path]:
+    """``count`` synthetic cases: the examples with new Dnr and actor names."""
+    shutil.copytree(REPO / "cases" / "program", folder / "program")
+    made = []
+    for index in range(count):
+        text = EXAMPLES[index % len(EXAMPLES)].read_text(encoding="utf-8")
+        text = re.sub(r"^dnr: RUN-\d{5}-(\d{4})", rf"dnr: RUN-{80000 + index}-\1", text, flags=re.M)
+        text = re.sub(r"^(  namn: .*)$", rf"\1 {index}", text, count=1, flags=re.M)
+        path = folder / f"fall-{index:03}.yaml"
+        path.write_text(text, encoding="utf-8")
+        made.append(path)
+    return made
+
+
+class PeakRss:
+    """Samples the resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(0.05)
+
+    def _tree_rss(self) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            rss[int(entry.name)] = int(found.group(1)) * 1024 if found else 0
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            total += rss.get(pid, 0)
+            todo.extend(children.get(pid, []))
+        return total
+
+
+def build(paths: list[Path], output: Path, *extra: str) -> tuple[float, int]:
+    """Time an ``avtalsgen build`` in a fresh process; return seconds and peak memory."""
+    argv = [str(AVTALSGEN), "build", *map(str, paths), "--output", str(output),
+            "--templates", str(REPO / "templates"), *extra]  # fmt: skip
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with PeakRss(proc.pid) as memory:
+        _, stderr = proc.communicate()
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"avtalsgen build failed:\n{stderr.decode()}")
+    return elapsed, memory.peak
+
+
+def soffice_calls(shares: list[list[Path]], work: Path) -> float:
+    """Time one soffice call per share, all side by side, each with its own profile."""
+    soffice = find_soffice(None)
+    procs = []
+    started = time.perf_counter()
+    for index, share in enumerate(shares):
+        out = work / f"out-{index}"
+        out.mkdir(parents=True)
+        argv = soffice_argv(soffice, work / f"profile-{index}", out, share)
+        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for proc in procs:
+        proc.wait()
+    elapsed = time.perf_counter() - started
+    produced = sum(len(list((work / f"out-{i}").glob("*.pdf"))) for i in range(len(shares)))
+    if produced != sum(len(share) for share in shares):
+        raise SystemExit(f"soffice produced {produced} PDFs for {sum(map(len, shares))} files")
+    return elapsed
+
+
+def docx_files(output: Path) -> list[Path]:
+    """The DOCX files a build left, copied to unique names (soffice names PDFs by stem)."""
+    flat = output.parent / f"{output.name}-docx"
+    flat.mkdir()
+    files = []
+    for path in sorted(output.glob("RUN-*/*.docx")):
+        target = flat / f"{path.parent.name}-{path.name}"
+        shutil.copy(path, target)
+        files.append(target)
+    return files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=50, help="N for a, b and c (default 50)")
+    parser.add_argument("--large", action="store_true", help="also time N = 200")
+    parser.add_argument("--skip-naive", action="store_true", help="skip (c), the slow one")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    root = Path(tempfile.mkdtemp(prefix="avtalsgen-bench-"))
+    try:
+        print(f"machine: {platform.machine()}, {cores} cores, {platform.python_version()}; "
+              f"date {time.strftime('%Y-%m-%d')}")  # fmt: skip
+        cases = make_cases(root / f"cases-{args.cases}", args.cases)
+        output = root / f"output-{args.cases}"
+        t_a, peak = build(cases, output, "--force")
+        files = docx_files(output)
+        shares = [files[i::cores] for i in range(cores)]
+        t_b = soffice_calls(shares, root / "floor")
+        print(f"N = {args.cases} cases, {len(files)} documents, {cores} workers")
+        print(f"  (a) avtalsgen build, end to end  {t_a:7.2f} s   peak memory {peak / 2**20:.0f} MiB")
+        print(f"  (b) floor: {cores} soffice calls     {t_b:7.2f} s")
+        print(f"      a/b = {t_a / t_b:.2f}   (target <= 1.3)")
+        if not args.skip_naive:
+            naive = root / "naive"
+            started = time.perf_counter()
+            for index, path in enumerate(files):
+                soffice_calls([[path]], naive / str(index))
+            t_c = time.perf_counter() - started
+            print(f"  (c) naive: one soffice per doc    {t_c:7.2f} s")
+            print(f"      c/a = {t_c / t_a:.1f}   (target >= 8)")
+        per_case = {args.cases: t_a / args.cases}
+        sizes = [10] + ([200] if args.large else [])
+        for size in sizes:
+            more = make_cases(root / f"cases-{size}", size)
+            t, _ = build(more, root / f"output-{size}", "--force")
+            per_case[size] = t / size
+        print("time per case: " + ", ".join(f"N = {n}: {s:.3f} s" for n, s in sorted(per_case.items())))
+        if 200 in per_case:
+            print(f"      N=200 / N=50 = {per_case[200] / per_case[args.cases]:.2f}   (target <= 1.2)")
+        # One case: a build against one soffice call converting its documents; a rebuild.
+        seed = cases[0]
+        single = root / "single"
+        t_single, _ = build([seed], single, "--force")
+        t_one = soffice_calls([sorted(single.glob("RUN-*/*.docx"))], root / "one")
+        t_again, _ = build([seed], single)
+        print(f"single case: build {t_single:.2f} s, one soffice call {t_one:.2f} s, "
+              f"ratio {t_single / t_one:.2f} (target <= 1.5)")  # fmt: skip
+        print(f"unchanged rebuild: {t_again:.2f} s, {t_again / t_single:.2f} of a build "
+              "(target < 0.3)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Build many cases at once: load and render every case, convert all documents with a pool
+of LibreOffice workers, then check and place each case as soon as its PDFs are in.
+
+A failing case does not stop the others. A case whose inputs (case, program, templates,
+tool versions) are unchanged since its last build is skipped as up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avtalsgen import __version__
+from avtalsgen.context import build_context
+from avtalsgen.documents import metadata
+from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.factcheck import check_facts
+from avtalsgen.load import LoadedCase, load_case, unknown_facts
+from avtalsgen.pool import Done, Job, pool
+from avtalsgen.render import render_document
+
+#: The name of the file in output/<Dnr>/ that records what a build was made from.
+STAMP = ".avtalsgen-build.json"
+#: The name of the batch report in the output folder.
+REPORT = "batch-report.json"
+
+
+class Status:
+    """What happened to a case."""
+
+    BUILT = "built"
+    UP_TO_DATE = "up to date"
+    FAILED = "failed"
+
+
+@dataclass
+class CaseOutcome:
+    """One case of a batch: its status, time, outputs, or the error that stopped it."""
+
+    case: Path
+    dnr: str | None = None
+    status: str = Status.FAILED
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+    error: str | None = None
+    exception: BaseException | None = field(default=None, repr=False)
+    """The error's exception, for --verbose; never written to the report."""
+
+    def to_json(self) -> dict[str, object]:
+        """The outcome as written to the batch report."""
+        return {
+            "case": str(self.case),
+            "dnr": self.dnr,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "outputs": [str(path) for path in self.outputs],
+            "error": self.error,
+        }
+
+
+@dataclass
+class _Pending:
+    outcome: CaseOutcome
+    case: LoadedCase
+    stamp: str
+    staging: Path
+    documents: list[str]
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def _tool_identity() -> str:
+    """Versions of the tools that shape the output (LibreOffice by its installed binary)."""
+    parts = [f"avtalsgen {__version__}"]
+    for package in ("docxtpl", "python-docx", "jinja2", "babel"):
+        parts.append(f"{package} {importlib.metadata.version(package)}")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        binary = Path(soffice).resolve().parent / "soffice.bin"
+        target = binary if binary.exists() else Path(soffice).resolve()
+        info = target.stat()
+        parts.append(f"{target} {info.st_size} {int(info.st_mtime)}")
+    return "\n".join(parts)
+
+
+def input_stamp(case: LoadedCase, templates: Path, documents: Sequence[str], tools: str) -> str:
+    """A SHA-256 over everything a case's documents are made from."""
+    digest = hashlib.sha256()
+    for path in (case.path, case.program_path, *(templates / f"{d}.docx" for d in documents)):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(tools.encode())
+    digest.update(",".join(documents).encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(folder: Path, stamp: str) -> list[Path] | None:
+    """The outputs of the last build if it was made from the same inputs, else None."""
+    try:
+        record = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("inputs") != stamp:
+        return None
+    outputs = [folder / name for name in record.get("outputs", [])]
+    return outputs if outputs and all(path.is_file() for path in outputs) else None
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Write JSON under a temporary name, then rename it into place."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        json.dump(data, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    Path(temp).replace(path)
+
+
+def build_cases(
+    case_paths: Sequence[Path],
+    output_root: Path,
+    templates: Path,
+    *,
+    documents: Sequence[str],
+    jobs: int,
+    force: bool = False,
+    strict: bool = False,
+    doc_timeout: float = 60.0,
+    on_outcome: Callable[[CaseOutcome], None] | None = None,
+) -> list[CaseOutcome]:
+    """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order."""
+    started = time.monotonic()
+    output_root = output_root.resolve()
+    output_root.mkdir(parents=True, exist_ok=True)
+    tools = _tool_identity()
+    outcomes = [CaseOutcome(case=path) for path in case_paths]
+    pending: dict[str, _Pending] = {}
+
+    def settle(outcome: CaseOutcome) -> None:
+        outcome.seconds = time.monotonic() - started
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    try:
+        # 1. Load every case, skip those that are up to date, render the rest.
+        for outcome in outcomes:
+            item = _load_and_render(
+                outcome, output_root, templates, documents, tools, force, strict
+            )
+            if item is None:
+                settle(outcome)
+            elif item.case.arende.dnr in pending:
+                shutil.rmtree(item.staging, ignore_errors=True)
+                other = pending[item.case.arende.dnr].outcome.case
+                outcome.error = f"{outcome.case}: dnr: {outcome.dnr} is also the Dnr of {other}"
+                settle(outcome)
+            else:
+                pending[item.case.arende.dnr] = item
+        # 2. Convert every document with the pool; place each case when its PDFs are in.
+        work = [
+            Job(dnr, item.staging / f"{document}.docx", item.staging)
+            for dnr, item in pending.items()
+            for document in item.documents
+        ]
+
+        def on_done(done: Done) -> None:
+            item = pending[done.job.key]
+            if done.pdf is not None:
+                item.pdfs[done.pdf.stem] = done.pdf
+            else:
+                item.errors.append(done.error or "conversion failed")
+            if len(item.pdfs) + len(item.errors) == len(item.documents):
+                _finish(item, output_root)
+                settle(item.outcome)
+
+        if work:
+            with pool(jobs, doc_timeout=doc_timeout) as engine:
+                engine.run(work, on_done)
+    finally:
+        # Whatever happened (Ctrl-C included), no staging folder outlives the run.
+        for item in pending.values():
+            shutil.rmtree(item.staging, ignore_errors=True)
+    return outcomes
+
+
+def _load_and_render(
+    outcome: CaseOutcome,
+    output_root: Path,
+    templates: Path,
+    documents: Sequence[str],
+    tools: str,
+    force: bool,
+    strict: bool,
+) -> _Pending | None:
+    """Like :func:`_prepare`, but a case's own error goes into its outcome."""
+    try:
+        return _prepare(outcome, output_root, templates, documents, tools, force, strict)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+
+
+def _prepare(
+    outcome: CaseOutcome,
+    output_root: Path,
+    templates: Path,
+    documents: Sequence[str],
+    tools: str,
+    force: bool,
+    strict: bool,
+) -> _Pending | None:
+    """Load and render one case; None when it is up to date (the outcome says so)."""
+    case = load_case(outcome.case)
+    outcome.dnr = case.arende.dnr
+    if strict and (unknown := unknown_facts(case)):
+        raise CaseError(unknown)
+    stamp = input_stamp(case, templates, documents, tools)
+    folder = output_root / case.arende.dnr
+    if not force and (outputs := _up_to_date(folder, stamp)) is not None:
+        outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
+        return None
+    context = build_context(case)
+    staging = Path(tempfile.mkdtemp(prefix=f".{case.arende.dnr}.", dir=output_root))
+    try:
+        for document in documents:
+            data = render_document(
+                templates / f"{document}.docx", context, metadata(document, context)
+            )
+            (staging / f"{document}.docx").write_bytes(data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _Pending(outcome, case, stamp, staging, list(documents))
+
+
+def _finish(item: _Pending, output_root: Path) -> None:
+    """Check a converted case and move its files into place (or record why not)."""
+    outcome = item.outcome
+    try:
+        if item.errors:
+            raise AvtalsgenError("\n".join(item.errors))
+        check_facts(item.case.arende, item.pdfs)
+        folder = output_root / item.case.arende.dnr
+        folder.mkdir(parents=True, exist_ok=True)
+        placed = []
+        for document in item.documents:
+            for suffix in (".docx", ".pdf"):
+                made = item.staging / f"{document}{suffix}"
+                made.replace(folder / made.name)
+                placed.append(folder / made.name)
+        _write_json(
+            folder / STAMP,
+            {"inputs": item.stamp, "outputs": [path.name for path in placed]},
+        )
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return
+    except OSError as exc:
+        outcome.error = f"cannot write the outputs: {exc}"
+        return
+    finally:
+        shutil.rmtree(item.staging, ignore_errors=True)
+    outcome.status, outcome.outputs = Status.BUILT, placed
+
+
+def write_report(output_root: Path, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
+    """Write ``output_root/batch-report.json`` and return its path."""
+    path = output_root.resolve() / REPORT
+    counts = {status: 0 for status in (Status.BUILT, Status.UP_TO_DATE, Status.FAILED)}
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+    _write_json(path, {"jobs": jobs, "summary": counts, "cases": [o.to_json() for o in outcomes]})
+    return path

@@ -1,0 +1,177 @@
+"""Batch builds: isolation of failures, incremental builds, the LibreOffice pool, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CASES, REPO, run
+from typer.testing import CliRunner
+
+from avtalsgen.cli import app
+from avtalsgen.pool import ConversionPool, Done, Job
+
+runner = CliRunner()
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """The shipped cases, program and meetings in a temporary folder."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    return tmp_path / "cases"
+
+
+def build(*argv: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["build", *argv, "--templates", str(REPO / "templates")])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) -> None:
+    bad = cases / "trasig.yaml"
+    bad.write_text("dnr: RUN-1-2023\n", encoding="utf-8")
+    output = tmp_path / "output"
+    code, stdout, stderr = build(str(cases), "--output", str(output))
+    assert code == 1
+    assert f"{bad}:1: dnr: 'RUN-1-2023' is not a Dnr of the form RUN-NNNNN-YYYY" in stderr
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    statuses = {Path(c["case"]).name: c["status"] for c in report["cases"]}
+    assert statuses == {
+        "RUN-00386-2023.yaml": "built",
+        "exempel-arktiska-testbaddar.yaml": "built",
+        "exempel-kreativa-norrbotten.yaml": "built",
+        "trasig.yaml": "failed",
+    }
+    assert report["summary"] == {"built": 3, "up to date": 0, "failed": 1}
+    failed = next(c for c in report["cases"] if c["status"] == "failed")
+    assert failed["outputs"] == [] and "is not a Dnr" in failed["error"]
+    for case in report["cases"]:
+        assert isinstance(case["seconds"], float)
+    for dnr in CASES:
+        text = run("pdftotext", str(output / dnr / "samarbetsavtal.pdf"), "-")
+        assert dnr in text
+    assert "3 built, 0 up to date, 1 failed" in stdout
+    assert not list(output.glob(".*")), "no staging folder is left behind"
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_unchanged_cases_are_skipped_until_an_input_changes(cases: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    seed = cases / "RUN-00386-2023.yaml"
+    assert build(str(seed), "--output", str(output))[0] == 0
+    pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
+    first = pdf.stat().st_mtime_ns
+    code, stdout, _ = build(str(seed), "--output", str(output))
+    assert code == 0 and "up to date  RUN-00386-2023" in stdout
+    assert pdf.stat().st_mtime_ns == first
+    code, stdout, _ = build(str(seed), "--output", str(output), "--force")
+    assert code == 0 and "built  RUN-00386-2023" in stdout
+    assert pdf.stat().st_mtime_ns != first
+    # A change to the case (a fact) or to a template makes it build again.
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("handlaggare: null", "handlaggare: Ny Person"),
+        encoding="utf-8",
+    )
+    code, stdout, _ = build(str(seed), "--output", str(output))
+    assert code == 0 and "built  RUN-00386-2023" in stdout
+    assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")
+    pdf.unlink()
+    code, stdout, _ = build(str(seed), "--output", str(output))
+    assert code == 0 and "built  RUN-00386-2023" in stdout, "a missing output is rebuilt"
+
+
+def _fake_soffice(tmp_path: Path, behaviour: str) -> Path:
+    """A stand-in soffice: 'hang' sleeps, 'crash' exits 1 on its first run only."""
+    script = tmp_path / "soffice"
+    marker = tmp_path / "started"
+    body = {
+        "hang": "exec sleep 300\n",
+        "crash": f'if [ ! -e "{marker}" ]; then touch "{marker}"; exit 1; fi\nexec sleep 300\n',
+    }[behaviour]
+    script.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def _docx(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.docx"
+    shutil.copy(REPO / "templates" / "beslutsforslag.docx", path)
+    return path
+
+
+@pytest.mark.parametrize("behaviour", ["hang", "crash"])
+def test_pool_kills_a_hung_or_crashed_soffice_and_retries_once(
+    tmp_path: Path, behaviour: str
+) -> None:
+    fake = _fake_soffice(tmp_path, behaviour)
+    engine = ConversionPool(1, soffice=str(fake), doc_timeout=0.5, start_timeout=0.5)
+    done: list[Done] = []
+    job = Job("x", _docx(tmp_path, "dokument"), tmp_path)
+    started = time.monotonic()
+    engine.run([job], done.append)
+    assert time.monotonic() - started < 5
+    assert len(done) == 1 and done[0].pdf is None
+    if behaviour == "hang":
+        assert done[0].error == "dokument.docx: LibreOffice hung (no PDF after 0.5 s)"
+    else:  # crashed, was retried, then hung the second time
+        assert (tmp_path / "started").exists()
+        assert done[0].error == "dokument.docx: LibreOffice hung (no PDF after 0.5 s)"
+    leftover = subprocess.run(["pgrep", "-f", str(fake)], capture_output=True, check=False)
+    assert leftover.stdout == b"", "no stand-in soffice is left running"
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_pool_converts_with_two_workers(tmp_path: Path) -> None:
+    jobs = [Job(str(i), _docx(tmp_path, f"d{i}"), tmp_path) for i in range(4)]
+    done: list[Done] = []
+    ConversionPool(2).run(jobs, done.append)
+    assert sorted(d.job.key for d in done) == ["0", "1", "2", "3"]
+    assert all(d.pdf is not None and d.pdf.is_file() for d in done), done
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    text = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    text = text.replace("program: program/", f"program: {cases}/program/")
+    for index in range(12):
+        (many / f"fall-{index}.yaml").write_text(
+            text.replace("dnr: RUN-00386-2023", f"dnr: RUN-{70000 + index}-2023"),
+            encoding="utf-8",
+        )
+    output = tmp_path / "output"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not list(output.glob(".RUN-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until it is rendering or converting
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert b"interrupted" in stderr
+    left = subprocess.run(["pgrep", "-f", "avtalsgen-pool-"], capture_output=True, check=False)
+    assert left.stdout == b"", "no soffice of the pool outlives avtalsgen"
+    assert not list(output.glob(".*RUN-*")), "no staging folder is left behind"
+    for folder in output.glob("RUN-*"):
+        names = sorted(p.name for p in folder.iterdir())
+        assert names == [
+            ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf",
+            "samarbetsavtal.docx", "samarbetsavtal.pdf",
+        ]  # fmt: skip
