@@ -160,7 +160,9 @@ def main() -> None:
         shares = [files[i::cores] for i in range(cores)]
         t_b = soffice_calls(shares, root / "floor")
         print(f"N = {args.cases} cases, {len(files)} documents, {cores} workers")
-        print(f"  (a) avtalsgen build, end to end  {t_a:7.2f} s   peak memory {peak / 2**20:.0f} MiB")
+        print(
+            f"  (a) avtalsgen build, end to end  {t_a:7.2f} s   peak memory {peak / 2**20:.0f} MiB"
+        )
         print(f"  (b) floor: {cores} soffice calls     {t_b:7.2f} s")
         print(f"      a/b = {t_a / t_b:.2f}   (target <= 1.3)")
         if not args.skip_naive:
@@ -177,9 +179,14 @@ def main() -> None:
             more = make_cases(root / f"cases-{size}", size)
             t, _ = build(more, root / f"output-{size}", "--force")
             per_case[size] = t / size
-        print("time per case: " + ", ".join(f"N = {n}: {s:.3f} s" for n, s in sorted(per_case.items())))
+        print(
+            "time per case: "
+            + ", ".join(f"N = {n}: {s:.3f} s" for n, s in sorted(per_case.items()))
+        )
         if 200 in per_case:
-            print(f"      N=200 / N=50 = {per_case[200] / per_case[args.cases]:.2f}   (target <= 1.2)")
+            print(
+                f"      N=200 / N=50 = {per_case[200] / per_case[args.cases]:.2f}   (target <= 1.2)"
+            )
         # One case: a build against one soffice call converting its documents; a rebuild.
         seed = cases[0]
         single = root / "single"
@@ -188,8 +195,10 @@ def main() -> None:
         t_again, _ = build([seed], single)
         print(f"single case: build {t_single:.2f} s, one soffice call {t_one:.2f} s, "
               f"ratio {t_single / t_one:.2f} (target <= 1.5)")  # fmt: skip
-        print(f"unchanged rebuild: {t_again:.2f} s, {t_again / t_single:.2f} of a build "
-              "(target < 0.3)")
+        print(
+            f"unchanged rebuild: {t_again:.2f} s, {t_again / t_single:.2f} of a build "
+            "(target < 0.3)"
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from avtalsgen import __version__
-from avtalsgen.context import build_context
+from avtalsgen.context import Context, build_context
 from avtalsgen.documents import metadata
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.factcheck import check_facts
@@ -70,9 +70,11 @@ class CaseOutcome:
 class _Pending:
     outcome: CaseOutcome
     case: LoadedCase
+    context: Context
     stamp: str
     staging: Path
     documents: list[str]
+    templates: Path
     pdfs: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -149,11 +151,9 @@ def build_cases(
             on_outcome(outcome)
 
     try:
-        # 1. Load every case, skip those that are up to date, render the rest.
+        # 1. Load every case and skip those that are up to date.
         for outcome in outcomes:
-            item = _load_and_render(
-                outcome, output_root, templates, documents, tools, force, strict
-            )
+            item = _load(outcome, output_root, templates, documents, tools, force, strict)
             if item is None:
                 settle(outcome)
             elif item.case.arende.dnr in pending:
@@ -163,12 +163,13 @@ def build_cases(
                 settle(outcome)
             else:
                 pending[item.case.arende.dnr] = item
-        # 2. Convert every document with the pool; place each case when its PDFs are in.
         work = [
             Job(dnr, item.staging / f"{document}.docx", item.staging)
             for dnr, item in pending.items()
             for document in item.documents
         ]
+        if not work:
+            return outcomes
 
         def on_done(done: Done) -> None:
             item = pending[done.job.key]
@@ -180,9 +181,20 @@ def build_cases(
                 _finish(item, output_root)
                 settle(item.outcome)
 
-        if work:
-            with pool(jobs, doc_timeout=doc_timeout) as engine:
-                engine.run(work, on_done)
+        with pool(jobs, doc_timeout=doc_timeout) as engine:
+            # 2. Start LibreOffice at once; render each document while it starts up, in the
+            #    order it will open them, so rendering and conversion overlap.
+            for job in engine.start(work):
+                item = pending[job.key]
+                if item.outcome.error is None:
+                    _render(item, job)
+                if item.outcome.error is not None:
+                    engine.cancel(job)
+            for item in pending.values():
+                if item.outcome.error is not None:
+                    settle(item.outcome)
+            # 3. Check and place each case as soon as its PDFs are in.
+            engine.wait(on_done)
     finally:
         # Whatever happened (Ctrl-C included), no staging folder outlives the run.
         for item in pending.values():
@@ -190,7 +202,7 @@ def build_cases(
     return outcomes
 
 
-def _load_and_render(
+def _load(
     outcome: CaseOutcome,
     output_root: Path,
     templates: Path,
@@ -199,45 +211,41 @@ def _load_and_render(
     force: bool,
     strict: bool,
 ) -> _Pending | None:
-    """Like :func:`_prepare`, but a case's own error goes into its outcome."""
+    """Load one case; None when it failed or is up to date (its outcome then says so)."""
     try:
-        return _prepare(outcome, output_root, templates, documents, tools, force, strict)
+        case = load_case(outcome.case)
+        outcome.dnr = case.arende.dnr
+        if strict and (unknown := unknown_facts(case)):
+            raise CaseError(unknown)
+        stamp = input_stamp(case, templates, documents, tools)
+        context = build_context(case)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
-
-
-def _prepare(
-    outcome: CaseOutcome,
-    output_root: Path,
-    templates: Path,
-    documents: Sequence[str],
-    tools: str,
-    force: bool,
-    strict: bool,
-) -> _Pending | None:
-    """Load and render one case; None when it is up to date (the outcome says so)."""
-    case = load_case(outcome.case)
-    outcome.dnr = case.arende.dnr
-    if strict and (unknown := unknown_facts(case)):
-        raise CaseError(unknown)
-    stamp = input_stamp(case, templates, documents, tools)
     folder = output_root / case.arende.dnr
     if not force and (outputs := _up_to_date(folder, stamp)) is not None:
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
-    context = build_context(case)
     staging = Path(tempfile.mkdtemp(prefix=f".{case.arende.dnr}.", dir=output_root))
+    return _Pending(outcome, case, context, stamp, staging, list(documents), templates)
+
+
+def _render(item: _Pending, job: Job) -> None:
+    """Render one document of a case into its staging folder, under its final name at once."""
+    document = job.docx.stem
     try:
-        for document in documents:
-            data = render_document(
-                templates / f"{document}.docx", context, metadata(document, context)
-            )
-            (staging / f"{document}.docx").write_bytes(data)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return _Pending(outcome, case, stamp, staging, list(documents))
+        data = render_document(
+            item.templates / f"{document}.docx",
+            item.context,
+            metadata(document, item.context),
+        )
+        temporary = job.docx.with_name(f".{job.docx.name}")
+        temporary.write_bytes(data)
+        temporary.replace(job.docx)  # soffice must never see half a file
+    except AvtalsgenError as exc:
+        item.outcome.error, item.outcome.exception = exc.message, exc
+    except OSError as exc:
+        item.outcome.error = f"cannot write {job.docx.name}: {exc}"
 
 
 def _finish(item: _Pending, output_root: Path) -> None:

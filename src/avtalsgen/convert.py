@@ -248,17 +248,30 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
 
 
 def kill_group(proc: subprocess.Popen[Any], wait: float = 5.0) -> None:
-    """SIGKILL soffice's whole process group, reap the leader, and wait until it is gone."""
+    """SIGKILL soffice's whole process group, reap the leader, and wait until no process of
+    the group is alive (soffice.bin, a grandchild, dies on its own time)."""
     with contextlib.suppress(ProcessLookupError):  # the group is already gone
         os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:  # soffice.bin, a grandchild, dies on its own time
-        try:
-            os.killpg(proc.pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return
+    while _group_alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group is still running (zombies waiting to be reaped by
+    init do not count: they hold no resources and run no code)."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def remove_ipc_pipe(argv: list[str]) -> None:

@@ -11,6 +11,7 @@ same way. No soffice outlives the pool: every start is killed on the way out, Ct
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import shutil
 import subprocess
@@ -72,37 +73,52 @@ class ConversionPool:
         self._stop = threading.Event()
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._lock = threading.Lock()
+        self._cancelled: set[Job] = set()
+        self._results: queue.Queue[Done | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
 
     def run(self, jobs: Sequence[Job], on_done: Callable[[Done], None]) -> None:
-        """Convert every job; call ``on_done`` (in this thread) as each one finishes.
+        """Convert jobs whose DOCX files exist; call ``on_done`` (here) as each finishes."""
+        self.start(jobs)
+        self.wait(on_done)
 
-        Jobs are shared out in order, in contiguous runs, so the documents of one case
-        usually land on the same worker and finish together.
+    def start(self, jobs: Sequence[Job]) -> list[Job]:
+        """Start the workers now; return the order in which to write the DOCX files.
+
+        soffice opens its files one after the other, after about a second of start-up,
+        so files written in the returned order (each under its final name at once, e.g.
+        by rename) are there before it asks for them. One that is not is retried.
         """
-        if not jobs:
-            return
-        shares = _share(list(jobs), self.jobs)
-        results: queue.Queue[Done | None] = queue.Queue()
-        threads = [
-            threading.Thread(target=self._worker, args=(share, results), daemon=True)
-            for share in shares
+        shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
+        self._threads = [
+            threading.Thread(target=self._worker, args=(share,), daemon=True) for share in shares
         ]
-        for thread in threads:
+        for thread in self._threads:
             thread.start()
+        longest = max((len(share) for share in shares), default=0)
+        return [share[i] for i in range(longest) for share in shares if i < len(share)]
+
+    def cancel(self, job: Job) -> None:
+        """Give up on a job (its DOCX will not come): it is not retried or reported."""
+        with self._lock:
+            self._cancelled.add(job)
+
+    def wait(self, on_done: Callable[[Done], None]) -> None:
+        """Call ``on_done`` for every finished job until all workers are done."""
         finished = 0
         try:
-            while finished < len(threads):
+            while finished < len(self._threads):
                 try:
-                    item = results.get(timeout=0.2)
+                    item = self._results.get(timeout=0.2)
                 except queue.Empty:
                     continue
                 if item is None:
                     finished += 1
-                else:
+                elif item.job not in self._cancelled:
                     on_done(item)
         finally:
             self.stop()
-            for thread in threads:
+            for thread in self._threads:
                 thread.join()
 
     def stop(self) -> None:
@@ -113,24 +129,28 @@ class ConversionPool:
         for proc in procs:
             kill_group(proc)
 
-    def _worker(self, share: list[Job], results: queue.Queue[Done | None]) -> None:
+    def _worker(self, share: list[Job]) -> None:
         try:
             attempts: dict[Job, int] = {}
-            pending = list(share)
-            while pending and not self._stop.is_set():
-                pending, culprit, reason = self._one_start(pending, results)
-                if culprit is not None:
-                    attempts[culprit] = attempts.get(culprit, 0) + 1
-                    if attempts[culprit] > 1:
-                        pending.remove(culprit)
-                        results.put(Done(culprit, None, f"{culprit.docx.name}: {reason}"))
+            todo = list(share)
+            while todo and not self._stop.is_set():
+                failed, untried = self._one_start(todo)
+                todo = []
+                for job, reason in failed:
+                    attempts[job] = attempts.get(job, 0) + 1
+                    if job in self._cancelled:
+                        continue
+                    if attempts[job] > 1:
+                        self._results.put(Done(job, None, f"{job.docx.name}: {reason}"))
+                    else:
+                        todo.append(job)
+                todo += [job for job in untried if job not in self._cancelled]
         finally:
-            results.put(None)
+            self._results.put(None)
 
-    def _one_start(
-        self, pending: list[Job], results: queue.Queue[Done | None]
-    ) -> tuple[list[Job], Job | None, str]:
-        """One soffice start over ``pending``; return what is still pending and why."""
+    def _one_start(self, pending: list[Job]) -> tuple[list[tuple[Job, str]], list[Job]]:
+        """One soffice start over ``pending``: the jobs that failed (and why), and those it
+        did not get to."""
         with tempfile.TemporaryDirectory(prefix="avtalsgen-pool-") as work_name:
             work = Path(work_name)
             out = work / "out"
@@ -138,7 +158,7 @@ class ConversionPool:
             argv = soffice_argv(self.soffice, work / "profile", out, [j.docx for j in pending])
             proc = self._start(argv, work)
             try:
-                return self._watch(proc, pending, out, results)
+                return self._watch(proc, pending, out)
             finally:
                 kill_group(proc)
                 with self._lock:
@@ -165,33 +185,45 @@ class ConversionPool:
         return proc
 
     def _watch(
-        self,
-        proc: subprocess.Popen[bytes],
-        pending: list[Job],
-        out: Path,
-        results: queue.Queue[Done | None],
-    ) -> tuple[list[Job], Job | None, str]:
+        self, proc: subprocess.Popen[bytes], pending: list[Job], out: Path
+    ) -> tuple[list[tuple[Job, str]], list[Job]]:
         remaining = list(pending)
+        failed: list[tuple[Job, str]] = []
         deadline = time.monotonic() + self.start_timeout
         while remaining:
             if self._stop.is_set():
-                return remaining, None, "stopped"
-            job = remaining[0]
-            produced = out / f"{job.docx.stem}.pdf"
+                return failed, remaining
             exited = proc.poll() is not None
-            if _complete(produced) or (exited and produced.is_file()):
-                remaining.pop(0)
-                results.put(_deliver(job, produced))
+            present = {entry.name for entry in os.scandir(out)}
+            index = next(
+                (
+                    i
+                    for i, job in enumerate(remaining)
+                    if f"{job.docx.stem}.pdf" in present
+                    and (exited or _complete(out / f"{job.docx.stem}.pdf"))
+                ),
+                None,
+            )
+            if index is not None:
+                # soffice goes in order: the files before this one it could not load.
+                failed += [(job, "LibreOffice could not load it") for job in remaining[:index]]
+                job = remaining[index]
+                remaining = remaining[index + 1 :]
+                self._results.put(_deliver(job, out / f"{job.docx.stem}.pdf"))
                 deadline = time.monotonic() + self.doc_timeout
                 continue
             if exited:
-                why = f"LibreOffice stopped (status {proc.returncode}) before writing its PDF"
-                return remaining, job, why
+                if proc.returncode == 0:  # done, but these were never written
+                    return failed + [(j, "LibreOffice wrote no PDF") for j in remaining], []
+                why = f"LibreOffice stopped (status {proc.returncode}) while converting it"
+                return [*failed, (remaining[0], why)], remaining[1:]
             if time.monotonic() > deadline:
-                return remaining, job, f"LibreOffice hung (no PDF after {self.doc_timeout:g} s)"
+                why = f"LibreOffice hung (no PDF after {self.doc_timeout:g} s)"
+                return [*failed, (remaining[0], why)], remaining[1:]
             time.sleep(_POLL)
-        proc.wait(timeout=self.doc_timeout)
-        return [], None, ""
+        # Every PDF is in and checked: no need to wait for soffice's own shutdown (about
+        # a second); the caller kills it.
+        return failed, []
 
 
 def _complete(pdf: Path) -> bool:
@@ -219,6 +251,15 @@ def _deliver(job: Job, produced: Path) -> Done:
     except OSError as exc:
         return Done(job, None, f"{job.docx.name}: cannot move its PDF: {exc}")
     return Done(job, target, None)
+
+
+#: Below this many documents per worker, another soffice start costs more than it saves.
+DOCS_PER_WORKER = 6
+
+
+def _workers_for(documents: int) -> int:
+    """How many soffice processes pay off for this many documents."""
+    return max(1, round(documents / DOCS_PER_WORKER))
 
 
 def _share(jobs: list[Job], parts: int) -> list[list[Job]]:
