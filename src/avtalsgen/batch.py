@@ -24,6 +24,15 @@ from avtalsgen.documents import metadata
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.factcheck import check_facts
 from avtalsgen.load import LoadedCase, load_case, unknown_facts
+from avtalsgen.manifest import write_manifest
+from avtalsgen.packet import (
+    Attachment,
+    build_packet,
+    latest_extract,
+    packet_path,
+    packet_wanted,
+    resolve_attachments,
+)
 from avtalsgen.pool import Done, Job, pool
 from avtalsgen.render import render_document
 
@@ -75,6 +84,8 @@ class _Pending:
     staging: Path
     documents: list[str]
     templates: Path
+    inputs: dict[str, Path]
+    attachments: list[Attachment]
     pdfs: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -93,10 +104,20 @@ def _tool_identity() -> str:
     return "\n".join(parts)
 
 
-def input_stamp(case: LoadedCase, templates: Path, documents: Sequence[str], tools: str) -> str:
+def case_inputs(
+    case: LoadedCase, templates: Path, documents: Sequence[str], attachments: Sequence[Attachment]
+) -> dict[str, Path]:
+    """Every file a case's documents and packet are made from, by role."""
+    inputs = {"case": case.path, "program": case.program_path}
+    inputs |= {f"template {d}": templates / f"{d}.docx" for d in documents}
+    inputs |= {f"bilaga {n}": item.path for n, item in enumerate(attachments, 1)}
+    return inputs
+
+
+def input_stamp(inputs: dict[str, Path], documents: Sequence[str], tools: str) -> str:
     """A SHA-256 over everything a case's documents are made from."""
     digest = hashlib.sha256()
-    for path in (case.path, case.program_path, *(templates / f"{d}.docx" for d in documents)):
+    for path in inputs.values():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(tools.encode())
@@ -122,7 +143,17 @@ def _write_json(path: Path, data: object) -> None:
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")
+    _public(Path(temp))
     Path(temp).replace(path)
+
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _public(path: Path) -> None:
+    """Give a file made under a private temporary name the usual permissions (umask)."""
+    path.chmod(0o666 & ~_UMASK)
 
 
 def build_cases(
@@ -217,17 +248,24 @@ def _load(
         outcome.dnr = case.arende.dnr
         if strict and (unknown := unknown_facts(case)):
             raise CaseError(unknown)
-        stamp = input_stamp(case, templates, documents, tools)
         context = build_context(case)
+        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+        attachments = resolve_attachments(case.path, bilagor)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
     folder = output_root / case.arende.dnr
+    inputs = case_inputs(case, templates, documents, attachments)
+    if packet_wanted(documents) and (extract := latest_extract(folder)) is not None:
+        inputs["protokollsutdrag"] = extract
+    stamp = input_stamp(inputs, documents, tools)
     if not force and (outputs := _up_to_date(folder, stamp)) is not None:
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     staging = Path(tempfile.mkdtemp(prefix=f".{case.arende.dnr}.", dir=output_root))
-    return _Pending(outcome, case, context, stamp, staging, list(documents), templates)
+    return _Pending(
+        outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
+    )
 
 
 def _render(item: _Pending, job: Job) -> None:
@@ -256,13 +294,26 @@ def _finish(item: _Pending, output_root: Path) -> None:
             raise AvtalsgenError("\n".join(item.errors))
         check_facts(item.case.arende, item.pdfs)
         folder = output_root / item.case.arende.dnr
+        made = [
+            item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
+        ]
+        packet = None
+        if packet_wanted(item.documents):
+            final = packet_path(folder)  # a signed packet is kept: this may be a new version
+            packet = build_packet(
+                item.context, folder, item.pdfs, item.attachments, item.staging / final.name
+            )
+            made.append(packet.path)
+        # Everything is made and checked: move it into place.
         folder.mkdir(parents=True, exist_ok=True)
         placed = []
-        for document in item.documents:
-            for suffix in (".docx", ".pdf"):
-                made = item.staging / f"{document}{suffix}"
-                made.replace(folder / made.name)
-                placed.append(folder / made.name)
+        for path in made:
+            path.replace(folder / path.name)
+            _public(folder / path.name)
+            placed.append(folder / path.name)
+        fields = packet.fields if packet is not None else ()
+        placed_packet = folder / packet.path.name if packet is not None else None
+        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields))
         _write_json(
             folder / STAMP,
             {"inputs": item.stamp, "outputs": [path.name for path in placed]},

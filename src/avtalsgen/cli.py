@@ -217,6 +217,119 @@ def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> 
                    f"{fmt.kr(year.belopp)}")  # fmt: skip
 
 
+#: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
+PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
+PIN_ENV = "AVTALSGEN_PKCS11_PIN"
+#: Who signs each field by default: the role shown in the signature's appearance.
+DEFAULT_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
+
+
+def _secret(variable: str, prompt: str) -> str:
+    """A secret from an environment variable, else a hidden prompt (never the command line)."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise typer.BadParameter(f"set {variable} or run in a terminal to be asked for it")
+    return str(typer.prompt(prompt, hide_input=True))
+
+
+@app.command()
+def sign(
+    packet: Annotated[Path, typer.Argument(help="The packet (paket.pdf) to sign in place.")],
+    field: Annotated[str, typer.Option("--field", help="The signature field: region, aktor.")],
+    p12: Annotated[
+        Path | None,
+        typer.Option("--p12", help=f"PKCS#12 key file; passphrase from {PASSPHRASE_ENV}."),
+    ] = None,
+    pkcs11_lib: Annotated[
+        Path | None, typer.Option("--pkcs11-lib", help=f"PKCS#11 module; PIN from {PIN_ENV}.")
+    ] = None,
+    token: Annotated[str | None, typer.Option("--token", help="PKCS#11 token label.")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="PKCS#11 key label.")] = None,
+    tsa: Annotated[
+        str | None, typer.Option("--tsa", help="Timestamp server URL (makes PAdES B-T).")
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="The signer's role shown with the signature.")
+    ] = None,
+) -> None:
+    """Sign one signature field of a packet (PAdES), as an incremental update.
+
+    Without --p12 or --pkcs11-lib a DEMO key is used (a demo PKI is made on first use);
+    verify says so. Passphrases and PINs come from the environment or a prompt, never
+    from the command line.
+    """
+    from avtalsgen.manifest import update_signatures
+    from avtalsgen.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.sign import KeySource, Pkcs11Key, Pkcs12Key, sign_packet
+    from avtalsgen.verify import format_report, verify_packet
+
+    if p12 is not None and pkcs11_lib is not None:
+        raise typer.BadParameter("give --p12 or --pkcs11-lib, not both")
+    if pkcs11_lib is not None and (token is None or key is None):
+        raise typer.BadParameter("--pkcs11-lib needs --token and --key")
+    try:
+        source: KeySource
+        trust: list[Path] = []
+        if p12 is not None:
+            source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, "PKCS#12 passphrase").encode())
+        elif pkcs11_lib is not None and token is not None and key is not None:
+            source = Pkcs11Key(pkcs11_lib, token, key, _secret(PIN_ENV, "PIN"))
+        else:
+            pki = ensure_demo_pki()
+            signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field, field))
+            source = Pkcs12Key(signer.pkcs12, signer.passphrase)
+            trust = [pki.root_cert]
+        result = sign_packet(
+            packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
+            timestamp_url=tsa, overwrite=True,
+        )  # fmt: skip
+        report = verify_packet(packet, trust, require_all_fields=False)
+    except (AvtalsgenError, KeyboardInterrupt) as exc:
+        _fail(exc)
+        return
+    typer.echo(f"signed {result.field} of {_shown(packet)} as {result.signer} "
+               f"({result.pades_level}, {result.signing_time.isoformat()})")  # fmt: skip
+    update_signatures(packet, report)
+    typer.echo(format_report(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    packet: Annotated[Path, typer.Argument(help="A packet (PDF) to verify.")],
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option("--trust", help="A trusted CA certificate (PEM/DER); repeatable."),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Also trust the local DEMO root.")
+    ] = True,
+) -> None:
+    """Verify every signature of a packet and its PDF/A structure; exit 0 only if all hold.
+
+    For each signature: signer, time, field, integrity, coverage (the last must cover the
+    whole file), changes made after it, PAdES level and trust.
+    """
+    from avtalsgen.pki import default_demo_pki_dir
+    from avtalsgen.verify import format_report, verify_packet
+
+    roots = list(trust or [])
+    demo_root = default_demo_pki_dir() / "root.pem"
+    if demo and demo_root.is_file():
+        roots.append(demo_root)
+    try:
+        report = verify_packet(packet, roots)
+    except (AvtalsgenError, KeyboardInterrupt) as exc:
+        _fail(exc)
+        return
+    typer.echo(format_report(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def schema(
     kind: Annotated[

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 from fractions import Fraction
+from pathlib import PurePosixPath
+from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
 from avtalsgen.model.prose import LineText, ProseText
@@ -199,6 +201,28 @@ class ArendeAvtal(Strict):
     """Clauses omitted, replaced or added for this case."""
 
 
+def _relative_pdf(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("give the attachment's path relative to the case file")
+    path = PurePosixPath(value.strip())
+    if path.is_absolute() or ".." in path.parts or "\\" in value:
+        raise ValueError(
+            f"'{value}' must be a path inside the case file's folder (no absolute path, no ..)"
+        )
+    if path.suffix.lower() != ".pdf":
+        raise ValueError(f"'{value}' is not a PDF file (attachments are PDF files)")
+    return str(path)
+
+
+class Bilaga(Strict):
+    """An attachment to the packet: a PDF file beside the case file."""
+
+    titel: Namn
+    """The attachment's title on the contents page, e.g. Verksamhetsplan 2024."""
+    fil: Annotated[str, BeforeValidator(_relative_pdf)]
+    """The PDF's path, relative to the case file and inside its folder."""
+
+
 class Arende(Strict):
     """One ärende: a decision on base financing for one actor."""
 
@@ -238,6 +262,8 @@ class Arende(Strict):
     """The committee's decision (date and §), once taken."""
     avtal: ArendeAvtal = ArendeAvtal()
     """The samarbetsavtal's own facts: date, the actor's signatory, clause choices."""
+    bilagor: list[Bilaga] = Field(default_factory=list)
+    """Attachments that go last in the packet, in this order."""
 
     @field_validator("beslutspunkter")
     @classmethod

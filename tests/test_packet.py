@@ -1,0 +1,214 @@
+"""The packet: assembled by every build, signed with the CLI, verified independently."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import CASES, REPO, fold, run
+from typer.testing import CliRunner
+
+from avtalsgen.cli import app
+from avtalsgen.verify import check_pdfa_structure
+
+pytestmark = pytest.mark.libreoffice
+runner = CliRunner()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_every_build_makes_a_packet(built: Path, dnr: str) -> None:
+    packet = built / dnr / "paket.pdf"
+    assert check_pdfa_structure(packet, lang="sv-SE") == []
+    run("qpdf", "--check", str(packet))
+    contents = fold(run("pdftotext", "-f", "1", "-l", "1", "-layout", str(packet), "-"))
+    assert contents.startswith("Innehåll")
+    assert f"Dnr {dnr}" in contents
+    pages = {
+        m[0]: m[1] for m in re.findall(r"(Beslutsförslag|Samarbetsavtal) (\d+(?:–\d+)?)", contents)
+    }
+    assert pages["Beslutsförslag"].startswith("2")
+    with pikepdf.open(packet) as pdf:
+        titles = [item.title for item in pdf.open_outline().root]
+        assert titles == ["Innehåll", "Beslutsförslag", "Samarbetsavtal"]
+        fields = [f.T for f in pdf.Root.AcroForm.Fields]
+        assert [str(name) for name in fields] == ["region", "aktor"]
+        last = len(pdf.pages) - 1
+        for field in pdf.Root.AcroForm.Fields:
+            assert field.P.objgen == pdf.pages[last].objgen, "fields on the signature page"
+        assert str(pdf.Root.Lang) == "sv-SE"
+        meta = pdf.open_metadata()
+        assert dnr in str(meta["dc:title"])
+    info = run("pdfinfo", str(packet))
+    assert re.search(rf"^Title:\s+Ärende {dnr} – ", info, re.M)
+    assert re.search(r"^Author:\s+Region Norrbotten$", info, re.M)
+    manifest = json.loads((built / dnr / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["paket.pdf"] == sha(packet)
+    assert manifest["inputs"]["case"]["file"] == CASES[dnr].name
+    assert manifest["packet"]["signatures"] == [
+        {"field": "region", "signer": None},
+        {"field": "aktor", "signer": None},
+    ]
+    assert set(manifest["tools"]) == {
+        "avtalsgen", "LibreOffice", "docxtpl", "pyHanko", "pikepdf", "python-docx"
+    }  # fmt: skip
+    assert "/" not in json.dumps(manifest["inputs"]).replace("\\/", ""), "no machine paths"
+
+
+@pytest.fixture
+def case_copy(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    return tmp_path / "cases" / "RUN-00386-2023.yaml"
+
+
+def _build(case: Path, output: Path, *extra: str) -> str:
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(case),
+            "--output",
+            str(output),
+            "--templates",
+            str(REPO / "templates"),
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    _build(case_copy, output)
+    packet = output / "RUN-00386-2023" / "paket.pdf"
+    for field in ("region", "aktor"):
+        result = runner.invoke(app, ["sign", str(packet), "--field", field], env=env)
+        assert result.exit_code == 0, result.output
+        assert f"signed {field} of" in result.stdout
+    verified = runner.invoke(app, ["verify", str(packet)], env=env)
+    assert verified.exit_code == 0, verified.output
+    assert "Result: OK" in verified.stdout
+    assert "DEMO" in verified.stdout and "NOT valid for real use" in verified.stdout
+    assert "Signature 2 of 2, field 'aktor': OK" in verified.stdout
+    sig = run("pdfsig", str(packet))
+    assert sig.count("Signature Validation: Signature is Valid.") == 2
+    assert sig.count("Total document signed") == 1
+    assert "Signature Type: ETSI.CAdES.detached" in sig
+    assert check_pdfa_structure(packet, lang="sv-SE") == []
+    manifest = json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["signer"] for s in manifest["packet"]["signatures"]] == [
+        "DEMO Regional utvecklingsdirektör",
+        "DEMO Firmatecknare",
+    ]
+    assert manifest["outputs"]["paket.pdf"] == sha(packet)
+    # A rebuild that changes the case must keep the signed packet and write a new version.
+    signed = sha(packet)
+    case_copy.write_text(
+        case_copy.read_text(encoding="utf-8").replace(
+            "handlaggare: null", "handlaggare: Ny Person"
+        ),
+        encoding="utf-8",
+    )
+    stdout = _build(case_copy, output)
+    assert "wrote " in stdout and "paket-v2.pdf" in stdout
+    assert sha(packet) == signed, "the signed packet is untouched"
+    assert (packet.parent / "paket-v2.pdf").is_file()
+    # Verify without the demo root: the signatures are intact but not trusted.
+    untrusted = runner.invoke(app, ["verify", str(packet), "--no-demo"], env=env)
+    assert untrusted.exit_code == 1
+
+
+def test_signing_order_and_tampering_are_caught(case_copy: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    _build(case_copy, output)
+    packet = output / "RUN-00386-2023" / "paket.pdf"
+    early = runner.invoke(app, ["sign", str(packet), "--field", "aktor"], env=env)
+    assert early.exit_code == 1
+    assert "region" in early.stderr
+    assert runner.invoke(app, ["sign", str(packet), "--field", "region"], env=env).exit_code == 0
+    data = bytearray(packet.read_bytes())
+    index = data.index(b"Swedish") if b"Swedish" in data else len(data) // 3
+    data[index] ^= 0x01
+    packet.write_bytes(bytes(data))
+    result = runner.invoke(app, ["verify", str(packet)], env=env)
+    assert result.exit_code == 1
+    assert "Result: NOT OK" in result.stdout
+    assert "Integrity:    BROKEN" in result.stdout or "not intact" in result.stdout
+
+
+def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    meeting = case_copy.parent / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    made = runner.invoke(
+        app,
+        ["utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")],
+    )
+    assert made.exit_code == 0, made.output
+    attachment = case_copy.parent / "bilagor" / "verksamhetsplan.pdf"
+    attachment.parent.mkdir()
+    shutil.copy(output / "RUN-00386-2023" / "protokollsutdrag-211.pdf", attachment)
+    case_copy.write_text(
+        case_copy.read_text(encoding="utf-8")
+        + "bilagor:\n  - titel: Verksamhetsplan\n    fil: bilagor/verksamhetsplan.pdf\n",
+        encoding="utf-8",
+    )
+    _build(case_copy, output)
+    packet = output / "RUN-00386-2023" / "paket.pdf"
+    contents = fold(run("pdftotext", "-f", "1", "-l", "1", "-layout", str(packet), "-"))
+    order = [
+        contents.index(t)
+        for t in ("Beslutsförslag", "Protokollsutdrag", "Samarbetsavtal", "Verksamhetsplan")
+    ]
+    assert order == sorted(order)
+    with pikepdf.open(packet) as pdf:
+        assert [i.title for i in pdf.open_outline().root][1:] == [
+            "Beslutsförslag", "Protokollsutdrag", "Samarbetsavtal", "Verksamhetsplan"
+        ]  # fmt: skip
+    manifest = json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["bilaga 1"]["sha256"] == sha(attachment)
+    assert manifest["inputs"]["protokollsutdrag"]["file"] == "protokollsutdrag-211.pdf"
+
+
+@pytest.mark.parametrize(
+    ("fil", "content", "message"),
+    [
+        ("../utanfor.pdf", None, "bilagor[0].fil: '../utanfor.pdf' must be a path inside the case"),
+        (
+            "/etc/passwd.pdf",
+            None,
+            "bilagor[0].fil: '/etc/passwd.pdf' must be a path inside the case",
+        ),
+        ("bilaga.txt", None, "bilagor[0].fil: 'bilaga.txt' is not a PDF file"),
+        ("saknas.pdf", None, "bilagor[0].fil: file not found"),
+        ("trasig.pdf", b"%PDF-1.7\nnot really a pdf\n", "trasig.pdf"),
+    ],
+)
+def test_bad_attachments_are_refused(
+    case_copy: Path, tmp_path: Path, fil: str, content: bytes | None, message: str
+) -> None:
+    if content is not None:
+        (case_copy.parent / fil).write_bytes(content)
+    case_copy.write_text(
+        case_copy.read_text(encoding="utf-8") + f"bilagor:\n  - titel: Bilaga\n    fil: {fil}\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    result = runner.invoke(
+        app,
+        ["build", str(case_copy), "--output", str(output), "--templates", str(REPO / "templates")],
+    )
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert not list(output.rglob("*.pdf")), "nothing is written for a bad case"
