@@ -253,6 +253,10 @@ def sign(
     role: Annotated[
         str | None, typer.Option("--role", help="The signer's role shown with the signature.")
     ] = None,
+    trust: Annotated[
+        list[Path] | None,
+        typer.Option("--trust", help="A trusted CA certificate for the report; repeatable."),
+    ] = None,
 ) -> None:
     """Sign one signature field of a packet (PAdES), as an incremental update.
 
@@ -261,7 +265,7 @@ def sign(
     from the command line.
     """
     from avtalsgen.manifest import update_signatures
-    from avtalsgen.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.pki import default_demo_pki_dir, ensure_demo_pki, ensure_demo_signer
     from avtalsgen.sign import KeySource, Pkcs11Key, Pkcs12Key, sign_packet
     from avtalsgen.verify import format_report, verify_packet
 
@@ -271,7 +275,9 @@ def sign(
         raise typer.BadParameter("--pkcs11-lib needs --token and --key")
     try:
         source: KeySource
-        trust: list[Path] = []
+        roots = list(trust or [])
+        if (default_demo_pki_dir() / "root.pem").is_file():
+            roots.append(default_demo_pki_dir() / "root.pem")
         if p12 is not None:
             source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, "PKCS#12 passphrase").encode())
         elif pkcs11_lib is not None and token is not None and key is not None:
@@ -280,12 +286,12 @@ def sign(
             pki = ensure_demo_pki()
             signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field, field))
             source = Pkcs12Key(signer.pkcs12, signer.passphrase)
-            trust = [pki.root_cert]
+            roots.append(pki.root_cert)
         result = sign_packet(
             packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
             timestamp_url=tsa, overwrite=True,
         )  # fmt: skip
-        report = verify_packet(packet, trust, require_all_fields=False)
+        report = verify_packet(packet, roots, require_all_fields=False)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
@@ -293,7 +299,10 @@ def sign(
                f"({result.pades_level}, {result.signing_time.isoformat()})")  # fmt: skip
     update_signatures(packet, report)
     typer.echo(format_report(report))
-    if not report.ok:
+    # Signing succeeded when the new signature is intact and covers the whole file; whether
+    # its certificate is trusted is for `avtalsgen verify --trust` to judge.
+    new = report.signatures[-1] if report.signatures else None
+    if new is None or not (new.intact and new.covers_whole_file) or report.pdfa_problems:
         raise typer.Exit(1)
 
 
