@@ -60,7 +60,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
         text = run("pdftotext", str(output / dnr / "samarbetsavtal.pdf"), "-")
         assert dnr in text
     assert "3 built, 0 up to date, 1 failed" in stdout
-    assert not list(output.glob(".*")), "no staging folder is left behind"
+    assert not list(output.glob(".RUN-*")), "no staging folder is left behind"
 
 
 @needs_soffice
@@ -175,3 +175,59 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
             ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf",
             "samarbetsavtal.docx", "samarbetsavtal.pdf",
         ]  # fmt: skip
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
+    cases: Path, tmp_path: Path
+) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    text = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    text = text.replace("program: program/", f"program: {cases}/program/")
+    for index in range(10):
+        (many / f"fall-{index}.yaml").write_text(
+            text.replace("dnr: RUN-00386-2023", f"dnr: RUN-{71000 + index}-2023"),
+            encoding="utf-8",
+        )
+    output = tmp_path / "output"
+    argv = [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
+            "--templates", str(REPO / "templates")]  # fmt: skip
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(output.glob("RUN-*/paket.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the first case is in place, the others on their way
+    proc.kill()  # SIGKILL: no clean-up runs
+    proc.wait()
+    expected = sorted([
+        ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf", "manifest.json",
+        "paket.pdf", "samarbetsavtal.docx", "samarbetsavtal.pdf",
+    ])  # fmt: skip
+    for folder in output.glob("RUN-*"):
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".paket"))
+        assert names in (expected, []) or set(names) <= set(expected), names
+        if (folder / ".avtalsgen-build.json").exists():
+            assert names == expected, "a case is either complete or not stamped"
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    assert {c["status"] for c in report["cases"]} <= {"built", "up to date"}
+    assert report["summary"]["built"] + report["summary"]["up to date"] == 10
+    assert not list(output.glob(".RUN-*")), "the stale staging folders are gone"
+    for folder in output.glob("RUN-*"):
+        assert sorted(p.name for p in folder.iterdir()) == expected
+    time.sleep(0.5)
+    subprocess.run(["pkill", "-f", "avtalsgen-pool-"], check=False)  # orphans of the kill
+
+
+def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:
+    import fcntl
+
+    output = tmp_path / "output"
+    output.mkdir()
+    with (output / ".avtalsgen.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        code, _, stderr = build(str(CASES["RUN-00386-2023"]), "--output", str(output))
+    assert code == 1
+    assert "another avtalsgen build is writing here" in stderr

@@ -7,6 +7,8 @@ tool versions) are unchanged since its last build is skipped as up to date.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -14,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,8 @@ from avtalsgen.render import render_document
 STAMP = ".avtalsgen-build.json"
 #: The name of the batch report in the output folder.
 REPORT = "batch-report.json"
+#: The lock file that keeps two builds from writing into one output folder at once.
+LOCK = ".avtalsgen.lock"
 
 
 class Status:
@@ -172,6 +176,50 @@ def build_cases(
     started = time.monotonic()
     output_root = output_root.resolve()
     output_root.mkdir(parents=True, exist_ok=True)
+    with _exclusive(output_root):
+        _remove_stale_staging(output_root)
+        return _build_cases(
+            case_paths, output_root, templates, documents, jobs, force, strict, doc_timeout,
+            on_outcome, started,
+        )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _exclusive(output_root: Path) -> Iterator[None]:
+    """Hold the output folder's lock: one build at a time writes into it."""
+    lock = output_root / LOCK
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AvtalsgenError(
+                f"{output_root}: another avtalsgen build is writing here; wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_staging(output_root: Path) -> None:
+    """Remove staging folders that a killed build left (none is in use: we hold the lock)."""
+    for stale in output_root.glob(".RUN-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _build_cases(
+    case_paths: Sequence[Path],
+    output_root: Path,
+    templates: Path,
+    documents: Sequence[str],
+    jobs: int,
+    force: bool,
+    strict: bool,
+    doc_timeout: float,
+    on_outcome: Callable[[CaseOutcome], None] | None,
+    started: float,
+) -> list[CaseOutcome]:
     tools = _tool_identity()
     outcomes = [CaseOutcome(case=path) for path in case_paths]
     pending: dict[str, _Pending] = {}
