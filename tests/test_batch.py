@@ -226,8 +226,11 @@ def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:
 
     output = tmp_path / "output"
     output.mkdir()
-    with (output / ".avtalsgen.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    handle = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as a running build holds it
         code, _, stderr = build(str(CASES["RUN-00386-2023"]), "--output", str(output))
+    finally:
+        os.close(handle)
     assert code == 1
     assert "another avtalsgen build is writing here" in stderr

@@ -42,8 +42,6 @@ from avtalsgen.render import render_document
 STAMP = ".avtalsgen-build.json"
 #: The name of the batch report in the output folder.
 REPORT = "batch-report.json"
-#: The lock file that keeps two builds from writing into one output folder at once.
-LOCK = ".avtalsgen.lock"
 
 
 class Status:
@@ -186,19 +184,18 @@ def build_cases(
 
 @contextlib.contextmanager
 def _exclusive(output_root: Path) -> Iterator[None]:
-    """Hold the output folder's lock: one build at a time writes into it."""
-    lock = output_root / LOCK
-    with lock.open("a") as handle:
+    """Lock the output folder itself (no lock file): one build at a time writes into it."""
+    handle = os.open(output_root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise AvtalsgenError(
                 f"{output_root}: another avtalsgen build is writing here; wait for it to end"
             ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _remove_stale_staging(output_root: Path) -> None:
