@@ -86,6 +86,9 @@ def test_sign_with_a_smart_card_then_a_p12(
     bad = avtalsgen("sign", str(signed), "--field", "aktor", *p12,
                     env={"AVTALSGEN_P12_PASSPHRASE": "fel-losenord"})  # fmt: skip
     assert bad.returncode == 1 and "passphrase" in bad.stderr
+    verbose = avtalsgen("--verbose", "sign", str(signed), "--field", "aktor", *p12,
+                        env={"AVTALSGEN_P12_PASSPHRASE": "fel-losenord"})  # fmt: skip
+    assert verbose.returncode == 1 and "Traceback" in verbose.stderr
     good = avtalsgen("sign", str(signed), "--field", "aktor", *p12,
                      env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()})  # fmt: skip
     assert good.returncode == 0, good.stderr
@@ -97,7 +100,7 @@ def test_sign_with_a_smart_card_then_a_p12(
     assert sig.stdout.count("Signature Validation: Signature is Valid.") == 2
     # No secret appears in any output, argument or file.
     secrets = [token.pin, PASSPHRASE.decode(), "fel-losenord"]
-    texts = [r.stdout + r.stderr for r in (wrong, missing, ok, bad, good, verified)]
+    texts = [r.stdout + r.stderr for r in (wrong, missing, ok, bad, verbose, good, verified)]
     texts += [p.read_text(errors="replace") for p in signed.parent.glob("*.json")]
     for secret in secrets:
         for text in texts:
