@@ -140,18 +140,23 @@ def test_pool_converts_with_two_workers(tmp_path: Path) -> None:
     assert all(d.pdf is not None and d.pdf.is_file() for d in done), done
 
 
+def _many_cases(cases: Path, folder: Path, count: int, first: int) -> Path:
+    """``count`` copies of the seed case with Dnr RUN-<first + i>-2023, in ``folder``."""
+    folder.mkdir()
+    text = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    text = text.replace("program: program/", f"program: {cases}/program/")
+    for index in range(count):
+        (folder / f"fall-{index}.yaml").write_text(
+            text.replace("dnr: RUN-00386-2023", f"dnr: RUN-{first + index}-2023"),
+            encoding="utf-8",
+        )
+    return folder
+
+
 @needs_soffice
 @pytest.mark.libreoffice
 def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Path) -> None:
-    many = tmp_path / "many"
-    many.mkdir()
-    text = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
-    text = text.replace("program: program/", f"program: {cases}/program/")
-    for index in range(12):
-        (many / f"fall-{index}.yaml").write_text(
-            text.replace("dnr: RUN-00386-2023", f"dnr: RUN-{70000 + index}-2023"),
-            encoding="utf-8",
-        )
+    many = _many_cases(cases, tmp_path / "many", 12, first=70000)
     output = tmp_path / "output"
     proc = subprocess.Popen(
         [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
@@ -182,15 +187,7 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
 def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     cases: Path, tmp_path: Path
 ) -> None:
-    many = tmp_path / "many"
-    many.mkdir()
-    text = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
-    text = text.replace("program: program/", f"program: {cases}/program/")
-    for index in range(10):
-        (many / f"fall-{index}.yaml").write_text(
-            text.replace("dnr: RUN-00386-2023", f"dnr: RUN-{71000 + index}-2023"),
-            encoding="utf-8",
-        )
+    many = _many_cases(cases, tmp_path / "many", 10, first=71000)
     output = tmp_path / "output"
     argv = [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
             "--templates", str(REPO / "templates")]  # fmt: skip
