@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 import softhsm
 from conftest import REPO
-from test_sign import Demo, demo, token  # noqa: F401 - shared session fixtures
 
-from avtalsgen.pki import issue_demo_signer
+from avtalsgen.pki import DemoPki, ensure_demo_pki, issue_demo_signer
 
 PASSPHRASE = b"Hemligt-P12-losen-4711"
 
@@ -49,13 +48,39 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+_MAKE_TOKEN = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import softhsm
+from pathlib import Path
+from avtalsgen.pki import ensure_demo_pki, ensure_demo_signer
+pki = ensure_demo_pki(Path(sys.argv[2]))
+signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
+token = softhsm.make_token(Path(sys.argv[3]), signer.pkcs12, signer.passphrase)
+print(token.config)
+"""
+
+
+def own_token(tmp_path: Path) -> tuple[softhsm.Token, DemoPki]:
+    """A SoftHSM2 token of this test's own, made in a separate process (SoftHSM2 reads its
+    configuration once per process, and other tests' tokens live in this one)."""
+    made = subprocess.run(
+        [sys.executable, "-c", _MAKE_TOKEN, str(REPO / "tests"), str(tmp_path / "pki"),
+         str(tmp_path / "softhsm")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    library = softhsm.softhsm_library()
+    assert library is not None
+    token = softhsm.Token(
+        library, Path(made.stdout.strip()), softhsm.TOKEN_LABEL, softhsm.KEY_LABEL,
+        softhsm.USER_PIN,
+    )  # fmt: skip
+    return token, ensure_demo_pki(tmp_path / "pki")
+
+
 @pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")
-def test_sign_with_a_smart_card_then_a_p12(
-    demo: Demo,  # noqa: F811
-    token: softhsm.Token,  # noqa: F811
-    packet: Path,
-    tmp_path: Path,
-) -> None:
+def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None:
+    token, pki = own_token(tmp_path)
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
     card = ["--pkcs11-lib", str(token.library), "--token", token.label, "--key", token.key_label]
@@ -79,7 +104,7 @@ def test_sign_with_a_smart_card_then_a_p12(
     # The actor signs with a PKCS#12 file of its own passphrase; a wrong passphrase first.
     now = dt.datetime.now(dt.UTC)
     actor = issue_demo_signer(
-        demo.pki, "Aktörens firmatecknare", tmp_path / "aktor.p12", passphrase=PASSPHRASE,
+        pki, "Aktörens firmatecknare", tmp_path / "aktor.p12", passphrase=PASSPHRASE,
         not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
     )  # fmt: skip
     p12 = ["--p12", str(actor.pkcs12)]
@@ -92,7 +117,7 @@ def test_sign_with_a_smart_card_then_a_p12(
     good = avtalsgen("sign", str(signed), "--field", "aktor", *p12,
                      env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()})  # fmt: skip
     assert good.returncode == 0, good.stderr
-    verified = avtalsgen("verify", str(signed), "--trust", str(demo.pki.root_cert), "--no-demo",
+    verified = avtalsgen("verify", str(signed), "--trust", str(pki.root_cert), "--no-demo",
                          env={})  # fmt: skip
     assert verified.returncode == 0, verified.stdout
     assert "Signature 2 of 2, field 'aktor': OK" in verified.stdout

@@ -9,6 +9,7 @@ fails the build, naming the document and the fact.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,28 @@ DOCUMENT_FACTS: dict[str, tuple[str, ...]] = {
 
 def _fold(text: str) -> str:
     return " ".join(text.replace(fmt.NBSP, " ").split())
+
+
+#: Marks a PDF reader adds or drops around right-to-left text, and zero-width characters.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+)
+
+
+def _squash(text: str) -> str:
+    """Text as a PDF reader returns it, whatever the line breaks: no whitespace, no invisible
+    marks, no emoji (drawn from a fallback font, placed anywhere), and PDFium's U+FFFE for a
+    hyphen at a line's end read as the hyphen."""
+    text = text.replace("\ufffe", "-").translate(_INVISIBLE)
+    return "".join(ch for ch in "".join(text.split()) if ord(ch) < 0x1F000)
+
+
+def _states(text: str, form: str) -> bool:
+    """Whether squashed ``text`` states ``form``; right-to-left words may come in visual
+    order, so each such word is looked for on its own."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in form):
+        return all(_squash(word) in text for word in form.split())
+    return _squash(form) in text
 
 
 def case_facts(arende: Arende) -> dict[str, Fact]:
@@ -88,10 +111,11 @@ def check_facts(arende: Arende, pdfs: dict[str, Path]) -> None:
     amounts = known_amounts(arende)
     problems: list[str] = []
     for document, pdf in pdfs.items():
-        text = _fold(pdf_text(pdf))
+        raw = pdf_text(pdf)
+        text, squashed = _fold(raw), _squash(raw)
         for name in DOCUMENT_FACTS.get(document, ()):
             fact = facts[name]
-            if not any(form in text for form in fact.forms):
+            if not any(_states(squashed, form) for form in fact.forms):
                 problems.append(
                     f"{pdf.name}: {name}: the document does not state "
                     + " or ".join(f"'{form}'" for form in fact.forms)

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from avtalsgen.errors import CaseError
-from avtalsgen.load import LoadedCase, load_case, validate_file
+from avtalsgen.load import LoadedCase, load_case, read_yaml, validate_file
 from avtalsgen.model.meeting import Loc, Paragraf, Problem, Sammantrade
 
 
@@ -108,8 +108,8 @@ def index_cases(folder: Path) -> CaseIndex:
         if not path.is_file():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = read_yaml(path)  # with every limit of a case file: tags, size, nesting
+        except CaseError:
             unreadable.append(path)
             continue
         dnr = data.get("dnr") if isinstance(data, dict) else None

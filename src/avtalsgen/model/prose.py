@@ -19,6 +19,8 @@ from markdown_it.token import Token
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from avtalsgen.model.types import refuse_forbidden_characters
+
 #: Placeholders that prose and decision points may use, with what each becomes.
 PLACEHOLDERS: dict[str, str] = {
     "aktor": "the actor's short name (aktor.kortnamn)",
@@ -54,6 +56,8 @@ PLACEHOLDERS: dict[str, str] = {
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 #: A reference to another clause of an agreement, ``{punkt:finansiering}``.
 REFERENCE = re.compile(r"\{punkt:([a-z0-9_]+)\}")
+#: Unknown placeholders named in one message (a file of garbage may hold thousands).
+_LISTED = 10
 #: Anything in single braces; doubled braces ``{{ }}`` are literal text.
 _BRACED = re.compile(r"(?<!\{)\{([^{}\n]{0,60})\}(?!\})")
 #: Block constructs outside the subset: parsed only so that they can be refused.
@@ -124,10 +128,12 @@ def check_placeholders(text: str) -> str:
     )
     if unknown:
         hints = []
-        for name in unknown:
+        for name in unknown[:_LISTED]:
             close = difflib.get_close_matches(name.strip().lower(), PLACEHOLDERS, n=1, cutoff=0.75)
             hint = f" (did you mean {{{close[0]}}}?)" if close else ""
             hints.append("{" + name + "}" + hint)
+        if len(unknown) > _LISTED:
+            hints.append(f"... ({len(unknown) - _LISTED} more)")
         raise PydanticCustomError(
             "unknown_placeholder",
             "unknown placeholder {names}; `avtalsgen schema` lists the placeholders",
@@ -136,11 +142,15 @@ def check_placeholders(text: str) -> str:
     return text
 
 
-_FILLABLE = re.compile(r"\{([a-z0-9_]+(?::[a-z0-9_]+)?)\}")
+#: A placeholder to fill in; not inside doubled braces, which are literal text.
+_FILLABLE = re.compile(r"(?<!\{)\{([a-z0-9_]+(?::[a-z0-9_]+)?)\}(?!\})")
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Replace every known ``{name}`` (and ``{punkt:id}``) in ``text`` with its value."""
+    """Replace every known ``{name}`` (and ``{punkt:id}``) in ``text`` with its value.
+
+    Doubled braces are literal text and stay as written: ``{{aktor}}`` prints ``{{aktor}}``.
+    """
     return _FILLABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
@@ -204,7 +214,7 @@ def _validate_prose(value: Any) -> Prose:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "Input should be a valid string")
-    return parse_prose(value)
+    return parse_prose(refuse_forbidden_characters(value))
 
 
 def _validate_line(value: Any) -> str:
@@ -212,7 +222,7 @@ def _validate_line(value: Any) -> str:
         raise PydanticCustomError("string_type", "Input should be a valid string")
     if not value.strip():
         raise PydanticCustomError("prose", "text is empty")
-    return check_placeholders(" ".join(value.split()))
+    return check_placeholders(" ".join(refuse_forbidden_characters(value).split()))
 
 
 _PROSE_SCHEMA = {

@@ -11,9 +11,17 @@ from pydantic_core import PydanticCustomError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
-_DNR = re.compile(r"RUN-\d{5}-\d{4}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_POSTNUMMER = re.compile(r"\d{3} \d{2}")
+# [0-9], not \d: \d also matches other scripts' digits (٣, ३), which a Dnr (a folder name),
+# a date or a postnummer must not hold.
+_DNR = re.compile(r"RUN-[0-9]{5}-[0-9]{4}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_POSTNUMMER = re.compile(r"[0-9]{3} [0-9]{2}")
+
+#: Characters a Word document (XML 1.0) cannot hold: control characters other than tab,
+#: line feed and carriage return, lone surrogates, U+FFFE and U+FFFF; and DEL and the C1
+#: controls (U+007F-U+009F), which XML allows but which are only ever the trace of a file
+#: converted with the wrong encoding (U+0096 for an en dash, U+0085 for an ellipsis).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class Strict(BaseModel):
@@ -27,10 +35,44 @@ class Strict(BaseModel):
     )
 
 
+def _kind(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate"
+    if code in (0xFFFE, 0xFFFF):
+        return "not a character"
+    return "a control character"
+
+
+def describe_characters(chars: list[str]) -> str:
+    """A message naming forbidden characters (see :data:`FORBIDDEN_CHARACTERS`)."""
+    distinct = sorted(set(chars))
+    names = ", ".join(f"U+{ord(char):04X} ({_kind(char)})" for char in distinct[:5])
+    more = f" and {len(distinct) - 5} more" if len(distinct) > 5 else ""
+    hint = ""
+    if any(_kind(char) == "a lone surrogate" for char in distinct):
+        hint = (
+            " (write an emoji as itself, or as \\U0001F600 in double quotes, "
+            "not as a \\uD83D\\uDE00 pair)"
+        )
+    return (
+        f"contains {names}{more}, which a Word document cannot hold; remove "
+        f"{'it' if len(distinct) == 1 else 'them'}{hint}"
+    )
+
+
+def refuse_forbidden_characters(text: str) -> str:
+    """``text``, or a pydantic error if it holds characters a Word document cannot hold."""
+    found = FORBIDDEN_CHARACTERS.findall(text)
+    if found:
+        raise PydanticCustomError("character", describe_characters(found))
+    return text
+
+
 def _string(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "Input should be a valid string")
-    return value.strip()
+    return refuse_forbidden_characters(value).strip()
 
 
 def _dnr(value: Any) -> str:
@@ -124,15 +166,30 @@ Postnummer = Annotated[
 ]
 
 
+#: The longest name, title or heading: a page header holds a few lines, not a page of text.
+MAX_NAMN = 300
+
+
 def _namn(value: Any) -> str:
     text = _string(value)
     if not text:
         raise PydanticCustomError("empty", "must not be empty")
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    if len(text) > MAX_NAMN:
+        raise PydanticCustomError(
+            "too_long",
+            "a name, title or heading is at most {limit} characters, got {count}",
+            {"limit": MAX_NAMN, "count": len(text)},
+        )
+    return text
 
 
-#: A non-empty line of text.
-Namn = Annotated[str, BeforeValidator(_namn), WithJsonSchema({"type": "string", "minLength": 1})]
+#: A non-empty line of text (a name, title or heading) of at most :data:`MAX_NAMN` characters.
+Namn = Annotated[
+    str,
+    BeforeValidator(_namn),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_NAMN}),
+]
 
 
 class Adress(Strict):
