@@ -140,6 +140,13 @@ def test_pool_converts_with_two_workers(tmp_path: Path) -> None:
     assert all(d.pdf is not None and d.pdf.is_file() for d in done), done
 
 
+def private_tmp(tmp_path: Path) -> Path:
+    """A TMPDIR of the test's own: soffice profiles of this build are found by it."""
+    folder = tmp_path / "tmp"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def _many_cases(cases: Path, folder: Path, count: int, first: int) -> Path:
     """``count`` copies of the seed case with Dnr RUN-<first + i>-2023, in ``folder``."""
     folder.mkdir()
@@ -162,6 +169,7 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
         [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
          "--templates", str(REPO / "templates")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(private_tmp(tmp_path))},
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while not list(output.glob(".RUN-*")) and time.monotonic() < deadline:
@@ -171,7 +179,8 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert b"interrupted" in stderr
-    left = subprocess.run(["pgrep", "-f", "avtalsgen-pool-"], capture_output=True, check=False)
+    mine = str(tmp_path / "tmp")  # this build's soffice profiles, not another run's
+    left = subprocess.run(["pgrep", "-f", mine], capture_output=True, check=False)
     assert left.stdout == b"", "no soffice of the pool outlives avtalsgen"
     assert not list(output.glob(".*RUN-*")), "no staging folder is left behind"
     for folder in output.glob("RUN-*"):
@@ -191,7 +200,8 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     output = tmp_path / "output"
     argv = [sys.executable, "-m", "avtalsgen.cli", "build", str(many), "--output", str(output),
             "--templates", str(REPO / "templates")]  # fmt: skip
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "TMPDIR": str(private_tmp(tmp_path))}
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 30
     while not list(output.glob("RUN-*/paket.pdf")) and time.monotonic() < deadline:
         time.sleep(0.02)  # until the first case is in place, the others on their way
@@ -215,7 +225,7 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     for folder in output.glob("RUN-*"):
         assert sorted(p.name for p in folder.iterdir()) == expected
     time.sleep(0.5)
-    subprocess.run(["pkill", "-f", "avtalsgen-pool-"], check=False)  # orphans of the kill
+    subprocess.run(["pkill", "-f", str(tmp_path / "tmp")], check=False)  # orphans of the kill
 
 
 def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:

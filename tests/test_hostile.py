@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 
 from avtalsgen.context import build_context
 from avtalsgen.documents import DOCUMENTS, metadata
-from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.errors import CaseError
 from avtalsgen.load import load_case
 from avtalsgen.model.prose import parse_prose
 from avtalsgen.render import render_document
@@ -607,12 +607,6 @@ def test_hostile_text_reaches_the_pdf_verbatim(tmp_path: Path, example: str) -> 
         pytest.param(
             'Hotell & Restaurang <Norr> "Polstjärnan" AB',
             id="xml-special-characters",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=AvtalsgenError,
-                reason="LibreOffice writes & < > \" ' twice escaped into the PDF's XMP, and the "
-                "PDF/A check refuses Info and XMP that differ (see the report)",
-            ),
         ),
         pytest.param(
             "Norrbottens-Kommunförbunds-Samverkansorganisations-Utvecklings-Aktiebolag-"

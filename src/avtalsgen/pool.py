@@ -1,11 +1,20 @@
 """A pool of LibreOffice workers for batch runs.
 
 Each worker converts its share of the documents in one soffice start (start-up costs about
-a second, a short document about a tenth of that), watches the PDFs appear one by one, and
-reports each as soon as it is complete. A document that takes longer than the per-document
-timeout is taken for a hang: the worker kills soffice's process group, starts a fresh soffice
-for the documents still pending and retries the one that hung once. A crash is handled the
-same way. No soffice outlives the pool: every start is killed on the way out, Ctrl-C included.
+half a second, a short document a tenth of that), watches the PDFs appear one by one, and
+reports each as soon as it is complete. soffice reads each document through a link of a name
+of its own, so a PDF is never taken for another job's of the same name (every case has a
+beslutsforslag.docx), however late it is looked for. A document that takes longer than the
+per-document timeout is taken for a hang: the worker kills soffice's process group, starts a
+fresh soffice for the documents still pending and retries the one that hung once. A crash is
+handled the same way. No soffice outlives the pool: every start is killed on the way out,
+Ctrl-C included.
+
+Each start gets a copy of the kept initialised LibreOffice profile (see
+:func:`avtalsgen.convert.copy_profile`), which saves it about a tenth of a second. While
+there is none, a worker lets its soffice exit by itself once its PDFs are in (a few
+hundredths of a second) and keeps the profile it made. A start that follows a failure gets
+a fresh profile.
 """
 
 from __future__ import annotations
@@ -24,9 +33,12 @@ from pathlib import Path
 
 from avtalsgen.convert import (
     check_archival_pdf,
+    copy_profile,
     find_soffice,
+    keep_profile,
     kill_group,
     remove_ipc_pipe,
+    repair_xmp,
     soffice_argv,
     soffice_env,
 )
@@ -35,6 +47,8 @@ from avtalsgen.errors import ConversionError
 #: Seconds soffice may take to start and convert its first document.
 START_TIMEOUT = 60.0
 _POLL = 0.02
+#: Seconds a soffice whose PDFs are all in may take to exit by itself (to keep its profile).
+_EXIT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,21 @@ class Done:
     job: Job
     pdf: Path | None
     error: str | None
+
+
+@dataclass(frozen=True)
+class _Launch:
+    """A started soffice: its work folder, PDF folder, profile, argv and process."""
+
+    work: Path
+    out: Path
+    profile: Path
+    names: list[str]
+    """The name of each pending job's PDF, in order."""
+    argv: list[str]
+    proc: subprocess.Popen[bytes]
+    keep: bool
+    """Whether to keep its profile (there was none to copy) once it exits cleanly."""
 
 
 class ConversionPool:
@@ -85,13 +114,25 @@ class ConversionPool:
     def start(self, jobs: Sequence[Job]) -> list[Job]:
         """Start the workers now; return the order in which to write the DOCX files.
 
-        soffice opens its files one after the other, after about a second of start-up,
+        soffice opens its files one after the other, after about half a second of start-up,
         so files written in the returned order (each under its final name at once, e.g.
         by rename) are there before it asks for them. One that is not is retried.
+        Raises :class:`ConversionError` if soffice cannot be started at all.
         """
         shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
+        # Start every soffice here, before the caller renders: from a worker thread the
+        # start would wait for the GIL while the caller renders (tens of milliseconds).
+        launched: list[_Launch] = []
+        try:
+            for share in shares:
+                launched.append(self._launch(share, warm=True))
+        except BaseException:
+            for launch in launched:
+                self._end(launch)
+            raise
         self._threads = [
-            threading.Thread(target=self._worker, args=(share,), daemon=True) for share in shares
+            threading.Thread(target=self._worker, args=(share, launch), daemon=True)
+            for share, launch in zip(shares, launched, strict=True)
         ]
         for thread in self._threads:
             thread.start()
@@ -129,12 +170,21 @@ class ConversionPool:
         for proc in procs:
             kill_group(proc)
 
-    def _worker(self, share: list[Job]) -> None:
+    def _worker(self, share: list[Job], launch: _Launch | None) -> None:
         try:
             attempts: dict[Job, int] = {}
             todo = list(share)
+            warm = True
             while todo and not self._stop.is_set():
-                failed, untried = self._one_start(todo)
+                try:
+                    launch = launch or self._launch(todo, warm)
+                except (ConversionError, OSError) as exc:
+                    why = exc.message if isinstance(exc, ConversionError) else str(exc)
+                    for job in todo:
+                        self._results.put(Done(job, None, f"{job.docx.name}: {why}"))
+                    return
+                failed, untried = self._one_start(launch, todo)
+                launch = None
                 todo = []
                 for job, reason in failed:
                     attempts[job] = attempts.get(job, 0) + 1
@@ -145,25 +195,70 @@ class ConversionPool:
                     else:
                         todo.append(job)
                 todo += [job for job in untried if job not in self._cancelled]
+                warm = not failed  # after a failure, rule the kept profile out
         finally:
+            if launch is not None:  # stopped before it was watched
+                self._end(launch)
             self._results.put(None)
 
-    def _one_start(self, pending: list[Job]) -> tuple[list[tuple[Job, str]], list[Job]]:
-        """One soffice start over ``pending``: the jobs that failed (and why), and those it
-        did not get to."""
-        with tempfile.TemporaryDirectory(prefix="avtalsgen-pool-") as work_name:
-            work = Path(work_name)
+    def _launch(self, pending: list[Job], warm: bool) -> _Launch:
+        """Start soffice over ``pending`` in a work folder of its own, with a copy of the
+        kept profile if ``warm`` and there is one."""
+        work = Path(tempfile.mkdtemp(prefix="avtalsgen-pool-"))
+        try:
             out = work / "out"
             out.mkdir()
-            argv = soffice_argv(self.soffice, work / "profile", out, [j.docx for j in pending])
+            # soffice names each PDF after its input, and the jobs' DOCX files share
+            # names (every case has a beslutsforslag.docx): a PDF could be overwritten by
+            # the next before it is taken, and taken for the wrong job. So soffice reads
+            # each file through a link of a name of its own (the file need not exist yet).
+            links = work / "in"
+            links.mkdir()
+            inputs = []
+            for index, job in enumerate(pending):
+                link = links / f"{index:04}-{job.docx.name}"
+                link.symlink_to(job.docx.absolute())
+                inputs.append(link)
+            profile = work / "profile"
+            # Without a kept profile, this start makes one (unless a failure preceded it).
+            keep = warm and not copy_profile(self.soffice, profile)
+            argv = soffice_argv(self.soffice, profile, out, inputs)
             proc = self._start(argv, work)
-            try:
-                return self._watch(proc, pending, out)
-            finally:
-                kill_group(proc)
-                with self._lock:
-                    self._procs.discard(proc)
-                remove_ipc_pipe(argv)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        names = [f"{link.stem}.pdf" for link in inputs]
+        return _Launch(work, out, profile, names, argv, proc, keep)
+
+    def _one_start(
+        self, launch: _Launch, pending: list[Job]
+    ) -> tuple[list[tuple[Job, str]], list[Job]]:
+        """Watch one soffice start over ``pending``: the jobs that failed (and why), and
+        those it did not get to."""
+        try:
+            failed, untried = self._watch(launch.proc, pending, launch.out, launch.names)
+            if launch.keep and not failed and not untried and self._exits(launch.proc):
+                keep_profile(self.soffice, launch.profile)
+            return failed, untried
+        finally:
+            self._end(launch)
+
+    def _end(self, launch: _Launch) -> None:
+        """Kill a start's soffice and remove everything it left."""
+        kill_group(launch.proc)
+        with self._lock:
+            self._procs.discard(launch.proc)
+        remove_ipc_pipe(launch.argv)
+        shutil.rmtree(launch.work, ignore_errors=True)
+
+    def _exits(self, proc: subprocess.Popen[bytes]) -> bool:
+        """Whether soffice exits by itself, successfully, within :data:`_EXIT_TIMEOUT`."""
+        deadline = time.monotonic() + _EXIT_TIMEOUT
+        while proc.poll() is None:
+            if self._stop.is_set() or time.monotonic() > deadline:
+                return False
+            time.sleep(_POLL)
+        return proc.returncode == 0
 
     def _start(self, argv: list[str], work: Path) -> subprocess.Popen[bytes]:
         try:
@@ -185,44 +280,43 @@ class ConversionPool:
         return proc
 
     def _watch(
-        self, proc: subprocess.Popen[bytes], pending: list[Job], out: Path
+        self, proc: subprocess.Popen[bytes], pending: list[Job], out: Path, names: list[str]
     ) -> tuple[list[tuple[Job, str]], list[Job]]:
-        remaining = list(pending)
+        remaining = list(zip(pending, names, strict=True))
         failed: list[tuple[Job, str]] = []
         deadline = time.monotonic() + self.start_timeout
         while remaining:
             if self._stop.is_set():
-                return failed, remaining
+                return failed, [job for job, _ in remaining]
             exited = proc.poll() is not None
             present = {entry.name for entry in os.scandir(out)}
             index = next(
                 (
                     i
-                    for i, job in enumerate(remaining)
-                    if f"{job.docx.stem}.pdf" in present
-                    and (exited or _complete(out / f"{job.docx.stem}.pdf"))
+                    for i, (_, name) in enumerate(remaining)
+                    if name in present and (exited or _complete(out / name))
                 ),
                 None,
             )
             if index is not None:
                 # soffice goes in order: the files before this one it could not load.
-                failed += [(job, "LibreOffice could not load it") for job in remaining[:index]]
-                job = remaining[index]
+                failed += [(job, "LibreOffice could not load it") for job, _ in remaining[:index]]
+                job, name = remaining[index]
                 remaining = remaining[index + 1 :]
-                self._results.put(_deliver(job, out / f"{job.docx.stem}.pdf"))
+                self._results.put(_deliver(job, out / name))
                 deadline = time.monotonic() + self.doc_timeout
                 continue
             if exited:
                 if proc.returncode == 0:  # done, but these were never written
-                    return failed + [(j, "LibreOffice wrote no PDF") for j in remaining], []
+                    return failed + [(j, "LibreOffice wrote no PDF") for j, _ in remaining], []
                 why = f"LibreOffice stopped (status {proc.returncode}) while converting it"
-                return [*failed, (remaining[0], why)], remaining[1:]
+                return [*failed, (remaining[0][0], why)], [job for job, _ in remaining[1:]]
             if time.monotonic() > deadline:
                 why = f"LibreOffice hung (no PDF after {self.doc_timeout:g} s)"
-                return [*failed, (remaining[0], why)], remaining[1:]
+                return [*failed, (remaining[0][0], why)], [job for job, _ in remaining[1:]]
             time.sleep(_POLL)
-        # Every PDF is in and checked: no need to wait for soffice's own shutdown (about
-        # a second); the caller kills it.
+        # Every PDF is in and checked: no need to wait for soffice's own shutdown; the
+        # caller kills it (or, to keep its profile, lets it exit).
         return failed, []
 
 
@@ -241,13 +335,14 @@ def _complete(pdf: Path) -> bool:
 
 
 def _deliver(job: Job, produced: Path) -> Done:
-    """Check a produced PDF and move it beside its DOCX."""
+    """Check a produced PDF and move it beside its DOCX, named after it."""
+    target = job.outdir / f"{job.docx.stem}.pdf"
     try:
+        repair_xmp(produced)
         check_archival_pdf(produced)
-        target = job.outdir / produced.name
         shutil.move(produced, target)
-    except ConversionError as exc:
-        return Done(job, None, exc.message)
+    except ConversionError as exc:  # named as the job knows its PDF, not as soffice wrote it
+        return Done(job, None, exc.message.replace(produced.name, target.name, 1))
     except OSError as exc:
         return Done(job, None, f"{job.docx.name}: cannot move its PDF: {exc}")
     return Done(job, target, None)

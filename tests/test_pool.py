@@ -1,0 +1,269 @@
+"""The batch engine's speed-ups and the pool's bookkeeping: PDFs matched to the right job,
+the kept LibreOffice profile, start failures, and the rendering fast path (template cache,
+own .docx writer)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import CASES, REPO
+from docx import Document
+from docxtpl import DocxTemplate
+
+from avtalsgen import convert, pool, render
+from avtalsgen.context import Context, build_context
+from avtalsgen.convert import copy_profile, keep_profile, profile_cache
+from avtalsgen.documents import metadata
+from avtalsgen.errors import ConversionError, RenderError
+from avtalsgen.factcheck import pdf_text
+from avtalsgen.load import load_case
+from avtalsgen.pool import ConversionPool, Done, Job
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private $XDG_CACHE_HOME, so that no test uses or changes the user's kept profile."""
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def _docx(path: Path, text: str) -> Path:
+    """A one-paragraph sv-SE DOCX saying ``text``."""
+    document = Document(str(REPO / "templates" / "beslutsforslag.docx"))
+    body = document.element.body
+    for paragraph in list(document.paragraphs):
+        body.remove(paragraph._element)
+    for table in list(document.tables):
+        body.remove(table._element)
+    document.add_paragraph(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def _fake_soffice(tmp_path: Path, body: str) -> str:
+    exe = tmp_path / "fake" / "soffice"
+    exe.parent.mkdir()
+    exe.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    exe.chmod(0o755)
+    return str(exe)
+
+
+def _profile(folder: Path) -> Path:
+    """A stand-in for a profile that a clean soffice exit left."""
+    (folder / "user").mkdir(parents=True)
+    (folder / "user" / "registrymodifications.xcu").write_text("<items/>", encoding="utf-8")
+    return folder
+
+
+# -- PDFs go to the right job -------------------------------------------------------------
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_same_named_documents_get_their_own_pdf_even_if_looked_for_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
+) -> None:
+    # Every case has a beslutsforslag.docx. Looking only every second, soffice has
+    # converted several of them between two looks: each must still get its own PDF.
+    monkeypatch.setattr(pool, "_POLL", 1.0)
+    jobs = [
+        Job(str(i), _docx(tmp_path / f"fall-{i}" / "beslutsforslag.docx", f"Ärende nummer {i}"),
+            tmp_path / f"fall-{i}")
+        for i in range(4)
+    ]  # fmt: skip
+    done: list[Done] = []
+    ConversionPool(1).run(jobs, done.append)
+    assert sorted(d.job.key for d in done) == ["0", "1", "2", "3"]
+    for item in done:
+        assert item.error is None and item.pdf is not None
+        assert item.pdf == item.job.outdir / "beslutsforslag.pdf"
+        assert f"Ärende nummer {item.job.key}" in pdf_text(item.pdf)
+        assert sorted(p.name for p in item.job.outdir.iterdir()) == [
+            "beslutsforslag.docx",
+            "beslutsforslag.pdf",
+        ]
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_pdf_problems_name_the_pdf_as_the_job_knows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
+) -> None:
+    def reject(path: Path, lang: str = "sv-SE") -> None:
+        raise ConversionError(f"{path.name}: PDF claims language en-US, expected sv-SE")
+
+    monkeypatch.setattr(pool, "check_archival_pdf", reject)
+    job = Job("x", _docx(tmp_path / "beslutsforslag.docx", "Text"), tmp_path)
+    done: list[Done] = []
+    ConversionPool(1).run([job], done.append)
+    assert [d.error for d in done] == [
+        "beslutsforslag.pdf: PDF claims language en-US, expected sv-SE"
+    ]
+
+
+# -- the kept profile ---------------------------------------------------------------------
+
+
+def test_profile_cache_is_per_installation_under_xdg_cache_home(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _fake_soffice(tmp_path, "exit 0\n")
+    other = tmp_path / "other-soffice"
+    shutil.copy(one, other)
+    assert profile_cache(one).parent == cache_home / "avtalsgen"
+    assert profile_cache(one).name.startswith("libreoffice-profile-")
+    assert profile_cache(one) != profile_cache(str(other))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # ignored, as the spec says
+    assert profile_cache(one).parent == Path.home() / ".cache" / "avtalsgen"
+
+
+def test_a_profile_is_kept_once_and_copied_for_each_start(tmp_path: Path, cache_home: Path) -> None:
+    soffice = _fake_soffice(tmp_path, "exit 0\n")
+    assert not copy_profile(soffice, tmp_path / "start-0")
+    assert not (tmp_path / "start-0").exists()
+
+    keep_profile(soffice, tmp_path / "unfinished")  # nothing there: nothing kept
+    assert not profile_cache(soffice).exists()
+    first = _profile(tmp_path / "first")
+    keep_profile(soffice, first)
+    second = _profile(tmp_path / "second")
+    (second / "user" / "registrymodifications.xcu").write_text("<other/>", encoding="utf-8")
+    keep_profile(soffice, second)  # one is kept already: it stays
+    kept = profile_cache(soffice) / "user" / "registrymodifications.xcu"
+    assert kept.read_text(encoding="utf-8") == "<items/>"
+    assert [p.name for p in profile_cache(soffice).parent.iterdir()] == [
+        profile_cache(soffice).name
+    ], "no staging folder is left"
+
+    assert copy_profile(soffice, tmp_path / "start-1")
+    copied = tmp_path / "start-1" / "user" / "registrymodifications.xcu"
+    copied.write_text("<changed by soffice/>", encoding="utf-8")
+    assert kept.read_text(encoding="utf-8") == "<items/>", "each start has a copy of its own"
+
+
+def test_a_start_after_a_failure_gets_a_fresh_profile(tmp_path: Path, cache_home: Path) -> None:
+    # The stand-in notes whether its profile existed when it started, then hangs.
+    log = tmp_path / "profiles"
+    soffice = _fake_soffice(
+        tmp_path,
+        "for arg; do case $arg in -env:UserInstallation=file://*)\n"
+        '  if [ -d "${arg#-env:UserInstallation=file://}" ]; then echo copied; '
+        f'else echo fresh; fi >> "{log}";; esac; done\nexec sleep 300\n',
+    )
+    keep_profile(soffice, _profile(tmp_path / "made-earlier"))
+    job = Job("x", _docx(tmp_path / "dokument.docx", "Text"), tmp_path)
+    done: list[Done] = []
+    ConversionPool(1, soffice=soffice, doc_timeout=0.5, start_timeout=0.5).run([job], done.append)
+    assert [d.error for d in done] == ["dokument.docx: LibreOffice hung (no PDF after 0.5 s)"]
+    assert log.read_text(encoding="utf-8").split() == ["copied", "fresh"]
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[bool] = []
+
+    def spy(soffice: str, profile: Path) -> bool:
+        copied.append(copy_profile(soffice, profile))
+        return copied[-1]
+
+    monkeypatch.setattr(pool, "copy_profile", spy)
+    soffice = convert.find_soffice(None)
+    for run in range(2):
+        job = Job(str(run), _docx(tmp_path / f"run-{run}" / "avtal.docx", "Text"), tmp_path)
+        done: list[Done] = []
+        ConversionPool(1).run([job], done.append)
+        assert [d.error for d in done] == [None]
+        assert (profile_cache(soffice) / "user" / "registrymodifications.xcu").is_file()
+    assert copied == [False, True]
+
+    # The one-shot converter uses it too.
+    pdfs = convert.LibreOfficeConverter().convert(
+        [_docx(tmp_path / "one" / "brev.docx", "Text")], tmp_path / "one-out"
+    )
+    assert [p.name for p in pdfs] == ["brev.pdf"]
+
+
+# -- starting ------------------------------------------------------------------------------
+
+
+def test_a_soffice_that_cannot_start_fails_start_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
+) -> None:
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    soffice = _fake_soffice(tmp_path, "")
+    Path(soffice).write_text("#!/no/such/interpreter\n", encoding="utf-8")
+    engine = ConversionPool(2, soffice=soffice)
+    jobs = [Job(str(i), tmp_path / f"d{i}.docx", tmp_path) for i in range(12)]
+    with pytest.raises(ConversionError, match="cannot start LibreOffice"):
+        engine.start(jobs)
+    assert list(work.iterdir()) == []
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    return build_context(load_case(CASES["RUN-00386-2023"]))
+
+
+@pytest.mark.parametrize("document", ["beslutsforslag", "samarbetsavtal"])
+def test_the_docx_has_exactly_what_python_docx_would_save(document: str, context: Context) -> None:
+    template = REPO / "templates" / f"{document}.docx"
+    meta = metadata(document, context)
+    ours = zipfile.ZipFile(io.BytesIO(render.render_document(template, context, meta)))
+
+    tpl = DocxTemplate(template)
+    tpl.render(render.template_variables(context), render.jinja_environment(), autoescape=True)
+    render.restart_numbered_lists(tpl.docx)
+    render._set_metadata(tpl.docx, meta)
+    saved = io.BytesIO()
+    tpl.docx.save(saved)
+    theirs = zipfile.ZipFile(saved)
+
+    assert ours.namelist() == theirs.namelist()
+    for name in ours.namelist():
+        assert ours.read(name) == theirs.read(name), name
+    assert ours.testzip() is None
+    assert {info.compress_type for info in ours.infolist()} == {zipfile.ZIP_DEFLATED}
+
+
+def test_rendering_is_repeatable_and_sees_a_changed_template(
+    tmp_path: Path, context: Context
+) -> None:
+    template = tmp_path / "beslutsforslag.docx"
+    shutil.copy(REPO / "templates" / "beslutsforslag.docx", template)
+    meta = metadata("beslutsforslag", context)
+    first = render.render_document(template, context, meta)
+    assert render.render_document(template, context, meta) == first, "same input, same bytes"
+
+    edited = Document(str(template))
+    edited.add_paragraph("En ändring i mallen")
+    edited.save(str(template))
+    changed = render.render_document(template, context, meta)
+    xml = zipfile.ZipFile(io.BytesIO(changed)).read("word/document.xml").decode("utf-8")
+    assert "En ändring i mallen" in xml
+
+
+def test_a_missing_or_broken_template_is_a_render_error(tmp_path: Path, context: Context) -> None:
+    meta = metadata("beslutsforslag", context)
+    with pytest.raises(RenderError, match="cannot read the template"):
+        render.render_document(tmp_path / "saknas.docx", context, meta)
+    broken = tmp_path / "trasig.docx"
+    broken.write_bytes(b"not a zip file")
+    with pytest.raises(RenderError, match=r"trasig\.docx: not a Word document"):
+        render.render_document(broken, context, meta)
