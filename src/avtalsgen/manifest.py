@@ -14,10 +14,13 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from avtalsgen import __version__
 from avtalsgen.convert import find_soffice, libreoffice_version
-from avtalsgen.verify import VerificationReport
+
+if TYPE_CHECKING:
+    from avtalsgen.verify import VerificationReport
 
 MANIFEST = "manifest.json"
 

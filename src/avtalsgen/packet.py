@@ -10,14 +10,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-
-from avtalsgen.assemble import Packet, PacketMetadata, PacketPart, SignatureField, assemble_packet
-from avtalsgen.context import Context
 from avtalsgen.documents import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.verify import check_pdfa_structure
+
+if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
+    from avtalsgen.assemble import Packet
+    from avtalsgen.context import Context
 
 PACKET = "paket"
 #: The signature fields, in the order they are signed: the region first, then the actor.
@@ -68,6 +68,8 @@ def _signed(path: Path) -> bool:
 
 def signature_boxes(agreement: Path) -> list[tuple[float, float, float, float]]:
     """The boxes under each signature block on the agreement's last page, left to right."""
+    import pypdfium2 as pdfium
+
     document = pdfium.PdfDocument(agreement)
     try:
         page = document[len(document) - 1]
@@ -99,6 +101,9 @@ def build_packet(
 
     ``folder`` is the case's output folder, where a protocol extract made earlier is found.
     """
+    from avtalsgen.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
+    from avtalsgen.verify import check_pdfa_structure
+
     arende = context.arende
     extract = latest_extract(folder)
     parts = [PacketPart(documents["beslutsforslag"], "Beslutsförslag", "Beslutsförslag")]
