@@ -40,6 +40,8 @@ from avtalsgen.render import render_document
 
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
 STAMP = ".avtalsgen-build.json"
+#: What a build makes; a change here makes every earlier build out of date.
+STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
 #: The name of the batch report in the output folder.
 REPORT = "batch-report.json"
 
@@ -118,7 +120,7 @@ def case_inputs(
 
 def input_stamp(inputs: dict[str, Path], documents: Sequence[str], tools: str) -> str:
     """A SHA-256 over everything a case's documents are made from."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(STAMP_FORMAT.encode())
     for path in inputs.values():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
