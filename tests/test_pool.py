@@ -98,7 +98,7 @@ def test_same_named_documents_get_their_own_pdf_even_if_looked_for_late(
 def test_pdf_problems_name_the_pdf_as_the_job_knows_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
 ) -> None:
-    def reject(path: Path, lang: str = "sv-SE") -> None:
+    def reject(path: Path, lang: str = "sv-SE", *, repair: bool = False) -> None:
         raise ConversionError(f"{path.name}: PDF claims language en-US, expected sv-SE")
 
     monkeypatch.setattr(pool, "check_archival_pdf", reject)

@@ -100,8 +100,7 @@ class LibreOfficeConverter:
                     raise ConversionError(
                         f"{pdf.name}: LibreOffice wrote no PDF for {src}{_tail(output)}"
                     )
-                repair_xmp(pdf)
-                check_archival_pdf(pdf)
+                check_archival_pdf(pdf, repair=True)
             results = []
             for pdf in staged:
                 final = outdir / pdf.name
@@ -118,34 +117,47 @@ def repair_xmp(path: Path) -> bool:
 
     LibreOffice 7.4 escapes & < > " ' twice when it writes the title, subject and keywords
     into the XMP (``a &amp;amp; b`` for ``a & b``), and PDF/A requires the two to agree.
-    Only a PDF that shows the problem is rewritten; returns whether it was.
+    Only a PDF that shows the problem is rewritten; returns whether it was. A PDF that
+    cannot be read is left as it is, for :func:`check_archival_pdf` to say why.
     """
     import pikepdf
 
+    try:
+        # Opened read-only first: opening to overwrite reads the whole file into memory,
+        # which costs more than the look itself, and nearly every PDF is fine.
+        with pikepdf.open(path) as pdf:
+            if _xmp_agrees(pdf):
+                return False
+    except pikepdf.PdfError:
+        return False
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        meta = pdf.open_metadata()
-        info = pdf.docinfo
-        pairs = (
-            ("/Title", "dc:title"),
-            ("/Subject", "dc:description"),
-            ("/Author", "dc:creator"),
-            ("/Keywords", "pdf:Keywords"),
-        )
-        if all(
-            key not in info or str(meta.get(xmp, "")) in (str(info[key]), f"['{info[key]}']")
-            for key, xmp in pairs
-        ):
-            return False
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp.load_from_docinfo(info, delete_missing=False, raise_failure=False)
+            xmp.load_from_docinfo(pdf.docinfo, delete_missing=False, raise_failure=False)
         pdf.save(path)
     return True
 
 
-def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG) -> None:
+def _xmp_agrees(pdf: pikepdf.Pdf) -> bool:
+    """Whether the XMP title, subject, author and keywords agree with the document info."""
+    meta = pdf.open_metadata()
+    info = pdf.docinfo
+    pairs = (
+        ("/Title", "dc:title"),
+        ("/Subject", "dc:description"),
+        ("/Author", "dc:creator"),
+        ("/Keywords", "pdf:Keywords"),
+    )
+    return all(
+        key not in info or str(meta.get(xmp, "")) in (str(info[key]), f"['{info[key]}']")
+        for key, xmp in pairs
+    )
+
+
+def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = False) -> None:
     """Check that ``path`` is a tagged PDF/A-2b PDF whose document language is ``lang``.
 
-    Raises :class:`ConversionError` naming the file and every problem found.
+    With ``repair``, first :func:`repair_xmp` (in the same reading of the file, unless it
+    needs the repair). Raises :class:`ConversionError` naming the file and every problem.
     """
     import pikepdf
 
@@ -159,7 +171,12 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG) -> None:
         raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
     try:
         with pikepdf.open(path) as pdf:
-            problems = _archival_problems(pdf, lang)
+            repaired = repair and not _xmp_agrees(pdf)
+            problems = [] if repaired else _archival_problems(pdf, lang)
+        if repaired:
+            repair_xmp(path)
+            with pikepdf.open(path) as pdf:
+                problems = _archival_problems(pdf, lang)
     except pikepdf.PdfError as exc:
         raise ConversionError(f"{name}: unreadable PDF: {exc}") from exc
     if problems:
@@ -255,7 +272,7 @@ def copy_profile(soffice: str, profile: Path) -> bool:
         if not (cache / _PROFILE_MARK).is_file():
             return False
         shutil.copytree(cache, profile, symlinks=True)
-    except (OSError, shutil.Error):
+    except (OSError, RuntimeError, shutil.Error):  # RuntimeError: no home directory
         shutil.rmtree(profile, ignore_errors=True)
         return False
     return True
@@ -270,7 +287,7 @@ def keep_profile(soffice: str, profile: Path) -> None:
             return
         cache.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=cache.parent))
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home directory
         return  # a cache we cannot write only costs time
     try:
         shutil.copytree(profile, staging / "profile", symlinks=True)

@@ -38,7 +38,6 @@ from avtalsgen.convert import (
     keep_profile,
     kill_group,
     remove_ipc_pipe,
-    repair_xmp,
     soffice_argv,
     soffice_env,
 )
@@ -48,7 +47,7 @@ from avtalsgen.errors import ConversionError
 START_TIMEOUT = 60.0
 _POLL = 0.02
 #: Seconds a soffice whose PDFs are all in may take to exit by itself (to keep its profile).
-_EXIT_TIMEOUT = 10.0
+_EXIT_TIMEOUT = 3.0
 
 
 @dataclass(frozen=True)
@@ -338,8 +337,7 @@ def _deliver(job: Job, produced: Path) -> Done:
     """Check a produced PDF and move it beside its DOCX, named after it."""
     target = job.outdir / f"{job.docx.stem}.pdf"
     try:
-        repair_xmp(produced)
-        check_archival_pdf(produced)
+        check_archival_pdf(produced, repair=True)
         shutil.move(produced, target)
     except ConversionError as exc:  # named as the job knows its PDF, not as soffice wrote it
         return Done(job, None, exc.message.replace(produced.name, target.name, 1))
