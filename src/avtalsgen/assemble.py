@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -273,7 +274,10 @@ def _input_problems(pdf: pikepdf.Pdf, *, document: bool) -> list[str]:
     if pdf.is_encrypted:
         return ["is encrypted"]
     try:
-        syntax = [p for p in pdf.check_pdf_syntax() if p.startswith("ERROR")]
+        # qpdf's full check of an attachment (a file from anywhere). Documents are PDF/A
+        # files LibreOffice has just made; every object of theirs that goes into the packet
+        # is checked there, when the written packet is (see _write_checked).
+        syntax = [] if document else [p for p in pdf.check_pdf_syntax() if p.startswith("ERROR")]
         warnings = pdf.get_warnings()
     except pikepdf.PdfError as exc:
         return [f"is a broken PDF: {exc}"]
@@ -570,22 +574,68 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str) -> None:
 # --- the contents page --------------------------------------------------------------------
 
 
+#: Characters every contents-page font subset holds, whatever a packet's text uses: with
+#: them, packets whose text stays within them (nearly all) share one subset, which each
+#: process makes once (subsetting a font costs tens of milliseconds).
+_BASE_CHARS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "".join(chr(c) for c in range(0xA0, 0x100))
+    + "–—‘’‚“”„…•€"
+)
+
+
+@dataclass(frozen=True)
+class _FontFile:
+    """A parsed TrueType font, read once per process (see :func:`_font_file`)."""
+
+    path: Path
+    tt: TTFont
+    cmap: dict[int, str]
+    units: int
+    hmtx: dict[str, tuple[int, int]]
+    base_gids: frozenset[int]
+
+
+@functools.cache
+def _font_file(path: Path) -> _FontFile:
+    tt = TTFont(str(path), lazy=False)
+    cmap: dict[int, str] = tt.getBestCmap()
+    base = frozenset(tt.getGlyphID(cmap[ord(c)]) for c in _BASE_CHARS if ord(c) in cmap)
+    return _FontFile(path, tt, cmap, int(tt["head"].unitsPerEm), tt["hmtx"].metrics, base)
+
+
+@functools.lru_cache(maxsize=8)
+def _subset_program(path: Path, gids: tuple[int, ...]) -> bytes:
+    """The font program of ``path`` cut down to ``gids`` (glyph ids kept as they are)."""
+    options = subset.Options()
+    options.retain_gids = True  # so CID = glyph id (CIDToGIDMap /Identity)
+    options.notdef_outline = True
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
+    font = TTFont(str(path), lazy=False, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=list(gids))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 class _Font:
     """A TrueType font drawn as a Type0/CIDFontType2 subset with Identity-H encoding."""
 
     def __init__(self, path: Path, resource: str) -> None:
         self.path = path
         self.resource = resource
-        self.tt = TTFont(str(path), lazy=False)
-        self.cmap: dict[int, str] = self.tt.getBestCmap()
-        self.units = int(self.tt["head"].unitsPerEm)
-        self.hmtx = self.tt["hmtx"].metrics
+        self.file = _font_file(path)
+        self.tt = self.file.tt
         self.used: dict[int, str] = {}  # glyph id -> text it stands for
 
     def glyphs(self, text: str) -> list[int]:
         ids = []
         for char in text:
-            glyph = self.cmap.get(ord(char))
+            glyph = self.file.cmap.get(ord(char))
             if glyph is None:
                 raise PacketError(
                     f"{self.path.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}"
@@ -602,19 +652,19 @@ class _Font:
         return b"<" + "".join(f"{g:04X}" for g in self.glyphs(text)).encode("ascii") + b"> Tj"
 
     def _advance(self, gid: int) -> float:
-        return float(self.hmtx[self.tt.getGlyphName(gid)][0]) * 1000 / self.units
+        return float(self.file.hmtx[self.tt.getGlyphName(gid)][0]) * 1000 / self.file.units
 
     def build(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
-        """Embed the used glyphs; return the Type0 font dictionary (indirect)."""
-        gids = sorted(self.used)
+        """Embed the used glyphs (and the base set); return the Type0 font dictionary."""
+        gids = tuple(sorted(self.file.base_gids | self.used.keys()))
         tag = _subset_tag(self.path.name, gids)
         base = self.tt["name"].getDebugName(6) or self.path.stem
         font_name = pikepdf.Name(f"/{tag}+{base}")
-        program = self._subset(gids)
+        program = _subset_program(self.path, gids)
         file2 = pdf.make_stream(program)
         file2.Length1 = len(program)
         head, hhea, os2 = self.tt["head"], self.tt["hhea"], self.tt["OS/2"]
-        scale = 1000 / self.units
+        scale = 1000 / self.file.units
         descriptor = pdf.make_indirect(
             pikepdf.Dictionary(
                 Type=pikepdf.Name.FontDescriptor,
@@ -632,7 +682,7 @@ class _Font:
             )
         )
         widths: list[object] = []
-        for gid in gids:
+        for gid in sorted(self.used):
             widths += [gid, pikepdf.Array([round(self._advance(gid))])]
         cid_font = pdf.make_indirect(
             pikepdf.Dictionary(
@@ -659,21 +709,6 @@ class _Font:
                 ToUnicode=pdf.make_stream(_to_unicode(self.used)),
             )
         )
-
-    def _subset(self, gids: list[int]) -> bytes:
-        options = subset.Options()
-        options.retain_gids = True  # so CID = glyph id (CIDToGIDMap /Identity)
-        options.notdef_outline = True
-        options.layout_features = []
-        options.hinting = False
-        options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
-        font = TTFont(str(self.path), lazy=False, recalcTimestamp=False)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=gids)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        return out.getvalue()
 
 
 def _subset_tag(name: str, gids: Sequence[int]) -> str:

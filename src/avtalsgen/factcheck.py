@@ -57,8 +57,11 @@ def _squash(text: str) -> str:
     """Text as a PDF reader returns it, whatever the line breaks: no whitespace, no invisible
     marks, no emoji (drawn from a fallback font, placed anywhere), and PDFium's U+FFFE for a
     hyphen at a line's end read as the hyphen."""
-    text = text.replace("\ufffe", "-").translate(_INVISIBLE)
-    return "".join(ch for ch in "".join(text.split()) if ord(ch) < 0x1F000)
+    return _DROPPED.sub("", text.replace("\ufffe", "-").translate(_INVISIBLE))
+
+
+#: Whitespace and characters from U+1F000 on (emoji and the like).
+_DROPPED = re.compile(r"[\s\U0001F000-\U0010FFFF]+")
 
 
 def _states(text: str, form: str) -> bool:

@@ -102,7 +102,6 @@ def build_packet(
     ``folder`` is the case's output folder, where a protocol extract made earlier is found.
     """
     from avtalsgen.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
-    from avtalsgen.verify import check_pdfa_structure
 
     arende = context.arende
     extract = latest_extract(folder)
@@ -129,14 +128,9 @@ def build_packet(
         keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn),
         created=_case_date(context),
     )
-    packet = assemble_packet(parts, extras, meta, fields, output)
-    # Every build verifies its own packet (it has no signatures yet): PDF/A structure.
-    problems = check_pdfa_structure(packet.path, lang="sv-SE")
-    if problems:
-        raise AvtalsgenError(
-            f"{output.name}: the packet fails its PDF/A check:\n" + "\n".join(problems)
-        )
-    return packet
+    # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
+    # language sv-SE included) before the packet gets its name.
+    return assemble_packet(parts, extras, meta, fields, output)
 
 
 def _case_date(context: Context) -> dt.date:
