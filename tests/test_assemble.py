@@ -34,7 +34,7 @@ from avtalsgen.assemble import (
     assemble_packet,
 )
 from avtalsgen.convert import LibreOfficeConverter
-from avtalsgen.verify import check_pdfa_structure
+from avtalsgen.pdfa import check_pdfa_structure
 
 needs_tools = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("soffice", "pdftotext", "pdfinfo", "pdffonts", "qpdf")),

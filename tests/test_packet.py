@@ -14,7 +14,7 @@ from conftest import CASES, REPO, fold, run
 from typer.testing import CliRunner
 
 from avtalsgen.cli import app
-from avtalsgen.verify import check_pdfa_structure
+from avtalsgen.pdfa import check_pdfa_structure
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()

@@ -49,6 +49,7 @@ from test_assemble import (
 )
 
 from avtalsgen.assemble import PacketError, find_font
+from avtalsgen.pdfa import VerificationError, check_pdfa_structure
 from avtalsgen.pki import (
     DemoPki,
     DemoSigner,
@@ -69,9 +70,7 @@ from avtalsgen.sign import (
     sign_packet,
 )
 from avtalsgen.verify import (
-    VerificationError,
     VerificationReport,
-    check_pdfa_structure,
     format_report,
     load_certificates,
     verify_packet,

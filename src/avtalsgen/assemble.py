@@ -38,7 +38,7 @@ from fontTools.ttLib import TTFont
 
 from avtalsgen import __version__
 from avtalsgen.errors import AvtalsgenError, OutputError
-from avtalsgen.verify import check_pdfa_structure, font_problems, pdfa_problems
+from avtalsgen.pdfa import font_problems, header_problems, pdfa_problems
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
@@ -163,7 +163,7 @@ def assemble_packet(
     Documents must be PDF/A-2b files; attachments must be readable, unencrypted PDFs up to
     PDF 1.7 with every font embedded and no form fields. Each problem raises
     :class:`PacketError` naming the file. The packet is written beside ``output`` first,
-    checked (PDF syntax and :func:`avtalsgen.verify.check_pdfa_structure`), then renamed;
+    checked (PDF syntax and :func:`avtalsgen.pdfa.check_pdfa_structure`), then renamed;
     an existing ``output`` that holds signatures is replaced only if ``overwrite_signed``.
     """
     if not documents:
@@ -541,29 +541,36 @@ def _add_fields(
 
 
 def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str) -> None:
+    """Write ``pdf`` to ``output`` only if what is written passes qpdf's check and the
+    PDF/A-2b structure check (read back from the bytes that are written)."""
+    # Saved into memory and written from Python: qpdf, writing to a file that fails mid-way
+    # (a full disk), ends the whole process (std::terminate) instead of raising.
+    buffer = io.BytesIO()
+    pdf.save(
+        buffer,
+        force_version=_OUTPUT_VERSION,
+        fix_metadata_version=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+    )
+    data = buffer.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as written:
+        errors = [p for p in written.check_pdf_syntax() if p.startswith("ERROR")]
+        if errors:
+            raise PacketError(f"{output}: the written packet fails qpdf's check: {errors[0]}")
+        problems = header_problems(data[:16]) + pdfa_problems(written, lang)
+    if problems:
+        raise PacketError(f"{output}: the packet is not PDF/A-2b: " + "; ".join(problems))
     folder = output.parent if str(output.parent) else Path()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
     tmp = Path(name)
     try:
-        pdf.save(
-            tmp,
-            force_version=_OUTPUT_VERSION,
-            fix_metadata_version=False,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-        )
-        with pikepdf.open(tmp) as written:
-            errors = [p for p in written.check_pdf_syntax() if p.startswith("ERROR")]
-        if errors:
-            raise PacketError(f"{output}: the written packet fails qpdf's check: {errors[0]}")
-        problems = check_pdfa_structure(tmp, lang=lang)
-        if problems:
-            raise PacketError(f"{output}: the packet is not PDF/A-2b: " + "; ".join(problems))
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
         tmp.replace(output)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write the packet: {exc}") from exc

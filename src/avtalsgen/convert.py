@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -130,10 +131,19 @@ def repair_xmp(path: Path) -> bool:
                 return False
     except pikepdf.PdfError:
         return False
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+    data = io.BytesIO()
+    with pikepdf.open(path) as pdf:
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp.load_from_docinfo(pdf.docinfo, delete_missing=False, raise_failure=False)
-        pdf.save(path)
+        # Saved into memory and written from Python: qpdf, writing to a file that fails
+        # mid-way (a full disk), ends the whole process (std::terminate) instead of raising.
+        pdf.save(data)
+    temporary = path.with_name(f".{path.name}.xmp")
+    try:
+        temporary.write_bytes(data.getbuffer())
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return True
 
 

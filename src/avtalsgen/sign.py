@@ -13,7 +13,7 @@ variable or a prompt, never from the command line). The visible appearance shows
 signer, the role and the time in an embedded TrueType font, so the packet stays PDF/A-2b.
 
 The signed file is written beside the target, checked with
-:func:`avtalsgen.verify.check_pdfa_structure`, and only then moved into place; an existing
+:func:`avtalsgen.pdfa.check_pdfa_structure`, and only then moved into place; an existing
 target is never replaced unless the caller asks for it.
 """
 
@@ -54,12 +54,8 @@ from pyhanko.stamp import TextStampStyle
 
 from avtalsgen.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.errors import AvtalsgenError, OutputError
-from avtalsgen.verify import (
-    VerificationError,
-    check_pdfa_structure,
-    load_certificates,
-    parse_pdf_date,
-)
+from avtalsgen.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
+from avtalsgen.verify import load_certificates
 
 PKCS11_LIBRARIES = (
     Path("/usr/lib/softhsm/libsofthsm2.so"),
