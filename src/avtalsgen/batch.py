@@ -1,163 +1,37 @@
-"""Build many cases at once: load and render every case, convert all documents with a pool
-of LibreOffice workers, then check and place each case as soon as its PDFs are in.
+"""Build many cases at once: LibreOffice starts first, on every document of every case; the
+cases are loaded and their documents rendered while it starts up, in the order it will open
+them; each case is checked and placed as soon as its PDFs are in.
 
 A failing case does not stop the others. A case whose inputs (case, program, templates,
-tool versions) are unchanged since its last build is skipped as up to date.
+attachments, protocol extract, tool versions) are unchanged since its last build is skipped
+as up to date: known from the record of that build (:mod:`avtalsgen.record`) before
+LibreOffice starts, or else once the case is loaded, when its documents are taken back from
+LibreOffice before it gets to them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-import importlib.metadata
-import json
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from avtalsgen import __version__
-from avtalsgen.context import Context, build_context
-from avtalsgen.documents import metadata
-from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.factcheck import check_facts
-from avtalsgen.load import LoadedCase, load_case, unknown_facts
-from avtalsgen.manifest import write_manifest
-from avtalsgen.packet import (
-    Attachment,
-    build_packet,
-    latest_extract,
-    packet_path,
-    packet_wanted,
-    resolve_attachments,
-)
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.outcome import CaseOutcome, Status
 from avtalsgen.pool import Done, Job, pool
-from avtalsgen.render import render_document
+from avtalsgen.record import Records, tool_identity
 
-#: The name of the file in output/<Dnr>/ that records what a build was made from.
-STAMP = ".avtalsgen-build.json"
-#: What a build makes; a change here makes every earlier build out of date.
-STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
-#: The name of the batch report in the output folder.
-REPORT = "batch-report.json"
+if TYPE_CHECKING:
+    from avtalsgen.casework import CaseWork
 
-
-class Status:
-    """What happened to a case."""
-
-    BUILT = "built"
-    UP_TO_DATE = "up to date"
-    FAILED = "failed"
-
-
-@dataclass
-class CaseOutcome:
-    """One case of a batch: its status, time, outputs, or the error that stopped it."""
-
-    case: Path
-    dnr: str | None = None
-    status: str = Status.FAILED
-    seconds: float = 0.0
-    outputs: list[Path] = field(default_factory=list)
-    error: str | None = None
-    exception: BaseException | None = field(default=None, repr=False)
-    """The error's exception, for --verbose; never written to the report."""
-
-    def to_json(self) -> dict[str, object]:
-        """The outcome as written to the batch report."""
-        return {
-            "case": str(self.case),
-            "dnr": self.dnr,
-            "status": self.status,
-            "seconds": round(self.seconds, 3),
-            "outputs": [str(path) for path in self.outputs],
-            "error": self.error,
-        }
-
-
-@dataclass
-class _Pending:
-    outcome: CaseOutcome
-    case: LoadedCase
-    context: Context
-    stamp: str
-    staging: Path
-    documents: list[str]
-    templates: Path
-    inputs: dict[str, Path]
-    attachments: list[Attachment]
-    pdfs: dict[str, Path] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-
-
-def _tool_identity() -> str:
-    """Versions of the tools that shape the output (LibreOffice by its installed binary)."""
-    parts = [f"avtalsgen {__version__}"]
-    for package in ("docxtpl", "python-docx", "jinja2", "babel"):
-        parts.append(f"{package} {importlib.metadata.version(package)}")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice:
-        binary = Path(soffice).resolve().parent / "soffice.bin"
-        target = binary if binary.exists() else Path(soffice).resolve()
-        info = target.stat()
-        parts.append(f"{target} {info.st_size} {int(info.st_mtime)}")
-    return "\n".join(parts)
-
-
-def case_inputs(
-    case: LoadedCase, templates: Path, documents: Sequence[str], attachments: Sequence[Attachment]
-) -> dict[str, Path]:
-    """Every file a case's documents and packet are made from, by role."""
-    inputs = {"case": case.path, "program": case.program_path}
-    inputs |= {f"template {d}": templates / f"{d}.docx" for d in documents}
-    inputs |= {f"bilaga {n}": item.path for n, item in enumerate(attachments, 1)}
-    return inputs
-
-
-def input_stamp(inputs: dict[str, Path], documents: Sequence[str], tools: str) -> str:
-    """A SHA-256 over everything a case's documents are made from."""
-    digest = hashlib.sha256(STAMP_FORMAT.encode())
-    for path in inputs.values():
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(tools.encode())
-    digest.update(",".join(documents).encode())
-    return digest.hexdigest()
-
-
-def _up_to_date(folder: Path, stamp: str) -> list[Path] | None:
-    """The outputs of the last build if it was made from the same inputs, else None."""
-    try:
-        record = json.loads((folder / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("inputs") != stamp:
-        return None
-    outputs = [folder / name for name in record.get("outputs", [])]
-    return outputs if outputs and all(path.is_file() for path in outputs) else None
-
-
-def _write_json(path: Path, data: object) -> None:
-    """Write JSON under a temporary name, then rename it into place."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
-    _public(Path(temp))
-    Path(temp).replace(path)
-
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def _public(path: Path) -> None:
-    """Give a file made under a private temporary name the usual permissions (umask)."""
-    path.chmod(0o666 & ~_UMASK)
+#: Staging folders in the output folder start with this (and are removed if a killed build
+#: left them); case folders are named by Dnr, without the dot.
+STAGING_PREFIX = ".RUN-"
 
 
 def build_cases(
@@ -178,10 +52,15 @@ def build_cases(
     output_root.mkdir(parents=True, exist_ok=True)
     with _exclusive(output_root):
         _remove_stale_staging(output_root)
-        return _build_cases(
-            case_paths, output_root, templates, documents, jobs, force, strict, doc_timeout,
-            on_outcome, started,
-        )  # fmt: skip
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}staging.", dir=output_root))
+        try:
+            return _build_cases(
+                case_paths, output_root, staging, templates, documents, jobs, force, strict,
+                doc_timeout, on_outcome, started,
+            )  # fmt: skip
+        finally:
+            # Whatever happened (Ctrl-C included), no staging folder outlives the run.
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -202,14 +81,31 @@ def _exclusive(output_root: Path) -> Iterator[None]:
 
 def _remove_stale_staging(output_root: Path) -> None:
     """Remove staging folders that a killed build left (none is in use: we hold the lock)."""
-    for stale in output_root.glob(".RUN-*"):
+    for stale in output_root.glob(f"{STAGING_PREFIX}*"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: Path) -> list[Job]:
+    """Every document of the cases at ``indices``, case after case, each case in a folder
+    of its own, keyed by its index.
+
+    Each case lists its documents rotated by one more place than the case before, so that
+    the pool, dealing jobs round, gives every worker its share of each kind of document.
+    """
+    jobs = []
+    for turn, index in enumerate(indices):
+        folder = staging / f"{index:04}"
+        turn %= len(documents)
+        for document in [*documents[turn:], *documents[:turn]]:
+            jobs.append(Job(str(index), folder / f"{document}.docx", folder))
+    return jobs
 
 
 def _build_cases(
     case_paths: Sequence[Path],
     output_root: Path,
+    staging: Path,
     templates: Path,
     documents: Sequence[str],
     jobs: int,
@@ -219,168 +115,73 @@ def _build_cases(
     on_outcome: Callable[[CaseOutcome], None] | None,
     started: float,
 ) -> list[CaseOutcome]:
-    tools = _tool_identity()
     outcomes = [CaseOutcome(case=path) for path in case_paths]
-    pending: dict[str, _Pending] = {}
 
     def settle(outcome: CaseOutcome) -> None:
         outcome.seconds = time.monotonic() - started
         if on_outcome is not None:
             on_outcome(outcome)
 
-    try:
-        # 1. Load every case and skip those that are up to date.
-        for outcome in outcomes:
-            item = _load(outcome, output_root, templates, documents, tools, force, strict)
-            if item is None:
+    # 1. Cases whose record says nothing they are made from has changed are up to date:
+    #    known without loading them (or starting LibreOffice).
+    tools = tool_identity()
+    todo = list(range(len(outcomes)))
+    if not force and not strict:  # --strict looks at every case's facts
+        records = Records(output_root)
+        for index, outcome in enumerate(outcomes):
+            found = records.unchanged(outcome.case, templates, documents, tools)
+            if found is not None:
+                outcome.dnr, outcome.outputs = found.dnr, found.outputs
+                outcome.status = Status.UP_TO_DATE
                 settle(outcome)
-            elif item.case.arende.dnr in pending:
-                shutil.rmtree(item.staging, ignore_errors=True)
-                other = pending[item.case.arende.dnr].outcome.case
-                outcome.error = f"{outcome.case}: dnr: {outcome.dnr} is also the Dnr of {other}"
-                settle(outcome)
-            else:
-                pending[item.case.arende.dnr] = item
-        work = [
-            Job(dnr, item.staging / f"{document}.docx", item.staging)
-            for dnr, item in pending.items()
-            for document in item.documents
-        ]
-        if not work:
-            return outcomes
+                todo.remove(index)
+    if not todo:
+        return outcomes
+    with pool(jobs, doc_timeout=doc_timeout) as engine:
+        # 2. Start LibreOffice at once: it takes about half a second to start, in which the
+        #    models and libraries are imported and the first cases loaded and rendered.
+        order = engine.start(conversion_jobs(todo, documents, staging))
+        from avtalsgen import casework
 
+        cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
+        first_of_dnr: dict[str, Path] = {}
+        # 3. Load each case when LibreOffice is about to need it, and render its documents
+        #    in the order LibreOffice opens them, so that rendering and conversion overlap.
+        #    The documents of cases that are up to date or failed are taken back.
+        for job in order:
+            if job.key not in cases:
+                outcome = outcomes[int(job.key)]
+                item = casework.load(
+                    outcome, output_root, job.outdir, templates, documents, tools, force, strict
+                )
+                if item is not None and (other := first_of_dnr.get(item.case.arende.dnr)):
+                    shutil.rmtree(item.staging, ignore_errors=True)
+                    outcome.error = f"{outcome.case}: dnr: {outcome.dnr} is also the Dnr of {other}"
+                    item = None
+                elif item is not None:
+                    first_of_dnr[item.case.arende.dnr] = outcome.case
+                cases[job.key] = item
+                if item is None:
+                    settle(outcome)
+            item = cases[job.key]
+            if item is not None and item.outcome.error is None:
+                casework.render(item, job)
+                if item.outcome.error is not None:
+                    settle(item.outcome)
+            if item is None or item.outcome.error is not None:
+                engine.cancel(job)
+
+        # 4. Check and place each case as soon as its PDFs are in.
         def on_done(done: Done) -> None:
-            item = pending[done.job.key]
+            item = cases[done.job.key]
+            assert item is not None, "the jobs of a case that is not built are cancelled"
             if done.pdf is not None:
                 item.pdfs[done.pdf.stem] = done.pdf
             else:
                 item.errors.append(done.error or "conversion failed")
             if len(item.pdfs) + len(item.errors) == len(item.documents):
-                _finish(item, output_root)
+                casework.finish(item, output_root)
                 settle(item.outcome)
 
-        with pool(jobs, doc_timeout=doc_timeout) as engine:
-            # 2. Start LibreOffice at once; render each document while it starts up, in the
-            #    order it will open them, so rendering and conversion overlap.
-            for job in engine.start(work):
-                item = pending[job.key]
-                if item.outcome.error is None:
-                    _render(item, job)
-                if item.outcome.error is not None:
-                    engine.cancel(job)
-            for item in pending.values():
-                if item.outcome.error is not None:
-                    settle(item.outcome)
-            # 3. Check and place each case as soon as its PDFs are in.
-            engine.wait(on_done)
-    finally:
-        # Whatever happened (Ctrl-C included), no staging folder outlives the run.
-        for item in pending.values():
-            shutil.rmtree(item.staging, ignore_errors=True)
+        engine.wait(on_done)
     return outcomes
-
-
-def _load(
-    outcome: CaseOutcome,
-    output_root: Path,
-    templates: Path,
-    documents: Sequence[str],
-    tools: str,
-    force: bool,
-    strict: bool,
-) -> _Pending | None:
-    """Load one case; None when it failed or is up to date (its outcome then says so)."""
-    try:
-        case = load_case(outcome.case)
-        outcome.dnr = case.arende.dnr
-        if strict and (unknown := unknown_facts(case)):
-            raise CaseError(unknown)
-        context = build_context(case)
-        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
-        attachments = resolve_attachments(case.path, bilagor)
-    except AvtalsgenError as exc:
-        outcome.error, outcome.exception = exc.message, exc
-        return None
-    folder = output_root / case.arende.dnr
-    inputs = case_inputs(case, templates, documents, attachments)
-    if packet_wanted(documents) and (extract := latest_extract(folder)) is not None:
-        inputs["protokollsutdrag"] = extract
-    stamp = input_stamp(inputs, documents, tools)
-    if not force and (outputs := _up_to_date(folder, stamp)) is not None:
-        outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
-        return None
-    staging = Path(tempfile.mkdtemp(prefix=f".{case.arende.dnr}.", dir=output_root))
-    return _Pending(
-        outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
-    )
-
-
-def _render(item: _Pending, job: Job) -> None:
-    """Render one document of a case into its staging folder, under its final name at once."""
-    document = job.docx.stem
-    try:
-        data = render_document(
-            item.templates / f"{document}.docx",
-            item.context,
-            metadata(document, item.context),
-        )
-        temporary = job.docx.with_name(f".{job.docx.name}")
-        temporary.write_bytes(data)
-        temporary.replace(job.docx)  # soffice must never see half a file
-    except AvtalsgenError as exc:
-        item.outcome.error, item.outcome.exception = exc.message, exc
-    except OSError as exc:
-        item.outcome.error = f"cannot write {job.docx.name}: {exc}"
-
-
-def _finish(item: _Pending, output_root: Path) -> None:
-    """Check a converted case and move its files into place (or record why not)."""
-    outcome = item.outcome
-    try:
-        if item.errors:
-            raise AvtalsgenError("\n".join(item.errors))
-        check_facts(item.case.arende, item.pdfs)
-        folder = output_root / item.case.arende.dnr
-        made = [
-            item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
-        ]
-        packet = None
-        if packet_wanted(item.documents):
-            final = packet_path(folder)  # a signed packet is kept: this may be a new version
-            packet = build_packet(
-                item.context, folder, item.pdfs, item.attachments, item.staging / final.name
-            )
-            made.append(packet.path)
-        # Everything is made and checked: move it into place.
-        folder.mkdir(parents=True, exist_ok=True)
-        placed = []
-        for path in made:
-            path.replace(folder / path.name)
-            _public(folder / path.name)
-            placed.append(folder / path.name)
-        fields = packet.fields if packet is not None else ()
-        placed_packet = folder / packet.path.name if packet is not None else None
-        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields))
-        _write_json(
-            folder / STAMP,
-            {"inputs": item.stamp, "outputs": [path.name for path in placed]},
-        )
-    except AvtalsgenError as exc:
-        outcome.error, outcome.exception = exc.message, exc
-        return
-    except OSError as exc:
-        outcome.error = f"cannot write the outputs: {exc}"
-        return
-    finally:
-        shutil.rmtree(item.staging, ignore_errors=True)
-    outcome.status, outcome.outputs = Status.BUILT, placed
-
-
-def write_report(output_root: Path, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
-    """Write ``output_root/batch-report.json`` and return its path."""
-    path = output_root.resolve() / REPORT
-    counts = {status: 0 for status in (Status.BUILT, Status.UP_TO_DATE, Status.FAILED)}
-    for outcome in outcomes:
-        counts[outcome.status] += 1
-    _write_json(path, {"jobs": jobs, "summary": counts, "cases": [o.to_json() for o in outcomes]})
-    return path

@@ -19,8 +19,6 @@ import typer
 from avtalsgen import __version__
 from avtalsgen.documents import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.load import load_case, unknown_facts
-from avtalsgen.model import Arende, Program
 
 app = typer.Typer(
     help="Region Norrbotten's decision documents from typed case files.",
@@ -105,6 +103,8 @@ def case_files(paths: list[Path]) -> list[Path]:
 @app.command()
 def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs; needs no LibreOffice."""
+    from avtalsgen.load import load_case, unknown_facts
+
     failed = 0
     for path in case_files(paths):
         try:
@@ -149,7 +149,8 @@ def build(
     folder or several cases, a failing case does not stop the others, and
     OUTPUT/batch-report.json records every case.
     """
-    from avtalsgen.batch import Status, build_cases, write_report
+    from avtalsgen.batch import build_cases
+    from avtalsgen.outcome import Status, write_report
     from avtalsgen.progress import BatchDisplay
 
     documents = only or list(DOCUMENTS)
@@ -192,6 +193,7 @@ def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> 
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
     from avtalsgen import format as fmt
     from avtalsgen.agreement import agreement_date, choose_clauses, payment_schedule, strategy
+    from avtalsgen.load import load_case
 
     try:
         case = load_case(case_path)
@@ -347,6 +349,7 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of case (arende), program and meeting (sammantrade) files."""
+    from avtalsgen.model import Arende, Program
     from avtalsgen.model.meeting import Sammantrade
 
     schemas: dict[str, Any] = {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from avtalsgen.context import Context
-from avtalsgen.render import Metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the models are imported only where documents are made
+    from avtalsgen.context import Context
+    from avtalsgen.render import Metadata
 
 #: The documents a case can produce, in packet order, with their title in Swedish.
 DOCUMENTS: dict[str, str] = {
@@ -14,6 +17,8 @@ DOCUMENTS: dict[str, str] = {
 
 def metadata(document: str, context: Context) -> Metadata:
     """The document properties of one of a case's documents."""
+    from avtalsgen.render import Metadata
+
     arende = context.arende
     return Metadata(
         title=f"{DOCUMENTS[document]} {arende.dnr} – {arende.titel}",

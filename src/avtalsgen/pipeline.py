@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen.batch import Status, build_cases
+from avtalsgen.batch import build_cases
 from avtalsgen.documents import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.outcome import Status
 
 
 @dataclass(frozen=True)

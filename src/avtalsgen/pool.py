@@ -287,6 +287,10 @@ class ConversionPool:
         while remaining:
             if self._stop.is_set():
                 return failed, [job for job, _ in remaining]
+            with self._lock:
+                wanted = any(job not in self._cancelled for job, _ in remaining)
+            if not wanted:  # e.g. every case left is up to date: soffice is not needed
+                return failed, [job for job, _ in remaining]
             exited = proc.poll() is not None
             present = {entry.name for entry in os.scandir(out)}
             index = next(
@@ -356,15 +360,10 @@ def _workers_for(documents: int) -> int:
 
 
 def _share(jobs: list[Job], parts: int) -> list[list[Job]]:
-    """Split jobs into at most ``parts`` contiguous runs of nearly equal length."""
+    """Deal jobs round to at most ``parts`` workers: they go through the jobs side by side,
+    in the given order (a case's documents are done about together)."""
     parts = min(parts, len(jobs))
-    size, extra = divmod(len(jobs), parts)
-    shares, start = [], 0
-    for index in range(parts):
-        end = start + size + (1 if index < extra else 0)
-        shares.append(jobs[start:end])
-        start = end
-    return shares
+    return [jobs[index::parts] for index in range(parts)]
 
 
 @contextlib.contextmanager

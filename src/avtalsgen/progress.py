@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from avtalsgen.batch import CaseOutcome, Status
+from avtalsgen.outcome import CaseOutcome, Status
 
 _MARK = {Status.BUILT: "[green]built[/]", Status.UP_TO_DATE: "[cyan]up to date[/]"}
 

@@ -1,0 +1,172 @@
+"""One case of a build: load it (or find it up to date), render its documents, then check
+its PDFs and place everything in ``output/<Dnr>/``.
+
+:mod:`avtalsgen.batch` runs these steps for many cases around a pool of LibreOffice workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avtalsgen.context import Context, build_context
+from avtalsgen.documents import metadata
+from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.factcheck import check_facts
+from avtalsgen.load import LoadedCase, load_case, unknown_facts
+from avtalsgen.manifest import write_manifest
+from avtalsgen.outcome import CaseOutcome, Status, public
+from avtalsgen.packet import (
+    Attachment,
+    build_packet,
+    packet_path,
+    packet_wanted,
+    resolve_attachments,
+)
+from avtalsgen.pool import Job
+from avtalsgen.record import (
+    EXTRACT_ROLE,
+    input_stamp,
+    up_to_date,
+    with_extract,
+    write_record,
+)
+from avtalsgen.render import render_document
+
+
+@dataclass
+class CaseWork:
+    """A case being built: what it is made from, and its PDFs (or errors) as they come."""
+
+    outcome: CaseOutcome
+    case: LoadedCase
+    context: Context
+    stamp: str
+    staging: Path
+    documents: list[str]
+    templates: Path
+    inputs: dict[str, Path]
+    attachments: list[Attachment]
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def case_inputs(
+    case: LoadedCase, templates: Path, documents: Sequence[str], attachments: Sequence[Attachment]
+) -> dict[str, Path]:
+    """Every file a case's documents and packet are made from, by role (the protocol extract
+    aside: see :func:`avtalsgen.record.with_extract`)."""
+    inputs = {"case": case.path, "program": case.program_path}
+    inputs |= {f"template {d}": templates / f"{d}.docx" for d in documents}
+    inputs |= {f"bilaga {n}": item.path for n, item in enumerate(attachments, 1)}
+    return inputs
+
+
+def load(
+    outcome: CaseOutcome,
+    output_root: Path,
+    staging: Path,
+    templates: Path,
+    documents: Sequence[str],
+    tools: str,
+    force: bool,
+    strict: bool,
+) -> CaseWork | None:
+    """Load one case; None when it failed or is up to date (its outcome then says so).
+
+    Otherwise its documents are to be rendered into ``staging``, a folder made here.
+    """
+    try:
+        case = load_case(outcome.case)
+        outcome.dnr = case.arende.dnr
+        if strict and (unknown := unknown_facts(case)):
+            raise CaseError(unknown)
+        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+        attachments = resolve_attachments(case.path, bilagor)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+    folder = output_root / case.arende.dnr
+    files = case_inputs(case, templates, documents, attachments)
+    inputs = with_extract(files, folder, documents)
+    stamp = input_stamp(inputs, documents, tools)
+    if not force and (outputs := up_to_date(folder, stamp)) is not None:
+        write_record(
+            folder, stamp, outputs, case.path, files
+        )  # a record from before it named its files
+        outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
+        return None
+    try:
+        context = build_context(case)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        outcome.error = f"cannot make a staging folder in {output_root}: {exc}"
+        return None
+    return CaseWork(
+        outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
+    )
+
+
+def render(item: CaseWork, job: Job) -> None:
+    """Render one document of a case into its staging folder, under its final name at once."""
+    document = job.docx.stem
+    try:
+        data = render_document(
+            item.templates / f"{document}.docx",
+            item.context,
+            metadata(document, item.context),
+        )
+        temporary = job.docx.with_name(f".{job.docx.name}")
+        temporary.write_bytes(data)
+        temporary.replace(job.docx)  # soffice must never see half a file
+    except AvtalsgenError as exc:
+        item.outcome.error, item.outcome.exception = exc.message, exc
+    except OSError as exc:
+        item.outcome.error = f"cannot write {job.docx.name}: {exc}"
+
+
+def finish(item: CaseWork, output_root: Path) -> None:
+    """Check a converted case and move its files into place (or record why not)."""
+    outcome = item.outcome
+    try:
+        if item.errors:
+            raise AvtalsgenError("\n".join(item.errors))
+        check_facts(item.case.arende, item.pdfs)
+        folder = output_root / item.case.arende.dnr
+        made = [
+            item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
+        ]
+        packet = None
+        if packet_wanted(item.documents):
+            final = packet_path(folder)  # a signed packet is kept: this may be a new version
+            packet = build_packet(
+                item.context, folder, item.pdfs, item.attachments, item.staging / final.name
+            )
+            made.append(packet.path)
+        # Everything is made and checked: move it into place.
+        folder.mkdir(parents=True, exist_ok=True)
+        placed = []
+        for path in made:
+            path.replace(folder / path.name)
+            public(folder / path.name)
+            placed.append(folder / path.name)
+        fields = packet.fields if packet is not None else ()
+        placed_packet = folder / packet.path.name if packet is not None else None
+        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields))
+        files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
+        write_record(folder, item.stamp, placed, item.case.path, files)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return
+    except OSError as exc:
+        outcome.error = f"cannot write the outputs: {exc}"
+        return
+    finally:
+        shutil.rmtree(item.staging, ignore_errors=True)
+    outcome.status, outcome.outputs = Status.BUILT, placed

@@ -1,0 +1,176 @@
+"""The record of a case's last build: an unchanged case is up to date without being loaded,
+and any change to what it is made from makes it build again."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+from avtalsgen.cli import app
+from avtalsgen.documents import DOCUMENTS
+from avtalsgen.record import STAMP, Records, tool_identity
+
+pytestmark = pytest.mark.libreoffice
+runner = CliRunner()
+DNR = "RUN-90001-2023"
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """A case with an attachment, its program and the templates, copied, and built once."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    root = tmp_path_factory.mktemp("record")
+    shutil.copytree(REPO / "cases", root / "cases")
+    shutil.copytree(REPO / "templates", root / "templates")
+    case = root / "cases" / "exempel-arktiska-testbaddar.yaml"
+    attachment = root / "cases" / "bilaga.pdf"
+    first = root / "first"
+    assert build(case, first, root / "templates")[0] == 0
+    shutil.copy(first / DNR / "beslutsforslag.pdf", attachment)
+    text = case.read_text(encoding="utf-8")
+    case.write_text(
+        f"{text.rstrip()}\nbilagor:\n  - titel: Ansökan\n    fil: bilaga.pdf\n", encoding="utf-8"
+    )
+    output = root / "output"
+    code, stdout = build(case, output, root / "templates")
+    assert code == 0, stdout
+    return case, output, root / "templates"
+
+
+def build(case: Path, output: Path, templates: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["build", str(case), "--output", str(output), "--templates", str(templates), *extra]
+    )
+    return result.exit_code, result.output
+
+
+def unchanged(
+    case: Path, output: Path, templates: Path, documents: list[str] | None = None
+) -> bool:
+    found = Records(output).unchanged(
+        case, templates, documents or list(DOCUMENTS), tool_identity()
+    )
+    return found is not None and found.dnr == DNR
+
+
+@contextlib.contextmanager
+def changed(path: Path, data: bytes) -> Iterator[None]:
+    """``path`` holds ``data`` (or is gone, for empty data) for a while."""
+    before = path.read_bytes() if path.exists() else None
+    if data:
+        path.write_bytes(data)
+    else:
+        path.unlink()
+    try:
+        yield
+    finally:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(before)
+
+
+def test_an_unchanged_case_is_known_from_its_record(setup: tuple[Path, Path, Path]) -> None:
+    case, output, templates = setup
+    assert unchanged(case, output, templates)
+    record = json.loads((output / DNR / STAMP).read_text(encoding="utf-8"))
+    assert record["case"] == str(case.resolve())
+    assert sorted(record["files"]) == [
+        "bilaga 1", "case", "program", "template beslutsforslag", "template samarbetsavtal",
+    ]  # fmt: skip
+
+
+def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
+    setup: tuple[Path, Path, Path],
+) -> None:
+    case, output, templates = setup
+    # Neither the models nor the build's LibreOffice side are imported: the record told.
+    probe = (
+        "import sys\n"
+        "from avtalsgen.cli import app\n"
+        "try:\n"
+        f"    app(['build', {str(case)!r}, '--output', {str(output)!r},"
+        f" '--templates', {str(templates)!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('models' if 'avtalsgen.model' in sys.modules else 'no models')\n"
+        "print('casework' if 'avtalsgen.casework' in sys.modules else 'no casework')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert f"up to date  {DNR}" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-2:] == ["no models", "no casework"]
+
+
+@pytest.mark.parametrize("what", ["case", "program", "template", "attachment"])
+def test_a_changed_input_is_not_up_to_date(setup: tuple[Path, Path, Path], what: str) -> None:
+    case, output, templates = setup
+    path = {
+        "case": case,
+        "program": case.parent / "program" / "norrbottens-ekosystem.yaml",
+        "template": templates / "samarbetsavtal.docx",
+        "attachment": case.parent / "bilaga.pdf",
+    }[what]
+    data = path.read_bytes()
+    # A comment in YAML, a byte after the end of a zip or PDF: the content is the same,
+    # but the bytes are not, and the record goes by the bytes.
+    with changed(path, data + (b"\n# \xc3\xa4ndrad\n" if path.suffix == ".yaml" else b"\n")):
+        assert not unchanged(case, output, templates)
+    assert unchanged(case, output, templates)
+
+
+def test_a_new_protocol_extract_is_not_up_to_date(setup: tuple[Path, Path, Path]) -> None:
+    case, output, templates = setup
+    extract = output / DNR / "protokollsutdrag-214.pdf"
+    with changed(extract, (output / DNR / "beslutsforslag.pdf").read_bytes()):
+        assert not unchanged(case, output, templates)
+    assert unchanged(case, output, templates)
+
+
+def test_other_templates_or_documents_or_a_missing_output_are_not_up_to_date(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    case, output, templates = setup
+    elsewhere = tmp_path / "templates"
+    shutil.copytree(templates, elsewhere)
+    assert not unchanged(case, output, elsewhere), "the record names the templates it used"
+    code, stdout = build(case, output, elsewhere)
+    assert code == 0 and f"up to date  {DNR}" in stdout, "the same bytes: loading tells"
+    assert unchanged(case, output, elsewhere), "and the record now names those"
+    assert build(case, output, templates)[0] == 0
+    assert not unchanged(case, output, templates, ["beslutsforslag"])
+    with changed(output / DNR / "samarbetsavtal.pdf", b""):
+        assert not unchanged(case, output, templates)
+
+
+def test_a_record_from_before_it_named_its_files_is_renewed(
+    setup: tuple[Path, Path, Path],
+) -> None:
+    case, output, templates = setup
+    stamp = output / DNR / STAMP
+    record = json.loads(stamp.read_text(encoding="utf-8"))
+    old = {"inputs": record["inputs"], "outputs": record["outputs"]}
+    stamp.write_text(json.dumps(old), encoding="utf-8")
+    assert not unchanged(case, output, templates)
+    code, stdout = build(case, output, templates)
+    assert code == 0 and f"up to date  {DNR}" in stdout
+    assert json.loads(stamp.read_text(encoding="utf-8")) == record
+
+
+def test_strict_looks_at_an_up_to_date_case_again(setup: tuple[Path, Path, Path]) -> None:
+    case, output, templates = setup
+    assert unchanged(case, output, templates)
+    code, stdout = build(case, output, templates, "--strict")
+    assert code == 1
+    assert "avtal.undertecknare.namn: not filled in yet (null)" in stdout
