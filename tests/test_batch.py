@@ -241,3 +241,33 @@ def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:
         os.close(handle)
     assert code == 1
     assert "another avtalsgen build is writing here" in stderr
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
+    cases: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    seed = cases / "RUN-00386-2023.yaml"
+    assert build(str(seed), "--output", str(output))[0] == 0
+    built = {p.name: p.read_bytes() for p in (output / "RUN-00386-2023").iterdir()}
+    other = cases / "samma-dnr.yaml"
+    other.write_text(
+        seed.read_text(encoding="utf-8").replace("handlaggare: null", "handlaggare: Ny Person"),
+        encoding="utf-8",
+    )
+    # The seed is up to date (known from its record), so the other case of its Dnr fails;
+    # so does the seed named a second time.
+    code, stdout, stderr = build(str(other), str(seed), str(seed), "--output", str(output))
+    assert code == 1
+    assert f"{other}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
+    assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
+    assert "0 built, 1 up to date, 2 failed" in stdout
+    assert {p.name: p.read_bytes() for p in (output / "RUN-00386-2023").iterdir()} == built
+    # Neither is up to date: the first named builds, the second fails.
+    code, stdout, stderr = build(str(other), str(seed), "--output", str(output), "--force")
+    assert code == 1 and "1 built, 0 up to date, 1 failed" in stdout
+    assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {other}" in stderr
+    pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
+    assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")

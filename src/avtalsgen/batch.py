@@ -122,19 +122,31 @@ def _build_cases(
         if on_outcome is not None:
             on_outcome(outcome)
 
+    # One case per Dnr: a second case of a Dnr (up to date or not) fails.
+    first_of_dnr: dict[str, int] = {}
+
+    def claim(index: int, dnr: str) -> bool:
+        first = first_of_dnr.setdefault(dnr, index)
+        if first != index:
+            outcome = outcomes[index]
+            outcome.status, outcome.outputs = Status.FAILED, []
+            outcome.error = f"{outcome.case}: dnr: {dnr} is also the Dnr of {outcomes[first].case}"
+        return first == index
+
     # 1. Cases whose record says nothing they are made from has changed are up to date:
     #    known without loading them (or starting LibreOffice).
     tools = tool_identity()
-    todo = list(range(len(outcomes)))
-    if not force and not strict:  # --strict looks at every case's facts
-        records = Records(output_root)
-        for index, outcome in enumerate(outcomes):
-            found = records.unchanged(outcome.case, templates, documents, tools)
-            if found is not None:
-                outcome.dnr, outcome.outputs = found.dnr, found.outputs
-                outcome.status = Status.UP_TO_DATE
-                settle(outcome)
-                todo.remove(index)
+    records = None if force or strict else Records(output_root)  # --strict reads every case
+    todo = []
+    for index, outcome in enumerate(outcomes):
+        found = records.unchanged(outcome.case, templates, documents, tools) if records else None
+        if found is None:
+            todo.append(index)
+        else:
+            outcome.dnr, outcome.outputs = found.dnr, found.outputs
+            outcome.status = Status.UP_TO_DATE
+            claim(index, found.dnr)
+            settle(outcome)
     if not todo:
         return outcomes
     with pool(jobs, doc_timeout=doc_timeout) as engine:
@@ -144,22 +156,20 @@ def _build_cases(
         from avtalsgen import casework
 
         cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
-        first_of_dnr: dict[str, Path] = {}
         # 3. Load each case when LibreOffice is about to need it, and render its documents
         #    in the order LibreOffice opens them, so that rendering and conversion overlap.
         #    The documents of cases that are up to date or failed are taken back.
         for job in order:
             if job.key not in cases:
-                outcome = outcomes[int(job.key)]
+                index = int(job.key)
+                outcome = outcomes[index]
                 item = casework.load(
                     outcome, output_root, job.outdir, templates, documents, tools, force, strict
                 )
-                if item is not None and (other := first_of_dnr.get(item.case.arende.dnr)):
+                dnr = outcome.dnr if outcome.error is None else None  # None: failed to load
+                if dnr is not None and not claim(index, dnr) and item is not None:
                     shutil.rmtree(item.staging, ignore_errors=True)
-                    outcome.error = f"{outcome.case}: dnr: {outcome.dnr} is also the Dnr of {other}"
                     item = None
-                elif item is not None:
-                    first_of_dnr[item.case.arende.dnr] = outcome.case
                 cases[job.key] = item
                 if item is None:
                     settle(outcome)
