@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -207,6 +208,11 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
         time.sleep(0.02)  # until the first case is in place, the others on their way
     proc.kill()  # SIGKILL: no clean-up runs
     proc.wait()
+    mine = str(tmp_path / "tmp")  # this build's soffice profiles, not another run's
+    deadline = time.monotonic() + 5
+    while _running(mine) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(mine), "the watcher killed the soffice of the killed build"
     expected = sorted([
         ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf", "manifest.json",
         "paket.pdf", "samarbetsavtal.docx", "samarbetsavtal.pdf",
@@ -224,8 +230,16 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     assert not list(output.glob(".RUN-*")), "the stale staging folders are gone"
     for folder in output.glob("RUN-*"):
         assert sorted(p.name for p in folder.iterdir()) == expected
-    time.sleep(0.5)
-    subprocess.run(["pkill", "-f", str(tmp_path / "tmp")], check=False)  # orphans of the kill
+
+
+def _running(pattern: str) -> bool:
+    """Whether a process whose command line holds ``pattern`` runs (zombies aside)."""
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False)
+    for pid in found.stdout.split():
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                return True
+    return False
 
 
 def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:

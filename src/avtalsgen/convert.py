@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from avtalsgen import reaper
 from avtalsgen.errors import ConversionError, OutputError
 
 if TYPE_CHECKING:
@@ -367,6 +368,7 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
         )
     except OSError as exc:
         raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
+    reaper.watch(proc.pid)  # its group: killed even if avtalsgen is
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -379,6 +381,7 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
         kill_group(proc)
         remove_ipc_pipe(argv)
         raise
+    reaper.forget(proc.pid)
     if proc.returncode != 0:
         raise ConversionError(
             f"LibreOffice exited with status {proc.returncode} {what}{_tail(output)}"
@@ -395,6 +398,7 @@ def kill_group(proc: subprocess.Popen[Any], wait: float = 5.0) -> None:
     deadline = time.monotonic() + wait
     while _group_alive(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.01)
+    reaper.forget(proc.pid)
 
 
 def _group_alive(pgid: int) -> bool:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from avtalsgen import reaper
 from avtalsgen.convert import (
     check_archival_pdf,
     copy_profile,
@@ -272,6 +273,7 @@ class ConversionPool:
             )
         except OSError as exc:
             raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
+        reaper.watch(proc.pid)  # its group: killed even if avtalsgen is
         with self._lock:
             self._procs.add(proc)
         if self._stop.is_set():  # stopped while this one was starting
