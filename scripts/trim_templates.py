@@ -20,6 +20,7 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -59,22 +60,22 @@ def trim_styles(styles_xml: bytes, referenced: set[str]) -> bytes:
     return data
 
 
-def _drop_relationships(rels_xml: bytes) -> bytes:
-    root = etree.fromstring(rels_xml)
-    for rel in list(root):
-        if rel.get("Type", "").endswith(_DROPPED_RELATIONSHIPS):
-            root.remove(rel)
+def _without(xml: bytes, dropped: Callable[[etree._Element], bool]) -> bytes:
+    """``xml`` without the children of its root that ``dropped`` picks."""
+    root = etree.fromstring(xml)
+    for child in list(root):
+        if dropped(child):
+            root.remove(child)
     data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return data
 
 
-def _drop_content_types(types_xml: bytes) -> bytes:
-    root = etree.fromstring(types_xml)
-    for item in list(root):
-        if _DROPPED_PARTS.fullmatch(item.get("PartName", "").lstrip("/")):
-            root.remove(item)
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return data
+def _dropped_relationship(rel: etree._Element) -> bool:
+    return str(rel.get("Type", "")).endswith(_DROPPED_RELATIONSHIPS)
+
+
+def _dropped_content_type(item: etree._Element) -> bool:
+    return _DROPPED_PARTS.fullmatch(str(item.get("PartName", "")).lstrip("/")) is not None
 
 
 def trim(path: Path) -> tuple[int, int]:
@@ -94,9 +95,9 @@ def trim(path: Path) -> tuple[int, int]:
             if name == "word/styles.xml":
                 data = trim_styles(data, referenced)
             elif name.endswith(".rels"):
-                data = _drop_relationships(data)
+                data = _without(data, _dropped_relationship)
             elif name == "[Content_Types].xml":
-                data = _drop_content_types(data)
+                data = _without(data, _dropped_content_type)
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16
             target.writestr(info, data, zipfile.ZIP_DEFLATED)
