@@ -21,8 +21,9 @@ setting (see avtalsgen.convert); (b') is the floor with those too, so that a/b' 
 avtalsgen's own work (rendering, checking, moving files) adds to LibreOffice's.
 The kept profile is made first if there is none, as any first build on a machine does.
 
-The machine may be shared: with --repeat, every figure is given for each run and then as
-the minimum and the median over the runs.
+Before each timed step the files the steps before wrote are written out (sync), so that no
+step pays for another's disk writes. The machine may be shared: with --repeat, every figure
+is given for each run and then as the minimum and the median over the runs.
 """
 
 from __future__ import annotations
@@ -114,10 +115,17 @@ class PeakRss:
         return total
 
 
+def quiet() -> None:
+    """Write out what the steps before left to write, so that no step pays for another's."""
+    os.sync()
+    time.sleep(0.1)
+
+
 def build(paths: list[Path], output: Path, *extra: str) -> tuple[float, int]:
     """Time an ``avtalsgen build`` in a fresh process; return seconds and peak memory."""
     argv = [str(AVTALSGEN), "build", *map(str, paths), "--output", str(output),
             "--templates", str(REPO / "templates"), *extra]  # fmt: skip
+    quiet()
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with PeakRss(proc.pid) as memory:
@@ -128,11 +136,15 @@ def build(paths: list[Path], output: Path, *extra: str) -> tuple[float, int]:
     return elapsed, memory.peak
 
 
-def soffice_calls(shares: list[list[Path]], work: Path, *, engine: bool = False) -> float:
+def soffice_calls(
+    shares: list[list[Path]], work: Path, *, engine: bool = False, settle: bool = True
+) -> float:
     """Time one soffice call per share, all side by side, each with its own profile: a
     fresh one in the default environment, or (``engine``) set up as avtalsgen does."""
     soffice = find_soffice(None)
     procs = []
+    if settle:
+        quiet()
     started = time.perf_counter()
     for index, share in enumerate(shares):
         out = work / f"out-{index}"
@@ -186,9 +198,10 @@ def measure(args: argparse.Namespace, root: Path, cores: int) -> dict[str, float
     print(f"  (b') the same, set up as avtalsgen {t_e:5.2f} s   a/b' = {t_a / t_e:.2f}")
     if not args.skip_naive:
         naive = root / "naive"
+        quiet()
         started = time.perf_counter()
         for index, path in enumerate(files):
-            soffice_calls([[path]], naive / str(index))
+            soffice_calls([[path]], naive / str(index), settle=False)
         t_c = time.perf_counter() - started
         got.update({"c": t_c, "c/a": t_c / t_a})
         print(f"  (c) naive: one soffice per doc    {t_c:7.2f} s")
