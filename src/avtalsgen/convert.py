@@ -125,17 +125,17 @@ def repair_xmp(path: Path) -> bool:
     import pikepdf
 
     try:
-        # Opened read-only first: opening to overwrite reads the whole file into memory,
-        # which costs more than the look itself, and nearly every PDF is fine.
         with pikepdf.open(path) as pdf:
             if _xmp_agrees(pdf):
-                return False
+                return False  # nearly every PDF
     except pikepdf.PdfError:
         return False
     data = io.BytesIO()
     with pikepdf.open(path) as pdf:
+        info = pdf.docinfo
+        wrong = {key: info[key] for key, _ in _XMP_OF_INFO if key in info}
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            xmp.load_from_docinfo(pdf.docinfo, delete_missing=False, raise_failure=False)
+            xmp.load_from_docinfo(wrong, delete_missing=False, raise_failure=False)
         # Saved into memory and written from Python: qpdf, writing to a file that fails
         # mid-way (a full disk), ends the whole process (std::terminate) instead of raising.
         pdf.save(data)
@@ -152,16 +152,19 @@ def _xmp_agrees(pdf: pikepdf.Pdf) -> bool:
     """Whether the XMP title, subject, author and keywords agree with the document info."""
     meta = pdf.open_metadata()
     info = pdf.docinfo
-    pairs = (
-        ("/Title", "dc:title"),
-        ("/Subject", "dc:description"),
-        ("/Author", "dc:creator"),
-        ("/Keywords", "pdf:Keywords"),
-    )
     return all(
         key not in info or str(meta.get(xmp, "")) in (str(info[key]), f"['{info[key]}']")
-        for key, xmp in pairs
+        for key, xmp in _XMP_OF_INFO
     )
+
+
+#: The document information entries LibreOffice writes wrongly into the XMP, and theirs.
+_XMP_OF_INFO = (
+    ("/Title", "dc:title"),
+    ("/Subject", "dc:description"),
+    ("/Author", "dc:creator"),
+    ("/Keywords", "pdf:Keywords"),
+)
 
 
 def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = False) -> None:
