@@ -556,7 +556,7 @@ SCRIPTS = "Ärende 😀 Öl שלום och مرحبا e\u0301 — 🇸🇪 …"
 
 
 def _e2e(kind: str, text: str) -> str:
-    return text + (" {% h %} { i } *j* _k_" if kind == "namn" else "")
+    return text + (" {% h %} { i } *j* _k_ {_{ l }_} {_% m %_}" if kind == "namn" else "")
 
 
 E2E = {

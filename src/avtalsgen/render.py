@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
 import threading
 import zipfile
 from collections.abc import Iterable
@@ -69,7 +70,7 @@ def jinja_environment() -> SandboxedEnvironment:
 
     class _Environment(SandboxedEnvironment):
         def __init__(self) -> None:
-            super().__init__(undefined=StrictUndefined, autoescape=True)
+            super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_escaped)
             self.filters.update(FILTERS)
             self._compiled: dict[str, Template] = {}
 
@@ -81,6 +82,23 @@ def jinja_environment() -> SandboxedEnvironment:
             return self._compiled[source]
 
     return _Environment()
+
+
+#: What docxtpl turns into Jinja's delimiters in everything rendered (its way to print them).
+_DOCXTPL_ESCAPES = re.compile(r"\{_[{%]|[}%]_\}")
+
+
+def _escaped(value: Any) -> Any:
+    """A value as the XML it is printed as: escaped, and with the underscore of docxtpl's
+    escapes (``{_{`` and the like) written as a character reference, so that a value
+    holding one prints as written instead of losing the underscore. Values that are XML
+    already (docxtpl's rich text) pass as they are."""
+    from markupsafe import Markup, escape
+
+    if hasattr(value, "__html__") or not isinstance(value, str):
+        return value
+    text = str(escape(value))
+    return Markup(_DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), text))
 
 
 def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
