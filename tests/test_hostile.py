@@ -40,7 +40,7 @@ import docx
 import pytest
 import yaml
 from docx.oxml.ns import qn
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from avtalsgen.context import build_context
@@ -225,6 +225,8 @@ def _values() -> st.SearchStrategy[dict[str, str]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(values=_values())
+# docxtpl's escapes, which it turns into Jinja's delimiters in all it renders (found here once).
+@example(values={f.name: "{_{ l }_} {_% m %_}" if f.kind == "namn" else "&" for f in FIELDS})
 def test_hostile_text_renders_verbatim_into_word(tmp_path: Path, values: dict[str, str]) -> None:
     texts = {field.name: tagged(i, values[field.name]) for i, field in enumerate(FIELDS)}
     case = write_case(tmp_path, texts)

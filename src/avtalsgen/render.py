@@ -88,17 +88,21 @@ def jinja_environment() -> SandboxedEnvironment:
 _DOCXTPL_ESCAPES = re.compile(r"\{_[{%]|[}%]_\}")
 
 
+def _guarded(xml: str) -> str:
+    """``xml`` with the underscore of each of docxtpl's escapes (``{_{`` and the like) in it
+    written as a character reference: docxtpl turns them into Jinja's delimiters in all it
+    renders, so text holding one would lose its underscore."""
+    return _DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), xml)
+
+
 def _escaped(value: Any) -> Any:
-    """A value as the XML it is printed as: escaped, and with the underscore of docxtpl's
-    escapes (``{_{`` and the like) written as a character reference, so that a value
-    holding one prints as written instead of losing the underscore. Values that are XML
-    already (docxtpl's rich text) pass as they are."""
+    """A value printed by a template, as XML: escaped and :func:`_guarded`. Values that are
+    XML already (docxtpl's rich text, made by :func:`paragraphs`) pass as they are."""
     from markupsafe import Markup, escape
 
     if hasattr(value, "__html__") or not isinstance(value, str):
         return value
-    text = str(escape(value))
-    return Markup(_DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), text))
+    return Markup(_guarded(str(escape(value))))
 
 
 def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
@@ -111,6 +115,7 @@ def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
         for span in block.spans:
             rich.add(span.text, bold=span.bold, italic=span.italic)
         result.add(rich, parastyle=STYLE_IDS[block.kind])
+    result.xml = _guarded(result.xml)
     return result
 
 
