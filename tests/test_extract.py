@@ -471,6 +471,49 @@ def test_failed_conversion_leaves_nothing(tmp_path: Path) -> None:
     assert list(output.rglob("*")) == []
 
 
+@pytest.mark.libreoffice
+@needs_soffice
+def test_the_same_paragraph_of_another_meeting_is_no_correction(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    cases = tmp_path / "cases"
+    shutil.copytree(CASES, cases, ignore=shutil.ignore_patterns("sammantraden"))
+    meeting = tmp_path / "m.yaml"
+    text = EXAMPLE_2023.read_text(encoding="utf-8").replace("arenden: ..", f"arenden: {cases}")
+    meeting.write_text(text, encoding="utf-8")
+    first = build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), 212, today=TODAY)
+    assert [r.status for r in first] == [Status.NY]
+    folder = output / "RUN-90001-2023"
+    made = sorted(p.name for p in folder.iterdir())
+    # A year later § numbers have started again, and § 212 decides the same Dnr anew.
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    decided = case.read_text(encoding="utf-8")
+    case.write_text(decided.replace("  datum: 2023-12-05", "  datum: 2024-12-03"), "utf-8")
+    later = {
+        "datum: 2023-12-05": "datum: 2024-12-03",
+        "justeringsdatum: 2023-12-12": "justeringsdatum: 2024-12-10",
+        "anslagsdatum: 2023-12-13": "anslagsdatum: 2024-12-11",
+        "anslagsdatum: 2023-12-06": "anslagsdatum: 2024-12-04",
+    }
+    other = tmp_path / "sammantrade-2024-12-03.yaml"
+    for old, new in later.items():
+        text = text.replace(old, new)
+    other.write_text(text, encoding="utf-8")
+    with pytest.raises(OutputError) as info:
+        build_extracts(other, output, TEMPLATES, Unused(), 212, today=dt.date(2024, 12, 20))
+    assert info.value.message.startswith(
+        f"{other}: § 212 for RUN-90001-2023 (meeting of 2024-12-03): protokollsutdrag-212.json "
+        "holds the extract of § 212 of the meeting of 2023-12-05 (m.yaml)"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == made
+    # The meeting's own file with its date corrected: a correction.
+    meeting.write_text(text, encoding="utf-8")
+    fixed = build_extracts(
+        meeting, output, TEMPLATES, LibreOfficeConverter(), 212, today=dt.date(2024, 12, 20)
+    )
+    assert [(r.status, r.version) for r in fixed] == [(Status.RATTELSE, 2)]
+    assert "sammanträdesdatum" in fixed[0].andrat
+
+
 def test_a_file_without_its_record_is_never_replaced(tmp_path: Path) -> None:
     meeting = write_meeting(tmp_path)
     folder = tmp_path / "output" / "RUN-00386-2023"

@@ -480,6 +480,7 @@ def _plan(
         changed = changes(latest["fakta"], fakta)
         if not changed:
             return ExtractResult(number, paragraf.dnr, Status.OFORANDRAD, current, files), None
+        _refuse_another_meeting(latest, meeting, paragraf, record_file)
         version = Version.correction(current, _iso_date(latest.get("bestyrkt")), changed, today)
         status = Status.RATTELSE
     stem = file_stem(number, version.nummer)
@@ -509,6 +510,29 @@ def _plan(
     )
     result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
     return result, plan
+
+
+def _refuse_another_meeting(
+    latest: Mapping[str, Any], meeting: LoadedMeeting, paragraf: Paragraf, record_file: Path
+) -> None:
+    """Refuse to take a § of another meeting for a correction of the recorded one.
+
+    Extracts are named by Dnr and §, and § numbers start again (each year), so the same §
+    may decide the same Dnr at a later meeting. A correction is made in the meeting's own
+    file: another file with another meeting date is another meeting.
+    """
+    before = latest["fakta"].get("sammantradesdatum")
+    date = meeting.sammantrade.datum.isoformat()
+    if before in (None, date) or latest.get("sammantrade") in (None, meeting.path.name):
+        return
+    raise OutputError(
+        f"{meeting.path}: § {paragraf.paragraf} for {paragraf.dnr} (meeting of {date}): "
+        f"{record_file.name} holds the extract of § {paragraf.paragraf} of the meeting of "
+        f"{before} ({latest['sammantrade']}), and extracts are named by Dnr and §. If this is "
+        "another decision, move that meeting's protokollsutdrag-"
+        f"{paragraf.paragraf}* files out of {record_file.parent} (to the register) first; if "
+        "it corrects that meeting's date, correct it in that meeting's file"
+    )
 
 
 def _iso_date(value: Any) -> dt.date | None:
