@@ -29,6 +29,7 @@ from avtalsgen.pool import Job
 from avtalsgen.record import (
     EXTRACT_ROLE,
     input_stamp,
+    renew_record,
     up_to_date,
     with_extract,
     write_record,
@@ -93,9 +94,7 @@ def load(
     inputs = with_extract(files, folder, documents)
     stamp = input_stamp(inputs, documents, tools)
     if not force and (outputs := up_to_date(folder, stamp)) is not None:
-        write_record(
-            folder, stamp, outputs, case.path, files
-        )  # a record from before it named its files
+        renew_record(folder, stamp, outputs, case.path, files)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     try:

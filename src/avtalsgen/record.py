@@ -10,6 +10,7 @@ unchanged rebuild needs neither the models nor LibreOffice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -96,6 +97,23 @@ def write_record(
             "files": {role: str(path.absolute()) for role, path in inputs.items()},
         },
     )
+
+
+def renew_record(
+    folder: Path, stamp: str, outputs: Sequence[Path], case: Path, inputs: Mapping[str, Path]
+) -> None:
+    """Make the record of an up-to-date build name its case and files, if it does not (a
+    record from before records named them, or the case was named by another path). The
+    record only saves time, so a folder that cannot be written to is left as it is."""
+    record = _read(folder)
+    named = {role: str(path.absolute()) for role, path in inputs.items()}
+    if record is not None and (record.get("case"), record.get("files")) == (
+        str(case.resolve()),
+        named,
+    ):
+        return
+    with contextlib.suppress(OSError):
+        write_record(folder, stamp, outputs, case, inputs)
 
 
 @dataclass(frozen=True)
