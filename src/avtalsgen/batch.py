@@ -149,13 +149,12 @@ def _build_cases(
             settle(outcome)
     if not todo:
         return outcomes
-    # The models and libraries, before LibreOffice starts: a warm soffice asks for its first
-    # document about 0.3 s after it starts, and one that is not there yet costs a new start.
-    from avtalsgen import casework
-
     with pool(jobs, doc_timeout=doc_timeout) as engine:
-        # 2. Start LibreOffice at once: the cases are loaded and rendered while it starts.
+        # 2. Start LibreOffice at once: it takes about half a second to start, in which the
+        #    models and libraries are imported and the first cases loaded and rendered.
         order = engine.start(conversion_jobs(todo, documents, staging))
+        from avtalsgen import casework
+
         cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
         # 3. Load each case when LibreOffice is about to need it, and render its documents
         #    in the order LibreOffice opens them, so that rendering and conversion overlap.
