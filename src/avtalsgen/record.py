@@ -88,15 +88,8 @@ def write_record(
     folder: Path, stamp: str, outputs: Sequence[Path], case: Path, inputs: Mapping[str, Path]
 ) -> None:
     """Record a build of ``case`` in its folder (``inputs`` without the protocol extract)."""
-    write_json(
-        folder / STAMP,
-        {
-            "inputs": stamp,
-            "outputs": [path.name for path in outputs],
-            "case": str(case.resolve()),
-            "files": {role: str(path.absolute()) for role, path in inputs.items()},
-        },
-    )
+    outputs_named = [path.name for path in outputs]
+    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **_names(case, inputs)})
 
 
 def renew_record(
@@ -106,14 +99,19 @@ def renew_record(
     record from before records named them, or the case was named by another path). The
     record only saves time, so a folder that cannot be written to is left as it is."""
     record = _read(folder)
-    named = {role: str(path.absolute()) for role, path in inputs.items()}
-    if record is not None and (record.get("case"), record.get("files")) == (
-        str(case.resolve()),
-        named,
-    ):
+    names = _names(case, inputs)
+    if record is not None and all(record.get(key) == value for key, value in names.items()):
         return
     with contextlib.suppress(OSError):
         write_record(folder, stamp, outputs, case, inputs)
+
+
+def _names(case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
+    """What a record says of the case file and of the files by role."""
+    return {
+        "case": str(case.resolve()),
+        "files": {role: str(path.absolute()) for role, path in inputs.items()},
+    }
 
 
 @dataclass(frozen=True)
