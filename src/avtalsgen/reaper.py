@@ -31,7 +31,7 @@ for pgid in groups:
 """
 
 _lock = threading.Lock()
-_watcher: subprocess.Popen[str] | None = None
+_watcher: subprocess.Popen[str] | None = None  # kept: a collected Popen warns while it runs
 _pipe: IO[str] | None = None
 _started = False
 
