@@ -31,6 +31,20 @@ def test_check_accepts_the_shipped_cases() -> None:
     assert "RUN-00386-2023  Swedish Lapland Visitors Board" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_folder_without_case_files_is_an_error(tmp_path: Path, command: str) -> None:
+    empty = tmp_path / "fel-mapp"
+    empty.mkdir()
+    (empty / "anteckningar.txt").write_text("inga ärenden här", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [command, str(empty), *(["--output", str(tmp_path / "o")] if command == "build" else [])],
+    )
+    assert result.exit_code == 1
+    assert result.stderr == f"{empty}: no case files (*.yaml) in this folder\n"
+    assert not (tmp_path / "o").exists(), "nothing is written"
+
+
 def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
     case = cases / "RUN-00386-2023.yaml"
     text = case.read_text(encoding="utf-8")

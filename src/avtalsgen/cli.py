@@ -90,11 +90,16 @@ def _shown(path: Path) -> Path:
 
 
 def case_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into the case files directly inside them."""
+    """Expand folders into the case files directly inside them; a folder without any is an
+    error (exit 1), most likely the wrong folder."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.yaml") if p.is_file()))
+            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
+            if not found:
+                typer.echo(f"{path}: no case files (*.yaml) in this folder", err=True)
+                raise typer.Exit(1)
+            files.extend(found)
         else:
             files.append(path)
     return files
@@ -106,7 +111,8 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     from avtalsgen.load import load_case, unknown_facts
 
     failed = 0
-    for path in case_files(paths):
+    files = case_files(paths)
+    for path in files:
         try:
             case = load_case(path)
             if strict and (unknown := unknown_facts(case)):
@@ -117,7 +123,7 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             continue
         typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
     if failed:
-        typer.echo(f"{failed} of {len(case_files(paths))} case files have problems", err=True)
+        typer.echo(f"{failed} of {len(files)} case files have problems", err=True)
         raise typer.Exit(1)
 
 
