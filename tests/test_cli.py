@@ -45,6 +45,29 @@ def test_a_folder_without_case_files_is_an_error(tmp_path: Path, command: str) -
     assert not (tmp_path / "o").exists(), "nothing is written"
 
 
+def test_an_output_that_is_a_file_or_templates_that_are_missing_are_errors(
+    tmp_path: Path,
+) -> None:
+    taken = tmp_path / "output"
+    taken.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(SEED_CASE), "--output", str(taken)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{taken}: cannot make the output folder: File exists\n"
+    assert taken.read_text(encoding="utf-8") == "not a folder"
+    nowhere = tmp_path / "mallar"
+    nowhere.mkdir()
+    output = tmp_path / "out"
+    result = runner.invoke(
+        app, ["build", str(SEED_CASE), "--output", str(output), "--templates", str(nowhere)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{nowhere / 'beslutsforslag.docx'}: no such template; --templates names the folder "
+        "that holds beslutsforslag.docx, samarbetsavtal.docx\n"
+    )
+    assert not output.exists()
+
+
 def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
     case = cases / "RUN-00386-2023.yaml"
     text = case.read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen.errors import AvtalsgenError
+from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.outcome import CaseOutcome, Status
 from avtalsgen.pool import Done, Job, pool
 from avtalsgen.record import Records, tool_identity
@@ -48,11 +48,18 @@ def build_cases(
 ) -> list[CaseOutcome]:
     """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order."""
     started = time.monotonic()
+    _check_templates(templates, documents)
     output_root = output_root.resolve()
-    output_root.mkdir(parents=True, exist_ok=True)
+    try:
+        output_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{output_root}: cannot make the output folder: {exc.strerror}") from None
     with _exclusive(output_root):
         _remove_stale_staging(output_root)
-        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}staging.", dir=output_root))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}staging.", dir=output_root))
+        except OSError as exc:
+            raise OutputError(f"{output_root}: cannot write here: {exc.strerror}") from None
         try:
             return _build_cases(
                 case_paths, output_root, staging, templates, documents, jobs, force, strict,
@@ -61,6 +68,17 @@ def build_cases(
         finally:
             # Whatever happened (Ctrl-C included), no staging folder outlives the run.
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_templates(templates: Path, documents: Sequence[str]) -> None:
+    """Refuse a templates folder that lacks a document's template, before any case."""
+    paths = [templates / f"{document}.docx" for document in documents]
+    missing = [path for path in paths if not path.is_file()]
+    if missing:
+        raise AvtalsgenError(
+            f"{missing[0]}: no such template; --templates names the folder that holds "
+            + ", ".join(f"{d}.docx" for d in documents)
+        )
 
 
 @contextlib.contextmanager

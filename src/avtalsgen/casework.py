@@ -92,7 +92,11 @@ def load(
     folder = output_root / case.arende.dnr
     files = case_inputs(case, templates, documents, attachments)
     inputs = with_extract(files, folder, documents)
-    stamp = input_stamp(inputs, documents, tools)
+    try:
+        stamp = input_stamp(inputs, documents, tools)
+    except OSError as exc:  # a file that went away since it was found
+        outcome.error = f"{exc.filename}: cannot read: {exc.strerror}"
+        return None
     if not force and (outputs := up_to_date(folder, stamp)) is not None:
         renew_record(folder, stamp, outputs, case.path, files)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
