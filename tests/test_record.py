@@ -84,7 +84,9 @@ def test_an_unchanged_case_is_known_from_its_record(setup: tuple[Path, Path, Pat
     case, output, templates = setup
     assert unchanged(case, output, templates)
     record = json.loads((output / DNR / STAMP).read_text(encoding="utf-8"))
-    assert record["case"] == str(case.resolve())
+    # Paths relative to the case's folder: no machine's paths, and true when moved along.
+    assert record["case"] == "../../cases/exempel-arktiska-testbaddar.yaml"
+    assert record["files"]["program"] == "../../cases/program/norrbottens-ekosystem.yaml"
     assert sorted(record["files"]) == [
         "bilaga 1", "case", "program", "template beslutsforslag", "template samarbetsavtal",
     ]  # fmt: skip
@@ -111,6 +113,16 @@ def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
     )
     assert f"up to date  {DNR}" in done.stdout
     assert done.stdout.rstrip().splitlines()[-2:] == ["no models", "no casework"]
+
+
+def test_a_record_stays_true_when_cases_and_output_move_together(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    case, output, templates = setup
+    moved = tmp_path / "flyttad"
+    for folder in (case.parent, templates, output):
+        shutil.copytree(folder, moved / folder.name, symlinks=True)
+    assert unchanged(moved / "cases" / case.name, moved / output.name, moved / templates.name)
 
 
 @pytest.mark.parametrize("what", ["case", "program", "template", "attachment"])

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import json
+import os
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -89,7 +90,8 @@ def write_record(
 ) -> None:
     """Record a build of ``case`` in its folder (``inputs`` without the protocol extract)."""
     outputs_named = [path.name for path in outputs]
-    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **_names(case, inputs)})
+    names = _names(folder, case, inputs)
+    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names})
 
 
 def renew_record(
@@ -99,19 +101,31 @@ def renew_record(
     record from before records named them, or the case was named by another path). The
     record only saves time, so a folder that cannot be written to is left as it is."""
     record = _read(folder)
-    names = _names(case, inputs)
+    names = _names(folder, case, inputs)
     if record is not None and all(record.get(key) == value for key, value in names.items()):
         return
     with contextlib.suppress(OSError):
         write_record(folder, stamp, outputs, case, inputs)
 
 
-def _names(case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
-    """What a record says of the case file and of the files by role."""
+def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
+    """What a record in ``folder`` says of the case file and of the files by role: paths
+    relative to the folder, so that the record holds no machine's paths and stays true
+    when the output folder moves along with the cases."""
     return {
-        "case": str(case.resolve()),
-        "files": {role: str(path.absolute()) for role, path in inputs.items()},
+        "case": _relative(case.resolve(), folder),
+        "files": {role: _relative(path.absolute(), folder) for role, path in inputs.items()},
     }
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return os.path.relpath(path, folder)
+
+
+def _at(folder: Path, relative: object) -> Path:
+    """The path a record in ``folder`` names (lexically normalised, as :func:`_relative`
+    made it)."""
+    return Path(os.path.normpath(folder / str(relative)))
 
 
 @dataclass(frozen=True)
@@ -127,23 +141,27 @@ class Records:
 
     def __init__(self, output_root: Path) -> None:
         """Read every case folder's record in ``output_root``."""
-        self._by_case: dict[str, list[tuple[Path, dict[str, object]]]] = {}
+        self._by_case: dict[Path, list[tuple[Path, dict[str, object]]]] = {}
         for path in sorted(output_root.glob(f"*/{STAMP}")):
             record = _read(path.parent)
             if record is not None and isinstance(record.get("case"), str):
-                self._by_case.setdefault(str(record["case"]), []).append((path.parent, record))
+                case = _at(path.parent, record["case"])
+                self._by_case.setdefault(case, []).append((path.parent, record))
 
     def unchanged(
         self, case: Path, templates: Path, documents: Sequence[str], tools: str
     ) -> Unchanged | None:
         """The case's last build if nothing it was made from has changed, else None (the
         case must then be loaded to tell)."""
-        for folder, record in self._by_case.get(str(case.resolve()), []):
+        for folder, record in self._by_case.get(case.resolve(), []):
             files = record.get("files")
             if not isinstance(files, dict):
                 continue
-            inputs = {str(role): Path(str(path)) for role, path in files.items()}
-            wanted = {f"template {d}": (templates / f"{d}.docx").absolute() for d in documents}
+            inputs = {str(role): _at(folder, path) for role, path in files.items()}
+            wanted = {
+                f"template {d}": Path(os.path.normpath((templates / f"{d}.docx").absolute()))
+                for d in documents
+            }
             if any(inputs.get(role) != path for role, path in wanted.items()):
                 continue  # other templates, or other documents, than that build's
             try:
