@@ -7,6 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from avtalsgen.cli import app
@@ -48,3 +51,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return output
+
+
+def docx_with_pages(path: Path, pages: list[str], title: str, lang: str = "sv-SE") -> Path:
+    """A DOCX with one paragraph per page and the default language ``lang``."""
+    document = Document()
+    doc_defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang_el = r_pr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        r_pr.append(lang_el)
+    lang_el.set(qn("w:val"), lang)
+    document.core_properties.title = title
+    document.core_properties.language = lang
+    for number, text in enumerate(pages):
+        paragraph = document.add_paragraph(text)
+        paragraph.paragraph_format.page_break_before = number > 0
+    document.save(str(path))
+    return path

@@ -20,9 +20,7 @@ from typing import Literal
 
 import pikepdf
 import pytest
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from conftest import docx_with_pages
 from PIL import ImageCms
 
 from avtalsgen.assemble import (
@@ -83,25 +81,6 @@ class Inputs:
     attachments: tuple[PacketPart, ...]
 
 
-def make_docx(path: Path, pages: list[str], title: str, lang: str = "sv-SE") -> Path:
-    """A DOCX with one paragraph per page and the default language ``lang``."""
-    document = Document()
-    doc_defaults = document.styles.element.find(qn("w:docDefaults"))
-    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang_el = r_pr.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = OxmlElement("w:lang")
-        r_pr.append(lang_el)
-    lang_el.set(qn("w:val"), lang)
-    document.core_properties.title = title
-    document.core_properties.language = lang
-    for number, text in enumerate(pages):
-        paragraph = document.add_paragraph(text)
-        paragraph.paragraph_format.page_break_before = number > 0
-    document.save(str(path))
-    return path
-
-
 def strip_pdfa(source: Path, target: Path) -> Path:
     """An ordinary PDF from a PDF/A one: no XMP, no OutputIntent (fonts stay embedded)."""
     with pikepdf.open(source) as pdf:
@@ -119,7 +98,9 @@ def real_inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
     if "inputs" not in _REAL:
         src = tmp_path_factory.mktemp("docx")
         specs = [*DOCUMENTS, *ATTACHMENTS]
-        docx = [make_docx(src / f"{stem}.docx", pages, title) for stem, title, _, pages in specs]
+        docx = [
+            docx_with_pages(src / f"{stem}.docx", pages, title) for stem, title, _, pages in specs
+        ]
         start = time.monotonic()
         pdfs = LibreOfficeConverter().convert(docx, tmp_path_factory.mktemp("pdf"))
         print(f"LibreOffice converted {len(pdfs)} files in {time.monotonic() - start:.2f} s")

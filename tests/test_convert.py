@@ -17,9 +17,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from conftest import docx_with_pages
 
 from avtalsgen import convert
 from avtalsgen.convert import (
@@ -45,20 +43,8 @@ TEXTS = {
 
 
 def make_docx(path: Path, text: str, title: str, lang: str = "sv-SE") -> Path:
-    """Write a one-paragraph DOCX whose default language (styles.xml docDefaults) is lang."""
-    document = Document()
-    doc_defaults = document.styles.element.find(qn("w:docDefaults"))
-    r_pr = doc_defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang_el = r_pr.find(qn("w:lang"))
-    if lang_el is None:
-        lang_el = OxmlElement("w:lang")
-        r_pr.append(lang_el)
-    lang_el.set(qn("w:val"), lang)
-    document.core_properties.title = title
-    document.core_properties.language = lang
-    document.add_paragraph(text)
-    document.save(str(path))
-    return path
+    """A one-paragraph DOCX whose default language (styles.xml docDefaults) is ``lang``."""
+    return docx_with_pages(path, [text], title, lang)
 
 
 def make_pair(folder: Path) -> list[Path]:
