@@ -5,7 +5,10 @@ own .docx writer)."""
 from __future__ import annotations
 
 import io
+import os
+import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -195,6 +198,64 @@ def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
     assert [p.name for p in pdfs] == ["brev.pdf"]
 
 
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    soffice = convert.find_soffice(None)
+    done: list[Done] = []
+    ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
+    assert [d.error for d in done] == [None]
+    settings = (profile_cache(soffice) / "user" / "registrymodifications.xcu").read_text("utf-8")
+    major_minor = ".".join(convert.libreoffice_version(soffice).split(".")[:2])
+    assert (
+        '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+        f'oor:op="fuse"><value>{major_minor}</value></prop></item>'
+    ) in settings
+    assert not (profile_cache(soffice) / "user" / "GraphicsRenderTests.log").exists()
+
+    def start(name: str, settings_text: str) -> bool:
+        """Convert a document with a copy of the kept profile holding ``settings_text``;
+        whether soffice ran its graphics render tests (it writes their log if it did)."""
+        work = tmp_path / name
+        assert copy_profile(soffice, work / "profile")
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(settings_text, "utf-8")
+        argv = convert.soffice_argv(soffice, work / "profile", work, [_docx(work / "d.docx", "T")])
+        subprocess.run(argv, env=convert.soffice_env(work), check=True, capture_output=True)
+        assert (work / "d.pdf").is_file()
+        return (work / "profile" / "user" / "GraphicsRenderTests.log").exists()
+
+    assert not start("as-kept", settings)
+    # Without the version recorded, as LibreOffice leaves a profile it made headless:
+    unmarked = re.sub(r"<item[^\n]*ooSetupLastVersion.*?</item>\n?", "", settings)
+    assert "ooSetupLastVersion" not in unmarked
+    assert start("unmarked", unmarked)
+
+
+def test_scratch_dir_is_memory_backed_unless_tmpdir_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.delenv("TMPDIR", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert convert.scratch_dir() == str(runtime)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert convert.scratch_dir() is None, "a TMPDIR given is where temporary files go"
+    monkeypatch.delenv("TMPDIR")
+    for unusable in ("relative/runtime", str(tmp_path / "missing"), ""):
+        monkeypatch.setenv("XDG_RUNTIME_DIR", unusable)
+        assert convert.scratch_dir() in ("/dev/shm", None)
+
+    class Full:
+        f_bavail, f_frsize = 10, 4096
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setattr(os, "statvfs", lambda _path: Full())
+    assert convert.scratch_dir() is None, "no folder with room: Python's temporary folder"
+
+
 # -- starting ------------------------------------------------------------------------------
 
 
@@ -204,6 +265,7 @@ def test_a_soffice_that_cannot_start_fails_start_and_leaves_nothing(
     work = tmp_path / "tmp"
     work.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(work))
+    monkeypatch.setenv("TMPDIR", str(work))  # a TMPDIR given is used (see scratch_dir)
     soffice = _fake_soffice(tmp_path, "")
     Path(soffice).write_text("#!/no/such/interpreter\n", encoding="utf-8")
     engine = ConversionPool(2, soffice=soffice)

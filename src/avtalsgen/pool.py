@@ -39,6 +39,7 @@ from avtalsgen.convert import (
     keep_profile,
     kill_group,
     remove_ipc_pipe,
+    scratch_dir,
     soffice_argv,
     soffice_env,
 )
@@ -204,7 +205,7 @@ class ConversionPool:
     def _launch(self, pending: list[Job], warm: bool) -> _Launch:
         """Start soffice over ``pending`` in a work folder of its own, with a copy of the
         kept profile if ``warm`` and there is one."""
-        work = Path(tempfile.mkdtemp(prefix="avtalsgen-pool-"))
+        work = Path(tempfile.mkdtemp(prefix="avtalsgen-pool-", dir=scratch_dir()))
         try:
             out = work / "out"
             out.mkdir()
