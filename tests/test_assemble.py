@@ -16,13 +16,14 @@ import subprocess
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pikepdf
 import pytest
 from conftest import docx_with_pages
 from PIL import ImageCms
 
+from avtalsgen import assemble
 from avtalsgen.assemble import (
     Packet,
     PacketError,
@@ -530,3 +531,32 @@ def test_bad_fields_are_refused(tmp_path: Path, field: SignatureField, message: 
             inputs.documents, (), METADATA, (FIELDS[0], field), tmp_path / "out" / "p.pdf"
         )
     assert not (tmp_path / "out" / "p.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("contents page", "EOF while reading token"),
+        ("document page", "incorrect header check"),
+    ],
+)
+def test_a_packet_written_wrong_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, expected: str
+) -> None:
+    """What qpdf writes is read back before the packet gets its name: every stream, and
+    the content streams of the contents page(s), which only the packet has."""
+    insert = assemble._insert_contents
+
+    def insert_then_damage(packet: pikepdf.Pdf, *args: Any) -> None:
+        insert(packet, *args)
+        if where == "contents page":  # a string left open
+            packet.pages[0].obj.Contents = packet.make_stream(b"BT (Innehall Tj ET")
+        else:  # a stream whose Flate data is not Flate data
+            damaged = packet.make_stream(b"not deflated")
+            damaged.Filter = pikepdf.Name.FlateDecode
+            packet.pages[1].obj.Contents = pikepdf.Array([packet.pages[1].obj.Contents, damaged])
+
+    monkeypatch.setattr(assemble, "_insert_contents", insert_then_damage)
+    _assert_refused(
+        synthetic_inputs(tmp_path / "in"), tmp_path / "out", "fails qpdf's check", expected
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pikepdf
@@ -53,8 +53,11 @@ def header_problems(header: bytes) -> list[str]:
     return []
 
 
-def pdfa_problems(pdf: pikepdf.Pdf, lang: str | None = None) -> list[str]:
-    """The PDF/A-2b structure problems of an open PDF (see :func:`check_pdfa_structure`)."""
+def pdfa_problems(
+    pdf: pikepdf.Pdf, lang: str | None = None, *, font_pages: Collection[int] | None = None
+) -> list[str]:
+    """The PDF/A-2b structure problems of an open PDF (see :func:`check_pdfa_structure`);
+    the fonts of only ``font_pages`` (numbered from 1), if given, are checked."""
     problems = []
     if pdf.is_encrypted:
         problems.append("the file is encrypted")
@@ -66,7 +69,7 @@ def pdfa_problems(pdf: pikepdf.Pdf, lang: str | None = None) -> list[str]:
     trailer_id = pdf.trailer.get("/ID")
     if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
         problems.append("the trailer has no /ID")
-    problems += font_problems(pdf)
+    problems += font_problems(pdf, font_pages)
     problems += _annotation_problems(pdf)
     problems += _info_problems(pdf)
     if lang is not None:
@@ -109,14 +112,17 @@ def _output_intent_problems(pdf: pikepdf.Pdf) -> list[str]:
     return []
 
 
-def font_problems(pdf: pikepdf.Pdf) -> list[str]:
+def font_problems(pdf: pikepdf.Pdf, pages: Collection[int] | None = None) -> list[str]:
     """One problem per font that is used but not embedded, saying where it is used.
 
     Walks page resources, form XObjects, patterns, Type 3 fonts and annotation appearance
-    streams (so signature appearances are included).
+    streams (so signature appearances are included), of every page or of ``pages``
+    (numbered from 1).
     """
     walker = _FontWalker()
     for number, page in enumerate(pdf.pages, start=1):
+        if pages is not None and number not in pages:
+            continue
         walker.resources(page.obj.get("/Resources"), f"page {number}")
         for annot in page.obj.get("/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
