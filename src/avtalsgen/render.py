@@ -138,6 +138,21 @@ def template_variables(context: object) -> dict[str, Any]:
     return prepared
 
 
+#: The last context rendered and its variables: a case's documents share one context.
+_last_variables: list[tuple[object, dict[str, Any]]] = [(None, {})]
+
+
+def _variables_of(context: object) -> dict[str, Any]:
+    """:func:`template_variables` of ``context``, made once for the documents in a row
+    that render the same context (rendering reads them and changes nothing)."""
+    last = _last_variables[0]
+    if last[0] is context:
+        return last[1]
+    variables = template_variables(context)
+    _last_variables[0] = (context, variables)
+    return variables
+
+
 def restart_numbered_lists(document: Document) -> None:
     """Make every run of consecutive numbered paragraphs a list of its own, counting from 1.
 
@@ -196,7 +211,7 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
     source = io.BytesIO(_template_bytes(template))
     try:
         tpl = _template_class()(source)
-        tpl.render(template_variables(context), jinja_environment(), autoescape=True)
+        tpl.render(_variables_of(context), jinja_environment(), autoescape=True)
     except UndefinedError as exc:
         raise RenderError(f"{template}: template uses an undefined value: {exc.message}") from None
     except TemplateError as exc:
@@ -299,6 +314,10 @@ def _uncompressed(data: bytes) -> bytes:
     return output.getvalue()
 
 
+#: The characters docxtpl's ``resolve_listing`` acts on.
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+
+
 @functools.cache
 def _template_class() -> type[DocxTemplate]:
     """docxtpl's template, patching each distinct XML source for Jinja only once."""
@@ -314,6 +333,15 @@ def _template_class() -> type[DocxTemplate]:
                 if len(patched) < _PATCHED_SOURCES:
                     patched[src_xml] = result
             return result
+
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl turns tabs, line and page breaks in the text of paragraphs into Word's
+            # elements, with three regular expressions over every paragraph and run: a
+            # part without any of these characters from its first paragraph on is unchanged.
+            start = xml.find("<w:p")
+            if start < 0 or not _LISTING_CHARS.search(xml, start):
+                return xml
+            return str(super().resolve_listing(xml))
 
     return _Template
 
