@@ -259,6 +259,30 @@ def test_scratch_dir_is_memory_backed_unless_tmpdir_is_given(
 # -- starting ------------------------------------------------------------------------------
 
 
+def test_start_prepares_each_workers_first_job_before_soffice_starts(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    # The stand-in notes its start (if it gets that far before it is stopped: every job is
+    # cancelled), then converts nothing.
+    log = tmp_path / "started"
+    soffice = _fake_soffice(tmp_path, f'echo started >> "{log}"\nexit 0\n')
+    engine = ConversionPool(2, soffice=soffice)
+    jobs = [Job(str(i), tmp_path / f"d{i}.docx", tmp_path) for i in range(14)]
+    prepared: list[Job] = []
+
+    def prepare(job: Job) -> None:
+        assert not log.exists(), "no soffice has started yet"
+        prepared.append(job)
+
+    order = engine.start(jobs, prepare)
+    # Dealt round to two workers: 0, 2, 4, ... and 1, 3, 5, ...; each one's first prepared.
+    assert [j.key for j in prepared] == ["0", "1"]
+    assert [j.key for j in order] == [str(i) for i in range(2, 14)]
+    for job in jobs:
+        engine.cancel(job)
+    engine.wait(lambda done: pytest.fail(f"no job is reported: {done}"))
+
+
 def test_a_soffice_that_cannot_start_fails_start_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
 ) -> None:

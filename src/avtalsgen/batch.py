@@ -168,16 +168,13 @@ def _build_cases(
     if not todo:
         return outcomes
     with pool(jobs, doc_timeout=doc_timeout) as engine:
-        # 2. Start LibreOffice at once: it takes about half a second to start, in which the
-        #    models and libraries are imported and the first cases loaded and rendered.
-        order = engine.start(conversion_jobs(todo, documents, staging))
         from avtalsgen import casework
 
         cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
-        # 3. Load each case when LibreOffice is about to need it, and render its documents
-        #    in the order LibreOffice opens them, so that rendering and conversion overlap.
-        #    The documents of cases that are up to date or failed are taken back.
-        for job in order:
+
+        def prepare(job: Job) -> None:
+            """Render a job's document (loading its case first, for the case's first job);
+            take back the documents of cases that are up to date or failed."""
             if job.key not in cases:
                 index = int(job.key)
                 outcome = outcomes[index]
@@ -198,6 +195,13 @@ def _build_cases(
                     settle(item.outcome)
             if item is None or item.outcome.error is not None:
                 engine.cancel(job)
+
+        # 2. Start LibreOffice once the first document of each worker is rendered: a warm
+        #    soffice asks for its first document a tenth of a second after it starts.
+        # 3. Render the rest in the order LibreOffice opens them, so that rendering and
+        #    conversion overlap.
+        for job in engine.start(conversion_jobs(todo, documents, staging), prepare):
+            prepare(job)
 
         # 4. Check and place each case as soon as its PDFs are in.
         def on_done(done: Done) -> None:

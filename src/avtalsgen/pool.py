@@ -112,15 +112,23 @@ class ConversionPool:
         self.start(jobs)
         self.wait(on_done)
 
-    def start(self, jobs: Sequence[Job]) -> list[Job]:
-        """Start the workers now; return the order in which to write the DOCX files.
+    def start(self, jobs: Sequence[Job], prepare: Callable[[Job], None] | None = None) -> list[Job]:
+        """Start the workers; return the order in which to write the DOCX files.
 
-        soffice opens its files one after the other, after about half a second of start-up,
-        so files written in the returned order (each under its final name at once, e.g.
-        by rename) are there before it asks for them. One that is not is retried.
+        soffice opens its files one after the other, from about a tenth of a second after
+        it starts, so files written in the returned order (each under its final name at
+        once, e.g. by rename) are there before it asks for them. One that is not is
+        retried, with another soffice start. So ``prepare``, if given, is called first for
+        the first job of each worker (to write its DOCX), and those are not returned.
         Raises :class:`ConversionError` if soffice cannot be started at all.
         """
         shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
+        longest = max((len(share) for share in shares), default=0)
+        order = [share[i] for i in range(longest) for share in shares if i < len(share)]
+        if prepare is not None:
+            for job in order[: len(shares)]:
+                prepare(job)
+            order = order[len(shares) :]
         # Start every soffice here, before the caller renders: from a worker thread the
         # start would wait for the GIL while the caller renders (tens of milliseconds).
         launched: list[_Launch] = []
@@ -137,8 +145,7 @@ class ConversionPool:
         ]
         for thread in self._threads:
             thread.start()
-        longest = max((len(share) for share in shares), default=0)
-        return [share[i] for i in range(longest) for share in shares if i < len(share)]
+        return order
 
     def cancel(self, job: Job) -> None:
         """Give up on a job (its DOCX will not come): it is not retried or reported."""
