@@ -118,22 +118,22 @@ class ConversionPool:
         soffice opens its files one after the other, from about a tenth of a second after
         it starts, so files written in the returned order (each under its final name at
         once, e.g. by rename) are there before it asks for them. One that is not is
-        retried, with another soffice start. So ``prepare``, if given, is called first for
-        the first job of each worker (to write its DOCX), and those are not returned.
+        retried, with another soffice start. So ``prepare``, if given, is called for the
+        first job of each worker (to write its DOCX) just before that worker's soffice
+        starts, and those jobs are not returned.
         Raises :class:`ConversionError` if soffice cannot be started at all.
         """
         shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
         longest = max((len(share) for share in shares), default=0)
-        order = [share[i] for i in range(longest) for share in shares if i < len(share)]
-        if prepare is not None:
-            for job in order[: len(shares)]:
-                prepare(job)
-            order = order[len(shares) :]
-        # Start every soffice here, before the caller renders: from a worker thread the
-        # start would wait for the GIL while the caller renders (tens of milliseconds).
+        first = 1 if prepare is not None else 0
+        order = [share[i] for i in range(first, longest) for share in shares if i < len(share)]
+        # Start every soffice here, not in the workers: from a worker thread the start
+        # would wait for the GIL while the caller renders (tens of milliseconds).
         launched: list[_Launch] = []
         try:
             for share in shares:
+                if prepare is not None:
+                    prepare(share[0])
                 launched.append(self._launch(share, warm=True))
         except BaseException:
             for launch in launched:
