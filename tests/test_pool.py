@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -260,30 +259,44 @@ def test_scratch_dir_is_memory_backed_unless_tmpdir_is_given(
 # -- starting ------------------------------------------------------------------------------
 
 
-def test_start_prepares_each_workers_first_job_before_its_soffice_starts(
-    tmp_path: Path, cache_home: Path
-) -> None:
-    # The stand-in notes its start (if it gets that far before it is stopped: every job is
-    # cancelled), then converts nothing.
-    log = tmp_path / "started"
-    soffice = _fake_soffice(tmp_path, f'echo started >> "{log}"\nexit 0\n')
-    engine = ConversionPool(2, soffice=soffice)
+def test_each_soffice_converts_the_warm_up_document_first(tmp_path: Path, cache_home: Path) -> None:
+    # The stand-in notes what each of its file arguments links to, then exits.
+    log = tmp_path / "files"
+    soffice = _fake_soffice(
+        tmp_path,
+        'line=""\nfor arg; do case $arg in */in/*) '
+        'line="$line$(basename "$(readlink "$arg")") ";; esac; done\n'
+        f'printf "%s\\n" "$line" >> "{log}"\nexit 0\n',  # one write: the starts run at once
+    )
+    warm_up = tmp_path / "mall.docx"
     jobs = [Job(str(i), tmp_path / f"d{i}.docx", tmp_path) for i in range(14)]
-    prepared: list[Job] = []
+    engine = ConversionPool(2, soffice=soffice)
+    order = engine.start(jobs, warm_up)
+    assert [j.key for j in order] == [str(i) for i in range(14)]
+    done: list[Done] = []
+    engine.wait(done.append)
+    assert sorted(d.error or "" for d in done) == sorted(
+        f"d{i}.docx: LibreOffice wrote no PDF" for i in range(14)
+    )
+    shares = [" ".join(f"d{i}.docx" for i in range(first, 14, 2)) + " " for first in (0, 1)]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    # Each worker's first start converts the warm-up document first; its retry does not.
+    assert sorted(lines[:2]) == [f"mall.docx {share}" for share in shares]
+    assert sorted(lines[2:]) == shares
 
-    def prepare(job: Job) -> None:
-        time.sleep(0.1)  # time for a soffice started too early to say so
-        started = log.read_text(encoding="utf-8").split() if log.exists() else []
-        assert len(started) <= len(prepared), "a worker's soffice starts after its prepare"
-        prepared.append(job)
 
-    order = engine.start(jobs, prepare)
-    # Dealt round to two workers: 0, 2, 4, ... and 1, 3, 5, ...; each one's first prepared.
-    assert [j.key for j in prepared] == ["0", "1"]
-    assert [j.key for j in order] == [str(i) for i in range(2, 14)]
-    for job in jobs:
-        engine.cancel(job)
-    engine.wait(lambda done: pytest.fail(f"no job is reported: {done}"))
+@needs_soffice
+@pytest.mark.libreoffice
+def test_the_warm_up_documents_pdf_is_no_jobs(tmp_path: Path, cache_home: Path) -> None:
+    job = Job("0", _docx(tmp_path / "in" / "avtal.docx", "Avtalstext"), tmp_path / "out")
+    job.outdir.mkdir()
+    engine = ConversionPool(1)
+    engine.start([job], REPO / "templates" / "beslutsforslag.docx")
+    done: list[Done] = []
+    engine.wait(done.append)
+    assert [(d.job, d.error) for d in done] == [(job, None)]
+    assert [p.name for p in job.outdir.iterdir()] == ["avtal.pdf"]
+    assert "Avtalstext" in pdf_text(job.outdir / "avtal.pdf")
 
 
 def test_a_soffice_that_cannot_start_fails_start_and_leaves_nothing(

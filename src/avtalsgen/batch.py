@@ -196,11 +196,14 @@ def _build_cases(
             if item is None or item.outcome.error is not None:
                 engine.cancel(job)
 
-        # 2. Start LibreOffice once the first document of each worker is rendered: a warm
-        #    soffice asks for its first document a tenth of a second after it starts.
-        # 3. Render the rest in the order LibreOffice opens them, so that rendering and
-        #    conversion overlap.
-        for job in engine.start(conversion_jobs(todo, documents, staging), prepare):
+        # 2. Start LibreOffice now. A warm soffice asks for its first document about a
+        #    tenth of a second after it starts, before the first case is loaded and
+        #    rendered (the libraries that takes are still to be imported); so it first
+        #    converts a template, which loads what the documents need meanwhile.
+        # 3. Render the documents in the order LibreOffice opens them, so that rendering
+        #    and conversion overlap.
+        warm_up = templates / f"{documents[0]}.docx"
+        for job in engine.start(conversion_jobs(todo, documents, staging), warm_up):
             prepare(job)
 
         # 4. Check and place each case as soon as its PDFs are in.

@@ -112,29 +112,25 @@ class ConversionPool:
         self.start(jobs)
         self.wait(on_done)
 
-    def start(self, jobs: Sequence[Job], prepare: Callable[[Job], None] | None = None) -> list[Job]:
-        """Start the workers; return the order in which to write the DOCX files.
+    def start(self, jobs: Sequence[Job], warm_up: Path | None = None) -> list[Job]:
+        """Start the workers now; return the order in which to write the DOCX files.
 
         soffice opens its files one after the other, from about a tenth of a second after
         it starts, so files written in the returned order (each under its final name at
         once, e.g. by rename) are there before it asks for them. One that is not is
-        retried, with another soffice start. So ``prepare``, if given, is called for the
-        first job of each worker (to write its DOCX) just before that worker's soffice
-        starts, and those jobs are not returned.
+        retried, with another soffice start. ``warm_up``, if given, is a document each
+        soffice converts first and whose PDF is thrown away: it gives the caller time to
+        write the first files, and soffice loads what documents like it need (the Writer
+        module, the import filter, the fonts) meanwhile, not when the first one is there.
         Raises :class:`ConversionError` if soffice cannot be started at all.
         """
         shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
-        longest = max((len(share) for share in shares), default=0)
-        first = 1 if prepare is not None else 0
-        order = [share[i] for i in range(first, longest) for share in shares if i < len(share)]
         # Start every soffice here, not in the workers: from a worker thread the start
         # would wait for the GIL while the caller renders (tens of milliseconds).
         launched: list[_Launch] = []
         try:
             for share in shares:
-                if prepare is not None:
-                    prepare(share[0])
-                launched.append(self._launch(share, warm=True))
+                launched.append(self._launch(share, warm=True, warm_up=warm_up))
         except BaseException:
             for launch in launched:
                 self._end(launch)
@@ -145,7 +141,8 @@ class ConversionPool:
         ]
         for thread in self._threads:
             thread.start()
-        return order
+        longest = max((len(share) for share in shares), default=0)
+        return [share[i] for i in range(longest) for share in shares if i < len(share)]
 
     def cancel(self, job: Job) -> None:
         """Give up on a job (its DOCX will not come): it is not retried or reported."""
@@ -209,9 +206,9 @@ class ConversionPool:
                 self._end(launch)
             self._results.put(None)
 
-    def _launch(self, pending: list[Job], warm: bool) -> _Launch:
-        """Start soffice over ``pending`` in a work folder of its own, with a copy of the
-        kept profile if ``warm`` and there is one."""
+    def _launch(self, pending: list[Job], warm: bool, warm_up: Path | None = None) -> _Launch:
+        """Start soffice over ``pending`` (after ``warm_up``, if given) in a work folder of
+        its own, with a copy of the kept profile if ``warm`` and there is one."""
         work = Path(tempfile.mkdtemp(prefix="avtalsgen-pool-", dir=scratch_dir()))
         try:
             out = work / "out"
@@ -230,7 +227,11 @@ class ConversionPool:
             profile = work / "profile"
             # Without a kept profile, this start makes one (unless a failure preceded it).
             keep = warm and not copy_profile(self.soffice, profile)
-            argv = soffice_argv(self.soffice, profile, out, inputs)
+            first = []
+            if warm_up is not None:  # its PDF, warm-up.pdf, is no job's: it is left alone
+                first.append(links / "warm-up.docx")
+                first[0].symlink_to(warm_up.absolute())
+            argv = soffice_argv(self.soffice, profile, out, [*first, *inputs])
             proc = self._start(argv, work)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
