@@ -560,3 +560,13 @@ def test_a_packet_written_wrong_is_refused(
     _assert_refused(
         synthetic_inputs(tmp_path / "in"), tmp_path / "out", "fails qpdf's check", expected
     )
+
+
+def test_contents_fonts_made_ahead_are_the_ones_a_packet_uses(tmp_path: Path) -> None:
+    assemble._subset_program.cache_clear()
+    assemble.prepare_contents_fonts()
+    made = assemble._subset_program.cache_info()
+    assert made.currsize == 2  # the base subsets of the regular and the bold font
+    build(synthetic_inputs(tmp_path / "in"), tmp_path / "out" / "packet.pdf")
+    used = assemble._subset_program.cache_info()
+    assert (used.currsize, used.misses) == (2, made.misses), "no other subset was made"

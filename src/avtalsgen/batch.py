@@ -205,6 +205,7 @@ def _build_cases(
         warm_up = templates / f"{documents[0]}.docx"
         for job in engine.start(conversion_jobs(todo, documents, staging), warm_up):
             prepare(job)
+        casework.prepare_finish(documents)
 
         # 4. Check and place each case as soon as its PDFs are in.
         def on_done(done: Done) -> None:

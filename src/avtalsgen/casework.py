@@ -133,6 +133,17 @@ def render(item: CaseWork, job: Job) -> None:
         item.outcome.error = f"cannot write {job.docx.name}: {exc}"
 
 
+def prepare_finish(documents: Sequence[str]) -> None:
+    """Load what checking and placing a case needs (PDFium, and for packets pikepdf and
+    the contents page's fonts), e.g. while LibreOffice converts the first documents."""
+    import avtalsgen.factcheck  # noqa: F401 - imported for later, see the docstring
+
+    if packet_wanted(documents):
+        from avtalsgen.assemble import prepare_contents_fonts
+
+        prepare_contents_fonts()
+
+
 def finish(item: CaseWork, output_root: Path) -> None:
     """Check a converted case and move its files into place (or record why not)."""
     # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
