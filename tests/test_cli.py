@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
 import pytest
 from typer.testing import CliRunner
 
+from avtalsgen import cli
 from avtalsgen.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -218,3 +222,27 @@ def test_utdrag_rejects_a_bad_meeting(tmp_path: Path) -> None:
     assert f"{meeting}:1: datum: required field is missing" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_leaves_its_objects_to_the_operating_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails() -> None:
+        raise SystemExit(3)
+
+    monkeypatch.setattr(cli, "app", fails)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            cli.run()
+        assert exit_info.value.code == 3, "the command's exit status is kept"
+        assert gc.get_freeze_count() > 0, "Python's last collections skip what the run made"
+    finally:
+        gc.unfreeze()
+
+
+def test_the_installed_command_runs_and_exits_with_its_status(tmp_path: Path) -> None:
+    command = Path(sys.executable).parent / "avtalsgen"
+    done = subprocess.run([command, "check", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr == f"{tmp_path}: no case files (*.yaml) in this folder\n"
+    assert "Traceback" not in done.stderr
