@@ -5,10 +5,11 @@ call, with a fresh throw-away profile, so runs neither share state nor collide w
 LibreOffice the user has open. PDFs are written to a staging directory, checked with
 :func:`check_archival_pdf` and only then moved to their final names.
 
-A fresh profile costs soffice about 0.1 s more to start (it initialises the profile and
-restarts itself). So the first profile that a cleanly exiting soffice leaves is kept, per
-user and LibreOffice installation, under ``$XDG_CACHE_HOME/avtalsgen/``, and every later
-start gets a copy of it of its own (:func:`copy_profile`, :func:`keep_profile`).
+A fresh profile costs soffice more to start (it initialises the profile, restarts itself and
+runs its graphics render tests). So the first profile that a cleanly exiting soffice leaves
+is kept, per user and LibreOffice installation, under ``$XDG_CACHE_HOME/avtalsgen/``, marked
+so that later starts skip those tests, and every later start gets a copy of it of its own
+(:func:`copy_profile`, :func:`keep_profile`), in a memory-backed folder (:func:`scratch_dir`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A pool of LibreOffice workers for batch runs.
 
-Each worker converts its share of the documents in one soffice start (start-up costs about
-half a second, a short document a tenth of that), watches the PDFs appear one by one, and
+Each worker converts its share of the documents in one soffice start (a start costs more
+than several short documents), watches the PDFs appear one by one, and
 reports each as soon as it is complete. soffice reads each document through a link of a name
 of its own, so a PDF is never taken for another job's of the same name (every case has a
 beslutsforslag.docx), however late it is looked for. A document that takes longer than the
@@ -11,7 +11,8 @@ handled the same way. No soffice outlives the pool: every start is killed on the
 Ctrl-C included.
 
 Each start gets a copy of the kept initialised LibreOffice profile (see
-:func:`avtalsgen.convert.copy_profile`), which saves it about a tenth of a second. While
+:func:`avtalsgen.convert.copy_profile`), which spares it initialising one and running
+LibreOffice's graphics render tests, and works in :func:`avtalsgen.convert.scratch_dir`. While
 there is none, a worker lets its soffice exit by itself once its PDFs are in (a few
 hundredths of a second) and keeps the profile it made. A start that follows a failure gets
 a fresh profile.
