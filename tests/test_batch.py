@@ -213,6 +213,10 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     while _running(mine) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(mine), "the watcher killed the soffice of the killed build"
+    deadline = time.monotonic() + 5
+    while list((tmp_path / "tmp").glob("avtalsgen-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list((tmp_path / "tmp").glob("avtalsgen-*")), "and removed its work folders"
     expected = sorted([
         ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf", "manifest.json",
         "paket.pdf", "samarbetsavtal.docx", "samarbetsavtal.pdf",

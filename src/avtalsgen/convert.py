@@ -439,7 +439,7 @@ def _run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> s
         )
     except OSError as exc:
         raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
-    reaper.watch(proc.pid)  # its group: killed even if avtalsgen is
+    reaper.watch(proc.pid, workdir)  # its group: killed even if avtalsgen is
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -283,7 +283,7 @@ class ConversionPool:
             )
         except OSError as exc:
             raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
-        reaper.watch(proc.pid)  # its group: killed even if avtalsgen is
+        reaper.watch(proc.pid, work)  # its group: killed even if avtalsgen is
         with self._lock:
             self._procs.add(proc)
         if self._stop.is_set():  # stopped while this one was starting

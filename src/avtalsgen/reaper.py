@@ -3,9 +3,10 @@
 Every soffice runs in a process group of its own, which avtalsgen kills when it is done with
 it, when it is interrupted or when an error unwinds it. A process that is killed (SIGKILL)
 or crashes in native code runs no clean-up, though. So the first soffice start also starts a
-small watcher process, which is told of every soffice process group while it runs; when
-avtalsgen's end of the pipe to it closes, as the kernel closes it on any exit, the watcher
-kills the groups it was not told are gone, and exits.
+small watcher process, which is told of every soffice process group while it runs, and of
+its work folder; when avtalsgen's end of the pipe to it closes, as the kernel closes it on
+any exit, the watcher kills the groups it was not told are gone, removes their work folders
+(which may be in memory, see :func:`avtalsgen.convert.scratch_dir`), and exits.
 """
 
 from __future__ import annotations
@@ -14,20 +15,35 @@ import contextlib
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import IO
 
-#: The watcher: reads "+pgid" and "-pgid" lines; at end of input kills the groups left.
+#: The watcher: reads "+pgid folder" and "-pgid" lines; at end of input kills the groups
+#: left and removes their folders (after soffice is gone, or half a second).
 _WATCHER = """
-import os, signal, sys
-groups = set()
+import os, shutil, signal, sys, time
+groups = {}
 for line in sys.stdin:
-    sign, pgid = line[:1], int(line[1:])
-    groups.add(pgid) if sign == "+" else groups.discard(pgid)
+    pgid, _, folder = line[1:].rstrip("\\n").partition(" ")
+    if line[:1] == "+":
+        groups[int(pgid)] = folder
+    else:
+        groups.pop(int(pgid), None)
 for pgid in groups:
     try:
         os.killpg(pgid, signal.SIGKILL)
     except OSError:
         pass
+deadline = time.monotonic() + 0.5
+for pgid, folder in groups.items():
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except OSError:
+            break
+        time.sleep(0.02)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 """
 
 _lock = threading.Lock()
@@ -36,9 +52,10 @@ _pipe: IO[str] | None = None
 _started = False
 
 
-def watch(pgid: int) -> None:
-    """Have the process group ``pgid`` killed if avtalsgen ends while it runs."""
-    _tell(f"+{pgid}")
+def watch(pgid: int, folder: Path | None = None) -> None:
+    """Have the process group ``pgid`` killed, and its work ``folder`` removed, if avtalsgen
+    ends while it runs."""
+    _tell(f"+{pgid} {folder.absolute()}" if folder is not None else f"+{pgid}")
 
 
 def forget(pgid: int) -> None:
