@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -570,3 +572,37 @@ def test_contents_fonts_made_ahead_are_the_ones_a_packet_uses(tmp_path: Path) ->
     build(synthetic_inputs(tmp_path / "in"), tmp_path / "out" / "packet.pdf")
     used = assemble._subset_program.cache_info()
     assert (used.currsize, used.misses) == (2, made.misses), "no other subset was made"
+
+
+def test_font_subsets_are_kept_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font = tmp_path / "font.ttf"
+    shutil.copy(assemble.find_font(), font)
+    gids = tuple(range(40))
+    assemble._subset_program.cache_clear()
+    made = assemble._subset_program(font, gids)
+    assert made == assemble._make_subset(font, gids)
+    kept = list((tmp_path / "cache" / "avtalsgen" / "fonts").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == made
+    # A later run reads it and does not load fontTools' subsetter.
+    probe = (
+        "import sys\n"
+        "from avtalsgen import assemble\n"
+        f"program = assemble._subset_program(__import__('pathlib').Path({str(font)!r}), {gids!r})\n"
+        "print(len(program), 'fontTools.subset' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert out.stdout.split() == [str(len(made)), "False"], out.stderr
+    # A font file changed since is subset again.
+    assemble._subset_program.cache_clear()
+    os.utime(font, ns=(0, 0))
+    assert assemble._subset_program(font, gids) == made
+    assert len(list(kept[0].parent.iterdir())) == 2
+    # A cache that cannot be written only costs time.
+    assemble._subset_program.cache_clear()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(kept[0]))  # a file, not a folder
+    assert assemble._subset_program(font, gids) == made
+    assemble._subset_program.cache_clear()

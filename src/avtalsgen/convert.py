@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from avtalsgen import reaper
+from avtalsgen.cache import cache_root
 from avtalsgen.errors import ConversionError, OutputError
 
 if TYPE_CHECKING:
@@ -270,9 +271,7 @@ def profile_cache(soffice: str) -> Path:
     info = target.stat()
     identity = f"{target}\0{info.st_size}\0{info.st_mtime_ns}\0{_PROFILE_FORMAT}"
     key = hashlib.sha256(identity.encode()).hexdigest()[:16]
-    cache_home = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(cache_home) if Path(cache_home).is_absolute() else Path.home() / ".cache"
-    return root / "avtalsgen" / f"libreoffice-profile-{key}"
+    return cache_root() / f"libreoffice-profile-{key}"
 
 
 #: A profile is complete when LibreOffice has written its settings (at a clean exit).

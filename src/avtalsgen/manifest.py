@@ -11,12 +11,12 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen import __version__
+from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.convert import find_soffice, libreoffice_version
 
 if TYPE_CHECKING:
@@ -44,23 +44,18 @@ def _libreoffice() -> str:
     soffice = Path(find_soffice(None)).resolve()
     info = soffice.stat()
     key = f"{soffice}:{info.st_size}:{int(info.st_mtime)}"
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    cache = Path(cache_home) / "avtalsgen" / "libreoffice-version.json"
     try:
-        known = json.loads(cache.read_text(encoding="utf-8"))
+        known = json.loads(read_cached(_VERSION_CACHE) or b"{}")
         if isinstance(known, dict) and isinstance(known.get(key), str):
             return str(known[key])
-    except (OSError, ValueError):
+    except ValueError:
         pass
     version = libreoffice_version(str(soffice))
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({key: version}), encoding="utf-8")
-        temporary.replace(cache)
-    except OSError:
-        pass  # a cache we cannot write only costs time
+    write_cached(_VERSION_CACHE, json.dumps({key: version}).encode())
     return version
+
+
+_VERSION_CACHE = "libreoffice-version.json"
 
 
 def signature_summary(report: VerificationReport) -> list[dict[str, object]]:
