@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from avtalsgen import interrupts
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.outcome import CaseOutcome, Status
 from avtalsgen.pool import Done, Job, pool
@@ -204,11 +205,13 @@ def _build_cases(
         #    and conversion overlap.
         warm_up = templates / f"{documents[0]}.docx"
         for job in engine.start(conversion_jobs(todo, documents, staging), warm_up):
+            interrupts.check()
             prepare(job)
         casework.prepare_finish(documents)
 
         # 4. Check and place each case as soon as its PDFs are in.
         def on_done(done: Done) -> None:
+            interrupts.check()
             item = cases[done.job.key]
             assert item is not None, "the jobs of a case that is not built are cancelled"
             if done.pdf is not None:

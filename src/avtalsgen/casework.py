@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from avtalsgen import interrupts
 from avtalsgen.context import Context, build_context
 from avtalsgen.documents import metadata
 from avtalsgen.errors import AvtalsgenError, CaseError
@@ -97,7 +98,7 @@ def load(
         outcome.error = f"{exc.filename}: cannot read: {exc.strerror}"
         return None
     if not force and (outputs := up_to_date(folder, stamp)) is not None:
-        renew_record(folder, stamp, outputs, case.path, files)
+        renew_record(folder, stamp, outputs, case.path, files, scratch=staging.parent)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     try:
@@ -136,7 +137,9 @@ def render(item: CaseWork, job: Job) -> None:
 def prepare_finish(documents: Sequence[str]) -> None:
     """Load what checking and placing a case needs (PDFium, and for packets pikepdf and
     the contents page's fonts), e.g. while LibreOffice converts the first documents."""
-    import avtalsgen.factcheck  # noqa: F401 - imported for later, see the docstring
+    with interrupts.deferred():  # pikepdf aborts the process if Ctrl-C comes as it loads
+        import avtalsgen.assemble
+        import avtalsgen.factcheck  # noqa: F401 - imported for later, see the docstring
 
     if packet_wanted(documents):
         from avtalsgen.assemble import prepare_contents_fonts
@@ -174,9 +177,12 @@ def finish(item: CaseWork, output_root: Path) -> None:
             placed.append(folder / path.name)
         fields = packet.fields if packet is not None else ()
         placed_packet = folder / packet.path.name if packet is not None else None
-        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields))
+        # Written in the staging folder first: a build killed now leaves no temporary
+        # file in the case's folder (the next build removes stale staging folders).
+        scratch = item.staging
+        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch))
         files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
-        write_record(folder, item.stamp, placed, item.case.path, files)
+        write_record(folder, item.stamp, placed, item.case.path, files, scratch)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import signal
 import sys
 import traceback
 from pathlib import Path
@@ -56,10 +55,6 @@ def _fail(exc: BaseException) -> None:
         typer.echo("interrupted", err=True)
         raise typer.Exit(130)
     raise exc
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _version(value: bool) -> None:
@@ -156,6 +151,7 @@ def build(
     folder or several cases, a failing case does not stop the others, and
     OUTPUT/batch-report.json records every case.
     """
+    from avtalsgen import interrupts
     from avtalsgen.batch import build_cases
     from avtalsgen.outcome import Status, write_report
     from avtalsgen.progress import BatchDisplay
@@ -169,10 +165,10 @@ def build(
         )
     files = case_files(paths)
     batch = len(files) > 1 or any(path.is_dir() for path in paths)
-    signal.signal(signal.SIGTERM, _interrupt)  # clean up (no soffice left) on kill, too
     display = BatchDisplay(len(files), shown=_shown, verbose=_state["verbose"])
     try:
-        with display:
+        # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
+        with interrupts.handled(), display:
             outcomes = build_cases(
                 files,
                 output,

@@ -82,9 +82,11 @@ def write_manifest(
     outputs: Sequence[Path],
     packet: Path | None,
     fields: Sequence[str] = (),
+    scratch: Path | None = None,
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and the new
-    packet's signature fields (all empty until ``avtalsgen sign``)."""
+    packet's signature fields (all empty until ``avtalsgen sign``); written first in
+    ``scratch`` if given, a folder on the same file system (e.g. a staging folder)."""
     data = {
         "tools": tool_versions(),
         "inputs": {role: {"file": p.name, "sha256": sha256(p)} for role, p in inputs.items()},
@@ -98,7 +100,7 @@ def write_manifest(
         },
     }
     path = folder / MANIFEST
-    temporary = folder / f".{MANIFEST}.tmp"
+    temporary = (scratch or folder) / f".{MANIFEST}.tmp"
     temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     temporary.replace(path)
     return path

@@ -46,9 +46,11 @@ class CaseOutcome:
         }
 
 
-def write_json(path: Path, data: object) -> None:
-    """Write JSON under a temporary name, then rename it into place."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def write_json(path: Path, data: object, scratch: Path | None = None) -> None:
+    """Write JSON under a temporary name, then rename it into place. The temporary file is
+    made in ``scratch`` if given (a folder on the same file system, e.g. a staging folder,
+    so that a killed build leaves no half-written file beside the outputs)."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=scratch or path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(data, stream, ensure_ascii=False, indent=2)
         stream.write("\n")

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen import reaper
+from avtalsgen import interrupts, reaper
 from avtalsgen.convert import (
     check_archival_pdf,
     copy_profile,
@@ -155,6 +155,7 @@ class ConversionPool:
         finished = 0
         try:
             while finished < len(self._threads):
+                interrupts.check()
                 try:
                     item = self._results.get(timeout=0.2)
                 except queue.Empty:

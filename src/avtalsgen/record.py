@@ -86,16 +86,27 @@ def up_to_date(folder: Path, stamp: str) -> list[Path] | None:
 
 
 def write_record(
-    folder: Path, stamp: str, outputs: Sequence[Path], case: Path, inputs: Mapping[str, Path]
+    folder: Path,
+    stamp: str,
+    outputs: Sequence[Path],
+    case: Path,
+    inputs: Mapping[str, Path],
+    scratch: Path | None = None,
 ) -> None:
-    """Record a build of ``case`` in its folder (``inputs`` without the protocol extract)."""
+    """Record a build of ``case`` in its folder (``inputs`` without the protocol extract),
+    written first in ``scratch`` if given (see :func:`avtalsgen.outcome.write_json`)."""
     outputs_named = [path.name for path in outputs]
     names = _names(folder, case, inputs)
-    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names})
+    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names}, scratch)
 
 
 def renew_record(
-    folder: Path, stamp: str, outputs: Sequence[Path], case: Path, inputs: Mapping[str, Path]
+    folder: Path,
+    stamp: str,
+    outputs: Sequence[Path],
+    case: Path,
+    inputs: Mapping[str, Path],
+    scratch: Path | None = None,
 ) -> None:
     """Make the record of an up-to-date build name its case and files, if it does not (a
     record from before records named them, or the case was named by another path). The
@@ -105,7 +116,7 @@ def renew_record(
     if record is not None and all(record.get(key) == value for key, value in names.items()):
         return
     with contextlib.suppress(OSError):
-        write_record(folder, stamp, outputs, case, inputs)
+        write_record(folder, stamp, outputs, case, inputs, scratch)
 
 
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
