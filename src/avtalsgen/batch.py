@@ -172,10 +172,17 @@ def _build_cases(
         from avtalsgen import casework
 
         cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
-
-        def prepare(job: Job) -> None:
-            """Render a job's document (loading its case first, for the case's first job);
-            take back the documents of cases that are up to date or failed."""
+        # 2. Start LibreOffice now. A warm soffice asks for its first document about a
+        #    tenth of a second after it starts, before the first case is loaded and
+        #    rendered (the libraries that takes are still to be imported); so it first
+        #    converts a template, which loads what the documents need meanwhile.
+        warm_up = templates / f"{documents[0]}.docx"
+        order = engine.start(conversion_jobs(todo, documents, staging), warm_up)
+        # 3. Load each case when LibreOffice is about to need it, and render its documents
+        #    in the order LibreOffice opens them, so that rendering and conversion overlap.
+        #    The documents of cases that are up to date or failed are taken back.
+        for job in order:
+            interrupts.check()
             if job.key not in cases:
                 index = int(job.key)
                 outcome = outcomes[index]
@@ -196,17 +203,6 @@ def _build_cases(
                     settle(item.outcome)
             if item is None or item.outcome.error is not None:
                 engine.cancel(job)
-
-        # 2. Start LibreOffice now. A warm soffice asks for its first document about a
-        #    tenth of a second after it starts, before the first case is loaded and
-        #    rendered (the libraries that takes are still to be imported); so it first
-        #    converts a template, which loads what the documents need meanwhile.
-        # 3. Render the documents in the order LibreOffice opens them, so that rendering
-        #    and conversion overlap.
-        warm_up = templates / f"{documents[0]}.docx"
-        for job in engine.start(conversion_jobs(todo, documents, staging), warm_up):
-            interrupts.check()
-            prepare(job)
         casework.prepare_finish(documents)
 
         # 4. Check and place each case as soon as its PDFs are in.
