@@ -548,8 +548,8 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
     The pages ``drawn`` here (numbered from 1) are checked in full. The other pages and
     their fonts are the inputs', copied unchanged, and were checked when they were opened:
     an attachment's by qpdf's check and its fonts, a document's by the PDF/A checks, and
-    its content streams are read by PDFium when the build checks its facts. Re-reading
-    them all would double the time this check takes.
+    PDFium reads its content streams when its facts are checked (by the build, or for a
+    protocol extract when it was made). Re-reading them all would double this check's time.
     """
     # Saved into memory and written from Python: qpdf, writing to a file that fails mid-way
     # (a full disk), ends the whole process (std::terminate) instead of raising.
