@@ -19,14 +19,9 @@ import pikepdf
 import pytest
 from conftest import docx_with_pages
 
-from avtalsgen import convert
-from avtalsgen.convert import (
-    INSTALL_HINT,
-    LibreOfficeConverter,
-    check_archival_pdf,
-    libreoffice_version,
-)
+from avtalsgen.convert import LibreOfficeConverter, check_archival_pdf
 from avtalsgen.errors import ConversionError
+from avtalsgen.soffice import INSTALL_HINT, PDF_EXPORT_FILTER, libreoffice_version
 
 needs_soffice = pytest.mark.skipif(
     not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice"
@@ -119,7 +114,7 @@ def test_two_files_one_soffice_call(converted: Converted) -> None:
     assert len(converted.soffice_calls) == 1
     argv = converted.soffice_calls[0]
     assert all(str(d) in argv for d in converted.docx)
-    assert convert.PDF_EXPORT_FILTER in argv
+    assert PDF_EXPORT_FILTER in argv
     print(f"converted 2 files in {converted.seconds:.2f} s")
 
 

@@ -19,13 +19,14 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from avtalsgen import convert, pool, render
+from avtalsgen import soffice as lo
 from avtalsgen.context import Context, build_context
-from avtalsgen.convert import copy_profile, keep_profile, profile_cache
 from avtalsgen.documents import metadata
 from avtalsgen.errors import ConversionError, RenderError
 from avtalsgen.factcheck import pdf_text
 from avtalsgen.load import load_case
 from avtalsgen.pool import ConversionPool, Done, Job
+from avtalsgen.soffice_profile import copy_profile, keep_profile, profile_cache
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 
@@ -182,7 +183,7 @@ def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
         return copied[-1]
 
     monkeypatch.setattr(pool, "copy_profile", spy)
-    soffice = convert.find_soffice(None)
+    soffice = lo.find_soffice(None)
     for run in range(2):
         job = Job(str(run), _docx(tmp_path / f"run-{run}" / "avtal.docx", "Text"), tmp_path)
         done: list[Done] = []
@@ -203,12 +204,12 @@ def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
 def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
     tmp_path: Path, cache_home: Path
 ) -> None:
-    soffice = convert.find_soffice(None)
+    soffice = lo.find_soffice(None)
     done: list[Done] = []
     ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
     assert [d.error for d in done] == [None]
     settings = (profile_cache(soffice) / "user" / "registrymodifications.xcu").read_text("utf-8")
-    major_minor = ".".join(convert.libreoffice_version(soffice).split(".")[:2])
+    major_minor = ".".join(lo.libreoffice_version(soffice).split(".")[:2])
     assert (
         '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
         f'oor:op="fuse"><value>{major_minor}</value></prop></item>'
@@ -221,8 +222,8 @@ def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
         work = tmp_path / name
         assert copy_profile(soffice, work / "profile")
         (work / "profile" / "user" / "registrymodifications.xcu").write_text(settings_text, "utf-8")
-        argv = convert.soffice_argv(soffice, work / "profile", work, [_docx(work / "d.docx", "T")])
-        subprocess.run(argv, env=convert.soffice_env(work), check=True, capture_output=True)
+        argv = lo.soffice_argv(soffice, work / "profile", work, [_docx(work / "d.docx", "T")])
+        subprocess.run(argv, env=lo.soffice_env(work), check=True, capture_output=True)
         assert (work / "d.pdf").is_file()
         return (work / "profile" / "user" / "GraphicsRenderTests.log").exists()
 
@@ -240,20 +241,20 @@ def test_scratch_dir_is_memory_backed_unless_tmpdir_is_given(
     runtime.mkdir()
     monkeypatch.delenv("TMPDIR", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    assert convert.scratch_dir() == str(runtime)
+    assert lo.scratch_dir() == str(runtime)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    assert convert.scratch_dir() is None, "a TMPDIR given is where temporary files go"
+    assert lo.scratch_dir() is None, "a TMPDIR given is where temporary files go"
     monkeypatch.delenv("TMPDIR")
     for unusable in ("relative/runtime", str(tmp_path / "missing"), ""):
         monkeypatch.setenv("XDG_RUNTIME_DIR", unusable)
-        assert convert.scratch_dir() in ("/dev/shm", None)
+        assert lo.scratch_dir() in ("/dev/shm", None)
 
     class Full:
         f_bavail, f_frsize = 10, 4096
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setattr(os, "statvfs", lambda _path: Full())
-    assert convert.scratch_dir() is None, "no folder with room: Python's temporary folder"
+    assert lo.scratch_dir() is None, "no folder with room: Python's temporary folder"
 
 
 # -- starting ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from avtalsgen import __version__
 from avtalsgen.cache import read_cached, write_cached
-from avtalsgen.convert import find_soffice, libreoffice_version
+from avtalsgen.soffice import find_soffice, libreoffice_version
 
 if TYPE_CHECKING:
     from avtalsgen.verify import VerificationReport

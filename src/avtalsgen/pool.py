@@ -11,8 +11,8 @@ handled the same way. No soffice outlives the pool: every start is killed on the
 Ctrl-C included.
 
 Each start gets a copy of the kept initialised LibreOffice profile (see
-:func:`avtalsgen.convert.copy_profile`), which spares it initialising one and running
-LibreOffice's graphics render tests, and works in :func:`avtalsgen.convert.scratch_dir`. While
+:func:`avtalsgen.soffice_profile.copy_profile`), which spares it initialising one and running
+LibreOffice's graphics render tests, and works in :func:`avtalsgen.soffice.scratch_dir`. While
 there is none, a worker lets its soffice exit by itself once its PDFs are in (a few
 hundredths of a second) and keeps the profile it made. A start that follows a failure gets
 a fresh profile.
@@ -33,18 +33,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from avtalsgen import interrupts, reaper
-from avtalsgen.convert import (
-    check_archival_pdf,
-    copy_profile,
+from avtalsgen.convert import check_archival_pdf
+from avtalsgen.errors import ConversionError
+from avtalsgen.soffice import (
     find_soffice,
-    keep_profile,
     kill_group,
     remove_ipc_pipe,
     scratch_dir,
     soffice_argv,
     soffice_env,
 )
-from avtalsgen.errors import ConversionError
+from avtalsgen.soffice_profile import copy_profile, keep_profile
 
 #: Seconds soffice may take to start and convert its first document.
 START_TIMEOUT = 60.0

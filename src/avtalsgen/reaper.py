@@ -6,7 +6,7 @@ or crashes in native code runs no clean-up, though. So the first soffice start a
 small watcher process, which is told of every soffice process group while it runs, and of
 its work folder; when avtalsgen's end of the pipe to it closes, as the kernel closes it on
 any exit, the watcher kills the groups it was not told are gone, removes their work folders
-(which may be in memory, see :func:`avtalsgen.convert.scratch_dir`), and exits.
+(which may be in memory, see :func:`avtalsgen.soffice.scratch_dir`), and exits.
 """
 
 from __future__ import annotations
