@@ -15,7 +15,7 @@ import io
 import re
 import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,24 +161,47 @@ def restart_numbered_lists(document: Document) -> None:
     """
     from docx.oxml.ns import qn
 
-    style = document.styles.element.get_by_id(STYLE_IDS[BlockKind.NUMMER])
+    list_style = STYLE_IDS[BlockKind.NUMMER]
+    body = document.element.body
+    # One XPath in C first: most documents have no numbered list to walk in Python.
+    if list_style is None or not _uses_style(body, list_style):
+        return
+    style = document.styles.element.get_by_id(list_style)
     style_num = style.pPr.numPr.numId.val if style is not None and style.pPr is not None else None
     if style_num is None:
         return
     numbering = document.part.numbering_part.element
     abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
     current: int | None = None
-    for paragraph in document.element.body.iter(qn("w:p")):
-        if paragraph.style != STYLE_IDS[BlockKind.NUMMER]:
+    style_path, val = f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
+    for paragraph in body.iter(qn("w:p")):
+        paragraph_style = paragraph.find(style_path)  # what paragraph.style reads, faster
+        if paragraph_style is None or paragraph_style.get(val) != list_style:
             current = None
             continue
         if current is None:
             num = numbering.add_num(abstract_id)
             num.add_lvlOverride(ilvl=0).add_startOverride(1)
             current = num.numId
-        num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+        num_pr = paragraph_style.getparent().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = 0
         num_pr.get_or_add_numId().val = current
+
+
+@functools.cache
+def _style_check() -> Callable[..., object]:
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    check: Callable[..., object] = etree.XPath(
+        "boolean(.//w:p/w:pPr/w:pStyle[@w:val=$style])", namespaces=nsmap
+    )
+    return check
+
+
+def _uses_style(body: object, style: str) -> bool:
+    """Whether a paragraph in ``body`` has the paragraph style ``style``."""
+    return bool(_style_check()(body, style=style))
 
 
 #: Word's document properties hold at most this many characters.
