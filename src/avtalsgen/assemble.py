@@ -40,6 +40,7 @@ from avtalsgen import __version__
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.pdfa import font_problems, header_problems, pdfa_problems
+from avtalsgen.pdffile import open_pdf
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
@@ -257,7 +258,7 @@ def _open_input(part: PacketPart, *, document: bool) -> Iterator[pikepdf.Pdf]:
     if b"%PDF-" not in head:
         raise PacketError(f"{name}: {kind} is not a PDF file")
     try:
-        pdf = pikepdf.open(part.path)
+        pdf = open_pdf(part.path)
     except pikepdf.PasswordError:
         raise PacketError(f"{name}: {kind} is encrypted (password protected)") from None
     except pikepdf.PdfError as exc:
@@ -369,7 +370,7 @@ def _copy(pdf: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
 
 def _has_signatures(path: Path) -> bool:
     try:
-        with pikepdf.open(path) as pdf:
+        with open_pdf(path) as pdf:
             acroform = pdf.Root.get("/AcroForm")
             if not isinstance(acroform, pikepdf.Dictionary):
                 return False
@@ -562,7 +563,7 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
         deterministic_id=True,
     )
     data = buffer.getvalue()
-    with pikepdf.open(io.BytesIO(data)) as written:
+    with open_pdf(io.BytesIO(data)) as written:
         error = _syntax_error(written, drawn)
         if error:
             raise PacketError(f"{output}: the written packet fails qpdf's check: {error}")

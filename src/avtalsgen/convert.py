@@ -111,8 +111,10 @@ def repair_xmp(path: Path) -> bool:
     """
     import pikepdf
 
+    from avtalsgen.pdffile import open_pdf
+
     try:
-        with pikepdf.open(path) as pdf:
+        with open_pdf(path) as pdf:
             if _xmp_agrees(pdf):
                 return False  # nearly every PDF
     except pikepdf.PdfError:
@@ -162,6 +164,8 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
     """
     import pikepdf
 
+    from avtalsgen.pdffile import open_pdf
+
     name = path.name
     try:
         with path.open("rb") as f:
@@ -171,12 +175,12 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
     if head != b"%PDF-":
         raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
     try:
-        with pikepdf.open(path) as pdf:
+        with open_pdf(path) as pdf:
             repaired = repair and not _xmp_agrees(pdf)
             problems = [] if repaired else _archival_problems(pdf, lang)
         if repaired:
             repair_xmp(path)
-            with pikepdf.open(path) as pdf:
+            with open_pdf(path) as pdf:
                 problems = _archival_problems(pdf, lang)
     except pikepdf.PdfError as exc:
         raise ConversionError(f"{name}: unreadable PDF: {exc}") from exc

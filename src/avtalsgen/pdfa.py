@@ -18,6 +18,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.pdffile import open_pdf
 
 
 class VerificationError(AvtalsgenError):
@@ -37,7 +38,7 @@ def check_pdfa_structure(path: Path, lang: str | None = None) -> list[str]:
         raise VerificationError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     problems = header_problems(header)
     try:
-        with pikepdf.open(path) as pdf:
+        with open_pdf(path) as pdf:
             problems += pdfa_problems(pdf, lang)
     except pikepdf.PasswordError:
         problems.append("the file is encrypted")
