@@ -14,6 +14,8 @@ from conftest import CASES, REPO, fold, run
 from typer.testing import CliRunner
 
 from avtalsgen.cli import app
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.packet import read_agreement, signature_boxes
 from avtalsgen.pdfa import check_pdfa_structure
 
 pytestmark = pytest.mark.libreoffice
@@ -61,6 +63,30 @@ def test_every_build_makes_a_packet(built: Path, dnr: str) -> None:
         "avtalsgen", "LibreOffice", "docxtpl", "pyHanko", "pikepdf", "python-docx"
     }  # fmt: skip
     assert "/" not in json.dumps(manifest["inputs"]).replace("\\/", ""), "no machine paths"
+
+
+def test_signature_fields_sit_under_the_agreements_signature_blocks(built: Path) -> None:
+    folder = built / "RUN-00386-2023"
+    agreement = read_agreement(folder / "samarbetsavtal.pdf")
+    assert len(agreement.marks) == 2, "the template's two signature blocks"
+    assert "Datum: enligt den elektroniska underskriften" in agreement.pages[-1]
+    boxes = signature_boxes(agreement)
+    assert boxes[0][0] < boxes[1][0], "left to right: the region, then the actor"
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        rects = [[float(v) for v in field.Rect] for field in pdf.Root.AcroForm.Fields]
+    assert rects == [pytest.approx(list(box)) for box in boxes]
+    for (left, bottom, _, _), (x1, _, x2, y2) in zip(agreement.marks, boxes, strict=True):
+        assert x1 == left and x2 > x1
+        assert y2 < bottom, "each box lies below its block's 'Datum:' line"
+
+
+def test_a_document_without_signature_blocks_is_refused_as_the_agreement(built: Path) -> None:
+    decision = read_agreement(built / "RUN-00386-2023" / "beslutsforslag.pdf")
+    with pytest.raises(AvtalsgenError) as caught:
+        signature_boxes(decision)
+    assert caught.value.message.startswith(
+        "beslutsforslag.pdf: found 0 signature blocks on its last page, expected 2"
+    )
 
 
 @pytest.fixture

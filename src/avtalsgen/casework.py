@@ -23,6 +23,7 @@ from avtalsgen.packet import (
     build_packet,
     packet_path,
     packet_wanted,
+    read_agreement,
     resolve_attachments,
 )
 from avtalsgen.pool import Job
@@ -150,13 +151,19 @@ def prepare_finish(documents: Sequence[str]) -> None:
 def finish(item: CaseWork, output_root: Path) -> None:
     """Check a converted case and move its files into place (or record why not)."""
     # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
-    from avtalsgen.factcheck import check_facts
+    from avtalsgen.factcheck import PdfText, check_facts
 
     outcome = item.outcome
     try:
         if item.errors:
             raise AvtalsgenError("\n".join(item.errors))
-        check_facts(item.case.arende, item.pdfs)
+        # Each PDF is read once: the agreement's reading also finds its signature blocks.
+        read: dict[str, Path | PdfText] = dict(item.pdfs)
+        agreement = None
+        if packet_wanted(item.documents):
+            agreement = read_agreement(item.pdfs["samarbetsavtal"])
+            read["samarbetsavtal"] = agreement
+        check_facts(item.case.arende, read)
         folder = output_root / item.case.arende.dnr
         made = [
             item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
@@ -165,7 +172,12 @@ def finish(item: CaseWork, output_root: Path) -> None:
         if packet_wanted(item.documents):
             final = packet_path(folder)  # a signed packet is kept: this may be a new version
             packet = build_packet(
-                item.context, folder, item.pdfs, item.attachments, item.staging / final.name
+                item.context,
+                folder,
+                item.pdfs,
+                item.attachments,
+                item.staging / final.name,
+                agreement,
             )
             made.append(packet.path)
         # Everything is made and checked: move it into place.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,21 +48,16 @@ def _fold(text: str) -> str:
     return " ".join(text.replace(fmt.NBSP, " ").split())
 
 
-#: Marks a PDF reader adds or drops around right-to-left text, and zero-width characters.
-_INVISIBLE = dict.fromkeys(
-    [*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
-)
-
-
 def _squash(text: str) -> str:
     """Text as a PDF reader returns it, whatever the line breaks: no whitespace, no invisible
     marks, no emoji (drawn from a fallback font, placed anywhere), and PDFium's U+FFFE for a
     hyphen at a line's end read as the hyphen."""
-    return _DROPPED.sub("", text.replace("\ufffe", "-").translate(_INVISIBLE))
+    return _DROPPED.sub("", text.replace("\ufffe", "-"))
 
 
-#: Whitespace and characters from U+1F000 on (emoji and the like).
-_DROPPED = re.compile(r"[\s\U0001F000-\U0010FFFF]+")
+#: Whitespace; marks a PDF reader adds or drops around right-to-left text, and zero-width
+#: characters; and characters from U+1F000 on (emoji and the like).
+_DROPPED = re.compile("[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\U0001f000-\U0010ffff]+")
 
 
 def _states(text: str, form: str) -> bool:
@@ -96,25 +92,56 @@ def known_amounts(arende: Arende) -> set[str]:
     return {_fold(fmt.number(amount)) for amount in amounts}
 
 
-def pdf_text(pdf: Path) -> str:
-    """The text of a PDF, read with PDFium (an independent reader, a few ms per document)."""
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF as PDFium reads it: the text of each page, and where on its last page each
+    occurrence of a phrase asked for starts (the box of its first character: left, bottom,
+    right, top, in points)."""
+
+    path: Path
+    pages: tuple[str, ...]
+    marks: tuple[tuple[float, float, float, float], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+def read_pdf(pdf: Path, phrase: str | None = None) -> PdfText:
+    """Read ``pdf`` with PDFium (an independent reader, a few ms per document); with
+    ``phrase``, also find where it occurs on the last page (case-sensitive)."""
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
         raise FactError(f"{pdf.name}: cannot read the PDF: {exc}") from None
     try:
-        return "\n".join(page.get_textpage().get_text_range() for page in document)
+        pages, marks = [], []
+        for number, page in enumerate(document, 1):
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range())
+            if phrase is not None and number == len(document):
+                searcher = textpage.search(phrase, match_case=True)
+                while (hit := searcher.get_next()) is not None:
+                    marks.append(textpage.get_charbox(hit[0]))
+        return PdfText(pdf, tuple(pages), tuple(marks))
     finally:
         document.close()
 
 
-def check_facts(arende: Arende, pdfs: dict[str, Path]) -> None:
-    """Raise :class:`FactError` naming each document and fact that does not agree."""
+def pdf_text(pdf: Path) -> str:
+    """The text of a PDF, read with PDFium (see :func:`read_pdf`)."""
+    return read_pdf(pdf).text
+
+
+def check_facts(arende: Arende, pdfs: Mapping[str, Path | PdfText]) -> None:
+    """Raise :class:`FactError` naming each document and fact that does not agree; each
+    document is a PDF file, or one read already."""
     facts = case_facts(arende)
     amounts = known_amounts(arende)
     problems: list[str] = []
-    for document, pdf in pdfs.items():
-        raw = pdf_text(pdf)
+    for document, source in pdfs.items():
+        read = source if isinstance(source, PdfText) else read_pdf(source)
+        pdf, raw = read.path, read.text
         text, squashed = _fold(raw), _squash(raw)
         for name in DOCUMENT_FACTS.get(document, ()):
             fact = facts[name]

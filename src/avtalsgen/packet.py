@@ -18,6 +18,7 @@ from avtalsgen.errors import AvtalsgenError, CaseError
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.assemble import Packet
     from avtalsgen.context import Context
+    from avtalsgen.factcheck import PdfText
 
 PACKET = "paket"
 #: The signature fields, in the order they are signed: the region first, then the actor.
@@ -66,25 +67,24 @@ def _signed(path: Path) -> bool:
     return b"/ByteRange" in path.read_bytes()
 
 
-def signature_boxes(agreement: Path) -> list[tuple[float, float, float, float]]:
-    """The boxes under each signature block on the agreement's last page, left to right."""
-    import pypdfium2 as pdfium
+def read_agreement(agreement: Path) -> PdfText:
+    """The agreement's PDF read back, with where its signature blocks are (for
+    :func:`signature_boxes`); it serves the fact check as well."""
+    from avtalsgen.factcheck import read_pdf
 
-    document = pdfium.PdfDocument(agreement)
-    try:
-        page = document[len(document) - 1]
-        text = page.get_textpage()
-        searcher = text.search(_ANCHOR, match_case=True)
-        boxes = []
-        while (hit := searcher.get_next()) is not None:
-            left, bottom, _, _ = text.get_charbox(hit[0])
-            top = bottom - 6
-            boxes.append((left, top - _BOX_HEIGHT, left + _BOX_WIDTH, top))
-    finally:
-        document.close()
+    return read_pdf(agreement, _ANCHOR)
+
+
+def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float]]:
+    """The boxes under each signature block on the agreement's last page, left to right
+    (``agreement`` as :func:`read_agreement` reads it)."""
+    boxes = []
+    for left, bottom, _, _ in agreement.marks:
+        top = bottom - 6
+        boxes.append((left, top - _BOX_HEIGHT, left + _BOX_WIDTH, top))
     if len(boxes) != len(SIGNATORIES):
         raise AvtalsgenError(
-            f"{agreement.name}: found {len(boxes)} signature blocks on its last page, "
+            f"{agreement.path.name}: found {len(boxes)} signature blocks on its last page, "
             f"expected {len(SIGNATORIES)} (the template must keep '{_ANCHOR}' in each)"
         )
     return sorted(boxes)
@@ -96,10 +96,12 @@ def build_packet(
     documents: dict[str, Path],
     attachments: list[Attachment],
     output: Path,
+    agreement_read: PdfText | None = None,
 ) -> Packet:
     """Assemble the case's packet into ``output`` and check it.
 
     ``folder`` is the case's output folder, where a protocol extract made earlier is found.
+    ``agreement_read`` is the agreement as :func:`read_agreement` read it, if it has.
     """
     from avtalsgen.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
 
@@ -110,7 +112,8 @@ def build_packet(
         parts.append(PacketPart(extract, "Protokollsutdrag", "Protokollsutdrag"))
     parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
     agreement = len(parts) - 1
-    left, right = signature_boxes(documents["samarbetsavtal"])
+    read = agreement_read or read_agreement(documents["samarbetsavtal"])
+    left, right = signature_boxes(read)
     signers = context.avtal.underskrifter
     fields = [
         SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
