@@ -20,12 +20,20 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from avtalsgen.agreement import case_problems
 from avtalsgen.errors import CaseError
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.case import FieldProblems
 from avtalsgen.model.types import FORBIDDEN_CHARACTERS, describe_characters
+
+#: Whether PyYAML has libyaml (its wheels do; one built without it has only Python).
+LIBYAML: bool = yaml.__with_libyaml__
+if LIBYAML:
+    from yaml._yaml import CParser
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -56,17 +64,17 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so the models can report bad dates themselves,
-    and refuses anchors, aliases, tags, deep nesting and overlong integers."""
+class _Checks:
+    """The refusals of a case-file loader as it composes nodes: anchors, aliases, tags,
+    deep nesting, too many values (a mixin for a PyYAML loader class; overlong integers are
+    refused as they are constructed, by :func:`_construct_int`)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    def __init__(self) -> None:
         self._depth = 0
         self._nodes = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
             # An alias repeats a node: a few lines can stand for billions of values.
             raise _Refused(
@@ -94,26 +102,66 @@ class _Loader(yaml.SafeLoader):
                     event.start_mark,
                     f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
                 )
-            return super().compose_node(parent, index)
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
         finally:
             self._depth -= 1
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
-        text = str(node.value)
-        if len(text) > MAX_INTEGER_CHARS:
-            raise _Refused(
-                node.start_mark,
-                f"the number {text[:MAX_INTEGER_CHARS]}… is too long "
-                f"(at most {MAX_INTEGER_CHARS} characters)",
-            )
-        return super().construct_yaml_int(node)
+
+def _construct_int(loader: Any, node: yaml.Node) -> int:
+    """An integer, unless it is written with more than :data:`MAX_INTEGER_CHARS` characters
+    (``loader`` is a :class:`SafeConstructor`)."""
+    text = str(node.value)
+    if len(text) > MAX_INTEGER_CHARS:
+        raise _Refused(
+            node.start_mark,
+            f"the number {text[:MAX_INTEGER_CHARS]}… is too long "
+            f"(at most {MAX_INTEGER_CHARS} characters)",
+        )
+    value: int = SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+    return value
 
 
-_Loader.yaml_implicit_resolvers = {
+class _Loader(_Checks, yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so the models can report bad dates themselves,
+    and refuses what :class:`_Checks` refuses. Pure Python: its syntax errors are the ones
+    avtalsgen reports."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        _Checks.__init__(self)
+
+
+if LIBYAML:
+
+    class _FastLoader(_Checks, CParser, Composer, SafeConstructor, Resolver):
+        """:class:`_Loader` with libyaml's scanner and parser (about ten times as fast): the
+        nodes, their marks and the refusals are the same, as the nodes are composed (and
+        checked) in Python from libyaml's events."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            _Checks.__init__(self)
+
+        # libyaml would compose the nodes itself, unchecked.
+        get_single_node = Composer.get_single_node
+        get_node = Composer.get_node
+        check_node = Composer.check_node
+
+
+#: The implicit types of YAML 1.1 but for dates (the models read dates from text).
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.yaml_implicit_resolvers = _RESOLVERS
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+if LIBYAML:
+    _FastLoader.yaml_implicit_resolvers = _RESOLVERS
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass(frozen=True)
@@ -267,6 +315,26 @@ def _not_text(path: Path, text: str, raw: dict[int, str]) -> CaseError:
     )
 
 
+def _fast_node(text: str) -> tuple[yaml.Node | None, Any] | None:
+    """The node tree of ``text`` as libyaml parses it, and the loader to construct it with;
+    None where there is no libyaml, or where it finds a syntax error: the pure-Python
+    parser then reads the file again, and reports the error as it always has.
+
+    Raises :class:`_Refused` for what :class:`_Checks` refuses.
+    """
+    if not LIBYAML:
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node(), loader
+    except _Refused:
+        loader.dispose()
+        raise
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+
+
 def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     """Parse ``path`` safely; return the data, the line of every key, and the problems found
     while reading (keys given twice).
@@ -287,12 +355,17 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
         raise _not_text(path, text, raw)
     if raw:
         text = FORBIDDEN_CHARACTERS.sub("\ufffd", text)
+    loader: Any = None
     try:
-        loader = _Loader(text)
-    except yaml.YAMLError as exc:  # the reader refuses what FORBIDDEN_CHARACTERS let through
-        raise CaseError([f"{path}: YAML error: {exc}"]) from None
-    try:
-        node = loader.get_single_node()
+        fast = None if raw else _fast_node(text)
+        if fast is None:
+            try:
+                loader = _Loader(text)
+            except yaml.YAMLError as exc:  # the reader refuses what FORBIDDEN_CHARACTERS let by
+                raise CaseError([f"{path}: YAML error: {exc}"]) from None
+            node = loader.get_single_node()
+        else:
+            node, loader = fast
         characters = _characters(path, text, node, raw)
         if characters:
             characters.sort(key=lambda item: item[0])
@@ -309,7 +382,8 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     except yaml.YAMLError as exc:
         raise CaseError([f"{path}: YAML error: {exc}"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[Loc, int] = {}
     duplicates: list[tuple[int, str]] = []
     if node is not None:
