@@ -183,9 +183,37 @@ def restart_numbered_lists(document: Document) -> None:
             num = numbering.add_num(abstract_id)
             num.add_lvlOverride(ilvl=0).add_startOverride(1)
             current = num.numId
-        num_pr = paragraph_style.getparent().get_or_add_numPr()
+        _number(paragraph_style.getparent(), current)
+
+
+#: The paragraph properties that come before w:numPr in a w:pPr (ECMA-376, CT_PPrBase).
+_BEFORE_NUMBERING = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+                     "w:widowControl")  # fmt: skip
+
+
+def _number(properties: Any, num_id: int) -> None:
+    """Make the paragraph with the properties (w:pPr) ``properties`` an item of the
+    numbering ``num_id``, at its first level.
+
+    A new w:numPr is put in its place directly: python-docx's ``get_or_add_numPr`` looks for
+    each of the thirty elements that may follow it, three times a paragraph.
+    """
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    num_pr = properties.numPr
+    if num_pr is not None:  # the template's own: python-docx puts its parts in order
         num_pr.get_or_add_ilvl().val = 0
-        num_pr.get_or_add_numId().val = current
+        num_pr.get_or_add_numId().val = num_id
+        return
+    before = {qn(tag) for tag in _BEFORE_NUMBERING}
+    index = 0
+    while index < len(properties) and properties[index].tag in before:
+        index += 1
+    num_pr = OxmlElement("w:numPr")
+    num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
+    num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
+    properties.insert(index, num_pr)
 
 
 @functools.cache
