@@ -9,6 +9,7 @@ included), annotation flags and appearances, and an Info dictionary consistent w
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 from collections.abc import Collection, Iterator
@@ -211,25 +212,47 @@ def _cid_width_problem(cid_font: pikepdf.Dictionary, descriptor: pikepdf.Diction
     ):
         return ""
     try:
-        tt = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
-        # Glyphs are compared by number: names of our own spare fontTools making them up
-        # from the font's cmap, which takes longer than the rest of the check.
-        order = [f"g{gid}" for gid in range(int(tt["maxp"].numGlyphs))]
-        tt.setGlyphOrder(order)
-        units = int(tt["head"].unitsPerEm)
-        metrics = tt["hmtx"].metrics
+        advances, units = _advances(program)
         for cid, width in _w_entries(widths):
-            if cid >= len(order):
+            if cid >= len(advances):
                 return f"glyph {cid} is not in the embedded font program"
-            expected = metrics[order[cid]][0] * 1000 / units
+            expected = advances[cid] * 1000 / units
             if abs(width - expected) > 1:
                 return (
                     f"width {width:g} of glyph {cid} disagrees with the font program's "
                     f"{expected:g} (1/1000 em)"
                 )
-    except (OSError, ValueError, KeyError, AssertionError, pikepdf.PdfError) as exc:
+    except Exception as exc:  # noqa: BLE001 - fontTools' TTLibError, struct.error and more
         return f"the embedded font program cannot be read: {exc}"
     return ""
+
+
+#: How many font programs :func:`_advances` keeps the widths of.
+_KEPT_PROGRAMS = 64
+_advances_of: dict[bytes, tuple[list[int], int]] = {}
+
+
+def _advances(program: pikepdf.Stream) -> tuple[list[int], int]:
+    """The advance width of each glyph of an embedded TrueType program, by glyph number,
+    and its units per em. A program is read once (the contents page's fonts are the same
+    in nearly every packet), known by its bytes as stored and how they are encoded."""
+    coding = pikepdf.Dictionary(
+        {k: v for k in ("/Filter", "/DecodeParms") if (v := program.get(k)) is not None}
+    )
+    key = hashlib.sha256(program.read_raw_bytes() + coding.unparse(resolved=True)).digest()
+    found = _advances_of.get(key)
+    if found is None:
+        tt = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
+        # Glyphs are read by number: names of our own spare fontTools making them up
+        # from the font's cmap, which takes longer than the rest of the check.
+        order = [f"g{gid}" for gid in range(int(tt["maxp"].numGlyphs))]
+        tt.setGlyphOrder(order)
+        metrics = tt["hmtx"].metrics
+        found = ([metrics[name][0] for name in order], int(tt["head"].unitsPerEm))
+        if len(_advances_of) >= _KEPT_PROGRAMS:
+            _advances_of.clear()
+        _advances_of[key] = found
+    return found
 
 
 def _w_entries(widths: pikepdf.Array) -> Iterator[tuple[int, float]]:
