@@ -9,16 +9,18 @@ from avtalsgen import pdfa
 from avtalsgen.assemble import find_font
 
 
-def _cid_font(pdf: pikepdf.Pdf, program: bytes, widths: list[float]) -> pikepdf.Dictionary:
-    stream = pikepdf.Stream(pdf, program)  # written uncompressed; qpdf flates it on save
+def _problem(pdf: pikepdf.Pdf, program: bytes, widths: list[float]) -> str:
+    """The width problem of a CIDFontType2 with ``program`` and widths for glyphs 1, 2 ..."""
+    stream = pikepdf.Stream(pdf, program)
     descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontFile2=stream)
-    return pikepdf.Dictionary(
+    font = pikepdf.Dictionary(
         Type=pikepdf.Name.Font,
         Subtype=pikepdf.Name.CIDFontType2,
         CIDToGIDMap=pikepdf.Name.Identity,
         FontDescriptor=descriptor,
         W=pikepdf.Array([1, pikepdf.Array(widths)]),
     )
+    return pdfa._cid_width_problem(font, descriptor)
 
 
 def test_every_width_is_checked_against_a_program_read_once() -> None:
@@ -31,21 +33,17 @@ def test_every_width_is_checked_against_a_program_read_once() -> None:
     wrong = [right[0], right[1] + 50, right[2]]
     pdfa._advances_of.clear()
     with pikepdf.new() as pdf:
-        good = _cid_font(pdf, program, right)
-        bad = _cid_font(pdf, program, wrong)
-        assert pdfa._cid_width_problem(good, good.FontDescriptor) == ""
+        assert _problem(pdf, program, right) == ""
         assert len(pdfa._advances_of) == 1
-        problem = pdfa._cid_width_problem(bad, bad.FontDescriptor)
+        problem = _problem(pdf, program, wrong)
         assert problem.startswith("width ") and "of glyph 2 disagrees" in problem
         assert len(pdfa._advances_of) == 1, "the same program: read once"
-        assert pdfa._cid_width_problem(good, good.FontDescriptor) == ""
-        other = _cid_font(pdf, program[:-4] + b"\0\0\0\0", right)  # other bytes: read again
-        pdfa._cid_width_problem(other, other.FontDescriptor)
+        assert _problem(pdf, program, right) == ""
+        _problem(pdf, program[:-4] + b"\0\0\0\0", right)  # other bytes: read again
         assert len(pdfa._advances_of) == 2
 
 
 def test_a_program_that_cannot_be_read_is_a_problem() -> None:
     with pikepdf.new() as pdf:
-        font = _cid_font(pdf, b"not a font", [500.0])
-        problem = pdfa._cid_width_problem(font, font.FontDescriptor)
+        problem = _problem(pdf, b"not a font", [500.0])
     assert problem.startswith("the embedded font program cannot be read")
