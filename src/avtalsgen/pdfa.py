@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from fontTools.ttLib import TTFont
@@ -66,14 +67,15 @@ def pdfa_problems(
     version = str(pdf.Root.get("/Version", pdf.pdf_version)).lstrip("/")
     if version not in {f"1.{n}" for n in range(8)}:
         problems.append(f"PDF version {version} is above 1.7")
-    problems += _identification_problems(pdf)
+    xmp = _xmp_values(pdf)
+    problems += _identification_problems(xmp)
     problems += _output_intent_problems(pdf)
     trailer_id = pdf.trailer.get("/ID")
     if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
         problems.append("the trailer has no /ID")
     problems += font_problems(pdf, font_pages)
     problems += _annotation_problems(pdf)
-    problems += _info_problems(pdf)
+    problems += _info_problems(pdf, xmp)
     if lang is not None:
         found = pdf.Root.get("/Lang")
         if found is None:
@@ -83,14 +85,25 @@ def pdfa_problems(
     return problems
 
 
-def _identification_problems(pdf: pikepdf.Pdf) -> list[str]:
+def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
+    """The XMP values the checks compare (read once); None if there is no XMP metadata,
+    the problem if it cannot be read."""
     if "/Metadata" not in pdf.Root:
-        return ["no XMP metadata (PDF/A identification missing)"]
+        return None
     try:
         meta = pdf.open_metadata()
-        part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
+        keys = ("pdfaid:part", "pdfaid:conformance", *_INFO_TO_XMP.values())
+        return {key: meta.get(key) for key in keys}
     except Exception as exc:  # noqa: BLE001 - any XMP parse failure is this one problem
-        return [f"the XMP metadata cannot be read: {exc}"]
+        return f"the XMP metadata cannot be read: {exc}"
+
+
+def _identification_problems(xmp: dict[str, Any] | str | None) -> list[str]:
+    if xmp is None:
+        return ["no XMP metadata (PDF/A identification missing)"]
+    if isinstance(xmp, str):
+        return [xmp]
+    part, conformance = xmp["pdfaid:part"], xmp["pdfaid:conformance"]
     if part is None or conformance is None:
         return ["the XMP metadata has no PDF/A identification, expected PDF/A-2B"]
     if (str(part).strip(), str(conformance).strip()) != ("2", "B"):
@@ -335,15 +348,11 @@ _INFO_TO_XMP = {
 }
 
 
-def _info_problems(pdf: pikepdf.Pdf) -> list[str]:
-    """PDF/A: every Info entry that has an XMP equivalent must say the same."""
+def _info_problems(pdf: pikepdf.Pdf, xmp: dict[str, Any] | str | None) -> list[str]:
+    """PDF/A: every Info entry that has an XMP equivalent must say the same (``xmp`` as
+    :func:`_xmp_values` read it; a missing or unreadable XMP is another problem)."""
     info = pdf.trailer.get("/Info")
-    if not isinstance(info, pikepdf.Dictionary) or "/Metadata" not in pdf.Root:
-        return []
-    try:
-        meta = pdf.open_metadata()
-        xmp = {key: meta.get(key) for key in _INFO_TO_XMP.values()}
-    except Exception:  # noqa: BLE001 - reported by _identification_problems
+    if not isinstance(info, pikepdf.Dictionary) or not isinstance(xmp, dict):
         return []
     problems = []
     for key, xmp_key in _INFO_TO_XMP.items():
