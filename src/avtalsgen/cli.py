@@ -354,11 +354,12 @@ def schema(
     """Print the JSON Schema of case (arende), program and meeting (sammantrade) files."""
     from avtalsgen.model import Arende, Program
     from avtalsgen.model.meeting import Sammantrade
+    from avtalsgen.model.schema import json_schema
 
     schemas: dict[str, Any] = {
-        "arende": Arende.model_json_schema(),
-        "program": Program.model_json_schema(),
-        "sammantrade": Sammantrade.model_json_schema(),
+        "arende": json_schema(Arende),
+        "program": json_schema(Program),
+        "sammantrade": json_schema(Sammantrade),
     }
     if kind is not None and kind not in schemas:
         raise typer.BadParameter("choose arende, program or sammantrade", param_hint="KIND")

@@ -25,12 +25,12 @@ FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\u
 
 
 class Strict(BaseModel):
-    """Base of every file model: unknown keys rejected, values immutable, docstrings as schema."""
+    """Base of every file model: unknown keys rejected, values immutable (the docstring under
+    each field describes it in the JSON Schema: see :mod:`avtalsgen.model.schema`)."""
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
         str_strip_whitespace=True,
     )
 
