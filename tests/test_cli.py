@@ -149,6 +149,16 @@ def test_schema_has_descriptions_from_the_models() -> None:
     assert arende["properties"]["dnr"]["pattern"] == r"^RUN-\d{5}-\d{4}$"
     assert "dnr" in arende["required"]
     assert schemas["program"]["properties"]["region"]["description"].startswith("The region")
+    aktor = arende["$defs"]["Aktor"]["properties"]
+    assert aktor["namn"]["description"] == "Legal name.", "declared in a base model (Part)"
+    assert aktor["omrade"]["description"].startswith("The field the actor's ecosystem")
+    described = [
+        (name, field)
+        for model in [arende, *arende["$defs"].values()]
+        for name, field in model.get("properties", {}).items()
+        if "description" not in field and "$ref" not in field  # a model describes itself
+    ]
+    assert described == [], "every field of a case file is described"
     single = json.loads(runner.invoke(app, ["schema", "program"]).stdout)
     assert single == schemas["program"]
     assert runner.invoke(app, ["schema", "avtal"]).exit_code == 2
