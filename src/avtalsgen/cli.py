@@ -428,6 +428,10 @@ def templates_check(templates: TemplatesDir = Path("templates")) -> None:
         raise typer.Exit(1)
 
 
+#: New objects between two collections of the youngest generation (see :func:`run`).
+GC_YOUNG = 10_000
+
+
 def run() -> None:
     """The ``avtalsgen`` command: the CLI, then a quick end of the process.
 
@@ -435,7 +439,14 @@ def run() -> None:
     than once: about 0.1 s after a build, an eighth of a single case's. Everything avtalsgen
     writes is closed by then (and exit handlers still run), so the objects are left to the
     operating system instead (:func:`gc.freeze`).
+
+    While it runs, the youngest generation is collected every :data:`GC_YOUNG` new container
+    objects instead of Python's 700. A batch makes and drops millions of objects (XML
+    elements, PDF objects), and with 700 the collector ran some 260 times in a build of 50
+    cases, twice through every object the libraries hold: 0.26 s of CPU on average over 6
+    builds, against 0.12 s with this (and 10 MB more at the peak of the Python process).
     """
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     try:
         app()
     finally:
