@@ -60,12 +60,10 @@ class BatchDisplay:
                 self.errors.print(escape("".join(trace)), end="")
             self.errors.print(escape(outcome.error or "failed"))
             return
-        self.progress.console.print(
-            f"{_MARK[outcome.status]}  {dnr}  {name}  {outcome.seconds:.1f} s"
-        )
+        lines = [f"{_MARK[outcome.status]}  {dnr}  {name}  {outcome.seconds:.1f} s"]
         if outcome.status == Status.BUILT:
-            for path in outcome.outputs:
-                self.progress.console.print(f"  wrote {escape(str(self.shown(path)))}")
+            lines += [f"  wrote {escape(str(self.shown(path)))}" for path in outcome.outputs]
+        self.progress.console.print("\n".join(lines))  # one print: rich's cost is per call
 
     def summary(self, outcomes: Sequence[CaseOutcome]) -> None:
         """A table of every case at the end of a batch."""
