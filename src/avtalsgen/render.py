@@ -37,9 +37,9 @@ STYLE_IDS: dict[BlockKind, str | None] = {
     BlockKind.NUMMER: "ListNumber",
 }
 
-#: zlib level of the written .docx. python-docx's (zlib's default, 6) spends about 3 ms a
-#: document on the templates' 800 kB of styles; level 3 about 1 ms, for files a quarter
-#: larger (52 kB instead of 41 kB).
+#: zlib level of the written .docx. With python-docx's (zlib's default, 6) writing a
+#: rendered beslutsförslag takes 1.1 ms, with 3 0.84 ms, for a file of 16.5 kB instead of
+#: 15.3 kB (the shipped templates are trimmed; untrimmed, their styles alone made 800 kB).
 COMPRESSLEVEL = 3
 #: Zip member timestamp: fixed, so the same document always gives the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
