@@ -28,6 +28,7 @@ from avtalsgen.soffice_profile import copy_profile, keep_profile
 
 if TYPE_CHECKING:
     import pikepdf
+    from pikepdf.models import PdfMetadata
 
 EXPECTED_LANG = "sv-SE"
 
@@ -137,9 +138,10 @@ def repair_xmp(path: Path) -> bool:
     return True
 
 
-def _xmp_agrees(pdf: pikepdf.Pdf) -> bool:
-    """Whether the XMP title, subject, author and keywords agree with the document info."""
-    meta = pdf.open_metadata()
+def _xmp_agrees(pdf: pikepdf.Pdf, meta: PdfMetadata | None = None) -> bool:
+    """Whether the XMP title, subject, author and keywords agree with the document info
+    (``meta``: the PDF's XMP metadata, if it has been opened already)."""
+    meta = pdf.open_metadata() if meta is None else meta
     info = pdf.docinfo
     return all(
         key not in info or str(meta.get(xmp, "")) in (str(info[key]), f"['{info[key]}']")
@@ -176,8 +178,9 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
         raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
     try:
         with open_pdf(path) as pdf:
-            repaired = repair and not _xmp_agrees(pdf)
-            problems = [] if repaired else _archival_problems(pdf, lang)
+            meta = pdf.open_metadata()  # read once for both checks
+            repaired = repair and not _xmp_agrees(pdf, meta)
+            problems = [] if repaired else _archival_problems(pdf, lang, meta)
         if repaired:
             repair_xmp(path)
             with open_pdf(path) as pdf:
@@ -188,11 +191,11 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
         raise ConversionError(f"{name}: " + "; ".join(problems))
 
 
-def _archival_problems(pdf: pikepdf.Pdf, lang: str) -> list[str]:
+def _archival_problems(pdf: pikepdf.Pdf, lang: str, meta: PdfMetadata | None = None) -> list[str]:
     import pikepdf
 
     problems = []
-    meta = pdf.open_metadata()
+    meta = pdf.open_metadata() if meta is None else meta
     part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
     if part is None or conformance is None:
         problems.append("XMP metadata has no PDF/A identification, expected PDF/A-2B")
