@@ -169,7 +169,7 @@ def finish(item: CaseWork, output_root: Path) -> None:
             item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
         ]
         packet = None
-        if packet_wanted(item.documents):
+        if agreement is not None:  # a packet is wanted
             final = packet_path(folder)  # a signed packet is kept: this may be a new version
             packet = build_packet(
                 item.context,

@@ -96,12 +96,12 @@ def build_packet(
     documents: dict[str, Path],
     attachments: list[Attachment],
     output: Path,
-    agreement_read: PdfText | None = None,
+    agreement_read: PdfText,
 ) -> Packet:
     """Assemble the case's packet into ``output`` and check it.
 
     ``folder`` is the case's output folder, where a protocol extract made earlier is found.
-    ``agreement_read`` is the agreement as :func:`read_agreement` read it, if it has.
+    ``agreement_read`` is the agreement as :func:`read_agreement` read it (for the fact check).
     """
     from avtalsgen.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
 
@@ -112,8 +112,7 @@ def build_packet(
         parts.append(PacketPart(extract, "Protokollsutdrag", "Protokollsutdrag"))
     parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
     agreement = len(parts) - 1
-    read = agreement_read or read_agreement(documents["samarbetsavtal"])
-    left, right = signature_boxes(read)
+    left, right = signature_boxes(agreement_read)
     signers = context.avtal.underskrifter
     fields = [
         SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
