@@ -18,7 +18,7 @@ an unchanged case against its build. Everything runs in a temporary folder.
 The floor runs soffice as anyone would, with a fresh profile and the default environment.
 avtalsgen starts soffice from a copy of a kept, initialised profile (which skips
 LibreOffice's graphics render tests), with a malloc setting, and with its work folders in
-memory (see avtalsgen.soffice); (b') is the floor with those too, so that a/b' is what
+memory (see avtalsgen.conversion.soffice); (b') is the floor with those too, so that a/b' is what
 avtalsgen's own work (rendering, checking, moving files) adds to LibreOffice's.
 The kept profile is made first if there is none, as any first build on a machine does.
 
@@ -50,13 +50,13 @@ EXAMPLES = [
     REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
 ]
 sys.path.insert(0, str(REPO / "src"))
-from avtalsgen.soffice import (  # noqa: E402
+from avtalsgen.conversion.profile import copy_profile, profile_cache  # noqa: E402
+from avtalsgen.conversion.soffice import (  # noqa: E402
     find_soffice,
     scratch_dir,
     soffice_argv,
     soffice_env,
 )
-from avtalsgen.soffice_profile import copy_profile, profile_cache  # noqa: E402
 
 
 def make_cases(folder: Path, count: int) -> list[Path]:

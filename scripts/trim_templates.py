@@ -25,7 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from avtalsgen.render import STYLE_IDS
+from avtalsgen.documents.render import STYLE_IDS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REFERENCE = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink) w:val="([^"]+)"')

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
+from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = {

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from pkcs11 import Attribute, CertificateType, ObjectClass
 
-from avtalsgen.sign import PKCS11_LIBRARIES
+from avtalsgen.signing.sign import PKCS11_LIBRARIES
 
 TOKEN_LABEL = "avtalsgen-test"
 KEY_LABEL = "signer"

@@ -1,4 +1,4 @@
-"""Tests for avtalsgen.assemble: the packet of a case.
+"""Tests for avtalsgen.pdf.assemble: the packet of a case.
 
 Tests marked ``libreoffice`` assemble real PDF/A-2b files made by LibreOffice from small
 DOCX files and check the packet with poppler (pdftotext, pdfinfo, pdffonts) and qpdf. The
@@ -25,8 +25,9 @@ import pytest
 from conftest import docx_with_pages
 from PIL import ImageCms
 
-from avtalsgen import assemble
-from avtalsgen.assemble import (
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.pdf import assemble
+from avtalsgen.pdf.assemble import (
     Packet,
     PacketError,
     PacketMetadata,
@@ -34,8 +35,7 @@ from avtalsgen.assemble import (
     SignatureField,
     assemble_packet,
 )
-from avtalsgen.convert import LibreOfficeConverter
-from avtalsgen.pdfa import check_pdfa_structure
+from avtalsgen.pdf.pdfa import check_pdfa_structure
 
 needs_tools = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("soffice", "pdftotext", "pdfinfo", "pdffonts", "qpdf")),
@@ -589,7 +589,7 @@ def test_font_subsets_are_kept_between_runs(
     # A later run reads it and does not load fontTools' subsetter.
     probe = (
         "import sys\n"
-        "from avtalsgen import assemble\n"
+        "from avtalsgen.pdf import assemble\n"
         f"program = assemble._subset_program(__import__('pathlib').Path({str(font)!r}), {gids!r})\n"
         "print(len(program), 'fontTools.subset' in sys.modules)\n"
     )

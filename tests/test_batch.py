@@ -16,8 +16,8 @@ import pytest
 from conftest import CASES, REPO, run
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
-from avtalsgen.pool import ConversionPool, Done, Job
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.pool import ConversionPool, Done, Job
 
 runner = CliRunner()
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")

@@ -13,8 +13,8 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from avtalsgen import cli
-from avtalsgen.cli import app
+from avtalsgen.cli import app as cli
+from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_CASE = REPO / "cases" / "RUN-00386-2023.yaml"

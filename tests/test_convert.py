@@ -1,4 +1,4 @@
-"""Tests for avtalsgen.convert.
+"""Tests for avtalsgen.conversion.convert.
 
 Tests marked ``libreoffice`` run the real soffice (no mocks) and poppler-utils; the rest
 check error paths with a missing or a stand-in soffice and PDFs edited with pikepdf.
@@ -19,9 +19,9 @@ import pikepdf
 import pytest
 from conftest import docx_with_pages
 
-from avtalsgen.convert import LibreOfficeConverter, check_archival_pdf
+from avtalsgen.conversion.convert import LibreOfficeConverter, check_archival_pdf
+from avtalsgen.conversion.soffice import INSTALL_HINT, PDF_EXPORT_FILTER, libreoffice_version
 from avtalsgen.errors import ConversionError
-from avtalsgen.soffice import INSTALL_HINT, PDF_EXPORT_FILTER, libreoffice_version
 
 needs_soffice = pytest.mark.skipif(
     not (shutil.which("soffice") or shutil.which("libreoffice")), reason="needs LibreOffice"

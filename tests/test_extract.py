@@ -17,10 +17,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from avtalsgen.context import build_context
-from avtalsgen.convert import Converter, LibreOfficeConverter
+from avtalsgen.conversion.convert import Converter, LibreOfficeConverter
+from avtalsgen.documents.context import build_context
+from avtalsgen.documents.templatecheck import check_template
 from avtalsgen.errors import CaseError, ConversionError, OutputError
-from avtalsgen.extract import (
+from avtalsgen.input.load import load_case
+from avtalsgen.meetings.extract import (
     ExtractResult,
     Fakta,
     Status,
@@ -29,8 +31,6 @@ from avtalsgen.extract import (
     changes,
     file_stem,
 )
-from avtalsgen.load import load_case
-from avtalsgen.templatecheck import check_template
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"

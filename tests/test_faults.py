@@ -13,7 +13,7 @@ import pytest
 from conftest import CASES, REPO
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
+from avtalsgen.cli.app import app
 
 runner = CliRunner()
 pytestmark = pytest.mark.libreoffice

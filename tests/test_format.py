@@ -1,4 +1,4 @@
-"""Swedish formatting filters in avtalsgen.format (Babel, sv_SE)."""
+"""Swedish formatting filters in avtalsgen.documents.format (Babel, sv_SE)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-import avtalsgen.format as fmt
+import avtalsgen.documents.format as fmt
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"

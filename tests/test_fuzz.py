@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from avtalsgen.errors import CaseError
-from avtalsgen.load import load_case
+from avtalsgen.input.load import load_case
 from avtalsgen.model.types import FORBIDDEN_CHARACTERS
 
 CASES = Path(__file__).resolve().parents[1] / "cases"

@@ -43,12 +43,12 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from avtalsgen.context import build_context
-from avtalsgen.documents import DOCUMENTS, metadata
+from avtalsgen.documents.context import build_context
+from avtalsgen.documents.kinds import DOCUMENTS, metadata
+from avtalsgen.documents.render import render_document
 from avtalsgen.errors import CaseError
-from avtalsgen.load import load_case
+from avtalsgen.input.load import load_case
 from avtalsgen.model.prose import parse_prose
-from avtalsgen.render import render_document
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "cases"
@@ -578,7 +578,7 @@ needs_tools = pytest.mark.skipif(
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("example", list(E2E))
 def test_hostile_text_reaches_the_pdf_verbatim(tmp_path: Path, example: str) -> None:
-    from avtalsgen.convert import LibreOfficeConverter
+    from avtalsgen.conversion.convert import LibreOfficeConverter
 
     values = {name: tagged(i, text) for i, (name, text) in enumerate(E2E[example].items())}
     case = write_case(tmp_path, values)
@@ -622,7 +622,7 @@ def test_hostile_text_reaches_the_pdf_verbatim(tmp_path: Path, example: str) -> 
     ],
 )
 def test_build_with_an_unusual_actor_name(tmp_path: Path, name: str) -> None:
-    from avtalsgen.pipeline import build_case
+    from avtalsgen.build.pipeline import build_case
 
     data = _base()
     data["aktor"]["namn"] = name

@@ -1,4 +1,4 @@
-"""Ctrl-C and SIGTERM held back while native libraries load (avtalsgen.interrupts)."""
+"""Ctrl-C and SIGTERM held back while native libraries load (avtalsgen.build.interrupts)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import weakref
 
 import pytest
 
-from avtalsgen import interrupts
+from avtalsgen.build import interrupts
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from avtalsgen.errors import CaseError
-from avtalsgen.load import load_case
+from avtalsgen.input.load import load_case
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 SEED = CASES / "RUN-00386-2023.yaml"

@@ -21,11 +21,11 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
-from avtalsgen.context import build_context
+from avtalsgen.cli.app import app
+from avtalsgen.documents.context import build_context
+from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import CaseError, RenderError
-from avtalsgen.load import MAX_FILE_BYTES, load_case, read_yaml
-from avtalsgen.render import Metadata, render_document
+from avtalsgen.input.load import MAX_FILE_BYTES, load_case, read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "cases"
@@ -436,7 +436,7 @@ def test_attachment_path_outside_the_case_folder(folder: Path, fil: str, message
 
 
 def test_attachment_symlink_escaping_the_case_folder(folder: Path, tmp_path: Path) -> None:
-    from avtalsgen.packet import resolve_attachments
+    from avtalsgen.pdf.packet import resolve_attachments
 
     secret = tmp_path / "hemlig.pdf"
     secret.write_bytes(b"%PDF-1.7\n")
@@ -500,7 +500,7 @@ def test_template_with_a_huge_range_is_a_render_error(tmp_path: Path) -> None:
     ],
 )
 def test_meeting_case_index_lists_a_malicious_file_as_unreadable(tmp_path: Path, text: str) -> None:
-    from avtalsgen.meeting import index_cases
+    from avtalsgen.meetings.justering import index_cases
 
     (tmp_path / "ond.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "arende.yaml").write_text(SEED_TEXT, encoding="utf-8")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from avtalsgen.errors import CaseError
-from avtalsgen.load import load_case
-from avtalsgen.meeting import index_cases, load_meeting
+from avtalsgen.input.load import load_case
+from avtalsgen.meetings.justering import index_cases, load_meeting
 from avtalsgen.model.meeting import Sammantrade, fridagar, sista_dag_for_overklagande
 from avtalsgen.model.schema import json_schema
 

@@ -13,10 +13,10 @@ import pytest
 from conftest import CASES, REPO, fold, run
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
+from avtalsgen.cli.app import app
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.packet import read_agreement, signature_boxes
-from avtalsgen.pdfa import check_pdfa_structure
+from avtalsgen.pdf.packet import read_agreement, signature_boxes
+from avtalsgen.pdf.pdfa import check_pdfa_structure
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()

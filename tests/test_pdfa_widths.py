@@ -5,8 +5,8 @@ from __future__ import annotations
 import pikepdf
 from fontTools.ttLib import TTFont
 
-from avtalsgen import pdfa
-from avtalsgen.assemble import find_font
+from avtalsgen.pdf import pdfa
+from avtalsgen.pdf.assemble import find_font
 
 
 def _problem(pdf: pikepdf.Pdf, program: bytes, widths: list[float]) -> str:

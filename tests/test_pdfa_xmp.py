@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from avtalsgen.pdfa import pdfa_problems
+from avtalsgen.pdf.pdfa import pdfa_problems
 
 
 def _pdf(part: str = "2", title: str | None = None, xmp_title: str | None = None) -> pikepdf.Pdf:

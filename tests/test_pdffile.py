@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from avtalsgen.pdffile import open_pdf
+from avtalsgen.pdf.pdffile import open_pdf
 
 
 def _pdf(path: Path, *, inherit: tuple[str, ...] = (), nested: bool = False) -> Path:

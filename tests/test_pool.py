@@ -18,15 +18,16 @@ from conftest import CASES, REPO
 from docx import Document
 from docxtpl import DocxTemplate
 
-from avtalsgen import convert, pool, render
-from avtalsgen import soffice as lo
-from avtalsgen.context import Context, build_context
-from avtalsgen.documents import metadata
+from avtalsgen.conversion import convert, pool
+from avtalsgen.conversion import soffice as lo
+from avtalsgen.conversion.pool import ConversionPool, Done, Job
+from avtalsgen.conversion.profile import copy_profile, keep_profile, profile_cache
+from avtalsgen.documents import render
+from avtalsgen.documents.context import Context, build_context
+from avtalsgen.documents.factcheck import pdf_text
+from avtalsgen.documents.kinds import metadata
 from avtalsgen.errors import ConversionError, RenderError
-from avtalsgen.factcheck import pdf_text
-from avtalsgen.load import load_case
-from avtalsgen.pool import ConversionPool, Done, Job
-from avtalsgen.soffice_profile import copy_profile, keep_profile, profile_cache
+from avtalsgen.input.load import load_case
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic_core import PydanticCustomError
 
-from avtalsgen.context import placeholder_values
-from avtalsgen.load import load_case
+from avtalsgen.documents.context import placeholder_values
+from avtalsgen.input.load import load_case
 from avtalsgen.model.prose import (
     PLACEHOLDERS,
     Block,

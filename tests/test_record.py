@@ -15,9 +15,9 @@ import pytest
 from conftest import REPO
 from typer.testing import CliRunner
 
-from avtalsgen.cli import app
-from avtalsgen.documents import DOCUMENTS
-from avtalsgen.record import STAMP, Records, tool_identity
+from avtalsgen.build.record import STAMP, Records, tool_identity
+from avtalsgen.cli.app import app
+from avtalsgen.documents.kinds import DOCUMENTS
 
 pytestmark = pytest.mark.libreoffice
 runner = CliRunner()
@@ -99,14 +99,14 @@ def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
     # Neither the models nor the build's LibreOffice side are imported: the record told.
     probe = (
         "import sys\n"
-        "from avtalsgen.cli import app\n"
+        "from avtalsgen.cli.app import app\n"
         "try:\n"
         f"    app(['build', {str(case)!r}, '--output', {str(output)!r},"
         f" '--templates', {str(templates)!r}])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
         "print('models' if 'avtalsgen.model' in sys.modules else 'no models')\n"
-        "print('casework' if 'avtalsgen.casework' in sys.modules else 'no casework')\n"
+        "print('casework' if 'avtalsgen.build.casework' in sys.modules else 'no casework')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60

@@ -12,12 +12,12 @@ import pytest
 from conftest import CASES, REPO, fold, run
 from typer.testing import CliRunner
 
-from avtalsgen.agreement import choose_clauses, payment_schedule, strategy
-from avtalsgen.cli import app
-from avtalsgen.convert import check_archival_pdf
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import check_archival_pdf
 from avtalsgen.errors import CaseError
-from avtalsgen.load import load_case, unknown_facts
+from avtalsgen.input.load import load_case, unknown_facts
 from avtalsgen.model import Strategi
+from avtalsgen.model.agreement import choose_clauses, payment_schedule, strategy
 
 runner = CliRunner()
 SEED_CASE = CASES["RUN-00386-2023"]

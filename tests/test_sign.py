@@ -1,9 +1,10 @@
-"""Tests for avtalsgen.pki, avtalsgen.sign and avtalsgen.verify, with real components.
+"""Tests for avtalsgen.signing (pki, sign, verify), with real components.
 
 Packets are signed with pyHanko (no mocks) using a demo PKI made in a temporary folder,
 from PKCS#12 files and from a SoftHSM2 token over PKCS#11; B-T timestamps come from
 pyHanko's DummyTimeStamper, in process or behind an HTTP server on 127.0.0.1. Results are
-checked with avtalsgen.verify and, independently, with poppler's pdfsig and pdffonts and qpdf.
+checked with avtalsgen.signing.verify and, independently, with poppler's pdfsig and pdffonts
+and qpdf.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ from test_assemble import (
     synthetic_inputs,
 )
 
-from avtalsgen.assemble import PacketError, find_font
-from avtalsgen.pdfa import VerificationError, check_pdfa_structure
-from avtalsgen.pki import (
+from avtalsgen.pdf.assemble import PacketError, find_font
+from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure
+from avtalsgen.signing.pki import (
     DemoPki,
     DemoSigner,
     default_demo_pki_dir,
@@ -60,7 +61,7 @@ from avtalsgen.pki import (
     is_demo_certificate,
     issue_demo_signer,
 )
-from avtalsgen.sign import (
+from avtalsgen.signing.sign import (
     KeySource,
     Pkcs11Key,
     Pkcs12Key,
@@ -69,7 +70,7 @@ from avtalsgen.sign import (
     find_pkcs11_library,
     sign_packet,
 )
-from avtalsgen.verify import (
+from avtalsgen.signing.verify import (
     VerificationReport,
     format_report,
     load_certificates,

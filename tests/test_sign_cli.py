@@ -15,7 +15,7 @@ import pytest
 import softhsm
 from conftest import REPO
 
-from avtalsgen.pki import DemoPki, ensure_demo_pki, issue_demo_signer
+from avtalsgen.signing.pki import DemoPki, ensure_demo_pki, issue_demo_signer
 
 PASSPHRASE = b"Hemligt-P12-losen-4711"
 
@@ -53,7 +53,7 @@ import sys
 sys.path.insert(0, sys.argv[1])
 import softhsm
 from pathlib import Path
-from avtalsgen.pki import ensure_demo_pki, ensure_demo_signer
+from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
 pki = ensure_demo_pki(Path(sys.argv[2]))
 signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
 token = softhsm.make_token(Path(sys.argv[3]), signer.pkcs12, signer.passphrase)

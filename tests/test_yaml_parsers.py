@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from avtalsgen import load
 from avtalsgen.errors import CaseError
+from avtalsgen.input import load
 
 EXAMPLES = sorted((REPO / "cases").rglob("*.yaml"))
 

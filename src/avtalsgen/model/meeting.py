@@ -8,9 +8,10 @@ file, whose ``*.yaml`` case files are indexed by their ``dnr``.
 
 What one field can tell (types, dates, Dnr, unknown keys) is checked when the file is
 validated; the rules that tie fields together are listed by :meth:`Sammantrade.problems`, each
-with the location of the field to blame, and :func:`avtalsgen.meeting.load_meeting` reports
-them with file and line, together with what only the case files can tell (the Dnr exists, the
-committee matches, the beslutsförslag is not dated after the meeting).
+with the location of the field to blame, and
+:func:`avtalsgen.meetings.justering.load_meeting` reports them with file and line, together
+with what only the case files can tell (the Dnr exists, the committee matches, the
+beslutsförslag is not dated after the meeting).
 
 Rules (kommunallagen 5 kap. 69 § and 8 kap. 12 §, 13 kap. 5 §):
 

@@ -1,0 +1,205 @@
+"""One case of a build: load it (or find it up to date), render its documents, then check
+its PDFs and place everything in ``output/<Dnr>/``.
+
+:mod:`avtalsgen.build.batch` runs these steps for many cases around a pool of LibreOffice workers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avtalsgen.build import interrupts
+from avtalsgen.build.manifest import write_manifest
+from avtalsgen.build.outcome import CaseOutcome, Status, public
+from avtalsgen.build.record import (
+    EXTRACT_ROLE,
+    input_stamp,
+    renew_record,
+    up_to_date,
+    with_extract,
+    write_record,
+)
+from avtalsgen.conversion.pool import Job
+from avtalsgen.documents.context import Context, build_context
+from avtalsgen.documents.kinds import metadata
+from avtalsgen.documents.render import render_document
+from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.input.load import LoadedCase, load_case, unknown_facts
+from avtalsgen.pdf.packet import (
+    Attachment,
+    build_packet,
+    packet_path,
+    packet_wanted,
+    read_agreement,
+    resolve_attachments,
+)
+
+
+@dataclass
+class CaseWork:
+    """A case being built: what it is made from, and its PDFs (or errors) as they come."""
+
+    outcome: CaseOutcome
+    case: LoadedCase
+    context: Context
+    stamp: str
+    staging: Path
+    documents: list[str]
+    templates: Path
+    inputs: dict[str, Path]
+    attachments: list[Attachment]
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def case_inputs(
+    case: LoadedCase, templates: Path, documents: Sequence[str], attachments: Sequence[Attachment]
+) -> dict[str, Path]:
+    """Every file a case's documents and packet are made from, by role (the protocol extract
+    aside: see :func:`avtalsgen.build.record.with_extract`)."""
+    inputs = {"case": case.path, "program": case.program_path}
+    inputs |= {f"template {d}": templates / f"{d}.docx" for d in documents}
+    inputs |= {f"bilaga {n}": item.path for n, item in enumerate(attachments, 1)}
+    return inputs
+
+
+def load(
+    outcome: CaseOutcome,
+    output_root: Path,
+    staging: Path,
+    templates: Path,
+    documents: Sequence[str],
+    tools: str,
+    force: bool,
+    strict: bool,
+) -> CaseWork | None:
+    """Load one case; None when it failed or is up to date (its outcome then says so).
+
+    Otherwise its documents are to be rendered into ``staging``, a folder made here.
+    """
+    try:
+        case = load_case(outcome.case)
+        outcome.dnr = case.arende.dnr
+        if strict and (unknown := unknown_facts(case)):
+            raise CaseError(unknown)
+        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+        attachments = resolve_attachments(case.path, bilagor)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+    folder = output_root / case.arende.dnr
+    files = case_inputs(case, templates, documents, attachments)
+    inputs = with_extract(files, folder, documents)
+    try:
+        stamp = input_stamp(inputs, documents, tools)
+    except OSError as exc:  # a file that went away since it was found
+        outcome.error = f"{exc.filename}: cannot read: {exc.strerror}"
+        return None
+    if not force and (outputs := up_to_date(folder, stamp)) is not None:
+        renew_record(folder, stamp, outputs, case.path, files, scratch=staging.parent)
+        outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
+        return None
+    try:
+        context = build_context(case)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        outcome.error = f"cannot make a staging folder in {output_root}: {exc}"
+        return None
+    return CaseWork(
+        outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
+    )
+
+
+def render(item: CaseWork, job: Job) -> None:
+    """Render one document of a case into its staging folder, under its final name at once."""
+    document = job.docx.stem
+    try:
+        data = render_document(
+            item.templates / f"{document}.docx",
+            item.context,
+            metadata(document, item.context),
+        )
+        temporary = job.docx.with_name(f".{job.docx.name}")
+        temporary.write_bytes(data)
+        temporary.replace(job.docx)  # soffice must never see half a file
+    except AvtalsgenError as exc:
+        item.outcome.error, item.outcome.exception = exc.message, exc
+    except OSError as exc:
+        item.outcome.error = f"cannot write {job.docx.name}: {exc}"
+
+
+def prepare_finish(documents: Sequence[str]) -> None:
+    """Load what checking and placing a case needs (PDFium, and for packets pikepdf and
+    the contents page's fonts), e.g. while LibreOffice converts the first documents."""
+    with interrupts.deferred():  # pikepdf aborts the process if Ctrl-C comes as it loads
+        pass
+
+    if packet_wanted(documents):
+        from avtalsgen.pdf.assemble import prepare_contents_fonts
+
+        prepare_contents_fonts()
+
+
+def finish(item: CaseWork, output_root: Path) -> None:
+    """Check a converted case and move its files into place (or record why not)."""
+    # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
+    from avtalsgen.documents.factcheck import PdfText, check_facts
+
+    outcome = item.outcome
+    try:
+        if item.errors:
+            raise AvtalsgenError("\n".join(item.errors))
+        # Each PDF is read once: the agreement's reading also finds its signature blocks.
+        read: dict[str, Path | PdfText] = dict(item.pdfs)
+        agreement = None
+        if packet_wanted(item.documents):
+            agreement = read_agreement(item.pdfs["samarbetsavtal"])
+            read["samarbetsavtal"] = agreement
+        check_facts(item.case.arende, read)
+        folder = output_root / item.case.arende.dnr
+        made = [
+            item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
+        ]
+        packet = None
+        if agreement is not None:  # a packet is wanted
+            final = packet_path(folder)  # a signed packet is kept: this may be a new version
+            packet = build_packet(
+                item.context,
+                folder,
+                item.pdfs,
+                item.attachments,
+                item.staging / final.name,
+                agreement,
+            )
+            made.append(packet.path)
+        # Everything is made and checked: move it into place.
+        folder.mkdir(parents=True, exist_ok=True)
+        placed = []
+        for path in made:
+            path.replace(folder / path.name)
+            public(folder / path.name)
+            placed.append(folder / path.name)
+        fields = packet.fields if packet is not None else ()
+        placed_packet = folder / packet.path.name if packet is not None else None
+        # Written in the staging folder first: a build killed now leaves no temporary
+        # file in the case's folder (the next build removes stale staging folders).
+        scratch = item.staging
+        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch))
+        files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
+        write_record(folder, item.stamp, placed, item.case.path, files, scratch)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return
+    except OSError as exc:
+        outcome.error = f"cannot write the outputs: {exc}"
+        return
+    finally:
+        shutil.rmtree(item.staging, ignore_errors=True)
+    outcome.status, outcome.outputs = Status.BUILT, placed

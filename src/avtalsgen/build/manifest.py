@@ -1,0 +1,121 @@
+"""output/<Dnr>/manifest.json: what a case's documents were made from and with.
+
+SHA-256 of every input and output, the versions of the tools, and the packet's signature
+summary. It holds file names only (no machine paths), no secrets and no personal identity
+numbers: signers appear by the name in their certificate.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from avtalsgen import __version__
+from avtalsgen.cache import read_cached, write_cached
+from avtalsgen.conversion.soffice import find_soffice, libreoffice_version
+
+if TYPE_CHECKING:
+    from avtalsgen.signing.verify import VerificationReport
+
+MANIFEST = "manifest.json"
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, in hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.cache
+def tool_versions() -> dict[str, str]:
+    """Versions of avtalsgen and the tools that shape the documents."""
+    versions = {"avtalsgen": __version__, "LibreOffice": _libreoffice()}
+    for package in ("docxtpl", "pyHanko", "pikepdf", "python-docx"):
+        versions[package] = importlib.metadata.version(package)
+    return versions
+
+
+def _libreoffice() -> str:
+    """LibreOffice's version, cached per installation (asking soffice takes 0.3 s)."""
+    soffice = Path(find_soffice(None)).resolve()
+    info = soffice.stat()
+    key = f"{soffice}:{info.st_size}:{int(info.st_mtime)}"
+    try:
+        known = json.loads(read_cached(_VERSION_CACHE) or b"{}")
+        if isinstance(known, dict) and isinstance(known.get(key), str):
+            return str(known[key])
+    except ValueError:
+        pass
+    version = libreoffice_version(str(soffice))
+    write_cached(_VERSION_CACHE, json.dumps({key: version}).encode())
+    return version
+
+
+_VERSION_CACHE = "libreoffice-version.json"
+
+
+def signature_summary(report: VerificationReport) -> list[dict[str, object]]:
+    """One entry per signature field: who signed when, at which level, and whether it holds."""
+    entries: list[dict[str, object]] = [
+        {
+            "field": sig.field,
+            "signer": sig.signer,
+            "signing_time": sig.signing_time.isoformat() if sig.signing_time else None,
+            "pades_level": sig.pades_level,
+            "intact": sig.intact,
+            "trusted": sig.trusted,
+            "demo": sig.demo,
+        }
+        for sig in report.signatures
+    ]
+    entries += [{"field": name, "signer": None} for name in report.unsigned_fields]
+    return entries
+
+
+def write_manifest(
+    folder: Path,
+    inputs: Mapping[str, Path],
+    outputs: Sequence[Path],
+    packet: Path | None,
+    fields: Sequence[str] = (),
+    scratch: Path | None = None,
+) -> Path:
+    """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and the new
+    packet's signature fields (all empty until ``avtalsgen sign``); written first in
+    ``scratch`` if given, a folder on the same file system (e.g. a staging folder)."""
+    data = {
+        "tools": tool_versions(),
+        "inputs": {role: {"file": p.name, "sha256": sha256(p)} for role, p in inputs.items()},
+        "outputs": {path.name: sha256(path) for path in outputs},
+        "packet": None
+        if packet is None
+        else {
+            "file": packet.name,
+            "signatures": [{"field": name, "signer": None} for name in fields],
+            "ok": None,
+        },
+    }
+    path = folder / MANIFEST
+    temporary = (scratch or folder) / f".{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def update_signatures(packet: Path, report: VerificationReport) -> Path | None:
+    """After signing, record the packet's signatures in the manifest beside it, if any."""
+    path = packet.parent / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    data["packet"] = {"file": packet.name, "signatures": signature_summary(report), "ok": report.ok}
+    data.setdefault("outputs", {})[packet.name] = sha256(packet)
+    temporary = path.parent / f".{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return path

@@ -1,0 +1,56 @@
+"""Build one case: load, render, convert, check facts, then move the results into place.
+
+The stages themselves live in their modules; :func:`avtalsgen.build.batch.build_cases` runs them
+for many cases at once with a pool of LibreOffice workers. This is the one-case entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from avtalsgen.build.batch import build_cases
+from avtalsgen.build.outcome import Status
+from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.errors import AvtalsgenError
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build of one case wrote (or found up to date)."""
+
+    dnr: str
+    outputs: tuple[Path, ...]
+    up_to_date: bool
+
+
+def build_case(
+    case_path: Path,
+    output_root: Path,
+    templates: Path,
+    only: Sequence[str] = tuple(DOCUMENTS),
+    *,
+    strict: bool = False,
+    force: bool = False,
+) -> BuildResult:
+    """Build the documents of one case into ``output_root/<Dnr>/``.
+
+    1. load and validate the case and its program (every problem at once);
+    2. render each Word document from its template;
+    3. convert them to PDF/A-2b in one LibreOffice run, checking every PDF;
+    4. read the PDFs back: the facts must agree in every document;
+    5. move the finished files into place.
+    With ``strict``, facts left unknown are errors. Raises :class:`AvtalsgenError` on failure;
+    nothing is then left under a final name.
+    """
+    (outcome,) = build_cases(
+        [case_path], output_root, templates, documents=only, jobs=1, force=force, strict=strict
+    )
+    if outcome.status == Status.FAILED:
+        raise AvtalsgenError(outcome.error or "the build failed")
+    return BuildResult(
+        dnr=outcome.dnr or "",
+        outputs=tuple(outcome.outputs),
+        up_to_date=outcome.status == Status.UP_TO_DATE,
+    )

@@ -1,0 +1,185 @@
+"""The record of a case's last build, and whether the case has changed since.
+
+Each built case's folder holds ``.avtalsgen-build.json``: a SHA-256 over every file the
+build was made from (case, program, templates, attachments, the protocol extract it took
+in) and the tool versions, the outputs, the case file and the files by role. A case whose
+inputs hash the same is up to date. That is known without reading the case: the record
+names its files (the case's bytes fix which program and attachments it names), so an
+unchanged rebuild needs neither the models nor LibreOffice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from avtalsgen import __version__
+from avtalsgen.build.outcome import write_json
+from avtalsgen.pdf.packet import latest_extract, packet_wanted
+
+#: The name of the file in output/<Dnr>/ that records what a build was made from.
+STAMP = ".avtalsgen-build.json"
+#: What a build makes; a change here makes every earlier build out of date.
+STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
+#: The role of the protocol extract among the inputs (found in the case's folder).
+EXTRACT_ROLE = "protokollsutdrag"
+
+
+def tool_identity() -> str:
+    """Versions of the tools that shape the output (LibreOffice by its installed binary)."""
+    parts = [f"avtalsgen {__version__}"]
+    for package in ("docxtpl", "python-docx", "jinja2", "babel"):
+        parts.append(f"{package} {importlib.metadata.version(package)}")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        binary = Path(soffice).resolve().parent / "soffice.bin"
+        target = binary if binary.exists() else Path(soffice).resolve()
+        info = target.stat()
+        parts.append(f"{target} {info.st_size} {int(info.st_mtime)}")
+    return "\n".join(parts)
+
+
+def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:
+    """A SHA-256 over everything a case's documents are made from."""
+    digest = hashlib.sha256(STAMP_FORMAT.encode())
+    for path in inputs.values():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(tools.encode())
+    digest.update(",".join(documents).encode())
+    return digest.hexdigest()
+
+
+def with_extract(
+    inputs: Mapping[str, Path], folder: Path, documents: Sequence[str]
+) -> dict[str, Path]:
+    """``inputs`` and, when a packet is made, the newest protocol extract in ``folder``."""
+    found = dict(inputs)
+    if packet_wanted(documents) and (extract := latest_extract(folder)) is not None:
+        found[EXTRACT_ROLE] = extract
+    return found
+
+
+def _read(folder: Path) -> dict[str, object] | None:
+    try:
+        record = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def up_to_date(folder: Path, stamp: str) -> list[Path] | None:
+    """The outputs of the last build if it was made from the same inputs, else None."""
+    record = _read(folder)
+    if record is None or record.get("inputs") != stamp:
+        return None
+    names = record.get("outputs")
+    outputs = [folder / str(name) for name in names] if isinstance(names, list) else []
+    return outputs if outputs and all(path.is_file() for path in outputs) else None
+
+
+def write_record(
+    folder: Path,
+    stamp: str,
+    outputs: Sequence[Path],
+    case: Path,
+    inputs: Mapping[str, Path],
+    scratch: Path | None = None,
+) -> None:
+    """Record a build of ``case`` in its folder (``inputs`` without the protocol extract),
+    written first in ``scratch`` if given (see :func:`avtalsgen.build.outcome.write_json`)."""
+    outputs_named = [path.name for path in outputs]
+    names = _names(folder, case, inputs)
+    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names}, scratch)
+
+
+def renew_record(
+    folder: Path,
+    stamp: str,
+    outputs: Sequence[Path],
+    case: Path,
+    inputs: Mapping[str, Path],
+    scratch: Path | None = None,
+) -> None:
+    """Make the record of an up-to-date build name its case and files, if it does not (a
+    record from before records named them, or the case was named by another path). The
+    record only saves time, so a folder that cannot be written to is left as it is."""
+    record = _read(folder)
+    names = _names(folder, case, inputs)
+    if record is not None and all(record.get(key) == value for key, value in names.items()):
+        return
+    with contextlib.suppress(OSError):
+        write_record(folder, stamp, outputs, case, inputs, scratch)
+
+
+def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
+    """What a record in ``folder`` says of the case file and of the files by role: paths
+    relative to the folder, so that the record holds no machine's paths and stays true
+    when the output folder moves along with the cases."""
+    return {
+        "case": _relative(case.resolve(), folder),
+        "files": {role: _relative(path.absolute(), folder) for role, path in inputs.items()},
+    }
+
+
+def _relative(path: Path, folder: Path) -> str:
+    return os.path.relpath(path, folder)
+
+
+def _at(folder: Path, relative: object) -> Path:
+    """The path a record in ``folder`` names (lexically normalised, as :func:`_relative`
+    made it)."""
+    return Path(os.path.normpath(folder / str(relative)))
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A case found up to date from its record: its Dnr and outputs."""
+
+    dnr: str
+    outputs: list[Path]
+
+
+class Records:
+    """The records of the builds in an output folder, by case file."""
+
+    def __init__(self, output_root: Path) -> None:
+        """Read every case folder's record in ``output_root``."""
+        self._by_case: dict[Path, list[tuple[Path, dict[str, object]]]] = {}
+        for path in sorted(output_root.glob(f"*/{STAMP}")):
+            record = _read(path.parent)
+            if record is not None and isinstance(record.get("case"), str):
+                case = _at(path.parent, record["case"])
+                self._by_case.setdefault(case, []).append((path.parent, record))
+
+    def unchanged(
+        self, case: Path, templates: Path, documents: Sequence[str], tools: str
+    ) -> Unchanged | None:
+        """The case's last build if nothing it was made from has changed, else None (the
+        case must then be loaded to tell)."""
+        for folder, record in self._by_case.get(case.resolve(), []):
+            files = record.get("files")
+            if not isinstance(files, dict):
+                continue
+            inputs = {str(role): _at(folder, path) for role, path in files.items()}
+            wanted = {
+                f"template {d}": Path(os.path.normpath((templates / f"{d}.docx").absolute()))
+                for d in documents
+            }
+            if any(inputs.get(role) != path for role, path in wanted.items()):
+                continue  # other templates, or other documents, than that build's
+            try:
+                stamp = input_stamp(with_extract(inputs, folder, documents), documents, tools)
+            except OSError:
+                continue
+            outputs = up_to_date(folder, stamp)
+            if outputs is not None:
+                return Unchanged(folder.name, outputs)
+        return None

@@ -1,0 +1,5 @@
+"""``python -m avtalsgen.cli``: the avtalsgen command."""
+
+from avtalsgen.cli.app import run
+
+run()

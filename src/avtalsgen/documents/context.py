@@ -1,0 +1,216 @@
+"""What a template sees: the case, its program, the texts with placeholders filled in, and
+the samarbetsavtal's clauses and payment schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from avtalsgen.documents import format as fmt
+from avtalsgen.input.load import LoadedCase
+from avtalsgen.model import Adress, Arende, Program
+from avtalsgen.model.agreement import (
+    Avtalsar,
+    agreement_date,
+    choose_clauses,
+    payment_schedule,
+    strategy,
+)
+from avtalsgen.model.program import Undertecknare
+from avtalsgen.model.prose import Block, BlockKind, Prose, Span, fill_placeholders
+
+Paragraphs = tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Texter:
+    """The beslutsförslag's texts, ready to render, in the seed's order."""
+
+    beslutspunkter: Paragraphs
+    yttrande: Paragraphs
+    sammanfattning: Paragraphs
+    bakgrund: Paragraphs
+    syfte: Paragraphs
+    genomforande: Paragraphs
+    plattformsuppgifter: Paragraphs
+    forutsattningar: Paragraphs
+    gap: Paragraphs
+    gap_avslutning: Paragraphs
+    villkor: Paragraphs
+    protokollsutdrag_till: Paragraphs
+
+
+@dataclass(frozen=True)
+class Klausul:
+    """A clause of the agreement as rendered: its number, heading, layout and text."""
+
+    nummer: int
+    id: str
+    rubrik: str
+    typ: str
+    text: Paragraphs
+
+
+@dataclass(frozen=True)
+class Underskrift:
+    """A signature block: the party and who signs for it, where."""
+
+    part: str
+    namn: str
+    titel: str
+    ort: str
+
+
+@dataclass(frozen=True)
+class Avtal:
+    """The samarbetsavtal: title, numbered clauses, payment schedule and signatures."""
+
+    rubrik: str
+    datum: dt.date | None
+    s3: str
+    rus: str
+    klausuler: tuple[Klausul, ...]
+    betalningsplan: tuple[Avtalsar, ...]
+    underskrifter: tuple[Underskrift, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a template may use: ``arende``, ``program``, ``text`` and ``avtal``."""
+
+    arende: Arende
+    program: Program
+    text: Texter
+    avtal: Avtal
+
+
+def _address(adress: Adress | None) -> str:
+    if adress is None:
+        return fmt.MISSING
+    return f"{adress.utdelningsadress}, {adress.postnummer} {adress.ort}"
+
+
+def _numbers(arende: Arende, program: Program) -> dict[str, int]:
+    chosen = [val for val in choose_clauses(arende, program) if val.med]
+    return {val.id: number for number, val in enumerate(chosen, 1)}
+
+
+def placeholder_values(arende: Arende, program: Program) -> dict[str, str]:
+    """The value of every placeholder (and ``punkt:id`` reference) for this case."""
+    money = arende.finansiering
+    period = money.period
+    region = program.region
+    on = agreement_date(arende)
+    extension = program.avtal.forlangning
+    values = {
+        "aktor": arende.aktor.kort,
+        "aktor_namn": arende.aktor.namn,
+        "omrade": arende.aktor.omrade,
+        "belopp_per_ar": fmt.kronor(money.belopp_per_ar),
+        "totalt": fmt.kronor(money.summa),
+        "kalla": money.kalla,
+        "start": fmt.iso(period.start),
+        "slut": fmt.iso(period.slut),
+        "start_text": fmt.datum_text(period.start),
+        "slut_text": fmt.datum_text(period.slut),
+        "start_termin": fmt.termin(period.start),
+        "forsta_uppfoljning": arende.forsta_uppfoljning,
+        "extern_utvardering_senast": fmt.iso(arende.extern_utvardering_senast),
+        "dnr": arende.dnr,
+        "namnd": arende.namnd,
+        "program": program.namn,
+        "region": region.namn,
+        "region_orgnr": fmt.ifylls(region.organisationsnummer),
+        "region_adress": _address(region.adress),
+        "aktor_orgnr": fmt.ifylls(arende.aktor.organisationsnummer),
+        "aktor_adress": _address(arende.aktor.adress),
+        "antal_ar": fmt.number(money.antal_ar),
+        "beslut_datum": fmt.datum_text(arende.beslut.datum),
+        "beslut_paragraf": fmt.ifylls(_str(arende.beslut.paragraf)),
+        "s3": strategy(program, "S3", on).namn,
+        "rus": strategy(program, "RUS", on).namn,
+        "forlangning_ar": str(extension.ar_per_period) if extension else fmt.MISSING,
+        "max_ar": str(extension.max_ar) if extension else fmt.MISSING,
+    }
+    for clause_id, number in _numbers(arende, program).items():
+        values[f"punkt:{clause_id}"] = f"punkt {number}"
+    return values
+
+
+def _str(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _prose(prose: Prose | None, values: dict[str, str]) -> Paragraphs:
+    if prose is None:
+        return ()
+    return tuple(
+        Block(
+            block.kind,
+            tuple(Span(fill_placeholders(s.text, values), s.bold, s.italic) for s in block.spans),
+        )
+        for block in prose.blocks
+    )
+
+
+def _lines(lines: list[str], kind: BlockKind, values: dict[str, str]) -> Paragraphs:
+    return tuple(Block(kind, (Span(fill_placeholders(line, values)),)) for line in lines)
+
+
+def _signature(part: str, signer: Undertecknare) -> Underskrift:
+    return Underskrift(
+        part=part,
+        namn=fmt.ifylls(signer.namn),
+        titel=fmt.ifylls(signer.titel),
+        ort=fmt.ifylls(signer.ort),
+    )
+
+
+def build_agreement(arende: Arende, program: Program, values: dict[str, str]) -> Avtal:
+    """The agreement's clauses, numbered in order, with the payment schedule."""
+    chosen = [val for val in choose_clauses(arende, program) if val.med]
+    on = agreement_date(arende)
+    return Avtal(
+        rubrik=program.avtal.rubrik,
+        datum=arende.avtal.datum,
+        s3=strategy(program, "S3", on).namn,
+        rus=strategy(program, "RUS", on).namn,
+        klausuler=tuple(
+            Klausul(number, val.id, val.rubrik, val.typ, _prose(val.text, values))
+            for number, val in enumerate(chosen, 1)
+        ),
+        betalningsplan=payment_schedule(arende),
+        underskrifter=(
+            _signature(program.region.namn, program.avtal.undertecknare),
+            _signature(arende.aktor.namn, arende.avtal.undertecknare),
+        ),
+    )
+
+
+def build_context(case: LoadedCase) -> Context:
+    """Fill in every text of the case from its facts."""
+    arende, program = case.arende, case.program
+    texter = program.texter
+    values = placeholder_values(arende, program)
+    shared = list(texter.villkor)
+    villkor = [
+        *shared[: texter.aktorsvillkor_efter],
+        *arende.villkor,
+        *shared[texter.aktorsvillkor_efter :],
+    ]
+    text = Texter(
+        beslutspunkter=_lines(arende.beslutspunkter, BlockKind.NUMMER, values),
+        yttrande=_prose(texter.yttrande, values),
+        sammanfattning=_prose(texter.sammanfattning, values),
+        bakgrund=_prose(texter.bakgrund, values),
+        syfte=_prose(arende.syfte, values),
+        genomforande=_prose(texter.genomforande, values),
+        plattformsuppgifter=_lines(texter.plattformsuppgifter, BlockKind.PUNKT, values),
+        forutsattningar=_prose(texter.forutsattningar, values),
+        gap=_lines(texter.gap, BlockKind.NUMMER, values),
+        gap_avslutning=_prose(texter.gap_avslutning, values),
+        villkor=_lines(villkor, BlockKind.PUNKT, values),
+        protokollsutdrag_till=_lines(arende.protokollsutdrag_till, BlockKind.STYCKE, values),
+    )
+    avtal = build_agreement(arende, program, values)
+    return Context(arende=arende, program=program, text=text, avtal=avtal)

@@ -1,0 +1,401 @@
+"""Render Word documents from templates with docxtpl: autoescaped, strict, sandboxed.
+
+A batch renders the same few templates again and again, so each template is read once (and
+again only when its file changes) and kept in memory uncompressed, each distinct XML source
+is patched for Jinja and compiled once, and the finished document is written with fast
+compression. docxtpl, python-docx, lxml and Jinja are imported on first use: a build that
+finds every case up to date never needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+import threading
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from avtalsgen.documents.format import FILTERS
+from avtalsgen.errors import RenderError
+from avtalsgen.model.prose import Block, BlockKind
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.opc.part import Part
+    from docxtpl import DocxTemplate, RichTextParagraph
+    from jinja2.sandbox import SandboxedEnvironment
+
+#: Paragraph style ids the prose is rendered with; every template must define them.
+STYLE_IDS: dict[BlockKind, str | None] = {
+    BlockKind.STYCKE: None,
+    BlockKind.PUNKT: "ListBullet",
+    BlockKind.NUMMER: "ListNumber",
+}
+
+#: zlib level of the written .docx. With python-docx's (zlib's default, 6) writing a
+#: rendered beslutsförslag takes 1.1 ms, with 3 0.84 ms, for a file of 16.5 kB instead of
+#: 15.3 kB (the shipped templates are trimmed; untrimmed, their styles alone made 800 kB).
+COMPRESSLEVEL = 3
+#: Zip member timestamp: fixed, so the same document always gives the same bytes.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Document properties that end up in the PDF (title shown as the window title)."""
+
+    title: str
+    subject: str
+    keywords: str
+    author: str = "Region Norrbotten"
+    language: str = "sv-SE"
+    created: dt.date | None = None
+
+
+@functools.cache
+def jinja_environment() -> SandboxedEnvironment:
+    """The one Jinja environment templates render in: sandboxed, autoescaped, strict.
+
+    It compiles each distinct template source once: docxtpl compiles the template's XML on
+    every render; in a batch the same few sources are rendered again and again, and
+    compiling costs more than rendering.
+    """
+    from jinja2 import StrictUndefined, Template, nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class _Environment(SandboxedEnvironment):
+        def __init__(self) -> None:
+            super().__init__(undefined=StrictUndefined, autoescape=True, finalize=_escaped)
+            self.filters.update(FILTERS)
+            self._compiled: dict[str, Template] = {}
+
+        def from_string(self, source: str | nodes.Template, *args: Any, **kwargs: Any) -> Template:
+            if not isinstance(source, str) or args or kwargs:
+                return super().from_string(source, *args, **kwargs)
+            if source not in self._compiled:
+                self._compiled[source] = super().from_string(source)
+            return self._compiled[source]
+
+    return _Environment()
+
+
+#: What docxtpl turns into Jinja's delimiters in everything rendered (its way to print them).
+_DOCXTPL_ESCAPES = re.compile(r"\{_[{%]|[}%]_\}")
+
+
+def _guarded(xml: str) -> str:
+    """``xml`` with the underscore of each of docxtpl's escapes (``{_{`` and the like) in it
+    written as a character reference: docxtpl turns them into Jinja's delimiters in all it
+    renders, so text holding one would lose its underscore."""
+    return _DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), xml)
+
+
+def _escaped(value: Any) -> Any:
+    """A value printed by a template, as XML: escaped and :func:`_guarded`. Values that are
+    XML already (docxtpl's rich text, made by :func:`paragraphs`) pass as they are."""
+    from markupsafe import Markup, escape
+
+    if hasattr(value, "__html__") or not isinstance(value, str):
+        return value
+    return Markup(_guarded(str(escape(value))))
+
+
+def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
+    """Word paragraphs for prose, styled with the template's own paragraph and list styles."""
+    from docxtpl import RichText, RichTextParagraph
+
+    result = RichTextParagraph()
+    for block in blocks:
+        rich = RichText()
+        for span in block.spans:
+            rich.add(span.text, bold=span.bold, italic=span.italic)
+        result.add(rich, parastyle=STYLE_IDS[block.kind])
+    result.xml = _guarded(result.xml)
+    return result
+
+
+def _prepare(value: Any) -> Any:
+    """Texts (tuples of blocks) become Word paragraphs, in dataclasses at any depth."""
+    if isinstance(value, tuple) and value and all(isinstance(v, Block) for v in value):
+        return paragraphs(value)
+    if isinstance(value, tuple):
+        return tuple(_prepare(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _prepare(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def template_variables(context: object) -> dict[str, Any]:
+    """The variables a template sees: the fields of a context dataclass, texts as paragraphs."""
+    prepared = _prepare(context)
+    if not isinstance(prepared, dict):
+        raise TypeError("a template context must be a dataclass")
+    return prepared
+
+
+#: The last context rendered and its variables: a case's documents share one context.
+_last_variables: list[tuple[object, dict[str, Any]]] = [(None, {})]
+
+
+def _variables_of(context: object) -> dict[str, Any]:
+    """:func:`template_variables` of ``context``, made once for the documents in a row
+    that render the same context (rendering reads them and changes nothing)."""
+    last = _last_variables[0]
+    if last[0] is context:
+        return last[1]
+    variables = template_variables(context)
+    _last_variables[0] = (context, variables)
+    return variables
+
+
+def restart_numbered_lists(document: Document) -> None:
+    """Make every run of consecutive numbered paragraphs a list of its own, counting from 1.
+
+    Word and LibreOffice continue one numbering through a whole document when every item
+    shares the list style's numbering; each list gets its own w:num restarting at 1.
+    """
+    from docx.oxml.ns import qn
+
+    list_style = STYLE_IDS[BlockKind.NUMMER]
+    body = document.element.body
+    # One XPath in C first: most documents have no numbered list to walk in Python.
+    if list_style is None or not _uses_style(body, list_style):
+        return
+    style = document.styles.element.get_by_id(list_style)
+    style_num = style.pPr.numPr.numId.val if style is not None and style.pPr is not None else None
+    if style_num is None:
+        return
+    numbering = document.part.numbering_part.element
+    abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
+    current: int | None = None
+    style_path, val = f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
+    for paragraph in body.iter(qn("w:p")):
+        paragraph_style = paragraph.find(style_path)  # what paragraph.style reads, faster
+        if paragraph_style is None or paragraph_style.get(val) != list_style:
+            current = None
+            continue
+        if current is None:
+            num = numbering.add_num(abstract_id)
+            num.add_lvlOverride(ilvl=0).add_startOverride(1)
+            current = num.numId
+        _number(paragraph_style.getparent(), current)
+
+
+#: The paragraph properties that come before w:numPr in a w:pPr (ECMA-376, CT_PPrBase).
+_BEFORE_NUMBERING = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+                     "w:widowControl")  # fmt: skip
+
+
+def _number(properties: Any, num_id: int) -> None:
+    """Make the paragraph with the properties (w:pPr) ``properties`` an item of the
+    numbering ``num_id``, at its first level.
+
+    A new w:numPr is put in its place directly: python-docx's ``get_or_add_numPr`` looks for
+    each of the thirty elements that may follow it, three times a paragraph.
+    """
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    num_pr = properties.numPr
+    if num_pr is not None:  # the template's own: python-docx puts its parts in order
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num_id
+        return
+    before = {qn(tag) for tag in _BEFORE_NUMBERING}
+    index = 0
+    while index < len(properties) and properties[index].tag in before:
+        index += 1
+    num_pr = OxmlElement("w:numPr")
+    num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
+    num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
+    properties.insert(index, num_pr)
+
+
+@functools.cache
+def _style_check() -> Callable[..., object]:
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    check: Callable[..., object] = etree.XPath(
+        "boolean(.//w:p/w:pPr/w:pStyle[@w:val=$style])", namespaces=nsmap
+    )
+    return check
+
+
+def _uses_style(body: object, style: str) -> bool:
+    """Whether a paragraph in ``body`` has the paragraph style ``style``."""
+    return bool(_style_check()(body, style=style))
+
+
+#: Word's document properties hold at most this many characters.
+_PROPERTY_MAX = 255
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1] + "…"
+
+
+def _set_metadata(document: Document, meta: Metadata) -> None:
+    props = document.core_properties
+    props.title = _clip(meta.title)
+    props.subject = _clip(meta.subject)
+    props.keywords = _clip(meta.keywords)
+    props.author = meta.author
+    props.language = meta.language
+    if meta.created is not None:
+        stamp = dt.datetime.combine(meta.created, dt.time(), tzinfo=dt.UTC)
+        props.created = stamp
+        props.modified = stamp
+
+
+def render_document(template: Path, context: object, meta: Metadata) -> bytes:
+    """Render ``template`` with ``context`` (a dataclass whose fields are the template's
+    variables) and return the finished .docx file's bytes."""
+    from jinja2 import TemplateError, UndefinedError
+    from lxml import etree
+
+    source = io.BytesIO(_template_bytes(template))
+    try:
+        tpl = _template_class()(source)
+        tpl.render(_variables_of(context), jinja_environment(), autoescape=True)
+    except UndefinedError as exc:
+        raise RenderError(f"{template}: template uses an undefined value: {exc.message}") from None
+    except TemplateError as exc:
+        raise RenderError(f"{template}: template error: {exc}") from None
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(f"{template}: rendering produced invalid Word XML: {exc}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
+        # e.g. the sandbox refusing range(10**9): an error in the template, not a crash
+        raise RenderError(f"{template}: template error: {exc}") from None
+    document: Document = tpl.docx
+    restart_numbered_lists(document)
+    _set_metadata(document, meta)
+    return docx_bytes(document)  # docxtpl has parsed every rendered part as XML by now
+
+
+def docx_bytes(document: Document, compresslevel: int = COMPRESSLEVEL) -> bytes:
+    """The .docx file of ``document``: what ``document.save`` writes, member for member,
+    but compressed at ``compresslevel`` and with fixed timestamps."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+
+        def write(name: str, data: bytes | str) -> None:
+            info = zipfile.ZipInfo(name, _ZIP_DATE)
+            info.external_attr = 0o600 << 16  # as ZipFile.writestr gives a name
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED, compresslevel)
+
+        write("[Content_Types].xml", _content_types(parts))
+        write("_rels/.rels", package.rels.xml)
+        for part in parts:
+            write(part.partname.membername, part.blob)
+            if len(part.rels):
+                write(part.partname.rels_uri.membername, part.rels.xml)
+    return buffer.getvalue()
+
+
+def _content_types(parts: Iterable[Part]) -> bytes:
+    """``[Content_Types].xml`` for ``parts``, exactly as python-docx writes it."""
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.opc.oxml import CT_Types, serialize_part_xml
+    from docx.opc.spec import default_content_types
+
+    defaults = {"rels": CONTENT_TYPE.OPC_RELATIONSHIPS, "xml": CONTENT_TYPE.XML}
+    overrides: dict[str, str] = {}
+    for part in parts:
+        ext = part.partname.ext
+        if (ext.lower(), part.content_type) in default_content_types:
+            defaults[ext.lower()] = part.content_type
+        else:
+            overrides[part.partname] = part.content_type
+    types = CT_Types.new()  # type: ignore[no-untyped-call]
+    for ext in sorted(defaults):
+        types.add_default(ext, defaults[ext])
+    for partname in sorted(overrides):
+        types.add_override(partname, overrides[partname])
+    data: bytes = serialize_part_xml(types)
+    return data
+
+
+_templates: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+_templates_lock = threading.Lock()
+
+
+def _template_bytes(template: Path) -> bytes:
+    """The template as an uncompressed zip, read once and again only when its file changes.
+
+    python-docx then reads each part without inflating it again on every render.
+    """
+    try:
+        info = template.stat()
+        key = (info.st_mtime_ns, info.st_size, info.st_ino)
+        with _templates_lock:
+            cached = _templates.get(template)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        data = _uncompressed(template.read_bytes())
+    except OSError as exc:
+        raise RenderError(f"{template}: cannot read the template: {exc.strerror or exc}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise RenderError(f"{template}: not a Word document (.docx): {exc}") from None
+    with _templates_lock:
+        _templates[template] = (key, data)
+    return data
+
+
+def _uncompressed(data: bytes) -> bytes:
+    """The same zip with every member stored uncompressed."""
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as target,
+    ):
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, member.date_time)
+            info.external_attr = member.external_attr
+            target.writestr(info, source.read(member))
+    return output.getvalue()
+
+
+#: The characters docxtpl's ``resolve_listing`` acts on.
+_LISTING_CHARS = re.compile("[\t\a\n\f]")
+
+
+@functools.cache
+def _template_class() -> type[DocxTemplate]:
+    """docxtpl's template, patching each distinct XML source for Jinja only once."""
+    from docxtpl import DocxTemplate
+
+    patched: dict[str, str] = {}
+
+    class _Template(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            result = patched.get(src_xml)
+            if result is None:
+                result = str(super().patch_xml(src_xml))
+                if len(patched) < _PATCHED_SOURCES:
+                    patched[src_xml] = result
+            return result
+
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl turns tabs, line and page breaks in the text of paragraphs into Word's
+            # elements, with three regular expressions over every paragraph and run: a
+            # part without any of these characters from its first paragraph on is unchanged.
+            start = xml.find("<w:p")
+            if start < 0 or not _LISTING_CHARS.search(xml, start):
+                return xml
+            return str(super().resolve_listing(xml))
+
+    return _Template
+
+
+#: How many distinct XML sources (bodies, headers, footers) stay patched in memory.
+_PATCHED_SOURCES = 64

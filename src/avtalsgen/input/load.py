@@ -1,0 +1,622 @@
+"""Read case and program files: safe YAML, then the models; every problem at once, by line.
+
+Case files are written by people and may come from anywhere, so reading one is bounded: a
+file larger than :data:`MAX_FILE_BYTES` (256 kB), one that is not UTF-8 text, and YAML a
+case file has no use for (anchors and aliases, tags, nesting deeper than :data:`MAX_DEPTH`,
+more than :data:`MAX_NODES` values, integers longer than :data:`MAX_INTEGER_CHARS`) are
+refused with a clear message before anything is validated, and so are characters a Word
+document cannot hold (control characters, lone surrogates, U+FFFE and U+FFFF), each named
+by file, line and field.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+from avtalsgen.errors import CaseError
+from avtalsgen.model import Arende, Program
+from avtalsgen.model.agreement import case_problems
+from avtalsgen.model.case import FieldProblems
+from avtalsgen.model.types import FORBIDDEN_CHARACTERS, describe_characters
+
+#: Whether PyYAML has libyaml (its wheels do; one built without it has only Python).
+LIBYAML: bool = yaml.__with_libyaml__
+if LIBYAML:
+    from yaml._yaml import CParser
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]
+
+#: The largest case, program or meeting file read: 16 times the program file (16 kB).
+MAX_FILE_BYTES = 256 * 1024
+#: The deepest nesting of lists and mappings read (the models nest about six levels).
+MAX_DEPTH = 20
+#: The most values (texts, numbers, lists, mappings) read from one file: the program file
+#: holds about 400, and parsing 20 000 takes about half a second.
+MAX_NODES = 20_000
+#: The longest integer read, in characters (amounts and § numbers are far shorter).
+MAX_INTEGER_CHARS = 20
+#: More forbidden characters than this outside any value: the file is not text at all.
+_BINARY_THRESHOLD = 20
+
+
+class _Refused(yaml.YAMLError):
+    """Valid YAML that a case file may not use, at the line where it starts."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else None
+        self.message = message
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
+class _Checks:
+    """The refusals of a case-file loader as it composes nodes: anchors, aliases, tags,
+    deep nesting, too many values (a mixin for a PyYAML loader class; overlong integers are
+    refused as they are constructed, by :func:`_construct_int`)."""
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            # An alias repeats a node: a few lines can stand for billions of values.
+            raise _Refused(
+                event.start_mark,
+                "YAML anchors and aliases (&name, *name) are not allowed in case files; "
+                "write the value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _Refused(
+                event.start_mark,
+                f"YAML tags ({_tag_name(tag)}) are not allowed in case files; write plain "
+                "text, numbers, lists and mappings",
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(
+                event.start_mark,
+                f"the file holds more than {MAX_NODES} values (a case file holds a few hundred)",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    event.start_mark,
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+            return node
+        finally:
+            self._depth -= 1
+
+
+def _construct_int(loader: Any, node: yaml.Node) -> int:
+    """An integer, unless it is written with more than :data:`MAX_INTEGER_CHARS` characters
+    (``loader`` is a :class:`SafeConstructor`)."""
+    text = str(node.value)
+    if len(text) > MAX_INTEGER_CHARS:
+        raise _Refused(
+            node.start_mark,
+            f"the number {text[:MAX_INTEGER_CHARS]}… is too long "
+            f"(at most {MAX_INTEGER_CHARS} characters)",
+        )
+    value: int = SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+    return value
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so the models can report bad dates themselves,
+    and refuses what :class:`_Checks` refuses. Pure Python: its syntax errors are the ones
+    avtalsgen reports."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        _Checks.__init__(self)
+
+
+if LIBYAML:
+
+    class _FastLoader(_Checks, CParser, Composer, SafeConstructor, Resolver):
+        """:class:`_Loader` with libyaml's scanner and parser: reading the seed case takes
+        0.26 ms instead of 1.6. The nodes, their marks and the refusals are the same, as the
+        nodes are composed (and checked) in Python from libyaml's events."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            _Checks.__init__(self)
+
+        # libyaml would compose the nodes itself, unchecked.
+        get_single_node = Composer.get_single_node
+        get_node = Composer.get_node
+        check_node = Composer.check_node
+
+
+#: The implicit types of YAML 1.1 but for dates (the models read dates from text).
+_RESOLVERS = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.yaml_implicit_resolvers = _RESOLVERS
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+if LIBYAML:
+    _FastLoader.yaml_implicit_resolvers = _RESOLVERS
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    """A validated case with its program and where both came from."""
+
+    path: Path
+    arende: Arende
+    program_path: Path
+    program: Program
+
+
+def _lines(
+    node: yaml.Node, loc: Loc, out: dict[Loc, int], duplicates: list[tuple[int, str]]
+) -> None:
+    """Record the line of every key and list item below ``node``, and keys given twice."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*loc, str(key.value))
+                line = key.start_mark.line + 1
+                if child in out:
+                    duplicates.append(
+                        (
+                            line,
+                            f"{_format_loc(child)}: duplicate key "
+                            f"(first given on line {out[child]})",
+                        )
+                    )
+                    continue
+                out[child] = line
+                _lines(value, child, out, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*loc, index)
+            out[child] = item.start_mark.line + 1
+            _lines(item, child, out, duplicates)
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters and line breaks escaped, for a one-line message."""
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in "\ufffe\uffff"
+        else char
+        for char in text
+    )
+
+
+def _format_loc(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{_printable(part)}" if text else _printable(part)
+    return text or "(file)"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file of at most 256 kB."""
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise CaseError([f"{path}: file not found"]) from None
+    except OSError as exc:
+        raise CaseError([f"{path}: cannot read: {exc.strerror}"]) from None
+    try:
+        info = os.fstat(handle)
+        if stat.S_ISDIR(info.st_mode):
+            raise CaseError([f"{path}: is a folder, not a file"])
+        if not stat.S_ISREG(info.st_mode):
+            raise CaseError([f"{path}: not a regular file (a device or a pipe?)"])
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise CaseError([f"{path}: cannot read: {exc.strerror}"]) from None
+    finally:
+        os.close(handle)
+    if len(raw) > MAX_FILE_BYTES:
+        size = max(info.st_size, len(raw))
+        raise CaseError(
+            [
+                f"{path}: the file is {_size(size)}; case and program files are at most "
+                f"{_size(MAX_FILE_BYTES)} (is it the right file?)"
+            ]
+        )
+    return raw
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MB"
+    return f"{-(-count // 1024)} kB"  # rounded up: 256 kB and one byte is 257 kB
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _characters(
+    path: Path, text: str, node: yaml.Node | None, raw: dict[int, str]
+) -> list[tuple[int, str]]:
+    """Characters a Word document cannot hold, by field: written in the file (``raw``, by
+    index; replaced before parsing) or as escapes in double-quoted text (in the values)."""
+    found: list[tuple[int, str]] = []
+    claimed: set[int] = set()
+
+    def check(scalar: yaml.ScalarNode, loc: Loc, what: str) -> None:
+        start, end = scalar.start_mark.index, scalar.end_mark.index
+        inside = sorted(i for i in raw if start <= i < end)
+        claimed.update(inside)
+        chars = [raw[i] for i in inside] + FORBIDDEN_CHARACTERS.findall(str(scalar.value))
+        if chars:
+            line = _line_of(text, inside[0]) if inside else scalar.start_mark.line + 1
+            found.append(
+                (line, f"{path}:{line}: {_format_loc(loc)}: {what}{describe_characters(chars)}")
+            )
+
+    def walk(node: yaml.Node, loc: Loc) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            check(node, loc, "")
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    check(key, (*loc, str(key.value)), "the key ")
+                    walk(value, (*loc, str(key.value)))
+                else:
+                    walk(key, loc)
+                    walk(value, loc)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*loc, index))
+
+    if node is not None:
+        walk(node, ())
+    for index in sorted(set(raw) - claimed):  # in comments or between values
+        line = _line_of(text, index)
+        found.append((line, f"{path}:{line}: {describe_characters([raw[index]])}"))
+    return found
+
+
+def _not_text(path: Path, text: str, raw: dict[int, str]) -> CaseError:
+    first = min(raw)
+    return CaseError(
+        [
+            f"{path}:{_line_of(text, first)}: not a UTF-8 text file: it holds {len(raw)} "
+            f"control characters such as U+{ord(raw[first]):04X} (save the file as UTF-8 text)"
+        ]
+    )
+
+
+def _fast_node(text: str) -> tuple[yaml.Node | None, Any] | None:
+    """The node tree of ``text`` as libyaml parses it, and the loader to construct it with;
+    None where there is no libyaml, or where it finds a syntax error: the pure-Python
+    parser then reads the file again, and reports the error as it always has.
+
+    Raises :class:`_Refused` for what :class:`_Checks` refuses.
+    """
+    if not LIBYAML:
+        return None
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node(), loader
+    except _Refused:
+        loader.dispose()
+        raise
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
+    """Parse ``path`` safely; return the data, the line of every key, and the problems found
+    while reading (keys given twice).
+
+    Raises :class:`CaseError` when the file cannot be read or parsed, uses YAML a case file
+    may not use, or holds characters a Word document cannot hold.
+    """
+    raw_bytes = _read_bytes(path)
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw_bytes[: exc.start].count(b"\n") + 1
+        raise CaseError([f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]) from None
+    # Forbidden characters written in the file are replaced (keeping every position) so
+    # that the parser can run and each one can be reported at its field.
+    raw = {match.start(): match.group() for match in FORBIDDEN_CHARACTERS.finditer(text)}
+    if len(raw) > _BINARY_THRESHOLD:
+        raise _not_text(path, text, raw)
+    if raw:
+        text = FORBIDDEN_CHARACTERS.sub("\ufffd", text)
+    loader: Any = None
+    try:
+        fast = None if raw else _fast_node(text)
+        if fast is None:
+            try:
+                loader = _Loader(text)
+            except yaml.YAMLError as exc:  # the reader refuses what FORBIDDEN_CHARACTERS let by
+                raise CaseError([f"{path}: YAML error: {exc}"]) from None
+            node = loader.get_single_node()
+        else:
+            node, loader = fast
+        characters = _characters(path, text, node, raw)
+        if characters:
+            characters.sort(key=lambda item: item[0])
+            raise CaseError([problem for _, problem in characters])
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        where = f":{exc.line}" if exc.line is not None else ""
+        raise CaseError([f"{path}{where}: {exc.message}"]) from None
+    except yaml.MarkedYAMLError as exc:
+        if raw:  # the replaced characters may be what broke the syntax
+            characters = _characters(path, text, None, raw)
+            raise CaseError([problem for _, problem in characters]) from None
+        raise CaseError([_syntax_problem(path, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise CaseError([f"{path}: YAML error: {exc}"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    lines: dict[Loc, int] = {}
+    duplicates: list[tuple[int, str]] = []
+    if node is not None:
+        _lines(node, (), lines, duplicates)
+    return data, lines, [(line, f"{path}:{line}: {text}") for line, text in duplicates]
+
+
+def read_yaml(path: Path) -> Any:
+    """The data of the YAML file ``path``, read with every limit and refusal of a case file
+    (size, encoding, anchors, tags, nesting, characters); for files that are only looked
+    into, such as the case files a meeting file's folder holds.
+
+    Raises :class:`CaseError` when the file cannot be read or is refused.
+    """
+    data, _, _ = _read_yaml(path)
+    return data
+
+
+def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    """A YAML syntax error at the line where the broken construct starts, when known."""
+    problem, mark = exc.problem or "", exc.problem_mark
+    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+        start = exc.context_mark.line + 1
+        where = f" (at line {mark.line + 1})" if mark is not None else ""
+        return f"{path}:{start}: YAML syntax error: {exc.context}: {problem}{where}"
+    line = f":{mark.line + 1}" if mark is not None else ""
+    if exc.context and problem.startswith("but "):  # "expected ..., but found ..."
+        problem = f"{exc.context}, {problem}"
+    return f"{path}{line}: YAML syntax error: {problem or exc.context}"
+
+
+def _line(loc: Loc, lines: dict[Loc, int]) -> int:
+    """The line of ``loc``, or of its nearest ancestor in the file; 1 for the file itself."""
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines[loc] if loc else 1
+
+
+def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[tuple[int, str]]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        base: Loc = tuple(error["loc"])
+        cause = (error.get("ctx") or {}).get("error")
+        found: list[tuple[Loc, str]]
+        if isinstance(cause, FieldProblems):
+            found = [((*base, field), message) for field, message in cause.problems]
+        elif isinstance(cause, ValueError):
+            found = [(base, str(cause))]
+        elif error["type"] == "extra_forbidden":
+            found = [(base, "unknown key")]
+        elif error["type"] == "missing":
+            found = [(base, "required field is missing")]
+        else:
+            found = [(base, error["msg"])]
+        for loc, message in found:
+            line = _line(loc, lines)
+            problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {_printable(message)}"))
+    return problems
+
+
+#: At most this many problems are listed per file (a file of garbage has thousands).
+MAX_PROBLEMS = 100
+
+
+def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dict[Loc, int]]:
+    """:func:`validate_file`, also returning the file's data and the line of every key."""
+    data, lines, duplicates = _read_yaml(path)
+    if not isinstance(data, dict):
+        return None, [f"{path}:1: (file): expected a mapping of keys to values"], data, lines
+    found = list(duplicates)
+    result: M | None = None
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        found += _problems(path, exc, lines)
+    if found:
+        found.sort(key=lambda item: item[0])  # stable: same-line problems keep their order
+        problems = [problem for _, problem in found[:MAX_PROBLEMS]]
+        if len(found) > MAX_PROBLEMS:
+            problems.append(
+                f"{path}: ... and {len(found) - MAX_PROBLEMS} more problems "
+                f"(only the first {MAX_PROBLEMS} are listed)"
+            )
+        return None, problems, data, lines
+    return result, [], data, lines
+
+
+def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
+    """Read ``path`` and validate it as ``model``: the model, or None and every problem.
+
+    Raises :class:`CaseError` when the file cannot be read or parsed as YAML at all.
+    """
+    result, problems, _, _ = _validate(model, path)
+    return result, problems
+
+
+_PROGRAMS: dict[tuple[Path, int, int], Program] = {}
+
+
+def _program(path: Path) -> tuple[Program | None, list[str]]:
+    """A program file, validated once per run while it is unchanged (cases share it)."""
+    info = path.stat()
+    key = (path.resolve(), info.st_mtime_ns, info.st_size)
+    if key in _PROGRAMS:
+        return _PROGRAMS[key], []
+    program, problems = validate_file(Program, path)
+    if program is not None:
+        _PROGRAMS[key] = program
+    return program, problems
+
+
+def load_program(path: Path) -> Program:
+    """Load and validate a program file."""
+    program, problems = validate_file(Program, path)
+    if program is None:
+        raise CaseError(problems)
+    return program
+
+
+def load_case(path: Path) -> LoadedCase:
+    """Load a case file and the program it names; report every problem in both at once."""
+    arende, problems, data, lines = _validate(Arende, path)
+    program_path: Path | None = None
+    program: Program | None = None
+    raw_program = arende.program if arende else _program_key(data)
+    if raw_program is not None:
+        program_path = path.parent / raw_program
+        line = f":{lines[('program',)]}" if ("program",) in lines else ""
+        refused = _program_refused(path, raw_program)
+        if refused is not None:
+            problems.append(f"{path}{line}: program: {_printable(refused)}")
+        elif not program_path.is_file():
+            shown = _printable(str(program_path))
+            problems.append(f"{path}{line}: program: file not found: {shown}")
+        else:
+            try:
+                program, program_problems = _program(program_path)
+            except CaseError as exc:
+                program_problems = exc.problems
+            problems += program_problems
+    if problems or arende is None or program is None or program_path is None:
+        raise CaseError(problems)
+    # Checks across the case and its program, reported at the case's lines.
+    across = case_problems(arende, program)
+    if across:
+        found = sorted(
+            ((_line(loc, lines), _format_loc(loc), message) for loc, message in across),
+            key=lambda item: item[0],  # stable: clauses keep their order
+        )
+        raise CaseError(
+            [f"{path}:{line}: {where}: {_printable(message)}" for line, where, message in found]
+        )
+    return LoadedCase(path=path, arende=arende, program_path=program_path, program=program)
+
+
+def _program_refused(case: Path, raw: str) -> str | None:
+    """Why the program path ``raw`` of the case file ``case`` is refused, or None.
+
+    The path is relative to the case file (or absolute) and must name a YAML file that lies,
+    once every ``..`` and symbolic link is resolved, in the case file's folder or below the
+    folder above it: ``program/...`` and a program folder shared by several case folders,
+    ``../program/...``, but nothing further away.
+    """
+    if "\\" in raw:
+        return f"'{raw}': write the path with /, not \\"
+    if PurePosixPath(raw).suffix.lower() not in (".yaml", ".yml"):
+        return f"'{raw}' is not a YAML file (.yaml)"
+    folder = case.parent.resolve()
+    root = folder.parent
+    try:
+        target = (folder / raw).resolve()
+    except (OSError, RuntimeError) as exc:  # a symbolic link loop
+        return f"'{raw}' cannot be resolved: {exc}"
+    if not target.is_relative_to(root):
+        lexical = Path(os.path.normpath(folder / raw))
+        how = " through a symbolic link" if lexical.is_relative_to(root) else ""
+        return (
+            f"'{raw}' leads outside {root}{how}; the program file must lie in the case "
+            "file's folder or below the folder above it"
+        )
+    return None
+
+
+def _program_key(data: Any) -> str | None:
+    """The program path of an invalid case, so the program is checked too."""
+    value = data.get("program") if isinstance(data, dict) else None
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+#: Facts a case or program may leave unknown (null) until they are known, by location.
+UNKNOWN_ALLOWED_CASE: tuple[Loc, ...] = (
+    ("datum",),
+    ("avdelning",),
+    ("handlaggare",),
+    ("aktor", "organisationsnummer"),
+    ("aktor", "adress"),
+    ("beslut", "datum"),
+    ("beslut", "paragraf"),
+    ("avtal", "undertecknare", "namn"),
+    ("avtal", "undertecknare", "titel"),
+    ("avtal", "undertecknare", "ort"),
+)
+UNKNOWN_ALLOWED_PROGRAM: tuple[Loc, ...] = (
+    ("region", "organisationsnummer"),
+    ("region", "adress"),
+    ("avtal", "undertecknare", "namn"),
+    ("avtal", "undertecknare", "titel"),
+    ("avtal", "undertecknare", "ort"),
+)
+
+
+def _value(model: object, loc: Loc) -> object:
+    for part in loc:
+        model = getattr(model, str(part))
+    return model
+
+
+def unknown_facts(case: LoadedCase) -> list[str]:
+    """Facts the case or its program leaves to be filled in, as ``file:line: field: ...``.
+
+    The documents show them as a visible placeholder; ``--strict`` refuses them.
+    """
+    problems: list[str] = []
+    for path, model, locs in (
+        (case.path, case.arende, UNKNOWN_ALLOWED_CASE),
+        (case.program_path, case.program, UNKNOWN_ALLOWED_PROGRAM),
+    ):
+        missing = [loc for loc in locs if _value(model, loc) is None]
+        if missing:
+            _, lines, _ = _read_yaml(path)
+            problems += [
+                f"{path}:{_line(loc, lines)}: {_format_loc(loc)}: not filled in yet (null); "
+                "the documents show [uppgift saknas]"
+                for loc in missing
+            ]
+    return problems

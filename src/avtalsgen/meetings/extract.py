@@ -1,0 +1,626 @@
+"""Protocol extracts (protokollsutdrag): one certified extract per paragraph of a meeting.
+
+Each extract goes into its case's folder, ``<output>/<Dnr>/protokollsutdrag-<N>.docx`` and
+``.pdf`` (N the § number), beside a record ``protokollsutdrag-<N>.json`` of the facts every
+version was made from. An extract is never replaced: when the facts now differ from the
+latest version's, a new version ``protokollsutdrag-<N>-v2`` (then v3, ...) is written that
+says, in its body, which version it replaces and what changed; when they are the same,
+nothing is written. The facts are compared field by field, never the files (LibreOffice
+puts timestamps into PDFs).
+
+Record format (UTF-8 JSON)::
+
+    {"dokument": "protokollsutdrag", "format": 1, "dnr": "RUN-00386-2023", "paragraf": 101,
+     "versioner": [{"version": 1, "filer": ["protokollsutdrag-101.docx", "...pdf"],
+                    "bestyrkt": "2024-12-04", "andrat": [], "sammantrade": "x.yaml",
+                    "fakta": {<the fields of Fakta; dates ISO, lists as arrays>}}]}
+
+A fact missing from an older record (a field added later) is not compared. The date of
+certification (``bestyrkt``, the day the version is made) is not a fact of the decision and
+is not compared either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+from babel.lists import format_list
+
+from avtalsgen.conversion.convert import Converter
+from avtalsgen.documents.context import Paragraphs, build_context, placeholder_values
+from avtalsgen.documents.factcheck import check_facts
+from avtalsgen.documents.format import LOCALE
+from avtalsgen.documents.render import Metadata, render_document
+from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.model import Arende
+from avtalsgen.model.meeting import Paragraf
+from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
+
+#: The document's name: its template is ``<templates>/protokollsutdrag.docx``.
+DOCUMENT: Final = "protokollsutdrag"
+#: The template's file name within the templates folder.
+TEMPLATE: Final = f"{DOCUMENT}.docx"
+#: The version of the record format.
+RECORD_FORMAT: Final = 1
+
+
+@dataclass(frozen=True)
+class Fakta:
+    """The facts one extract shows, as recorded for each version and compared field by field."""
+
+    exempel: bool
+    """True when the meeting is a fictitious example."""
+    namnd: str
+    """The committee."""
+    sammantradesdatum: dt.date
+    """The meeting's date."""
+    plats: str
+    """Where the meeting was held."""
+    paragraf: int
+    """The § number."""
+    dnr: str
+    """The ärende's Dnr."""
+    rubrik: str
+    """The paragraph's heading: the ärende's title."""
+    beslutspunkter: tuple[str, ...]
+    """The decision points as decided, placeholders filled in."""
+    omedelbart_justerad: bool
+    """True when the paragraph was justerad at the meeting."""
+    ordforande: str
+    """The chair."""
+    justerare: tuple[str, ...]
+    """The justerare."""
+    justeringsdatum: dt.date
+    """When the paragraph was justerad."""
+    anslagsdatum: dt.date
+    """When the justering was announced on the anslagstavla."""
+    sista_dag_for_overklagande: dt.date
+    """The last day to appeal."""
+    skickas_till: tuple[str, ...]
+    """Protokollsutdrag skickas till."""
+    sekreterare: str
+    """The secretary, who certifies the extract."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as JSON values: dates ISO, tuples as lists."""
+        return {f.name: _json_value(getattr(self, f.name)) for f in fields(self)}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+#: How each fact is named in the visible note of a correction.
+LABELS: Final[dict[str, str]] = {
+    "exempel": "exempelmarkering",
+    "namnd": "nämnd",
+    "sammantradesdatum": "sammanträdesdatum",
+    "plats": "plats",
+    "paragraf": "paragraf",
+    "dnr": "diarienummer",
+    "rubrik": "rubrik",
+    "beslutspunkter": "beslutspunkter",
+    "omedelbart_justerad": "omedelbar justering",
+    "ordforande": "ordförande",
+    "justerare": "justerare",
+    "justeringsdatum": "justeringsdatum",
+    "anslagsdatum": "anslagsdatum",
+    "sista_dag_for_overklagande": "sista dag för överklagande",
+    "skickas_till": "sändlista",
+    "sekreterare": "sekreterare",
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    """Which version of an extract this is and, for a correction, what it replaces.
+
+    Every field is plain data (no properties): the renderer gives a template a dataclass's
+    fields only.
+    """
+
+    nummer: int
+    """1 for the first extract, 2 for its first correction, ..."""
+    bestyrkt: dt.date
+    """The day the secretary certifies this version (the day it is made)."""
+    ersatter: int | None
+    """The version this one replaces; None for the first."""
+    andrat: tuple[str, ...]
+    """What changed against the replaced version, in Swedish (see :data:`LABELS`)."""
+    rattelse: str
+    """The visible note of a correction; empty for a first version."""
+    rubrik: str
+    """``Version 2`` and so on in the page header; empty for a first version."""
+
+    @classmethod
+    def first(cls, bestyrkt: dt.date) -> Version:
+        """Version 1, certified on ``bestyrkt``."""
+        return cls(nummer=1, bestyrkt=bestyrkt, ersatter=None, andrat=(), rattelse="", rubrik="")
+
+    @classmethod
+    def correction(
+        cls,
+        replaces: int,
+        replaced_on: dt.date | None,
+        andrat: tuple[str, ...],
+        bestyrkt: dt.date,
+    ) -> Version:
+        """The version after ``replaces`` (certified ``replaced_on``), changing ``andrat``."""
+        when = f" (bestyrkt {replaced_on.isoformat()})" if replaced_on else ""
+        return cls(
+            nummer=replaces + 1,
+            bestyrkt=bestyrkt,
+            ersatter=replaces,
+            andrat=andrat,
+            rattelse=f"Rättelse: ersätter version {replaces}{when}. Ändrat: {', '.join(andrat)}.",
+            rubrik=f"Version {replaces + 1}",
+        )
+
+
+@dataclass(frozen=True)
+class UtdragTexter:
+    """The extract's texts, ready to render."""
+
+    beslutspunkter: Paragraphs
+    """The decision points as a numbered list."""
+    skickas_till: Paragraphs
+    """The recipients, one a line."""
+    justerare: str
+    """The justerare in running text: ``A, B och C``."""
+
+
+@dataclass(frozen=True)
+class UtdragContext:
+    """What the protokollsutdrag template sees: ``utdrag``, ``text`` and ``version``."""
+
+    utdrag: Fakta
+    text: UtdragTexter
+    version: Version
+
+
+class Status(StrEnum):
+    """What a build did with one paragraph."""
+
+    NY = "ny"
+    """The first version was written."""
+    RATTELSE = "rättelse"
+    """A new version was written; the earlier ones are kept."""
+    OFORANDRAD = "oförändrad"
+    """The facts are those of the latest version: nothing was written."""
+    SEKRETESS = "sekretess"
+    """Skipped: the paragraph is under secrecy and was not asked for by number."""
+    EJ_JUSTERAD = "ej justerad"
+    """Skipped: the paragraph is not justerad yet, so no extract can be certified."""
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """The outcome for one paragraph of a meeting."""
+
+    paragraf: int
+    """The § number."""
+    dnr: str
+    """The ärende's Dnr."""
+    status: Status
+    """Written, unchanged or skipped."""
+    version: int | None = None
+    """The current version of the extract; None when skipped."""
+    files: tuple[Path, ...] = ()
+    """The current version's .docx and .pdf (written now or before); empty when skipped."""
+    andrat: tuple[str, ...] = ()
+    """For a correction: what changed against the version it replaces."""
+    justeringsdatum: dt.date | None = None
+    """For a paragraph skipped as not yet justerad: when it will be."""
+
+    @property
+    def written(self) -> bool:
+        """True when this build wrote a new version."""
+        return self.status in (Status.NY, Status.RATTELSE)
+
+    @property
+    def note(self) -> str:
+        """One line for the user saying what happened."""
+        head = f"§ {self.paragraf} {self.dnr}:"
+        if self.status is Status.NY:
+            return f"{head} wrote version 1"
+        if self.status is Status.RATTELSE:
+            return (
+                f"{head} wrote version {self.version}, a correction of version "
+                f"{(self.version or 1) - 1} (changed: {', '.join(self.andrat)})"
+            )
+        if self.status is Status.OFORANDRAD:
+            return f"{head} unchanged since version {self.version}; nothing written"
+        if self.status is Status.SEKRETESS:
+            return f"{head} skipped: under sekretess; ask for § {self.paragraf} by number"
+        return (
+            f"{head} skipped: not justerad until {self.justeringsdatum}; an extract is "
+            "certified after justering"
+        )
+
+
+def file_stem(paragraf: int, version: int) -> str:
+    """``protokollsutdrag-<N>`` for version 1, ``protokollsutdrag-<N>-v<K>`` after."""
+    return f"{DOCUMENT}-{paragraf}" if version == 1 else f"{DOCUMENT}-{paragraf}-v{version}"
+
+
+def record_path(folder: Path, paragraf: int) -> Path:
+    """The record of every version of the extract of § ``paragraf`` in a case folder."""
+    return folder / f"{DOCUMENT}-{paragraf}.json"
+
+
+def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
+    """The facts of the extract of ``paragraf``: the decision with placeholders filled in the
+    same way as in the beslutsförslag."""
+    sammantrade = meeting.sammantrade
+    case = meeting.case(paragraf)
+    text = build_context(case).text
+    values = placeholder_values(case.arende, case.program)
+    if paragraf.beslut is None:
+        points = tuple(block.text for block in text.beslutspunkter)
+    else:
+        points = tuple(fill_placeholders(point, values) for point in paragraf.beslut)
+    if paragraf.skickas_till is None:
+        recipients = tuple(block.text for block in text.protokollsutdrag_till)
+    else:
+        recipients = tuple(fill_placeholders(name, values) for name in paragraf.skickas_till)
+    justering = sammantrade.justering(paragraf)
+    return Fakta(
+        exempel=sammantrade.exempel,
+        namnd=sammantrade.namnd,
+        sammantradesdatum=sammantrade.datum,
+        plats=sammantrade.plats,
+        paragraf=paragraf.paragraf,
+        dnr=paragraf.dnr,
+        rubrik=case.arende.titel,
+        beslutspunkter=points,
+        omedelbart_justerad=justering.omedelbart,
+        ordforande=sammantrade.ordforande,
+        justerare=tuple(sammantrade.justerare),
+        justeringsdatum=justering.justeringsdatum,
+        anslagsdatum=justering.anslagsdatum,
+        sista_dag_for_overklagande=justering.sista_dag_for_overklagande,
+        skickas_till=recipients,
+        sekreterare=sammantrade.sekreterare,
+    )
+
+
+def context(fakta: Fakta, version: Version) -> UtdragContext:
+    """The template context of one version of an extract."""
+    return UtdragContext(
+        utdrag=fakta,
+        text=UtdragTexter(
+            beslutspunkter=_blocks(fakta.beslutspunkter, BlockKind.NUMMER),
+            skickas_till=_blocks(fakta.skickas_till, BlockKind.STYCKE),
+            justerare=str(format_list(list(fakta.justerare), locale=LOCALE)),
+        ),
+        version=version,
+    )
+
+
+def _blocks(lines: tuple[str, ...], kind: BlockKind) -> Paragraphs:
+    return tuple(Block(kind, (Span(line),)) for line in lines)
+
+
+def metadata(fakta: Fakta, version: Version) -> Metadata:
+    """The document properties of an extract (the title is the PDF's window title)."""
+    example = "EXEMPEL – " if fakta.exempel else ""
+    suffix = f" (version {version.nummer})" if version.nummer > 1 else ""
+    meeting = f"{fakta.namnd}, sammanträde {fakta.sammantradesdatum.isoformat()}"
+    return Metadata(
+        title=f"{example}Protokollsutdrag § {fakta.paragraf}, Dnr {fakta.dnr} – "
+        f"{fakta.rubrik}{suffix}",
+        subject=f"Protokollsutdrag, {meeting}, § {fakta.paragraf}, Dnr {fakta.dnr}",
+        keywords=f"{fakta.dnr}, protokollsutdrag, § {fakta.paragraf}, {fakta.namnd}",
+        created=version.bestyrkt,
+    )
+
+
+def changes(recorded: Mapping[str, Any], fakta: Fakta) -> tuple[str, ...]:
+    """What differs between recorded facts (JSON) and ``fakta``, named as in the note.
+
+    Decision points are compared one by one (``beslutspunkt 2``, ``beslutspunkt 5 (ny)``,
+    ``beslutspunkt 4 (struken)``); facts the record lacks are not compared.
+    """
+    found: list[str] = []
+    for key, value in fakta.to_json().items():
+        if key not in recorded or recorded[key] == value:
+            continue
+        before = recorded[key]
+        if key == "beslutspunkter" and isinstance(before, list):
+            for index in range(max(len(before), len(value))):
+                if index >= len(before):
+                    found.append(f"beslutspunkt {index + 1} (ny)")
+                elif index >= len(value):
+                    found.append(f"beslutspunkt {index + 1} (struken)")
+                elif before[index] != value[index]:
+                    found.append(f"beslutspunkt {index + 1}")
+        else:
+            found.append(LABELS.get(key, key))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One extract to write: where, what, and the record to write with it."""
+
+    folder: Path
+    fakta: Fakta
+    version: Version
+    record: dict[str, Any]
+    arende: Arende
+
+    @property
+    def stem(self) -> str:
+        return file_stem(self.fakta.paragraf, self.version.nummer)
+
+
+def build_extracts(
+    meeting_path: Path,
+    output_root: Path,
+    templates: Path,
+    converter: Converter,
+    paragraf: int | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[ExtractResult]:
+    """Build the extracts of a meeting into ``output_root/<Dnr>/``; one result per paragraph.
+
+    Every paragraph is built unless it is under sekretess or not yet justerad (it is then
+    reported as skipped); ``paragraf=N`` builds § N only, sekretess or not. Extracts whose
+    facts are unchanged are left alone; changed ones get a new version. Everything is made
+    in a staging folder, converted in one LibreOffice run and moved into place only then;
+    existing extracts are never overwritten. ``today`` (default: the current date) is the
+    date of certification.
+
+    Raises :class:`CaseError` for an invalid meeting or case file, or a paragraph asked for
+    that does not exist or cannot be certified yet; :class:`OutputError` when an extract's
+    record is unreadable or a file stands where a new version would go.
+    """
+    meeting = load_meeting(meeting_path)
+    today = today or dt.date.today()
+    results: list[ExtractResult] = []
+    plans: list[_Plan] = []
+    output_root = output_root.resolve()
+    for chosen in _chosen(meeting, paragraf):
+        justering = meeting.sammantrade.justering(chosen)
+        if chosen.sekretess and paragraf is None:
+            results.append(ExtractResult(chosen.paragraf, chosen.dnr, Status.SEKRETESS))
+            continue
+        if today < justering.justeringsdatum:
+            if paragraf is not None:
+                raise CaseError(
+                    [
+                        meeting.problem(
+                            (*meeting.locate(chosen), "paragraf"),
+                            f"§ {chosen.paragraf} is justerad on {justering.justeringsdatum}; "
+                            f"its extract cannot be certified before then (today is {today})",
+                        )
+                    ]
+                )
+            results.append(
+                ExtractResult(
+                    chosen.paragraf,
+                    chosen.dnr,
+                    Status.EJ_JUSTERAD,
+                    justeringsdatum=justering.justeringsdatum,
+                )
+            )
+            continue
+        result, plan = _plan(meeting, chosen, output_root / chosen.dnr, today)
+        results.append(result)
+        if plan is not None:
+            plans.append(plan)
+    if plans:
+        _write(plans, output_root, templates / TEMPLATE, converter)
+    return results
+
+
+def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
+    sammantrade = meeting.sammantrade
+    if number is None:
+        return list(sammantrade.paragrafer)
+    found = sammantrade.paragraf(number)
+    if found is None:
+        known = ", ".join(f"§ {p.paragraf}" for p in sammantrade.paragrafer)
+        raise CaseError(
+            [meeting.problem(("paragrafer",), f"there is no § {number}; the meeting has {known}")]
+        )
+    return [found]
+
+
+def _plan(
+    meeting: LoadedMeeting, paragraf: Paragraf, folder: Path, today: dt.date
+) -> tuple[ExtractResult, _Plan | None]:
+    """Compare with the recorded versions: the result, and what to write if anything."""
+    fakta = facts(meeting, paragraf)
+    number = paragraf.paragraf
+    record_file = record_path(folder, number)
+    record = _read_record(record_file)
+    if record is None:
+        for suffix in (".docx", ".pdf"):
+            stray = folder / f"{file_stem(number, 1)}{suffix}"
+            if stray.exists():
+                raise OutputError(
+                    f"{stray}: exists without its record {record_file.name}, so what it was "
+                    "made from is unknown; an extract is never replaced: move it away first"
+                )
+        version = Version.first(today)
+        record = {
+            "dokument": DOCUMENT,
+            "format": RECORD_FORMAT,
+            "dnr": paragraf.dnr,
+            "paragraf": number,
+            "versioner": [],
+        }
+        status = Status.NY
+    else:
+        latest = record["versioner"][-1]
+        current = int(latest["version"])
+        files = tuple(folder / name for name in latest["filer"])
+        missing = [str(path) for path in files if not path.is_file()]
+        if missing:
+            raise OutputError(
+                f"{record_file}: version {current} is recorded but {', '.join(missing)} "
+                "is missing; restore it from the archive (extracts are never made again "
+                "under an existing version)"
+            )
+        changed = changes(latest["fakta"], fakta)
+        if not changed:
+            return ExtractResult(number, paragraf.dnr, Status.OFORANDRAD, current, files), None
+        _refuse_another_meeting(latest, meeting, paragraf, record_file)
+        version = Version.correction(current, _iso_date(latest.get("bestyrkt")), changed, today)
+        status = Status.RATTELSE
+    stem = file_stem(number, version.nummer)
+    files = (folder / f"{stem}.docx", folder / f"{stem}.pdf")
+    for path in files:
+        if path.exists():
+            raise OutputError(
+                f"{path}: exists but {record_file.name} does not list it; an extract is never "
+                "replaced: move it away if it is not a certified extract"
+            )
+    record["versioner"].append(
+        {
+            "version": version.nummer,
+            "filer": [path.name for path in files],
+            "bestyrkt": today.isoformat(),
+            "andrat": list(version.andrat),
+            "sammantrade": meeting.path.name,
+            "fakta": fakta.to_json(),
+        }
+    )
+    plan = _Plan(
+        folder=folder,
+        fakta=fakta,
+        version=version,
+        record=record,
+        arende=meeting.case(paragraf).arende,
+    )
+    result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
+    return result, plan
+
+
+def _refuse_another_meeting(
+    latest: Mapping[str, Any], meeting: LoadedMeeting, paragraf: Paragraf, record_file: Path
+) -> None:
+    """Refuse to take a § of another meeting for a correction of the recorded one.
+
+    Extracts are named by Dnr and §, and § numbers start again (each year), so the same §
+    may decide the same Dnr at a later meeting. A correction is made in the meeting's own
+    file: another file with another meeting date is another meeting.
+    """
+    before = latest["fakta"].get("sammantradesdatum")
+    date = meeting.sammantrade.datum.isoformat()
+    if before in (None, date) or latest.get("sammantrade") in (None, meeting.path.name):
+        return
+    raise OutputError(
+        f"{meeting.path}: § {paragraf.paragraf} for {paragraf.dnr} (meeting of {date}): "
+        f"{record_file.name} holds the extract of § {paragraf.paragraf} of the meeting of "
+        f"{before} ({latest['sammantrade']}), and extracts are named by Dnr and §. If this is "
+        "another decision, move that meeting's protokollsutdrag-"
+        f"{paragraf.paragraf}* files out of {record_file.parent} (to the register) first; if "
+        "it corrects that meeting's date, correct it in that meeting's file"
+    )
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """The record of an extract's versions (oldest first); None when there is none yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"{path}: cannot read the record of the extract: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{path}: the record of the extract is not JSON: {exc}") from None
+    versions = data.get("versioner") if isinstance(data, dict) else None
+    if not (isinstance(versions, list) and versions and all(map(_valid_version, versions))):
+        raise OutputError(
+            f"{path}: not a record of protokollsutdrag versions (expected 'versioner': a list "
+            "of {version, filer, fakta}); fix it or move it away with its extracts"
+        )
+    return dict(data)
+
+
+def _valid_version(entry: object) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    names = entry.get("filer")
+    return (
+        isinstance(entry.get("version"), int)
+        and isinstance(entry.get("fakta"), dict)
+        and isinstance(names, list)
+        and all(isinstance(name, str) and Path(name).name == name for name in names)
+    )
+
+
+def _write(plans: Sequence[_Plan], output_root: Path, template: Path, converter: Converter) -> None:
+    """Render every plan, convert them all in one run, then move each into place."""
+    try:
+        output_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{DOCUMENT}.", dir=output_root))
+    except OSError as exc:
+        raise OutputError(
+            f"{output_root}: cannot create the output folder: {exc.strerror}"
+        ) from None
+    try:
+        docx_files = []
+        for plan in plans:
+            data = render_document(
+                template, context(plan.fakta, plan.version), metadata(plan.fakta, plan.version)
+            )
+            path = staging / f"{plan.stem}.docx"
+            path.write_bytes(data)
+            docx_files.append(path)
+        pdf_files = converter.convert(docx_files, staging)
+        for plan, pdf_file in zip(plans, pdf_files, strict=True):
+            # The extract states the case's facts as the other documents do.
+            check_facts(plan.arende, {DOCUMENT: pdf_file})
+        for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):
+            plan.folder.mkdir(parents=True, exist_ok=True)
+            for made in (docx_file, pdf_file):
+                _place(made, plan.folder / made.name)
+            record = staging / f"{plan.stem}.json"
+            record.write_text(
+                json.dumps(plan.record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+            record.replace(record_path(plan.folder, plan.fakta.paragraf))
+    except OSError as exc:
+        raise OutputError(f"{output_root}: cannot write the extracts: {exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _place(made: Path, final: Path) -> None:
+    """Move ``made`` to ``final``, never replacing a file that is there."""
+    try:
+        final.hardlink_to(made)
+    except FileExistsError:
+        raise OutputError(f"{final}: already exists; an extract is never replaced") from None
+    except OSError:  # a file system without hard links: check, then rename
+        if final.exists():
+            raise OutputError(f"{final}: already exists; an extract is never replaced") from None
+        made.replace(final)
+        return
+    made.unlink()

@@ -1,0 +1,225 @@
+"""Read a meeting file and the case files its paragraphs decide; every problem at once, by line.
+
+The meeting file is validated with :func:`avtalsgen.input.load.validate_file` (types, unknown and
+missing keys); then the rules between its fields (:meth:`Sammantrade.problems`) and what the
+case files tell are checked, each problem reported as ``file:line: field: message``:
+
+- the ``arenden`` folder exists and exactly one case file in it has each Dnr;
+- each case file loads (its own problems are reported after the paragraph's);
+- each case goes to the meeting's committee, and its beslutsförslag is not dated after the
+  meeting;
+- where the case file records its decision (``beslut: {datum, paragraf}``), it is this
+  meeting's date and this paragraph's §;
+- an example case (``exempel: true``) is decided only at an example meeting.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from avtalsgen.errors import CaseError
+from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
+from avtalsgen.model.meeting import Loc, Paragraf, Problem, Sammantrade
+
+
+@dataclass(frozen=True)
+class CaseIndex:
+    """The case files of a folder by Dnr, and the files that could not be read for one."""
+
+    folder: Path
+    by_dnr: dict[str, list[Path]]
+    unreadable: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadedMeeting:
+    """A valid meeting, the cases its paragraphs decide (by Dnr) and where its keys are."""
+
+    path: Path
+    sammantrade: Sammantrade
+    cases: dict[str, LoadedCase]
+    lines: dict[Loc, int]
+
+    def case(self, paragraf: Paragraf) -> LoadedCase:
+        """The case that ``paragraf`` decides."""
+        return self.cases[paragraf.dnr]
+
+    def locate(self, paragraf: Paragraf) -> Loc:
+        """The location of ``paragraf`` in the file, e.g. ``("paragrafer", 2)``."""
+        return ("paragrafer", self.sammantrade.paragrafer.index(paragraf))
+
+    def problem(self, loc: Loc, message: str) -> str:
+        """A problem at ``loc`` as ``file:line: field: message``."""
+        return _problem(self.path, self.lines, loc, message)
+
+
+def key_lines(path: Path) -> dict[Loc, int]:
+    """The line of every key and list item of a YAML file that parses."""
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    lines: dict[Loc, int] = {}
+
+    def walk(node: yaml.Node, loc: Loc) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    child = (*loc, str(key.value))
+                    lines[child] = key.start_mark.line + 1
+                    walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*loc, index)
+                lines[child] = item.start_mark.line + 1
+                walk(item, child)
+
+    if node is not None:
+        walk(node, ())
+    return lines
+
+
+def format_loc(loc: Loc) -> str:
+    """A location the way problems show it: ``paragrafer[1].dnr``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "(file)"
+
+
+def _problem(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
+    probe = loc
+    while probe and probe not in lines:
+        probe = probe[:-1]
+    line = f":{lines[probe]}" if probe else ""
+    return f"{path}{line}: {format_loc(loc)}: {message}"
+
+
+def index_cases(folder: Path) -> CaseIndex:
+    """Index the ``*.yaml`` files directly in ``folder`` by their ``dnr`` key.
+
+    Files without a ``dnr`` (a program file, say) are not cases and are left out; files that
+    cannot be read or parsed are listed as unreadable.
+    """
+    by_dnr: dict[str, list[Path]] = {}
+    unreadable: list[Path] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if not path.is_file():
+            continue
+        try:
+            data = read_yaml(path)  # with every limit of a case file: tags, size, nesting
+        except CaseError:
+            unreadable.append(path)
+            continue
+        dnr = data.get("dnr") if isinstance(data, dict) else None
+        if isinstance(dnr, str):
+            by_dnr.setdefault(dnr.strip(), []).append(path)
+    return CaseIndex(folder=folder, by_dnr=by_dnr, unreadable=unreadable)
+
+
+def case_folder(path: Path, sammantrade: Sammantrade) -> Path:
+    """The folder of the case files that the meeting file at ``path`` names."""
+    return Path(os.path.normpath(path.parent / sammantrade.arenden))
+
+
+def load_meeting(path: Path) -> LoadedMeeting:
+    """Load a meeting file and every case it decides; report every problem in all of them.
+
+    Raises :class:`CaseError` with one ``file:line: field: message`` line per problem.
+    """
+    sammantrade, problems = validate_file(Sammantrade, path)
+    if sammantrade is None:
+        raise CaseError(problems)
+    lines = key_lines(path)
+
+    def report(loc: Loc, message: str) -> None:
+        problems.append(_problem(path, lines, loc, message))
+
+    for rule in sammantrade.problems():
+        report(rule.loc, rule.message)
+    folder = case_folder(path, sammantrade)
+    cases: dict[str, LoadedCase] = {}
+    if not folder.is_dir():
+        report(("arenden",), f"folder not found: {folder}")
+    else:
+        index = index_cases(folder)
+        failed: set[str] = set()
+        for number, paragraf in enumerate(sammantrade.paragrafer):
+            loc: Loc = ("paragrafer", number, "dnr")
+            for item in _case_problems(sammantrade, paragraf, index, cases, failed, loc):
+                if isinstance(item, Problem):
+                    report(item.loc, item.message)
+                else:
+                    problems.append(item)
+    if problems:
+        raise CaseError(problems)
+    return LoadedMeeting(path=path, sammantrade=sammantrade, cases=cases, lines=lines)
+
+
+def _case_problems(
+    sammantrade: Sammantrade,
+    paragraf: Paragraf,
+    index: CaseIndex,
+    cases: dict[str, LoadedCase],
+    failed: set[str],
+    loc: Loc,
+) -> list[Problem | str]:
+    """What the case file of ``paragraf`` tells against the meeting; loads it into ``cases``.
+
+    Problems of the case file itself come as ready lines (they name their own file).
+    """
+    dnr = paragraf.dnr
+    if dnr in failed:
+        return [Problem(loc, f"the case file of {dnr} is invalid (see above)")]
+    if dnr not in cases:
+        paths = index.by_dnr.get(dnr, [])
+        if not paths:
+            unread = ", ".join(p.name for p in index.unreadable)
+            hint = f" (unreadable, not searched: {unread})" if unread else ""
+            return [Problem(loc, f"no case file in {index.folder} has Dnr {dnr}{hint}")]
+        if len(paths) > 1:
+            names = ", ".join(str(p) for p in paths)
+            failed.add(dnr)
+            return [Problem(loc, f"Dnr {dnr} is in more than one case file: {names}")]
+        try:
+            cases[dnr] = load_case(paths[0])
+        except CaseError as exc:
+            failed.add(dnr)
+            return [
+                Problem(loc, f"the case file {paths[0]} is invalid; its problems follow"),
+                *exc.problems,
+            ]
+    arende = cases[dnr].arende
+    problems: list[Problem | str] = []
+    if arende.namnd != sammantrade.namnd:
+        problems.append(Problem(loc, f"{dnr} goes to {arende.namnd}, not to {sammantrade.namnd}"))
+    if arende.datum is not None and arende.datum > sammantrade.datum:
+        problems.append(
+            Problem(
+                loc,
+                f"the beslutsförslag of {dnr} is dated {arende.datum}, after the meeting "
+                f"({sammantrade.datum})",
+            )
+        )
+    recorded = arende.beslut
+    if (recorded.datum is not None and recorded.datum != sammantrade.datum) or (
+        recorded.paragraf is not None and recorded.paragraf != paragraf.paragraf
+    ):
+        problems.append(
+            Problem(
+                loc,
+                f"the case file of {dnr} records its decision as § "
+                f"{recorded.paragraf or '?'} of {recorded.datum or '?'} (beslut), not § "
+                f"{paragraf.paragraf} of {sammantrade.datum}",
+            )
+        )
+    if arende.exempel and not sammantrade.exempel:
+        problems.append(
+            Problem(
+                loc,
+                f"{dnr} is a fictitious example case (exempel: true); only an example "
+                "meeting (exempel: true) may decide it",
+            )
+        )
+    return problems

@@ -1,0 +1,954 @@
+"""Assemble a case's packet: one PDF/A-2b file for the diarium, ready to be signed.
+
+The packet holds a contents page, the documents (each a PDF/A-2b file from LibreOffice) and
+the attachments (bilagor, any PDF with embedded fonts), in that order, with:
+
+- a bookmark per document and attachment, and page labels ("Samarbetsavtal s. 3");
+- metadata from the case, not the clock, in the Info dictionary and in XMP alike;
+- the PDF/A identification, one OutputIntent carried over from the documents, a trailer /ID;
+- one empty signature field per signatory, all made here, before the first signature,
+  because adding a field later would change the document under the earlier signatures.
+
+The merge is done with pikepdf (qpdf), which copies pages with everything they use. The
+catalog is built anew, on purpose: a merged catalog would drop or mix the inputs' XMP,
+OutputIntents and page labels. The inputs' structure trees are not merged, so the packet is
+not tagged: the individual documents are the accessible renditions (see domain.md).
+The contents page is drawn directly, in Liberation Sans embedded as a subset with a
+ToUnicode map, so its text can be searched and extracted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+from avtalsgen import __version__
+from avtalsgen.cache import read_cached, write_cached
+from avtalsgen.errors import AvtalsgenError, OutputError
+from avtalsgen.pdf.pdfa import font_problems, header_problems, pdfa_problems
+from avtalsgen.pdf.pdffile import open_pdf
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/liberation"),
+    Path("/usr/share/fonts/liberation-sans"),
+)
+"""Where :func:`find_font` looks for the Liberation fonts (Debian, Fedora)."""
+
+REGULAR_FONT = "LiberationSans-Regular.ttf"
+BOLD_FONT = "LiberationSans-Bold.ttf"
+AUTHOR = "Region Norrbotten"
+LANGUAGE = "sv-SE"
+TIMEZONE = ZoneInfo("Europe/Stockholm")
+
+_MAX_PDF_VERSION = (1, 7)  # PDF/A-2 is based on PDF 1.7
+_OUTPUT_VERSION = "1.7"
+_SIG_FLAGS_PRINT_LOCKED = 4 | 128  # annotation flags: Print, Locked
+_CONTENTS_TITLE = "Innehåll"
+_DOCUMENTS_HEADING = "Handlingar"
+_ATTACHMENTS_HEADING = "Bilagor"
+_PAGES_HEADING = "Sidor"
+
+
+class PacketError(AvtalsgenError):
+    """A packet could not be assembled: a bad input file or a bad request."""
+
+
+@dataclass(frozen=True)
+class PacketPart:
+    """A document or an attachment of a packet."""
+
+    path: Path
+    title: str
+    """Shown on the contents page and as the bookmark, e.g. "Samarbetsavtal"."""
+    label: str
+    """Page-label prefix, e.g. "Samarbetsavtal" or "Bilaga 1" (pages become "Bilaga 1 s. 2")."""
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    """An empty signature field to place on a document's page."""
+
+    name: str
+    """Field name (no dots), e.g. "region"; used again when signing."""
+    document: int
+    """Index (0-based) of the document in ``documents`` that carries the field."""
+    page: int
+    """Page within that document: 1 is the first page, -1 the last."""
+    box: tuple[float, float, float, float]
+    """(x1, y1, x2, y2) in points from the page's lower-left corner."""
+    tooltip: str = ""
+    """Text shown for the field, e.g. "Underskrift Region Norrbotten"."""
+
+
+@dataclass(frozen=True)
+class PacketMetadata:
+    """Document properties of a packet, all taken from the case."""
+
+    title: str
+    """Document title; must contain the Dnr, e.g. "Ärende RUN-00386-2023 – Basfinansiering"."""
+    dnr: str
+    subject: str
+    keywords: tuple[str, ...]
+    created: dt.datetime | dt.date
+    """When the case's documents were made; a date means midnight in Europe/Stockholm."""
+    modified: dt.datetime | dt.date | None = None
+    """Defaults to ``created``."""
+    author: str = AUTHOR
+    language: str = LANGUAGE
+
+
+@dataclass(frozen=True)
+class PartPlacement:
+    """Where a part ended up in the packet (1-based packet page numbers)."""
+
+    title: str
+    label: str
+    first_page: int
+    last_page: int
+
+
+@dataclass(frozen=True)
+class Packet:
+    """An assembled packet."""
+
+    path: Path
+    page_count: int
+    contents_pages: int
+    documents: tuple[PartPlacement, ...]
+    attachments: tuple[PartPlacement, ...]
+    fields: tuple[str, ...] = field(default=())
+
+
+def find_font(name: str = REGULAR_FONT, dirs: Iterable[Path] = FONT_DIRS) -> Path:
+    """Return the path of the font file ``name`` in the first of ``dirs`` that has it.
+
+    Raises :class:`PacketError` with the install command if none has it.
+    """
+    searched = list(dirs)
+    for folder in searched:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise PacketError(
+        f"font {name} not found in {', '.join(map(str, searched))}; "
+        "install it with: apt-get install fonts-liberation"
+    )
+
+
+def assemble_packet(
+    documents: Sequence[PacketPart],
+    attachments: Sequence[PacketPart],
+    metadata: PacketMetadata,
+    fields: Sequence[SignatureField],
+    output: Path,
+    *,
+    overwrite_signed: bool = False,
+) -> Packet:
+    """Merge ``documents`` and ``attachments`` into the packet ``output``.
+
+    Documents must be PDF/A-2b files; attachments must be readable, unencrypted PDFs up to
+    PDF 1.7 with every font embedded and no form fields. Each problem raises
+    :class:`PacketError` naming the file. The packet is written beside ``output`` first,
+    checked (PDF syntax and :func:`avtalsgen.pdf.pdfa.check_pdfa_structure`), then renamed;
+    an existing ``output`` that holds signatures is replaced only if ``overwrite_signed``.
+    """
+    if not documents:
+        raise PacketError("a packet needs at least one document")
+    _check_request(documents, metadata, fields)
+    output = Path(output)
+    if output.exists() and not overwrite_signed and _has_signatures(output):
+        raise PacketError(f"{output}: is already signed; refusing to replace it")
+    with contextlib.ExitStack() as stack:
+        # 1. Open every input and refuse the ones that cannot go into a PDF/A-2b packet.
+        docs = [stack.enter_context(_open_input(p, document=True)) for p in documents]
+        atts = [stack.enter_context(_open_input(p, document=False)) for p in attachments]
+        intent = _output_intent(docs[0])
+        _check_colour_spaces(intent, [*documents, *attachments], [*docs, *atts])
+        # 2. Copy the pages, after room for the contents page.
+        packet = stack.enter_context(pikepdf.new())
+        counts = [len(pdf.pages) for pdf in [*docs, *atts]]
+        fonts = _ContentsFonts(find_font(REGULAR_FONT), find_font(BOLD_FONT))
+        width, height = _page_size(docs[0].pages[0])
+        layout = _layout_contents(documents, attachments, metadata, fonts, width, height)
+        offset = len(layout.pages)
+        placements = _placements([*documents, *attachments], counts, offset)
+        for pdf in [*docs, *atts]:
+            packet.pages.extend(pdf.pages)
+        for page in packet.pages:
+            _drop_structure_keys(page)
+        # 3. Draw the contents page(s) in front.
+        _insert_contents(packet, layout, placements, fonts, width, height)
+        # 4. Catalog: OutputIntent, metadata, outline, page labels, signature fields.
+        packet.Root.OutputIntents = pikepdf.Array([_copy(packet, intent)])
+        packet.Root.Lang = pikepdf.String(metadata.language)
+        packet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        packet.Root.PageMode = pikepdf.Name.UseOutlines
+        _set_metadata(packet, metadata)
+        _add_outline(packet, placements)
+        _add_page_labels(packet, offset, placements)
+        field_names = _add_fields(packet, fields, placements[: len(documents)])
+        # 5. Write beside the target, check, then move into place.
+        _write_checked(packet, output, metadata.language, range(1, offset + 1))
+    n = len(documents)
+    return Packet(
+        path=output,
+        page_count=offset + sum(counts),
+        contents_pages=offset,
+        documents=tuple(placements[:n]),
+        attachments=tuple(placements[n:]),
+        fields=tuple(field_names),
+    )
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def _check_request(
+    documents: Sequence[PacketPart], metadata: PacketMetadata, fields: Sequence[SignatureField]
+) -> None:
+    problems = []
+    if metadata.dnr not in metadata.title:
+        problems.append(f"the title {metadata.title!r} does not contain the Dnr {metadata.dnr}")
+    names: set[str] = set()
+    for f in fields:
+        if not f.name or "." in f.name:
+            problems.append(f"signature field name {f.name!r} must be non-empty, without dots")
+        if f.name in names:
+            problems.append(f"signature field {f.name!r} is given twice")
+        names.add(f.name)
+        if not 0 <= f.document < len(documents):
+            problems.append(
+                f"signature field {f.name!r}: no document {f.document} (there are {len(documents)})"
+            )
+        x1, y1, x2, y2 = f.box
+        if not (x1 < x2 and y1 < y2):
+            problems.append(f"signature field {f.name!r}: box {f.box} must have x1 < x2, y1 < y2")
+        if f.page == 0:
+            problems.append(f"signature field {f.name!r}: page 0 does not exist (1 is the first)")
+    if problems:
+        raise PacketError("; ".join(problems))
+
+
+@contextlib.contextmanager
+def _open_input(part: PacketPart, *, document: bool) -> Iterator[pikepdf.Pdf]:
+    """Open ``part`` and check it can go into the packet; raise PacketError naming it."""
+    name = str(part.path)
+    kind = "document" if document else "attachment"
+    try:
+        with part.path.open("rb") as f:
+            head = f.read(1024)
+    except OSError as exc:
+        raise PacketError(f"{name}: cannot read {kind}: {exc.strerror or exc}") from exc
+    if b"%PDF-" not in head:
+        raise PacketError(f"{name}: {kind} is not a PDF file")
+    try:
+        pdf = open_pdf(part.path)
+    except pikepdf.PasswordError:
+        raise PacketError(f"{name}: {kind} is encrypted (password protected)") from None
+    except pikepdf.PdfError as exc:
+        raise PacketError(f"{name}: {kind} is a broken PDF: {exc}") from None
+    try:
+        problems = _input_problems(pdf, document=document)
+        if problems:
+            raise PacketError(f"{name}: {kind} " + "; ".join(problems))
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _input_problems(pdf: pikepdf.Pdf, *, document: bool) -> list[str]:
+    if pdf.is_encrypted:
+        return ["is encrypted"]
+    try:
+        # qpdf's full check of an attachment (a file from anywhere). Documents are PDF/A
+        # files LibreOffice has just made; every object of theirs that goes into the packet
+        # is checked there, when the written packet is (see _write_checked).
+        syntax = [] if document else [p for p in pdf.check_pdf_syntax() if p.startswith("ERROR")]
+        warnings = pdf.get_warnings()
+    except pikepdf.PdfError as exc:
+        return [f"is a broken PDF: {exc}"]
+    if syntax or warnings:
+        return [f"is a broken PDF: {(syntax or warnings)[0]}"]
+    if len(pdf.pages) == 0:
+        return ["has no pages"]
+    version = tuple(int(p) for p in pdf.pdf_version.split(".")[:2])
+    if version > _MAX_PDF_VERSION:
+        return [f"is PDF {pdf.pdf_version}; a PDF/A-2 packet takes PDF 1.7 at most"]
+    acroform = pdf.Root.get("/AcroForm")
+    if isinstance(acroform, pikepdf.Dictionary) and len(acroform.get("/Fields", [])):
+        return ["has form fields or signatures, which cannot be carried into the packet"]
+    if document:
+        return pdfa_problems(pdf)
+    return font_problems(pdf)
+
+
+def _output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """The first document's PDF/A OutputIntent, which the packet carries over."""
+    for intent in pdf.Root.get("/OutputIntents", pikepdf.Array()):
+        if intent.get("/S") == pikepdf.Name.GTS_PDFA1 and "/DestOutputProfile" in intent:
+            return intent
+    raise AssertionError("pdfa_problems has required an OutputIntent in each document")
+
+
+def _check_colour_spaces(
+    intent: pikepdf.Object, parts: Sequence[PacketPart], pdfs: Sequence[pikepdf.Pdf]
+) -> None:
+    """Refuse inputs made for another output colour space than the packet's intent.
+
+    A packet has one OutputIntent; device colours of every page are read through it, so
+    inputs must agree on its colour space (RGB, CMYK, gray). The profiles themselves may
+    differ in their bytes (another LibreOffice build, a creation date in the header).
+    """
+    ours = _icc_colour_space(intent.DestOutputProfile.read_bytes())
+    for part, pdf in zip(parts, pdfs, strict=True):
+        for other in pdf.Root.get("/OutputIntents", pikepdf.Array()):
+            if "/DestOutputProfile" not in other:
+                continue
+            theirs = _icc_colour_space(other.DestOutputProfile.read_bytes())
+            if theirs != ours:
+                raise PacketError(
+                    f"{part.path}: is made for {theirs} output; "
+                    f"the packet's output intent is {ours}"
+                )
+
+
+def _icc_colour_space(profile: bytes) -> str:
+    return profile[16:20].decode("ascii", "replace").strip() or "unknown"
+
+
+def _page_size(page: pikepdf.Page) -> tuple[float, float]:
+    box = page.mediabox
+    return float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+
+
+def _placements(
+    parts: Sequence[PacketPart], counts: Sequence[int], offset: int
+) -> list[PartPlacement]:
+    placements = []
+    first = offset + 1
+    for part, count in zip(parts, counts, strict=True):
+        placements.append(PartPlacement(part.title, part.label, first, first + count - 1))
+        first += count
+    return placements
+
+
+def _drop_structure_keys(page: pikepdf.Page) -> None:
+    """Remove links into the inputs' structure trees, which the packet does not carry."""
+    if "/StructParents" in page.obj:
+        del page.obj["/StructParents"]
+    for annot in page.obj.get("/Annots", pikepdf.Array()):
+        if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
+            del annot["/StructParent"]
+
+
+def _copy(pdf: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
+    """Copy ``obj`` (direct or indirect) from another PDF into ``pdf``."""
+    if obj.is_indirect:
+        return pdf.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Dictionary):
+        return pikepdf.Dictionary({k: _copy(pdf, v) for k, v in obj.items()})
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_copy(pdf, v) for v in obj])
+    return obj
+
+
+def _has_signatures(path: Path) -> bool:
+    try:
+        with open_pdf(path) as pdf:
+            acroform = pdf.Root.get("/AcroForm")
+            if not isinstance(acroform, pikepdf.Dictionary):
+                return False
+            fields = acroform.get("/Fields", pikepdf.Array())
+            return any(f.get("/FT") == pikepdf.Name.Sig and "/V" in f for f in fields)
+    except (pikepdf.PdfError, OSError):
+        return False
+
+
+# --- metadata -----------------------------------------------------------------------------
+
+
+def _as_datetime(value: dt.datetime | dt.date) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=TIMEZONE)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=TIMEZONE)
+
+
+def _pdf_date(value: dt.datetime) -> str:
+    offset = value.utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return value.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{mins:02d}'"
+
+
+def _keywords(metadata: PacketMetadata) -> list[str]:
+    words = list(metadata.keywords)
+    if metadata.dnr not in words:
+        words.insert(0, metadata.dnr)
+    return words
+
+
+def _producer() -> str:
+    return f"avtalsgen {__version__} (pikepdf {pikepdf.__version__})"
+
+
+def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata) -> None:
+    """Write the Info dictionary and an XMP packet that say the same things."""
+    created = _as_datetime(metadata.created)
+    modified = _as_datetime(metadata.modified or metadata.created)
+    keywords = ", ".join(_keywords(metadata))
+    pdf.trailer.Info = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Title=pikepdf.String(metadata.title),
+            Author=pikepdf.String(metadata.author),
+            Subject=pikepdf.String(metadata.subject),
+            Keywords=pikepdf.String(keywords),
+            Creator=pikepdf.String("avtalsgen"),
+            Producer=pikepdf.String(_producer()),
+            CreationDate=pikepdf.String(_pdf_date(created)),
+            ModDate=pikepdf.String(_pdf_date(modified)),
+        )
+    )
+    xmp = _xmp(metadata, keywords, created, modified)
+    stream = pdf.make_stream(xmp.encode("utf-8"))
+    stream.Type = pikepdf.Name.Metadata
+    stream.Subtype = pikepdf.Name.XML
+    pdf.Root.Metadata = stream
+
+
+def _xmp(
+    metadata: PacketMetadata, keywords: str, created: dt.datetime, modified: dt.datetime
+) -> str:
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    bag = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in _keywords(metadata))
+    body = f"""<rdf:Description rdf:about=""
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+   <dc:format>application/pdf</dc:format>
+   <dc:title>{alt(metadata.title)}</dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{escape(metadata.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description>{alt(metadata.subject)}</dc:description>
+   <dc:subject><rdf:Bag>{bag}</rdf:Bag></dc:subject>
+   <dc:language><rdf:Bag><rdf:li>{escape(metadata.language)}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{escape(keywords)}</pdf:Keywords>
+   <pdf:Producer>{escape(_producer())}</pdf:Producer>
+   <xmp:CreatorTool>avtalsgen</xmp:CreatorTool>
+   <xmp:CreateDate>{created.isoformat()}</xmp:CreateDate>
+   <xmp:ModifyDate>{modified.isoformat()}</xmp:ModifyDate>
+   <xmp:MetadataDate>{modified.isoformat()}</xmp:MetadataDate>
+  </rdf:Description>"""
+    padding = "\n".join([" " * 99] * 20)  # room for in-place edits, as XMP recommends
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f"  {body}\n"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        f"{padding}\n"
+        '<?xpacket end="w"?>'
+    )
+
+
+# --- outline, page labels, fields ---------------------------------------------------------
+
+
+def _add_outline(pdf: pikepdf.Pdf, placements: Sequence[PartPlacement]) -> None:
+    with pdf.open_outline() as outline:
+        outline.root.append(pikepdf.OutlineItem(_CONTENTS_TITLE, 0))
+        for place in placements:
+            outline.root.append(pikepdf.OutlineItem(place.title, place.first_page - 1))
+
+
+def _add_page_labels(pdf: pikepdf.Pdf, offset: int, placements: Sequence[PartPlacement]) -> None:
+    if offset == 1:
+        contents = pikepdf.Dictionary(P=pikepdf.String(_CONTENTS_TITLE))
+    else:
+        contents = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{_CONTENTS_TITLE} "))
+    nums: list[object] = [0, contents]
+    for place in placements:
+        label = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{place.label} s. "))
+        nums += [place.first_page - 1, label]
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+def _add_fields(
+    pdf: pikepdf.Pdf, fields: Sequence[SignatureField], documents: Sequence[PartPlacement]
+) -> list[str]:
+    """Add one empty, visible, printable signature field (merged with its widget) per field."""
+    refs = []
+    for f in fields:
+        place = documents[f.document]
+        count = place.last_page - place.first_page + 1
+        if not -count <= f.page <= count:
+            raise PacketError(
+                f"signature field {f.name!r}: {place.title} has {count} pages, not page {f.page}"
+            )
+        index = (place.first_page - 1) + (f.page - 1 if f.page > 0 else count + f.page)
+        page = pdf.pages[index]
+        x1, y1, x2, y2 = f.box
+        px1, py1, px2, py2 = (float(v) for v in page.mediabox)
+        if x1 < px1 or y1 < py1 or x2 > px2 or y2 > py2:
+            raise PacketError(
+                f"signature field {f.name!r}: box {f.box} is outside the page "
+                f"({px1:g} {py1:g} {px2:g} {py2:g})"
+            )
+        appearance = pdf.make_stream(b"")  # PDF/A: every widget needs a normal appearance
+        appearance.Type = pikepdf.Name.XObject
+        appearance.Subtype = pikepdf.Name.Form
+        appearance.BBox = pikepdf.Array([0, 0, x2 - x1, y2 - y1])
+        appearance.Resources = pikepdf.Dictionary()
+        widget = pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot,
+            Subtype=pikepdf.Name.Widget,
+            FT=pikepdf.Name.Sig,
+            T=pikepdf.String(f.name),
+            F=_SIG_FLAGS_PRINT_LOCKED,
+            Rect=pikepdf.Array([x1, y1, x2, y2]),
+            P=page.obj,
+            AP=pikepdf.Dictionary(N=appearance),
+        )
+        if f.tooltip:
+            widget.TU = pikepdf.String(f.tooltip)
+        ref = pdf.make_indirect(widget)
+        if "/Annots" not in page.obj:
+            page.obj.Annots = pikepdf.Array()
+        page.obj.Annots.append(ref)
+        refs.append(ref)
+    if refs:
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array(refs)))
+    return [f.name for f in fields]
+
+
+def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> None:
+    """Write ``pdf`` to ``output`` only if what is written passes a syntax check and the
+    PDF/A-2b structure check (read back from the bytes that are written).
+
+    The pages ``drawn`` here (numbered from 1) are checked in full. The other pages and
+    their fonts are the inputs', copied unchanged, and were checked when they were opened:
+    an attachment's by qpdf's check and its fonts, a document's by the PDF/A checks, and
+    PDFium reads its content streams when its facts are checked (by the build, or for a
+    protocol extract when it was made). Re-reading them all would double this check's time.
+    """
+    # Saved into memory and written from Python: qpdf, writing to a file that fails mid-way
+    # (a full disk), ends the whole process (std::terminate) instead of raising.
+    buffer = io.BytesIO()
+    pdf.save(
+        buffer,
+        force_version=_OUTPUT_VERSION,
+        fix_metadata_version=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+    )
+    data = buffer.getvalue()
+    with open_pdf(io.BytesIO(data)) as written:
+        error = _syntax_error(written, drawn)
+        if error:
+            raise PacketError(f"{output}: the written packet fails qpdf's check: {error}")
+        problems = header_problems(data[:16]) + pdfa_problems(written, lang, font_pages=drawn)
+    if problems:
+        raise PacketError(f"{output}: the packet is not PDF/A-2b: " + "; ".join(problems))
+    folder = output.parent if str(output.parent) else Path()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        tmp.replace(output)
+    except OSError as exc:
+        raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _syntax_error(pdf: pikepdf.Pdf, drawn: range) -> str | None:
+    """The first problem qpdf finds reading every object and stream of ``pdf`` and the
+    content streams of the pages ``drawn``; None if there is none."""
+    try:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                obj.read_bytes()
+        for number in drawn:
+            pikepdf.parse_content_stream(pdf.pages[number - 1])
+    except pikepdf.PdfError as exc:
+        problem = str(exc)
+    else:
+        warnings = pdf.get_warnings()
+        problem = warnings[0] if warnings else ""
+    # qpdf names the file it reads, here a buffer in memory: the caller names the file.
+    return _BUFFER_NAME.sub("", problem).replace("stream  (", "stream (") or None
+
+
+_BUFFER_NAME = re.compile(r"<_io\.BytesIO object at 0x[0-9a-f]+>")
+
+
+# --- the contents page --------------------------------------------------------------------
+
+
+#: Characters every contents-page font subset holds, whatever a packet's text uses: with
+#: them, packets whose text stays within them (nearly all) share one subset, which each
+#: process makes once (subsetting a font costs tens of milliseconds).
+_BASE_CHARS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "".join(chr(c) for c in range(0xA0, 0x100))
+    + "–—‘’‚“”„…•€"
+)
+
+
+@dataclass(frozen=True)
+class _FontFile:
+    """A parsed TrueType font, read once per process (see :func:`_font_file`)."""
+
+    path: Path
+    tt: TTFont
+    cmap: dict[int, str]
+    units: int
+    hmtx: dict[str, tuple[int, int]]
+    base_gids: frozenset[int]
+
+
+@functools.cache
+def _font_file(path: Path) -> _FontFile:
+    tt = TTFont(str(path), lazy=False)
+    cmap: dict[int, str] = tt.getBestCmap()
+    base = frozenset(tt.getGlyphID(cmap[ord(c)]) for c in _BASE_CHARS if ord(c) in cmap)
+    return _FontFile(path, tt, cmap, int(tt["head"].unitsPerEm), tt["hmtx"].metrics, base)
+
+
+@functools.lru_cache(maxsize=8)
+def _subset_program(path: Path, gids: tuple[int, ...]) -> bytes:
+    """The font program of ``path`` cut down to ``gids`` (glyph ids kept as they are), from
+    the cache if it has been made before with this font file and fontTools version.
+
+    Subsetting the two fonts costs about 0.1 s of every build's CPU, loading fontTools'
+    subsetter included, and nearly every packet wants the same subsets (:data:`_BASE_CHARS`).
+    """
+    import fontTools
+
+    info = path.stat()
+    made_from = f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{gids}\0"
+    made_from += f"{fontTools.version}\0{_SUBSET_FORMAT}"
+    name = f"fonts/{hashlib.sha256(made_from.encode()).hexdigest()[:32]}.ttf"
+    program = read_cached(name)
+    if program is None:
+        program = _make_subset(path, gids)
+        write_cached(name, program)
+    return program
+
+
+#: Changes whenever :func:`_make_subset` makes other subsets of the same font.
+_SUBSET_FORMAT = 1
+
+
+def _make_subset(path: Path, gids: tuple[int, ...]) -> bytes:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.retain_gids = True  # so CID = glyph id (CIDToGIDMap /Identity)
+    options.notdef_outline = True
+    options.layout_features = []
+    options.hinting = False
+    options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
+    font = TTFont(str(path), lazy=False, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=list(gids))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def prepare_contents_fonts() -> None:
+    """Read the contents page's fonts and make their subsets of the base characters now,
+    once per process (about 60 ms), e.g. while LibreOffice converts, instead of when the
+    first packet is assembled. A font that cannot be found is reported by that packet."""
+    for name in (REGULAR_FONT, BOLD_FONT):
+        try:
+            file = _font_file(find_font(name))
+        except AvtalsgenError:
+            continue
+        _subset_program(file.path, tuple(sorted(file.base_gids)))
+
+
+class _Font:
+    """A TrueType font drawn as a Type0/CIDFontType2 subset with Identity-H encoding."""
+
+    def __init__(self, path: Path, resource: str) -> None:
+        self.path = path
+        self.resource = resource
+        self.file = _font_file(path)
+        self.tt = self.file.tt
+        self.used: dict[int, str] = {}  # glyph id -> text it stands for
+
+    def glyphs(self, text: str) -> list[int]:
+        ids = []
+        for char in text:
+            glyph = self.file.cmap.get(ord(char))
+            if glyph is None:
+                raise PacketError(
+                    f"{self.path.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}"
+                )
+            gid = self.tt.getGlyphID(glyph)
+            self.used.setdefault(gid, char)
+            ids.append(gid)
+        return ids
+
+    def width(self, text: str, size: float) -> float:
+        return sum(self._advance(g) for g in self.glyphs(text)) * size / 1000
+
+    def show(self, text: str) -> bytes:
+        return b"<" + "".join(f"{g:04X}" for g in self.glyphs(text)).encode("ascii") + b"> Tj"
+
+    def _advance(self, gid: int) -> float:
+        return float(self.file.hmtx[self.tt.getGlyphName(gid)][0]) * 1000 / self.file.units
+
+    def build(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        """Embed the used glyphs (and the base set); return the Type0 font dictionary."""
+        gids = tuple(sorted(self.file.base_gids | self.used.keys()))
+        tag = _subset_tag(self.path.name, gids)
+        base = self.tt["name"].getDebugName(6) or self.path.stem
+        font_name = pikepdf.Name(f"/{tag}+{base}")
+        program = _subset_program(self.path, gids)
+        file2 = pdf.make_stream(program)
+        file2.Length1 = len(program)
+        head, hhea, os2 = self.tt["head"], self.tt["hhea"], self.tt["OS/2"]
+        scale = 1000 / self.file.units
+        descriptor = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.FontDescriptor,
+                FontName=font_name,
+                Flags=32,  # non-symbolic
+                FontBBox=pikepdf.Array(
+                    [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+                ),
+                ItalicAngle=float(self.tt["post"].italicAngle),
+                Ascent=round(hhea.ascent * scale),
+                Descent=round(hhea.descent * scale),
+                CapHeight=round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
+                StemV=80,
+                FontFile2=file2,
+            )
+        )
+        widths: list[object] = []
+        for gid in sorted(self.used):
+            widths += [gid, pikepdf.Array([round(self._advance(gid))])]
+        cid_font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.CIDFontType2,
+                BaseFont=font_name,
+                CIDSystemInfo=pikepdf.Dictionary(
+                    Registry=pikepdf.String("Adobe"),
+                    Ordering=pikepdf.String("Identity"),
+                    Supplement=0,
+                ),
+                FontDescriptor=descriptor,
+                W=pikepdf.Array(widths),
+                CIDToGIDMap=pikepdf.Name.Identity,
+            )
+        )
+        return pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type0,
+                BaseFont=font_name,
+                Encoding=pikepdf.Name("/Identity-H"),
+                DescendantFonts=pikepdf.Array([cid_font]),
+                ToUnicode=pdf.make_stream(_to_unicode(self.used)),
+            )
+        )
+
+
+def _subset_tag(name: str, gids: Sequence[int]) -> str:
+    digest = hashlib.sha256(f"{name}:{gids}".encode()).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+def _to_unicode(used: dict[int, str]) -> bytes:
+    items = sorted(used.items())
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+    ]
+    for start in range(0, len(items), 100):
+        chunk = items[start : start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        for gid, char in chunk:
+            lines.append(f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>")
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+@dataclass
+class _ContentsFonts:
+    regular_path: Path
+    bold_path: Path
+    regular: _Font = field(init=False)
+    bold: _Font = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.regular = _Font(self.regular_path, "/F1")
+        self.bold = _Font(self.bold_path, "/F2")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line of the contents page; ``entry`` marks where a part's page range goes."""
+
+    text: str
+    bold: bool
+    size: float
+    gap_before: float = 0.0
+    entry: int | None = None  # index into the placements
+    column_heading: bool = False
+
+
+@dataclass(frozen=True)
+class _Layout:
+    pages: list[list[tuple[_Line, float]]]  # (line, baseline y) per page
+
+
+_MARGIN = 72.0
+_PAGE_COLUMN = 70.0  # width kept free on the right for the page ranges
+
+
+def _layout_contents(
+    documents: Sequence[PacketPart],
+    attachments: Sequence[PacketPart],
+    metadata: PacketMetadata,
+    fonts: _ContentsFonts,
+    width: float,
+    height: float,
+) -> _Layout:
+    text_width = width - 2 * _MARGIN
+    entry_width = text_width - _PAGE_COLUMN
+    lines: list[_Line] = [_Line(_CONTENTS_TITLE, True, 18)]
+    for i, text in enumerate(_wrap(metadata.title, fonts.regular, 12, text_width)):
+        lines.append(_Line(text, False, 12, 10 if i == 0 else 0))
+    lines.append(_Line(f"Dnr {metadata.dnr}", False, 11))
+    sections = [(_DOCUMENTS_HEADING, documents, 0)]
+    if attachments:
+        sections.append((_ATTACHMENTS_HEADING, attachments, len(documents)))
+    for heading, parts, first in sections:
+        lines.append(_Line(heading, True, 12, 18, column_heading=True))
+        for n, part in enumerate(parts):
+            wrapped = _wrap(part.title, fonts.regular, 11, entry_width)
+            for i, text in enumerate(wrapped):
+                lines.append(
+                    _Line(text, False, 11, 4 if i == 0 else 0, first + n if i == 0 else None)
+                )
+    pages: list[list[tuple[_Line, float]]] = [[]]
+    y = height - _MARGIN
+    for line in lines:
+        step = line.gap_before + line.size * 1.35
+        if y - step < _MARGIN and pages[-1]:
+            pages.append([])
+            y = height - _MARGIN
+            line = _Line(line.text, line.bold, line.size, 0, line.entry, line.column_heading)
+            step = line.size * 1.35
+        y -= step
+        pages[-1].append((line, y))
+    return _Layout(pages)
+
+
+def _wrap(text: str, font: _Font, size: float, max_width: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and font.width(candidate, size) > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines or [""]
+
+
+def _page_range(place: PartPlacement) -> str:
+    if place.first_page == place.last_page:
+        return str(place.first_page)
+    return f"{place.first_page}–{place.last_page}"
+
+
+def _insert_contents(
+    pdf: pikepdf.Pdf,
+    layout: _Layout,
+    placements: Sequence[PartPlacement],
+    fonts: _ContentsFonts,
+    width: float,
+    height: float,
+) -> None:
+    streams = []
+    right = width - _MARGIN
+    for page_lines in layout.pages:
+        ops: list[bytes] = []
+        for line, y in page_lines:
+            font = fonts.bold if line.bold else fonts.regular
+            ops.append(_text(font, line.size, _MARGIN, y, line.text))
+            label = _PAGES_HEADING if line.column_heading else None
+            if line.entry is not None:
+                label = _page_range(placements[line.entry])
+            if label is not None:
+                x = right - font.width(label, line.size)
+                ops.append(_text(font, line.size, x, y, label))
+        streams.append(b"\n".join(ops))
+    resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(
+            {
+                fonts.regular.resource: fonts.regular.build(pdf),
+                fonts.bold.resource: fonts.bold.build(pdf),
+            }
+        )
+    )
+    for index, content in enumerate(streams):
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, width, height]),
+            Resources=resources,
+            Contents=pdf.make_stream(content),
+        )
+        pdf.pages.insert(index, pikepdf.Page(page))
+
+
+def _text(font: _Font, size: float, x: float, y: float, text: str) -> bytes:
+    return b"BT %s %g Tf %.2f %.2f Td %s ET" % (
+        font.resource.encode("ascii"),
+        size,
+        x,
+        y,
+        font.show(text),
+    )

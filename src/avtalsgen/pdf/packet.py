@@ -1,0 +1,162 @@
+"""The case's packet for the register: its documents and attachments in one PDF/A-2b file,
+with a contents page and an empty signature field per signatory on the agreement's
+signature page. A packet that has been signed is never replaced: a rebuild that changes it
+becomes a new version (paket-v2.pdf, ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.errors import AvtalsgenError, CaseError
+
+if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
+    from avtalsgen.documents.context import Context
+    from avtalsgen.documents.factcheck import PdfText
+    from avtalsgen.pdf.assemble import Packet
+
+PACKET = "paket"
+#: The signature fields, in the order they are signed: the region first, then the actor.
+SIGNATORIES = ("region", "aktor")
+#: Text in each signature block under which the signature's box goes.
+_ANCHOR = "Datum: enligt den elektroniska underskriften"
+_BOX_WIDTH = 200.0
+_BOX_HEIGHT = 60.0
+_EXTRACT = re.compile(r"protokollsutdrag-(\d+)(?:-v(\d+))?\.pdf")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attachment of the case: its title and file."""
+
+    title: str
+    path: Path
+
+
+def packet_wanted(documents: Sequence[str]) -> bool:
+    """A packet is made when every document of the case is built (not with --only)."""
+    return set(DOCUMENTS) <= set(documents)
+
+
+def latest_extract(folder: Path) -> Path | None:
+    """The newest version of the protocol extract in a case's folder, if any."""
+    found = []
+    for path in folder.glob("protokollsutdrag-*.pdf"):
+        match = _EXTRACT.fullmatch(path.name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2) or 1), path))
+    return max(found)[2] if found else None
+
+
+def packet_path(folder: Path) -> Path:
+    """Where the packet goes: paket.pdf, or the next version if that one is signed."""
+    path = folder / f"{PACKET}.pdf"
+    version = 1
+    while path.exists() and _signed(path):
+        version += 1
+        path = folder / f"{PACKET}-v{version}.pdf"
+    return path
+
+
+def _signed(path: Path) -> bool:
+    return b"/ByteRange" in path.read_bytes()
+
+
+def read_agreement(agreement: Path) -> PdfText:
+    """The agreement's PDF read back, with where its signature blocks are (for
+    :func:`signature_boxes`); it serves the fact check as well."""
+    from avtalsgen.documents.factcheck import read_pdf
+
+    return read_pdf(agreement, _ANCHOR)
+
+
+def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float]]:
+    """The boxes under each signature block on the agreement's last page, left to right
+    (``agreement`` as :func:`read_agreement` reads it)."""
+    boxes = []
+    for left, bottom, _, _ in agreement.marks:
+        top = bottom - 6
+        boxes.append((left, top - _BOX_HEIGHT, left + _BOX_WIDTH, top))
+    if len(boxes) != len(SIGNATORIES):
+        raise AvtalsgenError(
+            f"{agreement.path.name}: found {len(boxes)} signature blocks on its last page, "
+            f"expected {len(SIGNATORIES)} (the template must keep '{_ANCHOR}' in each)"
+        )
+    return sorted(boxes)
+
+
+def build_packet(
+    context: Context,
+    folder: Path,
+    documents: dict[str, Path],
+    attachments: list[Attachment],
+    output: Path,
+    agreement_read: PdfText,
+) -> Packet:
+    """Assemble the case's packet into ``output`` and check it.
+
+    ``folder`` is the case's output folder, where a protocol extract made earlier is found.
+    ``agreement_read`` is the agreement as :func:`read_agreement` read it (for the fact check).
+    """
+    from avtalsgen.pdf.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
+
+    arende = context.arende
+    extract = latest_extract(folder)
+    parts = [PacketPart(documents["beslutsforslag"], "Beslutsförslag", "Beslutsförslag")]
+    if extract is not None:
+        parts.append(PacketPart(extract, "Protokollsutdrag", "Protokollsutdrag"))
+    parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
+    agreement = len(parts) - 1
+    left, right = signature_boxes(agreement_read)
+    signers = context.avtal.underskrifter
+    fields = [
+        SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
+        for name, box, signer in zip(SIGNATORIES, (left, right), signers, strict=True)
+    ]
+    extras = [
+        PacketPart(item.path, item.title, f"Bilaga {number}")
+        for number, item in enumerate(attachments, 1)
+    ]
+    meta = PacketMetadata(
+        title=f"Ärende {arende.dnr} – {arende.titel}",
+        dnr=arende.dnr,
+        subject=f"Basfinansiering inom {context.program.namn}: beslutsförslag, "
+        "protokollsutdrag och samarbetsavtal",
+        keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn),
+        created=_case_date(context),
+    )
+    # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
+    # language sv-SE included) before the packet gets its name.
+    return assemble_packet(parts, extras, meta, fields, output)
+
+
+def _case_date(context: Context) -> dt.date:
+    """The packet's date from the case, never the clock: the first one the case knows."""
+    arende = context.arende
+    for value in (arende.avtal.datum, arende.beslut.datum, arende.datum):
+        if value is not None:
+            return value
+    return arende.finansiering.period.start
+
+
+def resolve_attachments(case_path: Path, bilagor: list[tuple[str, str]]) -> list[Attachment]:
+    """The case's attachments as files inside its folder; refuse any that escape it."""
+    folder = case_path.parent.resolve()
+    found, problems = [], []
+    for index, (title, name) in enumerate(bilagor):
+        path = (case_path.parent / name).resolve()
+        where = f"{case_path}: bilagor[{index}].fil"
+        if not path.is_relative_to(folder):
+            problems.append(f"{where}: '{name}' leads outside the case's folder (a symlink?)")
+        elif not path.is_file():
+            problems.append(f"{where}: file not found: {case_path.parent / name}")
+        else:
+            found.append(Attachment(title, path))
+    if problems:
+        raise CaseError(problems)
+    return found

@@ -1,0 +1,411 @@
+"""The PDF/A-2b structure of a PDF, checked before and after signing.
+
+:func:`check_pdfa_structure` is a structural check (no full PDF/A validator such as
+veraPDF): PDF/A identification in XMP, one OutputIntent, trailer /ID, no encryption, PDF
+1.7 at most, every font embedded with the widths its program gives (signature appearances
+included), annotation flags and appearances, and an Info dictionary consistent with XMP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Collection, Iterator
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from fontTools.ttLib import TTFont
+
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.pdf.pdffile import open_pdf
+
+
+class VerificationError(AvtalsgenError):
+    """A file could not be verified at all (missing, not a PDF, bad trust anchors)."""
+
+
+def check_pdfa_structure(path: Path, lang: str | None = None) -> list[str]:
+    """Return the PDF/A-2b structure problems of the PDF at ``path`` (empty if none).
+
+    ``lang``, if given, is the document language the catalog must declare (e.g. ``"sv-SE"``).
+    Raises :class:`VerificationError` if the file cannot be read as a PDF.
+    """
+    try:
+        with path.open("rb") as f:
+            header = f.read(16)
+    except OSError as exc:
+        raise VerificationError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    problems = header_problems(header)
+    try:
+        with open_pdf(path) as pdf:
+            problems += pdfa_problems(pdf, lang)
+    except pikepdf.PasswordError:
+        problems.append("the file is encrypted")
+    except pikepdf.PdfError as exc:
+        raise VerificationError(f"{path}: unreadable PDF: {exc}") from exc
+    return problems
+
+
+def header_problems(header: bytes) -> list[str]:
+    """The problem of a PDF's first bytes, if they do not declare PDF 1.0 to 1.7."""
+    if not header.startswith(b"%PDF-1.") or header[7:8] not in b"01234567":
+        return [f"header {header[:8]!r} is not %PDF-1.0 to %PDF-1.7"]
+    return []
+
+
+def pdfa_problems(
+    pdf: pikepdf.Pdf, lang: str | None = None, *, font_pages: Collection[int] | None = None
+) -> list[str]:
+    """The PDF/A-2b structure problems of an open PDF (see :func:`check_pdfa_structure`);
+    the fonts of only ``font_pages`` (numbered from 1), if given, are checked."""
+    problems = []
+    if pdf.is_encrypted:
+        problems.append("the file is encrypted")
+    version = str(pdf.Root.get("/Version", pdf.pdf_version)).lstrip("/")
+    if version not in {f"1.{n}" for n in range(8)}:
+        problems.append(f"PDF version {version} is above 1.7")
+    xmp = _xmp_values(pdf)
+    problems += _identification_problems(xmp)
+    problems += _output_intent_problems(pdf)
+    trailer_id = pdf.trailer.get("/ID")
+    if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
+        problems.append("the trailer has no /ID")
+    problems += font_problems(pdf, font_pages)
+    problems += _annotation_problems(pdf)
+    problems += _info_problems(pdf, xmp)
+    if lang is not None:
+        found = pdf.Root.get("/Lang")
+        if found is None:
+            problems.append(f"the PDF declares no language, expected {lang}")
+        elif str(found).casefold() != lang.casefold():
+            problems.append(f"the PDF declares language {found}, expected {lang}")
+    return problems
+
+
+def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
+    """The XMP values the checks compare (read once); None if there is no XMP metadata,
+    the problem if it cannot be read."""
+    if "/Metadata" not in pdf.Root:
+        return None
+    try:
+        meta = pdf.open_metadata()
+        keys = ("pdfaid:part", "pdfaid:conformance", *_INFO_TO_XMP.values())
+        return {key: meta.get(key) for key in keys}
+    except Exception as exc:  # noqa: BLE001 - any XMP parse failure is this one problem
+        return f"the XMP metadata cannot be read: {exc}"
+
+
+def _identification_problems(xmp: dict[str, Any] | str | None) -> list[str]:
+    if xmp is None:
+        return ["no XMP metadata (PDF/A identification missing)"]
+    if isinstance(xmp, str):
+        return [xmp]
+    part, conformance = xmp["pdfaid:part"], xmp["pdfaid:conformance"]
+    if part is None or conformance is None:
+        return ["the XMP metadata has no PDF/A identification, expected PDF/A-2B"]
+    if (str(part).strip(), str(conformance).strip()) != ("2", "B"):
+        return [f"the XMP metadata claims PDF/A-{part}{conformance}, expected PDF/A-2B"]
+    return []
+
+
+def _output_intent_problems(pdf: pikepdf.Pdf) -> list[str]:
+    intents = [
+        i
+        for i in pdf.Root.get("/OutputIntents", pikepdf.Array())
+        if isinstance(i, pikepdf.Dictionary) and i.get("/S") == pikepdf.Name.GTS_PDFA1
+    ]
+    if not intents:
+        return ["no PDF/A OutputIntent (/GTS_PDFA1)"]
+    if len(intents) > 1:
+        return [f"{len(intents)} PDF/A OutputIntents, expected one"]
+    profile = intents[0].get("/DestOutputProfile")
+    if not isinstance(profile, pikepdf.Stream):
+        return ["the PDF/A OutputIntent has no ICC profile (/DestOutputProfile)"]
+    return []
+
+
+def font_problems(pdf: pikepdf.Pdf, pages: Collection[int] | None = None) -> list[str]:
+    """One problem per font that is used but not embedded, saying where it is used.
+
+    Walks page resources, form XObjects, patterns, Type 3 fonts and annotation appearance
+    streams (so signature appearances are included), of every page or of ``pages``
+    (numbered from 1).
+    """
+    walker = _FontWalker()
+    for number, page in enumerate(pdf.pages, start=1):
+        if pages is not None and number not in pages:
+            continue
+        walker.resources(page.obj.get("/Resources"), f"page {number}")
+        for annot in page.obj.get("/Annots", pikepdf.Array()):
+            if not isinstance(annot, pikepdf.Dictionary):
+                continue
+            where = f"page {number}, {_annotation_name(annot)} appearance"
+            appearance = annot.get("/AP")
+            if isinstance(appearance, pikepdf.Dictionary):
+                for state in appearance.values():
+                    for stream in _appearance_streams(state):
+                        walker.xobject(stream, where)
+    return walker.problems
+
+
+class _FontWalker:
+    def __init__(self) -> None:
+        self.seen: set[tuple[int, int]] = set()
+        self.problems: list[str] = []
+
+    def _first_visit(self, obj: pikepdf.Object) -> bool:
+        if not obj.is_indirect:
+            return True
+        key = obj.objgen
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def resources(self, resources: object, where: str) -> None:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        for font in _values(resources.get("/Font")):
+            if isinstance(font, pikepdf.Dictionary) and self._first_visit(font):
+                self.font(font, where)
+        for xobject in _values(resources.get("/XObject")):
+            self.xobject(xobject, where)
+        for pattern in _values(resources.get("/Pattern")):
+            if isinstance(pattern, pikepdf.Stream) and self._first_visit(pattern):
+                self.resources(pattern.get("/Resources"), where)
+
+    def xobject(self, xobject: object, where: str) -> None:
+        if (
+            isinstance(xobject, pikepdf.Stream)
+            and xobject.get("/Subtype") == pikepdf.Name.Form
+            and self._first_visit(xobject)
+        ):
+            self.resources(xobject.get("/Resources"), where)
+
+    def font(self, font: pikepdf.Dictionary, where: str) -> None:
+        subtype = font.get("/Subtype")
+        name = str(font.get("/BaseFont", "(unnamed)")).lstrip("/")
+        if subtype == pikepdf.Name.Type3:
+            self.resources(font.get("/Resources"), where)
+            return
+        target: object = font
+        if subtype == pikepdf.Name.Type0:
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0] if isinstance(descendants, pikepdf.Array) else None
+        descriptor = (
+            target.get("/FontDescriptor") if isinstance(target, pikepdf.Dictionary) else None
+        )
+        embedded = isinstance(descriptor, pikepdf.Dictionary) and any(
+            k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+        )
+        if not embedded:
+            self.problems.append(f"{where}: font {name} is not embedded")
+        elif isinstance(target, pikepdf.Dictionary) and isinstance(descriptor, pikepdf.Dictionary):
+            problem = _cid_width_problem(target, descriptor)
+            if problem:
+                self.problems.append(f"{where}: font {name}: {problem}")
+
+
+def _cid_width_problem(cid_font: pikepdf.Dictionary, descriptor: pikepdf.Dictionary) -> str:
+    """Compare a CIDFontType2's /W widths with its embedded TrueType program (PDF/A rule).
+
+    Only fonts with ``/CIDToGIDMap /Identity`` are checked (those avtalsgen and pyHanko
+    write); others pass unchecked.
+    """
+    program = descriptor.get("/FontFile2")
+    widths = cid_font.get("/W")
+    if (
+        cid_font.get("/Subtype") != pikepdf.Name.CIDFontType2
+        or cid_font.get("/CIDToGIDMap") != pikepdf.Name.Identity
+        or not isinstance(program, pikepdf.Stream)
+        or not isinstance(widths, pikepdf.Array)
+    ):
+        return ""
+    try:
+        advances, units = _advances(program)
+        for cid, width in _w_entries(widths):
+            if cid >= len(advances):
+                return f"glyph {cid} is not in the embedded font program"
+            expected = advances[cid] * 1000 / units
+            if abs(width - expected) > 1:
+                return (
+                    f"width {width:g} of glyph {cid} disagrees with the font program's "
+                    f"{expected:g} (1/1000 em)"
+                )
+    except Exception as exc:  # noqa: BLE001 - fontTools' TTLibError, struct.error and more
+        return f"the embedded font program cannot be read: {exc}"
+    return ""
+
+
+#: How many font programs :func:`_advances` keeps the widths of.
+_KEPT_PROGRAMS = 64
+_advances_of: dict[bytes, tuple[list[int], int]] = {}
+
+
+def _advances(program: pikepdf.Stream) -> tuple[list[int], int]:
+    """The advance width of each glyph of an embedded TrueType program, by glyph number,
+    and its units per em. A program is read once (the contents page's fonts are the same
+    in nearly every packet), known by its bytes as stored and how they are encoded."""
+    coding = pikepdf.Dictionary(
+        {k: v for k in ("/Filter", "/DecodeParms") if (v := program.get(k)) is not None}
+    )
+    key = hashlib.sha256(program.read_raw_bytes() + coding.unparse(resolved=True)).digest()
+    found = _advances_of.get(key)
+    if found is None:
+        tt = TTFont(io.BytesIO(program.read_bytes()), lazy=True)
+        # Glyphs are read by number: names of our own spare fontTools making them up
+        # from the font's cmap, which takes longer than the rest of the check.
+        order = [f"g{gid}" for gid in range(int(tt["maxp"].numGlyphs))]
+        tt.setGlyphOrder(order)
+        metrics = tt["hmtx"].metrics
+        found = ([metrics[name][0] for name in order], int(tt["head"].unitsPerEm))
+        if len(_advances_of) >= _KEPT_PROGRAMS:
+            _advances_of.clear()
+        _advances_of[key] = found
+    return found
+
+
+def _w_entries(widths: pikepdf.Array) -> Iterator[tuple[int, float]]:
+    """(CID, width) pairs of a /W array: ``c [w1 w2 ...]`` and ``c_first c_last w``."""
+    items = list(widths)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            for offset, value in enumerate(items[i + 1]):
+                yield first + offset, float(value)
+            i += 2
+        else:
+            last, same = int(items[i + 1]), float(items[i + 2])
+            for cid in range(first, last + 1):
+                yield cid, same
+            i += 3
+
+
+def _values(obj: object) -> list[pikepdf.Object]:
+    return list(obj.values()) if isinstance(obj, pikepdf.Dictionary) else []
+
+
+def _appearance_streams(state: object) -> Iterator[pikepdf.Stream]:
+    if isinstance(state, pikepdf.Stream):
+        yield state
+    elif isinstance(state, pikepdf.Dictionary):  # appearance states, e.g. of check boxes
+        yield from (s for s in state.values() if isinstance(s, pikepdf.Stream))
+
+
+def _annotation_name(annot: pikepdf.Dictionary) -> str:
+    if annot.get("/FT") == pikepdf.Name.Sig or "/T" in annot:
+        return f"field {str(annot.get('/T', '?'))!r}"
+    return f"{str(annot.get('/Subtype', '/Annot')).lstrip('/')} annotation"
+
+
+_HIDDEN_FLAGS = 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
+_PRINT_FLAG = 4
+
+
+def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
+    problems = []
+    acroform = pdf.Root.get("/AcroForm")
+    # pikepdf returns PDF booleans as Python bool (its stubs say Object).
+    need: object = (
+        acroform.get("/NeedAppearances") if isinstance(acroform, pikepdf.Dictionary) else None
+    )
+    if need is True:
+        problems.append("the form sets /NeedAppearances true")
+    for number, page in enumerate(pdf.pages, start=1):
+        for annot in page.obj.get("/Annots", pikepdf.Array()):
+            if not isinstance(annot, pikepdf.Dictionary):
+                continue
+            subtype = annot.get("/Subtype")
+            if subtype == pikepdf.Name.Popup:
+                continue
+            where = f"page {number}, {_annotation_name(annot)}"
+            flags = int(annot.get("/F", 0))
+            if not flags & _PRINT_FLAG or flags & _HIDDEN_FLAGS:
+                problems.append(f"{where}: annotation flags {flags} (must print, not hide)")
+            appearance = annot.get("/AP")
+            if subtype == pikepdf.Name.Link:
+                continue
+            if not isinstance(appearance, pikepdf.Dictionary) or "/N" not in appearance:
+                problems.append(f"{where}: no normal appearance (/AP /N)")
+            elif set(appearance.keys()) != {"/N"}:
+                problems.append(f"{where}: appearance has entries other than /N")
+    return problems
+
+
+_INFO_TO_XMP = {
+    "/Title": "dc:title",
+    "/Author": "dc:creator",
+    "/Subject": "dc:description",
+    "/Keywords": "pdf:Keywords",
+    "/Creator": "xmp:CreatorTool",
+    "/Producer": "pdf:Producer",
+    "/CreationDate": "xmp:CreateDate",
+    "/ModDate": "xmp:ModifyDate",
+}
+
+
+def _info_problems(pdf: pikepdf.Pdf, xmp: dict[str, Any] | str | None) -> list[str]:
+    """PDF/A: every Info entry that has an XMP equivalent must say the same (``xmp`` as
+    :func:`_xmp_values` read it; a missing or unreadable XMP is another problem)."""
+    info = pdf.trailer.get("/Info")
+    if not isinstance(info, pikepdf.Dictionary) or not isinstance(xmp, dict):
+        return []
+    problems = []
+    for key, xmp_key in _INFO_TO_XMP.items():
+        if key not in info:
+            continue
+        value = str(info[key])
+        other = xmp[xmp_key]
+        if isinstance(other, list):
+            other = ", ".join(other)
+        if other is None:
+            problems.append(f"Info {key} is {value!r} but XMP has no {xmp_key}")
+        elif key.endswith("Date"):
+            if not _same_instant(value, str(other)):
+                problems.append(f"Info {key} {value} differs from XMP {xmp_key} {other}")
+        elif value != str(other):
+            problems.append(f"Info {key} {value!r} differs from XMP {xmp_key} {other!r}")
+    return problems
+
+
+_PDF_DATE = re.compile(
+    r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])'?|([+-])(\d{2})'?(\d{2})?'?)?$"
+)
+
+
+def parse_pdf_date(text: str) -> dt.datetime:
+    """Parse a PDF date string (``D:YYYYMMDDHHmmSS+HH'mm'``), leniently, like readers do."""
+    match = _PDF_DATE.match(text.strip())
+    if match is None:
+        raise ValueError(f"not a PDF date: {text!r}")
+    year, month, day, hour, minute, second, zulu, sign, off_h, off_m = match.groups()
+    tz: dt.tzinfo | None = None
+    if zulu:
+        tz = dt.UTC
+    elif sign:
+        offset = dt.timedelta(hours=int(off_h), minutes=int(off_m or 0))
+        tz = dt.timezone(-offset if sign == "-" else offset)
+    return dt.datetime(
+        int(year),
+        int(month or 1),
+        int(day or 1),
+        int(hour or 0),
+        int(minute or 0),
+        int(second or 0),
+        tzinfo=tz,
+    )
+
+
+def _same_instant(pdf_date: str, xmp_date: str) -> bool:
+    try:
+        first = parse_pdf_date(pdf_date)
+        second = dt.datetime.fromisoformat(xmp_date)
+    except ValueError:
+        return False
+    if first.tzinfo is None or second.tzinfo is None:
+        return first.replace(tzinfo=None) == second.replace(tzinfo=None)
+    return first == second

@@ -1,0 +1,503 @@
+"""Sign a packet's signature fields with PAdES signatures (pyHanko).
+
+One call of :func:`sign_packet` fills one pre-made field with a PAdES baseline signature
+(SubFilter ``/ETSI.CAdES.detached``): B-B, or B-T when a timestamp authority is given. It is
+written as an incremental update, so earlier signatures stay valid. The first signature of
+a packet is a certification signature that allows only form filling and further
+signatures afterwards; the fields are signed in the order they were made (the region
+first, then the actor).
+
+Keys come from a PKCS#12 file (:class:`Pkcs12Key`) or a PKCS#11 token such as a smart card
+(:class:`Pkcs11Key`); the caller supplies the passphrase or PIN (from an environment
+variable or a prompt, never from the command line). The visible appearance shows the
+signer, the role and the time in an embedded TrueType font, so the packet stays PDF/A-2b.
+
+The signed file is written beside the target, checked with
+:func:`avtalsgen.pdf.pdfa.check_pdfa_structure`, and only then moved into place; an existing
+target is never replaced unless the caller asks for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import logging
+import os
+import string
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pkcs11
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509
+from cryptography.hazmat.primitives.serialization import pkcs12
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields as pdf_fields
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.stamp import TextStampStyle
+
+from avtalsgen.errors import AvtalsgenError, OutputError
+from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
+from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
+from avtalsgen.signing.verify import load_certificates
+
+PKCS11_LIBRARIES = (
+    Path("/usr/lib/softhsm/libsofthsm2.so"),
+    Path("/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"),
+    Path("/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"),
+    Path("/usr/lib64/pkcs11/libsofthsm2.so"),
+    Path("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"),
+    Path("/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so"),
+    Path("/usr/lib64/opensc-pkcs11.so"),
+)
+"""Where :func:`find_pkcs11_library` looks: SoftHSM2 (tests, demos), then OpenSC (cards)."""
+
+STAMP_TEXT = "Signerat digitalt av\n%(signer)s\n%(role)s\nTid: %(ts)s"
+"""The visible signature's text: signer (from the certificate), role and signing time."""
+
+STAMP_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
+TIMESTAMP_TIMEOUT = 20.0  # seconds for one request to a timestamp authority
+
+# fontTools warns about font tables it drops while pyHanko subsets the appearance font;
+# without a handler Python's last-resort handler would print that on stderr.
+logging.getLogger("fontTools").addHandler(logging.NullHandler())
+
+
+class SigningError(AvtalsgenError):
+    """A packet could not be signed; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Pkcs12Key:
+    """A key and certificate in a PKCS#12 (.p12, .pfx) file."""
+
+    path: Path
+    passphrase: bytes = field(repr=False)
+    """The file's passphrase, from an environment variable or a prompt (never argv)."""
+
+
+@dataclass(frozen=True)
+class Pkcs11Key:
+    """A key and certificate on a PKCS#11 token (a smart card, or SoftHSM2)."""
+
+    library: Path
+    """The token's PKCS#11 module, e.g. ``/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so``."""
+    token_label: str
+    key_label: str
+    pin: str = field(repr=False)
+    """The user PIN, from an environment variable or a prompt (never argv)."""
+    cert_label: str | None = None
+    """Label of the certificate object; defaults to ``key_label``."""
+    chain: tuple[Path, ...] = ()
+    """PEM/DER files of intermediate CA certificates to embed, if the token lacks them."""
+
+
+KeySource = Pkcs12Key | Pkcs11Key
+
+
+@dataclass(frozen=True)
+class SignResult:
+    """What :func:`sign_packet` wrote."""
+
+    path: Path
+    field: str
+    signer: str
+    """The common name of the signer's certificate."""
+    signing_time: dt.datetime
+    pades_level: str
+    """"B-B", or "B-T" with a timestamp."""
+    certified: bool
+    """Whether this was the packet's first (certification) signature."""
+
+
+def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
+    """Return the first PKCS#11 module of ``candidates`` that exists.
+
+    Raises :class:`SigningError` if none does.
+    """
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SigningError(
+        "no PKCS#11 module found (looked for "
+        + ", ".join(map(str, candidates))
+        + "); install softhsm2 or opensc"
+    )
+
+
+def sign_packet(
+    source: Path,
+    target: Path,
+    field_name: str,
+    key: KeySource,
+    *,
+    role: str,
+    timestamp_url: str | None = None,
+    timestamper: TimeStamper | None = None,
+    reason: str | None = None,
+    location: str | None = None,
+    font: Path | None = None,
+    overwrite: bool = False,
+    enforce_order: bool = True,
+) -> SignResult:
+    """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
+
+    ``role`` is shown under the signer's name, e.g. "Regional utvecklingsdirektör".
+    A timestamp from ``timestamp_url`` (an RFC 3161 server) or from ``timestamper`` (any
+    pyHanko :class:`TimeStamper`, e.g. a test one) makes the signature PAdES B-T.
+    ``font`` is the TrueType/OpenType font of the appearance (default Liberation Sans).
+    With ``enforce_order`` every field before ``field_name`` must already be signed.
+    ``target`` must not exist unless ``overwrite`` (also needed to sign in place, with
+    ``target`` equal to ``source``; the earlier revisions are kept in the file).
+
+    Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
+    certificate, a missing or already signed field, or a failed timestamp request; in every
+    case nothing is written.
+    """
+    if timestamp_url and timestamper:
+        raise SigningError("give a timestamp URL or a timestamper, not both")
+    source, target = Path(source), Path(target)
+    if target.exists() and not overwrite:
+        raise SigningError(f"{target}: already exists; refusing to overwrite it")
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+    if not data.startswith(b"%PDF-"):
+        raise SigningError(f"{source}: not a PDF file")
+    try:
+        writer = _ArchivalWriter(io.BytesIO(data))
+    except (PdfError, ValueError) as exc:
+        raise SigningError(f"{source}: unreadable PDF: {exc}") from exc
+    certify = _check_field(source, writer, field_name, enforce_order)
+    stamper = _timestamper(timestamp_url, timestamper)
+    with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
+        cert = signer.signing_cert
+        assert cert is not None  # both signer kinds load it or raise
+        signer_name = _common_name(cert)
+        now = dt.datetime.now(dt.UTC)
+        _check_certificate(cert, signer_name, now)
+        text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
+        style = _stamp_style(_stamp_font(font or _default_font(), text, Path(tmp)))
+        meta = PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=pdf_fields.SigSeedSubFilter.PADES,
+            reason=reason,
+            location=location,
+            certify=certify,
+            docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
+        )
+        pdf_signer = PdfSigner(meta, signer, timestamper=stamper, stamp_style=style)
+        output = io.BytesIO()
+        try:
+            pdf_signer.sign_pdf(
+                writer,
+                existing_fields_only=True,
+                appearance_text_params={"role": role},
+                output=output,
+            )
+        except TimestampRequestError as exc:
+            raise SigningError(f"the timestamp server failed: {exc}") from exc
+        except pkcs11.PKCS11Error as exc:
+            raise SigningError(f"the token failed to sign: {_pkcs11_text(exc)}") from exc
+        except (PyHankoSigningError, PdfError) as exc:
+            raise SigningError(f"{source}: cannot sign field {field_name!r}: {exc}") from exc
+    data = output.getvalue()
+    _write_checked(data, target, overwrite)
+    return SignResult(
+        path=target,
+        field=field_name,
+        signer=signer_name,
+        signing_time=_signing_time(data, field_name) or now,
+        pades_level="B-T" if stamper is not None else "B-B",
+        certified=certify,
+    )
+
+
+class _ArchivalWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, leaving the document metadata as assembled.
+
+    pyHanko would append "; pyHanko x.y" to the Info /Producer but set XMP pdf:Producer to
+    "pyHanko x.y", and read the clock separately for Info /ModDate and XMP xmp:ModifyDate:
+    the Info dictionary and XMP would disagree, which PDF/A forbids. The metadata keeps the
+    case's dates instead; each signature records its own time (/M, timestamp token). Should
+    pyHanko rename this hook, the PDF/A check after signing catches the disagreement.
+    """
+
+    def _update_meta(self) -> None:
+        return
+
+
+# --- fields -------------------------------------------------------------------------------
+
+
+def _check_field(
+    source: Path, writer: IncrementalPdfFileWriter, name: str, enforce_order: bool
+) -> bool:
+    """Check ``name`` is an empty field (signed in order); return whether none is signed."""
+    fields = [(n, value is not None) for n, value, _ in pdf_fields.enumerate_sig_fields(writer)]
+    names = [n for n, _ in fields]
+    if name not in names:
+        listed = ", ".join(repr(n) for n in names) or "none"
+        raise SigningError(f"{source}: no signature field {name!r} (fields: {listed})")
+    signed = dict(fields)
+    if signed[name]:
+        raise SigningError(f"{source}: field {name!r} is already signed")
+    if enforce_order:
+        earlier = [n for n in names[: names.index(name)] if not signed[n]]
+        if earlier:
+            raise SigningError(
+                f"{source}: sign field {earlier[0]!r} before {name!r} "
+                f"(the order is {', '.join(names)})"
+            )
+    return not any(signed.values())
+
+
+# --- keys ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _open_signer(key: KeySource) -> Iterator[Signer]:
+    if isinstance(key, Pkcs12Key):
+        yield _pkcs12_signer(key)
+        return
+    session = _pkcs11_session(key)
+    try:
+        yield _pkcs11_signer(key, session)
+    finally:
+        with contextlib.suppress(pkcs11.PKCS11Error):
+            session.close()
+
+
+def _pkcs12_signer(key: Pkcs12Key) -> Signer:
+    # pyHanko's load_pkcs12 returns None on any failure; load with cryptography to say why.
+    try:
+        data = key.path.read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{key.path}: cannot read the PKCS#12 file: {exc.strerror}") from exc
+    try:
+        private_key, cert, _ = pkcs12.load_key_and_certificates(data, key.passphrase)
+    except ValueError:
+        if _is_pkcs12(data):
+            raise SigningError(f"{key.path}: wrong passphrase for the PKCS#12 file") from None
+        raise SigningError(f"{key.path}: not a PKCS#12 file") from None
+    if private_key is None or cert is None:
+        raise SigningError(f"{key.path}: the PKCS#12 file holds no key and certificate")
+    try:
+        signer: Signer = SimpleSigner.load_pkcs12_data(
+            data, other_certs=[], passphrase=key.passphrase
+        )
+    except ValueError as exc:
+        raise SigningError(f"{key.path}: cannot use the PKCS#12 key: {exc}") from exc
+    return signer
+
+
+def _is_pkcs12(data: bytes) -> bool:
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data)
+        return bool(pfx["auth_safe"]["content_type"].native)
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
+def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
+    where = f"PKCS#11 module {key.library}"
+    if not key.library.is_file():
+        raise SigningError(f"{where} does not exist")
+    try:
+        lib = pkcs11.lib(str(key.library))
+        labels = [_token_label(slot) for slot in lib.get_slots(token_present=True)]
+    except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
+        raise SigningError(f"{where} cannot be loaded: {_pkcs11_text(exc)}") from exc
+    if key.token_label not in labels:
+        present = ", ".join(repr(label) for label in labels if label) or "none"
+        raise SigningError(
+            f"no token labelled {key.token_label!r} in {where} "
+            f"(is the card inserted? tokens present: {present})"
+        )
+    try:
+        return open_pkcs11_session(
+            str(key.library),
+            token_criteria=TokenCriteria(label=key.token_label),
+            user_pin=key.pin,
+        )
+    except pkcs11.PinIncorrect:
+        raise SigningError(f"wrong PIN for token {key.token_label!r}") from None
+    except pkcs11.PinLocked:
+        raise SigningError(f"the PIN of token {key.token_label!r} is locked") from None
+    except pkcs11.PinLenRange:
+        raise SigningError(f"the PIN has the wrong length for token {key.token_label!r}") from None
+    except pkcs11.PKCS11Error as exc:
+        raise SigningError(
+            f"cannot log in to token {key.token_label!r}: {_pkcs11_text(exc)}"
+        ) from None
+
+
+def _token_label(slot: pkcs11.Slot) -> str:
+    try:
+        return str(slot.get_token().label)
+    except pkcs11.PKCS11Error:
+        return ""
+
+
+def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
+    try:
+        chain = [cert for path in key.chain for cert in load_certificates(path)]
+    except VerificationError as exc:
+        raise SigningError(f"certificate chain: {exc}") from exc
+    signer = PKCS11Signer(
+        session,
+        cert_label=key.cert_label or key.key_label,
+        key_label=key.key_label,
+        ca_chain=chain,
+        other_certs_to_pull=None,  # embed every certificate on the token (the chain)
+    )
+    try:
+        signer.signing_cert  # noqa: B018 - loads key and certificate now, to fail early
+    except pkcs11.PKCS11Error as exc:
+        raise SigningError(
+            f"token {key.token_label!r}: no usable key {key.key_label!r} with its "
+            f"certificate: {_pkcs11_text(exc)}"
+        ) from exc
+    return signer
+
+
+def _pkcs11_text(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    native = cert.subject.native
+    value = native.get("common_name") if isinstance(native, dict) else None
+    return str(value) if value else cert.subject.human_friendly
+
+
+def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> None:
+    validity = cert["tbs_certificate"]["validity"]
+    not_before = validity["not_before"].native
+    not_after = validity["not_after"].native
+    if now > not_after:
+        raise SigningError(f"the certificate of {name} expired on {not_after:%Y-%m-%d}")
+    if now < not_before:
+        raise SigningError(f"the certificate of {name} is not valid before {not_before:%Y-%m-%d}")
+    usage = cert.key_usage_value
+    if usage is not None and "non_repudiation" not in usage.native:
+        raise SigningError(
+            f"the certificate of {name} lacks the non-repudiation key usage "
+            "that signatures on documents need"
+        )
+
+
+# --- appearance and timestamps ------------------------------------------------------------
+
+
+def _default_font() -> Path:
+    try:
+        return find_font(REGULAR_FONT)
+    except PacketError as exc:
+        raise SigningError(exc.message) from None
+
+
+def _stamp_font(font: Path, text: str, folder: Path) -> Path:
+    """A copy of ``font`` cut to the glyphs of ``text`` (and ASCII), at 1000 units per em.
+
+    pyHanko writes a font's glyph widths (/W) and TJ adjustments in the font's own units,
+    as if every font had 1000 units per em; most TrueType fonts, Liberation Sans among
+    them, have 2048, so the text would be drawn spread out and the widths would disagree
+    with the font program, which PDF/A forbids. A copy rescaled to 1000 avoids that.
+    """
+    try:
+        tt = TTFont(str(font))
+    except (OSError, ValueError) as exc:
+        raise SigningError(f"{font}: cannot read the font: {exc}") from exc
+    options = subset.Options()
+    options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text + string.printable)
+    subsetter.subset(tt)
+    if tt["head"].unitsPerEm != 1000:
+        scale_upem(tt, 1000)
+    path = folder / f"{font.stem}-1000.ttf"
+    tt.save(str(path))
+    return path
+
+
+def _stamp_style(font: Path) -> TextStampStyle:
+    return TextStampStyle(
+        stamp_text=STAMP_TEXT,
+        timestamp_format=STAMP_TIME_FORMAT,
+        border_width=1,
+        background=None,
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(font), font_size=10)),
+    )
+
+
+def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | None:
+    if given is not None:
+        return given
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise SigningError(f"timestamp URL {url!r} must start with http:// or https://")
+    return HTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT)
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
+    """The signing time (/M) pyHanko wrote into the signature of ``field_name``."""
+    reader = PdfFileReader(io.BytesIO(data))
+    for name, value, _ in pdf_fields.enumerate_sig_fields(reader, with_name=field_name):
+        if name == field_name and value is not None:
+            when = value.get_object().get("/M")
+            return parse_pdf_date(str(when)) if when is not None else None
+    return None
+
+
+def _write_checked(data: bytes, target: Path, overwrite: bool) -> None:
+    """Write ``data`` beside ``target``, check it is PDF/A, then move it into place."""
+    folder = target.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        problems = check_pdfa_structure(tmp)
+        if problems:
+            raise SigningError(
+                f"{target}: the signed file would not be PDF/A-2b: " + "; ".join(problems)
+            )
+        if overwrite:
+            tmp.replace(target)
+        else:
+            os.link(tmp, target)  # fails if target appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise SigningError(f"{target}: already exists; refusing to overwrite it") from None
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
