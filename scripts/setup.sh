@@ -32,6 +32,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install -q -e '.[dev]'
     echo "$want" > "$stamp"
 fi
+# The Swedish message catalogues, compiled from their .po files (a few milliseconds).
+.venv/bin/python scripts/catalog.py compile
 # The package is installed editable, so pip compiles none of its modules, and where
 # PYTHONDONTWRITEBYTECODE is set no run writes them either: every start would compile them
 # all again (about 40 ms). Compile them now; a module changed later is compiled as usual.

@@ -1,5 +1,5 @@
 """``python -m avtalsgen.cli``: the avtalsgen command."""
 
-from avtalsgen.cli.app import run
+from avtalsgen.cli.main import run
 
 run()

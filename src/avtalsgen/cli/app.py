@@ -16,9 +16,10 @@ from typing import Annotated, Any
 
 import typer
 
-from avtalsgen import __version__
+from avtalsgen import __version__, i18n
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.i18n import _
 
 app = typer.Typer(
     help="Region Norrbotten's decision documents from typed case files.",
@@ -72,9 +73,22 @@ def main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=_("Language of messages: sv or en (default: from LC_ALL, LC_MESSAGES, LANG)."),
+        ),
+    ] = None,
 ) -> None:
     """Region Norrbotten's decision documents from typed case files."""
     _state["verbose"] = verbose
+    if lang is not None:
+        if lang not in i18n.LANGUAGES:
+            raise typer.BadParameter(
+                _("choose sv or en, not {value}").format(value=lang), param_hint="--lang"
+            )
+        i18n.set_language(lang)
 
 
 def _shown(path: Path) -> Path:

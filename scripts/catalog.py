@@ -1,0 +1,164 @@
+"""avtalsgen's gettext catalogues, with Babel: extract, compile and check.
+
+One catalogue per package of avtalsgen (``src/avtalsgen/locale/sv/LC_MESSAGES/<package>.po``;
+``avtalsgen.po`` for the modules at the top), so that work on one package touches one file.
+
+    python scripts/catalog.py extract   # update every .po from the source (keeps translations)
+    python scripts/catalog.py compile   # write the .mo files (the set-up runs this)
+    python scripts/catalog.py check     # every message translated, placeholders kept; exit 1
+
+Messages are what the source wraps in ``_()``, ``N_()`` or ``ngettext()``; English is the
+source language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "avtalsgen"
+LOCALE = PACKAGE / "locale"
+LANGUAGE = "sv"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
+
+HEADER_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+def domain_of(path: Path) -> str:
+    """The catalogue a source file's messages belong to: its package below avtalsgen."""
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else "avtalsgen"
+
+
+def sources() -> list[Path]:
+    """avtalsgen's Python files."""
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def extract() -> Iterator[tuple[str, Path, int, str | tuple[str, str]]]:
+    """Every message the source marks: (domain, file, line, message)."""
+    for path in sources():
+        for line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
+        ):
+            yield domain_of(path), path, line, message
+
+
+def po_path(domain: str) -> Path:
+    return LOCALE / LANGUAGE / "LC_MESSAGES" / f"{domain}.po"
+
+
+def read_catalogue(domain: str) -> Catalog:
+    path = po_path(domain)
+    if not path.is_file():
+        # A fixed header: the files change only where their messages do.
+        return Catalog(
+            locale=LANGUAGE, domain=domain, project="avtalsgen", version="1",
+            copyright_holder="Region Norrbotten", msgid_bugs_address="",
+            creation_date=HEADER_DATE, revision_date=HEADER_DATE,
+            last_translator="avtalsgen", language_team="Swedish", fuzzy=False,
+            header_comment="# Swedish messages of avtalsgen (scripts/catalog.py).",
+        )  # fmt: skip
+    with path.open("rb") as file:
+        return read_po(file, locale=LANGUAGE, domain=domain)
+
+
+def write_catalogue(domain: str, catalogue: Catalog) -> None:
+    path = po_path(domain)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as file:
+        write_po(file, catalogue, width=100, omit_header=False, no_location=False,
+                 sort_output=False, include_lineno=False)  # fmt: skip
+
+
+def update() -> None:
+    """Bring every catalogue in line with the source: new messages added untranslated,
+    messages no longer in the source dropped, translations kept."""
+    wanted: dict[str, Catalog] = {}
+    for domain, path, line, message in extract():
+        template = wanted.setdefault(domain, Catalog(locale=LANGUAGE, domain=domain))
+        template.add(message, locations=[(str(path.relative_to(PACKAGE.parent)), line)])
+    for domain in sorted(set(wanted) | {p.stem for p in po_path("x").parent.glob("*.po")}):
+        catalogue = read_catalogue(domain)
+        catalogue.update(wanted.get(domain, Catalog(locale=LANGUAGE)), no_fuzzy_matching=True)
+        catalogue.creation_date = catalogue.revision_date = HEADER_DATE
+        catalogue.obsolete.clear()
+        write_catalogue(domain, catalogue)
+        print(f"{po_path(domain).relative_to(PACKAGE.parent.parent)}: {len(catalogue)} messages")
+
+
+def compile_all() -> None:
+    """Write each catalogue's .mo beside it."""
+    for po in sorted((LOCALE / LANGUAGE / "LC_MESSAGES").glob("*.po")):
+        catalogue = read_catalogue(po.stem)
+        with po.with_suffix(".mo").open("wb") as file:
+            write_mo(file, catalogue, use_fuzzy=False)
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders of a message (doubled braces are literal)."""
+    return set(PLACEHOLDER.findall(text))
+
+
+def problems() -> list[str]:
+    """Messages without a Swedish translation, and translations that drop or add a
+    placeholder; one line each, by file and line of the source."""
+    found: list[str] = []
+    catalogues: dict[str, Catalog] = {}
+    for domain, path, line, message in extract():
+        catalogue = catalogues.get(domain) or catalogues.setdefault(domain, read_catalogue(domain))
+        where = f"{path.relative_to(PACKAGE.parent.parent)}:{line}"
+        key = message[0] if isinstance(message, tuple) else message
+        entry = catalogue.get(key)
+        shown = key if len(key) < 70 else key[:67] + "..."
+        if (
+            entry is None
+            or not entry.string
+            or (isinstance(entry.string, tuple) and not all(entry.string))
+        ):
+            found.append(f"{where}: no Swedish translation in {domain}.po: {shown!r}")
+            continue
+        if entry.fuzzy:
+            found.append(f"{where}: the translation is marked fuzzy in {domain}.po: {shown!r}")
+        sources = message if isinstance(message, tuple) else (message,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = set().union(*(placeholders(s) for s in sources))
+        given = [placeholders(s) for s in strings]
+        # A plural form may leave out the count ("en fil"), but no form may add a
+        # placeholder, and together they must use every one.
+        if any(not g <= wanted for g in given) or set().union(*given) != wanted:
+            found.append(
+                f"{where}: the translation's placeholders {sorted(set().union(*given))} "
+                f"differ from the message's {sorted(wanted)}: {shown!r}"
+            )
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command == "extract":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        listed = problems()
+        for problem in listed:
+            print(problem)
+        return 1 if listed else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

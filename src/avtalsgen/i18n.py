@@ -1,0 +1,94 @@
+"""The language of avtalsgen's messages: Swedish by default, English on request.
+
+Messages are written in English in the source, wrapped in :func:`_` (or :func:`ngettext`),
+with named ``{placeholders}`` filled in by ``str.format`` after translation, so that a
+translation may put them in another order::
+
+    _("the period ends ({end}) before it starts ({start})").format(end=..., start=...)
+
+The Swedish translations are gettext catalogues, one per package of avtalsgen
+(``locale/sv/LC_MESSAGES/<package>.po``, compiled to ``.mo`` by ``scripts/catalog.py
+compile``, which the set-up runs). The language is chosen by :func:`set_language` (the CLI's
+``--lang``), else by the locale variables LC_ALL, LC_MESSAGES and LANG in that order: a value
+starting with ``sv`` gives Swedish, any other value English; Swedish when none is set,
+since that is who uses avtalsgen.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: The languages avtalsgen speaks; English is the language of the source.
+LANGUAGES = ("sv", "en")
+#: The variables that choose the language of messages, strongest first (POSIX order).
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None
+_catalogue: gettext.NullTranslations | None = None
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """``sv`` or ``en`` from the locale variables; ``sv`` when none is set."""
+    env = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        value = env.get(variable, "")
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    return "sv"
+
+
+def set_language(language: str | None) -> None:
+    """Speak ``language`` (``sv`` or ``en``) from now on; ``None`` follows the environment."""
+    global _chosen, _catalogue
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    _chosen = language
+    _catalogue = None
+
+
+def current_language() -> str:
+    """The language messages are given in now: ``sv`` or ``en``."""
+    return _chosen if _chosen is not None else language_from_environment()
+
+
+def domains() -> list[str]:
+    """The catalogues avtalsgen has: one per package (and ``avtalsgen`` for the top level)."""
+    folder = LOCALE_DIR / "sv" / "LC_MESSAGES"
+    return sorted(path.stem for path in folder.glob("*.po"))
+
+
+def _translations() -> gettext.NullTranslations:
+    global _catalogue
+    if _catalogue is None:
+        language = current_language()
+        catalogue = gettext.NullTranslations()
+        if language != "en":
+            for domain in domains():
+                try:
+                    found = gettext.translation(domain, LOCALE_DIR, languages=[language])
+                except FileNotFoundError:  # not compiled: the set-up compiles them
+                    continue
+                found.add_fallback(catalogue)
+                catalogue = found
+        _catalogue = catalogue
+    return _catalogue
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (English source text in, translation out)."""
+    return _translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a message for ``count`` things, in the current language."""
+    return _translations().ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined; :func:`_` translates it where it
+    is shown (for texts in tables and constants made at import time)."""
+    return message

@@ -1,0 +1,100 @@
+"""Messages in Swedish by default, English on request: the language's choice and the catalogues."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
+
+from avtalsgen import i18n
+
+
+def _catalog_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalog", REPO / "scripts" / "catalog.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def swedish() -> Iterator[None]:
+    i18n.set_language("sv")
+    yield
+    i18n.set_language(None)
+
+
+def test_every_message_in_the_source_has_a_swedish_translation_with_its_placeholders() -> None:
+    catalog = _catalog_script()
+    messages = list(catalog.extract())
+    assert messages, "the source marks messages for translation"
+    assert catalog.problems() == []
+
+
+def test_the_check_finds_a_missing_translation_and_a_dropped_placeholder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = _catalog_script()
+    original = catalog.po_path
+    po = original("cli").read_text(encoding="utf-8")
+    translated = 'msgstr "välj sv eller en, inte {value}"'
+    assert translated in po
+    copy = tmp_path / "cli.po"
+    monkeypatch.setattr(
+        catalog, "po_path", lambda domain: copy if domain == "cli" else original(domain)
+    )
+    copy.write_text(po.replace(translated, 'msgstr "välj sv eller en"'), encoding="utf-8")
+    found = catalog.problems()
+    assert any("placeholders [] differ from the message's ['value']" in p for p in found), found
+    copy.write_text(po.replace(translated, 'msgstr ""'), encoding="utf-8")
+    found = catalog.problems()
+    assert any("no Swedish translation in cli.po: 'choose sv or en, not {value}'" in p
+               for p in found), found  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "sv"),
+        ({"LANG": "sv_SE.UTF-8"}, "sv"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "sv_SE.UTF-8", "LC_MESSAGES": "C"}, "en"),
+        ({"LANG": "C", "LC_ALL": "sv_FI.UTF-8"}, "sv"),
+        ({"LC_ALL": "", "LANG": "sv_SE"}, "sv"),
+    ],
+)
+def test_the_language_follows_the_locale_variables(environ: dict[str, str], language: str) -> None:
+    assert i18n.language_from_environment(environ) == language
+
+
+def test_translation_follows_the_chosen_language(swedish: None) -> None:
+    assert i18n._("choose sv or en, not {value}") == "välj sv eller en, inte {value}"
+    i18n.set_language("en")
+    assert i18n._("choose sv or en, not {value}") == "choose sv or en, not {value}"
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        i18n.set_language("de")
+
+
+def _help(*argv: str, lang: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in i18n.LOCALE_VARIABLES}
+    env["LANG"] = lang
+    done = subprocess.run(
+        [sys.executable, "-m", "avtalsgen.cli", *argv, "--help"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    return " ".join(done.stdout.split())
+
+
+def test_a_swedish_shell_gets_swedish_and_a_c_shell_english() -> None:
+    assert "Meddelandenas språk: sv eller en" in _help(lang="sv_SE.UTF-8")
+    assert "Language of messages: sv or en" in _help(lang="C.UTF-8")
+    assert "Language of messages: sv or en" in _help("--lang", "en", lang="sv_SE.UTF-8")
+    assert "Meddelandenas språk" in _help("--lang=sv", lang="C.UTF-8")
