@@ -71,13 +71,26 @@ def test_signature_fields_sit_under_the_agreements_signature_blocks(built: Path)
     assert len(agreement.marks) == 2, "the template's two signature blocks"
     assert "Datum: enligt den elektroniska underskriften" in agreement.pages[-1]
     boxes = signature_boxes(agreement)
-    assert boxes[0][0] < boxes[1][0], "left to right: the region, then the actor"
+    assert boxes[0][3] > boxes[1][3], "top to bottom: the region, then the actor"
     with pikepdf.open(folder / "paket.pdf") as pdf:
         rects = [[float(v) for v in field.Rect] for field in pdf.Root.AcroForm.Fields]
+        last = len(pdf.pages)
     assert rects == [pytest.approx(list(box)) for box in boxes]
     for (left, bottom, _, _), (x1, _, x2, y2) in zip(agreement.marks, boxes, strict=True):
         assert x1 == left and x2 > x1
         assert y2 < bottom, "each box lies below its block's 'Datum:' line"
+    # No word of the page lies in a box: the template leaves room for both.
+    words = run(
+        "pdftotext", "-bbox", "-f", str(last), "-l", str(last), str(folder / "paket.pdf"), "-"
+    )
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', words).group(1))  # type: ignore[union-attr]
+    found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words)
+    assert len(found) > 20
+    for x1, y1, x2, y2 in boxes:
+        for wx1, wy1, wx2, wy2 in (map(float, word) for word in found):
+            # pdftotext's y grows downwards from the top of the page
+            inside_y = height - wy2 < y2 and height - wy1 > y1
+            assert not (inside_y and wx1 < x2 and wx2 > x1), "a word under a signature box"
 
 
 def test_a_document_without_signature_blocks_is_refused_as_the_agreement(built: Path) -> None:

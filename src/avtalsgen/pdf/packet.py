@@ -76,8 +76,8 @@ def read_agreement(agreement: Path) -> PdfText:
 
 
 def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float]]:
-    """The boxes under each signature block on the agreement's last page, left to right
-    (``agreement`` as :func:`read_agreement` reads it)."""
+    """The boxes under each signature block on the agreement's last page, in reading order
+    (top to bottom, then left to right; ``agreement`` as :func:`read_agreement` reads it)."""
     boxes = []
     for left, bottom, _, _ in agreement.marks:
         top = bottom - 6
@@ -87,7 +87,7 @@ def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float
             f"{agreement.path.name}: found {len(boxes)} signature blocks on its last page, "
             f"expected {len(SIGNATORIES)} (the template must keep '{_ANCHOR}' in each)"
         )
-    return sorted(boxes)
+    return sorted(boxes, key=lambda box: (-round(box[3]), box[0]))
 
 
 def build_packet(
