@@ -405,7 +405,11 @@ def test_sekretess_is_skipped_unless_asked_for(tmp_path: Path) -> None:
     meeting = write_meeting(
         tmp_path,
         EXAMPLE_2023,
-        ("    dnr: RUN-90001-2023\n", "    dnr: RUN-90001-2023\n    sekretess: true\n"),
+        (
+            "    dnr: RUN-90001-2023\n",
+            "    dnr: RUN-90001-2023\n    sekretess:\n      bestammelse: 21 kap. 7 § OSL\n"
+            "      datum: 2023-12-05\n",
+        ),
     )
     converter = Counting(LibreOfficeConverter())
     results = build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
+from avtalsgen import i18n
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 
@@ -379,6 +381,41 @@ INVALID = [
         program=(("postnummer: 971 89", "postnummer: 97189"),),
     ),
 ]
+
+
+INVALID += [
+    # --- the program's addresses for expediering -------------------------------------------
+    Invalid(
+        "program-recipient-address-not-an-email-address",
+        (
+            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' is "
+            "not an e-mail address: write one address as name@domain.se, without a display "
+            "name (an internationalised domain in its xn-- form)",
+        ),
+        program=(("kansli@arktiska-testbaddar.example", "kansli at arktiska.example"),),
+    ),
+    Invalid(
+        "program-recipient-given-twice",
+        (
+            "<program>:323: expediering.mottagare: recipient 'Regional utvecklingsdirektör' "
+            "is given twice",
+        ),
+        program=(
+            (
+                "  mottagare:\n",
+                "  mottagare:\n    - namn: Regional utvecklingsdirektör\n      epost: null\n",
+            ),
+        ),
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English (the source language): the problems below are in English."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
 
 
 @pytest.mark.parametrize(

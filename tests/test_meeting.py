@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from avtalsgen import i18n
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import index_cases, load_meeting
@@ -80,6 +82,14 @@ def write_meeting(tmp_path: Path, text: str = BASE) -> Files:
     meeting.parent.mkdir()
     meeting.write_text(text, encoding="utf-8")
     return Files(cases=cases, meeting=meeting)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English (the source language) while the test runs."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
 
 
 def problems_of(path: Path) -> list[str]:
@@ -411,10 +421,55 @@ INVALID = [
 ]
 
 
+INVALID += [
+    Invalid(
+        "secret-paragraph-without-its-provision",
+        (("    dnr: RUN-90001-2023\n", "    dnr: RUN-90001-2023\n    sekretess: true\n"),),
+        (
+            "<meeting>:20: paragrafer[1].sekretess: a paragraph under sekretess names its "
+            "provision: write sekretess: {bestammelse: '21 kap. 7 § OSL', datum: YYYY-MM-DD} "
+            "(markerad_av: the secretary by default)",
+        ),
+    ),
+    Invalid(
+        "secret-paragraph-with-a-provision-that-is-not-one",
+        (
+            (
+                "    dnr: RUN-90001-2023\n",
+                "    dnr: RUN-90001-2023\n    sekretess:\n      bestammelse: OSL 21:7\n"
+                "      datum: 2023-12-05\n",
+            ),
+        ),
+        (
+            "<meeting>:21: paragrafer[1].sekretess.bestammelse: 'OSL 21:7' is not a provision "
+            "of offentlighets- och sekretesslagen written as '21 kap. 7 § OSL' (chapter, §, "
+            "optionally the stycke, then OSL)",
+        ),
+    ),
+]
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in INVALID])
-def test_invalid_meeting(tmp_path: Path, case: Invalid) -> None:
+def test_invalid_meeting(tmp_path: Path, case: Invalid, english: None) -> None:
     files = write_meeting(tmp_path, edit(BASE, *case.edits))
     assert problems_of(files.meeting) == [files.expand(p) for p in case.problems]
+
+
+def test_secret_paragraph_names_its_provision(tmp_path: Path) -> None:
+    text = edit(
+        BASE,
+        (
+            "    dnr: RUN-90001-2023\n",
+            "    dnr: RUN-90001-2023\n    sekretess:\n      bestammelse: 21  kap. 7 § OSL\n"
+            "      datum: 2023-12-04\n",
+        ),
+    )
+    meeting = load_meeting(write_meeting(tmp_path, text).meeting).sammantrade
+    secret = meeting.paragrafer[1].sekretess
+    assert secret is not None
+    assert (secret.bestammelse, secret.datum) == ("21 kap. 7 § OSL", dt.date(2023, 12, 4))
+    assert meeting.markerad_av(meeting.paragrafer[1]) == "Lena Exempelsson"
+    assert meeting.markerad_av(meeting.paragrafer[0]) is None
 
 
 def test_base_is_valid(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ Rules (kommunallagen 5 kap. 69 § and 8 kap. 12 §, 13 kap. 5 §):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Final
@@ -35,9 +36,15 @@ from typing import Annotated, Any, Final
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from avtalsgen.i18n import _
 from avtalsgen.model.prose import LineText
 from avtalsgen.model.types import Datum, Dnr, Namn, Strict
 
+#: A provision of offentlighets- och sekretesslagen (2009:400): chapter and §, optionally the
+#: stycke and punkt, then OSL, e.g. ``21 kap. 7 § OSL`` or ``19 kap. 3 § andra stycket OSL``.
+OSL_BESTAMMELSE: Final = re.compile(
+    r"[1-9][0-9]? kap\. [1-9][0-9]*(?: ?[a-z])? §(?: [a-zåäö]+ stycket)?(?: [0-9]+ p\.)? OSL"
+)
 #: What ``beslut`` says when the committee decided as proposed in the beslutsförslag.
 ENLIGT_FORSLAGET: Final = "enligt förslaget"
 #: The minutes are justerade no later than this many days after the meeting.
@@ -108,6 +115,53 @@ Beslut = Annotated[
 ]
 
 
+def _bestammelse(value: Any) -> Any:
+    if isinstance(value, str) and not OSL_BESTAMMELSE.fullmatch(" ".join(value.split())):
+        raise ValueError(
+            _(
+                "'{value}' is not a provision of offentlighets- och sekretesslagen written as "
+                "'21 kap. 7 § OSL' (chapter, §, optionally the stycke, then OSL)"
+            ).format(value=value)
+        )
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+#: A provision of OSL, e.g. ``21 kap. 7 § OSL``.
+Bestammelse = Annotated[
+    str,
+    BeforeValidator(_bestammelse),
+    WithJsonSchema({"type": "string", "pattern": OSL_BESTAMMELSE.pattern}),
+]
+
+
+class Sekretess(Strict):
+    """The secrecy marking of a paragraph (offentlighets- och sekretesslagen, 2009:400): the
+    provision, when it was marked and by whom. The extract says "Sekretess enligt
+    <bestammelse>" with the date and name on every page and in its metadata; the paragraph is
+    kept out of the anslag and of everything published."""
+
+    bestammelse: Bestammelse
+    """The provision, e.g. ``21 kap. 7 § OSL``."""
+    datum: Datum
+    """The day the paragraph was marked as secret."""
+    markerad_av: Namn | None = None
+    """Who marked it; by default the meeting's secretary."""
+
+
+def _sekretess(value: Any) -> Any:
+    if value is False or value is None:
+        return None
+    if value is True:
+        raise ValueError(
+            _(
+                "a paragraph under sekretess names its provision: write sekretess: "
+                "{{bestammelse: '21 kap. 7 § OSL', datum: YYYY-MM-DD}} (markerad_av: the "
+                "secretary by default)"
+            ).format()
+        )
+    return value
+
+
 class Paragraf(Strict):
     """One paragraph (§) of the minutes: the decision in one ärende."""
 
@@ -124,8 +178,10 @@ class Paragraf(Strict):
     """Only for an omedelbart justerad paragraph: when its justering was announced on the
     anslagstavla, no later than 2 days after the meeting. Defaults to the meeting's
     anslagsdatum, which must then be within those 2 days."""
-    sekretess: bool = False
-    """True when the paragraph is under secrecy: it is left out unless asked for by number."""
+    sekretess: Annotated[Sekretess | None, BeforeValidator(_sekretess)] = None
+    """The secrecy marking (provision, date, who marked it) of a paragraph under secrecy:
+    its extract is made only when asked for by number and carries the marking; it is kept
+    out of the anslag and of everything published. ``false`` or left out: not secret."""
     skickas_till: list[Namn] | None = Field(default=None, min_length=1)
     """Protokollsutdrag skickas till, one recipient per item; by default the case's
     ``protokollsutdrag_till``."""
@@ -191,6 +247,13 @@ class Sammantrade(Strict):
         if paragraf.omedelbart_justerad:
             return Justering(self.datum, paragraf.anslagsdatum or self.anslagsdatum, True)
         return Justering(self.justeringsdatum, self.anslagsdatum, False)
+
+    def markerad_av(self, paragraf: Paragraf) -> str | None:
+        """Who marked ``paragraf`` as secret (the secretary unless the file says otherwise);
+        None when it is not secret."""
+        if paragraf.sekretess is None:
+            return None
+        return paragraf.sekretess.markerad_av or self.sekreterare
 
     def paragraf(self, number: int) -> Paragraf | None:
         """The paragraph with § number ``number``, if the meeting has one."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
+from avtalsgen.i18n import _
 from avtalsgen.model.prose import LineText, ProseText
-from avtalsgen.model.types import Datum, Namn, Part, Strict
+from avtalsgen.model.types import Adress, Datum, Namn, Part, Strict
 
 #: Conditions a clause may depend on, decided from the case's facts.
 Villkor = Literal["forlangning", "aktorsvillkor", "brutet_ar"]
@@ -15,6 +17,11 @@ Villkor = Literal["forlangning", "aktorsvillkor", "brutet_ar"]
 KlausulTyp = Literal["text", "finansiering", "plattformsuppgifter", "underskrifter"]
 #: Clause identifiers: lower-case ASCII words joined by underscores.
 KLAUSUL_ID = r"^[a-z0-9]+(_[a-z0-9]+)*$"
+#: An e-mail address (addr-spec): an ASCII dot-atom, @, a domain of at least two labels.
+EPOST = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 
 
 class Strategi(Strict):
@@ -115,6 +122,115 @@ class ProgramTexter(Strict):
     """How many of the shared conditions come before the actor's own conditions."""
 
 
+def _epost(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not EPOST.fullmatch(text) or len(text) > 254:
+        raise ValueError(
+            _(
+                "'{value}' is not an e-mail address: write one address as name@domain.se, "
+                "without a display name (an internationalised domain in its xn-- form)"
+            ).format(value=value)
+        )
+    return text
+
+
+#: One e-mail address, e.g. ``utveckling@example.se``.
+Epost = Annotated[
+    str,
+    BeforeValidator(_epost),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": f"^{EPOST.pattern}$"}),
+]
+
+
+class Forvaltningsratt(Strict):
+    """The administrative court that tries appeals of the region's decisions
+    (laglighetsprövning, kommunallagen 13 kap.)."""
+
+    namn: Namn
+    """The court's name, e.g. Förvaltningsrätten i Luleå."""
+    adress: Adress | None = None
+    """Its postal address, stated in the besvärshänvisning; null while unknown."""
+
+
+class Protokoll(Strict):
+    """What every anslag (notice of justering) states besides the meeting's own facts."""
+
+    forvaringsplats: Namn
+    """Where the committee's minutes are kept (förvaringsplats för protokollet)."""
+    forvaltningsratt: Forvaltningsratt
+    """Where an appeal of a decision goes."""
+    anslagstavla: Namn | None = None
+    """Where the region's digital anslagstavla is, e.g. its web address; stated on the
+    notice when given."""
+
+
+class Mottagare(Strict):
+    """A recipient of protocol extracts: the name used in "Protokollsutdrag skickas till"
+    and the e-mail address the extract is sent to."""
+
+    namn: Namn
+    """The name exactly as in the distribution lists, e.g. Regional utvecklingsdirektör."""
+    epost: Epost | None = None
+    """The e-mail address; null while unknown (the recipient is then listed as without an
+    address when extracts are sent)."""
+    funktionsbrevlada: bool = False
+    """True for a functional mailbox (funktionsbrevlåda) rather than a person or body."""
+
+
+class Avsandare(Strict):
+    """Who expedited extracts come from."""
+
+    namn: Namn
+    """The sender's name, e.g. Region Norrbotten, Regionala utvecklingsnämnden."""
+    epost: Epost
+    """The sender's e-mail address, e.g. the registrar's mailbox."""
+
+
+class Expediering(Strict):
+    """The addresses protocol extracts are sent to (expediering)."""
+
+    avsandare: Avsandare | None = None
+    """The From of the messages; when left out, the mail client fills in the user's own."""
+    mottagare: list[Mottagare] = Field(default_factory=list)
+    """Recipients by name; a name is given once."""
+
+    @field_validator("mottagare")
+    @classmethod
+    def _unique_names(cls, recipients: list[Mottagare]) -> list[Mottagare]:
+        seen: set[str] = set()
+        for recipient in recipients:
+            if recipient.namn in seen:
+                raise ValueError(_("recipient '{name}' is given twice").format(name=recipient.namn))
+            seen.add(recipient.namn)
+        return recipients
+
+    def address(self, name: str) -> Mottagare | None:
+        """The recipient named ``name``, if the program lists it."""
+        return next((m for m in self.mottagare if m.namn == name), None)
+
+
+#: What a private person's name is replaced with on the web by default.
+ERSATT_MED = "[namn borttaget]"
+
+
+class Namnersattning(Strict):
+    """A private person's name that publishable renditions replace."""
+
+    namn: Namn
+    """The name as it stands in the documents."""
+    ersatt_med: Namn = ERSATT_MED
+    """What the web copy says instead."""
+
+
+class Publicering(Strict):
+    """How documents are made publishable on the web (archive copies stay whole)."""
+
+    ersatt_namn: list[Namnersattning] = Field(default_factory=list)
+    """Names of private persons to replace in publishable renditions."""
+
+
 class Program(Strict):
     """An ecosystem program: the region as a party, the committee, strategies and shared texts."""
 
@@ -128,6 +244,13 @@ class Program(Strict):
     """Texts shared by every actor's beslutsförslag."""
     avtal: AvtalsProgram
     """The samarbetsavtal's clause library and the region's signatory."""
+    protokoll: Protokoll | None = None
+    """Where the minutes are kept and where appeals go, for the anslag; required by
+    ``avtalsgen anslag``."""
+    expediering: Expediering = Field(default_factory=Expediering)
+    """E-mail addresses of the recipients of protocol extracts."""
+    publicering: Publicering = Field(default_factory=Publicering)
+    """What publishable renditions replace."""
 
     @field_validator("strategier")
     @classmethod
