@@ -16,6 +16,7 @@ import pytest
 from conftest import CASES, REPO, run
 from typer.testing import CliRunner
 
+from avtalsgen.build.workspace import Workspace
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.pool import ConversionPool, Done, Job
 
@@ -61,7 +62,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
         text = run("pdftotext", str(output / dnr / "samarbetsavtal.pdf"), "-")
         assert dnr in text
     assert "3 built, 0 up to date, 1 failed" in stdout
-    assert not list(output.glob(".RUN-*")), "no staging folder is left behind"
+    assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
 
 
 @needs_soffice
@@ -173,7 +174,7 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
         env={**os.environ, "TMPDIR": str(private_tmp(tmp_path))},
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not list(output.glob(".RUN-*")) and time.monotonic() < deadline:
+    while not Workspace(output).staging_folders() and time.monotonic() < deadline:
         time.sleep(0.05)  # wait until it is rendering or converting
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)
@@ -183,7 +184,7 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
     mine = str(tmp_path / "tmp")  # this build's soffice profiles, not another run's
     left = subprocess.run(["pgrep", "-f", mine], capture_output=True, check=False)
     assert left.stdout == b"", "no soffice of the pool outlives avtalsgen"
-    assert not list(output.glob(".*RUN-*")), "no staging folder is left behind"
+    assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
     for folder in output.glob("RUN-*"):
         names = sorted(p.name for p in folder.iterdir())
         assert names == [
@@ -231,7 +232,7 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
     report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
     assert {c["status"] for c in report["cases"]} <= {"built", "up to date"}
     assert report["summary"]["built"] + report["summary"]["up to date"] == 10
-    assert not list(output.glob(".RUN-*")), "the stale staging folders are gone"
+    assert Workspace(output).staging_folders() == [], "the stale staging folders are gone"
     for folder in output.glob("RUN-*"):
         assert sorted(p.name for p in folder.iterdir()) == expected
 
@@ -244,21 +245,6 @@ def _running(pattern: str) -> bool:
             if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
                 return True
     return False
-
-
-def test_two_builds_cannot_write_into_one_output_folder(tmp_path: Path) -> None:
-    import fcntl
-
-    output = tmp_path / "output"
-    output.mkdir()
-    handle = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # as a running build holds it
-        code, _, stderr = build(str(CASES["RUN-00386-2023"]), "--output", str(output))
-    finally:
-        os.close(handle)
-    assert code == 1
-    assert "another avtalsgen build is writing here" in stderr
 
 
 @needs_soffice

@@ -11,6 +11,8 @@ import pikepdf
 import pytest
 from conftest import CASES, REPO, fold, run
 
+from avtalsgen.build.workspace import Workspace
+
 SEED = REPO / "tests" / "data" / "seed-beslutsforslag-RUN-00386-2023.txt"
 #: The seed's one typo that the case corrects: "nämnde" for "nämnden" in decision point 1.
 SEED_ERRATA = {"Regionala utvecklingsnämnde beslutar": "Regionala utvecklingsnämnden beslutar"}
@@ -215,4 +217,4 @@ def test_word_documents_are_kept_beside_the_pdfs(built: Path) -> None:
     styles = [p.style.name for p in document.paragraphs if p.style is not None]
     assert styles.count("List Number") == len(DECISION_POINTS) + 2 + len(GAPS)
     assert styles.count("List Bullet") == len(PLATFORM_TASKS) + 7
-    assert not list(built.glob(".RUN-*")), "no staging folder is left behind"
+    assert Workspace(built).staging_folders() == [], "no staging folder is left behind"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -33,18 +32,9 @@ def read_cached(name: str) -> bytes | None:
 
 def write_cached(name: str, data: bytes) -> None:
     """Keep ``data`` as the item ``name``, atomically (a reader sees all of it or none)."""
-    try:
+    from avtalsgen.build.workspace import atomic_write
+
+    with contextlib.suppress(OSError, RuntimeError):
         target = cache_root() / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    except (OSError, RuntimeError):
-        return
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        Path(temporary).replace(target)
-    except OSError:
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink(missing_ok=True)
+        atomic_write(target, data, durable=False)  # made again if lost

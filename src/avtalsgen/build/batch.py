@@ -11,28 +11,21 @@ LibreOffice before it gets to them.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build import interrupts
-from avtalsgen.build.outcome import CaseOutcome, Status
+from avtalsgen.build.outcome import CaseOutcome, Status, write_report
 from avtalsgen.build.record import Records, tool_identity
+from avtalsgen.build.workspace import Session, Workspace
 from avtalsgen.conversion.pool import Done, Job, pool
-from avtalsgen.errors import AvtalsgenError, OutputError
+from avtalsgen.errors import AvtalsgenError
 
 if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
-
-#: Staging folders in the output folder start with this (and are removed if a killed build
-#: left them); case folders are named by Dnr, without the dot.
-STAGING_PREFIX = ".RUN-"
 
 
 def build_cases(
@@ -46,29 +39,25 @@ def build_cases(
     strict: bool = False,
     doc_timeout: float = 60.0,
     on_outcome: Callable[[CaseOutcome], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    report: bool = False,
 ) -> list[CaseOutcome]:
-    """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order."""
+    """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order.
+    With ``report``, ``batch-report.json`` records them in the output folder.
+
+    The output folder is locked for the build (``on_wait`` is told if another command
+    holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`)."""
     started = time.monotonic()
     _check_templates(templates, documents)
-    output_root = output_root.resolve()
-    try:
-        output_root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{output_root}: cannot make the output folder: {exc.strerror}") from None
-    with _exclusive(output_root):
-        _remove_stale_staging(output_root)
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}staging.", dir=output_root))
-        except OSError as exc:
-            raise OutputError(f"{output_root}: cannot write here: {exc.strerror}") from None
-        try:
-            return _build_cases(
-                case_paths, output_root, staging, templates, documents, jobs, force, strict,
-                doc_timeout, on_outcome, started,
-            )  # fmt: skip
-        finally:
-            # Whatever happened (Ctrl-C included), no staging folder outlives the run.
-            shutil.rmtree(staging, ignore_errors=True)
+    workspace = Workspace(output_root.resolve())
+    with workspace.session("build", on_wait=on_wait) as run:
+        outcomes = _build_cases(
+            case_paths, run, templates, documents, jobs, force, strict,
+            doc_timeout, on_outcome, started,
+        )  # fmt: skip
+        if report:
+            write_report(run, outcomes, jobs)
+        return outcomes
 
 
 def _check_templates(templates: Path, documents: Sequence[str]) -> None:
@@ -80,29 +69,6 @@ def _check_templates(templates: Path, documents: Sequence[str]) -> None:
             f"{missing[0]}: no such template; --templates names the folder that holds "
             + ", ".join(f"{d}.docx" for d in documents)
         )
-
-
-@contextlib.contextmanager
-def _exclusive(output_root: Path) -> Iterator[None]:
-    """Lock the output folder itself (no lock file): one build at a time writes into it."""
-    handle = os.open(output_root, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AvtalsgenError(
-                f"{output_root}: another avtalsgen build is writing here; wait for it to end"
-            ) from None
-        yield
-    finally:
-        os.close(handle)  # closing releases the lock
-
-
-def _remove_stale_staging(output_root: Path) -> None:
-    """Remove staging folders that a killed build left (none is in use: we hold the lock)."""
-    for stale in output_root.glob(f"{STAGING_PREFIX}*"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: Path) -> list[Job]:
@@ -123,8 +89,7 @@ def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: P
 
 def _build_cases(
     case_paths: Sequence[Path],
-    output_root: Path,
-    staging: Path,
+    run: Session,
     templates: Path,
     documents: Sequence[str],
     jobs: int,
@@ -155,7 +120,7 @@ def _build_cases(
     # 1. Cases whose record says nothing they are made from has changed are up to date:
     #    known without loading them (or starting LibreOffice).
     tools = tool_identity()
-    records = None if force or strict else Records(output_root)  # --strict reads every case
+    records = None if force or strict else Records(run.workspace.root)  # --strict reads every case
     todo = []
     for index, outcome in enumerate(outcomes):
         found = records.unchanged(outcome.case, templates, documents, tools) if records else None
@@ -177,7 +142,7 @@ def _build_cases(
         #    rendered (the libraries that takes are still to be imported); so it first
         #    converts a template, which loads what the documents need meanwhile.
         warm_up = templates / f"{documents[0]}.docx"
-        order = engine.start(conversion_jobs(todo, documents, staging), warm_up)
+        order = engine.start(conversion_jobs(todo, documents, run.staging), warm_up)
         # 3. Load each case when LibreOffice is about to need it, and render its documents
         #    in the order LibreOffice opens them, so that rendering and conversion overlap.
         #    The documents of cases that are up to date or failed are taken back.
@@ -187,7 +152,7 @@ def _build_cases(
                 index = int(job.key)
                 outcome = outcomes[index]
                 item = casework.load(
-                    outcome, output_root, job.outdir, templates, documents, tools, force, strict
+                    outcome, run, job.outdir, templates, documents, tools, force, strict
                 )
                 dnr = outcome.dnr if outcome.error is None else None  # None: failed to load
                 if dnr is not None and not claim(index, dnr) and item is not None:
@@ -215,7 +180,7 @@ def _build_cases(
             else:
                 item.errors.append(done.error or "conversion failed")
             if len(item.pdfs) + len(item.errors) == len(item.documents):
-                casework.finish(item, output_root)
+                casework.finish(item, run)
                 settle(item.outcome)
 
         engine.wait(on_done)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import write_manifest
-from avtalsgen.build.outcome import CaseOutcome, Status, public
+from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
     EXTRACT_ROLE,
     input_stamp,
@@ -22,6 +22,7 @@ from avtalsgen.build.record import (
     with_extract,
     write_record,
 )
+from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.conversion.pool import Job
 from avtalsgen.documents.context import Context, build_context
 from avtalsgen.documents.kinds import metadata
@@ -68,7 +69,7 @@ def case_inputs(
 
 def load(
     outcome: CaseOutcome,
-    output_root: Path,
+    run: Session,
     staging: Path,
     templates: Path,
     documents: Sequence[str],
@@ -78,7 +79,8 @@ def load(
 ) -> CaseWork | None:
     """Load one case; None when it failed or is up to date (its outcome then says so).
 
-    Otherwise its documents are to be rendered into ``staging``, a folder made here.
+    Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
+    session's staging folder).
     """
     try:
         case = load_case(outcome.case)
@@ -90,7 +92,7 @@ def load(
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
-    folder = output_root / case.arende.dnr
+    folder = run.workspace.case(case.arende.dnr).path
     files = case_inputs(case, templates, documents, attachments)
     inputs = with_extract(files, folder, documents)
     try:
@@ -99,7 +101,7 @@ def load(
         outcome.error = f"{exc.filename}: cannot read: {exc.strerror}"
         return None
     if not force and (outputs := up_to_date(folder, stamp)) is not None:
-        renew_record(folder, stamp, outputs, case.path, files, scratch=staging.parent)
+        renew_record(folder, stamp, outputs, case.path, files, scratch=run.staging)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     try:
@@ -110,7 +112,7 @@ def load(
     try:
         staging.mkdir()
     except OSError as exc:
-        outcome.error = f"cannot make a staging folder in {output_root}: {exc}"
+        outcome.error = f"cannot make a staging folder in {run.workspace.root}: {exc}"
         return None
     return CaseWork(
         outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
@@ -126,9 +128,8 @@ def render(item: CaseWork, job: Job) -> None:
             item.context,
             metadata(document, item.context),
         )
-        temporary = job.docx.with_name(f".{job.docx.name}")
-        temporary.write_bytes(data)
-        temporary.replace(job.docx)  # soffice must never see half a file
+        # soffice must never see half a file; the file is made again if lost.
+        atomic_write(job.docx, data, durable=False)
     except AvtalsgenError as exc:
         item.outcome.error, item.outcome.exception = exc.message, exc
     except OSError as exc:
@@ -147,7 +148,7 @@ def prepare_finish(documents: Sequence[str]) -> None:
         prepare_contents_fonts()
 
 
-def finish(item: CaseWork, output_root: Path) -> None:
+def finish(item: CaseWork, run: Session) -> None:
     """Check a converted case and move its files into place (or record why not)."""
     # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
     from avtalsgen.documents.factcheck import PdfText, check_facts
@@ -163,7 +164,7 @@ def finish(item: CaseWork, output_root: Path) -> None:
             agreement = read_agreement(item.pdfs["samarbetsavtal"])
             read["samarbetsavtal"] = agreement
         check_facts(item.case.arende, read)
-        folder = output_root / item.case.arende.dnr
+        folder = run.workspace.case(item.case.arende.dnr).path
         made = [
             item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
         ]
@@ -183,14 +184,14 @@ def finish(item: CaseWork, output_root: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         placed = []
         for path in made:
-            path.replace(folder / path.name)
-            public(folder / path.name)
-            placed.append(folder / path.name)
+            # An unsigned packet and the documents are replaced; a signed packet is not
+            # (packet_path chose a new version's name for the new one).
+            placed.append(run.place(path, folder / path.name, replace=True))
         fields = packet.fields if packet is not None else ()
         placed_packet = folder / packet.path.name if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
-        # file in the case's folder (the next build removes stale staging folders).
-        scratch = item.staging
+        # file in the case's folder (the next session removes stale staging folders).
+        scratch = run.staging
         placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch))
         files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
         write_record(folder, item.stamp, placed, item.case.path, files, scratch)

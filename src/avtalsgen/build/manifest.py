@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen import __version__
+from avtalsgen.build.workspace import CaseFolder, atomic_write
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.conversion.soffice import find_soffice, libreoffice_version
 
 if TYPE_CHECKING:
     from avtalsgen.signing.verify import VerificationReport
-
-MANIFEST = "manifest.json"
 
 
 def sha256(path: Path) -> str:
@@ -99,23 +98,26 @@ def write_manifest(
             "ok": None,
         },
     }
-    path = folder / MANIFEST
-    temporary = (scratch or folder) / f".{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    path = CaseFolder(folder).manifest
+    atomic_write(path, _json(data), scratch=scratch)
     return path
 
 
-def update_signatures(packet: Path, report: VerificationReport) -> Path | None:
-    """After signing, record the packet's signatures in the manifest beside it, if any."""
-    path = packet.parent / MANIFEST
+def update_signatures(
+    packet: Path, report: VerificationReport, scratch: Path | None = None
+) -> Path | None:
+    """After signing, record the packet's signatures in the manifest beside it, if any
+    (written through ``scratch`` if given, as :func:`write_manifest`)."""
+    path = CaseFolder(packet.parent).manifest
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     data["packet"] = {"file": packet.name, "signatures": signature_summary(report), "ok": report.ok}
     data.setdefault("outputs", {})[packet.name] = sha256(packet)
-    temporary = path.parent / f".{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, _json(data), scratch=scratch)
     return path
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

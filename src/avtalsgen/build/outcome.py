@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: The name of the batch report in the output folder.
-REPORT = "batch-report.json"
+from avtalsgen.build.workspace import Session, atomic_write
 
 
 class Status:
@@ -47,31 +44,19 @@ class CaseOutcome:
 
 
 def write_json(path: Path, data: object, scratch: Path | None = None) -> None:
-    """Write JSON under a temporary name, then rename it into place. The temporary file is
-    made in ``scratch`` if given (a folder on the same file system, e.g. a staging folder,
-    so that a killed build leaves no half-written file beside the outputs)."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=scratch or path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(data, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
-    public(Path(temp))
-    Path(temp).replace(path)
+    """Write JSON atomically (:func:`avtalsgen.build.workspace.atomic_write`), the temporary
+    file in ``scratch`` if given (a staging folder, so that a killed build leaves no
+    temporary file beside the outputs)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    atomic_write(path, text, scratch=scratch)
 
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def public(path: Path) -> None:
-    """Give a file made under a private temporary name the usual permissions (umask)."""
-    path.chmod(0o666 & ~_UMASK)
-
-
-def write_report(output_root: Path, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
-    """Write ``output_root/batch-report.json`` and return its path."""
-    path = output_root.resolve() / REPORT
+def write_report(run: Session, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
+    """Write the output folder's ``batch-report.json`` and return its path."""
+    path = run.workspace.batch_report
     counts = {status: 0 for status in (Status.BUILT, Status.UP_TO_DATE, Status.FAILED)}
     for outcome in outcomes:
         counts[outcome.status] += 1
-    write_json(path, {"jobs": jobs, "summary": counts, "cases": [o.to_json() for o in outcomes]})
+    data = {"jobs": jobs, "summary": counts, "cases": [o.to_json() for o in outcomes]}
+    write_json(path, data, scratch=run.staging)
     return path

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from avtalsgen import __version__
 from avtalsgen.build.outcome import write_json
+from avtalsgen.build.workspace import BUILD_RECORD
 from avtalsgen.pdf.packet import latest_extract, packet_wanted
 
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
-STAMP = ".avtalsgen-build.json"
+STAMP = BUILD_RECORD
 #: What a build makes; a change here makes every earlier build out of date.
 STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
 #: The role of the protocol extract among the inputs (found in the case's folder).

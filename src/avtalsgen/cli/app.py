@@ -58,6 +58,11 @@ def _fail(exc: BaseException) -> None:
     raise exc
 
 
+def _tell(message: str) -> None:
+    """Show a message on stderr (e.g. that the command waits for another one)."""
+    typer.echo(message, err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"avtalsgen {__version__}")
@@ -167,8 +172,9 @@ def build(
     """
     from avtalsgen.build import interrupts
     from avtalsgen.build.batch import build_cases
-    from avtalsgen.build.outcome import Status, write_report
+    from avtalsgen.build.outcome import Status
     from avtalsgen.build.progress import BatchDisplay
+    from avtalsgen.build.workspace import Workspace
 
     documents = only or list(DOCUMENTS)
     unknown = [name for name in documents if name not in DOCUMENTS]
@@ -193,14 +199,15 @@ def build(
                 strict=strict,
                 doc_timeout=timeout,
                 on_outcome=display.update,
+                on_wait=_tell,
+                report=batch,
             )
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
     if batch:
         display.summary(outcomes)
-        report = write_report(output, outcomes, jobs)
-        typer.echo(f"report: {_shown(report)}")
+        typer.echo(f"report: {_shown(Workspace(output.resolve()).batch_report)}")
     if any(outcome.status == Status.FAILED for outcome in outcomes):
         raise typer.Exit(1)
 
@@ -283,7 +290,9 @@ def sign(
     verify says so. Passphrases and PINs come from the environment or a prompt, never
     from the command line.
     """
+    from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
+    from avtalsgen.build.workspace import Workspace
     from avtalsgen.signing.pki import default_demo_pki_dir, ensure_demo_pki, ensure_demo_signer
     from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key, sign_packet
     from avtalsgen.signing.verify import format_report, verify_packet
@@ -306,17 +315,19 @@ def sign(
             signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field, field))
             source = Pkcs12Key(signer.pkcs12, signer.passphrase)
             roots.append(pki.root_cert)
-        result = sign_packet(
-            packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
-            timestamp_url=tsa, overwrite=True,
-        )  # fmt: skip
-        report = verify_packet(packet, roots, require_all_fields=False)
+        workspace = Workspace.of_case_file(packet)
+        with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
+            result = sign_packet(
+                packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
+                timestamp_url=tsa, overwrite=True, scratch=run.staging,
+            )  # fmt: skip
+            report = verify_packet(packet, roots, require_all_fields=False)
+            update_signatures(packet, report, scratch=run.staging)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
     typer.echo(f"signed {result.field} of {_shown(packet)} as {result.signer} "
                f"({result.pades_level}, {result.signing_time.isoformat()})")  # fmt: skip
-    update_signatures(packet, report)
     typer.echo(format_report(report))
     # Signing succeeded when the new signature is intact and covers the whole file; whether
     # its certificate is trusted is for `avtalsgen verify --trust` to judge.
@@ -400,11 +411,16 @@ def utdrag(
     from rich.console import Console
     from rich.table import Table
 
+    from avtalsgen.build import interrupts
     from avtalsgen.conversion.convert import LibreOfficeConverter
     from avtalsgen.meetings.extract import build_extracts
 
     try:
-        results = build_extracts(meeting, output, templates, LibreOfficeConverter(), paragraf)
+        # Ctrl-C and SIGTERM stop it cleanly, as a build: no soffice or staging left.
+        with interrupts.handled():
+            results = build_extracts(
+                meeting, output, templates, LibreOfficeConverter(), paragraf, on_wait=_tell
+            )
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return

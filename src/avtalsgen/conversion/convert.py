@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from avtalsgen.build.workspace import atomic_write
 from avtalsgen.conversion.profile import copy_profile, keep_profile
 from avtalsgen.conversion.soffice import (
     find_soffice,
@@ -129,12 +130,7 @@ def repair_xmp(path: Path) -> bool:
         # Saved into memory and written from Python: qpdf, writing to a file that fails
         # mid-way (a full disk), ends the whole process (std::terminate) instead of raising.
         pdf.save(data)
-    temporary = path.with_name(f".{path.name}.xmp")
-    try:
-        temporary.write_bytes(data.getbuffer())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(path, data.getvalue(), durable=False)  # the PDF is in a staging folder
     return True
 
 

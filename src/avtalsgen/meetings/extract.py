@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Any, Final
 
 from babel.lists import format_list
 
+from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, build_context, placeholder_values
 from avtalsgen.documents.factcheck import check_facts
@@ -253,12 +252,12 @@ class ExtractResult:
 
 def file_stem(paragraf: int, version: int) -> str:
     """``protokollsutdrag-<N>`` for version 1, ``protokollsutdrag-<N>-v<K>`` after."""
-    return f"{DOCUMENT}-{paragraf}" if version == 1 else f"{DOCUMENT}-{paragraf}-v{version}"
+    return CaseFolder(Path()).extract(paragraf, version, "").name
 
 
 def record_path(folder: Path, paragraf: int) -> Path:
     """The record of every version of the extract of § ``paragraf`` in a case folder."""
-    return folder / f"{DOCUMENT}-{paragraf}.json"
+    return CaseFolder(folder).extract_record(paragraf)
 
 
 def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
@@ -375,6 +374,7 @@ def build_extracts(
     paragraf: int | None = None,
     *,
     today: dt.date | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[ExtractResult]:
     """Build the extracts of a meeting into ``output_root/<Dnr>/``; one result per paragraph.
 
@@ -383,7 +383,8 @@ def build_extracts(
     facts are unchanged are left alone; changed ones get a new version. Everything is made
     in a staging folder, converted in one LibreOffice run and moved into place only then;
     existing extracts are never overwritten. ``today`` (default: the current date) is the
-    date of certification.
+    date of certification. The output folder is locked meanwhile (``on_wait`` is told if
+    another command holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`).
 
     Raises :class:`CaseError` for an invalid meeting or case file, or a paragraph asked for
     that does not exist or cannot be certified yet; :class:`OutputError` when an extract's
@@ -391,9 +392,24 @@ def build_extracts(
     """
     meeting = load_meeting(meeting_path)
     today = today or dt.date.today()
+    workspace = Workspace(output_root)
+    results, plans = _plan_all(meeting, paragraf, workspace, today)
+    if not plans:
+        return results  # nothing to write: the output folder is not touched
+    with workspace.session("utdrag", on_wait=on_wait) as run:
+        # Planned again under the lock: another command may have written meanwhile.
+        results, plans = _plan_all(meeting, paragraf, workspace, today)
+        if plans:
+            _write(plans, run, templates / TEMPLATE, converter)
+    return results
+
+
+def _plan_all(
+    meeting: LoadedMeeting, paragraf: int | None, workspace: Workspace, today: dt.date
+) -> tuple[list[ExtractResult], list[_Plan]]:
+    """What happens to each paragraph asked for, and what is to be written."""
     results: list[ExtractResult] = []
     plans: list[_Plan] = []
-    output_root = output_root.resolve()
     for chosen in _chosen(meeting, paragraf):
         justering = meeting.sammantrade.justering(chosen)
         if chosen.sekretess and paragraf is None:
@@ -419,13 +435,11 @@ def build_extracts(
                 )
             )
             continue
-        result, plan = _plan(meeting, chosen, output_root / chosen.dnr, today)
+        result, plan = _plan(meeting, chosen, workspace.case(chosen.dnr).path, today)
         results.append(result)
         if plan is not None:
             plans.append(plan)
-    if plans:
-        _write(plans, output_root, templates / TEMPLATE, converter)
-    return results
+    return results, plans
 
 
 def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
@@ -575,15 +589,9 @@ def _valid_version(entry: object) -> bool:
     )
 
 
-def _write(plans: Sequence[_Plan], output_root: Path, template: Path, converter: Converter) -> None:
+def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Converter) -> None:
     """Render every plan, convert them all in one run, then move each into place."""
-    try:
-        output_root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{DOCUMENT}.", dir=output_root))
-    except OSError as exc:
-        raise OutputError(
-            f"{output_root}: cannot create the output folder: {exc.strerror}"
-        ) from None
+    staging = run.staging
     try:
         docx_files = []
         for plan in plans:
@@ -591,7 +599,7 @@ def _write(plans: Sequence[_Plan], output_root: Path, template: Path, converter:
                 template, context(plan.fakta, plan.version), metadata(plan.fakta, plan.version)
             )
             path = staging / f"{plan.stem}.docx"
-            path.write_bytes(data)
+            atomic_write(path, data, durable=False)
             docx_files.append(path)
         pdf_files = converter.convert(docx_files, staging)
         for plan, pdf_file in zip(plans, pdf_files, strict=True):
@@ -600,27 +608,14 @@ def _write(plans: Sequence[_Plan], output_root: Path, template: Path, converter:
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):
             plan.folder.mkdir(parents=True, exist_ok=True)
             for made in (docx_file, pdf_file):
-                _place(made, plan.folder / made.name)
-            record = staging / f"{plan.stem}.json"
-            record.write_text(
-                json.dumps(plan.record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
-            record.replace(record_path(plan.folder, plan.fakta.paragraf))
+                final = plan.folder / made.name
+                try:
+                    run.place(made, final)
+                except FileExistsError:
+                    raise OutputError(
+                        f"{final}: already exists; an extract is never replaced"
+                    ) from None
+            record = json.dumps(plan.record, ensure_ascii=False, indent=2) + "\n"
+            run.write(record_path(plan.folder, plan.fakta.paragraf), record)
     except OSError as exc:
-        raise OutputError(f"{output_root}: cannot write the extracts: {exc}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _place(made: Path, final: Path) -> None:
-    """Move ``made`` to ``final``, never replacing a file that is there."""
-    try:
-        final.hardlink_to(made)
-    except FileExistsError:
-        raise OutputError(f"{final}: already exists; an extract is never replaced") from None
-    except OSError:  # a file system without hard links: check, then rename
-        if final.exists():
-            raise OutputError(f"{final}: already exists; an extract is never replaced") from None
-        made.replace(final)
-        return
-    made.unlink()
+        raise OutputError(f"{run.workspace.root}: cannot write the extracts: {exc}") from None

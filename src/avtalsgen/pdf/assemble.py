@@ -24,9 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 
 from avtalsgen import __version__
+from avtalsgen.build.workspace import atomic_write
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.pdf.pdfa import font_problems, header_problems, pdfa_problems
@@ -570,21 +569,11 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
         problems = header_problems(data[:16]) + pdfa_problems(written, lang, font_pages=drawn)
     if problems:
         raise PacketError(f"{output}: the packet is not PDF/A-2b: " + "; ".join(problems))
-    folder = output.parent if str(output.parent) else Path()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(output, data)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-        tmp.replace(output)
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _syntax_error(pdf: pikepdf.Pdf, drawn: range) -> str | None:

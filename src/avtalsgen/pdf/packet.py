@@ -6,12 +6,12 @@ becomes a new version (paket-v2.pdf, ...)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
 
@@ -20,14 +20,12 @@ if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.documents.factcheck import PdfText
     from avtalsgen.pdf.assemble import Packet
 
-PACKET = "paket"
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
 #: Text in each signature block under which the signature's box goes.
 _ANCHOR = "Datum: enligt den elektroniska underskriften"
 _BOX_WIDTH = 200.0
 _BOX_HEIGHT = 60.0
-_EXTRACT = re.compile(r"protokollsutdrag-(\d+)(?:-v(\d+))?\.pdf")
 
 
 @dataclass(frozen=True)
@@ -45,21 +43,17 @@ def packet_wanted(documents: Sequence[str]) -> bool:
 
 def latest_extract(folder: Path) -> Path | None:
     """The newest version of the protocol extract in a case's folder, if any."""
-    found = []
-    for path in folder.glob("protokollsutdrag-*.pdf"):
-        match = _EXTRACT.fullmatch(path.name)
-        if match:
-            found.append((int(match.group(1)), int(match.group(2) or 1), path))
-    return max(found)[2] if found else None
+    return CaseFolder(folder).latest_extract()
 
 
 def packet_path(folder: Path) -> Path:
     """Where the packet goes: paket.pdf, or the next version if that one is signed."""
-    path = folder / f"{PACKET}.pdf"
+    case_folder = CaseFolder(folder)
     version = 1
+    path = case_folder.packet(version)
     while path.exists() and _signed(path):
         version += 1
-        path = folder / f"{PACKET}-v{version}.pdf"
+        path = case_folder.packet(version)
     return path
 
 

@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import io
 import logging
-import os
+import shutil
 import string
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -52,6 +52,7 @@ from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
+from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
@@ -155,6 +156,7 @@ def sign_packet(
     font: Path | None = None,
     overwrite: bool = False,
     enforce_order: bool = True,
+    scratch: Path | None = None,
 ) -> SignResult:
     """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
 
@@ -165,6 +167,9 @@ def sign_packet(
     With ``enforce_order`` every field before ``field_name`` must already be signed.
     ``target`` must not exist unless ``overwrite`` (also needed to sign in place, with
     ``target`` equal to ``source``; the earlier revisions are kept in the file).
+    ``scratch`` is a folder on the target's file system where the signed file is made and
+    checked before it is moved into place (a staging folder of
+    :mod:`avtalsgen.build.workspace`); by default the target's folder.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, or a failed timestamp request; in every
@@ -220,7 +225,7 @@ def sign_packet(
         except (PyHankoSigningError, PdfError) as exc:
             raise SigningError(f"{source}: cannot sign field {field_name!r}: {exc}") from exc
     data = output.getvalue()
-    _write_checked(data, target, overwrite)
+    _write_checked(data, target, overwrite, scratch)
     return SignResult(
         path=target,
         field=field_name,
@@ -473,31 +478,25 @@ def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
     return None
 
 
-def _write_checked(data: bytes, target: Path, overwrite: bool) -> None:
-    """Write ``data`` beside ``target``, check it is PDF/A, then move it into place."""
-    folder = target.parent
+def _write_checked(data: bytes, target: Path, overwrite: bool, scratch: Path | None) -> None:
+    """Write ``data`` in ``scratch`` (or beside ``target``), check it is PDF/A, then move it
+    into place."""
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        folder = Path(tempfile.mkdtemp(prefix=".avtalsgen-sign-", dir=scratch or target.parent))
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
-    tmp = Path(name)
+    made = folder / target.name
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        problems = check_pdfa_structure(tmp)
+        atomic_write(made, data)
+        problems = check_pdfa_structure(made)
         if problems:
             raise SigningError(
                 f"{target}: the signed file would not be PDF/A-2b: " + "; ".join(problems)
             )
-        if overwrite:
-            tmp.replace(target)
-        else:
-            os.link(tmp, target)  # fails if target appeared meanwhile: never overwrite
+        place(made, target, replace=overwrite)  # never overwrite unless asked
     except FileExistsError:
         raise SigningError(f"{target}: already exists; refusing to overwrite it") from None
     except OSError as exc:
         raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
