@@ -346,10 +346,11 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
         (211, Status.OFORANDRAD, 1),  # omedelbart justerad: the minutes' date does not matter
         (212, Status.RATTELSE, 2),
     ]
-    assert second[1].andrat == ("beslutspunkt 2", "justeringsdatum")
+    changed = ("beslutet (bifall med ändring i stället för bifall)", "beslutspunkt 2")
+    assert second[1].andrat == (*changed, "justeringsdatum")
     assert second[1].note == (
         "§ 212 RUN-90001-2023: wrote version 2, a correction of version 1 "
-        "(changed: beslutspunkt 2, justeringsdatum)"
+        f"(changed: {', '.join(changed)}, justeringsdatum)"
     )
     assert converter.calls[-1] == ["protokollsutdrag-212-v2.docx"]
     # Version 1 is untouched, byte for byte.
@@ -361,7 +362,12 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     text = body(folder / "protokollsutdrag-212-v2.pdf")
     assert (
         "Rättelse: ersätter version 1 (bestyrkt 2024-12-04). "
-        "Ändrat: beslutspunkt 2, justeringsdatum."
+        "Ändrat: beslutet (bifall med ändring i stället för bifall), beslutspunkt 2, "
+        "justeringsdatum."
+    ) in text
+    assert (
+        "Regionala utvecklingsnämnden beslutar enligt förslaget med den ändringen att "
+        "punkt 2 får ändrad lydelse. Beslutet har därmed följande lydelse: 1. "
     ) in text
     assert "2. Medlen anvisas från ERP och regionala utvecklingsmedel." in text
     assert "Justerad: 2023-12-13" in text
@@ -371,7 +377,7 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     record = json.loads((folder / "protokollsutdrag-212.json").read_text(encoding="utf-8"))
     assert [(v["version"], v["andrat"]) for v in record["versioner"]] == [
         (1, []),
-        (2, ["beslutspunkt 2", "justeringsdatum"]),
+        (2, [*changed, "justeringsdatum"]),
     ]
 
     # Building again changes nothing; a further correction is version 3, replacing 2.
@@ -572,7 +578,13 @@ def fakta(**changes: object) -> Fakta:
         "paragraf": 212,
         "dnr": "RUN-90001-2023",
         "rubrik": "Rubrik",
+        "utfall": "bifall",
+        "beslut": (),
         "beslutspunkter": ("Ett.", "Två.", "Tre."),
+        "motivering": (),
+        "jav": (),
+        "votering": (),
+        "reservationer": (),
         "omedelbart_justerad": False,
         "ordforande": "A",
         "justerare": ("B",),
@@ -604,6 +616,20 @@ def test_changes_are_named_field_by_field() -> None:
             skickas_till=("C", "E"),
         ),
     ) == ("anslagsdatum", "sista dag för överklagande", "sändlista")
+    # The outcome names what it was; the lead that follows from it is not listed again.
+    assert changes(
+        recorded,
+        fakta(utfall="avslag", beslut=("Nämnden avslår förslaget.",), beslutspunkter=()),
+    ) == (
+        "beslutet (avslag i stället för bifall)",
+        "beslutspunkt 1 (struken)",
+        "beslutspunkt 2 (struken)",
+        "beslutspunkt 3 (struken)",
+    )
+    assert changes(recorded, fakta(jav=("A deltar inte.",), reservationer=("B.",))) == (
+        "jäv",
+        "reservationer",
+    )
     # A fact an older record lacks is not compared.
     older = {k: v for k, v in recorded.items() if k != "plats"}
     assert changes(older, fakta(plats="Kiruna")) == ()

@@ -133,17 +133,42 @@ def pdf_text(pdf: Path) -> str:
     return read_pdf(pdf).text
 
 
-def check_facts(arende: Arende, pdfs: Mapping[str, Path | PdfText]) -> None:
+@dataclass(frozen=True)
+class Stage:
+    """What one document is checked against: the case as of the document's stage (the
+    proposal for the beslutsförslag, the decision for the agreement), and which of its
+    facts the document must state."""
+
+    arende: Arende
+    """The case as of this stage: the proposal, or the case with the decided financing."""
+    facts: tuple[str, ...]
+    """The facts (names of :func:`case_facts`) the document must state."""
+    name: str = "the case"
+    """How messages name the stage, e.g. ``the decision``."""
+
+
+def check_facts(
+    arende: Arende,
+    pdfs: Mapping[str, Path | PdfText],
+    stages: Mapping[str, Stage] | None = None,
+) -> None:
     """Raise :class:`FactError` naming each document and fact that does not agree; each
-    document is a PDF file, or one read already."""
-    facts = case_facts(arende)
-    amounts = known_amounts(arende)
+    document is a PDF file, or one read already.
+
+    Each document is checked against its own stage: ``stages[document]`` where given,
+    else ``arende`` with the facts :data:`DOCUMENT_FACTS` lists for it. A document must
+    state its stage's facts, and every amount it states must be one of its stage's amounts:
+    an agreement that states the proposal's amount after an amended decision is refused.
+    """
     problems: list[str] = []
     for document, source in pdfs.items():
+        stage = (stages or {}).get(document) or Stage(arende, DOCUMENT_FACTS.get(document, ()))
+        facts = case_facts(stage.arende)
+        amounts = known_amounts(stage.arende)
         read = source if isinstance(source, PdfText) else read_pdf(source)
         pdf, raw = read.path, read.text
         text, squashed = _fold(raw), _squash(raw)
-        for name in DOCUMENT_FACTS.get(document, ()):
+        for name in stage.facts:
             fact = facts[name]
             if not any(_states(squashed, form) for form in fact.forms):
                 problems.append(
@@ -153,7 +178,7 @@ def check_facts(arende: Arende, pdfs: Mapping[str, Path | PdfText]) -> None:
         for amount in sorted(set(_AMOUNT.findall(text)) - amounts):
             problems.append(
                 f"{pdf.name}: amount: the document states {amount} kr/kronor, which is none of "
-                f"the case's amounts ({', '.join(sorted(amounts))})"
+                f"{stage.name}'s amounts ({', '.join(sorted(amounts))})"
             )
     if problems:
         raise FactError("the documents do not agree on the case's facts:\n" + "\n".join(problems))

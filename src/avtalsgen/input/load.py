@@ -429,7 +429,10 @@ def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[t
         cause = (error.get("ctx") or {}).get("error")
         found: list[tuple[Loc, str]]
         if isinstance(cause, FieldProblems):
-            found = [((*base, field), message) for field, message in cause.problems]
+            found = [
+                ((*base, *(field if isinstance(field, tuple) else (field,))), message)
+                for field, message in cause.problems
+            ]
         elif isinstance(cause, ValueError):
             found = [(base, str(cause))]
         elif error["type"] == "extra_forbidden":

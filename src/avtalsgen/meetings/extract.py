@@ -34,12 +34,20 @@ from babel.lists import format_list
 
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write
 from avtalsgen.conversion.convert import Converter
-from avtalsgen.documents.context import Paragraphs, build_context, placeholder_values
-from avtalsgen.documents.factcheck import check_facts
+from avtalsgen.documents.context import Paragraphs, placeholder_values
+from avtalsgen.documents.factcheck import DOCUMENT_FACTS, Stage, check_facts
 from avtalsgen.documents.format import LOCALE
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.meetings.decisions import decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.meetings.wording import (
+    decision_text,
+    jav_text,
+    motivering_text,
+    reservation_text,
+    votering_text,
+)
 from avtalsgen.model import Arende
 from avtalsgen.model.meeting import Paragraf
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
@@ -70,8 +78,21 @@ class Fakta:
     """The ärende's Dnr."""
     rubrik: str
     """The paragraph's heading: the ärende's title."""
+    utfall: str
+    """The outcome: bifall, bifall_med_andring, avslag, aterremiss or bordlaggning."""
+    beslut: tuple[str, ...]
+    """The paragraphs before the decision points: "… med den ändringen att …", or the
+    decision of an avslag, återremiss or bordläggning; empty for a bifall as proposed."""
     beslutspunkter: tuple[str, ...]
-    """The decision points as decided, placeholders filled in."""
+    """The decision points as decided, placeholders filled in (none unless bifall)."""
+    motivering: tuple[str, ...]
+    """The reason for an avslag, återremiss or bordläggning (one paragraph, or none)."""
+    jav: tuple[str, ...]
+    """Who did not take part because of jäv (one paragraph, or none)."""
+    votering: tuple[str, ...]
+    """The vote, if the committee voted (one paragraph, or none)."""
+    reservationer: tuple[str, ...]
+    """One paragraph per member who reserved themselves against the decision."""
     omedelbart_justerad: bool
     """True when the paragraph was justerad at the meeting."""
     ordforande: str
@@ -111,7 +132,13 @@ LABELS: Final[dict[str, str]] = {
     "paragraf": "paragraf",
     "dnr": "diarienummer",
     "rubrik": "rubrik",
+    "utfall": "beslut",
+    "beslut": "beslutets lydelse",
     "beslutspunkter": "beslutspunkter",
+    "motivering": "motivering",
+    "jav": "jäv",
+    "votering": "votering",
+    "reservationer": "reservationer",
     "omedelbart_justerad": "omedelbar justering",
     "ordforande": "ordförande",
     "justerare": "justerare",
@@ -120,6 +147,16 @@ LABELS: Final[dict[str, str]] = {
     "sista_dag_for_overklagande": "sista dag för överklagande",
     "skickas_till": "sändlista",
     "sekreterare": "sekreterare",
+}
+
+
+#: The outcomes in the words of the minutes.
+UTFALL_ORD: Final[dict[str, str]] = {
+    "bifall": "bifall",
+    "bifall_med_andring": "bifall med ändring",
+    "avslag": "avslag",
+    "aterremiss": "återremiss",
+    "bordlaggning": "bordläggning",
 }
 
 
@@ -173,8 +210,16 @@ class Version:
 class UtdragTexter:
     """The extract's texts, ready to render."""
 
+    beslut: Paragraphs
+    """The decision: lead paragraphs, the decision points as a numbered list, the reason."""
     beslutspunkter: Paragraphs
-    """The decision points as a numbered list."""
+    """The decision points alone, as a numbered list."""
+    jav: Paragraphs
+    """Jäv, if any member was jävig (empty otherwise)."""
+    votering: Paragraphs
+    """The vote, if the committee voted (empty otherwise)."""
+    reservationer: Paragraphs
+    """Reservations against the decision (empty if none)."""
     skickas_till: Paragraphs
     """The recipients, one a line."""
     justerare: str
@@ -261,18 +306,29 @@ def record_path(folder: Path, paragraf: int) -> Path:
 
 
 def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
-    """The facts of the extract of ``paragraf``: the decision with placeholders filled in the
-    same way as in the beslutsförslag."""
+    """The facts of the extract of ``paragraf``: the decision as made, with placeholders
+    filled in the same way as in the beslutsförslag (with the decided facts in a bifall)."""
     sammantrade = meeting.sammantrade
     case = meeting.case(paragraf)
-    text = build_context(case).text
-    values = placeholder_values(case.arende, case.program)
-    if paragraf.beslut is None:
-        points = tuple(block.text for block in text.beslutspunkter)
-    else:
-        points = tuple(fill_placeholders(point, values) for point in paragraf.beslut)
+    arende, program = case.arende, case.program
+    outcome = utfall(arende, paragraf)
+    decided = decided_case(arende, paragraf)
+    proposal_values = placeholder_values(arende, program)
+    values = placeholder_values(decided, program) if decided is not arende else proposal_values
+    text = decision_text(
+        sammantrade.namnd,
+        outcome,
+        proposed_points=arende.beslutspunkter,
+        decided_points=paragraf.beslut if outcome.granted else None,
+        wording=None if outcome.granted else paragraf.beslut,
+        andring=paragraf.andring,
+        proposed=arende.finansiering,
+        decided=decided.finansiering,
+        proposal_values=proposal_values,
+        decided_values=values,
+    )
     if paragraf.skickas_till is None:
-        recipients = tuple(block.text for block in text.protokollsutdrag_till)
+        recipients = tuple(fill_placeholders(name, values) for name in arende.protokollsutdrag_till)
     else:
         recipients = tuple(fill_placeholders(name, values) for name in paragraf.skickas_till)
     justering = sammantrade.justering(paragraf)
@@ -283,8 +339,14 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
         plats=sammantrade.plats,
         paragraf=paragraf.paragraf,
         dnr=paragraf.dnr,
-        rubrik=case.arende.titel,
-        beslutspunkter=points,
+        rubrik=arende.titel,
+        utfall=outcome.value,
+        beslut=text.inledning,
+        beslutspunkter=text.punkter,
+        motivering=motivering_text(paragraf.motivering, proposal_values),
+        jav=jav_text(paragraf.jav),
+        votering=votering_text(paragraf.votering),
+        reservationer=reservation_text(paragraf.reservationer),
         omedelbart_justerad=justering.omedelbart,
         ordforande=sammantrade.ordforande,
         justerare=tuple(sammantrade.justerare),
@@ -296,12 +358,29 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
     )
 
 
+def extract_stage(arende: Arende, paragraf: Paragraf) -> Stage:
+    """What the extract of ``paragraf`` is checked against: a bifall states the decided
+    facts (amount, period, source); an avslag, återremiss or bordläggning states the Dnr,
+    and any amount it names is the proposal's."""
+    if utfall(arende, paragraf).granted:
+        return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], "the decision")
+    return Stage(arende, ("Dnr",), "the proposal")
+
+
 def context(fakta: Fakta, version: Version) -> UtdragContext:
     """The template context of one version of an extract."""
     return UtdragContext(
         utdrag=fakta,
         text=UtdragTexter(
+            beslut=(
+                _blocks(fakta.beslut, BlockKind.STYCKE)
+                + _blocks(fakta.beslutspunkter, BlockKind.NUMMER)
+                + _blocks(fakta.motivering, BlockKind.STYCKE)
+            ),
             beslutspunkter=_blocks(fakta.beslutspunkter, BlockKind.NUMMER),
+            jav=_blocks(fakta.jav, BlockKind.STYCKE),
+            votering=_blocks(fakta.votering, BlockKind.STYCKE),
+            reservationer=_blocks(fakta.reservationer, BlockKind.STYCKE),
             skickas_till=_blocks(fakta.skickas_till, BlockKind.STYCKE),
             justerare=str(format_list(list(fakta.justerare), locale=LOCALE)),
         ),
@@ -334,11 +413,19 @@ def changes(recorded: Mapping[str, Any], fakta: Fakta) -> tuple[str, ...]:
     ``beslutspunkt 4 (struken)``); facts the record lacks are not compared.
     """
     found: list[str] = []
+    differs = {
+        key for key, value in fakta.to_json().items() if key in recorded and recorded[key] != value
+    }
     for key, value in fakta.to_json().items():
-        if key not in recorded or recorded[key] == value:
+        if key not in differs:
             continue
         before = recorded[key]
-        if key == "beslutspunkter" and isinstance(before, list):
+        if key == "beslut" and differs & {"utfall", "beslutspunkter"}:
+            continue  # the lead follows from the outcome and the points
+        if key == "utfall":
+            was = UTFALL_ORD.get(str(before), str(before))
+            found.append(f"beslutet ({UTFALL_ORD.get(value, value)} i stället för {was})")
+        elif key == "beslutspunkter" and isinstance(before, list):
             for index in range(max(len(before), len(value))):
                 if index >= len(before):
                     found.append(f"beslutspunkt {index + 1} (ny)")
@@ -360,6 +447,7 @@ class _Plan:
     version: Version
     record: dict[str, Any]
     arende: Arende
+    stage: Stage
 
     @property
     def stem(self) -> str:
@@ -521,6 +609,7 @@ def _plan(
         version=version,
         record=record,
         arende=meeting.case(paragraf).arende,
+        stage=extract_stage(meeting.case(paragraf).arende, paragraf),
     )
     result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
     return result, plan
@@ -603,8 +692,9 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
             docx_files.append(path)
         pdf_files = converter.convert(docx_files, staging)
         for plan, pdf_file in zip(plans, pdf_files, strict=True):
-            # The extract states the case's facts as the other documents do.
-            check_facts(plan.arende, {DOCUMENT: pdf_file})
+            # The extract states the decision as made: the decided facts in a bifall
+            # (with ändring, the changed ones), nothing but the proposal's otherwise.
+            check_facts(plan.arende, {DOCUMENT: pdf_file}, {DOCUMENT: plan.stage})
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):
             plan.folder.mkdir(parents=True, exist_ok=True)
             for made in (docx_file, pdf_file):

@@ -13,16 +13,19 @@ from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
 
+#: A field relative to its model: a name, or a path such as ``("reservationer", 0)``.
+FieldLoc = str | tuple[str | int, ...]
+
 
 class FieldProblems(ValueError):
     """Cross-field checks that failed, each naming the field (relative to its model) to blame."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[FieldLoc, str]]) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
         self.problems = problems
 
 
-def _raise_any(problems: list[tuple[str, str]]) -> None:
+def _raise_any(problems: list[tuple[FieldLoc, str]]) -> None:
     if problems:
         raise FieldProblems(problems)
 
@@ -44,7 +47,7 @@ class Period(Strict):
 
     @model_validator(mode="after")
     def _whole_months(self) -> Period:
-        problems = []
+        problems: list[tuple[FieldLoc, str]] = []
         if self.start.day != 1:
             problems.append(
                 ("start", f"the period must start on the first of a month, got {self.start}")
@@ -109,7 +112,7 @@ class Finansiering(Strict):
                 ]
             )
         total = int(exact)
-        problems = []
+        problems: list[tuple[FieldLoc, str]] = []
         if self.totalt is not None and self.totalt != total:
             problems.append(
                 (

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Final
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from avtalsgen.i18n import _
+from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
+from avtalsgen.model.decision import ReservationEntry, Utfall, Votering
 from avtalsgen.model.prose import LineText
 from avtalsgen.model.types import Datum, Dnr, Namn, Strict
 
@@ -87,6 +89,9 @@ def _beslut(value: Any) -> Any:
         {"value": repr(value)},
     )
 
+
+#: The outcomes whose ``beslut`` is the committee's own wording, not decision points.
+_NOT_GRANTED: Final = (Utfall.AVSLAG.value, Utfall.ATERREMISS.value, Utfall.BORDLAGGNING.value)
 
 #: A § number: a whole number from 1.
 Paragrafnummer = Annotated[
@@ -169,9 +174,34 @@ class Paragraf(Strict):
     """The § number, unique within the meeting; the extract is protokollsutdrag-<N>."""
     dnr: Dnr
     """The ärende decided, by Dnr; its case file is found in the ``arenden`` folder."""
-    beslut: Beslut
-    """``enligt förslaget``: the case's decision points verbatim; or a list of the points as
-    the committee amended them, which may use the same {placeholders} as the case."""
+    utfall: Utfall | None = None
+    """What the committee decided: bifall, bifall_med_andring, avslag, aterremiss or
+    bordlaggning. Left out: bifall, or bifall_med_andring where the paragraph changes the
+    proposal (``beslut`` as a list, ``finansiering`` or ``andring``)."""
+    beslut: Beslut = None
+    """For bifall: ``enligt förslaget`` (the default), the case's decision points verbatim;
+    or a list of the points as the committee amended them, which may use the same
+    {placeholders} as the case. For avslag, återremiss and bordläggning: the committee's
+    own wording as a list of paragraphs (by default "<nämnd> avslår förslaget.",
+    "... beslutar att återremittera ärendet ..." or "... beslutar att bordlägga ärendet.")."""
+    finansiering: Finansiering | None = None
+    """For bifall med ändring: the financing as the committee decided it (amount, source,
+    period, financiers), replacing the proposal's for everything after the decision (the
+    samarbetsavtal and its payment schedule); the beslutsförslag keeps the proposal's."""
+    andring: LineText | None = None
+    """For bifall med ändring: the change in the committee's words, after "med den ändringen
+    att" (e.g. "beloppet ska vara {belopp_per_ar} årligen"); by default it is written from
+    what differs from the proposal."""
+    motivering: LineText | None = None
+    """The reason for an återremiss (required), an avslag or a bordläggning, as one
+    paragraph."""
+    votering: Votering | None = None
+    """When the committee voted: ``{ja, nej, avstar, ordning}``."""
+    jav: list[Namn] = Field(default_factory=list)
+    """Members who were jäviga and did not take part in the paragraph."""
+    reservationer: list[ReservationEntry] = Field(default_factory=list)
+    """Members who reserved themselves against the decision: a name, or ``{namn,
+    motivering}``."""
     omedelbart_justerad: bool = False
     """True when the paragraph was justerad at the meeting itself (omedelbar justering)."""
     anslagsdatum: Datum | None = None
@@ -186,10 +216,92 @@ class Paragraf(Strict):
     """Protokollsutdrag skickas till, one recipient per item; by default the case's
     ``protokollsutdrag_till``."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _wording_fits_the_outcome(cls, data: Any) -> Any:
+        # "enligt förslaget" becomes None like a missing beslut: tell them apart here.
+        if isinstance(data, dict) and isinstance(data.get("beslut"), str):
+            utfall = data.get("utfall")
+            if utfall in _NOT_GRANTED:
+                raise FieldProblems(
+                    [
+                        (
+                            "beslut",
+                            _(
+                                "'{value}' is the wording of a bifall; for {utfall} leave "
+                                "beslut out or give the committee's own wording as a list"
+                            ).format(value=data["beslut"], utfall=utfall),
+                        )
+                    ]
+                )
+        return data
+
+    @model_validator(mode="after")
+    def _fields_fit_the_outcome(self) -> Paragraf:
+        problems: list[tuple[FieldLoc, str]] = []
+        utfall = self.utfall
+        if utfall is not None and not utfall.granted:
+            for name in ("finansiering", "andring"):
+                if getattr(self, name) is not None:
+                    problems.append(
+                        (
+                            name,
+                            _(
+                                "{field} is a change made in a bifall; the outcome is {utfall}"
+                            ).format(field=name, utfall=utfall.value),
+                        )
+                    )
+        elif self.motivering is not None:
+            problems.append(
+                (
+                    "motivering",
+                    _(
+                        "a motivering belongs to an avslag, återremiss or bordläggning; "
+                        "write the changes of a bifall in beslut, finansiering or andring"
+                    ),
+                )
+            )
+        if utfall is Utfall.ATERREMISS and self.motivering is None:
+            problems.append(("motivering", _("an återremiss states its reason: add motivering")))
+        if utfall is Utfall.BIFALL_MED_ANDRING and not self.changes_proposal:
+            problems.append(
+                (
+                    "utfall",
+                    _(
+                        "bifall_med_andring, but the paragraph changes nothing: give the "
+                        "amended points (beslut), the decided finansiering or the andring"
+                    ),
+                )
+            )
+        jav = set(self.jav)
+        for index, reservation in enumerate(self.reservationer):
+            if reservation.namn in jav:
+                problems.append(
+                    (
+                        ("reservationer", index),
+                        _(
+                            "{name} was jävig and took no part in the paragraph, so cannot "
+                            "reserve themselves against it"
+                        ).format(name=reservation.namn),
+                    )
+                )
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    @property
+    def changes_proposal(self) -> bool:
+        """True when the paragraph writes changes to the proposal (amended points, decided
+        financing or the change in words); whether amended points differ is for the case
+        to tell (:func:`avtalsgen.meetings.decisions.utfall`)."""
+        return (
+            self.beslut is not None or self.finansiering is not None or (self.andring is not None)
+        )
+
     @property
     def enligt_forslaget(self) -> bool:
         """True when the committee decided as proposed in the beslutsförslag."""
-        return self.beslut is None
+        return self.beslut is None and self.finansiering is None and self.andring is None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,294 @@
+"""Outcomes of a meeting paragraph (bifall, bifall med ändring, avslag, återremiss,
+bordläggning; votering, jäv, reservation): the rules of the meeting file, and each outcome's
+protokollsutdrag made with the real LibreOffice and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from avtalsgen import i18n
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.documents.factcheck import FactError
+from avtalsgen.errors import CaseError
+from avtalsgen.meetings.extract import Status, build_extracts
+from avtalsgen.meetings.justering import load_meeting
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+TODAY = dt.date(2024, 12, 4)
+
+MEETING = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2024-11-26
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: 2024-12-03
+anslagsdatum: 2024-12-04
+arenden: ..
+paragrafer:
+"""
+
+#: A bifall med ändring: 600 000 kronor a year instead of 800 000, over the same period.
+AMENDED = """\
+  - paragraf: 187
+    dnr: RUN-90002-2024
+    finansiering:
+      belopp_per_ar: 600000
+      kalla: ERP och kulturnämndens anslag
+      period:
+        start: 2025-01-01
+        slut: 2027-06-30
+      finansiarer:
+        - namn: Region Norrbotten - ERP
+          belopp: 900000
+        - namn: Region Norrbotten - kulturnämnden
+          belopp: 600000
+    votering:
+      ja: 7
+      nej: 6
+      avstar: 1
+      ordning: Ja-röst för bifall med ändringen, nej-röst för bifall till förslaget
+    jav:
+      - Anna Exempelsson (S)
+    reservationer:
+      - Per Exempelsson (M)
+      - namn: Eva Exempelsson (V)
+        motivering: till förmån för eget yrkande om bifall till förslaget
+"""
+REJECTED = """\
+  - paragraf: 188
+    dnr: RUN-90011-2024
+    utfall: avslag
+    beslut:
+      - Regionala utvecklingsnämnden avslår ansökan om basfinansiering.
+    motivering: Verksamheten har redan finansiering för perioden genom andra medel.
+"""
+REFERRED = """\
+  - paragraf: 189
+    dnr: RUN-90012-2024
+    utfall: aterremiss
+    motivering: Ärendet ska kompletteras med kommunernas del av finansieringen.
+"""
+POSTPONED = """\
+  - paragraf: 190
+    dnr: RUN-90013-2024
+    utfall: bordlaggning
+"""
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
+
+
+def case_folder(root: Path) -> Path:
+    """The shipped cases and program in ``root/cases``, with three more example cases made
+    from Kreativa Norrbotten under other Dnr."""
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases" / "program", cases / "program")
+    for name in ("RUN-00386-2023.yaml", "exempel-kreativa-norrbotten.yaml"):
+        shutil.copy(REPO / "cases" / name, cases / name)
+    source = (REPO / "cases" / "exempel-kreativa-norrbotten.yaml").read_text(encoding="utf-8")
+    for dnr in ("RUN-90011-2024", "RUN-90012-2024", "RUN-90013-2024"):
+        (cases / f"{dnr}.yaml").write_text(source.replace("RUN-90002-2024", dnr), encoding="utf-8")
+    (cases / "sammantraden").mkdir()
+    return cases
+
+
+def write_meeting(cases: Path, *paragraphs: str, name: str = "m.yaml") -> Path:
+    path = cases / "sammantraden" / name
+    path.write_text(MEETING + "".join(paragraphs), encoding="utf-8")
+    return path
+
+
+def fold(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def pdftext(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
+    return fold(out.stdout)
+
+
+# --- the rules of a paragraph --------------------------------------------------------------
+
+
+def problems(cases: Path, paragraph: str) -> list[str]:
+    path = write_meeting(cases, paragraph)
+    with pytest.raises(CaseError) as caught:
+        load_meeting(path)
+    return [line.replace(f"{path}:", "m.yaml:") for line in caught.value.problems]
+
+
+def test_outcome_rules_by_file_and_line(tmp_path: Path, english: None) -> None:
+    cases = case_folder(tmp_path)
+    assert problems(cases, REFERRED.replace("    motivering: Ärendet", "    #: Ärendet")) == [
+        "m.yaml:13: paragrafer[0].motivering: an återremiss states its reason: add motivering"
+    ]
+    assert problems(cases, REJECTED.replace("    beslut:\n      - Regionala", "    andring:")) == [
+        "m.yaml:16: paragrafer[0].andring: andring is a change made in a bifall; the outcome "
+        "is avslag"
+    ]
+    assert problems(
+        cases,
+        "  - paragraf: 1\n    dnr: RUN-90011-2024\n    utfall: avslag\n"
+        "    beslut: enligt förslaget\n",
+    ) == [
+        "m.yaml:16: paragrafer[0].beslut: 'enligt förslaget' is the wording of a bifall; for "
+        "avslag leave beslut out or give the committee's own wording as a list"
+    ]
+    assert problems(
+        cases, "  - paragraf: 1\n    dnr: RUN-90002-2024\n    utfall: bifall_med_andring\n"
+    ) == [
+        "m.yaml:15: paragrafer[0].utfall: bifall_med_andring, but the paragraph changes nothing: "
+        "give the amended points (beslut), the decided finansiering or the andring"
+    ]
+    assert problems(
+        cases,
+        "  - paragraf: 1\n    dnr: RUN-90002-2024\n    motivering: Bra.\n"
+        "    jav: [Anna A]\n    reservationer: [Per P, Anna A]\n",
+    ) == [
+        "m.yaml:15: paragrafer[0].motivering: a motivering belongs to an avslag, återremiss "
+        "or bordläggning; write the changes of a bifall in beslut, finansiering or andring",
+        "m.yaml:17: paragrafer[0].reservationer[1]: Anna A was jävig and took no part in the "
+        "paragraph, so cannot reserve themselves against it",
+    ]
+    assert problems(
+        cases, "  - paragraf: 1\n    dnr: RUN-90002-2024\n    votering: {ja: 0, nej: 0}\n"
+    ) == ["m.yaml:15: paragrafer[0].votering: a votering with no votes at all"]
+
+
+def test_changed_facts_follow_the_case_rules(tmp_path: Path, english: None) -> None:
+    cases = case_folder(tmp_path)
+    found = problems(
+        cases,
+        AMENDED.replace("belopp_per_ar: 600000", "belopp_per_ar: -5").replace(
+            "slut: 2027-06-30", "slut: 2027-06-15"
+        ),
+    )
+    assert found == [
+        "m.yaml:16: paragrafer[0].finansiering.belopp_per_ar: amount must not be negative, got -5",
+        "m.yaml:20: paragrafer[0].finansiering.period.slut: the period must end on the last "
+        "day of a month, got 2027-06-15",
+    ]
+    found = problems(cases, AMENDED.replace("belopp: 600000", "belopp: 500000"))
+    assert found == [
+        "m.yaml:21: paragrafer[0].finansiering.finansiarer: the financiers add up to "
+        "1400000, but belopp_per_ar × years = 1500000"
+    ]
+
+
+# --- the extracts of each outcome, through LibreOffice -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    root = tmp_path_factory.mktemp("outcomes")
+    cases = case_folder(root)
+    meeting = write_meeting(cases, AMENDED, REJECTED, REFERRED, POSTPONED)
+    output = root / "output"
+    results = build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), today=TODAY)
+    assert [(r.paragraf, r.status) for r in results] == [
+        (187, Status.NY),
+        (188, Status.NY),
+        (189, Status.NY),
+        (190, Status.NY),
+    ]
+    return output
+
+
+@pytest.mark.libreoffice
+def test_amended_decision_states_the_decided_facts(extracts: Path) -> None:
+    text = pdftext(extracts / "RUN-90002-2024" / "protokollsutdrag-187.pdf")
+    assert (
+        "Beslut Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att "
+        "beloppet ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, och att "
+        "finansieringen ska fördelas på Region Norrbotten - ERP 900 000 kronor och Region "
+        "Norrbotten - kulturnämnden 600 000 kronor. Beslutet har därmed följande lydelse: "
+        "1. Regionala utvecklingsnämnden beslutar att Exempel Kreativa Norrbotten ideell "
+        "förening beviljas 600 000 kronor årligen i basfinansiering, sammanlagt "
+        "1 500 000 kronor. 2. Medlen anvisas från ERP och kulturnämndens anslag. "
+        "3. Basfinansieringen gäller under perioden 2025-01-01 till 2027-06-30. "
+        "4. Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta "
+        "beslut."
+    ) in text
+    # The proposal's amounts are not the decision's.
+    assert "800 000" not in text and "2 000 000" not in text
+    assert (
+        "Jäv Anna Exempelsson (S) deltar inte i handläggningen på grund av jäv. Beslut "
+    ) in text
+    assert (
+        "Votering Votering begärs och genomförs. Voteringsordning: Ja-röst för bifall med "
+        "ändringen, nej-röst för bifall till förslaget. Omröstningsresultat: 7 ja-röster och "
+        "6 nej-röster; 1 ledamot avstår."
+    ) in text
+    assert (
+        "Reservation Per Exempelsson (M) reserverar sig mot beslutet. Eva Exempelsson (V) "
+        "reserverar sig mot beslutet till förmån för eget yrkande om bifall till förslaget. "
+        "Protokollsutdrag skickas till:"
+    ) in text
+
+
+@pytest.mark.libreoffice
+def test_rejection_in_the_committees_words(extracts: Path) -> None:
+    text = pdftext(extracts / "RUN-90011-2024" / "protokollsutdrag-188.pdf")
+    assert (
+        "Dnr RUN-90011-2024 Beslut Regionala utvecklingsnämnden avslår ansökan om "
+        "basfinansiering. Motivering: Verksamheten har redan finansiering för perioden genom "
+        "andra medel. Protokollsutdrag skickas till:"
+    ) in text
+    assert "kronor" not in text and "Jäv" not in text and "Votering" not in text
+
+
+@pytest.mark.libreoffice
+def test_referral_and_postponement(extracts: Path) -> None:
+    referred = pdftext(extracts / "RUN-90012-2024" / "protokollsutdrag-189.pdf")
+    assert (
+        "Beslut Regionala utvecklingsnämnden beslutar att återremittera ärendet till "
+        "förvaltningen. Motivering: Ärendet ska kompletteras med kommunernas del av "
+        "finansieringen. Protokollsutdrag"
+    ) in referred
+    postponed = pdftext(extracts / "RUN-90013-2024" / "protokollsutdrag-190.pdf")
+    assert (
+        "Beslut Regionala utvecklingsnämnden beslutar att bordlägga ärendet. Protokollsutdrag"
+    ) in postponed
+    assert "kronor" not in referred + postponed
+
+
+@pytest.mark.libreoffice
+def test_extract_of_an_amendment_must_state_the_decided_amount(tmp_path: Path) -> None:
+    # Amended points that restate the proposal's amount contradict the decided financing:
+    # the fact check refuses the extract, and nothing is written.
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    cases = case_folder(tmp_path)
+    amended = AMENDED.replace(
+        "    votering:",
+        "    beslut:\n"
+        "      - Nämnden beviljar {aktor_namn} 800 000 kronor årligen.\n"
+        "      - Medlen anvisas från {kalla} under perioden {start} till {slut}.\n"
+        "    votering:",
+    )
+    meeting = write_meeting(cases, amended)
+    output = tmp_path / "output"
+    with pytest.raises(FactError) as caught:
+        build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), today=TODAY)
+    assert caught.value.message.endswith(
+        "protokollsutdrag-187.pdf: amount: the document states 800 000 kr/kronor, which is "
+        "none of the decision's amounts (1 500 000, 300 000, 600 000, 900 000)"
+    )
+    assert not list(output.rglob("protokollsutdrag*"))
