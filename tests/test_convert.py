@@ -148,7 +148,7 @@ def test_en_us_docx_is_rejected_and_nothing_written(tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     with pytest.raises(ConversionError) as excinfo:
         LibreOfficeConverter().convert([docx], outdir)
-    assert str(excinfo.value) == "english.pdf: PDF claims language en-US, expected sv-SE"
+    assert str(excinfo.value) == "english.pdf: the PDF declares language en-US, expected sv-SE"
     assert list(outdir.iterdir()) == []
 
 
@@ -263,13 +263,13 @@ def _pdfa_1b(pdf: pikepdf.Pdf) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (_set_lang_en, "x.pdf: PDF claims language en-US, expected sv-SE"),
+        (_set_lang_en, "x.pdf: the PDF declares language en-US, expected sv-SE"),
         (
             _untag,
-            "x.pdf: PDF is not tagged (/MarkInfo /Marked is not true); "
-            "PDF has no structure tree (/StructTreeRoot)",
+            "x.pdf: the PDF is not tagged (/MarkInfo /Marked is not true); "
+            "the PDF has no structure tree (/StructTreeRoot)",
         ),
-        (_pdfa_1b, "x.pdf: XMP metadata claims PDF/A-1B, expected PDF/A-2B"),
+        (_pdfa_1b, "x.pdf: the XMP metadata claims PDF/A-1B, expected PDF/A-2B"),
     ],
 )
 def test_check_archival_pdf_names_the_problem(
@@ -308,3 +308,31 @@ def test_check_archival_pdf_rejects_non_pdf_and_missing(tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.7\n garbage")
     with pytest.raises(ConversionError, match=r"broken\.pdf: unreadable PDF"):
         check_archival_pdf(broken)
+
+
+def _escaped_twice(pdf: pikepdf.Pdf) -> None:
+    """The title as LibreOffice 7.4 writes an ampersand into the XMP: escaped twice."""
+    pdf.docinfo["/Title"] = "Hotell & Restaurang AB"
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = "Hotell &amp; Restaurang AB"
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@needs_poppler
+def test_xmp_that_disagrees_with_the_info_is_a_problem_until_repaired(
+    converted: Converted, tmp_path: Path
+) -> None:
+    target = tmp_path / "x.pdf"
+    with pikepdf.open(converted.pdfs[0]) as pdf:
+        _escaped_twice(pdf)
+        pdf.save(target)
+    with pytest.raises(ConversionError) as excinfo:
+        check_archival_pdf(target)
+    assert str(excinfo.value) == (
+        "x.pdf: Info /Title 'Hotell & Restaurang AB' differs from XMP dc:title "
+        "'Hotell &amp; Restaurang AB'"
+    )
+    check_archival_pdf(target, repair=True)
+    with pikepdf.open(target) as pdf:
+        assert str(pdf.open_metadata()["dc:title"]) == "Hotell & Restaurang AB"

@@ -14,7 +14,7 @@ import io
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.conversion.profile import copy_profile, keep_profile
@@ -26,10 +26,6 @@ from avtalsgen.conversion.soffice import (
     soffice_argv,
 )
 from avtalsgen.errors import ConversionError, OutputError
-
-if TYPE_CHECKING:
-    import pikepdf
-    from pikepdf.models import PdfMetadata
 
 EXPECTED_LANG = "sv-SE"
 
@@ -113,55 +109,48 @@ def repair_xmp(path: Path) -> bool:
     """
     import pikepdf
 
+    from avtalsgen.pdf.pdfa import converted_problems
     from avtalsgen.pdf.pdffile import open_pdf
 
     try:
         with open_pdf(path) as pdf:
-            if _xmp_agrees(pdf):
+            if not converted_problems(pdf, EXPECTED_LANG)[1]:
                 return False  # nearly every PDF
     except pikepdf.PdfError:
         return False
+    _rewrite_xmp(path)
+    return True
+
+
+def _rewrite_xmp(path: Path) -> None:
+    """Write the XMP equivalents of the Info entries LibreOffice gets wrong from the Info."""
+    import pikepdf
+
+    from avtalsgen.pdf.pdfa import TEXT_INFO
+
     data = io.BytesIO()
     with pikepdf.open(path) as pdf:
         info = pdf.docinfo
-        wrong = {key: info[key] for key, _ in _XMP_OF_INFO if key in info}
+        wrong = {key: info[key] for key in TEXT_INFO if key in info}
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp.load_from_docinfo(wrong, delete_missing=False, raise_failure=False)
         # Saved into memory and written from Python: qpdf, writing to a file that fails
         # mid-way (a full disk), ends the whole process (std::terminate) instead of raising.
         pdf.save(data)
     atomic_write(path, data.getvalue(), durable=False)  # the PDF is in a staging folder
-    return True
-
-
-def _xmp_agrees(pdf: pikepdf.Pdf, meta: PdfMetadata | None = None) -> bool:
-    """Whether the XMP title, subject, author and keywords agree with the document info
-    (``meta``: the PDF's XMP metadata, if it has been opened already)."""
-    meta = pdf.open_metadata() if meta is None else meta
-    info = pdf.docinfo
-    return all(
-        key not in info or str(meta.get(xmp, "")) in (str(info[key]), f"['{info[key]}']")
-        for key, xmp in _XMP_OF_INFO
-    )
-
-
-#: The document information entries LibreOffice writes wrongly into the XMP, and theirs.
-_XMP_OF_INFO = (
-    ("/Title", "dc:title"),
-    ("/Subject", "dc:description"),
-    ("/Author", "dc:creator"),
-    ("/Keywords", "pdf:Keywords"),
-)
 
 
 def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = False) -> None:
-    """Check that ``path`` is a tagged PDF/A-2b PDF whose document language is ``lang``.
+    """Check that ``path`` is a tagged PDF/A-2b PDF whose document language is ``lang``
+    and whose XMP agrees with its document information
+    (:func:`avtalsgen.pdf.pdfa.converted_problems`).
 
-    With ``repair``, first :func:`repair_xmp` (in the same reading of the file, unless it
-    needs the repair). Raises :class:`ConversionError` naming the file and every problem.
+    With ``repair``, an XMP that disagrees is first rewritten (:func:`repair_xmp`).
+    Raises :class:`ConversionError` naming the file and every problem.
     """
     import pikepdf
 
+    from avtalsgen.pdf.pdfa import converted_problems
     from avtalsgen.pdf.pdffile import open_pdf
 
     name = path.name
@@ -174,43 +163,16 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
         raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
     try:
         with open_pdf(path) as pdf:
-            meta = pdf.open_metadata()  # read once for both checks
-            repaired = repair and not _xmp_agrees(pdf, meta)
-            problems = [] if repaired else _archival_problems(pdf, lang, meta)
-        if repaired:
-            repair_xmp(path)
+            problems, disagreements = converted_problems(pdf, lang)
+        if repair and disagreements:
+            _rewrite_xmp(path)
             with open_pdf(path) as pdf:
-                problems = _archival_problems(pdf, lang)
+                problems, disagreements = converted_problems(pdf, lang)
     except pikepdf.PdfError as exc:
         raise ConversionError(f"{name}: unreadable PDF: {exc}") from exc
+    problems += disagreements
     if problems:
         raise ConversionError(f"{name}: " + "; ".join(problems))
-
-
-def _archival_problems(pdf: pikepdf.Pdf, lang: str, meta: PdfMetadata | None = None) -> list[str]:
-    import pikepdf
-
-    problems = []
-    meta = pdf.open_metadata() if meta is None else meta
-    part, conformance = meta.get("pdfaid:part"), meta.get("pdfaid:conformance")
-    if part is None or conformance is None:
-        problems.append("XMP metadata has no PDF/A identification, expected PDF/A-2B")
-    elif (str(part).strip(), str(conformance).strip()) != ("2", "B"):
-        problems.append(f"XMP metadata claims PDF/A-{part}{conformance}, expected PDF/A-2B")
-    root = pdf.Root
-    mark_info = root.get("/MarkInfo")
-    # pikepdf returns PDF booleans as Python bool (its stubs say Object).
-    marked: object = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
-    if marked is not True:
-        problems.append("PDF is not tagged (/MarkInfo /Marked is not true)")
-    if "/StructTreeRoot" not in root:
-        problems.append("PDF has no structure tree (/StructTreeRoot)")
-    pdf_lang = root.get("/Lang")
-    if pdf_lang is None:
-        problems.append(f"PDF declares no language, expected {lang}")
-    elif str(pdf_lang).casefold() != lang.casefold():  # BCP 47 tags ignore case
-        problems.append(f"PDF claims language {pdf_lang}, expected {lang}")
-    return problems
 
 
 def _check_sources(sources: list[Path]) -> None:

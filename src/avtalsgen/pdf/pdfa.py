@@ -77,12 +77,17 @@ def pdfa_problems(
     problems += _annotation_problems(pdf)
     problems += _info_problems(pdf, xmp)
     if lang is not None:
-        found = pdf.Root.get("/Lang")
-        if found is None:
-            problems.append(f"the PDF declares no language, expected {lang}")
-        elif str(found).casefold() != lang.casefold():
-            problems.append(f"the PDF declares language {found}, expected {lang}")
+        problems += _language_problems(pdf, lang)
     return problems
+
+
+def _language_problems(pdf: pikepdf.Pdf, lang: str) -> list[str]:
+    found = pdf.Root.get("/Lang")
+    if found is None:
+        return [f"the PDF declares no language, expected {lang}"]
+    if str(found).casefold() != lang.casefold():  # BCP 47 tags ignore case
+        return [f"the PDF declares language {found}, expected {lang}"]
+    return []
 
 
 def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
@@ -348,15 +353,18 @@ _INFO_TO_XMP = {
 }
 
 
-def _info_problems(pdf: pikepdf.Pdf, xmp: dict[str, Any] | str | None) -> list[str]:
-    """PDF/A: every Info entry that has an XMP equivalent must say the same (``xmp`` as
-    :func:`_xmp_values` read it; a missing or unreadable XMP is another problem)."""
+def _info_problems(
+    pdf: pikepdf.Pdf, xmp: dict[str, Any] | str | None, keys: Collection[str] | None = None
+) -> list[str]:
+    """PDF/A: every Info entry (of ``keys``, if given) that has an XMP equivalent must say
+    the same (``xmp`` as :func:`_xmp_values` read it; a missing or unreadable XMP is another
+    problem)."""
     info = pdf.trailer.get("/Info")
     if not isinstance(info, pikepdf.Dictionary) or not isinstance(xmp, dict):
         return []
     problems = []
     for key, xmp_key in _INFO_TO_XMP.items():
-        if key not in info:
+        if key not in info or (keys is not None and key not in keys):
             continue
         value = str(info[key])
         other = xmp[xmp_key]
@@ -409,3 +417,30 @@ def _same_instant(pdf_date: str, xmp_date: str) -> bool:
     if first.tzinfo is None or second.tzinfo is None:
         return first.replace(tzinfo=None) == second.replace(tzinfo=None)
     return first == second
+
+
+# --- converted documents ------------------------------------------------------------------
+
+#: The Info entries whose XMP equivalents LibreOffice 7.4 writes wrongly (it escapes & < > " '
+#: twice): :func:`avtalsgen.conversion.convert.repair_xmp` rewrites them from the Info.
+TEXT_INFO = ("/Title", "/Author", "/Subject", "/Keywords")
+
+
+def converted_problems(pdf: pikepdf.Pdf, lang: str) -> tuple[list[str], list[str]]:
+    """What a document LibreOffice converted must be before it goes further, its XMP read
+    once: the problems that make it no tagged PDF/A-2b in ``lang`` (identification, tags,
+    structure tree, language), and where its XMP disagrees with its Info on the
+    :data:`TEXT_INFO` entries (which a repair of the XMP mends). The packet and every
+    signed file get the whole :func:`pdfa_problems` check."""
+    xmp = _xmp_values(pdf)
+    problems = _identification_problems(xmp)
+    root = pdf.Root
+    mark_info = root.get("/MarkInfo")
+    # pikepdf returns PDF booleans as Python bool (its stubs say Object).
+    marked: object = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
+    if marked is not True:
+        problems.append("the PDF is not tagged (/MarkInfo /Marked is not true)")
+    if "/StructTreeRoot" not in root:
+        problems.append("the PDF has no structure tree (/StructTreeRoot)")
+    problems += _language_problems(pdf, lang)
+    return problems, _info_problems(pdf, xmp, TEXT_INFO)
