@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pikepdf
 import pytest
@@ -658,7 +659,10 @@ def test_word_document_beside_the_pdf(built: Built) -> None:
     props = document.core_properties
     assert props.title.startswith("EXEMPEL – Protokollsutdrag § 211, Dnr RUN-00386-2023")
     assert props.language == "sv-SE"
-    assert props.created.date() == TODAY
+    # the day it is certified: midnight in Sweden (Word keeps the time in UTC)
+    assert props.created.astimezone(ZoneInfo("Europe/Stockholm")) == dt.datetime(
+        TODAY.year, TODAY.month, TODAY.day, tzinfo=ZoneInfo("Europe/Stockholm")
+    )
     styles = [p.style.name for p in document.paragraphs if p.style is not None]
     assert styles.count("List Number") == len(SEED_POINTS)
     assert styles.count("Heading 1") == 3

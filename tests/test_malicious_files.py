@@ -472,7 +472,7 @@ def test_template_cannot_reach_python_internals(tmp_path: Path, tag: str) -> Non
     document.save(str(template))
     context = build_context(load_case(SEED))
     with pytest.raises(RenderError) as info:
-        render_document(template, context, Metadata("t", "s", "k"))
+        render_document(template, context, Metadata("t", "s", ("k",)))
     assert re.search(
         r"template error: access to attribute '\w+' of '\w+' object is unsafe", str(info.value)
     ), info.value
@@ -485,7 +485,7 @@ def test_template_with_a_huge_range_is_a_render_error(tmp_path: Path) -> None:
     document.save(str(template))
     context = build_context(load_case(SEED))
     with pytest.raises(RenderError):
-        render_document(template, context, Metadata("t", "s", "k"))
+        render_document(template, context, Metadata("t", "s", ("k",)))
 
 
 # --- the case files a meeting file's folder holds ----------------------------------------------

@@ -328,8 +328,10 @@ def test_packet_stays_pdfa_after_each_signature(signed: Signed) -> None:
     fonts = run("pdffonts", str(signed.both))
     assert fonts.count("LiberationSans-Identity-H") == 2  # the two appearances' fonts
     with pikepdf.open(signed.both) as pdf, pikepdf.open(signed.unsigned) as before:
-        # Signing left the case's metadata alone, so Info and XMP still agree.
-        assert str(pdf.docinfo.ModDate) == str(before.docinfo.ModDate)
+        # Signing moved the modification date (Info and XMP agree: see above) and left the
+        # rest of the metadata alone.
+        assert str(pdf.docinfo.CreationDate) == str(before.docinfo.CreationDate)
+        assert str(pdf.docinfo.ModDate) > str(before.docinfo.ModDate)
         assert str(pdf.docinfo.Producer) == str(before.docinfo.Producer)
         assert pdf.open_metadata()["pdfaid:part"] == "2"
         assert len(pdf.Root.OutputIntents) == 1

@@ -6,10 +6,12 @@ its PDFs and place everything in ``output/<Dnr>/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import write_manifest
@@ -38,6 +40,8 @@ from avtalsgen.pdf.packet import (
     resolve_attachments,
 )
 
+TIMEZONE = ZoneInfo("Europe/Stockholm")
+
 
 @dataclass
 class CaseWork:
@@ -52,6 +56,8 @@ class CaseWork:
     templates: Path
     inputs: dict[str, Path]
     attachments: list[Attachment]
+    built: dt.datetime
+    """The time of the build: the date of documents the case gives none."""
     pdfs: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -114,8 +120,18 @@ def load(
     except OSError as exc:
         outcome.error = f"cannot make a staging folder in {run.workspace.root}: {exc}"
         return None
+    built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
     return CaseWork(
-        outcome, case, context, stamp, staging, list(documents), templates, inputs, attachments
+        outcome,
+        case,
+        context,
+        stamp,
+        staging,
+        list(documents),
+        templates,
+        inputs,
+        attachments,
+        built,
     )
 
 
@@ -126,7 +142,7 @@ def render(item: CaseWork, job: Job) -> None:
         data = render_document(
             item.templates / f"{document}.docx",
             item.context,
-            metadata(document, item.context),
+            metadata(document, item.context, item.built),
         )
         # soffice must never see half a file; the file is made again if lost.
         atomic_write(job.docx, data, durable=False)

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.conversion.profile import copy_profile, keep_profile
+from avtalsgen.conversion.properties import carry_properties
 from avtalsgen.conversion.soffice import (
     find_soffice,
     output_tail,
@@ -87,6 +88,7 @@ class LibreOfficeConverter:
                     raise ConversionError(
                         f"{pdf.name}: LibreOffice wrote no PDF for {src}{output_tail(output)}"
                     )
+                carry_properties(src, pdf)
                 check_archival_pdf(pdf, repair=True)
             results = []
             for pdf in staged:

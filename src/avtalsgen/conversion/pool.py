@@ -37,6 +37,7 @@ from avtalsgen.build import interrupts
 from avtalsgen.conversion import reaper
 from avtalsgen.conversion.convert import check_archival_pdf
 from avtalsgen.conversion.profile import copy_profile, keep_profile
+from avtalsgen.conversion.properties import carry_properties
 from avtalsgen.conversion.soffice import (
     find_soffice,
     kill_group,
@@ -355,6 +356,7 @@ def _deliver(job: Job, produced: Path) -> Done:
     """Check a produced PDF and move it beside its DOCX, named after it."""
     target = job.outdir / f"{job.docx.stem}.pdf"
     try:
+        carry_properties(job.docx, produced)
         check_archival_pdf(produced, repair=True)
         shutil.move(produced, target)
     except ConversionError as exc:  # named as the job knows its PDF, not as soffice wrote it

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from avtalsgen.documents.format import FILTERS
 from avtalsgen.errors import RenderError
@@ -47,14 +48,31 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Metadata:
-    """Document properties that end up in the PDF (title shown as the window title)."""
+    """Document properties of a Word file, which its PDF takes over (the title is shown as
+    the window title)."""
 
     title: str
     subject: str
-    keywords: str
+    keywords: tuple[str, ...]
+    """Each keyword whole ("Swedish Lapland Visitors Board" is one)."""
     author: str = "Region Norrbotten"
     language: str = "sv-SE"
-    created: dt.date | None = None
+    created: dt.date | dt.datetime | None = None
+    """The document's date (a date is midnight, Swedish time); None: the time of rendering."""
+
+
+#: What Word's extended properties (docProps/app.xml) say of every rendered document: the
+#: template's own would name the Word that last saved it, and page and word counts of the
+#: template, not of the document.
+_APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>avtalsgen</Application><DocSecurity>0</DocSecurity>"
+    b"<ScaleCrop>false</ScaleCrop><Company>Region Norrbotten</Company>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged>"
+    b"</Properties>"
+)
 
 
 @functools.cache
@@ -232,6 +250,8 @@ def _uses_style(body: object, style: str) -> bool:
     return bool(_style_check()(body, style=style))
 
 
+_TIMEZONE = ZoneInfo("Europe/Stockholm")
+
 #: Word's document properties hold at most this many characters.
 _PROPERTY_MAX = 255
 
@@ -241,16 +261,36 @@ def _clip(text: str) -> str:
 
 
 def _set_metadata(document: Document, meta: Metadata) -> None:
+    """Word's core and extended properties, and the theme fonts' language, avtalsgen's own:
+    what the template says of itself (its dates, the Word that saved it, a description of
+    the template) is not so of the document."""
+    from docx.oxml.ns import qn
+
     props = document.core_properties
     props.title = _clip(meta.title)
     props.subject = _clip(meta.subject)
-    props.keywords = _clip(meta.keywords)
+    props.keywords = _clip(", ".join(meta.keywords))
     props.author = meta.author
     props.language = meta.language
-    if meta.created is not None:
-        stamp = dt.datetime.combine(meta.created, dt.time(), tzinfo=dt.UTC)
-        props.created = stamp
-        props.modified = stamp
+    props.comments = ""
+    props.category = ""
+    props.last_modified_by = "avtalsgen"
+    props.revision = 1
+    created = meta.created if meta.created is not None else dt.datetime.now(dt.UTC)
+    if not isinstance(created, dt.datetime):
+        created = dt.datetime.combine(created, dt.time(), tzinfo=_TIMEZONE)
+    elif created.tzinfo is None:
+        created = created.replace(tzinfo=_TIMEZONE)
+    stamp = created.astimezone(dt.UTC).replace(microsecond=0)  # Word keeps them in UTC
+    props.created = stamp
+    props.modified = stamp
+    theme_language = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.attrib.clear()
+        theme_language.set(qn("w:val"), meta.language)
+    for part in document.part.package.parts:
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_XML
 
 
 def render_document(template: Path, context: object, meta: Metadata) -> bytes:

@@ -401,7 +401,7 @@ def metadata(fakta: Fakta, version: Version) -> Metadata:
         title=f"{example}Protokollsutdrag § {fakta.paragraf}, Dnr {fakta.dnr} – "
         f"{fakta.rubrik}{suffix}",
         subject=f"Protokollsutdrag, {meeting}, § {fakta.paragraf}, Dnr {fakta.dnr}",
-        keywords=f"{fakta.dnr}, protokollsutdrag, § {fakta.paragraf}, {fakta.namnd}",
+        keywords=(fakta.dnr, "protokollsutdrag", f"§ {fakta.paragraf}", fakta.namnd),
         created=version.bestyrkt,
     )
 

@@ -4,7 +4,8 @@ The packet holds a contents page, the documents (each a PDF/A-2b file from Libre
 the attachments (bilagor, any PDF with embedded fonts), in that order, with:
 
 - a bookmark per document and attachment, and page labels ("Samarbetsavtal s. 3");
-- metadata from the case, not the clock, in the Info dictionary and in XMP alike;
+- metadata in the Info dictionary and in XMP alike: what the packet holds, and as its
+  creation date the latest of its documents' (the case's dates, else the build's time);
 - the PDF/A identification, one OutputIntent carried over from the documents, a trailer /ID;
 - one empty signature field per signatory, all made here, before the first signature,
   because adding a field later would change the document under the earlier signatures.
@@ -28,7 +29,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import pikepdf
@@ -38,7 +38,8 @@ from avtalsgen import __version__
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.errors import AvtalsgenError, OutputError
-from avtalsgen.pdf.pdfa import font_problems, header_problems, pdfa_problems
+from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, xmp_packet
+from avtalsgen.pdf.pdfa import font_problems, header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdffile import open_pdf
 
 FONT_DIRS = (
@@ -53,7 +54,7 @@ REGULAR_FONT = "LiberationSans-Regular.ttf"
 BOLD_FONT = "LiberationSans-Bold.ttf"
 AUTHOR = "Region Norrbotten"
 LANGUAGE = "sv-SE"
-TIMEZONE = ZoneInfo("Europe/Stockholm")
+TIMEZONE = ZoneInfo("Europe/Stockholm")  # the same as avtalsgen.pdf.docinfo's
 
 _MAX_PDF_VERSION = (1, 7)  # PDF/A-2 is based on PDF 1.7
 _OUTPUT_VERSION = "1.7"
@@ -104,8 +105,9 @@ class PacketMetadata:
     dnr: str
     subject: str
     keywords: tuple[str, ...]
-    created: dt.datetime | dt.date
-    """When the case's documents were made; a date means midnight in Europe/Stockholm."""
+    created: dt.datetime | dt.date | None
+    """When the packet was made; a date means midnight in Europe/Stockholm. None: the latest
+    creation date its documents state."""
     modified: dt.datetime | dt.date | None = None
     """Defaults to ``created``."""
     author: str = AUTHOR
@@ -198,7 +200,7 @@ def assemble_packet(
         packet.Root.Lang = pikepdf.String(metadata.language)
         packet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         packet.Root.PageMode = pikepdf.Name.UseOutlines
-        _set_metadata(packet, metadata)
+        _set_metadata(packet, metadata, _created(metadata, docs))
         _add_outline(packet, placements)
         _add_page_labels(packet, offset, placements)
         field_names = _add_fields(packet, fields, placements[: len(documents)])
@@ -382,93 +384,52 @@ def _has_signatures(path: Path) -> bool:
 # --- metadata -----------------------------------------------------------------------------
 
 
-def _as_datetime(value: dt.datetime | dt.date) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=TIMEZONE)
-    return dt.datetime(value.year, value.month, value.day, tzinfo=TIMEZONE)
-
-
-def _pdf_date(value: dt.datetime) -> str:
-    offset = value.utcoffset() or dt.timedelta()
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return value.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{mins:02d}'"
-
-
-def _keywords(metadata: PacketMetadata) -> list[str]:
-    words = list(metadata.keywords)
+def _keywords(metadata: PacketMetadata) -> tuple[str, ...]:
+    words = list(dict.fromkeys(metadata.keywords))  # each once, in order
     if metadata.dnr not in words:
         words.insert(0, metadata.dnr)
-    return words
+    return tuple(words)
 
 
 def _producer() -> str:
     return f"avtalsgen {__version__} (pikepdf {pikepdf.__version__})"
 
 
-def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata) -> None:
+def _created(metadata: PacketMetadata, documents: Sequence[pikepdf.Pdf]) -> dt.datetime:
+    """The packet's creation date: the one given, else the latest its documents state
+    (a packet is made when its last document is), else now."""
+    if metadata.created is not None:
+        return as_datetime(metadata.created)
+    found = []
+    for pdf in documents:
+        info = pdf.trailer.get("/Info")
+        stated = info.get("/CreationDate") if isinstance(info, pikepdf.Dictionary) else None
+        if stated is None:
+            continue
+        with contextlib.suppress(ValueError):
+            found.append(as_datetime(parse_pdf_date(str(stated))))
+    return max(found) if found else dt.datetime.now(TIMEZONE).replace(microsecond=0)
+
+
+def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata, created: dt.datetime) -> None:
     """Write the Info dictionary and an XMP packet that say the same things."""
-    created = _as_datetime(metadata.created)
-    modified = _as_datetime(metadata.modified or metadata.created)
-    keywords = ", ".join(_keywords(metadata))
-    pdf.trailer.Info = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Title=pikepdf.String(metadata.title),
-            Author=pikepdf.String(metadata.author),
-            Subject=pikepdf.String(metadata.subject),
-            Keywords=pikepdf.String(keywords),
-            Creator=pikepdf.String("avtalsgen"),
-            Producer=pikepdf.String(_producer()),
-            CreationDate=pikepdf.String(_pdf_date(created)),
-            ModDate=pikepdf.String(_pdf_date(modified)),
-        )
+    info = DocumentInfo(
+        title=metadata.title,
+        author=metadata.author,
+        subject=metadata.subject,
+        keywords=_keywords(metadata),
+        creator="avtalsgen",
+        producer=_producer(),
+        created=created,
+        modified=as_datetime(metadata.modified) if metadata.modified else created,
+        language=metadata.language,
     )
-    xmp = _xmp(metadata, keywords, created, modified)
-    stream = pdf.make_stream(xmp.encode("utf-8"))
+    entries = {key: pikepdf.String(value) for key, value in info_entries(info).items()}
+    pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(entries))
+    stream = pdf.make_stream(xmp_packet(info))
     stream.Type = pikepdf.Name.Metadata
     stream.Subtype = pikepdf.Name.XML
     pdf.Root.Metadata = stream
-
-
-def _xmp(
-    metadata: PacketMetadata, keywords: str, created: dt.datetime, modified: dt.datetime
-) -> str:
-    def alt(value: str) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
-
-    bag = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in _keywords(metadata))
-    body = f"""<rdf:Description rdf:about=""
-    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/">
-   <pdfaid:part>2</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
-   <dc:format>application/pdf</dc:format>
-   <dc:title>{alt(metadata.title)}</dc:title>
-   <dc:creator><rdf:Seq><rdf:li>{escape(metadata.author)}</rdf:li></rdf:Seq></dc:creator>
-   <dc:description>{alt(metadata.subject)}</dc:description>
-   <dc:subject><rdf:Bag>{bag}</rdf:Bag></dc:subject>
-   <dc:language><rdf:Bag><rdf:li>{escape(metadata.language)}</rdf:li></rdf:Bag></dc:language>
-   <pdf:Keywords>{escape(keywords)}</pdf:Keywords>
-   <pdf:Producer>{escape(_producer())}</pdf:Producer>
-   <xmp:CreatorTool>avtalsgen</xmp:CreatorTool>
-   <xmp:CreateDate>{created.isoformat()}</xmp:CreateDate>
-   <xmp:ModifyDate>{modified.isoformat()}</xmp:ModifyDate>
-   <xmp:MetadataDate>{modified.isoformat()}</xmp:MetadataDate>
-  </rdf:Description>"""
-    padding = "\n".join([" " * 99] * 20)  # room for in-place edits, as XMP recommends
-    return (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        f"  {body}\n"
-        " </rdf:RDF>\n"
-        "</x:xmpmeta>\n"
-        f"{padding}\n"
-        '<?xpacket end="w"?>'
-    )
 
 
 # --- outline, page labels, fields ---------------------------------------------------------

@@ -5,7 +5,6 @@ becomes a new version (paket-v2.pdf, ...)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from avtalsgen.errors import AvtalsgenError, CaseError
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.documents.context import Context
     from avtalsgen.documents.factcheck import PdfText
-    from avtalsgen.pdf.assemble import Packet
+    from avtalsgen.pdf.assemble import Packet, PacketPart
 
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
@@ -100,10 +99,11 @@ def build_packet(
     from avtalsgen.pdf.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
 
     arende = context.arende
-    extract = latest_extract(folder)
+    extracts = CaseFolder(folder).extract_pdfs()  # (paragraf, version, path), the newest last
     parts = [PacketPart(documents["beslutsforslag"], "Beslutsförslag", "Beslutsförslag")]
-    if extract is not None:
-        parts.append(PacketPart(extract, "Protokollsutdrag", "Protokollsutdrag"))
+    if extracts:
+        paragraf, _, extract = extracts[-1]
+        parts.append(PacketPart(extract, f"Protokollsutdrag § {paragraf}", "Protokollsutdrag"))
     parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
     agreement = len(parts) - 1
     left, right = signature_boxes(agreement_read)
@@ -119,23 +119,32 @@ def build_packet(
     meta = PacketMetadata(
         title=f"Ärende {arende.dnr} – {arende.titel}",
         dnr=arende.dnr,
-        subject=f"Basfinansiering inom {context.program.namn}: beslutsförslag, "
-        "protokollsutdrag och samarbetsavtal",
-        keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn),
-        created=_case_date(context),
+        subject=packet_subject(context.program.namn, parts, extras),
+        keywords=(
+            arende.dnr,
+            "basfinansiering",
+            arende.aktor.namn,
+            context.program.namn,
+            *(part.title.lower() for part in parts),
+            *(part.title for part in extras),
+        ),
+        # None: the latest date its documents bear (each the case's date or the build's time)
+        created=None,
     )
     # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
     # language sv-SE included) before the packet gets its name.
     return assemble_packet(parts, extras, meta, fields, output)
 
 
-def _case_date(context: Context) -> dt.date:
-    """The packet's date from the case, never the clock: the first one the case knows."""
-    arende = context.arende
-    for value in (arende.avtal.datum, arende.beslut.datum, arende.datum):
-        if value is not None:
-            return value
-    return arende.finansiering.period.start
+def packet_subject(
+    program: str, documents: Sequence[PacketPart], attachments: Sequence[PacketPart]
+) -> str:
+    """What the packet holds, in words: "Basfinansiering inom <program>: beslutsförslag,
+    samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order)."""
+    named = [part.title[0].lower() + part.title[1:] for part in documents]
+    named += [f"{part.label.lower()} ({part.title})" for part in attachments]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} och {named[-1]}"
+    return f"Basfinansiering inom {program}: {listed}"
 
 
 def resolve_attachments(case_path: Path, bilagor: list[tuple[str, str]]) -> list[Attachment]:

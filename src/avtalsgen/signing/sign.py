@@ -38,6 +38,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -55,6 +56,7 @@ from pyhanko.stamp import TextStampStyle
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
+from avtalsgen.pdf.docinfo import TIMEZONE, pdf_date, xmp_modified
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
 from avtalsgen.signing.verify import load_certificates
 
@@ -209,6 +211,7 @@ def sign_packet(
             certify=certify,
             docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
         )
+        writer.when = now.astimezone(TIMEZONE)
         pdf_signer = PdfSigner(meta, signer, timestamper=stamper, stamp_style=style)
         output = io.BytesIO()
         try:
@@ -237,17 +240,43 @@ def sign_packet(
 
 
 class _ArchivalWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer, leaving the document metadata as assembled.
+    """pyHanko's incremental writer, updating the modification date in both places.
 
     pyHanko would append "; pyHanko x.y" to the Info /Producer but set XMP pdf:Producer to
     "pyHanko x.y", and read the clock separately for Info /ModDate and XMP xmp:ModifyDate:
-    the Info dictionary and XMP would disagree, which PDF/A forbids. The metadata keeps the
-    case's dates instead; each signature records its own time (/M, timestamp token). Should
-    pyHanko rename this hook, the PDF/A check after signing catches the disagreement.
+    the Info dictionary and XMP would disagree, which PDF/A forbids. This writer sets Info
+    /ModDate and XMP xmp:ModifyDate and xmp:MetadataDate to the same time, :attr:`when`
+    (the signing time), and leaves everything else as assembled. Should pyHanko rename
+    this hook, the PDF/A check after signing catches the disagreement.
     """
 
+    when: dt.datetime | None = None
+
     def _update_meta(self) -> None:
-        return
+        if self.when is None:
+            return
+        root = self.root
+        meta = root.get("/Metadata")
+        if isinstance(meta, generic.IndirectObject):
+            meta = meta.get_object()  # type: ignore[no-untyped-call]
+        info_ref = self._info
+        if not isinstance(meta, generic.StreamObject) or info_ref is None:
+            return
+        xmp = xmp_modified(meta.data, self.when)
+        if xmp is None:  # an XMP that states no modification date: left as it is
+            return
+        info = info_ref.get_object()  # type: ignore[no-untyped-call]
+        info["/ModDate"] = generic.pdf_string(pdf_date(self.when))
+        self.mark_update(info_ref)
+        stream = generic.StreamObject(
+            {
+                generic.NameObject("/Type"): generic.NameObject("/Metadata"),
+                generic.NameObject("/Subtype"): generic.NameObject("/XML"),
+            },
+            stream_data=xmp,
+        )
+        root["/Metadata"] = self.add_object(stream)
+        self.update_root()  # type: ignore[no-untyped-call]
 
 
 # --- fields -------------------------------------------------------------------------------
