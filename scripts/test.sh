@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+.venv/bin/python scripts/catalog.py compile  # the Swedish catalogues as the .po files say
 .venv/bin/avtalsgen templates check
 .venv/bin/python -m pytest "$@"

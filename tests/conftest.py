@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# The suite's language is English whatever the shell says (a developer's sv_SE.UTF-8, CI's
+# C.UTF-8 or nothing at all): messages follow LC_ALL, LC_MESSAGES and LANG, and Swedish is
+# the default when none is set. Tests of Swedish messages pin it: i18n.set_language("sv")
+# in the process, or LANG/LC_ALL in a subprocess's environment. Set before avtalsgen is
+# imported (the command line's help texts are translated when it is defined).
+os.environ.pop("LC_ALL", None)
+os.environ["LC_MESSAGES"] = "C.UTF-8"
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
+from avtalsgen import i18n
 from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,6 +31,15 @@ CASES = {
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
     "RUN-90002-2024": REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
 }
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_environment() -> Iterator[None]:
+    """Every test starts in the environment's language (English, above), whatever a test
+    before it chose with ``i18n.set_language`` or ``--lang``."""
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
 
 
 def run(*argv: str) -> str:

@@ -293,7 +293,7 @@ def test_single_braces_in_texts_are_refused_as_placeholders(
         load_case(case)
     (problem,) = info.value.problems
     shown = field.replace(".0", "[0]").replace(".4", "[4]")
-    assert f": {shown}: unknown placeholder " in problem, problem
+    assert f": {shown}: unknown placeholder" in problem, problem
 
 
 LONG_WORD = "Lång" + "W" * 196

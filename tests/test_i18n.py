@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import subprocess
@@ -98,3 +99,41 @@ def test_a_swedish_shell_gets_swedish_and_a_c_shell_english() -> None:
     assert "Language of messages: sv or en" in _help(lang="C.UTF-8")
     assert "Language of messages: sv or en" in _help("--lang", "en", lang="sv_SE.UTF-8")
     assert "Meddelandenas språk" in _help("--lang=sv", lang="C.UTF-8")
+
+
+def _assigns_underscore(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:
+    """The line where ``function`` itself (not a comprehension or nested function in it)
+    binds the name ``_``, which makes ``_`` local to all of it."""
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            continue
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+            return node.lineno
+        todo.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def test_no_function_hides_the_translation_function() -> None:
+    """``_, x = ...`` in a function of a module that translates with ``_`` makes every
+    ``_("...")`` in that function fail (UnboundLocalError or calling a value)."""
+    found = []
+    for path in sorted((REPO / "src" / "avtalsgen").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imports_underscore = any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "avtalsgen.i18n"
+            and any(alias.name == "_" for alias in node.names)
+            for node in tree.body
+        )
+        if not imports_underscore:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                line = _assigns_underscore(node)
+                if line is not None:
+                    found.append(f"{path.relative_to(REPO)}:{line}: {node.name} binds _")
+    assert found == []

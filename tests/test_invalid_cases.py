@@ -6,7 +6,8 @@ fail loudly instead of silently testing an unchanged file. The files are written
 ``tmp_path`` next to a copy of the program folder, so ``program: program/...`` resolves.
 
 Expected problems are written with ``<case>``, ``<program>`` and ``<dir>`` standing for the
-paths in ``tmp_path``. Line numbers refer to cases/RUN-00386-2023.yaml and
+paths in ``tmp_path``, in English and in Swedish (``sv``): every fixture is checked in both
+languages. Line numbers refer to cases/RUN-00386-2023.yaml and
 cases/program/norrbottens-ekosystem.yaml as they are now.
 """
 
@@ -96,10 +97,12 @@ def problems_of(path: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Invalid:
-    """One invalid file: the edits that make it and the problems it must give."""
+    """One invalid file: the edits that make it and the problems it must give, in English
+    and in Swedish."""
 
     id: str
     problems: tuple[str, ...]
+    sv: tuple[str, ...]
     case: tuple[Edit, ...] = ()
     program: tuple[Edit, ...] = ()
     xfail: str | None = None
@@ -109,41 +112,60 @@ INVALID = [
     # --- YAML syntax -------------------------------------------------------------------
     Invalid(
         "yaml-syntax-error-bad-indent",
-        ("<case>:23: YAML syntax error: expected <block end>, but found '<block mapping start>'",),
+        (
+            "<case>:23: the indentation does not match the lines above: keys at the same level "
+            "start in the same column, and list items with '- '",
+        ),
+        sv=(
+            "<case>:23: indraget stämmer inte med raderna ovanför: nycklar på samma nivå börjar "
+            "i samma kolumn, och listpunkter med '- '",
+        ),
         case=(("  period:\n", " period:\n"),),
     ),
     Invalid(
         "yaml-syntax-error-tab",
-        ("<case>:22: YAML syntax error: found character '\\t' that cannot start any token",),
+        ("<case>:22: use spaces for indentation, not tabs",),
+        sv=("<case>:22: använd mellanslag för indrag, inte tabb",),
         case=(("  kalla: ERP", "\tkalla: ERP"),),
     ),
     # --- keys --------------------------------------------------------------------------
     Invalid(
         "unknown-key-top-level",
-        ("<case>:11: kommentar: unknown key",),
+        ("<case>:11: kommentar: unknown key 'kommentar'; `avtalsgen schema` lists the keys",),
+        sv=(
+            "<case>:11: kommentar: okänd nyckel 'kommentar'; `avtalsgen schema` visar vilka "
+            "nycklar som finns",
+        ),
         case=(("titel: Pilot", "kommentar: utkast\ntitel: Pilot"),),
     ),
     Invalid(
         "unknown-key-nested",
-        ("<case>:23: finansiering.källa: unknown key",),
+        ("<case>:23: finansiering.källa: unknown key 'källa' — did you mean 'kalla'?",),
+        sv=("<case>:23: finansiering.källa: okänd nyckel 'källa' — menade du 'kalla'?",),
         case=(("  kalla: ERP\n", "  kalla: ERP\n  källa: ERP\n"),),
     ),
     Invalid(
         "missing-required-field-nested",
         ("<case>:20: finansiering.kalla: required field is missing",),
+        sv=("<case>:20: finansiering.kalla: obligatoriskt fält saknas",),
         case=(("  kalla: ERP\n", ""),),
     ),
     Invalid(
         "missing-required-field-in-list-item",
         ("<case>:27: finansiering.finansiarer[0].belopp: required field is missing",),
+        sv=("<case>:27: finansiering.finansiarer[0].belopp: obligatoriskt fält saknas",),
         case=(("      belopp: 6000000\n", ""),),
     ),
     # --- types -------------------------------------------------------------------------
     Invalid(
         "string-for-amount",
         (
-            "<case>:21: finansiering.belopp_per_ar: amounts are whole kronor written as plain "
-            "digits (e.g. 2000000), got '2 000 000'",
+            "<case>:21: finansiering.belopp_per_ar: amounts are written as plain digits without "
+            "spaces: write 2000000, not '2 000 000'",
+        ),
+        sv=(
+            "<case>:21: finansiering.belopp_per_ar: belopp skrivs med bara siffror, utan "
+            "mellanslag: skriv 2000000, inte '2 000 000'",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2 000 000"),),
     ),
@@ -151,41 +173,66 @@ INVALID = [
         "quoted-string-for-amount",
         (
             "<case>:21: finansiering.belopp_per_ar: amounts are whole kronor written as plain "
-            "digits (e.g. 2000000), got '2000000'",
+            "digits without quotes: write 2000000, not '2000000'",
+        ),
+        sv=(
+            "<case>:21: finansiering.belopp_per_ar: belopp anges i hela kronor med bara "
+            "siffror, utan citattecken: skriv 2000000, inte '2000000'",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: '2000000'"),),
     ),
     Invalid(
         "number-for-text",
-        ("<case>:22: finansiering.kalla: Input should be a valid string",),
+        (
+            "<case>:22: finansiering.kalla: expected text, got 42 (put it in quotes if it is "
+            "text: '42')",
+        ),
+        sv=(
+            "<case>:22: finansiering.kalla: här ska stå text, inte 42 (sätt det inom "
+            "citattecken om det är text: '42')",
+        ),
         case=(("kalla: ERP", "kalla: 42"),),
     ),
     Invalid(
         "text-for-boolean",
-        ("<case>:6: exempel: Input should be a valid boolean, unable to interpret input",),
+        ("<case>:6: exempel: write true or false, not 'ja'",),
+        sv=("<case>:6: exempel: skriv true eller false, inte 'ja'",),
         case=(("dnr: RUN-00386-2023", "exempel: ja\ndnr: RUN-00386-2023"),),
     ),
     # --- dates and period --------------------------------------------------------------
     Invalid(
         "invalid-date-feb-30",
         ("<case>:24: finansiering.period.start: 2023-02-30 is not a real date",),
+        sv=("<case>:24: finansiering.period.start: datumet 2023-02-30 finns inte",),
         case=(("start: 2023-10-01", "start: 2023-02-30"),),
     ),
     Invalid(
         "date-not-yyyy-mm-dd",
-        ("<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD, got 30/11/2025",),
+        (
+            "<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD: write "
+            "2025-11-30, not 30/11/2025",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, "
+            "inte 30/11/2025",
+        ),
         case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30/11/2025"),),
     ),
     Invalid(
         "date-without-day",
         ("<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD, got 2025-11",),
+        sv=("<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD, inte 2025-11",),
         case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2025-11"),),
     ),
     Invalid(
         "period-ends-before-start",
         (
-            "<case>:25: finansiering.period.slut: the period ends (2022-09-30) before it "
-            "starts (2023-10-01)",
+            "<case>:25: finansiering.period.slut: the period ends (2022-09-30) before it starts "
+            "(2023-10-01)",
+        ),
+        sv=(
+            "<case>:25: finansiering.period.slut: perioden slutar (2022-09-30) innan den börjar "
+            "(2023-10-01)",
         ),
         case=(("slut: 2026-09-30", "slut: 2022-09-30"),),
     ),
@@ -195,13 +242,21 @@ INVALID = [
             "<case>:24: finansiering.period.start: the period must start on the first of a "
             "month, got 2023-10-02",
         ),
+        sv=(
+            "<case>:24: finansiering.period.start: perioden måste börja den första i en månad, "
+            "inte 2023-10-02",
+        ),
         case=(("start: 2023-10-01", "start: 2023-10-02"),),
     ),
     Invalid(
         "period-not-ending-on-last-day",
         (
             "<case>:25: finansiering.period.slut: the period must end on the last day of a "
-            "month, got 2026-09-29",
+            "month, got 2026-09-29 (the month ends on 2026-09-30)",
+        ),
+        sv=(
+            "<case>:25: finansiering.period.slut: perioden måste sluta den sista dagen i en "
+            "månad, inte 2026-09-29 (månaden slutar 2026-09-30)",
         ),
         case=(("slut: 2026-09-30", "slut: 2026-09-29"),),
     ),
@@ -209,8 +264,12 @@ INVALID = [
     Invalid(
         "totalt-disagrees-with-amount-times-years",
         (
-            "<case>:29: finansiering.totalt: totalt 4000000 does not agree with belopp_per_ar "
-            "× years = 2000000 × 3 = 6000000",
+            "<case>:29: finansiering.totalt: totalt 4000000 does not agree with belopp_per_ar × "
+            "years = 2000000 × 3 = 6000000",
+        ),
+        sv=(
+            "<case>:29: finansiering.totalt: totalt 4000000 stämmer inte med belopp_per_ar × år "
+            "= 2000000 × 3 = 6000000",
         ),
         case=(("  totalt: 6000000", "  totalt: 4000000"),),
     ),
@@ -220,45 +279,63 @@ INVALID = [
             "<case>:26: finansiering.finansiarer: the financiers add up to 5000000, but "
             "belopp_per_ar × years = 6000000",
         ),
+        sv=(
+            "<case>:26: finansiering.finansiarer: finansiärernas belopp blir tillsammans "
+            "5000000, men belopp_per_ar × år = 6000000",
+        ),
         case=(("      belopp: 6000000", "      belopp: 5000000"),),
     ),
     Invalid(
         "broken-period-not-whole-kronor",
         (
             "<case>:21: finansiering.belopp_per_ar: 2000000 kronor a year over 35 months is "
-            "not a whole number of kronor",
+            "5,833,333.33 kronor, not whole kronor; amounts a year that give whole kronor over "
+            "35 months: 1999992 or 2000004 (any multiple of 12)",
+        ),
+        sv=(
+            "<case>:21: finansiering.belopp_per_ar: 2000000 kronor om året i 35 månader blir 5 "
+            "833 333,33 kronor, inte hela kronor; belopp per år som ger hela kronor på 35 "
+            "månader: 1999992 eller 2000004 (varje multipel av 12)",
         ),
         case=(("slut: 2026-09-30", "slut: 2026-08-31"),),
     ),
     Invalid(
         "negative-amount",
         ("<case>:21: finansiering.belopp_per_ar: amount must not be negative, got -2000000",),
+        sv=(
+            "<case>:21: finansiering.belopp_per_ar: beloppet får inte vara negativt, men är "
+            "-2000000",
+        ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: -2000000"),),
     ),
     Invalid(
         "negative-financier-amount",
         (
-            "<case>:28: finansiering.finansiarer[0].belopp: amount must not be negative, "
-            "got -6000000",
+            "<case>:28: finansiering.finansiarer[0].belopp: amount must not be negative, got "
+            "-6000000",
+        ),
+        sv=(
+            "<case>:28: finansiering.finansiarer[0].belopp: beloppet får inte vara negativt, "
+            "men är -6000000",
         ),
         case=(("      belopp: 6000000", "      belopp: -6000000"),),
     ),
     Invalid(
         "zero-amount",
-        ("<case>:21: finansiering.belopp_per_ar: Input should be greater than 0",),
+        ("<case>:21: finansiering.belopp_per_ar: must be greater than 0, got 0",),
+        sv=("<case>:21: finansiering.belopp_per_ar: måste vara större än 0, inte 0",),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 0"),),
     ),
     Invalid(
         "fractional-amount",
         ("<case>:21: finansiering.belopp_per_ar: amounts are whole kronor, got 2000000.5",),
+        sv=("<case>:21: finansiering.belopp_per_ar: belopp anges i hela kronor, inte 2000000.5",),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2000000.5"),),
     ),
     Invalid(
         "empty-financier-table",
-        (
-            "<case>:26: finansiering.finansiarer: List should have at least 1 item after "
-            "validation, not 0",
-        ),
+        ("<case>:26: finansiering.finansiarer: the list must not be empty",),
+        sv=("<case>:26: finansiering.finansiarer: listan får inte vara tom",),
         case=(
             (
                 "  finansiarer:\n    - namn: Region Norrbotten - ERP\n      belopp: 6000000\n",
@@ -269,27 +346,41 @@ INVALID = [
     # --- identifiers -------------------------------------------------------------------
     Invalid(
         "bad-dnr",
-        ("<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",),
+        (
+            "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the "
+            "serial number with five digits, RUN-00386-2023",
+        ),
+        sv=(
+            "<case>:6: dnr: 'RUN-386-2023' är inte ett diarienummer på formen RUN-NNNNN-ÅÅÅÅ: "
+            "skriv löpnumret med fem siffror, RUN-00386-2023",
+        ),
         case=(("dnr: RUN-00386-2023", "dnr: RUN-386-2023"),),
     ),
     Invalid(
         "organisationsnummer-wrong-check-digit",
         (
             "<case>:16: aktor.organisationsnummer: '556036-0794' is not a valid "
-            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the number's "
-            "checksum or check digit is invalid",
+            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the check digit is "
+            "wrong",
+        ),
+        sv=(
+            "<case>:16: aktor.organisationsnummer: '556036-0794' är inte ett giltigt "
+            "organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra): kontrollsiffran stämmer "
+            "inte",
         ),
         case=(("  organisationsnummer: null", "  organisationsnummer: 556036-0794"),),
     ),
     Invalid(
         "empty-text-field",
         ("<case>:22: finansiering.kalla: must not be empty",),
+        sv=("<case>:22: finansiering.kalla: får inte vara tomt",),
         case=(("kalla: ERP", "kalla: ''"),),
     ),
     # --- decision points and prose -----------------------------------------------------
     Invalid(
         "empty-decision-list",
-        ("<case>:31: beslutspunkter: List should have at least 1 item after validation, not 0",),
+        ("<case>:31: beslutspunkter: the list must not be empty",),
+        sv=("<case>:31: beslutspunkter: listan får inte vara tom",),
         case=((SEED_DECISIONS, "beslutspunkter: []\n"),),
     ),
     Invalid(
@@ -297,6 +388,11 @@ INVALID = [
         (
             "<case>:31: beslutspunkter: the decision must state {belopp_per_ar} itself (write "
             "the placeholder rather than the value, so it cannot disagree with finansiering)",
+        ),
+        sv=(
+            "<case>:31: beslutspunkter: beslutet måste självt ange {belopp_per_ar} (skriv "
+            "platshållaren i stället för värdet, så att beslutet inte kan avvika från "
+            "finansiering)",
         ),
         case=(("beviljas {belopp_per_ar} årligen", "beviljas 2 000 000 kronor årligen"),),
     ),
@@ -306,6 +402,10 @@ INVALID = [
             "<case>:39: syfte: unknown placeholder {omradet} (did you mean {omrade}?); "
             "`avtalsgen schema` lists the placeholders",
         ),
+        sv=(
+            "<case>:39: syfte: okänd platshållare {omradet} (menade du {omrade}?); `avtalsgen "
+            "schema` visar platshållarna",
+        ),
         case=(("att utveckla besöksnäringens ekosystem", "att utveckla {omradet}s ekosystem"),),
     ),
     Invalid(
@@ -314,11 +414,16 @@ INVALID = [
             "<case>:35: beslutspunkter[1]: unknown placeholder {kala} (did you mean {kalla}?); "
             "`avtalsgen schema` lists the placeholders",
         ),
+        sv=(
+            "<case>:35: beslutspunkter[1]: okänd platshållare {kala} (menade du {kalla}?); "
+            "`avtalsgen schema` visar platshållarna",
+        ),
         case=(("Medlen anvisas från {kalla}", "Medlen anvisas från {kala}"),),
     ),
     Invalid(
         "empty-list-item",
         ("<case>:45: villkor[0]: text is empty",),
+        sv=("<case>:45: villkor[0]: texten är tom",),
         case=(
             (
                 "  - Swedish Lapland vb arbetar med en långsiktig finansiering från aktörerna i "
@@ -329,32 +434,52 @@ INVALID = [
     ),
     Invalid(
         "nested-list-in-prose",
-        ("<case>:39: syfte: nested lists are not supported",),
+        ("<case>:39: syfte: nested lists are not supported; write the items at one level",),
+        sv=(
+            "<case>:39: syfte: listor i flera nivåer kan inte användas; skriv alla punkter på "
+            "samma nivå",
+        ),
         case=((SYFTE_END, SYFTE_END + "\n  - Första\n    - Underpunkt\n"),),
     ),
     Invalid(
         "numbered-list-in-prose-starting-at-3",
         ("<case>:39: syfte: a numbered list must start at 1",),
+        sv=("<case>:39: syfte: en numrerad lista måste börja på 1",),
         case=((SYFTE_END, SYFTE_END + "\n  3. Tredje\n  4. Fjärde\n"),),
     ),
     # --- the program file --------------------------------------------------------------
     Invalid(
         "missing-program-file",
         ("<case>:5: program: file not found: <dir>/program/saknas.yaml",),
+        sv=("<case>:5: program: filen finns inte: <dir>/program/saknas.yaml",),
         case=(("program: program/norrbottens-ekosystem.yaml", "program: program/saknas.yaml"),),
     ),
     Invalid(
         "program-organisationsnummer-wrong-check-digit",
         (
             "<program>:8: region.organisationsnummer: '232100-0231' is not a valid "
-            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the number's "
-            "checksum or check digit is invalid",
+            "organisationsnummer (NNNNNN-NNNN with a correct check digit): the check digit is "
+            "wrong",
+        ),
+        sv=(
+            "<program>:8: region.organisationsnummer: '232100-0231' är inte ett giltigt "
+            "organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra): kontrollsiffran stämmer "
+            "inte",
         ),
         program=(("organisationsnummer: 232100-0230", "organisationsnummer: 232100-0231"),),
     ),
     Invalid(
         "program-unknown-key",
-        ("<program>:152: texter.extra: unknown key",),
+        (
+            "<program>:152: texter.extra: unknown key 'extra'; the keys here are 'yttrande', "
+            "'sammanfattning', 'bakgrund', 'genomforande', 'plattformsuppgifter', "
+            "'forutsattningar', 'gap', 'gap_avslutning', 'villkor' and 'aktorsvillkor_efter'",
+        ),
+        sv=(
+            "<program>:152: texter.extra: okänd nyckel 'extra'; här finns nycklarna 'yttrande', "
+            "'sammanfattning', 'bakgrund', 'genomforande', 'plattformsuppgifter', "
+            "'forutsattningar', 'gap', 'gap_avslutning', 'villkor' och 'aktorsvillkor_efter'",
+        ),
         program=(("  aktorsvillkor_efter: 1\n", "  aktorsvillkor_efter: 1\n  extra: 1\n"),),
     ),
     Invalid(
@@ -363,22 +488,132 @@ INVALID = [
             "<program>:131: texter.gap_avslutning: unknown placeholder {omraden} (did you mean "
             "{omrade}?); `avtalsgen schema` lists the placeholders",
         ),
+        sv=(
+            "<program>:131: texter.gap_avslutning: okänd platshållare {omraden} (menade du "
+            "{omrade}?); `avtalsgen schema` visar platshållarna",
+        ),
         program=(("{omrade}.", "{omraden}."),),
     ),
     Invalid(
         "program-negative-count",
-        ("<program>:151: texter.aktorsvillkor_efter: Input should be greater than or equal to 0",),
+        ("<program>:151: texter.aktorsvillkor_efter: must be at least 0, got -1",),
+        sv=("<program>:151: texter.aktorsvillkor_efter: måste vara minst 0, inte -1",),
         program=(("aktorsvillkor_efter: 1", "aktorsvillkor_efter: -1"),),
     ),
     Invalid(
         "program-yaml-syntax-error",
-        ("<program>:6: YAML syntax error: expected ',' or ']', but got ':'",),
+        (
+            "<program>:4: [ opens a list or mapping that is not closed with ] (put the value in "
+            "quotes if [ belongs to the text)",
+        ),
+        sv=(
+            "<program>:4: [ inleder en lista eller mappning som inte avslutas med ] (sätt "
+            "värdet inom citattecken om [ hör till texten)",
+        ),
         program=(("namn: Norrbottens ekosystem", "namn: [Norrbottens ekosystem"),),
     ),
     Invalid(
         "program-postnummer-as-number",
-        ("<program>:11: region.adress.postnummer: '97189' is not a postnummer of the form NNN NN",),
+        (
+            "<program>:11: region.adress.postnummer: '97189' is not a postnummer of the form "
+            "NNN NN: write '971 89'",
+        ),
+        sv=(
+            "<program>:11: region.adress.postnummer: '97189' är inte ett postnummer på formen "
+            "NNN NN: skriv '971 89'",
+        ),
         program=(("postnummer: 971 89", "postnummer: 97189"),),
+    ),
+    # --- messages that say how to fix it -------------------------------------------------
+    Invalid(
+        "misspelt-key",
+        (
+            "<case>:21: finansiering.belop_per_ar: unknown key 'belop_per_ar' — did you mean "
+            "'belopp_per_ar'?",
+        ),
+        sv=(
+            "<case>:21: finansiering.belop_per_ar: okänd nyckel 'belop_per_ar' — menade du "
+            "'belopp_per_ar'?",
+        ),
+        case=(("belopp_per_ar: 2000000", "belop_per_ar: 2000000"),),
+    ),
+    Invalid(
+        "list-for-amount",
+        (
+            "<case>:21: finansiering.belopp_per_ar: expected one amount in whole kronor, got a "
+            "list of 3 amounts",
+        ),
+        sv=(
+            "<case>:21: finansiering.belopp_per_ar: här ska stå ett enda belopp i hela kronor, "
+            "inte en lista med 3 belopp",
+        ),
+        case=(("belopp_per_ar: 2000000", "belopp_per_ar: [2000000, 2000000, 2000000]"),),
+    ),
+    Invalid(
+        "unclosed-quote",
+        ("<case>:11: the quotation mark that starts here is never closed",),
+        sv=("<case>:11: citattecknet som börjar här avslutas aldrig",),
+        case=(("titel: Pilot", 'titel: "Pilot'),),
+    ),
+    Invalid(
+        "colon-in-value",
+        (
+            "<case>:22: a colon followed by a space cannot stand inside a value here; put the "
+            "value in quotes, or start a new line for a new key",
+        ),
+        sv=(
+            "<case>:22: ett kolon följt av mellanslag kan inte stå inne i ett värde här; sätt "
+            "värdet inom citattecken, eller börja en ny rad för en ny nyckel",
+        ),
+        case=(("kalla: ERP", "kalla: ERP: Europeiska regionala utvecklingsfonden"),),
+    ),
+    Invalid(
+        "duplicate-key",
+        ("<case>:8: namnd: the key is given twice (first on line 7); keep one of them",),
+        sv=(
+            "<case>:8: namnd: nyckeln finns två gånger (första gången på rad 7); behåll en av dem",
+        ),
+        case=(
+            (
+                "namnd: Regionala utvecklingsnämnden\n",
+                "namnd: Regionala utvecklingsnämnden\nnamnd: Kulturnämnden\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "date-written-day-first-with-dots",
+        (
+            "<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD: write "
+            "2025-11-30, not 30.11.2025",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, "
+            "inte 30.11.2025",
+        ),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30.11.2025"),),
+    ),
+    Invalid(
+        "list-where-text-belongs",
+        ("<case>:22: finansiering.kalla: expected text, got a list",),
+        sv=("<case>:22: finansiering.kalla: här ska stå text, inte en lista",),
+        case=(("kalla: ERP", "kalla:\n    - ERP"),),
+    ),
+    Invalid(
+        "text-where-a-mapping-belongs",
+        (
+            "<case>:23: finansiering.period: expected keys with values (key: value), got "
+            "'2023-10-01 till 2026-09-30'",
+        ),
+        sv=(
+            "<case>:23: finansiering.period: här ska stå nycklar med värden (nyckel: värde), "
+            "inte '2023-10-01 till 2026-09-30'",
+        ),
+        case=(
+            (
+                "  period:\n    start: 2023-10-01\n    slut: 2026-09-30\n",
+                "  period: 2023-10-01 till 2026-09-30\n",
+            ),
+        ),
     ),
 ]
 
@@ -388,17 +623,26 @@ INVALID += [
     Invalid(
         "program-recipient-address-not-an-email-address",
         (
-            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' is "
-            "not an e-mail address: write one address as name@domain.se, without a display "
-            "name (an internationalised domain in its xn-- form)",
+            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' is not "
+            "an e-mail address: write one address as name@domain.se, without a display name (an "
+            "internationalised domain in its xn-- form)",
+        ),
+        sv=(
+            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' är "
+            "inte en e-postadress: skriv en adress som namn@doman.se, utan visningsnamn (en "
+            "domän med å, ä eller ö i sin xn---form)",
         ),
         program=(("kansli@arktiska-testbaddar.example", "kansli at arktiska.example"),),
     ),
     Invalid(
         "program-recipient-given-twice",
         (
-            "<program>:323: expediering.mottagare: recipient 'Regional utvecklingsdirektör' "
-            "is given twice",
+            "<program>:323: expediering.mottagare: recipient 'Regional utvecklingsdirektör' is "
+            "given twice",
+        ),
+        sv=(
+            "<program>:323: expediering.mottagare: mottagaren 'Regional utvecklingsdirektör' "
+            "anges två gånger",
         ),
         program=(
             (
@@ -418,6 +662,7 @@ def english() -> Iterator[None]:
     i18n.set_language(None)
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
 @pytest.mark.parametrize(
     "invalid",
     [
@@ -429,15 +674,46 @@ def english() -> Iterator[None]:
         for invalid in INVALID
     ],
 )
-def test_invalid_file_reports_exact_problems(tmp_path: Path, invalid: Invalid) -> None:
+def test_invalid_file_reports_exact_problems(
+    tmp_path: Path, invalid: Invalid, language: str
+) -> None:
     assert invalid.case or invalid.program, "an invalid file needs at least one edit"
     files = write_files(
         tmp_path, edit(SEED_TEXT, *invalid.case), edit(PROGRAM_TEXT, *invalid.program)
     )
-    assert problems_of(files.case) == [files.expand(p) for p in invalid.problems]
+    i18n.set_language(language)
+    expected = invalid.problems if language == "en" else invalid.sv
+    assert problems_of(files.case) == [files.expand(p) for p in expected]
 
 
-def test_several_problems_in_case_and_program_are_reported_at_once(tmp_path: Path) -> None:
+SEVERAL = {
+    "en": (
+        "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the serial "
+        "number with five digits, RUN-00386-2023",
+        "<case>:11: kommentar: unknown key 'kommentar'; `avtalsgen schema` lists the keys",
+        "<case>:25: finansiering.period.start: 2023-02-30 is not a real date",
+        "<case>:49: extern_utvardering_senast: dates are written YYYY-MM-DD: write 2025-11-30, "
+        "not 30/11/2025",
+        "<program>:11: region.adress.postnummer: '971 8' is not a postnummer of the form NNN NN",
+    ),
+    "sv": (
+        "<case>:6: dnr: 'RUN-386-2023' är inte ett diarienummer på formen RUN-NNNNN-ÅÅÅÅ: skriv "
+        "löpnumret med fem siffror, RUN-00386-2023",
+        "<case>:11: kommentar: okänd nyckel 'kommentar'; `avtalsgen schema` visar vilka nycklar "
+        "som finns",
+        "<case>:25: finansiering.period.start: datumet 2023-02-30 finns inte",
+        "<case>:49: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, inte "
+        "30/11/2025",
+        "<program>:11: region.adress.postnummer: '971 8' är inte ett postnummer på formen NNN NN",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_several_problems_in_case_and_program_are_reported_at_once(
+    tmp_path: Path, language: str
+) -> None:
+    i18n.set_language(language)
     files = write_files(
         tmp_path,
         edit(
@@ -449,17 +725,7 @@ def test_several_problems_in_case_and_program_are_reported_at_once(tmp_path: Pat
         ),
         edit(PROGRAM_TEXT, ("postnummer: 971 89", "postnummer: 971 8")),
     )
-    assert problems_of(files.case) == [
-        files.expand(p)
-        for p in (
-            "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",
-            "<case>:11: kommentar: unknown key",
-            "<case>:25: finansiering.period.start: 2023-02-30 is not a real date",
-            "<case>:49: extern_utvardering_senast: dates are written YYYY-MM-DD, got 30/11/2025",
-            "<program>:11: region.adress.postnummer: '971 8' is not a postnummer of the form "
-            "NNN NN",
-        )
-    ]
+    assert problems_of(files.case) == [files.expand(p) for p in SEVERAL[language]]
 
 
 # --- whole files ---------------------------------------------------------------------------
@@ -477,14 +743,18 @@ def test_several_problems_in_case_and_program_are_reported_at_once(tmp_path: Pat
 def test_file_that_is_not_a_mapping(tmp_path: Path, text: str) -> None:
     files = write_files(tmp_path, text)
     assert problems_of(files.case) == [
-        f"{files.case}:1: (file): expected a mapping of keys to values"
+        f"{files.case}:1: (file): expected a mapping of keys to values (key: value)"
+    ]
+    i18n.set_language("sv")
+    assert problems_of(files.case) == [
+        f"{files.case}:1: (filen): ska bestå av nycklar med värden (nyckel: värde)"
     ]
 
 
 def test_program_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     files = write_files(tmp_path, program="- namn: Norrbottens ekosystem\n")
     assert problems_of(files.case) == [
-        f"{files.program}:1: (file): expected a mapping of keys to values"
+        f"{files.program}:1: (file): expected a mapping of keys to values (key: value)"
     ]
 
 
@@ -499,11 +769,17 @@ def _latin1_omrade() -> bytes:
 def test_file_that_is_not_utf8(tmp_path: Path) -> None:
     files = write_files(tmp_path, _latin1_omrade())
     assert problems_of(files.case) == [f"{files.case}:18: not UTF-8 text (save the file as UTF-8)"]
+    i18n.set_language("sv")
+    assert problems_of(files.case) == [
+        f"{files.case}:18: texten är inte UTF-8 (spara filen som UTF-8)"
+    ]
 
 
 def test_case_file_not_found(tmp_path: Path) -> None:
     missing = tmp_path / "saknas.yaml"
     assert problems_of(missing) == [f"{missing}: file not found"]
+    i18n.set_language("sv")
+    assert problems_of(missing) == [f"{missing}: filen finns inte"]
 
 
 # --- problems whose report should be better (strict xfail: fix src, then drop the mark) ----
@@ -569,7 +845,8 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
         ),
     )
     assert problems_of(files.case) == [
-        f"{files.case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY",
+        f"{files.case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the "
+        "serial number with five digits, RUN-00386-2023",
         f"{files.case}:31: beslutspunkter: the decision must state {{belopp_per_ar}} itself "
         "(write the placeholder rather than the value, so it cannot disagree with finansiering)",
     ]
@@ -597,7 +874,7 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
                 "<case>:24: finansiering.period.start: the period must start on the first of a "
                 "month, got 2023-10-02",
                 "<case>:25: finansiering.period.slut: the period must end on the last day of a "
-                "month, got 2026-09-29",
+                "month, got 2026-09-29 (the month ends on 2026-09-30)",
             ),
             id="period-start-and-end",
         ),

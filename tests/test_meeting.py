@@ -202,9 +202,13 @@ def test_case_index_skips_non_cases(tmp_path: Path) -> None:
 
 @dataclass(frozen=True)
 class Invalid:
+    """One invalid meeting file: its edits of :data:`BASE` and its problems in English and
+    in Swedish (``sv``)."""
+
     id: str
     edits: tuple[Edit, ...]
     problems: tuple[str, ...]
+    sv: tuple[str, ...]
 
 
 INVALID = [
@@ -218,6 +222,10 @@ INVALID = [
             "<meeting>:9: justeringsdatum: the minutes must be justerade no later than 14 days "
             "after the meeting (2023-12-05), that is by 2023-12-19, got 2023-12-20",
         ),
+        sv=(
+            "<meeting>:9: justeringsdatum: protokollet ska justeras senast 14 dagar efter "
+            "sammanträdet (2023-12-05), alltså senast 2023-12-19, inte 2023-12-20",
+        ),
     ),
     Invalid(
         "justering-before-meeting",
@@ -229,6 +237,10 @@ INVALID = [
             "<meeting>:9: justeringsdatum: the minutes cannot be justerade (2023-12-04) before "
             "the meeting (2023-12-05)",
         ),
+        sv=(
+            "<meeting>:9: justeringsdatum: protokollet kan inte justeras (2023-12-04) före "
+            "sammanträdet (2023-12-05)",
+        ),
     ),
     Invalid(
         "late-notice",
@@ -237,6 +249,10 @@ INVALID = [
             "<meeting>:10: anslagsdatum: the notice must go up on the anslagstavla no later "
             "than 2 days after the justering (2023-12-12), that is by 2023-12-14, got 2023-12-15",
         ),
+        sv=(
+            "<meeting>:10: anslagsdatum: anslaget ska sättas upp på anslagstavlan senast 2 "
+            "dagar efter justeringen (2023-12-12), alltså senast 2023-12-14, inte 2023-12-15",
+        ),
     ),
     Invalid(
         "notice-before-justering",
@@ -244,6 +260,10 @@ INVALID = [
         (
             "<meeting>:10: anslagsdatum: the notice cannot go up (2023-12-11) before the "
             "justering (2023-12-12)",
+        ),
+        sv=(
+            "<meeting>:10: anslagsdatum: anslaget kan inte sättas upp (2023-12-11) före "
+            "justeringen (2023-12-12)",
         ),
     ),
     Invalid(
@@ -254,6 +274,11 @@ INVALID = [
             "anslagstavla no later than 2 days after the justering (2023-12-05), that is by "
             "2023-12-07, got 2023-12-08",
         ),
+        sv=(
+            "<meeting>:17: paragrafer[0].anslagsdatum: anslaget ska sättas upp på anslagstavlan "
+            "senast 2 dagar efter justeringen (2023-12-05), alltså senast 2023-12-07, inte "
+            "2023-12-08",
+        ),
     ),
     Invalid(
         "omedelbart-justerad-announced-with-the-minutes-too-late",
@@ -262,6 +287,11 @@ INVALID = [
             "<meeting>:16: paragrafer[0].omedelbart_justerad: an omedelbart justerad paragraph "
             "is announced no later than 2 days after the meeting, by 2023-12-07, but the "
             "minutes' anslagsdatum is 2023-12-13: give the paragraph its own anslagsdatum",
+        ),
+        sv=(
+            "<meeting>:16: paragrafer[0].omedelbart_justerad: en omedelbart justerad paragraf "
+            "ska tillkännages senast 2 dagar efter sammanträdet, alltså senast 2023-12-07, men "
+            "protokollets anslagsdatum är 2023-12-13: ge paragrafen ett eget anslagsdatum",
         ),
     ),
     Invalid(
@@ -272,22 +302,36 @@ INVALID = [
             "has an anslagsdatum of its own; the others are announced with the minutes (the "
             "meeting's anslagsdatum)",
         ),
+        sv=(
+            "<meeting>:16: paragrafer[0].anslagsdatum: bara en omedelbart justerad paragraf har "
+            "ett eget anslagsdatum; övriga tillkännages med protokollet (sammanträdets "
+            "anslagsdatum)",
+        ),
     ),
     Invalid(
         "duplicate-paragraph-number",
         (("paragraf: 212", "paragraf: 211"),),
         (
-            "<meeting>:18: paragrafer[1].paragraf: § 211 appears twice (also paragrafer[0]); "
-            "§ numbers are unique within a meeting",
-            # The example case records its decision as § 212 of this meeting.
+            "<meeting>:18: paragrafer[1].paragraf: § 211 appears twice (also paragrafer[0]); § "
+            "numbers are unique within a meeting",
             "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
             "decision as § 212 of 2023-12-05 (beslut), not § 211 of 2023-12-05",
+        ),
+        sv=(
+            "<meeting>:18: paragrafer[1].paragraf: § 211 förekommer två gånger (även "
+            "paragrafer[0]); ett paragrafnummer får bara finnas en gång per sammanträde",
+            "<meeting>:19: paragrafer[1].dnr: ärendefilen för RUN-90001-2023 anger beslutet som "
+            "§ 212 den 2023-12-05 (beslut), inte § 211 den 2023-12-05",
         ),
     ),
     Invalid(
         "unknown-dnr",
         (("dnr: RUN-90001-2023", "dnr: RUN-99999-2023"),),
         ("<meeting>:19: paragrafer[1].dnr: no case file in <cases> has Dnr RUN-99999-2023",),
+        sv=(
+            "<meeting>:19: paragrafer[1].dnr: ingen ärendefil i <cases> har diarienummer "
+            "RUN-99999-2023",
+        ),
     ),
     Invalid(
         "committee-mismatch",
@@ -298,6 +342,12 @@ INVALID = [
             "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 goes to Regionala "
             "utvecklingsnämnden, not to Kulturnämnden",
         ),
+        sv=(
+            "<meeting>:14: paragrafer[0].dnr: RUN-00386-2023 ska till Regionala "
+            "utvecklingsnämnden, inte till Kulturnämnden",
+            "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 ska till Regionala "
+            "utvecklingsnämnden, inte till Kulturnämnden",
+        ),
     ),
     Invalid(
         "proposal-dated-after-meeting",
@@ -305,6 +355,10 @@ INVALID = [
         (
             "<meeting>:19: paragrafer[1].dnr: the beslutsförslag of RUN-90002-2024 is dated "
             "2024-11-05, after the meeting (2023-12-05)",
+        ),
+        sv=(
+            "<meeting>:19: paragrafer[1].dnr: beslutsförslaget i RUN-90002-2024 är daterat "
+            "2024-11-05, efter sammanträdet (2023-12-05)",
         ),
     ),
     Invalid(
@@ -314,6 +368,10 @@ INVALID = [
             "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
             "decision as § 212 of 2023-12-05 (beslut), not § 213 of 2023-12-05",
         ),
+        sv=(
+            "<meeting>:19: paragrafer[1].dnr: ärendefilen för RUN-90001-2023 anger beslutet som "
+            "§ 212 den 2023-12-05 (beslut), inte § 213 den 2023-12-05",
+        ),
     ),
     Invalid(
         "example-case-at-a-real-meeting",
@@ -322,11 +380,24 @@ INVALID = [
             "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 is a fictitious example case "
             "(exempel: true); only an example meeting (exempel: true) may decide it",
         ),
+        sv=(
+            "<meeting>:19: paragrafer[1].dnr: RUN-90001-2023 är ett påhittat exempelärende "
+            "(exempel: true); bara ett exempelsammanträde (exempel: true) får besluta om det",
+        ),
     ),
     Invalid(
         "unknown-key",
         (("plats: Regionhuset, Luleå", "plats: Regionhuset, Luleå\ntid: 09.00–12.00"),),
-        ("<meeting>:5: tid: unknown key",),
+        (
+            "<meeting>:5: tid: unknown key 'tid'; the keys here are 'exempel', 'namnd', "
+            "'datum', 'plats', 'ordforande', 'sekreterare', 'justerare', 'justeringsdatum', "
+            "'anslagsdatum', 'arenden' and 'paragrafer'",
+        ),
+        sv=(
+            "<meeting>:5: tid: okänd nyckel 'tid'; här finns nycklarna 'exempel', 'namnd', "
+            "'datum', 'plats', 'ordforande', 'sekreterare', 'justerare', 'justeringsdatum', "
+            "'anslagsdatum', 'arenden' och 'paragrafer'",
+        ),
     ),
     Invalid(
         "unknown-key-in-paragraph",
@@ -336,32 +407,50 @@ INVALID = [
                 "    beslut: enligt förslaget\n    reservation: ja\n    omedelbart",
             ),
         ),
-        ("<meeting>:16: paragrafer[0].reservation: unknown key",),
+        (
+            "<meeting>:16: paragrafer[0].reservation: unknown key 'reservation' — did you mean "
+            "'reservationer'?",
+        ),
+        sv=(
+            "<meeting>:16: paragrafer[0].reservation: okänd nyckel 'reservation' — menade du "
+            "'reservationer'?",
+        ),
     ),
     Invalid(
         "bad-date",
         (("datum: 2023-12-05", "datum: 2023-12-32"),),
         ("<meeting>:3: datum: 2023-12-32 is not a real date",),
+        sv=("<meeting>:3: datum: datumet 2023-12-32 finns inte",),
     ),
     Invalid(
         "date-not-iso",
         (("justeringsdatum: 2023-12-12", "justeringsdatum: 12/12/2023"),),
-        ("<meeting>:9: justeringsdatum: dates are written YYYY-MM-DD, got 12/12/2023",),
+        (
+            "<meeting>:9: justeringsdatum: dates are written YYYY-MM-DD: write 2023-12-12, not "
+            "12/12/2023",
+        ),
+        sv=(
+            "<meeting>:9: justeringsdatum: datum skrivs ÅÅÅÅ-MM-DD: skriv 2023-12-12, inte "
+            "12/12/2023",
+        ),
     ),
     Invalid(
         "missing-field",
         (("sekreterare: Lena Exempelsson\n", ""),),
         ("<meeting>:1: sekreterare: required field is missing",),
+        sv=("<meeting>:1: sekreterare: obligatoriskt fält saknas",),
     ),
     Invalid(
         "missing-field-in-paragraph",
         (("    dnr: RUN-90001-2023\n", ""),),
         ("<meeting>:18: paragrafer[1].dnr: required field is missing",),
+        sv=("<meeting>:18: paragrafer[1].dnr: obligatoriskt fält saknas",),
     ),
     Invalid(
         "no-justerare",
         (("justerare:\n  - Johan Exempelsson\n", "justerare: []\n"),),
-        ("<meeting>:7: justerare: List should have at least 1 item after validation, not 0",),
+        ("<meeting>:7: justerare: the list must not be empty",),
+        sv=("<meeting>:7: justerare: listan får inte vara tom",),
     ),
     Invalid(
         "chair-as-justerare",
@@ -370,13 +459,21 @@ INVALID = [
             "<meeting>:8: justerare[0]: Maria Exempelsdotter is the chair, who justerar anyway; "
             "a justerare is another member",
         ),
+        sv=(
+            "<meeting>:8: justerare[0]: Maria Exempelsdotter är ordförande och justerar ändå; "
+            "justerare ska vara en annan ledamot",
+        ),
     ),
     Invalid(
         "paragraph-number-as-text",
         (("paragraf: 212", "paragraf: § 212"),),
         (
-            "<meeting>:18: paragrafer[1].paragraf: a § number is a whole number from 1, written "
-            "as plain digits, got '§ 212'",
+            "<meeting>:18: paragrafer[1].paragraf: a § number is written as plain digits: write "
+            "212, not '§ 212'",
+        ),
+        sv=(
+            "<meeting>:18: paragrafer[1].paragraf: ett paragrafnummer skrivs med bara siffror: "
+            "skriv 212, inte '§ 212'",
         ),
     ),
     Invalid(
@@ -384,7 +481,11 @@ INVALID = [
         (("dnr: RUN-90001-2023", "dnr: RUN-9001-2023"),),
         (
             "<meeting>:19: paragrafer[1].dnr: 'RUN-9001-2023' is not a Dnr of the form "
-            "RUN-NNNNN-YYYY",
+            "RUN-NNNNN-YYYY: write the serial number with five digits, RUN-09001-2023",
+        ),
+        sv=(
+            "<meeting>:19: paragrafer[1].dnr: 'RUN-9001-2023' är inte ett diarienummer på "
+            "formen RUN-NNNNN-ÅÅÅÅ: skriv löpnumret med fem siffror, RUN-09001-2023",
         ),
     ),
     Invalid(
@@ -399,6 +500,10 @@ INVALID = [
             "<meeting>:15: paragrafer[0].beslut: write 'enligt förslaget', or the decision "
             "points as the committee amended them (a list), got 'bifall'",
         ),
+        sv=(
+            "<meeting>:15: paragrafer[0].beslut: skriv 'enligt förslaget', eller "
+            "beslutspunkterna så som nämnden ändrade dem (en lista), inte 'bifall'",
+        ),
     ),
     Invalid(
         "amended-decision-with-unknown-placeholder",
@@ -412,11 +517,16 @@ INVALID = [
             "<meeting>:16: paragrafer[0].beslut[0]: unknown placeholder {beloop}; `avtalsgen "
             "schema` lists the placeholders",
         ),
+        sv=(
+            "<meeting>:16: paragrafer[0].beslut[0]: okänd platshållare {beloop}; `avtalsgen "
+            "schema` visar platshållarna",
+        ),
     ),
     Invalid(
         "case-folder-missing",
         (("arenden: ..", "arenden: ../arenden"),),
         ("<meeting>:11: arenden: folder not found: <cases>/arenden",),
+        sv=("<meeting>:11: arenden: mappen finns inte: <cases>/arenden",),
     ),
 ]
 
@@ -429,6 +539,11 @@ INVALID += [
             "<meeting>:20: paragrafer[1].sekretess: a paragraph under sekretess names its "
             "provision: write sekretess: {bestammelse: '21 kap. 7 § OSL', datum: YYYY-MM-DD} "
             "(markerad_av: the secretary by default)",
+        ),
+        sv=(
+            "<meeting>:20: paragrafer[1].sekretess: en paragraf som omfattas av sekretess ska "
+            "ange bestämmelsen: skriv sekretess: {bestammelse: '21 kap. 7 § OSL', datum: "
+            "ÅÅÅÅ-MM-DD} (markerad_av: sekreteraren om inget annat anges)",
         ),
     ),
     Invalid(
@@ -445,14 +560,22 @@ INVALID += [
             "of offentlighets- och sekretesslagen written as '21 kap. 7 § OSL' (chapter, §, "
             "optionally the stycke, then OSL)",
         ),
+        sv=(
+            "<meeting>:21: paragrafer[1].sekretess.bestammelse: 'OSL 21:7' är inte en "
+            "bestämmelse i offentlighets- och sekretesslagen skriven som '21 kap. 7 § OSL' "
+            "(kapitel, paragraf, eventuellt stycke, sedan OSL)",
+        ),
     ),
 ]
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in INVALID])
-def test_invalid_meeting(tmp_path: Path, case: Invalid, english: None) -> None:
+def test_invalid_meeting(tmp_path: Path, case: Invalid, language: str) -> None:
     files = write_meeting(tmp_path, edit(BASE, *case.edits))
-    assert problems_of(files.meeting) == [files.expand(p) for p in case.problems]
+    i18n.set_language(language)
+    expected = case.problems if language == "en" else case.sv
+    assert problems_of(files.meeting) == [files.expand(p) for p in expected]
 
 
 def test_secret_paragraph_names_its_provision(tmp_path: Path) -> None:
@@ -530,4 +653,4 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     files = write_meeting(tmp_path, edit(BASE, ("  - Johan Exempelsson", "\t- Johan")))
     problems = problems_of(files.meeting)
     assert len(problems) == 1
-    assert problems[0].startswith(f"{files.meeting}:8: YAML syntax error")
+    assert problems == [f"{files.meeting}:8: use spaces for indentation, not tabs"]

@@ -181,7 +181,7 @@ def test_changed_facts_follow_the_case_rules(tmp_path: Path, english: None) -> N
     assert found == [
         "m.yaml:16: paragrafer[0].finansiering.belopp_per_ar: amount must not be negative, got -5",
         "m.yaml:20: paragrafer[0].finansiering.period.slut: the period must end on the last "
-        "day of a month, got 2027-06-15",
+        "day of a month, got 2027-06-15 (the month ends on 2027-06-30)",
     ]
     found = problems(cases, AMENDED.replace("belopp: 600000", "belopp: 500000"))
     assert found == [

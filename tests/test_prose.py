@@ -160,11 +160,14 @@ def test_underscores_inside_words_are_text() -> None:
 def test_nested_list_rejected() -> None:
     error = rejection("- Första\n  - Underpunkt\n")
     assert error.type == "prose"
-    assert error.message() == "nested lists are not supported"
+    assert error.message() == "nested lists are not supported; write the items at one level"
 
 
 def test_list_nested_in_numbered_list_rejected() -> None:
-    assert rejection("1. Första\n   - Underpunkt\n").message() == "nested lists are not supported"
+    assert (
+        rejection("1. Första\n   - Underpunkt\n").message()
+        == "nested lists are not supported; write the items at one level"
+    )
 
 
 @pytest.mark.parametrize("start", [0, 2, 3])
@@ -197,7 +200,7 @@ def test_unknown_placeholder_rejected() -> None:
 def test_several_unknown_placeholders_named_sorted() -> None:
     error = rejection("{zeta} och {alfa}")
     assert error.message() == (
-        "unknown placeholder {alfa}, {zeta}; `avtalsgen schema` lists the placeholders"
+        "unknown placeholders {alfa}, {zeta}; `avtalsgen schema` lists the placeholders"
     )
 
 

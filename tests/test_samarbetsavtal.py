@@ -12,6 +12,7 @@ import pytest
 from conftest import CASES, REPO, fold, run
 from typer.testing import CliRunner
 
+from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import check_archival_pdf
 from avtalsgen.errors import CaseError
@@ -295,38 +296,65 @@ def _program_with(tmp_path: Path, old: str, new: str) -> Path:
 INVALID_CHOICES = [
     pytest.param(
         "avtal:\n  klausuler:\n    utelamna:\n      - forlangningen\n",
-        ["{A+3}: avtal.klausuler.utelamna[0]: no program clause has the id 'forlangningen'"],
+        [
+            "{A+3}: avtal.klausuler.utelamna[0]: no program clause has the id 'forlangningen' — "
+            "did you mean 'forlangning'?",
+        ],
+        [
+            "{A+3}: avtal.klausuler.utelamna[0]: ingen klausul i programmet har id "
+            "'forlangningen' — menade du 'forlangning'?",
+        ],
         id="omit-unknown-clause",
     ),
     pytest.param(
         "avtal:\n  klausuler:\n    ersatt:\n      - id: okand\n        text: Ny text.\n",
         [
-            "{A+3}: avtal.klausuler.ersatt[0].id: cannot replace 'okand': "
-            "no program clause has that id"
+            "{A+3}: avtal.klausuler.ersatt[0].id: cannot replace 'okand': no program clause has "
+            "that id",
+        ],
+        [
+            "{A+3}: avtal.klausuler.ersatt[0].id: kan inte ersätta 'okand': ingen klausul i "
+            "programmet har det id:t",
         ],
         id="replace-unknown-clause",
     ),
     pytest.param(
         "avtal:\n  klausuler:\n    tillagg:\n      - id: tvist\n        rubrik: Tvist igen\n"
         "        efter: syfte\n        text: Text.\n",
-        ["{A+3}: avtal.klausuler.tillagg[0].id: clause id 'tvist' is already used"],
+        [
+            "{A+3}: avtal.klausuler.tillagg[0].id: clause id 'tvist' is already used; choose "
+            "another id",
+        ],
+        [
+            "{A+3}: avtal.klausuler.tillagg[0].id: klausul-id 'tvist' används redan; välj ett "
+            "annat id",
+        ],
         id="add-existing-id",
     ),
     pytest.param(
         "avtal:\n  klausuler:\n    tillagg:\n      - id: extra\n        rubrik: Extra\n"
         "        efter: saknas\n        text: Text.\n",
         ["{A+5}: avtal.klausuler.tillagg[0].efter: no clause has the id 'saknas'"],
+        ["{A+5}: avtal.klausuler.tillagg[0].efter: ingen klausul har id 'saknas'"],
         id="add-after-unknown-clause",
     ),
     pytest.param(
         "avtal:\n  klausuler:\n    utelamna:\n      - uppfoljning\n",
         [
-            "{A+1}: avtal.klausuler: clause 'forlangning' refers to {punkt:uppfoljning}, which is "
-            "not in this agreement",
-            "{A+1}: avtal.klausuler: clause 'regionens_ataganden' refers to {punkt:uppfoljning}, "
-            "which is not in this agreement",
+            "{A+1}: avtal.klausuler: clause 'forlangning' refers to {punkt:uppfoljning}, which "
+            "is not in this agreement",
+            "{A+1}: avtal.klausuler: clause 'regionens_ataganden' refers to "
+            "{punkt:uppfoljning}, which is not in this agreement",
             "{A+1}: avtal.klausuler: clause 'fortida_upphorande' refers to {punkt:uppfoljning}, "
             "which is not in this agreement",
+        ],
+        [
+            "{A+1}: avtal.klausuler: klausulen 'forlangning' hänvisar till {punkt:uppfoljning}, "
+            "som inte finns med i det här avtalet",
+            "{A+1}: avtal.klausuler: klausulen 'regionens_ataganden' hänvisar till "
+            "{punkt:uppfoljning}, som inte finns med i det här avtalet",
+            "{A+1}: avtal.klausuler: klausulen 'fortida_upphorande' hänvisar till "
+            "{punkt:uppfoljning}, som inte finns med i det här avtalet",
         ],
         id="omit-a-referenced-clause",
     ),
@@ -335,7 +363,11 @@ INVALID_CHOICES = [
         "        efter: syfte\n        text: Se {punkt:saknas}.\n",
         [
             "{A+6}: avtal.klausuler.tillagg[0].text: clause 'extra' refers to {punkt:saknas}, "
-            "which is not a clause"
+            "which is not a clause",
+        ],
+        [
+            "{A+6}: avtal.klausuler.tillagg[0].text: klausulen 'extra' hänvisar till "
+            "{punkt:saknas}, som inte är någon klausul",
         ],
         id="reference-to-unknown-clause",
     ),
@@ -343,28 +375,37 @@ INVALID_CHOICES = [
         "avtal:\n  klausuler:\n    tillagg:\n      - id: Extra klausul\n        rubrik: Extra\n"
         "        efter: syfte\n        text: Text.\n",
         [
-            "{A+3}: avtal.klausuler.tillagg[0].id: String should match pattern "
-            "'^[a-z0-9]+(_[a-z0-9]+)*$'"
+            "{A+3}: avtal.klausuler.tillagg[0].id: a clause id is written in lower-case letters "
+            "a-z, digits and underscores, e.g. 'extra_klausul', not 'Extra klausul'",
+        ],
+        [
+            "{A+3}: avtal.klausuler.tillagg[0].id: ett klausul-id skrivs med små bokstäver a–z, "
+            "siffror och understreck, t.ex. 'extra_klausul', inte 'Extra klausul'",
         ],
         id="clause-id-not-ascii-word",
     ),
     pytest.param(
         "avtal:\n  datum: 2023-13-01\n",
         ["{A+1}: avtal.datum: 2023-13-01 is not a real date"],
+        ["{A+1}: avtal.datum: datumet 2023-13-01 finns inte"],
         id="agreement-date-not-real",
     ),
 ]
 
 
-@pytest.mark.parametrize(("avtal", "problems"), INVALID_CHOICES)
-def test_invalid_clause_choices(tmp_path: Path, avtal: str, problems: list[str]) -> None:
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize(("avtal", "problems", "sv"), INVALID_CHOICES)
+def test_invalid_clause_choices(
+    tmp_path: Path, avtal: str, problems: list[str], sv: list[str], language: str
+) -> None:
     case = _case_with(tmp_path, avtal)
     first = case.read_text(encoding="utf-8").splitlines().index("avtal:") + 1
+    i18n.set_language(language)
     with pytest.raises(CaseError) as info:
         load_case(case)
     expected = [
         f"{case}:" + re.sub(r"\{A\+(\d+)\}", lambda m: str(first + int(m.group(1))), problem)
-        for problem in problems
+        for problem in (problems if language == "en" else sv)
     ]
     assert info.value.problems == expected
 
@@ -373,46 +414,72 @@ INVALID_PROGRAMS = [
     pytest.param(
         "    - id: tvist\n      rubrik: Tvist\n",
         "    - id: andringar\n      rubrik: Tvist\n",
-        "{program}:{line}: avtal.klausuler: clause id 'andringar' is used twice",
+        (
+            "{program}:{line}: avtal.klausuler: clause id 'andringar' is used twice; give each "
+            "clause an id of its own"
+        ),
+        (
+            "{program}:{line}: avtal.klausuler: klausul-id 'andringar' används två gånger; ge "
+            "varje klausul ett eget id"
+        ),
         id="duplicate-clause-id",
     ),
     pytest.param(
         "      villkor: forlangning\n",
         "      villkor: alltid\n",
-        "{program}:{line}: avtal.klausuler[4].villkor: Input should be 'forlangning', "
-        "'aktorsvillkor' or 'brutet_ar'",
+        (
+            "{program}:{line}: avtal.klausuler[4].villkor: choose 'forlangning', "
+            "'aktorsvillkor' or 'brutet_ar', not 'alltid'"
+        ),
+        (
+            "{program}:{line}: avtal.klausuler[4].villkor: välj 'forlangning', 'aktorsvillkor' "
+            "eller 'brutet_ar', inte 'alltid'"
+        ),
         id="unknown-condition",
     ),
     pytest.param(
         "      typ: underskrifter\n",
         "      typ: signaturer\n",
-        "{program}:{line}: avtal.klausuler[15].typ: Input should be 'text', 'finansiering', "
-        "'plattformsuppgifter' or 'underskrifter'",
+        (
+            "{program}:{line}: avtal.klausuler[15].typ: choose 'text', 'finansiering', "
+            "'plattformsuppgifter' or 'underskrifter', not 'signaturer'"
+        ),
+        (
+            "{program}:{line}: avtal.klausuler[15].typ: välj 'text', 'finansiering', "
+            "'plattformsuppgifter' eller 'underskrifter', inte 'signaturer'"
+        ),
         id="unknown-layout",
     ),
     pytest.param(
         "  - kortnamn: RUS\n    namn: Regional utvecklingsstrategi Norrbotten 2030\n",
         "",
-        "{program}:{line}: strategier: no version of RUS is given",
+        ("{program}:{line}: strategier: no version of RUS is given"),
+        ("{program}:{line}: strategier: ingen version av RUS anges"),
         id="no-rus",
     ),
     pytest.param(
         "    namn: Regional utvecklingsstrategi Norrbotten 2030\n",
         "    namn: Regional utvecklingsstrategi Norrbotten 2030\n    giltig_fran: 2030-01-01\n",
-        "{case}:{line}: avtal.datum: no version of RUS is in force on 2023-10-01",
+        ("{case}:{line}: avtal.datum: no version of RUS is in force on 2023-10-01"),
+        ("{case}:{line}: avtal.datum: ingen version av RUS gäller 2023-10-01"),
         id="no-rus-in-force",
     ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "problem"), INVALID_PROGRAMS)
-def test_invalid_programs(tmp_path: Path, old: str, new: str, problem: str) -> None:
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize(("old", "new", "problem", "sv"), INVALID_PROGRAMS)
+def test_invalid_programs(
+    tmp_path: Path, old: str, new: str, problem: str, sv: str, language: str
+) -> None:
     case = _program_with(tmp_path, old, new)
+    i18n.set_language(language)
     with pytest.raises(CaseError) as info:
         load_case(case)
     assert len(info.value.problems) == 1, info.value.problems
     program = tmp_path / "cases" / "program" / PROGRAM.name
-    pattern = re.escape(problem.format(program=program, case=case, line="LINE")).replace(
+    expected = problem if language == "en" else sv
+    pattern = re.escape(expected.format(program=program, case=case, line="LINE")).replace(
         "LINE", r"\d+"
     )
     assert re.fullmatch(pattern, info.value.problems[0]), info.value.problems[0]

@@ -42,3 +42,36 @@ class ConversionError(AvtalsgenError):
 
 class OutputError(AvtalsgenError):
     """An output file could not be written."""
+
+
+def _os_reasons() -> dict[int, str]:
+    import errno
+
+    from avtalsgen.i18n import _
+
+    return {
+        errno.ENOENT: _("No such file or directory"),
+        errno.EACCES: _("Permission denied"),
+        errno.EPERM: _("Operation not permitted"),
+        errno.ENOSPC: _("No space left on device"),
+        errno.EDQUOT: _("Disk quota exceeded"),
+        errno.EROFS: _("Read-only file system"),
+        errno.EISDIR: _("Is a directory"),
+        errno.ENOTDIR: _("Not a directory"),
+        errno.ELOOP: _("Too many levels of symbolic links"),
+        errno.ENAMETOOLONG: _("File name too long"),
+        errno.EEXIST: _("File exists"),
+        errno.ENOTEMPTY: _("Directory not empty"),
+        errno.EIO: _("Input/output error"),
+        errno.EMFILE: _("Too many open files"),
+        errno.EBUSY: _("Device or resource busy"),
+        errno.EXDEV: _("Invalid cross-device link"),
+    }
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in the current language: the C library's own
+    words in English (``No space left on device``), translated by errno for Swedish."""
+    if exc.errno is not None and (reason := _os_reasons().get(exc.errno)):
+        return reason
+    return exc.strerror or str(exc)

@@ -88,6 +88,27 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations().ngettext(singular, plural, count)
 
 
+def join_words(words: list[str], style: str = "and") -> str:
+    """``words`` as a list in running text in the current language: "a, b and c",
+    "a, b och c" (``style="or"``: "a, b or c", "a, b eller c"), by Babel's locale data."""
+    if len(words) < 2:
+        return "".join(words)
+    from babel.lists import format_list
+
+    locale = "sv_SE" if current_language() == "sv" else "en_GB"
+    return str(format_list(words, style="or" if style == "or" else "standard", locale=locale))
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """``value`` with the current language's decimal sign and grouping: 1 234,5 or 1,234.5."""
+    from babel.numbers import format_decimal
+
+    locale = "sv_SE" if current_language() == "sv" else "en_GB"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    # A plain space: messages are read in terminals and copied into files.
+    return str(format_decimal(value, format=pattern, locale=locale)).replace("\u00a0", " ")
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for translation where it is defined; :func:`_` translates it where it
     is shown (for texts in tables and constants made at import time)."""

@@ -24,7 +24,10 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from avtalsgen.errors import CaseError
+from avtalsgen.errors import CaseError, os_reason
+from avtalsgen.i18n import _, format_number, ngettext
+from avtalsgen.input import messages
+from avtalsgen.input.syntax import syntax_message
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.case import FieldProblems
@@ -79,28 +82,36 @@ class _Checks:
             # An alias repeats a node: a few lines can stand for billions of values.
             raise _Refused(
                 event.start_mark,
-                "YAML anchors and aliases (&name, *name) are not allowed in case files; "
-                "write the value out in full",
+                _(
+                    "YAML anchors and aliases (&name, *name) are not allowed in case files; "
+                    "write the value out in full"
+                ),
             )
         tag = getattr(event, "tag", None)
         if tag is not None:
             raise _Refused(
                 event.start_mark,
-                f"YAML tags ({_tag_name(tag)}) are not allowed in case files; write plain "
-                "text, numbers, lists and mappings",
+                _(
+                    "YAML tags ({tag}) are not allowed in case files; write plain text, "
+                    "numbers, lists and mappings"
+                ).format(tag=_tag_name(tag)),
             )
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise _Refused(
                 event.start_mark,
-                f"the file holds more than {MAX_NODES} values (a case file holds a few hundred)",
+                _(
+                    "the file holds more than {count} values (a case file holds a few hundred)"
+                ).format(count=format_number(MAX_NODES)),
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(
                     event.start_mark,
-                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                    _("lists and mappings are nested more than {count} levels deep").format(
+                        count=MAX_DEPTH
+                    ),
                 )
             node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[misc]
             return node
@@ -115,8 +126,9 @@ def _construct_int(loader: Any, node: yaml.Node) -> int:
     if len(text) > MAX_INTEGER_CHARS:
         raise _Refused(
             node.start_mark,
-            f"the number {text[:MAX_INTEGER_CHARS]}… is too long "
-            f"(at most {MAX_INTEGER_CHARS} characters)",
+            _("the number {digits}… is too long (at most {count} characters)").format(
+                digits=text[:MAX_INTEGER_CHARS], count=MAX_INTEGER_CHARS
+            ),
         )
     value: int = SafeConstructor.construct_yaml_int(loader, node)  # type: ignore[arg-type]
     return value
@@ -187,8 +199,10 @@ def _lines(
                     duplicates.append(
                         (
                             line,
-                            f"{_format_loc(child)}: duplicate key "
-                            f"(first given on line {out[child]})",
+                            _(
+                                "{field}: the key is given twice (first on line {first}); "
+                                "keep one of them"
+                            ).format(field=_format_loc(child), first=out[child]),
                         )
                     )
                     continue
@@ -218,7 +232,7 @@ def _format_loc(loc: Loc) -> str:
             text += f"[{part}]"
         else:
             text += f".{_printable(part)}" if text else _printable(part)
-    return text or "(file)"
+    return text or _("(file)")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -227,35 +241,43 @@ def _read_bytes(path: Path) -> bytes:
         # O_NONBLOCK: opening a named pipe must not wait for a writer.
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise CaseError([f"{path}: file not found"]) from None
+        raise CaseError([_("{path}: file not found").format(path=path)]) from None
     except OSError as exc:
-        raise CaseError([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise CaseError([_cannot_read(path, exc)]) from None
     try:
         info = os.fstat(handle)
         if stat.S_ISDIR(info.st_mode):
-            raise CaseError([f"{path}: is a folder, not a file"])
+            raise CaseError([_("{path}: is a folder, not a file").format(path=path)])
         if not stat.S_ISREG(info.st_mode):
-            raise CaseError([f"{path}: not a regular file (a device or a pipe?)"])
+            raise CaseError(
+                [_("{path}: not a regular file (a device or a pipe?)").format(path=path)]
+            )
         with os.fdopen(handle, "rb", closefd=False) as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise CaseError([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise CaseError([_cannot_read(path, exc)]) from None
     finally:
         os.close(handle)
     if len(raw) > MAX_FILE_BYTES:
         size = max(info.st_size, len(raw))
         raise CaseError(
             [
-                f"{path}: the file is {_size(size)}; case and program files are at most "
-                f"{_size(MAX_FILE_BYTES)} (is it the right file?)"
+                _(
+                    "{path}: the file is {size}; case and program files are at most {limit} "
+                    "(is it the right file?)"
+                ).format(path=path, size=_size(size), limit=_size(MAX_FILE_BYTES))
             ]
         )
     return raw
 
 
+def _cannot_read(path: Path, exc: OSError) -> str:
+    return _("{path}: cannot read: {reason}").format(path=path, reason=os_reason(exc))
+
+
 def _size(count: int) -> str:
     if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MB"
+        return f"{format_number(count / (1024 * 1024), 1)} MB"
     return f"{-(-count // 1024)} kB"  # rounded up: 256 kB and one byte is 257 kB
 
 
@@ -271,7 +293,7 @@ def _characters(
     found: list[tuple[int, str]] = []
     claimed: set[int] = set()
 
-    def check(scalar: yaml.ScalarNode, loc: Loc, what: str) -> None:
+    def check(scalar: yaml.ScalarNode, loc: Loc, key: bool) -> None:
         start, end = scalar.start_mark.index, scalar.end_mark.index
         inside = sorted(i for i in raw if start <= i < end)
         claimed.update(inside)
@@ -279,16 +301,16 @@ def _characters(
         if chars:
             line = _line_of(text, inside[0]) if inside else scalar.start_mark.line + 1
             found.append(
-                (line, f"{path}:{line}: {_format_loc(loc)}: {what}{describe_characters(chars)}")
+                (line, f"{path}:{line}: {_format_loc(loc)}: {describe_characters(chars, key=key)}")
             )
 
     def walk(node: yaml.Node, loc: Loc) -> None:
         if isinstance(node, yaml.ScalarNode):
-            check(node, loc, "")
+            check(node, loc, False)
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
-                    check(key, (*loc, str(key.value)), "the key ")
+                    check(key, (*loc, str(key.value)), True)
                     walk(value, (*loc, str(key.value)))
                 else:
                     walk(key, loc)
@@ -309,8 +331,12 @@ def _not_text(path: Path, text: str, raw: dict[int, str]) -> CaseError:
     first = min(raw)
     return CaseError(
         [
-            f"{path}:{_line_of(text, first)}: not a UTF-8 text file: it holds {len(raw)} "
-            f"control characters such as U+{ord(raw[first]):04X} (save the file as UTF-8 text)"
+            _(
+                "{path}:{line}: not a UTF-8 text file: it holds {count} control characters "
+                "such as U+{code} (save the file as UTF-8 text)"
+            ).format(
+                path=path, line=_line_of(text, first), count=len(raw), code=f"{ord(raw[first]):04X}"
+            )
         ]
     )
 
@@ -347,7 +373,13 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw_bytes[: exc.start].count(b"\n") + 1
-        raise CaseError([f"{path}:{line}: not UTF-8 text (save the file as UTF-8)"]) from None
+        raise CaseError(
+            [
+                _("{path}:{line}: not UTF-8 text (save the file as UTF-8)").format(
+                    path=path, line=line
+                )
+            ]
+        ) from None
     # Forbidden characters written in the file are replaced (keeping every position) so
     # that the parser can run and each one can be reported at its field.
     raw = {match.start(): match.group() for match in FORBIDDEN_CHARACTERS.finditer(text)}
@@ -362,7 +394,7 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
             try:
                 loader = _Loader(text)
             except yaml.YAMLError as exc:  # the reader refuses what FORBIDDEN_CHARACTERS let by
-                raise CaseError([f"{path}: YAML error: {exc}"]) from None
+                raise CaseError([_yaml_error(path, exc)]) from None
             node = loader.get_single_node()
         else:
             node, loader = fast
@@ -378,9 +410,10 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
         if raw:  # the replaced characters may be what broke the syntax
             characters = _characters(path, text, None, raw)
             raise CaseError([problem for _, problem in characters]) from None
-        raise CaseError([_syntax_problem(path, exc)]) from None
+        at, problem = syntax_message(exc, text)
+        raise CaseError([f"{path}{'' if at is None else f':{at}'}: {problem}"]) from None
     except yaml.YAMLError as exc:
-        raise CaseError([f"{path}: YAML error: {exc}"]) from None
+        raise CaseError([_yaml_error(path, exc)]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -398,21 +431,13 @@ def read_yaml(path: Path) -> Any:
 
     Raises :class:`CaseError` when the file cannot be read or is refused.
     """
-    data, _, _ = _read_yaml(path)
+    data, _lines, _found = _read_yaml(path)
     return data
 
 
-def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> str:
-    """A YAML syntax error at the line where the broken construct starts, when known."""
-    problem, mark = exc.problem or "", exc.problem_mark
-    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
-        start = exc.context_mark.line + 1
-        where = f" (at line {mark.line + 1})" if mark is not None else ""
-        return f"{path}:{start}: YAML syntax error: {exc.context}: {problem}{where}"
-    line = f":{mark.line + 1}" if mark is not None else ""
-    if exc.context and problem.startswith("but "):  # "expected ..., but found ..."
-        problem = f"{exc.context}, {problem}"
-    return f"{path}{line}: YAML syntax error: {problem or exc.context}"
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
+    """A YAML error without a place in the file (the reader's), in PyYAML's words."""
+    return _("{path}: YAML error: {problem}").format(path=path, problem=exc)
 
 
 def _line(loc: Loc, lines: dict[Loc, int]) -> int:
@@ -422,28 +447,54 @@ def _line(loc: Loc, lines: dict[Loc, int]) -> int:
     return lines[loc] if loc else 1
 
 
-def _problems(path: Path, exc: ValidationError, lines: dict[Loc, int]) -> list[tuple[int, str]]:
-    problems = []
+def _data_at(data: Any, loc: Loc) -> Any:
+    """The part of a file's data at ``loc``, or None."""
+    for part in loc:
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def _problems(
+    model: type[BaseModel], path: Path, exc: ValidationError, data: Any, lines: dict[Loc, int]
+) -> list[tuple[int, str]]:
+    """Every problem pydantic found, by its error type (see :mod:`avtalsgen.input.messages`),
+    as ``(line, "file:line: field: message")``."""
+    found: list[tuple[Loc, str, str]] = []  # location, message, pydantic's error type
+    meant: set[Loc] = set()  # keys that an unknown key was presumably meant to be
     for error in exc.errors(include_url=False):
         base: Loc = tuple(error["loc"])
+        kind = error["type"]
         cause = (error.get("ctx") or {}).get("error")
-        found: list[tuple[Loc, str]]
         if isinstance(cause, FieldProblems):
-            found = [
-                ((*base, *(field if isinstance(field, tuple) else (field,))), message)
+            found += [
+                ((*base, *(field if isinstance(field, tuple) else (field,))), message, kind)
                 for field, message in cause.problems
             ]
         elif isinstance(cause, ValueError):
-            found = [(base, str(cause))]
-        elif error["type"] == "extra_forbidden":
-            found = [(base, "unknown key")]
-        elif error["type"] == "missing":
-            found = [(base, "required field is missing")]
+            found.append((base, str(cause), kind))
+        elif kind == "extra_forbidden":
+            given = _data_at(data, base[:-1])
+            message, key = messages.unknown_key(
+                str(base[-1]),
+                messages.keys_at(model, base[:-1]),
+                given if isinstance(given, dict) else None,
+            )
+            if key is not None:
+                meant.add((*base[:-1], key))
+            found.append((base, message, kind))
         else:
-            found = [(base, error["msg"])]
-        for loc, message in found:
-            line = _line(loc, lines)
-            problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {_printable(message)}"))
+            found.append((base, messages.message(model, error), kind))
+    problems = []
+    for loc, message, kind in found:
+        if kind == "missing" and loc in meant:
+            continue  # said with the unknown key: "did you mean ...?"
+        line = _line(loc, lines)
+        problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {_printable(message)}"))
     return problems
 
 
@@ -455,20 +506,25 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
     """:func:`validate_file`, also returning the file's data and the line of every key."""
     data, lines, duplicates = _read_yaml(path)
     if not isinstance(data, dict):
-        return None, [f"{path}:1: (file): expected a mapping of keys to values"], data, lines
+        problem = _("expected a mapping of keys to values (key: value)")
+        return None, [f"{path}:1: {_format_loc(())}: {problem}"], data, lines
     found = list(duplicates)
     result: M | None = None
     try:
         result = model.model_validate(data)
     except ValidationError as exc:
-        found += _problems(path, exc, lines)
+        found += _problems(model, path, exc, data, lines)
     if found:
         found.sort(key=lambda item: item[0])  # stable: same-line problems keep their order
         problems = [problem for _, problem in found[:MAX_PROBLEMS]]
         if len(found) > MAX_PROBLEMS:
+            more = len(found) - MAX_PROBLEMS
             problems.append(
-                f"{path}: ... and {len(found) - MAX_PROBLEMS} more problems "
-                f"(only the first {MAX_PROBLEMS} are listed)"
+                ngettext(
+                    "{path}: ... and {count} more problem (only the first {listed} are listed)",
+                    "{path}: ... and {count} more problems (only the first {listed} are listed)",
+                    more,
+                ).format(path=path, count=more, listed=MAX_PROBLEMS)
             )
         return None, problems, data, lines
     return result, [], data, lines
@@ -479,7 +535,7 @@ def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
 
     Raises :class:`CaseError` when the file cannot be read or parsed as YAML at all.
     """
-    result, problems, _, _ = _validate(model, path)
+    result, problems, _data, _lines = _validate(model, path)
     return result, problems
 
 
@@ -520,7 +576,9 @@ def load_case(path: Path) -> LoadedCase:
             problems.append(f"{path}{line}: program: {_printable(refused)}")
         elif not program_path.is_file():
             shown = _printable(str(program_path))
-            problems.append(f"{path}{line}: program: file not found: {shown}")
+            problems.append(
+                f"{path}{line}: program: " + _("file not found: {path}").format(path=shown)
+            )
         else:
             try:
                 program, program_problems = _program(program_path)
@@ -551,22 +609,27 @@ def _program_refused(case: Path, raw: str) -> str | None:
     ``../program/...``, but nothing further away.
     """
     if "\\" in raw:
-        return f"'{raw}': write the path with /, not \\"
+        return _("'{path}': write the path with /, not \\").format(path=raw)
     if PurePosixPath(raw).suffix.lower() not in (".yaml", ".yml"):
-        return f"'{raw}' is not a YAML file (.yaml)"
+        return _("'{path}' is not a YAML file (.yaml)").format(path=raw)
     folder = case.parent.resolve()
     root = folder.parent
     try:
         target = (folder / raw).resolve()
     except (OSError, RuntimeError) as exc:  # a symbolic link loop
-        return f"'{raw}' cannot be resolved: {exc}"
+        reason = os_reason(exc) if isinstance(exc, OSError) else _("a loop of symbolic links")
+        return _("'{path}' cannot be resolved: {reason}").format(path=raw, reason=reason)
     if not target.is_relative_to(root):
         lexical = Path(os.path.normpath(folder / raw))
-        how = " through a symbolic link" if lexical.is_relative_to(root) else ""
-        return (
-            f"'{raw}' leads outside {root}{how}; the program file must lie in the case "
-            "file's folder or below the folder above it"
-        )
+        if lexical.is_relative_to(root):
+            return _(
+                "'{path}' leads outside {root} through a symbolic link; the program file "
+                "must lie in the case file's folder or below the folder above it"
+            ).format(path=raw, root=root)
+        return _(
+            "'{path}' leads outside {root}; the program file must lie in the case file's "
+            "folder or below the folder above it"
+        ).format(path=raw, root=root)
     return None
 
 
@@ -616,10 +679,9 @@ def unknown_facts(case: LoadedCase) -> list[str]:
     ):
         missing = [loc for loc in locs if _value(model, loc) is None]
         if missing:
-            _, lines, _ = _read_yaml(path)
+            _data, lines, _duplicates = _read_yaml(path)
+            unfilled = _("not filled in yet (null); the documents show [uppgift saknas]")
             problems += [
-                f"{path}:{_line(loc, lines)}: {_format_loc(loc)}: not filled in yet (null); "
-                "the documents show [uppgift saknas]"
-                for loc in missing
+                f"{path}:{_line(loc, lines)}: {_format_loc(loc)}: {unfilled}" for loc in missing
             ]
     return problems

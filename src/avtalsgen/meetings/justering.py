@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from avtalsgen.errors import CaseError
+from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
 from avtalsgen.model.meeting import Loc, Paragraf, Problem, Sammantrade
 
@@ -85,7 +86,7 @@ def format_loc(loc: Loc) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "(file)"
+    return text or _("(file)")
 
 
 def _problem(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
@@ -141,7 +142,7 @@ def load_meeting(path: Path) -> LoadedMeeting:
     folder = case_folder(path, sammantrade)
     cases: dict[str, LoadedCase] = {}
     if not folder.is_dir():
-        report(("arenden",), f"folder not found: {folder}")
+        report(("arenden",), _("folder not found: {folder}").format(folder=folder))
     else:
         index = index_cases(folder)
         failed: set[str] = set()
@@ -171,35 +172,57 @@ def _case_problems(
     """
     dnr = paragraf.dnr
     if dnr in failed:
-        return [Problem(loc, f"the case file of {dnr} is invalid (see above)")]
+        return [Problem(loc, _("the case file of {dnr} is invalid (see above)").format(dnr=dnr))]
     if dnr not in cases:
         paths = index.by_dnr.get(dnr, [])
         if not paths:
             unread = ", ".join(p.name for p in index.unreadable)
-            hint = f" (unreadable, not searched: {unread})" if unread else ""
-            return [Problem(loc, f"no case file in {index.folder} has Dnr {dnr}{hint}")]
+            message = (
+                _("no case file in {folder} has Dnr {dnr} (unreadable, not searched: {files})")
+                if unread
+                else _("no case file in {folder} has Dnr {dnr}")
+            )
+            return [Problem(loc, message.format(folder=index.folder, dnr=dnr, files=unread))]
         if len(paths) > 1:
             names = ", ".join(str(p) for p in paths)
             failed.add(dnr)
-            return [Problem(loc, f"Dnr {dnr} is in more than one case file: {names}")]
+            return [
+                Problem(
+                    loc,
+                    _("Dnr {dnr} is in more than one case file: {files}").format(
+                        dnr=dnr, files=names
+                    ),
+                )
+            ]
         try:
             cases[dnr] = load_case(paths[0])
         except CaseError as exc:
             failed.add(dnr)
             return [
-                Problem(loc, f"the case file {paths[0]} is invalid; its problems follow"),
+                Problem(
+                    loc,
+                    _("the case file {path} is invalid; its problems follow").format(path=paths[0]),
+                ),
                 *exc.problems,
             ]
     arende = cases[dnr].arende
     problems: list[Problem | str] = []
     if arende.namnd != sammantrade.namnd:
-        problems.append(Problem(loc, f"{dnr} goes to {arende.namnd}, not to {sammantrade.namnd}"))
+        problems.append(
+            Problem(
+                loc,
+                _("{dnr} goes to {committee}, not to {meeting}").format(
+                    dnr=dnr, committee=arende.namnd, meeting=sammantrade.namnd
+                ),
+            )
+        )
     if arende.datum is not None and arende.datum > sammantrade.datum:
         problems.append(
             Problem(
                 loc,
-                f"the beslutsförslag of {dnr} is dated {arende.datum}, after the meeting "
-                f"({sammantrade.datum})",
+                _(
+                    "the beslutsförslag of {dnr} is dated {date}, after the meeting ({meeting})"
+                ).format(dnr=dnr, date=arende.datum, meeting=sammantrade.datum),
             )
         )
     recorded = arende.beslut
@@ -209,17 +232,26 @@ def _case_problems(
         problems.append(
             Problem(
                 loc,
-                f"the case file of {dnr} records its decision as § "
-                f"{recorded.paragraf or '?'} of {recorded.datum or '?'} (beslut), not § "
-                f"{paragraf.paragraf} of {sammantrade.datum}",
+                _(
+                    "the case file of {dnr} records its decision as § {recorded} of "
+                    "{recorded_date} (beslut), not § {paragraf} of {date}"
+                ).format(
+                    dnr=dnr,
+                    recorded=recorded.paragraf or "?",
+                    recorded_date=recorded.datum or "?",
+                    paragraf=paragraf.paragraf,
+                    date=sammantrade.datum,
+                ),
             )
         )
     if arende.exempel and not sammantrade.exempel:
         problems.append(
             Problem(
                 loc,
-                f"{dnr} is a fictitious example case (exempel: true); only an example "
-                "meeting (exempel: true) may decide it",
+                _(
+                    "{dnr} is a fictitious example case (exempel: true); only an example "
+                    "meeting (exempel: true) may decide it"
+                ).format(dnr=dnr),
             )
         )
     return problems

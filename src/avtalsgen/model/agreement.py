@@ -8,8 +8,10 @@ facts. :func:`choose_clauses` says for every clause whether it went in, and why.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 
+from avtalsgen.i18n import _, ngettext
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.program import Klausul, Strategi, Villkor
 from avtalsgen.model.prose import REFERENCE, Prose
@@ -45,16 +47,21 @@ def condition_holds(villkor: Villkor, arende: Arende, program: Program) -> tuple
     if villkor == "forlangning":
         ext = program.avtal.forlangning
         if ext is None:
-            return False, "the program allows no extension"
-        return True, (
-            f"the program allows extension ({ext.ar_per_period} years at a time, "
-            f"at most {ext.max_ar} years)"
-        )
+            return False, _("the program allows no extension")
+        return True, _(
+            "the program allows extension ({years} years at a time, at most {most} years)"
+        ).format(years=ext.ar_per_period, most=ext.max_ar)
     if villkor == "aktorsvillkor":
         count = len(arende.villkor)
-        return count > 0, f"the case has {count} conditions of its own"
+        return count > 0, ngettext(
+            "the case has {count} condition of its own",
+            "the case has {count} conditions of its own",
+            count,
+        ).format(count=count)
     months = arende.finansiering.period.manader
-    return months % 12 != 0, f"the period is {months} months"
+    return months % 12 != 0, ngettext(
+        "the period is {count} month", "the period is {count} months", months
+    ).format(count=months)
 
 
 def choose_clauses(arende: Arende, program: Program) -> list[Val]:
@@ -67,7 +74,12 @@ def choose_clauses(arende: Arende, program: Program) -> list[Val]:
     for new in choices.tillagg:
         added.setdefault(new.efter, []).append(
             Val(
-                new.id, new.rubrik, "text", new.text, True, f"added by the case after '{new.efter}'"
+                new.id,
+                new.rubrik,
+                "text",
+                new.text,
+                True,
+                _("added by the case after '{id}'").format(id=new.efter),
             )
         )
     result: list[Val] = []
@@ -84,19 +96,23 @@ def choose_clauses(arende: Arende, program: Program) -> list[Val]:
 
 
 def _choose(clause: Klausul, arende: Arende, program: Program) -> Val:
-    val = Val(clause.id, clause.rubrik, clause.typ, clause.text, True, "program clause")
+    val = Val(clause.id, clause.rubrik, clause.typ, clause.text, True, _("program clause"))
     if clause.id in arende.avtal.klausuler.utelamna:
-        return Val(val.id, val.rubrik, val.typ, val.text, False, "left out by the case")
+        return Val(val.id, val.rubrik, val.typ, val.text, False, _("left out by the case"))
     if clause.villkor is not None:
         holds, fact = condition_holds(clause.villkor, arende, program)
-        word = "holds" if holds else "does not hold"
+        why = (
+            _("condition '{condition}' holds: {fact}")
+            if holds
+            else _("condition '{condition}' does not hold: {fact}")
+        )
         val = Val(
             val.id,
             val.rubrik,
             val.typ,
             val.text,
             holds,
-            f"condition '{clause.villkor}' {word}: {fact}",
+            why.format(condition=clause.villkor, fact=fact),
         )
     for other in arende.avtal.klausuler.ersatt:
         if other.id == clause.id:
@@ -106,7 +122,7 @@ def _choose(clause: Klausul, arende: Arende, program: Program) -> Val:
                 val.typ,
                 other.text,
                 val.med,
-                val.skal + "; text replaced by the case",
+                _("{reason}; text replaced by the case").format(reason=val.skal),
             )
     return val
 
@@ -119,28 +135,36 @@ def clause_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
     base: Loc = ("avtal", "klausuler")
     for index, clause_id in enumerate(choices.utelamna):
         if clause_id not in library:
-            problems.append(
-                ((*base, "utelamna", index), f"no program clause has the id '{clause_id}'")
-            )
+            problems.append(((*base, "utelamna", index), _no_clause(clause_id, sorted(library))))
     for index, replacement in enumerate(choices.ersatt):
         if replacement.id not in library:
             problems.append(
                 (
                     (*base, "ersatt", index, "id"),
-                    f"cannot replace '{replacement.id}': no program clause has that id",
+                    _("cannot replace '{id}': no program clause has that id").format(
+                        id=replacement.id
+                    )
+                    + _did_you_mean(replacement.id, sorted(library)),
                 )
             )
     known = set(library)
     for index, new in enumerate(choices.tillagg):
         if new.id in known:
             problems.append(
-                ((*base, "tillagg", index, "id"), f"clause id '{new.id}' is already used")
+                (
+                    (*base, "tillagg", index, "id"),
+                    _("clause id '{id}' is already used; choose another id").format(id=new.id),
+                )
             )
         known.add(new.id)
     for index, new in enumerate(choices.tillagg):
         if new.efter not in known:
             problems.append(
-                ((*base, "tillagg", index, "efter"), f"no clause has the id '{new.efter}'")
+                (
+                    (*base, "tillagg", index, "efter"),
+                    _("no clause has the id '{id}'").format(id=new.efter)
+                    + _did_you_mean(new.efter, sorted(known)),
+                )
             )
     if problems:
         return problems
@@ -150,14 +174,30 @@ def clause_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
             continue
         for ref in sorted(set(REFERENCE.findall(val.text.source))):
             if ref not in included:
-                where = "is not a clause" if ref not in known else "is not in this agreement"
+                message = (
+                    _("clause '{id}' refers to {reference}, which is not a clause")
+                    if ref not in known
+                    else _("clause '{id}' refers to {reference}, which is not in this agreement")
+                )
                 problems.append(
                     (
                         _clause_loc(val.id, arende, program),
-                        f"clause '{val.id}' refers to {{punkt:{ref}}}, which {where}",
+                        message.format(id=val.id, reference="{punkt:" + ref + "}"),
                     )
                 )
     return problems
+
+
+def _did_you_mean(word: str, ids: list[str]) -> str:
+    """ " — did you mean 'x'?" after a message about an unknown clause id, if one is close."""
+    close = difflib.get_close_matches(word, ids, n=1, cutoff=0.7)
+    return _(" — did you mean '{id}'?").format(id=close[0]) if close else ""
+
+
+def _no_clause(clause_id: str, library: list[str]) -> str:
+    return _("no program clause has the id '{id}'").format(id=clause_id) + _did_you_mean(
+        clause_id, library
+    )
 
 
 def case_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
@@ -191,7 +231,9 @@ def strategy(program: Program, kortnamn: str, on: dt.date) -> Strategi:
         if s.kortnamn == kortnamn and (s.giltig_fran is None or s.giltig_fran <= on)
     ]
     if not versions:
-        raise ValueError(f"no version of {kortnamn} is in force on {on}")
+        raise ValueError(
+            _("no version of {name} is in force on {date}").format(name=kortnamn, date=on)
+        )
     return max(versions, key=lambda s: s.giltig_fran or dt.date.min)
 
 

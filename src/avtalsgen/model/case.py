@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import math
 from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from avtalsgen.i18n import _, format_number, join_words
 from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
@@ -50,16 +52,32 @@ class Period(Strict):
         problems: list[tuple[FieldLoc, str]] = []
         if self.start.day != 1:
             problems.append(
-                ("start", f"the period must start on the first of a month, got {self.start}")
+                (
+                    "start",
+                    _("the period must start on the first of a month, got {date}").format(
+                        date=self.start
+                    ),
+                )
             )
         last = calendar.monthrange(self.slut.year, self.slut.month)[1]
         if self.slut <= self.start:
             problems.append(
-                ("slut", f"the period ends ({self.slut}) before it starts ({self.start})")
+                (
+                    "slut",
+                    _("the period ends ({end}) before it starts ({start})").format(
+                        end=self.slut, start=self.start
+                    ),
+                )
             )
         elif self.slut.day != last:
             problems.append(
-                ("slut", f"the period must end on the last day of a month, got {self.slut}")
+                (
+                    "slut",
+                    _(
+                        "the period must end on the last day of a month, got {date} "
+                        "(the month ends on {last})"
+                    ).format(date=self.slut, last=self.slut.replace(day=last)),
+                )
             )
         _raise_any(problems)
         return self
@@ -102,23 +120,22 @@ class Finansiering(Strict):
     def _totals_agree(self) -> Finansiering:
         exact = self.belopp_per_ar * self.period.ar
         if exact.denominator != 1:
-            raise FieldProblems(
-                [
-                    (
-                        "belopp_per_ar",
-                        f"{self.belopp_per_ar} kronor a year over {self.period.manader} months "
-                        "is not a whole number of kronor",
-                    )
-                ]
-            )
+            raise FieldProblems([("belopp_per_ar", _not_whole_kronor(self))])
         total = int(exact)
         problems: list[tuple[FieldLoc, str]] = []
         if self.totalt is not None and self.totalt != total:
             problems.append(
                 (
                     "totalt",
-                    f"totalt {self.totalt} does not agree with belopp_per_ar × years = "
-                    f"{self.belopp_per_ar} × {_years(self.period.ar)} = {total}",
+                    _(
+                        "totalt {totalt} does not agree with belopp_per_ar × years = "
+                        "{amount} × {years} = {total}"
+                    ).format(
+                        totalt=self.totalt,
+                        amount=self.belopp_per_ar,
+                        years=_years(self.period.ar),
+                        total=total,
+                    ),
                 )
             )
         table = sum(row.belopp for row in self.finansiarer)
@@ -126,7 +143,9 @@ class Finansiering(Strict):
             problems.append(
                 (
                     "finansiarer",
-                    f"the financiers add up to {table}, but belopp_per_ar × years = {total}",
+                    _("the financiers add up to {sum}, but belopp_per_ar × years = {total}").format(
+                        sum=table, total=total
+                    ),
                 )
             )
         _raise_any(problems)
@@ -141,6 +160,28 @@ class Finansiering(Strict):
     def antal_ar(self) -> Fraction:
         """Number of years the financing covers."""
         return self.period.ar
+
+
+def _not_whole_kronor(money: Finansiering) -> str:
+    """Why an amount per year does not give whole kronor over the period, and the nearest
+    amounts per year that do."""
+    months = money.period.manader
+    exact = money.belopp_per_ar * months / 12
+    step = 12 // math.gcd(months, 12)  # amount × months / 12 is whole for multiples of step
+    lower = money.belopp_per_ar - money.belopp_per_ar % step
+    upper = lower + step
+    nearest = [amount for amount in (lower, upper) if amount > 0]
+    return _(
+        "{amount} kronor a year over {months} months is {exact} kronor, not whole kronor; "
+        "amounts a year that give whole kronor over {months} months: {nearest} (any "
+        "multiple of {step})"
+    ).format(
+        amount=money.belopp_per_ar,
+        months=months,
+        exact=format_number(exact, 2),
+        nearest=join_words([str(amount) for amount in nearest], "or"),
+        step=step,
+    )
 
 
 def _years(value: Fraction) -> str:
@@ -206,14 +247,19 @@ class ArendeAvtal(Strict):
 
 def _relative_pdf(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("give the attachment's path relative to the case file")
+        raise ValueError(_("give the attachment's path relative to the case file"))
     path = PurePosixPath(value.strip())
     if path.is_absolute() or ".." in path.parts or "\\" in value:
         raise ValueError(
-            f"'{value}' must be a path inside the case file's folder (no absolute path, no ..)"
+            _(
+                "'{path}' must be a path inside the case file's folder (no absolute path, "
+                "no .., and / between folders)"
+            ).format(path=value)
         )
     if path.suffix.lower() != ".pdf":
-        raise ValueError(f"'{value}' is not a PDF file (attachments are PDF files)")
+        raise ValueError(
+            _("'{path}' is not a PDF file (attachments are PDF files)").format(path=value)
+        )
     return str(path)
 
 
@@ -275,7 +321,9 @@ class Arende(Strict):
         for needed in ("belopp_per_ar", "kalla", "start", "slut"):
             if "{" + needed + "}" not in text:
                 raise ValueError(
-                    f"the decision must state {{{needed}}} itself (write the placeholder "
-                    "rather than the value, so it cannot disagree with finansiering)"
+                    _(
+                        "the decision must state {placeholder} itself (write the placeholder "
+                        "rather than the value, so it cannot disagree with finansiering)"
+                    ).format(placeholder="{" + needed + "}")
                 )
         return points

@@ -69,9 +69,16 @@ class Problem:
 
 def _paragraf_number(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        digits = value.strip().removeprefix("§").strip() if isinstance(value, str) else ""
+        if digits.isascii() and digits.isdigit() and int(digits) > 0:
+            raise PydanticCustomError(
+                "paragraf",
+                _("a § number is written as plain digits: write {digits}, not {value}"),
+                {"value": repr(value), "digits": digits},
+            )
         raise PydanticCustomError(
             "paragraf",
-            "a § number is a whole number from 1, written as plain digits, got {value}",
+            _("a § number is a whole number from 1, written as plain digits, got {value}"),
             {"value": repr(value)},
         )
     return value
@@ -84,8 +91,10 @@ def _beslut(value: Any) -> Any:
         return value
     raise PydanticCustomError(
         "beslut",
-        "write 'enligt förslaget', or the decision points as the committee amended them "
-        "(a list), got {value}",
+        _(
+            "write 'enligt förslaget', or the decision points as the committee amended them "
+            "(a list), got {value}"
+        ),
         {"value": repr(value)},
     )
 
@@ -382,8 +391,10 @@ class Sammantrade(Strict):
                 problems.append(
                     Problem(
                         (*loc, "paragraf"),
-                        f"§ {paragraf.paragraf} appears twice (also paragrafer[{first}]); "
-                        "§ numbers are unique within a meeting",
+                        _(
+                            "§ {number} appears twice (also paragrafer[{first}]); "
+                            "§ numbers are unique within a meeting"
+                        ).format(number=paragraf.paragraf, first=first),
                     )
                 )
             problems += self._paragraph_date_problems(loc, paragraf)
@@ -396,16 +407,25 @@ class Sammantrade(Strict):
             problems.append(
                 Problem(
                     ("justeringsdatum",),
-                    f"the minutes cannot be justerade ({self.justeringsdatum}) before the "
-                    f"meeting ({self.datum})",
+                    _(
+                        "the minutes cannot be justerade ({justering}) before the meeting "
+                        "({meeting})"
+                    ).format(justering=self.justeringsdatum, meeting=self.datum),
                 )
             )
         elif self.justeringsdatum > latest:
             problems.append(
                 Problem(
                     ("justeringsdatum",),
-                    f"the minutes must be justerade no later than {JUSTERING_DAGAR} days after "
-                    f"the meeting ({self.datum}), that is by {latest}, got {self.justeringsdatum}",
+                    _(
+                        "the minutes must be justerade no later than {days} days after the "
+                        "meeting ({meeting}), that is by {latest}, got {justering}"
+                    ).format(
+                        days=JUSTERING_DAGAR,
+                        meeting=self.datum,
+                        latest=latest,
+                        justering=self.justeringsdatum,
+                    ),
                 )
             )
         problems += _anslag_problems(("anslagsdatum",), self.anslagsdatum, self.justeringsdatum)
@@ -419,11 +439,16 @@ class Sammantrade(Strict):
                 problems.append(
                     Problem(
                         ("justerare", index),
-                        f"{name} is the chair, who justerar anyway; a justerare is another member",
+                        _(
+                            "{name} is the chair, who justerar anyway; a justerare is another "
+                            "member"
+                        ).format(name=name),
                     )
                 )
             elif name in seen:
-                problems.append(Problem(("justerare", index), f"{name} is named twice"))
+                problems.append(
+                    Problem(("justerare", index), _("{name} is named twice").format(name=name))
+                )
             seen.add(name)
         return problems
 
@@ -434,8 +459,10 @@ class Sammantrade(Strict):
             return [
                 Problem(
                     (*loc, "anslagsdatum"),
-                    "only an omedelbart justerad paragraph has an anslagsdatum of its own; "
-                    "the others are announced with the minutes (the meeting's anslagsdatum)",
+                    _(
+                        "only an omedelbart justerad paragraph has an anslagsdatum of its own; "
+                        "the others are announced with the minutes (the meeting's anslagsdatum)"
+                    ),
                 )
             ]
         if paragraf.anslagsdatum is not None:
@@ -445,9 +472,11 @@ class Sammantrade(Strict):
             return [
                 Problem(
                     (*loc, "omedelbart_justerad"),
-                    f"an omedelbart justerad paragraph is announced no later than {ANSLAG_DAGAR} "
-                    f"days after the meeting, by {latest}, but the minutes' anslagsdatum is "
-                    f"{self.anslagsdatum}: give the paragraph its own anslagsdatum",
+                    _(
+                        "an omedelbart justerad paragraph is announced no later than {days} "
+                        "days after the meeting, by {latest}, but the minutes' anslagsdatum is "
+                        "{anslag}: give the paragraph its own anslagsdatum"
+                    ).format(days=ANSLAG_DAGAR, latest=latest, anslag=self.anslagsdatum),
                 )
             ]
         return []
@@ -457,14 +486,21 @@ def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Prob
     latest = justering + dt.timedelta(days=ANSLAG_DAGAR)
     if anslag < justering:
         return [
-            Problem(loc, f"the notice cannot go up ({anslag}) before the justering ({justering})")
+            Problem(
+                loc,
+                _("the notice cannot go up ({anslag}) before the justering ({justering})").format(
+                    anslag=anslag, justering=justering
+                ),
+            )
         ]
     if anslag > latest:
         return [
             Problem(
                 loc,
-                f"the notice must go up on the anslagstavla no later than {ANSLAG_DAGAR} days "
-                f"after the justering ({justering}), that is by {latest}, got {anslag}",
+                _(
+                    "the notice must go up on the anslagstavla no later than {days} days after "
+                    "the justering ({justering}), that is by {latest}, got {anslag}"
+                ).format(days=ANSLAG_DAGAR, justering=justering, latest=latest, anslag=anslag),
             )
         ]
     return []

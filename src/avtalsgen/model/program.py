@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Adress, Datum, Namn, Part, Strict
 
@@ -92,7 +92,11 @@ class AvtalsProgram(Strict):
         seen: set[str] = set()
         for clause in clauses:
             if clause.id in seen:
-                raise ValueError(f"clause id '{clause.id}' is used twice")
+                raise ValueError(
+                    _("clause id '{id}' is used twice; give each clause an id of its own").format(
+                        id=clause.id
+                    )
+                )
             seen.add(clause.id)
         return clauses
 
@@ -257,5 +261,7 @@ class Program(Strict):
     def _both_strategies(cls, versions: list[Strategi]) -> list[Strategi]:
         missing = {"S3", "RUS"} - {version.kortnamn for version in versions}
         if missing:
-            raise ValueError(f"no version of {' or '.join(sorted(missing))} is given")
+            raise ValueError(
+                _("no version of {names} is given").format(names=join_words(sorted(missing), "or"))
+            )
         return versions

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from avtalsgen.i18n import N_, _, ngettext
 from avtalsgen.model.types import refuse_forbidden_characters
 
 #: Placeholders that prose and decision points may use, with what each becomes.
@@ -62,12 +63,15 @@ _LISTED = 10
 _BRACED = re.compile(r"(?<!\{)\{([^{}\n]{0,60})\}(?!\})")
 #: Block constructs outside the subset: parsed only so that they can be refused.
 _REFUSED = {
-    "heading_open": "headings are not supported (the template sets the headings)",
-    "blockquote_open": "block quotes are not supported",
-    "code_block": "indented code blocks are not supported (remove the indentation)",
-    "fence": "code blocks are not supported",
-    "hr": "horizontal rules are not supported",
-    "html_block": "HTML is not supported",
+    "heading_open": N_(
+        "headings are not supported (the template sets the headings); remove the # at the "
+        "start of the line"
+    ),
+    "blockquote_open": N_("block quotes are not supported; remove the > at the start of the line"),
+    "code_block": N_("indented code blocks are not supported (remove the indentation)"),
+    "fence": N_("code blocks are not supported; remove the ``` lines"),
+    "hr": N_("horizontal rules are not supported; remove the line of --- or ***"),
+    "html_block": N_("HTML is not supported; write plain text"),
 }
 _MARKDOWN = MarkdownIt("zero").enable(
     ["list", "emphasis", "heading", "lheading", "blockquote", "code", "fence", "hr", "html_block"]
@@ -130,13 +134,21 @@ def check_placeholders(text: str) -> str:
         hints = []
         for name in unknown[:_LISTED]:
             close = difflib.get_close_matches(name.strip().lower(), PLACEHOLDERS, n=1, cutoff=0.75)
-            hint = f" (did you mean {{{close[0]}}}?)" if close else ""
-            hints.append("{" + name + "}" + hint)
+            named = "{" + name + "}"
+            hints.append(
+                _("{name} (did you mean {meant}?)").format(name=named, meant="{" + close[0] + "}")
+                if close
+                else named
+            )
         if len(unknown) > _LISTED:
-            hints.append(f"... ({len(unknown) - _LISTED} more)")
+            hints.append(_("... ({count} more)").format(count=len(unknown) - _LISTED))
         raise PydanticCustomError(
             "unknown_placeholder",
-            "unknown placeholder {names}; `avtalsgen schema` lists the placeholders",
+            ngettext(
+                "unknown placeholder {names}; `avtalsgen schema` lists the placeholders",
+                "unknown placeholders {names}; `avtalsgen schema` lists the placeholders",
+                len(unknown),
+            ),
             {"names": ", ".join(hints)},
         )
     return text
@@ -183,20 +195,23 @@ def parse_prose(source: str) -> Prose:
     paragraphs_in_item = 0
     for token in _MARKDOWN.parse(source):
         if token.type in _REFUSED:
-            raise PydanticCustomError("prose", _REFUSED[token.type])
+            raise PydanticCustomError("prose", _(_REFUSED[token.type]))
         if token.type == "list_item_open":
             paragraphs_in_item = 0
         elif token.type == "paragraph_open" and lists:
             paragraphs_in_item += 1
             if paragraphs_in_item > 1:
                 raise PydanticCustomError(
-                    "prose", "a list item may hold one paragraph only (no blank line inside it)"
+                    "prose",
+                    _("a list item may hold one paragraph only (no blank line inside it)"),
                 )
         if token.type in ("bullet_list_open", "ordered_list_open"):
             if lists:
-                raise PydanticCustomError("prose", "nested lists are not supported")
+                raise PydanticCustomError(
+                    "prose", _("nested lists are not supported; write the items at one level")
+                )
             if token.type == "ordered_list_open" and token.attrGet("start") not in (None, 1):
-                raise PydanticCustomError("prose", "a numbered list must start at 1")
+                raise PydanticCustomError("prose", _("a numbered list must start at 1"))
             lists.append(BlockKind.PUNKT if token.tag == "ul" else BlockKind.NUMMER)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
@@ -205,7 +220,7 @@ def parse_prose(source: str) -> Prose:
             if spans:
                 blocks.append(Block(lists[-1] if lists else BlockKind.STYCKE, spans))
     if not blocks:
-        raise PydanticCustomError("prose", "text is empty")
+        raise PydanticCustomError("prose", _("text is empty"))
     return Prose(source=source, blocks=tuple(blocks))
 
 
@@ -213,15 +228,15 @@ def _validate_prose(value: Any) -> Prose:
     if isinstance(value, Prose):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "Input should be a valid string")
+        raise PydanticCustomError("string_type", "expected text")  # said by its type
     return parse_prose(refuse_forbidden_characters(value))
 
 
 def _validate_line(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "Input should be a valid string")
+        raise PydanticCustomError("string_type", "expected text")  # said by its type
     if not value.strip():
-        raise PydanticCustomError("prose", "text is empty")
+        raise PydanticCustomError("prose", _("text is empty"))
     return check_placeholders(" ".join(refuse_forbidden_characters(value).split()))
 
 

@@ -8,12 +8,21 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+)
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
+
+from avtalsgen.i18n import _, ngettext
 
 # [0-9], not \d: \d also matches other scripts' digits (٣, ३), which a Dnr (a folder name),
 # a date or a postnummer must not hold.
 _DNR = re.compile(r"RUN-[0-9]{5}-[0-9]{4}")
+_SHORT_DNR = re.compile(r"RUN-([0-9]{1,4})-([0-9]{4})", re.IGNORECASE)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _POSTNUMMER = re.compile(r"[0-9]{3} [0-9]{2}")
 
@@ -35,30 +44,44 @@ class Strict(BaseModel):
     )
 
 
+def _lone_surrogate(char: str) -> bool:
+    return 0xD800 <= ord(char) <= 0xDFFF
+
+
 def _kind(char: str) -> str:
-    code = ord(char)
-    if 0xD800 <= code <= 0xDFFF:
-        return "a lone surrogate"
-    if code in (0xFFFE, 0xFFFF):
-        return "not a character"
-    return "a control character"
+    if _lone_surrogate(char):
+        return _("a lone surrogate")
+    if ord(char) in (0xFFFE, 0xFFFF):
+        return _("not a character")
+    return _("a control character")
 
 
-def describe_characters(chars: list[str]) -> str:
-    """A message naming forbidden characters (see :data:`FORBIDDEN_CHARACTERS`)."""
+def describe_characters(chars: list[str], key: bool = False) -> str:
+    """A message naming forbidden characters (see :data:`FORBIDDEN_CHARACTERS`) found in a
+    value, or in a key (``key``)."""
     distinct = sorted(set(chars))
     names = ", ".join(f"U+{ord(char):04X} ({_kind(char)})" for char in distinct[:5])
-    more = f" and {len(distinct) - 5} more" if len(distinct) > 5 else ""
-    hint = ""
-    if any(_kind(char) == "a lone surrogate" for char in distinct):
-        hint = (
-            " (write an emoji as itself, or as \\U0001F600 in double quotes, "
-            "not as a \\uD83D\\uDE00 pair)"
+    if len(distinct) > 5:
+        names = _("{names} and {count} more").format(names=names, count=len(distinct) - 5)
+    if key:
+        message = ngettext(
+            "the key contains {names}, which a Word document cannot hold; remove it",
+            "the key contains {names}, which a Word document cannot hold; remove them",
+            len(distinct),
         )
-    return (
-        f"contains {names}{more}, which a Word document cannot hold; remove "
-        f"{'it' if len(distinct) == 1 else 'them'}{hint}"
-    )
+    else:
+        message = ngettext(
+            "contains {names}, which a Word document cannot hold; remove it",
+            "contains {names}, which a Word document cannot hold; remove them",
+            len(distinct),
+        )
+    message = message.format(names=names)
+    if any(_lone_surrogate(char) for char in distinct):
+        message += " " + _(
+            "(write an emoji as itself, or as \\U0001F600 in double quotes, not as a "
+            "\\uD83D\\uDE00 pair)"
+        )
+    return message
 
 
 def refuse_forbidden_characters(text: str) -> str:
@@ -71,15 +94,26 @@ def refuse_forbidden_characters(text: str) -> str:
 
 def _string(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "Input should be a valid string")
+        # Said by avtalsgen.input.messages, by the type.
+        raise PydanticCustomError("string_type", "expected text")
     return refuse_forbidden_characters(value).strip()
 
 
 def _dnr(value: Any) -> str:
     text = _string(value)
     if not _DNR.fullmatch(text):
+        short = _SHORT_DNR.fullmatch(text)
+        if short:
+            raise PydanticCustomError(
+                "dnr",
+                _(
+                    "'{value}' is not a Dnr of the form RUN-NNNNN-YYYY: write the serial "
+                    "number with five digits, {padded}"
+                ),
+                {"value": text, "padded": f"RUN-{int(short.group(1)):05d}-{short.group(2)}"},
+            )
         raise PydanticCustomError(
-            "dnr", "'{value}' is not a Dnr of the form RUN-NNNNN-YYYY", {"value": text}
+            "dnr", _("'{value}' is not a Dnr of the form RUN-NNNNN-YYYY"), {"value": text}
         )
     return text
 
@@ -91,28 +125,65 @@ def _orgnr(value: Any) -> str:
     except StdnumError as exc:
         raise PydanticCustomError(
             "orgnr",
-            "'{value}' is not a valid organisationsnummer (NNNNNN-NNNN with a correct check "
-            "digit): {reason}",
-            {"value": text, "reason": str(exc).rstrip(".").lower()},
+            _(
+                "'{value}' is not a valid organisationsnummer (NNNNNN-NNNN with a correct "
+                "check digit): {reason}"
+            ),
+            {"value": text, "reason": _orgnr_reason(exc)},
         ) from None
+
+
+def _orgnr_reason(exc: StdnumError) -> str:
+    """Why python-stdnum refused a number, by its exception's class."""
+    if isinstance(exc, InvalidChecksum):
+        return _("the check digit is wrong")
+    if isinstance(exc, InvalidLength):
+        return _("it does not have ten digits")
+    if isinstance(exc, InvalidFormat):
+        return _("it is not written NNNNNN-NNNN")
+    if isinstance(exc, InvalidComponent):
+        return _("a part of it is not valid")
+    return _("it is not valid")
 
 
 def _kronor(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float):
-            raise PydanticCustomError(
-                "kronor", "amounts are whole kronor, got {value}", {"value": value}
-            )
-        raise PydanticCustomError(
-            "kronor",
-            "amounts are whole kronor written as plain digits (e.g. 2000000), got {value}",
-            {"value": repr(value)},
-        )
+        raise PydanticCustomError("kronor", kronor_problem(value))
     if value < 0:
         raise PydanticCustomError(
-            "kronor", "amount must not be negative, got {value}", {"value": value}
+            "kronor", _("amount must not be negative, got {value}"), {"value": value}
         )
     return value
+
+
+#: Digits grouped by spaces (also non-breaking and thin), as amounts are printed: 2 000 000.
+_GROUPED = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+")
+
+
+def kronor_problem(value: Any) -> str:
+    """What is wrong with ``value`` given where an amount in whole kronor belongs, and how to
+    write it (the message of :data:`Kronor`; amounts in other shapes reuse it)."""
+    if isinstance(value, float):
+        return _("amounts are whole kronor, got {value}").format(value=value)
+    if isinstance(value, str):
+        text = value.strip()
+        plain = re.sub(r"[ \u00a0\u202f]", "", text)
+        if text.isascii() and text.isdigit():
+            return _(
+                "amounts are whole kronor written as plain digits without quotes: write "
+                "{plain}, not '{value}'"
+            ).format(plain=text, value=value)
+        if _GROUPED.fullmatch(text):
+            return _(
+                "amounts are written as plain digits without spaces: write {plain}, not '{value}'"
+            ).format(plain=plain, value=value)
+    if isinstance(value, list):
+        return _("expected one amount in whole kronor, got a list of {count} amounts").format(
+            count=len(value)
+        )
+    return _("amounts are whole kronor written as plain digits (e.g. 2000000), got {value}").format(
+        value=repr(value)
+    )
 
 
 def _date(value: Any) -> dt.date:
@@ -120,22 +191,51 @@ def _date(value: Any) -> dt.date:
         return value
     text = value if isinstance(value, str) else repr(value)
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        iso = _iso_guess(text)
+        if iso is not None:
+            raise PydanticCustomError(
+                "date",
+                _("dates are written YYYY-MM-DD: write {iso}, not {value}"),
+                {"value": text, "iso": iso},
+            )
         raise PydanticCustomError(
-            "date", "dates are written YYYY-MM-DD, got {value}", {"value": text}
+            "date", _("dates are written YYYY-MM-DD, got {value}"), {"value": text}
         )
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise PydanticCustomError(
-            "date", "{value} is not a real date", {"value": value.strip()}
+            "date", _("{value} is not a real date"), {"value": value.strip()}
         ) from None
+
+
+#: A date written day first, as Swedish text sometimes has it: 30/11/2025, 30.11.2025.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+
+
+def _iso_guess(text: str) -> str | None:
+    """``text`` as YYYY-MM-DD when it is a real date written day first."""
+    found = _DAY_FIRST.fullmatch(text.strip())
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _postnummer(value: Any) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else _string(value)
     if not _POSTNUMMER.fullmatch(text):
+        if re.fullmatch(r"[0-9]{5}", text):
+            raise PydanticCustomError(
+                "postnummer",
+                _("'{value}' is not a postnummer of the form NNN NN: write '{spaced}'"),
+                {"value": text, "spaced": f"{text[:3]} {text[3:]}"},
+            )
         raise PydanticCustomError(
-            "postnummer", "'{value}' is not a postnummer of the form NNN NN", {"value": text}
+            "postnummer", _("'{value}' is not a postnummer of the form NNN NN"), {"value": text}
         )
     return text
 
@@ -173,12 +273,12 @@ MAX_NAMN = 300
 def _namn(value: Any) -> str:
     text = _string(value)
     if not text:
-        raise PydanticCustomError("empty", "must not be empty")
+        raise PydanticCustomError("empty", _("must not be empty"))
     text = " ".join(text.split())
     if len(text) > MAX_NAMN:
         raise PydanticCustomError(
-            "too_long",
-            "a name, title or heading is at most {limit} characters, got {count}",
+            "name_too_long",
+            _("a name, title or heading is at most {limit} characters, got {count}"),
             {"limit": MAX_NAMN, "count": len(text)},
         )
     return text

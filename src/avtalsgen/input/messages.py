@@ -1,0 +1,277 @@
+"""pydantic's validation errors as avtalsgen's messages, chosen by the error's type.
+
+pydantic reports each problem with a stable type (``missing``, ``extra_forbidden``,
+``int_parsing``, ...), a location and a context; its English text is never read. The types
+that a YAML file can cause in avtalsgen's models are said here in the user's language, with
+how to fix the value where that can be told: an unknown key names the key of the model at
+that place that it most resembles (``difflib``), a wrong choice lists the choices. Errors
+that avtalsgen's own validators raise (``PydanticCustomError`` with a type of its own, and
+``ValueError``) carry their message already translated, and are passed through.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from avtalsgen.i18n import N_, _, join_words, ngettext
+from avtalsgen.model.program import KLAUSUL_ID
+
+Loc = tuple[str | int, ...]
+
+#: Keys listed in a message about an unknown key when no key resembles it (more: schema).
+_LISTED_KEYS = 12
+
+
+def _types(annotation: Any) -> list[Any]:
+    """The types a value of ``annotation`` may have: Annotated and unions unwrapped."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _types(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [t for arg in get_args(annotation) for t in _types(arg)]
+    if annotation is type(None):
+        return []
+    return [annotation]
+
+
+def types_at(root: type[BaseModel], loc: Loc) -> list[Any]:
+    """The types the models allow at ``loc`` below ``root`` (several for a union; none
+    where ``loc`` leads outside the models). Parts of ``loc`` that pydantic adds for the
+    members of a union, which are no keys, are passed over."""
+    current: list[Any] = [root]
+    for part in loc:
+        following: list[Any] = []
+        for kind in current:
+            origin = get_origin(kind)
+            if isinstance(part, int):
+                if origin in (list, tuple, set, frozenset):
+                    following += _types(get_args(kind)[0])
+            elif isinstance(kind, type) and issubclass(kind, BaseModel):
+                field = kind.model_fields.get(part)
+                if field is not None:
+                    following += _types(field.annotation)
+        if following or isinstance(part, int):
+            current = following
+    return current
+
+
+def keys_at(root: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys a mapping at ``loc`` may hold, in the models' order."""
+    keys: list[str] = []
+    for kind in types_at(root, loc):
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            keys += [key for key in kind.model_fields if key not in keys]
+    return keys
+
+
+def choices_at(root: type[BaseModel], loc: Loc) -> list[str]:
+    """The values a ``Literal`` field at ``loc`` allows."""
+    return [
+        str(value)
+        for kind in types_at(root, loc)
+        if get_origin(kind) is Literal
+        for value in get_args(kind)
+    ]
+
+
+def _folded(text: str) -> str:
+    """``text`` lower-cased without diacritics: "Källa" and "kalla" look alike."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def closest(word: str, candidates: list[str]) -> str | None:
+    """The candidate ``word`` most resembles, if any does closely enough."""
+    folded = {_folded(candidate): candidate for candidate in candidates}
+    found = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.7)
+    return folded[found[0]] if found else None
+
+
+def shown(value: Any) -> str:
+    """A value from a YAML file as a message shows it."""
+    if value is None:
+        return _("nothing (null)")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("keys with values")
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def unknown_key(
+    key: str, allowed: list[str], given: Mapping[Any, Any] | None
+) -> tuple[str, str | None]:
+    """The message for an unknown ``key`` among the ``allowed`` keys of its place, and the
+    key it was presumably meant to be (a key not given is preferred)."""
+    missing = [k for k in allowed if given is None or k not in given]
+    meant = closest(key, missing) or closest(key, allowed)
+    if meant is not None:
+        return _("unknown key '{key}' — did you mean '{meant}'?").format(
+            key=key, meant=meant
+        ), meant
+    if not allowed:
+        return _("unknown key '{key}'").format(key=key), None
+    if len(allowed) > _LISTED_KEYS:
+        return _("unknown key '{key}'; `avtalsgen schema` lists the keys").format(key=key), None
+    return (
+        _("unknown key '{key}'; the keys here are {keys}").format(
+            key=key, keys=join_words([f"'{k}'" for k in allowed])
+        ),
+        None,
+    )
+
+
+def _clause_id_example(value: Any) -> str:
+    text = _folded(str(value))
+    words = "".join(char if char.isascii() and char.isalnum() else " " for char in text).split()
+    return "_".join(words) or "finansiering"
+
+
+def _pattern(error: Mapping[str, Any]) -> str:
+    ctx = error.get("ctx") or {}
+    if ctx.get("pattern") == KLAUSUL_ID:
+        return _(
+            "a clause id is written in lower-case letters a-z, digits and underscores, "
+            "e.g. '{example}', not {value}"
+        ).format(example=_clause_id_example(error["input"]), value=shown(error["input"]))
+    return _("{value} does not have the form {pattern}").format(
+        value=shown(error["input"]), pattern=ctx.get("pattern", "")
+    )
+
+
+def _choice(root: type[BaseModel], error: Mapping[str, Any]) -> str:
+    value = error["input"]
+    choices = choices_at(root, tuple(error["loc"]))
+    if not choices:
+        return _("{value} is not one of the values allowed here").format(value=shown(value))
+    listed = join_words([f"'{choice}'" for choice in choices], "or")
+    meant = closest(str(value), choices) if isinstance(value, str) else None
+    if meant is not None:
+        return _("choose {choices}, not {value} — did you mean '{meant}'?").format(
+            choices=listed, value=shown(value), meant=meant
+        )
+    return _("choose {choices}, not {value}").format(choices=listed, value=shown(value))
+
+
+def _too_short(error: Mapping[str, Any]) -> str:
+    ctx = error.get("ctx") or {}
+    least, actual = int(ctx.get("min_length", 1)), int(ctx.get("actual_length", 0))
+    if actual == 0:
+        return _("the list must not be empty")
+    return ngettext(
+        "the list must hold at least {count} item, it holds {actual}",
+        "the list must hold at least {count} items, it holds {actual}",
+        least,
+    ).format(count=least, actual=actual)
+
+
+def _too_long(error: Mapping[str, Any]) -> str:
+    ctx = error.get("ctx") or {}
+    most, actual = int(ctx.get("max_length", 0)), int(ctx.get("actual_length", 0))
+    return ngettext(
+        "the list may hold at most {count} item, it holds {actual}",
+        "the list may hold at most {count} items, it holds {actual}",
+        most,
+    ).format(count=most, actual=actual)
+
+
+def _text(error: Mapping[str, Any]) -> str:
+    value = error["input"]
+    if isinstance(value, bool | int | float):
+        return _("expected text, got {value} (put it in quotes if it is text: '{text}')").format(
+            value=shown(value), text=shown(value)
+        )
+    return _("expected text, got {value}").format(value=shown(value))
+
+
+def _bound(message: str, key: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda error: _(message).format(
+        bound=(error.get("ctx") or {}).get(key, ""), value=shown(error["input"])
+    )
+
+
+def _plain(message: str) -> Callable[[Mapping[str, Any]], str]:
+    return lambda error: _(message).format(value=shown(error["input"]))
+
+
+_MAPPING = N_("expected keys with values (key: value), got {value}")
+_LIST = N_("expected a list (lines starting with '- '), got {value}")
+_INTEGER = N_("expected a whole number written as plain digits, got {value}")
+_DATE = N_("dates are written YYYY-MM-DD, got {value}")
+
+#: pydantic's error types, each with the message avtalsgen gives for it.
+_BY_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda error: _("required field is missing"),
+    "string_type": _text,
+    "string_unicode": _plain(N_("{value} is not valid Unicode text")),
+    "string_pattern_mismatch": _pattern,
+    "string_too_short": _bound(
+        N_("the text must be at least {bound} characters long"), "min_length"
+    ),
+    "string_too_long": _bound(N_("the text may be at most {bound} characters long"), "max_length"),
+    "bool_type": _plain(N_("write true or false, not {value}")),
+    "bool_parsing": _plain(N_("write true or false, not {value}")),
+    "int_type": _plain(_INTEGER),
+    "int_parsing": _plain(_INTEGER),
+    "int_parsing_size": _plain(_INTEGER),
+    "int_from_float": _plain(_INTEGER),
+    "float_type": _plain(N_("expected a number, got {value}")),
+    "float_parsing": _plain(N_("expected a number, got {value}")),
+    "greater_than": _bound(N_("must be greater than {bound}, got {value}"), "gt"),
+    "greater_than_equal": _bound(N_("must be at least {bound}, got {value}"), "ge"),
+    "less_than": _bound(N_("must be less than {bound}, got {value}"), "lt"),
+    "less_than_equal": _bound(N_("must be at most {bound}, got {value}"), "le"),
+    "multiple_of": _bound(N_("must be a multiple of {bound}, got {value}"), "multiple_of"),
+    "too_short": _too_short,
+    "too_long": _too_long,
+    "list_type": _plain(_LIST),
+    "tuple_type": _plain(_LIST),
+    "set_type": _plain(_LIST),
+    "iterable_type": _plain(_LIST),
+    "dict_type": _plain(_MAPPING),
+    "mapping_type": _plain(_MAPPING),
+    "model_type": _plain(_MAPPING),
+    "model_attributes_type": _plain(_MAPPING),
+    "dataclass_type": _plain(_MAPPING),
+    "none_required": _plain(N_("must be empty (null), got {value}")),
+    "date_type": _plain(_DATE),
+    "date_parsing": _plain(_DATE),
+    "date_from_datetime_parsing": _plain(_DATE),
+    "date_from_datetime_inexact": _plain(_DATE),
+}
+
+
+def message(root: type[BaseModel], error: Mapping[str, Any]) -> str:
+    """The message for one of pydantic's errors (``ValidationError.errors()``) in a file
+    validated as ``root``; ``extra_forbidden`` and ``ValueError`` are handled by the caller
+    (they need the file's data, or carry several problems)."""
+    kind = error["type"]
+    if kind in _BY_TYPE:
+        return _BY_TYPE[kind](error)
+    if kind in ("literal_error", "enum"):
+        return _choice(root, error)
+    if kind == "value_error" or kind == "assertion_error":
+        return str((error.get("ctx") or {}).get("error", ""))
+    if kind in _PYDANTIC_TYPES:
+        return _("not a valid value here ({type})").format(type=kind)
+    # avtalsgen's own errors (PydanticCustomError): translated where they were raised.
+    return str(error["msg"])
+
+
+def _pydantic_types() -> frozenset[str]:
+    from pydantic_core.core_schema import ErrorType
+
+    return frozenset(get_args(ErrorType))
+
+
+_PYDANTIC_TYPES = _pydantic_types()
