@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # procps: pgrep, with which the tests look for soffice processes left behind.
-packages=(libreoffice-writer-nogui poppler-utils qpdf fonts-liberation fonts-crosextra-carlito softhsm2 procps)
+packages=(libreoffice-writer-nogui poppler-utils qpdf fonts-liberation fonts-crosextra-carlito softhsm2 procps tzdata)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
+from avtalsgen.cli import clicktexts
 from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ def _language_of_the_environment() -> Iterator[None]:
     i18n.set_language(None)
     yield
     i18n.set_language(None)
+    clicktexts.install()  # typer keeps some of its texts in module constants
 
 
 def run(*argv: str) -> str:

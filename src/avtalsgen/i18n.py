@@ -16,6 +16,7 @@ since that is who uses avtalsgen.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import os
 from collections.abc import Mapping
@@ -107,6 +108,27 @@ def format_number(value: float, decimals: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     # A plain space: messages are read in terminals and copied into files.
     return str(format_decimal(value, format=pattern, locale=locale)).replace("\u00a0", " ")
+
+
+#: Every time avtalsgen shows (messages, reports, a signature's appearance) is Swedish time.
+TIME_ZONE = "Europe/Stockholm"
+
+
+def swedish_time(value: dt.datetime) -> dt.datetime:
+    """``value`` (aware; a naive time is taken as UTC) in Swedish time."""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(TIME_ZONE))
+
+
+def format_time(value: dt.datetime) -> str:
+    """A moment as messages show it, in Swedish time with its offset:
+    ``2026-12-06 14:03:21 +01:00 (svensk tid)``."""
+    local = swedish_time(value)
+    shown = local.strftime("%Y-%m-%d %H:%M:%S ") + local.isoformat()[-6:]
+    return _("{time} (Swedish time)").format(time=shown)
 
 
 def N_(message: str) -> str:

@@ -17,32 +17,71 @@ from typing import Annotated, Any
 import typer
 
 from avtalsgen import __version__, i18n
+from avtalsgen.cli import clicktexts
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words, ngettext
+
+# typer's and click's own texts (Usage, Options, Missing argument, ...) in the language of
+# the messages; the help texts below are translated as the command line is defined.
+clicktexts.install()
 
 app = typer.Typer(
-    help="Region Norrbotten's decision documents from typed case files.",
+    help=_("Region Norrbotten's decision documents from case files."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     add_completion=False,
+    cls=clicktexts.Commands,
+    suggest_commands=False,  # Commands suggests in the user's language
 )
-templates_app = typer.Typer(help="Work with the Word templates.", no_args_is_help=True)
+templates_app = typer.Typer(
+    help=_("Work with the Word templates."), no_args_is_help=True, cls=clicktexts.Commands
+)
 app.add_typer(templates_app, name="templates")
 
 _state = {"verbose": False}
 
 CasePaths = Annotated[
-    list[Path], typer.Argument(help="Case files, or folders whose *.yaml files are cases.")
+    list[Path],
+    typer.Argument(
+        help=_("Case files, or folders whose *.yaml files are cases."),
+        metavar=_("PATHS") + "...",
+    ),
 ]
 Strict = Annotated[
     bool,
-    typer.Option("--strict", help="Fail on facts left unknown (null) in the case or program."),
+    typer.Option("--strict", help=_("Fail on facts left unknown (null) in the case or program.")),
 ]
 TemplatesDir = Annotated[
-    Path, typer.Option("--templates", help="Folder holding the Word templates.")
+    Path,
+    typer.Option("--templates", help=_("Folder holding the Word templates."), metavar=_("FOLDER")),
 ]
+OutputDir = Annotated[Path, typer.Option("--output", help=_("Output folder."), metavar=_("FOLDER"))]
+
+
+def _whole_number(text: str | int) -> int:
+    """A whole number of 1 or more from the command line (our message, not click's); the
+    default comes as a number."""
+    value = str(text).strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise typer.BadParameter(
+            _("'{value}' is not a whole number of 1 or more").format(value=text)
+        )
+    return int(value)
+
+
+def _seconds(text: str | float) -> float:
+    """A number of seconds, at least 1, from the command line (or its default)."""
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not value >= 1:  # also NaN
+        raise typer.BadParameter(
+            _("'{value}' is not a number of seconds of 1 or more").format(value=text)
+        )
+    return value
 
 
 def _fail(exc: BaseException) -> None:
@@ -53,7 +92,7 @@ def _fail(exc: BaseException) -> None:
         typer.echo(exc.message, err=True)
         raise typer.Exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
-        typer.echo("interrupted", err=True)
+        typer.echo(_("interrupted"), err=True)
         raise typer.Exit(130)
     raise exc
 
@@ -72,17 +111,18 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show tracebacks of errors.")
+        bool, typer.Option("--verbose", "-v", help=_("Show tracebacks of errors."))
     ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
             "--lang",
             help=_("Language of messages: sv or en (default: from LC_ALL, LC_MESSAGES, LANG)."),
+            metavar="sv|en",
         ),
     ] = None,
 ) -> None:
@@ -94,6 +134,7 @@ def main(
                 _("choose sv or en, not {value}").format(value=lang), param_hint="--lang"
             )
         i18n.set_language(lang)
+        clicktexts.install()
 
 
 def _shown(path: Path) -> Path:
@@ -112,7 +153,9 @@ def case_files(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.glob("*.yaml") if p.is_file())
             if not found:
-                typer.echo(f"{path}: no case files (*.yaml) in this folder", err=True)
+                typer.echo(
+                    _("{path}: no case files (*.yaml) in this folder").format(path=path), err=True
+                )
                 raise typer.Exit(1)
             files.extend(found)
         else:
@@ -120,7 +163,7 @@ def case_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-@app.command()
+@app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
 def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs; needs no LibreOffice."""
     from avtalsgen.input.load import load_case, unknown_facts
@@ -138,38 +181,62 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             continue
         typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
     if failed:
-        typer.echo(f"{failed} of {len(files)} case files have problems", err=True)
+        message = ngettext(
+            "{failed} of {count} case file has problems",
+            "{failed} of {count} case files have problems",
+            len(files),
+        )
+        typer.echo(message.format(failed=failed, count=len(files)), err=True)
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b).\n\n"
+        "After conversion every PDF is read back: the Dnr, the actor, the amounts, the period "
+        "and the funding source must agree in every document, or nothing is written. Cases "
+        "whose inputs are unchanged since their last build are skipped (--force rebuilds "
+        "them). With a folder or several cases, a failing case does not stop the others, and "
+        "OUTPUT/batch-report.json records every case."
+    )
+)
 def build(
     paths: CasePaths,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help=f"Build only these documents: {', '.join(DOCUMENTS)}."),
+        typer.Option(
+            "--only",
+            help=_("Build only these documents: {names}.").format(names=", ".join(DOCUMENTS)),
+            metavar=_("DOCUMENT"),
+        ),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    output: OutputDir = Path("output"),
     templates: TemplatesDir = Path("templates"),
     strict: Strict = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="LibreOffice workers (default: cores).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            parser=_whole_number,
+            metavar="N",
+            help=_("LibreOffice workers (default: cores)."),
+        ),
     ] = os.cpu_count() or 1,
     force: Annotated[
-        bool, typer.Option("--force", help="Rebuild cases whose inputs are unchanged.")
+        bool, typer.Option("--force", help=_("Rebuild cases whose inputs are unchanged."))
     ] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=1, help="Seconds LibreOffice may take a document.")
+        float,
+        typer.Option(
+            "--timeout",
+            parser=_seconds,
+            metavar=_("SECONDS"),
+            help=_("Seconds LibreOffice may take a document."),
+        ),
     ] = 60.0,
 ) -> None:
-    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b).
-
-    After conversion every PDF is read back: the Dnr, the actor, the amounts, the period
-    and the funding source must agree in every document, or nothing is written. Cases whose
-    inputs are unchanged since their last build are skipped (--force rebuilds them). With a
-    folder or several cases, a failing case does not stop the others, and
-    OUTPUT/batch-report.json records every case.
-    """
+    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b)."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.batch import build_cases
     from avtalsgen.build.outcome import Status
@@ -180,7 +247,9 @@ def build(
     unknown = [name for name in documents if name not in DOCUMENTS]
     if unknown:
         raise typer.BadParameter(
-            f"unknown document {', '.join(unknown)}; choose from {', '.join(DOCUMENTS)}",
+            _("unknown document {names}; choose {choices}").format(
+                names=", ".join(unknown), choices=join_words(list(DOCUMENTS), "or")
+            ),
             param_hint="--only",
         )
     files = case_files(paths)
@@ -207,13 +276,18 @@ def build(
         return
     if batch:
         display.summary(outcomes)
-        typer.echo(f"report: {_shown(Workspace(output.resolve()).batch_report)}")
+        report = _shown(Workspace(output.resolve()).batch_report)
+        typer.echo(_("report: {path}").format(path=report))
     if any(outcome.status == Status.FAILED for outcome in outcomes):
         raise typer.Exit(1)
 
 
-@app.command()
-def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> None:
+@app.command(
+    help=_("List the agreement's clauses in order, which went in and why; strategies; schedule.")
+)
+def explain(
+    case_path: Annotated[Path, typer.Argument(help=_("A case file."), metavar=_("CASE_FILE"))],
+) -> None:
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
     from avtalsgen.documents import format as fmt
     from avtalsgen.input.load import load_case
@@ -232,15 +306,21 @@ def explain(case_path: Annotated[Path, typer.Argument(help="A case file.")]) -> 
         shown = f"{number:>3}" if val.med else "  -"
         typer.echo(f"{shown}  {val.id:<22} {val.rubrik:<30} {val.skal}")
     on = agreement_date(arende)
-    source = "the agreement's date" if arende.avtal.datum else "the period's start"
-    typer.echo(f"strategies in force on {on} ({source}):")
+    strategies = (
+        _("strategies in force on {date} (the agreement's date):")
+        if arende.avtal.datum
+        else _("strategies in force on {date} (the period's start):")
+    )
+    typer.echo(strategies.format(date=on))
     for kortnamn in ("S3", "RUS"):
         typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
-    typer.echo("payment schedule:")
+    typer.echo(_("payment schedule:"))
     for year in payment_schedule(arende):
         period = fmt.intervall(year.start, year.slut)
-        typer.echo(f"  avtalsår {year.nummer}  {period}  {year.manader:>2} months  "
-                   f"{fmt.kr(year.belopp)}")  # fmt: skip
+        months = ngettext("{count} month", "{count} months", year.manader)
+        months = months.format(count=f"{year.manader:>2}")
+        avtalsar = _("avtalsår {number}").format(number=year.nummer)
+        typer.echo(f"  {avtalsar}  {period}  {months}  {fmt.kr(year.belopp)}")
 
 
 #: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
@@ -256,40 +336,72 @@ def _secret(variable: str, prompt: str) -> str:
     if value:
         return value
     if not sys.stdin.isatty():
-        raise typer.BadParameter(f"set {variable} or run in a terminal to be asked for it")
+        raise typer.BadParameter(
+            _("set {variable} or run in a terminal to be asked for it").format(variable=variable)
+        )
     return str(typer.prompt(prompt, hide_input=True))
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Sign one signature field of a packet (PAdES), as an incremental update.\n\n"
+        "Without --p12 or --pkcs11-lib a DEMO key is used (a demo PKI is made on first use); "
+        "verify says so. Passphrases and PINs come from the environment or a prompt, never "
+        "from the command line."
+    )
+)
 def sign(
-    packet: Annotated[Path, typer.Argument(help="The packet (paket.pdf) to sign in place.")],
-    field: Annotated[str, typer.Option("--field", help="The signature field: region, aktor.")],
+    packet: Annotated[
+        Path,
+        typer.Argument(help=_("The packet (paket.pdf) to sign in place."), metavar=_("PACKET")),
+    ],
+    field: Annotated[
+        str,
+        typer.Option("--field", help=_("The signature field: region, aktor."), metavar=_("FIELD")),
+    ],
     p12: Annotated[
         Path | None,
-        typer.Option("--p12", help=f"PKCS#12 key file; passphrase from {PASSPHRASE_ENV}."),
+        typer.Option(
+            "--p12",
+            help=_("PKCS#12 key file; passphrase from {variable}.").format(variable=PASSPHRASE_ENV),
+            metavar=_("FILE"),
+        ),
     ] = None,
     pkcs11_lib: Annotated[
-        Path | None, typer.Option("--pkcs11-lib", help=f"PKCS#11 module; PIN from {PIN_ENV}.")
+        Path | None,
+        typer.Option(
+            "--pkcs11-lib",
+            help=_("PKCS#11 module; PIN from {variable}.").format(variable=PIN_ENV),
+            metavar=_("FILE"),
+        ),
     ] = None,
-    token: Annotated[str | None, typer.Option("--token", help="PKCS#11 token label.")] = None,
-    key: Annotated[str | None, typer.Option("--key", help="PKCS#11 key label.")] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help=_("PKCS#11 token label."), metavar=_("LABEL")),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help=_("PKCS#11 key label."), metavar=_("LABEL"))
+    ] = None,
     tsa: Annotated[
-        str | None, typer.Option("--tsa", help="Timestamp server URL (makes PAdES B-T).")
+        str | None,
+        typer.Option("--tsa", help=_("Timestamp server URL (makes PAdES B-T)."), metavar="URL"),
     ] = None,
     role: Annotated[
-        str | None, typer.Option("--role", help="The signer's role shown with the signature.")
+        str | None,
+        typer.Option(
+            "--role", help=_("The signer's role shown with the signature."), metavar=_("ROLE")
+        ),
     ] = None,
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="A trusted CA certificate for the report; repeatable."),
+        typer.Option(
+            "--trust",
+            help=_("A trusted CA certificate for the report; repeatable."),
+            metavar=_("CERTIFICATE"),
+        ),
     ] = None,
 ) -> None:
-    """Sign one signature field of a packet (PAdES), as an incremental update.
-
-    Without --p12 or --pkcs11-lib a DEMO key is used (a demo PKI is made on first use);
-    verify says so. Passphrases and PINs come from the environment or a prompt, never
-    from the command line.
-    """
+    """Sign one signature field of a packet (PAdES), as an incremental update."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
@@ -298,18 +410,18 @@ def sign(
     from avtalsgen.signing.verify import format_report, verify_packet
 
     if p12 is not None and pkcs11_lib is not None:
-        raise typer.BadParameter("give --p12 or --pkcs11-lib, not both")
+        raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
     if pkcs11_lib is not None and (token is None or key is None):
-        raise typer.BadParameter("--pkcs11-lib needs --token and --key")
+        raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
     try:
         source: KeySource
         roots = list(trust or [])
         if (default_demo_pki_dir() / "root.pem").is_file():
             roots.append(default_demo_pki_dir() / "root.pem")
         if p12 is not None:
-            source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, "PKCS#12 passphrase").encode())
+            source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, _("PKCS#12 passphrase")).encode())
         elif pkcs11_lib is not None and token is not None and key is not None:
-            source = Pkcs11Key(pkcs11_lib, token, key, _secret(PIN_ENV, "PIN"))
+            source = Pkcs11Key(pkcs11_lib, token, key, _secret(PIN_ENV, _("PIN")))
         else:
             pki = ensure_demo_pki()
             signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field, field))
@@ -326,8 +438,15 @@ def sign(
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
-    typer.echo(f"signed {result.field} of {_shown(packet)} as {result.signer} "
-               f"({result.pades_level}, {result.signing_time.isoformat()})")  # fmt: skip
+    typer.echo(
+        _("signed {field} of {packet} as {signer} ({level}, {time})").format(
+            field=result.field,
+            packet=_shown(packet),
+            signer=result.signer,
+            level=result.pades_level,
+            time=i18n.format_time(result.signing_time),
+        )
+    )
     typer.echo(format_report(report))
     # Signing succeeded when the new signature is intact and covers the whole file; whether
     # its certificate is trusted is for `avtalsgen verify --trust` to judge.
@@ -336,22 +455,31 @@ def sign(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Verify every signature of a packet and its PDF/A structure; exit 0 only if all "
+        "hold.\n\n"
+        "For each signature: signer, time, field, integrity, coverage (the last must cover the "
+        "whole file), changes made after it, PAdES level and trust."
+    )
+)
 def verify(
-    packet: Annotated[Path, typer.Argument(help="A packet (PDF) to verify.")],
+    packet: Annotated[
+        Path, typer.Argument(help=_("A packet (PDF) to verify."), metavar=_("PACKET"))
+    ],
     trust: Annotated[
         list[Path] | None,
-        typer.Option("--trust", help="A trusted CA certificate (PEM/DER); repeatable."),
+        typer.Option(
+            "--trust",
+            help=_("A trusted CA certificate (PEM/DER); repeatable."),
+            metavar=_("CERTIFICATE"),
+        ),
     ] = None,
     demo: Annotated[
-        bool, typer.Option("--demo/--no-demo", help="Also trust the local DEMO root.")
+        bool, typer.Option("--demo/--no-demo", help=_("Also trust the local DEMO root."))
     ] = True,
 ) -> None:
-    """Verify every signature of a packet and its PDF/A structure; exit 0 only if all hold.
-
-    For each signature: signer, time, field, integrity, coverage (the last must cover the
-    whole file), changes made after it, PAdES level and trust.
-    """
+    """Verify every signature of a packet and its PDF/A structure."""
     from avtalsgen.signing.pki import default_demo_pki_dir
     from avtalsgen.signing.verify import format_report, verify_packet
 
@@ -369,14 +497,18 @@ def verify(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_("Print the JSON Schema of case (arende), program and meeting (sammantrade) files.")
+)
 def schema(
     kind: Annotated[
         str | None,
-        typer.Argument(help="arende, program or sammantrade; all three when left out."),
+        typer.Argument(
+            help=_("arende, program or sammantrade; all three when left out."), metavar=_("KIND")
+        ),
     ] = None,
 ) -> None:
-    """Print the JSON Schema of case (arende), program and meeting (sammantrade) files."""
+    """Print the JSON Schema of case, program and meeting files."""
     from avtalsgen.model import Arende, Program
     from avtalsgen.model.meeting import Sammantrade
     from avtalsgen.model.schema import json_schema
@@ -387,27 +519,36 @@ def schema(
         "sammantrade": json_schema(Sammantrade),
     }
     if kind is not None and kind not in schemas:
-        raise typer.BadParameter("choose arende, program or sammantrade", param_hint="KIND")
+        raise typer.BadParameter(_("choose arende, program or sammantrade"), param_hint=_("KIND"))
     document = schemas[kind] if kind else schemas
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Build a certified extract (protokollsutdrag) per decided § into OUTPUT/<Dnr>/.\n\n"
+        "An extract that exists is never replaced: if its facts changed, a new version "
+        "(-v2, -v3, ...) is written with a note of what changed."
+    )
+)
 def utdrag(
-    meeting: Annotated[Path, typer.Argument(help="A meeting (sammanträde) file.")],
+    meeting: Annotated[
+        Path, typer.Argument(help=_("A meeting (sammanträde) file."), metavar=_("MEETING_FILE"))
+    ],
     paragraf: Annotated[
         int | None,
-        typer.Option("--paragraf", help="Build the extract of this § only (even if secret)."),
+        typer.Option(
+            "--paragraf",
+            parser=_whole_number,
+            metavar="§",
+            help=_("Build the extract of this § only (even if secret)."),
+        ),
     ] = None,
-    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    output: OutputDir = Path("output"),
     templates: TemplatesDir = Path("templates"),
 ) -> None:
-    """Build a certified extract (protokollsutdrag) per decided § into OUTPUT/<Dnr>/.
-
-    An extract that exists is never replaced: if its facts changed, a new version
-    (-v2, -v3, ...) is written with a note of what changed.
-    """
+    """Build a certified extract (protokollsutdrag) per decided §."""
     from rich.console import Console
     from rich.table import Table
 
@@ -424,7 +565,14 @@ def utdrag(
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
-    table = Table("§", "Dnr", "status", "version", "files", title=f"Protokollsutdrag: {meeting}")
+    table = Table(
+        "§",
+        "Dnr",
+        _("status"),
+        _("version"),
+        _("files"),
+        title=_("Protokollsutdrag: {meeting}").format(meeting=meeting),
+    )
     for result in results:
         files = ", ".join(str(_shown(path)) for path in result.files)
         version = str(result.version) if result.version else "–"
@@ -436,7 +584,10 @@ def utdrag(
             console.print(result.note)
 
 
-@templates_app.command("check")
+@templates_app.command(
+    "check",
+    help=_("List every variable a template uses that the models do not provide; fail on any."),
+)
 def templates_check(templates: TemplatesDir = Path("templates")) -> None:
     """List every variable a template uses that the models do not provide; fail on any."""
     from avtalsgen.documents.templatecheck import TEMPLATES, check_template
@@ -445,7 +596,7 @@ def templates_check(templates: TemplatesDir = Path("templates")) -> None:
     for document, context in TEMPLATES.items():
         path = templates / f"{document}.docx"
         if not path.is_file():
-            typer.echo(f"{path}: template not found", err=True)
+            typer.echo(_("{path}: template not found").format(path=path), err=True)
             problems += 1
             continue
         findings = check_template(path, context)
