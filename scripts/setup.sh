@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # procps: pgrep, with which the tests look for soffice processes left behind.
-packages=(libreoffice-writer-nogui poppler-utils qpdf fonts-liberation fonts-crosextra-carlito softhsm2 procps tzdata)
+# ocrmypdf, ghostscript, tesseract-ocr-swe: attachments that are not PDF/A-2b are converted.
+packages=(libreoffice-writer-nogui poppler-utils qpdf fonts-liberation fonts-crosextra-carlito softhsm2 procps
+          tzdata ocrmypdf ghostscript tesseract-ocr-swe)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

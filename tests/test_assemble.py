@@ -26,6 +26,7 @@ from conftest import docx_with_pages
 from PIL import ImageCms
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.conversion.normalise import prepare_attachment
 from avtalsgen.pdf import assemble
 from avtalsgen.pdf.assemble import (
     Packet,
@@ -112,6 +113,10 @@ def real_inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
             for pdf, (_, title, label, _) in zip(pdfs, specs, strict=True)
         ]
         plain = strip_pdfa(pdfs[-1], pdfs[-1].with_name("karta.pdf"))
+        # Not PDF/A: converted as a build converts an attachment (OCRmyPDF, Ghostscript).
+        karta = prepare_attachment(plain, plain.with_name("karta-pdfa.pdf"), "RGB")
+        assert karta.converted and karta.problems
+        plain = karta.path
         _REAL["inputs"] = Inputs(
             documents=tuple(parts[: len(DOCUMENTS)]),
             attachments=(

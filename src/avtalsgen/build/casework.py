@@ -185,13 +185,16 @@ def finish(item: CaseWork, run: Session) -> None:
             item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
         ]
         packet = None
+        conversions: dict[str, dict[str, object]] = {}
         if agreement is not None:  # a packet is wanted
+            # Attachments that are not PDF/A-2b are converted (OCRmyPDF), or refused.
+            attachments, conversions = _prepared_attachments(item)
             final = packet_path(folder)  # a signed packet is kept: this may be a new version
             packet = build_packet(
                 item.context,
                 folder,
                 item.pdfs,
-                item.attachments,
+                attachments,
                 item.staging / final.name,
                 agreement,
             )
@@ -208,7 +211,9 @@ def finish(item: CaseWork, run: Session) -> None:
         # Written in the staging folder first: a build killed now leaves no temporary
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
-        placed.append(write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch))
+        placed.append(
+            write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch, conversions)
+        )
         files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
         write_record(folder, item.stamp, placed, item.case.path, files, scratch)
     except AvtalsgenError as exc:
@@ -220,3 +225,27 @@ def finish(item: CaseWork, run: Session) -> None:
     finally:
         shutil.rmtree(item.staging, ignore_errors=True)
     outcome.status, outcome.outputs = Status.BUILT, placed
+
+
+def _prepared_attachments(
+    item: CaseWork,
+) -> tuple[list[Attachment], dict[str, dict[str, object]]]:
+    """The case's attachments as the packet takes them (converted to PDF/A-2b where they
+    were not, in the staging folder), and what the manifest says of each, by input role."""
+    if not item.attachments:
+        return [], {}
+    from avtalsgen.conversion.normalise import prepare_attachments
+    from avtalsgen.pdf.pdfa_rules import output_intent_space
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    with open_pdf(item.pdfs["beslutsforslag"]) as first:
+        intent = output_intent_space(first) or "RGB"
+    folder = item.staging / "bilagor"
+    folder.mkdir(exist_ok=True)
+    prepared = prepare_attachments([a.path for a in item.attachments], folder, intent)
+    attachments = [
+        Attachment(given.title, ready.path)
+        for given, ready in zip(item.attachments, prepared, strict=True)
+    ]
+    records = {f"bilaga {n}": ready.record() for n, ready in enumerate(prepared, 1)}
+    return attachments, records

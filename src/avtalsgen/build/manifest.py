@@ -82,13 +82,21 @@ def write_manifest(
     packet: Path | None,
     fields: Sequence[str] = (),
     scratch: Path | None = None,
+    conversions: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and the new
     packet's signature fields (all empty until ``avtalsgen sign``); written first in
-    ``scratch`` if given, a folder on the same file system (e.g. a staging folder)."""
+    ``scratch`` if given, a folder on the same file system (e.g. a staging folder).
+    ``conversions`` says, by input role, how an attachment went into the packet: as given,
+    or converted to PDF/A-2b (why, how, with which tools, and the SHA-256 of what the
+    packet holds)."""
+    made = conversions or {}
     data = {
         "tools": tool_versions(),
-        "inputs": {role: {"file": p.name, "sha256": sha256(p)} for role, p in inputs.items()},
+        "inputs": {
+            role: {"file": p.name, "sha256": sha256(p), **made.get(role, {})}
+            for role, p in inputs.items()
+        },
         "outputs": {path.name: sha256(path) for path in outputs},
         "packet": None
         if packet is None

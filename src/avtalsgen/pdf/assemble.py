@@ -1,12 +1,14 @@
 """Assemble a case's packet: one PDF/A-2b file for the diarium, ready to be signed.
 
 The packet holds a contents page, the documents (each a PDF/A-2b file from LibreOffice) and
-the attachments (bilagor, any PDF with embedded fonts), in that order, with:
+the attachments (bilagor, PDF/A-2 files, converted to PDF/A-2b if they were not: see
+:mod:`avtalsgen.conversion.normalise`), in that order, with:
 
 - a bookmark per document and attachment, and page labels ("Samarbetsavtal s. 3");
 - metadata in the Info dictionary and in XMP alike: what the packet holds, and as its
   creation date the latest of its documents' (the case's dates, else the build's time);
 - the PDF/A identification, one OutputIntent carried over from the documents, a trailer /ID;
+- font subset names made unique (each LibreOffice document names its subsets BAAAAA+...);
 - one empty signature field per signatory, all made here, before the first signature,
   because adding a field later would change the document under the earlier signatures.
 
@@ -39,7 +41,8 @@ from avtalsgen.build.workspace import atomic_write
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.errors import AvtalsgenError, OutputError
 from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, xmp_packet
-from avtalsgen.pdf.pdfa import font_problems, header_problems, parse_pdf_date, pdfa_problems
+from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
+from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
 from avtalsgen.pdf.pdffile import open_pdf
 
 FONT_DIRS = (
@@ -163,8 +166,9 @@ def assemble_packet(
 ) -> Packet:
     """Merge ``documents`` and ``attachments`` into the packet ``output``.
 
-    Documents must be PDF/A-2b files; attachments must be readable, unencrypted PDFs up to
-    PDF 1.7 with every font embedded and no form fields. Each problem raises
+    Documents must be PDF/A-2b files; attachments must pass the same PDF/A-2b check, read
+    in full and against the documents' output intent, and have no form fields
+    (:mod:`avtalsgen.conversion.normalise` converts those that do not). Each problem raises
     :class:`PacketError` naming the file. The packet is written beside ``output`` first,
     checked (PDF syntax and :func:`avtalsgen.pdf.pdfa.check_pdfa_structure`), then renamed;
     an existing ``output`` that holds signatures is replaced only if ``overwrite_signed``.
@@ -178,8 +182,11 @@ def assemble_packet(
     with contextlib.ExitStack() as stack:
         # 1. Open every input and refuse the ones that cannot go into a PDF/A-2b packet.
         docs = [stack.enter_context(_open_input(p, document=True)) for p in documents]
-        atts = [stack.enter_context(_open_input(p, document=False)) for p in attachments]
         intent = _output_intent(docs[0])
+        space = icc_colour_space(intent.DestOutputProfile.read_bytes())
+        atts = [
+            stack.enter_context(_open_input(p, document=False, intent=space)) for p in attachments
+        ]
         _check_colour_spaces(intent, [*documents, *attachments], [*docs, *atts])
         # 2. Copy the pages, after room for the contents page.
         packet = stack.enter_context(pikepdf.new())
@@ -195,6 +202,7 @@ def assemble_packet(
             _drop_structure_keys(page)
         # 3. Draw the contents page(s) in front.
         _insert_contents(packet, layout, placements, fonts, width, height)
+        unique_subset_names(packet)  # each document's BAAAAA+..., CAAAAA+... made distinct
         # 4. Catalog: OutputIntent, metadata, outline, page labels, signature fields.
         packet.Root.OutputIntents = pikepdf.Array([_copy(packet, intent)])
         packet.Root.Lang = pikepdf.String(metadata.language)
@@ -247,7 +255,9 @@ def _check_request(
 
 
 @contextlib.contextmanager
-def _open_input(part: PacketPart, *, document: bool) -> Iterator[pikepdf.Pdf]:
+def _open_input(
+    part: PacketPart, *, document: bool, intent: str | None = None
+) -> Iterator[pikepdf.Pdf]:
     """Open ``part`` and check it can go into the packet; raise PacketError naming it."""
     name = str(part.path)
     kind = "document" if document else "attachment"
@@ -265,7 +275,7 @@ def _open_input(part: PacketPart, *, document: bool) -> Iterator[pikepdf.Pdf]:
     except pikepdf.PdfError as exc:
         raise PacketError(f"{name}: {kind} is a broken PDF: {exc}") from None
     try:
-        problems = _input_problems(pdf, document=document)
+        problems = _input_problems(pdf, document=document, intent=intent)
         if problems:
             raise PacketError(f"{name}: {kind} " + "; ".join(problems))
         yield pdf
@@ -273,7 +283,7 @@ def _open_input(part: PacketPart, *, document: bool) -> Iterator[pikepdf.Pdf]:
         pdf.close()
 
 
-def _input_problems(pdf: pikepdf.Pdf, *, document: bool) -> list[str]:
+def _input_problems(pdf: pikepdf.Pdf, *, document: bool, intent: str | None) -> list[str]:
     if pdf.is_encrypted:
         return ["is encrypted"]
     try:
@@ -296,7 +306,9 @@ def _input_problems(pdf: pikepdf.Pdf, *, document: bool) -> list[str]:
         return ["has form fields or signatures, which cannot be carried into the packet"]
     if document:
         return pdfa_problems(pdf)
-    return font_problems(pdf)
+    # An attachment: the whole check, every page read, against the packet's output intent
+    # (avtalsgen.conversion.normalise converts one that fails before it comes here).
+    return pdfa_problems(pdf, intent=intent, conformances=("A", "U", "B"))
 
 
 def _output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
@@ -537,13 +549,26 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
         raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
 
 
+#: Image compressions qpdf does not decode (a scanned attachment's pages use them).
+_IMAGE_CODECS = frozenset({"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"})
+
+
 def _syntax_error(pdf: pikepdf.Pdf, drawn: range) -> str | None:
     """The first problem qpdf finds reading every object and stream of ``pdf`` and the
     content streams of the pages ``drawn``; None if there is none."""
     try:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
-                obj.read_bytes()
+                filters = obj.get("/Filter")
+                names = (
+                    {str(filters)}
+                    if isinstance(filters, pikepdf.Name)
+                    else set(map(str, filters or ()))
+                )
+                if names & _IMAGE_CODECS:  # qpdf decodes none of these: their bytes are read
+                    obj.read_raw_bytes()
+                else:
+                    obj.read_bytes()
         for number in drawn:
             pikepdf.parse_content_stream(pdf.pages[number - 1])
     except pikepdf.PdfError as exc:

@@ -1,9 +1,13 @@
 """The PDF/A-2b structure of a PDF, checked before and after signing.
 
-:func:`check_pdfa_structure` is a structural check (no full PDF/A validator such as
-veraPDF): PDF/A identification in XMP, one OutputIntent, trailer /ID, no encryption, PDF
-1.7 at most, every font embedded with the widths its program gives (signature appearances
-included), annotation flags and appearances, and an Info dictionary consistent with XMP.
+:func:`check_pdfa_structure` checks a PDF against the rules of PDF/A-2b that matter for
+avtalsgen's files and its attachments (it is no complete validator such as veraPDF): PDF/A
+identification in XMP, one OutputIntent, trailer /ID, no encryption, PDF 1.7 at most,
+every font embedded with the widths its program gives and a CIDToGIDMap where one is
+needed (signature appearances included), unique font subset names, annotation flags and
+appearances, and an Info dictionary consistent with XMP; with
+:mod:`avtalsgen.pdf.pdfa_rules`, no forbidden actions (JavaScript and the like), no device
+colour the output intent does not stand for, and no objects PDF/A forbids.
 """
 
 from __future__ import annotations
@@ -20,6 +24,14 @@ import pikepdf
 from fontTools.ttLib import TTFont
 
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
+from avtalsgen.pdf.pdfa_rules import (
+    action_problems,
+    colour_problems,
+    object_problems,
+    output_intent_space,
+    subset_name_problems,
+)
 from avtalsgen.pdf.pdffile import open_pdf
 
 
@@ -57,10 +69,21 @@ def header_problems(header: bytes) -> list[str]:
 
 
 def pdfa_problems(
-    pdf: pikepdf.Pdf, lang: str | None = None, *, font_pages: Collection[int] | None = None
+    pdf: pikepdf.Pdf,
+    lang: str | None = None,
+    *,
+    font_pages: Collection[int] | None = None,
+    intent: str | None = None,
+    conformances: Collection[str] = ("B",),
 ) -> list[str]:
-    """The PDF/A-2b structure problems of an open PDF (see :func:`check_pdfa_structure`);
-    the fonts of only ``font_pages`` (numbered from 1), if given, are checked."""
+    """The PDF/A-2b problems of an open PDF (see :func:`check_pdfa_structure`).
+
+    With ``font_pages`` (numbered from 1), the fonts and content of only those pages are
+    read, and the whole file is not searched for forbidden objects: the packet, whose
+    other pages are its inputs' and were checked when they were opened. ``intent`` is the
+    colour space ("RGB", "CMYK", "GRAY") the content must suit, by default the PDF's own
+    output intent's (an attachment is checked against the packet's). ``conformances`` are
+    the PDF/A-2 levels its XMP may claim (an attachment may be 2A or 2U as well)."""
     problems = []
     if pdf.is_encrypted:
         problems.append("the file is encrypted")
@@ -68,13 +91,18 @@ def pdfa_problems(
     if version not in {f"1.{n}" for n in range(8)}:
         problems.append(f"PDF version {version} is above 1.7")
     xmp = _xmp_values(pdf)
-    problems += _identification_problems(xmp)
+    problems += _identification_problems(xmp, conformances)
     problems += _output_intent_problems(pdf)
     trailer_id = pdf.trailer.get("/ID")
     if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
         problems.append("the trailer has no /ID")
     problems += font_problems(pdf, font_pages)
+    problems += subset_name_problems(pdf)
     problems += _annotation_problems(pdf)
+    problems += action_problems(pdf)
+    problems += colour_problems(pdf, intent or output_intent_space(pdf), font_pages)
+    if font_pages is None:
+        problems += object_problems(pdf)
     problems += _info_problems(pdf, xmp)
     if lang is not None:
         problems += _language_problems(pdf, lang)
@@ -103,7 +131,9 @@ def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
         return f"the XMP metadata cannot be read: {exc}"
 
 
-def _identification_problems(xmp: dict[str, Any] | str | None) -> list[str]:
+def _identification_problems(
+    xmp: dict[str, Any] | str | None, conformances: Collection[str] = ("B",)
+) -> list[str]:
     if xmp is None:
         return ["no XMP metadata (PDF/A identification missing)"]
     if isinstance(xmp, str):
@@ -111,7 +141,7 @@ def _identification_problems(xmp: dict[str, Any] | str | None) -> list[str]:
     part, conformance = xmp["pdfaid:part"], xmp["pdfaid:conformance"]
     if part is None or conformance is None:
         return ["the XMP metadata has no PDF/A identification, expected PDF/A-2B"]
-    if (str(part).strip(), str(conformance).strip()) != ("2", "B"):
+    if str(part).strip() != "2" or str(conformance).strip().upper() not in conformances:
         return [f"the XMP metadata claims PDF/A-{part}{conformance}, expected PDF/A-2B"]
     return []
 
@@ -208,6 +238,17 @@ class _FontWalker:
         )
         if not embedded:
             self.problems.append(f"{where}: font {name} is not embedded")
+        elif (
+            isinstance(target, pikepdf.Dictionary)
+            and target.get("/Subtype") == pikepdf.Name.CIDFontType2
+            and "/CIDToGIDMap" not in target
+        ):
+            self.problems.append(
+                _(
+                    "{where}: font {name} (a CIDFontType2) has no CIDToGIDMap, which PDF/A "
+                    "requires (ISO 19005-2, 6.2.11.3.2)"
+                ).format(where=where, name=name)
+            )
         elif isinstance(target, pikepdf.Dictionary) and isinstance(descriptor, pikepdf.Dictionary):
             problem = _cid_width_problem(target, descriptor)
             if problem:
@@ -369,7 +410,7 @@ def _info_problems(
         value = str(info[key])
         other = xmp[xmp_key]
         if isinstance(other, list):
-            other = ", ".join(other)
+            other = ", ".join(str(item) for item in other if item is not None)
         if other is None:
             problems.append(f"Info {key} is {value!r} but XMP has no {xmp_key}")
         elif key.endswith("Date"):
