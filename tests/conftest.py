@@ -31,6 +31,8 @@ CASES = {
     "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
     "RUN-90002-2024": REPO / "cases" / "exempel-kreativa-norrbotten.yaml",
+    "RUN-90003-2025": REPO / "cases" / "exempel-medfinansiering.yaml",
+    "RUN-90004-2024": REPO / "cases" / "exempel-trappsteg.yaml",
 }
 
 

@@ -31,7 +31,7 @@ def cases(tmp_path: Path) -> Path:
 def test_check_accepts_the_shipped_cases() -> None:
     result = runner.invoke(app, ["check", str(REPO / "cases")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("ok  ") == 3
+    assert result.stdout.count("ok  ") == 5
     assert "RUN-00386-2023  Swedish Lapland Visitors Board" in result.stdout
 
 
@@ -84,10 +84,11 @@ def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
     result = runner.invoke(app, ["check", str(cases)])
     assert result.exit_code == 1
     assert f"{case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY" in result.stderr
-    assert f"{case}:21: finansiering.belopp_per_ar: amount must not be negative, got -5" in (
-        result.stderr
+    assert (
+        f"{case}:27: finansiering.finansiarer[0].belopp_per_ar: amount must not be negative, got -5"
+        in result.stderr
     )
-    assert "1 of 3 case files have problems" in result.stderr
+    assert "1 of 5 case files have problems" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -174,7 +175,7 @@ def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
     document = docx.Document(str(REPO / "templates" / "beslutsforslag.docx"))
     document.add_paragraph("{{ arende.aktor.telefon }} {{ arende.datum.year }}")
     document.add_paragraph("{%p for rad in arende.finansiering.finansiarer %}")
-    document.add_paragraph("{{ rad.namn }} {{ rad.procent }} {{ rad.belopp|valuta }}")
+    document.add_paragraph("{{ rad.namn }} {{ rad.procent }} {{ rad.kalla|valuta }}")
     document.add_paragraph("{%p endfor %}")
     document.sections[0].header.add_paragraph("{{ program.region.epost }}")
     document.save(str(tmp_path / "beslutsforslag.docx"))

@@ -333,8 +333,8 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
             "    dnr: RUN-90001-2023\n    beslut:\n"
             "      - >-\n"
             "        Regionala utvecklingsnämnden beslutar att {aktor_namn} beviljas\n"
-            "        {belopp_per_ar} årligen i basfinansiering inom Norrbottens ekosystem.\n"
-            "      - Medlen anvisas från {kalla} och regionala utvecklingsmedel.\n"
+            "        {belopp_arligen} i basfinansiering inom Norrbottens ekosystem.\n"
+            "      - Medlen anvisas från {kalla}.\n"
             "      - Basfinansieringen gäller under perioden {start} till {slut}.\n"
             "      - >-\n"
             "        Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt\n"
@@ -498,7 +498,11 @@ def test_the_same_paragraph_of_another_meeting_is_no_correction(tmp_path: Path) 
     # A year later § numbers have started again, and § 212 decides the same Dnr anew.
     case = cases / "exempel-arktiska-testbaddar.yaml"
     decided = case.read_text(encoding="utf-8")
-    case.write_text(decided.replace("  datum: 2023-12-05", "  datum: 2024-12-03"), "utf-8")
+    decided = decided.replace("  datum: 2023-12-05", "  datum: 2024-12-03")
+    paid = "      belopp_per_ar: 500000\n"  # the period began before: paid after the decision
+    case.write_text(
+        decided.replace(paid, paid + "  utbetalning:\n    forsta_datum: 2024-12-03\n"), "utf-8"
+    )
     later = {
         "datum: 2023-12-05": "datum: 2024-12-03",
         "justeringsdatum: 2023-12-12": "justeringsdatum: 2024-12-10",

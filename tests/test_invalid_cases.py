@@ -25,6 +25,7 @@ import pytest
 from avtalsgen import i18n
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
+from avtalsgen.model.money import compute_financing
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 SEED = CASES / "RUN-00386-2023.yaml"
@@ -113,20 +114,20 @@ INVALID = [
     Invalid(
         "yaml-syntax-error-bad-indent",
         (
-            "<case>:23: the indentation does not match the lines above: keys at the same level "
+            "<case>:24: the indentation does not match the lines above: keys at the same level "
             "start in the same column, and list items with '- '",
         ),
         sv=(
-            "<case>:23: indraget stämmer inte med raderna ovanför: nycklar på samma nivå börjar "
+            "<case>:24: indraget stämmer inte med raderna ovanför: nycklar på samma nivå börjar "
             "i samma kolumn, och listpunkter med '- '",
         ),
-        case=(("  period:\n", " period:\n"),),
+        case=(("  finansiarer:\n", " finansiarer:\n"),),
     ),
     Invalid(
         "yaml-syntax-error-tab",
-        ("<case>:22: use spaces for indentation, not tabs",),
-        sv=("<case>:22: använd mellanslag för indrag, inte tabb",),
-        case=(("  kalla: ERP", "\tkalla: ERP"),),
+        ("<case>:28: use spaces for indentation, not tabs",),
+        sv=("<case>:28: använd mellanslag för indrag, inte tabb",),
+        case=(("  totalt: 6000000", "\ttotalt: 6000000"),),
     ),
     # --- keys --------------------------------------------------------------------------
     Invalid(
@@ -140,56 +141,62 @@ INVALID = [
     ),
     Invalid(
         "unknown-key-nested",
-        ("<case>:23: finansiering.källa: unknown key 'källa' — did you mean 'kalla'?",),
-        sv=("<case>:23: finansiering.källa: okänd nyckel 'källa' — menade du 'kalla'?",),
-        case=(("  kalla: ERP\n", "  kalla: ERP\n  källa: ERP\n"),),
+        (
+            "<case>:27: finansiering.finansiarer[0].källa: unknown key 'källa' — did you mean "
+            "'kalla'?",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].källa: okänd nyckel 'källa' — menade du "
+            "'kalla'?",
+        ),
+        case=(("      kalla: ERP\n", "      kalla: ERP\n      källa: ERP\n"),),
     ),
     Invalid(
         "missing-required-field-nested",
-        ("<case>:20: finansiering.kalla: required field is missing",),
-        sv=("<case>:20: finansiering.kalla: obligatoriskt fält saknas",),
-        case=(("  kalla: ERP\n", ""),),
+        ("<case>:21: finansiering.period.slut: required field is missing",),
+        sv=("<case>:21: finansiering.period.slut: obligatoriskt fält saknas",),
+        case=(("    slut: 2026-09-30\n", ""),),
     ),
     Invalid(
         "missing-required-field-in-list-item",
-        ("<case>:27: finansiering.finansiarer[0].belopp: required field is missing",),
-        sv=("<case>:27: finansiering.finansiarer[0].belopp: obligatoriskt fält saknas",),
-        case=(("      belopp: 6000000\n", ""),),
+        ("<case>:25: finansiering.finansiarer[0].namn: required field is missing",),
+        sv=("<case>:25: finansiering.finansiarer[0].namn: obligatoriskt fält saknas",),
+        case=(("    - namn: Region Norrbotten - ERP\n      kalla", "    - kalla"),),
     ),
     # --- types -------------------------------------------------------------------------
     Invalid(
         "string-for-amount",
         (
-            "<case>:21: finansiering.belopp_per_ar: amounts are written as plain digits without "
-            "spaces: write 2000000, not '2 000 000'",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: amounts are written as plain "
+            "digits without spaces: write 2000000, not '2 000 000'",
         ),
         sv=(
-            "<case>:21: finansiering.belopp_per_ar: belopp skrivs med bara siffror, utan "
-            "mellanslag: skriv 2000000, inte '2 000 000'",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: belopp skrivs med bara "
+            "siffror, utan mellanslag: skriv 2000000, inte '2 000 000'",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2 000 000"),),
     ),
     Invalid(
         "quoted-string-for-amount",
         (
-            "<case>:21: finansiering.belopp_per_ar: amounts are whole kronor written as plain "
-            "digits without quotes: write 2000000, not '2000000'",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: amounts are whole kronor "
+            "written as plain digits without quotes: write 2000000, not '2000000'",
         ),
         sv=(
-            "<case>:21: finansiering.belopp_per_ar: belopp anges i hela kronor med bara "
-            "siffror, utan citattecken: skriv 2000000, inte '2000000'",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: belopp anges i hela kronor "
+            "med bara siffror, utan citattecken: skriv 2000000, inte '2000000'",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: '2000000'"),),
     ),
     Invalid(
         "number-for-text",
         (
-            "<case>:22: finansiering.kalla: expected text, got 42 (put it in quotes if it is "
-            "text: '42')",
+            "<case>:26: finansiering.finansiarer[0].kalla: expected text, got 42 (put it in "
+            "quotes if it is text: '42')",
         ),
         sv=(
-            "<case>:22: finansiering.kalla: här ska stå text, inte 42 (sätt det inom "
-            "citattecken om det är text: '42')",
+            "<case>:26: finansiering.finansiarer[0].kalla: här ska stå text, inte 42 (sätt det "
+            "inom citattecken om det är text: '42')",
         ),
         case=(("kalla: ERP", "kalla: 42"),),
     ),
@@ -202,8 +209,8 @@ INVALID = [
     # --- dates and period --------------------------------------------------------------
     Invalid(
         "invalid-date-feb-30",
-        ("<case>:24: finansiering.period.start: 2023-02-30 is not a real date",),
-        sv=("<case>:24: finansiering.period.start: datumet 2023-02-30 finns inte",),
+        ("<case>:22: finansiering.period.start: 2023-02-30 is not a real date",),
+        sv=("<case>:22: finansiering.period.start: datumet 2023-02-30 finns inte",),
         case=(("start: 2023-10-01", "start: 2023-02-30"),),
     ),
     Invalid(
@@ -227,11 +234,11 @@ INVALID = [
     Invalid(
         "period-ends-before-start",
         (
-            "<case>:25: finansiering.period.slut: the period ends (2022-09-30) before it starts "
+            "<case>:23: finansiering.period.slut: the period ends (2022-09-30) before it starts "
             "(2023-10-01)",
         ),
         sv=(
-            "<case>:25: finansiering.period.slut: perioden slutar (2022-09-30) innan den börjar "
+            "<case>:23: finansiering.period.slut: perioden slutar (2022-09-30) innan den börjar "
             "(2023-10-01)",
         ),
         case=(("slut: 2026-09-30", "slut: 2022-09-30"),),
@@ -239,11 +246,11 @@ INVALID = [
     Invalid(
         "period-not-starting-on-first",
         (
-            "<case>:24: finansiering.period.start: the period must start on the first of a "
+            "<case>:22: finansiering.period.start: the period must start on the first of a "
             "month, got 2023-10-02",
         ),
         sv=(
-            "<case>:24: finansiering.period.start: perioden måste börja den första i en månad, "
+            "<case>:22: finansiering.period.start: perioden måste börja den första i en månad, "
             "inte 2023-10-02",
         ),
         case=(("start: 2023-10-01", "start: 2023-10-02"),),
@@ -251,94 +258,416 @@ INVALID = [
     Invalid(
         "period-not-ending-on-last-day",
         (
-            "<case>:25: finansiering.period.slut: the period must end on the last day of a "
+            "<case>:23: finansiering.period.slut: the period must end on the last day of a "
             "month, got 2026-09-29 (the month ends on 2026-09-30)",
         ),
         sv=(
-            "<case>:25: finansiering.period.slut: perioden måste sluta den sista dagen i en "
+            "<case>:23: finansiering.period.slut: perioden måste sluta den sista dagen i en "
             "månad, inte 2026-09-29 (månaden slutar 2026-09-30)",
         ),
         case=(("slut: 2026-09-30", "slut: 2026-09-29"),),
     ),
     # --- money -------------------------------------------------------------------------
     Invalid(
-        "totalt-disagrees-with-amount-times-years",
+        "totalt-disagrees-with-the-financiers",
         (
-            "<case>:29: finansiering.totalt: totalt 4000000 does not agree with belopp_per_ar × "
-            "years = 2000000 × 3 = 6000000",
+            "<case>:28: finansiering.totalt: the financiers add up to 6 000 000 kronor (Region "
+            "Norrbotten - ERP 6 000 000), 2 000 000 kronor more than totalt 4 000 000",
         ),
         sv=(
-            "<case>:29: finansiering.totalt: totalt 4000000 stämmer inte med belopp_per_ar × år "
-            "= 2000000 × 3 = 6000000",
+            "<case>:28: finansiering.totalt: finansiärerna blir sammanlagt 6 000 000 kronor "
+            "(Region Norrbotten - ERP 6 000 000), 2 000 000 kronor mer än totalt 4 000 000",
         ),
         case=(("  totalt: 6000000", "  totalt: 4000000"),),
     ),
     Invalid(
         "financiers-do-not-add-up",
         (
-            "<case>:26: finansiering.finansiarer: the financiers add up to 5000000, but "
-            "belopp_per_ar × years = 6000000",
+            "<case>:34: finansiering.totalt: the financiers add up to 7 500 000 kronor (Region "
+            "Norrbotten - ERP 6 000 000 + Luleå kommun 750 000 + Piteå kommun 750 000), 500 000 "
+            "kronor less than totalt 8 000 000",
         ),
         sv=(
-            "<case>:26: finansiering.finansiarer: finansiärernas belopp blir tillsammans "
-            "5000000, men belopp_per_ar × år = 6000000",
+            "<case>:34: finansiering.totalt: finansiärerna blir sammanlagt 7 500 000 kronor "
+            "(Region Norrbotten - ERP 6 000 000 + Luleå kommun 750 000 + Piteå kommun 750 000), "
+            "500 000 kronor mindre än totalt 8 000 000",
         ),
-        case=(("      belopp: 6000000", "      belopp: 5000000"),),
-    ),
-    Invalid(
-        "broken-period-not-whole-kronor",
-        (
-            "<case>:21: finansiering.belopp_per_ar: 2000000 kronor a year over 35 months is "
-            "5,833,333.33 kronor, not whole kronor; amounts a year that give whole kronor over "
-            "35 months: 1999992 or 2000004 (any multiple of 12)",
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n  totalt: 6000000",
+                "      belopp_per_ar: 2000000\n    - namn: Luleå kommun\n      slag: kommun\n"
+                "      belopp_per_ar: 250000\n    - namn: Piteå kommun\n      slag: kommun\n"
+                "      belopp_per_ar: 250000\n  totalt: 8000000",
+            ),
         ),
-        sv=(
-            "<case>:21: finansiering.belopp_per_ar: 2000000 kronor om året i 35 månader blir 5 "
-            "833 333,33 kronor, inte hela kronor; belopp per år som ger hela kronor på 35 "
-            "månader: 1999992 eller 2000004 (varje multipel av 12)",
-        ),
-        case=(("slut: 2026-09-30", "slut: 2026-08-31"),),
     ),
     Invalid(
         "negative-amount",
-        ("<case>:21: finansiering.belopp_per_ar: amount must not be negative, got -2000000",),
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: amount must not be negative, "
+            "got -2000000",
+        ),
         sv=(
-            "<case>:21: finansiering.belopp_per_ar: beloppet får inte vara negativt, men är "
-            "-2000000",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: beloppet får inte vara "
+            "negativt, men är -2000000",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: -2000000"),),
     ),
     Invalid(
-        "negative-financier-amount",
+        "negative-stated-total",
         (
-            "<case>:28: finansiering.finansiarer[0].belopp: amount must not be negative, got "
+            "<case>:28: finansiering.finansiarer[0].totalt: amount must not be negative, got "
             "-6000000",
         ),
         sv=(
-            "<case>:28: finansiering.finansiarer[0].belopp: beloppet får inte vara negativt, "
-            "men är -6000000",
+            "<case>:28: finansiering.finansiarer[0].totalt: beloppet får inte vara negativt, men "
+            "är -6000000",
         ),
-        case=(("      belopp: 6000000", "      belopp: -6000000"),),
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n",
+                "      belopp_per_ar: 2000000\n      totalt: -6000000\n",
+            ),
+        ),
     ),
     Invalid(
         "zero-amount",
-        ("<case>:21: finansiering.belopp_per_ar: must be greater than 0, got 0",),
-        sv=("<case>:21: finansiering.belopp_per_ar: måste vara större än 0, inte 0",),
+        (
+            "<case>:25: finansiering.finansiarer[0]: the region's share is 0 kronor over the "
+            "whole period",
+        ),
+        sv=(
+            "<case>:25: finansiering.finansiarer[0]: regionens andel är 0 kronor under hela "
+            "perioden",
+        ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 0"),),
     ),
     Invalid(
         "fractional-amount",
-        ("<case>:21: finansiering.belopp_per_ar: amounts are whole kronor, got 2000000.5",),
-        sv=("<case>:21: finansiering.belopp_per_ar: belopp anges i hela kronor, inte 2000000.5",),
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: amounts are whole kronor, got "
+            "2000000.5",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: belopp anges i hela kronor, "
+            "inte 2000000.5",
+        ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: 2000000.5"),),
     ),
     Invalid(
-        "empty-financier-table",
-        ("<case>:26: finansiering.finansiarer: the list must not be empty",),
-        sv=("<case>:26: finansiering.finansiarer: listan får inte vara tom",),
+        "financier-totalt-disagrees",
+        (
+            "<case>:28: finansiering.finansiarer[0].totalt: Region Norrbotten - ERP's amounts "
+            "add up to 6 000 000 kronor, 1 000 000 kronor more than totalt 5 000 000",
+        ),
+        sv=(
+            "<case>:28: finansiering.finansiarer[0].totalt: beloppen för Region Norrbotten - ERP "
+            "blir sammanlagt 6 000 000 kronor, 1 000 000 kronor mer än totalt 5 000 000",
+        ),
         case=(
             (
-                "  finansiarer:\n    - namn: Region Norrbotten - ERP\n      belopp: 6000000\n",
+                "      belopp_per_ar: 2000000\n",
+                "      belopp_per_ar: 2000000\n      totalt: 5000000\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "amounts-per-avtalsar-do-not-match-the-period",
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: the period "
+            "2023-10-01–2026-09-30 has 3 avtalsår, but 2 amounts are given: give one amount per "
+            "avtalsår",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: perioden "
+            "2023-10-01–2026-09-30 har 3 avtalsår, men 2 belopp anges: ange ett belopp per "
+            "avtalsår",
+        ),
+        case=(("belopp_per_ar: 2000000", "belopp_per_avtalsar: [2000000, 1500000]"),),
+    ),
+    Invalid(
+        "amounts-per-avtalsar-with-a-shorter-last-year",
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: the period "
+            "2023-10-01–2026-03-31 has 3 avtalsår (the last of 6 months), but 4 amounts are "
+            "given: give one amount per avtalsår",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: perioden "
+            "2023-10-01–2026-03-31 har 3 avtalsår (det sista på 6 månader), men 4 belopp anges: "
+            "ange ett belopp per avtalsår",
+        ),
+        case=(
+            ("slut: 2026-09-30", "slut: 2026-03-31"),
+            ("belopp_per_ar: 2000000", "belopp_per_avtalsar: [2000000, 1500000, 500000, 1]"),
+            ("  totalt: 6000000\n", ""),
+        ),
+    ),
+    Invalid(
+        "amounts-per-calendar-year-outside-the-period",
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_kalenderar: no amount for 2026: "
+            "the period 2023-10-01–2026-09-30 covers 2023, 2024, 2025, 2026; give an amount (0 "
+            "if none) for each",
+            "<case>:31: finansiering.finansiarer[0].belopp_per_kalenderar[3].ar: 2027 is outside "
+            "the period 2023-10-01–2026-09-30, which covers 2023, 2024, 2025, 2026",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].belopp_per_kalenderar: belopp saknas för "
+            "2026: perioden 2023-10-01–2026-09-30 omfattar 2023, 2024, 2025, 2026; ange ett "
+            "belopp (0 om inget) för vart och ett",
+            "<case>:31: finansiering.finansiarer[0].belopp_per_kalenderar[3].ar: 2027 ligger "
+            "utanför perioden 2023-10-01–2026-09-30, som omfattar 2023, 2024, 2025, 2026",
+        ),
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n  totalt: 6000000\n",
+                "      belopp_per_kalenderar:\n        - {ar: 2023, belopp: 500000}\n"
+                "        - {ar: 2024, belopp: 2000000}\n        - {ar: 2025, belopp: 2000000}\n"
+                "        - {ar: 2027, belopp: 1500000}\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "a-calendar-year-twice",
+        (
+            "<case>:31: finansiering.finansiarer[0].belopp_per_kalenderar[3].ar: 2025 is given "
+            "twice (first as item 3)",
+        ),
+        sv=(
+            "<case>:31: finansiering.finansiarer[0].belopp_per_kalenderar[3].ar: 2025 anges två "
+            "gånger (först som post 3)",
+        ),
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n",
+                "      belopp_per_kalenderar:\n        - {ar: 2023, belopp: 500000}\n"
+                "        - {ar: 2024, belopp: 2000000}\n        - {ar: 2025, belopp: 2000000}\n"
+                "        - {ar: 2025, belopp: 1500000}\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "amounts-given-two-ways",
+        (
+            "<case>:28: finansiering.finansiarer[0].belopp_per_avtalsar: give the amounts one "
+            "way only: belopp_per_ar or belopp_per_avtalsar, not both",
+        ),
+        sv=(
+            "<case>:28: finansiering.finansiarer[0].belopp_per_avtalsar: ange beloppen på ett "
+            "sätt: belopp_per_ar eller belopp_per_avtalsar, inte båda",
+        ),
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n",
+                "      belopp_per_ar: 2000000\n"
+                "      belopp_per_avtalsar: [2000000, 2000000, 2000000]\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "no-amounts",
+        (
+            "<case>:25: finansiering.finansiarer[0]: give the amounts as one of belopp_per_ar "
+            "(the same every avtalsår), belopp_per_avtalsar (a list per avtalsår) or "
+            "belopp_per_kalenderar (a list per calendar year)",
+        ),
+        sv=(
+            "<case>:25: finansiering.finansiarer[0]: ange beloppen på ett av sätten "
+            "belopp_per_ar (samma varje avtalsår), belopp_per_avtalsar (en lista per avtalsår) "
+            "eller belopp_per_kalenderar (en lista per kalenderår)",
+        ),
+        case=(("      belopp_per_ar: 2000000\n", ""),),
+    ),
+    Invalid(
+        "two-financiers-of-the-same-name",
+        (
+            "<case>:28: finansiering.finansiarer[1].namn: 'Region Norrbotten - ERP' is already "
+            "financier 1: give each financier once (a financier with several sources is one row "
+            "per source, each with its own name)",
+        ),
+        sv=(
+            "<case>:28: finansiering.finansiarer[1].namn: 'Region Norrbotten - ERP' är redan "
+            "finansiär 1: ange varje finansiär en gång (en finansiär med flera källor är en rad "
+            "per källa, var och en med eget namn)",
+        ),
+        case=(
+            (
+                "      belopp_per_ar: 2000000\n",
+                "      belopp_per_ar: 1000000\n    - namn: Region Norrbotten - ERP\n"
+                "      kalla: regionala utvecklingsmedel\n      belopp_per_ar: 1000000\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "region-share-without-source",
+        (
+            "<case>:25: finansiering.finansiarer[0].kalla: the region's share needs its källa "
+            "(kalla: the appropriation, e.g. ERP); a co-financier gives its slag instead "
+            "(kommun, universitet, eu_projekt, egen_insats or annan)",
+        ),
+        sv=(
+            "<case>:25: finansiering.finansiarer[0].kalla: regionens andel behöver sin källa "
+            "(kalla: anslaget, t.ex. ERP); en medfinansiär anger i stället slag (kommun, "
+            "universitet, eu_projekt, egen_insats eller annan)",
+        ),
+        case=(("      kalla: ERP\n", ""),),
+    ),
+    Invalid(
+        "co-financier-with-a-source",
+        (
+            "<case>:27: finansiering.finansiarer[0].kalla: only the region's share has a källa "
+            "from the program; a co-financier (kommun) is named by its namn: remove kalla",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].kalla: bara regionens andel har en källa ur "
+            "programfilen; en medfinansiär (kommun) anges med sitt namn: ta bort kalla",
+        ),
+        case=(("      kalla: ERP\n", "      slag: kommun\n      kalla: ERP\n"),),
+    ),
+    Invalid(
+        "no-region-share",
+        (
+            "<case>:24: finansiering.finansiarer: no financier is the region (slag: region, with "
+            "its kalla): the committee's decision grants the region's share",
+        ),
+        sv=(
+            "<case>:24: finansiering.finansiarer: ingen finansiär är regionen (slag: region, med "
+            "sin kalla): nämndens beslut beviljar regionens andel",
+        ),
+        case=(("      kalla: ERP\n", "      slag: kommun\n"),),
+    ),
+    Invalid(
+        "unknown-source",
+        (
+            "<case>:26: finansiering.finansiarer[0].kalla: 'ERF' is not a source the program "
+            "names (did you mean ERP?); the program's sources are ERP, regionala "
+            "utvecklingsmedel, kulturnämndens anslag",
+        ),
+        sv=(
+            "<case>:26: finansiering.finansiarer[0].kalla: 'ERF' är inte en källa som "
+            "programfilen anger (menade du ERP?); programfilens källor är ERP, regionala "
+            "utvecklingsmedel, kulturnämndens anslag",
+        ),
+        case=(("      kalla: ERP", "      kalla: ERF"),),
+    ),
+    Invalid(
+        "first-payment-after-the-period",
+        (
+            "<case>:30: finansiering.utbetalning.forsta_datum: the first payment (2026-10-01) "
+            "would fall after the period ends (2026-09-30); payments are made within the period",
+        ),
+        sv=(
+            "<case>:30: finansiering.utbetalning.forsta_datum: den första utbetalningen "
+            "(2026-10-01) skulle ske efter att perioden slutar (2026-09-30); utbetalningar görs "
+            "inom perioden",
+        ),
+        case=(
+            (
+                "  totalt: 6000000\n",
+                "  totalt: 6000000\n  utbetalning:\n    forsta_datum: 2026-10-01\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "first-payment-before-the-decision",
+        (
+            "<case>:22: finansiering.period.start: the first payment would be made when the "
+            "period starts (2023-10-01), before the decision (2023-11-15); give utbetalning: "
+            "forsta_datum: on or after the decision (the payments due before it are made with it)",
+        ),
+        sv=(
+            "<case>:22: finansiering.period.start: den första utbetalningen skulle göras när "
+            "perioden börjar (2023-10-01), före beslutet (2023-11-15); ange utbetalning: "
+            "forsta_datum: samma dag som beslutet eller senare (det som skulle ha betalats ut "
+            "före den dagen betalas ut med den)",
+        ),
+        case=(("  datum: null\n  paragraf: null", "  datum: 2023-11-15\n  paragraf: null"),),
+    ),
+    Invalid(
+        "stated-first-payment-before-the-decision",
+        (
+            "<case>:30: finansiering.utbetalning.forsta_datum: the first payment (2023-11-01) "
+            "would be made before the decision (2023-11-15); payments are made on or after the "
+            "decision",
+        ),
+        sv=(
+            "<case>:30: finansiering.utbetalning.forsta_datum: den första utbetalningen "
+            "(2023-11-01) skulle göras före beslutet (2023-11-15); utbetalningar görs tidigast "
+            "den dag beslutet fattas",
+        ),
+        case=(
+            ("  datum: null\n  paragraf: null", "  datum: 2023-11-15\n  paragraf: null"),
+            (
+                "  totalt: 6000000\n",
+                "  totalt: 6000000\n  utbetalning:\n    forsta_datum: 2023-11-01\n",
+            ),
+        ),
+    ),
+    Invalid(
+        "stepped-amount-in-a-text-that-says-per-year",
+        (
+            "<case>:20: finansiering: the program's clause 'bakgrund' uses {belopp_per_ar}, but "
+            "the region's amount changes from year to year: write {belopp_arligen} or "
+            "{belopp_per_avtalsar}, which read right for either",
+        ),
+        sv=(
+            "<case>:20: finansiering: programfilens punkt 'bakgrund' använder {belopp_per_ar}, "
+            "men regionens belopp ändras från år till år: skriv {belopp_arligen} eller "
+            "{belopp_per_avtalsar}, som blir rätt i båda fallen",
+        ),
+        case=(
+            ("belopp_per_ar: 2000000", "belopp_per_avtalsar: [2000000, 1500000, 1000000]"),
+            ("  totalt: 6000000\n", ""),
+            ("beviljas {belopp_per_ar} årligen", "beviljas {belopp_arligen}"),
+        ),
+        program=(
+            (
+                "{aktor} {belopp_arligen} i basfinansiering",
+                "{aktor} {belopp_per_ar} årligen i basfinansiering",
+            ),
+        ),
+    ),
+    Invalid(
+        "stepped-amount-in-the-decision",
+        (
+            "<case>:31: beslutspunkter[0]: uses {belopp_per_ar}, but the region's amount changes "
+            "from year to year: write {belopp_arligen} or {belopp_per_avtalsar}, which read "
+            "right for either",
+        ),
+        sv=(
+            "<case>:31: beslutspunkter[0]: använder {belopp_per_ar}, men regionens belopp ändras "
+            "från år till år: skriv {belopp_arligen} eller {belopp_per_avtalsar}, som blir rätt "
+            "i båda fallen",
+        ),
+        case=(
+            ("belopp_per_ar: 2000000", "belopp_per_avtalsar: [2000000, 1500000, 1000000]"),
+            ("  totalt: 6000000\n", ""),
+        ),
+    ),
+    Invalid(
+        "co-financing-named-without-co-financiers",
+        ("<case>:45: villkor[0]: uses {medfinansiering}, but the financing has no co-financiers",),
+        sv=(
+            "<case>:45: villkor[0]: använder {medfinansiering}, men finansieringen har inga "
+            "medfinansiärer",
+        ),
+        case=(
+            (
+                "  - Swedish Lapland vb arbetar med en långsiktig finansiering från aktörerna i "
+                "Swedish Lapland",
+                "  - Finansieringen förutsätter {medfinansiering}.",
+            ),
+        ),
+    ),
+    Invalid(
+        "empty-financier-table",
+        ("<case>:24: finansiering.finansiarer: the list must not be empty",),
+        sv=("<case>:24: finansiering.finansiarer: listan får inte vara tom",),
+        case=(
+            (
+                "  finansiarer:\n    - namn: Region Norrbotten - ERP\n      kalla: ERP\n"
+                "      belopp_per_ar: 2000000\n",
                 "  finansiarer: []\n",
             ),
         ),
@@ -372,8 +701,8 @@ INVALID = [
     ),
     Invalid(
         "empty-text-field",
-        ("<case>:22: finansiering.kalla: must not be empty",),
-        sv=("<case>:22: finansiering.kalla: får inte vara tomt",),
+        ("<case>:26: finansiering.finansiarer[0].kalla: must not be empty",),
+        sv=("<case>:26: finansiering.finansiarer[0].kalla: får inte vara tomt",),
         case=(("kalla: ERP", "kalla: ''"),),
     ),
     # --- decision points and prose -----------------------------------------------------
@@ -384,15 +713,17 @@ INVALID = [
         case=((SEED_DECISIONS, "beslutspunkter: []\n"),),
     ),
     Invalid(
-        "decision-without-belopp_per_ar",
+        "decision-without-an-amount",
         (
-            "<case>:31: beslutspunkter: the decision must state {belopp_per_ar} itself (write "
-            "the placeholder rather than the value, so it cannot disagree with finansiering)",
+            "<case>:31: beslutspunkter: the decision must state the amount itself: write "
+            "{belopp_arligen} (or {belopp_per_ar}, {belopp_per_avtalsar}, {belopp_per_budgetar}) "
+            "rather than the value, so it cannot disagree with finansiering",
         ),
         sv=(
-            "<case>:31: beslutspunkter: beslutet måste självt ange {belopp_per_ar} (skriv "
-            "platshållaren i stället för värdet, så att beslutet inte kan avvika från "
-            "finansiering)",
+            "<case>:31: beslutspunkter: beslutet måste självt ange beloppet: skriv "
+            "{belopp_arligen} (eller {belopp_per_ar}, {belopp_per_avtalsar}, "
+            "{belopp_per_budgetar}) i stället för värdet, så att beslutet inte kan avvika från "
+            "finansiering",
         ),
         case=(("beviljas {belopp_per_ar} årligen", "beviljas 2 000 000 kronor årligen"),),
     ),
@@ -528,24 +859,24 @@ INVALID = [
     Invalid(
         "misspelt-key",
         (
-            "<case>:21: finansiering.belop_per_ar: unknown key 'belop_per_ar' — did you mean "
-            "'belopp_per_ar'?",
+            "<case>:27: finansiering.finansiarer[0].belop_per_ar: unknown key 'belop_per_ar' — "
+            "did you mean 'belopp_per_ar'?",
         ),
         sv=(
-            "<case>:21: finansiering.belop_per_ar: okänd nyckel 'belop_per_ar' — menade du "
-            "'belopp_per_ar'?",
+            "<case>:27: finansiering.finansiarer[0].belop_per_ar: okänd nyckel 'belop_per_ar' — "
+            "menade du 'belopp_per_ar'?",
         ),
         case=(("belopp_per_ar: 2000000", "belop_per_ar: 2000000"),),
     ),
     Invalid(
         "list-for-amount",
         (
-            "<case>:21: finansiering.belopp_per_ar: expected one amount in whole kronor, got a "
-            "list of 3 amounts",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: expected one amount in whole "
+            "kronor, got a list of 3 amounts",
         ),
         sv=(
-            "<case>:21: finansiering.belopp_per_ar: här ska stå ett enda belopp i hela kronor, "
-            "inte en lista med 3 belopp",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: här ska stå ett enda belopp i "
+            "hela kronor, inte en lista med 3 belopp",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: [2000000, 2000000, 2000000]"),),
     ),
@@ -558,11 +889,11 @@ INVALID = [
     Invalid(
         "colon-in-value",
         (
-            "<case>:22: a colon followed by a space cannot stand inside a value here; put the "
+            "<case>:26: a colon followed by a space cannot stand inside a value here; put the "
             "value in quotes, or start a new line for a new key",
         ),
         sv=(
-            "<case>:22: ett kolon följt av mellanslag kan inte stå inne i ett värde här; sätt "
+            "<case>:26: ett kolon följt av mellanslag kan inte stå inne i ett värde här; sätt "
             "värdet inom citattecken, eller börja en ny rad för en ny nyckel",
         ),
         case=(("kalla: ERP", "kalla: ERP: Europeiska regionala utvecklingsfonden"),),
@@ -594,18 +925,18 @@ INVALID = [
     ),
     Invalid(
         "list-where-text-belongs",
-        ("<case>:22: finansiering.kalla: expected text, got a list",),
-        sv=("<case>:22: finansiering.kalla: här ska stå text, inte en lista",),
-        case=(("kalla: ERP", "kalla:\n    - ERP"),),
+        ("<case>:26: finansiering.finansiarer[0].kalla: expected text, got a list",),
+        sv=("<case>:26: finansiering.finansiarer[0].kalla: här ska stå text, inte en lista",),
+        case=(("      kalla: ERP", "      kalla:\n        - ERP"),),
     ),
     Invalid(
         "text-where-a-mapping-belongs",
         (
-            "<case>:23: finansiering.period: expected keys with values (key: value), got "
+            "<case>:21: finansiering.period: expected keys with values (key: value), got "
             "'2023-10-01 till 2026-09-30'",
         ),
         sv=(
-            "<case>:23: finansiering.period: här ska stå nycklar med värden (nyckel: värde), "
+            "<case>:21: finansiering.period: här ska stå nycklar med värden (nyckel: värde), "
             "inte '2023-10-01 till 2026-09-30'",
         ),
         case=(
@@ -623,12 +954,12 @@ INVALID += [
     Invalid(
         "program-recipient-address-not-an-email-address",
         (
-            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' is not "
+            "<program>:341: expediering.mottagare[2].epost: 'kansli at arktiska.example' is not "
             "an e-mail address: write one address as name@domain.se, without a display name (an "
             "internationalised domain in its xn-- form)",
         ),
         sv=(
-            "<program>:330: expediering.mottagare[2].epost: 'kansli at arktiska.example' är "
+            "<program>:341: expediering.mottagare[2].epost: 'kansli at arktiska.example' är "
             "inte en e-postadress: skriv en adress som namn@doman.se, utan visningsnamn (en "
             "domän med å, ä eller ö i sin xn---form)",
         ),
@@ -637,11 +968,11 @@ INVALID += [
     Invalid(
         "program-recipient-given-twice",
         (
-            "<program>:323: expediering.mottagare: recipient 'Regional utvecklingsdirektör' is "
+            "<program>:334: expediering.mottagare: recipient 'Regional utvecklingsdirektör' is "
             "given twice",
         ),
         sv=(
-            "<program>:323: expediering.mottagare: mottagaren 'Regional utvecklingsdirektör' "
+            "<program>:334: expediering.mottagare: mottagaren 'Regional utvecklingsdirektör' "
             "anges två gånger",
         ),
         program=(
@@ -691,7 +1022,7 @@ SEVERAL = {
         "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the serial "
         "number with five digits, RUN-00386-2023",
         "<case>:11: kommentar: unknown key 'kommentar'; `avtalsgen schema` lists the keys",
-        "<case>:25: finansiering.period.start: 2023-02-30 is not a real date",
+        "<case>:23: finansiering.period.start: 2023-02-30 is not a real date",
         "<case>:49: extern_utvardering_senast: dates are written YYYY-MM-DD: write 2025-11-30, "
         "not 30/11/2025",
         "<program>:11: region.adress.postnummer: '971 8' is not a postnummer of the form NNN NN",
@@ -701,7 +1032,7 @@ SEVERAL = {
         "löpnumret med fem siffror, RUN-00386-2023",
         "<case>:11: kommentar: okänd nyckel 'kommentar'; `avtalsgen schema` visar vilka nycklar "
         "som finns",
-        "<case>:25: finansiering.period.start: datumet 2023-02-30 finns inte",
+        "<case>:23: finansiering.period.start: datumet 2023-02-30 finns inte",
         "<case>:49: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, inte "
         "30/11/2025",
         "<program>:11: region.adress.postnummer: '971 8' är inte ett postnummer på formen NNN NN",
@@ -847,8 +1178,9 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
     assert problems_of(files.case) == [
         f"{files.case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the "
         "serial number with five digits, RUN-00386-2023",
-        f"{files.case}:31: beslutspunkter: the decision must state {{belopp_per_ar}} itself "
-        "(write the placeholder rather than the value, so it cannot disagree with finansiering)",
+        f"{files.case}:31: beslutspunkter: the decision must state the amount itself: write "
+        "{belopp_arligen} (or {belopp_per_ar}, {belopp_per_avtalsar}, {belopp_per_budgetar}) "
+        "rather than the value, so it cannot disagree with finansiering",
     ]
 
 
@@ -858,22 +1190,26 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
         pytest.param(
             (
                 ("  totalt: 6000000", "  totalt: 4000000"),
-                ("      belopp: 6000000", "      belopp: 5000000"),
+                (
+                    "      belopp_per_ar: 2000000\n",
+                    "      belopp_per_ar: 2000000\n      totalt: 5000000\n",
+                ),
             ),
             (
-                "<case>:26: finansiering.finansiarer: the financiers add up to 5000000, but "
-                "belopp_per_ar × years = 6000000",
-                "<case>:29: finansiering.totalt: totalt 4000000 does not agree with "
-                "belopp_per_ar × years = 2000000 × 3 = 6000000",
+                "<case>:28: finansiering.finansiarer[0].totalt: Region Norrbotten - ERP's amounts "
+                "add up to 6 000 000 kronor, 1 000 000 kronor more than totalt 5 000 000",
+                "<case>:29: finansiering.totalt: the financiers add up to 6 000 000 kronor "
+                "(Region Norrbotten - ERP 6 000 000), 2 000 000 kronor more than totalt "
+                "4 000 000",
             ),
             id="totalt-and-financiers",
         ),
         pytest.param(
             (("start: 2023-10-01", "start: 2023-10-02"), ("slut: 2026-09-30", "slut: 2026-09-29")),
             (
-                "<case>:24: finansiering.period.start: the period must start on the first of a "
+                "<case>:22: finansiering.period.start: the period must start on the first of a "
                 "month, got 2023-10-02",
-                "<case>:25: finansiering.period.slut: the period must end on the last day of a "
+                "<case>:23: finansiering.period.slut: the period must end on the last day of a "
                 "month, got 2026-09-29 (the month ends on 2026-09-30)",
             ),
             id="period-start-and-end",
@@ -890,27 +1226,27 @@ def test_independent_cross_field_problems_are_all_reported(
 # --- the valid cases -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["RUN-00386-2023.yaml", "exempel-arktiska-testbaddar.yaml", "exempel-kreativa-norrbotten.yaml"],
-)
+@pytest.mark.parametrize("name", sorted(p.name for p in CASES.glob("*.yaml")))
 def test_cases_in_repository_load(name: str) -> None:
     case = load_case(CASES / name)
-    money = case.arende.finansiering
+    figures = compute_financing(case.arende.finansiering, case.program.finansiering)
     assert case.program_path == CASES / "program" / "norrbottens-ekosystem.yaml"
-    assert sum(row.belopp for row in money.finansiarer) == money.summa
+    assert sum(row.summa for row in figures.finansiarer) == figures.summa
+    assert figures.summa == case.arende.finansiering.summa
     assert case.arende.exempel is name.startswith("exempel-")
 
 
 def test_seed_derived_facts() -> None:
     case = load_case(SEED)
     money = case.arende.finansiering
+    figures = compute_financing(money, case.program.finansiering)
     assert case.arende.dnr == "RUN-00386-2023"
-    assert money.summa == 6_000_000
-    assert money.antal_ar == Fraction(3)
+    assert money.summa == figures.summa == figures.region_summa == 6_000_000
+    assert money.period.ar == Fraction(3)
     assert money.period.manader == 36
-    assert [row.belopp for row in money.finansiarer] == [6_000_000]
-    assert sum(row.belopp for row in money.finansiarer) == money.summa == money.totalt
+    assert [row.summa for row in figures.finansiarer] == [6_000_000]
+    assert figures.region_per_ar == 2_000_000
+    assert money.totalt == 6_000_000
     assert case.program.namn == "Norrbottens ekosystem"
 
 
@@ -922,5 +1258,5 @@ def test_seed_copied_unchanged_loads(tmp_path: Path) -> None:
 
 def test_broken_years_example() -> None:
     money = load_case(CASES / "exempel-kreativa-norrbotten.yaml").arende.finansiering
-    assert money.antal_ar == Fraction(5, 2)
+    assert money.period.ar == Fraction(5, 2)
     assert money.summa == 2_000_000

@@ -104,7 +104,7 @@ BAD_TEXT = [
     ),
     pytest.param(
         _edit(SEED_TEXT, "start: 2023-10-01", "start: !!timestamp 2023-13-45"),
-        r":24: YAML tags \(!!timestamp\) are not allowed .*",
+        r":22: YAML tags \(!!timestamp\) are not allowed .*",
         id="tag-timestamp-invalid",
     ),
     pytest.param(
@@ -114,12 +114,12 @@ BAD_TEXT = [
     ),
     pytest.param(
         _edit(SEED_TEXT, "belopp_per_ar: 2000000", "belopp_per_ar: " + "9" * 5000),
-        r":21: the number 99999999999999999999… is too long \(at most 20 characters\)",
+        r":27: the number 99999999999999999999… is too long \(at most 20 characters\)",
         id="integer-of-5000-digits",
     ),
     pytest.param(
         _edit(SEED_TEXT, "belopp_per_ar: 2000000", "belopp_per_ar: 1" + ":59" * 20000),
-        r":21: the number 1:59:59:59:59:59:59:… is too long .*",
+        r":27: the number 1:59:59:59:59:59:59:… is too long .*",
         id="sexagesimal-integer",
     ),
     pytest.param(

@@ -43,16 +43,16 @@ AMENDED = """\
   - paragraf: 187
     dnr: RUN-90002-2024
     finansiering:
-      belopp_per_ar: 600000
-      kalla: ERP och kulturnämndens anslag
       period:
         start: 2025-01-01
         slut: 2027-06-30
       finansiarer:
         - namn: Region Norrbotten - ERP
-          belopp: 900000
+          kalla: ERP
+          belopp_per_ar: 360000
         - namn: Region Norrbotten - kulturnämnden
-          belopp: 600000
+          kalla: kulturnämndens anslag
+          belopp_per_ar: 240000
     votering:
       ja: 7
       nej: 6
@@ -174,19 +174,38 @@ def test_changed_facts_follow_the_case_rules(tmp_path: Path, english: None) -> N
     cases = case_folder(tmp_path)
     found = problems(
         cases,
-        AMENDED.replace("belopp_per_ar: 600000", "belopp_per_ar: -5").replace(
+        AMENDED.replace("belopp_per_ar: 360000", "belopp_per_ar: -5").replace(
             "slut: 2027-06-30", "slut: 2027-06-15"
         ),
     )
     assert found == [
-        "m.yaml:16: paragrafer[0].finansiering.belopp_per_ar: amount must not be negative, got -5",
-        "m.yaml:20: paragrafer[0].finansiering.period.slut: the period must end on the last "
+        "m.yaml:18: paragrafer[0].finansiering.period.slut: the period must end on the last "
         "day of a month, got 2027-06-15 (the month ends on 2027-06-30)",
+        "m.yaml:22: paragrafer[0].finansiering.finansiarer[0].belopp_per_ar: amount must not "
+        "be negative, got -5",
     ]
-    found = problems(cases, AMENDED.replace("belopp: 600000", "belopp: 500000"))
+    stated = "          belopp_per_ar: 240000\n"
+    found = problems(cases, AMENDED.replace(stated, stated + "      totalt: 1400000\n"))
     assert found == [
-        "m.yaml:21: paragrafer[0].finansiering.finansiarer: the financiers add up to "
-        "1400000, but belopp_per_ar × years = 1500000"
+        "m.yaml:26: paragrafer[0].finansiering.totalt: the financiers add up to 1 500 000 "
+        "kronor (Region Norrbotten - ERP 900 000 + Region Norrbotten - kulturnämnden 600 000), "
+        "100 000 kronor more than totalt 1 400 000"
+    ]
+    # The decided financing follows the program's rules too: its sources, paid after it.
+    found = problems(
+        cases,
+        AMENDED.replace("kalla: kulturnämndens anslag", "kalla: kulturanslaget").replace(
+            "start: 2025-01-01", "start: 2024-11-01"
+        ),
+    )
+    assert found == [
+        "m.yaml:24: paragrafer[0].finansiering.finansiarer[1].kalla: 'kulturanslaget' is not a "
+        "source the program names (did you mean kulturnämndens anslag?); the program's "
+        "sources are ERP, regionala utvecklingsmedel, kulturnämndens anslag",
+        "m.yaml:17: paragrafer[0].finansiering.period.start: the first payment would be made "
+        "when the period starts (2024-11-01), before the decision (2024-11-26); give "
+        "utbetalning: forsta_datum: on or after the decision (the payments due before it are "
+        "made with it)",
     ]
 
 
@@ -289,6 +308,7 @@ def test_extract_of_an_amendment_must_state_the_decided_amount(tmp_path: Path) -
         build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), today=TODAY)
     assert caught.value.message.endswith(
         "protokollsutdrag-187.pdf: amount: the document states 800 000 kr/kronor, which is "
-        "none of the decision's amounts (1 500 000, 300 000, 600 000, 900 000)"
+        "none of the decision's amounts (120 000, 180 000, 240 000, 300 000, 360 000, "
+        "600 000, 900 000, 1 500 000)"
     )
     assert not list(output.rglob("protokollsutdrag*"))

@@ -257,8 +257,18 @@ def test_placeholder_values_of_seed() -> None:
         "aktor_namn": "Swedish Lapland Visitors Board",
         "omrade": "besöksnäringen",
         "belopp_per_ar": f"2{NBSP}000{NBSP}000{NBSP}kronor",
+        "belopp_arligen": f"2{NBSP}000{NBSP}000{NBSP}kronor årligen",
+        "belopp_per_avtalsar": f"2{NBSP}000{NBSP}000{NBSP}kronor per avtalsår",
+        "belopp_per_budgetar": (
+            f"500{NBSP}000{NBSP}kronor för 2023, 2{NBSP}000{NBSP}000{NBSP}kronor för 2024, "
+            f"2{NBSP}000{NBSP}000{NBSP}kronor för 2025 och 1{NBSP}500{NBSP}000{NBSP}kronor för 2026"
+        ),
         "totalt": f"6{NBSP}000{NBSP}000{NBSP}kronor",
+        "totalt_finansiering": f"6{NBSP}000{NBSP}000{NBSP}kronor",
         "kalla": "ERP",
+        "kalla_belopp": "ERP",
+        "medfinansiering": "",
+        "utbetalning": "årsvis i förskott efter rekvisition",
         "start": "2023-10-01",
         "slut": "2026-09-30",
         "start_text": "den 1 oktober 2023",

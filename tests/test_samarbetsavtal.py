@@ -19,6 +19,7 @@ from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case, unknown_facts
 from avtalsgen.model import Strategi
 from avtalsgen.model.agreement import choose_clauses, payment_schedule, strategy
+from avtalsgen.model.money import compute_financing
 
 runner = CliRunner()
 SEED_CASE = CASES["RUN-00386-2023"]
@@ -62,9 +63,10 @@ def test_payment_schedule_adds_up_to_the_total(built: Path, dnr: str) -> None:
     expected = payment_schedule(case.arende)
     assert len(rows) == len(expected)
     amounts = [int(amount.replace(" ", "")) for *_, amount in rows]
-    assert sum(amounts) == case.arende.finansiering.summa
+    region = compute_financing(case.arende.finansiering, case.program.finansiering).region_summa
+    assert sum(amounts) == region
     period = case.arende.finansiering.period
-    total = f"{case.arende.finansiering.summa:,}".replace(",", " ")
+    total = f"{region:,}".replace(",", " ")
     assert f"Totalt {period.start}–{period.slut} {total} kr" in text
     assert rows[0][1] == str(period.start)
     assert rows[-1][2] == str(period.slut)
@@ -196,7 +198,7 @@ def test_fact_check_fails_when_a_template_prints_another_amount(tmp_path: Path) 
     assert "the documents do not agree on the case's facts:" in result.stderr
     assert (
         "samarbetsavtal.pdf: amount: the document states 4 000 000 kr/kronor, which is none "
-        "of the case's amounts (2 000 000, 6 000 000)"
+        "of the case's amounts (500 000, 1 500 000, 2 000 000, 6 000 000)"
     ) in result.stderr
     assert "beslutsforslag.pdf" not in result.stderr
     assert not any(output.rglob("*.pdf")), "a build that fails the fact check writes nothing"
@@ -259,9 +261,14 @@ def test_explain_lists_clauses_and_why() -> None:
     assert re.fullmatch(
         r"\s+8\s+testbaddar\s+Samordning av testbäddar\s+added by the case after "
         r"'plattformsuppdraget'",
-        lines[9],
+        lines[10],
     )
-    assert lines[11].endswith("program clause; text replaced by the case")
+    assert re.fullmatch(
+        r"\s+-\s+medfinansiering\s+Medfinansiering\s+condition 'medfinansiering' does not "
+        r"hold: the financing has no co-financiers",
+        lines[7],
+    )
+    assert lines[12].endswith("program clause; text replaced by the case")
     assert "strategies in force on 2023-12-20 (the agreement's date):" in lines
     assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1\u00a0500\u00a0000\u00a0kr" in lines
     seed = runner.invoke(app, ["explain", str(SEED_CASE)]).stdout
@@ -429,11 +436,11 @@ INVALID_PROGRAMS = [
         "      villkor: alltid\n",
         (
             "{program}:{line}: avtal.klausuler[4].villkor: choose 'forlangning', "
-            "'aktorsvillkor' or 'brutet_ar', not 'alltid'"
+            "'aktorsvillkor', 'brutet_ar' or 'medfinansiering', not 'alltid'"
         ),
         (
-            "{program}:{line}: avtal.klausuler[4].villkor: välj 'forlangning', 'aktorsvillkor' "
-            "eller 'brutet_ar', inte 'alltid'"
+            "{program}:{line}: avtal.klausuler[4].villkor: välj 'forlangning', 'aktorsvillkor', "
+            "'brutet_ar' eller 'medfinansiering', inte 'alltid'"
         ),
         id="unknown-condition",
     ),
@@ -441,11 +448,11 @@ INVALID_PROGRAMS = [
         "      typ: underskrifter\n",
         "      typ: signaturer\n",
         (
-            "{program}:{line}: avtal.klausuler[15].typ: choose 'text', 'finansiering', "
+            "{program}:{line}: avtal.klausuler[16].typ: choose 'text', 'finansiering', "
             "'plattformsuppgifter' or 'underskrifter', not 'signaturer'"
         ),
         (
-            "{program}:{line}: avtal.klausuler[15].typ: välj 'text', 'finansiering', "
+            "{program}:{line}: avtal.klausuler[16].typ: välj 'text', 'finansiering', "
             "'plattformsuppgifter' eller 'underskrifter', inte 'signaturer'"
         ),
         id="unknown-layout",

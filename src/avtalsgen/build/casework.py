@@ -179,7 +179,7 @@ def finish(item: CaseWork, run: Session) -> None:
         if packet_wanted(item.documents):
             agreement = read_agreement(item.pdfs["samarbetsavtal"])
             read["samarbetsavtal"] = agreement
-        check_facts(item.case.arende, read)
+        check_facts(item.case.arende, item.case.program, read)
         folder = run.workspace.case(item.case.arende.dnr).path
         made = [
             item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")

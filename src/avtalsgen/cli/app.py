@@ -290,8 +290,15 @@ def explain(
 ) -> None:
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
     from avtalsgen.documents import format as fmt
+    from avtalsgen.documents.financing import explain_financing
     from avtalsgen.input.load import load_case
-    from avtalsgen.model.agreement import agreement_date, choose_clauses, payment_schedule, strategy
+    from avtalsgen.model.agreement import (
+        agreement_date,
+        agreement_financing,
+        choose_clauses,
+        strategy,
+    )
+    from avtalsgen.model.money import compute_financing
 
     try:
         case = load_case(case_path)
@@ -314,13 +321,17 @@ def explain(
     typer.echo(strategies.format(date=on))
     for kortnamn in ("S3", "RUS"):
         typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
+    money = agreement_financing(arende)
+    figures = compute_financing(money, program.finansiering)
     typer.echo(_("payment schedule:"))
-    for year in payment_schedule(arende):
+    for year in figures.avtalsar:
         period = fmt.intervall(year.start, year.slut)
         months = ngettext("{count} month", "{count} months", year.manader)
         months = months.format(count=f"{year.manader:>2}")
         avtalsar = _("avtalsår {number}").format(number=year.nummer)
         typer.echo(f"  {avtalsar}  {period}  {months}  {fmt.kr(year.belopp)}")
+    for line in explain_financing(figures):
+        typer.echo(line)
 
 
 #: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).

@@ -7,15 +7,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.financing import Pengar, money_placeholders, view
 from avtalsgen.input.load import LoadedCase
-from avtalsgen.model import Adress, Arende, Program
+from avtalsgen.model import Adress, Arende, Finansiering, Program
 from avtalsgen.model.agreement import (
-    Avtalsar,
     agreement_date,
+    agreement_financing,
     choose_clauses,
-    payment_schedule,
     strategy,
 )
+from avtalsgen.model.money import Avtalsar, Berakning, compute_financing
 from avtalsgen.model.program import Undertecknare
 from avtalsgen.model.prose import Block, BlockKind, Prose, Span, fill_placeholders
 
@@ -71,16 +72,23 @@ class Avtal:
     rus: str
     klausuler: tuple[Klausul, ...]
     betalningsplan: tuple[Avtalsar, ...]
+    """The region's share per avtalsår of the financing decided."""
+    finansiering: Pengar
+    """The financing decided, which the agreement follows (the proposal's until a decision
+    changes it)."""
     underskrifter: tuple[Underskrift, ...]
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a template may use: ``arende``, ``program``, ``text`` and ``avtal``."""
+    """Everything a template may use: ``arende``, ``program``, ``text``, ``finansiering``
+    (as proposed, for the beslutsförslag) and ``avtal`` (with the financing decided)."""
 
     arende: Arende
     program: Program
     text: Texter
+    finansiering: Pengar
+    """The financing as proposed: what the beslutsförslag states."""
     avtal: Avtal
 
 
@@ -95,9 +103,17 @@ def _numbers(arende: Arende, program: Program) -> dict[str, int]:
     return {val.id: number for number, val in enumerate(chosen, 1)}
 
 
-def placeholder_values(arende: Arende, program: Program) -> dict[str, str]:
-    """The value of every placeholder (and ``punkt:id`` reference) for this case."""
-    money = arende.finansiering
+def figures(money: Finansiering, program: Program) -> Berakning:
+    """Every figure of a financing under the program's rules."""
+    return compute_financing(money, program.finansiering)
+
+
+def placeholder_values(
+    arende: Arende, program: Program, money: Finansiering | None = None
+) -> dict[str, str]:
+    """The value of every placeholder (and ``punkt:id`` reference) for this case; the money
+    placeholders from ``money`` (by default the case's financing, as proposed)."""
+    money = arende.finansiering if money is None else money
     period = money.period
     region = program.region
     on = agreement_date(arende)
@@ -106,9 +122,7 @@ def placeholder_values(arende: Arende, program: Program) -> dict[str, str]:
         "aktor": arende.aktor.kort,
         "aktor_namn": arende.aktor.namn,
         "omrade": arende.aktor.omrade,
-        "belopp_per_ar": fmt.kronor(money.belopp_per_ar),
-        "totalt": fmt.kronor(money.summa),
-        "kalla": money.kalla,
+        **money_placeholders(figures(money, program)),
         "start": fmt.iso(period.start),
         "slut": fmt.iso(period.slut),
         "start_text": fmt.datum_text(period.start),
@@ -124,7 +138,7 @@ def placeholder_values(arende: Arende, program: Program) -> dict[str, str]:
         "region_adress": _address(region.adress),
         "aktor_orgnr": fmt.ifylls(arende.aktor.organisationsnummer),
         "aktor_adress": _address(arende.aktor.adress),
-        "antal_ar": fmt.number(money.antal_ar),
+        "antal_ar": fmt.number(period.ar),
         "beslut_datum": fmt.datum_text(arende.beslut.datum),
         "beslut_paragraf": fmt.ifylls(_str(arende.beslut.paragraf)),
         "s3": strategy(program, "S3", on).namn,
@@ -166,8 +180,12 @@ def _signature(part: str, signer: Undertecknare) -> Underskrift:
     )
 
 
-def build_agreement(arende: Arende, program: Program, values: dict[str, str]) -> Avtal:
-    """The agreement's clauses, numbered in order, with the payment schedule."""
+def build_agreement(arende: Arende, program: Program) -> Avtal:
+    """The agreement's clauses, numbered in order and filled in from the financing decided,
+    with its schedule and payment plan."""
+    money = agreement_financing(arende)
+    values = placeholder_values(arende, program, money)
+    computed = figures(money, program)
     chosen = [val for val in choose_clauses(arende, program) if val.med]
     on = agreement_date(arende)
     return Avtal(
@@ -179,7 +197,8 @@ def build_agreement(arende: Arende, program: Program, values: dict[str, str]) ->
             Klausul(number, val.id, val.rubrik, val.typ, _prose(val.text, values))
             for number, val in enumerate(chosen, 1)
         ),
-        betalningsplan=payment_schedule(arende),
+        betalningsplan=computed.avtalsar,
+        finansiering=view(computed),
         underskrifter=(
             _signature(program.region.namn, program.avtal.undertecknare),
             _signature(arende.aktor.namn, arende.avtal.undertecknare),
@@ -212,5 +231,6 @@ def build_context(case: LoadedCase) -> Context:
         villkor=_lines(villkor, BlockKind.PUNKT, values),
         protokollsutdrag_till=_lines(arende.protokollsutdrag_till, BlockKind.STYCKE, values),
     )
-    avtal = build_agreement(arende, program, values)
-    return Context(arende=arende, program=program, text=text, avtal=avtal)
+    avtal = build_agreement(arende, program)
+    proposed = view(figures(arende.finansiering, program))
+    return Context(arende=arende, program=program, text=text, finansiering=proposed, avtal=avtal)

@@ -1,27 +1,38 @@
 """Facts that must agree: read every produced PDF back and compare what it states.
 
-The Dnr, the actor's name, the amount per year, the total, the period and the funding source
-must read identically in every document that states them, and every amount in kronor that a
-document states must be one of the case's amounts. A template that prints a different amount
-fails the build, naming the document and the fact.
+The Dnr, the actor's name, the region's amounts, the period and the region's sources must
+read the same in every document that states them; the beslutsförslag's Finansiering table
+must name every financier with its total and give the whole financing as the total (not the
+region's share); the agreement must state the region's total. Each financier's figures agree
+across documents: wherever a document names a financier and then an amount, the amount is
+one of that financier's figures. And every amount in kronor that a document states must be
+a figure of the financing it states: a financier's amount per year, per avtalsår or budget
+year, a payment, a budget-year sum or a total. The beslutsförslag states the financing as
+proposed; the agreement and the protocol extract the financing decided. A template that
+prints another amount fails the build, naming the document and the fact.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.model import Arende
-from avtalsgen.model.agreement import payment_schedule
+from avtalsgen.i18n import _
+from avtalsgen.model import Arende, Program
+from avtalsgen.model.agreement import agreement_financing
+from avtalsgen.model.money import Berakning, compute_financing
 
 _AMOUNT = re.compile(r"(?<![\d-])(\d{1,3}(?: \d{3})*) (?:kronor|kr)\b")
+#: An amount right after a financier's name (``med`` and ``sammanlagt`` between may be).
+_FIGURE_AFTER = re.compile(r"\s*(?:\bmed\s+)?(?:\bsammanlagt\s+)?(\d{1,3}(?: \d{3})*)(?![\d-])")
 
 
 class FactError(AvtalsgenError):
@@ -36,12 +47,18 @@ class Fact:
     forms: tuple[str, ...]
 
 
-#: The facts each document must state.
+#: The facts each document must state, by group: ``källa`` is one fact per source of the
+#: region's share, ``finansiärer`` one per financier (its name and total, as the Finansiering
+#: table gives them), ``budgetår`` the split per budget year (where the beslutsförslag
+#: shows it). The beslutsförslag states the financing as proposed; the agreement and the
+#: protocol extract the one decided (see :class:`Stage`).
 DOCUMENT_FACTS: dict[str, tuple[str, ...]] = {
-    "beslutsforslag": ("Dnr", "aktör", "belopp per år", "totalt", "period", "källa"),
-    "samarbetsavtal": ("Dnr", "aktör", "belopp per år", "totalt", "period", "källa"),
-    "protokollsutdrag": ("Dnr", "belopp per år", "period", "källa"),
-}
+    "beslutsforslag": (
+        "Dnr", "aktör", "belopp", "totalt", "period", "källa", "finansiärer", "budgetår",
+    ),
+    "samarbetsavtal": ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa"),
+    "protokollsutdrag": ("Dnr", "belopp", "period", "källa"),
+}  # fmt: skip
 
 
 def _fold(text: str) -> str:
@@ -68,28 +85,106 @@ def _states(text: str, form: str) -> bool:
     return _squash(form) in text
 
 
-def case_facts(arende: Arende) -> dict[str, Fact]:
-    """The facts of a case as the documents print them."""
+def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> list[Fact]:
+    """The facts of ``groups`` (see :data:`DOCUMENT_FACTS`) for ``arende`` as of a stage:
+    the money from its financing, under the program's rules."""
     money = arende.finansiering
-    facts = [
-        Fact("Dnr", (arende.dnr,)),
-        Fact("aktör", (arende.aktor.namn, arende.aktor.kort)),
-        Fact("belopp per år", (fmt.kronor(money.belopp_per_ar),)),
-        Fact("totalt", (fmt.number(money.summa),)),
-        Fact("period", (f"{fmt.iso(money.period.start)} till {fmt.iso(money.period.slut)}",
-                        fmt.intervall(money.period.start, money.period.slut))),
-        Fact("källa", (money.kalla,)),
-    ]  # fmt: skip
-    return {fact.name: Fact(fact.name, tuple(_fold(f) for f in fact.forms)) for fact in facts}
+    figures = compute_financing(money, program.finansiering)
+    values = money_placeholders(figures)
+    period = money.period
+    region = [values["belopp_arligen"], values["belopp_per_avtalsar"],
+              values["belopp_per_budgetar"]]  # fmt: skip
+    if figures.region_per_ar is not None:
+        region.insert(0, fmt.kronor(figures.region_per_ar))
+    years = [year.ar for year in figures.budgetar]
+    region_total = figures.region_summa
+    facts: dict[str, list[Fact]] = {
+        "Dnr": [Fact("Dnr", (arende.dnr,))],
+        "aktör": [Fact("aktör", (arende.aktor.namn, arende.aktor.kort))],
+        "belopp": [Fact("belopp", tuple(region))],
+        "totalt": [Fact("totalt", (f"Totalt {fmt.kr(figures.summa)}",))],
+        "regionens andel": [
+            Fact("regionens andel", (fmt.kronor(region_total), fmt.kr(region_total)))
+        ],
+        "period": [
+            Fact("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
+                            fmt.intervall(period.start, period.slut)))
+        ],
+        "källa": [Fact(f"källa {source}", (source,)) for source in figures.kallor],
+        "finansiärer": [
+            Fact(f"finansiär {row.namn}", (f"{row.namn} {fmt.belopp(row.summa)}",))
+            for row in figures.finansiarer
+        ],
+        "budgetår": [] if not arende.budgetar_i_beslutsforslaget else [
+            *(
+                Fact(
+                    f"budgetår {row.namn}",
+                    (" ".join([row.namn, *map(fmt.belopp, (*row.per_budgetar, row.summa))]),),
+                )
+                for row in figures.finansiarer
+            ),
+            Fact(
+                "budgetår",
+                (" ".join(["Totalt", *(fmt.belopp(y.belopp) for y in figures.budgetar),
+                           fmt.belopp(figures.summa)]),
+                 per_kalenderar_steps(years, [y.belopp for y in figures.budgetar])),
+            ),
+        ],
+    }  # fmt: skip
+    found = [fact for group in groups for fact in facts[group]]
+    return [Fact(fact.name, tuple(_fold(f) for f in fact.forms)) for fact in found]
 
 
-def known_amounts(arende: Arende) -> set[str]:
-    """Every amount the case defines, as printed (without the unit)."""
-    money = arende.finansiering
-    amounts = {money.belopp_per_ar, money.summa}
-    amounts |= {row.belopp for row in money.finansiarer}
-    amounts |= {year.belopp for year in payment_schedule(arende)}
-    return {_fold(fmt.number(amount)) for amount in amounts}
+def known_amounts(figures: Berakning) -> set[str]:
+    """Every amount of a financing, as printed (without the unit)."""
+    return {_fold(fmt.number(amount)) for amount in figures.amounts()}
+
+
+def _financier_figures(figures: Berakning) -> list[tuple[str, set[str]]]:
+    """Each financier's name and figures as printed, longest names first (so that a name
+    inside another is looked for after it)."""
+    rows = []
+    for row in figures.finansiarer:
+        amounts = {*row.per_avtalsar, *row.per_budgetar, row.summa}
+        if row.per_ar is not None:
+            amounts.add(row.per_ar)
+        rows.append((_fold(row.namn), {_fold(fmt.number(a)) for a in amounts}))
+    return sorted(rows, key=lambda item: -len(item[0]))
+
+
+def _disagreements(text: str, figures: Berakning, name: str) -> list[str]:
+    """Amounts stated right after a financier's name that are none of its figures. A
+    table row's amounts follow one another with spaces only, as the digit groups of one
+    amount do: the text after the name must start with one of its figures."""
+    problems = []
+    claimed: list[tuple[int, int]] = []
+    for financier, allowed in _financier_figures(figures):
+        for match in re.finditer(re.escape(financier), text):
+            start, end = match.span()
+            if any(a <= start < b for a, b in claimed):  # inside a longer name
+                continue
+            claimed.append((start, end))
+            after = _FIGURE_AFTER.match(text, end)
+            if after is None:
+                continue  # named, but no amount follows: not a figure
+            stated = text[after.start(1) :]
+            if not any(
+                stated.startswith(figure) and not stated[len(figure) : len(figure) + 1].isdigit()
+                for figure in allowed
+            ):
+                figures_text = ", ".join(sorted(allowed, key=_amount_key))
+                problems.append(
+                    _(
+                        "{document}: {financier}: the document states {amount} for it, which "
+                        "is none of its figures ({figures})"
+                    ).format(
+                        document=name,
+                        financier=financier,
+                        amount=after.group(1),
+                        figures=figures_text,
+                    )
+                )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -136,49 +231,75 @@ def pdf_text(pdf: Path) -> str:
 @dataclass(frozen=True)
 class Stage:
     """What one document is checked against: the case as of the document's stage (the
-    proposal for the beslutsförslag, the decision for the agreement), and which of its
-    facts the document must state."""
+    proposal for the beslutsförslag, the case with the decided financing for what follows
+    the decision), and which groups of facts (:data:`DOCUMENT_FACTS`) it must state."""
 
     arende: Arende
     """The case as of this stage: the proposal, or the case with the decided financing."""
     facts: tuple[str, ...]
-    """The facts (names of :func:`case_facts`) the document must state."""
+    """The groups of facts the document must state."""
     name: str = "the case"
     """How messages name the stage, e.g. ``the decision``."""
 
 
 def check_facts(
     arende: Arende,
+    program: Program,
     pdfs: Mapping[str, Path | PdfText],
     stages: Mapping[str, Stage] | None = None,
 ) -> None:
     """Raise :class:`FactError` naming each document and fact that does not agree; each
     document is a PDF file, or one read already.
 
-    Each document is checked against its own stage: ``stages[document]`` where given,
-    else ``arende`` with the facts :data:`DOCUMENT_FACTS` lists for it. A document must
-    state its stage's facts, and every amount it states must be one of its stage's amounts:
-    an agreement that states the proposal's amount after an amended decision is refused.
+    Each document is checked against its own stage: ``stages[document]`` where given, else
+    ``arende`` (the agreement with the financing it follows) with the facts
+    :data:`DOCUMENT_FACTS` lists for it. A document must state its stage's facts; every
+    amount it states must be a figure of its stage's financing (a financier's amount per
+    year, avtalsår or budget year, a payment, a budget-year sum or a total), and each amount
+    it gives right after a financier's name must be one of that financier's figures. The
+    beslutsförslag must give the whole financing as the total, not the region's share.
     """
     problems: list[str] = []
     for document, source in pdfs.items():
-        stage = (stages or {}).get(document) or Stage(arende, DOCUMENT_FACTS.get(document, ()))
-        facts = case_facts(stage.arende)
-        amounts = known_amounts(stage.arende)
+        stage = (stages or {}).get(document)
+        if stage is None:
+            case = arende
+            if document != "beslutsforslag":
+                case = arende.model_copy(update={"finansiering": agreement_financing(arende)})
+            stage = Stage(case, DOCUMENT_FACTS.get(document, ()))
+        figures = compute_financing(stage.arende.finansiering, program.finansiering)
+        amounts = known_amounts(figures)
         read = source if isinstance(source, PdfText) else read_pdf(source)
         pdf, raw = read.path, read.text
         text, squashed = _fold(raw), _squash(raw)
-        for name in stage.facts:
-            fact = facts[name]
+        for fact in document_facts(stage.arende, program, stage.facts):
             if not any(_states(squashed, form) for form in fact.forms):
                 problems.append(
-                    f"{pdf.name}: {name}: the document does not state "
+                    f"{pdf.name}: {fact.name}: the document does not state "
                     + " or ".join(f"'{form}'" for form in fact.forms)
                 )
-        for amount in sorted(set(_AMOUNT.findall(text)) - amounts):
+        if "totalt" in stage.facts and figures.region_summa != figures.summa:
+            whole_as_region = _fold(f"Totalt {fmt.kr(figures.region_summa)}")
+            if _states(squashed, whole_as_region):
+                problems.append(
+                    _(
+                        "{document}: totalt: the document states the region's share ({share}) "
+                        "as the total; the whole financing is {whole}"
+                    ).format(
+                        document=pdf.name,
+                        share=_fold(fmt.kr(figures.region_summa)),
+                        whole=_fold(fmt.kr(figures.summa)),
+                    )
+                )
+        problems += _disagreements(text, figures, pdf.name)
+        for amount in sorted(set(_AMOUNT.findall(text)) - amounts, key=_amount_key):
             problems.append(
                 f"{pdf.name}: amount: the document states {amount} kr/kronor, which is none of "
-                f"{stage.name}'s amounts ({', '.join(sorted(amounts))})"
+                f"{stage.name}'s amounts ({', '.join(sorted(amounts, key=_amount_key))})"
             )
     if problems:
         raise FactError("the documents do not agree on the case's facts:\n" + "\n".join(problems))
+
+
+def _amount_key(amount: str) -> int:
+    return int(amount.replace(" ", ""))

@@ -425,6 +425,15 @@ def _template_class() -> type[DocxTemplate]:
                     patched[src_xml] = result
             return result
 
+        def fix_tables(self, xml: str) -> Any:
+            # docxtpl gives the columns of a table whose rows ({%tc for %}) made more or fewer
+            # cells than its grid the same width; they take the widths their cells ask for.
+            from lxml import etree
+
+            tree = etree.fromstring(xml, etree.XMLParser(recover=True))
+            fit_dynamic_columns(tree)
+            return tree
+
         def resolve_listing(self, xml: str) -> str:
             # docxtpl turns tabs, line and page breaks in the text of paragraphs into Word's
             # elements, with three regular expressions over every paragraph and run: a
@@ -435,6 +444,41 @@ def _template_class() -> type[DocxTemplate]:
             return str(super().resolve_listing(xml))
 
     return _Template
+
+
+def fit_dynamic_columns(body: Any) -> None:
+    """Give each table whose widest row has another number of columns than its grid (its
+    columns come from a ``{%tc for %}`` loop) a grid of the widths its cells ask for
+    (``w:tcW``), scaled to the grid's old total width. Other tables are left as they are."""
+    from docx.oxml.ns import qn
+
+    grid_tag, col_tag, width = qn("w:tblGrid"), qn("w:gridCol"), qn("w:w")
+    for table in body.iter(qn("w:tbl")):
+        grid = table.find(grid_tag)
+        if grid is None:
+            continue
+        columns = grid.findall(col_tag)
+        rows = [row.findall(qn("w:tc")) for row in table.iter(qn("w:tr"))]
+        asked: list[int] = []
+        for cells in rows:
+            widths = []
+            for cell in cells:
+                span_el = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+                span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+                width_el = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                cell_width = int(width_el.get(width)) if width_el is not None else 0
+                widths += [cell_width // span] * span
+            if len(widths) > len(asked):
+                asked = widths
+        if not asked or len(asked) == len(columns) or not all(asked):
+            continue
+        total = sum(int(column.get(width) or 0) for column in columns) or sum(asked)
+        for column in columns:
+            grid.remove(column)
+        scaled = [round(w * total / sum(asked)) for w in asked]
+        for value in scaled:
+            column = grid.makeelement(col_tag, {width: str(value)})
+            grid.append(column)
 
 
 #: How many distinct XML sources (bodies, headers, footers) stay patched in memory.

@@ -27,10 +27,12 @@ from yaml.resolver import Resolver
 from avtalsgen.errors import CaseError, os_reason
 from avtalsgen.i18n import _, format_number, ngettext
 from avtalsgen.input import messages
+from avtalsgen.input.migrate import old_form_message
 from avtalsgen.input.syntax import syntax_message
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.case import FieldProblems
+from avtalsgen.model.money import OldFinancingForm
 from avtalsgen.model.types import FORBIDDEN_CHARACTERS, describe_characters
 
 #: Whether PyYAML has libyaml (its wheels do; one built without it has only Python).
@@ -475,6 +477,10 @@ def _problems(
                 ((*base, *(field if isinstance(field, tuple) else (field,))), message, kind)
                 for field, message in cause.problems
             ]
+        elif isinstance(cause, OldFinancingForm):
+            inside = [line for loc, line in lines.items() if loc[: len(base)] == base]
+            first, last = _line(base, lines), max(inside, default=_line(base, lines))
+            found.append((base, old_form_message(cause.value, first, last), "old_form"))
         elif isinstance(cause, ValueError):
             found.append((base, str(cause), kind))
         elif kind == "extra_forbidden":
@@ -494,7 +500,10 @@ def _problems(
         if kind == "missing" and loc in meant:
             continue  # said with the unknown key: "did you mean ...?"
         line = _line(loc, lines)
-        problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {_printable(message)}"))
+        # A rewrite to paste spans lines; anything else is one line.
+        lines_of = message.split("\n") if kind == "old_form" else [message]
+        shown = "\n".join(map(_printable, lines_of))
+        problems.append((line, f"{path}:{line}: {_format_loc(loc)}: {shown}"))
     return problems
 
 

@@ -48,7 +48,7 @@ from avtalsgen.meetings.wording import (
     reservation_text,
     votering_text,
 )
-from avtalsgen.model import Arende
+from avtalsgen.model import Arende, Program
 from avtalsgen.model.meeting import Paragraf
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
 
@@ -447,6 +447,7 @@ class _Plan:
     version: Version
     record: dict[str, Any]
     arende: Arende
+    program: Program
     stage: Stage
 
     @property
@@ -609,6 +610,7 @@ def _plan(
         version=version,
         record=record,
         arende=meeting.case(paragraf).arende,
+        program=meeting.case(paragraf).program,
         stage=extract_stage(meeting.case(paragraf).arende, paragraf),
     )
     result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
@@ -694,7 +696,7 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
         for plan, pdf_file in zip(plans, pdf_files, strict=True):
             # The extract states the decision as made: the decided facts in a bifall
             # (with ändring, the changed ones), nothing but the proposal's otherwise.
-            check_facts(plan.arende, {DOCUMENT: pdf_file}, {DOCUMENT: plan.stage})
+            check_facts(plan.arende, plan.program, {DOCUMENT: pdf_file}, {DOCUMENT: plan.stage})
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):
             plan.folder.mkdir(parents=True, exist_ok=True)
             for made in (docx_file, pdf_file):

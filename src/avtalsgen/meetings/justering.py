@@ -25,6 +25,7 @@ from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
 from avtalsgen.model.meeting import Loc, Paragraf, Problem, Sammantrade
+from avtalsgen.model.money import financing_problems
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,15 @@ def _case_problems(
                 ),
             )
         )
+    decided = paragraf.finansiering
+    if decided is not None:  # the decided financing: the program's sources, paid after it
+        where = (*loc[:2], "finansiering")
+        problems += [
+            Problem((*where, *inside), message)
+            for inside, message in financing_problems(
+                decided, cases[dnr].program.finansiering, sammantrade.datum
+            )
+        ]
     if arende.exempel and not sammantrade.exempel:
         problems.append(
             Problem(

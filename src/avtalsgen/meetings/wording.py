@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.financing import region_arligen
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
+from avtalsgen.model.money import Finansieringsregler, compute_financing
 from avtalsgen.model.prose import fill_placeholders
 
 
@@ -51,12 +53,19 @@ def _sentence(text: str) -> str:
 
 
 def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str]:
-    """What the decided financing changes, each a clause after "att" (Swedish)."""
+    """What the decided financing changes, each a clause after "att" (Swedish): the region's
+    amount (what the committee grants), the period, the sources, and the financiers."""
+    rules = Finansieringsregler()  # the amounts do not depend on how they are paid
+    before, after = compute_financing(proposed, rules), compute_financing(decided, rules)
     found = []
-    if decided.belopp_per_ar != proposed.belopp_per_ar:
-        amount = f"beloppet ska vara {fmt.kronor(decided.belopp_per_ar)} årligen"
-        if decided.summa != proposed.summa:
-            amount += f", sammanlagt {fmt.kronor(decided.summa)}"
+    amounts = [year.belopp for year in after.avtalsar]
+    same_amounts = after.region_per_ar == before.region_per_ar and (
+        after.region_per_ar is not None or amounts == [year.belopp for year in before.avtalsar]
+    )
+    if not same_amounts:
+        amount = f"beloppet ska vara {region_arligen(after)}"
+        if after.region_summa != before.region_summa:
+            amount += f", sammanlagt {fmt.kronor(after.region_summa)}"
         found.append(amount)
     if decided.period != proposed.period:
         period = decided.period
@@ -64,13 +73,13 @@ def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str
             f"finansieringen ska gälla under perioden {fmt.iso(period.start)} till "
             f"{fmt.iso(period.slut)}"
         )
-        if decided.belopp_per_ar == proposed.belopp_per_ar and decided.summa != proposed.summa:
-            found[-1] += f", sammanlagt {fmt.kronor(decided.summa)}"
-    if decided.kalla != proposed.kalla:
-        found.append(f"medlen ska anvisas från {decided.kalla}")
-    rows = [(row.namn, row.belopp) for row in decided.finansiarer]
-    if rows != [(row.namn, row.belopp) for row in proposed.finansiarer] and (
-        len(rows) > 1 or rows[0][0] != proposed.finansiarer[0].namn
+        if same_amounts and after.region_summa != before.region_summa:
+            found[-1] += f", sammanlagt {fmt.kronor(after.region_summa)}"
+    if after.kallor != before.kallor:
+        found.append(f"medlen ska anvisas från {_och(after.kallor)}")
+    rows = [(row.namn, row.summa) for row in after.finansiarer]
+    if rows != [(row.namn, row.summa) for row in before.finansiarer] and (
+        len(rows) > 1 or rows[0][0] != before.finansiarer[0].namn
     ):
         shares = _och([f"{name} {fmt.kronor(amount)}" for name, amount in rows])
         found.append(f"finansieringen ska fördelas på {shares}")

@@ -13,8 +13,29 @@ from dataclasses import dataclass
 
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.model import Arende, Program
+from avtalsgen.model.money import (
+    Avtalsar,
+    Finansiering,
+    Finansieringsregler,
+    compute_financing,
+    financing_problems,
+    region_per_ar,
+)
 from avtalsgen.model.program import Klausul, Strategi, Villkor
 from avtalsgen.model.prose import REFERENCE, Prose
+
+__all__ = [
+    "Avtalsar",
+    "Val",
+    "agreement_date",
+    "agreement_financing",
+    "case_problems",
+    "choose_clauses",
+    "clause_problems",
+    "condition_holds",
+    "payment_schedule",
+    "strategy",
+]
 
 Loc = tuple[str | int, ...]
 
@@ -31,15 +52,10 @@ class Val:
     skal: str
 
 
-@dataclass(frozen=True)
-class Avtalsar:
-    """One year of the agreement in the payment schedule."""
-
-    nummer: int
-    start: dt.date
-    slut: dt.date
-    manader: int
-    belopp: int
+def agreement_financing(arende: Arende) -> Finansiering:
+    """The financing the agreement follows: the one decided. Until a decision changes it
+    (bifall med ändring, which holds a :class:`Finansiering` of its own), the case's."""
+    return arende.finansiering
 
 
 def condition_holds(villkor: Villkor, arende: Arende, program: Program) -> tuple[bool, str]:
@@ -58,7 +74,13 @@ def condition_holds(villkor: Villkor, arende: Arende, program: Program) -> tuple
             "the case has {count} conditions of its own",
             count,
         ).format(count=count)
-    months = arende.finansiering.period.manader
+    money = agreement_financing(arende)
+    if villkor == "medfinansiering":
+        names = [row.namn for row in money.medfinansiarer]
+        if not names:
+            return False, _("the financing has no co-financiers")
+        return True, _("the financing has co-financiers: {names}").format(names=", ".join(names))
+    months = money.period.manader
     return months % 12 != 0, ngettext(
         "the period is {count} month", "the period is {count} months", months
     ).format(count=months)
@@ -209,6 +231,68 @@ def case_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
             strategy(program, kortnamn, on)
         except ValueError as exc:
             problems.append((("avtal", "datum"), str(exc)))
+    problems += [
+        (("finansiering", *loc), message)
+        for loc, message in financing_problems(
+            arende.finansiering, program.finansiering, arende.beslut.datum
+        )
+    ]
+    problems += placeholder_problems(arende, program)
+    return problems
+
+
+def placeholder_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
+    """Placeholders a case's texts, or the program's texts it uses, cannot fill in for its
+    financing: {belopp_per_ar} where the region's amount changes from year to year,
+    {medfinansiering} where there are no co-financiers. The beslutsförslag's texts are
+    filled in from the proposed financing, the agreement's from the one decided."""
+    proposed, decided = arende.finansiering, agreement_financing(arende)
+    here: Loc = ("finansiering",)  # where a program text's problem is shown in the case
+    texts: list[tuple[Loc, str, Finansiering, str]] = []
+    for index, point in enumerate(arende.beslutspunkter):
+        texts.append((("beslutspunkter", index), point, proposed, ""))
+    for index, line in enumerate(arende.villkor):
+        texts.append((("villkor", index), line, proposed, ""))
+    texts.append((("syfte",), arende.syfte.source, proposed, ""))
+    shared = program.texter
+    for name in ("yttrande", "sammanfattning", "bakgrund", "genomforande", "forutsattningar",
+                 "gap_avslutning"):  # fmt: skip
+        owner = _("the program's texter.{name}").format(name=name)
+        texts.append((here, getattr(shared, name).source, proposed, owner))
+    for name in ("plattformsuppgifter", "gap", "villkor"):
+        owner = _("the program's texter.{name}").format(name=name)
+        texts += [(here, line, proposed, owner) for line in getattr(shared, name)]
+    for val in choose_clauses(arende, program):
+        if val.med and val.text is not None:
+            where = _clause_loc(val.id, arende, program)
+            if where == ("avtal", "klausuler"):  # the program's own text
+                owner = _("the program's clause '{id}'").format(id=val.id)
+                texts.append((here, val.text.source, decided, owner))
+            else:
+                texts.append((where, val.text.source, decided, ""))
+    problems: list[tuple[Loc, str]] = []
+    for loc, text, money, owner in texts:
+        prefix = f"{owner} " if owner else ""
+        if "{belopp_per_ar}" in text and region_per_ar(money) is None:
+            problems.append(
+                (
+                    loc,
+                    _(
+                        "{owner}uses {{belopp_per_ar}}, but the region's amount changes from "
+                        "year to year: write {{belopp_arligen}} or {{belopp_per_avtalsar}}, "
+                        "which read right for either"
+                    ).format(owner=prefix),
+                )
+            )
+        if "{medfinansiering}" in text and not money.medfinansiarer:
+            problems.append(
+                (
+                    loc,
+                    _(
+                        "{owner}uses {{medfinansiering}}, but the financing has no co-financiers"
+                    ).format(owner=prefix),
+                )
+            )
     return problems
 
 
@@ -243,18 +327,6 @@ def agreement_date(arende: Arende) -> dt.date:
 
 
 def payment_schedule(arende: Arende) -> tuple[Avtalsar, ...]:
-    """One row per avtalsår; a last, shorter year gets the rest, so the rows add up exactly."""
-    money = arende.finansiering
-    period = money.period
-    rows: list[Avtalsar] = []
-    start = period.start
-    paid = 0
-    while start <= period.slut:
-        next_start = dt.date(start.year + 1, start.month, 1)
-        end = min(next_start - dt.timedelta(days=1), period.slut)
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        amount = money.belopp_per_ar if months == 12 else money.summa - paid
-        rows.append(Avtalsar(len(rows) + 1, start, end, months, amount))
-        paid += amount
-        start = next_start
-    return tuple(rows)
+    """The region's share per avtalsår of the financing the agreement follows; a last,
+    shorter year gets its share by months, and the rows add up to the total exactly."""
+    return compute_financing(agreement_financing(arende), Finansieringsregler()).avtalsar

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import calendar
-import math
-from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator
 
-from avtalsgen.i18n import _, format_number, join_words
+from avtalsgen.i18n import _
+from avtalsgen.model.money import Finansiar, Finansiering, Period
 from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
-from avtalsgen.model.prose import LineText, ProseText
-from avtalsgen.model.types import Datum, Dnr, Kronor, Namn, Part, Strict
+from avtalsgen.model.prose import AMOUNT_PLACEHOLDERS, LineText, ProseText
+from avtalsgen.model.types import Datum, Dnr, FieldLoc, FieldProblems, Namn, Part, Strict
 
-#: A field relative to its model: a name, or a path such as ``("reservationer", 0)``.
-FieldLoc = str | tuple[str | int, ...]
-
-
-class FieldProblems(ValueError):
-    """Cross-field checks that failed, each naming the field (relative to its model) to blame."""
-
-    def __init__(self, problems: list[tuple[FieldLoc, str]]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
-        self.problems = problems
-
-
-def _raise_any(problems: list[tuple[FieldLoc, str]]) -> None:
-    if problems:
-        raise FieldProblems(problems)
+__all__ = [
+    "Aktor",
+    "Arende",
+    "FieldLoc",
+    "FieldProblems",
+    "Finansiar",
+    "Finansiering",
+    "Period",
+]
 
 
 class Aktor(Part):
@@ -37,157 +29,6 @@ class Aktor(Part):
 
     omrade: Namn
     """The field the actor's ecosystem develops, in running text, e.g. besöksnäringen."""
-
-
-class Period(Strict):
-    """The financing period: from the first day of a month to the last day of a month."""
-
-    start: Datum
-    """First day of the period, YYYY-MM-DD."""
-    slut: Datum
-    """Last day of the period, YYYY-MM-DD."""
-
-    @model_validator(mode="after")
-    def _whole_months(self) -> Period:
-        problems: list[tuple[FieldLoc, str]] = []
-        if self.start.day != 1:
-            problems.append(
-                (
-                    "start",
-                    _("the period must start on the first of a month, got {date}").format(
-                        date=self.start
-                    ),
-                )
-            )
-        last = calendar.monthrange(self.slut.year, self.slut.month)[1]
-        if self.slut <= self.start:
-            problems.append(
-                (
-                    "slut",
-                    _("the period ends ({end}) before it starts ({start})").format(
-                        end=self.slut, start=self.start
-                    ),
-                )
-            )
-        elif self.slut.day != last:
-            problems.append(
-                (
-                    "slut",
-                    _(
-                        "the period must end on the last day of a month, got {date} "
-                        "(the month ends on {last})"
-                    ).format(date=self.slut, last=self.slut.replace(day=last)),
-                )
-            )
-        _raise_any(problems)
-        return self
-
-    @property
-    def manader(self) -> int:
-        """Number of months in the period."""
-        return (self.slut.year - self.start.year) * 12 + self.slut.month - self.start.month + 1
-
-    @property
-    def ar(self) -> Fraction:
-        """Length of the period in years (may be broken, e.g. 5/2)."""
-        return Fraction(self.manader, 12)
-
-
-class Finansiar(Strict):
-    """One row of the Finansiering table."""
-
-    namn: Namn
-    """Financier as shown in the table, e.g. Region Norrbotten - ERP."""
-    belopp: Kronor
-    """The financier's amount over the whole period, in kronor."""
-
-
-class Finansiering(Strict):
-    """The grant: amount per year, source and period; the total is computed."""
-
-    belopp_per_ar: Kronor = Field(gt=0)
-    """Amount per year in whole kronor."""
-    kalla: Namn
-    """Where the money comes from, e.g. ERP."""
-    period: Period
-    """The period the financing covers."""
-    finansiarer: list[Finansiar] = Field(min_length=1)
-    """The Finansiering table; its sum must equal the total."""
-    totalt: Kronor | None = None
-    """Optional: the total as stated in the source; checked against amount × years."""
-
-    @model_validator(mode="after")
-    def _totals_agree(self) -> Finansiering:
-        exact = self.belopp_per_ar * self.period.ar
-        if exact.denominator != 1:
-            raise FieldProblems([("belopp_per_ar", _not_whole_kronor(self))])
-        total = int(exact)
-        problems: list[tuple[FieldLoc, str]] = []
-        if self.totalt is not None and self.totalt != total:
-            problems.append(
-                (
-                    "totalt",
-                    _(
-                        "totalt {totalt} does not agree with belopp_per_ar × years = "
-                        "{amount} × {years} = {total}"
-                    ).format(
-                        totalt=self.totalt,
-                        amount=self.belopp_per_ar,
-                        years=_years(self.period.ar),
-                        total=total,
-                    ),
-                )
-            )
-        table = sum(row.belopp for row in self.finansiarer)
-        if table != total:
-            problems.append(
-                (
-                    "finansiarer",
-                    _("the financiers add up to {sum}, but belopp_per_ar × years = {total}").format(
-                        sum=table, total=total
-                    ),
-                )
-            )
-        _raise_any(problems)
-        return self
-
-    @property
-    def summa(self) -> int:
-        """The total over the period: amount per year × years."""
-        return int(self.belopp_per_ar * self.period.ar)
-
-    @property
-    def antal_ar(self) -> Fraction:
-        """Number of years the financing covers."""
-        return self.period.ar
-
-
-def _not_whole_kronor(money: Finansiering) -> str:
-    """Why an amount per year does not give whole kronor over the period, and the nearest
-    amounts per year that do."""
-    months = money.period.manader
-    exact = money.belopp_per_ar * months / 12
-    step = 12 // math.gcd(months, 12)  # amount × months / 12 is whole for multiples of step
-    lower = money.belopp_per_ar - money.belopp_per_ar % step
-    upper = lower + step
-    nearest = [amount for amount in (lower, upper) if amount > 0]
-    return _(
-        "{amount} kronor a year over {months} months is {exact} kronor, not whole kronor; "
-        "amounts a year that give whole kronor over {months} months: {nearest} (any "
-        "multiple of {step})"
-    ).format(
-        amount=money.belopp_per_ar,
-        months=months,
-        exact=format_number(exact, 2),
-        nearest=join_words([str(amount) for amount in nearest], "or"),
-        step=step,
-    )
-
-
-def _years(value: Fraction) -> str:
-    return (
-        str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-    )
 
 
 class Beslut(Strict):
@@ -294,7 +135,12 @@ class Arende(Strict):
     aktor: Aktor
     """The actor receiving base financing."""
     finansiering: Finansiering
-    """Amount, source, period and financiers."""
+    """The financing as proposed: the period and every financier (the region from its
+    källa, the co-financiers) with its own amounts; the beslutsförslag states it."""
+    budgetar_i_beslutsforslaget: bool = True
+    """Whether the beslutsförslag's Finansiering section shows what falls on each budget
+    (calendar) year; true unless a beslutsförslag written without it is reproduced as it
+    stands."""
     beslutspunkter: list[LineText] = Field(min_length=1)
     """Förslag till beslut: each point stands alone; use placeholders for amounts and dates."""
     syfte: ProseText
@@ -318,7 +164,22 @@ class Arende(Strict):
     @classmethod
     def _decision_stands_alone(cls, points: list[str]) -> list[str]:
         text = " ".join(points)
-        for needed in ("belopp_per_ar", "kalla", "start", "slut"):
+        if not any("{" + name + "}" in text for name in AMOUNT_PLACEHOLDERS):
+            raise ValueError(
+                _(
+                    "the decision must state the amount itself: write {{belopp_arligen}} (or "
+                    "{{belopp_per_ar}}, {{belopp_per_avtalsar}}, {{belopp_per_budgetar}}) rather "
+                    "than the value, so it cannot disagree with finansiering"
+                ).format()
+            )
+        if "{kalla}" not in text and "{kalla_belopp}" not in text:
+            raise ValueError(
+                _(
+                    "the decision must state {{kalla}} (or {{kalla_belopp}}) itself (write the "
+                    "placeholder rather than the value, so it cannot disagree with finansiering)"
+                ).format()
+            )
+        for needed in ("start", "slut"):
             if "{" + needed + "}" not in text:
                 raise ValueError(
                     _(

@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
 from avtalsgen.i18n import _, join_words
+from avtalsgen.model.money import Finansieringsregler
 from avtalsgen.model.prose import LineText, ProseText
 from avtalsgen.model.types import Adress, Datum, Namn, Part, Strict
 
 #: Conditions a clause may depend on, decided from the case's facts.
-Villkor = Literal["forlangning", "aktorsvillkor", "brutet_ar"]
+Villkor = Literal["forlangning", "aktorsvillkor", "brutet_ar", "medfinansiering"]
 #: How the template lays a clause out beyond its text.
 KlausulTyp = Literal["text", "finansiering", "plattformsuppgifter", "underskrifter"]
 #: Clause identifiers: lower-case ASCII words joined by underscores.
@@ -51,7 +52,10 @@ class Klausul(Strict):
     """What the template adds after the text: finansiering (the payment schedule),
     plattformsuppgifter (the platform tasks), underskrifter (the signature blocks)."""
     villkor: Villkor | None = None
-    """Include the clause only when this condition holds for the case."""
+    """Include the clause only when this condition holds for the case: forlangning (the
+    program allows extension), aktorsvillkor (the case has conditions of its own),
+    brutet_ar (the period is not whole years), medfinansiering (the financing has
+    co-financiers)."""
 
 
 class Undertecknare(Strict):
@@ -255,6 +259,8 @@ class Program(Strict):
     """E-mail addresses of the recipients of protocol extracts."""
     publicering: Publicering = Field(default_factory=Publicering)
     """What publishable renditions replace."""
+    finansiering: Finansieringsregler = Finansieringsregler()
+    """The sources the region grants from and how its share is paid out by default."""
 
     @field_validator("strategier")
     @classmethod

@@ -27,9 +27,24 @@ PLACEHOLDERS: dict[str, str] = {
     "aktor": "the actor's short name (aktor.kortnamn)",
     "aktor_namn": "the actor's full name (aktor.namn)",
     "omrade": "the actor's field, e.g. besöksnäringen (aktor.omrade)",
-    "belopp_per_ar": "amount per year in kronor, e.g. 2 000 000 kronor",
-    "totalt": "total amount over the period in kronor",
-    "kalla": "the funding source (finansiering.kalla)",
+    "belopp_per_ar": "the region's amount per year, e.g. 2 000 000 kronor (only where it is "
+    "the same every year)",
+    "belopp_arligen": "the region's amount per year in running text: 2 000 000 kronor årligen; "
+    "where it changes, per avtalsår: 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 "
+    "och 1 000 000 kronor avtalsår 3",
+    "belopp_per_avtalsar": "the region's amount per avtalsår: 2 000 000 kronor per avtalsår; "
+    "where it changes, 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 och ...",
+    "belopp_per_budgetar": "the region's share per budget (calendar) year: 500 000 kronor för "
+    "2023, 2 000 000 kronor för 2024 och ...",
+    "totalt": "the region's share over the period in kronor (what the committee grants)",
+    "totalt_finansiering": "the whole financing over the period in kronor, co-financiers included",
+    "kalla": "the region's sources (each region financier's kalla), e.g. ERP och regionala "
+    "utvecklingsmedel",
+    "kalla_belopp": "the region's sources with what each gives: ERP, or ERP (1 000 000 kronor "
+    "årligen) och regionala utvecklingsmedel (500 000 kronor årligen)",
+    "medfinansiering": "the co-financiers with their amounts, e.g. Luleå kommun med 250 000 "
+    "kronor årligen och Piteå kommun med 250 000 kronor årligen",
+    "utbetalning": "how the region's share is paid out, e.g. årsvis i förskott efter rekvisition",
     "start": "first day of the period, ISO date",
     "slut": "last day of the period, ISO date",
     "start_text": "first day of the period in prose, e.g. den 1 oktober 2023",
@@ -53,6 +68,14 @@ PLACEHOLDERS: dict[str, str] = {
     "max_ar": "at most this many years of financing (program avtal.forlangning)",
     "extern_utvardering_senast": "the date by which the external evaluation is done, ISO date",
 }
+
+#: The placeholders that state the region's amount; a decision must use one of them.
+AMOUNT_PLACEHOLDERS = (
+    "belopp_per_ar",
+    "belopp_arligen",
+    "belopp_per_avtalsar",
+    "belopp_per_budgetar",
+)
 
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")
 #: A reference to another clause of an agreement, ``{punkt:finansiering}``.

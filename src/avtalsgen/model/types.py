@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
@@ -31,6 +32,19 @@ _POSTNUMMER = re.compile(r"[0-9]{3} [0-9]{2}")
 #: controls (U+007F-U+009F), which XML allows but which are only ever the trace of a file
 #: converted with the wrong encoding (U+0096 for an en dash, U+0085 for an ellipsis).
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+#: A field relative to its model: a name, or a path such as ``("finansiarer", 0, "namn")``.
+FieldLoc = str | tuple[str | int, ...]
+
+
+class FieldProblems(ValueError):
+    """Cross-field checks that failed, each naming the field (relative to its model) to
+    blame and what is wrong; the loader reports each at its line."""
+
+    def __init__(self, problems: Sequence[tuple[FieldLoc, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+        self.problems = list(problems)
 
 
 class Strict(BaseModel):

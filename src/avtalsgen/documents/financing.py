@@ -1,0 +1,297 @@
+"""The financing as the documents state it: the templates' view of one computed financing,
+and the Swedish phrases its placeholders become.
+
+Everything here is made from one :class:`~avtalsgen.model.money.Berakning` (the figures of
+one financing): the beslutsförslag's from the proposal's, the agreement's from the one
+decided. A phrase reads right for amounts that are the same every year ("2 000 000 kronor
+årligen") and for amounts that change ("2 000 000 kronor avtalsår 1, 1 500 000 kronor
+avtalsår 2 och 1 000 000 kronor avtalsår 3").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel.lists import format_list
+
+from avtalsgen.documents import format as fmt
+from avtalsgen.i18n import _
+from avtalsgen.model.money import (
+    Avtalsar,
+    Berakning,
+    Budgetar,
+    Finansiarsbelopp,
+    Utbetalningsrad,
+    Utbetalningssatt,
+)
+
+#: How each way of paying reads in running text ("Basfinansieringen betalas ut ...").
+UTBETALNING: dict[Utbetalningssatt, str] = {
+    "arsvis_i_forskott": "årsvis i förskott efter rekvisition",
+    "kvartalsvis_i_forskott": "kvartalsvis i förskott efter rekvisition",
+    "efter_godkand_rapport": (
+        "årsvis, för det första avtalsåret i förskott och för varje följande avtalsår när "
+        "Regionen har godkänt Aktörens rapport för avtalsåret före"
+    ),
+}
+#: The note under the agreement's tables when some figure was rounded.
+AVRUNDNING = (
+    "Beloppen anges i hela kronor: varje delbelopp är avrundat nedåt till hela kronor, och det "
+    "som återstår betalas ut med den sista utbetalningen."
+)
+
+
+def _list(items: Sequence[str]) -> str:
+    return str(format_list(list(items), locale=fmt.LOCALE))
+
+
+def per_avtalsar_steps(amounts: Sequence[int]) -> str:
+    """``2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 och ...``"""
+    return _list([f"{fmt.kronor(a)} avtalsår {n}" for n, a in enumerate(amounts, 1)])
+
+
+def per_kalenderar_steps(years: Sequence[int], amounts: Sequence[int]) -> str:
+    """``500 000 kronor för 2023, 2 000 000 kronor för 2024 och ...``"""
+    return _list([f"{fmt.kronor(a)} för {y}" for y, a in zip(years, amounts, strict=True)])
+
+
+def arligen(row: Finansiarsbelopp, years: Sequence[int]) -> str:
+    """A financier's amounts in running text: ``250 000 kronor årligen`` when the same every
+    year, else per avtalsår (or per calendar year, when given so)."""
+    if row.per_ar is not None:
+        return f"{fmt.kronor(row.per_ar)} årligen"
+    if row.kalenderar_angivna:
+        return per_kalenderar_steps(years, row.per_budgetar)
+    return per_avtalsar_steps(row.per_avtalsar)
+
+
+def _in_a_list(row: Finansiarsbelopp, years: Sequence[int]) -> str:
+    """A financier's amounts as one item of a list: steps go in brackets after the total,
+    so that their commas cannot run into the list's."""
+    if row.per_ar is not None:
+        return arligen(row, years)
+    return f"sammanlagt {fmt.kronor(row.summa)} ({arligen(row, years)})"
+
+
+@dataclass(frozen=True)
+class FinansiarRad:
+    """One financier as the documents show it."""
+
+    namn: str
+    slag: str
+    kalla: str
+    """The region's source; empty for a co-financier."""
+    region: bool
+    per_avtalsar: tuple[int, ...]
+    per_budgetar: tuple[int, ...]
+    """Aligned with :attr:`Pengar.budgetar`."""
+    summa: int
+    belopp_text: str
+    """Its amounts in running text, e.g. 250 000 kronor årligen."""
+
+
+@dataclass(frozen=True)
+class Betalning:
+    """One row of the payment plan (utbetalningsplan)."""
+
+    nummer: int
+    datum: dt.date
+    avser: str
+    """What the payment is for: an avtalsår or the months of a quarter."""
+    belopp: int
+
+
+@dataclass(frozen=True)
+class Pengar:
+    """The financing as a template sees it (``finansiering`` in the beslutsförslag, the
+    proposal's; ``avtal.finansiering`` in the agreement, the one decided)."""
+
+    start: dt.date
+    slut: dt.date
+    finansiarer: tuple[FinansiarRad, ...]
+    """Every financier, in the case's order."""
+    region: tuple[FinansiarRad, ...]
+    medfinansiarer: tuple[FinansiarRad, ...]
+    avtalsar: tuple[Avtalsar, ...]
+    """The region's share per avtalsår."""
+    budgetar: tuple[Budgetar, ...]
+    """What falls on each budget (calendar) year: the whole and the region's share."""
+    utbetalningar: tuple[Betalning, ...]
+    """The payment plan of the region's share."""
+    utbetalning: str
+    """How the region's share is paid out, in running text."""
+    region_summa: int
+    """What the committee grants."""
+    summa: int
+    """The whole financing, co-financiers included."""
+    kallor: str
+    """The region's sources in running text: ERP och regionala utvecklingsmedel."""
+    noter: tuple[str, ...]
+    """Sentences under the agreement's tables: a shorter last avtalsår, rounding."""
+    budgetar_avrundade: bool
+    """True when the split per budget year is rounded down to whole kronor (the remainder on
+    the last budget year)."""
+
+
+def _avser(payment: Utbetalningsrad, figures: Berakning) -> str:
+    years = [y for y in figures.avtalsar if y.start <= payment.start <= y.slut]
+    whole_year = (
+        len(years) == 1 and years[0].start == payment.start and years[0].slut == payment.slut
+    )
+    if whole_year:
+        text = f"Avtalsår {years[0].nummer}"
+    else:
+        text = fmt.intervall(payment.start, payment.slut)
+    if payment.efter_rapport is not None:
+        text += f", efter godkänd rapport för avtalsår {payment.efter_rapport}"
+    return text
+
+
+def _notes(figures: Berakning) -> tuple[str, ...]:
+    notes = []
+    last = figures.avtalsar[-1]
+    if last.manader < 12 and figures.region_per_ar is not None and len(figures.avtalsar) > 1:
+        notes.append(
+            f"Avtalsår {last.nummer} omfattar {last.manader} månader och ger ett belopp i "
+            "proportion till antalet månader."
+        )
+    if figures.avrundat:
+        notes.append(AVRUNDNING)
+    return tuple(notes)
+
+
+def view(figures: Berakning) -> Pengar:
+    """The templates' view of one computed financing."""
+    years = [year.ar for year in figures.budgetar]
+    rows = tuple(
+        FinansiarRad(
+            namn=row.namn,
+            slag=row.slag,
+            kalla=row.kalla or "",
+            region=row.region,
+            per_avtalsar=row.per_avtalsar,
+            per_budgetar=row.per_budgetar,
+            summa=row.summa,
+            belopp_text=arligen(row, years),
+        )
+        for row in figures.finansiarer
+    )
+    return Pengar(
+        start=figures.period.start,
+        slut=figures.period.slut,
+        finansiarer=rows,
+        region=tuple(row for row in rows if row.region),
+        medfinansiarer=tuple(row for row in rows if not row.region),
+        avtalsar=figures.avtalsar,
+        budgetar=figures.budgetar,
+        utbetalningar=tuple(
+            Betalning(p.nummer, p.datum, _avser(p, figures), p.belopp)
+            for p in figures.utbetalningar
+        ),
+        utbetalning=UTBETALNING[figures.utbetalningssatt],
+        region_summa=figures.region_summa,
+        summa=figures.summa,
+        kallor=_list(figures.kallor),
+        noter=_notes(figures),
+        budgetar_avrundade=figures.budgetar_avrundade,
+    )
+
+
+def region_arligen(figures: Berakning) -> str:
+    """The region's amounts in running text (``{belopp_arligen}``)."""
+    if figures.region_per_ar is not None:
+        return f"{fmt.kronor(figures.region_per_ar)} årligen"
+    if figures.kalenderar_angivna:
+        return per_kalenderar_steps(
+            [y.ar for y in figures.budgetar], [y.region for y in figures.budgetar]
+        )
+    return per_avtalsar_steps([year.belopp for year in figures.avtalsar])
+
+
+def region_per_avtalsar(figures: Berakning) -> str:
+    """``{belopp_per_avtalsar}``: ``2 000 000 kronor per avtalsår``, or the steps."""
+    if figures.region_per_ar is not None:
+        return f"{fmt.kronor(figures.region_per_ar)} per avtalsår"
+    return per_avtalsar_steps([year.belopp for year in figures.avtalsar])
+
+
+def kalla_belopp(figures: Berakning) -> str:
+    """The region's sources with what each gives: ``ERP`` for one source, else ``ERP
+    (1 000 000 kronor årligen) och regionala utvecklingsmedel (500 000 kronor årligen)``."""
+    years = [y.ar for y in figures.budgetar]
+    sources: dict[str, list[Finansiarsbelopp]] = {}
+    for row in figures.region:
+        sources.setdefault(row.kalla or "", []).append(row)
+    if len(sources) == 1:
+        return next(iter(sources))
+    parts = []
+    for source, rows in sources.items():
+        if len(rows) == 1:
+            parts.append(f"{source} ({_in_a_list(rows[0], years)})")
+        else:
+            parts.append(f"{source} (sammanlagt {fmt.kronor(sum(r.summa for r in rows))})")
+    return _list(parts)
+
+
+def money_placeholders(figures: Berakning) -> dict[str, str]:
+    """The value of every placeholder about money, for one computed financing."""
+    years = [y.ar for y in figures.budgetar]
+    values = {
+        "belopp_arligen": region_arligen(figures),
+        "belopp_per_avtalsar": region_per_avtalsar(figures),
+        "belopp_per_budgetar": per_kalenderar_steps(years, [y.region for y in figures.budgetar]),
+        "totalt": fmt.kronor(figures.region_summa),
+        "totalt_finansiering": fmt.kronor(figures.summa),
+        "kalla": _list(figures.kallor),
+        "kalla_belopp": kalla_belopp(figures),
+        "medfinansiering": _list(
+            [f"{row.namn} med {_in_a_list(row, years)}" for row in figures.medfinansiarer]
+        ),
+        "utbetalning": UTBETALNING[figures.utbetalningssatt],
+    }
+    if figures.region_per_ar is not None:  # a stepped case may not use it (checked at load)
+        values["belopp_per_ar"] = fmt.kronor(figures.region_per_ar)
+    return values
+
+
+def explain_financing(figures: Berakning) -> list[str]:
+    """The financing as ``avtalsgen explain`` lists it: each financier with its amounts and
+    total, the totals, the split per budget year and the payment plan."""
+    years = [year.ar for year in figures.budgetar]
+    period = figures.period
+    lines = [
+        _("financing {period} ({months} months, {count} avtalsår):").format(
+            period=fmt.intervall(period.start, period.slut),
+            months=period.manader,
+            count=len(figures.avtalsar),
+        )
+    ]
+    for row in figures.finansiarer:
+        who = (
+            _("region, källa {source}").format(source=row.kalla)
+            if row.region
+            else _("co-financier, {slag}").format(slag=row.slag)
+        )
+        lines.append(
+            f"  {row.namn} ({who}): {arligen(row, years)}; "
+            + _("in all {total}").format(total=fmt.kronor(row.summa))
+        )
+    lines.append(
+        "  "
+        + _("the region grants {region}; the whole financing is {whole}").format(
+            region=fmt.kronor(figures.region_summa), whole=fmt.kronor(figures.summa)
+        )
+    )
+    lines.append(_("budget years (whole financing, region's share):"))
+    lines += [f"  {y.ar}  {fmt.kr(y.belopp)}  {fmt.kr(y.region)}" for y in figures.budgetar]
+    lines.append(_("payment plan ({how}):").format(how=UTBETALNING[figures.utbetalningssatt]))
+    for payment in figures.utbetalningar:
+        lines.append(
+            f"  {payment.nummer:>2}  {fmt.iso(payment.datum)}  {_avser(payment, figures)}  "
+            f"{fmt.kr(payment.belopp)}"
+        )
+    if figures.avrundat:
+        lines.append("  " + _("rounded: {rule}").format(rule=AVRUNDNING))
+    return lines
