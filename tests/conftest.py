@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from avtalsgen.cli import clicktexts
 from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No test sends documents to a converter the developer may have running (`avtalsgen
+# converter start`): this folder has none. The tests of the converter start their own.
+os.environ["AVTALSGEN_CONVERTER_DIR"] = tempfile.mkdtemp(prefix="avtalsgen-no-converter-")
 CASES = {
     "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",

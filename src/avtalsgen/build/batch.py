@@ -21,7 +21,8 @@ from avtalsgen.build import interrupts
 from avtalsgen.build.outcome import CaseOutcome, Status, write_report
 from avtalsgen.build.record import Records, tool_identity
 from avtalsgen.build.workspace import Session, Workspace
-from avtalsgen.conversion.pool import Done, Job, pool
+from avtalsgen.conversion.pool import Done, Job
+from avtalsgen.conversion.warm import batch_engine
 from avtalsgen.errors import AvtalsgenError
 
 if TYPE_CHECKING:
@@ -133,7 +134,8 @@ def _build_cases(
             settle(outcome)
     if not todo:
         return outcomes
-    with pool(jobs, doc_timeout=doc_timeout) as engine:
+    # The running converter if one answers (avtalsgen converter start), else a pool.
+    with batch_engine(jobs, doc_timeout=doc_timeout) as engine:
         from avtalsgen.build import casework
 
         cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date

@@ -18,6 +18,7 @@ import typer
 
 from avtalsgen import __version__, i18n
 from avtalsgen.cli import clicktexts
+from avtalsgen.cli.converter import converter_app
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.i18n import _, join_words, ngettext
@@ -39,6 +40,7 @@ templates_app = typer.Typer(
     help=_("Work with the Word templates."), no_args_is_help=True, cls=clicktexts.Commands
 )
 app.add_typer(templates_app, name="templates")
+app.add_typer(converter_app, name="converter")
 
 _state = {"verbose": False}
 
@@ -564,18 +566,22 @@ def utdrag(
     from rich.table import Table
 
     from avtalsgen.build import interrupts
+    from avtalsgen.conversion import warm
     from avtalsgen.conversion.convert import LibreOfficeConverter
     from avtalsgen.meetings.extract import build_extracts
 
+    running = warm.client()  # the running converter, if one answers
     try:
+        converter = running or LibreOfficeConverter()
         # Ctrl-C and SIGTERM stop it cleanly, as a build: no soffice or staging left.
         with interrupts.handled():
-            results = build_extracts(
-                meeting, output, templates, LibreOfficeConverter(), paragraf, on_wait=_tell
-            )
+            results = build_extracts(meeting, output, templates, converter, paragraf, on_wait=_tell)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
+    finally:
+        if running is not None:
+            running.close()
     table = Table(
         "§",
         "Dnr",

@@ -59,7 +59,7 @@ class LibreOfficeConverter:
         sources = [Path(f).resolve() for f in docx_files]
         if not sources:
             return []
-        _check_sources(sources)
+        check_sources(sources)
         outdir = outdir.resolve()  # soffice runs in its own working directory
         try:
             outdir.mkdir(parents=True, exist_ok=True)
@@ -177,7 +177,8 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
         raise ConversionError(f"{name}: " + "; ".join(problems))
 
 
-def _check_sources(sources: list[Path]) -> None:
+def check_sources(sources: list[Path]) -> None:
+    """Refuse a DOCX that is not there, and two whose PDFs would have the same name."""
     by_stem: dict[str, Path] = {}
     for src in sources:
         if not src.is_file():

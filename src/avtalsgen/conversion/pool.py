@@ -321,7 +321,7 @@ class ConversionPool:
                 failed += [(job, "LibreOffice could not load it") for job, _ in remaining[:index]]
                 job, name = remaining[index]
                 remaining = remaining[index + 1 :]
-                self._results.put(_deliver(job, out / name))
+                self._results.put(deliver(job, out / name))
                 deadline = time.monotonic() + self.doc_timeout
                 continue
             if exited:
@@ -352,7 +352,7 @@ def _complete(pdf: Path) -> bool:
         return False
 
 
-def _deliver(job: Job, produced: Path) -> Done:
+def deliver(job: Job, produced: Path) -> Done:
     """Check a produced PDF and move it beside its DOCX, named after it."""
     target = job.outdir / f"{job.docx.stem}.pdf"
     try:

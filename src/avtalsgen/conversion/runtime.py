@@ -1,0 +1,81 @@
+"""Where the warm converter lives: a folder of the user's own, and the files in it.
+
+The folder is ``$AVTALSGEN_CONVERTER_DIR`` if set, else ``$XDG_RUNTIME_DIR/avtalsgen`` (the
+user's runtime folder, which only the user may enter), else ``/tmp/avtalsgen-<uid>``. It is
+made with mode 0700 and refused unless it is a folder (not a link) of the user's with no
+access for others, so that nobody else can reach the converter's socket or plant files in
+it. It holds:
+
+- ``converter.sock``: the Unix socket the converter listens on (mode 0600);
+- ``converter.lock``: locked (flock) by the running converter for its whole life, so two
+  starts at once give one converter, and a socket left by a converter that was killed is
+  known to be stale (nobody holds the lock) and removed by the next start;
+- ``converter.pid``: the converter's pid, for ``avtalsgen converter stop`` when its socket
+  does not answer;
+- ``converter.log``: what the converter did (starts, restarts, faults), for a person to read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from avtalsgen.errors import ConversionError
+from avtalsgen.i18n import _
+
+SOCKET = "converter.sock"
+LOCK = "converter.lock"
+PID = "converter.pid"
+LOG = "converter.log"
+
+#: Version of the converter's protocol (JSON lines on its socket); a client that finds
+#: another does not use it.
+PROTOCOL = 1
+
+
+def folder() -> Path:
+    """The converter's folder (it need not exist; see :func:`ensure_folder`)."""
+    explicit = os.environ.get("AVTALSGEN_CONVERTER_DIR", "")
+    if explicit:
+        return Path(explicit)
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
+        return Path(runtime) / "avtalsgen"
+    return Path("/tmp") / f"avtalsgen-{os.getuid()}"  # checked: ours, 0700
+
+
+def ensure_folder() -> Path:
+    """Make the converter's folder if needed (mode 0700) and check that it is private."""
+    path = folder()
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.lstat()
+    except OSError as exc:
+        raise ConversionError(
+            _("{folder}: cannot make the converter's folder: {error}").format(
+                folder=path, error=exc.strerror or exc
+            )
+        ) from None
+    check_private(path, info)
+    return path
+
+
+def check_private(path: Path, info: os.stat_result | None = None) -> None:
+    """Refuse a folder that is a link, someone else's, or open to others."""
+    info = path.lstat() if info is None else info
+    if (
+        not stat.S_ISDIR(info.st_mode)
+        or info.st_uid != os.getuid()
+        or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    ):
+        raise ConversionError(
+            _(
+                "{folder}: the converter's folder must be a folder of yours that nobody else "
+                "may enter (mode 0700); remove it or set AVTALSGEN_CONVERTER_DIR"
+            ).format(folder=path)
+        )
+
+
+def socket_path() -> Path:
+    return folder() / SOCKET

@@ -1,0 +1,179 @@
+"""The UNO bridge of one warm LibreOffice worker.
+
+This file is run by the Python that has LibreOffice's ``uno`` module (Debian's
+``python3-uno``, for ``/usr/bin/python3``), never imported by avtalsgen, whose own Python
+has no ``uno``. It uses the standard library and ``uno`` only.
+
+:mod:`avtalsgen.conversion.worker` starts it in a process group of its own::
+
+    python3 -I uno_bridge.py SOFFICE PROFILE_URL PIPE_NAME FILTER OPTIONS START_TIMEOUT
+
+It starts soffice in the same process group, listening on a UNO pipe (a Unix socket that
+LibreOffice makes in /tmp; the umask of 077 set here makes it its owner's only), connects
+to it and converts documents on request, one JSON object per line:
+
+- at start it writes ``{"ready": true, "pid": <soffice's pid>}``, or ``{"fault": "start",
+  "detail": ...}`` and exits;
+- ``{"docx": path, "pdf": path}`` on standard input: the document is loaded as
+  ``soffice --convert-to`` loads it (read-only, hidden, silent, in a new view) and stored to
+  ``pdf`` with the export filter and options given (those of ``--convert-to``); answer
+  ``{"ok": true}``, or ``{"fault": "unloadable" | "export", "detail": ...}`` (the bridge
+  goes on), or ``{"fault": "crash", "detail": ...}`` (LibreOffice went away: it exits);
+- ``{"quit": true}``, or the end of standard input (avtalsgen's converter ended, however):
+  LibreOffice is asked to terminate, and the bridge exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import uno  # type: ignore[import-not-found]  # Debian's python3-uno, not in the venv
+from com.sun.star.io import IOException  # type: ignore[import-not-found]
+from com.sun.star.lang import (  # type: ignore[import-not-found]
+    DisposedException,
+    IllegalArgumentException,
+)
+from com.sun.star.uno import Exception as UnoException  # type: ignore[import-not-found]
+
+_POLL = 0.02
+
+
+def _props(**values: Any) -> tuple[Any, ...]:
+    """A UNO sequence of PropertyValues."""
+    made = []
+    for name, value in values.items():
+        prop = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+        prop.Name, prop.Value = name, value
+        made.append(prop)
+    return tuple(made)
+
+
+def _say(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _connect(proc: subprocess.Popen[bytes], pipe: str, timeout: float) -> Any:
+    """The desktop of the soffice listening on ``pipe``, once it answers."""
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext(
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
+    url = f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            context = resolver.resolve(url)
+            break
+        except UnoException as exc:  # NoConnectException until soffice listens
+            if proc.poll() is not None:
+                raise RuntimeError(f"LibreOffice exited with status {proc.returncode}") from exc
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"LibreOffice did not answer within {timeout:g} s") from exc
+            time.sleep(_POLL)
+    return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+
+
+def _soffice_bin(group: int) -> int:
+    """The pid of soffice.bin in the process group (oosplash starts it), else the group's."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            continue
+        head, _, tail = stat.rpartition(")")
+        if head.endswith("(soffice.bin") and int(tail.split()[2]) == group:
+            return int(entry.name)
+    return os.getpid()
+
+
+def _convert(desktop: Any, request: dict[str, Any], filter_name: str, options: str) -> None:
+    source = uno.systemPathToFileUrl(request["docx"])
+    target = uno.systemPathToFileUrl(request["pdf"])
+    load = _props(
+        Referer="private:OpenEvent", ReadOnly=True, OpenNewView=True, Hidden=True, Silent=True
+    )
+    try:
+        document = desktop.loadComponentFromURL(source, "_blank", 0, load)
+    except DisposedException:
+        raise
+    except (IllegalArgumentException, IOException) as exc:
+        _say({"fault": "unloadable", "detail": exc.Message})
+        return
+    if document is None:
+        _say({"fault": "unloadable", "detail": ""})
+        return
+    try:
+        document.storeToURL(
+            target, _props(Overwrite=True, FilterName=filter_name, FilterOptions=options)
+        )
+    except DisposedException:
+        raise
+    except IOException as exc:
+        _say({"fault": "export", "detail": exc.Message})
+        return
+    finally:
+        try:
+            document.close(True)
+        except DisposedException:
+            raise
+        except UnoException:  # CloseVetoException: dispose of it instead
+            document.dispose()
+    _say({"ok": True})
+
+
+def main(argv: list[str]) -> int:
+    soffice, profile_url, pipe, filter_name, options, start_timeout = argv
+    os.umask(0o077)  # the UNO pipe LibreOffice makes in /tmp: for its owner only
+    proc = subprocess.Popen(  # noqa: S603 - argv list, no shell
+        [
+            soffice,
+            f"-env:UserInstallation={profile_url}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            "--nodefault",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        desktop = _connect(proc, pipe, float(start_timeout))
+    except (UnoException, RuntimeError) as exc:
+        _say({"fault": "start", "detail": str(exc)})
+        return 1
+    _say({"ready": True, "pid": _soffice_bin(os.getpgid(0))})
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request.get("quit"):
+            break
+        try:
+            _convert(desktop, request, filter_name, options)
+        except UnoException as exc:  # the connection is gone: LibreOffice crashed or was killed
+            _say({"fault": "crash", "detail": f"{type(exc).__name__}: {exc}"})
+            return 1
+    try:
+        desktop.terminate()
+    except UnoException:  # already gone
+        return 0
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

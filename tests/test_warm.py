@@ -1,0 +1,445 @@
+"""The warm converter with a real LibreOffice: the same PDFs as the pool, its lifecycle and
+its faults (a soffice killed mid-conversion, a stopped one, stale sockets, two starts at
+once, a document LibreOffice cannot open), and no soffice outliving it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from conftest import CASES, REPO, docx_with_pages, run
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+from avtalsgen.conversion import runtime, warm
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.conversion.soffice import find_soffice
+from avtalsgen.conversion.worker import Worker, uno_python
+from avtalsgen.errors import ConversionError
+from avtalsgen.meetings.extract import build_extracts
+
+
+def _has_uno() -> bool:
+    try:
+        uno_python()
+    except ConversionError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice"),
+]
+needs_uno = pytest.mark.skipif(not _has_uno(), reason="no python3-uno")
+
+AVTALSGEN = Path(sys.executable).with_name("avtalsgen")
+MEETING = REPO / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
+TODAY = dt.date(2024, 1, 15)
+
+
+@pytest.fixture
+def folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A converter folder of the test's own (short: a socket path has at most 107 bytes);
+    any converter started in it is stopped at the end."""
+    path = Path(tempfile.mkdtemp(prefix="avw-", dir="/tmp"))
+    monkeypatch.setenv("AVTALSGEN_CONVERTER_DIR", str(path))
+    yield path
+    warm.stop(timeout=10)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def running() -> Iterator[dict[str, Any]]:
+    """A converter with two workers for the module's tests that share it; its status."""
+    path = Path(tempfile.mkdtemp(prefix="avw-", dir="/tmp"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AVTALSGEN_CONVERTER_DIR", str(path))
+        try:
+            uno_python()
+        except ConversionError:
+            pytest.skip("no python3-uno")
+        started = warm.start(workers=2)
+        assert started.started
+        found = warm.status()
+        assert found is not None
+        yield found
+        warm.stop(timeout=10)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _converted() -> int:
+    found = warm.status()
+    assert found is not None
+    return sum(worker["converted"] for worker in found["workers"])
+
+
+def _restarts() -> int:
+    """Restarts of every worker, once none is (re)starting."""
+    deadline = time.monotonic() + 120
+    while True:
+        found = warm.status()
+        assert found is not None
+        busy = any(w["state"] in ("starting", "restarting") for w in found["workers"])
+        if not busy or time.monotonic() > deadline:
+            return sum(worker["restarts"] for worker in found["workers"])
+        time.sleep(0.05)
+
+
+def _soffice_pids() -> list[int]:
+    found = warm.status()
+    assert found is not None
+    return [worker["pid"] for worker in found["workers"] if worker["pid"]]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _gone(pids: list[int], within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while any(_alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+_VARYING = re.compile(
+    rb"D:\d{14}[^)>\]]*"  # PDF dates
+    rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"  # XMP dates
+    rb"|/DocChecksum /[0-9A-F]+"
+    rb"|uuid:[0-9a-f-]+"
+)
+
+
+def _objects(path: Path) -> list[bytes]:
+    """Every object of a PDF, streams decoded, with dates and checksums masked; the
+    trailer's /ID is left out. An ICC profile's creation date (bytes 24-35) is masked."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                data = bytearray(obj.read_bytes())
+                if data[36:40] == b"acsp":
+                    data[24:36] = bytes(12)
+                found.append(_VARYING.sub(b"~", repr(dict(obj.items())).encode() + bytes(data)))
+            else:
+                found.append(_VARYING.sub(b"~", repr(obj).encode()))
+    return found
+
+
+@needs_uno
+def test_build_and_extracts_through_the_converter_are_the_pools_pdfs(
+    running: dict[str, Any], built: Path, tmp_path: Path
+) -> None:
+    before = _converted()
+    output = tmp_path / "output"
+    result = CliRunner().invoke(
+        app,
+        ["build", *map(str, CASES.values()), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _converted() == before + 2 * len(CASES)  # every document went to the converter
+    for dnr in CASES:
+        for name in ("beslutsforslag.pdf", "samarbetsavtal.pdf"):
+            warm_pdf, pool_pdf = output / dnr / name, built / dnr / name
+            assert run("pdftotext", "-layout", str(warm_pdf), "-") == run(
+                "pdftotext", "-layout", str(pool_pdf), "-"
+            )
+            # Object for object the same, dates, checksums and the file ID aside.
+            assert _objects(warm_pdf) == _objects(pool_pdf), f"{dnr}/{name}"
+            assert oct(warm_pdf.stat().st_mode & 0o777) == oct(pool_pdf.stat().st_mode & 0o777)
+        packet = output / dnr / "paket.pdf"
+        assert run("pdftotext", str(packet), "-") == run(
+            "pdftotext", str(built / dnr / "paket.pdf"), "-"
+        )
+    # Protocol extracts: the converter against one soffice run, on the same meeting.
+    made = {}
+    for name, converter in (("warm", warm.client()), ("cold", LibreOfficeConverter())):
+        assert converter is not None
+        build_extracts(MEETING, tmp_path / name, REPO / "templates", converter, today=TODAY)
+        made[name] = sorted((tmp_path / name).rglob("protokollsutdrag-*.pdf"))
+    assert [p.relative_to(tmp_path / "warm") for p in made["warm"]] == [
+        p.relative_to(tmp_path / "cold") for p in made["cold"]
+    ]
+    assert made["warm"]
+    for warm_pdf, cold_pdf in zip(made["warm"], made["cold"], strict=True):
+        assert _objects(warm_pdf) == _objects(cold_pdf), warm_pdf.name
+
+
+@needs_uno
+def test_status_names_every_worker(running: dict[str, Any]) -> None:
+    result = CliRunner().invoke(app, ["--lang", "en", "converter", "status"])
+    i18n.set_language(None)
+    assert result.exit_code == 0, result.output
+    assert f"converter pid {running['pid']}" in result.output
+    for pid in _soffice_pids():
+        assert re.search(rf"^\d\s+{pid}\s+(idle|busy)\s+\d+\s+\d+/\d+", result.output, re.M), (
+            result.output
+        )
+
+
+@needs_uno
+def test_a_document_libreoffice_cannot_open_is_named_and_the_worker_goes_on(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    good = docx_with_pages(tmp_path / "in" / "gott.docx", ["Ett gott dokument"], "Gott")
+    broken = tmp_path / "in" / "trasigt.docx"
+    broken.write_bytes(good.read_bytes()[:3000])  # a cut zip
+    converter = warm.client()
+    assert converter is not None
+    restarts = _restarts()
+    i18n.set_language("en")
+    try:
+        with converter, pytest.raises(ConversionError) as caught:
+            converter.convert([broken], tmp_path / "out")
+        assert caught.value.message.startswith("trasigt.docx: LibreOffice cannot open this file")
+        assert not list((tmp_path / "out").iterdir())  # nothing left behind
+        converter = warm.client()
+        assert converter is not None
+        with converter:
+            pdfs = converter.convert([good], tmp_path / "out")
+    finally:
+        i18n.set_language(None)
+    assert "Ett gott dokument" in run("pdftotext", str(pdfs[0]), "-")
+    assert _restarts() == restarts
+
+
+@needs_uno
+def test_a_soffice_killed_in_the_middle_of_a_conversion_is_restarted_and_the_document_retried(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    pages = [f"Sida {n} " + "lorem ipsum dolor sit amet " * 60 for n in range(1, 161)]
+    big = docx_with_pages(tmp_path / "stort.docx", pages, "Stort")
+    restarts = _restarts()
+    converter = warm.client()
+    assert converter is not None
+    outcome: list[object] = []
+
+    def convert() -> None:
+        try:
+            outcome.append(converter.convert([big], tmp_path / "out"))
+        except ConversionError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=convert)
+    thread.start()
+    victim = None
+    deadline = time.monotonic() + 30
+    while victim is None and time.monotonic() < deadline:
+        found = warm.status()
+        assert found is not None
+        victim = next((w["pid"] for w in found["workers"] if w["state"] == "busy"), None)
+        time.sleep(0.01)
+    assert victim is not None, "no worker took the document"
+    os.kill(victim, signal.SIGKILL)
+    thread.join(120)
+    converter.close()
+    assert isinstance(outcome[0], list), outcome
+    assert "Sida 160" in run("pdftotext", str(outcome[0][0]), "-")
+    assert _restarts() == restarts + 1
+    assert victim not in _soffice_pids()
+
+
+@needs_uno
+def test_a_stopped_soffice_times_out_is_replaced_and_its_document_succeeds(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    victim = _soffice_pids()[0]
+    restarts = _restarts()
+    (tmp_path / "in").mkdir()
+    docs = [
+        docx_with_pages(tmp_path / "in" / f"dokument-{n}.docx", [f"Dokument {n}"], f"D{n}")
+        for n in range(4)
+    ]
+    os.kill(victim, signal.SIGSTOP)  # both workers are idle: each takes a document
+    try:
+        converter = warm.client(doc_timeout=8)
+        assert converter is not None
+        with converter:
+            pdfs = converter.convert(docs, tmp_path / "out")
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # if the test failed, do not leave it
+            os.kill(victim, signal.SIGCONT)
+    for n, pdf in enumerate(pdfs):
+        assert f"Dokument {n}" in run("pdftotext", str(pdf), "-")
+    assert _restarts() == restarts + 1
+    assert _gone([victim])
+
+
+def _stale_socket(path: Path) -> None:
+    """A socket file nobody listens on, as a killed converter leaves it."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(path))
+    sock.close()
+
+
+@needs_uno
+def test_stale_and_removed_sockets_and_a_killed_converter(folder: Path) -> None:
+    # A socket and pid file from a converter long gone: no converter answers, and a build
+    # would use the pool; the next start removes them.
+    _stale_socket(folder / runtime.SOCKET)
+    (folder / runtime.PID).write_text("999999\n")
+    assert warm.client() is None
+    first = warm.start(workers=1)
+    assert first.started
+    first_soffice = _soffice_pids()
+    # A running converter whose socket was removed: unreachable; the next start stops it.
+    (folder / runtime.SOCKET).unlink()
+    assert warm.client() is None
+    second = warm.start(workers=1)
+    assert second.started and second.pid != first.pid
+    assert _gone([first.pid, *first_soffice])
+    # A converter killed outright: its watcher kills its soffice; its socket stays behind,
+    # stale, and the next start cleans it up.
+    second_soffice = _soffice_pids()
+    os.kill(second.pid, signal.SIGKILL)
+    assert _gone([second.pid, *second_soffice])
+    assert (folder / runtime.SOCKET).exists()
+    assert warm.client() is None
+    third = warm.start(workers=1)
+    assert third.started
+    converter = warm.client()
+    assert converter is not None
+    converter.close()
+    assert warm.stop() == third.pid
+    assert not (folder / runtime.SOCKET).exists()
+
+
+def _converters_in(folder: Path) -> list[int]:
+    """The pids of converter processes serving ``folder``."""
+    found = []
+    wanted = f"AVTALSGEN_CONVERTER_DIR={folder}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"avtalsgen.conversion.server" in cmdline and wanted in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+@needs_uno
+def test_two_starts_at_once_give_one_converter_and_sigterm_stops_every_soffice(
+    folder: Path,
+) -> None:
+    env = dict(os.environ, LANG="en_US.UTF-8", LC_ALL="")
+    argv = [str(AVTALSGEN), "converter", "start", "--workers", "1"]
+    starts = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=180)[0] for proc in starts]
+    assert [proc.returncode for proc in starts] == [0, 0], outputs
+    pids = {int(m) for out in outputs for m in re.findall(r"pid (\d+)", out)}
+    assert len(pids) == 1, outputs
+    assert sorted("started" in out for out in outputs) == [False, True], outputs
+    assert _converters_in(folder) == list(pids)
+    soffice = _soffice_pids()
+    assert len(soffice) == 1
+    (pid,) = pids
+    os.kill(pid, signal.SIGTERM)
+    assert _gone([pid, *soffice])
+    assert not (folder / runtime.SOCKET).exists()
+
+
+@needs_uno
+def test_ctrl_c_stops_a_converter_in_the_foreground(folder: Path) -> None:
+    env = dict(os.environ, LANG="en_US.UTF-8", LC_ALL="")
+    proc = subprocess.Popen(
+        [str(AVTALSGEN), "converter", "start", "--foreground", "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith("converter running (pid"), line
+    soffice = _soffice_pids()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(30) == 0
+    assert _gone(soffice)
+    assert not (folder / runtime.SOCKET).exists()
+
+
+@needs_uno
+def test_a_worker_is_restarted_after_its_documents_and_above_its_memory(
+    folder: Path, tmp_path: Path
+) -> None:
+    warm.start(workers=1, max_documents=3)
+    (tmp_path / "in").mkdir()
+    docs = [
+        docx_with_pages(tmp_path / "in" / f"d{n}.docx", [f"Dokument {n}"], f"D{n}")
+        for n in range(7)
+    ]
+    converter = warm.client()
+    assert converter is not None
+    with converter:
+        converter.convert(docs, tmp_path / "out")
+    found = warm.status()
+    assert found is not None
+    worker = found["workers"][0]
+    assert (worker["converted"], worker["restarts"], worker["documents"]) == (7, 2, 1)
+    warm.stop()
+    # Above its memory: soffice holds well over 50 MB as soon as it runs.
+    small = Worker(0, find_soffice(None), uno_python(), max_rss_mb=50)
+    large = Worker(1, find_soffice(None), uno_python(), max_rss_mb=100_000)
+    try:
+        small.start()
+        large.start()
+        assert small.rss_mb() > 50
+        assert small.due() and not large.due()
+    finally:
+        small.kill()
+        large.kill()
+
+
+def test_no_converter_answers_in_an_empty_or_open_folder(folder: Path) -> None:
+    assert warm.client() is None
+    assert warm.status() is None
+    assert warm.stop() is None
+    folder.chmod(0o755)  # open to others: not used, and not started in
+    _stale_socket(folder / runtime.SOCKET)
+    assert warm.client() is None
+    i18n.set_language("en")
+    try:
+        with pytest.raises(ConversionError, match="nobody else may enter"):
+            warm.start(workers=1)
+    finally:
+        i18n.set_language(None)
+        folder.chmod(0o700)
+
+
+def test_a_python_without_uno_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AVTALSGEN_UNO_PYTHON", sys.executable)  # the venv's: no uno
+    i18n.set_language("en")
+    try:
+        with pytest.raises(ConversionError, match="apt-get install python3-uno"):
+            uno_python()
+    finally:
+        i18n.set_language(None)
