@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 
 # procps: pgrep, with which the tests look for soffice processes left behind.
 # ocrmypdf, ghostscript, tesseract-ocr-swe: attachments that are not PDF/A-2b are converted.
-packages=(libreoffice-writer-nogui poppler-utils qpdf fonts-liberation fonts-crosextra-carlito softhsm2 procps
-          tzdata ocrmypdf ghostscript tesseract-ocr-swe)
+# python3-uno: LibreOffice's UNO bridge for the system's python3, which runs the warm
+# converter's bridge (avtalsgen converter start); the virtual environment's Python has none.
+packages=(libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation fonts-crosextra-carlito
+          softhsm2 procps tzdata ocrmypdf ghostscript tesseract-ocr-swe)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -135,7 +136,8 @@ _VARYING = re.compile(
 
 def _objects(path: Path) -> list[bytes]:
     """Every object of a PDF, streams decoded, with dates and checksums masked; the
-    trailer's /ID is left out. An ICC profile's creation date (bytes 24-35) is masked."""
+    trailer's /ID is left out. An ICC profile's creation date (bytes 24-35) is masked, and
+    so the compressed length of its stream."""
     found = []
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
@@ -143,7 +145,8 @@ def _objects(path: Path) -> list[bytes]:
                 data = bytearray(obj.read_bytes())
                 if data[36:40] == b"acsp":
                     data[24:36] = bytes(12)
-                found.append(_VARYING.sub(b"~", repr(dict(obj.items())).encode() + bytes(data)))
+                head = {key: value for key, value in obj.items() if key != "/Length"}
+                found.append(_VARYING.sub(b"~", repr(head).encode() + bytes(data)))
             else:
                 found.append(_VARYING.sub(b"~", repr(obj).encode()))
     return found
@@ -232,7 +235,7 @@ def test_a_document_libreoffice_cannot_open_is_named_and_the_worker_goes_on(
 def test_a_soffice_killed_in_the_middle_of_a_conversion_is_restarted_and_the_document_retried(
     running: dict[str, Any], tmp_path: Path
 ) -> None:
-    pages = [f"Sida {n} " + "lorem ipsum dolor sit amet " * 60 for n in range(1, 161)]
+    pages = [f"Sida {n} " + "lorem ipsum dolor sit amet " * 60 for n in range(1, 101)]
     big = docx_with_pages(tmp_path / "stort.docx", pages, "Stort")
     restarts = _restarts()
     converter = warm.client()
@@ -259,7 +262,7 @@ def test_a_soffice_killed_in_the_middle_of_a_conversion_is_restarted_and_the_doc
     thread.join(120)
     converter.close()
     assert isinstance(outcome[0], list), outcome
-    assert "Sida 160" in run("pdftotext", str(outcome[0][0]), "-")
+    assert "Sida 100" in run("pdftotext", str(outcome[0][0]), "-")
     assert _restarts() == restarts + 1
     assert victim not in _soffice_pids()
 
@@ -443,3 +446,99 @@ def test_a_python_without_uno_gives_the_install_hint(monkeypatch: pytest.MonkeyP
             uno_python()
     finally:
         i18n.set_language(None)
+
+
+def _many(tmp_path: Path, count: int, first: int) -> Path:
+    """``count`` copies of the seed case with Dnr of their own, with the program file."""
+    folder = tmp_path / "cases"
+    shutil.copytree(REPO / "cases" / "program", folder / "program")
+    text = CASES["RUN-00386-2023"].read_text(encoding="utf-8")
+    for index in range(count):
+        case = re.sub(r"^dnr: RUN-\d{5}-", f"dnr: RUN-{first + index}-", text, flags=re.M)
+        (folder / f"fall-{index}.yaml").write_text(case, encoding="utf-8")
+    return folder
+
+
+def _served_lines() -> list[str]:
+    log = Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.LOG
+    return [line for line in log.read_text(encoding="utf-8").splitlines() if " served " in line]
+
+
+@needs_uno
+def test_build_and_utdrag_are_run_by_the_preloaded_avtalsgen(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    served = len(_served_lines())
+    env = dict(os.environ, LANG="en_US.UTF-8", LC_ALL="")
+    output = tmp_path / "output"
+    build = subprocess.run(
+        [str(AVTALSGEN), "build", str(CASES["RUN-00386-2023"]), "--output", "output",
+         "--templates", str(REPO / "templates")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    assert build.stdout.startswith("built  RUN-00386-2023"), build.stdout  # on its own stdout
+    assert "RUN-00386-2023" in run("pdftotext", str(output / "RUN-00386-2023" / "paket.pdf"), "-")
+    extracts = subprocess.run(
+        [str(AVTALSGEN), "utdrag", str(MEETING), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert extracts.returncode == 0, extracts.stderr
+    assert (output / "RUN-00386-2023" / "protokollsutdrag-211.pdf").is_file()
+    failed = subprocess.run(
+        [str(AVTALSGEN), "build", "saknas.yaml", "--templates", str(REPO / "templates")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 1
+    assert "saknas.yaml: file not found" in failed.stderr
+    lines = _served_lines()[served:]
+    assert [line.split(" served ")[1].split()[0] for line in lines] == [
+        "build",
+        "utdrag",
+        "build",
+    ], lines
+
+
+@needs_uno
+def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    cases = _many(tmp_path, 12, first=60000)
+    env = dict(os.environ, LANG="en_US.UTF-8", LC_ALL="")
+    for kill in (signal.SIGINT, signal.SIGKILL):
+        output = tmp_path / f"output-{kill}"
+        proc = subprocess.Popen(
+            [str(AVTALSGEN), "build", str(cases), "--output", str(output), "--force",
+             "--templates", str(REPO / "templates")],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not list(output.glob(".avtalsgen-staging-*/*")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # rendering or converting
+        assert proc.poll() is None, "the build is still on"
+        proc.send_signal(kill)
+        _, stderr = proc.communicate(timeout=60)
+        child = int(re.findall(r"\(pid (\d+)\)", _served_lines()[-1])[0])
+        assert _gone([child], within=60), "the served build stopped"
+        if kill == signal.SIGINT:
+            assert proc.returncode == 130, stderr
+            assert b"interrupted" in stderr
+        assert not list(output.glob(".avtalsgen-staging-*")), "no staging folder is left behind"
+        for folder in output.glob("RUN-*"):
+            assert "paket.pdf" in {p.name for p in folder.iterdir()}
+
+
+@needs_uno
+def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files(
+    running: dict[str, Any],
+) -> None:
+    from avtalsgen.cli.delegate import SOCKET
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / SOCKET))
+    request = {"argv": ["build"], "cwd": "/", "env": {}, "umask": 0o22, "fingerprint": "x"}
+    socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+    assert json.loads(sock.makefile("rb").readline()) == {"refused": "other files"}
+    sock.close()

@@ -28,6 +28,12 @@ def run() -> None:
     language = language_in(sys.argv[1:])
     if language in i18n.LANGUAGES:
         i18n.set_language(language)
+    # While a converter runs, its preloaded avtalsgen runs build and utdrag (no imports here).
+    from avtalsgen.cli.delegate import run_served
+
+    status = run_served(sys.argv[1:])
+    if status is not None:
+        sys.exit(status)
     from avtalsgen.cli.app import run as run_app
 
     run_app()

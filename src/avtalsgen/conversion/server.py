@@ -34,6 +34,7 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -347,6 +348,7 @@ def serve(
     pid_file = folder / runtime.PID
     listener: socket.socket | None = None
     converter: Converter | None = None
+    served: subprocess.Popen[bytes] | None = None
     threads: list[threading.Thread] = []
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
@@ -363,6 +365,7 @@ def serve(
         converter = Converter(workers)
         threads.append(threading.Thread(target=converter.accept, args=(listener,), daemon=True))
         threads[0].start()
+        served = _start_served(folder)
         converter.soffice = soffice = find_soffice(None)
         python = uno_python()
         warm_up = warm_up_document(folder / "warm-up.docx")
@@ -382,6 +385,7 @@ def serve(
             time.sleep(0.02)
         if not any(w.running for w in pool):
             raise AvtalsgenError("no LibreOffice worker could be started (see converter.log)")
+        _wait_for_served(served, folder, deadline)
         ready(f"ready {os.getpid()}")
         while True:
             time.sleep(3600)  # until SIGTERM, SIGINT or a stop request
@@ -410,6 +414,10 @@ def serve(
                 worker.kill()  # a worker in the middle of a document is killed too
             for thread in threads:
                 thread.join(10)
+        if served is not None:
+            served.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                served.wait(5)
         with contextlib.suppress(OSError):
             pid_file.unlink()
         log.info("converter %d: stopped", os.getpid())
@@ -418,6 +426,33 @@ def serve(
         os.close(lock)
         for sig, action in previous.items():
             signal.signal(sig, action)
+
+
+def _start_served(folder: Path) -> subprocess.Popen[bytes] | None:
+    """Start the preloaded avtalsgen that runs build and utdrag for the ``avtalsgen``
+    command (:mod:`avtalsgen.cli.served`); it ends when this process does (its standard
+    input closes). None if it cannot be started: commands then run as before."""
+    from avtalsgen.cli.delegate import SOCKET
+
+    try:
+        return subprocess.Popen(  # noqa: S603 - argv list, no shell
+            [sys.executable, "-m", "avtalsgen.cli.served", str(folder / SOCKET)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        log.warning("the preloaded avtalsgen could not be started: %s", exc)
+        return None
+
+
+def _wait_for_served(served: subprocess.Popen[bytes] | None, folder: Path, deadline: float) -> None:
+    """Wait until the preloaded avtalsgen listens (or has ended, or the deadline passed)."""
+    from avtalsgen.cli.delegate import SOCKET
+
+    while served is not None and served.poll() is None and time.monotonic() < deadline:
+        if (folder / SOCKET).exists():
+            return
+        time.sleep(0.02)
 
 
 def _read_pid(folder: Path) -> int | None:

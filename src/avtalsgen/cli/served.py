@@ -1,0 +1,198 @@
+"""The warm converter's preloaded avtalsgen: ``build`` and ``utdrag`` without Python's start.
+
+The converter (:mod:`avtalsgen.conversion.server`) starts it beside its workers::
+
+    python -m avtalsgen.cli.served SOCKET
+
+It imports what ``build`` and ``utdrag`` need, listens on ``SOCKET`` (mode 0600, in the
+converter's private folder) and, for each command an ``avtalsgen`` process hands it
+(:mod:`avtalsgen.cli.delegate`), forks: the child takes the caller's standard input, output
+and error, working folder, environment and umask and runs the command-line as ``avtalsgen``
+does, then sends its exit status back. The process itself stays single-threaded (a fork
+copies only the thread that calls it) and runs no command of its own, so every child
+starts from the same state: libraries imported, nothing cached from another command.
+
+It refuses a caller whose avtalsgen files differ from those it loaded (the caller then
+runs the command itself), and ends when the converter's end of its standard input closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.cli.delegate import fingerprint
+from avtalsgen.conversion.runtime import LOG
+
+
+def preload() -> None:
+    """Import what a build and the protocol extracts need (about 0.25 s of every start)."""
+    import pikepdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    import avtalsgen.build.batch
+    import avtalsgen.build.casework
+    import avtalsgen.build.manifest
+    import avtalsgen.build.progress
+    import avtalsgen.cli.app
+    import avtalsgen.conversion.convert
+    import avtalsgen.conversion.warm
+    import avtalsgen.documents.factcheck
+    import avtalsgen.documents.render
+    import avtalsgen.meetings.extract
+    import avtalsgen.pdf.assemble  # noqa: F401
+
+
+def _log(listener: socket.socket, line: str) -> None:
+    """A line in the converter's log, beside the socket."""
+    log = Path(listener.getsockname()).with_name(LOG)
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as handle:
+        handle.write(f"{stamp} INFO {line}\n")
+
+
+def _reap() -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+
+
+def serve(path: str) -> int:
+    mine = fingerprint()
+    preload()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    Path(path).unlink(missing_ok=True)  # the converter holds its folder's lock: it is ours
+    old = os.umask(0o177)
+    try:
+        listener.bind(path)
+    finally:
+        os.umask(old)
+    listener.listen(16)
+    gc.freeze()  # what is loaded stays shared with the children
+    try:
+        while True:
+            ready, _w, _x = select.select([listener, sys.stdin], [], [], 1.0)
+            _reap()
+            if sys.stdin in ready and not os.read(sys.stdin.fileno(), 1024):
+                return 0  # the converter is gone
+            if listener in ready:
+                connection, _address = listener.accept()
+                with contextlib.suppress(OSError, ValueError):
+                    _handle(connection, listener, mine)
+                connection.close()
+    finally:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+        listener.close()
+
+
+def _handle(connection: socket.socket, listener: socket.socket, mine: str) -> None:
+    connection.settimeout(5.0)
+    message, fds, _flags, _address = socket.recv_fds(connection, 1 << 20, 3)
+    try:
+        while not message.endswith(b"\n"):
+            more = connection.recv(1 << 20)
+            if not more:
+                raise ValueError("cut short")
+            message += more
+        request = json.loads(message)
+        if request.get("fingerprint") != mine or len(fds) != 3:
+            connection.sendall(b'{"refused": "other files"}\n')
+            return
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            _child(connection, fds, request)  # never returns
+        _log(listener, f"served {' '.join(request['argv'])[:200]} (pid {pid})")
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _child(connection: socket.socket, fds: list[int], request: dict[str, Any]) -> None:
+    """Run the command in this forked child; exit with its status."""
+    status = 1
+    try:
+        connection.settimeout(None)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for fd in fds:
+            os.close(fd)
+        fds.clear()
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+        sys.stdout = io.TextIOWrapper(
+            io.FileIO(1, "w", closefd=False), encoding="utf-8", line_buffering=os.isatty(1)
+        )
+        sys.stderr = io.TextIOWrapper(
+            io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace",
+            line_buffering=True,
+        )  # fmt: skip
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.umask(int(request["umask"]))
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        connection.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+        threading.Thread(target=_listen, args=(connection,), daemon=True).start()
+        status = _run(list(request["argv"]))
+    except BaseException:  # noqa: BLE001 - whatever happens, the caller gets a status
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps({"exit": status}).encode() + b"\n")
+        os._exit(status)
+
+
+def _listen(connection: socket.socket) -> None:
+    """Signals the caller passes on; the caller gone: stop as by SIGTERM."""
+    with contextlib.suppress(OSError, ValueError), connection.makefile("rb") as lines:
+        for line in lines:
+            signum = int(json.loads(line).get("signal", 0))
+            if signum:
+                os.kill(os.getpid(), signum)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _run(argv: list[str]) -> int:
+    """The command line, as :func:`avtalsgen.cli.main.run` runs it; its exit status."""
+    from avtalsgen import i18n
+    from avtalsgen.cli.app import run as run_app
+    from avtalsgen.cli.main import language_in
+
+    language = language_in(argv)
+    i18n.set_language(language if language in i18n.LANGUAGES else None)
+    sys.argv = ["avtalsgen", *argv]
+    try:
+        run_app()
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        sys.stderr.write(f"{code}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.argv[1]))
