@@ -62,8 +62,9 @@ def shown(times: list[float]) -> str:
 
 
 def preview(case: Path, output: Path, converter: warm.WarmConverter, change: int) -> float:
-    """Change the case (the actor's name), then time rendering its beslutsförslag and
-    converting it into a checked PDF, as a preview would; the PDF must say the change."""
+    """Change the case (the actor's short name, which the beslutsförslag uses), then time
+    rendering its beslutsförslag and converting it into a checked PDF, as a preview would;
+    the PDF must show the change."""
     from avtalsgen.documents.context import build_context
     from avtalsgen.documents.factcheck import pdf_text
     from avtalsgen.documents.kinds import metadata
@@ -71,8 +72,8 @@ def preview(case: Path, output: Path, converter: warm.WarmConverter, change: int
     from avtalsgen.input.load import load_case
 
     text = SEED.read_text(encoding="utf-8")
-    name = f"Ändrad {change}"
-    case.write_text(re.sub(r"^(  namn: .*)$", rf"\1 {name}", text, count=1, flags=re.M),
+    name = f"Ändrad {change + 2}"
+    case.write_text(re.sub(r"^(  kortnamn: .*)$", rf"\1 {name}", text, count=1, flags=re.M),
                     encoding="utf-8")  # fmt: skip
     started = time.perf_counter()
     loaded = load_case(case)
