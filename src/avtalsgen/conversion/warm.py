@@ -5,7 +5,8 @@ A converter (:mod:`avtalsgen.conversion.server`, started by ``avtalsgen converte
 over a Unix socket in the user's own folder (:mod:`avtalsgen.conversion.runtime`). This
 module is its client. The PDFs it hands back have passed the same checks as the pool's
 (:func:`avtalsgen.conversion.convert.check_archival_pdf`, with the XMP repair), made here,
-in the caller's process.
+in the caller's process, after the Word file's properties are carried over
+(:func:`avtalsgen.conversion.properties.carry_properties`).
 
 The API (for the CLI and the web app)::
 
@@ -206,6 +207,7 @@ class WarmConverter:
         """Convert ``docx_files`` into ``outdir``; return ``outdir/<stem>.pdf`` each, in
         order, every one checked before any is moved into place."""
         from avtalsgen.conversion.convert import check_archival_pdf, check_sources
+        from avtalsgen.conversion.properties import carry_properties
 
         sources = [Path(f).resolve() for f in docx_files]
         if not sources:
@@ -243,6 +245,7 @@ class WarmConverter:
                     )
                 final = outdir / f"{src.stem}.pdf"
                 try:
+                    carry_properties(src, pdf)  # as the pool's and one soffice run's PDFs
                     check_archival_pdf(pdf, repair=True)
                 except ConversionError as exc:
                     raise ConversionError(exc.message.replace(pdf.name, final.name, 1)) from None
