@@ -137,7 +137,7 @@ _VARYING = re.compile(
 def _objects(path: Path) -> list[bytes]:
     """Every object of a PDF, streams decoded, with dates and checksums masked; the
     trailer's /ID is left out. An ICC profile's creation date (bytes 24-35) is masked, and
-    so the compressed length of its stream."""
+    so the compressed lengths of the streams (their decoded bytes are compared)."""
     found = []
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
@@ -147,7 +147,7 @@ def _objects(path: Path) -> list[bytes]:
                     data[24:36] = bytes(12)
                 head = {key: value for key, value in obj.items() if key != "/Length"}
                 found.append(_VARYING.sub(b"~", repr(head).encode() + bytes(data)))
-            else:
+            elif not isinstance(obj, int):  # LibreOffice writes streams' lengths as objects
                 found.append(_VARYING.sub(b"~", repr(obj).encode()))
     return found
 
