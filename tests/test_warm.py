@@ -542,3 +542,20 @@ def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files(
     socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
     assert json.loads(sock.makefile("rb").readline()) == {"refused": "other files"}
     sock.close()
+
+
+def test_an_urgent_document_goes_before_those_waiting() -> None:
+    from avtalsgen.conversion.server import Converter
+
+    converter = Converter(1)
+    near, far = socket.socketpair()
+    try:
+        for name, urgent in (("a", False), ("b", False), ("forhandsvisning", True), ("c", False)):
+            request = {"op": "convert", "id": name, "docx": f"/x/{name}.docx",
+                       "pdf": f"/x/{name}.pdf", "timeout": 5, "urgent": urgent}  # fmt: skip
+            converter.serve_request(near, request)
+        taken = [converter.take() for _ in range(4)]
+        assert [task.id for task in taken if task is not None] == ["forhandsvisning", "a", "b", "c"]
+    finally:
+        near.close()
+        far.close()

@@ -16,7 +16,8 @@ soffice, remove the socket and end the converter; if it is killed outright, the 
 
 The protocol: one JSON object per line each way. ``{"op": "hello"}`` →
 ``{"protocol": 1, "pid": ..., "workers": n}``; ``{"op": "convert", "id": ..., "docx": path,
-"pdf": path, "timeout": s}`` → ``{"id": ..., "ok": true}`` or ``{"id": ..., "fault": ...,
+"pdf": path, "timeout": s, "urgent": bool}`` (an urgent one goes first in the queue) →
+``{"id": ..., "ok": true}`` or ``{"id": ..., "fault": ...,
 "detail": ...}`` (faults: ``unloadable``, ``export``, ``crash``, ``hang``, ``start``), in the
 order documents finish; ``{"op": "status"}`` → the converter and its workers;
 ``{"op": "stop"}`` → ``{"stopping": true}``. The PDFs are LibreOffice's, unchecked: the
@@ -248,6 +249,10 @@ class Converter:
             with contextlib.suppress(OSError):
                 sock.close()
 
+    def serve_request(self, sock: socket.socket, request: dict[str, Any]) -> None:
+        """Answer one request from the connection ``sock`` (a test's way in)."""
+        self._request(_Client(sock), request)
+
     def _request(self, client: _Client, request: dict[str, Any]) -> None:
         op = request.get("op")
         if op == "convert":
@@ -258,7 +263,7 @@ class Converter:
                 Path(request["pdf"]),
                 float(request.get("timeout") or 60.0),
             )
-            self.put(task)
+            self.put(task, first=bool(request.get("urgent")))
         elif op == "hello":
             client.send({"protocol": runtime.PROTOCOL, "pid": os.getpid(), "workers": self.size})
         elif op == "status":

@@ -27,8 +27,9 @@ The API (for the CLI and the web app)::
 either; :func:`batch_engine` gives the converter when one answers and a pool otherwise.
 ``convert`` raises :class:`~avtalsgen.errors.ConversionError` naming the document, as
 :class:`~avtalsgen.conversion.convert.LibreOfficeConverter` does; one connection may be used
-from several threads at once. A document sent with ``urgent=True`` is not treated
-differently yet: the converter takes documents in the order they come.
+from several threads at once. Documents are converted in the order they come, except that
+those sent with ``convert(..., urgent=True)`` (a preview someone waits for) go before every
+document waiting.
 """
 
 from __future__ import annotations
@@ -148,11 +149,18 @@ class WarmConverter:
 
     # -- the connection ------------------------------------------------------------------
 
-    def _submit(self, docx: Path, pdf: Path, callback: Callable[[dict[str, Any]], None]) -> None:
+    def _submit(
+        self,
+        docx: Path,
+        pdf: Path,
+        callback: Callable[[dict[str, Any]], None],
+        *,
+        urgent: bool = False,
+    ) -> None:
         """Send one document; ``callback`` gets the converter's answer (from another thread)."""
         ident = next(self._ids)
         request = {"op": "convert", "id": ident, "docx": str(docx), "pdf": str(pdf),
-                   "timeout": self.doc_timeout}  # fmt: skip
+                   "timeout": self.doc_timeout, "urgent": urgent}  # fmt: skip
         with self._lock:
             if self._closed:
                 gone = True
@@ -232,7 +240,7 @@ class WarmConverter:
 
         try:
             for index, (src, pdf) in enumerate(zip(sources, staged, strict=True)):
-                self._submit(src, pdf, answered(index))
+                self._submit(src, pdf, answered(index), urgent=urgent)
             for _src in sources:
                 if not done.acquire(timeout=2 * self.doc_timeout + _GRACE):
                     raise ConversionError(
