@@ -530,18 +530,20 @@ def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
 
 
 @needs_uno
-def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files(
+def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files_or_language(
     running: dict[str, Any],
 ) -> None:
-    from avtalsgen.cli.delegate import SOCKET
+    from avtalsgen.cli.delegate import SOCKET, fingerprint
 
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.settimeout(10)
-    sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / SOCKET))
-    request = {"argv": ["build"], "cwd": "/", "env": {}, "umask": 0o22, "fingerprint": "x"}
-    socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-    assert json.loads(sock.makefile("rb").readline()) == {"refused": "other files"}
-    sock.close()
+    for mine, language, refused in (("x", "en", "other files"), (None, "sv", "another language")):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / SOCKET))
+        request = {"argv": ["build"], "cwd": "/", "env": {}, "umask": 0o22,
+                   "fingerprint": mine or fingerprint(), "language": language}  # fmt: skip
+        socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        assert json.loads(sock.makefile("rb").readline()) == {"refused": refused}
+        sock.close()
 
 
 def test_an_urgent_document_goes_before_those_waiting() -> None:

@@ -10,9 +10,10 @@ the caller's terminal, exactly as ``avtalsgen`` would, and sends back its exit s
 Ctrl-C, SIGTERM and SIGHUP are passed on to it; if this process dies, the command is stopped
 as by SIGTERM.
 
-Nothing is handed over when no converter answers, with ``--help``, or when avtalsgen's
-files differ from those the preloaded process loaded (:func:`fingerprint`): the command then
-runs here as before.
+Nothing is handed over when no converter answers, with ``--help``, when avtalsgen's files
+differ from those the preloaded process loaded (:func:`fingerprint`), or when the language
+of messages differs from its own (the command line's help and usage texts are translated as
+it is defined): the command then runs here as before.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def run_served(argv: list[str]) -> int | None:
     """Run the command by the preloaded avtalsgen; its exit status, or None to run it here."""
     if _command(argv) not in SERVED or {"--help", "-h"} & set(argv):
         return None
+    from avtalsgen import i18n
     from avtalsgen.conversion import runtime
     from avtalsgen.errors import ConversionError
 
@@ -80,6 +82,7 @@ def run_served(argv: list[str]) -> int | None:
             "env": dict(os.environ),
             "umask": _umask(),
             "fingerprint": fingerprint(),
+            "language": i18n.current_language(),
         }
         socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
         lines = sock.makefile("rb")

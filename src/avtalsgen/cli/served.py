@@ -12,8 +12,9 @@ does, then sends its exit status back. The process itself stays single-threaded 
 copies only the thread that calls it) and runs no command of its own, so every child
 starts from the same state: libraries imported, nothing cached from another command.
 
-It refuses a caller whose avtalsgen files differ from those it loaded (the caller then
-runs the command itself), and ends when the converter's end of its standard input closes.
+It refuses a caller whose avtalsgen files differ from those it loaded, or whose language of
+messages differs from its own (the caller then runs the command itself), and ends when the
+converter's end of its standard input closes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from avtalsgen import i18n
 from avtalsgen.cli.delegate import fingerprint
 from avtalsgen.conversion.runtime import LOG
 
@@ -110,6 +112,9 @@ def _handle(connection: socket.socket, listener: socket.socket, mine: str) -> No
         request = json.loads(message)
         if request.get("fingerprint") != mine or len(fds) != 3:
             connection.sendall(b'{"refused": "other files"}\n')
+            return
+        if request.get("language") != i18n.current_language():
+            connection.sendall(b'{"refused": "another language"}\n')
             return
         sys.stdout.flush()
         sys.stderr.flush()
