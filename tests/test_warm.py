@@ -131,6 +131,7 @@ _VARYING = re.compile(
     rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"  # XMP dates
     rb"|/DocChecksum /[0-9A-F]+"
     rb"|uuid:[0-9a-f-]+"
+    rb'|"/Length": \d+'  # a compressed length, in a stream shown inside another object
 )
 
 
