@@ -112,19 +112,41 @@ def write_manifest(
 
 
 def update_signatures(
-    packet: Path, report: VerificationReport, scratch: Path | None = None
+    packet: Path,
+    report: VerificationReport,
+    scratch: Path | None = None,
+    notes: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Path | None:
     """After signing, record the packet's signatures in the manifest beside it, if any
-    (written through ``scratch`` if given, as :func:`write_manifest`)."""
+    (written through ``scratch`` if given, as :func:`write_manifest`). ``notes`` adds to a
+    signature's entry, by field (e.g. that it was signed with facts still unknown); the
+    notes of earlier signatures of the same packet are kept."""
     path = CaseFolder(packet.parent).manifest
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    data["packet"] = {"file": packet.name, "signatures": signature_summary(report), "ok": report.ok}
+    earlier: dict[str, dict[str, object]] = {}
+    old = data.get("packet")
+    if isinstance(old, dict) and old.get("file") == packet.name:
+        for entry in old.get("signatures", []):
+            if isinstance(entry, dict) and isinstance(entry.get("field"), str):
+                earlier[entry["field"]] = entry
+    signatures = signature_summary(report)
+    for entry in signatures:
+        name = str(entry["field"])
+        kept = {k: v for k, v in earlier.get(name, {}).items() if k in _NOTE_KEYS}
+        if entry.get("signer") is not None:
+            entry.update(kept)
+        entry.update((notes or {}).get(name, {}))
+    data["packet"] = {"file": packet.name, "signatures": signatures, "ok": report.ok}
     data.setdefault("outputs", {})[packet.name] = sha256(packet)
     atomic_write(path, _json(data), scratch=scratch)
     return path
+
+
+#: What a signature's entry may say besides the report's facts (see :func:`update_signatures`).
+_NOTE_KEYS = ("ofullstandig", "uppgift_saknas")
 
 
 def _json(data: object) -> str:

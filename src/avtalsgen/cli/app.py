@@ -413,6 +413,16 @@ def sign(
             metavar=_("CERTIFICATE"),
         ),
     ] = None,
+    ofullstandig: Annotated[
+        bool,
+        typer.Option(
+            "--ofullstandig",
+            help=_(
+                "Sign even though the packet still shows unknown facts ([uppgift saknas]); "
+                "the manifest records it."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Sign one signature field of a packet (PAdES), as an incremental update."""
     from avtalsgen.build import interrupts
@@ -431,6 +441,7 @@ def sign(
         roots = list(trust or [])
         if (default_demo_pki_dir() / "root.pem").is_file():
             roots.append(default_demo_pki_dir() / "root.pem")
+        demo = p12 is None and pkcs11_lib is None
         if p12 is not None:
             source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, _("PKCS#12 passphrase")).encode())
         elif pkcs11_lib is not None and token is not None and key is not None:
@@ -442,15 +453,34 @@ def sign(
             roots.append(pki.root_cert)
         workspace = Workspace.of_case_file(packet)
         with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
+            # A real key refuses a packet that still shows unknown facts, unless told; a
+            # DEMO key signs it (the demonstration runs on the seed case) and says so.
             result = sign_packet(
                 packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
                 timestamp_url=tsa, overwrite=True, scratch=run.staging,
+                allow_incomplete=ofullstandig or demo,
             )  # fmt: skip
             report = verify_packet(packet, roots, require_all_fields=False)
-            update_signatures(packet, report, scratch=run.staging)
+            notes = {}
+            if result.incomplete:
+                notes[result.field] = {"ofullstandig": True, "uppgift_saknas": result.incomplete}
+            update_signatures(packet, report, scratch=run.staging, notes=notes)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
+    if result.incomplete:
+        typer.echo(
+            ngettext(
+                "warning: signed although the packet still shows {count} unknown fact "
+                "([uppgift saknas]); the manifest records it:",
+                "warning: signed although the packet still shows {count} unknown facts "
+                "([uppgift saknas]); the manifest records it:",
+                len(result.incomplete),
+            ).format(count=len(result.incomplete)),
+            err=True,
+        )
+        for fact in result.incomplete:
+            typer.echo(f"  - {fact}", err=True)
     typer.echo(
         _("signed {field} of {packet} as {signer} ({level}, {time})").format(
             field=result.field,

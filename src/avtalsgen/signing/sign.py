@@ -55,9 +55,11 @@ from pyhanko.stamp import TextStampStyle
 
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError
+from avtalsgen.i18n import ngettext
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.docinfo import TIMEZONE, pdf_date, xmp_modified
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
+from avtalsgen.pdf.unknown import unknown_facts
 from avtalsgen.signing.verify import load_certificates
 
 PKCS11_LIBRARIES = (
@@ -127,6 +129,26 @@ class SignResult:
     """"B-B", or "B-T" with a timestamp."""
     certified: bool
     """Whether this was the packet's first (certification) signature."""
+    incomplete: tuple[str, ...] = ()
+    """The unknown facts ("[uppgift saknas]") the packet showed when it was signed, each as
+    "page: line" (signed so only with ``allow_incomplete``)."""
+
+
+class IncompleteError(SigningError):
+    """The packet still shows unknown facts, and was not to be signed so."""
+
+    def __init__(self, source: Path, facts: Sequence[str]) -> None:
+        head = ngettext(
+            "{file}: the packet still shows {count} unknown fact ([uppgift saknas]); fill it "
+            "in in the case file and build again, or sign the packet as it is with "
+            "--ofullstandig:",
+            "{file}: the packet still shows {count} unknown facts ([uppgift saknas]); fill "
+            "them in in the case file and build again, or sign the packet as it is with "
+            "--ofullstandig:",
+            len(facts),
+        ).format(file=source.name, count=len(facts))
+        super().__init__("\n".join([head, *(f"  - {fact}" for fact in facts)]))
+        self.facts = tuple(facts)
 
 
 def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
@@ -159,6 +181,7 @@ def sign_packet(
     overwrite: bool = False,
     enforce_order: bool = True,
     scratch: Path | None = None,
+    allow_incomplete: bool = False,
 ) -> SignResult:
     """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
 
@@ -172,6 +195,9 @@ def sign_packet(
     ``scratch`` is a folder on the target's file system where the signed file is made and
     checked before it is moved into place (a staging folder of
     :mod:`avtalsgen.build.workspace`); by default the target's folder.
+    A packet that still shows unknown facts ("[uppgift saknas]") is refused
+    (:class:`IncompleteError`, listing them) unless ``allow_incomplete``; the result lists
+    the facts it was signed with.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, or a failed timestamp request; in every
@@ -193,6 +219,12 @@ def sign_packet(
     except (PdfError, ValueError) as exc:
         raise SigningError(f"{source}: unreadable PDF: {exc}") from exc
     certify = _check_field(source, writer, field_name, enforce_order)
+    try:
+        unknown = tuple(str(fact) for fact in unknown_facts(source))
+    except AvtalsgenError as exc:
+        raise SigningError(exc.message) from exc
+    if unknown and not allow_incomplete:
+        raise IncompleteError(source, unknown)
     stamper = _timestamper(timestamp_url, timestamper)
     with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
         cert = signer.signing_cert
@@ -236,6 +268,7 @@ def sign_packet(
         signing_time=_signing_time(data, field_name) or now,
         pades_level="B-T" if stamper is not None else "B-B",
         certified=certify,
+        incomplete=unknown,
     )
 
 
