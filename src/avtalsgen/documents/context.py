@@ -180,11 +180,17 @@ def _signature(part: str, signer: Undertecknare) -> Underskrift:
     )
 
 
-def build_agreement(arende: Arende, program: Program) -> Avtal:
+def build_agreement(
+    arende: Arende, program: Program, proposal_values: dict[str, str] | None = None
+) -> Avtal:
     """The agreement's clauses, numbered in order and filled in from the financing decided,
-    with its schedule and payment plan."""
+    with its schedule and payment plan (``proposal_values``: the placeholders of the
+    proposal, used as they are while the decided financing is the proposal's)."""
     money = agreement_financing(arende)
-    values = placeholder_values(arende, program, money)
+    if proposal_values is not None and money is arende.finansiering:
+        values = proposal_values
+    else:
+        values = placeholder_values(arende, program, money)
     computed = figures(money, program)
     chosen = [val for val in choose_clauses(arende, program) if val.med]
     on = agreement_date(arende)
@@ -231,6 +237,6 @@ def build_context(case: LoadedCase) -> Context:
         villkor=_lines(villkor, BlockKind.PUNKT, values),
         protokollsutdrag_till=_lines(arende.protokollsutdrag_till, BlockKind.STYCKE, values),
     )
-    avtal = build_agreement(arende, program)
+    avtal = build_agreement(arende, program, values)
     proposed = view(figures(arende.finansiering, program))
     return Context(arende=arende, program=program, text=text, finansiering=proposed, avtal=avtal)

@@ -88,8 +88,6 @@ class FinansiarRad:
     per_budgetar: tuple[int, ...]
     """Aligned with :attr:`Pengar.budgetar`."""
     summa: int
-    belopp_text: str
-    """Its amounts in running text, e.g. 250 000 kronor årligen."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +162,6 @@ def _notes(figures: Berakning) -> tuple[str, ...]:
 
 def view(figures: Berakning) -> Pengar:
     """The templates' view of one computed financing."""
-    years = [year.ar for year in figures.budgetar]
     rows = tuple(
         FinansiarRad(
             namn=row.namn,
@@ -174,7 +171,6 @@ def view(figures: Berakning) -> Pengar:
             per_avtalsar=row.per_avtalsar,
             per_budgetar=row.per_budgetar,
             summa=row.summa,
-            belopp_text=arligen(row, years),
         )
         for row in figures.finansiarer
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 
-from avtalsgen.i18n import _, ngettext
+from avtalsgen.i18n import _, current_language, ngettext
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.money import (
     Avtalsar,
@@ -86,11 +86,28 @@ def condition_holds(villkor: Villkor, arende: Arende, program: Program) -> tuple
     ).format(count=months)
 
 
+#: The clause choices made lately, by the identity of the (immutable) case and program and
+#: the language of the reasons: loading, filling in and building a case ask for them
+#: several times.
+_CHOSEN: list[tuple[Arende, Program, str, list[Val]]] = []
+
+
 def choose_clauses(arende: Arende, program: Program) -> list[Val]:
     """Every clause of the library and the case, in order, each with why it is in or out.
 
     Assumes :func:`clause_problems` found nothing.
     """
+    language = current_language()
+    for known, library, spoken, chosen in _CHOSEN:
+        if known is arende and library is program and spoken == language:
+            return list(chosen)
+    chosen = _choose_clauses(arende, program)
+    _CHOSEN.insert(0, (arende, program, language, chosen))
+    del _CHOSEN[8:]
+    return list(chosen)
+
+
+def _choose_clauses(arende: Arende, program: Program) -> list[Val]:
     choices = arende.avtal.klausuler
     added: dict[str, list[Val]] = {}
     for new in choices.tillagg:
