@@ -63,7 +63,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
     for dnr in CASES:
         text = run("pdftotext", str(output / dnr / "samarbetsavtal.pdf"), "-")
         assert dnr in text
-    assert "5 built, 0 up to date, 1 failed" in stdout
+    assert "built: 5, up to date: 0, failed: 1" in stdout
     assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
 
 
@@ -269,11 +269,11 @@ def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
     assert code == 1
     assert f"{other}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
     assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
-    assert "0 built, 1 up to date, 2 failed" in stdout
+    assert "built: 0, up to date: 1, failed: 2" in stdout
     assert {p.name: p.read_bytes() for p in (output / "RUN-00386-2023").iterdir()} == built
     # Neither is up to date: the first named builds, the second fails.
     code, stdout, stderr = build(str(other), str(seed), "--output", str(output), "--force")
-    assert code == 1 and "1 built, 0 up to date, 1 failed" in stdout
+    assert code == 1 and "built: 1, up to date: 0, failed: 1" in stdout
     assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {other}" in stderr
     pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
     assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")

@@ -4,6 +4,7 @@ usage errors, in Swedish (the default, LANG=sv_SE.UTF-8 or --lang sv) and Englis
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,73 @@ def test_usage_errors_in_both_languages(argv: list[str], swedish: str, english: 
         assert message in shown, shown
         if "needs a value" not in english:  # click shows no usage with that one
             assert usage in shown and hint in shown, shown
+
+
+SEED = Path(__file__).resolve().parents[1] / "cases" / "RUN-00386-2023.yaml"
+
+
+def _bad_case(folder: Path) -> Path:
+    """The seed case with a short Dnr and a misspelt key, beside a copy of its program."""
+    folder.mkdir(exist_ok=True)
+    shutil.copytree(SEED.parent / "program", folder / "program")
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("dnr: RUN-00386-2023", "dnr: RUN-386-2023")
+    text = text.replace("belopp_per_ar: 2000000", "belop_per_ar: 2000000")
+    case = folder / "arende.yaml"
+    case.write_text(text, encoding="utf-8")
+    return case
+
+
+CHECK = {
+    "sv_SE.UTF-8": [
+        "{case}:6: dnr: 'RUN-386-2023' är inte ett diarienummer på formen RUN-NNNNN-ÅÅÅÅ: "
+        "skriv löpnumret med fem siffror, RUN-00386-2023",
+        "{case}:27: finansiering.finansiarer[0].belop_per_ar: okänd nyckel 'belop_per_ar' — "
+        "menade du 'belopp_per_ar'?",
+        "1 av 1 ärendefil har fel",
+    ],
+    "C.UTF-8": [
+        "{case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the "
+        "serial number with five digits, RUN-00386-2023",
+        "{case}:27: finansiering.finansiarer[0].belop_per_ar: unknown key 'belop_per_ar' — "
+        "did you mean 'belopp_per_ar'?",
+        "1 of 1 case file has problems",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(CHECK))
+def test_check_speaks_the_shells_language(tmp_path: Path, lang: str) -> None:
+    case = _bad_case(tmp_path)
+    done = avtalsgen("check", str(case), LANG=lang)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [line.format(case=case) for line in CHECK[lang]]
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "failed", "missing"),
+    [
+        ("sv_SE.UTF-8", "misslyckades", "LibreOffice saknas (inget program soffice eller "
+         "libreoffice); installera det med: apt-get install libreoffice-writer-nogui"),
+        ("C.UTF-8", "failed", "LibreOffice is missing (no executable soffice or libreoffice); "
+         "install it with: apt-get install libreoffice-writer-nogui"),
+    ],
+)  # fmt: skip
+def test_build_errors_speak_the_shells_language(
+    tmp_path: Path, lang: str, failed: str, missing: str
+) -> None:
+    case = _bad_case(tmp_path / "cases")
+    output = tmp_path / "output"
+    bad = avtalsgen("build", str(case), "--output", str(output), LANG=lang)
+    assert bad.returncode == 1
+    assert f"{failed}  -  {case}" in bad.stdout
+    assert f"{case}:27: finansiering.finansiarer[0].belop_per_ar: " in bad.stderr
+    assert ("okänd nyckel" if lang.startswith("sv") else "unknown key") in bad.stderr
+    # LibreOffice missing: a case that loads, a PATH without soffice
+    no_office = avtalsgen(
+        "build", str(SEED), "--output", str(output), LANG=lang, PATH=str(tmp_path)
+    )
+    assert no_office.returncode == 1
+    assert missing in " ".join(no_office.stderr.split()), no_office.stderr
+    assert not list(output.rglob("*.pdf"))

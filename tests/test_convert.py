@@ -224,7 +224,7 @@ def test_soffice_failure_status_is_reported(tmp_path: Path) -> None:
     exe = fake_soffice(tmp_path, "echo boom >&2; exit 3")
     docx = make_docx(tmp_path / "a.docx", "text", "title")
     with pytest.raises(
-        ConversionError, match=r"status 3 converting a\.docx\nLibreOffice said:\nboom"
+        ConversionError, match=r"status 3 \(converting a\.docx\)\nLibreOffice said:\nboom"
     ):
         LibreOfficeConverter(soffice=exe).convert([docx], tmp_path / "out")
 
@@ -302,7 +302,7 @@ def test_check_archival_pdf_rejects_non_pdf_and_missing(tmp_path: Path) -> None:
     fake.write_bytes(b"PK\x03\x04 not a pdf")
     with pytest.raises(ConversionError, match=r"fake\.pdf: not a PDF"):
         check_archival_pdf(fake)
-    with pytest.raises(ConversionError, match=r"gone\.pdf: cannot read PDF"):
+    with pytest.raises(ConversionError, match=r"gone\.pdf: cannot read the PDF"):
         check_archival_pdf(tmp_path / "gone.pdf")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")

@@ -72,29 +72,42 @@ def test_iso() -> None:
 
 
 @pytest.mark.parametrize(
-    ("month", "season"),
+    ("month", "when"),
     [
-        (1, "vintern"),
-        (2, "vintern"),
-        (3, "våren"),
-        (4, "våren"),
-        (5, "våren"),
-        (6, "sommaren"),
-        (7, "sommaren"),
-        (8, "sommaren"),
-        (9, "hösten"),
-        (10, "hösten"),
-        (11, "hösten"),
-        (12, "vintern"),
+        (1, "i januari 2023"),
+        (2, "i februari 2023"),
+        (3, "våren 2023"),
+        (4, "våren 2023"),
+        (5, "våren 2023"),
+        (6, "sommaren 2023"),
+        (7, "sommaren 2023"),
+        (8, "sommaren 2023"),
+        (9, "hösten 2023"),
+        (10, "hösten 2023"),
+        (11, "hösten 2023"),
+        (12, "i december 2023"),
     ],
 )
-def test_termin(month: int, season: str) -> None:
-    assert fmt.termin(dt.date(2023, month, 1)) == f"{season} 2023"
+def test_termin(month: int, when: str) -> None:
+    assert fmt.termin(dt.date(2023, month, 1)) == when
 
 
 def test_termin_examples() -> None:
     assert fmt.termin(dt.date(2023, 10, 1)) == "hösten 2023"
     assert fmt.termin(dt.date(2024, 4, 15)) == "våren 2024"
+    # Not both "vintern 2024": the winter that ends in February and the one that starts
+    # in December are different winters.
+    assert fmt.termin(dt.date(2024, 2, 1)) == "i februari 2024"
+    assert fmt.termin(dt.date(2024, 12, 1)) == "i december 2024"
+
+
+@pytest.mark.parametrize(
+    ("months", "text"),
+    [(36, "3\u00a0år"), (12, "1\u00a0år"), (18, "18\u00a0månader"), (30, "30\u00a0månader"),
+     (1, "1\u00a0månad")],
+)  # fmt: skip
+def test_tidslangd_is_whole_years_or_months(months: int, text: str) -> None:
+    assert fmt.tidslangd(months) == text
 
 
 def test_intervall() -> None:
@@ -122,6 +135,7 @@ def test_filters_offered_to_templates() -> None:
         "iso",
         "datum_text",
         "termin",
+        "tidslangd",
         "intervall",
         "ifylls",
         "tal",

@@ -871,12 +871,16 @@ INVALID = [
     Invalid(
         "list-for-amount",
         (
-            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: expected one amount in whole "
-            "kronor, got a list of 3 amounts",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: belopp_per_ar is one amount, "
+            "the same every avtalsår; write amounts that differ from year to year as "
+            "belopp_per_avtalsar: [2000000, 2000000, 2000000] (one per avtalsår) or as "
+            "belopp_per_kalenderar (one per calendar year)",
         ),
         sv=(
-            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: här ska stå ett enda belopp i "
-            "hela kronor, inte en lista med 3 belopp",
+            "<case>:27: finansiering.finansiarer[0].belopp_per_ar: belopp_per_ar är ett enda "
+            "belopp, detsamma varje avtalsår; skriv belopp som skiljer sig mellan åren som "
+            "belopp_per_avtalsar: [2000000, 2000000, 2000000] (ett per avtalsår) eller som "
+            "belopp_per_kalenderar (ett per kalenderår)",
         ),
         case=(("belopp_per_ar: 2000000", "belopp_per_ar: [2000000, 2000000, 2000000]"),),
     ),

@@ -307,8 +307,8 @@ def test_extract_of_an_amendment_must_state_the_decided_amount(tmp_path: Path) -
     with pytest.raises(FactError) as caught:
         build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), today=TODAY)
     assert caught.value.message.endswith(
-        "protokollsutdrag-187.pdf: amount: the document states 800 000 kr/kronor, which is "
-        "none of the decision's amounts (120 000, 180 000, 240 000, 300 000, 360 000, "
+        "protokollsutdrag-187.pdf: belopp: the document states 800 000 kr/kronor, which is "
+        "none of the amounts of the decision (120 000, 180 000, 240 000, 300 000, 360 000, "
         "600 000, 900 000, 1 500 000)"
     )
     assert not list(output.rglob("protokollsutdrag*"))

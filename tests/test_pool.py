@@ -24,6 +24,7 @@ from avtalsgen.conversion.pool import ConversionPool, Done, Job
 from avtalsgen.conversion.profile import copy_profile, keep_profile, profile_cache
 from avtalsgen.documents import render
 from avtalsgen.documents.context import Context, build_context
+from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.factcheck import pdf_text
 from avtalsgen.documents.kinds import metadata
 from avtalsgen.errors import ConversionError, RenderError
@@ -334,6 +335,7 @@ def test_the_docx_has_exactly_what_python_docx_would_save(document: str, context
     tpl = DocxTemplate(template)
     tpl.render(render.template_variables(context), render.jinja_environment(), autoescape=True)
     render.restart_numbered_lists(tpl.docx)
+    keep_dnr_together(tpl.docx)
     render._set_metadata(tpl.docx, meta)
     saved = io.BytesIO()
     tpl.docx.save(saved)

@@ -285,6 +285,7 @@ def test_placeholder_values_of_seed() -> None:
         "aktor_orgnr": "[uppgift saknas]",
         "aktor_adress": "[uppgift saknas]",
         "antal_ar": "3",
+        "tidslangd": f"3{NBSP}år",
         "beslut_datum": "[uppgift saknas]",
         "beslut_paragraf": "[uppgift saknas]",
         "s3": "Smart specialiseringsstrategi för Norrbotten",

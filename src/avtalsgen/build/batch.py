@@ -24,6 +24,7 @@ from avtalsgen.build.workspace import Session, Workspace
 from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.conversion.warm import batch_engine
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _, join_words
 
 if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
@@ -67,8 +68,9 @@ def _check_templates(templates: Path, documents: Sequence[str]) -> None:
     missing = [path for path in paths if not path.is_file()]
     if missing:
         raise AvtalsgenError(
-            f"{missing[0]}: no such template; --templates names the folder that holds "
-            + ", ".join(f"{d}.docx" for d in documents)
+            _("{path}: no such template; --templates names the folder that holds {files}").format(
+                path=missing[0], files=join_words([f"{d}.docx" for d in documents])
+            )
         )
 
 
@@ -115,7 +117,9 @@ def _build_cases(
         if first != index:
             outcome = outcomes[index]
             outcome.status, outcome.outputs = Status.FAILED, []
-            outcome.error = f"{outcome.case}: dnr: {dnr} is also the Dnr of {outcomes[first].case}"
+            outcome.error = f"{outcome.case}: dnr: " + _(
+                "{dnr} is also the Dnr of {other}; each case has a Dnr of its own"
+            ).format(dnr=dnr, other=outcomes[first].case)
         return first == index
 
     # 1. Cases whose record says nothing they are made from has changed are up to date:
@@ -180,7 +184,7 @@ def _build_cases(
             if done.pdf is not None:
                 item.pdfs[done.pdf.stem] = done.pdf
             else:
-                item.errors.append(done.error or "conversion failed")
+                item.errors.append(done.error or _("the conversion failed"))
             if len(item.pdfs) + len(item.errors) == len(item.documents):
                 casework.finish(item, run)
                 settle(item.outcome)

@@ -29,7 +29,8 @@ from avtalsgen.conversion.pool import Job
 from avtalsgen.documents.context import Context, build_context
 from avtalsgen.documents.kinds import metadata
 from avtalsgen.documents.render import render_document
-from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.errors import AvtalsgenError, CaseError, os_reason
+from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, unknown_facts
 from avtalsgen.pdf.packet import (
     Attachment,
@@ -104,7 +105,9 @@ def load(
     try:
         stamp = input_stamp(inputs, documents, tools)
     except OSError as exc:  # a file that went away since it was found
-        outcome.error = f"{exc.filename}: cannot read: {exc.strerror}"
+        outcome.error = _("{path}: cannot read: {reason}").format(
+            path=exc.filename, reason=os_reason(exc)
+        )
         return None
     if not force and (outputs := up_to_date(folder, stamp)) is not None:
         renew_record(folder, stamp, outputs, case.path, files, scratch=run.staging)
@@ -118,7 +121,9 @@ def load(
     try:
         staging.mkdir()
     except OSError as exc:
-        outcome.error = f"cannot make a staging folder in {run.workspace.root}: {exc}"
+        outcome.error = _("cannot make a staging folder in {folder}: {reason}").format(
+            folder=run.workspace.root, reason=os_reason(exc)
+        )
         return None
     built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
     return CaseWork(
@@ -149,7 +154,9 @@ def render(item: CaseWork, job: Job) -> None:
     except AvtalsgenError as exc:
         item.outcome.error, item.outcome.exception = exc.message, exc
     except OSError as exc:
-        item.outcome.error = f"cannot write {job.docx.name}: {exc}"
+        item.outcome.error = _("cannot write {file}: {reason}").format(
+            file=job.docx.name, reason=os_reason(exc)
+        )
 
 
 def prepare_finish(documents: Sequence[str]) -> None:
@@ -220,7 +227,7 @@ def finish(item: CaseWork, run: Session) -> None:
         outcome.error, outcome.exception = exc.message, exc
         return
     except OSError as exc:
-        outcome.error = f"cannot write the outputs: {exc}"
+        outcome.error = _("cannot write the outputs: {reason}").format(reason=os_reason(exc))
         return
     finally:
         shutil.rmtree(item.staging, ignore_errors=True)

@@ -1,4 +1,13 @@
-"""What happened to each case of a build, and the batch report that records it."""
+"""What happened to each case of a build, and the batch report that records it.
+
+``batch-report.json`` is read by programs and by people. Its keys and its status values are
+fixed, in English, whatever the language of the messages: ``language`` (the language of its
+human texts, ``sv`` or ``en``), ``jobs``, ``summary`` (the number of cases by status:
+``built``, ``up to date``, ``failed``) and ``cases``, one object per case in the order
+given: ``case`` (the case file), ``dnr``, ``status`` (one of the three), ``status_text``
+(the status in the report's language), ``seconds``, ``outputs`` (the files written) and
+``error`` (why it failed, in the report's language; null otherwise).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +17,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from avtalsgen.build.workspace import Session, atomic_write
+from avtalsgen.i18n import N_, _, current_language
 
 
 class Status:
-    """What happened to a case."""
+    """What happened to a case: the values ``batch-report.json`` records (never translated;
+    :func:`status_text` gives the words a person reads)."""
 
     BUILT = "built"
     UP_TO_DATE = "up to date"
     FAILED = "failed"
+
+
+#: The statuses in words, marked for translation.
+_STATUS_TEXTS = {
+    Status.BUILT: N_("built"),
+    Status.UP_TO_DATE: N_("up to date"),
+    Status.FAILED: N_("failed"),
+}
+
+
+def status_text(status: str) -> str:
+    """A case's status in the user's language."""
+    return _(_STATUS_TEXTS[status])
 
 
 @dataclass
@@ -37,6 +61,7 @@ class CaseOutcome:
             "case": str(self.case),
             "dnr": self.dnr,
             "status": self.status,
+            "status_text": status_text(self.status),
             "seconds": round(self.seconds, 3),
             "outputs": [str(path) for path in self.outputs],
             "error": self.error,
@@ -57,6 +82,11 @@ def write_report(run: Session, outcomes: Sequence[CaseOutcome], jobs: int) -> Pa
     counts = {status: 0 for status in (Status.BUILT, Status.UP_TO_DATE, Status.FAILED)}
     for outcome in outcomes:
         counts[outcome.status] += 1
-    data = {"jobs": jobs, "summary": counts, "cases": [o.to_json() for o in outcomes]}
+    data = {
+        "language": current_language(),
+        "jobs": jobs,
+        "summary": counts,
+        "cases": [o.to_json() for o in outcomes],
+    }
     write_json(path, data, scratch=run.staging)
     return path

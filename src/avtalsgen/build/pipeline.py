@@ -14,6 +14,7 @@ from avtalsgen.build.batch import build_cases
 from avtalsgen.build.outcome import Status
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def build_case(
         [case_path], output_root, templates, documents=only, jobs=1, force=force, strict=strict
     )
     if outcome.status == Status.FAILED:
-        raise AvtalsgenError(outcome.error or "the build failed")
+        raise AvtalsgenError(outcome.error or _("the build failed"))
     return BuildResult(
         dnr=outcome.dnr or "",
         outputs=tuple(outcome.outputs),

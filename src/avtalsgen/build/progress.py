@@ -12,9 +12,19 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from avtalsgen.build.outcome import CaseOutcome, Status
+from avtalsgen.build.outcome import CaseOutcome, Status, status_text
+from avtalsgen.i18n import _, format_number
 
-_MARK = {Status.BUILT: "[green]built[/]", Status.UP_TO_DATE: "[cyan]up to date[/]"}
+_COLOUR = {Status.BUILT: "green", Status.UP_TO_DATE: "cyan", Status.FAILED: "red"}
+
+
+def _mark(status: str) -> str:
+    """A case's status as the terminal shows it, in colour and the user's language."""
+    return f"[{_COLOUR[status]}]{escape(status_text(status))}[/]"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{format_number(seconds, 1)} s"
 
 
 class BatchDisplay:
@@ -27,7 +37,7 @@ class BatchDisplay:
         self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
         self.shown = shown
         self.progress = Progress(
-            TextColumn("building"),
+            TextColumn(escape(_("building"))),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -54,31 +64,37 @@ class BatchDisplay:
         name = escape(str(self.shown(outcome.case)))
         dnr = outcome.dnr or "-"
         if outcome.status == Status.FAILED:
-            self.progress.console.print(f"[red]failed[/]  {dnr}  {name}")
+            self.progress.console.print(f"{_mark(Status.FAILED)}  {dnr}  {name}")
             if self.verbose and outcome.exception is not None:
                 trace = traceback.format_exception(outcome.exception)
                 self.errors.print(escape("".join(trace)), end="")
-            self.errors.print(escape(outcome.error or "failed"))
+            self.errors.print(escape(outcome.error or status_text(Status.FAILED)))
             return
-        lines = [f"{_MARK[outcome.status]}  {dnr}  {name}  {outcome.seconds:.1f} s"]
+        lines = [f"{_mark(outcome.status)}  {dnr}  {name}  {_seconds(outcome.seconds)}"]
         if outcome.status == Status.BUILT:
-            lines += [f"  wrote {escape(str(self.shown(path)))}" for path in outcome.outputs]
+            lines += [
+                "  " + escape(_("wrote {path}").format(path=self.shown(path)))
+                for path in outcome.outputs
+            ]
         self.progress.console.print("\n".join(lines))  # one print: rich's cost is per call
 
     def summary(self, outcomes: Sequence[CaseOutcome]) -> None:
         """A table of every case at the end of a batch."""
-        table = Table("Dnr", "case", "status", "time", "outputs", title="avtalsgen build")
+        table = Table(
+            "Dnr", _("case"), _("status"), _("time"), _("outputs"), title="avtalsgen build"
+        )
         for outcome in outcomes:
-            status = _MARK.get(outcome.status, "[red]failed[/]")
             table.add_row(
                 outcome.dnr or "-",
                 escape(str(self.shown(outcome.case))),
-                status,
-                f"{outcome.seconds:.1f} s",
+                _mark(outcome.status),
+                _seconds(outcome.seconds),
                 str(len(outcome.outputs)),
             )
-        counts = {s: sum(o.status == s for o in outcomes) for s in _MARK} | {
-            Status.FAILED: sum(o.status == Status.FAILED for o in outcomes)
-        }
-        table.caption = ", ".join(f"{n} {status}" for status, n in counts.items())
+        counts = {s: sum(o.status == s for o in outcomes) for s in _COLOUR}
+        table.caption = _("built: {built}, up to date: {up_to_date}, failed: {failed}").format(
+            built=counts[Status.BUILT],
+            up_to_date=counts[Status.UP_TO_DATE],
+            failed=counts[Status.FAILED],
+        )
         self.console.print(table)

@@ -26,7 +26,8 @@ from avtalsgen.conversion.soffice import (
     scratch_dir,
     soffice_argv,
 )
-from avtalsgen.errors import ConversionError, OutputError
+from avtalsgen.errors import ConversionError, OutputError, os_reason
+from avtalsgen.i18n import _
 
 EXPECTED_LANG = "sv-SE"
 
@@ -64,7 +65,11 @@ class LibreOfficeConverter:
         try:
             outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{outdir}: cannot create output directory: {exc}") from exc
+            raise OutputError(
+                _("{folder}: cannot create the output folder: {reason}").format(
+                    folder=outdir, reason=os_reason(exc)
+                )
+            ) from exc
         names = ", ".join(s.name for s in sources)
         with (
             tempfile.TemporaryDirectory(
@@ -79,14 +84,18 @@ class LibreOfficeConverter:
             profile = work / "profile"
             warm = copy_profile(self.soffice, profile)
             argv = soffice_argv(self.soffice, profile, staging, sources)
-            output = run_soffice(argv, work, self.timeout, f"converting {names}")
+            output = run_soffice(
+                argv, work, self.timeout, _("converting {files}").format(files=names)
+            )
             if not warm:
                 keep_profile(self.soffice, profile)
             staged = [staging / f"{src.stem}.pdf" for src in sources]
             for src, pdf in zip(sources, staged, strict=True):
                 if not pdf.is_file():
                     raise ConversionError(
-                        f"{pdf.name}: LibreOffice wrote no PDF for {src}{output_tail(output)}"
+                        _("{file}: LibreOffice wrote no PDF for {source}{output}").format(
+                            file=pdf.name, source=src, output=output_tail(output)
+                        )
                     )
                 carry_properties(src, pdf)
                 check_archival_pdf(pdf, repair=True)
@@ -96,7 +105,11 @@ class LibreOfficeConverter:
                 try:
                     pdf.replace(final)
                 except OSError as exc:
-                    raise OutputError(f"{final}: cannot write PDF: {exc}") from exc
+                    raise OutputError(
+                        _("{file}: cannot write the PDF: {reason}").format(
+                            file=final, reason=os_reason(exc)
+                        )
+                    ) from exc
                 results.append(final)
         return results
 
@@ -160,9 +173,15 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
         with path.open("rb") as f:
             head = f.read(5)
     except OSError as exc:
-        raise ConversionError(f"{name}: cannot read PDF: {exc.strerror or exc}") from exc
+        raise ConversionError(
+            _("{file}: cannot read the PDF: {reason}").format(file=name, reason=os_reason(exc))
+        ) from exc
     if head != b"%PDF-":
-        raise ConversionError(f"{name}: not a PDF (starts with {head!r}, expected b'%PDF-')")
+        raise ConversionError(
+            _("{file}: not a PDF (starts with {head}, expected b'%PDF-')").format(
+                file=name, head=repr(head)
+            )
+        )
     try:
         with open_pdf(path) as pdf:
             problems, disagreements = converted_problems(pdf, lang)
@@ -171,7 +190,9 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
             with open_pdf(path) as pdf:
                 problems, disagreements = converted_problems(pdf, lang)
     except pikepdf.PdfError as exc:
-        raise ConversionError(f"{name}: unreadable PDF: {exc}") from exc
+        raise ConversionError(
+            _("{file}: unreadable PDF: {error}").format(file=name, error=exc)
+        ) from exc
     problems += disagreements
     if problems:
         raise ConversionError(f"{name}: " + "; ".join(problems))
@@ -182,7 +203,11 @@ def check_sources(sources: list[Path]) -> None:
     by_stem: dict[str, Path] = {}
     for src in sources:
         if not src.is_file():
-            raise ConversionError(f"{src}: no such DOCX file")
+            raise ConversionError(_("{file}: no such DOCX file").format(file=src))
         other = by_stem.setdefault(src.stem, src)
         if other != src:
-            raise ConversionError(f"{other} and {src} would both become {src.stem}.pdf")
+            raise ConversionError(
+                _("{first} and {second} would both become {pdf}").format(
+                    first=other, second=src, pdf=f"{src.stem}.pdf"
+                )
+            )

@@ -39,6 +39,7 @@ from avtalsgen.conversion.convert import check_archival_pdf
 from avtalsgen.conversion.profile import copy_profile, keep_profile
 from avtalsgen.conversion.properties import carry_properties
 from avtalsgen.conversion.soffice import (
+    cannot_start,
     find_soffice,
     kill_group,
     remove_ipc_pipe,
@@ -46,7 +47,8 @@ from avtalsgen.conversion.soffice import (
     soffice_argv,
     soffice_env,
 )
-from avtalsgen.errors import ConversionError
+from avtalsgen.errors import ConversionError, os_reason
+from avtalsgen.i18n import _
 
 #: Seconds soffice may take to start and convert its first document.
 START_TIMEOUT = 60.0
@@ -285,7 +287,7 @@ class ConversionPool:
                 start_new_session=True,
             )
         except OSError as exc:
-            raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
+            raise ConversionError(cannot_start(argv[0], exc)) from exc
         reaper.watch(proc.pid, work)  # its group: killed even if avtalsgen is
         with self._lock:
             self._procs.add(proc)
@@ -318,7 +320,8 @@ class ConversionPool:
             )
             if index is not None:
                 # soffice goes in order: the files before this one it could not load.
-                failed += [(job, "LibreOffice could not load it") for job, _ in remaining[:index]]
+                unloaded = _("LibreOffice could not load it")
+                failed += [(job, unloaded) for job, _ in remaining[:index]]
                 job, name = remaining[index]
                 remaining = remaining[index + 1 :]
                 self._results.put(deliver(job, out / name))
@@ -326,11 +329,16 @@ class ConversionPool:
                 continue
             if exited:
                 if proc.returncode == 0:  # done, but these were never written
-                    return failed + [(j, "LibreOffice wrote no PDF") for j, _ in remaining], []
-                why = f"LibreOffice stopped (status {proc.returncode}) while converting it"
+                    none = _("LibreOffice wrote no PDF")
+                    return failed + [(j, none) for j, _ in remaining], []
+                why = _("LibreOffice stopped (status {status}) while converting it").format(
+                    status=proc.returncode
+                )
                 return [*failed, (remaining[0][0], why)], [job for job, _ in remaining[1:]]
             if time.monotonic() > deadline:
-                why = f"LibreOffice hung (no PDF after {self.doc_timeout:g} s)"
+                why = _("LibreOffice hung (no PDF after {seconds} s)").format(
+                    seconds=f"{self.doc_timeout:g}"
+                )
                 return [*failed, (remaining[0][0], why)], [job for job, _ in remaining[1:]]
             time.sleep(_POLL)
         # Every PDF is in and checked: no need to wait for soffice's own shutdown; the
@@ -362,7 +370,13 @@ def deliver(job: Job, produced: Path) -> Done:
     except ConversionError as exc:  # named as the job knows its PDF, not as soffice wrote it
         return Done(job, None, exc.message.replace(produced.name, target.name, 1))
     except OSError as exc:
-        return Done(job, None, f"{job.docx.name}: cannot move its PDF: {exc}")
+        return Done(
+            job,
+            None,
+            _("{file}: cannot move its PDF: {reason}").format(
+                file=job.docx.name, reason=os_reason(exc)
+            ),
+        )
     return Done(job, target, None)
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from avtalsgen.conversion import reaper
-from avtalsgen.errors import ConversionError
+from avtalsgen.errors import ConversionError, os_reason
+from avtalsgen.i18n import _, join_words
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 """The command that installs the LibreOffice this stage needs (Debian/Ubuntu)."""
@@ -44,8 +45,9 @@ def find_soffice(soffice: str | None) -> str:
         if found:
             return found
     raise ConversionError(
-        f"LibreOffice is missing (no executable {' or '.join(candidates)}); "
-        f"install it with: {INSTALL_HINT}"
+        _("LibreOffice is missing (no executable {names}); install it with: {command}").format(
+            names=join_words(candidates, "or"), command=INSTALL_HINT
+        )
     )
 
 
@@ -53,10 +55,14 @@ def libreoffice_version(soffice: str | None = None) -> str:
     """Return the LibreOffice version, e.g. ``"7.4.7.2"``, parsed from ``soffice --version``."""
     exe = find_soffice(soffice)
     with tempfile.TemporaryDirectory(prefix="avtalsgen-lo-", ignore_cleanup_errors=True) as w:
-        output = run_soffice([exe, "--version"], Path(w), _VERSION_TIMEOUT, "--version")
+        output = run_soffice([exe, "--version"], Path(w), _VERSION_TIMEOUT, f"{exe} --version")
     match = re.search(r"\b(\d+(?:\.\d+)+)\b", output)
     if match is None:
-        raise ConversionError(f"cannot read a version from `{exe} --version`: {output.strip()!r}")
+        raise ConversionError(
+            _("cannot read a version from `{command} --version`: {output}").format(
+                command=exe, output=repr(output.strip())
+            )
+        )
     return match.group(1)
 
 
@@ -148,15 +154,17 @@ def run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> st
             start_new_session=True,  # soffice -> oosplash -> soffice.bin share this group
         )
     except OSError as exc:
-        raise ConversionError(f"cannot start LibreOffice ({argv[0]}): {exc}") from exc
+        raise ConversionError(cannot_start(argv[0], exc)) from exc
     reaper.watch(proc.pid, workdir)  # its group: killed even if avtalsgen is
     try:
-        output, _ = proc.communicate(timeout=timeout)
+        output, _stderr = proc.communicate(timeout=timeout)  # stderr goes to stdout
     except subprocess.TimeoutExpired:
         kill_group(proc)
         remove_ipc_pipe(argv)
         raise ConversionError(
-            f"LibreOffice timed out after {timeout:g} s {what}; killed it"
+            _("LibreOffice timed out after {seconds} s ({what}); it was stopped").format(
+                seconds=f"{timeout:g}", what=what
+            )
         ) from None
     except BaseException:
         kill_group(proc)
@@ -165,9 +173,18 @@ def run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> st
     reaper.forget(proc.pid)
     if proc.returncode != 0:
         raise ConversionError(
-            f"LibreOffice exited with status {proc.returncode} {what}{output_tail(output)}"
+            _("LibreOffice exited with status {status} ({what}){output}").format(
+                status=proc.returncode, what=what, output=output_tail(output)
+            )
         )
     return output
+
+
+def cannot_start(soffice: str, exc: OSError) -> str:
+    """The message for a soffice that cannot be started."""
+    return _("cannot start LibreOffice ({command}): {reason}").format(
+        command=soffice, reason=os_reason(exc)
+    )
 
 
 def kill_group(proc: subprocess.Popen[Any], wait: float = 5.0) -> None:

@@ -139,6 +139,7 @@ def placeholder_values(
         "aktor_orgnr": fmt.ifylls(arende.aktor.organisationsnummer),
         "aktor_adress": _address(arende.aktor.adress),
         "antal_ar": fmt.number(period.ar),
+        "tidslangd": fmt.tidslangd(period.manader),
         "beslut_datum": fmt.datum_text(arende.beslut.datum),
         "beslut_paragraf": fmt.ifylls(_str(arende.beslut.paragraf)),
         "s3": strategy(program, "S3", on).namn,

@@ -23,9 +23,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import N_, _, join_words
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import agreement_financing
 from avtalsgen.model.money import Berakning, compute_financing
@@ -68,8 +69,8 @@ def _fold(text: str) -> str:
 def _squash(text: str) -> str:
     """Text as a PDF reader returns it, whatever the line breaks: no whitespace, no invisible
     marks, no emoji (drawn from a fallback font, placed anywhere), and PDFium's U+FFFE for a
-    hyphen at a line's end read as the hyphen."""
-    return _DROPPED.sub("", text.replace("\ufffe", "-"))
+    hyphen at a line's end read as the hyphen; a non-breaking hyphen (in every Dnr) is one."""
+    return _DROPPED.sub("", text.replace("\ufffe", "-").replace(NON_BREAKING_HYPHEN, "-"))
 
 
 #: Whitespace; marks a PDF reader adds or drops around right-to-left text, and zero-width
@@ -208,7 +209,9 @@ def read_pdf(pdf: Path, phrase: str | None = None) -> PdfText:
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
-        raise FactError(f"{pdf.name}: cannot read the PDF: {exc}") from None
+        raise FactError(
+            _("{file}: cannot read the PDF: {error}").format(file=pdf.name, error=exc)
+        ) from None
     try:
         pages, marks = [], []
         for number, page in enumerate(document, 1):
@@ -238,8 +241,9 @@ class Stage:
     """The case as of this stage: the proposal, or the case with the decided financing."""
     facts: tuple[str, ...]
     """The groups of facts the document must state."""
-    name: str = "the case"
-    """How messages name the stage, e.g. ``the decision``."""
+    name: str = N_("the case")
+    """How messages name the stage, e.g. ``the decision`` (marked with N_; translated where
+    it is shown)."""
 
 
 def check_facts(
@@ -274,9 +278,11 @@ def check_facts(
         text, squashed = _fold(raw), _squash(raw)
         for fact in document_facts(stage.arende, program, stage.facts):
             if not any(_states(squashed, form) for form in fact.forms):
+                forms = join_words([f"'{form}'" for form in fact.forms], "or")
                 problems.append(
-                    f"{pdf.name}: {fact.name}: the document does not state "
-                    + " or ".join(f"'{form}'" for form in fact.forms)
+                    _("{file}: {fact}: the document does not state {forms}").format(
+                        file=pdf.name, fact=fact.name, forms=forms
+                    )
                 )
         if "totalt" in stage.facts and figures.region_summa != figures.summa:
             whole_as_region = _fold(f"Totalt {fmt.kr(figures.region_summa)}")
@@ -294,11 +300,20 @@ def check_facts(
         problems += _disagreements(text, figures, pdf.name)
         for amount in sorted(set(_AMOUNT.findall(text)) - amounts, key=_amount_key):
             problems.append(
-                f"{pdf.name}: amount: the document states {amount} kr/kronor, which is none of "
-                f"{stage.name}'s amounts ({', '.join(sorted(amounts, key=_amount_key))})"
+                _(
+                    "{file}: belopp: the document states {amount} kr/kronor, which is none of "
+                    "the amounts of {stage} ({amounts})"
+                ).format(
+                    file=pdf.name,
+                    amount=amount,
+                    stage=_(stage.name),
+                    amounts=", ".join(sorted(amounts, key=_amount_key)),
+                )
             )
     if problems:
-        raise FactError("the documents do not agree on the case's facts:\n" + "\n".join(problems))
+        raise FactError(
+            "\n".join([_("the documents do not agree on the case's facts:"), *problems])
+        )
 
 
 def _amount_key(amount: str) -> int:

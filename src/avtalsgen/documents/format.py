@@ -70,8 +70,20 @@ def datum_text(value: dt.date | None) -> str:
 
 
 def termin(value: dt.date) -> str:
-    """The season a date falls in, for running text: ``hösten 2023``."""
+    """When a date falls, for running text after a verb or "med början": the season,
+    ``hösten 2023``; but the month in the winter, ``i februari 2024``, since "vintern 2024"
+    is both the winter that ends in February 2024 and the one that starts in December."""
+    if _SEASONS[value.month] == "vintern":
+        return "i " + str(format_date(value, "MMMM y", locale=LOCALE))
     return f"{_SEASONS[value.month]} {value.year}"
+
+
+def tidslangd(months: int) -> str:
+    """A length of time in running text: ``3 år`` in whole years, else ``18 månader``
+    (never ``1,5 år``)."""
+    if months % 12 == 0:
+        return f"{number(months // 12)}{NBSP}år"
+    return f"{number(months)}{NBSP}{'månad' if months == 1 else 'månader'}"
 
 
 def intervall(start: Any, slut: Any) -> str:
@@ -98,6 +110,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "iso": iso,
     "datum_text": datum_text,
     "termin": termin,
+    "tidslangd": tidslangd,
     "intervall": intervall,
     "ifylls": ifylls,
     "tal": number,

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.format import FILTERS
-from avtalsgen.errors import RenderError
+from avtalsgen.errors import RenderError, os_reason
+from avtalsgen.i18n import _
 from avtalsgen.model.prose import Block, BlockKind
 
 if TYPE_CHECKING:
@@ -304,18 +306,31 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
         tpl = _template_class()(source)
         tpl.render(_variables_of(context), jinja_environment(), autoescape=True)
     except UndefinedError as exc:
-        raise RenderError(f"{template}: template uses an undefined value: {exc.message}") from None
+        raise RenderError(
+            _("{template}: the template uses an undefined value: {error}").format(
+                template=template, error=exc.message
+            )
+        ) from None
     except TemplateError as exc:
-        raise RenderError(f"{template}: template error: {exc}") from None
+        raise RenderError(_template_error(template, exc)) from None
     except etree.XMLSyntaxError as exc:
-        raise RenderError(f"{template}: rendering produced invalid Word XML: {exc}") from None
+        raise RenderError(
+            _("{template}: rendering produced invalid Word XML: {error}").format(
+                template=template, error=exc
+            )
+        ) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
         # e.g. the sandbox refusing range(10**9): an error in the template, not a crash
-        raise RenderError(f"{template}: template error: {exc}") from None
+        raise RenderError(_template_error(template, exc)) from None
     document: Document = tpl.docx
     restart_numbered_lists(document)
+    keep_dnr_together(document)
     _set_metadata(document, meta)
     return docx_bytes(document)  # docxtpl has parsed every rendered part as XML by now
+
+
+def _template_error(template: Path, exc: Exception) -> str:
+    return _("{template}: template error: {error}").format(template=template, error=exc)
 
 
 def docx_bytes(document: Document, compresslevel: int = COMPRESSLEVEL) -> bytes:
@@ -383,9 +398,17 @@ def _template_bytes(template: Path) -> bytes:
             return cached[1]
         data = _uncompressed(template.read_bytes())
     except OSError as exc:
-        raise RenderError(f"{template}: cannot read the template: {exc.strerror or exc}") from None
+        raise RenderError(
+            _("{template}: cannot read the template: {reason}").format(
+                template=template, reason=os_reason(exc)
+            )
+        ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise RenderError(f"{template}: not a Word document (.docx): {exc}") from None
+        raise RenderError(
+            _("{template}: not a Word document (.docx): {error}").format(
+                template=template, error=exc
+            )
+        ) from None
     with _templates_lock:
         _templates[template] = (key, data)
     return data

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from avtalsgen.documents.context import Context
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
+from avtalsgen.i18n import _
 from avtalsgen.meetings.extract import UtdragContext
 
 #: Every template and the context dataclass it is rendered with.
@@ -105,19 +106,19 @@ class _Walker:
                 return scope[node.name]
             if node.name in self.roots:
                 return self.roots[node.name]
-            self.report(f"'{node.name}' is not provided")
+            self.report(_("'{name}' is not provided").format(name=node.name))
             return _Var(Any, node.name)
         if isinstance(node, nodes.Getattr):
             base = self.expr(node.node, scope)
             path = f"{base.path}.{node.attr}"
             found = _attribute(base.type, node.attr)
             if found is _MISSING:
-                self.report(f"'{path}' is not provided by the models")
+                self.report(_("'{path}' is not provided by the models").format(path=path))
                 return _Var(Any, path)
             return _Var(found, path)
         if isinstance(node, nodes.Filter | nodes.Test):
             if isinstance(node, nodes.Filter) and node.name not in self.filters:
-                self.report(f"unknown filter '{node.name}'")
+                self.report(_("unknown filter '{name}'").format(name=node.name))
             for child in node.iter_child_nodes():
                 self.expr(child, scope)
             return _Var(Any, "")
@@ -170,15 +171,15 @@ def _sources(template: Path) -> Iterator[tuple[str, str]]:
     """The Jinja source of each part of a template, as docxtpl would render it."""
     tpl = DocxTemplate(template)
     tpl.init_docx()
-    yield "body", tpl.patch_xml(tpl.get_xml())
-    for label, uri in (("header", RT.HEADER), ("footer", RT.FOOTER)):
+    yield _("body"), tpl.patch_xml(tpl.get_xml())
+    for label, uri in ((_("header {key}"), RT.HEADER), (_("footer {key}"), RT.FOOTER)):
         for key, part in tpl.get_headers_footers(uri):
-            yield f"{label} {key}", tpl.patch_xml(tpl.get_part_xml(part))
+            yield label.format(key=key), tpl.patch_xml(tpl.get_part_xml(part))
     props = tpl.docx.core_properties
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         value = getattr(props, name)
         if value:
-            yield f"document property {name}", value
+            yield _("document property {name}").format(name=name), value
 
 
 def _styles(template: Path) -> list[Finding]:
@@ -186,7 +187,10 @@ def _styles(template: Path) -> list[Finding]:
     tpl.init_docx()
     ids = {style.style_id for style in tpl.docx.styles}
     return [
-        Finding("styles", f"paragraph style id '{style_id}' (used for prose) is missing")
+        Finding(
+            _("styles"),
+            _("paragraph style id '{style}' (used for prose) is missing").format(style=style_id),
+        )
         for style_id in STYLE_IDS.values()
         if style_id is not None and style_id not in ids
     ]
@@ -205,7 +209,9 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:
-            findings.append(Finding(part, f"Jinja syntax error: {exc.message}"))
+            findings.append(
+                Finding(part, _("Jinja syntax error: {message}").format(message=exc.message))
+            )
             continue
         walker = _Walker(part, roots, set(env.filters))
         walker.walk(tree, {})

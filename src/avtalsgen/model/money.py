@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.model.types import Datum, FieldProblems, Kronor, Namn, Strict
@@ -214,6 +214,19 @@ class Finansiar(Strict):
     other, e.g. [{ar: 2024, belopp: 500000}, {ar: 2025, belopp: 2000000}]."""
     totalt: Kronor | None = None
     """Optional: the financier's total as a source states it; checked against the amounts."""
+
+    @field_validator("belopp_per_ar", mode="before")
+    @classmethod
+    def _one_amount_a_year(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            raise ValueError(
+                _(
+                    "belopp_per_ar is one amount, the same every avtalsår; write amounts that "
+                    "differ from year to year as belopp_per_avtalsar: {amounts} (one per "
+                    "avtalsår) or as belopp_per_kalenderar (one per calendar year)"
+                ).format(amounts="[" + ", ".join(str(item) for item in value) + "]")
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_form_and_a_source(self) -> Finansiar:

@@ -49,7 +49,8 @@ PLACEHOLDERS: dict[str, str] = {
     "slut": "last day of the period, ISO date",
     "start_text": "first day of the period in prose, e.g. den 1 oktober 2023",
     "slut_text": "last day of the period in prose",
-    "start_termin": "the season the period starts, e.g. hösten 2023",
+    "start_termin": "when the period starts: the season (hösten 2023), in winter the month "
+    "(i februari 2024)",
     "forsta_uppfoljning": "when the first follow-up happens, e.g. hösten 2024",
     "dnr": "the case's Dnr",
     "namnd": "the committee, e.g. Regionala utvecklingsnämnden",
@@ -60,6 +61,7 @@ PLACEHOLDERS: dict[str, str] = {
     "aktor_orgnr": "the actor's organisationsnummer",
     "aktor_adress": "the actor's postal address on one line",
     "antal_ar": "the number of years of the period, e.g. 3 or 2,5",
+    "tidslangd": "the length of the period: 3 år in whole years, else 18 månader",
     "beslut_datum": "the date of the committee's decision in prose",
     "beslut_paragraf": "the § of the committee's decision",
     "s3": "the name of the S3 version in force on the agreement's date",
