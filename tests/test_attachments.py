@@ -22,6 +22,7 @@ from avtalsgen.conversion.normalise import prepare_attachment
 from avtalsgen.errors import ConversionError
 from avtalsgen.pdf.pdfa import check_pdfa_structure, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import remove_forbidden_actions, unique_subset_names
+from avtalsgen.pdf.tags import structure_problems
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -111,6 +112,8 @@ def test_hostile_attachments_are_converted_into_a_clean_packet(
     packet, _ = hostile_packet
     assert check_pdfa_structure(packet, "sv-SE") == []
     assert pdfa_reading(packet) == []  # pypdf: no action, colour, font or flag problem
+    with pikepdf.open(packet) as pdf:  # untagged attachments tagged as a P per page
+        assert structure_problems(pdf) == []
     run("qpdf", "--check", str(packet))
     with pikepdf.open(packet) as pdf:
         titles = [item.title for item in pdf.open_outline().root]

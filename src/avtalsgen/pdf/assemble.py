@@ -14,8 +14,9 @@ the attachments (bilagor, PDF/A-2 files, converted to PDF/A-2b if they were not:
 
 The merge is done with pikepdf (qpdf), which copies pages with everything they use. The
 catalog is built anew, on purpose: a merged catalog would drop or mix the inputs' XMP,
-OutputIntents and page labels. The inputs' structure trees are not merged, so the packet is
-not tagged: the individual documents are the accessible renditions (see domain.md).
+OutputIntents and page labels. The packet is tagged: the inputs' structure trees are
+merged under one Document (:mod:`avtalsgen.pdf.structure`), the contents page is tagged as
+a table of contents with a link per part, and the signature fields as Form elements.
 The contents page is drawn directly, in Liberation Sans embedded as a subset with a
 ToUnicode map, so its text can be searched and extracted.
 """
@@ -44,6 +45,7 @@ from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, xmp_p
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
 from avtalsgen.pdf.pdffile import open_pdf
+from avtalsgen.pdf.structure import StructureTree
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
@@ -62,6 +64,7 @@ TIMEZONE = ZoneInfo("Europe/Stockholm")  # the same as avtalsgen.pdf.docinfo's
 _MAX_PDF_VERSION = (1, 7)  # PDF/A-2 is based on PDF 1.7
 _OUTPUT_VERSION = "1.7"
 _SIG_FLAGS_PRINT_LOCKED = 4 | 128  # annotation flags: Print, Locked
+_PRINT_FLAG = 4
 _CONTENTS_TITLE = "Innehåll"
 _DOCUMENTS_HEADING = "Handlingar"
 _ATTACHMENTS_HEADING = "Bilagor"
@@ -196,12 +199,17 @@ def assemble_packet(
         layout = _layout_contents(documents, attachments, metadata, fonts, width, height)
         offset = len(layout.pages)
         placements = _placements([*documents, *attachments], counts, offset)
-        for pdf in [*docs, *atts]:
-            packet.pages.extend(pdf.pages)
-        for page in packet.pages:
-            _drop_structure_keys(page)
-        # 3. Draw the contents page(s) in front.
-        _insert_contents(packet, layout, placements, fonts, width, height)
+        # The parts' structure trees go under one Document, after the contents page's.
+        tree = StructureTree(packet)
+        contents_part = tree.element(tree.document, "/Sect", title=_CONTENTS_TITLE)
+        parts = []
+        for source, placement in zip([*docs, *atts], placements, strict=True):
+            first = len(packet.pages)
+            packet.pages.extend(source.pages)
+            copied = [packet.pages[i] for i in range(first, len(packet.pages))]
+            parts.append(tree.add_part(source, copied, placement.title))
+        # 3. Draw the contents page(s) in front, tagged, with a link per part.
+        _insert_contents(packet, layout, placements, fonts, width, height, tree, contents_part)
         unique_subset_names(packet)  # each document's BAAAAA+..., CAAAAA+... made distinct
         # 4. Catalog: OutputIntent, metadata, outline, page labels, signature fields.
         packet.Root.OutputIntents = pikepdf.Array([_copy(packet, intent)])
@@ -211,7 +219,8 @@ def assemble_packet(
         _set_metadata(packet, metadata, _created(metadata, docs))
         _add_outline(packet, placements)
         _add_page_labels(packet, offset, placements)
-        field_names = _add_fields(packet, fields, placements[: len(documents)])
+        field_names = _add_fields(packet, fields, placements[: len(documents)], tree, parts)
+        tree.install()
         # 5. Write beside the target, check, then move into place.
         _write_checked(packet, output, metadata.language, range(1, offset + 1))
     n = len(documents)
@@ -305,7 +314,9 @@ def _input_problems(pdf: pikepdf.Pdf, *, document: bool, intent: str | None) -> 
     if isinstance(acroform, pikepdf.Dictionary) and len(acroform.get("/Fields", [])):
         return ["has form fields or signatures, which cannot be carried into the packet"]
     if document:
-        return pdfa_problems(pdf)
+        # LibreOffice's own, just made from avtalsgen's templates: its structure and fonts
+        # are checked, its content is not read again (it takes ten times as long).
+        return pdfa_problems(pdf, content=False)
     # An attachment: the whole check, every page read, against the packet's output intent
     # (avtalsgen.conversion.normalise converts one that fails before it comes here).
     return pdfa_problems(pdf, intent=intent, conformances=("A", "U", "B"))
@@ -359,15 +370,6 @@ def _placements(
         placements.append(PartPlacement(part.title, part.label, first, first + count - 1))
         first += count
     return placements
-
-
-def _drop_structure_keys(page: pikepdf.Page) -> None:
-    """Remove links into the inputs' structure trees, which the packet does not carry."""
-    if "/StructParents" in page.obj:
-        del page.obj["/StructParents"]
-    for annot in page.obj.get("/Annots", pikepdf.Array()):
-        if isinstance(annot, pikepdf.Dictionary) and "/StructParent" in annot:
-            del annot["/StructParent"]
 
 
 def _copy(pdf: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
@@ -467,9 +469,14 @@ def _add_page_labels(pdf: pikepdf.Pdf, offset: int, placements: Sequence[PartPla
 
 
 def _add_fields(
-    pdf: pikepdf.Pdf, fields: Sequence[SignatureField], documents: Sequence[PartPlacement]
+    pdf: pikepdf.Pdf,
+    fields: Sequence[SignatureField],
+    documents: Sequence[PartPlacement],
+    tree: StructureTree,
+    parts: Sequence[pikepdf.Object],
 ) -> list[str]:
-    """Add one empty, visible, printable signature field (merged with its widget) per field."""
+    """Add one empty, visible, printable signature field (merged with its widget) per field,
+    tagged as a ``Form`` element (described by its tooltip) at the end of its document."""
     refs = []
     for f in fields:
         place = documents[f.document]
@@ -509,6 +516,9 @@ def _add_fields(
             page.obj.Annots = pikepdf.Array()
         page.obj.Annots.append(ref)
         refs.append(ref)
+        described = f.tooltip or f.name
+        form = tree.element(parts[f.document], "/Form", alt=described, page=page)
+        tree.annotation(form, ref, page)
     if refs:
         pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array(refs)))
     return [f.name for f in fields]
@@ -886,37 +896,115 @@ def _insert_contents(
     fonts: _ContentsFonts,
     width: float,
     height: float,
+    tree: StructureTree,
+    section: pikepdf.Object,
 ) -> None:
-    streams = []
-    right = width - _MARGIN
-    for page_lines in layout.pages:
+    """Draw the contents page(s) in front of the packet, tagged in ``section``: the title as
+    ``H1``, the case's lines as ``P``, each group's heading as ``H2`` and its entries as a
+    ``TOC`` of ``TOCI`` elements, each a ``Link`` to its part's first page."""
+    resources = pikepdf.Dictionary()
+    pages = []
+    for index in range(len(layout.pages)):
+        blank = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array([0, 0, width, height]),
+            Resources=resources,
+        )
+        pdf.pages.insert(index, pikepdf.Page(blank))
+        pages.append(pdf.pages[index])
+    links = _ContentsLinks(pdf, tree, placements, width - _MARGIN)
+    case_lines: pikepdf.Object | None = None
+    toc: pikepdf.Object | None = None
+    for page, page_lines in zip(pages, layout.pages, strict=True):
         ops: list[bytes] = []
         for line, y in page_lines:
             font = fonts.bold if line.bold else fonts.regular
+            if line.column_heading:
+                links.close()
+                elem = tree.element(section, "/H2", page=page)
+                toc = tree.element(section, "/TOC", page=page)
+            elif toc is not None:
+                elem = links.element(toc, page, line, y)
+            elif line.text == _CONTENTS_TITLE and case_lines is None:
+                elem = tree.element(section, "/H1", page=page)
+            else:
+                if case_lines is None:
+                    case_lines = tree.element(section, "/P", page=page)
+                elem = case_lines
+            tag = str(elem.S).lstrip("/").encode("ascii")
+            ops.append(b"/%s <</MCID %d>> BDC" % (tag, tree.mark(elem, page)))
             ops.append(_text(font, line.size, _MARGIN, y, line.text))
             label = _PAGES_HEADING if line.column_heading else None
             if line.entry is not None:
                 label = _page_range(placements[line.entry])
             if label is not None:
-                x = right - font.width(label, line.size)
+                x = width - _MARGIN - font.width(label, line.size)
                 ops.append(_text(font, line.size, x, y, label))
-        streams.append(b"\n".join(ops))
-    resources = pikepdf.Dictionary(
-        Font=pikepdf.Dictionary(
-            {
-                fonts.regular.resource: fonts.regular.build(pdf),
-                fonts.bold.resource: fonts.bold.build(pdf),
-            }
-        )
+            ops.append(b"EMC")
+        page.obj.Contents = pdf.make_stream(b"\n".join(ops))
+        links.close()
+    resources.Font = pikepdf.Dictionary(
+        {
+            fonts.regular.resource: fonts.regular.build(pdf),
+            fonts.bold.resource: fonts.bold.build(pdf),
+        }
     )
-    for index, content in enumerate(streams):
-        page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=pikepdf.Array([0, 0, width, height]),
-            Resources=resources,
-            Contents=pdf.make_stream(content),
-        )
-        pdf.pages.insert(index, pikepdf.Page(page))
+
+
+class _ContentsLinks:
+    """The contents page's entries: a ``TOCI`` with a ``Link`` element per part, and its
+    link annotation over the entry's lines, to the part's first page."""
+
+    def __init__(
+        self, pdf: pikepdf.Pdf, tree: StructureTree, placements: Sequence[PartPlacement],
+        right: float,
+    ) -> None:  # fmt: skip
+        self.pdf, self.tree, self.placements, self.right = pdf, tree, placements, right
+        self.link: pikepdf.Object | None = None
+        self.entry = 0
+        self.page: pikepdf.Page | None = None
+        self.box: list[float] = []
+
+    def element(
+        self, toc: pikepdf.Object, page: pikepdf.Page, line: _Line, y: float
+    ) -> pikepdf.Object:
+        """The element a line of the table of contents is content of."""
+        if line.entry is not None:
+            self.close()
+            item = self.tree.element(toc, "/TOCI", page=page)
+            self.link = self.tree.element(item, "/Link", page=page)
+            self.entry, self.page = line.entry, page
+        if self.link is None or self.page is None or self.page.obj.objgen != page.obj.objgen:
+            self.close()  # a line that goes on from the page before
+            return self.tree.element(self.tree.element(toc, "/TOCI", page=page), "/P", page=page)
+        top, bottom = y + line.size, y - line.size * 0.3
+        if self.box:
+            self.box = [_MARGIN, min(self.box[1], bottom), self.right, max(self.box[3], top)]
+        else:
+            self.box = [_MARGIN, bottom, self.right, top]
+        return self.link
+
+    def close(self) -> None:
+        """Add the open entry's link annotation."""
+        if self.link is not None and self.page is not None:
+            place = self.placements[self.entry]
+            target = self.pdf.pages[place.first_page - 1]
+            annot = self.pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot,
+                    Subtype=pikepdf.Name.Link,
+                    Rect=pikepdf.Array(self.box),
+                    Border=pikepdf.Array([0, 0, 0]),
+                    F=_PRINT_FLAG,
+                    Contents=pikepdf.String(f"{place.title}, sidan {_page_range(place)}"),
+                    Dest=pikepdf.Array([target.obj, pikepdf.Name.Fit]),
+                )
+            )
+            if "/Annots" not in self.page.obj:
+                self.page.obj.Annots = pikepdf.Array()
+            self.page.obj.Annots.append(annot)
+            self.tree.annotation(self.link, annot, self.page)
+        self.link, self.page, self.box = None, None, []
 
 
 def _text(font: _Font, size: float, x: float, y: float, text: str) -> bytes:

@@ -75,6 +75,7 @@ def pdfa_problems(
     font_pages: Collection[int] | None = None,
     intent: str | None = None,
     conformances: Collection[str] = ("B",),
+    content: bool = True,
 ) -> list[str]:
     """The PDF/A-2b problems of an open PDF (see :func:`check_pdfa_structure`).
 
@@ -83,7 +84,10 @@ def pdfa_problems(
     other pages are its inputs' and were checked when they were opened. ``intent`` is the
     colour space ("RGB", "CMYK", "GRAY") the content must suit, by default the PDF's own
     output intent's (an attachment is checked against the packet's). ``conformances`` are
-    the PDF/A-2 levels its XMP may claim (an attachment may be 2A or 2U as well)."""
+    the PDF/A-2 levels its XMP may claim (an attachment may be 2A or 2U as well). Without
+    ``content`` no content stream is read, and actions, subset names and forbidden objects
+    are not searched for: a document LibreOffice has just made, as the packet takes it (the
+    packet itself is checked for all of them)."""
     problems = []
     if pdf.is_encrypted:
         problems.append("the file is encrypted")
@@ -97,12 +101,13 @@ def pdfa_problems(
     if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
         problems.append("the trailer has no /ID")
     problems += font_problems(pdf, font_pages)
-    problems += subset_name_problems(pdf)
     problems += _annotation_problems(pdf)
-    problems += action_problems(pdf)
-    problems += colour_problems(pdf, intent or output_intent_space(pdf), font_pages)
-    if font_pages is None:
-        problems += object_problems(pdf)
+    if content:
+        problems += subset_name_problems(pdf)
+        problems += action_problems(pdf)
+        problems += colour_problems(pdf, intent or output_intent_space(pdf), font_pages)
+        if font_pages is None:
+            problems += object_problems(pdf)
     problems += _info_problems(pdf, xmp)
     if lang is not None:
         problems += _language_problems(pdf, lang)

@@ -1,0 +1,171 @@
+"""The packet is tagged: its parts' structure trees under one Document, the contents page a
+TOC of links, the signature fields Form elements; every page's content tagged or an
+artifact, every marked item in the tree, headings in order (avtalsgen.pdf.tags walks it)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import CASES, run
+
+from avtalsgen.pdf.tags import structure_problems
+from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+from avtalsgen.signing.sign import Pkcs12Key, sign_packet
+from avtalsgen.signing.verify import verify_packet
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _kids(elem: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _elements(elem: pikepdf.Object) -> list[pikepdf.Object]:
+    return [k for k in _kids(elem) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def _all(elem: pikepdf.Object) -> list[pikepdf.Object]:
+    found = []
+    for kid in _elements(elem):
+        found += [kid, *_all(kid)]
+    return found
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+@pytest.mark.parametrize("name", ["paket", "beslutsforslag", "samarbetsavtal"])
+def test_the_structure_tree_holds_everything(built: Path, dnr: str, name: str) -> None:
+    path = built / dnr / f"{name}.pdf"
+    with pikepdf.open(path) as pdf:
+        assert structure_problems(pdf, "sv-SE") == []
+    assert "Tagged:          yes" in run("pdfinfo", str(path))
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_the_packets_parts_contents_and_fields(built: Path, dnr: str) -> None:
+    with pikepdf.open(built / dnr / "paket.pdf") as pdf:
+        document = _elements(pdf.Root.StructTreeRoot)[0]
+        assert document.S == "/Document"
+        contents, *parts = _elements(document)
+        titles = [str(item.title) for item in pdf.open_outline().root]
+        assert str(contents.T) == titles[0] == "Innehåll"
+        assert [str(part.T) for part in parts] == titles[1:]
+        assert all(part.S == "/Part" for part in parts)
+        # Each part's first heading is its title, as H1.
+        for part in parts:
+            headings = [str(e.S) for e in _all(part) if str(e.S) in {f"/H{n}" for n in range(7)}]
+            assert headings[0] == "/H1", str(part.T)
+        # The contents page: H1, then per group H2 and a TOC of TOCI > Link, each link
+        # annotation going to its part's first page.
+        kinds = [str(e.S) for e in _elements(contents)]
+        assert kinds[0] == "/H1" and "/TOC" in kinds and "/H2" in kinds
+        items = [i for toc in _elements(contents) if toc.S == "/TOC" for i in _elements(toc)]
+        assert len(items) == len(parts)
+        for item, part_title in zip(items, titles[1:], strict=True):
+            link = _elements(item)[0]
+            assert link.S == "/Link"
+            objr = [
+                k
+                for k in _kids(link)
+                if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+            ]
+            annot = objr[0].Obj
+            assert annot.Subtype == "/Link" and str(annot.Contents).startswith(part_title)
+            target = pikepdf.Page(annot.Dest[0]).index
+            outline = {str(i.title): i for i in pdf.open_outline().root}[part_title]
+            assert target == pikepdf.Page(outline.destination[0]).index  # type: ignore[index]
+        # The signature fields: Form elements described as the fields are, in the agreement.
+        forms = [e for e in _all(document) if e.S == "/Form"]
+        fields = list(pdf.Root.AcroForm.Fields)
+        assert [str(f.Alt) for f in forms] == [str(f.TU) for f in fields]
+        assert all(f.K.Obj.objgen == field.objgen for f, field in zip(forms, fields, strict=True))
+        agreement = next(p for p in parts if str(p.T) == "Samarbetsavtal")
+        assert all(f in _all(agreement) for f in forms)
+        for page in pdf.pages:
+            if len(page.obj.get("/Annots", [])):
+                assert page.obj.Tabs == "/S"
+
+
+def test_signing_keeps_the_tags(built: Path, tmp_path: Path) -> None:
+    packet = tmp_path / "paket.pdf"
+    shutil.copy(built / "RUN-90001-2023" / "paket.pdf", packet)
+    pki = ensure_demo_pki(tmp_path / "pki")
+    for field, role in (("region", "Regional utvecklingsdirektör"), ("aktor", "Firmatecknare")):
+        signer = ensure_demo_signer(pki, role)
+        sign_packet(
+            packet, packet, field, Pkcs12Key(signer.pkcs12, signer.passphrase), role=role,
+            overwrite=True, allow_incomplete=True,
+        )  # fmt: skip
+    report = verify_packet(packet, [pki.root_cert])
+    assert report.ok, report.all_problems()
+    with pikepdf.open(packet) as pdf:
+        assert structure_problems(pdf) == []
+    signatures = run("pdfsig", str(packet))
+    assert signatures.count("Signature Validation: Signature is Valid.") == 2
+
+
+# --- the checker finds what it is for ---------------------------------------------------
+
+
+def _page(pdf: pikepdf.Pdf, content: bytes) -> pikepdf.Page:
+    pdf.add_blank_page()
+    page = pdf.pages[-1]
+    page.obj.Contents = pdf.make_stream(content)
+    return page
+
+
+def _tagged(content: bytes, kinds: list[str], *, mcids: list[int]) -> pikepdf.Pdf:
+    """A one-page tagged PDF whose elements ``kinds`` each hold the content ``mcids``."""
+    pdf = pikepdf.new()
+    page = _page(pdf, content)
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root)
+    )
+    elems = [
+        pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=document, Pg=page.obj, K=mcid
+            )
+        )
+        for kind, mcid in zip(kinds, mcids, strict=True)
+    ]
+    document.K = pikepdf.Array(elems)
+    root.K = document
+    root.ParentTree = pikepdf.Dictionary(Nums=pikepdf.Array([0, pikepdf.Array(elems)]))
+    page.obj.StructParents = 0
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    pdf.Root.Lang = pikepdf.String("sv-SE")
+    return pdf
+
+
+def test_the_checker_finds_untagged_content_unreachable_marks_and_skipped_headings() -> None:
+    fine = _tagged(b"/H1 <</MCID 0>> BDC 0 0 m 1 1 l S EMC /P <</MCID 1>> BDC 0 0 m S EMC",
+                   ["/H1", "/P"], mcids=[0, 1])  # fmt: skip
+    assert structure_problems(fine) == []
+    untagged = _tagged(b"/H1 <</MCID 0>> BDC 0 0 m S EMC 0 0 m 5 5 l S", ["/H1"], mcids=[0])
+    assert any("neither tagged content nor an artifact" in p for p in structure_problems(untagged))
+    artifact = _tagged(
+        b"/H1 <</MCID 0>> BDC 0 0 m S EMC /Artifact BMC 0 0 m S EMC", ["/H1"], mcids=[0]
+    )
+    assert structure_problems(artifact) == []
+    lost = _tagged(
+        b"/H1 <</MCID 0>> BDC 0 0 m S EMC /P <</MCID 7>> BDC 0 0 m S EMC", ["/H1"], mcids=[0]
+    )
+    assert any(
+        "marked content 7 is not in the structure tree" in p for p in structure_problems(lost)
+    )
+    skipped = _tagged(b"/H1 <</MCID 0>> BDC 0 0 m S EMC /H3 <</MCID 1>> BDC 0 0 m S EMC",
+                      ["/H1", "/H3"], mcids=[0, 1])  # fmt: skip
+    assert any("H3 follows H1" in p for p in structure_problems(skipped))
+    unknown = _tagged(b"/Zz <</MCID 0>> BDC 0 0 m S EMC", ["/Zz"], mcids=[0])
+    assert any("neither standard nor mapped" in p for p in structure_problems(unknown))
+    untagged_file = pikepdf.new()
+    _page(untagged_file, b"0 0 m S")
+    assert "there is no structure tree" in structure_problems(untagged_file)
