@@ -5,18 +5,28 @@ artifact, every marked item in the tree, headings in order (avtalsgen.pdf.tags w
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import CASES, run
 
+from avtalsgen import i18n
 from avtalsgen.pdf.tags import structure_problems
 from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
 from avtalsgen.signing.sign import Pkcs12Key, sign_packet
 from avtalsgen.signing.verify import verify_packet
 
 pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The checker's findings in English, which the tests quote."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
 
 
 def _kids(elem: pikepdf.Object) -> list[pikepdf.Object]:

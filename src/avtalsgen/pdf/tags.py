@@ -21,6 +21,8 @@ from collections.abc import Iterator
 
 import pikepdf
 
+from avtalsgen.i18n import _
+
 #: The standard structure types of ISO 32000-1 (14.8.4).
 STANDARD = frozenset(
     ["Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI",
@@ -46,12 +48,16 @@ def structure_problems(pdf: pikepdf.Pdf, lang: str | None = "sv-SE") -> list[str
     mark_info = root.get("/MarkInfo")
     marked: object = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
     if marked is not True:
-        problems.append("the file is not marked as tagged (/MarkInfo /Marked true)")
+        problems.append(_("the file is not marked as tagged (/MarkInfo /Marked true)"))
     if lang is not None and str(root.get("/Lang", "")).casefold() != lang.casefold():
-        problems.append(f"the catalog declares language {root.get('/Lang')}, expected {lang}")
+        problems.append(
+            _("the catalog declares language {found}, expected {lang}").format(
+                found=root.get("/Lang"), lang=lang
+            )
+        )
     tree = root.get("/StructTreeRoot")
     if not isinstance(tree, pikepdf.Dictionary):
-        return [*problems, "there is no structure tree"]
+        return [*problems, _("there is no structure tree")]
     roles = tree.get("/RoleMap", pikepdf.Dictionary())
     pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, 1)}
     reached: set[tuple[tuple[int, int], int]] = set()  # (page, mcid)
@@ -64,7 +70,11 @@ def structure_problems(pdf: pikepdf.Pdf, lang: str | None = "sv-SE") -> list[str
         for kid in _kids(elem):
             if isinstance(kid, int):
                 if where is None:
-                    problems.append(f"a {kind} element holds content {kid} but names no page")
+                    problems.append(
+                        _("a {kind} element holds content {mcid} but names no page").format(
+                            kind=kind, mcid=kid
+                        )
+                    )
                 else:
                     reached.add((where, kid))
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
@@ -119,7 +129,7 @@ def _walk(
             continue
         if elem.is_indirect:
             if elem.objgen in seen:
-                problems.append("a structure element is reached twice")
+                problems.append(_("a structure element is reached twice"))
                 continue
             seen.add(elem.objgen)
         own = elem.get("/Pg")
@@ -127,7 +137,9 @@ def _walk(
         raw = str(elem.get("/S", "")).lstrip("/")
         kind = _resolve(raw, roles)
         if kind not in STANDARD:
-            problems.append(f"structure type {raw} is neither standard nor mapped to one")
+            problems.append(
+                _("structure type {kind} is neither standard nor mapped to one").format(kind=raw)
+            )
         yield elem, kind, page
         stack += [(kid, page) for kid in reversed(_kids(elem))]
 
@@ -136,7 +148,11 @@ def _heading_problems(levels: list[int]) -> list[str]:
     problems, deepest = [], 0
     for level in levels:
         if level > deepest + 1:
-            problems.append(f"heading H{level} follows H{deepest or '-'}: a level is skipped")
+            problems.append(
+                _("heading H{level} follows H{previous}: a level is skipped").format(
+                    level=level, previous=deepest or "-"
+                )
+            )
         deepest = level
     return problems
 
@@ -170,18 +186,28 @@ def _content_problems(
             untagged += 1
     if untagged:
         problems.append(
-            f"page {number}: {untagged} painting operations are neither tagged content nor "
-            "an artifact"
+            _(
+                "page {number}: {count} painting operations are neither tagged content nor "
+                "an artifact"
+            ).format(number=number, count=untagged)
         )
     objgen = page.obj.objgen
     for used_id in sorted(used):
         if (objgen, used_id) not in reached:
-            problems.append(f"page {number}: marked content {used_id} is not in the structure tree")
+            problems.append(
+                _("page {number}: marked content {mcid} is not in the structure tree").format(
+                    number=number, mcid=used_id
+                )
+            )
     if used:
         key = page.obj.get("/StructParents")
         found = parent_tree.get(int(key)) if parent_tree is not None and key is not None else None
         if not isinstance(found, pikepdf.Array) or len(found) < max(used) + 1:
-            problems.append(f"page {number}: the parent tree does not list its marked content")
+            problems.append(
+                _("page {number}: the parent tree does not list its marked content").format(
+                    number=number
+                )
+            )
     return problems
 
 
@@ -197,18 +223,34 @@ def _annotation_problems(
     ]
     tagged = [a for a in annots if a.get("/Subtype") != "/Popup"]
     if tagged and page.obj.get("/Tabs") != "/S":
-        problems.append(f"page {number}: has annotations but no /Tabs /S")
+        problems.append(_("page {number}: has annotations but no /Tabs /S").format(number=number))
     for annot in tagged:
         subtype = str(annot.get("/Subtype", "")).lstrip("/")
         kind = annotations.get(annot.objgen)
         if kind is None:
-            problems.append(f"page {number}: a {subtype} annotation is not in the structure tree")
+            problems.append(
+                _("page {number}: a {kind} annotation is not in the structure tree").format(
+                    number=number, kind=subtype
+                )
+            )
             continue
         key = annot.get("/StructParent")
         if key is None or parent_tree is None or parent_tree.get(int(key)) is None:
-            problems.append(f"page {number}: a {subtype} annotation has no /StructParent")
+            problems.append(
+                _("page {number}: a {kind} annotation has no /StructParent").format(
+                    number=number, kind=subtype
+                )
+            )
         if annot.get("/FT") == "/Sig" and kind != "Form":
-            problems.append(f"page {number}: a signature field is tagged {kind}, not Form")
+            problems.append(
+                _("page {number}: a signature field is tagged {kind}, not Form").format(
+                    number=number, kind=kind
+                )
+            )
         if subtype == "Link" and kind != "Link":
-            problems.append(f"page {number}: a link is tagged {kind}, not Link")
+            problems.append(
+                _("page {number}: a link is tagged {kind}, not Link").format(
+                    number=number, kind=kind
+                )
+            )
     return problems
