@@ -656,6 +656,10 @@ def templates_check(templates: TemplatesDir = Path("templates")) -> None:
         raise typer.Exit(1)
 
 
+from avtalsgen.cli import web as _web  # noqa: E402 - serve, users, audit
+
+_web.register(app)
+
 #: New objects between two collections of the youngest generation (see :func:`run`).
 GC_YOUNG = 10_000
 

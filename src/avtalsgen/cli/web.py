@@ -1,0 +1,189 @@
+"""The office in a browser from the command line: ``serve``, ``users`` and ``audit``.
+
+Nothing of the web app is imported until one of these commands runs (the CLI's start-up
+time is measured).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from avtalsgen.i18n import _
+
+#: The environment variable a new user's password may come from (never the command line).
+PASSWORD_ENV = "AVTALSGEN_PASSWORD"
+
+users_app = typer.Typer(help="Users of the web app (avtalsgen serve) and their roles.",
+                        no_args_is_help=True)  # fmt: skip
+
+Data = Annotated[
+    Path, typer.Option("--data", help="Folder of the web app's own state (SQLite database).")
+]
+
+
+def _database(data: Path) -> Path:
+    from avtalsgen.web import db
+    from avtalsgen.web.config import WebConfig
+
+    config = WebConfig(cases=Path("cases"), output=Path("output"), data=data,
+                       templates=Path("templates"))  # fmt: skip
+    db.initialise(config.database)
+    return config.database
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    cases: Annotated[Path, typer.Option("--cases", help="Folder of the case files.")] = Path(
+        "cases"
+    ),
+    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    data: Data = Path("data"),
+    templates: Annotated[
+        Path, typer.Option("--templates", help="Folder holding the Word templates.")
+    ] = Path("templates"),
+    https: Annotated[
+        bool,
+        typer.Option("--https", help="Reached over https (e.g. behind a proxy): Secure cookies."),
+    ] = False,
+    proxy_user_header: Annotated[
+        str | None,
+        typer.Option(
+            "--proxy-user-header",
+            help="Trust this header from a reverse proxy on 127.0.0.1 for the user's name.",
+        ),
+    ] = None,
+    seal_p12: Annotated[
+        Path | None,
+        typer.Option(
+            "--seal-p12",
+            help="PKCS#12 file with the region's seal (passphrase from "
+            "AVTALSGEN_P12_PASSPHRASE); the DEMO key when left out.",
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="LibreOffice workers.")] = (
+        os.cpu_count() or 1
+    ),
+) -> None:
+    """Run the web app for case officers, secretaries and signers (one process, SQLite)."""
+    import uvicorn
+
+    from avtalsgen import i18n
+    from avtalsgen.web.app import create_app
+    from avtalsgen.web.config import WebConfig
+
+    if i18n._chosen is None:  # the office speaks Swedish unless --lang says otherwise
+        i18n.set_language("sv")
+    config = WebConfig(
+        cases=cases.resolve(), output=output.resolve(), data=data.resolve(),
+        templates=templates.resolve(), secure_cookies=https,
+        proxy_user_header=proxy_user_header, seal_p12=seal_p12, jobs=jobs,
+    )  # fmt: skip
+    config.output.mkdir(parents=True, exist_ok=True)
+    typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
+                proxy_headers=False, server_header=False)  # fmt: skip
+
+
+def _password() -> str:
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise typer.BadParameter(
+            _("set {variable} or run in a terminal to be asked for it").format(
+                variable=PASSWORD_ENV
+            )
+        )
+    return str(typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's login name.")],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role",
+            help="läsare, handläggare, sekreterare, undertecknare or administratör; repeatable.",
+        ),
+    ],
+    data: Data = Path("data"),
+) -> None:
+    """Add a user (or give one new roles and a new password); the password from
+    AVTALSGEN_PASSWORD or a prompt."""
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.web import audit, auth
+
+    database = _database(data)
+    try:
+        roles = auth.parse_roles(role)
+        auth.add_user(database, name, roles, _password())
+    except AvtalsgenError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from None
+    audit.record(database, None, "user", detail=f"{name}: roller {', '.join(sorted(roles))} "
+                 "(kommandoraden)")  # fmt: skip
+    typer.echo(_("user {name}: {roles}").format(name=name, roles=", ".join(sorted(roles))))
+
+
+@users_app.command("list")
+def users_list(data: Data = Path("data")) -> None:
+    """List the users and their roles."""
+    from avtalsgen.web import auth
+
+    for user, active, created in auth.list_users(_database(data)):
+        state = "" if active else "  " + _("(stopped)")
+        typer.echo(f"{user.name:<20} {', '.join(sorted(user.roles)):<40} {created}{state}")
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user's login name.")], data: Data = Path("data")
+) -> None:
+    """Stop a user from logging in (their sessions end)."""
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.web import audit, auth
+
+    database = _database(data)
+    try:
+        auth.set_active(database, name, False)
+    except AvtalsgenError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from None
+    audit.record(database, None, "user", detail=f"{name}: stoppad (kommandoraden)")
+
+
+def audit_command(
+    data: Data = Path("data"),
+    dnr: Annotated[str | None, typer.Option("--dnr", help="Only this Dnr.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only this user.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Print the web app's audit log, newest first."""
+    import json
+
+    from avtalsgen.web import audit
+
+    for entry in audit.entries(_database(data), limit=limit, dnr=dnr, user=user):
+        if as_json:
+            typer.echo(json.dumps(entry.__dict__, ensure_ascii=False))
+            continue
+        files = " ".join(f"{name}={digest[:12]}" for name, digest in entry.hashes.items())
+        typer.echo(
+            f"{entry.time}  {entry.user or '-':<14} {entry.action:<13} {entry.dnr or '-':<15} "
+            f"{entry.detail}" + (f"  [{files}]" if files else "")
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the web app's commands to the ``avtalsgen`` command line."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+    app.command("audit")(audit_command)

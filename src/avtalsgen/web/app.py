@@ -1,0 +1,211 @@
+"""The office in a browser: the Litestar application ``avtalsgen serve`` runs.
+
+One process, no outside service: pages rendered on the server (Jinja2, autoescaped) with
+HTMX and the form editor served from the app's own static folder, the app's state in
+SQLite, builds in a worker process. Every page and file needs a login except the login page
+and the static assets; every state-changing request needs the CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware.base import DefineMiddleware
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from avtalsgen.web import auth, db
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.jobs import JobRunner
+from avtalsgen.web.pages import page
+from avtalsgen.web.routes.session import COOKIE
+
+HERE = Path(__file__).resolve().parent
+#: Paths open without a login.
+PUBLIC = [r"^/login$", r"^/static/"]
+
+#: Headers on every response: no framing by other sites, no guessing of types, scripts and
+#: styles from this app only (no inline script).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; frame-src 'self'; object-src 'self'; frame-ancestors 'self'; "
+        "base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+class SessionAuthentication(AbstractAuthenticationMiddleware):
+    """The user of the request: from the session cookie, or from a trusted proxy's header
+    when the app is configured to trust one."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        from litestar.concurrency import sync_to_thread
+
+        config: WebConfig = connection.app.state.config
+        host = connection.client.host if connection.client else None
+        if config.proxy_user_header and host in config.trusted_proxies:
+            name = connection.headers.get(config.proxy_user_header)
+            if name:
+                user = await sync_to_thread(auth.get_user, config.database, name.strip())
+                if user is not None:
+                    return AuthenticationResult(user=user, auth="proxy")
+        token = connection.cookies.get(COOKIE)
+        if token:
+            user = await sync_to_thread(
+                auth.session_user, config.database, token, config.idle_minutes
+            )
+            if user is not None:
+                return AuthenticationResult(user=user, auth=token)
+        raise NotAuthorizedException()
+
+
+def _wants_page(request: Request[Any, Any, Any]) -> bool:
+    return "text/event-stream" not in request.headers.get("accept", "")
+
+
+def _not_logged_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    if request.headers.get("hx-request"):
+        return Response(None, status_code=401, headers={"HX-Redirect": "/login"})
+    if request.method != "GET" or not _wants_page(request):
+        return Response("Logga in först.", status_code=401, media_type="text/plain")
+    from urllib.parse import quote
+
+    return Redirect(path=f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if isinstance(exc, PermissionDeniedException):
+        text = (
+            "Du har inte behörighet till detta."
+            if "CSRF" not in str(exc.detail)
+            else "Formuläret hade gått ut eller kom inte från den här sidan. Ladda om sidan "
+            "och försök igen."
+        )
+    elif isinstance(exc, NotFoundException):
+        text = "Sidan eller filen finns inte."
+    elif status == 413:
+        text = "Filen är för stor."
+    elif status < 500:
+        text = "Begäran kunde inte behandlas."
+    else:
+        text = "Ett oväntat fel inträffade. Försök igen eller kontakta förvaltaren."
+    if status >= 500:
+        import logging
+
+        logging.getLogger("avtalsgen.web").error("unexpected error", exc_info=exc)
+    response: Response[Any] = page(
+        request, "error.html", status_code=status, status=status, text=text
+    )
+    return response
+
+
+def _secret(config: WebConfig) -> str:
+    """The CSRF secret: made once, kept in the data folder, readable by the owner only."""
+    path = config.data / "csrf-secret"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _security_headers(response: Response[Any]) -> Response[Any]:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(config: WebConfig) -> Litestar:
+    """The application for ``config``: its database made if needed."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from avtalsgen.web.editing import CASES, MEETINGS
+    from avtalsgen.web.routes import admin, cases, meetings, packets, runs, session
+    from avtalsgen.web.routes.editor import editor_routes
+
+    db.initialise(config.database)
+    runner = JobRunner(config.database)
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from avtalsgen.i18n import _
+
+    environment.globals["_"] = _
+    handlers: list[Any] = [
+        session.login_page, session.login, session.logout,
+        cases.home, cases.case_list, cases.preview, cases.output, cases.page_image,
+        meetings.meeting_list, meetings.dates, meetings.make_extracts,
+        packets.packet_list, packets.sign, packets.verify_form, packets.verify_upload,
+        runs.runs, runs.start_run, runs.run_page, runs.run_events,
+        admin.log, admin.users, admin.change_user,
+        *editor_routes(CASES), *editor_routes(MEETINGS),
+        create_static_files_router(path="/static", directories=[HERE / "static"],
+                                   resolve_symlinks=False),
+    ]  # fmt: skip
+    import warnings
+
+    from litestar.exceptions.base_exceptions import LitestarDeprecationWarning
+
+    with warnings.catch_warnings():
+        # Litestar 2.25 asks for Annotated parameters (FromPath, FromQuery) in place of plain
+        # annotations, which it still reads the same; the warning is for its 3.0.
+        warnings.simplefilter("ignore", LitestarDeprecationWarning)
+        return _application(config, runner, environment, handlers)
+
+
+def _application(
+    config: WebConfig, runner: JobRunner, environment: Any, handlers: list[Any]
+) -> Litestar:
+    from litestar.plugins.jinja import JinjaTemplateEngine
+
+    return Litestar(
+        route_handlers=handlers,
+        middleware=[DefineMiddleware(SessionAuthentication, exclude=PUBLIC)],
+        csrf_config=CSRFConfig(
+            secret=_secret(config),
+            cookie_httponly=True,
+            cookie_samesite="strict",
+            cookie_secure=config.secure_cookies,
+            cookie_name="avtalsgen_csrf",
+        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        exception_handlers={
+            NotAuthorizedException: _not_logged_in,
+            HTTPException: _error_page,
+            Exception: _error_page,
+        },
+        after_request=_security_headers,
+        request_max_body_size=config.max_upload_bytes + 64 * 1024,
+        state=State({"config": config, "runner": runner}),
+        on_shutdown=[runner.stop],
+        openapi_config=None,
+        debug=False,
+    )

@@ -1,0 +1,157 @@
+"""Editing a case or meeting file through its form: the two kinds of file, the form's
+context, and a save (merge, validate with the CLI's loader, write, keep the version)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.web import audit
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.forms import FieldProblem, editor_schema, field_problems, normalise
+from avtalsgen.web.yamlfiles import (
+    Conflict,
+    check_text,
+    merged_text,
+    read_text,
+    remember,
+    safe_file,
+    saving,
+    sha256_text,
+    write_atomic,
+)
+
+
+def _load_case(path: Path) -> object:
+    from avtalsgen.input.load import load_case
+
+    return load_case(path)
+
+
+def _load_meeting(path: Path) -> object:
+    from avtalsgen.meetings.justering import load_meeting
+
+    return load_meeting(path)
+
+
+def _case_schema() -> dict[str, Any]:
+    from avtalsgen.model import Arende
+    from avtalsgen.model.schema import json_schema
+
+    return json_schema(Arende)
+
+
+def _meeting_schema() -> dict[str, Any]:
+    from avtalsgen.model.meeting import Sammantrade
+    from avtalsgen.model.schema import json_schema
+
+    return json_schema(Sammantrade)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of file the app edits: case files or meeting files."""
+
+    name: str
+    base: str
+    title: str
+    new_title: str
+    permission: str
+    folder: Callable[[WebConfig], Path]
+    load: Callable[[Path], object]
+    schema: Callable[[], dict[str, Any]]
+
+    def key(self, stem: str) -> str:
+        """The file's name in the version history."""
+        return f"{self.name}/{stem}.yaml"
+
+
+CASES = Kind(
+    "arende", "/arenden", "Ärende", "Nytt ärende", "edit_case",
+    lambda config: config.cases, _load_case, _case_schema,
+)  # fmt: skip
+MEETINGS = Kind(
+    "sammantrade", "/sammantraden", "Sammanträde", "Nytt sammanträde", "edit_meeting",
+    lambda config: config.meetings, _load_meeting, _meeting_schema,
+)  # fmt: skip
+
+
+@cache
+def form_schema(kind_name: str) -> dict[str, Any]:
+    """The editor schema of a kind (made once)."""
+    kind = CASES if kind_name == CASES.name else MEETINGS
+    return editor_schema(kind.schema())
+
+
+def file_data(path: Path) -> tuple[dict[str, Any], str]:
+    """A file's data as the form shows it, and its SHA-256."""
+    from avtalsgen.web.yamlfiles import load_round_trip, plain
+
+    text = read_text(path)
+    data = plain(load_round_trip(text)) if text.strip() else {}
+    return (data if isinstance(data, dict) else {}), sha256_text(text)
+
+
+@dataclass
+class SaveOutcome:
+    """What a save did: saved (with the new version), refused with the loader's problems,
+    or refused because the file changed meanwhile."""
+
+    saved: bool
+    path: Path
+    data: dict[str, Any]
+    sha: str | None = None
+    version: int | None = None
+    problems: list[FieldProblem] | None = None
+    conflict: Conflict | None = None
+    loaded: object | None = None
+
+
+def parse_form_data(raw: str, kind: Kind) -> dict[str, Any]:
+    """The form's JSON, made plain; an empty mapping when it is not a JSON object."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    result = normalise(data, form_schema(kind.name))
+    return result if isinstance(result, dict) else {}
+
+
+def save_file(
+    config: WebConfig,
+    kind: Kind,
+    stem: str,
+    data: dict[str, Any],
+    base_sha: str | None,
+    user: str,
+    *,
+    new: bool = False,
+) -> SaveOutcome:
+    """Merge ``data`` into the file, validate it with the CLI's loader and write it."""
+    path = safe_file(kind.folder(config), stem)
+    key = kind.key(stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with saving(path, None if new else base_sha, config.database, key) as current:
+            if current and not new:
+                remember(config.database, key, current, None)
+            text = merged_text(current, data)
+            loaded, problems = check_text(path, text, kind.load)
+            if problems:
+                return SaveOutcome(False, path, data, base_sha, problems=field_problems(problems))
+            write_atomic(path, text)
+    except Conflict as conflict:
+        return SaveOutcome(False, path, data, base_sha, conflict=conflict)
+    version = remember(config.database, key, text, user)
+    dnr = getattr(getattr(loaded, "arende", None), "dnr", None)
+    audit.record(
+        config.database, user, "create" if new else "save", dnr=dnr,
+        detail=f"{kind.key(stem)} version {version}", files=[path], root=config.cases,
+    )  # fmt: skip
+    return SaveOutcome(True, path, data, sha256_text(text), version=version, loaded=loaded)

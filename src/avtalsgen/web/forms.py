@@ -1,0 +1,220 @@
+"""Forms generated from the models' JSON Schema, and the loader's messages put at their fields.
+
+The browser's form editor (@json-editor/json-editor) draws a form from a JSON Schema. The
+schema here is avtalsgen's own (:func:`avtalsgen.model.schema.json_schema`, each field
+described by its docstring), made simpler for a form: references written out, a value that
+may be null shown as an input that may be left empty, long texts as text areas, and each
+field labelled by its key written as a word. A new field in a model needs no web code.
+
+What the form sends back is made plain again (an empty input of a field that may be null is
+null), merged into the YAML file and validated by the CLI's loader, whose messages
+(``file:line: field: message``) are shown at the field they name.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from avtalsgen.i18n import _
+
+#: Swedish words that case-file keys write in ASCII; a label shows them as they are spelled.
+SPELLING = {
+    "ar": "år",
+    "arende": "ärende",
+    "arenden": "ärenden",
+    "aktor": "aktör",
+    "avdelning": "avdelning",
+    "handlaggare": "handläggare",
+    "kalla": "källa",
+    "namnd": "nämnd",
+    "omrade": "område",
+    "ordforande": "ordförande",
+    "forsta": "första",
+    "uppfoljning": "uppföljning",
+    "utvardering": "utvärdering",
+    "forslaget": "förslaget",
+    "utelamna": "utelämna",
+    "ersatt": "ersätt",
+    "tillagg": "tillägg",
+    "finansiarer": "finansiärer",
+    "utdelningsadress": "utdelningsadress",
+    "overklagande": "överklagande",
+    "forlangning": "förlängning",
+    "kortnamn": "kortnamn",
+    "sammantrade": "sammanträde",
+    "omedelbart": "omedelbart",
+    "skickas": "skickas",
+    "efter": "efter",
+    "malgrupp": "målgrupp",
+    "lan": "län",
+}
+
+#: A problem line of the loader: ``file:line: field: message``.
+PROBLEM = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+): "
+    r"(?P<field>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*): "
+    r"(?P<message>.*)$",
+    re.DOTALL,
+)
+
+
+def label(key: str) -> str:
+    """A field's label from its key: ``belopp_per_ar`` → ``Belopp per år``."""
+    words = [SPELLING.get(word, word) for word in key.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = copy.deepcopy(defs[node["$ref"].rsplit("/", 1)[-1]])
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            return _inline({**target, **rest}, defs)
+        return {key: _inline(value, defs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    return node
+
+
+def _nullable_branch(node: dict[str, Any]) -> dict[str, Any] | None:
+    """The non-null branch of ``anyOf: [X, null]``, or None."""
+    options = node.get("anyOf")
+    if not isinstance(options, list) or len(options) != 2:
+        return None
+    others = [o for o in options if o != {"type": "null"}]
+    return others[0] if len(others) == 1 else None
+
+
+def _for_form(node: Any, key: str | None) -> Any:
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    branch = _nullable_branch(node)
+    if branch is not None:
+        extra = {k: v for k, v in node.items() if k != "anyOf"}
+        node = {**branch, **extra}
+        node["x-nullable"] = True
+        if node.get("default") is None:
+            node.pop("default", None)
+    if "description" in node:
+        node["description"] = _(str(node["description"]))
+    if key is not None:
+        node["title"] = label(key)
+    kind = node.get("type")
+    if kind == "string":
+        if node.get("format") == "date":
+            # A text input: the browser's date input shows its own locale's order, and the
+            # form checks nothing itself (the server does, with the CLI's loader).
+            del node["format"]
+            node.setdefault("options", {})["inputAttributes"] = {
+                "placeholder": "ÅÅÅÅ-MM-DD", "inputmode": "numeric", "autocomplete": "off",
+            }  # fmt: skip
+        elif "maxLength" not in node and "pattern" not in node:
+            node["format"] = "textarea"
+        if node.get("x-nullable"):
+            node.pop("minLength", None)
+    # The server validates (with the CLI's loader); the browser only draws the form.
+    node.pop("pattern", None)
+    node.pop("minLength", None)
+    node.pop("maxLength", None)
+    node.pop("minItems", None)
+    if kind == "object":
+        node["properties"] = {
+            name: {**_for_form(child, name), "propertyOrder": order}
+            for order, (name, child) in enumerate(node.get("properties", {}).items(), start=1)
+        }
+        node.setdefault("options", {})["disable_properties"] = True
+        if node.get("x-nullable"):
+            node["required"] = []
+    elif kind == "array":
+        items = _for_form(node.get("items", {}), None)
+        items.setdefault("title", _("item"))
+        node["items"] = items
+        node["format"] = node.get("format", "table" if items.get("type") != "object" else None)
+        if node["format"] is None:
+            del node["format"]
+    if "oneOf" in node:
+        node["oneOf"] = [_for_form(option, None) for option in node["oneOf"]]
+        for option, name in zip(node["oneOf"], (_("as proposed"), _("amended")), strict=False):
+            option.setdefault("title", name)
+    return node
+
+
+def editor_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema the form is drawn from (see the module's docstring)."""
+    defs = schema.get("$defs", {})
+    inlined = _inline({k: v for k, v in schema.items() if k != "$defs"}, defs)
+    form = _for_form(inlined, None)
+    form["title"] = _("The file's facts")
+    form.pop("description", None)
+    return dict(form)
+
+
+def prefill(value: Any, node: dict[str, Any]) -> Any:
+    """The file's data as the editor starts with it: a field that may be null and is null
+    shown as an empty input (an empty object's inputs for an object), so that it can be
+    filled in; :func:`normalise` makes them null again."""
+    kind = node.get("type")
+    if value is None and node.get("x-nullable"):
+        if kind == "object":
+            return {
+                name: prefill(None, child) for name, child in node.get("properties", {}).items()
+            }
+        if kind == "string":
+            return ""
+        return None
+    if isinstance(value, dict) and kind == "object":
+        properties = node.get("properties", {})
+        return {key: prefill(item, properties.get(key, {})) for key, item in value.items()}
+    if isinstance(value, list) and kind == "array":
+        return [prefill(item, node.get("items", {})) for item in value]
+    return value
+
+
+def normalise(value: Any, node: dict[str, Any]) -> Any:
+    """The form's data made plain by the editor schema: text trimmed of trailing spaces,
+    empty inputs of fields that may be null made null, empty optional objects null."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip() if "\n" not in value else value.rstrip()
+        if value == "" and node.get("x-nullable"):
+            return None
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        out = {key: normalise(item, properties.get(key, {})) for key, item in value.items()}
+        if node.get("x-nullable") and all(item in (None, "", []) for item in out.values()):
+            return None
+        return out
+    if isinstance(value, list):
+        items = node.get("items", {})
+        return [normalise(item, items) for item in value]
+    return value
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A loader message placed at a field of the form (``path`` as the editor names it:
+    ``root.finansiering.belopp_per_ar``), or at the form as a whole (``path`` None)."""
+
+    path: str | None
+    field: str | None
+    line: int | None
+    message: str
+
+
+def field_problems(problems: list[str]) -> list[FieldProblem]:
+    """The loader's problem lines, each with the form field it names."""
+    found = []
+    for problem in problems:
+        match = PROBLEM.match(problem)
+        if match is None or match["field"] == "(file)":
+            found.append(FieldProblem(None, None, None, problem))
+            continue
+        field = match["field"]
+        path = "root." + re.sub(r"\[(\d+)\]", r".\1", field)
+        found.append(FieldProblem(path, field, int(match["line"]), match["message"]))
+    return found

@@ -1,0 +1,252 @@
+"""Builds and extracts started from the web, one at a time, in a worker process.
+
+LibreOffice work runs in a separate Python process (started once, kept, and started again if
+it dies): a build's signal handling, soffice processes and memory stay out of the web
+server, and the build is the CLI's own (:func:`avtalsgen.build.batch.build_cases`,
+:func:`avtalsgen.meetings.extract.build_extracts`). Each case's outcome comes back as it is
+done; the job's events are kept for the page and its live progress (server-sent events).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.web import db
+
+
+@dataclass
+class Job:
+    """A build (or extract) asked for from the web, and what has happened to it so far."""
+
+    id: int
+    kind: str
+    user: str
+    cases: list[str]
+    state: str = "köad"
+    events: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
+    """The worker process: run each request it is sent, reporting as it goes."""
+    from avtalsgen import i18n
+
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        i18n.set_language(request.get("lang"))
+        try:
+            if request["kind"] == "build":
+                _run_build(conn, request)
+            elif request["kind"] == "utdrag":
+                _run_extracts(conn, request)
+            conn.send({"type": "end", "state": "klar"})
+        except BaseException as exc:  # noqa: BLE001 - everything is reported to the page
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            conn.send({"type": "end", "state": "misslyckades", "error": message})
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                return
+
+
+def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
+    from avtalsgen.build import interrupts
+    from avtalsgen.build.batch import build_cases
+    from avtalsgen.build.outcome import CaseOutcome, write_report
+    from avtalsgen.documents.kinds import DOCUMENTS
+
+    output = Path(request["output"])
+
+    def on_outcome(outcome: CaseOutcome) -> None:
+        data = outcome.to_json()
+        data["outputs"] = [Path(p).name for p in outcome.outputs]
+        conn.send({"type": "case", **data})
+
+    files = [Path(p) for p in request["cases"]]
+    with interrupts.handled():
+        outcomes = build_cases(
+            files,
+            output,
+            Path(request["templates"]),
+            documents=list(DOCUMENTS),
+            jobs=request["jobs"],
+            force=request.get("force", False),
+            on_outcome=on_outcome,
+        )
+    if len(files) > 1:
+        write_report(output, outcomes, request["jobs"])
+
+
+def _run_extracts(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.extract import build_extracts
+
+    results = build_extracts(
+        Path(request["meeting"]),
+        Path(request["output"]),
+        Path(request["templates"]),
+        LibreOfficeConverter(),
+        request.get("paragraf"),
+    )
+    for result in results:
+        conn.send(
+            {
+                "type": "extract",
+                "paragraf": result.paragraf,
+                "dnr": result.dnr,
+                "status": str(result.status),
+                "version": result.version,
+                "files": [str(Path(p).name) for p in result.files],
+                "note": result.note if not result.written else "",
+            }
+        )
+
+
+class JobRunner:
+    """Runs jobs one after another in the worker process; keeps them for the pages."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.jobs: dict[int, Job] = {}
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+        self.changed = threading.Condition()
+
+    def submit(self, kind: str, user: str, names: Sequence[str], **args: Any) -> Job:
+        """Queue a job; it starts when the ones before it have ended."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with db.connect(self.database) as conn:
+            cursor = conn.execute(
+                "INSERT INTO jobs (user, started, state, cases) VALUES (?, ?, ?, ?)",
+                (user, now, "köad", json.dumps(list(names), ensure_ascii=False)),
+            )
+            job_id = int(cursor.lastrowid or 0)
+        job = Job(job_id, kind, user, list(names), args=args)
+        with self._lock:
+            self.jobs[job_id] = job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="avtalsgen-jobs", daemon=True
+                )
+                self._thread.start()
+        self._queue.put(job)
+        return job
+
+    def _connection(self) -> Connection:
+        if self._process is None or not self._process.is_alive():
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe()
+            self._process = context.Process(
+                target=_worker, args=(child,), name="avtalsgen-web-worker", daemon=True
+            )
+            self._process.start()
+            child.close()
+            self._conn = parent
+        assert self._conn is not None
+        return self._conn
+
+    def _event(self, job: Job, event: dict[str, Any]) -> None:
+        with self.changed:
+            job.events.append(event)
+            self.changed.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            job.state = "pågår"
+            self._event(job, {"type": "start"})
+            try:
+                conn = self._connection()
+                conn.send({"kind": job.kind, **job.args})
+                while True:
+                    if not conn.poll(1.0):
+                        if not self._process.is_alive():
+                            raise EOFError
+                        continue
+                    message = conn.recv()
+                    if message["type"] == "end":
+                        job.state = message["state"]
+                        job.error = message.get("error")
+                        break
+                    self._event(job, message)
+            except (EOFError, OSError):
+                job.state = "misslyckades"
+                job.error = "arbetsprocessen avslutades oväntat"
+                self._process = None
+            self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with db.connect(self.database) as conn:
+            conn.execute(
+                "UPDATE jobs SET ended = ?, state = ?, report = ? WHERE id = ?",
+                (now, job.state, json.dumps(job.events, ensure_ascii=False), job.id),
+            )
+        self._audit(job)
+        with self.changed:
+            job.events.append({"type": "end", "state": job.state, "error": job.error})
+            job.done.set()
+            self.changed.notify_all()
+
+    def _audit(self, job: Job) -> None:
+        from avtalsgen.web import audit
+
+        output = Path(job.args.get("output", "."))
+        for event in job.events:
+            if event["type"] == "case":
+                dnr = event.get("dnr")
+                files = [output / str(dnr) / name for name in event.get("outputs", [])]
+                detail = f"{event.get('status')}" + (
+                    f": {event['error']}" if event.get("error") else ""
+                )
+                audit.record(self.database, job.user, "build", dnr=dnr, detail=detail,
+                             files=files, root=output)  # fmt: skip
+            elif event["type"] == "extract":
+                dnr = event.get("dnr")
+                files = [output / str(dnr) / name for name in event.get("files", [])]
+                audit.record(
+                    self.database, job.user, "extract", dnr=dnr,
+                    detail=f"§ {event.get('paragraf')}: {event.get('status')}",
+                    files=files, root=output,
+                )  # fmt: skip
+        if job.error:
+            audit.record(self.database, job.user, "build" if job.kind == "build" else "extract",
+                         detail=f"misslyckades: {job.error}")  # fmt: skip
+
+    def latest_for(self, name: str) -> Job | None:
+        """The newest job (this run of the server) that covers the case ``name``."""
+        found = [job for job in self.jobs.values() if name in job.cases]
+        return max(found, key=lambda job: job.id) if found else None
+
+    def stop(self) -> None:
+        """End the worker process (when the server stops)."""
+        self._queue.put(None)
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join(10)
+
+
+def recent_jobs(database: Path, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest jobs recorded."""
+    with db.reading(database) as conn:
+        rows = conn.execute("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return [dict(row) for row in rows]

@@ -1,0 +1,95 @@
+"""What every page shares: the template response with the user, the menu and the CSRF token,
+permission guards, and the safe names of output files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.response import Template
+
+from avtalsgen.web.auth import User
+
+if TYPE_CHECKING:
+    from litestar import Request
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+
+    from avtalsgen.web.config import WebConfig
+    from avtalsgen.web.jobs import JobRunner
+
+#: The menu: (path, label, permission needed).
+MENU = (
+    ("/arenden", "Ärenden", "read"),
+    ("/sammantraden", "Sammanträden", "read"),
+    ("/paket", "Paket", "read"),
+    ("/korning", "Körning", "read"),
+    ("/logg", "Logg", "audit"),
+    ("/anvandare", "Användare", "users"),
+)
+
+DNR = re.compile(r"^RUN-\d{5}-\d{4}$")
+#: Names of files in a case's output folder that may be fetched.
+OUTPUT_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(pdf|docx|json|html|eml)$")
+
+
+def config_of(connection: ASGIConnection[Any, Any, Any, Any]) -> WebConfig:
+    """The app's configuration."""
+    config: WebConfig = connection.app.state.config
+    return config
+
+
+def runner_of(connection: ASGIConnection[Any, Any, Any, Any]) -> JobRunner:
+    """The app's job runner."""
+    runner: JobRunner = connection.app.state.runner
+    return runner
+
+
+def user_of(connection: ASGIConnection[Any, Any, Any, Any]) -> User:
+    """The logged-in user."""
+    user = connection.user
+    assert isinstance(user, User)
+    return user
+
+
+def needs(permission: str) -> Any:
+    """A guard: the user must hold a role that gives ``permission``."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.user
+        if not isinstance(user, User) or not user.may(permission):
+            raise PermissionDeniedException("Du har inte behörighet till detta.")
+
+    return guard
+
+
+def page(
+    request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any
+) -> Template:
+    """A page of the app: the template ``template`` with the shared context."""
+    found = request.scope.get("user")
+    user = found if isinstance(found, User) else None
+    menu = [
+        {"href": href, "label": text, "current": request.url.path.startswith(href)}
+        for href, text, permission in MENU
+        if user is not None and user.may(permission)
+    ]
+    return Template(
+        template_name=template,
+        context={"user": user, "menu": menu, **context},
+        status_code=status_code,
+    )
+
+
+def output_file(config: WebConfig, dnr: str, name: str) -> Path:
+    """The file ``name`` in the output folder of ``dnr``, or 404: both must be plain names
+    and the file (links resolved) must lie in that folder."""
+    if not DNR.match(dnr) or not OUTPUT_FILE.match(name):
+        raise NotFoundException()
+    root = config.output.resolve()
+    path = (root / dnr / name).resolve()
+    if not path.is_relative_to(root / dnr) or not path.is_file():
+        raise NotFoundException()
+    return path

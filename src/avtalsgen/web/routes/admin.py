@@ -1,0 +1,60 @@
+"""Logg (the audit log) and Användare (users and their roles)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.response import Template
+
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.web import audit, auth
+from avtalsgen.web.pages import config_of, needs, page, user_of
+
+
+@get("/logg", guards=[needs("audit")], sync_to_thread=True)
+def log(request: Request[Any, Any, Any], dnr: str = "", anvandare: str = "") -> Template:
+    """The audit log, newest first."""
+    rows = audit.entries(config_of(request).database, dnr=dnr or None, user=anvandare or None,
+                         limit=500)  # fmt: skip
+    return page(request, "log.html", rows=rows, actions=audit.ACTIONS, dnr=dnr,
+                anvandare=anvandare)  # fmt: skip
+
+
+def _users_page(request: Request[Any, Any, Any], **context: Any) -> Template:
+    context.setdefault("error", None)
+    context.setdefault("done", None)
+    return page(request, "users.html", users=auth.list_users(config_of(request).database),
+                roles=auth.ROLES, **context)  # fmt: skip
+
+
+@get("/anvandare", guards=[needs("users")])
+async def users(request: Request[Any, Any, Any]) -> Template:
+    """The users and their roles."""
+    from litestar.concurrency import sync_to_thread
+
+    return await sync_to_thread(_users_page, request)
+
+
+@post("/anvandare", guards=[needs("users")])
+async def change_user(request: Request[Any, Any, Any]) -> Template:
+    """Add a user, give new roles and password, or stop or restore a user."""
+    config = config_of(request)
+    admin = user_of(request)
+    form = await request.form()
+    name = str(form.get("namn", "")).strip()
+    action = str(form.get("atgard", "spara"))
+    try:
+        if action in ("stoppa", "aktivera"):
+            auth.set_active(config.database, name, action == "aktivera")
+            detail = f"{name}: " + ("stoppad" if action == "stoppa" else "aktiverad")
+        else:
+            roles = auth.parse_roles(
+                [str(r) for r in form.getall("roll")] if "roll" in form else []
+            )
+            auth.add_user(config.database, name, roles, str(form.get("losenord", "")))
+            detail = f"{name}: roller {', '.join(sorted(roles))}"
+    except AvtalsgenError as exc:
+        return _users_page(request, error=exc.message, status_code=422)
+    audit.record(config.database, admin.name, "user", detail=detail)
+    return _users_page(request, done=detail)

@@ -1,0 +1,179 @@
+"""The pages of a case or meeting file: the form, its save, its versions and comparisons."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.concurrency import sync_to_thread
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from avtalsgen.web.editing import Kind, file_data, form_schema, parse_form_data, save_file
+from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.yamlfiles import (
+    FILE_STEM,
+    PathRefused,
+    diff,
+    read_text,
+    remember,
+    safe_file,
+    version_text,
+    versions,
+)
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _existing(request: Request[Any, Any, Any], kind: Kind, stem: str) -> Any:
+    try:
+        path = safe_file(kind.folder(config_of(request)), stem)
+    except PathRefused:
+        raise NotFoundException() from None
+    if not path.is_file():
+        raise NotFoundException()
+    return path
+
+
+def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> Template:
+    user = user_of(request)
+    context["problems"] = [
+        p if isinstance(p, dict) else {"path": p.path, "field": p.field, "message": p.message}
+        for p in context.get("problems") or []
+    ]
+    context.setdefault("conflict", None)
+    context.setdefault("saved", None)
+    from avtalsgen.web.forms import prefill
+
+    context["data"] = prefill(context.get("data") or {}, form_schema(kind.name))
+    return page(
+        request, "editor.html", kind=kind, schema=form_schema(kind.name),
+        may_edit=user.may(kind.permission), **context,
+    )  # fmt: skip
+
+
+def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
+    """The form pages of ``kind`` (cases or meetings)."""
+
+    @get(f"{kind.base}/ny", guards=[needs(kind.permission)])
+    async def new_form(request: Request[Any, Any, Any]) -> Template:
+        return await sync_to_thread(_new_form, request)
+
+    def _new_form(request: Request[Any, Any, Any]) -> Template:
+        data: dict[str, Any] = {}
+        source = request.query_params.get("fran")
+        if source:  # a copy of another file to start from
+            data, _sha = file_data(_existing(request, kind, source))
+        elif kind.name == "arende":
+            data["program"] = "program/norrbottens-ekosystem.yaml"
+        else:
+            data["arenden"] = ".."
+        from avtalsgen.web.yamlfiles import list_files
+
+        choices = [path.stem for path in list_files(kind.folder(config_of(request)))]
+        return _form_page(request, kind, stem=None, data=data, sha="", new=True,
+                          sources=choices, source=source)  # fmt: skip
+
+    @post(f"{kind.base}/ny", guards=[needs(kind.permission)])
+    async def create(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+        return await sync_to_thread(_create, request, data)
+
+    def _create(request: Request[Any, Any, Any], data: dict[str, str]) -> Template | Redirect:
+        config = config_of(request)
+        form = parse_form_data(data.get("data", "{}"), kind)
+        stem = data.get("filnamn", "").strip().removesuffix(".yaml")
+        problems: list[Any] = []
+        if not FILE_STEM.match(stem) or ".." in stem:
+            problems = [{"path": None, "message": "Ange ett filnamn: bokstäver a–z, siffror, "
+                         "punkt, bindestreck och understreck."}]  # fmt: skip
+        elif safe_file(kind.folder(config), stem).exists():
+            problems = [{"path": None, "message": f"Det finns redan en fil {stem}.yaml."}]
+        if problems:
+            return _form_page(request, kind, stem=None, data=form, sha="", new=True,
+                              problems=problems, filnamn=stem, status_code=422)  # fmt: skip
+        outcome = save_file(config, kind, stem, form, None, user_of(request).name, new=True)
+        if not outcome.saved:
+            return _form_page(
+                request, kind, stem=None, data=form, sha="", new=True, filnamn=stem,
+                problems=outcome.problems or [], conflict=outcome.conflict,
+            )  # fmt: skip
+        _after_save(request, kind, outcome)
+        return Redirect(path=f"{kind.base}/{stem}?sparad={outcome.version}", status_code=303)
+
+    @get(f"{kind.base}/{{stem:str}}", guards=[needs("read")])
+    async def form(
+        request: Request[Any, Any, Any], stem: str, sparad: int | None = None
+    ) -> Template:
+        return await sync_to_thread(_form, request, stem, sparad)
+
+    def _form(request: Request[Any, Any, Any], stem: str, sparad: int | None) -> Template:
+        path = _existing(request, kind, stem)
+        data, sha = file_data(path)
+        remember(config_of(request).database, kind.key(stem), read_text(path), None)
+        return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad)
+
+    @post(f"{kind.base}/{{stem:str}}", guards=[needs(kind.permission)])
+    async def save(request: Request[Any, Any, Any], stem: str, data: Form) -> Template | Redirect:
+        return await sync_to_thread(_save, request, stem, data)
+
+    def _save(
+        request: Request[Any, Any, Any], stem: str, data: dict[str, str]
+    ) -> Template | Redirect:
+        _existing(request, kind, stem)
+        form = parse_form_data(data.get("data", "{}"), kind)
+        outcome = save_file(
+            config_of(request), kind, stem, form, data.get("sha") or None, user_of(request).name
+        )
+        if not outcome.saved:
+            return _form_page(
+                request, kind, stem=stem, data=form, sha=data.get("sha", ""), new=False,
+                problems=outcome.problems or [], conflict=outcome.conflict,
+            )  # fmt: skip
+        _after_save(request, kind, outcome)
+        return Redirect(path=f"{kind.base}/{stem}?sparad={outcome.version}", status_code=303)
+
+    @get(f"{kind.base}/{{stem:str}}/versioner", guards=[needs("read")])
+    async def history(
+        request: Request[Any, Any, Any], stem: str, a: int | None = None, b: int | None = None
+    ) -> Template:
+        return await sync_to_thread(_history, request, stem, a, b)
+
+    def _history(
+        request: Request[Any, Any, Any], stem: str, a: int | None, b: int | None
+    ) -> Template:
+        path = _existing(request, kind, stem)
+        config = config_of(request)
+        key = kind.key(stem)
+        remember(config.database, key, read_text(path), None)
+        kept = versions(config.database, key)
+        changes: list[str] | None = None
+        if a is not None and b is not None:
+            before, after = (
+                version_text(config.database, key, a),
+                version_text(config.database, key, b),
+            )
+            if before is None or after is None:
+                raise NotFoundException()
+            changes = diff(before, after, f"version {a}", f"version {b}")
+        return page(request, "versions.html", kind=kind, stem=stem, versions=kept,
+                    changes=changes, a=a, b=b)  # fmt: skip
+
+    return [new_form, create, form, save, history]
+
+
+def _after_save(request: Request[Any, Any, Any], kind: Kind, outcome: Any) -> None:
+    """A saved case is built again for its preview (if the user may build)."""
+    user = user_of(request)
+    if kind.name != "arende" or not user.may("build") or not config_of(request).build_after_save:
+        return
+    config = config_of(request)
+    from avtalsgen.i18n import current_language
+
+    runner_of(request).submit(
+        "build", user.name, [outcome.path.stem],
+        cases=[str(outcome.path)], output=str(config.output), templates=str(config.templates),
+        jobs=1, lang=current_language(),
+    )  # fmt: skip

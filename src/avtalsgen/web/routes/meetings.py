@@ -1,0 +1,100 @@
+"""Sammanträden: the list of meetings, the dates computed as the secretary types, extracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.yamlfiles import PathRefused, list_files, safe_file
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+@get("/sammantraden", guards=[needs("read")], sync_to_thread=True)
+def meeting_list(request: Request[Any, Any, Any]) -> Template:
+    """Every meeting file, with its date and paragraphs where it is valid."""
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import validate_file
+    from avtalsgen.model.meeting import Sammantrade
+
+    rows = []
+    for path in list_files(config_of(request).meetings):
+        try:
+            meeting, problems = validate_file(Sammantrade, path)
+        except CaseError as exc:
+            meeting, problems = None, exc.problems
+        rows.append({"stem": path.stem, "meeting": meeting, "problems": problems})
+    return page(request, "meetings.html", rows=rows)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def computed_dates(datum: str, justeringsdatum: str, anslagsdatum: str) -> dict[str, Any]:
+    """The dates the meeting rules give from what has been typed so far (the library's own
+    rules: :mod:`avtalsgen.model.meeting`)."""
+    from avtalsgen.model.meeting import (
+        ANSLAG_DAGAR,
+        JUSTERING_DAGAR,
+        sista_dag_for_overklagande,
+    )
+
+    meeting, justering, anslag = _date(datum), _date(justeringsdatum), _date(anslagsdatum)
+    result: dict[str, Any] = {}
+    if meeting:
+        result["justering_senast"] = meeting + dt.timedelta(days=JUSTERING_DAGAR)
+        if justering and not meeting <= justering <= result["justering_senast"]:
+            result["justering_fel"] = True
+    if justering:
+        result["anslag_senast"] = justering + dt.timedelta(days=ANSLAG_DAGAR)
+        if anslag and not justering <= anslag <= result["anslag_senast"]:
+            result["anslag_fel"] = True
+    if anslag:
+        result["sista_dag"] = sista_dag_for_overklagande(anslag)
+        result["anslag_till"] = result["sista_dag"]
+    return result
+
+
+@get("/sammantraden/datum", guards=[needs("read")], sync_to_thread=False)
+def dates(
+    request: Request[Any, Any, Any],
+    datum: str = "",
+    justeringsdatum: str = "",
+    anslagsdatum: str = "",
+) -> Template:
+    """The computed dates, as a fragment the meeting form shows as the secretary types."""
+    return page(request, "meeting_dates.html",
+                dates=computed_dates(datum, justeringsdatum, anslagsdatum))  # fmt: skip
+
+
+@post("/sammantraden/{stem:str}/utdrag", guards=[needs("extract")], sync_to_thread=True)
+def make_extracts(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+    """Make the meeting's protocol extracts (all, or one §) in the worker."""
+    from avtalsgen.i18n import current_language
+
+    config = config_of(request)
+    try:
+        path = safe_file(config.meetings, stem)
+    except PathRefused:
+        raise NotFoundException() from None
+    if not path.is_file():
+        raise NotFoundException()
+    paragraf = data.get("paragraf", "").strip()
+    number = int(paragraf) if paragraf.isdigit() else None
+    job = runner_of(request).submit(
+        "utdrag", user_of(request).name, [stem],
+        meeting=str(path), output=str(config.output), templates=str(config.templates),
+        paragraf=number, lang=current_language(),
+    )  # fmt: skip
+    return Redirect(path=f"/korning/{job.id}", status_code=303)

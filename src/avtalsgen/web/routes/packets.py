@@ -1,0 +1,160 @@
+"""Paket: the packets to download and sign, and the verification of an uploaded PDF."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.web import audit
+from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
+from avtalsgen.web.status import case_rows
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+#: Who signs each field, as shown in the signature's appearance (as the CLI's default).
+FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
+
+
+@get("/paket", guards=[needs("read")], sync_to_thread=True)
+def packet_list(request: Request[Any, Any, Any]) -> Template:
+    """Every case's packet with its signature fields."""
+    rows = [row for row in case_rows(config_of(request)) if "paket.pdf" in row.documents]
+    return page(request, "packets.html", rows=rows, report=None, error=None)
+
+
+@contextmanager
+def _output_lock(folder: Path, wait: float = 120.0) -> Iterator[None]:
+    """The output folder's lock, as a build takes it; waits for a running build."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise AvtalsgenError(
+                        "En körning skriver i utdatamappen; försök igen om en stund."
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _roots() -> list[Path]:
+    from avtalsgen.signing.pki import default_demo_pki_dir
+
+    root = default_demo_pki_dir() / "root.pem"
+    return [root] if root.is_file() else []
+
+
+@post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
+def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
+    """Sign one field of the case's packet with the server's key (the region's seal, or the
+    DEMO key when none is configured)."""
+    from avtalsgen.build.manifest import update_signatures
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.signing.sign import KeySource, Pkcs12Key, sign_packet
+    from avtalsgen.signing.verify import verify_packet
+
+    config = config_of(request)
+    user = user_of(request)
+    field = data.get("falt", "")
+    error = None
+    report = None
+    if field not in FIELD_ROLES or not DNR.match(dnr):
+        error = "Okänt signaturfält."
+    else:
+        packet = output_file(config, dnr, "paket.pdf")
+        try:
+            source: KeySource
+            roots = _roots()
+            if config.seal_p12 is not None:
+                passphrase = os.environ.get(config.seal_passphrase_env, "")
+                source = Pkcs12Key(config.seal_p12, passphrase.encode())
+            else:
+                pki = ensure_demo_pki()
+                signer = ensure_demo_signer(pki, FIELD_ROLES[field])
+                source = Pkcs12Key(signer.pkcs12, signer.passphrase)
+                roots.append(pki.root_cert)
+            with _output_lock(config.output):
+                sign_packet(packet, packet, field, source, role=FIELD_ROLES[field], overwrite=True)
+                report = verify_packet(packet, roots, require_all_fields=False)
+                update_signatures(packet, report)
+            audit.record(config.database, user.name, "sign", dnr=dnr,
+                         detail=f"fält {field}", files=[packet], root=config.output)  # fmt: skip
+        except AvtalsgenError as exc:
+            error = exc.message
+            audit.record(config.database, user.name, "sign", dnr=dnr,
+                         detail=f"fält {field} misslyckades: {exc.message}")  # fmt: skip
+    rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
+    return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
+                status_code=200 if error is None else 422)  # fmt: skip
+
+
+@get("/verifiera", guards=[needs("verify")], sync_to_thread=False)
+def verify_form(request: Request[Any, Any, Any]) -> Template:
+    """The upload form for a signed packet or extract."""
+    return page(request, "verify.html", report=None, error=None, name=None)
+
+
+@post("/verifiera", guards=[needs("verify")], sync_to_thread=True)
+def verify_upload(
+    request: Request[Any, Any, Any],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Template:
+    """Verify an uploaded PDF (size limited, PDF only); a broken or hostile file gives an
+    error on the page, never a crash."""
+    from avtalsgen.signing.verify import verify_packet
+
+    config = config_of(request)
+    upload = data.get("fil")
+    if not isinstance(upload, UploadFile):
+        return page(request, "verify.html", report=None, error="Välj en PDF-fil.", name=None,
+                    status_code=422)  # fmt: skip
+    content = upload.file.read(config.max_upload_bytes + 1)
+    name = Path(upload.filename or "fil.pdf").name[:100]
+    error = None
+    report = None
+    shown_temp = None
+    if len(content) > config.max_upload_bytes:
+        error = f"Filen är för stor (högst {config.max_upload_bytes // (1024 * 1024)} MB)."
+    elif not content.startswith(b"%PDF-"):
+        error = "Filen är inte en PDF-fil."
+    else:
+        handle, temp = tempfile.mkstemp(suffix=".pdf")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(content)
+            try:
+                report = verify_packet(Path(temp), _roots())
+            except AvtalsgenError as exc:
+                error = f"Filen kunde inte verifieras: {exc.message}"
+            except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page
+                error = f"Filen kunde inte läsas som en signerad PDF ({type(exc).__name__})."
+            audit.record(
+                config.database, user_of(request).name, "verify",
+                detail=f"{name}: " + ("godkänd" if report and report.ok else
+                                      "inte godkänd" if report else f"fel: {error}"),
+                hashes={name: audit.file_hash(Path(temp))},
+            )  # fmt: skip
+        finally:
+            Path(temp).unlink(missing_ok=True)
+        shown_temp = temp
+    return page(request, "verify.html", report=report, error=error, name=name,
+                hide_path=shown_temp if report else None,
+                status_code=200 if error is None else 422)  # fmt: skip

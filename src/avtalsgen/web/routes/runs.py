@@ -1,0 +1,104 @@
+"""Körning: build all or chosen cases, with live progress (server-sent events) and the
+batch report."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
+
+from avtalsgen.web.jobs import recent_jobs
+from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.status import case_rows
+from avtalsgen.web.yamlfiles import PathRefused, safe_file
+
+
+@get("/korning", guards=[needs("read")])
+async def runs(request: Request[Any, Any, Any]) -> Template:
+    """The cases to choose from and the recent runs."""
+    from litestar.concurrency import sync_to_thread
+
+    return await sync_to_thread(_runs, request)
+
+
+def _runs(request: Request[Any, Any, Any]) -> Template:
+    config = config_of(request)
+    report = None
+    path = config.output / "batch-report.json"
+    if path.is_file():
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            report = None
+    return page(request, "runs.html", rows=case_rows(config), jobs=recent_jobs(config.database),
+                report=report)  # fmt: skip
+
+
+@post("/korning", guards=[needs("build")])
+async def start_run(request: Request[Any, Any, Any]) -> Redirect:
+    """Build the chosen cases (all when none is chosen)."""
+    from avtalsgen.i18n import current_language
+
+    config = config_of(request)
+    form = await request.form()
+    chosen = [str(v) for v in form.getall("arende")] if "arende" in form else []
+    if chosen:
+        paths = []
+        for stem in chosen:
+            try:
+                path = safe_file(config.cases, stem)
+            except PathRefused:
+                raise NotFoundException() from None
+            if not path.is_file():
+                raise NotFoundException()
+            paths.append(path)
+    else:
+        from avtalsgen.web.yamlfiles import list_files
+
+        paths = list_files(config.cases)
+    job = runner_of(request).submit(
+        "build", user_of(request).name, [p.stem for p in paths],
+        cases=[str(p) for p in paths], output=str(config.output),
+        templates=str(config.templates), jobs=config.jobs, force="tvinga" in form,
+        lang=current_language(),
+    )  # fmt: skip
+    return Redirect(path=f"/korning/{job.id}", status_code=303)
+
+
+@get("/korning/{job_id:int}", guards=[needs("read")], sync_to_thread=False)
+def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
+    """One run: its progress, live while it runs."""
+    job = runner_of(request).jobs.get(job_id)
+    if job is None:
+        raise NotFoundException()
+    return page(request, "run.html", job=job)
+
+
+@get("/korning/{job_id:int}/handelser", guards=[needs("read")])
+async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSentEvent:
+    """The run's events as they come: one per case done, then its end."""
+    runner = runner_of(request)
+    job = runner.jobs.get(job_id)
+    if job is None:
+        raise NotFoundException()
+
+    async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
+        sent = 0
+        while True:
+            while sent < len(job.events):
+                event = job.events[sent]
+                sent += 1
+                yield ServerSentEventMessage(
+                    data=json.dumps(event, ensure_ascii=False), event=event["type"], id=sent
+                )
+                if event["type"] == "end":
+                    return
+            await asyncio.sleep(0.25)
+
+    return ServerSentEvent(events())

@@ -1,0 +1,189 @@
+/* avtalsgen serve: the little JavaScript the pages need (no inline scripts: CSP). */
+(function () {
+  'use strict';
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') : '';
+  }
+
+  // HTMX requests carry the CSRF token in its header.
+  document.addEventListener('htmx:configRequest', function (event) {
+    event.detail.headers['x-csrftoken'] = csrfToken();
+  });
+
+  function readJson(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  var SWEDISH = {
+    error_notset: 'Måste anges', error_notempty: 'Får inte vara tomt',
+    button_add: 'Lägg till', button_add_row_title: 'Lägg till {{0}}',
+    button_delete_all: 'Alla', button_delete_all_title: 'Ta bort alla',
+    button_delete_last: 'Sista {{0}}', button_delete_last_title: 'Ta bort sista {{0}}',
+    button_move_down_title: 'Flytta ned', button_move_up_title: 'Flytta upp',
+    button_delete_row_title: 'Ta bort {{0}}', button_delete_row_title_short: 'Ta bort',
+    button_copy_row_title: 'Kopiera {{0}}', button_copy_row_title_short: 'Kopiera',
+    button_collapse: 'Fäll ihop', button_expand: 'Fäll ut', button_properties: 'Egenskaper',
+    button_object_properties: 'Egenskaper', button_edit_json: 'Redigera JSON',
+    button_save: 'Spara', button_cancel: 'Avbryt', button_copy: 'Kopiera',
+    default_array_item_title: 'rad', table_controls: 'Åtgärder'
+  };
+
+  function fieldLabel(editor) {
+    return (editor.schema && editor.schema.title) || editor.key || '';
+  }
+
+  // Inputs get an accessible name and description from the field's label and help, and
+  // the server's message for the field, where the editor's theme leaves them out.
+  function describeInputs(root) {
+    var index = 0;
+    Object.keys(root.editors).forEach(function (path) {
+      var editor = root.editors[path];
+      if (!editor || !editor.input || !editor.input.id) {
+        if (editor && editor.input) {
+          editor.input.id = 'fält-' + path.replace(/[^A-Za-z0-9]/g, '-') + '-' + (index++);
+        } else {
+          return;
+        }
+      }
+      var input = editor.input;
+      if (!input.labels || input.labels.length === 0) {
+        input.setAttribute('aria-label', fieldLabel(editor) + (editor.parent && editor.parent.schema &&
+          editor.parent.schema.type === 'array' ? ' ' + (Number(editor.key) + 1) : ''));
+      }
+    });
+  }
+
+  function showProblems(root, problems) {
+    problems.forEach(function (problem, number) {
+      if (!problem.path) { return; }
+      var path = problem.path;
+      var editor = root.getEditor(path);
+      while (!editor && path.indexOf('.') > 0) {
+        path = path.substring(0, path.lastIndexOf('.'));
+        editor = root.getEditor(path);
+      }
+      if (!editor) { return; }
+      var id = 'fel-' + number;
+      var message = document.createElement('p');
+      message.className = 'field-error';
+      message.id = id;
+      message.textContent = problem.message;
+      var input = editor.input;
+      var container = editor.container;
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        var described = input.getAttribute('aria-describedby');
+        input.setAttribute('aria-describedby', described ? described + ' ' + id : id);
+        input.insertAdjacentElement('afterend', message);
+        var link = document.querySelector('a[data-problem="' + number + '"]');
+        if (link) { link.setAttribute('href', '#' + input.id); }
+      } else if (container) {
+        container.insertAdjacentElement('afterbegin', message);
+      }
+    });
+  }
+
+  function startEditor(element) {
+    var JSONEditor = window.JSONEditor;
+    JSONEditor.defaults.languages.sv = SWEDISH;
+    JSONEditor.defaults.language = 'sv';
+    // The server validates with the CLI's loader and shows its messages at the fields; the
+    // editor's own checks (in English, without the case's rules) are not shown.
+    JSONEditor.defaults.themes.html.prototype.addInputError = function () {};
+    var editor = new JSONEditor(element, {
+      schema: readJson('editor-schema'),
+      startval: readJson('editor-data'),
+      theme: 'html',
+      iconlib: null,
+      disable_edit_json: true,
+      disable_properties: true,
+      disable_collapse: true,
+      disable_array_delete_all_rows: true,
+      disable_array_delete_last_row: true,
+      prompt_before_delete: false,
+      show_errors: 'never',
+      use_default_values: true,
+      required_by_default: false,
+      display_required_only: false,
+      form_name_root: 'arende'
+    });
+    editor.on('ready', function () {
+      describeInputs(editor);
+      showProblems(editor, readJson('editor-problems') || []);
+      element.setAttribute('data-ready', 'true');
+    });
+    editor.on('change', function () { describeInputs(editor); });
+    var form = element.closest('form');
+    form.addEventListener('submit', function () {
+      document.getElementById('editor-data-field').value = JSON.stringify(editor.getValue());
+    });
+    // The editor's own inputs are named; only the JSON field is sent.
+    form.addEventListener('formdata', function (event) {
+      var keep = ['_csrf_token', 'sha', 'data', 'filnamn'];
+      Array.from(event.formData.keys()).forEach(function (key) {
+        if (keep.indexOf(key) < 0) { event.formData.delete(key); }
+      });
+    });
+    window.avtalsgenEditor = editor;
+  }
+
+  // The meeting's dates, computed by the server as the secretary types.
+  function watchMeetingDates(editor) {
+    var box = document.getElementById('meeting-dates');
+    if (!box || !editor) { return; }
+    function update() {
+      var value = editor.getValue() || {};
+      var query = new URLSearchParams({
+        datum: value.datum || '', justeringsdatum: value.justeringsdatum || '',
+        anslagsdatum: value.anslagsdatum || ''
+      });
+      window.htmx.ajax('GET', '/sammantraden/datum?' + query.toString(),
+        { target: '#meeting-dates', swap: 'innerHTML' });
+    }
+    editor.on('change', update);
+    update();
+  }
+
+  // Live progress of a run (server-sent events).
+  function followRun(element) {
+    var source = new EventSource(element.getAttribute('data-events'));
+    var list = document.getElementById('run-events');
+    var state = document.getElementById('run-state');
+    source.addEventListener('case', function (event) {
+      var data = JSON.parse(event.data);
+      var item = document.createElement('li');
+      item.textContent = (data.dnr || data.case) + ': ' +
+        ({ 'built': 'byggt', 'up to date': 'oförändrat', 'failed': 'misslyckades' }[data.status] || data.status) +
+        (data.error ? ' – ' + data.error : '') + ' (' + data.seconds + ' s)';
+      list.appendChild(item);
+    });
+    source.addEventListener('extract', function (event) {
+      var data = JSON.parse(event.data);
+      var item = document.createElement('li');
+      item.textContent = '§ ' + data.paragraf + ' ' + data.dnr + ': ' + data.status +
+        (data.files.length ? ' – ' + data.files.join(', ') : '') + (data.note ? ' – ' + data.note : '');
+      list.appendChild(item);
+    });
+    source.addEventListener('end', function (event) {
+      var data = JSON.parse(event.data);
+      state.textContent = data.state + (data.error ? ': ' + data.error : '');
+      element.setAttribute('data-done', 'true');
+      source.close();
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var element = document.getElementById('editor');
+    if (element) {
+      startEditor(element);
+      if (element.getAttribute('data-kind') === 'sammantrade') {
+        window.avtalsgenEditor.on('ready', function () { watchMeetingDates(window.avtalsgenEditor); });
+      }
+    }
+    var run = document.getElementById('run');
+    if (run && run.getAttribute('data-done') !== 'true') { followRun(run); }
+  });
+}());

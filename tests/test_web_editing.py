@@ -1,0 +1,239 @@
+"""Editing case and meeting files in the web app: round-trip saves, versions, conflicts,
+the loader's messages at the fields, the computed meeting dates, the audit log and the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+from webtools import PASSWORD, client_for, csrf_of, workspace
+
+from avtalsgen.cli.app import app as cli
+from avtalsgen.web import auth
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.forms import editor_schema, field_problems, label, normalise
+from avtalsgen.web.yamlfiles import dump_round_trip, load_round_trip, merged_text
+
+REPO_CASES = Path(__file__).resolve().parent.parent / "cases"
+
+
+def _form_data(html: str) -> tuple[dict[str, Any], str]:
+    start = html.index('id="editor-data">') + len('id="editor-data">')
+    data = json.loads(html[start : html.index("</script>", start)])
+    sha = re.search(r'name="sha" value="([0-9a-f]*)"', html)
+    assert sha
+    return data, sha.group(1)
+
+
+def _save(client: Any, path: str, data: dict[str, Any], sha: str) -> Any:
+    token = csrf_of(client.get(path).text)
+    return client.post(
+        path, data={"_csrf_token": token, "data": json.dumps(data), "sha": sha},
+        follow_redirects=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("path", sorted(REPO_CASES.rglob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_file_reads_and_writes_back_byte_for_byte(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert dump_round_trip(load_round_trip(text)) == text
+
+
+def test_a_save_keeps_comments_key_order_and_styles_and_changes_only_what_changed() -> None:
+    text = (REPO_CASES / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    from avtalsgen.web.yamlfiles import plain
+
+    data = plain(load_round_trip(text))
+    data["handlaggare"] = "Anna Andersson"
+    data["finansiering"]["period"]["start"] = "2023-11-01"
+    data["syfte"] = "Första stycket.\n\nAndra stycket."
+    data["exempel"] = False  # the model's default: not written
+    new = merged_text(text, data)
+    before, after = text.splitlines(), new.splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
+    assert ("handlaggare: null", "handlaggare: Anna Andersson") in changed
+    assert ("    start: 2023-10-01", "    start: 2023-11-01") in changed
+    assert "exempel" not in new
+    assert new.startswith("# Dnr RUN-00386-2023: base financing")  # comments kept
+    assert "  - >-\n    Regionala utvecklingsnämnden beslutar" in new  # folded style kept
+    assert "syfte: |\n  Första stycket.\n\n  Andra stycket.\n" in new
+    assert [line.split(":")[0] for line in after if line and line[0].isalpha()] == [
+        line.split(":")[0] for line in before if line and line[0].isalpha()
+    ]
+
+
+def test_the_form_schema_comes_from_the_models() -> None:
+    from avtalsgen.model import Arende
+    from avtalsgen.model.schema import json_schema
+
+    schema = editor_schema(json_schema(Arende))
+    props = schema["properties"]
+    assert list(props)[:3] == ["program", "exempel", "dnr"]
+    assert props["finansiering"]["properties"]["belopp_per_ar"]["title"] == "Belopp per år"
+    assert props["aktor"]["properties"]["omrade"]["title"] == "Område"
+    assert props["datum"]["x-nullable"] is True and "anyOf" not in props["datum"]
+    assert props["syfte"]["format"] == "textarea"
+    assert props["aktor"]["description"]  # the docstring
+    assert label("forsta_uppfoljning") == "Första uppföljning"
+    assert normalise({"datum": "", "handlaggare": "  Anna  "}, schema) == {
+        "datum": None, "handlaggare": "Anna",
+    }  # fmt: skip
+    problems = field_problems(
+        [
+            "cases/x.yaml:21: finansiering.finansiarer[0].belopp: amount must not be negative",
+            "cases/x.yaml:1: (file): expected a mapping",
+        ]
+    )
+    assert problems[0].path == "root.finansiering.finansiarer.0.belopp"
+    assert problems[0].line == 21 and problems[1].path is None
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> WebConfig:
+    return workspace(tmp_path)
+
+
+def test_save_through_the_web_writes_the_yaml_and_keeps_versions(config: WebConfig) -> None:
+    path = config.cases / "RUN-00386-2023.yaml"
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        data["handlaggare"] = "Anna Andersson"
+        response = _save(client, "/arenden/RUN-00386-2023", data, sha)
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == "/arenden/RUN-00386-2023?sparad=2"
+        assert "handlaggare: Anna Andersson\n" in path.read_text(encoding="utf-8")
+        assert path.read_text(encoding="utf-8").startswith("# Dnr RUN-00386-2023")
+        page = client.get("/arenden/RUN-00386-2023?sparad=2").text
+        assert "Sparat som version 2" in page
+        versions = client.get("/arenden/RUN-00386-2023/versioner?a=1&b=2").text
+        assert "handl" in versions and "ändrad utanför webben" in versions
+        assert "-handlaggare: null" in versions and "+handlaggare: Anna Andersson" in versions
+    # The CLI reads the saved file.
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_save_based_on_an_older_version_is_refused_with_what_changed(config: WebConfig) -> None:
+    path = config.cases / "RUN-00386-2023.yaml"
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        # Someone else changes the file meanwhile (in an editor, or another browser).
+        other = path.read_text(encoding="utf-8").replace("avdelning: null", "avdelning: Utveckla")
+        path.write_text(other, encoding="utf-8")
+        data["handlaggare"] = "Anna Andersson"
+        response = _save(client, "/arenden/RUN-00386-2023", data, sha)
+        assert response.status_code == 200
+        assert "Inte sparat: filen har ändrats" in response.text
+        assert "+avdelning: Utveckla" in response.text and "-avdelning: null" in response.text
+        kept, _ = _form_data(response.text)
+        assert kept["handlaggare"] == "Anna Andersson"  # what was typed is still in the form
+    assert path.read_text(encoding="utf-8") == other
+
+
+def test_the_loaders_messages_are_shown_at_their_fields(config: WebConfig) -> None:
+    path = config.cases / "RUN-00386-2023.yaml"
+    before = path.read_text(encoding="utf-8")
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        data["finansiering"]["belopp_per_ar"] = -5
+        data["dnr"] = "RUN-386-2023"
+        response = _save(client, "/arenden/RUN-00386-2023", data, sha)
+        assert response.status_code == 200
+        html = response.text
+        assert "Inte sparat" in html
+        start = html.index('id="editor-problems">') + len('id="editor-problems">')
+        problems = json.loads(html[start : html.index("</script>", start)])
+        paths = {p["path"] for p in problems}
+        assert "root.dnr" in paths and "root.finansiering.belopp_per_ar" in paths
+        assert all(".web-check-" not in p["message"] for p in problems)
+    assert path.read_text(encoding="utf-8") == before  # nothing written
+    assert not list(config.cases.glob(".web-*"))
+
+
+def test_a_new_case_from_a_copy(config: WebConfig) -> None:
+    with client_for(config, "handl") as client:
+        page = client.get("/arenden/ny?fran=RUN-00386-2023").text
+        data, _ = _form_data(page)
+        data["dnr"] = "RUN-00400-2024"
+        token = csrf_of(page)
+        response = client.post(
+            "/arenden/ny",
+            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2024"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        assert "RUN-00400-2024" in client.get("/arenden").text
+        again = client.post(
+            "/arenden/ny",
+            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2024"},
+        )
+        assert again.status_code == 422 and "finns redan" in again.text
+    text = (config.cases / "RUN-00400-2024.yaml").read_text(encoding="utf-8")
+    assert "dnr: RUN-00400-2024" in text
+
+
+def test_meeting_dates_are_computed_by_the_librarys_rules(config: WebConfig) -> None:
+    with client_for(config, "sekr") as client:
+        html = client.get(
+            "/sammantraden/datum?datum=2024-03-26&justeringsdatum=2024-03-28&anslagsdatum=2024-03-29"
+        ).text
+        assert "2024-04-09" in html  # justering senast: 14 days
+        assert "2024-03-30" in html  # anslag senast: 2 days
+        # Three weeks from 29 March 2024 is 19 April (a Friday).
+        assert "2024-04-19" in html
+        late = client.get("/sammantraden/datum?datum=2024-03-26&justeringsdatum=2024-04-20").text
+        assert "utanför" in late
+
+
+def test_the_audit_log_records_logins_saves_and_prints_with_the_cli(config: WebConfig) -> None:
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        data["handlaggare"] = "Anna Andersson"
+        assert _save(client, "/arenden/RUN-00386-2023", data, sha).status_code == 303
+    with client_for(config) as client:
+        token = csrf_of(client.get("/login").text)
+        client.post("/login", data={"namn": "handl", "losenord": "fel", "_csrf_token": token})
+    result = CliRunner().invoke(cli, ["audit", "--data", str(config.data)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "login_failed" in lines[0]
+    assert any("save" in line and "RUN-00386-2023" in line and "RUN-00386-2023.yaml=" in line
+               for line in lines)  # fmt: skip
+    assert any(" login " in line and "handl" in line for line in lines)
+    as_json = CliRunner().invoke(cli, ["audit", "--data", str(config.data), "--json"])
+    entries = [json.loads(line) for line in as_json.output.splitlines()]
+    assert any(e["action"] == "save" and e["dnr"] == "RUN-00386-2023" for e in entries)
+    with client_for(config, "admin") as client:
+        assert "misslyckad inloggning" in client.get("/logg").text
+
+
+def test_users_add_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    monkeypatch.setenv("AVTALSGEN_PASSWORD", "ett-långt-lösenord-9")
+    result = CliRunner().invoke(
+        cli, ["users", "add", "eva", "--role", "handlaggare", "--role", "undertecknare",
+              "--data", str(data)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "eva: handläggare, undertecknare" in result.output
+    database = data / "avtalsgen-web.sqlite3"
+    user = auth.authenticate(database, "eva", "ett-långt-lösenord-9")
+    assert user is not None and user.may("sign") and not user.may("users")
+    bad = CliRunner().invoke(cli, ["users", "add", "eva", "--role", "chef", "--data", str(data)])
+    assert bad.exit_code == 1 and "chef" in bad.output
+    monkeypatch.setenv("AVTALSGEN_PASSWORD", "kort")
+    short = CliRunner().invoke(
+        cli, ["users", "add", "kim", "--role", "läsare", "--data", str(data)]
+    )
+    assert short.exit_code == 1
+    listed = CliRunner().invoke(cli, ["users", "list", "--data", str(data)])
+    assert "eva" in listed.output and "kim" not in listed.output
+    conn = sqlite3.connect(database)
+    dump = "\n".join(conn.iterdump())
+    conn.close()
+    assert "ett-långt-lösenord-9" not in dump and PASSWORD not in dump

@@ -1,0 +1,78 @@
+"""Helpers of the web app's tests: a workspace of copies of the shipped cases, the app, users,
+and logging in through the login form (with its CSRF token), as a browser does."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import REPO
+from litestar.testing import TestClient
+
+from avtalsgen import i18n
+from avtalsgen.web import auth, db
+from avtalsgen.web.app import create_app
+from avtalsgen.web.config import WebConfig
+
+PASSWORD = "ett-långt-lösenord-1"
+# Cheap argon2id hashes for the tests (the app's own are the library's defaults).
+auth.HASH_PARAMETERS.update(time_cost=1, memory_cost=1024, parallelism=1)
+#: A user per role (and one with every role).
+USERS = {
+    "lasare": ("läsare",),
+    "handl": ("handläggare",),
+    "sekr": ("sekreterare",),
+    "signer": ("undertecknare",),
+    "admin": ("administratör",),
+    "alla": ("läsare", "handläggare", "sekreterare", "undertecknare", "administratör"),
+}
+
+
+def workspace(root: Path, **options: object) -> WebConfig:
+    """A folder with copies of the shipped cases and templates, and the app's settings."""
+    shutil.copytree(REPO / "cases", root / "cases")
+    config = WebConfig(
+        cases=root / "cases", output=root / "output", data=root / "data",
+        templates=REPO / "templates", **{"build_after_save": False, **options},  # type: ignore[arg-type]
+    )  # fmt: skip
+    config.output.mkdir()
+    db.initialise(config.database)
+    for name, roles in USERS.items():
+        auth.add_user(config.database, name, frozenset(roles), PASSWORD)
+    return config
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page carries."""
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert match, "the page has a CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> None:  # type: ignore[type-arg]
+    """Log in through the login form."""
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"namn": name, "losenord": password, "_csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@contextmanager
+def client_for(
+    config: WebConfig, user: str | None = None, base_url: str = "http://testserver.local"
+) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    """A test client of the app, logged in as ``user`` if given; messages in Swedish."""
+    i18n.set_language("sv")
+    try:
+        with TestClient(create_app(config), base_url=base_url) as client:
+            if user:
+                login(client, user)
+            yield client
+    finally:
+        i18n.set_language(None)
