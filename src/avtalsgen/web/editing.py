@@ -119,7 +119,10 @@ def parse_form_data(raw: str, kind: Kind) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         return {}
-    result = normalise(data, form_schema(kind.name))
+    from avtalsgen.web.forms import in_schema_order
+
+    schema = form_schema(kind.name)
+    result = in_schema_order(normalise(data, schema), schema)
     return result if isinstance(result, dict) else {}
 
 

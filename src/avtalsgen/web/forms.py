@@ -195,6 +195,19 @@ def normalise(value: Any, node: dict[str, Any]) -> Any:
     return value
 
 
+def in_schema_order(value: Any, node: dict[str, Any]) -> Any:
+    """The form's data with every mapping's keys in the order the model declares them (the
+    editor gives them in its own order); keys the schema does not know come last."""
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        known = [key for key in properties if key in value]
+        rest = [key for key in value if key not in properties]
+        return {key: in_schema_order(value[key], properties.get(key, {})) for key in known + rest}
+    if isinstance(value, list):
+        return [in_schema_order(item, node.get("items", {})) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """A loader message placed at a field of the form (``path`` as the editor names it:

@@ -35,23 +35,38 @@
     return (editor.schema && editor.schema.title) || editor.key || '';
   }
 
-  // Inputs get an accessible name and description from the field's label and help, and
-  // the server's message for the field, where the editor's theme leaves them out.
+  function header(editor) {
+    var text = editor.getHeaderText ? editor.getHeaderText() : '';
+    return (text || fieldLabel(editor)).trim();
+  }
+
+  // Each input's accessible name is its label, followed by the groups it lies in where it
+  // lies in one ("Titel (Avtal, Undertecknare)"): fields of the same name in different
+  // groups (the actor's and the signatory's Namn) can be told apart by ear.
   function describeInputs(root) {
     var index = 0;
     Object.keys(root.editors).forEach(function (path) {
       var editor = root.editors[path];
-      if (!editor || !editor.input || !editor.input.id) {
-        if (editor && editor.input) {
-          editor.input.id = 'fält-' + path.replace(/[^A-Za-z0-9]/g, '-') + '-' + (index++);
-        } else {
-          return;
-        }
-      }
+      if (!editor || !editor.input || editor.input.tagName === undefined) { return; }
       var input = editor.input;
-      if (!input.labels || input.labels.length === 0) {
-        input.setAttribute('aria-label', fieldLabel(editor) + (editor.parent && editor.parent.schema &&
-          editor.parent.schema.type === 'array' ? ' ' + (Number(editor.key) + 1) : ''));
+      if (!input.id) {
+        input.id = 'falt-' + path.replace(/[^A-Za-z0-9]/g, '-') + '-' + (index++);
+      }
+      var groups = [];
+      var parent = editor.parent;
+      while (parent && parent.parent) {
+        groups.unshift(header(parent));
+        parent = parent.parent;
+      }
+      var name = fieldLabel(editor);
+      if (editor.parent && editor.parent.schema && editor.parent.schema.type === 'array') {
+        // An item of a list of texts: "Beslutspunkter 2".
+        name = fieldLabel(editor.parent) + ' ' + (Number(editor.key) + 1);
+        groups.pop();
+      }
+      var label = groups.length ? name + ' (' + groups.join(', ') + ')' : name;
+      if (groups.length || !input.labels || input.labels.length === 0) {
+        input.setAttribute('aria-label', label);
       }
     });
   }
@@ -93,6 +108,11 @@
     // The server validates with the CLI's loader and shows its messages at the fields; the
     // editor's own checks (in English, without the case's rules) are not shown.
     JSONEditor.defaults.themes.html.prototype.addInputError = function () {};
+    // The editor strips anything that looks like HTML from every text ("purify"), which
+    // would change a case's text ("<script>" in a title, "a < b"): case text is text, and
+    // the editor puts it into the page as values and text nodes only.
+    JSONEditor.AbstractEditor.prototype.purify = function (value) { return value; };
+    JSONEditor.AbstractEditor.prototype.cleanText = function (text) { return text; };
     var editor = new JSONEditor(element, {
       schema: readJson('editor-schema'),
       startval: readJson('editor-data'),
@@ -107,8 +127,7 @@
       show_errors: 'never',
       use_default_values: true,
       required_by_default: false,
-      display_required_only: false,
-      form_name_root: 'arende'
+      display_required_only: false
     });
     editor.on('ready', function () {
       describeInputs(editor);

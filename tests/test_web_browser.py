@@ -1,0 +1,314 @@
+"""The office in a real browser: Debian's Chromium driven by Playwright, the app served by
+uvicorn on 127.0.0.1, LibreOffice building the previews and extracts, pyHanko signing.
+
+The main flow as a case officer, a secretary and a signer walk it; axe-core (bundled by
+axe-playwright-python) on every page; the same flow's core by keyboard alone. Elements are
+found by their accessible names (labels, roles), as a screen reader finds them. Set
+AVTALSGEN_SCREENSHOTS to a folder to keep a screenshot of every page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from webtools import PASSWORD, workspace
+
+from avtalsgen import i18n
+from avtalsgen.web.app import create_app
+from avtalsgen.web.config import WebConfig
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+#: The WCAG 2.1 A and AA rules of axe-core.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
+    """The app on a free port of 127.0.0.1, over a workspace of its own."""
+    import uvicorn
+
+    config = workspace(tmp_path_factory.mktemp("browser"), build_after_save=True)
+    i18n.set_language("sv")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}", config
+    server.should_exit = True
+    thread.join(30)
+    sock.close()
+    i18n.set_language(None)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Checker:
+    """Runs axe on each page visited, keeps screenshots if asked, and collects errors."""
+
+    def __init__(self, page: Any) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page = page
+        self.axe = Axe()
+        self.violations: dict[str, list[str]] = {}
+        self.errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # A script from case text would show a dialog (alert): none may open.
+        page.on("dialog", lambda dialog: self.errors.append(f"dialog: {dialog.message}"))
+        self.folder = os.environ.get("AVTALSGEN_SCREENSHOTS")
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state("networkidle")
+        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        found = [
+            f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:120]})"
+            for v in results.response["violations"]
+        ]
+        if found:
+            self.violations[name] = found
+        self.checked.append(name)
+        if self.folder:
+            Path(self.folder).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(Path(self.folder) / f"{name}.png"), full_page=True)
+
+
+def _menu(page: Any, name: str) -> None:
+    """Follow a link of the main menu."""
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name=name, exact=True
+    ).click()
+
+
+def _login(page: Any, base: str, name: str) -> None:
+    page.goto(base + "/login")
+    page.get_by_label("Användarnamn").fill(name)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/arenden")
+
+
+def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, config = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    page.goto(base + "/arenden")
+    checker.check("login")
+    _login(page, base, "alla")
+    checker.check("arenden")
+
+    # Create a case in the form, from a copy of an example.
+    page.get_by_role("link", name="Nytt ärende").click()
+    page.get_by_label("Utgå från en befintlig fil").select_option("exempel-arktiska-testbaddar")
+    page.get_by_role("button", name="Fyll i formuläret").click()
+    expect(page.get_by_label("Dnr", exact=True)).to_have_value("RUN-90001-2023")
+    checker.check("arende-ny")
+    page.get_by_label("Filnamn").fill("RUN-00400-2024")
+    page.get_by_label("Dnr", exact=True).fill("RUN-400-2024")
+    page.get_by_label("Titel", exact=True).fill("Testbäddar <script>alert(1)</script> {{ 7*7 }}")
+    # Not decided yet: the copy's decision is left out.
+    page.get_by_label("Datum (Beslut)").fill("")
+    page.get_by_label("Paragraf (Beslut)").fill("")
+    page.get_by_role("button", name="Spara").click()
+
+    # The loader's message, at the field.
+    expect(page.get_by_role("alert")).to_contain_text("Inte sparat")
+    dnr = page.get_by_label("Dnr", exact=True)
+    expect(dnr).to_have_attribute("aria-invalid", "true")
+    expect(dnr).to_have_accessible_description(re.compile("'RUN-400-2024' .*RUN-NNNNN-YYYY"))
+    checker.check("arende-fel")
+    dnr.fill("RUN-00400-2024")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+    checker.check("arende-sparat")
+    saved = (config.cases / "RUN-00400-2024.yaml").read_text(encoding="utf-8")
+    assert "dnr: RUN-00400-2024" in saved and "<script>alert(1)</script> {{ 7*7 }}" in saved
+
+    # The preview: rebuilt after the save, with the fact check's result.
+    page.get_by_role("link", name="se förhandsgranskningen").click()
+    expect(page.get_by_text("Faktakontrollen: godkänd")).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("img", name="Sida 1 av")).to_have_count(1)
+    image = page.get_by_role("img", name="beslutsforslag.pdf").first
+    expect(image).to_be_visible()
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 500", arg=image.element_handle()
+    )
+    checker.check("forhandsgranskning")
+
+    # The list shows the new case, its title as text.
+    _menu(page, "Ärenden")
+    expect(page.get_by_role("cell", name="Testbäddar <script>alert(1)</script> {{ 7*7 }}"))\
+        .to_be_visible()  # fmt: skip
+    page.get_by_label("Sök (Dnr, aktör, rubrik)").fill("00400")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_text("1 av 4 ärenden")).to_be_visible()
+
+    # Decide it in a meeting: a copy of an example meeting, § 187 for the new case.
+    _menu(page, "Sammanträden")
+    checker.check("sammantraden")
+    page.get_by_role("link", name="Nytt sammanträde").click()
+    page.get_by_label("Utgå från en befintlig fil").select_option("exempel-run-2024-11-26")
+    page.get_by_role("button", name="Fyll i formuläret").click()
+    dates = page.get_by_role("region", name="Beräknade datum")
+    # Three weeks from the notice of 4 December 2024 is juldagen; then annandag jul: the 27th.
+    expect(dates).to_contain_text("2024-12-27")
+    page.get_by_label("Anslagsdatum").fill("2024-12-05")
+    page.get_by_label("Anslagsdatum").blur()
+    expect(dates).to_contain_text("2024-12-27")
+    page.get_by_label("Justeringsdatum").fill("2024-12-20")
+    page.get_by_label("Justeringsdatum").blur()
+    expect(dates).to_contain_text("utanför")
+    page.get_by_label("Justeringsdatum").fill("2024-12-03")
+    page.get_by_label("Justeringsdatum").blur()
+    checker.check("sammantrade-ny")
+    page.get_by_label("Filnamn").fill("run-2024-11-26-extra")
+    paragraph_dnr = page.get_by_label(re.compile(r"^Dnr \(Paragrafer"))
+    expect(paragraph_dnr).to_have_value("RUN-90002-2024")
+    paragraph_dnr.fill("RUN-00400-2024")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+    checker.check("sammantrade")
+
+    # Its extract.
+    page.get_by_role("button", name="Gör protokollsutdrag").click()
+    expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024")).to_be_visible()
+    checker.check("korning-utdrag")
+    assert (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").is_file()
+
+    # Sign the packet with the server's key, and see the report.
+    _menu(page, "Paket")
+    checker.check("paket")
+    page.get_by_role("button", name="Signera region i RUN-00400-2024").click()
+    report = page.get_by_role("status")
+    expect(report).to_contain_text("Signerat: RUN-00400-2024")
+    expect(report.get_by_role("row", name="region")).to_contain_text("ja")
+    checker.check("paket-signerat")
+
+    # Verify the signed packet by uploading it.
+    page.get_by_role("link", name="Verifiera en signerad PDF").click()
+    page.get_by_label("PDF-fil").set_input_files(
+        str(config.output / "RUN-00400-2024" / "paket.pdf")
+    )
+    page.get_by_role("button", name="Verifiera").click()
+    result = page.get_by_role("status")
+    expect(result).to_contain_text("Rapport för paket.pdf")
+    expect(result.get_by_role("row", name="region")).to_contain_text("DEMO")
+    checker.check("verifiera")
+
+    # The other pages, checked too.
+    for link, name in (("Körning", "korning"), ("Logg", "logg"), ("Användare", "anvandare")):
+        _menu(page, link)
+        checker.check(name)
+    log = page.get_by_role("table")
+    _menu(page, "Logg")
+    for action in ("inloggning", "skapat", "körning", "protokollsutdrag", "underskrift",
+                   "verifiering"):  # fmt: skip
+        expect(log.get_by_role("cell", name=action, exact=True).first).to_be_visible()
+    page.goto(base + "/arenden/RUN-00400-2024/versioner")
+    checker.check("versioner")
+    page.goto(base + "/finns-inte")
+    checker.check("fel-404")
+    page.goto(base + "/arenden")
+
+    # Log out: the pages need a login again.
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    page.goto(base + "/paket")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+
+    assert checker.errors == []
+    assert checker.violations == {}, checker.violations
+    assert len(checker.checked) >= 16
+    page.close()
+
+
+def _tab_to(page: Any, role: str, name: str, limit: int = 300) -> None:
+    """Press Tab until the focused element has this role and accessible name."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """() => { const e = document.activeElement; if (!e) return ['', ''];
+                 const tag = e.tagName.toLowerCase();
+                 const role = e.getAttribute('role') || (tag === 'a' ? 'link' : tag === 'button'
+                   ? 'button' : tag === 'select' ? 'combobox' : tag === 'textarea' ||
+                   (tag === 'input' && !['checkbox','submit','file'].includes(e.type))
+                   ? 'textbox' : tag);
+                 const label = e.labels && e.labels.length ? e.labels[0].innerText
+                   : (e.getAttribute('aria-label') || e.innerText || e.value || '');
+                 return [role, label.trim()]; }"""
+        )
+        if found[0] == role and found[1].startswith(name):
+            return
+    raise AssertionError(f"{role} {name!r} cannot be reached with Tab")
+
+
+def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    base, config = server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "/login")
+    _tab_to(page, "link", "Hoppa till innehållet")
+    _tab_to(page, "textbox", "Användarnamn")
+    page.keyboard.type("handl")
+    _tab_to(page, "textbox", "Lösenord")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arenden")
+    _tab_to(page, "link", "RUN-00386-2023")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Ärende RUN-00386-2023")).to_be_visible()
+    page.wait_for_selector("#editor[data-ready=true]")
+    _tab_to(page, "textbox", "Handläggare")
+    page.keyboard.type("Anna Andersson")
+    _tab_to(page, "button", "Spara")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+    assert "handlaggare: Anna Andersson" in (config.cases / "RUN-00386-2023.yaml").read_text(
+        encoding="utf-8"
+    )
+    _tab_to(page, "link", "se förhandsgranskningen")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Förhandsgranskning RUN-00386-2023")).to_be_visible()
+    _tab_to(page, "button", "Logga ut")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    page.close()
