@@ -64,7 +64,7 @@ def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker 
 def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
     from avtalsgen.build import interrupts
     from avtalsgen.build.batch import build_cases
-    from avtalsgen.build.outcome import CaseOutcome, write_report
+    from avtalsgen.build.outcome import CaseOutcome
     from avtalsgen.documents.kinds import DOCUMENTS
 
     output = Path(request["output"])
@@ -76,7 +76,7 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
 
     files = [Path(p) for p in request["cases"]]
     with interrupts.handled():
-        outcomes = build_cases(
+        build_cases(
             files,
             output,
             Path(request["templates"]),
@@ -84,9 +84,9 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
             jobs=request["jobs"],
             force=request.get("force", False),
             on_outcome=on_outcome,
+            on_wait=lambda message: conn.send({"type": "wait", "message": message}),
+            report=len(files) > 1,
         )
-    if len(files) > 1:
-        write_report(output, outcomes, request["jobs"])
 
 
 def _run_extracts(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
@@ -99,6 +99,7 @@ def _run_extracts(conn: Connection, request: dict[str, Any]) -> None:  # pragma:
         Path(request["templates"]),
         LibreOfficeConverter(),
         request.get("paragraf"),
+        on_wait=lambda message: conn.send({"type": "wait", "message": message}),
     )
     for result in results:
         conn.send(

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,27 +30,6 @@ def packet_list(request: Request[Any, Any, Any]) -> Template:
     return page(request, "packets.html", rows=rows, report=None, error=None)
 
 
-@contextmanager
-def _output_lock(folder: Path, wait: float = 120.0) -> Iterator[None]:
-    """The output folder's lock, as a build takes it; waits for a running build."""
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise AvtalsgenError(
-                        "En körning skriver i utdatamappen; försök igen om en stund."
-                    ) from None
-                time.sleep(0.2)
-        yield
-    finally:
-        os.close(handle)
-
-
 def _roots() -> list[Path]:
     from avtalsgen.signing.pki import default_demo_pki_dir
 
@@ -67,6 +42,7 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     """Sign one field of the case's packet with the server's key (the region's seal, or the
     DEMO key when none is configured)."""
     from avtalsgen.build.manifest import update_signatures
+    from avtalsgen.build.workspace import Workspace
     from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
     from avtalsgen.signing.sign import KeySource, Pkcs12Key, sign_packet
     from avtalsgen.signing.verify import verify_packet
@@ -91,10 +67,12 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                 signer = ensure_demo_signer(pki, FIELD_ROLES[field])
                 source = Pkcs12Key(signer.pkcs12, signer.passphrase)
                 roots.append(pki.root_cert)
-            with _output_lock(config.output):
-                sign_packet(packet, packet, field, source, role=FIELD_ROLES[field], overwrite=True)
+            # The output folder's session, as the CLI's sign takes it: waits for a build.
+            with Workspace(config.output).session("sign") as run:
+                sign_packet(packet, packet, field, source, role=FIELD_ROLES[field],
+                            overwrite=True, scratch=run.staging)  # fmt: skip
                 report = verify_packet(packet, roots, require_all_fields=False)
-                update_signatures(packet, report)
+                update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
                          detail=f"fält {field}", files=[packet], root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
