@@ -149,6 +149,12 @@ def create_app(config: WebConfig) -> Litestar:
     from avtalsgen.web.routes.editor import editor_routes
 
     db.initialise(config.database)
+    # The forms' schemas are made once per process (about a second: the models' docstrings
+    # are read for the descriptions), before the first request rather than during it.
+    from avtalsgen.web.editing import form_schema
+
+    form_schema(CASES.name)
+    form_schema(MEETINGS.name)
     runner = JobRunner(config.database)
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"),

@@ -129,7 +129,13 @@ class JobRunner:
         self.changed = threading.Condition()
 
     def submit(self, kind: str, user: str, names: Sequence[str], **args: Any) -> Job:
-        """Queue a job; it starts when the ones before it have ended."""
+        """Queue a job; it starts when the ones before it have ended. A job the same as one
+        still waiting in the queue is that job (saves in a row rebuild a case once)."""
+        with self._lock:
+            for waiting in self.jobs.values():
+                same = (waiting.kind, waiting.cases, waiting.args) == (kind, list(names), args)
+                if waiting.state == "köad" and same:
+                    return waiting
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with db.connect(self.database) as conn:
             cursor = conn.execute(
@@ -250,4 +256,9 @@ def recent_jobs(database: Path, limit: int = 20) -> list[dict[str, Any]]:
     """The newest jobs recorded."""
     with db.reading(database) as conn:
         rows = conn.execute("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-    return [dict(row) for row in rows]
+    jobs = []
+    for row in rows:
+        job = dict(row)
+        job["cases"] = json.loads(job["cases"])
+        jobs.append(job)
+    return jobs

@@ -32,6 +32,38 @@ class CaseRow:
     unsigned: list[str] = field(default_factory=list)
 
 
+#: What each case file said when it was last read, by its path, size and time of change
+#: (and its program's): reading every case for every list page costs 3 ms a case.
+_READ: dict[tuple[str, int, int, int], tuple[str | None, str | None, str | None, list[str]]] = {}
+_MEETINGS: dict[tuple[str, int, int], list[tuple[str, int, str]]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def _case_facts(path: Path) -> tuple[str | None, str | None, str | None, list[str]]:
+    """(Dnr, actor, title, problems) of a case file, read again only when it changed."""
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import load_case
+
+    programs = path.parent / "program"
+    program_stamp = max(
+        (p.stat().st_mtime_ns for p in programs.glob("*.yaml")), default=0
+    ) if programs.is_dir() else 0  # fmt: skip
+    key = (str(path), *_stamp(path), program_stamp)
+    if key not in _READ:
+        try:
+            arende = load_case(path).arende
+            _READ[key] = (arende.dnr, arende.aktor.namn, arende.titel, [])
+        except CaseError as exc:
+            _READ[key] = (None, None, None, exc.problems)
+        if len(_READ) > 5000:
+            _READ.clear()
+    return _READ[key]
+
+
 def decisions(config: WebConfig) -> dict[str, str]:
     """Which meeting decided each Dnr: ``{dnr: '§ 212, 2023-12-05'}`` (valid meeting files
     only; the newest meeting wins)."""
@@ -41,16 +73,18 @@ def decisions(config: WebConfig) -> dict[str, str]:
 
     found: dict[str, tuple[str, str]] = {}
     for path in list_files(config.meetings):
-        try:
-            meeting, _problems = validate_file(Sammantrade, path)
-        except CaseError:
-            continue
-        if meeting is None:
-            continue
-        for paragraf in meeting.paragrafer:
-            when = meeting.datum.isoformat()
-            if paragraf.dnr not in found or found[paragraf.dnr][0] < when:
-                found[paragraf.dnr] = (when, f"§ {paragraf.paragraf}, {when}")
+        key = (str(path), *_stamp(path))
+        if key not in _MEETINGS:
+            try:
+                meeting, _problems = validate_file(Sammantrade, path)
+            except CaseError:
+                meeting = None
+            _MEETINGS[key] = [
+                (p.dnr, p.paragraf, meeting.datum.isoformat()) for p in meeting.paragrafer
+            ] if meeting is not None else []  # fmt: skip
+        for dnr, number, when in _MEETINGS[key]:
+            if dnr not in found or found[dnr][0] < when:
+                found[dnr] = (when, f"§ {number}, {when}")
     return {dnr: text for dnr, (_, text) in found.items()}
 
 
@@ -64,23 +98,18 @@ def _manifest(folder: Path) -> dict[str, object]:
 
 def case_rows(config: WebConfig) -> list[CaseRow]:
     """Every case file in the cases folder with its status."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import load_case
-
     decided = decisions(config)
     rows = []
     for path in list_files(config.cases):
         row = CaseRow(stem=path.stem)
-        try:
-            case = load_case(path)
-        except CaseError as exc:
+        dnr, row.aktor, row.titel, problems = _case_facts(path)
+        if dnr is None:
             row.status = "fel i ärendefilen"
-            row.problems = exc.problems
+            row.problems = problems
             rows.append(row)
             continue
-        arende = case.arende
-        row.dnr, row.aktor, row.titel = arende.dnr, arende.aktor.namn, arende.titel
-        folder = config.output / arende.dnr
+        row.dnr = dnr
+        folder = config.output / dnr
         if folder.is_dir():
             row.documents = sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf")
         packet = _manifest(folder).get("packet")
@@ -90,7 +119,7 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
                     (row.signed if sig.get("signer") else row.unsigned).append(
                         str(sig.get("field"))
                     )
-        row.decided = decided.get(arende.dnr)
+        row.decided = decided.get(dnr)
         if row.signed and not row.unsigned:
             row.status = "undertecknat"
         elif row.signed:

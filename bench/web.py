@@ -1,0 +1,285 @@
+"""Load benchmark of the office in a browser (avtalsgen serve): not a test, a measurement.
+
+Twenty simulated users on 127.0.0.1 browse and save for 60 seconds (a bounded loop) while a
+50-case batch runs in the app's worker. Each user has a case of its own to save, and checks
+after every save that the file holds what it saved. Reported: requests, error responses,
+lost saves, latency of the pages (every request but the batch's), the peak resident memory
+of the server with its worker and LibreOffice, and the server's own memory at the start and
+the end; then, on the quiet server, a save followed by its preview (the rebuilt documents
+and the fact check) against one LibreOffice conversion of the same beslutsförslag.
+
+    .venv/bin/python bench/web.py                 # 20 users, 60 s, 50 cases
+    .venv/bin/python bench/web.py --users 5 --seconds 10 --cases 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "src"))
+from batch import PeakRss, make_cases  # noqa: E402
+
+from avtalsgen.web import auth, db  # noqa: E402
+
+PASSWORD = "bänkens-lösenord-1"
+PAGES = ["/arenden", "/arenden?q=fall", "/paket", "/korning", "/sammantraden", "/logg"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token"
+    return found.group(1)
+
+
+def login(client: httpx.Client, name: str) -> None:
+    page = client.get("/login")
+    response = client.post("/login", data={"namn": name, "losenord": PASSWORD,
+                                           "_csrf_token": csrf(page.text)})  # fmt: skip
+    assert response.status_code in (200, 303), response.status_code
+
+
+def form_data(html: str) -> tuple[dict[str, object], str]:
+    start = html.index('id="editor-data">') + len('id="editor-data">')
+    data = json.loads(html[start : html.index("</script>", start)])
+    sha = re.search(r'name="sha" value="([0-9a-f]*)"', html)
+    assert sha
+    return data, sha.group(1)
+
+
+class User(threading.Thread):
+    """One simulated user: browses the pages and saves its own case now and then."""
+
+    def __init__(
+        self, base: str, name: str, case: Path, stop: float, seed: int, think: float
+    ) -> None:
+        super().__init__(daemon=True)
+        self.think = think
+        self.base, self.name, self.case, self.stop = base, name, case, stop
+        self.random = random.Random(seed)
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.saves = 0
+        self.lost: list[str] = []
+        self.last_saved: str | None = None
+
+    def timed(
+        self, client: httpx.Client, method: str, path: str, **kwargs: object
+    ) -> httpx.Response:
+        started = time.perf_counter()
+        response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        self.latencies.append(time.perf_counter() - started)
+        if os.environ.get("BENCH_VERBOSE"):
+            print(
+                f"{self.name} {method} {path} {response.status_code} "
+                f"{(time.perf_counter() - started) * 1000:.0f} ms",
+                flush=True,
+            )
+        if response.status_code >= 400 and response.status_code != 422:
+            self.errors.append(f"{method} {path}: {response.status_code}")
+        return response
+
+    def run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            login(client, self.name)
+            for step in range(100_000):  # bounded; the time ends it first
+                if time.monotonic() > self.stop:
+                    break
+                # A person reads a page before the next click: 0.5 to 1.5 times --think.
+                time.sleep(self.think * self.random.uniform(0.5, 1.5))
+                if step % 6 == 5:
+                    self.save(client, step)
+                else:
+                    self.timed(
+                        client, "GET", self.random.choice([*PAGES, f"/arenden/{self.case.stem}"])
+                    )
+
+    def save(self, client: httpx.Client, step: int) -> None:
+        page = self.timed(client, "GET", f"/arenden/{self.case.stem}")
+        data, sha = form_data(page.text)
+        value = f"Handläggare {self.name} {step}"
+        data["handlaggare"] = value
+        response = self.timed(
+            client, "POST", f"/arenden/{self.case.stem}",
+            data={"_csrf_token": csrf(page.text), "data": json.dumps(data), "sha": sha},
+        )  # fmt: skip
+        if response.status_code == 303:
+            self.saves += 1
+            self.last_saved = value
+            if f"handlaggare: {value}\n" not in self.case.read_text(encoding="utf-8"):
+                self.lost.append(value)
+        else:
+            self.errors.append(f"save {self.case.stem}: {response.status_code}")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def rss_of(pid: int) -> int:
+    found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(found.group(1)) * 1024 if found else 0
+
+
+def one_conversion(docx: Path, folder: Path) -> float:
+    """One soffice --convert-to of a DOCX (a cold LibreOffice), in seconds."""
+    started = time.perf_counter()
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
+         "--convert-to", "pdf", "--outdir", str(folder), str(docx)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="Mean seconds a user looks at a page before the next request.",
+    )
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="avtalsgen-bench-web-"))
+    cases = root / "cases"
+    cases.mkdir()
+    made = make_cases(cases, args.cases)
+    (cases / "sammantraden").mkdir()
+    data = root / "data"
+    db.initialise(data / "avtalsgen-web.sqlite3")
+    names = [f"user{n:02}" for n in range(args.users)]
+    for name in [*names, "batch"]:
+        auth.add_user(data / "avtalsgen-web.sqlite3", name,
+                      frozenset({"handläggare", "administratör"}), PASSWORD)  # fmt: skip
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "avtalsgen"), "serve", "--port", str(port),
+         "--cases", str(cases), "--output", str(root / "output"), "--data", str(data),
+         "--templates", str(REPO / "templates"), "--jobs", str(os.cpu_count() or 1)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        rss_start = rss_of(server.pid)
+        with httpx.Client(base_url=base, timeout=60) as admin:
+            login(admin, "batch")
+            page = admin.get("/korning")
+            started = time.monotonic()
+            response = admin.post("/korning", data={"_csrf_token": csrf(page.text), "tvinga": "1"},
+                                  follow_redirects=False)  # fmt: skip
+            run = response.headers["location"]
+            with PeakRss(server.pid) as peak:
+                stop = time.monotonic() + args.seconds
+                users = [User(base, name, made[n % len(made)], stop, n, args.think)
+                         for n, name in enumerate(names)]  # fmt: skip
+                for user in users:
+                    user.start()
+                for user in users:
+                    user.join()
+                # The batch's end (its report comes with the run's page).
+                while (
+                    "klar" not in admin.get(run).text and "misslyckades" not in admin.get(run).text
+                ):
+                    time.sleep(0.5)
+                batch_seconds = time.monotonic() - started
+            rss_end = rss_of(server.pid)
+            run_page = admin.get(run).text
+            built = len(re.findall(r"<li>[^<]*: byggt", run_page))
+            state = re.search(r'role="status">([^<]*)<', run_page)
+            print("batch:", state.group(1) if state else "?")
+            # Quiet: a save and its preview, once the previews the users' saves queued are done.
+            while re.search(r"<td>(köad|pågår)</td>", admin.get("/korning").text):
+                time.sleep(0.5)
+            target = made[-1]
+            page = admin.get(f"/arenden/{target.stem}")
+            data_, sha = form_data(page.text)
+            data_["handlaggare"] = "Förhandsgranskning"
+            while "byggs" in admin.get(f"/arenden/{target.stem}/forhandsgranskning").text:
+                time.sleep(0.2)
+            t0 = time.perf_counter()
+            admin.post(f"/arenden/{target.stem}", data={"_csrf_token": csrf(page.text),
+                       "data": json.dumps(data_), "sha": sha})  # fmt: skip
+            while True:
+                preview = admin.get(f"/arenden/{target.stem}/forhandsgranskning").text
+                if "Faktakontrollen" in preview or "misslyckades" in preview:
+                    break
+                time.sleep(0.05)
+            preview_seconds = time.perf_counter() - t0
+        dnr = re.search(r"^dnr: (\S+)", target.read_text(encoding="utf-8"), re.M)
+        assert dnr
+        docx = root / "output" / dnr.group(1) / "beslutsforslag.docx"
+        scratch = Path(tempfile.mkdtemp(prefix="avtalsgen-bench-convert-"))
+        one_conversion(docx, scratch)  # the profile is made on the first start
+        conversion = min(one_conversion(docx, scratch) for _ in range(3))
+        shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        server.terminate()
+        server.wait(30)
+    latencies = [t for user in users for t in user.latencies]
+    errors = [e for user in users for e in user.errors]
+    lost = [v for user in users for v in user.lost]
+    last_ok = all(
+        user.last_saved is None
+        or f"handlaggare: {user.last_saved}\n" in user.case.read_text(encoding="utf-8")
+        for user in users
+        if sum(1 for other in users if other.case == user.case) == 1
+    )
+    print(f"users {args.users} (think time {args.think} s), {args.seconds:.0f} s, batch of "
+          f"{args.cases} cases "
+          f"({built} built, {batch_seconds:.1f} s)")  # fmt: skip
+    print(f"requests {len(latencies)} ({len(latencies) / args.seconds:.1f}/s), saves "
+          f"{sum(u.saves for u in users)}, error responses {len(errors)}, lost saves {len(lost)}, "
+          f"last saves in place: {last_ok}")  # fmt: skip
+    print(
+        f"page latency: median {statistics.median(latencies) * 1000:.0f} ms, p95 "
+        f"{percentile(latencies, 0.95) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+    )
+    print(
+        f"memory: peak of server + worker + soffice {peak.peak / 2**20:.0f} MiB; server "
+        f"{rss_start / 2**20:.0f} MiB at start, {rss_end / 2**20:.0f} MiB at the end"
+    )
+    print(
+        f"preview after a save: {preview_seconds:.2f} s; one cold soffice conversion of the "
+        f"beslutsförslag: {conversion:.2f} s (ratio {preview_seconds / conversion:.2f})"
+    )
+    for error in errors[:10]:
+        print("  error:", error)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
