@@ -237,3 +237,19 @@ def test_users_add_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     dump = "\n".join(conn.iterdump())
     conn.close()
     assert "ett-långt-lösenord-9" not in dump and PASSWORD not in dump
+
+
+def test_the_cli_imports_nothing_of_the_web_app_until_serve_users_or_audit_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, avtalsgen.cli.app; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'litestar', 'uvicorn', 'argon2', 'ruamel', 'jinja2', 'httpx'}), "
+        "sorted(m for m in sys.modules if m.startswith('avtalsgen.web')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[] []"
