@@ -13,16 +13,20 @@ from typing import Annotated
 
 import typer
 
+from avtalsgen.cli import clicktexts
 from avtalsgen.i18n import _
 
 #: The environment variable a new user's password may come from (never the command line).
 PASSWORD_ENV = "AVTALSGEN_PASSWORD"
 
-users_app = typer.Typer(help="Users of the web app (avtalsgen serve) and their roles.",
-                        no_args_is_help=True)  # fmt: skip
+users_app = typer.Typer(
+    help=_("Users of the web app (avtalsgen serve) and their roles."),
+    no_args_is_help=True,
+    cls=clicktexts.Commands,
+)
 
 Data = Annotated[
-    Path, typer.Option("--data", help="Folder of the web app's own state (SQLite database).")
+    Path, typer.Option("--data", help=_("Folder of the web app's own state (SQLite database)."))
 ]
 
 
@@ -37,36 +41,40 @@ def _database(data: Path) -> Path:
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    cases: Annotated[Path, typer.Option("--cases", help="Folder of the case files.")] = Path(
+    host: Annotated[str, typer.Option("--host", help=_("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help=_("Port to listen on."))] = 8000,
+    cases: Annotated[Path, typer.Option("--cases", help=_("Folder of the case files."))] = Path(
         "cases"
     ),
-    output: Annotated[Path, typer.Option("--output", help="Output folder.")] = Path("output"),
+    output: Annotated[Path, typer.Option("--output", help=_("Output folder."))] = Path("output"),
     data: Data = Path("data"),
     templates: Annotated[
-        Path, typer.Option("--templates", help="Folder holding the Word templates.")
+        Path, typer.Option("--templates", help=_("Folder holding the Word templates."))
     ] = Path("templates"),
     https: Annotated[
         bool,
-        typer.Option("--https", help="Reached over https (e.g. behind a proxy): Secure cookies."),
+        typer.Option(
+            "--https", help=_("Reached over https (e.g. behind a proxy): Secure cookies.")
+        ),
     ] = False,
     proxy_user_header: Annotated[
         str | None,
         typer.Option(
             "--proxy-user-header",
-            help="Trust this header from a reverse proxy on 127.0.0.1 for the user's name.",
+            help=_("Trust this header from a reverse proxy on 127.0.0.1 for the user's name."),
         ),
     ] = None,
     seal_p12: Annotated[
         Path | None,
         typer.Option(
             "--seal-p12",
-            help="PKCS#12 file with the region's seal (passphrase from "
-            "AVTALSGEN_P12_PASSPHRASE); the DEMO key when left out.",
+            help=_(
+                "PKCS#12 file with the region's seal (passphrase from "
+                "AVTALSGEN_P12_PASSPHRASE); the DEMO key when left out."
+            ),
         ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="LibreOffice workers.")] = (
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=_("LibreOffice workers."))] = (
         os.cpu_count() or 1
     ),
 ) -> None:
@@ -103,14 +111,20 @@ def _password() -> str:
     return str(typer.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
 
 
-@users_app.command("add")
+@users_app.command(
+    "add",
+    help=_(
+        "Add a user (or give one new roles and a new password); the password from "
+        "AVTALSGEN_PASSWORD or a prompt."
+    ),
+)
 def users_add(
-    name: Annotated[str, typer.Argument(help="The user's login name.")],
+    name: Annotated[str, typer.Argument(help=_("The user's login name."))],
     role: Annotated[
         list[str],
         typer.Option(
             "--role",
-            help="läsare, handläggare, sekreterare, undertecknare or administratör; repeatable.",
+            help=_("läsare, handläggare, sekreterare, undertecknare or administratör; repeatable."),
         ),
     ],
     data: Data = Path("data"),
@@ -132,7 +146,7 @@ def users_add(
     typer.echo(_("user {name}: {roles}").format(name=name, roles=", ".join(sorted(roles))))
 
 
-@users_app.command("list")
+@users_app.command("list", help=_("List the users and their roles."))
 def users_list(data: Data = Path("data")) -> None:
     """List the users and their roles."""
     from avtalsgen.web import auth
@@ -142,9 +156,10 @@ def users_list(data: Data = Path("data")) -> None:
         typer.echo(f"{user.name:<20} {', '.join(sorted(user.roles)):<40} {created}{state}")
 
 
-@users_app.command("disable")
+@users_app.command("disable", help=_("Stop a user from logging in (their sessions end)."))
 def users_disable(
-    name: Annotated[str, typer.Argument(help="The user's login name.")], data: Data = Path("data")
+    name: Annotated[str, typer.Argument(help=_("The user's login name."))],
+    data: Data = Path("data"),
 ) -> None:
     """Stop a user from logging in (their sessions end)."""
     from avtalsgen.errors import AvtalsgenError
@@ -161,10 +176,10 @@ def users_disable(
 
 def audit_command(
     data: Data = Path("data"),
-    dnr: Annotated[str | None, typer.Option("--dnr", help="Only this Dnr.")] = None,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many rows.")] = 200,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    dnr: Annotated[str | None, typer.Option("--dnr", help=_("Only this Dnr."))] = None,
+    user: Annotated[str | None, typer.Option("--user", help=_("Only this user."))] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many rows."))] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help=_("One JSON object per line."))] = False,
 ) -> None:
     """Print the web app's audit log, newest first."""
     import json
@@ -184,6 +199,9 @@ def audit_command(
 
 def register(app: typer.Typer) -> None:
     """Add the web app's commands to the ``avtalsgen`` command line."""
-    app.command("serve")(serve)
+    app.command(
+        "serve",
+        help=_("Run the web app for case officers, secretaries and signers (one process, SQLite)."),
+    )(serve)
     app.add_typer(users_app, name="users")
-    app.command("audit")(audit_command)
+    app.command("audit", help=_("Print the web app's audit log, newest first."))(audit_command)
