@@ -74,7 +74,9 @@ def test_the_form_schema_comes_from_the_models() -> None:
     schema = editor_schema(json_schema(Arende))
     props = schema["properties"]
     assert list(props)[:3] == ["program", "exempel", "dnr"]
-    assert props["finansiering"]["properties"]["belopp_per_ar"]["title"] == "Belopp per år"
+    financier = props["finansiering"]["properties"]["finansiarer"]["items"]["properties"]
+    assert financier["belopp_per_ar"]["title"] == "Belopp per år"
+    assert financier["belopp_per_ar"]["x-nullable"] is True
     assert props["aktor"]["properties"]["omrade"]["title"] == "Område"
     assert props["datum"]["x-nullable"] is True and "anyOf" not in props["datum"]
     assert props["syfte"]["format"] == "textarea"
@@ -140,7 +142,7 @@ def test_the_loaders_messages_are_shown_at_their_fields(config: WebConfig) -> No
     before = path.read_text(encoding="utf-8")
     with client_for(config, "handl") as client:
         data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
-        data["finansiering"]["belopp_per_ar"] = -5
+        data["finansiering"]["finansiarer"][0]["belopp_per_ar"] = -5
         data["dnr"] = "RUN-386-2023"
         response = _save(client, "/arenden/RUN-00386-2023", data, sha)
         assert response.status_code == 200
@@ -149,7 +151,8 @@ def test_the_loaders_messages_are_shown_at_their_fields(config: WebConfig) -> No
         start = html.index('id="editor-problems">') + len('id="editor-problems">')
         problems = json.loads(html[start : html.index("</script>", start)])
         paths = {p["path"] for p in problems}
-        assert "root.dnr" in paths and "root.finansiering.belopp_per_ar" in paths
+        assert "root.dnr" in paths
+        assert "root.finansiering.finansiarer.0.belopp_per_ar" in paths, paths
         assert all(".web-check-" not in p["message"] for p in problems)
     assert path.read_text(encoding="utf-8") == before  # nothing written
     assert not list(config.cases.glob(".web-*"))
