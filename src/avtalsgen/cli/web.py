@@ -77,6 +77,13 @@ def serve(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=_("LibreOffice workers."))] = (
         os.cpu_count() or 1
     ),
+    converter: Annotated[
+        bool,
+        typer.Option(
+            "--converter/--no-converter",
+            help=_("Start the warm converter (kept LibreOffice) for previews and builds."),
+        ),
+    ] = True,
 ) -> None:
     """Run the web app for case officers, secretaries and signers (one process, SQLite)."""
     import uvicorn
@@ -93,9 +100,24 @@ def serve(
         proxy_user_header=proxy_user_header, seal_p12=seal_p12, jobs=jobs,
     )  # fmt: skip
     config.output.mkdir(parents=True, exist_ok=True)
+    started = None
+    if converter:
+        # Builds and previews go to a running converter by themselves (and start
+        # LibreOffice as before when none answers).
+        from avtalsgen.conversion import warm
+        from avtalsgen.errors import AvtalsgenError
+
+        try:
+            started = warm.start()
+        except AvtalsgenError as exc:
+            typer.echo(exc.message, err=True)
     typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
-                proxy_headers=False, server_header=False)  # fmt: skip
+    try:
+        uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
+                    proxy_headers=False, server_header=False)  # fmt: skip
+    finally:
+        if started is not None and started.started:
+            warm.stop()
 
 
 def _password() -> str:
