@@ -215,7 +215,8 @@ def test_paragraph_recipients_and_certification_in_the_body(built: Built) -> Non
     ) in text
     assert text.endswith(
         "Utdragsbestyrkande Utdraget överensstämmer med protokollet. "
-        "Bestyrks av: Lena Exempelsson, sekreterare Datum: 2024-12-04"
+        "Bestyrks av: Lena Exempelsson, sekreterare "
+        "Datum: enligt den elektroniska underskriften"
     )
 
 
@@ -372,7 +373,7 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     ) in text
     assert "2. Medlen anvisas från ERP och regionala utvecklingsmedel." in text
     assert "Justerad: 2023-12-13" in text
-    assert "Datum: 2024-12-10" in text
+    assert "Datum: enligt den elektroniska underskriften" in text
     assert "Version 2" in header(folder / "protokollsutdrag-212-v2.pdf")
     assert "Rättelse" not in body(folder / "protokollsutdrag-212.pdf")
     record = json.loads((folder / "protokollsutdrag-212.json").read_text(encoding="utf-8"))

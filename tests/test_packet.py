@@ -196,7 +196,13 @@ def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Pat
     assert made.exit_code == 0, made.output
     attachment = case_copy.parent / "bilagor" / "verksamhetsplan.pdf"
     attachment.parent.mkdir()
-    shutil.copy(output / "RUN-00386-2023" / "protokollsutdrag-211.pdf", attachment)
+    # Any PDF will do as an attachment: the extract, without its signature field.
+    with pikepdf.open(output / "RUN-00386-2023" / "protokollsutdrag-211.pdf") as pdf:
+        del pdf.Root.AcroForm
+        for page in pdf.pages:
+            if "/Annots" in page.obj:
+                del page.obj.Annots
+        pdf.save(attachment)
     case_copy.write_text(
         case_copy.read_text(encoding="utf-8")
         + "bilagor:\n  - titel: Verksamhetsplan\n    fil: bilagor/verksamhetsplan.pdf\n",

@@ -340,7 +340,11 @@ def explain(
 PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
 PIN_ENV = "AVTALSGEN_PKCS11_PIN"
 #: Who signs each field by default: the role shown in the signature's appearance.
-DEFAULT_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
+DEFAULT_ROLES = {
+    "region": "Regional utvecklingsdirektör",
+    "aktor": "Firmatecknare",
+    "utdragsbestyrkande": "Sekreterare",
+}
 
 
 def _secret(variable: str, prompt: str) -> str:
@@ -357,7 +361,9 @@ def _secret(variable: str, prompt: str) -> str:
 
 @app.command(
     help=_(
-        "Sign one signature field of a packet (PAdES), as an incremental update.\n\n"
+        "Sign one signature field of a packet or a protocol extract (PAdES), as an incremental "
+        "update. An extract's field is utdragsbestyrkande: the secretary's key, or the "
+        "region's organisational seal with --role.\n\n"
         "Without --p12 or --pkcs11-lib a DEMO key is used (a demo PKI is made on first use); "
         "verify says so. Passphrases and PINs come from the environment or a prompt, never "
         "from the command line."
@@ -366,11 +372,18 @@ def _secret(variable: str, prompt: str) -> str:
 def sign(
     packet: Annotated[
         Path,
-        typer.Argument(help=_("The packet (paket.pdf) to sign in place."), metavar=_("PACKET")),
+        typer.Argument(
+            help=_("The packet (paket.pdf) or protocol extract to sign in place."),
+            metavar=_("PACKET"),
+        ),
     ],
     field: Annotated[
         str,
-        typer.Option("--field", help=_("The signature field: region, aktor."), metavar=_("FIELD")),
+        typer.Option(
+            "--field",
+            help=_("The signature field: region, aktor (packets), utdragsbestyrkande (extracts)."),
+            metavar=_("FIELD"),
+        ),
     ],
     p12: Annotated[
         Path | None,
@@ -424,7 +437,7 @@ def sign(
         ),
     ] = False,
 ) -> None:
-    """Sign one signature field of a packet (PAdES), as an incremental update."""
+    """Sign one signature field of a packet or a protocol extract (PAdES)."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
@@ -461,10 +474,14 @@ def sign(
                 allow_incomplete=ofullstandig or demo,
             )  # fmt: skip
             report = verify_packet(packet, roots, require_all_fields=False)
-            notes = {}
-            if result.incomplete:
-                notes[result.field] = {"ofullstandig": True, "uppgift_saknas": result.incomplete}
-            update_signatures(packet, report, scratch=run.staging, notes=notes)
+            if result.field != "utdragsbestyrkande":  # the manifest records a packet's
+                notes = {}
+                if result.incomplete:
+                    notes[result.field] = {
+                        "ofullstandig": True,
+                        "uppgift_saknas": result.incomplete,
+                    }
+                update_signatures(packet, report, scratch=run.staging, notes=notes)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
@@ -500,15 +517,19 @@ def sign(
 
 @app.command(
     help=_(
-        "Verify every signature of a packet and its PDF/A structure; exit 0 only if all "
-        "hold.\n\n"
+        "Verify every signature of a packet or protocol extract and its PDF/A structure; exit "
+        "0 only if all hold.\n\n"
         "For each signature: signer, time, field, integrity, coverage (the last must cover the "
-        "whole file), changes made after it, PAdES level and trust."
+        "whole file), changes made after it, PAdES level and trust. A signed protocol extract "
+        "embedded in a packet is verified as well."
     )
 )
 def verify(
     packet: Annotated[
-        Path, typer.Argument(help=_("A packet (PDF) to verify."), metavar=_("PACKET"))
+        Path,
+        typer.Argument(
+            help=_("A packet or protocol extract (PDF) to verify."), metavar=_("PACKET")
+        ),
     ],
     trust: Annotated[
         list[Path] | None,
@@ -522,7 +543,8 @@ def verify(
         bool, typer.Option("--demo/--no-demo", help=_("Also trust the local DEMO root."))
     ] = True,
 ) -> None:
-    """Verify every signature of a packet and its PDF/A structure."""
+    """Verify every signature of a packet or extract and its PDF/A structure."""
+    from avtalsgen.signing.embedded import verify_embedded
     from avtalsgen.signing.pki import default_demo_pki_dir
     from avtalsgen.signing.verify import format_report, verify_packet
 
@@ -532,11 +554,16 @@ def verify(
         roots.append(demo_root)
     try:
         report = verify_packet(packet, roots)
+        inside = verify_embedded(packet, roots)
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
     typer.echo(format_report(report))
-    if not report.ok:
+    for embedded in inside:
+        typer.echo("")
+        typer.echo(_("Embedded signed file {name}:").format(name=embedded.name))
+        typer.echo(format_report(embedded.report))
+    if not report.ok or not all(embedded.report.ok for embedded in inside):
         raise typer.Exit(1)
 
 

@@ -35,10 +35,11 @@ from babel.lists import format_list
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
-from avtalsgen.documents.factcheck import DOCUMENT_FACTS, Stage, check_facts
+from avtalsgen.documents.factcheck import DOCUMENT_FACTS, PdfText, Stage, check_facts, read_pdf
 from avtalsgen.documents.format import LOCALE
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.i18n import _
 from avtalsgen.meetings.decisions import decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.wording import (
@@ -49,8 +50,9 @@ from avtalsgen.meetings.wording import (
     votering_text,
 )
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.meeting import Paragraf
+from avtalsgen.model.meeting import Paragraf, sekretessmarkering
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
+from avtalsgen.pdf.fields import NewField, add_signature_fields
 
 #: The document's name: its template is ``<templates>/protokollsutdrag.docx``.
 DOCUMENT: Final = "protokollsutdrag"
@@ -58,6 +60,12 @@ DOCUMENT: Final = "protokollsutdrag"
 TEMPLATE: Final = f"{DOCUMENT}.docx"
 #: The version of the record format.
 RECORD_FORMAT: Final = 1
+#: The signature field of the utdragsbestyrkande, signed with ``avtalsgen sign --field``.
+SIGNATURE_FIELD: Final = "utdragsbestyrkande"
+#: The first line of the certification block; the signature field goes to its right.
+SIGNATURE_ANCHOR: Final = "Utdraget överensstämmer med protokollet."
+#: The signature box: its left edge, width and height in points.
+_BOX_LEFT, _BOX_WIDTH, _BOX_HEIGHT = 300.0, 220.0, 56.0
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,22 @@ class Fakta:
     """Protokollsutdrag skickas till."""
     sekreterare: str
     """The secretary, who certifies the extract."""
+    sekretess: str = ""
+    """The provision of OSL the paragraph is secret under, e.g. 21 kap. 7 § OSL; empty when
+    it is not secret."""
+    sekretess_datum: dt.date | None = None
+    """When the paragraph was marked as secret."""
+    sekretess_markerad_av: str = ""
+    """Who marked it."""
+
+    @property
+    def sekretessmarkering(self) -> str:
+        """The marking every page and the metadata carry, e.g. "Sekretess enligt 21 kap. 7 §
+        OSL (markerad 2023-12-05 av Lena Exempelsson)"; empty when not secret."""
+        if not self.sekretess:
+            return ""
+        when = self.sekretess_datum.isoformat() if self.sekretess_datum else ""
+        return sekretessmarkering(self.sekretess, when, self.sekretess_markerad_av)
 
     def to_json(self) -> dict[str, Any]:
         """The facts as JSON values: dates ISO, tuples as lists."""
@@ -147,6 +171,9 @@ LABELS: Final[dict[str, str]] = {
     "sista_dag_for_overklagande": "sista dag för överklagande",
     "skickas_till": "sändlista",
     "sekreterare": "sekreterare",
+    "sekretess": "sekretessbestämmelse",
+    "sekretess_datum": "datum för sekretessmarkering",
+    "sekretess_markerad_av": "sekretessmarkering gjord av",
 }
 
 
@@ -224,6 +251,11 @@ class UtdragTexter:
     """The recipients, one a line."""
     justerare: str
     """The justerare in running text: ``A, B och C``."""
+    sekretess: str = ""
+    """The secrecy marking (see :attr:`Fakta.sekretessmarkering`) on every page and at the
+    top of the body; empty when not secret."""
+    publicering: str = ""
+    """The note at the top of a publishable rendition; empty in the archive copy."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +300,8 @@ class ExtractResult:
     """For a correction: what changed against the version it replaces."""
     justeringsdatum: dt.date | None = None
     """For a paragraph skipped as not yet justerad: when it will be."""
+    sammantrade: str = ""
+    """The meeting file, for the command a note suggests."""
 
     @property
     def written(self) -> bool:
@@ -287,12 +321,40 @@ class ExtractResult:
             )
         if self.status is Status.OFORANDRAD:
             return f"{head} unchanged since version {self.version}; nothing written"
+        if self.status is Status.SEKRETESS and self.andrat:
+            return _(
+                "{head} skipped: under sekretess, and its facts have changed since version "
+                "{version} (changed: {changed}), so that extract is out of date. Make version "
+                "{next} with: avtalsgen utdrag {meeting} --paragraf {paragraf}"
+            ).format(
+                head=head,
+                version=self.version,
+                changed=", ".join(self.andrat),
+                next=(self.version or 0) + 1,
+                meeting=self.sammantrade,
+                paragraf=self.paragraf,
+            )
         if self.status is Status.SEKRETESS:
             return f"{head} skipped: under sekretess; ask for § {self.paragraf} by number"
         return (
             f"{head} skipped: not justerad until {self.justeringsdatum}; an extract is "
             "certified after justering"
         )
+
+
+def signature_field(read: PdfText) -> NewField:
+    """The utdragsbestyrkande's field: to the right of the certification block on the last
+    page (``read`` as :func:`read_pdf` read the extract with :data:`SIGNATURE_ANCHOR`)."""
+    if len(read.marks) != 1:
+        raise OutputError(
+            _("{name}: found the certification block ('{anchor}') {count} times on the last "
+              "page, expected once (the template must keep it)").format(
+                name=read.path.name, anchor=SIGNATURE_ANCHOR, count=len(read.marks)
+            )
+        )  # fmt: skip
+    top = read.marks[0][3] + 4
+    box = (_BOX_LEFT, top - _BOX_HEIGHT, _BOX_LEFT + _BOX_WIDTH, top)
+    return NewField(SIGNATURE_FIELD, len(read.pages) - 1, box, "Utdragsbestyrkande")
 
 
 def file_stem(paragraf: int, version: int) -> str:
@@ -355,6 +417,9 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
         sista_dag_for_overklagande=justering.sista_dag_for_overklagande,
         skickas_till=recipients,
         sekreterare=sammantrade.sekreterare,
+        sekretess=paragraf.sekretess.bestammelse if paragraf.sekretess else "",
+        sekretess_datum=paragraf.sekretess.datum if paragraf.sekretess else None,
+        sekretess_markerad_av=sammantrade.markerad_av(paragraf) or "",
     )
 
 
@@ -367,8 +432,9 @@ def extract_stage(arende: Arende, paragraf: Paragraf) -> Stage:
     return Stage(arende, ("Dnr",), "the proposal")
 
 
-def context(fakta: Fakta, version: Version) -> UtdragContext:
-    """The template context of one version of an extract."""
+def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragContext:
+    """The template context of one version of an extract; ``publicering`` is the note of a
+    publishable rendition (empty for the archive copy)."""
     return UtdragContext(
         utdrag=fakta,
         text=UtdragTexter(
@@ -383,6 +449,8 @@ def context(fakta: Fakta, version: Version) -> UtdragContext:
             reservationer=_blocks(fakta.reservationer, BlockKind.STYCKE),
             skickas_till=_blocks(fakta.skickas_till, BlockKind.STYCKE),
             justerare=str(format_list(list(fakta.justerare), locale=LOCALE)),
+            sekretess=fakta.sekretessmarkering,
+            publicering=publicering,
         ),
         version=version,
     )
@@ -395,13 +463,18 @@ def _blocks(lines: tuple[str, ...], kind: BlockKind) -> Paragraphs:
 def metadata(fakta: Fakta, version: Version) -> Metadata:
     """The document properties of an extract (the title is the PDF's window title)."""
     example = "EXEMPEL – " if fakta.exempel else ""
+    secret = "SEKRETESS – " if fakta.sekretess else ""
     suffix = f" (version {version.nummer})" if version.nummer > 1 else ""
     meeting = f"{fakta.namnd}, sammanträde {fakta.sammantradesdatum.isoformat()}"
+    marking = f". {fakta.sekretessmarkering}" if fakta.sekretess else ""
+    keywords: tuple[str, ...] = (fakta.dnr, "protokollsutdrag", f"§ {fakta.paragraf}", fakta.namnd)
+    if fakta.sekretess:
+        keywords += ("sekretess", fakta.sekretess)
     return Metadata(
-        title=f"{example}Protokollsutdrag § {fakta.paragraf}, Dnr {fakta.dnr} – "
+        title=f"{secret}{example}Protokollsutdrag § {fakta.paragraf}, Dnr {fakta.dnr} – "
         f"{fakta.rubrik}{suffix}",
-        subject=f"Protokollsutdrag, {meeting}, § {fakta.paragraf}, Dnr {fakta.dnr}",
-        keywords=(fakta.dnr, "protokollsutdrag", f"§ {fakta.paragraf}", fakta.namnd),
+        subject=f"Protokollsutdrag, {meeting}, § {fakta.paragraf}, Dnr {fakta.dnr}{marking}",
+        keywords=keywords,
         created=version.bestyrkt,
     )
 
@@ -502,7 +575,7 @@ def _plan_all(
     for chosen in _chosen(meeting, paragraf):
         justering = meeting.sammantrade.justering(chosen)
         if chosen.sekretess and paragraf is None:
-            results.append(ExtractResult(chosen.paragraf, chosen.dnr, Status.SEKRETESS))
+            results.append(_secret(meeting, chosen, workspace.case(chosen.dnr).path))
             continue
         if today < justering.justeringsdatum:
             if paragraf is not None:
@@ -529,6 +602,30 @@ def _plan_all(
         if plan is not None:
             plans.append(plan)
     return results, plans
+
+
+def _secret(meeting: LoadedMeeting, paragraf: Paragraf, folder: Path) -> ExtractResult:
+    """A secret paragraph left out; with what changed if its latest extract is out of date."""
+    record = _read_record(record_path(folder, paragraf.paragraf))
+    skipped = ExtractResult(
+        paragraf.paragraf, paragraf.dnr, Status.SEKRETESS, sammantrade=str(meeting.path)
+    )
+    if record is None:
+        return skipped
+    latest = record["versioner"][-1]
+    changed = changes(latest["fakta"], facts(meeting, paragraf))
+    if not changed:
+        return skipped
+    files = tuple(folder / name for name in latest["filer"])
+    return ExtractResult(
+        paragraf.paragraf,
+        paragraf.dnr,
+        Status.SEKRETESS,
+        int(latest["version"]),
+        files,
+        changed,
+        sammantrade=str(meeting.path),
+    )
 
 
 def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
@@ -695,8 +792,12 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
         pdf_files = converter.convert(docx_files, staging)
         for plan, pdf_file in zip(plans, pdf_files, strict=True):
             # The extract states the decision as made: the decided facts in a bifall
-            # (with ändring, the changed ones), nothing but the proposal's otherwise.
-            check_facts(plan.arende, plan.program, {DOCUMENT: pdf_file}, {DOCUMENT: plan.stage})
+            # (with ändring, the changed ones), nothing but the proposal's otherwise. It
+            # gets the field the secretary signs it in (read back with the facts).
+            read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
+            check_facts(plan.arende, plan.program, {DOCUMENT: read}, {DOCUMENT: plan.stage})
+            fielded = add_signature_fields(pdf_file, [signature_field(read)])
+            atomic_write(pdf_file, fielded, durable=False)
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):
             plan.folder.mkdir(parents=True, exist_ok=True)
             for made in (docx_file, pdf_file):

@@ -162,6 +162,13 @@ class Sekretess(Strict):
     """Who marked it; by default the meeting's secretary."""
 
 
+def sekretessmarkering(bestammelse: str, datum: dt.date | str, markerad_av: str) -> str:
+    """The secrecy marking as documents state it (in Swedish, whatever the language of the
+    messages): "Sekretess enligt <bestammelse> (markerad <datum> av <namn>)"."""
+    when = datum.isoformat() if isinstance(datum, dt.date) else datum
+    return f"Sekretess enligt {bestammelse} (markerad {when} av {markerad_av})"
+
+
 def _sekretess(value: Any) -> Any:
     if value is False or value is None:
         return None

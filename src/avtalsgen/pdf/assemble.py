@@ -41,7 +41,8 @@ from avtalsgen import __version__
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.errors import AvtalsgenError, OutputError
-from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, xmp_packet
+from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, pdf_date, xmp_packet
+from avtalsgen.pdf.fields import NewField, signature_widget
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
 from avtalsgen.pdf.pdffile import open_pdf
@@ -63,7 +64,6 @@ TIMEZONE = ZoneInfo("Europe/Stockholm")  # the same as avtalsgen.pdf.docinfo's
 
 _MAX_PDF_VERSION = (1, 7)  # PDF/A-2 is based on PDF 1.7
 _OUTPUT_VERSION = "1.7"
-_SIG_FLAGS_PRINT_LOCKED = 4 | 128  # annotation flags: Print, Locked
 _PRINT_FLAG = 4
 _CONTENTS_TITLE = "Innehåll"
 _DOCUMENTS_HEADING = "Handlingar"
@@ -118,6 +118,19 @@ class PacketMetadata:
     """Defaults to ``created``."""
     author: str = AUTHOR
     language: str = LANGUAGE
+    marking: str = ""
+    """A marking printed at the top of every page, e.g. the secrecy marking of a secret
+    protocol extract the packet holds; empty for none."""
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file embedded in the packet as it is, e.g. a signed protocol extract (a PDF/A-2b
+    file, as PDF/A-2 requires of embedded files)."""
+
+    name: str
+    data: bytes
+    description: str
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,7 @@ def assemble_packet(
     output: Path,
     *,
     overwrite_signed: bool = False,
+    embedded: Sequence[EmbeddedFile] = (),
 ) -> Packet:
     """Merge ``documents`` and ``attachments`` into the packet ``output``.
 
@@ -210,17 +224,21 @@ def assemble_packet(
             parts.append(tree.add_part(source, copied, placement.title))
         # 3. Draw the contents page(s) in front, tagged, with a link per part.
         _insert_contents(packet, layout, placements, fonts, width, height, tree, contents_part)
+        if metadata.marking:
+            _mark_pages(packet, metadata.marking)
         unique_subset_names(packet)  # each document's BAAAAA+..., CAAAAA+... made distinct
         # 4. Catalog: OutputIntent, metadata, outline, page labels, signature fields.
         packet.Root.OutputIntents = pikepdf.Array([_copy(packet, intent)])
         packet.Root.Lang = pikepdf.String(metadata.language)
         packet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         packet.Root.PageMode = pikepdf.Name.UseOutlines
-        _set_metadata(packet, metadata, _created(metadata, docs))
+        created = _created(metadata, docs)
+        _set_metadata(packet, metadata, created)
         _add_outline(packet, placements)
         _add_page_labels(packet, offset, placements)
         field_names = _add_fields(packet, fields, placements[: len(documents)], tree, parts)
         tree.install()
+        _embed(packet, embedded, created)
         # 5. Write beside the target, check, then move into place.
         _write_checked(packet, output, metadata.language, range(1, offset + 1))
     n = len(documents)
@@ -494,27 +512,7 @@ def _add_fields(
                 f"signature field {f.name!r}: box {f.box} is outside the page "
                 f"({px1:g} {py1:g} {px2:g} {py2:g})"
             )
-        appearance = pdf.make_stream(b"")  # PDF/A: every widget needs a normal appearance
-        appearance.Type = pikepdf.Name.XObject
-        appearance.Subtype = pikepdf.Name.Form
-        appearance.BBox = pikepdf.Array([0, 0, x2 - x1, y2 - y1])
-        appearance.Resources = pikepdf.Dictionary()
-        widget = pikepdf.Dictionary(
-            Type=pikepdf.Name.Annot,
-            Subtype=pikepdf.Name.Widget,
-            FT=pikepdf.Name.Sig,
-            T=pikepdf.String(f.name),
-            F=_SIG_FLAGS_PRINT_LOCKED,
-            Rect=pikepdf.Array([x1, y1, x2, y2]),
-            P=page.obj,
-            AP=pikepdf.Dictionary(N=appearance),
-        )
-        if f.tooltip:
-            widget.TU = pikepdf.String(f.tooltip)
-        ref = pdf.make_indirect(widget)
-        if "/Annots" not in page.obj:
-            page.obj.Annots = pikepdf.Array()
-        page.obj.Annots.append(ref)
+        ref = signature_widget(pdf, page, NewField(f.name, index, f.box, f.tooltip))
         refs.append(ref)
         described = f.tooltip or f.name
         form = tree.element(parts[f.document], "/Form", alt=described, page=page)
@@ -1015,3 +1013,41 @@ def _text(font: _Font, size: float, x: float, y: float, text: str) -> bytes:
         y,
         font.show(text),
     )
+
+
+# --- markings and embedded files ----------------------------------------------------------
+
+#: The marking's font size and its distance from the page's top edge, in points.
+_MARK_SIZE, _MARK_TOP = 9.0, 20.0
+
+
+def _mark_pages(pdf: pikepdf.Pdf, marking: str) -> None:
+    """Print ``marking`` in bold at the top left of every page (a pagination artifact for
+    screen readers; the documents and the metadata state it too)."""
+    font = _Font(find_font(BOLD_FONT), "/AvtalsgenMarkering")
+    font.glyphs(marking)
+    font_obj = font.build(pdf)
+    for page in pdf.pages:
+        x1, _y1, _x2, y2 = (float(v) for v in page.mediabox)
+        name = page.add_resource(font_obj, pikepdf.Name.Font, prefix="AvtMark")
+        ops = b"/Artifact <</Type /Pagination /Subtype /Header>> BDC q 0 g BT %s %g Tf " % (
+            str(name).encode("ascii"),
+            _MARK_SIZE,
+        )
+        ops += b"%.2f %.2f Td %s ET Q EMC" % (x1 + 36, y2 - _MARK_TOP, font.show(marking))
+        page.contents_add(pdf.make_stream(ops), prepend=False)
+
+
+def _embed(pdf: pikepdf.Pdf, files: Sequence[EmbeddedFile], when: dt.datetime) -> None:
+    """Embed ``files`` (byte for byte) in the packet's EmbeddedFiles name tree."""
+    for item in files:
+        spec = pikepdf.AttachedFileSpec(
+            pdf,
+            item.data,
+            description=item.description,
+            filename=item.name,
+            mime_type="application/pdf",
+            creation_date=pdf_date(when),
+            mod_date=pdf_date(when),
+        )
+        pdf.attachments[item.name] = spec

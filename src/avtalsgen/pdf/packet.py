@@ -5,6 +5,7 @@ becomes a new version (paket-v2.pdf, ...)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from avtalsgen.errors import AvtalsgenError, CaseError
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.documents.context import Context
     from avtalsgen.documents.factcheck import PdfText
-    from avtalsgen.pdf.assemble import Packet, PacketPart
+    from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
 
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
@@ -43,6 +44,78 @@ def packet_wanted(documents: Sequence[str]) -> bool:
 def latest_extract(folder: Path) -> Path | None:
     """The newest version of the protocol extract in a case's folder, if any."""
     return CaseFolder(folder).latest_extract()
+
+
+@dataclass(frozen=True)
+class ExtractInPacket:
+    """How the newest protocol extract goes into the packet: its pages (without its
+    signature field), its signed original as an embedded file, and its secrecy marking."""
+
+    pages: Path
+    """A copy of the extract without its signature field (a packet's fields are its own)."""
+    title: str
+    """The title on the contents page and bookmark."""
+    signed: bool
+    """Whether the extract is signed; then :attr:`original` is embedded as it is."""
+    original: Path
+    """The extract as the case's folder holds it."""
+    marking: str
+    """The secrecy marking of the extract ("" when not secret); the packet carries it too."""
+
+
+def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractInPacket:
+    """Prepare the newest protocol extract for the packet (see :class:`ExtractInPacket`).
+
+    A signed extract is embedded byte for byte, so the secretary's signature stays
+    verifiable inside the packet (``avtalsgen verify`` checks it there); its pages are
+    copied without the signature field, since a packet's signature fields must all be made
+    when the packet is, and a copied signature would not be valid in the packet.
+    """
+    import pikepdf
+
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    signed = _signed(extract)
+    pages = workdir / f"{extract.stem}-sidor.pdf"
+    with open_pdf(extract) as pdf:
+        if "/AcroForm" in pdf.Root:
+            del pdf.Root.AcroForm
+        for page in pdf.pages:
+            annots = page.obj.get("/Annots")
+            if isinstance(annots, pikepdf.Array):
+                kept = [a for a in annots if a.get("/Subtype") != pikepdf.Name.Widget]
+                if kept:
+                    page.obj.Annots = pikepdf.Array(kept)
+                else:
+                    del page.obj.Annots
+        pdf.save(pages, fix_metadata_version=False)
+    title = f"Protokollsutdrag § {paragraf}"
+    if signed:
+        title += " (det signerade originalet är bifogat som fil)"
+    return ExtractInPacket(pages, title, signed, extract, _extract_marking(extract))
+
+
+def _extract_marking(extract: Path) -> str:
+    """The secrecy marking the extract's record gives for its version ("" if none)."""
+    from avtalsgen.model.meeting import sekretessmarkering  # the models load only if needed
+
+    folder = CaseFolder(extract.parent)
+    numbers = [number for number, _, path in folder.extract_pdfs() if path == extract]
+    if not numbers:
+        return ""
+    record = folder.extract_record(numbers[0])
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        version = next(v for v in data["versioner"] if extract.name in v["filer"])
+        facts = version["fakta"]
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return ""
+    provision = facts.get("sekretess") or ""
+    if not provision:
+        return ""
+    return sekretessmarkering(
+        provision, str(facts.get("sekretess_datum") or ""), str(facts.get("sekretess_markerad_av"))
+    )
 
 
 def packet_path(folder: Path) -> Path:
@@ -96,14 +169,31 @@ def build_packet(
     ``folder`` is the case's output folder, where a protocol extract made earlier is found.
     ``agreement_read`` is the agreement as :func:`read_agreement` read it (for the fact check).
     """
-    from avtalsgen.pdf.assemble import PacketMetadata, PacketPart, SignatureField, assemble_packet
+    from avtalsgen.pdf.assemble import (
+        EmbeddedFile,
+        PacketMetadata,
+        PacketPart,
+        SignatureField,
+        assemble_packet,
+    )
 
     arende = context.arende
     extracts = CaseFolder(folder).extract_pdfs()  # (paragraf, version, path), the newest last
+    extract = None
     parts = [PacketPart(documents["beslutsforslag"], "Beslutsförslag", "Beslutsförslag")]
+    embedded: list[EmbeddedFile] = []
     if extracts:
-        paragraf, _, extract = extracts[-1]
-        parts.append(PacketPart(extract, f"Protokollsutdrag § {paragraf}", "Protokollsutdrag"))
+        paragraf, _, newest = extracts[-1]
+        extract = extract_for_packet(newest, paragraf, output.parent)
+        parts.append(PacketPart(extract.pages, extract.title, "Protokollsutdrag"))
+        if extract.signed:
+            embedded.append(
+                EmbeddedFile(
+                    extract.original.name,
+                    extract.original.read_bytes(),
+                    "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
+                )
+            )
     parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
     agreement = len(parts) - 1
     left, right = signature_boxes(agreement_read)
@@ -116,10 +206,12 @@ def build_packet(
         PacketPart(item.path, item.title, f"Bilaga {number}")
         for number, item in enumerate(attachments, 1)
     ]
+    marking = extract.marking if extract is not None else ""
     meta = PacketMetadata(
-        title=f"Ärende {arende.dnr} – {arende.titel}",
+        title=f"{'SEKRETESS – ' if marking else ''}Ärende {arende.dnr} – {arende.titel}",
         dnr=arende.dnr,
-        subject=packet_subject(context.program.namn, parts, extras),
+        subject=packet_subject(context.program.namn, parts, extras)
+        + (f". {marking}" if marking else ""),
         keywords=(
             arende.dnr,
             "basfinansiering",
@@ -127,13 +219,15 @@ def build_packet(
             context.program.namn,
             *(part.title.lower() for part in parts),
             *(part.title for part in extras),
+            *(("sekretess",) if marking else ()),
         ),
         # None: the latest date its documents bear (each the case's date or the build's time)
         created=None,
+        marking=marking,
     )
     # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
     # language sv-SE included) before the packet gets its name.
-    return assemble_packet(parts, extras, meta, fields, output)
+    return assemble_packet(parts, extras, meta, fields, output, embedded=embedded)
 
 
 def packet_subject(

@@ -53,7 +53,7 @@ def check_pdfa_structure(path: Path, lang: str | None = None) -> list[str]:
     problems = header_problems(header)
     try:
         with open_pdf(path) as pdf:
-            problems += pdfa_problems(pdf, lang)
+            problems += pdfa_problems(pdf, lang, embedded_files=True)
     except pikepdf.PasswordError:
         problems.append("the file is encrypted")
     except pikepdf.PdfError as exc:
@@ -76,8 +76,13 @@ def pdfa_problems(
     intent: str | None = None,
     conformances: Collection[str] = ("B",),
     content: bool = True,
+    embedded_files: bool = False,
 ) -> list[str]:
     """The PDF/A-2b problems of an open PDF (see :func:`check_pdfa_structure`).
+
+    With ``embedded_files``, files embedded in it are allowed if each is a PDF/A-2 file
+    itself (ISO 19005-2, 6.8), checked here (a signed extract in its packet); without, an
+    embedded file is a problem (the packet does not take its inputs' embedded files).
 
     With ``font_pages`` (numbered from 1), the fonts and content of only those pages are
     read, and the whole file is not searched for forbidden objects: the packet, whose
@@ -107,10 +112,32 @@ def pdfa_problems(
         problems += action_problems(pdf)
         problems += colour_problems(pdf, intent or output_intent_space(pdf), font_pages)
         if font_pages is None:
-            problems += object_problems(pdf)
+            problems += object_problems(pdf, embedded_files=embedded_files)
+    if embedded_files:
+        problems += embedded_file_problems(pdf)
     problems += _info_problems(pdf, xmp)
     if lang is not None:
         problems += _language_problems(pdf, lang)
+    return problems
+
+
+def embedded_file_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Each embedded file of ``pdf`` that is not a PDF/A-2 file (itself without embedded
+    files), as PDF/A-2 requires (6.8)."""
+    problems = []
+    for name, spec in pdf.attachments.items():
+        try:
+            data = spec.get_file().read_bytes()
+            with open_pdf(io.BytesIO(data)) as inner:
+                found = header_problems(data[:16]) + pdfa_problems(inner)
+        except pikepdf.PdfError as exc:
+            found = [_("not a PDF ({error})").format(error=exc)]
+        if found:
+            problems.append(
+                _("the embedded file {name} is not PDF/A-2b: {problems}").format(
+                    name=name, problems="; ".join(found)
+                )
+            )
     return problems
 
 

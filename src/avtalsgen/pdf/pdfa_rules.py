@@ -425,8 +425,11 @@ def _values(obj: object) -> list[pikepdf.Object]:
 # --- objects ------------------------------------------------------------------------------
 
 
-def object_problems(pdf: pikepdf.Pdf) -> list[str]:
-    """Objects PDF/A-2 forbids, wherever they are in the file (each kind once)."""
+def object_problems(pdf: pikepdf.Pdf, *, embedded_files: bool = False) -> list[str]:
+    """Objects PDF/A-2 forbids, wherever they are in the file (each kind once). Embedded
+    files are refused unless ``embedded_files`` (a finished packet or extract, whose
+    embedded files :func:`avtalsgen.pdf.pdfa.pdfa_problems` checks as PDF/A themselves);
+    an input to the packet may not have them, since the packet does not take them."""
     found: dict[str, str] = {}
 
     def add(key: str, text: str) -> None:
@@ -464,7 +467,7 @@ def object_problems(pdf: pikepdf.Pdf) -> list[str]:
     if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
         add("xfa", _("an XFA form, which PDF/A forbids (6.4.2)"))
     tree = pdf.Root.get("/Names")
-    if isinstance(tree, pikepdf.Dictionary) and "/EmbeddedFiles" in tree:
+    if isinstance(tree, pikepdf.Dictionary) and "/EmbeddedFiles" in tree and not embedded_files:
         add("files", _("embedded files, which the packet cannot check and does not take"))
     return list(found.values())
 

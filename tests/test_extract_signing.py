@@ -1,0 +1,274 @@
+"""Signed protocol extracts and secrecy marking, with the real LibreOffice, pyHanko, poppler:
+the utdragsbestyrkande field, signing and verifying an extract (avtalsgen and pdfsig), a
+secret paragraph's marking on every page and in the metadata, the signed extract embedded in
+its case's packet (which carries the marking too), and a correction of a secret paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import REPO, fold, run
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.meetings.extract import Status, build_extracts
+from avtalsgen.signing.pki import DemoPki, ensure_demo_pki, issue_demo_signer
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+
+TODAY = dt.date(2024, 12, 4)
+PASSPHRASE = "Sekreterarens-losen-2023"
+MARKING = "Sekretess enligt 21 kap. 7 § OSL (markerad 2023-12-05 av Lena Exempelsson)"
+#: Enough decision points to make the secret extract run over several pages.
+FILLER = "".join(
+    f"      - Nämnden noterar underlag nummer {n} i ärendet, som har beretts av förvaltningen "
+    "och som redovisas i sin helhet i protokollets bilaga.\n"
+    for n in range(1, 41)
+)
+SECRET_212 = (
+    "    dnr: RUN-90001-2023\n"
+    "    beslut:\n"
+    "      - Regionala utvecklingsnämnden beslutar att {aktor_namn} beviljas {belopp_per_ar} "
+    "årligen i basfinansiering.\n"
+    "      - Medlen anvisas från {kalla}.\n"
+    "      - Basfinansieringen gäller under perioden {start} till {slut}.\n"
+    f"{FILLER}"
+    "    sekretess:\n"
+    "      bestammelse: 21 kap. 7 § OSL\n"
+    "      datum: 2023-12-05\n"
+)
+
+
+@dataclass(frozen=True)
+class Made:
+    root: Path
+    cases: Path
+    meeting: Path
+    output: Path
+    pki: DemoPki
+    p12: Path
+
+    @property
+    def public(self) -> Path:
+        return self.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf"
+
+    @property
+    def secret(self) -> Path:
+        return self.output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(argv), env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+    """The example meeting of 2023 with § 212 secret and long, both extracts made."""
+    i18n.set_language("en")
+    root = tmp_path_factory.mktemp("signed-extracts")
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    text = text.replace("    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", SECRET_212)
+    meeting.write_text(text, encoding="utf-8")
+    output = root / "output"
+    converter = LibreOfficeConverter()
+    results = build_extracts(meeting, output, REPO / "templates", converter, today=TODAY)
+    assert [(r.paragraf, r.status) for r in results] == [(211, Status.NY), (212, Status.SEKRETESS)]
+    asked = build_extracts(meeting, output, REPO / "templates", converter, 212, today=TODAY)
+    assert [(r.paragraf, r.status) for r in asked] == [(212, Status.NY)]
+    pki = ensure_demo_pki(root / "pki")
+    signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
+                               passphrase=PASSPHRASE.encode())  # fmt: skip
+    yield Made(root, cases, meeting, output, pki, signer.pkcs12)
+    i18n.set_language(None)
+
+
+def pages_text(pdf: Path) -> list[str]:
+    count = len(pikepdf.open(pdf).pages)
+    return [
+        fold(run("pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"))
+        for n in range(1, count + 1)
+    ]
+
+
+def pdfsig(pdf: Path) -> str:
+    """pdfsig's report; Debian's pdfsig exits 0 even for an invalid signature, so the
+    caller reads what it says."""
+    return subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True, check=False).stdout
+
+
+def test_every_extract_has_an_empty_utdragsbestyrkande_field(made: Made) -> None:
+    for extract in (made.public, made.secret):
+        with pikepdf.open(extract) as pdf:
+            fields = pdf.Root.AcroForm.Fields
+            assert [str(f.T) for f in fields] == ["utdragsbestyrkande"]
+            assert "/V" not in fields[0]
+            # On the last page, beside the certification block.
+            assert fields[0].P.objgen == pdf.pages[-1].obj.objgen
+        assert "The signature form field is not signed." in pdfsig(extract)
+    text = fold(run("pdftotext", str(made.public), "-"))
+    assert "Bestyrks av: Lena Exempelsson, sekreterare" in text
+    assert "Datum: enligt den elektroniska underskriften" in text
+
+
+def test_sign_an_extract_with_the_secretarys_key_and_verify_it(made: Made) -> None:
+    code, output = cli("sign", str(made.public), "--field", "utdragsbestyrkande",
+                       "--p12", str(made.p12))  # fmt: skip
+    assert code == 0, output
+    assert "signed utdragsbestyrkande" in output and "DEMO Lena Exempelsson" in output
+    code, output = cli("verify", str(made.public), "--trust", str(made.pki.root_cert))
+    assert code == 0, output
+    assert "Result: OK" in output and "field 'utdragsbestyrkande': OK" in output
+    assert "Integrity:    intact" in output and "Coverage:     entire file" in output
+    report = pdfsig(made.public)
+    assert "Signature Field Name: utdragsbestyrkande" in report
+    assert "Signature Validation: Signature is Valid." in report
+    assert "Total document signed" in report
+    assert "Signer Certificate Common Name: DEMO Lena Exempelsson" in report
+
+
+def test_signing_an_extract_with_an_expired_key_is_refused(made: Made) -> None:
+    expired = issue_demo_signer(
+        made.pki, "Utgangen sekreterare", made.root / "utgangen.p12",
+        passphrase=PASSPHRASE.encode(),
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        not_after=dt.datetime(2022, 1, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    before = made.secret.read_bytes()
+    code, output = cli("sign", str(made.secret), "--field", "utdragsbestyrkande",
+                       "--p12", str(expired.pkcs12))  # fmt: skip
+    assert code == 1
+    assert "expired on 2022-01-01" in output
+    assert "Traceback" not in output
+    assert made.secret.read_bytes() == before
+
+
+def test_signing_an_extract_with_the_wrong_passphrase_is_refused(made: Made) -> None:
+    before = made.secret.read_bytes()
+    result = CliRunner().invoke(
+        app,
+        ["sign", str(made.secret), "--field", "utdragsbestyrkande", "--p12", str(made.p12)],
+        env={"AVTALSGEN_P12_PASSPHRASE": "fel"},
+    )
+    assert result.exit_code == 1
+    assert "wrong passphrase" in result.output
+    assert made.secret.read_bytes() == before
+
+
+def test_the_secret_extract_carries_the_marking_on_every_page_and_in_its_metadata(
+    made: Made,
+) -> None:
+    pages = pages_text(made.secret)
+    assert len(pages) >= 2, "the secret extract should run over several pages"
+    for number, text in enumerate(pages, 1):
+        assert MARKING in text, f"page {number} lacks the marking"
+    with pikepdf.open(made.secret) as pdf:
+        info = pdf.docinfo
+        assert str(info.Title).startswith("SEKRETESS – EXEMPEL – Protokollsutdrag § 212")
+        assert MARKING in str(info.Subject)
+        assert "sekretess" in str(info.Keywords)  # LibreOffice splits keywords at spaces
+        with pdf.open_metadata() as xmp:
+            assert MARKING in str(xmp["dc:description"])
+    public = fold(run("pdftotext", str(made.public), "-"))
+    assert "Sekretess" not in public
+
+
+def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
+    code, output = cli("sign", str(made.secret), "--field", "utdragsbestyrkande",
+                       "--p12", str(made.p12))  # fmt: skip
+    assert code == 0, output
+    case = made.cases / "exempel-arktiska-testbaddar.yaml"
+    code, output = cli("build", str(case), "--output", str(made.output),
+                       "--templates", str(REPO / "templates"))  # fmt: skip
+    assert code == 0, output
+    packet = made.output / "RUN-90001-2023" / "paket.pdf"
+    # The signed extract is embedded byte for byte beside its pages.
+    with pikepdf.open(packet) as pdf:
+        assert list(pdf.attachments) == ["protokollsutdrag-212.pdf"]
+        embedded = pdf.attachments["protokollsutdrag-212.pdf"].get_file().read_bytes()
+        assert embedded == made.secret.read_bytes()
+        assert str(pdf.docinfo.Title).startswith("SEKRETESS – ")
+        assert MARKING in str(pdf.docinfo.Subject)
+        # The extract's own field is not carried over: the packet's fields are its own.
+        assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
+    listing = run("pdfdetach", "-list", str(packet))
+    assert "protokollsutdrag-212.pdf" in listing
+    saved = made.root / "detached.pdf"
+    run("pdfdetach", "-save", "1", "-o", str(saved), str(packet))
+    assert saved.read_bytes() == made.secret.read_bytes()
+    assert "Signature is Valid." in pdfsig(saved)
+    for number, text in enumerate(pages_text(packet), 1):
+        assert MARKING in text, f"page {number} of the packet lacks the marking"
+    for field in ("region", "aktor"):
+        # The example agreement leaves its signatories' place unknown: signed as it is.
+        code, output = cli(
+            "sign", str(packet), "--field", field, "--p12", str(made.p12), "--ofullstandig"
+        )
+        assert code == 0, output
+    code, output = cli("verify", str(packet), "--trust", str(made.pki.root_cert))
+    assert code == 0, output
+    assert "Embedded signed file protokollsutdrag-212.pdf:" in output
+    inner = output.split("Embedded signed file protokollsutdrag-212.pdf:")[1]
+    assert "Result: OK" in inner and "field 'utdragsbestyrkande': OK" in inner
+    assert "Signature is Valid." in pdfsig(packet)
+
+
+def test_a_correction_of_a_secret_paragraph_warns_about_its_extract(made: Made) -> None:
+    meeting = made.meeting.with_name("korrigerad.yaml")
+    text = made.meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("Johan Exempelsson", "Johanna Exempelsson"), encoding="utf-8")
+    output = made.root / "output-copy"
+    shutil.copytree(made.output, output)
+    before = sorted(p.name for p in (output / "RUN-90001-2023").iterdir())
+    results = build_extracts(meeting, output, REPO / "templates", LibreOfficeConverter(),
+                             today=TODAY)  # fmt: skip
+    secret = next(r for r in results if r.paragraf == 212)
+    assert secret.status is Status.SEKRETESS and not secret.written
+    assert secret.andrat == ("justerare",)
+    assert secret.note == (
+        "§ 212 RUN-90001-2023: skipped: under sekretess, and its facts have changed since "
+        "version 1 (changed: justerare), so that extract is out of date. Make version 2 "
+        f"with: avtalsgen utdrag {meeting} --paragraf 212"
+    )
+    assert sorted(p.name for p in (output / "RUN-90001-2023").iterdir()) == before
+
+
+def test_an_embedded_file_must_be_pdfa_itself(made: Made, tmp_path: Path) -> None:
+    """PDF/A-2 (6.8) allows embedded files that are PDF/A themselves: the signed extract is
+    one, a plain PDF is not."""
+    from avtalsgen.pdf.pdfa import check_pdfa_structure
+
+    plain = pikepdf.new()
+    plain.add_blank_page()
+    buffer = tmp_path / "plain.pdf"
+    plain.save(buffer)
+    for name, data, ok in (
+        ("protokollsutdrag-211.pdf", made.public.read_bytes(), True),
+        ("vanlig.pdf", buffer.read_bytes(), False),
+    ):
+        with pikepdf.open(made.public) as pdf:
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, mime_type="application/pdf")
+            target = tmp_path / f"med-{name}"
+            pdf.save(target)
+        problems = [p for p in check_pdfa_structure(target) if "embedded" in p]
+        if ok:
+            assert problems == []
+        else:
+            assert len(problems) == 1
+            assert problems[0].startswith("the embedded file vanlig.pdf is not PDF/A-2b: ")
