@@ -671,3 +671,33 @@ def test_word_document_beside_the_pdf(built: Built) -> None:
     styles = [p.style.name for p in document.paragraphs if p.style is not None]
     assert styles.count("List Number") == len(SEED_POINTS)
     assert styles.count("Heading 1") == 3
+
+
+def test_what_utdrag_says_of_each_paragraph_in_swedish() -> None:
+    from avtalsgen import i18n
+    from avtalsgen.meetings.extract import ExtractResult, Status
+
+    i18n.set_language("sv")
+    dnr = "RUN-90001-2023"
+    notes = [
+        ExtractResult(212, dnr, Status.NY, 1).note,
+        ExtractResult(212, dnr, Status.RATTELSE, 2, andrat=("beslutspunkt 2",)).note,
+        ExtractResult(212, dnr, Status.OFORANDRAD, 2).note,
+        ExtractResult(212, dnr, Status.SEKRETESS).note,
+        ExtractResult(212, dnr, Status.EJ_JUSTERAD, justeringsdatum=dt.date(2023, 12, 12)).note,
+    ]
+    assert notes == [
+        "§ 212 RUN-90001-2023: skrev version 1",
+        "§ 212 RUN-90001-2023: skrev version 2, en rättelse av version 1 (ändrat: beslutspunkt 2)",
+        "§ 212 RUN-90001-2023: oförändrad sedan version 2; inget skrevs",
+        "§ 212 RUN-90001-2023: hoppades över: omfattas av sekretess; begär § 212 med dess nummer",
+        "§ 212 RUN-90001-2023: hoppades över: justeras inte förrän 2023-12-12; ett utdrag "
+        "bestyrks först efter justeringen",
+    ]
+    assert [status.text for status in Status] == [
+        "ny", "rättelse", "oförändrad", "sekretess", "ej justerad"
+    ]  # fmt: skip
+    i18n.set_language("en")
+    assert [status.text for status in Status] == [
+        "new", "correction", "unchanged", "secret", "not justerad"
+    ]  # fmt: skip

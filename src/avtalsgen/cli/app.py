@@ -650,7 +650,7 @@ def utdrag(
     for result in results:
         files = ", ".join(str(_shown(path)) for path in result.files)
         version = str(result.version) if result.version else "–"
-        table.add_row(str(result.paragraf), result.dnr, str(result.status), version, files)
+        table.add_row(str(result.paragraf), result.dnr, result.status.text, version, files)
     console = Console(width=140)
     console.print(table)
     for result in results:

@@ -56,6 +56,7 @@ from avtalsgen.conversion.worker import (
     warm_up_document,
 )
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
 
 log = logging.getLogger("avtalsgen.converter")
 
@@ -289,7 +290,7 @@ def _lock(folder: Path) -> int | None:
 def _listen(path: Path) -> socket.socket:
     """Listen on ``path`` (mode 0600), replacing a socket a killed converter left."""
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
-        raise AvtalsgenError(f"{path}: the path is too long for a Unix socket")
+        raise AvtalsgenError(_("{path}: the path is too long for a Unix socket").format(path=path))
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # we hold the lock: whoever made it is gone
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -389,7 +390,7 @@ def serve(
         while any(s == "starting" for s in converter.states) and time.monotonic() < deadline:
             time.sleep(0.02)
         if not any(w.running for w in pool):
-            raise AvtalsgenError("no LibreOffice worker could be started (see converter.log)")
+            raise AvtalsgenError(_("no LibreOffice worker could be started (see converter.log)"))
         _wait_for_served(served, folder, deadline)
         ready(f"ready {os.getpid()}")
         while True:

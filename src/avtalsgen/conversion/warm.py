@@ -55,7 +55,7 @@ from typing import Any, Protocol
 
 from avtalsgen.conversion import runtime
 from avtalsgen.conversion.pool import Done, Job
-from avtalsgen.errors import ConversionError, OutputError
+from avtalsgen.errors import ConversionError, OutputError, os_reason
 from avtalsgen.i18n import _
 
 #: Seconds to wait for a converter's answer to ``hello``, ``status`` or ``stop``.
@@ -225,7 +225,11 @@ class WarmConverter:
         try:
             outdir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{outdir}: cannot create output directory: {exc}") from exc
+            raise OutputError(
+                _("{folder}: cannot create the output folder: {reason}").format(
+                    folder=outdir, reason=os_reason(exc)
+                )
+            ) from exc
         token = secrets.token_hex(6)
         staged = [outdir / f".{src.stem}.{token}.pdf" for src in sources]
         answers: list[dict[str, Any]] = [{} for _ in sources]
@@ -264,7 +268,11 @@ class WarmConverter:
                     pdf.chmod(self._mode)
                     pdf.replace(final)
                 except OSError as exc:
-                    raise OutputError(f"{final}: cannot write PDF: {exc}") from exc
+                    raise OutputError(
+                        _("{file}: cannot write the PDF: {reason}").format(
+                            file=final, reason=os_reason(exc)
+                        )
+                    ) from exc
                 results.append(final)
             return results
         finally:

@@ -38,8 +38,8 @@ from avtalsgen.documents.context import Paragraphs, placeholder_values
 from avtalsgen.documents.factcheck import DOCUMENT_FACTS, PdfText, Stage, check_facts, read_pdf
 from avtalsgen.documents.format import LOCALE
 from avtalsgen.documents.render import Metadata, render_document
-from avtalsgen.errors import CaseError, OutputError
-from avtalsgen.i18n import _
+from avtalsgen.errors import CaseError, OutputError, os_reason
+from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.wording import (
@@ -281,6 +281,21 @@ class Status(StrEnum):
     EJ_JUSTERAD = "ej justerad"
     """Skipped: the paragraph is not justerad yet, so no extract can be certified."""
 
+    @property
+    def text(self) -> str:
+        """The status in the user's language (the value stays as it is: it is data)."""
+        return _(_STATUS_TEXTS[self])
+
+
+#: What each status says to the user, marked for translation.
+_STATUS_TEXTS = {
+    Status.NY: N_("new"),
+    Status.RATTELSE: N_("correction"),
+    Status.OFORANDRAD: N_("unchanged"),
+    Status.SEKRETESS: N_("secret"),
+    Status.EJ_JUSTERAD: N_("not justerad"),
+}
+
 
 @dataclass(frozen=True)
 class ExtractResult:
@@ -313,14 +328,19 @@ class ExtractResult:
         """One line for the user saying what happened."""
         head = f"§ {self.paragraf} {self.dnr}:"
         if self.status is Status.NY:
-            return f"{head} wrote version 1"
+            return f"{head} " + _("wrote version 1")
         if self.status is Status.RATTELSE:
-            return (
-                f"{head} wrote version {self.version}, a correction of version "
-                f"{(self.version or 1) - 1} (changed: {', '.join(self.andrat)})"
+            return f"{head} " + _(
+                "wrote version {version}, a correction of version {earlier} (changed: {changed})"
+            ).format(
+                version=self.version,
+                earlier=(self.version or 1) - 1,
+                changed=", ".join(self.andrat),
             )
         if self.status is Status.OFORANDRAD:
-            return f"{head} unchanged since version {self.version}; nothing written"
+            return f"{head} " + _("unchanged since version {version}; nothing written").format(
+                version=self.version
+            )
         if self.status is Status.SEKRETESS and self.andrat:
             return _(
                 "{head} skipped: under sekretess, and its facts have changed since version "
@@ -335,11 +355,12 @@ class ExtractResult:
                 paragraf=self.paragraf,
             )
         if self.status is Status.SEKRETESS:
-            return f"{head} skipped: under sekretess; ask for § {self.paragraf} by number"
-        return (
-            f"{head} skipped: not justerad until {self.justeringsdatum}; an extract is "
-            "certified after justering"
-        )
+            return f"{head} " + _("skipped: under sekretess; ask for § {number} by number").format(
+                number=self.paragraf
+            )
+        return f"{head} " + _(
+            "skipped: not justerad until {date}; an extract is certified after justering"
+        ).format(date=self.justeringsdatum)
 
 
 def signature_field(read: PdfText) -> NewField:
@@ -428,8 +449,8 @@ def extract_stage(arende: Arende, paragraf: Paragraf) -> Stage:
     facts (amount, period, source); an avslag, återremiss or bordläggning states the Dnr,
     and any amount it names is the proposal's."""
     if utfall(arende, paragraf).granted:
-        return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], "the decision")
-    return Stage(arende, ("Dnr",), "the proposal")
+        return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], N_("the decision"))
+    return Stage(arende, ("Dnr",), N_("the proposal"))
 
 
 def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragContext:
@@ -583,8 +604,14 @@ def _plan_all(
                     [
                         meeting.problem(
                             (*meeting.locate(chosen), "paragraf"),
-                            f"§ {chosen.paragraf} is justerad on {justering.justeringsdatum}; "
-                            f"its extract cannot be certified before then (today is {today})",
+                            _(
+                                "§ {number} is justerad on {date}; its extract cannot be "
+                                "certified before then (today is {today})"
+                            ).format(
+                                number=chosen.paragraf,
+                                date=justering.justeringsdatum,
+                                today=today,
+                            ),
                         )
                     ]
                 )
@@ -636,7 +663,14 @@ def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
     if found is None:
         known = ", ".join(f"§ {p.paragraf}" for p in sammantrade.paragrafer)
         raise CaseError(
-            [meeting.problem(("paragrafer",), f"there is no § {number}; the meeting has {known}")]
+            [
+                meeting.problem(
+                    ("paragrafer",),
+                    _("there is no § {number}; the meeting has {known}").format(
+                        number=number, known=known
+                    ),
+                )
+            ]
         )
     return [found]
 
@@ -654,8 +688,10 @@ def _plan(
             stray = folder / f"{file_stem(number, 1)}{suffix}"
             if stray.exists():
                 raise OutputError(
-                    f"{stray}: exists without its record {record_file.name}, so what it was "
-                    "made from is unknown; an extract is never replaced: move it away first"
+                    _(
+                        "{file}: exists without its record {record}, so what it was made from "
+                        "is unknown; an extract is never replaced: move it away first"
+                    ).format(file=stray, record=record_file.name)
                 )
         version = Version.first(today)
         record = {
@@ -673,9 +709,11 @@ def _plan(
         missing = [str(path) for path in files if not path.is_file()]
         if missing:
             raise OutputError(
-                f"{record_file}: version {current} is recorded but {', '.join(missing)} "
-                "is missing; restore it from the archive (extracts are never made again "
-                "under an existing version)"
+                _(
+                    "{record}: version {version} is recorded but {files} is missing; restore "
+                    "it from the archive (extracts are never made again under an existing "
+                    "version)"
+                ).format(record=record_file, version=current, files=", ".join(missing))
             )
         changed = changes(latest["fakta"], fakta)
         if not changed:
@@ -688,8 +726,10 @@ def _plan(
     for path in files:
         if path.exists():
             raise OutputError(
-                f"{path}: exists but {record_file.name} does not list it; an extract is never "
-                "replaced: move it away if it is not a certified extract"
+                _(
+                    "{file}: exists but {record} does not list it; an extract is never "
+                    "replaced: move it away if it is not a certified extract"
+                ).format(file=path, record=record_file.name)
             )
     record["versioner"].append(
         {
@@ -728,12 +768,22 @@ def _refuse_another_meeting(
     if before in (None, date) or latest.get("sammantrade") in (None, meeting.path.name):
         return
     raise OutputError(
-        f"{meeting.path}: § {paragraf.paragraf} for {paragraf.dnr} (meeting of {date}): "
-        f"{record_file.name} holds the extract of § {paragraf.paragraf} of the meeting of "
-        f"{before} ({latest['sammantrade']}), and extracts are named by Dnr and §. If this is "
-        "another decision, move that meeting's protokollsutdrag-"
-        f"{paragraf.paragraf}* files out of {record_file.parent} (to the register) first; if "
-        "it corrects that meeting's date, correct it in that meeting's file"
+        _(
+            "{meeting}: § {number} for {dnr} (meeting of {date}): {record} holds the extract of "
+            "§ {number} of the meeting of {before} ({file}), and extracts are named by Dnr and "
+            "§. If this is another decision, move that meeting's protokollsutdrag-{number}* "
+            "files out of {folder} (to the register) first; if it corrects that meeting's "
+            "date, correct it in that meeting's file"
+        ).format(
+            meeting=meeting.path,
+            number=paragraf.paragraf,
+            dnr=paragraf.dnr,
+            date=date,
+            record=record_file.name,
+            before=before,
+            file=latest["sammantrade"],
+            folder=record_file.parent,
+        )
     )
 
 
@@ -751,16 +801,25 @@ def _read_record(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise OutputError(f"{path}: cannot read the record of the extract: {exc}") from None
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise OutputError(
+            _("{path}: cannot read the record of the extract: {reason}").format(
+                path=path, reason=reason
+            )
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise OutputError(f"{path}: the record of the extract is not JSON: {exc}") from None
+        raise OutputError(
+            _("{path}: the record of the extract is not JSON: {error}").format(path=path, error=exc)
+        ) from None
     versions = data.get("versioner") if isinstance(data, dict) else None
     if not (isinstance(versions, list) and versions and all(map(_valid_version, versions))):
         raise OutputError(
-            f"{path}: not a record of protokollsutdrag versions (expected 'versioner': a list "
-            "of {version, filer, fakta}); fix it or move it away with its extracts"
+            _(
+                "{path}: not a record of protokollsutdrag versions (expected 'versioner': a "
+                "list of {{version, filer, fakta}}); fix it or move it away with its extracts"
+            ).format(path=path)
         )
     return dict(data)
 
@@ -806,9 +865,13 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
                     run.place(made, final)
                 except FileExistsError:
                     raise OutputError(
-                        f"{final}: already exists; an extract is never replaced"
+                        _("{file}: already exists; an extract is never replaced").format(file=final)
                     ) from None
             record = json.dumps(plan.record, ensure_ascii=False, indent=2) + "\n"
             run.write(record_path(plan.folder, plan.fakta.paragraf), record)
     except OSError as exc:
-        raise OutputError(f"{run.workspace.root}: cannot write the extracts: {exc}") from None
+        raise OutputError(
+            _("{folder}: cannot write the extracts: {reason}").format(
+                folder=run.workspace.root, reason=os_reason(exc)
+            )
+        ) from None
