@@ -15,7 +15,9 @@ import pytest
 from conftest import REPO
 from typer.testing import CliRunner
 
-from avtalsgen.build.record import STAMP, Records, tool_identity
+from avtalsgen.build import tools
+from avtalsgen.build.record import STAMP, Records
+from avtalsgen.build.tools import tool_identity
 from avtalsgen.cli.app import app
 from avtalsgen.documents.kinds import DOCUMENTS
 
@@ -186,3 +188,24 @@ def test_strict_looks_at_an_up_to_date_case_again(setup: tuple[Path, Path, Path]
     code, stdout = build(case, output, templates, "--strict")
     assert code == 1
     assert "avtal.undertecknare.namn: not filled in yet (null)" in stdout
+
+
+@pytest.mark.parametrize("package", ["pikepdf", "fonttools", "pyHanko", "docxtpl"])
+def test_a_new_version_of_a_tool_that_shapes_the_output_makes_a_case_out_of_date(
+    setup: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    case, output, templates = setup
+    assert unchanged(case, output, templates)
+    versions = {**tools.package_versions(), package: "999.0"}
+    monkeypatch.setattr(tools, "package_versions", lambda: versions)
+    assert not unchanged(case, output, templates)
+
+
+def test_the_record_and_the_manifest_name_the_same_tools(setup: tuple[Path, Path, Path]) -> None:
+    _, output, _ = setup
+    manifest = json.loads((output / DNR / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["tools"]) == ["avtalsgen", "LibreOffice", *tools.PACKAGES]
+    identity = tools.tool_identity()
+    for name, version in manifest["tools"].items():
+        if name != "LibreOffice":  # known by its program file, not asked (0.3 s)
+            assert f"{name} {version}" in identity

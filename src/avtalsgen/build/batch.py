@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from avtalsgen.build import interrupts
 from avtalsgen.build.outcome import CaseOutcome, Status, write_report
-from avtalsgen.build.record import Records, tool_identity
+from avtalsgen.build.record import Records
+from avtalsgen.build.tools import tool_identity
 from avtalsgen.build.workspace import Session, Workspace
 from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.conversion.warm import batch_engine

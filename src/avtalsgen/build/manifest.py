@@ -7,18 +7,14 @@ numbers: signers appear by the name in their certificate.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen import __version__
+from avtalsgen.build.tools import tool_versions
 from avtalsgen.build.workspace import CaseFolder, atomic_write
-from avtalsgen.cache import read_cached, write_cached
-from avtalsgen.conversion.soffice import find_soffice, libreoffice_version
 
 if TYPE_CHECKING:
     from avtalsgen.signing.verify import VerificationReport
@@ -27,34 +23,6 @@ if TYPE_CHECKING:
 def sha256(path: Path) -> str:
     """The SHA-256 of a file, in hex."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@functools.cache
-def tool_versions() -> dict[str, str]:
-    """Versions of avtalsgen and the tools that shape the documents."""
-    versions = {"avtalsgen": __version__, "LibreOffice": _libreoffice()}
-    for package in ("docxtpl", "pyHanko", "pikepdf", "python-docx"):
-        versions[package] = importlib.metadata.version(package)
-    return versions
-
-
-def _libreoffice() -> str:
-    """LibreOffice's version, cached per installation (asking soffice takes 0.3 s)."""
-    soffice = Path(find_soffice(None)).resolve()
-    info = soffice.stat()
-    key = f"{soffice}:{info.st_size}:{int(info.st_mtime)}"
-    try:
-        known = json.loads(read_cached(_VERSION_CACHE) or b"{}")
-        if isinstance(known, dict) and isinstance(known.get(key), str):
-            return str(known[key])
-    except ValueError:
-        pass
-    version = libreoffice_version(str(soffice))
-    write_cached(_VERSION_CACHE, json.dumps({key: version}).encode())
-    return version
-
-
-_VERSION_CACHE = "libreoffice-version.json"
 
 
 def signature_summary(report: VerificationReport) -> list[dict[str, object]]:

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen import __version__
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD
 from avtalsgen.pdf.packet import latest_extract, packet_wanted
@@ -31,20 +28,6 @@ STAMP = BUILD_RECORD
 STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
 #: The role of the protocol extract among the inputs (found in the case's folder).
 EXTRACT_ROLE = "protokollsutdrag"
-
-
-def tool_identity() -> str:
-    """Versions of the tools that shape the output (LibreOffice by its installed binary)."""
-    parts = [f"avtalsgen {__version__}"]
-    for package in ("docxtpl", "python-docx", "jinja2", "babel"):
-        parts.append(f"{package} {importlib.metadata.version(package)}")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice:
-        binary = Path(soffice).resolve().parent / "soffice.bin"
-        target = binary if binary.exists() else Path(soffice).resolve()
-        info = target.stat()
-        parts.append(f"{target} {info.st_size} {int(info.st_mtime)}")
-    return "\n".join(parts)
 
 
 def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click import Context as ClickContext  # the click that typer (< 0.29) vendors
 
 from avtalsgen import __version__, i18n
 from avtalsgen.cli import clicktexts
 from avtalsgen.cli.converter import converter_app
 from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.documents.templates import find_templates
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.i18n import _, join_words, ngettext
 
@@ -27,13 +29,50 @@ from avtalsgen.i18n import _, join_words, ngettext
 # the messages; the help texts below are translated as the command line is defined.
 clicktexts.install()
 
+#: The options of the command line as a whole, taken after a command's name too.
+GLOBAL_FLAGS = ("--verbose", "-v")
+GLOBAL_VALUED = ("--lang",)
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """``args`` with the options of the whole command line (:data:`GLOBAL_FLAGS`,
+    :data:`GLOBAL_VALUED` and their values) moved to the front, so that ``avtalsgen build
+    cases/ --verbose`` means ``avtalsgen --verbose build cases/``. Nothing after ``--`` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        argument = args[index]
+        if argument == "--":
+            rest += args[index:]
+            break
+        if argument in GLOBAL_FLAGS or argument.startswith(tuple(f"{o}=" for o in GLOBAL_VALUED)):
+            front.append(argument)
+        elif argument in GLOBAL_VALUED and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 1
+        else:
+            rest.append(argument)
+        index += 1
+    return front + rest
+
+
+class _Commands(clicktexts.Commands):
+    """avtalsgen's commands: the options of the whole command line may follow a command."""
+
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = global_options_first(args)
+        return super().parse_args(ctx, args)
+
+
 app = typer.Typer(
+    cls=_Commands,
     help=_("Region Norrbotten's decision documents from case files."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     add_completion=False,
-    cls=clicktexts.Commands,
     suggest_commands=False,  # Commands suggests in the user's language
 )
 templates_app = typer.Typer(
@@ -56,8 +95,15 @@ Strict = Annotated[
     typer.Option("--strict", help=_("Fail on facts left unknown (null) in the case or program.")),
 ]
 TemplatesDir = Annotated[
-    Path,
-    typer.Option("--templates", help=_("Folder holding the Word templates."), metavar=_("FOLDER")),
+    Path | None,
+    typer.Option(
+        "--templates",
+        help=_(
+            "Folder holding the Word templates (default: the nearest templates/ above the "
+            "input files, else those that come with avtalsgen)."
+        ),
+        metavar=_("FOLDER"),
+    ),
 ]
 OutputDir = Annotated[Path, typer.Option("--output", help=_("Output folder."), metavar=_("FOLDER"))]
 
@@ -213,7 +259,7 @@ def build(
         ),
     ] = None,
     output: OutputDir = Path("output"),
-    templates: TemplatesDir = Path("templates"),
+    templates: TemplatesDir = None,
     strict: Strict = False,
     jobs: Annotated[
         int,
@@ -263,7 +309,7 @@ def build(
             outcomes = build_cases(
                 files,
                 output,
-                templates,
+                templates or find_templates(paths),
                 documents=documents,
                 jobs=jobs,
                 force=force,
@@ -616,7 +662,7 @@ def utdrag(
         ),
     ] = None,
     output: OutputDir = Path("output"),
-    templates: TemplatesDir = Path("templates"),
+    templates: TemplatesDir = None,
 ) -> None:
     """Build a certified extract (protokollsutdrag) per decided §."""
     from rich.console import Console
@@ -632,7 +678,14 @@ def utdrag(
         converter = running or LibreOfficeConverter()
         # Ctrl-C and SIGTERM stop it cleanly, as a build: no soffice or staging left.
         with interrupts.handled():
-            results = build_extracts(meeting, output, templates, converter, paragraf, on_wait=_tell)
+            results = build_extracts(
+                meeting,
+                output,
+                templates or find_templates([meeting]),
+                converter,
+                paragraf,
+                on_wait=_tell,
+            )
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
         return
@@ -662,8 +715,9 @@ def utdrag(
     "check",
     help=_("List every variable a template uses that the models do not provide; fail on any."),
 )
-def templates_check(templates: TemplatesDir = Path("templates")) -> None:
+def templates_check(templates: TemplatesDir = None) -> None:
     """List every variable a template uses that the models do not provide; fail on any."""
+    templates = templates or find_templates([Path.cwd()])
     from avtalsgen.documents.templatecheck import TEMPLATES, check_template
 
     problems = 0

@@ -7,6 +7,22 @@ the arguments before :mod:`avtalsgen.cli.app` is imported.
 from __future__ import annotations
 
 import sys
+import warnings
+
+#: Warnings that libraries give about themselves, which no user of avtalsgen can act on, as
+#: (message, module that triggers it): matched exactly, so that any other warning still shows.
+LIBRARY_WARNINGS = (
+    # pyHanko imports cryptography's DSA key type (for DSA signatures, which avtalsgen neither
+    # makes nor accepts), and cryptography deprecates DSA on that import with a
+    # CryptographyDeprecationWarning (a UserWarning; named so, cryptography would be imported).
+    (r"DSA is deprecated", r"pyhanko\."),
+)
+
+
+def silence_library_warnings() -> None:
+    """Ignore the warnings of :data:`LIBRARY_WARNINGS`."""
+    for message, module in LIBRARY_WARNINGS:
+        warnings.filterwarnings("ignore", message=message, category=UserWarning, module=module)
 
 
 def language_in(argv: list[str]) -> str | None:
@@ -25,6 +41,7 @@ def run() -> None:
     """Set the language of messages, then run the command line."""
     from avtalsgen import i18n
 
+    silence_library_warnings()
     language = language_in(sys.argv[1:])
     if language in i18n.LANGUAGES:
         i18n.set_language(language)
