@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a failure the user can fix (bad case file, conversion, 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -762,8 +763,30 @@ def run() -> None:
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     try:
         app()
+    except SystemExit as end:
+        if end.code == INTERRUPTED:
+            _exit_interrupted()
+        raise
     finally:
         gc.freeze()
+
+
+#: The exit status of a command that Ctrl-C or SIGTERM stopped.
+INTERRUPTED = 130
+
+
+def _exit_interrupted() -> None:
+    """End the process with :data:`INTERRUPTED`, now.
+
+    Python run as ``python -m avtalsgen.cli`` would end it with SIGINT instead (status -2,
+    no message) if a KeyboardInterrupt ever passed through Python code that a native library
+    ran with PyRun_String, as pikepdf's does, even though avtalsgen handled it: CPython notes
+    such an interrupt as unhandled. Everything is cleaned up by now (soffice killed, staging
+    removed); the output streams are flushed here."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pikepdf
 
+from avtalsgen.build.workspace import atomic_write
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 
@@ -296,9 +297,4 @@ def _rewrite(pdf: pikepdf.Pdf, path: Path, info: DocumentInfo) -> None:
     pdf.Root.Metadata = stream
     buffer = io.BytesIO()
     pdf.save(buffer, fix_metadata_version=False)
-    temporary = path.with_name(f".{path.name}.meta")
-    try:
-        temporary.write_bytes(buffer.getvalue())
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic_write(path, buffer.getvalue(), durable=False)  # a PDF in a staging folder
