@@ -135,7 +135,10 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
         assert f"signed {field} of" in result.stdout
     verified = runner.invoke(app, ["verify", str(packet)], env=env)
     assert verified.exit_code == 0, verified.output
-    assert "Result: OK" in verified.stdout
+    assert (
+        "Result: complete: every field is signed, every signature is intact and trusted"
+        in verified.stdout
+    )
     assert "DEMO" in verified.stdout and "NOT valid for real use" in verified.stdout
     assert "Signature 2 of 2, field 'aktor': OK" in verified.stdout
     sig = run("pdfsig", str(packet))
@@ -166,14 +169,14 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
     assert untrusted.exit_code == 1
 
 
-def test_signing_order_and_tampering_are_caught(case_copy: Path, tmp_path: Path) -> None:
+def test_any_signing_order_and_tampering_is_caught(case_copy: Path, tmp_path: Path) -> None:
     output = tmp_path / "output"
     env = {"XDG_DATA_HOME": str(tmp_path / "data")}
     _build(case_copy, output)
     packet = output / "RUN-00386-2023" / "paket.pdf"
     early = runner.invoke(app, ["sign", str(packet), "--field", "aktor"], env=env)
-    assert early.exit_code == 1
-    assert "region" in early.stderr
+    assert early.exit_code == 0, early.output  # the actor may sign first
+    assert "still to sign: 'region'" in early.stdout
     assert runner.invoke(app, ["sign", str(packet), "--field", "region"], env=env).exit_code == 0
     data = bytearray(packet.read_bytes())
     index = data.index(b"Swedish") if b"Swedish" in data else len(data) // 3
@@ -181,8 +184,8 @@ def test_signing_order_and_tampering_are_caught(case_copy: Path, tmp_path: Path)
     packet.write_bytes(bytes(data))
     result = runner.invoke(app, ["verify", str(packet)], env=env)
     assert result.exit_code == 1
-    assert "Result: NOT OK" in result.stdout
-    assert "Integrity:    BROKEN" in result.stdout or "not intact" in result.stdout
+    assert "Result: NOT valid: signature 'aktor': the signed bytes were changed" in result.stdout
+    assert "Integrity:     BROKEN" in result.stdout
 
 
 def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Path) -> None:

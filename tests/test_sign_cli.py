@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.libreoffice
 def avtalsgen(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh process (SoftHSM2 reads its config once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "avtalsgen.cli", *argv],
+        [sys.executable, "-m", "avtalsgen.cli", "--lang", "en", *argv],
         capture_output=True, text=True, env={**os.environ, **env}, check=False,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
@@ -101,7 +102,8 @@ def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None
     assert missing.returncode == 2
     assert "AVTALSGEN_PKCS11_PIN" in missing.stderr
     # The right PIN, from the environment.
-    ok = avtalsgen("sign", str(signed), "--field", "region", *card,
+    trust = ["--trust", str(pki.root_cert)]  # the card's CA, as a registrar names it
+    ok = avtalsgen("sign", str(signed), "--field", "region", *card, *trust,
                    env={**env, "AVTALSGEN_PKCS11_PIN": token.pin})  # fmt: skip
     assert ok.returncode == 0, ok.stderr
     assert "signed region of" in ok.stdout
@@ -118,7 +120,7 @@ def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None
     verbose = avtalsgen("--verbose", "sign", str(signed), "--field", "aktor", *p12,
                         env={"AVTALSGEN_P12_PASSPHRASE": "fel-losenord"})  # fmt: skip
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
-    good = avtalsgen("sign", str(signed), "--field", "aktor", *p12,
+    good = avtalsgen("sign", str(signed), "--field", "aktor", *p12, *trust,
                      env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()})  # fmt: skip
     assert good.returncode == 0, good.stderr
     verified = avtalsgen("verify", str(signed), "--trust", str(pki.root_cert), "--no-demo",
@@ -169,7 +171,7 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(packet: Path, tmp_p
         assert re.search(fact, refused.stderr), fact
     assert sha(signed) == before, "nothing signed"
     told = avtalsgen("sign", str(signed), "--field", "region", "--p12", str(region.pkcs12),
-                     "--ofullstandig", env=env)  # fmt: skip
+                     "--ofullstandig", "--trust", str(pki.root_cert), env=env)  # fmt: skip
     assert told.returncode == 0, told.stderr
     assert "warning: signed although the packet still shows" in told.stderr
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
@@ -220,8 +222,105 @@ def test_a_complete_packet_signs_with_a_real_key_and_no_note(tmp_path: Path) -> 
     )  # fmt: skip
     env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "C.UTF-8", "LC_ALL": ""}
     done = avtalsgen("sign", str(packet), "--field", "region", "--p12", str(region.pkcs12),
-                     env=env)  # fmt: skip
+                     "--trust", str(pki.root_cert), env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr
     manifest = json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8"))
     assert "ofullstandig" not in manifest["packet"]["signatures"][0]
+
+
+def _result(output: str) -> str:
+    """The report's verdict line."""
+    return next(line for line in output.splitlines() if line.startswith("Result: "))
+
+
+def test_sign_and_verify_give_one_report_and_one_verdict(packet: Path, tmp_path: Path) -> None:
+    signed = tmp_path / "RUN-00386-2023" / "paket.pdf"
+    signed.parent.mkdir()
+    shutil.copy(packet, signed)
+    data = {"XDG_DATA_HOME": str(tmp_path / "data")}  # a demo PKI of the test's own
+    # The region signs: what is signed holds, the actor is still to sign.
+    region = avtalsgen("sign", str(signed), "--field", "region", env=data)
+    verified = avtalsgen("verify", str(signed), env=data)
+    expected = "Result: not yet complete: what is signed holds; still to sign: 'aktor'"
+    assert _result(region.stdout) == _result(verified.stdout) == expected
+    assert region.returncode == verified.returncode == 0, region.stdout
+    assert "Still to sign: aktor" in region.stdout and "Still to sign: aktor" in verified.stdout
+    complete = avtalsgen("verify", "--complete", str(signed), env=data)
+    assert complete.returncode == 1 and _result(complete.stdout) == expected
+    # The actor signs with its own key, whose CA was not named: intact but not trusted.
+    pki = ensure_demo_pki(tmp_path / "egen-ca")
+    now = dt.datetime.now(dt.UTC)
+    actor = issue_demo_signer(
+        pki, "Aktörens firmatecknare", tmp_path / "aktor.p12", passphrase=PASSPHRASE,
+        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
+    )  # fmt: skip
+    secret = {**data, "AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()}
+    own = avtalsgen(
+        "sign",
+        str(signed),
+        "--field",
+        "aktor",
+        "--p12",
+        str(actor.pkcs12),
+        "--ofullstandig",
+        env=secret,
+    )  # fmt: skip  (the seed leaves facts unknown)
+    untrusted = avtalsgen("verify", str(signed), env=data)
+    assert "signed aktor of" in own.stdout
+    assert (
+        _result(own.stdout)
+        == _result(untrusted.stdout)
+        == (
+            "Result: NOT trusted: the signatures are intact, but DEMO Aktörens firmatecknare "
+            "(aktor) cannot be traced to a root certificate you trust (name it with --trust)"
+        )
+    )
+    assert own.returncode == untrusted.returncode == 1
+    # Its CA named: complete, in both words and status.
+    trusted = avtalsgen("verify", "--complete", str(signed), "--trust", str(pki.root_cert),
+                        env=data)  # fmt: skip
+    assert trusted.returncode == 0, trusted.stdout
+    assert _result(trusted.stdout) == (
+        "Result: complete: every field is signed, every signature is intact and trusted"
+    )
+    # The same report in Swedish.
+    swedish = subprocess.run(
+        [sys.executable, "-m", "avtalsgen.cli", "--lang", "sv", "verify", str(signed),
+         "--trust", str(pki.root_cert)],
+        capture_output=True, text=True, env={**os.environ, **data}, check=False,
+    )  # fmt: skip
+    assert swedish.returncode == 0
+    assert _result_sv(swedish.stdout) == (
+        "Resultat: fullständigt: alla fält är underskrivna, alla underskrifter är intakta och "
+        "betrodda"
+    )
+
+
+def _result_sv(output: str) -> str:
+    return next(line for line in output.splitlines() if line.startswith("Resultat: "))
+
+
+def test_a_page_changed_after_signing_is_told_as_what_happened(
+    packet: Path, tmp_path: Path
+) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = tmp_path / "paket.pdf"
+    shutil.copy(packet, signed)
+    data = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    assert avtalsgen("sign", str(signed), "--field", "region", env=data).returncode == 0
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
+    stream = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 72 Td (500 000 kronor) Tj ET")
+    writer.add_stream_to_page(2, writer.add_object(stream))  # type: ignore[no-untyped-call]
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    signed.write_bytes(out.getvalue())
+    verified = avtalsgen("verify", str(signed), env=data)
+    assert verified.returncode == 1
+    assert _result(verified.stdout) == (
+        "Result: NOT valid: signature 'region': changed after signing: the text or drawings "
+        "of page 3 were changed"
+    )
+    assert "xref" not in verified.stdout + verified.stderr

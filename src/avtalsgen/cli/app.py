@@ -383,17 +383,6 @@ def explain(
         typer.echo(line)
 
 
-#: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
-PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
-PIN_ENV = "AVTALSGEN_PKCS11_PIN"
-#: Who signs each field by default: the role shown in the signature's appearance.
-DEFAULT_ROLES = {
-    "region": "Regional utvecklingsdirektör",
-    "aktor": "Firmatecknare",
-    "utdragsbestyrkande": "Sekreterare",
-}
-
-
 def _secret(variable: str, prompt: str) -> str:
     """A secret from an environment variable, else a hidden prompt (never the command line)."""
     value = os.environ.get(variable)
@@ -436,7 +425,9 @@ def sign(
         Path | None,
         typer.Option(
             "--p12",
-            help=_("PKCS#12 key file; passphrase from {variable}.").format(variable=PASSPHRASE_ENV),
+            help=_("PKCS#12 key file; passphrase from {variable}.").format(
+                variable="AVTALSGEN_P12_PASSPHRASE"
+            ),
             metavar=_("FILE"),
         ),
     ] = None,
@@ -444,7 +435,7 @@ def sign(
         Path | None,
         typer.Option(
             "--pkcs11-lib",
-            help=_("PKCS#11 module; PIN from {variable}.").format(variable=PIN_ENV),
+            help=_("PKCS#11 module; PIN from {variable}.").format(variable="AVTALSGEN_PKCS11_PIN"),
             metavar=_("FILE"),
         ),
     ] = None,
@@ -488,39 +479,28 @@ def sign(
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.pki import default_demo_pki_dir, ensure_demo_pki, ensure_demo_signer
-    from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key, sign_packet
-    from avtalsgen.signing.verify import format_report, verify_packet
+    from avtalsgen.signing.keys import choose_key
+    from avtalsgen.signing.sign import sign_packet
+    from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
     if p12 is not None and pkcs11_lib is not None:
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
     try:
-        source: KeySource
-        roots = list(trust or [])
-        if (default_demo_pki_dir() / "root.pem").is_file():
-            roots.append(default_demo_pki_dir() / "root.pem")
-        demo = p12 is None and pkcs11_lib is None
-        if p12 is not None:
-            source = Pkcs12Key(p12, _secret(PASSPHRASE_ENV, _("PKCS#12 passphrase")).encode())
-        elif pkcs11_lib is not None and token is not None and key is not None:
-            source = Pkcs11Key(pkcs11_lib, token, key, _secret(PIN_ENV, _("PIN")))
-        else:
-            pki = ensure_demo_pki()
-            signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field, field))
-            source = Pkcs12Key(signer.pkcs12, signer.passphrase)
-            roots.append(pki.root_cert)
+        chosen = choose_key(
+            field, _secret, p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key,
+            role=role, trust=trust or (),
+        )  # fmt: skip
         workspace = Workspace.of_case_file(packet)
         with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
             # A real key refuses a packet that still shows unknown facts, unless told; a
             # DEMO key signs it (the demonstration runs on the seed case) and says so.
             result = sign_packet(
-                packet, packet, field, source, role=role or DEFAULT_ROLES.get(field, field),
-                timestamp_url=tsa, overwrite=True, scratch=run.staging,
-                allow_incomplete=ofullstandig or demo,
+                packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
+                overwrite=True, scratch=run.staging, allow_incomplete=ofullstandig or chosen.demo,
             )  # fmt: skip
-            report = verify_packet(packet, roots, require_all_fields=False)
+            report = verify_packet(packet, chosen.roots)
             if result.field != "utdragsbestyrkande":  # the manifest records a packet's
                 notes = {}
                 if result.incomplete:
@@ -554,18 +534,15 @@ def sign(
             time=i18n.format_time(result.signing_time),
         )
     )
+    # The same report and verdict as `avtalsgen verify`, and the same exit status.
     typer.echo(format_report(report))
-    # Signing succeeded when the new signature is intact and covers the whole file; whether
-    # its certificate is trusted is for `avtalsgen verify --trust` to judge.
-    new = report.signatures[-1] if report.signatures else None
-    if new is None or not (new.intact and new.covers_whole_file) or report.pdfa_problems:
-        raise typer.Exit(1)
+    raise typer.Exit(exit_status(report.verdict))
 
 
 @app.command(
     help=_(
         "Verify every signature of a packet or protocol extract and its PDF/A structure; exit "
-        "0 only if all hold.\n\n"
+        "0 when what is signed holds (with --complete: and every field is signed).\n\n"
         "For each signature: signer, time, field, integrity, coverage (the last must cover the "
         "whole file), changes made after it, PAdES level and trust. A signed protocol extract "
         "embedded in a packet is verified as well."
@@ -589,11 +566,15 @@ def verify(
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help=_("Also trust the local DEMO root."))
     ] = True,
+    complete: Annotated[
+        bool,
+        typer.Option("--complete", help=_("Fail (exit 1) also while fields are still to sign.")),
+    ] = False,
 ) -> None:
     """Verify every signature of a packet or extract and its PDF/A structure."""
     from avtalsgen.signing.embedded import verify_embedded
     from avtalsgen.signing.pki import default_demo_pki_dir
-    from avtalsgen.signing.verify import format_report, verify_packet
+    from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
     roots = list(trust or [])
     demo_root = default_demo_pki_dir() / "root.pem"
@@ -610,8 +591,9 @@ def verify(
         typer.echo("")
         typer.echo(_("Embedded signed file {name}:").format(name=embedded.name))
         typer.echo(format_report(embedded.report))
-    if not report.ok or not all(embedded.report.ok for embedded in inside):
-        raise typer.Exit(1)
+    # One exit status for the packet and what it holds: the worst of their verdicts.
+    verdicts = [report.verdict, *(embedded.report.verdict for embedded in inside)]
+    raise typer.Exit(max(exit_status(verdict, complete=complete) for verdict in verdicts))
 
 
 @app.command(

@@ -4,8 +4,8 @@ One call of :func:`sign_packet` fills one pre-made field with a PAdES baseline s
 (SubFilter ``/ETSI.CAdES.detached``): B-B, or B-T when a timestamp authority is given. It is
 written as an incremental update, so earlier signatures stay valid. The first signature of
 a packet is a certification signature that allows only form filling and further
-signatures afterwards; the fields are signed in the order they were made (the region
-first, then the actor).
+signatures afterwards. The fields are signed in any order (the actor often signs first);
+each signature covers the file as it was, the earlier signatures included.
 
 Keys come from a PKCS#12 file (:class:`Pkcs12Key`) or a PKCS#11 token such as a smart card
 (:class:`Pkcs11Key`); the caller supplies the passphrase or PIN (from an environment
@@ -179,7 +179,6 @@ def sign_packet(
     location: str | None = None,
     font: Path | None = None,
     overwrite: bool = False,
-    enforce_order: bool = True,
     scratch: Path | None = None,
     allow_incomplete: bool = False,
 ) -> SignResult:
@@ -189,7 +188,8 @@ def sign_packet(
     A timestamp from ``timestamp_url`` (an RFC 3161 server) or from ``timestamper`` (any
     pyHanko :class:`TimeStamper`, e.g. a test one) makes the signature PAdES B-T.
     ``font`` is the TrueType/OpenType font of the appearance (default Liberation Sans).
-    With ``enforce_order`` every field before ``field_name`` must already be signed.
+    The fields may be signed in any order: the first signature certifies the packet (later
+    ones may only fill fields and sign), and each signature covers every one before it.
     ``target`` must not exist unless ``overwrite`` (also needed to sign in place, with
     ``target`` equal to ``source``; the earlier revisions are kept in the file).
     ``scratch`` is a folder on the target's file system where the signed file is made and
@@ -218,7 +218,7 @@ def sign_packet(
         writer = _ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:
         raise SigningError(f"{source}: unreadable PDF: {exc}") from exc
-    certify = _check_field(source, writer, field_name, enforce_order)
+    certify = _check_field(source, writer, field_name)
     try:
         unknown = tuple(str(fact) for fact in unknown_facts(source))
     except AvtalsgenError as exc:
@@ -259,7 +259,10 @@ def sign_packet(
             raise SigningError(f"the token failed to sign: {_pkcs11_text(exc)}") from exc
         except (PyHankoSigningError, PdfError) as exc:
             raise SigningError(f"{source}: cannot sign field {field_name!r}: {exc}") from exc
-    data = output.getvalue()
+    signed = output.getvalue()
+    if not signed.startswith(data):  # an incremental update keeps every earlier byte
+        raise SigningError(f"{source}: the signed file would not keep the file as it was")
+    data = signed
     _write_checked(data, target, overwrite, scratch)
     return SignResult(
         path=target,
@@ -315,10 +318,9 @@ class _ArchivalWriter(IncrementalPdfFileWriter):
 # --- fields -------------------------------------------------------------------------------
 
 
-def _check_field(
-    source: Path, writer: IncrementalPdfFileWriter, name: str, enforce_order: bool
-) -> bool:
-    """Check ``name`` is an empty field (signed in order); return whether none is signed."""
+def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> bool:
+    """Check ``name`` is an empty field; return whether no field is signed yet (in any
+    order: the actor often signs before the region)."""
     fields = [(n, value is not None) for n, value, _ in pdf_fields.enumerate_sig_fields(writer)]
     names = [n for n, _ in fields]
     if name not in names:
@@ -327,13 +329,6 @@ def _check_field(
     signed = dict(fields)
     if signed[name]:
         raise SigningError(f"{source}: field {name!r} is already signed")
-    if enforce_order:
-        earlier = [n for n in names[: names.index(name)] if not signed[n]]
-        if earlier:
-            raise SigningError(
-                f"{source}: sign field {earlier[0]!r} before {name!r} "
-                f"(the order is {', '.join(names)})"
-            )
     return not any(signed.values())
 
 

@@ -2,22 +2,28 @@
 PDF/A-2b structure.
 
 :func:`verify_packet` validates every signature with pyHanko and returns a
-:class:`VerificationReport`; :func:`format_report` turns it into English text for the CLI.
+:class:`VerificationReport` with one :class:`Verdict`; :func:`format_report` words it for a
+registrar (what is signed, what is still to sign, whether the chains are trusted, what
+happened to a file changed after signing) and :func:`exit_status` gives the exit status.
+``avtalsgen sign`` and ``avtalsgen verify`` both print this report and exit with this status.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from asn1crypto import x509
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel, SuspiciousModification
@@ -31,6 +37,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
+from avtalsgen.i18n import _, join_words
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure
 from avtalsgen.signing.pki import is_demo_certificate
 
@@ -74,11 +81,26 @@ class SignatureReport:
     """How trust was decided, e.g. "chain to DEMO avtalsgen root CA"."""
     demo: bool
     problems: tuple[str, ...]
+    """What is wrong with the signature itself (trust aside: see :attr:`trusted`)."""
 
     @property
     def ok(self) -> bool:
-        """Whether every check of this signature passed."""
-        return not self.problems
+        """Whether the signature holds: intact, as it should be, and trusted."""
+        return not self.problems and self.trusted
+
+
+class Verdict(StrEnum):
+    """What a packet's signatures amount to, worst first."""
+
+    INVALID = "invalid"
+    """A signature is broken, the file was changed after a signature in a way signatures do
+    not allow, a signature cannot be read, or the file is not PDF/A-2b."""
+    NOT_TRUSTED = "not trusted"
+    """Every signature is intact, but a signer's certificate leads to no trusted root."""
+    INCOMPLETE = "incomplete"
+    """What is signed holds; fields are still to sign (maybe all of them)."""
+    COMPLETE = "complete"
+    """Every field is signed, every signature intact and trusted, the file PDF/A-2b."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +112,7 @@ class VerificationReport:
     unsigned_fields: tuple[str, ...]
     pdfa_problems: tuple[str, ...]
     problems: tuple[str, ...]
-    """Document-level problems (no signature, a field left unsigned, unreadable signatures)."""
+    """Problems of the file as a whole (signature fields that cannot be read)."""
 
     @property
     def demo(self) -> bool:
@@ -98,24 +120,55 @@ class VerificationReport:
         return any(s.demo for s in self.signatures)
 
     @property
+    def verdict(self) -> Verdict:
+        """The one verdict on the packet (see :class:`Verdict`)."""
+        if self.problems or self.pdfa_problems or any(s.problems for s in self.signatures):
+            return Verdict.INVALID
+        if not all(s.trusted for s in self.signatures):
+            return Verdict.NOT_TRUSTED
+        if self.unsigned_fields or not self.signatures:
+            return Verdict.INCOMPLETE
+        return Verdict.COMPLETE
+
+    @property
     def ok(self) -> bool:
-        """Whether the packet passed every check; see :attr:`demo` for demo signatures."""
-        return not self.all_problems()
+        """Whether the packet is complete and holds (:attr:`Verdict.COMPLETE`); see
+        :attr:`demo` for demo signatures."""
+        return self.verdict is Verdict.COMPLETE
 
     def all_problems(self) -> list[str]:
-        """Every problem found, each naming its signature field or 'PDF/A'."""
+        """Every problem found (what makes the packet invalid, then untrusted signers),
+        each naming its signature field or PDF/A."""
         found = list(self.problems)
         for sig in self.signatures:
-            found += [f"signature {sig.field!r}: {p}" for p in sig.problems]
-        found += [f"PDF/A: {p}" for p in self.pdfa_problems]
+            found += [
+                _("signature {field!r}: {problem}").format(field=sig.field, problem=problem)
+                for problem in sig.problems
+            ]
+        found += [_("PDF/A: {problem}").format(problem=p) for p in self.pdfa_problems]
+        found += [
+            _("signature {field!r}: the signer's certificate is not trusted: {why}").format(
+                field=sig.field, why=sig.trust
+            )
+            for sig in self.signatures
+            if not sig.trusted and not sig.problems
+        ]
         return found
+
+
+def exit_status(verdict: Verdict, *, complete: bool = False) -> int:
+    """The exit status of ``avtalsgen sign`` and ``verify`` for ``verdict``: 0 when what is
+    signed holds (complete, or with fields still to sign unless ``complete`` is asked
+    for), 1 otherwise."""
+    if verdict is Verdict.COMPLETE or (verdict is Verdict.INCOMPLETE and not complete):
+        return 0
+    return 1
 
 
 def verify_packet(
     path: Path,
     trust_roots: Sequence[Path] = (),
     *,
-    require_all_fields: bool = True,
     allow_fetching: bool = False,
     validation_time: dt.datetime | None = None,
     lang: str | None = None,
@@ -124,7 +177,8 @@ def verify_packet(
 
     ``trust_roots`` are PEM or DER files of trusted CA certificates (for demo-signed
     packets, the demo root :attr:`avtalsgen.signing.pki.DemoPki.root_cert`); with none, no signature
-    is trusted. With ``require_all_fields`` an empty signature field is a problem.
+    is trusted. Empty signature fields are listed (:attr:`VerificationReport.unsigned_fields`),
+    not problems: the verdict says whether the packet is complete.
     ``allow_fetching`` lets pyHanko fetch revocation information (OCSP, CRL) over the
     network; without it revocation is checked only against what the file holds
     (soft-fail). Raises :class:`VerificationError` if the file or a trust root cannot be read.
@@ -147,14 +201,10 @@ def verify_packet(
         reader = PdfFileReader(io.BytesIO(data))
         fields = [(name, value is not None) for name, value, _ in enumerate_sig_fields(reader)]
     except _READ_ERRORS as exc:
-        problems.append(f"the signature fields cannot be read: {exc}")
+        problems.append(_("the signature fields cannot be read: {error}").format(error=exc))
         return VerificationReport(path, (), (), pdfa, tuple(problems))
     unsigned = tuple(name for name, filled in fields if not filled)
     embedded, unreadable = _embedded_signatures(reader)
-    if not embedded and not unreadable:
-        problems.append("the file has no signatures")
-    if require_all_fields:
-        problems += [f"signature field {name!r} is not signed" for name in unsigned]
     reports = asyncio.run(_validate_all(embedded, roots, allow_fetching, validation_time))
     reports += [_failed(name, f"cannot be read: {error}") for name, error in unreadable]
     return VerificationReport(path, tuple(reports), unsigned, pdfa, tuple(problems))
@@ -214,13 +264,16 @@ async def _validate_one(
 ) -> SignatureReport:
     name = str(sig.field_name)
     if sig.sig_object_type != "/Sig":
-        return _failed(name, f"is a {sig.sig_object_type} object, which is not checked")
+        return _failed(
+            name,
+            _("is a {kind} object, which is not checked").format(kind=sig.sig_object_type),
+        )
     try:
         status = await async_validate_pdf_signature(
             sig, signer_validation_context=context, ts_validation_context=context
         )
     except _READ_ERRORS as exc:
-        return _failed(name, f"cannot be validated: {exc}")
+        return _failed(name, _("cannot be validated: {error}").format(error=exc))
     return _report(sig, status, last)
 
 
@@ -232,12 +285,12 @@ def _failed(field: str, problem: str) -> SignatureReport:
         signing_time=None,
         timestamp=None,
         intact=False,
-        coverage="unknown",
+        coverage=_("unknown"),
         covers_whole_file=False,
-        modification="unknown",
+        modification=_("unknown"),
         pades_level=None,
         trusted=False,
-        trust="not checked",
+        trust=_("not checked"),
         demo=False,
         problems=(problem,),
     )
@@ -255,32 +308,31 @@ def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -
     signer, issuer = _common_name(cert.subject), _common_name(cert.issuer)
     intact = bool(status.intact and status.valid)
     if not status.intact:
-        problems.append("the document digest does not match: signed bytes were changed")
+        problems.append(_("the signed bytes were changed (the document digest does not match)"))
     elif not status.valid:
-        problems.append("the cryptographic signature is invalid")
+        problems.append(_("the cryptographic signature is invalid"))
     coverage = status.coverage
     covers_file = coverage == SignatureCoverageLevel.ENTIRE_FILE
     if coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        coverage_text = "entire file"
+        coverage_text = _("entire file")
     elif coverage == SignatureCoverageLevel.ENTIRE_REVISION:
-        coverage_text = "entire revision"
+        coverage_text = _("entire revision")
     else:
-        coverage_text = "only part of its revision (non-standard byte range)"
-        problems.append("the signature does not cover its whole revision")
-    if last and not covers_file:
-        problems.append("the last signature does not cover the whole file: it was changed after")
-    modification, modification_ok = _modification(status)
+        coverage_text = _("only part of its revision (non-standard byte range)")
+        problems.append(_("the signature does not cover its whole revision"))
+    # What was changed after it first: that says what happened.
+    modification, modification_ok = _modification(sig, status)
     if not modification_ok:
-        problems.append(f"changed after signing: {modification}")
+        problems.insert(0, _("changed after signing: {what}").format(what=modification))
+    if last and not covers_file:
+        problems.append(
+            _("the last signature does not cover the whole file: something was added after it")
+        )
     level, level_problems = _pades_level(sig, status)
     problems += level_problems
     trusted = bool(status.trusted)
-    if not intact:  # pyHanko does not build a chain for a broken signature
-        trust = "not checked, the signature is broken"
-    else:
-        trust = _trust_text(status)
-        if not trusted:
-            problems.append(f"the signer's certificate is not trusted: {trust}")
+    # pyHanko does not build a chain for a broken signature.
+    trust = _trust_text(status) if intact else _("not checked, the signature is broken")
     tst = status.timestamp_validity
     timestamp = tst.timestamp if tst is not None and tst.trusted else None
     return SignatureReport(
@@ -294,39 +346,123 @@ def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -
         covers_whole_file=covers_file,
         modification=modification,
         pades_level=level,
-        trusted=trusted,
+        trusted=trusted and intact,
         trust=trust,
         demo=is_demo_certificate(signer, issuer),
         problems=tuple(problems),
     )
 
 
-_DETAIL_CHARS = 160
+def _level_words(level: ModificationLevel) -> str:
+    return {
+        ModificationLevel.NONE: _("nothing"),
+        ModificationLevel.LTA_UPDATES: _("only validation data and document timestamps"),
+        ModificationLevel.FORM_FILLING: _("only later signatures and form fields"),
+        ModificationLevel.ANNOTATIONS: _("annotations"),
+        ModificationLevel.OTHER: _("the document's content or structure"),
+    }[level]
 
-_LEVEL_WORDS = {
-    ModificationLevel.NONE: "nothing",
-    ModificationLevel.LTA_UPDATES: "only validation data and document timestamps",
-    ModificationLevel.FORM_FILLING: "only later signatures and form fields",
-    ModificationLevel.ANNOTATIONS: "annotations",
-    ModificationLevel.OTHER: "the document's content or structure",
-}
 
+def _modification(sig: EmbeddedPdfSignature, status: PdfSignatureStatus) -> tuple[str, bool]:
+    """What changed after the signature, in words, and whether signatures allow it.
 
-def _modification(status: PdfSignatureStatus) -> tuple[str, bool]:
+    pyHanko reports a change it cannot explain in its own terms ("There are unexplained
+    xrefs in revision 3: ..."); what the later revisions changed is read here instead.
+    """
     diff = status.diff_result
     level = status.modification_level
     if isinstance(diff, SuspiciousModification):
-        detail = str(diff).strip().splitlines()[0] if str(diff).strip() else "suspicious"
-        if len(detail) > _DETAIL_CHARS:
-            detail = detail[: _DETAIL_CHARS - 3] + "..."
-        return f"the document's content or structure (pyHanko: {detail})", False
+        changes = _changes_after(sig.reader, sig.signed_revision)
+        if not changes:
+            return _("objects of the file that a signature does not add"), False
+        return join_words(changes), False
     if level is None:
-        return "unknown (difference analysis not done)", False
-    words = _LEVEL_WORDS[level]
+        return _("unknown (difference analysis not done)"), False
+    words = _level_words(level)
     ok = level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is not False
     if level <= ModificationLevel.FORM_FILLING and status.docmdp_ok is False:
-        words += ", which the certification signature forbids"
+        words = _("{changes}, which the certification signature forbids").format(changes=words)
     return words, ok
+
+
+def _changes_after(reader: PdfFileReader, revision: int) -> list[str]:
+    """What the revisions after ``revision`` changed in the document, in words: pages added
+    or changed, their text or drawings, signature fields, annotations. Objects that every
+    signature changes (the catalog, the form, metadata, appearances) are not named."""
+    pages, contents = _pages(reader)
+    found: dict[str, None] = {}  # in order, once each
+    drawn: set[int] = set()  # pages whose text or drawings changed
+    for later in range(revision + 1, reader.xrefs.total_revisions):
+        for ref in sorted(reader.xrefs.explicit_refs_in_revision(later), key=lambda r: r.idnum):
+            try:
+                obj = reader.get_object(ref, revision=later)  # type: ignore[no-untyped-call]
+            except _READ_ERRORS:
+                continue
+            added = reader.xrefs.get_introducing_revision(ref) == later
+            if ref.idnum in contents:
+                drawn.add(contents[ref.idnum])
+            what = _what_changed(ref.idnum, obj, added, pages, contents)
+            if what is not None:
+                found[what] = None
+    # A page whose text changed was changed: say the text.
+    changed_pages = {_("page {number} was changed").format(number=n) for n in drawn}
+    return [what for what in found if what not in changed_pages]
+
+
+def _pages(reader: PdfFileReader) -> tuple[dict[int, int], dict[int, int]]:
+    """The page number of each page object and of each content stream, by object number."""
+    pages: dict[int, int] = {}
+    contents: dict[int, int] = {}
+
+    def walk(node: object) -> None:
+        if not isinstance(node, generic.IndirectObject):
+            return
+        value = node.get_object()  # type: ignore[no-untyped-call]
+        if not isinstance(value, generic.DictionaryObject):
+            return
+        if value.get("/Type") == "/Pages":
+            for kid in value.get("/Kids", ()):
+                walk(kid)
+            return
+        number = len(pages) + 1
+        pages[node.idnum] = number
+        streams = value.raw_get("/Contents") if "/Contents" in value else None
+        if isinstance(streams, generic.IndirectObject):
+            target = streams.get_object()  # type: ignore[no-untyped-call]
+            items = target if isinstance(target, generic.ArrayObject) else [streams]
+            contents[streams.idnum] = number
+        else:
+            items = streams if isinstance(streams, generic.ArrayObject) else []
+        for item in items:
+            if isinstance(item, generic.IndirectObject):
+                contents[item.idnum] = number
+
+    with contextlib.suppress(*_READ_ERRORS):
+        walk(reader.root.raw_get("/Pages"))
+    return pages, contents
+
+
+def _what_changed(
+    idnum: int, obj: object, added: bool, pages: dict[int, int], contents: dict[int, int]
+) -> str | None:
+    if idnum in pages:
+        template = _("page {number} was added") if added else _("page {number} was changed")
+        return template.format(number=pages[idnum])
+    if idnum in contents:
+        return _("the text or drawings of page {number} were changed").format(
+            number=contents[idnum]
+        )
+    if not isinstance(obj, generic.DictionaryObject):
+        return None
+    kind = obj.get("/Type")
+    if kind == "/Pages":
+        return _("pages were added or removed")
+    if obj.get("/FT") == "/Sig" and "/V" not in obj:
+        name = obj.get("/T")
+        return _("the signature of field {field!r} was removed").format(field=str(name))
+    if kind == "/Annot" and obj.get("/Subtype") != "/Widget":
+        return _("a comment or other annotation was added or changed")
+    return None
 
 
 def _pades_level(
@@ -334,18 +470,20 @@ def _pades_level(
 ) -> tuple[str | None, list[str]]:
     subfilter = str(sig.sig_object.get("/SubFilter"))
     if subfilter != PADES_SUBFILTER:
-        return None, [f"not a PAdES signature (SubFilter {subfilter})"]
+        return None, [
+            _("not a PAdES signature (SubFilter {subfilter})").format(subfilter=subfilter)
+        ]
     attrs = {a["type"].native for a in sig.signer_info["signed_attrs"]}
     problems = []
     if not attrs & {"signing_certificate_v2", "signing_certificate"}:
-        problems.append("PAdES: no signing-certificate attribute")
+        problems.append(_("PAdES: no signing-certificate attribute"))
     if "signing_time" in attrs:
-        problems.append("PAdES: a CMS signing-time attribute is not allowed")
+        problems.append(_("PAdES: a CMS signing-time attribute is not allowed"))
     tst = status.timestamp_validity
     if tst is None:
         return "B-B", problems
     if not (tst.intact and tst.valid and tst.trusted):
-        problems.append("the signature timestamp is not valid or not trusted")
+        problems.append(_("the signature timestamp is not valid or not trusted"))
         return "B-B", problems
     return "B-T", problems
 
@@ -353,19 +491,19 @@ def _pades_level(
 def _trust_text(status: PdfSignatureStatus) -> str:
     if status.trusted and status.validation_path is not None:
         anchor = status.validation_path.trust_anchor
-        return f"chain to {_anchor_name(anchor)}"
+        return _("chain to {root}").format(root=_anchor_name(anchor))
     if status.revoked:
-        return "the certificate is revoked"
+        return _("the certificate is revoked")
     indic = status.trust_problem_indic
     if indic is None:
-        return "no chain to a trusted root"
+        return _("no chain to a trusted root")
     return {
-        "NO_CERTIFICATE_CHAIN_FOUND": "no chain to a trusted root",
-        "EXPIRED": "the certificate has expired",
-        "NOT_YET_VALID": "the certificate is not yet valid",
-        "OUT_OF_BOUNDS_NO_POE": "the certificate was not valid at the signing time",
-        "CHAIN_CONSTRAINTS_FAILURE": "the certificate chain breaks its constraints",
-        "SIG_CONSTRAINTS_FAILURE": "the certificate lacks the required key usage",
+        "NO_CERTIFICATE_CHAIN_FOUND": _("no chain to a trusted root"),
+        "EXPIRED": _("the certificate has expired"),
+        "NOT_YET_VALID": _("the certificate is not yet valid"),
+        "OUT_OF_BOUNDS_NO_POE": _("the certificate was not valid at the signing time"),
+        "CHAIN_CONSTRAINTS_FAILURE": _("the certificate chain breaks its constraints"),
+        "SIG_CONSTRAINTS_FAILURE": _("the certificate lacks the required key usage"),
     }.get(indic.standard_name, str(indic.standard_name).replace("_", " ").lower())
 
 
@@ -378,40 +516,106 @@ def _anchor_name(anchor: object) -> str:
 # --- text ---------------------------------------------------------------------------------
 
 
+def verdict_line(report: VerificationReport) -> str:
+    """The verdict in one sentence for a registrar: what the packet amounts to."""
+    verdict = report.verdict
+    fields = join_words([repr(name) for name in report.unsigned_fields])
+    if verdict is Verdict.COMPLETE:
+        return _("complete: every field is signed, every signature is intact and trusted")
+    if verdict is Verdict.INCOMPLETE and report.signatures:
+        return _("not yet complete: what is signed holds; still to sign: {fields}").format(
+            fields=fields
+        )
+    if verdict is Verdict.INCOMPLETE:
+        return _("not signed yet; to sign: {fields}").format(fields=fields or _("no field"))
+    if verdict is Verdict.NOT_TRUSTED:
+        untrusted = [s for s in report.signatures if not s.trusted]
+        return _(
+            "NOT trusted: the signatures are intact, but {signers} cannot be traced to a root "
+            "certificate you trust (name it with --trust)"
+        ).format(signers=join_words([f"{s.signer} ({s.field})" for s in untrusted]))
+    return _("NOT valid: {problem}").format(problem=report.all_problems()[0])
+
+
 def format_report(report: VerificationReport) -> str:
-    """The report as English text, one block per signature, for the CLI."""
-    lines = [f"File: {report.path}", f"Result: {'OK' if report.ok else 'NOT OK'}"]
+    """The report in the language of messages, for ``avtalsgen sign`` and ``verify``: the
+    verdict, what is signed, what is still to sign, trust, PDF/A, then each signature."""
+    lines = [
+        _("File: {path}").format(path=report.path),
+        _("Result: {verdict}").format(verdict=verdict_line(report)),
+    ]
     if report.demo:
         lines.append(
-            "DEMO: signed with DEMO certificates from avtalsgen's demo PKI; NOT valid for real use."
+            _(
+                "DEMO: signed with DEMO certificates from avtalsgen's demo PKI; NOT valid for "
+                "real use."
+            )
         )
+    lines.append(_("Signed:") if report.signatures else _("Signed: nothing yet"))
+    for sig in report.signatures:
+        state = _("intact") if not sig.problems else _("NOT valid")
+        trust = _("trusted") if sig.trusted else _("NOT trusted")
+        lines.append(
+            _("  {field}: {signer}, {time} – {state}, {trust}").format(
+                field=sig.field,
+                signer=sig.signer + (" (DEMO)" if sig.demo else ""),
+                time=_time(sig.signing_time),
+                state=state,
+                trust=trust,
+            )
+        )
+    lines.append(
+        _("Still to sign: {fields}").format(fields=", ".join(report.unsigned_fields))
+        if report.unsigned_fields
+        else _("Still to sign: nothing")
+    )
+    untrusted = [sig for sig in report.signatures if not sig.trusted]
+    if not report.signatures:
+        lines.append(_("Trust: no signature to check"))
+    elif not untrusted:
+        lines.append(_("Trust: every signature leads to a root you trust"))
+    else:
+        for sig in untrusted:
+            lines.append(
+                _("Trust: NOT established for {field}: {why}").format(
+                    field=sig.field, why=sig.trust
+                )
+            )
+    lines.append(_("PDF/A-2b: holds") if not report.pdfa_problems else _("PDF/A-2b: does NOT hold"))
     total = len(report.signatures)
     for number, sig in enumerate(report.signatures, start=1):
+        verdict = _("OK") if sig.ok else _("NOT OK")
         lines += [
             "",
-            f"Signature {number} of {total}, field {sig.field!r}: {'OK' if sig.ok else 'NOT OK'}",
-            f"  Signer:       {sig.signer}{' (DEMO)' if sig.demo else ''}",
-            f"  Issuer:       {sig.issuer}",
-            f"  Signing time: {_time(sig.signing_time)} (claimed by the signer)",
+            _("Signature {number} of {total}, field {field!r}: {verdict}").format(
+                number=number, total=total, field=sig.field, verdict=verdict
+            ),
+            _("  Signer:        {signer}").format(signer=sig.signer),
+            _("  Issuer:        {issuer}").format(issuer=sig.issuer),
+            _("  Signing time:  {time} (claimed by the signer)").format(
+                time=_time(sig.signing_time)
+            ),
         ]
         if sig.timestamp is not None:
-            lines.append(f"  Timestamp:    {_time(sig.timestamp)} (trusted timestamp token)")
+            lines.append(
+                _("  Timestamp:     {time} (trusted timestamp token)").format(
+                    time=_time(sig.timestamp)
+                )
+            )
         lines += [
-            f"  Integrity:    {'intact' if sig.intact else 'BROKEN'}",
-            f"  Coverage:     {sig.coverage}",
-            f"  Changed since: {sig.modification}",
-            f"  PAdES level:  {sig.pades_level or 'not PAdES'}",
-            f"  Trust:        {'trusted' if sig.trusted else 'NOT trusted'} ({sig.trust})",
+            _("  Integrity:     {state}").format(state=_("intact") if sig.intact else _("BROKEN")),
+            _("  Coverage:      {coverage}").format(coverage=sig.coverage),
+            _("  Changed since: {changes}").format(changes=sig.modification),
+            _("  PAdES level:   {level}").format(level=sig.pades_level or _("not PAdES")),
+            _("  Trust:         {trust} ({why})").format(
+                trust=_("trusted") if sig.trusted else _("NOT trusted"), why=sig.trust
+            ),
         ]
-        lines += [f"  Problem: {p}" for p in sig.problems]
-    if report.unsigned_fields:
-        lines += ["", "Unsigned fields: " + ", ".join(report.unsigned_fields)]
-    lines += ["", "PDF/A-2b structure: " + ("OK" if not report.pdfa_problems else "NOT OK")]
-    lines += [f"  Problem: {p}" for p in report.pdfa_problems]
-    if report.problems:
-        lines += ["", "Problems:"] + [f"  - {p}" for p in report.problems]
+    problems = report.all_problems()
+    if problems:
+        lines += ["", _("Problems:")] + [f"  - {p}" for p in problems]
     return "\n".join(lines)
 
 
 def _time(value: dt.datetime | None) -> str:
-    return value.isoformat(sep=" ", timespec="seconds") if value else "unknown"
+    return value.isoformat(sep=" ", timespec="seconds") if value else _("unknown")

@@ -73,7 +73,7 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                 sign_packet(packet, packet, field, source, role=FIELD_ROLES[field],
                             overwrite=True, scratch=run.staging,
                             allow_incomplete=config.seal_p12 is None)  # fmt: skip
-                report = verify_packet(packet, roots, require_all_fields=False)
+                report = verify_packet(packet, roots)
                 update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
                          detail=f"fält {field}", files=[packet], root=config.output)  # fmt: skip

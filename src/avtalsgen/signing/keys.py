@@ -1,0 +1,80 @@
+"""Which key signs, and which roots the report trusts: a PKCS#12 file, a PKCS#11 token, or,
+when neither is given, the local DEMO key of the field's signatory (the demo PKI is made on
+first use). The command line asks for nothing itself but the secret: passphrases and PINs
+come from the caller (an environment variable or a prompt), never from the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from avtalsgen.i18n import N_, _
+from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key
+
+#: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
+PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
+PIN_ENV = "AVTALSGEN_PKCS11_PIN"
+#: Who signs each field by default: the role shown in the signature's appearance.
+DEFAULT_ROLES = {
+    "region": "Regional utvecklingsdirektör",
+    "aktor": "Firmatecknare",
+    "utdragsbestyrkande": "Sekreterare",
+}
+#: The prompts for a secret, by the variable that may hold it instead.
+PROMPTS = {PASSPHRASE_ENV: N_("PKCS#12 passphrase"), PIN_ENV: N_("PIN")}
+
+#: Asks for a secret: (environment variable, prompt) -> the secret.
+SecretSource = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """The key to sign with, the role to show, and the roots the report trusts."""
+
+    key: KeySource = field(repr=False)
+    role: str
+    roots: tuple[Path, ...]
+    demo: bool
+    """Whether the key is the local DEMO key (every verify of the packet then says DEMO)."""
+
+
+def choose_key(
+    field_name: str,
+    secret: SecretSource,
+    *,
+    p12: Path | None = None,
+    pkcs11_lib: Path | None = None,
+    token: str | None = None,
+    key_label: str | None = None,
+    role: str | None = None,
+    trust: Sequence[Path] = (),
+) -> KeyChoice:
+    """The key for signing ``field_name``: the PKCS#12 file ``p12``, the key ``key_label``
+    on the token ``token`` of the PKCS#11 module ``pkcs11_lib``, or else the DEMO key of
+    the field's signatory. The report trusts ``trust`` and the local DEMO root if there is
+    one. ``secret`` gives the passphrase or PIN.
+
+    The caller has refused both kinds of key at once, and a module without its labels (a
+    usage error of the command line). Raises :class:`avtalsgen.signing.pki.PkiError` when
+    the demo PKI cannot be made.
+    """
+    from avtalsgen.signing.pki import default_demo_pki_dir, ensure_demo_pki, ensure_demo_signer
+
+    role = role or DEFAULT_ROLES.get(field_name, field_name)
+    roots = list(trust)
+    demo_root = default_demo_pki_dir() / "root.pem"
+    if demo_root.is_file():
+        roots.append(demo_root)
+    if p12 is not None:
+        passphrase = secret(PASSPHRASE_ENV, _(PROMPTS[PASSPHRASE_ENV]))
+        return KeyChoice(Pkcs12Key(p12, passphrase.encode()), role, tuple(roots), demo=False)
+    if pkcs11_lib is not None and token is not None and key_label is not None:
+        pin = secret(PIN_ENV, _(PROMPTS[PIN_ENV]))
+        return KeyChoice(Pkcs11Key(pkcs11_lib, token, key_label, pin), role, tuple(roots), False)
+    pki = ensure_demo_pki()
+    signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field_name, field_name))
+    if pki.root_cert not in roots:
+        roots.append(pki.root_cert)
+    return KeyChoice(Pkcs12Key(signer.pkcs12, signer.passphrase), role, tuple(roots), True)
