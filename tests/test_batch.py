@@ -267,13 +267,13 @@ def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
     # so does the seed named a second time.
     code, stdout, stderr = build(str(other), str(seed), str(seed), "--output", str(output))
     assert code == 1
-    assert f"{other}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
-    assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {seed}" in stderr
+    assert f"{other}:6: dnr: RUN-00386-2023 is also the Dnr of {seed}; each case" in stderr
+    assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {seed}; each case" in stderr
     assert "built: 0, up to date: 1, failed: 2" in stdout
     assert {p.name: p.read_bytes() for p in (output / "RUN-00386-2023").iterdir()} == built
     # Neither is up to date: the first named builds, the second fails.
     code, stdout, stderr = build(str(other), str(seed), "--output", str(output), "--force")
     assert code == 1 and "built: 1, up to date: 0, failed: 1" in stdout
-    assert f"{seed}: dnr: RUN-00386-2023 is also the Dnr of {other}" in stderr
+    assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {other}; each case" in stderr
     pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
     assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")

@@ -500,6 +500,8 @@ def test_the_same_paragraph_of_another_meeting_is_no_correction(tmp_path: Path) 
     case = cases / "exempel-arktiska-testbaddar.yaml"
     decided = case.read_text(encoding="utf-8")
     decided = decided.replace("  datum: 2023-12-05", "  datum: 2024-12-03")
+    # The agreement follows the decision (an earlier one is refused as a copying mistake).
+    decided = decided.replace("  datum: 2023-12-20", "  datum: 2024-12-20")
     paid = "      belopp_per_ar: 500000\n"  # the period began before: paid after the decision
     case.write_text(
         decided.replace(paid, paid + "  utbetalning:\n    forsta_datum: 2024-12-03\n"), "utf-8"

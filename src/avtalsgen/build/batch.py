@@ -26,6 +26,7 @@ from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.conversion.warm import batch_engine
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words
+from avtalsgen.input.duplicates import same_dnr_problem
 
 if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
@@ -118,9 +119,7 @@ def _build_cases(
         if first != index:
             outcome = outcomes[index]
             outcome.status, outcome.outputs = Status.FAILED, []
-            outcome.error = f"{outcome.case}: dnr: " + _(
-                "{dnr} is also the Dnr of {other}; each case has a Dnr of its own"
-            ).format(dnr=dnr, other=outcomes[first].case)
+            outcome.error = same_dnr_problem(outcome.case, dnr, outcomes[first].case)
         return first == index
 
     # 1. Cases whose record says nothing they are made from has changed are up to date:

@@ -215,15 +215,20 @@ def case_files(paths: list[Path]) -> list[Path]:
 @app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
 def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs; needs no LibreOffice."""
+    from avtalsgen.input.duplicates import same_dnr_problem
     from avtalsgen.input.load import load_case, unknown_facts
 
     failed = 0
     files = case_files(paths)
-    for path in files:
+    first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
+    for index, path in enumerate(files):
         try:
             case = load_case(path)
             if strict and (unknown := unknown_facts(case)):
                 raise CaseError(unknown)
+            first = first_of_dnr.setdefault(case.arende.dnr, index)
+            if first != index:
+                raise CaseError([same_dnr_problem(path, case.arende.dnr, files[first])])
         except CaseError as exc:
             failed += 1
             typer.echo(exc.message, err=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from avtalsgen.i18n import _
 from avtalsgen.model.money import Finansiar, Finansiering, Period
@@ -188,3 +190,73 @@ class Arende(Strict):
                     ).format(placeholder="{" + needed + "}")
                 )
         return points
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Arende:
+        """Refuse the dates a copied case file gets wrong: a decision before its proposal, an
+        agreement before its decision (or proposal), a follow-up or an evaluation after the
+        period ends."""
+        problems: list[tuple[FieldLoc, str]] = []
+        proposed, decided, agreed = self.datum, self.beslut.datum, self.avtal.datum
+        if decided is not None and proposed is not None and decided < proposed:
+            problems.append(
+                (
+                    ("beslut", "datum"),
+                    _("the decision ({decided}) is dated before the proposal ({proposed})").format(
+                        decided=decided, proposed=proposed
+                    ),
+                )
+            )
+        if agreed is not None and decided is not None and agreed < decided:
+            problems.append(
+                (
+                    ("avtal", "datum"),
+                    _("the agreement ({agreed}) is dated before the decision ({decided})").format(
+                        agreed=agreed, decided=decided
+                    ),
+                )
+            )
+        elif agreed is not None and proposed is not None and agreed < proposed:
+            problems.append(
+                (
+                    ("avtal", "datum"),
+                    _("the agreement ({agreed}) is dated before the proposal ({proposed})").format(
+                        agreed=agreed, proposed=proposed
+                    ),
+                )
+            )
+        end = self.finansiering.period.slut
+        if self.extern_utvardering_senast > end:
+            problems.append(
+                (
+                    "extern_utvardering_senast",
+                    _(
+                        "the external evaluation ({date}) is due after the period ends ({end})"
+                    ).format(date=self.extern_utvardering_senast, end=end),
+                )
+            )
+        begins = term_start(self.forsta_uppfoljning)
+        if begins is not None and begins > end:
+            problems.append(
+                (
+                    "forsta_uppfoljning",
+                    _("the first follow-up ({term}) comes after the period ends ({end})").format(
+                        term=self.forsta_uppfoljning, end=end
+                    ),
+                )
+            )
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+
+_TERM = re.compile(r"(?i)\b(våren|hösten)\s+(\d{4})\b")
+
+
+def term_start(text: str) -> dt.date | None:
+    """The first day of the term a text such as "hösten 2024" names (the spring from
+    January, the autumn from July), or None for any other text."""
+    match = _TERM.search(text)
+    if match is None:
+        return None
+    return dt.date(int(match[2]), 1 if match[1].lower() == "våren" else 7, 1)

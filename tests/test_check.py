@@ -1,0 +1,126 @@
+"""check refuses what build refuses (issue 13, fault 9): two case files of one Dnr, and dates
+out of order, by file and line, in the same words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+from avtalsgen.cli.app import app
+from avtalsgen.model.case import term_start
+
+runner = CliRunner()
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    return tmp_path / "cases"
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line on which ``text`` (its last line, if several) stands in ``path``."""
+    content = path.read_text(encoding="utf-8")
+    return content[: content.index(text) + len(text)].count("\n") + 1
+
+
+def edited(cases: Path, name: str, changes: dict[str, str]) -> Path:
+    """A copy of the arktiska example (datum 2023-11-14, beslut 2023-12-05, avtal 2023-12-20,
+    period 2024-01-01 to 2026-12-31) with lines replaced."""
+    text = (cases / "exempel-arktiska-testbaddar.yaml").read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = cases / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_case_files_of_one_dnr(cases: Path) -> None:
+    first = cases / "RUN-00386-2023.yaml"
+    copy = cases / "kopia.yaml"
+    shutil.copy(first, copy)
+    result = runner.invoke(app, ["check", str(first), str(copy)])
+    assert result.exit_code == 1
+    assert f"ok  {first}  RUN-00386-2023" in result.stdout
+    assert result.stderr.splitlines()[0] == (
+        f"{copy}:6: dnr: RUN-00386-2023 is also the Dnr of {first}; each case has a Dnr of its own"
+    )
+    assert "1 of 2 case files have problems" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        (
+            {"beslut:\n  datum: 2023-12-05": "beslut:\n  datum: 2023-11-01"},
+            "beslut.datum: the decision (2023-11-01) is dated before the proposal (2023-11-14)",
+        ),
+        (
+            {"avtal:\n  datum: 2023-12-20": "avtal:\n  datum: 2023-12-01"},
+            "avtal.datum: the agreement (2023-12-01) is dated before the decision (2023-12-05)",
+        ),
+        (
+            {"extern_utvardering_senast: 2025-11-30": "extern_utvardering_senast: 2027-03-31"},
+            "extern_utvardering_senast: the external evaluation (2027-03-31) is due after "
+            "the period ends (2026-12-31)",
+        ),
+        (
+            {"forsta_uppfoljning: hösten 2024": "forsta_uppfoljning: våren 2027"},
+            "forsta_uppfoljning: the first follow-up (våren 2027) comes after the period "
+            "ends (2026-12-31)",
+        ),
+    ],
+)
+def test_dates_out_of_order_are_refused_by_line(
+    cases: Path, changes: dict[str, str], problem: str
+) -> None:
+    case = edited(cases, "fel.yaml", changes)
+    line = line_of(case, next(iter(changes.values())))
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{case}:{line}: {problem}"
+
+
+def test_the_agreement_before_the_proposal_when_no_decision_is_known(cases: Path) -> None:
+    case = edited(
+        cases,
+        "fel.yaml",
+        {"beslut:\n  datum: 2023-12-05": "beslut:\n  datum: null",
+         "avtal:\n  datum: 2023-12-20": "avtal:\n  datum: 2023-11-01"},
+    )  # fmt: skip
+    line = line_of(case, "avtal:\n  datum: 2023-11-01")
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.stderr.splitlines()[0] == (
+        f"{case}:{line}: avtal.datum: the agreement (2023-11-01) is dated before the proposal "
+        "(2023-11-14)"
+    )
+
+
+def test_terms() -> None:
+    assert str(term_start("hösten 2024")) == "2024-07-01"
+    assert str(term_start("Våren 2026")) == "2026-01-01"
+    assert term_start("under 2025") is None
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_build_refuses_them_in_the_same_words(cases: Path, tmp_path: Path) -> None:
+    late = edited(
+        cases, "sen.yaml", {"forsta_uppfoljning: hösten 2024": "forsta_uppfoljning: våren 2027"}
+    )
+    copy = cases / "kopia.yaml"
+    shutil.copy(cases / "exempel-kreativa-norrbotten.yaml", copy)
+    first = cases / "exempel-kreativa-norrbotten.yaml"
+    checked = runner.invoke(app, ["check", str(late), str(first), str(copy)])
+    output = str(tmp_path / "out")
+    built = runner.invoke(app, ["build", str(late), str(first), str(copy),
+                                "--only", "beslutsforslag", "--output", output])  # fmt: skip
+    assert checked.exit_code == built.exit_code == 1
+    for line in checked.stderr.splitlines()[:2]:
+        assert line in built.stderr, (line, built.stderr)
