@@ -152,8 +152,15 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
         "DEMO Firmatecknare",
     ]
     assert manifest["outputs"]["paket.pdf"] == sha(packet)
-    # A rebuild that changes the case must keep the signed packet and write a new version.
+    folder = packet.parent
     signed = sha(packet)
+    # A forced rebuild from the same inputs would make the same packet: nothing is written.
+    before = {p.name: sha(p) for p in folder.iterdir()}
+    stdout = _build(case_copy, output, "--force")
+    assert "up to date" in stdout
+    assert {p.name: sha(p) for p in folder.iterdir()} == before, "nothing written"
+    # A rebuild that changes the case keeps the signed packet and the documents beside it,
+    # and writes a new version of both.
     case_copy.write_text(
         case_copy.read_text(encoding="utf-8").replace(
             "handlaggare: null", "handlaggare: Ny Person"
@@ -163,7 +170,32 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
     stdout = _build(case_copy, output)
     assert "wrote " in stdout and "paket-v2.pdf" in stdout
     assert sha(packet) == signed, "the signed packet is untouched"
-    assert (packet.parent / "paket-v2.pdf").is_file()
+    for name in ("beslutsforslag.pdf", "beslutsforslag.docx", "samarbetsavtal.pdf"):
+        assert sha(folder / name) == before[name], f"{name} still matches what was signed"
+    assert "Ny Person" not in run("pdftotext", str(folder / "beslutsforslag.pdf"), "-")
+    assert "Handläggare: Ny Person" in run("pdftotext", str(folder / "beslutsforslag-v2.pdf"), "-")
+    assert {p.name for p in folder.iterdir()} >= {
+        "paket-v2.pdf", "beslutsforslag-v2.pdf", "beslutsforslag-v2.docx",
+        "samarbetsavtal-v2.pdf", "samarbetsavtal-v2.docx",
+    }  # fmt: skip
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    first, second = manifest["packets"]
+    assert (first["file"], second["file"]) == ("paket.pdf", "paket-v2.pdf")
+    assert [s["signer"] for s in first["signatures"]] == [
+        "DEMO Regional utvecklingsdirektör",
+        "DEMO Firmatecknare",
+    ], "the signed version's record is kept"
+    assert first["sha256"] == signed and first["ok"] is True
+    assert [s["signer"] for s in second["signatures"]] == [None, None]
+    assert second["documents"]["beslutsforslag-v2.pdf"] == sha(folder / "beslutsforslag-v2.pdf")
+    assert manifest["packet"] == second
+    # The new version is not signed: a forced rebuild replaces it, no third version.
+    _build(case_copy, output, "--force")
+    assert not (folder / "paket-v3.pdf").exists()
+    assert [e["file"] for e in json.loads((folder / "manifest.json").read_text())["packets"]] == [
+        "paket.pdf",
+        "paket-v2.pdf",
+    ]
     # Verify without the demo root: the signatures are intact but not trusted.
     untrusted = runner.invoke(app, ["verify", str(packet), "--no-demo"], env=env)
     assert untrusted.exit_code == 1

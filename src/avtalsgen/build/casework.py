@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
-from avtalsgen.build.manifest import write_manifest
+from avtalsgen.build.manifest import signed_and_current, write_manifest
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
     EXTRACT_ROLE,
@@ -35,7 +35,7 @@ from avtalsgen.input.load import LoadedCase, load_case, unknown_facts
 from avtalsgen.pdf.packet import (
     Attachment,
     build_packet,
-    packet_path,
+    packet_version,
     packet_wanted,
     read_agreement,
     resolve_attachments,
@@ -113,6 +113,15 @@ def load(
         renew_record(folder, stamp, outputs, case.path, files, scratch=run.staging)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
+    # A signed packet made from these very inputs: a rebuild, even a forced one, would make
+    # the same packet again, as a new version; nothing is made.
+    if packet_wanted(documents):
+        with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
+            signed = signed_and_current(folder, stamp)
+        if signed is not None:
+            write_record(folder, stamp, signed, case.path, files, scratch=run.staging)
+            outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
+            return None
     try:
         context = build_context(case)
     except AvtalsgenError as exc:
@@ -187,16 +196,22 @@ def finish(item: CaseWork, run: Session) -> None:
             agreement = read_agreement(item.pdfs["samarbetsavtal"])
             read["samarbetsavtal"] = agreement
         check_facts(item.case.arende, item.case.program, read)
-        folder = run.workspace.case(item.case.arende.dnr).path
-        made = [
-            item.staging / f"{d}{suffix}" for d in item.documents for suffix in (".docx", ".pdf")
-        ]
+        case_folder = run.workspace.case(item.case.arende.dnr)
+        folder = case_folder.path
+        # Beside a signed packet nothing is changed: the documents of a new version are
+        # named with it, as the packet (beslutsforslag-v2.pdf beside paket-v2.pdf).
+        version = packet_version(folder)
+        made = {
+            item.staging / f"{d}{suffix}": case_folder.document(d, suffix, version)
+            for d in item.documents
+            for suffix in (".docx", ".pdf")
+        }
         packet = None
         conversions: dict[str, dict[str, object]] = {}
         if agreement is not None:  # a packet is wanted
             # Attachments that are not PDF/A-2b are converted (OCRmyPDF), or refused.
             attachments, conversions = _prepared_attachments(item)
-            final = packet_path(folder)  # a signed packet is kept: this may be a new version
+            final = case_folder.packet(version)  # a signed packet is kept: a new version
             packet = build_packet(
                 item.context,
                 folder,
@@ -205,22 +220,23 @@ def finish(item: CaseWork, run: Session) -> None:
                 item.staging / final.name,
                 agreement,
             )
-            made.append(packet.path)
+            made[packet.path] = final
         # Everything is made and checked: move it into place.
         folder.mkdir(parents=True, exist_ok=True)
         placed = []
-        for path in made:
-            # An unsigned packet and the documents are replaced; a signed packet is not
-            # (packet_path chose a new version's name for the new one).
-            placed.append(run.place(path, folder / path.name, replace=True))
+        for path, target in made.items():
+            # An unsigned packet and its documents are replaced; a signed packet and the
+            # documents beside it are not (this is then the next version's name).
+            placed.append(run.place(path, target, replace=True))
         fields = packet.fields if packet is not None else ()
-        placed_packet = folder / packet.path.name if packet is not None else None
+        placed_packet = made[packet.path] if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
-        placed.append(
-            write_manifest(folder, item.inputs, placed, placed_packet, fields, scratch, conversions)
+        manifest = write_manifest(
+            folder, item.inputs, placed, placed_packet, fields, scratch, conversions, item.stamp
         )
+        placed.append(manifest)
         files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
         write_record(folder, item.stamp, placed, item.case.path, files, scratch)
     except AvtalsgenError as exc:

@@ -11,10 +11,10 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from avtalsgen.build.tools import tool_versions
-from avtalsgen.build.workspace import CaseFolder, atomic_write
+from avtalsgen.build.workspace import CaseFolder, atomic_write, parse_versioned
 
 if TYPE_CHECKING:
     from avtalsgen.signing.verify import VerificationReport
@@ -51,14 +51,34 @@ def write_manifest(
     fields: Sequence[str] = (),
     scratch: Path | None = None,
     conversions: Mapping[str, Mapping[str, object]] | None = None,
+    stamp: str | None = None,
 ) -> Path:
-    """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and the new
-    packet's signature fields (all empty until ``avtalsgen sign``); written first in
+    """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
+    version of the packet in the folder (``packets``; ``packet`` is the newest): the new
+    one's signature fields (all empty until ``avtalsgen sign``), the SHA-256 of it and of
+    the documents made with it, and ``stamp``, what its inputs hash to (a rebuild from the
+    same inputs writes no new version beside a signed one: :func:`signed_and_current`);
+    earlier versions as the manifest recorded them, with their signatures. Written first in
     ``scratch`` if given, a folder on the same file system (e.g. a staging folder).
     ``conversions`` says, by input role, how an attachment went into the packet: as given,
     or converted to PDF/A-2b (why, how, with which tools, and the SHA-256 of what the
     packet holds)."""
     made = conversions or {}
+    packets = _kept_packets(folder, _read(folder), packet)
+    if packet is not None:
+        parsed = parse_versioned(packet.name)
+        packets.append(
+            {
+                "file": packet.name,
+                "version": parsed[1] if parsed is not None else 1,
+                "sha256": sha256(packet),
+                "inputs": stamp,
+                "documents": {path.name: sha256(path) for path in outputs if path != packet},
+                "signatures": [{"field": name, "signer": None} for name in fields],
+                "ok": None,
+            }
+        )
+        packets.sort(key=lambda entry: int(str(entry.get("version", 1))))
     data = {
         "tools": tool_versions(),
         "inputs": {
@@ -66,17 +86,65 @@ def write_manifest(
             for role, p in inputs.items()
         },
         "outputs": {path.name: sha256(path) for path in outputs},
-        "packet": None
-        if packet is None
-        else {
-            "file": packet.name,
-            "signatures": [{"field": name, "signer": None} for name in fields],
-            "ok": None,
-        },
+        "packet": packets[-1] if packets else None,
+        "packets": packets,
     }
     path = CaseFolder(folder).manifest
     atomic_write(path, _json(data), scratch=scratch)
     return path
+
+
+def _read(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(CaseFolder(folder).manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _kept_packets(
+    folder: Path, earlier: Mapping[str, Any], replaced: Path | None
+) -> list[dict[str, Any]]:
+    """The entries of the packet versions that stay in ``folder`` (every one but
+    ``replaced``), as the manifest ``earlier`` recorded them (one from before versions were
+    listed becomes the first)."""
+    entries = earlier.get("packets")
+    if not isinstance(entries, list):
+        old = earlier.get("packet")
+        entries = [old] if isinstance(old, dict) else []
+    kept = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            continue
+        name = Path(entry["file"]).name
+        parsed = parse_versioned(name)
+        if name == (replaced.name if replaced else None) or not (folder / name).is_file():
+            continue
+        kept.append({"version": parsed[1] if parsed else 1, **entry, "file": name})
+    return kept
+
+
+def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
+    """The files of the newest packet version in ``folder`` and of the documents made with
+    it, if that packet is signed and was built from inputs that hash to ``stamp``: a rebuild
+    (``--force`` or not) would make the same packet, so nothing is made. None otherwise."""
+    from avtalsgen.pdf.signed import is_signed
+
+    entries = _read(folder).get("packets")
+    versions = CaseFolder(folder).packet_versions()
+    if not isinstance(entries, list) or not versions:
+        return None
+    newest = versions[-1]
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("file") == newest.name), None)
+    if entry is None or entry.get("inputs") != stamp:
+        return None
+    documents = entry.get("documents")
+    names = list(documents) if isinstance(documents, dict) else []
+    files = [folder / Path(str(name)).name for name in names]
+    files += [newest, CaseFolder(folder).manifest]
+    if not all(path.is_file() for path in files) or not is_signed(newest):
+        return None
+    return files
 
 
 def update_signatures(
@@ -85,30 +153,39 @@ def update_signatures(
     scratch: Path | None = None,
     notes: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Path | None:
-    """After signing, record the packet's signatures in the manifest beside it, if any
-    (written through ``scratch`` if given, as :func:`write_manifest`). ``notes`` adds to a
-    signature's entry, by field (e.g. that it was signed with facts still unknown); the
-    notes of earlier signatures of the same packet are kept."""
-    path = CaseFolder(packet.parent).manifest
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """After signing, record the packet's signatures in the manifest beside it, if any, in
+    that version's entry (written through ``scratch`` if given, as :func:`write_manifest`).
+    ``notes`` adds to a signature's entry, by field (e.g. that it was signed with facts
+    still unknown); the notes of earlier signatures of the same packet are kept."""
+    folder = packet.parent
+    data = _read(folder)
+    if not data:
         return None
+    packets = _kept_packets(folder, data, None)
+    entry = next((e for e in packets if e["file"] == packet.name), None)
+    if entry is None:
+        parsed = parse_versioned(packet.name)
+        entry = {"file": packet.name, "version": parsed[1] if parsed else 1}
+        packets.append(entry)
+        packets.sort(key=lambda e: int(str(e.get("version", 1))))
     earlier: dict[str, dict[str, object]] = {}
-    old = data.get("packet")
-    if isinstance(old, dict) and old.get("file") == packet.name:
-        for entry in old.get("signatures", []):
-            if isinstance(entry, dict) and isinstance(entry.get("field"), str):
-                earlier[entry["field"]] = entry
+    for old in entry.get("signatures", []):
+        if isinstance(old, dict) and isinstance(old.get("field"), str):
+            earlier[old["field"]] = old
     signatures = signature_summary(report)
-    for entry in signatures:
-        name = str(entry["field"])
+    for signature in signatures:
+        name = str(signature["field"])
         kept = {k: v for k, v in earlier.get(name, {}).items() if k in _NOTE_KEYS}
-        if entry.get("signer") is not None:
-            entry.update(kept)
-        entry.update((notes or {}).get(name, {}))
-    data["packet"] = {"file": packet.name, "signatures": signatures, "ok": report.ok}
-    data.setdefault("outputs", {})[packet.name] = sha256(packet)
+        if signature.get("signer") is not None:
+            signature.update(kept)
+        signature.update((notes or {}).get(name, {}))
+    entry.update({"sha256": sha256(packet), "signatures": signatures, "ok": report.ok})
+    data["packets"] = packets
+    data["packet"] = packets[-1]
+    data.setdefault("outputs", {})
+    if packet.name in data["outputs"] or data["packet"] is entry:
+        data["outputs"][packet.name] = sha256(packet)
+    path = CaseFolder(folder).manifest
     atomic_write(path, _json(data), scratch=scratch)
     return path
 

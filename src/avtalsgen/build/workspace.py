@@ -19,9 +19,10 @@ The layout (every name is made here and nowhere else)::
       .avtalsgen-staging-<command>-<random>/ Session.staging: removed at the session's end;
                                              a killed command's is removed by the next session
       RUN-00386-2023/                        Workspace.case(dnr) -> CaseFolder
-        beslutsforslag.docx, .pdf            CaseFolder.document(kind, suffix)
+        beslutsforslag.docx, .pdf            CaseFolder.document(kind, suffix, version)
         samarbetsavtal.docx, .pdf
-        paket.pdf, paket-v2.pdf, ...         CaseFolder.packet(version), .packet_versions()
+        paket.pdf                            CaseFolder.packet(version), .packet_versions()
+        beslutsforslag-v2.pdf, ..., paket-v2.pdf   a new version beside a signed packet
         protokollsutdrag-212.docx, .pdf      CaseFolder.extract(paragraf, version, suffix)
         protokollsutdrag-212-v2.docx, .pdf
         protokollsutdrag-212.json            CaseFolder.extract_record(paragraf)
@@ -131,9 +132,11 @@ class CaseFolder:
         """The case's Dnr (the folder's name)."""
         return self.path.name
 
-    def document(self, kind: str, suffix: str) -> Path:
-        """A document of the case: ``beslutsforslag.pdf``, ``samarbetsavtal.docx``, ..."""
-        return self.path / f"{kind}{suffix}"
+    def document(self, kind: str, suffix: str, version: int = 1) -> Path:
+        """A document of the case: ``beslutsforslag.pdf``, ``samarbetsavtal.docx``, ...;
+        ``beslutsforslag-v2.pdf`` with the packet's version 2 (the documents beside a signed
+        packet are kept with it: see :func:`avtalsgen.pdf.packet.packet_version`)."""
+        return self.path / versioned(kind, version, suffix)
 
     def packet(self, version: int = 1) -> Path:
         """The packet: ``paket.pdf``, and ``paket-vN.pdf`` for its later versions."""

@@ -46,6 +46,7 @@ from avtalsgen.pdf.fields import NewField, signature_widget
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
 from avtalsgen.pdf.pdffile import open_pdf
+from avtalsgen.pdf.signed import is_signed
 from avtalsgen.pdf.structure import StructureTree
 
 FONT_DIRS = (
@@ -194,7 +195,7 @@ def assemble_packet(
         raise PacketError("a packet needs at least one document")
     _check_request(documents, metadata, fields)
     output = Path(output)
-    if output.exists() and not overwrite_signed and _has_signatures(output):
+    if output.exists() and not overwrite_signed and is_signed(output):
         raise PacketError(f"{output}: is already signed; refusing to replace it")
     with contextlib.ExitStack() as stack:
         # 1. Open every input and refuse the ones that cannot go into a PDF/A-2b packet.
@@ -399,18 +400,6 @@ def _copy(pdf: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
     if isinstance(obj, pikepdf.Array):
         return pikepdf.Array([_copy(pdf, v) for v in obj])
     return obj
-
-
-def _has_signatures(path: Path) -> bool:
-    try:
-        with open_pdf(path) as pdf:
-            acroform = pdf.Root.get("/AcroForm")
-            if not isinstance(acroform, pikepdf.Dictionary):
-                return False
-            fields = acroform.get("/Fields", pikepdf.Array())
-            return any(f.get("/FT") == pikepdf.Name.Sig and "/V" in f for f in fields)
-    except (pikepdf.PdfError, OSError):
-        return False
 
 
 # --- metadata -----------------------------------------------------------------------------

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen.build.workspace import CaseFolder
+from avtalsgen.build.workspace import CaseFolder, parse_versioned
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.pdf.signed import is_signed
 
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.documents.context import Context
@@ -75,7 +76,7 @@ def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractIn
 
     from avtalsgen.pdf.pdffile import open_pdf
 
-    signed = _signed(extract)
+    signed = is_signed(extract)
     pages = workdir / f"{extract.stem}-sidor.pdf"
     with open_pdf(extract) as pdf:
         if "/AcroForm" in pdf.Root:
@@ -118,19 +119,17 @@ def _extract_marking(extract: Path) -> str:
     )
 
 
-def packet_path(folder: Path) -> Path:
-    """Where the packet goes: paket.pdf, or the next version if that one is signed."""
-    case_folder = CaseFolder(folder)
-    version = 1
-    path = case_folder.packet(version)
-    while path.exists() and _signed(path):
-        version += 1
-        path = case_folder.packet(version)
-    return path
-
-
-def _signed(path: Path) -> bool:
-    return b"/ByteRange" in path.read_bytes()
+def packet_version(folder: Path) -> int:
+    """The version of the packet a build writes in ``folder``: the newest that is there if
+    it is not signed (it is replaced), else the next (a signed packet is kept, and so are
+    the documents beside it); 1 in a new folder."""
+    versions = CaseFolder(folder).packet_versions()
+    if not versions:
+        return 1
+    newest = versions[-1]
+    number = parse_versioned(newest.name)
+    current = number[1] if number is not None else len(versions)
+    return current + 1 if is_signed(newest) else current
 
 
 def read_agreement(agreement: Path) -> PdfText:
