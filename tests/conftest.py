@@ -51,6 +51,19 @@ def _language_of_the_environment() -> Iterator[None]:
     clicktexts.install()  # typer keeps some of its texts in module constants
 
 
+#: For the tests that need a real LibreOffice (its PDFs are what they check).
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed"
+)
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    """A copy of the shipped cases, program and meetings in a temporary folder."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    return tmp_path / "cases"
+
+
 def run(*argv: str) -> str:
     """Run a poppler or qpdf tool and return its output."""
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import pikepdf
 import pytest
-from conftest import docx_with_pages
+from conftest import docx_with_pages, run
 from PIL import ImageCms
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -178,10 +178,6 @@ def build(inputs: Inputs, output: Path, **changes: object) -> Packet:
     """Assemble ``inputs`` with the test metadata and fields into ``output``."""
     metadata = replace(METADATA, **changes)  # type: ignore[arg-type]
     return assemble_packet(inputs.documents, inputs.attachments, metadata, FIELDS, output)
-
-
-def run(*argv: str) -> str:
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
 def pdfinfo(path: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CASES, REPO, run
+from conftest import CASES, REPO, needs_soffice, run
 from typer.testing import CliRunner
 
 from avtalsgen.build.workspace import Workspace
@@ -21,14 +21,6 @@ from avtalsgen.cli.app import app
 from avtalsgen.conversion.pool import ConversionPool, Done, Job
 
 runner = CliRunner()
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
-
-
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    """The shipped cases, program and meetings in a temporary folder."""
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    return tmp_path / "cases"
 
 
 def build(*argv: str) -> tuple[int, str, str]:

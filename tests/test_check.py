@@ -7,20 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import needs_soffice
 from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app
 from avtalsgen.model.case import term_start
 
 runner = CliRunner()
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
-
-
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    return tmp_path / "cases"
 
 
 def line_of(path: Path, text: str) -> int:

@@ -21,13 +21,6 @@ SEED_CASE = REPO / "cases" / "RUN-00386-2023.yaml"
 runner = CliRunner()
 
 
-@pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    """A copy of the shipped cases and program in a temporary folder."""
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    return tmp_path / "cases"
-
-
 def test_check_accepts_the_shipped_cases() -> None:
     result = runner.invoke(app, ["check", str(REPO / "cases")])
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, needs_soffice
 from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app, global_options_first
@@ -19,7 +19,6 @@ from avtalsgen.documents.templates import find_templates, shipped_templates
 
 runner = CliRunner()
 SEED = REPO / "cases" / "RUN-00386-2023.yaml"
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 
 
 def avtalsgen(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from conftest import docx_with_pages
+from conftest import docx_with_pages, run
 
 from avtalsgen.conversion.convert import LibreOfficeConverter, check_archival_pdf
 from avtalsgen.conversion.soffice import INSTALL_HINT, PDF_EXPORT_FILTER, libreoffice_version
@@ -47,10 +47,6 @@ def make_pair(folder: Path) -> list[Path]:
     return [
         make_docx(folder / f"{stem}.docx", text, title) for stem, (text, title) in TEXTS.items()
     ]
-
-
-def run(*argv: str) -> str:
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
 def processes_mentioning(marker: str) -> list[int]:
@@ -257,6 +253,22 @@ def _pdfa_1b(pdf: pikepdf.Pdf) -> None:
         meta["pdfaid:part"] = "1"
 
 
+def _escaped_twice(pdf: pikepdf.Pdf) -> None:
+    """The title as LibreOffice 7.4 writes an ampersand into the XMP: escaped twice."""
+    pdf.docinfo["/Title"] = "Hotell & Restaurang AB"
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = "Hotell &amp; Restaurang AB"
+
+
+def _edited(converted: Converted, folder: Path, edit: Callable[[pikepdf.Pdf], None]) -> Path:
+    """``x.pdf`` in ``folder``: the first converted PDF, edited."""
+    target = folder / "x.pdf"
+    with pikepdf.open(converted.pdfs[0]) as pdf:
+        edit(pdf)
+        pdf.save(target)
+    return target
+
+
 @pytest.mark.libreoffice
 @needs_soffice
 @needs_poppler
@@ -270,17 +282,18 @@ def _pdfa_1b(pdf: pikepdf.Pdf) -> None:
             "the PDF has no structure tree (/StructTreeRoot)",
         ),
         (_pdfa_1b, "x.pdf: the XMP metadata claims PDF/A-1B, expected PDF/A-2B"),
+        (
+            _escaped_twice,
+            "x.pdf: Info /Title 'Hotell & Restaurang AB' differs from XMP dc:title "
+            "'Hotell &amp; Restaurang AB'",
+        ),
     ],
 )
 def test_check_archival_pdf_names_the_problem(
     converted: Converted, tmp_path: Path, edit: Callable[[pikepdf.Pdf], None], message: str
 ) -> None:
-    target = tmp_path / "x.pdf"
-    with pikepdf.open(converted.pdfs[0]) as pdf:
-        edit(pdf)
-        pdf.save(target)
     with pytest.raises(ConversionError) as excinfo:
-        check_archival_pdf(target)
+        check_archival_pdf(_edited(converted, tmp_path, edit))
     assert str(excinfo.value) == message
 
 
@@ -290,11 +303,7 @@ def test_check_archival_pdf_names_the_problem(
 def test_check_archival_pdf_accepts_other_expected_language(
     converted: Converted, tmp_path: Path
 ) -> None:
-    target = tmp_path / "x.pdf"
-    with pikepdf.open(converted.pdfs[0]) as pdf:
-        _set_lang_en(pdf)
-        pdf.save(target)
-    check_archival_pdf(target, lang="en-US")
+    check_archival_pdf(_edited(converted, tmp_path, _set_lang_en), lang="en-US")
 
 
 def test_check_archival_pdf_rejects_non_pdf_and_missing(tmp_path: Path) -> None:
@@ -310,29 +319,11 @@ def test_check_archival_pdf_rejects_non_pdf_and_missing(tmp_path: Path) -> None:
         check_archival_pdf(broken)
 
 
-def _escaped_twice(pdf: pikepdf.Pdf) -> None:
-    """The title as LibreOffice 7.4 writes an ampersand into the XMP: escaped twice."""
-    pdf.docinfo["/Title"] = "Hotell & Restaurang AB"
-    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-        meta["dc:title"] = "Hotell &amp; Restaurang AB"
-
-
 @pytest.mark.libreoffice
 @needs_soffice
 @needs_poppler
-def test_xmp_that_disagrees_with_the_info_is_a_problem_until_repaired(
-    converted: Converted, tmp_path: Path
-) -> None:
-    target = tmp_path / "x.pdf"
-    with pikepdf.open(converted.pdfs[0]) as pdf:
-        _escaped_twice(pdf)
-        pdf.save(target)
-    with pytest.raises(ConversionError) as excinfo:
-        check_archival_pdf(target)
-    assert str(excinfo.value) == (
-        "x.pdf: Info /Title 'Hotell & Restaurang AB' differs from XMP dc:title "
-        "'Hotell &amp; Restaurang AB'"
-    )
+def test_xmp_that_disagrees_with_the_info_is_repaired(converted: Converted, tmp_path: Path) -> None:
+    target = _edited(converted, tmp_path, _escaped_twice)
     check_archival_pdf(target, repair=True)
     with pikepdf.open(target) as pdf:
         assert str(pdf.open_metadata()["dc:title"]) == "Hotell & Restaurang AB"

@@ -9,7 +9,6 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pikepdf
 import pytest
+from conftest import needs_soffice, run
 
 from avtalsgen.conversion.convert import Converter, LibreOfficeConverter
 from avtalsgen.documents.context import build_context
@@ -51,15 +51,6 @@ SEED_POINTS = [
 ]
 #: The page header's height on an A4 page, in points: body text lies below it.
 HEADER_PT = 95
-
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice is not installed"
-)
-
-
-def run(*argv: str) -> str:
-    """Run a poppler tool and return its output."""
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
 def fold(text: str) -> str:

@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, needs_soffice
 
 from avtalsgen.build.workspace import Workspace
 
 MEETING = REPO / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice")
 
 
 def avtalsgen(

@@ -29,6 +29,7 @@ import pikepdf
 import pytest
 import softhsm
 from asn1crypto import keys, tsp
+from conftest import run
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -180,10 +181,6 @@ def signed(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Signed:
 def packet(tmp_path: Path) -> Path:
     """A small unsigned packet without LibreOffice (blank PDF/A pages), for error paths."""
     return build(synthetic_inputs(tmp_path / "in"), tmp_path / "out" / "packet.pdf").path
-
-
-def run(*argv: str) -> str:
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
 def pdfsig(path: Path) -> list[dict[str, str]]:
