@@ -18,7 +18,7 @@ import pytest
 import softhsm
 from conftest import REPO
 
-from avtalsgen.signing.pki import DemoPki, ensure_demo_pki, issue_demo_signer
+from avtalsgen.signing.pki import DemoPki, DemoSigner, ensure_demo_pki, issue_demo_signer
 
 PASSPHRASE = b"Hemligt-P12-losen-4711"
 
@@ -62,6 +62,15 @@ signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
 token = softhsm.make_token(Path(sys.argv[3]), signer.pkcs12, signer.passphrase)
 print(token.config)
 """
+
+
+def own_signer(pki: DemoPki, name: str, path: Path) -> DemoSigner:
+    """A signer of ``pki`` in a PKCS#12 file of :data:`PASSPHRASE`, valid for a month."""
+    now = dt.datetime.now(dt.UTC)
+    return issue_demo_signer(
+        pki, name, path, passphrase=PASSPHRASE,
+        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
+    )  # fmt: skip
 
 
 def own_token(tmp_path: Path) -> tuple[softhsm.Token, DemoPki]:
@@ -108,11 +117,7 @@ def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None
     assert ok.returncode == 0, ok.stderr
     assert "signed region of" in ok.stdout
     # The actor signs with a PKCS#12 file of its own passphrase; a wrong passphrase first.
-    now = dt.datetime.now(dt.UTC)
-    actor = issue_demo_signer(
-        pki, "Aktörens firmatecknare", tmp_path / "aktor.p12", passphrase=PASSPHRASE,
-        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
-    )  # fmt: skip
+    actor = own_signer(pki, "Aktörens firmatecknare", tmp_path / "aktor.p12")
     p12 = ["--p12", str(actor.pkcs12), "--ofullstandig"]
     bad = avtalsgen("sign", str(signed), "--field", "aktor", *p12,
                     env={"AVTALSGEN_P12_PASSPHRASE": "fel-losenord"})  # fmt: skip
@@ -152,11 +157,7 @@ SEED_UNKNOWN = (
 
 def test_a_real_key_refuses_an_incomplete_packet_unless_told(packet: Path, tmp_path: Path) -> None:
     pki = ensure_demo_pki(tmp_path / "pki")
-    now = dt.datetime.now(dt.UTC)
-    region = issue_demo_signer(
-        pki, "Regionens firmatecknare", tmp_path / "region.p12", passphrase=PASSPHRASE,
-        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
-    )  # fmt: skip
+    region = own_signer(pki, "Regionens firmatecknare", tmp_path / "region.p12")
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
     shutil.copy(packet.parent / "manifest.json", tmp_path / "manifest.json")
@@ -215,11 +216,7 @@ def test_a_complete_packet_signs_with_a_real_key_and_no_note(tmp_path: Path) -> 
     assert built.returncode == 0, built.stderr
     packet = tmp_path / "out" / "RUN-90001-2023" / "paket.pdf"
     pki = ensure_demo_pki(tmp_path / "pki")
-    now = dt.datetime.now(dt.UTC)
-    region = issue_demo_signer(
-        pki, "Regionens firmatecknare", tmp_path / "region.p12", passphrase=PASSPHRASE,
-        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
-    )  # fmt: skip
+    region = own_signer(pki, "Regionens firmatecknare", tmp_path / "region.p12")
     env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "C.UTF-8", "LC_ALL": ""}
     done = avtalsgen("sign", str(packet), "--field", "region", "--p12", str(region.pkcs12),
                      "--trust", str(pki.root_cert), env=env)  # fmt: skip
@@ -250,11 +247,7 @@ def test_sign_and_verify_give_one_report_and_one_verdict(packet: Path, tmp_path:
     assert complete.returncode == 1 and _result(complete.stdout) == expected
     # The actor signs with its own key, whose CA was not named: intact but not trusted.
     pki = ensure_demo_pki(tmp_path / "egen-ca")
-    now = dt.datetime.now(dt.UTC)
-    actor = issue_demo_signer(
-        pki, "Aktörens firmatecknare", tmp_path / "aktor.p12", passphrase=PASSPHRASE,
-        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
-    )  # fmt: skip
+    actor = own_signer(pki, "Aktörens firmatecknare", tmp_path / "aktor.p12")
     secret = {**data, "AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()}
     own = avtalsgen(
         "sign",

@@ -484,7 +484,7 @@ def sign(
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.keys import choose_key
+    from avtalsgen.signing.keys import KeyRequest, choose_key
     from avtalsgen.signing.sign import sign_packet
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
@@ -493,10 +493,8 @@ def sign(
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
     try:
-        chosen = choose_key(
-            field, _secret, p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key,
-            role=role, trust=trust or (),
-        )  # fmt: skip
+        request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
+        chosen = choose_key(field, request, _secret, role, trust or ())
         workspace = Workspace.of_case_file(packet)
         with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
             # A real key refuses a packet that still shows unknown facts, unless told; a

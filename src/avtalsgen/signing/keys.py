@@ -40,19 +40,25 @@ class KeyChoice:
     """Whether the key is the local DEMO key (every verify of the packet then says DEMO)."""
 
 
+@dataclass(frozen=True)
+class KeyRequest:
+    """The key the command line names: a PKCS#12 file, or a PKCS#11 module with the labels
+    of its token and key; neither: the field's DEMO key."""
+
+    p12: Path | None = None
+    pkcs11_lib: Path | None = None
+    token: str | None = None
+    key_label: str | None = None
+
+
 def choose_key(
     field_name: str,
+    request: KeyRequest,
     secret: SecretSource,
-    *,
-    p12: Path | None = None,
-    pkcs11_lib: Path | None = None,
-    token: str | None = None,
-    key_label: str | None = None,
     role: str | None = None,
     trust: Sequence[Path] = (),
 ) -> KeyChoice:
-    """The key for signing ``field_name``: the PKCS#12 file ``p12``, the key ``key_label``
-    on the token ``token`` of the PKCS#11 module ``pkcs11_lib``, or else the DEMO key of
+    """The key for signing ``field_name`` that ``request`` names, or else the DEMO key of
     the field's signatory. The report trusts ``trust`` and the local DEMO root if there is
     one. ``secret`` gives the passphrase or PIN.
 
@@ -67,12 +73,14 @@ def choose_key(
     demo_root = default_demo_pki_dir() / "root.pem"
     if demo_root.is_file():
         roots.append(demo_root)
-    if p12 is not None:
+    if request.p12 is not None:
         passphrase = secret(PASSPHRASE_ENV, _(PROMPTS[PASSPHRASE_ENV]))
-        return KeyChoice(Pkcs12Key(p12, passphrase.encode()), role, tuple(roots), demo=False)
-    if pkcs11_lib is not None and token is not None and key_label is not None:
+        key: KeySource = Pkcs12Key(request.p12, passphrase.encode())
+        return KeyChoice(key, role, tuple(roots), demo=False)
+    if request.pkcs11_lib and request.token is not None and request.key_label is not None:
         pin = secret(PIN_ENV, _(PROMPTS[PIN_ENV]))
-        return KeyChoice(Pkcs11Key(pkcs11_lib, token, key_label, pin), role, tuple(roots), False)
+        key = Pkcs11Key(request.pkcs11_lib, request.token, request.key_label, pin)
+        return KeyChoice(key, role, tuple(roots), demo=False)
     pki = ensure_demo_pki()
     signer = ensure_demo_signer(pki, DEFAULT_ROLES.get(field_name, field_name))
     if pki.root_cert not in roots:
