@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from avtalsgen.build.tools import tool_identity
 from avtalsgen.build.workspace import Session, Workspace
 from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.conversion.warm import batch_engine
+from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words
 from avtalsgen.input.duplicates import same_dnr_problem
@@ -32,36 +34,51 @@ if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build runs: the command line's options as one value."""
+
+    templates: Path
+    """The folder of the Word templates."""
+    documents: tuple[str, ...] = tuple(DOCUMENTS)
+    """The documents to build (``--only``); the packet is made when all are."""
+    jobs: int = 1
+    """LibreOffice workers."""
+    force: bool = False
+    """Build cases whose inputs are unchanged too (a signed packet's still stay)."""
+    strict: bool = False
+    """Refuse facts left unknown (and read every case)."""
+    doc_timeout: float = 60.0
+    """Seconds LibreOffice may take a document."""
+
+
 def build_cases(
     case_paths: Sequence[Path],
     output_root: Path,
-    templates: Path,
+    options: BuildOptions,
     *,
-    documents: Sequence[str],
-    jobs: int,
-    force: bool = False,
-    strict: bool = False,
-    doc_timeout: float = 60.0,
     on_outcome: Callable[[CaseOutcome], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
     report: bool = False,
 ) -> list[CaseOutcome]:
-    """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order.
-    With ``report``, ``batch-report.json`` records them in the output folder.
+    """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order;
+    ``on_outcome`` is told of each as it is settled. With ``report``,
+    ``batch-report.json`` records them in the output folder.
 
     The output folder is locked for the build (``on_wait`` is told if another command
     holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`)."""
-    started = time.monotonic()
-    _check_templates(templates, documents)
-    workspace = Workspace(output_root.resolve())
-    with workspace.session("build", on_wait=on_wait) as run:
-        outcomes = _build_cases(
-            case_paths, run, templates, documents, jobs, force, strict,
-            doc_timeout, on_outcome, started,
-        )  # fmt: skip
+    batch = _Batch(case_paths, options, on_outcome)
+    _check_templates(options.templates, options.documents)
+    with Workspace(output_root.resolve()).session("build", on_wait=on_wait) as run:
+        # 1. Cases whose record says nothing they are made from has changed are up to
+        #    date: known without loading them (or starting LibreOffice).
+        todo = batch.not_up_to_date(run)
+        if todo:
+            # 2.-4. The rest through LibreOffice, loaded and rendered as it starts.
+            batch.convert(run, todo)
         if report:
-            write_report(run, outcomes, jobs)
-        return outcomes
+            write_report(run, batch.outcomes, options.jobs)
+        return batch.outcomes
 
 
 def _check_templates(templates: Path, documents: Sequence[str]) -> None:
@@ -92,102 +109,121 @@ def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: P
     return jobs
 
 
-def _build_cases(
-    case_paths: Sequence[Path],
-    run: Session,
-    templates: Path,
-    documents: Sequence[str],
-    jobs: int,
-    force: bool,
-    strict: bool,
-    doc_timeout: float,
-    on_outcome: Callable[[CaseOutcome], None] | None,
-    started: float,
-) -> list[CaseOutcome]:
-    outcomes = [CaseOutcome(case=path) for path in case_paths]
+class _Batch:
+    """The cases of one build and what has happened to each so far."""
 
-    def settle(outcome: CaseOutcome) -> None:
-        outcome.seconds = time.monotonic() - started
-        if on_outcome is not None:
-            on_outcome(outcome)
+    def __init__(
+        self,
+        case_paths: Sequence[Path],
+        options: BuildOptions,
+        on_outcome: Callable[[CaseOutcome], None] | None,
+    ) -> None:
+        self.outcomes = [CaseOutcome(case=path) for path in case_paths]
+        self.options = options
+        self.tools = tool_identity()
+        self._on_outcome = on_outcome
+        self._started = time.monotonic()
+        self._first_of_dnr: dict[str, int] = {}
 
-    # One case per Dnr: a second case of a Dnr (up to date or not) fails.
-    first_of_dnr: dict[str, int] = {}
+    def settle(self, outcome: CaseOutcome) -> None:
+        """``outcome`` is final: note its time and tell the caller."""
+        outcome.seconds = time.monotonic() - self._started
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
 
-    def claim(index: int, dnr: str) -> bool:
-        first = first_of_dnr.setdefault(dnr, index)
+    def claim(self, index: int, dnr: str) -> bool:
+        """Whether the case at ``index`` may have its Dnr's folder: one case per Dnr, and a
+        second case of a Dnr (up to date or not) fails."""
+        first = self._first_of_dnr.setdefault(dnr, index)
         if first != index:
-            outcome = outcomes[index]
+            outcome = self.outcomes[index]
             outcome.status, outcome.outputs = Status.FAILED, []
-            outcome.error = same_dnr_problem(outcome.case, dnr, outcomes[first].case)
+            outcome.error = same_dnr_problem(outcome.case, dnr, self.outcomes[first].case)
         return first == index
 
-    # 1. Cases whose record says nothing they are made from has changed are up to date:
-    #    known without loading them (or starting LibreOffice).
-    tools = tool_identity()
-    records = None if force or strict else Records(run.workspace.root)  # --strict reads every case
-    todo = []
-    for index, outcome in enumerate(outcomes):
-        found = records.unchanged(outcome.case, templates, documents, tools) if records else None
-        if found is None:
-            todo.append(index)
-        else:
+    def not_up_to_date(self, run: Session) -> list[int]:
+        """Settle the cases the records show up to date; the indices of the others."""
+        options = self.options
+        # --force rebuilds and --strict reads every case.
+        records = None if options.force or options.strict else Records(run.workspace.root)
+        todo = []
+        for index, outcome in enumerate(self.outcomes):
+            found = None
+            if records is not None:
+                found = records.unchanged(
+                    outcome.case, options.templates, options.documents, self.tools
+                )
+            if found is None:
+                todo.append(index)
+                continue
             outcome.dnr, outcome.outputs = found.dnr, found.outputs
             outcome.status = Status.UP_TO_DATE
-            claim(index, found.dnr)
-            settle(outcome)
-    if not todo:
-        return outcomes
-    # The running converter if one answers (avtalsgen converter start), else a pool.
-    with batch_engine(jobs, doc_timeout=doc_timeout) as engine:
+            self.claim(index, found.dnr)
+            self.settle(outcome)
+        return todo
+
+    def convert(self, run: Session, todo: Sequence[int]) -> None:
+        """Build the cases at ``todo`` around LibreOffice: the running converter if one
+        answers (avtalsgen converter start), else a pool."""
+        options = self.options
+        with batch_engine(options.jobs, doc_timeout=options.doc_timeout) as engine:
+            from avtalsgen.build import casework
+
+            # 2. Start LibreOffice now. A warm soffice asks for its first document about a
+            #    tenth of a second after it starts, before the first case is loaded and
+            #    rendered (the libraries that takes are still to be imported); so it first
+            #    converts a template, which loads what the documents need meanwhile.
+            warm_up = options.templates / f"{options.documents[0]}.docx"
+            jobs = conversion_jobs(todo, options.documents, run.staging)
+            order = engine.start(jobs, warm_up)
+            # 3. Load each case when LibreOffice is about to need it, and render its
+            #    documents in the order LibreOffice opens them, so that rendering and
+            #    conversion overlap. The documents of cases up to date or failed are taken
+            #    back.
+            cases = self._load_and_render(run, order, engine.cancel)
+            casework.prepare_finish(options.documents)
+
+            # 4. Check and place each case as soon as its PDFs are in.
+            def on_done(done: Done) -> None:
+                interrupts.check()
+                item = cases[done.job.key]
+                assert item is not None, "the jobs of a case that is not built are cancelled"
+                if done.pdf is not None:
+                    item.pdfs[done.pdf.stem] = done.pdf
+                else:
+                    item.errors.append(done.error or _("the conversion failed"))
+                if len(item.pdfs) + len(item.errors) == len(item.documents):
+                    casework.finish(item, run)
+                    self.settle(item.outcome)
+
+            engine.wait(on_done)
+
+    def _load_and_render(
+        self, run: Session, order: Sequence[Job], cancel: Callable[[Job], None]
+    ) -> dict[str, CaseWork | None]:
+        """Load each case at its first job and render each document as its job comes; the
+        cases by job key (None: failed or up to date, its jobs cancelled)."""
         from avtalsgen.build import casework
 
-        cases: dict[str, CaseWork | None] = {}  # by job key; None: failed or up to date
-        # 2. Start LibreOffice now. A warm soffice asks for its first document about a
-        #    tenth of a second after it starts, before the first case is loaded and
-        #    rendered (the libraries that takes are still to be imported); so it first
-        #    converts a template, which loads what the documents need meanwhile.
-        warm_up = templates / f"{documents[0]}.docx"
-        order = engine.start(conversion_jobs(todo, documents, run.staging), warm_up)
-        # 3. Load each case when LibreOffice is about to need it, and render its documents
-        #    in the order LibreOffice opens them, so that rendering and conversion overlap.
-        #    The documents of cases that are up to date or failed are taken back.
+        cases: dict[str, CaseWork | None] = {}
         for job in order:
             interrupts.check()
             if job.key not in cases:
                 index = int(job.key)
-                outcome = outcomes[index]
-                item = casework.load(
-                    outcome, run, job.outdir, templates, documents, tools, force, strict
-                )
+                outcome = self.outcomes[index]
+                item = casework.load(outcome, run, job.outdir, self.options, self.tools)
                 dnr = outcome.dnr if outcome.error is None else None  # None: failed to load
-                if dnr is not None and not claim(index, dnr) and item is not None:
+                if dnr is not None and not self.claim(index, dnr) and item is not None:
                     shutil.rmtree(item.staging, ignore_errors=True)
                     item = None
                 cases[job.key] = item
                 if item is None:
-                    settle(outcome)
+                    self.settle(outcome)
             item = cases[job.key]
             if item is not None and item.outcome.error is None:
                 casework.render(item, job)
                 if item.outcome.error is not None:
-                    settle(item.outcome)
+                    self.settle(item.outcome)
             if item is None or item.outcome.error is not None:
-                engine.cancel(job)
-        casework.prepare_finish(documents)
-
-        # 4. Check and place each case as soon as its PDFs are in.
-        def on_done(done: Done) -> None:
-            interrupts.check()
-            item = cases[done.job.key]
-            assert item is not None, "the jobs of a case that is not built are cancelled"
-            if done.pdf is not None:
-                item.pdfs[done.pdf.stem] = done.pdf
-            else:
-                item.errors.append(done.error or _("the conversion failed"))
-            if len(item.pdfs) + len(item.errors) == len(item.documents):
-                casework.finish(item, run)
-                settle(item.outcome)
-
-        engine.wait(on_done)
-    return outcomes
+                cancel(job)
+        return cases

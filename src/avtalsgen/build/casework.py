@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
@@ -44,6 +45,10 @@ from avtalsgen.pdf.packet import (
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 
 
+if TYPE_CHECKING:
+    from avtalsgen.build.batch import BuildOptions
+
+
 @dataclass
 class CaseWork:
     """A case being built: what it is made from, and its PDFs (or errors) as they come."""
@@ -75,24 +80,18 @@ def case_inputs(
 
 
 def load(
-    outcome: CaseOutcome,
-    run: Session,
-    staging: Path,
-    templates: Path,
-    documents: Sequence[str],
-    tools: str,
-    force: bool,
-    strict: bool,
+    outcome: CaseOutcome, run: Session, staging: Path, options: BuildOptions, tools: str
 ) -> CaseWork | None:
     """Load one case; None when it failed or is up to date (its outcome then says so).
 
     Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
     session's staging folder).
     """
+    templates, documents = options.templates, options.documents
     try:
         case = load_case(outcome.case)
         outcome.dnr = case.arende.dnr
-        if strict and (unknown := unknown_facts(case)):
+        if options.strict and (unknown := unknown_facts(case)):
             raise CaseError(unknown)
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
@@ -109,7 +108,7 @@ def load(
             path=exc.filename, reason=os_reason(exc)
         )
         return None
-    if not force and (outputs := up_to_date(folder, stamp)) is not None:
+    if not options.force and (outputs := up_to_date(folder, stamp)) is not None:
         renew_record(folder, stamp, outputs, case.path, files, scratch=run.staging)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None

@@ -14,15 +14,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.i18n import N_, _, current_language
 
 
-class Status:
+class Status(StrEnum):
     """What happened to a case: the values ``batch-report.json`` records (never translated;
-    :func:`status_text` gives the words a person reads)."""
+    :func:`status_text` gives the words a person reads). The one status of a build's case,
+    which the batch, the display, the report and the one-case build all read."""
 
     BUILT = "built"
     UP_TO_DATE = "up to date"
@@ -37,7 +39,7 @@ _STATUS_TEXTS = {
 }
 
 
-def status_text(status: str) -> str:
+def status_text(status: Status) -> str:
     """A case's status in the user's language."""
     return _(_STATUS_TEXTS[status])
 
@@ -48,7 +50,7 @@ class CaseOutcome:
 
     case: Path
     dnr: str | None = None
-    status: str = Status.FAILED
+    status: Status = Status.FAILED
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
     error: str | None = None
@@ -60,7 +62,7 @@ class CaseOutcome:
         return {
             "case": str(self.case),
             "dnr": self.dnr,
-            "status": self.status,
+            "status": self.status.value,
             "status_text": status_text(self.status),
             "seconds": round(self.seconds, 3),
             "outputs": [str(path) for path in self.outputs],

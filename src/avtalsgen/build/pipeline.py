@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen.build.batch import build_cases
+from avtalsgen.build.batch import BuildOptions, build_cases
 from avtalsgen.build.outcome import Status
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.errors import AvtalsgenError
@@ -45,9 +45,8 @@ def build_case(
     With ``strict``, facts left unknown are errors. Raises :class:`AvtalsgenError` on failure;
     nothing is then left under a final name.
     """
-    (outcome,) = build_cases(
-        [case_path], output_root, templates, documents=only, jobs=1, force=force, strict=strict
-    )
+    options = BuildOptions(templates, tuple(only), jobs=1, force=force, strict=strict)
+    (outcome,) = build_cases([case_path], output_root, options)
     if outcome.status == Status.FAILED:
         raise AvtalsgenError(outcome.error or _("the build failed"))
     return BuildResult(

@@ -18,7 +18,7 @@ from avtalsgen.i18n import _, format_number
 _COLOUR = {Status.BUILT: "green", Status.UP_TO_DATE: "cyan", Status.FAILED: "red"}
 
 
-def _mark(status: str) -> str:
+def _mark(status: Status) -> str:
     """A case's status as the terminal shows it, in colour and the user's language."""
     return f"[{_COLOUR[status]}]{escape(status_text(status))}[/]"
 

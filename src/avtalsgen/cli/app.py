@@ -292,7 +292,7 @@ def build(
 ) -> None:
     """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b)."""
     from avtalsgen.build import interrupts
-    from avtalsgen.build.batch import build_cases
+    from avtalsgen.build.batch import BuildOptions, build_cases
     from avtalsgen.build.outcome import Status
     from avtalsgen.build.progress import BatchDisplay
     from avtalsgen.build.workspace import Workspace
@@ -312,18 +312,16 @@ def build(
     try:
         # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
         with interrupts.handled(), display:
-            outcomes = build_cases(
-                files,
-                output,
-                templates or find_templates(paths),
-                documents=documents,
+            options = BuildOptions(
+                templates=templates or find_templates(paths),
+                documents=tuple(documents),
                 jobs=jobs,
                 force=force,
                 strict=strict,
                 doc_timeout=timeout,
-                on_outcome=display.update,
-                on_wait=_tell,
-                report=batch,
+            )
+            outcomes = build_cases(
+                files, output, options, on_outcome=display.update, on_wait=_tell, report=batch
             )
     except (AvtalsgenError, KeyboardInterrupt) as exc:
         _fail(exc)
