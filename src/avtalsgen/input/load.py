@@ -33,7 +33,7 @@ from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.case import FieldProblems
 from avtalsgen.model.money import OldFinancingForm
-from avtalsgen.model.types import FORBIDDEN_CHARACTERS, describe_characters
+from avtalsgen.model.types import FORBIDDEN_CHARACTERS, Loc, describe_characters
 
 #: Whether PyYAML has libyaml (its wheels do; one built without it has only Python).
 LIBYAML: bool = yaml.__with_libyaml__
@@ -41,8 +41,6 @@ if LIBYAML:
     from yaml._yaml import CParser
 
 M = TypeVar("M", bound=BaseModel)
-Loc = tuple[str | int, ...]
-
 #: The largest case, program or meeting file read: 16 times the program file (16 kB).
 MAX_FILE_BYTES = 256 * 1024
 #: The deepest nesting of lists and mappings read (the models nest about six levels).

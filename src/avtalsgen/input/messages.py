@@ -21,8 +21,7 @@ from pydantic import BaseModel
 
 from avtalsgen.i18n import N_, _, join_words, ngettext
 from avtalsgen.model.program import KLAUSUL_ID
-
-Loc = tuple[str | int, ...]
+from avtalsgen.model.types import Loc
 
 #: Keys listed in a message about an unknown key when no key resembles it (more: schema).
 _LISTED_KEYS = 12

@@ -24,8 +24,9 @@ import yaml
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
-from avtalsgen.model.meeting import Loc, Paragraf, Problem, Sammantrade
+from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.money import financing_problems
+from avtalsgen.model.types import Loc
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from avtalsgen.model.money import (
 )
 from avtalsgen.model.program import Klausul, Strategi, Villkor
 from avtalsgen.model.prose import REFERENCE, Prose
+from avtalsgen.model.types import Loc
 
 __all__ = [
     "Avtalsar",
@@ -36,8 +37,6 @@ __all__ = [
     "payment_schedule",
     "strategy",
 ]
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from avtalsgen.i18n import _
 from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
 from avtalsgen.model.decision import ReservationEntry, Utfall, Votering
 from avtalsgen.model.prose import LineText
-from avtalsgen.model.types import Datum, Dnr, Namn, Strict
+from avtalsgen.model.types import Datum, Dnr, Loc, Namn, Strict
 
 #: A provision of offentlighets- och sekretesslagen (2009:400): chapter and §, optionally the
 #: stycke and punkt, then OSL, e.g. ``21 kap. 7 § OSL`` or ``19 kap. 3 § andra stycket OSL``.
@@ -55,8 +55,6 @@ JUSTERING_DAGAR: Final = 14
 ANSLAG_DAGAR: Final = 2
 #: An appeal runs this long from the announcement (before the weekday rule).
 OVERKLAGANDETID: Final = dt.timedelta(weeks=3)
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)

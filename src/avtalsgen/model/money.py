@@ -39,9 +39,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from avtalsgen.i18n import _, ngettext
-from avtalsgen.model.types import Datum, FieldProblems, Kronor, Namn, Strict
-
-Loc = tuple[str | int, ...]
+from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
 
 #: Who a financier is: the region itself, or a co-financier (medfinansiär).
 Slag = Literal["region", "kommun", "universitet", "eu_projekt", "egen_insats", "annan"]

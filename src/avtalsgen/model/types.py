@@ -34,8 +34,12 @@ _POSTNUMMER = re.compile(r"[0-9]{3} [0-9]{2}")
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-#: A field relative to its model: a name, or a path such as ``("finansiarer", 0, "namn")``.
-FieldLoc = str | tuple[str | int, ...]
+#: Where a value is in a file or model: the path of keys and list indices that leads to it,
+#: such as ``("finansiarer", 0, "namn")`` (the one location type of avtalsgen: the loader
+#: finds its line by it).
+Loc = tuple[str | int, ...]
+#: A field relative to its model: a name, or a :data:`Loc`.
+FieldLoc = str | Loc
 
 
 class FieldProblems(ValueError):
