@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer._click import Context as ClickContext  # the click that typer (< 0.29) vendors
@@ -65,6 +65,14 @@ class _Commands(clicktexts.Commands):
         if ctx.parent is None:
             args = global_options_first(args)
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        """Run the command: the one place where avtalsgen's errors and an interrupt become
+        a message and an exit code (:func:`_fail`), for every command."""
+        try:
+            return super().invoke(ctx)
+        except (AvtalsgenError, KeyboardInterrupt) as exc:
+            _fail(exc)
 
 
 app = typer.Typer(
@@ -133,7 +141,7 @@ def _seconds(text: str | float) -> float:
     return value
 
 
-def _fail(exc: BaseException) -> None:
+def _fail(exc: BaseException) -> NoReturn:
     """Report an error the way the user should see it, then exit with its code."""
     if isinstance(exc, AvtalsgenError):
         if _state["verbose"]:
@@ -142,7 +150,7 @@ def _fail(exc: BaseException) -> None:
         raise typer.Exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
         typer.echo(_("interrupted"), err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(INTERRUPTED)
     raise exc
 
 
@@ -309,23 +317,19 @@ def build(
     files = case_files(paths)
     batch = len(files) > 1 or any(path.is_dir() for path in paths)
     display = BatchDisplay(len(files), shown=_shown, verbose=_state["verbose"])
-    try:
-        # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
-        with interrupts.handled(), display:
-            options = BuildOptions(
-                templates=templates or find_templates(paths),
-                documents=tuple(documents),
-                jobs=jobs,
-                force=force,
-                strict=strict,
-                doc_timeout=timeout,
-            )
-            outcomes = build_cases(
-                files, output, options, on_outcome=display.update, on_wait=_tell, report=batch
-            )
-    except (AvtalsgenError, KeyboardInterrupt) as exc:
-        _fail(exc)
-        return
+    # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
+    with interrupts.handled(), display:
+        options = BuildOptions(
+            templates=templates or find_templates(paths),
+            documents=tuple(documents),
+            jobs=jobs,
+            force=force,
+            strict=strict,
+            doc_timeout=timeout,
+        )
+        outcomes = build_cases(
+            files, output, options, on_outcome=display.update, on_wait=_tell, report=batch
+        )
     if batch:
         display.summary(outcomes)
         report = _shown(Workspace(output.resolve()).batch_report)
@@ -352,11 +356,7 @@ def explain(
     )
     from avtalsgen.model.money import compute_financing
 
-    try:
-        case = load_case(case_path)
-    except CaseError as exc:
-        _fail(exc)
-        return
+    case = load_case(case_path)
     arende, program = case.arende, case.program
     typer.echo(f"{arende.dnr}  samarbetsavtal: {program.avtal.rubrik}")
     number = 0
@@ -490,29 +490,25 @@ def sign(
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
-    try:
-        request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
-        chosen = choose_key(field, request, _secret, role, trust or ())
-        workspace = Workspace.of_case_file(packet)
-        with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
-            # A real key refuses a packet that still shows unknown facts, unless told; a
-            # DEMO key signs it (the demonstration runs on the seed case) and says so.
-            result = sign_packet(
-                packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
-                overwrite=True, scratch=run.staging, allow_incomplete=ofullstandig or chosen.demo,
-            )  # fmt: skip
-            report = verify_packet(packet, chosen.roots)
-            if result.field != "utdragsbestyrkande":  # the manifest records a packet's
-                notes = {}
-                if result.incomplete:
-                    notes[result.field] = {
-                        "ofullstandig": True,
-                        "uppgift_saknas": result.incomplete,
-                    }
-                update_signatures(packet, report, scratch=run.staging, notes=notes)
-    except (AvtalsgenError, KeyboardInterrupt) as exc:
-        _fail(exc)
-        return
+    request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
+    chosen = choose_key(field, request, _secret, role, trust or ())
+    workspace = Workspace.of_case_file(packet)
+    with interrupts.handled(), workspace.session("sign", on_wait=_tell) as run:
+        # A real key refuses a packet that still shows unknown facts, unless told; a
+        # DEMO key signs it (the demonstration runs on the seed case) and says so.
+        result = sign_packet(
+            packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
+            overwrite=True, scratch=run.staging, allow_incomplete=ofullstandig or chosen.demo,
+        )  # fmt: skip
+        report = verify_packet(packet, chosen.roots)
+        if result.field != "utdragsbestyrkande":  # the manifest records a packet's
+            notes = {}
+            if result.incomplete:
+                notes[result.field] = {
+                    "ofullstandig": True,
+                    "uppgift_saknas": result.incomplete,
+                }
+            update_signatures(packet, report, scratch=run.staging, notes=notes)
     if result.incomplete:
         typer.echo(
             ngettext(
@@ -581,12 +577,8 @@ def verify(
     demo_root = default_demo_pki_dir() / "root.pem"
     if demo and demo_root.is_file():
         roots.append(demo_root)
-    try:
-        report = verify_packet(packet, roots)
-        inside = verify_embedded(packet, roots)
-    except (AvtalsgenError, KeyboardInterrupt) as exc:
-        _fail(exc)
-        return
+    report = verify_packet(packet, roots)
+    inside = verify_embedded(packet, roots)
     typer.echo(format_report(report))
     for embedded in inside:
         typer.echo("")
@@ -670,9 +662,6 @@ def utdrag(
                 paragraf,
                 on_wait=_tell,
             )
-    except (AvtalsgenError, KeyboardInterrupt) as exc:
-        _fail(exc)
-        return
     finally:
         if running is not None:
             running.close()
