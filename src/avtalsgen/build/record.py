@@ -20,6 +20,7 @@ from pathlib import Path
 
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD
+from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.pdf.packet import latest_extract, packet_wanted
 
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
@@ -27,7 +28,7 @@ STAMP = BUILD_RECORD
 #: What a build makes; a change here makes every earlier build out of date.
 STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
 #: The role of the protocol extract among the inputs (found in the case's folder).
-EXTRACT_ROLE = "protokollsutdrag"
+EXTRACT_ROLE = PROTOKOLLSUTDRAG.name
 
 
 def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:

@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps
+from avtalsgen.documents.kinds import KINDS
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import N_, _, join_words
 from avtalsgen.model import Arende, Program
@@ -53,13 +54,7 @@ class Fact:
 #: table gives them), ``budgetår`` the split per budget year (where the beslutsförslag
 #: shows it). The beslutsförslag states the financing as proposed; the agreement and the
 #: protocol extract the one decided (see :class:`Stage`).
-DOCUMENT_FACTS: dict[str, tuple[str, ...]] = {
-    "beslutsforslag": (
-        "Dnr", "aktör", "belopp", "totalt", "period", "källa", "finansiärer", "budgetår",
-    ),
-    "samarbetsavtal": ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa"),
-    "protokollsutdrag": ("Dnr", "belopp", "period", "källa"),
-}  # fmt: skip
+DOCUMENT_FACTS: dict[str, tuple[str, ...]] = {kind.name: kind.facts for kind in KINDS}
 
 
 def _fold(text: str) -> str:

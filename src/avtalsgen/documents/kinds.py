@@ -3,17 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the models are imported only where documents are made
     from avtalsgen.documents.context import Context
     from avtalsgen.documents.render import Metadata
 
-#: The documents a case can produce, in packet order, with their title in Swedish.
-DOCUMENTS: dict[str, str] = {
-    "beslutsforslag": "Beslutsförslag",
-    "samarbetsavtal": "Samarbetsavtal",
-}
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of document avtalsgen makes: what the template check, the fact check, the
+    packet, the build record, the manifest and ``--only`` know of it."""
+
+    name: str
+    """Its file names and its template's: ``<name>.docx``, ``<name>.pdf``."""
+    title: str
+    """Its title, in Swedish, as the document, its properties and the packet name it."""
+    made_by: str
+    """The command that makes it: ``build`` (per case) or ``utdrag`` (per meeting)."""
+    context: str
+    """What its template sees: ``case`` (:class:`~avtalsgen.documents.context.Context`) or
+    ``utdrag`` (:class:`~avtalsgen.meetings.extract.UtdragContext`)."""
+    facts: tuple[str, ...]
+    """The groups of facts it must state (:mod:`avtalsgen.documents.factcheck`)."""
+
+
+BESLUTSFORSLAG = Kind(
+    "beslutsforslag", "Beslutsförslag", "build", "case",
+    ("Dnr", "aktör", "belopp", "totalt", "period", "källa", "finansiärer", "budgetår"),
+)  # fmt: skip
+PROTOKOLLSUTDRAG = Kind(
+    "protokollsutdrag", "Protokollsutdrag", "utdrag", "utdrag", ("Dnr", "belopp", "period", "källa")
+)
+SAMARBETSAVTAL = Kind(
+    "samarbetsavtal", "Samarbetsavtal", "build", "case",
+    ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa"),
+)  # fmt: skip
+
+#: Every kind of document, in the packet's order: the one list the others are read from.
+KINDS: tuple[Kind, ...] = (BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL)
+
+#: The documents ``build`` makes of a case (``--only`` chooses among them), in packet order,
+#: with their titles.
+DOCUMENTS: dict[str, str] = {kind.name: kind.title for kind in KINDS if kind.made_by == "build"}
+
+
+def kind(name: str) -> Kind:
+    """The kind of document called ``name``."""
+    return next(k for k in KINDS if k.name == name)
 
 
 def metadata(document: str, context: Context, built: dt.datetime | None = None) -> Metadata:

@@ -20,16 +20,15 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from avtalsgen.documents.context import Context
+from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
 from avtalsgen.i18n import _
 from avtalsgen.meetings.extract import UtdragContext
 
-#: Every template and the context dataclass it is rendered with.
-TEMPLATES: dict[str, type] = {
-    "beslutsforslag": Context,
-    "samarbetsavtal": Context,
-    "protokollsutdrag": UtdragContext,
-}
+#: The context dataclass of each kind of template context (:attr:`Kind.context`).
+_CONTEXTS: dict[str, type] = {"case": Context, "utdrag": UtdragContext}
+#: Every template (one per kind of document) and the context dataclass it is rendered with.
+TEMPLATES: dict[str, type] = {kind.name: _CONTEXTS[kind.context] for kind in KINDS}
 
 _MISSING = object()
 

@@ -37,6 +37,7 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
 from avtalsgen.documents.factcheck import DOCUMENT_FACTS, PdfText, Stage, check_facts, read_pdf
 from avtalsgen.documents.format import LOCALE
+from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
@@ -55,7 +56,7 @@ from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
 from avtalsgen.pdf.fields import NewField, add_signature_fields
 
 #: The document's name: its template is ``<templates>/protokollsutdrag.docx``.
-DOCUMENT: Final = "protokollsutdrag"
+DOCUMENT: Final = PROTOKOLLSUTDRAG.name
 #: The template's file name within the templates folder.
 TEMPLATE: Final = f"{DOCUMENT}.docx"
 #: The version of the record format.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build.workspace import CaseFolder, parse_versioned
-from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.documents.kinds import DOCUMENTS, KINDS, PROTOKOLLSUTDRAG
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.pdf.signed import is_signed
 
@@ -179,21 +179,23 @@ def build_packet(
     arende = context.arende
     extracts = CaseFolder(folder).extract_pdfs()  # (paragraf, version, path), the newest last
     extract = None
-    parts = [PacketPart(documents["beslutsforslag"], "Beslutsförslag", "Beslutsförslag")]
+    parts = []
     embedded: list[EmbeddedFile] = []
-    if extracts:
-        paragraf, _, newest = extracts[-1]
-        extract = extract_for_packet(newest, paragraf, output.parent)
-        parts.append(PacketPart(extract.pages, extract.title, "Protokollsutdrag"))
-        if extract.signed:
-            embedded.append(
-                EmbeddedFile(
-                    extract.original.name,
-                    extract.original.read_bytes(),
-                    "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
+    for kind in KINDS:  # in the packet's order
+        if kind is PROTOKOLLSUTDRAG and extracts:
+            paragraf, _, newest = extracts[-1]
+            extract = extract_for_packet(newest, paragraf, output.parent)
+            parts.append(PacketPart(extract.pages, extract.title, kind.title))
+            if extract.signed:
+                embedded.append(
+                    EmbeddedFile(
+                        extract.original.name,
+                        extract.original.read_bytes(),
+                        "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
+                    )
                 )
-            )
-    parts.append(PacketPart(documents["samarbetsavtal"], "Samarbetsavtal", "Samarbetsavtal"))
+        elif kind.name in documents:
+            parts.append(PacketPart(documents[kind.name], kind.title, kind.title))
     agreement = len(parts) - 1
     left, right = signature_boxes(agreement_read)
     signers = context.avtal.underskrifter
