@@ -187,11 +187,12 @@ def build_packet(
             extract = extract_for_packet(newest, paragraf, output.parent)
             parts.append(PacketPart(extract.pages, extract.title, kind.title))
             if extract.signed:
+                about = "Protokollsutdrag, bestyrkt med elektronisk underskrift"
                 embedded.append(
                     EmbeddedFile(
                         extract.original.name,
                         extract.original.read_bytes(),
-                        "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
+                        f"{about} (utdragsbestyrkande)",
                     )
                 )
         elif kind.name in documents:

@@ -63,7 +63,7 @@ def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker 
 
 def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
     from avtalsgen.build import interrupts
-    from avtalsgen.build.batch import build_cases
+    from avtalsgen.build.batch import BuildOptions, build_cases
     from avtalsgen.build.outcome import CaseOutcome
     from avtalsgen.documents.kinds import DOCUMENTS
 
@@ -76,13 +76,16 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
 
     files = [Path(p) for p in request["cases"]]
     with interrupts.handled():
+        options = BuildOptions(
+            templates=Path(request["templates"]),
+            documents=tuple(DOCUMENTS),
+            jobs=request["jobs"],
+            force=request.get("force", False),
+        )
         build_cases(
             files,
             output,
-            Path(request["templates"]),
-            documents=list(DOCUMENTS),
-            jobs=request["jobs"],
-            force=request.get("force", False),
+            options,
             on_outcome=on_outcome,
             on_wait=lambda message: conn.send({"type": "wait", "message": message}),
             report=len(files) > 1,
