@@ -718,8 +718,13 @@ _web.register(app)
 GC_YOUNG = 10_000
 
 
-def run() -> None:
+def run(*, exit_when_interrupted: bool = True) -> None:
     """The ``avtalsgen`` command: the CLI, then a quick end of the process.
+
+    A command that Ctrl-C or SIGTERM stopped ends the process at once with status
+    :data:`INTERRUPTED` (see :func:`_exit_interrupted`), unless ``exit_when_interrupted`` is
+    false: the preloaded avtalsgen's forked child (cli/served.py) must still send its caller
+    the status, so it gets the SystemExit as every other ending.
 
     At its end Python looks through every object the run made for reference cycles, more
     than once: about 0.1 s after a build, an eighth of a single case's. Everything avtalsgen
@@ -736,7 +741,7 @@ def run() -> None:
     try:
         app()
     except SystemExit as end:
-        if end.code == INTERRUPTED:
+        if end.code == INTERRUPTED and exit_when_interrupted:
             _exit_interrupted()
         raise
     finally:

@@ -187,7 +187,7 @@ def _run(argv: list[str]) -> int:
     i18n.set_language(language if language in i18n.LANGUAGES else None)
     sys.argv = ["avtalsgen", *argv]
     try:
-        run_app()
+        run_app(exit_when_interrupted=False)  # the caller gets the status first
     except SystemExit as exc:
         code = exc.code
         if code is None:
