@@ -174,6 +174,7 @@ def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
     document.save(str(tmp_path / "beslutsforslag.docx"))
     shutil.copy(REPO / "templates" / "samarbetsavtal.docx", tmp_path)
     shutil.copy(REPO / "templates" / "protokollsutdrag.docx", tmp_path)
+    shutil.copy(REPO / "templates" / "anslag.docx", tmp_path)
     result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

@@ -29,7 +29,9 @@ The layout (every name is made here and nowhere else)::
         manifest.json                        CaseFolder.manifest
         .avtalsgen-build.json                CaseFolder.build_record
       sammantraden/2023-12-05-<committee>/   Workspace.meeting(datum, namnd) -> MeetingFolder
-        anslag.docx, .pdf, ...               MeetingFolder.file(stem, suffix, version)
+        anslag.pdf, .html, anslag.json, ...  MeetingFolder.file(stem, suffix, version)
+        expediering/RUN-90001-2023-212-v1/   MeetingFolder.messages(dnr, paragraf, version)
+      webb/RUN-00386-2023/                   Workspace.web(dnr): publishable renditions
 
 **The lock.** A session holds an exclusive ``flock`` on the output folder itself (no lock
 file), so one command at a time writes into it. A second command waits up to
@@ -100,6 +102,10 @@ PACKET = "paket"
 EXTRACT = "protokollsutdrag"
 #: The folder of the meetings' own files (anslag and the like) in the output folder.
 MEETINGS = "sammantraden"
+#: The folder of a meeting's expediering (e-mail messages) in the meeting's folder.
+EXPEDIERING = "expediering"
+#: The folder of the publishable renditions (for the web) in the output folder.
+WEB = "webb"
 
 _DNR = re.compile(r"RUN-\d{5}-\d{4}")
 _VERSIONED = re.compile(r"(?P<stem>.+?)(?:-v(?P<version>[1-9]\d*))?(?P<suffix>\.[a-z]+)")
@@ -201,6 +207,18 @@ class MeetingFolder:
         """A file of the meeting, e.g. ``file("anslag", ".pdf")``; versions as extracts."""
         return self.path / versioned(stem, version, suffix)
 
+    def messages(self, dnr: str, paragraf: int, version: int) -> Path:
+        """The folder of the expediering of the extract of § ``paragraf`` (version
+        ``version``) of ``dnr``: ``expediering/<Dnr>-<§>-v<version>/``."""
+        if not _DNR.fullmatch(dnr):
+            raise ValueError(f"not a Dnr: {dnr!r}")
+        return self.path / EXPEDIERING / f"{dnr}-{paragraf}-v{version}"
+
+    def message(self, dnr: str, paragraf: int, version: int, number: int, name: str) -> Path:
+        """The message to the ``number``-th recipient (``name``) of an extract:
+        ``NN-<name in ASCII>.eml`` in :meth:`messages`."""
+        return self.messages(dnr, paragraf, version) / f"{number:02d}-{_slug(name)}.eml"
+
 
 def _slug(text: str) -> str:
     """An ASCII file-name part for ``text``: Regionala utvecklingsnämnden ->
@@ -228,6 +246,12 @@ class Workspace:
         if not _DNR.fullmatch(dnr):
             raise ValueError(f"not a Dnr: {dnr!r}")
         return CaseFolder(self.root / dnr)
+
+    def web(self, dnr: str) -> Path:
+        """The folder of a case's publishable renditions: ``webb/<Dnr>/``."""
+        if not _DNR.fullmatch(dnr):
+            raise ValueError(f"not a Dnr: {dnr!r}")
+        return self.root / WEB / dnr
 
     def meeting(self, datum: dt.date, namnd: str) -> MeetingFolder:
         """The folder of the meeting of committee ``namnd`` on ``datum``."""
@@ -306,8 +330,20 @@ class Session:
         return atomic_write(path, data, replace=replace, scratch=self.staging)
 
     def place(self, made: Path, final: Path, *, replace: bool = False) -> Path:
-        """Move ``made`` (in the staging folder) to ``final``; see :func:`place`."""
+        """Move ``made`` (in the staging folder) to ``final``, making the folders it lies
+        in; see :func:`place`."""
+        final.parent.mkdir(parents=True, exist_ok=True)
         return place(made, final, replace=replace)
+
+    def place_folder(self, made: Path, final: Path) -> Path:
+        """Move the folder ``made`` (complete, in the staging folder) to ``final`` whole,
+        making the folders it lies in; a folder at ``final`` is never replaced
+        (:class:`FileExistsError`; the session's lock keeps other commands out)."""
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
+        made.rename(final)
+        return final
 
 
 # --- writing --------------------------------------------------------------------------------

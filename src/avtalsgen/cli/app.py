@@ -684,6 +684,133 @@ def utdrag(
             console.print(result.note)
 
 
+MeetingFile = Annotated[
+    Path, typer.Argument(help=_("A meeting (sammanträde) file."), metavar=_("MEETING_FILE"))
+]
+
+
+@app.command(
+    help=_(
+        "Write the notice of justering (anslag) for the digital anslagstavla: anslag.pdf "
+        "(PDF/A-2b) and anslag.html, in OUTPUT/sammantraden/<date>-<organ>/.\n\n"
+        "Omedelbart justerade paragraphs get a notice of their own. A notice is never "
+        "replaced: if its facts changed, a new version (-v2, ...) is written with a note of "
+        "what changed."
+    )
+)
+def anslag(
+    meeting: MeetingFile,
+    omedelbart: Annotated[
+        bool,
+        typer.Option(
+            "--omedelbart",
+            help=_(
+                "Only the notices of omedelbart justerade paragraphs (before the minutes are "
+                "justerade)."
+            ),
+        ),
+    ] = False,
+    output: OutputDir = Path("output"),
+    templates: TemplatesDir = None,
+) -> None:
+    """Write the notice of justering (anslag) of a meeting."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.anslag import Status, build_anslag, paragraph_list
+
+    with interrupts.handled():
+        results = build_anslag(
+            meeting, output, templates or find_templates([meeting]), LibreOfficeConverter(),
+            omedelbart=omedelbart, on_wait=_tell,
+        )  # fmt: skip
+    for result in results:
+        notice = result.anslag
+        if result.status is Status.NY:
+            status = _("wrote version {version}").format(version=result.version)
+        elif result.status is Status.RATTELSE:
+            status = _("wrote version {version}, a correction (changed: {changed})").format(
+                version=result.version, changed=", ".join(result.andrat)
+            )
+        else:
+            status = _("unchanged since version {version}; nothing written").format(
+                version=result.version
+            )
+        typer.echo(
+            _("{key} ({paragraphs}): on the anslagstavla from {start} to {end} inclusive "
+              "(the last day to appeal): {status}").format(
+                key=notice.key, paragraphs=paragraph_list(notice.paragrafer) or "–",
+                start=notice.anslagsdatum, end=notice.till_och_med, status=status,
+            )
+        )  # fmt: skip
+        for path in result.files:
+            typer.echo(f"  {_shown(path)}")
+
+
+@app.command(
+    help=_(
+        "Make e-mail messages (.eml) with each paragraph's signed extract for its "
+        "recipients, in OUTPUT/sammantraden/<date>-<organ>/expediering/. Nothing is sent.\n\n"
+        "Addresses come from the program file (expediering.mottagare); a recipient without "
+        "one is listed. Secret paragraphs only when asked for by number."
+    )
+)
+def expediera(
+    meeting: MeetingFile,
+    paragraf: Annotated[
+        int | None,
+        typer.Option(
+            "--paragraf",
+            parser=_whole_number,
+            metavar="§",
+            help=_("Only this § (even if secret)."),
+        ),
+    ] = None,
+    output: OutputDir = Path("output"),
+) -> None:
+    """Make e-mail messages with each paragraph's signed extract."""
+    from avtalsgen.meetings.expediering import expedite, summaries
+
+    results = expedite(meeting, output, paragraf, on_wait=_tell)
+    for line in summaries(results):
+        typer.echo(line)
+
+
+@app.command(
+    help=_(
+        "Make the publishable renditions (tagged PDF and HTML) of a meeting's extracts and "
+        "their beslutsförslag in OUTPUT/webb/<Dnr>/: no signatures, no personnummer, private "
+        "persons' names replaced as the program file says, secret paragraphs left out."
+    )
+)
+def publicera(
+    meeting: MeetingFile,
+    output: OutputDir = Path("output"),
+    templates: TemplatesDir = None,
+) -> None:
+    """Make the publishable renditions of a meeting's extracts and beslutsförslag."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.publicering import Status, publish
+
+    with interrupts.handled():
+        results = publish(
+            meeting, output, templates or find_templates([meeting]), LibreOfficeConverter(),
+            on_wait=_tell,
+        )  # fmt: skip
+    for result in results:
+        head = f"§ {result.paragraf} {result.dnr} {result.document}"
+        if result.status is Status.SEKRETESS:
+            typer.echo(_("{head}: left out: under sekretess").format(head=head))
+        elif result.status is Status.SAKNAS:
+            typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
+        else:
+            replaced = ", ".join(result.replaced) or _("nothing")
+            typer.echo(_("{head}: written (replaced: {replaced})").format(
+                head=head, replaced=replaced))  # fmt: skip
+            for path in result.files:
+                typer.echo(f"  {_shown(path)}")
+
+
 @templates_app.command(
     "check",
     help=_("List every variable a template uses that the models do not provide; fail on any."),

@@ -23,12 +23,17 @@ from avtalsgen.documents.context import Context
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
 from avtalsgen.i18n import _
+from avtalsgen.meetings.anslag import AnslagContext
 from avtalsgen.meetings.extract import UtdragContext
 
 #: The context dataclass of each kind of template context (:attr:`Kind.context`).
 _CONTEXTS: dict[str, type] = {"case": Context, "utdrag": UtdragContext}
-#: Every template (one per kind of document) and the context dataclass it is rendered with.
-TEMPLATES: dict[str, type] = {kind.name: _CONTEXTS[kind.context] for kind in KINDS}
+#: Every template and the context dataclass it is rendered with: one per kind of document,
+#: and the anslag (a meeting's notice of justering, not a document of a case).
+TEMPLATES: dict[str, type] = {
+    **{kind.name: _CONTEXTS[kind.context] for kind in KINDS},
+    "anslag": AnslagContext,
+}
 
 _MISSING = object()
 

@@ -1,0 +1,145 @@
+"""A rendered Word document as a self-contained, accessible HTML page for the web.
+
+The page says what the PDF says, from the same rendered document: the template stays the
+one source of the layout. The template's semantic styles carry over (Title → ``h1``,
+Heading 1 → ``h2``, Heading 2 → ``h3``; ListBullet and ListNumber → ``ul`` and ``ol``;
+bold and italic runs → ``strong`` and ``em``; tables → ``table`` with the first row as
+column headers), the page header becomes the page's ``header`` (without its page numbers),
+the body its ``main``. The page has ``lang="sv"``, a title, a viewport and its own small
+style sheet: nothing is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+#: Paragraph styles that are headings, and the level of each.
+HEADINGS = {"Title": 1, "Heading1": 2, "Heading2": 3, "Heading3": 4}
+#: Paragraph styles that are list items, and the list they belong to.
+LISTS = {"ListBullet": "ul", "ListNumber": "ol"}
+#: Header lines that are page numbers (meaningless on a web page).
+_PAGE_NUMBER = "Sida "
+
+STYLE = """
+:root { color: #1a1a1a; background: #ffffff; }
+body { font-family: "Liberation Serif", "Times New Roman", serif; line-height: 1.5;
+       max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
+header { font-family: "Liberation Sans", Arial, sans-serif; border-bottom: 1px solid #555;
+         margin-bottom: 1.5rem; padding-bottom: 0.5rem; }
+header p { margin: 0.1rem 0; }
+h1, h2, h3, h4 { font-family: "Liberation Sans", Arial, sans-serif; line-height: 1.25; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 1.8rem; }
+h3 { font-size: 1.1rem; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #555; padding: 0.3rem 0.6rem; text-align: left; }
+p { margin: 0.4rem 0; }
+"""
+
+
+def docx_to_html(data: bytes, title: str, lang: str = "sv") -> str:
+    """The rendered Word document ``data`` as an HTML page titled ``title``."""
+    from docx import Document as open_document
+
+    document = open_document(io.BytesIO(data))
+    header = "\n".join(_header_lines(document))
+    main = "\n".join(_body(document))
+    header_html = f"<header>\n{header}\n</header>\n" if header else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"{header_html}<main>\n{main}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _header_lines(document: Document) -> Iterator[str]:
+    """The page header's lines (its table's cells, row by row), page numbers left out."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    seen: set[int] = set()
+    for section in document.sections:
+        header = section.header
+        if header.is_linked_to_previous or id(header.part) in seen:
+            continue
+        seen.add(id(header.part))
+        for block in header.iter_inner_content():
+            paragraphs: list[Paragraph] = []
+            if isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row.cells:
+                        paragraphs += cell.paragraphs
+            else:
+                paragraphs.append(block)
+            for paragraph in paragraphs:
+                text = paragraph.text.strip()
+                if text and not text.startswith(_PAGE_NUMBER):
+                    yield f"<p>{_runs(paragraph)}</p>"
+
+
+def _body(document: Document) -> Iterator[str]:
+    from docx.table import Table
+
+    open_list: str | None = None
+    for block in document.iter_inner_content():
+        kind = None if isinstance(block, Table) else LISTS.get(_style(block))
+        if open_list and kind != open_list:
+            yield f"</{open_list}>"
+            open_list = None
+        if isinstance(block, Table):
+            yield _table(block)
+            continue
+        if not block.text.strip():
+            continue
+        if kind is not None:
+            if open_list is None:
+                yield f"<{kind}>"
+                open_list = kind
+            yield f"<li>{_runs(block)}</li>"
+            continue
+        level = HEADINGS.get(_style(block))
+        if level is not None:
+            yield f"<h{level}>{escape(block.text.strip())}</h{level}>"
+        else:
+            yield f"<p>{_runs(block)}</p>"
+    if open_list:
+        yield f"</{open_list}>"
+
+
+def _style(paragraph: Any) -> str:
+    properties = paragraph._p.pPr
+    style = properties.pStyle if properties is not None else None
+    return str(style.val) if style is not None else ""
+
+
+def _runs(paragraph: Any) -> str:
+    """A paragraph's text with its bold and italic runs marked."""
+    parts = []
+    for run in paragraph.runs:
+        text = escape(run.text)
+        if not text:
+            continue
+        if run.italic:
+            text = f"<em>{text}</em>"
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        parts.append(text)
+    return "".join(parts).strip()
+
+
+def _table(table: Any) -> str:
+    rows = []
+    for number, row in enumerate(table.rows):
+        cell = "th" if number == 0 else "td"
+        scope = ' scope="col"' if number == 0 else ""
+        cells = "".join(f"<{cell}{scope}>{escape(c.text.strip())}</{cell}>" for c in row.cells)
+        rows.append(f"<tr>{cells}</tr>")
+    head, body = rows[:1], rows[1:]
+    return f"<table>\n<thead>{''.join(head)}</thead>\n<tbody>{''.join(body)}</tbody>\n</table>"

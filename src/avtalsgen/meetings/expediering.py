@@ -1,0 +1,332 @@
+"""Expediering: the signed protocol extracts made ready to send to their recipients.
+
+For each paragraph of a meeting, one e-mail message file (RFC 5322 ``.eml``, made with
+Python's :mod:`email` package) per recipient in its distribution list ("Protokollsutdrag
+skickas till"), with the signed extract attached byte for byte, a subject naming the Dnr and
+the §, and a short covering text in Swedish. The addresses come from the cases' program file
+(``expediering.mottagare``: name → address); a recipient without an address is listed, never
+skipped silently. Nothing is sent: the messages are marked as drafts (``X-Unsent: 1``) for
+the secretary to open in the mail client.
+
+The messages go into the meeting's folder, ``<output>/sammantraden/<datum>-<organ>/
+expediering/<Dnr>-<N>-v<K>/`` (§ N, K the extract's version), one ``NN-<recipient>.eml``
+each, with ``sandlista.txt`` listing them and the recipients without an address. Paragraphs
+under sekretess are expedited only when asked for by number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Final
+
+from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write
+from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.i18n import _
+from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
+from avtalsgen.meetings.extract import record_path
+from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.model.meeting import Paragraf
+
+#: The folder of the messages within the meeting's folder.
+FOLDER: Final = "expediering"
+#: The list of the messages and of the recipients without an address, in each paragraph's
+#: folder.
+LIST: Final = "sandlista.txt"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to write: to whom, and the file it goes into."""
+
+    mottagare: str
+    """The recipient as named in the distribution list."""
+    epost: str
+    """The recipient's address."""
+    path: Path
+
+
+@dataclass(frozen=True)
+class Expediering:
+    """The expediering of one paragraph's extract."""
+
+    paragraf: int
+    dnr: str
+    extract: Path
+    """The signed extract that is attached."""
+    version: int
+    folder: Path
+    """Where its messages go."""
+    messages: tuple[Message, ...]
+    utan_adress: tuple[str, ...]
+    """Recipients the program file gives no address for (listed, not sent to)."""
+    sekretess: str = ""
+    """The secrecy marking when the paragraph is secret."""
+    written: bool = False
+    """True when this run wrote the messages (False: they were there already)."""
+    notes: tuple[str, ...] = field(default=())
+
+
+def expedite(
+    meeting_path: Path,
+    output_root: Path,
+    paragraf: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> list[Expediering]:
+    """Write the messages of every (or one) paragraph's signed extract; one result each.
+
+    Secret paragraphs are left out unless asked for by number. Every chosen paragraph's
+    newest extract must exist and be signed; otherwise nothing is written and
+    :class:`CaseError` lists every paragraph that is not ready. Messages already written for
+    the same version of an extract are left as they are.
+    """
+    meeting = load_meeting(meeting_path)
+    now = now or dt.datetime.now(dt.UTC).astimezone()
+    workspace = Workspace(output_root)
+    folder = meeting_folder(workspace, meeting.sammantrade)
+    chosen = _chosen(meeting, paragraf)
+    plans, problems = [], []
+    for item in chosen:
+        plan = _plan(meeting, item, workspace.case(item.dnr).path, folder)
+        if isinstance(plan, str):
+            problems.append(plan)
+        else:
+            plans.append(plan)
+    if problems:
+        raise CaseError(problems)
+    if all(plan.folder.exists() for plan in plans):
+        return plans  # written before: the output folder is not touched
+    results = []
+    with workspace.session("expediera", on_wait=on_wait) as run:
+        for plan in plans:
+            if plan.folder.exists():
+                results.append(plan)
+                continue
+            _write(meeting, plan, now, run)
+            results.append(dataclasses.replace(plan, written=True))
+    return results
+
+
+def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
+    sammantrade = meeting.sammantrade
+    if number is None:
+        return [p for p in sammantrade.paragrafer if p.sekretess is None]
+    found = sammantrade.paragraf(number)
+    if found is None:
+        known = ", ".join(f"§ {p.paragraf}" for p in sammantrade.paragrafer)
+        raise CaseError(
+            [
+                meeting.problem(
+                    ("paragrafer",),
+                    _("there is no § {number}; the meeting has {known}").format(
+                        number=number, known=known
+                    ),
+                )
+            ]
+        )
+    return [found]
+
+
+def _plan(
+    meeting: LoadedMeeting, paragraf: Paragraf, case_folder: Path, meeting_dir: MeetingFolder
+) -> Expediering | str:
+    """What to write for ``paragraf``, or the problem that stops it."""
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD, facts
+    from avtalsgen.pdf.signed import signed_fields
+
+    where = (*meeting.locate(paragraf), "paragraf")
+    record = _record(record_path(case_folder, paragraf.paragraf))
+    command = f"avtalsgen utdrag {meeting.path} --paragraf {paragraf.paragraf}"
+    if record is None:
+        return meeting.problem(
+            where,
+            _("§ {paragraf} has no extract yet in {folder}: make it with {command}, sign it, "
+              "then expedite it").format(
+                paragraf=paragraf.paragraf, folder=case_folder, command=command
+            ),
+        )  # fmt: skip
+    latest = record["versioner"][-1]
+    extract = next((case_folder / n for n in latest["filer"] if n.endswith(".pdf")), None)
+    if extract is None or not extract.is_file():
+        return meeting.problem(
+            where,
+            _("§ {paragraf}: the extract of version {version} is missing from {folder}").format(
+                paragraf=paragraf.paragraf, version=latest["version"], folder=case_folder
+            ),
+        )
+    if not signed_fields(extract).get(SIGNATURE_FIELD, False):
+        return meeting.problem(
+            where,
+            _("§ {paragraf}: {extract} is not signed yet: sign it first with avtalsgen sign "
+              "{extract} --field utdragsbestyrkande").format(
+                paragraf=paragraf.paragraf, extract=extract
+            ),
+        )  # fmt: skip
+    fakta = facts(meeting, paragraf)
+    if record["versioner"][-1]["fakta"].get("skickas_till") != list(fakta.skickas_till):
+        return meeting.problem(
+            where,
+            _("§ {paragraf}: the extract's distribution list is not the meeting's any more; "
+              "make the new version with {command} first").format(
+                paragraf=paragraf.paragraf, command=command
+            ),
+        )  # fmt: skip
+    program = meeting.case(paragraf).program
+    version = int(latest["version"])
+    folder = meeting_dir.messages(paragraf.dnr, paragraf.paragraf, version)
+    messages, missing = [], []
+    for number, name in enumerate(fakta.skickas_till, 1):
+        entry = program.expediering.address(name)
+        if entry is None or entry.epost is None:
+            missing.append(name)
+            continue
+        path = meeting_dir.message(paragraf.dnr, paragraf.paragraf, version, number, name)
+        messages.append(Message(name, entry.epost, path))
+    return Expediering(
+        paragraf=paragraf.paragraf,
+        dnr=paragraf.dnr,
+        extract=extract,
+        version=version,
+        folder=folder,
+        messages=tuple(messages),
+        utan_adress=tuple(missing),
+        sekretess=fakta.sekretessmarkering,
+    )
+
+
+def _record(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            _("{path}: cannot read the record of the extract: {error}").format(path=path, error=exc)
+        ) from None
+    if not isinstance(data, dict) or not data.get("versioner"):
+        raise OutputError(_("{path}: not a record of protokollsutdrag versions").format(path=path))
+    return data
+
+
+def message(
+    meeting: LoadedMeeting, plan: Expediering, to: Message, now: dt.datetime
+) -> EmailMessage:
+    """The message to one recipient: headers, covering text, the signed extract attached."""
+    from avtalsgen.documents.format import datum_text
+    from avtalsgen.meetings.extract import facts
+
+    sammantrade = meeting.sammantrade
+    paragraf = sammantrade.paragraf(plan.paragraf)
+    assert paragraf is not None
+    fakta = facts(meeting, paragraf)
+    program = meeting.case(paragraf).program
+    example = "EXEMPEL – " if sammantrade.exempel else ""
+    msg = EmailMessage()
+    msg["Subject"] = (
+        f"{example}Protokollsutdrag {plan.dnr} § {plan.paragraf}, {sammantrade.namnd} "
+        f"{sammantrade.datum.isoformat()}"
+    )
+    sender = program.expediering.avsandare
+    if sender is not None:
+        msg["From"] = Address(display_name=sender.namn, addr_spec=sender.epost)
+    msg["To"] = Address(display_name=to.mottagare, addr_spec=to.epost)
+    msg["Date"] = format_datetime(now)
+    if sender is not None:
+        # Without a sender the mail client gives the message its ID (make_msgid would put
+        # this machine's name into it).
+        msg["Message-ID"] = make_msgid(domain=sender.epost.rsplit("@", 1)[1])
+    msg["X-Unsent"] = "1"  # opened as a draft to send, not as a received message
+    secret = (
+        f"\nHandlingen omfattas av sekretess: {plan.sekretess}. Skicka den inte vidare.\n"
+        if plan.sekretess
+        else ""
+    )
+    version = (
+        f" (version {plan.version}, som ersätter tidigare version)" if plan.version > 1 else ""
+    )
+    organ = genitive(in_running_text(sammantrade.namnd))
+    msg.set_content(
+        "Hej!\n\n"
+        f"Här kommer ett protokollsutdrag{version} ur {organ} protokoll från sammanträdet "
+        f"{datum_text(sammantrade.datum)}, § {plan.paragraf} i ärende {plan.dnr}, "
+        f"{fakta.rubrik}.\n\n"
+        "Utdraget är bestyrkt med elektronisk underskrift. Sista dag för överklagande är "
+        f"{datum_text(fakta.sista_dag_for_overklagande)}.\n"
+        f"{secret}\n"
+        "Med vänlig hälsning\n\n"
+        f"{sammantrade.sekreterare}\n"
+        f"Sekreterare, {sammantrade.namnd}\n"
+        f"{program.region.namn}\n"
+    )
+    msg.add_attachment(
+        plan.extract.read_bytes(),
+        maintype="application",
+        subtype="pdf",
+        filename=plan.extract.name,
+    )
+    return msg
+
+
+def _write(meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Session) -> None:
+    """Write the paragraph's messages and list in the staging folder, then move their
+    folder into place whole."""
+    made = run.staging / plan.folder.name
+    try:
+        made.mkdir()
+        for to in plan.messages:
+            data = message(meeting, plan, to, now).as_bytes()
+            atomic_write(made / to.path.name, data, durable=False)
+        lines = [
+            f"Protokollsutdrag {plan.dnr} § {plan.paragraf}, version {plan.version}: "
+            f"{plan.extract.name}",
+            "",
+            "Meddelanden att skicka:",
+            *(f"  {to.path.name}: {to.mottagare} <{to.epost}>" for to in plan.messages),
+        ]
+        if plan.utan_adress:
+            lines += [
+                "",
+                "Mottagare utan e-postadress i programfilen (expediering.mottagare); "
+                "skicka utdraget på annat sätt:",
+                *(f"  {name}" for name in plan.utan_adress),
+            ]
+        atomic_write(made / LIST, "\n".join(lines) + "\n")
+        run.place_folder(made, plan.folder)
+    except FileExistsError:
+        raise OutputError(
+            _("{folder}: already exists; messages are never replaced").format(folder=plan.folder)
+        ) from None
+    except OSError as exc:
+        raise OutputError(
+            _("{folder}: cannot write the messages: {error}").format(folder=plan.folder, error=exc)
+        ) from None
+
+
+def summaries(results: Sequence[Expediering]) -> list[str]:
+    """One line per message and per recipient without an address, for the user."""
+    lines = []
+    for item in results:
+        head = f"§ {item.paragraf} {item.dnr} (version {item.version})"
+        state = _("written") if item.written else _("already written, left as it is")
+        for to in item.messages:
+            lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {to.path}")
+        for name in item.utan_adress:
+            lines.append(
+                _("{head}: {name}: NO ADDRESS in the program file (expediering.mottagare); "
+                  "send the extract another way").format(head=head, name=name)
+            )  # fmt: skip
+        if item.sekretess:
+            lines.append(
+                _("{head}: under sekretess ({marking}): send it only through a channel fit "
+                  "for secret documents").format(head=head, marking=item.sekretess)
+            )  # fmt: skip
+    return lines

@@ -1,0 +1,309 @@
+"""Publishable renditions for the web: each protocol extract of a meeting and its case's
+beslutsförslag as a tagged PDF and an accessible HTML page, without what may not be
+published.
+
+A rendition is rendered from the same template and facts as the archive copy, with:
+
+- no signatures and no signature field (the archive copy is the signed one);
+- no personal identity numbers (personnummer and samordningsnummer, recognised with their
+  check digit by python-stdnum), replaced with "[personnummer borttaget]";
+- the names of private persons that the program file lists (``publicering.ersatt_namn``)
+  replaced with what it says;
+- paragraphs under sekretess left out, and the beslutsförslag of their cases too.
+
+The extract's rendition is made from the facts recorded for its newest version (so it says
+what the certified extract says) and carries a note that it is the web version. The
+renditions go into ``<output>/webb/<Dnr>/`` (``protokollsutdrag-<N>[-v<K>].pdf/.html``,
+``beslutsforslag.pdf/.html``); the archive copies in ``<output>/<Dnr>/`` are not touched.
+Every rendition is read back before it is written: none may state a removed number or name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final, TypeVar, cast
+
+from pydantic import BaseModel
+
+from avtalsgen.build.workspace import Session, Workspace, atomic_write
+from avtalsgen.conversion.convert import Converter
+from avtalsgen.errors import OutputError
+from avtalsgen.i18n import _
+from avtalsgen.meetings.extract import (
+    Fakta,
+    Version,
+    context,
+    file_stem,
+    metadata,
+    record_path,
+)
+from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.model.program import Publicering
+
+#: What a personal identity number is replaced with.
+PERSONNUMMER_BORTTAGET: Final = "[personnummer borttaget]"
+#: A Swedish personal identity or coordination number as written: YYMMDD-NNNN,
+#: YYMMDD+NNNN (100 years or older), YYYYMMDD-NNNN, or the digits without a separator.
+_PERSONNUMMER = re.compile(r"(?<![\d-])(?:\d{2})?\d{6}[-+ ]?\d{4}(?![\d-])")
+#: The note at the top of a published extract.
+WEB_NOTE: Final = (
+    "Webbversion av protokollsutdraget. Originalet är bestyrkt med elektronisk underskrift "
+    "och förvaras hos Region Norrbotten."
+)
+WEB_NOTE_REDACTED: Final = " Personuppgifter som inte ska publiceras har tagits bort."
+
+T = TypeVar("T")
+
+
+class Status(StrEnum):
+    """What ``publicera`` did with one document."""
+
+    SKRIVEN = "skriven"
+    """The rendition was written (a web rendition is made anew each time: it is derived
+    from the archive copy, never signed)."""
+    SEKRETESS = "sekretess"
+    """Left out: the paragraph is under sekretess."""
+    SAKNAS = "saknas"
+    """Left out: the paragraph has no extract yet."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """The outcome for one document."""
+
+    dnr: str
+    paragraf: int
+    document: str
+    """``protokollsutdrag`` or ``beslutsforslag``."""
+    status: Status
+    files: tuple[Path, ...] = ()
+    replaced: tuple[str, ...] = ()
+    """What was replaced, e.g. "1 personnummer", "Anna Andersson"."""
+
+
+class Redactor:
+    """Replaces personal identity numbers and the program's private names in text."""
+
+    def __init__(self, publicering: Publicering) -> None:
+        self.names = [(n.namn, n.ersatt_med) for n in publicering.ersatt_namn]
+        # Longer names first, so "Anna Maria Berg" is replaced before "Anna Maria".
+        self.names.sort(key=lambda pair: -len(pair[0]))
+        self.found: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        text = _PERSONNUMMER.sub(self._number, text)
+        for name, replacement in self.names:
+            if name in text:
+                self.found.append(name)
+                text = text.replace(name, replacement)
+        return text
+
+    def _number(self, match: re.Match[str]) -> str:
+        from stdnum.se import personnummer
+
+        if personnummer.is_valid(match.group(0)):
+            self.found.append("personnummer")
+            return PERSONNUMMER_BORTTAGET
+        return match.group(0)
+
+    def leaks(self, text: str) -> list[str]:
+        """Removed names or valid personal identity numbers that ``text`` still states."""
+        from stdnum.se import personnummer
+
+        flat = " ".join(text.split())
+        found = [name for name, _ in self.names if name in flat]
+        found += [m for m in _PERSONNUMMER.findall(flat) if personnummer.is_valid(m)]
+        return found
+
+    def summary(self) -> tuple[str, ...]:
+        """What was replaced, once each, in order."""
+        counts: dict[str, int] = {}
+        for item in self.found:
+            counts[item] = counts.get(item, 0) + 1
+        return tuple(
+            f"{count} personnummer" if item == "personnummer" else item
+            for item, count in counts.items()
+        )
+
+
+def redact(value: T, replace: Callable[[str], str]) -> T:
+    """``value`` with ``replace`` applied to every string in it: in dataclasses, pydantic
+    models, tuples, lists and dicts (enums, dates and numbers stay as they are)."""
+    result: Any
+    if type(value) is str:
+        result = replace(cast(str, value))
+    elif isinstance(value, tuple):
+        result = tuple(redact(item, replace) for item in value)
+    elif isinstance(value, list):
+        result = [redact(item, replace) for item in value]
+    elif isinstance(value, dict):
+        result = {key: redact(item, replace) for key, item in value.items()}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: redact(getattr(value, f.name), replace)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        result = dataclasses.replace(value, **changes)
+    elif isinstance(value, BaseModel):
+        update = {name: redact(getattr(value, name), replace) for name in type(value).model_fields}
+        result = value.model_copy(update=update)
+    else:
+        result = value
+    return result  # type: ignore[no-any-return]
+
+
+def publish(
+    meeting_path: Path,
+    output_root: Path,
+    templates: Path,
+    converter: Converter,
+    *,
+    on_wait: Callable[[str], None] | None = None,
+) -> list[Rendition]:
+    """Write the publishable renditions of a meeting's extracts and their cases'
+    beslutsförslag into ``output_root/webb/<Dnr>/``; one result per document. The output
+    folder is locked meanwhile (``on_wait`` is told if another command holds it)."""
+    meeting = load_meeting(meeting_path)
+    workspace = Workspace(output_root)
+    results: list[Rendition] = []
+    jobs: list[_Job] = []
+    for paragraf in meeting.sammantrade.paragrafer:
+        if paragraf.sekretess is not None:
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SEKRETESS)
+            )
+            continue
+        folder = workspace.web(paragraf.dnr)
+        record = _record(record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf))
+        if record is None:
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SAKNAS)
+            )
+            continue
+        versions = record["versioner"]
+        fakta, version = _recorded(versions)
+        stem = file_stem(fakta.paragraf, version.nummer)
+        jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "protokollsutdrag",
+                         folder, stem, (fakta, version)))  # fmt: skip
+        if not any(job.dnr == paragraf.dnr and job.extract is None for job in jobs):
+            jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "beslutsforslag",
+                             folder, "beslutsforslag", None))  # fmt: skip
+    if jobs:
+        with workspace.session("publicera", on_wait=on_wait) as run:
+            results += _write(jobs, templates, converter, run)
+    return results
+
+
+@dataclass(frozen=True)
+class _Job:
+    meeting: LoadedMeeting
+    dnr: str
+    paragraf: int
+    document: str
+    folder: Path
+    stem: str
+    extract: tuple[Fakta, Version] | None
+
+
+def _record(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            _("{path}: cannot read the record of the extract: {error}").format(path=path, error=exc)
+        ) from None
+    if not isinstance(data, dict) or not data.get("versioner"):
+        raise OutputError(_("{path}: not a record of protokollsutdrag versions").format(path=path))
+    return data
+
+
+def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
+    """The facts and version of the newest recorded extract, as it was made."""
+    latest = versions[-1]
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(Fakta):
+        if field.name not in latest["fakta"]:
+            continue  # a fact added later: the field's default
+        value = latest["fakta"][field.name]
+        if isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, str) and field.type in ("dt.date", "dt.date | None"):
+            value = dt.date.fromisoformat(value)
+        values[field.name] = value
+    fakta = Fakta(**values)
+    made = dt.date.fromisoformat(latest["bestyrkt"])
+    number = int(latest["version"])
+    if number == 1:
+        return fakta, Version.first(made)
+    before = versions[-2].get("bestyrkt") if len(versions) > 1 else None
+    replaced_on = dt.date.fromisoformat(before) if isinstance(before, str) else None
+    return fakta, Version.correction(number - 1, replaced_on, tuple(latest["andrat"]), made)
+
+
+def _write(
+    jobs: Sequence[_Job], templates: Path, converter: Converter, run: Session
+) -> list[Rendition]:
+    """Render every job, convert them in one run, read them back, then put them in place."""
+    from avtalsgen.documents.context import build_context
+    from avtalsgen.documents.factcheck import read_pdf
+    from avtalsgen.documents.html import docx_to_html
+    from avtalsgen.documents.kinds import metadata as document_metadata
+    from avtalsgen.documents.render import render_document
+
+    staging = run.staging
+    try:
+        made = []
+        for number, job in enumerate(jobs):
+            case = job.meeting.cases[job.dnr]
+            redactor = Redactor(case.program.publicering)
+            if job.extract is not None:
+                fakta, version = job.extract
+                fakta = redact(fakta, redactor)
+                note = WEB_NOTE + (WEB_NOTE_REDACTED if redactor.found else "")
+                template = templates / "protokollsutdrag.docx"
+                ctx: object = context(fakta, version, publicering=note)
+                meta = metadata(fakta, version)
+            else:
+                built = build_context(case)
+                ctx = redact(built, redactor)
+                template = templates / "beslutsforslag.docx"
+                meta = document_metadata("beslutsforslag", built)
+            data = render_document(template, ctx, meta)
+            docx = staging / f"{number}-{job.stem}.docx"  # two cases' beslutsforslag apart
+            atomic_write(docx, data, durable=False)
+            page = docx_to_html(data, meta.title)
+            made.append((job, redactor, docx, page))
+        pdfs = converter.convert([docx for _, _, docx, _ in made], staging)
+        for (_job, redactor, _docx, page), pdf in zip(made, pdfs, strict=True):
+            leaks = redactor.leaks(read_pdf(pdf).text) + redactor.leaks(page)
+            if leaks:
+                raise OutputError(
+                    _("{name}: the web rendition still states {leaks}; nothing was "
+                      "written").format(name=pdf.name, leaks=", ".join(sorted(set(leaks))))
+                )  # fmt: skip
+        results = []
+        for (job, redactor, docx, page), pdf in zip(made, pdfs, strict=True):
+            html = atomic_write(docx.with_suffix(".html"), page, durable=False)
+            files = (job.folder / f"{job.stem}.pdf", job.folder / f"{job.stem}.html")
+            # A web rendition is derived from the archive copy: made anew each time.
+            run.place(pdf, files[0], replace=True)
+            run.place(html, files[1], replace=True)
+            results.append(Rendition(job.dnr, job.paragraf, job.document, Status.SKRIVEN,
+                                     files, redactor.summary()))  # fmt: skip
+        return results
+    except OSError as exc:
+        raise OutputError(
+            _("{folder}: cannot write the web renditions: {error}").format(
+                folder=run.workspace.root, error=exc
+            )
+        ) from None

@@ -1,0 +1,194 @@
+"""Expediering: .eml messages with the signed extract attached, parsed back with Python's
+email parser; recipients without an address listed; refusals before anything is signed.
+With the real LibreOffice (the extracts) and pyHanko (their signatures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.errors import CaseError
+from avtalsgen.meetings.expediering import LIST, expedite
+from avtalsgen.meetings.extract import build_extracts
+from avtalsgen.signing.pki import ensure_demo_pki, issue_demo_signer
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+
+PASSPHRASE = "Sekreterarens-losen-2023"
+NOW = dt.datetime(2024, 1, 10, 9, 30, tzinfo=dt.UTC)
+#: The program's addresses: the director's is left unknown (null).
+ADDRESSES = (
+    "expediering:\n"
+    "  avsandare:\n"
+    "    namn: Region Norrbotten, Regionala utvecklingsnämnden\n"
+    "    epost: registrator@region.example\n"
+    "  mottagare:\n"
+    "    - namn: Regional utvecklingsdirektör\n"
+    "      epost: null\n"
+    "    - namn: Funktionsbrevlåda Utveckla Norrbotten\n"
+    "      epost: utveckla@region.example\n"
+    "      funktionsbrevlada: true\n"
+    "    - namn: Exempel Arktiska Testbäddar ekonomisk förening\n"
+    "      epost: kansli@arktiska-testbaddar.example\n"
+)
+
+
+@dataclass(frozen=True)
+class Made:
+    root: Path
+    meeting: Path
+    output: Path
+    p12: Path
+    root_cert: Path
+
+    @property
+    def extract(self) -> Path:
+        return self.output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+    """The 2023 example meeting's extracts, made but not signed yet."""
+    i18n.set_language("en")
+    root = tmp_path_factory.mktemp("expediering")
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    start, end = text.index("expediering:\n"), text.index("\n# Publishable renditions")
+    program.write_text(text[:start] + ADDRESSES + text[end:], encoding="utf-8")
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    output = root / "output"
+    build_extracts(meeting, output, REPO / "templates", LibreOfficeConverter(),
+                   today=dt.date(2024, 1, 9))  # fmt: skip
+    pki = ensure_demo_pki(root / "pki")
+    signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
+                               passphrase=PASSPHRASE.encode())  # fmt: skip
+    yield Made(root, meeting, output, signer.pkcs12, pki.root_cert)
+    i18n.set_language(None)
+
+
+def sign(made: Made, extract: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "sign",
+            str(extract),
+            "--field",
+            "utdragsbestyrkande",
+            "--p12",
+            str(made.p12),
+            "--trust",
+            str(made.root_cert),
+        ],
+        env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE},
+    )
+    assert result.exit_code == 0, result.output
+
+
+def parse(path: Path) -> EmailMessage:
+    with path.open("rb") as f:
+        message = BytesParser(policy=policy.default).parse(f)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_nothing_is_written_before_the_extracts_are_signed(made: Made) -> None:
+    with pytest.raises(CaseError) as caught:
+        expedite(made.meeting, made.output, now=NOW)
+    problems = caught.value.problems
+    assert len(problems) == 2
+    assert problems[1] == (
+        f"{made.meeting}:28: paragrafer[1].paragraf: § 212: {made.extract} is not signed yet: "
+        f"sign it first with avtalsgen sign {made.extract} --field utdragsbestyrkande"
+    )
+    assert not (made.output / "sammantraden").exists()
+
+
+def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
+    sign(made, made.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
+    sign(made, made.extract)
+    results = expedite(made.meeting, made.output, now=NOW)
+    assert [(r.paragraf, r.written) for r in results] == [(211, True), (212, True)]
+    arktiska = results[1]
+    assert arktiska.utan_adress == ("Regional utvecklingsdirektör",)
+    assert [m.mottagare for m in arktiska.messages] == [
+        "Funktionsbrevlåda Utveckla Norrbotten",
+        "Exempel Arktiska Testbäddar ekonomisk förening",
+    ]
+    folder = made.output / "sammantraden" / "2023-12-05-regionala-utvecklingsnamnden"
+    assert arktiska.folder == folder / "expediering" / "RUN-90001-2023-212-v1"
+    names = sorted(p.name for p in arktiska.folder.iterdir())
+    assert names == [
+        "02-funktionsbrevlada-utveckla-norrbotten.eml",
+        "03-exempel-arktiska-testbaddar-ekonomisk-forening.eml",
+        LIST,
+    ]
+    signed = made.extract.read_bytes()
+    for to in arktiska.messages:
+        message = parse(to.path)
+        [recipient] = message["To"].addresses
+        assert (recipient.display_name, recipient.addr_spec) == (to.mottagare, to.epost)
+        [sender] = message["From"].addresses
+        assert (sender.display_name, sender.addr_spec) == (
+            "Region Norrbotten, Regionala utvecklingsnämnden",
+            "registrator@region.example",
+        )
+        assert message["Subject"] == (
+            "EXEMPEL – Protokollsutdrag RUN-90001-2023 § 212, Regionala utvecklingsnämnden "
+            "2023-12-05"
+        )
+        assert message["X-Unsent"] == "1"
+        # The ID names the sender's domain, never this machine.
+        assert message["Message-ID"].endswith("@region.example>")
+        assert message["Date"].datetime == NOW
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        text = " ".join(body.get_content().split())
+        assert text.startswith(
+            "Hej! Här kommer ett protokollsutdrag ur regionala utvecklingsnämndens protokoll "
+            "från sammanträdet den 5 december 2023, § 212 i ärende RUN-90001-2023, Exempel – "
+            "Norrbottens ekosystem – Arktiska testbäddar. Utdraget är bestyrkt med elektronisk "
+            "underskrift. Sista dag för överklagande är den 3 januari 2024."
+        )
+        assert text.endswith(
+            "Med vänlig hälsning Lena Exempelsson Sekreterare, Regionala utvecklingsnämnden "
+            "Region Norrbotten"
+        )
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_filename() == "protokollsutdrag-212.pdf"
+        assert attachment.get_content() == signed
+    listing = (arktiska.folder / LIST).read_text(encoding="utf-8")
+    assert "Mottagare utan e-postadress i programfilen" in listing
+    assert "  Regional utvecklingsdirektör" in listing
+
+
+def test_recipients_without_an_address_are_listed_by_the_cli(made: Made) -> None:
+    result = CliRunner().invoke(app, ["expediera", str(made.meeting), "--output",
+                                      str(made.output)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "§ 212 RUN-90001-2023 (version 1): Regional utvecklingsdirektör: NO ADDRESS in the "
+        "program file (expediering.mottagare); send the extract another way"
+    ) in result.output
+    assert (
+        "§ 211 RUN-00386-2023 (version 1): Funktionsbrevlåda Utveckla Norrbotten "
+        "<utveckla@region.example>: already written, left as it is"
+    ) in result.output

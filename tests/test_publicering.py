@@ -1,0 +1,175 @@
+"""Publishable renditions: no signatures, no personal identity numbers, private persons'
+names replaced as the program file says, secret paragraphs left out, tagged PDF and HTML
+(axe-core in Chromium); the archive copies untouched. With the real LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from accessibility import axe_violations
+from conftest import REPO, fold, run
+from stdnum.se import personnummer
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.meetings.extract import build_extracts
+from avtalsgen.meetings.publicering import Redactor, Status, publish, redact
+from avtalsgen.model.program import Namnersattning, Publicering
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+
+#: Skatteverket's well-known example number; valid with its check digit.
+PNR = "19121212-1212"
+PRIVATE = "Anna Privatperson"
+POINTS_212 = (
+    "    beslut:\n"
+    "      - Regionala utvecklingsnämnden beslutar att {aktor_namn} beviljas {belopp_per_ar} "
+    "årligen i basfinansiering.\n"
+    "      - Medlen anvisas från {kalla}.\n"
+    "      - Basfinansieringen gäller under perioden {start} till {slut}.\n"
+    f"      - Beslutet delges {PRIVATE}, personnummer {PNR}, för kännedom.\n"
+)
+SECRET_211 = "    sekretess:\n      bestammelse: 31 kap. 16 § OSL\n      datum: 2023-12-05\n"
+
+
+def test_the_example_number_is_a_valid_personnummer() -> None:
+    assert personnummer.is_valid(PNR)
+
+
+def test_redact_replaces_numbers_and_names_everywhere_but_in_other_values() -> None:
+    redactor = Redactor(Publicering(ersatt_namn=[Namnersattning(namn=PRIVATE, ersatt_med="[x]")]))
+    value = {"a": (f"{PRIVATE} {PNR}", 7, dt.date(2024, 1, 1)), "b": ["121212-1213"]}
+    assert redact(value, redactor) == {
+        "a": ("[x] [personnummer borttaget]", 7, dt.date(2024, 1, 1)),
+        "b": ["121212-1213"],  # no valid check digit: not a personnummer
+    }
+    assert redactor.summary() == ("1 personnummer", PRIVATE)
+
+
+@dataclass(frozen=True)
+class Made:
+    output: Path
+    meeting: Path
+    archive: dict[Path, str]
+    results: list[object]
+
+    @property
+    def web(self) -> Path:
+        return self.output / "webb" / "RUN-90001-2023"
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+    """The 2023 example meeting with § 211 secret and § 212 naming a private person and a
+    personnummer; its extracts made (§ 212 signed), then published."""
+    i18n.set_language("en")
+    root = tmp_path_factory.mktemp("publicering")
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    program.write_text(
+        program.read_text(encoding="utf-8").replace(
+            "  ersatt_namn: []", f"  ersatt_namn:\n    - namn: {PRIVATE}\n"
+        ),
+        encoding="utf-8",
+    )
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "protokollsutdrag_till:\n", f"protokollsutdrag_till:\n  - {PRIVATE}\n"
+        ),
+        encoding="utf-8",
+    )
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    text = text.replace(
+        "    anslagsdatum: 2023-12-06\n", "    anslagsdatum: 2023-12-06\n" + SECRET_211
+    )
+    text = text.replace("    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n",
+                        "    dnr: RUN-90001-2023\n" + POINTS_212)  # fmt: skip
+    meeting.write_text(text, encoding="utf-8")
+    output = root / "output"
+    converter = LibreOfficeConverter()
+    today = dt.date(2024, 1, 9)
+    build_extracts(meeting, output, REPO / "templates", converter, today=today)
+    build_extracts(meeting, output, REPO / "templates", converter, 211, today=today)
+    result = CliRunner().invoke(app, ["build", str(case), "--output", str(output),
+                                      "--templates", str(REPO / "templates")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    signed = CliRunner().invoke(
+        app,
+        ["sign", str(output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"),
+         "--field", "utdragsbestyrkande"],
+        env={"XDG_DATA_HOME": str(root / "data")},
+    )  # fmt: skip
+    assert signed.exit_code == 0, signed.output
+    archive = {
+        path: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in output.rglob("*")
+        if path.is_file()
+    }
+    results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
+    yield Made(output, meeting, archive, results)
+    i18n.set_language(None)
+
+
+def test_what_was_published(made: Made) -> None:
+    summary = [(r.dnr, r.paragraf, r.document, r.status) for r in made.results]  # type: ignore[attr-defined]
+    assert summary == [
+        ("RUN-00386-2023", 211, "protokollsutdrag", Status.SEKRETESS),
+        ("RUN-90001-2023", 212, "protokollsutdrag", Status.SKRIVEN),
+        ("RUN-90001-2023", 212, "beslutsforslag", Status.SKRIVEN),
+    ]
+    assert not (made.output / "webb" / "RUN-00386-2023").exists()
+    assert sorted(p.name for p in made.web.iterdir()) == [
+        "beslutsforslag.html",
+        "beslutsforslag.pdf",
+        "protokollsutdrag-212.html",
+        "protokollsutdrag-212.pdf",
+    ]
+
+
+def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made) -> None:
+    for stem in ("protokollsutdrag-212", "beslutsforslag"):
+        pdf = made.web / f"{stem}.pdf"
+        with pikepdf.open(pdf) as document:
+            assert "/AcroForm" not in document.Root
+            assert "/StructTreeRoot" in document.Root
+            assert str(document.Root.Lang) == "sv-SE"
+        assert b"/ByteRange" not in pdf.read_bytes()
+        for text in (fold(run("pdftotext", str(pdf), "-")),
+                     (made.web / f"{stem}.html").read_text(encoding="utf-8")):  # fmt: skip
+            assert PRIVATE not in text and PNR not in text and "121212-1212" not in text
+            assert "[namn borttaget]" in text
+    extract = fold(run("pdftotext", str(made.web / "protokollsutdrag-212.pdf"), "-"))
+    assert (
+        "Webbversion av protokollsutdraget. Originalet är bestyrkt med elektronisk "
+        "underskrift och förvaras hos Region Norrbotten. Personuppgifter som inte ska "
+        "publiceras har tagits bort."
+    ) in extract
+    assert "Beslutet delges [namn borttaget], personnummer [personnummer borttaget]" in extract
+
+
+def test_the_archive_copies_stay_whole(made: Made) -> None:
+    for path, digest in made.archive.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path
+    archive = fold(run("pdftotext", str(made.output / "RUN-90001-2023" /
+                                        "protokollsutdrag-212.pdf"), "-"))  # fmt: skip
+    assert PRIVATE in archive and PNR in archive
+
+
+def test_the_web_pages_pass_axe_core_in_chromium(made: Made) -> None:
+    for page in ("protokollsutdrag-212.html", "beslutsforslag.html"):
+        assert axe_violations(made.web / page) == [], page
