@@ -22,7 +22,7 @@ from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.meetings.extract import build_extracts
-from avtalsgen.meetings.publicering import Redactor, Status, publish, redact
+from avtalsgen.meetings.publicering import Redactor, Rendition, Status, publish, redact
 from avtalsgen.model.program import Namnersattning, Publicering
 
 pytestmark = [
@@ -64,10 +64,18 @@ class Made:
     meeting: Path
     archive: dict[Path, str]
     results: list[object]
+    before_signing: list[Rendition]
 
     @property
     def web(self) -> Path:
         return self.output / "webb" / "RUN-90001-2023"
+
+
+class NoConversion:
+    """A converter for a publish that must convert nothing."""
+
+    def convert(self, *args: object, **kwargs: object) -> list[Path]:
+        raise AssertionError("nothing should be converted")
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +116,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     result = CliRunner().invoke(app, ["build", str(case), "--output", str(output),
                                       "--templates", str(REPO / "templates")])  # fmt: skip
     assert result.exit_code == 0, result.output
+    before_signing = list(publish(meeting, output, REPO / "templates", NoConversion()))
     signed = CliRunner().invoke(
         app,
         ["sign", str(output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"),
@@ -121,7 +130,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
         if path.is_file()
     }
     results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
-    yield Made(output, meeting, archive, results)
+    yield Made(output, meeting, archive, results, before_signing)
     i18n.set_language(None)
 
 
@@ -139,6 +148,17 @@ def test_what_was_published(made: Made) -> None:
         "protokollsutdrag-212.html",
         "protokollsutdrag-212.pdf",
     ]
+
+
+def test_an_extract_not_signed_yet_is_not_published(made: Made) -> None:
+    # Its web version would say that the original is certified: not so until it is signed.
+    summary = [(r.paragraf, r.document, r.status) for r in made.before_signing]
+    assert summary == [
+        (211, "protokollsutdrag", Status.SEKRETESS),
+        (212, "protokollsutdrag", Status.OSIGNERAD),
+    ]
+    extract = made.output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"
+    assert made.before_signing[1].files == (extract,)
 
 
 def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made) -> None:

@@ -803,6 +803,12 @@ def publicera(
             typer.echo(_("{head}: left out: under sekretess").format(head=head))
         elif result.status is Status.SAKNAS:
             typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
+        elif result.status is Status.OSIGNERAD:
+            typer.echo(
+                _("{head}: left out: the extract is not signed yet; sign it first with "
+                  "avtalsgen sign {extract} --field utdragsbestyrkande").format(
+                    head=head, extract=_shown(result.files[0]))
+            )  # fmt: skip
         else:
             replaced = ", ".join(result.replaced) or _("nothing")
             typer.echo(_("{head}: written (replaced: {replaced})").format(

@@ -37,6 +37,7 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.errors import OutputError
 from avtalsgen.i18n import _
 from avtalsgen.meetings.extract import (
+    SIGNATURE_FIELD,
     Fakta,
     Version,
     context,
@@ -46,6 +47,7 @@ from avtalsgen.meetings.extract import (
 )
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.program import Publicering
+from avtalsgen.pdf.signed import signed_fields
 
 #: What a personal identity number is replaced with.
 PERSONNUMMER_BORTTAGET: Final = "[personnummer borttaget]"
@@ -72,6 +74,9 @@ class Status(StrEnum):
     """Left out: the paragraph is under sekretess."""
     SAKNAS = "saknas"
     """Left out: the paragraph has no extract yet."""
+    OSIGNERAD = "osignerad"
+    """Left out: the newest extract (:attr:`Rendition.files`) is not signed yet, so its web
+    version could not say that the original is certified."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,13 @@ def publish(
             continue
         versions = record["versioner"]
         fakta, version = _recorded(versions)
+        archive = workspace.case(paragraf.dnr).extract(paragraf.paragraf, version.nummer, ".pdf")
+        if not signed_fields(archive).get(SIGNATURE_FIELD, False):
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
+                          (archive,))
+            )  # fmt: skip
+            continue
         stem = file_stem(fakta.paragraf, version.nummer)
         jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "protokollsutdrag",
                          folder, stem, (fakta, version)))  # fmt: skip
