@@ -24,6 +24,7 @@ from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.errors import CaseError
 from avtalsgen.meetings.anslag import Anslag, Status, build_anslag, notices, paragraph_list
 from avtalsgen.meetings.justering import load_meeting
+from avtalsgen.model.meeting import senaste_anslagsdatum
 from avtalsgen.pdf.pdfa import check_pdfa_structure
 
 needs_soffice = pytest.mark.skipif(
@@ -86,6 +87,36 @@ HOLIDAYS = [
     # 2025-06-20 is midsommarafton, then midsommardagen and a Sunday: Monday 23 June.
     pytest.param("2025-05-20", "2025-05-29", "2025-05-30", "2025-06-23", id="midsommar"),
 ]
+
+
+ANSLAG_DEADLINES = [
+    # (justering, the last day the notice may go up): the second day after the justering,
+    # or the next weekday (lag (1930:173) om beräkning av lagstadgad tid).
+    pytest.param("2025-03-26", "2025-03-28", id="ordinary"),
+    pytest.param("2025-03-27", "2025-03-31", id="weekend"),
+    # 2025-04-18 is långfredagen, then påskafton, påskdagen, annandag påsk.
+    pytest.param("2025-04-16", "2025-04-22", id="easter"),
+    # 2025-06-20 is midsommarafton, then midsommardagen and a Sunday.
+    pytest.param("2025-06-18", "2025-06-23", id="midsommar"),
+    # 2025-12-24 is julafton, then juldagen, annandag jul and a weekend.
+    pytest.param("2025-12-22", "2025-12-29", id="christmas"),
+    # 2025-12-31 is nyårsafton, then nyårsdagen.
+    pytest.param("2025-12-29", "2026-01-02", id="new-year"),
+]
+
+
+@pytest.mark.parametrize(("justering", "latest"), ANSLAG_DEADLINES)
+def test_the_last_day_a_notice_may_go_up(tmp_path: Path, justering: str, latest: str) -> None:
+    last = dt.date.fromisoformat(latest)
+    assert senaste_anslagsdatum(dt.date.fromisoformat(justering)) == last
+    datum = (dt.date.fromisoformat(justering) - dt.timedelta(days=7)).isoformat()
+    meeting = load_meeting(write_meeting(tmp_path, meeting_text(datum, justering, latest)))
+    [notice] = notices(meeting)
+    assert notice.anslagsdatum == last
+    late = (last + dt.timedelta(days=1)).isoformat()
+    refused = f"anslagsdatum: .* by (the next weekday, )?{latest}, got {late}$"
+    with pytest.raises(CaseError, match=refused):
+        load_meeting(write_meeting(tmp_path, meeting_text(datum, justering, late), "late.yaml"))
 
 
 @pytest.mark.parametrize(("datum", "justering", "anslag", "last"), HOLIDAYS)
@@ -183,12 +214,15 @@ def test_a_late_notice_date_is_refused_by_the_cli(tmp_path: Path) -> None:
 
     from avtalsgen.cli.app import app
 
-    path = write_meeting(tmp_path, meeting_text("2025-03-20", "2025-03-27", "2025-03-31"))
+    # Justerad on a Thursday: the second day after is a Saturday, so the notice may go up
+    # on Monday 2025-03-31 (lag (1930:173)), not on the Tuesday.
+    path = write_meeting(tmp_path, meeting_text("2025-03-20", "2025-03-27", "2025-04-01"))
     result = CliRunner().invoke(app, ["anslag", str(path), "--output", str(tmp_path / "output")])
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"{path}:10: anslagsdatum: the notice must go up on the anslagstavla no later than 2 "
-        "days after the justering (2025-03-27), that is by 2025-03-29, got 2025-03-31"
+        "days after the justering (2025-03-27); that day is a Saturday, Sunday or holiday, so "
+        "by the next weekday, 2025-03-31, got 2025-04-01"
     )
     assert "Traceback" not in result.output
     assert not (tmp_path / "output").exists()

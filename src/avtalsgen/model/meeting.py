@@ -18,11 +18,12 @@ Rules (kommunallagen 5 kap. 69 § and 8 kap. 12 §, 13 kap. 5 §):
 - the minutes are justerade no later than 14 days after the meeting, by the chair and at
   least one justerare other than the chair;
 - the justering is announced on the anslagstavla no later than the second day after it;
-- an appeal must reach the court within three weeks from the announcement; a last day that
-  falls on a Saturday, Sunday, public holiday, midsommarafton, julafton or nyårsafton moves
-  to the next weekday (lag (1930:173) om beräkning av lagstadgad tid, 2 §);
+- an appeal must reach the court within three weeks from the announcement;
 - a paragraph may be justerad at the meeting itself (omedelbart justerad); it is announced
-  separately, no later than the second day after the meeting.
+  separately, no later than the second day after the meeting;
+- a last day (of a notice or an appeal) that falls on a Saturday, Sunday, public holiday,
+  midsommarafton, julafton or nyårsafton moves to the next weekday (lag (1930:173) om
+  beräkning av lagstadgad tid, 2 §).
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ class Paragraf(Strict):
     """True when the paragraph was justerad at the meeting itself (omedelbar justering)."""
     anslagsdatum: Datum | None = None
     """Only for an omedelbart justerad paragraph: when its justering was announced on the
-    anslagstavla, no later than 2 days after the meeting. Defaults to the meeting's
-    anslagsdatum, which must then be within those 2 days."""
+    anslagstavla, no later than 2 days after the meeting (or the next weekday). Defaults to
+    the meeting's anslagsdatum, which must then be within those 2 days."""
     sekretess: Annotated[Sekretess | None, BeforeValidator(_sekretess)] = None
     """The secrecy marking (provision, date, who marked it) of a paragraph under secrecy:
     its extract is made only when asked for by number and carries the marking; it is kept
@@ -355,7 +356,8 @@ class Sammantrade(Strict):
     justeringsdatum: Datum
     """When the minutes were justerade: no later than 14 days after the meeting."""
     anslagsdatum: Datum
-    """When the justering was announced on the anslagstavla: no later than 2 days after it."""
+    """When the justering was announced on the anslagstavla: no later than 2 days after it
+    (or the next weekday, when that day is a Saturday, Sunday or holiday)."""
     arenden: Namn = ".."
     """The folder of the case files, relative to this file; its *.yaml files are indexed by
     their dnr. Default ``..``: a meeting in cases/sammantraden/ finds the cases in cases/."""
@@ -472,7 +474,7 @@ class Sammantrade(Strict):
             ]
         if paragraf.anslagsdatum is not None:
             return _anslag_problems((*loc, "anslagsdatum"), paragraf.anslagsdatum, self.datum)
-        latest = self.datum + dt.timedelta(days=ANSLAG_DAGAR)
+        latest = senaste_anslagsdatum(self.datum)
         if self.anslagsdatum > latest:
             return [
                 Problem(
@@ -488,7 +490,7 @@ class Sammantrade(Strict):
 
 
 def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Problem]:
-    latest = justering + dt.timedelta(days=ANSLAG_DAGAR)
+    latest = senaste_anslagsdatum(justering)
     if anslag < justering:
         return [
             Problem(
@@ -499,16 +501,40 @@ def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Prob
             )
         ]
     if anslag > latest:
+        if latest == justering + dt.timedelta(days=ANSLAG_DAGAR):
+            message = _(
+                "the notice must go up on the anslagstavla no later than {days} days after "
+                "the justering ({justering}), that is by {latest}, got {anslag}"
+            )
+        else:
+            message = _(
+                "the notice must go up on the anslagstavla no later than {days} days after "
+                "the justering ({justering}); that day is a Saturday, Sunday or holiday, so "
+                "by the next weekday, {latest}, got {anslag}"
+            )
         return [
             Problem(
                 loc,
-                _(
-                    "the notice must go up on the anslagstavla no later than {days} days after "
-                    "the justering ({justering}), that is by {latest}, got {anslag}"
-                ).format(days=ANSLAG_DAGAR, justering=justering, latest=latest, anslag=anslag),
+                message.format(
+                    days=ANSLAG_DAGAR, justering=justering, latest=latest, anslag=anslag
+                ),
             )
         ]
     return []
+
+
+def senaste_anslagsdatum(justering: dt.date) -> dt.date:
+    """The last day the notice of a justering may go up: the second day after it (8 kap.
+    12 § kommunallagen), or the next weekday when that is a Saturday, Sunday, public holiday
+    or one of the three aftnar (lag (1930:173) om beräkning av lagstadgad tid)."""
+    return _next_weekday(justering + dt.timedelta(days=ANSLAG_DAGAR))
+
+
+def _next_weekday(day: dt.date) -> dt.date:
+    """``day``, or the first day after it that is not a Saturday, Sunday or :func:`fridagar`."""
+    while day.weekday() >= 5 or day in fridagar(day.year):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _easter(year: int) -> dt.date:
@@ -561,7 +587,4 @@ def fridagar(year: int) -> frozenset[dt.date]:
 def sista_dag_for_overklagande(anslagsdatum: dt.date) -> dt.date:
     """The last day to appeal: three weeks from the notice, or the next weekday after it
     when that day is a Saturday, Sunday, public holiday or one of the three aftnar."""
-    day = anslagsdatum + OVERKLAGANDETID
-    while day.weekday() >= 5 or day in fridagar(day.year):
-        day += dt.timedelta(days=1)
-    return day
+    return _next_weekday(anslagsdatum + OVERKLAGANDETID)
