@@ -417,6 +417,18 @@ INVALID = [
         ),
     ),
     Invalid(
+        "misspelt-outcome",
+        (("    dnr: RUN-90001-2023\n", "    dnr: RUN-90001-2023\n    utfall: avslg\n"),),
+        (
+            "<meeting>:20: paragrafer[1].utfall: choose 'bifall', 'bifall_med_andring', "
+            "'avslag', 'aterremiss' or 'bordlaggning', not 'avslg' — did you mean 'avslag'?",
+        ),
+        sv=(
+            "<meeting>:20: paragrafer[1].utfall: välj 'bifall', 'bifall_med_andring', "
+            "'avslag', 'aterremiss' eller 'bordlaggning', inte 'avslg' — menade du 'avslag'?",
+        ),
+    ),
+    Invalid(
         "bad-date",
         (("datum: 2023-12-05", "datum: 2023-12-32"),),
         ("<meeting>:3: datum: 2023-12-32 is not a real date",),

@@ -15,6 +15,7 @@ import difflib
 import types
 import unicodedata
 from collections.abc import Callable, Mapping
+from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -70,13 +71,17 @@ def keys_at(root: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def choices_at(root: type[BaseModel], loc: Loc) -> list[str]:
-    """The values a ``Literal`` field at ``loc`` allows."""
-    return [
-        str(value)
-        for kind in types_at(root, loc)
-        if get_origin(kind) is Literal
-        for value in get_args(kind)
-    ]
+    """The values a ``Literal`` or ``Enum`` field at ``loc`` allows, in the model's order."""
+    choices: list[str] = []
+    for kind in types_at(root, loc):
+        if get_origin(kind) is Literal:
+            values = [str(value) for value in get_args(kind)]
+        elif isinstance(kind, type) and issubclass(kind, Enum):
+            values = [str(member.value) for member in kind]
+        else:
+            continue
+        choices += [value for value in values if value not in choices]
+    return choices
 
 
 def _folded(text: str) -> str:
