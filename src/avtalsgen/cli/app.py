@@ -510,14 +510,17 @@ def sign(
                 }
             update_signatures(packet, report, scratch=run.staging, notes=notes)
     if result.incomplete:
+        from avtalsgen.pdf.unknown import placeholder_count
+
+        count = sum(placeholder_count(fact) for fact in result.incomplete)
         typer.echo(
             ngettext(
                 "warning: signed although the packet still shows {count} unknown fact "
                 "([uppgift saknas]); the manifest records it:",
                 "warning: signed although the packet still shows {count} unknown facts "
                 "([uppgift saknas]); the manifest records it:",
-                len(result.incomplete),
-            ).format(count=len(result.incomplete)),
+                count,
+            ).format(count=count),
             err=True,
         )
         for fact in result.incomplete:

@@ -173,10 +173,12 @@ def _lines(lines: list[str], kind: BlockKind, values: dict[str, str]) -> Paragra
 
 
 def _signature(part: str, signer: Undertecknare) -> Underskrift:
+    # The name and title stand alone under the signature: while unknown, their lines say
+    # what is missing (and so does the list of unknown facts before signing).
     return Underskrift(
         part=part,
-        namn=fmt.ifylls(signer.namn),
-        titel=fmt.ifylls(signer.titel),
+        namn=fmt.ifylls(signer.namn, "Namnförtydligande"),
+        titel=fmt.ifylls(signer.titel, "Befattning"),
         ort=fmt.ifylls(signer.ort),
     )
 

@@ -97,9 +97,13 @@ def intervall(start: Any, slut: Any) -> str:
     return f"{one(start)}{EN_DASH}{one(slut)}"
 
 
-def ifylls(value: str | None) -> str:
-    """A fact that may be unknown: the value, or a visible placeholder."""
-    return MISSING if value is None else value
+def ifylls(value: str | None, label: str | None = None) -> str:
+    """A fact that may be unknown: the value, or a visible placeholder; ``label`` names
+    the fact before the placeholder ("Namnförtydligande: [uppgift saknas]") where nothing
+    around it does."""
+    if value is not None:
+        return value
+    return f"{label}: {MISSING}" if label else MISSING
 
 
 #: The filters every template may use, by name.

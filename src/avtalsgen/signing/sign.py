@@ -59,7 +59,7 @@ from avtalsgen.i18n import ngettext
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.docinfo import TIMEZONE, pdf_date, xmp_modified
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
-from avtalsgen.pdf.unknown import unknown_facts
+from avtalsgen.pdf.unknown import placeholder_count, unknown_facts
 from avtalsgen.signing.verify import load_certificates
 
 PKCS11_LIBRARIES = (
@@ -138,6 +138,7 @@ class IncompleteError(SigningError):
     """The packet still shows unknown facts, and was not to be signed so."""
 
     def __init__(self, source: Path, facts: Sequence[str]) -> None:
+        count = sum(placeholder_count(fact) for fact in facts)  # a line may hold several
         head = ngettext(
             "{file}: the packet still shows {count} unknown fact ([uppgift saknas]); fill it "
             "in in the case file and build again, or sign the packet as it is with "
@@ -145,8 +146,8 @@ class IncompleteError(SigningError):
             "{file}: the packet still shows {count} unknown facts ([uppgift saknas]); fill "
             "them in in the case file and build again, or sign the packet as it is with "
             "--ofullstandig:",
-            len(facts),
-        ).format(file=source.name, count=len(facts))
+            count,
+        ).format(file=source.name, count=count)
         super().__init__("\n".join([head, *(f"  - {fact}" for fact in facts)]))
         self.facts = tuple(facts)
 
