@@ -23,7 +23,7 @@ from typing import Any
 import pikepdf
 from fontTools.ttLib import TTFont
 
-from avtalsgen.errors import AvtalsgenError
+from avtalsgen.errors import AvtalsgenError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.pdf.pdfa_rules import (
     action_problems,
@@ -49,15 +49,19 @@ def check_pdfa_structure(path: Path, lang: str | None = None) -> list[str]:
         with path.open("rb") as f:
             header = f.read(16)
     except OSError as exc:
-        raise VerificationError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise VerificationError(
+            _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(exc))
+        ) from exc
     problems = header_problems(header)
     try:
         with open_pdf(path) as pdf:
             problems += pdfa_problems(pdf, lang, embedded_files=True)
     except pikepdf.PasswordError:
-        problems.append("the file is encrypted")
+        problems.append(_("the file is encrypted"))
     except pikepdf.PdfError as exc:
-        raise VerificationError(f"{path}: unreadable PDF: {exc}") from exc
+        raise VerificationError(
+            _("{file}: unreadable PDF: {error}").format(file=path, error=exc)
+        ) from exc
     return problems
 
 
@@ -95,7 +99,7 @@ def pdfa_problems(
     packet itself is checked for all of them)."""
     problems = []
     if pdf.is_encrypted:
-        problems.append("the file is encrypted")
+        problems.append(_("the file is encrypted"))
     version = str(pdf.Root.get("/Version", pdf.pdf_version)).lstrip("/")
     if version not in {f"1.{n}" for n in range(8)}:
         problems.append(f"PDF version {version} is above 1.7")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 
+from avtalsgen.i18n import _
 from avtalsgen.pdf.pdfa import VerificationError
 from avtalsgen.pdf.pdffile import open_pdf
 from avtalsgen.signing.verify import VerificationReport, verify_packet
@@ -35,7 +36,9 @@ def embedded_signed_pdfs(path: Path) -> list[tuple[str, bytes]]:
                 if data.startswith(b"%PDF-") and b"/ByteRange" in data:
                     found.append((name, data))
     except pikepdf.PdfError as exc:
-        raise VerificationError(f"{path}: unreadable PDF: {exc}") from exc
+        raise VerificationError(
+            _("{file}: unreadable PDF: {error}").format(file=path, error=exc)
+        ) from exc
     return found
 
 

@@ -54,8 +54,8 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
 
 from avtalsgen.build.workspace import atomic_write, place
-from avtalsgen.errors import AvtalsgenError, OutputError
-from avtalsgen.i18n import ngettext
+from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
+from avtalsgen.i18n import _, ngettext
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.docinfo import TIMEZONE, pdf_date, xmp_modified
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
@@ -161,9 +161,9 @@ def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
         if candidate.is_file():
             return candidate
     raise SigningError(
-        "no PKCS#11 module found (looked for "
-        + ", ".join(map(str, candidates))
-        + "); install softhsm2 or opensc"
+        _("no PKCS#11 module found (looked for {paths}); install softhsm2 or opensc").format(
+            paths=", ".join(map(str, candidates))
+        )
     )
 
 
@@ -205,20 +205,26 @@ def sign_packet(
     case nothing is written.
     """
     if timestamp_url and timestamper:
-        raise SigningError("give a timestamp URL or a timestamper, not both")
+        raise SigningError(_("give a timestamp URL or a timestamper, not both"))
     source, target = Path(source), Path(target)
     if target.exists() and not overwrite:
-        raise SigningError(f"{target}: already exists; refusing to overwrite it")
+        raise SigningError(
+            _("{file}: already exists; refusing to overwrite it").format(file=target)
+        )
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise SigningError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+        raise SigningError(
+            _("{file}: cannot read: {reason}").format(file=source, reason=os_reason(exc))
+        ) from exc
     if not data.startswith(b"%PDF-"):
-        raise SigningError(f"{source}: not a PDF file")
+        raise SigningError(_("{file}: not a PDF file").format(file=source))
     try:
         writer = _ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:
-        raise SigningError(f"{source}: unreadable PDF: {exc}") from exc
+        raise SigningError(
+            _("{file}: unreadable PDF: {error}").format(file=source, error=exc)
+        ) from exc
     certify = _check_field(source, writer, field_name)
     try:
         unknown = tuple(str(fact) for fact in unknown_facts(source))
@@ -255,14 +261,22 @@ def sign_packet(
                 output=output,
             )
         except TimestampRequestError as exc:
-            raise SigningError(f"the timestamp server failed: {exc}") from exc
+            raise SigningError(_("the timestamp server failed: {error}").format(error=exc)) from exc
         except pkcs11.PKCS11Error as exc:
-            raise SigningError(f"the token failed to sign: {_pkcs11_text(exc)}") from exc
+            raise SigningError(
+                _("the token failed to sign: {error}").format(error=_pkcs11_text(exc))
+            ) from exc
         except (PyHankoSigningError, PdfError) as exc:
-            raise SigningError(f"{source}: cannot sign field {field_name!r}: {exc}") from exc
+            raise SigningError(
+                _("{file}: cannot sign field '{field}': {error}").format(
+                    file=source, field=field_name, error=exc
+                )
+            ) from exc
     signed = output.getvalue()
     if not signed.startswith(data):  # an incremental update keeps every earlier byte
-        raise SigningError(f"{source}: the signed file would not keep the file as it was")
+        raise SigningError(
+            _("{file}: the signed file would not keep the file as it was").format(file=source)
+        )
     data = signed
     _write_checked(data, target, overwrite, scratch)
     return SignResult(
@@ -322,14 +336,20 @@ class _ArchivalWriter(IncrementalPdfFileWriter):
 def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> bool:
     """Check ``name`` is an empty field; return whether no field is signed yet (in any
     order: the actor often signs before the region)."""
-    fields = [(n, value is not None) for n, value, _ in pdf_fields.enumerate_sig_fields(writer)]
-    names = [n for n, _ in fields]
+    fields = [(n, v is not None) for n, v, _path in pdf_fields.enumerate_sig_fields(writer)]
+    names = [n for n, _signed in fields]
     if name not in names:
-        listed = ", ".join(repr(n) for n in names) or "none"
-        raise SigningError(f"{source}: no signature field {name!r} (fields: {listed})")
+        listed = ", ".join(f"'{n}'" for n in names) or _("none")
+        raise SigningError(
+            _("{file}: no signature field '{field}' (fields: {fields})").format(
+                file=source, field=name, fields=listed
+            )
+        )
     signed = dict(fields)
     if signed[name]:
-        raise SigningError(f"{source}: field {name!r} is already signed")
+        raise SigningError(
+            _("{file}: field '{field}' is already signed").format(file=source, field=name)
+        )
     return not any(signed.values())
 
 
@@ -354,21 +374,31 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
     try:
         data = key.path.read_bytes()
     except OSError as exc:
-        raise SigningError(f"{key.path}: cannot read the PKCS#12 file: {exc.strerror}") from exc
+        raise SigningError(
+            _("{file}: cannot read the PKCS#12 file: {reason}").format(
+                file=key.path, reason=os_reason(exc)
+            )
+        ) from exc
     try:
-        private_key, cert, _ = pkcs12.load_key_and_certificates(data, key.passphrase)
+        private_key, cert, _others = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:
         if _is_pkcs12(data):
-            raise SigningError(f"{key.path}: wrong passphrase for the PKCS#12 file") from None
-        raise SigningError(f"{key.path}: not a PKCS#12 file") from None
+            raise SigningError(
+                _("{file}: wrong passphrase for the PKCS#12 file").format(file=key.path)
+            ) from None
+        raise SigningError(_("{file}: not a PKCS#12 file").format(file=key.path)) from None
     if private_key is None or cert is None:
-        raise SigningError(f"{key.path}: the PKCS#12 file holds no key and certificate")
+        raise SigningError(
+            _("{file}: the PKCS#12 file holds no key and certificate").format(file=key.path)
+        )
     try:
         signer: Signer = SimpleSigner.load_pkcs12_data(
             data, other_certs=[], passphrase=key.passphrase
         )
     except ValueError as exc:
-        raise SigningError(f"{key.path}: cannot use the PKCS#12 key: {exc}") from exc
+        raise SigningError(
+            _("{file}: cannot use the PKCS#12 key: {error}").format(file=key.path, error=exc)
+        ) from exc
     return signer
 
 
@@ -381,19 +411,24 @@ def _is_pkcs12(data: bytes) -> bool:
 
 
 def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
-    where = f"PKCS#11 module {key.library}"
     if not key.library.is_file():
-        raise SigningError(f"{where} does not exist")
+        raise SigningError(_("PKCS#11 module {module} does not exist").format(module=key.library))
     try:
         lib = pkcs11.lib(str(key.library))
         labels = [_token_label(slot) for slot in lib.get_slots(token_present=True)]
     except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
-        raise SigningError(f"{where} cannot be loaded: {_pkcs11_text(exc)}") from exc
-    if key.token_label not in labels:
-        present = ", ".join(repr(label) for label in labels if label) or "none"
         raise SigningError(
-            f"no token labelled {key.token_label!r} in {where} "
-            f"(is the card inserted? tokens present: {present})"
+            _("PKCS#11 module {module} cannot be loaded: {error}").format(
+                module=key.library, error=_pkcs11_text(exc)
+            )
+        ) from exc
+    if key.token_label not in labels:
+        present = ", ".join(f"'{label}'" for label in labels if label) or _("none")
+        raise SigningError(
+            _(
+                "no token labelled '{token}' in PKCS#11 module {module} (is the card "
+                "inserted? tokens present: {present})"
+            ).format(token=key.token_label, module=key.library, present=present)
         )
     try:
         return open_pkcs11_session(
@@ -402,14 +437,22 @@ def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
             user_pin=key.pin,
         )
     except pkcs11.PinIncorrect:
-        raise SigningError(f"wrong PIN for token {key.token_label!r}") from None
+        raise SigningError(
+            _("wrong PIN for token '{token}'").format(token=key.token_label)
+        ) from None
     except pkcs11.PinLocked:
-        raise SigningError(f"the PIN of token {key.token_label!r} is locked") from None
+        raise SigningError(
+            _("the PIN of token '{token}' is locked").format(token=key.token_label)
+        ) from None
     except pkcs11.PinLenRange:
-        raise SigningError(f"the PIN has the wrong length for token {key.token_label!r}") from None
+        raise SigningError(
+            _("the PIN has the wrong length for token '{token}'").format(token=key.token_label)
+        ) from None
     except pkcs11.PKCS11Error as exc:
         raise SigningError(
-            f"cannot log in to token {key.token_label!r}: {_pkcs11_text(exc)}"
+            _("cannot log in to token '{token}': {error}").format(
+                token=key.token_label, error=_pkcs11_text(exc)
+            )
         ) from None
 
 
@@ -424,7 +467,7 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
     try:
         chain = [cert for path in key.chain for cert in load_certificates(path)]
     except VerificationError as exc:
-        raise SigningError(f"certificate chain: {exc}") from exc
+        raise SigningError(_("certificate chain: {error}").format(error=exc)) from exc
     signer = PKCS11Signer(
         session,
         cert_label=key.cert_label or key.key_label,
@@ -436,8 +479,9 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         signer.signing_cert  # noqa: B018 - loads key and certificate now, to fail early
     except pkcs11.PKCS11Error as exc:
         raise SigningError(
-            f"token {key.token_label!r}: no usable key {key.key_label!r} with its "
-            f"certificate: {_pkcs11_text(exc)}"
+            _("token '{token}': no usable key '{key}' with its certificate: {error}").format(
+                token=key.token_label, key=key.key_label, error=_pkcs11_text(exc)
+            )
         ) from exc
     return signer
 
@@ -457,14 +501,24 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
     not_before = validity["not_before"].native
     not_after = validity["not_after"].native
     if now > not_after:
-        raise SigningError(f"the certificate of {name} expired on {not_after:%Y-%m-%d}")
+        raise SigningError(
+            _("the certificate of {name} expired on {date}").format(
+                name=name, date=f"{not_after:%Y-%m-%d}"
+            )
+        )
     if now < not_before:
-        raise SigningError(f"the certificate of {name} is not valid before {not_before:%Y-%m-%d}")
+        raise SigningError(
+            _("the certificate of {name} is not valid before {date}").format(
+                name=name, date=f"{not_before:%Y-%m-%d}"
+            )
+        )
     usage = cert.key_usage_value
     if usage is not None and "non_repudiation" not in usage.native:
         raise SigningError(
-            f"the certificate of {name} lacks the non-repudiation key usage "
-            "that signatures on documents need"
+            _(
+                "the certificate of {name} lacks the non-repudiation key usage that signatures "
+                "on documents need"
+            ).format(name=name)
         )
 
 
@@ -489,7 +543,9 @@ def _stamp_font(font: Path, text: str, folder: Path) -> Path:
     try:
         tt = TTFont(str(font))
     except (OSError, ValueError) as exc:
-        raise SigningError(f"{font}: cannot read the font: {exc}") from exc
+        raise SigningError(
+            _("{file}: cannot read the font: {error}").format(file=font, error=exc)
+        ) from exc
     options = subset.Options()
     options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
     options.notdef_outline = True
@@ -519,7 +575,9 @@ def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | No
     if not url:
         return None
     if not url.startswith(("http://", "https://")):
-        raise SigningError(f"timestamp URL {url!r} must start with http:// or https://")
+        raise SigningError(
+            _("timestamp URL '{url}' must start with http:// or https://").format(url=url)
+        )
     return HTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT)
 
 
@@ -529,7 +587,7 @@ def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | No
 def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
     """The signing time (/M) pyHanko wrote into the signature of ``field_name``."""
     reader = PdfFileReader(io.BytesIO(data))
-    for name, value, _ in pdf_fields.enumerate_sig_fields(reader, with_name=field_name):
+    for name, value, _path in pdf_fields.enumerate_sig_fields(reader, with_name=field_name):
         if name == field_name and value is not None:
             when = value.get_object().get("/M")
             return parse_pdf_date(str(when)) if when is not None else None
@@ -542,19 +600,31 @@ def _write_checked(data: bytes, target: Path, overwrite: bool, scratch: Path | N
     try:
         folder = Path(tempfile.mkdtemp(prefix=".avtalsgen-sign-", dir=scratch or target.parent))
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
+        raise OutputError(
+            _("{file}: cannot write the signed file: {reason}").format(
+                file=target, reason=os_reason(exc)
+            )
+        ) from exc
     made = folder / target.name
     try:
         atomic_write(made, data)
         problems = check_pdfa_structure(made)
         if problems:
             raise SigningError(
-                f"{target}: the signed file would not be PDF/A-2b: " + "; ".join(problems)
+                _("{file}: the signed file would not be PDF/A-2b: {problems}").format(
+                    file=target, problems="; ".join(problems)
+                )
             )
         place(made, target, replace=overwrite)  # never overwrite unless asked
     except FileExistsError:
-        raise SigningError(f"{target}: already exists; refusing to overwrite it") from None
+        raise SigningError(
+            _("{file}: already exists; refusing to overwrite it").format(file=target)
+        ) from None
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write the signed file: {exc}") from exc
+        raise OutputError(
+            _("{file}: cannot write the signed file: {reason}").format(
+                file=target, reason=os_reason(exc)
+            )
+        ) from exc
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -37,7 +37,8 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
-from avtalsgen.i18n import _, join_words
+from avtalsgen.errors import os_reason
+from avtalsgen.i18n import _, format_time, join_words
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure
 from avtalsgen.signing.pki import is_demo_certificate
 
@@ -186,11 +187,13 @@ def verify_packet(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise VerificationError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise VerificationError(
+            _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(exc))
+        ) from exc
     if not data.startswith(b"%PDF-"):
-        raise VerificationError(f"{path}: not a PDF file")
+        raise VerificationError(_("{file}: not a PDF file").format(file=path))
     if allow_fetching and validation_time is not None:
-        raise VerificationError("revocation data cannot be fetched for a past validation time")
+        raise VerificationError(_("revocation data cannot be fetched for a past validation time"))
     roots = _load_roots(trust_roots)
     try:
         pdfa = tuple(check_pdfa_structure(path, lang))
@@ -206,7 +209,10 @@ def verify_packet(
     unsigned = tuple(name for name, filled in fields if not filled)
     embedded, unreadable = _embedded_signatures(reader)
     reports = asyncio.run(_validate_all(embedded, roots, allow_fetching, validation_time))
-    reports += [_failed(name, f"cannot be read: {error}") for name, error in unreadable]
+    reports += [
+        _failed(name, _("cannot be read: {error}").format(error=error))
+        for name, error in unreadable
+    ]
     return VerificationReport(path, tuple(reports), unsigned, pdfa, tuple(problems))
 
 
@@ -222,7 +228,10 @@ def load_certificates(path: Path) -> list[x509.Certificate]:
         else:
             found = [crypto_x509.load_der_x509_certificate(data)]
     except (OSError, ValueError) as exc:
-        raise VerificationError(f"{path}: cannot read certificates: {exc}") from exc
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise VerificationError(
+            _("{file}: cannot read certificates: {reason}").format(file=path, reason=reason)
+        ) from exc
     return [x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in found]
 
 
@@ -592,13 +601,13 @@ def format_report(report: VerificationReport) -> str:
             ),
             _("  Signer:        {signer}").format(signer=sig.signer),
             _("  Issuer:        {issuer}").format(issuer=sig.issuer),
-            _("  Signing time:  {time} (claimed by the signer)").format(
+            _("  Signing time:  {time}, as the signer states it").format(
                 time=_time(sig.signing_time)
             ),
         ]
         if sig.timestamp is not None:
             lines.append(
-                _("  Timestamp:     {time} (trusted timestamp token)").format(
+                _("  Timestamp:     {time}, from a trusted timestamp token").format(
                     time=_time(sig.timestamp)
                 )
             )
@@ -618,4 +627,5 @@ def format_report(report: VerificationReport) -> str:
 
 
 def _time(value: dt.datetime | None) -> str:
-    return value.isoformat(sep=" ", timespec="seconds") if value else _("unknown")
+    """A signature's time as the report shows it: Swedish time, with its offset."""
+    return format_time(value) if value else _("unknown")

@@ -1,0 +1,110 @@
+"""What sign and verify say when they refuse, in the language of messages (issue 15):
+Swedish by default, English when asked; and a signature's time in Swedish time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from avtalsgen import i18n
+from avtalsgen.pdf.pdfa import VerificationError
+from avtalsgen.signing.sign import Pkcs12Key, SigningError, sign_packet
+from avtalsgen.signing.verify import format_report, verify_packet
+
+KEY = Pkcs12Key(Path("unused.p12"), b"")
+
+
+def refusal(source: Path, tmp_path: Path, field: str = "region") -> str:
+    with pytest.raises(SigningError) as caught:
+        sign_packet(source, tmp_path / "signed.pdf", field, KEY, role="Direktör")
+    return caught.value.message
+
+
+@pytest.fixture
+def no_fields(tmp_path: Path) -> Path:
+    path = tmp_path / "tom.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("language", "missing", "not_pdf", "no_field"),
+    [
+        (
+            "sv",
+            "saknas.pdf: kan inte läsas: filen eller mappen finns inte",
+            "text.pdf: är ingen PDF-fil",
+            "tom.pdf: det finns inget signaturfält 'region' (fält: inga)",
+        ),
+        (
+            "en",
+            "saknas.pdf: cannot read: No such file or directory",
+            "text.pdf: not a PDF file",
+            "tom.pdf: no signature field 'region' (fields: none)",
+        ),
+    ],
+)
+def test_sign_refuses_in_the_language_of_messages(
+    language: str, missing: str, not_pdf: str, no_field: str, tmp_path: Path, no_fields: Path
+) -> None:
+    i18n.set_language(language)
+    (tmp_path / "text.pdf").write_text("inte en pdf", encoding="utf-8")
+    assert refusal(tmp_path / "saknas.pdf", tmp_path).endswith(missing)
+    assert refusal(tmp_path / "text.pdf", tmp_path).endswith(not_pdf)
+    assert refusal(no_fields, tmp_path).endswith(no_field)
+    assert not (tmp_path / "signed.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "missing", "not_pdf"),
+    [
+        ("sv", "kan inte läsas: filen eller mappen finns inte", "är ingen PDF-fil"),
+        ("en", "cannot read: No such file or directory", "not a PDF file"),
+    ],
+)
+def test_verify_refuses_in_the_language_of_messages(
+    language: str, missing: str, not_pdf: str, tmp_path: Path
+) -> None:
+    i18n.set_language(language)
+    (tmp_path / "text.pdf").write_text("inte en pdf", encoding="utf-8")
+    with pytest.raises(VerificationError) as caught:
+        verify_packet(tmp_path / "saknas.pdf")
+    assert caught.value.message.endswith(f"saknas.pdf: {missing}")
+    with pytest.raises(VerificationError) as caught:
+        verify_packet(tmp_path / "text.pdf")
+    assert caught.value.message.endswith(f"text.pdf: {not_pdf}")
+
+
+def test_a_report_of_no_signature_reads_swedish(no_fields: Path) -> None:
+    i18n.set_language("sv")
+    lines = format_report(verify_packet(no_fields)).splitlines()
+    assert lines[0] == f"Fil: {no_fields}"
+    assert lines[1].startswith("Resultat: INTE giltigt: PDF/A: ")  # not PDF/A-2b
+    assert lines[2:6] == [
+        "Underskrivet: inget ännu",
+        "Kvar att skriva under: inget",
+        "Tillit: ingen underskrift att kontrollera",
+        "PDF/A-2b: INTE uppfyllt",
+    ]
+    assert "Problem:" in lines
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("sv", "2026-12-06 05:05:09 +01:00 (svensk tid)"),
+        ("en", "2026-12-06 05:05:09 +01:00 (Swedish time)"),
+    ],
+)
+def test_a_signature_time_is_shown_in_swedish_time(language: str, shown: str) -> None:
+    from avtalsgen.signing.verify import _time
+
+    i18n.set_language(language)
+    assert _time(dt.datetime(2026, 12, 6, 4, 5, 9, tzinfo=dt.UTC)) == shown
+    summer = _time(dt.datetime(2026, 6, 6, 4, 5, 9, tzinfo=dt.UTC))
+    assert summer.startswith("2026-06-06 06:05:09 +02:00")
