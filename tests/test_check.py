@@ -117,3 +117,38 @@ def test_build_refuses_them_in_the_same_words(cases: Path, tmp_path: Path) -> No
     assert checked.exit_code == built.exit_code == 1
     for line in checked.stderr.splitlines()[:2]:
         assert line in built.stderr, (line, built.stderr)
+
+
+def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
+    """A meeting file given to check is read as a sammanträdesfil with the cases it decides,
+    not as a case file missing every case key (QA item 15)."""
+    from avtalsgen import i18n
+
+    i18n.set_language("sv")
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    result = runner.invoke(app, ["check", str(meeting)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"ok  {meeting}  sammanträdesfil: Regionala utvecklingsnämnden 2023-12-05, 2 paragrafer\n"
+    )
+    text = meeting.read_text(encoding="utf-8")
+    broken = meeting.with_name("trasig.yaml")
+    broken.write_text(
+        text.replace("justeringsdatum: 2023-12-12", "justeringsdatum: 2024-01-30").replace(
+            "dnr: RUN-00386-2023", "dnr: RUN-00999-2023"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(broken), str(cases / "RUN-00386-2023.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{broken}:{line_of(broken, 'justeringsdatum:')}: justeringsdatum: protokollet ska "
+        "justeras senast 14 dagar efter sammanträdet (2023-12-05), alltså senast 2023-12-19, "
+        "inte 2024-01-30",
+        f"{broken}:{line_of(broken, 'anslagsdatum:')}: anslagsdatum: anslaget kan inte sättas "
+        "upp (2023-12-13) före justeringen (2024-01-30)",
+        f"{broken}:{line_of(broken, 'dnr: RUN-00999-2023')}: paragrafer[0].dnr: ingen ärendefil "
+        f"i {cases} har diarienummer RUN-00999-2023",
+        "1 av 2 filer (ärende- och sammanträdesfiler) har fel",
+    ]
+    assert "okänd nyckel" not in result.output

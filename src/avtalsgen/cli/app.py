@@ -225,12 +225,17 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs; needs no LibreOffice."""
     from avtalsgen.input.duplicates import same_dnr_problem
     from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.meetings.justering import is_meeting_file
 
-    failed = 0
+    failed = meetings = 0
     files = case_files(paths)
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
     for index, path in enumerate(files):
         try:
+            if is_meeting_file(path):  # checked as one, with the cases it decides
+                meetings += 1
+                typer.echo(_check_meeting(path))
+                continue
             case = load_case(path)
             if strict and (unknown := unknown_facts(case)):
                 raise CaseError(unknown)
@@ -248,8 +253,30 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             "{failed} of {count} case files have problems",
             len(files),
         )
+        if meetings:
+            message = ngettext(
+                "{failed} of {count} file (case and meeting files) has problems",
+                "{failed} of {count} files (case and meeting files) have problems",
+                len(files),
+            )
         typer.echo(message.format(failed=failed, count=len(files)), err=True)
         raise typer.Exit(1)
+
+
+def _check_meeting(path: Path) -> str:
+    """Check the meeting file ``path`` and the cases it decides: its line for ``check``.
+
+    Raises :class:`CaseError` with every problem found.
+    """
+    from avtalsgen.meetings.justering import load_meeting
+
+    meeting = load_meeting(path).sammantrade
+    count = len(meeting.paragrafer)
+    return ngettext(
+        "ok  {path}  meeting file: {committee} {date}, {count} paragraph",
+        "ok  {path}  meeting file: {committee} {date}, {count} paragraphs",
+        count,
+    ).format(path=path, committee=meeting.namnd, date=meeting.datum, count=count)
 
 
 @app.command(

@@ -126,6 +126,16 @@ def case_folder(path: Path, sammantrade: Sammantrade) -> Path:
     return Path(os.path.normpath(path.parent / sammantrade.arenden))
 
 
+def is_meeting_file(path: Path) -> bool:
+    """Whether ``path`` reads as a meeting file (its ``paragrafer`` and no ``dnr`` of a case),
+    so that a command given one by mistake can say what it is; False if it cannot be read."""
+    try:
+        data = read_yaml(path)
+    except CaseError:
+        return False
+    return isinstance(data, dict) and "paragrafer" in data and "dnr" not in data
+
+
 def load_meeting(path: Path) -> LoadedMeeting:
     """Load a meeting file and every case it decides; report every problem in all of them.
 
