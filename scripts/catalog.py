@@ -7,8 +7,10 @@ One catalogue per package of avtalsgen (``src/avtalsgen/locale/sv/LC_MESSAGES/<p
     python scripts/catalog.py compile   # write the .mo files (the set-up runs this)
     python scripts/catalog.py check     # every message translated, placeholders kept; exit 1
 
-Messages are what the source wraps in ``_()``, ``N_()`` or ``ngettext()``; English is the
-source language.
+Messages are what the source wraps in ``_()``, ``N_()`` or ``ngettext()``, and the
+descriptions of the file models' fields (their docstrings, which ``avtalsgen schema`` and the
+web app's forms show: :func:`avtalsgen.model.schema.descriptions`); English is the source
+language.
 """
 
 from __future__ import annotations
@@ -44,13 +46,30 @@ def sources() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def extract() -> Iterator[tuple[str, Path, int, str | tuple[str, str]]]:
+Message = tuple[str, Path, int, str | tuple[str, str]]
+
+
+def marked() -> Iterator[Message]:
     """Every message the source marks: (domain, file, line, message)."""
     for path in sources():
         for line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
         ):
             yield domain_of(path), path, line, message
+
+
+def described() -> Iterator[Message]:
+    """The file models' field descriptions (never formatted: braces in them are text)."""
+    from avtalsgen.model.schema import descriptions
+
+    for text, path, line in descriptions():
+        yield domain_of(path), path, line, text
+
+
+def extract() -> Iterator[Message]:
+    """Every message: those the source marks, and the models' descriptions."""
+    yield from marked()
+    yield from described()
 
 
 def po_path(domain: str) -> Path:
@@ -114,7 +133,8 @@ def problems() -> list[str]:
     placeholder; one line each, by file and line of the source."""
     found: list[str] = []
     catalogues: dict[str, Catalog] = {}
-    for domain, path, line, message in extract():
+    checked = [(found, True) for found in marked()] + [(found, False) for found in described()]
+    for (domain, path, line, message), formatted in checked:
         catalogue = catalogues.get(domain) or catalogues.setdefault(domain, read_catalogue(domain))
         where = f"{path.relative_to(PACKAGE.parent.parent)}:{line}"
         key = message[0] if isinstance(message, tuple) else message
@@ -129,6 +149,8 @@ def problems() -> list[str]:
             continue
         if entry.fuzzy:
             found.append(f"{where}: the translation is marked fuzzy in {domain}.po: {shown!r}")
+        if not formatted:
+            continue
         sources = message if isinstance(message, tuple) else (message,)
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         wanted = set().union(*(placeholders(s) for s in sources))

@@ -137,3 +137,77 @@ def test_no_function_hides_the_translation_function() -> None:
                 if line is not None:
                     found.append(f"{path.relative_to(REPO)}:{line}: {node.name} binds _")
     assert found == []
+
+
+def test_the_schemas_describe_the_fields_in_swedish_and_in_english_when_asked() -> None:
+    from avtalsgen.model.schema import file_models, json_schema
+
+    i18n.set_language("sv")
+    try:
+        swedish = {name: json_schema(model) for name, model in file_models().items()}
+    finally:
+        i18n.set_language("en")
+    english = {name: json_schema(model) for name, model in file_models().items()}
+    dnr = swedish["arende"]["properties"]["dnr"]["description"]
+    assert dnr == "Diarienummer, skrivet RUN-NNNNN-ÅÅÅÅ."
+    assert english["arende"]["properties"]["dnr"]["description"] == "Diarienummer, RUN-NNNNN-YYYY."
+    paragraf = swedish["sammantrade"]["$defs"]["Paragraf"]["properties"]
+    assert paragraf["jav"]["description"] == (
+        "Ledamöter som var jäviga och inte deltog i handläggningen av paragrafen."
+    )
+    # A docstring's line breaks are not part of its message.
+    assert "\n" not in english["arende"]["properties"]["finansiering"]["description"]
+    # Only the descriptions differ.
+    assert _without_descriptions(swedish) == _without_descriptions(english)
+
+
+def _without_descriptions(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_without_descriptions(item) for item in node]
+    return node
+
+
+def test_avtalsgen_schema_speaks_the_language_asked_for() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from avtalsgen.cli.app import app
+
+    shown = {}
+    for language in ("sv", "en"):
+        done = CliRunner().invoke(app, ["--lang", language, "schema", "arende"])
+        assert done.exit_code == 0, done.output
+        shown[language] = json.loads(done.stdout)["properties"]["titel"]["description"]
+    assert shown == {"sv": "Ärendets rubrik.", "en": "The ärende's title."}
+
+
+def test_a_field_without_a_swedish_description_fails_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import BaseModel
+
+    from avtalsgen.model import schema
+    from avtalsgen.model.types import Strict
+
+    class Prov(Strict):
+        """A model made by this test."""
+
+        ny: str = ""
+        """A field nobody has described in Swedish yet."""
+
+    models = schema.file_models()
+
+    def with_the_new_model() -> dict[str, type[BaseModel]]:
+        return {**models, "prov": Prov}
+
+    monkeypatch.setattr(schema, "file_models", with_the_new_model)
+    catalog = _catalog_script()
+    found = catalog.problems()
+    assert any(
+        "no Swedish translation in model.po: 'A field nobody has described in Swedish yet.'" in p
+        for p in found
+    ), found
+    assert any("'A model made by this test.'" in p for p in found), found

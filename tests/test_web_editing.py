@@ -95,6 +95,80 @@ def test_the_form_schema_comes_from_the_models() -> None:
     assert problems[0].line == 21 and problems[1].path is None
 
 
+def _kind_of(path: Path) -> str:
+    return "sammantrade" if "sammantraden" in path.parts else "arende"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in REPO_CASES.rglob("*.yaml") if "program" not in p.parts),
+    ids=lambda p: p.name,
+)
+def test_a_form_saved_as_it_was_shown_leaves_the_file_as_it_was(path: Path) -> None:
+    """The form shows every field of the model (those the file leaves out too: the editor
+    could not add them back), and what it only filled in is not written."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import as_in_file, in_schema_order, prefill
+    from avtalsgen.web.yamlfiles import plain
+
+    schema = form_schema(_kind_of(path))
+    text = path.read_text(encoding="utf-8")
+    before = plain(load_round_trip(text))
+    shown = prefill(before, schema)
+    assert set(shown) == set(schema["properties"])  # every field, the file's or not
+    back = as_in_file(in_schema_order(normalise(shown, schema), schema), before, schema)
+    assert merged_text(text, back) == text
+
+
+def test_the_meeting_form_records_outcomes_votes_jav_and_reservations() -> None:
+    """What a secretary types into a paragraph's outcome fields is written; a paragraph the
+    editor adds (its numbers empty, its box unticked, its vote 0 to 0) writes only what
+    was typed; a reservation written as a plain name stays so."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import as_in_file, in_schema_order, prefill
+    from avtalsgen.web.yamlfiles import plain
+
+    schema = form_schema("sammantrade")
+    paragraph = schema["properties"]["paragrafer"]["items"]["properties"]
+    assert paragraph["omedelbart_justerad"]["format"] == "checkbox"
+    assert paragraph["utfall"]["enum"][:2] == ["", "bifall"]
+    assert paragraph["utfall"]["options"]["enum_titles"] == [
+        "(inte angivet)", "bifall", "bifall med ändring", "avslag", "återremiss", "bordläggning",
+    ]  # fmt: skip
+    assert paragraph["jav"]["title"] == "Jäv" and paragraph["andring"]["title"] == "Ändring"
+    assert paragraph["reservationer"]["items"]["title"] == "reservation"
+    text = (REPO_CASES / "sammantraden" / "exempel-run-2024-11-26.yaml").read_text("utf-8")
+    text += "    reservationer: [Per Exempelsson (M)]\n"
+    before = plain(load_round_trip(text))
+    shown = prefill(before, schema)
+    first = shown["paragrafer"][0]
+    assert first["reservationer"] == [{"namn": "Per Exempelsson (M)", "motivering": ""}]
+    first["utfall"] = "bifall_med_andring"
+    first["votering"].update(ja=7, nej=6, ordning="Ja för förslaget, nej för avslag")
+    first["jav"] = ["Anna Exempelsson (S)"]
+    # A paragraph as the editor adds it: empty numbers and texts, a 0 to 0 vote.
+    added = {
+        "paragraf": 188, "dnr": "RUN-00386-2023", "utfall": "avslag", "beslut": "",
+        "finansiering": {"period": {"start": "", "slut": ""}, "finansiarer": [], "totalt": "",
+                         "utbetalning": {"satt": "", "forsta_datum": ""}},
+        "andring": "", "motivering": "", "jav": [], "reservationer": [],
+        "votering": {"ja": "", "nej": "", "avstar": 0, "ordning": ""},
+        "omedelbart_justerad": False, "anslagsdatum": "", "skickas_till": [],
+        "sekretess": {"bestammelse": "", "datum": "", "markerad_av": ""},
+    }  # fmt: skip
+    shown["paragrafer"].append(added)
+    back = as_in_file(in_schema_order(normalise(shown, schema), schema), before, schema)
+    new = merged_text(text, back)
+    written = plain(load_round_trip(new))["paragrafer"]
+    assert written[0]["utfall"] == "bifall_med_andring"
+    assert written[0]["votering"] == {  # avstar's 0 is the model's default: not written
+        "ja": 7, "nej": 6, "ordning": "Ja för förslaget, nej för avslag",
+    }  # fmt: skip
+    assert written[0]["jav"] == ["Anna Exempelsson (S)"]
+    assert "    reservationer: [Per Exempelsson (M)]\n" in new  # as it was written
+    assert written[1] == {"paragraf": 188, "dnr": "RUN-00386-2023", "utfall": "avslag"}
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> WebConfig:
     return workspace(tmp_path)

@@ -12,11 +12,19 @@ from typing import Any
 
 from avtalsgen.web import audit
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.forms import FieldProblem, editor_schema, field_problems, normalise
+from avtalsgen.web.forms import (
+    FieldProblem,
+    as_in_file,
+    editor_schema,
+    field_problems,
+    normalise,
+)
 from avtalsgen.web.yamlfiles import (
     Conflict,
     check_text,
+    load_round_trip,
     merged_text,
+    plain,
     read_text,
     remember,
     safe_file,
@@ -80,16 +88,21 @@ MEETINGS = Kind(
 )  # fmt: skip
 
 
-@cache
 def form_schema(kind_name: str) -> dict[str, Any]:
-    """The editor schema of a kind (made once)."""
+    """The editor schema of a kind, in the current language of messages (made once each)."""
+    from avtalsgen.i18n import current_language
+
+    return _form_schema(kind_name, current_language())
+
+
+@cache
+def _form_schema(kind_name: str, language: str) -> dict[str, Any]:
     kind = CASES if kind_name == CASES.name else MEETINGS
     return editor_schema(kind.schema())
 
 
 def file_data(path: Path) -> tuple[dict[str, Any], str]:
     """A file's data as the form shows it, and its SHA-256."""
-    from avtalsgen.web.yamlfiles import load_round_trip, plain
 
     text = read_text(path)
     data = plain(load_round_trip(text)) if text.strip() else {}
@@ -144,6 +157,9 @@ def save_file(
         with saving(path, None if new else base_sha, config.database, key) as current:
             if current and not new:
                 remember(config.database, key, current, None)
+            # What the form only filled in stays as the file had it.
+            before = plain(load_round_trip(current)) if current.strip() else None
+            data = as_in_file(data, before, form_schema(kind.name))
             text = merged_text(current, data)
             loaded, problems = check_text(path, text, kind.load)
             if problems:

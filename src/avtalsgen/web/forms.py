@@ -50,7 +50,37 @@ SPELLING = {
     "efter": "efter",
     "malgrupp": "målgrupp",
     "lan": "län",
+    "avtalsar": "avtalsår",
+    "kalenderar": "kalenderår",
+    "budgetar": "budgetår",
+    "beslutsforslaget": "beslutsförslaget",
+    "satt": "sätt",
+    "andring": "ändring",
+    "avstar": "avstår",
+    "jav": "jäv",
+    "bestammelse": "bestämmelse",
+    "aterremiss": "återremiss",
+    "bordlaggning": "bordläggning",
+    "arsvis": "årsvis",
+    "forskott": "förskott",
+    "godkand": "godkänd",
+    "eu": "EU-",
 }
+
+#: What one item of a list of the models is called (by the model's name): the form's
+#: buttons say "Lägg till finansiär", its headings "Finansiär 1".
+ITEM_TITLES = {
+    "Finansiar": "finansiär",
+    "Kalenderarsbelopp": "kalenderår",
+    "ErsattKlausul": "ersatt avtalspunkt",
+    "NyKlausul": "ny avtalspunkt",
+    "Bilaga": "bilaga",
+    "Paragraf": "paragraf",
+    "Reservation": "reservation",
+}
+
+#: An empty choice of a list of choices that may be left out.
+NOT_GIVEN = "(inte angivet)"
 
 #: A problem line of the loader: ``file:line: field: message``.
 PROBLEM = re.compile(
@@ -64,8 +94,15 @@ PROBLEM = re.compile(
 def label(key: str) -> str:
     """A field's label from its key: ``belopp_per_ar`` → ``Belopp per år``."""
     words = [SPELLING.get(word, word) for word in key.split("_")]
-    text = " ".join(words)
+    text = " ".join(words).replace("- ", "-")
     return text[:1].upper() + text[1:]
+
+
+def choice(value: str) -> str:
+    """A value of a list of choices as the form shows it: ``bifall_med_andring`` →
+    ``bifall med ändring``, ``eu_projekt`` → ``EU-projekt``."""
+    text = " ".join(SPELLING.get(word, word) for word in value.split("_"))
+    return text.replace("- ", "-")
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -100,12 +137,25 @@ def _for_form(node: Any, key: str | None) -> Any:
         node["x-nullable"] = True
         if node.get("default") is None:
             node.pop("default", None)
-    if "description" in node:
-        node["description"] = _(str(node["description"]))
     if key is not None:
         node["title"] = label(key)
     kind = node.get("type")
-    if kind == "string":
+    if kind == "boolean":
+        node["format"] = "checkbox"
+    if kind in ("integer", "number") and node.get("default") is None:
+        # A new row's number starts empty (the editor would put 0 in it).
+        node["default"] = None
+    if kind == "string" and isinstance(node.get("enum"), list):
+        # A list to choose from, each choice in words; one that may be left out starts
+        # with an empty choice.
+        choices = [str(value) for value in node["enum"]]
+        if node.get("x-nullable"):
+            choices = ["", *choices]
+        node["enum"] = choices
+        node.setdefault("options", {})["enum_titles"] = [
+            choice(value) if value else NOT_GIVEN for value in choices
+        ]
+    elif kind == "string":
         if node.get("format") == "date":
             # A text input: the browser's date input shows its own locale's order, and the
             # form checks nothing itself (the server does, with the CLI's loader).
@@ -132,14 +182,16 @@ def _for_form(node: Any, key: str | None) -> Any:
             node["required"] = []
     elif kind == "array":
         items = _for_form(node.get("items", {}), None)
-        items.setdefault("title", _("item"))
+        named = str(items.get("title", ""))
+        items["title"] = ITEM_TITLES.get(named) or (label(named.lower()) if named else _("item"))
         node["items"] = items
         node["format"] = node.get("format", "table" if items.get("type") != "object" else None)
         if node["format"] is None:
             del node["format"]
     if "oneOf" in node:
         node["oneOf"] = [_for_form(option, None) for option in node["oneOf"]]
-        for option, name in zip(node["oneOf"], (_("as proposed"), _("amended")), strict=False):
+        names = (_("as proposed"), _("worded otherwise"))
+        for option, name in zip(node["oneOf"], names, strict=False):
             option.setdefault("title", name)
     return node
 
@@ -154,30 +206,79 @@ def editor_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return dict(form)
 
 
-def prefill(value: Any, node: dict[str, Any]) -> Any:
-    """The file's data as the editor starts with it: a field that may be null and is null
-    shown as an empty input (an empty object's inputs for an object), so that it can be
-    filled in; :func:`normalise` makes them null again."""
+def blank(node: dict[str, Any]) -> Any:
+    """What the form shows for a field the file leaves out: the model's default, else an
+    empty input (empty text, an empty list, an unticked box, an object of empty fields)."""
+    if node.get("default") is not None:
+        return copy.deepcopy(node["default"])
+    options = node.get("oneOf")
+    if isinstance(options, list) and options:
+        first = options[0]
+        return copy.deepcopy(first["const"]) if "const" in first else blank(first)
     kind = node.get("type")
-    if value is None and node.get("x-nullable"):
-        if kind == "object":
-            return {
-                name: prefill(None, child) for name, child in node.get("properties", {}).items()
-            }
-        if kind == "string":
-            return ""
+    if kind == "object":
+        return {name: blank(child) for name, child in node.get("properties", {}).items()}
+    if kind == "array":
+        return []
+    if kind == "string":
+        choices = node.get("enum")
+        return str(choices[0]) if isinstance(choices, list) and choices else ""
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _shorthand(node: dict[str, Any]) -> str | None:
+    """The field an object may be written as a plain text for (a reservation as its name:
+    the model reads ``- Per Exempelsson (M)`` as ``{namn: Per Exempelsson (M)}``)."""
+    required = node.get("required")
+    if node.get("type") != "object" or not isinstance(required, list) or not required:
         return None
+    first = node.get("properties", {}).get(required[0], {})
+    return str(required[0]) if first.get("type") == "string" else None
+
+
+def prefill(value: Any, node: dict[str, Any]) -> Any:
+    """The file's data as the editor starts with it: every field of the model there (a field
+    the file leaves out as :func:`blank`: the editor drops a field that is not in its
+    value, and could not get it back); a field that may be null and is null shown as an
+    empty input (an empty object's inputs for an object), so that it can be filled in;
+    :func:`normalise` makes them null again, and :func:`as_in_file` leaves out what was
+    only filled in."""
+    kind = node.get("type")
+    if (value is None or value is False) and node.get("x-nullable") and kind == "object":
+        value = blank(node)
+    elif value is None and node.get("x-nullable"):
+        return "" if kind == "string" else None
+    if isinstance(value, str) and _shorthand(node):
+        value = {_shorthand(node): value}
     if isinstance(value, dict) and kind == "object":
         properties = node.get("properties", {})
-        return {key: prefill(item, properties.get(key, {})) for key, item in value.items()}
+        filled = {key: prefill(item, properties.get(key, {})) for key, item in value.items()}
+        for key, child in properties.items():
+            if key not in filled:
+                filled[key] = prefill(blank(child), child)
+        return filled
     if isinstance(value, list) and kind == "array":
         return [prefill(item, node.get("items", {})) for item in value]
     return value
 
 
+def _untouched(value: Any, node: dict[str, Any]) -> bool:
+    """Whether a value is what the form starts an empty field with: empty, unticked, the
+    model's default, or an object of such values."""
+    if value is None or value is False or value == "" or value == []:
+        return True
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        return all(_untouched(item, properties.get(key, {})) for key, item in value.items())
+    return "default" in node and value == node["default"]
+
+
 def normalise(value: Any, node: dict[str, Any]) -> Any:
     """The form's data made plain by the editor schema: text trimmed of trailing spaces,
-    empty inputs of fields that may be null made null, empty optional objects null."""
+    empty inputs of fields that may be null made null, optional objects left as the form
+    started them (every field empty or its default: a vote of 0 to 0 abstaining 0) null."""
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").strip() if "\n" not in value else value.rstrip()
         if value == "" and node.get("x-nullable"):
@@ -186,7 +287,7 @@ def normalise(value: Any, node: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         properties = node.get("properties", {})
         out = {key: normalise(item, properties.get(key, {})) for key, item in value.items()}
-        if node.get("x-nullable") and all(item in (None, "", []) for item in out.values()):
+        if node.get("x-nullable") and _untouched(out, node):
             return None
         return out
     if isinstance(value, list):
@@ -205,6 +306,49 @@ def in_schema_order(value: Any, node: dict[str, Any]) -> Any:
         return {key: in_schema_order(value[key], properties.get(key, {})) for key in known + rest}
     if isinstance(value, list):
         return [in_schema_order(item, node.get("items", {})) for item in value]
+    return value
+
+
+def _empty(value: Any) -> bool:
+    if value is None or value is False or value == [] or value == "":
+        return True
+    return isinstance(value, dict) and all(_empty(item) for item in value.values())
+
+
+def as_in_file(value: Any, before: Any, node: dict[str, Any]) -> Any:
+    """The form's data (made plain by :func:`normalise`) with what the form only filled in
+    left as the file had it (``before``: the file's data, None for a new file): a field
+    the file left out stays out while it holds what :func:`prefill` showed for it, an
+    empty value stays written as the file wrote it (``sekretess: false``), and an object
+    the file wrote as a plain text stays so while only that text is given."""
+    if isinstance(value, dict):
+        field = _shorthand(node)
+        if (
+            isinstance(before, str)
+            and field is not None
+            and value.get(field) == before
+            and all(_empty(item) for key, item in value.items() if key != field)
+        ):
+            return before
+        properties = node.get("properties", {})
+        earlier = before if isinstance(before, dict) else {}
+        out = {}
+        for key, item in value.items():
+            child = properties.get(key, {})
+            if key in earlier:
+                out[key] = as_in_file(item, earlier[key], child)
+            elif not _empty(item) and item != normalise(prefill(blank(child), child), child):
+                out[key] = as_in_file(item, None, child)
+        return out
+    if isinstance(value, list):
+        earlier_items = before if isinstance(before, list) else []
+        items = node.get("items", {})
+        return [
+            as_in_file(item, earlier_items[index] if index < len(earlier_items) else None, items)
+            for index, item in enumerate(value)
+        ]
+    if _empty(value) and _empty(before) and before is not None:
+        return before
     return value
 
 

@@ -17,8 +17,62 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // Every text of the form editor in Swedish (its English ones are in
+  // JSONEditor.defaults.languages.en; a test checks that none is missing here). The error
+  // texts are not shown (the server's checks are), but are Swedish all the same.
   var SWEDISH = {
     error_notset: 'Måste anges', error_notempty: 'Får inte vara tomt',
+    error_enum: 'Värdet måste vara ett av de angivna',
+    error_const: 'Värdet måste vara det angivna',
+    error_anyOf: 'Värdet måste stämma med minst ett av de angivna formaten',
+    error_oneOf: 'Värdet måste stämma med exakt ett av de angivna formaten. Nu stämmer det med {{0}} av dem.',
+    error_not: 'Värdet får inte stämma med det angivna formatet',
+    error_type_union: 'Värdet måste vara av någon av de angivna typerna',
+    error_type: 'Värdet måste vara av typen {{0}}',
+    error_disallow_union: 'Värdet får inte vara av någon av de otillåtna typerna',
+    error_disallow: 'Värdet får inte vara av typen {{0}}',
+    error_multipleOf: 'Värdet måste vara en multipel av {{0}}',
+    error_maximum_excl: 'Värdet måste vara mindre än {{0}}',
+    error_maximum_incl: 'Värdet får vara högst {{0}}',
+    error_minimum_excl: 'Värdet måste vara större än {{0}}',
+    error_minimum_incl: 'Värdet måste vara minst {{0}}',
+    error_maxLength: 'Värdet får vara högst {{0}} tecken långt',
+    error_minLength: 'Värdet måste vara minst {{0}} tecken långt',
+    error_contains: 'Ingen rad stämmer med villkoret',
+    error_minContains: '{{0}} rader stämmer med villkoret, men minst {{1}} måste göra det',
+    error_maxContains: '{{0}} rader stämmer med villkoret, men högst {{1}} får göra det',
+    error_pattern: 'Värdet måste ha formen {{0}}',
+    error_additionalItems: 'Listan får inte ha fler rader',
+    error_maxItems: 'Listan får ha högst {{0}} rader',
+    error_minItems: 'Listan måste ha minst {{0}} rader',
+    error_uniqueItems: 'Varje rad i listan måste vara unik',
+    error_maxProperties: 'Högst {{0}} uppgifter får anges',
+    error_minProperties: 'Minst {{0}} uppgifter måste anges',
+    error_required: 'Uppgiften {{0}} saknas',
+    error_additional_properties: 'Uppgiften {{0}} är inte tillåten här',
+    error_property_names_exceeds_maxlength: 'Namnet {{0}} är för långt',
+    error_property_names_enum_mismatch: 'Namnet {{0}} är inte ett av de tillåtna',
+    error_property_names_const_mismatch: 'Namnet {{0}} är inte det tillåtna',
+    error_property_names_pattern_mismatch: 'Namnet {{0}} har inte den tillåtna formen',
+    error_property_names_false: 'Namnet {{0}} är inte tillåtet',
+    error_property_names_maxlength: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig längd',
+    error_property_names_enum: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig lista',
+    error_property_names_pattern: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig form',
+    error_property_names_unsupported: 'Namnregeln {{0}} stöds inte',
+    error_dependency: 'Uppgiften {{0}} måste anges',
+    error_date: 'Datum skrivs {{0}}',
+    error_time: 'Tid skrivs {{0}}',
+    error_datetime_local: 'Datum och tid skrivs {{0}}',
+    error_invalid_epoch: 'Datumet måste vara senare än den 1 januari 1970',
+    error_ipv4: 'Värdet måste vara en IPv4-adress: fyra tal mellan 0 och 255 åtskilda av punkter',
+    error_ipv6: 'Värdet måste vara en IPv6-adress',
+    error_hostname: 'Värdet är inte ett giltigt värdnamn',
+    upload_max_size: 'Filen är för stor. Den får vara högst ',
+    upload_wrong_file_format: 'Fel filformat. Tillåtna format: ',
+    button_upload: 'Ladda upp', flatpickr_toggle_button: 'Visa eller dölj',
+    flatpickr_clear_button: 'Töm', choices_placeholder_text: 'Skriv för att lägga till',
+    button_delete_node_warning: 'Vill du ta bort detta?',
+    paste_max_length_reached: 'Den inklistrade texten var längre än {{0}} tecken och har kortats.',
     button_add: 'Lägg till', button_add_row_title: 'Lägg till {{0}}',
     button_delete_all: 'Alla', button_delete_all_title: 'Ta bort alla',
     button_delete_last: 'Sista {{0}}', button_delete_last_title: 'Ta bort sista {{0}}',
@@ -35,9 +89,13 @@
     return (editor.schema && editor.schema.title) || editor.key || '';
   }
 
+  function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function header(editor) {
     var text = editor.getHeaderText ? editor.getHeaderText() : '';
-    return (text || fieldLabel(editor)).trim();
+    return capital((text || fieldLabel(editor)).trim());
   }
 
   // Each input's accessible name is its label, followed by the groups it lies in where it
@@ -61,12 +119,46 @@
       var name = fieldLabel(editor);
       if (editor.parent && editor.parent.schema && editor.parent.schema.type === 'array') {
         // An item of a list of texts: "Beslutspunkter 2".
-        name = fieldLabel(editor.parent) + ' ' + (Number(editor.key) + 1);
+        var list = editor.parent;
         groups.pop();
+        if (list.parent && list.parent.switcher) {
+          // A list that is one of a field's forms (a paragraph's Beslut): named by the field.
+          list = list.parent;
+          groups.pop();
+        }
+        name = capital(fieldLabel(list)) + ' ' + (Number(editor.key) + 1);
       }
       var label = groups.length ? name + ' (' + groups.join(', ') + ')' : name;
       if (groups.length || !input.labels || input.labels.length === 0) {
         input.setAttribute('aria-label', label);
+      }
+    });
+    // The choice between a field's forms (a paragraph's Beslut: as proposed, or worded
+    // otherwise) is labelled by its field; json-editor labels it by its inner path.
+    Object.keys(root.editors).forEach(function (path) {
+      var editor = root.editors[path];
+      if (!editor || !editor.switcher || !editor.switcher.id) { return; }
+      var switcherLabel = document.querySelector('label[for="' + CSS.escape(editor.switcher.id) + '"]');
+      var groups = [];
+      var parent = editor.parent;
+      while (parent && parent.parent) {
+        groups.unshift(header(parent));
+        parent = parent.parent;
+      }
+      var text = fieldLabel(editor) + (groups.length ? ' (' + groups.join(', ') + ')' : '');
+      if (switcherLabel && switcherLabel.textContent !== text) { switcherLabel.textContent = text; }
+    });
+  }
+
+  // json-editor's tables show their "delete the last row" and "delete all" buttons under an
+  // empty list until a row is added or removed: set each table's buttons as its rows need.
+  function setTableButtons(root) {
+    Object.keys(root.editors).forEach(function (path) {
+      var editor = root.editors[path];
+      if (editor && editor.table && typeof editor.refreshRowButtons === 'function' &&
+          !editor.avtalsgenButtons) {
+        editor.refreshRowButtons();
+        editor.avtalsgenButtons = true;
       }
     });
   }
@@ -113,6 +205,9 @@
     // the editor puts it into the page as values and text nodes only.
     JSONEditor.AbstractEditor.prototype.purify = function (value) { return value; };
     JSONEditor.AbstractEditor.prototype.cleanText = function (text) { return text; };
+    // The theme reads descriptions and headers as HTML to take their text ("<N>" in a
+    // help text would vanish); they are put into the page as text nodes only.
+    JSONEditor.AbstractTheme.prototype.cleanText = function (text) { return text; };
     var editor = new JSONEditor(element, {
       schema: readJson('editor-schema'),
       startval: readJson('editor-data'),
@@ -130,11 +225,12 @@
       display_required_only: false
     });
     editor.on('ready', function () {
+      setTableButtons(editor);
       describeInputs(editor);
       showProblems(editor, readJson('editor-problems') || []);
       element.setAttribute('data-ready', 'true');
     });
-    editor.on('change', function () { describeInputs(editor); });
+    editor.on('change', function () { setTableButtons(editor); describeInputs(editor); });
     var form = element.closest('form');
     form.addEventListener('submit', function () {
       document.getElementById('editor-data-field').value = JSON.stringify(editor.getValue());
