@@ -37,6 +37,10 @@ from avtalsgen.web.routes.session import COOKIE
 HERE = Path(__file__).resolve().parent
 #: Paths open without a login.
 PUBLIC = [r"^/login$", r"^/static/"]
+#: The language of the office's pages (written in Swedish): the library's messages, the
+#: forms' field descriptions and the worker's reports shown on them are given in it, whatever
+#: the server's locale says.
+LANGUAGE = "sv"
 
 #: Headers on every response: no framing by other sites, no guessing of types, scripts and
 #: styles from this app only (no inline script).
@@ -133,6 +137,15 @@ def _secret(config: WebConfig) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+def _speak_swedish(_request: Request[Any, Any, Any]) -> None:
+    """Every request is answered in the pages' language (the language of messages is the
+    process's; set again here in case anything in the process changed it)."""
+    from avtalsgen import i18n
+
+    if i18n.current_language() != LANGUAGE:
+        i18n.set_language(LANGUAGE)
+
+
 def _security_headers(response: Response[Any]) -> Response[Any]:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -144,10 +157,12 @@ def create_app(config: WebConfig) -> Litestar:
     """The application for ``config``: its database made if needed."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from avtalsgen import i18n
     from avtalsgen.web.editing import CASES, MEETINGS
     from avtalsgen.web.routes import admin, cases, meetings, packets, runs, session
     from avtalsgen.web.routes.editor import editor_routes
 
+    i18n.set_language(LANGUAGE)
     db.initialise(config.database)
     # The forms' schemas are made once per process (about a second: the models' docstrings
     # are read for the descriptions), before the first request rather than during it.
@@ -208,6 +223,7 @@ def _application(
             HTTPException: _error_page,
             Exception: _error_page,
         },
+        before_request=_speak_swedish,
         after_request=_security_headers,
         request_max_body_size=config.max_upload_bytes + 64 * 1024,
         state=State({"config": config, "runner": runner}),
