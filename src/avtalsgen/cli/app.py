@@ -30,6 +30,13 @@ from avtalsgen.i18n import _, join_words, ngettext
 # the messages; the help texts below are translated as the command line is defined.
 clicktexts.install()
 
+#: The PAdES levels of `sign --niva` (avtalsgen.signing.longterm.Level, which imports
+#: pyHanko: the command line names them without loading it).
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+#: The environment variables that name sign's time-stamping authority and CRL files.
+TSA_ENV = "AVTALSGEN_TSA_URL"
+CRL_ENV = "AVTALSGEN_CRL"
+
 #: The options of the command line as a whole, taken after a command's name too.
 GLOBAL_FLAGS = ("--verbose", "-v")
 GLOBAL_VALUED = ("--lang",)
@@ -478,7 +485,42 @@ def sign(
     ] = None,
     tsa: Annotated[
         str | None,
-        typer.Option("--tsa", help=_("Timestamp server URL (makes PAdES B-T)."), metavar="URL"),
+        typer.Option(
+            "--tsa",
+            help=_("Timestamp server URL (makes PAdES B-T); by default {variable}.").format(
+                variable=TSA_ENV
+            ),
+            metavar="URL",
+            envvar=TSA_ENV,
+            show_envvar=False,
+        ),
+    ] = None,
+    crl: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--crl",
+            help=_(
+                "A certificate revocation list (CRL file) as the validation data of B-LT and "
+                "B-LTA, instead of asking the services the certificates name; repeatable; by "
+                "default the files in {variable}."
+            ).format(variable=CRL_ENV),
+            metavar=_("FILE"),
+            envvar=CRL_ENV,
+            show_envvar=False,
+        ),
+    ] = None,
+    niva: Annotated[
+        str | None,
+        typer.Option(
+            "--niva",
+            help=_(
+                "PAdES level: B-B; B-T (a time stamp from --tsa); B-LT (and the validation "
+                "data of the certificates, fetched from the services they name or taken from "
+                "--crl); B-LTA (and a document time stamp over it all). Default: B-T with "
+                "--tsa, else B-B. The DEMO key reaches every level offline."
+            ),
+            metavar=_("LEVEL"),
+        ),
     ] = None,
     role: Annotated[
         str | None,
@@ -509,7 +551,12 @@ def sign(
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.keys import KeyRequest, choose_key
+    from avtalsgen.signing.keys import (
+        KeyRequest,
+        choose_key,
+        revocation_sources,
+        timestamp_source,
+    )
     from avtalsgen.signing.sign import sign_packet
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
@@ -517,6 +564,13 @@ def sign(
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
+    if niva is not None and niva not in LEVELS:
+        raise typer.BadParameter(
+            _("{level!r} is not a PAdES level: choose {levels}").format(
+                level=niva, levels=", ".join(LEVELS)
+            ),
+            param_hint="--niva",
+        )
     request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
     chosen = choose_key(field, request, _secret, role, trust or ())
     workspace = Workspace.of_case_file(packet)
@@ -525,7 +579,10 @@ def sign(
         # DEMO key signs it (the demonstration runs on the seed case) and says so.
         result = sign_packet(
             packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
-            overwrite=True, scratch=run.staging, allow_incomplete=ofullstandig or chosen.demo,
+            timestamper=timestamp_source(chosen, niva, tsa), level=niva,
+            trust_roots=chosen.roots, revocation=revocation_sources(chosen, crl or ()),
+            overwrite=True, scratch=run.staging,
+            allow_incomplete=ofullstandig or chosen.demo,
         )  # fmt: skip
         report = verify_packet(packet, chosen.roots)
         if result.field != "utdragsbestyrkande":  # the manifest records a packet's

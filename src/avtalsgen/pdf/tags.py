@@ -10,7 +10,10 @@ content, and lists what breaks:
 - every marked-content id on a page is reachable from the structure tree (through an
   element's ``/K``), and the parent tree gives the element that holds it;
 - every annotation but a popup is an ``OBJR`` of an element, through its ``/StructParent``;
-  a signature field's element is a ``Form``; a page with annotations has ``/Tabs /S``;
+  a signature field's element is a ``Form``; a page with annotations has ``/Tabs /S``.
+  An annotation that lies wholly outside the page's crop box (the invisible field of a
+  document time stamp, which PDF/A-2 wants to print) is no part of the page and is not
+  asked for (PDF/UA-1 7.18.1);
 - headings are in order: no level skipped on the way down (H1, then H3, is a gap).
 """
 
@@ -211,6 +214,26 @@ def _content_problems(
     return problems
 
 
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    """A rectangle as (left, bottom, right, top), or None if it is not one."""
+    if not isinstance(value, pikepdf.Array) or len(value) != 4:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+
+def _outside(
+    rect: tuple[float, float, float, float] | None, crop: tuple[float, float, float, float] | None
+) -> bool:
+    """Whether ``rect`` lies wholly outside ``crop`` (touching its edge counts as inside)."""
+    if rect is None or crop is None:
+        return False
+    return rect[2] < crop[0] or rect[0] > crop[2] or rect[3] < crop[1] or rect[1] > crop[3]
+
+
 def _annotation_problems(
     page: pikepdf.Page,
     number: int,
@@ -221,7 +244,12 @@ def _annotation_problems(
     annots = [
         a for a in page.obj.get("/Annots", pikepdf.Array()) if isinstance(a, pikepdf.Dictionary)
     ]
-    tagged = [a for a in annots if a.get("/Subtype") != "/Popup"]
+    crop = _box(page.obj.get("/CropBox") or page.obj.get("/MediaBox"))
+    tagged = [
+        a
+        for a in annots
+        if a.get("/Subtype") != "/Popup" and not _outside(_box(a.get("/Rect")), crop)
+    ]
     if tagged and page.obj.get("/Tabs") != "/S":
         problems.append(_("page {number}: has annotations but no /Tabs /S").format(number=number))
     for annot in tagged:

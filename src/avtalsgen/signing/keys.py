@@ -10,8 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyhanko.sign.timestamps import TimeStamper
+
 from avtalsgen.i18n import N_, _
-from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key
+from avtalsgen.signing.longterm import RevocationSources
+from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key, SigningError
 
 #: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
 PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
@@ -86,3 +89,37 @@ def choose_key(
     if pki.root_cert not in roots:
         roots.append(pki.root_cert)
     return KeyChoice(Pkcs12Key(signer.pkcs12, signer.passphrase), role, tuple(roots), True)
+
+
+def timestamp_source(choice: KeyChoice, level: str | None, tsa: str | None) -> TimeStamper | None:
+    """The time-stamping authority for a signature at ``level`` when no ``tsa`` URL is
+    given: none for a real key (sign_packet asks for --tsa where the level needs one), and
+    for the DEMO key from B-T on the demo PKI's own authority, in process, offline."""
+    if tsa is not None or not choice.demo or level in (None, "B-B"):
+        return None
+    from avtalsgen.signing.pki import demo_timestamper, ensure_demo_pki
+
+    return demo_timestamper(ensure_demo_pki())
+
+
+def revocation_sources(choice: KeyChoice, crls: Sequence[Path]) -> RevocationSources:
+    """Where the validation data of B-LT and B-LTA comes from: the CRL files ``crls`` if
+    any are given; else, for the DEMO key, the DEMO root's CRL, issued now in process; else
+    the services the certificates name, fetched.
+
+    Raises :class:`avtalsgen.signing.sign.SigningError` naming a CRL file that cannot be read.
+    """
+    from asn1crypto import crl
+
+    from avtalsgen.signing.longterm import LongTermError, load_crls
+
+    if crls:
+        try:
+            return load_crls(crls)
+        except LongTermError as exc:
+            raise SigningError(exc.message) from exc
+    if not choice.demo:
+        return RevocationSources()
+    from avtalsgen.signing.pki import demo_crl, ensure_demo_pki
+
+    return RevocationSources((crl.CertificateList.load(demo_crl(ensure_demo_pki())),))

@@ -4,9 +4,13 @@ On first use :func:`ensure_demo_pki` creates, in a per-user data folder outside 
 (``$XDG_DATA_HOME/avtalsgen/demo-pki``, by default ``~/.local/share/avtalsgen/demo-pki``):
 
 - ``root.pem`` and ``root-key.pem``: a root CA, "DEMO avtalsgen root CA";
-- ``tsa.pem`` and ``tsa-key.pem``: a timestamp authority certificate issued by that root;
+- ``tsa.pem`` and ``tsa-key.pem``: a timestamp authority certificate issued by that root
+  (:func:`demo_timestamper` answers as that authority in process, offline);
 - one PKCS#12 file per signatory (:func:`ensure_demo_signer`), "DEMO <name>", with the
   key usages pyHanko wants (digital signature and non-repudiation).
+
+The root's CRL (:func:`demo_crl`) is issued in process when a DEMO signature at B-LT or
+B-LTA needs validation data: with it every PAdES level can be tried out offline.
 
 Every name starts with ``DEMO`` so that :func:`is_demo_certificate` (and so ``verify``) can say
 that a packet is demo-signed and not valid for real use. The keys are for demonstration only:
@@ -26,6 +30,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -35,6 +40,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.errors import AvtalsgenError
+
+if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
 
 DEMO_PREFIX = "DEMO"
 """Every demo certificate's common name starts with this word."""
@@ -50,6 +58,7 @@ _RSA_BITS = 2048
 _ROOT_YEARS = 20
 _TSA_YEARS = 10
 _SIGNER_YEARS = 5
+_CRL_DAYS = 7  # the DEMO root's CRL says when its next one comes out, as a real CA's does
 _MAX_CN = 64  # RFC 5280 ub-common-name
 _DEMO_POLICY_TEXT = "DEMO certificate made by avtalsgen: not valid for real use"
 _DEMO_POLICY_OID = x509.ObjectIdentifier("2.5.29.32.0")  # anyPolicy, carrying the notice
@@ -169,6 +178,60 @@ def issue_demo_signer(
     )
     _write_private(path, data)
     return DemoSigner(common_name, path, passphrase)
+
+
+def demo_timestamper(pki: DemoPki) -> TimeStamper:
+    """The demo PKI's time-stamping authority, answering in process (pyHanko's
+    ``DummyTimeStamper`` with the DEMO TSA's key): a DEMO signature can be B-T offline."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.timestamps import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    try:
+        key = serialization.load_pem_private_key(pki.tsa_key.read_bytes(), password=None)
+        cert = x509.load_pem_x509_certificate(pki.tsa_cert.read_bytes())
+        root = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise PkiError(f"{pki.folder}: cannot read the demo TSA: {exc}") from exc
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(der),
+        certs_to_embed=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))]
+        ),
+    )
+
+
+def demo_crl(pki: DemoPki) -> bytes:
+    """A certificate revocation list of the DEMO root, issued now (DER), listing nothing.
+
+    The demo PKI revokes nothing, so its root can say so at any time, in process, offline:
+    this CRL is the validation data of a DEMO signature at B-LT and B-LTA (in the packet's
+    DSS), as a real CA's CRL or OCSP response is of a real one. The DEMO certificates name
+    no CRL distribution point, so a validator needs no CRL for them; the DSS holds one all
+    the same, to show the levels' structure as a real packet has it.
+    """
+    root_key, root = _load_root(pki)
+    now = _now()
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(now)
+        .next_update(now + dt.timedelta(days=_CRL_DAYS))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
 
 
 def demo_common_name(name: str) -> str:

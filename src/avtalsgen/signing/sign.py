@@ -19,7 +19,9 @@ target is never replaced unless the caller asks for it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -38,7 +40,6 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.config.pkcs11 import TokenCriteria
-from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -52,14 +53,25 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
-from avtalsgen.pdf.docinfo import TIMEZONE, pdf_date, xmp_modified
+from avtalsgen.pdf.docinfo import TIMEZONE
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
 from avtalsgen.pdf.unknown import placeholder_count, unknown_facts
+from avtalsgen.signing.archival import ArchivalWriter
+from avtalsgen.signing.longterm import (
+    Level,
+    LongTermError,
+    RevocationSources,
+    add_document_timestamp,
+    add_validation_data,
+    check_signer,
+    signing_context,
+)
 from avtalsgen.signing.verify import load_certificates
 
 PKCS11_LIBRARIES = (
@@ -126,7 +138,8 @@ class SignResult:
     """The common name of the signer's certificate."""
     signing_time: dt.datetime
     pades_level: str
-    """"B-B", or "B-T" with a timestamp."""
+    """The PAdES level made: "B-B", "B-T" (a signature time stamp), "B-LT" (and validation
+    data in the DSS) or "B-LTA" (and a document time stamp over it)."""
     certified: bool
     """Whether this was the packet's first (certification) signature."""
     incomplete: tuple[str, ...] = ()
@@ -182,6 +195,9 @@ def sign_packet(
     overwrite: bool = False,
     scratch: Path | None = None,
     allow_incomplete: bool = False,
+    level: Level | str | None = None,
+    trust_roots: Sequence[Path] = (),
+    revocation: RevocationSources | None = None,
 ) -> SignResult:
     """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
 
@@ -199,6 +215,14 @@ def sign_packet(
     A packet that still shows unknown facts ("[uppgift saknas]") is refused
     (:class:`IncompleteError`, listing them) unless ``allow_incomplete``; the result lists
     the facts it was signed with.
+
+    ``level`` is the PAdES level to make (:class:`avtalsgen.signing.longterm.Level`): B-B,
+    B-T (needs a timestamp authority), B-LT (also fetches the revocation data of the
+    signer's and the TSA's chains, which must lead to one of ``trust_roots``, into the DSS)
+    or B-LTA (and a document time stamp). By default B-T with a timestamp authority, else
+    B-B. For B-LT and B-LTA the signer's certificate is first checked against its OCSP
+    responder or CRL: a revoked certificate signs nothing. ``revocation`` says where the
+    validation data comes from (by default fetched from the services the certificates name).
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, or a failed timestamp request; in every
@@ -220,11 +244,17 @@ def sign_packet(
     if not data.startswith(b"%PDF-"):
         raise SigningError(_("{file}: not a PDF file").format(file=source))
     try:
-        writer = _ArchivalWriter(io.BytesIO(data))
+        writer = ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:
         raise SigningError(
             _("{file}: unreadable PDF: {error}").format(file=source, error=exc)
         ) from exc
+    stamper = _timestamper(timestamp_url, timestamper)
+    wanted = _wanted_level(level, stamper)
+    try:
+        roots = [cert for path in trust_roots for cert in load_certificates(Path(path))]
+    except VerificationError as exc:
+        raise SigningError(exc.message) from exc
     certify = _check_field(source, writer, field_name)
     try:
         unknown = tuple(str(fact) for fact in unknown_facts(source))
@@ -232,7 +262,6 @@ def sign_packet(
         raise SigningError(exc.message) from exc
     if unknown and not allow_incomplete:
         raise IncompleteError(source, unknown)
-    stamper = _timestamper(timestamp_url, timestamper)
     with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
         cert = signer.signing_cert
         assert cert is not None  # both signer kinds load it or raise
@@ -251,15 +280,24 @@ def sign_packet(
             docmdp_permissions=pdf_fields.MDPPerm.FILL_FORMS,
         )
         writer.when = now.astimezone(TIMEZONE)
-        pdf_signer = PdfSigner(meta, signer, timestamper=stamper, stamp_style=style)
-        output = io.BytesIO()
+        chain = list(signer.cert_registry)
         try:
-            pdf_signer.sign_pdf(
-                writer,
-                existing_fields_only=True,
-                appearance_text_params={"role": role},
-                output=output,
+            signed = asyncio.run(
+                _sign_at_level(
+                    wanted,
+                    writer,
+                    meta,
+                    signer,
+                    stamper,
+                    style,
+                    role,
+                    roots,
+                    chain,
+                    revocation or RevocationSources(),
+                )
             )
+        except LongTermError as exc:
+            raise SigningError(exc.message) from exc
         except TimestampRequestError as exc:
             raise SigningError(_("the timestamp server failed: {error}").format(error=exc)) from exc
         except pkcs11.PKCS11Error as exc:
@@ -272,7 +310,6 @@ def sign_packet(
                     file=source, field=field_name, error=exc
                 )
             ) from exc
-    signed = output.getvalue()
     if not signed.startswith(data):  # an incremental update keeps every earlier byte
         raise SigningError(
             _("{file}: the signed file would not keep the file as it was").format(file=source)
@@ -284,50 +321,79 @@ def sign_packet(
         field=field_name,
         signer=signer_name,
         signing_time=_signing_time(data, field_name) or now,
-        pades_level="B-T" if stamper is not None else "B-B",
+        pades_level=str(wanted),
         certified=certify,
         incomplete=unknown,
     )
 
 
-class _ArchivalWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer, updating the modification date in both places.
-
-    pyHanko would append "; pyHanko x.y" to the Info /Producer but set XMP pdf:Producer to
-    "pyHanko x.y", and read the clock separately for Info /ModDate and XMP xmp:ModifyDate:
-    the Info dictionary and XMP would disagree, which PDF/A forbids. This writer sets Info
-    /ModDate and XMP xmp:ModifyDate and xmp:MetadataDate to the same time, :attr:`when`
-    (the signing time), and leaves everything else as assembled. Should pyHanko rename
-    this hook, the PDF/A check after signing catches the disagreement.
-    """
-
-    when: dt.datetime | None = None
-
-    def _update_meta(self) -> None:
-        if self.when is None:
-            return
-        root = self.root
-        meta = root.get("/Metadata")
-        if isinstance(meta, generic.IndirectObject):
-            meta = meta.get_object()  # type: ignore[no-untyped-call]
-        info_ref = self._info
-        if not isinstance(meta, generic.StreamObject) or info_ref is None:
-            return
-        xmp = xmp_modified(meta.data, self.when)
-        if xmp is None:  # an XMP that states no modification date: left as it is
-            return
-        info = info_ref.get_object()  # type: ignore[no-untyped-call]
-        info["/ModDate"] = generic.pdf_string(pdf_date(self.when))
-        self.mark_update(info_ref)
-        stream = generic.StreamObject(
-            {
-                generic.NameObject("/Type"): generic.NameObject("/Metadata"),
-                generic.NameObject("/Subtype"): generic.NameObject("/XML"),
-            },
-            stream_data=xmp,
+def _wanted_level(level: Level | str | None, stamper: TimeStamper | None) -> Level:
+    """The level to make: ``level``, by default B-T with a timestamp authority, else B-B."""
+    if level is None:
+        return Level.B_T if stamper is not None else Level.B_B
+    try:
+        wanted = Level(level)
+    except ValueError:
+        raise SigningError(
+            _("unknown PAdES level {level!r} (choose {levels})").format(
+                level=level, levels=", ".join(Level)
+            )
+        ) from None
+    if wanted.needs_timestamp and stamper is None:
+        raise SigningError(
+            _(
+                "PAdES {level} needs a time stamp: give a time-stamping authority with --tsa URL"
+            ).format(level=wanted)
         )
-        root["/Metadata"] = self.add_object(stream)
-        self.update_root()  # type: ignore[no-untyped-call]
+    if not wanted.needs_timestamp and stamper is not None:
+        raise SigningError(_("PAdES B-B has no time stamp: leave out --tsa, or ask for B-T"))
+    return wanted
+
+
+async def _sign_at_level(
+    level: Level,
+    writer: ArchivalWriter,
+    meta: PdfSignatureMetadata,
+    signer: Signer,
+    stamper: TimeStamper | None,
+    style: TextStampStyle,
+    role: str,
+    roots: Sequence[x509.Certificate],
+    chain: Sequence[x509.Certificate],
+    sources: RevocationSources,
+) -> bytes:
+    """Sign into ``writer`` at ``level``: the signature (time-stamped from B-T on), then the
+    validation data (B-LT) and a document time stamp (B-LTA), each in its own revision."""
+    context: ValidationContext | None = None
+    if level.needs_validation_data:
+        assert signer.signing_cert is not None
+        context = signing_context(roots, chain, sources)
+        await check_signer(signer.signing_cert, chain, context)
+        meta = dataclasses.replace(meta, validation_context=context)
+    try:
+        output = io.BytesIO()
+        await PdfSigner(meta, signer, timestamper=stamper, stamp_style=style).async_sign_pdf(
+            writer,
+            existing_fields_only=True,
+            appearance_text_params={"role": role},
+            output=output,
+        )
+        data = output.getvalue()
+        if level.needs_validation_data:
+            field_name = meta.field_name
+            assert field_name is not None
+            data = await add_validation_data(data, field_name, roots, chain, _now(), sources)
+        if level is Level.B_LTA:
+            assert stamper is not None
+            data = await add_document_timestamp(data, stamper, _now())
+        return data
+    finally:
+        if context is not None:
+            await context.aclose()  # type: ignore[no-untyped-call]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).astimezone(TIMEZONE)
 
 
 # --- fields -------------------------------------------------------------------------------

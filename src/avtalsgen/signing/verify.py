@@ -6,6 +6,12 @@ PDF/A-2b structure.
 registrar (what is signed, what is still to sign, whether the chains are trusted, what
 happened to a file changed after signing) and :func:`exit_status` gives the exit status.
 ``avtalsgen sign`` and ``avtalsgen verify`` both print this report and exit with this status.
+
+Each signature also gets its long-term status (:mod:`avtalsgen.signing.ltv`): the PAdES
+level the file gives it and whether it is shown valid when it was made, from the file's
+own validation data, offline. A signature shown valid then is trusted even after its
+certificate expired or was revoked; one shown not valid then is a problem. Document time
+stamps (B-LTA) are checked and listed apart from the signatures.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import contextlib
 import datetime as dt
 import io
 import logging
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,12 +47,21 @@ from pyhanko_certvalidator import ValidationContext
 from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _, format_time, join_words
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure
+from avtalsgen.signing.ltv import (
+    LongTermStatus,
+    TimestampStatus,
+    describe,
+    describe_timestamp,
+    document_timestamps,
+    long_term_status,
+    timestamp_signatures,
+)
 from avtalsgen.signing.pki import is_demo_certificate
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
 # What pyHanko and asn1crypto raise for damaged signature data.
-_READ_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError)
+_READ_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError, zlib.error)
 
 # pyHanko logs a traceback for every suspicious change it finds; the report says it instead.
 # A NullHandler keeps Python's last-resort handler from printing those records to stderr
@@ -83,6 +99,9 @@ class SignatureReport:
     demo: bool
     problems: tuple[str, ...]
     """What is wrong with the signature itself (trust aside: see :attr:`trusted`)."""
+    long_term: LongTermStatus | None = None
+    """The PAdES level the file gives the signature and whether it is shown valid when it
+    was made, from the file's own validation data (:mod:`avtalsgen.signing.ltv`)."""
 
     @property
     def ok(self) -> bool:
@@ -114,6 +133,8 @@ class VerificationReport:
     pdfa_problems: tuple[str, ...]
     problems: tuple[str, ...]
     """Problems of the file as a whole (signature fields that cannot be read)."""
+    timestamps: tuple[TimestampStatus, ...] = ()
+    """The document time stamps (PAdES B-LTA), in the file's order."""
 
     @property
     def demo(self) -> bool:
@@ -125,7 +146,11 @@ class VerificationReport:
         """The one verdict on the packet (see :class:`Verdict`)."""
         if self.problems or self.pdfa_problems or any(s.problems for s in self.signatures):
             return Verdict.INVALID
-        if not all(s.trusted for s in self.signatures):
+        if any(not t.intact for t in self.timestamps):
+            return Verdict.INVALID
+        if not all(s.trusted for s in self.signatures) or not all(
+            t.trusted for t in self.timestamps
+        ):
             return Verdict.NOT_TRUSTED
         if self.unsigned_fields or not self.signatures:
             return Verdict.INCOMPLETE
@@ -147,6 +172,7 @@ class VerificationReport:
                 for problem in sig.problems
             ]
         found += [_("PDF/A: {problem}").format(problem=p) for p in self.pdfa_problems]
+        found += [t.problem for t in self.timestamps if t.problem and not t.intact]
         found += [
             _("signature {field!r}: the signer's certificate is not trusted: {why}").format(
                 field=sig.field, why=sig.trust
@@ -154,6 +180,7 @@ class VerificationReport:
             for sig in self.signatures
             if not sig.trusted and not sig.problems
         ]
+        found += [t.problem for t in self.timestamps if t.problem and t.intact]
         return found
 
 
@@ -208,12 +235,14 @@ def verify_packet(
         return VerificationReport(path, (), (), pdfa, tuple(problems))
     unsigned = tuple(name for name, filled in fields if not filled)
     embedded, unreadable = _embedded_signatures(reader)
-    reports = asyncio.run(_validate_all(embedded, roots, allow_fetching, validation_time))
+    reports, stamps = asyncio.run(
+        _validate_all(reader, embedded, roots, allow_fetching, validation_time)
+    )
     reports += [
         _failed(name, _("cannot be read: {error}").format(error=error))
         for name, error in unreadable
     ]
-    return VerificationReport(path, tuple(reports), unsigned, pdfa, tuple(problems))
+    return VerificationReport(path, tuple(reports), unsigned, pdfa, tuple(problems), tuple(stamps))
 
 
 def load_certificates(path: Path) -> list[x509.Certificate]:
@@ -242,34 +271,59 @@ def _load_roots(paths: Sequence[Path]) -> list[x509.Certificate]:
 def _embedded_signatures(
     reader: PdfFileReader,
 ) -> tuple[list[EmbeddedPdfSignature], list[tuple[str, str]]]:
-    """The signatures in signing order, and (field, error) for those that cannot be read."""
+    """The signatures in signing order, and (field, error) for those that cannot be read.
+    Document time stamps are not signatures: see :func:`~avtalsgen.signing.ltv.document_timestamps`.
+    """
     signatures, unreadable = [], []
     for name, value, field_ref in enumerate_sig_fields(reader, filled_status=True):
         if value is None:
             continue
         try:
-            signatures.append(EmbeddedPdfSignature(reader, field_ref, name))
+            signature = EmbeddedPdfSignature(reader, field_ref, name)
+            if signature.sig_object_type != "/DocTimeStamp":
+                signatures.append(signature)
         except _READ_ERRORS as exc:
             unreadable.append((str(name), str(exc) or type(exc).__name__))
     return sorted(signatures, key=lambda s: s.signed_revision), unreadable
 
 
 async def _validate_all(
+    reader: PdfFileReader,
     signatures: Sequence[EmbeddedPdfSignature],
     roots: list[x509.Certificate],
     allow_fetching: bool,
     moment: dt.datetime | None,
-) -> list[SignatureReport]:
+) -> tuple[list[SignatureReport], list[TimestampStatus]]:
     reports = []
+    # A document time stamp over the whole file after the last signature (B-LTA) takes over
+    # the last signature's duty to cover the file; the difference analysis of every
+    # signature still judges what the revisions between added.
+    sealed = bool(signatures) and _sealed_after(reader, signatures[-1].signed_revision)
     for index, sig in enumerate(signatures):
         context = ValidationContext(trust_roots=roots, allow_fetching=allow_fetching, moment=moment)
-        last = index == len(signatures) - 1
-        reports.append(await _validate_one(sig, context, last))
-    return reports
+        last = index == len(signatures) - 1 and not sealed
+        reports.append(await _validate_one(sig, context, last, roots))
+    return reports, await document_timestamps(reader, roots)
+
+
+def _sealed_after(reader: PdfFileReader, revision: int) -> bool:
+    """Whether a document time stamp made after ``revision`` covers the whole file."""
+    for stamp in timestamp_signatures(reader):
+        try:
+            if stamp.signed_revision <= revision:
+                continue
+            if stamp.evaluate_signature_coverage() == SignatureCoverageLevel.ENTIRE_FILE:
+                return True
+        except _READ_ERRORS:
+            continue
+    return False
 
 
 async def _validate_one(
-    sig: EmbeddedPdfSignature, context: ValidationContext, last: bool
+    sig: EmbeddedPdfSignature,
+    context: ValidationContext,
+    last: bool,
+    roots: Sequence[x509.Certificate],
 ) -> SignatureReport:
     name = str(sig.field_name)
     if sig.sig_object_type != "/Sig":
@@ -283,7 +337,7 @@ async def _validate_one(
         )
     except _READ_ERRORS as exc:
         return _failed(name, _("cannot be validated: {error}").format(error=exc))
-    return _report(sig, status, last)
+    return _report(sig, status, last, await long_term_status(sig, roots))
 
 
 def _failed(field: str, problem: str) -> SignatureReport:
@@ -311,7 +365,12 @@ def _common_name(name: x509.Name) -> str:
     return str(value) if value else name.human_friendly
 
 
-def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -> SignatureReport:
+def _report(
+    sig: EmbeddedPdfSignature,
+    status: PdfSignatureStatus,
+    last: bool,
+    long_term: LongTermStatus | None = None,
+) -> SignatureReport:
     problems = []
     cert = status.signing_cert
     signer, issuer = _common_name(cert.subject), _common_name(cert.issuer)
@@ -333,7 +392,10 @@ def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -
     modification, modification_ok = _modification(sig, status)
     if not modification_ok:
         problems.insert(0, _("changed after signing: {what}").format(what=modification))
-    if last and not covers_file:
+    # After the last signature only its validation data and document time stamps may follow
+    # (B-LT, B-LTA), as the difference analysis above has judged.
+    lta_only = status.modification_level == ModificationLevel.LTA_UPDATES
+    if last and not covers_file and not lta_only:
         problems.append(
             _("the last signature does not cover the whole file: something was added after it")
         )
@@ -342,6 +404,14 @@ def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -
     trusted = bool(status.trusted)
     # pyHanko does not build a chain for a broken signature.
     trust = _trust_text(status) if intact else _("not checked, the signature is broken")
+    if long_term is not None and level == "B-T":  # B-LT, B-LTA: what the file adds to it
+        level = str(long_term.level)
+    if long_term is not None and long_term.problem and intact:
+        problems.append(long_term.problem)
+    if long_term is not None and long_term.valid_at_signing and intact and not trusted:
+        # Expired or revoked since: what counts is that it was valid when it was made.
+        trusted = True
+        trust = _("valid when it was made, as the validation data in the file shows")
     tst = status.timestamp_validity
     timestamp = tst.timestamp if tst is not None and tst.trusted else None
     return SignatureReport(
@@ -359,6 +429,7 @@ def _report(sig: EmbeddedPdfSignature, status: PdfSignatureStatus, last: bool) -
         trust=trust,
         demo=is_demo_certificate(signer, issuer),
         problems=tuple(problems),
+        long_term=long_term,
     )
 
 
@@ -616,10 +687,16 @@ def format_report(report: VerificationReport) -> str:
             _("  Coverage:      {coverage}").format(coverage=sig.coverage),
             _("  Changed since: {changes}").format(changes=sig.modification),
             _("  PAdES level:   {level}").format(level=sig.pades_level or _("not PAdES")),
+        ]
+        if sig.long_term is not None:
+            lines.append(_("  Long term:     {status}").format(status=describe(sig.long_term)))
+        lines.append(
             _("  Trust:         {trust} ({why})").format(
                 trust=_("trusted") if sig.trusted else _("NOT trusted"), why=sig.trust
-            ),
-        ]
+            )
+        )
+    for stamp in report.timestamps:
+        lines += ["", describe_timestamp(stamp)]
     problems = report.all_problems()
     if problems:
         lines += ["", _("Problems:")] + [f"  - {p}" for p in problems]
