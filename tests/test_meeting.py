@@ -228,6 +228,12 @@ INVALID = [
         ),
     ),
     Invalid(
+        "justering-left-out",
+        (("justeringsdatum: 2023-12-12", "justeringsdatum: null"),),
+        ("<meeting>:9: justeringsdatum: a date is required here, written YYYY-MM-DD",),
+        sv=("<meeting>:9: justeringsdatum: här krävs ett datum, skrivet ÅÅÅÅ-MM-DD",),
+    ),
+    Invalid(
         "justering-before-meeting",
         (
             ("justeringsdatum: 2023-12-12", "justeringsdatum: 2023-12-04"),

@@ -207,6 +207,8 @@ def kronor_problem(value: Any) -> str:
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if value is None:  # null (or nothing) where a date is required
+        raise PydanticCustomError("date", _("a date is required here, written YYYY-MM-DD"))
     text = value if isinstance(value, str) else repr(value)
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
         iso = _iso_guess(text)
