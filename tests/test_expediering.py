@@ -180,7 +180,10 @@ def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
     assert "  Regional utvecklingsdirektör" in listing
 
 
-def test_recipients_without_an_address_are_listed_by_the_cli(made: Made) -> None:
+def test_recipients_without_an_address_are_listed_by_the_cli(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(made.root)
     result = CliRunner().invoke(app, ["expediera", str(made.meeting), "--output",
                                       str(made.output)])  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -190,5 +193,7 @@ def test_recipients_without_an_address_are_listed_by_the_cli(made: Made) -> None
     ) in result.output
     assert (
         "§ 211 RUN-00386-2023 (version 1): Funktionsbrevlåda Utveckla Norrbotten "
-        "<utveckla@region.example>: already written, left as it is"
+        "<utveckla@region.example>: already written, left as it is: output/sammantraden/"
+        "2023-12-05-regionala-utvecklingsnamnden/expediering/RUN-00386-2023-211-v1/"
+        "02-funktionsbrevlada-utveckla-norrbotten.eml\n"
     ) in result.output

@@ -858,7 +858,7 @@ def expediera(
     from avtalsgen.meetings.expediering import expedite, summaries
 
     results = expedite(meeting, output, paragraf, on_wait=_tell)
-    for line in summaries(results):
+    for line in summaries(results, _shown):
         typer.echo(line)
 
 

@@ -311,14 +311,17 @@ def _write(meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Ses
         ) from None
 
 
-def summaries(results: Sequence[Expediering]) -> list[str]:
-    """One line per message and per recipient without an address, for the user."""
+def summaries(
+    results: Sequence[Expediering], shown: Callable[[Path], Path] = lambda path: path
+) -> list[str]:
+    """One line per message and per recipient without an address, for the user; ``shown``
+    gives a path as the user should see it."""
     lines = []
     for item in results:
         head = f"§ {item.paragraf} {item.dnr} (version {item.version})"
         state = _("written") if item.written else _("already written, left as it is")
         for to in item.messages:
-            lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {to.path}")
+            lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
             lines.append(
                 _("{head}: {name}: NO ADDRESS in the program file (expediering.mottagare); "
