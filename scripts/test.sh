@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/mypy
 .venv/bin/python scripts/catalog.py compile  # the Swedish catalogues as the .po files say
 .venv/bin/avtalsgen templates check
-.venv/bin/python -m pytest "$@"
+# Two test processes (one per core), each taking whole test files (--dist loadfile: a file's
+# module fixtures are built once). AVTALSGEN_TEST_JOBS=0 runs everything in this process.
+.venv/bin/python -m pytest -n "${AVTALSGEN_TEST_JOBS:-2}" --dist loadfile "$@"

@@ -120,7 +120,7 @@ def test_pool_kills_a_hung_or_crashed_soffice_and_retries_once(
     job = Job("x", _docx(tmp_path, "dokument"), tmp_path)
     started = time.monotonic()
     engine.run([job], done.append)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # the timeout fired; the fake would hang forever
     assert len(done) == 1 and done[0].pdf is None
     if behaviour == "hang":
         assert done[0].error == "dokument.docx: LibreOffice hung (no PDF after 0.5 s)"

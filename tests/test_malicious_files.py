@@ -32,7 +32,7 @@ CASES = REPO / "cases"
 SEED = CASES / "RUN-00386-2023.yaml"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 PROGRAM_LINE = "program: program/norrbottens-ekosystem.yaml"
-#: Every bad file must be refused within this many seconds.
+#: Every bad file must be refused within this many seconds of CPU.
 QUICK = 2.0
 
 
@@ -58,11 +58,13 @@ def folder(tmp_path: Path) -> Path:
 
 
 def _refused(path: Path) -> list[str]:
-    started = time.monotonic()
+    # CPU time, not wall time: this guards against a blow-up (aliases expanded, a parser gone
+    # quadratic), which costs CPU; a machine busy with other work must not fail it.
+    started = time.process_time()
     with pytest.raises(CaseError) as info:
         load_case(path)
-    elapsed = time.monotonic() - started
-    assert elapsed < QUICK, f"took {elapsed:.2f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < QUICK, f"took {elapsed:.2f} s of CPU"
     return info.value.problems
 
 
@@ -293,11 +295,11 @@ def test_cli_exits_1_and_writes_nothing(folder: Path, command: str, name: str) -
     argv = [command, str(case)]
     if command == "build":
         argv += ["--output", str(output), "--templates", str(REPO / "templates")]
-    started = time.monotonic()
+    started = time.process_time()
     result = CliRunner().invoke(app, argv)
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert result.exit_code == 1, result.output
-    assert elapsed < QUICK, f"took {elapsed:.2f} s"
+    assert elapsed < QUICK, f"took {elapsed:.2f} s of CPU"
     assert "Traceback" not in result.output
     assert str(case) in result.output
     written = [path for path in output.rglob("*") if path.is_file()] if output.exists() else []
