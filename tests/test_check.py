@@ -152,3 +152,43 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         "1 av 2 filer (ärende- och sammanträdesfiler) har fel",
     ]
     assert "okänd nyckel" not in result.output
+
+
+def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left_out_one(
+    cases: Path,
+) -> None:
+    """check --strict over cases of one program (QA item 18): the program's unknown fact is
+    listed once per case and names the case; the program's path is normalised; a fact left
+    out of the file is placed at the nearest enclosing key, or at no line, never at line 1."""
+    from avtalsgen import i18n
+
+    i18n.set_language("en")
+    qa = cases / "qa"
+    qa.mkdir()
+    seed = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    assert "\nprogram: program/norrbottens-ekosystem.yaml\n" in seed
+    first = qa / "forsta.yaml"
+    first.write_text(seed.replace("program: program/", "program: ../program/", 1), "utf-8")
+    text = (cases / "exempel-kreativa-norrbotten.yaml").read_text(encoding="utf-8")
+    second = qa / "andra.yaml"
+    second.write_text(
+        text.replace("program: program/", "program: ../program/", 1) + "avtal:\n  klausuler: {}\n",
+        "utf-8",
+    )
+    result = runner.invoke(app, ["check", "--strict", str(qa)])
+    assert result.exit_code == 1
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    unknown = "not filled in yet (null); the documents show [uppgift saknas]"
+    left_out = "left out of the file; the documents show [uppgift saknas] until it is filled in"
+    from_program = [line for line in result.stderr.splitlines() if "program" in line]
+    assert from_program == [
+        f"{program}:{line_of(program, 'namn: null')}: avtal.undertecknare.namn: {unknown} "
+        f"(for the case {case}, which names this program)"
+        for case in (second, first)  # in the order of the files: andra, forsta
+    ]
+    assert "/../" not in result.stderr
+    avtal = line_of(second, "avtal:")
+    assert f"{second}: beslut.datum: {left_out}" in result.stderr.splitlines()
+    for key in ("namn", "titel", "ort"):
+        assert f"{second}:{avtal}: avtal.undertecknare.{key}: {left_out}" in result.stderr
+    assert f"{second}:1:" not in result.stderr

@@ -158,6 +158,19 @@ def test_schema_has_descriptions_from_the_models() -> None:
     assert runner.invoke(app, ["schema", "avtal"]).exit_code == 2
 
 
+def test_schema_lists_the_placeholders_as_an_unknown_ones_message_says() -> None:
+    """ "okänd platshållare {x}; `avtalsgen schema` visar platshållarna" (QA item 18)."""
+    from avtalsgen.model.prose import PLACEHOLDERS
+
+    arende = json.loads(runner.invoke(app, ["schema", "arende"]).stdout)
+    listed = arende["x-placeholders"]
+    assert list(listed) == ["{" + name + "}" for name in PLACEHOLDERS]
+    assert listed["{belopp_per_ar}"].startswith("the region's amount per year")
+    for kind in ("program", "sammantrade"):
+        schema = json.loads(runner.invoke(app, ["schema", kind]).stdout)
+        assert schema["x-placeholders"] == listed
+
+
 def test_templates_check_passes_on_the_shipped_templates() -> None:
     result = runner.invoke(app, ["templates", "check", "--templates", str(REPO / "templates")])
     assert result.exit_code == 0, result.output

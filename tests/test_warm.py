@@ -203,6 +203,16 @@ def test_status_names_every_worker(running: dict[str, Any]) -> None:
         assert re.search(rf"^\d\s+{pid}\s+(idle|busy)\s+\d+\s+\d+/\d+", result.output, re.M), (
             result.output
         )
+    # In Swedish the socket is named as an official understands it, not "uttag" (QA item 18).
+    result = CliRunner().invoke(app, ["--lang", "sv", "converter", "status"])
+    i18n.set_language(None)
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert re.fullmatch(
+        rf"konverteraren \(pid {running['pid']}\) har varit igång i \d+:\d\d:\d\d; "
+        r"anslutning \(socket\): \S+",
+        first,
+    ), first
 
 
 @needs_uno

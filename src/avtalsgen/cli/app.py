@@ -690,12 +690,15 @@ def schema(
     """Print the JSON Schema of case, program and meeting files."""
     from avtalsgen.model import Arende, Program
     from avtalsgen.model.meeting import Sammantrade
+    from avtalsgen.model.prose import PLACEHOLDERS
     from avtalsgen.model.schema import json_schema
 
+    # First in each: the placeholders that prose may use, as the message of an unknown one
+    # says (JSON Schema ignores keys it does not know).
+    placeholders = {"{" + name + "}": text for name, text in PLACEHOLDERS.items()}
     schemas: dict[str, Any] = {
-        "arende": json_schema(Arende),
-        "program": json_schema(Program),
-        "sammantrade": json_schema(Sammantrade),
+        kind: {"x-placeholders": placeholders, **json_schema(model)}
+        for kind, model in (("arende", Arende), ("program", Program), ("sammantrade", Sammantrade))
     }
     if kind is not None and kind not in schemas:
         raise typer.BadParameter(_("choose arende, program or sammantrade"), param_hint=_("KIND"))

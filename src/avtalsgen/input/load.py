@@ -576,7 +576,7 @@ def load_case(path: Path) -> LoadedCase:
     program: Program | None = None
     raw_program = arende.program if arende else _program_key(data)
     if raw_program is not None:
-        program_path = path.parent / raw_program
+        program_path = Path(os.path.normpath(path.parent / raw_program))  # no "x/../program"
         line = f":{lines[('program',)]}" if ("program",) in lines else ""
         refused = _program_refused(path, raw_program)
         if refused is not None:
@@ -687,8 +687,25 @@ def unknown_facts(case: LoadedCase) -> list[str]:
         missing = [loc for loc in locs if _value(model, loc) is None]
         if missing:
             _data, lines, _duplicates = _read_yaml(path)
-            unfilled = _("not filled in yet (null); the documents show [uppgift saknas]")
-            problems += [
-                f"{path}:{_line(loc, lines)}: {_format_loc(loc)}: {unfilled}" for loc in missing
-            ]
+            problems += [_unknown_fact(case, path, loc, lines) for loc in missing]
     return problems
+
+
+def _unknown_fact(case: LoadedCase, path: Path, loc: Loc, lines: dict[Loc, int]) -> str:
+    """One of :func:`unknown_facts`: at its key's line, or at the nearest enclosing key's
+    if it is left out of the file (no line if none encloses it); a program's names the case
+    it is a fact of, since every case of the program shows it."""
+    if loc in lines:
+        where = f"{path}:{lines[loc]}"
+        message = _("not filled in yet (null); the documents show [uppgift saknas]")
+    else:
+        enclosing = next((loc[:n] for n in range(len(loc) - 1, 0, -1) if loc[:n] in lines), None)
+        where = f"{path}:{lines[enclosing]}" if enclosing else str(path)
+        message = _(
+            "left out of the file; the documents show [uppgift saknas] until it is filled in"
+        )
+    if path != case.path:
+        message = _("{problem} (for the case {case}, which names this program)").format(
+            problem=message, case=case.path
+        )
+    return f"{where}: {_format_loc(loc)}: {message}"
