@@ -17,9 +17,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pikepdf
 import pytest
@@ -31,7 +31,7 @@ from avtalsgen.cli.app import app
 from avtalsgen.conversion import runtime, warm
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.conversion.soffice import find_soffice
-from avtalsgen.conversion.worker import Worker, uno_python
+from avtalsgen.conversion.worker import Outcome, Worker, uno_python
 from avtalsgen.errors import ConversionError
 from avtalsgen.meetings.extract import build_extracts
 
@@ -470,6 +470,18 @@ def _many(tmp_path: Path, count: int, first: int) -> Path:
     return folder
 
 
+def _idle(within: float = 120.0) -> None:
+    """Wait until the converter has nothing queued and no worker is busy."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        found = warm.status()
+        assert found is not None
+        if not found["queued"] and all(w["state"] == "idle" for w in found["workers"]):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the converter is still busy")
+
+
 def _served_lines() -> list[str]:
     log = Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.LOG
     return [line for line in log.read_text(encoding="utf-8").splitlines() if " served " in line]
@@ -525,8 +537,11 @@ def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + 60
-        while not list(output.glob(".avtalsgen-staging-*/*")) and time.monotonic() < deadline:
-            time.sleep(0.01)  # rendering or converting
+        while not list(output.glob(".avtalsgen-staging-*/*/*.docx")) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.01)  # rendering
+        time.sleep(0.3)  # and converting
         assert proc.poll() is None, "the build is still on"
         proc.send_signal(kill)
         _, stderr = proc.communicate(timeout=60)
@@ -536,6 +551,10 @@ def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
             assert proc.returncode == 130, stderr
             assert b"interrupted" in stderr
         assert not list(output.glob(".avtalsgen-staging-*")), "no staging folder is left behind"
+        # Nor later, once the workers have finished the documents they were on (issue 19:
+        # LibreOffice exported into the removed staging folder and so made it again).
+        _idle()
+        assert not list(output.glob(".avtalsgen-staging-*")), "no staging folder comes back"
         for folder in output.glob("RUN-*"):
             assert "paket.pdf" in {p.name for p in folder.iterdir()}
 
@@ -569,6 +588,66 @@ def test_an_urgent_document_goes_before_those_waiting() -> None:
             converter.serve_request(near, request)
         taken = [converter.take() for _ in range(4)]
         assert [task.id for task in taken if task is not None] == ["forhandsvisning", "a", "b", "c"]
+    finally:
+        near.close()
+        far.close()
+
+
+class _ExportingWorker:
+    """Exports as LibreOffice does, making the folders of the path it is given (UCB does);
+    ``before`` runs while it converts."""
+
+    index = 0
+
+    def __init__(self, before: Callable[[], None] | None = None) -> None:
+        self.before = before
+
+    def convert(self, docx: Path, pdf: Path, timeout: float) -> Outcome:
+        if self.before is not None:
+            self.before()
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(b"%PDF-1.7 " + docx.name.encode())
+        return Outcome(None)
+
+
+def test_a_pdf_is_placed_only_for_a_client_and_in_a_folder_still_there(tmp_path: Path) -> None:
+    """A worker exports into the converter's own folder; the PDF is moved to where its
+    client asked unless the client went away or its folder did, which is never made again
+    (issue 19: a build interrupted by Ctrl-C found its staging folder made again, holding
+    a PDF)."""
+    from avtalsgen.conversion.server import Converter, _Client, _Task
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    converter = Converter(1, exports)
+    staging = tmp_path / "out" / ".avtalsgen-staging-build-x"
+    near, far = socket.socketpair()
+    try:
+        client = _Client(near)
+        (staging / "0001").mkdir(parents=True)
+        done = tmp_path / "out" / ".avtalsgen-staging-build-x" / "0001" / ".a.1.pdf"
+        task = _Task(client, 1, tmp_path / "a.docx", done, 5.0)
+        assert converter._convert(cast(Worker, _ExportingWorker()), task).fault is None
+        assert done.read_bytes() == b"%PDF-1.7 a.docx"
+
+        def folder_removed() -> None:
+            shutil.rmtree(staging)
+
+        # The client still there, its folder removed: the export fails, no folder is made.
+        task = _Task(client, 2, tmp_path / "b.docx", staging / "0002" / ".b.2.pdf", 5.0)
+        outcome = converter._convert(cast(Worker, _ExportingWorker(folder_removed)), task)
+        assert outcome.fault == "export" and str(task.pdf) in outcome.detail
+        assert not staging.exists()
+
+        def interrupted() -> None:  # Ctrl-C: the client goes, with its staging folder
+            (staging / "0003").mkdir(parents=True)
+            client.closed = True
+            shutil.rmtree(staging)
+
+        task = _Task(client, 3, tmp_path / "c.docx", staging / "0003" / ".c.3.pdf", 5.0)
+        converter._convert(cast(Worker, _ExportingWorker(interrupted)), task)
+        assert not staging.exists(), "no folder is made for a client that went away"
+        assert list(exports.iterdir()) == [], "nor is anything left in the converter's"
     finally:
         near.close()
         far.close()

@@ -21,7 +21,10 @@ The protocol: one JSON object per line each way. ``{"op": "hello"}`` →
 "detail": ...}`` (faults: ``unloadable``, ``export``, ``crash``, ``hang``, ``start``), in the
 order documents finish; ``{"op": "status"}`` → the converter and its workers;
 ``{"op": "stop"}`` → ``{"stopping": true}``. The PDFs are LibreOffice's, unchecked: the
-client checks them (:mod:`avtalsgen.conversion.warm`).
+client checks them (:mod:`avtalsgen.conversion.warm`). A worker exports into the converter's
+own ``exports`` folder, and the PDF is moved to where its client asked only if the client is
+still there and so is the folder: LibreOffice, exporting there itself, would make a folder
+again that an interrupted build had removed, and leave its PDF in it.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import errno
 import fcntl
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -104,8 +109,11 @@ class _Task:
 class Converter:
     """The converter's state: its workers, the queue, and the counts for ``status``."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, exports: Path | None = None) -> None:
         self.size = size
+        self.exports = exports
+        """The folder workers export into (see the module's docstring); None: they export
+        where the client asked."""
         self.workers: list[Worker] = []
         self.soffice = ""
         self.started = time.time()
@@ -147,7 +155,7 @@ class Converter:
             if task is None:
                 break
             self.states[index] = "busy"
-            outcome = worker.convert(task.docx, task.pdf, task.timeout)
+            outcome = self._convert(worker, task)
             self._settle(worker, task, outcome)
             if worker.running and worker.due():
                 log.info(
@@ -158,6 +166,29 @@ class Converter:
                 worker.retire()
         worker.kill()
         self.states[index] = "stopped"
+
+    def _convert(self, worker: Worker, task: _Task) -> Outcome:
+        """Convert ``task`` with ``worker``: into :attr:`exports`, then into place."""
+        if self.exports is None:
+            return worker.convert(task.docx, task.pdf, task.timeout)
+        made = self.exports / f"{worker.index}.pdf"
+        try:
+            made.unlink(missing_ok=True)
+            outcome = worker.convert(task.docx, made, task.timeout)
+            if outcome.fault is not None or task.client.closed:  # nobody waits for it
+                return outcome
+            try:
+                made.replace(task.pdf)  # never makes a folder that is gone
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                shutil.copyfile(made, task.pdf)  # nor does this
+            return outcome
+        except OSError as exc:
+            return Outcome("export", f"{task.pdf}: {exc.strerror or exc}")
+        finally:
+            with contextlib.suppress(OSError):
+                made.unlink(missing_ok=True)
 
     def _start(self, worker: Worker) -> bool:
         restart = worker.started > 0
@@ -368,7 +399,10 @@ def serve(
         # Listen first: a client that comes while the workers start is answered, and its
         # documents wait for them; a start that finds the lock taken finds the socket too.
         listener = _listen(folder / runtime.SOCKET)
-        converter = Converter(workers)
+        exports = folder / "exports"
+        shutil.rmtree(exports, ignore_errors=True)  # what a killed converter left
+        exports.mkdir(mode=0o700)
+        converter = Converter(workers, exports)
         threads.append(threading.Thread(target=converter.accept, args=(listener,), daemon=True))
         threads[0].start()
         served = _start_served(folder)
@@ -426,6 +460,7 @@ def serve(
                 served.wait(5)
         with contextlib.suppress(OSError):
             pid_file.unlink()
+        shutil.rmtree(folder / "exports", ignore_errors=True)
         log.info("converter %d: stopped", os.getpid())
         log.removeHandler(handler)
         handler.close()
