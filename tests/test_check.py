@@ -152,6 +152,21 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         "1 av 2 filer (ärende- och sammanträdesfiler) har fel",
     ]
     assert "okänd nyckel" not in result.output
+    # A file the validation refuses still has its paragraphs' Dnr looked up: all at once.
+    broken.write_text(
+        text.replace("plats: Regionhuset, Luleå\n", "").replace(
+            "dnr: RUN-00386-2023", "dnr: RUN-00999-2023"
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [
+        f"{broken}:{line_of(broken, 'dnr: RUN-00999-2023')}: paragrafer[0].dnr: ingen ärendefil "
+        f"i {cases} har diarienummer RUN-00999-2023",
+        "1 av 1 fil (ärende- och sammanträdesfiler) har fel",
+    ]
+    assert result.stderr.splitlines()[0].endswith(": plats: obligatoriskt fält saknas")
 
 
 def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left_out_one(

@@ -16,6 +16,7 @@ case files tell are checked, each problem reported as ``file:line: field: messag
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.money import financing_problems
 from avtalsgen.model.types import Loc
+
+#: A Dnr as the model takes it (:data:`avtalsgen.model.types.Dnr`).
+_DNR = re.compile(r"RUN-\d{5}-\d{4}")
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ def load_meeting(path: Path) -> LoadedMeeting:
     """
     sammantrade, problems = validate_file(Sammantrade, path)
     if sammantrade is None:
-        raise CaseError(problems)
+        raise CaseError(problems + _unknown_dnrs(path))
     lines = key_lines(path)
 
     def report(loc: Loc, message: str) -> None:
@@ -168,6 +172,32 @@ def load_meeting(path: Path) -> LoadedMeeting:
     if problems:
         raise CaseError(problems)
     return LoadedMeeting(path=path, sammantrade=sammantrade, cases=cases, lines=lines)
+
+
+def _unknown_dnrs(path: Path) -> list[str]:
+    """The paragraphs of a meeting file that is not valid otherwise whose Dnr no case file
+    has, read from its data: reported with its other problems, all at once."""
+    data = read_yaml(path)
+    paragrafer = data.get("paragrafer") if isinstance(data, dict) else None
+    arenden = data.get("arenden", "..") if isinstance(data, dict) else None
+    if not isinstance(paragrafer, list) or not isinstance(arenden, str):
+        return []
+    folder = Path(os.path.normpath(path.parent / arenden))
+    if not folder.is_dir():
+        return []
+    index = index_cases(folder)
+    lines = key_lines(path)
+    found = []
+    for number, item in enumerate(paragrafer):
+        dnr = item.get("dnr") if isinstance(item, dict) else None
+        if not isinstance(dnr, str) or not _DNR.fullmatch(dnr.strip()):
+            continue  # no Dnr, or one the validation refused already
+        if dnr.strip() not in index.by_dnr:
+            message = _("no case file in {folder} has Dnr {dnr}").format(
+                folder=folder, dnr=dnr.strip()
+            )
+            found.append(_problem(path, lines, ("paragrafer", number, "dnr"), message))
+    return found
 
 
 def _case_problems(
