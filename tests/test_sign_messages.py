@@ -84,14 +84,20 @@ def test_a_report_of_no_signature_reads_swedish(no_fields: Path) -> None:
     i18n.set_language("sv")
     lines = format_report(verify_packet(no_fields)).splitlines()
     assert lines[0] == f"Fil: {no_fields}"
-    assert lines[1].startswith("Resultat: INTE giltigt: PDF/A: ")  # not PDF/A-2b
+    assert lines[1] == (
+        "Resultat: INTE giltigt: PDF/A: XMP-metadata saknas (PDF/A-identifieringen saknas)"
+    )
     assert lines[2:6] == [
         "Underskrivet: inget ännu",
         "Kvar att skriva under: inget",
         "Tillit: ingen underskrift att kontrollera",
         "PDF/A-2b: INTE uppfyllt",
     ]
-    assert "Problem:" in lines
+    problems = lines[lines.index("Problem:") + 1 :]
+    assert problems == [
+        "  - PDF/A: XMP-metadata saknas (PDF/A-identifieringen saknas)",
+        "  - PDF/A: ingen PDF/A-OutputIntent (/GTS_PDFA1)",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,7 @@ def check_pdfa_structure(path: Path, lang: str | None = None) -> list[str]:
 def header_problems(header: bytes) -> list[str]:
     """The problem of a PDF's first bytes, if they do not declare PDF 1.0 to 1.7."""
     if not header.startswith(b"%PDF-1.") or header[7:8] not in b"01234567":
-        return [f"header {header[:8]!r} is not %PDF-1.0 to %PDF-1.7"]
+        return [_("header {header} is not %PDF-1.0 to %PDF-1.7").format(header=repr(header[:8]))]
     return []
 
 
@@ -102,13 +102,13 @@ def pdfa_problems(
         problems.append(_("the file is encrypted"))
     version = str(pdf.Root.get("/Version", pdf.pdf_version)).lstrip("/")
     if version not in {f"1.{n}" for n in range(8)}:
-        problems.append(f"PDF version {version} is above 1.7")
+        problems.append(_("PDF version {version} is above 1.7").format(version=version))
     xmp = _xmp_values(pdf)
     problems += _identification_problems(xmp, conformances)
     problems += _output_intent_problems(pdf)
     trailer_id = pdf.trailer.get("/ID")
     if not (isinstance(trailer_id, pikepdf.Array) and len(trailer_id) == 2):
-        problems.append("the trailer has no /ID")
+        problems.append(_("the trailer has no /ID"))
     problems += font_problems(pdf, font_pages)
     problems += _annotation_problems(pdf)
     if content:
@@ -148,9 +148,11 @@ def embedded_file_problems(pdf: pikepdf.Pdf) -> list[str]:
 def _language_problems(pdf: pikepdf.Pdf, lang: str) -> list[str]:
     found = pdf.Root.get("/Lang")
     if found is None:
-        return [f"the PDF declares no language, expected {lang}"]
+        return [_("the PDF declares no language, expected {lang}").format(lang=lang)]
     if str(found).casefold() != lang.casefold():  # BCP 47 tags ignore case
-        return [f"the PDF declares language {found}, expected {lang}"]
+        return [
+            _("the PDF declares language {found}, expected {lang}").format(found=found, lang=lang)
+        ]
     return []
 
 
@@ -164,21 +166,25 @@ def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
         keys = ("pdfaid:part", "pdfaid:conformance", *_INFO_TO_XMP.values())
         return {key: meta.get(key) for key in keys}
     except Exception as exc:  # noqa: BLE001 - any XMP parse failure is this one problem
-        return f"the XMP metadata cannot be read: {exc}"
+        return _("the XMP metadata cannot be read: {error}").format(error=exc)
 
 
 def _identification_problems(
     xmp: dict[str, Any] | str | None, conformances: Collection[str] = ("B",)
 ) -> list[str]:
     if xmp is None:
-        return ["no XMP metadata (PDF/A identification missing)"]
+        return [_("no XMP metadata (PDF/A identification missing)")]
     if isinstance(xmp, str):
         return [xmp]
     part, conformance = xmp["pdfaid:part"], xmp["pdfaid:conformance"]
     if part is None or conformance is None:
-        return ["the XMP metadata has no PDF/A identification, expected PDF/A-2B"]
+        return [_("the XMP metadata has no PDF/A identification, expected PDF/A-2B")]
     if str(part).strip() != "2" or str(conformance).strip().upper() not in conformances:
-        return [f"the XMP metadata claims PDF/A-{part}{conformance}, expected PDF/A-2B"]
+        return [
+            _("the XMP metadata claims PDF/A-{claimed}, expected PDF/A-2B").format(
+                claimed=f"{part}{conformance}"
+            )
+        ]
     return []
 
 
@@ -189,12 +195,12 @@ def _output_intent_problems(pdf: pikepdf.Pdf) -> list[str]:
         if isinstance(i, pikepdf.Dictionary) and i.get("/S") == pikepdf.Name.GTS_PDFA1
     ]
     if not intents:
-        return ["no PDF/A OutputIntent (/GTS_PDFA1)"]
+        return [_("no PDF/A OutputIntent (/GTS_PDFA1)")]
     if len(intents) > 1:
-        return [f"{len(intents)} PDF/A OutputIntents, expected one"]
+        return [_("{count} PDF/A OutputIntents, expected one").format(count=len(intents))]
     profile = intents[0].get("/DestOutputProfile")
     if not isinstance(profile, pikepdf.Stream):
-        return ["the PDF/A OutputIntent has no ICC profile (/DestOutputProfile)"]
+        return [_("the PDF/A OutputIntent has no ICC profile (/DestOutputProfile)")]
     return []
 
 
@@ -209,11 +215,13 @@ def font_problems(pdf: pikepdf.Pdf, pages: Collection[int] | None = None) -> lis
     for number, page in enumerate(pdf.pages, start=1):
         if pages is not None and number not in pages:
             continue
-        walker.resources(page.obj.get("/Resources"), f"page {number}")
+        walker.resources(page.obj.get("/Resources"), _("page {number}").format(number=number))
         for annot in page.obj.get("/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
                 continue
-            where = f"page {number}, {_annotation_name(annot)} appearance"
+            where = _("page {number}, {annotation} appearance").format(
+                number=number, annotation=_annotation_name(annot)
+            )
             appearance = annot.get("/AP")
             if isinstance(appearance, pikepdf.Dictionary):
                 for state in appearance.values():
@@ -273,7 +281,9 @@ class _FontWalker:
             k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
         )
         if not embedded:
-            self.problems.append(f"{where}: font {name} is not embedded")
+            self.problems.append(
+                _("{where}: font {name} is not embedded").format(where=where, name=name)
+            )
         elif (
             isinstance(target, pikepdf.Dictionary)
             and target.get("/Subtype") == pikepdf.Name.CIDFontType2
@@ -288,7 +298,11 @@ class _FontWalker:
         elif isinstance(target, pikepdf.Dictionary) and isinstance(descriptor, pikepdf.Dictionary):
             problem = _cid_width_problem(target, descriptor)
             if problem:
-                self.problems.append(f"{where}: font {name}: {problem}")
+                self.problems.append(
+                    _("{where}: font {name}: {problem}").format(
+                        where=where, name=name, problem=problem
+                    )
+                )
 
 
 def _cid_width_problem(cid_font: pikepdf.Dictionary, descriptor: pikepdf.Dictionary) -> str:
@@ -310,15 +324,15 @@ def _cid_width_problem(cid_font: pikepdf.Dictionary, descriptor: pikepdf.Diction
         advances, units = _advances(program)
         for cid, width in _w_entries(widths):
             if cid >= len(advances):
-                return f"glyph {cid} is not in the embedded font program"
+                return _("glyph {cid} is not in the embedded font program").format(cid=cid)
             expected = advances[cid] * 1000 / units
             if abs(width - expected) > 1:
-                return (
-                    f"width {width:g} of glyph {cid} disagrees with the font program's "
-                    f"{expected:g} (1/1000 em)"
-                )
+                return _(
+                    "width {width} of glyph {cid} disagrees with the font program's "
+                    "{expected} (1/1000 em)"
+                ).format(width=f"{width:g}", cid=cid, expected=f"{expected:g}")
     except Exception as exc:  # noqa: BLE001 - fontTools' TTLibError, struct.error and more
-        return f"the embedded font program cannot be read: {exc}"
+        return _("the embedded font program cannot be read: {error}").format(error=exc)
     return ""
 
 
@@ -380,8 +394,8 @@ def _appearance_streams(state: object) -> Iterator[pikepdf.Stream]:
 
 def _annotation_name(annot: pikepdf.Dictionary) -> str:
     if annot.get("/FT") == pikepdf.Name.Sig or "/T" in annot:
-        return f"field {str(annot.get('/T', '?'))!r}"
-    return f"{str(annot.get('/Subtype', '/Annot')).lstrip('/')} annotation"
+        return _("field '{name}'").format(name=str(annot.get("/T", "?")))
+    return _("{kind} annotation").format(kind=str(annot.get("/Subtype", "/Annot")).lstrip("/"))
 
 
 _HIDDEN_FLAGS = 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
@@ -396,7 +410,7 @@ def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
         acroform.get("/NeedAppearances") if isinstance(acroform, pikepdf.Dictionary) else None
     )
     if need is True:
-        problems.append("the form sets /NeedAppearances true")
+        problems.append(_("the form sets /NeedAppearances true"))
     for number, page in enumerate(pdf.pages, start=1):
         for annot in page.obj.get("/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
@@ -404,17 +418,25 @@ def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
             subtype = annot.get("/Subtype")
             if subtype == pikepdf.Name.Popup:
                 continue
-            where = f"page {number}, {_annotation_name(annot)}"
+            where = _("page {number}, {annotation}").format(
+                number=number, annotation=_annotation_name(annot)
+            )
             flags = int(annot.get("/F", 0))
             if not flags & _PRINT_FLAG or flags & _HIDDEN_FLAGS:
-                problems.append(f"{where}: annotation flags {flags} (must print, not hide)")
+                problems.append(
+                    _("{where}: annotation flags {flags} (must print, not hide)").format(
+                        where=where, flags=flags
+                    )
+                )
             appearance = annot.get("/AP")
             if subtype == pikepdf.Name.Link:
                 continue
             if not isinstance(appearance, pikepdf.Dictionary) or "/N" not in appearance:
-                problems.append(f"{where}: no normal appearance (/AP /N)")
+                problems.append(_("{where}: no normal appearance (/AP /N)").format(where=where))
             elif set(appearance.keys()) != {"/N"}:
-                problems.append(f"{where}: appearance has entries other than /N")
+                problems.append(
+                    _("{where}: appearance has entries other than /N").format(where=where)
+                )
     return problems
 
 
@@ -448,12 +470,24 @@ def _info_problems(
         if isinstance(other, list):
             other = ", ".join(str(item) for item in other if item is not None)
         if other is None:
-            problems.append(f"Info {key} is {value!r} but XMP has no {xmp_key}")
+            problems.append(
+                _("Info {key} is {value} but XMP has no {xmp_key}").format(
+                    key=key, value=repr(value), xmp_key=xmp_key
+                )
+            )
         elif key.endswith("Date"):
             if not _same_instant(value, str(other)):
-                problems.append(f"Info {key} {value} differs from XMP {xmp_key} {other}")
+                problems.append(
+                    _("Info {key} {value} differs from XMP {xmp_key} {other}").format(
+                        key=key, value=value, xmp_key=xmp_key, other=other
+                    )
+                )
         elif value != str(other):
-            problems.append(f"Info {key} {value!r} differs from XMP {xmp_key} {other!r}")
+            problems.append(
+                _("Info {key} {value} differs from XMP {xmp_key} {other}").format(
+                    key=key, value=repr(value), xmp_key=xmp_key, other=repr(other)
+                )
+            )
     return problems
 
 
@@ -516,8 +550,8 @@ def converted_problems(pdf: pikepdf.Pdf, lang: str) -> tuple[list[str], list[str
     # pikepdf returns PDF booleans as Python bool (its stubs say Object).
     marked: object = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
     if marked is not True:
-        problems.append("the PDF is not tagged (/MarkInfo /Marked is not true)")
+        problems.append(_("the PDF is not tagged (/MarkInfo /Marked is not true)"))
     if "/StructTreeRoot" not in root:
-        problems.append("the PDF has no structure tree (/StructTreeRoot)")
+        problems.append(_("the PDF has no structure tree (/StructTreeRoot)"))
     problems += _language_problems(pdf, lang)
     return problems, _info_problems(pdf, xmp, TEXT_INFO)
