@@ -437,6 +437,25 @@ def test_encrypted_attachment_is_refused(tmp_path: Path, user_password: str) -> 
     _assert_refused(_with_attachment(inputs, locked), tmp_path / "out", str(locked), "encrypted")
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("sv", "(bilaga): filen är ingen PDF-fil"),
+        ("en", "(attachment): the file is not a PDF file"),
+    ],
+)
+def test_an_attachment_is_refused_in_the_language_of_messages(
+    tmp_path: Path, language: str, said: str
+) -> None:
+    from avtalsgen import i18n
+
+    i18n.set_language(language)
+    inputs = synthetic_inputs(tmp_path / "in")
+    fake = tmp_path / "in" / "bilaga.pdf"
+    fake.write_bytes(b"PK\x03\x04 a Word file, not a PDF")
+    _assert_refused(_with_attachment(inputs, fake), tmp_path / "out", f"{fake} {said}")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_broken_attachment_is_refused(tmp_path: Path, damage: str) -> None:
     inputs = synthetic_inputs(tmp_path / "in")
@@ -496,7 +515,7 @@ def test_document_that_is_not_pdfa_is_refused(tmp_path: Path) -> None:
     _assert_refused(
         Inputs(docs, inputs.attachments),
         tmp_path / "out",
-        f"{plain}: document",
+        f"{plain} (document): no XMP metadata",
         "no XMP metadata",
         "no PDF/A OutputIntent",
     )

@@ -40,7 +40,8 @@ from fontTools.ttLib import TTFont
 from avtalsgen import __version__
 from avtalsgen.build.workspace import atomic_write
 from avtalsgen.cache import read_cached, write_cached
-from avtalsgen.errors import AvtalsgenError, OutputError
+from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
+from avtalsgen.i18n import _
 from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, pdf_date, xmp_packet
 from avtalsgen.pdf.fields import NewField, signature_widget
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
@@ -196,7 +197,9 @@ def assemble_packet(
     _check_request(documents, metadata, fields)
     output = Path(output)
     if output.exists() and not overwrite_signed and is_signed(output):
-        raise PacketError(f"{output}: is already signed; refusing to replace it")
+        raise PacketError(
+            _("{file}: is already signed; refusing to replace it").format(file=output)
+        )
     with contextlib.ExitStack() as stack:
         # 1. Open every input and refuse the ones that cannot go into a PDF/A-2b packet.
         docs = [stack.enter_context(_open_input(p, document=True)) for p in documents]
@@ -287,25 +290,33 @@ def _open_input(
     part: PacketPart, *, document: bool, intent: str | None = None
 ) -> Iterator[pikepdf.Pdf]:
     """Open ``part`` and check it can go into the packet; raise PacketError naming it."""
-    name = str(part.path)
-    kind = "document" if document else "attachment"
+    # "x.pdf (bilaga): ...", the problem said of the file: Swedish nouns have genders.
+    name = _("{file} ({kind})").format(
+        file=part.path, kind=_("document") if document else _("attachment")
+    )
     try:
         with part.path.open("rb") as f:
             head = f.read(1024)
     except OSError as exc:
-        raise PacketError(f"{name}: cannot read {kind}: {exc.strerror or exc}") from exc
+        raise PacketError(
+            _("{file}: cannot be read: {reason}").format(file=name, reason=os_reason(exc))
+        ) from exc
     if b"%PDF-" not in head:
-        raise PacketError(f"{name}: {kind} is not a PDF file")
+        raise PacketError(_("{file}: the file is not a PDF file").format(file=name))
     try:
         pdf = open_pdf(part.path)
     except pikepdf.PasswordError:
-        raise PacketError(f"{name}: {kind} is encrypted (password protected)") from None
+        raise PacketError(
+            _("{file}: the file is encrypted (password protected)").format(file=name)
+        ) from None
     except pikepdf.PdfError as exc:
-        raise PacketError(f"{name}: {kind} is a broken PDF: {exc}") from None
+        raise PacketError(
+            _("{file}: the file is a broken PDF: {error}").format(file=name, error=exc)
+        ) from None
     try:
         problems = _input_problems(pdf, document=document, intent=intent)
         if problems:
-            raise PacketError(f"{name}: {kind} " + "; ".join(problems))
+            raise PacketError(f"{name}: " + "; ".join(problems))
         yield pdf
     finally:
         pdf.close()
@@ -313,7 +324,7 @@ def _open_input(
 
 def _input_problems(pdf: pikepdf.Pdf, *, document: bool, intent: str | None) -> list[str]:
     if pdf.is_encrypted:
-        return ["is encrypted"]
+        return [_("the file is encrypted")]
     try:
         # qpdf's full check of an attachment (a file from anywhere). Documents are PDF/A
         # files LibreOffice has just made; every object of theirs that goes into the packet
@@ -321,17 +332,23 @@ def _input_problems(pdf: pikepdf.Pdf, *, document: bool, intent: str | None) -> 
         syntax = [] if document else [p for p in pdf.check_pdf_syntax() if p.startswith("ERROR")]
         warnings = pdf.get_warnings()
     except pikepdf.PdfError as exc:
-        return [f"is a broken PDF: {exc}"]
+        return [_("the file is a broken PDF: {error}").format(error=exc)]
     if syntax or warnings:
-        return [f"is a broken PDF: {(syntax or warnings)[0]}"]
+        return [_("the file is a broken PDF: {error}").format(error=(syntax or warnings)[0])]
     if len(pdf.pages) == 0:
-        return ["has no pages"]
+        return [_("the file has no pages")]
     version = tuple(int(p) for p in pdf.pdf_version.split(".")[:2])
     if version > _MAX_PDF_VERSION:
-        return [f"is PDF {pdf.pdf_version}; a PDF/A-2 packet takes PDF 1.7 at most"]
+        return [
+            _("the file is PDF {version}; a PDF/A-2 packet takes PDF 1.7 at most").format(
+                version=pdf.pdf_version
+            )
+        ]
     acroform = pdf.Root.get("/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and len(acroform.get("/Fields", [])):
-        return ["has form fields or signatures, which cannot be carried into the packet"]
+        return [
+            _("the file has form fields or signatures, which cannot be carried into the packet")
+        ]
     if document:
         # LibreOffice's own, just made from avtalsgen's templates: its structure and fonts
         # are checked, its content is not read again (it takes ten times as long).
@@ -535,15 +552,27 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
     with open_pdf(io.BytesIO(data)) as written:
         error = _syntax_error(written, drawn)
         if error:
-            raise PacketError(f"{output}: the written packet fails qpdf's check: {error}")
+            raise PacketError(
+                _("{file}: the written packet fails qpdf's check: {error}").format(
+                    file=output, error=error
+                )
+            )
         problems = header_problems(data[:16]) + pdfa_problems(written, lang, font_pages=drawn)
     if problems:
-        raise PacketError(f"{output}: the packet is not PDF/A-2b: " + "; ".join(problems))
+        raise PacketError(
+            _("{file}: the packet is not PDF/A-2b: {problems}").format(
+                file=output, problems="; ".join(problems)
+            )
+        )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(output, data)
     except OSError as exc:
-        raise OutputError(f"{output}: cannot write the packet: {exc}") from exc
+        raise OutputError(
+            _("{file}: cannot write the packet: {reason}").format(
+                file=output, reason=os_reason(exc)
+            )
+        ) from exc
 
 
 #: Image compressions qpdf does not decode (a scanned attachment's pages use them).
