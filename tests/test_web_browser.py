@@ -220,6 +220,32 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     checker.check("korning-utdrag")
     assert (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").is_file()
 
+    # The secretary's steps after the meeting, from the meeting's page: the anslag, the
+    # publishable renditions, and the e-mails (refused: the extract is not signed yet).
+    page.goto(base + "/sammantraden/run-2024-11-26-extra")
+    steps = page.get_by_role("region", name="Efter sammanträdet")
+    steps.get_by_role("button", name="Gör anslag").click()
+    expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+    notice = page.get_by_role("listitem").filter(has_text="Anslag §")
+    expect(notice).to_contain_text("till och med 2024-12-27")
+    checker.check("korning-anslag")
+    link = notice.get_by_role("link", name=re.compile(r"^anslag.*\.pdf$"))
+    fetched = page.request.get(base + str(link.get_attribute("href")))
+    assert fetched.ok and fetched.body().startswith(b"%PDF")
+    page.goto(base + "/sammantraden/run-2024-11-26-extra")
+    steps.get_by_role("button", name="Gör publiceringsversioner").click()
+    expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+    # Not before the extract is certified: nothing published says so falsely.
+    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024")).to_contain_text(
+        "utelämnad, protokollsutdraget är inte bestyrkt"
+    )
+    assert not (config.output / "webb" / "RUN-00400-2024").exists()
+    page.goto(base + "/sammantraden/run-2024-11-26-extra")
+    steps.get_by_label("Paragraf (tomt: alla utom sekretess)").last.fill("187")
+    steps.get_by_role("button", name="Gör e-post för expediering").click()
+    expect(page.get_by_role("status")).to_contain_text("misslyckades", timeout=120_000)
+    expect(page.get_by_role("status")).to_contain_text("187")
+
     # Sign the packet with the server's key, and see the report.
     _menu(page, "Paket")
     checker.check("paket")
@@ -247,7 +273,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     log = page.get_by_role("table")
     _menu(page, "Logg")
     for action in ("inloggning", "skapat", "körning", "protokollsutdrag", "underskrift",
-                   "verifiering"):  # fmt: skip
+                   "verifiering", "anslag", "publicering", "e-post för expediering"):  # fmt: skip
         expect(log.get_by_role("cell", name=action, exact=True).first).to_be_visible()
     page.goto(base + "/arenden/RUN-00400-2024/versioner")
     checker.check("versioner")

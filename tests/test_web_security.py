@@ -24,11 +24,15 @@ PAGES = [
     "/sammantraden/exempel-run-2023-12-05/versioner", "/sammantraden/datum?datum=2024-01-01",
     "/paket", "/verifiera", "/korning", "/korning/1", "/korning/1/handelser", "/logg",
     "/anvandare", "/filer/RUN-00386-2023/paket.pdf", "/filer/RUN-00386-2023/paket.pdf/sida/1",
+    "/utdata/RUN-00386-2023/paket.pdf", "/utdata/sammantraden",
 ]  # fmt: skip
 #: Every state-changing request.
 POSTS = [
     "/logout", "/arenden/ny", "/arenden/RUN-00386-2023", "/sammantraden/ny",
     "/sammantraden/exempel-run-2023-12-05", "/sammantraden/exempel-run-2023-12-05/utdrag",
+    "/sammantraden/exempel-run-2023-12-05/anslag",
+    "/sammantraden/exempel-run-2023-12-05/expediering",
+    "/sammantraden/exempel-run-2023-12-05/publicering",
     "/paket/RUN-00386-2023/signera", "/verifiera", "/korning", "/anvandare",
 ]  # fmt: skip
 
@@ -110,6 +114,13 @@ def test_roles_a_handlaggare_cannot_sign_or_manage_users(config: WebConfig) -> N
         )
         assert response.status_code == 403
         assert "Signera" not in client.get("/paket").text
+        # Nor take the secretary's steps after a meeting.
+        for step in ("utdrag", "anslag", "expediering", "publicering"):
+            response = client.post(
+                f"/sammantraden/exempel-run-2023-12-05/{step}", data={"_csrf_token": token}
+            )
+            assert response.status_code == 403, step
+        assert "Gör anslag" not in client.get("/sammantraden/exempel-run-2023-12-05").text
         assert "Användare" not in client.get("/arenden").text  # not in the menu either
     assert auth.get_user(config.database, "ny") is None
     with client_for(config, "lasare") as client:
@@ -210,6 +221,10 @@ TRAVERSALS = [
     "/filer/..%2Fdata/csrf-secret", "/filer/RUN-00386-2023/%2Fetc%2Fpasswd",
     "/filer/RUN-00386-2023/lank.pdf", "/filer/RUN-99999-2023/lank.pdf",
     "/static/..%2F..%2Fweb%2Fapp.py", "/static/%2e%2e/%2e%2e/app.py",
+    "/utdata/..%2Fdata%2Fcsrf-secret", "/utdata/%2e%2e/data/csrf-secret",
+    "/utdata/%2Fetc%2Fpasswd", "/utdata/RUN-00386-2023/..%2F..%2Fsecret.yaml",
+    "/utdata/RUN-00386-2023/lank.pdf", "/utdata/RUN-99999-2023/lank.pdf",
+    "/utdata/RUN-00386-2023/.%2E/.%2E/secret.yaml", "/utdata/RUN-00386-2023",
 ]  # fmt: skip
 
 

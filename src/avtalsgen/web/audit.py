@@ -35,6 +35,7 @@ ACTIONS = {
     "extract": "protokollsutdrag",
     "anslag": "anslag",
     "email": "e-post för expediering",
+    "publish": "publicering",
     "sign": "underskrift",
     "verify": "verifiering",
     "user": "användare ändrad",

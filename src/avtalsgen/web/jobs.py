@@ -22,6 +22,26 @@ from typing import Any
 
 from avtalsgen.web import db
 
+#: The secretary's steps after a meeting, as job kinds: the notice of justering, the
+#: e-mails of the expediering, the publishable renditions.
+AFTER_MEETING = ("anslag", "expediera", "publicera")
+#: Each kind of job in words, for the pages.
+KIND_NAMES = {
+    "build": "bygge",
+    "utdrag": "protokollsutdrag",
+    "anslag": "anslag",
+    "expediera": "e-post för expediering",
+    "publicera": "publicering",
+}
+#: The audit action of each kind of job.
+_ACTIONS = {
+    "build": "build",
+    "utdrag": "extract",
+    "anslag": "anslag",
+    "expediera": "email",
+    "publicera": "publish",
+}
+
 
 @dataclass
 class Job:
@@ -53,12 +73,22 @@ def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker 
                 _run_build(conn, request)
             elif request["kind"] == "utdrag":
                 _run_extracts(conn, request)
+            elif request["kind"] in AFTER_MEETING:
+                from avtalsgen.web import secretary
+
+                for event in secretary.run(request, _sender(conn)):
+                    conn.send(event)
             conn.send({"type": "end", "state": "klar"})
         except BaseException as exc:  # noqa: BLE001 - everything is reported to the page
             message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
             conn.send({"type": "end", "state": "misslyckades", "error": message})
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 return
+
+
+def _sender(conn: Connection) -> Any:  # pragma: no cover - runs in the worker process
+    """A callback that tells the page the job waits for the output folder's lock."""
+    return lambda message: conn.send({"type": "wait", "message": message})
 
 
 def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no cover
@@ -116,6 +146,16 @@ def _run_extracts(conn: Connection, request: dict[str, Any]) -> None:  # pragma:
                 "note": result.note if not result.written else "",
             }
         )
+
+
+def _status_words(status: str) -> str:
+    """A build's status (as ``batch-report.json`` records it) in the user's words."""
+    from avtalsgen.build.outcome import Status, status_text
+
+    try:
+        return status_text(Status(status))
+    except ValueError:
+        return status
 
 
 class JobRunner:
@@ -223,7 +263,7 @@ class JobRunner:
             if event["type"] == "case":
                 dnr = event.get("dnr")
                 files = [output / str(dnr) / name for name in event.get("outputs", [])]
-                detail = f"{event.get('status')}" + (
+                detail = _status_words(str(event.get("status"))) + (
                     f": {event['error']}" if event.get("error") else ""
                 )
                 audit.record(self.database, job.user, "build", dnr=dnr, detail=detail,
@@ -236,8 +276,14 @@ class JobRunner:
                     detail=f"§ {event.get('paragraf')}: {event.get('status')}",
                     files=files, root=output,
                 )  # fmt: skip
+            elif event["type"] == "step":
+                audit.record(
+                    self.database, job.user, _ACTIONS[job.kind], dnr=event.get("dnr"),
+                    detail=str(event.get("text", "")),
+                    files=[output / name for name in event.get("files", [])], root=output,
+                )  # fmt: skip
         if job.error:
-            audit.record(self.database, job.user, "build" if job.kind == "build" else "extract",
+            audit.record(self.database, job.user, _ACTIONS.get(job.kind, "build"),
                          detail=f"misslyckades: {job.error}")  # fmt: skip
 
     def latest_for(self, name: str) -> Job | None:

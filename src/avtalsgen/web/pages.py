@@ -33,6 +33,10 @@ MENU = (
 DNR = re.compile(r"^RUN-\d{5}-\d{4}$")
 #: Names of files in a case's output folder that may be fetched.
 OUTPUT_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}\.(pdf|docx|json|html|eml)$")
+#: A folder's name on the way to a file the secretary's steps wrote (a Dnr, a meeting's
+#: date and organ, "webb", "expediering", a paragraph), and such a file's name.
+OUTPUT_FOLDER = re.compile(r"^\w[\w.-]{0,120}$")
+OUTPUT_STEP_FILE = re.compile(r"^\w[\w.-]{0,120}\.(pdf|html|eml|txt)$")
 
 
 def config_of(connection: ASGIConnection[Any, Any, Any, Any]) -> WebConfig:
@@ -91,5 +95,23 @@ def output_file(config: WebConfig, dnr: str, name: str) -> Path:
     root = config.output.resolve()
     path = (root / dnr / name).resolve()
     if not path.is_relative_to(root / dnr) or not path.is_file():
+        raise NotFoundException()
+    return path
+
+
+def output_path(config: WebConfig, name: str) -> Path:
+    """The file at the path ``name`` in the output folder, or 404: every folder on the way a
+    plain name (no ``..``, nothing hidden), the file's name one the app serves, and the file
+    (links resolved) in the output folder."""
+    parts = name.strip("/").split("/")
+    if (
+        len(parts) > 6
+        or not OUTPUT_STEP_FILE.match(parts[-1])
+        or not all(OUTPUT_FOLDER.match(part) and ".." not in part for part in parts)
+    ):
+        raise NotFoundException()
+    root = config.output.resolve()
+    path = root.joinpath(*parts).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
         raise NotFoundException()
     return path

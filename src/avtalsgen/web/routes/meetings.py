@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 
-from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.pages import config_of, needs, output_path, page, runner_of, user_of
 from avtalsgen.web.yamlfiles import PathRefused, list_files, safe_file
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -78,23 +79,66 @@ def dates(
                 dates=computed_dates(datum, justeringsdatum, anslagsdatum))  # fmt: skip
 
 
-@post("/sammantraden/{stem:str}/utdrag", guards=[needs("extract")], sync_to_thread=True)
-def make_extracts(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
-    """Make the meeting's protocol extracts (all, or one §) in the worker."""
-    from avtalsgen.i18n import current_language
-
-    config = config_of(request)
+def _meeting_path(request: Request[Any, Any, Any], stem: str) -> Path:
     try:
-        path = safe_file(config.meetings, stem)
+        path = safe_file(config_of(request).meetings, stem)
     except PathRefused:
         raise NotFoundException() from None
     if not path.is_file():
         raise NotFoundException()
+    return path
+
+
+def _paragraph(data: dict[str, str]) -> int | None:
     paragraf = data.get("paragraf", "").strip()
-    number = int(paragraf) if paragraf.isdigit() else None
+    return int(paragraf) if paragraf.isdigit() else None
+
+
+def _submit(request: Request[Any, Any, Any], stem: str, kind: str, **args: Any) -> Redirect:
+    """Run ``kind`` on the meeting ``stem`` in the worker; the page follows the run."""
+    from avtalsgen.i18n import current_language
+
+    config = config_of(request)
+    path = _meeting_path(request, stem)
     job = runner_of(request).submit(
-        "utdrag", user_of(request).name, [stem],
+        kind, user_of(request).name, [stem],
         meeting=str(path), output=str(config.output), templates=str(config.templates),
-        paragraf=number, lang=current_language(),
+        lang=current_language(), **args,
     )  # fmt: skip
     return Redirect(path=f"/korning/{job.id}", status_code=303)
+
+
+@post("/sammantraden/{stem:str}/utdrag", guards=[needs("extract")], sync_to_thread=True)
+def make_extracts(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+    """Make the meeting's protocol extracts (all, or one §) in the worker."""
+    return _submit(request, stem, "utdrag", paragraf=_paragraph(data))
+
+
+@post("/sammantraden/{stem:str}/anslag", guards=[needs("extract")], sync_to_thread=True)
+def make_anslag(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+    """Make the meeting's notice of justering (anslag) for the digital anslagstavla (or, with
+    ``omedelbart``, only the notices of omedelbart justerade paragraphs)."""
+    return _submit(request, stem, "anslag", omedelbart=data.get("omedelbart") == "ja")
+
+
+@post("/sammantraden/{stem:str}/expediering", guards=[needs("extract")], sync_to_thread=True)
+def make_emails(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+    """Make the e-mails of the expediering (nothing is sent) for all paragraphs, or one."""
+    return _submit(request, stem, "expediera", paragraf=_paragraph(data))
+
+
+@post("/sammantraden/{stem:str}/publicering", guards=[needs("extract")], sync_to_thread=True)
+def make_renditions(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+    """Make the publishable renditions of the meeting's extracts and beslutsförslag."""
+    return _submit(request, stem, "publicera")
+
+
+@get("/utdata/{name:path}", guards=[needs("read")], sync_to_thread=True)
+def output_any(request: Request[Any, Any, Any], name: str, ladda: bool = False) -> File:
+    """A file the secretary's steps wrote in the output folder (a meeting's folder, the web
+    renditions), by its path in that folder; PDFs and pages open in the browser unless
+    ``ladda``."""
+    path = output_path(config_of(request), name)
+    inline = path.suffix in (".pdf", ".html") and not ladda
+    return File(path=path, filename=path.name,
+                content_disposition_type="inline" if inline else "attachment")  # fmt: skip

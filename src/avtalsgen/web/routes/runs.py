@@ -77,7 +77,9 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     job = runner_of(request).jobs.get(job_id)
     if job is None:
         raise NotFoundException()
-    return page(request, "run.html", job=job)
+    from avtalsgen.web.jobs import KIND_NAMES
+
+    return page(request, "run.html", job=job, kind_names=KIND_NAMES)
 
 
 @get("/korning/{job_id:int}/handelser", guards=[needs("read")])

@@ -282,6 +282,19 @@
         (data.files.length ? ' – ' + data.files.join(', ') : '') + (data.note ? ' – ' + data.note : '');
       list.appendChild(item);
     });
+    source.addEventListener('step', function (event) {
+      var data = JSON.parse(event.data);
+      var item = document.createElement('li');
+      item.textContent = data.text;
+      data.files.forEach(function (name) {
+        var link = document.createElement('a');
+        link.href = '/utdata/' + name;
+        link.textContent = name.split('/').pop();
+        item.appendChild(document.createTextNode(' '));
+        item.appendChild(link);
+      });
+      list.appendChild(item);
+    });
     source.addEventListener('end', function (event) {
       var data = JSON.parse(event.data);
       state.textContent = data.state + (data.error ? ': ' + data.error : '');

@@ -1,0 +1,135 @@
+"""The secretary's steps after a meeting, run from the web in the worker process: the notice
+of justering (:func:`avtalsgen.meetings.anslag.build_anslag`), the e-mails of the expediering
+(:func:`avtalsgen.meetings.expediering.expedite`) and the publishable renditions
+(:func:`avtalsgen.meetings.publicering.publish`), the CLI's own functions.
+
+Each outcome becomes an event for the run's page and the audit log: a line of text, the Dnr
+it concerns, and the files it names, relative to the output folder (the page links them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.i18n import _
+
+
+def _relative(paths: Any, output: Path) -> list[str]:
+    found = []
+    for path in paths:
+        path = Path(path)
+        try:
+            found.append(path.resolve().relative_to(output.resolve()).as_posix())
+        except ValueError:
+            continue
+    return found
+
+
+def run(request: dict[str, Any], on_wait: Callable[[str], None]) -> Iterator[dict[str, Any]]:
+    """The events of one step (``request["kind"]``: anslag, expediera or publicera)."""
+    meeting, output = Path(request["meeting"]), Path(request["output"])
+    templates = Path(request["templates"])
+    kind = request["kind"]
+    if kind == "anslag":
+        yield from _anslag(meeting, output, templates, bool(request.get("omedelbart")), on_wait)
+    elif kind == "expediera":
+        yield from _expediera(meeting, output, request.get("paragraf"), on_wait)
+    elif kind == "publicera":
+        yield from _publicera(meeting, output, templates, on_wait)
+    else:
+        raise ValueError(f"unknown step {kind!r}")
+
+
+def _anslag(
+    meeting: Path, output: Path, templates: Path, omedelbart: bool, on_wait: Callable[[str], None]
+) -> Iterator[dict[str, Any]]:
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.anslag import Status, build_anslag, paragraph_list
+
+    with interrupts.handled():
+        results = build_anslag(meeting, output, templates, LibreOfficeConverter(),
+                               omedelbart=omedelbart, on_wait=on_wait)  # fmt: skip
+    for result in results:
+        notice = result.anslag
+        if result.status is Status.NY:
+            status = _("version {version} written").format(version=result.version)
+        elif result.status is Status.RATTELSE:
+            status = _("version {version} written, a correction (changed: {changed})").format(
+                version=result.version, changed=", ".join(result.andrat)
+            )
+        else:
+            status = _("unchanged since version {version}; nothing written").format(
+                version=result.version
+            )
+        text = _(
+            "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive (the "
+            "last day to appeal): {status}"
+        ).format(
+            paragraphs=paragraph_list(notice.paragrafer) or "–",
+            start=notice.anslagsdatum, end=notice.till_och_med, status=status,
+        )  # fmt: skip
+        yield {"type": "step", "dnr": None, "text": text,
+               "files": _relative(result.files, output)}  # fmt: skip
+
+
+def _expediera(
+    meeting: Path, output: Path, paragraf: int | None, on_wait: Callable[[str], None]
+) -> Iterator[dict[str, Any]]:
+    from avtalsgen.meetings.expediering import expedite
+
+    for item in expedite(meeting, output, paragraf, on_wait=on_wait):
+        head = f"§ {item.paragraf} {item.dnr}"
+        for to in item.messages:
+            text = (
+                _("{head}: e-mail to {name} <{address}> written").format(
+                    head=head, name=to.mottagare, address=to.epost
+                )
+                if item.written
+                else _("{head}: e-mail to {name} <{address}> already written, left as it "
+                       "is").format(head=head, name=to.mottagare, address=to.epost)
+            )  # fmt: skip
+            yield {"type": "step", "dnr": item.dnr, "text": text,
+                   "files": _relative([to.path], output)}  # fmt: skip
+        for name in item.utan_adress:
+            yield {
+                "type": "step", "dnr": item.dnr, "files": [],
+                "text": _("{head}: {name} has no address in the program file "
+                          "(expediering.mottagare): send the extract another way").format(
+                    head=head, name=name),
+            }  # fmt: skip
+        if item.sekretess:
+            yield {
+                "type": "step", "dnr": item.dnr, "files": [],
+                "text": _("{head}: under sekretess ({marking}): send it only through a "
+                          "channel fit for secret documents").format(
+                    head=head, marking=item.sekretess),
+            }  # fmt: skip
+
+
+def _publicera(
+    meeting: Path, output: Path, templates: Path, on_wait: Callable[[str], None]
+) -> Iterator[dict[str, Any]]:
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.publicering import Status, publish
+
+    with interrupts.handled():
+        results = publish(meeting, output, templates, LibreOfficeConverter(), on_wait=on_wait)
+    for result in results:
+        head = f"§ {result.paragraf} {result.dnr} {result.document}"
+        if result.status is Status.SEKRETESS:
+            text = _("{head}: left out, under sekretess").format(head=head)
+        elif result.status is Status.SAKNAS:
+            text = _("{head}: left out, no protokollsutdrag yet").format(head=head)
+        elif result.status is Status.OSIGNERAD:
+            text = _("{head}: left out, the protokollsutdrag is not signed (certified) yet: "
+                     "sign its field utdragsbestyrkande first").format(head=head)  # fmt: skip
+        else:
+            text = _("{head}: publishable rendition written (replaced: {replaced})").format(
+                head=head, replaced=", ".join(result.replaced) or _("nothing")
+            )
+        yield {"type": "step", "dnr": result.dnr, "text": text,
+               "files": _relative(result.files, output)}  # fmt: skip
