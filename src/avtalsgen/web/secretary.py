@@ -61,7 +61,7 @@ def _anslag(
                 version=result.version, changed=", ".join(result.andrat)
             )
         else:
-            status = _("unchanged since version {version}; nothing written").format(
+            status = _("unchanged since version {version}: nothing new written").format(
                 version=result.version
             )
         text = _(
@@ -103,8 +103,8 @@ def _expediera(
         if item.sekretess:
             yield {
                 "type": "step", "dnr": item.dnr, "files": [],
-                "text": _("{head}: under sekretess ({marking}): send it only through a "
-                          "channel fit for secret documents").format(
+                "text": _("{head}: under sekretess ({marking}): send the extract only "
+                          "through a channel fit for secret documents").format(
                     head=head, marking=item.sekretess),
             }  # fmt: skip
 
@@ -128,8 +128,12 @@ def _publicera(
             text = _("{head}: left out, the protokollsutdrag is not signed (certified) yet: "
                      "sign its field utdragsbestyrkande first").format(head=head)  # fmt: skip
         else:
-            text = _("{head}: publishable rendition written (replaced: {replaced})").format(
-                head=head, replaced=", ".join(result.replaced) or _("nothing")
+            text = (
+                _("{head}: publishable rendition written (replaced: {replaced})").format(
+                    head=head, replaced=", ".join(result.replaced)
+                )
+                if result.replaced
+                else _("{head}: publishable rendition written, nothing replaced").format(head=head)
             )
         yield {"type": "step", "dnr": result.dnr, "text": text,
                "files": _relative(result.files, output)}  # fmt: skip
