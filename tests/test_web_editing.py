@@ -330,3 +330,17 @@ def test_the_cli_imports_nothing_of_the_web_app_until_serve_users_or_audit_runs(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[] []"
+
+
+def test_times_are_shown_in_swedish_time(tmp_path: Path) -> None:
+    """The log, the runs and the versions show stored UTC moments in Swedish time."""
+    from avtalsgen.web.app import time_text
+
+    assert time_text("2026-12-06T04:22:47+00:00") == "2026-12-06 05:22:47"
+    assert time_text("2026-07-01T10:00:00+00:00") == "2026-07-01 12:00:00"
+    assert time_text(None) == "" and time_text("okänd") == "okänd"
+    config = workspace(tmp_path / "ws")
+    with client_for(config, "alla") as client:
+        log = client.get("/logg").text
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", log)
+    assert "+00:00" not in log

@@ -146,6 +146,23 @@ def _speak_swedish(_request: Request[Any, Any, Any]) -> None:
         i18n.set_language(LANGUAGE)
 
 
+def time_text(value: object) -> str:
+    """A moment the app stored (ISO 8601, UTC) as the pages show it: Swedish time, to the
+    second (``2026-12-06 05:22:47``); anything else as it is."""
+    import datetime as dt
+
+    from avtalsgen.i18n import swedish_time
+
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return "" if value is None else str(value)
+    return swedish_time(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _security_headers(response: Response[Any]) -> Response[Any]:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -180,6 +197,7 @@ def create_app(config: WebConfig) -> Litestar:
     from avtalsgen.i18n import _
 
     environment.globals["_"] = _
+    environment.filters["tid"] = time_text
     handlers: list[Any] = [
         session.login_page, session.login, session.logout,
         cases.home, cases.case_list, cases.preview, cases.output, cases.page_image,
