@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
+import json
 import logging
 import os
 import shutil
@@ -424,6 +425,7 @@ def test_b_lta_holds_after_revocation_with_the_services_down(
     env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "XDG_DATA_HOME": str(tmp_path)}
     services = LocalPki(tmp_path / "pki", keys)
     try:
+        kept = b""
         for field in ("region", "aktor"):
             signed = avtalsgen(
                 "sign", str(packet), "--field", field, "--p12", str(services.pkcs12(field)),
@@ -432,6 +434,10 @@ def test_b_lta_holds_after_revocation_with_the_services_down(
             )  # fmt: skip
             assert signed.returncode == 0, signed.stdout + signed.stderr
             assert f"signed {field} of" in signed.stdout and "(B-LTA, " in signed.stdout
+            # Each signature and its revisions are appended: nothing before is rewritten.
+            now = packet.read_bytes()
+            assert now.startswith(kept) and len(now) > len(kept)
+            kept = now
         since = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=1)
         services.revoke("aktor", since)
         while dt.datetime.now(dt.UTC) <= since:
@@ -474,6 +480,11 @@ def test_b_lta_holds_after_revocation_with_the_services_down(
     assert [b.get("Signature Validation") for b in blocks[:2]] == ["Signature is Valid."] * 2
     manifest = (packet.parent / "manifest.json").read_text(encoding="utf-8")
     assert PASSPHRASE.decode() not in manifest + out
+    recorded = json.loads(manifest)["packet"]["signatures"]
+    assert [(s["field"], s["pades_level"], s["intact"]) for s in recorded] == [
+        ("region", "B-LTA", True),
+        ("aktor", "B-LTA", True),
+    ]
     # A changed byte in what the region signed: verify says NOT valid, offline too.
     data = bytearray(packet.read_bytes())
     data[data.index(b"stream", len(data) // 10) + 40] ^= 0x01  # inside a page's drawing
