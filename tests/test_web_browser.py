@@ -220,8 +220,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     checker.check("korning-utdrag")
     assert (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").is_file()
 
-    # The secretary's steps after the meeting, from the meeting's page: the anslag, the
-    # publishable renditions, and the e-mails (refused: the extract is not signed yet).
+    # The secretary's steps after the meeting, from the meeting's page: the anslag; the
+    # publishable renditions and the e-mails, refused until the extract is certified; the
+    # certification with the server's key; then both.
     page.goto(base + "/sammantraden/run-2024-11-26-extra")
     steps = page.get_by_role("region", name="Efter sammanträdet")
     steps.get_by_role("button", name="Gör anslag").click()
@@ -245,6 +246,39 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     steps.get_by_role("button", name="Gör e-post för expediering").click()
     expect(page.get_by_role("status")).to_contain_text("misslyckades", timeout=120_000)
     expect(page.get_by_role("status")).to_contain_text("187")
+    page.goto(base + "/sammantraden/run-2024-11-26-extra")
+    steps.get_by_role("button", name="Bestyrk § 187 RUN-00400-2024").click()
+    certified = page.get_by_role("status")
+    expect(certified).to_contain_text("Bestyrkt: protokollsutdrag-187.pdf")
+    expect(certified.get_by_role("row", name="utdragsbestyrkande")).to_contain_text("DEMO")
+    checker.check("bestyrkt")
+    page.get_by_role("link", name="Tillbaka till sammanträdet").click()
+    expect(steps.get_by_role("row", name="§ 187")).to_contain_text("ja")
+    steps.get_by_role("button", name="Gör publiceringsversioner").click()
+    expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+    rendition = page.get_by_role("listitem").filter(
+        has_text="§ 187 RUN-00400-2024 protokollsutdrag: publiceringsversion skriven"
+    )
+    html = rendition.get_by_role("link", name=re.compile(r"\.html$")).first
+    fetched = page.request.get(base + str(html.get_attribute("href")))
+    assert fetched.ok and "RUN-00400-2024" in fetched.text()
+    checker.check("korning-publicering")
+    page.goto(base + "/sammantraden/run-2024-11-26-extra")
+    steps.get_by_label("Paragraf (tomt: alla utom sekretess)").last.fill("187")
+    steps.get_by_role("button", name="Gör e-post för expediering").click()
+    expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+    expect(
+        page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024").first
+    ).to_be_visible()
+    checker.check("korning-expediering")
+    message = page.get_by_role("listitem").filter(has_text="e-post till").get_by_role("link")
+    fetched = page.request.get(base + str(message.first.get_attribute("href")))
+    import email
+
+    parsed = email.message_from_bytes(fetched.body())
+    attached = [part for part in parsed.walk() if part.get_content_type() == "application/pdf"]
+    signed = (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").read_bytes()
+    assert [part.get_payload(decode=True) for part in attached] == [signed]
 
     # Sign the packet with the server's key, and see the report.
     _menu(page, "Paket")

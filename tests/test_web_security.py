@@ -33,6 +33,7 @@ POSTS = [
     "/sammantraden/exempel-run-2023-12-05/anslag",
     "/sammantraden/exempel-run-2023-12-05/expediering",
     "/sammantraden/exempel-run-2023-12-05/publicering",
+    "/sammantraden/exempel-run-2023-12-05/bestyrk",
     "/paket/RUN-00386-2023/signera", "/verifiera", "/korning", "/anvandare",
 ]  # fmt: skip
 
@@ -115,7 +116,7 @@ def test_roles_a_handlaggare_cannot_sign_or_manage_users(config: WebConfig) -> N
         assert response.status_code == 403
         assert "Signera" not in client.get("/paket").text
         # Nor take the secretary's steps after a meeting.
-        for step in ("utdrag", "anslag", "expediering", "publicering"):
+        for step in ("utdrag", "anslag", "expediering", "publicering", "bestyrk"):
             response = client.post(
                 f"/sammantraden/exempel-run-2023-12-05/{step}", data={"_csrf_token": token}
             )

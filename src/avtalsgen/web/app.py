@@ -202,7 +202,7 @@ def create_app(config: WebConfig) -> Litestar:
         session.login_page, session.login, session.logout,
         cases.home, cases.case_list, cases.preview, cases.output, cases.page_image,
         meetings.meeting_list, meetings.dates, meetings.make_extracts, meetings.make_anslag,
-        meetings.make_emails, meetings.make_renditions, meetings.output_any,
+        meetings.make_emails, meetings.make_renditions, meetings.output_any, meetings.certify,
         packets.packet_list, packets.sign, packets.verify_form, packets.verify_upload,
         runs.runs, runs.start_run, runs.run_page, runs.run_events,
         admin.log, admin.users, admin.change_user,

@@ -113,7 +113,13 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         path = _existing(request, kind, stem)
         data, sha = file_data(path)
         remember(config_of(request).database, kind.key(stem), read_text(path), None)
-        return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad)
+        extracts = None
+        if kind.name == "sammantrade" and user_of(request).may("extract"):
+            from avtalsgen.web.routes.meetings import meeting_extracts
+
+            extracts = meeting_extracts(config_of(request), path)
+        return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad,
+                          extracts=extracts)  # fmt: skip
 
     @post(f"{kind.base}/{{stem:str}}", guards=[needs(kind.permission)])
     async def save(request: Request[Any, Any, Any], stem: str, data: Form) -> Template | Redirect:

@@ -142,3 +142,86 @@ def output_any(request: Request[Any, Any, Any], name: str, ladda: bool = False) 
     inline = path.suffix in (".pdf", ".html") and not ladda
     return File(path=path, filename=path.name,
                 content_disposition_type="inline" if inline else "attachment")  # fmt: skip
+
+
+def meeting_extracts(config: Any, path: Path) -> list[dict[str, Any]]:
+    """Each paragraph of the meeting file with the newest version of its protocol extract
+    (its path in the output folder) and whether the extract is certified (its field
+    utdragsbestyrkande signed); an empty list for a meeting file that is not valid."""
+    from avtalsgen.build.workspace import Workspace
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import validate_file
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+    from avtalsgen.model.meeting import Sammantrade
+    from avtalsgen.pdf.signed import signed_fields
+
+    try:
+        meeting, _problems = validate_file(Sammantrade, path)
+    except CaseError:
+        return []
+    if meeting is None:
+        return []
+    workspace = Workspace(config.output)
+    rows = []
+    for paragraf in meeting.paragrafer:
+        folder = workspace.case(paragraf.dnr)
+        found = [
+            (version, pdf)
+            for number, version, pdf in (folder.extract_pdfs() if folder.path.is_dir() else [])
+            if number == paragraf.paragraf
+        ]
+        pdf = max(found)[1] if found else None
+        rows.append({
+            "paragraf": paragraf.paragraf, "dnr": paragraf.dnr,
+            "sekretess": paragraf.sekretess is not None,
+            "fil": pdf.relative_to(config.output).as_posix() if pdf else None,
+            "path": pdf,
+            "bestyrkt": bool(pdf and signed_fields(pdf).get(SIGNATURE_FIELD, False)),
+        })  # fmt: skip
+    return rows
+
+
+@post("/sammantraden/{stem:str}/bestyrk", guards=[needs("extract")], sync_to_thread=True)
+def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
+    """Certify (sign the field utdragsbestyrkande of) the newest extract of one paragraph
+    with the server's key, as ``avtalsgen sign EXTRACT --field utdragsbestyrkande`` does:
+    the region's seal when configured, else the DEMO key (the report says so)."""
+    from avtalsgen.build.workspace import Workspace
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+    from avtalsgen.signing.keys import DEFAULT_ROLES
+    from avtalsgen.signing.verify import verify_packet
+    from avtalsgen.web import audit
+    from avtalsgen.web.routes.packets import server_key
+
+    config = config_of(request)
+    path = _meeting_path(request, stem)
+    number = _paragraph(data)
+    row = next((r for r in meeting_extracts(config, path) if r["paragraf"] == number), None)
+    report, error = None, None
+    if row is None or row["path"] is None:
+        error = "Paragrafen har inget protokollsutdrag ännu: gör det först."
+    elif row["bestyrkt"]:
+        error = "Utdraget är redan bestyrkt."
+    else:
+        from avtalsgen.signing.sign import sign_packet
+
+        extract: Path = row["path"]
+        role = DEFAULT_ROLES[SIGNATURE_FIELD]
+        try:
+            source, roots, demo = server_key(config, role)
+            with Workspace(config.output).session("sign") as run:
+                sign_packet(extract, extract, SIGNATURE_FIELD, source, role=role,
+                            overwrite=True, scratch=run.staging, allow_incomplete=demo)  # fmt: skip
+                report = verify_packet(extract, roots)
+            audit.record(config.database, user_of(request).name, "sign", dnr=row["dnr"],
+                         detail=f"{SIGNATURE_FIELD} § {number}", files=[extract],
+                         root=config.output)  # fmt: skip
+        except AvtalsgenError as exc:
+            error = exc.message
+            audit.record(
+                config.database, user_of(request).name, "sign", dnr=row["dnr"],
+                detail=f"{SIGNATURE_FIELD} § {number} misslyckades: {exc.message}",
+            )  # fmt: skip
+    return page(request, "certified.html", stem=stem, row=row, report=report, error=error,
+                status_code=200 if error is None else 422)  # fmt: skip

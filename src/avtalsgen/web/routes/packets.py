@@ -37,6 +37,21 @@ def _roots() -> list[Path]:
     return [root] if root.is_file() else []
 
 
+def server_key(config: Any, role: str) -> tuple[Any, list[Path], bool]:
+    """The server's key (the region's seal when configured, else the DEMO key for ``role``),
+    the roots its report trusts, and whether it is the DEMO key."""
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.signing.sign import Pkcs12Key
+
+    roots = _roots()
+    if config.seal_p12 is not None:
+        passphrase = os.environ.get(config.seal_passphrase_env, "")
+        return Pkcs12Key(config.seal_p12, passphrase.encode()), roots, False
+    pki = ensure_demo_pki()
+    signer = ensure_demo_signer(pki, role)
+    return Pkcs12Key(signer.pkcs12, signer.passphrase), [*roots, pki.root_cert], True
+
+
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
 def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     """Sign one field of the case's packet with the server's key (the region's seal, or the
