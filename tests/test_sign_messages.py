@@ -114,3 +114,22 @@ def test_a_signature_time_is_shown_in_swedish_time(language: str, shown: str) ->
     assert _time(dt.datetime(2026, 12, 6, 4, 5, 9, tzinfo=dt.UTC)) == shown
     summer = _time(dt.datetime(2026, 6, 6, 4, 5, 9, tzinfo=dt.UTC))
     assert summer.startswith("2026-06-06 06:05:09 +02:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("sv", "mappen för demo-PKI kan inte användas: filen finns redan"),
+        ("en", "cannot use the demo PKI folder: File exists"),
+    ],
+)
+def test_the_demo_pki_refuses_in_the_language_of_messages(
+    language: str, said: str, tmp_path: Path
+) -> None:
+    from avtalsgen.signing.pki import PkiError, ensure_demo_pki
+
+    i18n.set_language(language)
+    (tmp_path / "fil").write_text("inte en mapp", encoding="utf-8")
+    with pytest.raises(PkiError) as caught:
+        ensure_demo_pki(tmp_path / "fil")
+    assert caught.value.message == f"{tmp_path / 'fil'}: {said}"

@@ -39,7 +39,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from avtalsgen.build.workspace import atomic_write
-from avtalsgen.errors import AvtalsgenError
+from avtalsgen.errors import AvtalsgenError, os_reason
+from avtalsgen.i18n import _
 
 if TYPE_CHECKING:
     from pyhanko.sign.timestamps import TimeStamper
@@ -193,7 +194,11 @@ def demo_timestamper(pki: DemoPki) -> TimeStamper:
         cert = x509.load_pem_x509_certificate(pki.tsa_cert.read_bytes())
         root = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
     except (OSError, ValueError) as exc:
-        raise PkiError(f"{pki.folder}: cannot read the demo TSA: {exc}") from exc
+        raise PkiError(
+            _("{folder}: cannot read the demo TSA: {error}").format(
+                folder=pki.folder, error=_why(exc)
+            )
+        ) from exc
     der = key.private_bytes(
         serialization.Encoding.DER,
         serialization.PrivateFormat.PKCS8,
@@ -363,9 +368,13 @@ def _load_root(pki: DemoPki) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         key = serialization.load_pem_private_key(pki.root_key.read_bytes(), password=None)
         cert = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
     except (OSError, ValueError) as exc:
-        raise PkiError(f"{pki.folder}: cannot read the demo root CA: {exc}") from exc
+        raise PkiError(
+            _("{folder}: cannot read the demo root CA: {error}").format(
+                folder=pki.folder, error=_why(exc)
+            )
+        ) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise PkiError(f"{pki.root_key}: the demo root key is not an RSA key")
+        raise PkiError(_("{file}: the demo root key is not an RSA key").format(file=pki.root_key))
     return key, cert
 
 
@@ -400,7 +409,11 @@ def _locked(folder: Path) -> Iterator[None]:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     except OSError as exc:
-        raise PkiError(f"{folder}: cannot use the demo PKI folder: {exc}") from exc
+        raise PkiError(
+            _("{folder}: cannot use the demo PKI folder: {reason}").format(
+                folder=folder, reason=os_reason(exc)
+            )
+        ) from exc
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -413,3 +426,8 @@ def _write_public(path: Path, data: bytes) -> None:
 
 def _write_atomic(path: Path, data: bytes, mode: int) -> None:
     atomic_write(path, data, mode=mode)
+
+
+def _why(exc: OSError | ValueError) -> str:
+    """Why a file of the demo PKI could not be read, in the language of messages."""
+    return os_reason(exc) if isinstance(exc, OSError) else str(exc)
