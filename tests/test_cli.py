@@ -24,7 +24,7 @@ runner = CliRunner()
 def test_check_accepts_the_shipped_cases() -> None:
     result = runner.invoke(app, ["check", str(REPO / "cases")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("ok  ") == 5
+    assert result.stdout.count("ok  ") == 7
     assert "RUN-00386-2023  Swedish Lapland Visitors Board" in result.stdout
 
 
@@ -81,7 +81,7 @@ def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
         f"{case}:27: finansiering.finansiarer[0].belopp_per_ar: amount must not be negative, got -5"
         in result.stderr
     )
-    assert "1 of 5 case files have problems" in result.stderr
+    assert "1 of 7 case files have problems" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -91,7 +91,7 @@ def test_build_of_a_bad_case_writes_nothing(cases: Path, tmp_path: Path) -> None
     output = tmp_path / "output"
     result = runner.invoke(app, ["build", str(case), "--output", str(output)])
     assert result.exit_code == 1
-    assert f"{case}:65: okand_nyckel: unknown key" in result.stderr
+    assert f"{case}:63: okand_nyckel: unknown key" in result.stderr
     assert "Traceback" not in result.output
     assert not output.exists() or not any(output.iterdir())
 

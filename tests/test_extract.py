@@ -175,10 +175,12 @@ def test_decision_points_verbatim_as_in_the_beslutsforslag(built: Built) -> None
 @pytest.mark.libreoffice
 def test_amended_decision_fills_placeholders(built: Built) -> None:
     text = body(pdf(built, "RUN-90002-2024", 187))
+    # The committee granted 600 000 kronor a year instead of the proposed 800 000.
     assert (
         "1. Regionala utvecklingsnämnden beslutar att Exempel Kreativa Norrbotten ideell "
-        "förening beviljas 800 000 kronor årligen i basfinansiering, sammanlagt 2 000 000 kronor."
+        "förening beviljas 600 000 kronor årligen i basfinansiering, sammanlagt 1 500 000 kronor."
     ) in text
+    assert "800 000" not in text
     assert "3. Basfinansieringen gäller under perioden 2025-01-01 till 2027-06-30." in text
     assert (
         "4. Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta beslut "

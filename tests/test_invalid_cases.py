@@ -570,41 +570,6 @@ INVALID = [
         ),
     ),
     Invalid(
-        "first-payment-before-the-decision",
-        (
-            "<case>:22: finansiering.period.start: the first payment would be made when the "
-            "period starts (2023-10-01), before the decision (2023-11-15); give utbetalning: "
-            "forsta_datum: on or after the decision (the payments due before it are made with it)",
-        ),
-        sv=(
-            "<case>:22: finansiering.period.start: den första utbetalningen skulle göras när "
-            "perioden börjar (2023-10-01), före beslutet (2023-11-15); ange utbetalning: "
-            "forsta_datum: samma dag som beslutet eller senare (det som skulle ha betalats ut "
-            "före den dagen betalas ut med den)",
-        ),
-        case=(("  datum: null\n  paragraf: null", "  datum: 2023-11-15\n  paragraf: null"),),
-    ),
-    Invalid(
-        "stated-first-payment-before-the-decision",
-        (
-            "<case>:30: finansiering.utbetalning.forsta_datum: the first payment (2023-11-01) "
-            "would be made before the decision (2023-11-15); payments are made on or after the "
-            "decision",
-        ),
-        sv=(
-            "<case>:30: finansiering.utbetalning.forsta_datum: den första utbetalningen "
-            "(2023-11-01) skulle göras före beslutet (2023-11-15); utbetalningar görs tidigast "
-            "den dag beslutet fattas",
-        ),
-        case=(
-            ("  datum: null\n  paragraf: null", "  datum: 2023-11-15\n  paragraf: null"),
-            (
-                "  totalt: 6000000\n",
-                "  totalt: 6000000\n  utbetalning:\n    forsta_datum: 2023-11-01\n",
-            ),
-        ),
-    ),
-    Invalid(
         "stepped-amount-in-a-text-that-says-per-year",
         (
             "<case>:20: finansiering: the program's clause 'bakgrund' uses {belopp_per_ar}, but "

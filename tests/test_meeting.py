@@ -134,9 +134,18 @@ def test_example_meetings_load() -> None:
         for paragraf in meeting.sammantrade.paragrafer:
             decided[paragraf.dnr] = paragraf.paragraf
             case = meeting.case(paragraf)
-            if case.arende.datum is not None:
+            # An återremiss may have dealt with an earlier version of the proposal.
+            if case.arende.datum is not None and paragraf.utfall != "aterremiss":
                 assert case.arende.datum <= meeting.sammantrade.datum
-    assert set(decided) == {"RUN-00386-2023", "RUN-90001-2023", "RUN-90002-2024"}
+    assert set(decided) == {
+        "RUN-00386-2023",
+        "RUN-90001-2023",
+        "RUN-90002-2024",
+        "RUN-90003-2024",
+        "RUN-90003-2025",
+        "RUN-90004-2024",
+        "RUN-90005-2024",
+    }
     paragrafer = [p for path in EXAMPLES for p in load_meeting(path).sammantrade.paragrafer]
     assert any(p.omedelbart_justerad for p in paragrafer)
     assert any(not p.enligt_forslaget for p in paragrafer)
@@ -320,14 +329,10 @@ INVALID = [
         (
             "<meeting>:18: paragrafer[1].paragraf: § 211 appears twice (also paragrafer[0]); § "
             "numbers are unique within a meeting",
-            "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
-            "decision as § 212 of 2023-12-05 (beslut), not § 211 of 2023-12-05",
         ),
         sv=(
             "<meeting>:18: paragrafer[1].paragraf: § 211 förekommer två gånger (även "
             "paragrafer[0]); ett paragrafnummer får bara finnas en gång per sammanträde",
-            "<meeting>:19: paragrafer[1].dnr: ärendefilen för RUN-90001-2023 anger beslutet som "
-            "§ 212 den 2023-12-05 (beslut), inte § 211 den 2023-12-05",
         ),
     ),
     Invalid(
@@ -365,18 +370,6 @@ INVALID = [
         sv=(
             "<meeting>:19: paragrafer[1].dnr: beslutsförslaget i RUN-90002-2024 är daterat "
             "2024-11-05, efter sammanträdet (2023-12-05)",
-        ),
-    ),
-    Invalid(
-        "decision-recorded-in-the-case-differs",
-        (("paragraf: 212", "paragraf: 213"),),
-        (
-            "<meeting>:19: paragrafer[1].dnr: the case file of RUN-90001-2023 records its "
-            "decision as § 212 of 2023-12-05 (beslut), not § 213 of 2023-12-05",
-        ),
-        sv=(
-            "<meeting>:19: paragrafer[1].dnr: ärendefilen för RUN-90001-2023 anger beslutet som "
-            "§ 212 den 2023-12-05 (beslut), inte § 213 den 2023-12-05",
         ),
     ),
     Invalid(

@@ -236,8 +236,9 @@ def test_amended_decision_states_the_decided_facts(extracts: Path) -> None:
     assert (
         "Beslut Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att "
         "beloppet ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, och att "
-        "finansieringen ska fördelas på Region Norrbotten - ERP 900 000 kronor och Region "
-        "Norrbotten - kulturnämnden 600 000 kronor. Beslutet har därmed följande lydelse: "
+        "finansieringen ska utgöras av 900 000 kronor från Region Norrbotten - ERP och "
+        "600 000 kronor från Region Norrbotten - kulturnämnden. Beslutet har därmed följande "
+        "lydelse: "
         "1. Regionala utvecklingsnämnden beslutar att Exempel Kreativa Norrbotten ideell "
         "förening beviljas 600 000 kronor årligen i basfinansiering, sammanlagt "
         "1 500 000 kronor. 2. Medlen anvisas från ERP och kulturnämndens anslag. "

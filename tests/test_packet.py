@@ -252,16 +252,18 @@ def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Pat
     assert order == sorted(order)
     with pikepdf.open(packet) as pdf:
         assert [i.title for i in pdf.open_outline().root][1:] == [
-            "Beslutsförslag", "Protokollsutdrag § 211", "Samarbetsavtal", "Verksamhetsplan"
+            "Beslutsförslag", "Protokollsutdrag § 211 (2023-12-05)", "Samarbetsavtal",
+            "Verksamhetsplan",
         ]  # fmt: skip
         subject = str(pdf.docinfo["/Subject"])
     assert subject == (
-        "Basfinansiering inom Norrbottens ekosystem: beslutsförslag, protokollsutdrag § 211, "
-        "samarbetsavtal och bilaga 1 (Verksamhetsplan)"
+        "Basfinansiering inom Norrbottens ekosystem: beslutsförslag, protokollsutdrag § 211 "
+        "(2023-12-05), samarbetsavtal och bilaga 1 (Verksamhetsplan)"
     )
     manifest = json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"]["bilaga 1"]["sha256"] == sha(attachment)
-    assert manifest["inputs"]["protokollsutdrag"]["file"] == "protokollsutdrag-211.pdf"
+    role = "protokollsutdrag protokollsutdrag-211.pdf"
+    assert manifest["inputs"][role]["file"] == "protokollsutdrag-211.pdf"
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -17,6 +18,7 @@ from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import check_archival_pdf
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case, unknown_facts
+from avtalsgen.meetings.decisions import History, case_history
 from avtalsgen.model import Strategi
 from avtalsgen.model.agreement import choose_clauses, payment_schedule, strategy
 from avtalsgen.model.money import compute_financing
@@ -55,7 +57,10 @@ def test_clauses_in_order_with_their_numbers(built: Path, dnr: str) -> None:
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("dnr", list(CASES))
 def test_payment_schedule_adds_up_to_the_total(built: Path, dnr: str) -> None:
-    case = load_case(CASES[dnr])
+    loaded = load_case(CASES[dnr])
+    # The agreement follows the decision (RUN-90002-2024: 600 000 kronor a year, not 800 000).
+    history = case_history(loaded.path, loaded.arende, loaded.program)
+    case = replace(loaded, arende=history.decided)
     text = agreement_text(built, dnr)
     rows = re.findall(
         r"Avtalsår (\d+) (\d{4}-\d\d-\d\d)–(\d{4}-\d\d-\d\d) ((?:\d{1,3} )*\d{1,3}) kr", text
@@ -119,8 +124,14 @@ def test_background_cites_the_decision(built: Path) -> None:
         "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 212, i ärende med "
         "Dnr RUN-90001-2023 att bevilja Arktiska testbäddar 1 500 000 kronor årligen"
     ) in text
+    # The seed is decided at the example meeting of 2023-12-05 (§ 211): its agreement says
+    # so, and is marked as an example for it.
     seed = agreement_text(built, "RUN-00386-2023")
-    assert "beslutade [uppgift saknas], § [uppgift saknas], i ärende med Dnr RUN-00386-2023" in seed
+    assert (
+        "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 211, i ärende med "
+        "Dnr RUN-00386-2023 att bevilja Swedish Lapland vb 2 000 000 kronor årligen"
+    ) in seed
+    assert "EXEMPEL – fiktivt avtal för test och demonstration" in seed
 
 
 @pytest.mark.libreoffice
@@ -198,7 +209,7 @@ def test_fact_check_fails_when_a_template_prints_another_amount(tmp_path: Path) 
     assert "the documents do not agree on the case's facts:" in result.stderr
     assert (
         "samarbetsavtal.pdf: belopp: the document states 4 000 000 kr/kronor, which is none "
-        "of the amounts of the case (500 000, 1 500 000, 2 000 000, 6 000 000)"
+        "of the amounts of the decision (500 000, 1 500 000, 2 000 000, 6 000 000)"
     ) in result.stderr
     assert "beslutsforslag.pdf" not in result.stderr
     assert not any(output.rglob("*.pdf")), "a build that fails the fact check writes nothing"
@@ -214,7 +225,9 @@ def test_unknown_facts_are_listed_and_strict_fails() -> None:
         f"{SEED_CASE}:16: aktor.organisationsnummer: not filled in yet (null); the "
         "documents show [uppgift saknas]" in unknown
     )
-    assert any(": beslut.paragraf: " in line for line in unknown)
+    # Undecided (no meeting file beside it decides it), the agreement misses its decision.
+    undecided = unknown_facts(case, History(case.arende, ()))
+    assert any(": dnr: " in line and "no meeting file decides" in line for line in undecided)
     result = runner.invoke(app, ["check", "--strict", str(SEED_CASE)])
     assert result.exit_code == 1
     assert "aktor.organisationsnummer: not filled in yet" in result.stderr

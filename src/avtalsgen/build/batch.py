@@ -220,10 +220,13 @@ class _Batch:
                 if item is None:
                     self.settle(outcome)
             item = cases[job.key]
-            if item is not None and item.outcome.error is None:
+            # A document the case's decisions do not call for (an avslag's agreement) is
+            # taken back like those of a case that failed.
+            wanted = item is not None and job.docx.stem in item.documents
+            if item is not None and item.outcome.error is None and wanted:
                 casework.render(item, job)
                 if item.outcome.error is not None:
                     self.settle(item.outcome)
-            if item is None or item.outcome.error is not None:
+            if item is None or item.outcome.error is not None or not wanted:
                 cancel(job)
         return cases

@@ -18,26 +18,25 @@ from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import signed_and_current, write_manifest
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
-    EXTRACT_ROLE,
     input_stamp,
     renew_record,
     up_to_date,
-    with_extract,
+    with_decisions,
     write_record,
 )
+from avtalsgen.build.stages import CaseStages, case_stages
 from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.conversion.pool import Job
-from avtalsgen.documents.context import Context, build_context
 from avtalsgen.documents.kinds import metadata
 from avtalsgen.documents.render import render_document
 from avtalsgen.errors import AvtalsgenError, CaseError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, unknown_facts
+from avtalsgen.meetings.decisions import History, case_history
 from avtalsgen.pdf.packet import (
     Attachment,
     build_packet,
     packet_version,
-    packet_wanted,
     read_agreement,
     resolve_attachments,
 )
@@ -55,15 +54,19 @@ class CaseWork:
 
     outcome: CaseOutcome
     case: LoadedCase
-    context: Context
+    stages: CaseStages
     stamp: str
     staging: Path
     documents: list[str]
+    """The documents this build makes of the case: those asked for that its decisions call
+    for (an avslag's case has no agreement)."""
     templates: Path
     inputs: dict[str, Path]
     attachments: list[Attachment]
     built: dt.datetime
     """The time of the build: the date of documents the case gives none."""
+    packet: bool
+    """True when the packet is made: every document the case calls for is built."""
     pdfs: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -71,8 +74,8 @@ class CaseWork:
 def case_inputs(
     case: LoadedCase, templates: Path, documents: Sequence[str], attachments: Sequence[Attachment]
 ) -> dict[str, Path]:
-    """Every file a case's documents and packet are made from, by role (the protocol extract
-    aside: see :func:`avtalsgen.build.record.with_extract`)."""
+    """Every file a case's documents and packet are made from, by role (the meeting files
+    and protocol extracts aside: see :func:`avtalsgen.build.record.with_decisions`)."""
     inputs = {"case": case.path, "program": case.program_path}
     inputs |= {f"template {d}": templates / f"{d}.docx" for d in documents}
     inputs |= {f"bilaga {n}": item.path for n, item in enumerate(attachments, 1)}
@@ -82,7 +85,8 @@ def case_inputs(
 def load(
     outcome: CaseOutcome, run: Session, staging: Path, options: BuildOptions, tools: str
 ) -> CaseWork | None:
-    """Load one case; None when it failed or is up to date (its outcome then says so).
+    """Load one case and the decisions on it; None when it failed or is up to date (its
+    outcome then says so).
 
     Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
     session's staging folder).
@@ -91,17 +95,23 @@ def load(
     try:
         case = load_case(outcome.case)
         outcome.dnr = case.arende.dnr
-        if options.strict and (unknown := unknown_facts(case)):
+        history = case_history(case.path, case.arende, case.program)
+        if history.problems:
+            raise CaseError(list(history.problems))
+        if options.strict and (unknown := unknown_facts(case, history)):
             raise CaseError(unknown)
+        made = [d for d in history.documents if d in documents]
+        if not made:
+            raise CaseError([nothing_to_build(case, history, documents)])
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
     folder = run.workspace.case(case.arende.dnr).path
-    files = case_inputs(case, templates, documents, attachments)
-    inputs = with_extract(files, folder, documents)
+    files = case_inputs(case, templates, made, attachments)
     try:
+        inputs = with_decisions(files, case.path, folder)
         stamp = input_stamp(inputs, documents, tools)
     except OSError as exc:  # a file that went away since it was found
         outcome.error = _("{path}: cannot read: {reason}").format(
@@ -114,7 +124,9 @@ def load(
         return None
     # A signed packet made from these very inputs: a rebuild, even a forced one, would make
     # the same packet again, as a new version; nothing is made.
-    if packet_wanted(documents):
+    # The packet is made when every document the case's decisions call for is built.
+    packet = set(history.documents) <= set(documents)
+    if packet:
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
@@ -122,7 +134,7 @@ def load(
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
     try:
-        context = build_context(case)
+        stages = case_stages(case, history, folder)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
@@ -137,25 +149,47 @@ def load(
     return CaseWork(
         outcome,
         case,
-        context,
+        stages,
         stamp,
         staging,
-        list(documents),
+        made,
         templates,
         inputs,
         attachments,
         built,
+        packet,
+    )
+
+
+def nothing_to_build(case: LoadedCase, history: History, documents: Sequence[str]) -> str:
+    """Why none of ``documents`` is made of the case: its decisions call for none of them
+    (``--only samarbetsavtal`` of a case the committee rejected)."""
+    from avtalsgen.i18n import _
+    from avtalsgen.model.decision import UTFALL_TEXT
+
+    decision = history.deciding or history.latest
+    assert decision is not None and history.utfall is not None, "an undecided case has all"
+    return _(
+        "{case}: {dnr}: none of {documents} is made: the committee's decision ({utfall}, "
+        "{label}, {where}) calls for {called}"
+    ).format(
+        case=case.path,
+        dnr=case.arende.dnr,
+        documents=", ".join(documents),
+        utfall=_(UTFALL_TEXT[history.utfall]),
+        label=decision.label,
+        where=decision.meeting.where(decision.loc),
+        called=", ".join(history.documents),
     )
 
 
 def render(item: CaseWork, job: Job) -> None:
     """Render one document of a case into its staging folder, under its final name at once."""
     document = job.docx.stem
+    context = item.stages.context(document)
     try:
         data = render_document(
-            item.templates / f"{document}.docx",
-            item.context,
-            metadata(document, item.context, item.built),
+            item.templates / f"{document}.docx", context, metadata(document, context, item.built)
         )
         # soffice must never see half a file; the file is made again if lost.
         atomic_write(job.docx, data, durable=False)
@@ -173,7 +207,7 @@ def prepare_finish(documents: Sequence[str]) -> None:
     with interrupts.deferred():  # pikepdf aborts the process if Ctrl-C comes as it loads
         pass
 
-    if packet_wanted(documents):
+    if "beslutsforslag" in documents:
         from avtalsgen.pdf.assemble import prepare_contents_fonts
 
         prepare_contents_fonts()
@@ -191,10 +225,12 @@ def finish(item: CaseWork, run: Session) -> None:
         # Each PDF is read once: the agreement's reading also finds its signature blocks.
         read: dict[str, Path | PdfText] = dict(item.pdfs)
         agreement = None
-        if packet_wanted(item.documents):
+        if item.packet and "samarbetsavtal" in item.pdfs:
             agreement = read_agreement(item.pdfs["samarbetsavtal"])
             read["samarbetsavtal"] = agreement
-        check_facts(item.case.arende, item.case.program, read)
+        # Each document states the facts of its own stage: the beslutsförslag the
+        # proposal's, the agreement the decided ones.
+        check_facts(item.case.arende, item.case.program, read, item.stages.fact_stages())
         case_folder = run.workspace.case(item.case.arende.dnr)
         folder = case_folder.path
         # Beside a signed packet nothing is changed: the documents of a new version are
@@ -207,13 +243,12 @@ def finish(item: CaseWork, run: Session) -> None:
         }
         packet = None
         conversions: dict[str, dict[str, object]] = {}
-        if agreement is not None:  # a packet is wanted
+        if item.packet:
             # Attachments that are not PDF/A-2b are converted (OCRmyPDF), or refused.
             attachments, conversions = _prepared_attachments(item)
             final = case_folder.packet(version)  # a signed packet is kept: a new version
             packet = build_packet(
-                item.context,
-                folder,
+                item.stages,
                 item.pdfs,
                 attachments,
                 item.staging / final.name,
@@ -233,11 +268,11 @@ def finish(item: CaseWork, run: Session) -> None:
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
         manifest = write_manifest(
-            folder, item.inputs, placed, placed_packet, fields, scratch, conversions, item.stamp
-        )
+            folder, item.inputs, placed, placed_packet, fields, scratch, conversions,
+            item.stamp, item.stages.manifest_entry(),
+        )  # fmt: skip
         placed.append(manifest)
-        files = {role: path for role, path in item.inputs.items() if role != EXTRACT_ROLE}
-        write_record(folder, item.stamp, placed, item.case.path, files, scratch)
+        write_record(folder, item.stamp, placed, item.case.path, item.inputs, scratch)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return

@@ -52,6 +52,7 @@ def write_manifest(
     scratch: Path | None = None,
     conversions: Mapping[str, Mapping[str, object]] | None = None,
     stamp: str | None = None,
+    decision: Mapping[str, object] | None = None,
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
     version of the packet in the folder (``packets``; ``packet`` is the newest): the new
@@ -60,9 +61,15 @@ def write_manifest(
     same inputs writes no new version beside a signed one: :func:`signed_and_current`);
     earlier versions as the manifest recorded them, with their signatures. Written first in
     ``scratch`` if given, a folder on the same file system (e.g. a staging folder).
+
     ``conversions`` says, by input role, how an attachment went into the packet: as given,
     or converted to PDF/A-2b (why, how, with which tools, and the SHA-256 of what the
-    packet holds)."""
+    packet holds).
+
+    ``decision`` is what the packet follows (the outcome, the meeting file, its date, § and
+    line, whether an agreement follows), recorded in the new packet's entry (``beslut``);
+    ``sign`` reads it to refuse signing an agreement an avslag left out.
+    """
     made = conversions or {}
     packets = _kept_packets(folder, _read(folder), packet)
     if packet is not None:
@@ -73,6 +80,7 @@ def write_manifest(
                 "version": parsed[1] if parsed is not None else 1,
                 "sha256": sha256(packet),
                 "inputs": stamp,
+                "beslut": dict(decision) if decision is not None else None,
                 "documents": {path.name: sha256(path) for path in outputs if path != packet},
                 "signatures": [{"field": name, "signer": None} for name in fields],
                 "ok": None,

@@ -19,16 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from avtalsgen.build.outcome import write_json
-from avtalsgen.build.workspace import BUILD_RECORD
-from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
-from avtalsgen.pdf.packet import latest_extract, packet_wanted
+from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
 
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
 STAMP = BUILD_RECORD
 #: What a build makes; a change here makes every earlier build out of date.
-STAMP_FORMAT = "2: documents, packet (paket.pdf), manifest.json"
-#: The role of the protocol extract among the inputs (found in the case's folder).
-EXTRACT_ROLE = PROTOKOLLSUTDRAG.name
+STAMP_FORMAT = "3: documents the decisions call for, packet (paket.pdf), manifest.json"
+#: The roles of the inputs found afresh at every build: the meeting files that name the
+#: case's Dnr, and the protocol extracts in its folder (not kept in the record).
+FOUND_ROLES = ("sammantrade ", "protokollsutdrag ")
 
 
 def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:
@@ -42,14 +41,23 @@ def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str
     return digest.hexdigest()
 
 
-def with_extract(
-    inputs: Mapping[str, Path], folder: Path, documents: Sequence[str]
-) -> dict[str, Path]:
-    """``inputs`` and, when a packet is made, the newest protocol extract in ``folder``."""
-    found = dict(inputs)
-    if packet_wanted(documents) and (extract := latest_extract(folder)) is not None:
-        found[EXTRACT_ROLE] = extract
+def with_decisions(inputs: Mapping[str, Path], case: Path, folder: Path) -> dict[str, Path]:
+    """``inputs`` and what the case's decisions are read from, found afresh: the meeting
+    files beside the case file that name its Dnr (the folder's name) and every protocol
+    extract in its output folder ``folder``."""
+    from avtalsgen.meetings.files import meeting_inputs
+
+    found = {role: path for role, path in inputs.items() if not role.startswith(FOUND_ROLES)}
+    found |= meeting_inputs(case, folder.name)
+    found |= {
+        f"protokollsutdrag {path.name}": path for _, _, path in CaseFolder(folder).extract_pdfs()
+    }
     return found
+
+
+def recorded(inputs: Mapping[str, Path]) -> dict[str, Path]:
+    """The inputs a record keeps: those not found afresh (see :func:`with_decisions`)."""
+    return {role: path for role, path in inputs.items() if not role.startswith(FOUND_ROLES)}
 
 
 def _read(folder: Path) -> dict[str, object] | None:
@@ -78,10 +86,11 @@ def write_record(
     inputs: Mapping[str, Path],
     scratch: Path | None = None,
 ) -> None:
-    """Record a build of ``case`` in its folder (``inputs`` without the protocol extract),
-    written first in ``scratch`` if given (see :func:`avtalsgen.build.outcome.write_json`)."""
+    """Record a build of ``case`` in its folder (of ``inputs``, those :func:`recorded`
+    keeps), written first in ``scratch`` if given (see
+    :func:`avtalsgen.build.outcome.write_json`)."""
     outputs_named = [path.name for path in outputs]
-    names = _names(folder, case, inputs)
+    names = _names(folder, case, recorded(inputs))
     write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names}, scratch)
 
 
@@ -97,7 +106,7 @@ def renew_record(
     record from before records named them, or the case was named by another path). The
     record only saves time, so a folder that cannot be written to is left as it is."""
     record = _read(folder)
-    names = _names(folder, case, inputs)
+    names = _names(folder, case, recorded(inputs))
     if record is not None and all(record.get(key) == value for key, value in names.items()):
         return
     with contextlib.suppress(OSError):
@@ -158,10 +167,11 @@ class Records:
                 f"template {d}": Path(os.path.normpath((templates / f"{d}.docx").absolute()))
                 for d in documents
             }
-            if any(inputs.get(role) != path for role, path in wanted.items()):
+            used = {role: path for role, path in inputs.items() if role.startswith("template ")}
+            if not used or any(wanted.get(role) != path for role, path in used.items()):
                 continue  # other templates, or other documents, than that build's
             try:
-                stamp = input_stamp(with_extract(inputs, folder, documents), documents, tools)
+                stamp = input_stamp(with_decisions(inputs, case, folder), documents, tools)
             except OSError:
                 continue
             outputs = up_to_date(folder, stamp)

@@ -229,9 +229,11 @@ def case_files(paths: list[Path]) -> list[Path]:
 
 @app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
 def check(paths: CasePaths, strict: Strict = False) -> None:
-    """Validate case files and their programs; needs no LibreOffice."""
+    """Validate case files and their programs, and the meeting files' decisions on them;
+    needs no LibreOffice."""
     from avtalsgen.input.duplicates import same_dnr_problem
     from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.meetings.decisions import case_history
     from avtalsgen.meetings.justering import is_meeting_file
 
     failed = meetings = 0
@@ -244,7 +246,10 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
                 typer.echo(_check_meeting(path))
                 continue
             case = load_case(path)
-            if strict and (unknown := unknown_facts(case)):
+            history = case_history(case.path, case.arende, case.program)
+            if history.problems:
+                raise CaseError(list(history.problems))
+            if strict and (unknown := unknown_facts(case, history)):
                 raise CaseError(unknown)
             first = first_of_dnr.setdefault(case.arende.dnr, index)
             if first != index:
@@ -551,6 +556,7 @@ def sign(
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
+    from avtalsgen.pdf.packet import check_signable
     from avtalsgen.signing.keys import (
         KeyRequest,
         choose_key,
@@ -571,6 +577,8 @@ def sign(
             ),
             param_hint="--niva",
         )
+    # No agreement to sign where the committee's decision left it out (an avslag).
+    check_signable(packet)
     request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
     chosen = choose_key(field, request, _secret, role, trust or ())
     workspace = Workspace.of_case_file(packet)
@@ -905,6 +913,53 @@ def publicera(
                 head=head, replaced=replaced))  # fmt: skip
             for path in result.files:
                 typer.echo(f"  {_shown(path)}")
+
+
+@app.command(
+    help=_(
+        "Where each case stands: the committee's decision, the newest file of each document, "
+        "and what is missing (facts, extracts, builds, signatures). Writes nothing."
+    )
+)
+def status(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=_("Case files, or folders whose *.yaml files are cases (default: cases)."),
+            metavar=_("PATHS") + "...",
+        ),
+    ] = None,
+    output: OutputDir = Path("output"),
+    templates: TemplatesDir = Path("templates"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("Print a JSON list of objects, one per case."))
+    ] = False,
+) -> None:
+    """Where each case stands: the committee's decision, the newest file of each document,
+    and what is missing (facts, extracts, builds, signatures). Writes nothing."""
+    from avtalsgen.build.status import case_status
+
+    given = paths or [Path("cases")]
+    found = case_status(given, output, templates or find_templates(given))
+    if as_json:
+        json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        standing, missing = _("status"), _("missing")
+        for item in found:
+            head = f"{item.dnr or '?'}  {item.aktor or item.arende}"
+            typer.echo(f"{head}\n  {standing}: {item.lage}")
+            for row in item.beslut:
+                extract = row.utdrag or _("no extract yet")
+                typer.echo(f"  § {row.paragraf} {row.datum}  {row.utfall}  ({extract})")
+            for document in item.dokument:
+                typer.echo(f"  {document}")
+            for line in item.saknas:
+                typer.echo(f"  {missing}: {line}")
+            if item.fel:
+                typer.echo(item.fel, err=True)
+    if any(item.fel for item in found):
+        raise typer.Exit(1)
 
 
 @templates_app.command(

@@ -80,6 +80,15 @@ class Avtal:
 
 
 @dataclass(frozen=True)
+class DecisionRef:
+    """The committee's decision as the documents cite it: its date and §, from the meeting
+    file that decided the case (None while undecided)."""
+
+    datum: dt.date | None = None
+    paragraf: int | None = None
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything a template may use: ``arende``, ``program``, ``text``, ``finansiering``
     (as proposed, for the beslutsförslag) and ``avtal`` (with the financing decided)."""
@@ -90,6 +99,7 @@ class Context:
     finansiering: Pengar
     """The financing as proposed: what the beslutsförslag states."""
     avtal: Avtal
+    beslut: DecisionRef
 
 
 def _address(adress: Adress | None) -> str:
@@ -109,11 +119,16 @@ def figures(money: Finansiering, program: Program) -> Berakning:
 
 
 def placeholder_values(
-    arende: Arende, program: Program, money: Finansiering | None = None
+    arende: Arende,
+    program: Program,
+    money: Finansiering | None = None,
+    beslut: DecisionRef | None = None,
 ) -> dict[str, str]:
     """The value of every placeholder (and ``punkt:id`` reference) for this case; the money
-    placeholders from ``money`` (by default the case's financing, as proposed)."""
+    placeholders from ``money`` (by default the case's financing, as proposed), the
+    decision's date and § from ``beslut`` (unknown without it)."""
     money = arende.finansiering if money is None else money
+    beslut = beslut or DecisionRef()
     period = money.period
     region = program.region
     on = agreement_date(arende)
@@ -140,8 +155,8 @@ def placeholder_values(
         "aktor_adress": _address(arende.aktor.adress),
         "antal_ar": fmt.number(period.ar),
         "tidslangd": fmt.tidslangd(period.manader),
-        "beslut_datum": fmt.datum_text(arende.beslut.datum),
-        "beslut_paragraf": fmt.ifylls(_str(arende.beslut.paragraf)),
+        "beslut_datum": fmt.datum_text(beslut.datum),
+        "beslut_paragraf": fmt.ifylls(_str(beslut.paragraf)),
         "s3": strategy(program, "S3", on).namn,
         "rus": strategy(program, "RUS", on).namn,
         "forlangning_ar": str(extension.ar_per_period) if extension else fmt.MISSING,
@@ -184,16 +199,20 @@ def _signature(part: str, signer: Undertecknare) -> Underskrift:
 
 
 def build_agreement(
-    arende: Arende, program: Program, proposal_values: dict[str, str] | None = None
+    arende: Arende,
+    program: Program,
+    proposal_values: dict[str, str] | None = None,
+    beslut: DecisionRef | None = None,
 ) -> Avtal:
-    """The agreement's clauses, numbered in order and filled in from the financing decided,
-    with its schedule and payment plan (``proposal_values``: the placeholders of the
-    proposal, used as they are while the decided financing is the proposal's)."""
+    """The agreement's clauses, numbered in order and filled in from the financing decided
+    and the decision's date and § (``beslut``), with its schedule and payment plan
+    (``proposal_values``: the placeholders of ``arende`` with that decision, used as they
+    are while the decided financing is the case's own)."""
     money = agreement_financing(arende)
     if proposal_values is not None and money is arende.finansiering:
         values = proposal_values
     else:
-        values = placeholder_values(arende, program, money)
+        values = placeholder_values(arende, program, money, beslut)
     computed = figures(money, program)
     chosen = [val for val in choose_clauses(arende, program) if val.med]
     on = agreement_date(arende)
@@ -215,11 +234,14 @@ def build_agreement(
     )
 
 
-def build_context(case: LoadedCase) -> Context:
-    """Fill in every text of the case from its facts."""
-    arende, program = case.arende, case.program
+def build_context(
+    case: LoadedCase, arende: Arende | None = None, beslut: DecisionRef | None = None
+) -> Context:
+    """Fill in every text of the case from its facts: the case's own (the proposal), or
+    ``arende`` (the case as decided) and the decision's date and § (``beslut``)."""
+    arende, program = arende or case.arende, case.program
     texter = program.texter
-    values = placeholder_values(arende, program)
+    values = placeholder_values(arende, program, beslut=beslut)
     shared = list(texter.villkor)
     villkor = [
         *shared[: texter.aktorsvillkor_efter],
@@ -240,6 +262,13 @@ def build_context(case: LoadedCase) -> Context:
         villkor=_lines(villkor, BlockKind.PUNKT, values),
         protokollsutdrag_till=_lines(arende.protokollsutdrag_till, BlockKind.STYCKE, values),
     )
-    avtal = build_agreement(arende, program, values)
+    avtal = build_agreement(arende, program, values, beslut)
     proposed = view(figures(arende.finansiering, program))
-    return Context(arende=arende, program=program, text=text, finansiering=proposed, avtal=avtal)
+    return Context(
+        arende=arende,
+        program=program,
+        text=text,
+        finansiering=proposed,
+        avtal=avtal,
+        beslut=beslut or DecisionRef(),
+    )

@@ -226,6 +226,12 @@ def pdf_text(pdf: Path) -> str:
     return read_pdf(pdf).text
 
 
+#: How messages name the stage of a document that follows the decision, and of the
+#: beslutsförslag (translated where shown).
+THE_DECISION = N_("the decision")
+THE_PROPOSAL = N_("the proposal")
+
+
 @dataclass(frozen=True)
 class Stage:
     """What one document is checked against: the case as of the document's stage (the

@@ -16,7 +16,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -34,6 +34,9 @@ from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.case import FieldProblems
 from avtalsgen.model.money import OldFinancingForm
 from avtalsgen.model.types import FORBIDDEN_CHARACTERS, Loc, describe_characters
+
+if TYPE_CHECKING:
+    from avtalsgen.meetings.decisions import History
 
 #: Whether PyYAML has libyaml (its wheels do; one built without it has only Python).
 LIBYAML: bool = yaml.__with_libyaml__
@@ -516,6 +519,8 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
         problem = _("expected a mapping of keys to values (key: value)")
         return None, [f"{path}:1: {_format_loc(())}: {problem}"], data, lines
     found = list(duplicates)
+    if model is Arende:
+        found += _legacy_beslut(path, data, lines)
     result: M | None = None
     try:
         result = model.model_validate(data)
@@ -535,6 +540,37 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
             )
         return None, problems, data, lines
     return result, [], data, lines
+
+
+def _legacy_beslut(
+    path: Path, data: dict[str, Any], lines: dict[Loc, int]
+) -> list[tuple[int, str]]:
+    """A case file's ``beslut: {datum, paragraf}`` of earlier versions: the decision's date
+    and § are now entered once, in the meeting file that decides the case, and the case
+    learns them from there. An empty one (both null) is dropped; a filled one is refused,
+    saying where the decision goes."""
+    if "beslut" not in data:
+        return []
+    value = data.pop("beslut")
+    empty = value is None or (
+        isinstance(value, dict)
+        and set(value) <= {"datum", "paragraf"}
+        and all(item is None for item in value.values())
+    )
+    if empty:
+        return []
+    line = _line(("beslut",), lines)
+    recorded = ""
+    if isinstance(value, dict):
+        recorded = _(" (it records § {paragraf} of {datum})").format(
+            paragraf=value.get("paragraf", "?"), datum=value.get("datum", "?")
+        )
+    message = _(
+        "the decision's date and § are entered once, in the meeting file that decides the "
+        "case (a paragraph with dnr: {dnr} in sammantraden/*.yaml beside the case files), "
+        "and the case learns them from there: remove beslut from the case file{recorded}"
+    ).format(dnr=data.get("dnr", "..."), recorded=recorded)
+    return [(line, f"{path}:{line}: beslut: {message}")]
 
 
 def validate_file(model: type[M], path: Path) -> tuple[M | None, list[str]]:
@@ -653,8 +689,6 @@ UNKNOWN_ALLOWED_CASE: tuple[Loc, ...] = (
     ("handlaggare",),
     ("aktor", "organisationsnummer"),
     ("aktor", "adress"),
-    ("beslut", "datum"),
-    ("beslut", "paragraf"),
     ("avtal", "undertecknare", "namn"),
     ("avtal", "undertecknare", "titel"),
     ("avtal", "undertecknare", "ort"),
@@ -674,17 +708,33 @@ def _value(model: object, loc: Loc) -> object:
     return model
 
 
-def unknown_facts(case: LoadedCase) -> list[str]:
-    """Facts the case or its program leaves to be filled in, as ``file:line: field: ...``.
+def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]:
+    """Facts the case or its program leaves to be filled in, as ``file:line: field: ...``;
+    with the decisions on it (``history``), also a decision not taken yet while an agreement
+    is made (it shows the decision's date and § as unknown).
 
     The documents show them as a visible placeholder; ``--strict`` refuses them.
     """
     problems: list[str] = []
+    if history is not None and history.grant is None and history.agreement:
+        lines = _read_yaml(case.path)[1]
+        line = _line(("dnr",), lines)
+        problems.append(
+            f"{case.path}:{line}: dnr: "
+            + _(
+                "no meeting file decides {dnr} yet (a paragraph in sammantraden/*.yaml beside "
+                "the case files); the samarbetsavtal shows [uppgift saknas] for the decision's "
+                "date and §"
+            ).format(dnr=case.arende.dnr)
+        )
     for path, model, locs in (
         (case.path, case.arende, UNKNOWN_ALLOWED_CASE),
         (case.program_path, case.program, UNKNOWN_ALLOWED_PROGRAM),
     ):
         missing = [loc for loc in locs if _value(model, loc) is None]
+        if history is not None and not history.agreement:
+            # The committee's decision left the agreement out: its facts are not needed.
+            missing = [loc for loc in missing if loc[0] != "avtal"]
         if missing:
             _data, lines, _duplicates = _read_yaml(path)
             problems += [_unknown_fact(case, path, loc, lines) for loc in missing]

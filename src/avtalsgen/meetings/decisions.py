@@ -1,15 +1,45 @@
-"""A paragraph's decision about its case: the outcome, and the facts decided.
+"""The decisions on a case: which meeting paragraphs decide its Dnr, and what follows.
 
-The beslutsförslag states the proposal and is never rewritten by a decision; a bifall med
-ändring replaces the proposal's financing with the decided one for everything after the
-decision (:func:`decided_case`).
+The decision's date and § are entered once, in the meeting file; a case learns them from
+the meeting files in the ``sammantraden`` folder beside its case file (those whose
+``arenden`` is the case's folder). The beslutsförslag states the proposal and is never
+rewritten by a decision; a bifall med ändring replaces the proposal's financing with the
+decided one for everything after the decision (:func:`decided_case`).
+
+The rules between the decisions on one Dnr, each reported at the paragraph to blame as
+``file:line: field: message``:
+
+- the deciding decision (bifall, avslag) is not dated before the beslutsförslag (an
+  återremiss or a bordläggning may have dealt with an earlier version of it), and every
+  decision is taken by the case's committee;
+- an example case is decided only at an example meeting;
+- one paragraph of a meeting decides a Dnr;
+- återremiss and bordläggning leave the case to a later meeting; a bifall or an avslag
+  decides it: after an avslag nothing more is decided on the Dnr (a new application is a
+  new ärende), after a bifall only changes of the running agreement are (a second bifall
+  that is not a correction of the first is refused: a correction is made in the first
+  meeting's own file);
+- the decided financing follows the case's rules with the program (strategies in force on
+  the agreement's date, the clauses it chooses).
 """
 
 from __future__ import annotations
 
-from avtalsgen.model import Arende
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from avtalsgen.i18n import _
+from avtalsgen.meetings.files import meeting_files
+from avtalsgen.model import Arende, Program
+from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.decision import Utfall
-from avtalsgen.model.meeting import Paragraf
+from avtalsgen.model.meeting import Paragraf, Sammantrade
+from avtalsgen.model.money import financing_problems
+from avtalsgen.model.types import Loc
 
 
 def _norm(text: str) -> str:
@@ -49,3 +79,368 @@ def decided_case(arende: Arende, paragraf: Paragraf) -> Arende:
     if paragraf.finansiering is None or not utfall(arende, paragraf).granted:
         return arende
     return arende.model_copy(update={"finansiering": paragraf.finansiering})
+
+
+# --- meeting files ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFile:
+    """A meeting file as a case reads it: valid, or the problems that make it unusable."""
+
+    path: Path
+    sammantrade: Sammantrade | None
+    lines: dict[Loc, int]
+    problems: tuple[str, ...]
+    text: bytes
+    """The file's bytes: a case looks for its Dnr in them to tell which files concern it."""
+
+    def where(self, loc: Loc) -> str:
+        """``file:line: field`` of ``loc``."""
+        from avtalsgen.meetings.justering import format_loc
+
+        probe = loc
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        line = f":{self.lines[probe]}" if probe else ""
+        return f"{self.path}{line}: {format_loc(loc)}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One paragraph of a meeting that decides a case's Dnr."""
+
+    meeting: MeetingFile
+    index: int
+    """The paragraph's place in the meeting file's ``paragrafer``."""
+
+    @property
+    def sammantrade(self) -> Sammantrade:
+        """The meeting."""
+        assert self.meeting.sammantrade is not None, "only valid meetings decide"
+        return self.meeting.sammantrade
+
+    @property
+    def paragraf(self) -> Paragraf:
+        """The paragraph."""
+        return self.sammantrade.paragrafer[self.index]
+
+    @property
+    def datum(self) -> dt.date:
+        """The meeting's date: the decision's."""
+        return self.sammantrade.datum
+
+    @property
+    def loc(self) -> Loc:
+        """The paragraph's location in the meeting file."""
+        return ("paragrafer", self.index)
+
+    def problem(self, message: str, *keys: str | int) -> str:
+        """A problem of this paragraph (or of its field ``keys``) as ``file:line: ...``."""
+        return f"{self.meeting.where((*self.loc, *keys))}: {message}"
+
+    @property
+    def label(self) -> str:
+        """``§ 212 of the meeting of 2023-12-05`` (for messages)."""
+        return _("§ {paragraf} of the meeting of {datum}").format(
+            paragraf=self.paragraf.paragraf, datum=self.sammantrade.datum
+        )
+
+
+_MEETINGS: dict[tuple[Path, int, int], MeetingFile] = {}
+
+
+def read_meeting(path: Path) -> MeetingFile:
+    """A meeting file validated on its own (no case files read); kept per run while it is
+    unchanged, as every case of a folder reads the same meeting files."""
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import validate_file
+    from avtalsgen.meetings.justering import format_loc, key_lines
+
+    info = path.stat()
+    key = (path.resolve(), info.st_mtime_ns, info.st_size)
+    if key in _MEETINGS:
+        return _MEETINGS[key]
+    text = path.read_bytes()
+    try:
+        sammantrade, problems = validate_file(Sammantrade, path)
+    except CaseError as exc:
+        sammantrade, problems = None, exc.problems
+    lines = key_lines(path) if sammantrade is not None else {}
+    if sammantrade is not None:
+        for rule in sammantrade.problems():
+            probe = rule.loc
+            while probe and probe not in lines:
+                probe = probe[:-1]
+            line = f":{lines[probe]}" if probe else ""
+            problems.append(f"{path}{line}: {format_loc(rule.loc)}: {rule.message}")
+    found = MeetingFile(path, sammantrade, lines, tuple(problems), text)
+    _MEETINGS[key] = found
+    return found
+
+
+# --- the decisions on one case ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    """Every decision on one case, in the order they were taken, and the rules they break."""
+
+    arende: Arende
+    decisions: tuple[Decision, ...]
+    problems: tuple[str, ...] = ()
+    """Every rule broken, by the meeting files and the paragraph to blame."""
+    order_problems: tuple[str, ...] = ()
+    """Of those, the rules between the decisions (a second bifall, a decision after an
+    avslag, changed facts that break the case's rules)."""
+    case_path: Path | None = None
+    """The case file (where a problem of the proposal's financing is shown)."""
+
+    @cached_property
+    def outcomes(self) -> tuple[Utfall, ...]:
+        """The outcome of each decision, in order."""
+        return tuple(utfall(self.arende, d.paragraf) for d in self.decisions)
+
+    @property
+    def latest(self) -> Decision | None:
+        """The newest decision on the case, if any."""
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def utfall(self) -> Utfall | None:
+        """Where the case stands: the outcome of its deciding decision (bifall, with or
+        without ändring, or avslag), else of the newest one (återremiss, bordläggning);
+        None while undecided."""
+        for outcome in self.outcomes:
+            if outcome.final:
+                return outcome
+        return self.outcomes[-1] if self.outcomes else None
+
+    @property
+    def grant(self) -> Decision | None:
+        """The bifall (with or without ändring) that granted the case, if any."""
+        for decision, outcome in zip(self.decisions, self.outcomes, strict=True):
+            if outcome.granted:
+                return decision
+        return None
+
+    @property
+    def deciding(self) -> Decision | None:
+        """The decision that decided the case (bifall or avslag), if any."""
+        for decision, outcome in zip(self.decisions, self.outcomes, strict=True):
+            if outcome.final:
+                return decision
+        return None
+
+    @property
+    def decided(self) -> Arende:
+        """The case as granted: with the decided financing (the proposal's while it is not
+        granted)."""
+        grant = self.grant
+        return self.arende if grant is None else decided_case(self.arende, grant.paragraf)
+
+    @property
+    def agreement(self) -> bool:
+        """True when an agreement follows: the case is granted, or not yet decided at all
+        (its agreement is a draft, as before any meeting)."""
+        outcome = self.utfall
+        return outcome is None or outcome.granted
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents the case calls for, in packet order: the beslutsförslag, and the
+        samarbetsavtal unless the case is rejected or waits for a later meeting."""
+        return ("beslutsforslag", "samarbetsavtal") if self.agreement else ("beslutsforslag",)
+
+    @property
+    def exempel(self) -> bool:
+        """True when the documents that state a decision are examples: the case is one, or
+        a decision on it was taken at a fictitious example meeting."""
+        return self.arende.exempel or any(d.sammantrade.exempel for d in self.decisions)
+
+
+def _decisions_in(meeting: MeetingFile, dnr: str) -> list[Decision]:
+    if meeting.sammantrade is None:
+        return []
+    return [
+        Decision(meeting, index)
+        for index, paragraf in enumerate(meeting.sammantrade.paragrafer)
+        if paragraf.dnr == dnr
+    ]
+
+
+def _same_folder(meeting: MeetingFile, case_path: Path) -> bool:
+    from avtalsgen.meetings.justering import case_folder
+
+    assert meeting.sammantrade is not None
+    folder = case_folder(meeting.path, meeting.sammantrade)
+    return os.path.normpath(folder.absolute()) == os.path.normpath(case_path.parent.absolute())
+
+
+def case_history(
+    case_path: Path, arende: Arende, program: Program, extra: Iterable[Path] = ()
+) -> History:
+    """The decisions on the case at ``case_path``: the paragraphs deciding its Dnr in the
+    meeting files beside it (and in ``extra`` meeting files, e.g. one being made extracts
+    of elsewhere), with every rule they break (see the module's docstring)."""
+    dnr = arende.dnr
+    needle = dnr.encode("ascii")
+    given = {path.resolve(): path for path in extra}
+    paths = {path.resolve(): path for path in meeting_files(case_path)} | given
+    problems: list[str] = []
+    found: list[Decision] = []
+    for resolved, path in sorted(paths.items()):
+        meeting = read_meeting(path)
+        if needle not in meeting.text:
+            continue
+        if meeting.sammantrade is None or meeting.problems:
+            problems += meeting.problems
+            continue
+        if resolved in given or _same_folder(meeting, case_path):
+            found += _decisions_in(meeting, dnr)
+    found.sort(key=lambda d: (d.sammantrade.datum, d.paragraf.paragraf))
+    history = History(arende, tuple(found), case_path=case_path)
+    order = tuple(_order_rules(history, program))
+    problems += _case_rules(history)
+    return History(arende, tuple(found), (*problems, *order), order, case_path)
+
+
+def _case_rules(history: History) -> list[str]:
+    """What the case tells against each meeting that decides it: the committee, the date
+    of the beslutsförslag, an example case at a real meeting."""
+    arende = history.arende
+    problems: list[str] = []
+    for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
+        meeting = decision.sammantrade
+        if arende.namnd != meeting.namnd:
+            problems.append(
+                decision.problem(
+                    _("{dnr} goes to {committee}, not to {meeting}").format(
+                        dnr=arende.dnr, committee=arende.namnd, meeting=meeting.namnd
+                    ),
+                    "dnr",
+                )
+            )
+        # An återremiss or bordläggning may have dealt with an earlier version of the
+        # proposal: the office revises it for the meeting that decides the case.
+        if outcome.final and arende.datum is not None and arende.datum > meeting.datum:
+            problems.append(
+                decision.problem(
+                    _(
+                        "the beslutsförslag of {dnr} is dated {date}, after the meeting ({meeting})"
+                    ).format(dnr=arende.dnr, date=arende.datum, meeting=meeting.datum),
+                    "dnr",
+                )
+            )
+        agreed = arende.avtal.datum
+        if outcome.granted and agreed is not None and agreed < meeting.datum:
+            # The case file's own date, reported where it stands.
+            problems.append(
+                _case_problem(
+                    history,
+                    ("avtal", "datum"),
+                    _(
+                        "the agreement ({agreed}) is dated before the decision ({decided}, {label})"
+                    ).format(agreed=agreed, decided=meeting.datum, label=decision.label),
+                )
+            )
+        if arende.exempel and not meeting.exempel:
+            problems.append(
+                decision.problem(
+                    _(
+                        "{dnr} is a fictitious example case (exempel: true); only an example "
+                        "meeting (exempel: true) may decide it"
+                    ).format(dnr=arende.dnr),
+                    "dnr",
+                )
+            )
+    return problems
+
+
+def _case_problem(history: History, loc: Loc, message: str) -> str:
+    """``case file:line: field: message`` of a problem at ``loc`` in the case file."""
+    from avtalsgen.meetings.justering import format_loc, key_lines
+
+    if history.case_path is None:
+        return f"{format_loc(loc)}: {message}"
+    lines = key_lines(history.case_path)
+    probe = loc
+    while probe and probe not in lines:
+        probe = probe[:-1]
+    line = f":{lines[probe]}" if probe else ""
+    return f"{history.case_path}{line}: {format_loc(loc)}: {message}"
+
+
+def _order_rules(history: History, program: Program) -> list[str]:
+    """The rules between the decisions on one Dnr (see the module's docstring)."""
+    arende = history.arende
+    problems: list[str] = []
+    seen: dict[tuple[Path, dt.date], Decision] = {}
+    deciding: Decision | None = None
+    deciding_outcome: Utfall | None = None
+    for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
+        key = (decision.meeting.path, decision.datum)
+        if key in seen:
+            problems.append(
+                decision.problem(
+                    _("§ {first} of this meeting decides {dnr} already").format(
+                        first=seen[key].paragraf.paragraf, dnr=arende.dnr
+                    ),
+                    "dnr",
+                )
+            )
+            continue
+        seen[key] = decision
+        if deciding is not None and deciding_outcome is not None:
+            problems.append(_after_decided(decision, deciding, deciding_outcome, arende.dnr))
+            continue
+        if outcome.final:
+            deciding, deciding_outcome = decision, outcome
+        if outcome.granted:
+            problems += _grant_rules(history, decision, program)
+    return problems
+
+
+def _grant_rules(history: History, decision: Decision, program: Program) -> list[str]:
+    """The financing the agreement follows against the program and the decision's date:
+    the decided one (reported at the paragraph) or the proposal's (at the case file).
+
+    A real case decided at a fictitious example meeting (the seed, in the shipped
+    examples) is not checked against that meeting's date: the date is not a fact of the
+    case, and the documents that state it are marked as examples."""
+    arende = history.arende
+    datum = None if decision.sammantrade.exempel and not arende.exempel else decision.datum
+    if decision.paragraf.finansiering is not None:
+        decided = decided_case(arende, decision.paragraf)
+        found = []
+        for loc, message in case_problems(decided, program, datum):
+            # The agreement's facts as decided do not fit the program (or the date).
+            where = loc[1:] if loc[:1] == ("finansiering",) else ()
+            found.append(decision.problem(message, "finansiering", *where))
+        return found
+    if datum is None or history.case_path is None:
+        return []
+    return [
+        _case_problem(history, ("finansiering", *inside), message)
+        for inside, message in financing_problems(arende.finansiering, program.finansiering, datum)
+    ]
+
+
+def _after_decided(decision: Decision, deciding: Decision, outcome: Utfall, dnr: str) -> str:
+    where = deciding.meeting.where(deciding.loc)
+    if outcome is Utfall.AVSLAG:
+        return decision.problem(
+            _(
+                "{dnr} was rejected (avslag) by {earlier} ({where}); nothing more is decided "
+                "on it: a new application is a new ärende with a Dnr of its own"
+            ).format(dnr=dnr, earlier=deciding.label, where=where),
+            "dnr",
+        )
+    return decision.problem(
+        _(
+            "{dnr} was granted (bifall) by {earlier} ({where}); a second decision on it that "
+            "is not a change of the running agreement is refused: correct the first decision "
+            "in its own meeting file"
+        ).format(dnr=dnr, earlier=deciding.label, where=where),
+        "dnr",
+    )

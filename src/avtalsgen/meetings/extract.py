@@ -35,7 +35,15 @@ from babel.lists import format_list
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
-from avtalsgen.documents.factcheck import DOCUMENT_FACTS, PdfText, Stage, check_facts, read_pdf
+from avtalsgen.documents.factcheck import (
+    DOCUMENT_FACTS,
+    THE_DECISION,
+    THE_PROPOSAL,
+    PdfText,
+    Stage,
+    check_facts,
+    read_pdf,
+)
 from avtalsgen.documents.format import LOCALE
 from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
@@ -450,8 +458,8 @@ def extract_stage(arende: Arende, paragraf: Paragraf) -> Stage:
     facts (amount, period, source); an avslag, återremiss or bordläggning states the Dnr,
     and any amount it names is the proposal's."""
     if utfall(arende, paragraf).granted:
-        return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], N_("the decision"))
-    return Stage(arende, ("Dnr",), N_("the proposal"))
+        return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], THE_DECISION)
+    return Stage(arende, ("Dnr",), THE_PROPOSAL)
 
 
 def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragContext:

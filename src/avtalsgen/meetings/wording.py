@@ -81,8 +81,8 @@ def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str
     if rows != [(row.namn, row.summa) for row in before.finansiarer] and (
         len(rows) > 1 or rows[0][0] != before.finansiarer[0].namn
     ):
-        shares = _och([f"{name} {fmt.kronor(amount)}" for name, amount in rows])
-        found.append(f"finansieringen ska fördelas på {shares}")
+        shares = _och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
+        found.append(f"finansieringen ska utgöras av {shares}")
     return found
 
 

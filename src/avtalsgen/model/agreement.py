@@ -238,8 +238,12 @@ def _no_clause(clause_id: str, library: list[str]) -> str:
     )
 
 
-def case_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
-    """Everything about a valid case that does not fit its valid program."""
+def case_problems(
+    arende: Arende, program: Program, beslutsdatum: dt.date | None = None
+) -> list[tuple[Loc, str]]:
+    """Everything about a valid case that does not fit its valid program; with the date
+    of the decision that grants it (``beslutsdatum``, from the meeting file), also a payment
+    of its financing before that date."""
     problems = clause_problems(arende, program)
     on = agreement_date(arende)
     for kortnamn in ("S3", "RUS"):
@@ -250,7 +254,7 @@ def case_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
     problems += [
         (("finansiering", *loc), message)
         for loc, message in financing_problems(
-            arende.finansiering, program.finansiering, arende.beslut.datum
+            arende.finansiering, program.finansiering, beslutsdatum
         )
     ]
     problems += placeholder_problems(arende, program)

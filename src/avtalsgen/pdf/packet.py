@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build.workspace import CaseFolder, parse_versioned
-from avtalsgen.documents.kinds import DOCUMENTS, KINDS, PROTOKOLLSUTDRAG
+from avtalsgen.documents.kinds import BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL
 from avtalsgen.errors import AvtalsgenError, CaseError
+from avtalsgen.model.decision import Utfall
 from avtalsgen.pdf.signed import is_signed
 
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
-    from avtalsgen.documents.context import Context
+    from avtalsgen.build.stages import CaseStages
     from avtalsgen.documents.factcheck import PdfText
     from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
 
@@ -35,16 +36,6 @@ class Attachment:
 
     title: str
     path: Path
-
-
-def packet_wanted(documents: Sequence[str]) -> bool:
-    """A packet is made when every document of the case is built (not with --only)."""
-    return set(DOCUMENTS) <= set(documents)
-
-
-def latest_extract(folder: Path) -> Path | None:
-    """The newest version of the protocol extract in a case's folder, if any."""
-    return CaseFolder(folder).latest_extract()
 
 
 @dataclass(frozen=True)
@@ -156,17 +147,18 @@ def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float
 
 
 def build_packet(
-    context: Context,
-    folder: Path,
+    stages: CaseStages,
     documents: dict[str, Path],
     attachments: list[Attachment],
     output: Path,
-    agreement_read: PdfText,
+    agreement_read: PdfText | None,
 ) -> Packet:
-    """Assemble the case's packet into ``output`` and check it.
+    """Assemble the case's packet into ``output`` and check it: what the case's outcome
+    calls for (see :mod:`avtalsgen.build.stages`).
 
-    ``folder`` is the case's output folder, where a protocol extract made earlier is found.
-    ``agreement_read`` is the agreement as :func:`read_agreement` read it (for the fact check).
+    The extracts are those ``stages`` found in the case's folder. ``agreement_read`` is the
+    agreement as :func:`read_agreement` read it (for the signature fields), or None when
+    the outcome calls for no agreement: the packet then has no signature field.
     """
     from avtalsgen.pdf.assemble import (
         EmbeddedFile,
@@ -176,39 +168,49 @@ def build_packet(
         assemble_packet,
     )
 
-    arende = context.arende
-    extracts = CaseFolder(folder).extract_pdfs()  # (paragraf, version, path), the newest last
-    extract = None
-    parts = []
+    context = stages.decided
+    arende = stages.proposal.arende
+    proposal = BESLUTSFORSLAG
+    parts = [PacketPart(documents[proposal.name], proposal.title, proposal.title)]
     embedded: list[EmbeddedFile] = []
-    for kind in KINDS:  # in the packet's order
-        if kind is PROTOKOLLSUTDRAG and extracts:
-            paragraf, _, newest = extracts[-1]
-            extract = extract_for_packet(newest, paragraf, output.parent)
-            parts.append(PacketPart(extract.pages, extract.title, kind.title))
-            if extract.signed:
-                about = "Protokollsutdrag, bestyrkt med elektronisk underskrift"
-                embedded.append(
-                    EmbeddedFile(
-                        extract.original.name,
-                        extract.original.read_bytes(),
-                        f"{about} (utdragsbestyrkande)",
-                    )
+    markings: list[str] = []
+    for found in stages.extracts:  # every decision's extract, in the order they were made
+        decision = found.decision
+        number = decision.paragraf.paragraf
+        extract = extract_for_packet(found.pdf, number, output.parent)
+        title = f"{PROTOKOLLSUTDRAG.title} § {number} ({decision.datum.isoformat()})"
+        if extract.signed:
+            title += " (det signerade originalet är bifogat som fil)"
+            embedded.append(
+                EmbeddedFile(
+                    extract.original.name,
+                    extract.original.read_bytes(),
+                    "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
                 )
-        elif kind.name in documents:
-            parts.append(PacketPart(documents[kind.name], kind.title, kind.title))
-    agreement = len(parts) - 1
-    left, right = signature_boxes(agreement_read)
-    signers = context.avtal.underskrifter
-    fields = [
-        SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
-        for name, box, signer in zip(SIGNATORIES, (left, right), signers, strict=True)
-    ]
+            )
+        parts.append(PacketPart(extract.pages, title, PROTOKOLLSUTDRAG.title))
+        if extract.marking:
+            markings.append(extract.marking)
+    fields = []
+    if agreement_read is not None:
+        agreement_kind = SAMARBETSAVTAL
+        parts.append(
+            PacketPart(documents[agreement_kind.name], agreement_kind.title, agreement_kind.title)
+        )
+        agreement = len(parts) - 1
+        boxes = signature_boxes(agreement_read)
+        signers = context.avtal.underskrifter
+        fields = [
+            SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
+            for name, box, signer in zip(SIGNATORIES, boxes, signers, strict=True)
+        ]
     extras = [
         PacketPart(item.path, item.title, f"Bilaga {number}")
         for number, item in enumerate(attachments, 1)
     ]
-    marking = extract.marking if extract is not None else ""
+    marking = "; ".join(dict.fromkeys(markings))
+    outcome = stages.history.utfall
+    decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
     meta = PacketMetadata(
         title=f"{'SEKRETESS – ' if marking else ''}Ärende {arende.dnr} – {arende.titel}",
         dnr=arende.dnr,
@@ -222,6 +224,7 @@ def build_packet(
             *(part.title.lower() for part in parts),
             *(part.title for part in extras),
             *(("sekretess",) if marking else ()),
+            *decided,
         ),
         # None: the latest date its documents bear (each the case's date or the build's time)
         created=None,
@@ -241,6 +244,56 @@ def packet_subject(
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} och {named[-1]}"
     return f"Basfinansiering inom {program}: {listed}"
+
+
+#: The outcomes in the words of the minutes (the packet's keywords).
+UTFALL_ORD = {
+    Utfall.BIFALL: "bifall",
+    Utfall.BIFALL_MED_ANDRING: "bifall med ändring",
+    Utfall.AVSLAG: "avslag",
+    Utfall.ATERREMISS: "återremiss",
+    Utfall.BORDLAGGNING: "bordläggning",
+}
+
+
+def check_signable(packet: Path) -> None:
+    """Refuse to sign a packet whose case the committee's decision leaves without an
+    agreement (an avslag, or a case sent back or postponed), as its manifest records it:
+    such a packet has no signature field, and the message says why, naming the decision
+    (meeting file, line, date and §). A packet without a manifest beside it is left to the
+    signing, which finds no field."""
+    import json
+
+    from avtalsgen.i18n import _
+
+    try:
+        data = json.loads(CaseFolder(packet.parent).manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    entries = data.get("packets") if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("file") != packet.name:
+            continue
+        decision = entry.get("beslut")
+        if not isinstance(decision, dict) or decision.get("avtal") is not False:
+            return
+        word = UTFALL_ORD.get(Utfall(str(decision.get("utfall"))), str(decision.get("utfall")))
+        line = f":{decision['rad']}" if isinstance(decision.get("rad"), int) else ""
+        raise AvtalsgenError(
+            _(
+                "{packet}: there is no agreement to sign: the committee's decision on "
+                "{dnr} ({utfall}, § {paragraf} of the meeting of {datum}, "
+                "{meeting}{line}) left it out, and the packet has no signature field"
+            ).format(
+                packet=packet,
+                dnr=packet.parent.name,
+                utfall=word,
+                paragraf=decision.get("paragraf"),
+                datum=decision.get("datum"),
+                meeting=decision.get("sammantrade"),
+                line=line,
+            )
+        )
 
 
 def resolve_attachments(case_path: Path, bilagor: list[tuple[str, str]]) -> list[Attachment]:

@@ -1,0 +1,244 @@
+"""Where every case stands: decided or not, what was made, what is missing.
+
+:func:`case_status` reads the case files, the meeting files that decide them and the output
+folder, and writes nothing: the CLI's ``avtalsgen status`` (a table, or ``--json``) and the
+office's web app show what it returns. For each case: its Dnr and actor; the outcome of the
+committee's decision (``utfall``: bifall, bifall_med_andring, avslag, aterremiss,
+bordlaggning, or None while undecided); where it stands in words (utkast, förslag byggt,
+beslutat: …, återremitterat, bordlagt, avtal undertecknat av …); the newest file of each
+document, relative to the output folder; and what is missing (facts not filled in, extracts
+not made yet, documents not built or out of date, signatures not made).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.build.workspace import CaseFolder, Workspace
+from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
+from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+
+@dataclass(frozen=True)
+class Beslutsrad:
+    """One decision on the case, as status shows it."""
+
+    datum: str
+    paragraf: int
+    utfall: str
+    sammantrade: str
+    """The meeting file, as the case file's folder names it (``sammantraden/x.yaml``)."""
+    utdrag: str | None
+    """The newest version of its protocol extract, relative to the output folder; None
+    while not made."""
+
+
+@dataclass
+class CaseStatus:
+    """Where one case stands."""
+
+    arende: str
+    """The case file."""
+    dnr: str | None = None
+    aktor: str | None = None
+    titel: str | None = None
+    utfall: Utfall | None = None
+    lage: str = ""
+    """Where the case stands, in words."""
+    beslut: list[Beslutsrad] = field(default_factory=list)
+    dokument: list[str] = field(default_factory=list)
+    """The newest file of each document (PDF), relative to the output folder, in packet
+    order, the newest packet last."""
+    undertecknat: list[str] = field(default_factory=list)
+    """Who signed the agreement (the names in their certificates), in order."""
+    saknas: list[str] = field(default_factory=list)
+    """What is missing, each as a line of text."""
+    fel: str | None = None
+    """Why the case cannot be read (its problems), if it cannot."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The status as JSON: ``dnr``, ``aktor``, ``utfall`` (a value of :class:`Utfall` or
+        null), ``dokument``, ``saknas`` and the rest."""
+        return {
+            "arende": self.arende,
+            "dnr": self.dnr,
+            "aktor": self.aktor,
+            "titel": self.titel,
+            "utfall": self.utfall.value if self.utfall is not None else None,
+            "lage": self.lage,
+            "beslut": [vars(row) for row in self.beslut],
+            "dokument": self.dokument,
+            "undertecknat": self.undertecknat,
+            "saknas": self.saknas,
+            "fel": self.fel,
+        }
+
+
+def case_paths(paths: Sequence[Path]) -> list[Path]:
+    """Case files, folders expanded to the ``*.yaml`` files directly in them."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.glob("*.yaml") if p.is_file())
+        else:
+            files.append(path)
+    return files
+
+
+def case_status(
+    paths: Sequence[Path], output_root: Path, templates: Path = Path("templates")
+) -> list[CaseStatus]:
+    """Where each case of ``paths`` (case files, or folders of them) stands against the
+    output folder ``output_root``; ``templates`` is the folder a build would use (to tell
+    whether the built documents are out of date). Reads only; a case that cannot be read
+    is listed with its problems (``fel``)."""
+    workspace = Workspace(output_root)
+    return [_one(path, workspace, templates) for path in case_paths(paths)]
+
+
+def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
+    from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.meetings.decisions import case_history
+
+    status = CaseStatus(arende=str(path))
+    try:
+        case = load_case(path)
+    except AvtalsgenError as exc:
+        status.fel = exc.message
+        status.lage = _("case file has problems")
+        return status
+    arende = case.arende
+    status.dnr, status.aktor, status.titel = arende.dnr, arende.aktor.namn, arende.titel
+    history = case_history(case.path, arende, case.program)
+    if history.problems:
+        status.fel = "\n".join(history.problems)
+    status.utfall = history.utfall
+    folder = workspace.case(arende.dnr)
+    root = workspace.root
+    status.beslut = _decisions(history, folder, root)
+    status.saknas += unknown_facts(case, history)
+    for row, decision in zip(status.beslut, history.decisions, strict=True):
+        if row.utdrag is None:
+            status.saknas.append(
+                _(
+                    "protokollsutdrag § {paragraf} of the meeting of {datum}: not made yet "
+                    "(avtalsgen utdrag {meeting})"
+                ).format(paragraf=row.paragraf, datum=row.datum, meeting=decision.meeting.path)
+            )
+    built = _documents(folder, history.documents)
+    status.dokument = [_relative(p, root) for p in built]
+    state = _build_state(case, history, folder, templates)
+    if state is not None:
+        status.saknas.append(state)
+    packet = folder.packet_versions()[-1] if folder.packet_versions() else None
+    if packet is not None:
+        status.dokument.append(_relative(packet, root))
+    signed, unsigned = _signatures(folder, packet) if history.agreement else ([], [])
+    status.undertecknat = signed
+    for name in unsigned:
+        status.saknas.append(
+            _("{packet}: the signature field {field} is not signed yet").format(
+                packet=_relative(packet, root) if packet else "paket.pdf", field=name
+            )
+        )
+    status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
+    return status
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]:
+    from avtalsgen.build.stages import find_extract
+
+    rows = []
+    for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
+        pdf = find_extract(folder.path, decision) if folder.path.is_dir() else None
+        rows.append(
+            Beslutsrad(
+                datum=decision.datum.isoformat(),
+                paragraf=decision.paragraf.paragraf,
+                utfall=outcome.value,
+                sammantrade=decision.meeting.path.name,
+                utdrag=_relative(pdf, root) if pdf is not None else None,
+            )
+        )
+    return rows
+
+
+def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
+    found = []
+    for kind in kinds:
+        pdf = folder.document(kind, ".pdf")
+        if pdf.is_file():
+            found.append(pdf)
+    return found
+
+
+def _build_state(case: Any, history: Any, folder: CaseFolder, templates: Path) -> str | None:
+    """Whether the case's documents are built and up to date (as ``build`` would see it)."""
+    from avtalsgen.build.casework import case_inputs
+    from avtalsgen.build.record import input_stamp, up_to_date, with_decisions
+    from avtalsgen.build.tools import tool_identity
+    from avtalsgen.documents.kinds import DOCUMENTS
+    from avtalsgen.pdf.packet import resolve_attachments
+
+    command = f"avtalsgen build {case.path}"
+    if not folder.build_record.is_file():
+        return _("documents not built yet ({command})").format(command=command)
+    try:
+        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+        attachments = resolve_attachments(case.path, bilagor)
+        files = case_inputs(case, templates, list(history.documents), attachments)
+        stamp = input_stamp(
+            with_decisions(files, case.path, folder.path), list(DOCUMENTS), tool_identity()
+        )
+    except (AvtalsgenError, OSError):
+        return _("documents out of date ({command})").format(command=command)
+    if up_to_date(folder.path, stamp) is None:
+        return _("documents out of date ({command})").format(command=command)
+    return None
+
+
+def _signatures(folder: CaseFolder, packet: Path | None) -> tuple[list[str], list[str]]:
+    """Who signed the packet that holds the agreement, and its fields still unsigned (from
+    the manifest, which ``avtalsgen sign`` keeps)."""
+    if packet is None:
+        return [], []
+    try:
+        data = json.loads(folder.manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [], []
+    entries = data.get("packets") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        entries = [data.get("packet")] if isinstance(data, dict) else []
+    signed: list[str] = []
+    unsigned: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("file") != packet.name:
+            continue
+        for signature in entry.get("signatures") or []:
+            if not isinstance(signature, dict):
+                continue
+            if signature.get("signer"):
+                signed.append(str(signature["signer"]))
+            elif signature.get("field"):
+                unsigned.append(str(signature["field"]))
+    return signed, unsigned
+
+
+def _standing(utfall: Utfall | None, built: bool, signed: list[str], complete: bool) -> str:
+    if complete:
+        return _("agreement signed by {names}").format(names=", ".join(signed))
+    if utfall is None:
+        return _("proposal built") if built else _("draft")
+    text = _(UTFALL_TEXT[utfall])
+    if utfall in (Utfall.ATERREMISS, Utfall.BORDLAGGNING):
+        return text
+    return _("decided: {utfall}").format(utfall=text)

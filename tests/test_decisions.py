@@ -1,0 +1,510 @@
+"""Decisions as the committee makes them, end to end with the real LibreOffice: the shipped
+example meetings decide each example case (bifall, bifall med ändring, avslag, återremiss
+then bifall at a later meeting); after `avtalsgen utdrag` on each meeting, `avtalsgen build
+cases/` makes what each outcome calls for, and every document states the facts of its own
+stage. Then the rules: bad decisions refused by file and line, with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pytest
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.build.status import case_status
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.documents.factcheck import DOCUMENT_FACTS, FactError, Stage, check_facts
+from avtalsgen.errors import CaseError
+from avtalsgen.input.load import load_case
+from avtalsgen.meetings.decisions import case_history
+from avtalsgen.meetings.extract import build_extracts
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+#: Every example meeting is justerad by then.
+TODAY = dt.date(2026, 1, 15)
+runner = CliRunner()
+
+
+def fold(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def pdftext(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
+    return fold(out.stdout)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
+
+
+@dataclass(frozen=True)
+class Built:
+    cases: Path
+    output: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped cases and meetings: an extract of every paragraph, then one build."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    root = tmp_path_factory.mktemp("decisions")
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    output = root / "output"
+    converter = LibreOfficeConverter()
+    for meeting in sorted((cases / "sammantraden").glob("*.yaml")):
+        build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)
+    result = runner.invoke(
+        app, ["build", str(cases), "--output", str(output), "--templates", str(TEMPLATES)]
+    )
+    assert result.exit_code == 0, result.output
+    return Built(cases, output)
+
+
+# --- each document states the facts of its own stage ---------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: Built) -> None:
+    folder = built.output / "RUN-90002-2024"
+    proposal = pdftext(folder / "beslutsforslag.pdf")
+    assert "beviljas 800 000 kronor årligen i basfinansiering, sammanlagt 2 000 000 kronor" in (
+        proposal
+    )
+    assert "600 000" not in proposal and "1 500 000" not in proposal
+    extract = pdftext(folder / "protokollsutdrag-187.pdf")
+    assert "beslutar enligt förslaget med de ändringarna att beloppet ska vara 600 000 kronor" in (
+        extract
+    )
+    agreement = pdftext(folder / "samarbetsavtal.pdf")
+    assert (
+        "beslutade den 26 november 2024, § 187, i ärende med Dnr RUN-90002-2024 att bevilja "
+        "Kreativa Norrbotten 600 000 kronor årligen"
+    ) in agreement
+    assert "basfinansiering med 600 000 kronor per avtalsår, sammanlagt 1 500 000 kronor" in (
+        agreement
+    )
+    assert (
+        "Avtalsår 1 2025-01-01–2025-12-31 600 000 kr Avtalsår 2 2026-01-01–2026-12-31 "
+        "600 000 kr Avtalsår 3 2027-01-01–2027-06-30 300 000 kr Totalt 2025-01-01–2027-06-30 "
+        "1 500 000 kr"
+    ) in agreement
+    assert "800 000" not in agreement and "2 000 000" not in agreement
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
+        assert [i.title for i in pdf.open_outline().root][1:] == [
+            "Beslutsförslag",
+            "Protokollsutdrag § 187 (2024-11-26)",
+            "Samarbetsavtal",
+        ]
+
+
+@pytest.mark.libreoffice
+def test_fact_check_refuses_an_agreement_with_the_proposals_amount(
+    built: Built, tmp_path: Path
+) -> None:
+    # The agreement as it would read without the decision (the proposal's 800 000 kronor),
+    # checked as the agreement of the amended decision: refused on both counts.
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases, ignore=shutil.ignore_patterns("sammantraden"))
+    output = tmp_path / "output"
+    result = runner.invoke(
+        app,
+        ["build", str(cases / "exempel-kreativa-norrbotten.yaml"), "--output", str(output),
+         "--templates", str(TEMPLATES), "--only", "samarbetsavtal"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    proposal_agreement = output / "RUN-90002-2024" / "samarbetsavtal.pdf"
+    assert "800 000 kronor per avtalsår" in pdftext(proposal_agreement)
+    case = load_case(built.cases / "exempel-kreativa-norrbotten.yaml")
+    decided = case_history(case.path, case.arende, case.program).decided
+    stage = Stage(decided, DOCUMENT_FACTS["samarbetsavtal"], "the decision")
+    with pytest.raises(FactError) as caught:
+        check_facts(
+            case.arende,
+            case.program,
+            {"samarbetsavtal": proposal_agreement},
+            {"samarbetsavtal": stage},
+        )
+    message = caught.value.message
+    assert "samarbetsavtal.pdf: belopp: the document does not state '600 000 kronor'" in message
+    assert (
+        "samarbetsavtal.pdf: regionens andel: the document does not state '1 500 000 kronor'"
+        in (message)
+    )
+    amounts = "(120 000, 180 000, 240 000, 300 000, 360 000, 600 000, 900 000, 1 500 000)"
+    for amount in ("800 000", "2 000 000"):
+        assert (
+            f"samarbetsavtal.pdf: belopp: the document states {amount} kr/kronor, which is none "
+            f"of the amounts of the decision {amounts}"
+        ) in message
+    # The decided agreement passes the same check.
+    check_facts(
+        case.arende,
+        case.program,
+        {"samarbetsavtal": built.output / "RUN-90002-2024" / "samarbetsavtal.pdf"},
+        {"samarbetsavtal": stage},
+    )
+
+
+@pytest.mark.libreoffice
+def test_rejection_packet_has_no_agreement_and_no_signature_field(built: Built) -> None:
+    folder = built.output / "RUN-90003-2024"
+    assert not (folder / "samarbetsavtal.pdf").exists()
+    assert not (folder / "samarbetsavtal.docx").exists()
+    packet = folder / "paket.pdf"
+    with pikepdf.open(packet) as pdf:
+        assert "/AcroForm" not in pdf.Root
+        assert [i.title for i in pdf.open_outline().root][1:] == [
+            "Beslutsförslag",
+            "Protokollsutdrag § 195 (2024-12-10)",
+        ]
+    text = pdftext(packet)
+    assert "Regionala utvecklingsnämnden avslår förslaget. Motivering: Nämnden bedömer" in text
+    assert "Omröstningsresultat: 7 ja-röster och 6 nej-röster." in text
+    assert "Per Exempelsson (C) reserverar sig mot beslutet till förmån för eget yrkande" in text
+    assert "Samarbetsavtal om basfinansiering" not in text
+    # No agreement's signature blocks: the one signature date is the extract's certification.
+    assert "Underskrift" not in text
+    assert text.count("Datum: enligt den elektroniska underskriften") == 1
+    assert "Utdragsbestyrkande" in text
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["packet"]["signatures"] == []
+    assert manifest["packet"]["beslut"]["utfall"] == "avslag"
+
+
+@pytest.mark.libreoffice
+def test_signing_the_agreement_an_avslag_left_out_is_refused(built: Built, english: None) -> None:
+    packet = built.output / "RUN-90003-2024" / "paket.pdf"
+    before = digest(packet)
+    for field in ("aktor", "region"):
+        result = runner.invoke(app, ["sign", str(packet), "--field", field])
+        assert result.exit_code == 1
+        assert (
+            f"{packet}: there is no agreement to sign: the committee's decision on "
+            "RUN-90003-2024 (avslag, § 195 of the meeting of 2024-12-10, "
+            "exempel-run-2024-12-10.yaml:20) left it out"
+        ) in result.stderr
+        assert "Traceback" not in result.stderr
+    assert digest(packet) == before
+
+
+@pytest.mark.libreoffice
+def test_referral_then_a_later_decision(built: Built) -> None:
+    folder = built.output / "RUN-90005-2024"
+    referred = pdftext(folder / "protokollsutdrag-196.pdf")
+    assert "beslutar att återremittera ärendet till förvaltningen. Motivering: Ärendet ska" in (
+        referred
+    )
+    granted = pdftext(folder / "protokollsutdrag-14.pdf")
+    assert "Karin Exempelsson (S) deltar inte i handläggningen på grund av jäv." in granted
+    assert "1. Regionala utvecklingsnämnden beslutar att Exempel Inlandets Innovationsnod AB" in (
+        granted
+    )
+    agreement = pdftext(folder / "samarbetsavtal.pdf")
+    assert "beslutade den 11 februari 2025, § 14, i ärende med Dnr" in agreement
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        assert [i.title for i in pdf.open_outline().root][1:] == [
+            "Beslutsförslag",
+            "Protokollsutdrag § 196 (2024-12-10)",
+            "Protokollsutdrag § 14 (2025-02-11)",
+            "Samarbetsavtal",
+        ]
+        assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
+
+
+@pytest.mark.libreoffice
+def test_seed_stays_decided_as_proposed(built: Built) -> None:
+    folder = built.output / "RUN-00386-2023"
+    extract = pdftext(folder / "protokollsutdrag-211.pdf")
+    assert "Beslut 1. Regionala utvecklingsnämnden beslutar att Pilotprojektet" in extract
+    assert "med den ändringen" not in extract
+    agreement = pdftext(folder / "samarbetsavtal.pdf")
+    assert "beslutade den 5 december 2023, § 211, i ärende med Dnr RUN-00386-2023" in agreement
+    # The decision comes from a fictitious example meeting: the agreement says EXEMPEL.
+    assert agreement.count("EXEMPEL – fiktivt avtal för test och demonstration") == 1
+    assert "EXEMPEL" not in pdftext(folder / "beslutsforslag.pdf")
+
+
+@pytest.mark.libreoffice
+def test_status_lists_where_each_case_stands(built: Built, english: None) -> None:
+    result = runner.invoke(
+        app,
+        ["status", str(built.cases), "--output", str(built.output), "--templates",
+         str(TEMPLATES), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    found = {item["dnr"]: item for item in json.loads(result.stdout)}
+    assert {dnr: item["utfall"] for dnr, item in found.items()} == {
+        "RUN-00386-2023": "bifall",
+        "RUN-90001-2023": "bifall",
+        "RUN-90002-2024": "bifall_med_andring",
+        "RUN-90003-2024": "avslag",
+        "RUN-90003-2025": "bifall",
+        "RUN-90004-2024": "bifall",
+        "RUN-90005-2024": "bifall",
+    }
+    assert found["RUN-90003-2024"]["dokument"] == [
+        "RUN-90003-2024/beslutsforslag.pdf",
+        "RUN-90003-2024/paket.pdf",
+    ]
+    assert found["RUN-90002-2024"]["dokument"] == [
+        "RUN-90002-2024/beslutsforslag.pdf",
+        "RUN-90002-2024/samarbetsavtal.pdf",
+        "RUN-90002-2024/paket.pdf",
+    ]
+    assert [
+        (b["paragraf"], b["utfall"], b["utdrag"]) for b in found["RUN-90005-2024"]["beslut"]
+    ] == [
+        (196, "aterremiss", "RUN-90005-2024/protokollsutdrag-196.pdf"),
+        (14, "bifall", "RUN-90005-2024/protokollsutdrag-14.pdf"),
+    ]
+    for item in found.values():
+        assert {"dnr", "aktor", "utfall", "dokument", "saknas"} <= set(item)
+        assert all(isinstance(line, str) for line in item["saknas"])
+        assert not any("out of date" in line or "inaktuella" in line for line in item["saknas"])
+    assert found["RUN-90003-2024"]["aktor"] == "Exempel Norrbottens Matkluster ekonomisk förening"
+    # The rejected case misses no signature; the granted ones miss both.
+    assert not any("signature" in line for line in found["RUN-90003-2024"]["saknas"])
+    assert [line for line in found["RUN-90005-2024"]["saknas"] if "signature" in line] == [
+        "RUN-90005-2024/paket.pdf: the signature field region is not signed yet",
+        "RUN-90005-2024/paket.pdf: the signature field aktor is not signed yet",
+    ]
+    assert found["RUN-90005-2024"]["lage"] == "decided: granted"
+    assert found["RUN-90003-2024"]["lage"] == "decided: rejected"
+    # The library function gives the same.
+    same = case_status([built.cases], built.output, TEMPLATES)
+    assert [s.to_json() for s in same] == json.loads(result.stdout)
+
+
+def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    found = {s.dnr: s for s in case_status([cases], tmp_path / "output", TEMPLATES)}
+    assert found["RUN-90003-2024"].utfall is not None
+    assert found["RUN-90003-2024"].dokument == []
+    assert any("avtalsgen build" in line for line in found["RUN-90003-2024"].saknas)
+    assert any(
+        "protokollsutdrag § 195" in line and "avtalsgen utdrag" in line
+        for line in found["RUN-90003-2024"].saknas
+    )
+    (cases / "sammantraden" / "exempel-run-2025-02-11.yaml").unlink()
+    referred = case_status([cases / "exempel-inlandets-innovationsnod.yaml"], tmp_path, TEMPLATES)
+    assert referred[0].to_json()["utfall"] == "aterremiss"
+
+
+# --- bad decisions: by file and line, nothing written ----------------------------------------
+
+
+def _copy_cases(tmp_path: Path) -> Path:
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    return cases
+
+
+LATER = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2025-03-11
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: 2025-03-18
+anslagsdatum: 2025-03-19
+arenden: ..
+paragrafer:
+"""
+
+
+def test_a_second_bifall_is_refused_by_line(tmp_path: Path, english: None) -> None:
+    cases = _copy_cases(tmp_path)
+    later = cases / "sammantraden" / "later.yaml"
+    later.write_text(LATER + "  - paragraf: 30\n    dnr: RUN-90002-2024\n", encoding="utf-8")
+    first = cases / "sammantraden" / "exempel-run-2024-11-26.yaml"
+    expected = (
+        f"{later}:14: paragrafer[0].dnr: RUN-90002-2024 was granted (bifall) by § 187 of the "
+        f"meeting of 2024-11-26 ({first}:22: paragrafer[0]); a second decision on it that is "
+        "not a change of the running agreement is refused: correct the first decision in its "
+        "own meeting file"
+    )
+    with pytest.raises(CaseError) as caught:
+        build_extracts(later, tmp_path / "output", TEMPLATES, LibreOfficeConverter(), today=TODAY)
+    assert caught.value.problems == [expected]
+    result = runner.invoke(app, ["check", str(cases / "exempel-kreativa-norrbotten.yaml")])
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    output = tmp_path / "output"
+    result = runner.invoke(
+        app,
+        ["build", str(cases / "exempel-kreativa-norrbotten.yaml"), "--output", str(output),
+         "--templates", str(TEMPLATES)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert not (output / "RUN-90002-2024").exists(), "nothing is written"
+
+
+def test_nothing_is_decided_after_an_avslag(tmp_path: Path, english: None) -> None:
+    cases = _copy_cases(tmp_path)
+    later = cases / "sammantraden" / "later.yaml"
+    later.write_text(
+        LATER + "  - paragraf: 31\n    dnr: RUN-90003-2024\n    utfall: bordlaggning\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(cases / "exempel-matkluster.yaml")])
+    assert result.exit_code == 1
+    assert (
+        f"{later}:14: paragrafer[0].dnr: RUN-90003-2024 was rejected (avslag) by § 195 of the "
+        "meeting of 2024-12-10"
+    ) in result.stderr
+    assert "a new application is a new ärende with a Dnr of its own" in result.stderr
+
+
+def test_decision_before_its_proposal_is_refused(tmp_path: Path, english: None) -> None:
+    cases = _copy_cases(tmp_path)
+    meeting = cases / "sammantraden" / "exempel-run-2025-02-11.yaml"
+    text = meeting.read_text(encoding="utf-8").replace("datum: 2025-02-11", "datum: 2025-01-14")
+    text = text.replace("justeringsdatum: 2025-02-18", "justeringsdatum: 2025-01-21")
+    meeting.write_text(text.replace("anslagsdatum: 2025-02-19", "anslagsdatum: 2025-01-22"))
+    result = runner.invoke(app, ["check", str(cases / "exempel-inlandets-innovationsnod.yaml")])
+    assert result.exit_code == 1
+    assert (
+        f"{meeting}:20: paragrafer[0].dnr: the beslutsförslag of RUN-90005-2024 is dated "
+        "2025-01-21, after the meeting (2025-01-14)"
+    ) in result.stderr
+
+
+def test_changed_facts_must_fit_the_program(tmp_path: Path, english: None) -> None:
+    # The decided period starts before any version of the strategies is in force.
+    cases = _copy_cases(tmp_path)
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8").replace(
+        "  - kortnamn: S3\n    namn: Smart specialiseringsstrategi för Norrbotten\n",
+        "  - kortnamn: S3\n    namn: Smart specialiseringsstrategi för Norrbotten\n"
+        "    giltig_fran: 2024-06-01\n",
+    )
+    program.write_text(text, encoding="utf-8")
+    case = cases / "exempel-inlandets-innovationsnod.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace("  datum: 2025-03-03\n", "  datum: null\n")
+    )
+    meeting = cases / "sammantraden" / "exempel-run-2025-02-11.yaml"
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8") + "    finansiering:\n"
+        "      period:\n        start: 2024-01-01\n        slut: 2026-12-31\n"
+        "      finansiarer:\n        - namn: Region Norrbotten - ERP\n          kalla: ERP\n"
+        "          belopp_per_ar: 600000\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{meeting}:24: paragrafer[0].finansiering: no version of S3 is in force on 2024-01-01"
+    ) in result.stderr
+
+
+def test_decision_in_the_case_file_is_migrated_with_a_message(
+    tmp_path: Path, english: None
+) -> None:
+    cases = _copy_cases(tmp_path)
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8") + "beslut:\n  datum: 2023-12-05\n  paragraf: 212\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert (
+        f"{case}:86: beslut: the decision's date and § are entered once, in the meeting file "
+        "that decides the case (a paragraph with dnr: RUN-90001-2023 in sammantraden/*.yaml "
+        "beside the case files), and the case learns them from there: remove beslut from the "
+        "case file (it records § 212 of 2023-12-05)"
+    ) in result.stderr
+    # An empty one, as earlier case files had while undecided, is dropped silently.
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "beslut:\n  datum: 2023-12-05\n  paragraf: 212\n",
+            "beslut:\n  datum: null\n  paragraf: null\n",
+        ),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["check", str(case)]).exit_code == 0
+
+
+def test_only_an_agreement_of_a_rejected_case_is_refused(tmp_path: Path, english: None) -> None:
+    cases = _copy_cases(tmp_path)
+    output = tmp_path / "output"
+    result = runner.invoke(
+        app,
+        ["build", str(cases / "exempel-matkluster.yaml"), "--only", "samarbetsavtal",
+         "--output", str(output), "--templates", str(TEMPLATES)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert (
+        "RUN-90003-2024: none of samarbetsavtal is made: the committee's decision (rejected, "
+        "§ 195 of the meeting of 2024-12-10, "
+    ) in result.stderr
+    assert not (output / "RUN-90003-2024").exists()
+
+
+def test_payments_before_the_decision_are_refused(tmp_path: Path, english: None) -> None:
+    # The decision's date comes from the meeting file: a first payment before it is refused
+    # at the case file's financing (the proposal, granted as proposed).
+    cases = _copy_cases(tmp_path)
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    text = case.read_text(encoding="utf-8")
+    paid = "      belopp_per_ar: 500000\n"
+    case.write_text(
+        text.replace(paid, paid + "  utbetalning:\n    forsta_datum: 2023-11-01\n"), "utf-8"
+    )
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert (
+        f"{case}:36: finansiering.utbetalning.forsta_datum: the first payment (2023-11-01) "
+        "would be made before the decision (2023-12-05); payments are made on or after the "
+        "decision"
+    ) in result.stderr
+    # The period starts before a later decision: the first payment needs its own date.
+    case.write_text(text, encoding="utf-8")
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    later = meeting.read_text(encoding="utf-8")
+    for old, new in (
+        ("datum: 2023-12-05", "datum: 2024-01-16"),
+        ("justeringsdatum: 2023-12-12", "justeringsdatum: 2024-01-23"),
+        ("anslagsdatum: 2023-12-13", "anslagsdatum: 2024-01-24"),
+        ("anslagsdatum: 2023-12-06", "anslagsdatum: 2024-01-17"),
+    ):
+        later = later.replace(old, new)
+    meeting.write_text(later, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert (
+        f"{case}:26: finansiering.period.start: the first payment would be made when the "
+        "period starts (2024-01-01), before the decision (2024-01-16); give utbetalning: "
+        "forsta_datum: on or after the decision (the payments due before it are made with it)"
+    ) in result.stderr
+    # The seed, a real case decided at a fictitious example meeting, is not held to the
+    # example's date (its period starts 2023-10-01, the example meeting is of 2024-01-16).
+    assert runner.invoke(app, ["check", str(cases / "RUN-00386-2023.yaml")]).exit_code == 0
