@@ -93,9 +93,19 @@ def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: 
     )
     assert "600 000" not in proposal and "1 500 000" not in proposal
     extract = pdftext(folder / "protokollsutdrag-187.pdf")
-    assert "beslutar enligt förslaget med de ändringarna att beloppet ska vara 600 000 kronor" in (
-        extract
-    )
+    # The amendment says what was changed, as the minutes do, comparing the points as they
+    # read: point 1 reads as proposed but for the amount (another placeholder for the same
+    # words is no change), point 4 has words added.
+    assert (
+        "Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att beloppet "
+        "i punkt 1 ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, att "
+        "finansieringen ska utgöras av 900 000 kronor från Region Norrbotten - ERP och "
+        "600 000 kronor från Region Norrbotten - kulturnämnden, och att punkt 4 kompletteras "
+        "med ”och att återrapportera arbetet till nämnden våren 2026”. Beslutet har därmed "
+        "följande lydelse:"
+    ) in extract
+    assert "punkt 1 får ändrad lydelse" not in extract
+    assert "punkt 1 ska lyda" not in extract
     agreement = pdftext(folder / "samarbetsavtal.pdf")
     assert (
         "beslutade den 26 november 2024, § 187, i ärende med Dnr RUN-90002-2024 att bevilja "

@@ -362,7 +362,8 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     ) in text
     assert (
         "Regionala utvecklingsnämnden beslutar enligt förslaget med den ändringen att "
-        "punkt 2 får ändrad lydelse. Beslutet har därmed följande lydelse: 1. "
+        "punkt 2 ska lyda: ”Medlen anvisas från ERP och regionala utvecklingsmedel”. "
+        "Beslutet har därmed följande lydelse: 1. "
     ) in text
     assert "2. Medlen anvisas från ERP och regionala utvecklingsmedel." in text
     assert "Justerad: 2023-12-13" in text

@@ -235,7 +235,7 @@ def test_amended_decision_states_the_decided_facts(extracts: Path) -> None:
     text = pdftext(extracts / "RUN-90002-2024" / "protokollsutdrag-187.pdf")
     assert (
         "Beslut Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att "
-        "beloppet ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, och att "
+        "beloppet i punkt 1 ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, och att "
         "finansieringen ska utgöras av 900 000 kronor från Region Norrbotten - ERP och "
         "600 000 kronor från Region Norrbotten - kulturnämnden. Beslutet har därmed följande "
         "lydelse: "

@@ -20,7 +20,7 @@ from avtalsgen.documents.financing import region_arligen
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
 from avtalsgen.model.money import Finansieringsregler, compute_financing
-from avtalsgen.model.prose import fill_placeholders
+from avtalsgen.model.prose import fill_placeholders, placeholder_names
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,38 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", ":")) else f"{text}."
 
 
-def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str]:
+#: The placeholders that state each kind of financing fact, by the start of their names.
+_AMOUNT_PLACEHOLDERS = ("belopp", "totalt", "medfinansiering")
+_PERIOD_PLACEHOLDERS = ("start", "slut", "antal_ar", "tidslangd")
+_SOURCE_PLACEHOLDERS = ("kalla",)
+
+
+def _points_stating(points: Sequence[str], names: tuple[str, ...]) -> list[int]:
+    """The numbers of the points (as written, with placeholders) that state a fact through
+    a placeholder whose name starts with one of ``names``."""
+    return [
+        number
+        for number, point in enumerate(points, 1)
+        if any(name.startswith(names) for name in placeholder_names(point))
+    ]
+
+
+def _i_punkt(numbers: Sequence[int]) -> str:
+    """`` i punkt 1`` / `` i punkterna 1 och 3`` ("" for none)."""
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f" i punkt {numbers[0]}"
+    return f" i punkterna {_och([str(n) for n in numbers])}"
+
+
+def financing_changes(
+    proposed: Finansiering, decided: Finansiering, points: Sequence[str] = ()
+) -> list[str]:
     """What the decided financing changes, each a clause after "att" (Swedish): the region's
-    amount (what the committee grants), the period, the sources, and the financiers."""
+    amount (what the committee grants), the period, the sources, and the financiers; each
+    names the decision points (``points``, as decided, with their placeholders) that state
+    it ("beloppet i punkt 1 ska vara 600 000 kronor årligen")."""
     rules = Finansieringsregler()  # the amounts do not depend on how they are paid
     before, after = compute_financing(proposed, rules), compute_financing(decided, rules)
     found = []
@@ -63,20 +92,22 @@ def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str
         after.region_per_ar is not None or amounts == [year.belopp for year in before.avtalsar]
     )
     if not same_amounts:
-        amount = f"beloppet ska vara {region_arligen(after)}"
+        where = _i_punkt(_points_stating(points, _AMOUNT_PLACEHOLDERS))
+        amount = f"beloppet{where} ska vara {region_arligen(after)}"
         if after.region_summa != before.region_summa:
             amount += f", sammanlagt {fmt.kronor(after.region_summa)}"
         found.append(amount)
     if decided.period != proposed.period:
         period = decided.period
+        where = _i_punkt(_points_stating(points, _PERIOD_PLACEHOLDERS))
         found.append(
-            f"finansieringen ska gälla under perioden {fmt.iso(period.start)} till "
-            f"{fmt.iso(period.slut)}"
+            f"perioden{where} ska vara {fmt.iso(period.start)} till {fmt.iso(period.slut)}"
         )
         if same_amounts and after.region_summa != before.region_summa:
             found[-1] += f", sammanlagt {fmt.kronor(after.region_summa)}"
     if after.kallor != before.kallor:
-        found.append(f"medlen ska anvisas från {_och(after.kallor)}")
+        where = _i_punkt(_points_stating(points, _SOURCE_PLACEHOLDERS))
+        found.append(f"medlen{where} ska anvisas från {_och(after.kallor)}")
     rows = [(row.namn, row.summa) for row in after.finansiarer]
     if rows != [(row.namn, row.summa) for row in before.finansiarer] and (
         len(rows) > 1 or rows[0][0] != before.finansiarer[0].namn
@@ -86,17 +117,34 @@ def financing_changes(proposed: Finansiering, decided: Finansiering) -> list[str
     return found
 
 
-def point_changes(proposed: Sequence[str], decided: Sequence[str]) -> list[str]:
-    """What amended points change against the proposal's, point by point (Swedish)."""
+def point_changes(
+    proposed: Sequence[str], decided: Sequence[str], values: dict[str, str]
+) -> list[str]:
+    """What amended points change against the proposal's, point by point (Swedish), as the
+    minutes say it: the points compared as they read, both with the decided facts filled
+    in (``values``), so that another placeholder for the same text, or a decided amount,
+    is not a change of wording (the amount is told by :func:`financing_changes`). A quoted
+    point goes without its full stop: the sentence of the lead ends after the quote."""
     found = []
     for index in range(max(len(proposed), len(decided))):
         number = index + 1
         if index >= len(proposed):
-            found.append(f"en ny punkt {number} läggs till")
-        elif index >= len(decided):
+            text = _norm(fill_placeholders(decided[index], values)).rstrip(".")
+            found.append(f"en ny punkt {number} läggs till: ”{text}”")
+            continue
+        if index >= len(decided):
             found.append(f"punkt {number} stryks")
-        elif _norm(proposed[index]) != _norm(decided[index]):
-            found.append(f"punkt {number} får ändrad lydelse")
+            continue
+        before = _norm(fill_placeholders(proposed[index], values))
+        after = _norm(fill_placeholders(decided[index], values))
+        if before == after:
+            continue
+        stem = before.rstrip(".")
+        if after.startswith(stem) and len(after.rstrip(".")) > len(stem):
+            added = after[len(stem) :].strip().rstrip(".")
+            found.append(f"punkt {number} kompletteras med ”{added}”")
+        else:
+            found.append(f"punkt {number} ska lyda: ”{after.rstrip('.')}”")
     return found
 
 
@@ -138,9 +186,11 @@ def decision_text(
     if andring is not None:
         changes = [fill_placeholders(andring, decided_values).rstrip(".")]
     else:
-        changes = financing_changes(proposed, decided)
+        changes = financing_changes(proposed, decided, decided_points or proposed_points)
         if decided_points is not None:
-            changes += point_changes(proposed_points, decided_points)
+            changes += point_changes(proposed_points, decided_points, decided_values)
+    if not changes:  # the amended points read as the proposal's: decided as proposed
+        return Beslutstext(inledning=(), punkter=points)
     if len(changes) == 1:
         lead = f"{namnd} beslutar enligt förslaget med den ändringen att {changes[0]}."
     else:

@@ -183,6 +183,11 @@ def check_placeholders(text: str) -> str:
 _FILLABLE = re.compile(r"(?<!\{)\{([a-z0-9_]+(?::[a-z0-9_]+)?)\}(?!\})")
 
 
+def placeholder_names(text: str) -> list[str]:
+    """The names of the placeholders ``text`` uses (``{name}``; doubled braces are text)."""
+    return _FILLABLE.findall(text)
+
+
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace every known ``{name}`` (and ``{punkt:id}``) in ``text`` with its value.
 
