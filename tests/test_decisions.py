@@ -56,6 +56,13 @@ def english() -> Iterator[None]:
     i18n.set_language(None)
 
 
+@pytest.fixture
+def swedish() -> Iterator[None]:
+    i18n.set_language("sv")
+    yield
+    i18n.set_language(None)
+
+
 @dataclass(frozen=True)
 class Built:
     cases: Path
@@ -302,9 +309,76 @@ def test_status_lists_where_each_case_stands(built: Built, english: None) -> Non
     ]
     assert found["RUN-90005-2024"]["lage"] == "decided: granted"
     assert found["RUN-90003-2024"]["lage"] == "decided: rejected"
+    # Each extract: made, and not certified yet (its field utdragsbestyrkande unsigned).
+    assert [b["bestyrkt"] for b in found["RUN-90005-2024"]["beslut"]] == [False, False]
+    assert (
+        "RUN-90003-2024/protokollsutdrag-195.pdf: not certified yet (avtalsgen sign "
+        "RUN-90003-2024/protokollsutdrag-195.pdf --field utdragsbestyrkande)"
+    ) in found["RUN-90003-2024"]["saknas"]
     # The library function gives the same.
     same = case_status([built.cases], built.output, TEMPLATES)
     assert [s.to_json() for s in same] == json.loads(result.stdout)
+
+
+def _status_block(text: str, dnr: str) -> str:
+    """The lines status prints of one case: its head line and the indented ones after it."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{dnr}  "))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if not lines[i].startswith(" ")), len(lines)
+    )
+    return "\n".join(lines[start:end]) + "\n"
+
+
+@pytest.mark.libreoffice
+def test_status_in_swedish_follows_signatures(built: Built, tmp_path: Path, swedish: None) -> None:
+    # A copy of the cases and the output, so the module's other tests see it unsigned.
+    cases, output = tmp_path / "cases", tmp_path / "output"
+    shutil.copytree(built.cases, cases)
+    shutil.copytree(built.output, output)
+    extract = output / "RUN-90003-2024" / "protokollsutdrag-195.pdf"
+    signed = runner.invoke(app, ["sign", str(extract), "--field", "utdragsbestyrkande"])
+    assert signed.exit_code == 0, signed.output
+    packet = output / "RUN-90005-2024" / "paket.pdf"
+    for field in ("region", "aktor"):
+        signed = runner.invoke(app, ["sign", str(packet), "--field", field])
+        assert signed.exit_code == 0, signed.output
+    i18n.set_language("sv")
+    result = runner.invoke(
+        app, ["status", str(cases), "--output", str(output), "--templates", str(TEMPLATES)]
+    )
+    assert result.exit_code == 0, result.output
+    rejected = _status_block(result.stdout, "RUN-90003-2024")
+    assert "  läge: beslutat: avslag\n" in rejected
+    assert "  § 195 2024-12-10  avslag  (RUN-90003-2024/protokollsutdrag-195.pdf, bestyrkt)" in (
+        rejected
+    )
+    granted = _status_block(result.stdout, "RUN-90005-2024")
+    assert "  läge: avtal undertecknat av " in granted
+    assert "  § 196 2024-12-10  återremitterat  (RUN-90005-2024/protokollsutdrag-196.pdf, " in (
+        granted
+    )
+    assert "inte bestyrkt" in granted
+    found = {s.dnr: s for s in case_status([cases], output, TEMPLATES)}
+    assert len(found["RUN-90005-2024"].undertecknat) == 2
+    assert not any("underskriftsfältet" in line for line in found["RUN-90005-2024"].saknas)
+
+
+@pytest.mark.libreoffice
+def test_verify_says_why_an_avslag_packet_has_no_signature_field(
+    built: Built, english: None
+) -> None:
+    packet = built.output / "RUN-90003-2024" / "paket.pdf"
+    result = runner.invoke(app, ["verify", str(packet)])
+    assert "Traceback" not in result.output
+    assert (
+        "Note: there is no agreement to sign: the committee's decision on RUN-90003-2024 "
+        "(avslag, § 195 of the meeting of 2024-12-10, exempel-run-2024-12-10.yaml:20) left "
+        "it out, and the packet has no signature field."
+    ) in result.stdout
+    # A granted case's packet has its fields, and no such note.
+    granted = runner.invoke(app, ["verify", str(built.output / "RUN-90005-2024" / "paket.pdf")])
+    assert "Note:" not in granted.stdout
 
 
 def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ class Beslutsrad:
     utdrag: str | None
     """The newest version of its protocol extract, relative to the output folder; None
     while not made."""
+    bestyrkt: bool = False
+    """Whether that extract is certified: its field 'utdragsbestyrkande' signed."""
 
 
 @dataclass
@@ -130,6 +132,13 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
                     "(avtalsgen utdrag {meeting})"
                 ).format(paragraf=row.paragraf, datum=row.datum, meeting=decision.meeting.path)
             )
+        elif not row.bestyrkt:
+            status.saknas.append(
+                _(
+                    "{extract}: not certified yet (avtalsgen sign {extract} --field "
+                    "utdragsbestyrkande)"
+                ).format(extract=row.utdrag)
+            )
     built = _documents(folder, history.documents)
     status.dokument = [_relative(p, root) for p in built]
     state = _build_state(case, history, folder, templates)
@@ -156,6 +165,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]:
     from avtalsgen.build.stages import find_extract
+    from avtalsgen.pdf.signed import is_signed
 
     rows = []
     for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
@@ -167,17 +177,26 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
                 utfall=outcome.value,
                 sammantrade=decision.meeting.path.name,
                 utdrag=_relative(pdf, root) if pdf is not None else None,
+                bestyrkt=pdf is not None and is_signed(pdf),
             )
         )
     return rows
 
 
 def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
+    """The newest file of each document: those made with the newest packet version
+    (``beslutsforslag-v2.pdf`` beside ``paket-v2.pdf``), else the first."""
+    from avtalsgen.build.workspace import parse_versioned
+
+    versions = folder.packet_versions()
+    parsed = parse_versioned(versions[-1].name) if versions else None
+    version = parsed[1] if parsed is not None else 1
     found = []
     for kind in kinds:
-        pdf = folder.document(kind, ".pdf")
-        if pdf.is_file():
-            found.append(pdf)
+        for pdf in (folder.document(kind, ".pdf", version), folder.document(kind, ".pdf")):
+            if pdf.is_file():
+                found.append(pdf)
+                break
     return found
 
 

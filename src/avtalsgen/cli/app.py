@@ -664,6 +664,7 @@ def verify(
     ] = False,
 ) -> None:
     """Verify every signature of a packet or extract and its PDF/A structure."""
+    from avtalsgen.pdf.packet import no_agreement
     from avtalsgen.signing.embedded import verify_embedded
     from avtalsgen.signing.pki import default_demo_pki_dir
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
@@ -675,6 +676,8 @@ def verify(
     report = verify_packet(packet, roots)
     inside = verify_embedded(packet, roots)
     typer.echo(format_report(report))
+    if (reason := no_agreement(packet)) is not None:  # an avslag's packet: why no field
+        typer.echo(_("Note: {reason}.").format(reason=reason))
     for embedded in inside:
         typer.echo("")
         typer.echo(_("Embedded signed file {name}:").format(name=embedded.name))
@@ -938,6 +941,7 @@ def status(
     """Where each case stands: the committee's decision, the newest file of each document,
     and what is missing (facts, extracts, builds, signatures). Writes nothing."""
     from avtalsgen.build.status import case_status
+    from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
     given = paths or [Path("cases")]
     found = case_status(given, output, templates or find_templates(given))
@@ -945,13 +949,19 @@ def status(
         json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        standing, missing = _("status"), _("missing")
+        standing, missing = _("where it stands"), _("missing")
         for item in found:
             head = f"{item.dnr or '?'}  {item.aktor or item.arende}"
             typer.echo(f"{head}\n  {standing}: {item.lage}")
             for row in item.beslut:
-                extract = row.utdrag or _("no extract yet")
-                typer.echo(f"  § {row.paragraf} {row.datum}  {row.utfall}  ({extract})")
+                if row.utdrag is None:
+                    extract = _("no extract yet")
+                elif row.bestyrkt:
+                    extract = _("{extract}, certified").format(extract=row.utdrag)
+                else:
+                    extract = _("{extract}, not certified").format(extract=row.utdrag)
+                outcome = _(UTFALL_TEXT[Utfall(row.utfall)])
+                typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
             for document in item.dokument:
                 typer.echo(f"  {document}")
             for line in item.saknas:

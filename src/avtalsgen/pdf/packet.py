@@ -256,44 +256,52 @@ UTFALL_ORD = {
 }
 
 
-def check_signable(packet: Path) -> None:
-    """Refuse to sign a packet whose case the committee's decision leaves without an
-    agreement (an avslag, or a case sent back or postponed), as its manifest records it:
-    such a packet has no signature field, and the message says why, naming the decision
-    (meeting file, line, date and §). A packet without a manifest beside it is left to the
-    signing, which finds no field."""
-    import json
-
+def no_agreement(packet: Path) -> str | None:
+    """Why ``packet`` holds no agreement to sign, if its manifest records that the
+    committee's decision left it out (an avslag, or a case sent back or postponed): the
+    decision named by outcome, §, date and meeting file (and line). None otherwise, or
+    when there is no manifest beside it."""
     from avtalsgen.i18n import _
 
     try:
         data = json.loads(CaseFolder(packet.parent).manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return
+        return None
     entries = data.get("packets") if isinstance(data, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or entry.get("file") != packet.name:
             continue
         decision = entry.get("beslut")
         if not isinstance(decision, dict) or decision.get("avtal") is not False:
-            return
-        word = UTFALL_ORD.get(Utfall(str(decision.get("utfall"))), str(decision.get("utfall")))
+            return None
+        try:
+            word = UTFALL_ORD[Utfall(str(decision.get("utfall")))]
+        except ValueError:
+            word = str(decision.get("utfall"))
         line = f":{decision['rad']}" if isinstance(decision.get("rad"), int) else ""
-        raise AvtalsgenError(
-            _(
-                "{packet}: there is no agreement to sign: the committee's decision on "
-                "{dnr} ({utfall}, § {paragraf} of the meeting of {datum}, "
-                "{meeting}{line}) left it out, and the packet has no signature field"
-            ).format(
-                packet=packet,
-                dnr=packet.parent.name,
-                utfall=word,
-                paragraf=decision.get("paragraf"),
-                datum=decision.get("datum"),
-                meeting=decision.get("sammantrade"),
-                line=line,
-            )
+        return _(
+            "there is no agreement to sign: the committee's decision on {dnr} ({utfall}, "
+            "§ {paragraf} of the meeting of {datum}, {meeting}{line}) left it out, and the "
+            "packet has no signature field"
+        ).format(
+            dnr=packet.parent.name,
+            utfall=word,
+            paragraf=decision.get("paragraf"),
+            datum=decision.get("datum"),
+            meeting=decision.get("sammantrade"),
+            line=line,
         )
+    return None
+
+
+def check_signable(packet: Path) -> None:
+    """Refuse to sign a packet whose case the committee's decision leaves without an
+    agreement, as its manifest records it (see :func:`no_agreement`): such a packet has no
+    signature field, and the message says why. A packet without a manifest beside it is
+    left to the signing, which finds no field."""
+    reason = no_agreement(packet)
+    if reason is not None:
+        raise AvtalsgenError(f"{packet}: {reason}")
 
 
 def resolve_attachments(case_path: Path, bilagor: list[tuple[str, str]]) -> list[Attachment]:
