@@ -230,11 +230,17 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
     assert "Signature is Valid." in pdfsig(packet)
 
 
-def test_a_correction_of_a_secret_paragraph_warns_about_its_extract(made: Made) -> None:
-    meeting = made.meeting.with_name("korrigerad.yaml")
+def test_a_correction_of_a_secret_paragraph_warns_about_its_extract(
+    made: Made, tmp_path: Path
+) -> None:
+    # A correction is made in the meeting's own file (a second file deciding the same
+    # paragraphs would be a second decision): here in a copy of the cases and the output.
+    cases = tmp_path / "cases"
+    shutil.copytree(made.cases, cases)
+    meeting = cases / "sammantraden" / made.meeting.name
     text = made.meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("Johan Exempelsson", "Johanna Exempelsson"), encoding="utf-8")
-    output = made.root / "output-copy"
+    output = tmp_path / "output"
     shutil.copytree(made.output, output)
     before = sorted(p.name for p in (output / "RUN-90001-2023").iterdir())
     results = build_extracts(meeting, output, REPO / "templates", LibreOfficeConverter(),
