@@ -344,3 +344,25 @@ def test_times_are_shown_in_swedish_time(tmp_path: Path) -> None:
         log = client.get("/logg").text
     assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", log)
     assert "+00:00" not in log
+
+
+def test_the_case_list_says_what_status_says(config: WebConfig) -> None:
+    # Where each case stands comes from avtalsgen status: an avslag is not "beslutat" only,
+    # and a case sent back and then granted is granted.
+    from avtalsgen.build.status import case_status
+
+    with client_for(config, "handl") as client:  # in Swedish
+        page = client.get("/arenden").text
+        statuses = case_status([config.cases], config.output, config.templates)
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        dnr = re.search(r"RUN-\d{5}-\d{4}", row)
+        if dnr:
+            rows[dnr.group(0)] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+    assert "beslutat: avslag" in rows["RUN-90003-2024"]
+    assert "beslutat: bifall med ändring" in rows["RUN-90002-2024"]
+    assert "beslutat: bifall" in rows["RUN-90005-2024"]
+    assert len(statuses) == len(rows)
+    for found in statuses:
+        assert found.dnr is not None
+        assert found.lage in rows[found.dnr]

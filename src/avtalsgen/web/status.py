@@ -1,9 +1,10 @@
-"""Where each case stands, for the case list.
+"""Where each case stands, for the case list (:func:`case_rows`).
 
-Until ``avtalsgen status`` exists as a library function, this is a simple status of the
-web app's own, behind one function (:func:`case_rows`): valid or not, built or not, decided
-in which meeting, signed by whom, read from the case files, the meeting files and each
-case's ``manifest.json``.
+Where a case stands is what ``avtalsgen status`` says of it
+(:func:`avtalsgen.build.status.case_status`: the committee's decision as the meeting files
+record it, avslag and återremiss included, and who signed), read again only when the case
+file, its program, the meeting files or the case's output folder changed; the signature
+fields come from each case's ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ class CaseRow:
 #: What each case file said when it was last read, by its path, size and time of change
 #: (and its program's): reading every case for every list page costs 3 ms a case.
 _READ: dict[tuple[str, int, int, int], tuple[str | None, str | None, str | None, list[str]]] = {}
-_MEETINGS: dict[tuple[str, int, int], list[tuple[str, int, str]]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -64,30 +64,6 @@ def _case_facts(path: Path) -> tuple[str | None, str | None, str | None, list[st
     return _READ[key]
 
 
-def decisions(config: WebConfig) -> dict[str, str]:
-    """Which meeting decided each Dnr: ``{dnr: '§ 212, 2023-12-05'}`` (valid meeting files
-    only; the newest meeting wins)."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import validate_file
-    from avtalsgen.model.meeting import Sammantrade
-
-    found: dict[str, tuple[str, str]] = {}
-    for path in list_files(config.meetings):
-        key = (str(path), *_stamp(path))
-        if key not in _MEETINGS:
-            try:
-                meeting, _problems = validate_file(Sammantrade, path)
-            except CaseError:
-                meeting = None
-            _MEETINGS[key] = [
-                (p.dnr, p.paragraf, meeting.datum.isoformat()) for p in meeting.paragrafer
-            ] if meeting is not None else []  # fmt: skip
-        for dnr, number, when in _MEETINGS[key]:
-            if dnr not in found or found[dnr][0] < when:
-                found[dnr] = (when, f"§ {number}, {when}")
-    return {dnr: text for dnr, (_, text) in found.items()}
-
-
 def _manifest(folder: Path) -> dict[str, object]:
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -96,9 +72,43 @@ def _manifest(folder: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+#: Where each case stands (``avtalsgen status``'s words, and its newest decision), by the
+#: stamps of everything it is read from.
+_STANDING: dict[tuple[object, ...], tuple[str, str | None]] = {}
+
+
+def _folder_stamps(folder: Path, pattern: str) -> tuple[tuple[str, int, int], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, *_stamp(p)) for p in folder.glob(pattern) if p.is_file()))
+
+
+def standing(path: Path, dnr: str, config: WebConfig) -> tuple[str, str | None]:
+    """Where the case at ``path`` stands, in ``avtalsgen status``'s words, and its newest
+    decision ("§ 195, 2024-12-10"; None while undecided)."""
+    from avtalsgen.build.status import case_status
+
+    folder = config.output / dnr
+    key = (
+        str(path),
+        *_stamp(path),
+        _folder_stamps(path.parent / "program", "*.yaml"),
+        _folder_stamps(config.meetings, "*.yaml"),
+        _folder_stamps(folder, "*.json"),
+        _folder_stamps(folder, "*.pdf"),
+    )
+    if key not in _STANDING:
+        found = case_status([path], config.output, config.templates)[0]
+        newest = found.beslut[-1] if found.beslut else None
+        decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
+        _STANDING[key] = (found.lage, decided)
+        if len(_STANDING) > 5000:
+            _STANDING.clear()
+    return _STANDING[key]
+
+
 def case_rows(config: WebConfig) -> list[CaseRow]:
     """Every case file in the cases folder with its status."""
-    decided = decisions(config)
     rows = []
     for path in list_files(config.cases):
         row = CaseRow(stem=path.stem)
@@ -119,14 +129,8 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
                     (row.signed if sig.get("signer") else row.unsigned).append(
                         str(sig.get("field"))
                     )
-        row.decided = decided.get(dnr)
-        if row.signed and not row.unsigned:
-            row.status = "undertecknat"
-        elif row.signed:
-            row.status = "undertecknat av " + ", ".join(row.signed)
-        elif row.decided:
-            row.status = "beslutat " + row.decided
-        elif row.documents:
-            row.status = "förslag byggt"
+        # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
+        # whom; the documents say the same.
+        row.status, row.decided = standing(path, dnr, config)
         rows.append(row)
     return rows
