@@ -62,10 +62,14 @@ def english() -> Iterator[None]:
 
 
 def write_meeting(root: Path, text: str, name: str = "m.yaml") -> Path:
-    """``text`` as a meeting file beside a copy of the shipped cases (found by ``..``)."""
+    """``text`` as a meeting file beside a copy of the shipped cases (found by ``..``),
+    without the shipped meetings: a case is decided once, and these meetings decide the
+    shipped cases anew."""
     cases = root / "cases"
     if not cases.exists():
         shutil.copytree(REPO / "cases", cases)
+        for shipped in (cases / "sammantraden").glob("*.yaml"):
+            shipped.unlink()
     path = cases / "sammantraden" / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -144,8 +148,8 @@ def test_omedelbart_justerade_paragraphs_get_their_own_notice_and_secret_ones_no
         "    dnr: RUN-00386-2023\n    beslut: enligt förslaget\n"
         "    omedelbart_justerad: true\n    anslagsdatum: 2025-03-21\n",
     )
-    text += (
-        "  - paragraf: 43\n    dnr: RUN-00386-2023\n    beslut: enligt förslaget\n"
+    text += (  # a paragraph decides one Dnr: the secret § 43 another case
+        "  - paragraf: 43\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n"
         "    sekretess:\n      bestammelse: 31 kap. 16 § OSL\n      datum: 2025-03-20\n"
     )
     minutes, own = notices(load_meeting(write_meeting(tmp_path, text)))
@@ -291,7 +295,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     root = tmp_path_factory.mktemp("anslag")
-    easter = write_meeting(root, meeting_text("2025-03-20", "2025-03-27", "2025-03-28"),
+    # Each meeting beside a copy of the cases of its own: both decide the seed.
+    easter = write_meeting(root / "paask", meeting_text("2025-03-20", "2025-03-27", "2025-03-28"),
                            "paask.yaml")  # fmt: skip
     example_text = (REPO / "cases/sammantraden/exempel-run-2023-12-05.yaml").read_text("utf-8")
     example_text = example_text.replace(
@@ -299,7 +304,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
         "    dnr: RUN-90001-2023\n    sekretess:\n      bestammelse: 21 kap. 7 § OSL\n"
         "      datum: 2023-12-05\n",
     )
-    example = write_meeting(root, example_text, "exempel.yaml")
+    example = write_meeting(root / "exempel", example_text, "exempel.yaml")
     output = root / "output"
     converter = LibreOfficeConverter()
     [result] = build_anslag(easter, output, REPO / "templates", converter,
