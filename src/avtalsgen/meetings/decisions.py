@@ -277,6 +277,12 @@ def _same_folder(meeting: MeetingFile, case_path: Path) -> bool:
     return os.path.normpath(folder.absolute()) == os.path.normpath(case_path.parent.absolute())
 
 
+def _meeting_key(meeting: MeetingFile) -> tuple[str, dt.date] | None:
+    """Which meeting a (valid) meeting file is of: its committee and date."""
+    found = meeting.sammantrade
+    return (found.namnd, found.datum) if found is not None else None
+
+
 def case_history(
     case_path: Path, arende: Arende, program: Program, extra: Iterable[Path] = ()
 ) -> History:
@@ -288,7 +294,8 @@ def case_history(
     given = {path.resolve(): path for path in extra}
     paths = {path.resolve(): path for path in meeting_files(case_path)} | given
     problems: list[str] = []
-    found: list[Decision] = []
+    beside: list[MeetingFile] = []
+    chosen: list[MeetingFile] = []
     for resolved, path in sorted(paths.items()):
         meeting = read_meeting(path)
         if needle not in meeting.text:
@@ -296,8 +303,15 @@ def case_history(
         if meeting.sammantrade is None or meeting.problems:
             problems += meeting.problems
             continue
-        if resolved in given or _same_folder(meeting, case_path):
-            found += _decisions_in(meeting, dnr)
+        if resolved in given:
+            chosen.append(meeting)
+        elif _same_folder(meeting, case_path):
+            beside.append(meeting)
+    # A meeting is its committee and date: a file of it given in ``extra`` (a copy being
+    # corrected elsewhere) stands in for the file of the same meeting beside the case.
+    meetings = {_meeting_key(m) for m in chosen}
+    chosen += [m for m in beside if _meeting_key(m) not in meetings]
+    found = [decision for meeting in chosen for decision in _decisions_in(meeting, dnr)]
     found.sort(key=lambda d: (d.sammantrade.datum, d.paragraf.paragraf))
     history = History(arende, tuple(found), case_path=case_path)
     order = tuple(_order_rules(history, program))
