@@ -250,6 +250,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     certified = page.get_by_role("status")
     expect(certified).to_contain_text("Bestyrkt: protokollsutdrag-187.pdf")
     expect(certified.get_by_role("row", name="utdragsbestyrkande")).to_contain_text("DEMO")
+    expect(certified).to_contain_text("Resultat: fullständigt")
     checker.check("bestyrkt")
     page.get_by_role("link", name="Tillbaka till sammanträdet").click()
     expect(steps.get_by_role("row", name="§ 187")).to_contain_text("ja")
@@ -286,6 +287,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     report = page.get_by_role("status")
     expect(report).to_contain_text("Signerat: RUN-00400-2024")
     expect(report.get_by_role("row", name="region")).to_contain_text("ja")
+    # The verdict in one sentence, as avtalsgen verify gives it.
+    expect(report).to_contain_text("Resultat: inte fullständigt ännu")
+    expect(report).to_contain_text("kvar att skriva under: 'aktor'")
     checker.check("paket-signerat")
 
     # Verify the signed packet by uploading it.

@@ -146,6 +146,13 @@ def _speak_swedish(_request: Request[Any, Any, Any]) -> None:
         i18n.set_language(LANGUAGE)
 
 
+def _verdict_line(report: Any) -> str:
+    """A verification report's verdict in one sentence, as ``avtalsgen verify`` gives it."""
+    from avtalsgen.signing.verify import verdict_line
+
+    return verdict_line(report)
+
+
 def time_text(value: object) -> str:
     """A moment the app stored (ISO 8601, UTC) as the pages show it: Swedish time, to the
     second (``2026-12-06 05:22:47``); anything else as it is."""
@@ -198,6 +205,7 @@ def create_app(config: WebConfig) -> Litestar:
 
     environment.globals["_"] = _
     environment.filters["tid"] = time_text
+    environment.globals["verdict_line"] = _verdict_line
     handlers: list[Any] = [
         session.login_page, session.login, session.logout,
         cases.home, cases.case_list, cases.preview, cases.output, cases.page_image,
