@@ -264,7 +264,9 @@ def test_seed_stays_decided_as_proposed(built: Built) -> None:
 
 
 @pytest.mark.libreoffice
-def test_status_lists_where_each_case_stands(built: Built, english: None) -> None:
+def test_status_lists_where_each_case_stands(
+    built: Built, english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = runner.invoke(
         app,
         ["status", str(built.cases), "--output", str(built.output), "--templates",
@@ -315,6 +317,12 @@ def test_status_lists_where_each_case_stands(built: Built, english: None) -> Non
         "RUN-90003-2024/protokollsutdrag-195.pdf: not certified yet (avtalsgen sign "
         "RUN-90003-2024/protokollsutdrag-195.pdf --field utdragsbestyrkande)"
     ) in found["RUN-90003-2024"]["saknas"]
+    # Without --templates, from a folder without templates/, status finds the templates as
+    # build does, and the built documents are up to date.
+    monkeypatch.chdir(built.output.parent)
+    plain = runner.invoke(app, ["status", str(built.cases), "--output", str(built.output)])
+    assert plain.exit_code == 0, plain.output
+    assert "out of date" not in plain.stdout
     # The library function gives the same.
     same = case_status([built.cases], built.output, TEMPLATES)
     assert [s.to_json() for s in same] == json.loads(result.stdout)

@@ -933,7 +933,7 @@ def status(
         ),
     ] = None,
     output: OutputDir = Path("output"),
-    templates: TemplatesDir = Path("templates"),
+    templates: TemplatesDir = None,
     as_json: Annotated[
         bool, typer.Option("--json", help=_("Print a JSON list of objects, one per case."))
     ] = False,
