@@ -372,7 +372,10 @@ def test_visible_appearance_shows_name_role_and_time(signed: Signed) -> None:
                 if isinstance(resources, pikepdf.Dictionary) and "/XObject" in resources:
                     stack += list(resources.XObject.values())
     assert texts[:3] == ["Signerat digitalt av", f"DEMO {REGION}", REGION_ROLE]
-    assert re.fullmatch(r"Tid: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+", texts[3])
+    # Swedish time whatever the machine's zone (a server's is UTC).
+    assert re.fullmatch(
+        r"Tid: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 \(svensk tid\)", texts[3]
+    ), texts[3]
     assert texts[4:7] == ["Signerat digitalt av", f"DEMO {ACTOR}", ACTOR_ROLE]
 
 
@@ -784,3 +787,12 @@ def test_structure_check_catches_pyhankos_font_unit_mix_up(demo: Demo, packet: P
         "field 'region' appearance: font" in p and "disagrees with the font program" in p
         for p in problems
     ), problems
+
+
+def test_the_visible_signing_time_is_swedish_time_in_winter_and_summer() -> None:
+    from avtalsgen.signing.sign import stamp_time
+
+    winter = dt.datetime(2026, 12, 6, 4, 5, 9, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 6, 30, 22, 30, 0, tzinfo=dt.UTC)
+    assert stamp_time(winter) == "2026-12-06 05:05:09 +01:00 (svensk tid)"
+    assert stamp_time(summer) == "2026-07-01 00:30:00 +02:00 (svensk tid)"

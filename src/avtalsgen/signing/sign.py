@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pkcs11
 from asn1crypto import pkcs12 as asn1_pkcs12
@@ -42,9 +43,11 @@ from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
@@ -52,12 +55,12 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, Simple
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
-from avtalsgen.i18n import _, ngettext
+from avtalsgen.i18n import _, ngettext, swedish_time
 from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.docinfo import TIMEZONE
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
@@ -88,7 +91,9 @@ PKCS11_LIBRARIES = (
 STAMP_TEXT = "Signerat digitalt av\n%(signer)s\n%(role)s\nTid: %(ts)s"
 """The visible signature's text: signer (from the certificate), role and signing time."""
 
-STAMP_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
+STAMP_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+"""How pyHanko hands the signing time to :class:`SwedishTimeStampStyle` (in the machine's
+zone, which :class:`SwedishTimeStampStyle` turns into Swedish time)."""
 TIMESTAMP_TIMEOUT = 20.0  # seconds for one request to a timestamp authority
 
 # fontTools warns about font tables it drops while pyHanko subsets the appearance font;
@@ -625,8 +630,29 @@ def _stamp_font(font: Path, text: str, folder: Path) -> Path:
     return path
 
 
+class SwedishTimeStampStyle(TextStampStyle):
+    """A text stamp whose time is Swedish time (``2026-12-06 05:05:09 +01:00 (svensk tid)``),
+    whatever the machine's zone: pyHanko formats the signing time in the machine's local zone
+    (UTC on a server), so the time it gives is read back and shown in Europe/Stockholm."""
+
+    def create_stamp(
+        self, writer: BasePdfFileWriter, box: BoxConstraints, text_params: dict[str, Any]
+    ) -> TextStamp:
+        params = dict(text_params)
+        if "ts" in params:
+            params["ts"] = stamp_time(dt.datetime.strptime(params["ts"], STAMP_TIME_FORMAT))
+        return super().create_stamp(writer, box, params)
+
+
+def stamp_time(moment: dt.datetime) -> str:
+    """The signing time as the visible signature shows it: Swedish time with its offset; in
+    Swedish whatever the language of messages, as the documents are."""
+    local = swedish_time(moment)
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + local.isoformat()[-6:] + " (svensk tid)"
+
+
 def _stamp_style(font: Path) -> TextStampStyle:
-    return TextStampStyle(
+    return SwedishTimeStampStyle(
         stamp_text=STAMP_TEXT,
         timestamp_format=STAMP_TIME_FORMAT,
         border_width=1,
