@@ -94,6 +94,15 @@ def _soffice_of(tmp: Path) -> bool:
     return found.stdout != b""
 
 
+def _soffice_gone(tmp: Path) -> bool:
+    """Whether every soffice of ``tmp`` is gone within 30 s: one killed as the command ends
+    takes a moment to die on a loaded machine (nothing here is timed)."""
+    deadline = time.monotonic() + 30
+    while _soffice_of(tmp) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _soffice_of(tmp)
+
+
 @needs_soffice
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -117,7 +126,7 @@ def test_utdrag_stops_cleanly_on_a_signal(tmp_path: Path, signum: int) -> None:
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert workspace.staging_folders() == [], "no staging folder is left"
     assert not list(output.glob("RUN-*/*")), "no extract is half in place"
-    assert not _soffice_of(tmp), "no soffice outlives it"
+    assert _soffice_gone(tmp), "no soffice outlives it"
 
 
 @needs_soffice
