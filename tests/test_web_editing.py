@@ -366,3 +366,25 @@ def test_the_case_list_says_what_status_says(config: WebConfig) -> None:
     for found in statuses:
         assert found.dnr is not None
         assert found.lage in rows[found.dnr]
+
+
+def test_the_case_page_says_where_the_case_stands(tmp_path: Path) -> None:
+    """The case's page shows what `avtalsgen status` says of it: where it stands, its
+    decisions, its documents and what is still missing."""
+    from html import escape
+
+    from avtalsgen.build.status import case_status
+
+    config = workspace(tmp_path / "ws")
+    path = config.cases / "RUN-00386-2023.yaml"
+    with client_for(config, "lasare") as client:
+        html = client.get("/arenden/RUN-00386-2023").text
+        expected = case_status([path], config.output, config.templates)[0]
+    assert 'aria-labelledby="lage-rubrik"' in html
+    assert f"<strong>{escape(expected.lage)}</strong>" in html
+    assert expected.beslut and expected.saknas
+    for decision in expected.beslut:
+        assert f"{decision.datum} § {decision.paragraf}" in html
+    for line in expected.saknas:
+        assert escape(line.replace(f"{config.cases}/", "")) in html
+    assert str(tmp_path) not in html  # no server path

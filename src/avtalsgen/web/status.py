@@ -134,3 +134,33 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
         row.status, row.decided = standing(path, dnr, config)
         rows.append(row)
     return rows
+
+
+def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
+    """Where one case stands, all of it, as the case's pages show it: ``avtalsgen status``
+    (:func:`avtalsgen.build.status.case_status`) with each decision's outcome in words."""
+    from avtalsgen.build.status import case_status
+    from avtalsgen.i18n import _
+    from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+    found = case_status([path], config.output, config.templates)[0]
+    decisions = []
+    for row in found.beslut:
+        decision = dict(vars(row))
+        if row.utfall in {member.value for member in Utfall}:
+            decision["utfall"] = _(UTFALL_TEXT[Utfall(row.utfall)])
+        decisions.append(decision)
+    # Files named as the office knows them: relative to the cases and output folders.
+    folders = [f"{folder}/" for folder in (config.cases, config.output)]
+    folders += [f"{folder.resolve()}/" for folder in (config.cases, config.output)]
+
+    def shown(text: str | None) -> str | None:
+        for folder in folders:
+            text = text.replace(folder, "") if text else text
+        return text
+
+    return {
+        "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
+        "dokument": found.dokument, "undertecknat": found.undertecknat,
+        "saknas": [shown(line) for line in found.saknas],
+    }  # fmt: skip

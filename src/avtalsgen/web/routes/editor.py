@@ -118,8 +118,13 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
             from avtalsgen.web.routes.meetings import meeting_extracts
 
             extracts = meeting_extracts(config_of(request), path)
+        standing = None
+        if kind.name == "arende":
+            from avtalsgen.web.status import case_standing
+
+            standing = case_standing(config_of(request), path)
         return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad,
-                          extracts=extracts)  # fmt: skip
+                          extracts=extracts, standing=standing)  # fmt: skip
 
     @post(f"{kind.base}/{{stem:str}}", guards=[needs(kind.permission)])
     async def save(request: Request[Any, Any, Any], stem: str, data: Form) -> Template | Redirect:
