@@ -211,3 +211,24 @@ def test_a_field_without_a_swedish_description_fails_the_check(
         for p in found
     ), found
     assert any("'A model made by this test.'" in p for p in found), found
+
+
+def test_a_message_in_two_catalogues_is_translated_the_same_in_both() -> None:
+    """The catalogues are one lookup (each a fallback of the next), so a message that two
+    packages share gets one catalogue's translation everywhere: two different translations
+    would mean one of them is never shown."""
+    from babel.messages.pofile import read_po
+
+    first: dict[str, tuple[str, str]] = {}
+    differing = []
+    for po in sorted((REPO / "src" / "avtalsgen" / "locale" / "sv" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            if not message.id or not isinstance(message.id, str):
+                continue
+            translation = str(message.string)
+            seen = first.setdefault(message.id, (po.name, translation))
+            if seen[1] != translation:
+                differing.append(f"{message.id!r}: {seen} / {(po.name, translation)}")
+    assert differing == []
