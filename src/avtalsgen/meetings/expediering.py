@@ -31,7 +31,7 @@ from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_
 from avtalsgen.errors import CaseError, OutputError
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
-from avtalsgen.meetings.extract import record_path
+from avtalsgen.meetings.extract import chosen_paragraphs, record_path
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.meeting import Paragraf
 
@@ -93,7 +93,7 @@ def expedite(
     now = now or dt.datetime.now(dt.UTC).astimezone()
     workspace = Workspace(output_root)
     folder = meeting_folder(workspace, meeting.sammantrade)
-    chosen = _chosen(meeting, paragraf)
+    chosen = chosen_paragraphs(meeting, paragraf, secret=False)
     plans, problems = [], []
     for item in chosen:
         plan = _plan(meeting, item, workspace.case(item.dnr).path, folder)
@@ -114,26 +114,6 @@ def expedite(
             _write(meeting, plan, now, run)
             results.append(dataclasses.replace(plan, written=True))
     return results
-
-
-def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
-    sammantrade = meeting.sammantrade
-    if number is None:
-        return [p for p in sammantrade.paragrafer if p.sekretess is None]
-    found = sammantrade.paragraf(number)
-    if found is None:
-        known = ", ".join(f"§ {p.paragraf}" for p in sammantrade.paragrafer)
-        raise CaseError(
-            [
-                meeting.problem(
-                    ("paragrafer",),
-                    _("there is no § {number}; the meeting has {known}").format(
-                        number=number, known=known
-                    ),
-                )
-            ]
-        )
-    return [found]
 
 
 def _plan(

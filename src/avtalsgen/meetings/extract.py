@@ -602,7 +602,7 @@ def _plan_all(
     """What happens to each paragraph asked for, and what is to be written."""
     results: list[ExtractResult] = []
     plans: list[_Plan] = []
-    for chosen in _chosen(meeting, paragraf):
+    for chosen in chosen_paragraphs(meeting, paragraf):
         justering = meeting.sammantrade.justering(chosen)
         if chosen.sekretess and paragraf is None:
             results.append(_secret(meeting, chosen, workspace.case(chosen.dnr).path))
@@ -664,10 +664,14 @@ def _secret(meeting: LoadedMeeting, paragraf: Paragraf, folder: Path) -> Extract
     )
 
 
-def _chosen(meeting: LoadedMeeting, number: int | None) -> list[Paragraf]:
+def chosen_paragraphs(
+    meeting: LoadedMeeting, number: int | None, *, secret: bool = True
+) -> list[Paragraf]:
+    """§ ``number`` of the meeting, or every paragraph (those under secrecy only if
+    ``secret``); a § the meeting does not have is refused at the meeting's paragraphs."""
     sammantrade = meeting.sammantrade
     if number is None:
-        return list(sammantrade.paragrafer)
+        return [p for p in sammantrade.paragrafer if secret or p.sekretess is None]
     found = sammantrade.paragraf(number)
     if found is None:
         known = ", ".join(f"§ {p.paragraf}" for p in sammantrade.paragrafer)
