@@ -121,6 +121,15 @@ def test_nothing_is_written_before_the_extracts_are_signed(made: Made) -> None:
     assert not (made.output / "sammantraden").exists()
 
 
+def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
+    with pytest.raises(CaseError) as caught:
+        expedite(made.meeting, made.output, 7, now=NOW)
+    assert caught.value.problems[0].endswith(
+        "paragrafer: there is no § 7; the meeting has § 211, § 212"
+    )
+    assert not (made.output / "sammantraden").exists()
+
+
 def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
     sign(made, made.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
     sign(made, made.extract)
