@@ -651,3 +651,39 @@ def test_a_pdf_is_placed_only_for_a_client_and_in_a_folder_still_there(tmp_path:
     finally:
         near.close()
         far.close()
+
+
+@needs_uno
+def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path) -> None:
+    """uvicorn raises SIGTERM again after its shutdown: serve must still stop its converter."""
+    folder = tmp_path / "conv"
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(AVTALSGEN), "serve", "--cases", str(tmp_path / "cases"),
+         "--output", str(tmp_path / "output"), "--data", str(tmp_path / "data"),
+         "--port", str(port)],
+        env={**os.environ, "AVTALSGEN_CONVERTER_DIR": str(folder)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the converter up, then the server listening
+            with socket.socket() as client:
+                if _converters_in(folder) and client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        converters = _converters_in(folder)
+        assert converters, "serve started a converter"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode == 128 + signal.SIGTERM, stderr
+        assert _gone(converters, within=60), "the converter stopped with serve"
+        assert not _converters_in(folder)
+    finally:  # nothing of this test outlives it, whatever failed
+        if proc.poll() is None:
+            proc.kill()
+        for pid in _converters_in(folder):
+            os.kill(pid, signal.SIGTERM)

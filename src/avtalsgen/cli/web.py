@@ -7,6 +7,7 @@ time is measured).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -112,12 +113,20 @@ def serve(
         except AvtalsgenError as exc:
             typer.echo(exc.message, err=True)
     typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")
+    # uvicorn shuts down on SIGTERM and then raises the signal again under the handler it
+    # found; Python's default would end the process before the converter is stopped below.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
                     proxy_headers=False, server_header=False)  # fmt: skip
     finally:
         if started is not None and started.started:
             warm.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """End ``serve`` through its clean-up (SIGTERM: status 143, as the signal would give)."""
+    raise SystemExit(128 + signum)
 
 
 def _password() -> str:
