@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write
 from avtalsgen.errors import CaseError, OutputError
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
-from avtalsgen.meetings.extract import chosen_paragraphs, record_path
+from avtalsgen.meetings.extract import chosen_paragraphs, read_record, record_path
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.meeting import Paragraf
 
@@ -124,7 +123,7 @@ def _plan(
     from avtalsgen.pdf.signed import signed_fields
 
     where = (*meeting.locate(paragraf), "paragraf")
-    record = _record(record_path(case_folder, paragraf.paragraf))
+    record = read_record(record_path(case_folder, paragraf.paragraf))
     command = f"avtalsgen utdrag {meeting.path} --paragraf {paragraf.paragraf}"
     if record is None:
         return meeting.problem(
@@ -181,20 +180,6 @@ def _plan(
         utan_adress=tuple(missing),
         sekretess=fakta.sekretessmarkering,
     )
-
-
-def _record(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise OutputError(
-            _("{path}: cannot read the record of the extract: {error}").format(path=path, error=exc)
-        ) from None
-    if not isinstance(data, dict) or not data.get("versioner"):
-        raise OutputError(_("{path}: not a record of protokollsutdrag versions").format(path=path))
-    return data
 
 
 def message(

@@ -642,7 +642,7 @@ def _plan_all(
 
 def _secret(meeting: LoadedMeeting, paragraf: Paragraf, folder: Path) -> ExtractResult:
     """A secret paragraph left out; with what changed if its latest extract is out of date."""
-    record = _read_record(record_path(folder, paragraf.paragraf))
+    record = read_record(record_path(folder, paragraf.paragraf))
     skipped = ExtractResult(
         paragraf.paragraf, paragraf.dnr, Status.SEKRETESS, sammantrade=str(meeting.path)
     )
@@ -695,7 +695,7 @@ def _plan(
     fakta = facts(meeting, paragraf)
     number = paragraf.paragraf
     record_file = record_path(folder, number)
-    record = _read_record(record_file)
+    record = read_record(record_file)
     if record is None:
         for suffix in (".docx", ".pdf"):
             stray = folder / f"{file_stem(number, 1)}{suffix}"
@@ -807,7 +807,7 @@ def _iso_date(value: Any) -> dt.date | None:
         return None
 
 
-def _read_record(path: Path) -> dict[str, Any] | None:
+def read_record(path: Path) -> dict[str, Any] | None:
     """The record of an extract's versions (oldest first); None when there is none yet."""
     try:
         text = path.read_text(encoding="utf-8")

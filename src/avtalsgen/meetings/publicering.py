@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from avtalsgen.meetings.extract import (
     context,
     file_stem,
     metadata,
+    read_record,
     record_path,
 )
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
@@ -187,7 +187,7 @@ def publish(
             )
             continue
         folder = workspace.web(paragraf.dnr)
-        record = _record(record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf))
+        record = read_record(record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf))
         if record is None:
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SAKNAS)
@@ -223,20 +223,6 @@ class _Job:
     folder: Path
     stem: str
     extract: tuple[Fakta, Version] | None
-
-
-def _record(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise OutputError(
-            _("{path}: cannot read the record of the extract: {error}").format(path=path, error=exc)
-        ) from None
-    if not isinstance(data, dict) or not data.get("versioner"):
-        raise OutputError(_("{path}: not a record of protokollsutdrag versions").format(path=path))
-    return data
 
 
 def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
