@@ -300,7 +300,7 @@ class Workspace:
             ) from None
         with _locked(self.root, _lock_wait(wait), on_wait):
             for stale in self.staging_folders():
-                shutil.rmtree(stale, ignore_errors=True)
+                discard(stale)
             try:
                 prefix = f"{STAGING_PREFIX}{command}-"
                 staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.root))
@@ -313,7 +313,24 @@ class Workspace:
             try:
                 yield Session(self, staging)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                discard(staging)
+
+
+def discard(folder: Path) -> None:
+    """Remove a staging folder for good, even while a converter still puts a PDF into it.
+
+    ``shutil.rmtree`` alone loses that race: a warm converter's worker that finishes a
+    document of a stopped command moves its PDF in after rmtree has emptied the folder and
+    before it removes it, and the folder stays. Renamed first (to a name that is still a
+    staging folder's, so that a command killed meanwhile leaves it to the next one), the
+    folder is out of every writer's path, and removed then.
+    """
+    gone = folder.with_name(f"{STAGING_PREFIX}removed-{secrets.token_hex(4)}")
+    try:
+        folder.rename(gone)
+    except OSError:
+        gone = folder  # gone already, or not ours to rename: remove what is there
+    shutil.rmtree(gone, ignore_errors=True)
 
 
 @dataclass(frozen=True)
