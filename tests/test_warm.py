@@ -194,6 +194,27 @@ def test_build_and_extracts_through_the_converter_are_the_pools_pdfs(
 
 
 @needs_uno
+def test_anslag_sends_its_documents_to_the_converter(
+    running: dict[str, Any], tmp_path: Path
+) -> None:
+    """anslag (and publicera, through the same function) uses a running converter as
+    utdrag does; it started a LibreOffice of its own before."""
+    before = _converted()
+    output = tmp_path / "output"
+    i18n.set_language("en")
+    try:
+        result = CliRunner().invoke(app, ["anslag", str(MEETING), "--output", str(output)])
+    finally:
+        i18n.set_language(None)
+    assert result.exit_code == 0, result.output
+    notices = sorted(output.rglob("anslag*.pdf"))
+    assert [p.name for p in notices] == ["anslag-omedelbart-2023-12-06.pdf", "anslag.pdf"]
+    assert _converted() == before + len(notices)
+    assert "Omedelbar justering" in run("pdftotext", str(notices[0]), "-")
+    assert "wrote version 1" in result.output
+
+
+@needs_uno
 def test_status_names_every_worker(running: dict[str, Any]) -> None:
     result = CliRunner().invoke(app, ["--lang", "en", "converter", "status"])
     i18n.set_language(None)

@@ -12,8 +12,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click import Context as ClickContext  # the click that typer (< 0.29) vendors
@@ -98,6 +99,7 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(converter_app, name="converter")
 
 _state = {"verbose": False}
+_Result = TypeVar("_Result")
 
 CasePaths = Annotated[
     list[Path],
@@ -718,6 +720,16 @@ def schema(
     sys.stdout.write("\n")
 
 
+MeetingFile = Annotated[
+    Path, typer.Argument(help=_("A meeting (sammanträde) file."), metavar=_("MEETING_FILE"))
+]
+
+
+def _paragraf_option(help: str) -> Any:
+    """The ``--paragraf §`` option of the meeting commands, with its help text."""
+    return typer.Option("--paragraf", parser=_whole_number, metavar="§", help=help)
+
+
 @app.command(
     help=_(
         "Build a certified extract (protokollsutdrag) per decided § into OUTPUT/<Dnr>/.\n\n"
@@ -726,17 +738,9 @@ def schema(
     )
 )
 def utdrag(
-    meeting: Annotated[
-        Path, typer.Argument(help=_("A meeting (sammanträde) file."), metavar=_("MEETING_FILE"))
-    ],
+    meeting: MeetingFile,
     paragraf: Annotated[
-        int | None,
-        typer.Option(
-            "--paragraf",
-            parser=_whole_number,
-            metavar="§",
-            help=_("Build the extract of this § only (even if secret)."),
-        ),
+        int | None, _paragraf_option(_("Build the extract of this § only (even if secret)."))
     ] = None,
     output: OutputDir = Path("output"),
     templates: TemplatesDir = None,
@@ -745,27 +749,9 @@ def utdrag(
     from rich.console import Console
     from rich.table import Table
 
-    from avtalsgen.build import interrupts
-    from avtalsgen.conversion import warm
-    from avtalsgen.conversion.convert import LibreOfficeConverter
     from avtalsgen.meetings.extract import build_extracts
 
-    running = warm.client()  # the running converter, if one answers
-    try:
-        converter = running or LibreOfficeConverter()
-        # Ctrl-C and SIGTERM stop it cleanly, as a build: no soffice or staging left.
-        with interrupts.handled():
-            results = build_extracts(
-                meeting,
-                output,
-                templates or find_templates([meeting]),
-                converter,
-                paragraf,
-                on_wait=_tell,
-            )
-    finally:
-        if running is not None:
-            running.close()
+    results = _meeting_step(build_extracts, meeting, output, templates, paragraf=paragraf)
     table = Table(
         "§",
         "Dnr",
@@ -785,9 +771,24 @@ def utdrag(
             console.print(result.note)
 
 
-MeetingFile = Annotated[
-    Path, typer.Argument(help=_("A meeting (sammanträde) file."), metavar=_("MEETING_FILE"))
-]
+def _meeting_step(
+    step: Callable[..., list[_Result]],
+    meeting: Path,
+    output: Path,
+    templates: Path | None,
+    **options: Any,
+) -> list[_Result]:
+    """Run one of a meeting's steps (``build_extracts``, ``build_anslag``, ``publish``) with
+    the running converter if one answers, else LibreOffice; Ctrl-C and SIGTERM stop it
+    cleanly, as a build: no soffice or staging left."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion import warm
+
+    with warm.converter() as converter, interrupts.handled():
+        return step(
+            meeting, output, templates or find_templates([meeting]), converter,
+            on_wait=_tell, **options,
+        )  # fmt: skip
 
 
 @app.command(
@@ -815,32 +816,16 @@ def anslag(
     templates: TemplatesDir = None,
 ) -> None:
     """Write the notice of justering (anslag) of a meeting."""
-    from avtalsgen.build import interrupts
-    from avtalsgen.conversion.convert import LibreOfficeConverter
-    from avtalsgen.meetings.anslag import Status, build_anslag, paragraph_list
+    from avtalsgen.meetings.anslag import build_anslag, paragraph_list
 
-    with interrupts.handled():
-        results = build_anslag(
-            meeting, output, templates or find_templates([meeting]), LibreOfficeConverter(),
-            omedelbart=omedelbart, on_wait=_tell,
-        )  # fmt: skip
+    results = _meeting_step(build_anslag, meeting, output, templates, omedelbart=omedelbart)
     for result in results:
         notice = result.anslag
-        if result.status is Status.NY:
-            status = _("wrote version {version}").format(version=result.version)
-        elif result.status is Status.RATTELSE:
-            status = _("wrote version {version}, a correction (changed: {changed})").format(
-                version=result.version, changed=", ".join(result.andrat)
-            )
-        else:
-            status = _("unchanged since version {version}; nothing written").format(
-                version=result.version
-            )
         typer.echo(
             _("{key} ({paragraphs}): on the anslagstavla from {start} to {end} inclusive "
               "(the last day to appeal): {status}").format(
                 key=notice.key, paragraphs=paragraph_list(notice.paragrafer) or "–",
-                start=notice.anslagsdatum, end=notice.till_och_med, status=status,
+                start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
             )
         )  # fmt: skip
         for path in result.files:
@@ -857,15 +842,7 @@ def anslag(
 )
 def expediera(
     meeting: MeetingFile,
-    paragraf: Annotated[
-        int | None,
-        typer.Option(
-            "--paragraf",
-            parser=_whole_number,
-            metavar="§",
-            help=_("Only this § (even if secret)."),
-        ),
-    ] = None,
+    paragraf: Annotated[int | None, _paragraf_option(_("Only this § (even if secret)."))] = None,
     output: OutputDir = Path("output"),
 ) -> None:
     """Make e-mail messages with each paragraph's signed extract."""
@@ -889,15 +866,9 @@ def publicera(
     templates: TemplatesDir = None,
 ) -> None:
     """Make the publishable renditions of a meeting's extracts and beslutsförslag."""
-    from avtalsgen.build import interrupts
-    from avtalsgen.conversion.convert import LibreOfficeConverter
     from avtalsgen.meetings.publicering import Status, publish
 
-    with interrupts.handled():
-        results = publish(
-            meeting, output, templates or find_templates([meeting]), LibreOfficeConverter(),
-            on_wait=_tell,
-        )  # fmt: skip
+    results = _meeting_step(publish, meeting, output, templates)
     for result in results:
         head = f"§ {result.paragraf} {result.dnr} {result.document}"
         if result.status is Status.SEKRETESS:

@@ -80,7 +80,7 @@ def run_served(argv: list[str]) -> int | None:
             "argv": argv,
             "cwd": str(Path.cwd()),
             "env": dict(os.environ),
-            "umask": _umask(),
+            "umask": runtime.umask(),
             "fingerprint": fingerprint(),
             "language": i18n.current_language(),
         }
@@ -116,15 +116,3 @@ def _wait(sock: socket.socket, lines: Any) -> int:
 
     sys.stderr.write(_("the converter ended during the command") + "\n")
     return 1
-
-
-def _umask() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    old = os.umask(0o022)
-    os.umask(old)
-    return old

@@ -60,16 +60,7 @@ class LibreOfficeConverter:
         sources = [Path(f).resolve() for f in docx_files]
         if not sources:
             return []
-        check_sources(sources)
-        outdir = outdir.resolve()  # soffice runs in its own working directory
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                _("{folder}: cannot create the output folder: {reason}").format(
-                    folder=outdir, reason=os_reason(exc)
-                )
-            ) from exc
+        outdir = prepare(sources, outdir)  # soffice runs in its own working directory
         names = ", ".join(s.name for s in sources)
         with (
             tempfile.TemporaryDirectory(
@@ -99,19 +90,7 @@ class LibreOfficeConverter:
                     )
                 carry_properties(src, pdf)
                 check_archival_pdf(pdf, repair=True)
-            results = []
-            for pdf in staged:
-                final = outdir / pdf.name
-                try:
-                    pdf.replace(final)
-                except OSError as exc:
-                    raise OutputError(
-                        _("{file}: cannot write the PDF: {reason}").format(
-                            file=final, reason=os_reason(exc)
-                        )
-                    ) from exc
-                results.append(final)
-        return results
+            return move_into_place([(pdf, outdir / pdf.name) for pdf in staged])
 
 
 def repair_xmp(path: Path) -> bool:
@@ -196,6 +175,42 @@ def check_archival_pdf(path: Path, lang: str = EXPECTED_LANG, *, repair: bool = 
     problems += disagreements
     if problems:
         raise ConversionError(f"{name}: " + "; ".join(problems))
+
+
+def prepare(sources: list[Path], outdir: Path) -> Path:
+    """Check the DOCX files (:func:`check_sources`) and make the output folder; return it
+    as an absolute path."""
+    check_sources(sources)
+    outdir = outdir.resolve()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            _("{folder}: cannot create the output folder: {reason}").format(
+                folder=outdir, reason=os_reason(exc)
+            )
+        ) from exc
+    return outdir
+
+
+def move_into_place(moves: Sequence[tuple[Path, Path]], mode: int | None = None) -> list[Path]:
+    """Move each checked PDF (``(staged, final)``, on one file system) to its final name,
+    with ``mode`` if given; return the final names. Raises :class:`OutputError` naming the
+    PDF that could not be moved."""
+    results = []
+    for staged, final in moves:
+        try:
+            if mode is not None:
+                staged.chmod(mode)
+            staged.replace(final)
+        except OSError as exc:
+            raise OutputError(
+                _("{file}: cannot write the PDF: {reason}").format(
+                    file=final, reason=os_reason(exc)
+                )
+            ) from exc
+        results.append(final)
+    return results
 
 
 def check_sources(sources: list[Path]) -> None:

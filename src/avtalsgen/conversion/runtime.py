@@ -79,3 +79,18 @@ def check_private(path: Path, info: os.stat_result | None = None) -> None:
 
 def socket_path() -> Path:
     return folder() / SOCKET
+
+
+def umask() -> int:
+    """This process's umask, read without changing it where Linux tells it
+    (``/proc/self/status``): a client of the converter passes it on, and gives the files it
+    receives the mode it gives."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old

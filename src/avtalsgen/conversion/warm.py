@@ -16,6 +16,8 @@ The API (for the CLI and the web app)::
     if converter is not None:
         with converter:               # closes the connection
             pdfs = converter.convert([docx], outdir)   # checked PDFs, in input order
+    with warm.converter() as converter:   # the running converter, else LibreOffice per call
+        pdfs = converter.convert([docx], outdir)
 
     warm.start(workers=2)             # start one (in the background) unless one runs: Started
     warm.status()                     # what `avtalsgen converter status` shows, or None
@@ -51,12 +53,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from avtalsgen.conversion import runtime
 from avtalsgen.conversion.pool import Done, Job
-from avtalsgen.errors import ConversionError, OutputError, os_reason
+from avtalsgen.errors import ConversionError
 from avtalsgen.i18n import _
+
+if TYPE_CHECKING:
+    from avtalsgen.conversion.convert import Converter
 
 #: Seconds to wait for a converter's answer to ``hello``, ``status`` or ``stop``.
 ANSWER_TIMEOUT = 5.0
@@ -105,17 +110,6 @@ def _fault_message(name: str, answer: dict[str, Any]) -> str:
     return f"{text}: {detail}" if detail else text
 
 
-def _umask() -> int:
-    """This process's umask, read without changing it (Linux: /proc/self/status)."""
-    try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
 class WarmConverter:
     """A connection to a running converter; see the module's docstring."""
 
@@ -129,7 +123,7 @@ class WarmConverter:
         self._waiters: dict[int, Callable[[dict[str, Any]], None]] = {}
         self._ids = itertools.count(1)
         self._closed = False
-        self._mode = 0o666 & ~_umask()
+        self._mode = 0o666 & ~runtime.umask()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         # The pool's interface.
@@ -214,22 +208,13 @@ class WarmConverter:
     ) -> list[Path]:
         """Convert ``docx_files`` into ``outdir``; return ``outdir/<stem>.pdf`` each, in
         order, every one checked before any is moved into place."""
-        from avtalsgen.conversion.convert import check_archival_pdf, check_sources
+        from avtalsgen.conversion.convert import check_archival_pdf, move_into_place, prepare
         from avtalsgen.conversion.properties import carry_properties
 
         sources = [Path(f).resolve() for f in docx_files]
         if not sources:
             return []
-        check_sources(sources)
-        outdir = outdir.resolve()
-        try:
-            outdir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                _("{folder}: cannot create the output folder: {reason}").format(
-                    folder=outdir, reason=os_reason(exc)
-                )
-            ) from exc
+        outdir = prepare(sources, outdir)
         token = secrets.token_hex(6)
         staged = [outdir / f".{src.stem}.{token}.pdf" for src in sources]
         answers: list[dict[str, Any]] = [{} for _ in sources]
@@ -261,20 +246,10 @@ class WarmConverter:
                     check_archival_pdf(pdf, repair=True)
                 except ConversionError as exc:
                     raise ConversionError(exc.message.replace(pdf.name, final.name, 1)) from None
-            results = []
-            for src, pdf in zip(sources, staged, strict=True):
-                final = outdir / f"{src.stem}.pdf"
-                try:
-                    pdf.chmod(self._mode)
-                    pdf.replace(final)
-                except OSError as exc:
-                    raise OutputError(
-                        _("{file}: cannot write the PDF: {reason}").format(
-                            file=final, reason=os_reason(exc)
-                        )
-                    ) from exc
-                results.append(final)
-            return results
+            moves = [
+                (pdf, outdir / f"{src.stem}.pdf") for src, pdf in zip(sources, staged, strict=True)
+            ]
+            return move_into_place(moves, self._mode)
         finally:
             for pdf in staged:
                 pdf.unlink(missing_ok=True)
@@ -388,6 +363,23 @@ def client(doc_timeout: float = 60.0) -> WarmConverter | None:
         return None
     sock.settimeout(None)
     return WarmConverter(sock, doc_timeout)
+
+
+@contextlib.contextmanager
+def converter(doc_timeout: float = 60.0) -> Iterator[Converter]:
+    """The running converter (its connection closed on the way out), or else a
+    :class:`~avtalsgen.conversion.convert.LibreOfficeConverter` that starts LibreOffice for
+    each call: for the commands that convert a few documents (utdrag, anslag, publicera)."""
+    running = client(doc_timeout)
+    if running is None:
+        from avtalsgen.conversion.convert import LibreOfficeConverter
+
+        yield LibreOfficeConverter()
+        return
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 @contextlib.contextmanager

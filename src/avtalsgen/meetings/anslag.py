@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -30,6 +30,7 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.errors import CaseError, OutputError
 from avtalsgen.i18n import _
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.model.meeting import Paragraf, Sammantrade, sista_dag_for_overklagande
 from avtalsgen.model.program import Protokoll
 
@@ -87,17 +88,7 @@ class Anslag:
 
     def to_json(self) -> dict[str, Any]:
         """The facts as JSON values: dates ISO, tuples as lists."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = (
-                value.isoformat()
-                if isinstance(value, dt.date)
-                else list(value)
-                if isinstance(value, tuple)
-                else value
-            )
-        return out
+        return facts_json(self)
 
 
 #: How each fact is named in the visible note of a corrected notice.
@@ -177,6 +168,18 @@ class AnslagResult:
     def written(self) -> bool:
         """True when this run wrote a new version."""
         return self.status in (Status.NY, Status.RATTELSE)
+
+    @property
+    def state(self) -> str:
+        """What this run did with the notice, for the user: the version it wrote (and what
+        a correction changed), or that nothing was written."""
+        if self.status is Status.NY:
+            return _("wrote version {version}").format(version=self.version)
+        if self.status is Status.RATTELSE:
+            return _("wrote version {version}, a correction (changed: {changed})").format(
+                version=self.version, changed=", ".join(self.andrat)
+            )
+        return _("unchanged since version {version}; nothing written").format(version=self.version)
 
 
 def meeting_folder(workspace: Workspace, sammantrade: Sammantrade) -> MeetingFolder:
@@ -503,20 +506,13 @@ def _plan_all(
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = read_json(
+        path,
+        _("{path}: cannot read the record of the notices: {error}"),
+        _("{path}: the record of the notices is not JSON: {error}"),
+    )
+    if data is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OutputError(
-            _("{path}: cannot read the record of the notices: {error}").format(path=path, error=exc)
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise OutputError(
-            _("{path}: the record of the notices is not JSON: {error}").format(path=path, error=exc)
-        ) from None
     notices_ = data.get("anslag") if isinstance(data, dict) else None
     if not isinstance(notices_, dict) or not all(
         isinstance(n, dict) and isinstance(n.get("versioner"), list) for n in notices_.values()

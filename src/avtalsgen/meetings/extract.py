@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -51,6 +51,7 @@ from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.wording import (
     decision_text,
     jav_text,
@@ -145,15 +146,7 @@ class Fakta:
 
     def to_json(self) -> dict[str, Any]:
         """The facts as JSON values: dates ISO, tuples as lists."""
-        return {f.name: _json_value(getattr(self, f.name)) for f in fields(self)}
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+        return facts_json(self)
 
 
 #: How each fact is named in the visible note of a correction.
@@ -809,23 +802,13 @@ def _iso_date(value: Any) -> dt.date | None:
 
 def read_record(path: Path) -> dict[str, Any] | None:
     """The record of an extract's versions (oldest first); None when there is none yet."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = read_json(
+        path,
+        _("{path}: cannot read the record of the extract: {reason}"),
+        _("{path}: the record of the extract is not JSON: {error}"),
+    )
+    if data is None:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-        raise OutputError(
-            _("{path}: cannot read the record of the extract: {reason}").format(
-                path=path, reason=reason
-            )
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise OutputError(
-            _("{path}: the record of the extract is not JSON: {error}").format(path=path, error=exc)
-        ) from None
     versions = data.get("versioner") if isinstance(data, dict) else None
     if not (isinstance(versions, list) and versions and all(map(_valid_version, versions))):
         raise OutputError(

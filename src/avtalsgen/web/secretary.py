@@ -10,10 +10,14 @@ it concerns, and the files it names, relative to the output folder (the page lin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avtalsgen.i18n import _
+
+if TYPE_CHECKING:
+    from avtalsgen.conversion.convert import Converter
 
 
 def _relative(paths: Any, output: Path) -> list[str]:
@@ -25,6 +29,17 @@ def _relative(paths: Any, output: Path) -> list[str]:
         except ValueError:
             continue
     return found
+
+
+@contextmanager
+def _converter() -> Iterator[Converter]:
+    """The running converter, else LibreOffice; a stop request stops a step cleanly (no
+    soffice or staging left), as in the CLI."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.conversion import warm
+
+    with warm.converter() as converter, interrupts.handled():
+        yield converter
 
 
 def run(request: dict[str, Any], on_wait: Callable[[str], None]) -> Iterator[dict[str, Any]]:
@@ -45,31 +60,19 @@ def run(request: dict[str, Any], on_wait: Callable[[str], None]) -> Iterator[dic
 def _anslag(
     meeting: Path, output: Path, templates: Path, omedelbart: bool, on_wait: Callable[[str], None]
 ) -> Iterator[dict[str, Any]]:
-    from avtalsgen.build import interrupts
-    from avtalsgen.conversion.convert import LibreOfficeConverter
-    from avtalsgen.meetings.anslag import Status, build_anslag, paragraph_list
+    from avtalsgen.meetings.anslag import build_anslag, paragraph_list
 
-    with interrupts.handled():
-        results = build_anslag(meeting, output, templates, LibreOfficeConverter(),
+    with _converter() as converter:
+        results = build_anslag(meeting, output, templates, converter,
                                omedelbart=omedelbart, on_wait=on_wait)  # fmt: skip
     for result in results:
         notice = result.anslag
-        if result.status is Status.NY:
-            status = _("version {version} written").format(version=result.version)
-        elif result.status is Status.RATTELSE:
-            status = _("version {version} written, a correction (changed: {changed})").format(
-                version=result.version, changed=", ".join(result.andrat)
-            )
-        else:
-            status = _("unchanged since version {version}: nothing new written").format(
-                version=result.version
-            )
         text = _(
             "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive (the "
             "last day to appeal): {status}"
         ).format(
             paragraphs=paragraph_list(notice.paragrafer) or "–",
-            start=notice.anslagsdatum, end=notice.till_och_med, status=status,
+            start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
         )  # fmt: skip
         yield {"type": "step", "dnr": None, "text": text,
                "files": _relative(result.files, output)}  # fmt: skip
@@ -112,12 +115,10 @@ def _expediera(
 def _publicera(
     meeting: Path, output: Path, templates: Path, on_wait: Callable[[str], None]
 ) -> Iterator[dict[str, Any]]:
-    from avtalsgen.build import interrupts
-    from avtalsgen.conversion.convert import LibreOfficeConverter
     from avtalsgen.meetings.publicering import Status, publish
 
-    with interrupts.handled():
-        results = publish(meeting, output, templates, LibreOfficeConverter(), on_wait=on_wait)
+    with _converter() as converter:
+        results = publish(meeting, output, templates, converter, on_wait=on_wait)
     for result in results:
         head = f"§ {result.paragraf} {result.dnr} {result.document}"
         if result.status is Status.SEKRETESS:
