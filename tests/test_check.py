@@ -177,7 +177,10 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         f"i {cases} har diarienummer RUN-00999-2023",
         "1 av 1 fil (ärende- och sammanträdesfiler) har fel",
     ]
-    assert result.stderr.splitlines()[0].endswith(": plats: obligatoriskt fält saknas")
+    assert result.stderr.splitlines()[0].endswith(
+        ": plats: obligatoriskt fält saknas: lägg till nyckeln 'plats' på filens översta nivå "
+        "(utan indrag)"
+    )
 
 
 def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left_out_one(

@@ -448,14 +448,20 @@ INVALID = [
     Invalid(
         "missing-field",
         (("sekreterare: Lena Exempelsson\n", ""),),
-        ("<meeting>:1: sekreterare: required field is missing",),
-        sv=("<meeting>:1: sekreterare: obligatoriskt fält saknas",),
+        (
+            "<meeting>:19: sekreterare: required field is missing: add the key 'sekreterare' at "
+            "the top level of the file (not indented)",
+        ),
+        sv=(
+            "<meeting>:19: sekreterare: obligatoriskt fält saknas: lägg till nyckeln "
+            "'sekreterare' på filens översta nivå (utan indrag)",
+        ),
     ),
     Invalid(
         "missing-field-in-paragraph",
         (("    dnr: RUN-90001-2023\n", ""),),
-        ("<meeting>:18: paragrafer[1].dnr: required field is missing",),
-        sv=("<meeting>:18: paragrafer[1].dnr: obligatoriskt fält saknas",),
+        ("<meeting>:18: paragrafer[1].dnr: required field is missing: add the key 'dnr'",),
+        sv=("<meeting>:18: paragrafer[1].dnr: obligatoriskt fält saknas: lägg till nyckeln 'dnr'",),
     ),
     Invalid(
         "no-justerare",

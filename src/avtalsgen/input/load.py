@@ -218,6 +218,17 @@ def _lines(
             _lines(item, child, out, duplicates)
 
 
+def _last_line(node: yaml.Node) -> int:
+    """The last line of ``node``'s content (where a key left out at its end would go)."""
+    last = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode) and node.value:
+        return max(last, _last_line(node.value[-1][1]))
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        return max(last, _last_line(node.value[-1]))
+    end = node.end_mark
+    return max(last, end.line + 1 if end.column > 0 else end.line)
+
+
 def _printable(text: str) -> str:
     """``text`` with control characters and line breaks escaped, for a one-line message."""
     return "".join(
@@ -365,8 +376,9 @@ def _fast_node(text: str) -> tuple[yaml.Node | None, Any] | None:
 
 
 def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
-    """Parse ``path`` safely; return the data, the line of every key, and the problems found
-    while reading (keys given twice).
+    """Parse ``path`` safely; return the data, the line of every key (and, under ``()``, the
+    last line of the file's content), and the problems found while reading (keys given
+    twice).
 
     Raises :class:`CaseError` when the file cannot be read or parsed, uses YAML a case file
     may not use, or holds characters a Word document cannot hold.
@@ -424,6 +436,7 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     duplicates: list[tuple[int, str]] = []
     if node is not None:
         _lines(node, (), lines, duplicates)
+        lines[()] = _last_line(node)
     return data, lines, [(line, f"{path}:{line}: {text}") for line, text in duplicates]
 
 
@@ -448,6 +461,15 @@ def _line(loc: Loc, lines: dict[Loc, int]) -> int:
     while loc and loc not in lines:
         loc = loc[:-1]
     return lines[loc] if loc else 1
+
+
+def _missing_line(loc: Loc, lines: dict[Loc, int]) -> int:
+    """Where the key ``loc``, left out of the file, belongs: the line of the key it belongs
+    under (its mapping's), or, for a key of the file's top level, the last line of the
+    file's mapping (``lines[()]``, see :func:`_read_yaml`), where it may be added."""
+    if len(loc) == 1 and loc not in lines:
+        return lines.get((), 1)
+    return _line(loc, lines)
 
 
 def _data_at(data: Any, loc: Loc) -> Any:
@@ -500,7 +522,7 @@ def _problems(
     for loc, message, kind in found:
         if kind == "missing" and loc in meant:
             continue  # said with the unknown key: "did you mean ...?"
-        line = _line(loc, lines)
+        line = _missing_line(loc, lines) if kind == "missing" else _line(loc, lines)
         # A rewrite to paste spans lines; anything else is one line.
         lines_of = message.split("\n") if kind == "old_form" else [message]
         shown = "\n".join(map(_printable, lines_of))

@@ -208,6 +208,16 @@ def _plain(message: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda error: _(message).format(value=shown(error["input"]))
 
 
+def _missing(error: Mapping[str, Any]) -> str:
+    loc = tuple(error["loc"])
+    if len(loc) == 1:
+        return _(
+            "required field is missing: add the key '{key}' at the top level of the file "
+            "(not indented)"
+        ).format(key=loc[-1])
+    return _("required field is missing: add the key '{key}'").format(key=loc[-1])
+
+
 _MAPPING = N_("expected keys with values (key: value), got {value}")
 _LIST = N_("expected a list (lines starting with '- '), got {value}")
 _INTEGER = N_("expected a whole number written as plain digits, got {value}")
@@ -215,7 +225,7 @@ _DATE = N_("dates are written YYYY-MM-DD, got {value}")
 
 #: pydantic's error types, each with the message avtalsgen gives for it.
 _BY_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "missing": lambda error: _("required field is missing"),
+    "missing": lambda error: _missing(error),
     "string_type": _text,
     "string_unicode": _plain(N_("{value} is not valid Unicode text")),
     "string_pattern_mismatch": _pattern,
