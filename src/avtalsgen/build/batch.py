@@ -11,9 +11,11 @@ LibreOffice before it gets to them.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +95,19 @@ def _check_templates(templates: Path, documents: Sequence[str]) -> None:
         )
 
 
+@contextlib.contextmanager
+def _pdf_reader() -> Iterator[ThreadPoolExecutor]:
+    """One thread that reads the converted PDFs with PDFium as they come in (see
+    :func:`avtalsgen.build.casework.read_soon`): PDFium runs without Python's lock, so the
+    reading overlaps the main thread's checking and placing of the cases before. On the
+    way out, readings not started are dropped and the one under way is waited for."""
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avtalsgen-pdfium")
+    try:
+        yield reader
+    finally:
+        reader.shutdown(wait=True, cancel_futures=True)
+
+
 def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: Path) -> list[Job]:
     """Every document of the cases at ``indices``, case after case, each case in a folder
     of its own, keyed by its index.
@@ -166,7 +181,10 @@ class _Batch:
         """Build the cases at ``todo`` around LibreOffice: the running converter if one
         answers (avtalsgen converter start), else a pool."""
         options = self.options
-        with batch_engine(options.jobs, doc_timeout=options.doc_timeout) as engine:
+        with (
+            batch_engine(options.jobs, doc_timeout=options.doc_timeout) as engine,
+            _pdf_reader() as reader,
+        ):
             from avtalsgen.build import casework
 
             # 2. Start LibreOffice now. A warm soffice asks for its first document about a
@@ -190,6 +208,8 @@ class _Batch:
                 assert item is not None, "the jobs of a case that is not built are cancelled"
                 if done.pdf is not None:
                     item.pdfs[done.pdf.stem] = done.pdf
+                    if not item.errors:
+                        casework.read_soon(item, done.pdf.stem, done.pdf, reader)
                 else:
                     item.errors.append(done.error or _("the conversion failed"))
                 if len(item.pdfs) + len(item.errors) == len(item.documents):

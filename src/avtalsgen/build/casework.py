@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,7 @@ TIMEZONE = ZoneInfo("Europe/Stockholm")
 
 if TYPE_CHECKING:
     from avtalsgen.build.batch import BuildOptions
+    from avtalsgen.documents.factcheck import PdfText
 
 
 @dataclass
@@ -69,6 +71,8 @@ class CaseWork:
     """True when the packet is made: every document the case calls for is built."""
     pdfs: dict[str, Path] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    reads: dict[str, Future[PdfText]] = field(default_factory=dict)
+    """Its PDFs as PDFium reads them, by document, read as they come in (see :func:`read_soon`)."""
 
 
 def case_inputs(
@@ -213,21 +217,38 @@ def prepare_finish(documents: Sequence[str]) -> None:
         prepare_contents_fonts()
 
 
+def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> None:
+    """Have ``reader`` read the case's PDF of ``document`` with PDFium now, for the fact
+    check and the signature boxes, while the main thread does other work (PDFium works
+    without Python's lock): ``reader`` is one thread, as PDFium is not thread-safe. The
+    agreement's reading also finds its signature blocks."""
+    # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
+    from avtalsgen.documents.factcheck import read_pdf
+
+    if document == "samarbetsavtal":
+        item.reads[document] = reader.submit(read_agreement, pdf)
+    else:
+        item.reads[document] = reader.submit(read_pdf, pdf)
+
+
 def finish(item: CaseWork, run: Session) -> None:
     """Check a converted case and move its files into place (or record why not)."""
-    # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
-    from avtalsgen.documents.factcheck import PdfText, check_facts
+    from avtalsgen.documents.factcheck import check_facts
 
     outcome = item.outcome
     try:
         if item.errors:
             raise AvtalsgenError("\n".join(item.errors))
-        # Each PDF is read once: the agreement's reading also finds its signature blocks.
+        # Each PDF is read once (by read_soon, or else by the fact check); the agreement's
+        # reading also finds its signature blocks.
         read: dict[str, Path | PdfText] = dict(item.pdfs)
         agreement = None
         if item.packet and "samarbetsavtal" in item.pdfs:
-            agreement = read_agreement(item.pdfs["samarbetsavtal"])
+            agreement = _read(item, "samarbetsavtal")
             read["samarbetsavtal"] = agreement
+        for document in read:
+            if document in item.reads:
+                read[document] = item.reads[document].result()
         # Each document states the facts of its own stage: the beslutsförslag the
         # proposal's, the agreement the decided ones.
         check_facts(item.case.arende, item.case.program, read, item.stages.fact_stages())
@@ -282,6 +303,19 @@ def finish(item: CaseWork, run: Session) -> None:
     finally:
         shutil.rmtree(item.staging, ignore_errors=True)
     outcome.status, outcome.outputs = Status.BUILT, placed
+
+
+def _read(item: CaseWork, document: str) -> PdfText:
+    """The case's PDF of ``document`` as PDFium reads it (the agreement with its signature
+    blocks): read already if :func:`read_soon` was asked to."""
+    future = item.reads.get(document)
+    if future is not None:
+        return future.result()
+    if document == "samarbetsavtal":
+        return read_agreement(item.pdfs[document])
+    from avtalsgen.documents.factcheck import read_pdf
+
+    return read_pdf(item.pdfs[document])
 
 
 def _prepared_attachments(

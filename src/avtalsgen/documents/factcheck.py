@@ -15,6 +15,7 @@ prints another amount fails the build, naming the document and the fact.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -198,9 +199,20 @@ class PdfText:
         return "\n".join(self.pages)
 
 
+#: PDFium is not thread-safe: no two of its calls may run at once in a process, not even on
+#: different documents. Every reader in avtalsgen holds this lock while it uses PDFium (a
+#: build reads its PDFs in a thread of its own, see avtalsgen.build.batch).
+PDFIUM_LOCK = threading.RLock()
+
+
 def read_pdf(pdf: Path, phrase: str | None = None) -> PdfText:
     """Read ``pdf`` with PDFium (an independent reader, a few ms per document); with
     ``phrase``, also find where it occurs on the last page (case-sensitive)."""
+    with PDFIUM_LOCK:
+        return _read_pdf(pdf, phrase)
+
+
+def _read_pdf(pdf: Path, phrase: str | None) -> PdfText:
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:

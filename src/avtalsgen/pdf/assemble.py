@@ -632,6 +632,10 @@ class _FontFile:
     units: int
     hmtx: dict[str, tuple[int, int]]
     base_gids: frozenset[int]
+    gids: dict[int, int] = field(default_factory=dict)
+    """Glyph ids by character code, as :meth:`_Font.glyphs` has looked them up."""
+    advances: dict[int, float] = field(default_factory=dict)
+    """Advance widths (1/1000 em) by glyph id, as :meth:`_Font._advance` has read them."""
 
 
 @functools.cache
@@ -709,13 +713,17 @@ class _Font:
 
     def glyphs(self, text: str) -> list[int]:
         ids = []
+        known = self.file.gids
         for char in text:
-            glyph = self.file.cmap.get(ord(char))
-            if glyph is None:
-                raise PacketError(
-                    f"{self.path.name} has no glyph for {char!r} (U+{ord(char):04X}) in {text!r}"
-                )
-            gid = self.tt.getGlyphID(glyph)
+            gid = known.get(ord(char))
+            if gid is None:
+                glyph = self.file.cmap.get(ord(char))
+                if glyph is None:
+                    raise PacketError(
+                        f"{self.path.name} has no glyph for {char!r} (U+{ord(char):04X}) "
+                        f"in {text!r}"
+                    )
+                gid = known[ord(char)] = self.tt.getGlyphID(glyph)
             self.used.setdefault(gid, char)
             ids.append(gid)
         return ids
@@ -727,7 +735,11 @@ class _Font:
         return b"<" + "".join(f"{g:04X}" for g in self.glyphs(text)).encode("ascii") + b"> Tj"
 
     def _advance(self, gid: int) -> float:
-        return float(self.file.hmtx[self.tt.getGlyphName(gid)][0]) * 1000 / self.file.units
+        advance = self.file.advances.get(gid)
+        if advance is None:
+            width = self.file.hmtx[self.tt.getGlyphName(gid)][0]
+            advance = self.file.advances[gid] = float(width) * 1000 / self.file.units
+        return advance
 
     def build(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
         """Embed the used glyphs (and the base set); return the Type0 font dictionary."""

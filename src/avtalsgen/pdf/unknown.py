@@ -112,6 +112,13 @@ def unknown_facts(pdf: Path) -> list[UnknownFact]:
 
     Raises :class:`AvtalsgenError` if PDFium cannot read it.
     """
+    from avtalsgen.documents.factcheck import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        return _unknown_facts(pdf)
+
+
+def _unknown_facts(pdf: Path) -> list[UnknownFact]:
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
