@@ -325,6 +325,10 @@ def test_a_stopped_soffice_times_out_is_replaced_and_its_document_succeeds(
     assert _gone([victim])
 
 
+#: What a stopped converter leaves in its folder: its lock, its log, its warm-up document.
+_KEPT = ("converter.lock", "converter.log", "warm-up.docx")
+
+
 def _stale_socket(path: Path) -> None:
     """A socket file nobody listens on, as a killed converter leaves it."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -360,8 +364,10 @@ def test_stale_and_removed_sockets_and_a_killed_converter(folder: Path) -> None:
     converter = warm.client()
     assert converter is not None
     converter.close()
+    assert (folder / runtime.SERVED).exists()  # the preloaded avtalsgen's
     assert warm.stop() == third.pid
-    assert not (folder / runtime.SOCKET).exists()
+    # Stopped: no socket is left (served.sock was, before), nor the pid file.
+    assert sorted(p.name for p in folder.iterdir()) == [*_KEPT]
 
 
 def _converters_in(folder: Path) -> list[int]:
@@ -400,9 +406,10 @@ def test_two_starts_at_once_give_one_converter_and_sigterm_stops_every_soffice(
     soffice = _soffice_pids()
     assert len(soffice) == 1
     (pid,) = pids
+    assert (folder / runtime.SERVED).exists()
     os.kill(pid, signal.SIGTERM)
     assert _gone([pid, *soffice])
-    assert not (folder / runtime.SOCKET).exists()
+    assert sorted(p.name for p in folder.iterdir()) == [*_KEPT]
 
 
 @needs_uno
@@ -584,12 +591,12 @@ def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
 def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files_or_language(
     running: dict[str, Any],
 ) -> None:
-    from avtalsgen.cli.delegate import SOCKET, fingerprint
+    from avtalsgen.cli.delegate import fingerprint
 
     for mine, language, refused in (("x", "en", "other files"), (None, "sv", "another language")):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(10)
-        sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / SOCKET))
+        sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.SERVED))
         request = {"argv": ["build"], "cwd": "/", "env": {}, "umask": 0o22,
                    "fingerprint": mine or fingerprint(), "language": language}  # fmt: skip
         socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])

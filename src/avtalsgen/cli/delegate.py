@@ -31,7 +31,6 @@ from typing import Any
 #: The commands a preloaded avtalsgen runs.
 SERVED = ("build", "utdrag")
 #: The socket of the preloaded avtalsgen, in the converter's folder.
-SOCKET = "served.sock"
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -75,7 +74,7 @@ def run_served(argv: list[str]) -> int | None:
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        sock.connect(str(folder / SOCKET))
+        sock.connect(str(folder / runtime.SERVED))
         request = {
             "argv": argv,
             "cwd": str(Path.cwd()),

@@ -12,7 +12,9 @@ it. It holds:
   known to be stale (nobody holds the lock) and removed by the next start;
 - ``converter.pid``: the converter's pid, for ``avtalsgen converter stop`` when its socket
   does not answer;
-- ``converter.log``: what the converter did (starts, restarts, faults), for a person to read.
+- ``converter.log``: what the converter did (starts, restarts, faults), for a person to read;
+- ``served.sock``: the socket of the converter's preloaded avtalsgen, which runs ``build``
+  and ``utdrag`` for the ``avtalsgen`` command (:mod:`avtalsgen.cli.served`, mode 0600).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ SOCKET = "converter.sock"
 LOCK = "converter.lock"
 PID = "converter.pid"
 LOG = "converter.log"
+SERVED = "served.sock"
 
 #: Version of the converter's protocol (JSON lines on its socket); a client that finds
 #: another does not use it.

@@ -455,9 +455,9 @@ def serve(
             for thread in threads:
                 thread.join(10)
         if served is not None:
-            served.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                served.wait(5)
+            _stop_served(served)
+        with contextlib.suppress(OSError):
+            (folder / runtime.SERVED).unlink()  # if it could not remove it itself
         with contextlib.suppress(OSError):
             pid_file.unlink()
         shutil.rmtree(folder / "exports", ignore_errors=True)
@@ -473,11 +473,9 @@ def _start_served(folder: Path) -> subprocess.Popen[bytes] | None:
     """Start the preloaded avtalsgen that runs build and utdrag for the ``avtalsgen``
     command (:mod:`avtalsgen.cli.served`); it ends when this process does (its standard
     input closes). None if it cannot be started: commands then run as before."""
-    from avtalsgen.cli.delegate import SOCKET
-
     try:
         return subprocess.Popen(  # noqa: S603 - argv list, no shell
-            [sys.executable, "-m", "avtalsgen.cli.served", str(folder / SOCKET)],
+            [sys.executable, "-m", "avtalsgen.cli.served", str(folder / runtime.SERVED)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
         )
@@ -486,12 +484,24 @@ def _start_served(folder: Path) -> subprocess.Popen[bytes] | None:
         return None
 
 
+def _stop_served(served: subprocess.Popen[bytes]) -> None:
+    """End the preloaded avtalsgen: its standard input closed, it removes its socket and
+    ends; one that does not within 5 s is terminated (SIGTERM ends it where it is)."""
+    with contextlib.suppress(OSError):
+        if served.stdin is not None:
+            served.stdin.close()
+    try:
+        served.wait(5)
+    except subprocess.TimeoutExpired:
+        served.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            served.wait(5)
+
+
 def _wait_for_served(served: subprocess.Popen[bytes] | None, folder: Path, deadline: float) -> None:
     """Wait until the preloaded avtalsgen listens (or has ended, or the deadline passed)."""
-    from avtalsgen.cli.delegate import SOCKET
-
     while served is not None and served.poll() is None and time.monotonic() < deadline:
-        if (folder / SOCKET).exists():
+        if (folder / runtime.SERVED).exists():
             return
         time.sleep(0.02)
 

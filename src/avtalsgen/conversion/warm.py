@@ -558,7 +558,7 @@ def stop(timeout: float = 30.0) -> int | None:
         return None
     pid = _pid(folder)
     if not _locked(folder):
-        for name in (runtime.SOCKET, runtime.PID):
+        for name in (runtime.SOCKET, runtime.SERVED, runtime.PID):
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
         return None
