@@ -121,6 +121,24 @@ def test_nothing_is_written_before_the_extracts_are_signed(made: Made) -> None:
     assert not (made.output / "sammantraden").exists()
 
 
+def test_the_cli_names_paths_as_the_user_gave_them(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paths below the working folder are shown relative to it, as the other commands show
+    them (they were absolute: the output folder's resolved path)."""
+    monkeypatch.chdir(made.root)
+    meeting = made.meeting.relative_to(made.root)
+    result = CliRunner().invoke(app, ["expediera", str(meeting), "--output", "output"])
+    assert result.exit_code == 1, result.output
+    extract = Path("output", "RUN-90001-2023", "protokollsutdrag-212.pdf")
+    assert (
+        f"{meeting}:28: paragrafer[1].paragraf: § 212: {extract} is not signed yet: sign it "
+        f"first with avtalsgen sign {extract} --field utdragsbestyrkande"
+    ) in result.output
+    assert str(made.root) not in result.output
+    assert not (made.output / "sammantraden").exists()
+
+
 def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
     with pytest.raises(CaseError) as caught:
         expedite(made.meeting, made.output, 7, now=NOW)

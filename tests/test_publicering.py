@@ -30,6 +30,27 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
 ]
 
+
+def test_publicera_names_a_broken_record_as_the_user_gave_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record that is not JSON is named relative to the working folder (it was named by
+    its absolute path), and nothing is written."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    record = tmp_path / "output" / "RUN-00386-2023" / "protokollsutdrag-211.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{not json", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    meeting = Path("cases", "sammantraden", "exempel-run-2023-12-05.yaml")
+    result = CliRunner().invoke(app, ["--lang", "en", "publicera", str(meeting)])
+    i18n.set_language(None)
+    assert result.exit_code == 1, result.output
+    shown = Path("output", "RUN-00386-2023", "protokollsutdrag-211.json")
+    assert f"{shown}: the record of the extract is not JSON: " in result.output
+    assert str(tmp_path) not in result.output
+    assert not (tmp_path / "output" / "webb").exists()
+
+
 #: Skatteverket's well-known example number; valid with its check digit.
 PNR = "19121212-1212"
 PRIVATE = "Anna Privatperson"

@@ -119,6 +119,16 @@ def versioned(stem: str, version: int, suffix: str) -> str:
     return f"{stem}{suffix}" if version == 1 else f"{stem}-v{version}{suffix}"
 
 
+def shown(path: Path) -> Path:
+    """``path`` as a message shows it: relative to the working folder where it lies below it
+    (a file of an output folder given as ``output`` is ``output/<Dnr>/...``, although the
+    workspace holds it resolved), else as it is."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def parse_versioned(name: str) -> tuple[str, int, str] | None:
     """``(stem, version, suffix)`` of a name :func:`versioned` made, or None."""
     match = _VERSIONED.fullmatch(name)

@@ -205,10 +205,9 @@ def main(
 
 def _shown(path: Path) -> Path:
     """A path relative to the working directory where it lies below it."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+    from avtalsgen.build.workspace import shown
+
+    return shown(path)
 
 
 def case_files(paths: list[Path]) -> list[Path]:

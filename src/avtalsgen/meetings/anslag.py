@@ -25,9 +25,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write
+from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
-from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
@@ -456,13 +456,14 @@ def _plan_all(
             latest = versions[-1]
             current = int(latest["version"])
             files = tuple(folder.path / name for name in latest["filer"])
-            missing = [str(path) for path in files if not path.is_file()]
+            missing = [str(shown(path)) for path in files if not path.is_file()]
             if missing:
                 raise OutputError(
                     _("{record}: version {version} is recorded but {missing} is missing; "
                       "restore it from the archive (a notice is never made again under an "
                       "existing version)").format(
-                        record=record_path(folder), version=current, missing=", ".join(missing)
+                        record=shown(record_path(folder)), version=current,
+                        missing=", ".join(missing),
                     )
                 )  # fmt: skip
             changed = changes(latest["fakta"], anslag)
@@ -487,7 +488,7 @@ def _plan_all(
                 raise OutputError(
                     _("{path}: exists but {record} does not list it; a notice is never "
                       "replaced: move it away if it is not a published notice").format(
-                        path=path, record=record_path(folder).name
+                        path=shown(path), record=record_path(folder).name
                     )
                 )  # fmt: skip
         versions.append(
@@ -560,12 +561,16 @@ def _write(
                 run.place(source, final)
             except FileExistsError:
                 raise OutputError(
-                    _("{path}: already exists; a notice is never replaced").format(path=final)
+                    _("{path}: already exists; a notice is never replaced").format(
+                        path=shown(final)
+                    )
                 ) from None
         run.write(record_path(folder), json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise OutputError(
-            _("{folder}: cannot write the notices: {error}").format(folder=folder.path, error=exc)
+            _("{folder}: cannot write the notices: {error}").format(
+                folder=shown(folder.path), error=os_reason(exc)
+            )
         ) from None
 
 

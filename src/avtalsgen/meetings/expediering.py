@@ -26,8 +26,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Final
 
-from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write
-from avtalsgen.errors import CaseError, OutputError
+from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
+from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
 from avtalsgen.meetings.extract import chosen_paragraphs, read_record, record_path
@@ -130,7 +130,7 @@ def _plan(
             where,
             _("§ {paragraf} has no extract yet in {folder}: make it with {command}, sign it, "
               "then expedite it").format(
-                paragraf=paragraf.paragraf, folder=case_folder, command=command
+                paragraf=paragraf.paragraf, folder=shown(case_folder), command=command
             ),
         )  # fmt: skip
     latest = record["versioner"][-1]
@@ -139,7 +139,7 @@ def _plan(
         return meeting.problem(
             where,
             _("§ {paragraf}: the extract of version {version} is missing from {folder}").format(
-                paragraf=paragraf.paragraf, version=latest["version"], folder=case_folder
+                paragraf=paragraf.paragraf, version=latest["version"], folder=shown(case_folder)
             ),
         )
     if not signed_fields(extract).get(SIGNATURE_FIELD, False):
@@ -147,7 +147,7 @@ def _plan(
             where,
             _("§ {paragraf}: {extract} is not signed yet: sign it first with avtalsgen sign "
               "{extract} --field utdragsbestyrkande").format(
-                paragraf=paragraf.paragraf, extract=extract
+                paragraf=paragraf.paragraf, extract=shown(extract)
             ),
         )  # fmt: skip
     fakta = facts(meeting, paragraf)
@@ -268,11 +268,15 @@ def _write(meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Ses
         run.place_folder(made, plan.folder)
     except FileExistsError:
         raise OutputError(
-            _("{folder}: already exists; messages are never replaced").format(folder=plan.folder)
+            _("{folder}: already exists; messages are never replaced").format(
+                folder=shown(plan.folder)
+            )
         ) from None
     except OSError as exc:
         raise OutputError(
-            _("{folder}: cannot write the messages: {error}").format(folder=plan.folder, error=exc)
+            _("{folder}: cannot write the messages: {error}").format(
+                folder=shown(plan.folder), error=os_reason(exc)
+            )
         ) from None
 
 

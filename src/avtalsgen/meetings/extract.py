@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from babel.lists import format_list
 
-from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write
+from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
 from avtalsgen.documents.factcheck import (
@@ -697,7 +697,7 @@ def _plan(
                     _(
                         "{file}: exists without its record {record}, so what it was made from "
                         "is unknown; an extract is never replaced: move it away first"
-                    ).format(file=stray, record=record_file.name)
+                    ).format(file=shown(stray), record=record_file.name)
                 )
         version = Version.first(today)
         record = {
@@ -712,14 +712,14 @@ def _plan(
         latest = record["versioner"][-1]
         current = int(latest["version"])
         files = tuple(folder / name for name in latest["filer"])
-        missing = [str(path) for path in files if not path.is_file()]
+        missing = [str(shown(path)) for path in files if not path.is_file()]
         if missing:
             raise OutputError(
                 _(
                     "{record}: version {version} is recorded but {files} is missing; restore "
                     "it from the archive (extracts are never made again under an existing "
                     "version)"
-                ).format(record=record_file, version=current, files=", ".join(missing))
+                ).format(record=shown(record_file), version=current, files=", ".join(missing))
             )
         changed = changes(latest["fakta"], fakta)
         if not changed:
@@ -735,7 +735,7 @@ def _plan(
                 _(
                     "{file}: exists but {record} does not list it; an extract is never "
                     "replaced: move it away if it is not a certified extract"
-                ).format(file=path, record=record_file.name)
+                ).format(file=shown(path), record=record_file.name)
             )
     record["versioner"].append(
         {
@@ -788,7 +788,7 @@ def _refuse_another_meeting(
             record=record_file.name,
             before=before,
             file=latest["sammantrade"],
-            folder=record_file.parent,
+            folder=shown(record_file.parent),
         )
     )
 
@@ -815,7 +815,7 @@ def read_record(path: Path) -> dict[str, Any] | None:
             _(
                 "{path}: not a record of protokollsutdrag versions (expected 'versioner': a "
                 "list of {{version, filer, fakta}}); fix it or move it away with its extracts"
-            ).format(path=path)
+            ).format(path=shown(path))
         )
     return dict(data)
 
@@ -861,13 +861,15 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
                     run.place(made, final)
                 except FileExistsError:
                     raise OutputError(
-                        _("{file}: already exists; an extract is never replaced").format(file=final)
+                        _("{file}: already exists; an extract is never replaced").format(
+                            file=shown(final)
+                        )
                     ) from None
             record = json.dumps(plan.record, ensure_ascii=False, indent=2) + "\n"
             run.write(record_path(plan.folder, plan.fakta.paragraf), record)
     except OSError as exc:
         raise OutputError(
             _("{folder}: cannot write the extracts: {reason}").format(
-                folder=run.workspace.root, reason=os_reason(exc)
+                folder=shown(run.workspace.root), reason=os_reason(exc)
             )
         ) from None

@@ -31,9 +31,9 @@ from typing import Any, Final, TypeVar, cast
 
 from pydantic import BaseModel
 
-from avtalsgen.build.workspace import Session, Workspace, atomic_write
+from avtalsgen.build.workspace import Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
-from avtalsgen.errors import OutputError
+from avtalsgen.errors import OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.extract import (
     SIGNATURE_FIELD,
@@ -302,6 +302,6 @@ def _write(
     except OSError as exc:
         raise OutputError(
             _("{folder}: cannot write the web renditions: {error}").format(
-                folder=run.workspace.root, error=exc
+                folder=shown(run.workspace.root), error=os_reason(exc)
             )
         ) from None

@@ -1,6 +1,7 @@
 """What the records of a meeting's documents share (the protokollsutdrag's
 ``utdrag-<§>.json``, the notices' ``anslag.json``): facts written as JSON values, and a
-record read with a message that says which file could not be read and why."""
+record read with a message that says which file could not be read and why (its path as
+the user sees it: :func:`avtalsgen.build.workspace.shown`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from avtalsgen.build.workspace import shown
 from avtalsgen.errors import OutputError, os_reason
 
 if TYPE_CHECKING:
@@ -40,8 +42,10 @@ def read_json(path: Path, cannot_read: str, not_json: str) -> Any:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-        raise OutputError(cannot_read.format(path=path, reason=reason, error=reason)) from None
+        raise OutputError(
+            cannot_read.format(path=shown(path), reason=reason, error=reason)
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise OutputError(not_json.format(path=path, reason=exc, error=exc)) from None
+        raise OutputError(not_json.format(path=shown(path), reason=exc, error=exc)) from None
