@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from stdnum.se import personnummer
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
+from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.meetings.extract import build_extracts
@@ -214,3 +217,49 @@ def test_the_archive_copies_stay_whole(made: Made) -> None:
 def test_the_web_pages_pass_axe_core_in_chromium(made: Made) -> None:
     for page in ("protokollsutdrag-212.html", "beslutsforslag.html"):
         assert axe_violations(made.web / page) == [], page
+
+
+def test_the_records_are_read_under_the_lock(made: Made, tmp_path: Path) -> None:
+    """A publicera that waits for a utdrag writing a correction of § 212 publishes what the
+    records say once it has the lock: the correction, not signed yet, is left out. (It read
+    them before it waited, and went on to publish version 1, which the correction replaces.)"""
+    output = tmp_path / "output"
+    shutil.copytree(made.output, output)
+    case = CaseFolder(output / "RUN-90001-2023")
+    outcome: dict[str, object] = {}
+    waiting = threading.Event()
+
+    def publicera() -> None:
+        try:
+            outcome["results"] = publish(
+                made.meeting,
+                output,
+                REPO / "templates",
+                NoConversion(),
+                on_wait=lambda _text: waiting.set(),
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=publicera)
+    with Workspace(output).session("utdrag"):  # as a utdrag correcting § 212
+        thread.start()
+        assert waiting.wait(120), "publicera did not wait for the lock"
+        record = json.loads(case.extract_record(212).read_text(encoding="utf-8"))
+        latest = record["versioner"][-1]
+        assert latest["version"] == 1
+        correction = case.extract(212, 2, ".pdf")
+        shutil.copyfile(output / "RUN-00386-2023" / "protokollsutdrag-211.pdf", correction)
+        record["versioner"].append(
+            latest | {"version": 2, "filer": [correction.name], "andrat": ["beslutspunkt 4"]}
+        )
+        case.extract_record(212).write_text(json.dumps(record), encoding="utf-8")
+    thread.join(120)
+    assert not thread.is_alive()
+    assert "error" not in outcome, outcome
+    results = outcome["results"]
+    assert isinstance(results, list)
+    assert [(r.paragraf, r.document, r.status, r.files) for r in results] == [
+        (211, "protokollsutdrag", Status.SEKRETESS, ()),
+        (212, "protokollsutdrag", Status.OSIGNERAD, (correction,)),
+    ]

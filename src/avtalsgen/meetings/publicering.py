@@ -178,6 +178,21 @@ def publish(
     folder is locked meanwhile (``on_wait`` is told if another command holds it)."""
     meeting = load_meeting(meeting_path)
     workspace = Workspace(output_root)
+    results, jobs = _plan(meeting, workspace)
+    if not jobs:
+        return results  # nothing to write: the output folder is not touched
+    with workspace.session("publicera", on_wait=on_wait) as run:
+        # Planned again under the lock: a utdrag or sign may have changed the extracts'
+        # records or signatures while this one waited for it.
+        results, jobs = _plan(meeting, workspace)
+        if jobs:
+            results += _write(jobs, templates, converter, run)
+    return results
+
+
+def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition], list[_Job]]:
+    """What each paragraph's extract is left out for, and what is to be written, as the
+    extracts' records and signatures say now."""
     results: list[Rendition] = []
     jobs: list[_Job] = []
     for paragraf in meeting.sammantrade.paragrafer:
@@ -208,10 +223,7 @@ def publish(
         if not any(job.dnr == paragraf.dnr and job.extract is None for job in jobs):
             jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "beslutsforslag",
                              folder, "beslutsforslag", None))  # fmt: skip
-    if jobs:
-        with workspace.session("publicera", on_wait=on_wait) as run:
-            results += _write(jobs, templates, converter, run)
-    return results
+    return results, jobs
 
 
 @dataclass(frozen=True)
