@@ -683,7 +683,10 @@ def test_a_pdf_is_placed_only_for_a_client_and_in_a_folder_still_there(tmp_path:
 
 @needs_uno
 def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path) -> None:
-    """uvicorn raises SIGTERM again after its shutdown: serve must still stop its converter."""
+    """uvicorn raises SIGTERM again after its shutdown: serve must still stop its converter.
+    The converter serve starts runs at the builds' lower CPU priority."""
+    from avtalsgen.web.config import BUILD_NICENESS
+
     folder = tmp_path / "conv"
     shutil.copytree(REPO / "cases", tmp_path / "cases")
     with socket.socket() as probe:
@@ -705,6 +708,11 @@ def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path)
             time.sleep(0.1)
         converters = _converters_in(folder)
         assert converters, "serve started a converter"
+        # At a lower CPU priority than the pages (its LibreOffice inherits it).
+        lower = min(os.getpriority(os.PRIO_PROCESS, proc.pid) + BUILD_NICENESS, 19)
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in converters] == [
+            lower for _ in converters
+        ]
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 128 + signal.SIGTERM, stderr

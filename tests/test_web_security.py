@@ -20,6 +20,8 @@ from avtalsgen.web.config import WebConfig
 PAGES = [
     "/", "/arenden", "/arenden/ny", "/arenden/RUN-00386-2023",
     "/arenden/RUN-00386-2023/versioner", "/arenden/RUN-00386-2023/forhandsgranskning",
+    "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf",
+    "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf/sida/1",
     "/sammantraden", "/sammantraden/ny", "/sammantraden/exempel-run-2023-12-05",
     "/sammantraden/exempel-run-2023-12-05/versioner", "/sammantraden/datum?datum=2024-01-01",
     "/paket", "/verifiera", "/korning", "/korning/1", "/korning/1/handelser", "/logg",
@@ -226,6 +228,11 @@ TRAVERSALS = [
     "/utdata/%2Fetc%2Fpasswd", "/utdata/RUN-00386-2023/..%2F..%2Fsecret.yaml",
     "/utdata/RUN-00386-2023/lank.pdf", "/utdata/RUN-99999-2023/lank.pdf",
     "/utdata/RUN-00386-2023/.%2E/.%2E/secret.yaml", "/utdata/RUN-00386-2023",
+    "/arenden/RUN-00386-2023/forhandsgranskning/..%2F..%2Fcsrf-secret",
+    "/arenden/RUN-00386-2023/forhandsgranskning/%2e%2e",
+    "/arenden/utanfor/forhandsgranskning/x.pdf",
+    "/arenden/RUN-00386-2023/forhandsgranskning/lank.pdf",
+    "/arenden/RUN-00386-2023/forhandsgranskning/lank.pdf/sida/1",
 ]  # fmt: skip
 
 
@@ -239,6 +246,9 @@ def test_no_path_reaches_outside_the_cases_and_output_folders(tmp_path: Path) ->
     (folder / "lank.pdf").symlink_to(tmp_path / "secret.yaml")
     (config.output / "RUN-99999-2023").symlink_to(tmp_path)
     (tmp_path / "lank.pdf").write_bytes(b"%PDF-1.7 outside")
+    kept = config.data / "forhandsgranskning" / "RUN-00386-2023"  # the preview's copies
+    kept.mkdir(parents=True)
+    (kept / "lank.pdf").symlink_to(tmp_path / "lank.pdf")
     with client_for(config, "alla") as client:
         assert "utanfor" not in client.get("/arenden").text
         for path in TRAVERSALS:

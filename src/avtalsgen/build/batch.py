@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,10 @@ from avtalsgen.input.duplicates import same_dnr_problem
 
 if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
+
+
+#: Told of a case's PDFs (by document) once they passed the fact check.
+Checked = Callable[[CaseOutcome, Mapping[str, Path]], None]
 
 
 @dataclass(frozen=True)
@@ -61,15 +65,19 @@ def build_cases(
     *,
     on_outcome: Callable[[CaseOutcome], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    on_checked: Checked | None = None,
     report: bool = False,
 ) -> list[CaseOutcome]:
     """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order;
     ``on_outcome`` is told of each as it is settled. With ``report``,
-    ``batch-report.json`` records them in the output folder.
+    ``batch-report.json`` records them in the output folder. ``on_checked`` is given each
+    case's PDFs as soon as they passed the fact check, before its packet is made and
+    anything is placed (a preview shows them; they are the staging folder's files, gone
+    once the case is settled).
 
     The output folder is locked for the build (``on_wait`` is told if another command
     holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`)."""
-    batch = _Batch(case_paths, options, on_outcome)
+    batch = _Batch(case_paths, options, on_outcome, on_checked)
     _check_templates(options.templates, options.documents)
     with Workspace(output_root.resolve()).session("build", on_wait=on_wait) as run:
         # 1. Cases whose record says nothing they are made from has changed are up to
@@ -132,9 +140,11 @@ class _Batch:
         case_paths: Sequence[Path],
         options: BuildOptions,
         on_outcome: Callable[[CaseOutcome], None] | None,
+        on_checked: Checked | None = None,
     ) -> None:
         self.outcomes = [CaseOutcome(case=path) for path in case_paths]
         self.options = options
+        self.on_checked = on_checked
         self.tools = tool_identity()
         self._on_outcome = on_outcome
         self._started = time.monotonic()
@@ -213,7 +223,7 @@ class _Batch:
                 else:
                     item.errors.append(done.error or _("the conversion failed"))
                 if len(item.pdfs) + len(item.errors) == len(item.documents):
-                    casework.finish(item, run)
+                    casework.finish(item, run, self.on_checked)
                     self.settle(item.outcome)
 
             engine.wait(on_done)

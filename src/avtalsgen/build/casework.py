@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,8 +231,13 @@ def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> Non
         item.reads[document] = reader.submit(read_pdf, pdf)
 
 
-def finish(item: CaseWork, run: Session) -> None:
-    """Check a converted case and move its files into place (or record why not)."""
+def finish(
+    item: CaseWork,
+    run: Session,
+    on_checked: Callable[[CaseOutcome, Mapping[str, Path]], None] | None = None,
+) -> None:
+    """Check a converted case and move its files into place (or record why not);
+    ``on_checked`` is given its PDFs once they passed the fact check."""
     from avtalsgen.documents.factcheck import check_facts
 
     outcome = item.outcome
@@ -252,6 +257,8 @@ def finish(item: CaseWork, run: Session) -> None:
         # Each document states the facts of its own stage: the beslutsförslag the
         # proposal's, the agreement the decided ones.
         check_facts(item.case.arende, item.case.program, read, item.stages.fact_stages())
+        if on_checked is not None:
+            on_checked(outcome, dict(item.pdfs))
         case_folder = run.workspace.case(item.case.arende.dnr)
         folder = case_folder.path
         # Beside a signed packet nothing is changed: the documents of a new version are

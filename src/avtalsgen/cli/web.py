@@ -109,7 +109,7 @@ def serve(
         from avtalsgen.errors import AvtalsgenError
 
         try:
-            started = warm.start()
+            started = warm.start(niceness=config.build_niceness)
         except AvtalsgenError as exc:
             typer.echo(exc.message, err=True)
     typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")

@@ -521,7 +521,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-timeout", type=float, default=START_TIMEOUT)
     parser.add_argument("--ready-fd", type=int, default=None)
     parser.add_argument("--daemon", action="store_true", help="fork; the parent returns at once")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="run (with LibreOffice) at this lower priority"
+    )
     args = parser.parse_args(argv)
+    if args.nice > 0:  # inherited by every worker and its LibreOffice
+        os.nice(args.nice)
     if args.daemon and os.fork() > 0:  # before any thread: the child goes on alone
         os._exit(0)
     return serve(

@@ -455,8 +455,13 @@ def start(
     max_documents: int | None = None,
     max_rss_mb: int | None = None,
     timeout: float = START_TIMEOUT,
+    niceness: int = 0,
 ) -> Started:
     """Start a converter in the background unless one runs; return once its workers are up.
+
+    With ``niceness`` (1 to 19) the converter and its LibreOffice run at that lower CPU
+    priority (``nice``): a web server's pages go before the documents of a batch. A
+    converter that already runs is used as it is.
 
     Two starts at once give one converter (the other start finds it running). Raises
     :class:`ConversionError` if it cannot start (no LibreOffice, no python3-uno, ...).
@@ -478,6 +483,8 @@ def start(
         argv += ["--max-documents", str(max_documents)]
     if max_rss_mb is not None:
         argv += ["--max-rss", str(max_rss_mb)]
+    if niceness > 0:
+        argv += ["--nice", str(min(niceness, 19))]
     read_end, write_end = os.pipe()
     try:
         with (folder / runtime.LOG).open("ab") as log:

@@ -188,13 +188,14 @@ def create_app(config: WebConfig) -> Litestar:
 
     i18n.set_language(LANGUAGE)
     db.initialise(config.database)
+    keeper = db.hold(config.database)
     # The forms' schemas are made once per process (about a second: the models' docstrings
     # are read for the descriptions), before the first request rather than during it.
     from avtalsgen.web.editing import form_schema
 
     form_schema(CASES.name)
     form_schema(MEETINGS.name)
-    runner = JobRunner(config.database)
+    runner = JobRunner(config.database, niceness=config.build_niceness)
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -208,7 +209,8 @@ def create_app(config: WebConfig) -> Litestar:
     environment.globals["verdict_line"] = _verdict_line
     handlers: list[Any] = [
         session.login_page, session.login, session.logout,
-        cases.home, cases.case_list, cases.preview, cases.output, cases.page_image,
+        cases.home, cases.case_list, cases.preview, cases.preview_file, cases.preview_image,
+        cases.output, cases.page_image,
         meetings.meeting_list, meetings.dates, meetings.make_extracts, meetings.make_anslag,
         meetings.make_emails, meetings.make_renditions, meetings.output_any, meetings.certify,
         packets.packet_list, packets.sign, packets.verify_form, packets.verify_upload,
@@ -226,11 +228,15 @@ def create_app(config: WebConfig) -> Litestar:
         # Litestar 2.25 asks for Annotated parameters (FromPath, FromQuery) in place of plain
         # annotations, which it still reads the same; the warning is for its 3.0.
         warnings.simplefilter("ignore", LitestarDeprecationWarning)
-        return _application(config, runner, environment, handlers)
+        return _application(config, runner, environment, handlers, keeper.close)
 
 
 def _application(
-    config: WebConfig, runner: JobRunner, environment: Any, handlers: list[Any]
+    config: WebConfig,
+    runner: JobRunner,
+    environment: Any,
+    handlers: list[Any],
+    close: Any,
 ) -> Litestar:
     from litestar.plugins.jinja import JinjaTemplateEngine
 
@@ -254,7 +260,7 @@ def _application(
         after_request=_security_headers,
         request_max_body_size=config.max_upload_bytes + 64 * 1024,
         state=State({"config": config, "runner": runner}),
-        on_shutdown=[runner.stop],
+        on_shutdown=[runner.stop, close],
         openapi_config=None,
         debug=False,
     )

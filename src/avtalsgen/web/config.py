@@ -11,6 +11,8 @@ IDLE_MINUTES = 30
 MAX_SESSION_HOURS = 12
 #: The largest upload accepted (a packet or extract to verify).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: The builds' lower CPU priority (see WebConfig.build_niceness).
+BUILD_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class WebConfig:
     jobs: int = 1
     #: A saved case is built again at once, for its preview.
     build_after_save: bool = True
+    #: How much lower the CPU priority (``nice``) of the builds is than the pages': the
+    #: worker process, and the warm converter with its LibreOffice when serve starts it. A
+    #: batch that keeps every core busy then leaves the pages the CPU they ask for; on an
+    #: idle machine it runs as fast as before.
+    build_niceness: int = BUILD_NICENESS
 
     @property
     def meetings(self) -> Path:

@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -58,10 +58,15 @@ class Job:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-def _worker(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
-    """The worker process: run each request it is sent, reporting as it goes."""
+def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - worker process
+    """The worker process: run each request it is sent, reporting as it goes; at a CPU
+    priority ``niceness`` lower than the server's, so that pages go first."""
+    import os
+
     from avtalsgen import i18n
 
+    if niceness > 0:
+        os.nice(niceness)
     while True:
         try:
             request = conn.recv()
@@ -105,6 +110,14 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
         conn.send({"type": "case", **data})
 
     files = [Path(p) for p in request["cases"]]
+    previews = request.get("preview")
+
+    def on_checked(outcome: CaseOutcome, pdfs: Mapping[str, Path]) -> None:
+        from avtalsgen.web import preview
+
+        names = preview.keep(Path(str(previews)) / str(outcome.dnr), pdfs)
+        conn.send({"type": "checked", "dnr": outcome.dnr, "documents": names})
+
     with interrupts.handled():
         options = BuildOptions(
             templates=Path(request["templates"]),
@@ -118,6 +131,8 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
             options,
             on_outcome=on_outcome,
             on_wait=lambda message: conn.send({"type": "wait", "message": message}),
+            # A save's build shows its documents as soon as they passed the fact check.
+            on_checked=on_checked if previews else None,
             report=len(files) > 1,
         )
 
@@ -161,8 +176,9 @@ def _status_words(status: str) -> str:
 class JobRunner:
     """Runs jobs one after another in the worker process; keeps them for the pages."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, niceness: int = 0) -> None:
         self.database = database
+        self.niceness = niceness
         self.jobs: dict[int, Job] = {}
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -202,7 +218,10 @@ class JobRunner:
             context = multiprocessing.get_context("spawn")
             parent, child = context.Pipe()
             self._process = context.Process(
-                target=_worker, args=(child,), name="avtalsgen-web-worker", daemon=True
+                target=_worker,
+                args=(child, self.niceness),
+                name="avtalsgen-web-worker",
+                daemon=True,
             )
             self._process.start()
             child.close()

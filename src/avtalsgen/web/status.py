@@ -1,16 +1,24 @@
-"""Where each case stands, for the case list (:func:`case_rows`).
+"""Where each case stands, for the case list (:func:`case_rows`) and a case's page
+(:func:`case_standing`).
 
 Where a case stands is what ``avtalsgen status`` says of it
 (:func:`avtalsgen.build.status.case_status`: the committee's decision as the meeting files
-record it, avslag and återremiss included, and who signed), read again only when the case
-file, its program, the meeting files or the case's output folder changed; the signature
-fields come from each case's ``manifest.json``.
+record it, avslag and återremiss included, and who signed); the signature fields come from
+each case's ``manifest.json``. Every list page shows every case, and twenty people may look
+at one while a batch keeps both cores busy: so what is read of a case is kept, by the name,
+time of change, size and inode of every file it is read from (the case file, its program,
+the meeting files, the files of its output folder; for the case's page also the templates
+and the attachments), and read again only when one of them changed. A request then costs
+one ``stat`` of each case file and one listing of each case's output folder.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from avtalsgen.web.config import WebConfig
@@ -33,35 +41,97 @@ class CaseRow:
     unsigned: list[str] = field(default_factory=list)
 
 
-#: What each case file said when it was last read, by its path, size and time of change
-#: (and its program's): reading every case for every list page costs 3 ms a case.
-_READ: dict[tuple[str, int, int, int], tuple[str | None, str | None, str | None, list[str]]] = {}
+#: A file as it is when read: its name, time of change (ns), size and inode (a file
+#: replaced by an atomic write is a new inode even within the same nanosecond).
+Stamp = tuple[str, int, int, int]
+#: The largest number of entries each cache keeps (then it starts again).
+_LIMIT = 5000
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    info = path.stat()
-    return info.st_mtime_ns, info.st_size
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """The time of change, size and inode of the file ``path`` (None: not a file)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
 
 
-def _case_facts(path: Path) -> tuple[str | None, str | None, str | None, list[str]]:
-    """(Dnr, actor, title, problems) of a case file, read again only when it changed."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import load_case
+def _listing(folder: Path, suffixes: tuple[str, ...] = ()) -> tuple[Stamp, ...]:
+    """The files directly in ``folder`` (those ending in one of ``suffixes``, all when none
+    is given) with their stamps, sorted; empty when there is no such folder."""
+    found: list[Stamp] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if suffixes and not entry.name.endswith(suffixes):
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    found.append((entry.name, info.st_mtime_ns, info.st_size, info.st_ino))
+    except OSError:
+        return ()
+    found.sort()
+    return tuple(found)
 
-    programs = path.parent / "program"
-    program_stamp = max(
-        (p.stat().st_mtime_ns for p in programs.glob("*.yaml")), default=0
-    ) if programs.is_dir() else 0  # fmt: skip
-    key = (str(path), *_stamp(path), program_stamp)
-    if key not in _READ:
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case file says that the pages show without building anything."""
+
+    dnr: str | None
+    aktor: str | None
+    titel: str | None
+    problems: tuple[str, ...]
+    attachments: tuple[Path, ...]
+    """The attachments' files as the case names them (for the stamps of the case's page)."""
+
+
+#: What each case file said when it was last read, by its path and stamp and its program
+#: folder's listing (reading a case costs about 3 ms).
+_FACTS: dict[tuple[object, ...], CaseFacts] = {}
+#: Each case's row of the list, by everything it is read from.
+_ROWS: dict[tuple[object, ...], CaseRow] = {}
+#: Each case's standing as its own page shows it, by everything it is read from.
+_STANDINGS: dict[tuple[object, ...], dict[str, object]] = {}
+
+
+def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...], value: object) -> None:
+    if len(cache) >= _LIMIT:
+        cache.clear()
+    cache[key] = value
+
+
+def _case_facts(path: Path, program: tuple[Stamp, ...]) -> tuple[tuple[object, ...], CaseFacts]:
+    """The case file's key (its path, stamp and program folder's listing) and its facts,
+    read again only when that key changed."""
+    key: tuple[object, ...] = (str(path), _stamp(path), program)
+    found = _FACTS.get(key)
+    if found is None:
+        from avtalsgen.errors import CaseError
+        from avtalsgen.input.load import load_case
+
         try:
             arende = load_case(path).arende
-            _READ[key] = (arende.dnr, arende.aktor.namn, arende.titel, [])
+            found = CaseFacts(
+                arende.dnr, arende.aktor.namn, arende.titel, (),
+                tuple(path.parent / item.fil for item in arende.bilagor),
+            )  # fmt: skip
         except CaseError as exc:
-            _READ[key] = (None, None, None, exc.problems)
-        if len(_READ) > 5000:
-            _READ.clear()
-    return _READ[key]
+            found = CaseFacts(None, None, None, tuple(exc.problems), ())
+        _keep(_FACTS, key, found)  # type: ignore[arg-type]
+    return key, found
+
+
+def case_facts(config: WebConfig, path: Path) -> CaseFacts:
+    """What the case file at ``path`` says (its Dnr, actor, title, or its problems), read
+    again only when it or its program changed."""
+    return _case_facts(path, _listing(config.cases / "program", (".yaml",)))[1]
 
 
 def _manifest(folder: Path) -> dict[str, object]:
@@ -72,73 +142,81 @@ def _manifest(folder: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-#: Where each case stands (``avtalsgen status``'s words, and its newest decision), by the
-#: stamps of everything it is read from.
-_STANDING: dict[tuple[object, ...], tuple[str, str | None]] = {}
-
-
-def _folder_stamps(folder: Path, pattern: str) -> tuple[tuple[str, int, int], ...]:
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, *_stamp(p)) for p in folder.glob(pattern) if p.is_file()))
-
-
-def standing(path: Path, dnr: str, config: WebConfig) -> tuple[str, str | None]:
-    """Where the case at ``path`` stands, in ``avtalsgen status``'s words, and its newest
-    decision ("§ 195, 2024-12-10"; None while undecided)."""
+def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
+    """The list's row of the case at ``path`` (read from its files: see :func:`case_rows`)."""
     from avtalsgen.build.status import case_status
 
-    folder = config.output / dnr
-    key = (
-        str(path),
-        *_stamp(path),
-        _folder_stamps(path.parent / "program", "*.yaml"),
-        _folder_stamps(config.meetings, "*.yaml"),
-        _folder_stamps(folder, "*.json"),
-        _folder_stamps(folder, "*.pdf"),
-    )
-    if key not in _STANDING:
-        found = case_status([path], config.output, config.templates)[0]
-        newest = found.beslut[-1] if found.beslut else None
-        decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
-        _STANDING[key] = (found.lage, decided)
-        if len(_STANDING) > 5000:
-            _STANDING.clear()
-    return _STANDING[key]
+    row = CaseRow(stem=path.stem, aktor=facts.aktor, titel=facts.titel)
+    if facts.dnr is None:
+        row.status = "fel i ärendefilen"
+        row.problems = list(facts.problems)
+        return row
+    row.dnr = facts.dnr
+    folder = config.output / facts.dnr
+    if folder.is_dir():
+        row.documents = sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf")
+    packet = _manifest(folder).get("packet")
+    if isinstance(packet, dict):
+        for sig in packet.get("signatures") or []:
+            if isinstance(sig, dict):
+                (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))
+    # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
+    # whom; the documents say the same.
+    found = case_status([path], config.output, config.templates)[0]
+    newest = found.beslut[-1] if found.beslut else None
+    row.status = found.lage
+    row.decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
+    return row
 
 
 def case_rows(config: WebConfig) -> list[CaseRow]:
     """Every case file in the cases folder with its status."""
+    from avtalsgen.i18n import current_language
+
+    program = _listing(config.cases / "program", (".yaml",))
+    # The words of the status are in the language of messages.
+    shared = (_listing(config.meetings, (".yaml",)), current_language())
     rows = []
     for path in list_files(config.cases):
-        row = CaseRow(stem=path.stem)
-        dnr, row.aktor, row.titel, problems = _case_facts(path)
-        if dnr is None:
-            row.status = "fel i ärendefilen"
-            row.problems = problems
-            rows.append(row)
-            continue
-        row.dnr = dnr
-        folder = config.output / dnr
-        if folder.is_dir():
-            row.documents = sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf")
-        packet = _manifest(folder).get("packet")
-        if isinstance(packet, dict):
-            for sig in packet.get("signatures") or []:
-                if isinstance(sig, dict):
-                    (row.signed if sig.get("signer") else row.unsigned).append(
-                        str(sig.get("field"))
-                    )
-        # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
-        # whom; the documents say the same.
-        row.status, row.decided = standing(path, dnr, config)
-        rows.append(row)
+        key, facts = _case_facts(path, program)
+        outputs = _listing(config.output / facts.dnr, (".json", ".pdf")) if facts.dnr else ()
+        key = (*key, *shared, outputs)
+        row = _ROWS.get(key)
+        if row is None:
+            row = _row(path, facts, config)
+            _keep(_ROWS, key, row)  # type: ignore[arg-type]
+        # A copy: the page may not change what is kept.
+        rows.append(replace(row, problems=list(row.problems), documents=list(row.documents),
+                            signed=list(row.signed), unsigned=list(row.unsigned)))  # fmt: skip
     return rows
+
+
+def _attachment_stamps(paths: Sequence[Path]) -> tuple[object, ...]:
+    return tuple((str(p), _stamp(p)) for p in paths)
 
 
 def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
     """Where one case stands, all of it, as the case's pages show it: ``avtalsgen status``
     (:func:`avtalsgen.build.status.case_status`) with each decision's outcome in words."""
+    from avtalsgen.i18n import current_language
+
+    key, facts = _case_facts(path, _listing(config.cases / "program", (".yaml",)))
+    key = (
+        *key,
+        current_language(),
+        _listing(config.meetings, (".yaml",)),
+        _listing(config.templates, (".docx",)),
+        _listing(config.output / facts.dnr) if facts.dnr else (),
+        _attachment_stamps(facts.attachments),
+    )
+    found = _STANDINGS.get(key)
+    if found is None:
+        found = _standing_of(config, path)
+        _keep(_STANDINGS, key, found)  # type: ignore[arg-type]
+    return found
+
+
+def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     from avtalsgen.build.status import case_status
     from avtalsgen.i18n import _
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall

@@ -67,14 +67,24 @@ def safe_file(folder: Path, stem: str) -> Path:
 def list_files(folder: Path) -> list[Path]:
     """The ``*.yaml`` files directly in ``folder`` (as the CLI reads a folder), sorted;
     symbolic links that lead outside the folder are left out."""
-    if not folder.is_dir():
-        return []
-    root = folder.resolve()
     found = []
-    for path in sorted(folder.glob("*.yaml")):
-        if FILE_STEM.match(path.stem) and path.is_file() and path.resolve().is_relative_to(root):
-            found.append(path)
-    return found
+    root: Path | None = None
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".yaml") or not FILE_STEM.match(entry.name[:-5]):
+                    continue
+                path = folder / entry.name
+                if entry.is_symlink():  # only a link can lead out of the folder
+                    root = root or folder.resolve()
+                    if not (path.is_file() and path.resolve().is_relative_to(root)):
+                        continue
+                elif not entry.is_file():
+                    continue
+                found.append(path)
+    except OSError:  # no such folder
+        return []
+    return sorted(found)
 
 
 def sha256_text(text: str) -> str:
@@ -191,7 +201,12 @@ def merge(old: Any, new: Any) -> Any:
 
 def merged_text(text: str, data: dict[str, Any]) -> str:
     """The file's text with ``data`` written over it (see :func:`merge`)."""
-    old = load_round_trip(text) if text.strip() else None
+    return merged_into(load_round_trip(text) if text.strip() else None, data)
+
+
+def merged_into(old: Any, data: dict[str, Any]) -> str:
+    """The text of round-trip data ``old`` (None: an empty file) with ``data`` written
+    over it (see :func:`merge`); ``old`` is changed."""
     if old is None:
         from ruamel.yaml.comments import CommentedMap
 
@@ -245,11 +260,14 @@ def remember(database: Path, key: str, text: str, user: str | None) -> int:
     returns its version number. ``user`` None: the file was found so (changed outside the
     app, or first seen)."""
     sha = sha256_text(text)
+    newest = "SELECT number, sha256 FROM versions WHERE file = ? ORDER BY number DESC LIMIT 1"
+    # Mostly the file is as last kept (every look at its form asks): no write lock then.
+    with db.reading(database) as conn:
+        row = conn.execute(newest, (key,)).fetchone()
+    if row and row["sha256"] == sha:
+        return int(row["number"])
     with db.connect(database) as conn:
-        row = conn.execute(
-            "SELECT number, sha256 FROM versions WHERE file = ? ORDER BY number DESC LIMIT 1",
-            (key,),
-        ).fetchone()
+        row = conn.execute(newest, (key,)).fetchone()
         if row and row["sha256"] == sha:
             return int(row["number"])
         number = (row["number"] + 1) if row else 1

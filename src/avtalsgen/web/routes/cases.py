@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import File, Response, Template
 
+from avtalsgen.web.config import WebConfig
 from avtalsgen.web.editing import CASES
-from avtalsgen.web.pages import config_of, needs, output_file, page, runner_of
-from avtalsgen.web.status import case_rows
+from avtalsgen.web.pages import DNR, OUTPUT_FILE, config_of, needs, output_file, page, runner_of
+from avtalsgen.web.status import case_facts, case_rows
 from avtalsgen.web.yamlfiles import PathRefused, safe_file
 
 
@@ -38,13 +40,32 @@ def case_list(request: Request[Any, Any, Any], q: str = "", status: str = "") ->
 
 def _documents(config: Any, dnr: str) -> list[dict[str, Any]]:
     folder = config.output / dnr
-    order = ["beslutsforslag", "samarbetsavtal", "paket"]
     found = []
     if folder.is_dir():
         for path in sorted(folder.glob("*.pdf")):
-            found.append({"name": path.name, "stem": path.stem, "pages": _page_count(path)})
+            found.append({"name": path.name, "stem": path.stem, "pages": _page_count(path),
+                          "url": f"/filer/{dnr}/{path.name}"})  # fmt: skip
+    return _in_order(found)
+
+
+def _in_order(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    order = ["beslutsforslag", "samarbetsavtal", "paket"]
     found.sort(key=lambda d: (order.index(d["stem"]) if d["stem"] in order else 9, d["name"]))
     return found
+
+
+def _previewed(config: Any, stem: str, dnr: str, names: list[str]) -> list[dict[str, Any]]:
+    """The documents a save's build has checked and kept for the preview (see
+    :mod:`avtalsgen.web.preview`), while the build goes on."""
+    found = []
+    for name in names:
+        try:
+            path = _preview_file(config, dnr, str(name))
+        except NotFoundException:
+            continue
+        found.append({"name": path.name, "stem": path.stem, "pages": _page_count(path),
+                      "url": f"/arenden/{stem}/forhandsgranskning/{path.name}"})  # fmt: skip
+    return _in_order(found)
 
 
 def _page_count(path: Any) -> int:
@@ -60,33 +81,82 @@ def _page_count(path: Any) -> int:
         document.close()
 
 
-@get("/arenden/{stem:str}/forhandsgranskning", guards=[needs("read")], sync_to_thread=True)
-def preview(request: Request[Any, Any, Any], stem: str) -> Template:
-    """The case's documents as PDF and page images, with the build's (fact check's) result."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import load_case
-
-    config = config_of(request)
+def _case_file(config: Any, stem: str) -> Path:
     try:
         path = safe_file(config.cases, stem)
     except PathRefused:
         raise NotFoundException() from None
     if not path.is_file():
         raise NotFoundException()
+    return path
+
+
+@get("/arenden/{stem:str}/forhandsgranskning", guards=[needs("read")], sync_to_thread=True)
+def preview(request: Request[Any, Any, Any], stem: str) -> Template:
+    """The case's documents as PDF and page images, with the build's (fact check's) result:
+    while a save's build goes on, the documents it has checked (before its packet is made)."""
+    config = config_of(request)
+    path = _case_file(config, stem)
     job = runner_of(request).latest_for(stem)
-    try:
-        dnr: str | None = load_case(path).arende.dnr
-        problems: list[str] = []
-    except CaseError as exc:
-        dnr, problems = None, exc.problems
-    documents = _documents(config, dnr) if dnr else []
-    result = None
+    facts = case_facts(config, path)
+    dnr, problems = facts.dnr, list(facts.problems)
+    result = checked = None
     if job is not None:
         for event in job.events:
             if event["type"] == "case":
                 result = event
+            elif event["type"] == "checked":
+                checked = event
+    building = job is not None and not job.done.is_set()
+    if dnr and building and checked is not None:
+        documents = _previewed(config, stem, dnr, list(checked.get("documents") or []))
+    else:
+        documents = _documents(config, dnr) if dnr else []
+        checked = None
     return page(request, "preview.html", kind=CASES, stem=stem, dnr=dnr, job=job,
-                result=result, documents=documents, problems=problems)  # fmt: skip
+                result=result, checked=checked, documents=documents,
+                problems=problems)  # fmt: skip
+
+
+def _preview_file(config: WebConfig, dnr: str, name: str) -> Path:
+    """A PDF kept for the preview of ``dnr``, or 404 (plain names only, inside the folder)."""
+    from avtalsgen.web.preview import FOLDER
+
+    if not DNR.match(dnr) or not OUTPUT_FILE.match(name) or not name.endswith(".pdf"):
+        raise NotFoundException()
+    folder = (config.data / FOLDER / dnr).resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise NotFoundException()
+    return path
+
+
+def _kept(request: Request[Any, Any, Any], stem: str, name: str) -> Path:
+    config = config_of(request)
+    dnr = case_facts(config, _case_file(config, stem)).dnr
+    if dnr is None:
+        raise NotFoundException()
+    return _preview_file(config, dnr, name)
+
+
+@get("/arenden/{stem:str}/forhandsgranskning/{name:str}", guards=[needs("read")],
+     sync_to_thread=True)  # fmt: skip
+def preview_file(
+    request: Request[Any, Any, Any], stem: str, name: str, ladda: bool = False
+) -> File:
+    """A document kept for the preview (see :func:`preview`)."""
+    path = _kept(request, stem, name)
+    return File(path=path, filename=path.name,
+                content_disposition_type="attachment" if ladda else "inline")  # fmt: skip
+
+
+@get("/arenden/{stem:str}/forhandsgranskning/{name:str}/sida/{number:int}",
+     guards=[needs("read")], sync_to_thread=True)  # fmt: skip
+def preview_image(
+    request: Request[Any, Any, Any], stem: str, name: str, number: int
+) -> Response[bytes]:
+    """One page of a document kept for the preview, as a PNG image."""
+    return _png(_kept(request, stem, name), number)
 
 
 @get("/filer/{dnr:str}/{name:str}", guards=[needs("read")], sync_to_thread=True)
@@ -103,13 +173,18 @@ def page_image(
     request: Request[Any, Any, Any], dnr: str, name: str, number: int
 ) -> Response[bytes]:
     """One page of a PDF as a PNG image, for the preview."""
+    path = output_file(config_of(request), dnr, name)
+    if path.suffix != ".pdf":
+        raise NotFoundException()
+    return _png(path, number)
+
+
+def _png(path: Path, number: int) -> Response[bytes]:
+    """Page ``number`` of the PDF at ``path`` as a PNG image (404 if it has none)."""
     import io
 
     import pypdfium2
 
-    path = output_file(config_of(request), dnr, name)
-    if path.suffix != ".pdf":
-        raise NotFoundException()
     try:
         document = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError:

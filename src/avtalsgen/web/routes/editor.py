@@ -182,9 +182,11 @@ def _after_save(request: Request[Any, Any, Any], kind: Kind, outcome: Any) -> No
         return
     config = config_of(request)
     from avtalsgen.i18n import current_language
+    from avtalsgen.web import preview
 
+    # Both documents at once (the warm converter has a LibreOffice per core).
     runner_of(request).submit(
         "build", user.name, [outcome.path.stem],
         cases=[str(outcome.path)], output=str(config.output), templates=str(config.templates),
-        jobs=1, lang=current_language(),
+        jobs=config.jobs, lang=current_language(), preview=str(config.data / preview.FOLDER),
     )  # fmt: skip
