@@ -34,8 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from avtalsgen.cache import read_cached, write_cached
-from avtalsgen.conversion import reaper
-from avtalsgen.conversion.soffice import kill_group
+from avtalsgen.conversion.soffice import run_group
 from avtalsgen.errors import ConversionError
 from avtalsgen.i18n import _, ngettext
 
@@ -249,40 +248,22 @@ def _run(argv: list[str], work: Path, tool: str, source: Path) -> None:
     :data:`TIMEOUT`); raise ConversionError naming the attachment if it fails."""
     env = {**os.environ, "TMPDIR": str(work), "OMP_THREAD_LIMIT": "1"}
     try:
-        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell; executables found by which
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=work,
-            env=env,
-            encoding="utf-8",
-            errors="replace",
-            start_new_session=True,
-        )
+        status, output = run_group(argv, work, env, TIMEOUT)
     except OSError as exc:
         raise ConversionError(
             _("{file}: cannot start {tool}: {error}").format(file=source.name, tool=tool, error=exc)
         ) from exc
-    reaper.watch(proc.pid, work)
-    try:
-        output, _unused = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        kill_group(proc)
         raise ConversionError(
             _("{file}: {tool} took longer than {seconds:g} s; stopped it").format(
                 file=source.name, tool=tool, seconds=TIMEOUT
             )
         ) from None
-    except BaseException:
-        kill_group(proc)
-        raise
-    reaper.forget(proc.pid)
-    if proc.returncode != 0:
+    if status != 0:
         tail = output.strip()[-_OUTPUT_TAIL:]
         raise ConversionError(
             _("{file}: {tool} could not convert the attachment (exit status {status}): {output}")
-            .format(file=source.name, tool=tool, status=proc.returncode, output=tail)
+            .format(file=source.name, tool=tool, status=status, output=tail)
         )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,44 +140,60 @@ def soffice_env(workdir: Path) -> dict[str, str]:
 
 def run_soffice(argv: list[str], workdir: Path, timeout: float, what: str) -> str:
     """Run soffice in its own session with HOME/TMPDIR in ``workdir``; return its output."""
-    env = soffice_env(workdir)
     try:
-        proc = subprocess.Popen(  # noqa: S603 - argv list, no shell; executable found by which
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=workdir,
-            env=env,
-            encoding="utf-8",
-            errors="replace",
-            start_new_session=True,  # soffice -> oosplash -> soffice.bin share this group
+        status, output = run_group(
+            argv, workdir, soffice_env(workdir), timeout, on_kill=lambda: remove_ipc_pipe(argv)
         )
     except OSError as exc:
         raise ConversionError(cannot_start(argv[0], exc)) from exc
-    reaper.watch(proc.pid, workdir)  # its group: killed even if avtalsgen is
-    try:
-        output, _stderr = proc.communicate(timeout=timeout)  # stderr goes to stdout
     except subprocess.TimeoutExpired:
-        kill_group(proc)
-        remove_ipc_pipe(argv)
         raise ConversionError(
             _("LibreOffice timed out after {seconds} s ({what}); it was stopped").format(
                 seconds=f"{timeout:g}", what=what
             )
         ) from None
-    except BaseException:
-        kill_group(proc)
-        remove_ipc_pipe(argv)
-        raise
-    reaper.forget(proc.pid)
-    if proc.returncode != 0:
+    if status != 0:
         raise ConversionError(
             _("LibreOffice exited with status {status} ({what}){output}").format(
-                status=proc.returncode, what=what, output=output_tail(output)
+                status=status, what=what, output=output_tail(output)
             )
         )
     return output
+
+
+def run_group(
+    argv: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    timeout: float,
+    on_kill: Callable[[], None] = lambda: None,
+) -> tuple[int, str]:
+    """Run ``argv`` in ``workdir`` in a session (process group) of its own, watched by the
+    reaper so that it is killed even if avtalsgen is; return its exit status and its output
+    (standard error with standard output). The whole group is killed (and ``on_kill``
+    called) when it takes longer than ``timeout`` (:class:`subprocess.TimeoutExpired`) or
+    when anything, Ctrl-C say, interrupts the wait. Raises :class:`OSError` if it cannot
+    be started."""
+    proc = subprocess.Popen(  # noqa: S603 - argv list, no shell; executables found by which
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=workdir,
+        env=env,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,  # soffice -> oosplash -> soffice.bin share this group
+    )
+    reaper.watch(proc.pid, workdir)  # its group: killed even if avtalsgen is
+    try:
+        output, _stderr = proc.communicate(timeout=timeout)  # stderr goes to stdout
+    except BaseException:
+        kill_group(proc)
+        on_kill()
+        raise
+    reaper.forget(proc.pid)
+    return proc.returncode, output
 
 
 def cannot_start(soffice: str, exc: OSError) -> str:
