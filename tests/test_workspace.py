@@ -196,6 +196,21 @@ def test_a_second_command_stops_after_its_wait_with_a_clear_message(tmp_path: Pa
     assert list(tmp_path.iterdir()) == [], "it wrote nothing"
 
 
+def test_the_busy_folder_is_named_as_the_user_gave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An output folder below the working folder is named relative to it (it was named by
+    its resolved, absolute path)."""
+    (tmp_path / "output").mkdir()
+    monkeypatch.chdir(tmp_path)
+    told: list[str] = []
+    session = Workspace(Path("output")).session("utdrag", wait=0.1, on_wait=told.append)
+    with held(tmp_path / "output"), pytest.raises(OutputError) as caught, session:
+        pytest.fail("the session must not start while another holds the lock")
+    assert caught.value.message.startswith("output: another avtalsgen command is writing here")
+    assert told[0].startswith("output: another avtalsgen command is writing here; waiting")
+
+
 def test_a_second_command_waits_for_the_first_to_end(tmp_path: Path) -> None:
     released = threading.Event()
 

@@ -72,7 +72,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen.errors import OutputError
+from avtalsgen.errors import OutputError, os_reason
 from avtalsgen.i18n import _
 
 if TYPE_CHECKING:
@@ -305,7 +305,7 @@ class Workspace:
         except OSError as exc:
             raise OutputError(
                 _("{folder}: cannot make the output folder: {reason}").format(
-                    folder=self.root, reason=exc.strerror or exc
+                    folder=shown(self.root), reason=os_reason(exc)
                 )
             ) from None
         with _locked(self.root, _lock_wait(wait), on_wait):
@@ -317,7 +317,7 @@ class Workspace:
             except OSError as exc:
                 raise OutputError(
                     _("{folder}: cannot write here: {reason}").format(
-                        folder=self.root, reason=exc.strerror or exc
+                        folder=shown(self.root), reason=os_reason(exc)
                     )
                 ) from None
             try:
@@ -510,14 +510,14 @@ def _acquire(handle: int, root: Path, wait: float, on_wait: Callable[[str], None
                 _(
                     "{folder}: another avtalsgen command is writing here (waited {seconds:g} s); "
                     "run this one again when it has ended"
-                ).format(folder=root, seconds=wait)
+                ).format(folder=shown(root), seconds=wait)
             )
         if not told and on_wait is not None:
             on_wait(
                 _(
                     "{folder}: another avtalsgen command is writing here; "
                     "waiting up to {seconds:g} s for it to end"
-                ).format(folder=root, seconds=wait)
+                ).format(folder=shown(root), seconds=wait)
             )
             told = True
         time.sleep(min(_LOCK_POLL, max(0.0, deadline - time.monotonic())))
