@@ -69,6 +69,19 @@ def run(*argv: str) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
 
 
+#: A text edit: ``(old, new)``, where ``old`` occurs exactly once.
+Edit = tuple[str, str]
+
+
+def edit(text: str, *edits: Edit) -> str:
+    """Apply ``edits`` in order; each original substring must occur exactly once."""
+    for old, new in edits:
+        count = text.count(old)
+        assert count == 1, f"expected exactly one {old!r} in the original text, found {count}"
+        text = text.replace(old, new)
+    return text
+
+
 def fold(text: str) -> str:
     """Whitespace (non-breaking spaces included) folded to single spaces."""
     return " ".join(text.replace("\u00a0", " ").split())

@@ -27,10 +27,6 @@ from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.model.meeting import senaste_anslagsdatum
 from avtalsgen.pdf.pdfa import check_pdfa_structure
 
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice is not installed"
-)
-
 #: A meeting deciding two cases whose files record no decision, with dates to fill in.
 MEETING = """\
 exempel: true

@@ -20,6 +20,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import Edit, edit
 
 from avtalsgen import i18n
 from avtalsgen.errors import CaseError
@@ -32,7 +33,6 @@ PROGRAM = CASES / "program" / "norrbottens-ekosystem.yaml"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 PROGRAM_TEXT = PROGRAM.read_text(encoding="utf-8")
 
-Edit = tuple[str, str]
 
 #: The four decision points of the seed, to be replaced as a whole.
 SEED_DECISIONS = """\
@@ -46,15 +46,6 @@ beslutspunkter:
 """
 #: The last line of the seed's syfte, after which prose tests append blocks.
 SYFTE_END = "för investeringar, etableringar och ökad tillväxt i företagen.\n"
-
-
-def edit(text: str, *edits: Edit) -> str:
-    """Apply ``edits`` in order; each original substring must occur exactly once."""
-    for old, new in edits:
-        count = text.count(old)
-        assert count == 1, f"expected exactly one {old!r} in the original text, found {count}"
-        text = text.replace(old, new)
-    return text
 
 
 @dataclass(frozen=True)

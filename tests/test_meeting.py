@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import Edit, edit
 
 from avtalsgen import i18n
 from avtalsgen.errors import CaseError
@@ -51,17 +52,6 @@ paragrafer:
     dnr: RUN-90001-2023
     beslut: enligt förslaget
 """
-
-Edit = tuple[str, str]
-
-
-def edit(text: str, *edits: Edit) -> str:
-    """Apply ``edits`` in order; each original substring must occur exactly once."""
-    for old, new in edits:
-        count = text.count(old)
-        assert count == 1, f"expected exactly one {old!r}, found {count}"
-        text = text.replace(old, new)
-    return text
 
 
 @dataclass(frozen=True)
