@@ -60,7 +60,7 @@ def test_an_output_that_is_a_file_or_templates_that_are_missing_are_errors(
     assert result.exit_code == 1
     assert result.stderr == (
         f"{nowhere / 'beslutsforslag.docx'}: no such template; --templates names the folder "
-        "that holds beslutsforslag.docx and samarbetsavtal.docx\n"
+        "that holds beslutsforslag.docx, samarbetsavtal.docx and tillaggsavtal.docx\n"
     )
     assert not output.exists()
 
@@ -118,7 +118,9 @@ def test_build_rejects_an_unknown_document() -> None:
     result = runner.invoke(app, ["build", str(SEED_CASE), "--only", "avtal"])
     assert result.exit_code == 2
     shown = " ".join(result.output.replace("│", " ").split())
-    assert "unknown document avtal; choose beslutsforslag or samarbetsavtal" in shown
+    assert (
+        "unknown document avtal; choose beslutsforslag, samarbetsavtal or tillaggsavtal" in shown
+    )
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["build"], ["schema"], ["templates", "check"]])
@@ -188,6 +190,7 @@ def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
     shutil.copy(REPO / "templates" / "samarbetsavtal.docx", tmp_path)
     shutil.copy(REPO / "templates" / "protokollsutdrag.docx", tmp_path)
     shutil.copy(REPO / "templates" / "anslag.docx", tmp_path)
+    shutil.copy(REPO / "templates" / "tillaggsavtal.docx", tmp_path)
     result = runner.invoke(app, ["templates", "check", "--templates", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()

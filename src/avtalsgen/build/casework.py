@@ -26,6 +26,8 @@ from avtalsgen.build.record import (
     write_record,
 )
 from avtalsgen.build.stages import CaseStages, case_stages
+from avtalsgen.build.tillagg import Plan
+from avtalsgen.build.tillagg import plan as tillagg_plan
 from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.conversion.pool import Job
 from avtalsgen.documents.kinds import metadata
@@ -43,6 +45,8 @@ from avtalsgen.pdf.packet import (
 )
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
+#: The documents the parties sign, whose reading finds their signature blocks.
+SIGNED_DOCUMENTS = ("samarbetsavtal", "tillaggsavtal")
 
 
 if TYPE_CHECKING:
@@ -104,19 +108,21 @@ def load(
             raise CaseError(list(history.problems))
         if options.strict and (unknown := unknown_facts(case, history)):
             raise CaseError(unknown)
-        made = [d for d in history.documents if d in documents]
+        folder = run.workspace.case(case.arende.dnr).path
+        with interrupts.deferred():  # pikepdf may load here (whether a packet is signed)
+            planned = tillagg_plan(history, folder)
+        made = [d for d in planned.documents if d in documents]
         if not made:
-            raise CaseError([nothing_to_build(case, history, documents)])
+            raise CaseError([nothing_to_build(case, history, documents, planned)])
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
-    folder = run.workspace.case(case.arende.dnr).path
     files = case_inputs(case, templates, made, attachments)
     try:
         inputs = with_decisions(files, case.path, folder)
-        stamp = input_stamp(inputs, documents, tools)
+        stamp = input_stamp(inputs, (*documents, *planned.marker), tools)
     except OSError as exc:  # a file that went away since it was found
         outcome.error = _("{path}: cannot read: {reason}").format(
             path=exc.filename, reason=os_reason(exc)
@@ -129,7 +135,7 @@ def load(
     # A signed packet made from these very inputs: a rebuild, even a forced one, would make
     # the same packet again, as a new version; nothing is made.
     # The packet is made when every document the case's decisions call for is built.
-    packet = set(history.documents) <= set(documents)
+    packet = set(planned.documents) <= set(documents)
     if packet:
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
@@ -138,7 +144,7 @@ def load(
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
     try:
-        stages = case_stages(case, history, folder)
+        stages = case_stages(case, history, folder, planned)
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
@@ -165,14 +171,45 @@ def load(
     )
 
 
-def nothing_to_build(case: LoadedCase, history: History, documents: Sequence[str]) -> str:
+def nothing_to_build(
+    case: LoadedCase, history: History, documents: Sequence[str], planned: Plan
+) -> str:
     """Why none of ``documents`` is made of the case: its decisions call for none of them
-    (``--only samarbetsavtal`` of a case the committee rejected)."""
+    (``--only samarbetsavtal`` of a case the committee rejected, ``--only tillaggsavtal``
+    of a case whose agreement no decision changed or that is not signed yet)."""
     from avtalsgen.i18n import _
     from avtalsgen.model.decision import UTFALL_TEXT
 
+    if planned.waiting is not None:
+        waiting = planned.waiting
+        what = (
+            _("the agreement")
+            if waiting.nummer == 1
+            else _("tilläggsavtal nr {number}").format(number=waiting.nummer - 1)
+        )
+        return _(
+            "{case}: {dnr}: tilläggsavtal nr {number} ({label}, {where}) changes a signed "
+            "agreement, and {what} is not signed by every party yet: build and sign its "
+            "packet first (avtalsgen sign PACKET --field region, then --field aktor)"
+        ).format(
+            case=case.path,
+            dnr=case.arende.dnr,
+            number=waiting.nummer,
+            label=waiting.decision.label,
+            where=waiting.decision.meeting.where(waiting.decision.loc),
+            what=what,
+        )
     decision = history.deciding or history.latest
-    assert decision is not None and history.utfall is not None, "an undecided case has all"
+    if decision is None or history.utfall is None:
+        return _(
+            "{case}: {dnr}: none of {documents} is made: no decision has changed the "
+            "agreement; the case calls for {called}"
+        ).format(
+            case=case.path,
+            dnr=case.arende.dnr,
+            documents=", ".join(documents),
+            called=", ".join(planned.documents),
+        )
     return _(
         "{case}: {dnr}: none of {documents} is made: the committee's decision ({utfall}, "
         "{label}, {where}) calls for {called}"
@@ -183,7 +220,7 @@ def nothing_to_build(case: LoadedCase, history: History, documents: Sequence[str
         utfall=_(UTFALL_TEXT[history.utfall]),
         label=decision.label,
         where=decision.meeting.where(decision.loc),
-        called=", ".join(history.documents),
+        called=", ".join(planned.documents),
     )
 
 
@@ -225,7 +262,7 @@ def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> Non
     # PDFium loads here, not before LibreOffice starts (it takes 25 ms to load).
     from avtalsgen.documents.factcheck import read_pdf
 
-    if document == "samarbetsavtal":
+    if document in SIGNED_DOCUMENTS:
         item.reads[document] = reader.submit(read_agreement, pdf)
     else:
         item.reads[document] = reader.submit(read_pdf, pdf)
@@ -248,9 +285,10 @@ def finish(
         # reading also finds its signature blocks.
         read: dict[str, Path | PdfText] = dict(item.pdfs)
         agreement = None
-        if item.packet and "samarbetsavtal" in item.pdfs:
-            agreement = _read(item, "samarbetsavtal")
-            read["samarbetsavtal"] = agreement
+        for signed_document in SIGNED_DOCUMENTS:
+            if item.packet and signed_document in item.pdfs:
+                agreement = _read(item, signed_document)
+                read[signed_document] = agreement
         for document in read:
             if document in item.reads:
                 read[document] = item.reads[document].result()
@@ -318,7 +356,7 @@ def _read(item: CaseWork, document: str) -> PdfText:
     future = item.reads.get(document)
     if future is not None:
         return future.result()
-    if document == "samarbetsavtal":
+    if document in SIGNED_DOCUMENTS:
         return read_agreement(item.pdfs[document])
     from avtalsgen.documents.factcheck import read_pdf
 

@@ -19,11 +19,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.build.tillagg import Plan
 from avtalsgen.build.workspace import CaseFolder
-from avtalsgen.documents.context import Context, DecisionRef, build_context
-from avtalsgen.documents.factcheck import DOCUMENT_FACTS, THE_DECISION, THE_PROPOSAL, Stage
+from avtalsgen.documents import format as fmt
+from avtalsgen.documents.context import Context, DecisionRef, build_context, figures
+from avtalsgen.documents.factcheck import (
+    DOCUMENT_FACTS,
+    THE_CHANGE,
+    THE_DECISION,
+    THE_PROPOSAL,
+    Fact,
+    Stage,
+)
+from avtalsgen.documents.tillagg import TillaggContext, build_tillagg_context
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
+from avtalsgen.model.tillagg import Tillaggstyp
+
+#: How a tilläggsavtal states its change's date (what the fact check looks for).
+_CHANGE_FORM = {
+    Tillaggstyp.FORLANGNING: "förlängs till och med {datum}",
+    Tillaggstyp.NYTT_BELOPP: "Från och med {datum} är Regionens bidrag",
+    Tillaggstyp.UPPHORANDE: "med utgången av {datum}",
+}
 
 
 @dataclass(frozen=True)
@@ -72,15 +90,47 @@ class CaseStages:
     """The extracts of the decisions made so far (``avtalsgen utdrag``), in order."""
     missing: tuple[Decision, ...]
     """Decisions whose extract has not been made yet."""
+    plan: Plan | None = None
+    """What the build makes as the decisions and signed packets stand."""
+    tillagg: TillaggContext | None = None
+    """What the tilläggsavtal states, when the build makes one."""
 
-    def context(self, document: str) -> Context:
+    def context(self, document: str) -> Context | TillaggContext:
         """The context a document is rendered with."""
+        if document == "tillaggsavtal":
+            assert self.tillagg is not None, "a tilläggsavtal is made of a change"
+            return self.tillagg
         return self.proposal if document == "beslutsforslag" else self.decided
 
     def fact_stages(self) -> dict[str, Stage]:
         """What each document is checked against (see :func:`check_facts`)."""
         decided = THE_DECISION if self.history.grant is not None else THE_PROPOSAL
-        return {
+        change = self.plan.change if self.plan is not None else None
+        extra: dict[str, Stage] = {}
+        if change is not None and self.tillagg is not None:
+            andring = change.andring
+            program = self.case.program
+            grant = self.history.grant
+            assert grant is not None
+            day = andring.tillagg.datum
+            amounts = set(figures(andring.fore, program).amounts())
+            if andring.tillagg.belopp_per_ar is not None:
+                amounts.add(andring.tillagg.belopp_per_ar)
+            extra["tillaggsavtal"] = Stage(
+                self.tillagg.arende.model_copy(update={"finansiering": andring.efter}),
+                DOCUMENT_FACTS["tillaggsavtal"],
+                THE_CHANGE,
+                extra_facts=(
+                    Fact(
+                        "ändringens datum",
+                        (_CHANGE_FORM[andring.tillagg.typ].format(datum=fmt.datum_text(day)),),
+                    ),
+                    Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",)),
+                    Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",)),
+                ),
+                extra_amounts=frozenset(amounts),
+            )
+        return extra | {
             "beslutsforslag": Stage(
                 self.proposal.arende, DOCUMENT_FACTS["beslutsforslag"], THE_PROPOSAL
             ),
@@ -92,6 +142,19 @@ class CaseStages:
         decision = self.history.deciding or self.history.latest
         if decision is None or self.history.utfall is None:
             return None
+        change = self.plan.change if self.plan is not None else None
+        if change is not None:
+            later = change.decision
+            return {
+                "utfall": self.history.utfall.value,
+                "sammantrade": later.meeting.path.name,
+                "datum": later.datum.isoformat(),
+                "paragraf": later.paragraf.paragraf,
+                "rad": later.meeting.lines.get(later.loc),
+                "avtal": True,
+                "tillagg": change.nummer,
+                "tillaggstyp": change.andring.tillagg.typ.value,
+            }
         return {
             "utfall": self.history.utfall.value,
             "sammantrade": decision.meeting.path.name,
@@ -102,9 +165,12 @@ class CaseStages:
         }
 
 
-def case_stages(case: LoadedCase, history: History, folder: Path) -> CaseStages:
+def case_stages(
+    case: LoadedCase, history: History, folder: Path, plan: Plan | None = None
+) -> CaseStages:
     """The stages of ``case`` with the decisions ``history``; ``folder`` is its output
-    folder, where the extracts made so far are found."""
+    folder, where the extracts made so far are found; ``plan`` what the build makes (a
+    tilläggsavtal, when it names a change)."""
     grant = history.grant
     proposal = build_context(case)
     if grant is None:
@@ -120,4 +186,20 @@ def case_stages(case: LoadedCase, history: History, folder: Path) -> CaseStages:
             missing.append(decision)
         else:
             extracts.append(ExtractPart(decision, pdf))
-    return CaseStages(case, history, proposal, decided, tuple(extracts), tuple(missing))
+    tillagg = None
+    if plan is not None and plan.change is not None and grant is not None:
+        change = plan.change
+        signed_on = plan.signed.signed_on if plan.signed is not None else None
+        tillagg = build_tillagg_context(
+            case,
+            decided.arende,
+            change.andring,
+            change.nummer,
+            avtal_datum=decided.arende.avtal.datum,
+            undertecknat=signed_on,
+            beslut=(grant.datum, grant.paragraf.paragraf),
+            tillaggsbeslut=(change.decision.datum, change.decision.paragraf.paragraf),
+        )
+    return CaseStages(
+        case, history, proposal, decided, tuple(extracts), tuple(missing), plan, tillagg
+    )

@@ -38,6 +38,9 @@ class Beslutsrad:
     while not made."""
     bestyrkt: bool = False
     """Whether that extract is certified: its field 'utdragsbestyrkande' signed."""
+    tillagg: str | None = None
+    """For a change of the running agreement: its type (forlangning, nytt_belopp,
+    upphorande); None for a decision on the proposal."""
 
 
 @dataclass
@@ -124,6 +127,9 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
     root = workspace.root
     status.beslut = _decisions(history, folder, root)
     status.saknas += unknown_facts(case, history)
+    from avtalsgen.build.tillagg import plan as tillagg_plan
+
+    planned = tillagg_plan(history, folder.path)
     for row, decision in zip(status.beslut, history.decisions, strict=True):
         if row.utdrag is None:
             status.saknas.append(
@@ -139,9 +145,9 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
                     "utdragsbestyrkande)"
                 ).format(extract=row.utdrag)
             )
-    built = _documents(folder, history.documents)
+    built = _documents(folder, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
-    state = _build_state(case, history, folder, templates)
+    state = _build_state(case, planned.documents, planned.marker, folder, templates)
     if state is not None:
         status.saknas.append(state)
     packet = folder.packet_versions()[-1] if folder.packet_versions() else None
@@ -156,6 +162,25 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
             )
         )
     status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
+    if planned.waiting is not None:
+        status.saknas.append(
+            _(
+                "tilläggsavtal nr {number} ({label}) waits for the agreement it changes to be "
+                "signed by every party"
+            ).format(number=planned.waiting.nummer, label=planned.waiting.decision.label)
+        )
+        status.lage += "; " + _("tilläggsavtal nr {number} decided").format(
+            number=planned.waiting.nummer
+        )
+    elif planned.change is not None:
+        number = planned.change.nummer
+        newest = built[0].name if built else ""
+        if newest and packet is not None and not unsigned and signed:
+            status.lage = _("tilläggsavtal nr {number} signed by {names}").format(
+                number=number, names=", ".join(signed)
+            )
+        else:
+            status.lage = _("tilläggsavtal nr {number}").format(number=number)
     return status
 
 
@@ -170,6 +195,7 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
     rows = []
     for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
         pdf = find_extract(folder.path, decision) if folder.path.is_dir() else None
+        tillagg = decision.paragraf.tillagg
         rows.append(
             Beslutsrad(
                 datum=decision.datum.isoformat(),
@@ -178,6 +204,7 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
                 sammantrade=decision.meeting.path.name,
                 utdrag=_relative(pdf, root) if pdf is not None else None,
                 bestyrkt=pdf is not None and is_signed(pdf),
+                tillagg=tillagg.typ.value if tillagg is not None else None,
             )
         )
     return rows
@@ -200,7 +227,13 @@ def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
     return found
 
 
-def _build_state(case: Any, history: Any, folder: CaseFolder, templates: Path) -> str | None:
+def _build_state(
+    case: Any,
+    documents: Sequence[str],
+    marker: Sequence[str],
+    folder: CaseFolder,
+    templates: Path,
+) -> str | None:
     """Whether the case's documents are built and up to date (as ``build`` would see it)."""
     from avtalsgen.build.casework import case_inputs
     from avtalsgen.build.record import input_stamp, up_to_date, with_decisions
@@ -214,9 +247,11 @@ def _build_state(case: Any, history: Any, folder: CaseFolder, templates: Path) -
     try:
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
-        files = case_inputs(case, templates, list(history.documents), attachments)
+        files = case_inputs(case, templates, list(documents), attachments)
         stamp = input_stamp(
-            with_decisions(files, case.path, folder.path), list(DOCUMENTS), tool_identity()
+            with_decisions(files, case.path, folder.path),
+            [*DOCUMENTS, *marker],
+            tool_identity(),
         )
     except (AvtalsgenError, OSError):
         return _("documents out of date ({command})").format(command=command)

@@ -931,6 +931,12 @@ def status(
                 else:
                     extract = _("{extract}, not certified").format(extract=row.utdrag)
                 outcome = _(UTFALL_TEXT[Utfall(row.utfall)])
+                if row.tillagg is not None:
+                    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
+
+                    outcome = _("change of the agreement: {change}").format(
+                        change=_(TILLAGGSTYP_TEXT[Tillaggstyp(row.tillagg)])
+                    )
                 typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
             for document in item.dokument:
                 typer.echo(f"  {document}")

@@ -242,6 +242,7 @@ def pdf_text(pdf: Path) -> str:
 #: beslutsförslag (translated where shown).
 THE_DECISION = N_("the decision")
 THE_PROPOSAL = N_("the proposal")
+THE_CHANGE = N_("the changed agreement")
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,12 @@ class Stage:
     name: str = N_("the case")
     """How messages name the stage, e.g. ``the decision`` (marked with N_; translated where
     it is shown)."""
+    extra_facts: tuple[Fact, ...] = ()
+    """Facts beyond the groups the document must state (a tilläggsavtal's change: its
+    date, the agreement's decision)."""
+    extra_amounts: frozenset[int] = frozenset()
+    """Amounts beyond the stage's financing the document may state (a tilläggsavtal's:
+    the financing before the change, and the new amount a year)."""
 
 
 def check_facts(
@@ -285,11 +292,12 @@ def check_facts(
                 case = arende.model_copy(update={"finansiering": agreement_financing(arende)})
             stage = Stage(case, DOCUMENT_FACTS.get(document, ()))
         figures = compute_financing(stage.arende.finansiering, program.finansiering)
-        amounts = known_amounts(figures)
+        amounts = known_amounts(figures) | {_fold(fmt.number(a)) for a in stage.extra_amounts}
         read = source if isinstance(source, PdfText) else read_pdf(source)
         pdf, raw = read.path, read.text
         text, squashed = _fold(raw), _squash(raw)
-        for fact in document_facts(stage.arende, program, stage.facts):
+        wanted = [*document_facts(stage.arende, program, stage.facts), *stage.extra_facts]
+        for fact in wanted:
             if not any(_states(squashed, form) for form in fact.forms):
                 forms = join_words([f"'{form}'" for form in fact.forms], "or")
                 problems.append(

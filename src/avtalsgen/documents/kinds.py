@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the models are imported only where documents are made
     from avtalsgen.documents.context import Context
     from avtalsgen.documents.render import Metadata
+    from avtalsgen.documents.tillagg import TillaggContext
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Kind:
     """The command that makes it: ``build`` (per case) or ``utdrag`` (per meeting)."""
     context: str
     """What its template sees: ``case`` (:class:`~avtalsgen.documents.context.Context`) or
-    ``utdrag`` (:class:`~avtalsgen.meetings.extract.UtdragContext`)."""
+    ``utdrag`` (:class:`~avtalsgen.meetings.extract.UtdragContext`) or ``tillagg``
+    (:class:`~avtalsgen.documents.tillagg.TillaggContext`)."""
     facts: tuple[str, ...]
     """The groups of facts it must state (:mod:`avtalsgen.documents.factcheck`)."""
 
@@ -41,8 +43,12 @@ SAMARBETSAVTAL = Kind(
     ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa"),
 )  # fmt: skip
 
+TILLAGGSAVTAL = Kind(
+    "tillaggsavtal", "Tilläggsavtal", "build", "tillagg", ("Dnr", "aktör", "period", "källa")
+)
+
 #: Every kind of document, in the packet's order: the one list the others are read from.
-KINDS: tuple[Kind, ...] = (BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL)
+KINDS: tuple[Kind, ...] = (BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL, TILLAGGSAVTAL)
 
 #: The documents ``build`` makes of a case (``--only`` chooses among them), in packet order,
 #: with their titles.
@@ -54,24 +60,32 @@ def kind(name: str) -> Kind:
     return next(k for k in KINDS if k.name == name)
 
 
-def metadata(document: str, context: Context, built: dt.datetime | None = None) -> Metadata:
+def metadata(
+    document: str, context: Context | TillaggContext, built: dt.datetime | None = None
+) -> Metadata:
     """The document properties of one of a case's documents; ``built`` is the time of the
     build, the document's date when the case gives it none (None: the time it is rendered)."""
     from avtalsgen.documents.render import Metadata
 
     arende = context.arende
+    title = DOCUMENTS[document]
+    if document == TILLAGGSAVTAL.name:
+        title = context.tillagg.rubrik  # type: ignore[union-attr]
     return Metadata(
-        title=f"{DOCUMENTS[document]} {arende.dnr} – {arende.titel}",
+        title=f"{title} {arende.dnr} – {arende.titel}",
         subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}",
         keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn),
         created=document_date(document, context) or built,
     )
 
 
-def document_date(document: str, context: Context) -> dt.date | None:
+def document_date(document: str, context: Context | TillaggContext) -> dt.date | None:
     """The date a document of the case bears, if the case gives one: the agreement its own
-    date (else the proposal's), the proposal the case's date."""
+    date (else the proposal's), the proposal the case's date; a tilläggsavtal none (the
+    time it is built)."""
     arende = context.arende
+    if document == TILLAGGSAVTAL.name:
+        return None
     if document == "samarbetsavtal" and arende.avtal.datum is not None:
         return arende.avtal.datum
     return arende.datum

@@ -22,12 +22,13 @@ from pydantic import BaseModel
 from avtalsgen.documents.context import Context
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
+from avtalsgen.documents.tillagg import TillaggContext
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import AnslagContext
 from avtalsgen.meetings.extract import UtdragContext
 
 #: The context dataclass of each kind of template context (:attr:`Kind.context`).
-_CONTEXTS: dict[str, type] = {"case": Context, "utdrag": UtdragContext}
+_CONTEXTS: dict[str, type] = {"case": Context, "utdrag": UtdragContext, "tillagg": TillaggContext}
 #: Every template and the context dataclass it is rendered with: one per kind of document,
 #: and the anslag (a meeting's notice of justering, not a document of a case).
 TEMPLATES: dict[str, type] = {

@@ -20,7 +20,10 @@ The rules between the decisions on one Dnr, each reported at the paragraph to bl
   that is not a correction of the first is refused: a correction is made in the first
   meeting's own file);
 - the decided financing follows the case's rules with the program (strategies in force on
-  the agreement's date, the clauses it chooses).
+  the agreement's date, the clauses it chooses);
+- a change of the running agreement (a paragraph's ``tillagg``: extension, new amount,
+  early end) is decided on a granted case, after the granting decision, and follows the
+  rules of :mod:`avtalsgen.model.tillagg` on the financing as the earlier decisions left it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.decision import Utfall
 from avtalsgen.model.meeting import Paragraf, Sammantrade
 from avtalsgen.model.money import financing_problems
+from avtalsgen.model.tillagg import Andring, apply_change
 from avtalsgen.model.types import Loc
 
 
@@ -147,6 +151,17 @@ class Decision:
         )
 
 
+@dataclass(frozen=True)
+class Tillaggsbeslut:
+    """A decision changing the running agreement, and the change applied: the financing
+    before and after it. A tilläggsavtal states it."""
+
+    decision: Decision
+    andring: Andring
+    nummer: int
+    """The tilläggsavtal's number: 1 for the first change of the agreement."""
+
+
 _MEETINGS: dict[tuple[Path, int, int], MeetingFile] = {}
 
 
@@ -195,6 +210,14 @@ class History:
     avslag, changed facts that break the case's rules)."""
     case_path: Path | None = None
     """The case file (where a problem of the proposal's financing is shown)."""
+    changes: tuple[Tillaggsbeslut, ...] = ()
+    """The changes of the running agreement decided after the grant, in order."""
+
+    @property
+    def tillagg(self) -> Tillaggsbeslut | None:
+        """The newest change of the running agreement, if any: the tilläggsavtal a build
+        makes."""
+        return self.changes[-1] if self.changes else None
 
     @cached_property
     def outcomes(self) -> tuple[Utfall, ...]:
@@ -249,7 +272,9 @@ class History:
     @property
     def documents(self) -> tuple[str, ...]:
         """The documents the case calls for, in packet order: the beslutsförslag, and the
-        samarbetsavtal unless the case is rejected or waits for a later meeting."""
+        samarbetsavtal unless the case is rejected or waits for a later meeting (a change
+        of the signed agreement calls for its tilläggsavtal instead: see
+        :func:`avtalsgen.build.tillagg.plan`)."""
         return ("beslutsforslag", "samarbetsavtal") if self.agreement else ("beslutsforslag",)
 
     @property
@@ -314,9 +339,10 @@ def case_history(
     found = [decision for meeting in chosen for decision in _decisions_in(meeting, dnr)]
     found.sort(key=lambda d: (d.sammantrade.datum, d.paragraf.paragraf))
     history = History(arende, tuple(found), case_path=case_path)
-    order = tuple(_order_rules(history, program))
+    rules, changes = _order_rules(history, program)
+    order = tuple(rules)
     problems += _case_rules(history)
-    return History(arende, tuple(found), (*problems, *order), order, case_path)
+    return History(arende, tuple(found), (*problems, *order), order, case_path, tuple(changes))
 
 
 def _case_rules(history: History) -> list[str]:
@@ -347,6 +373,8 @@ def _case_rules(history: History) -> list[str]:
                 )
             )
         agreed = arende.avtal.datum
+        if decision.paragraf.tillagg is not None:
+            continue  # a change of the running agreement comes after the agreement
         if outcome.granted and agreed is not None and agreed < meeting.datum:
             # The case file's own date, reported where it stands.
             problems.append(
@@ -385,10 +413,12 @@ def _case_problem(history: History, loc: Loc, message: str) -> str:
     return f"{history.case_path}{line}: {format_loc(loc)}: {message}"
 
 
-def _order_rules(history: History, program: Program) -> list[str]:
-    """The rules between the decisions on one Dnr (see the module's docstring)."""
+def _order_rules(history: History, program: Program) -> tuple[list[str], list[Tillaggsbeslut]]:
+    """The rules between the decisions on one Dnr (see the module's docstring), and the
+    changes of the running agreement applied in order."""
     arende = history.arende
     problems: list[str] = []
+    changes: list[Tillaggsbeslut] = []
     seen: dict[tuple[Path, dt.date], Decision] = {}
     deciding: Decision | None = None
     deciding_outcome: Utfall | None = None
@@ -405,6 +435,22 @@ def _order_rules(history: History, program: Program) -> list[str]:
             )
             continue
         seen[key] = decision
+        if decision.paragraf.tillagg is not None:
+            problems += _change_rules(
+                history, decision, deciding, deciding_outcome, changes, program
+            )
+            continue
+        if changes:
+            problems.append(
+                decision.problem(
+                    _(
+                        "{dnr} was granted and its agreement changed by {later}; a decision "
+                        "after it on the proposal is refused"
+                    ).format(dnr=arende.dnr, later=changes[-1].decision.label),
+                    "dnr",
+                )
+            )
+            continue
         if deciding is not None and deciding_outcome is not None:
             problems.append(_after_decided(decision, deciding, deciding_outcome, arende.dnr))
             continue
@@ -412,7 +458,59 @@ def _order_rules(history: History, program: Program) -> list[str]:
             deciding, deciding_outcome = decision, outcome
         if outcome.granted:
             problems += _grant_rules(history, decision, program)
-    return problems
+    return problems, changes
+
+
+def _change_rules(
+    history: History,
+    decision: Decision,
+    deciding: Decision | None,
+    outcome: Utfall | None,
+    changes: list[Tillaggsbeslut],
+    program: Program,
+) -> list[str]:
+    """A change of the running agreement: on a granted case, applied to the financing as
+    the grant and the earlier changes left it (appended to ``changes`` when it holds)."""
+    arende = history.arende
+    tillagg = decision.paragraf.tillagg
+    assert tillagg is not None
+    if deciding is None or outcome is None or not outcome.granted:
+        if deciding is None:
+            why = _("no meeting has granted it")
+        else:
+            why = _("{label} decided {utfall} ({where})").format(
+                label=deciding.label,
+                utfall=outcome.value if outcome is not None else "",
+                where=deciding.meeting.where(deciding.loc),
+            )
+        return [
+            decision.problem(
+                _("a tillägg changes a granted agreement, and {dnr} has none: {why}").format(
+                    dnr=arende.dnr, why=why
+                ),
+                "tillagg",
+            )
+        ]
+    if changes:
+        money = changes[-1].andring.efter
+    else:
+        grant = history.grant
+        assert grant is not None
+        money = decided_case(arende, grant.paragraf).finansiering
+    extension = program.avtal.forlangning
+    andring, found = apply_change(
+        money,
+        tillagg,
+        program.finansiering,
+        beslutsdatum=decision.datum,
+        max_ar=extension.max_ar if extension is not None else None,
+        forlangning_tillaten=extension is not None,
+        ar_per_period=extension.ar_per_period if extension is not None else None,
+    )
+    if andring is None:
+        return [decision.problem(message, "tillagg", *loc) for loc, message in found]
+    changes.append(Tillaggsbeslut(decision, andring, len(changes) + 1))
+    return []
 
 
 def _grant_rules(history: History, decision: Decision, program: Program) -> list[str]:

@@ -37,6 +37,7 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
 from avtalsgen.documents.factcheck import (
     DOCUMENT_FACTS,
+    THE_CHANGE,
     THE_DECISION,
     THE_PROPOSAL,
     PdfText,
@@ -47,12 +48,14 @@ from avtalsgen.documents.factcheck import (
 from avtalsgen.documents.format import LOCALE
 from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
+from avtalsgen.documents.tillagg import decision_points
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
-from avtalsgen.meetings.decisions import decided_case, utfall
+from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.wording import (
+    Beslutstext,
     decision_text,
     jav_text,
     motivering_text,
@@ -61,6 +64,7 @@ from avtalsgen.meetings.wording import (
 )
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.meeting import Paragraf, sekretessmarkering
+from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
 from avtalsgen.pdf.fields import NewField, add_signature_fields
 
@@ -412,6 +416,15 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
         proposal_values=proposal_values,
         decided_values=values,
     )
+    change = meeting.change(paragraf)
+    if change is not None:
+        # A change of the running agreement: what changes and from when.
+        text = Beslutstext(
+            inledning=(),
+            punkter=decision_points(
+                sammantrade.namnd, arende.aktor.namn, change.andring, change.nummer, program
+            ),
+        )
     if paragraf.skickas_till is None:
         recipients = tuple(fill_placeholders(name, values) for name in arende.protokollsutdrag_till)
     else:
@@ -446,10 +459,27 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
     )
 
 
-def extract_stage(arende: Arende, paragraf: Paragraf) -> Stage:
+def extract_stage(
+    arende: Arende,
+    paragraf: Paragraf,
+    change: Tillaggsbeslut | None = None,
+    program: Program | None = None,
+) -> Stage:
     """What the extract of ``paragraf`` is checked against: a bifall states the decided
     facts (amount, period, source); an avslag, återremiss or bordläggning states the Dnr,
-    and any amount it names is the proposal's."""
+    and any amount it names is the proposal's; a change of the running agreement
+    (``change``) the financing after it (and may name the amounts before it)."""
+    if change is not None and program is not None:
+        andring = change.andring
+        amounts = set(compute_financing(andring.fore, program.finansiering).amounts())
+        if andring.tillagg.belopp_per_ar is not None:
+            amounts.add(andring.tillagg.belopp_per_ar)
+        return Stage(
+            arende.model_copy(update={"finansiering": andring.efter}),
+            ("Dnr", "period", "källa"),
+            THE_CHANGE,
+            extra_amounts=frozenset(amounts),
+        )
     if utfall(arende, paragraf).granted:
         return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], THE_DECISION)
     return Stage(arende, ("Dnr",), THE_PROPOSAL)
@@ -754,7 +784,12 @@ def _plan(
         record=record,
         arende=meeting.case(paragraf).arende,
         program=meeting.case(paragraf).program,
-        stage=extract_stage(meeting.case(paragraf).arende, paragraf),
+        stage=extract_stage(
+            meeting.case(paragraf).arende,
+            paragraf,
+            meeting.change(paragraf),
+            meeting.case(paragraf).program,
+        ),
     )
     result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
     return result, plan

@@ -26,7 +26,7 @@ import yaml
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
-from avtalsgen.meetings.decisions import case_history, utfall
+from avtalsgen.meetings.decisions import History, Tillaggsbeslut, case_history, utfall
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.types import Loc
 
@@ -51,6 +51,27 @@ class LoadedMeeting:
     sammantrade: Sammantrade
     cases: dict[str, LoadedCase]
     lines: dict[Loc, int]
+    histories: dict[str, History] = field(default_factory=dict)
+    """The decisions on each case, this meeting's included, by Dnr."""
+
+    def change(self, paragraf: Paragraf) -> Tillaggsbeslut | None:
+        """The change of the running agreement that ``paragraf`` decides, as applied to
+        the case's financing (None: the paragraph has no tillägg, or it is refused)."""
+        history = self.histories.get(paragraf.dnr)
+        if history is None or paragraf.tillagg is None:
+            return None
+        return next(
+            (
+                c
+                for c in history.changes
+                if c.decision.paragraf is paragraf
+                or (
+                    c.decision.datum == self.sammantrade.datum
+                    and c.decision.paragraf.paragraf == paragraf.paragraf
+                )
+            ),
+            None,
+        )
 
     def case(self, paragraf: Paragraf) -> LoadedCase:
         """The case that ``paragraf`` decides."""
@@ -170,15 +191,19 @@ def load_meeting(path: Path) -> LoadedMeeting:
                     report(item.loc, item.message)
                 else:
                     problems.append(item)
+    histories: dict[str, History] = {}
     if not problems:
         # The rules between this meeting's decisions and the others on the same Dnr (a
         # second bifall, a decision after an avslag), as the case's build will read them.
-        for case in cases.values():
+        for dnr, case in cases.items():
             history = case_history(case.path, case.arende, case.program, extra=[path])
+            histories[dnr] = history
             problems += [p for p in history.order_problems if p.startswith(f"{path}:")]
     if problems:
         raise CaseError(problems)
-    return LoadedMeeting(path=path, sammantrade=sammantrade, cases=cases, lines=lines)
+    return LoadedMeeting(
+        path=path, sammantrade=sammantrade, cases=cases, lines=lines, histories=histories
+    )
 
 
 def _unknown_dnrs(path: Path) -> list[str]:

@@ -41,6 +41,7 @@ from avtalsgen.i18n import _
 from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
 from avtalsgen.model.decision import ReservationEntry, Utfall, Votering
 from avtalsgen.model.prose import LineText
+from avtalsgen.model.tillagg import Tillagg
 from avtalsgen.model.types import Datum, Dnr, Loc, Namn, Strict
 
 #: A provision of offentlighets- och sekretesslagen (2009:400): chapter and §, optionally the
@@ -207,6 +208,11 @@ class Paragraf(Strict):
     """For bifall med ändring: the change in the committee's words, after "med den ändringen
     att" (e.g. "beloppet ska vara {belopp_per_ar} årligen"); by default it is written from
     what differs from the proposal."""
+    tillagg: Tillagg | None = None
+    """A change of the case's running agreement, decided at a later meeting than the one
+    that granted it (a tilläggsavtal follows): ``{typ: forlangning, ny_slutdag: ...}``,
+    ``{typ: nytt_belopp, fran: ..., belopp_per_ar: ...}`` or ``{typ: upphorande,
+    sista_dag: ...}``. The outcome is then bifall (of the change)."""
     motivering: LineText | None = None
     """The reason for an återremiss (required), an avslag or a bordläggning, as one
     paragraph."""
@@ -255,7 +261,9 @@ class Paragraf(Strict):
     def _fields_fit_the_outcome(self) -> Paragraf:
         problems: list[tuple[FieldLoc, str]] = []
         utfall = self.utfall
-        if utfall is not None and not utfall.granted:
+        if self.tillagg is not None:
+            problems += self._tillagg_problems()
+        elif utfall is not None and not utfall.granted:
             for name in ("finansiering", "andring"):
                 if getattr(self, name) is not None:
                     problems.append(
@@ -303,6 +311,32 @@ class Paragraf(Strict):
         if problems:
             raise FieldProblems(problems)
         return self
+
+    def _tillagg_problems(self) -> list[tuple[FieldLoc, str]]:
+        """A paragraph with a tillägg decides the change and nothing else."""
+        problems: list[tuple[FieldLoc, str]] = []
+        if self.utfall is not None and self.utfall is not Utfall.BIFALL:
+            problems.append(
+                (
+                    "utfall",
+                    _(
+                        "a paragraph with a tillagg grants a change of the running agreement: "
+                        "leave utfall out or write bifall, got {utfall}"
+                    ).format(utfall=self.utfall.value),
+                )
+            )
+        for name in ("beslut", "finansiering", "andring", "motivering"):
+            if getattr(self, name) is not None:
+                problems.append(
+                    (
+                        name,
+                        _(
+                            "{field} belongs to the decision on the proposal; a paragraph with "
+                            "a tillagg decides the change it gives"
+                        ).format(field=name),
+                    )
+                )
+        return problems
 
     @property
     def changes_proposal(self) -> bool:

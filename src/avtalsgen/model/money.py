@@ -960,3 +960,22 @@ def _payment_groups(period: Period, satt: Utbetalningssatt, first: dt.date | Non
     later = groups[len(due) :]
     merged: _Group = (first, due[0][1], due[-1][2], due[-1][3])
     return [merged, *later]
+
+
+# --- for changes of a running agreement (:mod:`avtalsgen.model.tillagg`) --------------------
+
+
+def monthly_amounts(row: Finansiar, period: Period) -> list[int]:
+    """The financier's exact amount for each month of ``period``, in 1/:data:`SCALE`
+    kronor (a change of a running agreement works month by month)."""
+    return _monthly(row, period)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month of ``day``."""
+    return _month_end(day)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after the month of ``day``."""
+    return _add_months(day, months)

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build.workspace import CaseFolder, parse_versioned
-from avtalsgen.documents.kinds import BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL
+from avtalsgen.documents.kinds import (
+    BESLUTSFORSLAG,
+    PROTOKOLLSUTDRAG,
+    SAMARBETSAVTAL,
+    TILLAGGSAVTAL,
+)
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.model.decision import Utfall
 from avtalsgen.pdf.signed import is_signed
@@ -170,11 +175,25 @@ def build_packet(
 
     context = stages.decided
     arende = stages.proposal.arende
-    proposal = BESLUTSFORSLAG
-    parts = [PacketPart(documents[proposal.name], proposal.title, proposal.title)]
     embedded: list[EmbeddedFile] = []
     markings: list[str] = []
-    for found in stages.extracts:  # every decision's extract, in the order they were made
+    change = stages.plan.change if stages.plan is not None else None
+    if change is not None:
+        # A change of the signed agreement: the tilläggsavtal, then the extract of the
+        # decision that changed it; the signed packets stay as they are.
+        assert stages.tillagg is not None and agreement_read is not None
+        heading = f"{stages.tillagg.tillagg.rubrik}"
+        parts = [PacketPart(documents[TILLAGGSAVTAL.name], heading, TILLAGGSAVTAL.title)]
+        extracts = [found for found in stages.extracts if found.decision == change.decision]
+        signers = stages.tillagg.tillagg.underskrifter
+    else:
+        proposal = BESLUTSFORSLAG
+        parts = [PacketPart(documents[proposal.name], proposal.title, proposal.title)]
+        # The extracts of the decisions on the proposal (a change's goes with its
+        # tilläggsavtal, in a packet of its own).
+        extracts = [found for found in stages.extracts if found.decision.paragraf.tillagg is None]
+        signers = context.avtal.underskrifter
+    for found in extracts:  # every decision's extract, in the order they were made
         decision = found.decision
         number = decision.paragraf.paragraf
         extract = extract_for_packet(found.pdf, number, output.parent)
@@ -193,13 +212,17 @@ def build_packet(
             markings.append(extract.marking)
     fields = []
     if agreement_read is not None:
-        agreement_kind = SAMARBETSAVTAL
-        parts.append(
-            PacketPart(documents[agreement_kind.name], agreement_kind.title, agreement_kind.title)
-        )
-        agreement = len(parts) - 1
+        if change is None:
+            agreement_kind = SAMARBETSAVTAL
+            parts.append(
+                PacketPart(
+                    documents[agreement_kind.name], agreement_kind.title, agreement_kind.title
+                )
+            )
+            agreement = len(parts) - 1
+        else:
+            agreement = 0
         boxes = signature_boxes(agreement_read)
-        signers = context.avtal.underskrifter
         fields = [
             SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
             for name, box, signer in zip(SIGNATORIES, boxes, signers, strict=True)
@@ -211,8 +234,9 @@ def build_packet(
     marking = "; ".join(dict.fromkeys(markings))
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
+    what = f" – {parts[0].title}" if change is not None else ""
     meta = PacketMetadata(
-        title=f"{'SEKRETESS – ' if marking else ''}Ärende {arende.dnr} – {arende.titel}",
+        title=f"{'SEKRETESS – ' if marking else ''}Ärende {arende.dnr} – {arende.titel}{what}",
         dnr=arende.dnr,
         subject=packet_subject(context.program.namn, parts, extras)
         + (f". {marking}" if marking else ""),

@@ -1,0 +1,339 @@
+"""What the tilläggsavtal states: the agreement it changes (parties, Dnr, its date and the
+decision behind it), the change and from when, what stays unchanged, the payment plan from
+the first payment that changes, and the signature blocks.
+
+The texts are written here from the facts (as the agreement's clauses are filled in from
+the program's): the template lays them out, numbered as §-points. Every figure comes from
+:func:`~avtalsgen.model.money.compute_financing` of the financing before and after the
+change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.lists import format_list
+
+from avtalsgen.documents import format as fmt
+from avtalsgen.documents.context import Underskrift, figures
+from avtalsgen.documents.financing import Betalning, Pengar, view
+from avtalsgen.input.load import LoadedCase
+from avtalsgen.model import Arende, Program
+from avtalsgen.model.money import Avtalsar, Berakning
+from avtalsgen.model.program import Undertecknare
+from avtalsgen.model.prose import Block, BlockKind, Span
+from avtalsgen.model.tillagg import Andring, Tillaggstyp
+
+
+@dataclass(frozen=True)
+class Punkt:
+    """One §-point of the tilläggsavtal: its number, heading and paragraphs."""
+
+    nummer: int
+    rubrik: str
+    text: tuple[Block, ...]
+    typ: str = "text"
+    """``text``; ``finansiering`` (the tables follow); ``underskrifter`` (the signatures)."""
+
+
+@dataclass(frozen=True)
+class Tillaggsavtal:
+    """The tilläggsavtal as the template sees it."""
+
+    nummer: int
+    rubrik: str
+    """"Tilläggsavtal nr 1"."""
+    underrubrik: str
+    """"till samarbetsavtal om basfinansiering inom …"."""
+    punkter: tuple[Punkt, ...]
+    avtalsar: tuple[Avtalsar, ...]
+    """The region's share per avtalsår after the change."""
+    utbetalningar: tuple[Betalning, ...]
+    """The payments from the first one the change alters (or adds)."""
+    fran: dt.date | None
+    """The date of the first payment in :attr:`utbetalningar` (None: no payment follows)."""
+    finansiering: Pengar
+    """The financing after the change."""
+    underskrifter: tuple[Underskrift, ...]
+
+
+@dataclass(frozen=True)
+class TillaggContext:
+    """Everything the tilläggsavtal's template may use."""
+
+    arende: Arende
+    program: Program
+    tillagg: Tillaggsavtal
+
+
+def _paragraphs(lines: tuple[str, ...]) -> tuple[Block, ...]:
+    return tuple(Block(BlockKind.STYCKE, (Span(line),)) for line in lines)
+
+
+def _och(parts: list[str]) -> str:
+    return str(format_list(parts, locale=fmt.LOCALE))
+
+
+def _signature(part: str, signer: Undertecknare) -> Underskrift:
+    return Underskrift(
+        part=part,
+        namn=fmt.ifylls(signer.namn, "Namnförtydligande"),
+        titel=fmt.ifylls(signer.titel, "Befattning"),
+        ort=fmt.ifylls(signer.ort),
+    )
+
+
+def from_sources(after: Berakning) -> str:
+    """``, och anvisas från ERP`` where the region's share has one financier (several are
+    named with their amounts)."""
+    if len([row for row in after.finansiarer if row.region]) > 1:
+        return ""
+    return f", och anvisas från {_och(list(after.kallor))}"
+
+
+def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
+    """What changes and from when, in the tilläggsavtal's words (Swedish)."""
+    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    tillagg = andring.tillagg
+    old, new = before.period, after.period
+    total = (
+        f"Regionens bidrag för hela avtalstiden, {fmt.intervall(new.start, new.slut)}, uppgår "
+        f"därmed till sammanlagt {fmt.kronor(after.region_summa)} i stället för "
+        f"{fmt.kronor(before.region_summa)}."
+    )
+    if tillagg.typ is Tillaggstyp.FORLANGNING:
+        return (
+            f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
+            f"därmed {fmt.intervall(new.start, new.slut)} i stället för "
+            f"{fmt.intervall(old.start, old.slut)}.",
+            f"Regionens bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
+            f"{extension_amount(andring, after)}{from_sources(after)}.",
+            total,
+        )
+    if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
+        assert tillagg.belopp_per_ar is not None
+        return (
+            f"Från och med {fmt.datum_text(andring.fran)} är Regionens bidrag "
+            f"{new_amount(andring, after, before)}.",
+            total,
+        )
+    return (
+        f"Avtalet upphör att gälla i förtid, med utgången av {fmt.datum_text(new.slut)} i "
+        f"stället för {fmt.datum_text(old.slut)}. Avtalet gäller därmed "
+        f"{fmt.intervall(new.start, new.slut)}.",
+        f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte. Aktörens åtaganden "
+        "enligt avtalet, bland annat om uppföljning och slutrapport, avser tiden till och med "
+        f"{fmt.iso(new.slut)}.",
+        total,
+    )
+
+
+def extension_amount(andring: Andring, after: Berakning) -> str:
+    """The region's amount a year during the extension: ``oförändrat 1 500 000 kronor
+    årligen: 1 000 000 kronor från ERP och 500 000 kronor från …`` (each source's share
+    where there are several)."""
+    tillagg = andring.tillagg
+    rows = [row for row in after.finansiarer if row.region]
+
+    def rate(namn: str, per_ar: int | None) -> int:
+        if tillagg.belopp_per_ar is not None and tillagg.finansiar in (None, namn):
+            return tillagg.belopp_per_ar
+        assert per_ar is not None, "an unchanged amount is the same every year"
+        return per_ar
+
+    rates = [(row.kalla or row.namn, rate(row.namn, row.per_ar)) for row in rows]
+    text = f"{fmt.kronor(sum(amount for _, amount in rates))} årligen"
+    if len(rates) > 1:
+        text += ": " + _och([f"{fmt.kronor(amount)} från {source}" for source, amount in rates])
+    return ("oförändrat " if tillagg.belopp_per_ar is None else "") + text
+
+
+def new_amount(andring: Andring, after: Berakning, before: Berakning) -> str:
+    tillagg = andring.tillagg
+    assert tillagg.belopp_per_ar is not None
+    rows = [row for row in before.finansiarer if row.region]
+    name = tillagg.finansiar or (rows[0].namn if rows else "")
+    old = next((row.per_ar for row in rows if row.namn == name), None)
+    text = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
+    if len(rows) > 1:
+        text += f" från {name}"
+    if old is not None:
+        text += f" i stället för {fmt.kronor(old)} årligen"
+    return text
+
+
+def _changed_payments(andring: Andring, program: Program) -> tuple[Betalning, ...]:
+    """The payment plan after the change from its first payment that differs from the
+    agreement's (a payment added, or one whose date, amount or months differ)."""
+    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    old = {(p.datum, p.belopp, p.start, p.slut) for p in before.utbetalningar}
+    shown = view(after).utbetalningar
+    for index, payment in enumerate(after.utbetalningar):
+        if (payment.datum, payment.belopp, payment.start, payment.slut) not in old:
+            return shown[index:]
+    return ()
+
+
+def build_tillagg_context(
+    case: LoadedCase,
+    arende: Arende,
+    andring: Andring,
+    nummer: int,
+    *,
+    avtal_datum: dt.date | None,
+    undertecknat: dt.date | None = None,
+    beslut: tuple[dt.date, int],
+    tillaggsbeslut: tuple[dt.date, int],
+) -> TillaggContext:
+    """The tilläggsavtal nr ``nummer`` of ``arende`` (the case as granted: its ``exempel``
+    says whether the documents are marked as examples): the agreement it changes, dated
+    ``avtal_datum`` (the case's ``avtal.datum``; else signed on ``undertecknat``), resting on
+    the decision ``beslut`` (date, §), changed by ``andring``, decided ``tillaggsbeslut``."""
+    program = case.program
+    after = figures(andring.efter, program)
+    region = program.region
+    aktor = arende.aktor
+    payments = _changed_payments(andring, program)
+    namnd = arende.namnd
+    avtal = program.avtal.rubrik
+    avtal_lower = avtal[0].lower() + avtal[1:]
+    if avtal_datum is not None:
+        dated = f"daterat {fmt.datum_text(avtal_datum)}"
+    elif undertecknat is not None:
+        dated = f"undertecknat {fmt.datum_text(undertecknat)}"
+    else:
+        dated = f"daterat {fmt.MISSING}"
+    points: list[tuple[str, tuple[str, ...], str]] = [
+        (
+            "Parter",
+            (
+                f"{region.namn}, organisationsnummer {fmt.ifylls(region.organisationsnummer)}, "
+                "nedan kallad Regionen, och",
+                f"{aktor.namn}, organisationsnummer {fmt.ifylls(aktor.organisationsnummer)}, "
+                "nedan kallad Aktören.",
+            ),
+            "text",
+        ),
+        (
+            "Avtalet som ändras",
+            (
+                f"Detta tilläggsavtal ändrar {avtal_lower} mellan parterna, Dnr {arende.dnr}, "
+                f"{dated} (nedan kallat avtalet). Avtalet grundar sig på {namnd}s beslut "
+                f"{fmt.datum_text(beslut[0])}, § {beslut[1]}.",
+                f"{namnd} beslutade {fmt.datum_text(tillaggsbeslut[0])}, § {tillaggsbeslut[1]}, "
+                "om den ändring av avtalet som detta tilläggsavtal anger.",
+            ),
+            "text",
+        ),
+        ("Ändring", change_text(andring, program), "text"),
+    ]
+    if payments:
+        points.append(
+            (
+                "Belopp per avtalsår och utbetalningsplan",
+                (
+                    "Regionens bidrag per avtalsår efter ändringen framgår av tabellen nedan. "
+                    f"Från och med {fmt.datum_text(payments[0].datum)} görs utbetalningarna "
+                    "enligt utbetalningsplanen nedan; utbetalningar före den dagen görs enligt "
+                    "avtalet.",
+                ),
+                "finansiering",
+            )
+        )
+    else:
+        points.append(
+            (
+                "Belopp per avtalsår och utbetalningsplan",
+                (
+                    "Regionens bidrag per avtalsår efter ändringen framgår av tabellen nedan. "
+                    "Utbetalningarna till och med avtalets nya sista dag görs enligt avtalet.",
+                ),
+                "finansiering",
+            )
+        )
+    points += [
+        (
+            "Oförändrade villkor",
+            (
+                "I övrigt gäller avtalet oförändrat. Det som avtalet säger om avtalstiden och "
+                "Regionens bidrag gäller med de ändringar som detta tilläggsavtal anger.",
+            ),
+            "text",
+        ),
+        (
+            "Giltighet",
+            (
+                "Detta tilläggsavtal gäller från och med den dag då båda parter har undertecknat "
+                "det och utgör en del av avtalet.",
+            ),
+            "text",
+        ),
+        (
+            "Underskrifter",
+            (
+                "Tilläggsavtalet undertecknas av parterna med avancerade elektroniska "
+                "underskrifter, i stället för i två likalydande exemplar.",
+            ),
+            "underskrifter",
+        ),
+    ]
+    tillagg = Tillaggsavtal(
+        nummer=nummer,
+        rubrik=f"Tilläggsavtal nr {nummer}",
+        underrubrik=f"till {avtal_lower}",
+        punkter=tuple(
+            Punkt(number, heading, _paragraphs(text), typ)
+            for number, (heading, text, typ) in enumerate(points, 1)
+        ),
+        avtalsar=after.avtalsar,
+        utbetalningar=payments,
+        fran=payments[0].datum if payments else None,
+        finansiering=view(after),
+        underskrifter=(
+            _signature(region.namn, program.avtal.undertecknare),
+            _signature(aktor.namn, arende.avtal.undertecknare),
+        ),
+    )
+    return TillaggContext(arende=arende, program=program, tillagg=tillagg)
+
+
+def decision_points(
+    namnd: str, aktor: str, andring: Andring, nummer: int, program: Program
+) -> tuple[str, ...]:
+    """The decision on a change of the running agreement as the protocol extract states
+    it, one point each (Swedish), in the style of the case's decision points."""
+    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    tillagg = andring.tillagg
+    old, new = before.period, after.period
+    whole = fmt.intervall(new.start, new.slut)
+    total = f"sammanlagt {fmt.kronor(after.region_summa)}"
+    region = program.region.namn
+    if tillagg.typ is Tillaggstyp.FORLANGNING:
+        points = (
+            f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
+            f"{fmt.iso(new.slut)}, så att avtalstiden blir {whole}.",
+            f"{region}s bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
+            f"{extension_amount(andring, after)}{from_sources(after)}. Bidraget för hela "
+            f"avtalstiden uppgår därmed till {total}.",
+        )
+    elif tillagg.typ is Tillaggstyp.NYTT_BELOPP:
+        points = (
+            f"{namnd} beslutar att {region}s bidrag till {aktor} från och med "
+            f"{fmt.iso(andring.fran)} ska vara {new_amount(andring, after, before)}.",
+            f"Bidraget för hela avtalstiden, {whole}, uppgår därmed till {total}, och medlen "
+            f"anvisas från {_och(list(after.kallor))}.",
+        )
+    else:
+        points = (
+            f"{namnd} beslutar att samarbetsavtalet med {aktor} upphör i förtid med "
+            f"utgången av {fmt.iso(new.slut)} i stället för {fmt.iso(old.slut)}.",
+            f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte, och {region}s "
+            f"bidrag för avtalstiden {whole} uppgår därmed till {total} från "
+            f"{_och(list(after.kallor))}.",
+        )
+    return (
+        *points,
+        f"Regionala utvecklingsdirektören ges i uppdrag att upprätta tilläggsavtal nr {nummer} "
+        "till samarbetsavtalet enligt detta beslut.",
+    )

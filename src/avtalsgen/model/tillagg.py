@@ -1,0 +1,517 @@
+"""A later decision on a running agreement: an extension (förlängning), a new amount from a
+date, or an early end (upphörande), and the financing it leaves.
+
+A meeting file's paragraph on a granted case may hold a ``tillagg``; the committee then
+decides a change of the agreement, which a tilläggsavtal states. The change works month by
+month on the financing the agreement follows (the decided one, as changed by the earlier
+tillägg): the months before it keep their amounts, the months from it get the new facts,
+and the payment plan follows from the date. What was due before the decision stays as the
+agreement says: a change that would alter a payment due before the decision is refused.
+
+Rules, each reported at the key to blame:
+
+- förlängning: ``ny_slutdag`` after the current end, the last day of a month, by the
+  program's years at a time (``avtal.forlangning.ar_per_period``) and within its longest
+  financing (``max_ar``); the agreement has not ended
+  before the decision; the amount for the extension is ``belopp_per_ar``, or unchanged where
+  the region's amount is the same every year; not with co-financiers (their share for the
+  extension is not decided by the region);
+- nytt belopp: from ``fran``, the first of a month inside the period and not before the
+  decision, ``belopp_per_ar`` a year from then (of ``finansiar`` where the region's share
+  has several);
+- upphörande: ``sista_dag``, the last day of a month, not before the start nor the decision,
+  before the current end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from pydantic import ValidationError, model_validator
+
+from avtalsgen.i18n import N_, _
+from avtalsgen.model.money import (
+    SCALE,
+    Finansiar,
+    Finansiering,
+    Finansieringsregler,
+    Kalenderarsbelopp,
+    Period,
+    add_months,
+    compute_financing,
+    month_end,
+    monthly_amounts,
+)
+from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
+
+
+class Tillaggstyp(StrEnum):
+    """What a later decision changes in a running agreement."""
+
+    FORLANGNING = "forlangning"
+    """An extension: the agreement runs to a later end (``ny_slutdag``)."""
+    NYTT_BELOPP = "nytt_belopp"
+    """A new amount a year (``belopp_per_ar``) from a date (``fran``)."""
+    UPPHORANDE = "upphorande"
+    """An early end: the agreement ends with ``sista_dag``."""
+
+
+#: The change in words, as ``avtalsgen status`` shows it (translated where shown).
+TILLAGGSTYP_TEXT: Final[dict[Tillaggstyp, str]] = {
+    Tillaggstyp.FORLANGNING: N_("extension"),
+    Tillaggstyp.NYTT_BELOPP: N_("new amount"),
+    Tillaggstyp.UPPHORANDE: N_("early end"),
+}
+
+#: The keys each type requires and allows (besides ``typ``).
+_REQUIRED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
+    Tillaggstyp.FORLANGNING: ("ny_slutdag",),
+    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar"),
+    Tillaggstyp.UPPHORANDE: ("sista_dag",),
+}
+_ALLOWED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
+    Tillaggstyp.FORLANGNING: ("ny_slutdag", "belopp_per_ar", "finansiar"),
+    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar", "finansiar"),
+    Tillaggstyp.UPPHORANDE: ("sista_dag",),
+}
+_KEYS: Final = ("ny_slutdag", "fran", "sista_dag", "belopp_per_ar", "finansiar")
+
+
+class Tillagg(Strict):
+    """A change of the running agreement decided at a later meeting (a tilläggsavtal
+    follows): ``{typ: forlangning, ny_slutdag: 2027-12-31}``, ``{typ: nytt_belopp, fran:
+    2026-01-01, belopp_per_ar: 900000}`` or ``{typ: upphorande, sista_dag: 2026-06-30}``."""
+
+    typ: Tillaggstyp
+    """forlangning (extension), nytt_belopp (a new amount from a date) or upphorande (an
+    early end)."""
+    ny_slutdag: Datum | None = None
+    """For forlangning: the agreement's new last day (the last day of a month)."""
+    fran: Datum | None = None
+    """For nytt_belopp: the first day of the new amount (the first of a month)."""
+    sista_dag: Datum | None = None
+    """For upphorande: the agreement's last day (the last day of a month)."""
+    belopp_per_ar: Kronor | None = None
+    """For nytt_belopp: the region's new amount a year; for forlangning: the amount a year
+    for the extension (by default unchanged, where the region's amount is the same every
+    year)."""
+    finansiar: Namn | None = None
+    """Which of the region's financiers (by namn) the amount is of, where the region's share
+    has several."""
+
+    @model_validator(mode="after")
+    def _keys_fit_the_type(self) -> Tillagg:
+        problems: list[tuple[Loc, str]] = []
+        for key in _REQUIRED[self.typ]:
+            if getattr(self, key) is None:
+                problems.append(
+                    ((key,), _("a {typ} gives {key}").format(typ=self.typ.value, key=key))
+                )
+        for key in _KEYS:
+            if key not in _ALLOWED[self.typ] and getattr(self, key) is not None:
+                problems.append(
+                    (
+                        (key,),
+                        _("{key} is not part of a {typ}; it takes {allowed}").format(
+                            key=key, typ=self.typ.value, allowed=", ".join(_ALLOWED[self.typ])
+                        ),
+                    )
+                )
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
+    @property
+    def datum(self) -> dt.date:
+        """The date the change is about: the new end, the first day of the new amount, or
+        the last day."""
+        day = self.ny_slutdag or self.fran or self.sista_dag
+        assert day is not None, "the validator requires the type's date"
+        return day
+
+
+@dataclass(frozen=True)
+class Andring:
+    """A change applied: the financing before and after it and the first day it changes."""
+
+    tillagg: Tillagg
+    fore: Finansiering
+    """The financing the agreement followed before the change."""
+    efter: Finansiering
+    """The financing after it: the months before :attr:`fran` as before."""
+    fran: dt.date
+    """The first day whose facts change (the day after the old end, for an extension; the
+    day after the new end, for an early end)."""
+
+
+def apply_change(
+    money: Finansiering, tillagg: Tillagg, regler: Finansieringsregler, *,
+    beslutsdatum: dt.date, max_ar: int | None, forlangning_tillaten: bool,
+    ar_per_period: int | None = None,
+) -> tuple[Andring | None, list[tuple[Loc, str]]]:  # fmt: skip
+    """The financing after ``tillagg`` on ``money`` decided on ``beslutsdatum``, or the
+    problems (relative to the ``tillagg`` key) that refuse it. ``max_ar`` is the program's
+    longest financing in years (None: no limit), ``forlangning_tillaten`` whether the
+    program allows an extension at all, ``ar_per_period`` the years an extension adds
+    (the agreement's clause: "förlängas med 3 år i taget"; None: any whole months)."""
+    period = money.period
+    problems: list[tuple[Loc, str]] = []
+    region = [row for row in money.finansiarer if row.region]
+    chosen = _chosen(region, tillagg, problems)
+    typ = tillagg.typ
+    if typ is Tillaggstyp.FORLANGNING:
+        new_end = tillagg.ny_slutdag
+        assert new_end is not None
+        fran = period.slut + dt.timedelta(days=1)
+        new_period_end = new_end
+        if new_end != month_end(new_end):
+            problems.append(
+                (
+                    ("ny_slutdag",),
+                    _(
+                        "an agreement ends on the last day of a month, got {date} (the month "
+                        "ends on {last})"
+                    ).format(date=new_end, last=month_end(new_end)),
+                )
+            )
+        if new_end <= period.slut:
+            problems.append(
+                (
+                    ("ny_slutdag",),
+                    _(
+                        "an extension ends after the agreement's current end ({end}), got {date}"
+                    ).format(end=period.slut, date=new_end),
+                )
+            )
+        if beslutsdatum > period.slut:
+            problems.append(
+                (
+                    ("typ",),
+                    _(
+                        "the agreement ended on {end}, before the decision ({decided}); an "
+                        "agreement that has ended is not extended: a new agreement is a new "
+                        "ärende"
+                    ).format(end=period.slut, decided=beslutsdatum),
+                )
+            )
+        if not forlangning_tillaten:
+            problems.append(
+                (
+                    ("typ",),
+                    _("the program allows no extension (its avtal.forlangning is not given)"),
+                )
+            )
+        elif (
+            ar_per_period is not None
+            and new_end > period.slut
+            and new_end != month_end(add_months(period.slut, 12 * ar_per_period))
+        ):
+            problems.append(
+                (
+                    ("ny_slutdag",),
+                    _(
+                        "the agreement is extended by {years} years at a time (its clause on "
+                        "extension): from {end} the new end is {expected}, got {date}"
+                    ).format(
+                        years=ar_per_period,
+                        end=period.slut,
+                        expected=month_end(add_months(period.slut, 12 * ar_per_period)),
+                        date=new_end,
+                    ),
+                )
+            )
+        elif max_ar is not None and _months(period.start, new_end) > max_ar * 12:
+            problems.append(
+                (
+                    ("ny_slutdag",),
+                    _(
+                        "the program allows at most {years} years of financing in all; "
+                        "{start}–{date} is longer"
+                    ).format(years=max_ar, start=period.start, date=new_end),
+                )
+            )
+        if any(not row.region for row in money.finansiarer):
+            problems.append(
+                (
+                    ("typ",),
+                    _(
+                        "the agreement has co-financiers, whose shares for an extension the "
+                        "region does not decide; an extension of a co-financed agreement is "
+                        "not supported: make a new case"
+                    ),
+                )
+            )
+    elif typ is Tillaggstyp.NYTT_BELOPP:
+        fran = tillagg.fran  # type: ignore[assignment]
+        assert fran is not None
+        new_period_end = period.slut
+        if fran.day != 1:
+            problems.append(
+                (
+                    ("fran",),
+                    _("a new amount starts on the first of a month, got {date}").format(date=fran),
+                )
+            )
+        if not period.start < fran <= period.slut:
+            problems.append(
+                (
+                    ("fran",),
+                    _(
+                        "{date} is outside the agreement's period after its first day "
+                        "({start}–{end})"
+                    ).format(date=fran, start=period.start, end=period.slut),
+                )
+            )
+        elif fran < beslutsdatum:
+            problems.append(
+                (
+                    ("fran",),
+                    _("the change from {date} is dated before the decision ({decided})").format(
+                        date=fran, decided=beslutsdatum
+                    ),
+                )
+            )
+    else:
+        last = tillagg.sista_dag
+        assert last is not None
+        fran = last + dt.timedelta(days=1)
+        new_period_end = last
+        if last != month_end(last):
+            problems.append(
+                (
+                    ("sista_dag",),
+                    _(
+                        "an agreement ends on the last day of a month, got {date} (the month "
+                        "ends on {last})"
+                    ).format(date=last, last=month_end(last)),
+                )
+            )
+        if last < period.start:
+            problems.append(
+                (
+                    ("sista_dag",),
+                    _("the agreement would end ({date}) before it starts ({start})").format(
+                        date=last, start=period.start
+                    ),
+                )
+            )
+        elif last >= period.slut:
+            problems.append(
+                (
+                    ("sista_dag",),
+                    _(
+                        "an early end is before the agreement's current end ({end}), got {date}"
+                    ).format(end=period.slut, date=last),
+                )
+            )
+        elif last < beslutsdatum:
+            problems.append(
+                (
+                    ("sista_dag",),
+                    _("the early end ({date}) is dated before the decision ({decided})").format(
+                        date=last, decided=beslutsdatum
+                    ),
+                )
+            )
+    if problems:
+        return None, problems
+    new_period = Period(start=period.start, slut=new_period_end)
+    rows: list[Finansiar] = []
+    for row in money.finansiarer:
+        monthly = monthly_amounts(row, period)
+        months = new_period.manader
+        if typ is Tillaggstyp.FORLANGNING:
+            rate = _rate(row, monthly, tillagg, chosen, problems)
+            monthly = monthly + [rate] * (months - len(monthly))
+        elif typ is Tillaggstyp.NYTT_BELOPP:
+            if row is chosen:
+                before = _months(period.start, fran) - 1
+                assert tillagg.belopp_per_ar is not None
+                monthly = monthly[:before] + [tillagg.belopp_per_ar * (SCALE // 12)] * (
+                    len(monthly) - before
+                )
+        else:
+            monthly = monthly[:months]
+        rows.append(_expressed(row, monthly, new_period, problems))
+    if problems:
+        return None, problems
+    if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
+        return None, [
+            (
+                ("belopp_per_ar",),
+                _("the amount from {date} is {amount} kronor a year already").format(
+                    date=fran, amount=tillagg.belopp_per_ar
+                ),
+            )
+        ]
+    try:
+        after = Finansiering.model_validate(
+            {
+                **money.model_dump(exclude_none=True),
+                "period": new_period.model_dump(),
+                "finansiarer": [row.model_dump(exclude_none=True) for row in rows],
+                "totalt": None,
+            }
+        )
+    except ValidationError as exc:
+        return None, [(("typ",), _("the changed financing is not valid: {error}").format(
+            error="; ".join(str(e["msg"]) for e in exc.errors())))]  # fmt: skip
+    problems += _paid_before(money, after, regler, beslutsdatum)
+    if problems:
+        return None, problems
+    return Andring(tillagg, money, after, fran), []
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _chosen(
+    region: list[Finansiar], tillagg: Tillagg, problems: list[tuple[Loc, str]]
+) -> Finansiar | None:
+    """The region's financier whose amount ``tillagg`` gives (None: no amount given)."""
+    if tillagg.belopp_per_ar is None:
+        return None
+    if tillagg.finansiar is not None:
+        found = next((row for row in region if row.namn == tillagg.finansiar), None)
+        if found is None:
+            problems.append(
+                (
+                    ("finansiar",),
+                    _("the region's share has no financier '{name}'; it has {names}").format(
+                        name=tillagg.finansiar, names=", ".join(row.namn for row in region)
+                    ),
+                )
+            )
+        return found
+    if len(region) > 1:
+        problems.append(
+            (
+                ("finansiar",),
+                _(
+                    "the region's share has several financiers ({names}): name the one whose "
+                    "amount changes"
+                ).format(names=", ".join(row.namn for row in region)),
+            )
+        )
+        return None
+    return region[0] if region else None
+
+
+def _rate(
+    row: Finansiar,
+    monthly: list[int],
+    tillagg: Tillagg,
+    chosen: Finansiar | None,
+    problems: list[tuple[Loc, str]],
+) -> int:
+    """A financier's amount a month during an extension: the amount given, or its amount
+    a month when that is the same all through the period."""
+    if row is chosen and tillagg.belopp_per_ar is not None:
+        return tillagg.belopp_per_ar * (SCALE // 12)
+    if monthly and all(amount == monthly[0] for amount in monthly):
+        return monthly[0]
+    problems.append(
+        (
+            ("belopp_per_ar",),
+            _(
+                "the amount of {name} changes from year to year, so 'unchanged' says nothing "
+                "for the extension: give belopp_per_ar"
+            ).format(name=row.namn),
+        )
+    )
+    return 0
+
+
+def _expressed(
+    row: Finansiar, monthly: list[int], period: Period, problems: list[tuple[Loc, str]]
+) -> Finansiar:
+    """``row`` with amounts that give ``monthly`` over ``period``: the same every year, a
+    list per avtalsår, or per calendar year, whichever holds them exactly."""
+    base = row.model_dump(
+        exclude_none=True,
+        exclude={"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar", "totalt"},
+    )
+    if monthly and all(amount == monthly[0] for amount in monthly):
+        yearly, rest = divmod(monthly[0] * 12, SCALE)
+        if not rest:
+            return Finansiar.model_validate({**base, "belopp_per_ar": yearly})
+    per_year = _uniform_sums(monthly, [start for start, _end in period.avtalsar()], period)
+    if per_year is not None:
+        return Finansiar.model_validate({**base, "belopp_per_avtalsar": per_year})
+    starts = [max(period.start, dt.date(year, 1, 1)) for year in period.kalenderar]
+    per_calendar = _uniform_sums(monthly, starts, period)
+    if per_calendar is not None:
+        return Finansiar.model_validate(
+            {
+                **base,
+                "belopp_per_kalenderar": [
+                    Kalenderarsbelopp(ar=year, belopp=amount).model_dump()
+                    for year, amount in zip(period.kalenderar, per_calendar, strict=True)
+                ],
+            }
+        )
+    years = ", ".join(start.isoformat() for start, _end in period.avtalsar())
+    problems.append(
+        (
+            ("typ",),
+            _(
+                "the amount of {name} would change inside an avtalsår; a new amount takes "
+                "effect at the start of an avtalsår ({starts})"
+            ).format(name=row.namn, starts=years),
+        )
+    )
+    return row
+
+
+def _uniform_sums(monthly: list[int], starts: list[dt.date], period: Period) -> list[int] | None:
+    """The sums of ``monthly`` over the parts that begin at ``starts``, in whole kronor, if
+    every part has the same amount each month; else None."""
+    sums = []
+    ends = [*starts[1:], add_months(period.slut, 1)]
+    for start, end in zip(starts, ends, strict=True):
+        first = _months(period.start, start) - 1
+        count = _months(start, end) - 1
+        part = monthly[first : first + count]
+        if not part or any(amount != part[0] for amount in part):
+            return None
+        total, rest = divmod(sum(part), SCALE)
+        if rest:
+            return None
+        sums.append(total)
+    return sums
+
+
+def _paid_before(
+    before: Finansiering, after: Finansiering, regler: Finansieringsregler, beslutsdatum: dt.date
+) -> list[tuple[Loc, str]]:
+    """A payment due before the decision must stay as the agreement says it."""
+    old = compute_financing(before, regler).utbetalningar
+    new = {
+        (p.datum, p.belopp, p.start, p.slut) for p in compute_financing(after, regler).utbetalningar
+    }
+    for payment in old:
+        if payment.datum >= beslutsdatum:
+            continue
+        if (payment.datum, payment.belopp, payment.start, payment.slut) not in new:
+            return [
+                (
+                    ("typ",),
+                    _(
+                        "the payment of {date} ({amount} kronor, for {start}–{end}) was due "
+                        "before the decision ({decided}) and would change; a change takes "
+                        "effect after what has been paid for, from {next} at the earliest"
+                    ).format(
+                        date=payment.datum,
+                        amount=payment.belopp,
+                        start=payment.start,
+                        end=payment.slut,
+                        decided=beslutsdatum,
+                        next=payment.slut + dt.timedelta(days=1),
+                    ),
+                )
+            ]
+    return []

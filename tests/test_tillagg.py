@@ -1,0 +1,423 @@
+"""Later decisions on a running agreement (issue 16 point 4): an extension, a new amount
+from a date, an early end. The rules of a paragraph's ``tillagg`` by file and line, and the
+shipped extension end to end through LibreOffice: the agreement's packet signed with the
+demo key, the tilläggsavtal built into a new packet version, the signed original byte for
+byte as it was, the fact check refusing a tilläggsavtal that states a wrong date or amount,
+and the new packet signed and verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import fold, needs_soffice, run
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.errors import CaseError
+from avtalsgen.meetings.extract import build_extracts
+from avtalsgen.meetings.justering import load_meeting
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+DNR = "RUN-90001-2023"
+CASE = "exempel-arktiska-testbaddar.yaml"
+#: The day the extracts are certified: after the justering of the shipped extension.
+CERTIFIED = dt.date(2026, 6, 24)
+
+MEETING = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: {datum}
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: {justering}
+anslagsdatum: {anslag}
+arenden: ..
+paragrafer:
+  - paragraf: 120
+    dnr: {dnr}
+{body}"""
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
+
+
+def meeting(cases: Path, body: str, *, datum: str = "2026-03-10", dnr: str = DNR) -> Path:
+    day = dt.date.fromisoformat(datum)
+    path = cases / "sammantraden" / "t.yaml"
+    path.write_text(
+        MEETING.format(
+            datum=datum,
+            justering=day + dt.timedelta(days=7),
+            anslag=day + dt.timedelta(days=8),
+            dnr=dnr,
+            body=body,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def problems(cases: Path, body: str, **kwargs: str) -> list[str]:
+    path = meeting(cases, body, **kwargs)
+    with pytest.raises(CaseError) as caught:
+        load_meeting(path)
+    return [line.replace(f"{path}:", "t.yaml:") for line in caught.value.problems]
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Path:
+    """The shipped cases and meetings without the shipped extension."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    (tmp_path / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    return tmp_path / "cases"
+
+
+# --- the rules, by file and line (no LibreOffice) ------------------------------------------
+
+
+def test_an_extension_ends_later_by_the_programs_years(bare: Path, english: None) -> None:
+    found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2026-06-30}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.ny_slutdag: an extension ends after the agreement's "
+        "current end (2026-12-31), got 2026-06-30"
+    ]
+    found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2027-12-31}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.ny_slutdag: the agreement is extended by 3 years at a "
+        "time (its clause on extension): from 2026-12-31 the new end is 2029-12-31, got "
+        "2027-12-31"
+    ]
+    found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-30}\n")
+    assert any("ends on the last day of a month, got 2029-12-30" in p for p in found), found
+    # Decided after the agreement ended: not an extension.
+    found = problems(
+        bare, "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n", datum="2027-02-09"
+    )
+    assert any(
+        "tillagg.typ: the agreement ended on 2026-12-31, before the decision (2027-02-09)" in p
+        for p in found
+    ), found
+
+
+def test_a_change_is_dated_within_the_period_and_not_before_the_decision(
+    bare: Path, english: None
+) -> None:
+    body = "    tillagg: {typ: nytt_belopp, fran: 2026-01-01, belopp_per_ar: 900000, %s}\n"
+    named = body % "finansiar: Region Norrbotten - ERP"
+    found = problems(bare, named)
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: the change from 2026-01-01 is dated before the "
+        "decision (2026-03-10)"
+    ]
+    found = problems(bare, named.replace("2026-01-01", "2027-01-01"))
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: 2027-01-01 is outside the agreement's period "
+        "after its first day (2024-01-01–2026-12-31)"
+    ]
+    # Two financiers: which amount changes must be said.
+    found = problems(bare, "    tillagg: {typ: nytt_belopp, fran: 2026-07-01, belopp_per_ar: 9}\n")
+    assert any("tillagg.finansiar: the region's share has several financiers" in p for p in found)
+
+
+def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: None) -> None:
+    found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2023-11-30}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the agreement would end (2023-11-30) "
+        "before it starts (2024-01-01)"
+    ]
+    # The year 2026 was paid on 2026-01-01, before the decision: it cannot end mid-year.
+    found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2026-06-30}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.typ: the payment of 2026-01-01 (1500000 kronor, for "
+        "2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would change; a "
+        "change takes effect after what has been paid for, from 2027-01-01 at the earliest"
+    ]
+
+
+def test_a_tillagg_needs_a_granted_agreement(bare: Path, english: None) -> None:
+    # RUN-90003-2024 was rejected (avslag) on 2024-12-10.
+    found = problems(
+        bare,
+        "    tillagg: {typ: forlangning, ny_slutdag: 2030-12-31}\n",
+        dnr="RUN-90003-2024",
+    )
+    assert len(found) == 1 and "t.yaml:15: paragrafer[0].tillagg: " in found[0], found
+    assert "a tillägg changes a granted agreement, and RUN-90003-2024 has none" in found[0]
+    assert "decided avslag" in found[0]
+    # Dated before the meeting that granted the case: nothing to change yet.
+    found = problems(
+        bare, "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n", datum="2023-11-28"
+    )
+    assert any("has none: no meeting has granted it" in p for p in found), found
+    # A tillägg is a bifall of the change, and nothing else of a decision on the proposal.
+    found = problems(
+        bare,
+        "    utfall: avslag\n    motivering: Nej.\n"
+        "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n",
+    )
+    assert any(
+        "paragrafer[0].utfall: a paragraph with a tillagg grants a change" in p for p in found
+    )
+    assert any("paragrafer[0].motivering: motivering belongs to the decision" in p for p in found)
+
+
+def test_check_and_build_refuse_a_bad_tillagg_with_nothing_written(
+    bare: Path, english: None
+) -> None:
+    meeting(bare, "    tillagg: {typ: upphorande, sista_dag: 2023-11-30}\n")
+    output = bare.parent / "output"
+    result = CliRunner().invoke(app, ["check", str(bare / CASE)])
+    assert result.exit_code == 1
+    assert "t.yaml:15: paragrafer[0].tillagg.sista_dag: the agreement would end" in result.output
+    result = CliRunner().invoke(app, ["build", str(bare / CASE), "--output", str(output)])
+    assert result.exit_code == 1, result.output
+    assert "tillagg.sista_dag" in result.output
+    assert not (output / DNR).exists()
+
+
+# --- the shipped extension, end to end ------------------------------------------------------
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cli(*argv: str, data: Path | None = None) -> str:
+    env = {"XDG_DATA_HOME": str(data)} if data is not None else None
+    result = CliRunner().invoke(app, list(argv), env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def build(root: Path, *extra: str) -> str:
+    return cli(
+        "build", str(root / "cases" / CASE), "--output", str(root / "output"),
+        "--templates", str(TEMPLATES), *extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped cases with their extracts, the case built and its agreement's packet
+    signed by both parties with the demo key: the state a tilläggsavtal is made in."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    root = tmp_path_factory.mktemp("tillagg")
+    shutil.copytree(REPO / "cases", root / "cases")
+    output = root / "output"
+    meetings = root / "cases" / "sammantraden"
+    converter = LibreOfficeConverter()
+    for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
+        build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
+    build(root)
+    folder = output / DNR
+    # The change waits for the signed agreement: the packet is the agreement's.
+    assert not list(folder.glob("tillaggsavtal*"))
+    text = fold(run("pdftotext", str(folder / "paket.pdf"), "-"))
+    assert "Samarbetsavtal" in text and "§ 102" not in text
+    status = json.loads(
+        cli("status", str(root / "cases" / CASE), "--output", str(output), "--json")
+    )
+    assert any("tilläggsavtal nr 1" in line and "waits" in line for line in status[0]["saknas"])
+    for field in ("region", "aktor"):
+        cli("sign", str(folder / "paket.pdf"), "--field", field, data=root / "data")
+    return root
+
+
+def test_a_tillagg_waits_for_the_signed_agreement(
+    tmp_path: Path, signed: Path, english: None
+) -> None:
+    """Before the agreement is signed, --only tillaggsavtal is refused, nothing written."""
+    root = tmp_path / "unsigned"
+    shutil.copytree(signed / "cases", root / "cases")
+    output = root / "output"
+    meetings = root / "cases" / "sammantraden"
+    converter = LibreOfficeConverter()
+    for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
+        build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
+    before = sorted(p.name for p in (output / DNR).iterdir())
+    result = CliRunner().invoke(
+        app,
+        ["build", str(root / "cases" / CASE), "--output", str(output), "--only", "tillaggsavtal"],
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "tilläggsavtal nr 1 (§ 102 of the meeting of 2026-06-16, "
+        f"{meetings / 'exempel-run-2026-06-16.yaml'}:20: paragrafer[0]) changes a signed "
+        "agreement, and the agreement is not signed by every party yet"
+    ) in fold(result.output)
+    assert sorted(p.name for p in (output / DNR).iterdir()) == before
+
+
+@pytest.fixture(scope="module")
+def amended(tmp_path_factory: pytest.TempPathFactory, signed: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of ``signed`` built again: the tilläggsavtal in paket-v2.pdf. With the SHA-256
+    of every file of the signed state."""
+    root = tmp_path_factory.mktemp("amended")
+    shutil.copytree(signed, root, dirs_exist_ok=True)
+    folder = root / "output" / DNR
+    hashes = {path.name: sha(path) for path in folder.iterdir() if path.is_file()}
+    build(root)
+    return root, hashes
+
+
+def test_the_signed_originals_stay_byte_for_byte(amended: tuple[Path, dict[str, str]]) -> None:
+    root, hashes = amended
+    folder = root / "output" / DNR
+    for name, digest in hashes.items():
+        if name in ("manifest.json", ".avtalsgen-build.json"):
+            continue  # the records of the folder, not documents
+        assert sha(folder / name) == digest, name
+    made = {p.name for p in folder.iterdir()} - set(hashes)
+    assert made == {"paket-v2.pdf", "tillaggsavtal-v2.pdf", "tillaggsavtal-v2.docx"}
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    packets = {entry["file"]: entry for entry in manifest["packets"]}
+    assert set(packets) == {"paket.pdf", "paket-v2.pdf"}
+    assert packets["paket.pdf"]["sha256"] == hashes["paket.pdf"]
+    assert [s["signer"] is not None for s in packets["paket.pdf"]["signatures"]] == [True, True]
+    assert packets["paket-v2.pdf"]["beslut"]["tillagg"] == 1
+    assert packets["paket-v2.pdf"]["beslut"]["paragraf"] == 102
+    assert [s["field"] for s in packets["paket-v2.pdf"]["signatures"]] == ["region", "aktor"]
+    assert manifest["packet"]["file"] == "paket-v2.pdf"
+    # Built again from the same inputs: nothing new.
+    assert "up to date" in build(root)
+
+
+def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
+    amended: tuple[Path, dict[str, str]],
+) -> None:
+    folder = amended[0] / "output" / DNR
+    text = fold(run("pdftotext", str(folder / "tillaggsavtal-v2.pdf"), "-")).replace("– ", "–")
+    for phrase in (
+        "EXEMPEL",
+        "Tilläggsavtal nr 1 till samarbetsavtal om basfinansiering inom Norrbottens ekosystem",
+        "mellan Region Norrbotten och Exempel Arktiska Testbäddar ekonomisk förening",
+        "§ 1 Parter",
+        "Dnr RUN-90001-2023, daterat den 20 december 2023",
+        "Regionala utvecklingsnämndens beslut den 5 december 2023, § 212",
+        "beslutade den 16 juni 2026, § 102",
+        "§ 3 Ändring Avtalstiden förlängs till och med den 31 december 2029",
+        "2024-01-01–2029-12-31 i stället för 2024-01-01–2026-12-31",
+        "oförändrat 1 500 000 kronor årligen: 1 000 000 kronor från ERP och 500 000 kronor "
+        "från regionala utvecklingsmedel",
+        "sammanlagt 9 000 000 kronor i stället för 4 500 000 kronor",
+        "Utbetalningsplan från och med 2027-01-01",
+        "4 Avtalsår 4 2027-01-01 1 500 000 kr",
+        "6 Avtalsår 6 2029-01-01 1 500 000 kr",
+        "I övrigt gäller avtalet oförändrat",
+        "Datum: enligt den elektroniska underskriften",
+    ):
+        assert phrase in text, phrase
+    info = run("pdfinfo", str(folder / "tillaggsavtal-v2.pdf"))
+    assert "Tilläggsavtal nr 1 RUN-90001-2023" in info
+    packet = fold(run("pdftotext", str(folder / "paket-v2.pdf"), "-"))
+    assert "Tilläggsavtal nr 1" in packet
+    assert (
+        "beslutar att förlänga samarbetsavtalet med Exempel Arktiska Testbäddar ekonomisk "
+        "förening till och med 2029-12-31" in packet
+    )
+    assert "Beslutsförslag" not in packet  # the signed packet holds it
+    extract = fold(run("pdftotext", str(folder / "protokollsutdrag-102.pdf"), "-"))
+    assert "beslutar att förlänga samarbetsavtalet" in extract
+    assert "till och med 2029-12-31, så att avtalstiden blir 2024-01-01–2029-12-31" in extract
+    assert "upprätta tilläggsavtal nr 1 till samarbetsavtalet" in extract
+
+
+def test_the_new_packet_is_signed_and_verified(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    shutil.copytree(amended[0], tmp_path / "root")
+    root = tmp_path / "root"
+    folder = root / "output" / DNR
+    original = sha(folder / "paket.pdf")
+    for field in ("aktor", "region"):
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field, data=root / "data")
+    report = cli("verify", str(folder / "paket-v2.pdf"), data=root / "data")
+    assert "complete: every field is signed, every signature is intact and trusted" in report
+    assert sha(folder / "paket.pdf") == original
+    status = json.loads(
+        cli("status", str(root / "cases" / CASE), "--output", str(root / "output"), "--json")
+    )
+    assert status[0]["lage"].startswith("tilläggsavtal nr 1 signed by DEMO")
+    assert status[0]["dokument"] == [f"{DNR}/tillaggsavtal-v2.pdf", f"{DNR}/paket-v2.pdf"]
+    assert [row["tillagg"] for row in status[0]["beslut"]] == [None, "forlangning"]
+
+
+def _templates_stating(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the templates whose tilläggsavtal says ``new`` where it says ``old``."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    path = templates / "tillaggsavtal.docx"
+    with zipfile.ZipFile(path) as source:
+        parts = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts.items():
+            if info.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(info, data)
+    return templates
+
+
+@needs_soffice
+def test_the_fact_check_refuses_a_wrong_amount_or_date(
+    tmp_path: Path, signed: Path, english: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(signed, root)
+    folder = root / "output" / DNR
+    before = {path.name: sha(path) for path in folder.iterdir()}
+
+    def refused(templates: Path) -> str:
+        result = CliRunner().invoke(
+            app,
+            ["build", str(root / "cases" / CASE), "--output", str(root / "output"),
+             "--templates", str(templates)],
+        )  # fmt: skip
+        assert result.exit_code == 1, result.output
+        assert {path.name: sha(path) for path in folder.iterdir()} == before
+        return fold(result.output)
+
+    wrong = _templates_stating(
+        tmp_path / "amount",
+        "Utbetalningsplan från och med {{ tillagg.fran|iso }}",
+        "Utbetalningsplan från och med {{ tillagg.fran|iso }} (1 234 567 kronor)",
+    )
+    assert (
+        "tillaggsavtal.pdf: belopp: the document states 1 234 567 kr/kronor, which is none "
+        "of the amounts of the changed agreement" in refused(wrong)
+    )
+
+    from avtalsgen.documents import tillagg
+
+    stated = tillagg.change_text
+
+    def wrong_date(*args: object) -> tuple[str, ...]:
+        return tuple(
+            line.replace("31 december 2029", "30 november 2029")
+            for line in stated(*args)  # type: ignore[arg-type]
+        )
+
+    monkeypatch.setattr(tillagg, "change_text", wrong_date)
+    output = refused(TEMPLATES)
+    assert (
+        "tillaggsavtal.pdf: ändringens datum: the document does not state "
+        "'förlängs till och med den 31 december 2029'" in output
+    )
