@@ -118,9 +118,7 @@ def test_build_rejects_an_unknown_document() -> None:
     result = runner.invoke(app, ["build", str(SEED_CASE), "--only", "avtal"])
     assert result.exit_code == 2
     shown = " ".join(result.output.replace("│", " ").split())
-    assert (
-        "unknown document avtal; choose beslutsforslag, samarbetsavtal or tillaggsavtal" in shown
-    )
+    assert "unknown document avtal; choose beslutsforslag, samarbetsavtal or tillaggsavtal" in shown
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["build"], ["schema"], ["templates", "check"]])

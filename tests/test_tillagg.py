@@ -421,3 +421,47 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
         "tillaggsavtal.pdf: ändringens datum: the document does not state "
         "'förlängs till och med den 31 december 2029'" in output
     )
+
+
+def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() -> None:
+    """The seed (2023-10-01–2026-09-30, 2 000 000 kronor a year, paid each avtalsår in
+    advance): the months before the change keep their amounts, the payment plan follows."""
+    from avtalsgen.documents.tillagg import change_text, decision_points
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model.money import compute_financing
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "RUN-00386-2023.yaml")
+    program = case.program
+
+    def changed(tillagg: dict[str, object], decided: str) -> tuple[list[str], list[int]]:
+        andring, found = apply_change(
+            case.arende.finansiering,
+            Tillagg.model_validate(tillagg),
+            program.finansiering,
+            beslutsdatum=dt.date.fromisoformat(decided),
+            max_ar=9,
+            forlangning_tillaten=True,
+            ar_per_period=3,
+        )
+        assert andring is not None and not found, found
+        payments = compute_financing(andring.efter, program.finansiering).utbetalningar
+        texts = [*change_text(andring, program), *decision_points("N", "X", andring, 1, program)]
+        return [fold(t) for t in texts], [p.belopp for p in payments]
+
+    texts, payments = changed(
+        {"typ": "nytt_belopp", "fran": "2025-10-01", "belopp_per_ar": 2500000}, "2025-09-01"
+    )
+    assert payments == [2000000, 2000000, 2500000]
+    assert texts[0] == (
+        "Från och med den 1 oktober 2025 är Regionens bidrag 2 500 000 kronor årligen i stället "
+        "för 2 000 000 kronor årligen."
+    )
+    assert "sammanlagt 6 500 000 kronor i stället för 6 000 000 kronor" in texts[1]
+    texts, payments = changed({"typ": "upphorande", "sista_dag": "2025-09-30"}, "2025-06-01")
+    assert payments == [2000000, 2000000]
+    assert texts[0].startswith(
+        "Avtalet upphör att gälla i förtid, med utgången av den 30 september 2025 i stället för "
+        "den 30 september 2026."
+    )
+    assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]

@@ -85,11 +85,11 @@ def _signature(part: str, signer: Undertecknare) -> Underskrift:
 
 
 def from_sources(after: Berakning) -> str:
-    """``, och anvisas från ERP`` where the region's share has one financier (several are
+    """`` och anvisas från ERP`` where the region's share has one financier (several are
     named with their amounts)."""
     if len([row for row in after.finansiarer if row.region]) > 1:
         return ""
-    return f", och anvisas från {_och(list(after.kallor))}"
+    return f" och anvisas från {_och(list(after.kallor))}"
 
 
 def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
