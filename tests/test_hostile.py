@@ -44,7 +44,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from avtalsgen.documents.context import build_context
-from avtalsgen.documents.kinds import DOCUMENTS, metadata
+from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
 from avtalsgen.documents.render import render_document
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
@@ -162,6 +162,10 @@ def docx_text(data: bytes) -> str:
     )
 
 
+#: The documents rendered from the case alone (a tilläggsavtal needs a decided change).
+CASE_DOCUMENTS = tuple(d for d in DOCUMENTS if kind(d).context == "case")
+
+
 def render_all(case: Path) -> dict[str, bytes]:
     """Both documents of ``case``, rendered as Word files."""
     context = build_context(load_case(case))
@@ -169,7 +173,7 @@ def render_all(case: Path) -> dict[str, bytes]:
         document: render_document(
             TEMPLATES / f"{document}.docx", context, metadata(document, context)
         )
-        for document in DOCUMENTS
+        for document in CASE_DOCUMENTS
     }
 
 
@@ -591,7 +595,7 @@ def test_hostile_text_reaches_the_pdf_verbatim(tmp_path: Path, example: str) -> 
         path = out / f"{document}.docx"
         path.write_bytes(data)
         files.append(path)
-    pdfs = dict(zip(DOCUMENTS, LibreOfficeConverter().convert(files, out), strict=True))
+    pdfs = dict(zip(CASE_DOCUMENTS, LibreOfficeConverter().convert(files, out), strict=True))
     for document, pdf in pdfs.items():
         text = pdf_text(pdf)
         for field in FIELDS:

@@ -129,7 +129,10 @@ def load(
         )
         return None
     if not options.force and (outputs := up_to_date(folder, stamp)) is not None:
-        renew_record(folder, stamp, outputs, case.path, files, scratch=run.staging)
+        renew_record(
+            folder, stamp, outputs, case.path, files, run.staging,
+            planned.marker, planned.awaited,
+        )  # fmt: skip
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     # A signed packet made from these very inputs: a rebuild, even a forced one, would make
@@ -140,7 +143,10 @@ def load(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
-            write_record(folder, stamp, signed, case.path, files, scratch=run.staging)
+            write_record(
+                folder, stamp, signed, case.path, files, run.staging,
+                planned.marker, planned.awaited,
+            )  # fmt: skip
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
     try:
@@ -338,7 +344,12 @@ def finish(
             item.stamp, item.stages.manifest_entry(),
         )  # fmt: skip
         placed.append(manifest)
-        write_record(folder, item.stamp, placed, item.case.path, item.inputs, scratch)
+        plan = item.stages.plan
+        write_record(
+            folder, item.stamp, placed, item.case.path, item.inputs, scratch,
+            plan.marker if plan is not None else (),
+            plan.awaited if plan is not None else None,
+        )  # fmt: skip
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return

@@ -204,3 +204,34 @@ _NOTE_KEYS = ("ofullstandig", "uppgift_saknas")
 
 def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+#: The signature fields of an agreement's (and a tilläggsavtal's) packet.
+PARTIES = ("region", "aktor")
+
+
+def signed_entry(folder: Path, nummer: int) -> dict[str, Any] | None:
+    """The manifest's entry of the newest packet version in ``folder`` that holds the
+    agreement (``nummer`` 0) or tilläggsavtal nr ``nummer`` and that every party has signed,
+    as the manifest records it (the file itself is not read: see
+    :func:`avtalsgen.build.tillagg.signed_packet`)."""
+    entries = _read(folder).get("packets")
+    for entry in reversed(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            continue
+        decision = entry.get("beslut")
+        if not isinstance(decision, dict) or decision.get("avtal") is not True:
+            continue
+        if decision.get("utfall") not in ("bifall", "bifall_med_andring"):
+            continue
+        if (decision.get("tillagg") or 0) != nummer:
+            continue
+        signatures = entry.get("signatures")
+        signers = {
+            s.get("field"): s.get("signer")
+            for s in (signatures if isinstance(signatures, list) else [])
+            if isinstance(s, dict)
+        }
+        if all(signers.get(name) for name in PARTIES):
+            return entry
+    return None

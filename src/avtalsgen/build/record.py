@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from avtalsgen.build.manifest import signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
 
@@ -85,13 +86,22 @@ def write_record(
     case: Path,
     inputs: Mapping[str, Path],
     scratch: Path | None = None,
+    marker: Sequence[str] = (),
+    awaited: int | None = None,
 ) -> None:
     """Record a build of ``case`` in its folder (of ``inputs``, those :func:`recorded`
     keeps), written first in ``scratch`` if given (see
-    :func:`avtalsgen.build.outcome.write_json`)."""
+    :func:`avtalsgen.build.outcome.write_json`). ``marker`` is what the stamp added to the
+    documents (a tilläggsavtal made, or waiting: :attr:`avtalsgen.build.tillagg.Plan.marker`),
+    ``awaited`` the packet a waiting change needs signed (0: the agreement's)."""
     outputs_named = [path.name for path in outputs]
     names = _names(folder, case, recorded(inputs))
-    write_json(folder / STAMP, {"inputs": stamp, "outputs": outputs_named, **names}, scratch)
+    record: dict[str, object] = {"inputs": stamp, "outputs": outputs_named, **names}
+    if marker:
+        record["marker"] = list(marker)
+    if awaited is not None:
+        record["vantar_pa"] = awaited
+    write_json(folder / STAMP, record, scratch)
 
 
 def renew_record(
@@ -101,6 +111,8 @@ def renew_record(
     case: Path,
     inputs: Mapping[str, Path],
     scratch: Path | None = None,
+    marker: Sequence[str] = (),
+    awaited: int | None = None,
 ) -> None:
     """Make the record of an up-to-date build name its case and files, if it does not (a
     record from before records named them, or the case was named by another path). The
@@ -110,7 +122,7 @@ def renew_record(
     if record is not None and all(record.get(key) == value for key, value in names.items()):
         return
     with contextlib.suppress(OSError):
-        write_record(folder, stamp, outputs, case, inputs, scratch)
+        write_record(folder, stamp, outputs, case, inputs, scratch, marker, awaited)
 
 
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
@@ -170,8 +182,15 @@ class Records:
             used = {role: path for role, path in inputs.items() if role.startswith("template ")}
             if not used or any(wanted.get(role) != path for role, path in used.items()):
                 continue  # other templates, or other documents, than that build's
+            marker = record.get("marker")
+            marked = [str(m) for m in marker] if isinstance(marker, list) else []
+            awaited = record.get("vantar_pa")
+            if isinstance(awaited, int) and signed_entry(folder, awaited) is not None:
+                continue  # the packet a change waited for is signed now: build it
             try:
-                stamp = input_stamp(with_decisions(inputs, case, folder), documents, tools)
+                stamp = input_stamp(
+                    with_decisions(inputs, case, folder), [*documents, *marked], tools
+                )
             except OSError:
                 continue
             outputs = up_to_date(folder, stamp)

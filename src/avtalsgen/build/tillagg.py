@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from avtalsgen.build.workspace import CaseFolder
+from avtalsgen.build.manifest import PARTIES, signed_entry
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
-#: The signature fields of an agreement's (and a tilläggsavtal's) packet.
-PARTIES = ("region", "aktor")
 
 
 @dataclass(frozen=True)
@@ -34,52 +30,25 @@ class SignedPacket:
     """The day its last party signed (Swedish time), if the manifest says."""
 
 
-def _entries(folder: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(CaseFolder(folder).manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    entries = data.get("packets") if isinstance(data, dict) else None
-    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
-
-
-def _holds(entry: dict[str, Any], nummer: int) -> bool:
-    """Whether the packet of ``entry`` holds the agreement (``nummer`` 0) or tilläggsavtal
-    nr ``nummer``."""
-    decision = entry.get("beslut")
-    if not isinstance(decision, dict) or decision.get("avtal") is not True:
-        return False
-    if decision.get("utfall") not in ("bifall", "bifall_med_andring"):
-        return False
-    return (decision.get("tillagg") or 0) == nummer
-
-
 def signed_packet(folder: Path, nummer: int) -> SignedPacket | None:
     """The newest packet version in ``folder`` that holds the agreement (``nummer`` 0) or
-    tilläggsavtal nr ``nummer`` and that every party has signed, if any."""
+    tilläggsavtal nr ``nummer`` and that every party has signed, as the manifest records it
+    and the file shows, if any."""
     from avtalsgen.pdf.signed import is_signed
 
-    for entry in reversed(_entries(folder)):
-        if not _holds(entry, nummer) or not isinstance(entry.get("file"), str):
-            continue
-        signatures = entry.get("signatures")
-        by_field = {
-            s.get("field"): s
-            for s in (signatures if isinstance(signatures, list) else [])
-            if isinstance(s, dict)
-        }
-        if not all(by_field.get(name, {}).get("signer") for name in PARTIES):
-            continue
-        path = folder / Path(entry["file"]).name
-        if not path.is_file() or not is_signed(path):
-            continue
-        times = []
-        for name in PARTIES:
-            with contextlib.suppress(ValueError):
-                times.append(dt.datetime.fromisoformat(str(by_field[name].get("signing_time"))))
-        day = max(times).astimezone(TIMEZONE).date() if times else None
-        return SignedPacket(path, day)
-    return None
+    entry = signed_entry(folder, nummer)
+    if entry is None:
+        return None
+    path = folder / Path(entry["file"]).name
+    if not path.is_file() or not is_signed(path):
+        return None
+    times = []
+    for signature in entry.get("signatures") or []:
+        if isinstance(signature, dict) and signature.get("field") in PARTIES:
+            with contextlib.suppress(ValueError, TypeError):
+                times.append(dt.datetime.fromisoformat(str(signature.get("signing_time"))))
+    day = max(times).astimezone(TIMEZONE).date() if times else None
+    return SignedPacket(path, day)
 
 
 @dataclass(frozen=True)
@@ -94,6 +63,12 @@ class Plan:
     """The signed packet of the agreement the change applies to (for its date)."""
     waiting: Tillaggsbeslut | None
     """A change decided whose tilläggsavtal waits for the agreement to be signed."""
+
+    @property
+    def awaited(self) -> int | None:
+        """The packet a waiting change needs signed: 0 for the agreement's, N for
+        tilläggsavtal nr N's (None: nothing waits)."""
+        return self.waiting.nummer - 1 if self.waiting is not None else None
 
     @property
     def marker(self) -> tuple[str, ...]:
