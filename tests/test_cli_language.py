@@ -122,8 +122,10 @@ USAGE_ERRORS = [
     ),
     pytest.param(
         ["build", "cases", "--only", "avtal"],
-        "Ogiltigt värde för --only: okänt dokument avtal; välj beslutsforslag eller samarbetsavtal",
-        "Invalid value for --only: unknown document avtal; choose beslutsforslag or samarbetsavtal",
+        "Ogiltigt värde för --only: okänt dokument avtal; välj beslutsforslag, samarbetsavtal "
+        "eller tillaggsavtal",
+        "Invalid value for --only: unknown document avtal; choose beslutsforslag, samarbetsavtal "
+        "or tillaggsavtal",
         id="our-own-check",
     ),
 ]

@@ -465,3 +465,22 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
         "den 30 september 2026."
     )
     assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]
+
+
+def test_the_tillaggsavtal_and_its_packet_are_tagged_pdfa(
+    amended: tuple[Path, dict[str, str]],
+) -> None:
+    import pikepdf
+
+    from avtalsgen.pdf.pdfa import check_pdfa_structure
+    from avtalsgen.pdf.tags import structure_problems
+
+    folder = amended[0] / "output" / DNR
+    for name in ("tillaggsavtal-v2.pdf", "paket-v2.pdf"):
+        with pikepdf.open(folder / name) as pdf:
+            assert structure_problems(pdf, "sv-SE") == [], name
+        assert "Tagged:          yes" in run("pdfinfo", str(folder / name))
+        assert check_pdfa_structure(folder / name, "sv-SE") == [], name
+    with pikepdf.open(folder / "paket-v2.pdf") as pdf:
+        fields = [str(f.T) for f in pdf.Root.AcroForm.Fields]
+        assert fields == ["region", "aktor"]
