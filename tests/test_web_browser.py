@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webtools import PASSWORD, workspace
+from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
 from avtalsgen import i18n
 from avtalsgen.web.app import create_app
@@ -280,13 +280,22 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     signed = (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").read_bytes()
     assert [part.get_payload(decode=True) for part in attached] == [signed]
 
-    # Sign the packet with the server's key, and see the report.
+    # Sign the packet with the server's key at a level chosen, and see the report.
     _menu(page, "Paket")
     checker.check("paket")
-    page.get_by_role("button", name="Signera region i RUN-00400-2024").click()
+    page.get_by_role("link", name="Signera region i RUN-00400-2024").click()
+    levels = page.get_by_role("group", name="Signaturnivå (PAdES)")
+    expect(levels.get_by_role("radio")).to_have_count(4)
+    expect(levels.get_by_role("radio", name="B-B")).to_be_checked()  # no TSA set: as the CLI
+    archival = levels.get_by_role("radio", name="B-LTA")
+    expect(archival).to_have_accessible_description(re.compile("dokumenttidsstämpel"))
+    archival.check()
+    checker.check("signera")
+    page.get_by_role("button", name="Signera region").click()
     report = page.get_by_role("status")
     expect(report).to_contain_text("Signerat: RUN-00400-2024")
     expect(report.get_by_role("row", name="region")).to_contain_text("ja")
+    expect(report.get_by_role("row", name="region")).to_contain_text("B-LTA")
     # The verdict in one sentence, as avtalsgen verify gives it.
     expect(report).to_contain_text("Resultat: inte fullständigt ännu")
     expect(report).to_contain_text("kvar att skriva under: 'aktor'")
@@ -330,6 +339,74 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     page.close()
 
 
+@pytest.fixture(scope="module")
+def sealed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
+    """The app with a seal of its own and no time-stamping authority set (see
+    webtools.sealed_workspace), on a free port of 127.0.0.1."""
+    import uvicorn
+
+    config, passphrase = sealed_workspace(tmp_path_factory.mktemp("sealed"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SEAL_PASSPHRASE_ENV, passphrase)
+        i18n.set_language("sv")
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started
+        yield f"http://127.0.0.1:{port}", config
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+        i18n.set_language(None)
+
+
+def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
+    sealed_server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """With the region's seal and no time-stamping authority, B-T and above are refused at
+    the level's field, in words that say how to go on; B-B signs."""
+    from playwright.sync_api import expect
+
+    base, config = sealed_server
+    packet = config.output / "RUN-90001-2023" / "paket.pdf"
+    before = packet.read_bytes()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "signer")
+    _menu(page, "Paket")
+    page.get_by_role("link", name="Signera region i RUN-90001-2023").click()
+    expect(page.get_by_text("Tidsstämpeltjänst: ingen inställd")).to_be_visible()
+    levels = page.get_by_role("group", name="Signaturnivå (PAdES)")
+    levels.get_by_role("radio", name="B-T", exact=True).check()
+    page.get_by_role("button", name="Signera region").click()
+    expect(page.get_by_role("alert")).to_contain_text("Inte signerat")
+    chosen = levels.get_by_role("radio", name="B-T", exact=True)
+    expect(chosen).to_be_checked()
+    expect(chosen).to_have_attribute("aria-invalid", "true")
+    expect(chosen).to_have_accessible_description(
+        re.compile(r"^B-T kräver en tidsstämpel, men servern har ingen tidsstämpeltjänst "
+                   r"inställd \(avtalsgen serve --tsa eller AVTALSGEN_TSA_URL\)\. Välj B-B")
+    )  # fmt: skip
+    checker.check("signera-nekad")
+    assert packet.read_bytes() == before, "nothing signed"
+    levels.get_by_role("radio", name="B-B").check()
+    page.get_by_role("button", name="Signera region").click()
+    report = page.get_by_role("status")
+    expect(report).to_contain_text("Signerat: RUN-90001-2023")
+    expect(report.get_by_role("row", name="region")).to_contain_text("B-B")
+    checker.check("signerat-sigill")
+    assert checker.errors == []
+    assert checker.violations == {}, checker.violations
+    page.close()
+
+
 def _tab_to(page: Any, role: str, name: str, limit: int = 300) -> None:
     """Press Tab until the focused element has this role and accessible name."""
     for _ in range(limit):
@@ -355,6 +432,7 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
 
     base, config = server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
     page.goto(base + "/login")
     _tab_to(page, "link", "Hoppa till innehållet")
     _tab_to(page, "textbox", "Användarnamn")
@@ -381,4 +459,77 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     _tab_to(page, "button", "Logga ut")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+
+    # The secretary's steps after a meeting, the certification of an extract among them.
+    _tab_to(page, "textbox", "Användarnamn")
+    page.keyboard.type("sekr")
+    _tab_to(page, "textbox", "Lösenord")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arenden")
+    _tab_to(page, "link", "Sammanträden")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sammantraden")
+    _tab_to(page, "link", "exempel-run-2023-12-05")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sammantraden/exempel-run-2023-12-05")
+    expect(page.get_by_role("heading", name="Sammanträde exempel-run-2023-12-05")).to_be_visible()
+    steps = page.get_by_role("region", name="Efter sammanträdet")
+
+    def to_the_steps() -> None:
+        """Past the meeting's form, to its steps, as a keyboard user goes."""
+        _tab_to(page, "link", "Till stegen efter sammanträdet")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", name="Efter sammanträdet")).to_be_focused()
+
+    def run(button: str) -> None:
+        """Press the step's button and wait for its run to end."""
+        _tab_to(page, "button", button)
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
+
+    def back() -> None:
+        _tab_to(page, "link", "Tillbaka till sammanträdet")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/sammantraden/exempel-run-2023-12-05")
+        to_the_steps()
+
+    to_the_steps()
+    _tab_to(page, "textbox", "Paragraf (tomt: alla utom sekretess)")
+    page.keyboard.type("212")
+    run("Gör protokollsutdrag")
+    expect(page.get_by_role("listitem").filter(has_text="§ 212 RUN-90001-2023")).to_contain_text(
+        "protokollsutdrag-212.pdf"
+    )
+    back()
+    _tab_to(page, "button", "Bestyrk § 212")
+    page.keyboard.press("Enter")
+    certified = page.get_by_role("status")
+    expect(certified).to_contain_text("Bestyrkt: protokollsutdrag-212.pdf", timeout=60_000)
+    expect(certified.get_by_role("row", name="utdragsbestyrkande")).to_contain_text("ja")
+    back()
+    expect(steps.get_by_role("row", name="§ 212")).to_contain_text("ja")
+    run("Gör anslag")
+    expect(page.get_by_role("listitem").filter(has_text="Anslag §").first).to_be_visible()
+    back()
+    _tab_to(page, "button", "Gör anslag")  # then the expediering's own paragraph field
+    _tab_to(page, "textbox", "Paragraf (tomt: alla utom sekretess)")
+    page.keyboard.type("212")
+    run("Gör e-post för expediering")
+    expect(page.get_by_role("listitem").filter(has_text="e-post till").first).to_be_visible()
+    back()
+    run("Gör publiceringsversioner")
+    expect(
+        page.get_by_role("listitem").filter(
+            has_text="§ 212 RUN-90001-2023 protokollsutdrag: publiceringsversion skriven"
+        )
+    ).to_be_visible()
+    _tab_to(page, "button", "Logga ut")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    from avtalsgen.pdf.signed import is_signed
+
+    assert is_signed(config.output / "RUN-90001-2023" / "protokollsutdrag-212.pdf")
+    assert list(config.output.glob("sammantraden/*/expediering/RUN-90001-2023-212-*/*.eml"))
+    assert list((config.output / "webb" / "RUN-90001-2023").iterdir())
     page.close()

@@ -76,3 +76,33 @@ def client_for(
             yield client
     finally:
         i18n.set_language(None)
+
+
+#: The passphrase environment variable of the server's seal (WebConfig.seal_passphrase_env).
+SEAL_PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
+
+
+def sealed_workspace(root: Path) -> tuple[WebConfig, str]:
+    """A workspace whose server signs with a seal of its own (a PKCS#12 file, here a copy of
+    the DEMO PKI's signer) and has no time-stamping authority set, with the example case
+    RUN-90001-2023 built by LibreOffice, every fact known; and the seal's passphrase (for
+    AVTALSGEN_P12_PASSPHRASE)."""
+    import dataclasses
+
+    from avtalsgen.build.batch import BuildOptions, build_cases
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+
+    config = workspace(root)
+    program = config.cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("    namn: null\n", "    namn: Anna Direktör\n", 1),
+                       encoding="utf-8")  # fmt: skip
+    outcome = build_cases(
+        [config.cases / "exempel-arktiska-testbaddar.yaml"], config.output,
+        BuildOptions(templates=config.templates),
+    )[0]  # fmt: skip
+    assert outcome.error is None, outcome.error
+    signer = ensure_demo_signer(ensure_demo_pki(), "Regional utvecklingsdirektör")
+    seal = config.data / "sigill.p12"
+    shutil.copyfile(signer.pkcs12, seal)
+    return dataclasses.replace(config, seal_p12=seal), signer.passphrase.decode()

@@ -41,6 +41,13 @@ class WebConfig:
     seal_p12: Path | None = None
     #: Environment variable with the seal's passphrase (never stored by the app).
     seal_passphrase_env: str = "AVTALSGEN_P12_PASSPHRASE"
+    #: The time-stamping authority (RFC 3161 URL) for signatures from PAdES B-T on, as
+    #: ``avtalsgen sign --tsa`` (AVTALSGEN_TSA_URL); None: only B-B with the seal (the DEMO
+    #: key has its own authority, offline).
+    tsa_url: str | None = None
+    #: CRL files as the validation data of B-LT and B-LTA, as ``avtalsgen sign --crl``
+    #: (AVTALSGEN_CRL); none: asked of the services the certificates name.
+    crls: tuple[Path, ...] = ()
     #: LibreOffice workers for builds started from the web.
     jobs: int = 1
     #: A saved case is built again at once, for its preview.

@@ -77,9 +77,14 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     job = runner_of(request).jobs.get(job_id)
     if job is None:
         raise NotFoundException()
+    from pathlib import Path
+
     from avtalsgen.web.jobs import KIND_NAMES
 
-    return page(request, "run.html", job=job, kind_names=KIND_NAMES)
+    # A secretary's step goes back to its meeting's page, where the next step is.
+    meeting = job.args.get("meeting")
+    back = f"/sammantraden/{Path(str(meeting)).stem}" if meeting else None
+    return page(request, "run.html", job=job, kind_names=KIND_NAMES, back=back)
 
 
 @get("/korning/{job_id:int}/handelser", guards=[needs("read")])
