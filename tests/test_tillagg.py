@@ -484,3 +484,22 @@ def test_the_tillaggsavtal_and_its_packet_are_tagged_pdfa(
     with pikepdf.open(folder / "paket-v2.pdf") as pdf:
         fields = [str(f.T) for f in pdf.Root.AcroForm.Fields]
         assert fields == ["region", "aktor"]
+
+
+def test_the_case_page_names_the_change(bare: Path) -> None:
+    """The web app's case page (as avtalsgen status) names a tillägg by what it changes."""
+    from avtalsgen.web.config import WebConfig
+    from avtalsgen.web.status import case_standing
+
+    shutil.copy(
+        REPO / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml",
+        bare / "sammantraden" / "exempel-run-2026-06-16.yaml",
+    )
+    root = bare.parent
+    config = WebConfig(cases=bare, output=root / "output", data=root, templates=TEMPLATES)
+    i18n.set_language("sv")
+    standing = case_standing(config, bare / CASE)
+    rows = standing["beslut"]
+    assert isinstance(rows, list)
+    assert [row["utfall"] for row in rows] == ["bifall", "ändring av avtalet: förlängning"]
+    assert "tilläggsavtal nr 1 beslutat" in str(standing["lage"])

@@ -220,12 +220,17 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     from avtalsgen.build.status import case_status
     from avtalsgen.i18n import _
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
 
     found = case_status([path], config.output, config.templates)[0]
     decisions = []
     for row in found.beslut:
         decision = dict(vars(row))
-        if row.utfall in {member.value for member in Utfall}:
+        if row.tillagg is not None:  # a change of the running agreement
+            decision["utfall"] = _("change of the agreement: {change}").format(
+                change=_(TILLAGGSTYP_TEXT[Tillaggstyp(row.tillagg)])
+            )
+        elif row.utfall in {member.value for member in Utfall}:
             decision["utfall"] = _(UTFALL_TEXT[Utfall(row.utfall)])
         decisions.append(decision)
     # Files named as the office knows them: relative to the cases and output folders.
