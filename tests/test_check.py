@@ -188,7 +188,8 @@ def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left
 ) -> None:
     """check --strict over cases of one program (QA item 18): the program's unknown fact is
     listed once per case and names the case; the program's path is normalised; a fact left
-    out of the file is placed at the nearest enclosing key, or at no line, never at line 1."""
+    out of the file is placed at the nearest enclosing key, or (a key of the top level) at
+    the end of the file's mapping, where it may be added; never at line 1."""
     from avtalsgen import i18n
 
     i18n.set_language("en")
@@ -197,7 +198,12 @@ def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left
     seed = (cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
     assert "\nprogram: program/norrbottens-ekosystem.yaml\n" in seed
     first = qa / "forsta.yaml"
-    first.write_text(seed.replace("program: program/", "program: ../program/", 1), "utf-8")
+    first.write_text(
+        seed.replace("program: program/", "program: ../program/", 1).replace(
+            "handlaggare: null\n", ""
+        ),
+        "utf-8",
+    )
     text = (cases / "exempel-kreativa-norrbotten.yaml").read_text(encoding="utf-8")
     second = qa / "andra.yaml"
     second.write_text(
@@ -227,3 +233,6 @@ def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left
     for key in ("namn", "titel", "ort"):
         assert f"{second}:{avtal}: avtal.undertecknare.{key}: {left_out}" in result.stderr
     assert f"{second}:1:" not in result.stderr
+    # A key of the top level left out: at the file's last line (it was named with no line).
+    last = len(first.read_text(encoding="utf-8").rstrip("\n").splitlines())
+    assert f"{first}:{last}: handlaggare: {left_out}" in result.stderr.splitlines()

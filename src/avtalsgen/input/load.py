@@ -765,14 +765,15 @@ def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]
 
 def _unknown_fact(case: LoadedCase, path: Path, loc: Loc, lines: dict[Loc, int]) -> str:
     """One of :func:`unknown_facts`: at its key's line, or at the nearest enclosing key's
-    if it is left out of the file (no line if none encloses it); a program's names the case
-    it is a fact of, since every case of the program shows it."""
+    if it is left out of the file (a key of the top level: at the file's last line); a
+    program's names the case it is a fact of, since every case of the program shows it."""
     if loc in lines:
         where = f"{path}:{lines[loc]}"
         message = _("not filled in yet (null); the documents show [uppgift saknas]")
     else:
         enclosing = next((loc[:n] for n in range(len(loc) - 1, 0, -1) if loc[:n] in lines), None)
-        where = f"{path}:{lines[enclosing]}" if enclosing else str(path)
+        # A key of the top level: at the end of the file's mapping, where it may be added.
+        where = f"{path}:{lines[enclosing] if enclosing else lines.get((), 1)}"
         message = _(
             "left out of the file; the documents show [uppgift saknas] until it is filled in"
         )
