@@ -440,6 +440,15 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[tuple[int, str]]]:
     return data, lines, [(line, f"{path}:{line}: {text}") for line, text in duplicates]
 
 
+def key_lines(path: Path) -> dict[Loc, int]:
+    """The line of every key and list item of the YAML file ``path`` (and, under ``()``, the
+    file's last line), read as :func:`read_yaml` reads it.
+
+    Raises :class:`CaseError` when the file cannot be read or is refused.
+    """
+    return _read_yaml(path)[1]
+
+
 def read_yaml(path: Path) -> Any:
     """The data of the YAML file ``path``, read with every limit and refusal of a case file
     (size, encoding, anchors, tags, nesting, characters); for files that are only looked

@@ -101,13 +101,9 @@ class MeetingFile:
 
     def where(self, loc: Loc) -> str:
         """``file:line: field`` of ``loc``."""
-        from avtalsgen.meetings.justering import format_loc
+        from avtalsgen.meetings.justering import where
 
-        probe = loc
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = f":{self.lines[probe]}" if probe else ""
-        return f"{self.path}{line}: {format_loc(loc)}"
+        return where(self.path, self.lines, loc)
 
 
 @dataclass(frozen=True)
@@ -169,8 +165,8 @@ def read_meeting(path: Path) -> MeetingFile:
     """A meeting file validated on its own (no case files read); kept per run while it is
     unchanged, as every case of a folder reads the same meeting files."""
     from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import validate_file
-    from avtalsgen.meetings.justering import format_loc, key_lines
+    from avtalsgen.input.load import key_lines, validate_file
+    from avtalsgen.meetings.justering import where
 
     info = path.stat()
     key = (path.resolve(), info.st_mtime_ns, info.st_size)
@@ -184,11 +180,7 @@ def read_meeting(path: Path) -> MeetingFile:
     lines = key_lines(path) if sammantrade is not None else {}
     if sammantrade is not None:
         for rule in sammantrade.problems():
-            probe = rule.loc
-            while probe and probe not in lines:
-                probe = probe[:-1]
-            line = f":{lines[probe]}" if probe else ""
-            problems.append(f"{path}{line}: {format_loc(rule.loc)}: {rule.message}")
+            problems.append(f"{where(path, lines, rule.loc)}: {rule.message}")
     found = MeetingFile(path, sammantrade, lines, tuple(problems), text)
     _MEETINGS[key] = found
     return found
@@ -401,16 +393,12 @@ def _case_rules(history: History) -> list[str]:
 
 def _case_problem(history: History, loc: Loc, message: str) -> str:
     """``case file:line: field: message`` of a problem at ``loc`` in the case file."""
-    from avtalsgen.meetings.justering import format_loc, key_lines
+    from avtalsgen.input.load import key_lines
+    from avtalsgen.meetings.justering import format_loc, where
 
     if history.case_path is None:
         return f"{format_loc(loc)}: {message}"
-    lines = key_lines(history.case_path)
-    probe = loc
-    while probe and probe not in lines:
-        probe = probe[:-1]
-    line = f":{lines[probe]}" if probe else ""
-    return f"{history.case_path}{line}: {format_loc(loc)}: {message}"
+    return f"{where(history.case_path, key_lines(history.case_path), loc)}: {message}"
 
 
 def _order_rules(history: History, program: Program) -> tuple[list[str], list[Tillaggsbeslut]]:

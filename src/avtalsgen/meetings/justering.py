@@ -21,11 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
-from avtalsgen.input.load import LoadedCase, load_case, read_yaml, validate_file
+from avtalsgen.input.load import LoadedCase, key_lines, load_case, read_yaml, validate_file
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut, case_history, utfall
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.types import Loc
@@ -86,29 +84,6 @@ class LoadedMeeting:
         return _problem(self.path, self.lines, loc, message)
 
 
-def key_lines(path: Path) -> dict[Loc, int]:
-    """The line of every key and list item of a YAML file that parses."""
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    lines: dict[Loc, int] = {}
-
-    def walk(node: yaml.Node, loc: Loc) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    child = (*loc, str(key.value))
-                    lines[child] = key.start_mark.line + 1
-                    walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = (*loc, index)
-                lines[child] = item.start_mark.line + 1
-                walk(item, child)
-
-    if node is not None:
-        walk(node, ())
-    return lines
-
-
 def format_loc(loc: Loc) -> str:
     """A location the way problems show it: ``paragrafer[1].dnr``."""
     text = ""
@@ -117,12 +92,19 @@ def format_loc(loc: Loc) -> str:
     return text or _("(file)")
 
 
-def _problem(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
+def where(path: Path, lines: dict[Loc, int], loc: Loc) -> str:
+    """``file:line: field`` of ``loc`` in the file at ``path`` (``lines``:
+    :func:`avtalsgen.input.load.key_lines`): the line of its key, or of the nearest key that
+    encloses it; none when no key does."""
     probe = loc
     while probe and probe not in lines:
         probe = probe[:-1]
     line = f":{lines[probe]}" if probe else ""
-    return f"{path}{line}: {format_loc(loc)}: {message}"
+    return f"{path}{line}: {format_loc(loc)}"
+
+
+def _problem(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
+    return f"{where(path, lines, loc)}: {message}"
 
 
 def index_cases(folder: Path) -> CaseIndex:
