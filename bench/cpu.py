@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import queue
@@ -192,6 +193,10 @@ def main() -> None:
     parser.add_argument("--split", action="store_true",
                         help="CPU time of the main steps in the last run")  # fmt: skip
     args = parser.parse_args()
+    # The garbage collector as the avtalsgen command sets it (avtalsgen.cli.app.run).
+    from avtalsgen.cli.app import GC_YOUNG
+
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     root = Path(tempfile.mkdtemp(prefix="avtalsgen-cpu-"))
     try:
         cases = make_cases(root / "cases", args.cases)
