@@ -170,13 +170,22 @@ def test_timeout_kills_soffice_process_group(
     while processes_mentioning(str(profiles)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_mentioning(str(profiles)) == []
-    # No IPC socket left in /tmp (other LibreOffice runs' sockets vanish when they end).
+    # No IPC socket left in /tmp by the killed soffice: a socket file that no process has
+    # bound any more (not in /proc/net/unix). Other LibreOffice runs (the other test
+    # process's) make sockets of their own meanwhile; theirs are bound while they run.
     deadline = time.monotonic() + 10
-    while set(Path("/tmp").glob("OSL_PIPE_*")) - pipes_before and time.monotonic() < deadline:
+    while _stale_pipes(pipes_before) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert set(Path("/tmp").glob("OSL_PIPE_*")) - pipes_before == set()
+    assert _stale_pipes(pipes_before) == set()
     assert list(profiles.iterdir()) == []  # profile removed
     assert list(outdir.iterdir()) == []  # no PDF, no staging left
+
+
+def _stale_pipes(before: set[Path]) -> set[Path]:
+    """LibreOffice IPC socket files in /tmp, new since ``before``, that no process binds."""
+    rows = Path("/proc/net/unix").read_text(encoding="utf-8").splitlines()[1:]
+    bound = {fields[7] for row in rows if len(fields := row.split()) >= 8}
+    return {p for p in set(Path("/tmp").glob("OSL_PIPE_*")) - before if str(p) not in bound}
 
 
 @pytest.mark.libreoffice
