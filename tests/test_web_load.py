@@ -106,6 +106,20 @@ def test_a_case_is_read_again_only_when_a_file_it_comes_from_changed(
     i18n.set_language(None)
 
 
+def test_the_list_reads_where_a_case_stands_without_what_is_missing(tmp_path: Path) -> None:
+    # The list's cheaper reading (no unknown facts, no up-to-date check) says the same of
+    # every shipped case but what is missing.
+    config = workspace(tmp_path / "ws")
+    full = build_status.case_status([config.cases], config.output, config.templates)
+    cheap = build_status.case_status([config.cases], config.output, config.templates,
+                                     missing=False)  # fmt: skip
+    assert len(full) == len(cheap) > 5
+    assert any(found.saknas for found in full)
+    for whole, part in zip(full, cheap, strict=True):
+        assert set(part.saknas) <= set(whole.saknas)
+        assert {**whole.to_json(), "saknas": []} == {**part.to_json(), "saknas": []}
+
+
 def test_builds_run_at_a_lower_cpu_priority_than_the_pages(tmp_path: Path) -> None:
     database = tmp_path / "data" / "web.sqlite3"
     db.initialise(database)

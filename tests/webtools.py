@@ -36,7 +36,10 @@ def workspace(root: Path, **options: object) -> WebConfig:
     shutil.copytree(REPO / "cases", root / "cases")
     config = WebConfig(
         cases=root / "cases", output=root / "output", data=root / "data",
-        templates=REPO / "templates", **{"build_after_save": False, **options},  # type: ignore[arg-type]
+        templates=REPO / "templates",
+        # The builds' lower CPU priority (tested in test_web_load and test_warm) would let
+        # the other test process starve them on CI's two cores.
+        **{"build_after_save": False, "build_niceness": 0, **options},  # type: ignore[arg-type]
     )  # fmt: skip
     config.output.mkdir()
     db.initialise(config.database)

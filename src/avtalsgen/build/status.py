@@ -96,17 +96,24 @@ def case_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def case_status(
-    paths: Sequence[Path], output_root: Path, templates: Path = Path("templates")
+    paths: Sequence[Path],
+    output_root: Path,
+    templates: Path = Path("templates"),
+    *,
+    missing: bool = True,
 ) -> list[CaseStatus]:
     """Where each case of ``paths`` (case files, or folders of them) stands against the
     output folder ``output_root``; ``templates`` is the folder a build would use (to tell
     whether the built documents are out of date). Reads only; a case that cannot be read
-    is listed with its problems (``fel``)."""
+    is listed with its problems (``fel``). With ``missing`` False the two costly things
+    missing are not looked for, the facts left unknown and whether the documents are up to
+    date (``saknas`` leaves them out; the rest, ``lage`` too, is the same): for a list of
+    where many cases stand."""
     workspace = Workspace(output_root)
-    return [_one(path, workspace, templates) for path in case_paths(paths)]
+    return [_one(path, workspace, templates, missing) for path in case_paths(paths)]
 
 
-def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
+def _one(path: Path, workspace: Workspace, templates: Path, missing: bool = True) -> CaseStatus:
     from avtalsgen.input.load import load_case, unknown_facts
     from avtalsgen.meetings.decisions import case_history
 
@@ -126,7 +133,8 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
     folder = workspace.case(arende.dnr)
     root = workspace.root
     status.beslut = _decisions(history, folder, root)
-    status.saknas += unknown_facts(case, history)
+    if missing:
+        status.saknas += unknown_facts(case, history)
     from avtalsgen.build.tillagg import plan as tillagg_plan
 
     planned = tillagg_plan(history, folder.path)
@@ -147,7 +155,11 @@ def _one(path: Path, workspace: Workspace, templates: Path) -> CaseStatus:
             )
     built = _documents(folder, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
-    state = _build_state(case, planned.documents, planned.marker, folder, templates)
+    state = (
+        _build_state(case, planned.documents, planned.marker, folder, templates)
+        if missing
+        else None
+    )
     if state is not None:
         status.saknas.append(state)
     packet = folder.packet_versions()[-1] if folder.packet_versions() else None

@@ -162,7 +162,8 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
                 (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))
     # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
     # whom; the documents say the same.
-    found = case_status([path], config.output, config.templates)[0]
+    # (What is missing is the case's page's: not looked for here.)
+    found = case_status([path], config.output, config.templates, missing=False)[0]
     newest = found.beslut[-1] if found.beslut else None
     row.status = found.lage
     row.decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
