@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -122,6 +123,44 @@ def test_pdf_problems_name_the_pdf_as_the_job_knows_it(
     assert [d.error for d in done] == [
         "beslutsforslag.pdf: PDF claims language en-US, expected sv-SE"
     ]
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_document_written_after_soffice_asked_for_it_is_converted_all_the_same(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    # On a loaded machine the caller renders more slowly than soffice converts: soffice
+    # asks for documents that are not written yet. That is no attempt at converting them;
+    # soffice is started again once they are there (the pool gave up after two starts).
+    made = _docx(tmp_path / "made.docx", "Skriven sent")
+    jobs = [Job(str(i), tmp_path / f"fall-{i}" / "beslutsforslag.docx", tmp_path / f"fall-{i}")
+            for i in range(2)]  # fmt: skip
+    converter = ConversionPool(1)
+    converter.start(jobs)
+    for job in jobs:
+        time.sleep(4)  # soffice has looked for it and started again meanwhile
+        job.outdir.mkdir()
+        shutil.copy(made, job.docx)
+    done: list[Done] = []
+    converter.wait(done.append)
+    assert [(d.job.key, d.error) for d in done] == [("0", None), ("1", None)]
+    for item in done:
+        assert item.pdf is not None and "Skriven sent" in pdf_text(item.pdf)
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_document_never_written_fails_once_the_start_timeout_is_over(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    job = Job("x", tmp_path / "beslutsforslag.docx", tmp_path)
+    done: list[Done] = []
+    ConversionPool(1, start_timeout=3).run([job], done.append)
+    assert [d.error for d in done] == [
+        "beslutsforslag.docx: its Word file was not written within 3 s"
+    ]
+    assert list(tmp_path.glob("*.pdf")) == []
 
 
 # -- the kept profile ---------------------------------------------------------------------
@@ -283,6 +322,8 @@ def test_each_soffice_converts_the_warm_up_document_first(tmp_path: Path, cache_
     )
     warm_up = tmp_path / "mall.docx"
     jobs = [Job(str(i), tmp_path / f"d{i}.docx", tmp_path) for i in range(14)]
+    for job in jobs:  # written before soffice asks for them: its failures are attempts
+        job.docx.touch()
     engine = ConversionPool(2, soffice=soffice)
     order = engine.start(jobs, warm_up)
     assert [j.key for j in order] == [str(i) for i in range(14)]

@@ -88,6 +88,8 @@ class _Launch:
     proc: subprocess.Popen[bytes]
     keep: bool
     """Whether to keep its profile (there was none to copy) once it exits cleanly."""
+    started: float
+    """When soffice was started (``time.time()``, as files' modification times)."""
 
 
 class ConversionPool:
@@ -187,6 +189,10 @@ class ConversionPool:
             todo = list(share)
             warm = True
             while todo and not self._stop.is_set():
+                if launch is None:
+                    todo = self._written(todo)
+                    if not todo:
+                        break
                 try:
                     launch = launch or self._launch(todo, warm)
                 except (ConversionError, OSError) as exc:
@@ -195,12 +201,19 @@ class ConversionPool:
                         self._results.put(Done(job, None, f"{job.docx.name}: {why}"))
                     return
                 failed, untried = self._one_start(launch, todo)
+                started = launch.started
                 launch = None
                 todo = []
                 for job, reason in failed:
-                    attempts[job] = attempts.get(job, 0) + 1
                     if job in self._cancelled:
                         continue
+                    if not _written_before(job.docx, started):
+                        # soffice asked for it before it was written (the caller renders
+                        # more slowly than soffice converts, e.g. on a loaded machine):
+                        # that is no attempt at converting it.
+                        todo.append(job)
+                        continue
+                    attempts[job] = attempts.get(job, 0) + 1
                     if attempts[job] > 1:
                         self._results.put(Done(job, None, f"{job.docx.name}: {reason}"))
                     else:
@@ -211,6 +224,26 @@ class ConversionPool:
             if launch is not None:  # stopped before it was watched
                 self._end(launch)
             self._results.put(None)
+
+    def _written(self, todo: list[Job]) -> list[Job]:
+        """Wait until the first job's DOCX is there before soffice is started again (it
+        would look for it at once). Once the start timeout is over, the jobs whose DOCX is
+        still not there fail. Returns the jobs left to convert."""
+        deadline = time.monotonic() + self.start_timeout
+        while todo and not self._stop.is_set():
+            todo = [job for job in todo if job not in self._cancelled]
+            if not todo or todo[0].docx.exists():
+                return todo
+            if time.monotonic() > deadline:
+                why = _("its Word file was not written within {seconds} s").format(
+                    seconds=f"{self.start_timeout:g}"
+                )
+                for job in todo:
+                    if not job.docx.exists():
+                        self._results.put(Done(job, None, f"{job.docx.name}: {why}"))
+                return [job for job in todo if job.docx.exists()]
+            time.sleep(_POLL)
+        return todo
 
     def _launch(self, pending: list[Job], warm: bool, warm_up: Path | None = None) -> _Launch:
         """Start soffice over ``pending`` (after ``warm_up``, if given) in a work folder of
@@ -238,12 +271,13 @@ class ConversionPool:
                 first.append(links / "warm-up.docx")
                 first[0].symlink_to(warm_up.absolute())
             argv = soffice_argv(self.soffice, profile, out, [*first, *inputs])
+            started = time.time()
             proc = self._start(argv, work)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
         names = [f"{link.stem}.pdf" for link in inputs]
-        return _Launch(work, out, profile, names, argv, proc, keep)
+        return _Launch(work, out, profile, names, argv, proc, keep, started)
 
     def _one_start(
         self, launch: _Launch, pending: list[Job]
@@ -344,6 +378,14 @@ class ConversionPool:
         # Every PDF is in and checked: no need to wait for soffice's own shutdown; the
         # caller kills it (or, to keep its profile, lets it exit).
         return failed, []
+
+
+def _written_before(docx: Path, started: float) -> bool:
+    """Whether ``docx`` was there, written, before ``started`` (a ``time.time()``)."""
+    try:
+        return docx.stat().st_mtime < started
+    except OSError:
+        return False
 
 
 def _complete(pdf: Path) -> bool:
