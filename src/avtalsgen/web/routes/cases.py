@@ -71,14 +71,17 @@ def _previewed(config: Any, stem: str, dnr: str, names: list[str]) -> list[dict[
 def _page_count(path: Any) -> int:
     import pypdfium2
 
-    try:
-        document = pypdfium2.PdfDocument(str(path))
-    except pypdfium2.PdfiumError:
-        return 0
-    try:
-        return len(document)
-    finally:
-        document.close()
+    from avtalsgen.documents.factcheck import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe, and the handlers run in threads
+        try:
+            document = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError:
+            return 0
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def _case_file(config: Any, stem: str) -> Path:
@@ -185,16 +188,19 @@ def _png(path: Path, number: int) -> Response[bytes]:
 
     import pypdfium2
 
-    try:
-        document = pypdfium2.PdfDocument(str(path))
-    except pypdfium2.PdfiumError:
-        raise NotFoundException() from None
-    try:
-        if not 1 <= number <= len(document):
-            raise NotFoundException()
-        image = document[number - 1].render(scale=1.25).to_pil()
-    finally:
-        document.close()
+    from avtalsgen.documents.factcheck import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe, and the handlers run in threads
+        try:
+            document = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError:
+            raise NotFoundException() from None
+        try:
+            if not 1 <= number <= len(document):
+                raise NotFoundException()
+            image = document[number - 1].render(scale=1.25).to_pil()
+        finally:
+            document.close()
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return Response(out.getvalue(), media_type="image/png",
