@@ -22,6 +22,7 @@ from typer._click import Context as ClickContext  # the click that typer (< 0.29
 from avtalsgen import __version__, i18n
 from avtalsgen.cli import clicktexts
 from avtalsgen.cli.converter import converter_app
+from avtalsgen.cli.pades import LEVELS, CrlOption, TsaOption
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.documents.templates import find_templates
 from avtalsgen.errors import AvtalsgenError, CaseError
@@ -31,12 +32,6 @@ from avtalsgen.i18n import _, join_words, ngettext
 # the messages; the help texts below are translated as the command line is defined.
 clicktexts.install()
 
-#: The PAdES levels of `sign --niva` (avtalsgen.signing.longterm.Level, which imports
-#: pyHanko: the command line names them without loading it).
-LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
-#: The environment variables that name sign's time-stamping authority and CRL files.
-TSA_ENV = "AVTALSGEN_TSA_URL"
-CRL_ENV = "AVTALSGEN_CRL"
 
 #: The options of the command line as a whole, taken after a command's name too.
 GLOBAL_FLAGS = ("--verbose", "-v")
@@ -489,32 +484,8 @@ def sign(
     key: Annotated[
         str | None, typer.Option("--key", help=_("PKCS#11 key label."), metavar=_("LABEL"))
     ] = None,
-    tsa: Annotated[
-        str | None,
-        typer.Option(
-            "--tsa",
-            help=_("Timestamp server URL (makes PAdES B-T); by default {variable}.").format(
-                variable=TSA_ENV
-            ),
-            metavar="URL",
-            envvar=TSA_ENV,
-            show_envvar=False,
-        ),
-    ] = None,
-    crl: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--crl",
-            help=_(
-                "A certificate revocation list (CRL file) as the validation data of B-LT and "
-                "B-LTA, instead of asking the services the certificates name; repeatable; by "
-                "default the files in {variable}."
-            ).format(variable=CRL_ENV),
-            metavar=_("FILE"),
-            envvar=CRL_ENV,
-            show_envvar=False,
-        ),
-    ] = None,
+    tsa: TsaOption = None,
+    crl: CrlOption = None,
     niva: Annotated[
         str | None,
         typer.Option(

@@ -15,14 +15,11 @@ from typing import Annotated
 import typer
 
 from avtalsgen.cli import clicktexts
+from avtalsgen.cli.pades import CrlOption, TsaOption
 from avtalsgen.i18n import _
 
 #: The environment variable a new user's password may come from (never the command line).
 PASSWORD_ENV = "AVTALSGEN_PASSWORD"
-#: The time-stamping authority and CRL files of the signatures made from the web, from the
-#: environment as ``avtalsgen sign`` reads them (avtalsgen.cli.app.TSA_ENV, CRL_ENV).
-TSA_ENV = "AVTALSGEN_TSA_URL"
-CRL_ENV = "AVTALSGEN_CRL"
 
 users_app = typer.Typer(
     help=_("Users of the web app (avtalsgen serve) and their roles."),
@@ -79,32 +76,8 @@ def serve(
             ),
         ),
     ] = None,
-    tsa: Annotated[
-        str | None,
-        typer.Option(
-            "--tsa",
-            help=_("Timestamp server URL (makes PAdES B-T); by default {variable}.").format(
-                variable=TSA_ENV
-            ),
-            metavar="URL",
-            envvar=TSA_ENV,
-            show_envvar=False,
-        ),
-    ] = None,
-    crl: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--crl",
-            help=_(
-                "A certificate revocation list (CRL file) as the validation data of B-LT and "
-                "B-LTA, instead of asking the services the certificates name; repeatable; by "
-                "default the files in {variable}."
-            ).format(variable=CRL_ENV),
-            metavar=_("FILE"),
-            envvar=CRL_ENV,
-            show_envvar=False,
-        ),
-    ] = None,
+    tsa: TsaOption = None,
+    crl: CrlOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=_("LibreOffice workers."))] = (
         os.cpu_count() or 1
     ),
