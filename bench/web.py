@@ -8,9 +8,10 @@ figures beside its time on the idle server (the baseline, measured first in the 
 the server's CPU time per request, the peak resident memory of the server with its worker
 and LibreOffice, and the server's own memory at the start and the end; then, on the quiet
 server, five saves each followed by its preview (until the preview shows the documents
-built from it with the fact check's result), against one document through the server's
-warm converter (the beslutsförslag, checked as a build checks it) and one cold soffice
-conversion of it. The server starts a converter of its own (in a folder of the run's).
+built from it with the fact check's result, asked for as the page asks), against one
+document through the server's warm converter (the beslutsförslag, checked as a build checks
+it) and one cold soffice conversion of it. The server starts a converter of its own (in a
+folder of the run's).
 
     .venv/bin/python bench/web.py                 # 20 users, 60 s, 50 cases
     .venv/bin/python bench/web.py --users 5 --seconds 10 --cases 10
@@ -220,7 +221,8 @@ PREVIEWS = 5
 
 def preview_after_save(admin: httpx.Client, stem: str, number: int) -> float:
     """Seconds from a save of the case ``stem`` until its preview shows the documents built
-    from it with the fact check's result (the page asked every 20 ms)."""
+    from it with the fact check's result, asked for as the page asks: once, then again with
+    the build and the number of its events shown (the server answers at its next event)."""
     page = admin.get(f"/arenden/{stem}")
     data, sha = form_data(page.text)
     data["handlaggare"] = f"Förhandsgranskning {number}"
@@ -230,11 +232,14 @@ def preview_after_save(admin: httpx.Client, stem: str, number: int) -> float:
     response = admin.post(f"/arenden/{stem}", data={"_csrf_token": csrf(page.text),
                           "data": json.dumps(data), "sha": sha})  # fmt: skip
     assert response.status_code == 303, response.status_code
+    address = f"/arenden/{stem}/forhandsgranskning"
     while True:
-        preview = admin.get(f"/arenden/{stem}/forhandsgranskning").text
+        preview = admin.get(address).text
         if "Faktakontrollen" in preview or "misslyckades" in preview:
             break
-        time.sleep(0.02)
+        asked = re.search(r'hx-get="(/arenden/[^"?]+/forhandsgranskning\?[^"]+)"', preview)
+        assert asked, "the preview neither shows the documents nor asks for its build's news"
+        address = asked.group(1).replace("&amp;", "&")
     seconds = time.perf_counter() - started
     assert "misslyckades" not in preview, "the preview's build failed"
     return seconds

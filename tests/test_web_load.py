@@ -198,6 +198,66 @@ def test_the_preview_shows_the_checked_documents_while_the_packet_is_made(
     i18n.set_language(None)
 
 
+def test_the_preview_page_is_told_of_its_build_s_next_event_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview page asks again with the build and the events it has shown; the answer
+    comes as soon as the build has news (the documents checked), not at a next look, and
+    without news after PREVIEW_WAIT seconds."""
+    import threading
+    import time
+
+    from avtalsgen.web.routes import cases
+
+    config = workspace(tmp_path / "ws")
+    _pdf(config.data / "forhandsgranskning" / "RUN-00386-2023" / "beslutsforslag.pdf")
+    i18n.set_language("sv")
+    with TestClient(create_app(config)) as client:
+        login(client, "lasare")
+        runner: JobRunner = client.app.state.runner
+        job = Job(99, "build", "handl", ["RUN-00386-2023"], state="pågår")
+        runner.jobs[99] = job
+        runner._event(job, {"type": "start"})
+        html = client.get("/arenden/RUN-00386-2023/forhandsgranskning").text
+        assert "Dokumenten byggs" in html
+        found = re.search(r'hx-get="([^"]+)" hx-trigger="load"', html)
+        assert found, html
+        address = found.group(1).replace("&amp;", "&")
+        assert address == "/arenden/RUN-00386-2023/forhandsgranskning?bygge=99&efter=1"
+        checked = {"type": "checked", "dnr": "RUN-00386-2023",
+                   "documents": ["beslutsforslag.pdf"]}  # fmt: skip
+        told = threading.Timer(0.5, runner._event, (job, checked))
+        started = time.monotonic()
+        told.start()
+        html = client.get(address).text
+        seconds = time.monotonic() - started
+        told.join()
+        assert "Faktakontrollen: godkänd" in html
+        assert 'src="/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf/sida/1"' in html
+        assert 0.5 <= seconds < 5, seconds  # told of the event, not at the wait's end
+        assert "efter=2" in html  # and asks for the next one
+        # No news: the page as it is, after the wait.
+        monkeypatch.setattr(cases, "PREVIEW_WAIT", 0.3)
+        started = time.monotonic()
+        html = client.get(address.replace("efter=1", "efter=2")).text
+        assert time.monotonic() - started >= 0.3
+        assert "Faktakontrollen: godkänd" in html
+        # An older build's page is answered at once when a newer build has come.
+        runner.jobs[100] = Job(100, "build", "handl", ["RUN-00386-2023"])
+        started = time.monotonic()
+        html = client.get(address.replace("efter=1", "efter=5")).text
+        assert time.monotonic() - started < 0.3
+        assert "bygge=100&amp;efter=0" in html
+        # An ended build: at once, and the page stops asking.
+        runner.jobs.pop(100)
+        job.events.append({"type": "case", "dnr": "RUN-00386-2023", "status": "built",
+                           "seconds": 0.4, "outputs": []})  # fmt: skip
+        runner._finish(job)
+        html = client.get(address.replace("efter=1", "efter=9")).text
+        assert "hx-get" not in html.split('id="bygge"')[1].split(">")[0]
+    i18n.set_language(None)
+
+
 @pytest.mark.libreoffice
 @needs_soffice
 def test_a_build_hands_over_the_checked_pdfs_before_its_packet(tmp_path: Path) -> None:

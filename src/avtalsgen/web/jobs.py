@@ -9,6 +9,8 @@ done; the job's events are kept for the page and its live progress (server-sent 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -186,6 +188,8 @@ class JobRunner:
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self.changed = threading.Condition()
+        self._wakers: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        """The pages waiting for a job's next event (see :meth:`next_event`)."""
 
     def submit(self, kind: str, user: str, names: Sequence[str], **args: Any) -> Job:
         """Queue a job; it starts when the ones before it have ended. A job the same as one
@@ -233,6 +237,40 @@ class JobRunner:
         with self.changed:
             job.events.append(event)
             self.changed.notify_all()
+        self._wake()
+
+    def _wake(self) -> None:
+        """Tell the pages waiting in :meth:`next_event` that a job has news."""
+        with self._lock:
+            wakers = list(self._wakers)
+        for loop, flag in wakers:
+            with contextlib.suppress(RuntimeError):  # its event loop has closed
+                loop.call_soon_threadsafe(flag.set)
+
+    async def next_event(self, job: Job, seen: int, timeout: float) -> None:
+        """Return as soon as ``job`` has more than ``seen`` events or has ended, or after
+        ``timeout`` seconds: a page waits here for the job's news (told at once, not by
+        asking again and again), without holding a thread."""
+        loop = asyncio.get_running_loop()
+        flag = asyncio.Event()
+        waker = (loop, flag)
+        with self._lock:
+            self._wakers.add(waker)
+        try:
+            deadline = loop.time() + timeout
+            while len(job.events) <= seen and not job.done.is_set():
+                left = deadline - loop.time()
+                if left <= 0:
+                    return
+                flag.clear()
+                # The news may have come between the check and the clear: check again.
+                if len(job.events) > seen or job.done.is_set():
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(flag.wait(), left)
+        finally:
+            with self._lock:
+                self._wakers.discard(waker)
 
     def _run(self) -> None:
         while True:
@@ -273,6 +311,7 @@ class JobRunner:
             job.events.append({"type": "end", "state": job.state, "error": job.error})
             job.done.set()
             self.changed.notify_all()
+        self._wake()
 
     def _audit(self, job: Job) -> None:
         from avtalsgen.web import audit

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, get
+from litestar.concurrency import sync_to_thread
 from litestar.exceptions import NotFoundException
 from litestar.response import File, Response, Template
 
@@ -94,23 +95,47 @@ def _case_file(config: Any, stem: str) -> Path:
     return path
 
 
-@get("/arenden/{stem:str}/forhandsgranskning", guards=[needs("read")], sync_to_thread=True)
-def preview(request: Request[Any, Any, Any], stem: str) -> Template:
+#: Seconds a preview page waits for its build's next event before it is shown as it is
+#: (and asks again).
+PREVIEW_WAIT = 15.0
+
+
+@get("/arenden/{stem:str}/forhandsgranskning", guards=[needs("read")])
+async def preview(
+    request: Request[Any, Any, Any], stem: str, bygge: int | None = None, efter: int = 0
+) -> Template:
     """The case's documents as PDF and page images, with the build's (fact check's) result:
-    while a save's build goes on, the documents it has checked (before its packet is made)."""
+    while a save's build goes on, the documents it has checked (before its packet is made).
+
+    With ``bygge`` (the build the page shows) and ``efter`` (the number of its events the
+    page has shown), the answer waits until that build has a new event or has ended (at
+    most :data:`PREVIEW_WAIT` seconds; not if a newer build of the case has come): the page
+    asks again at once, and shows the documents as soon as they passed the fact check."""
+    if bygge is not None:
+        runner = runner_of(request)
+        job = runner.latest_for(stem)
+        if job is not None and job.id == bygge:
+            await runner.next_event(job, efter, PREVIEW_WAIT)
+    return await sync_to_thread(_preview, request, stem)
+
+
+def _preview(request: Request[Any, Any, Any], stem: str) -> Template:
     config = config_of(request)
     path = _case_file(config, stem)
     job = runner_of(request).latest_for(stem)
     facts = case_facts(config, path)
     dnr, problems = facts.dnr, list(facts.problems)
     result = checked = None
+    # The events the page shows (more may come while it is made: it asks for those); an
+    # ended build's events are all there once it is done.
+    building = job is not None and not job.done.is_set()
+    events = list(job.events) if job is not None else []
     if job is not None:
-        for event in job.events:
+        for event in events:
             if event["type"] == "case":
                 result = event
             elif event["type"] == "checked":
                 checked = event
-    building = job is not None and not job.done.is_set()
     if dnr and building and checked is not None:
         documents = _previewed(config, stem, dnr, list(checked.get("documents") or []))
     else:
@@ -118,7 +143,7 @@ def preview(request: Request[Any, Any, Any], stem: str) -> Template:
         checked = None
     return page(request, "preview.html", kind=CASES, stem=stem, dnr=dnr, job=job,
                 result=result, checked=checked, documents=documents,
-                problems=problems)  # fmt: skip
+                problems=problems, building=building, seen=len(events))  # fmt: skip
 
 
 def _preview_file(config: WebConfig, dnr: str, name: str) -> Path:
