@@ -24,6 +24,7 @@ PAGES = [
     "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf/sida/1",
     "/sammantraden", "/sammantraden/ny", "/sammantraden/exempel-run-2023-12-05",
     "/sammantraden/exempel-run-2023-12-05/versioner", "/sammantraden/datum?datum=2024-01-01",
+    "/sammantraden/exempel-run-2023-12-05/bestyrk?paragraf=212",
     "/paket", "/verifiera", "/korning", "/korning/1", "/korning/1/handelser", "/logg",
     "/anvandare", "/filer/RUN-00386-2023/paket.pdf", "/filer/RUN-00386-2023/paket.pdf/sida/1",
     "/utdata/RUN-00386-2023/paket.pdf", "/utdata/sammantraden",
@@ -123,6 +124,8 @@ def test_roles_a_handlaggare_cannot_sign_or_manage_users(config: WebConfig) -> N
                 f"/sammantraden/exempel-run-2023-12-05/{step}", data={"_csrf_token": token}
             )
             assert response.status_code == 403, step
+        certify = client.get("/sammantraden/exempel-run-2023-12-05/bestyrk?paragraf=212")
+        assert certify.status_code == 403
         assert "Gör anslag" not in client.get("/sammantraden/exempel-run-2023-12-05").text
         assert "Användare" not in client.get("/arenden").text  # not in the menu either
     assert auth.get_user(config.database, "ny") is None

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
-from webtools import SEAL_PASSPHRASE_ENV, csrf_of, login, sealed_workspace, workspace
+from webtools import (
+    SEAL_PASSPHRASE_ENV,
+    client_for,
+    csrf_of,
+    login,
+    sealed_workspace,
+    workspace,
+)
 
 from avtalsgen import i18n
 from avtalsgen.web.app import create_app
@@ -102,3 +109,97 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
         assert client.get(f"/paket/{DNR}/signera?falt=okänt").status_code == 404
         assert client.get("/paket/RUN-99999-2023/signera?falt=region").status_code == 404
     i18n.set_language(None)
+
+
+#: The example meeting whose § 212 decided RUN-90001-2023.
+MEETING = "exempel-run-2023-12-05"
+CERTIFY = f"/sammantraden/{MEETING}/bestyrk"
+
+
+@pytest.fixture(scope="module")
+def extract(sealed: WebConfig, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """§ 212's protocol extract made by LibreOffice in the sealed server's output folder, not
+    certified; returns a copy of it as made."""
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+    from avtalsgen.meetings.extract import build_extracts
+
+    made = build_extracts(sealed.meetings / f"{MEETING}.yaml", sealed.output, sealed.templates,
+                          LibreOfficeConverter(), 212)  # fmt: skip
+    assert [result.paragraf for result in made] == [212]
+    pristine = tmp_path_factory.mktemp("extract") / "protokollsutdrag-212.pdf"
+    shutil.copyfile(sealed.output / DNR / "protokollsutdrag-212.pdf", pristine)
+    return pristine
+
+
+def _level_of(pdf: Path, roots: list[Path]) -> str | None:
+    """The PAdES level avtalsgen's verify report gives the extract's certification."""
+    from avtalsgen.signing.verify import verify_packet
+
+    report = verify_packet(pdf, roots)
+    (signature,) = [s for s in report.signatures if s.field == "utdragsbestyrkande"]
+    assert signature.intact
+    return signature.pades_level
+
+
+def test_an_extract_is_certified_at_a_level_chosen_and_one_needing_a_missing_tsa_refused(
+    sealed: WebConfig, extract: Path
+) -> None:
+    signed = sealed.output / DNR / "protokollsutdrag-212.pdf"
+    before = signed.read_bytes()
+    with client_for(sealed, "sekr") as client:
+        meeting = client.get(f"/sammantraden/{MEETING}").text
+        assert f'<a href="{CERTIFY}?paragraf=212">Bestyrk § 212' in meeting
+        form = client.get(f"{CERTIFY}?paragraf=212").text
+        # The sign page's choice: every level with its help, B-B first without a TSA.
+        for level in ("B-B", "B-T", "B-LT", "B-LTA"):
+            assert f'id="niva-{level}" name="niva" value="{level}"' in form
+        assert re.search(r'value="B-B" checked', form)
+        assert "dokumenttidsstämpel" in form and "Tidsstämpeltjänst: ingen inställd" in form
+        assert "Nyckel: regionens sigill" in form
+
+        def certify(level: str) -> tuple[int, str]:
+            response = client.post(CERTIFY, data={"_csrf_token": csrf_of(form),
+                                                  "paragraf": "212", "niva": level})  # fmt: skip
+            return response.status_code, response.text
+
+        status, page = certify("B-LT")
+        assert status == 422 and 'role="alert"' in page and "Inte bestyrkt" in page
+        radio = re.search(r'<input type="radio" id="niva-B-LT"[^>]*>', page)
+        assert radio and 'aria-invalid="true"' in radio.group(0)
+        assert 'aria-describedby="niva-fel niva-B-LT-hjalp"' in radio.group(0)
+        assert re.search(r'id="niva-fel">B-LT kräver en tidsstämpel, men servern har ingen '
+                         r"tidsstämpeltjänst inställd", page)  # fmt: skip
+        assert signed.read_bytes() == before, "nothing signed"
+        status, page = certify("B-B")
+        assert status == 200, page
+        assert "Bestyrkt: protokollsutdrag-212.pdf" in page
+        row = re.search(r"<tr><td>utdragsbestyrkande</td>.*?</tr>", page, re.S)
+        assert row and "<td>B-B</td>" in row.group(0)
+        assert _level_of(signed, []) == "B-B"
+        # Certified once only; the meeting's page says so.
+        again = client.get(f"{CERTIFY}?paragraf=212")
+        assert again.status_code == 422 and "Utdraget är redan bestyrkt." in again.text
+        assert client.get(f"{CERTIFY}?paragraf=999").status_code == 404
+    with sqlite3.connect(sealed.database) as conn:
+        details = [row[0] for row in conn.execute(
+            "SELECT detail FROM audit WHERE action = 'sign' AND dnr = ? ORDER BY rowid", (DNR,)
+        )]  # fmt: skip
+    assert details[-1] == "utdragsbestyrkande § 212, B-B"
+    assert not any(d.startswith("utdragsbestyrkande") for d in details[:-1]), "none refused"
+
+
+def test_the_demo_key_certifies_an_extract_at_b_lta(tmp_path: Path, extract: Path) -> None:
+    from avtalsgen.signing.pki import ensure_demo_pki
+
+    config = workspace(tmp_path / "ws")
+    (config.output / DNR).mkdir()
+    signed = config.output / DNR / "protokollsutdrag-212.pdf"
+    shutil.copyfile(extract, signed)
+    with client_for(config, "sekr") as client:
+        form = client.get(f"{CERTIFY}?paragraf=212").text
+        assert "DEMO-nyckelns egen" in form and "kräver en tidsstämpel" not in form
+        response = client.post(CERTIFY, data={"_csrf_token": csrf_of(form), "paragraf": "212",
+                                              "niva": "B-LTA"})  # fmt: skip
+        assert response.status_code == 200, response.text
+        assert "Bestyrkt: protokollsutdrag-212.pdf" in response.text
+    assert _level_of(signed, [ensure_demo_pki().root_cert]) == "B-LTA"

@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, get, post
+from litestar.concurrency import sync_to_thread
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import File, Redirect, Template
 
 from avtalsgen.web.pages import config_of, needs, output_path, page, runner_of, user_of
+from avtalsgen.web.signing import default_level, level_context, level_problem, sign_at_level
 from avtalsgen.web.yamlfiles import PathRefused, list_files, safe_file
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -181,47 +183,87 @@ def meeting_extracts(config: Any, path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _certifiable(
+    request: Request[Any, Any, Any], stem: str, number: int | None
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The paragraph ``number``'s row of :func:`meeting_extracts`, and why its newest
+    extract cannot be certified, if it cannot."""
+    config = config_of(request)
+    path = _meeting_path(request, stem)
+    row = next((r for r in meeting_extracts(config, path) if r["paragraf"] == number), None)
+    if row is None or row["path"] is None:
+        return row, "Paragrafen har inget protokollsutdrag ännu: gör det först."
+    if row["bestyrkt"]:
+        return row, "Utdraget är redan bestyrkt."
+    return row, None
+
+
+def _certify_page(
+    request: Request[Any, Any, Any],
+    stem: str,
+    row: dict[str, Any],
+    level: str,
+    error: str | None = None,
+) -> Template:
+    return page(request, "certify.html", stem=stem, row=row,
+                **level_context(config_of(request), level, error),
+                status_code=200 if error is None else 422)  # fmt: skip
+
+
+@get("/sammantraden/{stem:str}/bestyrk", guards=[needs("extract")])
+async def certify_form(request: Request[Any, Any, Any], stem: str, paragraf: str = "") -> Template:
+    """The choice of level before the newest extract of one paragraph is certified (the
+    extracts are read in a thread, as the editor's pages do: declared sync_to_thread=True,
+    this handler returned an unawaited coroutine in this app)."""
+    return await sync_to_thread(_certify_form, request, stem, paragraf)
+
+
+def _certify_form(request: Request[Any, Any, Any], stem: str, paragraf: str) -> Template:
+    row, error = _certifiable(request, stem, _paragraph({"paragraf": paragraf}))
+    if row is None:
+        raise NotFoundException()
+    if error is not None:
+        return page(request, "certified.html", stem=stem, row=row, report=None, error=error,
+                    status_code=422)  # fmt: skip
+    return _certify_page(request, stem, row, default_level(config_of(request)))
+
+
 @post("/sammantraden/{stem:str}/bestyrk", guards=[needs("extract")], sync_to_thread=True)
 def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
     """Certify (sign the field utdragsbestyrkande of) the newest extract of one paragraph
-    with the server's key, as ``avtalsgen sign EXTRACT --field utdragsbestyrkande`` does:
-    the region's seal when configured, else the DEMO key (the report says so)."""
+    with the server's key at the PAdES level chosen, as ``avtalsgen sign EXTRACT --field
+    utdragsbestyrkande --niva`` does: the region's seal when configured, else the DEMO key
+    (the report says so); a level the server cannot reach is refused at its field."""
     from avtalsgen.build.workspace import Workspace
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.meetings.extract import SIGNATURE_FIELD
     from avtalsgen.signing.keys import DEFAULT_ROLES
     from avtalsgen.signing.verify import verify_packet
     from avtalsgen.web import audit
-    from avtalsgen.web.routes.packets import server_key
 
     config = config_of(request)
-    path = _meeting_path(request, stem)
     number = _paragraph(data)
-    row = next((r for r in meeting_extracts(config, path) if r["paragraf"] == number), None)
-    report, error = None, None
-    if row is None or row["path"] is None:
-        error = "Paragrafen har inget protokollsutdrag ännu: gör det först."
-    elif row["bestyrkt"]:
-        error = "Utdraget är redan bestyrkt."
-    else:
-        from avtalsgen.signing.sign import sign_packet
-
+    row, error = _certifiable(request, stem, number)
+    level = data.get("niva") or default_level(config)
+    report = None
+    if row is not None and error is None:
+        if (problem := level_problem(config, level)) is not None:
+            # Refused at the level's field; nothing is signed.
+            return _certify_page(request, stem, row, level, problem)
         extract: Path = row["path"]
         role = DEFAULT_ROLES[SIGNATURE_FIELD]
         try:
-            source, roots, demo = server_key(config, role)
             with Workspace(config.output).session("sign") as run:
-                sign_packet(extract, extract, SIGNATURE_FIELD, source, role=role,
-                            overwrite=True, scratch=run.staging, allow_incomplete=demo)  # fmt: skip
+                roots = sign_at_level(config, extract, SIGNATURE_FIELD, role, level, run.staging)
                 report = verify_packet(extract, roots)
             audit.record(config.database, user_of(request).name, "sign", dnr=row["dnr"],
-                         detail=f"{SIGNATURE_FIELD} § {number}", files=[extract],
+                         detail=f"{SIGNATURE_FIELD} § {number}, {level}", files=[extract],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
             error = exc.message
             audit.record(
                 config.database, user_of(request).name, "sign", dnr=row["dnr"],
-                detail=f"{SIGNATURE_FIELD} § {number} misslyckades: {exc.message}",
+                detail=f"{SIGNATURE_FIELD} § {number}, {level} misslyckades: {exc.message}",
             )  # fmt: skip
     return page(request, "certified.html", stem=stem, row=row, report=report, error=error,
                 status_code=200 if error is None else 422)  # fmt: skip

@@ -15,10 +15,15 @@ from litestar.params import Body
 from litestar.response import Template
 
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.i18n import N_
 from avtalsgen.web import audit
-from avtalsgen.web.config import WebConfig
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
+from avtalsgen.web.signing import (
+    default_level,
+    level_context,
+    level_problem,
+    sign_at_level,
+    trusted_roots,
+)
 from avtalsgen.web.status import case_rows
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -33,88 +38,11 @@ def packet_list(request: Request[Any, Any, Any]) -> Template:
     return page(request, "packets.html", rows=rows, report=None, error=None)
 
 
-def _roots() -> list[Path]:
-    from avtalsgen.signing.pki import default_demo_pki_dir
-
-    root = default_demo_pki_dir() / "root.pem"
-    return [root] if root.is_file() else []
-
-
-def server_key(config: Any, role: str) -> tuple[Any, list[Path], bool]:
-    """The server's key (the region's seal when configured, else the DEMO key for ``role``),
-    the roots its report trusts, and whether it is the DEMO key."""
-    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
-    from avtalsgen.signing.sign import Pkcs12Key
-
-    roots = _roots()
-    if config.seal_p12 is not None:
-        passphrase = os.environ.get(config.seal_passphrase_env, "")
-        return Pkcs12Key(config.seal_p12, passphrase.encode()), roots, False
-    pki = ensure_demo_pki()
-    signer = ensure_demo_signer(pki, role)
-    return Pkcs12Key(signer.pkcs12, signer.passphrase), [*roots, pki.root_cert], True
-
-
-#: The PAdES levels a field may be signed at, as ``avtalsgen sign --niva``.
-LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
-#: What each level means to the archive (shown with its choice).
-LEVEL_HELP = {
-    "B-B": N_(
-        "The signature and the signer's certificate only. Once the certificate has expired "
-        "or been revoked, nobody can show that the signature was made while it was valid."
-    ),
-    "B-T": N_(
-        "B-B with a time stamp from a time-stamping authority: shows that the signature "
-        "existed at that time, whatever the signer's computer said."
-    ),
-    "B-LT": N_(
-        "B-T with the validation data (the certificate chain and revocation lists) embedded: "
-        "the signature can be checked without asking those services, even after they are "
-        "gone."
-    ),
-    "B-LTA": N_(
-        "B-LT with a document time stamp over it all, which the archive can renew before the "
-        "algorithms weaken: for documents to be kept for a long time."
-    ),
-}
-
-
-def _default_level(config: WebConfig) -> str:
-    """The level offered first: B-T when a time-stamping authority is set, else B-B (as
-    ``avtalsgen sign`` chooses without ``--niva``)."""
-    return "B-T" if config.tsa_url else "B-B"
-
-
-def _level_problem(config: WebConfig, level: str) -> str | None:
-    """Why ``level`` cannot be signed at with the server's key and settings, if it cannot."""
-    from avtalsgen.i18n import _
-
-    if level not in LEVELS:
-        return _("Choose one of the levels {levels}.").format(levels=", ".join(LEVELS))
-    if level != "B-B" and config.seal_p12 is not None and not config.tsa_url:
-        return _(
-            "{level} needs a time stamp, and this server has no time-stamping authority set "
-            "(avtalsgen serve --tsa, or {variable}). Choose B-B, or ask whoever runs the "
-            "server to set one."
-        ).format(level=level, variable="AVTALSGEN_TSA_URL")
-    return None
-
-
 def _sign_page(
     request: Request[Any, Any, Any], dnr: str, field: str, level: str, error: str | None = None
 ) -> Template:
-    from avtalsgen.i18n import _
-
-    config = config_of(request)
-    unreachable = _("Not with this server: it has no time-stamping authority set.")
-    levels = [
-        {"value": value, "help": _(LEVEL_HELP[value]),
-         "note": unreachable if _level_problem(config, value) else None}
-        for value in LEVELS
-    ]  # fmt: skip
-    return page(request, "sign.html", dnr=dnr, field=field, levels=levels, level=level,
-                error=error, demo=config.seal_p12 is None, tsa=config.tsa_url,
-                crls=[path.name for path in config.crls],
+    return page(request, "sign.html", dnr=dnr, field=field,
+                **level_context(config_of(request), level, error),
                 status_code=200 if error is None else 422)  # fmt: skip
 
 
@@ -125,7 +53,7 @@ def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Temp
     if falt not in FIELD_ROLES or not DNR.match(dnr):
         raise NotFoundException()
     output_file(config_of(request), dnr, "paket.pdf")  # 404 without a packet
-    return _sign_page(request, dnr, falt, _default_level(config_of(request)))
+    return _sign_page(request, dnr, falt, default_level(config_of(request)))
 
 
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
@@ -135,46 +63,26 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     --niva``: the time-stamping authority and CRL files from the server's settings)."""
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
-    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
-    from avtalsgen.signing.sign import KeySource, Pkcs12Key, sign_packet
     from avtalsgen.signing.verify import verify_packet
 
     config = config_of(request)
     user = user_of(request)
     field = data.get("falt", "")
-    level = data.get("niva") or _default_level(config)
+    level = data.get("niva") or default_level(config)
     error = None
     report = None
     if field not in FIELD_ROLES or not DNR.match(dnr):
         error = "Okänt signaturfält."
-    elif (problem := _level_problem(config, level)) is not None:
+    elif (problem := level_problem(config, level)) is not None:
         # Refused at the level's field; nothing is signed.
         return _sign_page(request, dnr, field, level, problem)
     else:
         packet = output_file(config, dnr, "paket.pdf")
         try:
-            source: KeySource
-            roots = _roots()
-            if config.seal_p12 is not None:
-                passphrase = os.environ.get(config.seal_passphrase_env, "")
-                source = Pkcs12Key(config.seal_p12, passphrase.encode())
-            else:
-                pki = ensure_demo_pki()
-                signer = ensure_demo_signer(pki, FIELD_ROLES[field])
-                source = Pkcs12Key(signer.pkcs12, signer.passphrase)
-                roots.append(pki.root_cert)
-            chosen = KeyChoice(source, FIELD_ROLES[field], tuple(roots), config.seal_p12 is None)
             # The output folder's session, as the CLI's sign takes it: waits for a build.
             with Workspace(config.output).session("sign") as run:
-                # As the CLI's sign: the DEMO key signs a packet with unknown facts too.
-                sign_packet(packet, packet, field, source, role=FIELD_ROLES[field],
-                            timestamp_url=config.tsa_url,
-                            timestamper=timestamp_source(chosen, level, config.tsa_url),
-                            level=level, trust_roots=chosen.roots,
-                            revocation=revocation_sources(chosen, config.crls),
-                            overwrite=True, scratch=run.staging,
-                            allow_incomplete=config.seal_p12 is None)  # fmt: skip
+                roots = sign_at_level(config, packet, field, FIELD_ROLES[field], level,
+                                      run.staging)  # fmt: skip
                 report = verify_packet(packet, roots)
                 update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
@@ -224,7 +132,7 @@ def verify_upload(
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
             try:
-                report = verify_packet(Path(temp), _roots())
+                report = verify_packet(Path(temp), trusted_roots())
             except AvtalsgenError as exc:
                 error = f"Filen kunde inte verifieras: {exc.message}"
             except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page

@@ -1,0 +1,115 @@
+"""Signing with the server's key at a PAdES level chosen, as ``avtalsgen sign --niva``: the
+key, the levels with what each means to the archive, the level offered first, why the
+server cannot reach a level, and the signature itself. The sign page of a packet and the
+certification of a protocol extract both use it, and the template partial levels.html."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from avtalsgen.i18n import N_
+from avtalsgen.web.config import WebConfig
+
+#: The PAdES levels a field may be signed at, as ``avtalsgen sign --niva``.
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+#: What each level means to the archive (shown with its choice).
+LEVEL_HELP = {
+    "B-B": N_(
+        "The signature and the signer's certificate only. Once the certificate has expired "
+        "or been revoked, nobody can show that the signature was made while it was valid."
+    ),
+    "B-T": N_(
+        "B-B with a time stamp from a time-stamping authority: shows that the signature "
+        "existed at that time, whatever the signer's computer said."
+    ),
+    "B-LT": N_(
+        "B-T with the validation data (the certificate chain and revocation lists) embedded: "
+        "the signature can be checked without asking those services, even after they are "
+        "gone."
+    ),
+    "B-LTA": N_(
+        "B-LT with a document time stamp over it all, which the archive can renew before the "
+        "algorithms weaken: for documents to be kept for a long time."
+    ),
+}
+
+
+def trusted_roots() -> list[Path]:
+    """The roots a report of the server trusts: the DEMO PKI's root, where it exists."""
+    from avtalsgen.signing.pki import default_demo_pki_dir
+
+    root = default_demo_pki_dir() / "root.pem"
+    return [root] if root.is_file() else []
+
+
+def server_key(config: WebConfig, role: str) -> tuple[Any, list[Path], bool]:
+    """The server's key (the region's seal when configured, else the DEMO key for ``role``),
+    the roots its report trusts, and whether it is the DEMO key."""
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.signing.sign import Pkcs12Key
+
+    roots = trusted_roots()
+    if config.seal_p12 is not None:
+        passphrase = os.environ.get(config.seal_passphrase_env, "")
+        return Pkcs12Key(config.seal_p12, passphrase.encode()), roots, False
+    pki = ensure_demo_pki()
+    signer = ensure_demo_signer(pki, role)
+    return Pkcs12Key(signer.pkcs12, signer.passphrase), [*roots, pki.root_cert], True
+
+
+def default_level(config: WebConfig) -> str:
+    """The level offered first: B-T when a time-stamping authority is set, else B-B (as
+    ``avtalsgen sign`` chooses without ``--niva``)."""
+    return "B-T" if config.tsa_url else "B-B"
+
+
+def level_problem(config: WebConfig, level: str) -> str | None:
+    """Why ``level`` cannot be signed at with the server's key and settings, if it cannot."""
+    from avtalsgen.i18n import _
+
+    if level not in LEVELS:
+        return _("Choose one of the levels {levels}.").format(levels=", ".join(LEVELS))
+    if level != "B-B" and config.seal_p12 is not None and not config.tsa_url:
+        return _(
+            "{level} needs a time stamp, and this server has no time-stamping authority set "
+            "(avtalsgen serve --tsa, or {variable}). Choose B-B, or ask whoever runs the "
+            "server to set one."
+        ).format(level=level, variable="AVTALSGEN_TSA_URL")
+    return None
+
+
+def level_context(config: WebConfig, level: str, error: str | None) -> dict[str, Any]:
+    """What the partial levels.html shows: each level with its help text and whether this
+    server can reach it, the level chosen, the error at its field, and the server's key,
+    time-stamping authority and CRL files."""
+    from avtalsgen.i18n import _
+
+    unreachable = _("Not with this server: it has no time-stamping authority set.")
+    levels = [
+        {"value": value, "help": _(LEVEL_HELP[value]),
+         "note": unreachable if level_problem(config, value) else None}
+        for value in LEVELS
+    ]  # fmt: skip
+    return {"levels": levels, "level": level, "error": error, "demo": config.seal_p12 is None,
+            "tsa": config.tsa_url, "crls": [path.name for path in config.crls]}  # fmt: skip
+
+
+def sign_at_level(
+    config: WebConfig, pdf: Path, field: str, role: str, level: str, scratch: Path
+) -> list[Path]:
+    """Sign ``field`` of ``pdf`` in place with the server's key at ``level``, as ``avtalsgen
+    sign --niva`` does (the time-stamping authority and CRL files from the server's
+    settings; the DEMO key reaches every level offline and signs a file with unknown facts
+    too); the roots its report trusts. The caller holds the output folder's session."""
+    from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
+    from avtalsgen.signing.sign import sign_packet
+
+    source, roots, demo = server_key(config, role)
+    chosen = KeyChoice(source, role, tuple(roots), demo)
+    sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
+                timestamper=timestamp_source(chosen, level, config.tsa_url), level=level,
+                trust_roots=chosen.roots, revocation=revocation_sources(chosen, config.crls),
+                overwrite=True, scratch=scratch, allow_incomplete=demo)  # fmt: skip
+    return roots
