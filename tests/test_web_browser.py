@@ -9,6 +9,7 @@ AVTALSGEN_SCREENSHOTS to a folder to keep a screenshot of every page.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -44,9 +45,16 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
     """The app on a free port of 127.0.0.1, over a workspace of its own."""
+    config = workspace(tmp_path_factory.mktemp("browser"), build_after_save=True)
+    with _serving(config) as url:
+        yield url, config
+
+
+@contextlib.contextmanager
+def _serving(config: WebConfig) -> Iterator[str]:
+    """Run the app for ``config`` in Swedish on a free port of 127.0.0.1; yield its URL."""
     import uvicorn
 
-    config = workspace(tmp_path_factory.mktemp("browser"), build_after_save=True)
     i18n.set_language("sv")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -58,11 +66,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebC
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started
-    yield f"http://127.0.0.1:{port}", config
-    server.should_exit = True
-    thread.join(30)
-    sock.close()
-    i18n.set_language(None)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+        i18n.set_language(None)
 
 
 @pytest.fixture(scope="module")
@@ -354,27 +364,11 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
 def sealed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
     """The app with a seal of its own and no time-stamping authority set (see
     webtools.sealed_workspace), on a free port of 127.0.0.1."""
-    import uvicorn
-
     config, passphrase = sealed_workspace(tmp_path_factory.mktemp("sealed"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SEAL_PASSPHRASE_ENV, passphrase)
-        i18n.set_language("sv")
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        yield f"http://127.0.0.1:{port}", config
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
-        i18n.set_language(None)
+        with _serving(config) as url:
+            yield url, config
 
 
 def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
