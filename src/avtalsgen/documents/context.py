@@ -187,7 +187,8 @@ def _lines(lines: list[str], kind: BlockKind, values: dict[str, str]) -> Paragra
     return tuple(Block(kind, (Span(fill_placeholders(line, values)),)) for line in lines)
 
 
-def _signature(part: str, signer: Undertecknare) -> Underskrift:
+def signature(part: str, signer: Undertecknare) -> Underskrift:
+    """The signature block of ``part`` (a party's name), signed by ``signer``."""
     # The name and title stand alone under the signature: while unknown, their lines say
     # what is missing (and so does the list of unknown facts before signing).
     return Underskrift(
@@ -228,8 +229,8 @@ def build_agreement(
         betalningsplan=computed.avtalsar,
         finansiering=view(computed),
         underskrifter=(
-            _signature(program.region.namn, program.avtal.undertecknare),
-            _signature(arende.aktor.namn, arende.avtal.undertecknare),
+            signature(program.region.namn, program.avtal.undertecknare),
+            signature(arende.aktor.namn, arende.avtal.undertecknare),
         ),
     )
 

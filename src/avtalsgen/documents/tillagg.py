@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
-from avtalsgen.documents.context import Underskrift, figures
+from avtalsgen.documents.context import Underskrift, figures, signature
 from avtalsgen.documents.financing import Betalning, Pengar, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.money import Avtalsar, Berakning
-from avtalsgen.model.program import Undertecknare
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillaggstyp
 
@@ -73,15 +72,6 @@ def _paragraphs(lines: tuple[str, ...]) -> tuple[Block, ...]:
 
 def _och(parts: list[str]) -> str:
     return str(format_list(parts, locale=fmt.LOCALE))
-
-
-def _signature(part: str, signer: Undertecknare) -> Underskrift:
-    return Underskrift(
-        part=part,
-        namn=fmt.ifylls(signer.namn, "Namnförtydligande"),
-        titel=fmt.ifylls(signer.titel, "Befattning"),
-        ort=fmt.ifylls(signer.ort),
-    )
 
 
 def from_sources(after: Berakning) -> str:
@@ -291,8 +281,8 @@ def build_tillagg_context(
         fran=payments[0].datum if payments else None,
         finansiering=view(after),
         underskrifter=(
-            _signature(region.namn, program.avtal.undertecknare),
-            _signature(aktor.namn, arende.avtal.undertecknare),
+            signature(region.namn, program.avtal.undertecknare),
+            signature(aktor.namn, arende.avtal.undertecknare),
         ),
     )
     return TillaggContext(arende=arende, program=program, tillagg=tillagg)

@@ -75,6 +75,7 @@ from avtalsgen.signing.longterm import (
     check_signer,
     signing_context,
 )
+from avtalsgen.signing.reading import read_pdf
 from avtalsgen.signing.verify import load_certificates
 
 PKCS11_LIBRARIES = (
@@ -240,14 +241,7 @@ def sign_packet(
         raise SigningError(
             _("{file}: already exists; refusing to overwrite it").format(file=target)
         )
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise SigningError(
-            _("{file}: cannot read: {reason}").format(file=source, reason=os_reason(exc))
-        ) from exc
-    if not data.startswith(b"%PDF-"):
-        raise SigningError(_("{file}: not a PDF file").format(file=source))
+    data = read_pdf(source, SigningError)
     try:
         writer = ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:

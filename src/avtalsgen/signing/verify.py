@@ -57,6 +57,7 @@ from avtalsgen.signing.ltv import (
     timestamp_signatures,
 )
 from avtalsgen.signing.pki import is_demo_certificate
+from avtalsgen.signing.reading import read_pdf
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
@@ -211,14 +212,7 @@ def verify_packet(
     network; without it revocation is checked only against what the file holds
     (soft-fail). Raises :class:`VerificationError` if the file or a trust root cannot be read.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise VerificationError(
-            _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(exc))
-        ) from exc
-    if not data.startswith(b"%PDF-"):
-        raise VerificationError(_("{file}: not a PDF file").format(file=path))
+    data = read_pdf(path, VerificationError)
     if allow_fetching and validation_time is not None:
         raise VerificationError(_("revocation data cannot be fetched for a past validation time"))
     roots = _load_roots(trust_roots)
