@@ -19,11 +19,10 @@ from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import signed_and_current, write_manifest
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
+    Record,
     input_stamp,
-    renew_record,
     up_to_date,
     with_decisions,
-    write_record,
 )
 from avtalsgen.build.stages import CaseStages, case_stages
 from avtalsgen.build.tillagg import Plan
@@ -128,11 +127,9 @@ def load(
             path=exc.filename, reason=os_reason(exc)
         )
         return None
+    record = Record(folder, stamp, case.path, files, run.staging, planned.marker, planned.awaited)
     if not options.force and (outputs := up_to_date(folder, stamp)) is not None:
-        renew_record(
-            folder, stamp, outputs, case.path, files, run.staging,
-            planned.marker, planned.awaited,
-        )  # fmt: skip
+        record.renew(outputs)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
     # A signed packet made from these very inputs: a rebuild, even a forced one, would make
@@ -143,10 +140,7 @@ def load(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
-            write_record(
-                folder, stamp, signed, case.path, files, run.staging,
-                planned.marker, planned.awaited,
-            )  # fmt: skip
+            record.write(signed)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
     try:
@@ -345,11 +339,11 @@ def finish(
         )  # fmt: skip
         placed.append(manifest)
         plan = item.stages.plan
-        write_record(
-            folder, item.stamp, placed, item.case.path, item.inputs, scratch,
+        Record(
+            folder, item.stamp, item.case.path, item.inputs, scratch,
             plan.marker if plan is not None else (),
             plan.awaited if plan is not None else None,
-        )  # fmt: skip
+        ).write(placed)  # fmt: skip
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return

@@ -79,50 +79,48 @@ def up_to_date(folder: Path, stamp: str) -> list[Path] | None:
     return outputs if outputs and all(path.is_file() for path in outputs) else None
 
 
-def write_record(
-    folder: Path,
-    stamp: str,
-    outputs: Sequence[Path],
-    case: Path,
-    inputs: Mapping[str, Path],
-    scratch: Path | None = None,
-    marker: Sequence[str] = (),
-    awaited: int | None = None,
-) -> None:
-    """Record a build of ``case`` in its folder (of ``inputs``, those :func:`recorded`
-    keeps), written first in ``scratch`` if given (see
-    :func:`avtalsgen.build.outcome.write_json`). ``marker`` is what the stamp added to the
-    documents (a tilläggsavtal made, or waiting: :attr:`avtalsgen.build.tillagg.Plan.marker`),
-    ``awaited`` the packet a waiting change needs signed (0: the agreement's)."""
-    outputs_named = [path.name for path in outputs]
-    names = _names(folder, case, recorded(inputs))
-    record: dict[str, object] = {"inputs": stamp, "outputs": outputs_named, **names}
-    if marker:
-        record["marker"] = list(marker)
-    if awaited is not None:
-        record["vantar_pa"] = awaited
-    write_json(folder / STAMP, record, scratch)
+@dataclass(frozen=True)
+class Record:
+    """What the record of a build of ``case`` says besides its outputs: the stamp of its
+    inputs (of ``inputs``, those :func:`recorded` keeps), written first in ``scratch`` if
+    given (see :func:`avtalsgen.build.outcome.write_json`). ``marker`` is what the stamp
+    added to the documents (a tilläggsavtal made, or waiting:
+    :attr:`avtalsgen.build.tillagg.Plan.marker`), ``awaited`` the packet a waiting change
+    needs signed (0: the agreement's)."""
 
+    folder: Path
+    stamp: str
+    case: Path
+    inputs: Mapping[str, Path]
+    scratch: Path | None = None
+    marker: Sequence[str] = ()
+    awaited: int | None = None
 
-def renew_record(
-    folder: Path,
-    stamp: str,
-    outputs: Sequence[Path],
-    case: Path,
-    inputs: Mapping[str, Path],
-    scratch: Path | None = None,
-    marker: Sequence[str] = (),
-    awaited: int | None = None,
-) -> None:
-    """Make the record of an up-to-date build name its case and files, if it does not (a
-    record from before records named them, or the case was named by another path). The
-    record only saves time, so a folder that cannot be written to is left as it is."""
-    record = _read(folder)
-    names = _names(folder, case, recorded(inputs))
-    if record is not None and all(record.get(key) == value for key, value in names.items()):
-        return
-    with contextlib.suppress(OSError):
-        write_record(folder, stamp, outputs, case, inputs, scratch, marker, awaited)
+    def write(self, outputs: Sequence[Path]) -> None:
+        """Record a build that made ``outputs`` in the case's folder."""
+        names = _names(self.folder, self.case, recorded(self.inputs))
+        record: dict[str, object] = {
+            "inputs": self.stamp,
+            "outputs": [path.name for path in outputs],
+            **names,
+        }
+        if self.marker:
+            record["marker"] = list(self.marker)
+        if self.awaited is not None:
+            record["vantar_pa"] = self.awaited
+        write_json(self.folder / STAMP, record, self.scratch)
+
+    def renew(self, outputs: Sequence[Path]) -> None:
+        """Make the record of an up-to-date build name its case and files, if it does not
+        (a record from before records named them, or the case was named by another path).
+        The record only saves time, so a folder that cannot be written to is left as it
+        is."""
+        record = _read(self.folder)
+        names = _names(self.folder, self.case, recorded(self.inputs))
+        if record is not None and all(record.get(key) == value for key, value in names.items()):
+            return
+        with contextlib.suppress(OSError):
+            self.write(outputs)
 
 
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
