@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Template
 
 from avtalsgen.web.auth import User
+from avtalsgen.web.yamlfiles import PathRefused, safe_file
 
 if TYPE_CHECKING:
     from litestar import Request
@@ -95,6 +96,18 @@ def output_file(config: WebConfig, dnr: str, name: str) -> Path:
     root = config.output.resolve()
     path = (root / dnr / name).resolve()
     if not path.is_relative_to(root / dnr) or not path.is_file():
+        raise NotFoundException()
+    return path
+
+
+def yaml_file(folder: Path, stem: str) -> Path:
+    """The existing file ``folder/<stem>.yaml`` (a case or meeting file), or 404: ``stem``
+    must be a plain name and the file (links resolved) must lie in ``folder``."""
+    try:
+        path = safe_file(folder, stem)
+    except PathRefused:
+        raise NotFoundException() from None
+    if not path.is_file():
         raise NotFoundException()
     return path
 

@@ -12,9 +12,17 @@ from litestar.response import File, Response, Template
 
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.editing import CASES
-from avtalsgen.web.pages import DNR, OUTPUT_FILE, config_of, needs, output_file, page, runner_of
+from avtalsgen.web.pages import (
+    DNR,
+    OUTPUT_FILE,
+    config_of,
+    needs,
+    output_file,
+    page,
+    runner_of,
+    yaml_file,
+)
 from avtalsgen.web.status import case_facts, case_rows
-from avtalsgen.web.yamlfiles import PathRefused, safe_file
 
 
 @get("/", sync_to_thread=False)
@@ -85,16 +93,6 @@ def _page_count(path: Any) -> int:
             document.close()
 
 
-def _case_file(config: Any, stem: str) -> Path:
-    try:
-        path = safe_file(config.cases, stem)
-    except PathRefused:
-        raise NotFoundException() from None
-    if not path.is_file():
-        raise NotFoundException()
-    return path
-
-
 #: Seconds a preview page waits for its build's next event before it is shown as it is
 #: (and asks again).
 PREVIEW_WAIT = 15.0
@@ -121,7 +119,7 @@ async def preview(
 
 def _preview(request: Request[Any, Any, Any], stem: str) -> Template:
     config = config_of(request)
-    path = _case_file(config, stem)
+    path = yaml_file(config.cases, stem)
     job = runner_of(request).latest_for(stem)
     facts = case_facts(config, path)
     dnr, problems = facts.dnr, list(facts.problems)
@@ -161,7 +159,7 @@ def _preview_file(config: WebConfig, dnr: str, name: str) -> Path:
 
 def _kept(request: Request[Any, Any, Any], stem: str, name: str) -> Path:
     config = config_of(request)
-    dnr = case_facts(config, _case_file(config, stem)).dnr
+    dnr = case_facts(config, yaml_file(config.cases, stem)).dnr
     if dnr is None:
         raise NotFoundException()
     return _preview_file(config, dnr, name)

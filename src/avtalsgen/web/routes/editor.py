@@ -13,10 +13,9 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from avtalsgen.web.editing import Kind, file_data, form_schema, parse_form_data, save_file
-from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
 from avtalsgen.web.yamlfiles import (
     FILE_STEM,
-    PathRefused,
     diff,
     read_text,
     remember,
@@ -26,16 +25,6 @@ from avtalsgen.web.yamlfiles import (
 )
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-
-
-def _existing(request: Request[Any, Any, Any], kind: Kind, stem: str) -> Any:
-    try:
-        path = safe_file(kind.folder(config_of(request)), stem)
-    except PathRefused:
-        raise NotFoundException() from None
-    if not path.is_file():
-        raise NotFoundException()
-    return path
 
 
 def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> Template:
@@ -66,7 +55,7 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         data: dict[str, Any] = {}
         source = request.query_params.get("fran")
         if source:  # a copy of another file to start from
-            data, _sha = file_data(_existing(request, kind, source))
+            data, _sha = file_data(yaml_file(kind.folder(config_of(request)), source))
         elif kind.name == "arende":
             data["program"] = "program/norrbottens-ekosystem.yaml"
         else:
@@ -110,7 +99,7 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         return await sync_to_thread(_form, request, stem, sparad)
 
     def _form(request: Request[Any, Any, Any], stem: str, sparad: int | None) -> Template:
-        path = _existing(request, kind, stem)
+        path = yaml_file(kind.folder(config_of(request)), stem)
         data, sha = file_data(path)
         remember(config_of(request).database, kind.key(stem), read_text(path), None)
         extracts = None
@@ -133,7 +122,7 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
     def _save(
         request: Request[Any, Any, Any], stem: str, data: dict[str, str]
     ) -> Template | Redirect:
-        _existing(request, kind, stem)
+        yaml_file(kind.folder(config_of(request)), stem)
         form = parse_form_data(data.get("data", "{}"), kind)
         outcome = save_file(
             config_of(request), kind, stem, form, data.get("sha") or None, user_of(request).name
@@ -155,7 +144,7 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
     def _history(
         request: Request[Any, Any, Any], stem: str, a: int | None, b: int | None
     ) -> Template:
-        path = _existing(request, kind, stem)
+        path = yaml_file(kind.folder(config_of(request)), stem)
         config = config_of(request)
         key = kind.key(stem)
         remember(config.database, key, read_text(path), None)

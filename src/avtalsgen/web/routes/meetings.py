@@ -13,9 +13,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import File, Redirect, Template
 
-from avtalsgen.web.pages import config_of, needs, output_path, page, runner_of, user_of
+from avtalsgen.web.pages import config_of, needs, output_path, page, runner_of, user_of, yaml_file
 from avtalsgen.web.signing import default_level, level_context, level_problem, sign_at_level
-from avtalsgen.web.yamlfiles import PathRefused, list_files, safe_file
+from avtalsgen.web.yamlfiles import list_files
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -81,16 +81,6 @@ def dates(
                 dates=computed_dates(datum, justeringsdatum, anslagsdatum))  # fmt: skip
 
 
-def _meeting_path(request: Request[Any, Any, Any], stem: str) -> Path:
-    try:
-        path = safe_file(config_of(request).meetings, stem)
-    except PathRefused:
-        raise NotFoundException() from None
-    if not path.is_file():
-        raise NotFoundException()
-    return path
-
-
 def _paragraph(data: dict[str, str]) -> int | None:
     paragraf = data.get("paragraf", "").strip()
     return int(paragraf) if paragraf.isdigit() else None
@@ -101,7 +91,7 @@ def _submit(request: Request[Any, Any, Any], stem: str, kind: str, **args: Any) 
     from avtalsgen.i18n import current_language
 
     config = config_of(request)
-    path = _meeting_path(request, stem)
+    path = yaml_file(config_of(request).meetings, stem)
     job = runner_of(request).submit(
         kind, user_of(request).name, [stem],
         meeting=str(path), output=str(config.output), templates=str(config.templates),
@@ -189,7 +179,7 @@ def _certifiable(
     """The paragraph ``number``'s row of :func:`meeting_extracts`, and why its newest
     extract cannot be certified, if it cannot."""
     config = config_of(request)
-    path = _meeting_path(request, stem)
+    path = yaml_file(config_of(request).meetings, stem)
     row = next((r for r in meeting_extracts(config, path) if r["paragraf"] == number), None)
     if row is None or row["path"] is None:
         return row, "Paragrafen har inget protokollsutdrag ännu: gör det först."

@@ -14,9 +14,8 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
 from avtalsgen.web.jobs import recent_jobs
-from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of
+from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
 from avtalsgen.web.status import case_rows
-from avtalsgen.web.yamlfiles import PathRefused, safe_file
 
 
 @get("/korning", guards=[needs("read")])
@@ -51,13 +50,7 @@ async def start_run(request: Request[Any, Any, Any]) -> Redirect:
     if chosen:
         paths = []
         for stem in chosen:
-            try:
-                path = safe_file(config.cases, stem)
-            except PathRefused:
-                raise NotFoundException() from None
-            if not path.is_file():
-                raise NotFoundException()
-            paths.append(path)
+            paths.append(yaml_file(config.cases, stem))
     else:
         from avtalsgen.web.yamlfiles import list_files
 
