@@ -31,6 +31,7 @@ from subprocess import CompletedProcess
 import pikepdf
 import pytest
 from asn1crypto import crl, ocsp
+from conftest import run_cli
 from local_pki import PASSPHRASE, LocalPki, make_keys
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers import SimpleSigner
@@ -412,14 +413,15 @@ needs_offline = pytest.mark.skipif(
 
 
 def avtalsgen(*argv: str, env: dict[str, str], offline: bool = False) -> CompletedProcess[str]:
-    """The command line in a fresh process, in English; ``offline``: in a network namespace
-    of its own, where nothing but a loopback that is down exists (unshare -n)."""
-    command = [sys.executable, "-m", "avtalsgen.cli", "--lang", "en", *argv]
-    if offline:
-        command = ["unshare", "--net", "--", *command]
+    """The command line in English: in this process (conftest.run_cli), or, ``offline``, in
+    a fresh process in a network namespace of its own, where nothing but a loopback that is
+    down exists (unshare -n)."""
+    if not offline:
+        return run_cli(*argv, env=env)
+    command = ["unshare", "--net", "--", sys.executable, "-m", "avtalsgen.cli", "--lang", "en"]
     return subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **env}, check=False,
-        stdin=subprocess.DEVNULL,
+        [*command, *argv], capture_output=True, text=True, env={**os.environ, **env},
+        check=False, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
 

@@ -1,5 +1,8 @@
 """avtalsgen sign with a smart card (SoftHSM2) and a PKCS#12 file, as a person runs it:
-secrets from the environment only, never in argv, output or files."""
+secrets from the environment only, never in argv, output or files.
+
+The command line runs in this process (conftest.run_cli), except where a smart card is used:
+SoftHSM2 reads its configuration once per process, so those commands run in a fresh one."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import softhsm
-from conftest import REPO
+from conftest import REPO, run_cli
 
 from avtalsgen.signing.pki import DemoPki, DemoSigner, ensure_demo_pki, issue_demo_signer
 
@@ -25,28 +28,26 @@ PASSPHRASE = b"Hemligt-P12-losen-4711"
 pytestmark = pytest.mark.libreoffice
 
 
-def avtalsgen(
-    *argv: str, env: dict[str, str], lang: str = "en"
-) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh process (SoftHSM2 reads its config once per process)."""
+def fresh_process(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command line in a fresh process (SoftHSM2 reads its config once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "avtalsgen.cli", "--lang", lang, *argv],
+        [sys.executable, "-m", "avtalsgen.cli", "--lang", "en", *argv],
         capture_output=True, text=True, env={**os.environ, **env}, check=False,
         stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
 
+def avtalsgen(
+    *argv: str, env: dict[str, str], lang: str = "en"
+) -> subprocess.CompletedProcess[str]:
+    """The command line, in this process."""
+    return run_cli(*argv, env=env, lang=lang)
+
+
 @pytest.fixture(scope="module")
-def packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An unsigned packet of the seed case."""
-    root = tmp_path_factory.mktemp("signcli")
-    shutil.copytree(REPO / "cases", root / "cases")
-    result = avtalsgen(
-        "build", str(root / "cases" / "RUN-00386-2023.yaml"), "--output", str(root / "out"),
-        "--templates", str(REPO / "templates"), env={},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return root / "out" / "RUN-00386-2023" / "paket.pdf"
+def packet(built: Path) -> Path:
+    """An unsigned packet of the seed case (the session's build: tests copy it to sign it)."""
+    return built / "RUN-00386-2023" / "paket.pdf"
 
 
 def sha(path: Path) -> str:
@@ -103,19 +104,19 @@ def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None
     env = {"SOFTHSM2_CONF": str(token.config)}
     # A wrong PIN: a clear message, exit 1, the file untouched.
     before = sha(signed)
-    wrong = avtalsgen("sign", str(signed), "--field", "region", *card,
-                      env={**env, "AVTALSGEN_PKCS11_PIN": "000000"})  # fmt: skip
+    wrong = fresh_process("sign", str(signed), "--field", "region", *card,
+                          env={**env, "AVTALSGEN_PKCS11_PIN": "000000"})  # fmt: skip
     assert wrong.returncode == 1
     assert "PIN" in wrong.stderr and "Traceback" not in wrong.stderr
     assert sha(signed) == before
     # No PIN and no terminal: told how to give it, never asked on the command line.
-    missing = avtalsgen("sign", str(signed), "--field", "region", *card, env=env)
+    missing = fresh_process("sign", str(signed), "--field", "region", *card, env=env)
     assert missing.returncode == 2
     assert "AVTALSGEN_PKCS11_PIN" in missing.stderr
     # The right PIN, from the environment.
     trust = ["--trust", str(pki.root_cert)]  # the card's CA, as a registrar names it
-    ok = avtalsgen("sign", str(signed), "--field", "region", *card, *trust,
-                   env={**env, "AVTALSGEN_PKCS11_PIN": token.pin})  # fmt: skip
+    ok = fresh_process("sign", str(signed), "--field", "region", *card, *trust,
+                       env={**env, "AVTALSGEN_PKCS11_PIN": token.pin})  # fmt: skip
     assert ok.returncode == 0, ok.stderr
     assert "signed region of" in ok.stdout
     # The actor signs with a PKCS#12 file of its own passphrase; a wrong passphrase first.
@@ -321,11 +322,7 @@ def test_sign_and_verify_give_one_report_and_one_verdict(packet: Path, tmp_path:
         "Result: complete: every field is signed, every signature is intact and trusted"
     )
     # The same report in Swedish.
-    swedish = subprocess.run(
-        [sys.executable, "-m", "avtalsgen.cli", "--lang", "sv", "verify", str(signed),
-         "--trust", str(pki.root_cert)],
-        capture_output=True, text=True, env={**os.environ, **data}, check=False,
-    )  # fmt: skip
+    swedish = avtalsgen("verify", str(signed), "--trust", str(pki.root_cert), env=data, lang="sv")
     assert swedish.returncode == 0
     assert _result_sv(swedish.stdout) == (
         "Resultat: fullständigt: alla fält är underskrivna, alla underskrifter är intakta och "
