@@ -181,6 +181,8 @@ class LocalPki:
         self._server = make_server("127.0.0.1", 0, self._switch, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)
+        self.start = start
+        """When the certificates became valid, and when the CAs issued their CRLs (weekly)."""
         self._config = config(self.url, start)
         self._load()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
