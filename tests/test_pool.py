@@ -24,7 +24,7 @@ from avtalsgen.conversion import convert, pool
 from avtalsgen.conversion import soffice as lo
 from avtalsgen.conversion.pool import ConversionPool, Done, Job
 from avtalsgen.conversion.profile import copy_profile, keep_profile, profile_cache
-from avtalsgen.documents import render
+from avtalsgen.documents import docxzip, render
 from avtalsgen.documents.context import Context, build_context
 from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.factcheck import pdf_text
@@ -414,6 +414,38 @@ def test_rendering_is_repeatable_and_sees_a_changed_template(
     changed = render.render_document(template, context, meta)
     xml = zipfile.ZipFile(io.BytesIO(changed)).read("word/document.xml").decode("utf-8")
     assert "En ändring i mallen" in xml
+
+
+def test_the_own_zip_writer_writes_what_zipfile_writes() -> None:
+    members = [
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", b"<w:p>Samarbetsavtal</w:p>" * 400),
+        ("word/bilaga-\u00e5.xml", "\u00e5\u00e4\u00f6".encode()),  # a UTF-8 name
+        ("word/empty.xml", b""),
+    ]
+    ours = docxzip.zip_members(members, render.COMPRESSLEVEL)
+    again = docxzip.zip_members(members, render.COMPRESSLEVEL)  # deflated once, kept
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, docxzip.ZIP_DATE)
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED, render.COMPRESSLEVEL)
+    assert ours == again == buffer.getvalue()
+    assert zipfile.ZipFile(io.BytesIO(ours)).read("word/bilaga-\u00e5.xml") == members[2][1]
+
+
+def test_a_core_property_of_the_template_is_still_rendered(
+    tmp_path: Path, context: Context
+) -> None:
+    template = tmp_path / "beslutsforslag.docx"
+    edited = Document(str(REPO / "templates" / "beslutsforslag.docx"))
+    edited.core_properties.identifier = "{{ arende.dnr }}"
+    edited.save(str(template))
+    meta = metadata("beslutsforslag", context, built=BUILT)
+    rendered = zipfile.ZipFile(io.BytesIO(render.render_document(template, context, meta)))
+    core = rendered.read("docProps/core.xml").decode("utf-8")
+    assert f"<dc:identifier>{context.arende.dnr}</dc:identifier>" in core
 
 
 def test_a_missing_or_broken_template_is_a_render_error(tmp_path: Path, context: Context) -> None:

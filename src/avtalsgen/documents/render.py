@@ -44,8 +44,6 @@ STYLE_IDS: dict[BlockKind, str | None] = {
 #: rendered beslutsförslag takes 1.1 ms, with 3 0.84 ms, for a file of 16.5 kB instead of
 #: 15.3 kB (the shipped templates are trimmed; untrimmed, their styles alone made 800 kB).
 COMPRESSLEVEL = 3
-#: Zip member timestamp: fixed, so the same document always gives the same bytes.
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -149,13 +147,27 @@ def paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
 
 def _prepare(value: Any) -> Any:
     """Texts (tuples of blocks) become Word paragraphs, in dataclasses at any depth."""
-    if isinstance(value, tuple) and value and all(isinstance(v, Block) for v in value):
-        return paragraphs(value)
+    kind = type(value)
+    if kind in _PLAIN:  # most values: returned at once
+        return value
     if isinstance(value, tuple):
+        if value and all(isinstance(v, Block) for v in value):
+            return paragraphs(value)
         return tuple(_prepare(item) for item in value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _prepare(getattr(value, f.name)) for f in fields(value)}
-    return value
+    if kind not in _field_names:
+        plain = not is_dataclass(value) or isinstance(value, type)
+        _field_names[kind] = None if plain else tuple(f.name for f in fields(value))
+    names = _field_names[kind]
+    if names is None:
+        return value
+    return {name: _prepare(getattr(value, name)) for name in names}
+
+
+#: Types :func:`_prepare` returns as they are without looking further.
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+#: The field names of each dataclass :func:`_prepare` has met (dataclasses.fields is slow);
+#: None for a type that is no dataclass.
+_field_names: dict[type, tuple[str, ...] | None] = {}
 
 
 def template_variables(context: object) -> dict[str, Any]:
@@ -194,8 +206,7 @@ def restart_numbered_lists(document: Document) -> None:
     # One XPath in C first: most documents have no numbered list to walk in Python.
     if list_style is None or not _uses_style(body, list_style):
         return
-    style = document.styles.element.get_by_id(list_style)
-    style_num = style.pPr.numPr.numId.val if style is not None and style.pPr is not None else None
+    style_num = _style_numbering(document, list_style)
     if style_num is None:
         return
     numbering = document.part.numbering_part.element
@@ -212,6 +223,43 @@ def restart_numbered_lists(document: Document) -> None:
             num.add_lvlOverride(ilvl=0).add_startOverride(1)
             current = num.numId
         _number(paragraph_style.getparent(), current)
+
+
+def _style_numbering(document: Document, style_id: str) -> int | None:
+    """The numbering (w:numId) the paragraph style ``style_id`` gives, if any. A template's
+    styles are only read when rendered (see :func:`_part_of`), so they are looked up once
+    per template."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    try:
+        part = document.part.part_related_by(RELATIONSHIP_TYPE.STYLES)
+    except KeyError:  # python-docx then adds its default styles
+        return _numbering_of(document.styles.element, style_id)
+    element = getattr(part, "element", None)
+    if element is not None:
+        return _numbering_of(element, style_id)
+    key = (part.blob, style_id)
+    if key not in _style_numbers:
+        from docx.oxml.parser import parse_xml
+
+        found = _numbering_of(parse_xml(part.blob), style_id)
+        with _templates_lock:
+            if len(_style_numbers) >= _KEPT_READERS:
+                _style_numbers.clear()
+            _style_numbers[key] = found
+    return _style_numbers[key]
+
+
+def _numbering_of(styles: Any, style_id: str) -> int | None:
+    style = styles.get_by_id(style_id)
+    number: int | None = (
+        style.pPr.numPr.numId.val if style is not None and style.pPr is not None else None
+    )
+    return number
+
+
+#: The numbering of list styles (:func:`_style_numbering`), by the styles' bytes and style.
+_style_numbers: dict[tuple[bytes, str], int | None] = {}
 
 
 #: The paragraph properties that come before w:numPr in a w:pPr (ECMA-376, CT_PPrBase).
@@ -234,7 +282,7 @@ def _number(properties: Any, num_id: int) -> None:
         num_pr.get_or_add_ilvl().val = 0
         num_pr.get_or_add_numId().val = num_id
         return
-    before = {qn(tag) for tag in _BEFORE_NUMBERING}
+    before = _before_numbering()
     index = 0
     while index < len(properties) and properties[index].tag in before:
         index += 1
@@ -242,6 +290,14 @@ def _number(properties: Any, num_id: int) -> None:
     num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
     num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
     properties.insert(index, num_pr)
+
+
+@functools.cache
+def _before_numbering() -> frozenset[str]:
+    """:data:`_BEFORE_NUMBERING` as the tags of lxml's elements."""
+    from docx.oxml.ns import qn
+
+    return frozenset(qn(tag) for tag in _BEFORE_NUMBERING)
 
 
 @functools.cache
@@ -343,30 +399,59 @@ def _template_error(template: Path, exc: Exception) -> str:
 
 def docx_bytes(document: Document, compresslevel: int = COMPRESSLEVEL) -> bytes:
     """The .docx file of ``document``: what ``document.save`` writes, member for member,
-    but compressed at ``compresslevel`` and with fixed timestamps."""
+    but compressed at ``compresslevel`` and with fixed timestamps (each distinct member
+    deflated once in a while: see :mod:`avtalsgen.documents.docxzip`)."""
+    from avtalsgen.documents.docxzip import zip_members
+
     package = document.part.package
     parts = package.parts
     for part in parts:
         part.before_marshal()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    members = [("[Content_Types].xml", _content_types(parts)), ("_rels/.rels", _rels_xml(package))]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, _rels_xml(part)))
+    return zip_members(
+        [(name, data.encode("utf-8") if isinstance(data, str) else data) for name, data in members],
+        compresslevel,
+    )
 
-        def write(name: str, data: bytes | str) -> None:
-            info = zipfile.ZipInfo(name, _ZIP_DATE)
-            info.external_attr = 0o600 << 16  # as ZipFile.writestr gives a name
-            archive.writestr(info, data, zipfile.ZIP_DEFLATED, compresslevel)
 
-        write("[Content_Types].xml", _content_types(parts))
-        write("_rels/.rels", package.rels.xml)
-        for part in parts:
-            write(part.partname.membername, part.blob)
-            if len(part.rels):
-                write(part.partname.rels_uri.membername, part.rels.xml)
-    return buffer.getvalue()
+#: What :func:`_content_types` and :func:`_rels_xml` made, by what they were made from:
+#: the documents of a template have the same parts and relationships.
+_made_xml: dict[tuple[object, ...], bytes] = {}
+_KEPT_XML = 64
+
+
+def _remembered(key: tuple[object, ...], make: Callable[[], bytes | str]) -> bytes:
+    found = _made_xml.get(key)
+    if found is None:
+        made = make()
+        found = made.encode("utf-8") if isinstance(made, str) else made
+        with _templates_lock:
+            if len(_made_xml) >= _KEPT_XML:
+                _made_xml.clear()
+            _made_xml[key] = found
+    return found
+
+
+def _rels_xml(source: Any) -> bytes:
+    """The relationships file of ``source`` (the package or a part), as python-docx
+    writes it (``source.rels.xml``)."""
+    rels = source.rels
+    key = ("rels", *((r.rId, r.reltype, r.target_ref, r.is_external) for r in rels.values()))
+    return _remembered(key, lambda: rels.xml)
 
 
 def _content_types(parts: Iterable[Part]) -> bytes:
     """``[Content_Types].xml`` for ``parts``, exactly as python-docx writes it."""
+    listed = tuple(parts)
+    key = ("types", *((str(part.partname), part.content_type) for part in listed))
+    return _remembered(key, lambda: _make_content_types(listed))
+
+
+def _make_content_types(parts: Iterable[Part]) -> bytes:
     from docx.opc.constants import CONTENT_TYPE
     from docx.opc.oxml import CT_Types, serialize_part_xml
     from docx.opc.spec import default_content_types
@@ -475,6 +560,29 @@ def _template_class() -> type[DocxTemplate]:
             fit_dynamic_columns(tree)
             return tree
 
+        def get_part_xml(self, part: Any) -> str:
+            # docxtpl serializes a header's or footer's XML, parses it again, and serializes
+            # that: the same text as serializing the part's own element once.
+            element = getattr(part, "_element", None)
+            if element is None:
+                return str(super().get_part_xml(part))
+            return str(self.xml_to_string(element))
+
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            # docxtpl renders six core properties as templates, each in a new Jinja context
+            # of every variable; a text without Jinja's delimiters (nearly all: avtalsgen
+            # sets them after) renders to itself. Every property is still set, as docxtpl
+            # does (which adds the missing ones).
+            if jinja_env is None:
+                super().render_properties(context, jinja_env)
+                return
+            properties = self.docx.core_properties
+            for prop in _RENDERED_PROPERTIES:
+                initial = getattr(properties, prop)
+                if not _ITSELF.fullmatch(initial):
+                    initial = jinja_env.from_string(initial).render(context)
+                setattr(properties, prop, initial)
+
         def resolve_listing(self, xml: str) -> str:
             # docxtpl turns tabs, line and page breaks in the text of paragraphs into Word's
             # elements, with three regular expressions over every paragraph and run: a
@@ -485,6 +593,13 @@ def _template_class() -> type[DocxTemplate]:
             return str(super().resolve_listing(xml))
 
     return _Template
+
+
+#: The core properties docxtpl renders as templates (DocxTemplate.render_properties).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+#: A text Jinja renders to itself: no delimiter's first character, no line break (Jinja
+#: drops a last newline and writes \r\n as \n).
+_ITSELF = re.compile(r"[^{\r\n]*")
 
 
 def fit_dynamic_columns(body: Any) -> None:
@@ -531,6 +646,34 @@ _readers: dict[bytes, Any] = {}
 _KEPT_READERS = 8
 
 
+def _part_of(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Part:
+    """The part python-docx's ``PartFactory`` makes of a template's member, but the styles
+    as their bytes: rendering only reads them (:func:`_style_numbering`), and parsing and
+    writing them again took a tenth of a render. The bytes are those python-docx would
+    write of them (parsed and serialized once per template)."""
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.opc.part import Part, PartFactory
+
+    if content_type != CONTENT_TYPE.WML_STYLES:
+        made: Part = PartFactory(partname, content_type, reltype, blob, package)  # type: ignore[assignment]
+        return made
+    written = _written_styles.get(blob)
+    if written is None:
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.parser import parse_xml
+
+        written = serialize_part_xml(parse_xml(blob))
+        with _templates_lock:
+            if len(_written_styles) >= _KEPT_READERS:
+                _written_styles.clear()
+            _written_styles[blob] = written
+    return Part(partname, content_type, written, package)
+
+
+#: The styles of the templates as python-docx writes them, by their bytes in the template.
+_written_styles: dict[bytes, bytes] = {}
+
+
 def _template_document(source: io.BytesIO) -> Document:
     """The python-docx document of the template ``source``, as ``docx.Document(source)``
     makes it: each render gets parts of its own, parsed from the template's bytes, but the
@@ -538,7 +681,6 @@ def _template_document(source: io.BytesIO) -> Document:
     2 ms it takes to open one)."""
     from docx.opc.constants import CONTENT_TYPE
     from docx.opc.package import Unmarshaller
-    from docx.opc.part import PartFactory
     from docx.opc.pkgreader import PackageReader
     from docx.package import Package
 
@@ -552,7 +694,7 @@ def _template_document(source: io.BytesIO) -> Document:
                 _readers.clear()
             _readers[data] = reader
     package = Package()
-    Unmarshaller.unmarshal(reader, package, PartFactory)  # type: ignore[no-untyped-call]
+    Unmarshaller.unmarshal(reader, package, _part_of)  # type: ignore[no-untyped-call]
     part = package.main_document_part
     if part.content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
         raise ValueError(  # python-docx's own words
