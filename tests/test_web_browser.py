@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import socket
+import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,8 @@ import pytest
 from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
 from avtalsgen import i18n
+from avtalsgen.conversion import warm
+from avtalsgen.errors import ConversionError
 from avtalsgen.web.app import create_app
 from avtalsgen.web.config import WebConfig
 
@@ -43,7 +47,27 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
+def converter() -> Iterator[None]:
+    """A warm converter of the module's own, as ``avtalsgen serve`` starts one (its default):
+    the servers' previews, builds, extracts and the secretary's steps go to it."""
+    folder = Path(tempfile.mkdtemp(prefix="avb-", dir="/tmp"))  # a socket path is short
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AVTALSGEN_CONVERTER_DIR", str(folder))
+        try:
+            warm.start(workers=1)
+        except ConversionError as exc:  # no python3-uno: LibreOffice per call, as serve
+            warnings.warn(f"no warm converter: {exc.message}", stacklevel=1)
+        try:
+            yield
+        finally:
+            warm.stop(timeout=10)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, converter: None
+) -> Iterator[tuple[str, WebConfig]]:
     """The app on a free port of 127.0.0.1, over a workspace of its own."""
     config = workspace(tmp_path_factory.mktemp("browser"), build_after_save=True)
     with _serving(config) as url:
@@ -85,6 +109,42 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: Run in every page before its own scripts: counts the page's requests still open (fetch,
+#: XMLHttpRequest as htmx sends them, EventSource) and notes the time of the DOM's last change;
+#: ``avtalsgenSettled(ms)`` says whether the page is loaded, its editor (if any) ready, no
+#: request open and the DOM unchanged for ``ms``.
+_SETTLED = """(() => {
+  let open = 0;
+  let changed = performance.now();
+  const done = () => { open -= 1; changed = performance.now(); };
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    open += 1;
+    this.addEventListener('loadend', done, { once: true });
+    return send.apply(this, args);
+  };
+  const fetchFirst = window.fetch;
+  window.fetch = function (...args) {
+    open += 1;
+    return fetchFirst.apply(this, args).finally(done);
+  };
+  const Source = window.EventSource;
+  window.EventSource = class extends Source {
+    constructor(...args) {
+      super(...args);
+      open += 1;
+      this.addEventListener('error', () => { if (this.readyState === 2) { this.close(); } });
+    }
+    close() { if (!this.avtalsgenClosed) { this.avtalsgenClosed = true; done(); } super.close(); }
+  };
+  new MutationObserver(() => { changed = performance.now(); }).observe(document, {
+    subtree: true, childList: true, attributes: true, characterData: true });
+  window.avtalsgenSettled = (quiet) => document.readyState === 'complete' && open === 0 &&
+    !document.querySelector('#editor:not([data-ready=true])') &&
+    performance.now() - changed >= quiet;
+})();"""
+
+
 class Checker:
     """Runs axe on each page visited, keeps screenshots if asked, and collects errors."""
 
@@ -99,11 +159,19 @@ class Checker:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         # A script from case text would show a dialog (alert): none may open.
         page.on("dialog", lambda dialog: self.errors.append(f"dialog: {dialog.message}"))
+        page.add_init_script(_SETTLED)
         self.folder = os.environ.get("AVTALSGEN_SCREENSHOTS")
 
     def check(self, name: str) -> None:
-        self.page.wait_for_load_state("networkidle")
-        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        # The page as it stays: loaded, its editor ready, none of its requests open and its
+        # DOM unchanged for a moment (Playwright's "networkidle" waits 500 ms every time).
+        self.page.wait_for_function(
+            "() => window.avtalsgenSettled !== undefined && window.avtalsgenSettled(150)",
+            polling=25,
+        )
+        # Every violation, in full; of the rules that pass, no detail.
+        options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+        results = self.axe.run(self.page, options=options)
         found = [
             f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:120]})"
             for v in results.response["violations"]
@@ -361,7 +429,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
 
 
 @pytest.fixture(scope="module")
-def sealed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebConfig]]:
+def sealed_server(
+    tmp_path_factory: pytest.TempPathFactory, converter: None
+) -> Iterator[tuple[str, WebConfig]]:
     """The app with a seal of its own and no time-stamping authority set (see
     webtools.sealed_workspace), on a free port of 127.0.0.1."""
     config, passphrase = sealed_workspace(tmp_path_factory.mktemp("sealed"))
