@@ -17,7 +17,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 from accessibility import axe_violations
-from conftest import REPO, fold, run
+from conftest import REPO, fold
+from pdftext import pdftotext
 
 from avtalsgen import i18n
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -323,7 +324,7 @@ def folder(made: Made, date: str) -> Path:
 def test_the_notice_states_its_dates_in_the_pdf_and_the_html(made: Made) -> None:
     here = folder(made, "2025-03-20")
     notice = notices(load_meeting(made.easter))[0]
-    pdf_text = fold(run("pdftotext", str(here / "anslag.pdf"), "-"))
+    pdf_text = fold(pdftotext(here / "anslag.pdf"))
     states(pdf_text, notice, "den 22 april 2025")
     assert "Paragrafer: §§ 41–42" in pdf_text
     assert "Datum för justering: 2025-03-27" in pdf_text
@@ -360,7 +361,7 @@ def test_omedelbart_justerad_paragraph_has_its_own_notice_and_secret_ones_are_le
     made: Made,
 ) -> None:
     here = folder(made, "2023-12-05")
-    own = fold(run("pdftotext", str(here / "anslag-omedelbart-2023-12-06.pdf"), "-"))
+    own = fold(pdftotext(here / "anslag-omedelbart-2023-12-06.pdf"))
     assert (
         "§ 211 i protokollet från regionala utvecklingsnämndens sammanträde den 5 december "
         "2023 justerades omedelbart vid sammanträdet."
@@ -370,7 +371,7 @@ def test_omedelbart_justerad_paragraph_has_its_own_notice_and_secret_ones_are_le
     # Three weeks after 2023-12-06 is 2023-12-27, the day after annandag jul.
     assert "Anslaget sitter uppe till och med: 2023-12-27" in own
     assert "senast den 27 december 2023" in own
-    minutes = fold(run("pdftotext", str(here / "anslag.pdf"), "-"))
+    minutes = fold(pdftotext(here / "anslag.pdf"))
     assert "Anslaget sätts upp: 2023-12-13" in minutes
     assert "Anslaget sitter uppe till och med: 2024-01-03" in minutes
     # § 212 is secret: the minutes' notice names no paragraph, and nothing says 212.
@@ -403,7 +404,7 @@ def test_a_changed_notice_is_a_new_version_and_the_old_one_stays(
     # last day stays.
     assert result.andrat == ("datum då anslaget sätts upp",)
     assert [p.name for p in result.files] == ["anslag-v2.pdf", "anslag-v2.html"]
-    text = fold(run("pdftotext", str(here / "anslag-v2.pdf"), "-"))
+    text = fold(pdftotext(here / "anslag-v2.pdf"))
     assert (
         "Rättelse: ersätter anslaget version 1 (upprättat 2025-03-27). Ändrat: datum då "
         "anslaget sätts upp."

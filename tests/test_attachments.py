@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO, fold, run
 from hostile_pdfs import HOSTILE, SCANNED_LINES
 from pdfa_reading import pdfa_reading
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -124,16 +125,12 @@ def test_hostile_attachments_are_converted_into_a_clean_packet(
         }
         assert len(pdf.pages) == pages["Bilaga scanned"] + 1  # one page each
     # The scanned page has a text layer now (Tesseract, Swedish), in the packet.
-    scanned = run(
-        "pdftotext", "-f", str(len(pdf.pages)), "-l", str(len(pdf.pages)), str(packet), "-"
-    )
+    scanned = pdftotext(packet, "-f", str(len(pdf.pages)), "-l", str(len(pdf.pages)))
     for line in SCANNED_LINES:
         assert line in fold(scanned)
     # The pages with text still read as before.
     first = pages["Bilaga javascript"] + 1
-    assert "Bilaga med JavaScript" in run(
-        "pdftotext", "-f", str(first), "-l", str(first), str(packet), "-"
-    )
+    assert "Bilaga med JavaScript" in pdftotext(packet, "-f", str(first), "-l", str(first))
 
 
 def test_the_manifest_records_each_conversion(hostile_packet: tuple[Path, Path]) -> None:

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CASES, REPO, needs_soffice, run
+from conftest import CASES, REPO, needs_soffice
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen.build.workspace import Workspace
@@ -60,7 +61,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
     for case in report["cases"]:
         assert isinstance(case["seconds"], float)
     for dnr in CASES:
-        text = run("pdftotext", str(output / dnr / "samarbetsavtal.pdf"), "-")
+        text = pdftotext(output / dnr / "samarbetsavtal.pdf")
         assert dnr in text
     assert "built: 7, up to date: 0, failed: 1" in stdout
     assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
@@ -87,7 +88,7 @@ def test_unchanged_cases_are_skipped_until_an_input_changes(cases: Path, tmp_pat
     )
     code, stdout, _ = build(str(seed), "--output", str(output))
     assert code == 0 and "built  RUN-00386-2023" in stdout
-    assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")
+    assert "Handläggare: Ny Person" in pdftotext(pdf)
     pdf.unlink()
     code, stdout, _ = build(str(seed), "--output", str(output))
     assert code == 0 and "built  RUN-00386-2023" in stdout, "a missing output is rebuilt"
@@ -277,4 +278,4 @@ def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
     assert code == 1 and "built: 1, up to date: 0, failed: 1" in stdout
     assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {other}; each case" in stderr
     pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
-    assert "Handläggare: Ny Person" in run("pdftotext", str(pdf), "-")
+    assert "Handläggare: Ny Person" in pdftotext(pdf)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import CASES, REPO, fold, run
+from pdftext import pdftotext
 
 from avtalsgen.build.workspace import Workspace
 
@@ -47,7 +48,7 @@ HEADER_PT = 95
 def pdf_text(built: Path, dnr: str) -> str:
     """The body text of a beslutsförslag, page headers cropped away, in reading order."""
     crop = ["-x", "0", "-y", str(HEADER_PT), "-W", "595", "-H", "842"]
-    return run("pdftotext", "-layout", *crop, str(built / dnr / "beslutsforslag.pdf"), "-")
+    return pdftotext(built / dnr / "beslutsforslag.pdf", "-layout", *crop)
 
 
 def test_seed_words_appear_in_order(built: Path) -> None:
@@ -142,9 +143,7 @@ def test_header_on_every_page(built: Path) -> None:
     assert pages >= 3
     for page in range(1, pages + 1):
         crop = ["-x", "0", "-y", "0", "-W", "595", "-H", str(HEADER_PT)]
-        text = fold(
-            run("pdftotext", "-layout", "-f", str(page), "-l", str(page), *crop, str(pdf), "-")
-        )
+        text = fold(pdftotext(pdf, "-layout", "-f", str(page), "-l", str(page), *crop))
         assert "Region Norrbotten" in text
         assert "Regionala utvecklingsnämnden" in text
         assert "BESLUTSFÖRSLAG" in text
@@ -193,9 +192,7 @@ def test_examples_are_marked_and_formatted(built: Path) -> None:
         "Finansiär Belopp Region Norrbotten - ERP 1 200 000 "
         "Region Norrbotten - kulturnämnden 800 000 Totalt 2 000 000 kr"
     ) in kreativa
-    header = fold(
-        run("pdftotext", "-layout", str(built / "RUN-90002-2024" / "beslutsforslag.pdf"), "-")
-    )
+    header = fold(pdftotext(built / "RUN-90002-2024" / "beslutsforslag.pdf", "-layout"))
     assert "Datum: 2024-11-05" in header
     assert "Handläggare: Erik Exempelsson" in header
     arktiska = fold(pdf_text(built, "RUN-90001-2023"))

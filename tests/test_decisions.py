@@ -10,13 +10,13 @@ import datetime as dt
 import hashlib
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
 import pytest
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -41,8 +41,7 @@ def fold(text: str) -> str:
 
 
 def pdftext(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
-    return fold(out.stdout)
+    return fold(pdftotext(path))
 
 
 def digest(path: Path) -> str:

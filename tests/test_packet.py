@@ -11,6 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import CASES, REPO, fold, run
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen.build.tools import PACKAGES
@@ -32,7 +33,7 @@ def test_every_build_makes_a_packet(built: Path, dnr: str) -> None:
     packet = built / dnr / "paket.pdf"
     assert check_pdfa_structure(packet, lang="sv-SE") == []
     run("qpdf", "--check", str(packet))
-    contents = fold(run("pdftotext", "-f", "1", "-l", "1", "-layout", str(packet), "-"))
+    contents = fold(pdftotext(packet, "-f", "1", "-l", "1", "-layout"))
     assert contents.startswith("Innehåll")
     assert f"Dnr {dnr}" in contents
     pages = {
@@ -79,9 +80,7 @@ def test_signature_fields_sit_under_the_agreements_signature_blocks(built: Path)
         assert x1 == left and x2 > x1
         assert y2 < bottom, "each box lies below its block's 'Datum:' line"
     # No word of the page lies in a box: the template leaves room for both.
-    words = run(
-        "pdftotext", "-bbox", "-f", str(last), "-l", str(last), str(folder / "paket.pdf"), "-"
-    )
+    words = pdftotext(folder / "paket.pdf", "-bbox", "-f", str(last), "-l", str(last))
     height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', words).group(1))  # type: ignore[union-attr]
     found = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', words)
     assert len(found) > 20
@@ -172,8 +171,8 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
     assert sha(packet) == signed, "the signed packet is untouched"
     for name in ("beslutsforslag.pdf", "beslutsforslag.docx", "samarbetsavtal.pdf"):
         assert sha(folder / name) == before[name], f"{name} still matches what was signed"
-    assert "Ny Person" not in run("pdftotext", str(folder / "beslutsforslag.pdf"), "-")
-    assert "Handläggare: Ny Person" in run("pdftotext", str(folder / "beslutsforslag-v2.pdf"), "-")
+    assert "Ny Person" not in pdftotext(folder / "beslutsforslag.pdf")
+    assert "Handläggare: Ny Person" in pdftotext(folder / "beslutsforslag-v2.pdf")
     assert {p.name for p in folder.iterdir()} >= {
         "paket-v2.pdf", "beslutsforslag-v2.pdf", "beslutsforslag-v2.docx",
         "samarbetsavtal-v2.pdf", "samarbetsavtal-v2.docx",
@@ -244,7 +243,7 @@ def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Pat
     )
     _build(case_copy, output)
     packet = output / "RUN-00386-2023" / "paket.pdf"
-    contents = fold(run("pdftotext", "-f", "1", "-l", "1", "-layout", str(packet), "-"))
+    contents = fold(pdftotext(packet, "-f", "1", "-l", "1", "-layout"))
     order = [
         contents.index(t)
         for t in ("Beslutsförslag", "Protokollsutdrag", "Samarbetsavtal", "Verksamhetsplan")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 from accessibility import axe_violations
-from conftest import REPO, fold, run
+from conftest import REPO, fold
+from pdftext import pdftotext
 from stdnum.se import personnummer
 from typer.testing import CliRunner
 
@@ -193,11 +194,11 @@ def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made)
             assert "/StructTreeRoot" in document.Root
             assert str(document.Root.Lang) == "sv-SE"
         assert b"/ByteRange" not in pdf.read_bytes()
-        for text in (fold(run("pdftotext", str(pdf), "-")),
+        for text in (fold(pdftotext(pdf)),
                      (made.web / f"{stem}.html").read_text(encoding="utf-8")):  # fmt: skip
             assert PRIVATE not in text and PNR not in text and "121212-1212" not in text
             assert "[namn borttaget]" in text
-    extract = fold(run("pdftotext", str(made.web / "protokollsutdrag-212.pdf"), "-"))
+    extract = fold(pdftotext(made.web / "protokollsutdrag-212.pdf"))
     assert (
         "Webbversion av protokollsutdraget. Originalet är bestyrkt med elektronisk "
         "underskrift och förvaras hos Region Norrbotten. Personuppgifter som inte ska "
@@ -209,8 +210,8 @@ def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made)
 def test_the_archive_copies_stay_whole(made: Made) -> None:
     for path, digest in made.archive.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path
-    archive = fold(run("pdftotext", str(made.output / "RUN-90001-2023" /
-                                        "protokollsutdrag-212.pdf"), "-"))  # fmt: skip
+    archive = fold(pdftotext(made.output / "RUN-90001-2023" /
+                                        "protokollsutdrag-212.pdf"))  # fmt: skip
     assert PRIVATE in archive and PNR in archive
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import CASES, REPO, fold, run
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -29,11 +30,11 @@ PROGRAM = REPO / "cases" / "program" / "norrbottens-ekosystem.yaml"
 
 
 def agreement_text(built: Path, dnr: str) -> str:
-    return fold(run("pdftotext", "-layout", str(built / dnr / "samarbetsavtal.pdf"), "-"))
+    return fold(pdftotext(built / dnr / "samarbetsavtal.pdf", "-layout"))
 
 
 def agreement_lines(built: Path, dnr: str) -> list[str]:
-    text = run("pdftotext", "-layout", str(built / dnr / "samarbetsavtal.pdf"), "-")
+    text = pdftotext(built / dnr / "samarbetsavtal.pdf", "-layout")
     return [fold(line) for line in text.splitlines() if line.strip()]
 
 
@@ -154,14 +155,14 @@ def test_signature_page(built: Path, dnr: str) -> None:
     case = load_case(CASES[dnr])
     pdf = built / dnr / "samarbetsavtal.pdf"
     pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))  # type: ignore[union-attr]
-    last = fold(run("pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(pdf), "-"))
+    last = fold(pdftotext(pdf, "-layout", "-f", str(pages), "-l", str(pages)))
     assert ". Underskrifter" in last
     assert "För Region Norrbotten" in last
     assert f"För {case.arende.aktor.namn}" in last
     assert "Regional utvecklingsdirektör" in last
     signer = case.arende.avtal.undertecknare
     assert f"Ort: {signer.ort or '[uppgift saknas]'}" in last
-    earlier = fold(run("pdftotext", "-l", str(pages - 1), str(pdf), "-"))
+    earlier = fold(pdftotext(pdf, "-l", str(pages - 1)))
     assert "Underskrifter" not in earlier, "the signatures stand on a page of their own"
 
 

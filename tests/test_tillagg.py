@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import fold, needs_soffice, run
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -230,7 +231,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = output / DNR
     # The change waits for the signed agreement: the packet is the agreement's.
     assert not list(folder.glob("tillaggsavtal*"))
-    text = fold(run("pdftotext", str(folder / "paket.pdf"), "-"))
+    text = fold(pdftotext(folder / "paket.pdf"))
     assert "Samarbetsavtal" in text and "§ 102" not in text
     status = json.loads(
         cli("status", str(root / "cases" / CASE), "--output", str(output), "--json")
@@ -304,7 +305,7 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     amended: tuple[Path, dict[str, str]],
 ) -> None:
     folder = amended[0] / "output" / DNR
-    text = fold(run("pdftotext", str(folder / "tillaggsavtal-v2.pdf"), "-")).replace("– ", "–")
+    text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
     for phrase in (
         "EXEMPEL",
         "Tilläggsavtal nr 1 till samarbetsavtal om basfinansiering inom Norrbottens ekosystem",
@@ -327,14 +328,14 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         assert phrase in text, phrase
     info = run("pdfinfo", str(folder / "tillaggsavtal-v2.pdf"))
     assert "Tilläggsavtal nr 1 RUN-90001-2023" in info
-    packet = fold(run("pdftotext", str(folder / "paket-v2.pdf"), "-"))
+    packet = fold(pdftotext(folder / "paket-v2.pdf"))
     assert "Tilläggsavtal nr 1" in packet
     assert (
         "beslutar att förlänga samarbetsavtalet med Exempel Arktiska Testbäddar ekonomisk "
         "förening till och med 2029-12-31" in packet
     )
     assert "Beslutsförslag" not in packet  # the signed packet holds it
-    extract = fold(run("pdftotext", str(folder / "protokollsutdrag-102.pdf"), "-"))
+    extract = fold(pdftotext(folder / "protokollsutdrag-102.pdf"))
     assert "beslutar att förlänga samarbetsavtalet" in extract
     assert "till och med 2029-12-31, så att avtalstiden blir 2024-01-01–2029-12-31" in extract
     assert "upprätta tilläggsavtal nr 1 till samarbetsavtalet" in extract
