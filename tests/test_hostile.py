@@ -578,24 +578,42 @@ needs_tools = pytest.mark.skipif(
 )
 
 
+def _e2e_values(example: str) -> dict[str, str]:
+    return {name: tagged(i, text) for i, (name, text) in enumerate(E2E[example].items())}
+
+
+@pytest.fixture(scope="module")
+def e2e_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, PdfText]]:
+    """The documents of every example of :data:`E2E`, converted by LibreOffice in one run
+    (one start of it instead of one per example), as pdftotext reads them."""
+    from avtalsgen.conversion.convert import LibreOfficeConverter
+
+    folder = tmp_path_factory.mktemp("hostile-e2e")
+    files: dict[tuple[str, str], Path] = {}
+    for name in E2E:
+        case = write_case(folder / name, _e2e_values(name))
+        for document, data in render_all(case).items():
+            path = folder / f"{name}-{document}.docx"
+            path.write_bytes(data)
+            files[name, document] = path
+    out = folder / "out"
+    out.mkdir()
+    pdfs = LibreOfficeConverter().convert(list(files.values()), out)
+    texts: dict[str, dict[str, PdfText]] = {name: {} for name in E2E}
+    for (name, document), pdf in zip(files, pdfs, strict=True):
+        texts[name][document] = pdf_text(pdf)
+    return texts
+
+
 @needs_tools
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("example", list(E2E))
-def test_hostile_text_reaches_the_pdf_verbatim(tmp_path: Path, example: str) -> None:
-    from avtalsgen.conversion.convert import LibreOfficeConverter
-
-    values = {name: tagged(i, text) for i, (name, text) in enumerate(E2E[example].items())}
-    case = write_case(tmp_path, values)
-    out = tmp_path / "out"
-    out.mkdir()
-    files = []
-    for document, data in render_all(case).items():
-        path = out / f"{document}.docx"
-        path.write_bytes(data)
-        files.append(path)
-    pdfs = dict(zip(CASE_DOCUMENTS, LibreOfficeConverter().convert(files, out), strict=True))
-    for document, pdf in pdfs.items():
-        text = pdf_text(pdf)
+def test_hostile_text_reaches_the_pdf_verbatim(
+    e2e_pdfs: dict[str, dict[str, PdfText]], example: str
+) -> None:
+    values = _e2e_values(example)
+    assert set(e2e_pdfs[example]) == set(CASE_DOCUMENTS)
+    for document, text in e2e_pdfs[example].items():
         for field in FIELDS:
             if field.name in values and document in field.documents:
                 assert in_pdf(values[field.name], text), (example, document, field.name)

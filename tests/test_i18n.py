@@ -25,6 +25,17 @@ def _catalog_script() -> ModuleType:
     return module
 
 
+@pytest.fixture(scope="module")
+def catalog() -> ModuleType:
+    """scripts/catalog.py, with the messages the source marks read once for this module
+    (babel reads every source file: a second or more each time); the catalogues and the
+    models' descriptions are read afresh each time, as the tests change them."""
+    module = _catalog_script()
+    marked = list(module.marked())
+    setattr(module, "marked", lambda: iter(marked))  # noqa: B010 (a module of no type)
+    return module
+
+
 @pytest.fixture
 def swedish() -> Iterator[None]:
     i18n.set_language("sv")
@@ -32,17 +43,17 @@ def swedish() -> Iterator[None]:
     i18n.set_language(None)
 
 
-def test_every_message_in_the_source_has_a_swedish_translation_with_its_placeholders() -> None:
-    catalog = _catalog_script()
+def test_every_message_in_the_source_has_a_swedish_translation_with_its_placeholders(
+    catalog: ModuleType,
+) -> None:
     messages = list(catalog.extract())
     assert messages, "the source marks messages for translation"
     assert catalog.problems() == []
 
 
 def test_the_check_finds_a_missing_translation_and_a_dropped_placeholder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    catalog: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = _catalog_script()
     original = catalog.po_path
     po = original("cli").read_text(encoding="utf-8")
     translated = 'msgstr "välj sv eller en, inte {value}"'
@@ -185,7 +196,7 @@ def test_avtalsgen_schema_speaks_the_language_asked_for() -> None:
 
 
 def test_a_field_without_a_swedish_description_fails_the_check(
-    monkeypatch: pytest.MonkeyPatch,
+    catalog: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pydantic import BaseModel
 
@@ -204,7 +215,6 @@ def test_a_field_without_a_swedish_description_fails_the_check(
         return {**models, "prov": Prov}
 
     monkeypatch.setattr(schema, "file_models", with_the_new_model)
-    catalog = _catalog_script()
     found = catalog.problems()
     assert any(
         "no Swedish translation in model.po: 'A field nobody has described in Swedish yet.'" in p
