@@ -9,7 +9,9 @@ it is U+2011 NON-BREAKING HYPHEN, which the fact check reads as the hyphen.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,12 +36,25 @@ def _text_parts(document: Document) -> list[Any]:
     return roots
 
 
+@functools.cache
+def _texts_with_run() -> Callable[[Any], list[Any]]:
+    """An XPath: the w:t elements under a node whose text holds "RUN-" (every Dnr does)."""
+    from lxml import etree
+
+    found: Callable[[Any], list[Any]] = etree.XPath(
+        ".//w:t[contains(., 'RUN-')]", namespaces={"w": _W}
+    )
+    return found
+
+
 def keep_dnr_together(document: Document) -> None:
     """Write every Dnr in ``document`` with non-breaking hyphens (``w:noBreakHyphen``)."""
     from lxml import etree
 
+    candidates = _texts_with_run()
     for root in _text_parts(document):
-        texts = [t for t in root.iter(f"{{{_W}}}t") if t.text and DNR_IN_TEXT.search(t.text)]
+        # XPath finds the few texts that hold "RUN-" (in C); the pattern picks the Dnrs.
+        texts = [t for t in candidates(root) if t.text and DNR_IN_TEXT.search(t.text)]
         for element in texts:
             pieces: list[Any] = []
             for chunk in re.split(f"({DNR_IN_TEXT.pattern})", element.text):

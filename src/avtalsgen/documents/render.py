@@ -9,6 +9,7 @@ finds every case up to date never needs them.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -212,6 +213,7 @@ def restart_numbered_lists(document: Document) -> None:
     numbering = document.part.numbering_part.element
     abstract_id = numbering.num_having_numId(style_num).abstractNumId.val
     current: int | None = None
+    made: dict[int, Any] = {}
     style_path, val = f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
     for paragraph in body.iter(qn("w:p")):
         paragraph_style = paragraph.find(style_path)  # what paragraph.style reads, faster
@@ -222,7 +224,7 @@ def restart_numbered_lists(document: Document) -> None:
             num = numbering.add_num(abstract_id)
             num.add_lvlOverride(ilvl=0).add_startOverride(1)
             current = num.numId
-        _number(paragraph_style.getparent(), current)
+        _number(paragraph_style.getparent(), current, made)
 
 
 def _style_numbering(document: Document, style_id: str) -> int | None:
@@ -267,12 +269,13 @@ _BEFORE_NUMBERING = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore
                      "w:widowControl")  # fmt: skip
 
 
-def _number(properties: Any, num_id: int) -> None:
+def _number(properties: Any, num_id: int, made: dict[int, Any]) -> None:
     """Make the paragraph with the properties (w:pPr) ``properties`` an item of the
     numbering ``num_id``, at its first level.
 
     A new w:numPr is put in its place directly: python-docx's ``get_or_add_numPr`` looks for
-    each of the thirty elements that may follow it, three times a paragraph.
+    each of the thirty elements that may follow it, three times a paragraph. Each is a copy
+    of the one first made for ``num_id`` (kept in ``made``).
     """
     from docx.oxml.ns import qn
     from docx.oxml.parser import OxmlElement
@@ -286,10 +289,12 @@ def _number(properties: Any, num_id: int) -> None:
     index = 0
     while index < len(properties) and properties[index].tag in before:
         index += 1
-    num_pr = OxmlElement("w:numPr")
-    num_pr.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
-    num_pr.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
-    properties.insert(index, num_pr)
+    model = made.get(num_id)
+    if model is None:
+        model = made[num_id] = OxmlElement("w:numPr")
+        model.append(OxmlElement("w:ilvl", {qn("w:val"): "0"}))
+        model.append(OxmlElement("w:numId", {qn("w:val"): str(num_id)}))
+    properties.insert(index, copy.deepcopy(model))
 
 
 @functools.cache
@@ -529,6 +534,7 @@ _LISTING_CHARS = re.compile("[\t\a\n\f]")
 def _template_class() -> type[DocxTemplate]:
     """docxtpl's template, patching each distinct XML source for Jinja only once."""
     from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
 
     patched: dict[str, str] = {}
 
@@ -559,6 +565,35 @@ def _template_class() -> type[DocxTemplate]:
             tree = etree.fromstring(xml, etree.XMLParser(recover=True))
             fit_dynamic_columns(tree)
             return tree
+
+        def render_xml_part(
+            self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None
+        ) -> str:
+            # docxtpl's, but the patched source's paragraphs are put on lines of their own
+            # (for Jinja's line numbers) once per source, not on every render.
+            if jinja_env is None:
+                return str(super().render_xml_part(src_xml, part, context, jinja_env))
+            source = _lined.get(src_xml)
+            if source is None:
+                source = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+                if len(_lined) < _PATCHED_SOURCES:
+                    _lined[src_xml] = source
+            self.current_rendering_part = part
+            try:
+                dst_xml = str(jinja_env.from_string(source).render(context))
+            except TemplateError as exc:
+                lineno = getattr(exc, "lineno", None)
+                if lineno is not None:  # docxtpl's context of the error, its lines' text
+                    line_number = max(lineno - 4, 0)
+                    lines = source.splitlines()[line_number : line_number + 7]
+                    exc.docx_context = (  # type: ignore[attr-defined]
+                        re.sub(r"<[^>]+>", "", x) for x in lines
+                    )
+                raise
+            dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+            for escaped, delimiter in _DOCXTPL_DELIMITERS:
+                dst_xml = dst_xml.replace(escaped, delimiter)
+            return self.resolve_listing(dst_xml)
 
         def get_part_xml(self, part: Any) -> str:
             # docxtpl serializes a header's or footer's XML, parses it again, and serializes
@@ -609,19 +644,22 @@ def fit_dynamic_columns(body: Any) -> None:
     from docx.oxml.ns import qn
 
     grid_tag, col_tag, width = qn("w:tblGrid"), qn("w:gridCol"), qn("w:w")
+    cell_tag, row_tag, val = qn("w:tc"), qn("w:tr"), qn("w:val")
+    span_path = f"{qn('w:tcPr')}/{qn('w:gridSpan')}"
+    width_path = f"{qn('w:tcPr')}/{qn('w:tcW')}"
     for table in body.iter(qn("w:tbl")):
         grid = table.find(grid_tag)
         if grid is None:
             continue
         columns = grid.findall(col_tag)
-        rows = [row.findall(qn("w:tc")) for row in table.iter(qn("w:tr"))]
+        rows = [row.findall(cell_tag) for row in table.iter(row_tag)]
         asked: list[int] = []
         for cells in rows:
             widths = []
             for cell in cells:
-                span_el = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-                span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
-                width_el = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+                span_el = cell.find(span_path)
+                span = int(span_el.get(val)) if span_el is not None else 1
+                width_el = cell.find(width_path)
                 cell_width = int(width_el.get(width)) if width_el is not None else 0
                 widths += [cell_width // span] * span
             if len(widths) > len(asked):
@@ -639,6 +677,10 @@ def fit_dynamic_columns(body: Any) -> None:
 
 #: How many distinct XML sources (bodies, headers, footers) stay patched in memory.
 _PATCHED_SOURCES = 64
+#: Each patched source with its paragraphs on lines of their own, as docxtpl renders it.
+_lined: dict[str, str] = {}
+#: What docxtpl turns into Jinja's delimiters in what it rendered, in its order.
+_DOCXTPL_DELIMITERS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
 #: python-docx's reading of each template's zip (its parts' bytes, content types and
 #: relationships), by the template's bytes: a batch renders the same few templates.
