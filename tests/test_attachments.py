@@ -22,7 +22,11 @@ from avtalsgen.cli.app import app
 from avtalsgen.conversion.normalise import prepare_attachment
 from avtalsgen.errors import ConversionError
 from avtalsgen.pdf.pdfa import check_pdfa_structure, pdfa_problems
-from avtalsgen.pdf.pdfa_rules import remove_forbidden_actions, unique_subset_names
+from avtalsgen.pdf.pdfa_rules import (
+    remove_forbidden_actions,
+    subset_name_problems,
+    unique_subset_names,
+)
 from avtalsgen.pdf.tags import structure_problems
 
 pytestmark = [
@@ -223,6 +227,11 @@ def test_subset_names_are_made_unique(built: Path, tmp_path: Path) -> None:
         merged.save(tmp_path / "merged.pdf")
     assert [p for p in pdfa_reading(tmp_path / "before.pdf") if "subset name" in p]
     assert not [p for p in pdfa_reading(tmp_path / "merged.pdf") if "subset name" in p]
+    # avtalsgen's own check finds the names that stood for two programs, and then none.
+    with pikepdf.open(tmp_path / "before.pdf") as before:
+        assert "stands for 2 different font programs" in " ".join(subset_name_problems(before))
+    with pikepdf.open(tmp_path / "merged.pdf") as after:
+        assert subset_name_problems(after) == []
     fonts = run("pdffonts", str(tmp_path / "merged.pdf")).splitlines()[2:]
     names = [line.split()[0] for line in fonts]
     assert len(names) == len(set(names))

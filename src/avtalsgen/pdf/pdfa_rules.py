@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 
 import pikepdf
@@ -545,11 +546,18 @@ def program_digest(program: pikepdf.Stream) -> bytes:
 
 def subset_name_problems(pdf: pikepdf.Pdf) -> list[str]:
     """Subset names (``ABCDEF+Name``) that stand for more than one font program."""
-    programs: dict[str, set[bytes]] = {}
+    named: dict[str, list[pikepdf.Stream]] = {}
     for font, program in embedded_fonts(pdf):
         name = str(font.get("/BaseFont", "")).lstrip("/")
         if SUBSET_TAG.match(name):
-            programs.setdefault(name, set()).add(program_digest(program))
+            named.setdefault(name, []).append(program)
+    # A name that only one font dictionary bears stands for one program: only the programs
+    # of names borne more than once are hashed to compare them.
+    programs = {
+        name: {program_digest(program) for program in found}
+        for name, found in named.items()
+        if len(found) > 1
+    }
     return [
         _(
             "the font subset name {name} stands for {count} different font programs; each "
@@ -567,15 +575,14 @@ def unique_subset_names(pdf: pikepdf.Pdf) -> int:
     from their program's digest. Returns how many fonts were renamed."""
     first: dict[str, bytes] = {}
     renamed: dict[tuple[str, bytes], str] = {}
-    taken: set[str] = set()
-    fonts = list(embedded_fonts(pdf))
-    for font, _program in fonts:
-        taken.add(str(font.get("/BaseFont", "")).lstrip("/"))
+    fonts = [(str(font.get("/BaseFont", "")).lstrip("/"), font, program)
+             for font, program in embedded_fonts(pdf)]  # fmt: skip
+    taken = {name for name, _font, _program in fonts}
+    borne = Counter(name for name, _font, _program in fonts)
     count = 0
-    for font, program in fonts:
-        name = str(font.get("/BaseFont", "")).lstrip("/")
-        if not SUBSET_TAG.match(name):
-            continue
+    for name, font, program in fonts:
+        if borne[name] == 1 or not SUBSET_TAG.match(name):
+            continue  # a name borne once stands for one program: nothing to compare
         digest = program_digest(program)
         if first.setdefault(name, digest) == digest:
             continue
