@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, needs_soffice
+from conftest import REPO, needs_soffice, run_cli
 
 from avtalsgen.build.workspace import Workspace
 
@@ -27,21 +27,11 @@ AVTALSGEN = Path(sys.executable).with_name("avtalsgen")
 MEETING = REPO / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
 
 
-def avtalsgen(
-    *argv: str, env: dict[str, str] | None = None, mask: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    """The CLI in a fresh process, in English, with the umask ``mask`` if given."""
-    return subprocess.run(
-        [sys.executable, "-m", "avtalsgen.cli", "--lang", "en", *argv],
-        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
-        preexec_fn=None if mask is None else (lambda: os.umask(mask) and None),
-    )  # fmt: skip
-
-
 @pytest.fixture
 def locked(tmp_path: Path) -> Iterator[Path]:
-    """An output folder whose lock another command holds (a process of its own)."""
+    """An output folder whose lock another command holds: an open file of its own holds it
+    (flock's locks belong to the open file), so a command run in this process waits for it
+    as for another process's."""
     output = tmp_path / "output"
     output.mkdir()
     handle = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
@@ -57,8 +47,8 @@ BUSY = "another avtalsgen command is writing here (waited 0.3 s); run this one a
 
 
 def test_utdrag_takes_the_lock(locked: Path) -> None:
-    result = avtalsgen("utdrag", str(MEETING), "--output", str(locked),
-                       "--templates", str(REPO / "templates"), env=WAIT)  # fmt: skip
+    result = run_cli("utdrag", str(MEETING), "--output", str(locked),
+                     "--templates", str(REPO / "templates"), env=WAIT)  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert f"{locked}: {BUSY}" in result.stderr
     assert "waiting up to 0.3 s" in result.stderr
@@ -72,8 +62,8 @@ def test_sign_takes_the_lock(locked: Path, tmp_path: Path) -> None:
     packet.write_bytes(b"%PDF-1.7 as built\n")
     p12 = tmp_path / "nyckel.p12"
     p12.write_bytes(b"not read before the lock is held")
-    result = avtalsgen("sign", str(packet), "--field", "region", "--p12", str(p12),
-                       env={**WAIT, "AVTALSGEN_P12_PASSPHRASE": "x"})  # fmt: skip
+    result = run_cli("sign", str(packet), "--field", "region", "--p12", str(p12),
+                     env={**WAIT, "AVTALSGEN_P12_PASSPHRASE": "x"})  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert f"{locked}: {BUSY}" in result.stderr
     assert packet.read_bytes() == b"%PDF-1.7 as built\n"
@@ -81,9 +71,9 @@ def test_sign_takes_the_lock(locked: Path, tmp_path: Path) -> None:
 
 
 def test_build_takes_the_lock(locked: Path) -> None:
-    result = avtalsgen("build", str(REPO / "cases" / "RUN-00386-2023.yaml"),
-                       "--output", str(locked), "--templates", str(REPO / "templates"),
-                       env=WAIT)  # fmt: skip
+    result = run_cli("build", str(REPO / "cases" / "RUN-00386-2023.yaml"),
+                     "--output", str(locked), "--templates", str(REPO / "templates"),
+                     env=WAIT)  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert f"{locked}: {BUSY}" in result.stderr
     assert list(locked.iterdir()) == []
@@ -147,25 +137,35 @@ def test_a_killed_utdrag_leaves_staging_that_the_next_command_removes(tmp_path: 
     stale = workspace.staging_folders()
     assert stale, "a killed command leaves its staging folder"
     # Any command that writes here removes it: sign (of a packet that is not there) too.
-    result = avtalsgen("sign", str(output / "RUN-00386-2023" / "paket.pdf"), "--field", "region",
-                       "--p12", str(tmp_path / "none.p12"),
-                       env={"AVTALSGEN_P12_PASSPHRASE": "x"})  # fmt: skip
+    result = run_cli("sign", str(output / "RUN-00386-2023" / "paket.pdf"), "--field", "region",
+                     "--p12", str(tmp_path / "none.p12"),
+                     env={"AVTALSGEN_P12_PASSPHRASE": "x"})  # fmt: skip
     assert result.returncode == 1
     assert workspace.staging_folders() == []
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An XDG_DATA_HOME of the module's own: the demo PKI its tests sign with, made once."""
+    return tmp_path_factory.mktemp("data")
 
 
 @needs_soffice
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("mask", [0o002, 0o022])
 def test_outputs_and_the_signed_packet_have_the_mode_of_the_umask(
-    built: Path, tmp_path: Path, mask: int
+    built: Path, tmp_path: Path, mask: int, demo_data: Path
 ) -> None:
     output = tmp_path / "output"
     shutil.copytree(built / "RUN-00386-2023", output / "RUN-00386-2023")
     packet = output / "RUN-00386-2023" / "paket.pdf"
     packet.chmod(0o666 & ~mask)
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}  # a demo PKI of the test's own
-    result = avtalsgen("sign", str(packet), "--field", "region", env=env, mask=mask)
+    before = os.umask(mask)
+    try:
+        result = run_cli("sign", str(packet), "--field", "region",
+                         env={"XDG_DATA_HOME": str(demo_data)})  # fmt: skip
+    finally:
+        os.umask(before)
     assert result.returncode == 0, result.stderr
     assert packet.stat().st_mode & 0o777 == 0o666 & ~mask, "the registrar can still read it"
     manifest = output / "RUN-00386-2023" / "manifest.json"
