@@ -100,6 +100,12 @@ def test_a_document_without_signature_blocks_is_refused_as_the_agreement(built: 
     )
 
 
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An XDG_DATA_HOME of the module's own: the demo PKI its tests sign with, made once."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
 def case_copy(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "cases", tmp_path / "cases")
@@ -123,9 +129,11 @@ def _build(case: Path, output: Path, *extra: str) -> str:
     return result.stdout
 
 
-def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) -> None:
+def test_sign_twice_verify_and_never_overwrite(
+    case_copy: Path, tmp_path: Path, demo_data: Path
+) -> None:
     output = tmp_path / "output"
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {"XDG_DATA_HOME": str(demo_data)}
     _build(case_copy, output)
     packet = output / "RUN-00386-2023" / "paket.pdf"
     for field in ("region", "aktor"):
@@ -200,10 +208,12 @@ def test_sign_twice_verify_and_never_overwrite(case_copy: Path, tmp_path: Path) 
     assert untrusted.exit_code == 1
 
 
-def test_any_signing_order_and_tampering_is_caught(case_copy: Path, tmp_path: Path) -> None:
+def test_any_signing_order_and_tampering_is_caught(
+    built: Path, tmp_path: Path, demo_data: Path
+) -> None:
     output = tmp_path / "output"
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
-    _build(case_copy, output)
+    env = {"XDG_DATA_HOME": str(demo_data)}
+    shutil.copytree(built / "RUN-00386-2023", output / "RUN-00386-2023")  # as built, unsigned
     packet = output / "RUN-00386-2023" / "paket.pdf"
     early = runner.invoke(app, ["sign", str(packet), "--field", "aktor"], env=env)
     assert early.exit_code == 0, early.output  # the actor may sign first
