@@ -210,14 +210,13 @@ def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made)
 def test_the_archive_copies_stay_whole(made: Made) -> None:
     for path, digest in made.archive.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path
-    archive = fold(pdftotext(made.output / "RUN-90001-2023" /
-                                        "protokollsutdrag-212.pdf"))  # fmt: skip
+    archive = fold(pdftotext(made.output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"))
     assert PRIVATE in archive and PNR in archive
 
 
 def test_the_web_pages_pass_axe_core_in_chromium(made: Made) -> None:
-    for page in ("protokollsutdrag-212.html", "beslutsforslag.html"):
-        assert axe_violations(made.web / page) == [], page
+    pages = [made.web / "protokollsutdrag-212.html", made.web / "beslutsforslag.html"]
+    assert axe_violations(*pages) == {page: [] for page in pages}
 
 
 def test_the_records_are_read_under_the_lock(made: Made, tmp_path: Path) -> None:
