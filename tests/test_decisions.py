@@ -18,6 +18,7 @@ import pikepdf
 import pytest
 from pdftext import pdftotext
 from typer.testing import CliRunner
+from warm_converter import warm_converter
 
 from avtalsgen import i18n
 from avtalsgen.build.status import case_status
@@ -70,19 +71,20 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped cases and meetings: an extract of every paragraph, then one build."""
+    """The shipped cases and meetings: an extract of every paragraph, then one build (seven
+    meetings' extracts and seven cases' documents, through one warm LibreOffice)."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     root = tmp_path_factory.mktemp("decisions")
     cases = root / "cases"
     shutil.copytree(REPO / "cases", cases)
     output = root / "output"
-    converter = LibreOfficeConverter()
-    for meeting in sorted((cases / "sammantraden").glob("*.yaml")):
-        build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)
-    result = runner.invoke(
-        app, ["build", str(cases), "--output", str(output), "--templates", str(TEMPLATES)]
-    )
+    with warm_converter() as converter:  # the extracts and the build's documents
+        for meeting in sorted((cases / "sammantraden").glob("*.yaml")):
+            build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)
+        result = runner.invoke(
+            app, ["build", str(cases), "--output", str(output), "--templates", str(TEMPLATES)]
+        )
     assert result.exit_code == 0, result.output
     return Built(cases, output)
 

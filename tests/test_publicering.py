@@ -20,11 +20,11 @@ from conftest import REPO, fold
 from pdftext import pdftotext
 from stdnum.se import personnummer
 from typer.testing import CliRunner
+from warm_converter import warm_converter
 
 from avtalsgen import i18n
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.cli.app import app
-from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.meetings.extract import build_extracts
 from avtalsgen.meetings.publicering import Redactor, Rendition, Status, publish, redact
 from avtalsgen.model.program import Namnersattning, Publicering
@@ -134,27 +134,27 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
                         "    dnr: RUN-90001-2023\n" + POINTS_212)  # fmt: skip
     meeting.write_text(text, encoding="utf-8")
     output = root / "output"
-    converter = LibreOfficeConverter()
     today = dt.date(2024, 1, 9)
-    build_extracts(meeting, output, REPO / "templates", converter, today=today)
-    build_extracts(meeting, output, REPO / "templates", converter, 211, today=today)
-    result = CliRunner().invoke(app, ["build", str(case), "--output", str(output),
-                                      "--templates", str(REPO / "templates")])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    before_signing = list(publish(meeting, output, REPO / "templates", NoConversion()))
-    signed = CliRunner().invoke(
-        app,
-        ["sign", str(output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"),
-         "--field", "utdragsbestyrkande"],
-        env={"XDG_DATA_HOME": str(root / "data")},
-    )  # fmt: skip
-    assert signed.exit_code == 0, signed.output
-    archive = {
-        path: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in output.rglob("*")
-        if path.is_file()
-    }
-    results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
+    with warm_converter() as converter:  # the extracts, the build and the renditions
+        build_extracts(meeting, output, REPO / "templates", converter, today=today)
+        build_extracts(meeting, output, REPO / "templates", converter, 211, today=today)
+        result = CliRunner().invoke(app, ["build", str(case), "--output", str(output),
+                                          "--templates", str(REPO / "templates")])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        before_signing = list(publish(meeting, output, REPO / "templates", NoConversion()))
+        signed = CliRunner().invoke(
+            app,
+            ["sign", str(output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"),
+             "--field", "utdragsbestyrkande"],
+            env={"XDG_DATA_HOME": str(root / "data")},
+        )  # fmt: skip
+        assert signed.exit_code == 0, signed.output
+        archive = {
+            path: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in output.rglob("*")
+            if path.is_file()
+        }
+        results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
     yield Made(output, meeting, archive, results, before_signing)
     i18n.set_language(None)
 

@@ -19,10 +19,11 @@ import pytest
 from conftest import fold, needs_soffice, run
 from pdftext import pdftotext
 from typer.testing import CliRunner
+from warm_converter import warm_converter
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
-from avtalsgen.conversion.convert import LibreOfficeConverter
+from avtalsgen.conversion.convert import Converter
 from avtalsgen.errors import CaseError
 from avtalsgen.meetings.extract import build_extracts
 from avtalsgen.meetings.justering import load_meeting
@@ -215,16 +216,23 @@ def build(root: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped cases with their extracts, the case built and its agreement's packet
-    signed by both parties with the demo key: the state a tilläggsavtal is made in."""
+def converter() -> Iterator[Converter]:
+    """One warm LibreOffice for the module's extracts and, while it runs (AVTALSGEN_CONVERTER_DIR
+    names it), its builds' documents."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
+    with warm_converter() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory, converter: Converter) -> Path:
+    """The shipped cases with their extracts, the case built and its agreement's packet
+    signed by both parties with the demo key: the state a tilläggsavtal is made in."""
     root = tmp_path_factory.mktemp("tillagg")
     shutil.copytree(REPO / "cases", root / "cases")
     output = root / "output"
     meetings = root / "cases" / "sammantraden"
-    converter = LibreOfficeConverter()
     for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
         build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
     build(root)
@@ -243,14 +251,13 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_tillagg_waits_for_the_signed_agreement(
-    tmp_path: Path, signed: Path, english: None
+    tmp_path: Path, signed: Path, converter: Converter, english: None
 ) -> None:
     """Before the agreement is signed, --only tillaggsavtal is refused, nothing written."""
     root = tmp_path / "unsigned"
     shutil.copytree(signed / "cases", root / "cases")
     output = root / "output"
     meetings = root / "cases" / "sammantraden"
-    converter = LibreOfficeConverter()
     for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
         build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
     before = sorted(p.name for p in (output / DNR).iterdir())
@@ -268,7 +275,9 @@ def test_a_tillagg_waits_for_the_signed_agreement(
 
 
 @pytest.fixture(scope="module")
-def amended(tmp_path_factory: pytest.TempPathFactory, signed: Path) -> tuple[Path, dict[str, str]]:
+def amended(
+    tmp_path_factory: pytest.TempPathFactory, signed: Path, converter: Converter
+) -> tuple[Path, dict[str, str]]:
     """A copy of ``signed`` built again: the tilläggsavtal in paket-v2.pdf. With the SHA-256
     of every file of the signed state."""
     root = tmp_path_factory.mktemp("amended")

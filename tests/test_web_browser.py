@@ -14,20 +14,17 @@ import os
 import re
 import shutil
 import socket
-import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from warm_converter import warm_converter
 from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
 from avtalsgen import i18n
-from avtalsgen.conversion import warm
-from avtalsgen.errors import ConversionError
 from avtalsgen.web.app import create_app
 from avtalsgen.web.config import WebConfig
 
@@ -50,18 +47,8 @@ pytestmark = [
 def converter() -> Iterator[None]:
     """A warm converter of the module's own, as ``avtalsgen serve`` starts one (its default):
     the servers' previews, builds, extracts and the secretary's steps go to it."""
-    folder = Path(tempfile.mkdtemp(prefix="avb-", dir="/tmp"))  # a socket path is short
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AVTALSGEN_CONVERTER_DIR", str(folder))
-        try:
-            warm.start(workers=1)
-        except ConversionError as exc:  # no python3-uno: LibreOffice per call, as serve
-            warnings.warn(f"no warm converter: {exc.message}", stacklevel=1)
-        try:
-            yield
-        finally:
-            warm.stop(timeout=10)
-    shutil.rmtree(folder, ignore_errors=True)
+    with warm_converter():
+        yield
 
 
 @pytest.fixture(scope="module")
