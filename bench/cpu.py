@@ -136,7 +136,7 @@ SPLIT = (
     "avtalsgen.pdf.assemble:_syntax_error",
     "avtalsgen.pdf.assemble:pdfa_problems",
     "avtalsgen.build.casework:write_manifest",
-    "avtalsgen.build.casework:write_record",
+    "avtalsgen.build.record:Record.write",
 )
 
 
