@@ -71,6 +71,13 @@ def write_manifest(
     ``sign`` reads it to refuse signing an agreement an avslag left out.
     """
     made = conversions or {}
+    hashed: dict[Path, str] = {}
+
+    def digest(path: Path) -> str:  # the packet and documents are named twice: read once
+        if path not in hashed:
+            hashed[path] = sha256(path)
+        return hashed[path]
+
     packets = _kept_packets(folder, _read(folder), packet)
     if packet is not None:
         parsed = parse_versioned(packet.name)
@@ -78,10 +85,10 @@ def write_manifest(
             {
                 "file": packet.name,
                 "version": parsed[1] if parsed is not None else 1,
-                "sha256": sha256(packet),
+                "sha256": digest(packet),
                 "inputs": stamp,
                 "beslut": dict(decision) if decision is not None else None,
-                "documents": {path.name: sha256(path) for path in outputs if path != packet},
+                "documents": {path.name: digest(path) for path in outputs if path != packet},
                 "signatures": [{"field": name, "signer": None} for name in fields],
                 "ok": None,
             }
@@ -90,10 +97,10 @@ def write_manifest(
     data = {
         "tools": tool_versions(),
         "inputs": {
-            role: {"file": p.name, "sha256": sha256(p), **made.get(role, {})}
+            role: {"file": p.name, "sha256": digest(p), **made.get(role, {})}
             for role, p in inputs.items()
         },
-        "outputs": {path.name: sha256(path) for path in outputs},
+        "outputs": {path.name: digest(path) for path in outputs},
         "packet": packets[-1] if packets else None,
         "packets": packets,
     }
