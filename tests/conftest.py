@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +27,11 @@ from typer.testing import CliRunner
 from avtalsgen import i18n
 from avtalsgen.cli import clicktexts
 from avtalsgen.cli.app import app
+
+if TYPE_CHECKING:
+    import softhsm
+
+    from avtalsgen.signing.pki import DemoPki
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -166,6 +172,42 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return output
+
+
+@pytest.fixture(scope="session")
+def demo_pki(tmp_path_factory: pytest.TempPathFactory) -> DemoPki:
+    """A demo PKI of the session's own (never the user's): test_sign's signers and the
+    SoftHSM2 token's."""
+    from avtalsgen.signing.pki import ensure_demo_pki
+
+    return ensure_demo_pki(tmp_path_factory.mktemp("data") / "demo-pki")
+
+
+#: The demo signer whose key and certificate the session's SoftHSM2 token holds.
+TOKEN_SIGNER = "Region Norrbotten regional utvecklingsdirektör"
+
+
+@pytest.fixture(scope="session")
+def softhsm_token(
+    demo_pki: DemoPki, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[softhsm.Token]:
+    """The session's SoftHSM2 token, holding :data:`TOKEN_SIGNER`'s key and certificate of
+    :func:`demo_pki`. One for every test in the process, and the command line run in it
+    (:func:`run_cli`) uses it too: SoftHSM2 reads its configuration (SOFTHSM2_CONF) once,
+    when a process first loads it."""
+    import softhsm
+
+    from avtalsgen.signing.pki import ensure_demo_signer
+
+    if not softhsm.available():
+        pytest.skip("needs softhsm2")
+    before = os.environ.get("SOFTHSM2_CONF")
+    signer = ensure_demo_signer(demo_pki, TOKEN_SIGNER)
+    yield softhsm.make_token(tmp_path_factory.mktemp("softhsm"), signer.pkcs12, signer.passphrase)
+    if before is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = before
 
 
 def docx_with_pages(path: Path, pages: list[str], title: str, lang: str = "sv-SE") -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import stat
@@ -29,7 +28,7 @@ import pikepdf
 import pytest
 import softhsm
 from asn1crypto import keys, tsp
-from conftest import run
+from conftest import TOKEN_SIGNER, run
 from cryptography import x509 as crypto_x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -127,9 +126,8 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    pki = ensure_demo_pki(tmp_path_factory.mktemp("data") / "demo-pki")
-    return Demo(pki, ensure_demo_signer(pki, REGION), ensure_demo_signer(pki, ACTOR))
+def demo(demo_pki: DemoPki) -> Demo:
+    return Demo(demo_pki, ensure_demo_signer(demo_pki, REGION), ensure_demo_signer(demo_pki, ACTOR))
 
 
 def sign(
@@ -457,19 +455,11 @@ def test_a_failing_timestamp_server_leaves_nothing(demo: Demo, packet: Path) -> 
 # --- PKCS#11 through SoftHSM2 -------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def token(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[softhsm.Token]:
-    if not softhsm.available():
-        pytest.skip("needs softhsm2")
-    before = os.environ.get("SOFTHSM2_CONF")
-    made = softhsm.make_token(
-        tmp_path_factory.mktemp("softhsm"), demo.region.pkcs12, demo.region.passphrase
-    )
-    yield made
-    if before is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = before
+@pytest.fixture
+def token(demo: Demo, softhsm_token: softhsm.Token) -> softhsm.Token:
+    """The session's token (conftest): the region's demo key and certificate."""
+    assert TOKEN_SIGNER == REGION
+    return softhsm_token
 
 
 def token_key(token: softhsm.Token, **changes: str | Path) -> Pkcs11Key:

@@ -1,8 +1,8 @@
 """avtalsgen sign with a smart card (SoftHSM2) and a PKCS#12 file, as a person runs it:
 secrets from the environment only, never in argv, output or files.
 
-The command line runs in this process (conftest.run_cli), except where a smart card is used:
-SoftHSM2 reads its configuration once per process, so those commands run in a fresh one."""
+The command line runs in this process (conftest.run_cli), the smart card too: the session's
+SoftHSM2 token (conftest.softhsm_token), as SoftHSM2 reads its configuration once per process."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,15 +24,6 @@ from avtalsgen.signing.pki import DemoPki, DemoSigner, ensure_demo_pki, issue_de
 PASSPHRASE = b"Hemligt-P12-losen-4711"
 
 pytestmark = pytest.mark.libreoffice
-
-
-def fresh_process(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The command line in a fresh process (SoftHSM2 reads its config once per process)."""
-    return subprocess.run(
-        [sys.executable, "-m", "avtalsgen.cli", "--lang", "en", *argv],
-        capture_output=True, text=True, env={**os.environ, **env}, check=False,
-        stdin=subprocess.DEVNULL,
-    )  # fmt: skip
 
 
 def avtalsgen(
@@ -54,19 +43,6 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-_MAKE_TOKEN = """
-import sys
-sys.path.insert(0, sys.argv[1])
-import softhsm
-from pathlib import Path
-from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
-pki = ensure_demo_pki(Path(sys.argv[2]))
-signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
-token = softhsm.make_token(Path(sys.argv[3]), signer.pkcs12, signer.passphrase)
-print(token.config)
-"""
-
-
 def own_signer(pki: DemoPki, name: str, path: Path) -> DemoSigner:
     """A signer of ``pki`` in a PKCS#12 file of :data:`PASSPHRASE`, valid for a month."""
     now = dt.datetime.now(dt.UTC)
@@ -76,26 +52,11 @@ def own_signer(pki: DemoPki, name: str, path: Path) -> DemoSigner:
     )  # fmt: skip
 
 
-def own_token(tmp_path: Path) -> tuple[softhsm.Token, DemoPki]:
-    """A SoftHSM2 token of this test's own, made in a separate process (SoftHSM2 reads its
-    configuration once per process, and other tests' tokens live in this one)."""
-    made = subprocess.run(
-        [sys.executable, "-c", _MAKE_TOKEN, str(REPO / "tests"), str(tmp_path / "pki"),
-         str(tmp_path / "softhsm")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    library = softhsm.softhsm_library()
-    assert library is not None
-    token = softhsm.Token(
-        library, Path(made.stdout.strip()), softhsm.TOKEN_LABEL, softhsm.KEY_LABEL,
-        softhsm.USER_PIN,
-    )  # fmt: skip
-    return token, ensure_demo_pki(tmp_path / "pki")
-
-
 @pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")
-def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None:
-    token, pki = own_token(tmp_path)
+def test_sign_with_a_smart_card_then_a_p12(
+    packet: Path, tmp_path: Path, softhsm_token: softhsm.Token, demo_pki: DemoPki
+) -> None:
+    token, pki = softhsm_token, demo_pki
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
     # The seed case leaves facts unknown: signed anyway (the refusal is tested below).
@@ -104,19 +65,19 @@ def test_sign_with_a_smart_card_then_a_p12(packet: Path, tmp_path: Path) -> None
     env = {"SOFTHSM2_CONF": str(token.config)}
     # A wrong PIN: a clear message, exit 1, the file untouched.
     before = sha(signed)
-    wrong = fresh_process("sign", str(signed), "--field", "region", *card,
-                          env={**env, "AVTALSGEN_PKCS11_PIN": "000000"})  # fmt: skip
+    wrong = avtalsgen("sign", str(signed), "--field", "region", *card,
+                      env={**env, "AVTALSGEN_PKCS11_PIN": "000000"})  # fmt: skip
     assert wrong.returncode == 1
     assert "PIN" in wrong.stderr and "Traceback" not in wrong.stderr
     assert sha(signed) == before
     # No PIN and no terminal: told how to give it, never asked on the command line.
-    missing = fresh_process("sign", str(signed), "--field", "region", *card, env=env)
+    missing = avtalsgen("sign", str(signed), "--field", "region", *card, env=env)
     assert missing.returncode == 2
     assert "AVTALSGEN_PKCS11_PIN" in missing.stderr
     # The right PIN, from the environment.
     trust = ["--trust", str(pki.root_cert)]  # the card's CA, as a registrar names it
-    ok = fresh_process("sign", str(signed), "--field", "region", *card, *trust,
-                       env={**env, "AVTALSGEN_PKCS11_PIN": token.pin})  # fmt: skip
+    ok = avtalsgen("sign", str(signed), "--field", "region", *card, *trust,
+                   env={**env, "AVTALSGEN_PKCS11_PIN": token.pin})  # fmt: skip
     assert ok.returncode == 0, ok.stderr
     assert "signed region of" in ok.stdout
     # The actor signs with a PKCS#12 file of its own passphrase; a wrong passphrase first.
