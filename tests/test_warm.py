@@ -439,7 +439,12 @@ def test_ctrl_c_stops_a_converter_in_the_foreground(folder: Path) -> None:
 def test_a_worker_is_restarted_after_its_documents_and_above_its_memory(
     folder: Path, tmp_path: Path
 ) -> None:
-    warm.start(workers=1, max_documents=3)
+    warm.start(workers=1, max_documents=4)
+    found = warm.status()
+    assert found is not None
+    worker = found["workers"][0]
+    # The preloaded avtalsgen's warm-up built a case of two documents.
+    assert (worker["converted"], worker["restarts"], worker["documents"]) == (2, 0, 2)
     (tmp_path / "in").mkdir()
     docs = [
         docx_with_pages(tmp_path / "in" / f"d{n}.docx", [f"Dokument {n}"], f"D{n}")
@@ -452,7 +457,7 @@ def test_a_worker_is_restarted_after_its_documents_and_above_its_memory(
     found = warm.status()
     assert found is not None
     worker = found["workers"][0]
-    assert (worker["converted"], worker["restarts"], worker["documents"]) == (7, 2, 1)
+    assert (worker["converted"], worker["restarts"], worker["documents"]) == (9, 2, 1)
     warm.stop()
     # Above its memory: soffice holds well over 50 MB as soon as it runs.
     one = Worker(0, find_soffice(None), uno_python(), max_rss_mb=50)
@@ -607,6 +612,33 @@ def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files_or_language(
         socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
         assert json.loads(sock.makefile("rb").readline()) == {"refused": refused}
         sock.close()
+
+
+def _served_pid() -> int:
+    """The pid of the running converter's preloaded avtalsgen."""
+    sock = str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.SERVED)
+    for proc in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"avtalsgen.cli.served" in argv and sock.encode() in argv:
+                return int(proc.name)
+    raise AssertionError("no preloaded avtalsgen runs")
+
+
+@needs_uno
+def test_the_preloaded_avtalsgen_warms_up_with_a_build_and_forks_single_threaded(
+    running: dict[str, Any],
+) -> None:
+    """It built the example case once before it listened (the first-call costs paid once),
+    left nothing of that build behind, and has no thread but its own to fork with."""
+    folder = Path(os.environ["AVTALSGEN_CONVERTER_DIR"])
+    log = (folder / runtime.LOG).read_text(encoding="utf-8")
+    assert re.search(r"warmed up in [\d.]+ s by a build of RUN-00386-2023.yaml \(status 0\)",
+                     log), log  # fmt: skip
+    assert not list(folder.glob("warm-up-*")), "the warm-up's output is removed"
+    assert [p.name for p in Path(f"/proc/{_served_pid()}/task").iterdir()] == [
+        str(_served_pid())
+    ], "one thread"
 
 
 def test_an_urgent_document_goes_before_those_waiting() -> None:

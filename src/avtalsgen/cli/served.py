@@ -4,13 +4,15 @@ The converter (:mod:`avtalsgen.conversion.server`) starts it beside its workers:
 
     python -m avtalsgen.cli.served SOCKET
 
-It imports what ``build`` and ``utdrag`` need, listens on ``SOCKET`` (mode 0600, in the
-converter's private folder) and, for each command an ``avtalsgen`` process hands it
+It imports what ``build`` and ``utdrag`` need, pays the first-call costs a build has beyond
+its imports by building an example case once (:func:`warm_up`), listens on ``SOCKET`` (mode
+0600, in the converter's private folder) and, for each command an ``avtalsgen`` process hands it
 (:mod:`avtalsgen.cli.delegate`), forks: the child takes the caller's standard input, output
 and error, working folder, environment and umask and runs the command-line as ``avtalsgen``
-does, then sends its exit status back. The process itself stays single-threaded (a fork
-copies only the thread that calls it) and runs no command of its own, so every child
-starts from the same state: libraries imported, nothing cached from another command.
+does, then sends its exit status back. The process itself is single-threaded when it forks (a fork
+copies only the thread that calls it) and runs no command but its warm-up, so every child
+starts from the same state: libraries imported and warm, nothing cached from a caller's
+command.
 
 It refuses a caller whose avtalsgen files differ from those it loaded, or whose language of
 messages differs from its own (the caller then runs the command itself), and ends when the
@@ -25,9 +27,11 @@ import io
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -57,9 +61,64 @@ def preload() -> None:
     import avtalsgen.pdf.assemble  # noqa: F401
 
 
+#: The example case the warm-up builds, in the source tree avtalsgen runs from (beside the
+#: templates it ships): the seed case, whose build has every step a case's build has.
+EXAMPLE_CASE = Path("cases") / "RUN-00386-2023.yaml"
+
+
+def warm_up(folder: Path) -> str:
+    """Build :data:`EXAMPLE_CASE` once, as a caller's ``build`` would (its documents through
+    the converter, which queues them until its workers are up), into a scratch folder in
+    the converter's ``folder`` that is removed again; a line for the log.
+
+    A build in a process with the libraries imported still spends about 0.2 s of CPU on
+    what only its first run does (the templates' Jinja code compiled, python-docx's and
+    fontTools' modules and tables loaded as first used, Babel's locale data, the command
+    line's Click objects): paid here once, not in every forked child. What it leaves behind
+    are caches keyed by content or by file and time of change, which a caller's build uses
+    only where they are true of its files. Without the source tree's example (an installed
+    avtalsgen), nothing is built."""
+    from avtalsgen.documents.templates import shipped_templates
+
+    templates = shipped_templates()
+    case = templates.parent / EXAMPLE_CASE
+    if not case.is_file():
+        return f"no warm-up: no {EXAMPLE_CASE} beside the templates"
+    started = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="warm-up-", dir=folder))
+    argv = sys.argv
+    status: int | str
+    try:
+        status = _run(["build", str(case), "--output", str(scratch), "--templates",
+                       str(templates), "--force"])  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up only leaves the children colder
+        status = f"{type(exc).__name__}: {exc}"
+    finally:
+        sys.argv = argv
+        shutil.rmtree(scratch, ignore_errors=True)
+    _single_threaded()
+    gc.collect()
+    seconds = time.monotonic() - started
+    return f"warmed up in {seconds:.2f} s by a build of {case.name} (status {status})"
+
+
+def _single_threaded(timeout: float = 10.0) -> None:
+    """Wait until every thread but this one has ended (a fork copies only this one, and a
+    lock another held would stay locked in the child)."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 def _log(listener: socket.socket, line: str) -> None:
     """A line in the converter's log, beside the socket."""
-    log = Path(listener.getsockname()).with_name(LOG)
+    _log_in(Path(listener.getsockname()).parent, line)
+
+
+def _log_in(folder: Path, line: str) -> None:
+    """A line in the converter's log, in its ``folder``."""
+    log = folder / LOG
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as handle:
         handle.write(f"{stamp} INFO {line}\n")
@@ -74,6 +133,7 @@ def _reap() -> None:
 def serve(path: str) -> int:
     mine = fingerprint()
     preload()
+    _log_in(Path(path).parent, warm_up(Path(path).parent))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     Path(path).unlink(missing_ok=True)  # the converter holds its folder's lock: it is ours
     old = os.umask(0o177)
