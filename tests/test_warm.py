@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import re
 import shutil
@@ -601,16 +600,29 @@ def test_ctrl_c_reaches_a_served_build_and_a_killed_caller_stops_it(
 def test_the_preloaded_avtalsgen_refuses_a_caller_with_other_files_or_language(
     running: dict[str, Any],
 ) -> None:
-    from avtalsgen.cli.delegate import fingerprint
+    from avtalsgen.cli.delegate import PACKAGE
 
-    for mine, language, refused in (("x", "en", "other files"), (None, "sv", "another language")):
+    # What is not a request (code, not a literal; a value of the wrong kind) gets no answer.
+    for message in (b"{'argv': __import__('os').system('false')}", b"{'argv': 'build'}", b"[1]"):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(10)
         sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.SERVED))
-        request = {"argv": ["build"], "cwd": "/", "env": {}, "umask": 0o22,
-                   "fingerprint": mine or fingerprint(), "language": language}  # fmt: skip
-        socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-        assert json.loads(sock.makefile("rb").readline()) == {"refused": refused}
+        socket.send_fds(sock, [message + b"\n"], [0, 1, 2])
+        assert sock.makefile("rb").readline() == b""
+        sock.close()
+    # Its own language is English (the suite's); a caller's is its --lang, else its LANG.
+    for package, argv, env, refused in (
+        (str(REPO), ["build"], {}, b"other files"),  # another avtalsgen
+        (PACKAGE, ["--lang", "sv", "build"], {"LANG": "en_GB.UTF-8"}, b"another language"),
+        (PACKAGE, ["build"], {"LANG": "sv_SE.UTF-8"}, b"another language"),
+        (PACKAGE, ["build"], {}, b"another language"),  # Swedish when none is set
+    ):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(10)
+        sock.connect(str(Path(os.environ["AVTALSGEN_CONVERTER_DIR"]) / runtime.SERVED))
+        request = {"argv": argv, "cwd": "/", "env": env, "umask": 0o22, "package": package}
+        socket.send_fds(sock, [repr(request).encode() + b"\n"], [0, 1, 2])
+        assert sock.makefile("rb").readline() == b"refused " + refused + b"\n"
         sock.close()
 
 

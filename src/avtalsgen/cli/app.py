@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 a failure the user can fix (bad case file, conversion, 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -974,13 +975,22 @@ def run(*, exit_when_interrupted: bool = True) -> None:
     """
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     try:
-        app()
+        command()()  # as app() does (its pretty exceptions are off)
     except SystemExit as end:
         if end.code == INTERRUPTED and exit_when_interrupted:
             _exit_interrupted()
         raise
     finally:
         gc.freeze()
+
+
+@functools.cache
+def command() -> Callable[[], Any]:
+    """The command line as Click runs it, made from :data:`app` once: ``app()`` makes it
+    anew on every call, reading every command's signature (about 30 ms of CPU), which the
+    warm converter's preloaded avtalsgen does once before it forks (cli/served.py)."""
+    made: Callable[[], Any] = typer.main.get_command(app)
+    return made
 
 
 #: The exit status of a command that Ctrl-C or SIGTERM stopped.

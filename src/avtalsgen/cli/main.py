@@ -7,7 +7,6 @@ the arguments before :mod:`avtalsgen.cli.app` is imported.
 from __future__ import annotations
 
 import sys
-import warnings
 
 #: Warnings that libraries give about themselves, which no user of avtalsgen can act on, as
 #: (message, module that triggers it): matched exactly, so that any other warning still shows.
@@ -21,6 +20,8 @@ LIBRARY_WARNINGS = (
 
 def silence_library_warnings() -> None:
     """Ignore the warnings of :data:`LIBRARY_WARNINGS`."""
+    import warnings
+
     for message, module in LIBRARY_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=UserWarning, module=module)
 
@@ -37,20 +38,28 @@ def language_in(argv: list[str]) -> str | None:
     return None
 
 
-def run() -> None:
-    """Set the language of messages, then run the command line."""
+def set_language(argv: list[str]) -> None:
+    """Speak the language ``--lang`` names among ``argv``, if it names one avtalsgen
+    speaks; else the environment's."""
     from avtalsgen import i18n
 
-    silence_library_warnings()
-    language = language_in(sys.argv[1:])
+    language = language_in(argv)
     if language in i18n.LANGUAGES:
         i18n.set_language(language)
-    # While a converter runs, its preloaded avtalsgen runs build and utdrag (no imports here).
+
+
+def run() -> None:
+    """Hand the command to a running converter's preloaded avtalsgen, or else set the
+    language of messages and run the command line."""
+    # While a converter runs, its preloaded avtalsgen runs build and utdrag: nothing else is
+    # imported before (see avtalsgen.cli.delegate).
     from avtalsgen.cli.delegate import run_served
 
     status = run_served(sys.argv[1:])
     if status is not None:
         sys.exit(status)
+    silence_library_warnings()
+    set_language(sys.argv[1:])
     from avtalsgen.cli.app import run as run_app
 
     run_app()

@@ -14,17 +14,19 @@ copies only the thread that calls it) and runs no command but its warm-up, so ev
 starts from the same state: libraries imported and warm, nothing cached from a caller's
 command.
 
-It refuses a caller whose avtalsgen files differ from those it loaded, or whose language of
-messages differs from its own (the caller then runs the command itself), and ends when the
-converter's end of its standard input closes.
+It refuses a caller whose avtalsgen is another folder, or whose files changed since it
+loaded them (:func:`fingerprint`), or whose language of messages differs from its own (the
+caller then runs the command itself), and ends when the converter's end of its standard
+input closes. The protocol is :mod:`avtalsgen.cli.delegate`'s.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
+import hashlib
 import io
-import json
 import os
 import select
 import shutil
@@ -39,8 +41,28 @@ from pathlib import Path
 from typing import Any
 
 from avtalsgen import i18n
-from avtalsgen.cli.delegate import fingerprint
+from avtalsgen.cli.delegate import PACKAGE
 from avtalsgen.conversion.runtime import LOG
+
+
+def fingerprint() -> str:
+    """A digest of avtalsgen's own files (path, size, modification time): a process that
+    loaded other files must not run the command. Taken again for every command (about a
+    millisecond)."""
+    entries: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as found:
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.endswith((".py", ".mo")):
+                    info = entry.stat()
+                    entries.append(f"{prefix}{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\n")
+
+    walk(PACKAGE, "")
+    return hashlib.sha256("".join(sorted(entries)).encode()).hexdigest()
 
 
 def preload() -> None:
@@ -169,12 +191,12 @@ def _handle(connection: socket.socket, listener: socket.socket, mine: str) -> No
             if not more:
                 raise ValueError("cut short")
             message += more
-        request = json.loads(message)
-        if request.get("fingerprint") != mine or len(fds) != 3:
-            connection.sendall(b'{"refused": "other files"}\n')
+        request = _request(message)
+        if request["package"] != PACKAGE or fingerprint() != mine or len(fds) != 3:
+            connection.sendall(b"refused other files\n")
             return
-        if request.get("language") != i18n.current_language():
-            connection.sendall(b'{"refused": "another language"}\n')
+        if _language(request) != i18n.current_language():
+            connection.sendall(b"refused another language\n")
             return
         sys.stdout.flush()
         sys.stderr.flush()
@@ -186,6 +208,34 @@ def _handle(connection: socket.socket, listener: socket.socket, mine: str) -> No
     finally:
         for fd in fds:
             os.close(fd)
+
+
+def _request(message: bytes) -> dict[str, Any]:
+    """The caller's request (see :mod:`avtalsgen.cli.delegate`); ValueError if it is not
+    one."""
+    try:
+        request = ast.literal_eval(message.decode("utf-8", "surrogateescape"))
+    except (SyntaxError, MemoryError, RecursionError, UnicodeError) as exc:
+        raise ValueError("not a request") from exc
+    kinds = {"argv": list, "cwd": str, "env": dict, "umask": int, "package": str}
+    if not isinstance(request, dict) or any(
+        not isinstance(request.get(key), kind) for key, kind in kinds.items()
+    ):
+        raise ValueError("not a request")
+    strings = [*request["argv"], *request["env"].keys(), *request["env"].values()]
+    if not all(isinstance(value, str) for value in strings):
+        raise ValueError("not a request")
+    return request
+
+
+def _language(request: dict[str, Any]) -> str:
+    """The language the caller's command speaks: its ``--lang``, else its environment's."""
+    from avtalsgen.cli.main import language_in
+
+    language = language_in(request["argv"])
+    if language in i18n.LANGUAGES:
+        return language
+    return i18n.language_from_environment(request["env"])
 
 
 def _child(connection: socket.socket, fds: list[int], request: dict[str, Any]) -> None:
@@ -213,7 +263,7 @@ def _child(connection: socket.socket, fds: list[int], request: dict[str, Any]) -
         for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        connection.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+        connection.sendall(f"pid {os.getpid()}\n".encode())
         threading.Thread(target=_listen, args=(connection,), daemon=True).start()
         status = _run(list(request["argv"]))
     except BaseException:  # noqa: BLE001 - whatever happens, the caller gets a status
@@ -223,7 +273,7 @@ def _child(connection: socket.socket, fds: list[int], request: dict[str, Any]) -
             sys.stdout.flush()
             sys.stderr.flush()
         with contextlib.suppress(OSError):
-            connection.sendall(json.dumps({"exit": status}).encode() + b"\n")
+            connection.sendall(f"exit {status}\n".encode())
         os._exit(status)
 
 
@@ -231,10 +281,14 @@ def _listen(connection: socket.socket) -> None:
     """Signals the caller passes on; the caller gone: stop as by SIGTERM."""
     with contextlib.suppress(OSError, ValueError), connection.makefile("rb") as lines:
         for line in lines:
-            signum = int(json.loads(line).get("signal", 0))
-            if signum:
-                os.kill(os.getpid(), signum)
+            word, _sp, value = line.decode().strip().partition(" ")
+            if word == "signal" and int(value) in PASSED_ON:
+                os.kill(os.getpid(), int(value))
     os.kill(os.getpid(), signal.SIGTERM)
+
+
+#: The signals a caller passes on (see :mod:`avtalsgen.cli.delegate`).
+PASSED_ON = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _run(argv: list[str]) -> int:

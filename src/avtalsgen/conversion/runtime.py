@@ -21,10 +21,15 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from avtalsgen.errors import ConversionError
-from avtalsgen.i18n import _
+
+# The ``avtalsgen`` command reads this module before it imports anything else, to hand its
+# command to a running converter (avtalsgen.cli.delegate): pathlib, typing and the
+# messages' catalogues are imported only where they are needed.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SOCKET = "converter.sock"
 LOCK = "converter.lock"
@@ -39,13 +44,20 @@ PROTOCOL = 1
 
 def folder() -> Path:
     """The converter's folder (it need not exist; see :func:`ensure_folder`)."""
+    from pathlib import Path
+
+    return Path(folder_name())
+
+
+def folder_name() -> str:
+    """:func:`folder`, as a string."""
     explicit = os.environ.get("AVTALSGEN_CONVERTER_DIR", "")
     if explicit:
-        return Path(explicit)
+        return explicit
     runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
-        return Path(runtime) / "avtalsgen"
-    return Path("/tmp") / f"avtalsgen-{os.getuid()}"  # checked: ours, 0700
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):  # noqa: PTH112, PTH117
+        return f"{runtime.rstrip('/')}/avtalsgen"
+    return f"/tmp/avtalsgen-{os.getuid()}"  # checked: ours, 0700
 
 
 def ensure_folder() -> Path:
@@ -55,6 +67,8 @@ def ensure_folder() -> Path:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = path.lstat()
     except OSError as exc:
+        from avtalsgen.i18n import _
+
         raise ConversionError(
             _("{folder}: cannot make the converter's folder: {error}").format(
                 folder=path, error=exc.strerror or exc
@@ -64,14 +78,16 @@ def ensure_folder() -> Path:
     return path
 
 
-def check_private(path: Path, info: os.stat_result | None = None) -> None:
+def check_private(path: Path | str, info: os.stat_result | None = None) -> None:
     """Refuse a folder that is a link, someone else's, or open to others."""
-    info = path.lstat() if info is None else info
+    info = os.lstat(path) if info is None else info
     if (
         not stat.S_ISDIR(info.st_mode)
         or info.st_uid != os.getuid()
         or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
     ):
+        from avtalsgen.i18n import _
+
         raise ConversionError(
             _(
                 "{folder}: the converter's folder must be a folder of yours that nobody else "
@@ -89,10 +105,15 @@ def umask() -> int:
     (``/proc/self/status``): a client of the converter passes it on, and gives the files it
     receives the mode it gives."""
     try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
+        fd = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            status = os.read(fd, 1 << 16)
+        finally:
+            os.close(fd)
+        for line in status.splitlines():
+            if line.startswith(b"Umask:"):
                 return int(line.split()[1], 8)
-    except (OSError, ValueError):
+    except (OSError, ValueError, IndexError):
         pass
     old = os.umask(0o022)
     os.umask(old)
