@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -667,6 +668,32 @@ def test_an_urgent_document_goes_before_those_waiting() -> None:
         assert [task.id for task in taken if task is not None] == ["forhandsvisning", "a", "b", "c"]
     finally:
         near.close()
+        far.close()
+
+
+def test_a_document_said_to_be_written_is_sent_at_once_and_once(tmp_path: Path) -> None:
+    """written(job) sends the job from the caller's thread (here before its file is even
+    there, which the dispatcher waits for); the dispatcher does not send it again."""
+    from avtalsgen.conversion.pool import Job
+
+    near, far = socket.socketpair()
+    far.settimeout(0.3)
+    converter = warm.WarmConverter(near)
+    try:
+        jobs = [Job("0", tmp_path / f"{name}.docx", tmp_path) for name in ("a", "b")]
+        converter.start(jobs)
+        converter.written(jobs[0])
+        jobs[0].docx.write_bytes(b"PK")
+        converter.written(jobs[0])
+        received = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := far.recv(65536):
+                received += chunk
+        sent = [json.loads(line) for line in received.splitlines()]
+        assert [Path(request["docx"]).name for request in sent] == ["a.docx"]
+        converter.cancel(jobs[1])
+    finally:
+        converter.stop()
         far.close()
 
 

@@ -208,7 +208,7 @@ class _Batch:
             #    documents in the order LibreOffice opens them, so that rendering and
             #    conversion overlap. The documents of cases up to date or failed are taken
             #    back.
-            cases = self._load_and_render(run, order, engine.cancel)
+            cases = self._load_and_render(run, order, engine.cancel, engine.written)
             casework.prepare_finish(options.documents)
 
             # 4. Check and place each case as soon as its PDFs are in.
@@ -229,10 +229,15 @@ class _Batch:
             engine.wait(on_done)
 
     def _load_and_render(
-        self, run: Session, order: Sequence[Job], cancel: Callable[[Job], None]
+        self,
+        run: Session,
+        order: Sequence[Job],
+        cancel: Callable[[Job], None],
+        written: Callable[[Job], None],
     ) -> dict[str, CaseWork | None]:
-        """Load each case at its first job and render each document as its job comes; the
-        cases by job key (None: failed or up to date, its jobs cancelled)."""
+        """Load each case at its first job and render each document as its job comes (the
+        engine told of each as it is written); the cases by job key (None: failed or up to
+        date, its jobs cancelled)."""
         from avtalsgen.build import casework
 
         cases: dict[str, CaseWork | None] = {}
@@ -257,6 +262,8 @@ class _Batch:
                 casework.render(item, job)
                 if item.outcome.error is not None:
                     self.settle(item.outcome)
+                else:
+                    written(job)
             if item is None or item.outcome.error is not None or not wanted:
                 cancel(job)
         return cases

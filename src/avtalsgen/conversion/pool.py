@@ -151,6 +151,10 @@ class ConversionPool:
         longest = max((len(share) for share in shares), default=0)
         return [share[i] for i in range(longest) for share in shares if i < len(share)]
 
+    def written(self, job: Job) -> None:
+        """``job``'s DOCX is written. Nothing to do here: soffice opens the files itself,
+        in the order :meth:`start` gave."""
+
     def cancel(self, job: Job) -> None:
         """Give up on a job (its DOCX will not come): it is not retried or reported."""
         with self._lock:

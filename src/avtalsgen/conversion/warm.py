@@ -25,8 +25,9 @@ The API (for the CLI and the web app)::
 
 :class:`WarmConverter` offers the pool's interface as well
 (:class:`~avtalsgen.conversion.pool.ConversionPool`: ``start(jobs, warm_up) -> order``,
-``cancel(job)``, ``wait(on_done)``, ``run(jobs, on_done)``, ``stop()``), so a batch uses
-either; :func:`batch_engine` gives the converter when one answers and a pool otherwise.
+``written(job)``, ``cancel(job)``, ``wait(on_done)``, ``run(jobs, on_done)``, ``stop()``),
+so a batch uses either; :func:`batch_engine` gives the converter when one answers and a
+pool otherwise.
 ``convert`` raises :class:`~avtalsgen.errors.ConversionError` naming the document, as
 :class:`~avtalsgen.conversion.convert.LibreOfficeConverter` does; one connection may be used
 from several threads at once. Documents are converted in the order they come, except that
@@ -80,6 +81,8 @@ class BatchEngine(Protocol):
     """What a batch needs of a converter: the pool's interface (see ConversionPool)."""
 
     def start(self, jobs: Sequence[Job], warm_up: Path | None = None) -> list[Job]: ...
+
+    def written(self, job: Job) -> None: ...
 
     def cancel(self, job: Job) -> None: ...
 
@@ -263,7 +266,8 @@ class WarmConverter:
 
     def start(self, jobs: Sequence[Job], warm_up: Path | None = None) -> list[Job]:
         """Take the jobs; each is sent once its DOCX is there (write each under its final
-        name at once, e.g. by rename). Returns the order to write them in: as given.
+        name at once, e.g. by rename), or at once when :meth:`written` says it is. Returns
+        the order to write them in: as given.
         ``warm_up`` is not needed: the converter's LibreOffice is warm."""
         with self._cond:
             self._todo = list(jobs)
@@ -271,6 +275,16 @@ class WarmConverter:
         self._dispatcher = threading.Thread(target=self._dispatch, daemon=True)
         self._dispatcher.start()
         return list(jobs)
+
+    def written(self, job: Job) -> None:
+        """``job``'s DOCX is written: send it now, from this thread. The dispatcher would
+        find it within :data:`_POLL`, but it then waits for Python's lock while the caller
+        renders the next document (5-15 ms)."""
+        with self._cond:
+            if job not in self._todo or job in self._cancelled:
+                return  # sent already, or given up
+            self._todo.remove(job)
+        self._send_job(job)
 
     def cancel(self, job: Job) -> None:
         """Give up on a job (its DOCX will not come): it is not sent, or its PDF not used."""
