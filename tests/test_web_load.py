@@ -262,7 +262,8 @@ def test_the_preview_page_is_told_of_its_build_s_next_event_at_once(
 @needs_soffice
 def test_a_build_hands_over_the_checked_pdfs_before_its_packet(tmp_path: Path) -> None:
     """The build's hook for the preview: each case's PDFs once they passed the fact check,
-    before its packet is made and anything is placed; the web worker keeps them."""
+    before its packet is made and anything is placed, the first as soon as it alone has
+    passed (while the other is converted); the web worker keeps them."""
     import pypdfium2
 
     from avtalsgen.build.batch import BuildOptions, build_cases
@@ -273,12 +274,13 @@ def test_a_build_hands_over_the_checked_pdfs_before_its_packet(tmp_path: Path) -
     output = tmp_path / "output"
     events: list[str] = []
     texts: dict[str, str] = {}
+    handed: list[list[str]] = []
 
     def on_checked(outcome: CaseOutcome, pdfs: Any) -> None:
         events.append("checked")
         assert not (output / "RUN-00386-2023" / "paket.pdf").exists(), "nothing placed yet"
         names = preview.keep(tmp_path / "kept" / str(outcome.dnr), pdfs)
-        assert names == ["beslutsforslag.pdf", "samarbetsavtal.pdf"]
+        handed.append(names)
         for name in names:
             document = pypdfium2.PdfDocument(str(tmp_path / "kept" / str(outcome.dnr) / name))
             texts[name] = document[0].get_textpage().get_text_range()
@@ -291,7 +293,9 @@ def test_a_build_hands_over_the_checked_pdfs_before_its_packet(tmp_path: Path) -
         on_checked=on_checked,
     )  # fmt: skip
     assert outcomes[0].error is None, outcomes[0].error
-    assert events == ["checked", "built"]
+    assert events == ["checked", "checked", "built"]
+    both = ["beslutsforslag.pdf", "samarbetsavtal.pdf"]
+    assert len(handed[0]) == 1 and handed[0][0] in both and handed[1] == both, handed
     assert (output / "RUN-00386-2023" / "paket.pdf").is_file()
     assert all("RUN-00386-2023" in text for text in texts.values()), texts
     # The kept copies stay (the staging folder is gone); a new preview replaces them, and

@@ -225,6 +225,8 @@ class _Batch:
                 if len(item.pdfs) + len(item.errors) == len(item.documents):
                     casework.finish(item, run, self.on_checked)
                     self.settle(item.outcome)
+                elif done.pdf is not None and self.on_checked is not None:
+                    casework.check_early(item, done.pdf.stem, self.on_checked)
 
             engine.wait(on_done)
 

@@ -76,6 +76,8 @@ class CaseWork:
     errors: list[str] = field(default_factory=list)
     reads: dict[str, Future[PdfText]] = field(default_factory=dict)
     """Its PDFs as PDFium reads them, by document, read as they come in (see :func:`read_soon`)."""
+    checked: set[str] = field(default_factory=set)
+    """Its documents that passed the fact check already (see :func:`check_early`)."""
 
 
 def case_inputs(
@@ -268,6 +270,31 @@ def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> Non
         item.reads[document] = reader.submit(read_pdf, pdf)
 
 
+def check_early(
+    item: CaseWork,
+    document: str,
+    on_checked: Callable[[CaseOutcome, Mapping[str, Path]], None],
+) -> None:
+    """Fact-check the case's PDF of ``document`` alone while its other documents are still
+    converted, and give ``on_checked`` the case's PDFs that have passed so far: a preview
+    shows the first document then, not once the last is in. Each document is checked
+    against its own stage, whatever the others state, so it is the same check as
+    :func:`finish`'s, which checks only the documents not checked here. A document that
+    fails is left for :func:`finish` to report with the rest."""
+    from avtalsgen.documents.factcheck import check_facts
+
+    if item.errors:
+        return
+    try:
+        read = _read(item, document)
+        check_facts(item.case.arende, item.case.program, {document: read},
+                    item.stages.fact_stages())  # fmt: skip
+    except AvtalsgenError:
+        return
+    item.checked.add(document)
+    on_checked(item.outcome, {d: item.pdfs[d] for d in item.pdfs if d in item.checked})
+
+
 def finish(
     item: CaseWork,
     run: Session,
@@ -294,7 +321,8 @@ def finish(
                 read[document] = item.reads[document].result()
         # Each document states the facts of its own stage: the beslutsförslag the
         # proposal's, the agreement the decided ones.
-        check_facts(item.case.arende, item.case.program, read, item.stages.fact_stages())
+        unchecked = {d: source for d, source in read.items() if d not in item.checked}
+        check_facts(item.case.arende, item.case.program, unchecked, item.stages.fact_stages())
         if on_checked is not None:
             on_checked(outcome, dict(item.pdfs))
         case_folder = run.workspace.case(item.case.arende.dnr)

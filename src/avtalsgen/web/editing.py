@@ -161,8 +161,11 @@ def save_file(
     user: str,
     *,
     new: bool = False,
+    on_written: Callable[[Path], None] | None = None,
 ) -> SaveOutcome:
-    """Merge ``data`` into the file, validate it with the CLI's loader and write it."""
+    """Merge ``data`` into the file, validate it with the CLI's loader and write it.
+    ``on_written`` is given the file as soon as it is written, before the version is kept
+    and the save recorded in the audit log (a preview's build starts then)."""
     path = safe_file(kind.folder(config), stem)
     key = kind.key(stem)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,6 +185,8 @@ def save_file(
             write_atomic(path, text)
     except Conflict as conflict:
         return SaveOutcome(False, path, data, base_sha, conflict=conflict)
+    if on_written is not None:
+        on_written(path)
     version = remember(config.database, key, text, user)
     dnr = getattr(getattr(loaded, "arende", None), "dnr", None)
     audit.record(

@@ -12,6 +12,7 @@ the output folder.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 from collections.abc import Mapping
@@ -23,18 +24,23 @@ FOLDER = "forhandsgranskning"
 
 def keep(folder: Path, pdfs: Mapping[str, Path]) -> list[str]:
     """Keep ``pdfs`` (by document) as the preview in ``folder``, each replacing the one
-    before; PDFs of documents the case no longer has are removed. The names kept."""
+    before; PDFs of documents the case no longer has are removed. The names kept. A build
+    hands the documents of a case over as each passes the fact check (the first alone,
+    then all): those kept already are left as they are."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     names = []
     for document, pdf in sorted(pdfs.items()):
         name = f"{document}.pdf"
+        names.append(name)
+        with contextlib.suppress(OSError):
+            if (folder / name).samefile(pdf):  # kept already, by this build's hook before
+                continue  # (and a rename onto a link of the same file would do nothing)
         temporary = folder / f".{name}.{secrets.token_hex(4)}"
         try:
             temporary.hardlink_to(pdf)  # the same file, no copy
         except OSError:
             shutil.copyfile(pdf, temporary)
         temporary.replace(folder / name)
-        names.append(name)
     for old in folder.glob("*.pdf"):
         if old.name not in names:
             old.unlink(missing_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -83,13 +84,13 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         if problems:
             return _form_page(request, kind, stem=None, data=form, sha="", new=True,
                               problems=problems, filnamn=stem, status_code=422)  # fmt: skip
-        outcome = save_file(config, kind, stem, form, None, user_of(request).name, new=True)
+        outcome = save_file(config, kind, stem, form, None, user_of(request).name, new=True,
+                            on_written=lambda path: _after_save(request, kind, path))  # fmt: skip
         if not outcome.saved:
             return _form_page(
                 request, kind, stem=None, data=form, sha="", new=True, filnamn=stem,
                 problems=outcome.problems or [], conflict=outcome.conflict,
             )  # fmt: skip
-        _after_save(request, kind, outcome)
         return Redirect(path=f"{kind.base}/{stem}?sparad={outcome.version}", status_code=303)
 
     @get(f"{kind.base}/{{stem:str}}", guards=[needs("read")])
@@ -125,14 +126,14 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         yaml_file(kind.folder(config_of(request)), stem)
         form = parse_form_data(data.get("data", "{}"), kind)
         outcome = save_file(
-            config_of(request), kind, stem, form, data.get("sha") or None, user_of(request).name
-        )
+            config_of(request), kind, stem, form, data.get("sha") or None, user_of(request).name,
+            on_written=lambda path: _after_save(request, kind, path),
+        )  # fmt: skip
         if not outcome.saved:
             return _form_page(
                 request, kind, stem=stem, data=form, sha=data.get("sha", ""), new=False,
                 problems=outcome.problems or [], conflict=outcome.conflict,
             )  # fmt: skip
-        _after_save(request, kind, outcome)
         return Redirect(path=f"{kind.base}/{stem}?sparad={outcome.version}", status_code=303)
 
     @get(f"{kind.base}/{{stem:str}}/versioner", guards=[needs("read")])
@@ -164,8 +165,9 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
     return [new_form, create, form, save, history]
 
 
-def _after_save(request: Request[Any, Any, Any], kind: Kind, outcome: Any) -> None:
-    """A saved case is built again for its preview (if the user may build)."""
+def _after_save(request: Request[Any, Any, Any], kind: Kind, path: Path) -> None:
+    """A saved case is built again for its preview (if the user may build), as soon as
+    its file is written."""
     user = user_of(request)
     if kind.name != "arende" or not user.may("build") or not config_of(request).build_after_save:
         return
@@ -175,7 +177,7 @@ def _after_save(request: Request[Any, Any, Any], kind: Kind, outcome: Any) -> No
 
     # Both documents at once (the warm converter has a LibreOffice per core).
     runner_of(request).submit(
-        "build", user.name, [outcome.path.stem],
-        cases=[str(outcome.path)], output=str(config.output), templates=str(config.templates),
+        "build", user.name, [path.stem],
+        cases=[str(path)], output=str(config.output), templates=str(config.templates),
         jobs=config.jobs, lang=current_language(), preview=str(config.data / preview.FOLDER),
     )  # fmt: skip
