@@ -17,7 +17,7 @@ from avtalsgen.cli.app import app as cli
 from avtalsgen.web import auth
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import editor_schema, field_problems, label, normalise
-from avtalsgen.web.yamlfiles import dump_round_trip, load_round_trip, merged_text
+from avtalsgen.web.yamlfiles import dump_round_trip, load_round_trip, merged_text, sha256_text
 
 REPO_CASES = Path(__file__).resolve().parent.parent / "cases"
 
@@ -192,6 +192,38 @@ def test_save_through_the_web_writes_the_yaml_and_keeps_versions(config: WebConf
     # The CLI reads the saved file.
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_save_merges_into_the_round_trip_its_form_read(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form's page reads the file's round trip; the save that follows merges into it
+    instead of reading the file again (once: a second save reads it), with the same text."""
+    from avtalsgen.web import editing
+
+    reads: list[str] = []
+
+    def counted(text: str) -> Any:
+        reads.append(text)
+        return load_round_trip(text)
+
+    monkeypatch.setattr(editing, "load_round_trip", counted)
+    path = config.cases / "RUN-00386-2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# sparad från formuläret\n",
+                    encoding="utf-8")  # fmt: skip
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        assert len(reads) == 1
+        data["handlaggare"] = "Anna Andersson"
+        assert _save(client, "/arenden/RUN-00386-2023", data, sha).status_code == 303
+        assert len(reads) == 1, "the save read no round trip of its own"
+        text = path.read_text(encoding="utf-8")
+        assert "handlaggare: Anna Andersson\n" in text and "# sparad från formuläret" in text
+        assert text.startswith("# Dnr RUN-00386-2023")
+        data["handlaggare"] = "Bo Berg"  # no form read in between: the save reads the file
+        response = _save(client, "/arenden/RUN-00386-2023", data, sha256_text(text))
+        assert response.status_code == 303
+        assert len(reads) == 2 and "handlaggare: Bo Berg\n" in path.read_text(encoding="utf-8")
 
 
 def test_a_save_based_on_an_older_version_is_refused_with_what_changed(config: WebConfig) -> None:
