@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.build.workspace import atomic_write
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.web import db
@@ -332,21 +333,10 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it and a rename, with the
-    mode the umask gives (the CLI's readers never see half a file)."""
-    handle, temp = tempfile.mkstemp(prefix=".web-save-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temp).chmod(0o666 & ~umask)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` as every file avtalsgen writes
+    (:func:`avtalsgen.build.workspace.atomic_write`): the CLI's readers never see half a
+    file, and it gets the mode the umask gives."""
+    atomic_write(path, text)
 
 
 @contextmanager
