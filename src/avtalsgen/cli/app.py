@@ -23,11 +23,12 @@ from typer._click import Context as ClickContext  # the click that typer (< 0.29
 from avtalsgen import __version__, i18n
 from avtalsgen.cli import clicktexts
 from avtalsgen.cli.converter import converter_app
-from avtalsgen.cli.pades import LEVELS, CrlOption, TsaOption
+from avtalsgen.cli.pades import CrlOption, TsaOption
 from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.documents.templates import find_templates
 from avtalsgen.errors import AvtalsgenError, CaseError
 from avtalsgen.i18n import _, join_words, ngettext
+from avtalsgen.signing.levels import LEVELS
 
 # typer's and click's own texts (Usage, Options, Missing argument, ...) in the language of
 # the messages; the help texts below are translated as the command line is defined.

@@ -14,9 +14,6 @@ import typer
 
 from avtalsgen.i18n import _
 
-#: The PAdES levels of `sign --niva` (avtalsgen.signing.longterm.Level, which imports
-#: pyHanko: the command line names them without loading it).
-LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 #: The environment variables that name the time-stamping authority and the CRL files.
 TSA_ENV = "AVTALSGEN_TSA_URL"
 CRL_ENV = "AVTALSGEN_CRL"

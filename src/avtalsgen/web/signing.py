@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from avtalsgen.i18n import N_
+from avtalsgen.signing.levels import LEVELS
 from avtalsgen.web.config import WebConfig
 
-#: The PAdES levels a field may be signed at, as ``avtalsgen sign --niva``.
-LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
 #: What each level means to the archive (shown with its choice).
 LEVEL_HELP = {
     "B-B": N_(
