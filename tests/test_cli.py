@@ -60,7 +60,7 @@ def test_an_output_that_is_a_file_or_templates_that_are_missing_are_errors(
     assert result.exit_code == 1
     assert result.stderr == (
         f"{nowhere / 'beslutsforslag.docx'}: no such template; --templates names the folder "
-        "that holds beslutsforslag.docx, samarbetsavtal.docx and tillaggsavtal.docx\n"
+        "that holds beslutsforslag.docx and samarbetsavtal.docx\n"
     )
     assert not output.exists()
 

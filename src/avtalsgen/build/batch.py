@@ -27,7 +27,7 @@ from avtalsgen.build.tools import tool_identity
 from avtalsgen.build.workspace import Session, Workspace
 from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.conversion.warm import batch_engine
-from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.documents.kinds import DOCUMENTS, kind
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words
 from avtalsgen.input.duplicates import same_dnr_problem
@@ -92,7 +92,10 @@ def build_cases(
 
 
 def _check_templates(templates: Path, documents: Sequence[str]) -> None:
-    """Refuse a templates folder that lacks a document's template, before any case."""
+    """Refuse a templates folder that lacks the template of a document every case makes,
+    before any case (a tilläggsavtal's is asked for by the case that needs one:
+    :func:`avtalsgen.build.casework.missing_template`)."""
+    documents = [document for document in documents if kind(document).every_case]
     paths = [templates / f"{document}.docx" for document in documents]
     missing = [path for path in paths if not path.is_file()]
     if missing:

@@ -29,7 +29,7 @@ from avtalsgen.build.tillagg import Plan
 from avtalsgen.build.tillagg import plan as tillagg_plan
 from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.conversion.pool import Job
-from avtalsgen.documents.kinds import metadata
+from avtalsgen.documents.kinds import kind, metadata
 from avtalsgen.documents.render import render_document
 from avtalsgen.errors import AvtalsgenError, CaseError, os_reason
 from avtalsgen.i18n import _
@@ -91,6 +91,26 @@ def case_inputs(
     return inputs
 
 
+def missing_template(case: LoadedCase, templates: Path, made: Sequence[str]) -> str | None:
+    """What is wrong when the templates folder lacks the template of a document only some
+    cases make (a tilläggsavtal) and this case makes it; None when nothing is missing."""
+    for document in made:
+        path = templates / f"{document}.docx"
+        if not kind(document).every_case and not path.is_file():
+            return _(
+                "{case}: the decisions on {dnr} call for a {title}, and the templates folder "
+                "has no {path}: copy {name} from the templates that come with avtalsgen into "
+                "it, or leave out --templates"
+            ).format(
+                case=case.path,
+                dnr=case.arende.dnr,
+                title=kind(document).title.lower(),
+                path=path,
+                name=path.name,
+            )
+    return None
+
+
 def load(
     outcome: CaseOutcome, run: Session, staging: Path, options: BuildOptions, tools: str
 ) -> CaseWork | None:
@@ -115,6 +135,8 @@ def load(
         made = [d for d in planned.documents if d in documents]
         if not made:
             raise CaseError([nothing_to_build(case, history, documents, planned)])
+        if problem := missing_template(case, templates, made):
+            raise CaseError([problem])
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
     except AvtalsgenError as exc:

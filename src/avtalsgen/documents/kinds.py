@@ -29,6 +29,9 @@ class Kind:
     (:class:`~avtalsgen.documents.tillagg.TillaggContext`)."""
     facts: tuple[str, ...]
     """The groups of facts it must state (:mod:`avtalsgen.documents.factcheck`)."""
+    every_case: bool = True
+    """Whether every case (or meeting) makes it; a tilläggsavtal only comes of a decision
+    that changes an agreement, so its template is needed only by such a case."""
 
 
 BESLUTSFORSLAG = Kind(
@@ -44,8 +47,9 @@ SAMARBETSAVTAL = Kind(
 )  # fmt: skip
 
 TILLAGGSAVTAL = Kind(
-    "tillaggsavtal", "Tilläggsavtal", "build", "tillagg", ("Dnr", "aktör", "period", "källa")
-)
+    "tillaggsavtal", "Tilläggsavtal", "build", "tillagg", ("Dnr", "aktör", "period", "källa"),
+    every_case=False,
+)  # fmt: skip
 
 #: Every kind of document, in the packet's order: the one list the others are read from.
 KINDS: tuple[Kind, ...] = (BESLUTSFORSLAG, PROTOKOLLSUTDRAG, SAMARBETSAVTAL, TILLAGGSAVTAL)
