@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -162,9 +163,14 @@ class _Switch:
     def __init__(self) -> None:
         self.app: WsgiApp | None = None
         self.requests: list[str] = []
+        self.ocsp_delay = 0.0
+        """Seconds the OCSP responder waits before it answers (a slow network or machine)."""
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        self.requests.append(str(environ.get("PATH_INFO", "")))
+        path = str(environ.get("PATH_INFO", ""))
+        self.requests.append(path)
+        if self.ocsp_delay and "/ocsp/" in path:
+            time.sleep(self.ocsp_delay)
         assert self.app is not None
         return self.app(environ, start_response)
 
@@ -200,6 +206,10 @@ class LocalPki:
         cfg = CertomancerConfig(self._config, key_search_dir=str(self.keys))
         self.arch = cfg.get_pki_arch(ArchLabel(ARCH))
         self._switch.app = Animator(AnimatorArchStore(cfg.pki_archs), with_web_ui=False)
+
+    def slow_ocsp(self, seconds: float) -> None:
+        """The OCSP responder answers ``seconds`` after it is asked (0: at once)."""
+        self._switch.ocsp_delay = seconds
 
     @property
     def requests(self) -> list[str]:

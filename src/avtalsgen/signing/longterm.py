@@ -142,6 +142,15 @@ def load_crls(paths: Sequence[Path]) -> RevocationSources:
     return RevocationSources(tuple(found))
 
 
+#: How far the revocation data of a signature made now may be dated after the moment its
+#: check began (or before, for data about to expire). pyHanko's default, one second, sets
+#: aside an OCSP answer that takes longer to arrive, or comes from a responder whose clock
+#: is a little ahead: the check then rests on the CA's CRL alone, which may not list a
+#: revocation of the last days yet. Five minutes is the clock skew that such protocols
+#: commonly allow.
+REVOCATION_TOLERANCE = dt.timedelta(minutes=5)
+
+
 def signing_context(
     roots: Sequence[x509.Certificate],
     certs: Sequence[x509.Certificate],
@@ -156,6 +165,7 @@ def signing_context(
         allow_fetching=sources.fetch,
         crls=list(sources.crls),
         revocation_mode="hard-fail",
+        time_tolerance=REVOCATION_TOLERANCE,
     )
 
 
