@@ -697,6 +697,37 @@ def test_a_document_said_to_be_written_is_sent_at_once_and_once(tmp_path: Path) 
         far.close()
 
 
+def test_a_preview_s_first_document_is_converted_alone_then_the_others(tmp_path: Path) -> None:
+    """With first_alone, the documents after the first are sent once it is answered."""
+    from avtalsgen.conversion.pool import Job
+
+    near, far = socket.socketpair()
+    far.settimeout(0.3)
+    converter = warm.WarmConverter(near)
+    converter.first_alone = True
+
+    def sent() -> list[dict[str, Any]]:
+        received = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := far.recv(65536):
+                received += chunk
+        return [json.loads(line) for line in received.splitlines()]
+
+    try:
+        jobs = [Job("0", tmp_path / f"{name}.docx", tmp_path) for name in ("a", "b")]
+        converter.start(jobs)
+        for job in jobs:
+            job.docx.write_bytes(b"PK")
+            converter.written(job)
+        first = sent()
+        assert [Path(request["docx"]).name for request in first] == ["a.docx"]
+        far.sendall(json.dumps({"id": first[0]["id"], "fault": "export"}).encode() + b"\n")
+        assert [Path(request["docx"]).name for request in sent()] == ["b.docx"]
+    finally:
+        converter.stop()
+        far.close()
+
+
 class _ExportingWorker:
     """Exports as LibreOffice does, making the folders of the path it is given (UCB does);
     ``before`` runs while it converts."""

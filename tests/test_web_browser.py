@@ -234,6 +234,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     # The preview: rebuilt after the save, with the fact check's result.
     page.get_by_role("link", name="se förhandsgranskningen").click()
     expect(page.get_by_text("Faktakontrollen: godkänd")).to_be_visible(timeout=120_000)
+    # The documents come one after the other while the build goes on (the page is made
+    # again with each): look at them once it has ended.
+    expect(page.get_by_text("Paketet och manifestet byggs")).to_have_count(0, timeout=120_000)
     expect(page.get_by_role("img", name="Sida 1 av")).to_have_count(1)
     image = page.get_by_role("img", name="beslutsforslag.pdf").first
     expect(image).to_be_visible()

@@ -195,7 +195,12 @@ class _Batch:
         answers (avtalsgen converter start), else a pool."""
         options = self.options
         with (
-            batch_engine(options.jobs, doc_timeout=options.doc_timeout) as engine,
+            # A preview (on_checked) shows a case's first document as soon as it is checked.
+            batch_engine(
+                options.jobs,
+                doc_timeout=options.doc_timeout,
+                first_alone=self.on_checked is not None,
+            ) as engine,
             _pdf_reader() as reader,
         ):
             from avtalsgen.build import casework
