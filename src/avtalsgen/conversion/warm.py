@@ -113,6 +113,19 @@ def _fault_message(name: str, answer: dict[str, Any]) -> str:
     return f"{text}: {detail}" if detail else text
 
 
+@contextlib.contextmanager
+def _holding(cond: threading.Condition) -> Iterator[None]:
+    """``cond`` held with Ctrl-C and SIGTERM held back until it is released again, in the
+    main thread (elsewhere no signal handler runs). A Condition is entered by Python code: a
+    KeyboardInterrupt raised there just after its lock was taken would leave the lock held
+    for good, and the dispatcher and the reader, which need it, and the build that waits for
+    them, would hang."""
+    from avtalsgen.build import interrupts
+
+    with interrupts.deferred(), cond:
+        yield
+
+
 class WarmConverter:
     """A connection to a running converter; see the module's docstring."""
 
@@ -200,7 +213,7 @@ class WarmConverter:
     def close(self) -> None:
         """Close the connection: documents not yet converted are dropped by the converter."""
         self._stopped.set()
-        with self._cond:
+        with _holding(self._cond):
             self._cond.notify_all()
         with self._lock:
             self._closed = True
@@ -276,7 +289,7 @@ class WarmConverter:
         first is converted: two conversions at once on two cores, beside the rendering of
         the second, made the first about 40 ms slower than alone.
         ``warm_up`` is not needed: the converter's LibreOffice is warm."""
-        with self._cond:
+        with _holding(self._cond):
             self._todo = list(jobs)
             self._open = set(jobs)
             self._first = jobs[0] if self.first_alone and len(jobs) > 1 else None
@@ -288,7 +301,7 @@ class WarmConverter:
         """``job``'s DOCX is written: send it now, from this thread. The dispatcher would
         find it within :data:`_POLL`, but it then waits for Python's lock while the caller
         renders the next document (5-15 ms)."""
-        with self._cond:
+        with _holding(self._cond):
             if job not in self._todo or job in self._cancelled or self._held(job):
                 return  # sent already, given up, or waiting for the first
             self._todo.remove(job)
@@ -300,7 +313,7 @@ class WarmConverter:
 
     def _release(self, job: Job) -> None:
         """``job`` is done: if it is the first, the others may go."""
-        with self._cond:
+        with _holding(self._cond):
             if job is self._first:
                 self._first = None
                 self._cond.notify_all()
@@ -308,7 +321,7 @@ class WarmConverter:
     def cancel(self, job: Job) -> None:
         """Give up on a job (its DOCX will not come): it is not sent, or its PDF not used."""
         self._release(job)
-        with self._cond:
+        with _holding(self._cond):
             self._cancelled.add(job)
             self._open.discard(job)
             self._cond.notify_all()
@@ -320,14 +333,14 @@ class WarmConverter:
         try:
             while True:
                 interrupts.check()
-                with self._cond:
+                with _holding(self._cond):
                     if not self._open and self._results.empty():
                         return
                 try:
                     done = self._results.get(timeout=0.2)
                 except queue.Empty:
                     continue
-                with self._cond:
+                with _holding(self._cond):
                     if done.job in self._cancelled:
                         continue
                     self._open.discard(done.job)
