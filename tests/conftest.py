@@ -38,6 +38,9 @@ REPO = Path(__file__).resolve().parent.parent
 # No test sends documents to a converter the developer may have running (`avtalsgen
 # converter start`): this folder has none. The tests of the converter start their own.
 os.environ["AVTALSGEN_CONVERTER_DIR"] = tempfile.mkdtemp(prefix="avtalsgen-no-converter-")
+# Nor does any test sign with, or make, the developer's own demo PKI (in the user's data
+# folder): the session has one of its own, made by the first test that needs it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="avtalsgen-test-data-")
 CASES = {
     "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
