@@ -472,6 +472,16 @@ def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
     page.close()
 
 
+def _log_in_by_keyboard(page: Any, user: str) -> None:
+    """Log in as ``user`` from the login page with the keyboard alone."""
+    _tab_to(page, "textbox", "Användarnamn")
+    page.keyboard.type(user)
+    _tab_to(page, "textbox", "Lösenord")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arenden")
+
+
 def _tab_to(page: Any, role: str, name: str, limit: int = 300) -> None:
     """Press Tab until the focused element has this role and accessible name."""
     for _ in range(limit):
@@ -500,12 +510,7 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     page.set_default_timeout(60_000)
     page.goto(base + "/login")
     _tab_to(page, "link", "Hoppa till innehållet")
-    _tab_to(page, "textbox", "Användarnamn")
-    page.keyboard.type("handl")
-    _tab_to(page, "textbox", "Lösenord")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/arenden")
+    _log_in_by_keyboard(page, "handl")
     _tab_to(page, "link", "RUN-00386-2023")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Ärende RUN-00386-2023")).to_be_visible()
@@ -526,12 +531,7 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
 
     # The secretary's steps after a meeting, the certification of an extract among them.
-    _tab_to(page, "textbox", "Användarnamn")
-    page.keyboard.type("sekr")
-    _tab_to(page, "textbox", "Lösenord")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/arenden")
+    _log_in_by_keyboard(page, "sekr")
     _tab_to(page, "link", "Sammanträden")
     page.keyboard.press("Enter")
     page.wait_for_url("**/sammantraden")

@@ -51,6 +51,15 @@ def _sign(client: TestClient, level: str) -> str:  # type: ignore[type-arg]
     return response.text
 
 
+def _assert_level_choice(form: str) -> None:
+    """Every level is offered, each with what it means to the archive; B-B is chosen first
+    while no TSA is set."""
+    for level in ("B-B", "B-T", "B-LT", "B-LTA"):
+        assert f'id="niva-{level}" name="niva" value="{level}"' in form
+    assert re.search(r'value="B-B" checked', form)
+    assert "dokumenttidsstämpel" in form and "Tidsstämpeltjänst: ingen inställd" in form
+
+
 def test_a_level_that_needs_a_time_stamp_is_refused_at_its_field_without_one(
     sealed: WebConfig,
 ) -> None:
@@ -60,12 +69,8 @@ def test_a_level_that_needs_a_time_stamp_is_refused_at_its_field_without_one(
     with TestClient(create_app(sealed)) as client:
         login(client, "signer")
         form = client.get(f"/paket/{DNR}/signera?falt=region").text
-        # Every level, each with what it means to the archive; B-B first without a TSA.
-        for level in ("B-B", "B-T", "B-LT", "B-LTA"):
-            assert f'id="niva-{level}" name="niva" value="{level}"' in form
-        assert re.search(r'value="B-B" checked', form)
-        assert "dokumenttidsstämpel" in form and "valideringsdata" in form
-        assert "Tidsstämpeltjänst: ingen inställd" in form
+        _assert_level_choice(form)
+        assert "valideringsdata" in form
         for level in ("B-T", "B-LT", "B-LTA"):
             page = _sign(client, level)
             assert 'role="alert"' in page and "Inte signerat" in page
@@ -150,11 +155,7 @@ def test_an_extract_is_certified_at_a_level_chosen_and_one_needing_a_missing_tsa
         meeting = client.get(f"/sammantraden/{MEETING}").text
         assert f'<a href="{CERTIFY}?paragraf=212">Bestyrk § 212' in meeting
         form = client.get(f"{CERTIFY}?paragraf=212").text
-        # The sign page's choice: every level with its help, B-B first without a TSA.
-        for level in ("B-B", "B-T", "B-LT", "B-LTA"):
-            assert f'id="niva-{level}" name="niva" value="{level}"' in form
-        assert re.search(r'value="B-B" checked', form)
-        assert "dokumenttidsstämpel" in form and "Tidsstämpeltjänst: ingen inställd" in form
+        _assert_level_choice(form)  # as on the sign page
         assert "Nyckel: regionens sigill" in form
 
         def certify(level: str) -> tuple[int, str]:
