@@ -789,9 +789,13 @@ def test_a_pdf_is_placed_only_for_a_client_and_in_a_folder_still_there(tmp_path:
 
 
 @needs_uno
-def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path) -> None:
+def test_serve_stopped_by_sigterm_stops_the_converter_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """uvicorn raises SIGTERM again after its shutdown: serve must still stop its converter.
-    The converter serve starts runs at the builds' lower CPU priority."""
+    The converter serve starts runs at the builds' lower CPU priority, with as many workers
+    as serve's --jobs says."""
+    from avtalsgen.conversion import warm
     from avtalsgen.web.config import BUILD_NICENESS
 
     folder = tmp_path / "conv"
@@ -802,7 +806,7 @@ def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path)
     proc = subprocess.Popen(
         [str(AVTALSGEN), "serve", "--cases", str(tmp_path / "cases"),
          "--output", str(tmp_path / "output"), "--data", str(tmp_path / "data"),
-         "--port", str(port)],
+         "--port", str(port), "--jobs", "1"],
         env={**os.environ, "AVTALSGEN_CONVERTER_DIR": str(folder)},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -815,6 +819,9 @@ def test_serve_stopped_by_sigterm_stops_the_converter_it_started(tmp_path: Path)
             time.sleep(0.1)
         converters = _converters_in(folder)
         assert converters, "serve started a converter"
+        monkeypatch.setenv("AVTALSGEN_CONVERTER_DIR", str(folder))
+        state = warm.status()
+        assert state is not None and len(state["workers"]) == 1, state  # --jobs 1
         # At a lower CPU priority than the pages (its LibreOffice inherits it).
         lower = min(os.getpriority(os.PRIO_PROCESS, proc.pid) + BUILD_NICENESS, 19)
         assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in converters] == [

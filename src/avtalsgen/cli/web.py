@@ -113,7 +113,7 @@ def serve(
         from avtalsgen.errors import AvtalsgenError
 
         try:
-            started = warm.start(niceness=config.build_niceness)
+            started = warm.start(config.jobs, niceness=config.build_niceness)
         except AvtalsgenError as exc:
             typer.echo(exc.message, err=True)
     typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")
