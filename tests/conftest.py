@@ -120,7 +120,9 @@ def run_cli(
     """The avtalsgen command line run in this process, as ``python -m avtalsgen.cli --lang
     lang *argv`` would run in a fresh one: its exit status and its standard output and error
     apart, with ``env`` added to the environment while it runs (``None`` unsets a variable)
-    and nothing on its standard input. ``lang=None`` passes no ``--lang``.
+    and nothing on its standard input. ``lang=None`` passes no ``--lang``: the messages and
+    typer's and click's texts are then in the language that ``env`` and the environment
+    choose, as a fresh process started with them would choose it.
 
     About a second quicker than a fresh process (Python's start and the imports of pyHanko
     and pikepdf). Tests where the process boundary is the point keep a real one: signals,
@@ -132,9 +134,17 @@ def run_cli(
     command = [*(("--lang", lang) if lang is not None else ()), *argv]
     chosen = i18n._chosen
     try:
-        result = CliRunner().invoke(app, command, env=env, catch_exceptions=False)
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in (env or {}).items():
+                if value is None:
+                    patch.delenv(name, raising=False)
+                else:
+                    patch.setenv(name, value)
+            i18n.set_language(chosen)  # the catalogue of the language this environment chooses
+            clicktexts.install()
+            result = CliRunner().invoke(app, command, catch_exceptions=False, prog_name="avtalsgen")
     finally:
-        i18n.set_language(chosen)  # the command's --lang is not the test's
+        i18n.set_language(chosen)  # the command's --lang and env are not the test's
         clicktexts.install()
     return subprocess.CompletedProcess(
         ["avtalsgen", *command], result.exit_code, result.stdout, result.stderr

@@ -7,9 +7,11 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from avtalsgen import i18n
 
@@ -17,13 +19,24 @@ from avtalsgen import i18n
 COMMAND = Path(sys.executable).parent / "avtalsgen"
 
 
-def avtalsgen(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the avtalsgen command with only the given locale variables set."""
+Completed = subprocess.CompletedProcess[str]
+
+
+def avtalsgen(*argv: str, **env: str) -> Completed:
+    """Run the avtalsgen command with only the given locale variables set: a fresh process,
+    for the texts translated as the command line is defined (the help texts, the metavars)."""
     environ = {k: v for k, v in os.environ.items() if k not in i18n.LOCALE_VARIABLES}
     environ.update(env)
     return subprocess.run(
         [str(COMMAND), *argv], capture_output=True, text=True, env=environ, check=False
     )
+
+
+def here(*argv: str, **env: str) -> Completed:
+    """As :func:`avtalsgen`, in this process (:func:`run_cli`): for the texts translated as
+    they are shown, which follow the same locale variables."""
+    unset: dict[str, str | None] = dict.fromkeys(i18n.LOCALE_VARIABLES)
+    return run_cli(*argv, env={**unset, **env}, lang=None)
 
 
 def folded(text: str) -> str:
@@ -78,46 +91,53 @@ def test_a_commands_help_in_swedish() -> None:
 
 
 USAGE_ERRORS = [
-    pytest.param(
+    pytest.param(  # the argument's metavar is translated as the command line is defined
         ["build"],
         "Argumentet 'SÖKVÄGAR...' saknas.",
         "Missing argument 'PATHS...'.",
+        avtalsgen,
         id="missing-argument",
     ),
     pytest.param(
         ["build", "--jobs", "x", "cases"],
         "Ogiltigt värde för '--jobs' / '-j': 'x' är inte ett heltal som är 1 eller större",
         "Invalid value for '--jobs' / '-j': 'x' is not a whole number of 1 or more",
+        here,
         id="bad-number",
     ),
     pytest.param(
         ["build", "--timeout", "0", "cases"],
         "Ogiltigt värde för '--timeout': '0' är inte ett antal sekunder som är 1 eller större",
         "Invalid value for '--timeout': '0' is not a number of seconds of 1 or more",
+        here,
         id="bad-seconds",
     ),
     pytest.param(
         ["bild"],
         "Kommandot 'bild' finns inte. Menade du 'build'?",
         "No such command 'bild'. Did you mean 'build'?",
+        here,
         id="mistyped-command",
     ),
     pytest.param(
         ["check", "--strikt", "cases"],
         "Flaggan finns inte: --strikt (menade du --strict?)",
         "No such option: --strikt (did you mean --strict?)",
+        here,
         id="mistyped-option",
     ),
     pytest.param(
         ["explain", "a.yaml", "b.yaml"],
         "Oväntade extra argument: b.yaml",
         "Unexpected extra arguments: b.yaml",
+        here,
         id="extra-argument",
     ),
     pytest.param(
         ["build", "cases", "--only"],
         "Flaggan '--only' behöver ett värde.",
         "The option '--only' needs a value.",
+        here,
         id="option-without-value",
     ),
     pytest.param(
@@ -126,18 +146,21 @@ USAGE_ERRORS = [
         "eller tillaggsavtal",
         "Invalid value for --only: unknown document avtal; choose beslutsforslag, samarbetsavtal "
         "or tillaggsavtal",
+        here,
         id="our-own-check",
     ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "swedish", "english"), USAGE_ERRORS)
-def test_usage_errors_in_both_languages(argv: list[str], swedish: str, english: str) -> None:
+@pytest.mark.parametrize(("argv", "swedish", "english", "run"), USAGE_ERRORS)
+def test_usage_errors_in_both_languages(
+    argv: list[str], swedish: str, english: str, run: Callable[..., Completed]
+) -> None:
     for env, message, usage, hint in (
         ({"LANG": "sv_SE.UTF-8"}, swedish, "Användning: avtalsgen", "för hjälp."),
         ({"LANG": "C.UTF-8"}, english, "Usage: avtalsgen", "for help."),
     ):
-        done = avtalsgen(*argv, **env)
+        done = run(*argv, **env)
         assert done.returncode == 2, done.stderr
         shown = folded(done.stderr)
         assert message in shown, shown
@@ -181,7 +204,7 @@ CHECK = {
 @pytest.mark.parametrize("lang", list(CHECK))
 def test_check_speaks_the_shells_language(tmp_path: Path, lang: str) -> None:
     case = _bad_case(tmp_path)
-    done = avtalsgen("check", str(case), LANG=lang)
+    done = here("check", str(case), LANG=lang)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [line.format(case=case) for line in CHECK[lang]]
     assert done.stdout == ""
@@ -201,15 +224,13 @@ def test_build_errors_speak_the_shells_language(
 ) -> None:
     case = _bad_case(tmp_path / "cases")
     output = tmp_path / "output"
-    bad = avtalsgen("build", str(case), "--output", str(output), LANG=lang)
+    bad = here("build", str(case), "--output", str(output), LANG=lang)
     assert bad.returncode == 1
     assert f"{failed}  -  {case}" in bad.stdout
     assert f"{case}:27: finansiering.finansiarer[0].belop_per_ar: " in bad.stderr
     assert ("okänd nyckel" if lang.startswith("sv") else "unknown key") in bad.stderr
     # LibreOffice missing: a case that loads, a PATH without soffice
-    no_office = avtalsgen(
-        "build", str(SEED), "--output", str(output), LANG=lang, PATH=str(tmp_path)
-    )
+    no_office = here("build", str(SEED), "--output", str(output), LANG=lang, PATH=str(tmp_path))
     assert no_office.returncode == 1
     assert missing in " ".join(no_office.stderr.split()), no_office.stderr
     assert not list(output.rglob("*.pdf"))

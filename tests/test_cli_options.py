@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, needs_soffice
+from conftest import REPO, needs_soffice, run_cli
 from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app, global_options_first
@@ -74,8 +74,11 @@ def test_verbose_before_or_after_the_command_shows_the_traceback(
     assert f"{bad}:1: dnr: 'RUN-1-2023' is not a Dnr of the form RUN-NNNNN-YYYY" in result.stderr
 
 
-def test_the_templates_are_the_projects_from_any_folder(tmp_path: Path) -> None:
-    result = avtalsgen("templates", "check", cwd=tmp_path)
+def test_the_templates_are_the_projects_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("templates", "check")
     assert result.returncode == 0, result.stderr
     assert f"ok  {REPO / 'templates' / 'samarbetsavtal.docx'}" in result.stdout
 
@@ -96,8 +99,11 @@ def test_the_nearest_templates_above_the_inputs_come_first(tmp_path: Path) -> No
 
 @needs_soffice
 @pytest.mark.libreoffice
-def test_build_from_another_folder_needs_no_templates_option(tmp_path: Path) -> None:
-    result = avtalsgen("--lang", "en", "build", str(SEED), "--only", "beslutsforslag",
-                       "--output", str(tmp_path / "output"), cwd=tmp_path)  # fmt: skip
+def test_build_from_another_folder_needs_no_templates_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("build", str(SEED), "--only", "beslutsforslag",
+                     "--output", str(tmp_path / "output"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "output" / "RUN-00386-2023" / "beslutsforslag.pdf").is_file()
