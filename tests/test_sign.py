@@ -48,6 +48,7 @@ from test_assemble import (
     real_inputs,
     synthetic_inputs,
 )
+from test_pdftext import assert_same_text
 
 from avtalsgen import i18n
 from avtalsgen.pdf.assemble import PacketError, find_font
@@ -375,6 +376,15 @@ def test_visible_appearance_shows_name_role_and_time(signed: Signed) -> None:
         r"Tid: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 \(svensk tid\)", texts[3]
     ), texts[3]
     assert texts[4:7] == ["Signerat digitalt av", f"DEMO {ACTOR}", ACTOR_ROLE]
+
+
+@pytest.mark.libreoffice
+@needs_tools
+def test_pdftotext_reads_the_signed_packet_the_same_without_its_output_intent(
+    signed: Signed,
+) -> None:
+    """tests/pdftext.py's shortcut (test_pdftext.py) over a packet with two signatures."""
+    assert_same_text(signed.both)
 
 
 @pytest.mark.libreoffice
