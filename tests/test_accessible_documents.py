@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CASES, REPO, fold, run
 from lxml import etree
+from pdftext import pdftotext
 
 from avtalsgen.input.load import load_case
 
@@ -67,7 +68,7 @@ def test_bullets_are_a_standard_character_in_a_standard_font(template: Path) -> 
 
 
 def test_bullets_read_back_as_bullets(built: Path) -> None:
-    text = run("pdftotext", str(built / "RUN-90001-2023" / "beslutsforslag.pdf"), "-")
+    text = pdftotext(built / "RUN-90001-2023" / "beslutsforslag.pdf")
     assert "\u2022" in text
     assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text), "no private-use characters"
     fonts = run("pdffonts", str(built / "RUN-90001-2023" / "beslutsforslag.pdf"))
@@ -85,10 +86,8 @@ def test_beslutsforslag_states_its_header_facts_in_the_body(built: Path, dnr: st
     ]
     pdf = str(built / dnr / "beslutsforslag.pdf")
     crop = ["-x", "0", "-y", str(HEADER_PT), "-W", "595", "-H", "842"]
-    body = fold(run("pdftotext", "-f", "1", "-l", "1", *crop, pdf, "-"))
-    header = fold(
-        run("pdftotext", "-f", "1", "-l", "1", "-W", "595", "-H", str(HEADER_PT), pdf, "-")
-    )
+    body = fold(pdftotext(pdf, "-f", "1", "-l", "1", *crop))
+    header = fold(pdftotext(pdf, "-f", "1", "-l", "1", "-W", "595", "-H", str(HEADER_PT)))
     for fact in facts:
         assert fact in header and fact in body
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import pikepdf
 import pytest
 from conftest import docx_with_pages, run
+from pdftext import pdftotext
 from PIL import ImageCms
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -251,14 +252,14 @@ def test_packet_layout(built: Built) -> None:
     ):
         for offset, text in enumerate(spec[3]):
             page = str(place.first_page + offset)
-            extracted = run("pdftotext", "-f", page, "-l", page, str(packet.path), "-")
+            extracted = pdftotext(packet.path, "-f", page, "-l", page)
             assert text in extracted
 
 
 @pytest.mark.libreoffice
 @needs_tools
 def test_contents_page_text(built: Built) -> None:
-    text = run("pdftotext", "-layout", "-f", "1", "-l", "1", str(built.packet.path), "-")
+    text = pdftotext(built.packet.path, "-layout", "-f", "1", "-l", "1")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     assert lines[0] == "Innehåll"
     assert lines[1] == METADATA.title
@@ -388,7 +389,7 @@ def test_long_contents_wraps_and_takes_two_pages(built: Built, tmp_path: Path) -
     assert packet.contents_pages == 2
     assert packet.documents[0].first_page == 3
     assert packet.attachments[-1].last_page == packet.page_count == 2 + 6 + 18
-    text = run("pdftotext", "-layout", "-f", "1", "-l", "2", str(packet.path), "-")
+    text = pdftotext(packet.path, "-layout", "-f", "1", "-l", "2")
     assert re.search(r"Bilaga 18: mycket .*\s+26\s*$", text, re.MULTILINE | re.DOTALL)
     with pikepdf.open(packet.path) as pdf:
         assert [pdf.pages[0].label, pdf.pages[1].label, pdf.pages[2].label] == [

@@ -18,6 +18,7 @@ from typing import Any
 import pikepdf
 import pytest
 from conftest import docx_with_pages, run
+from pdftext import pdftotext
 
 from avtalsgen.conversion.convert import LibreOfficeConverter, check_archival_pdf
 from avtalsgen.conversion.soffice import INSTALL_HINT, PDF_EXPORT_FILTER, libreoffice_version
@@ -122,7 +123,7 @@ def test_two_files_one_soffice_call(converted: Converted) -> None:
 def test_pdfs_have_text_title_and_embedded_fonts(converted: Converted) -> None:
     for pdf, (text, title) in zip(converted.pdfs, TEXTS.values(), strict=True):
         check_archival_pdf(pdf)
-        assert text in run("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+        assert text in pdftotext(pdf, "-enc", "UTF-8")
 
         info = dict(
             line.split(":", 1) for line in run("pdfinfo", "-enc", "UTF-8", str(pdf)).splitlines()

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, fold, run
+from conftest import REPO, fold
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app
@@ -82,7 +83,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def text(built: Path, dnr: str, document: str) -> str:
-    return fold(run("pdftotext", str(built / dnr / f"{document}.pdf"), "-"))
+    return fold(pdftotext(built / dnr / f"{document}.pdf"))
 
 
 def test_co_financing_decided_at_the_meeting(built: Path) -> None:

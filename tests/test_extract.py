@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pikepdf
 import pytest
 from conftest import needs_soffice, run
+from pdftext import pdftotext
 
 from avtalsgen.conversion.convert import Converter, LibreOfficeConverter
 from avtalsgen.documents.context import build_context
@@ -61,13 +62,13 @@ def fold(text: str) -> str:
 def body(pdf: Path) -> str:
     """The text below the page header, folded."""
     crop = ["-x", "0", "-y", str(HEADER_PT), "-W", "595", "-H", "842"]
-    return fold(run("pdftotext", "-layout", *crop, str(pdf), "-"))
+    return fold(pdftotext(pdf, "-layout", *crop))
 
 
 def header(pdf: Path) -> str:
     """The text of the page header, folded."""
     crop = ["-x", "0", "-y", "0", "-W", "595", "-H", str(HEADER_PT)]
-    return fold(run("pdftotext", "-layout", *crop, str(pdf), "-"))
+    return fold(pdftotext(pdf, "-layout", *crop))
 
 
 def digest(path: Path) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import REPO, fold, run
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -101,10 +102,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
 
 def pages_text(pdf: Path) -> list[str]:
     count = len(pikepdf.open(pdf).pages)
-    return [
-        fold(run("pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"))
-        for n in range(1, count + 1)
-    ]
+    return [fold(pdftotext(pdf, "-f", str(n), "-l", str(n))) for n in range(1, count + 1)]
 
 
 def pdfsig(pdf: Path) -> str:
@@ -122,7 +120,7 @@ def test_every_extract_has_an_empty_utdragsbestyrkande_field(made: Made) -> None
             # On the last page, beside the certification block.
             assert fields[0].P.objgen == pdf.pages[-1].obj.objgen
         assert "The signature form field is not signed." in pdfsig(extract)
-    text = fold(run("pdftotext", str(made.public), "-"))
+    text = fold(pdftotext(made.public))
     assert "Bestyrks av: Lena Exempelsson, sekreterare" in text
     assert "Datum: enligt den elektroniska underskriften" in text
 
@@ -185,7 +183,7 @@ def test_the_secret_extract_carries_the_marking_on_every_page_and_in_its_metadat
         assert "sekretess" in str(info.Keywords)  # LibreOffice splits keywords at spaces
         with pdf.open_metadata() as xmp:
             assert MARKING in str(xmp["dc:description"])
-    public = fold(run("pdftotext", str(made.public), "-"))
+    public = fold(pdftotext(made.public))
     assert "Sekretess" not in public
 
 

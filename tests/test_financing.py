@@ -12,7 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import CASES, REPO, fold, run
+from conftest import CASES, REPO, fold
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -331,7 +332,7 @@ def test_the_schema_describes_the_financing_for_the_forms() -> None:
 
 def pdf(built: Path, dnr: str, document: str) -> str:
     """The PDF's text in the order it is drawn (a table row's wrapped cells stay together)."""
-    return fold(run("pdftotext", "-raw", str(built / dnr / f"{document}.pdf"), "-"))
+    return fold(pdftotext(built / dnr / f"{document}.pdf", "-raw"))
 
 
 def amounts(text: str) -> list[int]:

@@ -30,7 +30,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ import yaml
 from docx.oxml.ns import qn
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from pdftext import pdftotext
 
 from avtalsgen.documents.context import build_context
 from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
@@ -495,12 +495,7 @@ def squash(text: str) -> str:
 
 
 def _pdftotext(pdf: Path, *mode: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *mode, "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return pdftotext(pdf, *mode, "-enc", "UTF-8")
 
 
 @dataclass(frozen=True)

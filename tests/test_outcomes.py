@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pdftext import pdftotext
 
 from avtalsgen import i18n
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -118,8 +118,7 @@ def fold(text: str) -> str:
 
 
 def pdftext(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True)
-    return fold(out.stdout)
+    return fold(pdftotext(path))
 
 
 # --- the rules of a paragraph --------------------------------------------------------------

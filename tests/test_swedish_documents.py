@@ -7,8 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import docx_with_pages, fold, run
+from conftest import docx_with_pages, fold
 from docx import Document
+from pdftext import pdftotext
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.documents.dnr import keep_dnr_together
@@ -32,7 +33,7 @@ def test_every_dnr_in_a_document_has_non_breaking_hyphens(built: Path, document:
         assert DNR not in xml, f"{member} still holds a Dnr with breakable hyphens"
     # and the PDF still reads the Dnr, for people and for the fact check
     pdf = built / "RUN-00386-2023" / f"{document}.pdf"
-    assert DNR in run("pdftotext", str(pdf), "-")
+    assert DNR in pdftotext(pdf)
     assert DNR in read_pdf(pdf).text.replace("\u2011", "-")
 
 
@@ -51,7 +52,7 @@ def test_a_dnr_at_the_end_of_a_line_stays_whole_in_the_pdf(tmp_path: Path) -> No
     kept.write_bytes(docx_bytes(document))
     assert _texts(kept, "word/document.xml").count("<w:noBreakHyphen/>") == 80
     [pdf] = LibreOfficeConverter().convert([kept], tmp_path / "pdf")
-    shown = [line.strip() for line in run("pdftotext", str(pdf), "-").splitlines()]
+    shown = [line.strip() for line in pdftotext(pdf).splitlines()]
     assert not [line for line in shown if line.endswith(("RUN-", "-00386-", "RUN\u2011"))]
     assert sum(line.count(DNR) for line in shown) == 40
     assert read_pdf(pdf).text.replace("\u2011", "-").count(DNR) == 40
@@ -59,25 +60,25 @@ def test_a_dnr_at_the_end_of_a_line_stays_whole_in_the_pdf(tmp_path: Path) -> No
 
 def test_a_broken_period_is_given_in_months_not_years(built: Path) -> None:
     # exempel-kreativa-norrbotten: 2025-01-01 to 2027-06-30, 30 months
-    text = fold(run("pdftotext", str(built / "RUN-90002-2024" / "samarbetsavtal.pdf"), "-"))
+    text = fold(pdftotext(built / "RUN-90002-2024" / "samarbetsavtal.pdf"))
     assert "sammanlagt 30 månader" in text
     assert "2,5 år" not in text
-    seed = fold(run("pdftotext", str(built / "RUN-00386-2023" / "samarbetsavtal.pdf"), "-"))
+    seed = fold(pdftotext(built / "RUN-00386-2023" / "samarbetsavtal.pdf"))
     assert "sammanlagt 3 år" in seed
 
 
 def test_a_start_in_winter_is_named_by_its_month(built: Path) -> None:
     # exempel-arktiska-testbaddar starts 2024-01-01: not "vintern 2024"
-    text = fold(run("pdftotext", str(built / "RUN-90001-2023" / "beslutsforslag.pdf"), "-"))
+    text = fold(pdftotext(built / "RUN-90001-2023" / "beslutsforslag.pdf"))
     assert "med början i januari 2024" in text
     assert "vintern" not in text
-    seed = fold(run("pdftotext", str(built / "RUN-00386-2023" / "beslutsforslag.pdf"), "-"))
+    seed = fold(pdftotext(built / "RUN-00386-2023" / "beslutsforslag.pdf"))
     assert "med början hösten 2023" in seed
 
 
 def test_the_sentence_on_a_shorter_last_avtalsar_only_where_one_is_shorter(built: Path) -> None:
     def agreement(dnr: str) -> str:
-        return fold(run("pdftotext", str(built / dnr / "samarbetsavtal.pdf"), "-"))
+        return fold(pdftotext(built / dnr / "samarbetsavtal.pdf"))
 
     # 2025-01-01 to 2027-06-30: the third avtalsår has 6 months
     assert "Avtalsår 3 omfattar 6 månader och ger ett belopp i proportion" in agreement(
