@@ -59,7 +59,11 @@ def folded(text: str) -> str:
         ),
         (
             {"LANG": "sv_SE.UTF-8"},
-            ["Användning: avtalsgen [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon"],
+            [
+                "Användning: avtalsgen [FLAGGOR] KOMMANDO [ARGUMENT]...",
+                "Kommandon",
+                "Meddelandenas språk: sv eller en",
+            ],
         ),
         (
             {"LANG": "C.UTF-8"},
@@ -69,6 +73,7 @@ def folded(text: str) -> str:
                 "Commands",
                 "Show this message and exit.",
                 "check Validate case files and their programs; needs no LibreOffice.",
+                "Language of messages: sv or en",
             ],
         ),
     ],

@@ -105,9 +105,8 @@ def _help(*argv: str, lang: str) -> str:
     return " ".join(done.stdout.split())
 
 
-def test_a_swedish_shell_gets_swedish_and_a_c_shell_english() -> None:
-    assert "Meddelandenas språk: sv eller en" in _help(lang="sv_SE.UTF-8")
-    assert "Language of messages: sv or en" in _help(lang="C.UTF-8")
+def test_lang_outweighs_the_shells_language() -> None:
+    # The shell's language alone: tests/test_cli_language.py (test_help_in_the_shells_language).
     assert "Language of messages: sv or en" in _help("--lang", "en", lang="sv_SE.UTF-8")
     assert "Meddelandenas språk" in _help("--lang=sv", lang="C.UTF-8")
 
