@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,34 @@ def avtalsgen(
 def packet(built: Path) -> Path:
     """An unsigned packet of the seed case (the session's build: tests copy it to sign it)."""
     return built / "RUN-00386-2023" / "paket.pdf"
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An XDG_DATA_HOME of the module's own: the demo PKI its tests sign with, made once."""
+    return tmp_path_factory.mktemp("data")
+
+
+@dataclass(frozen=True)
+class RegionSigned:
+    folder: Path
+    """paket.pdf signed by the region and its manifest.json: tests copy them."""
+    done: subprocess.CompletedProcess[str]
+    """What ``avtalsgen sign`` told."""
+
+
+@pytest.fixture(scope="module")
+def region_signed(
+    packet: Path, demo_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> RegionSigned:
+    """The seed's packet and manifest, the region's field signed with the demo key (of
+    :func:`demo_data`), in English: one signature for the tests that go on from there."""
+    folder = tmp_path_factory.mktemp("region-signed")
+    shutil.copy(packet, folder / "paket.pdf")
+    shutil.copy(packet.parent / "manifest.json", folder / "manifest.json")
+    done = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "region",
+                     env={"XDG_DATA_HOME": str(demo_data)})  # fmt: skip
+    return RegionSigned(folder, done)
 
 
 def sha(path: Path) -> str:
@@ -145,14 +174,14 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(packet: Path, tmp_p
 
 
 def test_the_demo_key_signs_an_incomplete_packet_with_a_warning(
-    packet: Path, tmp_path: Path
+    region_signed: RegionSigned, tmp_path: Path, demo_data: Path
 ) -> None:
     signed = tmp_path / "paket.pdf"
-    shutil.copy(packet, signed)
-    shutil.copy(packet.parent / "manifest.json", tmp_path / "manifest.json")
-    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "LANG": "C.UTF-8", "LC_ALL": ""}
-    for field in ("region", "aktor"):
-        done = avtalsgen("sign", str(signed), "--field", field, env=env)
+    shutil.copy(region_signed.folder / "paket.pdf", signed)
+    shutil.copy(region_signed.folder / "manifest.json", tmp_path / "manifest.json")
+    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "C.UTF-8", "LC_ALL": ""}
+    aktor = avtalsgen("sign", str(signed), "--field", "aktor", env=env)
+    for done in (region_signed.done, aktor):
         assert done.returncode == 0, done.stderr
         assert "warning: signed although the packet still shows" in done.stderr
         assert re.search(SEED_UNKNOWN[0], done.stderr)
@@ -236,13 +265,14 @@ def _result(output: str) -> str:
     return next(line for line in output.splitlines() if line.startswith("Result: "))
 
 
-def test_sign_and_verify_give_one_report_and_one_verdict(packet: Path, tmp_path: Path) -> None:
+def test_sign_and_verify_give_one_report_and_one_verdict(
+    region_signed: RegionSigned, tmp_path: Path, demo_data: Path
+) -> None:
     signed = tmp_path / "RUN-00386-2023" / "paket.pdf"
-    signed.parent.mkdir()
-    shutil.copy(packet, signed)
-    data = {"XDG_DATA_HOME": str(tmp_path / "data")}  # a demo PKI of the test's own
+    shutil.copytree(region_signed.folder, signed.parent)
+    data = {"XDG_DATA_HOME": str(demo_data)}  # the module's demo PKI, which signed it
     # The region signs: what is signed holds, the actor is still to sign.
-    region = avtalsgen("sign", str(signed), "--field", "region", env=data)
+    region = region_signed.done
     verified = avtalsgen("verify", str(signed), env=data)
     expected = "Result: not yet complete: what is signed holds; still to sign: 'aktor'"
     assert _result(region.stdout) == _result(verified.stdout) == expected
@@ -296,15 +326,15 @@ def _result_sv(output: str) -> str:
 
 
 def test_a_page_changed_after_signing_is_told_as_what_happened(
-    packet: Path, tmp_path: Path
+    region_signed: RegionSigned, tmp_path: Path, demo_data: Path
 ) -> None:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     signed = tmp_path / "paket.pdf"
-    shutil.copy(packet, signed)
-    data = {"XDG_DATA_HOME": str(tmp_path / "data")}
-    assert avtalsgen("sign", str(signed), "--field", "region", env=data).returncode == 0
+    shutil.copy(region_signed.folder / "paket.pdf", signed)
+    data = {"XDG_DATA_HOME": str(demo_data)}
+    assert region_signed.done.returncode == 0, region_signed.done.stderr
     writer = IncrementalPdfFileWriter(io.BytesIO(signed.read_bytes()))
     stream = generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 72 Td (500 000 kronor) Tj ET")
     writer.add_stream_to_page(2, writer.add_object(stream))  # type: ignore[no-untyped-call]
