@@ -67,6 +67,23 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
     assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
 
 
+def test_one_case_that_fails_to_load_starts_no_libreoffice(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A single case is loaded before LibreOffice starts: its mistake is told at once, and
+    with no LibreOffice to be found (nothing on PATH) it is still that mistake that is told,
+    not LibreOffice's absence."""
+    bad = cases / "trasig.yaml"
+    bad.write_text("dnr: RUN-1-2023\n", encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    monkeypatch.setenv("AVTALSGEN_CONVERTER_DIR", str(tmp_path / "no-converter"))
+    code, _, stderr = build(str(bad), "--output", str(tmp_path / "output"))
+    assert code == 1
+    assert f"{bad}:1: dnr: 'RUN-1-2023' is not a Dnr of the form RUN-NNNNN-YYYY" in stderr
+    assert "LibreOffice" not in stderr
+    assert Workspace(tmp_path / "output").staging_folders() == []
+
+
 @needs_soffice
 @pytest.mark.libreoffice
 def test_unchanged_cases_are_skipped_until_an_input_changes(cases: Path, tmp_path: Path) -> None:

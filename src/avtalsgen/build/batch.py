@@ -119,6 +119,11 @@ def _pdf_reader() -> Iterator[ThreadPoolExecutor]:
         reader.shutdown(wait=True, cancel_futures=True)
 
 
+def case_staging(staging: Path, index: int) -> Path:
+    """The folder of the case at ``index`` in the session's ``staging`` folder."""
+    return staging / f"{index:04}"
+
+
 def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: Path) -> list[Job]:
     """Every document of the cases at ``indices``, case after case, each case in a folder
     of its own, keyed by its index.
@@ -128,7 +133,7 @@ def conversion_jobs(indices: Sequence[int], documents: Sequence[str], staging: P
     """
     jobs = []
     for turn, index in enumerate(indices):
-        folder = staging / f"{index:04}"
+        folder = case_staging(staging, index)
         turn %= len(documents)
         for document in [*documents[turn:], *documents[:turn]]:
             jobs.append(Job(str(index), folder / f"{document}.docx", folder))
@@ -192,8 +197,22 @@ class _Batch:
 
     def convert(self, run: Session, todo: Sequence[int]) -> None:
         """Build the cases at ``todo`` around LibreOffice: the running converter if one
-        answers (avtalsgen converter start), else a pool."""
+        answers (avtalsgen converter start), else a pool.
+
+        A single case is loaded before LibreOffice starts (a few milliseconds once the
+        libraries are loaded): one that fails to load, or turns out up to date, then
+        starts none and its message comes at once. Many cases are loaded as LibreOffice
+        starts, each when it is about to need it."""
+        from avtalsgen.build import casework
+
         options = self.options
+        cases: dict[str, CaseWork | None] = {}
+        if len(todo) == 1:
+            (index,) = todo
+            item = self._load(run, index)
+            if item is None:
+                return
+            cases[str(index)] = item
         with (
             # A preview (on_checked) shows a case's first document as soon as it is checked.
             batch_engine(
@@ -203,8 +222,6 @@ class _Batch:
             ) as engine,
             _pdf_reader() as reader,
         ):
-            from avtalsgen.build import casework
-
             # 2. Start LibreOffice now. A warm soffice asks for its first document about a
             #    tenth of a second after it starts, before the first case is loaded and
             #    rendered (the libraries that takes are still to be imported); so it first
@@ -216,7 +233,7 @@ class _Batch:
             #    documents in the order LibreOffice opens them, so that rendering and
             #    conversion overlap. The documents of cases up to date or failed are taken
             #    back.
-            cases = self._load_and_render(run, order, engine.cancel, engine.written)
+            self._load_and_render(run, order, engine.cancel, engine.written, cases)
             casework.prepare_finish(options.documents)
 
             # 4. Check and place each case as soon as its PDFs are in.
@@ -238,32 +255,39 @@ class _Batch:
 
             engine.wait(on_done)
 
+    def _load(self, run: Session, index: int) -> CaseWork | None:
+        """Load the case at ``index`` (see :func:`avtalsgen.build.casework.load`); None, its
+        outcome settled, if it failed, is up to date or is a second case of its Dnr."""
+        from avtalsgen.build import casework
+
+        outcome = self.outcomes[index]
+        staging = case_staging(run.staging, index)
+        item = casework.load(outcome, run, staging, self.options, self.tools)
+        dnr = outcome.dnr if outcome.error is None else None  # None: failed to load
+        if dnr is not None and not self.claim(index, dnr) and item is not None:
+            shutil.rmtree(item.staging, ignore_errors=True)
+            item = None
+        if item is None:
+            self.settle(outcome)
+        return item
+
     def _load_and_render(
         self,
         run: Session,
         order: Sequence[Job],
         cancel: Callable[[Job], None],
         written: Callable[[Job], None],
-    ) -> dict[str, CaseWork | None]:
-        """Load each case at its first job and render each document as its job comes (the
-        engine told of each as it is written); the cases by job key (None: failed or up to
-        date, its jobs cancelled)."""
+        cases: dict[str, CaseWork | None],
+    ) -> None:
+        """Load each case at its first job (unless ``cases`` has it) and render each
+        document as its job comes (the engine told of each as it is written), into
+        ``cases`` by job key (None: failed or up to date, its jobs cancelled)."""
         from avtalsgen.build import casework
 
-        cases: dict[str, CaseWork | None] = {}
         for job in order:
             interrupts.check()
             if job.key not in cases:
-                index = int(job.key)
-                outcome = self.outcomes[index]
-                item = casework.load(outcome, run, job.outdir, self.options, self.tools)
-                dnr = outcome.dnr if outcome.error is None else None  # None: failed to load
-                if dnr is not None and not self.claim(index, dnr) and item is not None:
-                    shutil.rmtree(item.staging, ignore_errors=True)
-                    item = None
-                cases[job.key] = item
-                if item is None:
-                    self.settle(outcome)
+                cases[job.key] = self._load(run, int(job.key))
             item = cases[job.key]
             # A document the case's decisions do not call for (an avslag's agreement) is
             # taken back like those of a case that failed.
@@ -276,4 +300,3 @@ class _Batch:
                     written(job)
             if item is None or item.outcome.error is not None or not wanted:
                 cancel(job)
-        return cases
