@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from accessibility import run_axe
 from warm_converter import warm_converter
 from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
@@ -136,10 +137,7 @@ class Checker:
     """Runs axe on each page visited, keeps screenshots if asked, and collects errors."""
 
     def __init__(self, page: Any) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
         self.page = page
-        self.axe = Axe()
         self.violations: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self.checked: list[str] = []
@@ -158,10 +156,9 @@ class Checker:
         )
         # Every violation, in full; of the rules that pass, no detail.
         options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
-        results = self.axe.run(self.page, options=options)
         found = [
             f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:120]})"
-            for v in results.response["violations"]
+            for v in run_axe(self.page, options)["violations"]
         ]
         if found:
             self.violations[name] = found
@@ -601,3 +598,40 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     assert list(config.output.glob("sammantraden/*/expediering/RUN-90001-2023-212-*/*.eml"))
     assert list((config.output / "webb" / "RUN-90001-2023").iterdir())
     page.close()
+
+
+#: Texts on backgrounds that axe's colour-contrast rule finds too faint or good enough, in
+#: colours written in several ways, some behind semi-transparent layers.
+_COLOURS = """<!doctype html><html lang="sv"><head><title>Färger</title></head><body><main>
+<p style="color: #777; background: #fff">Grå på vitt</p>
+<p style="color: rgb(0, 0, 0); background: rgba(0, 0, 255, 0.5)">Svart på halvblått</p>
+<div style="background: hsl(120, 40%, 30%)"><div style="background: rgba(255,255,255,.3)">
+<p style="color: lightgreen">Ljusgrönt på grönt</p><p style="color: white">Vitt</p></div></div>
+<p style="color: color-mix(in srgb, red 40%, white); background: transparent">Blekrött</p>
+<button style="color: #0b0c0c; background: #ffdd00">Knapp</button>
+<p style="color: #595959; opacity: 0.6">Halvgenomskinligt</p>
+</main></body></html>"""
+
+
+def test_axe_gives_the_same_results_with_the_colours_remembered(browser: Any) -> None:
+    """run_axe's remembered colours change no result of the colour-contrast rule: every node,
+    its check data (colours, ratio) included, as axe alone gives them."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    options = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+    page = browser.new_page()
+    page.set_content(_COLOURS)
+    page.evaluate(AXE_SCRIPT)
+    alone = page.evaluate("options => window.axe.run(options)", options)
+    page.close()
+    page = browser.new_page()
+    page.set_content(_COLOURS)
+    remembered = [run_axe(page, options) for _ in range(2)]  # the second from memory alone
+    page.close()
+
+    def nodes(results: dict[str, Any]) -> dict[str, Any]:
+        kinds = ("passes", "violations", "incomplete")
+        return {kind: [rule["nodes"] for rule in results[kind]] for kind in kinds}
+
+    assert nodes(alone)["violations"] and nodes(alone)["passes"]
+    assert [nodes(results) for results in remembered] == [nodes(alone)] * 2
