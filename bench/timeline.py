@@ -4,6 +4,7 @@ Run from the repository root (after scripts/setup.sh), on an otherwise idle mach
 
     .venv/bin/python bench/timeline.py             # 50 cases, 3 builds
     .venv/bin/python bench/timeline.py --cases 20 --repeat 1 --show
+    .venv/bin/python bench/timeline.py --converter # and the floor, and through the converter
 
 It builds N synthetic cases (as bench/batch.py does) with ``avtalsgen build --force`` in a
 fresh process and reads the machine's CPU counters (/proc/stat) every tenth of a second.
@@ -13,6 +14,13 @@ avtalsgen's imports, LibreOffice starting) and at the end (after the cores stop 
 busy: the cases checked and placed after LibreOffice is done). With --show, the busy cores
 of each tenth of a second.
 
+With --converter it then measures the same way bench/batch.py's floor (b): one soffice call
+per core converting the build's Word files, side by side; and the build again through a
+warm converter (avtalsgen converter start, in a folder of its own; one build first that is
+not counted). For each it gives the least wall time a build could take if it kept every
+core busy the whole time, the busy core-seconds over the cores, against the floor's wall
+time: a target below that ratio cannot be met on this machine without less work.
+
 A build whose cores are all busy all the time cannot be faster without doing less work;
 idle core-seconds are time a different order of work could win back. Other processes on
 the machine count as busy: the figures mean something only on an idle machine.
@@ -21,18 +29,23 @@ the machine count as busy: the figures mean something only on an idle machine.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
-from batch import AVTALSGEN, make_cases  # noqa: E402
+from batch import AVTALSGEN, docx_files, make_cases, soffice_calls  # noqa: E402
+
+from avtalsgen.conversion import warm  # noqa: E402
 
 #: Seconds between two readings of the CPU counters.
 STEP = 0.1
@@ -45,33 +58,6 @@ def cpu_counters() -> tuple[int, int]:
     with Path("/proc/stat").open(encoding="ascii") as stat:
         values = [int(v) for v in stat.readline().split()[1:]]
     return sum(values), values[3] + values[4]  # idle and iowait
-
-
-def timeline(argv: list[str]) -> tuple[float, list[float]]:
-    """Run ``argv``; its wall time and the busy cores of each :data:`STEP`."""
-    readings: list[tuple[float, int, int]] = []
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            readings.append((time.monotonic(), *cpu_counters()))
-            time.sleep(STEP)
-
-    sampler = threading.Thread(target=sample)
-    started = time.monotonic()
-    sampler.start()
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-    wall = time.monotonic() - started
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise SystemExit(f"avtalsgen build failed:\n{proc.stderr}")
-    cores = os.cpu_count() or 1
-    busy = []
-    for (_, total0, idle0), (_, total1, idle1) in itertools.pairwise(readings):
-        elapsed = total1 - total0
-        busy.append(cores * (elapsed - (idle1 - idle0)) / elapsed if elapsed else 0.0)
-    return wall, busy
 
 
 def report(wall: float, busy: list[float], show: bool) -> None:
@@ -90,23 +76,103 @@ def report(wall: float, busy: list[float], show: bool) -> None:
         print(" ".join(f"{i * STEP:.1f}:{b:.1f}" for i, b in enumerate(busy)))
 
 
+def sampled(run: Callable[[], object]) -> tuple[float, list[float]]:
+    """Call ``run``; its wall time and the busy cores of each :data:`STEP`."""
+    readings: list[tuple[float, int, int]] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            readings.append((time.monotonic(), *cpu_counters()))
+            time.sleep(STEP)
+
+    sampler = threading.Thread(target=sample)
+    started = time.monotonic()
+    sampler.start()
+    try:
+        run()
+    finally:
+        wall = time.monotonic() - started
+        done.set()
+        sampler.join()
+    cores = os.cpu_count() or 1
+    busy = []
+    for (_, total0, idle0), (_, total1, idle1) in itertools.pairwise(readings):
+        elapsed = total1 - total0
+        busy.append(cores * (elapsed - (idle1 - idle0)) / elapsed if elapsed else 0.0)
+    return wall, busy
+
+
+def built(argv: list[str]) -> Callable[[], object]:
+    """Run ``argv`` (a build) and stop if it fails."""
+
+    def run() -> object:
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"avtalsgen build failed:\n{proc.stderr}")
+        return proc
+
+    return run
+
+
+def bound(name: str, busy: list[float], floor: float) -> None:
+    """The least wall time of a build that keeps every core busy, against the floor's."""
+    least = sum(busy) * STEP / (os.cpu_count() or 1)
+    print(f"  {name}: busy core-seconds / cores = {least:.2f} s = {least / floor:.2f} x (b)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=50, help="N (default 50)")
     parser.add_argument("--repeat", type=int, default=3, help="builds (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--show", action="store_true", help="the busy cores of each step")
+    parser.add_argument("--converter", action="store_true",
+                        help="also the floor (b) and builds through a warm converter")  # fmt: skip
     args = parser.parse_args()
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="avtalsgen-timeline-") as folder:
         root = Path(folder)
+        os.environ["AVTALSGEN_CONVERTER_DIR"] = str(root / "no-converter")
         cases = make_cases(root / "cases", args.cases)
         argv = [str(AVTALSGEN), "build", "--force", "--jobs", str(args.jobs),
                 "--output", str(root / "output"), "--templates", str(REPO / "templates"),
                 *map(str, cases)]  # fmt: skip
-        print(f"N = {args.cases} cases, {args.jobs} workers, {os.cpu_count()} cores; "
+        print(f"N = {args.cases} cases, {args.jobs} workers, {cores} cores; "
               f"load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
+        print("build (LibreOffice started by the build):")
+        cold = []
         for _ in range(args.repeat):
-            report(*timeline(argv), args.show)
+            wall, busy = sampled(built(argv))
+            report(wall, busy, args.show)
+            cold.append(busy)
+        if not args.converter:
+            return
+        files = docx_files(root / "output")
+        shares = [files[i::cores] for i in range(cores)]
+        print(f"floor (b): {cores} soffice calls, {len(files)} documents:")
+        floors = []
+        for run in range(args.repeat):
+            wall, busy = sampled(functools.partial(soffice_calls, shares, root / f"floor-{run}"))
+            report(wall, busy, args.show)
+            floors.append(wall)
+        floor = statistics.median(floors)
+        print("build through the warm converter:")
+        os.environ["AVTALSGEN_CONVERTER_DIR"] = str(root / "converter")
+        warm.start(args.jobs)
+        try:
+            built(argv)()  # the converter's first documents of this kind
+            through = []
+            for _ in range(args.repeat):
+                wall, busy = sampled(built(argv))
+                report(wall, busy, args.show)
+                through.append(busy)
+        finally:
+            warm.stop()
+        print(f"the least wall time if every core were busy all the time (floor (b) {floor:.2f} s,"
+              " the median):")  # fmt: skip
+        for name, runs in (("build", cold), ("through the converter", through)):
+            bound(name, min(runs, key=sum), floor)
 
 
 if __name__ == "__main__":
