@@ -86,6 +86,33 @@ def test_nothing_without_login_but_the_login_page_and_static_assets(config: WebC
         assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
 
 
+def test_pages_ask_for_static_assets_by_their_version_and_keep_them(
+    config: WebConfig, tmp_path: Path
+) -> None:
+    """Scripts and style are asked for by the static assets' version and served to be kept;
+    the pages themselves are never kept. The version follows the assets' contents."""
+    import shutil
+
+    from avtalsgen.web.app import HERE, static_version
+
+    version = static_version()
+    with client_for(config, "alla") as client:
+        for path in ("/arenden", "/arenden/RUN-00386-2023"):
+            page = client.get(path)
+            assert page.headers["cache-control"] == "no-store", path
+            assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+            assert assets and all(url.endswith(f"?v={version}") for url in assets), assets
+            for url in assets:
+                response = client.get(url)
+                assert response.status_code == 200, url
+                assert response.headers["cache-control"] == "max-age=31536000, public, immutable"
+        assert any("jsoneditor.js" in url for url in assets)
+    copy = shutil.copytree(HERE / "static", tmp_path / "static")
+    assert static_version(copy) == version
+    (copy / "app.js").write_text((copy / "app.js").read_text(encoding="utf-8") + "\n")
+    assert static_version(copy) != version
+
+
 def test_a_post_without_a_valid_csrf_token_is_refused(config: WebConfig) -> None:
     with client_for(config, "alla") as client:
         for path in POSTS:
