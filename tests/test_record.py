@@ -98,7 +98,8 @@ def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
     setup: tuple[Path, Path, Path],
 ) -> None:
     case, output, templates = setup
-    # Neither the models nor the build's LibreOffice side are imported: the record told.
+    # Neither the models nor the build's LibreOffice side are imported: the record told;
+    # nor typer's help and error panels (rich's Markdown and more), which nothing showed.
     probe = (
         "import sys\n"
         "from avtalsgen.cli.app import app\n"
@@ -109,12 +110,13 @@ def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
         "    assert not exc.code, exc.code\n"
         "print('models' if 'avtalsgen.model' in sys.modules else 'no models')\n"
         "print('casework' if 'avtalsgen.build.casework' in sys.modules else 'no casework')\n"
+        "print('panels' if 'typer.rich_utils' in sys.modules else 'no panels')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert f"up to date  {DNR}" in done.stdout
-    assert done.stdout.rstrip().splitlines()[-2:] == ["no models", "no casework"]
+    assert done.stdout.rstrip().splitlines()[-3:] == ["no models", "no casework", "no panels"]
 
 
 def test_a_record_stays_true_when_cases_and_output_move_together(

@@ -14,11 +14,16 @@ arguments). A suggestion for a mistyped command comes from :class:`Commands`.
 from __future__ import annotations
 
 import difflib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import re
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from typer import core as typer_core
-from typer import rich_utils
 from typer._click import core as click_core
 from typer._click import decorators, exceptions, formatting
 
@@ -51,22 +56,61 @@ _SHOWN = (
 _EXTRA = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)", re.DOTALL)
 
 _patched = False
+#: typer's module of help and error panels: it imports rich's Markdown, tables and more
+#: (about 80 ms), and typer imports it only to show help or an error.
+_RICH_UTILS = "typer.rich_utils"
 
 
 def install() -> None:
     """typer's and click's texts in the current language from now on (again after the
-    language changes: typer keeps some of them in module constants)."""
+    language changes: typer keeps some of them in module constants). Those of typer's
+    rich_utils are set as it is imported, if it is not yet: most commands never need it."""
     global _patched
     typer_core._ = _  # type: ignore[attr-defined]
+    rich_utils = sys.modules.get(_RICH_UTILS)
+    if rich_utils is not None:
+        _translate_panels(rich_utils)
+    elif not any(isinstance(finder, _WhenImported) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WhenImported(_RICH_UTILS, _translate_panels))
+    if _patched:
+        return
+    _patched = True
+    _patch_click()
+
+
+def _translate_panels(rich_utils: ModuleType) -> None:
+    """typer's panel titles and messages, and the highlighting of "Usage: ", in the
+    current language."""
     for name, text in _CONSTANTS.items():
         setattr(rich_utils, name, _(text))
     usage = re.escape(_("Usage: "))
     highlights = [h for h in rich_utils.highlighter.highlights if "?P<usage>" not in h]
     type(rich_utils.highlighter).highlights = [*highlights, f"(?P<usage>{usage})"]
-    if _patched:
-        return
-    _patched = True
-    _patch_click()
+
+
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Runs ``then`` on the module ``name`` as soon as it is imported (once)."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        run = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            run(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def _patch_click() -> None:
