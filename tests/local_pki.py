@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -36,8 +37,67 @@ _KEYS = ("root", "interm", "interm-ocsp", "tsa", *SIGNERS)
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+class _ParsedKeys:
+    """certomancer's cryptography backend, with each private key parsed once.
+
+    certomancer parses the DER of a CA's or service's private key again for every
+    signature it makes (each certificate it issues, OCSP answer, CRL and time stamp), and
+    cryptography checks an RSA key as it parses it: 0.05-0.1 s a time, more than the
+    signature itself, so that the services' answers came a second or more late in the
+    long-term tests. The keys are the tests' own (:func:`make_keys`); the signatures are
+    the same RSA signatures, made with the same keys."""
+
+    def __init__(self) -> None:
+        from certomancer.crypto_utils import PycaCryptographyBackend
+
+        self._backend = PycaCryptographyBackend()
+        self._private: dict[bytes, Any] = {}
+        self._loaded: dict[tuple[bytes, bytes | None], Any] = {}
+
+    def load_private_key(self, key_bytes: bytes, password: bytes | None) -> Any:
+        if (key_bytes, password) not in self._loaded:
+            self._loaded[key_bytes, password] = self._backend.load_private_key(key_bytes, password)
+        return self._loaded[key_bytes, password]
+
+    def generic_sign(self, private_key: Any, tbs_bytes: bytes, sd_algo: Any) -> bytes:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        if sd_algo.signature_algo != "rsassa_pkcs1v15":
+            return bytes(self._backend.generic_sign(private_key, tbs_bytes, sd_algo))
+        der = private_key.dump()
+        if der not in self._private:
+            self._private[der] = serialization.load_der_private_key(der, password=None)
+        key = self._private[der]
+        assert isinstance(key, rsa.RSAPrivateKey)
+        digest = getattr(hashes, sd_algo.hash_algo.upper())()
+        return key.sign(tbs_bytes, padding.PKCS1v15(), digest)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+
+def _parse_keys_once() -> None:
+    """Make certomancer sign with :class:`_ParsedKeys` (once per process)."""
+    from certomancer import crypto_utils
+
+    if not isinstance(crypto_utils.CRYPTO_BACKEND, _ParsedKeys):
+        crypto_utils.CRYPTO_BACKEND = _ParsedKeys()  # type: ignore[assignment]
+
+
 def _time(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+_MADE: dict[str, Path] = {}
+
+
+def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:func:`make_keys` once for the test process, in a folder of its session: every test
+    module's PKI has the same keys (each its own certificates and services)."""
+    if "keys" not in _MADE:
+        _MADE["keys"] = make_keys(tmp_path_factory.mktemp("keys"))
+    return _MADE["keys"]
 
 
 def make_keys(folder: Path) -> Path:
@@ -184,6 +244,7 @@ class LocalPki:
         self.folder = folder
         self.keys = keys
         self._switch = _Switch()
+        self._packaged: set[str] = set()
         self._server = make_server("127.0.0.1", 0, self._switch, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=1)
@@ -203,6 +264,7 @@ class LocalPki:
         from certomancer.integrations.animator import Animator, AnimatorArchStore
         from certomancer.registry import ArchLabel, CertomancerConfig
 
+        _parse_keys_once()
         cfg = CertomancerConfig(self._config, key_search_dir=str(self.keys))
         self.arch = cfg.get_pki_arch(ArchLabel(ARCH))
         self._switch.app = Animator(AnimatorArchStore(cfg.pki_archs), with_web_ui=False)
@@ -230,7 +292,9 @@ class LocalPki:
         from certomancer.registry import CertLabel
 
         path = self.folder / f"{label}.p12"
-        path.write_bytes(self.arch.package_pkcs12(CertLabel(label), password=PASSPHRASE))
+        if label not in self._packaged:  # the same certificate after a revocation too
+            path.write_bytes(self.arch.package_pkcs12(CertLabel(label), password=PASSPHRASE))
+            self._packaged.add(label)
         return path
 
     def revoke(self, label: str, since: dt.datetime) -> None:

@@ -20,7 +20,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,7 +31,8 @@ import pikepdf
 import pytest
 from asn1crypto import crl, ocsp
 from conftest import run_cli
-from local_pki import PASSPHRASE, LocalPki, make_keys
+from local_pki import PASSPHRASE, LocalPki, session_keys
+from offline_cli import OfflineCli, can_go_offline
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.validation import DocumentSecurityStore
@@ -60,7 +60,7 @@ CASE = "RUN-90001-2023"  # an example case: its packet has both signature fields
 
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_keys(tmp_path_factory.mktemp("keys"))
+    return session_keys(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -402,31 +402,23 @@ def test_tampering_after_b_lta_is_seen(levels: Levels, pki: LocalPki, tmp_path: 
     assert pdfsig(tampered)[0]["Signature Validation"] == "Digest Mismatch."
 
 
-def _can_go_offline() -> bool:
-    """Whether a command can be run here in a network namespace of its own (unshare -n:
-    util-linux, and a user allowed to make one, as root or with user namespaces)."""
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "--net", "--", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
 needs_offline = pytest.mark.skipif(
-    not _can_go_offline(), reason="needs unshare -n (a network namespace of its own)"
+    not can_go_offline(), reason="needs unshare -n (a network namespace of its own)"
 )
 
 
-def avtalsgen(*argv: str, env: dict[str, str], offline: bool = False) -> CompletedProcess[str]:
-    """The command line in English: in this process (conftest.run_cli), or, ``offline``, in
-    a fresh process in a network namespace of its own, where nothing but a loopback that is
-    down exists (unshare -n)."""
-    if not offline:
-        return run_cli(*argv, env=env)
-    command = ["unshare", "--net", "--", sys.executable, "-m", "avtalsgen.cli", "--lang", "en"]
-    return subprocess.run(
-        [*command, *argv], capture_output=True, text=True, env={**os.environ, **env},
-        check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+@pytest.fixture(scope="module")
+def offline() -> Iterator[OfflineCli]:
+    """The command line in a process with no network at all (tests/offline_cli.py), one for
+    the module's offline commands."""
+    runner = OfflineCli()
+    yield runner
+    runner.close()
+
+
+def avtalsgen(*argv: str, env: dict[str, str]) -> CompletedProcess[str]:
+    """The command line in English, in this process (conftest.run_cli)."""
+    return run_cli(*argv, env=env)
 
 
 def case_folder(built: Path, tmp_path: Path) -> Path:
@@ -436,7 +428,7 @@ def case_folder(built: Path, tmp_path: Path) -> Path:
 
 @needs_offline
 def test_b_lta_holds_after_revocation_with_the_services_down(
-    keys: Path, built: Path, tmp_path: Path
+    keys: Path, built: Path, tmp_path: Path, offline: OfflineCli
 ) -> None:
     """Both parties sign at B-LTA with the command line; then the actor's certificate is
     revoked, the services stop, and `avtalsgen verify`, with no network at all, still shows
@@ -476,10 +468,9 @@ def test_b_lta_holds_after_revocation_with_the_services_down(
         services.stop()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{services.url}/avtalsgen-test/crls/root/latest.crl", timeout=5)
-    checked = avtalsgen(
-        "verify", str(packet), "--trust", str(services.root_pem), "--complete", env=env,
-        offline=True,
-    )  # fmt: skip
+    checked = offline.run(
+        "verify", str(packet), "--trust", str(services.root_pem), "--complete", env=env
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     out = checked.stdout
     assert "Result: complete" in out
@@ -509,14 +500,15 @@ def test_b_lta_holds_after_revocation_with_the_services_down(
     data = bytearray(packet.read_bytes())
     data[data.index(b"stream", len(data) // 10) + 40] ^= 0x01  # inside a page's drawing
     packet.write_bytes(bytes(data))
-    broken = avtalsgen("verify", str(packet), "--trust", str(services.root_pem), env=env,
-                       offline=True)  # fmt: skip
+    broken = offline.run("verify", str(packet), "--trust", str(services.root_pem), env=env)
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "Result: NOT valid" in broken.stdout, broken.stderr
 
 
 @needs_offline
-def test_the_demo_key_reaches_every_level_offline(built: Path, tmp_path: Path) -> None:
+def test_the_demo_key_reaches_every_level_offline(
+    built: Path, tmp_path: Path, offline: OfflineCli
+) -> None:
     """With no network at all, the DEMO key signs at B-LTA (the DEMO TSA answers in process,
     the DEMO root issues its CRL in process) and at B-T; verify, offline and in Swedish,
     reports the level each reached and what the file shows of them."""
@@ -524,8 +516,7 @@ def test_the_demo_key_reaches_every_level_offline(built: Path, tmp_path: Path) -
     env = {"XDG_DATA_HOME": str(tmp_path / "data")}
     bad = avtalsgen("sign", str(packet), "--field", "region", "--niva", "B-X", env=env)
     assert bad.returncode == 2 and "'B-X' is not a PAdES level" in bad.stderr
-    lta = avtalsgen("sign", str(packet), "--field", "region", "--niva", "B-LTA", env=env,
-                    offline=True)  # fmt: skip
+    lta = offline.run("sign", str(packet), "--field", "region", "--niva", "B-LTA", env=env)
     assert lta.returncode == 0, lta.stdout + lta.stderr
     assert "(B-LTA, " in lta.stdout
     assert "PAdES level:   B-LTA" in lta.stdout
@@ -537,17 +528,12 @@ def test_the_demo_key_reaches_every_level_offline(built: Path, tmp_path: Path) -
     dss = DocumentSecurityStore.read_dss(reader)
     lists = [crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
     assert [c.issuer.native["common_name"] for c in lists] == ["DEMO avtalsgen root CA"]
-    stamped = avtalsgen("sign", str(packet), "--field", "aktor", "--niva", "B-T", env=env,
-                        offline=True)  # fmt: skip
+    stamped = offline.run("sign", str(packet), "--field", "aktor", "--niva", "B-T", env=env)
     assert stamped.returncode == 0, stamped.stdout + stamped.stderr
     assert "(B-T, " in stamped.stdout
     assert "Long term:     time-stamped, but the file holds no validation data" in (stamped.stdout)
     demo_root = tmp_path / "data" / "avtalsgen" / "demo-pki" / "root.pem"
-    swedish = subprocess.run(
-        ["unshare", "--net", "--", sys.executable, "-m", "avtalsgen.cli", "--lang", "sv",
-         "verify", str(packet), "--trust", str(demo_root)],
-        capture_output=True, text=True, env={**os.environ, **env}, check=False,
-    )  # fmt: skip
+    swedish = offline.run("verify", str(packet), "--trust", str(demo_root), env=env, lang="sv")
     assert swedish.returncode == 0, swedish.stdout + swedish.stderr
     out = swedish.stdout
     assert out.count("PAdES-nivå:") == 2, out

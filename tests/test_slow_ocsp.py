@@ -7,33 +7,39 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from certomancer.registry import CertLabel
-from local_pki import make_keys, running_pki
+from local_pki import LocalPki, running_pki, session_keys
 
 from avtalsgen import i18n
 from avtalsgen.signing.longterm import LongTermError, check_signer, signing_context
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_keys(tmp_path_factory.mktemp("keys"))
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
+    """The services, for the module's tests: each revokes and slows them as it needs."""
+    with running_pki(tmp_path_factory.mktemp("pki"), session_keys(tmp_path_factory)) as pki:
+        yield pki
 
 
 @pytest.mark.parametrize("delay", [0.0, 2.5])
 def test_a_recent_revocation_stops_the_signature_however_slow_the_responder(
-    tmp_path: Path, keys: Path, delay: float
+    pki: LocalPki, delay: float
 ) -> None:
     i18n.set_language("en")
-    with running_pki(tmp_path / "pki", keys) as pki:
-        pki.revoke("revoked", dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
-        pki.slow_ocsp(delay)
-        cert = pki.arch.get_cert(CertLabel("revoked"))
-        chain = [pki.arch.get_cert(CertLabel("interm"))]
-        roots = [pki.arch.get_cert(CertLabel("root"))]
+    pki.revoke("revoked", dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    pki.slow_ocsp(delay)
+    before = len(pki.requests)
+    cert = pki.arch.get_cert(CertLabel("revoked"))
+    chain = [pki.arch.get_cert(CertLabel("interm"))]
+    roots = [pki.arch.get_cert(CertLabel("root"))]
+    try:
         with pytest.raises(LongTermError) as refused:
             asyncio.run(check_signer(cert, chain, signing_context(roots, chain)))
-        assert str(refused.value).startswith("the certificate of LOCAL Revoked Signer is revoked")
-        assert any("/ocsp/" in path for path in pki.requests), pki.requests
+    finally:
+        pki.slow_ocsp(0)
+    assert str(refused.value).startswith("the certificate of LOCAL Revoked Signer is revoked")
+    asked = pki.requests[before:]
+    assert any("/ocsp/" in path for path in asked), asked
