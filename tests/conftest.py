@@ -38,6 +38,11 @@ REPO = Path(__file__).resolve().parent.parent
 # No test sends documents to a converter the developer may have running (`avtalsgen
 # converter start`): this folder has none. The tests of the converter start their own.
 os.environ["AVTALSGEN_CONVERTER_DIR"] = tempfile.mkdtemp(prefix="avtalsgen-no-converter-")
+# The converters the tests start do not warm up (no example build in their preloaded
+# avtalsgen, no first document in each soffice): about a second less at each of their
+# starts, and no test measures their latency. test_warm's shared converter warms up, as a
+# user's does, and checks it.
+os.environ["AVTALSGEN_CONVERTER_WARM_UP"] = "0"
 # Nor does any test sign with, or make, the developer's own demo PKI (in the user's data
 # folder): the session has one of its own, made by the first test that needs it.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="avtalsgen-test-data-")

@@ -42,6 +42,7 @@ from typing import Any
 
 from avtalsgen import i18n
 from avtalsgen.cli.delegate import PACKAGE
+from avtalsgen.conversion import runtime
 from avtalsgen.conversion.runtime import LOG
 
 
@@ -155,7 +156,10 @@ def _reap() -> None:
 def serve(path: str) -> int:
     mine = fingerprint()
     preload()
-    _log_in(Path(path).parent, warm_up(Path(path).parent))
+    if runtime.warm_up_wanted():
+        _log_in(Path(path).parent, warm_up(Path(path).parent))
+    else:
+        _log_in(Path(path).parent, f"no warm-up: {runtime.WARM_UP_ENV}=0")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     Path(path).unlink(missing_ok=True)  # the converter holds its folder's lock: it is ours
     old = os.umask(0o177)

@@ -37,6 +37,12 @@ PID = "converter.pid"
 LOG = "converter.log"
 SERVED = "served.sock"
 
+#: Set to ``0``, a converter starts without warming up: its preloaded avtalsgen builds no
+#: example case and its workers convert no first document before they take work (see
+#: :func:`warm_up_wanted`). For tests that start many converters and measure no latency;
+#: unset, or any other value, warms up as a user's converter does.
+WARM_UP_ENV = "AVTALSGEN_CONVERTER_WARM_UP"
+
 #: Version of the converter's protocol (JSON lines on its socket); a client that finds
 #: another does not use it.
 PROTOCOL = 1
@@ -94,6 +100,11 @@ def check_private(path: Path | str, info: os.stat_result | None = None) -> None:
                 "may enter (mode 0700); remove it or set AVTALSGEN_CONVERTER_DIR"
             ).format(folder=path)
         )
+
+
+def warm_up_wanted() -> bool:
+    """Whether a converter started now warms up (:data:`WARM_UP_ENV` is not ``0``)."""
+    return os.environ.get(WARM_UP_ENV, "").strip() != "0"
 
 
 def socket_path() -> Path:

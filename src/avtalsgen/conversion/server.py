@@ -408,7 +408,8 @@ def serve(
         served = _start_served(folder)
         converter.soffice = soffice = find_soffice(None)
         python = uno_python()
-        warm_up = warm_up_document(folder / "warm-up.docx")
+        # The first document of each soffice (unless the warm-up is turned off, for tests).
+        warm_up = warm_up_document(folder / "warm-up.docx") if runtime.warm_up_wanted() else None
         converter.workers = pool = [
             Worker(i, soffice, python, max_documents=max_documents, max_rss_mb=max_rss_mb,
                    start_timeout=start_timeout, warm_up=warm_up)
