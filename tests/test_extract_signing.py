@@ -23,7 +23,7 @@ from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.meetings.extract import Status, build_extracts
-from avtalsgen.signing.pki import DemoPki, ensure_demo_pki, issue_demo_signer
+from avtalsgen.signing.pki import DemoPki, issue_demo_signer
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -77,7 +77,7 @@ def cli(*argv: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterator[Made]:
     """The example meeting of 2023 with § 212 secret and long, both extracts made."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("signed-extracts")
@@ -93,7 +93,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     assert [(r.paragraf, r.status) for r in results] == [(211, Status.NY), (212, Status.SEKRETESS)]
     asked = build_extracts(meeting, output, REPO / "templates", converter, 212, today=TODAY)
     assert [(r.paragraf, r.status) for r in asked] == [(212, Status.NY)]
-    pki = ensure_demo_pki(root / "pki")
+    pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip
     yield Made(root, cases, meeting, output, pki, signer.pkcs12)

@@ -513,7 +513,8 @@ def test_the_demo_key_reaches_every_level_offline(
     the DEMO root issues its CRL in process) and at B-T; verify, offline and in Swedish,
     reports the level each reached and what the file shows of them."""
     packet = case_folder(built, tmp_path) / "paket.pdf"
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    data = Path(os.environ["XDG_DATA_HOME"])  # the test process's DEMO PKI (conftest)
+    env = {"XDG_DATA_HOME": str(data)}
     bad = avtalsgen("sign", str(packet), "--field", "region", "--niva", "B-X", env=env)
     assert bad.returncode == 2 and "'B-X' is not a PAdES level" in bad.stderr
     lta = offline.run("sign", str(packet), "--field", "region", "--niva", "B-LTA", env=env)
@@ -532,7 +533,7 @@ def test_the_demo_key_reaches_every_level_offline(
     assert stamped.returncode == 0, stamped.stdout + stamped.stderr
     assert "(B-T, " in stamped.stdout
     assert "Long term:     time-stamped, but the file holds no validation data" in (stamped.stdout)
-    demo_root = tmp_path / "data" / "avtalsgen" / "demo-pki" / "root.pem"
+    demo_root = data / "avtalsgen" / "demo-pki" / "root.pem"
     swedish = offline.run("verify", str(packet), "--trust", str(demo_root), env=env, lang="sv")
     assert swedish.returncode == 0, swedish.stdout + swedish.stderr
     out = swedish.stdout

@@ -146,7 +146,6 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             app,
             ["sign", str(output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"),
              "--field", "utdragsbestyrkande"],
-            env={"XDG_DATA_HOME": str(root / "data")},
         )  # fmt: skip
         assert signed.exit_code == 0, signed.output
         archive = {

@@ -6,10 +6,12 @@ SoftHSM2 token (conftest.softhsm_token), as SoftHSM2 reads its configuration onc
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -41,9 +43,10 @@ def packet(built: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An XDG_DATA_HOME of the module's own: the demo PKI its tests sign with, made once."""
-    return tmp_path_factory.mktemp("data")
+def demo_data() -> Path:
+    """The XDG_DATA_HOME of the test process (conftest): the demo PKI its tests sign with,
+    made once for every module."""
+    return Path(os.environ["XDG_DATA_HOME"])
 
 
 @dataclass(frozen=True)
@@ -68,17 +71,31 @@ def region_signed(
     return RegionSigned(folder, done)
 
 
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@pytest.fixture(scope="module")
+def own_ca(tmp_path_factory: pytest.TempPathFactory) -> DemoPki:
+    """A CA of the module's own, not the demo key's: the real keys' (made once)."""
+    return ensure_demo_pki(tmp_path_factory.mktemp("egen-ca"))
+
+
+_SIGNERS: dict[str, DemoSigner] = {}
 
 
 def own_signer(pki: DemoPki, name: str, path: Path) -> DemoSigner:
-    """A signer of ``pki`` in a PKCS#12 file of :data:`PASSPHRASE`, valid for a month."""
-    now = dt.datetime.now(dt.UTC)
-    return issue_demo_signer(
-        pki, name, path, passphrase=PASSPHRASE,
-        not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
-    )  # fmt: skip
+    """A signer of ``pki`` in a PKCS#12 file of :data:`PASSPHRASE`, valid for a month (made
+    once per CA and name; ``path`` a copy of its file)."""
+    key = f"{pki.root_cert}\n{name}"
+    if key not in _SIGNERS:
+        now = dt.datetime.now(dt.UTC)
+        _SIGNERS[key] = issue_demo_signer(
+            pki, name, path.with_name(f"made-{path.name}"), passphrase=PASSPHRASE,
+            not_before=now - dt.timedelta(days=1), not_after=now + dt.timedelta(days=30),
+        )  # fmt: skip
+    shutil.copy(_SIGNERS[key].pkcs12, path)
+    return dataclasses.replace(_SIGNERS[key], pkcs12=path)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")
@@ -146,8 +163,10 @@ SEED_UNKNOWN = (
 )
 
 
-def test_a_real_key_refuses_an_incomplete_packet_unless_told(packet: Path, tmp_path: Path) -> None:
-    pki = ensure_demo_pki(tmp_path / "pki")
+def test_a_real_key_refuses_an_incomplete_packet_unless_told(
+    packet: Path, tmp_path: Path, own_ca: DemoPki
+) -> None:
+    pki = own_ca
     region = own_signer(pki, "Regionens firmatecknare", tmp_path / "region.p12")
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
@@ -207,7 +226,7 @@ SEED_UNKNOWN_LINES = [
 
 
 def test_the_unknown_facts_are_listed_by_their_own_lines_and_counted_one_by_one(
-    packet: Path, tmp_path: Path
+    packet: Path, tmp_path: Path, demo_data: Path
 ) -> None:
     from avtalsgen.pdf.unknown import unknown_facts
 
@@ -222,7 +241,7 @@ def test_the_unknown_facts_are_listed_by_their_own_lines_and_counted_one_by_one(
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
     shutil.copy(packet.parent / "manifest.json", tmp_path / "manifest.json")
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {"XDG_DATA_HOME": str(demo_data)}
     done = avtalsgen("sign", str(signed), "--field", "region", env=env, lang="sv")
     assert done.returncode == 0, done.stderr
     assert (
@@ -234,7 +253,9 @@ def test_the_unknown_facts_are_listed_by_their_own_lines_and_counted_one_by_one(
     assert "elektroniska underskriften" not in done.stderr
 
 
-def test_a_complete_packet_signs_with_a_real_key_and_no_note(tmp_path: Path) -> None:
+def test_a_complete_packet_signs_with_a_real_key_and_no_note(
+    tmp_path: Path, own_ca: DemoPki
+) -> None:
     shutil.copytree(REPO / "cases", tmp_path / "cases")
     program = tmp_path / "cases" / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
@@ -249,7 +270,7 @@ def test_a_complete_packet_signs_with_a_real_key_and_no_note(tmp_path: Path) -> 
                       "--templates", str(REPO / "templates"), env={})  # fmt: skip
     assert built.returncode == 0, built.stderr
     packet = tmp_path / "out" / "RUN-90001-2023" / "paket.pdf"
-    pki = ensure_demo_pki(tmp_path / "pki")
+    pki = own_ca
     region = own_signer(pki, "Regionens firmatecknare", tmp_path / "region.p12")
     env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "C.UTF-8", "LC_ALL": ""}
     done = avtalsgen("sign", str(packet), "--field", "region", "--p12", str(region.pkcs12),
@@ -266,7 +287,7 @@ def _result(output: str) -> str:
 
 
 def test_sign_and_verify_give_one_report_and_one_verdict(
-    region_signed: RegionSigned, tmp_path: Path, demo_data: Path
+    region_signed: RegionSigned, tmp_path: Path, demo_data: Path, own_ca: DemoPki
 ) -> None:
     signed = tmp_path / "RUN-00386-2023" / "paket.pdf"
     shutil.copytree(region_signed.folder, signed.parent)
@@ -281,7 +302,7 @@ def test_sign_and_verify_give_one_report_and_one_verdict(
     complete = avtalsgen("verify", "--complete", str(signed), env=data)
     assert complete.returncode == 1 and _result(complete.stdout) == expected
     # The actor signs with its own key, whose CA was not named: intact but not trusted.
-    pki = ensure_demo_pki(tmp_path / "egen-ca")
+    pki = own_ca
     actor = own_signer(pki, "Aktörens firmatecknare", tmp_path / "aktor.p12")
     secret = {**data, "AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()}
     own = avtalsgen(
