@@ -17,8 +17,9 @@ an unchanged case against its build. Everything runs in a temporary folder.
 
 The floor runs soffice as anyone would, with a fresh profile and the default environment.
 avtalsgen starts soffice from a copy of a kept, initialised profile (which skips
-LibreOffice's graphics render tests), with a malloc setting, and with its work folders in
-memory (see avtalsgen.conversion.soffice); (b') is the floor with those too, so that a/b' is what
+LibreOffice's graphics render tests), with a malloc setting, through LibreOffice's own
+launcher oosplash rather than the soffice script, and with its work folders in memory (see
+avtalsgen.conversion.soffice); (b') is the floor with those too, so that a/b' is what
 avtalsgen's own work (rendering, checking, moving files) adds to LibreOffice's.
 The kept profile is made first if there is none, as any first build on a machine does.
 
@@ -158,6 +159,8 @@ def soffice_calls(
             copy_profile(soffice, profile)
             env = soffice_env(work)
         argv = soffice_argv(soffice, profile, out, share)
+        if not engine:  # as anyone would: the soffice script (avtalsgen runs its oosplash)
+            argv[0] = soffice
         procs.append(
             subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from avtalsgen.build.workspace import atomic_write
+from avtalsgen.conversion import reaper
 from avtalsgen.conversion.profile import copy_profile, keep_profile
 from avtalsgen.conversion.properties import carry_properties
 from avtalsgen.conversion.soffice import (
@@ -63,15 +64,13 @@ class LibreOfficeConverter:
         outdir = prepare(sources, outdir)  # soffice runs in its own working directory
         names = ", ".join(s.name for s in sources)
         with (
-            tempfile.TemporaryDirectory(
-                prefix="avtalsgen-lo-", dir=scratch_dir(), ignore_cleanup_errors=True
-            ) as w,
+            reaper.work_folder("avtalsgen-lo-", scratch_dir()) as work,
             # Staging inside outdir keeps the final rename on one file system (atomic).
             tempfile.TemporaryDirectory(
                 prefix=".avtalsgen-pdf-", dir=outdir, ignore_cleanup_errors=True
             ) as s,
         ):
-            work, staging = Path(w), Path(s)
+            staging = Path(s)
             profile = work / "profile"
             warm = copy_profile(self.soffice, profile)
             argv = soffice_argv(self.soffice, profile, staging, sources)

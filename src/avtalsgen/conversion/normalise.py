@@ -28,12 +28,12 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from avtalsgen.cache import read_cached, write_cached
+from avtalsgen.conversion import reaper
 from avtalsgen.conversion.soffice import run_group
 from avtalsgen.errors import ConversionError
 from avtalsgen.i18n import _, ngettext
@@ -154,8 +154,7 @@ def normalise(source: Path, target: Path, intent: str) -> tuple[tuple[str, ...],
         target.write_bytes(kept)
         return tuple(kept_steps.decode("utf-8").splitlines()), tools
     steps: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="avtalsgen-bilaga-", ignore_cleanup_errors=True) as w:
-        work = Path(w)
+    with reaper.work_folder("avtalsgen-bilaga-") as work:
         current = work / "source.pdf"
         current.write_bytes(data)
         removed = _remove_actions(current, work / "actions.pdf")

@@ -26,7 +26,6 @@ import os
 import queue
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -252,7 +251,7 @@ class ConversionPool:
     def _launch(self, pending: list[Job], warm: bool, warm_up: Path | None = None) -> _Launch:
         """Start soffice over ``pending`` (after ``warm_up``, if given) in a work folder of
         its own, with a copy of the kept profile if ``warm`` and there is one."""
-        work = Path(tempfile.mkdtemp(prefix="avtalsgen-pool-", dir=scratch_dir()))
+        work = reaper.make_folder("avtalsgen-pool-", scratch_dir())
         try:
             out = work / "out"
             out.mkdir()
@@ -278,7 +277,7 @@ class ConversionPool:
             started = time.time()
             proc = self._start(argv, work)
         except BaseException:
-            shutil.rmtree(work, ignore_errors=True)
+            reaper.remove_folder(work)
             raise
         names = [f"{link.stem}.pdf" for link in inputs]
         return _Launch(work, out, profile, names, argv, proc, keep, started)
@@ -302,7 +301,7 @@ class ConversionPool:
         with self._lock:
             self._procs.discard(launch.proc)
         remove_ipc_pipe(launch.argv)
-        shutil.rmtree(launch.work, ignore_errors=True)
+        reaper.remove_folder(launch.work)
 
     def _exits(self, proc: subprocess.Popen[bytes]) -> bool:
         """Whether soffice exits by itself, successfully, within :data:`_EXIT_TIMEOUT`."""

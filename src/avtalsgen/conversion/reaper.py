@@ -7,28 +7,43 @@ small watcher process, which is told of every soffice process group while it run
 its work folder; when avtalsgen's end of the pipe to it closes, as the kernel closes it on
 any exit, the watcher kills the groups it was not told are gone, removes their work folders
 (which may be in memory, see :func:`avtalsgen.conversion.soffice.scratch_dir`), and exits.
+
+A work folder is made by :func:`work_folder` (or :func:`make_folder` and
+:func:`remove_folder`), which tells the watcher of it before it exists: avtalsgen killed
+between making the folder and starting soffice in it, or after soffice is done and before
+the folder is removed, leaves none either.
 """
 
 from __future__ import annotations
 
 import contextlib
+import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-#: The watcher: reads "+pgid folder" and "-pgid" lines; at end of input kills the groups
-#: left and removes their folders (after soffice is gone, or half a second).
+#: The watcher: reads "+pgid folder" and "-pgid" lines of process groups, "*folder" and
+#: "/folder" lines of work folders; at end of input kills the groups left and removes their
+#: folders (after soffice is gone, or half a second), and the work folders left.
 _WATCHER = """
 import os, shutil, signal, sys, time
-groups = {}
+groups, folders = {}, set()
 for line in sys.stdin:
-    pgid, _, folder = line[1:].rstrip("\\n").partition(" ")
-    if line[:1] == "+":
+    kind, rest = line[:1], line[1:].rstrip("\\n")
+    if kind == "*":
+        folders.add(rest)
+    elif kind == "/":
+        folders.discard(rest)
+    elif kind == "+":
+        pgid, _, folder = rest.partition(" ")
         groups[int(pgid)] = folder
     else:
-        groups.pop(int(pgid), None)
+        groups.pop(int(rest), None)
 for pgid in groups:
     try:
         os.killpg(pgid, signal.SIGKILL)
@@ -44,6 +59,8 @@ for pgid, folder in groups.items():
         time.sleep(0.02)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+for folder in folders:
+    shutil.rmtree(folder, ignore_errors=True)
 """
 
 _lock = threading.Lock()
@@ -61,6 +78,39 @@ def watch(pgid: int, folder: Path | None = None) -> None:
 def forget(pgid: int) -> None:
     """The process group ``pgid`` is gone (its number may be given to another)."""
     _tell(f"-{pgid}")
+
+
+def make_folder(prefix: str, parent: str | None = None) -> Path:
+    """A new, empty work folder (mode 0700) named ``prefix`` and a random part, in
+    ``parent`` (None: Python's temporary folder), that the watcher removes if avtalsgen
+    ends before :func:`remove_folder` removes it. The watcher is told of it first."""
+    base = Path(parent if parent is not None else tempfile.gettempdir()).absolute()
+    for _attempt in range(100):
+        folder = base / f"{prefix}{secrets.token_hex(6)}"
+        _tell(f"*{folder}")
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # another's: not ours to remove
+            _tell(f"/{folder}")
+            continue
+        return folder
+    raise FileExistsError(f"no free name for a work folder {base / prefix}...")
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove the work ``folder`` made by :func:`make_folder`, then forget it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    _tell(f"/{folder.absolute()}")
+
+
+@contextlib.contextmanager
+def work_folder(prefix: str, parent: str | None = None) -> Iterator[Path]:
+    """:func:`make_folder`, removed on the way out (:func:`remove_folder`)."""
+    folder = make_folder(prefix, parent)
+    try:
+        yield folder
+    finally:
+        remove_folder(folder)
 
 
 def _tell(line: str) -> None:

@@ -22,7 +22,6 @@ import secrets
 import select
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from avtalsgen.conversion.profile import copy_profile, keep_profile
 from avtalsgen.conversion.soffice import (
     PDF_EXPORT_FILTER,
     kill_group,
+    launcher,
     remove_ipc_pipe,
     scratch_dir,
     soffice_env,
@@ -174,14 +174,14 @@ class Worker:
 
     def start(self) -> None:
         """Start soffice and its bridge; wait until it answers. Raises ConversionError."""
-        work = Path(tempfile.mkdtemp(prefix="avtalsgen-warm-", dir=scratch_dir()))
+        work = reaper.make_folder("avtalsgen-warm-", scratch_dir())
         profile = work / "profile"
         self._keep = not copy_profile(self.soffice, profile)
         self._profile_url = profile.as_uri()
         self._pipe = f"avtalsgen-{os.getpid()}-{self.index}-{secrets.token_hex(8)}"
         filter_name, options = PDF_EXPORT_FILTER.split(":", 2)[1:]
         argv = [
-            self.python, "-I", str(BRIDGE), self.soffice, self._profile_url, self._pipe,
+            self.python, "-I", str(BRIDGE), launcher(self.soffice), self._profile_url, self._pipe,
             filter_name, options, str(self.start_timeout),
         ]  # fmt: skip
         try:
@@ -195,7 +195,7 @@ class Worker:
                 start_new_session=True,  # bridge, oosplash and soffice.bin share this group
             )
         except OSError as exc:
-            shutil.rmtree(work, ignore_errors=True)
+            reaper.remove_folder(work)
             raise ConversionError(
                 _("cannot start LibreOffice's bridge ({python}): {error}").format(
                     python=self.python, error=exc
@@ -310,7 +310,7 @@ class Worker:
                     Path(folder, f"OSL_PIPE_{os.getuid()}_{self._pipe}").unlink(missing_ok=True)
             remove_ipc_pipe([f"-env:UserInstallation={self._profile_url}"])
         if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
+            reaper.remove_folder(work)
 
 
 def warm_up_document(path: Path) -> Path:
