@@ -227,15 +227,24 @@ def converter() -> Iterator[Converter]:
 
 
 @pytest.fixture(scope="module")
-def signed(tmp_path_factory: pytest.TempPathFactory, converter: Converter) -> Path:
+def extracts(tmp_path_factory: pytest.TempPathFactory, converter: Converter) -> Path:
+    """The shipped cases (``cases/``) and their meetings' extracts (``output/``), nothing
+    built yet: tests and fixtures copy it."""
+    root = tmp_path_factory.mktemp("extracts")
+    shutil.copytree(REPO / "cases", root / "cases")
+    meetings = root / "cases" / "sammantraden"
+    for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
+        build_extracts(meetings / name, root / "output", TEMPLATES, converter, today=CERTIFIED)
+    return root
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory, extracts: Path) -> Path:
     """The shipped cases with their extracts, the case built and its agreement's packet
     signed by both parties with the demo key: the state a tilläggsavtal is made in."""
     root = tmp_path_factory.mktemp("tillagg")
-    shutil.copytree(REPO / "cases", root / "cases")
+    shutil.copytree(extracts, root, dirs_exist_ok=True)
     output = root / "output"
-    meetings = root / "cases" / "sammantraden"
-    for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
-        build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
     build(root)
     folder = output / DNR
     # The change waits for the signed agreement: the packet is the agreement's.
@@ -252,15 +261,13 @@ def signed(tmp_path_factory: pytest.TempPathFactory, converter: Converter) -> Pa
 
 
 def test_a_tillagg_waits_for_the_signed_agreement(
-    tmp_path: Path, signed: Path, converter: Converter, english: None
+    tmp_path: Path, extracts: Path, english: None
 ) -> None:
     """Before the agreement is signed, --only tillaggsavtal is refused, nothing written."""
     root = tmp_path / "unsigned"
-    shutil.copytree(signed / "cases", root / "cases")
+    shutil.copytree(extracts, root)  # the extracts made, nothing built
     output = root / "output"
     meetings = root / "cases" / "sammantraden"
-    for name in ("exempel-run-2023-12-05.yaml", "exempel-run-2026-06-16.yaml"):
-        build_extracts(meetings / name, output, TEMPLATES, converter, today=CERTIFIED)
     before = sorted(p.name for p in (output / DNR).iterdir())
     result = CliRunner().invoke(
         app,
