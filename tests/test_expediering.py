@@ -23,7 +23,7 @@ from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.errors import CaseError
 from avtalsgen.meetings.expediering import LIST, expedite
 from avtalsgen.meetings.extract import build_extracts
-from avtalsgen.signing.pki import ensure_demo_pki, issue_demo_signer
+from avtalsgen.signing.pki import DemoPki, issue_demo_signer
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -63,7 +63,7 @@ class Made:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterator[Made]:
     """The 2023 example meeting's extracts, made but not signed yet."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("expediering")
@@ -77,7 +77,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     output = root / "output"
     build_extracts(meeting, output, REPO / "templates", LibreOfficeConverter(),
                    today=dt.date(2024, 1, 9))  # fmt: skip
-    pki = ensure_demo_pki(root / "pki")
+    pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip
     yield Made(root, meeting, output, signer.pkcs12, pki.root_cert)

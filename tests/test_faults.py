@@ -59,10 +59,8 @@ def test_a_full_disk_while_signing_leaves_the_packet_as_it_was(built: Path, tmp_
         copy = disk / "paket.pdf"
         shutil.copy(packet, copy)
         before = hashlib.sha256(copy.read_bytes()).hexdigest()
-        result = runner.invoke(
-            app, ["sign", str(copy), "--field", "region"],
-            env={"XDG_DATA_HOME": str(tmp_path / "data")},
-        )  # fmt: skip
+        # Signed with the test process's DEMO key (conftest's XDG_DATA_HOME).
+        result = runner.invoke(app, ["sign", str(copy), "--field", "region"])
         assert result.exit_code == 1, result.output
         assert "No space left on device" in result.stderr or "space" in result.stderr
         assert "Traceback" not in result.output

@@ -28,7 +28,7 @@ from avtalsgen.pdf.docinfo import (
     xmp_packet,
 )
 from avtalsgen.pdf.pdfa import check_pdfa_structure, parse_pdf_date
-from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+from avtalsgen.signing.pki import DemoPki, ensure_demo_signer
 from avtalsgen.signing.sign import Pkcs12Key, sign_packet
 from avtalsgen.signing.verify import verify_packet
 
@@ -211,11 +211,13 @@ def test_packet_dates_subject_and_keywords(built: Path, dnr: str) -> None:
 
 
 @pytest.mark.libreoffice
-def test_a_signature_moves_the_modification_date(built: Path, tmp_path: Path) -> None:
+def test_a_signature_moves_the_modification_date(
+    built: Path, tmp_path: Path, demo_pki: DemoPki
+) -> None:
     packet = tmp_path / "paket.pdf"
     shutil.copy(built / "RUN-00386-2023" / "paket.pdf", packet)
     created = _info(packet)["/CreationDate"]
-    pki = ensure_demo_pki(tmp_path / "pki")
+    pki = demo_pki  # the session's (conftest)
     signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
     result = sign_packet(
         packet, packet, "region", Pkcs12Key(signer.pkcs12, signer.passphrase),

@@ -14,7 +14,7 @@ from conftest import CASES, run
 
 from avtalsgen import i18n
 from avtalsgen.pdf.tags import structure_problems
-from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+from avtalsgen.signing.pki import DemoPki, ensure_demo_signer
 from avtalsgen.signing.sign import Pkcs12Key, sign_packet
 from avtalsgen.signing.verify import verify_packet
 
@@ -101,10 +101,10 @@ def test_the_packets_parts_contents_and_fields(built: Path, dnr: str) -> None:
                 assert page.obj.Tabs == "/S"
 
 
-def test_signing_keeps_the_tags(built: Path, tmp_path: Path) -> None:
+def test_signing_keeps_the_tags(built: Path, tmp_path: Path, demo_pki: DemoPki) -> None:
     packet = tmp_path / "paket.pdf"
     shutil.copy(built / "RUN-90001-2023" / "paket.pdf", packet)
-    pki = ensure_demo_pki(tmp_path / "pki")
+    pki = demo_pki  # the session's (conftest)
     for field, role in (("region", "Regional utvecklingsdirektör"), ("aktor", "Firmatecknare")):
         signer = ensure_demo_signer(pki, role)
         sign_packet(
