@@ -149,10 +149,12 @@ class Checker:
 
     def check(self, name: str) -> None:
         # The page as it stays: loaded, its editor ready, none of its requests open and its
-        # DOM unchanged for a moment (Playwright's "networkidle" waits 500 ms every time).
+        # DOM unchanged for a moment (Playwright's "networkidle" waits 500 ms every time):
+        # 60 ms, three times htmx's settling delay (20 ms, the last change it makes after a
+        # response has come); a page that changes later has a request open until then.
         self.page.wait_for_function(
-            "() => window.avtalsgenSettled !== undefined && window.avtalsgenSettled(150)",
-            polling=25,
+            "() => window.avtalsgenSettled !== undefined && window.avtalsgenSettled(60)",
+            polling=20,
         )
         # Every violation, in full; of the rules that pass, no detail.
         options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
