@@ -45,7 +45,7 @@ os.environ["AVTALSGEN_CONVERTER_DIR"] = tempfile.mkdtemp(prefix="avtalsgen-no-co
 os.environ["AVTALSGEN_CONVERTER_WARM_UP"] = "0"
 # Nor does any test sign with, or make, the developer's own demo PKI (in the user's data
 # folder): the session has one of its own, made by the first test that needs it.
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="avtalsgen-test-data-")
+DATA_HOME = os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="avtalsgen-test-data-")
 CASES = {
     "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",
@@ -196,12 +196,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_pki(tmp_path_factory: pytest.TempPathFactory) -> DemoPki:
-    """A demo PKI of the session's own (never the user's): test_sign's signers and the
-    SoftHSM2 token's."""
+def demo_pki() -> DemoPki:
+    """The demo PKI of the session's own (never the user's): test_sign's signers and the
+    SoftHSM2 token's. The one the command line and the web app sign with in this process
+    (in :data:`DATA_HOME`, as they find it): its keys are made once, not twice."""
     from avtalsgen.signing.pki import ensure_demo_pki
 
-    return ensure_demo_pki(tmp_path_factory.mktemp("data") / "demo-pki")
+    return ensure_demo_pki(Path(DATA_HOME) / "avtalsgen" / "demo-pki")
 
 
 #: The demo signer whose key and certificate the session's SoftHSM2 token holds.

@@ -144,17 +144,11 @@ def test_a_killed_utdrag_leaves_staging_that_the_next_command_removes(tmp_path: 
     assert workspace.staging_folders() == []
 
 
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An XDG_DATA_HOME of the module's own: the demo PKI its tests sign with, made once."""
-    return tmp_path_factory.mktemp("data")
-
-
 @needs_soffice
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("mask", [0o002, 0o022])
 def test_outputs_and_the_signed_packet_have_the_mode_of_the_umask(
-    built: Path, tmp_path: Path, mask: int, demo_data: Path
+    built: Path, tmp_path: Path, mask: int
 ) -> None:
     output = tmp_path / "output"
     shutil.copytree(built / "RUN-00386-2023", output / "RUN-00386-2023")
@@ -162,8 +156,8 @@ def test_outputs_and_the_signed_packet_have_the_mode_of_the_umask(
     packet.chmod(0o666 & ~mask)
     before = os.umask(mask)
     try:
-        result = run_cli("sign", str(packet), "--field", "region",
-                         env={"XDG_DATA_HOME": str(demo_data)})  # fmt: skip
+        # With the session's demo PKI (conftest's XDG_DATA_HOME).
+        result = run_cli("sign", str(packet), "--field", "region")
     finally:
         os.umask(before)
     assert result.returncode == 0, result.stderr
