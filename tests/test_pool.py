@@ -280,8 +280,11 @@ def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
 @needs_soffice
 @pytest.mark.libreoffice
 def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
-    tmp_path: Path, cache_home: Path
+    tmp_path: Path, kept_cache_home: Path
 ) -> None:
+    # The module's kept profile, as the first clean exit of the module's tests left it (this
+    # run makes it if none has yet; test_the_first_clean_exit_keeps_its_profile_for_later_
+    # starts starts from none).
     soffice = lo.find_soffice(None)
     done: list[Done] = []
     ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
