@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 # imported (the command line's help texts are translated when it is defined).
 os.environ.pop("LC_ALL", None)
 os.environ["LC_MESSAGES"] = "C.UTF-8"
+
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -32,6 +34,23 @@ if TYPE_CHECKING:
     import softhsm
 
     from avtalsgen.signing.pki import DemoPki
+
+
+def _hypothesis_imported_as_it_is() -> None:
+    """pytest rewrites the asserts of every module of a package that comes with a pytest
+    plugin, Hypothesis's whole library too; where PYTHONDONTWRITEBYTECODE is set, nothing
+    keeps the rewritten modules, and each test process parsed and rewrote all of Hypothesis
+    again as test_fuzz imported it (about a second of CPU). Hypothesis's own asserts need no
+    rewriting (the tests' asserts are still rewritten). Not yet imported here; a pytest
+    without the private set leaves things as they are."""
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(marked, set) and "hypothesis" not in sys.modules:
+            marked.discard("hypothesis")
+            getattr(finder, "_marked_for_rewrite_cache", {}).clear()
+
+
+_hypothesis_imported_as_it_is()
 
 REPO = Path(__file__).resolve().parent.parent
 
