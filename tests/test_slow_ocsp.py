@@ -24,7 +24,10 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPki]:
         yield pki
 
 
-@pytest.mark.parametrize("delay", [0.0, 2.5])
+#: The responder answers at once, or 1.5 s late: its answer (dated when it answers, to the
+#: microsecond) is then dated more than pyHanko's default tolerance of one second after the
+#: check began, which set it aside (with that tolerance this test fails).
+@pytest.mark.parametrize("delay", [0.0, 1.5])
 def test_a_recent_revocation_stops_the_signature_however_slow_the_responder(
     pki: LocalPki, delay: float
 ) -> None:
