@@ -39,7 +39,6 @@ from pathlib import Path
 from asn1crypto import crl, pem, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers import PdfTimeStamper
@@ -63,6 +62,7 @@ from pyhanko_certvalidator.errors import (
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.signing.archival import ArchivalWriter
+from avtalsgen.signing.reading import pdf_reader
 
 
 class Level(StrEnum):
@@ -234,7 +234,7 @@ async def add_validation_data(
     Raises :class:`LongTermError` when a chain cannot be validated or the revocation data
     cannot be fetched.
     """
-    reader = PdfFileReader(io.BytesIO(data))
+    reader = pdf_reader(data)
     signature = None
     for name, value, ref in pdf_fields.enumerate_sig_fields(reader, with_name=field_name):
         if name == field_name and value is not None:

@@ -45,7 +45,6 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields as pdf_fields
@@ -75,7 +74,7 @@ from avtalsgen.signing.longterm import (
     check_signer,
     signing_context,
 )
-from avtalsgen.signing.reading import read_pdf
+from avtalsgen.signing.reading import pdf_reader, read_pdf
 from avtalsgen.signing.verify import load_certificates
 
 PKCS11_LIBRARIES = (
@@ -672,7 +671,7 @@ def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | No
 
 def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
     """The signing time (/M) pyHanko wrote into the signature of ``field_name``."""
-    reader = PdfFileReader(io.BytesIO(data))
+    reader = pdf_reader(data)
     for name, value, _path in pdf_fields.enumerate_sig_fields(reader, with_name=field_name):
         if name == field_name and value is not None:
             when = value.get_object().get("/M")

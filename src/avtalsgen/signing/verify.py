@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import io
 import logging
 import zlib
 from collections.abc import Sequence
@@ -57,7 +56,7 @@ from avtalsgen.signing.ltv import (
     timestamp_signatures,
 )
 from avtalsgen.signing.pki import is_demo_certificate
-from avtalsgen.signing.reading import read_pdf
+from avtalsgen.signing.reading import pdf_reader, read_pdf
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
@@ -222,7 +221,7 @@ def verify_packet(
         pdfa = (exc.message.removeprefix(f"{path}: "),)
     problems: list[str] = []
     try:
-        reader = PdfFileReader(io.BytesIO(data))
+        reader = pdf_reader(data)
         fields = [(name, value is not None) for name, value, _ in enumerate_sig_fields(reader)]
     except _READ_ERRORS as exc:
         problems.append(_("the signature fields cannot be read: {error}").format(error=exc))
