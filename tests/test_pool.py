@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import queue
 import re
@@ -313,6 +314,85 @@ def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
     unmarked = re.sub(r"<item[^\n]*ooSetupLastVersion.*?</item>\n?", "", settings)
     assert "ooSetupLastVersion" not in unmarked
     assert start("unmarked", unmarked)
+
+
+#: Run by the Python that has ``uno``: start soffice with the profile given, and print the
+#: value LibreOffice's configuration gives each (path, property) read from standard input.
+_READ_SETTINGS = """
+import json, subprocess, sys, time
+import uno
+soffice, profile_url, pipe = sys.argv[1:]
+wanted = json.load(sys.stdin)
+proc = subprocess.Popen([soffice, "-env:UserInstallation=" + profile_url, "--headless",
+                         "--norestore", "--nologo", "--nodefault",
+                         "--accept=pipe,name=" + pipe + ";urp;StarOffice.ComponentContext"])
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext(
+    "com.sun.star.bridge.UnoUrlResolver", local)
+for _ in range(600):
+    try:
+        context = resolver.resolve(
+            "uno:pipe,name=" + pipe + ";urp;StarOffice.ComponentContext")
+        break
+    except Exception:
+        time.sleep(0.05)
+provider = context.ServiceManager.createInstanceWithContext(
+    "com.sun.star.configuration.ConfigurationProvider", context)
+node = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
+got = []
+for path, name in wanted:
+    node.Name, node.Value = "nodepath", path
+    access = provider.createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationAccess", (node,))
+    got.append(access.getByName(name))
+desktop = context.ServiceManager.createInstanceWithContext(
+    "com.sun.star.frame.Desktop", context)
+try:
+    desktop.terminate()
+except Exception:
+    pass
+proc.wait(30)
+print(json.dumps(got))
+"""
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_kept_profile_turns_off_the_idle_work_of_a_warm_soffice(
+    tmp_path: Path, kept_cache_home: Path
+) -> None:
+    # Word completion's collecting of every word and the on-screen spelling marks run in a
+    # warm soffice's idle main loop between a conversion's UNO calls. The kept profile turns
+    # them off; LibreOffice itself must read each setting so (a wrong path or name would be
+    # ignored by it silently, and the work would go on).
+    from avtalsgen.conversion.profile import IDLE_WORK_OFF
+    from avtalsgen.conversion.worker import uno_python
+
+    soffice = lo.find_soffice(None)
+    done: list[Done] = []
+    ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
+    assert [d.error for d in done] == [None]
+    wanted = [(path, name) for path, name, _value in IDLE_WORK_OFF]
+    assert ("/org.openoffice.Office.Writer/AutoFunction/Completion", "CollectWords") in wanted
+
+    def read(profile: Path | None) -> list[object]:
+        work = tmp_path / ("kept" if profile else "fresh")
+        work.mkdir()
+        target = work / "profile"
+        if profile is not None:
+            shutil.copytree(profile, target, symlinks=True)
+        script = work / "read.py"
+        script.write_text(_READ_SETTINGS, "utf-8")
+        pipe = f"avtalsgen-t{os.getpid()}"
+        out = subprocess.run(
+            [uno_python(), "-I", str(script), soffice, target.as_uri(), pipe],
+            input=json.dumps(wanted), env=lo.soffice_env(work), capture_output=True, text=True,
+            timeout=120, check=True,
+        )  # fmt: skip
+        return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    assert read(profile_cache(soffice)) == [value == "true" for *_, value in IDLE_WORK_OFF]
+    assert read(None) == [True, True, True], "LibreOffice's own defaults, for comparison"
 
 
 def test_scratch_dir_is_memory_backed_unless_tmpdir_is_given(
