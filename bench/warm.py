@@ -160,7 +160,7 @@ def main() -> None:
         shutil.copy(SEED, seed / SEED.name)
 
         def cold(run: int) -> float:
-            return floor.build([seed / SEED.name], root / f"cold-{run}", "--force")[0]
+            return floor.build([seed / SEED.name], root / f"cold-{run}", "--force")
 
         t_a, runs_a = median_of(repeat, cold)
         print(f"  (a) cold build of the seed case     {t_a:.3f} s   (runs {shown(runs_a)})")
@@ -172,7 +172,7 @@ def main() -> None:
               f"(pid {converter.pid}, {args.workers} workers)")  # fmt: skip
 
         def hot(run: int) -> float:
-            return floor.build([seed / SEED.name], root / f"warm-{run}", "--force")[0]
+            return floor.build([seed / SEED.name], root / f"warm-{run}", "--force")
 
         hot(-1)  # the converter's first documents of this kind
         t_w, runs_w = median_of(repeat, hot)
@@ -195,12 +195,12 @@ def main() -> None:
 
         many = floor.make_cases(root / "cases", cases)
         floor.quiet()
-        t_batch, _peak = floor.build(many, root / "batch-warm", "--force")
+        t_batch = floor.build(many, root / "batch-warm", "--force")
         files = floor.docx_files(root / "batch-warm")
         shares = [files[i::cores] for i in range(cores)]
         t_b = floor.soffice_calls(shares, root / "floor")
         os.environ["AVTALSGEN_CONVERTER_DIR"] = str(nowhere)
-        t_cold, _peak = floor.build(many, root / "batch-cold", "--force")
+        t_cold = floor.build(many, root / "batch-cold", "--force")
         os.environ["AVTALSGEN_CONVERTER_DIR"] = str(folder)
         print(f"  (batch) {cases} cases, {len(files)} documents through the converter "
               f"{t_batch:.2f} s; floor (b) {t_b:.2f} s; batch/(b) = {t_batch / t_b:.2f} "
