@@ -265,6 +265,8 @@ def keep_a_profile(root: Path) -> str:
     if where.exists():
         return f"kept LibreOffice profile: {where}"
     build(make_cases(root / "warm-up-cases", 1), root / "warm-up", "--force")
+    if not where.exists():
+        raise SystemExit(f"the first build kept no LibreOffice profile ({where})")
     return f"kept LibreOffice profile: made now by a first build, {where}"
 
 

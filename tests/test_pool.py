@@ -280,6 +280,29 @@ def test_the_first_clean_exit_keeps_its_profile_for_later_starts(
 
 @needs_soffice
 @pytest.mark.libreoffice
+def test_a_first_start_keeps_its_profile_though_a_job_was_given_up(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    # As in a build: soffice is given every document of a case, and the one its decisions
+    # do not call for (a tilläggsavtal) is given up on, never written. soffice passes over
+    # it and ends by itself; its profile is kept (builds kept none before: every later
+    # start made a profile afresh).
+    soffice = lo.find_soffice(None)
+    jobs = [Job("0", tmp_path / name / "doc.docx", tmp_path / name) for name in ("a", "b")]
+    converter = ConversionPool(1)
+    converter.start(jobs)
+    jobs[0].outdir.mkdir()
+    shutil.copy(_docx(tmp_path / "made.docx", "Text"), jobs[0].docx)
+    converter.written(jobs[0])
+    converter.cancel(jobs[1])
+    done: list[Done] = []
+    converter.wait(done.append)
+    assert [(d.job, d.error) for d in done] == [(jobs[0], None)]
+    assert (profile_cache(soffice) / "user" / "registrymodifications.xcu").is_file()
+
+
+@needs_soffice
+@pytest.mark.libreoffice
 def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
     tmp_path: Path, kept_cache_home: Path
 ) -> None:

@@ -289,7 +289,11 @@ class ConversionPool:
         those it did not get to."""
         try:
             failed, untried = self._watch(launch.proc, pending, launch.out, launch.names)
-            if launch.keep and not failed and not untried and self._exits(launch.proc):
+            # Jobs given up on (cancelled: their DOCX never comes) are files soffice fails
+            # to open and passes over; it still ends by itself, its profile whole.
+            with self._lock:
+                given_up = all(job in self._cancelled for job in untried)
+            if launch.keep and not failed and given_up and self._exits(launch.proc):
                 keep_profile(self.soffice, launch.profile)
             return failed, untried
         finally:
