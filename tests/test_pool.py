@@ -301,6 +301,15 @@ def test_a_first_start_keeps_its_profile_though_a_job_was_given_up(
     assert (profile_cache(soffice) / "user" / "registrymodifications.xcu").is_file()
 
 
+def _converted_once(tmp_path: Path) -> str:
+    """Convert one document with a pool (keeping its profile if none is kept yet); the
+    soffice it used."""
+    done: list[Done] = []
+    ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
+    assert [d.error for d in done] == [None]
+    return lo.find_soffice(None)
+
+
 @needs_soffice
 @pytest.mark.libreoffice
 def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
@@ -309,10 +318,7 @@ def test_a_kept_profile_spares_later_starts_the_graphics_render_tests(
     # The module's kept profile, as the first clean exit of the module's tests left it (this
     # run makes it if none has yet; test_the_first_clean_exit_keeps_its_profile_for_later_
     # starts starts from none).
-    soffice = lo.find_soffice(None)
-    done: list[Done] = []
-    ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
-    assert [d.error for d in done] == [None]
+    soffice = _converted_once(tmp_path)
     settings = (profile_cache(soffice) / "user" / "registrymodifications.xcu").read_text("utf-8")
     major_minor = ".".join(lo.libreoffice_version(soffice).split(".")[:2])
     assert (
@@ -391,10 +397,7 @@ def test_a_kept_profile_turns_off_the_idle_work_of_a_warm_soffice(
     from avtalsgen.conversion.profile import IDLE_WORK_OFF
     from avtalsgen.conversion.worker import uno_python
 
-    soffice = lo.find_soffice(None)
-    done: list[Done] = []
-    ConversionPool(1).run([Job("0", _docx(tmp_path / "first.docx", "Text"), tmp_path)], done.append)
-    assert [d.error for d in done] == [None]
+    soffice = _converted_once(tmp_path)
     wanted = [(path, name) for path, name, _value in IDLE_WORK_OFF]
     assert ("/org.openoffice.Office.Writer/AutoFunction/Completion", "CollectWords") in wanted
 
