@@ -637,3 +637,45 @@ def test_axe_gives_the_same_results_with_the_colours_remembered(browser: Any) ->
 
     assert nodes(alone)["violations"] and nodes(alone)["passes"]
     assert [nodes(results) for results in remembered] == [nodes(alone)] * 2
+
+
+#: Every page of the menu and a case's and a meeting's own pages.
+_PAGES = [
+    "/arenden", "/arenden/RUN-00386-2023", "/arenden/RUN-00386-2023/versioner",
+    "/arenden/RUN-00386-2023/forhandsgranskning", "/arenden/ny", "/sammantraden",
+    "/sammantraden/exempel-run-2023-12-05", "/sammantraden/ny", "/paket", "/korning", "/logg",
+    "/anvandare", "/verifiera",
+]  # fmt: skip
+
+
+def test_no_page_scrolls_sideways_in_a_narrow_window(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """At 320 CSS pixels wide (a phone, or 1280 at 400 % zoom: WCAG 1.4.10, Reflow) no page is
+    wider than the window: a wide table scrolls inside a region of its own, which is named by
+    the table's caption and takes the keyboard's focus, and the form's nested parts fit."""
+    base, _config = server
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "alla")
+    wide = {}
+    for path in _PAGES:
+        page.goto(base + path)
+        checker.check(path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
+    assert wide == {}, "pages wider than the window of 320 pixels"
+    assert checker.violations == {} and checker.errors == []
+
+    page.goto(base + "/arenden")
+    table = page.get_by_role("region", name="Ärenden med status")
+    expect_scrolls = "e => e.scrollWidth > e.clientWidth"
+    assert table.evaluate(expect_scrolls), "the case list is wider than the window"
+    table.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "e => e.scrollLeft > 0", arg=table.element_handle(), polling=50, timeout=10_000
+    )
+    page.close()
