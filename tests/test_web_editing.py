@@ -264,6 +264,30 @@ def test_the_loaders_messages_are_shown_at_their_fields(config: WebConfig) -> No
     assert not list(config.cases.glob(".web-*"))
 
 
+def test_the_summary_of_a_refused_save_names_the_fields_as_the_form_labels_them(
+    config: WebConfig,
+) -> None:
+    """The list of problems above the form names each field by the form's labels, from the
+    outside in, not by the file's keys; the heading names the file as it is, not the Dnr the
+    refused form has."""
+    with client_for(config, "handl") as client:
+        data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+        data["dnr"] = "RUN-386-2023"
+        data["aktor"]["adress"] = {"utdelningsadress": "", "postnummer": "abc", "ort": ""}
+        data["finansiering"]["finansiarer"][0]["belopp_per_ar"] = -5
+        data["beslutspunkter"][1] = 7
+        html = _save(client, "/arenden/RUN-00386-2023", data, sha).text
+    summary = html[html.index('id="fel"') : html.index("</ul>", html.index('id="fel"'))]
+    links = re.findall(r'<a data-problem="\d+" href="#editor">([^<]*)</a>', summary)
+    assert "Dnr" in links
+    assert "Aktör › Adress › Postnummer" in links, links
+    assert "Finansiering › Finansiär 1 › Belopp per år" in links, links
+    assert "Beslutspunkter, rad 2" in links, links
+    assert not [link for link in links if "." in link or "_" in link], links
+    assert "<h1>Ärende RUN-00386-2023</h1>" in html
+    assert "RUN-386-2023" in html  # what was typed stays in the form
+
+
 def test_a_new_case_from_a_copy(config: WebConfig) -> None:
     with client_for(config, "handl") as client:
         page = client.get("/arenden/ny?fran=RUN-00386-2023").text

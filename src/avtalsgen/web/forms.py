@@ -352,6 +352,33 @@ def as_in_file(value: Any, before: Any, node: dict[str, Any]) -> Any:
     return value
 
 
+def field_title(field: str, schema: dict[str, Any]) -> str:
+    """A field named by the loader (``aktor.adress.postnummer``,
+    ``finansiering.finansiarer[0].belopp_per_ar``) as the form labels it, from the outside
+    in: ``Aktör › Adress › Postnummer``, ``Finansiering › Finansiär 1 › Belopp per år`` (a
+    list's item by its title and number, in place of the list's own title; a row of a list
+    of texts or numbers after the list's title: ``Beslutspunkter, rad 3``)."""
+    parts: list[str] = []
+    node: dict[str, Any] = schema
+    for name, index in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]", field):
+        if name:
+            child = node.get("properties", {}).get(name) if isinstance(node, dict) else None
+            node = child if isinstance(child, dict) else {}
+            parts.append(str(node.get("title") or label(name)))
+        else:
+            items = node.get("items") if isinstance(node, dict) else None
+            node = items if isinstance(items, dict) else {}
+            title = str(node.get("title") or _("item"))
+            number = int(index) + 1
+            if title == _("item") and parts:  # a list of texts or numbers: its row
+                parts[-1] = f"{parts[-1]}, {title} {number}"
+                continue
+            if parts:
+                parts.pop()
+            parts.append(f"{title[:1].upper()}{title[1:]} {number}")
+    return " › ".join(parts) or field
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """A loader message placed at a field of the form (``path`` as the editor names it:

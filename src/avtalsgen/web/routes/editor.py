@@ -30,17 +30,22 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 
 def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> Template:
     user = user_of(request)
+    from avtalsgen.web.forms import field_title, prefill
+
+    schema = form_schema(kind.name)
     context["problems"] = [
-        p if isinstance(p, dict) else {"path": p.path, "field": p.field, "message": p.message}
+        p if isinstance(p, dict) else {
+            "path": p.path, "field": p.field, "message": p.message,
+            "title": field_title(p.field, schema) if p.field else None,
+        }
         for p in context.get("problems") or []
-    ]
+    ]  # fmt: skip
     context.setdefault("conflict", None)
     context.setdefault("saved", None)
-    from avtalsgen.web.forms import prefill
-
-    context["data"] = prefill(context.get("data") or {}, form_schema(kind.name))
+    context.setdefault("heading", None)
+    context["data"] = prefill(context.get("data") or {}, schema)
     return page(
-        request, "editor.html", kind=kind, schema=form_schema(kind.name),
+        request, "editor.html", kind=kind, schema=schema,
         may_edit=user.may(kind.permission), **context,
     )  # fmt: skip
 
@@ -114,7 +119,8 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
 
             standing = case_standing(config_of(request), path)
         return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad,
-                          extracts=extracts, standing=standing)  # fmt: skip
+                          extracts=extracts, standing=standing,
+                          heading=data.get("dnr"))  # fmt: skip
 
     @post(f"{kind.base}/{{stem:str}}", guards=[needs(kind.permission)])
     async def save(request: Request[Any, Any, Any], stem: str, data: Form) -> Template | Redirect:
@@ -130,9 +136,12 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
             on_written=lambda path: _after_save(request, kind, path),
         )  # fmt: skip
         if not outcome.saved:
+            # The heading names the file as it is, not as the refused form would have it.
+            saved, _sha = file_data(yaml_file(kind.folder(config_of(request)), stem))
             return _form_page(
                 request, kind, stem=stem, data=form, sha=data.get("sha", ""), new=False,
                 problems=outcome.problems or [], conflict=outcome.conflict,
+                heading=saved.get("dnr"),
             )  # fmt: skip
         return Redirect(path=f"{kind.base}/{stem}?sparad={outcome.version}", status_code=303)
 
