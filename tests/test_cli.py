@@ -171,6 +171,21 @@ def test_schema_lists_the_placeholders_as_an_unknown_ones_message_says() -> None
         assert schema["x-placeholders"] == listed
 
 
+def test_schema_says_what_each_placeholder_becomes_in_swedish() -> None:
+    """A Swedish official reading `avtalsgen schema` (as an unknown placeholder's message
+    tells them to) got the placeholders explained in English."""
+    from avtalsgen.model.prose import PLACEHOLDERS
+
+    result = runner.invoke(app, ["--lang", "sv", "schema", "arende"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)["x-placeholders"]
+    assert list(listed) == ["{" + name + "}" for name in PLACEHOLDERS]
+    assert listed["{aktor}"] == "aktörens korta namn (aktor.kortnamn)"
+    assert listed["{start}"] == "periodens första dag, skriven ÅÅÅÅ-MM-DD"
+    english = [name for name, text in listed.items() if text == PLACEHOLDERS[name[1:-1]]]
+    assert english == [], "every placeholder is explained in Swedish"
+
+
 def test_templates_check_passes_on_the_shipped_templates() -> None:
     result = runner.invoke(app, ["templates", "check", "--templates", str(REPO / "templates")])
     assert result.exit_code == 0, result.output

@@ -675,12 +675,12 @@ def schema(
     """Print the JSON Schema of case, program and meeting files."""
     from avtalsgen.model import Arende, Program
     from avtalsgen.model.meeting import Sammantrade
-    from avtalsgen.model.prose import PLACEHOLDERS
+    from avtalsgen.model.prose import placeholder_help
     from avtalsgen.model.schema import json_schema
 
     # First in each: the placeholders that prose may use, as the message of an unknown one
     # says (JSON Schema ignores keys it does not know).
-    placeholders = {"{" + name + "}": text for name, text in PLACEHOLDERS.items()}
+    placeholders = placeholder_help()
     schemas: dict[str, Any] = {
         kind: {"x-placeholders": placeholders, **json_schema(model)}
         for kind, model in (("arende", Arende), ("program", Program), ("sammantrade", Sammantrade))

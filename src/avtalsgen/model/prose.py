@@ -22,54 +22,80 @@ from pydantic_core import PydanticCustomError
 from avtalsgen.i18n import N_, _, ngettext
 from avtalsgen.model.types import refuse_forbidden_characters
 
-#: Placeholders that prose and decision points may use, with what each becomes.
+#: Placeholders that prose and decision points may use, with what each becomes (marked for
+#: translation: :func:`placeholder_help` gives them in the language of messages).
 PLACEHOLDERS: dict[str, str] = {
-    "aktor": "the actor's short name (aktor.kortnamn)",
-    "aktor_namn": "the actor's full name (aktor.namn)",
-    "omrade": "the actor's field, e.g. besöksnäringen (aktor.omrade)",
-    "belopp_per_ar": "the region's amount per year, e.g. 2 000 000 kronor (only where it is "
-    "the same every year)",
-    "belopp_arligen": "the region's amount per year in running text: 2 000 000 kronor årligen; "
-    "where it changes, per avtalsår: 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 "
-    "och 1 000 000 kronor avtalsår 3",
-    "belopp_per_avtalsar": "the region's amount per avtalsår: 2 000 000 kronor per avtalsår; "
-    "where it changes, 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 och ...",
-    "belopp_per_budgetar": "the region's share per budget (calendar) year: 500 000 kronor för "
-    "2023, 2 000 000 kronor för 2024 och ...",
-    "totalt": "the region's share over the period in kronor (what the committee grants)",
-    "totalt_finansiering": "the whole financing over the period in kronor, co-financiers included",
-    "kalla": "the region's sources (each region financier's kalla), e.g. ERP och regionala "
-    "utvecklingsmedel",
-    "kalla_belopp": "the region's sources with what each gives: ERP, or ERP (1 000 000 kronor "
-    "årligen) och regionala utvecklingsmedel (500 000 kronor årligen)",
-    "medfinansiering": "the co-financiers with their amounts, e.g. Luleå kommun med 250 000 "
-    "kronor årligen och Piteå kommun med 250 000 kronor årligen",
-    "utbetalning": "how the region's share is paid out, e.g. årsvis i förskott efter rekvisition",
-    "start": "first day of the period, ISO date",
-    "slut": "last day of the period, ISO date",
-    "start_text": "first day of the period in prose, e.g. den 1 oktober 2023",
-    "slut_text": "last day of the period in prose",
-    "start_termin": "when the period starts: the season (hösten 2023), in winter the month "
-    "(i februari 2024)",
-    "forsta_uppfoljning": "when the first follow-up happens, e.g. hösten 2024",
-    "dnr": "the case's Dnr",
-    "namnd": "the committee, e.g. Regionala utvecklingsnämnden",
-    "program": "the program's name, e.g. Norrbottens ekosystem",
-    "region": "the region's legal name",
-    "region_orgnr": "the region's organisationsnummer",
-    "region_adress": "the region's postal address on one line",
-    "aktor_orgnr": "the actor's organisationsnummer",
-    "aktor_adress": "the actor's postal address on one line",
-    "antal_ar": "the number of years of the period, e.g. 3 or 2,5",
-    "tidslangd": "the length of the period: 3 år in whole years, else 18 månader",
-    "beslut_datum": "the date of the committee's decision in prose",
-    "beslut_paragraf": "the § of the committee's decision",
-    "s3": "the name of the S3 version in force on the agreement's date",
-    "rus": "the name of the RUS version in force on the agreement's date",
-    "forlangning_ar": "years per extension (program avtal.forlangning)",
-    "max_ar": "at most this many years of financing (program avtal.forlangning)",
-    "extern_utvardering_senast": "the date by which the external evaluation is done, ISO date",
+    "aktor": N_("the actor's short name (aktor.kortnamn)"),
+    "aktor_namn": N_("the actor's full name (aktor.namn)"),
+    "omrade": N_("the actor's field, e.g. besöksnäringen (aktor.omrade)"),
+    "belopp_per_ar": N_(
+        "the region's amount per year, e.g. 2 000 000 kronor (only where it is the same every year)"
+    ),
+    "belopp_arligen": N_(
+        "the region's amount per year in running text: 2 000 000 kronor årligen; "
+        "where it changes, per avtalsår: 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 "
+        "och 1 000 000 kronor avtalsår 3"
+    ),
+    "belopp_per_avtalsar": N_(
+        "the region's amount per avtalsår: 2 000 000 kronor per avtalsår; "
+        "where it changes, 2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 och ..."
+    ),
+    "belopp_per_budgetar": N_(
+        "the region's share per budget (calendar) year: 500 000 kronor för "
+        "2023, 2 000 000 kronor för 2024 och ..."
+    ),
+    "totalt": N_("the region's share over the period in kronor (what the committee grants)"),
+    "totalt_finansiering": N_(
+        "the whole financing over the period in kronor, co-financiers included"
+    ),
+    "kalla": N_(
+        "the region's sources (each region financier's kalla), e.g. ERP och regionala "
+        "utvecklingsmedel"
+    ),
+    "kalla_belopp": N_(
+        "the region's sources with what each gives: ERP, or ERP (1 000 000 kronor "
+        "årligen) och regionala utvecklingsmedel (500 000 kronor årligen)"
+    ),
+    "medfinansiering": N_(
+        "the co-financiers with their amounts, e.g. Luleå kommun med 250 000 "
+        "kronor årligen och Piteå kommun med 250 000 kronor årligen"
+    ),
+    "utbetalning": N_(
+        "how the region's share is paid out, e.g. årsvis i förskott efter rekvisition"
+    ),
+    "start": N_("first day of the period, ISO date"),
+    "slut": N_("last day of the period, ISO date"),
+    "start_text": N_("first day of the period in prose, e.g. den 1 oktober 2023"),
+    "slut_text": N_("last day of the period in prose"),
+    "start_termin": N_(
+        "when the period starts: the season (hösten 2023), in winter the month (i februari 2024)"
+    ),
+    "forsta_uppfoljning": N_("when the first follow-up happens, e.g. hösten 2024"),
+    "dnr": N_("the case's Dnr"),
+    "namnd": N_("the committee, e.g. Regionala utvecklingsnämnden"),
+    "program": N_("the program's name, e.g. Norrbottens ekosystem"),
+    "region": N_("the region's legal name"),
+    "region_orgnr": N_("the region's organisationsnummer"),
+    "region_adress": N_("the region's postal address on one line"),
+    "aktor_orgnr": N_("the actor's organisationsnummer"),
+    "aktor_adress": N_("the actor's postal address on one line"),
+    "antal_ar": N_("the number of years of the period, e.g. 3 or 2,5"),
+    "tidslangd": N_("the length of the period: 3 år in whole years, else 18 månader"),
+    "beslut_datum": N_("the date of the committee's decision in prose"),
+    "beslut_paragraf": N_("the § of the committee's decision"),
+    "s3": N_("the name of the S3 version in force on the agreement's date"),
+    "rus": N_("the name of the RUS version in force on the agreement's date"),
+    "forlangning_ar": N_("years per extension (program avtal.forlangning)"),
+    "max_ar": N_("at most this many years of financing (program avtal.forlangning)"),
+    "extern_utvardering_senast": N_("the date by which the external evaluation is done, ISO date"),
 }
+
+
+def placeholder_help() -> dict[str, str]:
+    """Each placeholder as prose writes it, ``{aktor}``, with what it becomes, in the language
+    of messages (``avtalsgen schema`` lists them; an unknown placeholder's message says so)."""
+    return {"{" + name + "}": _(text) for name, text in PLACEHOLDERS.items()}
+
 
 #: The placeholders that state the region's amount; a decision must use one of them.
 AMOUNT_PLACEHOLDERS = (
