@@ -102,7 +102,7 @@ def test_verbose_shows_the_traceback(cases: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["--verbose", "build", str(case), "--output", str(tmp_path)])
     assert result.exit_code == 1
     assert "Traceback" in result.stderr
-    assert f"{case}:2: YAML syntax error" in result.stderr
+    assert f"{case}:1: the file ends inside the list or mapping that [ opens here" in result.stderr
 
 
 def test_build_without_libreoffice_names_the_install_command(tmp_path: Path) -> None:

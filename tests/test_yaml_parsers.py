@@ -49,6 +49,51 @@ def test_what_pyyaml_refuses_is_reported_from_its_error(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "english", "swedish"),
+    [
+        (
+            "dnr: RUN-00001-2024\nprotokollsutdrag_till: [Aktören, # [obs]\n",
+            2,
+            "the file ends inside the list or mapping that [ opens here: close it with ] (put "
+            "the value in quotes if [ belongs to the text)",
+            "filen tar slut inne i listan eller mappningen som [ inleder här: avsluta den med ] "
+            "(sätt värdet inom citattecken om [ hör till texten)",
+        ),
+        (
+            'titel: "{x}"\naktor: {namn: "A [", adress: [\n',
+            2,
+            "the file ends inside the list or mapping that [ opens here: close it with ] (put "
+            "the value in quotes if [ belongs to the text)",
+            "filen tar slut inne i listan eller mappningen som [ inleder här: avsluta den med ] "
+            "(sätt värdet inom citattecken om [ hör till texten)",
+        ),
+        (
+            "dnr: RUN-00001-2024\nprotokollsutdrag_till: - Aktören\n",
+            2,
+            "a list item ('- ') cannot stand here: put each item on a line of its own below its "
+            "key, indented, or write the value in quotes",
+            "en listpunkt ('- ') kan inte stå här: skriv varje punkt på en egen rad under sin "
+            "nyckel, med indrag, eller sätt värdet inom citattecken",
+        ),
+    ],
+)
+def test_a_syntax_error_is_said_in_the_users_words(
+    tmp_path: Path, text: str, line: int, english: str, swedish: str
+) -> None:
+    """These were given in PyYAML's English ("YAML-syntaxfel: expected the node content,
+    but found '<stream end>'") even to a Swedish user, at a line past the file's end."""
+    from avtalsgen import i18n
+
+    case = tmp_path / "fall.yaml"
+    case.write_text(text, encoding="utf-8")
+    for language, message in (("en", english), ("sv", swedish)):
+        i18n.set_language(language)
+        with pytest.raises(CaseError) as caught:
+            load.read_yaml(case)
+        assert caught.value.problems == [f"{case}:{line}: {message}"]
+
+
 def test_the_fast_parser_refuses_anchors_tags_and_depth() -> None:
     for text, refusal in [
         ("a: 1\nb: &x 1\nc: *x\n", "YAML anchors and aliases"),

@@ -53,6 +53,11 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
             )
         if problem == "could not find expected ':'":
             return start, _("the line has no ':' after its key (or a quotation mark is not closed)")
+        if problem == "sequence entries are not allowed here":
+            return at, _(
+                "a list item ('- ') cannot stand here: put each item on a line of its own below "
+                "its key, indented, or write the value in quotes"
+            )
         if found := _CANNOT_START.fullmatch(problem):
             return at, _(
                 "a value cannot start with the character {char}; put the value in quotes"
@@ -63,6 +68,14 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
                 "the indentation does not match the lines above: keys at the same level "
                 "start in the same column, and list items with '- '"
             )
+        if exc.context == "while parsing a flow node" and problem.endswith("'<stream end>'"):
+            unclosed = _unclosed_bracket(text)
+            if unclosed is not None:
+                line, char = unclosed
+                return line, _(
+                    "the file ends inside the list or mapping that {opening} opens here: close "
+                    "it with {closing} (put the value in quotes if {opening} belongs to the text)"
+                ).format(opening=char, closing="]" if char == "[" else "}")
         if found := _FLOW_END.fullmatch(problem):
             opening = "[" if found.group(1) == "]" else "{"
             return start, _(
@@ -82,3 +95,27 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
     if exc.context and problem.startswith("but "):  # "expected ..., but found ..."
         problem = f"{exc.context}, {problem}"
     return at, _("YAML syntax error: {problem}").format(problem=problem or exc.context)
+
+
+def _unclosed_bracket(text: str) -> tuple[int, str] | None:
+    """The line and character of the last ``[`` or ``{`` in ``text`` that is not closed
+    (outside quotes and comments), if any."""
+    stack: list[tuple[int, str]] = []
+    line, quote, comment = 1, "", False
+    for index, char in enumerate(text):
+        if char == "\n":
+            line, quote, comment = line + 1, "", False  # an unclosed quote is another error
+        elif comment:
+            continue
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+            comment = True
+        elif char in "[{":
+            stack.append((line, char))
+        elif char in "]}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
