@@ -11,6 +11,7 @@ unchanged rebuild needs neither the models nor LibreOffice.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from avtalsgen import clock
 from avtalsgen.build.manifest import signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
@@ -25,10 +27,25 @@ from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
 STAMP = BUILD_RECORD
 #: What a build makes; a change here makes every earlier build out of date.
-STAMP_FORMAT = "3: documents the decisions call for, packet (paket.pdf), manifest.json"
+STAMP_FORMAT = (
+    "4: documents the decisions call for (of meetings held), packet (paket.pdf), manifest.json"
+)
 #: The roles of the inputs found afresh at every build: the meeting files that name the
 #: case's Dnr, and the protocol extracts in its folder (not kept in the record).
 FOUND_ROLES = ("sammantrade ", "protokollsutdrag ")
+#: How a build's record marks a meeting on the case that was not held yet at the build
+#: (:attr:`avtalsgen.build.tillagg.Plan.marker`): on its day the case is built again.
+PENDING = "sammantrade inte hallet "
+
+
+def pending_days(marker: Sequence[str]) -> list[dt.date]:
+    """The days of the meetings not held yet that a build's ``marker`` records."""
+    days = []
+    for item in marker:
+        if item.startswith(PENDING):
+            with contextlib.suppress(ValueError):
+                days.append(dt.date.fromisoformat(item.removeprefix(PENDING)))
+    return days
 
 
 def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:
@@ -185,6 +202,8 @@ class Records:
             awaited = record.get("vantar_pa")
             if isinstance(awaited, int) and signed_entry(folder, awaited) is not None:
                 continue  # the packet a change waited for is signed now: build it
+            if any(day <= clock.today() for day in pending_days(marked)):
+                continue  # a meeting not held at that build is held now: its decision counts
             try:
                 stamp = input_stamp(
                     with_decisions(inputs, case, folder), [*documents, *marked], tools

@@ -153,6 +153,17 @@ def _one(path: Path, workspace: Workspace, templates: Path, missing: bool = True
                     "utdragsbestyrkande)"
                 ).format(extract=row.utdrag)
             )
+    for decision in history.pending:
+        status.saknas.append(
+            _(
+                "§ {paragraf} of the meeting of {datum} ({meeting}): the meeting is not held "
+                "yet; no document states its decision before that day"
+            ).format(
+                paragraf=decision.paragraf.paragraf,
+                datum=decision.datum,
+                meeting=decision.meeting.path,
+            )
+        )
     built = _documents(folder, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     state = (

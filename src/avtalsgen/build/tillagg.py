@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build.manifest import PARTIES, signed_entry
+from avtalsgen.build.record import PENDING
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -63,6 +64,9 @@ class Plan:
     """The signed packet of the agreement the change applies to (for its date)."""
     waiting: Tillaggsbeslut | None
     """A change decided whose tilläggsavtal waits for the agreement to be signed."""
+    pending: tuple[dt.date, ...] = ()
+    """The days of meetings not held yet that will decide on the case (see
+    :attr:`History.pending`)."""
 
     @property
     def awaited(self) -> int | None:
@@ -73,26 +77,30 @@ class Plan:
     @property
     def marker(self) -> tuple[str, ...]:
         """What the build's input stamp adds: a build that made the tilläggsavtal, or that
-        waited for a signature, is not the same as one that did neither."""
+        waited for a signature, is not the same as one that did neither; nor is one made
+        while a meeting on the case was not held yet (:data:`PENDING`: on its day the
+        meeting's decision is one, and the case is built again)."""
+        pending = tuple(PENDING + day.isoformat() for day in self.pending)
         if self.change is not None:
-            return (f"tillaggsavtal {self.change.nummer}",)
+            return (f"tillaggsavtal {self.change.nummer}", *pending)
         if self.waiting is not None:
-            return (f"tillaggsavtal {self.waiting.nummer} vantar",)
-        return ()
+            return (f"tillaggsavtal {self.waiting.nummer} vantar", *pending)
+        return pending
 
 
 def plan(history: History, folder: Path) -> Plan:
     """The documents of the case at ``folder``: the tilläggsavtal of the first change whose
     packet is not signed yet (or of the newest, all being signed), once the agreement (or
     tilläggsavtal) before it is signed; else what the grant called for."""
+    pending = tuple(sorted({d.datum for d in history.pending}))
     if not history.changes:
-        return Plan(history.documents, None, None, None)
+        return Plan(history.documents, None, None, None, pending)
     target = next(
         (c for c in history.changes if signed_packet(folder, c.nummer) is None),
         history.changes[-1],
     )
     before = signed_packet(folder, target.nummer - 1)
     if before is None:
-        return Plan(history.documents, None, None, target)
+        return Plan(history.documents, None, None, target, pending)
     original = before if target.nummer == 1 else signed_packet(folder, 0)
-    return Plan(("tillaggsavtal",), target, original, None)
+    return Plan(("tillaggsavtal",), target, original, None, pending)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from avtalsgen import clock
 from avtalsgen.i18n import _
 from avtalsgen.meetings.files import meeting_files
 from avtalsgen.model import Arende, Program
@@ -204,6 +205,9 @@ class History:
     """The case file (where a problem of the proposal's financing is shown)."""
     changes: tuple[Tillaggsbeslut, ...] = ()
     """The changes of the running agreement decided after the grant, in order."""
+    pending: tuple[Decision, ...] = ()
+    """Paragraphs on the case of meetings not held yet (dated after today): not decisions
+    yet, so no document states them (their rules are checked all the same)."""
 
     @property
     def tillagg(self) -> Tillaggsbeslut | None:
@@ -301,11 +305,18 @@ def _meeting_key(meeting: MeetingFile) -> tuple[str, dt.date] | None:
 
 
 def case_history(
-    case_path: Path, arende: Arende, program: Program, extra: Iterable[Path] = ()
+    case_path: Path,
+    arende: Arende,
+    program: Program,
+    extra: Iterable[Path] = (),
+    today: dt.date | None = None,
 ) -> History:
     """The decisions on the case at ``case_path``: the paragraphs deciding its Dnr in the
     meeting files beside it (and in ``extra`` meeting files, e.g. one being made extracts
-    of elsewhere), with every rule they break (see the module's docstring)."""
+    of elsewhere), with every rule they break (see the module's docstring). A paragraph of
+    a meeting dated after ``today`` (default: the current date) is not a decision yet: it
+    is :attr:`History.pending`, and no document states it before the meeting's day."""
+    today = today or clock.today()
     dnr = arende.dnr
     needle = dnr.encode("ascii")
     given = {path.resolve(): path for path in extra}
@@ -334,7 +345,10 @@ def case_history(
     rules, changes = _order_rules(history, program)
     order = tuple(rules)
     problems += _case_rules(history)
-    return History(arende, tuple(found), (*problems, *order), order, case_path, tuple(changes))
+    taken = tuple(d for d in found if d.datum <= today)
+    held = tuple(c for c in changes if c.decision.datum <= today)
+    pending = tuple(d for d in found if d.datum > today)
+    return History(arende, taken, (*problems, *order), order, case_path, held, pending)
 
 
 def _case_rules(history: History) -> list[str]:
