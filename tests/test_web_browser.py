@@ -679,3 +679,57 @@ def test_no_page_scrolls_sideways_in_a_narrow_window(
         "e => e.scrollLeft > 0", arg=table.element_handle(), polling=50, timeout=10_000
     )
     page.close()
+
+
+def test_a_form_sent_after_the_session_ended_is_filled_in_again_after_the_login(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """The session ends while a case officer types (30 minutes idle; here its row is removed):
+    the save is refused with a page that says so and leads through the login back to the
+    form, where what was typed is filled in again (nothing lost, nothing saved yet) and saves
+    as usual; the page after the save shows no draft."""
+    import sqlite3
+
+    from playwright.sync_api import expect
+
+    base, config = server
+    path = config.cases / "exempel-matkluster.yaml"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "handl")
+    page.goto(base + "/arenden/exempel-matkluster")
+    page.wait_for_selector("#editor[data-ready=true]")
+    # A save first: the form's page is then .../exempel-matkluster?sparad=N.
+    page.get_by_label("Handläggare", exact=True).fill("Hedvig")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+    page.wait_for_selector("#editor[data-ready=true]")
+    before = path.read_text(encoding="utf-8")
+    page.get_by_label("Handläggare", exact=True).fill("Hedvig Handläggare")
+    with contextlib.closing(sqlite3.connect(config.database)) as connection, connection:
+        connection.execute("DELETE FROM sessions")
+    page.get_by_role("button", name="Spara", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Inte sparat: du är inte inloggad")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Det du skrev i formuläret finns kvar")
+    checker.check("utloggad")
+    assert path.read_text(encoding="utf-8") == before
+    page.get_by_role("link", name="Logga in igen").click()
+    page.get_by_label("Användarnamn").fill("handl")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/arenden/exempel-matkluster")
+    page.wait_for_selector("#editor[data-ready=true]")
+    expect(page.get_by_label("Handläggare", exact=True)).to_have_value("Hedvig Handläggare")
+    expect(page.get_by_role("status")).to_contain_text("Det du skrev innan du loggades ut")
+    checker.check("utkast")
+    assert path.read_text(encoding="utf-8") == before
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+    assert "handlaggare: Hedvig Handläggare" in path.read_text(encoding="utf-8")
+    page.goto(base + "/arenden/exempel-matkluster")
+    page.wait_for_selector("#editor[data-ready=true]")
+    expect(page.get_by_role("status")).to_have_count(0)
+    assert checker.violations == {} and checker.errors == []
+    page.close()

@@ -86,6 +86,38 @@ def test_nothing_without_login_but_the_login_page_and_static_assets(config: WebC
         assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
 
 
+def test_a_form_sent_without_a_session_leads_back_through_the_login(config: WebConfig) -> None:
+    """A POST whose session has ended is refused (401) with a page that says so and leads to
+    the login and on to the page the form was sent from, when that is a page of this app
+    (never another site's); nothing is written."""
+    before = (config.cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    with client_for(config) as client:
+        token = csrf_of(client.get("/login").text)
+        sent = {"_csrf_token": token, "data": "{}", "sha": ""}
+        for referer, back in [
+            ("http://testserver.local/arenden/RUN-00386-2023?sparad=2", "/arenden/RUN-00386-2023"),
+            ("https://elsewhere.example/arenden/RUN-00386-2023", "/arenden"),
+            ("http://testserver.local//elsewhere.example/x", "/arenden"),
+            (None, "/arenden"),
+        ]:  # fmt: skip
+            headers = {"referer": referer} if referer else {}
+            response = client.post("/arenden/RUN-00386-2023", data=sent, headers=headers,
+                                   follow_redirects=False)  # fmt: skip
+            assert response.status_code == 401, response.text
+            assert "Inte sparat: du är inte inloggad" in response.text
+            assert f'href="/login?next={back}"' in response.text, (referer, response.text)
+        # A step of a meeting's page: nothing typed is kept, the page says to do it again.
+        response = client.post(
+            "/sammantraden/exempel-run-2023-12-05/anslag", data={"_csrf_token": token},
+            headers={"referer": "http://testserver.local/sammantraden/exempel-run-2023-12-05"},
+        )  # fmt: skip
+        assert response.status_code == 401
+        assert 'href="/login?next=/sammantraden/exempel-run-2023-12-05"' in response.text
+        assert "Logga in igen och gör om det." in response.text
+        assert "finns kvar" not in response.text
+    assert (config.cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8") == before
+
+
 def test_pages_ask_for_static_assets_by_their_version_and_keep_them(
     config: WebConfig, tmp_path: Path
 ) -> None:

@@ -93,11 +93,37 @@ def _not_logged_in(request: Request[Any, Any, Any], _: Exception) -> Response[An
         target += "?" + request.url.query
     if request.headers.get("hx-request"):
         return Response(None, status_code=401, headers={"HX-Redirect": "/login"})
-    if request.method != "GET" or not _wants_page(request):
-        return Response("Logga in först.", status_code=401, media_type="text/plain")
     from urllib.parse import quote
 
+    if request.method != "GET" and _wants_page(request):
+        # A form sent after the session ended (30 minutes without a request): a page that
+        # says so and leads back through the login to the page the form was on, where the
+        # browser fills in again what was typed (app.js keeps it until a save is answered).
+        back = _same_site_path(request) or "/arenden"
+        return page(
+            request, "logged_out.html", status_code=401,
+            login=f"/login?next={quote(back, safe='/')}",
+            kept=back == request.url.path,  # a form of a file's page, sent to that page
+            idle_minutes=request.app.state.config.idle_minutes,
+        )  # fmt: skip
+    if request.method != "GET" or not _wants_page(request):
+        return Response("Logga in först.", status_code=401, media_type="text/plain")
+
     return Redirect(path=f"/login?next={quote(target, safe='/')}", status_code=303)
+
+
+def _same_site_path(request: Request[Any, Any, Any]) -> str | None:
+    """The path of the page a form was sent from, when it was one of this app's (the Referer
+    header, on this host), else None; without its query: a form's page opened with
+    ``?sparad=N`` would say the save was answered, and drop what the browser kept."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    if referer.path.startswith("//") or "\\" in referer.path or referer.path == "/login":
+        return None
+    return referer.path
 
 
 def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -193,6 +193,59 @@
     });
   }
 
+  // What was typed is kept in this tab (sessionStorage) from a save's sending until the
+  // server has answered it with the form's page: a form sent after the session ended (the
+  // server answers with a page that leads through the login) is filled in again when its
+  // page is opened next, with the version of the file it was based on (so a file changed
+  // meanwhile is still refused with what changed).
+  function draftKey(form) { return 'avtalsgen-utkast:' + form.getAttribute('action'); }
+
+  function takeDraft(element, form) {
+    var key = draftKey(form);
+    var draft = null;
+    try {
+      if (element.getAttribute('data-draft') === 'answered') {
+        window.sessionStorage.removeItem(key);
+      } else {
+        draft = JSON.parse(window.sessionStorage.getItem(key));
+      }
+    } catch (error) { draft = null; }
+    if (!draft || typeof draft.data !== 'object') { return null; }
+    form.querySelector('input[name=sha]').value = draft.sha || '';
+    var name = form.querySelector('input[name=filnamn]');
+    if (name && draft.filnamn) { name.value = draft.filnamn; }
+    var notice = document.createElement('div');
+    notice.className = 'notice';
+    notice.setAttribute('role', 'status');
+    var text = document.createElement('p');
+    text.textContent = 'Det du skrev innan du loggades ut är ifyllt igen. Det är inte sparat: ' +
+      'kontrollera det och spara.';
+    var discard = document.createElement('button');
+    discard.type = 'button';
+    discard.className = 'secondary';
+    discard.textContent = 'Släng det och läs in filen igen';
+    discard.addEventListener('click', function () {
+      window.sessionStorage.removeItem(key);
+      window.location.reload();
+    });
+    notice.appendChild(text);
+    notice.appendChild(discard);
+    // Under the page's heading, where it is seen first (above the case's standing).
+    var heading = document.querySelector('main h1');
+    (heading || form).insertAdjacentElement(heading ? 'afterend' : 'beforebegin', notice);
+    return draft.data;
+  }
+
+  function keepDraft(form, data) {
+    var name = form.querySelector('input[name=filnamn]');
+    try {
+      window.sessionStorage.setItem(draftKey(form), JSON.stringify({
+        data: data, sha: form.querySelector('input[name=sha]').value,
+        filnamn: name ? name.value : null
+      }));
+    } catch (error) { /* storage full or off: the save goes on without a copy */ }
+  }
+
   function startEditor(element) {
     var JSONEditor = window.JSONEditor;
     JSONEditor.defaults.languages.sv = SWEDISH;
@@ -208,9 +261,11 @@
     // The theme reads descriptions and headers as HTML to take their text ("<N>" in a
     // help text would vanish); they are put into the page as text nodes only.
     JSONEditor.AbstractTheme.prototype.cleanText = function (text) { return text; };
+    var form = element.closest('form');
+    var draft = takeDraft(element, form);
     var editor = new JSONEditor(element, {
       schema: readJson('editor-schema'),
-      startval: readJson('editor-data'),
+      startval: draft || readJson('editor-data'),
       theme: 'html',
       iconlib: null,
       disable_edit_json: true,
@@ -231,9 +286,10 @@
       element.setAttribute('data-ready', 'true');
     });
     editor.on('change', function () { setTableButtons(editor); describeInputs(editor); });
-    var form = element.closest('form');
     form.addEventListener('submit', function () {
-      document.getElementById('editor-data-field').value = JSON.stringify(editor.getValue());
+      var value = editor.getValue();
+      document.getElementById('editor-data-field').value = JSON.stringify(value);
+      keepDraft(form, value);
     });
     // The editor's own inputs are named; only the JSON field is sent.
     form.addEventListener('formdata', function (event) {
