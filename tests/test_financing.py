@@ -213,6 +213,34 @@ def test_explain_states_each_financier_the_budget_years_and_the_payment_plan() -
     assert "  the region grants 3 000 000 kronor; the whole financing is 5 400 000 kronor" in co
 
 
+def test_explain_follows_the_decision_as_the_agreement_does() -> None:
+    """`explain` printed the proposal's 800 000 kronor a year as the agreement's payment plan
+    of a case granted with 600 000 (the samarbetsavtal states 600 000), and the clauses of
+    an agreement for a rejected case without a word."""
+    amended = runner.invoke(app, ["--lang", "sv", "explain", str(CASES["RUN-90002-2024"])])
+    assert amended.exit_code == 0, amended.output
+    text = amended.stdout.replace(NBSP, " ")
+    assert "enligt beslutet: § 187 vid sammanträdet 2024-11-26 (bifall med ändring)\n" in text
+    assert "  avtalsår 1  2025-01-01–2025-12-31  12 månader  600 000 kr\n" in text
+    assert "regionen beviljar 1 500 000 kronor; hela finansieringen är 1 500 000 kronor" in text
+    assert "   1  2025-01-01  Avtalsår 1  600 000 kr\n" in text
+    assert "800 000" not in text and "2 000 000" not in text
+    rejected = runner.invoke(
+        app, ["--lang", "sv", "explain", str(REPO / "cases" / "exempel-matkluster.yaml")]
+    )
+    assert rejected.exit_code == 0, rejected.output
+    assert rejected.stdout.splitlines()[1] == (
+        "inget avtal följer: § 195 vid sammanträdet 2024-12-10 (avslag); nedan avtalet så som "
+        "det föreslogs"
+    )
+    later = runner.invoke(app, ["--lang", "sv", "explain", str(CASES["RUN-90001-2023"])])
+    assert later.stdout.splitlines()[1:3] == [
+        "enligt beslutet: § 212 vid sammanträdet 2023-12-05 (bifall)",
+        "ändrat genom § 102 vid sammanträdet 2026-06-16: tilläggsavtal nr 1 anger avtalet så "
+        "som det lyder efter ändringen; nedan avtalet så som det beviljades",
+    ]
+
+
 # --- migration ---------------------------------------------------------------------------------
 
 #: The seed case's financing as it was written before financiers had amounts of their own.

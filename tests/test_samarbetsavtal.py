@@ -271,18 +271,23 @@ def test_explain_lists_clauses_and_why() -> None:
         "RUN-90001-2023  samarbetsavtal: Samarbetsavtal om basfinansiering inom Norrbottens "
         "ekosystem"
     )
-    assert re.fullmatch(r"\s+-\s+forlangning\s+Förlängning\s+left out by the case", lines[5])
+    assert lines[1:3] == [  # the agreement follows the decision, a later one changed it
+        "as decided: § 212 of the meeting of 2023-12-05 (granted)",
+        "changed by § 102 of the meeting of 2026-06-16: tilläggsavtal nr 1 states the agreement "
+        "as it reads after the change; below, the agreement as granted",
+    ]
+    assert re.fullmatch(r"\s+-\s+forlangning\s+Förlängning\s+left out by the case", lines[7])
     assert re.fullmatch(
         r"\s+8\s+testbaddar\s+Samordning av testbäddar\s+added by the case after "
         r"'plattformsuppdraget'",
-        lines[10],
+        lines[12],
     )
     assert re.fullmatch(
         r"\s+-\s+medfinansiering\s+Medfinansiering\s+condition 'medfinansiering' does not "
         r"hold: the financing has no co-financiers",
-        lines[7],
+        lines[9],
     )
-    assert lines[12].endswith("program clause; text replaced by the case")
+    assert lines[14].endswith("program clause; text replaced by the case")
     assert "strategies in force on 2023-12-20 (the agreement's date):" in lines
     assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1\u00a0500\u00a0000\u00a0kr" in lines
     seed = runner.invoke(app, ["explain", str(SEED_CASE)]).stdout

@@ -385,17 +385,52 @@ def explain(
     from avtalsgen.documents import format as fmt
     from avtalsgen.documents.financing import explain_financing
     from avtalsgen.input.load import load_case
+    from avtalsgen.meetings.decisions import case_history
     from avtalsgen.model.agreement import (
         agreement_date,
         agreement_financing,
         choose_clauses,
         strategy,
     )
+    from avtalsgen.model.decision import UTFALL_TEXT
     from avtalsgen.model.money import compute_financing
 
     case = load_case(case_path)
-    arende, program = case.arende, case.program
+    history = case_history(case.path, case.arende, case.program)
+    if history.problems:
+        raise CaseError(list(history.problems))
+    # The agreement follows the decision: a bifall med ändring's financing, not the proposal's.
+    arende, program = history.decided, case.program
     typer.echo(f"{arende.dnr}  samarbetsavtal: {program.avtal.rubrik}")
+    decision = history.grant or history.deciding or history.latest
+    if decision is None or history.utfall is None:
+        typer.echo(_("as proposed: no meeting has decided the case yet (the agreement is a draft)"))
+    elif history.grant is not None:
+        typer.echo(
+            _("as decided: {decision} ({outcome})").format(
+                decision=decision.label, outcome=_(UTFALL_TEXT[history.utfall])
+            )
+        )
+    else:
+        typer.echo(
+            _(
+                "no agreement follows: {decision} ({outcome}); below, the agreement as it "
+                "was proposed"
+            ).format(decision=decision.label, outcome=_(UTFALL_TEXT[history.utfall]))
+        )
+    for change in history.changes:
+        typer.echo(
+            _(
+                "changed by {decision}: tilläggsavtal nr {number} states the agreement as it "
+                "reads after the change; below, the agreement as granted"
+            ).format(decision=change.decision.label, number=change.nummer)
+        )
+    for pending in history.pending:
+        typer.echo(
+            _("not held yet: {decision}; it is counted from the meeting's day").format(
+                decision=pending.label
+            )
+        )
     number = 0
     for val in choose_clauses(arende, program):
         number += val.med
