@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -280,3 +281,20 @@ def test_the_installed_command_runs_and_exits_with_its_status(tmp_path: Path) ->
     assert done.returncode == 1
     assert done.stderr == f"{tmp_path}: no case files (*.yaml) in this folder\n"
     assert "Traceback" not in done.stderr
+
+
+def test_help_shows_text_in_square_brackets() -> None:
+    """Rich took "[uppgift saknas]" in sign's help for markup and dropped it: "Sign even
+    though the packet still shows unknown facts (); ..." (the help texts are translated as
+    the command line is defined: Swedish takes a fresh process)."""
+    english = runner.invoke(app, ["sign", "--help"], env={"COLUMNS": "200"}).stdout
+    environment = dict(os.environ, LC_ALL="sv_SE.UTF-8", COLUMNS="200")
+    swedish = subprocess.run(
+        [sys.executable, "-m", "avtalsgen.cli", "sign", "--help"],
+        env=environment, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    for output, words in ((english, "unknown facts ([uppgift"), (swedish, "okända uppgifter")):
+        text = " ".join(output.replace("│", " ").split())
+        assert words in text
+        assert "([uppgift saknas]);" in text
+        assert "()" not in text

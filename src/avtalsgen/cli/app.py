@@ -554,10 +554,11 @@ def sign(
         bool,
         typer.Option(
             "--ofullstandig",
+            # Escaped for Rich, which would take "[uppgift saknas]" for markup and drop it.
             help=_(
                 "Sign even though the packet still shows unknown facts ([uppgift saknas]); "
                 "the manifest records it."
-            ),
+            ).replace("[", "\\["),
         ),
     ] = False,
 ) -> None:
