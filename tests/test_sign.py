@@ -506,7 +506,10 @@ def test_sign_with_a_pkcs11_token(demo: Demo, token: softhsm.Token, packet: Path
             {"token_label": "SITHS-kort"},
             "no token labelled 'SITHS-kort' in PKCS#11 module",
         ),
-        ({"key_label": "nyckel"}, "token 'avtalsgen-test': no usable key 'nyckel'"),
+        (
+            {"key_label": "nyckel"},
+            "token 'avtalsgen-test' holds no private key labelled 'nyckel' (keys on it: 'signer')",
+        ),
         ({"library": Path("/nonexistent/pkcs11.so")}, "/nonexistent/pkcs11.so does not exist"),
     ],
 )
@@ -519,6 +522,37 @@ def test_pkcs11_errors_are_clear_and_write_nothing(
         )
     assert message in str(excinfo.value)
     assert token.pin not in str(excinfo.value)
+    assert files_in(packet.parent) == ["packet.pdf"]
+
+
+@needs_softhsm
+def test_a_key_on_the_token_without_its_certificate_is_named(
+    demo: Demo, token: softhsm.Token, packet: Path
+) -> None:
+    """A key put on a token without its certificate was refused in pyHanko's English
+    ("Could not find certificate with label ..."), the same as a key not there at all."""
+    import pkcs11
+
+    card = pkcs11.lib(str(token.library)).get_token(token_label=token.label)
+    with card.open(rw=True, user_pin=token.pin) as session:
+        if not list(session.get_objects({pkcs11.Attribute.LABEL: "utan-certifikat"})):
+            session.generate_keypair(
+                pkcs11.KeyType.RSA, 2048, label="utan-certifikat", store=True, id=b"\x07"
+            )
+    i18n.set_language("sv")
+    with pytest.raises(SigningError) as excinfo:
+        sign(
+            demo,
+            packet,
+            packet.with_name("signed.pdf"),
+            "region",
+            key=token_key(token, key_label="utan-certifikat"),
+        )
+    assert str(excinfo.value) == (
+        "kortet 'avtalsgen-test' har nyckeln 'utan-certifikat' men inget certifikat med "
+        "etiketten 'utan-certifikat', och en underskrift behöver certifikatet (certifikat på "
+        "kortet: 'signer')"
+    )
     assert files_in(packet.parent) == ["packet.pdf"]
 
 

@@ -532,6 +532,7 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         chain = [cert for path in key.chain for cert in load_certificates(path)]
     except VerificationError as exc:
         raise SigningError(_("certificate chain: {error}").format(error=exc)) from exc
+    _check_token_objects(key, session, key.cert_label or key.key_label)
     signer = PKCS11Signer(
         session,
         cert_label=key.cert_label or key.key_label,
@@ -548,6 +549,47 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
             )
         ) from exc
     return signer
+
+
+def _check_token_objects(key: Pkcs11Key, session: pkcs11.Session, cert_label: str) -> None:
+    """Say which is missing on the token, the key or its certificate, naming those there
+    (pyHanko says only "Could not find certificate with label ...", in English)."""
+    keys = _labels(session, pkcs11.ObjectClass.PRIVATE_KEY)
+    certificates = _labels(session, pkcs11.ObjectClass.CERTIFICATE)
+    if keys is None or certificates is None:
+        return  # the token would not list them: pyHanko's own lookup tells
+    if key.key_label not in keys:
+        raise SigningError(
+            _(
+                "token '{token}' holds no private key labelled '{key}' (keys on it: {present})"
+            ).format(token=key.token_label, key=key.key_label, present=_listed(keys))
+        )
+    if cert_label not in certificates:
+        raise SigningError(
+            _(
+                "token '{token}' holds the key '{key}' but no certificate labelled '{label}', "
+                "which a signature needs (certificates on it: {present})"
+            ).format(
+                token=key.token_label,
+                key=key.key_label,
+                label=cert_label,
+                present=_listed(certificates),
+            )
+        )
+
+
+def _labels(session: pkcs11.Session, kind: pkcs11.ObjectClass) -> list[str] | None:
+    try:
+        return [
+            str(found[pkcs11.Attribute.LABEL])
+            for found in session.get_objects({pkcs11.Attribute.CLASS: kind})
+        ]
+    except pkcs11.PKCS11Error:
+        return None
+
+
+def _listed(labels: list[str]) -> str:
+    return ", ".join(f"'{label}'" for label in dict.fromkeys(labels)) or _("none")
 
 
 def _pkcs11_text(exc: BaseException) -> str:
