@@ -243,6 +243,36 @@ def test_a_save_based_on_an_older_version_is_refused_with_what_changed(config: W
     assert path.read_text(encoding="utf-8") == other
 
 
+def test_after_a_conflict_the_form_holds_both_changes_and_saves_again(config: WebConfig) -> None:
+    """Two officers open the same case; the first saves. The second's save is refused with
+    what changed, and the form then shows the file as it is now with the second's changes
+    made to it (where both changed a field, the second's value), based on the current
+    version: saved again as shown, it keeps both (before, it was refused again and again)."""
+    path = config.cases / "RUN-00386-2023.yaml"
+    with client_for(config, "handl") as first, client_for(config, "alla") as second:
+        data_1, sha_1 = _form_data(first.get("/arenden/RUN-00386-2023").text)
+        data_2, sha_2 = _form_data(second.get("/arenden/RUN-00386-2023").text)
+        assert sha_1 == sha_2
+        data_1["avdelning"] = "Avdelning Ett"
+        data_1["titel"] = "Titel av den första"
+        assert _save(first, "/arenden/RUN-00386-2023", data_1, sha_1).status_code == 303
+        data_2["handlaggare"] = "Bo Berg"
+        data_2["titel"] = "Titel av den andra"
+        refused = _save(second, "/arenden/RUN-00386-2023", data_2, sha_2)
+        assert "Inte sparat: filen har ändrats" in refused.text
+        assert "+avdelning: Avdelning Ett" in refused.text
+        shown, sha = _form_data(refused.text)
+        assert sha == sha256_text(path.read_text(encoding="utf-8")) != sha_2
+        assert shown["avdelning"] == "Avdelning Ett"  # the first's change
+        assert shown["handlaggare"] == "Bo Berg"  # the second's
+        assert shown["titel"] == "Titel av den andra"  # both changed it: the second's
+        response = _save(second, "/arenden/RUN-00386-2023", shown, sha)
+        assert response.status_code == 303, response.text
+    text = path.read_text(encoding="utf-8")
+    assert "avdelning: Avdelning Ett\n" in text and "handlaggare: Bo Berg\n" in text
+    assert "titel: Titel av den andra\n" in text
+
+
 def test_the_loaders_messages_are_shown_at_their_fields(config: WebConfig) -> None:
     path = config.cases / "RUN-00386-2023.yaml"
     before = path.read_text(encoding="utf-8")

@@ -30,6 +30,7 @@ from avtalsgen.web.yamlfiles import (
     safe_file,
     saving,
     sha256_text,
+    text_by_hash,
     write_atomic,
 )
 
@@ -200,7 +201,10 @@ def save_file(
                 return SaveOutcome(False, path, data, base_sha, problems=field_problems(problems))
             write_atomic(path, text)
     except Conflict as conflict:
-        return SaveOutcome(False, path, data, base_sha, conflict=conflict)
+        # The form is shown again on the file as it is now, with the user's changes made
+        # to it: saved again, it keeps the other's changes (the diff shows them).
+        merged = _rebased(config, kind, key, data, base_sha, conflict.current_sha)
+        return SaveOutcome(False, path, merged, conflict.current_sha or None, conflict=conflict)
     if on_written is not None:
         on_written(path)
     version = remember(config.database, key, text, user)
@@ -210,3 +214,45 @@ def save_file(
         detail=f"{kind.key(stem)} version {version}", files=[path], root=config.cases,
     )  # fmt: skip
     return SaveOutcome(True, path, data, sha256_text(text), version=version, loaded=loaded)
+
+
+def _data_of(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    parsed = load_round_trip(text) if text.strip() else None
+    found = plain(parsed) if parsed is not None else {}
+    return found if isinstance(found, dict) else {}
+
+
+def _rebased(
+    config: WebConfig, kind: Kind, key: str, data: dict[str, Any], base_sha: str | None,
+    current_sha: str,
+) -> dict[str, Any]:  # fmt: skip
+    """The form's data (``data``, based on the version ``base_sha``) made again on the file
+    as it is now (``current_sha``): what the user changed from the version they opened, put
+    into the current version (a three-way merge, field by field; a list as a whole); where
+    both changed the same field, the user's value. Without the opened version (not kept) or
+    the file (removed), the form's data as it is."""
+    base = _data_of(text_by_hash(config.database, key, base_sha)) if base_sha else None
+    now = _data_of(text_by_hash(config.database, key, current_sha)) if current_sha else None
+    if base is None or now is None:
+        return data
+    mine = as_in_file(data, base, form_schema(kind.name))
+    merged = _merge3(base, mine, now)
+    return merged if isinstance(merged, dict) else data
+
+
+def _merge3(base: Any, mine: Any, theirs: Any) -> Any:
+    if mine == base:
+        return theirs
+    if theirs in (base, mine):
+        return mine
+    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
+        keys = list(theirs) + [k for k in mine if k not in theirs]
+        out = {}
+        for k in keys:
+            value = _merge3(base.get(k), mine.get(k), theirs.get(k))
+            if value is not None or k in mine or k in theirs:
+                out[k] = value
+        return out
+    return mine

@@ -355,8 +355,9 @@ def saving(path: Path, base_sha: str | None, database: Path, key: str) -> Iterat
             raise Conflict(
                 _(
                     "{name} was changed by someone else after you opened it; nothing was "
-                    "saved. Your changes are still in the form: compare them with the "
-                    "changes below, then save again."
+                    "saved. The form now shows the file as it is, with your changes made to "
+                    "it (where you both changed the same field, your value): check it "
+                    "against the changes below, then save again."
                 ).format(name=path.name),
                 changes,
                 current_sha or "",

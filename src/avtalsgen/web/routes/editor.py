@@ -138,8 +138,12 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         if not outcome.saved:
             # The heading names the file as it is, not as the refused form would have it.
             saved, _sha = file_data(yaml_file(kind.folder(config_of(request)), stem))
+            # After a conflict the form is the file as it is now with the user's changes
+            # (outcome.data), based on the current version.
             return _form_page(
-                request, kind, stem=stem, data=form, sha=data.get("sha", ""), new=False,
+                request, kind, stem=stem, new=False,
+                data=outcome.data if outcome.conflict else form,
+                sha=(outcome.sha or "") if outcome.conflict else data.get("sha", ""),
                 problems=outcome.problems or [], conflict=outcome.conflict,
                 heading=saved.get("dnr"),
             )  # fmt: skip
