@@ -195,6 +195,26 @@ def test_placeholders_read_right_for_stepped_and_co_financed_amounts() -> None:
     )
 
 
+def test_a_stepped_source_among_several_reads_without_brackets_in_brackets(
+    tmp_path: Path,
+) -> None:
+    """{kalla_belopp} read "från ERP (sammanlagt 2 083 334 kronor (1 000 001 kronor avtalsår
+    1, 750 000 kronor avtalsår 2 och 333 333 kronor avtalsår 3)) och regionala
+    utvecklingsmedel (...)" in a decision point."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    path = tmp_path / "cases" / CASES["RUN-90001-2023"].name
+    text = path.read_text(encoding="utf-8")
+    stepped = "belopp_per_avtalsar: [1000000, 750000, 500000]"
+    path.write_text(text.replace("belopp_per_ar: 1000000", stepped, 1), encoding="utf-8")
+    case = load_case(path)
+    values = placeholder_values(case.arende, case.program)
+    assert values["kalla_belopp"].replace(NBSP, " ") == (
+        "ERP (1 000 000 kronor avtalsår 1, 750 000 kronor avtalsår 2 och 500 000 kronor "
+        "avtalsår 3, sammanlagt 2 250 000 kronor) och regionala utvecklingsmedel "
+        "(500 000 kronor årligen)"
+    )
+
+
 def test_explain_states_each_financier_the_budget_years_and_the_payment_plan() -> None:
     result = runner.invoke(app, ["explain", str(CASES[STEPPED])])
     assert result.exit_code == 0, result.output

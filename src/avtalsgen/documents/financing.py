@@ -215,7 +215,9 @@ def region_per_avtalsar(figures: Berakning) -> str:
 
 def kalla_belopp(figures: Berakning) -> str:
     """The region's sources with what each gives: ``ERP`` for one source, else ``ERP
-    (1 000 000 kronor årligen) och regionala utvecklingsmedel (500 000 kronor årligen)``."""
+    (1 000 000 kronor årligen) och regionala utvecklingsmedel (500 000 kronor årligen)``, a
+    source whose amount changes as ``ERP (2 000 000 kronor avtalsår 1 och 1 000 000 kronor
+    avtalsår 2, sammanlagt 3 000 000 kronor)``."""
     years = [y.ar for y in figures.budgetar]
     sources: dict[str, list[Finansiarsbelopp]] = {}
     for row in figures.region:
@@ -224,8 +226,13 @@ def kalla_belopp(figures: Berakning) -> str:
         return next(iter(sources))
     parts = []
     for source, rows in sources.items():
-        if len(rows) == 1:
-            parts.append(f"{source} ({_in_a_list(rows[0], years)})")
+        if len(rows) == 1 and rows[0].per_ar is not None:
+            parts.append(f"{source} ({arligen(rows[0], years)})")
+        elif len(rows) == 1:
+            # The steps and the total in one pair of brackets (not nested ones: "ERP
+            # (sammanlagt 2 083 334 kronor (1 000 001 kronor avtalsår 1, ...))").
+            steps, total = arligen(rows[0], years), fmt.kronor(rows[0].summa)
+            parts.append(f"{source} ({steps}, sammanlagt {total})")
         else:
             parts.append(f"{source} (sammanlagt {fmt.kronor(sum(r.summa for r in rows))})")
     return _list(parts)
