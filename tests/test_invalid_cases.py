@@ -1035,8 +1035,6 @@ def test_several_problems_in_case_and_program_are_reported_at_once(
     [
         pytest.param("- program: program/norrbottens-ekosystem.yaml\n", id="list"),
         pytest.param("program/norrbottens-ekosystem.yaml\n", id="scalar"),
-        pytest.param("", id="empty"),
-        pytest.param("# only a comment\n", id="only-comment"),
     ],
 )
 def test_file_that_is_not_a_mapping(tmp_path: Path, text: str) -> None:
@@ -1047,6 +1045,29 @@ def test_file_that_is_not_a_mapping(tmp_path: Path, text: str) -> None:
     i18n.set_language("sv")
     assert problems_of(files.case) == [
         f"{files.case}:1: (filen): ska bestå av nycklar med värden (nyckel: värde)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("\n\n", id="blank-lines"),
+        pytest.param("# only a comment\n", id="only-comment"),
+    ],
+)
+def test_an_empty_file_is_told_as_empty(tmp_path: Path, text: str) -> None:
+    """It was told "(filen): ska bestå av nycklar med värden", as if it held something else."""
+    files = write_files(tmp_path, text)
+    assert problems_of(files.case) == [
+        f"{files.case}:1: (file): the file is empty (or holds only comments): write its keys "
+        "with their values, one per line (key: value); `avtalsgen schema` lists them"
+    ]
+    i18n.set_language("sv")
+    assert problems_of(files.case) == [
+        f"{files.case}:1: (filen): filen är tom (eller innehåller bara kommentarer): skriv dess "
+        "nycklar med värden, en per rad (nyckel: värde); `avtalsgen schema` visar vilka "
+        "nycklar som finns"
     ]
 
 

@@ -547,7 +547,14 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
     """:func:`validate_file`, also returning the file's data and the line of every key."""
     data, lines, duplicates = _read_yaml(path)
     if not isinstance(data, dict):
-        problem = _("expected a mapping of keys to values (key: value)")
+        problem = (
+            _(
+                "the file is empty (or holds only comments): write its keys with their values, "
+                "one per line (key: value); `avtalsgen schema` lists them"
+            )
+            if data is None
+            else _("expected a mapping of keys to values (key: value)")
+        )
         return None, [f"{path}:1: {_format_loc(())}: {problem}"], data, lines
     found = list(duplicates)
     if model is Arende:
