@@ -177,6 +177,9 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(
                         env=env)  # fmt: skip
     assert refused.returncode == 1, refused.stdout
     assert "unknown facts ([uppgift saknas])" in refused.stderr
+    # With its folder (the case's Dnr in an output folder): every case's packet is a paket.pdf.
+    told_as = f"{signed.parent.name}/paket.pdf: the packet still shows "
+    assert refused.stderr.startswith(told_as), refused.stderr
     assert "--ofullstandig" in refused.stderr and "Traceback" not in refused.stderr
     for fact in SEED_UNKNOWN:
         assert re.search(fact, refused.stderr), fact

@@ -165,7 +165,7 @@ class IncompleteError(SigningError):
             "them in in the case file and build again, or sign the packet as it is with "
             "--ofullstandig:",
             count,
-        ).format(file=source.name, count=count)
+        ).format(file=Path(source.parent.name, source.name), count=count)  # the case's
         super().__init__("\n".join([head, *(f"  - {fact}" for fact in facts)]))
         self.facts = tuple(facts)
 
