@@ -722,7 +722,7 @@ def test_a_form_sent_after_the_session_ended_is_filled_in_again_after_the_login(
     page.wait_for_url("**/arenden/exempel-matkluster")
     page.wait_for_selector("#editor[data-ready=true]")
     expect(page.get_by_label("Handläggare", exact=True)).to_have_value("Hedvig Handläggare")
-    expect(page.get_by_role("status")).to_contain_text("Det du skrev innan du loggades ut")
+    expect(page.get_by_role("status")).to_contain_text("Det du skrev här förut är ifyllt igen")
     checker.check("utkast")
     assert path.read_text(encoding="utf-8") == before
     page.get_by_role("button", name="Spara", exact=True).click()
@@ -731,5 +731,47 @@ def test_a_form_sent_after_the_session_ended_is_filled_in_again_after_the_login(
     page.goto(base + "/arenden/exempel-matkluster")
     page.wait_for_selector("#editor[data-ready=true]")
     expect(page.get_by_role("status")).to_have_count(0)
+    assert checker.violations == {} and checker.errors == []
+    page.close()
+
+
+def test_back_and_reload_after_a_refused_save_show_what_was_typed(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """A save refused (a bad Dnr); the officer looks at the versions and comes back with the
+    back button, or reloads: the form's page comes again (not Chromium's "Confirm form
+    resubmission" error, ERR_CACHE_MISS, and no form sent again) with what was typed and a
+    notice that it is not saved, which a button discards."""
+    from playwright.sync_api import expect
+
+    base, config = server
+    path = config.cases / "exempel-kreativa-norrbotten.yaml"
+    before = path.read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "handl")
+    page.goto(base + "/arenden/exempel-kreativa-norrbotten")
+    page.wait_for_selector("#editor[data-ready=true]")
+    dnr = page.get_by_label("Dnr", exact=True)
+    dnr.fill("RUN-1-2024")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Inte sparat: 1 fel att rätta")
+    page.wait_for_selector("#editor[data-ready=true]")
+    page.get_by_role("link", name="Versioner").click()
+    page.wait_for_url("**/versioner")
+    page.go_back()
+    page.wait_for_selector("#editor[data-ready=true]")
+    expect(dnr).to_have_value("RUN-1-2024")
+    expect(page.get_by_role("status")).to_contain_text("Det du skrev här förut är ifyllt igen")
+    checker.check("utkast-tillbaka")
+    page.reload()
+    page.wait_for_selector("#editor[data-ready=true]")
+    expect(dnr).to_have_value("RUN-1-2024")
+    page.get_by_role("button", name="Släng det och läs in filen igen").click()
+    page.wait_for_selector("#editor[data-ready=true]")
+    expect(dnr).to_have_value("RUN-90002-2024")
+    expect(page.get_by_role("status")).to_have_count(0)
+    assert path.read_text(encoding="utf-8") == before
     assert checker.violations == {} and checker.errors == []
     page.close()

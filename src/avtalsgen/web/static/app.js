@@ -193,19 +193,25 @@
     });
   }
 
-  // What was typed is kept in this tab (sessionStorage) from a save's sending until the
-  // server has answered it with the form's page: a form sent after the session ended (the
-  // server answers with a page that leads through the login) is filled in again when its
-  // page is opened next, with the version of the file it was based on (so a file changed
-  // meanwhile is still refused with what changed).
+  // What was typed and not saved is kept in this tab (sessionStorage) from a save's sending
+  // until a save has succeeded, with the version of the file it was based on (so a file
+  // changed meanwhile is still refused with what changed), and filled in again when the
+  // form's page is opened next: after a form sent when the session had ended (the server
+  // answers with a page that leads through the login), or after the back button or a reload
+  // on a page that refused a save (that page replaces its history entry with its own
+  // address, which the browser then asks for again: no "resend the form?" and no error).
   function draftKey(form) { return 'avtalsgen-utkast:' + form.getAttribute('action'); }
 
   function takeDraft(element, form) {
     var key = draftKey(form);
+    var state = element.getAttribute('data-draft');
     var draft = null;
     try {
-      if (element.getAttribute('data-draft') === 'answered') {
+      if (state === 'saved') {
         window.sessionStorage.removeItem(key);
+      } else if (state === 'refused') {
+        keepDraft(form, readJson('editor-data'));
+        window.history.replaceState(null, '', window.location.href);
       } else {
         draft = JSON.parse(window.sessionStorage.getItem(key));
       }
@@ -218,7 +224,7 @@
     notice.className = 'notice';
     notice.setAttribute('role', 'status');
     var text = document.createElement('p');
-    text.textContent = 'Det du skrev innan du loggades ut är ifyllt igen. Det är inte sparat: ' +
+    text.textContent = 'Det du skrev här förut är ifyllt igen. Det är inte sparat: ' +
       'kontrollera det och spara.';
     var discard = document.createElement('button');
     discard.type = 'button';
