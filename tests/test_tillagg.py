@@ -441,6 +441,54 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
     )
 
 
+@needs_soffice
+@pytest.mark.parametrize(
+    ("tillagg", "phrases"),
+    [
+        (
+            "{typ: nytt_belopp, fran: 2026-01-01, belopp_per_ar: 1200000, "
+            "finansiar: Region Norrbotten - ERP}",
+            (
+                "Från och med den 1 januari 2026 är Regionens bidrag 1 200 000 kronor årligen "
+                "från Region Norrbotten - ERP i stället för 1 000 000 kronor årligen.",
+                "Regionens bidrag för hela avtalstiden, 2024-01-01–2026-12-31, uppgår därmed "
+                "till sammanlagt 4 700 000 kronor i stället för 4 500 000 kronor, och medlen "
+                "anvisas från ERP och regionala utvecklingsmedel.",
+                "Avtalsår 3 2026-01-01–2026-12-31 1 700 000 kr",
+            ),
+        ),
+        (
+            "{typ: upphorande, sista_dag: 2025-12-31}",
+            (
+                "Avtalet upphör att gälla i förtid, med utgången av den 31 december 2025 i "
+                "stället för den 31 december 2026.",
+                "Regionens bidrag för hela avtalstiden, 2024-01-01–2025-12-31, uppgår därmed "
+                "till sammanlagt 3 000 000 kronor i stället för 4 500 000 kronor, och medlen "
+                "anvisas från ERP och regionala utvecklingsmedel.",
+            ),
+        ),
+    ],
+    ids=["nytt_belopp", "upphorande"],
+)
+def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
+    tmp_path: Path, signed: Path, tillagg: str, phrases: tuple[str, ...]
+) -> None:
+    """Neither could be built: the fact check refused the tilläggsavtal, which did not name
+    the region's sources ("tillaggsavtal.pdf: källa ERP: dokumentet anger inte 'ERP'"), the
+    decision's extract did."""
+    root = tmp_path / "root"
+    shutil.copytree(signed, root)
+    cases = root / "cases"
+    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    meeting(cases, f"    tillagg: {tillagg}\n", datum="2025-02-11")
+    build(root)
+    text = fold(pdftotext(root / "output" / DNR / "tillaggsavtal-v2.pdf")).replace("– ", "–")
+    assert "Regionala utvecklingsnämnden beslutade den 11 februari 2025, § 120" in text
+    for phrase in phrases:
+        assert phrase in text
+    assert "Tilläggsavtal nr 1" in fold(pdftotext(root / "output" / DNR / "paket-v2.pdf"))
+
+
 def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() -> None:
     """The seed (2023-10-01–2026-09-30, 2 000 000 kronor a year, paid each avtalsår in
     advance): the months before the change keep their amounts, the payment plan follows."""

@@ -101,12 +101,15 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
             f"{extension_amount(andring, after)}{from_sources(after)}.",
             total,
         )
+    # The sources, as the decision's extract states them (a förlängning names them with
+    # the extension's amount).
+    total_from = f"{total[:-1]}, och medlen anvisas från {_och(list(after.kallor))}."
     if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
         assert tillagg.belopp_per_ar is not None
         return (
             f"Från och med {fmt.datum_text(andring.fran)} är Regionens bidrag "
             f"{new_amount(andring, after, before)}.",
-            total,
+            total_from,
         )
     return (
         f"Avtalet upphör att gälla i förtid, med utgången av {fmt.datum_text(new.slut)} i "
@@ -115,7 +118,7 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
         f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte. Aktörens åtaganden "
         "enligt avtalet, bland annat om uppföljning och slutrapport, avser tiden till och med "
         f"{fmt.iso(new.slut)}.",
-        total,
+        total_from,
     )
 
 
