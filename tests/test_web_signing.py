@@ -103,13 +103,20 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
     i18n.set_language("sv")
     with TestClient(create_app(config)) as client:
         login(client, "signer")
+        # The packets and the field, as an official writes them: aktör, not the PDF's aktor.
+        packets = client.get("/paket").text
+        assert re.search(r"<td>(region, )?aktör</td>", packets), packets  # not signed yet
+        assert f'>Signera aktör<span class="visually-hidden"> i {DNR}</span></a>' in packets
         form = client.get(f"/paket/{DNR}/signera?falt=aktor").text
+        assert f"<h1>Signera aktör i {DNR}</h1>" in form
+        assert "Underskriftsfältet aktör i paket.pdf" in form
+        assert '<button type="submit">Signera aktör</button>' in form
         assert "DEMO-nyckelns egen" in form and "kräver en tidsstämpel" not in form
         page = client.post(f"/paket/{DNR}/signera",
                            data={"_csrf_token": csrf_of(form), "falt": "aktor",
                                  "niva": "B-LTA"}).text  # fmt: skip
         assert f"Signerat: {DNR}" in page, page
-        row = re.search(r"<tr><td>aktor</td>.*?</tr>", page, re.S)
+        row = re.search(r"<tr><td>aktör</td>.*?</tr>", page, re.S)
         assert row and "<td>B-LTA</td>" in row.group(0)
         assert client.get(f"/paket/{DNR}/signera?falt=okänt").status_code == 404
         assert client.get("/paket/RUN-99999-2023/signera?falt=region").status_code == 404

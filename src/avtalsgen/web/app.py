@@ -247,6 +247,10 @@ def create_app(config: WebConfig) -> Litestar:
 
     environment.globals["_"] = _
     environment.filters["tid"] = time_text
+    from avtalsgen.web.forms import choice
+
+    # A signature field's name (aktor) as a word (aktör).
+    environment.filters["ord"] = choice
     environment.globals["verdict_line"] = _verdict_line
     version = static_version()
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"
