@@ -471,6 +471,18 @@ def test_the_case_page_says_where_the_case_stands(tmp_path: Path) -> None:
     assert expected.beslut and expected.saknas
     for decision in expected.beslut:
         assert f"{decision.datum} § {decision.paragraf}" in html
-    for line in expected.saknas:
-        assert escape(line.replace(f"{config.cases}/", "")) in html
+    missing = html[html.index("<h3>Återstår</h3>") :]
+    missing = missing[: missing.index("</ul>")]
+    lines = re.findall(r"<li>(.*?)</li>", missing)
+    assert len(lines) == len(expected.saknas)
+    # As an official reads them: the case file's fields by the form's labels, no file,
+    # line, key, "(null)" or CLI command.
+    org = next(line for line in expected.saknas if ": aktor.organisationsnummer: " in line)
+    message = org.split(": aktor.organisationsnummer: ", 1)[1].replace(" (null)", "")
+    assert "[uppgift saknas]" in message
+    assert escape(f"Aktör › Organisationsnummer: {message}") in lines, lines
+    assert escape(f"Avtal › Undertecknare › Namn: {message}") in lines, lines
+    assert "protokollsutdrag § 211 från sammanträdet 2023-12-05: inte gjort ännu" in lines
+    assert not [line for line in lines if "(null)" in line or "avtalsgen " in line], lines
+    assert not [line for line in lines if line.startswith("RUN-00386-2023.yaml:")], lines
     assert str(tmp_path) not in html  # no server path

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -246,5 +247,28 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     return {
         "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
         "dokument": found.dokument, "undertecknat": found.undertecknat,
-        "saknas": [shown(line) for line in found.saknas],
+        "saknas": [_for_the_page(shown(line) or "", path.name) for line in found.saknas],
     }  # fmt: skip
+
+
+#: The command the CLI's status names for a step (`` (avtalsgen utdrag …)``): the web's own
+#: pages do that step.
+_COMMAND = re.compile(r" \(avtalsgen [^()]*\)$")
+
+
+def _for_the_page(line: str, case_file: str) -> str:
+    """A line of what is still missing (``avtalsgen status``'s), as the case's page says it:
+    a field of the case file by the form's labels (``Aktör › Organisationsnummer: inte
+    ifyllt än; …``), not by file, line and key, a field of another file (the program's)
+    after that file's name, and without the CLI's commands and its ``(null)``."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import PROBLEM, field_title, label
+
+    line = _COMMAND.sub("", line).replace(" (null)", "")
+    match = PROBLEM.match(line)
+    if match is None:
+        return line
+    if match["file"] == case_file:
+        return f"{field_title(match['field'], form_schema('arende'))}: {match['message']}"
+    words = " › ".join(label(part) for part in re.split(r"[.\[\]]+", match["field"]) if part)
+    return f"{match['file']}: {words}: {match['message']}"
