@@ -314,9 +314,11 @@ def test_status_lists_where_each_case_stands(
     assert found["RUN-90003-2024"]["lage"] == "decided: rejected"
     # Each extract: made, and not certified yet (its field utdragsbestyrkande unsigned).
     assert [b["bestyrkt"] for b in found["RUN-90005-2024"]["beslut"]] == [False, False]
+    # The command runs as it reads, from the working directory (it named the extract
+    # relative to the output folder, where no such file is).
     assert (
         "RUN-90003-2024/protokollsutdrag-195.pdf: not certified yet (avtalsgen sign "
-        "RUN-90003-2024/protokollsutdrag-195.pdf --field utdragsbestyrkande)"
+        f"{built.output}/RUN-90003-2024/protokollsutdrag-195.pdf --field utdragsbestyrkande)"
     ) in found["RUN-90003-2024"]["saknas"]
     # Without --templates, from a folder without templates/, status finds the templates as
     # build does, and the built documents are up to date.
@@ -325,7 +327,7 @@ def test_status_lists_where_each_case_stands(
     assert plain.exit_code == 0, plain.output
     assert "out of date" not in plain.stdout
     # The library function gives the same.
-    same = case_status([built.cases], built.output, TEMPLATES)
+    same = case_status([built.cases], built.output, TEMPLATES, commands=True)
     assert [s.to_json() for s in same] == json.loads(result.stdout)
 
 
@@ -401,6 +403,18 @@ def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:
         "protokollsutdrag § 195" in line and "avtalsgen utdrag" in line
         for line in found["RUN-90003-2024"].saknas
     )
+    # As the command line suggests them: with the output folder it was given.
+    output = tmp_path / "output"
+    told = {s.dnr: s for s in case_status([cases], output, TEMPLATES, commands=True)}
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    assert (
+        "protokollsutdrag § 195 of the meeting of 2024-12-10: not made yet (avtalsgen utdrag "
+        f"{meeting} --output {output})"
+    ) in told["RUN-90003-2024"].saknas
+    assert (
+        "documents not built yet (avtalsgen build "
+        f"{cases / 'exempel-matkluster.yaml'} --output {output})"
+    ) in told["RUN-90003-2024"].saknas
     (cases / "sammantraden" / "exempel-run-2025-02-11.yaml").unlink()
     referred = case_status([cases / "exempel-inlandets-innovationsnod.yaml"], tmp_path, TEMPLATES)
     assert referred[0].to_json()["utfall"] == "aterremiss"

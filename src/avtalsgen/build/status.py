@@ -101,6 +101,7 @@ def case_status(
     templates: Path = Path("templates"),
     *,
     missing: bool = True,
+    commands: bool = False,
 ) -> list[CaseStatus]:
     """Where each case of ``paths`` (case files, or folders of them) stands against the
     output folder ``output_root``; ``templates`` is the folder a build would use (to tell
@@ -108,12 +109,42 @@ def case_status(
     is listed with its problems (``fel``). With ``missing`` False the two costly things
     missing are not looked for, the facts left unknown and whether the documents are up to
     date (``saknas`` leaves them out; the rest, ``lage`` too, is the same): for a list of
-    where many cases stand."""
+    where many cases stand. With ``commands`` the commands ``saknas`` suggests run as they
+    read from the working directory (the command line's): the files by the path
+    ``output_root`` gives them, with ``--output`` unless it is the default; else the files
+    are named relative to the output folder, as ``dokument`` names them."""
     workspace = Workspace(output_root)
-    return [_one(path, workspace, templates, missing) for path in case_paths(paths)]
+    hints = _Hints(output_root if commands else None)
+    return [_one(path, workspace, templates, missing, hints) for path in case_paths(paths)]
 
 
-def _one(path: Path, workspace: Workspace, templates: Path, missing: bool = True) -> CaseStatus:
+@dataclass(frozen=True)
+class _Hints:
+    """The commands that ``saknas`` suggests, as they run from the working directory: the
+    files under the output folder as the user named it, and its ``--output`` unless it is
+    the default."""
+
+    output: Path | None
+    """The output folder as the command line named it; None: the files relative to it and
+    no ``--output`` (for a page that names them so)."""
+
+    def path(self, relative: str) -> str:
+        return relative if self.output is None else str(self.output / relative)
+
+    @property
+    def option(self) -> str:
+        if self.output is None or self.output == Path("output"):
+            return ""
+        return f" --output {self.output}"
+
+
+def _one(
+    path: Path,
+    workspace: Workspace,
+    templates: Path,
+    missing: bool = True,
+    hints: _Hints = _Hints(None),
+) -> CaseStatus:
     from avtalsgen.input.load import load_case, unknown_facts
     from avtalsgen.meetings.decisions import case_history
 
@@ -144,14 +175,18 @@ def _one(path: Path, workspace: Workspace, templates: Path, missing: bool = True
                 _(
                     "protokollsutdrag § {paragraf} of the meeting of {datum}: not made yet "
                     "(avtalsgen utdrag {meeting})"
-                ).format(paragraf=row.paragraf, datum=row.datum, meeting=decision.meeting.path)
+                ).format(
+                    paragraf=row.paragraf,
+                    datum=row.datum,
+                    meeting=f"{decision.meeting.path}{hints.option}",
+                )
             )
         elif not row.bestyrkt:
             status.saknas.append(
                 _(
-                    "{extract}: not certified yet (avtalsgen sign {extract} --field "
+                    "{extract}: not certified yet (avtalsgen sign {path} --field "
                     "utdragsbestyrkande)"
-                ).format(extract=row.utdrag)
+                ).format(extract=row.utdrag, path=hints.path(row.utdrag))
             )
     for decision in history.pending:
         status.saknas.append(
@@ -167,7 +202,7 @@ def _one(path: Path, workspace: Workspace, templates: Path, missing: bool = True
     built = _documents(folder, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     state = (
-        _build_state(case, planned.documents, planned.marker, folder, templates)
+        _build_state(case, planned.documents, planned.marker, folder, templates, hints)
         if missing
         else None
     )
@@ -256,6 +291,7 @@ def _build_state(
     marker: Sequence[str],
     folder: CaseFolder,
     templates: Path,
+    hints: _Hints,
 ) -> str | None:
     """Whether the case's documents are built and up to date (as ``build`` would see it)."""
     from avtalsgen.build.casework import case_inputs
@@ -264,7 +300,7 @@ def _build_state(
     from avtalsgen.documents.kinds import DOCUMENTS
     from avtalsgen.pdf.packet import resolve_attachments
 
-    command = f"avtalsgen build {case.path}"
+    command = f"avtalsgen build {case.path}{hints.option}"
     if not folder.build_record.is_file():
         return _("documents not built yet ({command})").format(command=command)
     try:

@@ -923,7 +923,7 @@ def status(
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
     given = paths or [Path("cases")]
-    found = case_status(given, output, templates or find_templates(given))
+    found = case_status(given, output, templates or find_templates(given), commands=True)
     if as_json:
         json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
