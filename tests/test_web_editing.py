@@ -419,7 +419,8 @@ def test_the_cli_imports_nothing_of_the_web_app_until_serve_users_or_audit_runs(
 
 
 def test_times_are_shown_in_swedish_time(tmp_path: Path) -> None:
-    """The log, the runs and the versions show stored UTC moments in Swedish time."""
+    """The log, the runs, the versions and the users show stored UTC moments in Swedish
+    time, each date kept on one line (never broken at its hyphens)."""
     from avtalsgen.web.app import time_text
 
     assert time_text("2026-12-06T04:22:47+00:00") == "2026-12-06 05:22:47"
@@ -428,8 +429,12 @@ def test_times_are_shown_in_swedish_time(tmp_path: Path) -> None:
     config = workspace(tmp_path / "ws")
     with client_for(config, "alla") as client:
         log = client.get("/logg").text
-    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d</td>", log)
-    assert "+00:00" not in log
+        users = client.get("/anvandare").text
+    for html in (log, users):
+        assert re.search(
+            r'<td><span class="datum">\d{4}-\d\d-\d\d</span> \d\d:\d\d:\d\d</td>', html
+        )
+        assert "+00:00" not in html
 
 
 def test_the_case_list_says_what_status_says(config: WebConfig) -> None:
@@ -470,10 +475,12 @@ def test_the_case_page_says_where_the_case_stands(tmp_path: Path) -> None:
     assert f"<strong>{escape(expected.lage)}</strong>" in html
     assert expected.beslut and expected.saknas
     for decision in expected.beslut:
-        assert f"{decision.datum} § {decision.paragraf}" in html
+        assert f'<span class="datum">{decision.datum}</span> § {decision.paragraf}' in html
     missing = html[html.index("<h3>Återstår</h3>") :]
     missing = missing[: missing.index("</ul>")]
-    lines = re.findall(r"<li>(.*?)</li>", missing)
+    lines = [re.sub(r'<span class="datum">(.*?)</span>', r"\1", line)
+             for line in re.findall(r"<li>(.*?)</li>", missing)]  # fmt: skip
+    assert '<span class="datum">2023-12-05</span>: inte gjort' in missing  # one line
     assert len(lines) == len(expected.saknas)
     # As an official reads them: the case file's fields by the form's labels, no file,
     # line, key, "(null)" or CLI command.

@@ -196,6 +196,17 @@ def time_text(value: object) -> str:
     return swedish_time(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def dates_unbroken(value: object) -> Any:
+    """A text with each date in it (``2023-12-05``, in a file name too) kept on one line:
+    a narrow column or window broke dates at their hyphens (``2026-12-`` / ``06``)."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    text = str(escape("" if value is None else str(value)))
+    return Markup(re.sub(r"\d{4}-\d{2}-\d{2}", r'<span class="datum">\g<0></span>', text))
+
+
 def static_version(folder: Path = HERE / "static") -> str:
     """A digest of the static assets (names and contents), which their URLs carry
     (``/static/app.js?v=...``): a browser keeps them (they are served as immutable) instead
@@ -251,6 +262,7 @@ def create_app(config: WebConfig) -> Litestar:
 
     # A signature field's name (aktor) as a word (aktör).
     environment.filters["ord"] = choice
+    environment.filters["datum"] = dates_unbroken
     environment.globals["verdict_line"] = _verdict_line
     version = static_version()
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"
