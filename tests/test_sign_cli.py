@@ -372,3 +372,23 @@ def test_a_page_changed_after_signing_is_told_as_what_happened(
         "of page 3 were changed"
     )
     assert "xref" not in verified.stdout + verified.stderr
+
+
+def test_signing_an_older_packet_version_warns(
+    region_signed: RegionSigned, packet: Path, tmp_path: Path, demo_data: Path
+) -> None:
+    """The actor signed paket.pdf without a word while paket-v2.pdf, built since from a
+    changed case file, lay beside it."""
+    folder = tmp_path / "RUN-00386-2023"
+    shutil.copytree(region_signed.folder, folder)
+    shutil.copy(packet, folder / "paket-v2.pdf")  # a newer version, not signed yet
+    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "C.UTF-8", "LC_ALL": ""}
+    old = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "aktor", env=env)
+    assert old.returncode == 0, old.stderr
+    assert (
+        f"warning: {folder / 'paket-v2.pdf'} is a newer version of this packet, built since "
+        f"from changed inputs; {folder / 'paket.pdf'} was signed as asked"
+    ) in " ".join(old.stderr.split())
+    newest = avtalsgen("sign", str(folder / "paket-v2.pdf"), "--field", "region", env=env)
+    assert newest.returncode == 0, newest.stderr
+    assert "newer version" not in newest.stderr

@@ -611,6 +611,14 @@ def sign(
                     "uppgift_saknas": result.incomplete,
                 }
             update_signatures(packet, report, scratch=run.staging, notes=notes)
+    if (newer := _newer_packet(packet)) is not None:
+        typer.echo(
+            _(
+                "warning: {newer} is a newer version of this packet, built since from changed "
+                "inputs; {packet} was signed as asked"
+            ).format(newer=_shown(newer), packet=_shown(packet)),
+            err=True,
+        )
     if result.incomplete:
         from avtalsgen.pdf.unknown import placeholder_count
 
@@ -639,6 +647,20 @@ def sign(
     # The same report and verdict as `avtalsgen verify`, and the same exit status.
     typer.echo(format_report(report))
     raise typer.Exit(exit_status(report.verdict))
+
+
+def _newer_packet(packet: Path) -> Path | None:
+    """The newest packet version beside ``packet`` if it is a newer one (``paket-v2.pdf``
+    beside ``paket.pdf``), else None: an older version is signed only with a warning."""
+    from avtalsgen.build.workspace import PACKET, CaseFolder, parse_versioned
+
+    parsed = parse_versioned(packet.name)
+    if parsed is None or parsed[0] != PACKET:
+        return None
+    versions = CaseFolder(packet.parent).packet_versions()
+    if not versions or versions[-1].name == packet.name:
+        return None
+    return packet.parent / versions[-1].name
 
 
 @app.command(
