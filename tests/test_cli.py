@@ -298,3 +298,16 @@ def test_help_shows_text_in_square_brackets() -> None:
         assert words in text
         assert "([uppgift saknas]);" in text
         assert "()" not in text
+
+
+def test_swedish_help_names_the_output_folder_as_its_option_does() -> None:
+    """anslag's, expediera's and publicera's Swedish help said OUTPUT/... beside an option
+    --output MAPP (and build's MAPP/<Dnr>/)."""
+    environment = dict(os.environ, LC_ALL="sv_SE.UTF-8", COLUMNS="200")
+    for command in ("build", "utdrag", "anslag", "expediera", "publicera"):
+        shown = subprocess.run(
+            [sys.executable, "-m", "avtalsgen.cli", command, "--help"],
+            env=environment, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert "--output" in shown and "MAPP" in shown, command
+        assert "OUTPUT" not in shown, command
