@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -493,3 +494,32 @@ def test_the_case_page_says_where_the_case_stands(tmp_path: Path) -> None:
     assert not [line for line in lines if "(null)" in line or "avtalsgen " in line], lines
     assert not [line for line in lines if line.startswith("RUN-00386-2023.yaml:")], lines
     assert str(tmp_path) not in html  # no server path
+
+
+def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) -> None:
+    """An extract of a paragraph the meeting does not have fails in the worker with the
+    loader's message; the run's page names the meeting file relative to the cases folder
+    (as the case's page does), never by the server's absolute path."""
+    from avtalsgen.web.jobs import Job, _without_folders
+
+    with client_for(config, "sekr") as client:
+        page = client.get("/sammantraden/exempel-run-2023-12-05").text
+        response = client.post(
+            "/sammantraden/exempel-run-2023-12-05/utdrag",
+            data={"_csrf_token": csrf_of(page), "paragraf": "999"}, follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code in (302, 303), response.text
+        run = response.headers["location"]
+        deadline = time.monotonic() + 180
+        while "misslyckades" not in (text := client.get(run).text):
+            assert time.monotonic() < deadline, text
+            time.sleep(0.2)
+    assert "sammantraden/exempel-run-2023-12-05.yaml:" in text, text
+    assert "§ 999" in text
+    assert str(config.cases) not in text and str(config.cases.resolve()) not in text
+    job = Job(1, "build", "handl", ["x"], args={"cases": [str(config.cases / "x.yaml")],
+                                                "output": str(config.output)})  # fmt: skip
+    assert _without_folders(f"{config.output}/RUN-00386-2023/paket.pdf: fel", job) == (
+        "RUN-00386-2023/paket.pdf: fel"
+    )
+    assert _without_folders(f"{config.cases}/x.yaml:3: dnr: fel", job) == "x.yaml:3: dnr: fel"

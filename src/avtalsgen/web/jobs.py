@@ -93,6 +93,26 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
                 return
 
 
+def _without_folders(text: str | None, job: Job) -> str | None:
+    """A message of a job with the server's folders left out of the files it names, as the
+    office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20: …`` (relative to the
+    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), not the server's
+    absolute paths."""
+    if not text:
+        return text
+    folders = []
+    if isinstance(job.args.get("meeting"), str):  # cases/sammantraden/<meeting>.yaml
+        folders.append(Path(job.args["meeting"]).parent.parent)
+    for case in job.args.get("cases") or []:
+        folders.append(Path(str(case)).parent)
+    if isinstance(job.args.get("output"), str):
+        folders.append(Path(job.args["output"]))
+    for folder in folders:
+        for shown in {str(folder), str(folder.resolve())}:
+            text = text.replace(f"{shown}/", "")
+    return text
+
+
 def _sender(conn: Connection) -> Any:  # pragma: no cover - runs in the worker process
     """A callback that tells the page the job waits for the output folder's lock."""
     return lambda message: conn.send({"type": "wait", "message": message})
@@ -290,8 +310,10 @@ class JobRunner:
                     message = conn.recv()
                     if message["type"] == "end":
                         job.state = message["state"]
-                        job.error = message.get("error")
+                        job.error = _without_folders(message.get("error"), job)
                         break
+                    if message.get("error"):
+                        message = {**message, "error": _without_folders(message["error"], job)}
                     self._event(job, message)
             except (EOFError, OSError):
                 job.state = "misslyckades"
