@@ -415,6 +415,17 @@ def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:
         "documents not built yet (avtalsgen build "
         f"{cases / 'exempel-matkluster.yaml'} --output {output})"
     ) in told["RUN-90003-2024"].saknas
+    # A secret paragraph's extract is made only when asked for by number: so says the hint.
+    text = meeting.read_text(encoding="utf-8")
+    secret = (
+        "    utfall: avslag\n    sekretess: {bestammelse: 31 kap. 16 § OSL, datum: 2024-12-10}\n"
+    )
+    meeting.write_text(text.replace("    utfall: avslag\n", secret, 1), encoding="utf-8")
+    told = {s.dnr: s for s in case_status([cases], output, TEMPLATES, commands=True)}
+    assert (
+        "protokollsutdrag § 195 of the meeting of 2024-12-10: not made yet (avtalsgen utdrag "
+        f"{meeting} --output {output} --paragraf 195)"
+    ) in told["RUN-90003-2024"].saknas
     (cases / "sammantraden" / "exempel-run-2025-02-11.yaml").unlink()
     referred = case_status([cases / "exempel-inlandets-innovationsnod.yaml"], tmp_path, TEMPLATES)
     assert referred[0].to_json()["utfall"] == "aterremiss"

@@ -178,7 +178,9 @@ def _one(
                 ).format(
                     paragraf=row.paragraf,
                     datum=row.datum,
-                    meeting=f"{decision.meeting.path}{hints.option}",
+                    meeting=f"{decision.meeting.path}{hints.option}"
+                    # A secret paragraph's extract is made only when asked for by number.
+                    + (f" --paragraf {row.paragraf}" if decision.paragraf.sekretess else ""),
                 )
             )
         elif not row.bestyrkt:
