@@ -224,3 +224,32 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
         "2023-12-05-regionala-utvecklingsnamnden/expediering/RUN-00386-2023-211-v1/"
         "02-funktionsbrevlada-utveckla-norrbotten.eml\n"
     ) in result.output
+
+
+def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) -> None:
+    # An återremiss may not be appealed (kommunallagen 13 kap. 2 §): its covering text says
+    # so instead of a last day for an appeal, which the avslag's states.
+    from avtalsgen.meetings.expediering import Expediering, Message, message
+    from avtalsgen.meetings.justering import load_meeting
+
+    meeting = load_meeting(REPO / "cases" / "sammantraden" / "exempel-run-2024-12-10.yaml")
+    extract = tmp_path / "protokollsutdrag.pdf"
+    extract.write_bytes(b"%PDF-1.7\n")
+    to = Message("Registrator", "registrator@example.se", tmp_path / "m.eml")
+    now = dt.datetime(2024, 12, 20, 9, 0, tzinfo=dt.UTC)
+
+    def text(paragraf: int, dnr: str) -> str:
+        plan = Expediering(paragraf, dnr, extract, 1, tmp_path, (to,), ())
+        body = message(meeting, plan, to, now).get_body()
+        assert body is not None
+        return str(body.get_content())
+
+    referred = text(196, "RUN-90005-2024")
+    assert (
+        "Utdraget är bestyrkt med elektronisk underskrift. Beslutet är av enbart förberedande "
+        "art och får inte överklagas (13 kap. 2 § kommunallagen)."
+    ) in referred
+    assert "Sista dag för överklagande" not in referred
+    rejected = text(195, "RUN-90003-2024")
+    assert "Sista dag för överklagande är den " in rejected
+    assert "förberedande" not in rejected

@@ -286,6 +286,16 @@ def test_referral_and_postponement(extracts: Path) -> None:
         "Beslut Regionala utvecklingsnämnden beslutar att bordlägga ärendet. Protokollsutdrag"
     ) in postponed
     assert "kronor" not in referred + postponed
+    # Decisions of a merely preparatory kind may not be appealed (kommunallagen 13 kap. 2 §):
+    # no last day for an appeal, which a decision that may be appealed states.
+    for text in (referred, postponed):
+        assert "Sista dag för överklagande" not in text
+        assert (
+            "Överklagande: beslutet är av enbart förberedande art och får inte överklagas "
+            "(13 kap. 2 § kommunallagen)."
+        ) in text
+    rejected = pdftext(extracts / "RUN-90011-2024" / "protokollsutdrag-188.pdf")
+    assert "Sista dag för överklagande:" in rejected and "förberedande art" not in rejected
 
 
 @pytest.mark.libreoffice

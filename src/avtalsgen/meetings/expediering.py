@@ -30,7 +30,13 @@ from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
-from avtalsgen.meetings.extract import chosen_paragraphs, read_record, record_path
+from avtalsgen.meetings.extract import (
+    NOT_APPEALABLE,
+    PREPARATORY,
+    chosen_paragraphs,
+    read_record,
+    record_path,
+)
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.meeting import Paragraf
 
@@ -219,13 +225,17 @@ def message(
         f" (version {plan.version}, som ersätter tidigare version)" if plan.version > 1 else ""
     )
     organ = genitive(in_running_text(sammantrade.namnd))
+    appeal = (
+        NOT_APPEALABLE
+        if fakta.utfall in PREPARATORY
+        else f"Sista dag för överklagande är {datum_text(fakta.sista_dag_for_overklagande)}."
+    )
     msg.set_content(
         "Hej!\n\n"
         f"Här kommer ett protokollsutdrag{version} ur {organ} protokoll från sammanträdet "
         f"{datum_text(sammantrade.datum)}, § {plan.paragraf} i ärende {plan.dnr}, "
         f"{fakta.rubrik}.\n\n"
-        "Utdraget är bestyrkt med elektronisk underskrift. Sista dag för överklagande är "
-        f"{datum_text(fakta.sista_dag_for_overklagande)}.\n"
+        f"Utdraget är bestyrkt med elektronisk underskrift. {appeal}\n"
         f"{secret}\n"
         "Med vänlig hälsning\n\n"
         f"{sammantrade.sekreterare}\n"

@@ -183,6 +183,16 @@ LABELS: Final[dict[str, str]] = {
 }
 
 
+#: Outcomes that only prepare a later decision: a decision "av enbart förberedande art" may
+#: not be appealed (kommunallagen 13 kap. 2 §), so their extracts and messages state no last
+#: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way).
+PREPARATORY: Final[frozenset[str]] = frozenset({"aterremiss", "bordlaggning"})
+#: What an extract and its message say of a preparatory decision instead of an appeal date.
+NOT_APPEALABLE: Final = (
+    "Beslutet är av enbart förberedande art och får inte överklagas (13 kap. 2 § kommunallagen)."
+)
+
+
 #: The outcomes in the words of the minutes.
 UTFALL_ORD: Final[dict[str, str]] = {
     "bifall": "bifall",
