@@ -108,7 +108,7 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
         assert re.search(r"<td>(region, )?aktör</td>", packets), packets  # not signed yet
         assert f'>Signera aktör<span class="visually-hidden"> i {DNR}</span></a>' in packets
         form = client.get(f"/paket/{DNR}/signera?falt=aktor").text
-        assert f"<h1>Signera aktör i {DNR}</h1>" in form
+        assert f'<h1>Signera aktör i <span class="dnr">{DNR}</span></h1>' in form
         assert "Underskriftsfältet aktör i paket.pdf" in form
         assert '<button type="submit">Signera aktör</button>' in form
         assert "DEMO-nyckelns egen" in form and "kräver en tidsstämpel" not in form

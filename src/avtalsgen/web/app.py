@@ -197,13 +197,15 @@ def time_text(value: object) -> str:
 
 
 def dates_unbroken(value: object) -> Any:
-    """A text with each date in it (``2023-12-05``, in a file name too) kept on one line:
-    a narrow column or window broke dates at their hyphens (``2026-12-`` / ``06``)."""
+    """A text with each date (``2023-12-05``, in a file name too) and each Dnr
+    (``RUN-00386-2023``) in it kept on one line: a narrow column or window broke them at
+    their hyphens (``2026-12-`` / ``06``, ``RUN-00386-`` / ``2023``)."""
     import re
 
     from markupsafe import Markup, escape
 
     text = str(escape("" if value is None else str(value)))
+    text = re.sub(r"\bRUN-\d{5}-\d{4}\b", r'<span class="dnr">\g<0></span>', text)
     return Markup(re.sub(r"\d{4}-\d{2}-\d{2}", r'<span class="datum">\g<0></span>', text))
 
 
