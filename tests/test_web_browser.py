@@ -185,6 +185,17 @@ def _login(page: Any, base: str, name: str) -> None:
     page.wait_for_url("**/arenden")
 
 
+def _editor_as_case_officer(browser: Any, base: str, case: str) -> tuple[Any, Checker]:
+    """A new page, logged in as the case officer, with the form of ``case`` ready."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "handl")
+    page.goto(base + f"/arenden/{case}")
+    page.wait_for_selector("#editor[data-ready=true]")
+    return page, checker
+
+
 def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser: Any) -> None:
     from playwright.sync_api import expect
 
@@ -723,12 +734,7 @@ def test_a_form_sent_after_the_session_ended_is_filled_in_again_after_the_login(
 
     base, config = server
     path = config.cases / "exempel-matkluster.yaml"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(60_000)
-    checker = Checker(page)
-    _login(page, base, "handl")
-    page.goto(base + "/arenden/exempel-matkluster")
-    page.wait_for_selector("#editor[data-ready=true]")
+    page, checker = _editor_as_case_officer(browser, base, "exempel-matkluster")
     # A save first: the form's page is then .../exempel-matkluster?sparad=N.
     page.get_by_label("Handläggare", exact=True).fill("Hedvig")
     page.get_by_role("button", name="Spara", exact=True).click()
@@ -776,12 +782,7 @@ def test_back_and_reload_after_a_refused_save_show_what_was_typed(
     base, config = server
     path = config.cases / "exempel-kreativa-norrbotten.yaml"
     before = path.read_text(encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(60_000)
-    checker = Checker(page)
-    _login(page, base, "handl")
-    page.goto(base + "/arenden/exempel-kreativa-norrbotten")
-    page.wait_for_selector("#editor[data-ready=true]")
+    page, checker = _editor_as_case_officer(browser, base, "exempel-kreativa-norrbotten")
     dnr = page.get_by_label("Dnr", exact=True)
     dnr.fill("RUN-1-2024")
     page.get_by_role("button", name="Spara", exact=True).click()
