@@ -571,20 +571,86 @@ def test_decision_in_the_case_file_is_migrated_with_a_message(
     assert runner.invoke(app, ["check", str(case)]).exit_code == 0
 
 
-def test_only_an_agreement_of_a_rejected_case_is_refused(tmp_path: Path, english: None) -> None:
-    cases = _copy_cases(tmp_path)
-    output = tmp_path / "output"
+def _build_only(cases: Path, case: str, *only: str) -> tuple[int, str, Path]:
+    output = cases.parent / "output"
+    flags = [arg for document in only for arg in ("--only", document)]
     result = runner.invoke(
         app,
-        ["build", str(cases / "exempel-matkluster.yaml"), "--only", "samarbetsavtal",
-         "--output", str(output), "--templates", str(TEMPLATES)],
+        ["build", str(cases / case), *flags, "--output", str(output), "--templates",
+         str(TEMPLATES)],
     )  # fmt: skip
-    assert result.exit_code == 1
+    return result.exit_code, fold(result.stderr), output
+
+
+def test_only_an_agreement_of_a_rejected_case_is_refused(tmp_path: Path, english: None) -> None:
+    # In words: what the committee decided, where it is recorded and how to go on; never a
+    # file key (beslutsforslag) as if it were a word.
+    cases = _copy_cases(tmp_path)
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    code, stderr, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
+    assert code == 1
     assert (
-        "RUN-90003-2024: none of samarbetsavtal is made: the committee's decision (rejected, "
-        "§ 195 of the meeting of 2024-12-10, "
-    ) in result.stderr
+        f"{cases / 'exempel-matkluster.yaml'}: RUN-90003-2024: no samarbetsavtal is written: "
+        "Regionala utvecklingsnämnden rejected the case at its meeting on 2024-12-10 "
+        f"(§ 195, {meeting}:20), and a rejected case gets no agreement. Its one document is "
+        "the beslutsförslag; build it with: avtalsgen build "
+        f"{cases / 'exempel-matkluster.yaml'}"
+    ) in stderr
+    assert "beslutsforslag" not in stderr
     assert not (output / "RUN-90003-2024").exists()
+    code, stderr, _output = _build_only(
+        cases, "exempel-matkluster.yaml", "samarbetsavtal", "tillaggsavtal"
+    )
+    assert code == 1
+    assert "RUN-90003-2024: no samarbetsavtal or tilläggsavtal is written: " in stderr
+
+
+def test_only_an_agreement_of_a_rejected_case_is_refused_in_swedish(
+    tmp_path: Path, swedish: None
+) -> None:
+    cases = _copy_cases(tmp_path)
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    code, stderr, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
+    assert code == 1
+    assert (
+        "RUN-90003-2024: inget samarbetsavtal skrivs: Regionala utvecklingsnämnden avslog "
+        f"ärendet vid sammanträdet 2024-12-10 (§ 195, {meeting}:20), och för ett avslaget "
+        "ärende upprättas inget avtal. Ärendets enda dokument är beslutsförslaget; skapa det "
+        f"med: avtalsgen build {cases / 'exempel-matkluster.yaml'}"
+    ) in stderr
+    assert not (output / "RUN-90003-2024").exists()
+
+
+def test_only_an_agreement_of_a_case_referred_back_waits(tmp_path: Path, swedish: None) -> None:
+    # Without the meeting of 2025-02-11 that granted it, RUN-90005-2024 stands referred back.
+    cases = _copy_cases(tmp_path)
+    (cases / "sammantraden" / "exempel-run-2025-02-11.yaml").unlink()
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    code, stderr, output = _build_only(
+        cases, "exempel-inlandets-innovationsnod.yaml", "samarbetsavtal"
+    )
+    assert code == 1
+    assert (
+        "RUN-90005-2024: inget samarbetsavtal skrivs än: Regionala utvecklingsnämnden "
+        f"återremitterade ärendet vid sammanträdet 2024-12-10 (§ 196, {meeting}:36); avtalet "
+        "skrivs först när ett senare sammanträde bifaller ärendet"
+    ) in stderr
+    assert not (output / "RUN-90005-2024").exists()
+
+
+def test_only_a_tillaggsavtal_no_decision_calls_for_is_refused(
+    tmp_path: Path, english: None
+) -> None:
+    cases = _copy_cases(tmp_path)
+    code, stderr, output = _build_only(cases, "exempel-trappsteg.yaml", "tillaggsavtal")
+    assert code == 1
+    assert (
+        "RUN-90004-2024: no tilläggsavtal is written: no decision of the committee has changed "
+        "the agreement (a tilläggsavtal comes of a later decision that extends the agreement, "
+        "changes its amount or ends it). The case's documents are beslutsförslag and "
+        f"samarbetsavtal; build them with: avtalsgen build {cases / 'exempel-trappsteg.yaml'}"
+    ) in stderr
+    assert not (output / "RUN-90004-2024").exists()
 
 
 def test_payments_before_the_decision_are_refused(tmp_path: Path, english: None) -> None:

@@ -282,6 +282,30 @@ def test_a_tillagg_waits_for_the_signed_agreement(
     assert sorted(p.name for p in (output / DNR).iterdir()) == before
 
 
+def test_only_the_signed_agreement_is_refused_once_changed(
+    tmp_path: Path, signed: Path, english: None
+) -> None:
+    """--only samarbetsavtal of a signed agreement a later decision changed: the message
+    says the build writes tilläggsavtal nr 1 now, and where the change is decided."""
+    root = tmp_path / "signed"
+    shutil.copytree(signed, root)
+    output = root / "output"
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    before = {p.name: sha(p) for p in (output / DNR).iterdir() if p.is_file()}
+    result = CliRunner().invoke(
+        app,
+        ["build", str(root / "cases" / CASE), "--output", str(output), "--only", "samarbetsavtal"],
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{DNR}: no samarbetsavtal is written: the agreement is signed, and the committee "
+        f"changed it at its meeting on 2026-06-16 (§ 102, {meeting}:20); what "
+        "the build writes now is tilläggsavtal nr 1, and the signed packet stays as "
+        f"it is. Build it with: avtalsgen build {root / 'cases' / CASE}"
+    ) in fold(result.output)
+    assert {p.name: sha(p) for p in (output / DNR).iterdir() if p.is_file()} == before
+
+
 @pytest.fixture(scope="module")
 def amended(
     tmp_path_factory: pytest.TempPathFactory, signed: Path, converter: Converter

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import signed_and_current, write_manifest
+from avtalsgen.build.nothing import nothing_to_build
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
     Record,
@@ -25,7 +26,6 @@ from avtalsgen.build.record import (
     with_decisions,
 )
 from avtalsgen.build.stages import CaseStages, case_stages
-from avtalsgen.build.tillagg import Plan
 from avtalsgen.build.tillagg import plan as tillagg_plan
 from avtalsgen.build.workspace import Session, atomic_write
 from avtalsgen.conversion.pool import Job
@@ -34,7 +34,7 @@ from avtalsgen.documents.render import render_document
 from avtalsgen.errors import AvtalsgenError, CaseError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, load_case, unknown_facts
-from avtalsgen.meetings.decisions import History, case_history
+from avtalsgen.meetings.decisions import case_history
 from avtalsgen.pdf.packet import (
     Attachment,
     build_packet,
@@ -192,59 +192,6 @@ def load(
         attachments,
         built,
         packet,
-    )
-
-
-def nothing_to_build(
-    case: LoadedCase, history: History, documents: Sequence[str], planned: Plan
-) -> str:
-    """Why none of ``documents`` is made of the case: its decisions call for none of them
-    (``--only samarbetsavtal`` of a case the committee rejected, ``--only tillaggsavtal``
-    of a case whose agreement no decision changed or that is not signed yet)."""
-    from avtalsgen.i18n import _
-    from avtalsgen.model.decision import UTFALL_TEXT
-
-    if planned.waiting is not None:
-        waiting = planned.waiting
-        what = (
-            _("the agreement")
-            if waiting.nummer == 1
-            else _("tilläggsavtal nr {number}").format(number=waiting.nummer - 1)
-        )
-        return _(
-            "{case}: {dnr}: tilläggsavtal nr {number} ({label}, {where}) changes a signed "
-            "agreement, and {what} is not signed by every party yet: build and sign its "
-            "packet first (avtalsgen sign PACKET --field region, then --field aktor)"
-        ).format(
-            case=case.path,
-            dnr=case.arende.dnr,
-            number=waiting.nummer,
-            label=waiting.decision.label,
-            where=waiting.decision.meeting.where(waiting.decision.loc),
-            what=what,
-        )
-    decision = history.deciding or history.latest
-    if decision is None or history.utfall is None:
-        return _(
-            "{case}: {dnr}: none of {documents} is made: no decision has changed the "
-            "agreement; the case calls for {called}"
-        ).format(
-            case=case.path,
-            dnr=case.arende.dnr,
-            documents=", ".join(documents),
-            called=", ".join(planned.documents),
-        )
-    return _(
-        "{case}: {dnr}: none of {documents} is made: the committee's decision ({utfall}, "
-        "{label}, {where}) calls for {called}"
-    ).format(
-        case=case.path,
-        dnr=case.arende.dnr,
-        documents=", ".join(documents),
-        utfall=_(UTFALL_TEXT[history.utfall]),
-        label=decision.label,
-        where=decision.meeting.where(decision.loc),
-        called=", ".join(planned.documents),
     )
 
 
