@@ -26,7 +26,14 @@ from avtalsgen import i18n
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.cli.app import app
 from avtalsgen.meetings.extract import build_extracts
-from avtalsgen.meetings.publicering import Redactor, Rendition, Status, publish, redact
+from avtalsgen.meetings.publicering import (
+    Redactor,
+    Rendition,
+    Status,
+    publish,
+    redact,
+    written_text,
+)
 from avtalsgen.model.program import Namnersattning, Publicering
 
 pytestmark = [
@@ -90,6 +97,8 @@ class Made:
     archive: dict[Path, str]
     results: list[object]
     before_signing: list[Rendition]
+    said: str
+    """What ``avtalsgen --lang sv publicera`` printed, run after ``results``."""
 
     @property
     def web(self) -> Path:
@@ -154,7 +163,15 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             if path.is_file()
         }
         results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
-    yield Made(output, meeting, archive, results, before_signing)
+        # The command as an official runs it, in Swedish: what it says of each document.
+        shown = CliRunner().invoke(
+            app,
+            ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
+             "--templates", str(REPO / "templates")],
+        )  # fmt: skip
+        assert shown.exit_code == 0, shown.output
+    i18n.set_language("en")
+    yield Made(output, meeting, archive, results, before_signing, shown.stdout)
     i18n.set_language(None)
 
 
@@ -172,6 +189,48 @@ def test_what_was_published(made: Made) -> None:
         "protokollsutdrag-212.html",
         "protokollsutdrag-212.pdf",
     ]
+
+
+def test_publicera_says_what_it_replaced_in_words(made: Made) -> None:
+    # What was replaced, in a sentence; the document named in words, not by its file key.
+    lines = made.said.splitlines()
+    assert (
+        lines[0] == "§ 211 RUN-00386-2023 protokollsutdrag: publiceras inte: omfattas av sekretess"
+    )
+    assert lines[1] == (
+        f"§ 212 RUN-90001-2023 protokollsutdrag: publiceringsversion skriven, där 2 personnummer "
+        f"och {PRIVATE} har ersatts"
+    )
+    assert (
+        f"§ 212 RUN-90001-2023 beslutsförslag: publiceringsversion skriven, där {PRIVATE} har "
+        "ersatts"
+    ) in lines
+    assert "ingenting" not in made.said and "beslutsforslag:" not in made.said
+
+
+def test_a_rendition_written_names_what_was_replaced() -> None:
+    def said(*replaced: str) -> str:
+        return written_text(
+            Rendition("RUN-90001-2023", 212, "beslutsforslag", Status.SKRIVEN, (), replaced)
+        )
+
+    i18n.set_language("en")
+    try:
+        assert said() == "§ 212 RUN-90001-2023 beslutsförslag: publishable rendition written"
+        assert said("1 personnummer") == (
+            "§ 212 RUN-90001-2023 beslutsförslag: publishable rendition written, with "
+            "1 personnummer replaced"
+        )
+        assert said("2 personnummer", "Anna A", "Per P").endswith(
+            "written, with 2 personnummer, Anna A and Per P replaced"
+        )
+        i18n.set_language("sv")
+        assert said() == "§ 212 RUN-90001-2023 beslutsförslag: publiceringsversion skriven"
+        assert said("2 personnummer", "Anna A").endswith(
+            "publiceringsversion skriven, där 2 personnummer och Anna A har ersatts"
+        )
+    finally:
+        i18n.set_language(None)
 
 
 def test_an_extract_not_signed_yet_is_not_published(made: Made) -> None:

@@ -315,7 +315,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
     # Not before the extract is certified: nothing published says so falsely.
     expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024")).to_contain_text(
-        "utelämnad, protokollsutdraget är inte bestyrkt"
+        "publiceras inte än, protokollsutdraget är inte bestyrkt"
     )
     assert not (config.output / "webb" / "RUN-00400-2024").exists()
     page.goto(base + "/sammantraden/run-2024-11-26-extra")

@@ -896,11 +896,11 @@ def publicera(
     templates: TemplatesDir = None,
 ) -> None:
     """Make the publishable renditions of a meeting's extracts and beslutsförslag."""
-    from avtalsgen.meetings.publicering import Status, publish
+    from avtalsgen.meetings.publicering import Status, publish, rendition_head, written_text
 
     results = _meeting_step(publish, meeting, output, templates)
     for result in results:
-        head = f"§ {result.paragraf} {result.dnr} {result.document}"
+        head = rendition_head(result)
         if result.status is Status.SEKRETESS:
             typer.echo(_("{head}: left out: under sekretess").format(head=head))
         elif result.status is Status.SAKNAS:
@@ -912,9 +912,7 @@ def publicera(
                     head=head, extract=_shown(result.files[0]))
             )  # fmt: skip
         else:
-            replaced = ", ".join(result.replaced) or _("nothing")
-            typer.echo(_("{head}: written (replaced: {replaced})").format(
-                head=head, replaced=replaced))  # fmt: skip
+            typer.echo(written_text(result))
             for path in result.files:
                 typer.echo(f"  {_shown(path)}")
 

@@ -93,6 +93,27 @@ class Rendition:
     """What was replaced, e.g. "1 personnummer", "Anna Andersson"."""
 
 
+def rendition_head(result: Rendition) -> str:
+    """``§ 212 RUN-90001-2023 beslutsförslag``: the document a line of ``publicera`` is on,
+    named in words."""
+    from avtalsgen.documents.kinds import kind
+
+    return f"§ {result.paragraf} {result.dnr} {kind(result.document).title.lower()}"
+
+
+def written_text(result: Rendition) -> str:
+    """What ``publicera`` says of a rendition written: what was replaced in it, if anything
+    was (a parenthesis saying "nothing" tells the reader nothing)."""
+    head = rendition_head(result)
+    if not result.replaced:
+        return _("{head}: publishable rendition written").format(head=head)
+    *first, last = result.replaced
+    replaced = _("{items} and {last}").format(items=", ".join(first), last=last) if first else last
+    return _("{head}: publishable rendition written, with {replaced} replaced").format(
+        head=head, replaced=replaced
+    )
+
+
 class Redactor:
     """Replaces personal identity numbers and the program's private names in text."""
 

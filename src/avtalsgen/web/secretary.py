@@ -115,12 +115,12 @@ def _expediera(
 def _publicera(
     meeting: Path, output: Path, templates: Path, on_wait: Callable[[str], None]
 ) -> Iterator[dict[str, Any]]:
-    from avtalsgen.meetings.publicering import Status, publish
+    from avtalsgen.meetings.publicering import Status, publish, rendition_head, written_text
 
     with _converter() as converter:
         results = publish(meeting, output, templates, converter, on_wait=on_wait)
     for result in results:
-        head = f"§ {result.paragraf} {result.dnr} {result.document}"
+        head = rendition_head(result)
         if result.status is Status.SEKRETESS:
             text = _("{head}: left out, under sekretess").format(head=head)
         elif result.status is Status.SAKNAS:
@@ -129,12 +129,6 @@ def _publicera(
             text = _("{head}: left out, the protokollsutdrag is not signed (certified) yet: "
                      "sign its field utdragsbestyrkande first").format(head=head)  # fmt: skip
         else:
-            text = (
-                _("{head}: publishable rendition written (replaced: {replaced})").format(
-                    head=head, replaced=", ".join(result.replaced)
-                )
-                if result.replaced
-                else _("{head}: publishable rendition written, nothing replaced").format(head=head)
-            )
+            text = written_text(result)
         yield {"type": "step", "dnr": result.dnr, "text": text,
                "files": _relative(result.files, output)}  # fmt: skip
