@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 # The suite's language is English whatever the shell says (a developer's sv_SE.UTF-8, CI's
-# C.UTF-8 or nothing at all): messages follow LC_ALL, LC_MESSAGES and LANG, and Swedish is
-# the default when none is set. Tests of Swedish messages pin it: i18n.set_language("sv")
-# in the process, or LANG/LC_ALL in a subprocess's environment. Set before avtalsgen is
-# imported (the command line's help texts are translated when it is defined).
+# C.UTF-8 or nothing at all, both of which give Swedish): messages follow LC_ALL, LC_MESSAGES
+# and LANG, the C and POSIX locales counting as unset. Tests of Swedish messages pin it:
+# i18n.set_language("sv") in the process, or LANG/LC_ALL in a subprocess's environment. Set
+# before avtalsgen is imported (the command line's help texts are translated when it is
+# defined).
 os.environ.pop("LC_ALL", None)
-os.environ["LC_MESSAGES"] = "C.UTF-8"
+os.environ["LC_MESSAGES"] = "en_US.UTF-8"
 
 from docx import Document
 from docx.oxml import OxmlElement

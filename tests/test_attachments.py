@@ -186,7 +186,7 @@ def test_what_cannot_be_converted_is_refused_by_rule(
     result = runner.invoke(
         app,
         ["build", str(case), "--output", str(output), "--templates", str(REPO / "templates")],
-        env={"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
+        env={"LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""},
     )
     assert result.exit_code == 1
     rule = "form fields or signatures" if kind == "signed" else "encrypted, which PDF/A forbids"

@@ -28,7 +28,7 @@ def avtalsgen(
     return subprocess.run(
         [sys.executable, "-m", "avtalsgen.cli", *argv], capture_output=True, text=True,
         check=False, cwd=cwd, stdin=subprocess.DEVNULL,
-        env={**os.environ, "LANG": "C.UTF-8", **(env or {})},
+        env={**os.environ, "LANG": "en_US.UTF-8", **(env or {})},
     )  # fmt: skip
 
 

@@ -76,9 +76,15 @@ def test_the_check_finds_a_missing_translation_and_a_dropped_placeholder(
     [
         ({}, "sv"),
         ({"LANG": "sv_SE.UTF-8"}, "sv"),
-        ({"LANG": "C.UTF-8"}, "en"),
         ({"LANG": "en_GB.UTF-8"}, "en"),
-        ({"LANG": "sv_SE.UTF-8", "LC_MESSAGES": "C"}, "en"),
+        ({"LANG": "sv_SE.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, "en"),
+        # The C and POSIX locales name no language: they count as unset.
+        ({"LANG": "C.UTF-8"}, "sv"),
+        ({"LANG": "C.utf8"}, "sv"),
+        ({"LC_ALL": "POSIX"}, "sv"),
+        ({"LANG": "sv_SE.UTF-8", "LC_MESSAGES": "C"}, "sv"),
+        ({"LC_ALL": "C", "LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "cy_GB.UTF-8"}, "en"),
         ({"LANG": "C", "LC_ALL": "sv_FI.UTF-8"}, "sv"),
         ({"LC_ALL": "", "LANG": "sv_SE"}, "sv"),
     ],
@@ -108,7 +114,7 @@ def _help(*argv: str, lang: str) -> str:
 def test_lang_outweighs_the_shells_language() -> None:
     # The shell's language alone: tests/test_cli_language.py (test_help_in_the_shells_language).
     assert "Language of messages: sv or en" in _help("--lang", "en", lang="sv_SE.UTF-8")
-    assert "Meddelandenas språk" in _help("--lang=sv", lang="C.UTF-8")
+    assert "Meddelandenas språk" in _help("--lang=sv", lang="en_US.UTF-8")
 
 
 def _assigns_underscore(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int | None:

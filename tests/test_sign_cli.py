@@ -171,7 +171,7 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(
     signed = tmp_path / "paket.pdf"
     shutil.copy(packet, signed)
     shutil.copy(packet.parent / "manifest.json", tmp_path / "manifest.json")
-    env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "C.UTF-8", "LC_ALL": ""}
+    env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "en_US.UTF-8", "LC_ALL": ""}
     before = sha(signed)
     refused = avtalsgen("sign", str(signed), "--field", "region", "--p12", str(region.pkcs12),
                         env=env)  # fmt: skip
@@ -201,7 +201,7 @@ def test_the_demo_key_signs_an_incomplete_packet_with_a_warning(
     signed = tmp_path / "paket.pdf"
     shutil.copy(region_signed.folder / "paket.pdf", signed)
     shutil.copy(region_signed.folder / "manifest.json", tmp_path / "manifest.json")
-    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "C.UTF-8", "LC_ALL": ""}
+    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "en_US.UTF-8", "LC_ALL": ""}
     aktor = avtalsgen("sign", str(signed), "--field", "aktor", env=env)
     for done in (region_signed.done, aktor):
         assert done.returncode == 0, done.stderr
@@ -275,7 +275,7 @@ def test_a_complete_packet_signs_with_a_real_key_and_no_note(
     packet = tmp_path / "out" / "RUN-90001-2023" / "paket.pdf"
     pki = own_ca
     region = own_signer(pki, "Regionens firmatecknare", tmp_path / "region.p12")
-    env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "C.UTF-8", "LC_ALL": ""}
+    env = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode(), "LANG": "en_US.UTF-8", "LC_ALL": ""}
     done = avtalsgen("sign", str(packet), "--field", "region", "--p12", str(region.pkcs12),
                      "--trust", str(pki.root_cert), env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -382,7 +382,7 @@ def test_signing_an_older_packet_version_warns(
     folder = tmp_path / "RUN-00386-2023"
     shutil.copytree(region_signed.folder, folder)
     shutil.copy(packet, folder / "paket-v2.pdf")  # a newer version, not signed yet
-    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "C.UTF-8", "LC_ALL": ""}
+    env = {"XDG_DATA_HOME": str(demo_data), "LANG": "en_US.UTF-8", "LC_ALL": ""}
     old = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "aktor", env=env)
     assert old.returncode == 0, old.stderr
     assert (

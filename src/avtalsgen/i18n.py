@@ -9,9 +9,11 @@ translation may put them in another order::
 The Swedish translations are gettext catalogues, one per package of avtalsgen
 (``locale/sv/LC_MESSAGES/<package>.po``, compiled to ``.mo`` by ``scripts/catalog.py
 compile``, which the set-up runs). The language is chosen by :func:`set_language` (the CLI's
-``--lang``), else by the locale variables LC_ALL, LC_MESSAGES and LANG in that order: a value
-starting with ``sv`` gives Swedish, any other value English; Swedish when none is set,
-since that is who uses avtalsgen.
+``--lang``), else by the locale variables LC_ALL, LC_MESSAGES and LANG in that order: the
+first that names a language decides, a value starting with ``sv`` giving Swedish and any
+other English. Swedish when none names one, since that is who uses avtalsgen: the C and
+POSIX locales (``C.UTF-8`` and the like, what servers and containers are left at) name no
+language, and count as unset.
 """
 
 from __future__ import annotations
@@ -33,13 +35,19 @@ _catalogue: gettext.NullTranslations | None = None
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """``sv`` or ``en`` from the locale variables; ``sv`` when none is set."""
+    """``sv`` or ``en`` from the locale variables; ``sv`` when none names a language."""
     env = os.environ if environ is None else environ
     for variable in LOCALE_VARIABLES:
         value = env.get(variable, "")
-        if value:
+        if value and not _names_no_language(value):
             return "sv" if value.lower().startswith("sv") else "en"
     return "sv"
+
+
+def _names_no_language(locale: str) -> bool:
+    """Whether ``locale`` is the C or POSIX locale (``C``, ``C.UTF-8``, ``POSIX``...)."""
+    name = locale.partition(".")[0].partition("@")[0]
+    return name in ("C", "POSIX")
 
 
 def set_language(language: str | None) -> None:
