@@ -557,6 +557,52 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
     assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]
 
 
+def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None:
+    """The stepped example (2024-08-01–2026-12-31, a last avtalsår of five months, paid
+    quarterly): a new amount from avtalsår 2 gives the last avtalsår 5/12 of it, which is
+    not whole kronor. It was refused as if the amount "would change inside an avtalsår";
+    the share is rounded down, as that of ``belopp_per_ar`` in such a year, and so is a
+    stepped amount cut short by an early end inside an avtalsår."""
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model import Finansiering
+    from avtalsgen.model.money import compute_financing
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+    program = case.program
+
+    def changed(
+        tillagg: dict[str, object], money: Finansiering = case.arende.finansiering
+    ) -> tuple[list[int] | None, list[int]]:
+        andring, found = apply_change(
+            money,
+            Tillagg.model_validate(tillagg),
+            program.finansiering,
+            beslutsdatum=dt.date(2025, 6, 1),
+            max_ar=9,
+            forlangning_tillaten=True,
+            ar_per_period=3,
+        )
+        assert andring is not None and not found, found
+        payments = compute_financing(andring.efter, program.finansiering).utbetalningar
+        return andring.efter.finansiarer[0].belopp_per_avtalsar, [p.belopp for p in payments]
+
+    per_year, payments = changed(
+        {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_ar": 1000000}
+    )
+    assert per_year == [2000000, 1000000, 416666]  # 5/12 of 1 000 000, rounded down
+    assert sum(payments) == 3416666
+    assert payments[:4] == [333333, 500000, 500000, 500000]  # paid before: as they were
+    # an early end two months into avtalsår 2 (1 500 001 a year: 250 000,17 a month)
+    money = case.arende.finansiering.model_dump(exclude_none=True)
+    money["finansiarer"][0]["belopp_per_avtalsar"] = [2000000, 1500001, 400000]
+    per_year, payments = changed(
+        {"typ": "upphorande", "sista_dag": "2025-09-30"}, Finansiering.model_validate(money)
+    )
+    assert per_year == [2000000, 250000]
+    assert sum(payments) == 2250000
+
+
 def test_the_tillaggsavtal_and_its_packet_are_tagged_pdfa(
     amended: tuple[Path, dict[str, str]],
 ) -> None:

@@ -439,11 +439,13 @@ def _expressed(
         yearly, rest = divmod(monthly[0] * 12, SCALE)
         if not rest:
             return Finansiar.model_validate({**base, "belopp_per_ar": yearly})
-    per_year = _uniform_sums(monthly, [start for start, _end in period.avtalsar()], period)
+    per_year = _uniform_sums(
+        monthly, [start for start, _end in period.avtalsar()], period, round_last=True
+    )
     if per_year is not None:
         return Finansiar.model_validate({**base, "belopp_per_avtalsar": per_year})
     starts = [max(period.start, dt.date(year, 1, 1)) for year in period.kalenderar]
-    per_calendar = _uniform_sums(monthly, starts, period)
+    per_calendar = _uniform_sums(monthly, starts, period, round_last=True)
     if per_calendar is not None:
         return Finansiar.model_validate(
             {
@@ -467,19 +469,24 @@ def _expressed(
     return row
 
 
-def _uniform_sums(monthly: list[int], starts: list[dt.date], period: Period) -> list[int] | None:
+def _uniform_sums(
+    monthly: list[int], starts: list[dt.date], period: Period, *, round_last: bool = False
+) -> list[int] | None:
     """The sums of ``monthly`` over the parts that begin at ``starts``, in whole kronor, if
-    every part has the same amount each month; else None."""
+    every part has the same amount each month; else None. With ``round_last`` the last part
+    may be a share of a yearly amount that is not whole kronor (a last avtalsår or calendar
+    year of fewer months, as an early end leaves it): it is rounded down, as the share of
+    ``belopp_per_ar`` in such a year is."""
     sums = []
     ends = [*starts[1:], add_months(period.slut, 1)]
-    for start, end in zip(starts, ends, strict=True):
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
         first = _months(period.start, start) - 1
         count = _months(start, end) - 1
         part = monthly[first : first + count]
         if not part or any(amount != part[0] for amount in part):
             return None
         total, rest = divmod(sum(part), SCALE)
-        if rest:
+        if rest and not (round_last and index == len(starts) - 1 and count < 12):
             return None
         sums.append(total)
     return sums
