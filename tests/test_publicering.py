@@ -30,6 +30,7 @@ from avtalsgen.meetings.publicering import (
     Redactor,
     Rendition,
     Status,
+    is_identity_number,
     publish,
     redact,
     written_text,
@@ -78,6 +79,21 @@ SECRET_211 = "    sekretess:\n      bestammelse: 31 kap. 16 § OSL\n      datum:
 
 def test_the_example_number_is_a_valid_personnummer() -> None:
     assert personnummer.is_valid(PNR)
+
+
+def test_a_samordningsnummer_is_an_identity_number_too() -> None:
+    """python-stdnum 2.2 refuses a samordningsnummer (its day of birth plus 60) as a
+    personnummer: 701063-2391 (born on 3 October 1970) was published as written."""
+    assert not personnummer.is_valid("701063-2391")
+    for number in ("701063-2391", "19701063-2391", "7010632391", "197010632391"):
+        assert is_identity_number(number), number
+    for number in ("701063-2392", "701093-2391", "701160-2391", "19121212-1213"):
+        assert not is_identity_number(number), number  # check digit, day 33, month 11 day 0
+    redactor = Redactor(Publicering(ersatt_namn=[]))
+    assert redact("Revisor, samordningsnummer 701063-2391.", redactor) == (
+        "Revisor, samordningsnummer [personnummer borttaget]."
+    )
+    assert redactor.leaks("701063-2391") == ["701063-2391"]
 
 
 def test_redact_replaces_numbers_and_names_everywhere_but_in_other_values() -> None:

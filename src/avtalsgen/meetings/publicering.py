@@ -114,6 +114,36 @@ def written_text(result: Rendition) -> str:
     )
 
 
+def is_identity_number(text: str) -> bool:
+    """Whether ``text`` is a personnummer or a samordningsnummer (the day of birth plus 60)
+    with a valid check digit. python-stdnum's ``se.personnummer`` knows only the former: a
+    samordningsnummer is checked by it with its real day of birth, and the check digit
+    (Luhn, over the number as written) by ``stdnum.luhn``."""
+    from stdnum import luhn
+    from stdnum.exceptions import ValidationError
+    from stdnum.se import personnummer
+
+    if personnummer.is_valid(text):
+        return True
+    try:
+        number = personnummer.compact(text)
+    except ValidationError:
+        return False
+    day_at = {11: 4, 13: 6}.get(len(number))
+    if day_at is None or number[-5] not in "-+":
+        return False
+    digits = number[:-5] + number[-4:]
+    day = number[day_at : day_at + 2]
+    if not digits.isdigit() or not 61 <= int(day) <= 91:
+        return False
+    born = f"{number[:day_at]}{int(day) - 60:02d}{number[day_at + 2 :]}"
+    try:
+        personnummer.get_birth_date(born)
+    except ValidationError:
+        return False
+    return bool(luhn.is_valid(digits[-10:]))
+
+
 class Redactor:
     """Replaces personal identity numbers and the program's private names in text."""
 
@@ -132,20 +162,16 @@ class Redactor:
         return text
 
     def _number(self, match: re.Match[str]) -> str:
-        from stdnum.se import personnummer
-
-        if personnummer.is_valid(match.group(0)):
+        if is_identity_number(match.group(0)):
             self.found.append("personnummer")
             return PERSONNUMMER_BORTTAGET
         return match.group(0)
 
     def leaks(self, text: str) -> list[str]:
         """Removed names or valid personal identity numbers that ``text`` still states."""
-        from stdnum.se import personnummer
-
         flat = " ".join(text.split())
         found = [name for name, _ in self.names if name in flat]
-        found += [m for m in _PERSONNUMMER.findall(flat) if personnummer.is_valid(m)]
+        found += [m for m in _PERSONNUMMER.findall(flat) if is_identity_number(m)]
         return found
 
     def summary(self) -> tuple[str, ...]:
