@@ -403,6 +403,25 @@ INVALID = [
         ),
     ),
     Invalid(
+        # "the last of 1 months" / "det sista på 1 månader" until the count chose the form
+        "amounts-per-avtalsar-with-a-last-year-of-one-month",
+        (
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: the period "
+            "2023-10-01–2025-10-31 has 3 avtalsår (the last of 1 month), but 2 amounts are "
+            "given: give one amount per avtalsår",
+        ),
+        sv=(
+            "<case>:27: finansiering.finansiarer[0].belopp_per_avtalsar: perioden "
+            "2023-10-01–2025-10-31 har 3 avtalsår (det sista på 1 månad), men 2 belopp anges: "
+            "ange ett belopp per avtalsår",
+        ),
+        case=(
+            ("slut: 2026-09-30", "slut: 2025-10-31"),
+            ("belopp_per_ar: 2000000", "belopp_per_avtalsar: [2000000, 1500000]"),
+            ("  totalt: 6000000\n", ""),
+        ),
+    ),
+    Invalid(
         "amounts-per-calendar-year-outside-the-period",
         (
             "<case>:27: finansiering.finansiarer[0].belopp_per_kalenderar: no amount for 2026: "

@@ -426,7 +426,11 @@ def _amount_problems(row: Finansiar, period: Period) -> list[tuple[Loc, str]]:
             last_start, last_end = years[-1]
             months = _months_between(last_start, last_end)
             shorter = (
-                _(" (the last of {months} months)").format(months=months) if months < 12 else ""
+                ngettext(
+                    " (the last of {months} month)", " (the last of {months} months)", months
+                ).format(months=months)
+                if months < 12
+                else ""
             )
             problems.append(
                 (
