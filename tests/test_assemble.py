@@ -28,10 +28,10 @@ from PIL import ImageCms
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.conversion.normalise import prepare_attachment
-from avtalsgen.pdf import assemble
+from avtalsgen.errors import PacketError
+from avtalsgen.pdf import contents, fonts
 from avtalsgen.pdf.assemble import (
     Packet,
-    PacketError,
     PacketMetadata,
     PacketPart,
     SignatureField,
@@ -568,7 +568,7 @@ def test_a_packet_written_wrong_is_refused(
 ) -> None:
     """What qpdf writes is read back before the packet gets its name: every stream, and
     the content streams of the contents page(s), which only the packet has."""
-    insert = assemble._insert_contents
+    insert = contents.insert_contents
 
     def insert_then_damage(packet: pikepdf.Pdf, *args: Any) -> None:
         insert(packet, *args)
@@ -579,19 +579,19 @@ def test_a_packet_written_wrong_is_refused(
             damaged.Filter = pikepdf.Name.FlateDecode
             packet.pages[1].obj.Contents = pikepdf.Array([packet.pages[1].obj.Contents, damaged])
 
-    monkeypatch.setattr(assemble, "_insert_contents", insert_then_damage)
+    monkeypatch.setattr(contents, "insert_contents", insert_then_damage)
     _assert_refused(
         synthetic_inputs(tmp_path / "in"), tmp_path / "out", "fails qpdf's check", expected
     )
 
 
 def test_contents_fonts_made_ahead_are_the_ones_a_packet_uses(tmp_path: Path) -> None:
-    assemble._subset_program.cache_clear()
-    assemble.prepare_contents_fonts()
-    made = assemble._subset_program.cache_info()
+    fonts.subset_program.cache_clear()
+    fonts.prepare_fonts()
+    made = fonts.subset_program.cache_info()
     assert made.currsize == 2  # the base subsets of the regular and the bold font
     build(synthetic_inputs(tmp_path / "in"), tmp_path / "out" / "packet.pdf")
-    used = assemble._subset_program.cache_info()
+    used = fonts.subset_program.cache_info()
     assert (used.currsize, used.misses) == (2, made.misses), "no other subset was made"
 
 
@@ -600,30 +600,30 @@ def test_font_subsets_are_kept_between_runs(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     font = tmp_path / "font.ttf"
-    shutil.copy(assemble.find_font(), font)
+    shutil.copy(fonts.find_font(), font)
     gids = tuple(range(40))
-    assemble._subset_program.cache_clear()
-    made = assemble._subset_program(font, gids)
-    assert made == assemble._make_subset(font, gids)
+    fonts.subset_program.cache_clear()
+    made = fonts.subset_program(font, gids)
+    assert made == fonts.make_subset(font, gids)
     kept = list((tmp_path / "cache" / "avtalsgen" / "fonts").iterdir())
     assert len(kept) == 1 and kept[0].read_bytes() == made
     # A later run reads it and does not load fontTools' subsetter.
     probe = (
         "import sys\n"
-        "from avtalsgen.pdf import assemble\n"
-        f"program = assemble._subset_program(__import__('pathlib').Path({str(font)!r}), {gids!r})\n"
+        "from avtalsgen.pdf import fonts\n"
+        f"program = fonts.subset_program(__import__('pathlib').Path({str(font)!r}), {gids!r})\n"
         "print(len(program), 'fontTools.subset' in sys.modules)\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert out.stdout.split() == [str(len(made)), "False"], out.stderr
     # A font file changed since is subset again.
-    assemble._subset_program.cache_clear()
+    fonts.subset_program.cache_clear()
     os.utime(font, ns=(0, 0))
-    assert assemble._subset_program(font, gids) == made
+    assert fonts.subset_program(font, gids) == made
     assert len(list(kept[0].parent.iterdir())) == 2
     # A cache that cannot be written only costs time.
-    assemble._subset_program.cache_clear()
+    fonts.subset_program.cache_clear()
     monkeypatch.setenv("XDG_CACHE_HOME", str(kept[0]))  # a file, not a folder
-    assert assemble._subset_program(font, gids) == made
-    assemble._subset_program.cache_clear()
+    assert fonts.subset_program(font, gids) == made
+    fonts.subset_program.cache_clear()

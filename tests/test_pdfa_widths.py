@@ -6,7 +6,7 @@ import pikepdf
 from fontTools.ttLib import TTFont
 
 from avtalsgen.pdf import pdfa
-from avtalsgen.pdf.assemble import find_font
+from avtalsgen.pdf.fonts import find_font
 
 
 def _problem(pdf: pikepdf.Pdf, program: bytes, widths: list[float]) -> str:

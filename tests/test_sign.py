@@ -51,7 +51,8 @@ from test_assemble import (
 from test_pdftext import assert_same_text
 
 from avtalsgen import i18n
-from avtalsgen.pdf.assemble import PacketError, find_font
+from avtalsgen.errors import PacketError
+from avtalsgen.pdf.fonts import find_font
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure
 from avtalsgen.signing.pki import (
     DemoPki,

@@ -44,6 +44,10 @@ class OutputError(AvtalsgenError):
     """An output file could not be written."""
 
 
+class PacketError(AvtalsgenError):
+    """A packet could not be assembled: a bad input file or a bad request."""
+
+
 def _os_reasons() -> dict[int, str]:
     import errno
 

@@ -220,9 +220,10 @@ def prepare_finish(documents: Sequence[str]) -> None:
         pass
 
     if "beslutsforslag" in documents:
-        from avtalsgen.pdf.assemble import prepare_contents_fonts
+        import avtalsgen.pdf.assemble  # noqa: F401 - loaded now, not at the first packet
+        from avtalsgen.pdf.fonts import prepare_fonts
 
-        prepare_contents_fonts()
+        prepare_fonts()
 
 
 def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> None:

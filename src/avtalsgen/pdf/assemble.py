@@ -17,49 +17,38 @@ catalog is built anew, on purpose: a merged catalog would drop or mix the inputs
 OutputIntents and page labels. The packet is tagged: the inputs' structure trees are
 merged under one Document (:mod:`avtalsgen.pdf.structure`), the contents page is tagged as
 a table of contents with a link per part, and the signature fields as Form elements.
-The contents page is drawn directly, in Liberation Sans embedded as a subset with a
-ToUnicode map, so its text can be searched and extracted.
+The contents page is drawn directly (:mod:`avtalsgen.pdf.contents`), in Liberation Sans
+embedded as a subset with a ToUnicode map (:mod:`avtalsgen.pdf.fonts`), so its text can be
+searched and extracted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pikepdf
-from fontTools.ttLib import TTFont
 
 from avtalsgen import __version__
 from avtalsgen.build.workspace import atomic_write
-from avtalsgen.cache import read_cached, write_cached
-from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
+from avtalsgen.errors import OutputError, PacketError, os_reason
 from avtalsgen.i18n import _
+from avtalsgen.pdf import contents as contents_page
 from avtalsgen.pdf.docinfo import DocumentInfo, as_datetime, info_entries, pdf_date, xmp_packet
 from avtalsgen.pdf.fields import NewField, signature_widget
+from avtalsgen.pdf.fonts import BOLD_FONT, REGULAR_FONT, Font, find_font
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
 from avtalsgen.pdf.pdffile import open_pdf
 from avtalsgen.pdf.signed import is_signed
 from avtalsgen.pdf.structure import StructureTree
 
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/liberation"),
-    Path("/usr/share/fonts/truetype/liberation2"),
-    Path("/usr/share/fonts/liberation"),
-    Path("/usr/share/fonts/liberation-sans"),
-)
-"""Where :func:`find_font` looks for the Liberation fonts (Debian, Fedora)."""
-
-REGULAR_FONT = "LiberationSans-Regular.ttf"
-BOLD_FONT = "LiberationSans-Bold.ttf"
 AUTHOR = "Region Norrbotten"
 LANGUAGE = "sv-SE"
 TIMEZONE = ZoneInfo("Europe/Stockholm")  # the same as avtalsgen.pdf.docinfo's
@@ -67,14 +56,6 @@ TIMEZONE = ZoneInfo("Europe/Stockholm")  # the same as avtalsgen.pdf.docinfo's
 _MAX_PDF_VERSION = (1, 7)  # PDF/A-2 is based on PDF 1.7
 _OUTPUT_VERSION = "1.7"
 _PRINT_FLAG = 4
-_CONTENTS_TITLE = "Innehåll"
-_DOCUMENTS_HEADING = "Handlingar"
-_ATTACHMENTS_HEADING = "Bilagor"
-_PAGES_HEADING = "Sidor"
-
-
-class PacketError(AvtalsgenError):
-    """A packet could not be assembled: a bad input file or a bad request."""
 
 
 @dataclass(frozen=True)
@@ -157,22 +138,6 @@ class Packet:
     fields: tuple[str, ...] = field(default=())
 
 
-def find_font(name: str = REGULAR_FONT, dirs: Iterable[Path] = FONT_DIRS) -> Path:
-    """Return the path of the font file ``name`` in the first of ``dirs`` that has it.
-
-    Raises :class:`PacketError` with the install command if none has it.
-    """
-    searched = list(dirs)
-    for folder in searched:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise PacketError(
-        f"font {name} not found in {', '.join(map(str, searched))}; "
-        "install it with: apt-get install fonts-liberation"
-    )
-
-
 def assemble_packet(
     documents: Sequence[PacketPart],
     attachments: Sequence[PacketPart],
@@ -212,14 +177,16 @@ def assemble_packet(
         # 2. Copy the pages, after room for the contents page.
         packet = stack.enter_context(pikepdf.new())
         counts = [len(pdf.pages) for pdf in [*docs, *atts]]
-        fonts = _ContentsFonts(find_font(REGULAR_FONT), find_font(BOLD_FONT))
+        fonts = contents_page.ContentsFonts(find_font(REGULAR_FONT), find_font(BOLD_FONT))
         width, height = _page_size(docs[0].pages[0])
-        layout = _layout_contents(documents, attachments, metadata, fonts, width, height)
+        layout = contents_page.layout_contents(
+            documents, attachments, metadata, fonts, width, height
+        )
         offset = len(layout.pages)
         placements = _placements([*documents, *attachments], counts, offset)
         # The parts' structure trees go under one Document, after the contents page's.
         tree = StructureTree(packet)
-        contents_part = tree.element(tree.document, "/Sect", title=_CONTENTS_TITLE)
+        contents_part = tree.element(tree.document, "/Sect", title=contents_page.CONTENTS_TITLE)
         parts = []
         for source, placement in zip([*docs, *atts], placements, strict=True):
             first = len(packet.pages)
@@ -227,7 +194,9 @@ def assemble_packet(
             copied = [packet.pages[i] for i in range(first, len(packet.pages))]
             parts.append(tree.add_part(source, copied, placement.title))
         # 3. Draw the contents page(s) in front, tagged, with a link per part.
-        _insert_contents(packet, layout, placements, fonts, width, height, tree, contents_part)
+        contents_page.insert_contents(
+            packet, layout, placements, fonts, width, height, tree, contents_part
+        )
         if metadata.marking:
             _mark_pages(packet, metadata.marking)
         unique_subset_names(packet)  # each document's BAAAAA+..., CAAAAA+... made distinct
@@ -475,16 +444,18 @@ def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata, created: dt.dateti
 
 def _add_outline(pdf: pikepdf.Pdf, placements: Sequence[PartPlacement]) -> None:
     with pdf.open_outline() as outline:
-        outline.root.append(pikepdf.OutlineItem(_CONTENTS_TITLE, 0))
+        outline.root.append(pikepdf.OutlineItem(contents_page.CONTENTS_TITLE, 0))
         for place in placements:
             outline.root.append(pikepdf.OutlineItem(place.title, place.first_page - 1))
 
 
 def _add_page_labels(pdf: pikepdf.Pdf, offset: int, placements: Sequence[PartPlacement]) -> None:
     if offset == 1:
-        contents = pikepdf.Dictionary(P=pikepdf.String(_CONTENTS_TITLE))
+        contents = pikepdf.Dictionary(P=pikepdf.String(contents_page.CONTENTS_TITLE))
     else:
-        contents = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{_CONTENTS_TITLE} "))
+        contents = pikepdf.Dictionary(
+            S=pikepdf.Name.D, P=pikepdf.String(f"{contents_page.CONTENTS_TITLE} ")
+        )
     nums: list[object] = [0, contents]
     for place in placements:
         label = pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(f"{place.label} s. "))
@@ -609,442 +580,6 @@ def _syntax_error(pdf: pikepdf.Pdf, drawn: range) -> str | None:
 _BUFFER_NAME = re.compile(r"<_io\.BytesIO object at 0x[0-9a-f]+>")
 
 
-# --- the contents page --------------------------------------------------------------------
-
-
-#: Characters every contents-page font subset holds, whatever a packet's text uses: with
-#: them, packets whose text stays within them (nearly all) share one subset, which each
-#: process makes once (subsetting a font costs tens of milliseconds).
-_BASE_CHARS = (
-    "".join(chr(c) for c in range(0x20, 0x7F))
-    + "".join(chr(c) for c in range(0xA0, 0x100))
-    + "–—‘’‚“”„…•€"
-)
-
-
-@dataclass(frozen=True)
-class _FontFile:
-    """A parsed TrueType font, read once per process (see :func:`_font_file`)."""
-
-    path: Path
-    tt: TTFont
-    cmap: dict[int, str]
-    units: int
-    hmtx: dict[str, tuple[int, int]]
-    base_gids: frozenset[int]
-    gids: dict[int, int] = field(default_factory=dict)
-    """Glyph ids by character code, as :meth:`_Font.glyphs` has looked them up."""
-    advances: dict[int, float] = field(default_factory=dict)
-    """Advance widths (1/1000 em) by glyph id, as :meth:`_Font._advance` has read them."""
-
-
-@functools.cache
-def _font_file(path: Path) -> _FontFile:
-    tt = TTFont(str(path), lazy=False)
-    cmap: dict[int, str] = tt.getBestCmap()
-    base = frozenset(tt.getGlyphID(cmap[ord(c)]) for c in _BASE_CHARS if ord(c) in cmap)
-    return _FontFile(path, tt, cmap, int(tt["head"].unitsPerEm), tt["hmtx"].metrics, base)
-
-
-@functools.lru_cache(maxsize=8)
-def _subset_program(path: Path, gids: tuple[int, ...]) -> bytes:
-    """The font program of ``path`` cut down to ``gids`` (glyph ids kept as they are), from
-    the cache if it has been made before with this font file and fontTools version.
-
-    Subsetting the two fonts costs about 0.1 s of every build's CPU, loading fontTools'
-    subsetter included, and nearly every packet wants the same subsets (:data:`_BASE_CHARS`).
-    """
-    import fontTools
-
-    info = path.stat()
-    made_from = f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{gids}\0"
-    made_from += f"{fontTools.version}\0{_SUBSET_FORMAT}"
-    name = f"fonts/{hashlib.sha256(made_from.encode()).hexdigest()[:32]}.ttf"
-    program = read_cached(name)
-    if program is None:
-        program = _make_subset(path, gids)
-        write_cached(name, program)
-    return program
-
-
-#: Changes whenever :func:`_make_subset` makes other subsets of the same font.
-_SUBSET_FORMAT = 1
-
-
-def _make_subset(path: Path, gids: tuple[int, ...]) -> bytes:
-    from fontTools import subset
-
-    options = subset.Options()
-    options.retain_gids = True  # so CID = glyph id (CIDToGIDMap /Identity)
-    options.notdef_outline = True
-    options.layout_features = []
-    options.hinting = False
-    options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
-    font = TTFont(str(path), lazy=False, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=list(gids))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def prepare_contents_fonts() -> None:
-    """Read the contents page's fonts and make their subsets of the base characters now,
-    once per process (about 60 ms), e.g. while LibreOffice converts, instead of when the
-    first packet is assembled. A font that cannot be found is reported by that packet."""
-    for name in (REGULAR_FONT, BOLD_FONT):
-        try:
-            file = _font_file(find_font(name))
-        except AvtalsgenError:
-            continue
-        _subset_program(file.path, tuple(sorted(file.base_gids)))
-
-
-class _Font:
-    """A TrueType font drawn as a Type0/CIDFontType2 subset with Identity-H encoding."""
-
-    def __init__(self, path: Path, resource: str) -> None:
-        self.path = path
-        self.resource = resource
-        self.file = _font_file(path)
-        self.tt = self.file.tt
-        self.used: dict[int, str] = {}  # glyph id -> text it stands for
-
-    def glyphs(self, text: str) -> list[int]:
-        ids = []
-        known = self.file.gids
-        for char in text:
-            gid = known.get(ord(char))
-            if gid is None:
-                glyph = self.file.cmap.get(ord(char))
-                if glyph is None:
-                    raise PacketError(
-                        f"{self.path.name} has no glyph for {char!r} (U+{ord(char):04X}) "
-                        f"in {text!r}"
-                    )
-                gid = known[ord(char)] = self.tt.getGlyphID(glyph)
-            self.used.setdefault(gid, char)
-            ids.append(gid)
-        return ids
-
-    def width(self, text: str, size: float) -> float:
-        return sum(self._advance(g) for g in self.glyphs(text)) * size / 1000
-
-    def show(self, text: str) -> bytes:
-        return b"<" + "".join(f"{g:04X}" for g in self.glyphs(text)).encode("ascii") + b"> Tj"
-
-    def _advance(self, gid: int) -> float:
-        advance = self.file.advances.get(gid)
-        if advance is None:
-            width = self.file.hmtx[self.tt.getGlyphName(gid)][0]
-            advance = self.file.advances[gid] = float(width) * 1000 / self.file.units
-        return advance
-
-    def build(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
-        """Embed the used glyphs (and the base set); return the Type0 font dictionary."""
-        gids = tuple(sorted(self.file.base_gids | self.used.keys()))
-        tag = _subset_tag(self.path.name, gids)
-        base = self.tt["name"].getDebugName(6) or self.path.stem
-        font_name = pikepdf.Name(f"/{tag}+{base}")
-        program = _subset_program(self.path, gids)
-        file2 = pdf.make_stream(program)
-        file2.Length1 = len(program)
-        head, hhea, os2 = self.tt["head"], self.tt["hhea"], self.tt["OS/2"]
-        scale = 1000 / self.file.units
-        descriptor = pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.FontDescriptor,
-                FontName=font_name,
-                Flags=32,  # non-symbolic
-                FontBBox=pikepdf.Array(
-                    [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-                ),
-                ItalicAngle=float(self.tt["post"].italicAngle),
-                Ascent=round(hhea.ascent * scale),
-                Descent=round(hhea.descent * scale),
-                CapHeight=round(getattr(os2, "sCapHeight", hhea.ascent) * scale),
-                StemV=80,
-                FontFile2=file2,
-            )
-        )
-        widths: list[object] = []
-        for gid in sorted(self.used):
-            widths += [gid, pikepdf.Array([round(self._advance(gid))])]
-        cid_font = pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Font,
-                Subtype=pikepdf.Name.CIDFontType2,
-                BaseFont=font_name,
-                CIDSystemInfo=pikepdf.Dictionary(
-                    Registry=pikepdf.String("Adobe"),
-                    Ordering=pikepdf.String("Identity"),
-                    Supplement=0,
-                ),
-                FontDescriptor=descriptor,
-                W=pikepdf.Array(widths),
-                CIDToGIDMap=pikepdf.Name.Identity,
-            )
-        )
-        return pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Font,
-                Subtype=pikepdf.Name.Type0,
-                BaseFont=font_name,
-                Encoding=pikepdf.Name("/Identity-H"),
-                DescendantFonts=pikepdf.Array([cid_font]),
-                ToUnicode=pdf.make_stream(_to_unicode(self.used)),
-            )
-        )
-
-
-def _subset_tag(name: str, gids: Sequence[int]) -> str:
-    digest = hashlib.sha256(f"{name}:{gids}".encode()).digest()
-    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
-
-
-def _to_unicode(used: dict[int, str]) -> bytes:
-    items = sorted(used.items())
-    lines = [
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def",
-        "/CMapType 2 def",
-        "1 begincodespacerange",
-        "<0000> <FFFF>",
-        "endcodespacerange",
-    ]
-    for start in range(0, len(items), 100):
-        chunk = items[start : start + 100]
-        lines.append(f"{len(chunk)} beginbfchar")
-        for gid, char in chunk:
-            lines.append(f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>")
-        lines.append("endbfchar")
-    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    return "\n".join(lines).encode("ascii")
-
-
-@dataclass
-class _ContentsFonts:
-    regular_path: Path
-    bold_path: Path
-    regular: _Font = field(init=False)
-    bold: _Font = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.regular = _Font(self.regular_path, "/F1")
-        self.bold = _Font(self.bold_path, "/F2")
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One line of the contents page; ``entry`` marks where a part's page range goes."""
-
-    text: str
-    bold: bool
-    size: float
-    gap_before: float = 0.0
-    entry: int | None = None  # index into the placements
-    column_heading: bool = False
-
-
-@dataclass(frozen=True)
-class _Layout:
-    pages: list[list[tuple[_Line, float]]]  # (line, baseline y) per page
-
-
-_MARGIN = 72.0
-_PAGE_COLUMN = 70.0  # width kept free on the right for the page ranges
-
-
-def _layout_contents(
-    documents: Sequence[PacketPart],
-    attachments: Sequence[PacketPart],
-    metadata: PacketMetadata,
-    fonts: _ContentsFonts,
-    width: float,
-    height: float,
-) -> _Layout:
-    text_width = width - 2 * _MARGIN
-    entry_width = text_width - _PAGE_COLUMN
-    lines: list[_Line] = [_Line(_CONTENTS_TITLE, True, 18)]
-    for i, text in enumerate(_wrap(metadata.title, fonts.regular, 12, text_width)):
-        lines.append(_Line(text, False, 12, 10 if i == 0 else 0))
-    lines.append(_Line(f"Dnr {metadata.dnr}", False, 11))
-    sections = [(_DOCUMENTS_HEADING, documents, 0)]
-    if attachments:
-        sections.append((_ATTACHMENTS_HEADING, attachments, len(documents)))
-    for heading, parts, first in sections:
-        lines.append(_Line(heading, True, 12, 18, column_heading=True))
-        for n, part in enumerate(parts):
-            wrapped = _wrap(part.title, fonts.regular, 11, entry_width)
-            for i, text in enumerate(wrapped):
-                lines.append(
-                    _Line(text, False, 11, 4 if i == 0 else 0, first + n if i == 0 else None)
-                )
-    pages: list[list[tuple[_Line, float]]] = [[]]
-    y = height - _MARGIN
-    for line in lines:
-        step = line.gap_before + line.size * 1.35
-        if y - step < _MARGIN and pages[-1]:
-            pages.append([])
-            y = height - _MARGIN
-            line = _Line(line.text, line.bold, line.size, 0, line.entry, line.column_heading)
-            step = line.size * 1.35
-        y -= step
-        pages[-1].append((line, y))
-    return _Layout(pages)
-
-
-def _wrap(text: str, font: _Font, size: float, max_width: float) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if current and font.width(candidate, size) > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return [*lines, current] if current else lines or [""]
-
-
-def _page_range(place: PartPlacement) -> str:
-    if place.first_page == place.last_page:
-        return str(place.first_page)
-    return f"{place.first_page}–{place.last_page}"
-
-
-def _insert_contents(
-    pdf: pikepdf.Pdf,
-    layout: _Layout,
-    placements: Sequence[PartPlacement],
-    fonts: _ContentsFonts,
-    width: float,
-    height: float,
-    tree: StructureTree,
-    section: pikepdf.Object,
-) -> None:
-    """Draw the contents page(s) in front of the packet, tagged in ``section``: the title as
-    ``H1``, the case's lines as ``P``, each group's heading as ``H2`` and its entries as a
-    ``TOC`` of ``TOCI`` elements, each a ``Link`` to its part's first page."""
-    resources = pikepdf.Dictionary()
-    pages = []
-    for index in range(len(layout.pages)):
-        blank = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page,
-            MediaBox=pikepdf.Array([0, 0, width, height]),
-            Resources=resources,
-        )
-        pdf.pages.insert(index, pikepdf.Page(blank))
-        pages.append(pdf.pages[index])
-    links = _ContentsLinks(pdf, tree, placements, width - _MARGIN)
-    case_lines: pikepdf.Object | None = None
-    toc: pikepdf.Object | None = None
-    for page, page_lines in zip(pages, layout.pages, strict=True):
-        ops: list[bytes] = []
-        for line, y in page_lines:
-            font = fonts.bold if line.bold else fonts.regular
-            if line.column_heading:
-                links.close()
-                elem = tree.element(section, "/H2", page=page)
-                toc = tree.element(section, "/TOC", page=page)
-            elif toc is not None:
-                elem = links.element(toc, page, line, y)
-            elif line.text == _CONTENTS_TITLE and case_lines is None:
-                elem = tree.element(section, "/H1", page=page)
-            else:
-                if case_lines is None:
-                    case_lines = tree.element(section, "/P", page=page)
-                elem = case_lines
-            tag = str(elem.S).lstrip("/").encode("ascii")
-            ops.append(b"/%s <</MCID %d>> BDC" % (tag, tree.mark(elem, page)))
-            ops.append(_text(font, line.size, _MARGIN, y, line.text))
-            label = _PAGES_HEADING if line.column_heading else None
-            if line.entry is not None:
-                label = _page_range(placements[line.entry])
-            if label is not None:
-                x = width - _MARGIN - font.width(label, line.size)
-                ops.append(_text(font, line.size, x, y, label))
-            ops.append(b"EMC")
-        page.obj.Contents = pdf.make_stream(b"\n".join(ops))
-        links.close()
-    resources.Font = pikepdf.Dictionary(
-        {
-            fonts.regular.resource: fonts.regular.build(pdf),
-            fonts.bold.resource: fonts.bold.build(pdf),
-        }
-    )
-
-
-class _ContentsLinks:
-    """The contents page's entries: a ``TOCI`` with a ``Link`` element per part, and its
-    link annotation over the entry's lines, to the part's first page."""
-
-    def __init__(
-        self, pdf: pikepdf.Pdf, tree: StructureTree, placements: Sequence[PartPlacement],
-        right: float,
-    ) -> None:  # fmt: skip
-        self.pdf, self.tree, self.placements, self.right = pdf, tree, placements, right
-        self.link: pikepdf.Object | None = None
-        self.entry = 0
-        self.page: pikepdf.Page | None = None
-        self.box: list[float] = []
-
-    def element(
-        self, toc: pikepdf.Object, page: pikepdf.Page, line: _Line, y: float
-    ) -> pikepdf.Object:
-        """The element a line of the table of contents is content of."""
-        if line.entry is not None:
-            self.close()
-            item = self.tree.element(toc, "/TOCI", page=page)
-            self.link = self.tree.element(item, "/Link", page=page)
-            self.entry, self.page = line.entry, page
-        if self.link is None or self.page is None or self.page.obj.objgen != page.obj.objgen:
-            self.close()  # a line that goes on from the page before
-            return self.tree.element(self.tree.element(toc, "/TOCI", page=page), "/P", page=page)
-        top, bottom = y + line.size, y - line.size * 0.3
-        if self.box:
-            self.box = [_MARGIN, min(self.box[1], bottom), self.right, max(self.box[3], top)]
-        else:
-            self.box = [_MARGIN, bottom, self.right, top]
-        return self.link
-
-    def close(self) -> None:
-        """Add the open entry's link annotation."""
-        if self.link is not None and self.page is not None:
-            place = self.placements[self.entry]
-            target = self.pdf.pages[place.first_page - 1]
-            annot = self.pdf.make_indirect(
-                pikepdf.Dictionary(
-                    Type=pikepdf.Name.Annot,
-                    Subtype=pikepdf.Name.Link,
-                    Rect=pikepdf.Array(self.box),
-                    Border=pikepdf.Array([0, 0, 0]),
-                    F=_PRINT_FLAG,
-                    Contents=pikepdf.String(f"{place.title}, sidan {_page_range(place)}"),
-                    Dest=pikepdf.Array([target.obj, pikepdf.Name.Fit]),
-                )
-            )
-            if "/Annots" not in self.page.obj:
-                self.page.obj.Annots = pikepdf.Array()
-            self.page.obj.Annots.append(annot)
-            self.tree.annotation(self.link, annot, self.page)
-        self.link, self.page, self.box = None, None, []
-
-
-def _text(font: _Font, size: float, x: float, y: float, text: str) -> bytes:
-    return b"BT %s %g Tf %.2f %.2f Td %s ET" % (
-        font.resource.encode("ascii"),
-        size,
-        x,
-        y,
-        font.show(text),
-    )
-
-
 # --- markings and embedded files ----------------------------------------------------------
 
 #: The marking's font size and its distance from the page's top edge, in points.
@@ -1054,7 +589,7 @@ _MARK_SIZE, _MARK_TOP = 9.0, 20.0
 def _mark_pages(pdf: pikepdf.Pdf, marking: str) -> None:
     """Print ``marking`` in bold at the top left of every page (a pagination artifact for
     screen readers; the documents and the metadata state it too)."""
-    font = _Font(find_font(BOLD_FONT), "/AvtalsgenMarkering")
+    font = Font(find_font(BOLD_FONT), "/AvtalsgenMarkering")
     font.glyphs(marking)
     font_obj = font.build(pdf)
     for page in pdf.pages:

@@ -58,10 +58,10 @@ from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from avtalsgen.build.workspace import atomic_write, place
-from avtalsgen.errors import AvtalsgenError, OutputError, os_reason
+from avtalsgen.errors import AvtalsgenError, OutputError, PacketError, os_reason
 from avtalsgen.i18n import _, ngettext, swedish_time
-from avtalsgen.pdf.assemble import REGULAR_FONT, PacketError, find_font
 from avtalsgen.pdf.docinfo import TIMEZONE
+from avtalsgen.pdf.fonts import REGULAR_FONT, find_font
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
 from avtalsgen.pdf.unknown import placeholder_count, unknown_facts
 from avtalsgen.signing.archival import ArchivalWriter
