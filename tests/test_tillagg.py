@@ -342,6 +342,80 @@ def test_the_signed_originals_stay_byte_for_byte(amended: tuple[Path, dict[str, 
     assert "up to date" in build(root)
 
 
+def test_a_packet_version_made_anew_takes_the_documents_it_no_longer_holds(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """paket-v2.pdf (the tilläggsavtal's, unsigned) made anew as the agreement's, the
+    meeting file that changed it corrected: tillaggsavtal-v2.* go with the packet they were
+    of, and come back (the agreement's v2 documents going) when the change does; a signed
+    file among them stops the build, nothing written."""
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    folder = root / "output" / DNR
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    signed_packet = sha(folder / "paket.pdf")
+    kept = meeting.read_bytes()
+    meeting.unlink()  # the change was recorded by mistake
+    said = fold(build(root))
+    for suffix in (".docx", ".pdf"):
+        shown = folder / f"tillaggsavtal-v2{suffix}"
+        assert f"removed {shown}: it was of the unsigned packet this build replaced" in said
+    v2 = sorted(p.name for p in folder.glob("*-v2.*"))
+    assert v2 == ["beslutsforslag-v2.docx", "beslutsforslag-v2.pdf", "paket-v2.pdf",
+                  "samarbetsavtal-v2.docx", "samarbetsavtal-v2.pdf"]  # fmt: skip
+    packet = fold(pdftotext(folder / "paket-v2.pdf"))
+    assert "Samarbetsavtal" in packet and "Tilläggsavtal" not in packet
+    assert sha(folder / "paket.pdf") == signed_packet
+    # The change back: the tilläggsavtal's packet, and nothing of the agreement's v2.
+    meeting.write_bytes(kept)
+    said = fold(build(root))
+    assert f"removed {folder / 'samarbetsavtal-v2.pdf'}: " in said
+    v2 = sorted(p.name for p in folder.glob("*-v2.*"))
+    assert v2 == ["paket-v2.pdf", "tillaggsavtal-v2.docx", "tillaggsavtal-v2.pdf"]
+    # A signed file where a stale document is: refused, nothing changed.
+    shutil.copyfile(folder / "paket.pdf", folder / "tillaggsavtal-v2.pdf")
+    before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
+    meeting.unlink()
+    result = CliRunner().invoke(
+        app,
+        ["build", str(root / "cases" / CASE), "--output", str(root / "output"),
+         "--templates", str(TEMPLATES)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{folder / 'tillaggsavtal-v2.pdf'} is signed and is not part of paket-v2.pdf, which "
+        "this build makes anew; a signed document is never removed or replaced: move it out "
+        "of the output folder and build again"
+    ) in fold(result.output)
+    assert {p.name: sha(p) for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_the_agreement_goes_with_the_unsigned_packet_of_a_case_then_rejected(
+    tmp_path: Path, converter: Converter, english: None
+) -> None:
+    """Built before the meeting, then rejected: the new paket.pdf holds no agreement, and
+    no samarbetsavtal stays beside it to say otherwise."""
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    kept = meeting.read_bytes()
+    meeting.unlink()
+    output = tmp_path / "output"
+    argv = ["build", str(cases / "exempel-matkluster.yaml"), "--output", str(output),
+            "--templates", str(TEMPLATES)]  # fmt: skip
+    cli(*argv)
+    folder = output / "RUN-90003-2024"
+    assert (folder / "samarbetsavtal.pdf").is_file()
+    meeting.write_bytes(kept)  # the committee rejects the case
+    said = fold(cli(*argv))
+    assert f"removed {folder / 'samarbetsavtal.pdf'}: " in said
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "beslutsforslag.docx", "beslutsforslag.pdf", "manifest.json", "paket.pdf"
+    ]  # fmt: skip
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["outputs"]) == ["beslutsforslag.docx", "beslutsforslag.pdf", "paket.pdf"]
+
+
 def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     amended: tuple[Path, dict[str, str]],
 ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +27,9 @@ from avtalsgen.build.record import (
 )
 from avtalsgen.build.stages import CaseStages, case_stages
 from avtalsgen.build.tillagg import plan as tillagg_plan
-from avtalsgen.build.workspace import Session, atomic_write
+from avtalsgen.build.workspace import CaseFolder, Session, atomic_write
 from avtalsgen.conversion.pool import Job
-from avtalsgen.documents.kinds import kind, metadata
+from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
 from avtalsgen.documents.render import render_document
 from avtalsgen.errors import AvtalsgenError, CaseError, os_reason
 from avtalsgen.i18n import _
@@ -307,7 +307,9 @@ def finish(
         }
         packet = None
         conversions: dict[str, dict[str, object]] = {}
+        stale: list[Path] = []
         if item.packet:
+            stale = stale_documents(case_folder, version, made.values())
             # Attachments that are not PDF/A-2b are converted (OCRmyPDF), or refused.
             attachments, conversions = _prepared_attachments(item)
             final = case_folder.packet(version)  # a signed packet is kept: a new version
@@ -326,6 +328,12 @@ def finish(
             # An unsigned packet and its documents are replaced; a signed packet and the
             # documents beside it are not (this is then the next version's name).
             placed.append(run.place(path, target, replace=True))
+        # The packet of this version is in place: the documents of its replaced unsigned
+        # version that it does not hold go (e.g. a tilläggsavtal a corrected meeting file no
+        # longer calls for), so that nothing beside the packet contradicts it.
+        for path in stale:
+            run.remove(path)
+        outcome.removed = stale
         fields = packet.fields if packet is not None else ()
         placed_packet = made[packet.path] if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
@@ -351,6 +359,28 @@ def finish(
     finally:
         shutil.rmtree(item.staging, ignore_errors=True)
     outcome.status, outcome.outputs = Status.BUILT, placed
+
+
+def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> list[Path]:
+    """The documents of the packet's ``version`` in ``folder`` that the build does not make
+    again: they were of the unsigned packet it replaces, and would contradict the new one
+    (a tilläggsavtal beside a packet of the agreement, or an agreement beside the packet of
+    a rejected case). One that is signed stops the build, nothing written: a signed
+    document is never removed."""
+    from avtalsgen.pdf.signed import is_signed
+
+    kept = set(made)
+    stale = [p for p in folder.documents_of_version(DOCUMENTS, version) if p not in kept]
+    for path in stale:
+        if path.suffix == ".pdf" and is_signed(path):
+            raise AvtalsgenError(
+                _(
+                    "{file} is signed and is not part of {packet}, which this build makes "
+                    "anew; a signed document is never removed or replaced: move it out of "
+                    "the output folder and build again"
+                ).format(file=path, packet=folder.packet(version).name)
+            )
+    return stale
 
 
 def _read(item: CaseWork, document: str) -> PdfText:

@@ -5,8 +5,9 @@ fixed, in English, whatever the language of the messages: ``language`` (the lang
 human texts, ``sv`` or ``en``), ``jobs``, ``summary`` (the number of cases by status:
 ``built``, ``up to date``, ``failed``) and ``cases``, one object per case in the order
 given: ``case`` (the case file), ``dnr``, ``status`` (one of the three), ``status_text``
-(the status in the report's language), ``seconds``, ``outputs`` (the files written) and
-``error`` (why it failed, in the report's language; null otherwise).
+(the status in the report's language), ``seconds``, ``outputs`` (the files written),
+``removed`` (documents of the unsigned packet version the build replaced that the new one
+does not hold) and ``error`` (why it failed, in the report's language; null otherwise).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class CaseOutcome:
     status: Status = Status.FAILED
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    """Documents of an unsigned packet version this build made anew without them."""
     error: str | None = None
     exception: BaseException | None = field(default=None, repr=False)
     """The error's exception, for --verbose; never written to the report."""
@@ -66,6 +69,7 @@ class CaseOutcome:
             "status_text": status_text(self.status),
             "seconds": round(self.seconds, 3),
             "outputs": [str(path) for path in self.outputs],
+            "removed": [str(path) for path in self.removed],
             "error": self.error,
         }
 

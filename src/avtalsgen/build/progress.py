@@ -76,6 +76,15 @@ class BatchDisplay:
                 "  " + escape(_("wrote {path}").format(path=self.shown(path)))
                 for path in outcome.outputs
             ]
+            lines += [
+                "  "
+                + escape(
+                    _("removed {path}: it was of the unsigned packet this build replaced").format(
+                        path=self.shown(path)
+                    )
+                )
+                for path in outcome.removed
+            ]
         self.progress.console.print("\n".join(lines))  # one print: rich's cost is per call
 
     def summary(self, outcomes: Sequence[CaseOutcome]) -> None:

@@ -67,7 +67,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,6 +98,8 @@ MANIFEST = "manifest.json"
 BUILD_RECORD = ".avtalsgen-build.json"
 #: The packet's file name, without version and suffix.
 PACKET = "paket"
+#: The files of each document of a case: its Word file and its PDF.
+DOCUMENT_SUFFIXES = (".docx", ".pdf")
 #: The protocol extracts' file names start with this.
 EXTRACT = "protokollsutdrag"
 #: The folder of the meetings' own files (anslag and the like) in the output folder.
@@ -153,6 +155,14 @@ class CaseFolder:
         ``beslutsforslag-v2.pdf`` with the packet's version 2 (the documents beside a signed
         packet are kept with it: see :func:`avtalsgen.pdf.packet.packet_version`)."""
         return self.path / versioned(kind, version, suffix)
+
+    def documents_of_version(self, kinds: Iterable[str], version: int) -> list[Path]:
+        """The documents of ``kinds`` (Word and PDF) of the packet's ``version`` that are in
+        the folder."""
+        found = (
+            self.document(kind, suffix, version) for kind in kinds for suffix in DOCUMENT_SUFFIXES
+        )
+        return [path for path in found if path.is_file()]
 
     def packet(self, version: int = 1) -> Path:
         """The packet: ``paket.pdf``, and ``paket-vN.pdf`` for its later versions."""
@@ -361,6 +371,12 @@ class Session:
         in; see :func:`place`."""
         final.parent.mkdir(parents=True, exist_ok=True)
         return place(made, final, replace=replace)
+
+    def remove(self, path: Path) -> None:
+        """Remove a file of the output folder that a newer one of this session replaced in
+        meaning (the documents of an unsigned packet version made anew without them). The
+        caller has made sure it is not signed: a signed file is never removed."""
+        path.unlink(missing_ok=True)
 
     def place_folder(self, made: Path, final: Path) -> Path:
         """Move the folder ``made`` (complete, in the staging folder) to ``final`` whole,
