@@ -143,7 +143,9 @@ def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
     with pytest.raises(CaseError) as caught:
         expedite(made.meeting, made.output, 7, now=NOW)
     assert caught.value.problems[0].endswith(
-        "paragrafer: there is no § 7; the meeting has § 211, § 212"
+        "paragrafer: there is no § 7; the meeting has § 211, § 212: ask for one of those (or "
+        "for none, to take every paragraph not under secrecy), or add § 7 to paragrafer if "
+        "the meeting decided it"
     )
     assert not (made.output / "sammantraden").exists()
 

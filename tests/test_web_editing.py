@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import time
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -496,17 +497,61 @@ def test_the_case_page_says_where_the_case_stands(tmp_path: Path) -> None:
     assert str(tmp_path) not in html  # no server path
 
 
+def test_a_paragraph_the_meeting_lacks_is_refused_before_a_run_starts(config: WebConfig) -> None:
+    """A § the meeting file does not have, or no number at all, in the § field of the
+    extracts' or the e-mails' step: the meeting's page again (422), the message at the
+    field, with the meeting file's line and field and how to go on; no run is started."""
+    from avtalsgen.web.routes.meetings import paragraph_problem
+
+    meeting = "exempel-run-2023-12-05"
+    with client_for(config, "sekr") as client:
+        page = client.get(f"/sammantraden/{meeting}").text
+        for step, field in (("utdrag", "paragraf"), ("expediering", "exp-paragraf")):
+            response = client.post(
+                f"/sammantraden/{meeting}/{step}",
+                data={"_csrf_token": csrf_of(page), "paragraf": "999"}, follow_redirects=False,
+            )  # fmt: skip
+            assert response.status_code == 422, response.text
+            shown = " ".join(unescape(response.text).split())
+            assert (
+                f'<p class="field-error" id="{field}-fel">Inte gjort: sammantraden/{meeting}.yaml'
+                ":20: paragrafer: det finns ingen § 999; sammanträdet har § 211, § 212: ange en "
+                "av dem (eller ingen, för alla paragrafer utom dem under sekretess), eller lägg "
+                "till § 999 i paragrafer om sammanträdet beslutade den</p>"
+            ) in shown, shown
+            assert (f'id="{field}" name="paragraf" inputmode="numeric"') in shown
+            assert 'value="999" aria-invalid="true"' in shown
+            assert str(config.cases) not in shown
+        response = client.post(
+            f"/sammantraden/{meeting}/utdrag",
+            data={"_csrf_token": csrf_of(page), "paragraf": "tolv"}, follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 422
+        assert (
+            "Inte gjort: 'tolv' är inte ett paragrafnummer: skriv bara numret, till exempel "
+            "212, eller lämna fältet tomt för alla paragrafer utom dem under sekretess"
+        ) in unescape(response.text)
+    with sqlite3.connect(config.database) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM jobs").fetchone() == (0,)
+    assert list(config.output.iterdir()) == []
+    # "§ 212" is the number 212, and the meeting has it: the run would start.
+    path = config.meetings / f"{meeting}.yaml"
+    assert paragraph_problem(path, " § 212 ") == (212, None)
+    assert paragraph_problem(path, "") == (None, None)
+
+
 def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) -> None:
-    """An extract of a paragraph the meeting does not have fails in the worker with the
-    loader's message; the run's page names the meeting file relative to the cases folder
-    (as the case's page does), never by the server's absolute path."""
+    """An extract of a meeting whose paragraph decides a Dnr no case file holds fails in
+    the worker with the loader's message; the run's page names the meeting file relative
+    to the cases folder (as the case's page does), never by the server's absolute path."""
     from avtalsgen.web.jobs import Job, _without_folders
 
+    (config.cases / "exempel-arktiska-testbaddar.yaml").unlink()
     with client_for(config, "sekr") as client:
         page = client.get("/sammantraden/exempel-run-2023-12-05").text
         response = client.post(
             "/sammantraden/exempel-run-2023-12-05/utdrag",
-            data={"_csrf_token": csrf_of(page), "paragraf": "999"}, follow_redirects=False,
+            data={"_csrf_token": csrf_of(page), "paragraf": ""}, follow_redirects=False,
         )  # fmt: skip
         assert response.status_code in (302, 303), response.text
         run = response.headers["location"]
@@ -514,8 +559,10 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
         while "misslyckades" not in (text := client.get(run).text):
             assert time.monotonic() < deadline, text
             time.sleep(0.2)
-    assert "sammantraden/exempel-run-2023-12-05.yaml:" in text, text
-    assert "§ 999" in text
+    assert (
+        "sammantraden/exempel-run-2023-12-05.yaml:29: paragrafer[1].dnr: ingen ärendefil i "
+        "cases har diarienummer RUN-90001-2023"
+    ) in text, text
     assert str(config.cases) not in text and str(config.cases.resolve()) not in text
     job = Job(1, "build", "handl", ["x"], args={"cases": [str(config.cases / "x.yaml")],
                                                 "output": str(config.output)})  # fmt: skip

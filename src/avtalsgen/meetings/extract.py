@@ -712,9 +712,11 @@ def chosen_paragraphs(
             [
                 meeting.problem(
                     ("paragrafer",),
-                    _("there is no § {number}; the meeting has {known}").format(
-                        number=number, known=known
-                    ),
+                    _(
+                        "there is no § {number}; the meeting has {known}: ask for one of "
+                        "those (or for none, to take every paragraph not under secrecy), or "
+                        "add § {number} to paragrafer if the meeting decided it"
+                    ).format(number=number, known=known),
                 )
             ]
         )

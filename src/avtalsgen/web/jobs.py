@@ -96,8 +96,8 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
 def _without_folders(text: str | None, job: Job) -> str | None:
     """A message of a job with the server's folders left out of the files it names, as the
     office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20: …`` (relative to the
-    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), not the server's
-    absolute paths."""
+    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), a folder itself by
+    its name, not the server's absolute paths."""
     if not text:
         return text
     folders = []
@@ -109,7 +109,9 @@ def _without_folders(text: str | None, job: Job) -> str | None:
         folders.append(Path(job.args["output"]))
     for folder in folders:
         for shown in {str(folder), str(folder.resolve())}:
-            text = text.replace(f"{shown}/", "")
+            # A file in it by its path below it; the folder itself by its name ("ingen
+            # ärendefil i cases har ...").
+            text = text.replace(f"{shown}/", "").replace(shown, folder.name)
     return text
 
 

@@ -50,6 +50,28 @@ def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> T
     )  # fmt: skip
 
 
+def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context: Any) -> Template:
+    """The page of the saved file ``stem`` of ``kind``: its form, and for a meeting the steps
+    after it (``context``: e.g. ``saved``, or ``step_error`` and ``status_code`` for a step
+    refused before it ran)."""
+    path = yaml_file(kind.folder(config_of(request)), stem)
+    data, sha = file_data(path)
+    remember(config_of(request).database, kind.key(stem), read_text(path), None)
+    extracts = None
+    if kind.name == "sammantrade" and user_of(request).may("extract"):
+        from avtalsgen.web.routes.meetings import meeting_extracts
+
+        extracts = meeting_extracts(config_of(request), path)
+    standing = None
+    if kind.name == "arende":
+        from avtalsgen.web.status import case_standing
+
+        standing = case_standing(config_of(request), path)
+    return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False,
+                      extracts=extracts, standing=standing, heading=data.get("dnr"),
+                      **context)  # fmt: skip
+
+
 def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
     """The form pages of ``kind`` (cases or meetings)."""
 
@@ -105,22 +127,7 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         return await sync_to_thread(_form, request, stem, sparad)
 
     def _form(request: Request[Any, Any, Any], stem: str, sparad: int | None) -> Template:
-        path = yaml_file(kind.folder(config_of(request)), stem)
-        data, sha = file_data(path)
-        remember(config_of(request).database, kind.key(stem), read_text(path), None)
-        extracts = None
-        if kind.name == "sammantrade" and user_of(request).may("extract"):
-            from avtalsgen.web.routes.meetings import meeting_extracts
-
-            extracts = meeting_extracts(config_of(request), path)
-        standing = None
-        if kind.name == "arende":
-            from avtalsgen.web.status import case_standing
-
-            standing = case_standing(config_of(request), path)
-        return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False, saved=sparad,
-                          extracts=extracts, standing=standing,
-                          heading=data.get("dnr"))  # fmt: skip
+        return file_page(request, kind, stem, saved=sparad)
 
     @post(f"{kind.base}/{{stem:str}}", guards=[needs(kind.permission)])
     async def save(request: Request[Any, Any, Any], stem: str, data: Form) -> Template | Redirect:

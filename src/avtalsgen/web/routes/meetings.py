@@ -86,6 +86,46 @@ def _paragraph(data: dict[str, str]) -> int | None:
     return int(paragraf) if paragraf.isdigit() else None
 
 
+def paragraph_problem(path: Path, given: str) -> tuple[int | None, str | None]:
+    """The § a step on the meeting file at ``path`` was asked for (None: every paragraph),
+    or why it cannot run: the field holds no number, or a § the meeting does not have (by
+    the meeting file's line and field, as the step itself would say once started)."""
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.i18n import _
+    from avtalsgen.meetings.extract import chosen_paragraphs
+    from avtalsgen.meetings.justering import load_meeting
+
+    value = given.strip().removeprefix("§").strip()
+    if not value:
+        return None, None
+    if not (value.isascii() and value.isdigit()):
+        return None, _(
+            "'{value}' is not a paragraph number: write the number alone, e.g. 212, or leave "
+            "the field empty for every paragraph not under secrecy"
+        ).format(value=given.strip())
+    number = int(value)
+    try:
+        chosen_paragraphs(load_meeting(path), number)
+    except AvtalsgenError as exc:
+        # The meeting file as the office knows it: relative to the cases folder.
+        message = exc.message
+        for folder in {path.parent.parent, path.parent.parent.resolve()}:
+            message = message.replace(f"{folder}/", "")
+        return number, message
+    return number, None
+
+
+def _refused_step(
+    request: Request[Any, Any, Any], stem: str, step: str, given: str, message: str
+) -> Template:
+    """The meeting's page again with why the step was not started, at its § field."""
+    from avtalsgen.web.editing import MEETINGS
+    from avtalsgen.web.routes.editor import file_page
+
+    error = {"step": step, "value": given, "message": message}
+    return file_page(request, MEETINGS, stem, step_error=error, status_code=422)
+
+
 def _submit(request: Request[Any, Any, Any], stem: str, kind: str, **args: Any) -> Redirect:
     """Run ``kind`` on the meeting ``stem`` in the worker; the page follows the run."""
     from avtalsgen.i18n import current_language
@@ -100,10 +140,23 @@ def _submit(request: Request[Any, Any, Any], stem: str, kind: str, **args: Any) 
     return Redirect(path=f"/korning/{job.id}", status_code=303)
 
 
+def _paragraph_step(
+    request: Request[Any, Any, Any], stem: str, kind: str, data: dict[str, str]
+) -> Redirect | Template:
+    """Run ``kind`` for the § asked for (or every one), once the meeting is known to have
+    it: a § it does not have is refused here, before any run starts."""
+    given = data.get("paragraf", "")
+    path = yaml_file(config_of(request).meetings, stem)
+    number, problem = paragraph_problem(path, given)
+    if problem is not None:
+        return _refused_step(request, stem, kind, given, problem)
+    return _submit(request, stem, kind, paragraf=number)
+
+
 @post("/sammantraden/{stem:str}/utdrag", guards=[needs("extract")], sync_to_thread=True)
-def make_extracts(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+def make_extracts(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect | Template:
     """Make the meeting's protocol extracts (all, or one §) in the worker."""
-    return _submit(request, stem, "utdrag", paragraf=_paragraph(data))
+    return _paragraph_step(request, stem, "utdrag", data)
 
 
 @post("/sammantraden/{stem:str}/anslag", guards=[needs("extract")], sync_to_thread=True)
@@ -114,9 +167,9 @@ def make_anslag(request: Request[Any, Any, Any], stem: str, data: Form) -> Redir
 
 
 @post("/sammantraden/{stem:str}/expediering", guards=[needs("extract")], sync_to_thread=True)
-def make_emails(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect:
+def make_emails(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect | Template:
     """Make the e-mails of the expediering (nothing is sent) for all paragraphs, or one."""
-    return _submit(request, stem, "expediera", paragraf=_paragraph(data))
+    return _paragraph_step(request, stem, "expediera", data)
 
 
 @post("/sammantraden/{stem:str}/publicering", guards=[needs("extract")], sync_to_thread=True)
