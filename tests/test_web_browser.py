@@ -678,6 +678,15 @@ _BROKEN_DATES = r"""() => {
 }"""
 
 
+#: The texts of the links in an element that are broken across lines.
+_BROKEN_LINKS = r"""element => [...element.querySelectorAll('a')].filter(link => {
+  const range = document.createRange();
+  range.selectNodeContents(link);
+  return new Set([...range.getClientRects()].filter(r => r.width > 0)
+    .map(r => Math.round(r.top))).size > 1;
+}).map(link => link.textContent)"""
+
+
 def test_no_page_scrolls_sideways_in_a_narrow_window(
     server: tuple[str, WebConfig], browser: Any
 ) -> None:
@@ -709,6 +718,27 @@ def test_no_page_scrolls_sideways_in_a_narrow_window(
     assert broken_dates == {}, "dates or Dnr broken across lines"
     assert checker.violations == {} and checker.errors == []
 
+    # The meetings list reads as a list of meetings at 480 and 320 pixels: nothing in it to
+    # scroll sideways, each file name on one line (at 480 it broke exempel-run-2024-12-10 at
+    # its hyphens), each value after its label, the table still a table.
+    for width in (480, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(base + "/sammantraden")
+        meetings = page.get_by_role("region", name="Sammanträden")
+        assert not meetings.evaluate("e => e.scrollWidth > e.clientWidth"), width
+        broken_names = meetings.evaluate(_BROKEN_LINKS)
+        assert broken_names == [], (width, broken_names)
+        names = meetings.get_by_role("link")
+        assert names.count() >= 7 and names.first.inner_text() == "exempel-run-2023-12-05"
+        first = meetings.get_by_role("row").nth(1)
+        assert first.inner_text().splitlines()[:3] == [
+            "exempel-run-2023-12-05", "Nämnd: Regionala utvecklingsnämnden", "Datum: 2023-12-05"
+        ], width  # fmt: skip
+        assert (
+            page.get_by_role("table", name="Sammanträden").get_by_role("columnheader").count() == 5
+        )
+
+    page.set_viewport_size({"width": 320, "height": 800})
     page.goto(base + "/arenden")
     table = page.get_by_role("region", name="Ärenden med status")
     expect_scrolls = "e => e.scrollWidth > e.clientWidth"
