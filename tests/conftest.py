@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -57,7 +59,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 # No test sends documents to a converter the developer may have running (`avtalsgen
 # converter start`): this folder has none. The tests of the converter start their own.
-os.environ["AVTALSGEN_CONVERTER_DIR"] = tempfile.mkdtemp(prefix="avtalsgen-no-converter-")
+NO_CONVERTER = tempfile.mkdtemp(prefix="avtalsgen-no-converter-")
+os.environ["AVTALSGEN_CONVERTER_DIR"] = NO_CONVERTER
 # The converters the tests start do not warm up (no example build in their preloaded
 # avtalsgen, no first document in each soffice): about a second less at each of their
 # starts, and no test measures their latency. test_warm's shared converter warms up, as a
@@ -202,24 +205,58 @@ def fold(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test session's own temporary folder, which its test processes share: under
+    pytest-xdist each process's base folder (``popen-gw0``, ...) is in it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def made_once(target: Path) -> Iterator[bool]:
+    """For something the session's test processes make once and share (read only): holds
+    an exclusive lock on ``target``'s lock file while the block runs, and yields whether
+    ``target`` still has to be made. The block makes it; once it has ended without an
+    error, ``target`` is marked as made, and the other processes, which waited for the
+    lock, find it so. Something half made (a block that raised) is made again."""
+    lock = target.with_name(target.name + ".lock")
+    done = target.with_name(target.name + ".made")
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released as the file is closed
+        if done.exists():
+            yield False
+            return
+        shutil.rmtree(target, ignore_errors=True)
+        yield True
+        done.touch()
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every example case built once, through the CLI, into a temporary output folder."""
+    """Every example case built once, through the CLI, into a temporary output folder: one
+    build for the whole session, shared by its test processes (the first that needs it
+    builds it, another that needs it meanwhile waits). Read only. Built by the pool of
+    one-shot LibreOffice processes (the CLI's own, test_warm compares it with the warm
+    converter's), whatever converter a test module has running at the time."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
-    output = tmp_path_factory.mktemp("output")
-    result = CliRunner().invoke(
-        app,
-        [
-            "build",
-            *map(str, CASES.values()),
-            "--output",
-            str(output),
-            "--templates",
-            str(REPO / "templates"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    output = shared_folder(tmp_path_factory) / "built"
+    with made_once(output) as to_make:
+        if to_make:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
+                result = CliRunner().invoke(
+                    app,
+                    [
+                        "build",
+                        *map(str, CASES.values()),
+                        "--output",
+                        str(output),
+                        "--templates",
+                        str(REPO / "templates"),
+                    ],
+                )
+            assert result.exit_code == 0, result.output
     return output
 
 
