@@ -219,14 +219,18 @@ def test_a_signature_moves_the_modification_date(
     created = _info(packet)["/CreationDate"]
     pki = demo_pki  # the session's (conftest)
     signer = ensure_demo_signer(pki, "Regional utvecklingsdirektör")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)  # a PDF date has whole seconds
     result = sign_packet(
         packet, packet, "region", Pkcs12Key(signer.pkcs12, signer.passphrase),
         role="Regional utvecklingsdirektör", overwrite=True, allow_incomplete=True,
     )  # fmt: skip
+    after = dt.datetime.now(dt.UTC)
     info = _info(packet)
     assert info["/CreationDate"] == created
     modified = parse_pdf_date(info["/ModDate"])
-    assert abs(modified - result.signing_time) < dt.timedelta(seconds=2)
+    # The modification date and the signature's time are both of the signing (not within
+    # 2 s of each other: on a loaded machine, the stamp's font takes longer to subset).
+    assert before <= modified <= after and before <= result.signing_time <= after
     xmp = _xmp(packet)
     assert dt.datetime.fromisoformat(str(xmp["xmp:ModifyDate"])) == modified
     assert dt.datetime.fromisoformat(str(xmp["xmp:MetadataDate"])) == modified
