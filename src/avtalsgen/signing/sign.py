@@ -34,9 +34,15 @@ from pathlib import Path
 from typing import Any
 
 import pkcs11
+from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    pkcs12,
+)
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
@@ -56,6 +62,7 @@ from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError, PacketError, os_reason
@@ -444,7 +451,7 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
             )
         ) from exc
     try:
-        private_key, cert, _others = pkcs12.load_key_and_certificates(data, key.passphrase)
+        private_key, cert, others = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:
         if _is_pkcs12(data):
             raise SigningError(
@@ -455,9 +462,17 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
         raise SigningError(
             _("{file}: the PKCS#12 file holds no key and certificate").format(file=key.path)
         )
+    # The signer from what is loaded, as pyHanko's SimpleSigner.load_pkcs12_data makes it:
+    # not from the file again (decrypting a PKCS#12 file takes some 40 ms each time).
     try:
-        signer: Signer = SimpleSigner.load_pkcs12_data(
-            data, other_certs=[], passphrase=key.passphrase
+        signer: Signer = SimpleSigner(
+            signing_key=asn1_keys.PrivateKeyInfo.load(
+                private_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+            ),
+            signing_cert=x509.Certificate.load(cert.public_bytes(Encoding.DER)),
+            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                [x509.Certificate.load(other.public_bytes(Encoding.DER)) for other in others]
+            ),
         )
     except ValueError as exc:
         raise SigningError(
