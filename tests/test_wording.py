@@ -82,3 +82,43 @@ def test_amended_points_that_read_as_proposed_are_a_bifall_as_proposed() -> None
         text.punkter[0]
         == "Nämnden beslutar att Föreningen beviljas 600 000 kronor årligen i basfinansiering."
     )
+
+
+def test_the_amount_is_told_only_with_the_points_that_state_the_regions_amount() -> None:
+    """Points 4 (the budget years) and 5 (the co-financiers) state other amounts than the
+    region's per avtalsår: the extract said "beloppet i punkterna 1, 4 och 5 ska vara
+    1 000 008 kronor avtalsår 1, …", which neither of them states. Each change now names
+    the points that state it."""
+    from avtalsgen.meetings.wording import financing_changes
+
+    points = [
+        "Nämnden beslutar att {aktor} beviljas {belopp_arligen}, sammanlagt {totalt}.",
+        "Medlen anvisas från {kalla_belopp}.",
+        "Basfinansieringen gäller under perioden {start} till {slut}.",
+        "Beloppet fördelas på budgetåren med {belopp_per_budgetar}.",
+        "Beslutet gäller under förutsättning av medfinansiering från {medfinansiering}.",
+    ]
+
+    def financing(start: str, end: str, region: list[int], kommun: int) -> Finansiering:
+        return Finansiering.model_validate(
+            {
+                "period": {"start": start, "slut": end},
+                "finansiarer": [
+                    {"namn": "Region Norrbotten", "kalla": "ERP", "belopp_per_avtalsar": region},
+                    {"namn": "Luleå kommun", "slag": "kommun", "belopp_per_ar": kommun},
+                ],
+            }
+        )
+
+    proposed = financing("2025-07-01", "2028-06-30", [1000003, 750001, 500002], 100000)
+    decided = financing("2025-09-01", "2028-02-29", [900007, 700003, 300001], 100000)
+    changes = [c.replace("\xa0", " ") for c in financing_changes(proposed, decided, points)]
+    assert changes == [
+        "beloppet i punkt 1 ska vara 900 007 kronor avtalsår 1, 700 003 kronor avtalsår 2 och "
+        "300 001 kronor avtalsår 3, sammanlagt 1 900 011 kronor",
+        "perioden i punkt 3 ska vara 2025-09-01 till 2028-02-29",
+        "fördelningen på budgetåren i punkt 4 ska vara 300 002 kronor för 2025, 833 339 kronor "
+        "för 2026, 666 669 kronor för 2027 och 100 001 kronor för 2028",
+        "finansieringen i punkterna 2 och 5 ska utgöras av 1 900 011 kronor från Region "
+        "Norrbotten och 250 000 kronor från Luleå kommun",
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
-from avtalsgen.documents.financing import region_arligen
+from avtalsgen.documents.financing import per_kalenderar_steps, region_arligen
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
 from avtalsgen.model.money import Finansieringsregler, compute_financing
@@ -52,15 +52,24 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", ":")) else f"{text}."
 
 
-#: The placeholders that state each kind of financing fact, by the start of their names.
-_AMOUNT_PLACEHOLDERS = ("belopp", "totalt", "medfinansiering")
+#: The placeholders that state each kind of financing fact: the region's amount (what the
+#: committee grants) by their names; the period and the sources by the start of their names.
+_AMOUNT_PLACEHOLDERS = frozenset(
+    {"belopp_arligen", "belopp_per_ar", "belopp_per_avtalsar", "totalt"}
+)
 _PERIOD_PLACEHOLDERS = ("start", "slut", "antal_ar", "tidslangd")
 _SOURCE_PLACEHOLDERS = ("kalla",)
+#: The region's share per budget year, and each financier's share of the whole.
+_BUDGET_PLACEHOLDERS = frozenset({"belopp_per_budgetar"})
+_SHARE_PLACEHOLDERS = frozenset({"kalla_belopp", "medfinansiering", "totalt_finansiering"})
 
 
-def _points_stating(points: Sequence[str], names: tuple[str, ...]) -> list[int]:
+def _points_stating(points: Sequence[str], names: tuple[str, ...] | frozenset[str]) -> list[int]:
     """The numbers of the points (as written, with placeholders) that state a fact through
-    a placeholder whose name starts with one of ``names``."""
+    a placeholder named in ``names`` (a set), or whose name starts with one of ``names``
+    (a tuple)."""
+    if isinstance(names, frozenset):
+        return [n for n, point in enumerate(points, 1) if names & set(placeholder_names(point))]
     return [
         number
         for number, point in enumerate(points, 1)
@@ -81,9 +90,11 @@ def financing_changes(
     proposed: Finansiering, decided: Finansiering, points: Sequence[str] = ()
 ) -> list[str]:
     """What the decided financing changes, each a clause after "att" (Swedish): the region's
-    amount (what the committee grants), the period, the sources, and the financiers; each
-    names the decision points (``points``, as decided, with their placeholders) that state
-    it ("beloppet i punkt 1 ska vara 600 000 kronor årligen")."""
+    amount (what the committee grants), the period, the sources, the region's share per
+    budget year where a point states it, and the financiers; each names the decision points
+    (``points``, as decided, with their placeholders) that state it ("beloppet i punkt 1 ska
+    vara 600 000 kronor årligen"): the amount only those that state the region's amount,
+    not its split on budget years or a co-financier's share."""
     rules = Finansieringsregler()  # the amounts do not depend on how they are paid
     before, after = compute_financing(proposed, rules), compute_financing(decided, rules)
     found = []
@@ -108,12 +119,18 @@ def financing_changes(
     if after.kallor != before.kallor:
         where = _i_punkt(_points_stating(points, _SOURCE_PLACEHOLDERS))
         found.append(f"medlen{where} ska anvisas från {_och(after.kallor)}")
+    budget = [(year.ar, year.region) for year in after.budgetar]
+    stating = _points_stating(points, _BUDGET_PLACEHOLDERS)
+    if stating and budget != [(year.ar, year.region) for year in before.budgetar]:
+        years = per_kalenderar_steps([ar for ar, _ in budget], [amount for _, amount in budget])
+        found.append(f"fördelningen på budgetåren{_i_punkt(stating)} ska vara {years}")
     rows = [(row.namn, row.summa) for row in after.finansiarer]
     if rows != [(row.namn, row.summa) for row in before.finansiarer] and (
         len(rows) > 1 or rows[0][0] != before.finansiarer[0].namn
     ):
+        where = _i_punkt(_points_stating(points, _SHARE_PLACEHOLDERS))
         shares = _och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
-        found.append(f"finansieringen ska utgöras av {shares}")
+        found.append(f"finansieringen{where} ska utgöras av {shares}")
     return found
 
 
