@@ -631,6 +631,44 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
     assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]
 
 
+def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:
+    """Tilläggsavtal nr 2 named the agreement alone ("ändrar samarbetsavtal …, daterat …
+    (nedan kallat avtalet)") while its amounts "i stället för" were those after nr 1, and
+    "I övrigt gäller avtalet oförändrat" left nr 1 out: it names the agreement as nr 1 left
+    it, nr 3 as nr 1 and 2 did."""
+    from avtalsgen.documents.tillagg import build_tillagg_context
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "RUN-00386-2023.yaml")
+    andring, found = apply_change(
+        case.arende.finansiering,
+        Tillagg.model_validate({"typ": "upphorande", "sista_dag": "2025-09-30"}),
+        case.program.finansiering,
+        beslutsdatum=dt.date(2025, 6, 1),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
+    assert andring is not None and not found, found
+
+    def avtalet(nummer: int) -> str:
+        context = build_tillagg_context(
+            case, case.arende, andring, nummer, avtal_datum=dt.date(2023, 9, 26),
+            beslut=(dt.date(2023, 9, 26), 150), tillaggsbeslut=(dt.date(2025, 6, 1), 80),
+        )  # fmt: skip
+        punkt = context.tillagg.punkter[1]
+        assert punkt.rubrik == "Avtalet som ändras"
+        return fold(" ".join(span.text for span in punkt.text[0].spans))
+
+    assert "daterat den 26 september 2023 (nedan kallat avtalet)" in avtalet(1)
+    assert (
+        "daterat den 26 september 2023, i dess lydelse enligt tilläggsavtal nr 1 (nedan kallat "
+        "avtalet)"
+    ) in avtalet(2)
+    assert "i dess lydelse enligt tilläggsavtal nr 1 och 2 (nedan kallat avtalet)" in avtalet(3)
+
+
 def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None:
     """The stepped example (2024-08-01–2026-12-31, a last avtalsår of five months, paid
     quarterly): a new amount from avtalsår 2 gives the last avtalsår 5/12 of it, which is

@@ -197,6 +197,12 @@ def build_tillagg_context(
         dated = f"undertecknat {fmt.datum_text(undertecknat)}"
     else:
         dated = f"daterat {fmt.MISSING}"
+    # Nr 2 changes the agreement as nr 1 left it: its amounts "i stället för" are those.
+    amended = (
+        f", i dess lydelse enligt tilläggsavtal nr {_och([str(n) for n in range(1, nummer)])}"
+        if nummer > 1
+        else ""
+    )
     points: list[tuple[str, tuple[str, ...], str]] = [
         (
             "Parter",
@@ -212,7 +218,7 @@ def build_tillagg_context(
             "Avtalet som ändras",
             (
                 f"Detta tilläggsavtal ändrar {avtal_lower} mellan parterna, Dnr {arende.dnr}, "
-                f"{dated} (nedan kallat avtalet). Avtalet grundar sig på {namnd}s beslut "
+                f"{dated}{amended} (nedan kallat avtalet). Avtalet grundar sig på {namnd}s beslut "
                 f"{fmt.datum_text(beslut[0])}, § {beslut[1]}.",
                 f"{namnd} beslutade {fmt.datum_text(tillaggsbeslut[0])}, § {tillaggsbeslut[1]}, "
                 "om den ändring av avtalet som detta tilläggsavtal anger.",
