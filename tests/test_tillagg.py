@@ -133,6 +133,13 @@ def test_a_change_is_dated_within_the_period_and_not_before_the_decision(
         "t.yaml:15: paragrafer[0].tillagg.fran: 2027-01-01 is outside the agreement's period "
         "after its first day (2024-01-01–2026-12-31)"
     ]
+    # Inside an avtalsår: the date is to blame (the message was put at tillagg.typ).
+    found = problems(bare, named.replace("2026-01-01", "2026-07-01"))
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: the amount of Region Norrbotten - ERP would "
+        "change inside an avtalsår; a new amount takes effect at the start of an avtalsår "
+        "(2024-01-01, 2025-01-01, 2026-01-01)"
+    ]
     # Two financiers: which amount changes must be said.
     found = problems(bare, "    tillagg: {typ: nytt_belopp, fran: 2026-07-01, belopp_per_ar: 9}\n")
     assert any("tillagg.finansiar: the region's share has several financiers" in p for p in found)

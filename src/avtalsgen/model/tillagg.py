@@ -335,7 +335,9 @@ def apply_change(
                 )
         else:
             monthly = monthly[:months]
-        rows.append(_expressed(row, monthly, new_period, problems))
+        # A new amount inside an avtalsår is its date's fault; else the change's.
+        at: Loc = ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",)
+        rows.append(_expressed(row, monthly, new_period, problems, at))
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
@@ -427,7 +429,11 @@ def _rate(
 
 
 def _expressed(
-    row: Finansiar, monthly: list[int], period: Period, problems: list[tuple[Loc, str]]
+    row: Finansiar,
+    monthly: list[int],
+    period: Period,
+    problems: list[tuple[Loc, str]],
+    at: Loc = ("typ",),
 ) -> Finansiar:
     """``row`` with amounts that give ``monthly`` over ``period``: the same every year, a
     list per avtalsår, or per calendar year, whichever holds them exactly."""
@@ -459,7 +465,7 @@ def _expressed(
     years = ", ".join(start.isoformat() for start, _end in period.avtalsar())
     problems.append(
         (
-            ("typ",),
+            at,
             _(
                 "the amount of {name} would change inside an avtalsår; a new amount takes "
                 "effect at the start of an avtalsår ({starts})"
