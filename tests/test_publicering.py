@@ -96,6 +96,15 @@ def test_a_samordningsnummer_is_an_identity_number_too() -> None:
     assert redactor.leaks("701063-2391") == ["701063-2391"]
 
 
+def test_each_number_replaced_is_counted_once() -> None:
+    """publicera said "12 personnummer" replaced in a beslutsförslag that stated two, each
+    several times and in several of its facts (the case's title, its purpose, ...)."""
+    redactor = Redactor(Publicering(ersatt_namn=[]))
+    value = {"titel": f"Kontakt {PNR}", "syfte": f"{PNR}, 121212-1212 och 701063-2391", "x": PNR}
+    redact(value, redactor)
+    assert redactor.summary() == ("2 personnummer",)
+
+
 def test_redact_replaces_numbers_and_names_everywhere_but_in_other_values() -> None:
     redactor = Redactor(Publicering(ersatt_namn=[Namnersattning(namn=PRIVATE, ersatt_med="[x]")]))
     value = {"a": (f"{PRIVATE} {PNR}", 7, dt.date(2024, 1, 1)), "b": ["121212-1213"]}
@@ -131,7 +140,8 @@ class NoConversion:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     """The 2023 example meeting with § 211 secret and § 212 naming a private person and a
-    personnummer; its extracts made (§ 212 signed), then published."""
+    personnummer (the case's title names the person too); its extracts made (§ 212
+    signed), then published."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("publicering")
     cases = root / "cases"
@@ -145,9 +155,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     )
     case = cases / "exempel-arktiska-testbaddar.yaml"
     case.write_text(
-        case.read_text(encoding="utf-8").replace(
-            "protokollsutdrag_till:\n", f"protokollsutdrag_till:\n  - {PRIVATE}\n"
-        ),
+        case.read_text(encoding="utf-8")
+        .replace("protokollsutdrag_till:\n", f"protokollsutdrag_till:\n  - {PRIVATE}\n")
+        .replace("– Arktiska testbäddar\n", f"– Arktiska testbäddar – kontakt {PRIVATE}\n"),
         encoding="utf-8",
     )
     meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
@@ -214,8 +224,8 @@ def test_publicera_says_what_it_replaced_in_words(made: Made) -> None:
         lines[0] == "§ 211 RUN-00386-2023 protokollsutdrag: publiceras inte: omfattas av sekretess"
     )
     assert lines[1] == (
-        f"§ 212 RUN-90001-2023 protokollsutdrag: publiceringsversion skriven, där 2 personnummer "
-        f"och {PRIVATE} har ersatts"
+        f"§ 212 RUN-90001-2023 protokollsutdrag: publiceringsversion skriven, där {PRIVATE} och "
+        "1 personnummer har ersatts"
     )
     assert (
         f"§ 212 RUN-90001-2023 beslutsförslag: publiceringsversion skriven, där {PRIVATE} har "
@@ -268,8 +278,11 @@ def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made)
             assert "/StructTreeRoot" in document.Root
             assert str(document.Root.Lang) == "sv-SE"
         assert b"/ByteRange" not in pdf.read_bytes()
-        for text in (fold(pdftotext(pdf)),
-                     (made.web / f"{stem}.html").read_text(encoding="utf-8")):  # fmt: skip
+        with pikepdf.open(pdf) as document:  # the title from the case's, redacted too
+            title = str(document.docinfo["/Title"])
+        page = (made.web / f"{stem}.html").read_text(encoding="utf-8")
+        title_tag = page.split("<title>")[1].split("</title>")[0]
+        for text in (fold(pdftotext(pdf)), page, title, title_tag):
             assert PRIVATE not in text and PNR not in text and "121212-1212" not in text
             assert "[namn borttaget]" in text
     extract = fold(pdftotext(made.web / "protokollsutdrag-212.pdf"))

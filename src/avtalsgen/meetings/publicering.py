@@ -152,6 +152,9 @@ class Redactor:
         # Longer names first, so "Anna Maria Berg" is replaced before "Anna Maria".
         self.names.sort(key=lambda pair: -len(pair[0]))
         self.found: list[str] = []
+        # The numbers replaced, by their last ten digits: one number written twice, or as
+        # 19121212-1212 and 121212-1212, or in several of a document's facts, counts once.
+        self.numbers: set[str] = set()
 
     def __call__(self, text: str) -> str:
         text = _PERSONNUMMER.sub(self._number, text)
@@ -163,7 +166,10 @@ class Redactor:
 
     def _number(self, match: re.Match[str]) -> str:
         if is_identity_number(match.group(0)):
-            self.found.append("personnummer")
+            digits = "".join(c for c in match.group(0) if c.isdigit())[-10:]
+            if digits not in self.numbers:
+                self.numbers.add(digits)
+                self.found.append("personnummer")
             return PERSONNUMMER_BORTTAGET
         return match.group(0)
 
@@ -175,7 +181,8 @@ class Redactor:
         return found
 
     def summary(self) -> tuple[str, ...]:
-        """What was replaced, once each, in order."""
+        """What was replaced, once each, in order; the personal identity numbers counted
+        as different numbers, not as the times they were replaced."""
         counts: dict[str, int] = {}
         for item in self.found:
             counts[item] = counts.get(item, 0) + 1
@@ -331,22 +338,23 @@ def _write(
                 ctx: object = context(fakta, version, publicering=note)
                 meta = metadata(fakta, version)
             else:
-                built = build_context(case)
-                ctx = redact(built, redactor)
+                ctx = redact(build_context(case), redactor)
                 template = templates / "beslutsforslag.docx"
-                meta = document_metadata("beslutsforslag", built)
+                # The title and keywords from the redacted facts too (the case's titel).
+                meta = document_metadata("beslutsforslag", ctx)
             data = render_document(template, ctx, meta)
             docx = staging / f"{number}-{job.stem}.docx"  # two cases' beslutsforslag apart
             atomic_write(docx, data, durable=False)
             page = docx_to_html(data, meta.title)
             made.append((job, redactor, docx, page))
         pdfs = converter.convert([docx for _, _, docx, _ in made], staging)
-        for (_job, redactor, _docx, page), pdf in zip(made, pdfs, strict=True):
+        for (job, redactor, _docx, page), pdf in zip(made, pdfs, strict=True):
             leaks = redactor.leaks(read_pdf(pdf).text) + redactor.leaks(page)
             if leaks:
+                name = shown(job.folder / f"{job.stem}.pdf")  # not the staging file's name
                 raise OutputError(
                     _("{name}: the web rendition still states {leaks}; nothing was "
-                      "written").format(name=pdf.name, leaks=", ".join(sorted(set(leaks))))
+                      "written").format(name=name, leaks=", ".join(sorted(set(leaks))))
                 )  # fmt: skip
         results = []
         for (job, redactor, docx, page), pdf in zip(made, pdfs, strict=True):
