@@ -224,6 +224,14 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     page.get_by_label("Titel", exact=True).fill("Testbäddar <script>alert(1)</script> {{ 7*7 }}")
     # The decision's date and § are the meeting file's, not the case's: no such fields.
     expect(page.get_by_label("Datum (Beslut)")).to_have_count(0)
+    # Amounts grouped as Swedish writes them; a text that is no amount is refused at its
+    # field, and the help text says the amount in words and figures, not the file's keys.
+    amount = page.get_by_label("Belopp per år").first
+    expect(amount).to_have_value("1\u00a0000\u00a0000")
+    expect(amount).to_have_accessible_description(
+        re.compile(r"^Samma belopp varje avtalsår .* till exempel 2\u00a0000\u00a0000\. ")
+    )
+    amount.fill("en miljon")
     page.get_by_role("button", name="Spara").click()
 
     # The loader's message, at the field.
@@ -233,13 +241,20 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(dnr).to_have_accessible_description(
         re.compile("'RUN-400-2024' är inte ett diarienummer .*RUN-NNNNN-ÅÅÅÅ")
     )
+    amount = page.get_by_label("Belopp per år").first
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(amount).to_have_accessible_description(
+        re.compile("'en miljon' är inget belopp: skriv hela kronor med siffror")
+    )
     checker.check("arende-fel")
     dnr.fill("RUN-00400-2024")
+    amount.fill("1 000 000")  # typed with plain spaces
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Sparat som version")
     checker.check("arende-sparat")
     saved = (config.cases / "RUN-00400-2024.yaml").read_text(encoding="utf-8")
     assert "dnr: RUN-00400-2024" in saved and "<script>alert(1)</script> {{ 7*7 }}" in saved
+    assert "      belopp_per_ar: 1000000\n" in saved
 
     # The preview: rebuilt after the save, with the fact check's result.
     page.get_by_role("link", name="se förhandsgranskningen").click()

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 from webtools import PASSWORD, client_for, csrf_of, workspace
 
+from avtalsgen import i18n
 from avtalsgen.cli.app import app as cli
 from avtalsgen.web import auth
 from avtalsgen.web.config import WebConfig
@@ -95,6 +96,102 @@ def test_the_form_schema_comes_from_the_models() -> None:
     )
     assert problems[0].path == "root.finansiering.finansiarer.0.belopp"
     assert problems[0].line == 21 and problems[1].path is None
+
+
+def _descriptions(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["description"]] if isinstance(node.get("description"), str) else []
+        return found + [text for child in node.values() for text in _descriptions(child)]
+    if isinstance(node, list):
+        return [text for child in node for text in _descriptions(child)]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["arende", "sammantrade"])
+def test_the_forms_help_texts_are_in_words(kind: str) -> None:
+    """The models' descriptions name the file's keys and values as the YAML writes them
+    (belopp_per_ar, arsvis_i_forskott, Ja (true), {typ: forlangning, ...}); the form's help
+    texts say them as the form labels them, amounts grouped; placeholders stay."""
+    from avtalsgen.web.editing import form_schema
+
+    i18n.set_language("sv")
+    try:
+        texts = _descriptions(form_schema(kind))
+    finally:
+        i18n.set_language(None)
+    assert texts
+    for text in texts:
+        bare = re.sub(r"\{[a-z_]+\}", "", text)  # a placeholder is typed as it is
+        assert not re.search(r"[a-z]_[a-z]|\btrue\b|\bfalse\b|``|\d{5}", bare), text
+    joined = "\n".join(texts)
+    if kind == "arende":
+        assert "Ikryssad för ett påhittat exempelärende" in joined
+        assert (
+            "Ange beloppen på ett av tre sätt, aldrig fler: belopp per år (samma belopp varje "
+            "avtalsår;"
+        ) in joined
+        assert "i hela kronor, till exempel 2\u00a0000\u00a0000." in joined
+        assert (
+            "till exempel år 2024, belopp 500\u00a0000; år 2025, belopp 2\u00a0000\u00a0000"
+            in joined
+        )
+        assert "kommun, universitet, EU-projekt, egen insats (aktörens egen insats)" in joined
+        assert "programfilen anger under Finansiering › Källor" in joined
+        assert "till exempel {belopp_arligen} och {start}" in joined
+    else:
+        assert (
+            "Vad nämnden beslutade: bifall, bifall med ändring, avslag, återremiss eller "
+            "bordläggning."
+        ) in joined
+        assert (
+            "förlängning (ny slutdag), nytt belopp (från, belopp per år) eller upphörande "
+            "(sista dag)"
+        ) in joined
+        assert "Förlängning, nytt belopp från ett datum eller upphörande i förtid." in joined
+        assert "Tomt: ingen sekretess." in joined
+        assert "ärendets lista (protokollsutdrag till)" in joined
+
+
+def test_amounts_are_shown_grouped_and_read_back_with_or_without_spaces(
+    config: WebConfig,
+) -> None:
+    """2000000 in the file is 2 000 000 in the form (Babel's grouping, no-break spaces);
+    typed back with spaces, no-break spaces or none it is 2000000 again, the file as it was;
+    a text that is no amount is refused at its field with a message that says how to write
+    one."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import read_amount
+
+    path = config.cases / "RUN-00386-2023.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert "      belopp_per_ar: 2000000\n" in before
+    with client_for(config, "handl") as client:
+        page = client.get("/arenden/RUN-00386-2023").text
+        data, sha = _form_data(page)
+        financier = data["finansiering"]["finansiarer"][0]
+        assert financier["belopp_per_ar"] == "2\u00a0000\u00a0000"
+        schema = form_schema("arende")
+        field = schema["properties"]["finansiering"]["properties"]["finansiarer"]["items"]
+        assert field["properties"]["belopp_per_ar"]["type"] == "string"
+        assert field["properties"]["belopp_per_avtalsar"]["items"]["x-amount"] is True
+        for typed in ("2 000 000", "2000000", " 2\u00a0000\u00a0000 ", "2\u202f000\u202f000"):
+            financier["belopp_per_ar"] = typed
+            response = _save(client, "/arenden/RUN-00386-2023", data, sha)
+            assert response.status_code == 303, (typed, response.text)
+            assert path.read_text(encoding="utf-8") == before, typed
+            data, sha = _form_data(client.get("/arenden/RUN-00386-2023").text)
+            financier = data["finansiering"]["finansiarer"][0]
+        financier["belopp_per_ar"] = "två miljoner"
+        html = _save(client, "/arenden/RUN-00386-2023", data, sha).text
+    start = html.index('id="editor-problems">') + len('id="editor-problems">')
+    problems = json.loads(html[start : html.index("</script>", start)])
+    assert {
+        "path": "root.finansiering.finansiarer.0.belopp_per_ar",
+        "message": "'två miljoner' är inget belopp: skriv hela kronor med siffror, med eller "
+        "utan mellanrum mellan siffergrupperna, till exempel 2 000 000",
+    }.items() <= {k: problems[0][k] for k in ("path", "message")}.items(), problems
+    assert path.read_text(encoding="utf-8") == before
+    assert read_amount("") is None and read_amount("1,5") == "1,5"
 
 
 def _kind_of(path: Path) -> str:

@@ -3,6 +3,7 @@ context, and a save (merge, validate with the CLI's loader, write, keep the vers
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -169,6 +170,20 @@ def parse_form_data(raw: str, kind: Kind) -> dict[str, Any]:
     return result if isinstance(result, dict) else {}
 
 
+def _with_amounts(
+    problems: list[FieldProblem], data: dict[str, Any], schema: dict[str, Any]
+) -> list[FieldProblem]:
+    """The loader's problems with the message at an amount that is no amount said for the
+    form (the loader asks for plain digits; the form takes grouped ones too)."""
+    from avtalsgen.web.forms import amount_problem, unread_amounts
+
+    unread = unread_amounts(data, schema)
+    return [
+        dataclasses.replace(p, message=amount_problem(unread[p.field])) if p.field in unread else p
+        for p in problems
+    ]
+
+
 def save_file(
     config: WebConfig,
     kind: Kind,
@@ -198,7 +213,8 @@ def save_file(
             text = merged_into(old, data)
             loaded, problems = check_text(path, text, kind.load)
             if problems:
-                return SaveOutcome(False, path, data, base_sha, problems=field_problems(problems))
+                found = _with_amounts(field_problems(problems), data, form_schema(kind.name))
+                return SaveOutcome(False, path, data, base_sha, problems=found)
             write_atomic(path, text)
     except Conflict as conflict:
         # The form is shown again on the file as it is now, with the user's changes made

@@ -4,11 +4,14 @@ The browser's form editor (@json-editor/json-editor) draws a form from a JSON Sc
 schema here is avtalsgen's own (:func:`avtalsgen.model.schema.json_schema`, each field
 described by its docstring), made simpler for a form: references written out, a value that
 may be null shown as an input that may be left empty, long texts as text areas, and each
-field labelled by its key written as a word. A new field in a model needs no web code.
+field labelled by its key written as a word and helped by its description said in words
+(:mod:`avtalsgen.web.helptext`), an amount in kronor as a text grouped as Swedish writes
+it (2 000 000). A new field in a model needs no web code.
 
 What the form sends back is made plain again (an empty input of a field that may be null is
-null), merged into the YAML file and validated by the CLI's loader, whose messages
-(``file:line: field: message``) are shown at the field they name.
+null, an amount typed with or without spaces its whole kronor), merged into the YAML file
+and validated by the CLI's loader, whose messages (``file:line: field: message``) are shown
+at the field they name.
 """
 
 from __future__ import annotations
@@ -65,7 +68,18 @@ SPELLING = {
     "forskott": "förskott",
     "godkand": "godkänd",
     "eu": "EU-",
+    "upphorande": "upphörande",
+    "fran": "från",
+    "kallor": "källor",
 }
+
+#: The fields that hold an amount in kronor (a list of such amounts: each of its rows). The
+#: form shows them grouped as Swedish writes them (2 000 000) and takes them back with or
+#: without spaces.
+AMOUNTS = frozenset({"belopp", "belopp_per_ar", "belopp_per_avtalsar", "totalt"})
+#: The spaces an amount may be grouped with: a space, a no-break space (Babel's, and what
+#: the form shows) and the narrow and thin spaces some keyboards and programs give.
+_GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")
 
 #: What one item of a list of the models is called (by the model's name): the form's
 #: buttons say "Lägg till finansiär", its headings "Finansiär 1".
@@ -140,6 +154,17 @@ def _for_form(node: Any, key: str | None) -> Any:
     if key is not None:
         node["title"] = label(key)
     kind = node.get("type")
+    if key in AMOUNTS and kind == "array" and isinstance(node.get("items"), dict):
+        node["items"] = {**node["items"], "x-amount": True}
+    if (key in AMOUNTS or node.pop("x-amount", False)) and kind == "integer":
+        # A text input: the amount grouped (2 000 000), read back by :func:`normalise`.
+        for bound in ("minimum", "maximum", "default"):
+            node.pop(bound, None)
+        node["type"] = kind = "string"
+        node["x-amount"] = True
+        node.setdefault("options", {})["inputAttributes"] = {
+            "inputmode": "numeric", "autocomplete": "off",
+        }  # fmt: skip
     if kind == "boolean":
         node["format"] = "checkbox"
     if kind in ("integer", "number") and node.get("default") is None:
@@ -163,7 +188,7 @@ def _for_form(node: Any, key: str | None) -> Any:
             node.setdefault("options", {})["inputAttributes"] = {
                 "placeholder": "ÅÅÅÅ-MM-DD", "inputmode": "numeric", "autocomplete": "off",
             }  # fmt: skip
-        elif "maxLength" not in node and "pattern" not in node:
+        elif "maxLength" not in node and "pattern" not in node and not node.get("x-amount"):
             node["format"] = "textarea"
         if node.get("x-nullable"):
             node.pop("minLength", None)
@@ -196,14 +221,63 @@ def _for_form(node: Any, key: str | None) -> Any:
     return node
 
 
+def _names(node: Any, keys: set[str], values: set[str]) -> None:
+    """Every key, and every value of a list of choices, of a schema (into the sets)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            keys.update(node["properties"])
+        if isinstance(node.get("enum"), list):
+            values.update(str(value) for value in node["enum"] if value)
+        for child in node.values():
+            _names(child, keys, values)
+    elif isinstance(node, list):
+        for child in node:
+            _names(child, keys, values)
+
+
+def _in_words(node: Any, keys: set[str], values: set[str]) -> Any:
+    """The schema with each description a help text in words (:mod:`avtalsgen.web.helptext`)."""
+    from avtalsgen.web.helptext import form_help
+
+    if isinstance(node, dict):
+        out = {key: _in_words(child, keys, values) for key, child in node.items()}
+        if isinstance(node.get("description"), str):
+            out["description"] = form_help(node["description"], keys, values, choice)
+        return out
+    if isinstance(node, list):
+        return [_in_words(child, keys, values) for child in node]
+    return node
+
+
 def editor_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema the form is drawn from (see the module's docstring)."""
     defs = schema.get("$defs", {})
     inlined = _inline({k: v for k, v in schema.items() if k != "$defs"}, defs)
-    form = _for_form(inlined, None)
+    keys: set[str] = set()
+    values: set[str] = set()
+    _names(inlined, keys, values)
+    form = _in_words(_for_form(inlined, None), keys, values)
     form["title"] = _("The file's facts")
     form.pop("description", None)
     return dict(form)
+
+
+def amount_text(value: int) -> str:
+    """An amount as the form shows it: grouped Swedish style (``2 000 000``, with Babel's
+    no-break spaces)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="sv_SE")
+
+
+def read_amount(text: str) -> int | str | None:
+    """An amount typed in the form: its whole kronor (``2 000 000``, ``2000000``, grouped
+    with no-break spaces too); None when empty; the text as typed when it is no amount
+    (:func:`amount_problems` says so)."""
+    digits = text.strip().translate(_GROUPING)
+    if not digits:
+        return None
+    return int(digits) if digits.isascii() and digits.isdigit() else text.strip()
 
 
 def blank(node: dict[str, Any]) -> Any:
@@ -246,6 +320,8 @@ def prefill(value: Any, node: dict[str, Any]) -> Any:
     :func:`normalise` makes them null again, and :func:`as_in_file` leaves out what was
     only filled in."""
     kind = node.get("type")
+    if node.get("x-amount") and isinstance(value, int) and not isinstance(value, bool):
+        return amount_text(value)
     if (value is None or value is False) and node.get("x-nullable") and kind == "object":
         value = blank(node)
     elif value is None and node.get("x-nullable"):
@@ -279,6 +355,8 @@ def normalise(value: Any, node: dict[str, Any]) -> Any:
     """The form's data made plain by the editor schema: text trimmed of trailing spaces,
     empty inputs of fields that may be null made null, optional objects left as the form
     started them (every field empty or its default: a vote of 0 to 0 abstaining 0) null."""
+    if isinstance(value, str) and node.get("x-amount"):
+        return read_amount(value)
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").strip() if "\n" not in value else value.rstrip()
         if value == "" and node.get("x-nullable"):
@@ -350,6 +428,32 @@ def as_in_file(value: Any, before: Any, node: dict[str, Any]) -> Any:
     if _empty(value) and _empty(before) and before is not None:
         return before
     return value
+
+
+def unread_amounts(value: Any, node: dict[str, Any], field: str = "") -> dict[str, str]:
+    """The amounts of the form's data (made plain by :func:`normalise`) that are no amount,
+    by the field the loader names (``finansiering.finansiarer[0].belopp_per_ar``), with
+    what was typed."""
+    if node.get("x-amount"):
+        return {field: value} if isinstance(value, str) else {}
+    found: dict[str, str] = {}
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        for key, item in value.items():
+            inner = f"{field}.{key}" if field else key
+            found.update(unread_amounts(item, properties.get(key, {}), inner))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(unread_amounts(item, node.get("items", {}), f"{field}[{index}]"))
+    return found
+
+
+def amount_problem(typed: str) -> str:
+    """Why what was typed in an amount's field is not saved."""
+    return _(
+        "'{value}' is not an amount: write the whole kronor in digits, with or without "
+        "spaces between the groups, e.g. 2 000 000"
+    ).format(value=typed)
 
 
 def field_title(field: str, schema: dict[str, Any]) -> str:

@@ -1,0 +1,105 @@
+"""The models' field descriptions as the form's help texts, in words.
+
+A description is written for whoever writes the YAML file (``avtalsgen schema`` gives it to
+their editor): it names the file's keys and values as they are written there
+(``belopp_per_ar``, ``arsvis_i_forskott``, ``Ja (true)``, ``{typ: forlangning, ny_slutdag:
+...}``). The form shows the same facts as labelled fields, lists of choices and tick boxes,
+so its help texts name them as the form does: ``belopp per år``, ``årsvis i förskott``,
+``Ikryssad``, ``förlängning (ny slutdag)``. Placeholders that a text may contain
+(``{belopp_arligen}``) are what the user types, and stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+#: ``{typ: forlangning, ny_slutdag: ...}``, with or without the file's double backticks.
+_MAPPING = re.compile(r"(?:``)?\{(?P<body>[a-z_]+: [^{}]*)\}(?:``)?")
+#: ``[{ar: 2024, belopp: 500000}, {ar: 2025, belopp: 2000000}]``: a list of such mappings.
+_MAPPINGS = re.compile(r"\[(?P<body>\{[a-z_]+: [^\[\]]*\})\]")
+#: A placeholder a text may contain: ``{belopp_arligen}``.
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+#: A value written as in the file, and the words that explain it in brackets after it.
+_EXPLAINED = re.compile(r"\b(?P<value>[a-z]+(?:_[a-z]+)*) \((?P<words>[^()]*)\)")
+#: A key or value written as in the file.
+_TOKEN = re.compile(r"(?<![\w{-])[a-z]+(?:_[a-z0-9]+)*(?![\w}-])")
+_ARTICLE = re.compile(r"^(?:en|ett) ")
+
+
+#: A figure of five digits or more: an amount in an example (a year has four).
+_FIGURE = re.compile(r"(?<![\d\u00a0])\d{5,}(?![\d\u00a0])")
+#: ``[2000000, 1500000, 1000000]``: a list of figures.
+_FIGURES = re.compile(r"\[(?P<body>\d+(?:, \d+)+)\]")
+#: ``finansiering.kallor``: a key inside another.
+_PATH = re.compile(r"(?<![\w{])[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)+(?![\w}])")
+
+
+def _amount(text: str) -> str:
+    """``2000000`` → ``2 000 000``: grouped Swedish style, with Babel's no-break spaces."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(int(text), locale="sv_SE")
+
+
+def form_help(
+    text: str, keys: Collection[str], values: Collection[str], words: Callable[[str], str]
+) -> str:
+    """``text`` (a description) with the file's ``keys`` and ``values`` (of lists of
+    choices), and any name written with underscores, said in ``words`` (as the form labels
+    them), and the file's notation in words."""
+
+    def word(name: str) -> str:
+        return words(name) if name in keys or name in values or "_" in name else name
+
+    def mapping(body: str) -> tuple[str, list[str]]:
+        pairs = [item.split(": ", 1) for item in body.split(", ") if ": " in item]
+        head = next((word(v) for k, v in pairs if k == "typ"), "")
+        rest = [
+            word(k) if v.strip() in ("...", "…") else f"{word(k)} {v}"
+            for k, v in pairs
+            if k != "typ"
+        ]
+        return head, rest
+
+    def one(match: re.Match[str]) -> str:
+        head, rest = mapping(match["body"])
+        if head:
+            return f"{head} ({', '.join(rest)})" if rest else head
+        return ", ".join(rest)
+
+    def many(match: re.Match[str]) -> str:
+        items = [", ".join(mapping(body)[1]) for body in re.findall(r"\{([^{}]*)\}", match["body"])]
+        return "; ".join(items)
+
+    text = _MAPPINGS.sub(many, text)
+    text = _MAPPING.sub(one, text)
+    # Placeholders are kept as they are written: put aside while the rest is said in words.
+    kept = _PLACEHOLDER.findall(text)
+    text = _PLACEHOLDER.sub("\0", text)
+
+    def explained(match: re.Match[str]) -> str:
+        value, explanation = match["value"], match["words"]
+        if value not in values:
+            return match[0]
+        said = word(value)
+        bare = _ARTICLE.sub("", explanation)
+        if bare.startswith(said):
+            return bare  # "bifall_med_andring (bifall med ändring)": said once
+        return f"{said} ({explanation})"
+
+    text = _EXPLAINED.sub(explained, text)
+    text = _PATH.sub(lambda m: " › ".join(_capital(words(part)) for part in m[0].split(".")), text)
+    text = _TOKEN.sub(lambda m: word(m[0]), text)
+    text = _FIGURES.sub(lambda m: m["body"], text)
+    text = _FIGURE.sub(lambda m: _amount(m[0]), text)
+    text = re.sub(r"\bJa \(true\)", "Ikryssad", text)
+    text = re.sub(r"(^|\. )false eller tomt", r"\1Tomt", text)
+    text = text.replace("``", "")
+    for placeholder in kept:
+        text = text.replace("\0", placeholder, 1)
+    return _capital(text)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
