@@ -76,71 +76,56 @@ def nothing_to_build(
         )
     decision = history.deciding or history.latest
     utfall = history.utfall
-    if decision is not None and utfall is Utfall.AVSLAG:
-        return (
-            head
-            + ": "
-            + _(
-                "no {documents} is written: {namnd} rejected the case at its meeting on {datum} "
-                "(§ {paragraf}, {where}), and a rejected case gets no agreement. Its one "
-                "document is the beslutsförslag; build it with: avtalsgen build {case}"
-            ).format(
-                documents=titles(documents),
-                namnd=decision.sammantrade.namnd,
-                datum=decision.datum,
-                paragraf=decision.paragraf.paragraf,
-                where=recorded(decision),
-                case=case.path,
-            )
-        )
-    if decision is not None and utfall in (Utfall.ATERREMISS, Utfall.BORDLAGGNING):
-        text = (
-            _(
-                "no {documents} is written yet: {namnd} referred the case back at its "
-                "meeting on {datum} (§ {paragraf}, {where}); the agreement is written once a "
-                "later meeting grants the case (record that decision in its meeting file). "
-                "Until then the case's one document is the beslutsförslag; build it with: "
-                "avtalsgen build {case}"
-            )
-            if utfall is Utfall.ATERREMISS
-            else _(
-                "no {documents} is written yet: {namnd} postponed the case at its meeting "
-                "on {datum} (§ {paragraf}, {where}); the agreement is written once a later "
-                "meeting grants the case (record that decision in its meeting file). Until "
-                "then the case's one document is the beslutsförslag; build it with: "
-                "avtalsgen build {case}"
-            )
-        )
-        return (
-            head
-            + ": "
-            + text.format(
-                documents=titles(documents),
-                namnd=decision.sammantrade.namnd,
-                datum=decision.datum,
-                paragraf=decision.paragraf.paragraf,
-                where=recorded(decision),
-                case=case.path,
-            )
-        )
-    # Granted, or not decided yet: the case calls for its beslutsförslag and samarbetsavtal,
-    # so what was asked for is a tilläggsavtal no decision calls for.
+    if decision is None or utfall not in (Utfall.AVSLAG, Utfall.ATERREMISS, Utfall.BORDLAGGNING):
+        return head + ": " + _no_change(case, documents, planned)
+    texts = {
+        Utfall.AVSLAG: _(
+            "no {documents} is written: {namnd} rejected the case at its meeting on {datum} "
+            "(§ {paragraf}, {where}), and a rejected case gets no agreement. Its one "
+            "document is the beslutsförslag; build it with: avtalsgen build {case}"
+        ),
+        Utfall.ATERREMISS: _(
+            "no {documents} is written yet: {namnd} referred the case back at its "
+            "meeting on {datum} (§ {paragraf}, {where}); the agreement is written once a "
+            "later meeting grants the case (record that decision in its meeting file). "
+            "Until then the case's one document is the beslutsförslag; build it with: "
+            "avtalsgen build {case}"
+        ),
+        Utfall.BORDLAGGNING: _(
+            "no {documents} is written yet: {namnd} postponed the case at its meeting "
+            "on {datum} (§ {paragraf}, {where}); the agreement is written once a later "
+            "meeting grants the case (record that decision in its meeting file). Until "
+            "then the case's one document is the beslutsförslag; build it with: "
+            "avtalsgen build {case}"
+        ),
+    }
     return (
         head
         + ": "
-        + _(
-            "no {documents} is written: no decision of the committee has changed the agreement "
-            "(a tilläggsavtal comes of a later decision that extends the agreement, changes its "
-            "amount or ends it). The case's documents are {called}; build them with: "
-            "avtalsgen build {case}"
-        ).format(
+        + texts[utfall].format(
             documents=titles(documents),
-            called=_("{documents} and {last}").format(
-                documents=", ".join(kind(d).title.lower() for d in planned.documents[:-1]),
-                last=kind(planned.documents[-1]).title.lower(),
-            )
-            if len(planned.documents) > 1
-            else titles(planned.documents),
+            namnd=decision.sammantrade.namnd,
+            datum=decision.datum,
+            paragraf=decision.paragraf.paragraf,
+            where=recorded(decision),
             case=case.path,
         )
+    )
+
+
+def _no_change(case: LoadedCase, documents: Sequence[str], planned: Plan) -> str:
+    """Granted, or not decided yet: the case calls for its beslutsförslag and samarbetsavtal,
+    so what was asked for is a tilläggsavtal no decision calls for."""
+    called = [kind(d).title.lower() for d in planned.documents]
+    return _(
+        "no {documents} is written: no decision of the committee has changed the agreement "
+        "(a tilläggsavtal comes of a later decision that extends the agreement, changes its "
+        "amount or ends it). The case's documents are {called}; build them with: "
+        "avtalsgen build {case}"
+    ).format(
+        documents=titles(documents),
+        called=_("{documents} and {last}").format(documents=", ".join(called[:-1]), last=called[-1])
+        if len(called) > 1
+        else called[0],
+        case=case.path,
     )
