@@ -241,7 +241,11 @@ def test_explain_follows_the_decision_as_the_agreement_does() -> None:
     assert amended.exit_code == 0, amended.output
     text = amended.stdout.replace(NBSP, " ")
     assert "enligt beslutet: § 187 vid sammanträdet 2024-11-26 (bifall med ändring)\n" in text
+    # The table of amounts per avtalsår, named as the agreement names it: not "betalningsplan",
+    # which read as another word for the utbetalningsplan below it.
+    assert "regionens belopp per avtalsår:\n  avtalsår 1  2025-01-01–2025-12-31  12 månader" in text
     assert "  avtalsår 1  2025-01-01–2025-12-31  12 månader  600 000 kr\n" in text
+    assert "betalningsplan:" not in text
     assert "regionen beviljar 1 500 000 kronor; hela finansieringen är 1 500 000 kronor" in text
     assert "   1  2025-01-01  Avtalsår 1  600 000 kr\n" in text
     assert "800 000" not in text and "2 000 000" not in text

@@ -447,7 +447,8 @@ def explain(
         typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
     money = agreement_financing(arende)
     figures = compute_financing(money, program.finansiering)
-    typer.echo(_("payment schedule:"))
+    # What the agreement's table "Belopp per avtalsår" states; the payments come below.
+    typer.echo(_("the region's amount per avtalsår:"))
     for year in figures.avtalsar:
         period = fmt.intervall(year.start, year.slut)
         months = ngettext("{count} month", "{count} months", year.manader)
