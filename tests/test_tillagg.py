@@ -423,6 +423,41 @@ def test_the_agreement_goes_with_the_unsigned_packet_of_a_case_then_rejected(
     assert sorted(manifest["outputs"]) == ["beslutsforslag.docx", "beslutsforslag.pdf", "paket.pdf"]
 
 
+def test_an_edit_that_changes_no_document_makes_no_new_packet_version(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """Tilläggsavtal nr 1 signed by both parties, then a comment added to the case file and
+    to the meeting file: the build made paket-v3.pdf, unsigned, holding "Tilläggsavtal nr 1"
+    again (tillaggsavtal-v3.*, the same text), and status fell back from "signed" to
+    "tilläggsavtal nr 1". Now nothing is made; an edit that changes the tilläggsavtal still
+    makes the next version."""
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    folder = root / "output" / DNR
+    for field in ("region", "aktor"):
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field)
+    before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
+    case = root / "cases" / CASE
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    for path in (case, meeting):
+        path.write_text(path.read_text(encoding="utf-8") + "# checked again\n", "utf-8")
+    assert "up to date" in build(root)
+    after = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
+    assert {name: after.get(name) for name in before if name != ".avtalsgen-build.json"} == {
+        name: digest for name, digest in before.items() if name != ".avtalsgen-build.json"
+    }
+    assert set(after) == set(before)
+    status = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
+    assert "tilläggsavtal nr 1 signed by" in status[0]["lage"]
+    assert "up to date" in build(root)  # and the record says so, without reading it again
+    # The actor's name changes: the tilläggsavtal names the parties, so it is made anew.
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("  namn: Exempel ", "  namn: Nya Exempel ", 1), "utf-8")
+    build(root)
+    assert "Nya Exempel" in fold(pdftotext(folder / "tillaggsavtal-v3.pdf"))
+    assert sha(folder / "paket-v2.pdf") == before["paket-v2.pdf"]
+
+
 def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     amended: tuple[Path, dict[str, str]],
 ) -> None:

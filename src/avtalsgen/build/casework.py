@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
-from avtalsgen.build.manifest import signed_and_current, write_manifest
+from avtalsgen.build.manifest import signed_and_current, signed_and_same, write_manifest
 from avtalsgen.build.nothing import nothing_to_build
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.record import (
@@ -172,6 +172,23 @@ def load(
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None
+    built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
+    if packet:
+        # Other inputs, the same packet (an edit that changes no document): nothing is made.
+        def render(document: str) -> bytes:
+            context = stages.context(document)
+            template = templates / f"{document}.docx"
+            return render_document(template, context, metadata(document, context, built))
+
+        try:
+            with interrupts.deferred():  # pikepdf may load here (whether it is signed)
+                same = signed_and_same(folder, planned.documents, render, inputs)
+        except AvtalsgenError:
+            same = None  # the build reports it
+        if same is not None:
+            record.write(same)
+            outcome.status, outcome.outputs = Status.UP_TO_DATE, same
+            return None
     try:
         staging.mkdir()
     except OSError as exc:
@@ -179,7 +196,6 @@ def load(
             folder=run.workspace.root, reason=os_reason(exc)
         )
         return None
-    built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
     return CaseWork(
         outcome,
         case,

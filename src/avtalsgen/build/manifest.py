@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +159,81 @@ def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
     files += [newest, CaseFolder(folder).manifest]
     if not all(path.is_file() for path in files) or not is_signed(newest):
         return None
+    return files
+
+
+#: The part of a Word file that holds its dates (of the build, where the case gives none):
+#: two renderings of the same document differ there alone.
+_DATES = "docProps/core.xml"
+#: The inputs a packet holds as they are: the protocol extracts and the attachments.
+_PARTS = ("protokollsutdrag ", "bilaga ")
+
+
+def _content(docx: bytes) -> dict[str, bytes]:
+    """A Word file's parts but its dates."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if name != _DATES}
+
+
+def signed_and_same(
+    folder: Path,
+    documents: Sequence[str],
+    render: Callable[[str], bytes],
+    inputs: Mapping[str, Path],
+) -> list[Path] | None:
+    """The files of the newest packet version in ``folder`` and of the documents made with
+    it, as :func:`signed_and_current`, if that packet is signed and a rebuild would make
+    the same packet from other inputs: the same ``documents`` (Word files alike but for
+    their dates; ``render`` makes one, and is called only when the rest agrees) and the
+    same protocol extracts and attachments. An edit that changes no document (a comment in
+    the case file, a meeting on another matter in a meeting file) then makes no new packet
+    version, unsigned beside the signed one, holding what was signed (for a tilläggsavtal
+    a second "Tilläggsavtal nr 1"). None otherwise."""
+    from avtalsgen.pdf.signed import is_signed
+
+    data = _read(folder)
+    entries = data.get("packets")
+    versions = CaseFolder(folder).packet_versions()
+    if not isinstance(entries, list) or not versions:
+        return None
+    newest = versions[-1]
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("file") == newest.name), None)
+    made = entry.get("documents") if entry is not None else None
+    last = data.get("packet")
+    if not isinstance(made, dict) or not isinstance(last, dict) or last.get("file") != newest.name:
+        return None  # the manifest's inputs are of another build than the newest packet's
+    words: dict[str, Path] = {}
+    for name in made:
+        parsed = parse_versioned(Path(str(name)).name)
+        if parsed is not None and parsed[2] == ".docx":
+            words[parsed[0]] = folder / Path(str(name)).name
+    files = [folder / Path(str(name)).name for name in made]
+    files += [newest, CaseFolder(folder).manifest]
+    if sorted(words) != sorted(documents) or not all(path.is_file() for path in files):
+        return None
+    recorded = data.get("inputs")
+    if not isinstance(recorded, dict):
+        return None
+    before = {
+        role: value.get("sha256")
+        for role, value in recorded.items()
+        if role.startswith(_PARTS) and isinstance(value, dict)
+    }
+    try:
+        now = {role: sha256(path) for role, path in inputs.items() if role.startswith(_PARTS)}
+    except OSError:
+        return None
+    if before != now or not is_signed(newest):
+        return None
+    for document in documents:
+        try:
+            if _content(words[document].read_bytes()) != _content(render(document)):
+                return None
+        except (OSError, ValueError):  # zipfile.BadZipFile is a ValueError
+            return None
     return files
 
 
