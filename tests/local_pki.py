@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import made_once, shared_folder
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -93,10 +94,15 @@ _MADE: dict[str, Path] = {}
 
 
 def session_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """:func:`make_keys` once for the test process, in a folder of its session: every test
-    module's PKI has the same keys (each its own certificates and services)."""
+    """:func:`make_keys` once for the test session, in its folder that its test processes
+    share (conftest.made_once): every test module's PKI has the same keys (each its own
+    certificates and services)."""
     if "keys" not in _MADE:
-        _MADE["keys"] = make_keys(tmp_path_factory.mktemp("keys"))
+        folder = shared_folder(tmp_path_factory) / "local-pki-keys"
+        with made_once(folder) as to_make:
+            if to_make:
+                make_keys(folder)
+        _MADE["keys"] = folder
     return _MADE["keys"]
 
 
