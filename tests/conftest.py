@@ -280,6 +280,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def session_converter() -> Iterator[Path]:
+    """A warm converter with one LibreOffice for the test process's modules that only need
+    documents converted (tests/warm_converter.py), started by the first that asks and
+    stopped at the end of the session: one LibreOffice start, not one per module. Its
+    folder: ``converter_in(session_converter)`` points AVTALSGEN_CONVERTER_DIR at it."""
+    from warm_converter import running_converter
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    with running_converter() as folder:
+        yield folder
+
+
+@pytest.fixture(scope="session")
 def demo_pki() -> DemoPki:
     """The demo PKI of the session's own (never the user's): test_sign's signers and the
     SoftHSM2 token's. The one the command line and the web app sign with in this process

@@ -18,7 +18,7 @@ import pikepdf
 import pytest
 from pdftext import pdftotext
 from typer.testing import CliRunner
-from warm_converter import warm_converter
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.build.status import case_status
@@ -70,16 +70,17 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def built(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Built:
     """The shipped cases and meetings: an extract of every paragraph, then one build (seven
-    meetings' extracts and seven cases' documents, through one warm LibreOffice)."""
+    meetings' extracts and seven cases' documents, through one warm LibreOffice: the test
+    process's, conftest.session_converter)."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     root = tmp_path_factory.mktemp("decisions")
     cases = root / "cases"
     shutil.copytree(REPO / "cases", cases)
     output = root / "output"
-    with warm_converter() as converter:  # the extracts and the build's documents
+    with converter_in(session_converter) as converter:  # the extracts, the build's documents
         for meeting in sorted((cases / "sammantraden").glob("*.yaml")):
             build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)
         result = runner.invoke(

@@ -20,7 +20,7 @@ from conftest import REPO, fold
 from pdftext import pdftotext
 from stdnum.se import personnummer
 from typer.testing import CliRunner
-from warm_converter import warm_converter
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.build.workspace import CaseFolder, Workspace
@@ -138,10 +138,11 @@ class NoConversion:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+def made(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Iterator[Made]:
     """The 2023 example meeting with § 211 secret and § 212 naming a private person and a
     personnummer (the case's title names the person too); its extracts made (§ 212
-    signed), then published."""
+    signed), then published (its documents converted by the test process's warm
+    converter, conftest.session_converter)."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("publicering")
     cases = root / "cases"
@@ -170,7 +171,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
     meeting.write_text(text, encoding="utf-8")
     output = root / "output"
     today = dt.date(2024, 1, 9)
-    with warm_converter() as converter:  # the extracts, the build and the renditions
+    with converter_in(session_converter) as converter:  # the extracts, build and renditions
         build_extracts(meeting, output, REPO / "templates", converter, today=today)
         build_extracts(meeting, output, REPO / "templates", converter, 211, today=today)
         result = CliRunner().invoke(app, ["build", str(case), "--output", str(output),

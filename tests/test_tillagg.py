@@ -19,7 +19,7 @@ import pytest
 from conftest import fold, needs_soffice, run
 from pdftext import pdftotext
 from typer.testing import CliRunner
-from warm_converter import warm_converter
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
@@ -224,12 +224,11 @@ def build(root: Path, *extra: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def converter() -> Iterator[Converter]:
-    """One warm LibreOffice for the module's extracts and, while it runs (AVTALSGEN_CONVERTER_DIR
-    names it), its builds' documents."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
-    with warm_converter() as running:
+def converter(session_converter: Path) -> Iterator[Converter]:
+    """One warm LibreOffice (the test process's, conftest.session_converter) for the module's
+    extracts and, while the module runs (AVTALSGEN_CONVERTER_DIR names it), its builds'
+    documents."""
+    with converter_in(session_converter) as running:
         yield running
 
 

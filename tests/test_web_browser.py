@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from accessibility import run_axe
-from warm_converter import warm_converter
+from warm_converter import converter_in
 from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
 from avtalsgen import i18n
@@ -45,10 +45,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def converter() -> Iterator[None]:
-    """A warm converter of the module's own, as ``avtalsgen serve`` starts one (its default):
-    the servers' previews, builds, extracts and the secretary's steps go to it."""
-    with warm_converter():
+def converter(session_converter: Path) -> Iterator[None]:
+    """A warm converter with one LibreOffice, as ``avtalsgen serve`` starts one (its default;
+    the test process's, conftest.session_converter): the servers' previews, builds, extracts
+    and the secretary's steps go to it."""
+    with converter_in(session_converter):
         yield
 
 
