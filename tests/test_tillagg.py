@@ -672,6 +672,31 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
     assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]
 
 
+def test_an_extension_after_a_shorter_last_avtalsar_says_what_amount_fits(
+    tmp_path: Path, english: None
+) -> None:
+    """The stepped example's last avtalsår is five months (2026-08-01–2026-12-31): an
+    extension lengthens it to a full year, so its amount a year can only be that avtalsår's
+    (400 000 kronor in five months: 960 000 a year). Given another, it was refused at
+    tillagg.typ as if a date inside an avtalsår had been given ("a new amount takes effect
+    at the start of an avtalsår (2024-08-01, 2025-08-01, ...)"): the message says so, at
+    belopp_per_ar, with the amount that fits, and that amount is taken."""
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    body = "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31, belopp_per_ar: %d}\n"
+    found = problems(cases, body % 1000000, datum="2026-06-02", dnr="RUN-90004-2024")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.belopp_per_ar: the agreement's last avtalsår 3 "
+        "(2026-08-01–2026-12-31) is 5 months, and the extension goes on with it to a full "
+        "year; an amount does not change inside an avtalsår, so the extension's amount of "
+        "Region Norrbotten - ERP is that of avtalsår 3: give belopp_per_ar 960000"
+    ]
+    meeting(cases, body % 960000, datum="2026-06-02", dnr="RUN-90004-2024")
+    change = load_meeting(cases / "sammantraden" / "t.yaml").histories["RUN-90004-2024"]
+    rows = change.changes[0].andring.efter.finansiarer
+    assert rows[0].belopp_per_avtalsar == [2000000, 1500000, 960000, 960000, 960000, 400000]
+
+
 def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:
     """Tilläggsavtal nr 2 named the agreement alone ("ändrar samarbetsavtal …, daterat …
     (nedan kallat avtalet)") while its amounts "i stället för" were those after nr 1, and

@@ -32,7 +32,7 @@ from typing import Final
 
 from pydantic import ValidationError, model_validator
 
-from avtalsgen.i18n import N_, _
+from avtalsgen.i18n import N_, _, ngettext
 from avtalsgen.model.money import (
     SCALE,
     Finansiar,
@@ -233,6 +233,7 @@ def apply_change(
                     ).format(years=max_ar, start=period.start, date=new_end),
                 )
             )
+        problems += _extension_inside_last_year(money, tillagg, chosen)
         if any(not row.region for row in money.finansiarer):
             problems.append(
                 (
@@ -401,6 +402,37 @@ def _chosen(
         )
         return None
     return region[0] if region else None
+
+
+def _extension_inside_last_year(
+    money: Finansiering, tillagg: Tillagg, chosen: Finansiar | None
+) -> list[tuple[Loc, str]]:
+    """An extension of an agreement whose last avtalsår is shorter than twelve months
+    begins inside it (it lengthens that avtalsår): the amount given for the extension must
+    then be that avtalsår's own, by months, as an amount may not change inside an avtalsår.
+    The message says which, instead of naming every avtalsår's first day as if a date had
+    been given."""
+    if chosen is None or tillagg.belopp_per_ar is None:
+        return []
+    period = money.period
+    number, (start, end) = len(period.avtalsar()), period.avtalsar()[-1]
+    months = _months(start, end)
+    monthly = monthly_amounts(chosen, period)
+    if months >= 12 or not monthly or monthly[-1] == tillagg.belopp_per_ar * (SCALE // 12):
+        return []
+    yearly, rest = divmod(monthly[-1] * 12, SCALE)
+    message = ngettext(
+        "the agreement's last avtalsår {number} ({start}–{end}) is {months} month, and the "
+        "extension goes on with it to a full year; an amount does not change inside an "
+        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
+        "the agreement's last avtalsår {number} ({start}–{end}) is {months} months, and the "
+        "extension goes on with it to a full year; an amount does not change inside an "
+        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
+        months,
+    ).format(number=number, start=start, end=end, months=months, name=chosen.namn)
+    if not rest:
+        message += _(": give belopp_per_ar {amount}").format(amount=yearly)
+    return [(("belopp_per_ar",), message)]
 
 
 def _rate(
