@@ -295,6 +295,56 @@ def test_the_web_renditions_hold_no_signature_number_or_private_name(made: Made)
     assert "Beslutet delges [namn borttaget], personnummer [personnummer borttaget]" in extract
 
 
+def test_a_paragraph_put_under_sekretess_is_withdrawn_from_the_web_folder(
+    made: Made, tmp_path: Path
+) -> None:
+    """§ 212 published, then put under sekretess: publicera said "left out: under
+    sekretess" and left its extract and beslutsförslag in output/webb/ as published. They
+    are removed, and it says so."""
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    meeting = root / "cases" / "sammantraden" / made.meeting.name
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace(POINTS_212, POINTS_212 + SECRET_211, 1), encoding="utf-8")
+    web = root / "output" / "webb" / "RUN-90001-2023"
+    published = sorted(p.name for p in web.iterdir())
+    assert "protokollsutdrag-212.pdf" in published and "beslutsforslag.pdf" in published
+    result = CliRunner().invoke(
+        app, ["--lang", "sv", "publicera", str(meeting), "--output", str(root / "output")]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in web.iterdir()) == []
+    lines = result.stdout.splitlines()
+    assert (
+        lines[1] == "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte: omfattas av sekretess"
+    )
+    for name in ("protokollsutdrag-212.pdf", "protokollsutdrag-212.html", "beslutsforslag.pdf"):
+        assert (
+            f"  {web / name}: borttagen ur webbmappen: publicerad innan paragrafen belades med "
+            "sekretess"
+        ) in lines
+
+
+def test_a_newer_version_of_an_extract_withdraws_the_earlier_ones(tmp_path: Path) -> None:
+    from avtalsgen.meetings.publicering import _published
+
+    for name in (
+        "protokollsutdrag-21.pdf",
+        "protokollsutdrag-212.pdf",
+        "protokollsutdrag-212.html",
+        "protokollsutdrag-212-v2.pdf",
+        "protokollsutdrag-212-v3.pdf",
+        "beslutsforslag.pdf",
+    ):
+        (tmp_path / name).write_text("x", encoding="utf-8")  # fmt: skip
+    assert [p.name for p in _published(tmp_path, 212, below=3)] == [
+        "protokollsutdrag-212.html",
+        "protokollsutdrag-212.pdf",
+        "protokollsutdrag-212-v2.pdf",
+    ]
+    assert len(_published(tmp_path, 212)) == 4
+
+
 def test_the_archive_copies_stay_whole(made: Made) -> None:
     for path, digest in made.archive.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, path

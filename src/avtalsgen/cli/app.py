@@ -904,6 +904,11 @@ def publicera(
         head = rendition_head(result)
         if result.status is Status.SEKRETESS:
             typer.echo(_("{head}: left out: under sekretess").format(head=head))
+            for path in result.removed:
+                typer.echo(
+                    _("  {path}: removed from the web folder: published before the paragraph "
+                      "was put under sekretess").format(path=_shown(path))
+                )  # fmt: skip
         elif result.status is Status.SAKNAS:
             typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
         elif result.status is Status.OSIGNERAD:
@@ -916,6 +921,11 @@ def publicera(
             typer.echo(written_text(result))
             for path in result.files:
                 typer.echo(f"  {_shown(path)}")
+            for path in result.removed:
+                typer.echo(
+                    _("  {path}: removed from the web folder: an earlier version of the "
+                      "extract").format(path=_shown(path))
+                )  # fmt: skip
 
 
 @app.command(

@@ -91,6 +91,10 @@ class Rendition:
     files: tuple[Path, ...] = ()
     replaced: tuple[str, ...] = ()
     """What was replaced, e.g. "1 personnummer", "Anna Andersson"."""
+    removed: tuple[Path, ...] = ()
+    """Web renditions published before that this one withdraws: of a paragraph since put
+    under sekretess (its extract's every version and its case's beslutsförslag), or an
+    earlier version of the extract written now."""
 
 
 def rendition_head(result: Rendition) -> str:
@@ -233,7 +237,7 @@ def publish(
     meeting = load_meeting(meeting_path)
     workspace = Workspace(output_root)
     results, jobs = _plan(meeting, workspace)
-    if not jobs:
+    if not jobs and not any(result.removed for result in results):
         return results  # nothing to write: the output folder is not touched
     with workspace.session("publicera", on_wait=on_wait) as run:
         # Planned again under the lock: a utdrag or sign may have changed the extracts'
@@ -241,7 +245,26 @@ def publish(
         results, jobs = _plan(meeting, workspace)
         if jobs:
             results += _write(jobs, templates, converter, run)
+        for result in results:  # once the new renditions are in place
+            for path in result.removed:
+                run.remove(path)  # a web rendition: never signed
     return results
+
+
+def _published(folder: Path, paragraf: int, below: int | None = None) -> list[Path]:
+    """The web renditions of the extract of § ``paragraf`` in ``folder`` (those of a
+    version below ``below``, if given), oldest first."""
+    from avtalsgen.build.workspace import parse_versioned
+
+    stem = file_stem(paragraf, 1)
+    found = []
+    for path in sorted(folder.glob(f"{stem}*")) if folder.is_dir() else []:
+        parsed = parse_versioned(path.name)
+        if parsed is None or parsed[0] != stem or parsed[2] not in (".pdf", ".html"):
+            continue
+        if below is None or parsed[1] < below:
+            found.append((parsed[1], path))
+    return [path for _, path in sorted(found)]
 
 
 def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition], list[_Job]]:
@@ -250,12 +273,17 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
     results: list[Rendition] = []
     jobs: list[_Job] = []
     for paragraf in meeting.sammantrade.paragrafer:
-        if paragraf.sekretess is not None:
-            results.append(
-                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SEKRETESS)
-            )
-            continue
         folder = workspace.web(paragraf.dnr)
+        if paragraf.sekretess is not None:
+            # Published before the paragraph was put under sekretess: withdrawn.
+            earlier = _published(folder, paragraf.paragraf)
+            earlier += [p for p in (folder / "beslutsforslag.pdf", folder / "beslutsforslag.html")
+                        if p.is_file()]  # fmt: skip
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SEKRETESS,
+                          removed=tuple(earlier))
+            )  # fmt: skip
+            continue
         record = read_record(record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf))
         if record is None:
             results.append(
@@ -363,8 +391,13 @@ def _write(
             # A web rendition is derived from the archive copy: made anew each time.
             run.place(pdf, files[0], replace=True)
             run.place(html, files[1], replace=True)
+            earlier = (
+                ()
+                if job.extract is None
+                else tuple(_published(job.folder, job.paragraf, below=job.extract[1].nummer))
+            )  # the versions this one replaces
             results.append(Rendition(job.dnr, job.paragraf, job.document, Status.SKRIVEN,
-                                     files, redactor.summary()))  # fmt: skip
+                                     files, redactor.summary(), earlier))  # fmt: skip
         return results
     except OSError as exc:
         raise OutputError(
