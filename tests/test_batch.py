@@ -55,7 +55,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
         "exempel-trappsteg.yaml": "built",
         "trasig.yaml": "failed",
     }
-    assert report["summary"] == {"built": 7, "up to date": 0, "failed": 1}
+    assert report["summary"] == {"built": 7, "up to date": 0, "nothing to make": 0, "failed": 1}
     failed = next(c for c in report["cases"] if c["status"] == "failed")
     assert failed["outputs"] == [] and "is not a Dnr" in failed["error"]
     for case in report["cases"]:
@@ -63,7 +63,7 @@ def test_a_failing_case_does_not_stop_the_others(cases: Path, tmp_path: Path) ->
     for dnr in CASES:
         text = pdftotext(output / dnr / "samarbetsavtal.pdf")
         assert dnr in text
-    assert "built: 7, up to date: 0, failed: 1" in stdout
+    assert "built: 7, up to date: 0, nothing to make: 0, failed: 1" in stdout
     assert Workspace(output).staging_folders() == [], "no staging folder is left behind"
 
 
@@ -288,11 +288,11 @@ def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
     assert code == 1
     assert f"{other}:6: dnr: RUN-00386-2023 is also the Dnr of {seed}; each case" in stderr
     assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {seed}; each case" in stderr
-    assert "built: 0, up to date: 1, failed: 2" in stdout
+    assert "built: 0, up to date: 1, nothing to make: 0, failed: 2" in stdout
     assert {p.name: p.read_bytes() for p in (output / "RUN-00386-2023").iterdir()} == built
     # Neither is up to date: the first named builds, the second fails.
     code, stdout, stderr = build(str(other), str(seed), "--output", str(output), "--force")
-    assert code == 1 and "built: 1, up to date: 0, failed: 1" in stdout
+    assert code == 1 and "built: 1, up to date: 0, nothing to make: 0, failed: 1" in stdout
     assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {other}; each case" in stderr
     pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
     assert "Handläggare: Ny Person" in pdftotext(pdf)

@@ -573,6 +573,9 @@ def test_decision_in_the_case_file_is_migrated_with_a_message(
 
 
 def _build_only(cases: Path, case: str, *only: str) -> tuple[int, str, Path]:
+    """Build ``case`` of ``cases`` (a file, or ``.`` for the folder) with ``--only``: the
+    exit code, standard output (folded; a case with nothing to make is no error, so its
+    note is there and standard error is empty) and the output folder."""
     output = cases.parent / "output"
     flags = [arg for document in only for arg in ("--only", document)]
     result = runner.invoke(
@@ -580,45 +583,52 @@ def _build_only(cases: Path, case: str, *only: str) -> tuple[int, str, Path]:
         ["build", str(cases / case), *flags, "--output", str(output), "--templates",
          str(TEMPLATES)],
     )  # fmt: skip
-    return result.exit_code, fold(result.stderr), output
+    if result.exit_code == 0:
+        assert result.stderr == "", result.stderr
+    return result.exit_code, fold(result.stdout), output
 
 
-def test_only_an_agreement_of_a_rejected_case_is_refused(tmp_path: Path, english: None) -> None:
-    # In words: what the committee decided, where it is recorded and how to go on; never a
-    # file key (beslutsforslag) as if it were a word.
+def test_only_an_agreement_of_a_rejected_case_has_nothing_to_make(
+    tmp_path: Path, english: None
+) -> None:
+    # Not a failure (the committee said no; nothing is wrong, nothing can be fixed): exit 0
+    # with a note. In words: what the committee decided, where it is recorded and how to
+    # go on; never a file key (beslutsforslag) as if it were a word.
     cases = _copy_cases(tmp_path)
     meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
-    code, stderr, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
-    assert code == 1
+    code, shown, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
+    assert code == 0
+    assert shown.startswith("nothing to make RUN-90003-2024 ")
     assert (
         f"{cases / 'exempel-matkluster.yaml'}: RUN-90003-2024: no samarbetsavtal is written: "
         "Regionala utvecklingsnämnden rejected the case at its meeting on 2024-12-10 "
         f"(§ 195, {meeting}:20), and a rejected case gets no agreement. Its one document is "
         "the beslutsförslag; build it with: avtalsgen build "
         f"{cases / 'exempel-matkluster.yaml'}"
-    ) in stderr
-    assert "beslutsforslag" not in stderr
+    ) in shown
+    assert "beslutsforslag" not in shown
     assert not (output / "RUN-90003-2024").exists()
-    code, stderr, _output = _build_only(
+    code, shown, _output = _build_only(
         cases, "exempel-matkluster.yaml", "samarbetsavtal", "tillaggsavtal"
     )
-    assert code == 1
-    assert "RUN-90003-2024: no samarbetsavtal or tilläggsavtal is written: " in stderr
+    assert code == 0
+    assert "RUN-90003-2024: no samarbetsavtal or tilläggsavtal is written: " in shown
 
 
-def test_only_an_agreement_of_a_rejected_case_is_refused_in_swedish(
+def test_only_an_agreement_of_a_rejected_case_has_nothing_to_make_in_swedish(
     tmp_path: Path, swedish: None
 ) -> None:
     cases = _copy_cases(tmp_path)
     meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
-    code, stderr, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
-    assert code == 1
+    code, shown, output = _build_only(cases, "exempel-matkluster.yaml", "samarbetsavtal")
+    assert code == 0
+    assert shown.startswith("inget att skapa RUN-90003-2024 ")
     assert (
         "RUN-90003-2024: inget samarbetsavtal skrivs: Regionala utvecklingsnämnden avslog "
         f"ärendet vid sammanträdet 2024-12-10 (§ 195, {meeting}:20), och för ett avslaget "
         "ärende upprättas inget avtal. Ärendets enda dokument är beslutsförslaget; skapa det "
         f"med: avtalsgen build {cases / 'exempel-matkluster.yaml'}"
-    ) in stderr
+    ) in shown
     assert not (output / "RUN-90003-2024").exists()
 
 
@@ -627,31 +637,88 @@ def test_only_an_agreement_of_a_case_referred_back_waits(tmp_path: Path, swedish
     cases = _copy_cases(tmp_path)
     (cases / "sammantraden" / "exempel-run-2025-02-11.yaml").unlink()
     meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
-    code, stderr, output = _build_only(
+    code, shown, output = _build_only(
         cases, "exempel-inlandets-innovationsnod.yaml", "samarbetsavtal"
     )
-    assert code == 1
+    assert code == 0
     assert (
         "RUN-90005-2024: inget samarbetsavtal skrivs än: Regionala utvecklingsnämnden "
         f"återremitterade ärendet vid sammanträdet 2024-12-10 (§ 196, {meeting}:36); avtalet "
         "skrivs först när ett senare sammanträde bifaller ärendet"
-    ) in stderr
+    ) in shown
     assert not (output / "RUN-90005-2024").exists()
 
 
-def test_only_a_tillaggsavtal_no_decision_calls_for_is_refused(
+def test_only_a_tillaggsavtal_no_decision_calls_for_is_nothing_to_make(
     tmp_path: Path, english: None
 ) -> None:
     cases = _copy_cases(tmp_path)
-    code, stderr, output = _build_only(cases, "exempel-trappsteg.yaml", "tillaggsavtal")
-    assert code == 1
+    code, shown, output = _build_only(cases, "exempel-trappsteg.yaml", "tillaggsavtal")
+    assert code == 0
     assert (
         "RUN-90004-2024: no tilläggsavtal is written: no decision of the committee has changed "
         "the agreement (a tilläggsavtal comes of a later decision that extends the agreement, "
         "changes its amount or ends it). The case's documents are beslutsförslag and "
         f"samarbetsavtal; build them with: avtalsgen build {cases / 'exempel-trappsteg.yaml'}"
-    ) in stderr
+    ) in shown
     assert not (output / "RUN-90004-2024").exists()
+
+
+def test_a_batch_counts_and_records_a_case_with_nothing_to_make(
+    tmp_path: Path, english: None
+) -> None:
+    """In a batch, a case with nothing to make is its own status: in the table and its
+    summary, and in batch-report.json with its note (error null); the build exits 0 unless
+    a case failed. (No case here reaches LibreOffice.)"""
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    for name in ("program", "sammantraden"):
+        shutil.copytree(REPO / "cases" / name, cases / name)
+    shutil.copy(REPO / "cases" / "exempel-matkluster.yaml", cases)
+    code, shown, output = _build_only(cases, ".", "samarbetsavtal")
+    assert code == 0, shown
+    assert "built: 0, up to date: 0, nothing to make: 1, failed: 0" in shown
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    assert report["summary"] == {"built": 0, "up to date": 0, "nothing to make": 1, "failed": 0}
+    (case,) = report["cases"]
+    assert case["status"] == "nothing to make" and case["status_text"] == "nothing to make"
+    assert case["error"] is None and case["outputs"] == []
+    assert case["note"].startswith(
+        f"{cases / 'exempel-matkluster.yaml'}: RUN-90003-2024: no samarbetsavtal is written: "
+        "Regionala utvecklingsnämnden rejected the case"
+    )
+    assert not (output / "RUN-90003-2024").exists()
+    # A case that fails beside it still fails the build; the note stays a note.
+    (cases / "trasig.yaml").write_text("arende: [\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["build", str(cases), "--only", "samarbetsavtal", "--output", str(output),
+         "--templates", str(TEMPLATES)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "built: 0, up to date: 0, nothing to make: 1, failed: 1" in fold(result.stdout)
+    assert "no samarbetsavtal is written" not in result.stderr
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    statuses = {Path(c["case"]).name: (c["status"], bool(c["note"]), bool(c["error"]))
+                for c in report["cases"]}  # fmt: skip
+    assert statuses == {
+        "exempel-matkluster.yaml": ("nothing to make", True, False),
+        "trasig.yaml": ("failed", False, True),
+    }
+
+
+def test_a_one_case_build_with_nothing_to_make_returns_its_note(tmp_path: Path) -> None:
+    """build_case of a case with nothing to make: no error, nothing written, the note."""
+    from avtalsgen.build.pipeline import build_case
+
+    cases = _copy_cases(tmp_path)
+    result = build_case(
+        cases / "exempel-matkluster.yaml", tmp_path / "output", TEMPLATES, ["samarbetsavtal"]
+    )
+    assert result.dnr == "RUN-90003-2024"
+    assert result.outputs == () and not result.up_to_date
+    assert result.note is not None and ": RUN-90003-2024: " in result.note
+    assert not (tmp_path / "output" / "RUN-90003-2024").exists()
 
 
 def test_payments_before_the_decision_are_refused(tmp_path: Path, english: None) -> None:

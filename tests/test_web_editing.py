@@ -667,3 +667,44 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
         "RUN-00386-2023/paket.pdf: fel"
     )
     assert _without_folders(f"{config.cases}/x.yaml:3: dnr: fel", job) == "x.yaml:3: dnr: fel"
+
+
+def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfig) -> None:
+    """batch-report.json of `build --only samarbetsavtal` with a rejected case: the Körning
+    page shows its status in words, counts it and shows its note (not as a failure); a
+    run's page shows such a case's event the same way."""
+    import shutil
+
+    from avtalsgen.web.jobs import Job
+
+    alone = config.cases.parent / "ensam"
+    alone.mkdir()
+    for name in ("program", "sammantraden"):
+        shutil.copytree(config.cases / name, alone / name)
+    shutil.copy(config.cases / "exempel-matkluster.yaml", alone)
+    i18n.set_language("sv")
+    try:
+        result = CliRunner().invoke(
+            cli, ["build", str(alone), "--only", "samarbetsavtal", "--output", str(config.output)]
+        )
+    finally:
+        i18n.set_language(None)
+    assert result.exit_code == 0, result.output
+    with client_for(config, "handl") as client:
+        page = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/korning").text)).split())
+        assert "Skapade: 0, oförändrade: 0, inget att skapa: 1, misslyckade: 0." in page
+        assert (
+            "RUN-90003-2024 inget att skapa " in page
+            and ": RUN-90003-2024: inget samarbetsavtal skrivs: Regionala utvecklingsnämnden "
+            "avslog ärendet"
+            in page
+        ), page
+        runner = client.app.state.runner
+        job = Job(990, "build", "handl", ["exempel-matkluster"])
+        job.events.append({"type": "case", "dnr": "RUN-90003-2024", "status": "nothing to make",
+                           "seconds": 0.4, "error": None, "note": "avslaget"})  # fmt: skip
+        job.state = "klar"
+        job.done.set()
+        runner.jobs[job.id] = job
+        run = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/korning/990").text)).split())
+        assert "RUN-90003-2024: inget att skapa – avslaget (0.4 s)" in run, run

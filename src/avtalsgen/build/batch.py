@@ -170,7 +170,7 @@ class _Batch:
         first = self._first_of_dnr.setdefault(dnr, index)
         if first != index:
             outcome = self.outcomes[index]
-            outcome.status, outcome.outputs = Status.FAILED, []
+            outcome.status, outcome.outputs, outcome.note = Status.FAILED, [], None
             outcome.error = same_dnr_problem(outcome.case, dnr, self.outcomes[first].case)
         return first == index
 
@@ -257,7 +257,8 @@ class _Batch:
 
     def _load(self, run: Session, index: int) -> CaseWork | None:
         """Load the case at ``index`` (see :func:`avtalsgen.build.casework.load`); None, its
-        outcome settled, if it failed, is up to date or is a second case of its Dnr."""
+        outcome settled, if it failed, is up to date, has nothing to make or is a second
+        case of its Dnr."""
         from avtalsgen.build import casework
 
         outcome = self.outcomes[index]
@@ -281,7 +282,8 @@ class _Batch:
     ) -> None:
         """Load each case at its first job (unless ``cases`` has it) and render each
         document as its job comes (the engine told of each as it is written), into
-        ``cases`` by job key (None: failed or up to date, its jobs cancelled)."""
+        ``cases`` by job key (None: failed, up to date or nothing to make, its jobs
+        cancelled)."""
         from avtalsgen.build import casework
 
         for job in order:

@@ -114,8 +114,8 @@ def missing_template(case: LoadedCase, templates: Path, made: Sequence[str]) -> 
 def load(
     outcome: CaseOutcome, run: Session, staging: Path, options: BuildOptions, tools: str
 ) -> CaseWork | None:
-    """Load one case and the decisions on it; None when it failed or is up to date (its
-    outcome then says so).
+    """Load one case and the decisions on it; None when it failed, is up to date or has
+    nothing to make (its outcome then says so).
 
     Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
     session's staging folder).
@@ -133,8 +133,10 @@ def load(
         with interrupts.deferred():  # pikepdf may load here (whether a packet is signed)
             planned = tillagg_plan(history, folder)
         made = [d for d in planned.documents if d in documents]
-        if not made:
-            raise CaseError([nothing_to_build(case, history, documents, planned)])
+        if not made:  # not a failure: nothing is wrong, and nothing is written
+            outcome.status = Status.NOTHING
+            outcome.note = nothing_to_build(case, history, documents, planned)
+            return None
         if problem := missing_template(case, templates, made):
             raise CaseError([problem])
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]

@@ -3,11 +3,16 @@
 ``batch-report.json`` is read by programs and by people. Its keys and its status values are
 fixed, in English, whatever the language of the messages: ``language`` (the language of its
 human texts, ``sv`` or ``en``), ``jobs``, ``summary`` (the number of cases by status:
-``built``, ``up to date``, ``failed``) and ``cases``, one object per case in the order
-given: ``case`` (the case file), ``dnr``, ``status`` (one of the three), ``status_text``
-(the status in the report's language), ``seconds``, ``outputs`` (the files written),
-``removed`` (documents of the unsigned packet version the build replaced that the new one
-does not hold) and ``error`` (why it failed, in the report's language; null otherwise).
+``built``, ``up to date``, ``nothing to make``, ``failed``) and ``cases``, one object per
+case in the order given: ``case`` (the case file), ``dnr``, ``status`` (one of the four),
+``status_text`` (the status in the report's language), ``seconds``, ``outputs`` (the files
+written), ``removed`` (documents of the unsigned packet version the build replaced that the
+new one does not hold), ``error`` (why it failed, in the report's language; null otherwise)
+and ``note`` (why a case has nothing to make, in the report's language; null otherwise).
+
+``nothing to make`` is a case whose decisions call for none of the documents asked for
+(``--only samarbetsavtal`` of a rejected case): nothing is wrong and nothing was written,
+so it is not a failure.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ class Status(StrEnum):
 
     BUILT = "built"
     UP_TO_DATE = "up to date"
+    NOTHING = "nothing to make"
+    """The case's decisions call for none of the documents asked for (its note says why)."""
     FAILED = "failed"
 
 
@@ -36,6 +43,7 @@ class Status(StrEnum):
 _STATUS_TEXTS = {
     Status.BUILT: N_("built"),
     Status.UP_TO_DATE: N_("up to date"),
+    Status.NOTHING: N_("nothing to make"),
     Status.FAILED: N_("failed"),
 }
 
@@ -43,6 +51,15 @@ _STATUS_TEXTS = {
 def status_text(status: Status) -> str:
     """A case's status in the user's language."""
     return _(_STATUS_TEXTS[status])
+
+
+def status_words(value: object) -> str:
+    """A status as ``batch-report.json`` records it (``nothing to make``) in the user's
+    language; a value that is no status as it is."""
+    try:
+        return status_text(Status(str(value)))
+    except ValueError:
+        return str(value)
 
 
 @dataclass
@@ -59,6 +76,8 @@ class CaseOutcome:
     error: str | None = None
     exception: BaseException | None = field(default=None, repr=False)
     """The error's exception, for --verbose; never written to the report."""
+    note: str | None = None
+    """Why a case has nothing to make (:data:`Status.NOTHING`); None otherwise."""
 
     def to_json(self) -> dict[str, object]:
         """The outcome as written to the batch report."""
@@ -71,6 +90,7 @@ class CaseOutcome:
             "outputs": [str(path) for path in self.outputs],
             "removed": [str(path) for path in self.removed],
             "error": self.error,
+            "note": self.note,
         }
 
 
@@ -85,7 +105,7 @@ def write_json(path: Path, data: object, scratch: Path | None = None) -> None:
 def write_report(run: Session, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
     """Write the output folder's ``batch-report.json`` and return its path."""
     path = run.workspace.batch_report
-    counts = {status: 0 for status in (Status.BUILT, Status.UP_TO_DATE, Status.FAILED)}
+    counts = {status: 0 for status in Status}
     for outcome in outcomes:
         counts[outcome.status] += 1
     data = {

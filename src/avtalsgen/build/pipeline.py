@@ -19,11 +19,14 @@ from avtalsgen.i18n import _
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build of one case wrote (or found up to date)."""
+    """What a build of one case wrote (or found up to date, or why it has nothing to make)."""
 
     dnr: str
     outputs: tuple[Path, ...]
     up_to_date: bool
+    note: str | None = None
+    """Why the case has nothing to make (its decisions call for none of ``only``): no
+    failure, nothing written."""
 
 
 def build_case(
@@ -43,7 +46,8 @@ def build_case(
     4. read the PDFs back: the facts must agree in every document;
     5. move the finished files into place.
     With ``strict``, facts left unknown are errors. Raises :class:`AvtalsgenError` on failure;
-    nothing is then left under a final name.
+    nothing is then left under a final name. A case whose decisions call for none of
+    ``only`` is no failure: nothing is written, and the result's ``note`` says why.
     """
     options = BuildOptions(templates, tuple(only), jobs=1, force=force, strict=strict)
     (outcome,) = build_cases([case_path], output_root, options)
@@ -53,4 +57,5 @@ def build_case(
         dnr=outcome.dnr or "",
         outputs=tuple(outcome.outputs),
         up_to_date=outcome.status == Status.UP_TO_DATE,
+        note=outcome.note,
     )

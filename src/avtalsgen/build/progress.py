@@ -15,7 +15,12 @@ from rich.table import Table
 from avtalsgen.build.outcome import CaseOutcome, Status, status_text
 from avtalsgen.i18n import _, format_number
 
-_COLOUR = {Status.BUILT: "green", Status.UP_TO_DATE: "cyan", Status.FAILED: "red"}
+_COLOUR = {
+    Status.BUILT: "green",
+    Status.UP_TO_DATE: "cyan",
+    Status.NOTHING: "yellow",
+    Status.FAILED: "red",
+}
 
 
 def _mark(status: Status) -> str:
@@ -71,6 +76,9 @@ class BatchDisplay:
             self.errors.print(escape(outcome.error or status_text(Status.FAILED)))
             return
         lines = [f"{_mark(outcome.status)}  {dnr}  {name}  {_seconds(outcome.seconds)}"]
+        if outcome.status == Status.NOTHING and outcome.note:
+            # A note, not an error: on standard output, and the build does not fail.
+            lines.append("  " + escape(outcome.note))
         if outcome.status == Status.BUILT:
             lines += [
                 "  " + escape(_("wrote {path}").format(path=self.shown(path)))
@@ -101,9 +109,12 @@ class BatchDisplay:
                 str(len(outcome.outputs)),
             )
         counts = {s: sum(o.status == s for o in outcomes) for s in _COLOUR}
-        table.caption = _("built: {built}, up to date: {up_to_date}, failed: {failed}").format(
+        table.caption = _(
+            "built: {built}, up to date: {up_to_date}, nothing to make: {nothing}, failed: {failed}"
+        ).format(
             built=counts[Status.BUILT],
             up_to_date=counts[Status.UP_TO_DATE],
+            nothing=counts[Status.NOTHING],
             failed=counts[Status.FAILED],
         )
         self.console.print(table)

@@ -265,6 +265,10 @@ def create_app(config: WebConfig) -> Litestar:
     # A signature field's name (aktor) as a word (aktör).
     environment.filters["ord"] = choice
     environment.filters["datum"] = dates_unbroken
+    from avtalsgen.build.outcome import status_words
+
+    # A build's status as batch-report.json and the run records hold it, in words.
+    environment.filters["bygge"] = status_words
     environment.globals["verdict_line"] = _verdict_line
     version = static_version()
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"

@@ -189,12 +189,9 @@ def _run_extracts(conn: Connection, request: dict[str, Any]) -> None:  # pragma:
 
 def _status_words(status: str) -> str:
     """A build's status (as ``batch-report.json`` records it) in the user's words."""
-    from avtalsgen.build.outcome import Status, status_text
+    from avtalsgen.build.outcome import status_words
 
-    try:
-        return status_text(Status(status))
-    except ValueError:
-        return status
+    return status_words(status)
 
 
 class JobRunner:
@@ -345,9 +342,8 @@ class JobRunner:
             if event["type"] == "case":
                 dnr = event.get("dnr")
                 files = [output / str(dnr) / name for name in event.get("outputs", [])]
-                detail = _status_words(str(event.get("status"))) + (
-                    f": {event['error']}" if event.get("error") else ""
-                )
+                why = event.get("error") or event.get("note")
+                detail = _status_words(str(event.get("status"))) + (f": {why}" if why else "")
                 audit.record(self.database, job.user, "build", dnr=dnr, detail=detail,
                              files=files, root=output)  # fmt: skip
             elif event["type"] == "extract":

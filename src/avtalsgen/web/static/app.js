@@ -333,8 +333,8 @@
       var data = JSON.parse(event.data);
       var item = document.createElement('li');
       item.textContent = (data.dnr || data.case) + ': ' +
-        ({ 'built': 'byggt', 'up to date': 'oförändrat', 'failed': 'misslyckades' }[data.status] || data.status) +
-        (data.error ? ' – ' + data.error : '') + ' (' + data.seconds + ' s)';
+        (data.status_text || data.status) +
+        (data.error || data.note ? ' – ' + (data.error || data.note) : '') + ' (' + data.seconds + ' s)';
       list.appendChild(item);
     });
     source.addEventListener('extract', function (event) {
