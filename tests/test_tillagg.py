@@ -152,12 +152,27 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         "before it starts (2024-01-01)"
     ]
     # The year 2026 was paid on 2026-01-01, before the decision: it cannot end mid-year.
+    # Told at the last day, with the earliest that fits (it was told at tillagg.typ, "from
+    # 2027-01-01 at the earliest", a day the agreement cannot end on).
     found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2026-06-30}\n")
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.typ: the payment of 2026-01-01 (1500000 kronor, for "
-        "2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would change; a "
-        "change takes effect after what has been paid for, from 2027-01-01 at the earliest"
+        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the payment of 2026-01-01 (1500000 kronor, "
+        "for 2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would change; "
+        "an early end comes after what has been paid for: 2026-12-31 at the earliest"
     ]
+    # A new amount from a month a payment made before the decision covers (the stepped
+    # example pays each calendar quarter; its avtalsår begin in August): told at its date.
+    found = problems(
+        bare,
+        "    tillagg: {typ: nytt_belopp, fran: 2025-08-01, belopp_per_ar: 900000}\n",
+        datum="2025-07-15",
+        dnr="RUN-90004-2024",
+    )
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-07-01 (416666 kronor, for "
+        "2025-07-01–2025-09-30) was due before the decision (2025-07-15) and would change; a "
+        "change takes effect after what has been paid for, from 2026-08-01 at the earliest"
+    ]  # not 2025-10-01, inside avtalsår 2 (2025-08-01–2026-07-31)
 
 
 def test_a_tillagg_needs_a_granted_agreement(bare: Path, english: None) -> None:

@@ -362,7 +362,7 @@ def apply_change(
     except ValidationError as exc:
         return None, [(("typ",), _("the changed financing is not valid: {error}").format(
             error="; ".join(str(e["msg"]) for e in exc.errors())))]  # fmt: skip
-    problems += _paid_before(money, after, regler, beslutsdatum)
+    problems += _paid_before(money, after, regler, beslutsdatum, typ)
     if problems:
         return None, problems
     return Andring(tillagg, money, after, fran), []
@@ -530,10 +530,25 @@ def _uniform_sums(
     return sums
 
 
+def _earliest(money: Finansiering, day: dt.date, typ: Tillaggstyp) -> dt.date:
+    """The first day a change may take effect from ``day`` on: for a new amount, the start
+    of an avtalsår (an amount does not change inside one)."""
+    if typ is not Tillaggstyp.NYTT_BELOPP:
+        return day
+    starts = [start for start, _end in money.period.avtalsar() if start >= day]
+    return starts[0] if starts else day
+
+
 def _paid_before(
-    before: Finansiering, after: Finansiering, regler: Finansieringsregler, beslutsdatum: dt.date
+    before: Finansiering,
+    after: Finansiering,
+    regler: Finansieringsregler,
+    beslutsdatum: dt.date,
+    typ: Tillaggstyp = Tillaggstyp.NYTT_BELOPP,
 ) -> list[tuple[Loc, str]]:
-    """A payment due before the decision must stay as the agreement says it."""
+    """A payment due before the decision must stay as the agreement says it: reported at
+    the date to move (an early end's last day, a new amount's first), with the earliest
+    that fits."""
     old = compute_financing(before, regler).utbetalningar
     new = {
         (p.datum, p.belopp, p.start, p.slut) for p in compute_financing(after, regler).utbetalningar
@@ -542,9 +557,26 @@ def _paid_before(
         if payment.datum >= beslutsdatum:
             continue
         if (payment.datum, payment.belopp, payment.start, payment.slut) not in new:
+            if typ is Tillaggstyp.UPPHORANDE:
+                return [
+                    (
+                        ("sista_dag",),
+                        _(
+                            "the payment of {date} ({amount} kronor, for {start}–{end}) was "
+                            "due before the decision ({decided}) and would change; an early "
+                            "end comes after what has been paid for: {end} at the earliest"
+                        ).format(
+                            date=payment.datum,
+                            amount=payment.belopp,
+                            start=payment.start,
+                            end=payment.slut,
+                            decided=beslutsdatum,
+                        ),
+                    )
+                ]
             return [
                 (
-                    ("typ",),
+                    ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",),
                     _(
                         "the payment of {date} ({amount} kronor, for {start}–{end}) was due "
                         "before the decision ({decided}) and would change; a change takes "
@@ -555,7 +587,7 @@ def _paid_before(
                         start=payment.start,
                         end=payment.slut,
                         decided=beslutsdatum,
-                        next=payment.slut + dt.timedelta(days=1),
+                        next=_earliest(after, payment.slut + dt.timedelta(days=1), typ),
                     ),
                 )
             ]
