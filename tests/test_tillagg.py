@@ -786,6 +786,24 @@ def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None
         {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_ar": 1000000}
     )
     assert per_year == [2000000, 1000000, 416666]  # 5/12 of 1 000 000, rounded down
+    # What it replaces, for an amount that changed from year to year (it said nothing).
+    from avtalsgen.documents.tillagg import change_text
+
+    andring, _found = apply_change(
+        case.arende.finansiering,
+        Tillagg.model_validate(
+            {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_ar": 1000000}
+        ),
+        program.finansiering,
+        beslutsdatum=dt.date(2025, 6, 1),
+        max_ar=9,
+        forlangning_tillaten=True,
+    )
+    assert andring is not None
+    assert fold(change_text(andring, program)[0]) == (
+        "Från och med den 1 augusti 2025 är Regionens bidrag 1 000 000 kronor årligen i stället "
+        "för 1 500 000 kronor avtalsår 2 och 400 000 kronor avtalsår 3."
+    )
     assert sum(payments) == 3416666
     assert payments[:4] == [333333, 500000, 500000, 500000]  # paid before: as they were
     # an early end two months into avtalsår 2 (1 500 001 a year: 250 000,17 a month)

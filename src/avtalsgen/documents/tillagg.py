@@ -147,12 +147,20 @@ def new_amount(andring: Andring, after: Berakning, before: Berakning) -> str:
     assert tillagg.belopp_per_ar is not None
     rows = [row for row in before.finansiarer if row.region]
     name = tillagg.finansiar or (rows[0].namn if rows else "")
-    old = next((row.per_ar for row in rows if row.namn == name), None)
+    row = next((row for row in rows if row.namn == name), None)
     text = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
     if len(rows) > 1:
         text += f" från {name}"
-    if old is not None:
-        text += f" i stället för {fmt.kronor(old)} årligen"
+    if row is not None and row.per_ar is not None:
+        text += f" i stället för {fmt.kronor(row.per_ar)} årligen"
+    elif row is not None:  # an amount that changed from year to year: those it replaces
+        replaced = [
+            f"{fmt.kronor(amount)} avtalsår {year.nummer}"
+            for year, amount in zip(before.avtalsar, row.per_avtalsar, strict=False)
+            if year.start >= andring.fran
+        ]
+        if replaced:
+            text += f" i stället för {_och(replaced)}"
     return text
 
 
