@@ -227,7 +227,11 @@ def test_the_meeting_form_records_outcomes_votes_jav_and_reservations() -> None:
     from avtalsgen.web.forms import as_in_file, in_schema_order, prefill
     from avtalsgen.web.yamlfiles import plain
 
-    schema = form_schema("sammantrade")
+    i18n.set_language("sv")  # as the app's pages: their texts are Swedish
+    try:
+        schema = form_schema("sammantrade")
+    finally:
+        i18n.set_language(None)
     paragraph = schema["properties"]["paragrafer"]["items"]["properties"]
     assert paragraph["omedelbart_justerad"]["format"] == "checkbox"
     assert paragraph["utfall"]["enum"][:2] == ["", "bifall"]
@@ -703,8 +707,9 @@ def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfi
         job = Job(990, "build", "handl", ["exempel-matkluster"])
         job.events.append({"type": "case", "dnr": "RUN-90003-2024", "status": "nothing to make",
                            "seconds": 0.4, "error": None, "note": "avslaget"})  # fmt: skip
-        job.state = "klar"
+        job.state = "done"
         job.done.set()
         runner.jobs[job.id] = job
         run = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/korning/990").text)).split())
         assert "RUN-90003-2024: inget att skapa – avslaget (0.4 s)" in run, run
+        assert "Status: klar" in run  # the state "done" in words

@@ -127,7 +127,7 @@ def test_builds_run_at_a_lower_cpu_priority_than_the_pages(tmp_path: Path) -> No
     try:
         job = runner.submit("ingenting", "anna", [])  # a job the worker only acknowledges
         assert job.done.wait(120), "the worker answered"
-        assert job.state == "klar"
+        assert job.state == "done"
         ours = os.getpriority(os.PRIO_PROCESS, 0)
         assert os.getpriority(os.PRIO_PROCESS, runner._process.pid) == min(ours + 4, 19)
     finally:
@@ -171,7 +171,7 @@ def test_the_preview_shows_the_checked_documents_while_the_packet_is_made(
         login(client, "lasare")
         runner: JobRunner = client.app.state.runner
         # A save's build whose documents have passed the fact check; its packet is not made.
-        job = Job(99, "build", "handl", ["RUN-00386-2023"], state="pågår")
+        job = Job(99, "build", "handl", ["RUN-00386-2023"], state="running")
         job.events.append({"type": "start"})
         job.events.append({"type": "checked", "dnr": "RUN-00386-2023",
                            "documents": ["beslutsforslag.pdf", "../paket.pdf"]})  # fmt: skip
@@ -215,7 +215,7 @@ def test_the_preview_page_is_told_of_its_build_s_next_event_at_once(
     with TestClient(create_app(config)) as client:
         login(client, "lasare")
         runner: JobRunner = client.app.state.runner
-        job = Job(99, "build", "handl", ["RUN-00386-2023"], state="pågår")
+        job = Job(99, "build", "handl", ["RUN-00386-2023"], state="running")
         runner.jobs[99] = job
         runner._event(job, {"type": "start"})
         html = client.get("/arenden/RUN-00386-2023/forhandsgranskning").text

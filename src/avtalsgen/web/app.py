@@ -28,9 +28,10 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from avtalsgen.i18n import _
 from avtalsgen.web import auth, db
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.jobs import JobRunner
+from avtalsgen.web.jobs import JobRunner, state_text
 from avtalsgen.web.pages import page
 from avtalsgen.web.routes.session import COOKIE
 
@@ -87,7 +88,7 @@ def _wants_page(request: Request[Any, Any, Any]) -> bool:
     return "text/event-stream" not in request.headers.get("accept", "")
 
 
-def _not_logged_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+def _not_logged_in(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query
@@ -107,7 +108,7 @@ def _not_logged_in(request: Request[Any, Any, Any], _: Exception) -> Response[An
             idle_minutes=request.app.state.config.idle_minutes,
         )  # fmt: skip
     if request.method != "GET" or not _wants_page(request):
-        return Response("Logga in först.", status_code=401, media_type="text/plain")
+        return Response(_("Log in first."), status_code=401, media_type="text/plain")
 
     return Redirect(path=f"/login?next={quote(target, safe='/')}", status_code=303)
 
@@ -130,19 +131,21 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if isinstance(exc, PermissionDeniedException):
         text = (
-            "Du har inte behörighet till detta."
+            _("You are not allowed to do this.")
             if "CSRF" not in str(exc.detail)
-            else "Formuläret hade gått ut eller kom inte från den här sidan. Ladda om sidan "
-            "och försök igen."
+            else _(
+                "The form had expired or did not come from this page. Reload the page and "
+                "try again."
+            )
         )
     elif isinstance(exc, NotFoundException):
-        text = "Sidan eller filen finns inte."
+        text = _("The page or file does not exist.")
     elif status == 413:
-        text = "Filen är för stor."
+        text = _("The file is too large.")
     elif status < 500:
-        text = "Begäran kunde inte behandlas."
+        text = _("The request could not be handled.")
     else:
-        text = "Ett oväntat fel inträffade. Försök igen eller kontakta förvaltaren."
+        text = _("An unexpected error occurred. Try again or contact the administrator.")
     if status >= 500:
         import logging
 
@@ -256,8 +259,6 @@ def create_app(config: WebConfig) -> Litestar:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from avtalsgen.i18n import _
-
     environment.globals["_"] = _
     environment.filters["tid"] = time_text
     from avtalsgen.web.forms import choice
@@ -269,6 +270,8 @@ def create_app(config: WebConfig) -> Litestar:
 
     # A build's status as batch-report.json and the run records hold it, in words.
     environment.filters["bygge"] = status_words
+    # A run's state (queued, running, done, failed) in words.
+    environment.filters["lage"] = state_text
     environment.globals["verdict_line"] = _verdict_line
     version = static_version()
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"

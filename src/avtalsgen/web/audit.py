@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from avtalsgen.i18n import N_
 from avtalsgen.web import db
 
 #: The environment variables that may hold secrets.
@@ -24,21 +25,22 @@ SECRET_VARIABLES = (
     "AVTALSGEN_PASSWORD",
 )
 
-#: What the log records (action names as stored, and as shown in Swedish).
+#: What the log records (action names as stored, and in words: marked for translation,
+#: translated where shown).
 ACTIONS = {
-    "login": "inloggning",
-    "login_failed": "misslyckad inloggning",
-    "logout": "utloggning",
-    "save": "sparat",
-    "create": "skapat",
-    "build": "körning",
-    "extract": "protokollsutdrag",
-    "anslag": "anslag",
-    "email": "e-post för expediering",
-    "publish": "publicering",
-    "sign": "underskrift",
-    "verify": "verifiering",
-    "user": "användare ändrad",
+    "login": N_("login"),
+    "login_failed": N_("failed login"),
+    "logout": N_("logout"),
+    "save": N_("saved"),
+    "create": N_("created"),
+    "build": N_("build run"),
+    "extract": N_("protokollsutdrag"),
+    "anslag": N_("anslag"),
+    "email": N_("e-mail for the expediering"),
+    "publish": N_("publishing"),
+    "sign": N_("signature"),
+    "verify": N_("verification"),
+    "user": N_("user changed"),
 }
 
 

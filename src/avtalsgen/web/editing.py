@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.i18n import N_
 from avtalsgen.web import audit
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import (
@@ -69,6 +70,7 @@ class Kind:
     name: str
     base: str
     title: str
+    """The file's kind in words (marked for translation: the page shows ``_(title)``)."""
     new_title: str
     permission: str
     folder: Callable[[WebConfig], Path]
@@ -81,11 +83,11 @@ class Kind:
 
 
 CASES = Kind(
-    "arende", "/arenden", "Ärende", "Nytt ärende", "edit_case",
+    "arende", "/arenden", N_("Case"), N_("New case"), "edit_case",
     lambda config: config.cases, _load_case, _case_schema,
 )  # fmt: skip
 MEETINGS = Kind(
-    "sammantrade", "/sammantraden", "Sammanträde", "Nytt sammanträde", "edit_meeting",
+    "sammantrade", "/sammantraden", N_("Meeting"), N_("New meeting"), "edit_meeting",
     lambda config: config.meetings, _load_meeting, _meeting_schema,
 )  # fmt: skip
 

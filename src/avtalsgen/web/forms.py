@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from avtalsgen.i18n import _
+from avtalsgen.i18n import N_, _
 
 #: Swedish words that case-file keys write in ASCII; a label shows them as they are spelled.
 SPELLING = {
@@ -94,7 +94,7 @@ ITEM_TITLES = {
 }
 
 #: An empty choice of a list of choices that may be left out.
-NOT_GIVEN = "(inte angivet)"
+NOT_GIVEN = N_("(not given)")
 
 #: A problem line of the loader: ``file:line: field: message``.
 PROBLEM = re.compile(
@@ -178,7 +178,7 @@ def _for_form(node: Any, key: str | None) -> Any:
             choices = ["", *choices]
         node["enum"] = choices
         node.setdefault("options", {})["enum_titles"] = [
-            choice(value) if value else NOT_GIVEN for value in choices
+            choice(value) if value else _(NOT_GIVEN) for value in choices
         ]
     elif kind == "string":
         if node.get("format") == "date":
@@ -186,7 +186,7 @@ def _for_form(node: Any, key: str | None) -> Any:
             # form checks nothing itself (the server does, with the CLI's loader).
             del node["format"]
             node.setdefault("options", {})["inputAttributes"] = {
-                "placeholder": "ÅÅÅÅ-MM-DD", "inputmode": "numeric", "autocomplete": "off",
+                "placeholder": _("YYYY-MM-DD"), "inputmode": "numeric", "autocomplete": "off",
             }  # fmt: skip
         elif "maxLength" not in node and "pattern" not in node and not node.get("x-amount"):
             node["format"] = "textarea"

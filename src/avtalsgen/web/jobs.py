@@ -22,19 +22,37 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.i18n import N_, _
 from avtalsgen.web import db
 
 #: The secretary's steps after a meeting, as job kinds: the notice of justering, the
 #: e-mails of the expediering, the publishable renditions.
 AFTER_MEETING = ("anslag", "expediera", "publicera")
-#: Each kind of job in words, for the pages.
+#: Each kind of job in words, for the pages (marked; translated where shown).
 KIND_NAMES = {
-    "build": "bygge",
-    "utdrag": "protokollsutdrag",
-    "anslag": "anslag",
-    "expediera": "e-post för expediering",
-    "publicera": "publicering",
+    "build": N_("build"),
+    "utdrag": N_("protokollsutdrag"),
+    "anslag": N_("anslag"),
+    "expediera": N_("e-mail for the expediering"),
+    "publicera": N_("publishing"),
 }
+#: A job's states, as the jobs table and the run's events record them (never translated:
+#: :func:`state_text` gives the words a page shows).
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+_STATE_TEXTS = {
+    QUEUED: N_("queued"),
+    RUNNING: N_("running"),
+    DONE: N_("done"),
+    FAILED: N_("failed"),
+}
+
+
+def state_text(state: object) -> str:
+    """A job's state in the user's language (a state recorded otherwise, as it is)."""
+    words = _STATE_TEXTS.get(str(state))
+    return _(words) if words is not None else str(state)
+
+
 #: The audit action of each kind of job.
 _ACTIONS = {
     "build": "build",
@@ -53,7 +71,7 @@ class Job:
     kind: str
     user: str
     cases: list[str]
-    state: str = "köad"
+    state: str = QUEUED
     events: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
@@ -85,10 +103,10 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
 
                 for event in secretary.run(request, _sender(conn)):
                     conn.send(event)
-            conn.send({"type": "end", "state": "klar"})
+            conn.send({"type": "end", "state": DONE})
         except BaseException as exc:  # noqa: BLE001 - everything is reported to the page
             message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-            conn.send({"type": "end", "state": "misslyckades", "error": message})
+            conn.send({"type": "end", "state": FAILED, "error": message})
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 return
 
@@ -216,13 +234,13 @@ class JobRunner:
         with self._lock:
             for waiting in self.jobs.values():
                 same = (waiting.kind, waiting.cases, waiting.args) == (kind, list(names), args)
-                if waiting.state == "köad" and same:
+                if waiting.state == QUEUED and same:
                     return waiting
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with db.connect(self.database) as conn:
             cursor = conn.execute(
                 "INSERT INTO jobs (user, started, state, cases) VALUES (?, ?, ?, ?)",
-                (user, now, "köad", json.dumps(list(names), ensure_ascii=False)),
+                (user, now, QUEUED, json.dumps(list(names), ensure_ascii=False)),
             )
             job_id = int(cursor.lastrowid or 0)
         job = Job(job_id, kind, user, list(names), args=args)
@@ -296,7 +314,7 @@ class JobRunner:
             job = self._queue.get()
             if job is None:
                 return
-            job.state = "pågår"
+            job.state = RUNNING
             self._event(job, {"type": "start"})
             try:
                 conn = self._connection()
@@ -315,8 +333,8 @@ class JobRunner:
                         message = {**message, "error": _without_folders(message["error"], job)}
                     self._event(job, message)
             except (EOFError, OSError):
-                job.state = "misslyckades"
-                job.error = "arbetsprocessen avslutades oväntat"
+                job.state = FAILED
+                job.error = _("the worker process ended unexpectedly")
                 self._process = None
             self._finish(job)
 
@@ -329,7 +347,9 @@ class JobRunner:
             )
         self._audit(job)
         with self.changed:
-            job.events.append({"type": "end", "state": job.state, "error": job.error})
+            words = state_text(job.state)
+            job.events.append({"type": "end", "state": job.state, "state_text": words,
+                               "error": job.error})  # fmt: skip
             job.done.set()
             self.changed.notify_all()
         self._wake()
@@ -362,7 +382,7 @@ class JobRunner:
                 )  # fmt: skip
         if job.error:
             audit.record(self.database, job.user, _ACTIONS.get(job.kind, "build"),
-                         detail=f"misslyckades: {job.error}")  # fmt: skip
+                         detail=_("failed: {error}").format(error=job.error))  # fmt: skip
 
     def latest_for(self, name: str) -> Job | None:
         """The newest job (this run of the server) that covers the case ``name``."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Template
 
+from avtalsgen.i18n import N_, _
 from avtalsgen.web.auth import User
 from avtalsgen.web.yamlfiles import PathRefused, safe_file
 
@@ -21,14 +22,14 @@ if TYPE_CHECKING:
     from avtalsgen.web.config import WebConfig
     from avtalsgen.web.jobs import JobRunner
 
-#: The menu: (path, label, permission needed).
+#: The menu: (path, label (marked; translated where shown), permission needed).
 MENU = (
-    ("/arenden", "Ärenden", "read"),
-    ("/sammantraden", "Sammanträden", "read"),
-    ("/paket", "Paket", "read"),
-    ("/korning", "Körning", "read"),
-    ("/logg", "Logg", "audit"),
-    ("/anvandare", "Användare", "users"),
+    ("/arenden", N_("Cases"), "read"),
+    ("/sammantraden", N_("Meetings"), "read"),
+    ("/paket", N_("Packets"), "read"),
+    ("/korning", N_("Runs"), "read"),
+    ("/logg", N_("Log"), "audit"),
+    ("/anvandare", N_("Users"), "users"),
 )
 
 DNR = re.compile(r"^RUN-\d{5}-\d{4}$")
@@ -62,10 +63,10 @@ def user_of(connection: ASGIConnection[Any, Any, Any, Any]) -> User:
 def needs(permission: str) -> Any:
     """A guard: the user must hold a role that gives ``permission``."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
         user = connection.user
         if not isinstance(user, User) or not user.may(permission):
-            raise PermissionDeniedException("Du har inte behörighet till detta.")
+            raise PermissionDeniedException(_("You are not allowed to do this."))
 
     return guard
 
@@ -77,7 +78,7 @@ def page(
     found = request.scope.get("user")
     user = found if isinstance(found, User) else None
     menu = [
-        {"href": href, "label": text, "current": request.url.path.startswith(href)}
+        {"href": href, "label": _(text), "current": request.url.path.startswith(href)}
         for href, text, permission in MENU
         if user is not None and user.may(permission)
     ]

@@ -146,10 +146,11 @@ def _manifest(folder: Path) -> dict[str, object]:
 def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     """The list's row of the case at ``path`` (read from its files: see :func:`case_rows`)."""
     from avtalsgen.build.status import case_status
+    from avtalsgen.i18n import _
 
     row = CaseRow(stem=path.stem, aktor=facts.aktor, titel=facts.titel)
     if facts.dnr is None:
-        row.status = "fel i ärendefilen"
+        row.status = _("errors in the case file")
         row.problems = list(facts.problems)
         return row
     row.dnr = facts.dnr

@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.response import Template
 
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
 from avtalsgen.web import audit, auth
 from avtalsgen.web.pages import config_of, needs, page, user_of
 
@@ -17,7 +18,8 @@ def log(request: Request[Any, Any, Any], dnr: str = "", anvandare: str = "") -> 
     """The audit log, newest first."""
     rows = audit.entries(config_of(request).database, dnr=dnr or None, user=anvandare or None,
                          limit=500)  # fmt: skip
-    return page(request, "log.html", rows=rows, actions=audit.ACTIONS, dnr=dnr,
+    actions = {action: _(words) for action, words in audit.ACTIONS.items()}
+    return page(request, "log.html", rows=rows, actions=actions, dnr=dnr,
                 anvandare=anvandare)  # fmt: skip
 
 

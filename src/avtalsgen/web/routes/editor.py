@@ -13,6 +13,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from avtalsgen.i18n import _
 from avtalsgen.web.editing import Kind, file_data, form_schema, parse_form_data, save_file
 from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
 from avtalsgen.web.yamlfiles import (
@@ -104,10 +105,12 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         stem = data.get("filnamn", "").strip().removesuffix(".yaml")
         problems: list[Any] = []
         if not FILE_STEM.match(stem) or ".." in stem:
-            problems = [{"path": None, "message": "Ange ett filnamn: bokstäver a–z, siffror, "
-                         "punkt, bindestreck och understreck."}]  # fmt: skip
+            problems = [{"path": None, "message": _("Give a file name: letters a–z, digits, "
+                         "full stop, hyphen and underscore.")}]  # fmt: skip
         elif safe_file(kind.folder(config), stem).exists():
-            problems = [{"path": None, "message": f"Det finns redan en fil {stem}.yaml."}]
+            problems = [{"path": None,
+                         "message": _("There is already a file {name}.").format(
+                             name=f"{stem}.yaml")}]  # fmt: skip
         if problems:
             return _form_page(request, kind, stem=None, data=form, sha="", new=True,
                               problems=problems, filnamn=stem, status_code=422)  # fmt: skip

@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import File, Redirect, Template
 
+from avtalsgen.i18n import _
 from avtalsgen.web.pages import config_of, needs, output_path, page, runner_of, user_of, yaml_file
 from avtalsgen.web.signing import default_level, level_context, level_problem, sign_at_level
 from avtalsgen.web.yamlfiles import list_files
@@ -91,7 +92,6 @@ def paragraph_problem(path: Path, given: str) -> tuple[int | None, str | None]:
     or why it cannot run: the field holds no number, or a § the meeting does not have (by
     the meeting file's line and field, as the step itself would say once started)."""
     from avtalsgen.errors import AvtalsgenError
-    from avtalsgen.i18n import _
     from avtalsgen.meetings.extract import chosen_paragraphs
     from avtalsgen.meetings.justering import load_meeting
 
@@ -235,9 +235,9 @@ def _certifiable(
     path = yaml_file(config_of(request).meetings, stem)
     row = next((r for r in meeting_extracts(config, path) if r["paragraf"] == number), None)
     if row is None or row["path"] is None:
-        return row, "Paragrafen har inget protokollsutdrag ännu: gör det först."
+        return row, _("The paragraph has no protokollsutdrag yet: make it first.")
     if row["bestyrkt"]:
-        return row, "Utdraget är redan bestyrkt."
+        return row, _("The extract is already certified.")
     return row, None
 
 
@@ -306,7 +306,9 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
             error = exc.message
             audit.record(
                 config.database, user_of(request).name, "sign", dnr=row["dnr"],
-                detail=f"{SIGNATURE_FIELD} § {number}, {level} misslyckades: {exc.message}",
+                detail=_("{field} § {number}, {level} failed: {reason}").format(
+                    field=SIGNATURE_FIELD, number=number, level=level, reason=exc.message
+                ),
             )  # fmt: skip
     return page(request, "certified.html", stem=stem, row=row, report=report, error=error,
                 status_code=200 if error is None else 422)  # fmt: skip

@@ -15,6 +15,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from avtalsgen.errors import AvtalsgenError
+from avtalsgen.i18n import _
 from avtalsgen.web import audit
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
 from avtalsgen.web.signing import (
@@ -72,7 +73,7 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     error = None
     report = None
     if field not in FIELD_ROLES or not DNR.match(dnr):
-        error = "Okänt signaturfält."
+        error = _("Unknown signature field.")
     elif (problem := level_problem(config, level)) is not None:
         # Refused at the level's field; nothing is signed.
         return _sign_page(request, dnr, field, level, problem)
@@ -86,12 +87,14 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                 report = verify_packet(packet, roots)
                 update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
-                         detail=f"fält {field}, {level}", files=[packet],
+                         detail=_("field {field}, {level}").format(field=field, level=level),
+                         files=[packet],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
             error = exc.message
             audit.record(config.database, user.name, "sign", dnr=dnr,
-                         detail=f"fält {field}, {level} misslyckades: {exc.message}")  # fmt: skip
+                         detail=_("field {field}, {level} failed: {reason}").format(
+                             field=field, level=level, reason=exc.message))  # fmt: skip
     rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
     return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
                 status_code=200 if error is None else 422)  # fmt: skip
@@ -115,7 +118,7 @@ def verify_upload(
     config = config_of(request)
     upload = data.get("fil")
     if not isinstance(upload, UploadFile):
-        return page(request, "verify.html", report=None, error="Välj en PDF-fil.", name=None,
+        return page(request, "verify.html", report=None, error=_("Choose a PDF file."), name=None,
                     status_code=422)  # fmt: skip
     content = upload.file.read(config.max_upload_bytes + 1)
     name = Path(upload.filename or "fil.pdf").name[:100]
@@ -123,9 +126,11 @@ def verify_upload(
     report = None
     shown_temp = None
     if len(content) > config.max_upload_bytes:
-        error = f"Filen är för stor (högst {config.max_upload_bytes // (1024 * 1024)} MB)."
+        error = _("The file is too large (at most {megabytes} MB).").format(
+            megabytes=config.max_upload_bytes // (1024 * 1024)
+        )
     elif not content.startswith(b"%PDF-"):
-        error = "Filen är inte en PDF-fil."
+        error = _("The file is not a PDF file.")
     else:
         handle, temp = tempfile.mkstemp(suffix=".pdf")
         try:
@@ -134,13 +139,16 @@ def verify_upload(
             try:
                 report = verify_packet(Path(temp), trusted_roots())
             except AvtalsgenError as exc:
-                error = f"Filen kunde inte verifieras: {exc.message}"
+                error = _("The file could not be verified: {reason}").format(reason=exc.message)
             except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page
-                error = f"Filen kunde inte läsas som en signerad PDF ({type(exc).__name__})."
+                error = _("The file could not be read as a signed PDF ({reason}).").format(
+                    reason=type(exc).__name__
+                )
             audit.record(
                 config.database, user_of(request).name, "verify",
-                detail=f"{name}: " + ("godkänd" if report and report.ok else
-                                      "inte godkänd" if report else f"fel: {error}"),
+                detail=f"{name}: " + (_("valid") if report and report.ok else
+                                      _("not valid") if report else
+                                      _("error: {error}").format(error=error)),
                 hashes={name: audit.file_hash(Path(temp))},
             )  # fmt: skip
         finally:

@@ -77,7 +77,10 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     # A secretary's step goes back to its meeting's page, where the next step is.
     meeting = job.args.get("meeting")
     back = f"/sammantraden/{Path(str(meeting)).stem}" if meeting else None
-    return page(request, "run.html", job=job, kind_names=KIND_NAMES, back=back)
+    from avtalsgen.i18n import _
+
+    kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
+    return page(request, "run.html", job=job, kind_names=kind_names, back=back)
 
 
 @get("/korning/{job_id:int}/handelser", guards=[needs("read")])

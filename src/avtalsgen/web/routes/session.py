@@ -9,6 +9,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from avtalsgen.i18n import _
 from avtalsgen.web import audit, auth
 from avtalsgen.web.pages import config_of, page
 
@@ -45,20 +46,31 @@ def login(
     if wait > 0:
         return page(
             request, "login.html", status_code=429, next=target, name=name,
-            error=f"För många misslyckade inloggningar. Vänta {int(wait) + 1} sekunder och "
-            "försök igen.",
+            error=_("Too many failed logins. Wait {seconds} seconds and try again.").format(
+                seconds=int(wait) + 1
+            ),
         )  # fmt: skip
     user = auth.authenticate(config.database, name, password)
     if user is None:
         auth.record_failure(config.database, keys)
-        audit.record(config.database, name or None, "login_failed", detail=f"från {client}")
+        audit.record(
+            config.database,
+            name or None,
+            "login_failed",
+            detail=_("from {address}").format(address=client),
+        )
         return page(
             request, "login.html", status_code=401, next=target, name=name,
-            error="Fel användarnamn eller lösenord.",
+            error=_("Wrong user name or password."),
         )  # fmt: skip
     auth.clear_failures(config.database, keys)
     token = auth.start_session(config.database, user, request.cookies.get(COOKIE))
-    audit.record(config.database, user.name, "login", detail=f"från {client}")
+    audit.record(
+        config.database,
+        user.name,
+        "login",
+        detail=_("from {address}").format(address=client),
+    )
     response = Redirect(path=target, status_code=303)
     response.set_cookie(
         COOKIE, token, path="/", httponly=True, samesite="lax",

@@ -359,7 +359,7 @@
     });
     source.addEventListener('end', function (event) {
       var data = JSON.parse(event.data);
-      state.textContent = data.state + (data.error ? ': ' + data.error : '');
+      state.textContent = (data.state_text || data.state) + (data.error ? ': ' + data.error : '');
       element.setAttribute('data-done', 'true');
       source.close();
     });
