@@ -37,6 +37,9 @@ import pkcs11
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -63,6 +66,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import TextStamp, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from avtalsgen.build.workspace import atomic_write, place
 from avtalsgen.errors import AvtalsgenError, OutputError, PacketError, os_reason
@@ -465,7 +469,8 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
     # The signer from what is loaded, as pyHanko's SimpleSigner.load_pkcs12_data makes it:
     # not from the file again (decrypting a PKCS#12 file takes some 40 ms each time).
     try:
-        signer: Signer = SimpleSigner(
+        signer: Signer = _LoadedKeySigner(
+            private_key,
             signing_key=asn1_keys.PrivateKeyInfo.load(
                 private_key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
             ),
@@ -479,6 +484,29 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
             _("{file}: cannot use the PKCS#12 key: {error}").format(file=key.path, error=exc)
         ) from exc
     return signer
+
+
+class _LoadedKeySigner(SimpleSigner):
+    """pyHanko's SimpleSigner that signs with the key as it was loaded from the PKCS#12 file:
+    SimpleSigner.sign_raw loads the key again from its DER form for every signature, and
+    cryptography checks an RSA key as it loads it (some 30 ms). RSA with PKCS #1 v1.5
+    padding (the demo keys' and pyHanko's default for an RSA certificate) is signed here as
+    sign_raw signs it; any other mechanism by sign_raw itself."""
+
+    def __init__(self, private_key: PrivateKeyTypes, **signer: Any) -> None:
+        super().__init__(**signer)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        key = self._private_key
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 def _is_pkcs12(data: bytes) -> bool:
