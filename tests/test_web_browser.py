@@ -717,6 +717,7 @@ def test_no_page_scrolls_sideways_in_a_narrow_window(
     _login(page, base, "alla")
     wide, broken_dates = {}, {}
     for path in _PAGES:
+        page.set_viewport_size({"width": 320, "height": 800})
         page.goto(base + path)
         checker.check(path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -724,9 +725,9 @@ def test_no_page_scrolls_sideways_in_a_narrow_window(
             wide[path] = width
         if broken := page.evaluate(_BROKEN_DATES):
             broken_dates[path] = broken
-    page.set_viewport_size({"width": 480, "height": 800})  # other lines, other breaks
-    for path in _PAGES:
-        page.goto(base + path)
+        # The same page in a window 480 pixels wide (laid out again, as when a window is
+        # widened): other lines, other breaks.
+        page.set_viewport_size({"width": 480, "height": 800})
         checker.check(f"{path} (480)")
         if broken := page.evaluate(_BROKEN_DATES):
             broken_dates[f"{path} (480)"] = broken
