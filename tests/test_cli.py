@@ -300,14 +300,44 @@ def test_help_shows_text_in_square_brackets() -> None:
         assert "()" not in text
 
 
+#: Run as ``python -c`` with commands as its arguments: each command's ``--help`` as the
+#: avtalsgen command's entry point prints it, each followed by a NUL and its exit status.
+_HELPS = """
+import sys
+from avtalsgen.cli.main import run
+
+for command in sys.argv[1:]:
+    sys.argv = ["avtalsgen", command, "--help"]
+    try:
+        run()
+        status = 0
+    except SystemExit as end:
+        status = end.code
+    print(f"\\0{status}", flush=True)
+"""
+
+
+def _helps(commands: list[str], env: dict[str, str]) -> dict[str, str]:
+    """The help of each of ``commands``, as ``avtalsgen COMMAND --help`` prints it in a
+    fresh process started with ``env`` (the help texts are translated as the command line
+    is defined): one process for all of them; each must exit with status 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", _HELPS, *commands],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    parts = done.stdout.split("\0")
+    statuses = [part.split("\n", 1)[0] for part in parts[1:]]
+    assert statuses == ["0"] * len(commands), done.stdout + done.stderr
+    shown = [parts[0]] + [part.split("\n", 1)[1] for part in parts[1:-1]]
+    return dict(zip(commands, shown, strict=True))
+
+
 def test_swedish_help_names_the_output_folder_as_its_option_does() -> None:
     """anslag's, expediera's and publicera's Swedish help said OUTPUT/... beside an option
     --output MAPP (and build's MAPP/<Dnr>/)."""
     environment = dict(os.environ, LC_ALL="sv_SE.UTF-8", COLUMNS="200")
-    for command in ("build", "utdrag", "anslag", "expediera", "publicera"):
-        shown = subprocess.run(
-            [sys.executable, "-m", "avtalsgen.cli", command, "--help"],
-            env=environment, capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+    commands = ["build", "utdrag", "anslag", "expediera", "publicera"]
+    for command, shown in _helps(commands, environment).items():
+        assert f"Användning: avtalsgen {command} " in shown, command
         assert "--output" in shown and "MAPP" in shown, command
         assert "OUTPUT" not in shown, command
