@@ -678,6 +678,10 @@ def test_a_batch_counts_and_records_a_case_with_nothing_to_make(
     code, shown, output = _build_only(cases, ".", "samarbetsavtal")
     assert code == 0, shown
     assert "built: 0, up to date: 0, nothing to make: 1, failed: 0" in shown
+    # The note once, beneath the table (not on the case's line above it).
+    note = f"note: {cases / 'exempel-matkluster.yaml'}: RUN-90003-2024: no samarbetsavtal"
+    assert shown.count("no samarbetsavtal is written") == 1
+    assert shown.index("nothing to make: 1, failed: 0") < shown.index(note)
     report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
     assert report["summary"] == {"built": 0, "up to date": 0, "nothing to make": 1, "failed": 0}
     (case,) = report["cases"]

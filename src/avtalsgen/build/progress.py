@@ -35,9 +35,18 @@ def _seconds(seconds: float) -> str:
 class BatchDisplay:
     """Progress of a batch on the terminal: one line per case as it settles."""
 
-    def __init__(self, total: int, shown: Callable[[Path], Path], verbose: bool = False) -> None:
-        """Show progress over ``total`` cases; ``shown`` shortens paths for display."""
+    def __init__(
+        self,
+        total: int,
+        shown: Callable[[Path], Path],
+        verbose: bool = False,
+        notes_below: bool = False,
+    ) -> None:
+        """Show progress over ``total`` cases; ``shown`` shortens paths for display. With
+        ``notes_below`` (a batch, which ends with a table) the notes of cases with nothing
+        to make come beneath the table, once; otherwise on the case's line."""
         self.verbose = verbose
+        self.notes_below = notes_below
         self.console = Console(highlight=False, soft_wrap=True)
         self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
         self.shown = shown
@@ -76,7 +85,7 @@ class BatchDisplay:
             self.errors.print(escape(outcome.error or status_text(Status.FAILED)))
             return
         lines = [f"{_mark(outcome.status)}  {dnr}  {name}  {_seconds(outcome.seconds)}"]
-        if outcome.status == Status.NOTHING and outcome.note:
+        if outcome.status == Status.NOTHING and outcome.note and not self.notes_below:
             # A note, not an error: on standard output, and the build does not fail.
             lines.append("  " + escape(outcome.note))
         if outcome.status == Status.BUILT:
@@ -118,3 +127,9 @@ class BatchDisplay:
             failed=counts[Status.FAILED],
         )
         self.console.print(table)
+        # Why a case has nothing to make: a note beneath the table, not an error.
+        for outcome in outcomes:
+            if outcome.status == Status.NOTHING and outcome.note:
+                self.console.print(
+                    escape(_("note: {note}").format(note=outcome.note)), highlight=False
+                )

@@ -353,7 +353,7 @@ def build(
         )
     files = case_files(paths)
     batch = len(files) > 1 or any(path.is_dir() for path in paths)
-    display = BatchDisplay(len(files), shown=_shown, verbose=_state["verbose"])
+    display = BatchDisplay(len(files), shown=_shown, verbose=_state["verbose"], notes_below=batch)
     # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
     with interrupts.handled(), display:
         options = BuildOptions(
