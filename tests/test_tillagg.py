@@ -714,6 +714,45 @@ def test_an_extension_after_a_shorter_last_avtalsar_says_what_amount_fits(
     assert rows[0].belopp_per_avtalsar == [2000000, 1500000, 960000, 960000, 960000, 400000]
 
 
+def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it() -> None:
+    """The co-financed example: the agreement states each co-financier's share and the
+    whole ("Den samlade finansieringen uppgår därmed till 5 400 000 kronor"). An early end
+    shortens the co-financiers' shares too, and a new amount changes the whole: the
+    tilläggsavtal said neither, leaving the agreement's figures standing."""
+    from avtalsgen.documents.tillagg import change_text
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "exempel-medfinansiering.yaml")
+
+    def text(tillagg: dict[str, object]) -> list[str]:
+        andring, found = apply_change(
+            case.arende.finansiering,
+            Tillagg.model_validate(tillagg),
+            case.program.finansiering,
+            beslutsdatum=dt.date(2025, 12, 1),
+            max_ar=9,
+            forlangning_tillaten=True,
+        )
+        assert andring is not None and not found, found
+        return [fold(line) for line in change_text(andring, case.program)]
+
+    ended = text({"typ": "upphorande", "sista_dag": "2026-06-30"})
+    assert ended[3:] == [
+        "Övriga finansiärers bidrag enligt avtalet avser tiden till och med 2026-06-30: Luleå "
+        "kommun med sammanlagt 250 000 kronor, Piteå kommun med sammanlagt 250 000 kronor, "
+        "EU-projektet Exempel Smart Arktis med sammanlagt 225 000 kronor och Smarta samhällen "
+        "Norrbotten (egen insats) med sammanlagt 100 000 kronor.",
+        "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
+        "1 825 000 kronor i stället för 5 400 000 kronor.",
+    ]
+    changed = text({"typ": "nytt_belopp", "fran": "2026-07-01", "belopp_per_ar": 800000})
+    assert changed[2:] == [
+        "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
+        "5 000 000 kronor i stället för 5 400 000 kronor."
+    ]
+
+
 def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:
     """Tilläggsavtal nr 2 named the agreement alone ("ändrar samarbetsavtal …, daterat …
     (nedan kallat avtalet)") while its amounts "i stället för" were those after nr 1, and

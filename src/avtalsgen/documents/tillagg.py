@@ -104,13 +104,29 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
     # The sources, as the decision's extract states them (a förlängning names them with
     # the extension's amount).
     total_from = f"{total[:-1]}, och medlen anvisas från {_och(list(after.kallor))}."
+    # The agreement states the whole financing, co-financiers included: it changes too.
+    whole = (
+        (f"Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
+         f"{fmt.kronor(after.summa)} i stället för {fmt.kronor(before.summa)}.",)
+        if after.medfinansiarer and after.summa != before.summa
+        else ()
+    )  # fmt: skip
     if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
         assert tillagg.belopp_per_ar is not None
         return (
             f"Från och med {fmt.datum_text(andring.fran)} är Regionens bidrag "
             f"{new_amount(andring, after, before)}.",
             total_from,
+            *whole,
         )
+    shares = _och([f"{row.namn} med sammanlagt {fmt.kronor(row.summa)}"
+                   for row in after.medfinansiarer])  # fmt: skip
+    cofinanced = (
+        (f"Övriga finansiärers bidrag enligt avtalet avser tiden till och med "
+         f"{fmt.iso(new.slut)}: {shares}.",)
+        if after.medfinansiarer
+        else ()
+    )  # fmt: skip
     return (
         f"Avtalet upphör att gälla i förtid, med utgången av {fmt.datum_text(new.slut)} i "
         f"stället för {fmt.datum_text(old.slut)}. Avtalet gäller därmed "
@@ -119,6 +135,8 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
         "enligt avtalet, bland annat om uppföljning och slutrapport, avser tiden till och med "
         f"{fmt.iso(new.slut)}.",
         total_from,
+        *cofinanced,
+        *whole,
     )
 
 
