@@ -19,6 +19,7 @@ import pytest
 from accessibility import axe_violations
 from conftest import REPO, fold
 from pdftext import pdftotext
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -286,11 +287,10 @@ class Made:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
+def made(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Made:
     """The notices of an Easter meeting and of the 2023 example meeting (with its
-    omedelbart justerad § 211 and § 212 made secret), made once."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
+    omedelbart justerad § 211 and § 212 made secret), made once (by the test process's warm
+    converter, conftest.session_converter)."""
     root = tmp_path_factory.mktemp("anslag")
     # Each meeting beside a copy of the cases of its own: both decide the seed.
     easter = write_meeting(root / "paask", meeting_text("2025-03-20", "2025-03-27", "2025-03-28"),
@@ -303,12 +303,12 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
     )
     example = write_meeting(root / "exempel", example_text, "exempel.yaml")
     output = root / "output"
-    converter = LibreOfficeConverter()
-    [result] = build_anslag(easter, output, REPO / "templates", converter,
-                            today=dt.date(2025, 3, 27))  # fmt: skip
+    with converter_in(session_converter) as converter:
+        [result] = build_anslag(easter, output, REPO / "templates", converter,
+                                today=dt.date(2025, 3, 27))  # fmt: skip
+        results = build_anslag(example, output, REPO / "templates", converter,
+                               today=dt.date(2024, 1, 10))  # fmt: skip
     assert (result.status, result.version) == (Status.NY, 1)
-    results = build_anslag(example, output, REPO / "templates", converter,
-                           today=dt.date(2024, 1, 10))  # fmt: skip
     assert [(r.anslag.key, r.status) for r in results] == [
         ("protokoll", Status.NY),
         ("omedelbart-2023-12-06", Status.NY),

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from typer.testing import CliRunner
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
-from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.errors import CaseError
 from avtalsgen.meetings.expediering import LIST, expedite
 from avtalsgen.meetings.extract import build_extracts
@@ -63,8 +63,11 @@ class Made:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterator[Made]:
-    """The 2023 example meeting's extracts, made but not signed yet."""
+def made(
+    tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki, session_converter: Path
+) -> Iterator[Made]:
+    """The 2023 example meeting's extracts, made but not signed yet (by the test process's
+    warm converter, conftest.session_converter)."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("expediering")
     cases = root / "cases"
@@ -75,8 +78,8 @@ def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterato
     program.write_text(text[:start] + ADDRESSES + text[end:], encoding="utf-8")
     meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
     output = root / "output"
-    build_extracts(meeting, output, REPO / "templates", LibreOfficeConverter(),
-                   today=dt.date(2024, 1, 9))  # fmt: skip
+    with converter_in(session_converter) as converter:
+        build_extracts(meeting, output, REPO / "templates", converter, today=dt.date(2024, 1, 9))
     pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip

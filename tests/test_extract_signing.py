@@ -18,6 +18,7 @@ import pytest
 from conftest import REPO, fold, run
 from pdftext import pdftotext
 from typer.testing import CliRunner
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
@@ -77,8 +78,11 @@ def cli(*argv: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterator[Made]:
-    """The example meeting of 2023 with § 212 secret and long, both extracts made."""
+def made(
+    tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki, session_converter: Path
+) -> Iterator[Made]:
+    """The example meeting of 2023 with § 212 secret and long, both extracts made (by the
+    test process's warm converter, conftest.session_converter)."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("signed-extracts")
     cases = root / "cases"
@@ -88,10 +92,10 @@ def made(tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki) -> Iterato
     text = text.replace("    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", SECRET_212)
     meeting.write_text(text, encoding="utf-8")
     output = root / "output"
-    converter = LibreOfficeConverter()
-    results = build_extracts(meeting, output, REPO / "templates", converter, today=TODAY)
+    with converter_in(session_converter) as converter:
+        results = build_extracts(meeting, output, REPO / "templates", converter, today=TODAY)
+        asked = build_extracts(meeting, output, REPO / "templates", converter, 212, today=TODAY)
     assert [(r.paragraf, r.status) for r in results] == [(211, Status.NY), (212, Status.SEKRETESS)]
-    asked = build_extracts(meeting, output, REPO / "templates", converter, 212, today=TODAY)
     assert [(r.paragraf, r.status) for r in asked] == [(212, Status.NY)]
     pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",

@@ -42,6 +42,7 @@ from docx.oxml.ns import qn
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from pdftext import pdftotext
+from warm_converter import converter_in
 
 from avtalsgen.documents.context import build_context
 from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
@@ -578,11 +579,11 @@ def _e2e_values(example: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def e2e_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, PdfText]]:
-    """The documents of every example of :data:`E2E`, converted by LibreOffice in one run
-    (one start of it instead of one per example), as pdftotext reads them."""
-    from avtalsgen.conversion.convert import LibreOfficeConverter
-
+def e2e_pdfs(
+    tmp_path_factory: pytest.TempPathFactory, session_converter: Path
+) -> dict[str, dict[str, PdfText]]:
+    """The documents of every example of :data:`E2E`, converted by one LibreOffice (the
+    test process's warm converter, conftest.session_converter), as pdftotext reads them."""
     folder = tmp_path_factory.mktemp("hostile-e2e")
     files: dict[tuple[str, str], Path] = {}
     for name in E2E:
@@ -593,7 +594,8 @@ def e2e_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pd
             files[name, document] = path
     out = folder / "out"
     out.mkdir()
-    pdfs = LibreOfficeConverter().convert(list(files.values()), out)
+    with converter_in(session_converter) as converter:
+        pdfs = converter.convert(list(files.values()), out)
     texts: dict[str, dict[str, PdfText]] = {name: {} for name in E2E}
     for (name, document), pdf in zip(files, pdfs, strict=True):
         texts[name][document] = pdf_text(pdf)

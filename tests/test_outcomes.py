@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pdftext import pdftotext
+from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.conversion.convert import LibreOfficeConverter
@@ -212,14 +213,13 @@ def test_changed_facts_follow_the_case_rules(tmp_path: Path, english: None) -> N
 
 
 @pytest.fixture(scope="module")
-def extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
+def extracts(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Path:
     root = tmp_path_factory.mktemp("outcomes")
     cases = case_folder(root)
     meeting = write_meeting(cases, AMENDED, REJECTED, REFERRED, POSTPONED)
     output = root / "output"
-    results = build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), today=TODAY)
+    with converter_in(session_converter) as converter:  # the test process's (conftest)
+        results = build_extracts(meeting, output, TEMPLATES, converter, today=TODAY)
     assert [(r.paragraf, r.status) for r in results] == [
         (187, Status.NY),
         (188, Status.NY),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
+from warm_converter import converter_in
 from webtools import (
     SEAL_PASSPHRASE_ENV,
     client_for,
@@ -129,14 +130,17 @@ CERTIFY = f"/sammantraden/{MEETING}/bestyrk"
 
 
 @pytest.fixture(scope="module")
-def extract(sealed: WebConfig, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """§ 212's protocol extract made by LibreOffice in the sealed server's output folder, not
-    certified; returns a copy of it as made."""
-    from avtalsgen.conversion.convert import LibreOfficeConverter
+def extract(
+    sealed: WebConfig, tmp_path_factory: pytest.TempPathFactory, session_converter: Path
+) -> Path:
+    """§ 212's protocol extract made by LibreOffice (the test process's warm converter,
+    conftest.session_converter) in the sealed server's output folder, not certified;
+    returns a copy of it as made."""
     from avtalsgen.meetings.extract import build_extracts
 
-    made = build_extracts(sealed.meetings / f"{MEETING}.yaml", sealed.output, sealed.templates,
-                          LibreOfficeConverter(), 212)  # fmt: skip
+    with converter_in(session_converter) as converter:
+        made = build_extracts(sealed.meetings / f"{MEETING}.yaml", sealed.output,
+                              sealed.templates, converter, 212)  # fmt: skip
     assert [result.paragraf for result in made] == [212]
     pristine = tmp_path_factory.mktemp("extract") / "protokollsutdrag-212.pdf"
     shutil.copyfile(sealed.output / DNR / "protokollsutdrag-212.pdf", pristine)
