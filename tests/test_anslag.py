@@ -223,9 +223,9 @@ def test_a_late_notice_date_is_refused_by_the_cli(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.strip() == (
         f"{path}:10: anslagsdatum: the notice must go up on the anslagstavla no later than 2 "
-        "days after the justering (2025-03-27); that day is a Saturday, Sunday or holiday, so "
-        "by the next weekday, 2025-03-31, got 2025-04-01"
-    )
+        "days after the justering (2025-03-27), on 2025-03-29; that day is a Saturday, Sunday "
+        "or holiday, so by the next weekday, 2025-03-31, got 2025-04-01"
+    )  # "that day" was read as the justering's, a Thursday: the day it means is named
     assert "Traceback" not in result.output
     assert not (tmp_path / "output").exists()
 

@@ -543,14 +543,18 @@ def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Prob
         else:
             message = _(
                 "the notice must go up on the anslagstavla no later than {days} days after "
-                "the justering ({justering}); that day is a Saturday, Sunday or holiday, so "
-                "by the next weekday, {latest}, got {anslag}"
+                "the justering ({justering}), on {second}; that day is a Saturday, Sunday or "
+                "holiday, so by the next weekday, {latest}, got {anslag}"
             )
         return [
             Problem(
                 loc,
                 message.format(
-                    days=ANSLAG_DAGAR, justering=justering, latest=latest, anslag=anslag
+                    days=ANSLAG_DAGAR,
+                    justering=justering,
+                    second=justering + dt.timedelta(days=ANSLAG_DAGAR),
+                    latest=latest,
+                    anslag=anslag,
                 ),
             )
         ]
