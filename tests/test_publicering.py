@@ -325,6 +325,33 @@ def test_a_paragraph_put_under_sekretess_is_withdrawn_from_the_web_folder(
         ) in lines
 
 
+def test_the_web_app_says_what_it_withdrew_too(made: Made, tmp_path: Path) -> None:
+    """The same step run from the web app's Sammanträden page (web.secretary, the worker's
+    step) removed the files as the CLI does but its run's page did not say so."""
+    from avtalsgen import i18n
+    from avtalsgen.web import secretary
+
+    i18n.set_language("sv")  # as the web app speaks (the suite's autouse fixture resets it)
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    meeting = root / "cases" / "sammantraden" / made.meeting.name
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace(POINTS_212, POINTS_212 + SECRET_211, 1), encoding="utf-8")
+    output = root / "output"
+    request = {"kind": "publicera", "meeting": str(meeting), "output": str(output),
+               "templates": str(REPO / "templates")}  # fmt: skip
+    events = list(secretary.run(request, on_wait=lambda _holder: None))
+    assert not (output / "webb" / "RUN-90001-2023").exists() or not any(
+        (output / "webb" / "RUN-90001-2023").iterdir()
+    )
+    texts = [event["text"] for event in events if event["dnr"] == "RUN-90001-2023"]
+    for name in ("protokollsutdrag-212.pdf", "protokollsutdrag-212.html", "beslutsforslag.pdf"):
+        assert (
+            f"webb/RUN-90001-2023/{name}: borttagen ur webbmappen: publicerad innan paragrafen "
+            "belades med sekretess"
+        ) in texts, texts
+
+
 def test_a_newer_version_of_an_extract_withdraws_the_earlier_ones(tmp_path: Path) -> None:
     from avtalsgen.meetings.publicering import _published
 

@@ -897,7 +897,13 @@ def publicera(
     templates: TemplatesDir = None,
 ) -> None:
     """Make the publishable renditions of a meeting's extracts and beslutsförslag."""
-    from avtalsgen.meetings.publicering import Status, publish, rendition_head, written_text
+    from avtalsgen.meetings.publicering import (
+        Status,
+        publish,
+        removed_text,
+        rendition_head,
+        written_text,
+    )
 
     results = _meeting_step(publish, meeting, output, templates)
     for result in results:
@@ -905,10 +911,7 @@ def publicera(
         if result.status is Status.SEKRETESS:
             typer.echo(_("{head}: left out: under sekretess").format(head=head))
             for path in result.removed:
-                typer.echo(
-                    _("  {path}: removed from the web folder: published before the paragraph "
-                      "was put under sekretess").format(path=_shown(path))
-                )  # fmt: skip
+                typer.echo("  " + removed_text(result, str(_shown(path))))
         elif result.status is Status.SAKNAS:
             typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
         elif result.status is Status.OSIGNERAD:
@@ -922,10 +925,7 @@ def publicera(
             for path in result.files:
                 typer.echo(f"  {_shown(path)}")
             for path in result.removed:
-                typer.echo(
-                    _("  {path}: removed from the web folder: an earlier version of the "
-                      "extract").format(path=_shown(path))
-                )  # fmt: skip
+                typer.echo("  " + removed_text(result, str(_shown(path))))
 
 
 @app.command(

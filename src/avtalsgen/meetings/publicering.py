@@ -118,6 +118,16 @@ def written_text(result: Rendition) -> str:
     )
 
 
+def removed_text(result: Rendition, path: str) -> str:
+    """What ``publicera`` says of a web rendition ``path`` (as the reader is shown it) that
+    ``result`` withdrew, and why."""
+    if result.status is Status.SEKRETESS:
+        reason = _("published before the paragraph was put under sekretess")
+    else:
+        reason = _("an earlier version of the extract")
+    return _("{path}: removed from the web folder: {reason}").format(path=path, reason=reason)
+
+
 def is_identity_number(text: str) -> bool:
     """Whether ``text`` is a personnummer or a samordningsnummer (the day of birth plus 60)
     with a valid check digit. python-stdnum's ``se.personnummer`` knows only the former: a

@@ -115,7 +115,13 @@ def _expediera(
 def _publicera(
     meeting: Path, output: Path, templates: Path, on_wait: Callable[[str], None]
 ) -> Iterator[dict[str, Any]]:
-    from avtalsgen.meetings.publicering import Status, publish, rendition_head, written_text
+    from avtalsgen.meetings.publicering import (
+        Status,
+        publish,
+        removed_text,
+        rendition_head,
+        written_text,
+    )
 
     with _converter() as converter:
         results = publish(meeting, output, templates, converter, on_wait=on_wait)
@@ -132,3 +138,6 @@ def _publicera(
             text = written_text(result)
         yield {"type": "step", "dnr": result.dnr, "text": text,
                "files": _relative(result.files, output)}  # fmt: skip
+        for path in _relative(result.removed, output):  # withdrawn: shown, not linked
+            yield {"type": "step", "dnr": result.dnr, "text": removed_text(result, path),
+                   "files": []}  # fmt: skip
