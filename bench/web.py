@@ -42,6 +42,8 @@ sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "src"))
 from batch import PeakRss, make_cases  # noqa: E402
 
+from avtalsgen import i18n  # noqa: E402
+from avtalsgen.build.outcome import Status, status_text  # noqa: E402
 from avtalsgen.web import auth, db  # noqa: E402
 
 PASSWORD = "bänkens-lösenord-1"
@@ -342,7 +344,10 @@ def main() -> None:
                 batch_seconds = time.monotonic() - started
             rss_end = rss_of(server.pid)
             run_page = admin.get(run).text
-            built = len(re.findall(r"<li>[^<]*: byggt", run_page))
+            # The run page says each case's status as avtalsgen words it in Swedish.
+            i18n.set_language("sv")
+            built_words = re.escape(status_text(Status.BUILT))
+            built = len(re.findall(rf"<li>[^<]*: {built_words}", run_page))
             state = re.search(r'role="status">([^<]*)<', run_page)
             print("batch:", state.group(1) if state else "?")
             # Quiet: a save and its preview, once the previews the users' saves queued are done.
