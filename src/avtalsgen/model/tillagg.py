@@ -557,6 +557,8 @@ def _paid_before(
         if payment.datum >= beslutsdatum:
             continue
         if (payment.datum, payment.belopp, payment.start, payment.slut) not in new:
+            paid = {"date": payment.datum, "amount": payment.belopp, "start": payment.start,
+                    "end": payment.slut, "decided": beslutsdatum}  # fmt: skip
             if typ is Tillaggstyp.UPPHORANDE:
                 return [
                     (
@@ -565,13 +567,7 @@ def _paid_before(
                             "the payment of {date} ({amount} kronor, for {start}–{end}) was "
                             "due before the decision ({decided}) and would change; an early "
                             "end comes after what has been paid for: {end} at the earliest"
-                        ).format(
-                            date=payment.datum,
-                            amount=payment.belopp,
-                            start=payment.start,
-                            end=payment.slut,
-                            decided=beslutsdatum,
-                        ),
+                        ).format(**paid),
                     )
                 ]
             return [
@@ -582,12 +578,7 @@ def _paid_before(
                         "before the decision ({decided}) and would change; a change takes "
                         "effect after what has been paid for, from {next} at the earliest"
                     ).format(
-                        date=payment.datum,
-                        amount=payment.belopp,
-                        start=payment.start,
-                        end=payment.slut,
-                        decided=beslutsdatum,
-                        next=_earliest(after, payment.slut + dt.timedelta(days=1), typ),
+                        **paid, next=_earliest(after, payment.slut + dt.timedelta(days=1), typ)
                     ),
                 )
             ]
