@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from avtalsgen.web.forms import amount_text
+
 #: ``{typ: forlangning, ny_slutdag: ...}``, with or without the file's double backticks.
 _MAPPING = re.compile(r"(?:``)?\{(?P<body>[a-z_]+: [^{}]*)\}(?:``)?")
 #: ``[{ar: 2024, belopp: 500000}, {ar: 2025, belopp: 2000000}]``: a list of such mappings.
@@ -33,13 +35,6 @@ _FIGURE = re.compile(r"(?<![\d\u00a0])\d{5,}(?![\d\u00a0])")
 _FIGURES = re.compile(r"\[(?P<body>\d+(?:, \d+)+)\]")
 #: ``finansiering.kallor``: a key inside another.
 _PATH = re.compile(r"(?<![\w{])[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)+(?![\w}])")
-
-
-def _amount(text: str) -> str:
-    """``2000000`` → ``2 000 000``: grouped Swedish style, with Babel's no-break spaces."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(int(text), locale="sv_SE")
 
 
 def form_help(
@@ -92,7 +87,7 @@ def form_help(
     text = _PATH.sub(lambda m: " › ".join(_capital(words(part)) for part in m[0].split(".")), text)
     text = _TOKEN.sub(lambda m: word(m[0]), text)
     text = _FIGURES.sub(lambda m: m["body"], text)
-    text = _FIGURE.sub(lambda m: _amount(m[0]), text)
+    text = _FIGURE.sub(lambda m: amount_text(int(m[0])), text)
     text = re.sub(r"\bJa \(true\)", "Ikryssad", text)
     text = re.sub(r"(^|\. )false eller tomt", r"\1Tomt", text)
     text = text.replace("``", "")
