@@ -101,6 +101,30 @@ def test_translation_follows_the_chosen_language(swedish: None) -> None:
         i18n.set_language("de")
 
 
+def test_a_context_speaks_its_own_language_over_the_processs(swedish: None) -> None:
+    """A web request's language (i18n.speak) holds in its own context only: another
+    request, and the process, keep theirs."""
+    import contextvars
+
+    def english() -> tuple[str, str]:
+        i18n.speak("en")
+        return i18n.current_language(), i18n._("choose sv or en, not {value}")
+
+    assert contextvars.copy_context().run(english) == ("en", "choose sv or en, not {value}")
+    assert i18n.current_language() == "sv"
+    assert i18n._("choose sv or en, not {value}") == "välj sv eller en, inte {value}"
+    i18n.set_language("en")
+
+    def in_swedish() -> str:
+        i18n.speak("sv")
+        return i18n._("choose sv or en, not {value}")
+
+    assert contextvars.copy_context().run(in_swedish) == "välj sv eller en, inte {value}"
+    assert i18n._("choose sv or en, not {value}") == "choose sv or en, not {value}"
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        i18n.speak("de")
+
+
 def _help(*argv: str, lang: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in i18n.LOCALE_VARIABLES}
     env["LANG"] = lang

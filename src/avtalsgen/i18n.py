@@ -13,7 +13,8 @@ compile``, which the set-up runs). The language is chosen by :func:`set_language
 first that names a language decides, a value starting with ``sv`` giving Swedish and any
 other English. Swedish when none names one, since that is who uses avtalsgen: the C and
 POSIX locales (``C.UTF-8`` and the like, what servers and containers are left at) name no
-language, and count as unset.
+language, and count as unset. :func:`speak` chooses the language for the current context
+only (a web request: its task and the threads it hands work to), over both.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import datetime as dt
 import gettext
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -31,7 +33,10 @@ LANGUAGES = ("sv", "en")
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 _chosen: str | None = None
-_catalogue: gettext.NullTranslations | None = None
+#: The language of the current context (:func:`speak`), over :data:`_chosen`.
+_spoken: ContextVar[str | None] = ContextVar("avtalsgen_language", default=None)
+#: Each language's catalogues, made when first asked for.
+_catalogues: dict[str, gettext.NullTranslations] = {}
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
@@ -52,15 +57,31 @@ def _names_no_language(locale: str) -> bool:
 
 def set_language(language: str | None) -> None:
     """Speak ``language`` (``sv`` or ``en``) from now on; ``None`` follows the environment."""
-    global _chosen, _catalogue
+    global _chosen
+    _check(language)
+    _chosen = language
+    _catalogues.clear()
+
+
+def speak(language: str | None) -> None:
+    """Speak ``language`` in the current context only (``contextvars``: a web request's task,
+    and the threads it hands work to), whatever :func:`set_language` chose for the process;
+    ``None`` speaks the process's language again. Each request of the web app speaks its
+    user's language while others speak theirs."""
+    _check(language)
+    _spoken.set(language)
+
+
+def _check(language: str | None) -> None:
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
-    _chosen = language
-    _catalogue = None
 
 
 def current_language() -> str:
     """The language messages are given in now: ``sv`` or ``en``."""
+    spoken = _spoken.get()
+    if spoken is not None:
+        return spoken
     return _chosen if _chosen is not None else language_from_environment()
 
 
@@ -71,20 +92,21 @@ def domains() -> list[str]:
 
 
 def _translations() -> gettext.NullTranslations:
-    global _catalogue
-    if _catalogue is None:
-        language = current_language()
-        catalogue = gettext.NullTranslations()
-        if language != "en":
-            for domain in domains():
-                try:
-                    found = gettext.translation(domain, LOCALE_DIR, languages=[language])
-                except FileNotFoundError:  # not compiled: the set-up compiles them
-                    continue
-                found.add_fallback(catalogue)
-                catalogue = found
-        _catalogue = catalogue
-    return _catalogue
+    language = current_language()
+    found_before = _catalogues.get(language)
+    if found_before is not None:
+        return found_before
+    catalogue = gettext.NullTranslations()
+    if language != "en":
+        for domain in domains():
+            try:
+                found = gettext.translation(domain, LOCALE_DIR, languages=[language])
+            except FileNotFoundError:  # not compiled: the set-up compiles them
+                continue
+            found.add_fallback(catalogue)
+            catalogue = found
+    _catalogues[language] = catalogue
+    return catalogue
 
 
 def _(message: str) -> str:
