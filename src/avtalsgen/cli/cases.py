@@ -1,0 +1,325 @@
+"""The commands on case files: ``check``, ``build``, ``explain`` and ``status``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from avtalsgen.cli.options import (
+    CasePaths,
+    OutputDir,
+    Strict,
+    TemplatesDir,
+    case_files,
+    seconds,
+    shown_path,
+    state,
+    tell,
+    whole_number,
+)
+from avtalsgen.cli.root import app
+from avtalsgen.documents.kinds import DOCUMENTS
+from avtalsgen.documents.templates import find_templates
+from avtalsgen.errors import CaseError
+from avtalsgen.i18n import _, join_words, ngettext
+
+
+@app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
+def check(paths: CasePaths, strict: Strict = False) -> None:
+    """Validate case files and their programs, and the meeting files' decisions on them;
+    needs no LibreOffice."""
+    from avtalsgen.input.duplicates import same_dnr_problem
+    from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.meetings.decisions import case_history
+    from avtalsgen.meetings.justering import is_meeting_file
+
+    failed = meetings = 0
+    files = case_files(paths)
+    first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
+    for index, path in enumerate(files):
+        try:
+            if is_meeting_file(path):  # checked as one, with the cases it decides
+                meetings += 1
+                typer.echo(_check_meeting(path))
+                continue
+            case = load_case(path)
+            history = case_history(case.path, case.arende, case.program)
+            if history.problems:
+                raise CaseError(list(history.problems))
+            if strict and (unknown := unknown_facts(case, history)):
+                raise CaseError(unknown)
+            first = first_of_dnr.setdefault(case.arende.dnr, index)
+            if first != index:
+                raise CaseError([same_dnr_problem(path, case.arende.dnr, files[first])])
+        except CaseError as exc:
+            failed += 1
+            typer.echo(exc.message, err=True)
+            continue
+        typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
+    if failed:
+        message = ngettext(
+            "{failed} of {count} case file has problems",
+            "{failed} of {count} case files have problems",
+            len(files),
+        )
+        if meetings:
+            message = ngettext(
+                "{failed} of {count} file (case and meeting files) has problems",
+                "{failed} of {count} files (case and meeting files) have problems",
+                len(files),
+            )
+        typer.echo(message.format(failed=failed, count=len(files)), err=True)
+        raise typer.Exit(1)
+
+
+def _check_meeting(path: Path) -> str:
+    """Check the meeting file ``path`` and the cases it decides: its line for ``check``.
+
+    Raises :class:`CaseError` with every problem found.
+    """
+    from avtalsgen.meetings.justering import load_meeting
+
+    meeting = load_meeting(path).sammantrade
+    count = len(meeting.paragrafer)
+    return ngettext(
+        "ok  {path}  meeting file: {committee} {date}, {count} paragraph",
+        "ok  {path}  meeting file: {committee} {date}, {count} paragraphs",
+        count,
+    ).format(path=path, committee=meeting.namnd, date=meeting.datum, count=count)
+
+
+@app.command(
+    help=_(
+        "Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b).\n\n"
+        "After conversion every PDF is read back: the Dnr, the actor, the amounts, the period "
+        "and the funding source must agree in every document, or nothing is written. Cases "
+        "whose inputs are unchanged since their last build are skipped (--force rebuilds "
+        "them). With a folder or several cases, a failing case does not stop the others, and "
+        "OUTPUT/batch-report.json records every case."
+    )
+)
+def build(
+    paths: CasePaths,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help=_("Build only these documents: {names}.").format(names=", ".join(DOCUMENTS)),
+            metavar=_("DOCUMENT"),
+        ),
+    ] = None,
+    output: OutputDir = Path("output"),
+    templates: TemplatesDir = None,
+    strict: Strict = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            parser=whole_number,
+            metavar="N",
+            help=_("LibreOffice workers (default: cores)."),
+        ),
+    ] = os.cpu_count() or 1,
+    force: Annotated[
+        bool, typer.Option("--force", help=_("Rebuild cases whose inputs are unchanged."))
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            parser=seconds,
+            metavar=_("SECONDS"),
+            help=_("Seconds LibreOffice may take a document."),
+        ),
+    ] = 60.0,
+) -> None:
+    """Build each case's documents into OUTPUT/<Dnr>/ (Word and PDF/A-2b)."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.build.batch import BuildOptions, build_cases
+    from avtalsgen.build.outcome import Status
+    from avtalsgen.build.progress import BatchDisplay
+    from avtalsgen.build.workspace import Workspace
+
+    documents = only or list(DOCUMENTS)
+    unknown = [name for name in documents if name not in DOCUMENTS]
+    if unknown:
+        raise typer.BadParameter(
+            _("unknown document {names}; choose {choices}").format(
+                names=", ".join(unknown), choices=join_words(list(DOCUMENTS), "or")
+            ),
+            param_hint="--only",
+        )
+    files = case_files(paths)
+    batch = len(files) > 1 or any(path.is_dir() for path in paths)
+    display = BatchDisplay(
+        len(files), shown=shown_path, verbose=state["verbose"], notes_below=batch
+    )
+    # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
+    with interrupts.handled(), display:
+        options = BuildOptions(
+            templates=templates or find_templates(paths),
+            documents=tuple(documents),
+            jobs=jobs,
+            force=force,
+            strict=strict,
+            doc_timeout=timeout,
+        )
+        outcomes = build_cases(
+            files, output, options, on_outcome=display.update, on_wait=tell, report=batch
+        )
+    if batch:
+        display.summary(outcomes)
+        report = shown_path(Workspace(output.resolve()).batch_report)
+        typer.echo(_("report: {path}").format(path=report))
+    if any(outcome.status == Status.FAILED for outcome in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command(
+    help=_("List the agreement's clauses in order, which went in and why; strategies; schedule.")
+)
+def explain(
+    case_path: Annotated[Path, typer.Argument(help=_("A case file."), metavar=_("CASE_FILE"))],
+) -> None:
+    """List the agreement's clauses in order, which went in and why; strategies; schedule."""
+    from avtalsgen.documents import format as fmt
+    from avtalsgen.documents.financing import explain_financing
+    from avtalsgen.input.load import load_case
+    from avtalsgen.meetings.decisions import case_history
+    from avtalsgen.model.agreement import (
+        agreement_date,
+        agreement_financing,
+        choose_clauses,
+        strategy,
+    )
+    from avtalsgen.model.decision import UTFALL_TEXT
+    from avtalsgen.model.money import compute_financing
+
+    case = load_case(case_path)
+    history = case_history(case.path, case.arende, case.program)
+    if history.problems:
+        raise CaseError(list(history.problems))
+    # The agreement follows the decision: a bifall med ändring's financing, not the proposal's.
+    arende, program = history.decided, case.program
+    typer.echo(f"{arende.dnr}  samarbetsavtal: {program.avtal.rubrik}")
+    decision = history.grant or history.deciding or history.latest
+    if decision is None or history.utfall is None:
+        typer.echo(_("as proposed: no meeting has decided the case yet (the agreement is a draft)"))
+    elif history.grant is not None:
+        typer.echo(
+            _("as decided: {decision} ({outcome})").format(
+                decision=decision.label, outcome=_(UTFALL_TEXT[history.utfall])
+            )
+        )
+    else:
+        typer.echo(
+            _(
+                "no agreement follows: {decision} ({outcome}); below, the agreement as it "
+                "was proposed"
+            ).format(decision=decision.label, outcome=_(UTFALL_TEXT[history.utfall]))
+        )
+    for change in history.changes:
+        typer.echo(
+            _(
+                "changed by {decision}: tilläggsavtal nr {number} states the agreement as it "
+                "reads after the change; below, the agreement as granted"
+            ).format(decision=change.decision.label, number=change.nummer)
+        )
+    for pending in history.pending:
+        typer.echo(
+            _("not held yet: {decision}; it is counted from the meeting's day").format(
+                decision=pending.label
+            )
+        )
+    number = 0
+    for val in choose_clauses(arende, program):
+        number += val.med
+        shown = f"{number:>3}" if val.med else "  -"
+        typer.echo(f"{shown}  {val.id:<22} {val.rubrik:<30} {val.skal}")
+    on = agreement_date(arende)
+    strategies = (
+        _("strategies in force on {date} (the agreement's date):")
+        if arende.avtal.datum
+        else _("strategies in force on {date} (the period's start):")
+    )
+    typer.echo(strategies.format(date=on))
+    for kortnamn in ("S3", "RUS"):
+        typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
+    money = agreement_financing(arende)
+    figures = compute_financing(money, program.finansiering)
+    # What the agreement's table "Belopp per avtalsår" states; the payments come below.
+    typer.echo(_("the region's amount per avtalsår:"))
+    for year in figures.avtalsar:
+        period = fmt.intervall(year.start, year.slut)
+        months = ngettext("{count} month", "{count} months", year.manader)
+        months = months.format(count=f"{year.manader:>2}")
+        avtalsar = _("avtalsår {number}").format(number=year.nummer)
+        typer.echo(f"  {avtalsar}  {period}  {months}  {fmt.kr(year.belopp)}")
+    for line in explain_financing(figures):
+        typer.echo(line)
+
+
+@app.command(
+    help=_(
+        "Where each case stands: the committee's decision, the newest file of each document, "
+        "and what is missing (facts, extracts, builds, signatures). Writes nothing."
+    )
+)
+def status(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=_("Case files, or folders whose *.yaml files are cases (default: cases)."),
+            metavar=_("PATHS") + "...",
+        ),
+    ] = None,
+    output: OutputDir = Path("output"),
+    templates: TemplatesDir = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("Print a JSON list of objects, one per case."))
+    ] = False,
+) -> None:
+    """Where each case stands: the committee's decision, the newest file of each document,
+    and what is missing (facts, extracts, builds, signatures). Writes nothing."""
+    from avtalsgen.build.status import case_status
+    from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+    given = paths or [Path("cases")]
+    found = case_status(given, output, templates or find_templates(given), commands=True)
+    if as_json:
+        json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        standing, missing = _("where it stands"), _("missing")
+        for item in found:
+            head = f"{item.dnr or '?'}  {item.aktor or item.arende}"
+            typer.echo(f"{head}\n  {standing}: {item.lage}")
+            for row in item.beslut:
+                if row.utdrag is None:
+                    extract = _("no extract yet")
+                elif row.bestyrkt:
+                    extract = _("{extract}, certified").format(extract=row.utdrag)
+                else:
+                    extract = _("{extract}, not certified").format(extract=row.utdrag)
+                outcome = _(UTFALL_TEXT[Utfall(row.utfall)])
+                if row.tillagg is not None:
+                    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
+
+                    outcome = _("change of the agreement: {change}").format(
+                        change=_(TILLAGGSTYP_TEXT[Tillaggstyp(row.tillagg)])
+                    )
+                typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
+            for document in item.dokument:
+                typer.echo(f"  {document}")
+            for line in item.saknas:
+                typer.echo(f"  {missing}: {line}")
+            if item.fel:
+                typer.echo(item.fel, err=True)
+    if any(item.fel for item in found):
+        raise typer.Exit(1)
