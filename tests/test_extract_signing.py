@@ -7,6 +7,7 @@ its case's packet (which carries the marking too), and a correction of a secret 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -281,3 +282,158 @@ def test_an_embedded_file_must_be_pdfa_itself(made: Made, tmp_path: Path) -> Non
         else:
             assert len(problems) == 1
             assert problems[0].startswith("the embedded file vanlig.pdf is not PDF/A-2b: ")
+
+
+# --- every document of a secret paragraph's case carries its marking ----------------------
+
+
+def _docx_text(path: Path) -> str:
+    """A Word file's text: its body and its page header."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+    return fold(" ".join(parts))
+
+
+def _copy(made: Made, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the cases, and of the output folder's extracts alone (whatever else other
+    tests built or signed there)."""
+    cases, output = tmp_path / "cases", tmp_path / "output"
+    shutil.copytree(made.cases, cases)
+    for extract in made.output.glob("*/protokollsutdrag-*"):
+        target = output / extract.parent.name / extract.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(extract, target)
+    return cases, output
+
+
+def test_every_document_of_the_secret_case_carries_the_marking(made: Made, tmp_path: Path) -> None:
+    """§ 212 is secret: its extract was marked, and so was the packet, but the case's own
+    beslutsförslag and samarbetsavtal (.docx and .pdf) said nothing of it. Now each carries
+    the extract's marking on every page and at the top of the body, in its title, subject
+    and keywords, and the manifest records the packet's marking; the fact check requires
+    it. The public case's documents carry none."""
+    cases, output = _copy(made, tmp_path)
+    code, out = cli("build", str(cases / "exempel-arktiska-testbaddar.yaml"),
+                    str(cases / "RUN-00386-2023.yaml"), "--output", str(output),
+                    "--templates", str(REPO / "templates"))  # fmt: skip
+    assert code == 0, out
+    folder = output / "RUN-90001-2023"
+    for name in ("beslutsforslag", "samarbetsavtal"):
+        pages = pages_text(folder / f"{name}.pdf")
+        for number, text in enumerate(pages, 1):
+            assert MARKING in text, f"page {number} of {name}.pdf lacks the marking"
+        # At the top of the body too (a screen reader skips the page header).
+        assert pages[0].count(MARKING) == 2
+        with pikepdf.open(folder / f"{name}.pdf") as pdf:
+            assert str(pdf.docinfo.Title).startswith("SEKRETESS – ")
+            assert MARKING in str(pdf.docinfo.Subject)
+            assert "sekretess" in str(pdf.docinfo.Keywords)
+        assert MARKING in _docx_text(folder / f"{name}.docx")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["packet"]["sekretess"] == MARKING
+    public = output / "RUN-00386-2023"
+    for name in ("beslutsforslag.pdf", "samarbetsavtal.pdf", "paket.pdf"):
+        assert "Sekretess" not in fold(pdftotext(public / name))
+    manifest = json.loads((public / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["packet"]["sekretess"] is None
+
+
+def test_a_template_without_the_marking_fails_the_fact_check(made: Made, tmp_path: Path) -> None:
+    """A staff template that leaves out {{ sekretess }} would make an unmarked document of
+    a secret case: the build refuses it, naming the document and the marking."""
+    import zipfile
+
+    cases, output = _copy(made, tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    template = templates / "beslutsforslag.docx"
+    with (
+        zipfile.ZipFile(REPO / "templates" / "beslutsforslag.docx") as source,
+        zipfile.ZipFile(template, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info).replace(b"{{ sekretess }}", b"")
+            target.writestr(info, data, compress_type=info.compress_type)
+    code, out = cli("build", str(cases / "exempel-arktiska-testbaddar.yaml"),
+                    "--output", str(output), "--templates", str(templates))  # fmt: skip
+    assert code == 1, out
+    assert f"beslutsforslag.pdf: sekretess: the document does not state '{MARKING}'" in fold(out)
+    assert "Traceback" not in out
+    assert not (output / "RUN-90001-2023" / "beslutsforslag.pdf").exists()
+
+
+def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
+    made: Made, tmp_path: Path
+) -> None:
+    """§ 211 is public when RUN-00386-2023's packet is built and signed, then put under
+    sekretess. The signed packet stays byte for byte; the build makes the next version
+    with the marking on every document, and says that the signed one lacks it."""
+    cases, output = _copy(made, tmp_path)
+    case = cases / "RUN-00386-2023.yaml"
+    build = ("build", str(case), "--output", str(output), "--templates", str(REPO / "templates"))
+    code, out = cli(*build)
+    assert code == 0, out
+    folder = output / "RUN-00386-2023"
+    packet = folder / "paket.pdf"
+    for field in ("region", "aktor"):
+        code, out = cli("sign", str(packet), "--field", field, "--p12", str(made.p12),
+                        "--ofullstandig", "--trust", str(made.pki.root_cert))  # fmt: skip
+        assert code == 0, out
+    signed = packet.read_bytes()
+    meeting = cases / "sammantraden" / made.meeting.name
+    meeting.write_text(
+        meeting.read_text(encoding="utf-8").replace(
+            "    omedelbart_justerad: true\n",
+            "    omedelbart_justerad: true\n    sekretess:\n"
+            "      bestammelse: 31 kap. 16 § OSL\n      datum: 2023-12-20\n",
+        ),
+        encoding="utf-8",
+    )
+    code, out = cli("utdrag", str(meeting), "--output", str(output), "--paragraf", "211",
+                    "--templates", str(REPO / "templates"))  # fmt: skip
+    assert code == 0, out
+    # With a second case: a batch, whose report records the warning.
+    code, out = cli(*build, str(cases / "exempel-matkluster.yaml"))
+    assert code == 0, out
+    marking = "Sekretess enligt 31 kap. 16 § OSL (markerad 2023-12-20 av Lena Exempelsson)"
+    assert packet.read_bytes() == signed
+    for name in ("beslutsforslag-v2.pdf", "samarbetsavtal-v2.pdf", "paket-v2.pdf"):
+        for number, text in enumerate(pages_text(folder / name), 1):
+            assert marking in text, f"page {number} of {name} lacks the marking"
+    assert f"warning: {packet} is signed and does not carry the marking '{marking}'" in fold(out)
+    assert f"{folder / 'paket-v2.pdf'} carries the marking and is not signed yet" in fold(out)
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    assert [len(case["warnings"]) for case in report["cases"]] == [1, 0]
+
+
+def test_a_tillaggsavtal_of_a_secret_grant_carries_its_marking(made: Made, tmp_path: Path) -> None:
+    """The tilläggsavtal names the agreement it changes and the amounts before the change:
+    the facts § 212 decided under sekretess. It carries § 212's marking, as its packet does."""
+    cases, output = _copy(made, tmp_path)
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    build = ("build", str(case), "--output", str(output), "--templates", str(REPO / "templates"))
+    code, out = cli(*build)
+    assert code == 0, out
+    folder = output / "RUN-90001-2023"
+    for field in ("region", "aktor"):
+        code, out = cli("sign", str(folder / "paket.pdf"), "--field", field,
+                        "--p12", str(made.p12), "--ofullstandig",
+                        "--trust", str(made.pki.root_cert))  # fmt: skip
+        assert code == 0, out
+    later = cases / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    code, out = cli("utdrag", str(later), "--output", str(output),
+                    "--templates", str(REPO / "templates"))  # fmt: skip
+    assert code == 0, out
+    code, out = cli(*build)
+    assert code == 0, out
+    assert "warning" not in out  # the signed packet was marked when it was built
+    for name in ("tillaggsavtal-v2.pdf", "paket-v2.pdf"):
+        for number, text in enumerate(pages_text(folder / name), 1):
+            assert MARKING in text, f"page {number} of {name} lacks the marking"
+    with pikepdf.open(folder / "tillaggsavtal-v2.pdf") as pdf:
+        assert str(pdf.docinfo.Title).startswith("SEKRETESS – Tilläggsavtal nr 1")
+    assert MARKING in _docx_text(folder / "tillaggsavtal-v2.docx")

@@ -428,3 +428,44 @@ def test_the_records_are_read_under_the_lock(made: Made, tmp_path: Path) -> None
         (211, "protokollsutdrag", Status.SEKRETESS, ()),
         (212, "protokollsutdrag", Status.OSIGNERAD, (correction,)),
     ]
+
+
+def test_a_beslutsforslag_stating_another_meetings_secret_paragraph_is_left_out(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """RUN-90005-2024 was sent back at § 196 (2024-12-10), put under sekretess, and granted
+    at § 14 (2025-02-11), which is public. Its beslutsförslag states what § 196 dealt with
+    and carries § 196's marking: publicera of the later meeting published it all the same,
+    as only § 14 was asked about. It is left out, and said so; § 14's extract is published."""
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    earlier = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    earlier.write_text(
+        earlier.read_text(encoding="utf-8").replace(
+            "    dnr: RUN-90005-2024\n    utfall: aterremiss\n",
+            "    dnr: RUN-90005-2024\n    utfall: aterremiss\n"
+            "    sekretess: {bestammelse: 31 kap. 16 § OSL, datum: 2024-12-10}\n",
+        ),
+        encoding="utf-8",
+    )
+    meeting = cases / "sammantraden" / "exempel-run-2025-02-11.yaml"
+    output = tmp_path / "output"
+    with converter_in(session_converter) as converter:
+        build_extracts(meeting, output, REPO / "templates", converter, today=dt.date(2025, 3, 1))
+        extract = output / "RUN-90005-2024" / "protokollsutdrag-14.pdf"
+        signed = CliRunner().invoke(app, ["sign", str(extract), "--field", "utdragsbestyrkande"])
+        assert signed.exit_code == 0, signed.output
+        shown = CliRunner().invoke(
+            app,
+            ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
+             "--templates", str(REPO / "templates")],
+        )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert "§ 14 RUN-90005-2024 beslutsförslag: publiceras inte: omfattas av sekretess" in lines
+    assert "§ 14 RUN-90005-2024 protokollsutdrag: publiceringsversion skriven" in lines
+    web = output / "webb" / "RUN-90005-2024"
+    assert sorted(p.name for p in web.iterdir()) == [
+        "protokollsutdrag-14.html",
+        "protokollsutdrag-14.pdf",
+    ]

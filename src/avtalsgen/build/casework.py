@@ -25,6 +25,7 @@ from avtalsgen.build.record import (
     up_to_date,
     with_decisions,
 )
+from avtalsgen.build.secrecy import unmarked_signed
 from avtalsgen.build.stages import CaseStages, case_stages
 from avtalsgen.build.tillagg import plan as tillagg_plan
 from avtalsgen.build.workspace import CaseFolder, Session, atomic_write
@@ -352,6 +353,8 @@ def finish(
         for path in stale:
             run.remove(path)
         outcome.removed = stale
+        if item.packet:  # a signed version from before a paragraph became secret
+            outcome.warnings = unmarked_signed(folder, item.stages.history, version)
         fields = packet.fields if packet is not None else ()
         placed_packet = made[packet.path] if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
@@ -359,7 +362,7 @@ def finish(
         scratch = run.staging
         manifest = write_manifest(
             folder, item.inputs, placed, placed_packet, fields, scratch, conversions,
-            item.stamp, item.stages.manifest_entry(),
+            item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
         )  # fmt: skip
         placed.append(manifest)
         plan = item.stages.plan

@@ -53,6 +53,7 @@ def write_manifest(
     conversions: Mapping[str, Mapping[str, object]] | None = None,
     stamp: str | None = None,
     decision: Mapping[str, object] | None = None,
+    marking: str = "",
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
     version of the packet in the folder (``packets``; ``packet`` is the newest): the new
@@ -68,7 +69,8 @@ def write_manifest(
 
     ``decision`` is what the packet follows (the outcome, the meeting file, its date, § and
     line, whether an agreement follows), recorded in the new packet's entry (``beslut``);
-    ``sign`` reads it to refuse signing an agreement an avslag left out.
+    ``sign`` reads it to refuse signing an agreement an avslag left out. ``marking`` is the
+    secrecy marking the packet carries (``sekretess``: null when none).
     """
     made = conversions or {}
     hashed: dict[Path, str] = {}
@@ -88,6 +90,7 @@ def write_manifest(
                 "sha256": digest(packet),
                 "inputs": stamp,
                 "beslut": dict(decision) if decision is not None else None,
+                "sekretess": marking or None,
                 "documents": {path.name: digest(path) for path in outputs if path != packet},
                 "signatures": [{"field": name, "signer": None} for name in fields],
                 "ok": None,

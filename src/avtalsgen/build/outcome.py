@@ -78,6 +78,9 @@ class CaseOutcome:
     """The error's exception, for --verbose; never written to the report."""
     note: str | None = None
     """Why a case has nothing to make (:data:`Status.NOTHING`); None otherwise."""
+    warnings: list[str] = field(default_factory=list)
+    """What a built case's user must know of what the build did not change (a signed
+    packet without the secrecy marking its documents now carry)."""
 
     def to_json(self) -> dict[str, object]:
         """The outcome as written to the batch report."""
@@ -91,6 +94,7 @@ class CaseOutcome:
             "removed": [str(path) for path in self.removed],
             "error": self.error,
             "note": self.note,
+            "warnings": list(self.warnings),
         }
 
 

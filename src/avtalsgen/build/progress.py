@@ -102,6 +102,10 @@ class BatchDisplay:
                 )
                 for path in outcome.removed
             ]
+        lines += [
+            "  " + escape(_("warning: {warning}").format(warning=warning))
+            for warning in outcome.warnings
+        ]
         self.progress.console.print("\n".join(lines))  # one print: rich's cost is per call
 
     def summary(self, outcomes: Sequence[CaseOutcome]) -> None:

@@ -15,7 +15,7 @@ packet holds follows the outcome:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from avtalsgen.documents.factcheck import (
 from avtalsgen.documents.tillagg import TillaggContext, build_tillagg_context
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
+from avtalsgen.model.meeting import split_markings
 from avtalsgen.model.tillagg import Tillaggstyp
 
 #: How a tilläggsavtal states its change's date (what the fact check looks for).
@@ -127,14 +128,23 @@ class CaseStages:
                     ),
                     Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",)),
                     Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",)),
+                    *_marked(self.tillagg.sekretess),
                 ),
                 extra_amounts=frozenset(amounts),
             )
         return extra | {
             "beslutsforslag": Stage(
-                self.proposal.arende, DOCUMENT_FACTS["beslutsforslag"], THE_PROPOSAL
+                self.proposal.arende,
+                DOCUMENT_FACTS["beslutsforslag"],
+                THE_PROPOSAL,
+                extra_facts=_marked(self.proposal.sekretess),
             ),
-            "samarbetsavtal": Stage(self.decided.arende, DOCUMENT_FACTS["samarbetsavtal"], decided),
+            "samarbetsavtal": Stage(
+                self.decided.arende,
+                DOCUMENT_FACTS["samarbetsavtal"],
+                decided,
+                extra_facts=_marked(self.decided.sekretess),
+            ),
         }
 
     def manifest_entry(self) -> dict[str, Any] | None:
@@ -165,6 +175,12 @@ class CaseStages:
         }
 
 
+def _marked(marking: str) -> tuple[Fact, ...]:
+    """The secrecy marking a document must state (each paragraph's, where several are
+    secret), as a fact of the fact check: none when no paragraph it states is secret."""
+    return tuple(Fact("sekretess", (one,)) for one in split_markings(marking))
+
+
 def case_stages(
     case: LoadedCase, history: History, folder: Path, plan: Plan | None = None
 ) -> CaseStages:
@@ -172,13 +188,14 @@ def case_stages(
     folder, where the extracts made so far are found; ``plan`` what the build makes (a
     tilläggsavtal, when it names a change)."""
     grant = history.grant
-    proposal = build_context(case)
+    # Every document that states a secret paragraph's facts carries its marking.
+    proposal = replace(build_context(case), sekretess=history.sekretess())
     if grant is None:
         decided = proposal
     else:
         arende = history.decided.model_copy(update={"exempel": history.exempel})
         beslut = DecisionRef(grant.datum, grant.paragraf.paragraf)
-        decided = build_context(case, arende, beslut)
+        decided = replace(build_context(case, arende, beslut), sekretess=proposal.sekretess)
     extracts, missing = [], []
     for decision in history.decisions:
         pdf = find_extract(folder, decision)
@@ -200,6 +217,7 @@ def case_stages(
             beslut=(grant.datum, grant.paragraf.paragraf),
             tillaggsbeslut=(change.decision.datum, change.decision.paragraf.paragraf),
         )
+        tillagg = replace(tillagg, sekretess=history.sekretess(change.nummer))
     return CaseStages(
         case, history, proposal, decided, tuple(extracts), tuple(missing), plan, tillagg
     )

@@ -100,6 +100,10 @@ class Context:
     """The financing as proposed: what the beslutsförslag states."""
     avtal: Avtal
     beslut: DecisionRef
+    sekretess: str = ""
+    """The secrecy marking of the paragraphs under sekretess whose facts the document
+    states (:meth:`avtalsgen.meetings.decisions.History.sekretess`), on every page and at
+    the top of the body, as the extract has it; empty when none is secret."""
 
 
 def _address(adress: Adress | None) -> str:

@@ -75,10 +75,21 @@ def metadata(
     title = DOCUMENTS[document]
     if document == TILLAGGSAVTAL.name:
         title = context.tillagg.rubrik  # type: ignore[union-attr]
+    # A document that states a secret paragraph's facts says so as its extract does: in
+    # its title (the window title), its subject and its keywords.
+    marking = context.sekretess
+    secret = "SEKRETESS – " if marking else ""
     return Metadata(
-        title=f"{title} {arende.dnr} – {arende.titel}",
-        subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}",
-        keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn),
+        title=f"{secret}{title} {arende.dnr} – {arende.titel}",
+        subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}"
+        + (f". {marking}" if marking else ""),
+        keywords=(
+            arende.dnr,
+            "basfinansiering",
+            arende.aktor.namn,
+            context.program.namn,
+            *(("sekretess",) if marking else ()),
+        ),
         created=document_date(document, context) or built,
     )
 

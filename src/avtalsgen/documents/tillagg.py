@@ -64,6 +64,9 @@ class TillaggContext:
     arende: Arende
     program: Program
     tillagg: Tillaggsavtal
+    sekretess: str = ""
+    """The secrecy marking of the paragraphs under sekretess whose facts it states (the
+    agreement's and the changes' up to its own), as :attr:`Context.sekretess`."""
 
 
 def _paragraphs(lines: tuple[str, ...]) -> tuple[Block, ...]:

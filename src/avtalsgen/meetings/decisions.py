@@ -41,7 +41,7 @@ from avtalsgen.meetings.files import meeting_files
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.decision import Utfall
-from avtalsgen.model.meeting import Paragraf, Sammantrade
+from avtalsgen.model.meeting import Paragraf, Sammantrade, join_markings, sekretessmarkering
 from avtalsgen.model.money import financing_problems
 from avtalsgen.model.tillagg import Andring, apply_change
 from avtalsgen.model.types import Loc
@@ -278,6 +278,23 @@ class History:
         """True when the documents that state a decision are examples: the case is one, or
         a decision on it was taken at a fictitious example meeting."""
         return self.arende.exempel or any(d.sammantrade.exempel for d in self.decisions)
+
+    def sekretess(self, tillagg: int = 0) -> str:
+        """The secrecy marking of every document that states the facts of a paragraph
+        under sekretess: the beslutsförslag and the samarbetsavtal state what the
+        paragraphs on the proposal decided, tilläggsavtal nr ``tillagg`` that too and the
+        changes up to its own. Each marking as the extract of its paragraph states it
+        ("Sekretess enligt 21 kap. 7 § OSL (markerad 2024-11-26 av …)"), several joined by
+        "; "; empty when none of them is secret."""
+        decisions = [d for d in self.decisions if d.paragraf.tillagg is None]
+        decisions += [change.decision for change in self.changes[:tillagg]]
+        markings = []
+        for decision in decisions:
+            secret = decision.paragraf.sekretess
+            if secret is not None:
+                who = decision.sammantrade.markerad_av(decision.paragraf) or ""
+                markings.append(sekretessmarkering(secret.bestammelse, secret.datum, who))
+        return join_markings(markings)
 
 
 def _decisions_in(meeting: MeetingFile, dnr: str) -> list[Decision]:

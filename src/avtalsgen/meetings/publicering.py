@@ -284,11 +284,11 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
     jobs: list[_Job] = []
     for paragraf in meeting.sammantrade.paragrafer:
         folder = workspace.web(paragraf.dnr)
+        proposal = (folder / "beslutsforslag.pdf", folder / "beslutsforslag.html")
         if paragraf.sekretess is not None:
             # Published before the paragraph was put under sekretess: withdrawn.
             earlier = _published(folder, paragraf.paragraf)
-            earlier += [p for p in (folder / "beslutsforslag.pdf", folder / "beslutsforslag.html")
-                        if p.is_file()]  # fmt: skip
+            earlier += [p for p in proposal if p.is_file()]
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SEKRETESS,
                           removed=tuple(earlier))
@@ -312,7 +312,17 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
         stem = file_stem(fakta.paragraf, version.nummer)
         jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "protokollsutdrag",
                          folder, stem, (fakta, version)))  # fmt: skip
-        if not any(job.dnr == paragraf.dnr and job.extract is None for job in jobs):
+        if any(r.dnr == paragraf.dnr and r.document == "beslutsforslag" for r in results):
+            continue
+        history = meeting.histories.get(paragraf.dnr)
+        if history is not None and history.sekretess():
+            # Another paragraph on the case (of another meeting) is secret: the
+            # beslutsförslag states its facts and carries its marking.
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "beslutsforslag", Status.SEKRETESS,
+                          removed=tuple(p for p in proposal if p.is_file()))
+            )  # fmt: skip
+        elif not any(job.dnr == paragraf.dnr and job.extract is None for job in jobs):
             jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "beslutsforslag",
                              folder, "beslutsforslag", None))  # fmt: skip
     return results, jobs

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Final
@@ -167,6 +168,17 @@ def sekretessmarkering(bestammelse: str, datum: dt.date | str, markerad_av: str)
     messages): "Sekretess enligt <bestammelse> (markerad <datum> av <namn>)"."""
     when = datum.isoformat() if isinstance(datum, dt.date) else datum
     return f"Sekretess enligt {bestammelse} (markerad {when} av {markerad_av})"
+
+
+def join_markings(markings: Iterable[str]) -> str:
+    """Several secrecy markings as one document states them: each once, in order, joined
+    by "; " (a document may state the facts of several secret paragraphs)."""
+    return "; ".join(dict.fromkeys(marking for marking in markings if marking))
+
+
+def split_markings(marking: str) -> tuple[str, ...]:
+    """The markings :func:`join_markings` joined (none of an empty one)."""
+    return tuple(one for one in marking.split("; ") if one)
 
 
 def _sekretess(value: Any) -> Any:

@@ -136,6 +136,8 @@ class Packet:
     documents: tuple[PartPlacement, ...]
     attachments: tuple[PartPlacement, ...]
     fields: tuple[str, ...] = field(default=())
+    marking: str = ""
+    """The marking printed on every page (:attr:`PacketMetadata.marking`); empty if none."""
 
 
 def assemble_packet(
@@ -222,6 +224,7 @@ def assemble_packet(
         documents=tuple(placements[:n]),
         attachments=tuple(placements[n:]),
         fields=tuple(field_names),
+        marking=metadata.marking,
     )
 
 

@@ -165,6 +165,7 @@ def build_packet(
     agreement as :func:`read_agreement` read it (for the signature fields), or None when
     the outcome calls for no agreement: the packet then has no signature field.
     """
+    from avtalsgen.model.meeting import join_markings, split_markings
     from avtalsgen.pdf.assemble import (
         EmbeddedFile,
         PacketMetadata,
@@ -193,6 +194,9 @@ def build_packet(
         # tilläggsavtal, in a packet of its own).
         extracts = [found for found in stages.extracts if found.decision.paragraf.tillagg is None]
         signers = context.avtal.underskrifter
+    # The documents' own marking: every paragraph under sekretess whose facts they state.
+    own = stages.tillagg if change is not None and stages.tillagg is not None else context
+    markings.extend(split_markings(own.sekretess))
     for found in extracts:  # every decision's extract, in the order they were made
         decision = found.decision
         number = decision.paragraf.paragraf
@@ -209,7 +213,7 @@ def build_packet(
             )
         parts.append(PacketPart(extract.pages, title, PROTOKOLLSUTDRAG.title))
         if extract.marking:
-            markings.append(extract.marking)
+            markings.extend(split_markings(extract.marking))
     fields = []
     if agreement_read is not None:
         if change is None:
@@ -231,7 +235,7 @@ def build_packet(
         PacketPart(item.path, item.title, f"Bilaga {number}")
         for number, item in enumerate(attachments, 1)
     ]
-    marking = "; ".join(dict.fromkeys(markings))
+    marking = join_markings(markings)
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {parts[0].title}" if change is not None else ""
