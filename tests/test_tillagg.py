@@ -496,9 +496,21 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         "4 Avtalsår 4 2027-01-01 1 500 000 kr",
         "6 Avtalsår 6 2029-01-01 1 500 000 kr",
         "I övrigt gäller avtalet oförändrat",
+        # It is signed after the agreement it changes, maybe after the day the change is
+        # decided from: it says that the change applies from that day all the same, and
+        # what becomes of a payment whose day has passed (it said only that it applied
+        # from its signing, above a payment plan that could start before).
+        "Detta tilläggsavtal träder i kraft när båda parter har undertecknat det och utgör "
+        "en del av avtalet. Ändringen i § 3 gäller från och med den 1 januari 2027, enligt "
+        "Regionala utvecklingsnämndens beslut den 16 juni 2026, § 102, även om "
+        "tilläggsavtalet undertecknas senare.",
+        "En utbetalning i utbetalningsplanen vars dag har passerat när båda parter har "
+        "undertecknat tilläggsavtalet görs när det har undertecknats, med avdrag för det som "
+        "Regionen redan har betalat ut enligt avtalet för samma tid.",
         "Datum: enligt den elektroniska underskriften",
     ):
         assert phrase in text, phrase
+    assert "gäller från och med den dag då båda parter har undertecknat" not in text
     info = run("pdfinfo", str(folder / "tillaggsavtal-v2.pdf"))
     assert "Tilläggsavtal nr 1 RUN-90001-2023" in info
     packet = fold(pdftotext(folder / "paket-v2.pdf"))
@@ -595,6 +607,18 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
         "tillaggsavtal.pdf: ändringens datum: the document does not state "
         "'förlängs till och med den 31 december 2029'" in output
     )
+    monkeypatch.setattr(tillagg, "change_text", stated)
+
+    # A tilläggsavtal that said it applied only from its signing, above a plan from
+    # 2027-01-01, is refused: the change applies from the day it was decided from.
+    def from_signing(*args: object, **kwargs: object) -> str:
+        return "Ändringen gäller från och med den dag då båda parter har undertecknat det."
+
+    monkeypatch.setattr(tillagg, "applies_from", from_signing)
+    assert (
+        "tillaggsavtal.pdf: ändringen gäller från: the document does not state "
+        "'gäller från och med den 1 januari 2027'" in refused(TEMPLATES)
+    )
 
 
 @needs_soffice
@@ -611,6 +635,16 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "till sammanlagt 4 700 000 kronor i stället för 4 500 000 kronor, och medlen "
                 "anvisas från ERP och regionala utvecklingsmedel.",
                 "Avtalsår 3 2026-01-01–2026-12-31 1 700 000 kr",
+                # Decided in February 2025 from 2026-01-01, built and signed after that
+                # day: the changed payment of 2026-01-01 comes before the signing.
+                "Utbetalningsplan från och med 2026-01-01",
+                "3 Avtalsår 3 2026-01-01",
+                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt Regionala "
+                "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
+                "tilläggsavtalet undertecknas senare.",
+                "En utbetalning i utbetalningsplanen vars dag har passerat när båda parter "
+                "har undertecknat tilläggsavtalet görs när det har undertecknats, med avdrag "
+                "för det som Regionen redan har betalat ut enligt avtalet för samma tid.",
             ),
         ),
         (
@@ -621,6 +655,9 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "Regionens bidrag för hela avtalstiden, 2024-01-01–2025-12-31, uppgår därmed "
                 "till sammanlagt 3 000 000 kronor i stället för 4 500 000 kronor, och medlen "
                 "anvisas från ERP och regionala utvecklingsmedel.",
+                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt Regionala "
+                "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
+                "tilläggsavtalet undertecknas senare.",
             ),
         ),
     ],
@@ -641,7 +678,7 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
     text = fold(pdftotext(root / "output" / DNR / "tillaggsavtal-v2.pdf")).replace("– ", "–")
     assert "Regionala utvecklingsnämnden beslutade den 11 februari 2025, § 120" in text
     for phrase in phrases:
-        assert phrase in text
+        assert phrase in text, phrase
     assert "Tilläggsavtal nr 1" in fold(pdftotext(root / "output" / DNR / "paket-v2.pdf"))
 
 

@@ -128,6 +128,11 @@ class CaseStages:
                     ),
                     Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",)),
                     Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",)),
+                    # The change applies from its day, whenever the parties sign.
+                    Fact(
+                        "ändringen gäller från",
+                        (f"gäller från och med {fmt.datum_text(andring.fran)}",),
+                    ),
                     *_marked(self.tillagg.sekretess),
                 ),
                 extra_amounts=frozenset(amounts),

@@ -185,6 +185,34 @@ def new_amount(andring: Andring, after: Berakning, before: Berakning) -> str:
     return text
 
 
+#: The tilläggsavtal's §-point that states the change ("§ 3 Ändring").
+CHANGE_POINT = 3
+
+#: What the payment plan says of a payment whose day has passed when the tilläggsavtal is
+#: signed: the plan follows the day the committee decided the change from, and the parties
+#: sign later (a tilläggsavtal is made once the agreement it changes is signed).
+LATE_PAYMENTS = (
+    "En utbetalning i utbetalningsplanen vars dag har passerat när båda parter har "
+    "undertecknat tilläggsavtalet görs när det har undertecknats, med avdrag för det som "
+    "Regionen redan har betalat ut enligt avtalet för samma tid."
+)
+
+
+def applies_from(
+    andring: Andring, namnd: str, decision: tuple[dt.date, int], *, change_point: int
+) -> str:
+    """When the change applies: from the day the committee decided it from (the first day
+    whose facts change), even if the tilläggsavtal is signed later. The committee's
+    decision sets the grant from that day, and the payment plan follows it; the
+    tilläggsavtal is signed only once the agreement it changes is, so it is often signed
+    after that day."""
+    return (
+        f"Ändringen i § {change_point} gäller från och med {fmt.datum_text(andring.fran)}, "
+        f"enligt {namnd}s beslut {fmt.datum_text(decision[0])}, § {decision[1]}, även om "
+        "tilläggsavtalet undertecknas senare."
+    )
+
+
 def _changed_payments(andring: Andring, program: Program) -> tuple[Betalning, ...]:
     """The payment plan after the change from its first payment that differs from the
     agreement's (a payment added, or one whose date, amount or months differ)."""
@@ -256,6 +284,7 @@ def build_tillagg_context(
         ),
         ("Ändring", change_text(andring, program), "text"),
     ]
+    assert len(points) == CHANGE_POINT, "the change is § CHANGE_POINT"
     if payments:
         points.append(
             (
@@ -265,6 +294,8 @@ def build_tillagg_context(
                     f"Från och med {fmt.datum_text(payments[0].datum)} görs utbetalningarna "
                     "enligt utbetalningsplanen nedan; utbetalningar före den dagen görs enligt "
                     "avtalet.",
+                    # The plan follows the decided date, which may come before the signing.
+                    LATE_PAYMENTS,
                 ),
                 "finansiering",
             )
@@ -292,8 +323,9 @@ def build_tillagg_context(
         (
             "Giltighet",
             (
-                "Detta tilläggsavtal gäller från och med den dag då båda parter har undertecknat "
-                "det och utgör en del av avtalet.",
+                "Detta tilläggsavtal träder i kraft när båda parter har undertecknat det och "
+                "utgör en del av avtalet. "
+                + applies_from(andring, namnd, tillaggsbeslut, change_point=CHANGE_POINT),
             ),
             "text",
         ),
