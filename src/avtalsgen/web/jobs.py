@@ -111,13 +111,10 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
                 return
 
 
-def _without_folders(text: str | None, job: Job) -> str | None:
-    """A message of a job with the server's folders left out of the files it names, as the
-    office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20: …`` (relative to the
-    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), a folder itself by
-    its name, not the server's absolute paths."""
-    if not text:
-        return text
+def _folders(job: Job) -> list[Path]:
+    """The folders a job's files lie in, as the office knows them: the cases folder (of the
+    meeting file, cases/sammantraden/<meeting>.yaml, and of the case files) and the output
+    folder."""
     folders = []
     if isinstance(job.args.get("meeting"), str):  # cases/sammantraden/<meeting>.yaml
         folders.append(Path(job.args["meeting"]).parent.parent)
@@ -125,12 +122,17 @@ def _without_folders(text: str | None, job: Job) -> str | None:
         folders.append(Path(str(case)).parent)
     if isinstance(job.args.get("output"), str):
         folders.append(Path(job.args["output"]))
-    for folder in folders:
-        for shown in {str(folder), str(folder.resolve())}:
-            # A file in it by its path below it; the folder itself by its name ("ingen
-            # ärendefil i cases har ...").
-            text = text.replace(f"{shown}/", "").replace(shown, folder.name)
-    return text
+    return folders
+
+
+def _without_folders(text: str | None, job: Job) -> str | None:
+    """A message of a job with the server's folders left out of the files it names, as the
+    office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20: …`` (relative to the
+    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), a folder itself by
+    its name, not the server's absolute paths (web/serverpaths.py)."""
+    from avtalsgen.web.serverpaths import shown_text
+
+    return shown_text(text, _folders(job))
 
 
 def _sender(conn: Connection) -> Any:  # pragma: no cover - runs in the worker process
@@ -310,6 +312,8 @@ class JobRunner:
                 self._wakers.discard(waker)
 
     def _run(self) -> None:
+        from avtalsgen.web.serverpaths import shown_event
+
         while True:
             job = self._queue.get()
             if job is None:
@@ -329,9 +333,8 @@ class JobRunner:
                         job.state = message["state"]
                         job.error = _without_folders(message.get("error"), job)
                         break
-                    if message.get("error"):
-                        message = {**message, "error": _without_folders(message["error"], job)}
-                    self._event(job, message)
+                    # Its files and messages as the page and the browser are to get them.
+                    self._event(job, shown_event(message, _folders(job)))
             except (EOFError, OSError):
                 job.state = FAILED
                 job.error = _("the worker process ended unexpectedly")

@@ -35,6 +35,10 @@ def _runs(request: Request[Any, Any, Any]) -> Template:
             report = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             report = None
+    from avtalsgen.web.serverpaths import shown_report
+
+    # The CLI's report names files by the server's paths: shown as the office knows them.
+    report = shown_report(report, [config.cases, config.output])
     return page(request, "runs.html", rows=case_rows(config), jobs=recent_jobs(config.database),
                 report=report)  # fmt: skip
 
