@@ -7,10 +7,12 @@ One catalogue per package of avtalsgen (``src/avtalsgen/locale/sv/LC_MESSAGES/<p
     python scripts/catalog.py compile   # write the .mo files (the set-up runs this)
     python scripts/catalog.py check     # every message translated, placeholders kept; exit 1
 
-Messages are what the source wraps in ``_()``, ``N_()`` or ``ngettext()``, and the
-descriptions of the file models' fields (their docstrings, which ``avtalsgen schema`` and the
-web app's forms show: :func:`avtalsgen.model.schema.descriptions`); English is the source
-language.
+Messages are what the source wraps in ``_()``, ``N_()`` or ``ngettext()``, what the web
+app's Jinja templates (``web/templates/*.html``) put in ``{% trans %}`` blocks or ``_()``
+(read by Jinja's own extractor with the settings of the app's environment:
+:func:`avtalsgen.web.app.templates_environment`), and the descriptions of the file models'
+fields (their docstrings, which ``avtalsgen schema`` and the web app's forms show:
+:func:`avtalsgen.model.schema.descriptions`); English is the source language.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ LOCALE = PACKAGE / "locale"
 LANGUAGE = "sv"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
+#: The other placeholders a message may have: a template's (``%(name)s``: Jinja's trans
+#: blocks and ``_()`` format with ``%``) and json-editor's (``{{0}}``: web/editortexts.py).
+OTHER_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)s|\{\{\d+\}\}")
+#: Jinja's extractor with the settings of the web app's environment (web/app.py), so that a
+#: message reads the same extracted as rendered.
+TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+TEMPLATE_OPTIONS = {
+    "trim_blocks": "true", "lstrip_blocks": "true", "trimmed": "true", "newstyle_gettext": "true",
+}  # fmt: skip
 
 HEADER_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
@@ -49,12 +60,25 @@ def sources() -> list[Path]:
 Message = tuple[str, Path, int, str | tuple[str, str]]
 
 
+def templates() -> list[Path]:
+    """avtalsgen's Jinja templates (the web app's pages)."""
+    return sorted(PACKAGE.glob("*/templates/*.html"))
+
+
 def marked() -> Iterator[Message]:
-    """Every message the source marks: (domain, file, line, message)."""
+    """Every message the source and the templates mark: (domain, file, line, message)."""
     for path in sources():
         for line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
         ):
+            yield domain_of(path), path, line, message
+    from jinja2.ext import babel_extract
+
+    for path in templates():
+        for line, message, _comments, _context in extract_from_file(
+            babel_extract, str(path), keywords=TEMPLATE_KEYWORDS, comment_tags=(),
+            options=TEMPLATE_OPTIONS, strip_comment_tags=True,
+        ):  # fmt: skip
             yield domain_of(path), path, line, message
 
 
@@ -124,8 +148,9 @@ def compile_all() -> None:
 
 
 def placeholders(text: str) -> set[str]:
-    """The ``{name}`` placeholders of a message (doubled braces are literal)."""
-    return set(PLACEHOLDER.findall(text))
+    """The placeholders of a message: each ``{name}`` by its name (doubled braces are
+    literal), a template's ``%(name)s`` and json-editor's ``{{0}}`` as written."""
+    return set(PLACEHOLDER.findall(text)) | set(OTHER_PLACEHOLDER.findall(text))
 
 
 def problems() -> list[str]:

@@ -34,6 +34,9 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+#: The browser's language, as a Swedish official's is set (its Accept-Language: the pages
+#: follow it; Chromium's own is en-US).
+LOCALE = "sv-SE"
 #: The WCAG 2.1 A and AA rules of axe-core.
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -188,7 +191,7 @@ def _login(page: Any, base: str, name: str) -> None:
 
 def _editor_as_case_officer(browser: Any, base: str, case: str) -> tuple[Any, Checker]:
     """A new page, logged in as the case officer, with the form of ``case`` ready."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
     checker = Checker(page)
     _login(page, base, "handl")
@@ -201,7 +204,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     from playwright.sync_api import expect
 
     base, config = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
     checker = Checker(page)
     page.goto(base + "/arenden")
@@ -467,7 +470,7 @@ def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
     base, config = sealed_server
     packet = config.output / "RUN-90001-2023" / "paket.pdf"
     before = packet.read_bytes()
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
     checker = Checker(page)
     _login(page, base, "signer")
@@ -532,7 +535,7 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     from playwright.sync_api import expect
 
     base, config = server
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
     page.goto(base + "/login")
     _tab_to(page, "link", "Hoppa till innehållet")
@@ -648,12 +651,12 @@ def test_axe_gives_the_same_results_with_the_colours_remembered(browser: Any) ->
     from axe_playwright_python.base import AXE_SCRIPT
 
     options = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
-    page = browser.new_page()
+    page = browser.new_page(locale=LOCALE)
     page.set_content(_COLOURS)
     page.evaluate(AXE_SCRIPT)
     alone = page.evaluate("options => window.axe.run(options)", options)
     page.close()
-    page = browser.new_page()
+    page = browser.new_page(locale=LOCALE)
     page.set_content(_COLOURS)
     remembered = [run_axe(page, options) for _ in range(2)]  # the second from memory alone
     page.close()
@@ -711,7 +714,7 @@ def test_no_page_scrolls_sideways_in_a_narrow_window(
     the table's caption and takes the keyboard's focus, and the form's nested parts fit; no
     date or Dnr is broken across lines at its hyphens."""
     base, _config = server
-    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page = browser.new_page(locale=LOCALE, viewport={"width": 320, "height": 800})
     page.set_default_timeout(60_000)
     checker = Checker(page)
     _login(page, base, "alla")
@@ -852,3 +855,112 @@ def test_back_and_reload_after_a_refused_save_show_what_was_typed(
     assert path.read_text(encoding="utf-8") == before
     assert checker.violations == {} and checker.errors == []
     page.close()
+
+
+#: The pages' texts in each language: the login form's, a page's heading, json-editor's
+#: button to add a row, the run's state when it has ended.
+WORDS = {
+    "sv": {"user": "Användarnamn", "password": "Lösenord", "login": "Logga in",
+           "menu": "Huvudmeny", "cases": "Ärenden", "meetings": "Sammanträden",
+           "runs": "Körning", "add": "Lägg till", "done": "klar",
+           "start": "Starta körning", "other": "English"},
+    "en": {"user": "User name", "password": "Password", "login": "Log in",
+           "menu": "Main menu", "cases": "Cases", "meetings": "Meetings",
+           "runs": "Runs", "add": "Add", "done": "done",
+           "start": "Start a run", "other": "Svenska"},
+}  # fmt: skip
+#: An absolute path to a file in a page's text (not a link's /utdata/... address).
+ABSOLUTE_FILE = re.compile(r"(?<![\w.~/-])/(?:[\w.-]+/)+[\w.*-]+\.(?:yaml|pdf|json|docx)\b")
+
+
+def test_the_pages_in_swedish_by_default_and_in_english_on_request(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """A Swedish browser gets the pages in Swedish, an English one (Accept-Language) in
+    English, json-editor's texts too, from the server's catalogue (none of its keys
+    missing); the link in the header switches. Every page passes axe in both. The run of
+    two broken case files names them (page, batch report, events) relative to the cases
+    folder, never by the server's absolute path."""
+    from playwright.sync_api import expect
+
+    base, config = server
+    broken = config.cases / "trasig.yaml"
+    also = config.cases / "trasig-igen.yaml"
+    text = (config.cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("dnr: RUN-00386-2023", "dnr: RUN-386-2023"), "utf-8")
+    also.write_text(text.replace("dnr: RUN-00386-2023", "dnr: RUN-00386-23"), "utf-8")
+    folders = {str(f) for f in (config.cases, config.output, config.cases.resolve(),
+                                config.output.resolve(), config.data)}  # fmt: skip
+    try:
+        for language, locale in (("sv", "sv-SE"), ("en", "en-GB")):
+            words = WORDS[language]
+            page = browser.new_page(locale=locale, viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(60_000)
+            checker = Checker(page)
+            page.goto(base + "/login")
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            checker.check(f"{language}-login")
+            page.get_by_label(words["user"]).fill("alla")
+            page.get_by_label(words["password"]).fill(PASSWORD)
+            page.get_by_role("button", name=words["login"]).click()
+            page.wait_for_url("**/arenden")
+            expect(page.get_by_role("heading", level=1)).to_have_text(words["cases"])
+            checker.check(f"{language}-arenden")
+            page.get_by_role("navigation", name=words["menu"]).get_by_role(
+                "link", name=words["meetings"], exact=True
+            ).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(words["meetings"])
+            checker.check(f"{language}-sammantraden")
+            page.goto(base + "/sammantraden/exempel-run-2023-12-05")
+            page.wait_for_selector("#editor[data-ready=true]")
+            checker.check(f"{language}-sammantrade")
+            page.goto(base + "/arenden/exempel-medfinansiering")
+            page.wait_for_selector("#editor[data-ready=true]")
+            adds = page.get_by_role("button", name=re.compile(f"^{words['add']} "))
+            expect(adds.first).to_be_visible()
+            other = "Lägg till" if language == "en" else "Add"
+            expect(page.get_by_role("button", name=re.compile(f"^{other} "))).to_have_count(0)
+            missing = page.evaluate(
+                "() => Object.keys(JSONEditor.defaults.languages.en).filter("
+                "key => !(key in JSONEditor.defaults.languages.avtalsgen))"
+            )
+            assert missing == [], missing
+            checker.check(f"{language}-arende")
+            # A run of the two broken files: each fails with the loader's message.
+            page.get_by_role("navigation", name=words["menu"]).get_by_role(
+                "link", name=words["runs"], exact=True
+            ).click()
+            page.locator("#a-trasig").check()
+            page.locator("#a-trasig-igen").check()
+            page.get_by_role("button", name=words["start"]).click()
+            page.wait_for_url(re.compile(r"/korning/\d+$"))
+            expect(page.locator("#run-state")).to_have_text(words["done"], timeout=120_000)
+            expect(page.get_by_role("listitem").filter(has_text="trasig.yaml")).to_contain_text(
+                "trasig.yaml:6: dnr: 'RUN-386-2023'"
+            )
+            checker.check(f"{language}-korning")
+            events = page.request.get(page.url + "/handelser").text()
+            page.reload()
+            checker.check(f"{language}-korning-klar")
+            run_page = page.content()
+            page.get_by_role("navigation", name=words["menu"]).get_by_role(
+                "link", name=words["runs"], exact=True
+            ).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(words["runs"])
+            report = page.get_by_role("region", name=re.compile("Batch"))
+            expect(report).to_contain_text("trasig-igen.yaml:6: dnr:")
+            checker.check(f"{language}-korningar")
+            for shown in (run_page, events, page.content()):
+                assert not any(folder in shown for folder in folders), shown
+                assert not ABSOLUTE_FILE.search(shown), ABSOLUTE_FILE.search(shown)
+            # The link in the header: the same page in the other language.
+            page.get_by_role("link", name=words["other"], exact=True).click()
+            other_language = "en" if language == "sv" else "sv"
+            expect(page.locator("html")).to_have_attribute("lang", other_language)
+            expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[other_language]["runs"])
+            assert checker.violations == {} and checker.errors == [], checker.violations
+            page.close()
+    finally:
+        broken.unlink()
+        also.unlink()
+        (config.output / "batch-report.json").unlink(missing_ok=True)

@@ -50,7 +50,7 @@ def test_every_route_is_listed_here(config: WebConfig) -> None:
     """The lists above name every route of the app, so a new page cannot skip the checks."""
     app = create_app(config)
     paths = {route.path for route in app.routes if not route.path.startswith("/static")}
-    listed = {p.split("?")[0] for p in PAGES + POSTS} | {"/login"}
+    listed = {p.split("?")[0] for p in PAGES + POSTS} | {"/login", "/sprak/en"}
     normalised = {
         path.replace("RUN-00386-2023", "{dnr:str}").replace("exempel-run-2023-12-05", "{stem:str}")
         for path in listed
@@ -83,6 +83,18 @@ def test_nothing_without_login_but_the_login_page_and_static_assets(config: WebC
             )
         assert client.get("/login").status_code == 200
         assert client.get("/static/app.js").status_code == 200
+        # The choice of language: a cookie and back to a page of this app, never elsewhere.
+        for target, back in [
+            ("/sammantraden", "/sammantraden"), ("//elsewhere.example/x", "/arenden"),
+            ("https://elsewhere.example/", "/arenden"), ("/\\elsewhere.example", "/arenden"),
+        ]:  # fmt: skip
+            response = client.get("/sprak/en", params={"sida": target}, follow_redirects=False)
+            assert response.status_code == 303, target
+            assert response.headers["location"] == back, target
+            cookie = response.headers["set-cookie"].lower()
+            assert cookie.startswith("avtalsgen_sprak=en;"), cookie
+            assert "httponly" in cookie and "samesite=lax" in cookie, cookie
+        assert client.get("/sprak/de", follow_redirects=False).status_code == 404
         assert client.get("/static/vendor/htmx/htmx.min.js").status_code == 200
 
 

@@ -29,18 +29,18 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from avtalsgen.i18n import _
-from avtalsgen.web import auth, db
+from avtalsgen.web import auth, db, language
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.jobs import JobRunner, state_text
+from avtalsgen.web.jobs import JobRunner, extract_status_text, state_text
 from avtalsgen.web.pages import page
 from avtalsgen.web.routes.session import COOKIE
 
 HERE = Path(__file__).resolve().parent
 #: Paths open without a login.
-PUBLIC = [r"^/login$", r"^/static/"]
-#: The language of the office's pages (written in Swedish): the library's messages, the
-#: forms' field descriptions and the worker's reports shown on them are given in it, whatever
-#: the server's locale says.
+PUBLIC = [r"^/login$", r"^/static/", r"^/sprak/"]
+#: The language of the process (the worker's runner thread, what is made before the first
+#: request): the office's. Each request speaks its user's language (web/language.py),
+#: Swedish unless asked otherwise, whatever the server's locale says.
 LANGUAGE = "sv"
 
 #: Headers on every response: no framing by other sites, no guessing of types, scripts and
@@ -89,6 +89,7 @@ def _wants_page(request: Request[Any, Any, Any]) -> bool:
 
 
 def _not_logged_in(request: Request[Any, Any, Any], _exc: Exception) -> Response[Any]:
+    language.speak_for(request)
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query
@@ -128,6 +129,7 @@ def _same_site_path(request: Request[Any, Any, Any]) -> str | None:
 
 
 def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    language.speak_for(request)  # also where no route was found (before the request's middleware)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if isinstance(exc, PermissionDeniedException):
         text = (
@@ -164,15 +166,6 @@ def _secret(config: WebConfig) -> str:
         path.write_text(secrets.token_hex(32), encoding="ascii")
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()
-
-
-def _speak_swedish(_request: Request[Any, Any, Any]) -> None:
-    """Every request is answered in the pages' language (the language of messages is the
-    process's; set again here in case anything in the process changed it)."""
-    from avtalsgen import i18n
-
-    if i18n.current_language() != LANGUAGE:
-        i18n.set_language(LANGUAGE)
 
 
 def _verdict_line(report: Any) -> str:
@@ -234,10 +227,30 @@ def _security_headers(response: Response[Any]) -> Response[Any]:
     return response
 
 
-def create_app(config: WebConfig) -> Litestar:
-    """The application for ``config``: its database made if needed."""
+def templates_environment() -> Any:
+    """The pages' Jinja environment: autoescaped, with gettext (Jinja's i18n extension, the
+    messages of ``{% trans %}`` blocks and ``_()`` in the web catalogue, translated into
+    each request's language: ``scripts/catalog.py`` extracts them with the same settings)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from avtalsgen import i18n
+
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
+    )
+    return environment
+
+
+def create_app(config: WebConfig) -> Litestar:
+    """The application for ``config``: its database made if needed."""
     from avtalsgen import i18n
     from avtalsgen.web.editing import CASES, MEETINGS
     from avtalsgen.web.routes import admin, cases, meetings, packets, runs, session
@@ -253,13 +266,7 @@ def create_app(config: WebConfig) -> Litestar:
     form_schema(CASES.name)
     form_schema(MEETINGS.name)
     runner = JobRunner(config.database, niceness=config.build_niceness)
-    environment = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals["_"] = _
+    environment = templates_environment()
     environment.filters["tid"] = time_text
     from avtalsgen.web.forms import choice
 
@@ -272,11 +279,16 @@ def create_app(config: WebConfig) -> Litestar:
     environment.filters["bygge"] = status_words
     # A run's state (queued, running, done, failed) in words.
     environment.filters["lage"] = state_text
+    # What a run did with a paragraph's extract (ny, rättelse, ...) in words.
+    environment.filters["utdrag"] = extract_status_text
     environment.globals["verdict_line"] = _verdict_line
+    from avtalsgen.web.editortexts import editor_texts
+
+    environment.globals["editor_texts"] = editor_texts
     version = static_version()
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"
     handlers: list[Any] = [
-        session.login_page, session.login, session.logout,
+        session.login_page, session.login, session.logout, language.choose,
         cases.home, cases.case_list, cases.preview, cases.preview_file, cases.preview_image,
         cases.output, cases.page_image,
         meetings.meeting_list, meetings.dates, meetings.make_extracts, meetings.make_anslag,
@@ -315,7 +327,7 @@ def _application(
 
     return Litestar(
         route_handlers=handlers,
-        middleware=[DefineMiddleware(SessionAuthentication, exclude=PUBLIC)],
+        middleware=[language.middleware, DefineMiddleware(SessionAuthentication, exclude=PUBLIC)],
         csrf_config=CSRFConfig(
             secret=_secret(config),
             cookie_httponly=True,
@@ -329,7 +341,6 @@ def _application(
             HTTPException: _error_page,
             Exception: _error_page,
         },
-        before_request=_speak_swedish,
         after_request=_security_headers,
         request_max_body_size=config.max_upload_bytes + 64 * 1024,
         state=State({"config": config, "runner": runner}),

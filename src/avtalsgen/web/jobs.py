@@ -53,6 +53,17 @@ def state_text(state: object) -> str:
     return _(words) if words is not None else str(state)
 
 
+def extract_status_text(status: object) -> str:
+    """What a run did with a paragraph's extract (as its event records it: ``ny``,
+    ``rättelse``, …) in the user's language; anything else as it is."""
+    from avtalsgen.meetings.extract import Status
+
+    try:
+        return Status(str(status)).text
+    except ValueError:
+        return str(status)
+
+
 #: The audit action of each kind of job.
 _ACTIONS = {
     "build": "build",

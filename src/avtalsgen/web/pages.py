@@ -84,9 +84,27 @@ def page(
     ]
     return Template(
         template_name=template,
-        context={"user": user, "menu": menu, **context},
+        context={"user": user, "menu": menu, **languages(request), **context},
         status_code=status_code,
     )
+
+
+def languages(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The page's language (its ``lang``), and the link to the page in the other one."""
+    from urllib.parse import quote
+
+    from avtalsgen.i18n import current_language
+    from avtalsgen.web.language import OTHER
+
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method != "GET":
+        here = request.url.path  # a form's answer: its page, not the form sent again
+    code, name = OTHER[current_language()]
+    href = f"/sprak/{code}?sida={quote(here, safe='')}"
+    return {
+        "language": current_language(),
+        "other_language": {"code": code, "name": name, "href": href},
+    }
 
 
 def output_file(config: WebConfig, dnr: str, name: str) -> Path:

@@ -102,10 +102,26 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
                 event = job.events[sent]
                 sent += 1
                 yield ServerSentEventMessage(
-                    data=json.dumps(event, ensure_ascii=False), event=event["type"], id=sent
-                )
+                    data=json.dumps(_in_words(event), ensure_ascii=False), event=event["type"],
+                    id=sent,
+                )  # fmt: skip
                 if event["type"] == "end":
                     return
             await asyncio.sleep(0.25)
 
     return ServerSentEvent(events())
+
+
+def _in_words(event: dict[str, Any]) -> dict[str, Any]:
+    """A run's event with its status or state in words in the language of the page that
+    follows it (the worker wrote them in the language of whoever started the run)."""
+    from avtalsgen.build.outcome import status_words
+    from avtalsgen.web.jobs import extract_status_text, state_text
+
+    if event.get("type") == "case" and event.get("status"):
+        return {**event, "status_text": status_words(str(event["status"]))}
+    if event.get("type") == "extract" and event.get("status"):
+        return {**event, "status_text": extract_status_text(event["status"])}
+    if event.get("type") == "end" and event.get("state"):
+        return {**event, "state_text": state_text(event["state"])}
+    return event

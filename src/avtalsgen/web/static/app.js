@@ -17,73 +17,14 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  // Every text of the form editor in Swedish (its English ones are in
-  // JSONEditor.defaults.languages.en; a test checks that none is missing here). The error
-  // texts are not shown (the server's checks are), but are Swedish all the same.
-  var SWEDISH = {
-    error_notset: 'Måste anges', error_notempty: 'Får inte vara tomt',
-    error_enum: 'Värdet måste vara ett av de angivna',
-    error_const: 'Värdet måste vara det angivna',
-    error_anyOf: 'Värdet måste stämma med minst ett av de angivna formaten',
-    error_oneOf: 'Värdet måste stämma med exakt ett av de angivna formaten. Nu stämmer det med {{0}} av dem.',
-    error_not: 'Värdet får inte stämma med det angivna formatet',
-    error_type_union: 'Värdet måste vara av någon av de angivna typerna',
-    error_type: 'Värdet måste vara av typen {{0}}',
-    error_disallow_union: 'Värdet får inte vara av någon av de otillåtna typerna',
-    error_disallow: 'Värdet får inte vara av typen {{0}}',
-    error_multipleOf: 'Värdet måste vara en multipel av {{0}}',
-    error_maximum_excl: 'Värdet måste vara mindre än {{0}}',
-    error_maximum_incl: 'Värdet får vara högst {{0}}',
-    error_minimum_excl: 'Värdet måste vara större än {{0}}',
-    error_minimum_incl: 'Värdet måste vara minst {{0}}',
-    error_maxLength: 'Värdet får vara högst {{0}} tecken långt',
-    error_minLength: 'Värdet måste vara minst {{0}} tecken långt',
-    error_contains: 'Ingen rad stämmer med villkoret',
-    error_minContains: '{{0}} rader stämmer med villkoret, men minst {{1}} måste göra det',
-    error_maxContains: '{{0}} rader stämmer med villkoret, men högst {{1}} får göra det',
-    error_pattern: 'Värdet måste ha formen {{0}}',
-    error_additionalItems: 'Listan får inte ha fler rader',
-    error_maxItems: 'Listan får ha högst {{0}} rader',
-    error_minItems: 'Listan måste ha minst {{0}} rader',
-    error_uniqueItems: 'Varje rad i listan måste vara unik',
-    error_maxProperties: 'Högst {{0}} uppgifter får anges',
-    error_minProperties: 'Minst {{0}} uppgifter måste anges',
-    error_required: 'Uppgiften {{0}} saknas',
-    error_additional_properties: 'Uppgiften {{0}} är inte tillåten här',
-    error_property_names_exceeds_maxlength: 'Namnet {{0}} är för långt',
-    error_property_names_enum_mismatch: 'Namnet {{0}} är inte ett av de tillåtna',
-    error_property_names_const_mismatch: 'Namnet {{0}} är inte det tillåtna',
-    error_property_names_pattern_mismatch: 'Namnet {{0}} har inte den tillåtna formen',
-    error_property_names_false: 'Namnet {{0}} är inte tillåtet',
-    error_property_names_maxlength: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig längd',
-    error_property_names_enum: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig lista',
-    error_property_names_pattern: 'Namnet {{0}} kan inte kontrolleras mot en ogiltig form',
-    error_property_names_unsupported: 'Namnregeln {{0}} stöds inte',
-    error_dependency: 'Uppgiften {{0}} måste anges',
-    error_date: 'Datum skrivs {{0}}',
-    error_time: 'Tid skrivs {{0}}',
-    error_datetime_local: 'Datum och tid skrivs {{0}}',
-    error_invalid_epoch: 'Datumet måste vara senare än den 1 januari 1970',
-    error_ipv4: 'Värdet måste vara en IPv4-adress: fyra tal mellan 0 och 255 åtskilda av punkter',
-    error_ipv6: 'Värdet måste vara en IPv6-adress',
-    error_hostname: 'Värdet är inte ett giltigt värdnamn',
-    upload_max_size: 'Filen är för stor. Den får vara högst ',
-    upload_wrong_file_format: 'Fel filformat. Tillåtna format: ',
-    button_upload: 'Ladda upp', flatpickr_toggle_button: 'Visa eller dölj',
-    flatpickr_clear_button: 'Töm', choices_placeholder_text: 'Skriv för att lägga till',
-    button_delete_node_warning: 'Vill du ta bort detta?',
-    paste_max_length_reached: 'Den inklistrade texten var längre än {{0}} tecken och har kortats.',
-    button_add: 'Lägg till', button_add_row_title: 'Lägg till {{0}}',
-    button_delete_all: 'Alla', button_delete_all_title: 'Ta bort alla',
-    button_delete_last: 'Sista {{0}}', button_delete_last_title: 'Ta bort sista {{0}}',
-    button_move_down_title: 'Flytta ned', button_move_up_title: 'Flytta upp',
-    button_delete_row_title: 'Ta bort {{0}}', button_delete_row_title_short: 'Ta bort',
-    button_copy_row_title: 'Kopiera {{0}}', button_copy_row_title_short: 'Kopiera',
-    button_collapse: 'Fäll ihop', button_expand: 'Fäll ut', button_properties: 'Egenskaper',
-    button_object_properties: 'Egenskaper', button_edit_json: 'Redigera JSON',
-    button_save: 'Spara', button_cancel: 'Avbryt', button_copy: 'Kopiera',
-    default_array_item_title: 'rad', table_controls: 'Åtgärder'
-  };
+  // The texts of the form's page in its language (Swedish, or English when asked), from
+  // the server's catalogue (web/editortexts.py): json-editor's under "editor", this
+  // script's own beside them.
+  var texts = null;
+  function text(key) {
+    if (texts === null) { texts = readJson('editor-texts') || {}; }
+    return texts[key] || '';
+  }
 
   function fieldLabel(editor) {
     return (editor.schema && editor.schema.title) || editor.key || '';
@@ -223,18 +164,17 @@
     var notice = document.createElement('div');
     notice.className = 'notice';
     notice.setAttribute('role', 'status');
-    var text = document.createElement('p');
-    text.textContent = 'Det du skrev här förut är ifyllt igen. Det är inte sparat: ' +
-      'kontrollera det och spara.';
+    var message = document.createElement('p');
+    message.textContent = text('draft_restored');
     var discard = document.createElement('button');
     discard.type = 'button';
     discard.className = 'secondary';
-    discard.textContent = 'Släng det och läs in filen igen';
+    discard.textContent = text('draft_discard');
     discard.addEventListener('click', function () {
       window.sessionStorage.removeItem(key);
       window.location.reload();
     });
-    notice.appendChild(text);
+    notice.appendChild(message);
     notice.appendChild(discard);
     // Under the page's heading, where it is seen first (above the case's standing).
     var heading = document.querySelector('main h1');
@@ -254,8 +194,9 @@
 
   function startEditor(element) {
     var JSONEditor = window.JSONEditor;
-    JSONEditor.defaults.languages.sv = SWEDISH;
-    JSONEditor.defaults.language = 'sv';
+    // Its own English stays as it is, under "en".
+    JSONEditor.defaults.languages.avtalsgen = text('editor');
+    JSONEditor.defaults.language = 'avtalsgen';
     // The server validates with the CLI's loader and shows its messages at the fields; the
     // editor's own checks (in English, without the case's rules) are not shown.
     JSONEditor.defaults.themes.html.prototype.addInputError = function () {};
@@ -340,7 +281,8 @@
     source.addEventListener('extract', function (event) {
       var data = JSON.parse(event.data);
       var item = document.createElement('li');
-      item.textContent = '§ ' + data.paragraf + ' ' + data.dnr + ': ' + data.status +
+      item.textContent = '§ ' + data.paragraf + ' ' + data.dnr + ': ' +
+        (data.status_text || data.status) +
         (data.files.length ? ' – ' + data.files.join(', ') : '') + (data.note ? ' – ' + data.note : '');
       list.appendChild(item);
     });

@@ -1,0 +1,216 @@
+"""The office's pages speak through gettext: Swedish by default, English when the user (the
+link in the header) or the browser (Accept-Language) asks for it; every text of the
+templates is a message of the web catalogue, and so are the form editor's own texts; the
+run pages name files as the office knows them, never by the server's absolute paths."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import REPO
+from webtools import client_for, workspace
+
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.language import accepted, language_of
+
+TEMPLATES = REPO / "src" / "avtalsgen" / "web" / "templates"
+#: Words a template may show as they are: the app's name and a file's name.
+AS_THEY_ARE = {"avtalsgen", "paket.pdf", "s"}
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> WebConfig:
+    return workspace(tmp_path_factory.mktemp("language"))
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("", None),
+        ("sv-SE,sv;q=0.9,en-US;q=0.8,en;q=0.7", "sv"),
+        ("en-GB,en;q=0.9", "en"),
+        ("en-US,en;q=0.9,sv;q=0.8", "en"),
+        ("de-DE,de;q=0.9", None),
+        ("de, en;q=0.5, sv;q=0.7", "sv"),
+        ("EN", "en"),
+        ("en;q=0, sv;q=0.1", "sv"),
+        ("en;q=zero", None),
+        ("*", None),
+    ],
+)
+def test_the_browsers_language(header: str, language: str | None) -> None:
+    assert accepted(header) == language
+
+
+def test_the_users_choice_outweighs_the_browser_and_swedish_is_the_default() -> None:
+    assert language_of({}, "") == "sv"
+    assert language_of({}, "de-DE") == "sv"
+    assert language_of({}, "en-GB") == "en"
+    assert language_of({"avtalsgen_sprak": "sv"}, "en-GB") == "sv"
+    assert language_of({"avtalsgen_sprak": "en"}, "sv-SE") == "en"
+    assert language_of({"avtalsgen_sprak": "fi"}, "sv-SE") == "sv"
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_pages_are_swedish_by_default_and_english_on_request(config: WebConfig) -> None:
+    with client_for(config, "alla") as client:
+        swedish = client.get("/arenden").text
+        assert '<html lang="sv">' in swedish
+        assert "<h1>Ärenden</h1>" in swedish and "Sök (Dnr, aktör, rubrik)" in swedish
+        assert "7 av 7 ärenden." in _text(swedish)
+        assert 'lang="en" hreflang="en">English</a>' in swedish
+        english = client.get("/arenden", headers={"accept-language": "en-GB,en;q=0.9"}).text
+        assert '<html lang="en">' in english
+        assert "<h1>Cases</h1>" in english and "Search (Dnr, actor, title)" in english
+        assert "7 of 7 cases." in _text(english)
+        assert "1 av 7 ärenden." in _text(client.get("/arenden?q=00386").text)
+        assert "1 of 7 cases." in _text(
+            client.get("/arenden?q=00386", headers={"accept-language": "en"}).text
+        )
+        assert ">Meetings<" in english and "Ärenden" not in english
+        assert 'lang="sv" hreflang="sv">Svenska</a>' in english
+        # The link in the header: the choice kept, the same page again, in English.
+        link = re.search(r'href="(/sprak/en\?sida=[^"]+)"', swedish)
+        assert link, swedish
+        chosen = client.get(unescape(link.group(1)), follow_redirects=False)
+        assert chosen.status_code == 303 and chosen.headers["location"] == "/arenden"
+        page = client.get("/sammantraden", headers={"accept-language": "sv-SE"}).text
+        assert "<h1>Meetings</h1>" in page and "Last day to appeal" in page
+        # The library's messages on the page follow the page (the run's state in words).
+        runs = client.get("/korning").text
+        assert "<h1>Runs</h1>" in runs and "Start a run" in runs
+        client.cookies.set("avtalsgen_sprak", "sv")
+        assert "<h1>Körning</h1>" in client.get("/korning").text
+
+
+def test_the_login_and_error_pages_follow_the_language_too(config: WebConfig) -> None:
+    with client_for(config) as client:
+        english = {"accept-language": "en"}
+        assert "<h1>Log in</h1>" in client.get("/login", headers=english).text
+        assert "<h1>Logga in</h1>" in client.get("/login").text
+    with client_for(config, "lasare") as client:
+        missing = client.get("/arenden/RUN-99999-2099", headers={"accept-language": "en"})
+        assert missing.status_code == 404
+        assert "It did not work (404)" in missing.text
+        assert "The page or file does not exist." in missing.text
+        nowhere = client.get("/ingenstans", headers={"accept-language": "en"})
+        assert nowhere.status_code == 404 and "It did not work (404)" in nowhere.text
+        assert "Det gick inte (404)" in client.get("/ingenstans").text
+
+
+def test_the_form_editors_texts_come_from_the_catalogue(config: WebConfig) -> None:
+    def texts(headers: dict[str, str]) -> dict[str, object]:
+        page = client.get("/arenden/RUN-00386-2023", headers=headers).text
+        block = re.search(r'<script type="application/json" id="editor-texts">(.*?)</script>',
+                          page, re.S)  # fmt: skip
+        assert block, page
+        found: dict[str, object] = json.loads(unescape(block.group(1)))
+        return found
+
+    with client_for(config, "handl") as client:
+        swedish, english = texts({}), texts({"accept-language": "en"})
+    editor_sv, editor_en = swedish["editor"], english["editor"]
+    assert isinstance(editor_sv, dict) and isinstance(editor_en, dict)
+    assert editor_sv["button_add_row_title"] == "Lägg till {{0}}"
+    assert editor_en["button_add_row_title"] == "Add {{0}}"
+    assert editor_sv["error_minimum_incl"] == "Värdet måste vara minst {{0}}"
+    assert editor_sv.keys() == editor_en.keys()
+    assert swedish["draft_discard"] == "Släng det och läs in filen igen"
+    assert english["draft_discard"] == "Discard it and read the file again"
+    # No text of the page's script is written in it (Swedish or otherwise): they come from
+    # the page.
+    script = (REPO / "src" / "avtalsgen" / "web" / "static" / "app.js").read_text("utf-8")
+    assert not re.search(r"[åäöÅÄÖ]", script)
+
+
+class _Texts(HTMLParser):
+    """The texts a reader sees or hears of an HTML fragment: its text, and its labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.found.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        labels = ("aria-label", "alt", "title", "placeholder")
+        self.found += [value for name, value in attrs if name in labels and value]
+
+
+def plain_texts(source: str) -> list[str]:
+    """The words of a template shown as they are written, not through gettext: what is left
+    without its ``{% trans %}`` blocks, ``{{ … }}`` (``_()`` and data) and ``{% … %}``."""
+    source = re.sub(r"\{#.*?#\}", " ", source, flags=re.S)
+    source = re.sub(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", " ", source, flags=re.S)
+    source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", source, flags=re.S)
+    parser = _Texts()
+    parser.feed(source)
+    words = [w for text in parser.found for w in re.findall(r"[^\W\d_][\w.]*", text)]
+    return [word for word in words if word not in AS_THEY_ARE]
+
+
+def test_every_text_of_the_templates_goes_through_gettext() -> None:
+    found = {
+        path.name: words
+        for path in sorted(TEMPLATES.glob("*.html"))
+        if (words := plain_texts(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_check_finds_a_plain_text_in_a_template() -> None:
+    source = (TEMPLATES / "users.html").read_text(encoding="utf-8")
+    assert plain_texts(source) == []
+    changed = source.replace('{{ _("Roles") }}</legend>', "Roller</legend>")
+    assert changed != source
+    assert plain_texts(changed) == ["Roller"]
+    assert plain_texts('<img alt="Sida 1">') == ["Sida"]
+
+
+def _catalog_script() -> ModuleType:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("catalog", REPO / "scripts" / "catalog.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_catalogue_has_the_templates_messages_and_checks_their_placeholders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = _catalog_script()
+    found = {
+        (domain, message if isinstance(message, str) else message[0])
+        for domain, path, _line, message in catalog.marked()
+        if path.suffix == ".html" or path.name == "editortexts.py"
+    }
+    assert ("web", "Skip to the content") in found
+    assert ("web", "Run %(number)s (%(kind)s)") in found
+    assert ("web", "%(shown)s of %(count)s case.") in found
+    assert ("web", "Add {{0}}") in found
+    original = catalog.po_path
+    po = original("web").read_text(encoding="utf-8")
+    copy = tmp_path / "web.po"
+    monkeypatch.setattr(
+        catalog, "po_path", lambda domain: copy if domain == "web" else original(domain)
+    )
+    for translated, dropped, placeholder in [
+        ('msgstr "Körning %(number)s (%(kind)s)"', 'msgstr "Körning %(number)s"', "%(kind)s"),
+        ('msgstr "Lägg till {{0}}"', 'msgstr "Lägg till"', "{{0}}"),
+    ]:
+        assert translated in po
+        copy.write_text(po.replace(translated, dropped), encoding="utf-8")
+        problems = catalog.problems()
+        assert any(f"{placeholder!r}" in p and "differ" in p for p in problems), problems
