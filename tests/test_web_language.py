@@ -214,3 +214,20 @@ def test_the_catalogue_has_the_templates_messages_and_checks_their_placeholders(
         copy.write_text(po.replace(translated, dropped), encoding="utf-8")
         problems = catalog.problems()
         assert any(f"{placeholder!r}" in p and "differ" in p for p in problems), problems
+
+
+def test_an_english_help_text_keeps_its_abbreviations() -> None:
+    """An English description's "e.g." is no key inside another ("E › G."), while
+    ``finansiering.kallor`` is said as the form's labels say it."""
+    from avtalsgen.web.forms import label
+    from avtalsgen.web.helptext import form_help
+
+    text = form_help(
+        "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
+        "finansiering.kallor.",
+        keys={"finansiering", "kallor"}, values=set(), words=label,
+    )  # fmt: skip
+    assert text == (
+        "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
+        "Finansiering › Källor."
+    )

@@ -33,8 +33,9 @@ _ARTICLE = re.compile(r"^(?:en|ett) ")
 _FIGURE = re.compile(r"(?<![\d\u00a0])\d{5,}(?![\d\u00a0])")
 #: ``[2000000, 1500000, 1000000]``: a list of figures.
 _FIGURES = re.compile(r"\[(?P<body>\d+(?:, \d+)+)\]")
-#: ``finansiering.kallor``: a key inside another.
-_PATH = re.compile(r"(?<![\w{])[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)+(?![\w}])")
+#: ``finansiering.kallor``: a key inside another (each of two letters or more: "e.g."
+#: and "t.ex." are abbreviations, not keys).
+_PATH = re.compile(r"(?<![\w{])[a-z]{2,}(?:_[a-z]+)*(?:\.[a-z]{2,}(?:_[a-z]+)*)+(?![\w}])")
 
 
 def form_help(
