@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -190,7 +191,7 @@ def demo_timestamper(pki: DemoPki) -> TimeStamper:
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     try:
-        key = serialization.load_pem_private_key(pki.tsa_key.read_bytes(), password=None)
+        key = _private_key(pki.tsa_key)
         cert = x509.load_pem_x509_certificate(pki.tsa_cert.read_bytes())
         root = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
     except (OSError, ValueError) as exc:
@@ -365,7 +366,7 @@ def _leaf_certificate(
 
 def _load_root(pki: DemoPki) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     try:
-        key = serialization.load_pem_private_key(pki.root_key.read_bytes(), password=None)
+        key = _private_key(pki.root_key)
         cert = x509.load_pem_x509_certificate(pki.root_cert.read_bytes())
     except (OSError, ValueError) as exc:
         raise PkiError(
@@ -376,6 +377,28 @@ def _load_root(pki: DemoPki) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     if not isinstance(key, rsa.RSAPrivateKey):
         raise PkiError(_("{file}: the demo root key is not an RSA key").format(file=pki.root_key))
     return key, cert
+
+
+def _private_key(path: Path) -> PrivateKeyTypes:
+    """The private key in the PEM file ``path``, read once per process while the file stays
+    the same: reading one checks the key, about 50 ms for the demo PKI's 2048-bit keys, and
+    every DEMO signature from B-T on reads the TSA's key and from B-LT on the root's too
+    (for its CRL). Raises :class:`OSError` or :class:`ValueError` as reading it does."""
+    info = path.stat()
+    identity = (path, info.st_ino, info.st_size, info.st_mtime_ns)
+    key = _private_keys.get(identity)
+    if key is None:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if len(_private_keys) >= _KEPT_KEYS:
+            _private_keys.clear()
+        _private_keys[identity] = key
+    return key
+
+
+#: The keys :func:`_private_key` has read, by file and what ``stat`` says of it then (a file
+#: written anew, e.g. a demo PKI made again, has another inode and time).
+_private_keys: dict[tuple[Path, int, int, int], PrivateKeyTypes] = {}
+_KEPT_KEYS = 16
 
 
 def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
