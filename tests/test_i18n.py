@@ -271,3 +271,19 @@ def test_a_message_in_two_catalogues_is_translated_the_same_in_both() -> None:
             if seen[1] != translation:
                 differing.append(f"{message.id!r}: {seen} / {(po.name, translation)}")
     assert differing == []
+
+
+def test_an_amount_in_a_message_is_grouped_as_its_language_writes_it() -> None:
+    """Messages said "1500000 kronor" (a payment a change would alter) or grouped with a
+    formatter of their own. In Swedish an amount reads as the documents write it (the
+    documents' own formatter: no-break spaces), in English with English grouping."""
+    from avtalsgen.documents import format as fmt
+
+    try:
+        i18n.set_language("sv")
+        assert i18n.format_amount(1500000) == fmt.number(1500000) == "1\u00a0500\u00a0000"
+        i18n.set_language("en")
+        assert i18n.format_amount(1500000) == "1,500,000"
+        assert i18n.format_amount(416666) == "416,666"
+    finally:
+        i18n.set_language(None)

@@ -270,26 +270,27 @@ INVALID = [
     Invalid(
         "totalt-disagrees-with-the-financiers",
         (
-            "<case>:28: finansiering.totalt: the financiers add up to 6 000 000 kronor (Region "
-            "Norrbotten - ERP 6 000 000), 2 000 000 kronor more than totalt 4 000 000",
+            "<case>:28: finansiering.totalt: the financiers add up to 6,000,000 kronor (Region "
+            "Norrbotten - ERP 6,000,000), 2,000,000 kronor more than totalt 4,000,000",
         ),
         sv=(
-            "<case>:28: finansiering.totalt: finansiärerna blir sammanlagt 6 000 000 kronor "
-            "(Region Norrbotten - ERP 6 000 000), 2 000 000 kronor mer än totalt 4 000 000",
+            "<case>:28: finansiering.totalt: finansiärerna blir sammanlagt 6\u00a0000\u00a0000 "
+            "kronor (Region Norrbotten - ERP 6\u00a0000\u00a0000), 2\u00a0000\u00a0000 kronor mer "
+            "än totalt 4\u00a0000\u00a0000",
         ),
         case=(("  totalt: 6000000", "  totalt: 4000000"),),
     ),
     Invalid(
         "financiers-do-not-add-up",
         (
-            "<case>:34: finansiering.totalt: the financiers add up to 7 500 000 kronor (Region "
-            "Norrbotten - ERP 6 000 000 + Luleå kommun 750 000 + Piteå kommun 750 000), 500 000 "
-            "kronor less than totalt 8 000 000",
+            "<case>:34: finansiering.totalt: the financiers add up to 7,500,000 kronor (Region "
+            "Norrbotten - ERP 6,000,000 + Luleå kommun 750,000 + Piteå kommun 750,000), 500,000 "
+            "kronor less than totalt 8,000,000",
         ),
         sv=(
-            "<case>:34: finansiering.totalt: finansiärerna blir sammanlagt 7 500 000 kronor "
-            "(Region Norrbotten - ERP 6 000 000 + Luleå kommun 750 000 + Piteå kommun 750 000), "
-            "500 000 kronor mindre än totalt 8 000 000",
+            "<case>:34: finansiering.totalt: finansiärerna blir sammanlagt 7\u00a0500\u00a0000 "
+            "kronor (Region Norrbotten - ERP 6\u00a0000\u00a0000 + Luleå kommun 750\u00a0000 + "
+            "Piteå kommun 750\u00a0000), 500\u00a0000 kronor mindre än totalt 8\u00a0000\u00a0000",
         ),
         case=(
             (
@@ -357,11 +358,12 @@ INVALID = [
         "financier-totalt-disagrees",
         (
             "<case>:28: finansiering.finansiarer[0].totalt: Region Norrbotten - ERP's amounts "
-            "add up to 6 000 000 kronor, 1 000 000 kronor more than totalt 5 000 000",
+            "add up to 6,000,000 kronor, 1,000,000 kronor more than totalt 5,000,000",
         ),
         sv=(
             "<case>:28: finansiering.finansiarer[0].totalt: beloppen för Region Norrbotten - ERP "
-            "blir sammanlagt 6 000 000 kronor, 1 000 000 kronor mer än totalt 5 000 000",
+            "blir sammanlagt 6\u00a0000\u00a0000 kronor, 1\u00a0000\u00a0000 kronor mer än totalt "
+            "5\u00a0000\u00a0000",
         ),
         case=(
             (
@@ -1209,10 +1211,10 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
             ),
             (
                 "<case>:28: finansiering.finansiarer[0].totalt: Region Norrbotten - ERP's amounts "
-                "add up to 6 000 000 kronor, 1 000 000 kronor more than totalt 5 000 000",
-                "<case>:29: finansiering.totalt: the financiers add up to 6 000 000 kronor "
-                "(Region Norrbotten - ERP 6 000 000), 2 000 000 kronor more than totalt "
-                "4 000 000",
+                "add up to 6,000,000 kronor, 1,000,000 kronor more than totalt 5,000,000",
+                "<case>:29: finansiering.totalt: the financiers add up to 6,000,000 kronor "
+                "(Region Norrbotten - ERP 6,000,000), 2,000,000 kronor more than totalt "
+                "4,000,000",
             ),
             id="totalt-and-financiers",
         ),

@@ -187,9 +187,9 @@ def test_changed_facts_follow_the_case_rules(tmp_path: Path, english: None) -> N
     stated = "          belopp_per_ar: 240000\n"
     found = problems(cases, AMENDED.replace(stated, stated + "      totalt: 1400000\n"))
     assert found == [
-        "m.yaml:26: paragrafer[0].finansiering.totalt: the financiers add up to 1 500 000 "
-        "kronor (Region Norrbotten - ERP 900 000 + Region Norrbotten - kulturnämnden 600 000), "
-        "100 000 kronor more than totalt 1 400 000"
+        "m.yaml:26: paragrafer[0].finansiering.totalt: the financiers add up to 1,500,000 "
+        "kronor (Region Norrbotten - ERP 900,000 + Region Norrbotten - kulturnämnden 600,000), "
+        "100,000 kronor more than totalt 1,400,000"
     ]
     # The decided financing follows the program's rules too: its sources, paid after it.
     found = problems(

@@ -156,9 +156,9 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
     # 2027-01-01 at the earliest", a day the agreement cannot end on).
     found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2026-06-30}\n")
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the payment of 2026-01-01 (1500000 kronor, "
-        "for 2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would change; "
-        "an early end comes after what has been paid for: 2026-12-31 at the earliest"
+        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the payment of 2026-01-01 (1,500,000 "
+        "kronor, for 2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would "
+        "change; an early end comes after what has been paid for: 2026-12-31 at the earliest"
     ]
     # A new amount from a month a payment made before the decision covers (the stepped
     # example pays each calendar quarter; its avtalsår begin in August): told at its date.
@@ -169,10 +169,22 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         dnr="RUN-90004-2024",
     )
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-07-01 (416666 kronor, for "
-        "2025-07-01–2025-09-30) was due before the decision (2025-07-15) and would change; a "
+        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-07-01 (416,666 kronor, "
+        "for 2025-07-01–2025-09-30) was due before the decision (2025-07-15) and would change; a "
         "change takes effect after what has been paid for, from 2026-08-01 at the earliest"
     ]  # not 2025-10-01, inside avtalsår 2 (2025-08-01–2026-07-31)
+    # In Swedish the amount reads as the documents write it (it read "416666 kronor").
+    i18n.set_language("sv")
+    found = problems(
+        bare,
+        "    tillagg: {typ: nytt_belopp, fran: 2025-08-01, belopp_per_ar: 900000}\n",
+        datum="2025-07-15",
+        dnr="RUN-90004-2024",
+    )
+    assert found[0].startswith(
+        "t.yaml:15: paragrafer[0].tillagg.fran: utbetalningen 2025-07-01 (416\u00a0666 kronor, "
+        "för 2025-07-01–2025-09-30) förföll före beslutet (2025-07-15)"
+    )
 
 
 def test_a_tillagg_needs_a_granted_agreement(bare: Path, english: None) -> None:

@@ -140,6 +140,19 @@ def format_number(value: float, decimals: int = 0) -> str:
     return str(format_decimal(value, format=pattern, locale=locale)).replace("\u00a0", " ")
 
 
+def format_amount(value: int) -> str:
+    """An amount in kronor in a message, grouped as the message's language writes it: in
+    Swedish as the documents write it (``1 500 000``, with no-break spaces, by
+    :func:`avtalsgen.documents.format.number`), in English ``1,500,000`` (Babel)."""
+    if current_language() == "sv":
+        from avtalsgen.documents.format import number
+
+        return number(value)
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale="en_GB"))
+
+
 #: Every time avtalsgen shows (messages, reports, a signature's appearance) is Swedish time.
 TIME_ZONE = "Europe/Stockholm"
 

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from avtalsgen.i18n import _, ngettext
+from avtalsgen.i18n import _, format_amount, ngettext
 from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
 
 #: Who a financier is: the region itself, or a co-financier (medfinansiär).
@@ -489,11 +489,6 @@ def _amount_problems(row: Finansiar, period: Period) -> list[tuple[Loc, str]]:
     return problems
 
 
-def _kr(amount: int) -> str:
-    """An amount in a message: digits grouped with spaces, as in the documents."""
-    return f"{amount:,}".replace(",", " ")
-
-
 def _total_problems(money: Finansiering) -> list[tuple[Loc, str]]:
     """Stated totals (of a financier, of the whole) that the amounts do not add up to."""
     problems: list[tuple[Loc, str]] = []
@@ -515,16 +510,17 @@ def _total_problems(money: Finansiering) -> list[tuple[Loc, str]]:
                         )
                     ).format(
                         name=row.namn,
-                        total=_kr(total),
-                        difference=_kr(abs(row.totalt - total)),
-                        stated=_kr(row.totalt),
+                        total=format_amount(total),
+                        difference=format_amount(abs(row.totalt - total)),
+                        stated=format_amount(row.totalt),
                     ),
                 )
             )
     whole = sum(totals)
     if money.totalt is not None and money.totalt != whole:
         parts = " + ".join(
-            f"{row.namn} {_kr(total)}" for row, total in zip(money.finansiarer, totals, strict=True)
+            f"{row.namn} {format_amount(total)}"
+            for row, total in zip(money.finansiarer, totals, strict=True)
         )
         problems.append(
             (
@@ -540,10 +536,10 @@ def _total_problems(money: Finansiering) -> list[tuple[Loc, str]]:
                         "more than totalt {stated}"
                     )
                 ).format(
-                    whole=_kr(whole),
+                    whole=format_amount(whole),
                     parts=parts,
-                    difference=_kr(abs(money.totalt - whole)),
-                    stated=_kr(money.totalt),
+                    difference=format_amount(abs(money.totalt - whole)),
+                    stated=format_amount(money.totalt),
                 ),
             )
         )

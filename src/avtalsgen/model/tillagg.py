@@ -32,7 +32,7 @@ from typing import Final
 
 from pydantic import ValidationError, model_validator
 
-from avtalsgen.i18n import N_, _, ngettext
+from avtalsgen.i18n import N_, _, format_amount, ngettext
 from avtalsgen.model.money import (
     SCALE,
     Finansiar,
@@ -342,11 +342,12 @@ def apply_change(
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
+        assert tillagg.belopp_per_ar is not None  # a new amount gives one
         return None, [
             (
                 ("belopp_per_ar",),
                 _("the amount from {date} is {amount} kronor a year already").format(
-                    date=fran, amount=tillagg.belopp_per_ar
+                    date=fran, amount=format_amount(tillagg.belopp_per_ar)
                 ),
             )
         ]
@@ -557,8 +558,9 @@ def _paid_before(
         if payment.datum >= beslutsdatum:
             continue
         if (payment.datum, payment.belopp, payment.start, payment.slut) not in new:
-            paid = {"date": payment.datum, "amount": payment.belopp, "start": payment.start,
-                    "end": payment.slut, "decided": beslutsdatum}  # fmt: skip
+            paid = {"date": payment.datum, "amount": format_amount(payment.belopp),
+                    "start": payment.start, "end": payment.slut,
+                    "decided": beslutsdatum}  # fmt: skip
             if typ is Tillaggstyp.UPPHORANDE:
                 return [
                     (

@@ -263,11 +263,11 @@ def editor_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def amount_text(value: int) -> str:
-    """An amount as the form shows it: grouped Swedish style (``2 000 000``, with Babel's
-    no-break spaces)."""
-    from babel.numbers import format_decimal
+    """An amount as the form shows it: grouped as the documents write it (``2 000 000``,
+    with no-break spaces: :func:`avtalsgen.documents.format.number`)."""
+    from avtalsgen.documents.format import number
 
-    return format_decimal(value, locale="sv_SE")
+    return number(value)
 
 
 def read_amount(text: str) -> int | str | None:
