@@ -925,6 +925,18 @@ def test_the_pages_in_swedish_by_default_and_in_english_on_request(
                 "key => !(key in JSONEditor.defaults.languages.avtalsgen))"
             )
             assert missing == [], missing
+            # On an English page the form's Swedish labels and values are marked as Swedish
+            # (WCAG 3.1.2); its help texts and buttons are not.
+            swedish = page.locator("#editor [lang=sv]")
+            if language == "sv":
+                expect(swedish).to_have_count(0)
+            else:
+                expect(
+                    page.locator("#editor label[lang=sv]", has_text=re.compile("^Nämnd$"))
+                ).to_have_count(1)
+                expect(page.get_by_label("Dnr", exact=True)).to_have_attribute("lang", "sv")
+                expect(page.locator("#editor .je-object__title[lang=sv]")).to_have_count(0)
+                expect(page.locator("#editor button[lang=sv], #editor p[lang=sv]")).to_have_count(0)
             checker.check(f"{language}-arende")
             # A run of the two broken files: each fails with the loader's message.
             page.get_by_role("navigation", name=words["menu"]).get_by_role(

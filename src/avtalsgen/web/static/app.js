@@ -91,6 +91,28 @@
     });
   }
 
+  // On an English page the form's labels, headings and values are still the case file's
+  // Swedish words and text: marked as Swedish (WCAG 3.1.2, language of parts), so that a
+  // screen reader says them as Swedish. Help texts, buttons and the form's own heading
+  // are the page's language; so are a list's rows' titles ("item 1").
+  function markSwedish(root) {
+    if ((document.documentElement.getAttribute('lang') || 'sv') === 'sv') { return; }
+    function mark(element) {
+      if (element && element.setAttribute && !element.hasAttribute('lang')) {
+        element.setAttribute('lang', 'sv');
+      }
+    }
+    Object.keys(root.editors).forEach(function (path) {
+      var editor = root.editors[path];
+      if (!editor || path === 'root') { return; }
+      mark(editor.input);
+      mark(editor.label);
+      if (editor.title && !/^\d+$/.test(String(editor.key))) {
+        mark(editor.title.lastElementChild || editor.title);
+      }
+    });
+  }
+
   // json-editor's tables show their "delete the last row" and "delete all" buttons under an
   // empty list until a row is added or removed: set each table's buttons as its rows need.
   function setTableButtons(root) {
@@ -229,10 +251,15 @@
     editor.on('ready', function () {
       setTableButtons(editor);
       describeInputs(editor);
+      markSwedish(editor);
       showProblems(editor, readJson('editor-problems') || []);
       element.setAttribute('data-ready', 'true');
     });
-    editor.on('change', function () { setTableButtons(editor); describeInputs(editor); });
+    editor.on('change', function () {
+      setTableButtons(editor);
+      describeInputs(editor);
+      markSwedish(editor);
+    });
     form.addEventListener('submit', function () {
       var value = editor.getValue();
       document.getElementById('editor-data-field').value = JSON.stringify(value);
