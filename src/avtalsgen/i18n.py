@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -70,6 +71,28 @@ def speak(language: str | None) -> None:
     user's language while others speak theirs."""
     _check(language)
     _spoken.set(language)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak ``language`` inside the block only (the current context's language, whatever
+    it was, again after it)."""
+    _check(language)
+    token = _spoken.set(language)
+    try:
+        yield
+    finally:
+        _spoken.reset(token)
+
+
+def in_each_language(compose: Callable[[], str]) -> dict[str, str]:
+    """The text ``compose`` makes, once in each language avtalsgen speaks (``{"sv": …,
+    "en": …}``): for a record that a reader in either language reads later."""
+    texts = {}
+    for language in LANGUAGES:
+        with speaking(language):
+            texts[language] = compose()
+    return texts
 
 
 def _check(language: str | None) -> None:

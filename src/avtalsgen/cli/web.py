@@ -176,8 +176,9 @@ def users_add(
     except AvtalsgenError as exc:
         typer.echo(exc.message, err=True)
         raise typer.Exit(1) from None
-    audit.record(database, None, "user", detail=f"{name}: roller {', '.join(sorted(roles))} "
-                 "(kommandoraden)")  # fmt: skip
+    audit.record(database, None, "user", detail=audit.texts(
+        lambda: _("{name}: roles {roles} (command line)").format(
+            name=name, roles=", ".join(sorted(roles)))))  # fmt: skip
     typer.echo(_("user {name}: {roles}").format(name=name, roles=", ".join(sorted(roles))))
 
 
@@ -206,7 +207,8 @@ def users_disable(
     except AvtalsgenError as exc:
         typer.echo(exc.message, err=True)
         raise typer.Exit(1) from None
-    audit.record(database, None, "user", detail=f"{name}: stoppad (kommandoraden)")
+    audit.record(database, None, "user", detail=audit.texts(
+        lambda: _("{name}: stopped (command line)").format(name=name)))  # fmt: skip
 
 
 def audit_command(
@@ -223,12 +225,13 @@ def audit_command(
 
     for entry in audit.entries(_database(data), limit=limit, dnr=dnr, user=user):
         if as_json:
+            # "detail" as recorded (Swedish), "texts" each language's.
             typer.echo(json.dumps(entry.__dict__, ensure_ascii=False))
             continue
         files = " ".join(f"{name}={digest[:12]}" for name, digest in entry.hashes.items())
         typer.echo(
             f"{entry.time}  {entry.user or '-':<14} {entry.action:<13} {entry.dnr or '-':<15} "
-            f"{entry.detail}" + (f"  [{files}]" if files else "")
+            f"{entry.shown}" + (f"  [{files}]" if files else "")
         )
 
 

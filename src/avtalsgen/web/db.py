@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS audit (
     action TEXT NOT NULL,
     dnr TEXT,
     detail TEXT NOT NULL DEFAULT '',
-    hashes TEXT NOT NULL DEFAULT '{}'
+    hashes TEXT NOT NULL DEFAULT '{}',
+    texts TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
@@ -75,9 +76,23 @@ def initialise(database: Path) -> None:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
     finally:
         conn.close()
     database.chmod(0o600)
+
+
+#: Columns added to a table after its first release: (table, column, definition). A
+#: database made before gets them when opened (its rows keep their values; the new column
+#: holds its default in them).
+_ADDED_COLUMNS = (("audit", "texts", "TEXT NOT NULL DEFAULT '{}'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, column, definition in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 def hold(database: Path) -> sqlite3.Connection:

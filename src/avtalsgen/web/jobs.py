@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from avtalsgen.i18n import N_, _
+from avtalsgen.i18n import N_, _, current_language, in_each_language
 from avtalsgen.web import db
 
 #: The secretary's steps after a meeting, as job kinds: the notice of justering, the
@@ -85,8 +85,45 @@ class Job:
     state: str = QUEUED
     events: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    """Why the job failed: the worker's message (in Swedish, the record's language)."""
+    error_texts: dict[str, str] | None = None
+    """The error in each language, when it is avtalsgen's own (not a library's message)."""
     done: threading.Event = field(default_factory=threading.Event)
     args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def error_shown(self) -> str | None:
+        """Why the job failed, in the reader's language when it is avtalsgen's own."""
+        if self.error_texts:
+            return self.error_texts.get(current_language(), self.error)
+        return self.error
+
+
+def event_shown(event: dict[str, Any]) -> dict[str, Any]:
+    """A run's event in the reader's language (the current one): a step's line (composed in
+    each language by the worker), a case's or an extract's status and a job's state in
+    words. A library's message composed at run time stays as the worker wrote it, in
+    Swedish, the office's language, whoever started the run."""
+    from avtalsgen.build.outcome import status_words
+
+    kind = event.get("type")
+    texts = event.get("texts")
+    if isinstance(texts, dict) and isinstance(texts.get(current_language()), str):
+        event = {**event, "text": texts[current_language()]}
+    if kind == "case" and event.get("status"):
+        # "warning: " as the CLI writes it before each warning (the page adds the text).
+        label = _("warning: {warning}").format(warning="")
+        return {**event, "status_text": status_words(str(event["status"])),
+                "warning_label": label}  # fmt: skip
+    if kind == "extract" and event.get("status"):
+        return {**event, "status_text": extract_status_text(event["status"])}
+    if kind == "end" and event.get("state"):
+        shown = {**event, "state_text": state_text(event["state"])}
+        errors = event.get("error_texts")
+        if isinstance(errors, dict) and isinstance(errors.get(current_language()), str):
+            shown["error"] = errors[current_language()]
+        return shown
+    return event
 
 
 def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - worker process
@@ -103,7 +140,10 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
             request = conn.recv()
         except EOFError:
             return
-        i18n.set_language(request.get("lang"))
+        # The events' messages in Swedish, the office's language, whoever started the run:
+        # avtalsgen's own lines are composed in each language besides (secretary._step),
+        # and a status is put in words by the page that shows it (event_shown).
+        i18n.set_language("sv")
         try:
             if request["kind"] == "build":
                 _run_build(conn, request)
@@ -348,7 +388,10 @@ class JobRunner:
                     self._event(job, shown_event(message, _folders(job)))
             except (EOFError, OSError):
                 job.state = FAILED
-                job.error = _("the worker process ended unexpectedly")
+                job.error_texts = in_each_language(
+                    lambda: _("the worker process ended unexpectedly")
+                )
+                job.error = job.error_texts["sv"]
                 self._process = None
             self._finish(job)
 
@@ -363,7 +406,7 @@ class JobRunner:
         with self.changed:
             words = state_text(job.state)
             job.events.append({"type": "end", "state": job.state, "state_text": words,
-                               "error": job.error})  # fmt: skip
+                               "error": job.error, "error_texts": job.error_texts})  # fmt: skip
             job.done.set()
             self.changed.notify_all()
         self._wake()
@@ -377,26 +420,42 @@ class JobRunner:
                 dnr = event.get("dnr")
                 files = [output / str(dnr) / name for name in event.get("outputs", [])]
                 why = event.get("error") or event.get("note")
-                detail = _status_words(str(event.get("status"))) + (f": {why}" if why else "")
-                audit.record(self.database, job.user, "build", dnr=dnr, detail=detail,
-                             files=files, root=output)  # fmt: skip
+                status = str(event.get("status"))
+
+                def built(status: str = status, why: Any = why) -> str:
+                    return _status_words(status) + (f": {why}" if why else "")
+
+                audit.record(self.database, job.user, "build", dnr=dnr,
+                             detail=audit.texts(built), files=files, root=output)  # fmt: skip
             elif event["type"] == "extract":
                 dnr = event.get("dnr")
                 files = [output / str(dnr) / name for name in event.get("files", [])]
+
+
+                def extract(event: dict[str, Any] = event) -> str:
+                    return f"§ {event.get('paragraf')}: {extract_status_text(event.get('status'))}"
+
                 audit.record(
-                    self.database, job.user, "extract", dnr=dnr,
-                    detail=f"§ {event.get('paragraf')}: {event.get('status')}",
+                    self.database, job.user, "extract", dnr=dnr, detail=audit.texts(extract),
                     files=files, root=output,
                 )  # fmt: skip
             elif event["type"] == "step":
+                texts = event.get("texts")
                 audit.record(
                     self.database, job.user, _ACTIONS[job.kind], dnr=event.get("dnr"),
-                    detail=str(event.get("text", "")),
+                    detail=texts if isinstance(texts, dict) else str(event.get("text", "")),
                     files=[output / name for name in event.get("files", [])], root=output,
                 )  # fmt: skip
         if job.error:
+            error = job.error
+
+            def failed() -> str:
+                return _("failed: {error}").format(
+                    error=(job.error_texts or {}).get(current_language(), error)
+                )
+
             audit.record(self.database, job.user, _ACTIONS.get(job.kind, "build"),
-                         detail=_("failed: {error}").format(error=job.error))  # fmt: skip
+                         detail=audit.texts(failed))  # fmt: skip
 
     def latest_for(self, name: str) -> Job | None:
         """The newest job (this run of the server) that covers the case ``name``."""

@@ -5,6 +5,9 @@ of justering (:func:`avtalsgen.meetings.anslag.build_anslag`), the e-mails of th
 
 Each outcome becomes an event for the run's page and the audit log: a line of text, the Dnr
 it concerns, and the files it names, relative to the output folder (the page links them).
+The line is composed in each language (``texts``; ``text`` the Swedish, the office's): a
+run's page shows it in its reader's language, whoever started the run, and the audit log
+keeps both.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, in_each_language
 
 if TYPE_CHECKING:
     from avtalsgen.conversion.convert import Converter
@@ -29,6 +32,12 @@ def _relative(paths: Any, output: Path) -> list[str]:
         except ValueError:
             continue
     return found
+
+
+def _step(dnr: str | None, compose: Callable[[], str], files: list[str]) -> dict[str, Any]:
+    """One step's event: its line in each language (``compose`` calls ``_()``)."""
+    texts = in_each_language(compose)
+    return {"type": "step", "dnr": dnr, "text": texts["sv"], "texts": texts, "files": files}
 
 
 @contextmanager
@@ -67,15 +76,17 @@ def _anslag(
                                omedelbart=omedelbart, on_wait=on_wait)  # fmt: skip
     for result in results:
         notice = result.anslag
-        text = _(
-            "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive (the "
-            "last day to appeal): {status}"
-        ).format(
-            paragraphs=paragraph_list(notice.paragrafer) or "–",
-            start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
-        )  # fmt: skip
-        yield {"type": "step", "dnr": None, "text": text,
-               "files": _relative(result.files, output)}  # fmt: skip
+
+        def text(result: Any = result, notice: Any = notice) -> str:
+            return _(
+                "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive "
+                "(the last day to appeal): {status}"
+            ).format(
+                paragraphs=paragraph_list(notice.paragrafer) or "–",
+                start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
+            )  # fmt: skip
+
+        yield _step(None, text, _relative(result.files, output))
 
 
 def _expediera(
@@ -86,30 +97,32 @@ def _expediera(
     for item in expedite(meeting, output, paragraf, on_wait=on_wait):
         head = f"§ {item.paragraf} {item.dnr}"
         for to in item.messages:
-            text = (
-                _("{head}: e-mail to {name} <{address}> written").format(
-                    head=head, name=to.mottagare, address=to.epost
-                )
-                if item.written
-                else _("{head}: e-mail to {name} <{address}> already written, left as it "
-                       "is").format(head=head, name=to.mottagare, address=to.epost)
-            )  # fmt: skip
-            yield {"type": "step", "dnr": item.dnr, "text": text,
-                   "files": _relative([to.path], output)}  # fmt: skip
+
+            def written(to: Any = to, head: str = head, new: bool = item.written) -> str:
+                return (
+                    _("{head}: e-mail to {name} <{address}> written")
+                    if new
+                    else _("{head}: e-mail to {name} <{address}> already written, left as it "
+                           "is")
+                ).format(head=head, name=to.mottagare, address=to.epost)  # fmt: skip
+
+            yield _step(item.dnr, written, _relative([to.path], output))
         for name in item.utan_adress:
-            yield {
-                "type": "step", "dnr": item.dnr, "files": [],
-                "text": _("{head}: {name} has no address in the program file "
-                          "(expediering.mottagare): send the extract another way").format(
-                    head=head, name=name),
-            }  # fmt: skip
+
+            def no_address(name: str = name, head: str = head) -> str:
+                return _("{head}: {name} has no address in the program file "
+                         "(expediering.mottagare): send the extract another way").format(
+                    head=head, name=name)  # fmt: skip
+
+            yield _step(item.dnr, no_address, [])
         if item.sekretess:
-            yield {
-                "type": "step", "dnr": item.dnr, "files": [],
-                "text": _("{head}: under sekretess ({marking}): send the extract only "
-                          "through a channel fit for secret documents").format(
-                    head=head, marking=item.sekretess),
-            }  # fmt: skip
+
+            def secret(marking: str = item.sekretess, head: str = head) -> str:
+                return _("{head}: under sekretess ({marking}): send the extract only "
+                         "through a channel fit for secret documents").format(
+                    head=head, marking=marking)  # fmt: skip
+
+            yield _step(item.dnr, secret, [])
 
 
 def _publicera(
@@ -126,18 +139,23 @@ def _publicera(
     with _converter() as converter:
         results = publish(meeting, output, templates, converter, on_wait=on_wait)
     for result in results:
-        head = rendition_head(result)
-        if result.status is Status.SEKRETESS:
-            text = _("{head}: left out, under sekretess").format(head=head)
-        elif result.status is Status.SAKNAS:
-            text = _("{head}: left out, no protokollsutdrag yet").format(head=head)
-        elif result.status is Status.OSIGNERAD:
-            text = _("{head}: left out, the protokollsutdrag is not signed (certified) yet: "
-                     "sign its field utdragsbestyrkande first").format(head=head)  # fmt: skip
-        else:
-            text = written_text(result)
-        yield {"type": "step", "dnr": result.dnr, "text": text,
-               "files": _relative(result.files, output)}  # fmt: skip
+
+        def text(result: Any = result) -> str:
+            head = rendition_head(result)
+            if result.status is Status.SEKRETESS:
+                return _("{head}: left out, under sekretess").format(head=head)
+            if result.status is Status.SAKNAS:
+                return _("{head}: left out, no protokollsutdrag yet").format(head=head)
+            if result.status is Status.OSIGNERAD:
+                return _("{head}: left out, the protokollsutdrag is not signed (certified) "
+                         "yet: sign its field utdragsbestyrkande first").format(
+                    head=head)  # fmt: skip
+            return written_text(result)
+
+        yield _step(result.dnr, text, _relative(result.files, output))
         for path in _relative(result.removed, output):  # withdrawn: shown, not linked
-            yield {"type": "step", "dnr": result.dnr, "text": removed_text(result, path),
-                   "files": []}  # fmt: skip
+
+            def removed(result: Any = result, path: str = path) -> str:
+                return removed_text(result, path)
+
+            yield _step(result.dnr, removed, [])

@@ -68,6 +68,11 @@ def shown_event(event: dict[str, Any], folders: Sequence[Path]) -> dict[str, Any
     for key in TEXTS:
         if isinstance(shown.get(key), str):
             shown[key] = shown_text(shown[key], folders)
+    if isinstance(shown.get("warnings"), list):
+        shown["warnings"] = [shown_text(str(text), folders) for text in shown["warnings"]]
+    if isinstance(shown.get("texts"), dict):  # a line in each language
+        shown["texts"] = {language: shown_text(str(text), folders)
+                          for language, text in shown["texts"].items()}  # fmt: skip
     return shown
 
 

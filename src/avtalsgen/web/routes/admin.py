@@ -49,16 +49,22 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
     try:
         if action in ("stoppa", "aktivera"):
             auth.set_active(config.database, name, action == "aktivera")
-            detail = (
-                _("{name}: stopped") if action == "stoppa" else _("{name}: activated")
-            ).format(name=name)
+            stopped = action == "stoppa"
+
+            def detail() -> str:
+                return (_("{name}: stopped") if stopped else _("{name}: activated")).format(
+                    name=name
+                )
         else:
             roles = auth.parse_roles(
                 [str(r) for r in form.getall("roll")] if "roll" in form else []
             )
             auth.add_user(config.database, name, roles, str(form.get("losenord", "")))
-            detail = _("{name}: roles {roles}").format(name=name, roles=", ".join(sorted(roles)))
+
+            def detail() -> str:
+                return _("{name}: roles {roles}").format(name=name, roles=", ".join(sorted(roles)))
     except AvtalsgenError as exc:
         return _users_page(request, error=exc.message, status_code=422)
-    audit.record(config.database, admin.name, "user", detail=detail)
-    return _users_page(request, done=detail)
+    # The log in each language; the page in its reader's.
+    audit.record(config.database, admin.name, "user", detail=audit.texts(detail))
+    return _users_page(request, done=detail())

@@ -306,9 +306,9 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
             error = exc.message
             audit.record(
                 config.database, user_of(request).name, "sign", dnr=row["dnr"],
-                detail=_("{field} § {number}, {level} failed: {reason}").format(
-                    field=SIGNATURE_FIELD, number=number, level=level, reason=exc.message
-                ),
+                detail=audit.texts(lambda: _("{field} § {number}, {level} failed: {reason}").format(
+                    field=SIGNATURE_FIELD, number=number, level=level, reason=error
+                )),
             )  # fmt: skip
     return page(request, "certified.html", stem=stem, row=row, report=report, error=error,
                 status_code=200 if error is None else 422)  # fmt: skip

@@ -87,14 +87,16 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                 report = verify_packet(packet, roots)
                 update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
-                         detail=_("field {field}, {level}").format(field=field, level=level),
+                         detail=audit.texts(lambda: _("field {field}, {level}").format(
+                             field=field, level=level)),
                          files=[packet],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
             error = exc.message
             audit.record(config.database, user.name, "sign", dnr=dnr,
-                         detail=_("field {field}, {level} failed: {reason}").format(
-                             field=field, level=level, reason=exc.message))  # fmt: skip
+                         detail=audit.texts(lambda: _("field {field}, {level} failed: {reason}")
+                                            .format(field=field, level=level,
+                                                    reason=error)))  # fmt: skip
     rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
     return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
                 status_code=200 if error is None else 422)  # fmt: skip
@@ -146,9 +148,9 @@ def verify_upload(
                 )
             audit.record(
                 config.database, user_of(request).name, "verify",
-                detail=f"{name}: " + (_("valid") if report and report.ok else
-                                      _("not valid") if report else
-                                      _("error: {error}").format(error=error)),
+                detail=audit.texts(lambda: f"{name}: " + (
+                    _("valid") if report and report.ok else
+                    _("not valid") if report else _("error: {error}").format(error=error))),
                 hashes={name: audit.file_hash(Path(temp))},
             )  # fmt: skip
         finally:

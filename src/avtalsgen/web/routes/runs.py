@@ -13,7 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
-from avtalsgen.web.jobs import recent_jobs
+from avtalsgen.web.jobs import event_shown, recent_jobs
 from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
 from avtalsgen.web.status import case_rows
 
@@ -84,7 +84,9 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     from avtalsgen.i18n import _
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
-    return page(request, "run.html", job=job, kind_names=kind_names, back=back)
+    # Its lines in the reader's language, whoever started it.
+    events = [event_shown(event) for event in job.events]
+    return page(request, "run.html", job=job, events=events, kind_names=kind_names, back=back)
 
 
 @get("/korning/{job_id:int}/handelser", guards=[needs("read")])
@@ -102,7 +104,7 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
                 event = job.events[sent]
                 sent += 1
                 yield ServerSentEventMessage(
-                    data=json.dumps(_in_words(event), ensure_ascii=False), event=event["type"],
+                    data=json.dumps(event_shown(event), ensure_ascii=False), event=event["type"],
                     id=sent,
                 )  # fmt: skip
                 if event["type"] == "end":
@@ -110,18 +112,3 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
             await asyncio.sleep(0.25)
 
     return ServerSentEvent(events())
-
-
-def _in_words(event: dict[str, Any]) -> dict[str, Any]:
-    """A run's event with its status or state in words in the language of the page that
-    follows it (the worker wrote them in the language of whoever started the run)."""
-    from avtalsgen.build.outcome import status_words
-    from avtalsgen.web.jobs import extract_status_text, state_text
-
-    if event.get("type") == "case" and event.get("status"):
-        return {**event, "status_text": status_words(str(event["status"]))}
-    if event.get("type") == "extract" and event.get("status"):
-        return {**event, "status_text": extract_status_text(event["status"])}
-    if event.get("type") == "end" and event.get("state"):
-        return {**event, "state_text": state_text(event["state"])}
-    return event

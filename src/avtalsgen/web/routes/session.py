@@ -57,7 +57,7 @@ def login(
             config.database,
             name or None,
             "login_failed",
-            detail=_("from {address}").format(address=client),
+            detail=audit.texts(lambda: _("from {address}").format(address=client)),
         )
         return page(
             request, "login.html", status_code=401, next=target, name=name,
@@ -69,7 +69,7 @@ def login(
         config.database,
         user.name,
         "login",
-        detail=_("from {address}").format(address=client),
+        detail=audit.texts(lambda: _("from {address}").format(address=client)),
     )
     response = Redirect(path=target, status_code=303)
     response.set_cookie(

@@ -303,6 +303,17 @@
       item.textContent = (data.dnr || data.case) + ': ' +
         (data.status_text || data.status) +
         (data.error || data.note ? ' – ' + (data.error || data.note) : '') + ' (' + data.seconds + ' s)';
+      // As the CLI prints them: "varning: ..." under the case's line.
+      if (data.warnings && data.warnings.length) {
+        var warnings = document.createElement('ul');
+        warnings.className = 'warnings';
+        data.warnings.forEach(function (text) {
+          var warning = document.createElement('li');
+          warning.textContent = data.warning_label + text;
+          warnings.appendChild(warning);
+        });
+        item.appendChild(warnings);
+      }
       list.appendChild(item);
     });
     source.addEventListener('extract', function (event) {

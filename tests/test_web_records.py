@@ -1,0 +1,203 @@
+"""The web app's records read the same whoever acted: the audit log and a run's lines are
+kept in each language and shown in the reader's (a record written before, as written), and a
+run's page and the Körning page show a case's warnings as the CLI prints them."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from html import unescape
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+from webtools import client_for, csrf_of, workspace
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app as cli
+from avtalsgen.web import audit, db
+from avtalsgen.web.config import WebConfig
+
+ENGLISH = {"accept-language": "en-GB,en;q=0.9"}
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> WebConfig:
+    return workspace(tmp_path_factory.mktemp("records"))
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" :", ":")
+
+
+def _log(config: WebConfig, headers: dict[str, str] | None = None) -> str:
+    with client_for(config, "admin") as client:
+        return _text(client.get("/logg", headers=headers or {}).text)
+
+
+def test_the_audit_log_reads_the_same_whoever_acted(config: WebConfig) -> None:
+    """An administrator using the English pages stops a user: the log says so in Swedish to
+    a Swedish reader (and on the command line) and in English to an English one; what the
+    database records is Swedish, the office's language."""
+    with client_for(config) as client:
+        token = csrf_of(client.get("/login", headers=ENGLISH).text)
+        client.post("/login", data={"namn": "admin", "losenord": "ett-långt-lösenord-1",
+                                    "_csrf_token": token}, headers=ENGLISH)  # fmt: skip
+        page = client.get("/anvandare", headers=ENGLISH).text
+        done = client.post("/anvandare", headers=ENGLISH, data={
+            "namn": "lasare", "atgard": "stoppa", "_csrf_token": csrf_of(page)}).text  # fmt: skip
+        assert "lasare: stopped" in _text(done)  # the acting user's page: English
+    swedish = _log(config)
+    assert "lasare: stoppad" in swedish and "lasare: stopped" not in swedish
+    assert "från testclient" in swedish and "from testclient" not in swedish
+    english = _log(config, ENGLISH)
+    assert "lasare: stopped" in english and "lasare: stoppad" not in english
+    printed = CliRunner().invoke(cli, ["--lang", "sv", "audit", "--data", str(config.data)])
+    assert "lasare: stoppad" in printed.output, printed.output
+    printed = CliRunner().invoke(cli, ["--lang", "en", "audit", "--data", str(config.data)])
+    assert "lasare: stopped" in printed.output, printed.output
+    with sqlite3.connect(config.database) as conn:
+        recorded = conn.execute(
+            "SELECT detail, texts FROM audit WHERE action = 'user' ORDER BY id DESC"
+        ).fetchone()
+    assert recorded[0] == "lasare: stoppad"
+    assert json.loads(recorded[1]) == {"sv": "lasare: stoppad", "en": "lasare: stopped"}
+
+
+def test_the_command_line_records_its_user_changes_in_each_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AVTALSGEN_PASSWORD", "ett-långt-lösenord-9")
+    data = tmp_path / "data"
+    added = CliRunner().invoke(cli, ["--lang", "en", "users", "add", "eva", "--role",
+                                     "sekreterare", "--data", str(data)])  # fmt: skip
+    assert added.exit_code == 0, added.output
+    entry = audit.entries(data / "avtalsgen-web.sqlite3")[0]
+    assert entry.detail == "eva: roller sekreterare (kommandoraden)"
+    assert entry.texts["en"] == "eva: roles sekreterare (command line)"
+
+
+def test_a_log_written_before_keeps_its_rows_and_shows_them_as_written(tmp_path: Path) -> None:
+    """A database made before the log kept each language: opened, it gets the new column;
+    its rows are shown as they were written."""
+    database = tmp_path / "avtalsgen-web.sqlite3"
+    old_schema = re.sub(r",\s*texts TEXT NOT NULL DEFAULT '\{\}'", "", db.SCHEMA)
+    assert "texts" not in old_schema
+    with sqlite3.connect(database) as conn:
+        conn.executescript(old_schema)
+        conn.execute(
+            "INSERT INTO audit (time, user, action, dnr, detail, hashes) VALUES "
+            "('2026-12-01T10:00:00+00:00', 'anna', 'sign', 'RUN-00386-2023', "
+            "'fält region, B-B', '{}')"
+        )
+    conn.close()
+    db.initialise(database)
+    db.initialise(database)  # again: nothing to add
+    audit.record(database, "eva", "logout")
+    old, new = audit.entries(database)[::-1]
+    assert (old.detail, old.texts, old.shown) == ("fält region, B-B", {}, "fält region, B-B")
+    with i18n.speaking("en"):
+        assert old.shown == "fält region, B-B"  # no other language was kept
+    assert new.action == "logout" and new.detail == ""
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"), sqlite3.connect(
+        database
+    ) as conn:
+        conn.execute("UPDATE audit SET detail = 'x'")
+
+
+def _expedite_events(monkeypatch: pytest.MonkeyPatch, output: Path) -> list[dict[str, Any]]:
+    """The events of an expediering run (its e-mails as the CLI's expedite reports them),
+    composed in the worker."""
+    from avtalsgen.meetings import expediering
+    from avtalsgen.web import secretary
+
+    to = SimpleNamespace(mottagare="Arktiska Testbäddar AB", epost="info@example.se",
+                         path=output / "sammantraden" / "x" / "212.eml")  # fmt: skip
+    item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[to], written=True,
+                           utan_adress=["Luleå kommun"], sekretess="")  # fmt: skip
+    monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: [item])
+    request = {"kind": "expediera", "meeting": str(output / "m.yaml"), "output": str(output),
+               "templates": "templates"}  # fmt: skip
+    return list(secretary.run(request, lambda message: None))
+
+
+def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An English user's expediering: a Swedish reader of its page and of the log reads
+    Swedish, an English reader English; a status is put in words for each reader."""
+    from avtalsgen.web.jobs import Job
+    from avtalsgen.web.serverpaths import shown_event
+
+    with i18n.speaking("en"):  # the worker's language does not decide the record's
+        events = _expedite_events(monkeypatch, config.output)
+    with client_for(config, "sekr") as client:
+        runner = client.app.state.runner
+        job = Job(992, "expediera", "sekr", ["x"], args={"output": str(config.output)})
+        runner.jobs[job.id] = job
+        for event in events:
+            runner._event(job, shown_event(event, [config.cases, config.output]))
+        runner._event(job, {"type": "case", "dnr": "RUN-00386-2023", "case": "x.yaml",
+                            "status": "built", "seconds": 1.0})  # fmt: skip
+        job.state = "done"
+        runner._finish(job)
+        swedish = _text(client.get("/korning/992").text)
+        english = _text(client.get("/korning/992", headers=ENGLISH).text)
+        followed = client.get("/korning/992/handelser").text
+    written = "§ 212 RUN-90001-2023: e-post till Arktiska Testbäddar AB <info@example.se> skrivet"
+    assert written in swedish, swedish
+    assert "Luleå kommun har ingen adress i programfilen" in swedish
+    assert "e-mail to" not in swedish and "has no address" not in swedish
+    assert "RUN-00386-2023: skapat" in swedish and "klar" in swedish
+    assert "§ 212 RUN-90001-2023: e-mail to Arktiska Testbäddar AB" in english
+    assert "RUN-00386-2023: made" in english or "RUN-00386-2023: built" in english
+    assert "e-post till" not in english
+    assert "e-post till Arktiska Testbäddar AB" in json.loads(
+        re.findall(r"^data: (.*)$", followed, re.MULTILINE)[0]
+    )["text"]
+    log = _log(config)
+    assert written in log and "e-mail to" not in log
+    assert "e-mail to Arktiska Testbäddar AB" in _log(config, ENGLISH)
+
+
+def test_the_run_and_korning_pages_show_a_cases_warnings(config: WebConfig) -> None:
+    """A built case's warnings (a signed packet without the marking its new version
+    carries) are shown under its line, "varning: …" as the CLI prints them, on its run's
+    page, in the events the page follows, and in the Körning page's batch report."""
+    from avtalsgen.web.jobs import Job
+    from avtalsgen.web.serverpaths import shown_event
+
+    folder = config.output.resolve() / "RUN-00386-2023"
+    warning = (
+        f"{folder}/paket.pdf är undertecknat och bär inte markeringen ”Sekretess enligt 31 kap. "
+        f"16 § OSL”: paragrafen belades med sekretess efter att paketet byggdes. Ett "
+        f"undertecknat paket ändras aldrig; {folder}/paket-v2.pdf bär markeringen och är inte "
+        "undertecknat än"
+    )
+    case = {"case": str(config.cases / "RUN-00386-2023.yaml"), "dnr": "RUN-00386-2023",
+            "status": "built", "seconds": 9.1, "outputs": [], "removed": [], "error": None,
+            "note": None, "warnings": [warning]}  # fmt: skip
+    report = {"language": "sv", "jobs": 1, "cases": [case],
+              "summary": {"built": 1, "up to date": 0, "nothing to make": 0, "failed": 0}}
+    (config.output / "batch-report.json").write_text(json.dumps(report), encoding="utf-8")
+    with client_for(config, "handl") as client:
+        runner = client.app.state.runner
+        job = Job(993, "build", "handl", ["RUN-00386-2023"], args={"output": str(config.output)})
+        runner.jobs[job.id] = job
+        runner._event(job, shown_event({"type": "case", **case}, [config.cases, config.output]))
+        runner._finish(job)
+        run = client.get("/korning/993").text
+        korning = _text(client.get("/korning").text)
+        followed = client.get("/korning/993/handelser").text
+    shown = "varning: RUN-00386-2023/paket.pdf är undertecknat och bär inte markeringen"
+    assert shown in _text(run), _text(run)
+    assert re.search(r'<ul class="warnings"><li>varning: RUN-00386-2023/paket\.pdf', run)
+    assert "RUN-00386-2023/paket-v2.pdf bär markeringen och är inte undertecknat än" in _text(run)
+    assert shown in korning, korning
+    event = json.loads(re.findall(r"^data: (.*)$", followed, re.MULTILINE)[0])
+    assert event["warnings"][0].startswith("RUN-00386-2023/paket.pdf är undertecknat")
+    assert event["warning_label"] == "varning: "
+    assert str(config.output.resolve()) not in run + followed
