@@ -102,9 +102,10 @@ def test_a_log_written_before_keeps_its_rows_and_shows_them_as_written(tmp_path:
     with i18n.speaking("en"):
         assert old.shown == "fält region, B-B"  # no other language was kept
     assert new.action == "logout" and new.detail == ""
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), sqlite3.connect(
-        database
-    ) as conn:
+    with (
+        pytest.raises(sqlite3.DatabaseError, match="append-only"),
+        sqlite3.connect(database) as conn,
+    ):
         conn.execute("UPDATE audit SET detail = 'x'")
 
 
@@ -155,9 +156,10 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
     assert "§ 212 RUN-90001-2023: e-mail to Arktiska Testbäddar AB" in english
     assert "RUN-00386-2023: made" in english or "RUN-00386-2023: built" in english
     assert "e-post till" not in english
-    assert "e-post till Arktiska Testbäddar AB" in json.loads(
-        re.findall(r"^data: (.*)$", followed, re.MULTILINE)[0]
-    )["text"]
+    assert (
+        "e-post till Arktiska Testbäddar AB"
+        in json.loads(re.findall(r"^data: (.*)$", followed, re.MULTILINE)[0])["text"]
+    )
     log = _log(config)
     assert written in log and "e-mail to" not in log
     assert "e-mail to Arktiska Testbäddar AB" in _log(config, ENGLISH)
@@ -180,8 +182,12 @@ def test_the_run_and_korning_pages_show_a_cases_warnings(config: WebConfig) -> N
     case = {"case": str(config.cases / "RUN-00386-2023.yaml"), "dnr": "RUN-00386-2023",
             "status": "built", "seconds": 9.1, "outputs": [], "removed": [], "error": None,
             "note": None, "warnings": [warning]}  # fmt: skip
-    report = {"language": "sv", "jobs": 1, "cases": [case],
-              "summary": {"built": 1, "up to date": 0, "nothing to make": 0, "failed": 0}}
+    report = {
+        "language": "sv",
+        "jobs": 1,
+        "cases": [case],
+        "summary": {"built": 1, "up to date": 0, "nothing to make": 0, "failed": 0},
+    }
     (config.output / "batch-report.json").write_text(json.dumps(report), encoding="utf-8")
     with client_for(config, "handl") as client:
         runner = client.app.state.runner

@@ -431,7 +431,6 @@ class JobRunner:
                 dnr = event.get("dnr")
                 files = [output / str(dnr) / name for name in event.get("files", [])]
 
-
                 def extract(event: dict[str, Any] = event) -> str:
                     return f"§ {event.get('paragraf')}: {extract_status_text(event.get('status'))}"
 
