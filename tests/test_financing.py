@@ -150,7 +150,11 @@ def test_payment_after_an_approved_report() -> None:
     figures = compute_financing(money(data), rules)
     assert [p.efter_rapport for p in figures.utbetalningar] == [None, 1, 2]
     text = explain_text(figures)
-    assert "2  2025-01-01  Avtalsår 2, efter godkänd rapport för avtalsår 1  2 kr" in text
+    assert "2  2025-01-01  avtalsår 2, after the approved report on avtalsår 1  2 kr" in text
+    assert "payment plan (yearly: the first avtalsår in advance, each later one once" in text
+    i18n.set_language("sv")
+    swedish = explain_text(figures)
+    assert "2  2025-01-01  avtalsår 2, efter godkänd rapport för avtalsår 1  2 kr" in swedish
 
 
 def explain_text(figures: Berakning) -> str:
@@ -216,21 +220,41 @@ def test_a_stepped_source_among_several_reads_without_brackets_in_brackets(
 
 
 def test_explain_states_each_financier_the_budget_years_and_the_payment_plan() -> None:
+    """explain's own words are the user's: in English its amounts are grouped and worded as
+    English writes them ("2,000,000 kronor in avtalsår 1", "a year", "source"); it printed
+    the documents' Swedish ("2 000 000 kronor avtalsår 1 ... och ...", "källa", "årligen",
+    "kvartalsvis i förskott efter rekvisition") inside English sentences."""
     result = runner.invoke(app, ["explain", str(CASES[STEPPED])])
     assert result.exit_code == 0, result.output
     text = result.stdout.replace(NBSP, " ")
     assert (
-        "  Region Norrbotten - ERP (region, källa ERP): 2 000 000 kronor avtalsår 1, "
-        "1 500 000 kronor avtalsår 2 och 400 000 kronor avtalsår 3; in all 3 900 000 kronor"
+        "  Region Norrbotten - ERP (region, source ERP): 2,000,000 kronor in avtalsår 1, "
+        "1,500,000 kronor in avtalsår 2 and 400,000 kronor in avtalsår 3; in all "
+        "3,900,000 kronor"
     ) in text
-    assert "  2025  1 791 666 kr  1 791 666 kr" in text
-    assert "payment plan (kvartalsvis i förskott efter rekvisition):" in text
-    assert "  10  2026-10-01  2026-10-01–2026-12-31  240 001 kr" in text
+    assert "  avtalsår 1  2024-08-01–2025-07-31  12 months  2,000,000 kr" in text
+    assert "  2025  1,791,666 kr  1,791,666 kr" in text
+    assert "payment plan (quarterly in advance, on request):" in text
+    assert "  10  2026-10-01  2026-10-01–2026-12-31  240,001 kr" in text
+    assert "rounded: each part is rounded down to whole kronor" in text
+    money = text[text.index("the region's amount per avtalsår:") :]  # above: clause headings
+    for swedish in ("källa", "årligen", " och ", "förskott", "000 000", "Avtalsår", "sammanlagt"):
+        assert swedish not in money, swedish
     co = runner.invoke(app, ["explain", str(CASES[CO_FINANCED])]).stdout.replace(NBSP, " ")
     assert (
-        "  Luleå kommun (co-financier, kommun): 250 000 kronor årligen; in all 750 000 kronor" in co
+        "  Luleå kommun (co-financier, kommun): 250,000 kronor a year; in all 750,000 kronor" in co
     )
-    assert "  the region grants 3 000 000 kronor; the whole financing is 5 400 000 kronor" in co
+    assert "  the region grants 3,000,000 kronor; the whole financing is 5,400,000 kronor" in co
+    assert "100,000 kronor for 2025, 250,000 kronor for 2026, 150,000 kronor for 2027" in co
+    # In Swedish, explain writes the amounts as the documents do (no-break spaces).
+    sv = runner.invoke(app, ["--lang", "sv", "explain", str(CASES[STEPPED])]).stdout
+    assert (
+        "  Region Norrbotten - ERP (regionen, källa ERP): 2\u00a0000\u00a0000\u00a0kronor "
+        "avtalsår 1, 1\u00a0500\u00a0000\u00a0kronor avtalsår 2 och 400\u00a0000\u00a0kronor "
+        "avtalsår 3; sammanlagt 3\u00a0900\u00a0000\u00a0kronor"
+    ) in sv
+    assert "utbetalningsplan (kvartalsvis i förskott efter rekvisition):" in sv
+    assert "  2025  1\u00a0791\u00a0666\u00a0kr  1\u00a0791\u00a0666\u00a0kr" in sv
 
 
 def test_explain_follows_the_decision_as_the_agreement_does() -> None:
@@ -247,7 +271,7 @@ def test_explain_follows_the_decision_as_the_agreement_does() -> None:
     assert "  avtalsår 1  2025-01-01–2025-12-31  12 månader  600 000 kr\n" in text
     assert "betalningsplan:" not in text
     assert "regionen beviljar 1 500 000 kronor; hela finansieringen är 1 500 000 kronor" in text
-    assert "   1  2025-01-01  Avtalsår 1  600 000 kr\n" in text
+    assert "   1  2025-01-01  avtalsår 1  600 000 kr\n" in text
     assert "800 000" not in text and "2 000 000" not in text
     rejected = runner.invoke(
         app, ["--lang", "sv", "explain", str(REPO / "cases" / "exempel-matkluster.yaml")]

@@ -289,7 +289,7 @@ def test_explain_lists_clauses_and_why() -> None:
     )
     assert lines[14].endswith("program clause; text replaced by the case")
     assert "strategies in force on 2023-12-20 (the agreement's date):" in lines
-    assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1\u00a0500\u00a0000\u00a0kr" in lines
+    assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1,500,000\u00a0kr" in lines
     seed = runner.invoke(app, ["explain", str(SEED_CASE)]).stdout
     assert (
         "condition 'forlangning' holds: the program allows extension (3 years at a time, "

@@ -189,7 +189,7 @@ def explain(
 ) -> None:
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
     from avtalsgen.documents import format as fmt
-    from avtalsgen.documents.financing import explain_financing
+    from avtalsgen.documents.financing import explain_financing, message_kr
     from avtalsgen.input.load import load_case
     from avtalsgen.meetings.decisions import case_history
     from avtalsgen.model.agreement import (
@@ -260,7 +260,7 @@ def explain(
         months = ngettext("{count} month", "{count} months", year.manader)
         months = months.format(count=f"{year.manader:>2}")
         avtalsar = _("avtalsår {number}").format(number=year.nummer)
-        typer.echo(f"  {avtalsar}  {period}  {months}  {fmt.kr(year.belopp)}")
+        typer.echo(f"  {avtalsar}  {period}  {months}  {message_kr(year.belopp)}")
     for line in explain_financing(figures):
         typer.echo(line)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
-from avtalsgen.i18n import _
+from avtalsgen.i18n import N_, _, format_amount, join_words
 from avtalsgen.model.money import (
     Avtalsar,
     Berakning,
@@ -259,9 +259,67 @@ def money_placeholders(figures: Berakning) -> dict[str, str]:
     return values
 
 
+#: How each way of paying reads in explain's own words, the user's language.
+UTBETALNING_FORKLARAD: dict[Utbetalningssatt, str] = {
+    "arsvis_i_forskott": N_("yearly in advance, on request"),
+    "kvartalsvis_i_forskott": N_("quarterly in advance, on request"),
+    "efter_godkand_rapport": N_(
+        "yearly: the first avtalsår in advance, each later one once the region has approved "
+        "the actor's report on the avtalsår before"
+    ),
+}
+
+
+def message_kr(value: int) -> str:
+    """An amount in explain's own tables, grouped as the user's language writes it:
+    ``1 791 666 kr`` (the documents' form) or ``1,791,666 kr``."""
+    return f"{format_amount(value)}{fmt.NBSP}kr"
+
+
+def message_kronor(value: int) -> str:
+    """An amount in explain's own words: ``2 000 000 kronor`` or ``2,000,000 kronor``."""
+    return f"{format_amount(value)}{fmt.NBSP}kronor"
+
+
+def explained_amounts(row: Finansiarsbelopp, years: Sequence[int]) -> str:
+    """A financier's amounts in explain's own words, the user's language: ``250,000 kronor a
+    year``, ``2,000,000 kronor in avtalsår 1, 1,500,000 kronor in avtalsår 2 and ...``, or
+    per calendar year; in Swedish as the documents write them (``250 000 kronor årligen``)."""
+    if row.per_ar is not None:
+        return _("{amount} a year").format(amount=message_kronor(row.per_ar))
+    if row.kalenderar_angivna:
+        parts = [
+            _("{amount} for {year}").format(amount=message_kronor(amount), year=year)
+            for year, amount in zip(years, row.per_budgetar, strict=True)
+        ]
+    else:
+        parts = [
+            _("{amount} in avtalsår {number}").format(amount=message_kronor(amount), number=n)
+            for n, amount in enumerate(row.per_avtalsar, 1)
+        ]
+    return join_words(parts)
+
+
+def _explained_avser(payment: Utbetalningsrad, figures: Berakning) -> str:
+    """What a payment is for, in explain's own words: ``avtalsår 2, after the approved report
+    on avtalsår 1``, or the months it covers."""
+    years = [y for y in figures.avtalsar if y.start <= payment.start <= y.slut]
+    if len(years) == 1 and (years[0].start, years[0].slut) == (payment.start, payment.slut):
+        text = _("avtalsår {number}").format(number=years[0].nummer)
+    else:
+        text = fmt.intervall(payment.start, payment.slut)
+    if payment.efter_rapport is not None:
+        text += ", " + _("after the approved report on avtalsår {number}").format(
+            number=payment.efter_rapport
+        )
+    return text
+
+
 def explain_financing(figures: Berakning) -> list[str]:
     """The financing as ``avtalsgen explain`` lists it: each financier with its amounts and
-    total, the totals, the split per budget year and the payment plan."""
+    total, the totals, the split per budget year and the payment plan, in the user's
+    language (amounts grouped as it writes them: the documents are Swedish whatever the
+    language, explain's words are the user's)."""
     years = [year.ar for year in figures.budgetar]
     period = figures.period
     lines = [
@@ -273,28 +331,35 @@ def explain_financing(figures: Berakning) -> list[str]:
     ]
     for row in figures.finansiarer:
         who = (
-            _("region, källa {source}").format(source=row.kalla)
+            _("region, source {source}").format(source=row.kalla)
             if row.region
             else _("co-financier, {slag}").format(slag=row.slag)
         )
         lines.append(
-            f"  {row.namn} ({who}): {arligen(row, years)}; "
-            + _("in all {total}").format(total=fmt.kronor(row.summa))
+            f"  {row.namn} ({who}): {explained_amounts(row, years)}; "
+            + _("in all {total}").format(total=message_kronor(row.summa))
         )
     lines.append(
         "  "
         + _("the region grants {region}; the whole financing is {whole}").format(
-            region=fmt.kronor(figures.region_summa), whole=fmt.kronor(figures.summa)
+            region=message_kronor(figures.region_summa), whole=message_kronor(figures.summa)
         )
     )
     lines.append(_("budget years (whole financing, region's share):"))
-    lines += [f"  {y.ar}  {fmt.kr(y.belopp)}  {fmt.kr(y.region)}" for y in figures.budgetar]
-    lines.append(_("payment plan ({how}):").format(how=UTBETALNING[figures.utbetalningssatt]))
+    lines += [f"  {y.ar}  {message_kr(y.belopp)}  {message_kr(y.region)}" for y in figures.budgetar]
+    how = _(UTBETALNING_FORKLARAD[figures.utbetalningssatt])
+    lines.append(_("payment plan ({how}):").format(how=how))
     for payment in figures.utbetalningar:
         lines.append(
-            f"  {payment.nummer:>2}  {fmt.iso(payment.datum)}  {_avser(payment, figures)}  "
-            f"{fmt.kr(payment.belopp)}"
+            f"  {payment.nummer:>2}  {fmt.iso(payment.datum)}  "
+            f"{_explained_avser(payment, figures)}  {message_kr(payment.belopp)}"
         )
     if figures.avrundat:
-        lines.append("  " + _("rounded: {rule}").format(rule=AVRUNDNING))
+        lines.append(
+            "  "
+            + _(
+                "rounded: each part is rounded down to whole kronor, and what remains is paid "
+                "with the last payment"
+            )
+        )
     return lines
