@@ -396,10 +396,21 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
     code, out = cli("utdrag", str(meeting), "--output", str(output), "--paragraf", "211",
                     "--templates", str(REPO / "templates"))  # fmt: skip
     assert code == 0, out
+    marking = "Sekretess enligt 31 kap. 16 § OSL (markerad 2023-12-20 av Lena Exempelsson)"
+    # status (the CLI's and the case's page in the web app) names the signed packet without
+    # the marking once, and what to do: build, then sign the next version.
+    lacking = f"paket.pdf is signed without the marking '{marking}' that the case's documents"
+    told = _status_lines(case, output)
+    assert [line for line in told["cli"] if lacking in line] == [
+        f"RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: build the "
+        "case to make its next version with the marking, and have that signed (avtalsgen "
+        f"build {case} --output {output})"
+    ], told
+    assert sum(lacking in line for line in told["web"]) == 1, told
+    assert not any("(avtalsgen" in line for line in told["web"] if lacking in line), told
     # With a second case: a batch, whose report records the warning.
     code, out = cli(*build, str(cases / "exempel-matkluster.yaml"))
     assert code == 0, out
-    marking = "Sekretess enligt 31 kap. 16 § OSL (markerad 2023-12-20 av Lena Exempelsson)"
     assert packet.read_bytes() == signed
     for name in ("beslutsforslag-v2.pdf", "samarbetsavtal-v2.pdf", "paket-v2.pdf"):
         for number, text in enumerate(pages_text(folder / name), 1):
@@ -408,6 +419,29 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
     assert f"{folder / 'paket-v2.pdf'} carries the marking and is not signed yet" in fold(out)
     report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
     assert [len(case["warnings"]) for case in report["cases"]] == [1, 0]
+    told = _status_lines(case, output)
+    for lines in told.values():
+        assert [line for line in lines if lacking in line] == [
+            f"RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: "
+            "RUN-00386-2023/paket-v2.pdf carries it; have RUN-00386-2023/paket-v2.pdf signed"
+        ], told
+
+
+def _status_lines(case: Path, output: Path) -> dict[str, list[str]]:
+    """What is missing of ``case``, as ``avtalsgen status`` prints it (its lines in folded
+    text) and as the case's page in the web app lists it."""
+    from avtalsgen.web.config import WebConfig
+    from avtalsgen.web.status import case_standing
+
+    code, out = cli("status", str(case), "--output", str(output),
+                    "--templates", str(REPO / "templates"))  # fmt: skip
+    assert code == 0, out
+    config = WebConfig(cases=case.parent, output=output, data=output.parent / "data",
+                       templates=REPO / "templates")  # fmt: skip
+    web = case_standing(config, case)["saknas"]
+    assert isinstance(web, list)
+    printed = [fold(line.partition("missing: ")[2]) for line in out.splitlines()]
+    return {"cli": [line for line in printed if line], "web": [fold(str(x)) for x in web]}
 
 
 def test_a_tillaggsavtal_of_a_secret_grant_carries_its_marking(made: Made, tmp_path: Path) -> None:

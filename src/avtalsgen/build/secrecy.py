@@ -64,11 +64,7 @@ def unmarked_signed(folder: Path, history: History, version: int) -> list[str]:
         parsed = parse_versioned(packet.name)
         if parsed is None or parsed[1] >= version or not is_signed(packet):
             continue
-        decision = entries.get(packet.name, {}).get("beslut")
-        nummer = decision.get("tillagg") if isinstance(decision, dict) else None
-        wanted = split_markings(history.sekretess(nummer if isinstance(nummer, int) else 0))
-        subject = _subject(packet)
-        for marking in (m for m in wanted if m not in subject):
+        for marking in missing_markings(case_folder, history, packet, entries):
             found.append(
                 _(
                     "{packet} is signed and does not carry the marking '{marking}': the "
@@ -77,3 +73,24 @@ def unmarked_signed(folder: Path, history: History, version: int) -> list[str]:
                 ).format(packet=shown(packet), marking=marking, new=shown(new))
             )
     return found
+
+
+def missing_markings(
+    folder: CaseFolder,
+    history: History,
+    packet: Path,
+    entries: dict[str, dict[str, Any]] | None = None,
+) -> list[str]:
+    """The markings of the paragraphs under sekretess whose facts the packet version
+    ``packet`` states (as the manifest records which decision it holds) that it does not
+    carry; none when no paragraph on the case is secret."""
+    if not history.sekretess(len(history.changes)):
+        return []
+    entries = _entries(folder) if entries is None else entries
+    decision = entries.get(packet.name, {}).get("beslut")
+    nummer = decision.get("tillagg") if isinstance(decision, dict) else None
+    wanted = split_markings(history.sekretess(nummer if isinstance(nummer, int) else 0))
+    if not wanted:
+        return []
+    subject = _subject(packet)
+    return [marking for marking in wanted if marking not in subject]

@@ -20,7 +20,7 @@ from typing import Any
 
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words, ngettext
 from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
 
@@ -221,6 +221,7 @@ def _one(
                 packet=_relative(packet, root) if packet else "paket.pdf", field=name
             )
         )
+    status.saknas += _unmarked(folder, history, root, f"{case.path}{hints.option}")
     status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
     if planned.waiting is not None:
         status.saknas.append(
@@ -242,6 +243,50 @@ def _one(
         else:
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
     return status
+
+
+def _unmarked(folder: CaseFolder, history: Any, root: Path, case: str) -> list[str]:
+    """The newest signed packet, when it lacks the secrecy marking that the case's
+    documents now carry (its paragraph was put under sekretess after it was built), and
+    what to do: have the next version, which carries it, signed, or build that first."""
+    from avtalsgen.build.secrecy import missing_markings
+    from avtalsgen.pdf.signed import is_signed
+
+    versions = folder.packet_versions()
+    if not versions or not history.sekretess(len(history.changes)):
+        return []  # no paragraph on the case is secret
+    signed = [packet for packet in versions if is_signed(packet)]
+    lacking = missing_markings(folder, history, signed[-1]) if signed else []
+    if not lacking:
+        return []
+    packet, newest = signed[-1], versions[-1]
+    markings = join_words([_("'{marking}'").format(marking=marking) for marking in lacking])
+    if newest != packet and not missing_markings(folder, history, newest):
+        text = ngettext(
+            "{packet} is signed without the marking {markings} that the case's documents now "
+            "carry, and a signed packet is never changed: {new} carries it; have {new} signed",
+            "{packet} is signed without the markings {markings} that the case's documents now "
+            "carry, and a signed packet is never changed: {new} carries them; have {new} signed",
+            len(lacking),
+        )
+    else:
+        text = ngettext(
+            "{packet} is signed without the marking {markings} that the case's documents now "
+            "carry, and a signed packet is never changed: build the case to make its next "
+            "version with the marking, and have that signed (avtalsgen build {case})",
+            "{packet} is signed without the markings {markings} that the case's documents now "
+            "carry, and a signed packet is never changed: build the case to make its next "
+            "version with the markings, and have that signed (avtalsgen build {case})",
+            len(lacking),
+        )
+    return [
+        text.format(
+            packet=_relative(packet, root),
+            markings=markings,
+            new=_relative(newest, root),
+            case=case,
+        )
+    ]
 
 
 def _relative(path: Path, root: Path) -> str:
