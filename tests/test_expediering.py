@@ -219,9 +219,15 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
     result = CliRunner().invoke(app, ["expediera", str(made.meeting), "--output",
                                       str(made.output)])  # fmt: skip
     assert result.exit_code == 0, result.output
+    # It named no file: the program file by its path and the line of the addresses.
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    line = program.read_text(encoding="utf-8").splitlines().index("  mottagare:") + 1
     assert (
-        "§ 212 RUN-90001-2023 (version 1): Regional utvecklingsdirektör: NO ADDRESS in the "
-        "program file (expediering.mottagare); send the extract another way"
+        "§ 212 RUN-90001-2023 (version 1): Regional utvecklingsdirektör: NO ADDRESS: "
+        f"cases/program/norrbottens-ekosystem.yaml:{line}: expediering.mottagare has no e-mail "
+        "address for 'Regional utvecklingsdirektör'; add it there (namn: Regional "
+        "utvecklingsdirektör, epost: ...) and run expediera again, or send the extract another "
+        "way"
     ) in result.output
     assert (
         "§ 211 RUN-00386-2023 (version 1): Funktionsbrevlåda Utveckla Norrbotten "
@@ -229,6 +235,55 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
         "2023-12-05-regionala-utvecklingsnamnden/expediering/RUN-00386-2023-211-v1/"
         "02-funktionsbrevlada-utveckla-norrbotten.eml\n"
     ) in result.output
+
+
+def test_an_address_added_since_gets_its_message_and_the_others_stay(
+    made: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the director's address was added to the program file, expediera again said
+    "already written, left as it is: .../01-regional-utvecklingsdirektor.eml" of a message
+    that was never written (the paragraph's folder was there), and wrote nothing."""
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    director = "    - namn: Regional utvecklingsdirektör\n      epost: null\n"
+    assert director in text
+    program.write_text(
+        text.replace(director, director.replace("null", "rud@region.example")), encoding="utf-8"
+    )
+    folder = made.output / "sammantraden" / "2023-12-05-regionala-utvecklingsnamnden"
+    paragraph = folder / "expediering" / "RUN-90001-2023-212-v1"
+    before = {p.name: p.read_bytes() for p in paragraph.glob("*.eml")}
+    assert len(before) == 2
+    monkeypatch.chdir(made.root)
+    argv = ["expediera", str(made.meeting), "--output", str(made.output)]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    new = paragraph / "01-regional-utvecklingsdirektor.eml"
+    assert new.is_file()
+    [recipient] = parse(new)["To"].addresses
+    assert (recipient.display_name, recipient.addr_spec) == (
+        "Regional utvecklingsdirektör",
+        "rud@region.example",
+    )
+    assert [a.get_content() for a in parse(new).iter_attachments()] == [made.extract.read_bytes()]
+    assert {p.name: p.read_bytes() for p in paragraph.glob("*.eml") if p != new} == before
+    shown = "output/sammantraden/2023-12-05-regionala-utvecklingsnamnden/expediering/"
+    assert (
+        "§ 212 RUN-90001-2023 (version 1): Regional utvecklingsdirektör <rud@region.example>: "
+        f"written: {shown}RUN-90001-2023-212-v1/01-regional-utvecklingsdirektor.eml\n"
+    ) in result.output
+    assert (
+        "§ 212 RUN-90001-2023 (version 1): Funktionsbrevlåda Utveckla Norrbotten "
+        "<utveckla@region.example>: already written, left as it is:"
+    ) in result.output
+    assert "NO ADDRESS" not in result.output
+    listing = (paragraph / LIST).read_text(encoding="utf-8")
+    assert (
+        "  01-regional-utvecklingsdirektor.eml: Regional utvecklingsdirektör <rud@region.example>"
+    ) in listing
+    assert "utan e-postadress" not in listing
+    again = CliRunner().invoke(app, argv)
+    assert again.exit_code == 0 and ": written:" not in again.output, again.output
 
 
 def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) -> None:

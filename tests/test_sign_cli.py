@@ -181,6 +181,12 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(
     told_as = f"{signed.parent.name}/paket.pdf: the packet still shows "
     assert refused.stderr.startswith(told_as), refused.stderr
     assert "--ofullstandig" in refused.stderr and "Traceback" not in refused.stderr
+    # It said "fill them in in the case file": the region's signer is the program file's
+    # (avtal.undertecknare), which check --strict names by file and line.
+    assert "in the case file and" not in refused.stderr
+    assert "where 'avtalsgen check --strict' names them (the case file or its program file" in (
+        refused.stderr
+    )
     for fact in SEED_UNKNOWN:
         assert re.search(fact, refused.stderr), fact
     assert sha(signed) == before, "nothing signed"

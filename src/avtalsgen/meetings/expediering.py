@@ -29,6 +29,7 @@ from typing import Final
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
+from avtalsgen.input.load import key_lines
 from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
 from avtalsgen.meetings.extract import (
     NOT_APPEALABLE,
@@ -77,6 +78,14 @@ class Expediering:
     written: bool = False
     """True when this run wrote the messages (False: they were there already)."""
     notes: tuple[str, ...] = field(default=())
+    added: tuple[Path, ...] = ()
+    """Messages this run added to a folder written before, for recipients whose address was
+    added to the program file since (the others there are left as they are)."""
+    program_file: Path | None = None
+    """The program file whose ``expediering.mottagare`` gives the addresses."""
+    program_line: int = 1
+    """The line of ``expediering.mottagare`` (else of ``expediering``) in it, where an
+    address is to be added."""
 
 
 def expedite(
@@ -108,17 +117,65 @@ def expedite(
             plans.append(plan)
     if problems:
         raise CaseError(problems)
-    if all(plan.folder.exists() for plan in plans):
+    if all(_complete(plan) for plan in plans):
         return plans  # written before: the output folder is not touched
     results = []
     with workspace.session("expediera", on_wait=on_wait) as run:
         for plan in plans:
             if plan.folder.exists():
-                results.append(plan)
+                results.append(_complete_folder(meeting, plan, now, run))
                 continue
             _write(meeting, plan, now, run)
             results.append(dataclasses.replace(plan, written=True))
     return results
+
+
+def _complete(plan: Expediering) -> bool:
+    """Whether the paragraph's folder was written before with every message of the plan
+    (not when an address was added to the program file since)."""
+    return plan.folder.exists() and all(to.path.exists() for to in plan.messages)
+
+
+def _complete_folder(
+    meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Session
+) -> Expediering:
+    """Add to a folder written before the messages it lacks (an address added to the
+    program file since), and list them in its sandlista; a message there is never replaced.
+    It said "already written, left as it is" of a message that was never written."""
+    missing = [to for to in plan.messages if not to.path.exists()]
+    if not missing:
+        return plan
+    try:
+        for to in missing:
+            data = message(meeting, plan, to, now).as_bytes()
+            atomic_write(to.path, data, replace=False, scratch=run.staging)
+        atomic_write(plan.folder / LIST, _list_text(plan), scratch=run.staging)
+    except OSError as exc:
+        raise OutputError(
+            _("{folder}: cannot write the messages: {error}").format(
+                folder=shown(plan.folder), error=os_reason(exc)
+            )
+        ) from None
+    return dataclasses.replace(plan, added=tuple(to.path for to in missing))
+
+
+def _list_text(plan: Expediering) -> str:
+    """The paragraph's sandlista.txt: its messages and the recipients without an address."""
+    lines = [
+        f"Protokollsutdrag {plan.dnr} § {plan.paragraf}, version {plan.version}: "
+        f"{plan.extract.name}",
+        "",
+        "Meddelanden att skicka:" if plan.messages else "Meddelanden att skicka: inga",
+        *(f"  {to.path.name}: {to.mottagare} <{to.epost}>" for to in plan.messages),
+    ]
+    if plan.utan_adress:
+        lines += [
+            "",
+            "Mottagare utan e-postadress i programfilen (expediering.mottagare); "
+            "skicka utdraget på annat sätt:",
+            *(f"  {name}" for name in plan.utan_adress),
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _plan(
@@ -185,7 +242,19 @@ def _plan(
         messages=tuple(messages),
         utan_adress=tuple(missing),
         sekretess=fakta.sekretessmarkering,
+        program_file=meeting.case(paragraf).program_path,
+        program_line=_addresses_line(meeting.case(paragraf).program_path) if missing else 1,
     )
+
+
+def _addresses_line(program_file: Path) -> int:
+    """The line of the program file's ``expediering.mottagare``, else of ``expediering``,
+    else 1: where a missing address is added."""
+    lines = key_lines(program_file)
+    for loc in (("expediering", "mottagare"), ("expediering",)):
+        if loc in lines:
+            return lines[loc]
+    return 1
 
 
 def message(
@@ -260,21 +329,7 @@ def _write(meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Ses
         for to in plan.messages:
             data = message(meeting, plan, to, now).as_bytes()
             atomic_write(made / to.path.name, data, durable=False)
-        lines = [
-            f"Protokollsutdrag {plan.dnr} § {plan.paragraf}, version {plan.version}: "
-            f"{plan.extract.name}",
-            "",
-            "Meddelanden att skicka:",
-            *(f"  {to.path.name}: {to.mottagare} <{to.epost}>" for to in plan.messages),
-        ]
-        if plan.utan_adress:
-            lines += [
-                "",
-                "Mottagare utan e-postadress i programfilen (expediering.mottagare); "
-                "skicka utdraget på annat sätt:",
-                *(f"  {name}" for name in plan.utan_adress),
-            ]
-        atomic_write(made / LIST, "\n".join(lines) + "\n")
+        atomic_write(made / LIST, _list_text(plan))
         run.place_folder(made, plan.folder)
     except FileExistsError:
         raise OutputError(
@@ -298,13 +353,24 @@ def summaries(
     lines = []
     for item in results:
         head = f"§ {item.paragraf} {item.dnr} (version {item.version})"
-        state = _("written") if item.written else _("already written, left as it is")
         for to in item.messages:
+            new = item.written or to.path in item.added
+            state = _("written") if new else _("already written, left as it is")
             lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
+            if item.program_file is None:
+                lines.append(
+                    _("{head}: {name}: NO ADDRESS in the program file (expediering.mottagare); "
+                      "send the extract another way").format(head=head, name=name)
+                )  # fmt: skip
+                continue
             lines.append(
-                _("{head}: {name}: NO ADDRESS in the program file (expediering.mottagare); "
-                  "send the extract another way").format(head=head, name=name)
+                _("{head}: {name}: NO ADDRESS: {program}:{line}: expediering.mottagare has no "
+                  "e-mail address for '{name}'; add it there (namn: {name}, epost: ...) and "
+                  "run expediera again, or send the extract another way").format(
+                    head=head, name=name, program=shown(item.program_file),
+                    line=item.program_line,
+                )
             )  # fmt: skip
         if item.sekretess:
             lines.append(

@@ -170,10 +170,12 @@ class IncompleteError(SigningError):
         count = sum(placeholder_count(fact) for fact in facts)  # a line may hold several
         head = ngettext(
             "{file}: the packet still shows {count} unknown fact ([uppgift saknas]); fill it "
-            "in in the case file and build again, or sign the packet as it is with "
+            "in where 'avtalsgen check --strict' names it (the case file or its program "
+            "file, by line) and build again, or sign the packet as it is with "
             "--ofullstandig:",
             "{file}: the packet still shows {count} unknown facts ([uppgift saknas]); fill "
-            "them in in the case file and build again, or sign the packet as it is with "
+            "them in where 'avtalsgen check --strict' names them (the case file or its "
+            "program file, by line) and build again, or sign the packet as it is with "
             "--ofullstandig:",
             count,
         ).format(file=Path(source.parent.name, source.name), count=count)  # the case's

@@ -98,7 +98,9 @@ def _expediera(
         head = f"§ {item.paragraf} {item.dnr}"
         for to in item.messages:
 
-            def written(to: Any = to, head: str = head, new: bool = item.written) -> str:
+            def written(
+                to: Any = to, head: str = head, new: bool = item.written or to.path in item.added
+            ) -> str:
                 return (
                     _("{head}: e-mail to {name} <{address}> written")
                     if new
