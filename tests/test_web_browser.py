@@ -406,7 +406,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(report.get_by_role("row", name="region")).to_contain_text("B-LTA")
     # The verdict in one sentence, as avtalsgen verify gives it.
     expect(report).to_contain_text("Resultat: inte fullständigt ännu")
-    expect(report).to_contain_text("kvar att skriva under: 'aktor'")
+    expect(report).to_contain_text("kvar att skriva under: aktör")
     checker.check("paket-signerat")
 
     # Verify the signed packet by uploading it.

@@ -711,5 +711,5 @@ def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfi
         job.done.set()
         runner.jobs[job.id] = job
         run = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/korning/990").text)).split())
-        assert "RUN-90003-2024: inget att skapa – avslaget (0.4 s)" in run, run
+        assert "RUN-90003-2024: inget att skapa – avslaget (0,4 s)" in run, run
         assert "Status: klar" in run  # the state "done" in words

@@ -45,6 +45,25 @@ def test_a_text_names_files_without_the_servers_folders(tmp_path: Path) -> None:
     assert shown_text(f"{cases}2/y.yaml", [cases]) == "y.yaml"
 
 
+def test_a_folder_below_the_working_folder_as_the_clis_messages_spell_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server started with ``--output output`` holds the folder resolved, but the CLI's
+    functions name its files from the working folder (``output/RUN-00386-2023/paket.pdf``,
+    as a build's warning does): shown as the office knows them too, and only where a path
+    starts."""
+    monkeypatch.chdir(tmp_path)
+    output, cases = (tmp_path / "output").resolve(), (tmp_path / "cases").resolve()
+    warning = (
+        "output/RUN-00386-2023/paket.pdf är undertecknat; output/RUN-00386-2023/paket-v2.pdf "
+        "bär markeringen (cases/sammantraden/m.yaml; webb/output/x.pdf, my-output/y.pdf)"
+    )
+    assert shown_text(warning, [cases, output]) == (
+        "RUN-00386-2023/paket.pdf är undertecknat; RUN-00386-2023/paket-v2.pdf bär "
+        "markeringen (sammantraden/m.yaml; webb/output/x.pdf, my-output/y.pdf)"
+    )
+
+
 def test_the_run_pages_show_no_absolute_path(config: WebConfig) -> None:
     """The CLI's batch-report.json names files by the server's absolute paths (the cases
     given, the messages about them); the Körning page names them relative to the cases and
@@ -73,8 +92,8 @@ def test_the_run_pages_show_no_absolute_path(config: WebConfig) -> None:
     with client_for(config, "handl") as client:
         page = client.get("/korning").text
         shown = _text(page)
-        assert "RUN-00386-2023.yaml misslyckades 0.3 RUN-00386-2023.yaml:6: dnr:" in shown, shown
-        assert "RUN-00001-2024.yaml misslyckades 0.1 RUN-00001-2024.yaml: filen finns inte" in shown
+        assert "RUN-00386-2023.yaml misslyckades 0,3 RUN-00386-2023.yaml:6: dnr:" in shown, shown
+        assert "RUN-00001-2024.yaml misslyckades 0,1 RUN-00001-2024.yaml: filen finns inte" in shown
         runner = client.app.state.runner
         job = Job(991, "build", "handl", ["RUN-00386-2023"],
                   args={"cases": [f"{cases}/RUN-00386-2023.yaml"], "output": output})  # fmt: skip

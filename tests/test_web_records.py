@@ -143,9 +143,22 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
             runner._event(job, shown_event(event, [config.cases, config.output]))
         runner._event(job, {"type": "case", "dnr": "RUN-00386-2023", "case": "x.yaml",
                             "status": "built", "seconds": 1.0})  # fmt: skip
+        runner._event(
+            job,
+            {
+                "type": "extract",
+                "paragraf": 195,
+                "dnr": "RUN-90003-2024",
+                "status": "ny",
+                "version": 1,
+                "note": "",
+                "files": ["protokollsutdrag-195.docx", "protokollsutdrag-195.pdf"],
+            },
+        )
         job.state = "done"
         runner._finish(job)
-        swedish = _text(client.get("/korning/992").text)
+        html = client.get("/korning/992").text
+        swedish = _text(html)
         english = _text(client.get("/korning/992", headers=ENGLISH).text)
         followed = client.get("/korning/992/handelser").text
     written = "§ 212 RUN-90001-2023: e-post till Arktiska Testbäddar AB <info@example.se> skrivet"
@@ -153,6 +166,10 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
     assert "Luleå kommun har ingen adress i programfilen" in swedish
     assert "e-mail to" not in swedish and "has no address" not in swedish
     assert "RUN-00386-2023: skapat" in swedish and "klar" in swedish
+    # An extract's line: what was written, its version, and its files to open.
+    assert "§ 195 RUN-90003-2024: ny, version 1 – protokollsutdrag-195.docx" in swedish
+    assert '<a href="/utdata/RUN-90003-2024/protokollsutdrag-195.pdf">' in html
+    assert "§ 195 RUN-90003-2024: new, version 1 – protokollsutdrag-195.docx" in english
     assert "§ 212 RUN-90001-2023: e-mail to Arktiska Testbäddar AB" in english
     assert "RUN-00386-2023: made" in english or "RUN-00386-2023: built" in english
     assert "e-post till" not in english
@@ -162,6 +179,7 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
     )
     log = _log(config)
     assert written in log and "e-mail to" not in log
+    assert "§ 195: ny, version 1" in log
     assert "e-mail to Arktiska Testbäddar AB" in _log(config, ENGLISH)
 
 
@@ -200,10 +218,29 @@ def test_the_run_and_korning_pages_show_a_cases_warnings(config: WebConfig) -> N
         followed = client.get("/korning/993/handelser").text
     shown = "varning: RUN-00386-2023/paket.pdf är undertecknat och bär inte markeringen"
     assert shown in _text(run), _text(run)
+    # Its time as Swedish writes it ("9.1" would read as nine thousand and more).
+    assert "RUN-00386-2023: skapat (9,1 s)" in _text(run)
+    assert "RUN-00386-2023 skapat 9,1 varning:" in korning
     assert re.search(r'<ul class="warnings"><li>varning: RUN-00386-2023/paket\.pdf', run)
     assert "RUN-00386-2023/paket-v2.pdf bär markeringen och är inte undertecknat än" in _text(run)
     assert shown in korning, korning
     event = json.loads(re.findall(r"^data: (.*)$", followed, re.MULTILINE)[0])
     assert event["warnings"][0].startswith("RUN-00386-2023/paket.pdf är undertecknat")
-    assert event["warning_label"] == "varning: "
+    assert event["warning_label"] == "varning: " and event["seconds_text"] == "9,1"
     assert str(config.output.resolve()) not in run + followed
+
+
+def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
+    """The CLI's verdict names a field as its option takes it ('aktor'); the pages name it
+    as a word everywhere else (aktör), and so in the verdict too."""
+    from avtalsgen.signing.verify import Verdict
+    from avtalsgen.web.app import _verdict_line
+
+    signed = SimpleNamespace(field="region", signer="Anna", trusted=True, problems=[])
+    report = SimpleNamespace(verdict=Verdict.INCOMPLETE, unsigned_fields=["aktor"],
+                             signatures=[signed])  # fmt: skip
+    with i18n.speaking("sv"):
+        line = _verdict_line(report)
+    assert line == (
+        "inte fullständigt ännu: det som är underskrivet håller; kvar att skriva under: aktör"
+    )

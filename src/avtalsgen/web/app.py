@@ -31,7 +31,7 @@ from litestar.template.config import TemplateConfig
 from avtalsgen.i18n import _
 from avtalsgen.web import auth, db, language
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.jobs import JobRunner, extract_status_text, state_text
+from avtalsgen.web.jobs import JobRunner, extract_status_text, seconds_text, state_text
 from avtalsgen.web.pages import page
 from avtalsgen.web.routes.session import COOKIE
 
@@ -169,10 +169,16 @@ def _secret(config: WebConfig) -> str:
 
 
 def _verdict_line(report: Any) -> str:
-    """A verification report's verdict in one sentence, as ``avtalsgen verify`` gives it."""
+    """A verification report's verdict in one sentence, as ``avtalsgen verify`` gives it,
+    with each signature field named as the pages name it (aktör, not the CLI's 'aktor')."""
     from avtalsgen.signing.verify import verdict_line
+    from avtalsgen.web.forms import choice
 
-    return verdict_line(report)
+    line = verdict_line(report)
+    names = {*report.unsigned_fields, *(sig.field for sig in report.signatures)}
+    for name in sorted(names, key=len, reverse=True):
+        line = line.replace(repr(name), choice(name)).replace(f"({name})", f"({choice(name)})")
+    return line
 
 
 def time_text(value: object) -> str:
@@ -279,6 +285,8 @@ def create_app(config: WebConfig) -> Litestar:
     environment.filters["bygge"] = status_words
     # A run's state (queued, running, done, failed) in words.
     environment.filters["lage"] = state_text
+    # A time in seconds as the reader's language writes it (1,3 or 1.3).
+    environment.filters["sekunder"] = seconds_text
     # What a run did with a paragraph's extract (ny, rättelse, ...) in words.
     environment.filters["utdrag"] = extract_status_text
     environment.globals["verdict_line"] = _verdict_line

@@ -53,6 +53,17 @@ def state_text(state: object) -> str:
     return _(words) if words is not None else str(state)
 
 
+def seconds_text(seconds: object) -> str:
+    """A time in seconds as the reader's language writes it, to a tenth: ``1,3`` in Swedish
+    (``1.326`` would read as a thousand and more), ``1.3`` in English."""
+    from avtalsgen.i18n import format_number
+
+    try:
+        return format_number(float(str(seconds)), 1)
+    except ValueError:
+        return str(seconds)
+
+
 def extract_status_text(status: object) -> str:
     """What a run did with a paragraph's extract (as its event records it: ``ny``,
     ``rättelse``, …) in the user's language; anything else as it is."""
@@ -114,9 +125,12 @@ def event_shown(event: dict[str, Any]) -> dict[str, Any]:
         # "warning: " as the CLI writes it before each warning (the page adds the text).
         label = _("warning: {warning}").format(warning="")
         return {**event, "status_text": status_words(str(event["status"])),
-                "warning_label": label}  # fmt: skip
+                "warning_label": label,
+                "seconds_text": seconds_text(event.get("seconds"))}  # fmt: skip
     if kind == "extract" and event.get("status"):
-        return {**event, "status_text": extract_status_text(event["status"])}
+        version = _("version {version}").format(version=event.get("version"))
+        return {**event, "status_text": extract_status_text(event["status"]),
+                "version_text": version}  # fmt: skip
     if kind == "end" and event.get("state"):
         shown = {**event, "state_text": state_text(event["state"])}
         errors = event.get("error_texts")
@@ -432,7 +446,10 @@ class JobRunner:
                 files = [output / str(dnr) / name for name in event.get("files", [])]
 
                 def extract(event: dict[str, Any] = event) -> str:
-                    return f"§ {event.get('paragraf')}: {extract_status_text(event.get('status'))}"
+                    text = f"§ {event.get('paragraf')}: {extract_status_text(event.get('status'))}"
+                    if event.get("files"):  # a version written
+                        text += ", " + _("version {version}").format(version=event.get("version"))
+                    return text
 
                 audit.record(
                     self.database, job.user, "extract", dnr=dnr, detail=audit.texts(extract),

@@ -31,11 +31,29 @@ def _spellings(folders: Iterable[Path]) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: -len(item[0]))
 
 
+def _from_working_folder(folders: Iterable[Path]) -> list[str]:
+    """Each folder as a message of the CLI's functions spells it when it lies below the
+    working folder (:func:`avtalsgen.build.workspace.shown`: ``output/RUN-00386-2023/...``
+    for a server started with ``--output output``), longest first."""
+    found = set()
+    for folder in folders:
+        try:
+            relative = folder.resolve().relative_to(Path.cwd().resolve())
+        except (ValueError, OSError):
+            continue
+        if str(relative) != ".":
+            found.add(relative.as_posix())
+    return sorted(found, key=len, reverse=True)
+
+
 def shown_text(text: str | None, folders: Iterable[Path]) -> str | None:
     """``text`` with a file below one of ``folders`` named by its path below it, the folder
     itself by its name, and any other absolute path by the name of its file."""
     if not text:
         return text
+    folders = list(folders)
+    for spelled in _from_working_folder(folders):  # not inside another path or word
+        text = re.sub(r"(?<![\w.~/\\-])" + re.escape(spelled) + r"/", "", text)
     for spelled, name in _spellings(folders):
         text = re.sub(re.escape(spelled) + r"/", "", text)
         # The name as it is (a replacement string would read backslashes in it).

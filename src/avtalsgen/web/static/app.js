@@ -302,7 +302,7 @@
       var item = document.createElement('li');
       item.textContent = (data.dnr || data.case) + ': ' +
         (data.status_text || data.status) +
-        (data.error || data.note ? ' – ' + (data.error || data.note) : '') + ' (' + data.seconds + ' s)';
+        (data.error || data.note ? ' – ' + (data.error || data.note) : '') + ' (' + data.seconds_text + ' s)';
       // As the CLI prints them: "varning: ..." under the case's line.
       if (data.warnings && data.warnings.length) {
         var warnings = document.createElement('ul');
@@ -320,8 +320,16 @@
       var data = JSON.parse(event.data);
       var item = document.createElement('li');
       item.textContent = '§ ' + data.paragraf + ' ' + data.dnr + ': ' +
-        (data.status_text || data.status) +
-        (data.files.length ? ' – ' + data.files.join(', ') : '') + (data.note ? ' – ' + data.note : '');
+        (data.status_text || data.status) + (data.files.length ? ', ' + data.version_text + ' –' : '');
+      // Each file the run wrote, linked, as on the finished run's page.
+      data.files.forEach(function (name) {
+        var link = document.createElement('a');
+        link.href = '/utdata/' + data.dnr + '/' + name;
+        link.textContent = name;
+        item.appendChild(document.createTextNode(' '));
+        item.appendChild(link);
+      });
+      if (data.note) { item.appendChild(document.createTextNode(' – ' + data.note)); }
       list.appendChild(item);
     });
     source.addEventListener('step', function (event) {
