@@ -118,7 +118,7 @@ def _expedite_events(monkeypatch: pytest.MonkeyPatch, output: Path) -> list[dict
     to = SimpleNamespace(mottagare="Arktiska Testbäddar AB", epost="info@example.se",
                          path=output / "sammantraden" / "x" / "212.eml")  # fmt: skip
     item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[to], written=True,
-                           utan_adress=["Luleå kommun"], sekretess="")  # fmt: skip
+                           utan_adress=["Luleå kommun"], sekretess="", added=())  # fmt: skip
     monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: [item])
     request = {"kind": "expediera", "meeting": str(output / "m.yaml"), "output": str(output),
                "templates": "templates"}  # fmt: skip
@@ -244,3 +244,71 @@ def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
     assert line == (
         "inte fullständigt ännu: det som är underskrivet håller; kvar att skriva under: aktör"
     )
+
+
+def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) -> None:
+    """The Körning page lists the runs the database recorded; each links to its page, which
+    a restarted server shows from the record: its lines, kind and way back to its meeting.
+    A run the earlier server left unfinished is failed, saying why."""
+    from avtalsgen.web.jobs import Job
+
+    with db.connect(config.database) as conn:
+        ids = [
+            int(conn.execute(
+                "INSERT INTO jobs (user, started, state, cases, kind, meeting) VALUES "
+                "('sekr', '2026-12-06T10:00:00+00:00', 'queued', '[\"m\"]', ?, ?)",
+                (kind, "exempel-run-2024-12-10"),
+            ).lastrowid or 0)
+            for kind in ("anslag", "utdrag")
+        ]  # fmt: skip
+        old = int(conn.execute(
+            "INSERT INTO jobs (user, started, ended, state, cases, report) VALUES ('handl', "
+            "'2026-11-01T10:00:00+00:00', '2026-11-01T10:01:00+00:00', 'done', '[\"x\"]', '[]')"
+        ).lastrowid or 0)  # fmt: skip
+    done, unfinished = ids
+    with client_for(config, "sekr") as client:
+        runner = client.app.state.runner
+        job = Job(
+            done,
+            "anslag",
+            "sekr",
+            ["m"],
+            args={
+                "output": str(config.output),
+                "meeting": str(config.cases / "sammantraden" / "exempel-run-2024-12-10.yaml"),
+            },
+        )
+        runner.jobs[job.id] = job
+        runner._event(
+            job,
+            {
+                "type": "step",
+                "dnr": None,
+                "files": ["a/anslag.pdf"],
+                "text": "Anslag §§ 195–196: skrev version 1",
+                "texts": {
+                    "sv": "Anslag §§ 195–196: skrev version 1",
+                    "en": "Anslag §§ 195–196: wrote version 1",
+                },
+            },
+        )
+        job.state = "done"
+        runner._finish(job)
+    with client_for(config, "sekr") as client:  # the server started again
+        page = client.get(f"/korning/{done}")
+        english = _text(client.get(f"/korning/{done}", headers=ENGLISH).text)
+        followed = client.get(f"/korning/{done}/handelser").text
+        failed = _text(client.get(f"/korning/{unfinished}").text)
+        before = _text(client.get(f"/korning/{old}").text)
+        listed = _text(client.get("/korning").text)
+    assert page.status_code == 200, page.text
+    shown = _text(page.text)
+    assert f"Körning {done} (anslag)" in shown and "Status: klar" in shown
+    assert "Anslag §§ 195–196: skrev version 1 anslag.pdf" in shown
+    assert 'href="/sammantraden/exempel-run-2024-12-10">Tillbaka till sammanträdet' in page.text
+    assert "Anslag §§ 195–196: wrote version 1" in english
+    assert "event: end" in followed  # the page that follows it is told it has ended
+    assert f"Körning {unfinished} (protokollsutdrag)" in failed
+    assert "Status: misslyckades: servern stoppades innan körningen var klar" in failed
+    assert f"Körning {old} Status: klar" in before  # a run recorded before its kind was
+    assert f"{unfinished} sekr 2026-12-06 11:00:00 misslyckades" in listed

@@ -272,6 +272,7 @@ def create_app(config: WebConfig) -> Litestar:
     form_schema(CASES.name)
     form_schema(MEETINGS.name)
     runner = JobRunner(config.database, niceness=config.build_niceness)
+    runner.close_unfinished()  # an earlier server's: no worker runs them now
     environment = templates_environment()
     environment.filters["tid"] = time_text
     from avtalsgen.web.forms import choice

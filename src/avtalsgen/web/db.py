@@ -85,7 +85,15 @@ def initialise(database: Path) -> None:
 #: Columns added to a table after its first release: (table, column, definition). A
 #: database made before gets them when opened (its rows keep their values; the new column
 #: holds its default in them).
-_ADDED_COLUMNS = (("audit", "texts", "TEXT NOT NULL DEFAULT '{}'"),)
+_ADDED_COLUMNS = (
+    ("audit", "texts", "TEXT NOT NULL DEFAULT '{}'"),
+    # A run's kind, its meeting file's name (a secretary's step), and why it failed: its
+    # page is shown from them after the server has restarted.
+    ("jobs", "kind", "TEXT NOT NULL DEFAULT ''"),
+    ("jobs", "meeting", "TEXT"),
+    ("jobs", "error", "TEXT"),
+    ("jobs", "error_texts", "TEXT"),
+)
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:

@@ -304,10 +304,12 @@ class JobRunner:
                 if waiting.state == QUEUED and same:
                     return waiting
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        meeting = Path(str(args["meeting"])).stem if args.get("meeting") else None
         with db.connect(self.database) as conn:
             cursor = conn.execute(
-                "INSERT INTO jobs (user, started, state, cases) VALUES (?, ?, ?, ?)",
-                (user, now, QUEUED, json.dumps(list(names), ensure_ascii=False)),
+                "INSERT INTO jobs (user, started, state, cases, kind, meeting)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (user, now, QUEUED, json.dumps(list(names), ensure_ascii=False), kind, meeting),
             )
             job_id = int(cursor.lastrowid or 0)
         job = Job(job_id, kind, user, list(names), args=args)
@@ -413,9 +415,14 @@ class JobRunner:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with db.connect(self.database) as conn:
             conn.execute(
-                "UPDATE jobs SET ended = ?, state = ?, report = ? WHERE id = ?",
-                (now, job.state, json.dumps(job.events, ensure_ascii=False), job.id),
-            )
+                "UPDATE jobs SET ended = ?, state = ?, report = ?, error = ?, error_texts = ?"
+                " WHERE id = ?",
+                (
+                    now, job.state, json.dumps(job.events, ensure_ascii=False), job.error,
+                    json.dumps(job.error_texts, ensure_ascii=False) if job.error_texts else None,
+                    job.id,
+                ),
+            )  # fmt: skip
         self._audit(job)
         with self.changed:
             words = state_text(job.state)
@@ -473,6 +480,22 @@ class JobRunner:
             audit.record(self.database, job.user, _ACTIONS.get(job.kind, "build"),
                          detail=audit.texts(failed))  # fmt: skip
 
+    def find(self, job_id: int) -> Job | None:
+        """The job ``job_id``: this run of the server's, else as the database recorded it
+        (a run of an earlier one, ended), None when there is none."""
+        job = self.jobs.get(job_id)
+        return job if job is not None else recorded_job(self.database, job_id)
+
+    def close_unfinished(self) -> None:
+        """Record the jobs an earlier run of the server left queued or running as failed:
+        no worker runs them any more (the server stopped before they ended)."""
+        texts = in_each_language(lambda: _("the server stopped before the run ended"))
+        with db.connect(self.database) as conn:
+            conn.execute(
+                "UPDATE jobs SET state = ?, error = ?, error_texts = ? WHERE state IN (?, ?)",
+                (FAILED, texts["sv"], json.dumps(texts, ensure_ascii=False), QUEUED, RUNNING),
+            )
+
     def latest_for(self, name: str) -> Job | None:
         """The newest job (this run of the server) that covers the case ``name``."""
         found = [job for job in self.jobs.values() if name in job.cases]
@@ -486,6 +509,27 @@ class JobRunner:
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join(10)
+
+
+def recorded_job(database: Path, job_id: int) -> Job | None:
+    """A job as the database recorded it, ended (its events and its end), or None."""
+    with db.reading(database) as conn:
+        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+    if row is None:
+        return None
+    try:
+        events = json.loads(row["report"] or "[]")
+        error_texts = json.loads(row["error_texts"]) if row["error_texts"] else None
+    except ValueError:
+        events, error_texts = [], None
+    args = {"meeting": row["meeting"]} if row["meeting"] else {}
+    job = Job(row["id"], row["kind"] or "", row["user"], json.loads(row["cases"]),
+              state=row["state"], events=list(events), error=row["error"],
+              error_texts=error_texts, args=args)  # fmt: skip
+    job.events.append({"type": "end", "state": job.state, "error": job.error,
+                       "error_texts": job.error_texts})  # fmt: skip
+    job.done.set()
+    return job
 
 
 def recent_jobs(database: Path, limit: int = 20) -> list[dict[str, Any]]:

@@ -71,7 +71,7 @@ async def start_run(request: Request[Any, Any, Any]) -> Redirect:
 @get("/korning/{job_id:int}", guards=[needs("read")], sync_to_thread=False)
 def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     """One run: its progress, live while it runs."""
-    job = runner_of(request).jobs.get(job_id)
+    job = runner_of(request).find(job_id)
     if job is None:
         raise NotFoundException()
     from pathlib import Path
@@ -93,7 +93,7 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
 async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSentEvent:
     """The run's events as they come: one per case done, then its end."""
     runner = runner_of(request)
-    job = runner.jobs.get(job_id)
+    job = runner.find(job_id)
     if job is None:
         raise NotFoundException()
 
