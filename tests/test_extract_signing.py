@@ -425,6 +425,9 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
             f"RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: "
             "RUN-00386-2023/paket-v2.pdf carries it; have RUN-00386-2023/paket-v2.pdf signed"
         ], told
+    # Its fields to sign: the CLI's by the option's value, the page's as it names them.
+    unsigned = "RUN-00386-2023/paket-v2.pdf: the signature field {} is not signed yet"
+    assert unsigned.format("aktor") in told["cli"] and unsigned.format("aktör") in told["web"]
 
 
 def _status_lines(case: Path, output: Path) -> dict[str, list[str]]:
