@@ -210,6 +210,9 @@ def _one(
     )
     if state is not None:
         status.saknas.append(state)
+    if missing:
+        command = f"avtalsgen build {case.path}{hints.option}"
+        status.saknas += _contradicting(folder, planned.documents, root, command)
     packet = folder.packet_versions()[-1] if folder.packet_versions() else None
     if packet is not None:
         status.dokument.append(_relative(packet, root))
@@ -329,6 +332,42 @@ def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
             if pdf.is_file():
                 found.append(pdf)
                 break
+    return found
+
+
+def _contradicting(
+    folder: CaseFolder, documents: Sequence[str], root: Path, command: str
+) -> list[str]:
+    """The documents beside the newest packet version, unsigned, that the case's decisions
+    no longer call for (an agreement beside the packet of a case since rejected, a
+    tilläggsavtal after the meeting file that changed the agreement was corrected, or one
+    left by an avtalsgen from before builds removed them): they contradict the decisions
+    until the next build removes them, which status did not say."""
+    from avtalsgen.build.workspace import parse_versioned
+    from avtalsgen.documents.kinds import DOCUMENTS
+    from avtalsgen.pdf.signed import is_signed
+
+    versions = folder.packet_versions()
+    if versions and is_signed(versions[-1]):
+        return []  # the documents beside a signed packet are its own, and stay
+    parsed = parse_versioned(versions[-1].name) if versions else None
+    version = parsed[1] if parsed is not None else 1
+    found = []
+    for kind in DOCUMENTS:
+        pdf = folder.document(kind, ".pdf", version)
+        if kind in documents or not pdf.is_file():
+            continue
+        if is_signed(pdf):
+            text = _(
+                "{file}: the case's decisions no longer call for it, and it is signed: the "
+                "next build stops until it is moved out of the output folder"
+            )
+        else:
+            text = _(
+                "{file}: the case's decisions no longer call for it, and it contradicts them "
+                "until the next build removes it ({command})"
+            )
+        found.append(text.format(file=_relative(pdf, root), command=command))
     return found
 
 
