@@ -130,15 +130,23 @@ def test_a_change_is_dated_within_the_period_and_not_before_the_decision(
     ]
     found = problems(bare, named.replace("2026-01-01", "2027-01-01"))
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.fran: 2027-01-01 is outside the agreement's period "
-        "after its first day (2024-01-01–2026-12-31)"
+        "t.yaml:15: paragrafer[0].tillagg.fran: a new amount starts after the agreement's "
+        "first day and within its period (2024-01-01–2026-12-31); 2027-01-01 is not"
     ]
-    # Inside an avtalsår: the date is to blame (the message was put at tillagg.typ).
+    # Inside an avtalsår: the date is to blame (the message was put at tillagg.typ). It
+    # offered every avtalsår's start, "(2024-01-01, 2025-01-01, 2026-01-01)", all of them
+    # refused: the period's first day, and days before the decision.
     found = problems(bare, named.replace("2026-01-01", "2026-07-01"))
     assert found == [
         "t.yaml:15: paragrafer[0].tillagg.fran: the amount of Region Norrbotten - ERP would "
+        "change inside an avtalsår; a new amount takes effect at the start of an avtalsår, "
+        "and none begins after the decision (2026-03-10) within the agreement's period"
+    ]
+    found = problems(bare, named.replace("2026-01-01", "2024-07-01"), datum="2024-03-12")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: the amount of Region Norrbotten - ERP would "
         "change inside an avtalsår; a new amount takes effect at the start of an avtalsår "
-        "(2024-01-01, 2025-01-01, 2026-01-01)"
+        "(2025-01-01, 2026-01-01)"
     ]
     # Two financiers: which amount changes must be said.
     found = problems(bare, "    tillagg: {typ: nytt_belopp, fran: 2026-07-01, belopp_per_ar: 9}\n")

@@ -261,8 +261,8 @@ def apply_change(
                 (
                     ("fran",),
                     _(
-                        "{date} is outside the agreement's period after its first day "
-                        "({start}–{end})"
+                        "a new amount starts after the agreement's first day and within its "
+                        "period ({start}–{end}); {date} is not"
                     ).format(date=fran, start=period.start, end=period.slut),
                 )
             )
@@ -338,7 +338,8 @@ def apply_change(
             monthly = monthly[:months]
         # A new amount inside an avtalsår is its date's fault; else the change's.
         at: Loc = ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",)
-        rows.append(_expressed(row, monthly, new_period, problems, at))
+        earliest = beslutsdatum if typ is Tillaggstyp.NYTT_BELOPP else None
+        rows.append(_expressed(row, monthly, new_period, problems, at, earliest))
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
@@ -467,9 +468,12 @@ def _expressed(
     period: Period,
     problems: list[tuple[Loc, str]],
     at: Loc = ("typ",),
+    earliest: dt.date | None = None,
 ) -> Finansiar:
     """``row`` with amounts that give ``monthly`` over ``period``: the same every year, a
-    list per avtalsår, or per calendar year, whichever holds them exactly."""
+    list per avtalsår, or per calendar year, whichever holds them exactly. ``earliest`` (a
+    new amount's decision) leaves out of the message's dates those a new amount cannot take
+    effect from: the period's first day and the avtalsår begun before the decision."""
     base = row.model_dump(
         exclude_none=True,
         exclude={"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar", "totalt"},
@@ -495,7 +499,24 @@ def _expressed(
                 ],
             }
         )
-    years = ", ".join(start.isoformat() for start, _end in period.avtalsar())
+    starts = [
+        start
+        for start, _end in period.avtalsar()
+        if earliest is None or (start > period.start and start >= earliest)
+    ]
+    if not starts and earliest is not None:
+        problems.append(
+            (
+                at,
+                _(
+                    "the amount of {name} would change inside an avtalsår; a new amount takes "
+                    "effect at the start of an avtalsår, and none begins after the decision "
+                    "({decided}) within the agreement's period"
+                ).format(name=row.namn, decided=earliest),
+            )
+        )
+        return row
+    years = ", ".join(start.isoformat() for start in starts)
     problems.append(
         (
             at,
