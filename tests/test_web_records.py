@@ -228,6 +228,9 @@ def test_the_run_and_korning_pages_show_a_cases_warnings(config: WebConfig) -> N
     assert event["warnings"][0].startswith("RUN-00386-2023/paket.pdf är undertecknat")
     assert event["warning_label"] == "varning: " and event["seconds_text"] == "9,1"
     assert str(config.output.resolve()) not in run + followed
+    # The log records the build with its warning, as the run's page shows it.
+    log = _log(config)
+    assert "skapat; varning: RUN-00386-2023 /paket.pdf är undertecknat och bär inte" in log, log
 
 
 def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
@@ -311,4 +314,9 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     assert f"Körning {unfinished} (protokollsutdrag)" in failed
     assert "Status: misslyckades: servern stoppades innan körningen var klar" in failed
     assert f"Körning {old} Status: klar" in before  # a run recorded before its kind was
-    assert f"{unfinished} sekr 2026-12-06 11:00:00 misslyckades" in listed
+    # The list says what each run was, and a secretary's step names its meeting.
+    assert (
+        f"{unfinished} sekr 2026-12-06 11:00:00 protokollsutdrag misslyckades sammanträde "
+        "exempel-run-2024-12-10" in listed
+    ), listed
+    assert f"{old} handl 2026-11-01 11:00:00 – klar x" in listed

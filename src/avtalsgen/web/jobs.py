@@ -442,9 +442,14 @@ class JobRunner:
                 files = [output / str(dnr) / name for name in event.get("outputs", [])]
                 why = event.get("error") or event.get("note")
                 status = str(event.get("status"))
+                warnings = [str(text) for text in event.get("warnings") or []]
 
-                def built(status: str = status, why: Any = why) -> str:
-                    return _status_words(status) + (f": {why}" if why else "")
+                def built(status: str = status, why: Any = why, warnings: Any = warnings) -> str:
+                    # With its warnings, as the run's page shows them.
+                    return "; ".join(
+                        [_status_words(status) + (f": {why}" if why else "")]
+                        + [_("warning: {warning}").format(warning=text) for text in warnings]
+                    )
 
                 audit.record(self.database, job.user, "build", dnr=dnr,
                              detail=audit.texts(built), files=files, root=output)  # fmt: skip

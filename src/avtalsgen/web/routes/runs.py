@@ -39,8 +39,12 @@ def _runs(request: Request[Any, Any, Any]) -> Template:
 
     # The CLI's report names files by the server's paths: shown as the office knows them.
     report = shown_report(report, [config.cases, config.output])
+    from avtalsgen.i18n import _
+    from avtalsgen.web.jobs import KIND_NAMES
+
+    kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
     return page(request, "runs.html", rows=case_rows(config), jobs=recent_jobs(config.database),
-                report=report)  # fmt: skip
+                report=report, kind_names=kind_names)  # fmt: skip
 
 
 @post("/korning", guards=[needs("build")])
