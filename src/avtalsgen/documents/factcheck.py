@@ -65,13 +65,16 @@ def _fold(text: str) -> str:
 def _squash(text: str) -> str:
     """Text as a PDF reader returns it, whatever the line breaks: no whitespace, no invisible
     marks, no emoji (drawn from a fallback font, placed anywhere), and PDFium's U+FFFE for a
-    hyphen at a line's end read as the hyphen; a non-breaking hyphen (in every Dnr) is one."""
-    return _DROPPED.sub("", text.replace("\ufffe", "-").replace(NON_BREAKING_HYPHEN, "-"))
+    hyphen at a line's end read as the hyphen; a non-breaking hyphen (in every Dnr) is one.
+    The whitespace goes with :meth:`str.split` (the characters ``\\s`` stands for), twice as
+    fast as with the expression that drops the rest."""
+    text = text.replace("\ufffe", "-").replace(NON_BREAKING_HYPHEN, "-")
+    return _DROPPED.sub("", "".join(text.split()))
 
 
-#: Whitespace; marks a PDF reader adds or drops around right-to-left text, and zero-width
-#: characters; and characters from U+1F000 on (emoji and the like).
-_DROPPED = re.compile("[\\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\U0001f000-\U0010ffff]+")
+#: Marks a PDF reader adds or drops around right-to-left text, and zero-width characters;
+#: and characters from U+1F000 on (emoji and the like).
+_DROPPED = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\U0001f000-\U0010ffff]+")
 
 
 def _states(text: str, form: str) -> bool:
