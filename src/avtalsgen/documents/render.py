@@ -111,6 +111,8 @@ def _guarded(xml: str) -> str:
     """``xml`` with the underscore of each of docxtpl's escapes (``{_{`` and the like) in it
     written as a character reference: docxtpl turns them into Jinja's delimiters in all it
     renders, so text holding one would lose its underscore."""
+    if "{_" not in xml and "_}" not in xml:  # nearly every text: no expression to run
+        return xml
     return _DOCXTPL_ESCAPES.sub(lambda m: m.group().replace("_", "&#95;"), xml)
 
 

@@ -219,6 +219,8 @@ def fill_placeholders(text: str, values: dict[str, str]) -> str:
 
     Doubled braces are literal text and stay as written: ``{{aktor}}`` prints ``{{aktor}}``.
     """
+    if "{" not in text:  # most texts: no expression to run
+        return text
     return _FILLABLE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
