@@ -25,7 +25,13 @@ runner = CliRunner()
 def test_check_accepts_the_shipped_cases() -> None:
     result = runner.invoke(app, ["check", str(REPO / "cases")])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("ok  ") == 7
+    assert result.stdout.count("ok  ") == 7 + 7  # the cases, and the meeting files beside them
+    assert (
+        "ok  "
+        + str(REPO / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml")
+        + ("  meeting file: Regionala utvecklingsnämnden 2026-06-16, 1 paragraph")
+        in result.stdout
+    )
     assert "RUN-00386-2023  Swedish Lapland Visitors Board" in result.stdout
 
 
@@ -82,7 +88,14 @@ def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
         f"{case}:27: finansiering.finansiarer[0].belopp_per_ar: amount must not be negative, got -5"
         in result.stderr
     )
-    assert "1 of 7 case files have problems" in result.stderr
+    # The meeting file beside the cases that decided RUN-00386-2023 now decides a Dnr no case
+    # file holds: checked with the folder, it says so ("check cases/" said nothing of it).
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    assert (
+        f"{meeting}:23: paragrafer[0].dnr: no case file in {cases} has Dnr RUN-00386-2023"
+        in result.stderr
+    )
+    assert "2 of 14 files (case and meeting files) have problems" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -40,10 +40,15 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
 
     failed = meetings = 0
     files = case_files(paths)
+    cases = len(files)
+    # A folder's meeting files (sammantraden/ beside its case files, where the cases learn
+    # their decisions) are checked with it: a paragraph on a Dnr no case file holds (a typo
+    # in its dnr) decides nothing, and "check cases/" said ok of every case.
+    files += _meeting_files_beside([path for path in paths if path.is_dir()], files)
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
     for index, path in enumerate(files):
         try:
-            if is_meeting_file(path):  # checked as one, with the cases it decides
+            if index >= cases or is_meeting_file(path):  # checked as one, with its cases
                 meetings += 1
                 typer.echo(_check_meeting(path))
                 continue
@@ -75,6 +80,21 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             )
         typer.echo(message.format(failed=failed, count=len(files)), err=True)
         raise typer.Exit(1)
+
+
+def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
+    """The meeting files in each folder's ``sammantraden/`` that are not named already."""
+    from avtalsgen.meetings.justering import is_meeting_file
+
+    found = []
+    for folder in folders:
+        meetings = folder / "sammantraden"
+        if not meetings.is_dir():
+            continue
+        for path in sorted(meetings.glob("*.yaml")):
+            if path not in named and path not in found and is_meeting_file(path):
+                found.append(path)
+    return found
 
 
 def _check_meeting(path: Path) -> str:
