@@ -467,10 +467,14 @@ def test_the_audit_log_records_logins_saves_and_prints_with_the_cli(config: WebC
     result = CliRunner().invoke(cli, ["audit", "--data", str(config.data)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "login_failed" in lines[0]
+    # In Swedish time and in words (the language of the environment here: English).
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 \(Swedish time\)"
+    assert re.match(when + "  handl +failed login ", lines[0]), lines[0]
     assert any("save" in line and "RUN-00386-2023" in line and "RUN-00386-2023.yaml=" in line
                for line in lines)  # fmt: skip
     assert any(" login " in line and "handl" in line for line in lines)
+    swedish = CliRunner().invoke(cli, ["--lang", "sv", "audit", "--data", str(config.data)])
+    assert "(svensk tid)  handl          misslyckad inloggning  " in swedish.output
     as_json = CliRunner().invoke(cli, ["audit", "--data", str(config.data), "--json"])
     entries = [json.loads(line) for line in as_json.output.splitlines()]
     assert any(e["action"] == "save" and e["dnr"] == "RUN-00386-2023" for e in entries)

@@ -219,18 +219,28 @@ def audit_command(
     as_json: Annotated[bool, typer.Option("--json", help=_("One JSON object per line."))] = False,
 ) -> None:
     """Print the web app's audit log, newest first."""
+    import datetime as dt
     import json
 
+    from avtalsgen.i18n import format_time
     from avtalsgen.web import audit
 
     for entry in audit.entries(_database(data), limit=limit, dnr=dnr, user=user):
         if as_json:
-            # "detail" as recorded (Swedish), "texts" each language's.
+            # As recorded: the time in UTC, the action's key, "detail" in Swedish and
+            # "texts" each language's.
             typer.echo(json.dumps(entry.__dict__, ensure_ascii=False))
             continue
         files = " ".join(f"{name}={digest[:12]}" for name, digest in entry.hashes.items())
+        # The time in Swedish time and the action in words, as the Logg page shows them.
+        try:
+            when = format_time(dt.datetime.fromisoformat(entry.time))
+        except ValueError:
+            when = entry.time
+        words = audit.ACTIONS.get(entry.action)
+        action = _(words) if words is not None else entry.action
         typer.echo(
-            f"{entry.time}  {entry.user or '-':<14} {entry.action:<13} {entry.dnr or '-':<15} "
+            f"{when}  {entry.user or '-':<14} {action:<22} {entry.dnr or '-':<15} "
             f"{entry.shown}" + (f"  [{files}]" if files else "")
         )
 
