@@ -436,11 +436,13 @@ def test_the_cli_says_what_it_did(made: Made) -> None:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
-        "protokoll (–): on the anslagstavla from 2023-12-13 to 2024-01-03 inclusive (the last "
-        "day to appeal): unchanged since version 1; nothing written"
+        "notice of the minutes' justering (–): on the anslagstavla from 2023-12-13 to "
+        "2024-01-03 inclusive (the last day to appeal): unchanged since version 1; nothing "
+        "written"
     )
     assert lines[2].endswith("2023-12-05-regionala-utvecklingsnamnden/anslag.html")
     assert lines[3] == (
-        "omedelbart-2023-12-06 (§ 211): on the anslagstavla from 2023-12-06 to 2023-12-27 "
-        "inclusive (the last day to appeal): unchanged since version 1; nothing written"
+        "notice of omedelbar justering of 2023-12-06 (§ 211): on the anslagstavla from "
+        "2023-12-06 to 2023-12-27 inclusive (the last day to appeal): unchanged since version "
+        "1; nothing written"
     )

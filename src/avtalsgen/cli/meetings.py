@@ -123,10 +123,17 @@ def anslag(
     results = _meeting_step(build_anslag, meeting, output, templates, omedelbart=omedelbart)
     for result in results:
         notice = result.anslag
+        # Named in words: it said the record's key ("protokoll", "omedelbart-2023-12-06"),
+        # Swedish in an English message.
+        which = (
+            _("notice of omedelbar justering of {date}").format(date=notice.anslagsdatum)
+            if notice.omedelbart
+            else _("notice of the minutes' justering")
+        )
         typer.echo(
-            _("{key} ({paragraphs}): on the anslagstavla from {start} to {end} inclusive "
+            _("{notice} ({paragraphs}): on the anslagstavla from {start} to {end} inclusive "
               "(the last day to appeal): {status}").format(
-                key=notice.key, paragraphs=paragraph_list(notice.paragrafer) or "–",
+                notice=which, paragraphs=paragraph_list(notice.paragrafer) or "–",
                 start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
             )
         )  # fmt: skip
