@@ -687,8 +687,17 @@ def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfi
 
     alone = config.cases.parent / "ensam"
     alone.mkdir()
-    for name in ("program", "sammantraden"):
-        shutil.copytree(config.cases / name, alone / name)
+    shutil.copytree(config.cases / "program", alone / "program")
+    # The meeting that rejects it, without its paragraph on a case not in the folder (a
+    # build of a folder refuses a paragraph on a Dnr none of its case files holds).
+    meeting = (config.cases / "sammantraden" / "exempel-run-2024-12-10.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert "  # Återremiss" in meeting and "paragraf: 196" in meeting
+    (alone / "sammantraden").mkdir()
+    (alone / "sammantraden" / "exempel-run-2024-12-10.yaml").write_text(
+        meeting.partition("  # Återremiss")[0], encoding="utf-8"
+    )
     shutil.copy(config.cases / "exempel-matkluster.yaml", alone)
     i18n.set_language("sv")
     try:
