@@ -197,28 +197,8 @@ def build(
         display.summary(outcomes)
         report = shown_path(Workspace(output.resolve()).batch_report)
         typer.echo(_("report: {path}").format(path=report))
-    # A paragraph beside the folder's cases on a Dnr none of them has (a typo in its dnr)
-    # decides nothing: the case it meant was built as undecided, and the build said nothing.
-    undecided = _paragraphs_on_unknown_dnrs([path for path in paths if path.is_dir()], files)
-    for line in undecided:
-        typer.echo(line, err=True)
-    if undecided or any(outcome.status == Status.FAILED for outcome in outcomes):
+    if any(outcome.status == Status.FAILED for outcome in outcomes):
         raise typer.Exit(1)
-
-
-def _paragraphs_on_unknown_dnrs(folders: list[Path], named: list[Path]) -> list[str]:
-    """The paragraphs of the meeting files beside ``folders``' cases whose Dnr no case file
-    has, by file and line."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.meetings.justering import unknown_dnrs
-
-    found = []
-    for path in _meeting_files_beside(folders, named):
-        try:
-            found += unknown_dnrs(path)
-        except CaseError:
-            continue  # unreadable: check tells it; the build reads only what decides a case
-    return found
 
 
 @app.command(

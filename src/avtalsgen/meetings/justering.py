@@ -188,13 +188,6 @@ def load_meeting(path: Path) -> LoadedMeeting:
     )
 
 
-def unknown_dnrs(path: Path) -> list[str]:
-    """The paragraphs of the meeting file ``path`` whose Dnr no case file in its case folder
-    has, by file and line (read from its data, without loading a case): such a paragraph
-    decides nothing."""
-    return _unknown_dnrs(path)
-
-
 def _unknown_dnrs(path: Path) -> list[str]:
     """The paragraphs of a meeting file that is not valid otherwise whose Dnr no case file
     has, read from its data: reported with its other problems, all at once."""
