@@ -295,6 +295,9 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
                 },
             },
         )
+        # A line recorded by an earlier version with the server's folder in it.
+        line = f"{config.output.resolve()}/a/anslag.html skriven"
+        runner._event(job, {"type": "step", "dnr": None, "files": [], "text": line})
         job.state = "done"
         runner._finish(job)
     with client_for(config, "sekr") as client:  # the server started again
@@ -308,6 +311,7 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     shown = _text(page.text)
     assert f"Körning {done} (anslag)" in shown and "Status: klar" in shown
     assert "Anslag §§ 195–196: skrev version 1 anslag.pdf" in shown
+    assert "a/anslag.html skriven" in shown and str(config.output.resolve()) not in page.text
     assert 'href="/sammantraden/exempel-run-2024-12-10">Tillbaka till sammanträdet' in page.text
     assert "Anslag §§ 195–196: wrote version 1" in english
     assert "event: end" in followed  # the page that follows it is told it has ended

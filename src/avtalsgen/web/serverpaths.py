@@ -66,8 +66,11 @@ def _literal(text: str) -> Callable[[re.Match[str]], str]:
 
 
 def shown_file(path: object, folders: Iterable[Path]) -> str:
-    """The file ``path`` relative to the first of ``folders`` it lies in, else its name."""
+    """The file ``path`` relative to the first of ``folders`` it lies in, else its name; a
+    relative path as it is (already shown so)."""
     file = Path(str(path))
+    if not file.is_absolute():
+        return file.as_posix()
     for folder in folders:
         for spelled in (folder, folder.resolve()):
             if file.is_relative_to(spelled):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator
+from pathlib import Path
 from typing import Any
 
 from litestar import Request, get, post
@@ -15,6 +16,7 @@ from litestar.response.sse import ServerSentEventMessage
 
 from avtalsgen.web.jobs import event_shown, recent_jobs
 from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
+from avtalsgen.web.serverpaths import shown_event
 from avtalsgen.web.status import case_rows
 
 
@@ -78,7 +80,6 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     job = runner_of(request).find(job_id)
     if job is None:
         raise NotFoundException()
-    from pathlib import Path
 
     from avtalsgen.web.jobs import KIND_NAMES
 
@@ -88,8 +89,10 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     from avtalsgen.i18n import _
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
-    # Its lines in the reader's language, whoever started it.
-    events = [event_shown(event) for event in job.events]
+    # Its lines in the reader's language, whoever started it (a run recorded by an earlier
+    # server's version: its files as the office knows them too).
+    folders = _folders_of(request)
+    events = [event_shown(shown_event(event, folders)) for event in job.events]
     return page(request, "run.html", job=job, events=events, kind_names=kind_names, back=back)
 
 
@@ -101,6 +104,8 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
     if job is None:
         raise NotFoundException()
 
+    folders = _folders_of(request)
+
     async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
         sent = 0
         while True:
@@ -108,7 +113,8 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
                 event = job.events[sent]
                 sent += 1
                 yield ServerSentEventMessage(
-                    data=json.dumps(event_shown(event), ensure_ascii=False), event=event["type"],
+                    data=json.dumps(event_shown(shown_event(event, folders)), ensure_ascii=False),
+                    event=event["type"],
                     id=sent,
                 )  # fmt: skip
                 if event["type"] == "end":
@@ -116,3 +122,9 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
             await asyncio.sleep(0.25)
 
     return ServerSentEvent(events())
+
+
+def _folders_of(request: Request[Any, Any, Any]) -> list[Path]:
+    """The folders a run's files are named relative to: the cases and output folders."""
+    config = config_of(request)
+    return [config.cases, config.output]
