@@ -379,7 +379,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
         page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024").first
     ).to_be_visible()
     checker.check("korning-expediering")
-    message = page.get_by_role("listitem").filter(has_text="e-post till").get_by_role("link")
+    message = (
+        page.get_by_role("listitem").filter(has_text="e-postmeddelande till").get_by_role("link")
+    )
     fetched = page.request.get(base + str(message.first.get_attribute("href")))
     import email
 
@@ -613,7 +615,9 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     _tab_to(page, "textbox", "Paragraf (tomt: alla utom sekretess)")
     page.keyboard.type("212")
     run("Gör e-post för expediering")
-    expect(page.get_by_role("listitem").filter(has_text="e-post till").first).to_be_visible()
+    expect(
+        page.get_by_role("listitem").filter(has_text="e-postmeddelande till").first
+    ).to_be_visible()
     back()
     run("Gör publiceringsversioner")
     expect(
