@@ -155,6 +155,10 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
                 "files": ["protokollsutdrag-195.docx", "protokollsutdrag-195.pdf"],
             },
         )
+        skipped = "§ 196 RUN-90005-2024: hoppades över: omfattas av sekretess"
+        runner._event(job, {"type": "extract", "paragraf": 196, "dnr": "RUN-90005-2024",
+                            "status": "sekretess", "version": 0, "note": skipped,
+                            "files": []})  # fmt: skip
         job.state = "done"
         runner._finish(job)
         html = client.get("/korning/992").text
@@ -171,6 +175,8 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
     # An extract's line: what was written, its version, and its files to open.
     assert "§ 195 RUN-90003-2024: ny, version 1 – protokollsutdrag-195.docx" in swedish
     assert '<a href="/utdata/RUN-90003-2024/protokollsutdrag-195.pdf">' in html
+    # A paragraph left out, named once.
+    assert "§ 196 RUN-90005-2024: sekretess – hoppades över: omfattas av sekretess" in swedish
     assert "§ 195 RUN-90003-2024: new, version 1 – protokollsutdrag-195.docx" in english
     assert "§ 212 RUN-90001-2023: e-mail to Arktiska Testbäddar AB" in english
     assert "RUN-00386-2023: made" in english or "RUN-00386-2023: built" in english

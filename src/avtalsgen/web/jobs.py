@@ -129,8 +129,12 @@ def event_shown(event: dict[str, Any]) -> dict[str, Any]:
                 "seconds_text": seconds_text(event.get("seconds"))}  # fmt: skip
     if kind == "extract" and event.get("status"):
         version = _("version {version}").format(version=event.get("version"))
+        # The line names the paragraph already: its note without it again.
+        note = str(event.get("note") or "").removeprefix(
+            f"§ {event.get('paragraf')} {event.get('dnr')}: "
+        )
         return {**event, "status_text": extract_status_text(event["status"]),
-                "version_text": version}  # fmt: skip
+                "version_text": version, "note": note}  # fmt: skip
     if kind == "end" and event.get("state"):
         shown = {**event, "state_text": state_text(event["state"])}
         errors = event.get("error_texts")
