@@ -224,6 +224,17 @@ def test_check_speaks_the_shells_language(tmp_path: Path, lang: str) -> None:
     assert done.stdout == ""
 
 
+def test_a_fact_left_unknown_reads_right_whatever_its_gender() -> None:
+    """--strict names a fact left null; the Swedish fits every field's gender ("ett
+    organisationsnummer", "en handläggare"): it said "inte ifylld" of an organisationsnummer."""
+    done = here("check", "--strict", str(SEED), LANG="sv_SE.UTF-8")
+    assert done.returncode == 1
+    assert (
+        f"{SEED}:16: aktor.organisationsnummer: inget värde ifyllt än (null); dokumenten "
+        "visar [uppgift saknas]"
+    ) in done.stderr.splitlines()
+
+
 @pytest.mark.parametrize(
     ("lang", "failed", "missing"),
     [
