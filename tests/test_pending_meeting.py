@@ -126,3 +126,43 @@ def test_no_document_states_a_decision_before_the_meeting(
         runner.invoke(app, ["status", str(case), "--output", str(output), "--json"]).stdout
     )
     assert found["utfall"] == "bifall" and [b["paragraf"] for b in found["beslut"]] == [211]
+
+
+def test_a_meeting_not_held_yet_leaves_the_built_documents_up_to_date(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a meeting file dated after today, written after the case was built, made
+    `status` call the documents out of date while they state nothing of it (and a build
+    rewrote them the same, or, with a signed packet, reported them up to date): both now
+    say up to date until the meeting's day, when both say they are not."""
+    i18n.set_language("en")
+    output = tmp_path / "output"
+    case = cases / f"{DNR}.yaml"
+    meeting = cases / "sammantraden" / "run.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.unlink()
+    result = runner.invoke(app, ["build", str(case), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    meeting.write_text(text, encoding="utf-8")  # the secretary writes the next meeting's file
+
+    def saknas() -> list[str]:
+        status = runner.invoke(app, ["status", str(case), "--output", str(output), "--json"])
+        assert status.exit_code == 0, status.output
+        (found,) = json.loads(status.stdout)
+        return [str(line) for line in found["saknas"]]
+
+    lines = saknas()
+    assert any("the meeting is not held yet" in line for line in lines), lines
+    assert not any("out of date" in line or "not built" in line for line in lines), lines
+    for target in (case, cases):  # one case file (loaded), a folder (the records read first)
+        again = runner.invoke(app, ["build", str(target), "--output", str(output)])
+        assert again.exit_code == 0, again.output
+        assert again.stdout.startswith(f"up to date  {DNR}"), again.output
+
+    day = meeting_day()
+    monkeypatch.setattr(clock, "today", lambda: day)
+    assert f"documents out of date (avtalsgen build {case} --output {output})" in saknas()
+    result = runner.invoke(app, ["build", str(cases), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "built: 1, up to date: 0" in result.stdout, result.output
+    assert not any("out of date" in line for line in saknas())

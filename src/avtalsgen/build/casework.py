@@ -147,7 +147,7 @@ def load(
         return None
     files = case_inputs(case, templates, made, attachments)
     try:
-        inputs = with_decisions(files, case.path, folder)
+        inputs = with_decisions(files, case.path, folder, planned.unheld)
         stamp = input_stamp(inputs, (*documents, *planned.marker), tools)
     except OSError as exc:  # a file that went away since it was found
         outcome.error = _("{path}: cannot read: {reason}").format(

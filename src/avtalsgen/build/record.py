@@ -15,11 +15,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen import clock
 from avtalsgen.build.manifest import signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
@@ -33,8 +32,9 @@ STAMP_FORMAT = (
 #: The roles of the inputs found afresh at every build: the meeting files that name the
 #: case's Dnr, and the protocol extracts in its folder (not kept in the record).
 FOUND_ROLES = ("sammantrade ", "protokollsutdrag ")
-#: How a build's record marks a meeting on the case that was not held yet at the build
-#: (:attr:`avtalsgen.build.tillagg.Plan.marker`): on its day the case is built again.
+#: How the record of a build by an earlier avtalsgen marked a meeting on the case that was
+#: not held yet at the build (its stamp counted the meeting's file). A build now leaves
+#: such a meeting's file out of its stamp instead (see :func:`with_decisions`).
 PENDING = "sammantrade inte hallet "
 
 
@@ -59,14 +59,27 @@ def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str
     return digest.hexdigest()
 
 
-def with_decisions(inputs: Mapping[str, Path], case: Path, folder: Path) -> dict[str, Path]:
+def with_decisions(
+    inputs: Mapping[str, Path], case: Path, folder: Path, unheld: Collection[Path] = ()
+) -> dict[str, Path]:
     """``inputs`` and what the case's decisions are read from, found afresh: the meeting
-    files beside the case file that name its Dnr (the folder's name) and every protocol
-    extract in its output folder ``folder``."""
+    files beside the case file that name its Dnr (the folder's name), but ``unheld``, and
+    every protocol extract in its output folder ``folder``.
+
+    ``unheld`` are the files of meetings not held yet (:attr:`Plan.unheld
+    <avtalsgen.build.tillagg.Plan.unheld>`): they decide nothing and change no document
+    until their day, when they count and the stamp changes. Without them (the stamp of a
+    record read without the models) such a file counts, and the stamp differs from the
+    build's: the case is then loaded to tell."""
     from avtalsgen.meetings.files import meeting_inputs
 
+    left_out = {path.resolve() for path in unheld}
     found = {role: path for role, path in inputs.items() if not role.startswith(FOUND_ROLES)}
-    found |= meeting_inputs(case, folder.name)
+    found |= {
+        role: path
+        for role, path in meeting_inputs(case, folder.name).items()
+        if path.resolve() not in left_out
+    }
     found |= {
         f"protokollsutdrag {path.name}": path for _, _, path in CaseFolder(folder).extract_pdfs()
     }
@@ -202,8 +215,10 @@ class Records:
             awaited = record.get("vantar_pa")
             if isinstance(awaited, int) and signed_entry(folder, awaited) is not None:
                 continue  # the packet a change waited for is signed now: build it
-            if any(day <= clock.today() for day in pending_days(marked)):
-                continue  # a meeting not held at that build is held now: its decision counts
+            if pending_days(marked):
+                # The record of an earlier avtalsgen, whose stamp counted the files of
+                # meetings not held yet: the case is loaded to tell.
+                continue
             try:
                 stamp = input_stamp(
                     with_decisions(inputs, case, folder), [*documents, *marked], tools

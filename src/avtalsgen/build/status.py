@@ -16,12 +16,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words, ngettext
 from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+if TYPE_CHECKING:
+    from avtalsgen.build.tillagg import Plan
 
 
 @dataclass(frozen=True)
@@ -203,11 +206,7 @@ def _one(
         )
     built = _documents(folder, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
-    state = (
-        _build_state(case, planned.documents, planned.marker, folder, templates, hints)
-        if missing
-        else None
-    )
+    state = _build_state(case, planned, folder, templates, hints) if missing else None
     if state is not None:
         status.saknas.append(state)
     if missing:
@@ -373,13 +372,13 @@ def _contradicting(
 
 def _build_state(
     case: Any,
-    documents: Sequence[str],
-    marker: Sequence[str],
+    planned: Plan,
     folder: CaseFolder,
     templates: Path,
     hints: _Hints,
 ) -> str | None:
-    """Whether the case's documents are built and up to date (as ``build`` would see it)."""
+    """Whether the case's documents are built and up to date (as ``build`` would see it:
+    the files of meetings not held yet leave them as they are)."""
     from avtalsgen.build.casework import case_inputs
     from avtalsgen.build.record import input_stamp, up_to_date, with_decisions
     from avtalsgen.build.tools import tool_identity
@@ -392,10 +391,10 @@ def _build_state(
     try:
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
-        files = case_inputs(case, templates, list(documents), attachments)
+        files = case_inputs(case, templates, list(planned.documents), attachments)
         stamp = input_stamp(
-            with_decisions(files, case.path, folder.path),
-            [*DOCUMENTS, *marker],
+            with_decisions(files, case.path, folder.path, planned.unheld),
+            [*DOCUMENTS, *planned.marker],
             tool_identity(),
         )
     except (AvtalsgenError, OSError):

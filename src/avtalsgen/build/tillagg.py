@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build.manifest import PARTIES, signed_entry
-from avtalsgen.build.record import PENDING
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -64,9 +63,11 @@ class Plan:
     """The signed packet of the agreement the change applies to (for its date)."""
     waiting: Tillaggsbeslut | None
     """A change decided whose tilläggsavtal waits for the agreement to be signed."""
-    pending: tuple[dt.date, ...] = ()
-    """The days of meetings not held yet that will decide on the case (see
-    :attr:`History.pending`)."""
+    unheld: tuple[Path, ...] = ()
+    """The meeting files of meetings not held yet that will decide on the case (see
+    :attr:`History.pending`): they decide nothing yet and change no document, so a build's
+    input stamp leaves them out (see :func:`avtalsgen.build.record.with_decisions`); on
+    the meeting's day the file counts, and the case is built again."""
 
     @property
     def awaited(self) -> int | None:
@@ -77,22 +78,20 @@ class Plan:
     @property
     def marker(self) -> tuple[str, ...]:
         """What the build's input stamp adds: a build that made the tilläggsavtal, or that
-        waited for a signature, is not the same as one that did neither; nor is one made
-        while a meeting on the case was not held yet (:data:`PENDING`: on its day the
-        meeting's decision is one, and the case is built again)."""
-        pending = tuple(PENDING + day.isoformat() for day in self.pending)
+        waited for a signature, is not the same as one that did neither. A meeting not
+        held yet adds nothing: it changes no document."""
         if self.change is not None:
-            return (f"tillaggsavtal {self.change.nummer}", *pending)
+            return (f"tillaggsavtal {self.change.nummer}",)
         if self.waiting is not None:
-            return (f"tillaggsavtal {self.waiting.nummer} vantar", *pending)
-        return pending
+            return (f"tillaggsavtal {self.waiting.nummer} vantar",)
+        return ()
 
 
 def plan(history: History, folder: Path) -> Plan:
     """The documents of the case at ``folder``: the tilläggsavtal of the first change whose
     packet is not signed yet (or of the newest, all being signed), once the agreement (or
     tilläggsavtal) before it is signed; else what the grant called for."""
-    pending = tuple(sorted({d.datum for d in history.pending}))
+    pending = tuple(sorted({d.meeting.path for d in history.pending}))
     if not history.changes:
         return Plan(history.documents, None, None, None, pending)
     target = next(
