@@ -249,6 +249,8 @@ def templates_environment() -> Any:
         extensions=["jinja2.ext.i18n"],
     )
     environment.policies["ext.i18n.trimmed"] = True
+    # jinja2.ext.i18n adds install_gettext_callables to the environment at run
+    # time (Environment.extend), so jinja2's type stubs do not declare it.
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n._, ngettext=i18n.ngettext, newstyle=True
     )
