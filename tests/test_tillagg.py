@@ -546,6 +546,48 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     assert "upprätta tilläggsavtal nr 1 till samarbetsavtalet" in extract
 
 
+def test_status_names_the_signed_agreement_beside_the_newest_packet(
+    amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """Before, after a tilläggsavtal status listed the newest packet version's files alone
+    (paket-v2.pdf, unsigned), never where the signed agreement is. Now the CLI's text, its
+    JSON and the web app's case page name the signed packet the case rests on too."""
+    from avtalsgen.web.app import templates_environment
+    from avtalsgen.web.config import WebConfig
+    from avtalsgen.web.status import case_standing
+
+    root = amended[0]
+    case, output = root / "cases" / CASE, root / "output"
+    text = cli("status", str(case), "--output", str(output))
+    lines = [line.strip() for line in text.splitlines()]
+    assert f"{DNR}/paket-v2.pdf" in lines  # the newest, not signed yet
+    (signed,) = [line for line in lines if line.startswith(f"{DNR}/paket.pdf: ")]
+    assert signed.startswith(f"{DNR}/paket.pdf: the agreement, signed by DEMO "), text
+    (found,) = json.loads(cli("status", str(case), "--output", str(output), "--json"))
+    (packet,) = found["undertecknade_paket"]
+    assert packet["fil"] == f"{DNR}/paket.pdf" and packet["tillagg"] == 0
+    assert len(packet["undertecknare"]) == 2, packet
+    assert all(name.startswith("DEMO ") for name in packet["undertecknare"])
+    assert signed.endswith(", ".join(packet["undertecknare"]))
+    assert found["undertecknat"] == []  # paket-v2.pdf: nobody yet
+
+    config = WebConfig(cases=root / "cases", output=output, data=root, templates=TEMPLATES)
+    i18n.set_language("sv")
+    standing = case_standing(config, case)
+    names = ", ".join(packet["undertecknare"])
+    assert standing["undertecknade_paket"] == [
+        {"fil": f"{DNR}/paket.pdf", "text": f"samarbetsavtalet, undertecknat av {names}"}
+    ]
+    environment = templates_environment()
+    environment.filters["datum"] = str
+    page = environment.get_template("standing.html").render(standing=standing)
+    assert "<h3>Undertecknade paket</h3>" in page
+    assert (
+        f'<li><a href="/utdata/{DNR}/paket.pdf">paket.pdf</a>: samarbetsavtalet, '
+        f"undertecknat av {names}</li>"
+    ) in page
+
+
 def test_the_new_packet_is_signed_and_verified(
     tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
 ) -> None:
@@ -563,6 +605,8 @@ def test_the_new_packet_is_signed_and_verified(
     )
     assert status[0]["lage"].startswith("tilläggsavtal nr 1 signed by DEMO")
     assert status[0]["dokument"] == [f"{DNR}/tillaggsavtal-v2.pdf", f"{DNR}/paket-v2.pdf"]
+    packets = [(p["fil"], p["tillagg"]) for p in status[0]["undertecknade_paket"]]
+    assert packets == [(f"{DNR}/paket.pdf", 0), (f"{DNR}/paket-v2.pdf", 1)]
     assert [row["tillagg"] for row in status[0]["beslut"]] == [None, "forlangning"]
 
 

@@ -46,6 +46,29 @@ class Beslutsrad:
     upphorande); None for a decision on the proposal."""
 
 
+@dataclass(frozen=True)
+class Undertecknat:
+    """A packet signed by every party that the case rests on: the newest such version of
+    the agreement's packet, or of a tilläggsavtal's."""
+
+    fil: str
+    """The packet, relative to the output folder."""
+    tillagg: int
+    """0: the packet holds the agreement; N: it holds tilläggsavtal nr N."""
+    undertecknare: list[str]
+    """Who signed it (the names in their certificates), in order."""
+
+    @property
+    def text(self) -> str:
+        """What it holds and who signed it, in words (after the file's name)."""
+        names = ", ".join(self.undertecknare)
+        if self.tillagg == 0:
+            return _("the agreement, signed by {names}").format(names=names)
+        return _("tilläggsavtal nr {number}, signed by {names}").format(
+            number=self.tillagg, names=names
+        )
+
+
 @dataclass
 class CaseStatus:
     """Where one case stands."""
@@ -63,7 +86,11 @@ class CaseStatus:
     """The newest file of each document (PDF), relative to the output folder, in packet
     order, the newest packet last."""
     undertecknat: list[str] = field(default_factory=list)
-    """Who signed the agreement (the names in their certificates), in order."""
+    """Who signed the newest packet (the names in their certificates), in order."""
+    undertecknade_paket: list[Undertecknat] = field(default_factory=list)
+    """The signed packets the case rests on, oldest first: the agreement's and each
+    tilläggsavtal's (the newest version of each that every party signed), whether or not
+    the newest packet is one of them."""
     saknas: list[str] = field(default_factory=list)
     """What is missing, each as a line of text."""
     fel: str | None = None
@@ -82,6 +109,7 @@ class CaseStatus:
             "beslut": [vars(row) for row in self.beslut],
             "dokument": self.dokument,
             "undertecknat": self.undertecknat,
+            "undertecknade_paket": [vars(row) for row in self.undertecknade_paket],
             "saknas": self.saknas,
             "fel": self.fel,
         }
@@ -217,6 +245,8 @@ def _one(
         status.dokument.append(_relative(packet, root))
     signed, unsigned = _signatures(folder, packet) if history.agreement else ([], [])
     status.undertecknat = signed
+    if history.agreement:
+        status.undertecknade_paket = _signed_packets(folder, len(history.changes), root)
     for name in unsigned:
         status.saknas.append(
             _("{packet}: the signature field {field} is not signed yet").format(
@@ -429,6 +459,31 @@ def _signatures(folder: CaseFolder, packet: Path | None) -> tuple[list[str], lis
             elif signature.get("field"):
                 unsigned.append(str(signature["field"]))
     return signed, unsigned
+
+
+def _signed_packets(folder: CaseFolder, changes: int, root: Path) -> list[Undertecknat]:
+    """The newest packet version of the agreement, and of each of the ``changes``
+    tilläggsavtal, that every party has signed (as the manifest records it and the file
+    shows)."""
+    from avtalsgen.build.manifest import PARTIES, signed_entry
+    from avtalsgen.build.tillagg import signed_packet
+
+    if not folder.path.is_dir():
+        return []
+    found = []
+    for nummer in range(changes + 1):
+        packet = signed_packet(folder.path, nummer)
+        entry = signed_entry(folder.path, nummer)
+        if packet is None or entry is None:
+            continue
+        signers = {
+            str(s.get("field")): str(s.get("signer"))
+            for s in entry.get("signatures") or []
+            if isinstance(s, dict) and s.get("signer")
+        }
+        names = [signers[party] for party in PARTIES if party in signers]
+        found.append(Undertecknat(_relative(packet.path, root), nummer, names))
+    return found
 
 
 def _standing(utfall: Utfall | None, built: bool, signed: list[str], complete: bool) -> str:

@@ -337,6 +337,8 @@ def status(
                 typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
             for document in item.dokument:
                 typer.echo(f"  {document}")
+            for packet in item.undertecknade_paket:
+                typer.echo(f"  {packet.fil}: {packet.text}")
             for line in item.saknas:
                 typer.echo(f"  {missing}: {line}")
             if item.fel:

@@ -248,6 +248,9 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     return {
         "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
         "dokument": found.dokument, "undertecknat": found.undertecknat,
+        "undertecknade_paket": [
+            {"fil": packet.fil, "text": packet.text} for packet in found.undertecknade_paket
+        ],
         "saknas": [_for_the_page(shown(line) or "", path.name) for line in found.saknas],
     }  # fmt: skip
 
