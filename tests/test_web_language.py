@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 from conftest import REPO
-from webtools import client_for, workspace
+from webtools import client_for, csrf_of, workspace
 
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.language import accepted, language_of
@@ -231,3 +231,39 @@ def test_an_english_help_text_keeps_its_abbreviations() -> None:
         "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
         "Finansiering › Källor."
     )
+
+
+def test_a_run_queued_in_swedish_and_in_english_is_one_run(tmp_path: Path) -> None:
+    """The worker speaks Swedish whoever asked, so the page's language is no part of a
+    run: the same build asked for from an English page while a Swedish one waits in the
+    queue is that run, not a second one."""
+    import threading
+
+    from avtalsgen.web.jobs import QUEUED, JobRunner
+
+    config = workspace(tmp_path)
+    busy = threading.Event()
+    with client_for(config, "handl") as client:
+        runner: JobRunner = client.app.state.runner
+        # A worker thread busy with a run before them: the runs asked for stay queued.
+        runner._thread = threading.Thread(target=busy.wait, daemon=True)
+        runner._thread.start()
+        try:
+            asked = []
+            for language in ("sv", "en"):
+                client.cookies.set("avtalsgen_sprak", language)
+                page = client.get("/korning").text
+                assert ("<h1>Runs</h1>" in page) == (language == "en")
+                response = client.post(
+                    "/korning",
+                    data={"arende": "RUN-00386-2023", "_csrf_token": csrf_of(page)},
+                    follow_redirects=False,
+                )
+                assert response.status_code == 303, response.text
+                asked.append(response.headers["location"])
+            assert asked[0] == asked[1], asked
+            queued = [job for job in runner.jobs.values() if job.state == QUEUED]
+            assert [job.cases for job in queued] == [["RUN-00386-2023"]]
+            assert "lang" not in queued[0].args
+        finally:
+            busy.set()

@@ -195,12 +195,11 @@ def _after_save(request: Request[Any, Any, Any], kind: Kind, path: Path) -> None
     if kind.name != "arende" or not user.may("build") or not config_of(request).build_after_save:
         return
     config = config_of(request)
-    from avtalsgen.i18n import current_language
     from avtalsgen.web import preview
 
     # Both documents at once (the warm converter has a LibreOffice per core).
     runner_of(request).submit(
         "build", user.name, [path.stem],
         cases=[str(path)], output=str(config.output), templates=str(config.templates),
-        jobs=config.jobs, lang=current_language(), preview=str(config.data / preview.FOLDER),
+        jobs=config.jobs, preview=str(config.data / preview.FOLDER),
     )  # fmt: skip

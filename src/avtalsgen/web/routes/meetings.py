@@ -128,14 +128,11 @@ def _refused_step(
 
 def _submit(request: Request[Any, Any, Any], stem: str, kind: str, **args: Any) -> Redirect:
     """Run ``kind`` on the meeting ``stem`` in the worker; the page follows the run."""
-    from avtalsgen.i18n import current_language
-
     config = config_of(request)
     path = yaml_file(config_of(request).meetings, stem)
     job = runner_of(request).submit(
         kind, user_of(request).name, [stem],
-        meeting=str(path), output=str(config.output), templates=str(config.templates),
-        lang=current_language(), **args,
+        meeting=str(path), output=str(config.output), templates=str(config.templates), **args,
     )  # fmt: skip
     return Redirect(path=f"/korning/{job.id}", status_code=303)
 

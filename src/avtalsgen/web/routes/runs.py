@@ -52,8 +52,6 @@ def _runs(request: Request[Any, Any, Any]) -> Template:
 @post("/korning", guards=[needs("build")])
 async def start_run(request: Request[Any, Any, Any]) -> Redirect:
     """Build the chosen cases (all when none is chosen)."""
-    from avtalsgen.i18n import current_language
-
     config = config_of(request)
     form = await request.form()
     chosen = [str(v) for v in form.getall("arende")] if "arende" in form else []
@@ -69,7 +67,6 @@ async def start_run(request: Request[Any, Any, Any]) -> Redirect:
         "build", user_of(request).name, [p.stem for p in paths],
         cases=[str(p) for p in paths], output=str(config.output),
         templates=str(config.templates), jobs=config.jobs, force="tvinga" in form,
-        lang=current_language(),
     )  # fmt: skip
     return Redirect(path=f"/korning/{job.id}", status_code=303)
 
