@@ -505,7 +505,7 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         "mellan Region Norrbotten och Exempel Arktiska Testbäddar ekonomisk förening",
         "§ 1 Parter",
         "Dnr RUN-90001-2023, daterat den 20 december 2023",
-        "Regionala utvecklingsnämndens beslut den 5 december 2023, § 212",
+        "regionala utvecklingsnämndens beslut den 5 december 2023, § 212",
         "beslutade den 16 juni 2026, § 102",
         "§ 3 Ändring Avtalstiden förlängs till och med den 31 december 2029",
         "2024-01-01–2029-12-31 i stället för 2024-01-01–2026-12-31",
@@ -522,7 +522,7 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         # from its signing, above a payment plan that could start before).
         "Detta tilläggsavtal träder i kraft när båda parter har undertecknat det och utgör "
         "en del av avtalet. Ändringen i § 3 gäller från och med den 1 januari 2027, enligt "
-        "Regionala utvecklingsnämndens beslut den 16 juni 2026, § 102, även om "
+        "regionala utvecklingsnämndens beslut den 16 juni 2026, § 102, även om "
         "tilläggsavtalet undertecknas senare.",
         "En utbetalning i utbetalningsplanen vars dag har passerat när båda parter har "
         "undertecknat tilläggsavtalet görs när det har undertecknats, med avdrag för det som "
@@ -703,7 +703,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 # day: the changed payment of 2026-01-01 comes before the signing.
                 "Utbetalningsplan från och med 2026-01-01",
                 "3 Avtalsår 3 2026-01-01",
-                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt Regionala "
+                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt regionala "
                 "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
                 "tilläggsavtalet undertecknas senare.",
                 "En utbetalning i utbetalningsplanen vars dag har passerat när båda parter "
@@ -719,7 +719,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "Regionens bidrag för hela avtalstiden, 2024-01-01–2025-12-31, uppgår därmed "
                 "till sammanlagt 3 000 000 kronor i stället för 4 500 000 kronor, och medlen "
                 "anvisas från ERP och regionala utvecklingsmedel.",
-                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt Regionala "
+                "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt regionala "
                 "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
                 "tilläggsavtalet undertecknas senare.",
             ),

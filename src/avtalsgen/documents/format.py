@@ -119,3 +119,18 @@ FILTERS: dict[str, Callable[..., str]] = {
     "ifylls": ifylls,
     "tal": number,
 }
+
+
+def genitive(name: str) -> str:
+    """``regionala utvecklingsnämnden`` → ``regionala utvecklingsnämndens`` (no s after s,
+    x or z)."""
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+def in_running_text(organ: str) -> str:
+    """A committee's name inside a sentence: ``Regionala utvecklingsnämnden`` →
+    ``regionala utvecklingsnämnden`` (the region's usage); a name whose second letter is a
+    capital (an acronym such as RUN) is left as it is."""
+    if len(organ) > 1 and organ[1].isupper():
+        return organ
+    return organ[:1].lower() + organ[1:]

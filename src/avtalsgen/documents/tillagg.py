@@ -185,9 +185,6 @@ def new_amount(andring: Andring, after: Berakning, before: Berakning) -> str:
     return text
 
 
-#: The tilläggsavtal's §-point that states the change ("§ 3 Ändring").
-CHANGE_POINT = 3
-
 #: What the payment plan says of a payment whose day has passed when the tilläggsavtal is
 #: signed: the plan follows the day the committee decided the change from, and the parties
 #: sign later (a tilläggsavtal is made once the agreement it changes is signed).
@@ -206,9 +203,10 @@ def applies_from(
     decision sets the grant from that day, and the payment plan follows it; the
     tilläggsavtal is signed only once the agreement it changes is, so it is often signed
     after that day."""
+    organ = fmt.genitive(fmt.in_running_text(namnd))
     return (
         f"Ändringen i § {change_point} gäller från och med {fmt.datum_text(andring.fran)}, "
-        f"enligt {namnd}s beslut {fmt.datum_text(decision[0])}, § {decision[1]}, även om "
+        f"enligt {organ} beslut {fmt.datum_text(decision[0])}, § {decision[1]}, även om "
         "tilläggsavtalet undertecknas senare."
     )
 
@@ -275,7 +273,8 @@ def build_tillagg_context(
             "Avtalet som ändras",
             (
                 f"Detta tilläggsavtal ändrar {avtal_lower} mellan parterna, Dnr {arende.dnr}, "
-                f"{dated}{amended} (nedan kallat avtalet). Avtalet grundar sig på {namnd}s beslut "
+                f"{dated}{amended} (nedan kallat avtalet). Avtalet grundar sig på "
+                f"{fmt.genitive(fmt.in_running_text(namnd))} beslut "
                 f"{fmt.datum_text(beslut[0])}, § {beslut[1]}.",
                 f"{namnd} beslutade {fmt.datum_text(tillaggsbeslut[0])}, § {tillaggsbeslut[1]}, "
                 "om den ändring av avtalet som detta tilläggsavtal anger.",
@@ -284,7 +283,7 @@ def build_tillagg_context(
         ),
         ("Ändring", change_text(andring, program), "text"),
     ]
-    assert len(points) == CHANGE_POINT, "the change is § CHANGE_POINT"
+    change_point = len(points)  # the §-point that states the change
     if payments:
         points.append(
             (
@@ -325,7 +324,7 @@ def build_tillagg_context(
             (
                 "Detta tilläggsavtal träder i kraft när båda parter har undertecknat det och "
                 "utgör en del av avtalet. "
-                + applies_from(andring, namnd, tillaggsbeslut, change_point=CHANGE_POINT),
+                + applies_from(andring, namnd, tillaggsbeslut, change_point=change_point),
             ),
             "text",
         ),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
+from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
@@ -306,21 +307,6 @@ def context(anslag: Anslag, version: AnslagVersion) -> AnslagContext:
         ),
         version=version,
     )
-
-
-def genitive(name: str) -> str:
-    """``regionala utvecklingsnämnden`` → ``regionala utvecklingsnämndens`` (no s after s,
-    x or z)."""
-    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
-
-
-def in_running_text(organ: str) -> str:
-    """A committee's name inside a sentence: ``Regionala utvecklingsnämnden`` →
-    ``regionala utvecklingsnämnden`` (the region's usage); a name whose second letter is a
-    capital (an acronym such as RUN) is left as it is."""
-    if len(organ) > 1 and organ[1].isupper():
-        return organ
-    return organ[:1].lower() + organ[1:]
 
 
 def metadata(anslag: Anslag, version: AnslagVersion) -> Metadata:

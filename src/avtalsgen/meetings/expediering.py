@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Final
 
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
+from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.input.load import key_lines
-from avtalsgen.meetings.anslag import genitive, in_running_text, meeting_folder
+from avtalsgen.meetings.anslag import meeting_folder
 from avtalsgen.meetings.extract import (
     NOT_APPEALABLE,
     PREPARATORY,
