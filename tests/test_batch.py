@@ -111,6 +111,40 @@ def test_unchanged_cases_are_skipped_until_an_input_changes(cases: Path, tmp_pat
     assert code == 0 and "built  RUN-00386-2023" in stdout, "a missing output is rebuilt"
 
 
+@needs_soffice
+@pytest.mark.libreoffice
+def test_the_batch_report_names_outputs_relative_to_the_output_folder(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, batch-report.json listed each case's outputs by absolute paths
+    (/home/.../output/RUN-00386-2023/paket.pdf) beside the case as given (cases/...): now
+    they are relative to the output folder, as `avtalsgen status` names them, whether the
+    case is built or up to date and however --output is spelled."""
+    monkeypatch.chdir(tmp_path)
+    given = {"RUN-00386-2023": "RUN-00386-2023.yaml", "RUN-90003-2024": "exempel-matkluster.yaml"}
+    made = {
+        "RUN-00386-2023": ["beslutsforslag", "samarbetsavtal"],
+        "RUN-90003-2024": ["beslutsforslag"],  # rejected: no agreement
+    }
+    expected = {
+        dnr: [f"{dnr}/{d}{suffix}" for d in documents for suffix in (".docx", ".pdf")]
+        + [f"{dnr}/paket.pdf", f"{dnr}/manifest.json"]
+        for dnr, documents in made.items()
+    }
+    files = [f"cases/{name}" for name in given.values()]
+    absolute = str(tmp_path / "output")
+    for output, status in (("output", "built"), ("output", "up to date"), (absolute, "up to date")):
+        code, stdout, stderr = build(*files, "--output", output)
+        assert code == 0, stdout + stderr
+        report = json.loads((tmp_path / "output" / "batch-report.json").read_text("utf-8"))
+        for case in report["cases"]:
+            dnr = case["dnr"]
+            assert (case["case"], case["status"]) == (f"cases/{given[dnr]}", status)
+            assert case["outputs"] == expected[dnr] and case["removed"] == []
+            assert all((tmp_path / "output" / name).is_file() for name in case["outputs"])
+        assert sorted(case["dnr"] for case in report["cases"]) == sorted(given)
+
+
 def _fake_soffice(tmp_path: Path, behaviour: str) -> Path:
     """A stand-in soffice: 'hang' sleeps, 'crash' exits 1 on its first run only."""
     script = tmp_path / "soffice"

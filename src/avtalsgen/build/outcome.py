@@ -7,8 +7,10 @@ human texts, ``sv`` or ``en``), ``jobs``, ``summary`` (the number of cases by st
 case in the order given: ``case`` (the case file), ``dnr``, ``status`` (one of the four),
 ``status_text`` (the status in the report's language), ``seconds``, ``outputs`` (the files
 written), ``removed`` (documents of the unsigned packet version the build replaced that the
-new one does not hold), ``error`` (why it failed, in the report's language; null otherwise)
-and ``note`` (why a case has nothing to make, in the report's language; null otherwise).
+new one does not hold), both relative to the output folder (``RUN-00386-2023/paket.pdf``,
+as ``avtalsgen status`` names them), ``error`` (why it failed, in the report's language;
+null otherwise) and ``note`` (why a case has nothing to make, in the report's language;
+null otherwise).
 
 ``nothing to make`` is a case whose decisions call for none of the documents asked for
 (``--only samarbetsavtal`` of a rejected case): nothing is wrong and nothing was written,
@@ -82,20 +84,34 @@ class CaseOutcome:
     """What a built case's user must know of what the build did not change (a signed
     packet without the secrecy marking its documents now carry)."""
 
-    def to_json(self) -> dict[str, object]:
-        """The outcome as written to the batch report."""
+    def to_json(self, root: Path | None = None) -> dict[str, object]:
+        """The outcome as written to the batch report: its files relative to the output
+        folder ``root`` (as they are without it)."""
+
+        def named(path: Path) -> str:
+            return _below(path, root) if root is not None else str(path)
+
         return {
             "case": str(self.case),
             "dnr": self.dnr,
             "status": self.status.value,
             "status_text": status_text(self.status),
             "seconds": round(self.seconds, 3),
-            "outputs": [str(path) for path in self.outputs],
-            "removed": [str(path) for path in self.removed],
+            "outputs": [named(path) for path in self.outputs],
+            "removed": [named(path) for path in self.removed],
             "error": self.error,
             "note": self.note,
             "warnings": list(self.warnings),
         }
+
+
+def _below(path: Path, root: Path) -> str:
+    """``path`` relative to the folder ``root`` (either spelled as given or with links
+    resolved), with forward slashes; as it is when it lies elsewhere."""
+    for folder, file in ((root, path), (root.resolve(), path.resolve())):
+        if file.is_relative_to(folder):
+            return file.relative_to(folder).as_posix()
+    return str(path)
 
 
 def write_json(path: Path, data: object, scratch: Path | None = None) -> None:
@@ -116,7 +132,7 @@ def write_report(run: Session, outcomes: Sequence[CaseOutcome], jobs: int) -> Pa
         "language": current_language(),
         "jobs": jobs,
         "summary": counts,
-        "cases": [o.to_json() for o in outcomes],
+        "cases": [o.to_json(run.workspace.root) for o in outcomes],
     }
     write_json(path, data, scratch=run.staging)
     return path
