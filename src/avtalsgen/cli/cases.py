@@ -84,14 +84,12 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
 
 def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
     """The meeting files in each folder's ``sammantraden/`` that are not named already."""
+    from avtalsgen.meetings.files import meetings_in
     from avtalsgen.meetings.justering import is_meeting_file
 
-    found = []
+    found: list[Path] = []
     for folder in folders:
-        meetings = folder / "sammantraden"
-        if not meetings.is_dir():
-            continue
-        for path in sorted(meetings.glob("*.yaml")):
+        for path in meetings_in(folder):
             if path not in named and path not in found and is_meeting_file(path):
                 found.append(path)
     return found

@@ -16,7 +16,13 @@ MEETINGS_FOLDER: Final = "sammantraden"
 def meeting_files(case_path: Path) -> list[Path]:
     """The meeting files that may decide the case at ``case_path``: the ``*.yaml`` files in
     the ``sammantraden`` folder beside it."""
-    folder = case_path.parent / MEETINGS_FOLDER
+    return meetings_in(case_path.parent)
+
+
+def meetings_in(cases: Path) -> list[Path]:
+    """The ``*.yaml`` files in the ``sammantraden`` folder of the folder of case files
+    ``cases``, in order of their names."""
+    folder = cases / MEETINGS_FOLDER
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.glob("*.yaml") if path.is_file())
