@@ -101,6 +101,21 @@ def test_translation_follows_the_chosen_language(swedish: None) -> None:
         i18n.set_language("de")
 
 
+def test_the_environments_language_is_read_again_when_the_language_is_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The locale variables are read once, not at every message, and again after
+    set_language (which the command line, and a test changing them, calls)."""
+    for variable in i18n.LOCALE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    i18n.set_language(None)
+    assert i18n._("built") == "built"
+    monkeypatch.setenv("LANG", "sv_SE.UTF-8")
+    i18n.set_language(None)
+    assert i18n.current_language() == "sv" and i18n._("built") == "skapat"
+
+
 def test_a_context_speaks_its_own_language_over_the_processs(swedish: None) -> None:
     """A web request's language (i18n.speak) holds in its own context only: another
     request, and the process, keep theirs."""

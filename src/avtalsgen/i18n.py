@@ -9,12 +9,13 @@ translation may put them in another order::
 The Swedish translations are gettext catalogues, one per package of avtalsgen
 (``locale/sv/LC_MESSAGES/<package>.po``, compiled to ``.mo`` by ``scripts/catalog.py
 compile``, which the set-up runs). The language is chosen by :func:`set_language` (the CLI's
-``--lang``), else by the locale variables LC_ALL, LC_MESSAGES and LANG in that order: the
-first that names a language decides, a value starting with ``sv`` giving Swedish and any
-other English. Swedish when none names one, since that is who uses avtalsgen: the C and
-POSIX locales (``C.UTF-8`` and the like, what servers and containers are left at) name no
-language, and count as unset. :func:`speak` chooses the language for the current context
-only (a web request: its task and the threads it hands work to), over both.
+``--lang``), else by the locale variables LC_ALL, LC_MESSAGES and LANG in that order (read
+once, and again after each :func:`set_language`): the first that names a language decides,
+a value starting with ``sv`` giving Swedish and any other English. Swedish when none names
+one, since that is who uses avtalsgen: the C and POSIX locales (``C.UTF-8`` and the like,
+what servers and containers are left at) name no language, and count as unset.
+:func:`speak` chooses the language for the current context only (a web request: its task
+and the threads it hands work to), over both.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ LANGUAGES = ("sv", "en")
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 _chosen: str | None = None
+#: The language the locale variables chose, read when first asked for: :func:`set_language`
+#: reads them again (as the command line, the warm server's child and the tests call it
+#: after changing them), so that :func:`_` does not look at the environment on every call.
+_of_environment: str | None = None
 #: The language of the current context (:func:`speak`), over :data:`_chosen`.
 _spoken: ContextVar[str | None] = ContextVar("avtalsgen_language", default=None)
 #: Each language's catalogues, made when first asked for.
@@ -58,10 +63,10 @@ def _names_no_language(locale: str) -> bool:
 
 def set_language(language: str | None) -> None:
     """Speak ``language`` (``sv`` or ``en``) from now on; ``None`` follows the environment."""
-    global _chosen
+    global _chosen, _of_environment
     _check(language)
     _chosen = language
-    _catalogues.clear()
+    _of_environment = None
 
 
 def speak(language: str | None) -> None:
@@ -105,7 +110,12 @@ def current_language() -> str:
     spoken = _spoken.get()
     if spoken is not None:
         return spoken
-    return _chosen if _chosen is not None else language_from_environment()
+    if _chosen is not None:
+        return _chosen
+    global _of_environment
+    if _of_environment is None:
+        _of_environment = language_from_environment()
+    return _of_environment
 
 
 def domains() -> list[str]:
