@@ -649,7 +649,7 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
     """An extract of a meeting whose paragraph decides a Dnr no case file holds fails in
     the worker with the loader's message; the run's page names the meeting file relative
     to the cases folder (as the case's page does), never by the server's absolute path."""
-    from avtalsgen.web.jobs import Job, _without_folders
+    from avtalsgen.web.jobs import Job, _folders, _without_folders
 
     (config.cases / "exempel-arktiska-testbaddar.yaml").unlink()
     with client_for(config, "sekr") as client:
@@ -671,10 +671,11 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
     assert str(config.cases) not in text and str(config.cases.resolve()) not in text
     job = Job(1, "build", "handl", ["x"], args={"cases": [str(config.cases / "x.yaml")],
                                                 "output": str(config.output)})  # fmt: skip
-    assert _without_folders(f"{config.output}/RUN-00386-2023/paket.pdf: fel", job) == (
+    assert _without_folders(f"{config.output}/RUN-00386-2023/paket.pdf: fel", _folders(job)) == (
         "RUN-00386-2023/paket.pdf: fel"
     )
-    assert _without_folders(f"{config.cases}/x.yaml:3: dnr: fel", job) == "x.yaml:3: dnr: fel"
+    shown = _without_folders(f"{config.cases}/x.yaml:3: dnr: fel", _folders(job))
+    assert shown == "x.yaml:3: dnr: fel"
 
 
 def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfig) -> None:

@@ -64,6 +64,21 @@ def test_a_folder_below_the_working_folder_as_the_clis_messages_spell_it(
     )
 
 
+def test_a_runs_folders_are_named_once_each(tmp_path: Path) -> None:
+    """A run of many cases has one cases folder, not one per case file: each of its
+    events' texts is rewritten once per folder."""
+    from avtalsgen.web.jobs import Job, _folders
+
+    cases, output = tmp_path / "cases", tmp_path / "output"
+    files = [str(cases / f"RUN-0000{n}-2024.yaml") for n in range(1, 6)]
+    job = Job(1, "build", "handl", [], args={"cases": files, "output": str(output)})
+    assert _folders(job) == [cases, output]
+    meeting = Job(2, "utdrag", "sekr", [], args={
+        "meeting": str(cases / "sammantraden" / "m.yaml"), "cases": files[:1],
+        "output": str(output)})  # fmt: skip
+    assert _folders(meeting) == [cases, output]
+
+
 def test_the_run_pages_show_no_absolute_path(config: WebConfig) -> None:
     """The CLI's batch-report.json names files by the server's absolute paths (the cases
     given, the messages about them); the Körning page names them relative to the cases and

@@ -101,6 +101,9 @@ class Job:
     """The error in each language, when it is avtalsgen's own (not a library's message)."""
     done: threading.Event = field(default_factory=threading.Event)
     args: dict[str, Any] = field(default_factory=dict)
+    recorded: bool = False
+    """Read back from the database (a run of an earlier server's): its events as that
+    server's version recorded them, which may name files by the server's paths."""
 
     @property
     def error_shown(self) -> str | None:
@@ -183,7 +186,7 @@ def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - 
 def _folders(job: Job) -> list[Path]:
     """The folders a job's files lie in, as the office knows them: the cases folder (of the
     meeting file, cases/sammantraden/<meeting>.yaml, and of the case files) and the output
-    folder."""
+    folder; each once, however many case files lie in one."""
     folders = []
     if isinstance(job.args.get("meeting"), str):  # cases/sammantraden/<meeting>.yaml
         folders.append(Path(job.args["meeting"]).parent.parent)
@@ -191,17 +194,17 @@ def _folders(job: Job) -> list[Path]:
         folders.append(Path(str(case)).parent)
     if isinstance(job.args.get("output"), str):
         folders.append(Path(job.args["output"]))
-    return folders
+    return list(dict.fromkeys(folders))
 
 
-def _without_folders(text: str | None, job: Job) -> str | None:
-    """A message of a job with the server's folders left out of the files it names, as the
-    office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20: …`` (relative to the
-    cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder), a folder itself by
-    its name, not the server's absolute paths (web/serverpaths.py)."""
+def _without_folders(text: str | None, folders: list[Path]) -> str | None:
+    """A message of a job with the server's ``folders`` (its :func:`_folders`) left out of
+    the files it names, as the office knows them: ``sammantraden/exempel-run-2023-12-05.yaml:20:
+    …`` (relative to the cases folder), ``RUN-00386-2023/paket.pdf`` (to the output folder),
+    a folder itself by its name, not the server's absolute paths (web/serverpaths.py)."""
     from avtalsgen.web.serverpaths import shown_text
 
-    return shown_text(text, _folders(job))
+    return shown_text(text, folders)
 
 
 def _sender(conn: Connection) -> Any:  # pragma: no cover - runs in the worker process
@@ -391,6 +394,7 @@ class JobRunner:
                 return
             job.state = RUNNING
             self._event(job, {"type": "start"})
+            folders = _folders(job)  # once per job, not per event
             try:
                 conn = self._connection()
                 conn.send({"kind": job.kind, **job.args})
@@ -402,10 +406,10 @@ class JobRunner:
                     message = conn.recv()
                     if message["type"] == "end":
                         job.state = message["state"]
-                        job.error = _without_folders(message.get("error"), job)
+                        job.error = _without_folders(message.get("error"), folders)
                         break
                     # Its files and messages as the page and the browser are to get them.
-                    self._event(job, shown_event(message, _folders(job)))
+                    self._event(job, shown_event(message, folders))
             except (EOFError, OSError):
                 job.state = FAILED
                 job.error_texts = in_each_language(
@@ -534,7 +538,7 @@ def recorded_job(database: Path, job_id: int) -> Job | None:
     args = {"meeting": row["meeting"]} if row["meeting"] else {}
     job = Job(row["id"], row["kind"] or "", row["user"], json.loads(row["cases"]),
               state=row["state"], events=list(events), error=row["error"],
-              error_texts=error_texts, args=args)  # fmt: skip
+              error_texts=error_texts, args=args, recorded=True)  # fmt: skip
     job.events.append({"type": "end", "state": job.state, "error": job.error,
                        "error_texts": job.error_texts})  # fmt: skip
     job.done.set()

@@ -14,7 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
-from avtalsgen.web.jobs import event_shown, recent_jobs
+from avtalsgen.web.jobs import Job, event_shown, recent_jobs
 from avtalsgen.web.pages import config_of, needs, page, runner_of, user_of, yaml_file
 from avtalsgen.web.serverpaths import shown_event
 from avtalsgen.web.status import case_rows
@@ -86,10 +86,8 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     from avtalsgen.i18n import _
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
-    # Its lines in the reader's language, whoever started it (a run recorded by an earlier
-    # server's version: its files as the office knows them too).
-    folders = _folders_of(request)
-    events = [event_shown(shown_event(event, folders)) for event in job.events]
+    # Its lines in the reader's language, whoever started it.
+    events = [event_shown(event) for event in _events_of(request, job)]
     return page(request, "run.html", job=job, events=events, kind_names=kind_names, back=back)
 
 
@@ -101,16 +99,16 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
     if job is None:
         raise NotFoundException()
 
-    folders = _folders_of(request)
+    source = _events_of(request, job)  # a running job's own list, growing as it runs
 
     async def events() -> AsyncGenerator[ServerSentEventMessage, None]:
         sent = 0
         while True:
-            while sent < len(job.events):
-                event = job.events[sent]
+            while sent < len(source):
+                event = source[sent]
                 sent += 1
                 yield ServerSentEventMessage(
-                    data=json.dumps(event_shown(shown_event(event, folders)), ensure_ascii=False),
+                    data=json.dumps(event_shown(event), ensure_ascii=False),
                     event=event["type"],
                     id=sent,
                 )  # fmt: skip
@@ -121,7 +119,13 @@ async def run_events(request: Request[Any, Any, Any], job_id: int) -> ServerSent
     return ServerSentEvent(events())
 
 
-def _folders_of(request: Request[Any, Any, Any]) -> list[Path]:
-    """The folders a run's files are named relative to: the cases and output folders."""
+def _events_of(request: Request[Any, Any, Any], job: Job) -> list[dict[str, Any]]:
+    """A run's events with its files as the office knows them. The runner rewrote this
+    server's own as they came (jobs.JobRunner._run); a run recorded by an earlier server's
+    version may name the server's paths, so its events are rewritten here, relative to the
+    cases and output folders."""
+    if not job.recorded:
+        return job.events
     config = config_of(request)
-    return [config.cases, config.output]
+    folders = [config.cases, config.output]
+    return [shown_event(event, folders) for event in job.events]
