@@ -354,3 +354,30 @@ def test_swedish_help_names_the_output_folder_as_its_option_does() -> None:
         assert f"Användning: avtalsgen {command} " in shown, command
         assert "--output" in shown and "MAPP" in shown, command
         assert "OUTPUT" not in shown, command
+
+
+def test_serve_finds_the_templates_as_build_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started in a folder without templates/, serve used that missing folder (build used the
+    shipped templates): its case pages called freshly built documents out of date. Without
+    --templates it now finds them as build does: a templates/ beside the cases, else the
+    shipped ones."""
+    import uvicorn
+
+    from avtalsgen.documents.templates import find_templates, shipped_templates
+    from avtalsgen.web import app as webapp
+
+    seen: list[Path] = []
+    monkeypatch.setattr(webapp, "create_app", lambda config: seen.append(config.templates))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    monkeypatch.chdir(tmp_path)
+    argv = ["serve", "--no-converter", "--cases", "cases", "--data", str(tmp_path / "data")]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, result.output
+    assert seen == [shipped_templates().resolve()]
+    (tmp_path / "templates").mkdir()
+    shutil.copy(REPO / "templates" / "beslutsforslag.docx", tmp_path / "templates")
+    assert runner.invoke(app, argv).exit_code == 0
+    assert seen[-1] == find_templates([tmp_path / "cases"]).resolve() == tmp_path / "templates"

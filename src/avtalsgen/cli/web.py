@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from avtalsgen.cli import clicktexts
+from avtalsgen.cli.options import TemplatesDir
 from avtalsgen.cli.pades import CrlOption, TsaOption
 from avtalsgen.i18n import _
 
@@ -50,9 +51,7 @@ def serve(
     ),
     output: Annotated[Path, typer.Option("--output", help=_("Output folder."))] = Path("output"),
     data: Data = Path("data"),
-    templates: Annotated[
-        Path, typer.Option("--templates", help=_("Folder holding the Word templates."))
-    ] = Path("templates"),
+    templates: TemplatesDir = None,
     https: Annotated[
         bool,
         typer.Option(
@@ -93,6 +92,7 @@ def serve(
     import uvicorn
 
     from avtalsgen import i18n
+    from avtalsgen.documents.templates import find_templates
     from avtalsgen.web.app import create_app
     from avtalsgen.web.config import WebConfig
 
@@ -100,7 +100,7 @@ def serve(
         i18n.set_language("sv")
     config = WebConfig(
         cases=cases.resolve(), output=output.resolve(), data=data.resolve(),
-        templates=templates.resolve(), secure_cookies=https,
+        templates=(templates or find_templates([cases])).resolve(), secure_cookies=https,
         proxy_user_header=proxy_user_header, seal_p12=seal_p12, jobs=jobs,
         tsa_url=tsa or None, crls=tuple(path.resolve() for path in crl or ()),
     )  # fmt: skip
