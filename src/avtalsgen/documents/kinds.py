@@ -77,19 +77,13 @@ def metadata(
         title = context.tillagg.rubrik  # type: ignore[union-attr]
     # A document that states a secret paragraph's facts says so as its extract does: in
     # its title (the window title), its subject and its keywords.
-    marking = context.sekretess
-    secret = "SEKRETESS – " if marking else ""
+    from avtalsgen.model.meeting import secret_labels
+
+    secret, marked, keyword = secret_labels(context.sekretess)
     return Metadata(
         title=f"{secret}{title} {arende.dnr} – {arende.titel}",
-        subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}"
-        + (f". {marking}" if marking else ""),
-        keywords=(
-            arende.dnr,
-            "basfinansiering",
-            arende.aktor.namn,
-            context.program.namn,
-            *(("sekretess",) if marking else ()),
-        ),
+        subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}{marked}",
+        keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn, *keyword),
         created=document_date(document, context) or built,
     )
 

@@ -63,7 +63,7 @@ from avtalsgen.meetings.wording import (
     votering_text,
 )
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.meeting import Paragraf, sekretessmarkering
+from avtalsgen.model.meeting import SECRET_TITLE, Paragraf, sekretessmarkering
 from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
 from avtalsgen.pdf.fields import NewField, add_signature_fields
@@ -526,7 +526,7 @@ def _blocks(lines: tuple[str, ...], kind: BlockKind) -> Paragraphs:
 def metadata(fakta: Fakta, version: Version) -> Metadata:
     """The document properties of an extract (the title is the PDF's window title)."""
     example = "EXEMPEL – " if fakta.exempel else ""
-    secret = "SEKRETESS – " if fakta.sekretess else ""
+    secret = SECRET_TITLE if fakta.sekretess else ""
     suffix = f" (version {version.nummer})" if version.nummer > 1 else ""
     meeting = f"{fakta.namnd}, sammanträde {fakta.sammantradesdatum.isoformat()}"
     marking = f". {fakta.sekretessmarkering}" if fakta.sekretess else ""

@@ -176,6 +176,19 @@ def join_markings(markings: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(marking for marking in markings if marking))
 
 
+#: What the title of a document stating a secret paragraph's facts starts with.
+SECRET_TITLE = "SEKRETESS – "
+
+
+def secret_labels(marking: str) -> tuple[str, str, tuple[str, ...]]:
+    """What a document stating the facts of secret paragraphs (``marking``, as
+    :func:`join_markings` gives it) adds to its properties, as its extract does: the title's
+    prefix, the subject's ending and the keyword; all empty when nothing is secret."""
+    if not marking:
+        return "", "", ()
+    return SECRET_TITLE, f". {marking}", ("sekretess",)
+
+
 def split_markings(marking: str) -> tuple[str, ...]:
     """The markings :func:`join_markings` joined (none of an empty one)."""
     return tuple(one for one in marking.split("; ") if one)

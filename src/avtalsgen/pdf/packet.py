@@ -165,7 +165,7 @@ def build_packet(
     agreement as :func:`read_agreement` read it (for the signature fields), or None when
     the outcome calls for no agreement: the packet then has no signature field.
     """
-    from avtalsgen.model.meeting import join_markings, split_markings
+    from avtalsgen.model.meeting import join_markings, secret_labels, split_markings
     from avtalsgen.pdf.assemble import (
         EmbeddedFile,
         PacketMetadata,
@@ -239,11 +239,11 @@ def build_packet(
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {parts[0].title}" if change is not None else ""
+    secret, marked, keyword = secret_labels(marking)
     meta = PacketMetadata(
-        title=f"{'SEKRETESS – ' if marking else ''}Ärende {arende.dnr} – {arende.titel}{what}",
+        title=f"{secret}Ärende {arende.dnr} – {arende.titel}{what}",
         dnr=arende.dnr,
-        subject=packet_subject(context.program.namn, parts, extras)
-        + (f". {marking}" if marking else ""),
+        subject=packet_subject(context.program.namn, parts, extras) + marked,
         keywords=(
             arende.dnr,
             "basfinansiering",
@@ -251,7 +251,7 @@ def build_packet(
             context.program.namn,
             *(part.title.lower() for part in parts),
             *(part.title for part in extras),
-            *(("sekretess",) if marking else ()),
+            *keyword,
             *decided,
         ),
         # None: the latest date its documents bear (each the case's date or the build's time)
