@@ -98,6 +98,36 @@ def test_the_form_schema_comes_from_the_models() -> None:
     assert problems[0].line == 21 and problems[1].path is None
 
 
+def _untyped(node: Any, path: str = "root") -> list[str]:
+    """Where a form schema has a field json-editor cannot tell the type of (it then draws
+    a choice of JSON types: string, number, integer, boolean, object, array, null)."""
+    if isinstance(node, dict):
+        found = [] if "type" in node or "oneOf" in node or "$ref" in node else [path]
+        found += _untyped(node.get("items"), path + "[]") if "items" in node else []
+        for name, child in node.get("properties", {}).items():
+            found += _untyped(child, f"{path}.{name}")
+        for index, option in enumerate(node.get("oneOf", [])):
+            found += _untyped(option, f"{path}|{index}")
+        return found
+    return []
+
+
+@pytest.mark.parametrize("kind", ["arende", "sammantrade", "program"])
+def test_every_field_of_the_form_has_a_type(kind: str) -> None:
+    """A paragraph's Beslut is "enligt förslaget" or a list of points: the fixed value is a
+    choice of that one value, not a field json-editor offers as string, number, null ...
+    (a Swedish secretary saw those words under Beslut)."""
+    from avtalsgen.web.editing import form_schema
+
+    schema = form_schema(kind)
+    assert _untyped(schema) == []
+    if kind == "sammantrade":
+        beslut = schema["properties"]["paragrafer"]["items"]["properties"]["beslut"]
+        fixed, worded = beslut["oneOf"]
+        assert fixed["type"] == "string" and fixed["enum"] == ["enligt förslaget"]
+        assert worded["type"] == "array"
+
+
 def _descriptions(node: Any) -> list[str]:
     if isinstance(node, dict):
         found = [node["description"]] if isinstance(node.get("description"), str) else []

@@ -218,6 +218,12 @@ def _for_form(node: Any, key: str | None) -> Any:
         names = (_("as proposed"), _("worded otherwise"))
         for option, name in zip(node["oneOf"], names, strict=False):
             option.setdefault("title", name)
+            if "const" in option and "type" not in option:
+                # A fixed value ("enligt förslaget"): a choice of that one value. Untyped,
+                # json-editor draws a second choice of JSON types (string, number, null ...)
+                # and a text input that only the fixed value may fill.
+                option["type"] = "string"
+                option["enum"] = [option["const"]]
     return node
 
 
