@@ -14,14 +14,12 @@ from typing import Any
 
 import pytest
 from typer.testing import CliRunner
-from webtools import client_for, csrf_of, workspace
+from webtools import client_for, csrf_of, speaking, workspace
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app as cli
 from avtalsgen.web import audit, db
 from avtalsgen.web.config import WebConfig
-
-ENGLISH = {"accept-language": "en-GB,en;q=0.9"}
 
 
 @pytest.fixture(scope="module")
@@ -33,27 +31,27 @@ def _text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" :", ":")
 
 
-def _log(config: WebConfig, headers: dict[str, str] | None = None) -> str:
-    with client_for(config, "admin") as client:
-        return _text(client.get("/logg", headers=headers or {}).text)
+def _log(config: WebConfig, language: str = "sv") -> str:
+    with client_for(config, "admin") as client, speaking(client, language):
+        return _text(client.get("/logg").text)
 
 
 def test_the_audit_log_reads_the_same_whoever_acted(config: WebConfig) -> None:
     """An administrator using the English pages stops a user: the log says so in Swedish to
     a Swedish reader (and on the command line) and in English to an English one; what the
     database records is Swedish, the office's language."""
-    with client_for(config) as client:
-        token = csrf_of(client.get("/login", headers=ENGLISH).text)
+    with client_for(config) as client, speaking(client, "en"):
+        token = csrf_of(client.get("/login").text)
         client.post("/login", data={"namn": "admin", "losenord": "ett-långt-lösenord-1",
-                                    "_csrf_token": token}, headers=ENGLISH)  # fmt: skip
-        page = client.get("/anvandare", headers=ENGLISH).text
-        done = client.post("/anvandare", headers=ENGLISH, data={
+                                    "_csrf_token": token})  # fmt: skip
+        page = client.get("/anvandare").text
+        done = client.post("/anvandare", data={
             "namn": "lasare", "atgard": "stoppa", "_csrf_token": csrf_of(page)}).text  # fmt: skip
         assert "lasare: stopped" in _text(done)  # the acting user's page: English
     swedish = _log(config)
     assert "lasare: stoppad" in swedish and "lasare: stopped" not in swedish
     assert "från testclient" in swedish and "from testclient" not in swedish
-    english = _log(config, ENGLISH)
+    english = _log(config, "en")
     assert "lasare: stopped" in english and "lasare: stoppad" not in english
     printed = CliRunner().invoke(cli, ["--lang", "sv", "audit", "--data", str(config.data)])
     assert "lasare: stoppad" in printed.output, printed.output
@@ -163,7 +161,8 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
         runner._finish(job)
         html = client.get("/korning/992").text
         swedish = _text(html)
-        english = _text(client.get("/korning/992", headers=ENGLISH).text)
+        with speaking(client, "en"):
+            english = _text(client.get("/korning/992").text)
         followed = client.get("/korning/992/handelser").text
     # "e-postmeddelande ... skrivet" (a neuter noun for the participle that follows).
     to = "Arktiska Testbäddar AB <info@example.se>"
@@ -188,7 +187,7 @@ def test_a_runs_lines_are_in_the_readers_language_whoever_started_it(
     log = _log(config)
     assert written in log and "e-mail to" not in log
     assert "§ 195: ny, version 1" in log
-    assert "e-mail to Arktiska Testbäddar AB" in _log(config, ENGLISH)
+    assert "e-mail to Arktiska Testbäddar AB" in _log(config, "en")
 
 
 def test_the_run_and_korning_pages_show_a_cases_warnings(config: WebConfig) -> None:
@@ -310,7 +309,8 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
         runner._finish(job)
     with client_for(config, "sekr") as client:  # the server started again
         page = client.get(f"/korning/{done}")
-        english = _text(client.get(f"/korning/{done}", headers=ENGLISH).text)
+        with speaking(client, "en"):
+            english = _text(client.get(f"/korning/{done}").text)
         followed = client.get(f"/korning/{done}/handelser").text
         failed = _text(client.get(f"/korning/{unfinished}").text)
         before = _text(client.get(f"/korning/{old}").text)

@@ -67,6 +67,19 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> None:  # t
 
 
 @contextmanager
+def speaking(client: TestClient, language: str) -> Iterator[None]:  # type: ignore[type-arg]
+    """The client's requests in ``language`` as the user's choice (the header's link, a
+    cookie) asks for it; the browser's Accept-Language is no choice."""
+    from avtalsgen.web.language import COOKIE
+
+    client.cookies.set(COOKIE, language)
+    try:
+        yield
+    finally:
+        client.cookies.delete(COOKIE)
+
+
+@contextmanager
 def client_for(
     config: WebConfig, user: str | None = None, base_url: str = "http://testserver.local"
 ) -> Iterator[TestClient]:  # type: ignore[type-arg]

@@ -1,10 +1,13 @@
 """The language of the office's pages: Swedish, or English when the user asks for it.
 
-The user's choice (the link in every page's header, kept in a cookie) decides; without
-one, the browser's Accept-Language, by the first of Swedish and English it prefers; Swedish
-when it names neither (or nothing), since that is who uses the office. Each request is
-answered in its own language (:func:`avtalsgen.i18n.speak`: the process's language is not
-changed), its pages, the messages of the library shown on them and the form editor's texts.
+Asking is the link in every page's header (*English* / *Svenska*, the login page's too),
+kept in a cookie for a year; nothing else counts. The browser's Accept-Language is not a
+request: it is how the computer was set up (an English Windows, a browser installed in
+English), not a choice made for this office, whose case files, form fields and documents
+are Swedish whatever the pages say; English pages would mix the two languages for a user
+who never asked for them. Each request is answered in its own language
+(:func:`avtalsgen.i18n.speak`: the process's language is not changed), its pages, the
+messages of the library shown on them and the form editor's texts.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from avtalsgen import i18n
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Receive, Scope, Send
 
-#: The pages' language when neither the user nor the browser asks for another.
+#: The pages' language unless the user chose another.
 DEFAULT = "sv"
 #: The cookie that keeps the user's choice.
 COOKIE = "avtalsgen_sprak"
@@ -28,43 +31,15 @@ COOKIE = "avtalsgen_sprak"
 OTHER = {"sv": ("en", "English"), "en": ("sv", "Svenska")}
 
 
-def accepted(header: str) -> str | None:
-    """The first of ``sv`` and ``en`` an Accept-Language header prefers (by its q-values,
-    then its order: ``sv-SE,sv;q=0.9,en;q=0.8`` gives ``sv``, ``en-GB,en`` gives ``en``),
-    or None when it names neither."""
-    best: tuple[float, int, str] | None = None
-    for position, item in enumerate(header.split(",")):
-        tag, _sep, parameters = item.strip().partition(";")
-        primary = tag.strip().lower().partition("-")[0]
-        if primary not in i18n.LANGUAGES:
-            continue
-        quality = 1.0
-        for parameter in parameters.split(";"):
-            name, _eq, value = parameter.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
-            continue
-        if best is None or (-quality, position) < (-best[0], best[1]):
-            best = (quality, position, primary)
-    return best[2] if best is not None else None
-
-
-def language_of(cookies: dict[str, str], accept_language: str) -> str:
-    """The language a request is answered in: the user's choice, else the browser's, else
-    Swedish."""
+def language_of(cookies: dict[str, str]) -> str:
+    """The language a request is answered in: the user's choice, else Swedish."""
     chosen = cookies.get(COOKIE, "")
-    if chosen in i18n.LANGUAGES:
-        return chosen
-    return accepted(accept_language) or DEFAULT
+    return chosen if chosen in i18n.LANGUAGES else DEFAULT
 
 
 def speak_for(connection: Any) -> str:
     """Answer the request ``connection`` in its language (see :func:`language_of`)."""
-    language = language_of(dict(connection.cookies), connection.headers.get("accept-language", ""))
+    language = language_of(dict(connection.cookies))
     i18n.speak(language)
     return language
 
