@@ -357,7 +357,8 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     )
     text = body(folder / "protokollsutdrag-212-v2.pdf")
     assert (
-        "Rättelse: ersätter version 1 (bestyrkt 2024-12-04). "
+        # Version 1 was never signed: the note does not call it certified.
+        "Rättelse: ersätter version 1 (upprättad 2024-12-04, inte bestyrkt). "
         "Ändrat: beslutet (bifall med ändring i stället för bifall), beslutspunkt 2, "
         "justeringsdatum."
     ) in text
@@ -392,10 +393,41 @@ def test_correction_is_a_new_version_and_the_old_one_is_kept(tmp_path: Path) -> 
     assert [(r.status, r.version, r.andrat) for r in third] == [
         (Status.RATTELSE, 3, ("justerare",))
     ]
-    assert "Rättelse: ersätter version 2 (bestyrkt 2024-12-10). Ändrat: justerare." in body(
-        folder / "protokollsutdrag-212-v3.pdf"
+    assert (
+        "Rättelse: ersätter version 2 (upprättad 2024-12-10, inte bestyrkt). Ändrat: justerare."
+        in body(folder / "protokollsutdrag-212-v3.pdf")
     )
     assert {name: digest(folder / name) for name in v1} == v1
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+def test_a_correction_says_when_the_version_it_replaces_was_certified(tmp_path: Path) -> None:
+    """A version the secretary signed is named certified on the day of its signature (in
+    Swedish time), not on the day it was made; the published rendition says the same."""
+    from conftest import run_cli
+
+    from avtalsgen.meetings.publicering import _recorded
+
+    output = tmp_path / "output"
+    meeting = write_meeting(tmp_path)
+    build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), 212, today=TODAY)
+    folder = output / "RUN-90001-2023"
+    v1 = str(folder / "protokollsutdrag-212.pdf")
+    signed = run_cli("sign", v1, "--field", "utdragsbestyrkande")
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    signed_on = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    assert signed_on != TODAY  # made on TODAY, signed today
+    meeting = write_meeting(
+        tmp_path, meeting, ("justeringsdatum: 2023-12-12", "justeringsdatum: 2023-12-13")
+    )
+    (result,) = build_extracts(meeting, output, TEMPLATES, LibreOfficeConverter(), 212, today=TODAY)
+    assert result.status == Status.RATTELSE
+    note = f"Rättelse: ersätter version 1 (bestyrkt {signed_on}). Ändrat: justeringsdatum."
+    assert note in body(folder / "protokollsutdrag-212-v2.pdf")
+    record = json.loads((folder / "protokollsutdrag-212.json").read_text(encoding="utf-8"))
+    assert record["versioner"][1]["ersatt_bestyrkt"] == signed_on.isoformat()
+    assert _recorded(record["versioner"])[1].rattelse == note
 
 
 # --- sekretess and selection ---------------------------------------------------------------

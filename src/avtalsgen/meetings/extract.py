@@ -236,9 +236,18 @@ class Version:
         replaced_on: dt.date | None,
         andrat: tuple[str, ...],
         bestyrkt: dt.date,
+        *,
+        replaced_certified: bool = True,
     ) -> Version:
-        """The version after ``replaces`` (certified ``replaced_on``), changing ``andrat``."""
-        when = f" (bestyrkt {replaced_on.isoformat()})" if replaced_on else ""
+        """The version after ``replaces``, changing ``andrat``: certified ``replaced_on``, or,
+        when ``replaced_certified`` is false, made ``replaced_on`` and never certified (an
+        extract corrected before the secretary signed it)."""
+        when = ""
+        if replaced_on is not None:
+            day = replaced_on.isoformat()
+            when = f" (bestyrkt {day})"
+            if not replaced_certified:
+                when = f" (upprättad {day}, inte bestyrkt)"
         return cls(
             nummer=replaces + 1,
             bestyrkt=bestyrkt,
@@ -767,7 +776,11 @@ def _plan(
         if not changed:
             return ExtractResult(number, paragraf.dnr, Status.OFORANDRAD, current, files), None
         _refuse_another_meeting(latest, meeting, paragraf, record_file)
-        version = Version.correction(current, _iso_date(latest.get("bestyrkt")), changed, today)
+        certified, certified_on = _certified(files)
+        replaced_on = certified_on or _iso_date(latest.get("bestyrkt"))
+        version = Version.correction(
+            current, replaced_on, changed, today, replaced_certified=certified
+        )
         status = Status.RATTELSE
     stem = file_stem(number, version.nummer)
     files = (folder / f"{stem}.docx", folder / f"{stem}.pdf")
@@ -785,6 +798,11 @@ def _plan(
             "filer": [path.name for path in files],
             "bestyrkt": today.isoformat(),
             "andrat": list(version.andrat),
+            **(
+                {"ersatt_bestyrkt": replaced_on.isoformat() if certified and replaced_on else None}
+                if version.ersatter
+                else {}
+            ),
             "sammantrade": meeting.path.name,
             "fakta": fakta.to_json(),
         }
@@ -838,6 +856,17 @@ def _refuse_another_meeting(
             folder=shown(record_file.parent),
         )
     )
+
+
+def _certified(files: Sequence[Path]) -> tuple[bool, dt.date | None]:
+    """Whether an extract's PDF among ``files`` is certified (its utdragsbestyrkande
+    signed), and the day it was (Swedish time), None when its signature states no time."""
+    from avtalsgen.pdf.signed import signed_fields, signed_on
+
+    for path in files:
+        if path.suffix == ".pdf" and signed_fields(path).get(SIGNATURE_FIELD):
+            return True, signed_on(path, SIGNATURE_FIELD)
+    return False, None
 
 
 def _iso_date(value: Any) -> dt.date | None:

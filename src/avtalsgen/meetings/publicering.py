@@ -358,8 +358,17 @@ def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
     if number == 1:
         return fakta, Version.first(made)
     before = versions[-2].get("bestyrkt") if len(versions) > 1 else None
-    replaced_on = dt.date.fromisoformat(before) if isinstance(before, str) else None
-    return fakta, Version.correction(number - 1, replaced_on, tuple(latest["andrat"]), made)
+    # Whether the replaced version was certified, as the correction found it (a record
+    # written before that was recorded: certified on the day it was made, as it then said).
+    certified = latest.get("ersatt_bestyrkt", before)
+    replaced_on = certified if isinstance(certified, str) else before
+    return fakta, Version.correction(
+        number - 1,
+        dt.date.fromisoformat(replaced_on) if isinstance(replaced_on, str) else None,
+        tuple(latest["andrat"]),
+        made,
+        replaced_certified=certified is not None,
+    )
 
 
 def _write(

@@ -6,6 +6,8 @@ pyHanko, which they need anyway.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 
@@ -41,3 +43,44 @@ def is_signed(path: Path) -> bool:
         return b"/ByteRange" in path.read_bytes()
     except FileNotFoundError:
         return False
+
+
+def signed_on(path: Path, field: str) -> dt.date | None:
+    """The day (Swedish time) the signature field ``field`` of the PDF at ``path`` was
+    signed, from the time its signature dictionary states (``/M``, which pyHanko writes);
+    None when the field is not signed, the time is not given or the file cannot be read."""
+    import pikepdf
+
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    try:
+        with open_pdf(path) as pdf:
+            acroform = pdf.Root.get("/AcroForm")
+            if not isinstance(acroform, pikepdf.Dictionary):
+                return None
+            for entry in acroform.get("/Fields", pikepdf.Array()):
+                if not isinstance(entry, pikepdf.Dictionary) or str(entry.get("/T", "")) != field:
+                    continue
+                value = entry.get("/V")
+                if isinstance(value, pikepdf.Dictionary) and "/M" in value:
+                    return _pdf_date(str(value.get("/M")))
+    except (OSError, pikepdf.PdfError):
+        return None
+    return None
+
+
+def _pdf_date(text: str) -> dt.date | None:
+    """A PDF date string (``D:20261207000747Z``, ``D:20261207010747+01'00'``) as the day it
+    was in Swedish time; None if it is not one."""
+    from zoneinfo import ZoneInfo
+
+    match = re.fullmatch(r"D:(\d{14})(?:Z(?:00'?00'?)?|([+-])(\d{2})'?(\d{2})'?)?", text.strip())
+    if match is None:
+        return None
+    try:
+        moment = dt.datetime.strptime(match[1], "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    offset = dt.timedelta(hours=int(match[3] or 0), minutes=int(match[4] or 0))
+    zone = dt.timezone(-offset if match[2] == "-" else offset)
+    return moment.replace(tzinfo=zone).astimezone(ZoneInfo("Europe/Stockholm")).date()
