@@ -229,6 +229,7 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
     assert code == 0, output
     assert "Embedded signed file protokollsutdrag-212.pdf:" in output
     inner = output.split("Embedded signed file protokollsutdrag-212.pdf:")[1]
+    assert f"File: protokollsutdrag § 212, embedded in {packet}" in inner
     assert "Result: complete" in inner and "field 'utdragsbestyrkande': OK" in inner
     assert "Signature is Valid." in pdfsig(packet)
 

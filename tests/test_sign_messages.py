@@ -133,3 +133,39 @@ def test_the_demo_pki_refuses_in_the_language_of_messages(
     with pytest.raises(PkiError) as caught:
         ensure_demo_pki(tmp_path / "fil")
     assert caught.value.message == f"{tmp_path / 'fil'}: {said}"
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "shown"),
+    [
+        ("sv", "protokollsutdrag-141.pdf", "Fil: protokollsutdrag § 141, bifogat i {packet}"),
+        ("en", "protokollsutdrag-141.pdf", "File: protokollsutdrag § 141, embedded in {packet}"),
+        (
+            "sv",
+            "protokollsutdrag-141-v2.pdf",
+            "Fil: protokollsutdrag § 141 (version 2), bifogat i {packet}",
+        ),
+        ("sv", "underlag.pdf", "Fil: underlag.pdf, bifogat i {packet}"),
+    ],
+)
+def test_an_embedded_extract_is_named_in_words(
+    no_fields: Path, tmp_path: Path, language: str, name: str, shown: str
+) -> None:
+    """verify named an embedded extract "paket-v2.pdf/protokollsutdrag-141.pdf", which reads
+    like a path to a folder; it is said in words."""
+    from avtalsgen.signing.embedded import verify_embedded
+
+    packet = tmp_path / "paket-v2.pdf"
+    # Read as signed by what it holds (a signature dictionary's /ByteRange), not valid.
+    inner = no_fields.read_bytes() + b"%/ByteRange\n"
+    with pikepdf.open(no_fields) as pdf:
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, inner, mime_type="application/pdf")
+        pdf.save(packet)
+    i18n.set_language(language)
+    try:
+        [embedded] = verify_embedded(packet)
+        lines = format_report(embedded.report).splitlines()
+    finally:
+        i18n.set_language(None)
+    assert lines[0] == shown.format(packet=packet)
+    assert "paket-v2.pdf/" not in "\n".join(lines)

@@ -42,6 +42,22 @@ def embedded_signed_pdfs(path: Path) -> list[tuple[str, bytes]]:
     return found
 
 
+def embedded_label(name: str, packet: Path) -> str:
+    """The embedded file ``name`` of ``packet`` in words: "protokollsutdrag § 212 (version
+    2), embedded in paket-v2.pdf"; a name that is no extract's is given as it is."""
+    from avtalsgen.build.workspace import EXTRACT, parse_versioned
+
+    document = name
+    parsed = parse_versioned(name)
+    if parsed is not None and parsed[0].startswith(f"{EXTRACT}-"):
+        number = parsed[0].removeprefix(f"{EXTRACT}-")
+        if number.isascii() and number.isdigit():
+            document = f"{EXTRACT} § {number}"
+            if parsed[1] > 1:
+                document += _(" (version {version})").format(version=parsed[1])
+    return _("{document}, embedded in {packet}").format(document=document, packet=packet)
+
+
 def verify_embedded(path: Path, trust_roots: Sequence[Path] = ()) -> list[EmbeddedReport]:
     """Verify every signed PDF embedded in the PDF at ``path`` as :func:`verify_packet` does
     (every signature field of it signed, PDF/A-2b, sv-SE)."""
@@ -52,6 +68,6 @@ def verify_embedded(path: Path, trust_roots: Sequence[Path] = ()) -> list[Embedd
             copy.write_bytes(data)
             report = verify_packet(copy, trust_roots)
             # Shown as a file inside the packet, not as the temporary copy.
-            report = dataclasses.replace(report, path=path / name)
+            report = dataclasses.replace(report, path=path, shown_as=embedded_label(name, path))
             reports.append(EmbeddedReport(name, report))
     return reports

@@ -135,6 +135,10 @@ class VerificationReport:
     """Problems of the file as a whole (signature fields that cannot be read)."""
     timestamps: tuple[TimestampStatus, ...] = ()
     """The document time stamps (PAdES B-LTA), in the file's order."""
+    shown_as: str = ""
+    """How the report names the file when not by :attr:`path`: a file embedded in another
+    is named in words ("protokollsutdrag § 212, embedded in paket.pdf"), since a path
+    through the packet ("paket.pdf/protokollsutdrag-212.pdf") reads like a folder."""
 
     @property
     def demo(self) -> bool:
@@ -614,7 +618,7 @@ def format_report(report: VerificationReport) -> str:
     """The report in the language of messages, for ``avtalsgen sign`` and ``verify``: the
     verdict, what is signed, what is still to sign, trust, PDF/A, then each signature."""
     lines = [
-        _("File: {path}").format(path=report.path),
+        _("File: {path}").format(path=report.shown_as or report.path),
         _("Result: {verdict}").format(verdict=verdict_line(report)),
     ]
     if report.demo:
