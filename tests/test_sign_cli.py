@@ -310,31 +310,39 @@ def test_sign_and_verify_give_one_report_and_one_verdict(
     assert "Still to sign: aktor" in region.stdout and "Still to sign: aktor" in verified.stdout
     complete = avtalsgen("verify", "--complete", str(signed), env=data)
     assert complete.returncode == 1 and _result(complete.stdout) == expected
-    # The actor signs with its own key, whose CA was not named: intact but not trusted.
+    # The actor signs with its own key, whose CA was not named: the signature would be
+    # intact but not trusted, so it is refused and nothing is written (it signed, then
+    # exited 1 with the report alone, leaving a file the committee could not validate).
     pki = own_ca
     actor = own_signer(pki, "Aktörens firmatecknare", tmp_path / "aktor.p12")
     secret = {**data, "AVTALSGEN_P12_PASSPHRASE": PASSPHRASE.decode()}
-    own = avtalsgen(
-        "sign",
-        str(signed),
-        "--field",
-        "aktor",
-        "--p12",
-        str(actor.pkcs12),
-        "--ofullstandig",
-        env=secret,
-    )  # fmt: skip  (the seed leaves facts unknown)
-    untrusted = avtalsgen("verify", str(signed), env=data)
-    assert "signed aktor of" in own.stdout
-    assert (
-        _result(own.stdout)
-        == _result(untrusted.stdout)
-        == (
-            "Result: NOT trusted: the signatures are intact, but DEMO Aktörens firmatecknare "
-            "(aktor) cannot be traced to a root certificate you trust (name it with --trust)"
-        )
+    before = signed.read_bytes()
+    argv = ("sign", str(signed), "--field", "aktor", "--p12", str(actor.pkcs12), "--ofullstandig")
+    refused = avtalsgen(*argv, env=secret)  # (the seed leaves facts unknown)
+    assert refused.returncode == 1
+    assert signed.read_bytes() == before
+    assert "signed aktor of" not in refused.stdout
+    told = " ".join(refused.stderr.split())
+    assert told.startswith(
+        f"{signed}: not signed: the certificate of DEMO Aktörens firmatecknare cannot be "
+        "traced to a root certificate you trust ("
     )
-    assert own.returncode == untrusted.returncode == 1
+    assert told.endswith(
+        "). A signature the receiver cannot validate is worse than none, so nothing was "
+        f"written: {signed} is as it was. Name the certificate of the CA that issued it with "
+        "--trust (repeatable) and sign again."
+    )
+    assert "Traceback" not in refused.stderr
+    # Its CA named, it signs; a verifier who does not name it is told it is not trusted.
+    own = avtalsgen(*argv, "--trust", str(pki.root_cert), env=secret)
+    assert own.returncode == 0, own.stdout + own.stderr
+    assert "signed aktor of" in own.stdout
+    untrusted = avtalsgen("verify", str(signed), env=data)
+    assert _result(untrusted.stdout) == (
+        "Result: NOT trusted: the signatures are intact, but DEMO Aktörens firmatecknare "
+        "(aktor) cannot be traced to a root certificate you trust (name it with --trust)"
+    )
+    assert untrusted.returncode == 1
     # Its CA named: complete, in both words and status.
     trusted = avtalsgen("verify", "--complete", str(signed), "--trust", str(pki.root_cert),
                         env=data)  # fmt: skip

@@ -162,7 +162,7 @@ def sign(
             timestamper=timestamp_source(chosen, niva, tsa), level=niva,
             trust_roots=chosen.roots, revocation=revocation_sources(chosen, crl or ()),
             overwrite=True, scratch=run.staging,
-            allow_incomplete=ofullstandig or chosen.demo,
+            allow_incomplete=ofullstandig or chosen.demo, require_trusted=True,
         )  # fmt: skip
         report = verify_packet(packet, chosen.roots)
         if result.field != "utdragsbestyrkande":  # the manifest records a packet's

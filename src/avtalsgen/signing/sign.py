@@ -28,7 +28,7 @@ import logging
 import shutil
 import string
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,7 @@ def sign_packet(
     level: Level | str | None = None,
     trust_roots: Sequence[Path] = (),
     revocation: RevocationSources | None = None,
+    require_trusted: bool = False,
 ) -> SignResult:
     """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
 
@@ -241,6 +242,10 @@ def sign_packet(
     B-B. For B-LT and B-LTA the signer's certificate is first checked against its OCSP
     responder or CRL: a revoked certificate signs nothing. ``revocation`` says where the
     validation data comes from (by default fetched from the services the certificates name).
+
+    With ``require_trusted`` the signed file is verified before it is moved into place, and
+    refused (nothing is written) when the new signature's certificate leads to none of
+    ``trust_roots``: a signature the receiver cannot validate is worse than none.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, or a failed timestamp request; in every
@@ -326,7 +331,10 @@ def sign_packet(
             _("{file}: the signed file would not keep the file as it was").format(file=source)
         )
     data = signed
-    _write_checked(data, target, overwrite, scratch)
+    check = None
+    if require_trusted:
+        check = _trusted_check(field_name, signer_name, trust_roots, target)
+    _write_checked(data, target, overwrite, scratch, check)
     return SignResult(
         path=target,
         field=field_name,
@@ -766,9 +774,40 @@ def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
     return None
 
 
-def _write_checked(data: bytes, target: Path, overwrite: bool, scratch: Path | None) -> None:
-    """Write ``data`` in ``scratch`` (or beside ``target``), check it is PDF/A, then move it
-    into place."""
+def _trusted_check(
+    field_name: str, signer: str, roots: Sequence[Path], target: Path
+) -> Callable[[Path], None]:
+    """A check of the signed file before it is moved into place: the signature of
+    ``field_name`` must lead to one of ``roots``."""
+
+    def check(made: Path) -> None:
+        from avtalsgen.signing.verify import verify_packet
+
+        report = verify_packet(made, roots)
+        for sig in report.signatures:
+            if sig.field == field_name and not sig.trusted and not sig.problems:
+                raise SigningError(
+                    _("{file}: not signed: the certificate of {signer} cannot be traced to a "
+                      "root certificate you trust ({why}). A signature the receiver cannot "
+                      "validate is worse than none, so nothing was written: {file} is as it "
+                      "was. Name the certificate of the CA that issued it with --trust "
+                      "(repeatable) and sign again.").format(
+                        file=target, signer=signer, why=sig.trust
+                    )
+                )  # fmt: skip
+
+    return check
+
+
+def _write_checked(
+    data: bytes,
+    target: Path,
+    overwrite: bool,
+    scratch: Path | None,
+    check: Callable[[Path], None] | None = None,
+) -> None:
+    """Write ``data`` in ``scratch`` (or beside ``target``), check it is PDF/A (and with
+    ``check``, which raises what it finds), then move it into place."""
     try:
         folder = Path(tempfile.mkdtemp(prefix=".avtalsgen-sign-", dir=scratch or target.parent))
     except OSError as exc:
@@ -787,6 +826,8 @@ def _write_checked(data: bytes, target: Path, overwrite: bool, scratch: Path | N
                     file=target, problems="; ".join(problems)
                 )
             )
+        if check is not None:
+            check(made)
         place(made, target, replace=overwrite)  # never overwrite unless asked
     except FileExistsError:
         raise SigningError(
