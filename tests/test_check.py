@@ -44,7 +44,7 @@ def test_two_case_files_of_one_dnr(cases: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         f"{copy}:6: dnr: RUN-00386-2023 is also the Dnr of {first}; each case has a Dnr of its own"
     )
-    assert "1 of 2 case files have problems" in result.stderr
+    assert result.stderr.splitlines()[-1] == f"1 case file has problems: {copy}"
 
 
 @pytest.mark.parametrize(
@@ -154,13 +154,14 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         "upp (2023-12-13) före justeringen (2024-01-30)",
     ]
     # The seed's check reads the meeting files beside it that name its Dnr (trasig.yaml does,
-    # in its first comment), as its build would: their problems are the case's too.
+    # in its first comment), as its build would; their problems are trasig.yaml's, told once
+    # and counted as its (it said "2 av 2 filer (ärende- och sammanträdesfiler) har fel", and
+    # told the dates twice).
     assert result.stderr.splitlines() == [
         *dates,
         f"{broken}:{line_of(broken, 'dnr: RUN-00999-2023')}: paragrafer[0].dnr: ingen ärendefil "
         f"i {cases} har diarienummer RUN-00999-2023",
-        *dates,
-        "2 av 2 filer (ärende- och sammanträdesfiler) har fel",
+        f"1 sammanträdesfil har fel: {broken}",
     ]
     assert "okänd nyckel" not in result.output
     # A file the validation refuses still has its paragraphs' Dnr looked up: all at once.
@@ -175,7 +176,7 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
     assert result.stderr.splitlines()[1:] == [
         f"{broken}:{line_of(broken, 'dnr: RUN-00999-2023')}: paragrafer[0].dnr: ingen ärendefil "
         f"i {cases} har diarienummer RUN-00999-2023",
-        "1 av 1 fil (ärende- och sammanträdesfiler) har fel",
+        f"1 sammanträdesfil har fel: {broken}",
     ]
     assert result.stderr.splitlines()[0].endswith(
         ": plats: obligatoriskt fält saknas: lägg till nyckeln 'plats' på filens översta nivå "
@@ -215,7 +216,11 @@ def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left
     program = cases / "program" / "norrbottens-ekosystem.yaml"
     unknown = "not filled in yet (null); the documents show [uppgift saknas]"
     left_out = "left out of the file; the documents show [uppgift saknas] until it is filled in"
-    from_program = [line for line in result.stderr.splitlines() if "program" in line]
+    from_program = [line for line in result.stderr.splitlines() if line.startswith(f"{program}:")]
+    # The program's fact is counted as the program file's (the cases' own are theirs).
+    assert result.stderr.splitlines()[-1] == (
+        f"2 case files and 1 program file have problems: {second}, {program}, {first}"
+    )
     assert from_program == [
         f"{program}:{line_of(program, 'namn: null')}: avtal.undertecknare.namn: {unknown} "
         f"(for the case {case}, which names this program)"
@@ -236,3 +241,32 @@ def test_strict_names_the_case_of_a_programs_unknown_fact_and_the_line_of_a_left
     # A key of the top level left out: at the file's last line (it was named with no line).
     last = len(first.read_text(encoding="utf-8").rstrip("\n").splitlines())
     assert f"{first}:{last}: handlaggare: {left_out}" in result.stderr.splitlines()
+
+
+def test_a_meeting_files_fault_found_checking_a_case_is_the_meeting_files(cases: Path) -> None:
+    """A fault in a meeting file, found while checking the one case it decides, ended "1 av 1
+    ärendefil har fel": the case file has none. The summary counts and names the file the
+    fault is in; checked with the folder, the fault is told once, not once per case."""
+    from avtalsgen import i18n
+
+    i18n.set_language("sv")
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace("utfall: aterremiss", "utfall: aterremis"), encoding="utf-8")
+    fault = (
+        f"{meeting}:{line_of(meeting, 'utfall: aterremis')}: paragrafer[1].utfall: välj 'bifall', "
+        "'bifall_med_andring', 'avslag', 'aterremiss' eller 'bordlaggning', inte 'aterremis' — "
+        "menade du 'aterremiss'?"
+    )
+    case = cases / "exempel-inlandets-innovationsnod.yaml"
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [fault, f"1 sammanträdesfil har fel: {meeting}"]
+    result = runner.invoke(app, ["check", str(cases)])
+    assert result.exit_code == 1
+    # Two cases are decided at that meeting, and the file is checked on its own too.
+    assert result.stderr.splitlines() == [fault, f"1 sammanträdesfil har fel: {meeting}"]
+    i18n.set_language("en")
+    result = runner.invoke(app, ["check", str(case), str(cases / "RUN-00386-2023.yaml")])
+    assert result.stderr.splitlines()[-1] == f"1 meeting file has problems: {meeting}"
+    i18n.set_language(None)

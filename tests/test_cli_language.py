@@ -202,14 +202,14 @@ CHECK = {
         "skriv löpnumret med fem siffror, RUN-00386-2023",
         "{case}:27: finansiering.finansiarer[0].belop_per_ar: okänd nyckel 'belop_per_ar' — "
         "menade du 'belopp_per_ar'?",
-        "1 av 1 ärendefil har fel",
+        "1 ärendefil har fel: {case}",
     ],
     "en_US.UTF-8": [
         "{case}:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the "
         "serial number with five digits, RUN-00386-2023",
         "{case}:27: finansiering.finansiarer[0].belop_per_ar: unknown key 'belop_per_ar' — "
         "did you mean 'belopp_per_ar'?",
-        "1 of 1 case file has problems",
+        "1 case file has problems: {case}",
     ],
 }
 CHECK["C.UTF-8"] = CHECK["sv_SE.UTF-8"]  # the C locale names no language: Swedish

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +39,6 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     from avtalsgen.meetings.decisions import case_history
     from avtalsgen.meetings.justering import is_meeting_file
 
-    failed = meetings = 0
     files = case_files(paths)
     cases = len(files)
     # A folder's meeting files (sammantraden/ beside its case files, where the cases learn
@@ -46,10 +46,10 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     # in its dnr) decides nothing, and "check cases/" said ok of every case.
     files += _meeting_files_beside([path for path in paths if path.is_dir()], files)
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
+    faults = _Faults(files[:cases])
     for index, path in enumerate(files):
         try:
             if index >= cases or is_meeting_file(path):  # checked as one, with its cases
-                meetings += 1
                 typer.echo(_check_meeting(path))
                 continue
             case = load_case(path)
@@ -62,24 +62,68 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             if first != index:
                 raise CaseError([same_dnr_problem(path, case.arende.dnr, files[first])])
         except CaseError as exc:
-            failed += 1
-            typer.echo(exc.message, err=True)
+            for problem in faults.add(exc.problems, path):
+                typer.echo(problem, err=True)
             continue
         typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
-    if failed:
-        message = ngettext(
-            "{failed} of {count} case file has problems",
-            "{failed} of {count} case files have problems",
-            len(files),
-        )
-        if meetings:
-            message = ngettext(
-                "{failed} of {count} file (case and meeting files) has problems",
-                "{failed} of {count} files (case and meeting files) have problems",
-                len(files),
-            )
-        typer.echo(message.format(failed=failed, count=len(files)), err=True)
+    if faults.files:
+        typer.echo(faults.summary(), err=True)
         raise typer.Exit(1)
+
+
+#: A problem's file: what comes before ``:<line>: `` or ``: `` (``file:line: field: message``).
+_PROBLEM_FILE = re.compile(r"(?P<file>[^\n]+?):(?:\d+:)? ")
+
+
+class _Faults:
+    """The problems ``check`` found, each shown once, and the files they are in: a meeting
+    file's problem found while checking a case is the meeting file's, not the case's (it
+    said "1 of 1 case file has problems" of a case file without a fault)."""
+
+    def __init__(self, case_files: list[Path]) -> None:
+        self._cases = {str(path) for path in case_files}
+        self._shown: set[str] = set()
+        self.files: dict[str, str] = {}
+        """Each file with problems, as the problems name it, and its kind."""
+
+    def add(self, problems: list[str], checked: Path) -> list[str]:
+        """Record ``problems`` found checking ``checked``; those not shown before."""
+        from avtalsgen.meetings.justering import is_meeting_file
+
+        new = []
+        for problem in problems:
+            match = _PROBLEM_FILE.match(problem)
+            name = match["file"] if match and Path(match["file"]).is_file() else str(checked)
+            if name not in self.files:
+                if is_meeting_file(Path(name)):
+                    self.files[name] = "meeting"
+                elif name in self._cases or Path(name) == checked:
+                    self.files[name] = "case"
+                else:  # what a case file names: its program file
+                    self.files[name] = "program"
+            if problem not in self._shown:
+                self._shown.add(problem)
+                new.append(problem)
+        return new
+
+    def summary(self) -> str:
+        """How many files of each kind have problems, and which."""
+        kinds = list(self.files.values())
+        cases, meetings, programs = (kinds.count(k) for k in ("case", "meeting", "program"))
+        counts = [
+            ngettext("{count} case file", "{count} case files", cases).format(count=cases),
+            ngettext("{count} meeting file", "{count} meeting files", meetings).format(
+                count=meetings
+            ),
+            ngettext("{count} program file", "{count} program files", programs).format(
+                count=programs
+            ),
+        ]
+        numbers = (cases, meetings, programs)
+        counts = [text for text, count in zip(counts, numbers, strict=True) if count]
+        return ngettext(
+            "{what} has problems: {files}", "{what} have problems: {files}", len(kinds)
+        ).format(what=join_words(counts), files=", ".join(self.files))
 
 
 def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
