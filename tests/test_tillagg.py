@@ -588,6 +588,41 @@ def test_status_names_the_signed_agreement_beside_the_newest_packet(
     ) in page
 
 
+def test_status_reads_the_manifest_and_each_pdf_once(
+    amended: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, status read a case's manifest.json three times (seven times for this case,
+    one change on it) and opened the signed agreement's packet once per question asked of
+    it (whether the change waits for it, which packet the case rests on). Now each is read
+    once per case, and what status says is the same."""
+    from avtalsgen.build import manifest
+    from avtalsgen.build.status import case_status
+    from avtalsgen.pdf import signed
+
+    root = amended[0]
+    case, output = root / "cases" / CASE, root / "output"
+    before = case_status([case], output, TEMPLATES)[0]
+    reads: list[Path] = []
+    opened: list[Path] = []
+    read_manifest, is_signed = manifest.read_manifest, signed.is_signed
+
+    def counted_read(folder: Path) -> dict[str, object]:
+        reads.append(folder)
+        return read_manifest(folder)
+
+    def counted_open(path: Path) -> bool:
+        opened.append(path)
+        return is_signed(path)
+
+    monkeypatch.setattr(manifest, "read_manifest", counted_read)
+    monkeypatch.setattr(signed, "is_signed", counted_open)
+    after = case_status([case], output, TEMPLATES)[0]
+    assert after == before
+    assert reads == [output / DNR]
+    assert output / DNR / "paket.pdf" in opened  # the signed agreement: asked of, once
+    assert sorted(opened) == sorted(set(opened)), opened
+
+
 def test_the_new_packet_is_signed_and_verified(
     tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
 ) -> None:

@@ -80,7 +80,7 @@ def write_manifest(
             hashed[path] = sha256(path)
         return hashed[path]
 
-    packets = _kept_packets(folder, _read(folder), packet)
+    packets = _kept_packets(folder, read_manifest(folder), packet)
     if packet is not None:
         parsed = parse_versioned(packet.name)
         packets.append(
@@ -112,7 +112,9 @@ def write_manifest(
     return path
 
 
-def _read(folder: Path) -> dict[str, Any]:
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The case folder ``folder``'s manifest as read ({} when it is missing or cannot be
+    read)."""
     try:
         data = json.loads(CaseFolder(folder).manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -148,7 +150,7 @@ def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
     (``--force`` or not) would make the same packet, so nothing is made. None otherwise."""
     from avtalsgen.pdf.signed import is_signed
 
-    entries = _read(folder).get("packets")
+    entries = read_manifest(folder).get("packets")
     versions = CaseFolder(folder).packet_versions()
     if not isinstance(entries, list) or not versions:
         return None
@@ -197,7 +199,7 @@ def signed_and_same(
     a second "Tilläggsavtal nr 1"). None otherwise."""
     from avtalsgen.pdf.signed import is_signed
 
-    data = _read(folder)
+    data = read_manifest(folder)
     entries = data.get("packets")
     versions = CaseFolder(folder).packet_versions()
     if not isinstance(entries, list) or not versions:
@@ -251,7 +253,7 @@ def update_signatures(
     ``notes`` adds to a signature's entry, by field (e.g. that it was signed with facts
     still unknown); the notes of earlier signatures of the same packet are kept."""
     folder = packet.parent
-    data = _read(folder)
+    data = read_manifest(folder)
     if not data:
         return None
     packets = _kept_packets(folder, data, None)
@@ -295,12 +297,15 @@ def _json(data: object) -> str:
 PARTIES = ("region", "aktor")
 
 
-def signed_entry(folder: Path, nummer: int) -> dict[str, Any] | None:
+def signed_entry(
+    folder: Path, nummer: int, manifest: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The manifest's entry of the newest packet version in ``folder`` that holds the
     agreement (``nummer`` 0) or tilläggsavtal nr ``nummer`` and that every party has signed,
     as the manifest records it (the file itself is not read: see
-    :func:`avtalsgen.build.tillagg.signed_packet`)."""
-    entries = _read(folder).get("packets")
+    :func:`avtalsgen.build.tillagg.signed_packet`); ``manifest``: the folder's manifest as
+    already read."""
+    entries = (read_manifest(folder) if manifest is None else manifest).get("packets")
     for entry in reversed(entries if isinstance(entries, list) else []):
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             continue

@@ -9,23 +9,21 @@ nobody takes the signed one for marked.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.build.manifest import read_manifest
 from avtalsgen.build.workspace import CaseFolder, parse_versioned, shown
 from avtalsgen.i18n import _
 from avtalsgen.meetings.decisions import History
 from avtalsgen.model.meeting import split_markings
 
 
-def _entries(folder: CaseFolder) -> dict[str, dict[str, Any]]:
-    """The manifest's entry of each packet version, by file name."""
-    try:
-        data = json.loads(folder.manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    entries = data.get("packets") if isinstance(data, dict) else None
+def packet_entries(manifest: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The entry of each packet version in the case folder's manifest (as read), by file
+    name."""
+    entries = manifest.get("packets")
     return {
         str(entry["file"]): entry
         for entry in (entries if isinstance(entries, list) else [])
@@ -57,7 +55,7 @@ def unmarked_signed(folder: Path, history: History, version: int) -> list[str]:
     case_folder = CaseFolder(folder)
     if not history.sekretess(len(history.changes)):
         return []  # no paragraph on the case is secret
-    entries = _entries(case_folder)
+    entries = packet_entries(read_manifest(folder))
     new = case_folder.packet(version)
     found = []
     for packet in case_folder.packet_versions():
@@ -86,7 +84,7 @@ def missing_markings(
     carry; none when no paragraph on the case is secret."""
     if not history.sekretess(len(history.changes)):
         return []
-    entries = _entries(folder) if entries is None else entries
+    entries = packet_entries(read_manifest(folder.path)) if entries is None else entries
     decision = entries.get(packet.name, {}).get("beslut")
     nummer = decision.get("tillagg") if isinstance(decision, dict) else None
     wanted = split_markings(history.sekretess(nummer if isinstance(nummer, int) else 0))

@@ -12,12 +12,12 @@ not made yet, documents not built or out of date, signatures not made).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from avtalsgen.build.packets import PacketFolder
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words, ngettext
@@ -193,13 +193,14 @@ def _one(
         status.fel = "\n".join(history.problems)
     status.utfall = history.utfall
     folder = workspace.case(arende.dnr)
+    packets = PacketFolder(folder)  # the manifest and each packet read once for the case
     root = workspace.root
     status.beslut = _decisions(history, folder, root)
     if missing:
         status.saknas += unknown_facts(case, history)
     from avtalsgen.build.tillagg import plan as tillagg_plan
 
-    planned = tillagg_plan(history, folder.path)
+    planned = tillagg_plan(history, folder.path, packets)
     for row, decision in zip(status.beslut, history.decisions, strict=True):
         if row.utdrag is None:
             status.saknas.append(
@@ -232,28 +233,28 @@ def _one(
                 meeting=decision.meeting.path,
             )
         )
-    built = _documents(folder, planned.documents)
+    built = _documents(packets, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     state = _build_state(case, planned, folder, templates, hints) if missing else None
     if state is not None:
         status.saknas.append(state)
     if missing:
         command = f"avtalsgen build {case.path}{hints.option}"
-        status.saknas += _contradicting(folder, planned.documents, root, command)
-    packet = folder.packet_versions()[-1] if folder.packet_versions() else None
+        status.saknas += _contradicting(packets, planned.documents, root, command)
+    packet = packets.versions[-1] if packets.versions else None
     if packet is not None:
         status.dokument.append(_relative(packet, root))
-    signed, unsigned = _signatures(folder, packet) if history.agreement else ([], [])
+    signed, unsigned = _signatures(packets, packet) if history.agreement else ([], [])
     status.undertecknat = signed
     if history.agreement:
-        status.undertecknade_paket = _signed_packets(folder, len(history.changes), root)
+        status.undertecknade_paket = _signed_packets(packets, len(history.changes), root)
     for name in unsigned:
         status.saknas.append(
             _("{packet}: the signature field {field} is not signed yet").format(
                 packet=_relative(packet, root) if packet else "paket.pdf", field=name
             )
         )
-    status.saknas += _unmarked(folder, history, root, f"{case.path}{hints.option}")
+    status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")
     status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
     if planned.waiting is not None:
         status.saknas.append(
@@ -277,23 +278,24 @@ def _one(
     return status
 
 
-def _unmarked(folder: CaseFolder, history: Any, root: Path, case: str) -> list[str]:
+def _unmarked(packets: PacketFolder, history: Any, root: Path, case: str) -> list[str]:
     """The newest signed packet, when it lacks the secrecy marking that the case's
     documents now carry (its paragraph was put under sekretess after it was built), and
     what to do: have the next version, which carries it, signed, or build that first."""
-    from avtalsgen.build.secrecy import missing_markings
-    from avtalsgen.pdf.signed import is_signed
+    from avtalsgen.build.secrecy import missing_markings, packet_entries
 
-    versions = folder.packet_versions()
-    if not versions or not history.sekretess(len(history.changes)):
+    if not packets.versions or not history.sekretess(len(history.changes)):
         return []  # no paragraph on the case is secret
-    signed = [packet for packet in versions if is_signed(packet)]
-    lacking = missing_markings(folder, history, signed[-1]) if signed else []
+    packet = packets.newest_signed()
+    if packet is None:
+        return []
+    entries = packet_entries(packets.manifest)
+    lacking = missing_markings(packets.folder, history, packet, entries)
     if not lacking:
         return []
-    packet, newest = signed[-1], versions[-1]
+    newest = packets.versions[-1]
     markings = join_words([_("'{marking}'").format(marking=marking) for marking in lacking])
-    if newest != packet and not missing_markings(folder, history, newest):
+    if newest != packet and not missing_markings(packets.folder, history, newest, entries):
         text = ngettext(
             "{packet} is signed without the marking {markings} that the case's documents now "
             "carry, and a signed packet is never changed: {new} carries it; have {new} signed",
@@ -347,12 +349,12 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
     return rows
 
 
-def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
+def _documents(packets: PacketFolder, kinds: Sequence[str]) -> list[Path]:
     """The newest file of each document: those made with the newest packet version
     (``beslutsforslag-v2.pdf`` beside ``paket-v2.pdf``), else the first."""
     from avtalsgen.build.workspace import parse_versioned
 
-    versions = folder.packet_versions()
+    folder, versions = packets.folder, packets.versions
     parsed = parse_versioned(versions[-1].name) if versions else None
     version = parsed[1] if parsed is not None else 1
     found = []
@@ -365,7 +367,7 @@ def _documents(folder: CaseFolder, kinds: Sequence[str]) -> list[Path]:
 
 
 def _contradicting(
-    folder: CaseFolder, documents: Sequence[str], root: Path, command: str
+    packets: PacketFolder, documents: Sequence[str], root: Path, command: str
 ) -> list[str]:
     """The documents beside the newest packet version, unsigned, that the case's decisions
     no longer call for (an agreement beside the packet of a case since rejected, a
@@ -376,8 +378,8 @@ def _contradicting(
     from avtalsgen.documents.kinds import DOCUMENTS
     from avtalsgen.pdf.signed import is_signed
 
-    versions = folder.packet_versions()
-    if versions and is_signed(versions[-1]):
+    folder, versions = packets.folder, packets.versions
+    if versions and packets.is_signed(versions[-1]):
         return []  # the documents beside a signed packet are its own, and stay
     parsed = parse_versioned(versions[-1].name) if versions else None
     version = parsed[1] if parsed is not None else 1
@@ -434,18 +436,15 @@ def _build_state(
     return None
 
 
-def _signatures(folder: CaseFolder, packet: Path | None) -> tuple[list[str], list[str]]:
+def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:
     """Who signed the packet that holds the agreement, and its fields still unsigned (from
     the manifest, which ``avtalsgen sign`` keeps)."""
     if packet is None:
         return [], []
-    try:
-        data = json.loads(folder.manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [], []
-    entries = data.get("packets") if isinstance(data, dict) else None
+    data = packets.manifest
+    entries = data.get("packets")
     if not isinstance(entries, list):
-        entries = [data.get("packet")] if isinstance(data, dict) else []
+        entries = [data.get("packet")]
     signed: list[str] = []
     unsigned: list[str] = []
     for entry in entries:
@@ -461,19 +460,20 @@ def _signatures(folder: CaseFolder, packet: Path | None) -> tuple[list[str], lis
     return signed, unsigned
 
 
-def _signed_packets(folder: CaseFolder, changes: int, root: Path) -> list[Undertecknat]:
+def _signed_packets(packets: PacketFolder, changes: int, root: Path) -> list[Undertecknat]:
     """The newest packet version of the agreement, and of each of the ``changes``
     tilläggsavtal, that every party has signed (as the manifest records it and the file
     shows)."""
     from avtalsgen.build.manifest import PARTIES, signed_entry
     from avtalsgen.build.tillagg import signed_packet
 
+    folder = packets.folder
     if not folder.path.is_dir():
         return []
     found = []
     for nummer in range(changes + 1):
-        packet = signed_packet(folder.path, nummer)
-        entry = signed_entry(folder.path, nummer)
+        packet = signed_packet(folder.path, nummer, packets)
+        entry = signed_entry(folder.path, nummer, packets.manifest)
         if packet is None or entry is None:
             continue
         signers = {

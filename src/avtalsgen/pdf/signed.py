@@ -7,20 +7,22 @@ pyHanko, which they need anyway.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 
-def signed_fields(path: Path) -> dict[str, bool]:
+def signed_fields(source: Path | BinaryIO) -> dict[str, bool]:
     """The packet's signature fields in its form's order, each with whether it is signed (a
-    field holds its signature in /V). Raises :class:`OSError` if the file cannot be read;
-    an unreadable PDF has no fields."""
+    field holds its signature in /V); ``source`` is its path or its bytes as a stream.
+    Raises :class:`OSError` if the file cannot be read; an unreadable PDF has no fields."""
     import pikepdf
 
     from avtalsgen.pdf.pdffile import open_pdf
 
     try:
-        with open_pdf(path) as pdf:
+        with open_pdf(source) as pdf:
             acroform = pdf.Root.get("/AcroForm")
             if not isinstance(acroform, pikepdf.Dictionary):
                 return {}
@@ -36,13 +38,13 @@ def signed_fields(path: Path) -> dict[str, bool]:
 def is_signed(path: Path) -> bool:
     """Whether any signature field of the packet at ``path`` is signed. A file that is there
     but cannot be read as a PDF counts as signed when it holds a signature's byte range:
-    what cannot be told unsigned is never replaced."""
-    if any(signed_fields(path).values()):
+    what cannot be told unsigned is never replaced. The file is read once: a signature's
+    byte range answers without parsing it, and an unsigned file is parsed from the bytes
+    read."""
+    data = path.read_bytes()
+    if b"/ByteRange" in data:
         return True
-    try:
-        return b"/ByteRange" in path.read_bytes()
-    except FileNotFoundError:
-        return False
+    return any(signed_fields(io.BytesIO(data)).values())
 
 
 def signed_on(path: Path, field: str) -> dt.date | None:
