@@ -446,3 +446,43 @@ def test_the_cli_says_what_it_did(made: Made) -> None:
         "2023-12-06 to 2023-12-27 inclusive (the last day to appeal): unchanged since version "
         "1; nothing written"
     )
+
+
+@pytest.mark.libreoffice
+def test_a_preparatory_paragraph_is_told_not_appealable_on_the_notice(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """The meeting of 2024-12-10 rejects § 195 and sends § 196 back (återremiss). The notice
+    of the minutes still tells when the time to appeal ends (the law's notice, 8 kap. 12 §
+    kommunallagen), and now says that § 196's decision, being merely preparatory, may not be
+    appealed (13 kap. 2 §); nothing of the kind is said of § 195. The CLI's line agrees."""
+    from typer.testing import CliRunner
+
+    from avtalsgen.cli.app import app
+
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    meeting = cases / "sammantraden" / "exempel-run-2024-12-10.yaml"
+    output = tmp_path / "output"
+    with converter_in(session_converter) as converter:
+        [result] = build_anslag(meeting, output, REPO / "templates", converter,
+                                today=dt.date(2024, 12, 17))  # fmt: skip
+    assert result.anslag.forberedande == ((196, "återremiss"),)
+    note = (
+        "Beslutet i § 196 (återremiss) är av enbart förberedande art och får inte överklagas "
+        "(13 kap. 2 § kommunallagen)."
+    )
+    for text in (fold(pdftotext(result.files[0])), html_text(result.files[1])):
+        assert "Sista dag för överklagande: 2025-01-08" in text
+        assert "det vill säga senast den 8 januari 2025." in text
+        assert note in text
+        assert "§ 195 (" not in text
+    i18n.set_language("sv")
+    said = CliRunner().invoke(app, ["anslag", str(meeting), "--output", str(output)])
+    assert said.exit_code == 0, said.output
+    assert said.output.splitlines()[0] == (
+        "anslag om protokollets justering (§§ 195–196): på anslagstavlan från och med "
+        "2024-12-18 till och med 2025-01-08 (sista dag för överklagande; § 196 får inte "
+        "överklagas, beslutet är av enbart förberedande art): oförändrad sedan version 1; "
+        "inget skrevs"
+    )

@@ -118,7 +118,7 @@ def anslag(
     templates: TemplatesDir = None,
 ) -> None:
     """Write the notice of justering (anslag) of a meeting."""
-    from avtalsgen.meetings.anslag import build_anslag, paragraph_list
+    from avtalsgen.meetings.anslag import appeal_exception, build_anslag, paragraph_list
 
     results = _meeting_step(build_anslag, meeting, output, templates, omedelbart=omedelbart)
     for result in results:
@@ -132,9 +132,10 @@ def anslag(
         )
         typer.echo(
             _("{notice} ({paragraphs}): on the anslagstavla from {start} to {end} inclusive "
-              "(the last day to appeal): {status}").format(
+              "(the last day to appeal{exception}): {status}").format(
                 notice=which, paragraphs=paragraph_list(notice.paragrafer) or "–",
                 start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
+                exception=appeal_exception(notice),
             )
         )  # fmt: skip
         for path in result.files:

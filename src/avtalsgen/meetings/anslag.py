@@ -30,6 +30,7 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
+from avtalsgen.meetings.extract import UTFALL_ORD
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.model.meeting import Paragraf, Sammantrade, sista_dag_for_overklagande
@@ -80,6 +81,10 @@ class Anslag:
     """Where the digital anslagstavla is; empty when the program file gives none."""
     sekreterare: str
     """The meeting's secretary."""
+    forberedande: tuple[tuple[int, str], ...] = ()
+    """The paragraphs covered whose decision only prepares a later one (återremiss,
+    bordläggning), with the outcome in words: "av enbart förberedande art", they may not be
+    appealed (kommunallagen 13 kap. 2 §), and the notice says so of them."""
 
     @property
     def key(self) -> str:
@@ -108,6 +113,7 @@ LABELS: Final[dict[str, str]] = {
     "forvaltningsratt_adress": "förvaltningsrättens adress",
     "anslagstavla": "anslagstavla",
     "sekreterare": "sekreterare",
+    "forberedande": "beslut av enbart förberedande art",
 }
 
 
@@ -132,6 +138,9 @@ class AnslagTexter:
     """The header's line: "Justering av protokoll" or "Omedelbar justering"."""
     adress: str
     """The court's postal address in one line; empty when unknown."""
+    forberedande: str = ""
+    """What the besvärshänvisning says of the paragraphs that may not be appealed, being
+    of a merely preparatory kind; empty when there are none."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +250,11 @@ def notices(meeting: LoadedMeeting) -> list[Anslag]:
                 ),
                 anslagstavla=protokoll.anslagstavla or "",
                 sekreterare=sammantrade.sekreterare,
+                forberedande=tuple(
+                    (p.paragraf, UTFALL_ORD[p.utfall.value])
+                    for p in members
+                    if p.sekretess is None and p.utfall is not None and p.utfall.preparatory
+                ),
             )
         )
     # The minutes' notice first, then the omedelbart justerade paragraphs' by date.
@@ -304,8 +318,45 @@ def context(anslag: Anslag, version: AnslagVersion) -> AnslagContext:
             paragrafer=covered,
             omfattning=omfattning,
             adress=anslag.forvaltningsratt_adress,
+            forberedande=not_appealable(anslag.forberedande),
         ),
         version=version,
+    )
+
+
+def appeal_exception(anslag: Anslag) -> str:
+    """For the messages of ``anslag`` beside "the last day to appeal": which paragraphs it
+    covers may not be appealed, in the user's language ("; § 196 may not be appealed, its
+    decision being merely preparatory"); empty when there are none."""
+    from avtalsgen.i18n import ngettext
+
+    numbers = [number for number, _outcome in anslag.forberedande]
+    if not numbers:
+        return ""
+    return ngettext(
+        "; {paragraphs} may not be appealed, its decision being merely preparatory",
+        "; {paragraphs} may not be appealed, their decisions being merely preparatory",
+        len(numbers),
+    ).format(paragraphs=paragraph_list(numbers))
+
+
+def not_appealable(paragraphs: Sequence[tuple[int, str]]) -> str:
+    """What a notice says of its paragraphs whose decision may not be appealed: "Beslutet i
+    § 196 (återremiss) är av enbart förberedande art och får inte överklagas (13 kap. 2 §
+    kommunallagen)."; empty for none. The notice of the minutes still tells when the time
+    to appeal the minutes' other decisions ends (8 kap. 12 §, 13 kap. 5 §)."""
+    if not paragraphs:
+        return ""
+    named = [f"§ {number} ({outcome})" for number, outcome in paragraphs]
+    if len(named) == 1:
+        return (
+            f"Beslutet i {named[0]} är av enbart förberedande art och får inte överklagas "
+            "(13 kap. 2\u00a0§ kommunallagen)."
+        )
+    listed = ", ".join(named[:-1]) + f" och {named[-1]}"
+    return (
+        f"Besluten i {listed} är av enbart förberedande art och får inte överklagas "
+        "(13 kap. 2\u00a0§ kommunallagen)."
     )
 
 
@@ -573,6 +624,7 @@ def _check_states(anslag: Anslag, text: str, name: str) -> None:
         anslag.forvaringsplats,
         anslag.forvaltningsratt,
         paragraph_list(anslag.paragrafer),
+        not_appealable(anslag.forberedande),
     ]
     missing = [fact for fact in wanted if "".join(fact.split()) not in squashed]
     if missing:

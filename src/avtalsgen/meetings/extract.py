@@ -63,6 +63,7 @@ from avtalsgen.meetings.wording import (
     votering_text,
 )
 from avtalsgen.model import Arende, Program
+from avtalsgen.model.decision import Utfall
 from avtalsgen.model.meeting import SECRET_TITLE, Paragraf, sekretessmarkering
 from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
@@ -186,7 +187,7 @@ LABELS: Final[dict[str, str]] = {
 #: Outcomes that only prepare a later decision: a decision "av enbart förberedande art" may
 #: not be appealed (kommunallagen 13 kap. 2 §), so their extracts and messages state no last
 #: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way).
-PREPARATORY: Final[frozenset[str]] = frozenset({"aterremiss", "bordlaggning"})
+PREPARATORY: Final[frozenset[str]] = frozenset(u.value for u in Utfall if u.preparatory)
 #: What an extract and its message say of a preparatory decision instead of an appeal date.
 NOT_APPEALABLE: Final = (
     "Beslutet är av enbart förberedande art och får inte överklagas (13 kap. 2 § kommunallagen)."

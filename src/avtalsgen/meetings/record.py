@@ -24,11 +24,12 @@ def facts_json(facts: DataclassInstance) -> dict[str, Any]:
 
 
 def json_value(value: object) -> object:
-    """``value`` as JSON has it: a date in ISO form, a tuple as a list, else as it is."""
+    """``value`` as JSON has it: a date in ISO form, a tuple as a list (and so on within it),
+    else as it is."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return list(value)
+        return [json_value(item) for item in value]
     return value
 
 

@@ -44,6 +44,13 @@ class Utfall(StrEnum):
         leave it to a later meeting."""
         return self.granted or self is Utfall.AVSLAG
 
+    @property
+    def preparatory(self) -> bool:
+        """True for återremiss and bordläggning: they only prepare a later decision, and a
+        committee's decision "av enbart förberedande art" may not be appealed
+        (kommunallagen 13 kap. 2 §)."""
+        return self in (Utfall.ATERREMISS, Utfall.BORDLAGGNING)
+
 
 #: The outcomes in words, as ``avtalsgen status`` shows them (translated where shown).
 UTFALL_TEXT: Final[dict[Utfall, str]] = {

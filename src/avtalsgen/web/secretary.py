@@ -69,7 +69,7 @@ def run(request: dict[str, Any], on_wait: Callable[[str], None]) -> Iterator[dic
 def _anslag(
     meeting: Path, output: Path, templates: Path, omedelbart: bool, on_wait: Callable[[str], None]
 ) -> Iterator[dict[str, Any]]:
-    from avtalsgen.meetings.anslag import build_anslag, paragraph_list
+    from avtalsgen.meetings.anslag import appeal_exception, build_anslag, paragraph_list
 
     with _converter() as converter:
         results = build_anslag(meeting, output, templates, converter,
@@ -80,10 +80,11 @@ def _anslag(
         def text(result: Any = result, notice: Any = notice) -> str:
             return _(
                 "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive "
-                "(the last day to appeal): {status}"
+                "(the last day to appeal{exception}): {status}"
             ).format(
                 paragraphs=paragraph_list(notice.paragrafer) or "–",
                 start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
+                exception=appeal_exception(notice),
             )  # fmt: skip
 
         yield _step(None, text, _relative(result.files, output))
