@@ -254,6 +254,42 @@ def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
     assert line == (
         "inte fullständigt ännu: det som är underskrivet håller; kvar att skriva under: aktör"
     )
+    untrusted = SimpleNamespace(field="aktor", signer="Anna", trusted=False, problems=[])
+    report = SimpleNamespace(verdict=Verdict.NOT_TRUSTED, unsigned_fields=[],
+                             signatures=[untrusted])  # fmt: skip
+    with i18n.speaking("en"):
+        assert "Anna (aktör)" in _verdict_line(report)
+
+
+def test_a_case_page_names_an_unsigned_field_as_the_pages_do(tmp_path: Path) -> None:
+    """The case's page names a signature field still to sign as a word (aktör) in either
+    language, passed to the message as its field; the CLI's status names it as --field takes
+    it (aktor). (The page replaced 'aktor' in the finished sentence before.)"""
+    import pikepdf
+
+    from avtalsgen.build.status import case_status
+    from avtalsgen.web.status import case_standing
+
+    config = workspace(tmp_path)
+    folder = config.output / "RUN-00386-2023"  # granted 2023-12-05 § 211
+    folder.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(folder / "paket.pdf")
+    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
+    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    case = config.cases / "RUN-00386-2023.yaml"
+    expected = {
+        "sv": "RUN-00386-2023/paket.pdf: underskriftsfältet aktör är inte undertecknat ännu",
+        "en": "RUN-00386-2023/paket.pdf: the signature field aktör is not signed yet",
+    }
+    for language, line in expected.items():
+        with i18n.speaking(language):
+            saknas = case_standing(config, case)["saknas"]
+            [cli_status] = case_status([case], config.output, config.templates)
+        assert isinstance(saknas, list) and line in saknas, saknas
+        assert line.replace("aktör", "aktor") in cli_status.saknas
 
 
 def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) -> None:

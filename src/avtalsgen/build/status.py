@@ -12,7 +12,7 @@ not made yet, documents not built or out of date, signatures not made).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,7 @@ def case_status(
     *,
     missing: bool = True,
     commands: bool = False,
+    field_label: Callable[[str], str] = str,
 ) -> list[CaseStatus]:
     """Where each case of ``paths`` (case files, or folders of them) stands against the
     output folder ``output_root``; ``templates`` is the folder a build would use (to tell
@@ -143,9 +144,11 @@ def case_status(
     where many cases stand. With ``commands`` the commands ``saknas`` suggests run as they
     read from the working directory (the command line's): the files by the path
     ``output_root`` gives them, with ``--output`` unless it is the default; else the files
-    are named relative to the output folder, as ``dokument`` names them."""
+    are named relative to the output folder, as ``dokument`` names them. ``field_label``
+    names a signature field in ``saknas`` (the web's pages: a word, aktör); without it, as
+    ``avtalsgen sign --field`` takes it (aktor)."""
     workspace = Workspace(output_root)
-    hints = _Hints(output_root if commands else None)
+    hints = _Hints(output_root if commands else None, field_label)
     return [_one(path, workspace, templates, missing, hints) for path in case_paths(paths)]
 
 
@@ -158,6 +161,8 @@ class _Hints:
     output: Path | None
     """The output folder as the command line named it; None: the files relative to it and
     no ``--output`` (for a page that names them so)."""
+    field: Callable[[str], str] = str
+    """A signature field's name as the reader knows it."""
 
     def path(self, relative: str) -> str:
         return relative if self.output is None else str(self.output / relative)
@@ -251,7 +256,7 @@ def _one(
     for name in unsigned:
         status.saknas.append(
             _("{packet}: the signature field {field} is not signed yet").format(
-                packet=_relative(packet, root) if packet else "paket.pdf", field=name
+                packet=_relative(packet, root) if packet else "paket.pdf", field=hints.field(name)
             )
         )
     status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")

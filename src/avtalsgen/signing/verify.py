@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -593,10 +593,13 @@ def _anchor_name(anchor: object) -> str:
 # --- text ---------------------------------------------------------------------------------
 
 
-def verdict_line(report: VerificationReport) -> str:
-    """The verdict in one sentence for a registrar: what the packet amounts to."""
+def verdict_line(report: VerificationReport, label: Callable[[str], str] | None = None) -> str:
+    """The verdict in one sentence for a registrar: what the packet amounts to. A signature
+    field is named as ``label`` gives it (the web's pages: a word, aktör); without one as
+    the command line's ``--field`` takes it, quoted in a list ('aktor')."""
     verdict = report.verdict
-    fields = join_words([repr(name) for name in report.unsigned_fields])
+    quoted, named = (label, label) if label is not None else (repr, str)
+    fields = join_words([quoted(name) for name in report.unsigned_fields])
     if verdict is Verdict.COMPLETE:
         return _("complete: every field is signed, every signature is intact and trusted")
     if verdict is Verdict.INCOMPLETE and report.signatures:
@@ -610,7 +613,7 @@ def verdict_line(report: VerificationReport) -> str:
         return _(
             "NOT trusted: the signatures are intact, but {signers} cannot be traced to a root "
             "certificate you trust (name it with --trust)"
-        ).format(signers=join_words([f"{s.signer} ({s.field})" for s in untrusted]))
+        ).format(signers=join_words([f"{s.signer} ({named(s.field)})" for s in untrusted]))
     return _("NOT valid: {problem}").format(problem=report.all_problems()[0])
 
 

@@ -174,11 +174,7 @@ def _verdict_line(report: Any) -> str:
     from avtalsgen.signing.verify import verdict_line
     from avtalsgen.web.forms import choice
 
-    line = verdict_line(report)
-    names = {*report.unsigned_fields, *(sig.field for sig in report.signatures)}
-    for name in sorted(names, key=len, reverse=True):
-        line = line.replace(repr(name), choice(name)).replace(f"({name})", f"({choice(name)})")
-    return line
+    return verdict_line(report, label=choice)
 
 
 def time_text(value: object) -> str:

@@ -224,8 +224,10 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     from avtalsgen.i18n import _
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
     from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
+    from avtalsgen.web.forms import choice
 
-    found = case_status([path], config.output, config.templates)[0]
+    # A signature field as the pages name it (aktör), not as the CLI's --field takes it.
+    found = case_status([path], config.output, config.templates, field_label=choice)[0]
     decisions = []
     for row in found.beslut:
         decision = dict(vars(row))
@@ -258,8 +260,6 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
 #: The command the CLI's status names for a step (`` (avtalsgen utdrag …)``): the web's own
 #: pages do that step.
 _COMMAND = re.compile(r" \(avtalsgen [^()]*\)$")
-#: A signature field's name standing alone in a line (not in a path or a key).
-_SIGNATURE_FIELD = re.compile(r"(?<![\w./-])aktor(?![\w./-])")
 
 
 def _for_the_page(line: str, case_file: str) -> str:
@@ -268,11 +268,9 @@ def _for_the_page(line: str, case_file: str) -> str:
     ifyllt än; …``), not by file, line and key, a field of another file (the program's)
     after that file's name, and without the CLI's commands and its ``(null)``."""
     from avtalsgen.web.editing import form_schema
-    from avtalsgen.web.forms import PROBLEM, choice, field_title, label
+    from avtalsgen.web.forms import PROBLEM, field_title, label
 
     line = _COMMAND.sub("", line).replace(" (null)", "")
-    # A signature field as the pages name it (aktör), not as the CLI's --field takes it.
-    line = _SIGNATURE_FIELD.sub(lambda found: choice(found[0]), line)
     match = PROBLEM.match(line)
     if match is None:
         return line
