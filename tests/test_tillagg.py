@@ -159,14 +159,25 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         "t.yaml:15: paragrafer[0].tillagg.sista_dag: the agreement would end (2023-11-30) "
         "before it starts (2024-01-01)"
     ]
-    # The year 2026 was paid on 2026-01-01, before the decision: it cannot end mid-year.
-    # Told at the last day, with the earliest that fits (it was told at tillagg.typ, "from
-    # 2027-01-01 at the earliest", a day the agreement cannot end on).
+    # The year 2026, the agreement's last, was paid on 2026-01-01, before the decision: it
+    # cannot end mid-year, nor at all before its end. Told at the last day (it was told at
+    # tillagg.typ, "from 2027-01-01 at the earliest", a day the agreement cannot end on, and
+    # then "2026-12-31 at the earliest", the agreement's own end, which no early end can be).
     found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2026-06-30}\n")
     assert found == [
         "t.yaml:15: paragrafer[0].tillagg.sista_dag: the payment of 2026-01-01 (1,500,000 "
-        "kronor, for 2026-01-01–2026-12-31) was due before the decision (2026-03-10) and would "
-        "change; an early end comes after what has been paid for: 2026-12-31 at the earliest"
+        "kronor, for 2026-01-01–2026-12-31) was due before the decision (2026-03-10) and pays "
+        "for the agreement's time up to its end; an early end comes after what has been paid "
+        "for, so no day before 2026-12-31 is left to end it on"
+    ]
+    # Paid up to 2025-12-31 only (decided in 2025): the end of that year fits.
+    found = problems(
+        bare, "    tillagg: {typ: upphorande, sista_dag: 2025-06-30}\n", datum="2025-03-11"
+    )
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the payment of 2025-01-01 (1,500,000 "
+        "kronor, for 2025-01-01–2025-12-31) was due before the decision (2025-03-11) and would "
+        "change; an early end comes after what has been paid for: 2025-12-31 at the earliest"
     ]
     # A new amount from a month a payment made before the decision covers (the stepped
     # example pays each calendar quarter; its avtalsår begin in August): told at its date.
@@ -193,6 +204,41 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         "t.yaml:15: paragrafer[0].tillagg.fran: utbetalningen 2025-07-01 (416\u00a0666 kronor, "
         "för 2025-07-01–2025-09-30) förföll före beslutet (2025-07-15)"
     )
+
+
+def test_no_new_amount_once_the_last_avtalsar_is_paid(bare: Path, english: None) -> None:
+    """The seed's last avtalsår (2025-10-01–2026-09-30) was paid on 2025-10-01, before the
+    decision: no avtalsår is left for a new amount to begin in (it was told "from 2026-10-01
+    at the earliest", a day after the agreement's end). In Swedish too."""
+    body = "    tillagg: {typ: nytt_belopp, fran: 2026-01-01, belopp_per_ar: 1200000}\n"
+    found = problems(bare, body, datum="2025-11-11", dnr="RUN-00386-2023")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-10-01 (2,000,000 kronor, "
+        "for 2025-10-01–2026-09-30) was due before the decision (2025-11-11) and would change; "
+        "a new amount takes effect at the start of an avtalsår after what has been paid for, "
+        "and the agreement ends (2026-09-30) before another begins: no new amount can apply"
+    ]
+    i18n.set_language("sv")
+    (found_sv,) = problems(bare, body, datum="2025-11-11", dnr="RUN-00386-2023")
+    assert found_sv.endswith(
+        "och avtalet slutar (2026-09-30) innan nästa avtalsår börjar: inget nytt belopp kan gälla"
+    )
+
+
+def test_an_extension_beyond_the_programs_years_says_none_is_left(
+    bare: Path, english: None
+) -> None:
+    program = bare / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    assert text.count("    max_ar: 9\n") == 1
+    program.write_text(text.replace("    max_ar: 9\n", "    max_ar: 5\n"), encoding="utf-8")
+    found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.ny_slutdag: the program allows at most 5 years of "
+        "financing in all; 2024-01-01–2029-12-31 is longer, and an extension is by 3 years at "
+        "a time: the agreement, ending 2026-12-31, cannot be extended further (a new agreement "
+        "is a new ärende)"
+    ]
 
 
 def test_a_tillagg_needs_a_granted_agreement(bare: Path, english: None) -> None:

@@ -229,8 +229,16 @@ def apply_change(
                     ("ny_slutdag",),
                     _(
                         "the program allows at most {years} years of financing in all; "
-                        "{start}–{date} is longer"
-                    ).format(years=max_ar, start=period.start, date=new_end),
+                        "{start}–{date} is longer, and an extension is by {step} years at a "
+                        "time: the agreement, ending {end}, cannot be extended further (a new "
+                        "agreement is a new ärende)"
+                    ).format(
+                        years=max_ar,
+                        start=period.start,
+                        date=new_end,
+                        step=ar_per_period,
+                        end=period.slut,
+                    ),
                 )
             )
         problems += _extension_inside_last_year(money, tillagg, chosen)
@@ -558,7 +566,7 @@ def _earliest(money: Finansiering, day: dt.date, typ: Tillaggstyp) -> dt.date:
     if typ is not Tillaggstyp.NYTT_BELOPP:
         return day
     starts = [start for start, _end in money.period.avtalsar() if start >= day]
-    return starts[0] if starts else day
+    return starts[0] if starts else add_months(money.period.slut, 1).replace(day=1)
 
 
 def _paid_before(
@@ -582,6 +590,18 @@ def _paid_before(
             paid = {"date": payment.datum, "amount": format_amount(payment.belopp),
                     "start": payment.start, "end": payment.slut,
                     "decided": beslutsdatum}  # fmt: skip
+            if typ is Tillaggstyp.UPPHORANDE and payment.slut >= before.period.slut:
+                return [
+                    (
+                        ("sista_dag",),
+                        _(
+                            "the payment of {date} ({amount} kronor, for {start}–{end}) was "
+                            "due before the decision ({decided}) and pays for the agreement's "
+                            "time up to its end; an early end comes after what has been paid "
+                            "for, so no day before {end} is left to end it on"
+                        ).format(**paid),
+                    )
+                ]
             if typ is Tillaggstyp.UPPHORANDE:
                 return [
                     (
@@ -593,6 +613,20 @@ def _paid_before(
                         ).format(**paid),
                     )
                 ]
+            later = _earliest(after, payment.slut + dt.timedelta(days=1), typ)
+            if typ is Tillaggstyp.NYTT_BELOPP and later > before.period.slut:
+                return [
+                    (
+                        ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",),
+                        _(
+                            "the payment of {date} ({amount} kronor, for {start}–{end}) was "
+                            "due before the decision ({decided}) and would change; a new "
+                            "amount takes effect at the start of an avtalsår after what has "
+                            "been paid for, and the agreement ends ({last}) before another "
+                            "begins: no new amount can apply"
+                        ).format(**paid, last=before.period.slut),
+                    )
+                ]
             return [
                 (
                     ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",),
@@ -600,9 +634,7 @@ def _paid_before(
                         "the payment of {date} ({amount} kronor, for {start}–{end}) was due "
                         "before the decision ({decided}) and would change; a change takes "
                         "effect after what has been paid for, from {next} at the earliest"
-                    ).format(
-                        **paid, next=_earliest(after, payment.slut + dt.timedelta(days=1), typ)
-                    ),
+                    ).format(**paid, next=later),
                 )
             ]
     return []
