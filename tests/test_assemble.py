@@ -627,3 +627,23 @@ def test_font_subsets_are_kept_between_runs(
     monkeypatch.setenv("XDG_CACHE_HOME", str(kept[0]))  # a file, not a folder
     assert fonts.subset_program(font, gids) == made
     fonts.subset_program.cache_clear()
+
+
+def test_the_marking_is_stamped_only_on_pages_that_do_not_state_it(tmp_path: Path) -> None:
+    """A secret case's document states its marking on its pages (page header, top of the
+    text): the packet stamped it on every page all the same, three times on a first page.
+    Pages a part says state it are left as they are; the contents page, a bilaga, and a
+    document's page not said to state it (here the agreement's second) are stamped."""
+    marking = "Sekretess enligt 21 kap. 7 § OSL (markerad 2023-12-05 av Lena Exempelsson)"
+    given = synthetic_inputs(tmp_path / "in")
+    # The blank test pages state nothing: what the parts say decides alone.
+    stating = {"Beslutsförslag": {1, 2}, "Protokollsutdrag": {1}, "Samarbetsavtal": {1, 3}}
+    documents = tuple(replace(d, marked=frozenset(stating[d.label])) for d in given.documents)
+    packet = build(Inputs(documents, given.attachments), tmp_path / "p.pdf", marking=marking)
+    stamped = [
+        marking in " ".join(pdftotext(packet.path, "-f", str(n), "-l", str(n)).split())
+        for n in range(1, packet.page_count + 1)
+    ]
+    # Innehåll; Beslutsförslag 1-2; Protokollsutdrag 1; Samarbetsavtal 1-3; Bilaga 1.
+    assert stamped == [True, False, False, False, False, True, False, True]
+    assert check_pdfa_structure(packet.path, lang="sv-SE") == []

@@ -218,6 +218,16 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
     assert "Signature is Valid." in pdfsig(saved)
     for number, text in enumerate(pages_text(packet), 1):
         assert MARKING in text, f"page {number} of the packet lacks the marking"
+    # A document's page states the marking itself (its page header, and the top of its
+    # text on the first page): the packet adds no stamp to it, where it carried the marking
+    # three times on a first page. The contents page, which states none, is stamped.
+    folder = made.output / "RUN-90001-2023"
+    parts = [folder / "beslutsforslag.pdf", made.secret, folder / "samarbetsavtal.pdf"]
+    own = [text.count(MARKING) for part in parts for text in pages_text(part)]
+    counts = [text.count(MARKING) for text in pages_text(packet)]
+    contents = len(counts) - len(own)
+    assert contents >= 1 and counts == [1] * contents + own
+    assert own.count(2) == len(parts) and set(own) == {1, 2}
     for field in ("region", "aktor"):
         # The example agreement leaves its signatories' place unknown: signed as it is.
         code, output = cli(

@@ -28,7 +28,7 @@ import contextlib
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -67,6 +67,10 @@ class PacketPart:
     """Shown on the contents page and as the bookmark, e.g. "Samarbetsavtal"."""
     label: str
     """Page-label prefix, e.g. "Samarbetsavtal" or "Bilaga 1" (pages become "Bilaga 1 s. 2")."""
+    marked: frozenset[int] = frozenset()
+    """The part's pages (1 is its first) that state the packet's marking
+    (:attr:`PacketMetadata.marking`) themselves, in their page header and body: they are
+    not stamped with it a second time."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,9 @@ class PacketMetadata:
     author: str = AUTHOR
     language: str = LANGUAGE
     marking: str = ""
-    """A marking printed at the top of every page, e.g. the secrecy marking of a secret
-    protocol extract the packet holds; empty for none."""
+    """A marking printed at the top of every page that does not state it already (see
+    :attr:`PacketPart.marked`), e.g. the secrecy marking of a secret protocol extract the
+    packet holds; empty for none."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,16 @@ def assemble_packet(
             packet, layout, placements, fonts, width, height, tree, contents_part
         )
         if metadata.marking:
-            _mark_pages(packet, metadata.marking)
+            # The contents page(s), the attachments and any page that does not state the
+            # marking itself; a document's page that does is left as it is (three times
+            # on one page, the stamp, the page header and the top of the text, was noise).
+            stated = {  # 0-based indexes in the packet
+                placement.first_page + number - 2
+                for part, placement in zip([*documents, *attachments], placements, strict=True)
+                for number in part.marked
+                if number <= placement.last_page - placement.first_page + 1
+            }
+            _mark_pages(packet, metadata.marking, skip=stated)
         unique_subset_names(packet)  # each document's BAAAAA+..., CAAAAA+... made distinct
         # 4. Catalog: OutputIntent, metadata, outline, page labels, signature fields.
         packet.Root.OutputIntents = pikepdf.Array([_copy(packet, intent)])
@@ -589,13 +603,16 @@ _BUFFER_NAME = re.compile(r"<_io\.BytesIO object at 0x[0-9a-f]+>")
 _MARK_SIZE, _MARK_TOP = 9.0, 20.0
 
 
-def _mark_pages(pdf: pikepdf.Pdf, marking: str) -> None:
-    """Print ``marking`` in bold at the top left of every page (a pagination artifact for
-    screen readers; the documents and the metadata state it too)."""
+def _mark_pages(pdf: pikepdf.Pdf, marking: str, skip: Collection[int] = ()) -> None:
+    """Print ``marking`` in bold at the top left of every page but those in ``skip`` (0-based
+    indexes of pages that state it already); a pagination artifact for screen readers, so
+    the documents and the metadata state it too."""
     font = Font(find_font(BOLD_FONT), "/AvtalsgenMarkering")
     font.glyphs(marking)
     font_obj = font.build(pdf)
-    for page in pdf.pages:
+    for index, page in enumerate(pdf.pages):
+        if index in skip:
+            continue
         x1, _y1, _x2, y2 = (float(v) for v in page.mediabox)
         name = page.add_resource(font_obj, pikepdf.Name.Font, prefix="AvtMark")
         ops = b"/Artifact <</Type /Pagination /Subtype /Header>> BDC q 0 g BT %s %g Tf " % (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +112,22 @@ def _extract_marking(extract: Path) -> str:
         return ""
     return sekretessmarkering(
         provision, str(facts.get("sekretess_datum") or ""), str(facts.get("sekretess_markerad_av"))
+    )
+
+
+def _pages_stating(pdf: Path, marking: str) -> frozenset[int]:
+    """The pages of ``pdf`` (1 is its first) whose own text states every marking of
+    ``marking`` (as :func:`avtalsgen.model.meeting.join_markings` joins them), read back
+    with PDFium; spaces and line breaks aside."""
+    from avtalsgen.documents.factcheck import read_pdf
+    from avtalsgen.model.meeting import split_markings
+
+    wanted = ["".join(one.split()) for one in split_markings(marking)]
+    pages = read_pdf(pdf).pages
+    return frozenset(
+        number
+        for number, text in enumerate(pages, 1)
+        if all(one in "".join(text.split()) for one in wanted)
     )
 
 
@@ -236,6 +252,8 @@ def build_packet(
         for number, item in enumerate(attachments, 1)
     ]
     marking = join_markings(markings)
+    if marking:
+        parts = [replace(part, marked=_pages_stating(part.path, marking)) for part in parts]
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {parts[0].title}" if change is not None else ""
