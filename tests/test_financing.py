@@ -155,6 +155,13 @@ def test_payment_after_an_approved_report() -> None:
     i18n.set_language("sv")
     swedish = explain_text(figures)
     assert "2  2025-01-01  avtalsår 2, efter godkänd rapport för avtalsår 1  2 kr" in swedish
+    # explain's Swedish is the documents' wording, not a translation written again.
+    from avtalsgen.documents.financing import DOCUMENTS, UTBETALNING, explained, view
+
+    assert explained() is DOCUMENTS
+    assert f"utbetalningsplan ({UTBETALNING['efter_godkand_rapport']}):" in swedish
+    table = view(figures).utbetalningar[1].avser
+    assert table == "Avtalsår 2, efter godkänd rapport för avtalsår 1"
 
 
 def explain_text(figures: Berakning) -> str:

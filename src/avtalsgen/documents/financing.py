@@ -11,13 +11,13 @@ avtalsår 2 och 1 000 000 kronor avtalsår 3").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
-from avtalsgen.i18n import N_, _, format_amount, join_words
+from avtalsgen.i18n import _, current_language, format_amount, join_words
 from avtalsgen.model.money import (
     Avtalsar,
     Berakning,
@@ -36,35 +36,126 @@ UTBETALNING: dict[Utbetalningssatt, str] = {
         "Regionen har godkänt Aktörens rapport för avtalsåret före"
     ),
 }
-#: The note under the agreement's tables when some figure was rounded.
-AVRUNDNING = (
-    "Beloppen anges i hela kronor: varje delbelopp är avrundat nedåt till hela kronor, och det "
-    "som återstår betalas ut med den sista utbetalningen."
+#: How the remainder of rounded figures is paid, in the note under the agreement's tables
+#: (:data:`AVRUNDNING`) and in explain's Swedish.
+AVRUNDAT = (
+    "varje delbelopp är avrundat nedåt till hela kronor, och det som återstår betalas ut med "
+    "den sista utbetalningen"
 )
+#: The note under the agreement's tables when some figure was rounded.
+AVRUNDNING = f"Beloppen anges i hela kronor: {AVRUNDAT}."
 
 
 def _list(items: Sequence[str]) -> str:
     return str(format_list(list(items), locale=fmt.LOCALE))
 
 
-def per_avtalsar_steps(amounts: Sequence[int]) -> str:
+@dataclass(frozen=True)
+class Wording:
+    """The phrases the financing is told in. :data:`DOCUMENTS` is the documents' Swedish,
+    the one place it is written; ``avtalsgen explain`` tells the financing in it when it
+    speaks Swedish (its own frame around them, "utbetalningsplan (...):", is its messages'),
+    and in :data:`ENGLISH` when it speaks English. The English phrases are not gettext
+    messages: their Swedish would be the documents' phrases written again."""
+
+    amount: Callable[[int], str]
+    """An amount in running text: ``2 000 000 kronor``."""
+    join: Callable[[list[str]], str]
+    """A list in running text: ``a, b och c``."""
+    per_year: str
+    """``{amount} årligen``"""
+    for_year: str
+    """``{amount} för {year}``"""
+    in_avtalsar: str
+    """``{amount} avtalsår {number}``"""
+    avtalsar: str
+    """``avtalsår {number}``: what a payment of a whole avtalsår is for."""
+    after_report: str
+    """``efter godkänd rapport för avtalsår {number}``"""
+    in_all: str
+    """``sammanlagt {amount}``"""
+    rounding: str
+    """How rounded figures are paid."""
+    payments: Mapping[Utbetalningssatt, str]
+    """How each way of paying reads in running text."""
+
+
+DOCUMENTS = Wording(
+    amount=fmt.kronor,
+    join=_list,
+    per_year="{amount} årligen",
+    for_year="{amount} för {year}",
+    in_avtalsar="{amount} avtalsår {number}",
+    avtalsar="avtalsår {number}",
+    after_report="efter godkänd rapport för avtalsår {number}",
+    in_all="sammanlagt {amount}",
+    rounding=AVRUNDAT,
+    payments=UTBETALNING,
+)
+
+
+def _message_kronor(value: int) -> str:
+    return f"{format_amount(value)}{fmt.NBSP}kronor"
+
+
+ENGLISH = Wording(
+    amount=_message_kronor,
+    join=join_words,
+    per_year="{amount} a year",
+    for_year="{amount} for {year}",
+    in_avtalsar="{amount} in avtalsår {number}",
+    avtalsar="avtalsår {number}",
+    after_report="after the approved report on avtalsår {number}",
+    in_all="in all {amount}",
+    rounding=(
+        "each part is rounded down to whole kronor, and what remains is paid with the last payment"
+    ),
+    payments={
+        "arsvis_i_forskott": "yearly in advance, on request",
+        "kvartalsvis_i_forskott": "quarterly in advance, on request",
+        "efter_godkand_rapport": (
+            "yearly: the first avtalsår in advance, each later one once the region has "
+            "approved the actor's report on the avtalsår before"
+        ),
+    },
+)
+
+
+def explained() -> Wording:
+    """The wording of ``avtalsgen explain``: the documents' in Swedish, else English."""
+    return DOCUMENTS if current_language() == "sv" else ENGLISH
+
+
+def per_avtalsar_steps(amounts: Sequence[int], wording: Wording = DOCUMENTS) -> str:
     """``2 000 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 och ...``"""
-    return _list([f"{fmt.kronor(a)} avtalsår {n}" for n, a in enumerate(amounts, 1)])
+    return wording.join(
+        [
+            wording.in_avtalsar.format(amount=wording.amount(a), number=n)
+            for n, a in enumerate(amounts, 1)
+        ]
+    )
 
 
-def per_kalenderar_steps(years: Sequence[int], amounts: Sequence[int]) -> str:
+def per_kalenderar_steps(
+    years: Sequence[int], amounts: Sequence[int], wording: Wording = DOCUMENTS
+) -> str:
     """``500 000 kronor för 2023, 2 000 000 kronor för 2024 och ...``"""
-    return _list([f"{fmt.kronor(a)} för {y}" for y, a in zip(years, amounts, strict=True)])
+    return wording.join(
+        [
+            wording.for_year.format(amount=wording.amount(a), year=y)
+            for y, a in zip(years, amounts, strict=True)
+        ]
+    )
 
 
-def arligen(row: Finansiarsbelopp, years: Sequence[int]) -> str:
+def arligen(row: Finansiarsbelopp, years: Sequence[int], wording: Wording = DOCUMENTS) -> str:
     """A financier's amounts in running text: ``250 000 kronor årligen`` when the same every
     year, else per avtalsår (or per calendar year, when given so)."""
     if row.per_ar is not None:
-        return f"{fmt.kronor(row.per_ar)} årligen"
+        return wording.per_year.format(amount=wording.amount(row.per_ar))
     if row.kalenderar_angivna:
-        return per_kalenderar_steps(years, row.per_budgetar)
-    return per_avtalsar_steps(row.per_avtalsar)
+        return per_kalenderar_steps(years, row.per_budgetar, wording)
+    return per_avtalsar_steps(row.per_avtalsar, wording)
 
 
 def _in_a_list(row: Finansiarsbelopp, years: Sequence[int]) -> str:
@@ -72,7 +163,11 @@ def _in_a_list(row: Finansiarsbelopp, years: Sequence[int]) -> str:
     so that their commas cannot run into the list's."""
     if row.per_ar is not None:
         return arligen(row, years)
-    return f"sammanlagt {fmt.kronor(row.summa)} ({arligen(row, years)})"
+    return f"{_sammanlagt(row.summa)} ({arligen(row, years)})"
+
+
+def _sammanlagt(value: int) -> str:
+    return DOCUMENTS.in_all.format(amount=fmt.kronor(value))
 
 
 @dataclass(frozen=True)
@@ -133,17 +228,19 @@ class Pengar:
     the last budget year)."""
 
 
-def _avser(payment: Utbetalningsrad, figures: Berakning) -> str:
+def _avser(payment: Utbetalningsrad, figures: Berakning, wording: Wording = DOCUMENTS) -> str:
+    """What a payment is for: ``avtalsår 2, efter godkänd rapport för avtalsår 1``, or the
+    months it covers."""
     years = [y for y in figures.avtalsar if y.start <= payment.start <= y.slut]
     whole_year = (
         len(years) == 1 and years[0].start == payment.start and years[0].slut == payment.slut
     )
     if whole_year:
-        text = f"Avtalsår {years[0].nummer}"
+        text = wording.avtalsar.format(number=years[0].nummer)
     else:
         text = fmt.intervall(payment.start, payment.slut)
     if payment.efter_rapport is not None:
-        text += f", efter godkänd rapport för avtalsår {payment.efter_rapport}"
+        text += ", " + wording.after_report.format(number=payment.efter_rapport)
     return text
 
 
@@ -183,7 +280,8 @@ def view(figures: Berakning) -> Pengar:
         avtalsar=figures.avtalsar,
         budgetar=figures.budgetar,
         utbetalningar=tuple(
-            Betalning(p.nummer, p.datum, _avser(p, figures), p.belopp)
+            # A table cell: 'Avtalsår 2', an interval as it is.
+            Betalning(p.nummer, p.datum, _capitalised(_avser(p, figures)), p.belopp)
             for p in figures.utbetalningar
         ),
         utbetalning=UTBETALNING[figures.utbetalningssatt],
@@ -195,10 +293,14 @@ def view(figures: Berakning) -> Pengar:
     )
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def region_arligen(figures: Berakning) -> str:
     """The region's amounts in running text (``{belopp_arligen}``)."""
     if figures.region_per_ar is not None:
-        return f"{fmt.kronor(figures.region_per_ar)} årligen"
+        return DOCUMENTS.per_year.format(amount=fmt.kronor(figures.region_per_ar))
     if figures.kalenderar_angivna:
         return per_kalenderar_steps(
             [y.ar for y in figures.budgetar], [y.region for y in figures.budgetar]
@@ -231,10 +333,10 @@ def kalla_belopp(figures: Berakning) -> str:
         elif len(rows) == 1:
             # The steps and the total in one pair of brackets (not nested ones: "ERP
             # (sammanlagt 2 083 334 kronor (1 000 001 kronor avtalsår 1, ...))").
-            steps, total = arligen(rows[0], years), fmt.kronor(rows[0].summa)
-            parts.append(f"{source} ({steps}, sammanlagt {total})")
+            steps, total = arligen(rows[0], years), _sammanlagt(rows[0].summa)
+            parts.append(f"{source} ({steps}, {total})")
         else:
-            parts.append(f"{source} (sammanlagt {fmt.kronor(sum(r.summa for r in rows))})")
+            parts.append(f"{source} ({_sammanlagt(sum(r.summa for r in rows))})")
     return _list(parts)
 
 
@@ -259,60 +361,10 @@ def money_placeholders(figures: Berakning) -> dict[str, str]:
     return values
 
 
-#: How each way of paying reads in explain's own words, the user's language.
-UTBETALNING_FORKLARAD: dict[Utbetalningssatt, str] = {
-    "arsvis_i_forskott": N_("yearly in advance, on request"),
-    "kvartalsvis_i_forskott": N_("quarterly in advance, on request"),
-    "efter_godkand_rapport": N_(
-        "yearly: the first avtalsår in advance, each later one once the region has approved "
-        "the actor's report on the avtalsår before"
-    ),
-}
-
-
 def message_kr(value: int) -> str:
     """An amount in explain's own tables, grouped as the user's language writes it:
     ``1 791 666 kr`` (the documents' form) or ``1,791,666 kr``."""
     return f"{format_amount(value)}{fmt.NBSP}kr"
-
-
-def message_kronor(value: int) -> str:
-    """An amount in explain's own words: ``2 000 000 kronor`` or ``2,000,000 kronor``."""
-    return f"{format_amount(value)}{fmt.NBSP}kronor"
-
-
-def explained_amounts(row: Finansiarsbelopp, years: Sequence[int]) -> str:
-    """A financier's amounts in explain's own words, the user's language: ``250,000 kronor a
-    year``, ``2,000,000 kronor in avtalsår 1, 1,500,000 kronor in avtalsår 2 and ...``, or
-    per calendar year; in Swedish as the documents write them (``250 000 kronor årligen``)."""
-    if row.per_ar is not None:
-        return _("{amount} a year").format(amount=message_kronor(row.per_ar))
-    if row.kalenderar_angivna:
-        parts = [
-            _("{amount} for {year}").format(amount=message_kronor(amount), year=year)
-            for year, amount in zip(years, row.per_budgetar, strict=True)
-        ]
-    else:
-        parts = [
-            _("{amount} in avtalsår {number}").format(amount=message_kronor(amount), number=n)
-            for n, amount in enumerate(row.per_avtalsar, 1)
-        ]
-    return join_words(parts)
-
-
-def _explained_avser(payment: Utbetalningsrad, figures: Berakning) -> str:
-    """What a payment is for, in explain's own words: ``avtalsår 2, after the approved report
-    on avtalsår 1``, or the months it covers."""
-    years = [y for y in figures.avtalsar if y.start <= payment.start <= y.slut]
-    if len(years) == 1 and (years[0].start, years[0].slut) == (payment.start, payment.slut):
-        text = _("avtalsår {number}").format(number=years[0].nummer)
-    else:
-        text = fmt.intervall(payment.start, payment.slut)
-    if payment.efter_rapport is not None:
-        text += ", " + _("after the approved report on avtalsår {number}").format(
-            number=payment.efter_rapport
-        )
-    return text
 
 
 def explain_financing(figures: Berakning) -> list[str]:
@@ -322,6 +374,7 @@ def explain_financing(figures: Berakning) -> list[str]:
     language, explain's words are the user's)."""
     years = [year.ar for year in figures.budgetar]
     period = figures.period
+    wording = explained()
     lines = [
         _("financing {period} ({months} months, {count} avtalsår):").format(
             period=fmt.intervall(period.start, period.slut),
@@ -336,30 +389,24 @@ def explain_financing(figures: Berakning) -> list[str]:
             else _("co-financier, {slag}").format(slag=row.slag)
         )
         lines.append(
-            f"  {row.namn} ({who}): {explained_amounts(row, years)}; "
-            + _("in all {total}").format(total=message_kronor(row.summa))
+            f"  {row.namn} ({who}): {arligen(row, years, wording)}; "
+            + wording.in_all.format(amount=wording.amount(row.summa))
         )
     lines.append(
         "  "
         + _("the region grants {region}; the whole financing is {whole}").format(
-            region=message_kronor(figures.region_summa), whole=message_kronor(figures.summa)
+            region=wording.amount(figures.region_summa), whole=wording.amount(figures.summa)
         )
     )
     lines.append(_("budget years (whole financing, region's share):"))
     lines += [f"  {y.ar}  {message_kr(y.belopp)}  {message_kr(y.region)}" for y in figures.budgetar]
-    how = _(UTBETALNING_FORKLARAD[figures.utbetalningssatt])
+    how = wording.payments[figures.utbetalningssatt]
     lines.append(_("payment plan ({how}):").format(how=how))
     for payment in figures.utbetalningar:
         lines.append(
             f"  {payment.nummer:>2}  {fmt.iso(payment.datum)}  "
-            f"{_explained_avser(payment, figures)}  {message_kr(payment.belopp)}"
+            f"{_avser(payment, figures, wording)}  {message_kr(payment.belopp)}"
         )
     if figures.avrundat:
-        lines.append(
-            "  "
-            + _(
-                "rounded: each part is rounded down to whole kronor, and what remains is paid "
-                "with the last payment"
-            )
-        )
+        lines.append("  " + _("rounded: {rule}").format(rule=wording.rounding))
     return lines
