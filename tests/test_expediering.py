@@ -299,7 +299,8 @@ def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) 
     now = dt.datetime(2024, 12, 20, 9, 0, tzinfo=dt.UTC)
 
     def text(paragraf: int, dnr: str) -> str:
-        plan = Expediering(paragraf, dnr, extract, 1, tmp_path, (to,), ())
+        program = REPO / "cases" / "program" / "norrbottens-ekosystem.yaml"
+        plan = Expediering(paragraf, dnr, extract, 1, tmp_path, (to,), (), program_file=program)
         body = message(meeting, plan, to, now).get_body()
         assert body is not None
         return str(body.get_content())

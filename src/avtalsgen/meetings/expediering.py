@@ -82,8 +82,9 @@ class Expediering:
     added: tuple[Path, ...] = ()
     """Messages this run added to a folder written before, for recipients whose address was
     added to the program file since (the others there are left as they are)."""
-    program_file: Path | None = None
-    """The program file whose ``expediering.mottagare`` gives the addresses."""
+    program_file: Path = field(kw_only=True)
+    """The program file whose ``expediering.mottagare`` gives the addresses (the case's,
+    :attr:`avtalsgen.input.load.LoadedCase.program_path`: a case always has one)."""
     program_line: int = 1
     """The line of ``expediering.mottagare`` (else of ``expediering``) in it, where an
     address is to be added."""
@@ -359,12 +360,6 @@ def summaries(
             state = _("written") if new else _("already written, left as it is")
             lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
-            if item.program_file is None:
-                lines.append(
-                    _("{head}: {name}: NO ADDRESS in the program file (expediering.mottagare); "
-                      "send the extract another way").format(head=head, name=name)
-                )  # fmt: skip
-                continue
             lines.append(
                 _("{head}: {name}: NO ADDRESS: {program}:{line}: expediering.mottagare has no "
                   "e-mail address for '{name}'; add it there (namn: {name}, epost: ...) and "
