@@ -80,6 +80,8 @@ def made(
     output = root / "output"
     with converter_in(session_converter) as converter:
         build_extracts(meeting, output, REPO / "templates", converter, today=dt.date(2024, 1, 9))
+    # The extracts as made, for a test that needs them so whatever the others did since.
+    shutil.copytree(output, root / "as-made")
     pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip
@@ -237,12 +239,35 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
     ) in result.output
 
 
+@pytest.fixture
+def expedited(made: Made, tmp_path: Path) -> Made:
+    """A copy of the cases and of the extracts as made, both extracts signed and expedited
+    once (the director has no address): the state of its own, whichever of the module's
+    tests ran before (they sign and expedite the module's extracts)."""
+    shutil.copytree(made.root / "cases", tmp_path / "cases")
+    shutil.copytree(made.root / "as-made", tmp_path / "output")
+    copy = Made(
+        tmp_path, tmp_path / made.meeting.relative_to(made.root), tmp_path / "output",
+        made.p12, made.root_cert,
+    )  # fmt: skip
+    sign(copy, copy.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
+    sign(copy, copy.extract)
+    results = expedite(copy.meeting, copy.output, now=NOW)
+    assert [(r.paragraf, r.written, r.utan_adress) for r in results] == [
+        (211, True, ("Regional utvecklingsdirektör",)),
+        (212, True, ("Regional utvecklingsdirektör",)),
+    ]
+    return copy
+
+
 def test_an_address_added_since_gets_its_message_and_the_others_stay(
-    made: Made, monkeypatch: pytest.MonkeyPatch
+    expedited: Made, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After the director's address was added to the program file, expediera again said
     "already written, left as it is: .../01-regional-utvecklingsdirektor.eml" of a message
-    that was never written (the paragraph's folder was there), and wrote nothing."""
+    that was never written (the paragraph's folder was there), and wrote nothing. (Its own
+    set-up: it passed only after the module's earlier tests had signed and expedited.)"""
+    made = expedited
     program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
     director = "    - namn: Regional utvecklingsdirektör\n      epost: null\n"
