@@ -49,8 +49,8 @@ def computed_dates(datum: str, justeringsdatum: str, anslagsdatum: str) -> dict[
     """The dates the meeting rules give from what has been typed so far (the library's own
     rules: :mod:`avtalsgen.model.meeting`)."""
     from avtalsgen.model.meeting import (
-        ANSLAG_DAGAR,
         JUSTERING_DAGAR,
+        senaste_anslagsdatum,
         sista_dag_for_overklagande,
     )
 
@@ -61,7 +61,8 @@ def computed_dates(datum: str, justeringsdatum: str, anslagsdatum: str) -> dict[
         if justering and not meeting <= justering <= result["justering_senast"]:
             result["justering_fel"] = True
     if justering:
-        result["anslag_senast"] = justering + dt.timedelta(days=ANSLAG_DAGAR)
+        # The second day after it, or the next weekday (as the loader checks it).
+        result["anslag_senast"] = senaste_anslagsdatum(justering)
         if anslag and not justering <= anslag <= result["anslag_senast"]:
             result["anslag_fel"] = True
     if anslag:
