@@ -42,6 +42,7 @@ SPELLING = {
     "utelamna": "utelämna",
     "ersatt": "ersätt",
     "tillagg": "tillägg",
+    "finansiar": "finansiär",
     "finansiarer": "finansiärer",
     "utdelningsadress": "utdelningsadress",
     "overklagande": "överklagande",
