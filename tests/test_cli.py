@@ -383,3 +383,26 @@ def test_serve_finds_the_templates_as_build_does(
     shutil.copy(REPO / "templates" / "beslutsforslag.docx", tmp_path / "templates")
     assert runner.invoke(app, argv).exit_code == 0
     assert seen[-1] == find_templates([tmp_path / "cases"]).resolve() == tmp_path / "templates"
+
+
+def test_the_servers_log_leaves_out_pikepdfs_bridge_line(tmp_path: Path) -> None:
+    """`avtalsgen serve` logged "pikepdf C++ to Python logger bridge initialized" when a page
+    first read a PDF (Litestar's log takes the root logger's INFO). The app's log
+    configuration holds pikepdf's bridge logger at WARNING: its warnings and the app's own
+    lines stay. In a fresh interpreter: pikepdf logs the line once, at its import."""
+    script = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from avtalsgen.web.app import create_app\n"
+        "from avtalsgen.web.config import WebConfig\n"
+        "root = Path(sys.argv[1])\n"
+        "create_app(WebConfig(cases=root, output=root, data=root / 'data', templates=root))\n"
+        "import pikepdf  # as the first page that reads a PDF does\n"
+        "logging.getLogger('pikepdf._core').warning('a warning of qpdf')\n"
+        "logging.getLogger('avtalsgen.web').info('a line of the app')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    log = done.stdout + done.stderr
+    assert "a warning of qpdf" in log and "a line of the app" in log, log
+    assert "logger bridge" not in log, log

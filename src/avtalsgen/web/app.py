@@ -22,6 +22,7 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.middleware.base import DefineMiddleware
 from litestar.response import Redirect
@@ -156,6 +157,14 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
         request, "error.html", status_code=status, status=status, text=text
     )
     return response
+
+
+def _logging() -> LoggingConfig:
+    """The server's log: Litestar's default (the root logger at INFO, on the console)
+    without pikepdf's C++ bridge logger below WARNING. At its import (the first PDF a page
+    reads) that logger says "pikepdf C++ to Python logger bridge initialized" at INFO, and
+    qpdf's info messages go there too; its warnings and errors stay in the log."""
+    return LoggingConfig(loggers={"pikepdf._core": {"level": "WARNING"}})
 
 
 def _secret(config: WebConfig) -> str:
@@ -352,6 +361,7 @@ def _application(
         request_max_body_size=config.max_upload_bytes + 64 * 1024,
         state=State({"config": config, "runner": runner}),
         on_shutdown=[runner.stop, close],
+        logging_config=_logging(),
         openapi_config=None,
         debug=False,
     )
