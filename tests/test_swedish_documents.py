@@ -1,8 +1,10 @@
-"""Swedish conventions in what avtalsgen writes: a Dnr that never breaks at its hyphens,
+"""Swedish conventions in what avtalsgen writes: a Dnr or a date that never breaks at its
+hyphens,
 lengths of time in whole years or months, and starts in winter named by their month."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -56,6 +58,40 @@ def test_a_dnr_at_the_end_of_a_line_stays_whole_in_the_pdf(tmp_path: Path) -> No
     assert not [line for line in shown if line.endswith(("RUN-", "-00386-", "RUN\u2011"))]
     assert sum(line.count(DNR) for line in shown) == 40
     assert read_pdf(pdf).text.replace("\u2011", "-").count(DNR) == 40
+
+
+@pytest.mark.libreoffice
+def test_a_date_at_the_end_of_a_line_stays_whole_in_the_pdf(tmp_path: Path) -> None:
+    """A period written as two ISO dates, at every place of a line. LibreOffice breaks a date
+    at its hyphens where the period does not fit ("... under perioden 2025-09-" and then
+    "01–2027-08-31.", found in an extract's decision point): written with Word's
+    non-breaking hyphens, each date stays on one line, and reads as itself in the PDF."""
+    sentence = (
+        "beviljar Vätgasnod Norr basfinansiering med 750\u00a0000\u00a0kronor årligen, "
+        "sammanlagt 1\u00a0500\u00a0000\u00a0kronor, ur ERP under perioden "
+        "2025-09-01–2027-08-31."
+    )
+    lines = [f"{'ab ' * n}{sentence}" for n in range(1, 41)]
+    plain = docx_with_pages(tmp_path / "plain.docx", ["\n".join(lines)], "Datum")
+    kept = tmp_path / "kept.docx"
+    document = Document(str(plain))
+    keep_dnr_together(document)
+    kept.write_bytes(docx_bytes(document))
+    assert _texts(kept, "word/document.xml").count("<w:noBreakHyphen/>") == 160
+    converter = LibreOfficeConverter()
+    broken = re.compile(r"(?:^|\s)\d{4}-(?:\d{2}-?)?$|^\d{2}(?:-\d{2})?[–.]")
+
+    def split_dates(pdf: Path) -> list[str]:
+        shown = [line.strip() for line in pdftotext(pdf, "-layout").splitlines()]
+        return [line for line in shown if broken.search(line)]
+
+    [before] = converter.convert([plain], tmp_path / "plain")
+    assert split_dates(before)  # LibreOffice does break them: the test can tell
+    [pdf] = converter.convert([kept], tmp_path / "kept")
+    assert split_dates(pdf) == []
+    # A line may end after the en dash, between the dates.
+    for text in (pdftotext(pdf), read_pdf(pdf).text):
+        assert re.sub(r"–\s+", "–", text).count("2025-09-01–2027-08-31") == 40
 
 
 def test_a_broken_period_is_given_in_months_not_years(built: Path) -> None:

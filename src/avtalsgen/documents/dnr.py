@@ -1,10 +1,14 @@
-"""A Dnr never breaks at its hyphens: Word's non-breaking hyphen in the rendered documents.
+"""A Dnr or a date never breaks at its hyphens: Word's non-breaking hyphen in the rendered
+documents.
 
 A line break after ``RUN-`` or ``RUN-00386-`` splits the number a reader searches the
-case register for, so every Dnr in a document's text (body, headers and footers, wherever
-a template or a text puts it) is written with ``<w:noBreakHyphen/>`` instead of its
-hyphens. Word and LibreOffice show it as a hyphen and never break a line at it; in the PDF
-it is U+2011 NON-BREAKING HYPHEN, which the fact check reads as the hyphen.
+case register for, and one after ``2025-09-`` leaves a date that reads as two ("2025-09-"
+on one line, "01–2027-08-31" on the next: LibreOffice breaks an ISO date at its hyphens
+where a period does not fit on the line). So every Dnr and every ISO date in a document's
+text (body, headers and footers, wherever a template or a text puts it) is written with
+``<w:noBreakHyphen/>`` instead of its hyphens. Word and LibreOffice show it as a hyphen and
+never break a line at it; in the PDF it is U+2011 NON-BREAKING HYPHEN, which the fact check
+reads as the hyphen (poppler's pdftotext gives the hyphen itself).
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ if TYPE_CHECKING:
 
 #: A Dnr in running text.
 DNR_IN_TEXT = re.compile(r"RUN-[0-9]{5}-[0-9]{4}")
+#: What is kept on one line: a Dnr, or an ISO date (2025-09-01) standing as a word of its own.
+KEPT_TOGETHER = re.compile(
+    rf"{DNR_IN_TEXT.pattern}|(?<![0-9-])[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?![0-9])"
+)
 #: What a PDF reader returns for Word's non-breaking hyphen.
 NON_BREAKING_HYPHEN = "\u2011"
 
@@ -37,28 +45,30 @@ def _text_parts(document: Document) -> list[Any]:
 
 
 @functools.cache
-def _texts_with_run() -> Callable[[Any], list[Any]]:
-    """An XPath: the w:t elements under a node whose text holds "RUN-" (every Dnr does)."""
+def _texts_with_hyphen() -> Callable[[Any], list[Any]]:
+    """An XPath: the w:t elements under a node whose text holds a hyphen (every Dnr and
+    date does)."""
     from lxml import etree
 
     found: Callable[[Any], list[Any]] = etree.XPath(
-        ".//w:t[contains(., 'RUN-')]", namespaces={"w": _W}
+        ".//w:t[contains(., '-')]", namespaces={"w": _W}
     )
     return found
 
 
 def keep_dnr_together(document: Document) -> None:
-    """Write every Dnr in ``document`` with non-breaking hyphens (``w:noBreakHyphen``)."""
+    """Write every Dnr and ISO date in ``document`` with non-breaking hyphens
+    (``w:noBreakHyphen``)."""
     from lxml import etree
 
-    candidates = _texts_with_run()
+    candidates = _texts_with_hyphen()
     for root in _text_parts(document):
-        # XPath finds the few texts that hold "RUN-" (in C); the pattern picks the Dnrs.
-        texts = [t for t in candidates(root) if t.text and DNR_IN_TEXT.search(t.text)]
+        # XPath finds the texts that hold a hyphen (in C); the pattern picks Dnrs and dates.
+        texts = [t for t in candidates(root) if t.text and KEPT_TOGETHER.search(t.text)]
         for element in texts:
             pieces: list[Any] = []
-            for chunk in re.split(f"({DNR_IN_TEXT.pattern})", element.text):
-                words = chunk.split("-") if DNR_IN_TEXT.fullmatch(chunk) else [chunk]
+            for chunk in re.split(f"({KEPT_TOGETHER.pattern})", element.text):
+                words = chunk.split("-") if KEPT_TOGETHER.fullmatch(chunk) else [chunk]
                 for index, word in enumerate(words):
                     if index:
                         pieces.append(etree.Element(f"{{{_W}}}noBreakHyphen"))

@@ -232,7 +232,9 @@ def _read_pdf(pdf: Path, phrase: str | None) -> PdfText:
         pages, marks = [], []
         for number, page in enumerate(document, 1):
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            # Every Dnr and date is written with non-breaking hyphens (documents.dnr): read
+            # as the hyphens they stand for, by every reader of the text.
+            pages.append(textpage.get_text_range().replace(NON_BREAKING_HYPHEN, "-"))
             if phrase is not None and number == len(document):
                 searcher = textpage.search(phrase, match_case=True)
                 while (hit := searcher.get_next()) is not None:
