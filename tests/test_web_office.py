@@ -92,3 +92,49 @@ def test_a_later_decisions_financier_is_labelled_as_swedish_spells_it(config: We
     titles = re.findall(r'"title": "([^"]*)"', json.dumps(json.loads(block.group(1)),
                                                           ensure_ascii=False))  # fmt: skip
     assert "Finansiär" in titles and "Finansiar" not in titles, titles
+
+
+def test_a_refused_meeting_names_other_files_and_paragraphs_as_the_form_does(
+    config: WebConfig,
+) -> None:
+    """A meeting deciding a case another meeting had granted, and a § typed twice: the
+    messages named the other meeting by the server's absolute path and both places in the
+    loader's words, counted from 0 ("(/srv/.../run.yaml:11: paragrafer[0])", "(även
+    paragrafer[0])"); they name the file below the cases folder, its line, and the
+    paragraph as the form titles it."""
+    data = {
+        "exempel": True, "namnd": "Regionala utvecklingsnämnden", "datum": "2025-09-09",
+        "plats": "Regionhuset, Luleå", "ordforande": "Karin Berg",
+        "sekreterare": "Sara Svensson", "justerare": ["Olof Lind"],
+        "justeringsdatum": "2025-09-12", "anslagsdatum": "2025-09-15", "arenden": "..",
+        "paragrafer": [{"paragraf": 5, "dnr": "RUN-90003-2025"},
+                       {"paragraf": 5, "dnr": "RUN-90004-2024", "utfall": "avslag"}],
+    }  # fmt: skip
+    twice = _refused_meeting(config, data)
+    assert "§ 5 förekommer två gånger (även Paragraf 1)" in twice, twice
+    data["paragrafer"] = data["paragrafer"][:1]  # type: ignore[index]
+    again = _refused_meeting(config, data)
+    assert "(sammantraden/exempel-run-2025-06-10.yaml, rad " in again, again
+    assert re.search(r"exempel-run-2025-06-10\.yaml, rad \d+: Paragraf 1\)", again), again
+    assert not (config.meetings / "run-2025-09-09.yaml").exists()
+
+
+def _refused_meeting(config: WebConfig, data: dict[str, object]) -> str:
+    """The page of a new meeting ``data`` refused, as text, having checked it names no
+    folder of the server and no field in the loader's words."""
+    from webtools import csrf_of
+
+    with client_for(config, "sekr") as client:
+        token = csrf_of(client.get("/sammantraden/ny").text)
+        answer = client.post(
+            "/sammantraden/ny",
+            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "run-2025-09-09"},
+        )
+    problems = re.search(r'id="editor-problems">(.*?)</script>', answer.text, re.S)
+    assert problems, answer.text
+    for folder in (config.cases, config.cases.resolve()):
+        assert str(folder) not in answer.text
+    assert "paragrafer[" not in problems.group(1).replace('"field": "paragrafer[', "")
+    shown = _text(answer.text)
+    assert "Inte sparat" in shown, shown
+    return shown

@@ -20,6 +20,7 @@ from avtalsgen.web.forms import (
     editor_schema,
     field_problems,
     normalise,
+    references_in_words,
 )
 from avtalsgen.web.yamlfiles import (
     Conflict,
@@ -216,6 +217,7 @@ def save_file(
             loaded, problems = check_text(path, text, kind.load)
             if problems:
                 found = _with_amounts(field_problems(problems), data, form_schema(kind.name))
+                found = [_in_words(problem, config, kind) for problem in found]
                 return SaveOutcome(False, path, data, base_sha, problems=found)
             write_atomic(path, text)
     except Conflict as conflict:
@@ -232,6 +234,25 @@ def save_file(
         detail=f"{kind.key(stem)} version {version}", files=[path], root=config.cases,
     )  # fmt: skip
     return SaveOutcome(True, path, data, sha256_text(text), version=version, loaded=loaded)
+
+
+def _in_words(problem: FieldProblem, config: WebConfig, kind: Kind) -> FieldProblem:
+    """A loader's message as the form's user knows the files and fields it names: a file
+    by its path below the cases folder, never the server's absolute path, and a place in
+    it by its line and the form's titles (``sammantraden/run.yaml, rad 11: Paragraf 1``),
+    not the loader's ``paragrafer[0]``."""
+    from avtalsgen.web.serverpaths import shown_text
+
+    meetings = config.meetings.resolve()
+
+    def schema_of(name: str) -> dict[str, Any]:
+        file = (config.cases / name).resolve()
+        return form_schema(MEETINGS.name if file.parent == meetings else CASES.name)
+
+    message = shown_text(problem.message, [config.cases, config.output]) or ""
+    return dataclasses.replace(
+        problem, message=references_in_words(message, form_schema(kind.name), schema_of)
+    )
 
 
 def _data_of(text: str | None) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -488,6 +489,45 @@ def field_title(field: str, schema: dict[str, Any]) -> str:
                 parts.pop()
             parts.append(f"{title[:1].upper()}{title[1:]} {number}")
     return " › ".join(parts) or field
+
+
+#: A place in a file that a message names in the loader's words: ``file.yaml:12: field``.
+REFERENCE = re.compile(
+    r"(?P<file>[^\s():;,]+\.yaml):(?P<line>\d+): "
+    r"(?P<field>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)"
+)
+#: A field of a list's item in the loader's words, ``paragrafer[1]`` or
+#: ``finansiering.finansiarer[0].namn``, counted from 0 (not inside a word or a path).
+INDEXED_FIELD = re.compile(
+    r"(?<![\w./\[])[a-z_]+(?:\.[a-z_]+)*\[\d+\](?:\.[a-z_]+|\[\d+\])*(?![\w\[])"
+)
+
+
+def references_in_words(
+    message: str, schema: dict[str, Any], schema_of: Callable[[str], dict[str, Any]]
+) -> str:
+    """``message`` with the places it names in the loader's words said as the form says
+    them: ``sammantraden/run.yaml:11: paragrafer[0]`` → ``sammantraden/run.yaml, rad 11:
+    Paragraf 1`` (that file's fields titled by ``schema_of(file)``), and a field of the
+    form's own file, ``paragrafer[1]``, → ``Paragraf 2`` (by ``schema``): a list's items
+    counted from 1 with the titles the form shows, not by the file's keys."""
+    out: list[str] = []
+    end = 0
+    for match in REFERENCE.finditer(message):
+        out.append(_own_fields(message[end : match.start()], schema))
+        field = field_title(match["field"], schema_of(match["file"]))
+        out.append(
+            _("{file}, line {line}: {field}").format(
+                file=match["file"], line=match["line"], field=field
+            )
+        )
+        end = match.end()
+    out.append(_own_fields(message[end:], schema))
+    return "".join(out)
+
+
+def _own_fields(text: str, schema: dict[str, Any]) -> str:
+    return INDEXED_FIELD.sub(lambda match: field_title(match[0], schema), text)
 
 
 @dataclass(frozen=True)
