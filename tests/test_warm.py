@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import pikepdf
@@ -479,6 +480,52 @@ def test_a_worker_is_restarted_after_its_documents_and_above_its_memory(
         assert not one.due()
     finally:
         one.kill()
+
+
+#: A stand-in for a converter that answers on no socket: it holds the folder's lock and
+#: writes its pid as the converter does, then waits (ignoring SIGTERM if told to).
+_HOLDER = """
+import fcntl, os, signal, sys, time
+folder = sys.argv[1]
+if sys.argv[2] == "stuck":
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+fd = os.open(os.path.join(folder, "converter.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+with open(os.path.join(folder, "converter.pid"), "w") as f:
+    f.write(f"{os.getpid()}\\n")
+print("held", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("kind", ["ends", "stuck"])
+def test_stop_waits_on_the_process_and_kills_one_that_does_not_end(folder: Path, kind: str) -> None:
+    """warm.stop waited by looking at the lock every 50 ms; it now waits on the process (a
+    pidfd): it returns when the process ends, sleeping never, and kills one that has not
+    ended after the timeout."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(folder), kind],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+
+        def no_sleep(seconds: float) -> None:
+            raise AssertionError(f"stop slept {seconds} s")
+
+        # warm's clock as it is, its sleep refused (time.sleep itself is left alone).
+        clock = SimpleNamespace(monotonic=time.monotonic, sleep=no_sleep)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(warm, "time", clock)
+            started = time.monotonic()
+            assert warm.stop(timeout=2.0) == holder.pid
+            took = time.monotonic() - started
+        # Ended by the SIGTERM (before the timeout), or killed once it had passed.
+        expected = -signal.SIGTERM if kind == "ends" else -signal.SIGKILL
+        assert holder.wait(5) == expected
+        assert kind == "ends" or took >= 2.0, took
+        assert warm.stop() is None  # the lock went with the process
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_no_converter_answers_in_an_empty_or_open_folder(folder: Path) -> None:

@@ -612,7 +612,11 @@ def _locked(folder: Path) -> bool:
 
 def stop(timeout: float = 30.0) -> int | None:
     """Stop the running converter (every soffice with it); the pid it had, or None if none
-    was running. A socket or pid file a killed converter left is removed."""
+    was running. A socket or pid file a killed converter left is removed.
+
+    It waits on the process itself (a pidfd, readable once the process has ended: the
+    converter is not this process's child, its start forked it away): up to ``timeout``
+    seconds, then it is killed (its watcher kills every soffice) and waited on 5 s more."""
     folder = runtime.folder()
     if not folder.is_dir():
         return None
@@ -622,28 +626,60 @@ def stop(timeout: float = 30.0) -> int | None:
             with contextlib.suppress(OSError):
                 (folder / name).unlink()
         return None
+    process = _process(pid)  # before it is asked: the process asked is the one waited on
     sock = _connect()
     asked = False
     if sock is not None:
         with contextlib.suppress(OSError, ValueError):
             answer = _ask(sock, {"op": "stop"})
-            pid = answer.get("pid", pid) if "pid" in answer else pid
+            if "pid" in answer and int(answer["pid"]) != pid:
+                _close(process)  # the pid file was not the running converter's
+                pid = int(answer["pid"])
+                process = _process(pid)
             asked = bool(answer.get("stopping"))
         sock.close()
     if not asked and pid is not None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    killed = False
-    while _locked(folder):
-        if time.monotonic() > deadline:
-            if killed or pid is None:
-                break
+    try:
+        if not _ended(process, folder, timeout) and pid is not None:
             with contextlib.suppress(ProcessLookupError):  # its watcher kills every soffice
                 os.kill(pid, signal.SIGKILL)
-            killed, deadline = True, time.monotonic() + 5.0
-        time.sleep(0.05)
+            _ended(process, folder, 5.0)
+    finally:
+        _close(process)
     return pid
+
+
+def _process(pid: int | None) -> int | None:
+    """A pidfd of the process ``pid``; None when no pid is known, the process has ended
+    already, or the system has no pidfd_open (Linux before 5.3)."""
+    if pid is None:
+        return None
+    try:
+        return os.pidfd_open(pid)
+    except OSError:  # ProcessLookupError: ended; ENOSYS: no pidfd_open
+        return None
+
+
+def _close(process: int | None) -> None:
+    if process is not None:
+        os.close(process)
+
+
+def _ended(process: int | None, folder: Path, timeout: float) -> bool:
+    """Whether the converter has ended within ``timeout`` seconds: its pidfd ``process``
+    becomes readable when it ends (the kernel has closed its files by then, and released
+    its lock). Without a pidfd (no pid, or it ended before one was opened) the lock tells:
+    it is looked at every 50 ms."""
+    if process is not None:
+        return bool(select.select([process], [], [], timeout)[0])
+    deadline = time.monotonic() + timeout
+    while _locked(folder):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _pid(folder: Path) -> int | None:
