@@ -805,8 +805,23 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "tilläggsavtalet undertecknas senare.",
             ),
         ),
+        (
+            # Mid-year: the payment of 2026-01-01 was for the whole year, the plan now pays
+            # half of it; paid before the signing, the difference goes back (the
+            # tilläggsavtal said only "med avdrag för det som Regionen redan har betalat
+            # ut", which is then less than nothing).
+            "{typ: upphorande, sista_dag: 2026-06-30}",
+            (
+                "Regionens bidrag för hela avtalstiden, 2024-01-01–2026-06-30, uppgår därmed "
+                "till sammanlagt 3 750 000 kronor i stället för 4 500 000 kronor",
+                "Utbetalningsplan från och med 2026-01-01",
+                "Har Regionen för samma tid redan betalat ut mer enligt avtalet än "
+                "utbetalningsplanen anger, betalar Aktören tillbaka det som har betalats ut "
+                "för mycket.",
+            ),
+        ),
     ],
-    ids=["nytt_belopp", "upphorande"],
+    ids=["nytt_belopp", "upphorande", "upphorande_mitt_i_aret"],
 )
 def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
     tmp_path: Path, signed: Path, tillagg: str, phrases: tuple[str, ...]
@@ -824,6 +839,8 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
     assert "Regionala utvecklingsnämnden beslutade den 11 februari 2025, § 120" in text
     for phrase in phrases:
         assert phrase in text, phrase
+    if "sista_dag: 2025-12-31" in tillagg or "nytt_belopp" in tillagg:  # nothing less paid
+        assert "betalar Aktören tillbaka" not in text
     assert "Tilläggsavtal nr 1" in fold(pdftotext(root / "output" / DNR / "paket-v2.pdf"))
 
 

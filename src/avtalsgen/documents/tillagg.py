@@ -195,6 +195,23 @@ LATE_PAYMENTS = (
 )
 
 
+#: What becomes of a payment made under the agreement for time the plan now pays less for
+#: (an early end, a lower amount): the payment made at the signing, less what was paid,
+#: would be below nothing.
+OVERPAID = (
+    "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
+    "anger, betalar Aktören tillbaka det som har betalats ut för mycket."
+)
+
+
+def _pays_less(andring: Andring, program: Program, since: dt.date) -> bool:
+    """Whether the plan after the change pays less from ``since`` on than the agreement's."""
+    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    return sum(p.belopp for p in after.utbetalningar if p.datum >= since) < sum(
+        p.belopp for p in before.utbetalningar if p.datum >= since
+    )
+
+
 def applies_from(
     andring: Andring, namnd: str, decision: tuple[dt.date, int], *, change_point: int
 ) -> str:
@@ -295,6 +312,7 @@ def build_tillagg_context(
                     "avtalet.",
                     # The plan follows the decided date, which may come before the signing.
                     LATE_PAYMENTS,
+                    *((OVERPAID,) if _pays_less(andring, program, payments[0].datum) else ()),
                 ),
                 "finansiering",
             )
