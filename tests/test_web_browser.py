@@ -861,6 +861,48 @@ def test_back_and_reload_after_a_refused_save_show_what_was_typed(
     page.close()
 
 
+def test_a_new_case_after_a_saved_one_starts_empty_or_from_the_file_chosen(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """A case officer saves a new case from a copy, then starts another: the new form was
+    filled in with the saved case again ("Det du skrev här förut är ifyllt igen", its
+    draft, kept under the form's address, was never removed: the saved case's page has
+    another), and a file then chosen to start from was overridden by it, so a second copy
+    was saved with the first one's content. Now the form is empty, and a chosen file
+    fills it in."""
+    from playwright.sync_api import expect
+
+    base, config = server
+    saved = config.cases / "RUN-00431-2024.yaml"
+    page, checker = _editor_as_case_officer(browser, base, "exempel-trappsteg")
+    try:
+        page.goto(base + "/arenden/ny")
+        page.get_by_label("Utgå från en befintlig fil").select_option("exempel-trappsteg")
+        page.get_by_role("button", name="Fyll i formuläret").click()
+        page.wait_for_selector("#editor[data-ready=true]")
+        page.get_by_label("Filnamn").fill("RUN-00431-2024")
+        page.get_by_label("Dnr", exact=True).fill("RUN-00431-2024")
+        page.get_by_role("button", name="Spara", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+        _menu(page, "Ärenden")
+        page.get_by_role("link", name="Nytt ärende").click()
+        page.wait_for_selector("#editor[data-ready=true]")
+        expect(page.get_by_label("Dnr", exact=True)).to_have_value("")
+        expect(page.get_by_text("Det du skrev här förut är ifyllt igen")).to_have_count(0)
+        checker.check("nytt-efter-sparat")
+        page.get_by_label("Utgå från en befintlig fil").select_option("exempel-matkluster")
+        page.get_by_role("button", name="Fyll i formuläret").click()
+        page.wait_for_selector("#editor[data-ready=true]")
+        expect(page.get_by_label("Dnr", exact=True)).to_have_value("RUN-90003-2024")
+        expect(page.get_by_label("Namn (Aktör)", exact=True)).to_have_value(
+            re.compile("Matkluster")
+        )
+        assert checker.violations == {} and checker.errors == [], checker.violations
+    finally:
+        page.close()
+        saved.unlink(missing_ok=True)
+
+
 #: The pages' texts in each language: the login form's, a page's heading, json-editor's
 #: button to add a row, the run's state when it has ended.
 WORDS = {

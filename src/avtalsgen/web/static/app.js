@@ -163,6 +163,10 @@
   // answers with a page that leads through the login), or after the back button or a reload
   // on a page that refused a save (that page replaces its history entry with its own
   // address, which the browser then asks for again: no "resend the form?" and no error).
+  // A saved new file's page has another address than the form it was sent from: the draft
+  // removed is the one sent (kept under SENT), not only the page's own. A form filled in
+  // from a file the user chose (data-draft "chosen") shows that file, not a draft.
+  var SENT = 'avtalsgen-utkast-skickat';
   function draftKey(form) { return 'avtalsgen-utkast:' + form.getAttribute('action'); }
 
   function takeDraft(element, form) {
@@ -172,6 +176,11 @@
     try {
       if (state === 'saved') {
         window.sessionStorage.removeItem(key);
+        var sent = window.sessionStorage.getItem(SENT);
+        if (sent) { window.sessionStorage.removeItem(sent); }
+        window.sessionStorage.removeItem(SENT);
+      } else if (state === 'chosen') {
+        draft = null;
       } else if (state === 'refused') {
         keepDraft(form, readJson('editor-data'));
         window.history.replaceState(null, '', window.location.href);
@@ -264,6 +273,9 @@
       var value = editor.getValue();
       document.getElementById('editor-data-field').value = JSON.stringify(value);
       keepDraft(form, value);
+      try {
+        window.sessionStorage.setItem(SENT, draftKey(form));
+      } catch (error) { /* storage off: nothing was kept either */ }
     });
     // The editor's own inputs are named; only the JSON field is sent.
     form.addEventListener('formdata', function (event) {
