@@ -302,3 +302,38 @@ def test_an_amount_in_a_message_is_grouped_as_its_language_writes_it() -> None:
         assert i18n.format_amount(416666) == "416,666"
     finally:
         i18n.set_language(None)
+
+
+def test_a_catalogue_changed_since_it_was_compiled_is_read_from_its_po(
+    swedish: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout that brings new messages in a .po after the set-up compiled the .mo (a
+    `git pull` without the set-up) speaks them in Swedish, not in English among Swedish
+    ones: the .po is compiled in memory when it is newer than its .mo; a current .mo is
+    read as it is."""
+    import shutil
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    folder = locale / "sv" / "LC_MESSAGES"
+    po = folder / "cli.po"
+    message = "choose sv or en, not {value}"
+    old = 'msgstr "välj sv eller en, inte {value}"'
+    assert old in po.read_text(encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(old, 'msgstr "ange sv eller en, inte {value}"'),
+        encoding="utf-8",
+    )
+    mo = folder / "cli.mo"
+    os.utime(mo, ns=(po.stat().st_mtime_ns - 10**9, po.stat().st_mtime_ns - 10**9))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    assert i18n._(message) == "ange sv eller en, inte {value}"  # the .po, newer
+
+    os.utime(mo, ns=(po.stat().st_mtime_ns + 10**9, po.stat().st_mtime_ns + 10**9))
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    assert i18n._(message) == "välj sv eller en, inte {value}"  # the .mo, current
+
+    mo.unlink()
+    monkeypatch.setattr(i18n, "_catalogues", {})
+    assert i18n._(message) == "ange sv eller en, inte {value}"  # no .mo at all

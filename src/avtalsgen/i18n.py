@@ -132,14 +132,52 @@ def _translations() -> gettext.NullTranslations:
     catalogue = gettext.NullTranslations()
     if language != "en":
         for domain in domains():
-            try:
-                found = gettext.translation(domain, LOCALE_DIR, languages=[language])
-            except FileNotFoundError:  # not compiled: the set-up compiles them
+            found = _catalogue(domain, language)
+            if found is None:
                 continue
             found.add_fallback(catalogue)
             catalogue = found
     _catalogues[language] = catalogue
     return catalogue
+
+
+def _catalogue(domain: str, language: str) -> gettext.NullTranslations | None:
+    """One package's catalogue: its compiled ``.mo``, or its ``.po`` compiled in memory when
+    the ``.mo`` is missing or older (a checkout that changed the ``.po`` since the set-up
+    compiled it would otherwise speak its new messages in English among Swedish ones)."""
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+    try:
+        stale = not mo.exists() or mo.stat().st_mtime_ns < po.stat().st_mtime_ns
+    except OSError:
+        stale = False
+    if stale:
+        compiled = _compiled(po, domain, language)
+        if compiled is not None:
+            return compiled
+    try:
+        with mo.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    except FileNotFoundError:  # not compiled, and no .po or Babel to compile it from
+        return None
+
+
+def _compiled(po: Path, domain: str, language: str) -> gettext.NullTranslations | None:
+    """``po`` compiled as ``scripts/catalog.py compile`` does, in memory (fuzzy entries left
+    out); None where Babel is missing (the converter's bridge runs Debian's own Python)."""
+    try:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+    except ImportError:
+        return None
+    import io
+
+    with po.open("rb") as file:
+        catalogue = read_po(file, locale=language, domain=domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def _(message: str) -> str:
