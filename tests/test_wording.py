@@ -119,6 +119,50 @@ def test_the_amount_is_told_only_with_the_points_that_state_the_regions_amount()
         "perioden i punkt 3 ska vara 2025-09-01 till 2028-02-29",
         "fördelningen på budgetåren i punkt 4 ska vara 300 002 kronor för 2025, 833 339 kronor "
         "för 2026, 666 669 kronor för 2027 och 100 001 kronor för 2028",
-        "finansieringen i punkterna 2 och 5 ska utgöras av 1 900 011 kronor från Region "
+        # Luleå kommun's total is less over the shorter period; points 2 (the source, one)
+        # and 5 (the kommun's 100 000 kronor a year) read as before, so no point is named.
+        "finansieringen ska utgöras av 1 900 011 kronor från Region "
         "Norrbotten och 250 000 kronor från Luleå kommun",
     ]
+
+
+def test_a_co_financier_left_as_it_was_is_no_change_of_the_financing() -> None:
+    """The committee lowers a stepped grant; the kommun's share, which point 4 states, stays.
+    The extract said "… och att finansieringen i punkt 4 ska utgöras av 3 200 000 kronor
+    från Region Norrbotten - ERP och 900 000 kronor från Kiruna kommun": point 4 does not
+    change, and the region's amount is told already (found recording a meeting in the web
+    app as a new secretary)."""
+    from avtalsgen.meetings.wording import financing_changes
+
+    points = [
+        "Nämnden beslutar att {aktor} beviljas {belopp_per_avtalsar}, sammanlagt {totalt}.",
+        "Medlen anvisas från {kalla}.",
+        "Basfinansieringen gäller under perioden {start} till {slut}.",
+        "Beslutet gäller under förutsättning av medfinansiering från {medfinansiering}.",
+    ]
+
+    def financing(region: list[int], kommun: int) -> Finansiering:
+        return Finansiering.model_validate(
+            {
+                "period": {"start": "2027-01-01", "slut": "2029-12-31"},
+                "finansiarer": [
+                    {"namn": "Region Norrbotten - ERP", "kalla": "ERP",
+                     "belopp_per_avtalsar": region},
+                    {"namn": "Kiruna kommun", "slag": "kommun", "belopp_per_ar": kommun},
+                ],
+            }
+        )  # fmt: skip
+
+    proposed = financing([1500000, 1200000, 900000], 300000)
+    decided = financing([1500000, 1000000, 700000], 300000)
+    changes = [c.replace("\xa0", " ") for c in financing_changes(proposed, decided, points)]
+    assert changes == [
+        "beloppet i punkt 1 ska vara 1 500 000 kronor avtalsår 1, 1 000 000 kronor avtalsår 2 "
+        "och 700 000 kronor avtalsår 3, sammanlagt 3 200 000 kronor",
+    ]
+    # The kommun's share changed too: point 4 reads otherwise, and is named.
+    changes = financing_changes(proposed, financing([1500000, 1000000, 700000], 250000), points)
+    assert changes[-1].replace("\xa0", " ") == (
+        "finansieringen i punkt 4 ska utgöras av 3 200 000 kronor från Region Norrbotten - "
+        "ERP och 750 000 kronor från Kiruna kommun"
+    )

@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
-from avtalsgen.documents.financing import per_kalenderar_steps, region_arligen
+from avtalsgen.documents.financing import (
+    money_placeholders,
+    per_kalenderar_steps,
+    region_arligen,
+)
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
-from avtalsgen.model.money import Finansieringsregler, compute_financing
+from avtalsgen.model.money import Berakning, Finansieringsregler, compute_financing
 from avtalsgen.model.prose import fill_placeholders, placeholder_names
 
 
@@ -125,13 +129,30 @@ def financing_changes(
         years = per_kalenderar_steps([ar for ar, _ in budget], [amount for _, amount in budget])
         found.append(f"fördelningen på budgetåren{_i_punkt(stating)} ska vara {years}")
     rows = [(row.namn, row.summa) for row in after.finansiarer]
-    if rows != [(row.namn, row.summa) for row in before.finansiarer] and (
-        len(rows) > 1 or rows[0][0] != before.finansiarer[0].namn
+    if rows != [(row.namn, row.summa) for row in before.finansiarer] and not _told_by_amount(
+        before, after
     ):
-        where = _i_punkt(_points_stating(points, _SHARE_PLACEHOLDERS))
+        # The points whose shares read otherwise now: a point naming the co-financiers
+        # is not changed by the region's amount (told above).
+        was, now = money_placeholders(before), money_placeholders(after)
+        changed = frozenset(name for name in _SHARE_PLACEHOLDERS if was.get(name) != now.get(name))
+        where = _i_punkt(_points_stating(points, changed)) if changed else ""
         shares = _och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
         found.append(f"finansieringen{where} ska utgöras av {shares}")
     return found
+
+
+def _told_by_amount(before: Berakning, after: Berakning) -> bool:
+    """Whether what the financiers' rows change is the region's amount alone, which the
+    change of the amount tells: the region one financier under the same name, and every
+    co-financier's row as it was."""
+    region_before, region_after = before.region, after.region
+    return (
+        len(region_before) == len(region_after) == 1
+        and region_before[0].namn == region_after[0].namn
+        and [(row.namn, row.summa) for row in before.medfinansiarer]
+        == [(row.namn, row.summa) for row in after.medfinansiarer]
+    )
 
 
 def point_changes(
