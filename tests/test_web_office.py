@@ -138,3 +138,25 @@ def _refused_meeting(config: WebConfig, data: dict[str, object]) -> str:
     shown = _text(answer.text)
     assert "Inte sparat" in shown, shown
     return shown
+
+
+def test_a_meeting_not_held_yet_says_so_on_its_page(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A secretary typed 2027 for 2026: the meeting was saved with its decisions and nothing
+    said that they count from a day a year ahead. Its page now says so, and how to fix it;
+    a meeting held says nothing of the kind."""
+    import datetime as dt
+
+    from avtalsgen import clock
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2024, 11, 20))
+    with client_for(config, "sekr") as client:
+        ahead = _text(client.get("/sammantraden/exempel-run-2024-11-26").text)
+        held = _text(client.get("/sammantraden/exempel-run-2023-12-05").text)
+    assert (
+        "Sammanträdet har inte hållits än: dess datum är 2024-11-26. Dess ärenden räknas inte "
+        "som beslutade före den dagen"
+    ) in ahead, ahead
+    assert "rätta det i fältet Datum och spara" in ahead
+    assert "inte hållits än" not in held

@@ -51,6 +51,20 @@ def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> T
     )  # fmt: skip
 
 
+def _not_held(datum: object) -> str | None:
+    """The meeting's date when it lies after today (not held yet: a date mistyped, or a
+    meeting planned), else None."""
+    import datetime as dt
+
+    from avtalsgen import clock
+
+    try:
+        day = dt.date.fromisoformat(str(datum))
+    except ValueError:
+        return None
+    return day.isoformat() if day > clock.today() else None
+
+
 def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context: Any) -> Template:
     """The page of the saved file ``stem`` of ``kind``: its form, and for a meeting the steps
     after it (``context``: e.g. ``saved``, or ``step_error`` and ``status_code`` for a step
@@ -68,6 +82,8 @@ def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context:
         from avtalsgen.web.status import case_standing
 
         standing = case_standing(config_of(request), path)
+    else:
+        context.setdefault("not_held", _not_held(data.get("datum")))
     return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False,
                       extracts=extracts, standing=standing, heading=data.get("dnr"),
                       **context)  # fmt: skip
