@@ -234,13 +234,29 @@ INVALID = [
         "period-ends-before-start",
         (
             "<case>:23: finansiering.period.slut: the period ends (2022-09-30) before it starts "
-            "(2023-10-01)",
+            "(2023-10-01): write the period's last day under slut, after its first day",
         ),
         sv=(
             "<case>:23: finansiering.period.slut: perioden slutar (2022-09-30) innan den börjar "
-            "(2023-10-01)",
+            "(2023-10-01): skriv periodens sista dag under slut, efter dess första dag",
         ),
         case=(("slut: 2026-09-30", "slut: 2022-09-30"),),
+    ),
+    # The two dates typed in each other's place: one problem, that says so (not also "the
+    # period must start on the first of a month" of the start).
+    Invalid(
+        "period-start-and-end-swapped",
+        (
+            "<case>:23: finansiering.period.slut: the period ends (2023-10-01) before it starts "
+            "(2026-09-30): the two dates seem swapped; write start: 2023-10-01 and slut: "
+            "2026-09-30",
+        ),
+        sv=(
+            "<case>:23: finansiering.period.slut: perioden slutar (2023-10-01) innan den börjar "
+            "(2026-09-30): datumen verkar ha bytt plats; skriv start: 2023-10-01 och slut: "
+            "2026-09-30",
+        ),
+        case=(("start: 2023-10-01", "start: 2026-09-30"), ("slut: 2026-09-30", "slut: 2023-10-01")),
     ),
     Invalid(
         "period-not-starting-on-first",

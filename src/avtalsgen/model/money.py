@@ -89,6 +89,20 @@ class Period(Strict):
     @model_validator(mode="after")
     def _whole_months(self) -> Period:
         problems: list[tuple[Loc, str]] = []
+        if self.slut < self.start and self.slut.day == 1 and self.start == _month_end(self.start):
+            # The two dates typed in each other's place (a whole-month period backwards):
+            # one problem, saying so, not a wrong first day besides.
+            raise FieldProblems(
+                [
+                    (
+                        ("slut",),
+                        _(
+                            "the period ends ({end}) before it starts ({start}): the two dates "
+                            "seem swapped; write start: {end} and slut: {start}"
+                        ).format(end=self.slut, start=self.start),
+                    )
+                ]
+            )
         if self.start.day != 1:
             problems.append(
                 (
@@ -102,9 +116,10 @@ class Period(Strict):
             problems.append(
                 (
                     ("slut",),
-                    _("the period ends ({end}) before it starts ({start})").format(
-                        end=self.slut, start=self.start
-                    ),
+                    _(
+                        "the period ends ({end}) before it starts ({start}): write the period's "
+                        "last day under slut, after its first day"
+                    ).format(end=self.slut, start=self.start),
                 )
             )
         elif self.slut != _month_end(self.slut):
