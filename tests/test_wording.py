@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from avtalsgen.meetings.wording import decision_text, point_changes
+from avtalsgen.meetings.wording import decision_text, financing_changes, point_changes
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Utfall
 
@@ -82,6 +82,50 @@ def test_amended_points_that_read_as_proposed_are_a_bifall_as_proposed() -> None
         text.punkter[0]
         == "Nämnden beslutar att Föreningen beviljas 600 000 kronor årligen i basfinansiering."
     )
+
+
+def test_a_decided_way_of_paying_is_told() -> None:
+    """The committee changed only how the region's share is paid (the agreement's plan
+    follows it): the extract read as a bifall as proposed, saying nothing of it. A way left
+    to the program's rule is the program's (here yearly)."""
+    from avtalsgen.model.money import Finansieringsregler
+
+    def paid(financing: Finansiering, **utbetalning: object) -> Finansiering:
+        return Finansiering.model_validate({**financing.model_dump(), "utbetalning": utbetalning})
+
+    quarterly = paid(_financing(600000), satt="kvartalsvis_i_forskott")
+    rules = Finansieringsregler(utbetalning="arsvis_i_forskott")
+    text = decision_text(
+        "Nämnden",
+        Utfall.BIFALL_MED_ANDRING,
+        proposed_points=PROPOSED,
+        decided_points=None,
+        wording=None,
+        andring=None,
+        proposed=quarterly,
+        decided=_financing(600000),
+        proposal_values=VALUES,
+        decided_values=VALUES,
+        rules=rules,
+    )
+    assert text.inledning == (
+        "Nämnden beslutar enligt förslaget med den ändringen att basfinansieringen ska betalas "
+        "ut årsvis i förskott efter rekvisition.",
+        "Beslutet har därmed följande lydelse:",
+    )
+    later = paid(_financing(600000), satt="kvartalsvis_i_forskott", forsta_datum="2025-03-01")
+    assert financing_changes(quarterly, later, PROPOSED, rules) == [
+        "den första utbetalningen ska göras 2025-03-01, tillsammans med det som skulle ha "
+        "betalats ut före den dagen"
+    ]
+    assert financing_changes(later, quarterly, PROPOSED, rules) == [
+        "den första utbetalningen ska göras när perioden börjar"
+    ]
+    # The program's way, written out: no change; the program's rule is the one compared.
+    assert financing_changes(_financing(600000), paid(_financing(600000), satt="arsvis_i_forskott"),
+                             PROPOSED, rules) == []  # fmt: skip
+    quarterly_rule = Finansieringsregler(utbetalning="kvartalsvis_i_forskott")
+    assert financing_changes(quarterly, _financing(600000), PROPOSED, quarterly_rule) == []
 
 
 def test_the_amount_is_told_only_with_the_points_that_state_the_regions_amount() -> None:

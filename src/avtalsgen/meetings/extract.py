@@ -435,6 +435,7 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
         decided=decided.finansiering,
         proposal_values=proposal_values,
         decided_values=values,
+        rules=program.finansiering,
     )
     change = meeting.change(paragraf)
     if change is not None:

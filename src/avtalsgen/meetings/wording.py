@@ -17,6 +17,7 @@ from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.financing import (
+    UTBETALNING,
     money_placeholders,
     per_kalenderar_steps,
     region_arligen,
@@ -91,16 +92,21 @@ def _i_punkt(numbers: Sequence[int]) -> str:
 
 
 def financing_changes(
-    proposed: Finansiering, decided: Finansiering, points: Sequence[str] = ()
+    proposed: Finansiering,
+    decided: Finansiering,
+    points: Sequence[str] = (),
+    rules: Finansieringsregler | None = None,
 ) -> list[str]:
     """What the decided financing changes, each a clause after "att" (Swedish): the region's
     amount (what the committee grants), the period, the sources, the region's share per
-    budget year where a point states it, and the financiers; each names the decision points
-    (``points``, as decided, with their placeholders) that state it ("beloppet i punkt 1 ska
-    vara 600 000 kronor årligen"): the amount only those that state the region's amount,
-    not its split on budget years or a co-financier's share."""
-    rules = Finansieringsregler()  # the amounts do not depend on how they are paid
-    before, after = compute_financing(proposed, rules), compute_financing(decided, rules)
+    budget year where a point states it, the financiers, and how and from when the region's
+    share is paid out (by the program's ``rules`` where a financing does not say); each
+    names the decision points (``points``, as decided, with their placeholders) that state
+    it ("beloppet i punkt 1 ska vara 600 000 kronor årligen"): the amount only those that
+    state the region's amount, not its split on budget years or a co-financier's share."""
+    amounts_only = Finansieringsregler()  # the amounts do not depend on how they are paid
+    before = compute_financing(proposed, amounts_only)
+    after = compute_financing(decided, amounts_only)
     found = []
     amounts = [year.belopp for year in after.avtalsar]
     same_amounts = after.region_per_ar == before.region_per_ar and (
@@ -139,6 +145,29 @@ def financing_changes(
         where = _i_punkt(_points_stating(points, changed)) if changed else ""
         shares = _och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
         found.append(f"finansieringen{where} ska utgöras av {shares}")
+    return found + _payment_changes(proposed, decided, rules or Finansieringsregler())
+
+
+def _payment_changes(
+    proposed: Finansiering, decided: Finansiering, rules: Finansieringsregler
+) -> list[str]:
+    """How the region's share is paid, where the decision changes it: the agreement's payment
+    plan follows the decided way, so the minutes say it (a decision that changed only that
+    read as a bifall as proposed)."""
+    found = []
+    way_before = proposed.utbetalning.satt or rules.utbetalning
+    way_after = decided.utbetalning.satt or rules.utbetalning
+    if way_after != way_before:
+        found.append(f"basfinansieringen ska betalas ut {UTBETALNING[way_after]}")
+    first = decided.utbetalning.forsta_datum
+    if first != proposed.utbetalning.forsta_datum:
+        if first is None:
+            found.append("den första utbetalningen ska göras när perioden börjar")
+        else:
+            found.append(
+                f"den första utbetalningen ska göras {fmt.iso(first)}, tillsammans med det "
+                "som skulle ha betalats ut före den dagen"
+            )
     return found
 
 
@@ -202,13 +231,15 @@ def decision_text(
     decided: Finansiering,
     proposal_values: dict[str, str],
     decided_values: dict[str, str],
+    rules: Finansieringsregler | None = None,
 ) -> Beslutstext:
     """The decision of a paragraph as its extract states it.
 
     ``proposed_points`` are the case's decision points and ``decided_points`` the amended
     ones (None: as proposed), both with their placeholders; ``wording`` is the committee's
     own wording of an avslag, återremiss or bordläggning (None: the usual one). Placeholders
-    are filled with the decided facts in a bifall, with the proposal's otherwise.
+    are filled with the decided facts in a bifall, with the proposal's otherwise; ``rules``
+    are the program's, for how a financing that does not say is paid out.
     """
     if not utfall.granted:
         if wording:
@@ -224,7 +255,7 @@ def decision_text(
     if andring is not None:
         changes = [fill_placeholders(andring, decided_values).rstrip(".")]
     else:
-        changes = financing_changes(proposed, decided, decided_points or proposed_points)
+        changes = financing_changes(proposed, decided, decided_points or proposed_points, rules)
         if decided_points is not None:
             changes += point_changes(proposed_points, decided_points, decided_values)
     if not changes:  # the amended points read as the proposal's: decided as proposed
