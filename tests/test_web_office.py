@@ -160,3 +160,40 @@ def test_a_meeting_not_held_yet_says_so_on_its_page(
     ) in ahead, ahead
     assert "rätta det i fältet Datum och spara" in ahead
     assert "inte hållits än" not in held
+
+
+def _list_rows(node: object, path: str = "") -> dict[str, str]:
+    """The title of the rows of each list of texts or amounts in a form's schema."""
+    found: dict[str, str] = {}
+    if not isinstance(node, dict):
+        return found
+    items = node.get("items")
+    if node.get("type") == "array" and isinstance(items, dict) and items.get("type") != "object":
+        found[path] = str(items.get("title"))
+    for key, child in (node.get("properties") or {}).items():
+        found.update(_list_rows(child, f"{path}.{key}"))
+    if isinstance(items, dict):
+        found.update(_list_rows(items, f"{path}[]"))
+    for option in node.get("oneOf") or []:
+        found.update(_list_rows(option, path))
+    return found
+
+
+def test_a_lists_rows_are_named_by_what_they_hold(config: WebConfig) -> None:
+    """The rows of the decision points, the amounts per avtalsår, the recipients ... were all
+    "rad": a column headed "rad" over amounts, and five buttons "Lägg till rad" on one page
+    that a screen reader could not tell apart."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import field_title
+
+    case, meeting = _list_rows(form_schema("arende")), _list_rows(form_schema("sammantrade"))
+    assert case[".beslutspunkter"] == "beslutspunkt"
+    assert case[".finansiering.finansiarer[].belopp_per_avtalsar"] == "belopp för avtalsår"
+    assert case[".protokollsutdrag_till"] == "mottagare"
+    assert meeting[".paragrafer[].beslut"] == "beslutspunkt"
+    assert meeting[".paragrafer[].jav"] == "jävig ledamot"
+    assert "rad" not in {*case.values(), *meeting.values()}, (case, meeting)
+    assert field_title("beslutspunkter[1]", form_schema("arende")) == "Beslutspunkt 2"
+    with client_for(config, "handl") as client:
+        html = client.get("/arenden/RUN-00386-2023").text
+    assert '"button_add_row_title": "L\\u00e4gg till {{0}}"' in html

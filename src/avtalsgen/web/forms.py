@@ -95,6 +95,20 @@ ITEM_TITLES = {
     "Reservation": "reservation",
 }
 
+#: What one row of a list of texts or amounts is called (by the list's key): the table's
+#: column heading and its button say "Beslutspunkt", "Lägg till beslutspunkt", not "rad".
+ROW_TITLES = {
+    "beslutspunkter": "beslutspunkt",
+    "beslut": "beslutspunkt",
+    "villkor": "villkor",
+    "protokollsutdrag_till": "mottagare",
+    "skickas_till": "mottagare",
+    "belopp_per_avtalsar": "belopp för avtalsår",
+    "utelamna": "avtalspunkt att utelämna",
+    "justerare": "justerare",
+    "jav": "jävig ledamot",
+}
+
 #: An empty choice of a list of choices that may be left out.
 NOT_GIVEN = N_("(not given)")
 
@@ -210,13 +224,18 @@ def _for_form(node: Any, key: str | None) -> Any:
     elif kind == "array":
         items = _for_form(node.get("items", {}), None)
         named = str(items.get("title", ""))
-        items["title"] = ITEM_TITLES.get(named) or (label(named.lower()) if named else _("item"))
+        items["title"] = ITEM_TITLES.get(named) or (
+            label(named.lower()) if named else ROW_TITLES.get(key or "", _("item"))
+        )
         node["items"] = items
         node["format"] = node.get("format", "table" if items.get("type") != "object" else None)
         if node["format"] is None:
             del node["format"]
     if "oneOf" in node:
         node["oneOf"] = [_for_form(option, None) for option in node["oneOf"]]
+        for option in node["oneOf"]:  # a form of the field that is a list: its rows' name
+            if option.get("type") == "array" and key in ROW_TITLES:
+                option["items"]["title"] = ROW_TITLES[key]
         names = (_("as proposed"), _("worded otherwise"))
         for option, name in zip(node["oneOf"], names, strict=False):
             option.setdefault("title", name)
