@@ -169,3 +169,49 @@ def test_an_embedded_extract_is_named_in_words(
         i18n.set_language(None)
     assert lines[0] == shown.format(packet=packet)
     assert "paket-v2.pdf/" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("language", "removed", "unknown"),
+    [
+        ("sv", "kortet eller token togs bort", "(teknisk orsak: CKR_VENDOR_DEFINED 0x8000)"),
+        ("en", "the card or token was removed", "(technical reason: CKR_VENDOR_DEFINED 0x8000)"),
+    ],
+)
+def test_a_library_failure_is_given_in_avtalsgens_words_or_quoted(
+    language: str, removed: str, unknown: str
+) -> None:
+    """A known failure of the token (PKCS#11) or of pyHanko is said in avtalsgen's words in
+    each language; any other is quoted in the library's own words as a technical reason, so
+    that a Swedish record does not pass a library's English off as its own words."""
+    import pkcs11
+
+    from avtalsgen.signing.sign import _reason
+
+    i18n.set_language(language)
+    try:
+        assert _reason(pkcs11.DeviceRemoved()) == removed
+        assert _reason(RuntimeError("CKR_VENDOR_DEFINED 0x8000")) == unknown
+    finally:
+        i18n.set_language(None)
+
+
+def test_a_signing_error_reads_in_each_language_whoever_caused_it(tmp_path: Path) -> None:
+    """Raised for an English-speaking user, a signing error still reads Swedish for the
+    record (AvtalsgenError.text in the record's language)."""
+    text = tmp_path / "text.pdf"
+    text.write_text("not a PDF", encoding="utf-8")
+    i18n.set_language("en")
+    try:
+        with pytest.raises(SigningError) as caught:
+            sign_packet(text, tmp_path / "signed.pdf", "region", KEY, role="Direktör")
+        assert caught.value.message == f"{text}: not a PDF file"
+        with i18n.speaking("sv"):
+            assert caught.value.text() == f"{text}: är ingen PDF-fil"
+        # An error composed in one language only reads as a technical reason in another.
+        plain = SigningError("only in English")
+        with i18n.speaking("sv"):
+            assert plain.text() == "(teknisk orsak: only in English)"
+        assert plain.text() == "only in English"
+    finally:
+        i18n.set_language(None)

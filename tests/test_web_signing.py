@@ -4,6 +4,7 @@ the server's settings, and a level the server cannot reach refused at its field.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -215,3 +216,34 @@ def test_the_demo_key_certifies_an_extract_at_b_lta(tmp_path: Path, extract: Pat
         assert response.status_code == 200, response.text
         assert "Bestyrkt: protokollsutdrag-212.pdf" in response.text
     assert _level_of(signed, [ensure_demo_pki().root_cert]) == "B-LTA"
+
+
+def test_a_failed_signing_is_recorded_in_swedish_whoever_signed(
+    tmp_path: Path, sealed: WebConfig
+) -> None:
+    """An English-speaking user's failed signing put the reason in English (pyHanko's own
+    words inside avtalsgen's English) into the audit log's Swedish detail. The record is
+    Swedish, each reader's language beside it; a failure pyHanko reports is said in
+    avtalsgen's words."""
+    from webtools import speaking
+
+    config = workspace(tmp_path / "ws")
+    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    packet = config.output / DNR / "paket.pdf"
+    packet.write_bytes(packet.read_bytes()[:2000])  # its head only: no PDF pyHanko reads
+    i18n.set_language("sv")
+    with TestClient(create_app(config)) as client:
+        login(client, "signer")
+        with speaking(client, "en"):
+            page = _sign(client, "B-B")
+    assert "unreadable PDF: the file is damaged or not a PDF" in page
+    with sqlite3.connect(config.database) as conn:
+        [(detail, texts)] = conn.execute("SELECT detail, texts FROM audit WHERE action = 'sign'")
+    assert detail == (
+        f"fält region, B-B misslyckades: {packet}: PDF-filen går inte att läsa: filen är "
+        "skadad eller ingen PDF"
+    )
+    assert json.loads(texts)["en"] == (
+        f"field region, B-B failed: {packet}: unreadable PDF: the file is damaged or not a PDF"
+    )
+    i18n.set_language(None)

@@ -6,15 +6,68 @@ the CLI shows the message without a traceback unless ``--verbose`` is given.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Self
+
 
 class AvtalsgenError(Exception):
-    """A failure the user can fix: bad input, a missing tool, a failed conversion."""
+    """A failure the user can fix: bad input, a missing tool, a failed conversion.
+
+    ``message`` is in the language of messages when it was raised. An error made with
+    :meth:`composed` has it in every language avtalsgen speaks too (:attr:`texts`), for a
+    record that readers of each language read (the web app's audit log).
+    """
 
     exit_code = 1
+    #: The language ``message`` is in ("" if not known).
+    language: str = ""
+    #: The message in each language, by language; empty unless :meth:`composed`.
+    texts: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, message: str) -> None:
+        from avtalsgen.i18n import current_language
+
         super().__init__(message)
         self.message = message
+        self.language = current_language()
+
+    @classmethod
+    def composed(cls, compose: Callable[[], str]) -> Self:
+        """The error whose message ``compose`` makes (it calls ``_()``): in the current
+        language, and in each language for :meth:`text`."""
+        from avtalsgen.i18n import in_each_language
+
+        error = cls(compose())
+        error.texts = in_each_language(compose)
+        return error
+
+    @classmethod
+    def of(cls, error: AvtalsgenError) -> Self:
+        """``error`` as this kind of error: its message in each language it has."""
+        made = cls(error.message)
+        made.language, made.texts = error.language, error.texts
+        return made
+
+    def text(self) -> str:
+        """The message in the current language: as composed in it, else (another
+        language's words, or a library's) quoted as a technical reason."""
+        from avtalsgen.i18n import current_language
+
+        language = current_language()
+        if language in self.texts:
+            return self.texts[language]
+        if language == self.language:
+            return self.message
+        return technical_reason(self.message)
+
+
+def technical_reason(text: str) -> str:
+    """A reason in words avtalsgen has no translation of (a library's), quoted as such in
+    the current language: "(teknisk orsak: …)"."""
+    from avtalsgen.i18n import _
+
+    return _("(technical reason: {reason})").format(reason=text)
 
 
 class CaseError(AvtalsgenError):

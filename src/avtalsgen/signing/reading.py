@@ -21,11 +21,12 @@ def read_pdf(path: Path, error: type[AvtalsgenError]) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise error(
-            _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(exc))
+        failure = exc
+        raise error.composed(
+            lambda: _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(failure))
         ) from exc
     if not data.startswith(b"%PDF-"):
-        raise error(_("{file}: not a PDF file").format(file=path))
+        raise error.composed(lambda: _("{file}: not a PDF file").format(file=path))
     return data
 
 

@@ -53,11 +53,12 @@ from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import BoxConstraints
-from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.misc import PdfError, PdfReadError, PdfWriteError
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields as pdf_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.general import UnacceptableSignerError
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
 from pyhanko.sign.timestamps import TimeStamper
@@ -69,8 +70,14 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from avtalsgen.build.workspace import atomic_write, place
-from avtalsgen.errors import AvtalsgenError, OutputError, PacketError, os_reason
-from avtalsgen.i18n import _, ngettext, swedish_time
+from avtalsgen.errors import (
+    AvtalsgenError,
+    OutputError,
+    PacketError,
+    os_reason,
+    technical_reason,
+)
+from avtalsgen.i18n import N_, _, ngettext, swedish_time
 from avtalsgen.pdf.docinfo import TIMEZONE
 from avtalsgen.pdf.fonts import REGULAR_FONT, find_font
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
@@ -167,8 +174,19 @@ class IncompleteError(SigningError):
     """The packet still shows unknown facts, and was not to be signed so."""
 
     def __init__(self, source: Path, facts: Sequence[str]) -> None:
+        from avtalsgen.i18n import in_each_language
+
+        def compose() -> str:
+            return "\n".join([self._head(source, facts), *(f"  - {fact}" for fact in facts)])
+
+        super().__init__(compose())
+        self.texts = in_each_language(compose)
+        self.facts = tuple(facts)
+
+    @staticmethod
+    def _head(source: Path, facts: Sequence[str]) -> str:
         count = sum(placeholder_count(fact) for fact in facts)  # a line may hold several
-        head = ngettext(
+        return ngettext(
             "{file}: the packet still shows {count} unknown fact ([uppgift saknas]); fill it "
             "in where 'avtalsgen check --strict' names it (the case file or its program "
             "file, by line) and build again, or sign the packet as it is with "
@@ -179,8 +197,6 @@ class IncompleteError(SigningError):
             "--ofullstandig:",
             count,
         ).format(file=Path(source.parent.name, source.name), count=count)  # the case's
-        super().__init__("\n".join([head, *(f"  - {fact}" for fact in facts)]))
-        self.facts = tuple(facts)
 
 
 def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
@@ -191,10 +207,10 @@ def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise SigningError(
-        _("no PKCS#11 module found (looked for {paths}); install softhsm2 or opensc").format(
-            paths=", ".join(map(str, candidates))
-        )
+    raise SigningError.composed(
+        lambda: _(
+            "no PKCS#11 module found (looked for {paths}); install softhsm2 or opensc"
+        ).format(paths=", ".join(map(str, candidates)))
     )
 
 
@@ -252,30 +268,31 @@ def sign_packet(
     case nothing is written.
     """
     if timestamp_url and timestamper:
-        raise SigningError(_("give a timestamp URL or a timestamper, not both"))
+        raise SigningError.composed(lambda: _("give a timestamp URL or a timestamper, not both"))
     source, target = Path(source), Path(target)
     if target.exists() and not overwrite:
-        raise SigningError(
-            _("{file}: already exists; refusing to overwrite it").format(file=target)
+        raise SigningError.composed(
+            lambda: _("{file}: already exists; refusing to overwrite it").format(file=target)
         )
     data = read_pdf(source, SigningError)
     try:
         writer = ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:
-        raise SigningError(
-            _("{file}: unreadable PDF: {error}").format(file=source, error=exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("{file}: unreadable PDF: {error}").format(file=source, error=cause())
         ) from exc
     stamper = _timestamper(timestamp_url, timestamper)
     wanted = _wanted_level(level, stamper)
     try:
         roots = [cert for path in trust_roots for cert in load_certificates(Path(path))]
     except VerificationError as exc:
-        raise SigningError(exc.message) from exc
+        raise SigningError.of(exc) from exc
     certify = _check_field(source, writer, field_name)
     try:
         unknown = tuple(str(fact) for fact in unknown_facts(source))
     except AvtalsgenError as exc:
-        raise SigningError(exc.message) from exc
+        raise SigningError.of(exc) from exc
     if unknown and not allow_incomplete:
         raise IncompleteError(source, unknown)
     with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
@@ -313,22 +330,29 @@ def sign_packet(
                 )
             )
         except LongTermError as exc:
-            raise SigningError(exc.message) from exc
+            raise SigningError.of(exc) from exc
         except TimestampRequestError as exc:
-            raise SigningError(_("the timestamp server failed: {error}").format(error=exc)) from exc
+            cause = _because(exc)
+            raise SigningError.composed(
+                lambda: _("the timestamp server failed: {error}").format(error=cause())
+            ) from exc
         except pkcs11.PKCS11Error as exc:
-            raise SigningError(
-                _("the token failed to sign: {error}").format(error=_pkcs11_text(exc))
+            cause = _because(exc)
+            raise SigningError.composed(
+                lambda: _("the token failed to sign: {error}").format(error=cause())
             ) from exc
         except (PyHankoSigningError, PdfError) as exc:
-            raise SigningError(
-                _("{file}: cannot sign field '{field}': {error}").format(
-                    file=source, field=field_name, error=exc
+            cause = _because(exc)
+            raise SigningError.composed(
+                lambda: _("{file}: cannot sign field '{field}': {error}").format(
+                    file=source, field=field_name, error=cause()
                 )
             ) from exc
     if not signed.startswith(data):  # an incremental update keeps every earlier byte
-        raise SigningError(
-            _("{file}: the signed file would not keep the file as it was").format(file=source)
+        raise SigningError.composed(
+            lambda: _("{file}: the signed file would not keep the file as it was").format(
+                file=source
+            )
         )
     data = signed
     check = None
@@ -353,19 +377,21 @@ def _wanted_level(level: Level | str | None, stamper: TimeStamper | None) -> Lev
     try:
         wanted = Level(level)
     except ValueError:
-        raise SigningError(
-            _("unknown PAdES level {level!r} (choose {levels})").format(
+        raise SigningError.composed(
+            lambda: _("unknown PAdES level {level!r} (choose {levels})").format(
                 level=level, levels=", ".join(Level)
             )
         ) from None
     if wanted.needs_timestamp and stamper is None:
-        raise SigningError(
-            _(
+        raise SigningError.composed(
+            lambda: _(
                 "PAdES {level} needs a time stamp: give a time-stamping authority with --tsa URL"
             ).format(level=wanted)
         )
     if not wanted.needs_timestamp and stamper is not None:
-        raise SigningError(_("PAdES B-B has no time stamp: leave out --tsa, or ask for B-T"))
+        raise SigningError.composed(
+            lambda: _("PAdES B-B has no time stamp: leave out --tsa, or ask for B-T")
+        )
     return wanted
 
 
@@ -425,15 +451,15 @@ def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> b
     names = [n for n, _signed in fields]
     if name not in names:
         listed = ", ".join(f"'{n}'" for n in names) or _("none")
-        raise SigningError(
-            _("{file}: no signature field '{field}' (fields: {fields})").format(
+        raise SigningError.composed(
+            lambda: _("{file}: no signature field '{field}' (fields: {fields})").format(
                 file=source, field=name, fields=listed
             )
         )
     signed = dict(fields)
     if signed[name]:
-        raise SigningError(
-            _("{file}: field '{field}' is already signed").format(file=source, field=name)
+        raise SigningError.composed(
+            lambda: _("{file}: field '{field}' is already signed").format(file=source, field=name)
         )
     return not any(signed.values())
 
@@ -459,22 +485,25 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
     try:
         data = key.path.read_bytes()
     except OSError as exc:
-        raise SigningError(
-            _("{file}: cannot read the PKCS#12 file: {reason}").format(
-                file=key.path, reason=os_reason(exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("{file}: cannot read the PKCS#12 file: {reason}").format(
+                file=key.path, reason=cause()
             )
         ) from exc
     try:
         private_key, cert, others = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:
         if _is_pkcs12(data):
-            raise SigningError(
-                _("{file}: wrong passphrase for the PKCS#12 file").format(file=key.path)
+            raise SigningError.composed(
+                lambda: _("{file}: wrong passphrase for the PKCS#12 file").format(file=key.path)
             ) from None
-        raise SigningError(_("{file}: not a PKCS#12 file").format(file=key.path)) from None
+        raise SigningError.composed(
+            lambda: _("{file}: not a PKCS#12 file").format(file=key.path)
+        ) from None
     if private_key is None or cert is None:
-        raise SigningError(
-            _("{file}: the PKCS#12 file holds no key and certificate").format(file=key.path)
+        raise SigningError.composed(
+            lambda: _("{file}: the PKCS#12 file holds no key and certificate").format(file=key.path)
         )
     # The signer from what is loaded, as pyHanko's SimpleSigner.load_pkcs12_data makes it:
     # not from the file again (decrypting a PKCS#12 file takes some 40 ms each time).
@@ -490,8 +519,11 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
             ),
         )
     except ValueError as exc:
-        raise SigningError(
-            _("{file}: cannot use the PKCS#12 key: {error}").format(file=key.path, error=exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("{file}: cannot use the PKCS#12 key: {error}").format(
+                file=key.path, error=cause()
+            )
         ) from exc
     return signer
 
@@ -529,20 +561,23 @@ def _is_pkcs12(data: bytes) -> bool:
 
 def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
     if not key.library.is_file():
-        raise SigningError(_("PKCS#11 module {module} does not exist").format(module=key.library))
+        raise SigningError.composed(
+            lambda: _("PKCS#11 module {module} does not exist").format(module=key.library)
+        )
     try:
         lib = pkcs11.lib(str(key.library))
         labels = [_token_label(slot) for slot in lib.get_slots(token_present=True)]
     except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
-        raise SigningError(
-            _("PKCS#11 module {module} cannot be loaded: {error}").format(
-                module=key.library, error=_pkcs11_text(exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("PKCS#11 module {module} cannot be loaded: {error}").format(
+                module=key.library, error=cause()
             )
         ) from exc
     if key.token_label not in labels:
         present = ", ".join(f"'{label}'" for label in labels if label) or _("none")
-        raise SigningError(
-            _(
+        raise SigningError.composed(
+            lambda: _(
                 "no token labelled '{token}' in PKCS#11 module {module} (is the card "
                 "inserted? tokens present: {present})"
             ).format(token=key.token_label, module=key.library, present=present)
@@ -554,21 +589,24 @@ def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
             user_pin=key.pin,
         )
     except pkcs11.PinIncorrect:
-        raise SigningError(
-            _("wrong PIN for token '{token}'").format(token=key.token_label)
+        raise SigningError.composed(
+            lambda: _("wrong PIN for token '{token}'").format(token=key.token_label)
         ) from None
     except pkcs11.PinLocked:
-        raise SigningError(
-            _("the PIN of token '{token}' is locked").format(token=key.token_label)
+        raise SigningError.composed(
+            lambda: _("the PIN of token '{token}' is locked").format(token=key.token_label)
         ) from None
     except pkcs11.PinLenRange:
-        raise SigningError(
-            _("the PIN has the wrong length for token '{token}'").format(token=key.token_label)
+        raise SigningError.composed(
+            lambda: _("the PIN has the wrong length for token '{token}'").format(
+                token=key.token_label
+            )
         ) from None
     except pkcs11.PKCS11Error as exc:
-        raise SigningError(
-            _("cannot log in to token '{token}': {error}").format(
-                token=key.token_label, error=_pkcs11_text(exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("cannot log in to token '{token}': {error}").format(
+                token=key.token_label, error=cause()
             )
         ) from None
 
@@ -584,7 +622,10 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
     try:
         chain = [cert for path in key.chain for cert in load_certificates(path)]
     except VerificationError as exc:
-        raise SigningError(_("certificate chain: {error}").format(error=exc)) from exc
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("certificate chain: {error}").format(error=cause())
+        ) from exc
     _check_token_objects(key, session, key.cert_label or key.key_label)
     signer = PKCS11Signer(
         session,
@@ -596,10 +637,11 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
     try:
         signer.signing_cert  # noqa: B018 - loads key and certificate now, to fail early
     except pkcs11.PKCS11Error as exc:
-        raise SigningError(
-            _("token '{token}': no usable key '{key}' with its certificate: {error}").format(
-                token=key.token_label, key=key.key_label, error=_pkcs11_text(exc)
-            )
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _(
+                "token '{token}': no usable key '{key}' with its certificate: {error}"
+            ).format(token=key.token_label, key=key.key_label, error=cause())
         ) from exc
     return signer
 
@@ -612,14 +654,14 @@ def _check_token_objects(key: Pkcs11Key, session: pkcs11.Session, cert_label: st
     if keys is None or certificates is None:
         return  # the token would not list them: pyHanko's own lookup tells
     if key.key_label not in keys:
-        raise SigningError(
-            _(
+        raise SigningError.composed(
+            lambda: _(
                 "token '{token}' holds no private key labelled '{key}' (keys on it: {present})"
             ).format(token=key.token_label, key=key.key_label, present=_listed(keys))
         )
     if cert_label not in certificates:
-        raise SigningError(
-            _(
+        raise SigningError.composed(
+            lambda: _(
                 "token '{token}' holds the key '{key}' but no certificate labelled '{label}', "
                 "which a signature needs (certificates on it: {present})"
             ).format(
@@ -645,8 +687,62 @@ def _listed(labels: list[str]) -> str:
     return ", ".join(f"'{label}'" for label in dict.fromkeys(labels)) or _("none")
 
 
-def _pkcs11_text(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
+#: The failures of the token (PKCS#11) and of pyHanko that avtalsgen words itself, most
+#: specific first; any other is quoted in the library's words (:func:`_reason`).
+_KNOWN_FAILURES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((pkcs11.DeviceRemoved, pkcs11.TokenNotPresent), N_("the card or token was removed")),
+    ((pkcs11.TokenNotRecognised,), N_("the card or token is not recognised")),
+    ((pkcs11.PinIncorrect,), N_("wrong PIN")),
+    ((pkcs11.PinLocked,), N_("the PIN is locked")),
+    ((pkcs11.PinExpired,), N_("the PIN has expired; change it with the card's own tool")),
+    (
+        (pkcs11.FunctionCancelled, pkcs11.FunctionRejected),
+        N_("the signing was cancelled or refused on the card reader"),
+    ),
+    (
+        (pkcs11.SessionClosed, pkcs11.SessionHandleInvalid, pkcs11.UserNotLoggedIn),
+        N_("the session with the card or token ended; sign again"),
+    ),
+    (
+        (pkcs11.KeyHandleInvalid, pkcs11.ObjectHandleInvalid, pkcs11.NoSuchKey),
+        N_("the key was not found on the card or token"),
+    ),
+    (
+        (pkcs11.MechanismInvalid, pkcs11.KeyTypeInconsistent, pkcs11.FunctionNotSupported),
+        N_("the key on the card or token cannot make this kind of signature"),
+    ),
+    (
+        (pkcs11.DeviceError, pkcs11.DeviceMemory, pkcs11.GeneralError, pkcs11.FunctionFailed),
+        N_("the card or token failed; take it out, put it back and try again"),
+    ),
+    (
+        (UnacceptableSignerError,),
+        N_("the signer's certificate does not meet what the signature field requires"),
+    ),
+    ((PdfReadError,), N_("the file is damaged or not a PDF")),
+    ((PdfWriteError,), N_("the signed PDF could not be written")),
+)
+
+
+def _because(exc: BaseException) -> Callable[[], str]:
+    """:func:`_reason` of ``exc``, for a message composed in each language (``exc`` itself
+    is gone once its ``except`` block ends)."""
+    return lambda: _reason(exc)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why ``exc`` happened, in the current language (a message composed in each language
+    calls it in each): avtalsgen's own error as it was composed, a known failure of the
+    token or of pyHanko in avtalsgen's words, any other in the library's own words, quoted
+    as a technical reason ("(teknisk orsak: …)")."""
+    if isinstance(exc, AvtalsgenError):
+        return exc.text()
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    for kinds, words in _KNOWN_FAILURES:
+        if isinstance(exc, kinds):
+            return _(words)
+    return technical_reason(str(exc) or type(exc).__name__)
 
 
 def _common_name(cert: x509.Certificate) -> str:
@@ -660,21 +756,21 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
     not_before = validity["not_before"].native
     not_after = validity["not_after"].native
     if now > not_after:
-        raise SigningError(
-            _("the certificate of {name} expired on {date}").format(
+        raise SigningError.composed(
+            lambda: _("the certificate of {name} expired on {date}").format(
                 name=name, date=f"{not_after:%Y-%m-%d}"
             )
         )
     if now < not_before:
-        raise SigningError(
-            _("the certificate of {name} is not valid before {date}").format(
+        raise SigningError.composed(
+            lambda: _("the certificate of {name} is not valid before {date}").format(
                 name=name, date=f"{not_before:%Y-%m-%d}"
             )
         )
     usage = cert.key_usage_value
     if usage is not None and "non_repudiation" not in usage.native:
-        raise SigningError(
-            _(
+        raise SigningError.composed(
+            lambda: _(
                 "the certificate of {name} lacks the non-repudiation key usage that signatures "
                 "on documents need"
             ).format(name=name)
@@ -688,7 +784,7 @@ def _default_font() -> Path:
     try:
         return find_font(REGULAR_FONT)
     except PacketError as exc:
-        raise SigningError(exc.message) from None
+        raise SigningError.of(exc) from None
 
 
 def _stamp_font(font: Path, text: str, folder: Path) -> Path:
@@ -702,8 +798,9 @@ def _stamp_font(font: Path, text: str, folder: Path) -> Path:
     try:
         tt = TTFont(str(font))
     except (OSError, ValueError) as exc:
-        raise SigningError(
-            _("{file}: cannot read the font: {error}").format(file=font, error=exc)
+        cause = _because(exc)
+        raise SigningError.composed(
+            lambda: _("{file}: cannot read the font: {error}").format(file=font, error=cause())
         ) from exc
     options = subset.Options()
     options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
@@ -755,8 +852,8 @@ def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | No
     if not url:
         return None
     if not url.startswith(("http://", "https://")):
-        raise SigningError(
-            _("timestamp URL '{url}' must start with http:// or https://").format(url=url)
+        raise SigningError.composed(
+            lambda: _("timestamp URL '{url}' must start with http:// or https://").format(url=url)
         )
     return HTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT)
 
@@ -784,17 +881,22 @@ def _trusted_check(
         from avtalsgen.signing.verify import verify_packet
 
         report = verify_packet(made, roots)
-        for sig in report.signatures:
-            if sig.field == field_name and not sig.trusted and not sig.problems:
-                raise SigningError(
-                    _("{file}: not signed: the certificate of {signer} cannot be traced to a "
-                      "root certificate you trust ({why}). A signature the receiver cannot "
-                      "validate is worse than none, so nothing was written: {file} is as it "
-                      "was. Name the certificate of the CA that issued it with --trust "
-                      "(repeatable) and sign again.").format(
-                        file=target, signer=signer, why=sig.trust
-                    )
-                )  # fmt: skip
+        untrusted = [
+            sig.trust
+            for sig in report.signatures
+            if sig.field == field_name and not sig.trusted and not sig.problems
+        ]
+        if untrusted:
+            why = untrusted[0]
+            raise SigningError.composed(
+                lambda: _("{file}: not signed: the certificate of {signer} cannot be traced to "
+                          "a root certificate you trust ({why}). A signature the receiver "
+                          "cannot validate is worse than none, so nothing was written: {file} "
+                          "is as it was. Name the certificate of the CA that issued it with "
+                          "--trust (repeatable) and sign again.").format(
+                    file=target, signer=signer, why=why
+                )
+            )  # fmt: skip
 
     return check
 
@@ -821,8 +923,8 @@ def _write_checked(
         atomic_write(made, data)
         problems = check_pdfa_structure(made)
         if problems:
-            raise SigningError(
-                _("{file}: the signed file would not be PDF/A-2b: {problems}").format(
+            raise SigningError.composed(
+                lambda: _("{file}: the signed file would not be PDF/A-2b: {problems}").format(
                     file=target, problems="; ".join(problems)
                 )
             )
@@ -830,8 +932,8 @@ def _write_checked(
             check(made)
         place(made, target, replace=overwrite)  # never overwrite unless asked
     except FileExistsError:
-        raise SigningError(
-            _("{file}: already exists; refusing to overwrite it").format(file=target)
+        raise SigningError.composed(
+            lambda: _("{file}: already exists; refusing to overwrite it").format(file=target)
         ) from None
     except OSError as exc:
         raise OutputError(

@@ -301,11 +301,12 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
                          detail=f"{SIGNATURE_FIELD} § {number}, {level}", files=[extract],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
-            error = exc.message
+            error, failure = exc.message, exc
+            # The reason in each reader's words (the record's, Swedish, whoever signed).
             audit.record(
                 config.database, user_of(request).name, "sign", dnr=row["dnr"],
                 detail=audit.texts(lambda: _("{field} § {number}, {level} failed: {reason}").format(
-                    field=SIGNATURE_FIELD, number=number, level=level, reason=error
+                    field=SIGNATURE_FIELD, number=number, level=level, reason=failure.text()
                 )),
             )  # fmt: skip
     return page(request, "certified.html", stem=stem, row=row, report=report, error=error,

@@ -92,11 +92,12 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                          files=[packet],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
-            error = exc.message
+            error, failure = exc.message, exc
+            # The reason in each reader's words (the record's, Swedish, whoever signed).
             audit.record(config.database, user.name, "sign", dnr=dnr,
                          detail=audit.texts(lambda: _("field {field}, {level} failed: {reason}")
                                             .format(field=field, level=level,
-                                                    reason=error)))  # fmt: skip
+                                                    reason=failure.text())))  # fmt: skip
     rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
     return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
                 status_code=200 if error is None else 422)  # fmt: skip
