@@ -23,6 +23,7 @@ DATA = {
     ("auth.py", "parse_roles"),  # å/ä/ö typed as a/a/o
     ("forms.py", "SPELLING"),  # case-file keys as the Swedish words they spell
     ("forms.py", "ITEM_TITLES"),
+    ("forms.py", "ROW_TITLES"),  # a list's rows, named in the case file's words
     ("routes/packets.py", "FIELD_ROLES"),  # a signer's title in the signature appearance
 }
 
