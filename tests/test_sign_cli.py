@@ -330,11 +330,12 @@ def test_sign_and_verify_give_one_report_and_one_verdict(
     assert told.endswith(
         "). A signature the receiver cannot validate is worse than none, so nothing was "
         f"written: {signed} is as it was. Name the certificate of the CA that issued it with "
-        "--trust (repeatable) and sign again."
+        "--trust (repeatable), or once for every signing in AVTALSGEN_TRUST, and sign again."
     )
     assert "Traceback" not in refused.stderr
-    # Its CA named, it signs; a verifier who does not name it is told it is not trusted.
-    own = avtalsgen(*argv, "--trust", str(pki.root_cert), env=secret)
+    # Its CA named (once, in the environment, as a signer with a smart card would), it
+    # signs; a verifier who does not name it is told it is not trusted.
+    own = avtalsgen(*argv, env={**secret, "AVTALSGEN_TRUST": str(pki.root_cert)})
     assert own.returncode == 0, own.stdout + own.stderr
     assert "signed aktor of" in own.stdout
     untrusted = avtalsgen("verify", str(signed), env=data)
@@ -347,6 +348,9 @@ def test_sign_and_verify_give_one_report_and_one_verdict(
     trusted = avtalsgen("verify", "--complete", str(signed), "--trust", str(pki.root_cert),
                         env=data)  # fmt: skip
     assert trusted.returncode == 0, trusted.stdout
+    from_environment = avtalsgen("verify", "--complete", str(signed),
+                                 env={**data, "AVTALSGEN_TRUST": str(pki.root_cert)})  # fmt: skip
+    assert from_environment.stdout == trusted.stdout and from_environment.returncode == 0
     assert _result(trusted.stdout) == (
         "Result: complete: every field is signed, every signature is intact and trusted"
     )

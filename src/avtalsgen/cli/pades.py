@@ -1,8 +1,10 @@
-"""The options that say how long-term a signature is: ``--tsa`` and ``--crl``.
+"""The options that say how long-term a signature is, ``--tsa`` and ``--crl``, and which
+roots it must lead to, ``--trust``.
 
 ``avtalsgen sign`` and ``avtalsgen serve`` (whose sign page signs as ``sign`` does) take
-them alike, from the command line or the environment. Their help texts are translated as
-the command line is defined, as the others are.
+``--tsa`` and ``--crl`` alike, ``sign`` and ``verify`` take ``--trust``, each from the
+command line or the environment (a signer with a smart card sets the region's CA once).
+Their help texts are translated as the command line is defined, as the others are.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from avtalsgen.i18n import _
 #: The environment variables that name the time-stamping authority and the CRL files.
 TSA_ENV = "AVTALSGEN_TSA_URL"
 CRL_ENV = "AVTALSGEN_CRL"
+#: The environment variable that names the trusted CA certificates (files separated by ``:``).
+TRUST_ENV = "AVTALSGEN_TRUST"
 
 TsaOption = Annotated[
     str | None,
@@ -41,6 +45,19 @@ CrlOption = Annotated[
         ).format(variable=CRL_ENV),
         metavar=_("FILE"),
         envvar=CRL_ENV,
+        show_envvar=False,
+    ),
+]
+TrustOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--trust",
+        help=_(
+            "A trusted CA certificate (PEM/DER): a signature must lead to one of them; "
+            "repeatable; by default the files in {variable}."
+        ).format(variable=TRUST_ENV),
+        metavar=_("CERTIFICATE"),
+        envvar=TRUST_ENV,
         show_envvar=False,
     ),
 ]

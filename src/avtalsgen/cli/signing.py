@@ -14,7 +14,7 @@ from avtalsgen.cli.options import (
     shown_path,
     tell,
 )
-from avtalsgen.cli.pades import CrlOption, TsaOption
+from avtalsgen.cli.pades import CrlOption, TrustOption, TsaOption
 from avtalsgen.cli.root import app
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.levels import LEVELS
@@ -104,14 +104,7 @@ def sign(
             "--role", help=_("The signer's role shown with the signature."), metavar=_("ROLE")
         ),
     ] = None,
-    trust: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--trust",
-            help=_("A trusted CA certificate for the report; repeatable."),
-            metavar=_("CERTIFICATE"),
-        ),
-    ] = None,
+    trust: TrustOption = None,
     ofullstandig: Annotated[
         bool,
         typer.Option(
@@ -241,14 +234,7 @@ def verify(
             help=_("A packet or protocol extract (PDF) to verify."), metavar=_("PACKET")
         ),
     ],
-    trust: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--trust",
-            help=_("A trusted CA certificate (PEM/DER); repeatable."),
-            metavar=_("CERTIFICATE"),
-        ),
-    ] = None,
+    trust: TrustOption = None,
     demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help=_("Also trust the local DEMO root."))
     ] = True,

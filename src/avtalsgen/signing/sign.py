@@ -893,7 +893,8 @@ def _trusted_check(
                           "a root certificate you trust ({why}). A signature the receiver "
                           "cannot validate is worse than none, so nothing was written: {file} "
                           "is as it was. Name the certificate of the CA that issued it with "
-                          "--trust (repeatable) and sign again.").format(
+                          "--trust (repeatable), or once for every signing in "
+                          "AVTALSGEN_TRUST, and sign again.").format(
                     file=target, signer=signer, why=why
                 )
             )  # fmt: skip
