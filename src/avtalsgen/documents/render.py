@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from avtalsgen.documents.dnr import keep_dnr_together
+from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.format import FILTERS
 from avtalsgen.errors import RenderError, os_reason
 from avtalsgen.i18n import _
@@ -496,7 +497,11 @@ def _template_bytes(template: Path) -> bytes:
             cached = _templates.get(template)
         if cached is not None and cached[0] == key:
             return cached[1]
-        data = _uncompressed(template.read_bytes())
+        data = template.read_bytes()
+        problem = format_problem(data)
+        if problem is not None:
+            raise RenderError(f"{template}: {problem}")
+        data = _uncompressed(data)
     except OSError as exc:
         raise RenderError(
             _("{template}: cannot read the template: {reason}").format(

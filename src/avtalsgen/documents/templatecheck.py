@@ -20,9 +20,11 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from avtalsgen.documents.context import Context
+from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
 from avtalsgen.documents.tillagg import TillaggContext
+from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import AnslagContext
 from avtalsgen.meetings.extract import UtdragContext
@@ -47,7 +49,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.part}: {self.message}"
+        return f"{self.part}: {self.message}" if self.part else self.message
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,12 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     roots = {
         field.name: _Var(hints[field.name], field.name) for field in dataclasses.fields(context)
     }
+    try:
+        problem = format_problem(template.read_bytes())
+    except OSError as exc:
+        problem = _("cannot read the template: {reason}").format(reason=os_reason(exc))
+    if problem is not None:
+        return [Finding("", problem)]
     findings = _styles(template)
     for part, source in _sources(template):
         try:
