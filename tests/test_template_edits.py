@@ -9,15 +9,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, needs_soffice
+from docx import Document
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
+from avtalsgen.documents.context import build_context
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import RenderError
+from avtalsgen.input.load import load_case
 
 TEMPLATES = REPO / "templates"
+CASE = REPO / "cases" / "RUN-00386-2023.yaml"
 SAVE_AS = (
     "öppna den i Word eller LibreOffice och spara den med Spara som, filformatet "
     "Word-dokument (.docx) (i LibreOffice: Word 2007–365)"
@@ -92,3 +97,74 @@ def test_a_template_saved_in_another_format_fails_rendering_with_the_same_words(
     with pytest.raises(RenderError) as raised:
         render_document(template, object(), Metadata("t", "s", ()))
     assert str(raised.value) == f"{template}: {said}: {SAVE_AS}"
+
+
+#: The agreement as LibreOffice saved it with Edit > Track Changes > Record on, after
+#: 'Datum: enligt den elektroniska underskriften' was replaced by 'Datum: se underskriften'
+#: in both signature blocks (through UNO, as staff would in the program).
+TRACKED = REPO / "tests" / "data" / "samarbetsavtal-sparade-andringar.docx"
+TRACKED_SAID = (
+    "mallen har 4 spårade ändringar som inte är godkända eller avvisade (den första: "
+    "'Datum: enligt den elektroniska underskriften' borttagen i stycket 'Datum: enligt den "
+    "elektroniska underskriftenDatum: se underskriften'); varje dokument skulle visa den "
+    "borttagna texten bredvid den nya: välj i Word Granska > Acceptera > Acceptera alla "
+    "ändringar (eller Avvisa), i LibreOffice Redigera > Spåra ändringar > Hantera > "
+    "Acceptera alla, och spara sedan mallen"
+)
+
+
+def test_a_template_with_tracked_changes_is_refused_by_check_and_render(folder: Path) -> None:
+    template = folder / "samarbetsavtal.docx"
+    shutil.copy(TRACKED, template)
+    i18n.set_language("sv")
+    result = CliRunner().invoke(app, ["templates", "check", "--templates", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert f"{template}: {TRACKED_SAID}\n" in result.output
+    context = build_context(load_case(CASE))
+    with pytest.raises(RenderError) as raised:
+        render_document(template, context, Metadata("t", "s", ()))
+    assert str(raised.value) == f"{template}: {TRACKED_SAID}"
+
+
+def _with_comment(template: Path) -> None:
+    """A review comment on the paragraph 'Protokollsutdrag skickas till:', as Word keeps
+    one (python-docx writes Word's comments part and marks)."""
+    document = Document(str(template))
+    paragraph = next(p for p in document.paragraphs if p.text == "Protokollsutdrag skickas till:")
+    document.add_comment(
+        paragraph.runs, text="Kontrollera mottagarna med registrator", author="Anna", initials="A"
+    )
+    document.save(str(template))
+
+
+def test_a_review_comment_in_a_template_is_in_no_document(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    _with_comment(template)
+    assert b"word/comments.xml" in template.read_bytes()
+    rendered = render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
+        names = archive.namelist()
+        members = b"".join(archive.read(name) for name in names)
+    assert not [name for name in names if "comment" in name]
+    assert b"Kontrollera" not in members
+    assert b"comment" not in members.lower()
+    assert "Protokollsutdrag skickas till:" in [
+        p.text for p in Document(io.BytesIO(rendered)).paragraphs
+    ]
+
+
+@needs_soffice
+def test_a_case_builds_from_a_template_with_a_review_comment(folder: Path, tmp_path: Path) -> None:
+    """The comment made LibreOffice write a PDF annotation without an appearance (not
+    PDF/A), and the warm converter's LibreOffice fail on the document."""
+    _with_comment(folder / "beslutsforslag.docx")
+    output = tmp_path / "output"
+    result = CliRunner().invoke(
+        app, ["build", str(CASE), "--templates", str(folder), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
+    text = pdftotext(pdf)
+    assert "Protokollsutdrag skickas till:" in text
+    assert "Kontrollera" not in text
+    assert b"/Annot" not in pdf.read_bytes()

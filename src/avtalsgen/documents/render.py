@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.format import FILTERS
+from avtalsgen.documents.review import drop_comments, tracked_changes_problem
 from avtalsgen.errors import RenderError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.model.prose import Block, BlockKind
@@ -395,6 +396,7 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
         # e.g. the sandbox refusing range(10**9): an error in the template, not a crash
         raise RenderError(_template_error(template, exc)) from None
     document: Document = tpl.docx
+    drop_comments(document)
     restart_numbered_lists(document)
     keep_dnr_together(document)
     _set_metadata(document, meta)
@@ -498,7 +500,7 @@ def _template_bytes(template: Path) -> bytes:
         if cached is not None and cached[0] == key:
             return cached[1]
         data = template.read_bytes()
-        problem = format_problem(data)
+        problem = format_problem(data) or tracked_changes_problem(data)
         if problem is not None:
             raise RenderError(f"{template}: {problem}")
         data = _uncompressed(data)

@@ -23,6 +23,7 @@ from avtalsgen.documents.context import Context
 from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
+from avtalsgen.documents.review import tracked_changes_problem
 from avtalsgen.documents.tillagg import TillaggContext
 from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _
@@ -212,7 +213,8 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         field.name: _Var(hints[field.name], field.name) for field in dataclasses.fields(context)
     }
     try:
-        problem = format_problem(template.read_bytes())
+        data = template.read_bytes()
+        problem = format_problem(data) or tracked_changes_problem(data)
     except OSError as exc:
         problem = _("cannot read the template: {reason}").format(reason=os_reason(exc))
     if problem is not None:
