@@ -410,6 +410,11 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(report).to_contain_text("Resultat: inte fullständigt ännu")
     expect(report).to_contain_text("kvar att skriva under: aktör")
     checker.check("paket-signerat")
+    # A reload asks for the packets' list, not to send the signing form again.
+    assert page.url == base + "/paket"
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Paket")
+    expect(page.get_by_role("alert")).to_have_count(0)
 
     # Verify the signed packet by uploading it.
     page.get_by_role("link", name="Verifiera en signerad PDF").click()

@@ -301,7 +301,9 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
                          detail=f"{SIGNATURE_FIELD} § {number}, {level}", files=[extract],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
-            error, failure = exc.message, exc
+            from avtalsgen.web.serverpaths import shown_text
+
+            error, failure = shown_text(exc.message, [config.output, config.cases]), exc
             # The reason in each reader's words (the record's, Swedish, whoever signed).
             audit.record(
                 config.database, user_of(request).name, "sign", dnr=row["dnr"],
@@ -309,5 +311,8 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
                     field=SIGNATURE_FIELD, number=number, level=level, reason=failure.text()
                 )),
             )  # fmt: skip
+    # In the browser's history as the meeting's steps: a reload asks for them, not to send
+    # the form again (app.js).
     return page(request, "certified.html", stem=stem, row=row, report=report, error=error,
+                history=f"/sammantraden/{stem}#efter-rubrik",
                 status_code=200 if error is None else 422)  # fmt: skip

@@ -17,7 +17,10 @@ from litestar.response import Template
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.web import audit
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.forms import choice
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
+from avtalsgen.web.serverpaths import shown_text
 from avtalsgen.web.signing import (
     default_level,
     level_context,
@@ -57,6 +60,11 @@ def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Temp
     return _sign_page(request, dnr, falt, default_level(config_of(request)))
 
 
+def _signed_fields(config: WebConfig, dnr: str) -> list[str]:
+    """The fields of the case's packet that its manifest records as signed."""
+    return next((row.signed for row in case_rows(config) if row.dnr == dnr), [])
+
+
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
 def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     """Sign one field of the case's packet with the server's key (the region's seal, or the
@@ -77,6 +85,11 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     elif (problem := level_problem(config, level)) is not None:
         # Refused at the level's field; nothing is signed.
         return _sign_page(request, dnr, field, level, problem)
+    elif field in _signed_fields(config, dnr):
+        # Signed already (a form sent again: the back button, a reload): said as such, not
+        # as the signing's refusal by the file's path and the field's key.
+        error = _("The field {field} of the packet of {dnr} is signed already; nothing was "
+                  "signed now.").format(field=choice(field), dnr=dnr)  # fmt: skip
     else:
         packet = output_file(config, dnr, "paket.pdf")
         try:
@@ -92,15 +105,17 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                          files=[packet],
                          root=config.output)  # fmt: skip
         except AvtalsgenError as exc:
-            error, failure = exc.message, exc
+            error, failure = shown_text(exc.message, [config.output, config.cases]), exc
             # The reason in each reader's words (the record's, Swedish, whoever signed).
             audit.record(config.database, user.name, "sign", dnr=dnr,
                          detail=audit.texts(lambda: _("field {field}, {level} failed: {reason}")
                                             .format(field=field, level=level,
                                                     reason=failure.text())))  # fmt: skip
     rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
+    # The answer to a form: in the browser's history as the list's address, so that a
+    # reload or the back button asks for the list, not to send the form again (app.js).
     return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
-                status_code=200 if error is None else 422)  # fmt: skip
+                history="/paket", status_code=200 if error is None else 422)  # fmt: skip
 
 
 @get("/verifiera", guards=[needs("verify")], sync_to_thread=False)

@@ -366,6 +366,11 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    // A form's answer (a packet signed) stands in the history under the address of the
+    // page it shows: a reload or the back button asks for that page, not to send the form
+    // again (which signed nothing and said "Inte signerat").
+    var answer = document.querySelector('[data-history]');
+    if (answer) { window.history.replaceState(null, '', answer.getAttribute('data-history')); }
     var element = document.getElementById('editor');
     if (element) {
       startEditor(element);
