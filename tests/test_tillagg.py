@@ -990,6 +990,41 @@ def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> 
     assert "i dess lydelse enligt tilläggsavtal nr 1 och 2 (nedan kallat avtalet)" in avtalet(3)
 
 
+def test_an_early_end_of_stepped_amounts_says_why_the_last_avtalsar_is_less() -> None:
+    """The stepped example (2 000 000, 1 500 000, 400 000 kronor, avtalsår from August) ended
+    on 2026-03-31: avtalsår 2 is then eight months and 1 000 000 kronor. The tilläggsavtal's
+    table said so without a word, where the same end of an agreement with one amount a year
+    says "Avtalsår 2 omfattar 8 månader och ger ett belopp i proportion till antalet
+    månader"; the agreement's own table (its amounts as given) says nothing of the kind."""
+    from avtalsgen.documents.tillagg import build_tillagg_context
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+    andring, found = apply_change(
+        case.arende.finansiering,
+        Tillagg.model_validate({"typ": "upphorande", "sista_dag": "2026-03-31"}),
+        case.program.finansiering,
+        beslutsdatum=dt.date(2025, 12, 9),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
+    assert andring is not None and not found, found
+    context = build_tillagg_context(
+        case, case.arende, andring, 1, avtal_datum=dt.date(2024, 6, 18),
+        beslut=(dt.date(2024, 6, 18), 131), tillaggsbeslut=(dt.date(2025, 12, 9), 140),
+    )  # fmt: skip
+    money = context.tillagg.finansiering
+    assert [(y.nummer, y.manader, y.belopp) for y in context.tillagg.avtalsar] == [
+        (1, 12, 2_000_000),
+        (2, 8, 1_000_000),
+    ]
+    assert money.noter[0] == (
+        "Avtalsår 2 omfattar 8 månader och ger ett belopp i proportion till antalet månader."
+    )
+
+
 def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None:
     """The stepped example (2024-08-01–2026-12-31, a last avtalsår of five months, paid
     quarterly): a new amount from avtalsår 2 gives the last avtalsår 5/12 of it, which is

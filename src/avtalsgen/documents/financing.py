@@ -244,14 +244,24 @@ def _avser(payment: Utbetalningsrad, figures: Berakning, wording: Wording = DOCU
     return text
 
 
-def _notes(figures: Berakning) -> tuple[str, ...]:
-    notes = []
+def shorter_year_note(figures: Berakning) -> str | None:
+    """The note on a last avtalsår shorter than twelve months whose amount is its months'
+    share of a year's; None when the last avtalsår is a whole year (or the only one)."""
     last = figures.avtalsar[-1]
-    if last.manader < 12 and figures.region_per_ar is not None and len(figures.avtalsar) > 1:
-        notes.append(
+    if last.manader < 12 and len(figures.avtalsar) > 1:
+        return (
             f"Avtalsår {last.nummer} omfattar {last.manader} månader och ger ett belopp i "
             "proportion till antalet månader."
         )
+    return None
+
+
+def _notes(figures: Berakning) -> tuple[str, ...]:
+    notes = []
+    # Amounts given per avtalsår are taken as given, a shorter last year's too.
+    note = shorter_year_note(figures) if figures.region_per_ar is not None else None
+    if note is not None:
+        notes.append(note)
     if figures.avrundat:
         notes.append(AVRUNDNING)
     return tuple(notes)

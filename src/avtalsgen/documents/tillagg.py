@@ -10,6 +10,7 @@ change.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from babel.lists import format_list
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.context import Underskrift, figures, signature
-from avtalsgen.documents.financing import Betalning, Pengar, view
+from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.money import Avtalsar, Berakning
@@ -366,13 +367,25 @@ def build_tillagg_context(
         avtalsar=after.avtalsar,
         utbetalningar=payments,
         fran=payments[0].datum if payments else None,
-        finansiering=view(after),
+        finansiering=_shown(andring, after),
         underskrifter=(
             signature(region.namn, program.avtal.undertecknare),
             signature(aktor.namn, arende.avtal.undertecknare),
         ),
     )
     return TillaggContext(arende=arende, program=program, tillagg=tillagg)
+
+
+def _shown(andring: Andring, after: Berakning) -> Pengar:
+    """The financing after the change as the tilläggsavtal's tables show it. An early end
+    leaves its last avtalsår the share of its months of the year's amount, whatever the
+    amounts were: said under the table for stepped amounts too (a co-financed agreement's
+    avtalsår 2 read 800 000 kr against the agreement's 1 200 000, unexplained)."""
+    shown = view(after)
+    note = shorter_year_note(after)
+    if andring.tillagg.typ is Tillaggstyp.UPPHORANDE and note and note not in shown.noter:
+        return dataclasses.replace(shown, noter=(note, *shown.noter))
+    return shown
 
 
 def decision_points(
