@@ -168,3 +168,140 @@ def test_a_case_builds_from_a_template_with_a_review_comment(folder: Path, tmp_p
     assert "Protokollsutdrag skickas till:" in text
     assert "Kontrollera" not in text
     assert b"/Annot" not in pdf.read_bytes()
+
+
+def _check(folder: Path) -> list[str]:
+    """What 'avtalsgen templates check' says of the folder, in Swedish, line by line."""
+    i18n.set_language("sv")
+    result = CliRunner().invoke(app, ["templates", "check", "--templates", str(folder)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return [line for line in result.output.splitlines() if not line.startswith("ok  ")]
+
+
+def _retyped(template: Path, old: str, new: str) -> None:
+    """``old`` typed over as ``new`` in the one run of the template that holds it."""
+    document = Document(str(template))
+    runs = [run for paragraph in document.paragraphs for run in paragraph.runs if old in run.text]
+    assert len(runs) == 1
+    runs[0].text = runs[0].text.replace(old, new)
+    document.save(str(template))
+
+
+def test_a_misspelt_variable_is_named_by_its_paragraph_with_what_was_meant(folder: Path) -> None:
+    template = folder / "samarbetsavtal.docx"
+    _retyped(template, "{{ arende.aktor.namn }}", "{{ aktro.namn }}")
+    said = (
+        "brödtext, stycket 'mellan {{ program.region.namn }} och {{ aktro.namn }}' under "
+        "rubriken '{{ avtal.rubrik }}': 'aktro' finns inte; menade du 'arende.aktor'?"
+    )
+    assert _check(folder) == [f"{template}: {said}"]
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert str(raised.value) == (
+        f"{template}: {said} ('avtalsgen templates check' listar alla fel i mallarna)"
+    )
+
+
+def test_an_if_without_its_endif_names_the_if_and_what_to_add(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    ends = [p for p in document.paragraphs if p.text == "{%p endif %}"]
+    ends[-1]._element.getparent().remove(ends[-1]._element)
+    document.save(str(template))
+    tag = "{%p if arende.budgetar_i_beslutsforslaget %}"
+    said = (
+        f"brödtext, stycket '{tag}' under rubriken 'Finansiering': '{tag}' avslutas aldrig: "
+        "skriv '{%p endif %}' där det som den styr slutar (i ett eget stycke)"
+    )
+    assert _check(folder) == [f"{template}: {said}"]
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert "Unexpected" not in str(raised.value)
+    assert str(raised.value).startswith(f"{template}: {said} (")
+
+
+def test_an_endif_without_its_if_is_named(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    _retyped(template, "{%p if sekretess %}", "Sekretess")
+    assert _check(folder) == [
+        f"{template}: brödtext, stycket '{{%p endif %}}': '{{%p endif %}}' avslutar inget block "
+        "som har börjat före den: ta bort den, eller skriv före den det '{% if … %}' eller "
+        "'{% for … %}' som den hör till"
+    ]
+
+
+def test_a_tag_in_a_text_box_is_said_to_be_in_one(folder: Path) -> None:
+    """The beslutsförslag as LibreOffice saved it after a text box holding
+    '{{ arende.aktro }}' was put after 'Protokollsutdrag skickas till:' (through UNO)."""
+    template = folder / "beslutsforslag.docx"
+    shutil.copy(REPO / "tests" / "data" / "beslutsforslag-textruta.docx", template)
+    assert _check(folder) == [
+        f"{template}: brödtext, en textruta ('{{{{ arende.aktro }}}}'): 'arende.aktro' finns "
+        "inte bland de uppgifter som mallen kan använda; menade du 'arende.aktor'?"
+    ]
+
+
+def _png() -> Path:
+    """A small picture: a 4 x 4 blue PNG."""
+    import struct
+    import tempfile
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x00\x5a\xa0" * 4 for _ in range(4))
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    path = Path(tempfile.mkdtemp()) / "logo.png"
+    path.write_bytes(data)
+    return path
+
+
+def test_a_picture_beside_a_paragraph_tag_is_said_to_be_lost(folder: Path) -> None:
+    """Word puts a picture inserted at the top of the document into its first paragraph,
+    '{%p if arende.exempel %}', which docxtpl replaces whole: the logo was in no document."""
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    first = document.paragraphs[0]
+    assert first.text == "{%p if arende.exempel %}"
+    first.runs[0].add_picture(str(_png()))
+    document.save(str(template))
+    tag = "{%p if arende.exempel %}"
+    assert _check(folder) == [
+        f"{template}: brödtext: stycket '{tag}': en bild står bredvid '{tag}', som ersätter hela "
+        "stycket, och kommer inte med i något dokument: flytta den till ett eget stycke"
+    ]
+
+
+def test_text_typed_beside_a_row_tag_is_said_to_be_lost(folder: Path) -> None:
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    cell = document.tables[0].rows[1].cells[0]
+    assert cell.text == "{%tr for ar in avtal.betalningsplan %}"
+    cell.paragraphs[0].runs[0].text = "Per år: {%tr for ar in avtal.betalningsplan %}"
+    document.save(str(template))
+    lines = _check(folder)
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"{template}: brödtext: tabellen som börjar 'Avtalsår | Period | Belopp', rad 2, "
+        "kolumn 1 ('Per år: {%tr for ar in avtal.betalningsplan %}') under rubriken "
+    )
+    assert lines[0].endswith(
+        ": texten 'Per år:' står bredvid '{%tr for ar in avtal.betalningsplan %}', som ersätter "
+        "hela tabellraden, och kommer inte med i något dokument: flytta den till en egen "
+        "tabellrad"
+    )
+
+
+def test_the_shipped_templates_have_nothing_beside_their_paragraph_and_row_tags() -> None:
+    from avtalsgen.documents.templatecheck import TEMPLATES as KINDS
+    from avtalsgen.documents.templatecheck import check_template
+
+    for name, context in KINDS.items():
+        assert check_template(TEMPLATES / f"{name}.docx", context) == [], name

@@ -378,14 +378,8 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
     try:
         tpl = _template_class()(source)
         tpl.render(_variables_of(context), jinja_environment(), autoescape=True)
-    except UndefinedError as exc:
-        raise RenderError(
-            _("{template}: the template uses an undefined value: {error}").format(
-                template=template, error=exc.message
-            )
-        ) from None
-    except TemplateError as exc:
-        raise RenderError(_template_error(template, exc)) from None
+    except (UndefinedError, TemplateError) as exc:
+        raise RenderError(_located(template, context, exc)) from None
     except etree.XMLSyntaxError as exc:
         raise RenderError(
             _("{template}: rendering produced invalid Word XML: {error}").format(
@@ -394,7 +388,7 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
         ) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as exc:
         # e.g. the sandbox refusing range(10**9): an error in the template, not a crash
-        raise RenderError(_template_error(template, exc)) from None
+        raise RenderError(_located(template, context, exc)) from None
     document: Document = tpl.docx
     drop_comments(document)
     restart_numbered_lists(document)
@@ -403,8 +397,22 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
     return docx_bytes(document)  # docxtpl has parsed every rendered part as XML by now
 
 
-def _template_error(template: Path, exc: Exception) -> str:
-    return _("{template}: template error: {error}").format(template=template, error=exc)
+def _located(template: Path, context: object, exc: Exception) -> str:
+    """A template's error in the words of ``avtalsgen templates check``, which says where in
+    the template it is and how to fix it; Jinja's own words only when the check finds
+    nothing (an error only these values meet), as the technical reason."""
+    from avtalsgen.documents.templatecheck import check_template
+
+    findings = check_template(template, type(context))
+    if findings:
+        return _(
+            "{template}: {finding} ('avtalsgen templates check' lists every problem of the "
+            "templates)"
+        ).format(template=template, finding=findings[0])
+    return _(
+        "{template}: the template cannot be filled in with this case's values (technical "
+        "reason: {error})"
+    ).format(template=template, error=getattr(exc, "message", None) or exc)
 
 
 def docx_bytes(document: Document, compresslevel: int = COMPRESSLEVEL) -> bytes:

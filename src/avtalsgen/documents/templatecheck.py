@@ -8,6 +8,8 @@ against the types of :class:`avtalsgen.documents.context.Context`, loop variable
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
@@ -24,6 +27,7 @@ from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
+from avtalsgen.documents.templateplaces import Locator, Tag, lined, lost_content, tags_of
 from avtalsgen.documents.tillagg import TillaggContext
 from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _
@@ -96,17 +100,57 @@ def _element(tp: Any) -> Any:
     return Any
 
 
+def _fields(tp: Any) -> list[str]:
+    """The names a template may read of a value of type ``tp``."""
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return [field.name for field in dataclasses.fields(tp)]
+    return []
+
+
+def _did_you_mean(message: str, name: str, candidates: list[str], paths: list[str]) -> str:
+    """``message`` and, when one of ``candidates`` is near ``name``, the path of ``paths``
+    (in the same order) that the tag may have meant."""
+    near = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if not near:
+        return message
+    return _("{message}; did you mean '{suggestion}'?").format(
+        message=message, suggestion=paths[candidates.index(near[0])]
+    )
+
+
 class _Walker:
-    def __init__(self, part: str, roots: dict[str, _Var], filters: set[str]) -> None:
+    def __init__(
+        self,
+        part: str,
+        roots: dict[str, _Var],
+        filters: set[str],
+        locator: Locator | None = None,
+    ) -> None:
         self.part = part
         self.roots = roots
         self.filters = filters
+        self.locator = locator
         self.findings: list[Finding] = []
 
-    def report(self, message: str) -> None:
-        finding = Finding(self.part, message)
+    def report(self, message: str, node: nodes.Node | None = None) -> None:
+        tag = self.locator.tag(getattr(node, "lineno", None)) if self.locator else None
+        part = f"{self.part}, {tag.place}" if tag is not None and tag.place else self.part
+        finding = Finding(part, message)
         if finding not in self.findings:
             self.findings.append(finding)
+
+    def _missing_name(self, name: str, scope: dict[str, _Var]) -> str:
+        message = _("'{name}' is not provided").format(name=name)
+        names = [*scope, *self.roots]
+        paths = list(names)
+        for root, var in self.roots.items():
+            for field in _fields(var.type):
+                names.append(field)
+                paths.append(f"{root}.{field}")
+        return _did_you_mean(message, name, names, paths)
 
     def expr(self, node: nodes.Node, scope: dict[str, _Var]) -> _Var:
         if isinstance(node, nodes.Name):
@@ -114,19 +158,32 @@ class _Walker:
                 return scope[node.name]
             if node.name in self.roots:
                 return self.roots[node.name]
-            self.report(_("'{name}' is not provided").format(name=node.name))
+            self.report(self._missing_name(node.name, scope), node)
             return _Var(Any, node.name)
         if isinstance(node, nodes.Getattr):
             base = self.expr(node.node, scope)
             path = f"{base.path}.{node.attr}"
             found = _attribute(base.type, node.attr)
             if found is _MISSING:
-                self.report(_("'{path}' is not provided by the models").format(path=path))
+                fields = _fields(base.type)
+                message = _("'{path}' is not provided by the models").format(path=path)
+                self.report(
+                    _did_you_mean(message, node.attr, fields, [f"{base.path}.{f}" for f in fields]),
+                    node,
+                )
                 return _Var(Any, path)
             return _Var(found, path)
         if isinstance(node, nodes.Filter | nodes.Test):
             if isinstance(node, nodes.Filter) and node.name not in self.filters:
-                self.report(_("unknown filter '{name}'").format(name=node.name))
+                self.report(
+                    _did_you_mean(
+                        _("unknown filter '{name}'").format(name=node.name),
+                        node.name,
+                        sorted(self.filters),
+                        sorted(self.filters),
+                    ),
+                    node,
+                )
             for child in node.iter_child_nodes():
                 self.expr(child, scope)
             return _Var(Any, "")
@@ -155,7 +212,7 @@ class _Walker:
                 scope[target] = value
             return
         if isinstance(node, nodes.Macro | nodes.CallBlock):
-            self.report("macros and call blocks are not supported in templates")
+            self.report("macros and call blocks are not supported in templates", node)
             return
         if isinstance(node, nodes.Expr):
             self.expr(node, scope)
@@ -175,19 +232,43 @@ class _Walker:
                 yield from _Walker._targets(child)
 
 
-def _sources(template: Path) -> Iterator[tuple[str, str]]:
-    """The Jinja source of each part of a template, as docxtpl would render it."""
+#: The kinds of header and footer python-docx names, in words.
+_HEADER_KINDS = {
+    "default": lambda: _("the page header"),
+    "first": lambda: _("the page header of the first page"),
+    "even": lambda: _("the page header of even pages"),
+}
+_FOOTER_KINDS = {
+    "default": lambda: _("the page footer"),
+    "first": lambda: _("the page footer of the first page"),
+    "even": lambda: _("the page footer of even pages"),
+}
+
+
+def _sources(template: Path) -> Iterator[tuple[str, str, str | None]]:
+    """The Jinja source of each part of a template, as docxtpl would render it, with the
+    part's XML as Word saved it (None for a document property)."""
     tpl = DocxTemplate(template)
     tpl.init_docx()
-    yield _("body"), tpl.patch_xml(tpl.get_xml())
-    for label, uri in ((_("header {key}"), RT.HEADER), (_("footer {key}"), RT.FOOTER)):
-        for key, part in tpl.get_headers_footers(uri):
-            yield label.format(key=key), tpl.patch_xml(tpl.get_part_xml(part))
+    xml = tpl.get_xml()
+    yield _("body"), tpl.patch_xml(xml), xml
+    # Which header or footer each relationship is: the sections' references say.
+    kind_of = {
+        reference.get(qn("r:id")): reference.get(qn("w:type"), "default")
+        for reference in tpl.docx.element.body.iter(
+            qn("w:headerReference"), qn("w:footerReference")
+        )
+    }
+    for kinds, uri in ((_HEADER_KINDS, RT.HEADER), (_FOOTER_KINDS, RT.FOOTER)):
+        for rel_id, part in tpl.get_headers_footers(uri):
+            xml = tpl.get_part_xml(part)
+            kind = kind_of.get(rel_id, "default")
+            yield kinds[kind]() if kind in kinds else kinds["default"](), tpl.patch_xml(xml), xml
     props = tpl.docx.core_properties
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         value = getattr(props, name)
         if value:
-            yield _("document property {name}").format(name=name), value
+            yield _("document property {name}").format(name=name), value, None
 
 
 def _styles(template: Path) -> list[Finding]:
@@ -220,15 +301,96 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if problem is not None:
         return [Finding("", problem)]
     findings = _styles(template)
-    for part, source in _sources(template):
+    for part, patched, xml in _sources(template):
+        tags = tags_of(xml) if xml is not None else []
+        source = lined(patched) if xml is not None else patched
+        locator = Locator(source, tags) if xml is not None else None
+        if xml is not None:
+            findings += [Finding(part, lost) for lost in lost_content(xml)]
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:
-            findings.append(
-                Finding(part, _("Jinja syntax error: {message}").format(message=exc.message))
-            )
+            findings.append(_syntax_error(part, exc, tags, locator))
             continue
-        walker = _Walker(part, roots, set(env.filters))
+        walker = _Walker(part, roots, set(env.filters), locator)
         walker.walk(tree, {})
         findings.extend(walker.findings)
     return findings
+
+
+#: The statements that open a block, and the tag that closes each.
+_BLOCKS = {"if": "endif", "for": "endfor"}
+_MIDDLE = {"elif", "else"}
+
+
+def _keyword(tag: Tag) -> str:
+    """The statement a ``{% … %}`` tag begins with (``if``, ``endfor`` …)."""
+    inner = tag.text[2:-2].strip("-+ \t")
+    if tag.marker:
+        inner = inner[len(tag.marker) :].lstrip()
+    word = re.match(r"[a-z]+", inner)
+    return word.group() if word else ""
+
+
+def _unbalanced(tags: list[Tag]) -> tuple[str, Tag] | None:
+    """The first ``{% end… %}`` that closes no block (``("end", tag)``), else the innermost
+    block left open (``("open", tag)``), else None."""
+    stack: list[tuple[str, Tag]] = []
+    for tag in tags:
+        if not tag.key.startswith("%"):
+            continue
+        keyword = _keyword(tag)
+        if keyword in _BLOCKS:
+            stack.append((keyword, tag))
+        elif keyword in _BLOCKS.values():
+            if not stack or _BLOCKS[stack[-1][0]] != keyword:
+                return "end", tag
+            stack.pop()
+    return ("open", stack[-1][1]) if stack else None
+
+
+def _syntax_error(
+    part: str, exc: TemplateSyntaxError, tags: list[Tag], locator: Locator | None
+) -> Finding:
+    """A syntax error of Jinja's in words: the block left open or the end tag that closes
+    none, else the tag Jinja could not read with its reason."""
+    unbalanced = _unbalanced(tags)
+    if unbalanced is not None:
+        kind, tag = unbalanced
+        where = f"{part}, {tag.place}" if tag.place else part
+        marker = tag.marker if tag.marker in ("p", "tr", "tc") else ""
+        if kind == "open":
+            end = "{%" + marker + " " + _BLOCKS[_keyword(tag)] + " %}"
+            return Finding(
+                where,
+                _(
+                    "'{tag}' is never closed: add '{end}' where what it governs ends ({holder})"
+                ).format(tag=tag.text, end=end, holder=_own_holder(marker)),
+            )
+        return Finding(
+            where,
+            _(
+                "'{tag}' closes no block opened before it: remove it, or add the '{{% if … %}}' "
+                "or '{{% for … %}}' it belongs to before it"
+            ).format(tag=tag.text),
+        )
+    found = locator.tag(exc.lineno) if locator is not None else None
+    if found is not None:
+        return Finding(
+            f"{part}, {found.place}" if found.place else part,
+            _(
+                "the tag '{tag}' cannot be read: check its spelling, quotes and braces "
+                "(technical reason: {reason})"
+            ).format(tag=found.text, reason=exc.message),
+        )
+    return Finding(part, _("Jinja syntax error: {message}").format(message=exc.message))
+
+
+def _own_holder(marker: str) -> str:
+    if marker == "p":
+        return _("in a paragraph of its own")
+    if marker == "tr":
+        return _("in a table row of its own")
+    if marker == "tc":
+        return _("in a table cell of its own")
+    return _("in the same paragraph or a later one")

@@ -1,0 +1,239 @@
+"""Where a tag is in a Word template, in words a Word user can find it by.
+
+A problem in a template's Jinja code is found in the source docxtpl makes of the template's
+XML, by line; staff see paragraphs, headings, tables and text boxes. Each tag of a part is
+read from the text Word shows (its ``w:t`` elements in order, so a tag split over runs by
+spell-check or formatting, or over two paragraphs, is one tag) with the paragraph it starts
+in, and described by that paragraph's text, the heading above it, and the table row and
+column or text box it is in. :func:`lined` gives the source a line per tag, so that a line
+number of Jinja's names the tag.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from avtalsgen.i18n import _
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: A template tag as Word shows it: ``{{ … }}``, ``{% … %}`` or ``{# … #}``.
+TAG = re.compile(r"\{([{%#])(.*?)[}%#]\}", re.DOTALL)
+#: docxtpl's markers of a tag that stands for its paragraph, table row, cell or run.
+_MARKER = re.compile(r"^(p|tr|tc|r)\s")
+#: The start of a tag in the source docxtpl makes.
+_OPENER = re.compile(r"\{[{%#]")
+#: Paragraph styles that are headings (Word's and LibreOffice's ids).
+_HEADING_STYLE = re.compile(r"(Title|Heading\d|Rubrik\d?|Titel)")
+#: How much of a paragraph's text a message quotes.
+_QUOTED = 90
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"'})
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag of a template part, as Word shows it, and where it is in words."""
+
+    text: str
+    """The tag as it reads in Word, e.g. ``{%p if sekretess %}``."""
+    key: str
+    """What Jinja reads of it, without docxtpl's marker and spaces (see :func:`key_of`)."""
+    marker: str
+    """docxtpl's marker: ``p``, ``tr``, ``tc``, ``r`` or empty."""
+    place: str
+    """Where it is, e.g. "the paragraph 'Dnr {{ arende.dnr }}' under the heading …"."""
+
+
+def key_of(tag: str) -> str:
+    """A tag as Jinja reads it, to match the tags of docxtpl's source with Word's: its
+    opening delimiter and its content without docxtpl's marker, quotes made straight and
+    spaces removed."""
+    match = TAG.fullmatch(tag)
+    if match is None:
+        return re.sub(r"\s+", "", tag)
+    inner = _MARKER.sub("", match.group(2).translate(_QUOTES))
+    return match.group(1) + re.sub(r"\s+", "", inner)
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{{{_W}}}t"))
+
+
+def _quoted(text: str, around: str = "") -> str:
+    """``text`` cut to :data:`_QUOTED` characters, keeping ``around`` in view."""
+    text = " ".join(text.split())
+    if len(text) <= _QUOTED:
+        return text
+    start = max(text.find(around) - 20, 0) if around and around in text else 0
+    cut = text[start : start + _QUOTED]
+    return ("…" if start else "") + cut + ("…" if start + _QUOTED < len(text) else "")
+
+
+def _is_heading(paragraph: Any) -> bool:
+    style = paragraph.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
+    if style is not None and _HEADING_STYLE.fullmatch(style.get(f"{{{_W}}}val", "")):
+        return True
+    return paragraph.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl") is not None
+
+
+class _Places:
+    """The places of a part's paragraphs: the heading above each, their tables."""
+
+    def __init__(self, root: Any) -> None:
+        self.headings: dict[Any, str] = {}
+        heading = ""
+        for paragraph in root.iter(f"{{{_W}}}p"):
+            self.headings[paragraph] = heading
+            if _is_heading(paragraph) and _text(paragraph).strip():
+                heading = _text(paragraph).strip()
+
+    def describe(self, paragraph: Any, tag: str) -> str:
+        text = _quoted(_text(paragraph), tag)
+        heading = _quoted(self.headings.get(paragraph, ""))
+        if any(a.tag == f"{{{_W}}}txbxContent" for a in paragraph.iterancestors()):
+            return _("a text box ('{text}')").format(text=text)
+        cell = next(paragraph.iterancestors(f"{{{_W}}}tc"), None)
+        if cell is not None:
+            row = cell.getparent()
+            table = row.getparent()
+            rows = table.findall(f"{{{_W}}}tr")
+            first = " | ".join(_quoted(_text(c)) for c in rows[0].findall(f"{{{_W}}}tc"))
+            place = _(
+                "the table that begins '{first}', row {row}, column {column} ('{text}')"
+            ).format(
+                first=_quoted(first),
+                row=rows.index(row) + 1,
+                column=row.findall(f"{{{_W}}}tc").index(cell) + 1,
+                text=text,
+            )
+        else:
+            place = _("the paragraph '{text}'").format(text=text)
+        if heading:
+            return _("{place} under the heading '{heading}'").format(place=place, heading=heading)
+        return place
+
+
+def tags_of(xml: str) -> list[Tag]:
+    """Every tag of the part whose XML (as docxtpl reads it, before its patching) is
+    ``xml``, in the order of the part's text."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"))
+    texts = list(root.iter(f"{{{_W}}}t"))
+    starts, pieces, offset = [], [], 0
+    for element in texts:
+        starts.append(offset)
+        pieces.append(element.text or "")
+        offset += len(element.text or "")
+    whole = "".join(pieces)
+    places = _Places(root)
+    found = []
+    for match in TAG.finditer(whole):
+        index = bisect.bisect_right(starts, match.start()) - 1
+        while index + 1 < len(texts) and starts[index + 1] == match.start() and not pieces[index]:
+            index += 1
+        paragraph = next(texts[index].iterancestors(f"{{{_W}}}p"), None)
+        marker = _MARKER.match(match.group(2))
+        text = match.group()
+        found.append(
+            Tag(
+                text=text,
+                key=key_of(text),
+                marker=marker.group(1) if marker else "",
+                place=places.describe(paragraph, text) if paragraph is not None else "",
+            )
+        )
+    return found
+
+
+def lined(source: str) -> str:
+    """docxtpl's source of a part with a line break before each tag: Jinja's line number of
+    anything in a tag then names the tag (template data keeps its meaning: the line breaks
+    fall between XML elements or inside text that is only checked, never rendered)."""
+    return _OPENER.sub(lambda m: "\n" + m.group(), source)
+
+
+class Locator:
+    """The place of a line of :func:`lined` source, by the tag that begins it."""
+
+    def __init__(self, source_lines: str, tags: list[Tag]) -> None:
+        by_key: dict[str, list[Tag]] = {}
+        for tag in tags:
+            by_key.setdefault(tag.key, []).append(tag)
+        self.lines: dict[int, Tag] = {}
+        seen: dict[str, int] = {}
+        for number, line in enumerate(source_lines.split("\n"), start=1):
+            match = TAG.match(line)
+            if match is None:
+                continue
+            key = key_of(match.group())
+            count = seen.get(key, 0)
+            seen[key] = count + 1
+            candidates = by_key.get(key, [])
+            if candidates:
+                self.lines[number] = candidates[min(count, len(candidates) - 1)]
+
+    def tag(self, lineno: int | None) -> Tag | None:
+        """The tag on line ``lineno``, if it is known."""
+        return self.lines.get(lineno) if lineno is not None else None
+
+
+#: What docxtpl replaces with the tag of each marker: the whole paragraph, row or cell.
+_REPLACED = {"p": "p", "tr": "tr", "tc": "tc"}
+
+
+def lost_content(xml: str) -> list[str]:
+    """What a part holds beside a tag that stands for its whole paragraph, table row or cell
+    (``{%p …%}``, ``{%tr …%}``, ``{%tc …%}``, ``{{p …}}``): docxtpl replaces the paragraph,
+    row or cell with the tag, so a picture or text put beside it (Word puts a picture
+    inserted at the top of a document into its first paragraph) is in no document. One
+    sentence for each, saying where and what to do."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"))
+    places = _Places(root)
+    found = []
+    for marker, element in _REPLACED.items():
+        for holder in root.iter(f"{{{_W}}}{element}"):
+            text = _text(holder)
+            tags = [m.group() for m in TAG.finditer(text) if _MARKER.match(m.group(2))]
+            tags = [t for t in tags if _MARKER.match(TAG.fullmatch(t).group(2)).group(1) == marker]  # type: ignore[union-attr]
+            if not tags:
+                continue
+            rest = text
+            for tag in tags:
+                rest = rest.replace(tag, "")
+            rest = " ".join(rest.split())
+            pictures = holder.find(f".//{{{_W}}}drawing") is not None or (
+                holder.find(f".//{{{_W}}}pict") is not None
+            )
+            if not rest and not pictures:
+                continue
+            first = next(holder.iter(f"{{{_W}}}p"), holder)
+            what = _("the text '{text}'").format(text=_quoted(rest)) if rest else _("a picture")
+            if rest and pictures:
+                what = _("{what} and a picture").format(what=what)
+            found.append(
+                _(
+                    "{place}: {what} stands beside '{tag}', which takes the place of {whole}, "
+                    "and is in no document: move it to {own}"
+                ).format(
+                    place=places.describe(first, tags[0]),
+                    what=what,
+                    tag=tags[0],
+                    whole=_HOLDER_WORDS[marker][0](),
+                    own=_HOLDER_WORDS[marker][1](),
+                )
+            )
+    return found
+
+
+#: What a marker's tag takes the place of, and where else to put what stands beside it.
+_HOLDER_WORDS: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
+    "p": (lambda: _("the whole paragraph"), lambda: _("a paragraph of its own")),
+    "tr": (lambda: _("the whole table row"), lambda: _("a table row of its own")),
+    "tc": (lambda: _("the whole table cell"), lambda: _("a table cell of its own")),
+}
