@@ -908,6 +908,43 @@ def test_a_new_case_after_a_saved_one_starts_empty_or_from_the_file_chosen(
         saved.unlink(missing_ok=True)
 
 
+def test_adding_and_removing_a_row_by_the_keyboard_keeps_the_focus_in_the_list(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """By the keyboard, "Lägg till finansiär" left the focus on the button, after the new
+    financier's fields (Tab went on to Utbetalning), and "Ta bort finansiär" left it on the
+    page's body (Tab started again at the top of the page). Now a row added is focused at
+    its first field, and a row removed leaves the focus at its list's button."""
+    from playwright.sync_api import expect
+
+    base, _config = server
+    page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    checker = Checker(page)
+    _login(page, base, "handl")
+    page.goto(base + "/arenden/ny")
+    page.wait_for_selector("#editor[data-ready=true]")
+    add = page.get_by_role("button", name="Lägg till finansiär")
+    add.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Namn (Finansiering, Finansiärer, Finansiär 1)")).to_be_focused()
+    page.keyboard.type("Region Norrbotten - ERP")
+    add.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Namn (Finansiering, Finansiärer, Finansiär 2)")).to_be_focused()
+    page.get_by_role("button", name="Ta bort finansiär").last.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Namn (Finansiering, Finansiärer, Finansiär 2)")).to_have_count(0)
+    expect(add).to_be_focused()
+    points = page.get_by_role("button", name="Lägg till beslutspunkt")
+    points.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Beslutspunkter 1", exact=True)).to_be_focused()
+    checker.check("rader-med-tangentbordet")
+    assert checker.violations == {} and checker.errors == [], checker.violations
+    page.close()
+
+
 #: The pages' texts in each language: the login form's, a page's heading, json-editor's
 #: button to add a row, the run's state when it has ended.
 WORDS = {

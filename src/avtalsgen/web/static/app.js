@@ -264,6 +264,7 @@
       showProblems(editor, readJson('editor-problems') || []);
       element.setAttribute('data-ready', 'true');
     });
+    keepFocusInLists(element, editor);
     editor.on('change', function () {
       setTableButtons(editor);
       describeInputs(editor);
@@ -285,6 +286,49 @@
       });
     });
     window.avtalsgenEditor = editor;
+  }
+
+  // By the keyboard: a row added (its fields come before the button) is focused at its first
+  // field, not left behind the button; a row removed leaves the focus in its list (at the
+  // list's button to add one), not on the page's body, from which Tab starts at the top.
+  function keepFocusInLists(element, editor) {
+    var list = null;
+    element.addEventListener('click', function (event) {
+      var button = event.target.closest ? event.target.closest('button') : null;
+      list = button ? button.closest('[data-schematype="array"]') : null;
+    }, true);
+    // After json-editor has drawn the change (it does so after telling of it).
+    editor.on('addRow', function (row) {
+      window.setTimeout(function () {
+        if (!row || !row.container) { return; }
+        // The first field shown (json-editor keeps a hidden text area of the row's JSON).
+        var fields = row.container.querySelectorAll('input:not([type=hidden]), select, textarea');
+        var shown = Array.prototype.filter.call(fields, function (field) {
+          return field.offsetParent !== null;
+        });
+        if (shown.length) { shown[0].focus(); }
+      }, 0);
+    });
+    editor.on('deleteRow', function () {
+      var removedFrom = list;
+      // The row's button goes when json-editor draws the list again, a moment later: look
+      // a few times, until the focus is lost (then put it back) or is somewhere else.
+      var pressed = document.activeElement;
+      var tries = 0;
+      function look() {
+        var active = document.activeElement;
+        var lost = !active || active === document.body || !document.contains(active);
+        if (!lost) {
+          if (active === pressed && tries++ < 20) { window.setTimeout(look, 25); }
+          return;
+        }
+        if (!removedFrom || !document.contains(removedFrom)) { return; }
+        var owner = editor.getEditor(removedFrom.getAttribute('data-schemapath'));
+        var add = owner && owner.add_row_button;
+        if (add && add.offsetParent !== null) { add.focus(); }
+      }
+      window.setTimeout(look, 0);
+    });
   }
 
   // The meeting's dates, computed by the server as the secretary types.
