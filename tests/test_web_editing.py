@@ -535,6 +535,10 @@ def test_users_add_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert short.exit_code == 1
     listed = CliRunner().invoke(cli, ["users", "list", "--data", str(data)])
     assert "eva" in listed.output and "kim" not in listed.output
+    # When each was added, in Swedish time as every time shown (it printed UTC, +00:00).
+    added = r"eva +handläggare, undertecknare +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 \("
+    assert re.search(added, listed.output), listed.output
+    assert "+00:00" not in listed.output
     conn = sqlite3.connect(database)
     dump = "\n".join(conn.iterdump())
     conn.close()

@@ -185,11 +185,18 @@ def users_add(
 @users_app.command("list", help=_("List the users and their roles."))
 def users_list(data: Data = Path("data")) -> None:
     """List the users and their roles."""
+    import datetime as dt
+
+    from avtalsgen.i18n import format_time
     from avtalsgen.web import auth
 
     for user, active, created in auth.list_users(_database(data)):
         state = "" if active else "  " + _("(stopped)")
-        typer.echo(f"{user.name:<20} {', '.join(sorted(user.roles)):<40} {created}{state}")
+        try:  # when the user was added, in Swedish time as every time shown
+            shown = format_time(dt.datetime.fromisoformat(created))
+        except ValueError:
+            shown = created
+        typer.echo(f"{user.name:<20} {', '.join(sorted(user.roles)):<40} {shown}{state}")
 
 
 @users_app.command("disable", help=_("Stop a user from logging in (their sessions end)."))
