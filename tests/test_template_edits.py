@@ -305,3 +305,35 @@ def test_the_shipped_templates_have_nothing_beside_their_paragraph_and_row_tags(
 
     for name, context in KINDS.items():
         assert check_template(TEMPLATES / f"{name}.docx", context) == [], name
+
+
+#: The beslutsförslag as LibreOffice saved it after an endnote 'Enligt beslut i ärende
+#: {{ arende.dnr }}.' was put after 'Protokollsutdrag skickas till:' (through UNO).
+ENDNOTE = REPO / "tests" / "data" / "beslutsforslag-slutnot.docx"
+ENDNOTES = "word/endnotes.xml"
+
+
+def test_a_tag_in_an_endnote_is_filled_in(folder: Path) -> None:
+    """docxtpl renders the footnotes only: the document printed the endnote's tag as typed."""
+    template = folder / "beslutsforslag.docx"
+    shutil.copy(ENDNOTE, template)
+    rendered = render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
+        notes = archive.read(ENDNOTES).decode("utf-8")
+    assert "Enligt beslut i ärende RUN-00386-2023." in notes
+    assert "{{" not in notes
+
+
+def test_a_misspelt_tag_in_an_endnote_is_found_by_the_check(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    with zipfile.ZipFile(ENDNOTE) as source, zipfile.ZipFile(template, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == ENDNOTES:  # the note typed again with a slip
+                data = data.replace(b"{{ arende.dnr }}", b"{{ arende.drn }}")
+            target.writestr(member, data)
+    assert _check(folder) == [
+        f"{template}: slutnoterna, stycket 'Enligt beslut i ärende {{{{ arende.drn }}}}.': "
+        "'arende.drn' finns inte bland de uppgifter som mallen kan använda; menade du "
+        "'arende.dnr'?"
+    ]

@@ -635,6 +635,17 @@ def _template_class() -> type[DocxTemplate]:
                     initial = jinja_env.from_string(initial).render(context)
                 setattr(properties, prop, initial)
 
+        def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            # docxtpl's renders the footnotes (once for each section: the same parts again,
+            # then without tags) but not the endnotes, whose tags a document printed as
+            # typed ('Enligt beslut i ärende {{ arende.dnr }}.'): both, each part once.
+            for part in self.docx.part.package.parts:
+                if part.content_type in NOTE_TYPES:
+                    blob = part.blob
+                    xml = self.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
+                    xml = self.render_xml_part(xml, part, context, jinja_env)
+                    part._blob = xml.encode("utf-8")
+
         def resolve_listing(self, xml: str) -> str:
             # docxtpl turns tabs, line and page breaks in the text of paragraphs into Word's
             # elements, with three regular expressions over every paragraph and run: a
@@ -647,6 +658,11 @@ def _template_class() -> type[DocxTemplate]:
     return _Template
 
 
+#: The content types of a Word document's footnotes and endnotes, whose tags are rendered.
+NOTE_TYPES = frozenset(
+    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+    for kind in ("footnotes", "endnotes")
+)
 #: The core properties docxtpl renders as templates (DocxTemplate.render_properties).
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 #: A text Jinja renders to itself: no delimiter's first character, no line break (Jinja

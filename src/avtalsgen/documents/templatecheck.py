@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from avtalsgen.documents.context import Context
 from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
-from avtalsgen.documents.render import STYLE_IDS, jinja_environment
+from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
 from avtalsgen.documents.templateplaces import Locator, Tag, lined, lost_content, tags_of
 from avtalsgen.documents.tillagg import TillaggContext
@@ -264,6 +264,11 @@ def _sources(template: Path) -> Iterator[tuple[str, str, str | None]]:
             xml = tpl.get_part_xml(part)
             kind = kind_of.get(rel_id, "default")
             yield kinds[kind]() if kind in kinds else kinds["default"](), tpl.patch_xml(xml), xml
+    for part in tpl.docx.part.package.parts:
+        if part.content_type in NOTE_TYPES:
+            xml = part.blob.decode("utf-8")
+            label = _("the footnotes") if "footnotes" in part.content_type else _("the endnotes")
+            yield label, tpl.patch_xml(xml), xml
     props = tpl.docx.core_properties
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         value = getattr(props, name)
