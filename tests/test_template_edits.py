@@ -337,3 +337,35 @@ def test_a_misspelt_tag_in_an_endnote_is_found_by_the_check(folder: Path) -> Non
         "'arende.drn' finns inte bland de uppgifter som mallen kan använda; menade du "
         "'arende.dnr'?"
     ]
+
+
+def test_a_text_of_paragraphs_in_a_plain_tag_is_refused_not_left_out(folder: Path) -> None:
+    """'{{ text.syfte }}' typed for '{{p text.syfte }}' put the paragraphs inside a run's
+    text; LibreOffice showed none of them: the beslutsförslag's Syfte section was empty."""
+    template = folder / "beslutsforslag.docx"
+    _retyped(template, "{{p text.syfte }}", "{{ text.syfte }}")
+    said = (
+        "brödtext, stycket '{{ text.syfte }}' under rubriken 'Syfte': '{{ text.syfte }}' är en "
+        "text i stycken, som bara visas av en tagg som ersätter hela sitt stycke: skriv "
+        "'{{p text.syfte }}' ensam i ett stycke"
+    )
+    assert _check(folder) == [f"{template}: {said}"]
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert str(raised.value) == (
+        f"{template}: {said} ('avtalsgen templates check' listar alla fel i mallarna)"
+    )
+
+
+def test_a_single_value_in_a_paragraph_tag_is_refused_not_left_out(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    _retyped(template, "{{ arende.titel }}", "{{p arende.titel }}")
+    said = (
+        "brödtext, stycket '{{p arende.titel }}': '{{p arende.titel }}' ersätter hela sitt "
+        "stycke, men 'arende.titel' är ett enskilt värde: skriv i stället '{{ arende.titel }}' "
+        "i styckets text"
+    )
+    assert _check(folder) == [f"{template}: {said}"]
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert str(raised.value).startswith(f"{template}: {said} (")

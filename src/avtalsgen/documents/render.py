@@ -390,11 +390,34 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
         # e.g. the sandbox refusing range(10**9): an error in the template, not a crash
         raise RenderError(_located(template, context, exc)) from None
     document: Document = tpl.docx
+    if _paragraph_in_run()(document.element) or _text_outside_paragraphs(document):
+        # A text of paragraphs printed by {{ }}, not {{p }}, or a value by {{p }}:
+        # LibreOffice shows none of it.
+        reason = "paragraphs inside a run's text, or text outside any paragraph"
+        raise RenderError(_located(template, context, ValueError(reason)))
     drop_comments(document)
     restart_numbered_lists(document)
     keep_dnr_together(document)
     _set_metadata(document, meta)
     return docx_bytes(document)  # docxtpl has parsed every rendered part as XML by now
+
+
+@functools.cache
+def _paragraph_in_run() -> Callable[..., object]:
+    """An XPath: whether a paragraph stands inside a run's text (a text of paragraphs
+    printed by ``{{ }}`` where only ``{{p }}`` shows it)."""
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    found: Callable[..., object] = etree.XPath("boolean(.//w:t//w:p)", namespaces=nsmap)
+    return found
+
+
+def _text_outside_paragraphs(document: Document) -> bool:
+    """Whether text stands in the body outside any paragraph or table (a single value
+    printed by ``{{p }}``, which takes the place of its paragraph)."""
+    body = document.element.body
+    return bool((body.text or "").strip()) or any((c.tail or "").strip() for c in body)
 
 
 def _located(template: Path, context: object, exc: Exception) -> str:

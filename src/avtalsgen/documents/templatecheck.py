@@ -33,6 +33,7 @@ from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.anslag import AnslagContext
 from avtalsgen.meetings.extract import UtdragContext
+from avtalsgen.model.prose import Block
 
 #: The context dataclass of each kind of template context (:attr:`Kind.context`).
 _CONTEXTS: dict[str, type] = {"case": Context, "utdrag": UtdragContext, "tillagg": TillaggContext}
@@ -91,6 +92,12 @@ def _attribute(tp: Any, name: str) -> Any:
     if isinstance(member, property) and member.fget is not None:
         return get_type_hints(member.fget).get("return", Any)
     return Any if member is not _MISSING else _MISSING
+
+
+def _is_prose(tp: Any) -> bool:
+    """Whether a value of type ``tp`` is a text of paragraphs (rendered by ``{{p }}``)."""
+    tp = _unwrap(tp)
+    return get_origin(tp) is tuple and get_args(tp)[:1] == (Block,)
 
 
 def _element(tp: Any) -> Any:
@@ -217,11 +224,47 @@ class _Walker:
         if isinstance(node, nodes.Expr):
             self.expr(node, scope)
             return
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if isinstance(child, nodes.TemplateData):
+                    continue
+                self._printed(child, self.expr(child, scope))
+            return
         for child in node.iter_child_nodes():
             if isinstance(child, nodes.Stmt | nodes.Template | nodes.Helper):
                 self.walk(child, scope)
             else:
                 self.expr(child, scope)
+
+    def _printed(self, node: nodes.Node, var: _Var) -> None:
+        """A printed value against its tag: a text of paragraphs (prose) needs ``{{p }}``,
+        which takes the place of its whole paragraph; a single value needs ``{{ }}``.
+        Prose in ``{{ }}`` put paragraphs inside a run, and LibreOffice showed nothing of
+        them (the Syfte section was empty); a value in ``{{p }}`` stands outside any
+        paragraph."""
+        tag = self.locator.tag(node.lineno) if self.locator is not None else None
+        if tag is None or not tag.key.startswith("{") or not var.path:
+            return
+        prose = _is_prose(var.type)
+        inner = tag.text[2:-2].strip()
+        if tag.marker:
+            inner = inner[len(tag.marker) :].strip()
+        if prose and tag.marker != "p":
+            self.report(
+                _(
+                    "'{tag}' is a text of paragraphs, which is shown only by a tag that takes "
+                    "the place of its whole paragraph: write '{fixed}' alone in a paragraph"
+                ).format(tag=tag.text, fixed="{{p " + inner + " }}"),
+                node,
+            )
+        elif tag.marker == "p" and not prose and var.type is not Any:
+            self.report(
+                _(
+                    "'{tag}' takes the place of its whole paragraph, but '{path}' is a single "
+                    "value: write '{fixed}' in the paragraph's text instead"
+                ).format(tag=tag.text, path=var.path, fixed="{{ " + inner + " }}"),
+                node,
+            )
 
     @staticmethod
     def _targets(node: nodes.Node) -> Iterator[str]:
