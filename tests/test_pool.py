@@ -592,5 +592,5 @@ def test_a_missing_or_broken_template_is_a_render_error(tmp_path: Path, context:
         render.render_document(tmp_path / "saknas.docx", context, meta)
     broken = tmp_path / "trasig.docx"
     broken.write_bytes(b"not a zip file")
-    with pytest.raises(RenderError, match=r"trasig\.docx: not a Word document"):
+    with pytest.raises(RenderError, match=r"trasig\.docx: the file is not a Word document"):
         render.render_document(broken, context, meta)

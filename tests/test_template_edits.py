@@ -369,3 +369,23 @@ def test_a_single_value_in_a_paragraph_tag_is_refused_not_left_out(folder: Path)
     with pytest.raises(RenderError) as raised:
         render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
     assert str(raised.value).startswith(f"{template}: {said} (")
+
+
+def test_a_tag_that_lost_its_closing_brace_is_named(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    _retyped(template, "{%p if sekretess %}", "{%p if sekretess }")
+    # Not the '{%p endif %}' after it, which then closes nothing: the tag itself.
+    assert _check(folder) == [
+        f"{template}: brödtext, stycket '{{%p if sekretess }}': taggen '{{%p if sekretess }}' "
+        "avslutas inte: avsluta den med '%}'"
+    ]
+
+
+def test_a_tag_that_lost_its_opening_brace_is_named(folder: Path) -> None:
+    """'{ arende.titel }}' is no tag to Jinja: the beslutsförslag's title would read so."""
+    template = folder / "beslutsforslag.docx"
+    _retyped(template, "{{ arende.titel }}", "{ arende.titel }}")
+    assert _check(folder) == [
+        f"{template}: brödtext: stycket '{{ arende.titel }}}}': '}}}}' avslutar ingen tagg, så "
+        "texten före den skrivs ut som den står: börja taggen med '{{'"
+    ]

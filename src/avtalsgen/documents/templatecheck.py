@@ -27,7 +27,14 @@ from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
-from avtalsgen.documents.templateplaces import Locator, Tag, lined, lost_content, tags_of
+from avtalsgen.documents.templateplaces import (
+    Locator,
+    Tag,
+    lined,
+    lost_content,
+    stray_closers,
+    tags_of,
+)
 from avtalsgen.documents.tillagg import TillaggContext
 from avtalsgen.errors import os_reason
 from avtalsgen.i18n import _
@@ -354,7 +361,7 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         source = lined(patched) if xml is not None else patched
         locator = Locator(source, tags) if xml is not None else None
         if xml is not None:
-            findings += [Finding(part, lost) for lost in lost_content(xml)]
+            findings += [Finding(part, text) for text in (*lost_content(xml), *stray_closers(xml))]
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:
@@ -402,6 +409,15 @@ def _syntax_error(
 ) -> Finding:
     """A syntax error of Jinja's in words: the block left open or the end tag that closes
     none, else the tag Jinja could not read with its reason."""
+    unclosed = next((tag for tag in tags if not tag.closed), None)
+    if unclosed is not None:
+        closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[unclosed.text[:2]]
+        return Finding(
+            f"{part}, {unclosed.place}" if unclosed.place else part,
+            _("the tag '{tag}' is not closed: end it with '{closer}'").format(
+                tag=unclosed.text, closer=closer
+            ),
+        )
     unbalanced = _unbalanced(tags)
     if unbalanced is not None:
         kind, tag = unbalanced

@@ -21,7 +21,7 @@ from avtalsgen.i18n import _
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: A template tag as Word shows it: ``{{ … }}``, ``{% … %}`` or ``{# … #}``.
-TAG = re.compile(r"\{([{%#])(.*?)[}%#]\}", re.DOTALL)
+TAG = re.compile(r"\{([{%#])((?:(?!\{[{%#]).)*?)[}%#]\}", re.DOTALL)
 #: docxtpl's markers of a tag that stands for its paragraph, table row, cell or run.
 _MARKER = re.compile(r"^(p|tr|tc|r)\s")
 #: The start of a tag in the source docxtpl makes.
@@ -45,6 +45,9 @@ class Tag:
     """docxtpl's marker: ``p``, ``tr``, ``tc``, ``r`` or empty."""
     place: str
     """Where it is, e.g. "the paragraph 'Dnr {{ arende.dnr }}' under the heading …"."""
+    closed: bool = True
+    """False for an opening ``{{``, ``{%`` or ``{#`` not closed before the next one (its
+    text is then what follows it, as far as the next)."""
 
 
 def key_of(tag: str) -> str:
@@ -131,11 +134,24 @@ def tags_of(xml: str) -> list[Tag]:
     whole = "".join(pieces)
     places = _Places(root)
     found = []
-    for match in TAG.finditer(whole):
-        index = bisect.bisect_right(starts, match.start()) - 1
-        while index + 1 < len(texts) and starts[index + 1] == match.start() and not pieces[index]:
+    whole_tags = {match.start(): match for match in TAG.finditer(whole)}
+    for opener in _OPENER.finditer(whole):
+        index = bisect.bisect_right(starts, opener.start()) - 1
+        while index + 1 < len(texts) and starts[index + 1] == opener.start() and not pieces[index]:
             index += 1
         paragraph = next(texts[index].iterancestors(f"{{{_W}}}p"), None)
+        match = whole_tags.get(opener.start())
+        if match is None:  # a tag that is not closed before the next one: as far as it goes
+            following = _OPENER.search(whole, opener.start() + 2)
+            end = following.start() if following is not None else len(whole)
+            last = index  # the paragraph's text ends with its last w:t
+            while last + 1 < len(texts) and paragraph in texts[last + 1].iterancestors():
+                last += 1
+            end = min(end, starts[last] + len(pieces[last]))
+            piece = " ".join(whole[opener.start() : min(end, opener.start() + 40)].split())
+            place = places.describe(paragraph, piece) if paragraph is not None else ""
+            found.append(Tag(piece, "", "", place, closed=False))
+            continue
         marker = _MARKER.match(match.group(2))
         text = match.group()
         found.append(
@@ -165,9 +181,14 @@ class Locator:
             by_key.setdefault(tag.key, []).append(tag)
         self.lines: dict[int, Tag] = {}
         seen: dict[str, int] = {}
+        unclosed = iter([tag for tag in tags if not tag.closed])
         for number, line in enumerate(source_lines.split("\n"), start=1):
             match = TAG.match(line)
             if match is None:
+                if _OPENER.match(line):  # not closed: the next one of the text's
+                    broken = next(unclosed, None)
+                    if broken is not None:
+                        self.lines[number] = broken
                 continue
             key = key_of(match.group())
             count = seen.get(key, 0)
@@ -237,3 +258,34 @@ _HOLDER_WORDS: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
     "tr": (lambda: _("the whole table row"), lambda: _("a table row of its own")),
     "tc": (lambda: _("the whole table cell"), lambda: _("a table cell of its own")),
 }
+
+
+#: The end of a tag, standing in a paragraph's text without its beginning.
+_CLOSER = re.compile(r"\}\}|%\}")
+
+
+def stray_closers(xml: str) -> list[str]:
+    """Each ``}}`` or ``%}`` in a paragraph of the part that ends no tag (its ``{{`` or
+    ``{%`` lost a brace: the tag is printed as typed), saying where and what to do."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"))
+    places = _Places(root)
+    found = []
+    for paragraph in root.iter(f"{{{_W}}}p"):
+        text = _text(paragraph)
+        rest = TAG.sub("", text)
+        stray = _CLOSER.search(rest)
+        if stray is None or _OPENER.search(rest, 0, stray.start()):
+            continue
+        found.append(
+            _(
+                "{place}: '{closer}' ends no tag, so the text before it is printed as typed: "
+                "begin the tag with '{opener}'"
+            ).format(
+                place=places.describe(paragraph, stray.group()),
+                closer=stray.group(),
+                opener="{{" if stray.group() == "}}" else "{%",
+            )
+        )
+    return found
