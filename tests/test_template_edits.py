@@ -389,3 +389,31 @@ def test_a_tag_that_lost_its_opening_brace_is_named(folder: Path) -> None:
         f"{template}: brödtext: stycket '{{ arende.titel }}}}': '}}}}' avslutar ingen tagg, så "
         "texten före den skrivs ut som den står: börja taggen med '{{'"
     ]
+
+
+def test_a_tag_split_over_runs_and_paragraphs_is_read_as_the_tag(folder: Path) -> None:
+    """As Word leaves a tag: bold on half of it (two runs), and broken over two paragraphs
+    (Enter typed inside it); curly quotes from autocorrect inside another."""
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    dnr = next(p for p in document.paragraphs if p.text == "Dnr {{ arende.dnr }}")
+    dnr.runs[0].text = "Dnr {{ arende"
+    dnr.insert_paragraph_before("")  # then moved after it, as Enter inside the tag makes one
+    new = dnr._element.getprevious()
+    dnr._element.addnext(new)
+    from docx.text.paragraph import Paragraph
+
+    Paragraph(new, dnr._parent).add_run(".dnr }}")
+    title = next(p for p in document.paragraphs if p.text == "{{ arende.titel }}")
+    title.runs[0].text = "{{ arende[“tit"
+    title.add_run("el”] }}").bold = True
+    document.save(str(template))
+    assert _check(folder) == []
+    rendered = Document(
+        io.BytesIO(
+            render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+        )
+    )
+    texts = [p.text for p in rendered.paragraphs]
+    assert "Dnr RUN-00386-2023" in texts  # Word's non-breaking hyphens read as hyphens
+    assert load_case(CASE).arende.titel in texts

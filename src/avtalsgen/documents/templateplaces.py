@@ -265,18 +265,30 @@ _CLOSER = re.compile(r"\}\}|%\}")
 
 
 def stray_closers(xml: str) -> list[str]:
-    """Each ``}}`` or ``%}`` in a paragraph of the part that ends no tag (its ``{{`` or
-    ``{%`` lost a brace: the tag is printed as typed), saying where and what to do."""
+    """Each ``}}`` or ``%}`` in the part's text that ends no tag (its ``{{`` or ``{%`` lost
+    a brace: the tag is printed as typed), saying where and what to do. The text is read
+    across paragraphs, as docxtpl reads it: a tag split over two paragraphs is a tag."""
     from lxml import etree
 
     root = etree.fromstring(xml.encode("utf-8"))
+    texts = list(root.iter(f"{{{_W}}}t"))
+    starts, offset = [], 0
+    for element in texts:
+        starts.append(offset)
+        offset += len(element.text or "")
+    whole = "".join(element.text or "" for element in texts)
+    covered = [(m.start(), m.end()) for m in TAG.finditer(whole)]
     places = _Places(root)
     found = []
-    for paragraph in root.iter(f"{{{_W}}}p"):
-        text = _text(paragraph)
-        rest = TAG.sub("", text)
-        stray = _CLOSER.search(rest)
-        if stray is None or _OPENER.search(rest, 0, stray.start()):
+    for stray in _CLOSER.finditer(whole):
+        if any(start <= stray.start() < end for start, end in covered):
+            continue
+        before = max((end for _start, end in covered if end <= stray.start()), default=0)
+        if _OPENER.search(whole, before, stray.start()):
+            continue  # a tag not closed as it should be: the syntax error says so
+        index = bisect.bisect_right(starts, stray.start()) - 1
+        paragraph = next(texts[index].iterancestors(f"{{{_W}}}p"), None)
+        if paragraph is None:
             continue
         found.append(
             _(
