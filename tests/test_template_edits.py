@@ -417,3 +417,20 @@ def test_a_tag_split_over_runs_and_paragraphs_is_read_as_the_tag(folder: Path) -
     texts = [p.text for p in rendered.paragraphs]
     assert "Dnr RUN-00386-2023" in texts  # Word's non-breaking hyphens read as hyphens
     assert load_case(CASE).arende.titel in texts
+
+
+def test_a_deleted_end_row_names_the_loop_left_open(folder: Path) -> None:
+    """Deleting the table row '{%tr endfor %}' (Word: Delete Rows) leaves the row loop
+    open; the '{%p endif %}' that Jinja then meets closes an outer block, not 'nothing'."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    row = document.tables[0].rows[3]
+    assert row.cells[0].text == "{%tr endfor %}"
+    row._tr.getparent().remove(row._tr)
+    document.save(str(template))
+    tag = "{%tr for ar in avtal.betalningsplan %}"
+    assert _check(folder) == [
+        f"{template}: brödtext, tabellen som börjar 'Avtalsår | Period | Belopp', rad 2, "
+        f"kolumn 1 ('{tag}') under rubriken 'Belopp per avtalsår': '{tag}' avslutas aldrig: "
+        "skriv '{%tr endfor %}' där det som den styr slutar (på en egen tabellrad)"
+    ]

@@ -398,9 +398,12 @@ def _unbalanced(tags: list[Tag]) -> tuple[str, Tag] | None:
         if keyword in _BLOCKS:
             stack.append((keyword, tag))
         elif keyword in _BLOCKS.values():
-            if not stack or _BLOCKS[stack[-1][0]] != keyword:
+            if stack and _BLOCKS[stack[-1][0]] == keyword:
+                stack.pop()
+            elif any(_BLOCKS[opened] == keyword for opened, _tag in stack):
+                return "open", stack[-1][1]  # closes an outer block: the inner one is open
+            else:
                 return "end", tag
-            stack.pop()
     return ("open", stack[-1][1]) if stack else None
 
 
