@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, needs_soffice
 from docx import Document
+from docx.oxml.ns import qn
 from pdftext import pdftotext
 from typer.testing import CliRunner
 
@@ -275,8 +276,37 @@ def test_a_picture_beside_a_paragraph_tag_is_said_to_be_lost(folder: Path) -> No
     tag = "{%p if arende.exempel %}"
     assert _check(folder) == [
         f"{template}: brödtext: stycket '{tag}': en bild står bredvid '{tag}', som ersätter hela "
-        "stycket, och kommer inte med i något dokument: flytta den till ett eget stycke"
+        "stycket, och kommer inte med i något dokument: flytta den till ett eget stycke",
+        f"{template}: brödtext: stycket '{tag}': {NO_ALT_TEXT}",
     ]
+
+
+NO_ALT_TEXT = (
+    "en bild utan alternativtext, som en skärmläsare bara kan kalla en bild: högerklicka på "
+    "den i Word, välj Redigera alternativtext och beskriv den eller markera den som dekorativ; "
+    "i LibreOffice under bildens Egenskaper, fliken Alternativ"
+)
+
+
+def test_a_logo_in_a_paragraph_of_its_own_needs_an_alternative_text(folder: Path) -> None:
+    """LibreOffice tags the picture as a figure and writes its alternative text as /Alt
+    (without one, a screen reader can only say 'picture'); a logo in the page header is an
+    artifact and needs none."""
+    template = folder / "anslag.docx"
+    document = Document(str(template))
+    title = next(p for p in document.paragraphs if p.text == "Tillkännagivande av justering")
+    logo = title.insert_paragraph_before("")
+    logo.add_run().add_picture(str(_png()))
+    document.sections[0].header.paragraphs[0].add_run().add_picture(str(_png()))
+    document.save(str(template))
+    assert _check(folder) == [
+        f"{template}: brödtext: stycket utan text före 'Tillkännagivande av justering': "
+        f"{NO_ALT_TEXT}"
+    ]
+    properties = next(document.element.body.iter(qn("wp:docPr")))
+    properties.set("descr", "Region Norrbottens logotyp")
+    document.save(str(template))
+    assert _check(folder) == []
 
 
 def test_text_typed_beside_a_row_tag_is_said_to_be_lost(folder: Path) -> None:

@@ -32,6 +32,7 @@ from avtalsgen.documents.templateplaces import (
     Tag,
     lined,
     lost_content,
+    pictures_without_text,
     stray_closers,
     tags_of,
 )
@@ -356,12 +357,14 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if problem is not None:
         return [Finding("", problem)]
     findings = _styles(template)
-    for part, patched, xml in _sources(template):
+    for index, (part, patched, xml) in enumerate(_sources(template)):
         tags = tags_of(xml) if xml is not None else []
         source = lined(patched) if xml is not None else patched
         locator = Locator(source, tags) if xml is not None else None
         if xml is not None:
             findings += [Finding(part, text) for text in (*lost_content(xml), *stray_closers(xml))]
+            if index == 0:  # the body: a page header or footer is an artifact in the PDF
+                findings += [Finding(part, text) for text in pictures_without_text(xml)]
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:

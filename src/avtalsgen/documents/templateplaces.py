@@ -112,6 +112,16 @@ class _Places:
                 column=row.findall(f"{{{_W}}}tc").index(cell) + 1,
                 text=text,
             )
+        elif not text.strip():  # a picture's own paragraph: by the text that follows it
+            following = next(
+                (t for p in paragraph.itersiblings(f"{{{_W}}}p") if (t := _text(p).strip())),
+                "",
+            )
+            place = (
+                _("the paragraph without text before '{text}'").format(text=_quoted(following))
+                if following
+                else _("the paragraph without text at the end")
+            )
         else:
             place = _("the paragraph '{text}'").format(text=text)
         if heading:
@@ -299,5 +309,44 @@ def stray_closers(xml: str) -> list[str]:
                 closer=stray.group(),
                 opener="{{" if stray.group() == "}}" else "{%",
             )
+        )
+    return found
+
+
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#: A picture in a drawing (not a text box or shape).
+_PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
+#: Word's mark of a decorative picture (Alt Text > Mark as decorative).
+_DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def pictures_without_text(xml: str) -> list[str]:
+    """Each picture of the part with neither an alternative text nor Word's mark as
+    decorative: the tagged PDF then has a figure a screen reader can only call a picture
+    (LibreOffice writes the alternative text as the figure's /Alt)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"))
+    places = _Places(root)
+    found = []
+    for properties in root.iter(f"{{{_WP}}}docPr"):
+        if (properties.get("descr") or properties.get("title") or "").strip():
+            continue
+        if next(properties.getparent().iter(_PICTURE), None) is None:
+            continue  # a text box or a shape: its text is read
+        if any(
+            element.get("val") in ("1", "true")
+            for element in properties.iter(f"{{{_DECORATIVE}}}decorative")
+        ):
+            continue
+        paragraph = next(properties.iterancestors(f"{{{_W}}}p"), None)
+        if paragraph is None:
+            continue
+        found.append(
+            _(
+                "{place}: a picture without alternative text, which screen readers can only "
+                "call a picture: in Word right-click it, Edit Alt Text, and describe it or "
+                "mark it as decorative; in LibreOffice its Properties, Options, Alternative"
+            ).format(place=places.describe(paragraph, ""))
         )
     return found
