@@ -75,6 +75,11 @@ def _quoted(text: str, around: str = "") -> str:
     return ("…" if start else "") + cut + ("…" if start + _QUOTED < len(text) else "")
 
 
+def _nearest(element: Any, tag: str) -> Any:
+    """The nearest ancestor of ``element`` that is a ``w:{tag}``."""
+    return next(element.iterancestors(f"{{{_W}}}{tag}"), None)
+
+
 def _is_heading(paragraph: Any) -> bool:
     style = paragraph.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
     if style is not None and _HEADING_STYLE.fullmatch(style.get(f"{{{_W}}}val", "")):
@@ -99,17 +104,23 @@ class _Places:
         if any(a.tag == f"{{{_W}}}txbxContent" for a in paragraph.iterancestors()):
             return _("a text box ('{text}')").format(text=text)
         cell = next(paragraph.iterancestors(f"{{{_W}}}tc"), None)
-        if cell is not None:
-            row = cell.getparent()
-            table = row.getparent()
-            rows = table.findall(f"{{{_W}}}tr")
-            first = " | ".join(_quoted(_text(c)) for c in rows[0].findall(f"{{{_W}}}tc"))
+        row = next(paragraph.iterancestors(f"{{{_W}}}tr"), None)
+        table = next(paragraph.iterancestors(f"{{{_W}}}tbl"), None)
+        if cell is not None and row is not None and table is not None:
+            # Rows and cells may sit in content controls (w:sdt): each counted in its table.
+            rows = [r for r in table.iter(f"{{{_W}}}tr") if _nearest(r, "tbl") is table]
+            cells = [c for c in row.iter(f"{{{_W}}}tc") if _nearest(c, "tr") is row]
+            first = " | ".join(
+                _quoted(_text(c))
+                for c in rows[0].iter(f"{{{_W}}}tc")
+                if _nearest(c, "tr") is rows[0]
+            )
             place = _(
                 "the table that begins '{first}', row {row}, column {column} ('{text}')"
             ).format(
                 first=_quoted(first),
                 row=rows.index(row) + 1,
-                column=row.findall(f"{{{_W}}}tc").index(cell) + 1,
+                column=cells.index(cell) + 1 if cell in cells else 1,
                 text=text,
             )
         elif not text.strip():  # a picture's own paragraph: by the text that follows it
