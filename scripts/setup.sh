@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 # ocrmypdf, ghostscript, tesseract-ocr-swe: attachments that are not PDF/A-2b are converted.
 # python3-uno: LibreOffice's UNO bridge for the system's python3, which runs the warm
 # converter's bridge (avtalsgen converter start); the virtual environment's Python has none.
-# chromium: the real browser the web app's tests drive (Playwright with executable_path).
+# chromium-headless-shell: the real browser the web app's tests drive (Playwright with
+# executable_path), Chromium as Playwright runs it headless.
 packages=(libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation fonts-crosextra-carlito
-          softhsm2 procps tzdata ocrmypdf ghostscript tesseract-ocr-swe chromium)
+          softhsm2 procps tzdata ocrmypdf ghostscript tesseract-ocr-swe
+          chromium-headless-shell)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,5 +1,6 @@
-"""The office in a real browser: Debian's Chromium driven by Playwright, the app served by
-uvicorn on 127.0.0.1, LibreOffice building the previews and extracts, pyHanko signing.
+"""The office in a real browser: Debian's Chromium (its headless shell) driven by Playwright,
+the app served by uvicorn on 127.0.0.1, LibreOffice building the previews and extracts,
+pyHanko signing.
 
 The main flow as a case officer, a secretary and a signer walk it; axe-core (bundled by
 axe-playwright-python) on every page; the same flow's core by keyboard alone. Elements are
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accessibility import run_axe
+from accessibility import CHROMIUM, run_axe
 from warm_converter import converter_in
 from webtools import PASSWORD, SEAL_PASSPHRASE_ENV, sealed_workspace, workspace
 
@@ -29,7 +30,6 @@ from avtalsgen import i18n
 from avtalsgen.web.app import create_app
 from avtalsgen.web.config import WebConfig
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -42,7 +42,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
     pytest.mark.libreoffice,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium-headless-shell"),
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
 ]
 

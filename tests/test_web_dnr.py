@@ -46,7 +46,7 @@ def test_every_dnr_in_the_tables_and_lists_is_marked_to_stay_whole(config: WebCo
             assert any('class="dnr"' in tag for tag in holders), f"{path}: {holders}"
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium-headless-shell")
 def test_a_narrow_window_keeps_each_dnr_on_one_line(config: WebConfig, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
