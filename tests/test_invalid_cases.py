@@ -691,12 +691,14 @@ INVALID = [
         (
             "<case>:16: aktor.organisationsnummer: '556036-0794' is not a valid "
             "organisationsnummer (NNNNNN-NNNN with a correct check digit): the check digit is "
-            "wrong",
+            "wrong; copy it again from the organisation's papers, or leave it empty (null) while "
+            "it is not known (the documents then show [uppgift saknas])",
         ),
         sv=(
             "<case>:16: aktor.organisationsnummer: '556036-0794' är inte ett giltigt "
             "organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra): kontrollsiffran stämmer "
-            "inte",
+            "inte; skriv av det igen från organisationens handlingar, eller lämna det tomt (null) "
+            "så länge det inte är känt (dokumenten visar då [uppgift saknas])",
         ),
         case=(("  organisationsnummer: null", "  organisationsnummer: 556036-0794"),),
     ),
@@ -791,12 +793,14 @@ INVALID = [
         (
             "<program>:8: region.organisationsnummer: '232100-0231' is not a valid "
             "organisationsnummer (NNNNNN-NNNN with a correct check digit): the check digit is "
-            "wrong",
+            "wrong; copy it again from the organisation's papers, or leave it empty (null) while "
+            "it is not known (the documents then show [uppgift saknas])",
         ),
         sv=(
             "<program>:8: region.organisationsnummer: '232100-0231' är inte ett giltigt "
             "organisationsnummer (NNNNNN-NNNN med rätt kontrollsiffra): kontrollsiffran stämmer "
-            "inte",
+            "inte; skriv av det igen från organisationens handlingar, eller lämna det tomt (null) "
+            "så länge det inte är känt (dokumenten visar då [uppgift saknas])",
         ),
         program=(("organisationsnummer: 232100-0230", "organisationsnummer: 232100-0231"),),
     ),

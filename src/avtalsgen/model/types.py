@@ -145,7 +145,9 @@ def _orgnr(value: Any) -> str:
             "orgnr",
             _(
                 "'{value}' is not a valid organisationsnummer (NNNNNN-NNNN with a correct "
-                "check digit): {reason}"
+                "check digit): {reason}; copy it again from the organisation's papers, or leave "
+                "it empty (null) while it is not known (the documents then show [uppgift "
+                "saknas])"
             ),
             {"value": text, "reason": _orgnr_reason(exc)},
         ) from None
