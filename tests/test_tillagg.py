@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -685,6 +686,7 @@ def test_the_new_packet_is_signed_and_verified(
         cli("status", str(root / "cases" / CASE), "--output", str(root / "output"), "--json")
     )
     assert status[0]["lage"].startswith("tilläggsavtal nr 1 signed by DEMO")
+    assert status[0]["lage"].endswith("; extension: the agreement runs 2024-01-01 to 2029-12-31")
     assert status[0]["dokument"] == [f"{DNR}/tillaggsavtal-v2.pdf", f"{DNR}/paket-v2.pdf"]
     packets = [(p["fil"], p["tillagg"]) for p in status[0]["undertecknade_paket"]]
     assert packets == [(f"{DNR}/paket.pdf", 0), (f"{DNR}/paket-v2.pdf", 1)]
@@ -824,7 +826,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
     ids=["nytt_belopp", "upphorande", "upphorande_mitt_i_aret"],
 )
 def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
-    tmp_path: Path, signed: Path, tillagg: str, phrases: tuple[str, ...]
+    tmp_path: Path, signed: Path, tillagg: str, phrases: tuple[str, ...], english: None
 ) -> None:
     """Neither could be built: the fact check refused the tilläggsavtal, which did not name
     the region's sources ("tillaggsavtal.pdf: källa ERP: dokumentet anger inte 'ERP'"), the
@@ -842,6 +844,18 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
     if "sista_dag: 2025-12-31" in tillagg or "nytt_belopp" in tillagg:  # nothing less paid
         assert "betalar Aktören tillbaka" not in text
     assert "Tilläggsavtal nr 1" in fold(pdftotext(root / "output" / DNR / "paket-v2.pdf"))
+    # status says what the change left of the term: an early end is not left to be read
+    # from "tilläggsavtal nr 1" alone.
+    status = json.loads(
+        cli("status", str(cases / CASE), "--output", str(root / "output"), "--json")
+    )
+    end = re.search(r"sista_dag: (\S+)\}", tillagg)
+    term = (
+        f"early end: the agreement runs 2024-01-01 to {end.group(1)}"
+        if end
+        else "new amount: the agreement runs 2024-01-01 to 2026-12-31"
+    )
+    assert status[0]["lage"] == f"tilläggsavtal nr 1; {term}"
 
 
 def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() -> None:

@@ -25,6 +25,7 @@ from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
 if TYPE_CHECKING:
     from avtalsgen.build.tillagg import Plan
+    from avtalsgen.model.tillagg import Andring
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,22 @@ def _one(
             )
         else:
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
+        status.lage += "; " + _changed_term(planned.change.andring)
     return status
+
+
+def _changed_term(andring: Andring) -> str:
+    """What the newest change left of the agreement's term, in words: "early end: the
+    agreement runs 2024-04-01 to 2026-08-31" (an early end, above all, is not left to be
+    read from a tilläggsavtal's number)."""
+    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
+
+    period = andring.efter.period
+    return _("{change}: the agreement runs {start} to {end}").format(
+        change=_(TILLAGGSTYP_TEXT[andring.tillagg.typ]),
+        start=period.start.isoformat(),
+        end=period.slut.isoformat(),
+    )
 
 
 def _unmarked(packets: PacketFolder, history: Any, root: Path, case: str) -> list[str]:
