@@ -235,14 +235,12 @@ def render(item: CaseWork, job: Job) -> None:
 def prepare_finish(documents: Sequence[str]) -> None:
     """Load what checking and placing a case needs (PDFium, and for packets pikepdf and
     the contents page's fonts), e.g. while LibreOffice converts the first documents."""
-    with interrupts.deferred():  # pikepdf aborts the process if Ctrl-C comes as it loads
-        pass
-
     if "beslutsforslag" in documents:
-        import avtalsgen.pdf.assemble  # noqa: F401 - loaded now, not at the first packet
-        from avtalsgen.pdf.fonts import prepare_fonts
+        with interrupts.deferred():  # pikepdf aborts the process if Ctrl-C comes as it loads
+            import avtalsgen.pdf.assemble  # noqa: F401 - loaded now, not at the first packet
+            from avtalsgen.pdf.fonts import prepare_fonts
 
-        prepare_fonts()
+            prepare_fonts()
 
 
 def read_soon(item: CaseWork, document: str, pdf: Path, reader: Executor) -> None:
