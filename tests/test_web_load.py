@@ -181,6 +181,9 @@ def test_the_preview_shows_the_checked_documents_while_the_packet_is_made(
         assert re.search(r'role="status">Paketet och manifestet byggs', html)
         base = "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf"
         assert f'href="{base}"' in html and f'src="{base}/sida/1"' in html
+        # Headed by the document's name, as the office calls it; its file in the links.
+        assert re.search(r'<h2 id="dok-1">Beslutsförslag</h2>', html)
+        assert ">Öppna beslutsforslag.pdf som PDF<" in html
         assert "paket.pdf" not in html  # only plain names of the preview's folder
         image = client.get(f"{base}/sida/1")
         assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
@@ -307,3 +310,19 @@ def test_a_build_hands_over_the_checked_pdfs_before_its_packet(tmp_path: Path) -
     assert preview.keep(kept, {"beslutsforslag": other}) == ["beslutsforslag.pdf"]
     assert [p.name for p in kept.iterdir()] == ["beslutsforslag.pdf"]
     assert (kept / "beslutsforslag.pdf").read_bytes() == other.read_bytes()
+
+
+def test_a_built_document_is_named_as_the_office_calls_it() -> None:
+    from avtalsgen.web.routes.cases import document_title
+
+    i18n.set_language("sv")
+    try:
+        assert document_title("beslutsforslag") == "Beslutsförslag"
+        assert document_title("samarbetsavtal-v2") == "Samarbetsavtal, version 2"
+        assert document_title("protokollsutdrag-212") == "Protokollsutdrag § 212"
+        assert document_title("protokollsutdrag-212-v3") == "Protokollsutdrag § 212, version 3"
+        assert document_title("tillaggsavtal-v4") == "Tilläggsavtal, version 4"
+        assert document_title("paket-v2") == "Paket, version 2"
+        assert document_title("bilaga-karta") == "bilaga-karta"  # not avtalsgen's: as it is
+    finally:
+        i18n.set_language(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from litestar.concurrency import sync_to_thread
 from litestar.exceptions import NotFoundException
 from litestar.response import File, Response, Template
 
+from avtalsgen.i18n import _
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.editing import CASES
 from avtalsgen.web.pages import (
@@ -60,7 +62,29 @@ def _documents(config: Any, dnr: str) -> list[dict[str, Any]]:
 def _in_order(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     order = ["beslutsforslag", "samarbetsavtal", "paket"]
     found.sort(key=lambda d: (order.index(d["stem"]) if d["stem"] in order else 9, d["name"]))
+    for document in found:
+        document["title"] = document_title(document["stem"])
     return found
+
+
+_VERSIONED = re.compile(r"(?P<kind>[a-z]+)(?:-(?P<paragraf>\d+))?(?:-v(?P<version>\d+))?")
+
+
+def document_title(stem: str) -> str:
+    """A built document by its name, as the office calls it (the file's name is in its
+    links): "Beslutsförslag", "Protokollsutdrag § 212", "Paket, version 2"."""
+    from avtalsgen.documents.kinds import KINDS
+
+    found = _VERSIONED.fullmatch(stem)
+    titles = {kind.name: kind.title for kind in KINDS} | {"paket": "Paket"}
+    if found is None or found["kind"] not in titles:
+        return stem
+    title = titles[found["kind"]]
+    if found["paragraf"]:
+        title += f" § {found['paragraf']}"
+    if found["version"]:
+        title += ", " + _("version {number}").format(number=found["version"])
+    return title
 
 
 def _previewed(config: Any, stem: str, dnr: str, names: list[str]) -> list[dict[str, Any]]:
