@@ -44,11 +44,11 @@ def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebConfig]:
         yield config
 
 
-def _sign(client: TestClient, level: str) -> str:  # type: ignore[type-arg]
-    form = client.get(f"/paket/{DNR}/signera?falt=region")
+def _sign(client: TestClient, level: str, field: str = "region") -> str:  # type: ignore[type-arg]
+    form = client.get(f"/paket/{DNR}/signera?falt={field}")
     assert form.status_code == 200
     response = client.post(f"/paket/{DNR}/signera",
-                           data={"_csrf_token": csrf_of(form.text), "falt": "region",
+                           data={"_csrf_token": csrf_of(form.text), "falt": field,
                                  "niva": level})  # fmt: skip
     return response.text
 
@@ -250,3 +250,47 @@ def test_a_failed_signing_is_recorded_in_swedish_whoever_signed(
         f"field region, B-B failed: {packet}: unreadable PDF: the file is damaged or not a PDF"
     )
     i18n.set_language(None)
+
+
+def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_named(
+    tmp_path: Path, sealed: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sign page signs as ``avtalsgen sign`` does: a seal whose certificate leads to no
+    root the server trusts is refused before anything is written (it signed, and the
+    committee's archive could not validate it); named once in AVTALSGEN_TRUST, it signs."""
+    import dataclasses
+    import datetime as dt
+    import hashlib
+
+    from avtalsgen.signing.pki import ensure_demo_pki, issue_demo_signer
+
+    own = ensure_demo_pki(tmp_path / "regionens-ca")  # a CA of its own, not the DEMO one
+    now = dt.datetime.now(dt.UTC)
+    seal = issue_demo_signer(own, "Region Norrbotten", tmp_path / "sigill.p12",
+                             passphrase=b"sigill-1234", not_before=now - dt.timedelta(days=1),
+                             not_after=now + dt.timedelta(days=30))  # fmt: skip
+    config = dataclasses.replace(workspace(tmp_path / "ws"), seal_p12=seal.pkcs12)
+    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    (config.output / DNR / "manifest.json").unlink()  # no field recorded signed before
+    packet = config.output / DNR / "paket.pdf"
+    before = hashlib.sha256(packet.read_bytes()).hexdigest()
+    monkeypatch.setenv(SEAL_PASSPHRASE_ENV, "sigill-1234")
+    monkeypatch.delenv("AVTALSGEN_TRUST", raising=False)
+    i18n.set_language("sv")
+    try:
+        with TestClient(create_app(config)) as client:
+            login(client, "signer")
+            # aktor: the module's other tests sign region of the packet copied here.
+            refused = " ".join(_sign(client, "B-B", "aktor").split())
+            assert (
+                "inte underskrivet: certifikatet för DEMO Region Norrbotten kan inte följas"
+                in refused
+            )
+            assert "så inget skrevs" in refused and "AVTALSGEN_TRUST" in refused
+            assert hashlib.sha256(packet.read_bytes()).hexdigest() == before
+            monkeypatch.setenv("AVTALSGEN_TRUST", str(own.root_cert))
+            signed = _sign(client, "B-B", "aktor")
+        assert "inte underskrivet" not in signed and f"Signerat: {DNR}" in signed
+        assert hashlib.sha256(packet.read_bytes()).hexdigest() != before
+    finally:
+        i18n.set_language(None)

@@ -15,12 +15,11 @@ from typing import Annotated
 import typer
 
 from avtalsgen.i18n import _
+from avtalsgen.signing.trust import TRUST_ENV
 
 #: The environment variables that name the time-stamping authority and the CRL files.
 TSA_ENV = "AVTALSGEN_TSA_URL"
 CRL_ENV = "AVTALSGEN_CRL"
-#: The environment variable that names the trusted CA certificates (files separated by ``:``).
-TRUST_ENV = "AVTALSGEN_TRUST"
 
 TsaOption = Annotated[
     str | None,

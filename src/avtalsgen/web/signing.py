@@ -36,11 +36,14 @@ LEVEL_HELP = {
 
 
 def trusted_roots() -> list[Path]:
-    """The roots a report of the server trusts: the DEMO PKI's root, where it exists."""
+    """The roots the server trusts, as ``avtalsgen sign`` and ``verify`` do: the CA
+    certificates named in AVTALSGEN_TRUST (the region's seal's CA), and the DEMO PKI's
+    root, where it exists."""
     from avtalsgen.signing.pki import default_demo_pki_dir
+    from avtalsgen.signing.trust import trust_from_environment
 
     root = default_demo_pki_dir() / "root.pem"
-    return [root] if root.is_file() else []
+    return [*trust_from_environment(), *([root] if root.is_file() else [])]
 
 
 def server_key(config: WebConfig, role: str) -> tuple[Any, list[Path], bool]:
@@ -110,5 +113,6 @@ def sign_at_level(
     sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
                 timestamper=timestamp_source(chosen, level, config.tsa_url), level=level,
                 trust_roots=chosen.roots, revocation=revocation_sources(chosen, config.crls),
-                overwrite=True, scratch=scratch, allow_incomplete=demo)  # fmt: skip
+                overwrite=True, scratch=scratch, allow_incomplete=demo,
+                require_trusted=True)  # fmt: skip
     return roots
