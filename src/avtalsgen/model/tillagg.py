@@ -617,7 +617,7 @@ def _paid_before(
             if typ is Tillaggstyp.NYTT_BELOPP and later > before.period.slut:
                 return [
                     (
-                        ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",),
+                        ("fran",),
                         _(
                             "the payment of {date} ({amount} kronor, for {start}–{end}) was "
                             "due before the decision ({decided}) and would change; a new "
