@@ -37,6 +37,14 @@ def handled() -> Iterator[None]:
     _pending.clear()
     try:
         yield
+    except Exception as exc:
+        # A library that catches the KeyboardInterrupt and raises its own error instead
+        # (pydantic, building a model's validators as its module loads: "Error building
+        # "literal" validator: KeyboardInterrupt") ended a build early with a traceback
+        # and exit 1: after a signal, what ends the block is the interrupt.
+        if _pending.is_set():
+            raise KeyboardInterrupt from exc
+        raise
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -70,14 +78,3 @@ def deferred() -> Iterator[None]:
             signal.signal(signum, handler)
     if caught:
         raise KeyboardInterrupt
-
-
-def load_models() -> None:
-    """Import avtalsgen's models with SIGINT and SIGTERM held back (:func:`deferred`).
-    pydantic builds each model's validators as its module loads, calling Python code on
-    the way, and wraps an interrupt raised there into its own SchemaError ("Error building
-    "literal" validator: KeyboardInterrupt"): a Ctrl-C early in a build ended it with that
-    traceback and exit 1 instead of "interrupted" and 130."""
-    with deferred():
-        import avtalsgen.model  # the case's and the program's
-        import avtalsgen.model.meeting  # noqa: F401 - the meeting's, its decisions, tillägg

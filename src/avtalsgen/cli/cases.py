@@ -224,7 +224,6 @@ def build(
     )
     # Ctrl-C and SIGTERM (a kill) stop the build cleanly: no soffice or staging left.
     with interrupts.handled(), display:
-        interrupts.load_models()
         options = BuildOptions(
             templates=templates or find_templates(paths),
             documents=tuple(documents),

@@ -87,7 +87,6 @@ def _meeting_step(
     from avtalsgen.conversion import warm
 
     with warm.converter() as converter, interrupts.handled():
-        interrupts.load_models()
         return step(
             meeting, output, templates or find_templates([meeting]), converter,
             on_wait=tell, **options,
