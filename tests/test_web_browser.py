@@ -267,7 +267,8 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     # again with each): look at them once it has ended.
     expect(page.get_by_text("Paketet och manifestet byggs")).to_have_count(0, timeout=120_000)
     expect(page.get_by_role("img", name="Sida 1 av")).to_have_count(1)
-    image = page.get_by_role("img", name="beslutsforslag.pdf").first
+    expect(page.get_by_role("heading", name="Beslutsförslag", exact=True)).to_be_visible()
+    image = page.get_by_role("img", name=re.compile(r"^Sida 1 av \d+ i Beslutsförslag$"))
     expect(image).to_be_visible()
     image.scroll_into_view_if_needed()
     page.wait_for_function(
