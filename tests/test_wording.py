@@ -4,6 +4,7 @@ read, never by their placeholders."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from avtalsgen.meetings.wording import decision_text, financing_changes, point_changes
 from avtalsgen.model import Finansiering
@@ -26,6 +27,25 @@ def _financing(amount: int) -> Finansiering:
     )
 
 
+def _amended(
+    proposed: Finansiering, decided: Finansiering, points: list[str] | None = None, **more: Any
+) -> Any:
+    """The wording of a bifall med ändring of :data:`PROPOSED` by "Nämnden"."""
+    return decision_text(
+        "Nämnden",
+        Utfall.BIFALL_MED_ANDRING,
+        proposed_points=PROPOSED,
+        decided_points=points,
+        wording=None,
+        andring=None,
+        proposed=proposed,
+        decided=decided,
+        proposal_values=VALUES,
+        decided_values=VALUES,
+        **more,
+    )
+
+
 def test_another_placeholder_for_the_same_words_is_no_change() -> None:
     decided = [
         "Nämnden beslutar att {aktor} beviljas {belopp_per_ar} årligen i basfinansiering.",
@@ -45,18 +65,7 @@ def test_added_words_a_new_wording_a_new_and_a_struck_point() -> None:
 
 
 def test_the_amount_is_told_with_the_point_that_states_it() -> None:
-    text = decision_text(
-        "Nämnden",
-        Utfall.BIFALL_MED_ANDRING,
-        proposed_points=PROPOSED,
-        decided_points=None,
-        wording=None,
-        andring=None,
-        proposed=_financing(800000),
-        decided=_financing(600000),
-        proposal_values=VALUES,
-        decided_values=VALUES,
-    )
+    text = _amended(_financing(800000), _financing(600000))
     assert text.inledning[0].replace("\xa0", " ") == (
         "Nämnden beslutar enligt förslaget med den ändringen att beloppet i punkt 1 ska vara "
         "600 000 kronor årligen, sammanlagt 1 200 000 kronor."
@@ -65,18 +74,7 @@ def test_the_amount_is_told_with_the_point_that_states_it() -> None:
 
 def test_amended_points_that_read_as_proposed_are_a_bifall_as_proposed() -> None:
     same = [PROPOSED[0].replace("{belopp_arligen}", "{belopp_per_ar} årligen"), PROPOSED[1]]
-    text = decision_text(
-        "Nämnden",
-        Utfall.BIFALL_MED_ANDRING,
-        proposed_points=PROPOSED,
-        decided_points=same,
-        wording=None,
-        andring=None,
-        proposed=_financing(600000),
-        decided=_financing(600000),
-        proposal_values=VALUES,
-        decided_values=VALUES,
-    )
+    text = _amended(_financing(600000), _financing(600000), same)
     assert text.inledning == ()
     assert (
         text.punkter[0]
@@ -95,19 +93,7 @@ def test_a_decided_way_of_paying_is_told() -> None:
 
     quarterly = paid(_financing(600000), satt="kvartalsvis_i_forskott")
     rules = Finansieringsregler(utbetalning="arsvis_i_forskott")
-    text = decision_text(
-        "Nämnden",
-        Utfall.BIFALL_MED_ANDRING,
-        proposed_points=PROPOSED,
-        decided_points=None,
-        wording=None,
-        andring=None,
-        proposed=quarterly,
-        decided=_financing(600000),
-        proposal_values=VALUES,
-        decided_values=VALUES,
-        rules=rules,
-    )
+    text = _amended(quarterly, _financing(600000), rules=rules)
     assert text.inledning == (
         "Nämnden beslutar enligt förslaget med den ändringen att basfinansieringen ska betalas "
         "ut årsvis i förskott efter rekvisition.",
