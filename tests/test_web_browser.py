@@ -426,6 +426,8 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     result = page.get_by_role("status")
     expect(result).to_contain_text("Rapport för paket.pdf")
     expect(result.get_by_role("row", name="region")).to_contain_text("DEMO")
+    # Trusted only because the DEMO root is: not "ja" beside "inte en giltig underskrift".
+    expect(result.get_by_role("row", name="region")).to_contain_text("bara via DEMO-roten")
     checker.check("verifiera")
 
     # The other pages, checked too.
