@@ -30,9 +30,9 @@ from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
-from avtalsgen.meetings.extract import UTFALL_ORD
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
+from avtalsgen.model.decision import UTFALL_ORD
 from avtalsgen.model.meeting import Paragraf, Sammantrade, sista_dag_for_overklagande
 from avtalsgen.model.program import Protokoll
 
@@ -251,7 +251,7 @@ def notices(meeting: LoadedMeeting) -> list[Anslag]:
                 anslagstavla=protokoll.anslagstavla or "",
                 sekreterare=sammantrade.sekreterare,
                 forberedande=tuple(
-                    (p.paragraf, UTFALL_ORD[p.utfall.value])
+                    (p.paragraf, UTFALL_ORD[p.utfall])
                     for p in members
                     if p.sekretess is None and p.utfall is not None and p.utfall.preparatory
                 ),

@@ -63,7 +63,7 @@ from avtalsgen.meetings.wording import (
     votering_text,
 )
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.decision import Utfall
+from avtalsgen.model.decision import UTFALL_ORD, Utfall
 from avtalsgen.model.meeting import SECRET_TITLE, Paragraf, sekretessmarkering
 from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
@@ -192,16 +192,6 @@ PREPARATORY: Final[frozenset[str]] = frozenset(u.value for u in Utfall if u.prep
 NOT_APPEALABLE: Final = (
     "Beslutet är av enbart förberedande art och får inte överklagas (13 kap. 2 § kommunallagen)."
 )
-
-
-#: The outcomes in the words of the minutes.
-UTFALL_ORD: Final[dict[str, str]] = {
-    "bifall": "bifall",
-    "bifall_med_andring": "bifall med ändring",
-    "avslag": "avslag",
-    "aterremiss": "återremiss",
-    "bordlaggning": "bordläggning",
-}
 
 
 @dataclass(frozen=True)
@@ -570,8 +560,7 @@ def changes(recorded: Mapping[str, Any], fakta: Fakta) -> tuple[str, ...]:
         if key == "beslut" and differs & {"utfall", "beslutspunkter"}:
             continue  # the lead follows from the outcome and the points
         if key == "utfall":
-            was = UTFALL_ORD.get(str(before), str(before))
-            found.append(f"beslutet ({UTFALL_ORD.get(value, value)} i stället för {was})")
+            found.append(f"beslutet ({_in_words(value)} i stället för {_in_words(before)})")
         elif key == "beslutspunkter" and isinstance(before, list):
             for index in range(max(len(before), len(value))):
                 if index >= len(before):
@@ -951,3 +940,9 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
                 folder=shown(run.workspace.root), reason=os_reason(exc)
             )
         ) from None
+
+
+def _in_words(utfall: object) -> str:
+    """An outcome as a record holds it (the file's value), in the words of the minutes."""
+    text = str(utfall)
+    return UTFALL_ORD[Utfall(text)] if text in {u.value for u in Utfall} else text

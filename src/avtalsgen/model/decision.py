@@ -52,6 +52,16 @@ class Utfall(StrEnum):
         return self in (Utfall.ATERREMISS, Utfall.BORDLAGGNING)
 
 
+#: The outcomes in the words of the minutes (an extract's change note, the anslag's list,
+#: the packet's keywords); a StrEnum's keys, so looked up by the file's value too.
+UTFALL_ORD: Final[dict[Utfall, str]] = {
+    Utfall.BIFALL: "bifall",
+    Utfall.BIFALL_MED_ANDRING: "bifall med ändring",
+    Utfall.AVSLAG: "avslag",
+    Utfall.ATERREMISS: "återremiss",
+    Utfall.BORDLAGGNING: "bordläggning",
+}
+
 #: The outcomes in words, as ``avtalsgen status`` shows them (translated where shown).
 UTFALL_TEXT: Final[dict[Utfall, str]] = {
     Utfall.BIFALL: N_("granted"),

@@ -19,7 +19,7 @@ from avtalsgen.documents.kinds import (
     TILLAGGSAVTAL,
 )
 from avtalsgen.errors import AvtalsgenError, CaseError
-from avtalsgen.model.decision import Utfall
+from avtalsgen.model.decision import UTFALL_ORD, Utfall
 from avtalsgen.pdf.signed import is_signed
 
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
@@ -290,16 +290,6 @@ def packet_subject(
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
     listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} och {named[-1]}"
     return f"Basfinansiering inom {program}: {listed}"
-
-
-#: The outcomes in the words of the minutes (the packet's keywords).
-UTFALL_ORD = {
-    Utfall.BIFALL: "bifall",
-    Utfall.BIFALL_MED_ANDRING: "bifall med ändring",
-    Utfall.AVSLAG: "avslag",
-    Utfall.ATERREMISS: "återremiss",
-    Utfall.BORDLAGGNING: "bordläggning",
-}
 
 
 def no_agreement(packet: Path) -> str | None:
