@@ -18,6 +18,7 @@ from lxml import etree
 
 from avtalsgen.documents.context import build_context
 from avtalsgen.documents.kinds import document_date
+from avtalsgen.i18n import swedish_time
 from avtalsgen.input.load import load_case
 from avtalsgen.pdf.docinfo import (
     TIMEZONE,
@@ -28,6 +29,7 @@ from avtalsgen.pdf.docinfo import (
     xmp_packet,
 )
 from avtalsgen.pdf.pdfa import check_pdfa_structure, parse_pdf_date
+from avtalsgen.pdf.signed import _pdf_date, signed_on
 from avtalsgen.signing.pki import DemoPki, ensure_demo_signer
 from avtalsgen.signing.sign import Pkcs12Key, sign_packet
 from avtalsgen.signing.verify import verify_packet
@@ -246,3 +248,31 @@ def test_a_signature_moves_the_modification_date(
     with pikepdf.open(io.BytesIO(earlier)) as pdf:
         assert str(pdf.docinfo["/ModDate"]) == created
     assert re.search(rb"/ModDate", data)
+    # The day the field was signed, as the tilläggsavtal and the extracts' records read it,
+    # by the same parser as the signing time.
+    assert signed_on(packet, "region") == swedish_time(result.signing_time).date()
+    assert signed_on(packet, "aktor") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("D:20261207000747Z", dt.datetime(2026, 12, 7, 0, 7, 47, tzinfo=dt.UTC)),
+        ("D:20261207010747+01'00'", dt.datetime(2026, 12, 7, 0, 7, 47, tzinfo=dt.UTC)),
+        ("D:20261207010747+01'00", dt.datetime(2026, 12, 7, 0, 7, 47, tzinfo=dt.UTC)),
+        ("D:20261206180747-05'00' ", dt.datetime(2026, 12, 6, 23, 7, 47, tzinfo=dt.UTC)),
+        ("D:2026", dt.datetime(2026, 1, 1)),
+    ],
+)
+def test_one_parser_of_pdf_dates(text: str, expected: dt.datetime) -> None:
+    assert parse_pdf_date(text) == expected
+
+
+def test_a_signatures_day_is_swedish() -> None:
+    # 23:30 UTC on 6 December is 00:30 on 7 December in Sweden; no offset is taken as UTC.
+    assert _pdf_date("D:20261206233000Z") == dt.date(2026, 12, 7)
+    assert _pdf_date("D:20261206233000") == dt.date(2026, 12, 7)
+    assert _pdf_date("D:20260630223000+00'00'") == dt.date(2026, 7, 1)  # summer: +02:00
+    assert _pdf_date("20261206 kl 12") is None
+    with pytest.raises(ValueError):  # no 13th month
+        parse_pdf_date("D:20261306")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
@@ -507,32 +506,14 @@ def _info_problems(
     return problems
 
 
-_PDF_DATE = re.compile(
-    r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz])'?|([+-])(\d{2})'?(\d{2})?'?)?$"
-)
-
-
 def parse_pdf_date(text: str) -> dt.datetime:
-    """Parse a PDF date string (``D:YYYYMMDDHHmmSS+HH'mm'``), leniently, like readers do."""
-    match = _PDF_DATE.match(text.strip())
-    if match is None:
-        raise ValueError(f"not a PDF date: {text!r}")
-    year, month, day, hour, minute, second, zulu, sign, off_h, off_m = match.groups()
-    tz: dt.tzinfo | None = None
-    if zulu:
-        tz = dt.UTC
-    elif sign:
-        offset = dt.timedelta(hours=int(off_h), minutes=int(off_m or 0))
-        tz = dt.timezone(-offset if sign == "-" else offset)
-    return dt.datetime(
-        int(year),
-        int(month or 1),
-        int(day or 1),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        tzinfo=tz,
-    )
+    """Parse a PDF date string (``D:YYYYMMDDHHmmSS+HH'mm'``), leniently, like readers do:
+    the fields after the year may be left out, the offset's apostrophes too; a date without
+    an offset is naive. The one parser of PDF dates (the Info dictionary's, a signature's
+    ``/M``): pikepdf's. Raises :class:`ValueError` if ``text`` is not one."""
+    from pikepdf.models.metadata import decode_pdf_date
+
+    return decode_pdf_date(text.strip())
 
 
 def _same_instant(pdf_date: str, xmp_date: str) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,16 +72,11 @@ def signed_on(path: Path, field: str) -> dt.date | None:
 
 def _pdf_date(text: str) -> dt.date | None:
     """A PDF date string (``D:20261207000747Z``, ``D:20261207010747+01'00'``) as the day it
-    was in Swedish time; None if it is not one."""
-    from zoneinfo import ZoneInfo
+    was in Swedish time (a date without an offset taken as UTC); None if it is not one."""
+    from avtalsgen.i18n import swedish_time
+    from avtalsgen.pdf.pdfa import parse_pdf_date
 
-    match = re.fullmatch(r"D:(\d{14})(?:Z(?:00'?00'?)?|([+-])(\d{2})'?(\d{2})'?)?", text.strip())
-    if match is None:
-        return None
     try:
-        moment = dt.datetime.strptime(match[1], "%Y%m%d%H%M%S")
+        return swedish_time(parse_pdf_date(text)).date()
     except ValueError:
         return None
-    offset = dt.timedelta(hours=int(match[3] or 0), minutes=int(match[4] or 0))
-    zone = dt.timezone(-offset if match[2] == "-" else offset)
-    return moment.replace(tzinfo=zone).astimezone(ZoneInfo("Europe/Stockholm")).date()
