@@ -99,6 +99,13 @@ def _check_templates(templates: Path, documents: Sequence[str]) -> None:
     paths = [templates / f"{document}.docx" for document in documents]
     missing = [path for path in paths if not path.is_file()]
     if missing:
+        from avtalsgen.documents.templates import only_lock_files
+
+        locks = only_lock_files(templates)
+        if locks is not None:
+            raise AvtalsgenError(
+                _("{path}: no such template: {reason}").format(path=missing[0], reason=locks)
+            )
         raise AvtalsgenError(
             _("{path}: no such template; --templates names the folder that holds {files}").format(
                 path=missing[0], files=join_words([f"{d}.docx" for d in documents])

@@ -98,6 +98,18 @@ def missing_template(case: LoadedCase, templates: Path, made: Sequence[str]) -> 
     for document in made:
         path = templates / f"{document}.docx"
         if not kind(document).every_case and not path.is_file():
+            from avtalsgen.documents.templates import only_lock_files
+
+            locks = only_lock_files(templates)
+            if locks is not None:
+                said = _("{case}: the decisions on {dnr} call for a {title}: {path}: {reason}")
+                return said.format(
+                    case=case.path,
+                    dnr=case.arende.dnr,
+                    title=kind(document).title.lower(),
+                    path=path,
+                    reason=locks,
+                )
             return _(
                 "{case}: the decisions on {dnr} call for a {title}, and the templates folder "
                 "has no {path}: copy {name} from the templates that come with avtalsgen into "

@@ -13,7 +13,7 @@ from avtalsgen.cli.options import (
     TemplatesDir,
 )
 from avtalsgen.cli.root import app, templates_app
-from avtalsgen.documents.templates import find_templates
+from avtalsgen.documents.templates import find_templates, only_lock_files
 from avtalsgen.i18n import _
 
 
@@ -72,7 +72,9 @@ def templates_check(templates: TemplatesDir = None) -> None:
             )
             continue
         if not path.is_file():
-            typer.echo(_("{path}: template not found").format(path=path), err=True)
+            locks = only_lock_files(templates)
+            said = _("{path}: template not found").format(path=path)
+            typer.echo(said if locks is None else f"{path}: {locks}", err=True)
             problems += 1
             continue
         findings = check_template(path, context)

@@ -26,6 +26,7 @@ from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.format import FILTERS
 from avtalsgen.documents.review import drop_comments, tracked_changes_problem
+from avtalsgen.documents.templates import only_lock_files
 from avtalsgen.errors import RenderError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.model.prose import Block, BlockKind
@@ -536,9 +537,10 @@ def _template_bytes(template: Path) -> bytes:
             raise RenderError(f"{template}: {problem}")
         data = _uncompressed(data)
     except OSError as exc:
+        locks = only_lock_files(template.parent) if isinstance(exc, FileNotFoundError) else None
         raise RenderError(
             _("{template}: cannot read the template: {reason}").format(
-                template=template, reason=os_reason(exc)
+                template=template, reason=locks or os_reason(exc)
             )
         ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
