@@ -29,6 +29,7 @@ from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
 from avtalsgen.documents.templateplaces import (
     Locator,
+    PartText,
     Tag,
     lined,
     lost_content,
@@ -358,13 +359,14 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         return [Finding("", problem)]
     findings = _styles(template)
     for index, (part, patched, xml) in enumerate(_sources(template)):
-        tags = tags_of(xml) if xml is not None else []
-        source = lined(patched) if xml is not None else patched
-        locator = Locator(source, tags) if xml is not None else None
-        if xml is not None:
-            findings += [Finding(part, text) for text in (*lost_content(xml), *stray_closers(xml))]
+        text = PartText(xml) if xml is not None else None  # parsed once, read by all
+        tags = tags_of(text) if text is not None else []
+        source = lined(patched) if text is not None else patched
+        locator = Locator(source, tags) if text is not None else None
+        if text is not None:
+            findings += [Finding(part, f) for f in (*lost_content(text), *stray_closers(text))]
             if index == 0:  # the body: a page header or footer is an artifact in the PDF
-                findings += [Finding(part, text) for text in pictures_without_text(xml)]
+                findings += [Finding(part, f) for f in pictures_without_text(text)]
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:

@@ -15,6 +15,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from avtalsgen.i18n import _
@@ -87,19 +88,66 @@ def _is_heading(paragraph: Any) -> bool:
     return paragraph.find(f"{{{_W}}}pPr/{{{_W}}}outlineLvl") is not None
 
 
+class PartText:
+    """A template part's XML (as docxtpl reads it, before its patching), parsed once: its
+    text as Word shows it (the ``w:t`` elements in order, read across runs and paragraphs
+    as docxtpl reads it), each paragraph's text, and the places of its paragraphs. What
+    the check reads of a part (:func:`tags_of`, :func:`lost_content`,
+    :func:`stray_closers`, :func:`pictures_without_text`) reads it from here."""
+
+    def __init__(self, xml: str) -> None:
+        from lxml import etree
+
+        self.root = etree.fromstring(xml.encode("utf-8"))
+        self.texts = list(self.root.iter(f"{{{_W}}}t"))
+        """The part's ``w:t`` elements, in order."""
+        self.pieces = [element.text or "" for element in self.texts]
+        """The text of each of :attr:`texts`."""
+        self.starts: list[int] = []
+        """Where each of :attr:`texts` begins in :attr:`whole`."""
+        offset = 0
+        for piece in self.pieces:
+            self.starts.append(offset)
+            offset += len(piece)
+        self.whole = "".join(self.pieces)
+        """The part's text, every ``w:t`` in order."""
+        self._paragraph_texts: dict[Any, str] = {}
+
+    @cached_property
+    def tag_matches(self) -> list[re.Match[str]]:
+        """Every whole tag (:data:`TAG`) of :attr:`whole`, in order."""
+        return list(TAG.finditer(self.whole))
+
+    @cached_property
+    def places(self) -> _Places:
+        return _Places(self)
+
+    def text_of(self, element: Any) -> str:
+        """The text of ``element`` (a paragraph or table cell), each read once."""
+        found = self._paragraph_texts.get(element)
+        if found is None:
+            found = self._paragraph_texts[element] = _text(element)
+        return found
+
+    def paragraph_at(self, index: int) -> Any:
+        """The paragraph that the ``index``-th of :attr:`texts` stands in, if any."""
+        return next(self.texts[index].iterancestors(f"{{{_W}}}p"), None)
+
+
 class _Places:
     """The places of a part's paragraphs: the heading above each, their tables."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, part: PartText) -> None:
+        self.part = part
         self.headings: dict[Any, str] = {}
         heading = ""
-        for paragraph in root.iter(f"{{{_W}}}p"):
+        for paragraph in part.root.iter(f"{{{_W}}}p"):
             self.headings[paragraph] = heading
-            if _is_heading(paragraph) and _text(paragraph).strip():
-                heading = _text(paragraph).strip()
+            if _is_heading(paragraph) and (text := part.text_of(paragraph).strip()):
+                heading = text
 
     def describe(self, paragraph: Any, tag: str) -> str:
-        text = _quoted(_text(paragraph), tag)
+        text = _quoted(self.part.text_of(paragraph), tag)
         heading = _quoted(self.headings.get(paragraph, ""))
         if any(a.tag == f"{{{_W}}}txbxContent" for a in paragraph.iterancestors()):
             return _("a text box ('{text}')").format(text=text)
@@ -111,7 +159,7 @@ class _Places:
             rows = [r for r in table.iter(f"{{{_W}}}tr") if _nearest(r, "tbl") is table]
             cells = [c for c in row.iter(f"{{{_W}}}tc") if _nearest(c, "tr") is row]
             first = " | ".join(
-                _quoted(_text(c))
+                _quoted(self.part.text_of(c))
                 for c in rows[0].iter(f"{{{_W}}}tc")
                 if _nearest(c, "tr") is rows[0]
             )
@@ -124,10 +172,8 @@ class _Places:
                 text=text,
             )
         elif not text.strip():  # a picture's own paragraph: by the text that follows it
-            following = next(
-                (t for p in paragraph.itersiblings(f"{{{_W}}}p") if (t := _text(p).strip())),
-                "",
-            )
+            siblings = paragraph.itersiblings(f"{{{_W}}}p")
+            following = next((t for p in siblings if (t := self.part.text_of(p).strip())), "")
             place = (
                 _("the paragraph without text before '{text}'").format(text=_quoted(following))
                 if following
@@ -140,27 +186,16 @@ class _Places:
         return place
 
 
-def tags_of(xml: str) -> list[Tag]:
-    """Every tag of the part whose XML (as docxtpl reads it, before its patching) is
-    ``xml``, in the order of the part's text."""
-    from lxml import etree
-
-    root = etree.fromstring(xml.encode("utf-8"))
-    texts = list(root.iter(f"{{{_W}}}t"))
-    starts, pieces, offset = [], [], 0
-    for element in texts:
-        starts.append(offset)
-        pieces.append(element.text or "")
-        offset += len(element.text or "")
-    whole = "".join(pieces)
-    places = _Places(root)
+def tags_of(part: PartText) -> list[Tag]:
+    """Every tag of ``part``, in the order of its text."""
+    texts, pieces, starts, whole = part.texts, part.pieces, part.starts, part.whole
     found = []
-    whole_tags = {match.start(): match for match in TAG.finditer(whole)}
+    whole_tags = {match.start(): match for match in part.tag_matches}
     for opener in _OPENER.finditer(whole):
         index = bisect.bisect_right(starts, opener.start()) - 1
         while index + 1 < len(texts) and starts[index + 1] == opener.start() and not pieces[index]:
             index += 1
-        paragraph = next(texts[index].iterancestors(f"{{{_W}}}p"), None)
+        paragraph = part.paragraph_at(index)
         match = whole_tags.get(opener.start())
         if match is None:  # a tag that is not closed before the next one: as far as it goes
             following = _OPENER.search(whole, opener.start() + 2)
@@ -170,7 +205,7 @@ def tags_of(xml: str) -> list[Tag]:
                 last += 1
             end = min(end, starts[last] + len(pieces[last]))
             piece = " ".join(whole[opener.start() : min(end, opener.start() + 40)].split())
-            place = places.describe(paragraph, piece) if paragraph is not None else ""
+            place = part.places.describe(paragraph, piece) if paragraph is not None else ""
             found.append(Tag(piece, "", "", place, closed=False))
             continue
         marker = _MARKER.match(match.group(2))
@@ -180,7 +215,7 @@ def tags_of(xml: str) -> list[Tag]:
                 text=text,
                 key=key_of(text),
                 marker=marker.group(1) if marker else "",
-                place=places.describe(paragraph, text) if paragraph is not None else "",
+                place=part.places.describe(paragraph, text) if paragraph is not None else "",
             )
         )
     return found
@@ -227,20 +262,16 @@ class Locator:
 _REPLACED = {"p": "p", "tr": "tr", "tc": "tc"}
 
 
-def lost_content(xml: str) -> list[str]:
-    """What a part holds beside a tag that stands for its whole paragraph, table row or cell
+def lost_content(part: PartText) -> list[str]:
+    """What ``part`` holds beside a tag that stands for its whole paragraph, table row or cell
     (``{%p …%}``, ``{%tr …%}``, ``{%tc …%}``, ``{{p …}}``): docxtpl replaces the paragraph,
     row or cell with the tag, so a picture or text put beside it (Word puts a picture
     inserted at the top of a document into its first paragraph) is in no document. One
     sentence for each, saying where and what to do."""
-    from lxml import etree
-
-    root = etree.fromstring(xml.encode("utf-8"))
-    places = _Places(root)
     found = []
     for marker, element in _REPLACED.items():
-        for holder in root.iter(f"{{{_W}}}{element}"):
-            text = _text(holder)
+        for holder in part.root.iter(f"{{{_W}}}{element}"):
+            text = part.text_of(holder)
             tags = [m.group() for m in TAG.finditer(text) if _MARKER.match(m.group(2))]
             tags = [t for t in tags if _MARKER.match(TAG.fullmatch(t).group(2)).group(1) == marker]  # type: ignore[union-attr]
             if not tags:
@@ -263,7 +294,7 @@ def lost_content(xml: str) -> list[str]:
                     "{place}: {what} stands beside '{tag}', which takes the place of {whole}, "
                     "and is in no document: move it to {own}"
                 ).format(
-                    place=places.describe(first, tags[0]),
+                    place=part.places.describe(first, tags[0]),
                     what=what,
                     tag=tags[0],
                     whole=_HOLDER_WORDS[marker][0](),
@@ -285,21 +316,12 @@ _HOLDER_WORDS: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
 _CLOSER = re.compile(r"\}\}|%\}")
 
 
-def stray_closers(xml: str) -> list[str]:
-    """Each ``}}`` or ``%}`` in the part's text that ends no tag (its ``{{`` or ``{%`` lost
-    a brace: the tag is printed as typed), saying where and what to do. The text is read
-    across paragraphs, as docxtpl reads it: a tag split over two paragraphs is a tag."""
-    from lxml import etree
-
-    root = etree.fromstring(xml.encode("utf-8"))
-    texts = list(root.iter(f"{{{_W}}}t"))
-    starts, offset = [], 0
-    for element in texts:
-        starts.append(offset)
-        offset += len(element.text or "")
-    whole = "".join(element.text or "" for element in texts)
-    covered = [(m.start(), m.end()) for m in TAG.finditer(whole)]
-    places = _Places(root)
+def stray_closers(part: PartText) -> list[str]:
+    """Each ``}}`` or ``%}`` in the text of ``part`` that ends no tag (its ``{{`` or ``{%``
+    lost a brace: the tag is printed as typed), saying where and what to do. The text is
+    read across paragraphs, as docxtpl reads it: a tag split over two paragraphs is a tag."""
+    whole = part.whole
+    covered = [(m.start(), m.end()) for m in part.tag_matches]
     found = []
     for stray in _CLOSER.finditer(whole):
         if any(start <= stray.start() < end for start, end in covered):
@@ -307,8 +329,7 @@ def stray_closers(xml: str) -> list[str]:
         before = max((end for _start, end in covered if end <= stray.start()), default=0)
         if _OPENER.search(whole, before, stray.start()):
             continue  # a tag not closed as it should be: the syntax error says so
-        index = bisect.bisect_right(starts, stray.start()) - 1
-        paragraph = next(texts[index].iterancestors(f"{{{_W}}}p"), None)
+        paragraph = part.paragraph_at(bisect.bisect_right(part.starts, stray.start()) - 1)
         if paragraph is None:
             continue
         found.append(
@@ -316,7 +337,7 @@ def stray_closers(xml: str) -> list[str]:
                 "{place}: '{closer}' ends no tag, so the text before it is printed as typed: "
                 "begin the tag with '{opener}'"
             ).format(
-                place=places.describe(paragraph, stray.group()),
+                place=part.places.describe(paragraph, stray.group()),
                 closer=stray.group(),
                 opener="{{" if stray.group() == "}}" else "{%",
             )
@@ -331,16 +352,12 @@ _PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
 _DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 
-def pictures_without_text(xml: str) -> list[str]:
-    """Each picture of the part with neither an alternative text nor Word's mark as
+def pictures_without_text(part: PartText) -> list[str]:
+    """Each picture of ``part`` with neither an alternative text nor Word's mark as
     decorative: the tagged PDF then has a figure a screen reader can only call a picture
     (LibreOffice writes the alternative text as the figure's /Alt)."""
-    from lxml import etree
-
-    root = etree.fromstring(xml.encode("utf-8"))
-    places = _Places(root)
     found = []
-    for properties in root.iter(f"{{{_WP}}}docPr"):
+    for properties in part.root.iter(f"{{{_WP}}}docPr"):
         if (properties.get("descr") or properties.get("title") or "").strip():
             continue
         if next(properties.getparent().iter(_PICTURE), None) is None:
@@ -358,6 +375,6 @@ def pictures_without_text(xml: str) -> list[str]:
                 "{place}: a picture without alternative text, which screen readers can only "
                 "call a picture: in Word right-click it, Edit Alt Text, and describe it or "
                 "mark it as decorative; in LibreOffice its Properties, Options, Alternative"
-            ).format(place=places.describe(paragraph, ""))
+            ).format(place=part.places.describe(paragraph, ""))
         )
     return found
