@@ -654,6 +654,55 @@ def test_an_existing_file_is_never_overwritten_silently(demo: Demo, packet: Path
     assert files_in(packet.parent) == ["in2", "packet.pdf", "region.pdf"]
 
 
+def test_the_signed_file_is_verified_once_and_is_the_file_in_place(
+    demo: Demo, packet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from avtalsgen.signing import verify as verify_module
+
+    verified: list[Path] = []
+    real = verify_module.verify_packet
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> VerificationReport:
+        verified.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(verify_module, "verify_packet", counted)
+    result = sign(demo, packet, packet, "region", overwrite=True, require_trusted=True,
+                  trust_roots=[demo.pki.root_cert])  # fmt: skip
+    assert len(verified) == 1 and verified[0] != packet  # in staging, before the move
+    report = result.report
+    assert report is not None and report.path == packet
+    again = real(packet, [demo.pki.root_cert])  # what a second verification would say
+    assert report.verdict == again.verdict == Verdict.INCOMPLETE
+    assert [(s.field, s.signer, s.intact, s.trusted) for s in report.signatures] == [
+        (s.field, s.signer, s.intact, s.trusted) for s in again.signatures
+    ] == [("region", f"DEMO {REGION}", True, True)]
+    assert report.unsigned_fields == again.unsigned_fields == ("aktor",)
+
+
+def test_a_file_in_place_that_is_not_the_file_checked_is_taken_back(
+    demo: Demo, packet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from avtalsgen.signing import sign as sign_module
+
+    before = packet.read_bytes()
+    real = sign_module.place
+
+    def place_and_change(made: Path, final: Path, *, replace: bool = False) -> Path:
+        real(made, final, replace=replace)
+        with final.open("ab") as file:
+            file.write(b"%")  # another writer's byte after the move
+        return final
+
+    monkeypatch.setattr(sign_module, "place", place_and_change)
+    with pytest.raises(SigningError, match="is not the signed file checked; it was taken back"):
+        sign(demo, packet, packet, "region", overwrite=True, require_trusted=True,
+             trust_roots=[demo.pki.root_cert])  # fmt: skip
+    assert packet.read_bytes() == before  # the unsigned packet as it was
+    assert verify(demo, packet).unsigned_fields == ("region", "aktor")
+    assert files_in(packet.parent) == ["packet.pdf"]
+
+
 # --- tampering ----------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import logging
 import shutil
@@ -93,7 +94,7 @@ from avtalsgen.signing.longterm import (
     signing_context,
 )
 from avtalsgen.signing.reading import pdf_reader, read_pdf
-from avtalsgen.signing.verify import load_certificates
+from avtalsgen.signing.verify import VerificationReport, load_certificates
 
 PKCS11_LIBRARIES = (
     Path("/usr/lib/softhsm/libsofthsm2.so"),
@@ -168,6 +169,9 @@ class SignResult:
     incomplete: tuple[str, ...] = ()
     """The unknown facts ("[uppgift saknas]") the packet showed when it was signed, each as
     "page: line" (signed so only with ``allow_incomplete``)."""
+    report: VerificationReport | None = None
+    """With ``require_trusted``: the verification of the signed file, made before it was
+    moved into place (the file in place is the very file verified), naming ``path``."""
 
 
 class IncompleteError(SigningError):
@@ -261,7 +265,9 @@ def sign_packet(
 
     With ``require_trusted`` the signed file is verified before it is moved into place, and
     refused (nothing is written) when the new signature's certificate leads to none of
-    ``trust_roots``: a signature the receiver cannot validate is worse than none.
+    ``trust_roots``: a signature the receiver cannot validate is worse than none. The
+    verification is the result's :attr:`SignResult.report`: the file is moved by a rename
+    and checked to be the same bytes in place, so it needs no second verification there.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, or a failed timestamp request; in every
@@ -354,19 +360,22 @@ def sign_packet(
                 file=source
             )
         )
-    data = signed
     check = None
     if require_trusted:
         check = _trusted_check(field_name, signer_name, trust_roots, target)
-    _write_checked(data, target, overwrite, scratch, check)
+    in_place = target.resolve() == source.resolve()
+    report = _write_checked(
+        signed, target, overwrite, scratch, check, before=data if in_place else None
+    )
     return SignResult(
         path=target,
         field=field_name,
         signer=signer_name,
-        signing_time=_signing_time(data, field_name) or now,
+        signing_time=_signing_time(signed, field_name) or now,
         pades_level=str(wanted),
         certified=certify,
         incomplete=unknown,
+        report=report,
     )
 
 
@@ -873,11 +882,11 @@ def _signing_time(data: bytes, field_name: str) -> dt.datetime | None:
 
 def _trusted_check(
     field_name: str, signer: str, roots: Sequence[Path], target: Path
-) -> Callable[[Path], None]:
-    """A check of the signed file before it is moved into place: the signature of
-    ``field_name`` must lead to one of ``roots``."""
+) -> Callable[[Path], VerificationReport]:
+    """A check of the signed file before it is moved into place: its verification (against
+    ``roots``), in which the signature of ``field_name`` must lead to one of ``roots``."""
 
-    def check(made: Path) -> None:
+    def check(made: Path) -> VerificationReport:
         from avtalsgen.signing.verify import verify_packet
 
         report = verify_packet(made, roots)
@@ -898,6 +907,7 @@ def _trusted_check(
                     file=target, signer=signer, why=why
                 )
             )  # fmt: skip
+        return dataclasses.replace(report, path=target)
 
     return check
 
@@ -907,10 +917,17 @@ def _write_checked(
     target: Path,
     overwrite: bool,
     scratch: Path | None,
-    check: Callable[[Path], None] | None = None,
-) -> None:
+    check: Callable[[Path], VerificationReport] | None = None,
+    *,
+    before: bytes | None = None,
+) -> VerificationReport | None:
     """Write ``data`` in ``scratch`` (or beside ``target``), check it is PDF/A (and with
-    ``check``, which raises what it finds), then move it into place."""
+    ``check``, which verifies it and raises what it finds), then move it into place and
+    check that the file in place is the file checked (its size and SHA-256); the
+    verification ``check`` made, if any.
+
+    A file in place that is not the file checked is taken away again: ``before`` (the
+    target's earlier bytes, when signed in place) is put back, else it is removed."""
     try:
         folder = Path(tempfile.mkdtemp(prefix=".avtalsgen-sign-", dir=scratch or target.parent))
     except OSError as exc:
@@ -920,18 +937,25 @@ def _write_checked(
             )
         ) from exc
     made = folder / target.name
+    report = None
     try:
         atomic_write(made, data)
-        problems = check_pdfa_structure(made)
+        # The verification checks the PDF/A structure too: one reading of it, not two.
+        report = check(made) if check is not None else None
+        problems = list(report.pdfa_problems) if report else check_pdfa_structure(made)
         if problems:
             raise SigningError.composed(
                 lambda: _("{file}: the signed file would not be PDF/A-2b: {problems}").format(
                     file=target, problems="; ".join(problems)
                 )
             )
-        if check is not None:
-            check(made)
         place(made, target, replace=overwrite)  # never overwrite unless asked
+        if _digest(target) != _digest_of(data):
+            _take_back(target, before)
+            raise SigningError.composed(
+                lambda: _("{file}: the file in place is not the signed file checked; it was "
+                          "taken back: sign again").format(file=target)
+            )  # fmt: skip
     except FileExistsError:
         raise SigningError.composed(
             lambda: _("{file}: already exists; refusing to overwrite it").format(file=target)
@@ -944,3 +968,22 @@ def _write_checked(
         ) from exc
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return report
+
+
+def _digest(path: Path) -> tuple[int, bytes]:
+    """The size and SHA-256 of the file at ``path``."""
+    with path.open("rb") as file:
+        return _digest_of(file.read())
+
+
+def _digest_of(data: bytes) -> tuple[int, bytes]:
+    return len(data), hashlib.sha256(data).digest()
+
+
+def _take_back(target: Path, before: bytes | None) -> None:
+    """Put ``before`` back at ``target`` (signed in place), else remove ``target``."""
+    if before is not None:
+        atomic_write(target, before)
+    else:
+        target.unlink(missing_ok=True)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avtalsgen.i18n import N_
 from avtalsgen.signing.levels import LEVELS
 from avtalsgen.web.config import WebConfig
+
+if TYPE_CHECKING:
+    from avtalsgen.signing.verify import VerificationReport
 
 #: What each level means to the archive (shown with its choice).
 LEVEL_HELP = {
@@ -100,19 +103,21 @@ def level_context(config: WebConfig, level: str, error: str | None) -> dict[str,
 
 def sign_at_level(
     config: WebConfig, pdf: Path, field: str, role: str, level: str, scratch: Path
-) -> list[Path]:
+) -> VerificationReport:
     """Sign ``field`` of ``pdf`` in place with the server's key at ``level``, as ``avtalsgen
     sign --niva`` does (the time-stamping authority and CRL files from the server's
     settings; the DEMO key reaches every level offline and signs a file with unknown facts
-    too); the roots its report trusts. The caller holds the output folder's session."""
+    too); the signed file's verification against the roots the server trusts (made before
+    it was moved into place). The caller holds the output folder's session."""
     from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
     source, roots, demo = server_key(config, role)
     chosen = KeyChoice(source, role, tuple(roots), demo)
-    sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
+    result = sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
                 timestamper=timestamp_source(chosen, level, config.tsa_url), level=level,
                 trust_roots=chosen.roots, revocation=revocation_sources(chosen, config.crls),
                 overwrite=True, scratch=scratch, allow_incomplete=demo,
                 require_trusted=True)  # fmt: skip
-    return roots
+    assert result.report is not None  # require_trusted verifies it
+    return result.report

@@ -279,7 +279,6 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.meetings.extract import SIGNATURE_FIELD
     from avtalsgen.signing.keys import DEFAULT_ROLES
-    from avtalsgen.signing.verify import verify_packet
     from avtalsgen.web import audit
 
     config = config_of(request)
@@ -295,8 +294,7 @@ def certify(request: Request[Any, Any, Any], stem: str, data: Form) -> Template:
         role = DEFAULT_ROLES[SIGNATURE_FIELD]
         try:
             with Workspace(config.output).session("sign") as run:
-                roots = sign_at_level(config, extract, SIGNATURE_FIELD, role, level, run.staging)
-                report = verify_packet(extract, roots)
+                report = sign_at_level(config, extract, SIGNATURE_FIELD, role, level, run.staging)
             audit.record(config.database, user_of(request).name, "sign", dnr=row["dnr"],
                          detail=f"{SIGNATURE_FIELD} § {number}, {level}", files=[extract],
                          root=config.output)  # fmt: skip

@@ -72,7 +72,6 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     --niva``: the time-stamping authority and CRL files from the server's settings)."""
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.verify import verify_packet
 
     config = config_of(request)
     user = user_of(request)
@@ -95,9 +94,8 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
         try:
             # The output folder's session, as the CLI's sign takes it: waits for a build.
             with Workspace(config.output).session("sign") as run:
-                roots = sign_at_level(config, packet, field, FIELD_ROLES[field], level,
-                                      run.staging)  # fmt: skip
-                report = verify_packet(packet, roots)
+                report = sign_at_level(config, packet, field, FIELD_ROLES[field], level,
+                                       run.staging)  # fmt: skip
                 update_signatures(packet, report, scratch=run.staging)
             audit.record(config.database, user.name, "sign", dnr=dnr,
                          detail=audit.texts(lambda: _("field {field}, {level}").format(
