@@ -674,19 +674,20 @@ def test_the_signed_file_is_verified_once_and_is_the_file_in_place(
     assert report is not None and report.path == packet
     again = real(packet, [demo.pki.root_cert])  # what a second verification would say
     assert report.verdict == again.verdict == Verdict.INCOMPLETE
-    assert [(s.field, s.signer, s.intact, s.trusted) for s in report.signatures] == [
-        (s.field, s.signer, s.intact, s.trusted) for s in again.signatures
-    ] == [("region", f"DEMO {REGION}", True, True)]
+    assert (
+        [(s.field, s.signer, s.intact, s.trusted) for s in report.signatures]
+        == [(s.field, s.signer, s.intact, s.trusted) for s in again.signatures]
+        == [("region", f"DEMO {REGION}", True, True)]
+    )
     assert report.unsigned_fields == again.unsigned_fields == ("aktor",)
 
 
 def test_a_file_in_place_that_is_not_the_file_checked_is_taken_back(
     demo: Demo, packet: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from avtalsgen.signing import sign as sign_module
+    from avtalsgen.build.workspace import place as real
 
     before = packet.read_bytes()
-    real = sign_module.place
 
     def place_and_change(made: Path, final: Path, *, replace: bool = False) -> Path:
         real(made, final, replace=replace)
@@ -694,7 +695,7 @@ def test_a_file_in_place_that_is_not_the_file_checked_is_taken_back(
             file.write(b"%")  # another writer's byte after the move
         return final
 
-    monkeypatch.setattr(sign_module, "place", place_and_change)
+    monkeypatch.setattr("avtalsgen.signing.sign.place", place_and_change)
     with pytest.raises(SigningError, match="is not the signed file checked; it was taken back"):
         sign(demo, packet, packet, "region", overwrite=True, require_trusted=True,
              trust_roots=[demo.pki.root_cert])  # fmt: skip
