@@ -348,6 +348,9 @@ def finish(
                 attachments,
                 item.staging / final.name,
                 agreement,
+                # Named in messages as the files the user will look for.
+                names={path: made[path] for path in made if path.suffix == ".pdf"}
+                | {item.staging / final.name: final},
             )
             made[packet.path] = final
         # Everything is made and checked: move it into place.

@@ -28,7 +28,7 @@ import contextlib
 import datetime as dt
 import io
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -154,6 +154,7 @@ def assemble_packet(
     *,
     overwrite_signed: bool = False,
     embedded: Sequence[EmbeddedFile] = (),
+    names: Mapping[Path, Path] | None = None,
 ) -> Packet:
     """Merge ``documents`` and ``attachments`` into the packet ``output``.
 
@@ -163,6 +164,8 @@ def assemble_packet(
     :class:`PacketError` naming the file. The packet is written beside ``output`` first,
     checked (PDF syntax and :func:`avtalsgen.pdf.pdfa.check_pdfa_structure`), then renamed;
     an existing ``output`` that holds signatures is replaced only if ``overwrite_signed``.
+    Messages name a file as ``names`` gives it, if it does: the file the user will look
+    for, where ``output`` and the documents are made in a staging folder.
     """
     if not documents:
         raise PacketError("a packet needs at least one document")
@@ -174,13 +177,15 @@ def assemble_packet(
         )
     with contextlib.ExitStack() as stack:
         # 1. Open every input and refuse the ones that cannot go into a PDF/A-2b packet.
-        docs = [stack.enter_context(_open_input(p, document=True)) for p in documents]
+        named = dict(names or {})
+        docs = [stack.enter_context(_open_input(p, document=True, named=named)) for p in documents]
         intent = _output_intent(docs[0])
         space = icc_colour_space(intent.DestOutputProfile.read_bytes())
         atts = [
-            stack.enter_context(_open_input(p, document=False, intent=space)) for p in attachments
+            stack.enter_context(_open_input(p, document=False, intent=space, named=named))
+            for p in attachments
         ]
-        _check_colour_spaces(intent, [*documents, *attachments], [*docs, *atts])
+        _check_colour_spaces(intent, [*documents, *attachments], [*docs, *atts], named)
         # 2. Copy the pages, after room for the contents page.
         packet = stack.enter_context(pikepdf.new())
         counts = [len(pdf.pages) for pdf in [*docs, *atts]]
@@ -229,7 +234,14 @@ def assemble_packet(
         tree.install()
         _embed(packet, embedded, created)
         # 5. Write beside the target, check, then move into place.
-        _write_checked(packet, output, metadata.language, range(1, offset + 1))
+        sources = [
+            (named.get(part.path, part.path).name, place.first_page, place.last_page)
+            for part, place in zip([*documents, *attachments], placements, strict=True)
+        ]
+        _write_checked(
+            packet, output, metadata.language, range(1, offset + 1),
+            named.get(output, output), sources,
+        )  # fmt: skip
     n = len(documents)
     return Packet(
         path=output,
@@ -273,12 +285,19 @@ def _check_request(
 
 @contextlib.contextmanager
 def _open_input(
-    part: PacketPart, *, document: bool, intent: str | None = None
+    part: PacketPart,
+    *,
+    document: bool,
+    intent: str | None = None,
+    named: Mapping[Path, Path] | None = None,
 ) -> Iterator[pikepdf.Pdf]:
-    """Open ``part`` and check it can go into the packet; raise PacketError naming it."""
+    """Open ``part`` and check it can go into the packet; raise PacketError naming it (as
+    ``named`` gives its path, if it does: a document made in a staging folder by the file
+    the user will look for)."""
     # "x.pdf (bilaga): ...", the problem said of the file: Swedish nouns have genders.
     name = _("{file} ({kind})").format(
-        file=part.path, kind=_("document") if document else _("attachment")
+        file=(named or {}).get(part.path, part.path),
+        kind=_("document") if document else _("attachment"),
     )
     try:
         with part.path.open("rb") as f:
@@ -353,7 +372,10 @@ def _output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
 
 
 def _check_colour_spaces(
-    intent: pikepdf.Object, parts: Sequence[PacketPart], pdfs: Sequence[pikepdf.Pdf]
+    intent: pikepdf.Object,
+    parts: Sequence[PacketPart],
+    pdfs: Sequence[pikepdf.Pdf],
+    named: Mapping[Path, Path],
 ) -> None:
     """Refuse inputs made for another output colour space than the packet's intent.
 
@@ -369,7 +391,7 @@ def _check_colour_spaces(
             theirs = _icc_colour_space(other.DestOutputProfile.read_bytes())
             if theirs != ours:
                 raise PacketError(
-                    f"{part.path}: is made for {theirs} output; "
+                    f"{named.get(part.path, part.path)}: is made for {theirs} output; "
                     f"the packet's output intent is {ours}"
                 )
 
@@ -516,7 +538,14 @@ def _add_fields(
     return [f.name for f in fields]
 
 
-def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> None:
+def _write_checked(
+    pdf: pikepdf.Pdf,
+    output: Path,
+    lang: str,
+    drawn: range,
+    shown_as: Path,
+    sources: Sequence[tuple[str, int, int]],
+) -> None:
     """Write ``pdf`` to ``output`` only if what is written passes a syntax check and the
     PDF/A-2b structure check (read back from the bytes that are written).
 
@@ -525,6 +554,10 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
     an attachment's by qpdf's check and its fonts, a document's by the PDF/A checks, and
     PDFium reads its content streams when its facts are checked (by the build, or for a
     protocol extract when it was made). Re-reading them all would double this check's time.
+
+    A problem names the packet as ``shown_as`` and says which of its ``sources`` (each
+    part's file name, first and last page in the packet) holds which pages, so that a
+    problem on a page leads to the document it came from.
     """
     # Saved into memory and written from Python: qpdf, writing to a file that fails mid-way
     # (a full disk), ends the whole process (std::terminate) instead of raising.
@@ -542,14 +575,16 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
         if error:
             raise PacketError(
                 _("{file}: the written packet fails qpdf's check: {error}").format(
-                    file=output, error=error
+                    file=shown_as, error=error
                 )
             )
         problems = header_problems(data[:16]) + pdfa_problems(written, lang, font_pages=drawn)
     if problems:
+        pages = [_("{pages} the contents").format(pages=_pages(drawn.start, drawn.stop - 1))]
+        pages += [f"{_pages(first, last)} {name}" for name, first, last in sources]
         raise PacketError(
-            _("{file}: the packet is not PDF/A-2b: {problems}").format(
-                file=output, problems="; ".join(problems)
+            _("{file}: the packet is not PDF/A-2b: {problems} (its pages: {pages})").format(
+                file=shown_as, problems="; ".join(problems), pages=", ".join(pages)
             )
         )
     try:
@@ -561,6 +596,10 @@ def _write_checked(pdf: pikepdf.Pdf, output: Path, lang: str, drawn: range) -> N
                 file=output, reason=os_reason(exc)
             )
         ) from exc
+
+
+def _pages(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 #: Image compressions qpdf does not decode (a scanned attachment's pages use them).

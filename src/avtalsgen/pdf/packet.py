@@ -6,7 +6,7 @@ becomes a new version (paket-v2.pdf, ...)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +173,7 @@ def build_packet(
     attachments: list[Attachment],
     output: Path,
     agreement_read: PdfText | None,
+    names: Mapping[Path, Path] | None = None,
 ) -> Packet:
     """Assemble the case's packet into ``output`` and check it: what the case's outcome
     calls for (see :mod:`avtalsgen.build.stages`).
@@ -180,6 +181,8 @@ def build_packet(
     The extracts are those ``stages`` found in the case's folder. ``agreement_read`` is the
     agreement as :func:`read_agreement` read it (for the signature fields), or None when
     the outcome calls for no agreement: the packet then has no signature field.
+    ``names`` gives the files the user will look for, as messages name the packet and its
+    documents (made in a staging folder).
     """
     from avtalsgen.model.meeting import join_markings, secret_labels, split_markings
     from avtalsgen.pdf.assemble import (
@@ -278,7 +281,7 @@ def build_packet(
     )
     # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
     # language sv-SE included) before the packet gets its name.
-    return assemble_packet(parts, extras, meta, fields, output, embedded=embedded)
+    return assemble_packet(parts, extras, meta, fields, output, embedded=embedded, names=names)
 
 
 def packet_subject(
