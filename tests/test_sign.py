@@ -65,6 +65,7 @@ from avtalsgen.signing.pki import (
     issue_demo_signer,
 )
 from avtalsgen.signing.sign import (
+    FieldSignedError,
     KeySource,
     Pkcs11Key,
     Pkcs12Key,
@@ -632,8 +633,9 @@ def test_fields_are_signed_once(demo: Demo, packet: Path) -> None:
         sign(demo, packet, out / "s.pdf", "nope")
     result = sign(demo, packet, out / "region.pdf", "region")
     assert (result.certified, result.pades_level) == (True, "B-B")
-    with pytest.raises(SigningError, match="field 'region' is already signed"):
+    with pytest.raises(FieldSignedError, match="field 'region' is already signed") as raised:
         sign(demo, out / "region.pdf", out / "s.pdf", "region")
+    assert raised.value.field == "region"  # the web app's sign page says so in its words
     assert files_in(out) == ["packet.pdf", "region.pdf"]
 
 

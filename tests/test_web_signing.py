@@ -120,6 +120,22 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
         assert f"Signerat: {DNR}" in page, page
         row = re.search(r"<tr><td>aktör</td>.*?</tr>", page, re.S)
         assert row and "<td>B-LTA</td>" in row.group(0)
+        # The browser's reload sends the form again: the page said "Inte signerat:
+        # /srv/…/output/RUN-…/paket.pdf: fältet 'aktor' är redan signerat", the server's
+        # path and the field's key, as if the signing had failed. It says the field is signed
+        # already (as the signing found the file, not the manifest) and nothing was signed,
+        # and the answer stands in the browser's history as the packets' list.
+        signed = (config.output / DNR / "paket.pdf").read_bytes()
+        again = client.post(f"/paket/{DNR}/signera",
+                            data={"_csrf_token": csrf_of(form), "falt": "aktor",
+                                  "niva": "B-B"})  # fmt: skip
+        assert again.status_code == 422
+        shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", again.text))
+        assert (f"Fältet aktör i paketet för {DNR} är redan undertecknat; inget har signerats "
+                "nu.") in shown, shown  # fmt: skip
+        assert "'aktor'" not in shown and str(config.output) not in again.text
+        assert '<h1 data-history="/paket">Paket</h1>' in again.text
+        assert (config.output / DNR / "paket.pdf").read_bytes() == signed
         assert client.get(f"/paket/{DNR}/signera?falt=okänt").status_code == 404
         assert client.get("/paket/RUN-99999-2023/signera?falt=region").status_code == 404
     i18n.set_language(None)

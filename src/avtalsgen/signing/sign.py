@@ -203,6 +203,15 @@ class IncompleteError(SigningError):
         ).format(file=Path(source.parent.name, source.name), count=count)  # the case's
 
 
+class FieldSignedError(SigningError):
+    """The signature field asked for is signed already (a form sent again, a second
+    ``sign``); nothing was written."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
     """Return the first PKCS#11 module of ``candidates`` that exists.
 
@@ -454,8 +463,10 @@ def _now() -> dt.datetime:
 
 
 def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> bool:
-    """Check ``name`` is an empty field; return whether no field is signed yet (in any
-    order: the actor often signs before the region)."""
+    """Check ``name`` is an empty field (:class:`FieldSignedError` if it is signed: the one
+    check of it, for the command line and the web app alike, on the file about to be
+    signed); return whether no field is signed yet (in any order: the actor often signs
+    before the region)."""
     fields = [(n, v is not None) for n, v, _path in pdf_fields.enumerate_sig_fields(writer)]
     names = [n for n, _signed in fields]
     if name not in names:
@@ -467,9 +478,11 @@ def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> b
         )
     signed = dict(fields)
     if signed[name]:
-        raise SigningError.composed(
+        error = FieldSignedError.composed(
             lambda: _("{file}: field '{field}' is already signed").format(file=source, field=name)
         )
+        error.field = name
+        raise error
     return not any(signed.values())
 
 

@@ -17,7 +17,6 @@ from litestar.response import Template
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.web import audit
-from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import choice
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
 from avtalsgen.web.serverpaths import shown_text
@@ -60,11 +59,6 @@ def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Temp
     return _sign_page(request, dnr, falt, default_level(config_of(request)))
 
 
-def _signed_fields(config: WebConfig, dnr: str) -> list[str]:
-    """The fields of the case's packet that its manifest records as signed."""
-    return next((row.signed for row in case_rows(config) if row.dnr == dnr), [])
-
-
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
 def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     """Sign one field of the case's packet with the server's key (the region's seal, or the
@@ -72,6 +66,7 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     --niva``: the time-stamping authority and CRL files from the server's settings)."""
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
+    from avtalsgen.signing.sign import FieldSignedError
 
     config = config_of(request)
     user = user_of(request)
@@ -84,11 +79,6 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     elif (problem := level_problem(config, level)) is not None:
         # Refused at the level's field; nothing is signed.
         return _sign_page(request, dnr, field, level, problem)
-    elif field in _signed_fields(config, dnr):
-        # Signed already (a form sent again: the back button, a reload): said as such, not
-        # as the signing's refusal by the file's path and the field's key.
-        error = _("The field {field} of the packet of {dnr} is signed already; nothing was "
-                  "signed now.").format(field=choice(field), dnr=dnr)  # fmt: skip
     else:
         packet = output_file(config, dnr, "paket.pdf")
         try:
@@ -102,6 +92,11 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                              field=field, level=level)),
                          files=[packet],
                          root=config.output)  # fmt: skip
+        except FieldSignedError:
+            # Signed already (a form sent again: the back button, a reload), as the signing
+            # found the file: said as such, not by the file's path and the field's key.
+            error = _("The field {field} of the packet of {dnr} is signed already; nothing "
+                      "was signed now.").format(field=choice(field), dnr=dnr)  # fmt: skip
         except AvtalsgenError as exc:
             error, failure = shown_text(exc.message, [config.output, config.cases]), exc
             # The reason in each reader's words (the record's, Swedish, whoever signed).
