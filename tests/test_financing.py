@@ -53,27 +53,32 @@ def kr(amount: int) -> str:
 # --- the figures ---------------------------------------------------------------------------
 
 
-def test_stepped_amounts_over_a_broken_year_paid_quarterly_with_the_remainder_last() -> None:
+def test_stepped_amounts_over_a_broken_year_paid_quarterly_each_years_remainder_last() -> None:
     figures = figures_of(STEPPED)
     assert [(y.nummer, y.manader, y.belopp) for y in figures.avtalsar] == [
         (1, 12, 2_000_000), (2, 12, 1_500_000), (3, 5, 400_000),
     ]  # fmt: skip
     assert figures.region_per_ar is None and figures.trappstegad
     assert figures.region_summa == figures.summa == 3_900_000
-    # 2024 holds five months of avtalsår 1 (2 000 000 × 5/12 = 833 333.33...).
+    # 2024 holds five months of avtalsår 1 (2 000 000 × 5/12 = 833 333.33...); July 2025,
+    # avtalsår 1's last part (166 666.67), takes what remains of its 2 000 000.
     assert [(y.ar, y.belopp, y.region) for y in figures.budgetar] == [
-        (2024, 833_333, 833_333), (2025, 1_791_666, 1_791_666), (2026, 1_275_001, 1_275_001),
+        (2024, 833_333, 833_333), (2025, 1_791_667, 1_791_667), (2026, 1_275_000, 1_275_000),
     ]  # fmt: skip
     payments = [(p.datum, p.belopp) for p in figures.utbetalningar]
     assert payments[0] == (dt.date(2024, 8, 1), 333_333)  # Aug-Sep of 2 000 000 a year
-    assert payments[4] == (dt.date(2025, 7, 1), 416_666)  # July of year 1, Aug-Sep of year 2
-    assert payments[-1] == (dt.date(2026, 10, 1), 240_001)  # the remainder, on the last
+    assert payments[4] == (dt.date(2025, 7, 1), 416_667)  # July of year 1, Aug-Sep of year 2
+    assert payments[-1] == (dt.date(2026, 10, 1), 240_000)  # Oct-Dec of 400 000 for 5 months
+    # The quarters of each calendar year add up to the year's share, to the krona.
+    for year in figures.budgetar:
+        paid = [p.belopp for p in figures.utbetalningar if p.datum.year == year.ar]
+        assert sum(paid) == year.region, year
     assert len(payments) == 10
     assert sum(amount for _, amount in payments) == figures.region_summa
     assert figures.avrundat and figures.budgetar_avrundade
 
 
-def test_an_amount_that_does_not_divide_is_rounded_with_the_remainder_last() -> None:
+def test_an_amount_that_does_not_divide_is_rounded_with_each_years_remainder_last() -> None:
     # The issue's example: 1 234 567 kronor a year for 30 months, once refused.
     figures = compute_financing(
         money(
@@ -88,11 +93,43 @@ def test_an_amount_that_does_not_divide_is_rounded_with_the_remainder_last() -> 
     assert [y.belopp for y in figures.avtalsar] == [1_234_567, 1_234_567, 617_283]
     assert figures.region_summa == 3_086_417  # 3 086 417.5 rounded down: never more
     assert figures.region_per_ar == 1_234_567
+    # Each avtalsår's four quarters add up to it (1 234 567 / 4 = 308 641.75): the
+    # remainder of each year on its last quarter, not the whole period's on the last.
     quarters = [p.belopp for p in figures.utbetalningar]
-    assert quarters[:-1] == [308_641] * 9
-    assert quarters[-1] == 3_086_417 - 9 * 308_641 == 308_648
+    assert quarters == [308_641] * 3 + [308_644] + [308_641] * 3 + [308_644] + [308_641, 308_642]
+    assert [sum(quarters[:4]), sum(quarters[4:8]), sum(quarters[8:])] == [
+        1_234_567, 1_234_567, 617_283,
+    ]  # fmt: skip
     assert [y.belopp for y in figures.budgetar] == [1_234_567, 1_234_567, 617_283]
     assert figures.avrundat and figures.budgetar_avrundade
+
+
+def test_two_sources_paid_quarterly_add_up_within_each_avtalsar() -> None:
+    """Each split was rounded on its own: with two region sources avtalsår 1 read 1 900 001
+    kronor while its four payments came to 1 900 000, and the last payment took every
+    year's remainder (475 003)."""
+    figures = compute_financing(
+        money(
+            {
+                "period": {"start": "2024-01-01", "slut": "2026-12-31"},
+                "finansiarer": [
+                    {"namn": "Region - ERP", "kalla": "ERP", "belopp_per_ar": 1000001},
+                    {"namn": "Region - RUM", "kalla": "RUM", "belopp_per_ar": 900000},
+                ],
+                "utbetalning": {"satt": "kvartalsvis_i_forskott"},
+            }
+        ),
+        Finansieringsregler(),
+    )
+    assert [y.belopp for y in figures.avtalsar] == [1_900_001] * 3
+    for year in figures.avtalsar:
+        paid = [p.belopp for p in figures.utbetalningar if year.start <= p.datum <= year.slut]
+        assert paid == [475_000, 475_000, 475_000, 475_001], year
+    assert [y.region for y in figures.budgetar] == [1_900_001] * 3
+    # The sources add up to the region's share of each year, and to its total.
+    erp, rum = figures.region
+    assert erp.per_avtalsar == (1_000_001,) * 3 and rum.per_avtalsar == (900_000,) * 3
+    assert figures.region_summa == 5_700_003 == sum(p.belopp for p in figures.utbetalningar)
 
 
 def test_co_financiers_are_conditions_and_the_region_grants_its_share() -> None:
@@ -184,7 +221,7 @@ def test_placeholders_read_right_for_stepped_and_co_financed_amounts() -> None:
     assert values["belopp_per_avtalsar"] == steps
     assert "belopp_per_ar" not in values  # refused at load where used (see test_invalid_cases)
     assert values["belopp_per_budgetar"] == (
-        "833 333 kronor för 2024, 1 791 666 kronor för 2025 och 1 275 001 kronor för 2026"
+        "833 333 kronor för 2024, 1 791 667 kronor för 2025 och 1 275 000 kronor för 2026"
     )
     assert values["utbetalning"] == "kvartalsvis i förskott efter rekvisition"
     co = load_case(CASES[CO_FINANCED])
@@ -240,10 +277,13 @@ def test_explain_states_each_financier_the_budget_years_and_the_payment_plan() -
         "3,900,000 kronor"
     ) in text
     assert "  avtalsår 1  2024-08-01–2025-07-31  12 months  2,000,000 kr" in text
-    assert "  2025  1,791,666 kr  1,791,666 kr" in text
+    assert "  2025  1,791,667 kr  1,791,667 kr" in text
     assert "payment plan (quarterly in advance, on request):" in text
-    assert "  10  2026-10-01  2026-10-01–2026-12-31  240,001 kr" in text
-    assert "rounded: each part is rounded down to whole kronor" in text
+    assert "  10  2026-10-01  2026-10-01–2026-12-31  240,000 kr" in text
+    assert (
+        "rounded: each part is rounded down to whole kronor, and what remains of an avtalsår's "
+        "amount is paid with the avtalsår's last payment"
+    ) in text
     money = text[text.index("the region's amount per avtalsår:") :]  # above: clause headings
     for swedish in ("källa", "årligen", " och ", "förskott", "000 000", "Avtalsår", "sammanlagt"):
         assert swedish not in money, swedish
@@ -261,7 +301,7 @@ def test_explain_states_each_financier_the_budget_years_and_the_payment_plan() -
         "avtalsår 3; sammanlagt 3\u00a0900\u00a0000\u00a0kronor"
     ) in sv
     assert "utbetalningsplan (kvartalsvis i förskott efter rekvisition):" in sv
-    assert "  2025  1\u00a0791\u00a0666\u00a0kr  1\u00a0791\u00a0666\u00a0kr" in sv
+    assert "  2025  1\u00a0791\u00a0667\u00a0kr  1\u00a0791\u00a0667\u00a0kr" in sv
 
 
 def test_explain_follows_the_decision_as_the_agreement_does() -> None:
@@ -448,7 +488,8 @@ def test_the_beslutsforslag_states_every_financier_and_the_budget_years(
     totals = f"Totalt {' '.join(kr(c) for c in (*sums, figures.summa))}"
     assert totals in matrix
     assert sum(sums) == figures.summa
-    assert ("avrundat nedåt" in matrix) is figures.budgetar_avrundade
+    rule = "och det som återstår räknas till det budgetår där avtalsåret slutar."
+    assert (rule in matrix) is figures.budgetar_avrundade
 
 
 @pytest.mark.libreoffice
@@ -470,8 +511,8 @@ def test_the_decision_grants_only_the_regions_share_and_names_the_co_financing(
         "avtalsår 3 i basfinansiering inom Norrbottens ekosystem, sammanlagt 3 900 000 kronor."
     ) in stepped
     assert (
-        "4. Beloppet fördelas på budgetåren med 833 333 kronor för 2024, 1 791 666 kronor för "
-        "2025 och 1 275 001 kronor för 2026."
+        "4. Beloppet fördelas på budgetåren med 833 333 kronor för 2024, 1 791 667 kronor för "
+        "2025 och 1 275 000 kronor för 2026."
     ) in stepped
 
 
@@ -499,9 +540,8 @@ def test_the_agreement_states_what_the_region_pays_and_when(built: Path, dnr: st
     ]
     assert sum(p.belopp for p in figures.utbetalningar) == figures.region_summa
     assert f"Totalt {kr(figures.region_summa)} kr" in plan
-    assert ("resten" in plan or "det som återstår betalas ut med den sista" in plan) is (
-        figures.avrundat
-    )
+    rule = "det som återstår av ett avtalsårs belopp betalas ut med avtalsårets sista utbetalning"
+    assert (rule in plan) is figures.avrundat
 
 
 @pytest.mark.libreoffice

@@ -189,7 +189,7 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         dnr="RUN-90004-2024",
     )
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-07-01 (416,666 kronor, "
+        "t.yaml:15: paragrafer[0].tillagg.fran: the payment of 2025-07-01 (416,667 kronor, "
         "for 2025-07-01–2025-09-30) was due before the decision (2025-07-15) and would change; a "
         "change takes effect after what has been paid for, from 2026-08-01 at the earliest"
     ]  # not 2025-10-01, inside avtalsår 2 (2025-08-01–2026-07-31)
@@ -202,7 +202,7 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
         dnr="RUN-90004-2024",
     )
     assert found[0].startswith(
-        "t.yaml:15: paragrafer[0].tillagg.fran: utbetalningen 2025-07-01 (416\u00a0666 kronor, "
+        "t.yaml:15: paragrafer[0].tillagg.fran: utbetalningen 2025-07-01 (416\u00a0667 kronor, "
         "för 2025-07-01–2025-09-30) förföll före beslutet (2025-07-15)"
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from babel.lists import format_list
 
@@ -36,14 +37,48 @@ UTBETALNING: dict[Utbetalningssatt, str] = {
         "Regionen har godkänt Aktörens rapport för avtalsåret före"
     ),
 }
-#: How the remainder of rounded figures is paid, in the note under the agreement's tables
-#: (:data:`AVRUNDNING`) and in explain's Swedish.
-AVRUNDAT = (
-    "varje delbelopp är avrundat nedåt till hela kronor, och det som återstår betalas ut med "
-    "den sista utbetalningen"
+#: Which years a financing's region amounts are given for, as the rounding rule names them:
+#: the remainder of a year's amount goes on that year's last part (see
+#: :mod:`avtalsgen.model.money`).
+Arsslag = Literal["avtalsar", "budgetar", "blandat"]
+#: How rounded figures are paid, in the note under the agreement's tables
+#: (:func:`rounding_note`) and in explain's Swedish, by the years the amounts are given for.
+AVRUNDAT: dict[Arsslag, str] = {
+    "avtalsar": (
+        "varje delbelopp är avrundat nedåt till hela kronor, och det som återstår av ett "
+        "avtalsårs belopp betalas ut med avtalsårets sista utbetalning"
+    ),
+    "budgetar": (
+        "varje delbelopp är avrundat nedåt till hela kronor, och det som återstår av ett "
+        "budgetårs belopp betalas ut med budgetårets sista utbetalning"
+    ),
+    "blandat": (
+        "varje delbelopp är avrundat nedåt till hela kronor, och det som återstår av ett års "
+        "belopp betalas ut med årets sista utbetalning (avtalsårets eller budgetårets, efter "
+        "hur beloppet är angivet)"
+    ),
+}
+#: The note under the beslutsförslag's budget years when a figure there was rounded: only
+#: amounts given per avtalsår are divided over budget years (those given per calendar year
+#: are the budget years' own).
+BUDGETAR_AVRUNDADE = (
+    "Beloppen anges i hela kronor: ett avtalsårs belopp fördelas på budgetåren efter antalet "
+    "månader, med varje del avrundad nedåt till hela kronor, och det som återstår räknas till "
+    "det budgetår där avtalsåret slutar."
 )
-#: The note under the agreement's tables when some figure was rounded.
-AVRUNDNING = f"Beloppen anges i hela kronor: {AVRUNDAT}."
+
+
+def arsslag(figures: Berakning) -> Arsslag:
+    """The years the region's amounts are given for: avtalsår, budget years, or both."""
+    given = {row.kalenderar_angivna for row in figures.region}
+    if given == {True}:
+        return "budgetar"
+    return "avtalsar" if given == {False} else "blandat"
+
+
+def rounding_note(figures: Berakning) -> str:
+    """The note under the agreement's tables when some figure was rounded."""
+    return f"Beloppen anges i hela kronor: {AVRUNDAT[arsslag(figures)]}."
 
 
 def _list(items: Sequence[str]) -> str:
@@ -74,8 +109,8 @@ class Wording:
     """``efter godkänd rapport för avtalsår {number}``"""
     in_all: str
     """``sammanlagt {amount}``"""
-    rounding: str
-    """How rounded figures are paid."""
+    rounding: Mapping[Arsslag, str]
+    """How rounded figures are paid, by the years the amounts are given for."""
     payments: Mapping[Utbetalningssatt, str]
     """How each way of paying reads in running text."""
 
@@ -107,9 +142,21 @@ ENGLISH = Wording(
     avtalsar="avtalsår {number}",
     after_report="after the approved report on avtalsår {number}",
     in_all="in all {amount}",
-    rounding=(
-        "each part is rounded down to whole kronor, and what remains is paid with the last payment"
-    ),
+    rounding={
+        "avtalsar": (
+            "each part is rounded down to whole kronor, and what remains of an avtalsår's "
+            "amount is paid with the avtalsår's last payment"
+        ),
+        "budgetar": (
+            "each part is rounded down to whole kronor, and what remains of a budget year's "
+            "amount is paid with the budget year's last payment"
+        ),
+        "blandat": (
+            "each part is rounded down to whole kronor, and what remains of a year's amount "
+            "is paid with the year's last payment (the avtalsår's or the budget year's, as "
+            "the amount is given)"
+        ),
+    },
     payments={
         "arsvis_i_forskott": "yearly in advance, on request",
         "kvartalsvis_i_forskott": "quarterly in advance, on request",
@@ -224,8 +271,10 @@ class Pengar:
     noter: tuple[str, ...]
     """Sentences under the agreement's tables: a shorter last avtalsår, rounding."""
     budgetar_avrundade: bool
-    """True when the split per budget year is rounded down to whole kronor (the remainder on
-    the last budget year)."""
+    """True when a figure of the split per budget year is rounded (see
+    :data:`BUDGETAR_AVRUNDADE`)."""
+    budgetar_not: str
+    """The note under the budget years when a figure there is rounded, else empty."""
 
 
 def _avser(payment: Utbetalningsrad, figures: Berakning, wording: Wording = DOCUMENTS) -> str:
@@ -263,7 +312,7 @@ def _notes(figures: Berakning) -> tuple[str, ...]:
     if note is not None:
         notes.append(note)
     if figures.avrundat:
-        notes.append(AVRUNDNING)
+        notes.append(rounding_note(figures))
     return tuple(notes)
 
 
@@ -300,6 +349,7 @@ def view(figures: Berakning) -> Pengar:
         kallor=_list(figures.kallor),
         noter=_notes(figures),
         budgetar_avrundade=figures.budgetar_avrundade,
+        budgetar_not=BUDGETAR_AVRUNDADE if figures.budgetar_avrundade else "",
     )
 
 
@@ -373,7 +423,7 @@ def money_placeholders(figures: Berakning) -> dict[str, str]:
 
 def message_kr(value: int) -> str:
     """An amount in explain's own tables, grouped as the user's language writes it:
-    ``1 791 666 kr`` (the documents' form) or ``1,791,666 kr``."""
+    ``1 791 667 kr`` (the documents' form) or ``1,791,667 kr``."""
     return f"{format_amount(value)}{fmt.NBSP}kr"
 
 
@@ -418,5 +468,5 @@ def explain_financing(figures: Berakning) -> list[str]:
             f"{_avser(payment, figures, wording)}  {message_kr(payment.belopp)}"
         )
     if figures.avrundat:
-        lines.append("  " + _("rounded: {rule}").format(rule=wording.rounding))
+        lines.append("  " + _("rounded: {rule}").format(rule=wording.rounding[arsslag(figures)]))
     return lines

@@ -20,11 +20,18 @@ the decision's. The checks that need facts beyond the value (a source the progra
 payment before the decision) are :func:`financing_problems`, reported at the value's own
 locations so that they can point into a case file or a meeting file alike.
 
-The rounding rule is fixed and stated in the documents: amounts are whole kronor; where a
-share is not (a year shorter than twelve months of an amount that does not divide, a quarter
-of a year's amount, a budget year's part of an avtalsår), each part is rounded down to whole
-kronor and the remainder goes on the last part, so that every split adds up to the total to
-the krona.
+The rounding rule is fixed and stated in the documents, and there is one: amounts are whole
+kronor. A financier's amounts are given per year: per avtalsår (``belopp_per_ar``,
+``belopp_per_avtalsar``) or per calendar year (``belopp_per_kalenderar``). The total is the
+exact sum rounded down; each such year gets its exact amount (a whole number of kronor as
+given, or a shorter last avtalsår's share rounded down), the last year what remains of the
+total. Each year's amount is then divided into *parts*: the months it shares with one
+avtalsår, one budget (calendar) year and, for the region's share, one payment; each part is
+rounded down to whole kronor and the last part of the year gets what remains of the year's
+amount. Every other figure is a sum of parts: a financier per avtalsår, per budget year and
+per payment, the region's share (the sum of its sources), the whole financing. So the
+payments within an avtalsår add up to it, the avtalsår and the budget years to the total,
+the sources to the region's share of each year, to the krona.
 """
 
 from __future__ import annotations
@@ -802,15 +809,56 @@ def _total(monthly: Sequence[int]) -> int:
     return sum(monthly) // SCALE
 
 
-def _split(total: int, shares: Sequence[int]) -> tuple[list[int], bool]:
+def _split(total: int, shares: Sequence[int]) -> list[int]:
     """``total`` split into whole kronor by exact ``shares``: each part rounded down, the
-    remainder on the last; and whether any part was rounded."""
+    remainder on the last."""
     parts = [share // SCALE for share in shares[:-1]]
     parts.append(total - sum(parts))
-    rounded = any(share % SCALE for share in shares) or (
-        bool(shares) and parts[-1] * SCALE != shares[-1]
-    )
-    return parts, rounded
+    return parts
+
+
+def _parts(monthly: Sequence[int], years: Sequence[int], parts: Sequence[int]) -> list[int]:
+    """Each part's amount in whole kronor (see the module's rounding rule): the total split
+    over the years the amounts are given for (``years``: each month's, counting from 0),
+    then each year's amount over its parts (``parts``: each month's, counting from 0; a part
+    lies in one year), each rounded down and the remainder of the year on its last part."""
+    per_year = _split(_total(monthly), _grouped(monthly, years))
+    exact = _grouped(monthly, parts)
+    year_of = {part: year for part, year in zip(parts, years, strict=True)}
+    result: list[int] = []
+    for year, amount in enumerate(per_year):
+        members = [part for part in range(len(exact)) if year_of[part] == year]
+        result += _split(amount, [exact[part] for part in members])
+    return result
+
+
+def _sums(amounts: Sequence[int], keys: Sequence[int]) -> list[int]:
+    """Sums of the parts' ``amounts`` by ``keys`` (each part's group, counting from 0)."""
+    sums = [0] * (max(keys) + 1 if keys else 0)
+    for key, amount in zip(keys, amounts, strict=True):
+        sums[key] += amount
+    return sums
+
+
+def _rounded(figures: Sequence[int], exact: Sequence[int]) -> bool:
+    """True when a figure is not its exact amount (it was rounded)."""
+    return any(figure * SCALE != amount for figure, amount in zip(figures, exact, strict=True))
+
+
+def _of_parts(keys: Sequence[int], parts: Sequence[int]) -> list[int]:
+    """Each part's key, from each month's ``keys`` (every month of a part has the same)."""
+    found: dict[int, int] = {}
+    for key, part in zip(keys, parts, strict=True):
+        found.setdefault(part, key)
+    return [found[part] for part in range(len(found))]
+
+
+def _numbered(keys: Sequence[tuple[int, ...]]) -> list[int]:
+    """Each month's part, counting from 0: consecutive months with the same ``keys``."""
+    numbers: list[int] = []
+    for index, key in enumerate(keys):
+        numbers.append(0 if index == 0 else numbers[-1] + (key != keys[index - 1]))
+    return numbers
 
 
 def _grouped(monthly: Sequence[int], keys: Sequence[int]) -> list[int]:
@@ -878,16 +926,22 @@ def _compute(money: Finansiering, regler: Finansieringsregler) -> Berakning:
     rounded = budget_rounded = False
     for row in money.finansiarer:
         monthly = _monthly(row, period)
-        total = _total(monthly)
-        rounded |= sum(monthly) % SCALE != 0
-        per_year, r1 = _split(total, _grouped(monthly, by_year))
-        per_budget, r2 = _split(total, _grouped(monthly, by_budget))
-        rounded |= r1
-        budget_rounded |= r2
+        # The years the amounts are given for, and the parts of each: the months a year
+        # shares with one avtalsår, one budget year and (the region's share) one payment.
+        years = by_budget if row.belopp_per_kalenderar is not None else by_year
+        keys = list(zip(by_year, by_budget, by_payment if row.region else by_year, strict=True))
+        parts = _numbered(keys)
+        amounts = _parts(monthly, years, parts)
+        per_year = _sums(amounts, _of_parts(by_year, parts))
+        per_budget = _sums(amounts, _of_parts(by_budget, parts))
+        total = sum(amounts)
+        rounded |= _rounded([total], [sum(monthly)])
+        rounded |= _rounded(per_year, _grouped(monthly, by_year))
+        budget_rounded |= _rounded(per_budget, _grouped(monthly, by_budget))
         if row.region:
             region_monthly.append(monthly)
-            paid, r3 = _split(total, _grouped(monthly, by_payment))
-            rounded |= r3
+            paid = _sums(amounts, _of_parts(by_payment, parts))
+            rounded |= _rounded(paid, _grouped(monthly, by_payment))
             region_payments = [a + b for a, b in zip(region_payments, paid, strict=True)]
         rows.append(
             Finansiarsbelopp(
