@@ -464,3 +464,53 @@ def test_a_deleted_end_row_names_the_loop_left_open(folder: Path) -> None:
         f"kolumn 1 ('{tag}') under rubriken 'Belopp per avtalsår': '{tag}' avslutas aldrig: "
         "skriv '{%tr endfor %}' där det som den styr slutar (på en egen tabellrad)"
     ]
+
+
+def test_a_build_names_the_finding_it_failed_on_not_the_first(folder: Path) -> None:
+    """A stray '}}' is the check's first finding but prints as typed; the misspelt tag after
+    it is what rendering fails on, and what the error names."""
+    template = folder / "samarbetsavtal.docx"
+    _retyped(template, "{{ arende.dnr }}", "{ arende.dnr }}")
+    _retyped(template, "{{ arende.aktor.namn }}", "{{ aktro.namn }}")
+    said = (
+        "brödtext, stycket 'mellan {{ program.region.namn }} och {{ aktro.namn }}' under "
+        "rubriken '{{ avtal.rubrik }}': 'aktro' finns inte; menade du 'arende.aktor'?"
+    )
+    found = _check(folder)
+    assert len(found) == 2 and "'}}' avslutar ingen tagg" in found[0], found
+    assert found[1] == f"{template}: {said}"
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert str(raised.value) == (
+        f"{template}: {said} ('avtalsgen templates check' listar alla fel i mallarna)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("tag", "said", "reason"),
+    [
+        (
+            # organisationsnummer is null in the case: the check cannot know
+            "{{ arende.aktor.organisationsnummer.upper() }}",
+            "använder ett värde som det här ärendet inte har (ett som det lämnar tomt, eller "
+            "ett som modellerna inte har): pröva det först med '{% if … %}', eller rätta "
+            "namnet",
+            "'None' has no attribute 'upper'",
+        ),
+        (
+            "{{ 100 // (arende.dnr|length * 0) }}",
+            "gör en beräkning som det här ärendets värden inte tillåter",
+            "integer division or modulo by zero",
+        ),
+    ],
+    ids=["empty_value", "division"],
+)
+def test_an_error_only_the_case_s_values_meet_is_told_in_swedish(
+    folder: Path, tag: str, said: str, reason: str
+) -> None:
+    template = folder / "samarbetsavtal.docx"
+    _retyped(template, "{{ arende.dnr }}", tag)
+    assert _check(folder) == []
+    with pytest.raises(RenderError) as raised:
+        render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
+    assert str(raised.value) == f"{template}: taggen '{tag}' {said} (teknisk orsak: {reason})"

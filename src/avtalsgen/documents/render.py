@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import html
 import io
 import re
 import threading
@@ -394,8 +395,7 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
     if _paragraph_in_run()(document.element) or _text_outside_paragraphs(document):
         # A text of paragraphs printed by {{ }}, not {{p }}, or a value by {{p }}:
         # LibreOffice shows none of it.
-        reason = "paragraphs inside a run's text, or text outside any paragraph"
-        raise RenderError(_located(template, context, ValueError(reason)))
+        raise RenderError(_located(template, context, PrintedWrongly()))
     drop_comments(document)
     restart_numbered_lists(document)
     keep_dnr_together(document)
@@ -421,22 +421,144 @@ def _text_outside_paragraphs(document: Document) -> bool:
     return bool((body.text or "").strip()) or any((c.tail or "").strip() for c in body)
 
 
+class PrintedWrongly(ValueError):
+    """A rendered document with paragraphs inside a run's text, or text outside any
+    paragraph: a text of paragraphs printed by ``{{ }}``, or a single value by ``{{p }}``."""
+
+
+#: The attribute of an exception raised while a part rendered that holds the tag (as the
+#: source reads) that Jinja failed on.
+_FAILING_TAGS = "avtalsgen_failing_tags"
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the template source Jinja failed on with ``exc``: a syntax error's, else
+    that of the template's last frame in the traceback."""
+    lineno = getattr(exc, "lineno", None)
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == "<template>":
+            lineno = frame.tb_lineno
+        frame = frame.tb_next
+    return lineno if isinstance(lineno, int) else None
+
+
+def _note_failing_tag(exc: Exception, source: str, render: Callable[[str], object]) -> None:
+    """Note on ``exc`` the tag of the part's patched ``source`` that Jinja failed on. The
+    source renders with a paragraph a line; on an error (rarely) it is rendered again by
+    ``render`` with a line a tag (:func:`~avtalsgen.documents.templateplaces.lined`), so
+    that the line of the error begins with its tag."""
+    from jinja2 import TemplateError
+
+    from avtalsgen.documents.templateplaces import TAG, lined
+
+    # What render_document takes for an error in the template (not a crash).
+    errors = (TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError)
+    if not isinstance(exc, errors):
+        return
+    tagged = lined(source)
+    try:
+        render(tagged)
+    except errors as again:  # the same error, now on the line of its tag
+        lineno = _template_line(again)
+        lines = tagged.split("\n")
+        found = TAG.match(lines[lineno - 1]) if lineno and 0 < lineno <= len(lines) else None
+        if found is not None:
+            setattr(exc, _FAILING_TAGS, (html.unescape(found.group()),))
+
+
+#: The name Jinja says a value or attribute is missing by.
+_MISSING_NAME = re.compile(r"has no attribute '([^']+)'|^'([^']+)' is undefined")
+
+
 def _located(template: Path, context: object, exc: Exception) -> str:
     """A template's error in the words of ``avtalsgen templates check``, which says where in
-    the template it is and how to fix it; Jinja's own words only when the check finds
-    nothing (an error only these values meet), as the technical reason."""
+    the template it is and how to fix it: the finding of the check that rendering failed
+    on. Where the check finds none (an error only these values meet), the failing tag and
+    the kind of error in words, with Jinja's own words quoted as the technical reason."""
     from avtalsgen.documents.templatecheck import check_template
 
-    findings = check_template(template, type(context))
-    if findings:
+    failing: tuple[str, ...] = getattr(exc, _FAILING_TAGS, ())
+    missing = _MISSING_NAME.search(str(getattr(exc, "message", None) or exc))
+    name = (missing.group(1) or missing.group(2)) if missing is not None else None
+    if name is not None:  # of the tags on the failing line, those that use the name
+        failing = tuple(t for t in failing if _mentions(t, name)) or failing
+    finding = _failed_finding(check_template(template, type(context)), exc, failing, name)
+    if finding is not None:
         return _(
             "{template}: {finding} ('avtalsgen templates check' lists every problem of the "
             "templates)"
-        ).format(template=template, finding=findings[0])
-    return _(
-        "{template}: the template cannot be filled in with this case's values (technical "
-        "reason: {error})"
-    ).format(template=template, error=getattr(exc, "message", None) or exc)
+        ).format(template=template, finding=finding)
+    return f"{template}: {_unexplained(exc, failing)}"
+
+
+def _failed_finding(
+    findings: list[Any], exc: Exception, failing: tuple[str, ...], name: str | None
+) -> Any:
+    """The finding of :func:`~avtalsgen.documents.templatecheck.check_template` that
+    rendering failed on with ``exc``: at one of the tags ``failing`` (as the source reads
+    them), or where they are not known (a document property), about the missing ``name``;
+    None if the check did not find it."""
+    from jinja2 import TemplateSyntaxError
+
+    from avtalsgen.documents.templateplaces import key_of
+
+    if isinstance(exc, TemplateSyntaxError):  # Jinja stops at the first part it cannot read
+        return next((f for f in findings if f.kind == "syntax"), None)
+    if isinstance(exc, PrintedWrongly):
+        return next((f for f in findings if f.kind == "printed"), None)
+    keys = {key_of(tag) for tag in failing}
+    return next(
+        (
+            f
+            for f in findings
+            if f.kind == "name" and (f.tag in keys if keys else _mentions(f.message, name))
+        ),
+        None,
+    )
+
+
+def _mentions(text: str, name: str | None) -> bool:
+    return name is not None and re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _unexplained(exc: Exception, failing: tuple[str, ...]) -> str:
+    """What a template's error that the check does not find is, in words: which tag, and
+    what kind of error, Jinja's words quoted as the technical reason."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from avtalsgen.errors import technical_reason
+    from avtalsgen.i18n import join_words
+
+    if isinstance(exc, PrintedWrongly):
+        return _(
+            "a text of paragraphs is printed by '{{ … }}', which shows it in no document: "
+            "write '{{p … }}' alone in its paragraph; or a single value by '{{p … }}': write "
+            "'{{ … }}' in the paragraph's text"
+        ).format()
+    quoted = [f"'{tag}'" for tag in dict.fromkeys(failing)]
+    if len(quoted) == 1:
+        subject = _("the tag {tag}").format(tag=quoted[0])
+    elif quoted:
+        subject = _("one of the tags {tags}").format(tags=join_words(quoted))
+    else:
+        subject = _("a tag of the template")
+    if isinstance(exc, TemplateSyntaxError):
+        what = _("{subject} cannot be read: check its spelling, quotes and braces")
+    elif isinstance(exc, UndefinedError):
+        what = _(
+            "{subject} uses a value this case does not have (one it leaves empty, or one "
+            "the models do not provide): test it with '{{% if … %}}' first, or correct its name"
+        )
+    elif isinstance(exc, SecurityError):
+        what = _("{subject} asks for something a template may not use")
+    elif isinstance(exc, ArithmeticError):
+        what = _("{subject} makes a calculation that this case's values do not allow")
+    else:
+        what = _("{subject} cannot be filled in with this case's values")
+    detail = getattr(exc, "message", None) or str(exc)
+    return f"{what.format(subject=subject)} {technical_reason(detail)}"
 
 
 def docx_bytes(document: Document, compresslevel: int = COMPRESSLEVEL) -> bytes:
@@ -623,9 +745,13 @@ def _template_class() -> type[DocxTemplate]:
             self.current_rendering_part = part
             try:
                 dst_xml = str(jinja_env.from_string(source).render(context))
-            except TemplateError as exc:
+            except Exception as exc:
+                _note_failing_tag(
+                    exc, source, lambda text: jinja_env.from_string(text).render(context)
+                )
                 lineno = getattr(exc, "lineno", None)
-                if lineno is not None:  # docxtpl's context of the error, its lines' text
+                if isinstance(exc, TemplateError) and lineno is not None:
+                    # docxtpl's context of the error, its lines' text
                     line_number = max(lineno - 4, 0)
                     lines = source.splitlines()[line_number : line_number + 7]
                     exc.docx_context = (  # type: ignore[attr-defined]

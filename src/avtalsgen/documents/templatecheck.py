@@ -62,6 +62,12 @@ class Finding:
 
     part: str
     message: str
+    tag: str = ""
+    """The tag it is about, as Jinja reads it (:func:`~.templateplaces.key_of`), if one."""
+    kind: str = ""
+    """What rendering meets of it: ``syntax`` (Jinja cannot read the part), ``name`` (a
+    value, filter or statement the template cannot have), ``printed`` (a value printed by
+    the wrong kind of tag); empty: rendering goes on (the document shows it wrongly)."""
 
     def __str__(self) -> str:
         return f"{self.part}: {self.message}" if self.part else self.message
@@ -151,10 +157,10 @@ class _Walker:
         self.locator = locator
         self.findings: list[Finding] = []
 
-    def report(self, message: str, node: nodes.Node | None = None) -> None:
+    def report(self, message: str, node: nodes.Node | None = None, kind: str = "name") -> None:
         tag = self.locator.tag(getattr(node, "lineno", None)) if self.locator else None
         part = f"{self.part}, {tag.place}" if tag is not None and tag.place else self.part
-        finding = Finding(part, message)
+        finding = Finding(part, message, tag.key if tag is not None else "", kind)
         if finding not in self.findings:
             self.findings.append(finding)
 
@@ -228,7 +234,7 @@ class _Walker:
                 scope[target] = value
             return
         if isinstance(node, nodes.Macro | nodes.CallBlock):
-            self.report("macros and call blocks are not supported in templates", node)
+            self.report(_("macros and call blocks are not supported in templates"), node)
             return
         if isinstance(node, nodes.Expr):
             self.expr(node, scope)
@@ -265,6 +271,7 @@ class _Walker:
                     "the place of its whole paragraph: write '{fixed}' alone in a paragraph"
                 ).format(tag=tag.text, fixed="{{p " + inner + " }}"),
                 node,
+                "printed",
             )
         elif tag.marker == "p" and not prose and var.type is not Any:
             self.report(
@@ -273,6 +280,7 @@ class _Walker:
                     "value: write '{fixed}' in the paragraph's text instead"
                 ).format(tag=tag.text, path=var.path, fixed="{{ " + inner + " }}"),
                 node,
+                "printed",
             )
 
     @staticmethod
@@ -370,7 +378,8 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         try:
             tree = env.parse(source)
         except TemplateSyntaxError as exc:
-            findings.append(_syntax_error(part, exc, tags, locator))
+            syntax = _syntax_error(part, exc, tags, locator)
+            findings.append(dataclasses.replace(syntax, kind="syntax"))
             continue
         walker = _Walker(part, roots, set(env.filters), locator)
         walker.walk(tree, {})
