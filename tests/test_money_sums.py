@@ -17,15 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NO_CONVERTER, REPO, fold
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pdftext import pdftotext
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
 from avtalsgen import i18n
+from avtalsgen.cli.app import app
 from avtalsgen.documents.financing import explain_financing, money_placeholders, view
 from avtalsgen.model.money import (
     SCALE,
@@ -202,3 +208,159 @@ def test_the_documents_and_explain_state_figures_that_add_up(money: Finansiering
     ]
     assert plan == [p.belopp for p in figures.utbetalningar]
     assert sum(plan) == figures.region_summa
+
+
+# --- the documents of an awkward case, through LibreOffice ---------------------------------
+
+#: A case written from the schema with amounts that divide nowhere: a broken last year
+#: (33 months), two region sources (one stepped, one the same every year), a co-financier
+#: the same every year and one per calendar year, paid quarterly.
+AWKWARD = """\
+program: program/norrbottens-ekosystem.yaml
+exempel: true
+dnr: RUN-90010-2025
+namnd: Regionala utvecklingsnämnden
+datum: 2025-05-20
+titel: Exempel – Norrbottens ekosystem – Udda belopp
+aktor:
+  namn: Exempel Udda Belopp AB
+  organisationsnummer: null
+  adress: {utdelningsadress: Storgatan 1, postnummer: 972 31, ort: Luleå}
+  omrade: udda belopp i arktisk miljö
+finansiering:
+  period: {start: 2025-07-01, slut: 2028-03-31}
+  finansiarer:
+    - {namn: Region Norrbotten - ERP, kalla: ERP, belopp_per_avtalsar: [1000001, 750000, 333333]}
+    - {namn: Region Norrbotten - RUM, kalla: regionala utvecklingsmedel, belopp_per_ar: 500001}
+    - {namn: Luleå kommun, slag: kommun, belopp_per_ar: 250001}
+    - namn: EU-projektet Udda
+      slag: eu_projekt
+      belopp_per_kalenderar:
+        - {ar: 2025, belopp: 100001}
+        - {ar: 2026, belopp: 200000}
+        - {ar: 2027, belopp: 199999}
+        - {ar: 2028, belopp: 50000}
+  utbetalning: {satt: kvartalsvis_i_forskott}
+beslutspunkter:
+  - >-
+    Regionala utvecklingsnämnden beslutar att {aktor_namn} beviljas {belopp_arligen} i
+    basfinansiering inom Norrbottens ekosystem, sammanlagt {totalt}.
+  - Medlen anvisas från {kalla_belopp}.
+  - Basfinansieringen gäller under perioden {start} till {slut}.
+  - Beloppet fördelas på budgetåren med {belopp_per_budgetar}.
+  - Beslutet gäller under förutsättning av medfinansiering från {medfinansiering}.
+syfte: Syftet är att pröva hur udda belopp fördelas.
+forsta_uppfoljning: våren 2026
+extern_utvardering_senast: 2027-11-30
+protokollsutdrag_till: [Regional utvecklingsdirektör]
+avtal:
+  datum: 2025-06-24
+  undertecknare: {namn: Olle Exempelsson, titel: VD, ort: Luleå}
+"""
+AWKWARD_MEETING = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2025-06-12
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare: [Johan Exempelsson]
+justeringsdatum: 2025-06-17
+anslagsdatum: 2025-06-18
+arenden: ..
+paragrafer:
+  - {paragraf: 91, dnr: RUN-90010-2025, beslut: enligt förslaget}
+"""
+
+
+def _kr(text: str) -> int:
+    return int(text.replace(" ", ""))
+
+
+@pytest.mark.libreoffice
+def test_an_awkward_cases_documents_add_up(tmp_path: Path) -> None:
+    """The beslutsförslag's budget years, the extract's decision, the agreement's amounts
+    per avtalsår and its payment plan, as the PDFs read: every row and column adds up, the
+    quarters of each avtalsår to its amount, the quarters of each calendar year to the
+    region's budget year, the sources to the region's share."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    shutil.copytree(REPO / "cases" / "program", tmp_path / "cases" / "program")
+    (tmp_path / "cases" / "sammantraden").mkdir()
+    (tmp_path / "cases" / "udda.yaml").write_text(AWKWARD, encoding="utf-8")
+    meeting = tmp_path / "cases" / "sammantraden" / "udda-2025-06-12.yaml"
+    meeting.write_text(AWKWARD_MEETING, encoding="utf-8")
+    output, templates = tmp_path / "output", REPO / "templates"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
+        for argv in (
+            ["utdrag", str(meeting)],
+            ["build", str(tmp_path / "cases" / "udda.yaml")],
+        ):
+            result = CliRunner().invoke(
+                app, [*argv, "--output", str(output), "--templates", str(templates)]
+            )
+            assert result.exit_code == 0, result.output
+    folder = output / "RUN-90010-2025"
+    number = r"(\d{1,3}(?: \d{3})*)"
+    # The agreement: per avtalsår, and the payment plan by quarter.
+    agreement = pdftotext(folder / "samarbetsavtal.pdf", "-raw")
+    years = [
+        (dt.date.fromisoformat(a), dt.date.fromisoformat(b), _kr(c))
+        for a, b, c in re.findall(rf"Avtalsår \d (\S+)–(\S+) {number} kr", agreement)
+    ]
+    assert [amount for *_, amount in years] == [1_500_002, 1_250_001, 708_333]
+    (total,) = re.findall(rf"Totalt 2025-07-01–2028-03-31 {number} kr", agreement)
+    assert sum(amount for *_, amount in years) == _kr(total) == 3_458_336
+    plan = [
+        (dt.date.fromisoformat(day), _kr(amount))
+        for day, amount in re.findall(
+            rf"^\d+ \d{{4}}-\d\d-\d\d–\S+ (\d{{4}}-\d\d-\d\d) {number} kr$", agreement, re.M
+        )
+    ]
+    assert len(plan) == 11
+    for start, end, amount in years:
+        assert sum(paid for day, paid in plan if start <= day <= end) == amount, start
+    assert re.search(rf"Totalt {number} kr\n", agreement)[1] == "3 458 336"  # type: ignore[index]
+    assert (
+        "det som återstår av ett avtalsårs belopp betalas ut med avtalsårets sista utbetalning"
+    ) in fold(agreement)
+    # The beslutsförslag's budget years: rows to totals, columns to the whole of each year,
+    # the region's rows to the payments of the calendar year.
+    proposal = fold(pdftotext(folder / "beslutsforslag.pdf", "-raw"))
+    matrix = proposal[proposal.index("Finansiär 2025 2026 2027 2028 Totalt") :]
+    layout = pdftotext(folder / "beslutsforslag.pdf", "-layout")
+    table = layout[layout.index("Fördelning per budgetår") :]
+    rows = {}
+    for line in table.splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if len(cells) == 6 and re.fullmatch(number, cells[1]):
+            rows[cells[0]] = [_kr(cell) for cell in cells[1:]]
+    assert list(rows) == [
+        "Region Norrbotten - ERP", "Region Norrbotten - RUM", "Luleå kommun",
+        "EU-projektet Udda", "Totalt",
+    ]  # fmt: skip
+    assert rows["Region Norrbotten - ERP"] == [500_000, 875_001, 597_222, 111_111, 2_083_334]
+    assert rows["EU-projektet Udda"] == [100_001, 200_000, 199_999, 50_000, 550_000]
+    for amounts in rows.values():
+        assert sum(amounts[:4]) == amounts[4], amounts
+    financiers = [amounts for name, amounts in rows.items() if name != "Totalt"]
+    columns = [sum(column) for column in zip(*financiers, strict=True)]
+    assert columns == rows["Totalt"] == [975_001, 1_825_003, 1_547_223, 348_611, 4_695_838]
+    erp, rum = rows["Region Norrbotten - ERP"], rows["Region Norrbotten - RUM"]
+    region = [a + b for a, b in zip(erp, rum, strict=True)]
+    for year, share in zip((2025, 2026, 2027, 2028), region, strict=False):
+        assert sum(paid for day, paid in plan if day.year == year) == share, year
+    assert "räknas till det budgetår där avtalsåret slutar" in matrix
+    # The decision, in the beslutsförslag and the extract alike.
+    extract = fold(pdftotext(folder / "protokollsutdrag-91.pdf", "-raw"))
+    for text in (proposal, extract):
+        assert (
+            "beviljas 1 500 002 kronor avtalsår 1, 1 250 001 kronor avtalsår 2 och 708 333 "
+            "kronor avtalsår 3 i basfinansiering inom Norrbottens ekosystem, sammanlagt "
+            "3 458 336 kronor."
+        ) in text
+        assert (
+            "Beloppet fördelas på budgetåren med 750 000 kronor för 2025, 1 375 002 kronor för "
+            "2026, 1 097 223 kronor för 2027 och 236 111 kronor för 2028."
+        ) in text
