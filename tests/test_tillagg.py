@@ -25,9 +25,11 @@ from warm_converter import converter_in
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import Converter
+from avtalsgen.documents.tillagg import Tillaggsavtal
 from avtalsgen.errors import CaseError
 from avtalsgen.meetings.extract import build_extracts
 from avtalsgen.meetings.justering import load_meeting
+from avtalsgen.model import Arende
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -818,8 +820,8 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "till sammanlagt 3 750 000 kronor i stället för 4 500 000 kronor",
                 "Utbetalningsplan från och med 2026-01-01",
                 "Har Regionen för samma tid redan betalat ut mer enligt avtalet än "
-                "utbetalningsplanen anger, betalar Aktören tillbaka det som har betalats ut "
-                "för mycket.",
+                "utbetalningsplanen anger, är det som har betalats ut för mycket medel som ska "
+                "betalas tillbaka till Regionen enligt avtalets punkt 13 (Återbetalning).",
             ),
         ),
     ],
@@ -861,7 +863,7 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
 def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() -> None:
     """The seed (2023-10-01–2026-09-30, 2 000 000 kronor a year, paid each avtalsår in
     advance): the months before the change keep their amounts, the payment plan follows."""
-    from avtalsgen.documents.tillagg import change_text, decision_points
+    from avtalsgen.documents.tillagg import change_of, change_text, decision_points
     from avtalsgen.input.load import load_case
     from avtalsgen.model.money import compute_financing
     from avtalsgen.model.tillagg import Tillagg, apply_change
@@ -881,7 +883,10 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
         )
         assert andring is not None and not found, found
         payments = compute_financing(andring.efter, program.finansiering).utbetalningar
-        texts = [*change_text(andring, program), *decision_points("N", "X", andring, 1, program)]
+        texts = [
+            *change_text(change_of(andring, program)),
+            *decision_points("N", "X", andring, 1, program),
+        ]
         return [fold(t) for t in texts], [p.belopp for p in payments]
 
     texts, payments = changed(
@@ -932,7 +937,7 @@ def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it
     whole ("Den samlade finansieringen uppgår därmed till 5 400 000 kronor"). An early end
     shortens the co-financiers' shares too, and a new amount changes the whole: the
     tilläggsavtal said neither, leaving the agreement's figures standing."""
-    from avtalsgen.documents.tillagg import change_text
+    from avtalsgen.documents.tillagg import change_of, change_text
     from avtalsgen.input.load import load_case
     from avtalsgen.model.tillagg import Tillagg, apply_change
 
@@ -948,7 +953,7 @@ def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it
             forlangning_tillaten=True,
         )
         assert andring is not None and not found, found
-        return [fold(line) for line in change_text(andring, case.program)]
+        return [fold(line) for line in change_text(change_of(andring, case.program))]
 
     ended = text({"typ": "upphorande", "sista_dag": "2026-06-30"})
     assert ended[3:] == [
@@ -966,11 +971,10 @@ def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it
     ]
 
 
-def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:
-    """Tilläggsavtal nr 2 named the agreement alone ("ändrar samarbetsavtal …, daterat …
-    (nedan kallat avtalet)") while its amounts "i stället för" were those after nr 1, and
-    "I övrigt gäller avtalet oförändrat" left nr 1 out: it names the agreement as nr 1 left
-    it, nr 3 as nr 1 and 2 did."""
+def _seed_tillagg(sista_dag: str, arende: Arende | None = None, nummer: int = 1) -> Tillaggsavtal:
+    """Tilläggsavtal nr ``nummer`` of the seed's agreement (RUN-00386-2023, dated
+    2023-09-26, § 150) ended early on ``sista_dag`` by a decision of 2025-06-01, § 80;
+    ``arende``: the case as granted, if not the seed's own."""
     from avtalsgen.documents.tillagg import build_tillagg_context
     from avtalsgen.input.load import load_case
     from avtalsgen.model.tillagg import Tillagg, apply_change
@@ -978,7 +982,7 @@ def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> 
     case = load_case(REPO / "cases" / "RUN-00386-2023.yaml")
     andring, found = apply_change(
         case.arende.finansiering,
-        Tillagg.model_validate({"typ": "upphorande", "sista_dag": "2025-09-30"}),
+        Tillagg.model_validate({"typ": "upphorande", "sista_dag": sista_dag}),
         case.program.finansiering,
         beslutsdatum=dt.date(2025, 6, 1),
         max_ar=9,
@@ -986,13 +990,20 @@ def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> 
         ar_per_period=3,
     )
     assert andring is not None and not found, found
+    return build_tillagg_context(
+        case, arende or case.arende, andring, nummer, avtal_datum=dt.date(2023, 9, 26),
+        beslut=(dt.date(2023, 9, 26), 150), tillaggsbeslut=(dt.date(2025, 6, 1), 80),
+    ).tillagg  # fmt: skip
+
+
+def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:
+    """Tilläggsavtal nr 2 named the agreement alone ("ändrar samarbetsavtal …, daterat …
+    (nedan kallat avtalet)") while its amounts "i stället för" were those after nr 1, and
+    "I övrigt gäller avtalet oförändrat" left nr 1 out: it names the agreement as nr 1 left
+    it, nr 3 as nr 1 and 2 did."""
 
     def avtalet(nummer: int) -> str:
-        context = build_tillagg_context(
-            case, case.arende, andring, nummer, avtal_datum=dt.date(2023, 9, 26),
-            beslut=(dt.date(2023, 9, 26), 150), tillaggsbeslut=(dt.date(2025, 6, 1), 80),
-        )  # fmt: skip
-        punkt = context.tillagg.punkter[1]
+        punkt = _seed_tillagg("2025-09-30", nummer=nummer).punkter[1]
         assert punkt.rubrik == "Avtalet som ändras"
         return fold(" ".join(span.text for span in punkt.text[0].spans))
 
@@ -1074,7 +1085,7 @@ def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None
     )
     assert per_year == [2000000, 1000000, 416666]  # 5/12 of 1 000 000, rounded down
     # What it replaces, for an amount that changed from year to year (it said nothing).
-    from avtalsgen.documents.tillagg import change_text
+    from avtalsgen.documents.tillagg import change_of, change_text
 
     andring, _found = apply_change(
         case.arende.finansiering,
@@ -1087,7 +1098,7 @@ def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None
         forlangning_tillaten=True,
     )
     assert andring is not None
-    assert fold(change_text(andring, program)[0]) == (
+    assert fold(change_text(change_of(andring, program))[0]) == (
         "Från och med den 1 augusti 2025 är Regionens bidrag 1 000 000 kronor årligen i stället "
         "för 1 500 000 kronor avtalsår 2 och 400 000 kronor avtalsår 3."
     )
@@ -1139,3 +1150,30 @@ def test_the_case_page_names_the_change(bare: Path) -> None:
     assert isinstance(rows, list)
     assert [row["utfall"] for row in rows] == ["bifall", "ändring av avtalet: förlängning"]
     assert "tilläggsavtal nr 1 beslutat" in str(standing["lage"])
+
+
+def test_the_excess_after_an_early_end_is_paid_back_under_the_agreement_s_own_clause() -> None:
+    """An early end in the middle of a paid avtalsår: what was paid for the time after it
+    goes back. The agreement has the program's clause 'Återbetalning' (its 13th here): the
+    tilläggsavtal names it by its number and heading instead of a term of its own, and
+    states the term itself where a case left the clause out."""
+    from avtalsgen.documents.tillagg import OVERPAID
+    from avtalsgen.input.load import load_case
+
+    def plan_text(arende: Arende | None = None) -> str:
+        punkt = _seed_tillagg("2026-03-31", arende).punkter[3]
+        assert punkt.rubrik == "Belopp per avtalsår och utbetalningsplan"
+        return " ".join(fold(span.text) for block in punkt.text for span in block.spans)
+
+    with_clause = plan_text()
+    assert (
+        "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
+        "anger, är det som har betalats ut för mycket medel som ska betalas tillbaka till "
+        "Regionen enligt avtalets punkt 13 (Återbetalning)."
+    ) in with_clause
+    assert OVERPAID not in with_clause
+    seed = load_case(REPO / "cases" / "RUN-00386-2023.yaml").arende
+    choices = seed.avtal.klausuler.model_copy(update={"utelamna": ["aterbetalning"]})
+    avtal = seed.avtal.model_copy(update={"klausuler": choices})
+    without = plan_text(seed.model_copy(update={"avtal": avtal}))
+    assert OVERPAID in without and "Återbetalning" not in without

@@ -5,7 +5,7 @@ the first payment that changes, and the signature blocks.
 The texts are written here from the facts (as the agreement's clauses are filled in from
 the program's): the template lays them out, numbered as §-points. Every figure comes from
 :func:`~avtalsgen.model.money.compute_financing` of the financing before and after the
-change.
+change, computed once (:class:`Change`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from avtalsgen.documents.context import Underskrift, figures, signature
 from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
+from avtalsgen.model.agreement import choose_clauses
 from avtalsgen.model.money import Avtalsar, Berakning
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillaggstyp
@@ -70,6 +71,21 @@ class TillaggContext:
     agreement's and the changes' up to its own), as :attr:`Context.sekretess`."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """A change of the running agreement with every figure of the financing before and
+    after it (:func:`change_of`)."""
+
+    andring: Andring
+    before: Berakning
+    after: Berakning
+
+
+def change_of(andring: Andring, program: Program) -> Change:
+    """``andring`` with its figures under the program's rules, computed once."""
+    return Change(andring, figures(andring.fore, program), figures(andring.efter, program))
+
+
 def _paragraphs(lines: tuple[str, ...]) -> tuple[Block, ...]:
     return tuple(Block(BlockKind.STYCKE, (Span(line),)) for line in lines)
 
@@ -86,9 +102,9 @@ def from_sources(after: Berakning) -> str:
     return f" och anvisas från {_och(list(after.kallor))}"
 
 
-def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
+def change_text(change: Change) -> tuple[str, ...]:
     """What changes and from when, in the tilläggsavtal's words (Swedish)."""
-    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    andring, before, after = change.andring, change.before, change.after
     tillagg = andring.tillagg
     old, new = before.period, after.period
     total = (
@@ -102,7 +118,7 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
             f"därmed {fmt.intervall(new.start, new.slut)} i stället för "
             f"{fmt.intervall(old.start, old.slut)}.",
             f"Regionens bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
-            f"{extension_amount(andring, after)}{from_sources(after)}.",
+            f"{extension_amount(change)}{from_sources(after)}.",
             total,
         )
     # The sources, as the decision's extract states them (a förlängning names them with
@@ -119,7 +135,7 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
         assert tillagg.belopp_per_ar is not None
         return (
             f"Från och med {fmt.datum_text(andring.fran)} är Regionens bidrag "
-            f"{new_amount(andring, after, before)}.",
+            f"{new_amount(change)}.",
             total_from,
             *whole,
         )
@@ -144,12 +160,12 @@ def change_text(andring: Andring, program: Program) -> tuple[str, ...]:
     )
 
 
-def extension_amount(andring: Andring, after: Berakning) -> str:
+def extension_amount(change: Change) -> str:
     """The region's amount a year during the extension: ``oförändrat 1 500 000 kronor
     årligen: 1 000 000 kronor från ERP och 500 000 kronor från …`` (each source's share
     where there are several)."""
-    tillagg = andring.tillagg
-    rows = [row for row in after.finansiarer if row.region]
+    tillagg = change.andring.tillagg
+    rows = [row for row in change.after.finansiarer if row.region]
 
     def rate(namn: str, per_ar: int | None) -> int:
         if tillagg.belopp_per_ar is not None and tillagg.finansiar in (None, namn):
@@ -164,7 +180,10 @@ def extension_amount(andring: Andring, after: Berakning) -> str:
     return ("oförändrat " if tillagg.belopp_per_ar is None else "") + text
 
 
-def new_amount(andring: Andring, after: Berakning, before: Berakning) -> str:
+def new_amount(change: Change) -> str:
+    """The region's new amount a year and what it replaces: ``1 200 000 kronor årligen från
+    … i stället för 1 000 000 kronor årligen``."""
+    andring, before = change.andring, change.before
     tillagg = andring.tillagg
     assert tillagg.belopp_per_ar is not None
     rows = [row for row in before.finansiarer if row.region]
@@ -205,11 +224,35 @@ OVERPAID = (
 )
 
 
-def _pays_less(andring: Andring, program: Program, since: dt.date) -> bool:
+def overpaid(arende: Arende, program: Program) -> str:
+    """:data:`OVERPAID`, or where the agreement has a clause on repayment (the program's
+    Återbetalning), the excess as money to pay back under that clause, named by its number
+    and heading as the agreement has them."""
+    clause = repayment_clause(arende, program)
+    if clause is None:
+        return OVERPAID
+    number, heading = clause
+    return (
+        "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
+        "anger, är det som har betalats ut för mycket medel som ska betalas tillbaka till "
+        f"Regionen enligt avtalets punkt {number} ({heading})."
+    )
+
+
+def repayment_clause(arende: Arende, program: Program) -> tuple[int, str] | None:
+    """The number and heading of the agreement's clause on repayment (its id
+    ``aterbetalning``, or a heading that begins "Återbetalning"), if the agreement has one."""
+    chosen = [val for val in choose_clauses(arende, program) if val.med]
+    for number, val in enumerate(chosen, 1):
+        if val.id == "aterbetalning" or val.rubrik.casefold().startswith("återbetalning"):
+            return number, val.rubrik
+    return None
+
+
+def _pays_less(change: Change, since: dt.date) -> bool:
     """Whether the plan after the change pays less from ``since`` on than the agreement's."""
-    before, after = figures(andring.fore, program), figures(andring.efter, program)
-    return sum(p.belopp for p in after.utbetalningar if p.datum >= since) < sum(
-        p.belopp for p in before.utbetalningar if p.datum >= since
+    return sum(p.belopp for p in change.after.utbetalningar if p.datum >= since) < sum(
+        p.belopp for p in change.before.utbetalningar if p.datum >= since
     )
 
 
@@ -229,13 +272,12 @@ def applies_from(
     )
 
 
-def _changed_payments(andring: Andring, program: Program) -> tuple[Betalning, ...]:
+def _changed_payments(change: Change) -> tuple[Betalning, ...]:
     """The payment plan after the change from its first payment that differs from the
     agreement's (a payment added, or one whose date, amount or months differ)."""
-    before, after = figures(andring.fore, program), figures(andring.efter, program)
-    old = {(p.datum, p.belopp, p.start, p.slut) for p in before.utbetalningar}
-    shown = view(after).utbetalningar
-    for index, payment in enumerate(after.utbetalningar):
+    old = {(p.datum, p.belopp, p.start, p.slut) for p in change.before.utbetalningar}
+    shown = view(change.after).utbetalningar
+    for index, payment in enumerate(change.after.utbetalningar):
         if (payment.datum, payment.belopp, payment.start, payment.slut) not in old:
             return shown[index:]
     return ()
@@ -257,10 +299,11 @@ def build_tillagg_context(
     ``avtal_datum`` (the case's ``avtal.datum``; else signed on ``undertecknat``), resting on
     the decision ``beslut`` (date, §), changed by ``andring``, decided ``tillaggsbeslut``."""
     program = case.program
-    after = figures(andring.efter, program)
+    change = change_of(andring, program)
+    after = change.after
     region = program.region
     aktor = arende.aktor
-    payments = _changed_payments(andring, program)
+    payments = _changed_payments(change)
     namnd = arende.namnd
     avtal = program.avtal.rubrik
     avtal_lower = avtal[0].lower() + avtal[1:]
@@ -299,7 +342,7 @@ def build_tillagg_context(
             ),
             "text",
         ),
-        ("Ändring", change_text(andring, program), "text"),
+        ("Ändring", change_text(change), "text"),
     ]
     change_point = len(points)  # the §-point that states the change
     if payments:
@@ -313,7 +356,11 @@ def build_tillagg_context(
                     "avtalet.",
                     # The plan follows the decided date, which may come before the signing.
                     LATE_PAYMENTS,
-                    *((OVERPAID,) if _pays_less(andring, program, payments[0].datum) else ()),
+                    *(
+                        (overpaid(arende, program),)
+                        if _pays_less(change, payments[0].datum)
+                        else ()
+                    ),
                 ),
                 "finansiering",
             )
@@ -393,7 +440,8 @@ def decision_points(
 ) -> tuple[str, ...]:
     """The decision on a change of the running agreement as the protocol extract states
     it, one point each (Swedish), in the style of the case's decision points."""
-    before, after = figures(andring.fore, program), figures(andring.efter, program)
+    change = change_of(andring, program)
+    before, after = change.before, change.after
     tillagg = andring.tillagg
     old, new = before.period, after.period
     whole = fmt.intervall(new.start, new.slut)
@@ -404,13 +452,13 @@ def decision_points(
             f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
             f"{fmt.iso(new.slut)}, så att avtalstiden blir {whole}.",
             f"{region}s bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
-            f"{extension_amount(andring, after)}{from_sources(after)}. Bidraget för hela "
+            f"{extension_amount(change)}{from_sources(after)}. Bidraget för hela "
             f"avtalstiden uppgår därmed till {total}.",
         )
     elif tillagg.typ is Tillaggstyp.NYTT_BELOPP:
         points = (
             f"{namnd} beslutar att {region}s bidrag till {aktor} från och med "
-            f"{fmt.iso(andring.fran)} ska vara {new_amount(andring, after, before)}.",
+            f"{fmt.iso(andring.fran)} ska vara {new_amount(change)}.",
             f"Bidraget för hela avtalstiden, {whole}, uppgår därmed till {total}, och medlen "
             f"anvisas från {_och(list(after.kallor))}.",
         )
