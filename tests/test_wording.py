@@ -4,8 +4,14 @@ read, never by their placeholders."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
+from conftest import REPO
+
+from avtalsgen.meetings.extract import facts
+from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.meetings.wording import decision_text, financing_changes, point_changes
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Utfall
@@ -92,13 +98,18 @@ def test_a_decided_way_of_paying_is_told() -> None:
         return Finansiering.model_validate({**financing.model_dump(), "utbetalning": utbetalning})
 
     quarterly = paid(_financing(600000), satt="kvartalsvis_i_forskott")
-    rules = Finansieringsregler(utbetalning="arsvis_i_forskott")
+    rules = Finansieringsregler(utbetalning="arsvis_i_forskott", benamning="basfinansieringen")
     text = _amended(quarterly, _financing(600000), rules=rules)
     assert text.inledning == (
         "Nämnden beslutar enligt förslaget med den ändringen att basfinansieringen ska betalas "
         "ut årsvis i förskott efter rekvisition.",
         "Beslutet har därmed följande lydelse:",
     )
+    # A program whose grant is not named: the grant.
+    unnamed = Finansieringsregler(utbetalning="arsvis_i_forskott")
+    assert financing_changes(quarterly, _financing(600000), PROPOSED, unnamed) == [
+        "bidraget ska betalas ut årsvis i förskott efter rekvisition"
+    ]
     later = paid(_financing(600000), satt="kvartalsvis_i_forskott", forsta_datum="2025-03-01")
     assert financing_changes(quarterly, later, PROPOSED, rules) == [
         "den första utbetalningen ska göras 2025-03-01, tillsammans med det som skulle ha "
@@ -196,3 +207,33 @@ def test_a_co_financier_left_as_it_was_is_no_change_of_the_financing() -> None:
         "finansieringen i punkt 4 ska utgöras av 3 200 000 kronor från Region Norrbotten - "
         "ERP och 750 000 kronor från Kiruna kommun"
     )
+
+
+def test_the_grant_is_named_as_the_program_file_names_it(tmp_path: Path) -> None:
+    """The extract of a decision that changed how the grant is paid named it
+    'basfinansieringen' whatever the program: a program file whose grant is a
+    verksamhetsbidrag has its extract say so."""
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    assert "  benamning: basfinansieringen\n" in text
+    program.write_text(
+        text.replace("  benamning: basfinansieringen\n", "  benamning: verksamhetsbidraget\n"),
+        encoding="utf-8",
+    )
+    path = cases / "sammantraden" / "exempel-run-2024-11-26.yaml"
+    text = path.read_text(encoding="utf-8")
+    paid = "          belopp_per_ar: 240000\n"
+    assert text.count(paid) == 1
+    path.write_text(
+        text.replace(paid, paid + "      utbetalning: {satt: kvartalsvis_i_forskott}\n"),
+        encoding="utf-8",
+    )
+    meeting = load_meeting(path)
+    paragraf = next(p for p in meeting.sammantrade.paragrafer if p.paragraf == 187)
+    lead = facts(meeting, paragraf).beslut[0].replace("\xa0", " ")
+    assert "att verksamhetsbidraget ska betalas ut kvartalsvis i förskott efter rekvisition" in (
+        lead
+    ), lead
+    assert "basfinansieringen" not in lead

@@ -158,7 +158,7 @@ def _payment_changes(
     way_before = proposed.utbetalning.satt or rules.utbetalning
     way_after = decided.utbetalning.satt or rules.utbetalning
     if way_after != way_before:
-        found.append(f"basfinansieringen ska betalas ut {UTBETALNING[way_after]}")
+        found.append(f"{rules.benamning} ska betalas ut {UTBETALNING[way_after]}")
     first = decided.utbetalning.forsta_datum
     if first != proposed.utbetalning.forsta_datum:
         if first is None:

@@ -592,6 +592,10 @@ class Finansieringsregler(Strict):
     arsvis_i_forskott (yearly in advance, on request), kvartalsvis_i_forskott (quarterly in
     advance) or efter_godkand_rapport (yearly; from the second avtalsår on, after the region
     has approved the report on the year before)."""
+    benamning: Namn = "bidraget"
+    """The grant's name in running text, in the definite form, as the minutes say how it is
+    paid out ("basfinansieringen ska betalas ut kvartalsvis i förskott"), e.g.
+    basfinansieringen or verksamhetsbidraget; bidraget when not given."""
 
     @model_validator(mode="after")
     def _unique_sources(self) -> Finansieringsregler:
