@@ -70,6 +70,34 @@ class Undertecknat:
         )
 
 
+@dataclass(frozen=True)
+class Step:
+    """The step that supplies a thing missing, for a page to lead to it."""
+
+    kind: str
+    """``meeting``: a meeting is to decide the case; ``extract``: the extract of ``paragraf``
+    of ``meeting`` is to be made; ``certify``: it is to be certified; ``held``: ``meeting``
+    is not held yet; ``build``: the case's documents are to be built (again); ``sign``: the
+    packet's signature field ``field`` is to be signed."""
+    meeting: str | None = None
+    """The meeting file's name without ``.yaml``."""
+    paragraf: int | None = None
+    field: str | None = None
+    """The signature field as ``avtalsgen sign --field`` takes it (aktor, region)."""
+
+
+class Missing(str):
+    """A line of :attr:`CaseStatus.saknas`: its text, with the step that supplies what it
+    says is missing (None: no step of avtalsgen's does, e.g. a fact to fill in)."""
+
+    step: Step | None
+
+    def __new__(cls, text: str, step: Step | None = None) -> Missing:
+        line = super().__new__(cls, text)
+        line.step = step
+        return line
+
+
 @dataclass
 class CaseStatus:
     """Where one case stands."""
@@ -93,7 +121,8 @@ class CaseStatus:
     tilläggsavtal's (the newest version of each that every party signed), whether or not
     the newest packet is one of them."""
     saknas: list[str] = field(default_factory=list)
-    """What is missing, each as a line of text."""
+    """What is missing, each as a line of text (a :class:`Missing` where a step of
+    avtalsgen's supplies it)."""
     fel: str | None = None
     """Why the case cannot be read (its problems), if it cannot."""
 
@@ -182,7 +211,7 @@ def _one(
     missing: bool = True,
     hints: _Hints = _Hints(None),
 ) -> CaseStatus:
-    from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.input.load import load_case, undecided_fact, unknown_facts
     from avtalsgen.meetings.decisions import case_history
 
     status = CaseStatus(arende=str(path))
@@ -203,47 +232,61 @@ def _one(
     root = workspace.root
     status.beslut = _decisions(history, folder, root)
     if missing:
-        status.saknas += unknown_facts(case, history)
+        undecided = undecided_fact(case, history)
+        status.saknas += [
+            Missing(line, Step("meeting")) if line == undecided else line
+            for line in unknown_facts(case, history)
+        ]
     from avtalsgen.build.tillagg import plan as tillagg_plan
 
     planned = tillagg_plan(history, folder.path, packets)
     for row, decision in zip(status.beslut, history.decisions, strict=True):
+        meeting = decision.meeting.path.stem
         if row.utdrag is None:
             status.saknas.append(
-                _(
-                    "protokollsutdrag § {paragraf} of the meeting of {datum}: not made yet "
-                    "(avtalsgen utdrag {meeting})"
-                ).format(
-                    paragraf=row.paragraf,
-                    datum=row.datum,
-                    meeting=f"{decision.meeting.path}{hints.option}"
-                    # A secret paragraph's extract is made only when asked for by number.
-                    + (f" --paragraf {row.paragraf}" if decision.paragraf.sekretess else ""),
+                Missing(
+                    _(
+                        "protokollsutdrag § {paragraf} of the meeting of {datum}: not made yet "
+                        "(avtalsgen utdrag {meeting})"
+                    ).format(
+                        paragraf=row.paragraf,
+                        datum=row.datum,
+                        meeting=f"{decision.meeting.path}{hints.option}"
+                        # A secret paragraph's extract is made only when asked for by number.
+                        + (f" --paragraf {row.paragraf}" if decision.paragraf.sekretess else ""),
+                    ),
+                    Step("extract", meeting, row.paragraf),
                 )
             )
         elif not row.bestyrkt:
             status.saknas.append(
-                _(
-                    "{extract}: not certified yet (avtalsgen sign {path} --field "
-                    "utdragsbestyrkande)"
-                ).format(extract=row.utdrag, path=hints.path(row.utdrag))
+                Missing(
+                    _(
+                        "{extract}: not certified yet (avtalsgen sign {path} --field "
+                        "utdragsbestyrkande)"
+                    ).format(extract=row.utdrag, path=hints.path(row.utdrag)),
+                    Step("certify", meeting, row.paragraf),
+                )
             )
     for decision in history.pending:
         status.saknas.append(
-            _(
-                "§ {paragraf} of the meeting of {datum} ({meeting}): the meeting is not held "
-                "yet; no document states its decision before that day"
-            ).format(
-                paragraf=decision.paragraf.paragraf,
-                datum=decision.datum,
-                meeting=decision.meeting.path,
+            Missing(
+                _(
+                    "§ {paragraf} of the meeting of {datum} ({meeting}): the meeting is not held "
+                    "yet; no document states its decision before that day"
+                ).format(
+                    paragraf=decision.paragraf.paragraf,
+                    datum=decision.datum,
+                    meeting=decision.meeting.path,
+                ),
+                Step("held", decision.meeting.path.stem, decision.paragraf.paragraf),
             )
         )
     built = _documents(packets, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     state = _build_state(case, planned, folder, templates, hints) if missing else None
     if state is not None:
-        status.saknas.append(state)
+        status.saknas.append(Missing(state, Step("build")))
     if missing:
         command = f"avtalsgen build {case.path}{hints.option}"
         status.saknas += _contradicting(packets, planned.documents, root, command)
@@ -256,8 +299,12 @@ def _one(
         status.undertecknade_paket = _signed_packets(packets, len(history.changes), root)
     for name in unsigned:
         status.saknas.append(
-            _("{packet}: the signature field {field} is not signed yet").format(
-                packet=_relative(packet, root) if packet else "paket.pdf", field=hints.field(name)
+            Missing(
+                _("{packet}: the signature field {field} is not signed yet").format(
+                    packet=_relative(packet, root) if packet else "paket.pdf",
+                    field=hints.field(name),
+                ),
+                Step("sign", field=name),
             )
         )
     status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")

@@ -753,18 +753,8 @@ def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]
 
     The documents show them as a visible placeholder; ``--strict`` refuses them.
     """
-    problems: list[str] = []
-    if history is not None and history.grant is None and history.agreement:
-        lines = _read_yaml(case.path)[1]
-        line = _line(("dnr",), lines)
-        problems.append(
-            f"{case.path}:{line}: dnr: "
-            + _(
-                "no meeting file decides {dnr} yet (a paragraph in sammantraden/*.yaml beside "
-                "the case files); the samarbetsavtal shows [uppgift saknas] for the decision's "
-                "date and §"
-            ).format(dnr=case.arende.dnr)
-        )
+    undecided = undecided_fact(case, history)
+    problems: list[str] = [] if undecided is None else [undecided]
     for path, model, locs in (
         (case.path, case.arende, UNKNOWN_ALLOWED_CASE),
         (case.program_path, case.program, UNKNOWN_ALLOWED_PROGRAM),
@@ -777,6 +767,19 @@ def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]
             _data, lines, _duplicates = _read_yaml(path)
             problems += [_unknown_fact(case, path, loc, lines) for loc in missing]
     return problems
+
+
+def undecided_fact(case: LoadedCase, history: History | None) -> str | None:
+    """The first of :func:`unknown_facts` when no meeting has decided the case while its
+    agreement is made (the agreement shows the decision's date and § as unknown)."""
+    if history is None or history.grant is not None or not history.agreement:
+        return None
+    line = _line(("dnr",), _read_yaml(case.path)[1])
+    return f"{case.path}:{line}: dnr: " + _(
+        "no meeting file decides {dnr} yet (a paragraph in sammantraden/*.yaml beside "
+        "the case files); the samarbetsavtal shows [uppgift saknas] for the decision's "
+        "date and §"
+    ).format(dnr=case.arende.dnr)
 
 
 def _unknown_fact(case: LoadedCase, path: Path, loc: Loc, lines: dict[Loc, int]) -> str:

@@ -95,7 +95,8 @@ def _expediera(
 ) -> Iterator[dict[str, Any]]:
     from avtalsgen.meetings.expediering import expedite
 
-    for item in expedite(meeting, output, paragraf, on_wait=on_wait):
+    results = expedite(meeting, output, paragraf, on_wait=on_wait)
+    for item in results:
         head = f"§ {item.paragraf} {item.dnr}"
         for to in item.messages:
 
@@ -113,9 +114,9 @@ def _expediera(
         for name in item.utan_adress:
 
             def no_address(name: str = name, head: str = head) -> str:
-                return _("{head}: {name} has no address in the program file "
-                         "(expediering.mottagare): send the extract another way").format(
-                    head=head, name=name)  # fmt: skip
+                # How to go on: in the run's summary (once, not on every such line).
+                return _("{head}: no e-mail to {name}: the program file gives no e-mail "
+                         "address for this recipient").format(head=head, name=name)  # fmt: skip
 
             yield _step(item.dnr, no_address, [])
         if item.sekretess:
@@ -126,6 +127,47 @@ def _expediera(
                     head=head, marking=marking)  # fmt: skip
 
             yield _step(item.dnr, secret, [])
+    yield {**_step(None, lambda: expediering_summary(results), []), "summary": True}
+
+
+def expediering_summary(results: Any) -> str:
+    """What the expediering did and did not do, in one line (the run's status says it
+    after "done"): the e-mails written, those written before, the recipients without an
+    address; none written, it says so and how to go on."""
+    from avtalsgen.i18n import ngettext
+
+    if not results:
+        return _("no e-mail written: no paragraph to expedite (a paragraph under sekretess "
+                 "only when its number is given)")  # fmt: skip
+    new = sum(1 for item in results for to in item.messages
+              if item.written or to.path in item.added)  # fmt: skip
+    before = sum(len(item.messages) for item in results) - new
+    missing = sum(len(item.utan_adress) for item in results)
+    programs = sorted({str(item.program_file) for item in results if item.utan_adress})
+    if new == 0 and before == 0:
+        return _(
+            "no e-mail written: no recipient has an e-mail address in the program file "
+            "({program}); add the addresses there under Expediering › Mottagare and make the "
+            "e-mails again, or send the extracts another way"
+        ).format(program=", ".join(programs) or "–")
+    parts = [ngettext("{count} e-mail written", "{count} e-mails written", new).format(count=new)]
+    if before:
+        parts.append(ngettext("{count} written before, left as it is",
+                              "{count} written before, left as they are", before).format(
+            count=before))  # fmt: skip
+    text = _("{parts}; nothing is sent: open the messages in the mail client and send them").format(
+        parts=", ".join(parts)
+    )
+    if missing:
+        text += "; " + ngettext(
+            "{count} recipient has no e-mail address and got none: add it in the program file "
+            "({program}) under Expediering › Mottagare and make the e-mails again, or send "
+            "the extract another way",
+            "{count} recipients have no e-mail address and got none: add theirs in the program "
+            "file ({program}) under Expediering › Mottagare and make the e-mails again, or "
+            "send the extracts another way",
+            missing).format(count=missing, program=", ".join(programs))  # fmt: skip
+    return text
 
 
 def _publicera(

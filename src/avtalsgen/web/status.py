@@ -253,8 +253,51 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
         "undertecknade_paket": [
             {"fil": packet.fil, "text": packet.text} for packet in found.undertecknade_paket
         ],
-        "saknas": [_for_the_page(shown(line) or "", path.name) for line in found.saknas],
+        "saknas": [
+            _missing_item(line, shown(line) or "", path.name, found.dnr) for line in found.saknas
+        ],
     }  # fmt: skip
+
+
+def _missing_item(line: str, text: str, case_file: str, dnr: str | None) -> dict[str, str]:
+    """A line of what is still missing as the case's page shows it: in words (``text``),
+    and where a page of the app does the step that supplies it, a link there (``href``,
+    ``link``) for the users whose roles may do it (``permission``)."""
+    from avtalsgen.build.status import Missing
+    from avtalsgen.i18n import _
+
+    step = line.step if isinstance(line, Missing) else None
+    item = {"text": _for_the_page(text, case_file)}
+    if step is None:
+        return item
+    if step.kind == "meeting":
+        # The CLI's line names a file pattern; the page says it in words.
+        item["text"] = _(
+            "No meeting has decided the case yet; until one has, the samarbetsavtal shows "
+            "[uppgift saknas] for the decision's date and §."
+        )
+        item |= {"href": "/sammantraden", "permission": "edit_meeting",
+                 "link": _("Add the case as a paragraph of a meeting")}  # fmt: skip
+    elif step.kind == "extract":
+        link = _("Make the extract of § {paragraf}").format(paragraf=step.paragraf)
+        item |= {"href": f"/sammantraden/{step.meeting}#efter-rubrik", "permission": "extract",
+                 "link": link}  # fmt: skip
+    elif step.kind == "certify":
+        item |= {"href": f"/sammantraden/{step.meeting}/bestyrk?paragraf={step.paragraf}",
+                 "permission": "extract",
+                 "link": _("Certify § {paragraf}").format(paragraf=step.paragraf)}  # fmt: skip
+    elif step.kind == "held":
+        item |= {"href": f"/sammantraden/{step.meeting}", "permission": "read",
+                 "link": _("The meeting")}  # fmt: skip
+    elif step.kind == "build" and dnr is not None:
+        item |= {"href": f"/korning?arende={Path(case_file).stem}", "permission": "build",
+                 "link": _("Build the case")}  # fmt: skip
+    elif step.kind == "sign" and dnr is not None and step.field is not None:
+        from avtalsgen.web.forms import choice
+
+        item |= {"href": f"/paket/{dnr}/signera?falt={step.field}", "permission": "sign",
+                 "link": _("Sign {field}").format(field=choice(step.field))}  # fmt: skip
+    return item
 
 
 #: The command the CLI's status names for a step (`` (avtalsgen utdrag …)``): the web's own

@@ -21,14 +21,15 @@ from avtalsgen.web.status import case_rows
 
 
 @get("/korning", guards=[needs("read")])
-async def runs(request: Request[Any, Any, Any]) -> Template:
-    """The cases to choose from and the recent runs."""
+async def runs(request: Request[Any, Any, Any], arende: list[str] | None = None) -> Template:
+    """The cases to choose from (those named by ``arende`` chosen already: a case's page
+    leads here to build it) and the recent runs."""
     from litestar.concurrency import sync_to_thread
 
-    return await sync_to_thread(_runs, request)
+    return await sync_to_thread(_runs, request, arende or [])
 
 
-def _runs(request: Request[Any, Any, Any]) -> Template:
+def _runs(request: Request[Any, Any, Any], chosen: list[str]) -> Template:
     config = config_of(request)
     report = None
     path = config.output / "batch-report.json"
@@ -46,7 +47,7 @@ def _runs(request: Request[Any, Any, Any]) -> Template:
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
     return page(request, "runs.html", rows=case_rows(config), jobs=recent_jobs(config.database),
-                report=report, kind_names=kind_names)  # fmt: skip
+                report=report, kind_names=kind_names, chosen=chosen)  # fmt: skip
 
 
 @post("/korning", guards=[needs("build")])
@@ -88,7 +89,10 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
     # Its lines in the reader's language, whoever started it.
     events = [event_shown(event) for event in _events_of(request, job)]
-    return page(request, "run.html", job=job, events=events, kind_names=kind_names, back=back)
+    # What a step did and did not do, after its state once it has ended ("klar: …").
+    summary = next((e["text"] for e in reversed(events) if e.get("summary")), None)
+    return page(request, "run.html", job=job, events=events, kind_names=kind_names, back=back,
+                summary=summary if job.done.is_set() else None)  # fmt: skip
 
 
 @get("/korning/{job_id:int}/handelser", guards=[needs("read")])

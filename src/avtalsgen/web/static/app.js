@@ -388,8 +388,11 @@
       if (data.note) { item.appendChild(document.createTextNode(' – ' + data.note)); }
       list.appendChild(item);
     });
+    var summary = null;
     source.addEventListener('step', function (event) {
       var data = JSON.parse(event.data);
+      // What the step did and did not do: said after its state when it ends.
+      if (data.summary) { summary = data.text; return; }
       var item = document.createElement('li');
       item.textContent = data.text;
       data.files.forEach(function (name) {
@@ -403,7 +406,8 @@
     });
     source.addEventListener('end', function (event) {
       var data = JSON.parse(event.data);
-      state.textContent = (data.state_text || data.state) + (data.error ? ': ' + data.error : '');
+      state.textContent = (data.state_text || data.state) +
+        (data.error ? ': ' + data.error : (summary ? ' – ' + summary : ''));
       element.setAttribute('data-done', 'true');
       source.close();
     });

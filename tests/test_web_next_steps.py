@@ -1,0 +1,185 @@
+"""What the secretary reads of what is left to do: a case's "Återstår" in words, each line
+with a link to the page that does the step (for the users who may do it), and an
+expediering run's state saying what it wrote and what it did not. Request tests (no
+browser, no LibreOffice): the pages' text is read as the official reads it."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from webtools import client_for, speaking, workspace
+
+from avtalsgen import i18n
+from avtalsgen.web.config import WebConfig
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> WebConfig:
+    """The shipped cases and a case no meeting has decided yet (walk.yaml, RUN-90201-2026)."""
+    config = workspace(tmp_path_factory.mktemp("steps"))
+    text = (config.cases / "exempel-arktiska-testbaddar.yaml").read_text(encoding="utf-8")
+    (config.cases / "walk.yaml").write_text(
+        text.replace("dnr: RUN-90001-2023", "dnr: RUN-90201-2026"), encoding="utf-8"
+    )
+    return config
+
+
+def _remaining(html: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each line under "Återstår": its text and its links (address, words)."""
+    heading = "<h3>Återstår</h3>" if "<h3>Återstår</h3>" in html else "<h3>Remaining</h3>"
+    part = html[html.index(heading) :]
+    part = part[: part.index("</ul>")]
+    lines = []
+    for item in re.findall(r"<li>(.*?)</li>", part, re.DOTALL):
+        links = [(unescape(href), unescape(re.sub(r"<[^>]+>", "", words)))
+                 for href, words in re.findall(r'<a href="([^"]+)">(.*?)</a>', item)]  # fmt: skip
+        lines.append((unescape(re.sub(r"<[^>]+>", "", item)).strip(), links))
+    return lines
+
+
+def test_a_case_no_meeting_decided_says_so_in_words_and_leads_to_the_meetings(
+    config: WebConfig,
+) -> None:
+    with client_for(config, "sekr") as client:
+        lines = _remaining(client.get("/arenden/walk").text)
+        with speaking(client, "en"):
+            english = _remaining(client.get("/arenden/walk").text)
+    undecided = next(line for line in lines if "sammanträde" in line[0])
+    assert undecided == (
+        "Inget sammanträde har beslutat ärendet ännu; till dess visar samarbetsavtalet "
+        "[uppgift saknas] för beslutets datum och §. Lägg till ärendet som en paragraf i ett "
+        "sammanträde",
+        [("/sammantraden", "Lägg till ärendet som en paragraf i ett sammanträde")],
+    )
+    assert not [text for text, _links in lines if "*.yaml" in text or "sammantraden/" in text]
+    # The documents not built: the Körning page with the case chosen.
+    assert ("handlingarna är inte byggda ännu Bygg ärendet",
+            [("/korning?arende=walk", "Bygg ärendet")]) in lines  # fmt: skip
+    assert (
+        "No meeting has decided the case yet; until one has, the samarbetsavtal shows "
+        "[uppgift saknas] for the decision's date and §. Add the case as a paragraph of a "
+        "meeting",
+        [("/sammantraden", "Add the case as a paragraph of a meeting")],
+    ) in english
+
+
+def test_the_runs_page_has_the_case_chosen_that_a_case_page_leads_to_build(
+    config: WebConfig,
+) -> None:
+    with client_for(config, "sekr") as client:
+        html = client.get("/korning?arende=walk").text
+    chosen = re.findall(r'<input type="checkbox" id="a-([^"]+)" name="arende" [^>]*checked', html)
+    assert chosen == ["walk"]
+
+
+def test_a_decided_cases_extract_leads_to_the_meetings_steps(config: WebConfig) -> None:
+    """RUN-00386-2023, decided 2023-12-05 § 211, no extract made: the line leads to the
+    meeting's steps; a reader, who may not make extracts, gets the line without the link."""
+    with client_for(config, "sekr") as client:
+        lines = _remaining(client.get("/arenden/RUN-00386-2023").text)
+    with client_for(config, "lasare") as client:
+        read = _remaining(client.get("/arenden/RUN-00386-2023").text)
+    extract = next(line for line in lines if line[0].startswith("protokollsutdrag § 211"))
+    assert extract == (
+        "protokollsutdrag § 211 från sammanträdet 2023-12-05: inte gjort ännu "
+        "Gör protokollsutdraget för § 211",
+        [("/sammantraden/exempel-run-2023-12-05#efter-rubrik", "Gör protokollsutdraget för § 211")],
+    )
+    assert ("protokollsutdrag § 211 från sammanträdet 2023-12-05: inte gjort ännu", []) in read
+    assert not [links for _text, links in read if links]
+
+
+def _expediering_page(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch, job_id: int, items: list[Any]
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """The page of an expediering run whose expedite gave ``items`` (in Swedish and in
+    English), and the events the browser follows."""
+    from avtalsgen.meetings import expediering
+    from avtalsgen.web import secretary
+    from avtalsgen.web.jobs import Job
+    from avtalsgen.web.serverpaths import shown_event
+
+    monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: items)
+    request = {"kind": "expediera", "meeting": str(config.meetings / "m.yaml"),
+               "output": str(config.output), "templates": "templates"}  # fmt: skip
+    i18n.set_language("sv")  # as the worker composes them
+    events = list(secretary.run(request, lambda message: None))
+    with client_for(config, "sekr") as client:
+        runner = client.app.state.runner
+        job = Job(job_id, "expediera", "sekr", ["m"], args={"output": str(config.output)})
+        runner.jobs[job.id] = job
+        for event in events:
+            runner._event(job, shown_event(event, [config.cases, config.output]))
+        job.state = "done"
+        runner._finish(job)
+        swedish = client.get(f"/korning/{job_id}").text
+        with speaking(client, "en"):
+            english = client.get(f"/korning/{job_id}").text
+        followed = client.get(f"/korning/{job_id}/handelser").text
+    sent = [json.loads(data) for data in re.findall(r"^data: (.*)$", followed, re.MULTILINE)]
+    return swedish, english, sent
+
+
+def _state(html: str) -> str:
+    match = re.search(r'<span id="run-state" role="status">(.*?)</span>', html, re.DOTALL)
+    assert match, "the run's page has its state"
+    return unescape(match.group(1))
+
+
+def _lines(html: str) -> list[str]:
+    part = html[html.index('<ol id="run-events"') : html.index("</ol>")]
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip()
+            for item in re.findall(r"<li>(.*?)</li>", part, re.DOTALL)]  # fmt: skip
+
+
+def test_an_expediering_that_wrote_no_e_mail_says_so_and_how_to_go_on(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = config.cases / "program" / "norrbottens-ekosystem.yaml"
+    item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[], written=True,
+                           utan_adress=["Regional utvecklingsdirektör", "Luleå kommun"],
+                           sekretess="", added=(), program_file=program)  # fmt: skip
+    swedish, english, sent = _expediering_page(config, monkeypatch, 995, [item])
+    assert _state(swedish) == (
+        "klar – inget e-postmeddelande skrevs: ingen av mottagarna har en e-postadress i "
+        "programfilen (program/norrbottens-ekosystem.yaml); lägg till adresserna där under "
+        "Expediering › Mottagare och gör e-posten igen, eller skicka utdragen på annat sätt"
+    )
+    assert _lines(swedish) == [
+        "§ 212 RUN-90001-2023: inget e-postmeddelande till Regional utvecklingsdirektör: "
+        "programfilen anger ingen e-postadress för mottagaren",
+        "§ 212 RUN-90001-2023: inget e-postmeddelande till Luleå kommun: programfilen anger "
+        "ingen e-postadress för mottagaren",
+    ]
+    assert "expediering.mottagare" not in swedish and str(config.cases) not in swedish
+    assert _state(english).startswith("done – no e-mail written: no recipient has an e-mail ")
+    # The browser that follows the run gets the same, to say after the state.
+    summary = [event for event in sent if event.get("summary")]
+    assert [event["text"] for event in summary] == [_state(swedish).removeprefix("klar – ")]
+
+
+def test_an_expediering_says_what_it_wrote_and_who_got_nothing(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = config.cases / "program" / "norrbottens-ekosystem.yaml"
+    folder = config.output / "sammantraden" / "2023-12-05-run" / "expediering"
+    addresses = (("Kansliet", "kansli@region.example"), ("Aktören", "info@aktor.example"))
+    written = [SimpleNamespace(mottagare=name, epost=address, path=folder / f"{n}.eml")
+               for n, (name, address) in enumerate(addresses, 1)]  # fmt: skip
+    item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=written, written=True,
+                           utan_adress=["Luleå kommun"], sekretess="", added=(),
+                           program_file=program)  # fmt: skip
+    swedish, _english, _sent = _expediering_page(config, monkeypatch, 996, [item])
+    assert _state(swedish) == (
+        "klar – 2 e-postmeddelanden skrivna; inget skickas: öppna meddelandena i "
+        "e-postprogrammet och skicka dem därifrån; 1 mottagare saknar e-postadress och fick "
+        "inget: lägg till den i programfilen (program/norrbottens-ekosystem.yaml) under "
+        "Expediering › Mottagare och gör e-posten igen, eller skicka utdraget på annat sätt"
+    )
+    assert "§ 212 RUN-90001-2023: e-postmeddelande till Kansliet <kansli@region.example> " \
+        "skrivet 1.eml" in _lines(swedish)  # fmt: skip
