@@ -754,6 +754,36 @@ def test_a_document_said_to_be_written_is_sent_at_once_and_once(tmp_path: Path) 
         far.close()
 
 
+def test_documents_written_without_a_word_are_sent_in_their_order(tmp_path: Path) -> None:
+    """The dispatcher sends documents whose files appear (no written()) in the order start
+    gave, looking no further than the first not yet there: c, written before b, goes
+    after it."""
+    from avtalsgen.conversion.pool import Job
+
+    near, far = socket.socketpair()
+    far.settimeout(0.3)
+    converter = warm.WarmConverter(near)
+
+    def sent() -> list[str]:
+        received = b""
+        with contextlib.suppress(TimeoutError):
+            while chunk := far.recv(65536):
+                received += chunk
+        return [Path(json.loads(line)["docx"]).name for line in received.splitlines()]
+
+    try:
+        jobs = [Job("0", tmp_path / f"{name}.docx", tmp_path) for name in ("a", "b", "c")]
+        converter.start(jobs)
+        for job in (jobs[0], jobs[2]):
+            job.docx.write_bytes(b"PK")
+        assert sent() == ["a.docx"]
+        jobs[1].docx.write_bytes(b"PK")
+        assert sent() == ["b.docx", "c.docx"]
+    finally:
+        converter.stop()
+        far.close()
+
+
 def test_a_preview_s_first_document_is_converted_alone_then_the_others(tmp_path: Path) -> None:
     """With first_alone, the documents after the first are sent once it is answered."""
     from avtalsgen.conversion.pool import Job

@@ -355,14 +355,30 @@ class WarmConverter:
             self._dispatcher.join()
 
     def _dispatch(self) -> None:
-        """Send each job as soon as its DOCX is there, until every job is sent."""
+        """Send each job as soon as its DOCX is there, until every job is sent.
+
+        The jobs are looked for in the order they are to be written, up to the first that
+        is not there yet (passing over those that wait for the first to be converted): a
+        caller writes them in that order and says so of each (:meth:`written`), so a look
+        costs one ``stat``. Looking for every job left every :data:`_POLL` seconds took
+        0.16-0.24 s of CPU, holding Python's lock, while a 50-case batch was rendered."""
         while not self._stopped.is_set():
             with self._cond:
-                todo = [job for job in self._todo if job not in self._cancelled]
-                ready = [job for job in todo if not self._held(job) and job.docx.exists()]
-                self._todo = [job for job in todo if job not in ready]
+                ready: list[Job] = []
+                left: list[Job] = []
+                for index, job in enumerate(self._todo):
+                    if job in self._cancelled:
+                        continue
+                    if self._held(job):
+                        left.append(job)
+                    elif job.docx.exists():
+                        ready.append(job)
+                    else:
+                        left.extend(self._todo[index:])
+                        break
+                self._todo = left
                 if not ready:
-                    if not self._todo:
+                    if not left:
                         return
                     self._cond.wait(_POLL)
                     continue
