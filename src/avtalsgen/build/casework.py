@@ -19,6 +19,7 @@ from avtalsgen.build import interrupts
 from avtalsgen.build.manifest import signed_and_current, signed_and_same, write_manifest
 from avtalsgen.build.nothing import nothing_to_build
 from avtalsgen.build.outcome import CaseOutcome, Status
+from avtalsgen.build.packets import PacketFolder
 from avtalsgen.build.record import (
     Record,
     input_stamp,
@@ -142,9 +143,10 @@ def load(
             raise CaseError(list(history.problems))
         if options.strict and (unknown := unknown_facts(case, history)):
             raise CaseError(unknown)
-        folder = run.workspace.case(case.arende.dnr).path
+        case_folder = run.workspace.case(case.arende.dnr)
+        folder = case_folder.path
         with interrupts.deferred():  # pikepdf may load here (whether a packet is signed)
-            planned = tillagg_plan(history, folder)
+            planned = tillagg_plan(history, PacketFolder(case_folder))
         made = [d for d in planned.documents if d in documents]
         if not made:  # not a failure: nothing is wrong, and nothing is written
             outcome.status = Status.NOTHING

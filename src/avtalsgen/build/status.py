@@ -239,7 +239,7 @@ def _one(
         ]
     from avtalsgen.build.tillagg import plan as tillagg_plan
 
-    planned = tillagg_plan(history, folder.path, packets)
+    planned = tillagg_plan(history, packets)
     for row, decision in zip(status.beslut, history.decisions, strict=True):
         meeting = decision.meeting.path.stem
         if row.utdrag is None:
@@ -540,7 +540,7 @@ def _signed_packets(packets: PacketFolder, changes: int, root: Path) -> list[Und
         return []
     found = []
     for nummer in range(changes + 1):
-        packet = signed_packet(folder.path, nummer, packets)
+        packet = signed_packet(packets, nummer)
         entry = signed_entry(folder.path, nummer, packets.manifest)
         if packet is None or entry is None:
             continue

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from avtalsgen.build.manifest import PARTIES, signed_entry
 from avtalsgen.build.packets import PacketFolder
-from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -32,14 +31,12 @@ class SignedPacket:
     """The day its last party signed (Swedish time), if the manifest says."""
 
 
-def signed_packet(
-    folder: Path, nummer: int, packets: PacketFolder | None = None
-) -> SignedPacket | None:
-    """The newest packet version in ``folder`` that holds the agreement (``nummer`` 0) or
-    tilläggsavtal nr ``nummer`` and that every party has signed, as the manifest records it
-    and the file shows, if any; ``packets``: the folder's manifest and packets as a reader
-    has read them already (else they are read now)."""
-    packets = PacketFolder(CaseFolder(folder)) if packets is None else packets
+def signed_packet(packets: PacketFolder, nummer: int) -> SignedPacket | None:
+    """The newest packet version in the case folder of ``packets`` (its manifest and
+    packets, each read once) that holds the agreement (``nummer`` 0) or tilläggsavtal nr
+    ``nummer`` and that every party has signed, as the manifest records it and the file
+    shows, if any."""
+    folder = packets.folder.path
     entry = signed_entry(folder, nummer, packets.manifest)
     if entry is None:
         return None
@@ -91,21 +88,20 @@ class Plan:
         return ()
 
 
-def plan(history: History, folder: Path, packets: PacketFolder | None = None) -> Plan:
-    """The documents of the case at ``folder``: the tilläggsavtal of the first change whose
-    packet is not signed yet (or of the newest, all being signed), once the agreement (or
-    tilläggsavtal) before it is signed; else what the grant called for. ``packets``: the
-    folder's manifest and packets as a reader has read them already."""
+def plan(history: History, packets: PacketFolder) -> Plan:
+    """The documents of the case whose folder's manifest and packets ``packets`` reads: the
+    tilläggsavtal of the first change whose packet is not signed yet (or of the newest, all
+    being signed), once the agreement (or tilläggsavtal) before it is signed; else what the
+    grant called for. Nothing of the folder is read for a case that no change decided."""
     pending = tuple(sorted({d.meeting.path for d in history.pending}))
     if not history.changes:
         return Plan(history.documents, None, None, None, pending)
-    packets = PacketFolder(CaseFolder(folder)) if packets is None else packets
     target = next(
-        (c for c in history.changes if signed_packet(folder, c.nummer, packets) is None),
+        (c for c in history.changes if signed_packet(packets, c.nummer) is None),
         history.changes[-1],
     )
-    before = signed_packet(folder, target.nummer - 1, packets)
+    before = signed_packet(packets, target.nummer - 1)
     if before is None:
         return Plan(history.documents, None, None, target, pending)
-    original = before if target.nummer == 1 else signed_packet(folder, 0, packets)
+    original = before if target.nummer == 1 else signed_packet(packets, 0)
     return Plan(("tillaggsavtal",), target, original, None, pending)
