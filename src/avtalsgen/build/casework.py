@@ -289,7 +289,7 @@ def check_early(
     try:
         read = _read(item, document)
         check_facts(item.case.arende, item.case.program, {document: read},
-                    item.stages.fact_stages())  # fmt: skip
+                    item.stages.fact_stages(), item.templates)  # fmt: skip
     except AvtalsgenError:
         return
     item.checked.add(document)
@@ -323,7 +323,10 @@ def finish(
         # Each document states the facts of its own stage: the beslutsförslag the
         # proposal's, the agreement the decided ones.
         unchecked = {d: source for d, source in read.items() if d not in item.checked}
-        check_facts(item.case.arende, item.case.program, unchecked, item.stages.fact_stages())
+        check_facts(
+            item.case.arende, item.case.program, unchecked, item.stages.fact_stages(),
+            item.templates,
+        )  # fmt: skip
         if on_checked is not None:
             on_checked(outcome, dict(item.pdfs))
         case_folder = run.workspace.case(item.case.arende.dnr)

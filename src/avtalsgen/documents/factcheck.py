@@ -10,10 +10,19 @@ a figure of the financing it states: a financier's amount per year, per avtalså
 year, a payment, a budget-year sum or a total. The beslutsförslag states the financing as
 proposed; the agreement and the protocol extract the financing decided. A template that
 prints another amount fails the build, naming the document and the fact.
+
+Some facts must stand in a given place, not merely somewhere: the Dnr on every page (the
+page header) and on the first page outside it, on a line of its own (a screen reader skips
+the page header, and the Dnr in running text is a reference, not the document's own); the
+agreement's amount for each avtalsår in its row of the table, with the avtalsår's period, and
+each payment in its row of the payment plan (the program's clause says the amounts stand
+there). A fact missing is named with the template the document was made from and what to
+put back in it (:mod:`avtalsgen.documents.facthints`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import re
 import threading
 import unicodedata
@@ -22,13 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
-from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps
+from avtalsgen.documents.facthints import how_to_fix
+from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps, view
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.errors import AvtalsgenError, os_reason
-from avtalsgen.i18n import N_, _, join_words
+from avtalsgen.i18n import N_, _, join_words, ngettext
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import agreement_financing
 from avtalsgen.model.money import Berakning, compute_financing
@@ -42,12 +53,28 @@ class FactError(AvtalsgenError):
     """Documents of one case state a fact differently."""
 
 
+#: Where a fact must stand (:attr:`Fact.where`): anywhere in the document; on every page;
+#: on the first page outside its page header and footer, on a line of its own (with a short
+#: label such as 'Dnr' at most).
+ANYWHERE = ""
+EVERY_PAGE = "every page"
+FIRST_PAGE_LINE = "first page line"
+#: How much else a line that states a fact "on a line of its own" may hold (its label, a
+#: date beside it), squashed: a line of running text holds more.
+_LABEL_ROOM = 30
+
+
 @dataclass(frozen=True)
 class Fact:
     """A fact and the ways a document may state it (any one of them will do)."""
 
     name: str
     forms: tuple[str, ...]
+    group: str = ""
+    """Its group (:data:`DOCUMENT_FACTS`), which says how to put it back in a template."""
+    where: str = ANYWHERE
+    """Where it must stand: :data:`ANYWHERE`, :data:`EVERY_PAGE` or
+    :data:`FIRST_PAGE_LINE`."""
 
 
 #: The facts each document must state, by group: ``källa`` is one fact per source of the
@@ -98,8 +125,25 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
         region.insert(0, fmt.kronor(figures.region_per_ar))
     years = [year.ar for year in figures.budgetar]
     region_total = figures.region_summa
+    pengar = view(figures)
     facts: dict[str, list[Fact]] = {
-        "Dnr": [Fact("Dnr", (arende.dnr,))],
+        "Dnr": [
+            Fact("Dnr", (arende.dnr,), "Dnr", FIRST_PAGE_LINE),
+            Fact("Dnr", (arende.dnr,), "Dnr/every page", EVERY_PAGE),
+        ],
+        # The agreement's tables: each avtalsår's row, each payment's row.
+        "avtalsår": [
+            Fact(f"avtalsår {year.nummer}",
+                 (f"Avtalsår {year.nummer} {fmt.intervall(year.start, year.slut)} "
+                  f"{fmt.kr(year.belopp)}",))
+            for year in pengar.avtalsar
+        ],
+        "utbetalningar": [
+            Fact(f"utbetalning {payment.nummer}",
+                 (f"{payment.nummer} {payment.avser} {fmt.iso(payment.datum)} "
+                  f"{fmt.kr(payment.belopp)}",))
+            for payment in pengar.utbetalningar
+        ],
         "aktör": [Fact("aktör", (arende.aktor.namn, arende.aktor.kort))],
         "belopp": [Fact("belopp", tuple(region))],
         "totalt": [Fact("totalt", (f"Totalt {fmt.kr(figures.summa)}",))],
@@ -131,8 +175,11 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
             ),
         ],
     }  # fmt: skip
-    found = [fact for group in groups for fact in facts[group]]
-    return [Fact(fact.name, tuple(_fold(f) for f in fact.forms)) for fact in found]
+    return [
+        Fact(fact.name, tuple(_fold(f) for f in fact.forms), fact.group or group, fact.where)
+        for group in groups
+        for fact in facts[group]
+    ]
 
 
 def known_amounts(figures: Berakning) -> set[str]:
@@ -191,11 +238,13 @@ def _disagreements(text: str, figures: Berakning, name: str) -> list[str]:
 class PdfText:
     """A PDF as PDFium reads it: the text of each page, and where on its last page each
     occurrence of a phrase asked for starts (the box of its first character: left, bottom,
-    right, top, in points)."""
+    right, top, in points); and the lines of its first page outside the page header and
+    footer (what a tagged PDF marks as artifacts)."""
 
     path: Path
     pages: tuple[str, ...]
     marks: tuple[tuple[float, float, float, float], ...] = ()
+    first_page_lines: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -230,18 +279,47 @@ def _read_pdf(pdf: Path, phrase: str | None) -> PdfText:
         ) from None
     try:
         pages, marks = [], []
+        lines: tuple[str, ...] = ()
         for number, page in enumerate(document, 1):
             textpage = page.get_textpage()
             # Every Dnr and date is written with non-breaking hyphens (documents.dnr): read
             # as the hyphens they stand for, by every reader of the text.
             pages.append(textpage.get_text_range().replace(NON_BREAKING_HYPHEN, "-"))
+            if number == 1:
+                lines = _body_lines(textpage, pages[0])
             if phrase is not None and number == len(document):
                 searcher = textpage.search(phrase, match_case=True)
                 while (hit := searcher.get_next()) is not None:
                     marks.append(textpage.get_charbox(hit[0]))
-        return PdfText(pdf, tuple(pages), tuple(marks))
+        return PdfText(pdf, tuple(pages), tuple(marks), lines)
     finally:
         document.close()
+
+
+#: The name of the marked content that holds a page's header and footer (PDF 14.8.2.2).
+_ARTIFACT = "Artifact".encode("utf-16-le") + b"\0\0"
+
+
+def _body_lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[str, ...]:
+    """The lines of a page's ``text`` (as PDFium ends each: CR LF) whose first character is
+    not in an artifact: the page header and footer of a tagged PDF are."""
+    lines = []
+    offset = 0
+    name = (ctypes.c_ushort * (len(_ARTIFACT) // 2))()
+    length = ctypes.c_ulong()
+    for line in text.split("\r\n"):
+        first = len(line) - len(line.lstrip())
+        if first < len(line):
+            item = pdfium_c.FPDFText_GetTextObject(textpage.raw, offset + first)
+            artifact = False
+            for index in range(pdfium_c.FPDFPageObj_CountMarks(item) if item else 0):
+                mark = pdfium_c.FPDFPageObj_GetMark(item, index)
+                pdfium_c.FPDFPageObjMark_GetName(mark, name, len(_ARTIFACT), ctypes.byref(length))
+                artifact = artifact or bytes(name)[: length.value] == _ARTIFACT
+            if not artifact:
+                lines.append(line)
+        offset += len(line) + 2
+    return tuple(lines)
 
 
 def pdf_text(pdf: Path) -> str:
@@ -282,6 +360,7 @@ def check_facts(
     program: Program,
     pdfs: Mapping[str, Path | PdfText],
     stages: Mapping[str, Stage] | None = None,
+    templates: Path | None = None,
 ) -> None:
     """Raise :class:`FactError` naming each document and fact that does not agree; each
     document is a PDF file, or one read already.
@@ -293,6 +372,8 @@ def check_facts(
     year, avtalsår or budget year, a payment, a budget-year sum or a total), and each amount
     it gives right after a financier's name must be one of that financier's figures. The
     beslutsförslag must give the whole financing as the total, not the region's share.
+    A fact missing is named with the template it was made from (``<document>.docx`` in the
+    folder ``templates``) and what to put back in it.
     """
     problems: list[str] = []
     for document, source in pdfs.items():
@@ -308,13 +389,13 @@ def check_facts(
         pdf, raw = read.path, read.text
         text, squashed = _fold(raw), _squash(raw)
         wanted = [*document_facts(stage.arende, program, stage.facts), *stage.extra_facts]
+        template = templates / f"{document}.docx" if templates is not None else None
         for fact in wanted:
-            if not any(_states(squashed, form) for form in fact.forms):
-                forms = join_words([f"'{form}'" for form in fact.forms], "or")
+            missing = _missing(read, squashed, fact)
+            if missing is not None:
                 problems.append(
-                    _("{file}: {fact}: the document does not state {forms}").format(
-                        file=pdf.name, fact=fact.name, forms=forms
-                    )
+                    f"{pdf.name}: {fact.name}: {missing}; "
+                    + how_to_fix(document, fact.group, template)
                 )
         if "totalt" in stage.facts and figures.region_summa != figures.summa:
             whole_as_region = _fold(f"Totalt {fmt.kr(figures.region_summa)}")
@@ -346,6 +427,40 @@ def check_facts(
         raise FactError(
             "\n".join([_("the documents do not agree on the case's facts:"), *problems])
         )
+
+
+def _missing(read: PdfText, squashed: str, fact: Fact) -> str | None:
+    """What is wrong with where ``read`` (its text ``squashed``) states ``fact``, if
+    anything."""
+    forms = join_words([f"'{form}'" for form in fact.forms], "or")
+    if not any(_states(squashed, form) for form in fact.forms):
+        return _("the document does not state {forms}").format(forms=forms)
+    if fact.where == EVERY_PAGE:
+        pages = [
+            number
+            for number, page in enumerate(read.pages, 1)
+            if not any(_states(_squash(page), form) for form in fact.forms)
+        ]
+        if pages:
+            return ngettext(
+                "page {pages} of {count} does not state {forms} (each page states it in its "
+                "page header, so that a page taken out is still known by it)",
+                "pages {pages} of {count} do not state {forms} (each page states it in its "
+                "page header, so that a page taken out is still known by it)",
+                len(pages),
+            ).format(pages=join_words([str(p) for p in pages]), count=len(read.pages), forms=forms)
+    if fact.where == FIRST_PAGE_LINE:
+        squashed_forms = [_squash(form) for form in fact.forms]
+        for line in map(_squash, read.first_page_lines):
+            for form in squashed_forms:
+                if form in line and len(line) - len(form) <= _LABEL_ROOM:
+                    return None
+        return _(
+            "the first page does not state {forms} on a line of its own outside the page "
+            "header (a screen reader skips the page header, and in running text it is a "
+            "reference, not the document's own)"
+        ).format(forms=forms)
+    return None
 
 
 def _amount_key(amount: str) -> int:

@@ -43,7 +43,7 @@ PROTOKOLLSUTDRAG = Kind(
 )
 SAMARBETSAVTAL = Kind(
     "samarbetsavtal", "Samarbetsavtal", "build", "case",
-    ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa"),
+    ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa", "avtalsår", "utbetalningar"),
 )  # fmt: skip
 
 TILLAGGSAVTAL = Kind(

@@ -917,7 +917,10 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
             # (with ändring, the changed ones), nothing but the proposal's otherwise. It
             # gets the field the secretary signs it in (read back with the facts).
             read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
-            check_facts(plan.arende, plan.program, {DOCUMENT: read}, {DOCUMENT: plan.stage})
+            check_facts(
+                plan.arende, plan.program, {DOCUMENT: read}, {DOCUMENT: plan.stage},
+                template.parent,
+            )  # fmt: skip
             fielded = add_signature_fields(pdf_file, [signature_field(read)])
             atomic_write(pdf_file, fielded, durable=False)
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):

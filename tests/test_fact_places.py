@@ -1,0 +1,158 @@
+"""Facts a document must state where its kind requires them, not merely somewhere: the Dnr
+on every page and on the first page on a line of its own, the agreement's amount for each
+avtalsår in its table row and each payment in its row. A fact a template no longer states
+is named with the template, the document, the fact and what to put back (in Swedish)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, needs_soffice
+from docx import Document
+from typer.testing import CliRunner
+
+from avtalsgen import i18n
+from avtalsgen.cli.app import app
+
+CASE = REPO / "cases" / "RUN-00386-2023.yaml"
+SHIPPED = "så som mallen som följer med avtalsgen har det"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    made = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", made)
+    return made
+
+
+def _build(folder: Path) -> tuple[int, list[str]]:
+    """Build the seed case from the templates in ``folder``: the exit code and the lines
+    said, in Swedish."""
+    i18n.set_language("sv")
+    output = folder.parent / "output"
+    result = CliRunner().invoke(
+        app, ["build", str(CASE), "--templates", str(folder), "--output", str(output)]
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output.splitlines()
+
+
+def _typed_over(cell_or_paragraph: object, text: str) -> None:
+    paragraph = getattr(cell_or_paragraph, "paragraphs", [cell_or_paragraph])[0]
+    paragraph.runs[0].text = text
+    for run in paragraph.runs[1:]:
+        run.text = ""
+
+
+@needs_soffice
+def test_a_deleted_total_names_the_template_the_fact_and_the_row_to_put_back(
+    folder: Path,
+) -> None:
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    row = document.tables[0].rows[4]
+    assert row.cells[0].text == "Totalt"
+    row._tr.getparent().remove(row._tr)
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 1
+    assert (
+        "beslutsforslag.pdf: totalt: dokumentet anger inte 'Totalt 6 000 000 kr'; i "
+        f"{template}: lägg tillbaka tabellraden 'Totalt' | '{{{{ finansiering.summa|kr }}}}' "
+        f"under rubriken 'Finansiering', {SHIPPED}"
+    ) in said
+
+
+@needs_soffice
+def test_the_amount_of_each_avtalsar_must_stand_in_its_table_row(folder: Path) -> None:
+    """'enligt beslut' typed over '{{ ar.belopp|kr }}' built: the clause's text states
+    2 000 000 kronor per avtalsår, and the payment plan the same amounts."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    _typed_over(document.tables[0].rows[2].cells[2], "enligt beslut")
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 1
+    row = (
+        "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | "
+        "'{{ ar.belopp|kr }}'"
+    )
+    assert (
+        "samarbetsavtal.pdf: avtalsår 2: dokumentet anger inte 'Avtalsår 2 "
+        f"2024-10-01–2025-09-30 2 000 000 kr'; i {template}: lägg tillbaka tabellraden {row} "
+        f"under rubriken 'Belopp per avtalsår', {SHIPPED}"
+    ) in said
+
+
+@needs_soffice
+def test_each_payment_must_stand_in_its_row_of_the_payment_plan(folder: Path) -> None:
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    _typed_over(document.tables[1].rows[2].cells[3], "enligt rekvisition")
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 1
+    assert [line for line in said if line.startswith("samarbetsavtal.pdf: utbetalning")] == [
+        f"samarbetsavtal.pdf: utbetalning {n}: dokumentet anger inte '{n} Avtalsår {n} "
+        f"{date} 2 000 000 kr'; i {template}: lägg tillbaka tabellraden '{{{{ u.nummer }}}}' "
+        "| '{{ u.avser }}' | '{{ u.datum|iso }}' | '{{ u.belopp|kr }}' under rubriken "
+        f"'Utbetalningsplan', {SHIPPED}"
+        for n, date in ((1, "2023-10-01"), (2, "2024-10-01"), (3, "2025-10-01"))
+    ]
+
+
+@needs_soffice
+def test_the_dnr_must_stand_on_the_first_page_not_only_in_its_header_and_text(
+    folder: Path,
+) -> None:
+    """Deleting 'Dnr {{ arende.dnr }}' below the agreement's title built: the page header
+    states the Dnr (a screen reader skips it) and so does the clause Bakgrund ('i ärende
+    med Dnr RUN-00386-2023', a reference in running text)."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    line = next(p for p in document.paragraphs if p.text == "Dnr {{ arende.dnr }}")
+    line._p.getparent().remove(line._p)
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 1
+    assert (
+        "samarbetsavtal.pdf: Dnr: första sidan anger inte 'RUN-00386-2023' på en egen rad "
+        "utanför sidhuvudet (en skärmläsare hoppar över sidhuvudet, och i löptext är det en "
+        f"hänvisning, inte dokumentets eget); i {template}: skriv 'Dnr {{{{ arende.dnr }}}}' "
+        f"i ett eget stycke under rubriken, {SHIPPED}"
+    ) in said
+
+
+@needs_soffice
+def test_the_dnr_must_stand_on_every_page(folder: Path) -> None:
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    _typed_over(document.sections[0].header.tables[0].rows[1].cells[1], "")
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 1
+    assert (
+        "beslutsforslag.pdf: Dnr: sidorna 2, 3 och 4 av 4 anger inte 'RUN-00386-2023' "
+        "(varje sida anger det i sitt sidhuvud, så att en sida som tas ut ändå är känd); i "
+        f"{template}: skriv 'Dnr {{{{ arende.dnr }}}}' i sidhuvudet, {SHIPPED}"
+    ) in said
+
+
+@needs_soffice
+def test_staff_edits_that_keep_the_facts_in_place_build(folder: Path) -> None:
+    """The Dnr's label typed out, a row added under the avtalsår table's total, the
+    payment plan's heading made a Heading 1: every fact still stands where it must."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    line = next(p for p in document.paragraphs if p.text == "Dnr {{ arende.dnr }}")
+    _typed_over(line, "Diarienummer: {{ arende.dnr }}")
+    table = document.tables[0]
+    added = table.add_row()  # type: ignore[no-untyped-call]
+    added.cells[0].text = "Beloppen anges i kronor."
+    plan = next(p for p in document.paragraphs if p.text == "Utbetalningsplan")
+    plan.style = document.styles["Heading 1"]
+    document.save(str(template))
+    code, said = _build(folder)
+    assert code == 0, said
