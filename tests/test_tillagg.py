@@ -543,6 +543,60 @@ def test_an_edit_that_changes_no_document_makes_no_new_packet_version(
     assert sha(folder / "paket-v2.pdf") == before["paket-v2.pdf"]
 
 
+def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signature(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]]
+) -> None:
+    """Tilläggsavtal nr 1 signed by both parties, then the secretary certified its extract
+    (§ 102), and the agreement's (§ 212): the build made paket-v3.pdf, unsigned, holding
+    "Tilläggsavtal nr 1" again (tillaggsavtal-v3.*), and status asked both parties to sign
+    it. Now the signed packets stay as signed and nothing is made; status says which packet
+    holds each extract as it was before its certification, and asks for no signature."""
+    i18n.set_language("sv")
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    folder, output = root / "output" / DNR, root / "output"
+    for field in ("region", "aktor"):
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field)
+    before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    held = {entry["file"]: entry["utdrag"] for entry in manifest["packets"]}
+    assert held == {
+        "paket.pdf": {"protokollsutdrag-212.pdf": before["protokollsutdrag-212.pdf"]},
+        "paket-v2.pdf": {"protokollsutdrag-102.pdf": before["protokollsutdrag-102.pdf"]},
+    }
+    for number in (102, 212):
+        extract = folder / f"protokollsutdrag-{number}.pdf"
+        cli("sign", str(extract), "--field", "utdragsbestyrkande")
+    assert "oförändrat" in build(root)
+    after = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
+    assert set(after) == set(before)  # no paket-v3.pdf, no tillaggsavtal-v3.*
+    for name in ("paket.pdf", "paket-v2.pdf", "tillaggsavtal-v2.pdf", "samarbetsavtal.pdf"):
+        assert after[name] == before[name], name
+    case = str(root / "cases" / CASE)
+    text = cli("status", case, "--output", str(output))
+    assert "  läge: tilläggsavtal nr 1 undertecknat av " in text
+    assert (
+        f"  § 102 2026-06-16  ändring av avtalet: förlängning  ({DNR}/protokollsutdrag-102.pdf, "
+        f"bestyrkt efter att {DNR}/paket-v2.pdf undertecknades: paketet innehåller utdraget som "
+        "det var innan, obestyrkt, och förblir som det undertecknades; det bestyrkta utdraget "
+        "är den här filen, bredvid paketet)"
+    ) in text
+    assert f"({DNR}/protokollsutdrag-212.pdf, bestyrkt efter att {DNR}/paket.pdf " in text
+    assert "underskriftsfältet" not in text and "inte bestyrkt" not in text
+    (found,) = json.loads(cli("status", case, "--output", str(output), "--json"))
+    assert [(b["paragraf"], b["bestyrkt"], b["bestyrkt_efter"]) for b in found["beslut"]] == [
+        (212, True, f"{DNR}/paket.pdf"),
+        (102, True, f"{DNR}/paket-v2.pdf"),
+    ]
+    # An extract changed otherwise than by its certification is no certification: the
+    # packet is made anew.
+    extract = folder / "protokollsutdrag-102.pdf"
+    extract.write_bytes(extract.read_bytes() + b"\n% changed\n")
+    (found,) = json.loads(cli("status", case, "--output", str(output), "--json"))
+    assert found["beslut"][1]["bestyrkt_efter"] is None
+    i18n.set_language(None)
+
+
 def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     amended: tuple[Path, dict[str, str]],
 ) -> None:

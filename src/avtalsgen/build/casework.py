@@ -40,6 +40,7 @@ from avtalsgen.meetings.decisions import case_history
 from avtalsgen.pdf.packet import (
     Attachment,
     build_packet,
+    packet_extracts,
     packet_version,
     read_agreement,
     resolve_attachments,
@@ -381,6 +382,7 @@ def finish(
         manifest = write_manifest(
             folder, item.inputs, placed, placed_packet, fields, scratch, conversions,
             item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
+            [found.pdf for found in packet_extracts(item.stages)] if packet else (),
         )  # fmt: skip
         placed.append(manifest)
         plan = item.stages.plan

@@ -54,6 +54,7 @@ def write_manifest(
     stamp: str | None = None,
     decision: Mapping[str, object] | None = None,
     marking: str = "",
+    extracts: Sequence[Path] = (),
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
     version of the packet in the folder (``packets``; ``packet`` is the newest): the new
@@ -70,7 +71,9 @@ def write_manifest(
     ``decision`` is what the packet follows (the outcome, the meeting file, its date, § and
     line, whether an agreement follows), recorded in the new packet's entry (``beslut``);
     ``sign`` reads it to refuse signing an agreement an avslag left out. ``marking`` is the
-    secrecy marking the packet carries (``sekretess``: null when none).
+    secrecy marking the packet carries (``sekretess``: null when none). ``extracts`` are
+    the protocol extracts the packet holds, recorded with their SHA-256 (``utdrag``): an
+    extract certified after the packet was signed is told by it (:func:`certified_after`).
     """
     made = conversions or {}
     hashed: dict[Path, str] = {}
@@ -91,6 +94,7 @@ def write_manifest(
                 "inputs": stamp,
                 "beslut": dict(decision) if decision is not None else None,
                 "sekretess": marking or None,
+                "utdrag": {path.name: digest(path) for path in extracts},
                 "documents": {path.name: digest(path) for path in outputs if path != packet},
                 "signatures": [{"field": name, "signer": None} for name in fields],
                 "ok": None,
@@ -196,7 +200,10 @@ def signed_and_same(
     same protocol extracts and attachments. An edit that changes no document (a comment in
     the case file, a meeting on another matter in a meeting file) then makes no new packet
     version, unsigned beside the signed one, holding what was signed (for a tilläggsavtal
-    a second "Tilläggsavtal nr 1"). None otherwise."""
+    a second "Tilläggsavtal nr 1"). Nor does an extract certified since (see
+    :func:`certified_since`): the signed packet holds it as it was when the parties signed,
+    and the certified extract is the file beside it (``avtalsgen status`` says so); a new
+    version would ask them to sign what they have signed. None otherwise."""
     from avtalsgen.pdf.signed import is_signed
 
     data = read_manifest(folder)
@@ -231,8 +238,14 @@ def signed_and_same(
         now = {role: sha256(path) for role, path in inputs.items() if role.startswith(_PARTS)}
     except OSError:
         return None
-    if before != now or not is_signed(newest):
+    if before.keys() != now.keys() or not is_signed(newest):
         return None
+    for role, digest in now.items():
+        if digest != before[role] and not (
+            role.startswith("protokollsutdrag ")
+            and certified_since(inputs[role], str(before[role]))
+        ):
+            return None
     for document in documents:
         try:
             if _content(words[document].read_bytes()) != _content(render(document)):
@@ -240,6 +253,66 @@ def signed_and_same(
         except (OSError, ValueError):  # zipfile.BadZipFile is a ValueError
             return None
     return files
+
+
+def certified_since(extract: Path, recorded: str) -> bool:
+    """Whether the protocol extract at ``extract`` is the file whose SHA-256 was
+    ``recorded`` with its certification added since, and nothing else: a signature is added
+    as an incremental update, so the file as it was is the start of the file as it is (up
+    to an end-of-file marker), and the signature of the field ``utdragsbestyrkande`` covers
+    the file to its end (nothing was added after it)."""
+    try:
+        data = extract.read_bytes()
+    except OSError:
+        return False
+    start = 0
+    while (found := data.find(b"%%EOF", start)) != -1:
+        start = found + len(b"%%EOF")
+        for end in (start, start + 1, start + 2):  # the marker, then nothing, LF or CR LF
+            if end < len(data) and hashlib.sha256(data[:end]).hexdigest() == recorded:
+                return _certification_ends(extract, len(data))
+    return False
+
+
+def _certification_ends(extract: Path, size: int) -> bool:
+    """Whether the extract's field ``utdragsbestyrkande`` is signed with a signature whose
+    byte range ends where the file does."""
+    import pikepdf
+
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    try:
+        with open_pdf(extract) as pdf:
+            acroform = pdf.Root.get("/AcroForm")
+            if not isinstance(acroform, pikepdf.Dictionary):
+                return False
+            for field in acroform.get("/Fields", pikepdf.Array()):
+                if field.get("/T") != "utdragsbestyrkande" or "/V" not in field:
+                    continue
+                ranges = [int(number) for number in field.V.get("/ByteRange", [])]
+                return len(ranges) == 4 and ranges[2] + ranges[3] == size
+    except (OSError, pikepdf.PdfError, AttributeError, TypeError, ValueError):
+        return False
+    return False
+
+
+def certified_after(extract: Path, manifest: Mapping[str, Any]) -> str | None:
+    """The newest packet version (its file name) that holds the protocol extract at
+    ``extract`` as it was before it was certified, and that a party had signed by then, as
+    ``manifest`` records them; None when there is none (the packet made since holds the
+    certified extract, or no signed packet holds it)."""
+    entries = manifest.get("packets")
+    for entry in reversed(entries if isinstance(entries, list) else []):
+        held = entry.get("utdrag") if isinstance(entry, dict) else None
+        if not isinstance(held, dict) or not isinstance(held.get(extract.name), str):
+            continue
+        signed = any(isinstance(s, dict) and s.get("signer") for s in entry.get("signatures") or [])
+        if not signed:
+            return None
+        if sha256(extract) != held[extract.name] and certified_since(extract, held[extract.name]):
+            return str(entry.get("file"))
+        return None
+    return None
 
 
 def update_signatures(

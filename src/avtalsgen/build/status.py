@@ -42,6 +42,10 @@ class Beslutsrad:
     while not made."""
     bestyrkt: bool = False
     """Whether that extract is certified: its field 'utdragsbestyrkande' signed."""
+    bestyrkt_efter: str | None = None
+    """The signed packet (relative to the output folder) that holds the extract as it was
+    before it was certified, if it was certified after a party signed that packet: the
+    packet stays as signed, and the certified extract is the file itself."""
     tillagg: str | None = None
     """For a change of the running agreement: its type (forlangning, nytt_belopp,
     upphorande); None for a decision on the proposal."""
@@ -230,7 +234,7 @@ def _one(
     folder = workspace.case(arende.dnr)
     packets = PacketFolder(folder)  # the manifest and each packet read once for the case
     root = workspace.root
-    status.beslut = _decisions(history, folder, root)
+    status.beslut = _decisions(history, folder, root, packets)
     if missing:
         undecided = undecided_fact(case, history)
         status.saknas += [
@@ -395,7 +399,10 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]:
+def _decisions(
+    history: Any, folder: CaseFolder, root: Path, packets: PacketFolder
+) -> list[Beslutsrad]:
+    from avtalsgen.build.manifest import certified_after
     from avtalsgen.build.stages import find_extract
     from avtalsgen.pdf.signed import is_signed
 
@@ -403,6 +410,8 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
     for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
         pdf = find_extract(folder.path, decision) if folder.path.is_dir() else None
         tillagg = decision.paragraf.tillagg
+        certified = pdf is not None and is_signed(pdf)
+        after = certified_after(pdf, packets.manifest) if pdf is not None and certified else None
         rows.append(
             Beslutsrad(
                 datum=decision.datum.isoformat(),
@@ -410,8 +419,9 @@ def _decisions(history: Any, folder: CaseFolder, root: Path) -> list[Beslutsrad]
                 utfall=outcome.value,
                 sammantrade=decision.meeting.path.name,
                 utdrag=_relative(pdf, root) if pdf is not None else None,
-                bestyrkt=pdf is not None and is_signed(pdf),
+                bestyrkt=certified,
                 tillagg=tillagg.typ.value if tillagg is not None else None,
+                bestyrkt_efter=_relative(folder.path / after, root) if after else None,
             )
         )
     return rows

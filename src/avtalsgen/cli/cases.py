@@ -365,6 +365,12 @@ def status(
             for row in item.beslut:
                 if row.utdrag is None:
                     extract = _("no extract yet")
+                elif row.bestyrkt_efter:
+                    extract = _(
+                        "{extract}, certified after {packet} was signed: the packet holds the "
+                        "extract as it was before, not certified, and stays as signed; the "
+                        "certified extract is this file, beside it"
+                    ).format(extract=row.utdrag, packet=row.bestyrkt_efter)
                 elif row.bestyrkt:
                     extract = _("{extract}, certified").format(extract=row.utdrag)
                 else:

@@ -23,7 +23,7 @@ from avtalsgen.model.decision import UTFALL_ORD, Utfall
 from avtalsgen.pdf.signed import is_signed
 
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
-    from avtalsgen.build.stages import CaseStages
+    from avtalsgen.build.stages import CaseStages, ExtractPart
     from avtalsgen.documents.factcheck import PdfText
     from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
 
@@ -167,6 +167,16 @@ def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float
     return sorted(boxes, key=lambda box: (-round(box[3]), box[0]))
 
 
+def packet_extracts(stages: CaseStages) -> list[ExtractPart]:
+    """The protocol extracts the case's packet holds: with a tilläggsavtal, the extract of
+    the decision that changed the agreement; else those of the decisions on the proposal
+    (a change's goes with its tilläggsavtal, in a packet of its own)."""
+    change = stages.plan.change if stages.plan is not None else None
+    if change is not None:
+        return [found for found in stages.extracts if found.decision == change.decision]
+    return [found for found in stages.extracts if found.decision.paragraf.tillagg is None]
+
+
 def build_packet(
     stages: CaseStages,
     documents: dict[str, Path],
@@ -204,19 +214,15 @@ def build_packet(
         assert stages.tillagg is not None and agreement_read is not None
         heading = f"{stages.tillagg.tillagg.rubrik}"
         parts = [PacketPart(documents[TILLAGGSAVTAL.name], heading, TILLAGGSAVTAL.title)]
-        extracts = [found for found in stages.extracts if found.decision == change.decision]
         signers = stages.tillagg.tillagg.underskrifter
     else:
         proposal = BESLUTSFORSLAG
         parts = [PacketPart(documents[proposal.name], proposal.title, proposal.title)]
-        # The extracts of the decisions on the proposal (a change's goes with its
-        # tilläggsavtal, in a packet of its own).
-        extracts = [found for found in stages.extracts if found.decision.paragraf.tillagg is None]
         signers = context.avtal.underskrifter
     # The documents' own marking: every paragraph under sekretess whose facts they state.
     own = stages.tillagg if change is not None and stages.tillagg is not None else context
     markings.extend(split_markings(own.sekretess))
-    for found in extracts:  # every decision's extract, in the order they were made
+    for found in packet_extracts(stages):  # each decision's, in the order they were made
         decision = found.decision
         number = decision.paragraf.paragraf
         extract = extract_for_packet(found.pdf, number, output.parent)
