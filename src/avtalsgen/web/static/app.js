@@ -108,7 +108,11 @@
       mark(editor.input);
       mark(editor.label);
       if (editor.title && !/^\d+$/.test(String(editor.key))) {
-        mark(editor.title.lastElementChild || editor.title);
+        // The heading's text: a list's heading ends in its (empty) holder of buttons.
+        var words = Array.prototype.filter.call(editor.title.children, function (child) {
+          return child.tagName === 'SPAN' && !child.classList.contains('je-header-button-holder');
+        });
+        mark(words.length ? words[words.length - 1] : editor.title);
       }
     });
   }
@@ -293,12 +297,19 @@
   // list's button to add one), not on the page's body, from which Tab starts at the top.
   function keepFocusInLists(element, editor) {
     var list = null;
+    var pressed = false;
     element.addEventListener('click', function (event) {
       var button = event.target.closest ? event.target.closest('button') : null;
       list = button ? button.closest('[data-schematype="array"]') : null;
+      pressed = list !== null;
     }, true);
-    // After json-editor has drawn the change (it does so after telling of it).
+    // After json-editor has drawn the change (it does so after telling of it). json-editor
+    // tells of every row it draws, those of the file as the form is filled in too: only a
+    // row added by its button takes the focus (the page opened at its last list's last row,
+    // scrolled down past the fields above it).
     editor.on('addRow', function (row) {
+      if (!pressed) { return; }
+      pressed = false;
       window.setTimeout(function () {
         if (!row || !row.container) { return; }
         // The first field shown (json-editor keeps a hidden text area of the row's JSON).
