@@ -39,6 +39,17 @@ def _build(folder: Path) -> tuple[int, list[str]]:
     return result.exit_code, result.output.splitlines()
 
 
+def _checked(folder: Path) -> list[str]:
+    """What 'avtalsgen templates check' says of ``folder`` beyond 'ok', in Swedish: it
+    agrees with the build's fact check."""
+    i18n.set_language("sv")
+    result = CliRunner().invoke(app, ["templates", "check", "--templates", str(folder)])
+    return [line for line in result.output.splitlines() if not line.startswith("ok  ")]
+
+
+WOULD_NOT = "dokumenten som görs av mallen skulle inte ange"
+
+
 def _typed_over(cell_or_paragraph: object, text: str) -> None:
     paragraph = getattr(cell_or_paragraph, "paragraphs", [cell_or_paragraph])[0]
     paragraph.runs[0].text = text
@@ -63,6 +74,10 @@ def test_a_deleted_total_names_the_template_the_fact_and_the_row_to_put_back(
         f"{template}: lägg tillbaka tabellraden 'Totalt' | '{{{{ finansiering.summa|kr }}}}' "
         f"under rubriken 'Finansiering', {SHIPPED}"
     ) in said
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} finansieringens totala belopp: lägg tillbaka tabellraden "
+        f"'Totalt' | '{{{{ finansiering.summa|kr }}}}' under rubriken 'Finansiering', {SHIPPED}"
+    ]
 
 
 @needs_soffice
@@ -75,15 +90,16 @@ def test_the_amount_of_each_avtalsar_must_stand_in_its_table_row(folder: Path) -
     document.save(str(template))
     code, said = _build(folder)
     assert code == 1
-    row = (
-        "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | "
-        "'{{ ar.belopp|kr }}'"
-    )
+    row = "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | '{{ ar.belopp|kr }}'"
     assert (
         "samarbetsavtal.pdf: avtalsår 2: dokumentet anger inte 'Avtalsår 2 "
         f"2024-10-01–2025-09-30 2 000 000 kr'; i {template}: lägg tillbaka tabellraden {row} "
         f"under rubriken 'Belopp per avtalsår', {SHIPPED}"
     ) in said
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} varje avtalsårs belopp på sin rad i tabellen: lägg tillbaka "
+        f"tabellraden {row} under rubriken 'Belopp per avtalsår', {SHIPPED}"
+    ]
 
 
 @needs_soffice
@@ -100,6 +116,11 @@ def test_each_payment_must_stand_in_its_row_of_the_payment_plan(folder: Path) ->
         "| '{{ u.avser }}' | '{{ u.datum|iso }}' | '{{ u.belopp|kr }}' under rubriken "
         f"'Utbetalningsplan', {SHIPPED}"
         for n, date in ((1, "2023-10-01"), (2, "2024-10-01"), (3, "2025-10-01"))
+    ]
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} varje utbetalning på sin rad i utbetalningsplanen: lägg "
+        "tillbaka tabellraden '{{ u.nummer }}' | '{{ u.avser }}' | '{{ u.datum|iso }}' | "
+        f"'{{{{ u.belopp|kr }}}}' under rubriken 'Utbetalningsplan', {SHIPPED}"
     ]
 
 
@@ -123,6 +144,10 @@ def test_the_dnr_must_stand_on_the_first_page_not_only_in_its_header_and_text(
         f"hänvisning, inte dokumentets eget); i {template}: skriv 'Dnr {{{{ arende.dnr }}}}' "
         f"i ett eget stycke under rubriken, {SHIPPED}"
     ) in said
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} Dnr på första sidan, på en egen rad: skriv "
+        f"'Dnr {{{{ arende.dnr }}}}' i ett eget stycke under rubriken, {SHIPPED}"
+    ]
 
 
 @needs_soffice
@@ -138,6 +163,10 @@ def test_the_dnr_must_stand_on_every_page(folder: Path) -> None:
         "(varje sida anger det i sitt sidhuvud, så att en sida som tas ut ändå är känd); i "
         f"{template}: skriv 'Dnr {{{{ arende.dnr }}}}' i sidhuvudet, {SHIPPED}"
     ) in said
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} Dnr på varje sida: skriv 'Dnr {{{{ arende.dnr }}}}' i "
+        f"sidhuvudet, {SHIPPED}"
+    ]
 
 
 @needs_soffice
@@ -154,5 +183,6 @@ def test_staff_edits_that_keep_the_facts_in_place_build(folder: Path) -> None:
     plan = next(p for p in document.paragraphs if p.text == "Utbetalningsplan")
     plan.style = document.styles["Heading 1"]
     document.save(str(template))
+    assert _checked(folder) == []
     code, said = _build(folder)
     assert code == 0, said

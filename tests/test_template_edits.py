@@ -477,8 +477,10 @@ def test_a_build_names_the_finding_it_failed_on_not_the_first(folder: Path) -> N
         "rubriken '{{ avtal.rubrik }}': 'aktro' finns inte; menade du 'arende.aktor'?"
     )
     found = _check(folder)
-    assert len(found) == 2 and "'}}' avslutar ingen tagg" in found[0], found
+    assert len(found) == 3 and "'}}' avslutar ingen tagg" in found[0], found
     assert found[1] == f"{template}: {said}"
+    # and the Dnr, printed as typed, is no longer on a line of its own (the fact check's)
+    assert "skulle inte ange Dnr på första sidan, på en egen rad" in found[2]
     with pytest.raises(RenderError) as raised:
         render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))
     assert str(raised.value) == (
@@ -509,7 +511,8 @@ def test_an_error_only_the_case_s_values_meet_is_told_in_swedish(
     folder: Path, tag: str, said: str, reason: str
 ) -> None:
     template = folder / "samarbetsavtal.docx"
-    _retyped(template, "{{ arende.dnr }}", tag)
+    # Added beside the Dnr, which stays on its line (typed over, the check says it is gone).
+    _retyped(template, "{{ arende.dnr }}", "{{ arende.dnr }} " + tag)
     assert _check(folder) == []
     with pytest.raises(RenderError) as raised:
         render_document(template, build_context(load_case(CASE)), Metadata("t", "s", ()))

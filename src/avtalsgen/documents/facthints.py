@@ -80,7 +80,24 @@ def how_to_fix(document: str, group: str, template: Path | None) -> str:
             "{template} no longer prints it: put back the tag that states it, as the "
             "template that comes with avtalsgen has it"
         ).format(template=where)
-    how, tag, heading = hint
     return _("in {template}: {how}, as the template that comes with avtalsgen has it").format(
-        template=where, how=_(how).format(tag=tag, heading=heading)
+        template=where, how=_what_to_do(hint)
     )
+
+
+def what_to_do(document: str, group: str) -> str:
+    """What to put back in the template of ``document`` to state the facts of ``group``, as
+    avtalsgen's own template does (``templates check``'s words)."""
+    hint = _HINTS.get((document, group))
+    if hint is None:
+        return _(
+            "put back the tag that states it, as the template that comes with avtalsgen has it"
+        )
+    return _("{how}, as the template that comes with avtalsgen has it").format(
+        how=_what_to_do(hint)
+    )
+
+
+def _what_to_do(hint: tuple[str, str, str]) -> str:
+    how, tag, heading = hint
+    return _(how).format(tag=tag, heading=heading)

@@ -27,6 +27,7 @@ from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
+from avtalsgen.documents.templatefacts import missing_places
 from avtalsgen.documents.templateplaces import (
     Locator,
     PartText,
@@ -366,7 +367,13 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if problem is not None:
         return [Finding("", problem)]
     findings = _styles(template)
+    body, pages = "", []  # the body's XML, and the page headers' and footers'
+    notes = {_("the footnotes"), _("the endnotes")}
     for index, (part, patched, xml) in enumerate(_sources(template)):
+        if xml is not None and index == 0:
+            body = xml
+        elif xml is not None and part not in notes:
+            pages.append(xml)
         text = PartText(xml) if xml is not None else None  # parsed once, read by all
         tags = tags_of(text) if text is not None else []
         source = lined(patched) if text is not None else patched
@@ -384,6 +391,8 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         walker = _Walker(part, roots, set(env.filters), locator)
         walker.walk(tree, {})
         findings.extend(walker.findings)
+    # Facts the fact check wants in a place of their own (the template's name is its kind).
+    findings += [Finding("", text) for text in missing_places(template.stem, body, pages)]
     return findings
 
 
