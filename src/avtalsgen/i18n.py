@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -190,15 +190,16 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations().ngettext(singular, plural, count)
 
 
-def join_words(words: list[str], style: str = "and") -> str:
-    """``words`` as a list in running text in the current language: "a, b and c",
-    "a, b och c" (``style="or"``: "a, b or c", "a, b eller c"), by Babel's locale data."""
+def join_words(words: Sequence[str], style: str = "and", *, language: str | None = None) -> str:
+    """``words`` as a list in running text in the current language (``language``: in that
+    one, "sv" for a document): "a, b and c", "a, b och c" (``style="or"``: "a, b or c",
+    "a, b eller c"), by Babel's locale data. The one place a list is joined in words."""
     if len(words) < 2:
         return "".join(words)
     from babel.lists import format_list
 
-    locale = "sv_SE" if current_language() == "sv" else "en_GB"
-    return str(format_list(words, style="or" if style == "or" else "standard", locale=locale))
+    locale = "sv_SE" if (language or current_language()) == "sv" else "en_GB"
+    return str(format_list(list(words), style="or" if style == "or" else "standard", locale=locale))
 
 
 def format_number(value: float, decimals: int = 0) -> str:

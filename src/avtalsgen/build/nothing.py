@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from avtalsgen.build.tillagg import Plan
 from avtalsgen.documents.kinds import kind
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
 from avtalsgen.model.decision import Utfall
@@ -15,10 +15,7 @@ from avtalsgen.model.decision import Utfall
 
 def titles(documents: Sequence[str]) -> str:
     """The documents' names as a sentence names them: ``samarbetsavtal or tilläggsavtal``."""
-    names = [kind(document).title.lower() for document in documents]
-    if len(names) == 1:
-        return names[0]
-    return _("{documents} or {last}").format(documents=", ".join(names[:-1]), last=names[-1])
+    return join_words([kind(document).title.lower() for document in documents], "or")
 
 
 def recorded(decision: Decision) -> str:
@@ -124,8 +121,6 @@ def _no_change(case: LoadedCase, documents: Sequence[str], planned: Plan) -> str
         "avtalsgen build {case}"
     ).format(
         documents=titles(documents),
-        called=_("{documents} and {last}").format(documents=", ".join(called[:-1]), last=called[-1])
-        if len(called) > 1
-        else called[0],
+        called=join_words(called),
         case=case.path,
     )

@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from babel.lists import format_list
-
 from avtalsgen.documents import format as fmt
 from avtalsgen.i18n import _, current_language, format_amount, join_words
 from avtalsgen.model.money import (
@@ -81,10 +79,6 @@ def rounding_note(figures: Berakning) -> str:
     return f"Beloppen anges i hela kronor: {AVRUNDAT[arsslag(figures)]}."
 
 
-def _list(items: Sequence[str]) -> str:
-    return str(format_list(list(items), locale=fmt.LOCALE))
-
-
 @dataclass(frozen=True)
 class Wording:
     """The phrases the financing is told in. :data:`DOCUMENTS` is the documents' Swedish,
@@ -117,7 +111,7 @@ class Wording:
 
 DOCUMENTS = Wording(
     amount=fmt.kronor,
-    join=_list,
+    join=fmt.och,
     per_year="{amount} årligen",
     for_year="{amount} för {year}",
     in_avtalsar="{amount} avtalsår {number}",
@@ -346,7 +340,7 @@ def view(figures: Berakning) -> Pengar:
         utbetalning=UTBETALNING[figures.utbetalningssatt],
         region_summa=figures.region_summa,
         summa=figures.summa,
-        kallor=_list(figures.kallor),
+        kallor=fmt.och(figures.kallor),
         noter=_notes(figures),
         budgetar_avrundade=figures.budgetar_avrundade,
         budgetar_not=BUDGETAR_AVRUNDADE if figures.budgetar_avrundade else "",
@@ -397,7 +391,7 @@ def kalla_belopp(figures: Berakning) -> str:
             parts.append(f"{source} ({steps}, {total})")
         else:
             parts.append(f"{source} ({_sammanlagt(sum(r.summa for r in rows))})")
-    return _list(parts)
+    return fmt.och(parts)
 
 
 def money_placeholders(figures: Berakning) -> dict[str, str]:
@@ -409,9 +403,9 @@ def money_placeholders(figures: Berakning) -> dict[str, str]:
         "belopp_per_budgetar": per_kalenderar_steps(years, [y.region for y in figures.budgetar]),
         "totalt": fmt.kronor(figures.region_summa),
         "totalt_finansiering": fmt.kronor(figures.summa),
-        "kalla": _list(figures.kallor),
+        "kalla": fmt.och(figures.kallor),
         "kalla_belopp": kalla_belopp(figures),
-        "medfinansiering": _list(
+        "medfinansiering": fmt.och(
             [f"{row.namn} med {_in_a_list(row, years)}" for row in figures.medfinansiarer]
         ),
         "utbetalning": UTBETALNING[figures.utbetalningssatt],

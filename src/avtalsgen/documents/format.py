@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from avtalsgen.i18n import join_words
 
 LOCALE = "sv_SE"
 NBSP = "\u00a0"
@@ -119,6 +121,12 @@ FILTERS: dict[str, Callable[..., str]] = {
     "ifylls": ifylls,
     "tal": number,
 }
+
+
+def och(words: Sequence[str]) -> str:
+    """``words`` as a document lists them: "a, b och c" (:func:`~avtalsgen.i18n.join_words`
+    in Swedish, whatever the language of messages)."""
+    return join_words(words, language="sv")
 
 
 def genitive(name: str) -> str:

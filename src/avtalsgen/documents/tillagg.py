@@ -14,8 +14,6 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from babel.lists import format_list
-
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.context import Underskrift, figures, signature
 from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
@@ -90,16 +88,12 @@ def _paragraphs(lines: tuple[str, ...]) -> tuple[Block, ...]:
     return tuple(Block(BlockKind.STYCKE, (Span(line),)) for line in lines)
 
 
-def _och(parts: list[str]) -> str:
-    return str(format_list(parts, locale=fmt.LOCALE))
-
-
 def from_sources(after: Berakning) -> str:
     """`` och anvisas från ERP`` where the region's share has one financier (several are
     named with their amounts)."""
     if len([row for row in after.finansiarer if row.region]) > 1:
         return ""
-    return f" och anvisas från {_och(list(after.kallor))}"
+    return f" och anvisas från {fmt.och(after.kallor)}"
 
 
 def change_text(change: Change) -> tuple[str, ...]:
@@ -123,7 +117,7 @@ def change_text(change: Change) -> tuple[str, ...]:
         )
     # The sources, as the decision's extract states them (a förlängning names them with
     # the extension's amount).
-    total_from = f"{total[:-1]}, och medlen anvisas från {_och(list(after.kallor))}."
+    total_from = f"{total[:-1]}, och medlen anvisas från {fmt.och(after.kallor)}."
     # The agreement states the whole financing, co-financiers included: it changes too.
     whole = (
         (f"Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
@@ -139,7 +133,7 @@ def change_text(change: Change) -> tuple[str, ...]:
             total_from,
             *whole,
         )
-    shares = _och([f"{row.namn} med sammanlagt {fmt.kronor(row.summa)}"
+    shares = fmt.och([f"{row.namn} med sammanlagt {fmt.kronor(row.summa)}"
                    for row in after.medfinansiarer])  # fmt: skip
     cofinanced = (
         (f"Övriga finansiärers bidrag enligt avtalet avser tiden till och med "
@@ -176,7 +170,7 @@ def extension_amount(change: Change) -> str:
     rates = [(row.kalla or row.namn, rate(row.namn, row.per_ar)) for row in rows]
     text = f"{fmt.kronor(sum(amount for _, amount in rates))} årligen"
     if len(rates) > 1:
-        text += ": " + _och([f"{fmt.kronor(amount)} från {source}" for source, amount in rates])
+        text += ": " + fmt.och([f"{fmt.kronor(amount)} från {source}" for source, amount in rates])
     return ("oförändrat " if tillagg.belopp_per_ar is None else "") + text
 
 
@@ -201,7 +195,7 @@ def new_amount(change: Change) -> str:
             if year.start >= andring.fran
         ]
         if replaced:
-            text += f" i stället för {_och(replaced)}"
+            text += f" i stället för {fmt.och(replaced)}"
     return text
 
 
@@ -315,7 +309,7 @@ def build_tillagg_context(
         dated = f"daterat {fmt.MISSING}"
     # Nr 2 changes the agreement as nr 1 left it: its amounts "i stället för" are those.
     amended = (
-        f", i dess lydelse enligt tilläggsavtal nr {_och([str(n) for n in range(1, nummer)])}"
+        f", i dess lydelse enligt tilläggsavtal nr {fmt.och([str(n) for n in range(1, nummer)])}"
         if nummer > 1
         else ""
     )
@@ -460,7 +454,7 @@ def decision_points(
             f"{namnd} beslutar att {region}s bidrag till {aktor} från och med "
             f"{fmt.iso(andring.fran)} ska vara {new_amount(change)}.",
             f"Bidraget för hela avtalstiden, {whole}, uppgår därmed till {total}, och medlen "
-            f"anvisas från {_och(list(after.kallor))}.",
+            f"anvisas från {fmt.och(after.kallor)}.",
         )
     else:
         points = (
@@ -468,7 +462,7 @@ def decision_points(
             f"utgången av {fmt.iso(new.slut)} i stället för {fmt.iso(old.slut)}.",
             f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte, och {region}s "
             f"bidrag för avtalstiden {whole} uppgår därmed till {total} från "
-            f"{_och(list(after.kallor))}.",
+            f"{fmt.och(after.kallor)}.",
         )
     return (
         *points,

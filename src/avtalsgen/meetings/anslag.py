@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
-from avtalsgen.documents.format import genitive, in_running_text
+from avtalsgen.documents.format import genitive, in_running_text, och
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
-from avtalsgen.model.decision import UTFALL_ORD
+from avtalsgen.model.decision import FORBEREDANDE, UTFALL_ORD
 from avtalsgen.model.meeting import Paragraf, Sammantrade, sista_dag_for_overklagande
 from avtalsgen.model.program import Protokoll
 
@@ -349,15 +349,8 @@ def not_appealable(paragraphs: Sequence[tuple[int, str]]) -> str:
         return ""
     named = [f"§ {number} ({outcome})" for number, outcome in paragraphs]
     if len(named) == 1:
-        return (
-            f"Beslutet i {named[0]} är av enbart förberedande art och får inte överklagas "
-            "(13 kap. 2\u00a0§ kommunallagen)."
-        )
-    listed = ", ".join(named[:-1]) + f" och {named[-1]}"
-    return (
-        f"Besluten i {listed} är av enbart förberedande art och får inte överklagas "
-        "(13 kap. 2\u00a0§ kommunallagen)."
-    )
+        return f"Beslutet i {named[0]} {FORBEREDANDE}"
+    return f"Besluten i {och(named)} {FORBEREDANDE}"
 
 
 def metadata(anslag: Anslag, version: AnslagVersion) -> Metadata:

@@ -30,8 +30,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from babel.lists import format_list
-
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
@@ -45,7 +43,7 @@ from avtalsgen.documents.factcheck import (
     check_facts,
     read_pdf,
 )
-from avtalsgen.documents.format import LOCALE
+from avtalsgen.documents.format import och
 from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.documents.tillagg import decision_points
@@ -63,7 +61,7 @@ from avtalsgen.meetings.wording import (
     votering_text,
 )
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.decision import UTFALL_ORD, Utfall
+from avtalsgen.model.decision import FORBEREDANDE, UTFALL_ORD, Utfall
 from avtalsgen.model.meeting import SECRET_TITLE, Paragraf, sekretessmarkering
 from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
@@ -188,10 +186,8 @@ LABELS: Final[dict[str, str]] = {
 #: not be appealed (kommunallagen 13 kap. 2 §), so their extracts and messages state no last
 #: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way).
 PREPARATORY: Final[frozenset[str]] = frozenset(u.value for u in Utfall if u.preparatory)
-#: What an extract and its message say of a preparatory decision instead of an appeal date.
-NOT_APPEALABLE: Final = (
-    "Beslutet är av enbart förberedande art och får inte överklagas (13 kap. 2 § kommunallagen)."
-)
+#: What an extract's message says of a preparatory decision instead of an appeal date.
+NOT_APPEALABLE: Final = f"Beslutet {FORBEREDANDE}"
 
 
 @dataclass(frozen=True)
@@ -512,7 +508,7 @@ def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragCont
             votering=_blocks(fakta.votering, BlockKind.STYCKE),
             reservationer=_blocks(fakta.reservationer, BlockKind.STYCKE),
             skickas_till=_blocks(fakta.skickas_till, BlockKind.STYCKE),
-            justerare=str(format_list(list(fakta.justerare), locale=LOCALE)),
+            justerare=och(fakta.justerare),
             sekretess=fakta.sekretessmarkering,
             publicering=publicering,
         ),

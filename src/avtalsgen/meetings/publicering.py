@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from avtalsgen.build.workspace import Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.errors import OutputError, os_reason
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words
 from avtalsgen.meetings.extract import (
     SIGNATURE_FIELD,
     Fakta,
@@ -111,10 +111,8 @@ def written_text(result: Rendition) -> str:
     head = rendition_head(result)
     if not result.replaced:
         return _("{head}: publishable rendition written").format(head=head)
-    *first, last = result.replaced
-    replaced = _("{items} and {last}").format(items=", ".join(first), last=last) if first else last
     return _("{head}: publishable rendition written, with {replaced} replaced").format(
-        head=head, replaced=replaced
+        head=head, replaced=join_words(result.replaced)
     )
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from babel.lists import format_list
-
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.financing import (
     UTBETALNING,
@@ -36,10 +34,6 @@ class Beslutstext:
     """Paragraphs before the points (empty for a bifall as proposed)."""
     punkter: tuple[str, ...]
     """The decision points as decided, placeholders filled in (empty unless bifall)."""
-
-
-def _och(parts: Sequence[str]) -> str:
-    return str(format_list(list(parts), locale=fmt.LOCALE))
 
 
 def _att_list(changes: Sequence[str]) -> str:
@@ -88,7 +82,7 @@ def _i_punkt(numbers: Sequence[int]) -> str:
         return ""
     if len(numbers) == 1:
         return f" i punkt {numbers[0]}"
-    return f" i punkterna {_och([str(n) for n in numbers])}"
+    return f" i punkterna {fmt.och([str(n) for n in numbers])}"
 
 
 def financing_changes(
@@ -128,7 +122,7 @@ def financing_changes(
             found[-1] += f", sammanlagt {fmt.kronor(after.region_summa)}"
     if after.kallor != before.kallor:
         where = _i_punkt(_points_stating(points, _SOURCE_PLACEHOLDERS))
-        found.append(f"medlen{where} ska anvisas från {_och(after.kallor)}")
+        found.append(f"medlen{where} ska anvisas från {fmt.och(after.kallor)}")
     budget = [(year.ar, year.region) for year in after.budgetar]
     stating = _points_stating(points, _BUDGET_PLACEHOLDERS)
     if stating and budget != [(year.ar, year.region) for year in before.budgetar]:
@@ -143,7 +137,7 @@ def financing_changes(
         was, now = money_placeholders(before), money_placeholders(after)
         changed = frozenset(name for name in _SHARE_PLACEHOLDERS if was.get(name) != now.get(name))
         where = _i_punkt(_points_stating(points, changed)) if changed else ""
-        shares = _och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
+        shares = fmt.och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
         found.append(f"finansieringen{where} ska utgöras av {shares}")
     return found + _payment_changes(proposed, decided, rules or Finansieringsregler())
 
@@ -306,7 +300,7 @@ def jav_text(jav: Sequence[str]) -> tuple[str, ...]:
     """Members who were jäviga: "… deltar inte i handläggningen på grund av jäv"."""
     if not jav:
         return ()
-    return (f"{_och(jav)} deltar inte i handläggningen på grund av jäv.",)
+    return (f"{fmt.och(jav)} deltar inte i handläggningen på grund av jäv.",)
 
 
 def reservation_text(reservationer: Sequence[Reservation]) -> tuple[str, ...]:

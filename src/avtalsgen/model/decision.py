@@ -62,6 +62,13 @@ UTFALL_ORD: Final[dict[Utfall, str]] = {
     Utfall.BORDLAGGNING: "bordläggning",
 }
 
+#: What the documents say of a decision of enbart förberedande art (återremiss,
+#: bordläggning), after "Beslutet" or "Besluten i § 196 och § 197": it may not be appealed
+#: (kommunallagen 13 kap. 2 §). A non-breaking space keeps "2 §" on one line.
+FORBEREDANDE: Final = (
+    "är av enbart förberedande art och får inte överklagas (13 kap. 2\u00a0§ kommunallagen)."
+)
+
 #: The outcomes in words, as ``avtalsgen status`` shows them (translated where shown).
 UTFALL_TEXT: Final[dict[Utfall, str]] = {
     Utfall.BIFALL: N_("granted"),

@@ -297,8 +297,9 @@ def packet_subject(
     samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order)."""
     named = [part.title[0].lower() + part.title[1:] for part in documents]
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} och {named[-1]}"
-    return f"Basfinansiering inom {program}: {listed}"
+    from avtalsgen.documents.format import och
+
+    return f"Basfinansiering inom {program}: {och(named)}"
 
 
 def no_agreement(packet: Path) -> str | None:
