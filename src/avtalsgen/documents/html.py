@@ -6,11 +6,14 @@ Heading 1 → ``h2``, Heading 2 → ``h3``; ListBullet and ListNumber → ``ul``
 bold and italic runs → ``strong`` and ``em``; tables → ``table`` with the first row as
 column headers), the page header becomes the page's ``header`` (without its page numbers),
 the body its ``main``. The page has ``lang="sv"``, a title, a viewport and its own small
-style sheet: nothing is fetched from elsewhere.
+style sheet: nothing is fetched from elsewhere. Pictures (the region's logo in the template)
+are kept in the page as data URIs, with their size and their alternative text (empty for a
+picture without one, or marked decorative, as the PDF has it).
 """
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Iterator
 from html import escape
@@ -25,6 +28,16 @@ HEADINGS = {"Title": 1, "Heading1": 2, "Heading2": 3, "Heading3": 4}
 LISTS = {"ListBullet": "ul", "ListNumber": "ol"}
 #: Header lines that are page numbers (meaningless on a web page).
 _PAGE_NUMBER = "Sida "
+#: The kinds of picture a browser shows, as a page's data URI gives them (Word's EMF and
+#: WMF drawings are not: they are left out).
+_WEB_PICTURES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp"})
+#: English Metric Units in a CSS pixel (914 400 an inch, 96 pixels an inch).
+_EMU_PER_PX = 9525
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 
 STYLE = """
 :root { color: #1a1a1a; background: #ffffff; }
@@ -80,7 +93,7 @@ def _header_lines(document: Document) -> Iterator[str]:
                 paragraphs.append(block)
             for paragraph in paragraphs:
                 text = paragraph.text.strip()
-                if text and not text.startswith(_PAGE_NUMBER):
+                if (text or _pictures(paragraph)) and not text.startswith(_PAGE_NUMBER):
                     yield f"<p>{_runs(paragraph)}</p>"
 
 
@@ -96,7 +109,7 @@ def _body(document: Document) -> Iterator[str]:
         if isinstance(block, Table):
             yield _table(block)
             continue
-        if not block.text.strip():
+        if not block.text.strip() and not _pictures(block):
             continue
         if kind is not None:
             if open_list is None:
@@ -123,6 +136,7 @@ def _runs(paragraph: Any) -> str:
     """A paragraph's text with its bold and italic runs marked."""
     parts = []
     for run in paragraph.runs:
+        parts += _pictures(run)
         text = escape(run.text)
         if not text:
             continue
@@ -134,12 +148,44 @@ def _runs(paragraph: Any) -> str:
     return "".join(parts).strip()
 
 
+def _pictures(item: Any) -> list[str]:
+    """The pictures in a paragraph or run (``item``) as ``img`` elements with data URIs."""
+    found = []
+    for drawing in item._element.iter(f"{_W}drawing"):
+        blip = next(drawing.iter(f"{_A}blip"), None)
+        target = blip.get(f"{_R}embed") if blip is not None else None
+        part = item.part.related_parts.get(target) if target else None
+        if part is None or part.content_type not in _WEB_PICTURES:
+            continue
+        data = base64.b64encode(part.blob).decode("ascii")
+        properties = next(drawing.iter(f"{_WP}docPr"), None)
+        alt = properties.get("descr", "") if properties is not None else ""
+        if any(mark.get("val") in ("1", "true") for mark in drawing.iter(_DECORATIVE)):
+            alt = ""  # marked decorative in Word: a screen reader passes it by
+        extent = next(drawing.iter(f"{_WP}extent"), None)
+        size = ""
+        if extent is not None:
+            width = round(int(extent.get("cx", "0")) / _EMU_PER_PX)
+            height = round(int(extent.get("cy", "0")) / _EMU_PER_PX)
+            size = f' width="{width}" height="{height}"' if width and height else ""
+        found.append(
+            f'<img src="data:{part.content_type};base64,{data}" alt="{escape(alt)}"{size}>'
+        )
+    return found
+
+
+def _cell(cell: Any) -> str:
+    """A table cell's text, and its pictures."""
+    pictures = [picture for paragraph in cell.paragraphs for picture in _pictures(paragraph)]
+    return "".join(pictures) + escape(cell.text.strip())
+
+
 def _table(table: Any) -> str:
     rows = []
     for number, row in enumerate(table.rows):
         cell = "th" if number == 0 else "td"
         scope = ' scope="col"' if number == 0 else ""
-        cells = "".join(f"<{cell}{scope}>{escape(c.text.strip())}</{cell}>" for c in row.cells)
+        cells = "".join(f"<{cell}{scope}>{_cell(c)}</{cell}>" for c in row.cells)
         rows.append(f"<tr>{cells}</tr>")
     head, body = rows[:1], rows[1:]
     return f"<table>\n<thead>{''.join(head)}</thead>\n<tbody>{''.join(body)}</tbody>\n</table>"
