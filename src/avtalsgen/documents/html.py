@@ -159,7 +159,9 @@ def _pictures(item: Any) -> list[str]:
             continue
         data = base64.b64encode(part.blob).decode("ascii")
         properties = next(drawing.iter(f"{_WP}docPr"), None)
-        alt = properties.get("descr", "") if properties is not None else ""
+        alt = ""
+        if properties is not None:  # as templates check reads it: a description, or a title
+            alt = (properties.get("descr") or properties.get("title") or "").strip()
         if any(mark.get("val") in ("1", "true") for mark in drawing.iter(_DECORATIVE)):
             alt = ""  # marked decorative in Word: a screen reader passes it by
         extent = next(drawing.iter(f"{_WP}extent"), None)

@@ -28,6 +28,7 @@ from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
 from avtalsgen.documents.templatefacts import missing_places
+from avtalsgen.documents.templatelanguage import other_languages
 from avtalsgen.documents.templateplaces import (
     Locator,
     PartText,
@@ -380,6 +381,7 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         locator = Locator(source, tags) if text is not None else None
         if text is not None:
             findings += [Finding(part, f) for f in (*lost_content(text), *stray_closers(text))]
+            findings += [Finding(part, f) for f in other_languages(text)]
             if index == 0:  # the body: a page header or footer is an artifact in the PDF
                 findings += [Finding(part, f) for f in pictures_without_text(text)]
         try:
