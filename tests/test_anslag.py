@@ -469,7 +469,7 @@ def test_a_preparatory_paragraph_is_told_not_appealable_on_the_notice(
                                 today=dt.date(2024, 12, 17))  # fmt: skip
     assert result.anslag.forberedande == ((196, "återremiss"),)
     note = (
-        "Beslutet i § 196 (återremiss) är av enbart förberedande art och får inte överklagas "
+        "Beslutet i § 196 (återremiss) är av rent förberedande art och får inte överklagas "
         "(13 kap. 2 § kommunallagen)."
     )
     for text in (fold(pdftotext(result.files[0])), html_text(result.files[1])):
@@ -483,6 +483,6 @@ def test_a_preparatory_paragraph_is_told_not_appealable_on_the_notice(
     assert said.output.splitlines()[0] == (
         "anslag om protokollets justering (§§ 195–196): på anslagstavlan från och med "
         "2024-12-18 till och med 2025-01-08 (sista dag för överklagande; § 196 får inte "
-        "överklagas, beslutet är av enbart förberedande art): oförändrad sedan version 1; "
+        "överklagas, beslutet är av rent förberedande art): oförändrad sedan version 1; "
         "inget skrevs"
     )

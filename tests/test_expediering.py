@@ -332,7 +332,7 @@ def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) 
 
     referred = text(196, "RUN-90005-2024")
     assert (
-        "Utdraget är bestyrkt med elektronisk underskrift. Beslutet är av enbart förberedande "
+        "Utdraget är bestyrkt med elektronisk underskrift. Beslutet är av rent förberedande "
         "art och får inte överklagas (13 kap. 2\u00a0§ kommunallagen)."
     ) in referred
     assert "Sista dag för överklagande" not in referred

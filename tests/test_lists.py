@@ -64,13 +64,13 @@ def test_the_packet_s_subject_lists_its_documents_in_swedish() -> None:
 def test_a_preparatory_decision_is_said_not_appealable_in_one_sentence() -> None:
     law = f"(13 kap. 2{NBSP}§ kommunallagen)."
     assert FORBEREDANDE.endswith(law)
-    assert f"Beslutet är av enbart förberedande art och får inte överklagas {law}" == NOT_APPEALABLE
+    assert f"Beslutet är av rent förberedande art och får inte överklagas {law}" == NOT_APPEALABLE
     assert not_appealable([(196, "återremiss")]) == (
-        f"Beslutet i § 196 (återremiss) är av enbart förberedande art och får inte överklagas {law}"
+        f"Beslutet i § 196 (återremiss) är av rent förberedande art och får inte överklagas {law}"
     )
     assert not_appealable([(196, "återremiss"), (197, "bordläggning"), (198, "återremiss")]) == (
         "Besluten i § 196 (återremiss), § 197 (bordläggning) och § 198 (återremiss) är av "
-        f"enbart förberedande art och får inte överklagas {law}"
+        f"rent förberedande art och får inte överklagas {law}"
     )
     assert not_appealable([]) == ""
     # The extract's template says it too, with the same space.

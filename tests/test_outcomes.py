@@ -291,7 +291,7 @@ def test_referral_and_postponement(extracts: Path) -> None:
     for text in (referred, postponed):
         assert "Sista dag för överklagande" not in text
         assert (
-            "Överklagande: beslutet är av enbart förberedande art och får inte överklagas "
+            "Överklagande: beslutet är av rent förberedande art och får inte överklagas "
             "(13 kap. 2 § kommunallagen)."
         ) in text
     rejected = pdftext(extracts / "RUN-90011-2024" / "protokollsutdrag-188.pdf")

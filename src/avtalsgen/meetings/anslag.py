@@ -83,7 +83,7 @@ class Anslag:
     """The meeting's secretary."""
     forberedande: tuple[tuple[int, str], ...] = ()
     """The paragraphs covered whose decision only prepares a later one (återremiss,
-    bordläggning), with the outcome in words: "av enbart förberedande art", they may not be
+    bordläggning), with the outcome in words: "av rent förberedande art", they may not be
     appealed (kommunallagen 13 kap. 2 §), and the notice says so of them."""
 
     @property
@@ -113,7 +113,7 @@ LABELS: Final[dict[str, str]] = {
     "forvaltningsratt_adress": "förvaltningsrättens adress",
     "anslagstavla": "anslagstavla",
     "sekreterare": "sekreterare",
-    "forberedande": "beslut av enbart förberedande art",
+    "forberedande": "beslut av rent förberedande art",
 }
 
 
@@ -342,7 +342,7 @@ def appeal_exception(anslag: Anslag) -> str:
 
 def not_appealable(paragraphs: Sequence[tuple[int, str]]) -> str:
     """What a notice says of its paragraphs whose decision may not be appealed: "Beslutet i
-    § 196 (återremiss) är av enbart förberedande art och får inte överklagas (13 kap. 2 §
+    § 196 (återremiss) är av rent förberedande art och får inte överklagas (13 kap. 2 §
     kommunallagen)."; empty for none. The notice of the minutes still tells when the time
     to appeal the minutes' other decisions ends (8 kap. 12 §, 13 kap. 5 §)."""
     if not paragraphs:

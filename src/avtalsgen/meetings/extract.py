@@ -182,7 +182,7 @@ LABELS: Final[dict[str, str]] = {
 }
 
 
-#: Outcomes that only prepare a later decision: a decision "av enbart förberedande art" may
+#: Outcomes that only prepare a later decision: a decision "av rent förberedande art" may
 #: not be appealed (kommunallagen 13 kap. 2 §), so their extracts and messages state no last
 #: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way).
 PREPARATORY: Final[frozenset[str]] = frozenset(u.value for u in Utfall if u.preparatory)

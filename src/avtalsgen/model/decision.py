@@ -47,7 +47,7 @@ class Utfall(StrEnum):
     @property
     def preparatory(self) -> bool:
         """True for återremiss and bordläggning: they only prepare a later decision, and a
-        committee's decision "av enbart förberedande art" may not be appealed
+        committee's decision "av rent förberedande art" may not be appealed
         (kommunallagen 13 kap. 2 §)."""
         return self in (Utfall.ATERREMISS, Utfall.BORDLAGGNING)
 
@@ -62,11 +62,11 @@ UTFALL_ORD: Final[dict[Utfall, str]] = {
     Utfall.BORDLAGGNING: "bordläggning",
 }
 
-#: What the documents say of a decision of enbart förberedande art (återremiss,
+#: What the documents say of a decision of rent förberedande art (återremiss,
 #: bordläggning), after "Beslutet" or "Besluten i § 196 och § 197": it may not be appealed
 #: (kommunallagen 13 kap. 2 §). A non-breaking space keeps "2 §" on one line.
 FORBEREDANDE: Final = (
-    "är av enbart förberedande art och får inte överklagas (13 kap. 2\u00a0§ kommunallagen)."
+    "är av rent förberedande art och får inte överklagas (13 kap. 2\u00a0§ kommunallagen)."
 )
 
 #: The outcomes in words, as ``avtalsgen status`` shows them (translated where shown).
