@@ -217,7 +217,7 @@ def test_signing_the_agreement_an_avslag_left_out_is_refused(built: Built, engli
     packet = built.output / "RUN-90003-2024" / "paket.pdf"
     before = digest(packet)
     for field in ("aktor", "region"):
-        result = runner.invoke(app, ["sign", str(packet), "--field", field])
+        result = runner.invoke(app, ["sign", str(packet), "--field", field, "--ofullstandig"])
         assert result.exit_code == 1
         assert (
             f"{packet}: there is no agreement to sign: the committee's decision on "
@@ -353,7 +353,7 @@ def test_status_in_swedish_follows_signatures(built: Built, tmp_path: Path, swed
     assert signed.exit_code == 0, signed.output
     packet = output / "RUN-90005-2024" / "paket.pdf"
     for field in ("region", "aktor"):
-        signed = runner.invoke(app, ["sign", str(packet), "--field", field])
+        signed = runner.invoke(app, ["sign", str(packet), "--field", field, "--ofullstandig"])
         assert signed.exit_code == 0, signed.output
     i18n.set_language("sv")
     result = runner.invoke(

@@ -105,7 +105,7 @@ def test_a_full_disk_while_signing_leaves_the_packet_as_it_was(built: Path, tmp_
     before = hashlib.sha256(packet.read_bytes()).hexdigest()
     disk = tmp_path / "disk"
     # Signed with the test process's DEMO key (conftest's XDG_DATA_HOME).
-    argv = ["sign", str(disk / "paket.pdf"), "--field", "region"]
+    argv = ["sign", str(disk / "paket.pdf"), "--field", "region", "--ofullstandig"]
     outcome = on_a_small_disk(disk, f"{size + 16 * 1024}", argv, ((packet, "paket.pdf"),))
     assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
     assert "No space left on device" in outcome.stderr or "space" in outcome.stderr

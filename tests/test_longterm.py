@@ -517,7 +517,8 @@ def test_the_demo_key_reaches_every_level_offline(
     env = {"XDG_DATA_HOME": str(data)}
     bad = avtalsgen("sign", str(packet), "--field", "region", "--niva", "B-X", env=env)
     assert bad.returncode == 2 and "'B-X' is not a PAdES level" in bad.stderr
-    lta = offline.run("sign", str(packet), "--field", "region", "--niva", "B-LTA", env=env)
+    lta = offline.run("sign", str(packet), "--field", "region", "--niva", "B-LTA",
+                      "--ofullstandig", env=env)  # fmt: skip
     assert lta.returncode == 0, lta.stdout + lta.stderr
     assert "(B-LTA, " in lta.stdout
     assert "PAdES level:   B-LTA" in lta.stdout
@@ -529,7 +530,8 @@ def test_the_demo_key_reaches_every_level_offline(
     dss = DocumentSecurityStore.read_dss(reader)
     lists = [crl.CertificateList.load(ref.get_object().data) for ref in dss.crls]
     assert [c.issuer.native["common_name"] for c in lists] == ["DEMO avtalsgen root CA"]
-    stamped = offline.run("sign", str(packet), "--field", "aktor", "--niva", "B-T", env=env)
+    stamped = offline.run("sign", str(packet), "--field", "aktor", "--niva", "B-T",
+                          "--ofullstandig", env=env)  # fmt: skip
     assert stamped.returncode == 0, stamped.stdout + stamped.stderr
     assert "(B-T, " in stamped.stdout
     assert "Long term:     time-stamped, but the file holds no validation data" in (stamped.stdout)

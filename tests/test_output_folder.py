@@ -157,7 +157,7 @@ def test_outputs_and_the_signed_packet_have_the_mode_of_the_umask(
     before = os.umask(mask)
     try:
         # With the session's demo PKI (conftest's XDG_DATA_HOME).
-        result = run_cli("sign", str(packet), "--field", "region")
+        result = run_cli("sign", str(packet), "--field", "region", "--ofullstandig")
     finally:
         os.umask(before)
     assert result.returncode == 0, result.stderr

@@ -142,7 +142,9 @@ def test_sign_twice_verify_and_never_overwrite(
     assert "up to date" in _build(case_copy, output)
     packet = output / "RUN-00386-2023" / "paket.pdf"
     for field in ("region", "aktor"):
-        result = runner.invoke(app, ["sign", str(packet), "--field", field], env=env)
+        result = runner.invoke(
+            app, ["sign", str(packet), "--field", field, "--ofullstandig"], env=env
+        )
         assert result.exit_code == 0, result.output
         assert f"signed {field} of" in result.stdout
     verified = runner.invoke(app, ["verify", str(packet)], env=env)
@@ -220,10 +222,15 @@ def test_any_signing_order_and_tampering_is_caught(
     env = {"XDG_DATA_HOME": str(demo_data)}
     shutil.copytree(built / "RUN-00386-2023", output / "RUN-00386-2023")  # as built, unsigned
     packet = output / "RUN-00386-2023" / "paket.pdf"
-    early = runner.invoke(app, ["sign", str(packet), "--field", "aktor"], env=env)
+    early = runner.invoke(app, ["sign", str(packet), "--field", "aktor", "--ofullstandig"], env=env)
     assert early.exit_code == 0, early.output  # the actor may sign first
     assert "still to sign: 'region'" in early.stdout
-    assert runner.invoke(app, ["sign", str(packet), "--field", "region"], env=env).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["sign", str(packet), "--field", "region", "--ofullstandig"], env=env
+        ).exit_code
+        == 0
+    )
     data = bytearray(packet.read_bytes())
     index = data.index(b"Swedish") if b"Swedish" in data else len(data) // 3
     data[index] ^= 0x01

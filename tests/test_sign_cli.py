@@ -66,7 +66,7 @@ def region_signed(
     folder = tmp_path_factory.mktemp("region-signed")
     shutil.copy(packet, folder / "paket.pdf")
     shutil.copy(packet.parent / "manifest.json", folder / "manifest.json")
-    done = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "region",
+    done = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "region", "--ofullstandig",
                      env={"XDG_DATA_HOME": str(demo_data)})  # fmt: skip
     return RegionSigned(folder, done)
 
@@ -201,14 +201,25 @@ def test_a_real_key_refuses_an_incomplete_packet_unless_told(
     assert len(entry["uppgift_saknas"]) >= len(SEED_UNKNOWN)
 
 
-def test_the_demo_key_signs_an_incomplete_packet_with_a_warning(
+def test_the_demo_key_refuses_an_incomplete_packet_as_a_real_key_does(
     region_signed: RegionSigned, tmp_path: Path, demo_data: Path
 ) -> None:
+    """The DEMO key signed an undecided case's packet (its decision '[uppgift saknas]'), and
+    a later bifall med ändring left it signed with the proposal's amounts: it refuses such
+    a packet as a real key does, naming each fact, and signs it only with --ofullstandig
+    (with the same warning and the same record)."""
     signed = tmp_path / "paket.pdf"
     shutil.copy(region_signed.folder / "paket.pdf", signed)
     shutil.copy(region_signed.folder / "manifest.json", tmp_path / "manifest.json")
+    before = signed.read_bytes()
     env = {"XDG_DATA_HOME": str(demo_data), "LANG": "en_US.UTF-8", "LC_ALL": ""}
-    aktor = avtalsgen("sign", str(signed), "--field", "aktor", env=env)
+    refused = avtalsgen("sign", str(signed), "--field", "aktor", env=env)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "the packet still shows 9 unknown facts ([uppgift saknas])" in refused.stderr
+    assert "or sign the packet as it is with --ofullstandig:" in " ".join(refused.stderr.split())
+    assert re.search(SEED_UNKNOWN[0], refused.stderr)
+    assert signed.read_bytes() == before, "nothing signed"
+    aktor = avtalsgen("sign", str(signed), "--field", "aktor", "--ofullstandig", env=env)
     for done in (region_signed.done, aktor):
         assert done.returncode == 0, done.stderr
         assert "warning: signed although the packet still shows" in done.stderr
@@ -251,7 +262,8 @@ def test_the_unknown_facts_are_listed_by_their_own_lines_and_counted_one_by_one(
     shutil.copy(packet, signed)
     shutil.copy(packet.parent / "manifest.json", tmp_path / "manifest.json")
     env = {"XDG_DATA_HOME": str(demo_data)}
-    done = avtalsgen("sign", str(signed), "--field", "region", env=env, lang="sv")
+    done = avtalsgen("sign", str(signed), "--field", "region", "--ofullstandig", env=env,
+                     lang="sv")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (
         "varning: undertecknat trots att paketet fortfarande visar 9 okända uppgifter "
@@ -401,12 +413,14 @@ def test_signing_an_older_packet_version_warns(
     shutil.copytree(region_signed.folder, folder)
     shutil.copy(packet, folder / "paket-v2.pdf")  # a newer version, not signed yet
     env = {"XDG_DATA_HOME": str(demo_data), "LANG": "en_US.UTF-8", "LC_ALL": ""}
-    old = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "aktor", env=env)
+    old = avtalsgen("sign", str(folder / "paket.pdf"), "--field", "aktor", "--ofullstandig",
+                    env=env)  # fmt: skip
     assert old.returncode == 0, old.stderr
     assert (
         f"warning: {folder / 'paket-v2.pdf'} is a newer version of this packet, built since "
         f"from changed inputs; {folder / 'paket.pdf'} was signed as asked"
     ) in " ".join(old.stderr.split())
-    newest = avtalsgen("sign", str(folder / "paket-v2.pdf"), "--field", "region", env=env)
+    newest = avtalsgen("sign", str(folder / "paket-v2.pdf"), "--field", "region",
+                       "--ofullstandig", env=env)  # fmt: skip
     assert newest.returncode == 0, newest.stderr
     assert "newer version" not in newest.stderr

@@ -346,7 +346,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory, extracts: Path) -> Path:
     )
     assert any("tilläggsavtal nr 1" in line and "waits" in line for line in status[0]["saknas"])
     for field in ("region", "aktor"):
-        cli("sign", str(folder / "paket.pdf"), "--field", field)
+        cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
     return root
 
 
@@ -520,7 +520,7 @@ def test_an_edit_that_changes_no_document_makes_no_new_packet_version(
     shutil.copytree(amended[0], root)
     folder = root / "output" / DNR
     for field in ("region", "aktor"):
-        cli("sign", str(folder / "paket-v2.pdf"), "--field", field)
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field, "--ofullstandig")
     before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
     case = root / "cases" / CASE
     meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
@@ -734,7 +734,7 @@ def test_the_new_packet_is_signed_and_verified(
     folder = root / "output" / DNR
     original = sha(folder / "paket.pdf")
     for field in ("aktor", "region"):
-        cli("sign", str(folder / "paket-v2.pdf"), "--field", field)
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field, "--ofullstandig")
     report = cli("verify", str(folder / "paket-v2.pdf"))
     assert "complete: every field is signed, every signature is intact and trusted" in report
     assert sha(folder / "paket.pdf") == original

@@ -397,7 +397,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     signed = (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").read_bytes()
     assert [part.get_payload(decode=True) for part in attached] == [signed]
 
-    # Sign the packet with the server's key at a level chosen, and see the report.
+    # Sign the packet with the server's key at a level chosen: refused while facts are unknown.
     _menu(page, "Paket")
     checker.check("paket")
     page.get_by_role("link", name="Signera region i RUN-00400-2024").click()
@@ -408,32 +408,38 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(archival).to_have_accessible_description(re.compile("dokumenttidsstämpel"))
     archival.check()
     checker.check("signera")
+    packet = config.output / "RUN-00400-2024" / "paket.pdf"
+    before = packet.read_bytes()
     page.get_by_role("button", name="Signera region").click()
-    report = page.get_by_role("status")
-    expect(report).to_contain_text("Signerat: RUN-00400-2024")
-    expect(report.get_by_role("row", name="region")).to_contain_text("ja")
-    expect(report.get_by_role("row", name="region")).to_contain_text("B-LTA")
-    # The verdict in one sentence, as avtalsgen verify gives it.
-    expect(report).to_contain_text("Resultat: inte fullständigt ännu")
-    expect(report).to_contain_text("kvar att skriva under: aktör")
-    checker.check("paket-signerat")
+    # The case leaves facts unknown: its packet is signed with no key, the DEMO key as
+    # little as the region's seal (the DEMO key signed such packets, an undecided case's
+    # among them); the refusal names the facts, and nothing is signed.
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("Inte signerat")
+    expect(refusal).to_contain_text(
+        re.compile(r"Paketet för RUN-00400-2024 visar fortfarande \d+ okända uppgifter "
+                   r"\(\[uppgift saknas\]\): .*\[uppgift saknas\].* Inget har signerats\.")
+    )  # fmt: skip
+    checker.check("paket-ofullstandigt")
+    assert packet.read_bytes() == before
     # A reload asks for the packets' list, not to send the signing form again.
     assert page.url == base + "/paket"
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Paket")
     expect(page.get_by_role("alert")).to_have_count(0)
 
-    # Verify the signed packet by uploading it.
+    # Verify the certified extract by uploading it.
     page.get_by_role("link", name="Verifiera en signerad PDF").click()
     page.get_by_label("PDF-fil").set_input_files(
-        str(config.output / "RUN-00400-2024" / "paket.pdf")
+        str(config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf")
     )
     page.get_by_role("button", name="Verifiera").click()
     result = page.get_by_role("status")
-    expect(result).to_contain_text("Rapport för paket.pdf")
-    expect(result.get_by_role("row", name="region")).to_contain_text("DEMO")
+    expect(result).to_contain_text("Rapport för protokollsutdrag-187.pdf")
+    row = result.get_by_role("row", name="utdragsbestyrkande")
+    expect(row).to_contain_text("DEMO")
     # Trusted only because the DEMO root is: not "ja" beside "inte en giltig underskrift".
-    expect(result.get_by_role("row", name="region")).to_contain_text("bara via DEMO-roten")
+    expect(row).to_contain_text("bara via DEMO-roten")
     checker.check("verifiera")
 
     # The other pages, checked too.

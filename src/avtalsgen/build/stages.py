@@ -170,11 +170,10 @@ class CaseStages:
                 "tillagg": change.nummer,
                 "tillaggstyp": change.andring.tillagg.typ.value,
             }
+        from avtalsgen.build.superseded import decision_record
+
         return {
-            "utfall": self.history.utfall.value,
-            "sammantrade": decision.meeting.path.name,
-            "datum": decision.datum.isoformat(),
-            "paragraf": decision.paragraf.paragraf,
+            **(decision_record(self.history) or {}),  # what a signed packet is held to
             "rad": decision.meeting.lines.get(decision.loc),
             "avtal": self.history.agreement,
         }

@@ -24,6 +24,7 @@ from avtalsgen.i18n import _, join_words, ngettext
 from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
 if TYPE_CHECKING:
+    from avtalsgen.build.superseded import Superseded
     from avtalsgen.build.tillagg import Plan
     from avtalsgen.model.tillagg import Andring
 
@@ -313,6 +314,10 @@ def _one(
         )
     status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")
     status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
+    if stale := _superseded(packets, history, root):
+        status.saknas += [found.text() for found in stale]
+        if packet is not None and stale[-1].file == _relative(packet, root):
+            status.lage = _("signed packet superseded: a new packet is needed")
     if planned.waiting is not None:
         status.saknas.append(
             _(
@@ -334,6 +339,25 @@ def _one(
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
         status.lage += "; " + _changed_term(planned.change.andring)
     return status
+
+
+def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superseded]:
+    """The signed packet versions made from another decision than the case's now (see
+    :mod:`avtalsgen.build.superseded`), named relative to the output folder."""
+    from dataclasses import replace
+
+    from avtalsgen.build.superseded import decision_record, packet_entries, superseded
+
+    entries = packet_entries(packets.manifest)
+    current = decision_record(history)
+    folder = packets.folder.path
+    found = []
+    for version in packets.versions:
+        stale = superseded(entries, version.name, current)
+        if stale is not None:
+            newer = _relative(folder / stale.newer, root) if stale.newer else None
+            found.append(replace(stale, file=_relative(version, root), newer=newer))
+    return found
 
 
 def _changed_term(andring: Andring) -> str:

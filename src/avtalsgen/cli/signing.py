@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,8 +17,12 @@ from avtalsgen.cli.options import (
 )
 from avtalsgen.cli.pades import CrlOption, TrustOption, TsaOption
 from avtalsgen.cli.root import app
+from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.levels import LEVELS
+
+if TYPE_CHECKING:
+    from avtalsgen.build.superseded import Superseded
 
 
 def _secret(variable: str, prompt: str) -> str:
@@ -142,20 +147,23 @@ def sign(
             ),
             param_hint="--niva",
         )
-    # No agreement to sign where the committee's decision left it out (an avslag).
+    # No agreement to sign where the committee's decision left it out (an avslag), nor in
+    # a packet made from another decision than its newer version's (superseded).
     check_signable(packet)
+    if (stale := _superseded(packet, signed_only=False)) is not None:
+        raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
     request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
     chosen = choose_key(field, request, _secret, role, trust or ())
     workspace = Workspace.of_case_file(packet)
     with interrupts.handled(), workspace.session("sign", on_wait=tell) as run:
-        # A real key refuses a packet that still shows unknown facts, unless told; a
-        # DEMO key signs it (the demonstration runs on the seed case) and says so.
+        # Every key, the DEMO key too, refuses a packet that still shows unknown facts
+        # (an undecided case's shows its decision so) unless told with --ofullstandig.
         result = sign_packet(
             packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
             timestamper=timestamp_source(chosen, niva, tsa), level=niva,
             trust_roots=chosen.roots, revocation=revocation_sources(chosen, crl or ()),
             overwrite=True, scratch=run.staging,
-            allow_incomplete=ofullstandig or chosen.demo, require_trusted=True,
+            allow_incomplete=ofullstandig, require_trusted=True,
         )  # fmt: skip
         # Verified before it was moved into place, and checked to be that file in place.
         report = result.report
@@ -204,6 +212,19 @@ def sign(
     # The same report and verdict as `avtalsgen verify`, and the same exit status.
     typer.echo(format_report(report))
     raise typer.Exit(exit_status(report.verdict))
+
+
+def _superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
+    """Whether ``packet`` is made from another decision than the newest packet version
+    beside it, as the manifest records them (:mod:`avtalsgen.build.superseded`)."""
+    from avtalsgen.build.manifest import read_manifest
+    from avtalsgen.build.superseded import superseded_by_newer
+
+    found = superseded_by_newer(read_manifest(packet.parent), packet.name, signed_only=signed_only)
+    if found is None:
+        return None
+    newer = str(shown_path(packet.parent / found.newer)) if found.newer else None
+    return dataclasses.replace(found, file=str(shown_path(packet)), newer=newer)
 
 
 def _newer_packet(packet: Path) -> Path | None:
@@ -260,10 +281,15 @@ def verify(
     typer.echo(format_report(report))
     if (reason := no_agreement(packet)) is not None:  # an avslag's packet: why no field
         typer.echo(_("Note: {reason}.").format(reason=reason))
+    # Signed, and made from another decision than the case's now: not the agreement.
+    stale = _superseded(packet)
+    if stale is not None:
+        typer.echo(stale.text() + ".")
     for embedded in inside:
         typer.echo("")
         typer.echo(_("Embedded signed file {name}:").format(name=embedded.name))
         typer.echo(format_report(embedded.report))
     # One exit status for the packet and what it holds: the worst of their verdicts.
     verdicts = [report.verdict, *(embedded.report.verdict for embedded in inside)]
-    raise typer.Exit(max(exit_status(verdict, complete=complete) for verdict in verdicts))
+    worst = max(exit_status(verdict, complete=complete) for verdict in verdicts)
+    raise typer.Exit(1 if stale is not None else worst)

@@ -106,18 +106,21 @@ def sign_at_level(
 ) -> VerificationReport:
     """Sign ``field`` of ``pdf`` in place with the server's key at ``level``, as ``avtalsgen
     sign --niva`` does (the time-stamping authority and CRL files from the server's
-    settings; the DEMO key reaches every level offline and signs a file with unknown facts
-    too); the signed file's verification against the roots the server trusts (made before
-    it was moved into place). The caller holds the output folder's session."""
+    settings; the DEMO key reaches every level offline; a file that still shows unknown
+    facts is refused with either key, as ``avtalsgen sign`` refuses it without
+    ``--ofullstandig``); the signed file's verification against the roots the server
+    trusts (made before it was moved into place). The caller holds the output folder's
+    session."""
     from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
     source, roots, demo = server_key(config, role)
     chosen = KeyChoice(source, role, tuple(roots), demo)
     result = sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
-                timestamper=timestamp_source(chosen, level, config.tsa_url), level=level,
-                trust_roots=chosen.roots, revocation=revocation_sources(chosen, config.crls),
-                overwrite=True, scratch=scratch, allow_incomplete=demo,
-                require_trusted=True)  # fmt: skip
+                         timestamper=timestamp_source(chosen, level, config.tsa_url),
+                         level=level, trust_roots=chosen.roots,
+                         revocation=revocation_sources(chosen, config.crls), overwrite=True,
+                         scratch=scratch, allow_incomplete=False,
+                         require_trusted=True)  # fmt: skip
     assert result.report is not None  # require_trusted verifies it
     return result.report

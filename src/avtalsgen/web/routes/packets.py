@@ -15,7 +15,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, ngettext
 from avtalsgen.web import audit
 from avtalsgen.web.forms import choice
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
@@ -66,7 +66,8 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     --niva``: the time-stamping authority and CRL files from the server's settings)."""
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.sign import FieldSignedError
+    from avtalsgen.pdf.unknown import placeholder_count
+    from avtalsgen.signing.sign import FieldSignedError, IncompleteError
 
     config = config_of(request)
     user = user_of(request)
@@ -92,6 +93,21 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                              field=field, level=level)),
                          files=[packet],
                          root=config.output)  # fmt: skip
+        except IncompleteError as exc:
+            # No key signs a packet that still shows unknown facts (the command line's
+            # --ofullstandig has no counterpart here): said in the office's words.
+            count = sum(placeholder_count(fact) for fact in exc.facts)
+            error = ngettext(
+                "The packet of {dnr} still shows {count} unknown fact ([uppgift saknas]): "
+                "{facts}. Fill it in on the case's page (or in its program file) and build "
+                "again; a packet with unknown facts is signed with no key, the DEMO key "
+                "included. Nothing was signed.",
+                "The packet of {dnr} still shows {count} unknown facts ([uppgift saknas]): "
+                "{facts}. Fill them in on the case's page (or in its program file) and build "
+                "again; a packet with unknown facts is signed with no key, the DEMO key "
+                "included. Nothing was signed.",
+                count,
+            ).format(dnr=dnr, count=count, facts="; ".join(exc.facts))
         except FieldSignedError:
             # Signed already (a form sent again: the back button, a reload), as the signing
             # found the file: said as such, not by the file's path and the field's key.
