@@ -556,7 +556,7 @@ def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signat
     shutil.copytree(amended[0], root)
     folder, output = root / "output" / DNR, root / "output"
     for field in ("region", "aktor"):
-        cli("sign", str(folder / "paket-v2.pdf"), "--field", field)
+        cli("sign", str(folder / "paket-v2.pdf"), "--field", field, "--ofullstandig")
     before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     held = {entry["file"]: entry["utdrag"] for entry in manifest["packets"]}
