@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from html import unescape
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -183,3 +184,30 @@ def test_an_expediering_says_what_it_wrote_and_who_got_nothing(
     )
     assert "§ 212 RUN-90001-2023: e-postmeddelande till Kansliet <kansli@region.example> " \
         "skrivet 1.eml" in _lines(swedish)  # fmt: skip
+
+
+def test_a_program_files_fact_and_the_documents_are_named_as_the_office_knows_them(
+    tmp_path: Path,
+) -> None:
+    """The region's signatory, a fact of the program file, is named by that file, without
+    the CLI's "(för ärendet walk.yaml, som hänvisar till programmet)" on walk's own page;
+    the documents by their names, their files in the links; the decision's meeting links
+    its page."""
+    config = workspace(tmp_path / "ws")
+    folder = config.output / "RUN-00386-2023"
+    folder.mkdir()
+    (folder / "beslutsforslag.pdf").write_bytes(b"%PDF-1.7\n")
+    with client_for(config, "sekr") as client:
+        html = client.get("/arenden/RUN-00386-2023").text
+    texts = [text for text, _links in _remaining(html)]
+    assert (
+        "Programfilen program/norrbottens-ekosystem.yaml: Avtal › Undertecknare › Namn: inget "
+        "värde ifyllt än; dokumenten visar [uppgift saknas]"
+    ) in texts, texts
+    assert not [text for text in texts if "som hänvisar till programmet" in text]
+    documents = html[html.index("<h3>Dokument</h3>") :]
+    assert documents.startswith(
+        '<h3>Dokument</h3>\n<ul><li><a href="/utdata/RUN-00386-2023/beslutsforslag.pdf">'
+        "Beslutsförslag</a></li>"
+    ), documents[:200]
+    assert '(<a href="/sammantraden/exempel-run-2023-12-05">exempel-run-' in html

@@ -797,7 +797,13 @@ def _unknown_fact(case: LoadedCase, path: Path, loc: Loc, lines: dict[Loc, int])
             "left out of the file; the documents show [uppgift saknas] until it is filled in"
         )
     if path != case.path:
-        message = _("{problem} (for the case {case}, which names this program)").format(
-            problem=message, case=case.path
-        )
+        message = of_the_case(message, case.path)
     return f"{where}: {_format_loc(loc)}: {message}"
+
+
+def of_the_case(problem: str, case: Path | str) -> str:
+    """A problem of a program file's fact with the case it is a fact of (every case that
+    names the program shows it): "… (for the case X.yaml, which names this program)"."""
+    return _("{problem} (for the case {case}, which names this program)").format(
+        problem=problem, case=case
+    )

@@ -247,11 +247,19 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
             text = text.replace(folder, "") if text else text
         return text
 
+    from avtalsgen.web.routes.cases import document_title
+
+    def titled(path: str) -> str:
+        # A document by its name as the office calls it (its file in the link's address).
+        return document_title(Path(path).stem)
+
     return {
         "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
-        "dokument": found.dokument, "undertecknat": found.undertecknat,
+        "dokument": [{"fil": d, "titel": titled(d)} for d in found.dokument],
+        "undertecknat": found.undertecknat,
         "undertecknade_paket": [
-            {"fil": packet.fil, "text": packet.text} for packet in found.undertecknade_paket
+            {"fil": packet.fil, "titel": titled(packet.fil), "text": packet.text}
+            for packet in found.undertecknade_paket
         ],
         "saknas": [
             _missing_item(line, shown(line) or "", path.name, found.dnr) for line in found.saknas
@@ -308,8 +316,12 @@ _COMMAND = re.compile(r" \(avtalsgen [^()]*\)$")
 def _for_the_page(line: str, case_file: str) -> str:
     """A line of what is still missing (``avtalsgen status``'s), as the case's page says it:
     a field of the case file by the form's labels (``Aktör › Organisationsnummer: inte
-    ifyllt än; …``), not by file, line and key, a field of another file (the program's)
-    after that file's name, and without the CLI's commands and its ``(null)``."""
+    ifyllt än; …``), not by file, line and key, a field of the program file after that
+    file's name ("Programfilen program/….yaml: Avtal › Undertecknare › Namn: …", without the
+    CLI's "(for the case X.yaml, which names this program)": this is X's page), and without
+    the CLI's commands and its ``(null)``."""
+    from avtalsgen.i18n import _
+    from avtalsgen.input.load import of_the_case
     from avtalsgen.web.editing import form_schema
     from avtalsgen.web.forms import PROBLEM, field_title, label
 
@@ -320,4 +332,9 @@ def _for_the_page(line: str, case_file: str) -> str:
     if match["file"] == case_file:
         return f"{field_title(match['field'], form_schema('arende'))}: {match['message']}"
     words = " › ".join(label(part) for part in re.split(r"[.\[\]]+", match["field"]) if part)
-    return f"{match['file']}: {words}: {match['message']}"
+    message, where = match["message"], match["file"]
+    of_this_case = of_the_case("", case_file)
+    if message.endswith(of_this_case):
+        message = message.removesuffix(of_this_case)
+        where = _("The program file {file}").format(file=where)
+    return f"{where}: {words}: {message}"
