@@ -373,6 +373,10 @@ def test_a_template_without_the_marking_fails_the_fact_check(made: Made, tmp_pat
                     "--output", str(output), "--templates", str(templates))  # fmt: skip
     assert code == 1, out
     assert f"beslutsforslag.pdf: sekretess: the document does not state '{MARKING}'" in fold(out)
+    assert (
+        f"in {templates / 'beslutsforslag.docx'}: put back '{{{{ sekretess }}}}', which prints "
+        "the text that states it, as the template that comes with avtalsgen has it"
+    ) in fold(out)
     assert "Traceback" not in out
     assert not (output / "RUN-90001-2023" / "beslutsforslag.pdf").exists()
 

@@ -395,7 +395,7 @@ def check_facts(
             if missing is not None:
                 problems.append(
                     f"{pdf.name}: {fact.name}: {missing}; "
-                    + how_to_fix(document, fact.group, template)
+                    + how_to_fix(document, fact.group or fact.name, template)
                 )
         if "totalt" in stage.facts and figures.region_summa != figures.summa:
             whole_as_region = _fold(f"Totalt {fmt.kr(figures.region_summa)}")

@@ -14,8 +14,9 @@ _ROW = N_("put back the table row {tag} under the heading '{heading}'")
 _TEXT = N_("put back '{tag}', which prints the text that states it")
 _TITLE = N_("put back '{tag}' below the title")
 
-#: Per kind of document and group of facts (or place of a group: ``Dnr/every page``): how
-#: to put it back, the tag and the heading it stands under.
+#: Per kind of document and group of facts (or place of a group: ``Dnr/every page``; or a
+#: fact beyond the groups, by its name): how to put it back, the tag and the heading it
+#: stands under.
 _HINTS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("beslutsforslag", "Dnr"): (_PARAGRAPH, "Dnr {{ arende.dnr }}", ""),
     ("beslutsforslag", "Dnr/every page"): (_HEADER, "Dnr {{ arende.dnr }}", ""),
@@ -67,6 +68,15 @@ _HINTS: dict[tuple[str, str], tuple[str, str, str]] = {
     ),
     ("tillaggsavtal", "period"): (_TEXT, "{{p k.text }}", ""),
     ("tillaggsavtal", "källa"): (_TEXT, "{{p k.text }}", ""),
+    # Facts beyond the groups, by their names (a tilläggsavtal's change, a secret's marking).
+    ("tillaggsavtal", "ändringens datum"): (_TEXT, "{{p k.text }}", ""),
+    ("tillaggsavtal", "avtalets beslut"): (_TEXT, "{{p k.text }}", ""),
+    ("tillaggsavtal", "ändringens beslut"): (_TEXT, "{{p k.text }}", ""),
+    ("tillaggsavtal", "ändringen gäller från"): (_TEXT, "{{p k.text }}", ""),
+    ("beslutsforslag", "sekretess"): (_TEXT, "{{ sekretess }}", ""),
+    ("samarbetsavtal", "sekretess"): (_TEXT, "{{ sekretess }}", ""),
+    ("tillaggsavtal", "sekretess"): (_TEXT, "{{ sekretess }}", ""),
+    ("protokollsutdrag", "sekretess"): (_TEXT, "{{ text.sekretess }}", ""),
 }  # fmt: skip
 
 
