@@ -123,7 +123,8 @@ class Replay:
 SPLIT = (
     "avtalsgen.build.casework:load",
     "avtalsgen.build.casework:render",
-    "avtalsgen.build.casework:finish",
+    "avtalsgen.build.casework:check_and_make",
+    "avtalsgen.build.casework:place_made",
     "avtalsgen.conversion.pool:deliver",
     "avtalsgen.conversion.pool:carry_properties",
     "avtalsgen.conversion.pool:check_archival_pdf",

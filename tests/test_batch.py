@@ -330,3 +330,35 @@ def test_a_second_case_of_a_dnr_fails_and_leaves_the_first_alone(
     assert f"{seed}:6: dnr: RUN-00386-2023 is also the Dnr of {other}; each case" in stderr
     pdf = output / "RUN-00386-2023" / "beslutsforslag.pdf"
     assert "Handläggare: Ny Person" in pdftotext(pdf)
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_a_case_whose_files_cannot_be_placed_fails_with_the_reason_and_the_others_are_built(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case's files are moved into place in a thread of their own (beside the next
+    cases' checks): an error there is still that case's failure, with its reason, and
+    nothing of it is placed under a final name but what the rename had moved."""
+    from avtalsgen.build import casework, manifest
+
+    write_manifest = manifest.write_manifest
+
+    def failing(folder: Path, *args: object, **kwargs: object) -> Path:
+        if folder.name == "RUN-90001-2023":
+            raise OSError(28, "No space left on device")
+        return write_manifest(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(casework, "write_manifest", failing)
+    output = tmp_path / "output"
+    code, _stdout, stderr = build(str(cases), "--output", str(output))
+    assert code == 1
+    assert "cannot write the outputs: No space left on device" in stderr
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    failed = [c for c in report["cases"] if c["status"] == "failed"]
+    assert [c["dnr"] for c in failed] == ["RUN-90001-2023"]
+    assert failed[0]["error"] == "cannot write the outputs: No space left on device"
+    assert not (output / "RUN-90001-2023" / "manifest.json").exists()
+    built = [c for c in report["cases"] if c["status"] == "built"]
+    assert built and all((output / c["dnr"] / "manifest.json").is_file() for c in built)
+    assert Workspace(output).staging_folders() == [], "no staging folder is left behind"

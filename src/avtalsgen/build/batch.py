@@ -12,10 +12,11 @@ LibreOffice before it gets to them.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,6 +127,20 @@ def _pdf_reader() -> Iterator[ThreadPoolExecutor]:
         reader.shutdown(wait=True, cancel_futures=True)
 
 
+@contextlib.contextmanager
+def _placer() -> Iterator[ThreadPoolExecutor]:
+    """One thread that moves the checked cases into place, one after the other (see
+    :func:`avtalsgen.build.casework.place_made`): that is mostly waiting for the disk, and
+    the main thread meanwhile checks the next cases. On the way out, placings not started
+    are dropped (their files stay in the staging folder, which the session removes) and
+    the one under way is waited for."""
+    placer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avtalsgen-place")
+    try:
+        yield placer
+    finally:
+        placer.shutdown(wait=True, cancel_futures=True)
+
+
 def case_staging(staging: Path, index: int) -> Path:
     """The folder of the case at ``index`` in the session's ``staging`` folder."""
     return staging / f"{index:04}"
@@ -228,6 +243,7 @@ class _Batch:
                 first_alone=self.on_checked is not None,
             ) as engine,
             _pdf_reader() as reader,
+            _placer() as placer,
         ):
             # 2. Start LibreOffice now. A warm soffice asks for its first document about a
             #    tenth of a second after it starts, before the first case is loaded and
@@ -242,8 +258,17 @@ class _Batch:
             #    back.
             self._load_and_render(run, order, engine.cancel, engine.written, cases)
             casework.prepare_finish(options.documents)
+            # Cases whose files are being placed, in the order they were handed over.
+            placing: list[tuple[CaseWork, Future[None]]] = []
 
-            # 4. Check and place each case as soon as its PDFs are in.
+            def settle_placed(*, wait: bool = False) -> None:
+                while placing and (wait or placing[0][1].done()):
+                    item, future = placing.pop(0)
+                    future.result()
+                    self.settle(item.outcome)
+
+            # 4. Check each case as soon as its PDFs are in, and make its packet; its
+            #    files are moved into place by the placer, beside the next cases' checks.
             def on_done(done: Done) -> None:
                 interrupts.check()
                 item = cases[done.job.key]
@@ -255,12 +280,18 @@ class _Batch:
                 else:
                     item.errors.append(done.error or _("the conversion failed"))
                 if len(item.pdfs) + len(item.errors) == len(item.documents):
-                    casework.finish(item, run, self.on_checked)
-                    self.settle(item.outcome)
+                    made = casework.check_and_make(item, run, self.on_checked)
+                    if made is None:
+                        self.settle(item.outcome)
+                    else:  # placed in the language (contextvars) of this build
+                        place = contextvars.copy_context().run
+                        placing.append((item, placer.submit(place, casework.place_made, made, run)))
                 elif done.pdf is not None and self.on_checked is not None:
                     casework.check_early(item, done.pdf.stem, self.on_checked)
+                settle_placed()
 
             engine.wait(on_done)
+            settle_placed(wait=True)
 
     def _load(self, run: Session, index: int) -> CaseWork | None:
         """Load the case at ``index`` (see :func:`avtalsgen.build.casework.load`); None, its

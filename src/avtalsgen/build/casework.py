@@ -1,5 +1,6 @@
 """One case of a build: load it (or find it up to date), render its documents, then check
-its PDFs and place everything in ``output/<Dnr>/``.
+its PDFs and make its packet (:func:`check_and_make`) and place everything in
+``output/<Dnr>/`` (:func:`place_made`).
 
 :mod:`avtalsgen.build.batch` runs these steps for many cases around a pool of LibreOffice workers.
 """
@@ -54,6 +55,7 @@ SIGNED_DOCUMENTS = ("samarbetsavtal", "tillaggsavtal")
 if TYPE_CHECKING:
     from avtalsgen.build.batch import BuildOptions
     from avtalsgen.documents.factcheck import PdfText
+    from avtalsgen.pdf.assemble import Packet
 
 
 @dataclass
@@ -281,8 +283,8 @@ def check_early(
     converted, and give ``on_checked`` the case's PDFs that have passed so far: a preview
     shows the first document then, not once the last is in. Each document is checked
     against its own stage, whatever the others state, so it is the same check as
-    :func:`finish`'s, which checks only the documents not checked here. A document that
-    fails is left for :func:`finish` to report with the rest."""
+    :func:`check_and_make`'s, which checks only the documents not checked here. A document
+    that fails is left for :func:`check_and_make` to report with the rest."""
     from avtalsgen.documents.factcheck import check_facts
 
     if item.errors:
@@ -297,13 +299,30 @@ def check_early(
     on_checked(item.outcome, {d: item.pdfs[d] for d in item.pdfs if d in item.checked})
 
 
-def finish(
+@dataclass
+class Made:
+    """A case checked, its packet made and checked, in its staging folder: what
+    :func:`place_made` moves into place and records."""
+
+    item: CaseWork
+    folder: CaseFolder
+    version: int
+    made: dict[Path, Path]
+    """Each file made (in the staging folder) and the name it is placed under."""
+    packet: Packet | None
+    stale: list[Path]
+    conversions: dict[str, dict[str, object]]
+
+
+def check_and_make(
     item: CaseWork,
     run: Session,
     on_checked: Callable[[CaseOutcome, Mapping[str, Path]], None] | None = None,
-) -> None:
-    """Check a converted case and move its files into place (or record why not);
-    ``on_checked`` is given its PDFs once they passed the fact check."""
+) -> Made | None:
+    """Fact-check a converted case and make its packet (checked, written in its staging
+    folder), for :func:`place_made` to move into place; ``on_checked`` is given its PDFs
+    once they passed the fact check. None when the case failed (its outcome says why; its
+    staging folder is removed)."""
     from avtalsgen.documents.factcheck import check_facts
 
     outcome = item.outcome
@@ -354,33 +373,52 @@ def finish(
                 attachments,
                 item.staging / final.name,
                 agreement,
-                # Named in messages as the files the user will look for.
-                names={path: made[path] for path in made if path.suffix == ".pdf"}
-                | {item.staging / final.name: final},
             )
             made[packet.path] = final
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+    except OSError as exc:
+        outcome.error = _("cannot write the outputs: {reason}").format(reason=os_reason(exc))
+    else:
+        return Made(item, case_folder, version, made, packet, stale, conversions)
+    shutil.rmtree(item.staging, ignore_errors=True)
+    return None
+
+
+def place_made(made: Made, run: Session) -> None:
+    """Move a case's checked files into place, and write its manifest and build record
+    (each written to disk before it is renamed into place: see
+    :func:`avtalsgen.build.workspace.atomic_write`); or record why not. Its staging folder
+    is removed either way.
+
+    This is file work, most of it waiting for the disk (about 10 ms a file flushed on a
+    virtual disk, three a case) and hashing files, with Python's lock let go: a batch runs
+    it in a thread of its own, beside the next cases' checks."""
+    item, outcome = made.item, made.item.outcome
+    folder, packet = made.folder.path, made.packet
+    try:
         # Everything is made and checked: move it into place.
         folder.mkdir(parents=True, exist_ok=True)
         placed = []
-        for path, target in made.items():
+        for path, target in made.made.items():
             # An unsigned packet and its documents are replaced; a signed packet and the
             # documents beside it are not (this is then the next version's name).
             placed.append(run.place(path, target, replace=True))
         # The packet of this version is in place: the documents of its replaced unsigned
         # version that it does not hold go (e.g. a tilläggsavtal a corrected meeting file no
         # longer calls for), so that nothing beside the packet contradicts it.
-        for path in stale:
+        for path in made.stale:
             run.remove(path)
-        outcome.removed = stale
+        outcome.removed = made.stale
         if item.packet:  # a signed version from before a paragraph became secret
-            outcome.warnings = unmarked_signed(folder, item.stages.history, version)
+            outcome.warnings = unmarked_signed(folder, item.stages.history, made.version)
         fields = packet.fields if packet is not None else ()
-        placed_packet = made[packet.path] if packet is not None else None
+        placed_packet = made.made[packet.path] if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
         manifest = write_manifest(
-            folder, item.inputs, placed, placed_packet, fields, scratch, conversions,
+            folder, item.inputs, placed, placed_packet, fields, scratch, made.conversions,
             item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
             [found.pdf for found in packet_extracts(item.stages)] if packet else (),
         )  # fmt: skip
