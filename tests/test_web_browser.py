@@ -1104,3 +1104,114 @@ def test_the_pages_in_swedish_by_default_and_in_english_on_request(
         broken.unlink()
         also.unlink()
         (config.output / "batch-report.json").unlink(missing_ok=True)
+
+
+def test_the_secretary_enters_a_meeting_of_every_kind_of_decision(
+    tmp_path: Path, browser: Any
+) -> None:
+    """The committee secretary enters a meeting in the form, as after a real one: a
+    bifall, an avslag with its motivering, a bifall med ändring with a new amount, an
+    återremiss, a bifall after a vote with a reservation, and a bifall with a member jävig.
+    Saved without "Exempel" ticked, the loader refuses it at each paragraph's Dnr (the cases
+    are examples) and every value typed is still there; ticked, the file says each decision
+    as typed. A case's page said, before, that no meeting had decided it and where to add
+    it; after, that its extract is to be made, with the way to the meeting's steps."""
+    from playwright.sync_api import expect
+
+    config = workspace(tmp_path)
+    text = (config.cases / "exempel-arktiska-testbaddar.yaml").read_text(encoding="utf-8")
+    for n in range(1, 7):  # cases no meeting has decided yet
+        (config.cases / f"walk-{n}.yaml").write_text(
+            text.replace("RUN-90001-2023", f"RUN-9010{n}-2023"), encoding="utf-8"
+        )
+    with _serving(config) as base:
+        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        checker = Checker(page)
+        _login(page, base, "sekr")
+        page.goto(base + "/arenden/walk-1")
+        remaining = page.get_by_role("listitem").filter(has_text="Inget sammanträde har beslutat")
+        expect(remaining).to_contain_text("visar samarbetsavtalet [uppgift saknas]")
+        remaining.get_by_role(
+            "link", name="Lägg till ärendet som en paragraf i ett sammanträde"
+        ).click()
+        page.get_by_role("link", name="Nytt sammanträde").click()
+        page.wait_for_selector("#editor[data-ready=true]")
+
+        def fill(label: str, value: str) -> None:
+            page.get_by_label(label, exact=True).fill(value)
+
+        page.get_by_label("Filnamn").fill("run-2023-12-01")
+        head = {"Nämnd": "Regionala utvecklingsnämnden", "Datum": "2023-12-01",
+                "Plats": "Regionhuset, Luleå", "Ordförande": "Maria Exempelsdotter",
+                "Sekreterare": "Lena Exempelsson", "Justeringsdatum": "2023-12-04",
+                "Anslagsdatum": "2023-12-06"}  # fmt: skip
+        for label, value in head.items():
+            fill(label, value)
+        page.get_by_role("button", name="Lägg till justerare").click()
+        fill("Justerare 1", "Johan Exempelsson")
+        outcomes = ["bifall", "avslag", "bifall med ändring", "återremiss", "bifall", "bifall"]
+        for n, outcome in enumerate(outcomes, 1):
+            page.get_by_role("button", name="Lägg till paragraf").last.click()
+            fill(f"Paragraf (Paragrafer, Paragraf {n})", str(300 + n))
+            fill(f"Dnr (Paragrafer, Paragraf {n})", f"RUN-9010{n}-2023")
+            page.get_by_label(f"Utfall (Paragrafer, Paragraf {n})", exact=True).select_option(
+                label=outcome
+            )
+        fill("Motivering (Paragrafer, Paragraf 2)", "Stödet ges genom andra insatser.")
+        page.get_by_role("button", name="Lägg till finansiär").nth(2).click()
+        fill("Start (Paragrafer, Paragraf 3, Finansiering, Period)", "2024-01-01")
+        fill("Slut (Paragrafer, Paragraf 3, Finansiering, Period)", "2026-12-31")
+        financier = "(Paragrafer, Paragraf 3, Finansiering, Finansiärer, Finansiär 1)"
+        fill(f"Namn {financier}", "Region Norrbotten - ERP")
+        fill(f"Källa {financier}", "ERP")
+        fill(f"Belopp per år {financier}", "800 000")
+        fill("Motivering (Paragrafer, Paragraf 4)", "Ärendet ska kompletteras.")
+        fill("Ja (Paragrafer, Paragraf 5, Votering)", "8")
+        fill("Nej (Paragrafer, Paragraf 5, Votering)", "5")
+        fill(
+            "Ordning (Paragrafer, Paragraf 5, Votering)", "Ja-röst för bifall, nej-röst för avslag"
+        )
+        page.get_by_role("button", name="Lägg till reservation").nth(4).click()
+        reservation = "(Paragrafer, Paragraf 5, Reservationer, Reservation 1)"
+        fill(f"Namn {reservation}", "Per Exempelsson (C)")
+        fill(f"Motivering {reservation}", "till förmån för eget yrkande om avslag")
+        page.get_by_role("button", name="Lägg till jävig ledamot").nth(5).click()
+        fill("Jäv 1 (Paragrafer, Paragraf 6)", "Karin Exempelsson (S)")
+        page.get_by_role("button", name="Spara").last.click()
+        expect(page.get_by_role("alert")).to_contain_text("Inte sparat: 6 fel att rätta")
+        # Refused: every value typed is still there.
+        typed = {
+            f"Belopp per år {financier}": "800\u00a0000",  # grouped as Swedish writes it
+            f"Motivering {reservation}": "till förmån för eget yrkande om avslag",
+            "Jäv 1 (Paragrafer, Paragraf 6)": "Karin Exempelsson (S)",
+            "Motivering (Paragrafer, Paragraf 2)": "Stödet ges genom andra insatser.",
+            "Justerare 1": "Johan Exempelsson",
+        }
+        for label, value in typed.items():
+            expect(page.get_by_label(label, exact=True)).to_have_value(value)
+        expect(page.get_by_label("Utfall (Paragrafer, Paragraf 4)", exact=True)).to_have_value(
+            "aterremiss"
+        )
+        checker.check("sammantrade-alla-utfall-fel")
+        page.get_by_label("Exempel", exact=True).check()
+        page.get_by_role("button", name="Spara").last.click()
+        expect(page.get_by_role("status")).to_contain_text("Sparat som version 1")
+        checker.check("sammantrade-alla-utfall")
+        saved = (config.meetings / "run-2023-12-01.yaml").read_text(encoding="utf-8")
+        parts = (
+            "    utfall: avslag\n    motivering: Stödet ges genom andra insatser.\n",
+            "    utfall: bifall_med_andring\n", "          belopp_per_ar: 800000\n",
+            "    utfall: aterremiss\n", "      ja: 8\n      nej: 5\n",
+            "      - namn: Per Exempelsson (C)\n", "    jav:\n      - Karin Exempelsson (S)\n",
+        )  # fmt: skip
+        for part in parts:
+            assert part in saved, saved
+        page.goto(base + "/arenden/walk-1")
+        extract = page.get_by_role("listitem").filter(has_text="protokollsutdrag § 301")
+        extract.get_by_role("link", name="Gör protokollsutdraget för § 301").click()
+        expect(page.get_by_role("button", name="Gör protokollsutdrag")).to_be_visible()
+        assert page.url.endswith("/sammantraden/run-2023-12-01#efter-rubrik")
+        assert checker.errors == []
+        assert checker.violations == {}, checker.violations
+        page.close()
