@@ -258,13 +258,18 @@ class _Batch:
             #    back.
             self._load_and_render(run, order, engine.cancel, engine.written, cases)
             casework.prepare_finish(options.documents)
-            # Cases whose files are being placed, in the order they were handed over.
-            placing: list[tuple[CaseWork, Future[None]]] = []
+            # The cases checked, in that order, each with its placing (None: it failed);
+            # each is settled once it and those before it are placed, as it was checked.
+            placing: list[tuple[CaseWork, Future[None] | None]] = []
 
             def settle_placed(*, wait: bool = False) -> None:
-                while placing and (wait or placing[0][1].done()):
-                    item, future = placing.pop(0)
-                    future.result()
+                while placing:
+                    item, future = placing[0]
+                    if future is not None:
+                        if not wait and not future.done():
+                            return
+                        future.result()
+                    placing.pop(0)
                     self.settle(item.outcome)
 
             # 4. Check each case as soon as its PDFs are in, and make its packet; its
@@ -282,7 +287,7 @@ class _Batch:
                 if len(item.pdfs) + len(item.errors) == len(item.documents):
                     made = casework.check_and_make(item, run, self.on_checked)
                     if made is None:
-                        self.settle(item.outcome)
+                        placing.append((item, None))
                     else:  # placed in the language (contextvars) of this build
                         place = contextvars.copy_context().run
                         placing.append((item, placer.submit(place, casework.place_made, made, run)))
