@@ -211,3 +211,22 @@ def test_a_program_files_fact_and_the_documents_are_named_as_the_office_knows_th
         "Beslutsförslag</a></li>"
     ), documents[:200]
     assert '(<a href="/sammantraden/exempel-run-2023-12-05">exempel-run-' in html
+
+
+def test_a_user_refused_is_shown_again_with_the_name_and_roles_typed(config: WebConfig) -> None:
+    """A password too short: the message, and the form with the name and the roles ticked
+    as they were (the password field empty: it is never sent back)."""
+    from webtools import csrf_of
+
+    with client_for(config, "admin") as client:
+        form = client.get("/anvandare").text
+        answer = client.post("/anvandare", data={
+            "namn": "ny.sekreterare", "losenord": "för-kort", "roll": ["sekreterare", "läsare"],
+            "_csrf_token": csrf_of(form)})  # fmt: skip
+    assert answer.status_code == 422
+    html = answer.text
+    assert 'role="alert"' in html and "10 tecken" in unescape(html)
+    assert re.search(r'<input id="nytt-namn" name="namn" [^>]*value="ny.sekreterare"', html)
+    ticked = re.findall(r'name="roll" value="([^"]+)" checked>', html)
+    assert sorted(ticked) == ["läsare", "sekreterare"]
+    assert "för-kort" not in html

@@ -26,6 +26,7 @@ def log(request: Request[Any, Any, Any], dnr: str = "", anvandare: str = "") -> 
 def _users_page(request: Request[Any, Any, Any], **context: Any) -> Template:
     context.setdefault("error", None)
     context.setdefault("done", None)
+    context.setdefault("typed", None)
     return page(request, "users.html", users=auth.list_users(config_of(request).database),
                 roles=auth.ROLES, **context)  # fmt: skip
 
@@ -64,7 +65,11 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
             def detail() -> str:
                 return _("{name}: roles {roles}").format(name=name, roles=", ".join(sorted(roles)))
     except AvtalsgenError as exc:
-        return _users_page(request, error=exc.message, status_code=422)
+        # The form again with what was typed (the name, the roles ticked), not emptied; the
+        # password is never sent back.
+        typed = {"namn": name, "roller": [str(r) for r in form.getall("roll")] if "roll" in form
+                 else []} if action not in ("stoppa", "aktivera") else None  # fmt: skip
+        return _users_page(request, error=exc.message, typed=typed, status_code=422)
     # The log in each language; the page in its reader's.
     audit.record(config.database, admin.name, "user", detail=audit.texts(detail))
     return _users_page(request, done=detail())
