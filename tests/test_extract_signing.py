@@ -459,7 +459,9 @@ def _status_lines(case: Path, output: Path) -> dict[str, list[str]]:
     web = case_standing(config, case)["saknas"]
     assert isinstance(web, list)
     printed = [fold(line.partition("missing: ")[2]) for line in out.splitlines()]
-    return {"cli": [line for line in printed if line], "web": [fold(str(x)) for x in web]}
+    # The page's items are the line in words, with a link where a page does the step.
+    shown = [fold(item["text"]) for item in web]
+    return {"cli": [line for line in printed if line], "web": shown}
 
 
 def test_a_tillaggsavtal_of_a_secret_grant_carries_its_marking(made: Made, tmp_path: Path) -> None:
