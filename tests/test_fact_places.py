@@ -186,3 +186,17 @@ def test_staff_edits_that_keep_the_facts_in_place_build(folder: Path) -> None:
     assert _checked(folder) == []
     code, said = _build(folder)
     assert code == 0, said
+
+
+def test_templates_check_wants_the_tillaggsavtal_s_rows_per_avtalsar(folder: Path) -> None:
+    """The tilläggsavtal states the agreement's years as changed, in the same table as the
+    agreement (the build's fact check reads them there too)."""
+    template = folder / "tillaggsavtal.docx"
+    document = Document(str(template))
+    _typed_over(document.tables[0].rows[2].cells[2], "enligt beslut")
+    document.save(str(template))
+    row = "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | '{{ ar.belopp|kr }}'"
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} varje avtalsårs belopp på sin rad i tabellen: lägg tillbaka "
+        f"tabellraden {row} under rubriken 'Belopp per avtalsår', {SHIPPED}"
+    ]

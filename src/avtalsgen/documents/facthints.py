@@ -68,6 +68,12 @@ _HINTS: dict[tuple[str, str], tuple[str, str, str]] = {
     ),
     ("tillaggsavtal", "period"): (_TEXT, "{{p k.text }}", ""),
     ("tillaggsavtal", "källa"): (_TEXT, "{{p k.text }}", ""),
+    ("tillaggsavtal", "avtalsår"): (
+        _ROW,
+        "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | "
+        "'{{ ar.belopp|kr }}'",
+        "Belopp per avtalsår",
+    ),
     # Facts beyond the groups, by their names (a tilläggsavtal's change, a secret's marking).
     ("tillaggsavtal", "ändringens datum"): (_TEXT, "{{p k.text }}", ""),
     ("tillaggsavtal", "avtalets beslut"): (_TEXT, "{{p k.text }}", ""),

@@ -47,7 +47,8 @@ SAMARBETSAVTAL = Kind(
 )  # fmt: skip
 
 TILLAGGSAVTAL = Kind(
-    "tillaggsavtal", "Tilläggsavtal", "build", "tillagg", ("Dnr", "aktör", "period", "källa"),
+    "tillaggsavtal", "Tilläggsavtal", "build", "tillagg",
+    ("Dnr", "aktör", "period", "källa", "avtalsår"),
     every_case=False,
 )  # fmt: skip
 

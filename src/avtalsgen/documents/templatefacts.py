@@ -69,7 +69,13 @@ PLACES: dict[str, tuple[Place, ...]] = {
         ),
     ),
     "protokollsutdrag": _dnr("utdrag.dnr"),
-    "tillaggsavtal": _dnr("arende.dnr"),
+    "tillaggsavtal": (
+        *_dnr("arende.dnr"),
+        Place(
+            "avtalsår", ROW, ("ar.nummer", "ar.start", "ar.belopp"),
+            N_("each avtalsår's amount in its row of the table"),
+        ),
+    ),
 }  # fmt: skip
 
 
