@@ -38,6 +38,11 @@ _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+#: What holds runs or paragraphs inside a paragraph or the body without being one: a
+#: content control and its content, a smart tag, a simple field, custom XML, an insertion.
+_HOLDERS = frozenset(
+    f"{_W}{name}" for name in ("sdt", "sdtContent", "smartTag", "fldSimple", "customXml", "ins")
+)
 
 STYLE = """
 :root { color: #1a1a1a; background: #ffffff; }
@@ -101,7 +106,7 @@ def _body(document: Document) -> Iterator[str]:
     from docx.table import Table
 
     open_list: str | None = None
-    for block in document.iter_inner_content():
+    for block in _blocks(document.element.body, document._body):
         kind = None if isinstance(block, Table) else LISTS.get(_style(block))
         if open_list and kind != open_list:
             yield f"</{open_list}>"
@@ -109,21 +114,36 @@ def _body(document: Document) -> Iterator[str]:
         if isinstance(block, Table):
             yield _table(block)
             continue
-        if not block.text.strip() and not _pictures(block):
+        inner = _runs(block)
+        if not inner:
             continue
         if kind is not None:
             if open_list is None:
                 yield f"<{kind}>"
                 open_list = kind
-            yield f"<li>{_runs(block)}</li>"
+            yield f"<li>{inner}</li>"
             continue
         level = HEADINGS.get(_style(block))
         if level is not None:
             yield f"<h{level}>{escape(block.text.strip())}</h{level}>"
         else:
-            yield f"<p>{_runs(block)}</p>"
+            yield f"<p>{inner}</p>"
     if open_list:
         yield f"</{open_list}>"
+
+
+def _blocks(element: Any, parent: Any) -> Iterator[Any]:
+    """The paragraphs and tables of the body ``element``, those in content controls too."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == f"{_W}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{_W}tbl":
+            yield Table(child, parent)
+        elif child.tag in _HOLDERS:
+            yield from _blocks(child, parent)
 
 
 def _style(paragraph: Any) -> str:
@@ -133,19 +153,37 @@ def _style(paragraph: Any) -> str:
 
 
 def _runs(paragraph: Any) -> str:
-    """A paragraph's text with its bold and italic runs marked."""
-    parts = []
-    for run in paragraph.runs:
-        parts += _pictures(run)
-        text = escape(run.text)
-        if not text:
-            continue
-        if run.italic:
-            text = f"<em>{text}</em>"
-        if run.bold:
-            text = f"<strong>{text}</strong>"
-        parts.append(text)
-    return "".join(parts).strip()
+    """A paragraph's text with its bold and italic runs marked, its hyperlinks as links and
+    the text of its content controls (neither is among python-docx's ``runs``)."""
+    return "".join(_inline(paragraph._p, paragraph)).strip()
+
+
+def _inline(element: Any, paragraph: Any) -> Iterator[str]:
+    """The HTML of the runs in ``element`` (a paragraph or what holds runs in it)."""
+    from docx.text.hyperlink import Hyperlink
+    from docx.text.run import Run
+
+    for child in element.iterchildren():
+        if child.tag == f"{_W}r":
+            yield from _run(Run(child, paragraph))
+        elif child.tag == f"{_W}hyperlink":
+            inner = "".join(_inline(child, paragraph))
+            url = Hyperlink(child, paragraph).url
+            yield f'<a href="{escape(url)}">{inner}</a>' if url else inner
+        elif child.tag in _HOLDERS:
+            yield from _inline(child, paragraph)
+
+
+def _run(run: Any) -> Iterator[str]:
+    yield from _pictures(run)
+    text = escape(run.text)
+    if not text:
+        return
+    if run.italic:
+        text = f"<em>{text}</em>"
+    if run.bold:
+        text = f"<strong>{text}</strong>"
+    yield text
 
 
 def _pictures(item: Any) -> list[str]:
