@@ -45,6 +45,13 @@ TEXTS = {
     "samarbetsavtal": ("Avtal mellan parterna i Luleå", "Samarbetsavtal Norrbotten"),
 }
 
+#: What a PDF in another language than Swedish is told beyond its language: where to set it.
+TO_SV = (
+    "sv-SE: the template's language is not sv-SE; set it in the paragraph style Normal (in "
+    "Word: select all text, Review > Language > Set Proofing Language; in LibreOffice: Tools "
+    "> Language > For All Text) and save the template"
+)
+
 
 def make_docx(path: Path, text: str, title: str, lang: str = "sv-SE") -> Path:
     """A one-paragraph DOCX whose default language (styles.xml docDefaults) is ``lang``."""
@@ -153,7 +160,7 @@ def test_en_us_docx_is_rejected_and_nothing_written(tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     with pytest.raises(ConversionError) as excinfo:
         LibreOfficeConverter().convert([docx], outdir)
-    assert str(excinfo.value) == "english.pdf: the PDF declares language en-US, expected sv-SE"
+    assert str(excinfo.value) == f"english.pdf: the PDF declares language en-US, expected {TO_SV}"
     assert list(outdir.iterdir()) == []
 
 
@@ -313,7 +320,7 @@ def _edited(converted: Converted, folder: Path, edit: Callable[[pikepdf.Pdf], No
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (_set_lang_en, "x.pdf: the PDF declares language en-US, expected sv-SE"),
+        (_set_lang_en, f"x.pdf: the PDF declares language en-US, expected {TO_SV}"),
         (
             _untag,
             "x.pdf: the PDF is not tagged (/MarkInfo /Marked is not true); "

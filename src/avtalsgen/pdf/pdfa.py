@@ -550,5 +550,13 @@ def converted_problems(pdf: pikepdf.Pdf, lang: str) -> tuple[list[str], list[str
         problems.append(_("the PDF is not tagged (/MarkInfo /Marked is not true)"))
     if "/StructTreeRoot" not in root:
         problems.append(_("the PDF has no structure tree (/StructTreeRoot)"))
-    problems += _language_problems(pdf, lang)
+    # LibreOffice writes the language of the Word template's default style: say where.
+    problems += [
+        _("{problem}: the template's language is not {lang}; set it in the paragraph style "
+          "Normal (in Word: select all text, Review > Language > Set Proofing Language; in "
+          "LibreOffice: Tools > Language > For All Text) and save the template").format(
+            problem=problem, lang=lang
+        )
+        for problem in _language_problems(pdf, lang)
+    ]  # fmt: skip
     return problems, _info_problems(pdf, xmp, TEXT_INFO)
