@@ -31,7 +31,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "avtalsgen"
 LOCALE = PACKAGE / "locale"
 LANGUAGE = "sv"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_l": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 #: The other placeholders a message may have: a template's (``%(name)s``: Jinja's trans
 #: blocks and ``_()`` format with ``%``) and json-editor's (``{{0}}``: web/editortexts.py).

@@ -259,3 +259,20 @@ def test_build_errors_speak_the_shells_language(
     assert no_office.returncode == 1
     assert missing in " ".join(no_office.stderr.split()), no_office.stderr
     assert not list(output.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    ("env", "wanted"),
+    [({"LANG": "sv_SE.UTF-8"}, "är ingen PDF-fil"), ({"LANG": "en"}, "not a PDF file")],
+)
+def test_a_signing_error_follows_the_locale(
+    tmp_path: Path, env: dict[str, str], wanted: str
+) -> None:
+    """sign's errors are lazy messages (``SigningError(_l(…))``): read in the language the
+    locale asks for, Swedish or English."""
+    text = tmp_path / "RUN-00386-2023" / "paket.pdf"
+    text.parent.mkdir()
+    text.write_text("hej", encoding="utf-8")
+    done = avtalsgen("sign", str(text), "--field", "region", **env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{text}: {wanted}" in done.stderr, done.stderr

@@ -18,7 +18,7 @@ import stat
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -654,6 +654,41 @@ def test_an_existing_file_is_never_overwritten_silently(demo: Demo, packet: Path
     with pytest.raises(PacketError, match="is already signed; refusing to replace it"):
         build(synthetic_inputs(packet.parent / "in2"), first)
     assert files_in(packet.parent) == ["in2", "packet.pdf", "region.pdf"]
+
+
+def test_a_signing_error_reads_in_each_language(demo: Demo, packet: Path, tmp_path: Path) -> None:
+    """An error raised with a lazy message (``SigningError(_l(...))``) holds it in Swedish
+    and English, each with its fields (a reason from the library worded in each too)."""
+    junk = tmp_path / "nyckel.p12"
+    junk.write_bytes(b"junk")
+    text = tmp_path / "text.pdf"
+    text.write_text("hej", encoding="utf-8")
+    attempts: list[tuple[Callable[[], object], str, str]] = [
+        (lambda: sign(demo, packet, tmp_path / "a.pdf", "region", Pkcs12Key(junk, b"x")),
+         f"{junk}: not a PKCS#12 file", f"{junk}: är ingen PKCS#12-fil"),
+        (lambda: sign(demo, packet, tmp_path / "b.pdf", "region",
+                      Pkcs12Key(demo.region.pkcs12, b"fel")),
+         f"{demo.region.pkcs12}: wrong passphrase for the PKCS#12 file",
+         f"{demo.region.pkcs12}: fel lösenord till PKCS#12-filen"),
+        (lambda: sign(demo, packet, tmp_path / "c.pdf", "nope"),
+         f"{packet}: no signature field 'nope' (fields: 'region', 'aktor')",
+         f"{packet}: det finns inget signaturfält 'nope' (fält: 'region', 'aktor')"),
+        (lambda: sign(demo, text, tmp_path / "d.pdf", "region"),
+         f"{text}: not a PDF file", f"{text}: är ingen PDF-fil"),
+        (lambda: sign(demo, packet, tmp_path / "e.pdf", "region",
+                      Pkcs12Key(tmp_path / "saknas.p12", b"x")),
+         f"{tmp_path / 'saknas.p12'}: cannot read the PKCS#12 file: No such file or directory",
+         f"{tmp_path / 'saknas.p12'}: PKCS#12-filen kan inte läsas: filen eller mappen finns inte"),
+    ]  # fmt: skip
+    for attempt, english, swedish in attempts:
+        with pytest.raises(SigningError) as raised:
+            attempt()
+        error = raised.value
+        assert error.message == english  # raised in English (this module's language)
+        assert error.texts["en"] == english and error.texts["sv"].startswith(swedish)
+        with i18n.speaking("sv"):
+            assert error.text().startswith(swedish)
+    assert not {"a.pdf", "b.pdf", "c.pdf", "d.pdf", "e.pdf"} & set(files_in(tmp_path))
 
 
 def test_the_signed_file_is_verified_once_and_is_the_file_in_place(

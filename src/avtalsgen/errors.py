@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Self
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from avtalsgen.i18n import Lazy
 
 
 class AvtalsgenError(Exception):
     """A failure the user can fix: bad input, a missing tool, a failed conversion.
 
-    ``message`` is in the language of messages when it was raised. An error made with
-    :meth:`composed` has it in every language avtalsgen speaks too (:attr:`texts`), for a
-    record that readers of each language read (the web app's audit log).
+    ``message`` is in the language of messages when it was raised. An error made of a lazy
+    message (``SigningError(_l("{file}: not a PDF", file=path))``, :class:`avtalsgen.i18n.Lazy`)
+    or with :meth:`composed` has it in every language avtalsgen speaks too (:attr:`texts`),
+    for a record that readers of each language read (the web app's audit log).
     """
 
     exit_code = 1
@@ -25,12 +29,15 @@ class AvtalsgenError(Exception):
     #: The message in each language, by language; empty unless :meth:`composed`.
     texts: Mapping[str, str] = MappingProxyType({})
 
-    def __init__(self, message: str) -> None:
-        from avtalsgen.i18n import current_language
+    def __init__(self, message: str | Lazy) -> None:
+        from avtalsgen.i18n import Lazy, current_language, in_each_language
 
-        super().__init__(message)
-        self.message = message
+        text = str(message)
+        super().__init__(text)
+        self.message = text
         self.language = current_language()
+        if isinstance(message, Lazy):  # _l("…", …): in every language, as composed()
+            self.texts = in_each_language(message.__str__)
 
     @classmethod
     def composed(cls, compose: Callable[[], str]) -> Self:

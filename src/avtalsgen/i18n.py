@@ -206,6 +206,41 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations().ngettext(singular, plural, count)
 
 
+class Lazy:
+    """A message translated when it is read, not when it is made: ``_l("{file}: not a PDF",
+    file=path)`` reads as ``_("{file}: not a PDF").format(file=path)`` in the language of
+    the moment ``str()`` is called. An error made of one (``SigningError(_l(…))``) holds its
+    message in every language avtalsgen speaks (:class:`avtalsgen.errors.AvtalsgenError`).
+    A field is shown as it is, a :class:`Lazy` one and a callable one (a reason worded in
+    the language of the moment) as they read then."""
+
+    __slots__ = ("fields", "message")
+
+    def __init__(self, message: str, fields: Mapping[str, object]) -> None:
+        self.message = message
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return _(self.message).format(**{name: _read(value) for name, value in self.fields.items()})
+
+    def __repr__(self) -> str:
+        return f"_l({self.message!r})"
+
+
+def _read(value: object) -> object:
+    if isinstance(value, Lazy):
+        return str(value)
+    if callable(value) and not isinstance(value, type):
+        return value()
+    return value
+
+
+def _l(message: str, /, **fields: object) -> Lazy:
+    """``message`` with ``fields``, translated when it is read (see :class:`Lazy`); marked
+    for the catalogue as :func:`_` is."""
+    return Lazy(message, fields)
+
+
 def join_words(words: Sequence[str], style: str = "and", *, language: str | None = None) -> str:
     """``words`` as a list in running text in the current language (``language``: in that
     one, "sv" for a document): "a, b and c", "a, b och c" (``style="or"``: "a, b or c",

@@ -12,7 +12,7 @@ from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from avtalsgen.errors import AvtalsgenError, os_reason
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _l
 
 
 def read_pdf(path: Path, error: type[AvtalsgenError]) -> bytes:
@@ -22,11 +22,10 @@ def read_pdf(path: Path, error: type[AvtalsgenError]) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         failure = exc
-        raise error.composed(
-            lambda: _("{file}: cannot read: {reason}").format(file=path, reason=os_reason(failure))
-        ) from exc
+        reason = lambda: os_reason(failure)  # noqa: E731 - in each language
+        raise error(_l("{file}: cannot read: {reason}", file=path, reason=reason)) from exc
     if not data.startswith(b"%PDF-"):
-        raise error.composed(lambda: _("{file}: not a PDF file").format(file=path))
+        raise error(_l("{file}: not a PDF file", file=path))
     return data
 
 

@@ -78,7 +78,7 @@ from avtalsgen.errors import (
     os_reason,
     technical_reason,
 )
-from avtalsgen.i18n import N_, _, ngettext, swedish_time
+from avtalsgen.i18n import N_, Lazy, _, _l, ngettext, swedish_time
 from avtalsgen.pdf.docinfo import TIMEZONE
 from avtalsgen.pdf.fonts import REGULAR_FONT, find_font
 from avtalsgen.pdf.pdfa import VerificationError, check_pdfa_structure, parse_pdf_date
@@ -207,7 +207,7 @@ class FieldSignedError(SigningError):
     """The signature field asked for is signed already (a form sent again, a second
     ``sign``); nothing was written."""
 
-    def __init__(self, message: str, field: str = "") -> None:
+    def __init__(self, message: str | Lazy, field: str = "") -> None:
         super().__init__(message)
         self.field = field
 
@@ -220,10 +220,11 @@ def find_pkcs11_library(candidates: Sequence[Path] = PKCS11_LIBRARIES) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise SigningError.composed(
-        lambda: _(
-            "no PKCS#11 module found (looked for {paths}); install softhsm2 or opensc"
-        ).format(paths=", ".join(map(str, candidates)))
+    raise SigningError(
+        _l(
+            "no PKCS#11 module found (looked for {paths}); install softhsm2 or opensc",
+            paths=", ".join(map(str, candidates)),
+        )
     )
 
 
@@ -283,20 +284,16 @@ def sign_packet(
     case nothing is written.
     """
     if timestamp_url and timestamper:
-        raise SigningError.composed(lambda: _("give a timestamp URL or a timestamper, not both"))
+        raise SigningError(_l("give a timestamp URL or a timestamper, not both"))
     source, target = Path(source), Path(target)
     if target.exists() and not overwrite:
-        raise SigningError.composed(
-            lambda: _("{file}: already exists; refusing to overwrite it").format(file=target)
-        )
+        raise SigningError(_l("{file}: already exists; refusing to overwrite it", file=target))
     data = read_pdf(source, SigningError)
     try:
         writer = ArchivalWriter(io.BytesIO(data))
     except (PdfError, ValueError) as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("{file}: unreadable PDF: {error}").format(file=source, error=cause())
-        ) from exc
+        raise SigningError(_l("{file}: unreadable PDF: {error}", file=source, error=cause)) from exc
     stamper = _timestamper(timestamp_url, timestamper)
     wanted = _wanted_level(level, stamper)
     try:
@@ -348,26 +345,23 @@ def sign_packet(
             raise SigningError.of(exc) from exc
         except TimestampRequestError as exc:
             cause = _because(exc)
-            raise SigningError.composed(
-                lambda: _("the timestamp server failed: {error}").format(error=cause())
-            ) from exc
+            raise SigningError(_l("the timestamp server failed: {error}", error=cause)) from exc
         except pkcs11.PKCS11Error as exc:
             cause = _because(exc)
-            raise SigningError.composed(
-                lambda: _("the token failed to sign: {error}").format(error=cause())
-            ) from exc
+            raise SigningError(_l("the token failed to sign: {error}", error=cause)) from exc
         except (PyHankoSigningError, PdfError) as exc:
             cause = _because(exc)
-            raise SigningError.composed(
-                lambda: _("{file}: cannot sign field '{field}': {error}").format(
-                    file=source, field=field_name, error=cause()
+            raise SigningError(
+                _l(
+                    "{file}: cannot sign field '{field}': {error}",
+                    file=source,
+                    field=field_name,
+                    error=cause,
                 )
             ) from exc
     if not signed.startswith(data):  # an incremental update keeps every earlier byte
-        raise SigningError.composed(
-            lambda: _("{file}: the signed file would not keep the file as it was").format(
-                file=source
-            )
+        raise SigningError(
+            _l("{file}: the signed file would not keep the file as it was", file=source)
         )
     check = None
     if require_trusted:
@@ -395,21 +389,22 @@ def _wanted_level(level: Level | str | None, stamper: TimeStamper | None) -> Lev
     try:
         wanted = Level(level)
     except ValueError:
-        raise SigningError.composed(
-            lambda: _("unknown PAdES level {level!r} (choose {levels})").format(
-                level=level, levels=", ".join(Level)
+        raise SigningError(
+            _l(
+                "unknown PAdES level {level!r} (choose {levels})",
+                level=level,
+                levels=", ".join(Level),
             )
         ) from None
     if wanted.needs_timestamp and stamper is None:
-        raise SigningError.composed(
-            lambda: _(
-                "PAdES {level} needs a time stamp: give a time-stamping authority with --tsa URL"
-            ).format(level=wanted)
+        raise SigningError(
+            _l(
+                "PAdES {level} needs a time stamp: give a time-stamping authority with --tsa URL",
+                level=wanted,
+            )
         )
     if not wanted.needs_timestamp and stamper is not None:
-        raise SigningError.composed(
-            lambda: _("PAdES B-B has no time stamp: leave out --tsa, or ask for B-T")
-        )
+        raise SigningError(_l("PAdES B-B has no time stamp: leave out --tsa, or ask for B-T"))
     return wanted
 
 
@@ -471,18 +466,19 @@ def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> b
     names = [n for n, _signed in fields]
     if name not in names:
         listed = ", ".join(f"'{n}'" for n in names) or _("none")
-        raise SigningError.composed(
-            lambda: _("{file}: no signature field '{field}' (fields: {fields})").format(
-                file=source, field=name, fields=listed
+        raise SigningError(
+            _l(
+                "{file}: no signature field '{field}' (fields: {fields})",
+                file=source,
+                field=name,
+                fields=listed,
             )
         )
     signed = dict(fields)
     if signed[name]:
-        error = FieldSignedError.composed(
-            lambda: _("{file}: field '{field}' is already signed").format(file=source, field=name)
+        raise FieldSignedError(
+            _l("{file}: field '{field}' is already signed", file=source, field=name), name
         )
-        error.field = name
-        raise error
     return not any(signed.values())
 
 
@@ -508,24 +504,20 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
         data = key.path.read_bytes()
     except OSError as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("{file}: cannot read the PKCS#12 file: {reason}").format(
-                file=key.path, reason=cause()
-            )
+        raise SigningError(
+            _l("{file}: cannot read the PKCS#12 file: {reason}", file=key.path, reason=cause)
         ) from exc
     try:
         private_key, cert, others = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:
         if _is_pkcs12(data):
-            raise SigningError.composed(
-                lambda: _("{file}: wrong passphrase for the PKCS#12 file").format(file=key.path)
+            raise SigningError(
+                _l("{file}: wrong passphrase for the PKCS#12 file", file=key.path)
             ) from None
-        raise SigningError.composed(
-            lambda: _("{file}: not a PKCS#12 file").format(file=key.path)
-        ) from None
+        raise SigningError(_l("{file}: not a PKCS#12 file", file=key.path)) from None
     if private_key is None or cert is None:
-        raise SigningError.composed(
-            lambda: _("{file}: the PKCS#12 file holds no key and certificate").format(file=key.path)
+        raise SigningError(
+            _l("{file}: the PKCS#12 file holds no key and certificate", file=key.path)
         )
     # The signer from what is loaded, as pyHanko's SimpleSigner.load_pkcs12_data makes it:
     # not from the file again (decrypting a PKCS#12 file takes some 40 ms each time).
@@ -542,10 +534,8 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
         )
     except ValueError as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("{file}: cannot use the PKCS#12 key: {error}").format(
-                file=key.path, error=cause()
-            )
+        raise SigningError(
+            _l("{file}: cannot use the PKCS#12 key: {error}", file=key.path, error=cause)
         ) from exc
     return signer
 
@@ -583,26 +573,25 @@ def _is_pkcs12(data: bytes) -> bool:
 
 def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
     if not key.library.is_file():
-        raise SigningError.composed(
-            lambda: _("PKCS#11 module {module} does not exist").format(module=key.library)
-        )
+        raise SigningError(_l("PKCS#11 module {module} does not exist", module=key.library))
     try:
         lib = pkcs11.lib(str(key.library))
         labels = [_token_label(slot) for slot in lib.get_slots(token_present=True)]
     except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("PKCS#11 module {module} cannot be loaded: {error}").format(
-                module=key.library, error=cause()
-            )
+        raise SigningError(
+            _l("PKCS#11 module {module} cannot be loaded: {error}", module=key.library, error=cause)
         ) from exc
     if key.token_label not in labels:
         present = ", ".join(f"'{label}'" for label in labels if label) or _("none")
-        raise SigningError.composed(
-            lambda: _(
+        raise SigningError(
+            _l(
                 "no token labelled '{token}' in PKCS#11 module {module} (is the card "
-                "inserted? tokens present: {present})"
-            ).format(token=key.token_label, module=key.library, present=present)
+                "inserted? tokens present: {present})",
+                token=key.token_label,
+                module=key.library,
+                present=present,
+            )
         )
     try:
         return open_pkcs11_session(
@@ -611,25 +600,19 @@ def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
             user_pin=key.pin,
         )
     except pkcs11.PinIncorrect:
-        raise SigningError.composed(
-            lambda: _("wrong PIN for token '{token}'").format(token=key.token_label)
-        ) from None
+        raise SigningError(_l("wrong PIN for token '{token}'", token=key.token_label)) from None
     except pkcs11.PinLocked:
-        raise SigningError.composed(
-            lambda: _("the PIN of token '{token}' is locked").format(token=key.token_label)
+        raise SigningError(
+            _l("the PIN of token '{token}' is locked", token=key.token_label)
         ) from None
     except pkcs11.PinLenRange:
-        raise SigningError.composed(
-            lambda: _("the PIN has the wrong length for token '{token}'").format(
-                token=key.token_label
-            )
+        raise SigningError(
+            _l("the PIN has the wrong length for token '{token}'", token=key.token_label)
         ) from None
     except pkcs11.PKCS11Error as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("cannot log in to token '{token}': {error}").format(
-                token=key.token_label, error=cause()
-            )
+        raise SigningError(
+            _l("cannot log in to token '{token}': {error}", token=key.token_label, error=cause)
         ) from None
 
 
@@ -645,9 +628,7 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         chain = [cert for path in key.chain for cert in load_certificates(path)]
     except VerificationError as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("certificate chain: {error}").format(error=cause())
-        ) from exc
+        raise SigningError(_l("certificate chain: {error}", error=cause)) from exc
     _check_token_objects(key, session, key.cert_label or key.key_label)
     signer = PKCS11Signer(
         session,
@@ -660,10 +641,13 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         signer.signing_cert  # noqa: B018 - loads key and certificate now, to fail early
     except pkcs11.PKCS11Error as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _(
-                "token '{token}': no usable key '{key}' with its certificate: {error}"
-            ).format(token=key.token_label, key=key.key_label, error=cause())
+        raise SigningError(
+            _l(
+                "token '{token}': no usable key '{key}' with its certificate: {error}",
+                token=key.token_label,
+                key=key.key_label,
+                error=cause,
+            )
         ) from exc
     return signer
 
@@ -676,21 +660,23 @@ def _check_token_objects(key: Pkcs11Key, session: pkcs11.Session, cert_label: st
     if keys is None or certificates is None:
         return  # the token would not list them: pyHanko's own lookup tells
     if key.key_label not in keys:
-        raise SigningError.composed(
-            lambda: _(
-                "token '{token}' holds no private key labelled '{key}' (keys on it: {present})"
-            ).format(token=key.token_label, key=key.key_label, present=_listed(keys))
+        raise SigningError(
+            _l(
+                "token '{token}' holds no private key labelled '{key}' (keys on it: {present})",
+                token=key.token_label,
+                key=key.key_label,
+                present=lambda: _listed(keys),
+            )
         )
     if cert_label not in certificates:
-        raise SigningError.composed(
-            lambda: _(
+        raise SigningError(
+            _l(
                 "token '{token}' holds the key '{key}' but no certificate labelled '{label}', "
-                "which a signature needs (certificates on it: {present})"
-            ).format(
+                "which a signature needs (certificates on it: {present})",
                 token=key.token_label,
                 key=key.key_label,
                 label=cert_label,
-                present=_listed(certificates),
+                present=lambda: _listed(certificates),
             )
         )
 
@@ -778,24 +764,29 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
     not_before = validity["not_before"].native
     not_after = validity["not_after"].native
     if now > not_after:
-        raise SigningError.composed(
-            lambda: _("the certificate of {name} expired on {date}").format(
-                name=name, date=f"{not_after:%Y-%m-%d}"
+        raise SigningError(
+            _l(
+                "the certificate of {name} expired on {date}",
+                name=name,
+                date=not_after.date().isoformat(),
             )
         )
     if now < not_before:
-        raise SigningError.composed(
-            lambda: _("the certificate of {name} is not valid before {date}").format(
-                name=name, date=f"{not_before:%Y-%m-%d}"
+        raise SigningError(
+            _l(
+                "the certificate of {name} is not valid before {date}",
+                name=name,
+                date=not_before.date().isoformat(),
             )
         )
     usage = cert.key_usage_value
     if usage is not None and "non_repudiation" not in usage.native:
-        raise SigningError.composed(
-            lambda: _(
+        raise SigningError(
+            _l(
                 "the certificate of {name} lacks the non-repudiation key usage that signatures "
-                "on documents need"
-            ).format(name=name)
+                "on documents need",
+                name=name,
+            )
         )
 
 
@@ -821,8 +812,8 @@ def _stamp_font(font: Path, text: str, folder: Path) -> Path:
         tt = TTFont(str(font))
     except (OSError, ValueError) as exc:
         cause = _because(exc)
-        raise SigningError.composed(
-            lambda: _("{file}: cannot read the font: {error}").format(file=font, error=cause())
+        raise SigningError(
+            _l("{file}: cannot read the font: {error}", file=font, error=cause)
         ) from exc
     options = subset.Options()
     options.drop_tables += ["FFTM"]  # a FontForge timestamp that fontTools cannot subset
@@ -874,9 +865,7 @@ def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | No
     if not url:
         return None
     if not url.startswith(("http://", "https://")):
-        raise SigningError.composed(
-            lambda: _("timestamp URL '{url}' must start with http:// or https://").format(url=url)
-        )
+        raise SigningError(_l("timestamp URL '{url}' must start with http:// or https://", url=url))
     return HTTPTimeStamper(url, timeout=TIMESTAMP_TIMEOUT)
 
 
@@ -910,16 +899,19 @@ def _trusted_check(
         ]
         if untrusted:
             why = untrusted[0]
-            raise SigningError.composed(
-                lambda: _("{file}: not signed: the certificate of {signer} cannot be traced to "
-                          "a root certificate you trust ({why}). A signature the receiver "
-                          "cannot validate is worse than none, so nothing was written: {file} "
-                          "is as it was. Name the certificate of the CA that issued it with "
-                          "--trust (repeatable), or once for every signing in "
-                          "AVTALSGEN_TRUST, and sign again.").format(
-                    file=target, signer=signer, why=why
+            raise SigningError(
+                _l(
+                    "{file}: not signed: the certificate of {signer} cannot be traced to "
+                    "a root certificate you trust ({why}). A signature the receiver "
+                    "cannot validate is worse than none, so nothing was written: {file} "
+                    "is as it was. Name the certificate of the CA that issued it with "
+                    "--trust (repeatable), or once for every signing in "
+                    "AVTALSGEN_TRUST, and sign again.",
+                    file=target,
+                    signer=signer,
+                    why=why,
                 )
-            )  # fmt: skip
+            )
         return dataclasses.replace(report, path=target)
 
     return check
@@ -957,21 +949,26 @@ def _write_checked(
         report = check(made) if check is not None else None
         problems = list(report.pdfa_problems) if report else check_pdfa_structure(made)
         if problems:
-            raise SigningError.composed(
-                lambda: _("{file}: the signed file would not be PDF/A-2b: {problems}").format(
-                    file=target, problems="; ".join(problems)
+            raise SigningError(
+                _l(
+                    "{file}: the signed file would not be PDF/A-2b: {problems}",
+                    file=target,
+                    problems="; ".join(problems),
                 )
             )
         place(made, target, replace=overwrite)  # never overwrite unless asked
         if _digest(target) != _digest_of(data):
             _take_back(target, before)
-            raise SigningError.composed(
-                lambda: _("{file}: the file in place is not the signed file checked; it was "
-                          "taken back: sign again").format(file=target)
-            )  # fmt: skip
+            raise SigningError(
+                _l(
+                    "{file}: the file in place is not the signed file checked; it was "
+                    "taken back: sign again",
+                    file=target,
+                )
+            )
     except FileExistsError:
-        raise SigningError.composed(
-            lambda: _("{file}: already exists; refusing to overwrite it").format(file=target)
+        raise SigningError(
+            _l("{file}: already exists; refusing to overwrite it", file=target)
         ) from None
     except OSError as exc:
         raise OutputError(
