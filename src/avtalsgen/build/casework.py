@@ -373,6 +373,9 @@ def check_and_make(
                 attachments,
                 item.staging / final.name,
                 agreement,
+                # Named in messages as the files the user will look for.
+                names={path: made[path] for path in made if path.suffix == ".pdf"}
+                | {item.staging / final.name: final},
             )
             made[packet.path] = final
     except AvtalsgenError as exc:
