@@ -679,14 +679,15 @@ def test_status_names_the_signed_agreement_beside_the_newest_packet(
     standing = case_standing(config, case)
     names = ", ".join(packet["undertecknare"])
     assert standing["undertecknade_paket"] == [
-        {"fil": f"{DNR}/paket.pdf", "text": f"samarbetsavtalet, undertecknat av {names}"}
-    ]
+        {"fil": f"{DNR}/paket.pdf", "titel": "Paket",
+         "text": f"samarbetsavtalet, undertecknat av {names}"}
+    ]  # fmt: skip
     environment = templates_environment()
     environment.filters["datum"] = str
     page = environment.get_template("standing.html").render(standing=standing)
     assert "<h3>Undertecknade paket</h3>" in page
     assert (
-        f'<li><a href="/utdata/{DNR}/paket.pdf">paket.pdf</a>: samarbetsavtalet, '
+        f'<li><a href="/utdata/{DNR}/paket.pdf">Paket</a>: samarbetsavtalet, '
         f"undertecknat av {names}</li>"
     ) in page
 
