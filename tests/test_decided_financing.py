@@ -17,25 +17,45 @@ from avtalsgen.cli.app import app
 pytestmark = pytest.mark.libreoffice
 
 #: RUN-90003-2025 (co-financed) granted with the region's 900 000 kronor a year instead of
-#: 1 000 000 and Luleå kommun's 300 000 instead of 250 000.
-CO_FINANCED = """\
+#: 1 000 000 and Luleå kommun's 300 000 instead of 250 000, and point 4 completed by a
+#: condition on Luleå kommun's share, given as its villkor so that the agreement states it.
+LULEA_VILLKOR = "Luleå kommun har beslutat om sin medfinansiering senast 2026-06-30"
+AMENDED_POINTS = f"""\
+    beslut:
+      - >-
+        Regionala utvecklingsnämnden beslutar att {{aktor_namn}} beviljas {{belopp_arligen}} i
+        basfinansiering inom Norrbottens ekosystem, sammanlagt {{totalt}}.
+      - Medlen anvisas från {{kalla}}.
+      - Basfinansieringen gäller under perioden {{start}} till {{slut}}.
+      - >-
+        Beslutet gäller under förutsättning av medfinansiering från {{medfinansiering}}
+        och att {LULEA_VILLKOR}.
+      - Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta beslut.
+"""
+CO_FINANCED = (
+    AMENDED_POINTS
+    + f"""\
     finansiering:
-      period: {start: 2025-07-01, slut: 2028-06-30}
+      period: {{start: 2025-07-01, slut: 2028-06-30}}
       finansiarer:
-        - {namn: Region Norrbotten - ERP, kalla: ERP, belopp_per_ar: 900000}
-        - {namn: Luleå kommun, slag: kommun, belopp_per_ar: 300000}
-        - {namn: Piteå kommun, slag: kommun, belopp_per_ar: 250000}
+        - {{namn: Region Norrbotten - ERP, kalla: ERP, belopp_per_ar: 900000}}
+        - namn: Luleå kommun
+          slag: kommun
+          belopp_per_ar: 300000
+          villkor: {LULEA_VILLKOR}
+        - {{namn: Piteå kommun, slag: kommun, belopp_per_ar: 250000}}
         - namn: EU-projektet Exempel Smart Arktis
           slag: eu_projekt
           belopp_per_kalenderar:
-            - {ar: 2025, belopp: 100000}
-            - {ar: 2026, belopp: 250000}
-            - {ar: 2027, belopp: 150000}
-            - {ar: 2028, belopp: 100000}
+            - {{ar: 2025, belopp: 100000}}
+            - {{ar: 2026, belopp: 250000}}
+            - {{ar: 2027, belopp: 150000}}
+            - {{ar: 2028, belopp: 100000}}
         - namn: Smarta samhällen Norrbotten (egen insats)
           slag: egen_insats
           belopp_per_ar: 100000
 """
+)
 #: RUN-90004-2024 (stepped, paid quarterly) granted with 1 800 000, 1 500 000 and 500 000
 #: kronor for its avtalsår instead of 2 000 000, 1 500 000 and 400 000.
 STEPPED = """\
@@ -99,6 +119,18 @@ def test_co_financing_decided_at_the_meeting(built: Path) -> None:
     assert "2 700 000 kr" in agreement  # the region's total over three years
     assert "1 000 000 kr" not in agreement and "250 000 kronor årligen och Piteå" not in agreement
     assert "Avtalsår 1 2025-07-01–2026-06-30 900 000 kr" in agreement
+
+
+def test_a_cofinanciers_condition_decided_at_the_meeting(built: Path) -> None:
+    """Point 4 completed at the meeting with a condition on Luleå kommun's share: the
+    agreement states it in its clause on co-financing, the beslutsförslag does not."""
+    proposal = text(built, "RUN-90003-2025", "beslutsforslag")
+    agreement = text(built, "RUN-90003-2025", "samarbetsavtal")
+    condition = f"Regionens finansiering lämnas även under förutsättning att {LULEA_VILLKOR}."
+    assert condition in agreement
+    clause = agreement[agreement.index("Medfinansiering Regionens finansiering") :]
+    assert clause.index(condition) < clause.index("Aktörens åtaganden")
+    assert "senast 2026-06-30" not in proposal
 
 
 def test_stepped_amounts_decided_at_the_meeting(built: Path) -> None:

@@ -168,13 +168,16 @@ def test_amended_decision_and_own_recipients(tmp_path: Path) -> None:
         (
             "    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n",
             "    dnr: RUN-90001-2023\n    beslut:\n      - Första {aktor}.\n"
-            "      - Andra.\n    skickas_till:\n      - Kommunstyrelsen\n",
+            "      - Andra.\n    ej_i_avtalet: [2]\n    skickas_till:\n      - Kommunstyrelsen\n",
         ),
     )
     paragraf = load_meeting(write_meeting(tmp_path, text).meeting).sammantrade.paragrafer[1]
     assert paragraf.beslut == ["Första {aktor}.", "Andra."]
     assert not paragraf.enligt_forslaget
     assert paragraf.skickas_till == ["Kommunstyrelsen"]
+    # Point 2 rewritten in free words concerns no agreement term: so marked, or refused
+    # (test_decided_conditions).
+    assert paragraf.ej_i_avtalet == [2]
 
 
 def test_schema_describes_the_fields() -> None:

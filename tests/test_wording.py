@@ -237,3 +237,38 @@ def test_the_grant_is_named_as_the_program_file_names_it(tmp_path: Path) -> None
         lead
     ), lead
     assert "basfinansieringen" not in lead
+
+
+def test_a_cofinanciers_condition_is_told_once() -> None:
+    """A condition on a co-financier's share (its villkor) decided without a point that
+    states it is told in the extract as the agreement states it; a decided point that
+    states it word for word tells it itself, and a dropped condition is told too."""
+    condition = "Kiruna kommun har beslutat om sin medfinansiering senast 2026-06-30"
+    points = [
+        "Nämnden beslutar att {aktor} beviljas {belopp_per_ar}, sammanlagt {totalt}.",
+        "Beslutet gäller under förutsättning av medfinansiering från {medfinansiering}.",
+    ]
+
+    def financing(villkor: str | None) -> Finansiering:
+        kommun: dict[str, Any] = {"namn": "Kiruna kommun", "slag": "kommun", "belopp_per_ar": 1}
+        if villkor is not None:
+            kommun["villkor"] = villkor
+        return Finansiering.model_validate(
+            {
+                "period": {"start": "2027-01-01", "slut": "2028-12-31"},
+                "finansiarer": [
+                    {"namn": "Region Norrbotten", "kalla": "ERP", "belopp_per_ar": 100},
+                    kommun,
+                ],
+            }
+        )
+
+    proposed, decided = financing(None), financing(condition)
+    assert financing_changes(proposed, decided, points) == [
+        f"regionens finansiering även lämnas under förutsättning att {condition}"
+    ]
+    stated = [*points[:1], points[1].rstrip(".") + f" och att {condition}."]
+    assert financing_changes(proposed, decided, stated) == []
+    assert financing_changes(decided, proposed, points) == [
+        f"regionens finansiering inte lämnas under förutsättning att {condition}"
+    ]

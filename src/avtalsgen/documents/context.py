@@ -11,6 +11,7 @@ from avtalsgen.documents.financing import Pengar, money_placeholders, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Adress, Arende, Finansiering, Program
 from avtalsgen.model.agreement import (
+    Val,
     agreement_date,
     agreement_financing,
     choose_clauses,
@@ -203,6 +204,34 @@ def signature(part: str, signer: Undertecknare) -> Underskrift:
     )
 
 
+def cofinancing_clause(program: Program, chosen: list[Val]) -> str | None:
+    """The id of the clause that states the co-financiers' conditions: the program's clause
+    on co-financing (``villkor: medfinansiering``), else the clause on the financing."""
+    cofinancing = {k.id for k in program.avtal.klausuler if k.villkor == "medfinansiering"}
+    for kinds in (cofinancing, {val.id for val in chosen if val.typ == "finansiering"}):
+        for val in chosen:
+            if val.id in kinds:
+                return val.id
+    return None
+
+
+def _cofinancing_conditions(
+    money: Finansiering, program: Program, chosen: list[Val], values: dict[str, str]
+) -> dict[str, Paragraphs]:
+    """The co-financiers' conditions (``villkor``) as a paragraph after the text of the
+    clause that states them: the agreement follows the decision that set them."""
+    conditions = [
+        fill_placeholders(row.villkor, values).strip().rstrip(".")
+        for row in money.medfinansiarer
+        if row.villkor is not None
+    ]
+    where = cofinancing_clause(program, chosen)
+    if not conditions or where is None:
+        return {}
+    text = f"Regionens finansiering lämnas även under förutsättning att {fmt.och(conditions)}."
+    return {where: (Block(BlockKind.STYCKE, (Span(text),)),)}
+
+
 def build_agreement(
     arende: Arende,
     program: Program,
@@ -220,6 +249,7 @@ def build_agreement(
         values = placeholder_values(arende, program, money, beslut)
     computed = figures(money, program)
     chosen = [val for val in choose_clauses(arende, program) if val.med]
+    conditions = _cofinancing_conditions(money, program, chosen, values)
     on = agreement_date(arende)
     return Avtal(
         rubrik=program.avtal.rubrik,
@@ -227,7 +257,13 @@ def build_agreement(
         s3=strategy(program, "S3", on).namn,
         rus=strategy(program, "RUS", on).namn,
         klausuler=tuple(
-            Klausul(number, val.id, val.rubrik, val.typ, _prose(val.text, values))
+            Klausul(
+                number,
+                val.id,
+                val.rubrik,
+                val.typ,
+                _prose(val.text, values) + conditions.get(val.id, ()),
+            )
             for number, val in enumerate(chosen, 1)
         ),
         betalningsplan=computed.avtalsar,

@@ -43,6 +43,7 @@ from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.decision import Utfall
 from avtalsgen.model.meeting import Paragraf, Sammantrade, join_markings, sekretessmarkering
 from avtalsgen.model.money import financing_problems
+from avtalsgen.model.prose import fill_placeholders, placeholder_names
 from avtalsgen.model.tillagg import Andring, apply_change
 from avtalsgen.model.types import Loc
 
@@ -541,20 +542,112 @@ def _grant_rules(history: History, decision: Decision, program: Program) -> list
     case, and the documents that state it are marked as examples."""
     arende = history.arende
     datum = None if decision.sammantrade.exempel and not arende.exempel else decision.datum
+    carried = _carried_rules(arende, decision, program)
     if decision.paragraf.finansiering is not None:
         decided = decided_case(arende, decision.paragraf)
-        found = []
+        found = carried
         for loc, message in case_problems(decided, program, datum):
             # The agreement's facts as decided do not fit the program (or the date).
             where = loc[1:] if loc[:1] == ("finansiering",) else ()
             found.append(decision.problem(message, "finansiering", *where))
         return found
     if datum is None or history.case_path is None:
-        return []
-    return [
+        return carried
+    return carried + [
         _case_problem(history, ("finansiering", *inside), message)
         for inside, message in financing_problems(arende.finansiering, program.finansiering, datum)
     ]
+
+
+def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list[str]:
+    """What a bifall med ändring decides in words that the samarbetsavtal would not state:
+    the agreement follows the decision, so a decided point that adds to or rewrites the
+    proposal's (a co-financier's condition, say) is stated by the decided financing (a
+    co-financier's ``villkor``) or is marked as not concerning the agreement
+    (``ej_i_avtalet``); a change given only in words (``andring``, with neither amended
+    points nor a financing) is not in the agreement at all."""
+    from avtalsgen.documents.context import placeholder_values
+
+    paragraf = decision.paragraf
+    if paragraf.beslut is None:
+        if paragraf.andring is not None and paragraf.finansiering is None:
+            return [
+                decision.problem(
+                    _(
+                        "the change is given only in words (andring), so the samarbetsavtal "
+                        "would not follow it: give the decided financing under {where}."
+                        "finansiering (a co-financier's condition as finansiarer[M].villkor) "
+                        "or the decision points as decided under {where}.beslut"
+                    ).format(where=format_paragraf(decision)),
+                    "andring",
+                )
+            ]
+        return []
+    decided = decided_case(arende, paragraf)
+    values = placeholder_values(decided, program)
+    conditions = [
+        _norm(row.villkor).rstrip(".").casefold()
+        for row in decided.finansiering.medfinansiarer
+        if row.villkor
+    ]
+    found = []
+    for index, point in enumerate(paragraf.beslut):
+        if index + 1 in paragraf.ej_i_avtalet:
+            continue
+        after = _norm(fill_placeholders(point, values))
+        before = ""
+        if index < len(arende.beslutspunkter):
+            before = _norm(fill_placeholders(arende.beslutspunkter[index], values))
+        if after == before:
+            continue
+        added = _added(before, after)
+        if not added or any(c in added.casefold() for c in conditions):
+            continue
+        proposed = arende.beslutspunkter[index] if index < len(arende.beslutspunkter) else ""
+        if placeholder_names(_added(_norm(proposed), _norm(point))):
+            # Words around the case's facts (an amount, the period, the source), which the
+            # agreement states from the decided financing: not a free-text addition.
+            continue
+        found.append(
+            decision.problem(
+                _(
+                    "point {number} as decided adds “{text}”, which the samarbetsavtal does "
+                    "not state, and the agreement follows the decision: give a co-financier's "
+                    "condition under {where}.finansiering.finansiarer[{m}].villkor (the "
+                    "decided financing, the condition on the co-financier it concerns) so "
+                    "that the agreement states it, or, where the change does not concern the "
+                    "agreement, list the point in {where}.ej_i_avtalet: [{number}]"
+                ).format(
+                    number=index + 1,
+                    text=added,
+                    where=format_paragraf(decision),
+                    m=_cofinancier_named(decided, added),
+                ),
+                "beslut",
+                index,
+            )
+        )
+    return found
+
+
+def _added(before: str, after: str) -> str:
+    """What ``after`` adds to ``before`` (a point completed), or all of it (rewritten)."""
+    stem = before.rstrip(".")
+    added = after[len(stem) :] if stem and after.startswith(stem) else after
+    return added.strip().rstrip(".")
+
+
+def format_paragraf(decision: Decision) -> str:
+    """``paragrafer[N]`` of the decision's paragraph, as the meeting file's keys name it."""
+    return f"paragrafer[{decision.index}]"
+
+
+def _cofinancier_named(decided: Arende, text: str) -> str:
+    """The place among the financiers of the co-financier ``text`` names (``M`` if none)."""
+    for place, row in enumerate(decided.finansiering.finansiarer):
+        if not row.region and row.namn.casefold() in text.casefold():
+            return str(place)
+    return "M"
 
 
 def _after_decided(decision: Decision, deciding: Decision, outcome: Utfall, dnr: str) -> str:

@@ -139,7 +139,32 @@ def financing_changes(
         where = _i_punkt(_points_stating(points, changed)) if changed else ""
         shares = fmt.och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
         found.append(f"finansieringen{where} ska utgöras av {shares}")
+    found += _condition_changes(proposed, decided, points)
     return found + _payment_changes(proposed, decided, rules or Finansieringsregler())
+
+
+def _condition_changes(
+    proposed: Finansiering, decided: Finansiering, points: Sequence[str]
+) -> list[str]:
+    """The co-financiers' conditions (``villkor``) the decision adds or drops, each once:
+    the agreement states them, so the minutes do; a condition a decided point states word
+    for word is told by that point's change."""
+
+    def conditions(money: Finansiering) -> list[str]:
+        return [_norm(row.villkor).rstrip(".") for row in money.medfinansiarer if row.villkor]
+
+    before, after = conditions(proposed), conditions(decided)
+    stated = _norm(" ".join(points)).casefold()
+    added = [c for c in after if c not in before and c.casefold() not in stated]
+    dropped = [c for c in before if c not in after]
+    found = []
+    if added:
+        found.append(f"regionens finansiering även lämnas under förutsättning att {fmt.och(added)}")
+    if dropped:
+        found.append(
+            f"regionens finansiering inte lämnas under förutsättning att {fmt.och(dropped)}"
+        )
+    return found
 
 
 def _payment_changes(

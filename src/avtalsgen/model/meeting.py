@@ -233,6 +233,11 @@ class Paragraf(Strict):
     """For bifall med ändring: the change in the committee's words, after "med den ändringen
     att" (e.g. "beloppet ska vara {belopp_per_ar} årligen"); by default it is written from
     what differs from the proposal."""
+    ej_i_avtalet: list[Paragrafnummer] = Field(default_factory=list)
+    """For amended points (``beslut`` as a list): the numbers of those whose change does not
+    concern the samarbetsavtal (e.g. an assignment to the office). Any other point that adds
+    to or rewrites the proposal's must be stated by the agreement: a co-financier's
+    condition as ``finansiering.finansiarer[M].villkor``; ``check`` says so otherwise."""
     tillagg: Tillagg | None = None
     """A change of the case's running agreement, decided at a later meeting than the one
     that granted it (a tilläggsavtal follows): ``{typ: forlangning, ny_slutdag: ...}``,
@@ -321,6 +326,18 @@ class Paragraf(Strict):
                     ),
                 )
             )
+        for index, number in enumerate(self.ej_i_avtalet):
+            if self.beslut is None or number > len(self.beslut):
+                problems.append(
+                    (
+                        ("ej_i_avtalet", index),
+                        _(
+                            "ej_i_avtalet names point {number}, but the decision points as "
+                            "decided (beslut) have no such point: list the numbers of amended "
+                            "points whose change does not concern the agreement"
+                        ).format(number=number),
+                    )
+                )
         jav = set(self.jav)
         for index, reservation in enumerate(self.reservationer):
             if reservation.namn in jav:

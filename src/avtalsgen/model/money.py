@@ -46,6 +46,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from avtalsgen.i18n import _, format_amount, ngettext
+from avtalsgen.model.prose import LineText
 from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
 
 #: Who a financier is: the region itself, or a co-financier (medfinansiär).
@@ -234,6 +235,11 @@ class Finansiar(Strict):
     other, e.g. [{ar: 2024, belopp: 500000}, {ar: 2025, belopp: 2000000}]."""
     totalt: Kronor | None = None
     """Optional: the financier's total as a source states it; checked against the amounts."""
+    villkor: LineText | None = None
+    """Only for a co-financier: a condition its share comes with, as the decision states it,
+    written to follow "under förutsättning att", e.g. "Luleå kommun har beslutat om sin
+    medfinansiering senast 2026-06-30". The samarbetsavtal states it in its clause on
+    co-financing: "Regionens finansiering lämnas även under förutsättning att …"."""
 
     @field_validator("belopp_per_ar", mode="before")
     @classmethod
@@ -295,6 +301,17 @@ class Finansiar(Strict):
                         "only the region's share has a källa from the program; a "
                         "co-financier ({slag}) is named by its namn: remove kalla"
                     ).format(slag=self.slag),
+                )
+            )
+        if self.slag == "region" and self.villkor is not None:
+            problems.append(
+                (
+                    ("villkor",),
+                    _(
+                        "the region decides its own share; a villkor belongs to a "
+                        "co-financier's share (a condition of the agreement): move it to "
+                        "the co-financier it concerns"
+                    ),
                 )
             )
         if self.belopp_per_kalenderar is not None:
