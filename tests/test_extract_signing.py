@@ -49,6 +49,8 @@ SECRET_212 = (
     "      - Medlen anvisas från {kalla}.\n"
     "      - Basfinansieringen gäller under perioden {start} till {slut}.\n"
     f"{FILLER}"
+    # The filler is no term of the agreement (test_decided_conditions).
+    f"    ej_i_avtalet: {list(range(4, 44))}\n"
     "    sekretess:\n"
     "      bestammelse: 21 kap. 7 § OSL\n"
     "      datum: 2023-12-05\n"

@@ -73,6 +73,7 @@ POINTS_212 = (
     "      - Medlen anvisas från {kalla}.\n"
     "      - Basfinansieringen gäller under perioden {start} till {slut}.\n"
     f"      - Beslutet delges {PRIVATE}, personnummer {PNR}, för kännedom.\n"
+    "    ej_i_avtalet: [4]\n"  # no term of the agreement (test_decided_conditions)
 )
 SECRET_211 = "    sekretess:\n      bestammelse: 31 kap. 16 § OSL\n      datum: 2023-12-05\n"
 
