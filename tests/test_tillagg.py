@@ -875,8 +875,8 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "till sammanlagt 3 750 000 kronor i stället för 4 500 000 kronor",
                 "Utbetalningsplan från och med 2026-01-01",
                 "Har Regionen för samma tid redan betalat ut mer enligt avtalet än "
-                "utbetalningsplanen anger, är det som har betalats ut för mycket medel som ska "
-                "betalas tillbaka till Regionen enligt avtalets punkt 13 (Återbetalning).",
+                "utbetalningsplanen anger, betalar Aktören tillbaka det som har betalats ut för "
+                "mycket.",
             ),
         ),
     ],
@@ -1207,11 +1207,12 @@ def test_the_case_page_names_the_change(bare: Path) -> None:
     assert "tilläggsavtal nr 1 beslutat" in str(standing["lage"])
 
 
-def test_the_excess_after_an_early_end_is_paid_back_under_the_agreement_s_own_clause() -> None:
+def test_the_excess_after_an_early_end_is_paid_back_by_the_tillaggsavtal_s_own_term() -> None:
     """An early end in the middle of a paid avtalsår: what was paid for the time after it
-    goes back. The agreement has the program's clause 'Återbetalning' (its 13th here): the
-    tilläggsavtal names it by its number and heading instead of a term of its own, and
-    states the term itself where a case left the clause out."""
+    goes back, by the tilläggsavtal's own term. The agreement's clause 'Återbetalning' (its
+    13th here) covers money used against the agreement or left unused at its end, not money
+    paid ahead for time no longer paid for: the sentence does not cite it, with the clause
+    or without it."""
     from avtalsgen.documents.tillagg import OVERPAID
     from avtalsgen.input.load import load_case
 
@@ -1223,12 +1224,11 @@ def test_the_excess_after_an_early_end_is_paid_back_under_the_agreement_s_own_cl
     with_clause = plan_text()
     assert (
         "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
-        "anger, är det som har betalats ut för mycket medel som ska betalas tillbaka till "
-        "Regionen enligt avtalets punkt 13 (Återbetalning)."
+        "anger, betalar Aktören tillbaka det som har betalats ut för mycket."
     ) in with_clause
-    assert OVERPAID not in with_clause
+    assert "punkt 13" not in with_clause and "(Återbetalning)" not in with_clause
     seed = load_case(REPO / "cases" / "RUN-00386-2023.yaml").arende
     choices = seed.avtal.klausuler.model_copy(update={"utelamna": ["aterbetalning"]})
     avtal = seed.avtal.model_copy(update={"klausuler": choices})
     without = plan_text(seed.model_copy(update={"avtal": avtal}))
-    assert OVERPAID in without and "Återbetalning" not in without
+    assert OVERPAID in with_clause and OVERPAID in without

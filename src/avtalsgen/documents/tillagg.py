@@ -19,7 +19,6 @@ from avtalsgen.documents.context import Underskrift, figures, signature
 from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.agreement import choose_clauses
 from avtalsgen.model.money import Avtalsar, Berakning
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillaggstyp
@@ -211,36 +210,13 @@ LATE_PAYMENTS = (
 
 #: What becomes of a payment made under the agreement for time the plan now pays less for
 #: (an early end, a lower amount): the payment made at the signing, less what was paid,
-#: would be below nothing.
+#: would be below nothing. A term of the tilläggsavtal's own: the program's clause on
+#: repayment (Återbetalning) covers money used against the agreement or left unused when it
+#: ends, not money paid ahead for time the agreement no longer pays for, so it is not cited.
 OVERPAID = (
     "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
     "anger, betalar Aktören tillbaka det som har betalats ut för mycket."
 )
-
-
-def overpaid(arende: Arende, program: Program) -> str:
-    """:data:`OVERPAID`, or where the agreement has a clause on repayment (the program's
-    Återbetalning), the excess as money to pay back under that clause, named by its number
-    and heading as the agreement has them."""
-    clause = repayment_clause(arende, program)
-    if clause is None:
-        return OVERPAID
-    number, heading = clause
-    return (
-        "Har Regionen för samma tid redan betalat ut mer enligt avtalet än utbetalningsplanen "
-        "anger, är det som har betalats ut för mycket medel som ska betalas tillbaka till "
-        f"Regionen enligt avtalets punkt {number} ({heading})."
-    )
-
-
-def repayment_clause(arende: Arende, program: Program) -> tuple[int, str] | None:
-    """The number and heading of the agreement's clause on repayment (its id
-    ``aterbetalning``, or a heading that begins "Återbetalning"), if the agreement has one."""
-    chosen = [val for val in choose_clauses(arende, program) if val.med]
-    for number, val in enumerate(chosen, 1):
-        if val.id == "aterbetalning" or val.rubrik.casefold().startswith("återbetalning"):
-            return number, val.rubrik
-    return None
 
 
 def _pays_less(change: Change, since: dt.date) -> bool:
@@ -350,11 +326,7 @@ def build_tillagg_context(
                     "avtalet.",
                     # The plan follows the decided date, which may come before the signing.
                     LATE_PAYMENTS,
-                    *(
-                        (overpaid(arende, program),)
-                        if _pays_less(change, payments[0].datum)
-                        else ()
-                    ),
+                    *((OVERPAID,) if _pays_less(change, payments[0].datum) else ()),
                 ),
                 "finansiering",
             )
