@@ -269,6 +269,4 @@ def test_a_cofinanciers_condition_is_told_once() -> None:
     ]
     stated = [*points[:1], points[1].rstrip(".") + f" och att {condition}."]
     assert financing_changes(proposed, decided, stated) == []
-    assert financing_changes(decided, proposed, points) == [
-        f"regionens finansiering inte lämnas under förutsättning att {condition}"
-    ]
+    assert financing_changes(decided, proposed, points) == [f"villkoret att {condition} stryks"]

@@ -161,9 +161,10 @@ def _condition_changes(
     if added:
         found.append(f"regionens finansiering även lämnas under förutsättning att {fmt.och(added)}")
     if dropped:
-        found.append(
-            f"regionens finansiering inte lämnas under förutsättning att {fmt.och(dropped)}"
-        )
+        # "villkoret att X stryks": "finansiering inte lämnas under förutsättning att X"
+        # read as if the region's financing were refused.
+        that = fmt.och([f"att {condition}" for condition in dropped])
+        found.append(f"{'villkoret' if len(dropped) == 1 else 'villkoren'} {that} stryks")
     return found
 
 
