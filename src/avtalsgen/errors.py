@@ -6,7 +6,7 @@ the CLI shows the message without a traceback unless ``--verbose`` is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Self
 
@@ -19,14 +19,14 @@ class AvtalsgenError(Exception):
 
     ``message`` is in the language of messages when it was raised. An error made of a lazy
     message (``SigningError(_l("{file}: not a PDF", file=path))``, :class:`avtalsgen.i18n.Lazy`)
-    or with :meth:`composed` has it in every language avtalsgen speaks too (:attr:`texts`),
+    has it in every language avtalsgen speaks too (:attr:`texts`),
     for a record that readers of each language read (the web app's audit log).
     """
 
     exit_code = 1
     #: The language ``message`` is in ("" if not known).
     language: str = ""
-    #: The message in each language, by language; empty unless :meth:`composed`.
+    #: The message in each language, by language; empty unless made of a lazy message.
     texts: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, message: str | Lazy) -> None:
@@ -36,18 +36,8 @@ class AvtalsgenError(Exception):
         super().__init__(text)
         self.message = text
         self.language = current_language()
-        if isinstance(message, Lazy):  # _l("…", …): in every language, as composed()
+        if isinstance(message, Lazy):  # _l("…", …): in every language
             self.texts = in_each_language(message.__str__)
-
-    @classmethod
-    def composed(cls, compose: Callable[[], str]) -> Self:
-        """The error whose message ``compose`` makes (it calls ``_()``): in the current
-        language, and in each language for :meth:`text`."""
-        from avtalsgen.i18n import in_each_language
-
-        error = cls(compose())
-        error.texts = in_each_language(compose)
-        return error
 
     @classmethod
     def of(cls, error: AvtalsgenError) -> Self:

@@ -315,7 +315,10 @@ def _body_lines(textpage: pdfium.PdfTextPage, text: str) -> tuple[str, ...]:
             for index in range(pdfium_c.FPDFPageObj_CountMarks(item) if item else 0):
                 mark = pdfium_c.FPDFPageObj_GetMark(item, index)
                 pdfium_c.FPDFPageObjMark_GetName(mark, name, len(_ARTIFACT), ctypes.byref(length))
-                artifact = artifact or bytes(name)[: length.value] == _ARTIFACT
+                # PDFium writes a name only into a buffer that holds it, but always sets its
+                # length: a longer mark's name leaves the buffer as an earlier mark left it.
+                fits = length.value == len(_ARTIFACT)
+                artifact = artifact or (fits and bytes(name) == _ARTIFACT)
             if not artifact:
                 lines.append(line)
         offset += len(line) + 2
