@@ -588,6 +588,26 @@ def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signat
         (212, True, f"{DNR}/paket.pdf"),
         (102, True, f"{DNR}/paket-v2.pdf"),
     ]
+    # The case's page in the web app says the same of each.
+    from webtools import PASSWORD, client_for
+
+    from avtalsgen.web import auth, db
+    from avtalsgen.web.config import WebConfig
+
+    config = WebConfig(cases=root / "cases", output=output, data=root / "data",
+                       templates=TEMPLATES, build_after_save=False)  # fmt: skip
+    db.initialise(config.database)
+    auth.add_user(config.database, "sekr", frozenset({"sekreterare"}), PASSWORD)
+    with client_for(config, "sekr") as client:
+        page = fold(re.sub(r"<[^>]+>", "", client.get(f"/arenden/{Path(case).stem}").text))
+    assert (
+        "protokollsutdrag § 102 (bestyrkt efter att "
+        f"{DNR}/paket-v2.pdf undertecknades: det paketet innehåller utdraget som det var "
+        "innan, obestyrkt, och förblir som det undertecknades; det bestyrkta utdraget är den "
+        "här filen)"
+    ) in page, page
+    assert "protokollsutdrag § 212 (bestyrkt efter att " in page and "(bestyrkt)" not in page
+    i18n.set_language("sv")
     # An extract changed otherwise than by its certification is no certification: the
     # packet is made anew.
     extract = folder / "protokollsutdrag-102.pdf"
