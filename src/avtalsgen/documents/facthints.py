@@ -88,17 +88,13 @@ _HINTS: dict[tuple[str, str], tuple[str, str, str]] = {
 
 def how_to_fix(document: str, group: str, template: Path | None) -> str:
     """What to do in ``template`` (the one ``document`` was made from) to state the facts
-    of ``group`` again; empty when avtalsgen's templates give no place for them."""
-    hint = _HINTS.get((document, group))
+    of ``group`` again: :func:`what_to_do`, said of ``template``; when avtalsgen's templates
+    give no place for them, that ``template`` no longer prints them and to put the tag back."""
     where = str(template) if template is not None else _("the template")
-    if hint is None:
-        return _(
-            "{template} no longer prints it: put back the tag that states it, as the "
-            "template that comes with avtalsgen has it"
-        ).format(template=where)
-    return _("in {template}: {how}, as the template that comes with avtalsgen has it").format(
-        template=where, how=_what_to_do(hint)
-    )
+    what = what_to_do(document, group)
+    if (document, group) not in _HINTS:
+        return _("{template} no longer prints it: {what}").format(template=where, what=what)
+    return _("in {template}: {what}").format(template=where, what=what)
 
 
 def what_to_do(document: str, group: str) -> str:
