@@ -368,14 +368,15 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if problem is not None:
         return [Finding("", problem)]
     findings = _styles(template)
-    body, pages = "", []  # the body's XML, and the page headers' and footers'
+    body: PartText | None = None  # the body, parsed
+    pages: list[PartText] = []  # the page headers and footers, parsed
     notes = {_("the footnotes"), _("the endnotes")}
     for index, (part, patched, xml) in enumerate(_sources(template)):
-        if xml is not None and index == 0:
-            body = xml
-        elif xml is not None and part not in notes:
-            pages.append(xml)
         text = PartText(xml) if xml is not None else None  # parsed once, read by all
+        if text is not None and index == 0:
+            body = text
+        elif text is not None and part not in notes:
+            pages.append(text)
         tags = tags_of(text) if text is not None else []
         source = lined(patched) if text is not None else patched
         locator = Locator(source, tags) if text is not None else None
@@ -394,7 +395,9 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         walker.walk(tree, {})
         findings.extend(walker.findings)
     # Facts the fact check wants in a place of their own (the template's name is its kind).
-    findings += [Finding("", text) for text in missing_places(template.stem, body, pages)]
+    if body is not None:
+        headers = [page.root for page in pages]
+        findings += [Finding("", t) for t in missing_places(template.stem, body.root, headers)]
     return findings
 
 

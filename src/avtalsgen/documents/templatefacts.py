@@ -114,19 +114,20 @@ def _found(place: Place, body: etree._Element, headers: Iterable[etree._Element]
     return False
 
 
-def missing_places(document: str, body: str, headers: Iterable[str]) -> list[str]:
-    """What the documents made from ``document``'s template (its body's XML, its headers'
-    XML) would not state where the fact check requires it, with what to put back."""
+def missing_places(
+    document: str, body: etree._Element, headers: Iterable[etree._Element]
+) -> list[str]:
+    """What the documents made from ``document``'s template (its body's parsed XML, its
+    headers' parsed XML, as :class:`~avtalsgen.documents.templateplaces.PartText` parsed
+    them) would not state where the fact check requires it, with what to put back."""
     places = PLACES.get(document, ())
     if not places:
         return []
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    tree = etree.fromstring(body.encode("utf-8"), parser)
-    parts = [etree.fromstring(xml.encode("utf-8"), parser) for xml in headers]
+    parts = list(headers)
     return [
         _("the documents made from it would not state {fact}: {fix}").format(
             fact=_(place.fact), fix=what_to_do(document, place.group)
         )
         for place in places
-        if not _found(place, tree, parts)
+        if not _found(place, body, parts)
     ]
