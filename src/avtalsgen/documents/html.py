@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from avtalsgen.documents.templateplaces import alt_text
+
 if TYPE_CHECKING:
     from docx.document import Document
 
@@ -37,7 +39,6 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 #: What holds runs or paragraphs inside a paragraph or the body without being one: a
 #: content control and its content, a smart tag, a simple field, custom XML, an insertion.
 _HOLDERS = frozenset(
@@ -197,11 +198,7 @@ def _pictures(item: Any) -> list[str]:
             continue
         data = base64.b64encode(part.blob).decode("ascii")
         properties = next(drawing.iter(f"{_WP}docPr"), None)
-        alt = ""
-        if properties is not None:  # as templates check reads it: a description, or a title
-            alt = (properties.get("descr") or properties.get("title") or "").strip()
-        if any(mark.get("val") in ("1", "true") for mark in drawing.iter(_DECORATIVE)):
-            alt = ""  # marked decorative in Word: a screen reader passes it by
+        alt = (alt_text(properties) or "") if properties is not None else ""
         extent = next(drawing.iter(f"{_WP}extent"), None)
         size = ""
         if extent is not None:

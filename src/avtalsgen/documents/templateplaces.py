@@ -352,21 +352,29 @@ _PICTURE = "{http://schemas.openxmlformats.org/drawingml/2006/picture}pic"
 _DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 
 
+def alt_text(properties: Any) -> str | None:
+    """The alternative text of the picture whose properties (its ``wp:docPr``) are
+    ``properties``: its description, or its title; empty when Word marks it as decorative
+    (a screen reader passes it by); None when it has neither. ``templates check`` and the
+    web page read a picture by it."""
+    if any(
+        element.get("val") in ("1", "true")
+        for element in properties.iter(f"{{{_DECORATIVE}}}decorative")
+    ):
+        return ""
+    return (properties.get("descr") or properties.get("title") or "").strip() or None
+
+
 def pictures_without_text(part: PartText) -> list[str]:
     """Each picture of ``part`` with neither an alternative text nor Word's mark as
     decorative: the tagged PDF then has a figure a screen reader can only call a picture
     (LibreOffice writes the alternative text as the figure's /Alt)."""
     found = []
     for properties in part.root.iter(f"{{{_WP}}}docPr"):
-        if (properties.get("descr") or properties.get("title") or "").strip():
+        if alt_text(properties) is not None:
             continue
         if next(properties.getparent().iter(_PICTURE), None) is None:
             continue  # a text box or a shape: its text is read
-        if any(
-            element.get("val") in ("1", "true")
-            for element in properties.iter(f"{{{_DECORATIVE}}}decorative")
-        ):
-            continue
         paragraph = next(properties.iterancestors(f"{{{_W}}}p"), None)
         if paragraph is None:
             continue
