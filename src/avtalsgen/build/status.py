@@ -216,7 +216,7 @@ def _one(
     missing: bool = True,
     hints: _Hints = _Hints(None),
 ) -> CaseStatus:
-    from avtalsgen.input.load import load_case, undecided_fact, unknown_facts
+    from avtalsgen.input.load import awaits_decision, load_case, unknown_facts
     from avtalsgen.meetings.decisions import case_history
 
     status = CaseStatus(arende=str(path))
@@ -237,10 +237,10 @@ def _one(
     root = workspace.root
     status.beslut = _decisions(history, folder, root, packets)
     if missing:
-        undecided = undecided_fact(case, history)
+        undecided = awaits_decision(history)  # then the first fact is the meeting's
         status.saknas += [
-            Missing(line, Step("meeting")) if line == undecided else line
-            for line in unknown_facts(case, history)
+            Missing(line, Step("meeting")) if undecided and index == 0 else line
+            for index, line in enumerate(unknown_facts(case, history))
         ]
     from avtalsgen.build.tillagg import plan as tillagg_plan
 

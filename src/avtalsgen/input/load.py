@@ -749,12 +749,30 @@ def _value(model: object, loc: Loc) -> object:
 def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]:
     """Facts the case or its program leaves to be filled in, as ``file:line: field: ...``;
     with the decisions on it (``history``), also a decision not taken yet while an agreement
-    is made (it shows the decision's date and § as unknown).
+    is made (it shows the decision's date and § as unknown): the first, when
+    :func:`awaits_decision`.
 
-    The documents show them as a visible placeholder; ``--strict`` refuses them.
+    The documents show them as a visible placeholder; ``--strict`` refuses them. Each file
+    is read at most once.
     """
-    undecided = undecided_fact(case, history)
-    problems: list[str] = [] if undecided is None else [undecided]
+    read: dict[Path, dict[Loc, int]] = {}
+
+    def lines(path: Path) -> dict[Loc, int]:
+        if path not in read:
+            read[path] = _read_yaml(path)[1]
+        return read[path]
+
+    problems: list[str] = []
+    if awaits_decision(history):
+        line = _line(("dnr",), lines(case.path))
+        problems.append(
+            f"{case.path}:{line}: dnr: "
+            + _(
+                "no meeting file decides {dnr} yet (a paragraph in sammantraden/*.yaml beside "
+                "the case files); the samarbetsavtal shows [uppgift saknas] for the decision's "
+                "date and §"
+            ).format(dnr=case.arende.dnr)
+        )
     for path, model, locs in (
         (case.path, case.arende, UNKNOWN_ALLOWED_CASE),
         (case.program_path, case.program, UNKNOWN_ALLOWED_PROGRAM),
@@ -763,23 +781,14 @@ def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]
         if history is not None and not history.agreement:
             # The committee's decision left the agreement out: its facts are not needed.
             missing = [loc for loc in missing if loc[0] != "avtal"]
-        if missing:
-            _data, lines, _duplicates = _read_yaml(path)
-            problems += [_unknown_fact(case, path, loc, lines) for loc in missing]
+        problems += [_unknown_fact(case, path, loc, lines(path)) for loc in missing]
     return problems
 
 
-def undecided_fact(case: LoadedCase, history: History | None) -> str | None:
-    """The first of :func:`unknown_facts` when no meeting has decided the case while its
-    agreement is made (the agreement shows the decision's date and § as unknown)."""
-    if history is None or history.grant is not None or not history.agreement:
-        return None
-    line = _line(("dnr",), _read_yaml(case.path)[1])
-    return f"{case.path}:{line}: dnr: " + _(
-        "no meeting file decides {dnr} yet (a paragraph in sammantraden/*.yaml beside "
-        "the case files); the samarbetsavtal shows [uppgift saknas] for the decision's "
-        "date and §"
-    ).format(dnr=case.arende.dnr)
+def awaits_decision(history: History | None) -> bool:
+    """Whether no meeting has decided the case while its agreement is made (the agreement
+    shows the decision's date and § as unknown): the first of :func:`unknown_facts` says so."""
+    return history is not None and history.grant is None and history.agreement
 
 
 def _unknown_fact(case: LoadedCase, path: Path, loc: Loc, lines: dict[Loc, int]) -> str:
