@@ -255,52 +255,48 @@ def signed_and_same(
     return files
 
 
-def certified_since(extract: Path, recorded: str) -> bool:
-    """Whether the protocol extract at ``extract`` is the file whose SHA-256 was
-    ``recorded`` with its certification added since, and nothing else: a signature is added
-    as an incremental update, so the file as it was is the start of the file as it is (up
-    to an end-of-file marker), and the signature of the field ``utdragsbestyrkande`` covers
-    the file to its end (nothing was added after it)."""
-    try:
-        data = extract.read_bytes()
-    except OSError:
-        return False
+def certified_since(extract: Path, recorded: str, data: bytes | None = None) -> bool:
+    """Whether the protocol extract at ``extract`` (its bytes ``data``, if read already) is
+    the file whose SHA-256 was ``recorded`` with its certification added since, and nothing
+    else: a signature is added as an incremental update, so the file as it was is the start
+    of the file as it is (up to an end-of-file marker), and the signature of the field
+    ``utdragsbestyrkande`` covers the file to its end (nothing was added after it)."""
+    if data is None:
+        try:
+            data = extract.read_bytes()
+        except OSError:
+            return False
     start = 0
     while (found := data.find(b"%%EOF", start)) != -1:
         start = found + len(b"%%EOF")
         for end in (start, start + 1, start + 2):  # the marker, then nothing, LF or CR LF
             if end < len(data) and hashlib.sha256(data[:end]).hexdigest() == recorded:
-                return _certification_ends(extract, len(data))
+                return _certification_ends(data)
     return False
 
 
-def _certification_ends(extract: Path, size: int) -> bool:
-    """Whether the extract's field ``utdragsbestyrkande`` is signed with a signature whose
-    byte range ends where the file does."""
-    import pikepdf
+def _certification_ends(data: bytes) -> bool:
+    """Whether the extract (its bytes) has its field ``utdragsbestyrkande`` signed with a
+    signature whose byte range ends where the file does."""
+    import io
 
-    from avtalsgen.pdf.pdffile import open_pdf
+    from avtalsgen.pdf.signed import signature_value
 
-    try:
-        with open_pdf(extract) as pdf:
-            acroform = pdf.Root.get("/AcroForm")
-            if not isinstance(acroform, pikepdf.Dictionary):
-                return False
-            for field in acroform.get("/Fields", pikepdf.Array()):
-                if field.get("/T") != "utdragsbestyrkande" or "/V" not in field:
-                    continue
-                ranges = [int(number) for number in field.V.get("/ByteRange", [])]
-                return len(ranges) == 4 and ranges[2] + ranges[3] == size
-    except (OSError, pikepdf.PdfError, AttributeError, TypeError, ValueError):
+    signature = signature_value(io.BytesIO(data), "utdragsbestyrkande")
+    if signature is None:
         return False
-    return False
+    ranges = signature.byte_range
+    return len(ranges) == 4 and ranges[2] + ranges[3] == len(data)
 
 
-def certified_after(extract: Path, manifest: Mapping[str, Any]) -> str | None:
+def certified_after(
+    extract: Path, manifest: Mapping[str, Any], data: bytes | None = None
+) -> str | None:
     """The newest packet version (its file name) that holds the protocol extract at
-    ``extract`` as it was before it was certified, and that a party had signed by then, as
-    ``manifest`` records them; None when there is none (the packet made since holds the
-    certified extract, or no signed packet holds it)."""
+    ``extract`` (its bytes ``data``, if read already) as it was before it was certified,
+    and that a party had signed by then, as ``manifest`` records them; None when there is
+    none (the packet made since holds the certified extract, or no signed packet holds
+    it)."""
     entries = manifest.get("packets")
     for entry in reversed(entries if isinstance(entries, list) else []):
         held = entry.get("utdrag") if isinstance(entry, dict) else None
@@ -309,7 +305,12 @@ def certified_after(extract: Path, manifest: Mapping[str, Any]) -> str | None:
         signed = any(isinstance(s, dict) and s.get("signer") for s in entry.get("signatures") or [])
         if not signed:
             return None
-        if sha256(extract) != held[extract.name] and certified_since(extract, held[extract.name]):
+        if data is None:
+            data = extract.read_bytes()
+        recorded = held[extract.name]
+        if hashlib.sha256(data).hexdigest() != recorded and certified_since(
+            extract, recorded, data
+        ):
             return str(entry.get("file"))
         return None
     return None

@@ -434,8 +434,13 @@ def _decisions(
     for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
         pdf = find_extract(folder.path, decision) if folder.path.is_dir() else None
         tillagg = decision.paragraf.tillagg
-        certified = pdf is not None and is_signed(pdf)
-        after = certified_after(pdf, packets.manifest) if pdf is not None and certified else None
+        data = pdf.read_bytes() if pdf is not None else None  # read once for all below
+        certified = data is not None and is_signed(data)
+        after = (
+            certified_after(pdf, packets.manifest, data)
+            if pdf is not None and data is not None and certified
+            else None
+        )
         rows.append(
             Beslutsrad(
                 datum=decision.datum.isoformat(),

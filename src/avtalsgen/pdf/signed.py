@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 def signed_fields(source: Path | BinaryIO) -> dict[str, bool]:
@@ -34,28 +35,39 @@ def signed_fields(source: Path | BinaryIO) -> dict[str, bool]:
         return {}
 
 
-def is_signed(path: Path) -> bool:
-    """Whether any signature field of the packet at ``path`` is signed. A file that is there
-    but cannot be read as a PDF counts as signed when it holds a signature's byte range:
-    what cannot be told unsigned is never replaced. The file is read once: a signature's
-    byte range answers without parsing it, and an unsigned file is parsed from the bytes
-    read."""
-    data = path.read_bytes()
+def is_signed(source: Path | bytes) -> bool:
+    """Whether any signature field of the packet at ``source`` (its path, or its bytes
+    read already) is signed. A file that is there but cannot be read as a PDF counts as
+    signed when it holds a signature's byte range: what cannot be told unsigned is never
+    replaced. The file is read once: a signature's byte range answers without parsing it,
+    and an unsigned file is parsed from the bytes read."""
+    data = source.read_bytes() if isinstance(source, Path) else source
     if b"/ByteRange" in data:
         return True
     return any(signed_fields(io.BytesIO(data)).values())
 
 
-def signed_on(path: Path, field: str) -> dt.date | None:
-    """The day (Swedish time) the signature field ``field`` of the PDF at ``path`` was
-    signed, from the time its signature dictionary states (``/M``, which pyHanko writes);
-    None when the field is not signed, the time is not given or the file cannot be read."""
+@dataclass(frozen=True)
+class Signature:
+    """What a signed field's signature dictionary (its ``/V``) states of it."""
+
+    time: str | None
+    """When it was signed, as the PDF date string ``/M`` gives (pyHanko writes it)."""
+    byte_range: tuple[int, ...]
+    """The parts of the file it covers (``/ByteRange``: start, length, start, length)."""
+
+
+def signature_value(source: Path | BinaryIO, field: str) -> Signature | None:
+    """The signature of the signature field ``field`` of the PDF at ``source`` (its path or
+    its bytes as a stream); None when the field is not signed or the file cannot be read as
+    a PDF. The one walk of a form's fields for a signature: :func:`signed_on` and the
+    manifest's check of a certified extract read it."""
     import pikepdf
 
     from avtalsgen.pdf.pdffile import open_pdf
 
     try:
-        with open_pdf(path) as pdf:
+        with open_pdf(source) as pdf:
             acroform = pdf.Root.get("/AcroForm")
             if not isinstance(acroform, pikepdf.Dictionary):
                 return None
@@ -63,11 +75,31 @@ def signed_on(path: Path, field: str) -> dt.date | None:
                 if not isinstance(entry, pikepdf.Dictionary) or str(entry.get("/T", "")) != field:
                     continue
                 value = entry.get("/V")
-                if isinstance(value, pikepdf.Dictionary) and "/M" in value:
-                    return _pdf_date(str(value.get("/M")))
+                if not isinstance(value, pikepdf.Dictionary):
+                    continue
+                time = str(value.get("/M")) if "/M" in value else None
+                return Signature(time, _byte_range(value.get("/ByteRange")))
     except (OSError, pikepdf.PdfError):
         return None
     return None
+
+
+def _byte_range(value: Any) -> tuple[int, ...]:
+    """A signature's ``/ByteRange`` as numbers; empty when it is not an array of them."""
+    try:
+        return tuple(int(number) for number in value)
+    except (TypeError, ValueError):
+        return ()
+
+
+def signed_on(path: Path, field: str) -> dt.date | None:
+    """The day (Swedish time) the signature field ``field`` of the PDF at ``path`` was
+    signed, from the time its signature dictionary states (``/M``, which pyHanko writes);
+    None when the field is not signed, the time is not given or the file cannot be read."""
+    signature = signature_value(path, field)
+    if signature is None or signature.time is None:
+        return None
+    return _pdf_date(signature.time)
 
 
 def _pdf_date(text: str) -> dt.date | None:
