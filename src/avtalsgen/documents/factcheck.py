@@ -28,6 +28,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -250,6 +251,11 @@ class PdfText:
     def text(self) -> str:
         return "\n".join(self.pages)
 
+    @cached_property
+    def squashed_pages(self) -> tuple[str, ...]:
+        """Each page's text squashed (:func:`_squash`), for the facts asked of every page."""
+        return tuple(map(_squash, self.pages))
+
 
 #: PDFium is not thread-safe: no two of its calls may run at once in a process, not even on
 #: different documents. Every reader in avtalsgen holds this lock while it uses PDFium (a
@@ -432,17 +438,28 @@ def check_facts(
         )
 
 
+class _Forms:
+    """A fact's forms as a message lists them ("'a', 'b' or 'c'"), made when formatted."""
+
+    def __init__(self, forms: Sequence[str]) -> None:
+        self.forms = forms
+
+    def __format__(self, spec: str) -> str:
+        return format(join_words([f"'{form}'" for form in self.forms], "or"), spec)
+
+
 def _missing(read: PdfText, squashed: str, fact: Fact) -> str | None:
     """What is wrong with where ``read`` (its text ``squashed``) states ``fact``, if
     anything."""
-    forms = join_words([f"'{form}'" for form in fact.forms], "or")
+    # Said only when something is wrong: Babel's list is the costliest part of a check.
+    forms = _Forms(fact.forms)
     if not any(_states(squashed, form) for form in fact.forms):
         return _("the document does not state {forms}").format(forms=forms)
     if fact.where == EVERY_PAGE:
         pages = [
             number
-            for number, page in enumerate(read.pages, 1)
-            if not any(_states(_squash(page), form) for form in fact.forms)
+            for number, page in enumerate(read.squashed_pages, 1)
+            if not any(_states(page, form) for form in fact.forms)
         ]
         if pages:
             return ngettext(
