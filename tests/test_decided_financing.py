@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, fold
 from pdftext import pdftotext
+from test_decided_conditions import CONDITION, POINTS
 from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app
@@ -19,19 +20,7 @@ pytestmark = pytest.mark.libreoffice
 #: RUN-90003-2025 (co-financed) granted with the region's 900 000 kronor a year instead of
 #: 1 000 000 and Luleå kommun's 300 000 instead of 250 000, and point 4 completed by a
 #: condition on Luleå kommun's share, given as its villkor so that the agreement states it.
-LULEA_VILLKOR = "Luleå kommun har beslutat om sin medfinansiering senast 2026-06-30"
-AMENDED_POINTS = f"""\
-    beslut:
-      - >-
-        Regionala utvecklingsnämnden beslutar att {{aktor_namn}} beviljas {{belopp_arligen}} i
-        basfinansiering inom Norrbottens ekosystem, sammanlagt {{totalt}}.
-      - Medlen anvisas från {{kalla}}.
-      - Basfinansieringen gäller under perioden {{start}} till {{slut}}.
-      - >-
-        Beslutet gäller under förutsättning av medfinansiering från {{medfinansiering}}
-        och att {LULEA_VILLKOR}.
-      - Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta beslut.
-"""
+LULEA_VILLKOR, AMENDED_POINTS = CONDITION, POINTS  # the same § 88 as test_decided_conditions
 CO_FINANCED = (
     AMENDED_POINTS
     + f"""\
