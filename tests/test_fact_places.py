@@ -39,12 +39,19 @@ def _build(folder: Path) -> tuple[int, list[str]]:
     return result.exit_code, result.output.splitlines()
 
 
-def _checked(folder: Path) -> list[str]:
-    """What 'avtalsgen templates check' says of ``folder`` beyond 'ok', in Swedish: it
-    agrees with the build's fact check."""
-    i18n.set_language("sv")
+def _checked(folder: Path, language: str = "sv") -> list[str]:
+    """What 'avtalsgen templates check' says of ``folder`` beyond 'ok', in Swedish (or
+    ``language``): it agrees with the build's fact check."""
+    return _check(folder, language)[1]
+
+
+def _check(folder: Path, language: str = "sv") -> tuple[int, list[str]]:
+    """The exit code of 'avtalsgen templates check' and what it says beyond 'ok'."""
+    i18n.set_language(language)
     result = CliRunner().invoke(app, ["templates", "check", "--templates", str(folder)])
-    return [line for line in result.output.splitlines() if not line.startswith("ok  ")]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if not line.startswith("ok  ")]
+    return result.exit_code, lines
 
 
 WOULD_NOT = "dokumenten som görs av mallen skulle inte ange"
@@ -200,3 +207,78 @@ def test_templates_check_wants_the_tillaggsavtal_s_rows_per_avtalsar(folder: Pat
         f"{template}: {WOULD_NOT} varje avtalsårs belopp på sin rad i tabellen: lägg tillbaka "
         f"tabellraden {row} under rubriken 'Belopp per avtalsår', {SHIPPED}"
     ]
+
+
+@needs_soffice
+def test_a_table_row_reordered_is_found_by_templates_check_as_by_the_build(
+    folder: Path,
+) -> None:
+    """The avtalsår table's Belopp column dragged before its Period column, as in Word:
+    each row reads 'Avtalsår 1 2 000 000 kr 2023-10-01–2024-09-30', not the row the
+    program's clause refers to, and the build refuses it. templates check says so, with
+    the same row to put back, before a build is tried."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    table = document.tables[0]
+    for row in table.rows:
+        cells = row._tr.tc_lst
+        if len(cells) == 3:  # not the rows of '{%tr for %}', one cell across the table
+            cells[1].addprevious(cells[2])  # the third cell (Belopp) before the second
+    assert [cell.text for cell in table.rows[2].cells] == [
+        "Avtalsår {{ ar.nummer }}", "{{ ar.belopp|kr }}", "{{ ar.start|intervall(ar.slut) }}"
+    ]  # fmt: skip
+    document.save(str(template))
+    row = "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | '{{ ar.belopp|kr }}'"
+    fix = f"lägg tillbaka tabellraden {row} under rubriken 'Belopp per avtalsår', {SHIPPED}"
+    code, said = _check(folder)
+    assert code == 1
+    assert said == [f"{template}: {WOULD_NOT} varje avtalsårs belopp på sin rad i tabellen: {fix}"]
+    code, said = _build(folder)
+    assert code == 1
+    assert [line for line in said if line.startswith("samarbetsavtal.pdf: avtalsår")] == [
+        f"samarbetsavtal.pdf: avtalsår {n}: dokumentet anger inte 'Avtalsår {n} {period} "
+        f"2 000 000 kr'; i {template}: {fix}"
+        for n, period in (
+            (1, "2023-10-01–2024-09-30"), (2, "2024-10-01–2025-09-30"),
+            (3, "2025-10-01–2026-09-30"),
+        )
+    ]  # fmt: skip
+
+
+def test_templates_check_finds_the_same_places_in_english(folder: Path) -> None:
+    """The parts of a template are told apart by what they are, not by their translated
+    names: the Dnr moved from the page header into a footnote is missing from every page in
+    an English run as in a Swedish one, and the same places are found."""
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    _typed_over(document.sections[0].header.tables[0].rows[1].cells[1], "")
+    _typed_over(next(p for p in document.paragraphs if p.text == "Dnr {{ arende.dnr }}"), "Dnr")
+    document.save(str(template))
+    code_sv, swedish = _check(folder, "sv")
+    code_en, english = _check(folder, "en")
+    assert code_sv == code_en == 1
+    assert swedish == [
+        f"{template}: {WOULD_NOT} Dnr på första sidan, på en egen rad: skriv "
+        f"'Dnr {{{{ arende.dnr }}}}' i ett eget stycke under rubriken, {SHIPPED}",
+        f"{template}: {WOULD_NOT} Dnr på varje sida: skriv 'Dnr {{{{ arende.dnr }}}}' i "
+        f"sidhuvudet, {SHIPPED}",
+    ]
+    assert english == [
+        f"{template}: the documents made from it would not state the Dnr on the first page, "
+        "on a line of its own: write 'Dnr {{ arende.dnr }}' in a paragraph of its own below "
+        "the title, as the template that comes with avtalsgen has it",
+        f"{template}: the documents made from it would not state the Dnr on every page: write "
+        "'Dnr {{ arende.dnr }}' in the page header, as the template that comes with avtalsgen "
+        "has it",
+    ]
+
+
+def test_every_fact_a_kind_of_document_states_has_its_place_once() -> None:
+    """The one table of places: each group of facts a kind of document must state has a
+    place in it (its hint and, for a row, line or page header, the check), none twice."""
+    from avtalsgen.documents.factplaces import PLACES, places_of
+    from avtalsgen.documents.kinds import KINDS
+
+    assert [k for k in KINDS for fact in k.facts if not places_of(k.name, fact)] == []
+    keys = [(p.kind, p.fact, p.where) for p in PLACES]
+    assert len(keys) == len(set(keys))

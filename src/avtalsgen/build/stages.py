@@ -31,6 +31,7 @@ from avtalsgen.documents.factcheck import (
     Fact,
     Stage,
 )
+from avtalsgen.documents.factplaces import CHANGE, SECRECY
 from avtalsgen.documents.tillagg import TillaggContext, build_tillagg_context
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
@@ -125,13 +126,15 @@ class CaseStages:
                     Fact(
                         "ändringens datum",
                         (_CHANGE_FORM[andring.tillagg.typ].format(datum=fmt.datum_text(day)),),
+                        CHANGE,
                     ),
-                    Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",)),
-                    Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",)),
+                    Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",), CHANGE),
+                    Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",), CHANGE),
                     # The change applies from its day, whenever the parties sign.
                     Fact(
                         "ändringen gäller från",
                         (f"gäller från och med {fmt.datum_text(andring.fran)}",),
+                        CHANGE,
                     ),
                     *_marked(self.tillagg.sekretess),
                 ),
@@ -182,7 +185,7 @@ class CaseStages:
 def _marked(marking: str) -> tuple[Fact, ...]:
     """The secrecy marking a document must state (each paragraph's, where several are
     secret), as a fact of the fact check: none when no paragraph it states is secret."""
-    return tuple(Fact("sekretess", (one,)) for one in split_markings(marking))
+    return tuple(Fact("sekretess", (one,), SECRECY) for one in split_markings(marking))
 
 
 def case_stages(

@@ -16,8 +16,9 @@ page header) and on the first page outside it, on a line of its own (a screen re
 the page header, and the Dnr in running text is a reference, not the document's own); the
 agreement's amount for each avtalsår in its row of the table, with the avtalsår's period, and
 each payment in its row of the payment plan (the program's clause says the amounts stand
-there). A fact missing is named with the template the document was made from and what to
-put back in it (:mod:`avtalsgen.documents.facthints`).
+there). Where each fact stands is :mod:`avtalsgen.documents.factplaces`' table. A fact
+missing is named with the template the document was made from and what to put back in it
+(:mod:`avtalsgen.documents.facthints`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import pypdfium2.raw as pdfium_c
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
 from avtalsgen.documents.facthints import how_to_fix
+from avtalsgen.documents.factplaces import HEADER, LABEL_ROOM, LINE, TEXT, places_of
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps, view
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.errors import AvtalsgenError, os_reason
@@ -54,28 +56,16 @@ class FactError(AvtalsgenError):
     """Documents of one case state a fact differently."""
 
 
-#: Where a fact must stand (:attr:`Fact.where`): anywhere in the document; on every page;
-#: on the first page outside its page header and footer, on a line of its own (with a short
-#: label such as 'Dnr' at most).
-ANYWHERE = ""
-EVERY_PAGE = "every page"
-FIRST_PAGE_LINE = "first page line"
-#: How much else a line that states a fact "on a line of its own" may hold (its label, a
-#: date beside it), squashed: a line of running text holds more.
-_LABEL_ROOM = 30
-
-
 @dataclass(frozen=True)
 class Fact:
     """A fact and the ways a document may state it (any one of them will do)."""
 
     name: str
+    """How messages name it (in Swedish, the documents' words: ``avtalsår 2``)."""
     forms: tuple[str, ...]
-    group: str = ""
-    """Its group (:data:`DOCUMENT_FACTS`), which says how to put it back in a template."""
-    where: str = ANYWHERE
-    """Where it must stand: :data:`ANYWHERE`, :data:`EVERY_PAGE` or
-    :data:`FIRST_PAGE_LINE`."""
+    group: str
+    """Its group (:data:`DOCUMENT_FACTS`, or one beyond them such as ``sekretess``), the
+    stable identifier :mod:`~avtalsgen.documents.factplaces` gives its places by."""
 
 
 #: The facts each document must state, by group: ``källa`` is one fact per source of the
@@ -127,48 +117,46 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
     years = [year.ar for year in figures.budgetar]
     region_total = figures.region_summa
     pengar = view(figures)
-    facts: dict[str, list[Fact]] = {
-        "Dnr": [
-            Fact("Dnr", (arende.dnr,), "Dnr", FIRST_PAGE_LINE),
-            Fact("Dnr", (arende.dnr,), "Dnr/every page", EVERY_PAGE),
-        ],
+    # Each group's facts: how messages name each, and its forms.
+    facts: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+        "Dnr": [("Dnr", (arende.dnr,))],
         # The agreement's tables: each avtalsår's row, each payment's row.
         "avtalsår": [
-            Fact(f"avtalsår {year.nummer}",
-                 (f"Avtalsår {year.nummer} {fmt.intervall(year.start, year.slut)} "
-                  f"{fmt.kr(year.belopp)}",))
+            (f"avtalsår {year.nummer}",
+             (f"Avtalsår {year.nummer} {fmt.intervall(year.start, year.slut)} "
+              f"{fmt.kr(year.belopp)}",))
             for year in pengar.avtalsar
         ],
         "utbetalningar": [
-            Fact(f"utbetalning {payment.nummer}",
-                 (f"{payment.nummer} {payment.avser} {fmt.iso(payment.datum)} "
-                  f"{fmt.kr(payment.belopp)}",))
+            (f"utbetalning {payment.nummer}",
+             (f"{payment.nummer} {payment.avser} {fmt.iso(payment.datum)} "
+              f"{fmt.kr(payment.belopp)}",))
             for payment in pengar.utbetalningar
         ],
-        "aktör": [Fact("aktör", (arende.aktor.namn, arende.aktor.kort))],
-        "belopp": [Fact("belopp", tuple(region))],
-        "totalt": [Fact("totalt", (f"Totalt {fmt.kr(figures.summa)}",))],
+        "aktör": [("aktör", (arende.aktor.namn, arende.aktor.kort))],
+        "belopp": [("belopp", tuple(region))],
+        "totalt": [("totalt", (f"Totalt {fmt.kr(figures.summa)}",))],
         "regionens andel": [
-            Fact("regionens andel", (fmt.kronor(region_total), fmt.kr(region_total)))
+            ("regionens andel", (fmt.kronor(region_total), fmt.kr(region_total)))
         ],
         "period": [
-            Fact("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
-                            fmt.intervall(period.start, period.slut)))
+            ("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
+                        fmt.intervall(period.start, period.slut)))
         ],
-        "källa": [Fact(f"källa {source}", (source,)) for source in figures.kallor],
+        "källa": [(f"källa {source}", (source,)) for source in figures.kallor],
         "finansiärer": [
-            Fact(f"finansiär {row.namn}", (f"{row.namn} {fmt.belopp(row.summa)}",))
+            (f"finansiär {row.namn}", (f"{row.namn} {fmt.belopp(row.summa)}",))
             for row in figures.finansiarer
         ],
         "budgetår": [] if not arende.budgetar_i_beslutsforslaget else [
             *(
-                Fact(
+                (
                     f"budgetår {row.namn}",
                     (" ".join([row.namn, *map(fmt.belopp, (*row.per_budgetar, row.summa))]),),
                 )
                 for row in figures.finansiarer
             ),
-            Fact(
+            (
                 "budgetår",
                 (" ".join(["Totalt", *(fmt.belopp(y.belopp) for y in figures.budgetar),
                            fmt.belopp(figures.summa)]),
@@ -177,9 +165,9 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
         ],
     }  # fmt: skip
     return [
-        Fact(fact.name, tuple(_fold(f) for f in fact.forms), fact.group or group, fact.where)
+        Fact(name, tuple(_fold(f) for f in forms), group)
         for group in groups
-        for fact in facts[group]
+        for name, forms in facts[group]
     ]
 
 
@@ -400,12 +388,14 @@ def check_facts(
         wanted = [*document_facts(stage.arende, program, stage.facts), *stage.extra_facts]
         template = templates / f"{document}.docx" if templates is not None else None
         for fact in wanted:
-            missing = _missing(read, squashed, fact)
-            if missing is not None:
-                problems.append(
-                    f"{pdf.name}: {fact.name}: {missing}; "
-                    + how_to_fix(document, fact.group or fact.name, template)
-                )
+            # Each place the table gives it where it must stand (the Dnr: a line of its own,
+            # the page header), else anywhere.
+            for place in places_of(document, fact.group) or (None,):
+                missing = _missing(read, squashed, fact, place.where if place else TEXT)
+                if missing is not None:
+                    problems.append(
+                        f"{pdf.name}: {fact.name}: {missing}; " + how_to_fix(place, template)
+                    )
         if "totalt" in stage.facts and figures.region_summa != figures.summa:
             whole_as_region = _fold(f"Totalt {fmt.kr(figures.region_summa)}")
             if _states(squashed, whole_as_region):
@@ -448,14 +438,15 @@ class _Forms:
         return format(join_words([f"'{form}'" for form in self.forms], "or"), spec)
 
 
-def _missing(read: PdfText, squashed: str, fact: Fact) -> str | None:
-    """What is wrong with where ``read`` (its text ``squashed``) states ``fact``, if
+def _missing(read: PdfText, squashed: str, fact: Fact, where: str) -> str | None:
+    """What is wrong with where ``read`` (its text ``squashed``) states ``fact``, which
+    must stand in the part ``where`` (:mod:`~avtalsgen.documents.factplaces`), if
     anything."""
     # Said only when something is wrong: Babel's list is the costliest part of a check.
     forms = _Forms(fact.forms)
     if not any(_states(squashed, form) for form in fact.forms):
         return _("the document does not state {forms}").format(forms=forms)
-    if fact.where == EVERY_PAGE:
+    if where == HEADER:
         pages = [
             number
             for number, page in enumerate(read.squashed_pages, 1)
@@ -469,11 +460,11 @@ def _missing(read: PdfText, squashed: str, fact: Fact) -> str | None:
                 "page header, so that a page taken out is still known by it)",
                 len(pages),
             ).format(pages=join_words([str(p) for p in pages]), count=len(read.pages), forms=forms)
-    if fact.where == FIRST_PAGE_LINE:
+    if where == LINE:
         squashed_forms = [_squash(form) for form in fact.forms]
         for line in map(_squash, read.first_page_lines):
             for form in squashed_forms:
-                if form in line and len(line) - len(form) <= _LABEL_ROOM:
+                if form in line and len(line) - len(form) <= LABEL_ROOM:
                     return None
         return _(
             "the first page does not state {forms} on a line of its own outside the page "

@@ -307,13 +307,20 @@ _FOOTER_KINDS = {
 }
 
 
-def _sources(template: Path) -> Iterator[tuple[str, str, str | None]]:
-    """The Jinja source of each part of a template, as docxtpl would render it, with the
-    part's XML as Word saved it (None for a document property)."""
+#: The kinds of part of a template (:func:`_sources`), told apart by these and never by
+#: their names in words, which are translated: the body, a page header or footer, the
+#: footnotes or endnotes, a document property.
+BODY, PAGE, NOTES, PROPERTY = "body", "page", "notes", "property"
+
+
+def _sources(template: Path) -> Iterator[tuple[str, str, str, str | None]]:
+    """Each part of a template: its kind (:data:`BODY`, :data:`PAGE`, :data:`NOTES` or
+    :data:`PROPERTY`), its name in words, its Jinja source as docxtpl would render it, and
+    its XML as Word saved it (None for a document property)."""
     tpl = DocxTemplate(template)
     tpl.init_docx()
     xml = tpl.get_xml()
-    yield _("body"), tpl.patch_xml(xml), xml
+    yield BODY, _("body"), tpl.patch_xml(xml), xml
     # Which header or footer each relationship is: the sections' references say.
     kind_of = {
         reference.get(qn("r:id")): reference.get(qn("w:type"), "default")
@@ -325,17 +332,18 @@ def _sources(template: Path) -> Iterator[tuple[str, str, str | None]]:
         for rel_id, part in tpl.get_headers_footers(uri):
             xml = tpl.get_part_xml(part)
             kind = kind_of.get(rel_id, "default")
-            yield kinds[kind]() if kind in kinds else kinds["default"](), tpl.patch_xml(xml), xml
+            label = kinds[kind]() if kind in kinds else kinds["default"]()
+            yield PAGE, label, tpl.patch_xml(xml), xml
     for part in tpl.docx.part.package.parts:
         if part.content_type in NOTE_TYPES:
             xml = part.blob.decode("utf-8")
             label = _("the footnotes") if "footnotes" in part.content_type else _("the endnotes")
-            yield label, tpl.patch_xml(xml), xml
+            yield NOTES, label, tpl.patch_xml(xml), xml
     props = tpl.docx.core_properties
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         value = getattr(props, name)
         if value:
-            yield _("document property {name}").format(name=name), value, None
+            yield PROPERTY, _("document property {name}").format(name=name), value, None
 
 
 def _styles(template: Path) -> list[Finding]:
@@ -370,12 +378,11 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     findings = _styles(template)
     body: PartText | None = None  # the body, parsed
     pages: list[PartText] = []  # the page headers and footers, parsed
-    notes = {_("the footnotes"), _("the endnotes")}
-    for index, (part, patched, xml) in enumerate(_sources(template)):
+    for kind, part, patched, xml in _sources(template):
         text = PartText(xml) if xml is not None else None  # parsed once, read by all
-        if text is not None and index == 0:
+        if text is not None and kind == BODY:
             body = text
-        elif text is not None and part not in notes:
+        elif text is not None and kind == PAGE:
             pages.append(text)
         tags = tags_of(text) if text is not None else []
         source = lined(patched) if text is not None else patched
@@ -383,7 +390,7 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         if text is not None:
             findings += [Finding(part, f) for f in (*lost_content(text), *stray_closers(text))]
             findings += [Finding(part, f) for f in other_languages(text)]
-            if index == 0:  # the body: a page header or footer is an artifact in the PDF
+            if kind == BODY:  # a page header or footer is an artifact in the PDF
                 findings += [Finding(part, f) for f in pictures_without_text(text)]
         try:
             tree = env.parse(source)

@@ -1,82 +1,28 @@
 """What ``templates check`` says of a template whose documents would fail the fact check
 for a fact missing from its place (:mod:`avtalsgen.documents.factcheck`): the Dnr in the
 page header and in a line of its own in the body, and the tables' rows that state the
-financing, each looked for by the tags avtalsgen's own templates print them with."""
+financing, each looked for by the tags avtalsgen's own templates print them with (the
+places :mod:`avtalsgen.documents.factplaces` gives words to)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from lxml import etree
 
 from avtalsgen.documents.facthints import what_to_do
-from avtalsgen.i18n import N_, _
+from avtalsgen.documents.factplaces import (
+    HEADER,
+    LABEL_ROOM,
+    LINE,
+    Place,
+    checked_places,
+    row_pattern,
+)
+from avtalsgen.i18n import _
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-#: Where a tag must stand: in a page header, in a paragraph of the body with little else
-#: (a label), or all of them in one table row of the body.
-HEADER, LINE, ROW = "header", "line", "row"
-#: How much other text a paragraph that states the Dnr "on a line of its own" may hold.
-_LABEL_ROOM = 30
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a kind of document's template must print some facts."""
-
-    group: str
-    """The group of facts (:data:`avtalsgen.documents.factcheck.DOCUMENT_FACTS`), or the
-    Dnr's place in the page header (``Dnr/every page``)."""
-    where: str
-    names: tuple[str, ...]
-    """The variables it is printed with (each as a whole name: ``ar.belopp``)."""
-    fact: str
-    """What the documents would not state, in words (marked with N_)."""
-    needs: str = ""
-    """A text the row must hold as well (its label: 'Totalt')."""
-
-
-_DNR_EVERY_PAGE = N_("the Dnr on every page")
-_DNR_FIRST_PAGE = N_("the Dnr on the first page, on a line of its own")
-
-
-def _dnr(name: str) -> tuple[Place, ...]:
-    return (
-        Place("Dnr/every page", HEADER, (name,), _DNR_EVERY_PAGE),
-        Place("Dnr", LINE, (name,), _DNR_FIRST_PAGE),
-    )
-
-
-#: The places each kind of document's template must print facts in.
-PLACES: dict[str, tuple[Place, ...]] = {
-    "beslutsforslag": (
-        *_dnr("arende.dnr"),
-        Place("totalt", ROW, ("finansiering.summa|kr",), N_("the financing's total"), "Totalt"),
-        Place("finansiärer", ROW, ("rad.namn", "rad.summa"), N_("each financier's total")),
-    ),
-    "samarbetsavtal": (
-        *_dnr("arende.dnr"),
-        Place(
-            "avtalsår", ROW, ("ar.nummer", "ar.start", "ar.belopp"),
-            N_("each avtalsår's amount in its row of the table"),
-        ),
-        Place(
-            "utbetalningar", ROW, ("u.nummer", "u.avser", "u.datum", "u.belopp"),
-            N_("each payment in its row of the payment plan"),
-        ),
-    ),
-    "protokollsutdrag": _dnr("utdrag.dnr"),
-    "tillaggsavtal": (
-        *_dnr("arende.dnr"),
-        Place(
-            "avtalsår", ROW, ("ar.nummer", "ar.start", "ar.belopp"),
-            N_("each avtalsår's amount in its row of the table"),
-        ),
-    ),
-}  # fmt: skip
 
 
 def _text(element: etree._Element) -> str:
@@ -92,9 +38,21 @@ def _prints(text: str, name: str) -> bool:
     )
 
 
+def _in_order(pattern: str, runs: tuple[str, ...]) -> bool:
+    """Whether a row's ``pattern`` (:func:`row_pattern`) holds each of ``runs`` whole, one
+    after the other: the cells the fact check reads side by side, in their order."""
+    start = 0
+    for run in runs:
+        found = pattern.find(run, start)
+        if found < 0:
+            return False
+        start = found + len(run)
+    return True
+
+
 def _found(place: Place, body: etree._Element, headers: Iterable[etree._Element]) -> bool:
     if place.where == HEADER:
-        return any(_prints(_text(header), place.names[0]) for header in headers)
+        return any(_prints(_text(header), place.printed) for header in headers)
     if place.where == LINE:
         pending = ""
         for paragraph in body.iter(f"{_W}p"):
@@ -102,16 +60,15 @@ def _found(place: Place, body: etree._Element, headers: Iterable[etree._Element]
             # A tag broken over paragraphs (Enter typed inside it) is one, as docxtpl reads
             # it: the paragraph it ends in is read with the ones before.
             pending = text if text.count("{{") > text.count("}}") else ""
-            if not pending and _prints(text, place.names[0]):
+            if not pending and _prints(text, place.printed):
                 rest = re.sub(r"\{\{.*?\}\}", "", text)
-                if len("".join(rest.split())) <= _LABEL_ROOM:
+                if len("".join(rest.split())) <= LABEL_ROOM:
                     return True
         return False
-    for row in body.iter(f"{_W}tr"):
-        text = _text(row)
-        if place.needs in text and all(_prints(text, name) for name in place.names):
-            return True
-    return False
+    # A row: its cells' label and values side by side in the order of avtalsgen's row, as
+    # the fact check reads the row in the document ('Avtalsår 1 2023-10-01–2024-09-30
+    # 2 000 000 kr': the amount before the period is not the row it looks for).
+    return any(_in_order(row_pattern(_text(row)), place.row) for row in body.iter(f"{_W}tr"))
 
 
 def missing_places(
@@ -120,13 +77,13 @@ def missing_places(
     """What the documents made from ``document``'s template (its body's parsed XML, its
     headers' parsed XML, as :class:`~avtalsgen.documents.templateplaces.PartText` parsed
     them) would not state where the fact check requires it, with what to put back."""
-    places = PLACES.get(document, ())
+    places = checked_places(document)
     if not places:
         return []
     parts = list(headers)
     return [
         _("the documents made from it would not state {fact}: {fix}").format(
-            fact=_(place.fact), fix=what_to_do(document, place.group)
+            fact=_(place.said), fix=what_to_do(place)
         )
         for place in places
         if not _found(place, body, parts)
