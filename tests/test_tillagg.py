@@ -535,12 +535,20 @@ def test_an_edit_that_changes_no_document_makes_no_new_packet_version(
     status = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
     assert "tilläggsavtal nr 1 signed by" in status[0]["lage"]
     assert "up to date" in build(root)  # and the record says so, without reading it again
-    # The actor's name changes: the tilläggsavtal names the parties, so it is made anew.
+    # The actor's name changes: the signed agreement (and tilläggsavtal nr 1, which names
+    # the parties) now state a name that is not the case's. No tilläggsavtal is made on
+    # them: the build makes the agreement as the case states it, and says why.
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("  namn: Exempel ", "  namn: Nya Exempel ", 1), "utf-8")
-    build(root)
-    assert "Nya Exempel" in fold(pdftotext(folder / "tillaggsavtal-v3.pdf"))
+    said = fold(build(root))
+    assert "tilläggsavtal nr 1 (§ 102 of the meeting of 2026-06-16" in said, said
+    packet = folder / "paket.pdf"
+    assert f"is not made: the agreement it changes is signed in {packet}, which is" in said
+    assert "the case's fact 'aktor.namn' changed since it was built" in said
+    assert not (folder / "tillaggsavtal-v3.pdf").exists()
+    assert "Nya Exempel" in fold(pdftotext(folder / "samarbetsavtal-v3.pdf"))
     assert sha(folder / "paket-v2.pdf") == before["paket-v2.pdf"]
+    assert sha(folder / "paket.pdf") == before["paket.pdf"]
 
 
 def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signature(
@@ -1254,3 +1262,51 @@ def test_the_excess_after_an_early_end_is_paid_back_by_the_tillaggsavtal_s_own_t
     avtal = seed.avtal.model_copy(update={"klausuler": choices})
     without = plan_text(seed.model_copy(update={"avtal": avtal}))
     assert OVERPAID in with_clause and OVERPAID in without
+
+
+def test_no_tillaggsavtal_on_a_signed_agreement_whose_facts_were_edited(
+    tmp_path: Path, signed: Path, english: None
+) -> None:
+    """The agreement signed by both parties, then the case's amount from regionala
+    utvecklingsmedel edited under the same § (500 000 -> 400 000): the signed agreement
+    no longer states the case's facts. Tilläggsavtal nr 1 is not made on it (it would name
+    as signed an agreement with other amounts than those it changes): the build makes the
+    agreement as the case states it in the next version and says why; status says it too.
+    Put back as signed, the tilläggsavtal is made."""
+    root = tmp_path / "edited"
+    shutil.copytree(signed, root)
+    folder = root / "output" / DNR
+    case = root / "cases" / CASE
+    before = {p.name: sha(p) for p in folder.iterdir() if p.suffix == ".pdf"}
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("belopp_per_ar: 500000", "belopp_per_ar: 400000", 1), "utf-8")
+    said = fold(build(root))
+    packet = folder / "paket.pdf"
+    assert (
+        "warning: tilläggsavtal nr 1 (§ 102 of the meeting of 2026-06-16) is not made: the "
+        f"agreement it changes is signed in {packet}, which is superseded; it is made once "
+        "the agreement as the case states it now is signed by every party, or once the case "
+        f"is put back as {packet} states it. {packet} is superseded: the case's fact "
+        "'finansiering.finansiarer[1].belopp_per_ar' changed since it was built, so what it "
+        "states is not the case's now"
+    ) in said, said
+    assert said.endswith("states is not the case's now"), "what to do is said before it"
+    assert not list(folder.glob("tillaggsavtal*"))
+    assert "400 000 kronor" in fold(pdftotext(folder / "samarbetsavtal-v2.pdf"))
+    assert {name: sha(folder / name) for name in before} == before, "signed files as they were"
+    status = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
+    lines = status[0]["saknas"]
+    assert (
+        "tilläggsavtal nr 1 (§ 102 of the meeting of 2026-06-16) is not made: the agreement "
+        f"it changes is signed in {DNR}/paket.pdf, which is superseded; it is made once the "
+        "agreement as the case states it now is signed by every party, or once the case is "
+        f"put back as {DNR}/paket.pdf states it"
+    ) in lines, lines
+    assert any(line.startswith(f"{DNR}/paket.pdf is superseded: the case's fact") for line in lines)
+    # Put back as signed: the tilläggsavtal is made on it (the unsigned paket-v2.pdf anew).
+    case.write_text(text, "utf-8")
+    said = fold(build(root))
+    assert "is not made" not in said
+    assert "Tilläggsavtal nr 1" in fold(pdftotext(folder / "paket-v2.pdf"))
+    assert not (folder / "samarbetsavtal-v2.pdf").exists()
+    assert {name: sha(folder / name) for name in before} == before

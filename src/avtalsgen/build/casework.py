@@ -7,6 +7,7 @@ its PDFs and make its packet (:func:`check_and_make`) and place everything in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -17,7 +18,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
-from avtalsgen.build.manifest import signed_and_current, signed_and_same, write_manifest
+from avtalsgen.build.manifest import (
+    record_facts,
+    signed_and_current,
+    signed_and_same,
+    write_manifest,
+)
 from avtalsgen.build.nothing import nothing_to_build
 from avtalsgen.build.outcome import CaseOutcome, Status
 from avtalsgen.build.packets import PacketFolder
@@ -30,7 +36,7 @@ from avtalsgen.build.record import (
 from avtalsgen.build.secrecy import unmarked_signed
 from avtalsgen.build.stages import CaseStages, case_stages
 from avtalsgen.build.tillagg import plan as tillagg_plan
-from avtalsgen.build.workspace import CaseFolder, Session, atomic_write
+from avtalsgen.build.workspace import CaseFolder, Session, atomic_write, shown
 from avtalsgen.conversion.pool import Job
 from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
 from avtalsgen.documents.render import render_document
@@ -54,7 +60,9 @@ SIGNED_DOCUMENTS = ("samarbetsavtal", "tillaggsavtal")
 
 if TYPE_CHECKING:
     from avtalsgen.build.batch import BuildOptions
+    from avtalsgen.build.tillagg import Plan
     from avtalsgen.documents.factcheck import PdfText
+    from avtalsgen.meetings.decisions import History
     from avtalsgen.pdf.assemble import Packet
 
 
@@ -184,6 +192,7 @@ def load(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
+            _record_facts(folder, history, planned, run)
             record.write(signed)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
@@ -206,6 +215,7 @@ def load(
         except AvtalsgenError:
             same = None  # the build reports it
         if same is not None:
+            _record_facts(folder, history, planned, run)
             record.write(same)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, same
             return None
@@ -229,6 +239,19 @@ def load(
         built,
         packet,
     )
+
+
+def _record_facts(folder: Path, history: History, planned: Plan, run: Session) -> None:
+    """The newest packet version in ``folder``, signed, states the case's facts as they
+    are now (a rebuild would make it again): the manifest says so, where it said other
+    facts (that no document states) or none (a packet from before facts were recorded)."""
+    from avtalsgen.build.superseded import packet_facts
+
+    versions = CaseFolder(folder).packet_versions()
+    change = planned.change
+    facts = packet_facts(history, change.nummer if change is not None else 0)
+    with contextlib.suppress(OSError):  # the manifest only tells; the build made nothing
+        record_facts(folder, versions[-1].name, facts, run.staging)
 
 
 def render(item: CaseWork, job: Job) -> None:
@@ -415,6 +438,10 @@ def place_made(made: Made, run: Session) -> None:
         outcome.removed = made.stale
         if item.packet:  # a signed version from before a paragraph became secret
             outcome.warnings = unmarked_signed(folder, item.stages.history, made.version)
+        plan = item.stages.plan
+        refusal = plan.refusal(lambda name: str(shown(folder / name))) if plan else None
+        if refusal is not None:  # a change waits: its agreement's signed packet is stale
+            outcome.warnings = [*outcome.warnings, refusal]
         fields = packet.fields if packet is not None else ()
         placed_packet = made.made[packet.path] if packet is not None else None
         # Written in the staging folder first: a build killed now leaves no temporary
@@ -424,9 +451,9 @@ def place_made(made: Made, run: Session) -> None:
             folder, item.inputs, placed, placed_packet, fields, scratch, made.conversions,
             item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
             [found.pdf for found in packet_extracts(item.stages)] if packet else (),
+            item.stages.facts() if packet else None,
         )  # fmt: skip
         placed.append(manifest)
-        plan = item.stages.plan
         Record(
             folder, item.stamp, item.case.path, item.inputs, scratch,
             plan.marker if plan is not None else (),

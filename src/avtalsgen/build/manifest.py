@@ -55,6 +55,7 @@ def write_manifest(
     decision: Mapping[str, object] | None = None,
     marking: str = "",
     extracts: Sequence[Path] = (),
+    facts: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
     version of the packet in the folder (``packets``; ``packet`` is the newest): the new
@@ -74,6 +75,9 @@ def write_manifest(
     secrecy marking the packet carries (``sekretess``: null when none). ``extracts`` are
     the protocol extracts the packet holds, recorded with their SHA-256 (``utdrag``): an
     extract certified after the packet was signed is told by it (:func:`certified_after`).
+    ``facts`` are the digests of the facts its documents state, by the case's key
+    (``fakta``: see :func:`avtalsgen.build.superseded.packet_facts`): a signed packet
+    whose facts are no longer the case's is superseded.
     """
     made = conversions or {}
     hashed: dict[Path, str] = {}
@@ -93,6 +97,7 @@ def write_manifest(
                 "sha256": digest(packet),
                 "inputs": stamp,
                 "beslut": dict(decision) if decision is not None else None,
+                "fakta": dict(facts) if facts is not None else None,
                 "sekretess": marking or None,
                 "utdrag": {path.name: digest(path) for path in extracts},
                 "documents": {path.name: digest(path) for path in outputs if path != packet},
@@ -357,6 +362,29 @@ def update_signatures(
     path = CaseFolder(folder).manifest
     atomic_write(path, _json(data), scratch=scratch)
     return path
+
+
+def record_facts(
+    folder: Path, file: str, facts: Mapping[str, str] | None, scratch: Path | None = None
+) -> None:
+    """Record ``facts`` as those of the packet version ``file`` in the manifest of
+    ``folder`` (``fakta``), where it records other ones or none: a build that found that
+    signed packet the same as it would make it now (see :func:`signed_and_same`) knows
+    that it states the case's facts as they are now (an edit that no document states, or
+    a packet from before facts were recorded). Nothing is written when nothing changes."""
+    data = read_manifest(folder)
+    entries = data.get("packets")
+    if facts is None or not isinstance(entries, list):
+        return
+    changed = False
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("file") == file and entry.get("fakta") != facts:
+            entry["fakta"] = dict(facts)
+            changed = True
+            if isinstance(data.get("packet"), dict) and data["packet"].get("file") == file:
+                data["packet"] = entry
+    if changed:
+        atomic_write(CaseFolder(folder).manifest, _json(data), scratch=scratch)
 
 
 #: What a signature's entry may say besides the report's facts (see :func:`update_signatures`).

@@ -153,6 +153,14 @@ class Record:
             self.write(outputs)
 
 
+def recorded_case(folder: Path) -> Path | None:
+    """The case file the record of the last build in the case folder ``folder`` names,
+    if any (it may have moved or gone since)."""
+    record = _read(folder)
+    case = record.get("case") if record is not None else None
+    return _at(folder, case) if isinstance(case, str) else None
+
+
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
     """What a record in ``folder`` says of the case file and of the files by role: paths
     relative to the folder, so that the record holds no machine's paths and stays true

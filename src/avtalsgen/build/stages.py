@@ -181,6 +181,14 @@ class CaseStages:
             "avtal": self.history.agreement,
         }
 
+    def facts(self) -> dict[str, str] | None:
+        """The digests of the facts the packet states, by the case's key, as the manifest
+        records them (see :func:`avtalsgen.build.superseded.packet_facts`)."""
+        from avtalsgen.build.superseded import packet_facts
+
+        change = self.plan.change if self.plan is not None else None
+        return packet_facts(self.history, change.nummer if change is not None else 0)
+
 
 def _marked(marking: str) -> tuple[Fact, ...]:
     """The secrecy marking a document must state (each paragraph's, where several are

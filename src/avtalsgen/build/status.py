@@ -319,8 +319,10 @@ def _one(
         if packet is not None and stale[-1].file == _relative(packet, root):
             status.lage = _("signed packet superseded: a new packet is needed")
     if planned.waiting is not None:
+        refusal = planned.refusal(lambda name: _relative(folder.path / name, root), reason=False)
         status.saknas.append(
-            _(
+            refusal
+            or _(
                 "tilläggsavtal nr {number} ({label}) waits for the agreement it changes to be "
                 "signed by every party"
             ).format(number=planned.waiting.nummer, label=planned.waiting.decision.label)
@@ -342,18 +344,19 @@ def _one(
 
 
 def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superseded]:
-    """The signed packet versions made from another decision than the case's now (see
-    :mod:`avtalsgen.build.superseded`), named relative to the output folder."""
+    """The signed packet versions made from another decision than the case's now, or
+    whose facts differ from its facts now (see :mod:`avtalsgen.build.superseded`), named
+    relative to the output folder."""
     from dataclasses import replace
 
-    from avtalsgen.build.superseded import decision_record, packet_entries, superseded
+    from avtalsgen.build.superseded import CaseNow, packet_entries, superseded
 
     entries = packet_entries(packets.manifest)
-    current = decision_record(history)
+    now = CaseNow.of(history)
     folder = packets.folder.path
     found = []
     for version in packets.versions:
-        stale = superseded(entries, version.name, current)
+        stale = superseded(entries, version.name, now.decision, facts=now.facts)
         if stale is not None:
             newer = _relative(folder / stale.newer, root) if stale.newer else None
             found.append(replace(stale, file=_relative(version, root), newer=newer))

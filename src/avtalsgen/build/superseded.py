@@ -10,20 +10,38 @@ build makes beside it as the next version. ``avtalsgen status`` (from the case's
 and ``avtalsgen verify`` (from the newer versions its manifest records) say so with
 :func:`superseded`; the signed file itself stays as it is.
 
-Only the packets that hold the agreement are compared (a tilläggsavtal's packet follows the
-change it states, not the grant).
+The same § can come to state other facts: the case's amounts, dates, parties or financing
+edited after the packet was built (in the case file, or in the decision of its meeting
+file). So each packet version's manifest entry records its *facts* (``fakta``): a digest of
+every fact of the case its documents are made from, by the key the case file (or the
+meeting file's decision) gives it, ``finansiering.finansiarer[0].belopp_per_ar``
+(:func:`packet_facts`; digests, not values, so that the manifest holds no more than it
+did). A signed packet whose facts differ from the case's now is superseded too, and the
+message names the keys that differ; a PDF's bytes are not compared (they carry the
+build's dates and IDs).
+
+The decision is compared for the packets that hold the agreement only (a tilläggsavtal's
+packet follows the change it states, not the grant); the facts for every packet, the
+tilläggsavtal's against its own change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, join_words, ngettext
 
 if TYPE_CHECKING:
     from avtalsgen.meetings.decisions import History
+
+#: The facts of a packet by the tilläggsavtal it holds (0: the agreement): None when the
+#: case has no such change now.
+Facts = Callable[[int], "Mapping[str, str] | None"]
 
 #: What names a decision in a manifest entry's ``beslut``: the same values, the same
 #: decision (``rad``, the line in its meeting file, moves with any edit above it).
@@ -44,34 +62,161 @@ def decision_record(history: History) -> dict[str, Any] | None:
     }
 
 
+#: The case's keys of a tilläggsavtal's packet: the parties, the Dnr and the financing it
+#: changes (the rest of the case is the agreement's, which it leaves as it is).
+_TILLAGG_KEYS = ("dnr", "aktor", "finansiering", "avtal")
+
+
+def _leaves(value: object, path: str = "") -> Iterator[tuple[str, object]]:
+    """Every scalar of ``value`` (a model as JSON) with its key: ``aktor.namn``,
+    ``finansiering.finansiarer[0].belopp_per_ar``; an empty list or table is one."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def _digest(*values: object) -> str:
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _is_fact(key: str) -> bool:
+    """Whether a document states the value at ``key``: not where the program file or an
+    attachment's file lies (their bytes are the manifest's ``inputs``, and a program
+    edited for later agreements changes no signed one)."""
+    return key != "program" and not (key.startswith("bilagor[") and key.endswith(".fil"))
+
+
+_ABSENT = {"": "absent"}  # a key one stage has and the other has not
+
+
+def packet_facts(history: History, tillagg: int = 0) -> dict[str, str] | None:
+    """The facts of the packet that holds the agreement (``tillagg`` 0) or tilläggsavtal
+    nr ``tillagg`` as the case ``history`` stands now, by key, each a digest of its value:
+    what the manifest records of a packet (``fakta``) and :func:`superseded` compares.
+    The agreement's packet holds the beslutsförslag (the proposal) and the agreement (the
+    case as decided): a key's digest is of both values. A tilläggsavtal's: the parties,
+    Dnr and financing as decided, and its change (``tillagg.*``). None when the case has
+    no tilläggsavtal nr ``tillagg`` now."""
+    if tillagg > len(history.changes):
+        return None
+    decided = dict(_leaves(history.decided.model_dump(mode="json")))
+    if tillagg == 0:
+        proposal = dict(_leaves(history.arende.model_dump(mode="json")))
+        keys = [*proposal, *(key for key in decided if key not in proposal)]
+        return {
+            key: _digest(proposal.get(key, _ABSENT), decided.get(key, _ABSENT))
+            for key in keys
+            if _is_fact(key)
+        }
+    change = history.changes[tillagg - 1].andring.tillagg.model_dump(mode="json")
+    facts = {
+        key: _digest(value)
+        for key, value in decided.items()
+        if key.split(".")[0].split("[")[0] in _TILLAGG_KEYS
+    }
+    return facts | {key: _digest(value) for key, value in _leaves(change, "tillagg")}
+
+
+def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[str]:
+    """The keys whose facts differ between what a packet's entry ``recorded`` and ``now``
+    (a key on one side only differs too), in the order of ``now`` (the case's order)."""
+    keys = [*now, *(key for key in recorded if key not in now)]
+    return [key for key in keys if recorded.get(key) != now.get(key)]
+
+
+def facts_now(history: History) -> Facts:
+    """The case's facts now by tilläggsavtal (see :func:`packet_facts`), each computed
+    once when asked."""
+    known: dict[int, Mapping[str, str] | None] = {}
+
+    def facts(tillagg: int) -> Mapping[str, str] | None:
+        if tillagg not in known:
+            known[tillagg] = packet_facts(history, tillagg)
+        return known[tillagg]
+
+    return facts
+
+
+#: How many keys a message names before "and N more".
+_NAMED = 6
+
+
+def _fields(keys: Sequence[str]) -> str:
+    shown = [f"'{key}'" for key in keys[:_NAMED]]
+    if len(keys) > _NAMED:
+        more = len(keys) - _NAMED
+        shown.append(ngettext("{count} more", "{count} more", more).format(count=more))
+    return join_words(shown)
+
+
 @dataclass(frozen=True)
 class Superseded:
-    """A signed packet made from another decision than the case's now."""
+    """A packet made from another decision than the case's now, or whose facts differ from
+    the case's now."""
 
     file: str
-    """The signed packet's file name."""
+    """The packet's file name."""
     made_from: Mapping[str, Any] | None
     """The decision it was made from (None: before the committee decided)."""
     decision: Mapping[str, Any] | None
     """The decision now (None: none, e.g. a meeting file that decided it was corrected)."""
     newer: str | None
-    """The newest packet version made from the decision now, if built."""
+    """The newest packet version made from the decision (and facts) now, if built."""
+    changed: tuple[str, ...] = ()
+    """The keys of the facts that differ from the case's now (empty: the decision does)."""
+    signed: bool = True
+    """Whether the packet is signed (an unsigned one is made anew by the next build)."""
+    tillagg: int = 0
+    """The tilläggsavtal the packet holds (0: the agreement)."""
 
-    def text(self) -> str:
-        """What is wrong and what to do, in the language of messages."""
-        made = (
+    def reason(self) -> str:
+        """What is wrong, without what to do (said beside it), in the language of
+        messages."""
+        if self.changed:
+            return self._changed()
+        said = _("{file} is superseded: it was {made} and {now}, so what it states is not the "
+                 "decision")  # fmt: skip
+        return said.format(file=self.file, made=self._made(), now=self._now())
+
+    def _made(self) -> str:
+        return (
             _("made before the committee decided")
             if self.made_from is None
             else _("made from {decision}").format(decision=_named(self.made_from))
         )
-        now = (
+
+    def _now(self) -> str:
+        return (
             _("the case has no decision now")
             if self.decision is None
             else _("the decision now is {decision}").format(decision=_named(self.decision))
         )
+
+    def _changed(self) -> str:
+        return ngettext(
+            "{file} is superseded: the case's fact {fields} changed since it was built, so "
+            "what it states is not the case's now",
+            "{file} is superseded: the case's facts {fields} changed since it was built, so "
+            "what it states is not the case's now",
+            len(self.changed),
+        ).format(file=self.file, fields=_fields(self.changed))
+
+    def text(self) -> str:
+        """What is wrong and what to do, in the language of messages."""
+        if self.changed:
+            return self._facts_text()
+        made, now = self._made(), self._now()
         if self.newer is not None:
             then = _("a new packet is needed: {newer}, made from the decision, is the one to "
                      "sign").format(newer=self.newer)  # fmt: skip
+        elif not self.signed:
+            then = _("build the case again and sign the packet it makes")
         else:
             then = _("a new packet is needed: build the case again (the signed file stays "
                      "as it is)")  # fmt: skip
@@ -79,6 +224,36 @@ class Superseded:
                  "the decision; {then}").format(
             file=self.file, made=made, now=now, then=then
         )  # fmt: skip
+
+    def _facts_text(self) -> str:
+        fields = _fields(self.changed)
+        count = len(self.changed)
+        if not self.signed:
+            return ngettext(
+                "{file} is out of date: the case's fact {fields} changed since it was built, "
+                "so what it states is not the case's now; build the case again and sign the "
+                "packet it makes",
+                "{file} is out of date: the case's facts {fields} changed since it was built, "
+                "so what it states is not the case's now; build the case again and sign the "
+                "packet it makes",
+                count,
+            ).format(file=self.file, fields=fields)
+        if self.newer is not None:
+            then = _("{newer}, made from the case as it is now, is the one to sign").format(
+                newer=self.newer
+            )
+        else:
+            then = _("build the case again and have the new packet signed (the signed file "
+                     "stays as it is)")  # fmt: skip
+        said = self._changed()
+        if self.tillagg:
+            return _("{said}; a new packet is needed: {then}").format(said=said, then=then)
+        return _(
+            "{said}. If the agreement is to change from a date, put the case back as it was "
+            "signed: the committee decides the change (tillagg in its meeting file) and the "
+            "build makes a tilläggsavtal. If the signed packet was wrong, a new packet is "
+            "needed: {then}"
+        ).format(said=said, then=then)
 
 
 def _named(decision: Mapping[str, Any]) -> str:
@@ -121,50 +296,140 @@ def packet_entries(manifest: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("file"), str)]
 
 
+def _tillagg(entry: Mapping[str, Any]) -> int:
+    """The tilläggsavtal a packet's entry holds (0: the agreement)."""
+    decision = entry.get("beslut")
+    number = decision.get("tillagg") if isinstance(decision, Mapping) else None
+    return number if isinstance(number, int) and number > 0 else 0
+
+
 def superseded(
     entries: Sequence[Mapping[str, Any]],
     file: str,
     decision: Mapping[str, Any] | None,
     *,
     signed_only: bool = True,
+    facts: Facts | None = None,
 ) -> Superseded | None:
     """Whether the packet version ``file`` (of the manifest's ``entries``) is made from
-    another decision than ``decision``, the case's now, and signed (any version with
-    ``signed_only=False``: ``sign`` refuses to sign one); None if it is not, holds a
-    tilläggsavtal or is not recorded."""
+    another decision than ``decision``, the case's now, or (with ``facts``, the case's
+    facts now: see :func:`facts_now`) states other facts than the case's, and signed (any
+    version with ``signed_only=False``: ``sign`` refuses to sign one); None if it is not,
+    or is not recorded. A tilläggsavtal's packet is held to its facts only; an entry from
+    before facts were recorded, to its decision only."""
     entry = next((e for e in entries if e.get("file") == file), None)
-    if entry is None or not _holds_agreement(entry) or (signed_only and not _signed(entry)):
+    if entry is None:
+        return None
+    signed = _signed(entry)
+    if signed_only and not signed:
         return None
     made_from = entry.get("beslut")
-    if _key(made_from) == _key(decision):
+    made = made_from if isinstance(made_from, Mapping) else None
+    if _holds_agreement(entry) and _key(made_from) != _key(decision):
+        newer = [
+            e for e in entries
+            if e is not entry and _holds_agreement(e) and _key(e.get("beslut")) == _key(decision)
+            and _version(e) > _version(entry)
+        ]  # fmt: skip
+        return Superseded(file, made, decision, str(newer[-1]["file"]) if newer else None,
+                          signed=signed)  # fmt: skip
+    recorded = entry.get("fakta")
+    number = _tillagg(entry)
+    now = facts(number) if facts is not None else None
+    if not isinstance(recorded, Mapping) or now is None:
+        return None
+    changed = changed_facts(recorded, now)
+    if not changed:
         return None
     newer = [
         e for e in entries
-        if e is not entry and _holds_agreement(e) and _key(e.get("beslut")) == _key(decision)
-        and _version(e) > _version(entry)
+        if e is not entry and _tillagg(e) == number and _version(e) > _version(entry)
+        and isinstance(e.get("fakta"), Mapping) and not changed_facts(e["fakta"], now)
     ]  # fmt: skip
-    return Superseded(
-        file,
-        made_from if isinstance(made_from, Mapping) else None,
-        decision,
-        str(newer[-1]["file"]) if newer else None,
-    )
+    return Superseded(file, made, decision, str(newer[-1]["file"]) if newer else None,
+                      tuple(changed), signed, number)  # fmt: skip
 
 
 def superseded_by_newer(
     manifest: Mapping[str, Any], file: str, *, signed_only: bool = True
 ) -> Superseded | None:
-    """:func:`superseded` of ``file`` against the decision of the newest packet version the
-    manifest records that holds the agreement (what ``verify`` and ``sign`` know of the case
-    without its files): None when ``file`` is that version."""
+    """:func:`superseded` of ``file`` against the decision and facts of the newest packet
+    version the manifest records that holds the agreement (or the same tilläggsavtal):
+    what ``verify`` and ``sign`` know of the case without its files. None when ``file``
+    is that version."""
     entries = packet_entries(manifest)
     newest = [e for e in entries if _holds_agreement(e)]
-    if not newest or newest[-1].get("file") == file:
+    if not newest:
         return None
     decision = newest[-1].get("beslut")
+
+    def facts(number: int) -> Mapping[str, str] | None:
+        same = [e for e in entries if _tillagg(e) == number]
+        recorded = same[-1].get("fakta") if same else None
+        if not same or same[-1].get("file") == file or not isinstance(recorded, Mapping):
+            return None
+        return {str(key): str(value) for key, value in recorded.items()}
+
     return superseded(
         entries, file, decision if isinstance(decision, Mapping) else None,
-        signed_only=signed_only,
+        signed_only=signed_only, facts=facts,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CaseNow:
+    """What a packet is held to: the case's decision and facts now."""
+
+    decision: Mapping[str, Any] | None
+    facts: Facts
+
+    @classmethod
+    def of(cls, history: History) -> CaseNow:
+        """The case ``history`` as it stands now."""
+        return cls(decision_record(history), facts_now(history))
+
+
+def case_now(folder: Path) -> CaseNow | None:
+    """The case whose output folder is ``folder`` as it stands now, read from the case
+    file its build record names (and the meeting files beside it); None when there is no
+    record, or the case cannot be read as it is (then only the manifest tells)."""
+    from avtalsgen.build.record import recorded_case
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.input.load import load_case
+    from avtalsgen.meetings.decisions import case_history
+
+    path = recorded_case(folder)
+    if path is None or not path.is_file():
+        return None
+    try:
+        case = load_case(path)
+        if case.arende.dnr != folder.name:
+            return None
+        history = case_history(case.path, case.arende, case.program)
+    except (AvtalsgenError, OSError):
+        return None
+    if history.problems:
+        return None
+    return CaseNow.of(history)
+
+
+def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
+    """Whether the packet version at ``packet`` (in its case's output folder) is made from
+    another decision than the case's now, or states other facts (:func:`superseded`):
+    against the case as its files say now when they can be read (:func:`case_now`), else
+    against the newest version the manifest records (:func:`superseded_by_newer`). What
+    ``verify``, ``sign`` and the web app's verification say."""
+    from avtalsgen.build.manifest import read_manifest
+
+    manifest = read_manifest(packet.parent)
+    if not manifest:
+        return None
+    now = case_now(packet.parent)
+    if now is None:
+        return superseded_by_newer(manifest, packet.name, signed_only=signed_only)
+    return superseded(
+        packet_entries(manifest), packet.name, now.decision, signed_only=signed_only,
+        facts=now.facts,
     )  # fmt: skip
 
 
@@ -173,3 +438,38 @@ def _version(entry: Mapping[str, Any]) -> int:
         return int(str(entry.get("version", 1)))
     except ValueError:
         return 1
+
+
+def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
+    """Whether the PDF ``upload`` (a copy, e.g. a file sent to the web app to verify) is a
+    version of a case's packet in the output folder ``output_root`` that is superseded, as
+    ``avtalsgen verify`` says of it there (:func:`packet_superseded`), named relative to the
+    output folder. The packet is found by its title's Dnr and the first part of its
+    trailer ``/ID``, which every signature since keeps; None when the file is no packet of
+    the output folder, or is not superseded."""
+    import dataclasses
+    import re
+
+    from avtalsgen.build.workspace import Workspace
+    from avtalsgen.pdf.signed import identity, is_signed
+
+    found = identity(upload)
+    match = re.search(r"RUN-\d{5}-\d{4}", found.title) if found is not None else None
+    if found is None or found.document_id is None or match is None:
+        return None
+    folder = Workspace(output_root).case(match.group())
+    for version in reversed(folder.packet_versions()):
+        known = identity(version)
+        if known is None or known.document_id != found.document_id:
+            continue
+        stale = packet_superseded(version, signed_only=False)
+        if stale is None:
+            return None
+        named = f"{folder.dnr}/{{}}"
+        return dataclasses.replace(
+            stale,
+            file=named.format(stale.file),
+            newer=named.format(stale.newer) if stale.newer else None,
+            signed=is_signed(upload),  # the copy may be signed where the folder's is not
+        )
+    return None

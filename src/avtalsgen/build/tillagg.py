@@ -5,18 +5,28 @@ A tilläggsavtal changes a signed agreement: it is made once the packet holding 
 party, as ``manifest.json`` records it. Until then the build makes what the grant called
 for, as before, and ``avtalsgen status`` says what the tilläggsavtal waits for. The signed
 packets stay as they are: the tilläggsavtal goes into a new packet version of its own.
+
+A tilläggsavtal is never made on a signed packet that is superseded (made from another
+decision than the case's now, or stating other facts: :mod:`avtalsgen.build.superseded`):
+it would name as signed an agreement that states other facts than those it changes. The
+build makes the agreement (or the tilläggsavtal before it) as the case states it now, and
+says why (:attr:`Plan.refused`); the change waits for that to be signed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build.manifest import PARTIES, signed_entry
 from avtalsgen.build.packets import PacketFolder
+from avtalsgen.build.superseded import CaseNow, Superseded, packet_entries, superseded
+from avtalsgen.i18n import _
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -69,6 +79,38 @@ class Plan:
     :attr:`History.pending`): they decide nothing yet and change no document, so a build's
     input stamp leaves them out (see :func:`avtalsgen.build.record.with_decisions`); on
     the meeting's day the file counts, and the case is built again."""
+    refused: Superseded | None = None
+    """The signed packet the waiting change would apply to, which is superseded: the
+    tilläggsavtal is not made on it (see :meth:`refusal`)."""
+
+    def refusal(self, named: Callable[[str], str] = str, *, reason: bool = True) -> str | None:
+        """Why the waiting change's tilläggsavtal is not made, and what to do, with (unless
+        ``reason`` is False: said beside it) why the packet is superseded; None when it is
+        not refused. ``named`` names a packet version by its file name (as the reader finds
+        it: relative to the output folder, say)."""
+        if self.refused is None or self.waiting is None:
+            return None
+        refused = dataclasses.replace(
+            self.refused,
+            file=named(self.refused.file),
+            newer=named(self.refused.newer) if self.refused.newer else None,
+        )
+        before = (
+            _("the agreement") if self.waiting.nummer == 1
+            else _("tilläggsavtal nr {number}").format(number=self.waiting.nummer - 1)
+        )  # fmt: skip
+        said = _(
+            "tilläggsavtal nr {number} ({label}) is not made: {before} it changes is signed "
+            "in {packet}, which is superseded; it is made once {before} as the case states "
+            "it now is signed by every party, or once the case is put back as {packet} "
+            "states it"
+        ).format(
+            number=self.waiting.nummer,
+            label=self.waiting.decision.label,
+            before=before,
+            packet=refused.file,
+        )
+        return f"{said}. {refused.reason()}" if reason else said
 
     @property
     def awaited(self) -> int | None:
@@ -92,16 +134,37 @@ def plan(history: History, packets: PacketFolder) -> Plan:
     """The documents of the case whose folder's manifest and packets ``packets`` reads: the
     tilläggsavtal of the first change whose packet is not signed yet (or of the newest, all
     being signed), once the agreement (or tilläggsavtal) before it is signed; else what the
-    grant called for. Nothing of the folder is read for a case that no change decided."""
+    grant called for. A signed packet that is superseded counts as not signed (see
+    :attr:`Plan.refused`). Nothing of the folder is read for a case that no change
+    decided."""
     pending = tuple(sorted({d.meeting.path for d in history.pending}))
     if not history.changes:
         return Plan(history.documents, None, None, None, pending)
+    now = CaseNow.of(history)
+    entries = packet_entries(packets.manifest)
+    refused: list[Superseded] = []
+
+    def standing(nummer: int) -> SignedPacket | None:
+        """The signed packet ``nummer`` holds, unless it is superseded."""
+        signed = signed_packet(packets, nummer)
+        if signed is None:
+            return None
+        stale = superseded(entries, signed.path.name, now.decision, facts=now.facts)
+        if stale is not None:
+            refused.append(stale)
+            return None
+        return signed
+
     target = next(
-        (c for c in history.changes if signed_packet(packets, c.nummer) is None),
+        (c for c in history.changes if standing(c.nummer) is None),
         history.changes[-1],
     )
-    before = signed_packet(packets, target.nummer - 1)
+    refused.clear()  # only the packet the target is made on is refused
+    before = standing(target.nummer - 1)
     if before is None:
-        return Plan(history.documents, None, None, target, pending)
+        # Every change before the target has its signed packet standing: what is missing
+        # (or superseded) is the agreement's.
+        return Plan(history.documents, None, None, target, pending,
+                    refused[0] if refused else None)  # fmt: skip
     original = before if target.nummer == 1 else signed_packet(packets, 0)
     return Plan(("tillaggsavtal",), target, original, None, pending)

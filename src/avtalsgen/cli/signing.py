@@ -148,7 +148,7 @@ def sign(
             param_hint="--niva",
         )
     # No agreement to sign where the committee's decision left it out (an avslag), nor in
-    # a packet made from another decision than its newer version's (superseded).
+    # a packet made from another decision than the case's, or stating other facts.
     check_signable(packet)
     if (stale := _superseded(packet, signed_only=False)) is not None:
         raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
@@ -215,12 +215,11 @@ def sign(
 
 
 def _superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
-    """Whether ``packet`` is made from another decision than the newest packet version
-    beside it, as the manifest records them (:mod:`avtalsgen.build.superseded`)."""
-    from avtalsgen.build.manifest import read_manifest
-    from avtalsgen.build.superseded import superseded_by_newer
+    """Whether ``packet`` is made from another decision than the case's now, or states
+    other facts (:func:`avtalsgen.build.superseded.packet_superseded`)."""
+    from avtalsgen.build.superseded import packet_superseded
 
-    found = superseded_by_newer(read_manifest(packet.parent), packet.name, signed_only=signed_only)
+    found = packet_superseded(packet, signed_only=signed_only)
     if found is None:
         return None
     newer = str(shown_path(packet.parent / found.newer)) if found.newer else None
@@ -281,7 +280,8 @@ def verify(
     typer.echo(format_report(report))
     if (reason := no_agreement(packet)) is not None:  # an avslag's packet: why no field
         typer.echo(_("Note: {reason}.").format(reason=reason))
-    # Signed, and made from another decision than the case's now: not the agreement.
+    # Signed, and made from another decision than the case's now, or stating other facts
+    # than the case's now: not the agreement.
     stale = _superseded(packet)
     if stale is not None:
         typer.echo(stale.text() + ".")

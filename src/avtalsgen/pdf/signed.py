@@ -112,3 +112,31 @@ def _pdf_date(text: str) -> dt.date | None:
         return swedish_time(parse_pdf_date(text)).date()
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What tells which packet a PDF is, whoever signed it since: the first part of its
+    trailer ``/ID`` (made with the file and kept by every incremental update, the
+    signatures' too) and its title (a packet's names its Dnr)."""
+
+    document_id: bytes | None
+    title: str
+
+
+def identity(source: Path | BinaryIO) -> Identity | None:
+    """The :class:`Identity` of the PDF at ``source`` (its path or its bytes as a stream);
+    None when it cannot be read as a PDF."""
+    import pikepdf
+
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    try:
+        with open_pdf(source) as pdf:
+            ids = pdf.trailer.get("/ID")
+            first = bytes(ids[0]) if isinstance(ids, pikepdf.Array) and len(ids) else None
+            info = pdf.trailer.get("/Info")
+            title = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
+            return Identity(first, str(title) if title is not None else "")
+    except (OSError, pikepdf.PdfError, ValueError, TypeError):
+        return None

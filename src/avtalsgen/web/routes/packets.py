@@ -140,6 +140,7 @@ def verify_upload(
 ) -> Template:
     """Verify an uploaded PDF (size limited, PDF only); a broken or hostile file gives an
     error on the page, never a crash."""
+    from avtalsgen.build.superseded import upload_superseded
     from avtalsgen.signing.verify import verify_packet
 
     config = config_of(request)
@@ -151,6 +152,7 @@ def verify_upload(
     name = Path(upload.filename or "fil.pdf").name[:100]
     error = None
     report = None
+    stale = None
     shown_temp = None
     if len(content) > config.max_upload_bytes:
         error = _("The file is too large (at most {megabytes} MB).").format(
@@ -165,6 +167,8 @@ def verify_upload(
                 stream.write(content)
             try:
                 report = verify_packet(Path(temp), trusted_roots())
+                # A packet of the output folder that is superseded: as `avtalsgen verify`.
+                stale = upload_superseded(config.output, Path(temp))
             except AvtalsgenError as exc:
                 error = _("The file could not be verified: {reason}").format(reason=exc.message)
             except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page
@@ -174,6 +178,7 @@ def verify_upload(
             audit.record(
                 config.database, user_of(request).name, "verify",
                 detail=audit.texts(lambda: f"{name}: " + (
+                    _("superseded") if report and stale else
                     _("valid") if report and report.ok else
                     _("not valid") if report else _("error: {error}").format(error=error))),
                 hashes={name: audit.file_hash(Path(temp))},
@@ -182,5 +187,6 @@ def verify_upload(
             Path(temp).unlink(missing_ok=True)
         shown_temp = temp
     return page(request, "verify.html", report=report, error=error, name=name,
+                stale=stale.text() + "." if stale else None,
                 hide_path=shown_temp if report else None,
                 status_code=200 if error is None else 422)  # fmt: skip
