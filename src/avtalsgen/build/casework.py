@@ -382,6 +382,7 @@ def check_and_make(
             for d in item.documents
             for suffix in (".docx", ".pdf")
         }
+        refuse_signed(made.values())
         packet = None
         conversions: dict[str, dict[str, object]] = {}
         stale: list[Path] = []
@@ -468,6 +469,27 @@ def place_made(made: Made, run: Session) -> None:
     finally:
         shutil.rmtree(item.staging, ignore_errors=True)
     outcome.status, outcome.outputs = Status.BUILT, placed
+
+
+def refuse_signed(targets: Iterable[Path]) -> None:
+    """Stop the build, nothing written, where a file it would replace is signed: a
+    document beside an unsigned packet that someone signed on its own (an agreement signed
+    in another program and put back), or a packet signed since the version was chosen. A
+    signed PDF holds a signature's byte range (``/ByteRange``), which its bytes show
+    without parsing them."""
+    for target in targets:
+        try:
+            signed = target.suffix == ".pdf" and b"/ByteRange" in target.read_bytes()
+        except FileNotFoundError:
+            continue
+        if signed:
+            raise AvtalsgenError(
+                _(
+                    "{file} is signed, and this build would make it anew; a signed document "
+                    "is never replaced: move it out of the output folder (it is kept as "
+                    "signed there) and build again"
+                ).format(file=shown(target))
+            )
 
 
 def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> list[Path]:
