@@ -234,3 +234,15 @@ def test_superseded_by_its_facts(english: None) -> None:
     by_newer = superseded_by_newer({"packets": entries}, "paket.pdf")
     assert by_newer is not None and by_newer.changed == ("finansiering.totalt", "avtal.datum")
     assert superseded_by_newer({"packets": entries}, "paket-v2.pdf") is None
+
+
+def test_a_field_the_models_gained_since_is_no_changed_fact() -> None:
+    """A packet recorded by an earlier avtalsgen lacks the keys of fields added since; the
+    case leaving them not given is no change. A financier removed is."""
+    recorded = {"aktor.namn": "a", "finansiering.finansiarer[1].namn": "b"}
+    from avtalsgen.build.superseded import _digest
+
+    now = {"aktor.namn": "a", "finansiering.finansiarer[0].villkor": _digest(None, None)}
+    assert changed_facts(recorded, now) == ["finansiering.finansiarer[1].namn"]
+    now["avtal.ny"] = _digest("x", "x")
+    assert changed_facts(recorded, now) == ["avtal.ny", "finansiering.finansiarer[1].namn"]

@@ -62,9 +62,10 @@ def decision_record(history: History) -> dict[str, Any] | None:
     }
 
 
-#: The case's keys of a tilläggsavtal's packet: the parties, the Dnr and the financing it
-#: changes (the rest of the case is the agreement's, which it leaves as it is).
-_TILLAGG_KEYS = ("dnr", "aktor", "finansiering", "avtal")
+#: The case's keys of a tilläggsavtal's packet (and what starts them): the parties and
+#: signatories, the Dnr, the agreement's date and the financing it changes (the rest of
+#: the case is the agreement's, which it leaves as it is).
+_TILLAGG_KEYS = ("dnr", "aktor.", "finansiering.", "avtal.datum", "avtal.undertecknare.")
 
 
 def _leaves(value: object, path: str = "") -> Iterator[tuple[str, object]]:
@@ -118,16 +119,31 @@ def packet_facts(history: History, tillagg: int = 0) -> dict[str, str] | None:
     facts = {
         key: _digest(value)
         for key, value in decided.items()
-        if key.split(".")[0].split("[")[0] in _TILLAGG_KEYS
+        if key in _TILLAGG_KEYS or key.startswith(_TILLAGG_KEYS)
     }
     return facts | {key: _digest(value) for key, value in _leaves(change, "tillagg")}
 
 
+#: The digests of a fact that is not given (null, an empty list or table, false): a key
+#: that a packet's entry does not record and that the case leaves so now is a field the
+#: models gained since (a newer avtalsgen), not a fact changed.
+_EMPTY: tuple[object, ...] = (None, [], {}, False)
+_NOT_GIVEN = frozenset(
+    digest for value in _EMPTY for digest in (_digest(value), _digest(value, value))
+)
+
+
 def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[str]:
     """The keys whose facts differ between what a packet's entry ``recorded`` and ``now``
-    (a key on one side only differs too), in the order of ``now`` (the case's order)."""
+    (a key on one side only differs too, unless ``now`` leaves it not given), in the order
+    of ``now`` (the case's order)."""
     keys = [*now, *(key for key in recorded if key not in now)]
-    return [key for key in keys if recorded.get(key) != now.get(key)]
+    return [
+        key
+        for key in keys
+        if recorded.get(key) != now.get(key)
+        and not (key not in recorded and now.get(key) in _NOT_GIVEN)
+    ]
 
 
 def facts_now(history: History) -> Facts:
