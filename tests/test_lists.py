@@ -54,11 +54,14 @@ def test_the_packet_s_subject_lists_its_documents_in_swedish() -> None:
     parts = [PacketPart(Path("a.pdf"), "Beslutsförslag", "Beslutsförslag"),
              PacketPart(Path("b.pdf"), "Samarbetsavtal", "Samarbetsavtal")]  # fmt: skip
     attachment = PacketPart(Path("c.pdf"), "Verksamhetsplan", "Bilaga 1")
-    assert packet_subject("Norrbottens ekosystem", parts, [attachment]) == (
+    assert packet_subject("basfinansiering", "Norrbottens ekosystem", parts, [attachment]) == (
         "Basfinansiering inom Norrbottens ekosystem: beslutsförslag, samarbetsavtal och "
         "bilaga 1 (Verksamhetsplan)"
     )
-    assert packet_subject("P", parts[:1], []) == "Basfinansiering inom P: beslutsförslag"
+    assert (
+        packet_subject("basfinansiering", "P", parts[:1], [])
+        == "Basfinansiering inom P: beslutsförslag"
+    )
 
 
 def test_a_preparatory_decision_is_said_not_appealable_in_one_sentence() -> None:

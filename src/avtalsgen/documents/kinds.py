@@ -84,7 +84,13 @@ def metadata(
     return Metadata(
         title=f"{secret}{title} {arende.dnr} – {arende.titel}",
         subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}{marked}",
-        keywords=(arende.dnr, "basfinansiering", arende.aktor.namn, context.program.namn, *keyword),
+        keywords=(
+            arende.dnr,
+            context.program.finansiering.obestamd,
+            arende.aktor.namn,
+            context.program.namn,
+            *keyword,
+        ),
         created=document_date(document, context) or built,
     )
 

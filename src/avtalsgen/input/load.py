@@ -29,6 +29,7 @@ from avtalsgen.i18n import _, format_number, ngettext
 from avtalsgen.input import messages
 from avtalsgen.input.migrate import old_form_message
 from avtalsgen.input.syntax import syntax_message
+from avtalsgen.meetings import conditions
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.case import FieldProblems
@@ -669,7 +670,7 @@ def load_case(path: Path) -> LoadedCase:
     if problems or arende is None or program is None or program_path is None:
         raise CaseError(problems)
     # Checks across the case and its program, reported at the case's lines.
-    across = case_problems(arende, program)
+    across = case_problems(arende, program) or conditions.proposal_problems(arende, program)
     if across:
         found = sorted(
             ((_line(loc, lines), _format_loc(loc), message) for loc, message in across),

@@ -37,7 +37,9 @@ from pathlib import Path
 
 from avtalsgen import clock
 from avtalsgen.i18n import _
+from avtalsgen.meetings import conditions
 from avtalsgen.meetings.files import meeting_files
+from avtalsgen.meetings.wording import pair_points
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
 from avtalsgen.model.decision import Utfall
@@ -542,15 +544,23 @@ def _grant_rules(history: History, decision: Decision, program: Program) -> list
     case, and the documents that state it are marked as examples."""
     arende = history.arende
     datum = None if decision.sammantrade.exempel and not arende.exempel else decision.datum
-    carried = _carried_rules(arende, decision, program)
     if decision.paragraf.finansiering is not None:
         decided = decided_case(arende, decision.paragraf)
-        found = carried
+        if decision.paragraf.beslut is not None:
+            # The points as decided are filled in from the decided financing, not the
+            # proposal's (which the beslutsförslag's points are).
+            decided = decided.model_copy(update={"beslutspunkter": decision.paragraf.beslut})
+        found: list[str] = []
         for loc, message in case_problems(decided, program, datum):
             # The agreement's facts as decided do not fit the program (or the date).
+            if loc[:1] == ("beslutspunkter",) and decision.paragraf.beslut is not None:
+                found.append(decision.problem(message, "beslut", *loc[1:]))
+                continue
             where = loc[1:] if loc[:1] == ("finansiering",) else ()
             found.append(decision.problem(message, "finansiering", *where))
-        return found
+        # What the points and the financing say of each other, once the financing fits.
+        return found or _carried_rules(arende, decision, program)
+    carried = _carried_rules(arende, decision, program)
     if datum is None or history.case_path is None:
         return carried
     return carried + [
@@ -569,41 +579,61 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
     from avtalsgen.documents.context import placeholder_values
 
     paragraf = decision.paragraf
-    if paragraf.beslut is None:
-        if paragraf.andring is not None and paragraf.finansiering is None:
-            return [
-                decision.problem(
-                    _(
-                        "the change is given only in words (andring), so the samarbetsavtal "
-                        "would not follow it: give the decided financing under {where}."
-                        "finansiering (a co-financier's condition as finansiarer[M].villkor) "
-                        "or the decision points as decided under {where}.beslut"
-                    ).format(where=format_paragraf(decision)),
-                    "andring",
-                )
-            ]
+    if paragraf.enligt_forslaget:
         return []
+    if paragraf.beslut is None and paragraf.finansiering is None:
+        return [
+            decision.problem(
+                _(
+                    "the change is given only in words (andring), so the samarbetsavtal "
+                    "would not follow it: give the decided financing under {where}."
+                    "finansiering (a co-financier's condition as finansiarer[M].villkor) "
+                    "or the decision points as decided under {where}.beslut"
+                ).format(where=format_paragraf(decision)),
+                "andring",
+            )
+        ]
     decided = decided_case(arende, paragraf)
     values = placeholder_values(decided, program)
-    conditions = [
-        _norm(row.villkor).rstrip(".").casefold()
-        for row in decided.finansiering.medfinansiarer
-        if row.villkor
+    where = format_paragraf(decision)
+    proposed_points = arende.beslutspunkter
+    found = [
+        decision.problem(message, *keys)
+        for keys, message in conditions.decision_problems(
+            proposed_points,
+            paragraf.beslut,
+            arende.finansiering,
+            decided.finansiering,
+            values,
+            where,
+        )
     ]
-    found = []
-    for index, point in enumerate(paragraf.beslut):
-        if index + 1 in paragraf.ej_i_avtalet:
+    if paragraf.beslut is None:
+        return found
+    decided_points = paragraf.beslut
+    pairs = pair_points(proposed_points, decided_points, values)
+    found += [
+        decision.problem(message, "beslut")
+        for message in conditions.struck_problems(
+            proposed_points, pairs, decided_points, decided.finansiering, where
+        )
+    ]
+    stated = [
+        condition.text.casefold()
+        for condition in conditions.conditions(decided.finansiering, values)
+    ]
+    for old, index in pairs:
+        if index is None or index + 1 in paragraf.ej_i_avtalet:
             continue
+        point = decided_points[index]
+        proposed = proposed_points[old] if old is not None else ""
         after = _norm(fill_placeholders(point, values))
-        before = ""
-        if index < len(arende.beslutspunkter):
-            before = _norm(fill_placeholders(arende.beslutspunkter[index], values))
+        before = _norm(fill_placeholders(proposed, values))
         if after == before:
             continue
         added = _added(before, after)
-        if not added or any(c in added.casefold() for c in conditions):
+        if not added or any(c in added.casefold() for c in stated):
             continue
-        proposed = arende.beslutspunkter[index] if index < len(arende.beslutspunkter) else ""
         if placeholder_names(_added(_norm(proposed), _norm(point))):
             # Words around the case's facts (an amount, the period, the source), which the
             # agreement states from the decided financing: not a free-text addition.
@@ -620,7 +650,7 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
                 ).format(
                     number=index + 1,
                     text=added,
-                    where=format_paragraf(decision),
+                    where=where,
                     m=_cofinancier_named(decided, added),
                 ),
                 "beslut",

@@ -10,7 +10,10 @@ Swedish whatever the language of messages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+import itertools
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
@@ -20,6 +23,7 @@ from avtalsgen.documents.financing import (
     per_kalenderar_steps,
     region_arligen,
 )
+from avtalsgen.meetings.conditions import carry, conditions
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
 from avtalsgen.model.money import Berakning, Finansieringsregler, compute_financing
@@ -204,26 +208,107 @@ def _told_by_amount(before: Berakning, after: Berakning) -> bool:
     )
 
 
+def pair_points(
+    proposed: Sequence[str], decided: Sequence[str], values: dict[str, str]
+) -> list[tuple[int | None, int | None]]:
+    """The proposal's points paired with the decided ones, in order, as indexes: ``(i,
+    j)`` for proposal point ``i`` as decided point ``j`` (the same, completed or reworded),
+    ``(i, None)`` for a point struck, ``(None, j)`` for a new one. The points are compared
+    as they read (``values`` filled in): the points that read the same pair first, so that
+    striking point 4 of 5 leaves point 5 as it was; among the others, where the numbers
+    differ, a decided point pairs with the proposal's point it reads most like."""
+    before = [_norm(fill_placeholders(point, values)) for point in proposed]
+    after = [_norm(fill_placeholders(point, values)) for point in decided]
+    pairs: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs += [(i1 + k, j1 + k) for k in range(i2 - i1)]
+        else:
+            pairs += _pair_alike(before, after, range(i1, i2), range(j1, j2))
+    return pairs
+
+
+#: Beyond this many ways of pairing a run of changed points, they pair by their order.
+_MOST_PAIRINGS = 5000
+
+
+def _pair_alike(
+    before: Sequence[str], after: Sequence[str], olds: range, news: range
+) -> list[tuple[int | None, int | None]]:
+    """A run of the proposal's points (``olds``) and the decided ones in their place
+    (``news``), paired in order: where there are fewer on one side, each of those pairs
+    with the one of the other side it reads most like (the order kept); the rest are
+    struck or new."""
+    fewer = min(len(olds), len(news))
+    if len(olds) == len(news) or math.comb(max(len(olds), len(news)), fewer) > _MOST_PAIRINGS:
+        kept_old, kept_new = list(olds[:fewer]), list(news[:fewer])
+    elif len(olds) > len(news):
+        kept_new = list(news)
+        kept_old = list(
+            max(
+                itertools.combinations(olds, fewer),
+                key=lambda chosen: _likeness(before, after, chosen, kept_new),
+            )
+        )
+    else:
+        kept_old = list(olds)
+        kept_new = list(
+            max(
+                itertools.combinations(news, fewer),
+                key=lambda chosen: _likeness(before, after, kept_old, chosen),
+            )
+        )
+    pairs: list[tuple[int | None, int | None]] = list(zip(kept_old, kept_new, strict=True))
+    pairs += [(i, None) for i in olds if i not in kept_old]
+    pairs += [(None, j) for j in news if j not in kept_new]
+    return sorted(pairs, key=lambda pair: _place(pair, pairs))
+
+
+def _likeness(
+    before: Sequence[str], after: Sequence[str], olds: Iterable[int], news: Iterable[int]
+) -> float:
+    return sum(
+        difflib.SequenceMatcher(None, before[i], after[j]).ratio()
+        for i, j in zip(olds, news, strict=True)
+    )
+
+
+def _place(
+    pair: tuple[int | None, int | None], pairs: list[tuple[int | None, int | None]]
+) -> tuple[float, int]:
+    """Where a pair goes in the minutes: by the proposal's number, a new point after the
+    proposal's point before it."""
+    old, new = pair
+    if old is not None:
+        return (old, 0)
+    assert new is not None
+    before = [i for i, j in pairs if i is not None and j is not None and j < new]
+    return (max(before) + 0.5 if before else -0.5, new)
+
+
 def point_changes(
     proposed: Sequence[str], decided: Sequence[str], values: dict[str, str]
 ) -> list[str]:
     """What amended points change against the proposal's, point by point (Swedish), as the
     minutes say it: the points compared as they read, both with the decided facts filled
     in (``values``), so that another placeholder for the same text, or a decided amount,
-    is not a change of wording (the amount is told by :func:`financing_changes`). A quoted
+    is not a change of wording (the amount is told by :func:`financing_changes`). A point
+    is named by its number in the proposal, a new one by its number as decided. A quoted
     point goes without its full stop: the sentence of the lead ends after the quote."""
     found = []
-    for index in range(max(len(proposed), len(decided))):
-        number = index + 1
-        if index >= len(proposed):
-            text = _norm(fill_placeholders(decided[index], values)).rstrip(".")
-            found.append(f"en ny punkt {number} läggs till: ”{text}”")
+    for old, new in pair_points(proposed, decided, values):
+        if old is None:
+            assert new is not None
+            text = _norm(fill_placeholders(decided[new], values)).rstrip(".")
+            found.append(f"en ny punkt {new + 1} läggs till: ”{text}”")
             continue
-        if index >= len(decided):
+        number = old + 1
+        if new is None:
             found.append(f"punkt {number} stryks")
             continue
-        before = _norm(fill_placeholders(proposed[index], values))
-        after = _norm(fill_placeholders(decided[index], values))
+        before = _norm(fill_placeholders(proposed[old], values))
+        after = _norm(fill_placeholders(decided[new], values))
         if before == after:
             continue
         stem = before.rstrip(".")
@@ -267,9 +352,12 @@ def decision_text(
         else:
             lines = (_USUAL[utfall].format(namnd=namnd),)
         return Beslutstext(inledning=lines, punkter=())
-    points = tuple(
-        fill_placeholders(point, decided_values) for point in decided_points or proposed_points
-    )
+    raw = decided_points or proposed_points
+    read = [fill_placeholders(point, decided_values) for point in raw]
+    # A condition the decided financing adds and no point states is part of the decision
+    # as decided: the points carry it, as the agreement states it.
+    missing = [c for c in conditions(decided, decided_values) if not c.stated_in(read)]
+    points = tuple(carry(read, raw, missing))
     if utfall is Utfall.BIFALL:
         return Beslutstext(inledning=(), punkter=points)
     if andring is not None:

@@ -41,7 +41,7 @@ from pydantic_core import PydanticCustomError
 from avtalsgen.i18n import _
 from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
 from avtalsgen.model.decision import ReservationEntry, Utfall, Votering
-from avtalsgen.model.prose import LineText
+from avtalsgen.model.prose import DecidedText, LineText
 from avtalsgen.model.tillagg import Tillagg
 from avtalsgen.model.types import Datum, Dnr, Loc, Namn, Strict
 
@@ -110,7 +110,7 @@ Paragrafnummer = Annotated[
 
 #: The decision: ``enligt förslaget`` (stored as None) or the amended points.
 Beslut = Annotated[
-    Annotated[list[LineText], Field(min_length=1)] | None,
+    Annotated[list[DecidedText], Field(min_length=1)] | None,
     BeforeValidator(_beslut),
     WithJsonSchema(
         {
@@ -229,7 +229,7 @@ class Paragraf(Strict):
     """For bifall med ändring: the financing as the committee decided it (amount, source,
     period, financiers), replacing the proposal's for everything after the decision (the
     samarbetsavtal and its payment schedule); the beslutsförslag keeps the proposal's."""
-    andring: LineText | None = None
+    andring: DecidedText | None = None
     """For bifall med ändring: the change in the committee's words, after "med den ändringen
     att" (e.g. "beloppet ska vara {belopp_per_ar} årligen"); by default it is written from
     what differs from the proposal."""

@@ -46,7 +46,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from avtalsgen.i18n import _, format_amount, ngettext
-from avtalsgen.model.prose import LineText
+from avtalsgen.model.prose import DecidedText
 from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
 
 #: Who a financier is: the region itself, or a co-financier (medfinansiär).
@@ -235,7 +235,7 @@ class Finansiar(Strict):
     other, e.g. [{ar: 2024, belopp: 500000}, {ar: 2025, belopp: 2000000}]."""
     totalt: Kronor | None = None
     """Optional: the financier's total as a source states it; checked against the amounts."""
-    villkor: LineText | None = None
+    villkor: DecidedText | None = None
     """Only for a co-financier: a condition its share comes with, as the decision states it,
     written to follow "under förutsättning att", e.g. "Luleå kommun har beslutat om sin
     medfinansiering senast 2026-06-30". The samarbetsavtal states it in its clause on
@@ -613,6 +613,35 @@ class Finansieringsregler(Strict):
     """The grant's name in running text, in the definite form, as the minutes say how it is
     paid out ("basfinansieringen ska betalas ut kvartalsvis i förskott"), e.g.
     basfinansieringen or verksamhetsbidraget; bidraget when not given."""
+    benamning_obestamd: Namn | None = None
+    """The grant's name in the indefinite form, as the documents' properties name it (a
+    keyword, and the packet's subject "Basfinansiering inom <program>: …"), e.g.
+    basfinansiering or verksamhetsbidrag. When not given it is made from benamning where
+    that is certain (one word ending in -ingen, -bidraget, -stödet or -anslaget: the ending
+    -en or -et dropped); otherwise it must be given."""
+
+    @property
+    def obestamd(self) -> str:
+        """The grant's name in the indefinite form (:attr:`benamning_obestamd`)."""
+        return self.benamning_obestamd or indefinite(self.benamning) or self.benamning
+
+    @model_validator(mode="after")
+    def _indefinite_known(self) -> Finansieringsregler:
+        if self.benamning_obestamd is None and indefinite(self.benamning) is None:
+            raise FieldProblems(
+                [
+                    (
+                        ("benamning_obestamd",),
+                        _(
+                            "the indefinite form of '{name}' cannot be made from it with "
+                            "certainty, and the documents' properties name the grant by it: "
+                            "write it under benamning_obestamd (e.g. verksamhetsbidrag for "
+                            "verksamhetsbidraget)"
+                        ).format(name=self.benamning),
+                    )
+                ]
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique_sources(self) -> Finansieringsregler:
@@ -629,6 +658,22 @@ class Finansieringsregler(Strict):
                 )
             seen.add(source.namn.casefold())
         return self
+
+
+#: The endings of a grant's name in the definite form whose indefinite form is certain: a
+#: noun in -ing takes -en (finansieringen), bidrag, stöd and anslag take -et.
+_DEFINITE_ENDINGS = (("ingen", "en"), ("bidraget", "et"), ("stödet", "et"), ("anslaget", "et"))
+
+
+def indefinite(definite: str) -> str | None:
+    """The indefinite form of a grant's one-word name in the definite form, where its ending
+    makes it certain (basfinansieringen: basfinansiering), else None."""
+    if " " in definite.strip():
+        return None
+    for ending, article in _DEFINITE_ENDINGS:
+        if definite.endswith(ending):
+            return definite[: -len(article)]
+    return None
 
 
 def financing_problems(

@@ -313,3 +313,50 @@ LineText = Annotated[
     BeforeValidator(_validate_line),
     WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
 ]
+
+#: What a text left to be filled in holds instead of a fact: an unknown fact as the
+#: documents show it ("[uppgift saknas]", or any word in square brackets, "[datum]"), X's
+#: for digits ("XX", "20XX"), an ellipsis, TODO or FIXME, a template's doubled braces,
+#: and a date's form ("ÅÅÅÅ-MM-DD", "YYYY").
+_UNFILLED = re.compile(
+    r"\[[^\[\]\n]{1,60}\]"
+    r"|[\w-]*XX[\w-]*|\bxx+\b"
+    r"|…|\.\.\."
+    r"|\bTODO\b|\bFIXME\b"
+    r"|\{\{|\}\}"
+    r"|\b(?:ÅÅÅÅ|YYYY|ÅÅ|YY)(?:-MM(?:-DD)?)?\b|\bMM-DD\b"
+)
+
+
+def unfilled_marker(text: str) -> str | None:
+    """The first thing in ``text`` that stands for a fact not filled in yet ("XX",
+    "[uppgift saknas]", "…", "TODO", "{{ }}", "ÅÅÅÅ-MM-DD"), or None. Placeholders in
+    single braces, ``{start}``, are the case's facts and not such a thing."""
+    found = _UNFILLED.search(text)
+    return found.group(0) if found else None
+
+
+def _validate_decided_line(value: Any) -> str:
+    text = _validate_line(value)
+    marker = unfilled_marker(text)
+    if marker is not None:
+        raise PydanticCustomError(
+            "unfilled",
+            _(
+                "“{marker}” stands for something not filled in, and the documents would state "
+                "it as what was decided (or proposed): write the decided words in its place; "
+                "a fact not known yet is no term of a decision"
+            ),
+            {"marker": marker},
+        )
+    return text
+
+
+#: A one-paragraph text that a decision states (an amended point, a co-financier's
+#: condition): like :data:`LineText`, and refused when it holds a placeholder left to be
+#: filled in (:func:`unfilled_marker`), which no document may state as decided.
+DecidedText = Annotated[
+    str,
+    BeforeValidator(_validate_decided_line),
+    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+]

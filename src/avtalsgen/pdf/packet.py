@@ -267,13 +267,14 @@ def build_packet(
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {parts[0].title}" if change is not None else ""
     secret, marked, keyword = secret_labels(marking)
+    grant = context.program.finansiering.obestamd
     meta = PacketMetadata(
         title=f"{secret}Ärende {arende.dnr} – {arende.titel}{what}",
         dnr=arende.dnr,
-        subject=packet_subject(context.program.namn, parts, extras) + marked,
+        subject=packet_subject(grant, context.program.namn, parts, extras) + marked,
         keywords=(
             arende.dnr,
-            "basfinansiering",
+            grant,
             arende.aktor.namn,
             context.program.namn,
             *(part.title.lower() for part in parts),
@@ -291,15 +292,16 @@ def build_packet(
 
 
 def packet_subject(
-    program: str, documents: Sequence[PacketPart], attachments: Sequence[PacketPart]
+    grant: str, program: str, documents: Sequence[PacketPart], attachments: Sequence[PacketPart]
 ) -> str:
     """What the packet holds, in words: "Basfinansiering inom <program>: beslutsförslag,
-    samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order)."""
+    samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order), the
+    grant named in the indefinite form as the program names it (``grant``)."""
     named = [part.title[0].lower() + part.title[1:] for part in documents]
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
     from avtalsgen.documents.format import och
 
-    return f"Basfinansiering inom {program}: {och(named)}"
+    return f"{grant[:1].upper()}{grant[1:]} inom {program}: {och(named)}"
 
 
 def no_agreement(packet: Path) -> str | None:
