@@ -411,17 +411,19 @@ def check_facts(
                 )
         problems += _disagreements(text, figures, pdf.name)
         for amount in sorted(set(_AMOUNT.findall(text)) - amounts, key=_amount_key):
-            problems.append(
-                _(
-                    "{file}: belopp: the document states {amount} kr/kronor, which is none of "
-                    "the amounts of {stage} ({amounts})"
-                ).format(
-                    file=pdf.name,
-                    amount=amount,
-                    stage=_(stage.name),
-                    amounts=", ".join(sorted(amounts, key=_amount_key)),
-                )
+            problem = _(
+                "{file}: belopp: the document states {amount} kr/kronor, which is none of "
+                "the amounts of {stage} ({amounts})"
+            ).format(
+                file=pdf.name,
+                amount=amount,
+                stage=_(stage.name),
+                amounts=", ".join(sorted(amounts, key=_amount_key)),
             )
+            run_in = _run_in(text, amount, amounts, _names(stage.arende, figures))
+            if run_in is not None:
+                problem = _run_in_problem(problem, amount, *run_in)
+            problems.append(problem)
     if problems:
         raise FactError(
             "\n".join([_("the documents do not agree on the case's facts:"), *problems])
@@ -472,6 +474,38 @@ def _missing(read: PdfText, squashed: str, fact: Fact, where: str) -> str | None
             "reference, not the document's own)"
         ).format(forms=forms)
     return None
+
+
+def _names(arende: Arende, figures: Berakning) -> list[str]:
+    """The names a document states of a case's actor and financiers, as printed."""
+    return [_fold(name) for name in (arende.aktor.kort, arende.aktor.namn,
+                                     *(row.namn for row in figures.finansiarer))]  # fmt: skip
+
+
+def _run_in(text: str, amount: str, known: set[str], names: list[str]) -> tuple[str, str] | None:
+    """Why ``text`` reads ``amount``, none of the ``known`` amounts, if it is a name's number
+    run into a known amount after it ('Arktiska testbäddar 3' before '800 000 kronor'
+    reads '3 800 000 kronor'): that name and amount."""
+    for name in names:
+        tail = re.search(r"(?<![\d-])\d{1,3}$", name)
+        if tail is None:
+            continue
+        for figure in known:
+            if amount == f"{tail.group()} {figure}" and f"{name} {figure}" in text:
+                return name, figure
+    return None
+
+
+def _run_in_problem(problem: str, amount: str, name: str, figure: str) -> str:
+    """``problem`` (an amount the document states that is none of the case's) and why it
+    reads so: ``name``'s number runs into the amount ``figure`` after it."""
+    return _(
+        "{problem}: the name '{name}' ends in a number and the amount {figure} stands right "
+        "after it, so that '{name} {figure}' reads as {amount}; in the text that puts the "
+        "amount right after the name (an amount's placeholder right after {{aktor}} or "
+        "{{aktor_namn}}), write a word between them, for example 'bevilja {{aktor}} ett "
+        "bidrag om {{belopp_arligen}}', or give the name without the number at its end"
+    ).format(problem=problem, name=name, figure=figure, amount=amount)
 
 
 def _amount_key(amount: str) -> int:
