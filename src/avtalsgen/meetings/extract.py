@@ -184,7 +184,8 @@ LABELS: Final[dict[str, str]] = {
 
 #: Outcomes that only prepare a later decision: a decision "av rent förberedande art" may
 #: not be appealed (kommunallagen 13 kap. 2 §), so their extracts and messages state no last
-#: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way).
+#: day for an appeal (the template protokollsutdrag.docx tests ``utdrag.utfall`` the same way,
+#: and says why with ``text.forberedande``).
 PREPARATORY: Final[frozenset[str]] = frozenset(u.value for u in Utfall if u.preparatory)
 #: What an extract's message says of a preparatory decision instead of an appeal date.
 NOT_APPEALABLE: Final = f"Beslutet {FORBEREDANDE}"
@@ -268,6 +269,10 @@ class UtdragTexter:
     top of the body; empty when not secret."""
     publicering: str = ""
     """The note at the top of a publishable rendition; empty in the archive copy."""
+    forberedande: str = FORBEREDANDE
+    """What the extract of a preparatory decision says after 'Överklagande: beslutet': it
+    may not be appealed, and why (:data:`~avtalsgen.model.decision.FORBEREDANDE`, the one
+    sentence the anslag and the messages say it in too)."""
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,9 @@ class Beslutstext:
 
 def _att_list(changes: Sequence[str]) -> str:
     """``att A, att B och att C``; a comma before "och" where A or B holds one itself,
-    so that "sammanlagt …" stays with its amount."""
+    so that "sammanlagt …" stays with its amount. Not :func:`~avtalsgen.i18n.join_words`:
+    Babel's Swedish list (CLDR's ``{0} och {1}``) never puts a comma before "och", and the
+    decision is always in Swedish."""
     clauses = [f"att {change}" for change in changes]
     head, last = clauses[:-1], clauses[-1]
     comma = "," if any("," in clause for clause in head) else ""
