@@ -141,6 +141,33 @@ def test_a_proposed_condition_no_point_proposes_is_refused(cases: Path) -> None:
     assert check(cases) == (0, [])
 
 
+def test_a_condition_a_proposed_point_adds_that_no_villkor_gives_is_refused(
+    cases: Path,
+) -> None:
+    """The other way round: point 4 on the co-financing proposes a condition after
+    {medfinansiering} that the financing does not give, so the draft agreement would not
+    state it."""
+    case = propose_condition(cases, in_point=True)
+    case.write_text(
+        edit(case.read_text(encoding="utf-8"), (f"\n      villkor: {CONDITION}", "")),
+        encoding="utf-8",
+    )
+    code, lines = check(cases)
+    assert code == 1
+    line = line_of(case, "  - >-\n    Beslutet gäller")
+    assert lines[0] == (
+        f"{case}:{line}: beslutspunkter[3]: point 4 proposes the condition “{CONDITION}” after "
+        "the co-financing, but no co-financier's villkor in the financing gives it, so the "
+        "samarbetsavtal would not state it, and the proposal's points and its financing must "
+        "agree: give it under finansiering.finansiarer[1].villkor (the co-financier it concerns)"
+    )
+    code, lines = check(cases, "sv")
+    assert lines[0].startswith(
+        f"{case}:{line}: beslutspunkter[3]: punkt 4 föreslår villkoret ”{CONDITION}” efter "
+        "medfinansieringen, men inget villkor hos en medfinansiär"
+    )
+
+
 # --- a decision keeps a condition in its points only with its financing -----------------------
 
 

@@ -19,6 +19,7 @@ case ignored); a condition's full stop is not part of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,16 +70,20 @@ def filled(points: Sequence[str], values: dict[str, str]) -> list[str]:
 
 def proposal_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
     """Each condition of the case's proposed financing that the beslutsförslag's points
-    (``beslutspunkter``) do not state, at the condition (a valid case and program)."""
+    (``beslutspunkter``) do not state, at the condition, and each condition a point on the
+    co-financing proposes ("… från {medfinansiering} och att …") that no co-financier's
+    ``villkor`` gives, at the point (a valid case and program)."""
     money, points = arende.finansiering, arende.beslutspunkter
-    if not any(row.villkor for row in money.medfinansiarer):
+    if not any(row.villkor for row in money.medfinansiarer) and not any(
+        _MORE_CONDITIONS.search(point) for point in points
+    ):
         return []
     from avtalsgen.documents.context import placeholder_values
 
     values = placeholder_values(arende, program)
     read = filled(points, values)
     cofinancing = [n for n, p in enumerate(points, 1) if _states_cofinancing(p)]
-    found: list[tuple[Loc, str]] = []
+    found = _unstated_conditions(points, money, values)
     for condition in conditions(money, values):
         if condition.stated_in(read):
             continue
@@ -100,6 +105,57 @@ def proposal_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]
                     "but no point of the beslutsförslag proposes it, and the proposal's points "
                     "and its financing must agree: {fix}"
                 ).format(condition=condition.text, name=condition.namn, fix=fix),
+            )
+        )
+    return found
+
+
+#: A point on the co-financing that goes on to a condition of its own: what follows the
+#: placeholder, from "och att" or "samt att".
+_MORE_CONDITIONS = re.compile(
+    r"\{(?:medfinansiering|totalt_finansiering)\}\s*,?\s*((?:och|samt) att\b.*)$", re.DOTALL
+)
+#: The words that join conditions: "och att", "samt att", a comma.
+_JOINING = re.compile(r"\b(?:och|samt)\s+att\b|,|\batt\b")
+
+
+def _unstated_conditions(
+    points: Sequence[str], money: Finansiering, values: dict[str, str]
+) -> list[tuple[Loc, str]]:
+    """The conditions the proposal's points on the co-financing add after it ("… från
+    {medfinansiering} och att X") that no co-financier's ``villkor`` gives: the draft
+    agreement would not state them, at the point."""
+    given = [condition.text.casefold() for condition in conditions(money, values)]
+    found: list[tuple[Loc, str]] = []
+    for index, point in enumerate(points):
+        more = _MORE_CONDITIONS.search(point)
+        if more is None:
+            continue
+        text = _norm(fill_placeholders(more.group(1), values)).rstrip(".")
+        text = re.sub(r"^(?:och|samt) att\s+", "", text)
+        rest = text.casefold()
+        for condition in given:
+            rest = rest.replace(condition, " ")
+        if not any(c.isalnum() for c in _JOINING.sub(" ", rest)):
+            continue
+        place = next(
+            (
+                str(n)
+                for n, row in enumerate(money.finansiarer)
+                if not row.region and row.namn.casefold() in text.casefold()
+            ),
+            "M",
+        )
+        found.append(
+            (
+                ("beslutspunkter", index),
+                _(
+                    "point {number} proposes the condition “{text}” after the co-financing, "
+                    "but no co-financier's villkor in the financing gives it, so the "
+                    "samarbetsavtal would not state it, and the proposal's points and its "
+                    "financing must agree: give it under finansiering.finansiarer[{m}].villkor "
+                    "(the co-financier it concerns)"
+                ).format(number=index + 1, text=text, m=place),
             )
         )
     return found
