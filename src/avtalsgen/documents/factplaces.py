@@ -163,21 +163,16 @@ PLACES: tuple[Place, ...] = (
 )  # fmt: skip
 
 #: The places of each kind of document's facts, by kind and fact, in :data:`PLACES`' order.
-_BY_FACT: dict[tuple[str, str], tuple[Place, ...]] = {}
-for _place in PLACES:
-    _BY_FACT[_place.kind, _place.fact] = (*_BY_FACT.get((_place.kind, _place.fact), ()), _place)
-del _place
+_BY_FACT: dict[tuple[str, str], tuple[Place, ...]] = {
+    key: tuple(p for p in PLACES if (p.kind, p.fact) == key)
+    for key in dict.fromkeys((p.kind, p.fact) for p in PLACES)
+}
 
 
 def places_of(kind: str, fact: str) -> tuple[Place, ...]:
     """Where ``kind``'s documents state ``fact`` (a group of facts): empty when avtalsgen's
     templates give it no place."""
     return _BY_FACT.get((kind, fact), ())
-
-
-def place(kind: str, fact: str, where: str) -> Place | None:
-    """The place of ``fact`` in ``kind``'s documents in the part ``where``, if there is one."""
-    return next((p for p in places_of(kind, fact) if p.where == where), None)
 
 
 def checked_places(kind: str) -> tuple[Place, ...]:
