@@ -115,6 +115,14 @@ def test_parties_strategies_and_commitments(built: Path, dnr: str) -> None:
     assert "inte utvecklas framåt på flera områden" in text
     assert "skriftligen och undertecknas av båda parterna" in text
     assert "svensk allmän domstol" in text
+    # The case's own conditions, as the committee decided them, bind the actor (qa14 found
+    # them only in the beslutsförslag).
+    if case.arende.villkor:
+        assert re.search(
+            r"\. Särskilda villkor Regionens finansiering enligt punkt \d+ lämnas på", text
+        )
+    for condition in case.arende.villkor:
+        assert fold(condition) in text
     check_archival_pdf(built / dnr / "samarbetsavtal.pdf")
 
 
@@ -140,13 +148,13 @@ def test_cross_references_and_clause_choices(built: Path) -> None:
     text = agreement_text(built, "RUN-90001-2023")
     # forlangning left out, testbaddar added after plattformsuppdraget, rapportering replaced:
     assert "Förlängning" not in text
-    assert "8. Samordning av testbäddar" in text
-    assert "redovisar i rapporteringen enligt punkt 10 hur många företag" in text
+    assert "9. Samordning av testbäddar" in text
+    assert "redovisar i rapporteringen enligt punkt 11 hur många företag" in text
     assert "Aktören rapporterar halvårsvis till Regionen" in text
-    assert "utföra plattformsuppdraget enligt punkt 7." in text
+    assert "utföra plattformsuppdraget enligt punkt 8." in text
     seed = agreement_text(built, "RUN-00386-2023")
     assert "till sammanlagt högst 9 års finansiering" in seed
-    assert "utvärderingen enligt punkt 11 visar" in seed
+    assert "utvärderingen enligt punkt 12 visar" in seed
 
 
 @pytest.mark.libreoffice
@@ -278,16 +286,21 @@ def test_explain_lists_clauses_and_why() -> None:
     ]
     assert re.fullmatch(r"\s+-\s+forlangning\s+Förlängning\s+left out by the case", lines[7])
     assert re.fullmatch(
-        r"\s+8\s+testbaddar\s+Samordning av testbäddar\s+added by the case after "
+        r"\s+9\s+testbaddar\s+Samordning av testbäddar\s+added by the case after "
         r"'plattformsuppdraget'",
-        lines[12],
+        lines[13],
     )
     assert re.fullmatch(
         r"\s+-\s+medfinansiering\s+Medfinansiering\s+condition 'medfinansiering' does not "
         r"hold: the financing has no co-financiers",
         lines[9],
     )
-    assert lines[14].endswith("program clause; text replaced by the case")
+    assert re.fullmatch(
+        r"\s+6\s+aktorens_villkor\s+Särskilda villkor\s+condition 'aktorsvillkor' holds: "
+        r"the case has 2 conditions of its own",
+        lines[10],
+    )
+    assert lines[15].endswith("program clause; text replaced by the case")
     assert "strategies in force on 2023-12-20 (the agreement's date):" in lines
     assert "  avtalsår 3  2026-01-01–2026-12-31  12 months  1,500,000\u00a0kr" in lines
     seed = runner.invoke(app, ["explain", str(SEED_CASE)]).stdout
@@ -467,11 +480,11 @@ INVALID_PROGRAMS = [
         "      typ: underskrifter\n",
         "      typ: signaturer\n",
         (
-            "{program}:{line}: avtal.klausuler[16].typ: choose 'text', 'finansiering', "
+            "{program}:{line}: avtal.klausuler[17].typ: choose 'text', 'finansiering', "
             "'plattformsuppgifter' or 'underskrifter', not 'signaturer'"
         ),
         (
-            "{program}:{line}: avtal.klausuler[16].typ: välj 'text', 'finansiering', "
+            "{program}:{line}: avtal.klausuler[17].typ: välj 'text', 'finansiering', "
             "'plattformsuppgifter' eller 'underskrifter', inte 'signaturer'"
         ),
         id="unknown-layout",
@@ -509,3 +522,33 @@ def test_invalid_programs(
         "LINE", r"\d+"
     )
     assert re.fullmatch(pattern, info.value.problems[0]), info.value.problems[0]
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_conditions_of_its_own_need_a_clause_that_states_them(
+    tmp_path: Path, language: str
+) -> None:
+    """A case whose agreement would leave out the conditions the committee decided for it is
+    refused, whether the case leaves the clause out or the program has none."""
+    case = _case_with(tmp_path, "avtal:\n  klausuler:\n    utelamna:\n      - aktorens_villkor\n")
+    line = case.read_text(encoding="utf-8").splitlines().index("villkor:") + 1
+    i18n.set_language(language)
+    with pytest.raises(CaseError) as info:
+        load_case(case)
+    expected = {
+        "en": "villkor: the case has conditions of its own, but it leaves out clause "
+        "'aktorens_villkor', which states them in the agreement; remove 'aktorens_villkor' "
+        "from avtal.klausuler.utelamna",
+        "sv": "villkor: ärendet har egna villkor, men det utelämnar klausulen "
+        "'aktorens_villkor', som anger dem i avtalet; ta bort 'aktorens_villkor' ur "
+        "avtal.klausuler.utelamna",
+    }[language]
+    assert info.value.problems == [f"{case}:{line}: {expected}"]
+    seed = _program_with(
+        tmp_path / "p", "      villkor: aktorsvillkor\n", "      villkor: forlangning\n"
+    )
+    with pytest.raises(CaseError) as info:
+        load_case(seed)
+    assert len(info.value.problems) == 1
+    assert ": villkor: " in info.value.problems[0]
+    assert "villkor: aktorsvillkor" in info.value.problems[0]

@@ -232,6 +232,19 @@ def _cofinancing_conditions(
     return {where: (Block(BlockKind.STYCKE, (Span(text),)),)}
 
 
+def _own_conditions(
+    arende: Arende, program: Program, chosen: list[Val], values: dict[str, str]
+) -> dict[str, Paragraphs]:
+    """The case's own conditions (``villkor``), as decided, as bullets after the text of the
+    program's clause on them (``villkor: aktorsvillkor``): the agreement binds the actor to
+    what the committee decided."""
+    own = {k.id for k in program.avtal.klausuler if k.villkor == "aktorsvillkor"}
+    for val in chosen:
+        if val.id in own:
+            return {val.id: _lines(arende.villkor, BlockKind.PUNKT, values)}
+    return {}
+
+
 def build_agreement(
     arende: Arende,
     program: Program,
@@ -250,6 +263,7 @@ def build_agreement(
     computed = figures(money, program)
     chosen = [val for val in choose_clauses(arende, program) if val.med]
     conditions = _cofinancing_conditions(money, program, chosen, values)
+    conditions.update(_own_conditions(arende, program, chosen, values))
     on = agreement_date(arende)
     return Avtal(
         rubrik=program.avtal.rubrik,

@@ -223,7 +223,32 @@ def clause_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
                         message.format(id=val.id, reference="{punkt:" + ref + "}"),
                     )
                 )
+    problems.extend(_unstated_conditions(arende, program, included))
     return problems
+
+
+def _unstated_conditions(
+    arende: Arende, program: Program, included: set[str]
+) -> list[tuple[Loc, str]]:
+    """The case's own conditions when no clause of its agreement states them: an agreement
+    made "enligt beslutet" may not leave out a condition the committee decided."""
+    if not arende.villkor:
+        return []
+    own = [k.id for k in program.avtal.klausuler if k.villkor == "aktorsvillkor"]
+    if any(clause_id in included for clause_id in own):
+        return []
+    if own:
+        why = _(
+            "the case has conditions of its own, but it leaves out clause '{id}', which "
+            "states them in the agreement; remove '{id}' from avtal.klausuler.utelamna"
+        ).format(id=own[0])
+    else:
+        why = _(
+            "the case has conditions of its own, but no clause of the program's agreement "
+            "states them; add a clause with 'villkor: aktorsvillkor' to the program file's "
+            "avtal.klausuler (the case's conditions follow its text)"
+        )
+    return [(("villkor",), why)]
 
 
 def _did_you_mean(word: str, ids: list[str]) -> str:
