@@ -154,6 +154,15 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     _amount(case, 2_000_000)
     code, said = _run("verify", str(packet))
     assert code == 0 and "ersatt" not in said, said
+    # ... and the unsigned paket-v2.pdf (1 800 000) is out of date: not signed as it is.
+    before = _sha(newer)
+    code, said = _run("sign", str(newer), "--field", "region", "--ofullstandig")
+    assert code == 1 and _sha(newer) == before
+    assert (
+        f"{newer} är inaktuellt: ärendets uppgifter 'finansiering.finansiarer[0].belopp_per_ar' "
+        "och 'finansiering.totalt' har ändrats sedan paketet byggdes, så det som det anger är "
+        "inte ärendets uppgifter nu; bygg ärendet igen och underteckna paketet som bygget gör."
+    ) in said, said
 
 
 def _history(case: Path) -> object:

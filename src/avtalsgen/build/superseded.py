@@ -438,8 +438,8 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
     from avtalsgen.build.manifest import read_manifest
 
     manifest = read_manifest(packet.parent)
-    if not manifest:
-        return None
+    if not any(entry.get("file") == packet.name for entry in packet_entries(manifest)):
+        return None  # no packet version of the folder (an extract, a copy elsewhere)
     now = case_now(packet.parent)
     if now is None:
         return superseded_by_newer(manifest, packet.name, signed_only=signed_only)
