@@ -270,3 +270,46 @@ def test_a_cofinanciers_condition_is_told_once() -> None:
     stated = [*points[:1], points[1].rstrip(".") + f" och att {condition}."]
     assert financing_changes(proposed, decided, stated) == []
     assert financing_changes(decided, proposed, points) == [f"villkoret att {condition} stryks"]
+
+
+def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
+    """Points written as the schema allows ("Föreningen beviljas …") read, in an extract, as
+    if nobody had decided them: the bifall then opens as domain.md words it (qa14)."""
+    points = [
+        "{aktor} beviljas {belopp_arligen} i basfinansiering.",
+        "Medlen anvisas från {kalla}.",
+    ]
+    text = decision_text(
+        "Regionala utvecklingsnämnden",
+        Utfall.BIFALL,
+        proposed_points=points,
+        decided_points=None,
+        wording=None,
+        andring=None,
+        proposed=_financing(600000),
+        decided=_financing(600000),
+        proposal_values=VALUES,
+        decided_values=VALUES,
+    )
+    assert text.inledning == (
+        "Regionala utvecklingsnämnden beslutar enligt förslaget.",
+        "Beslutet har följande lydelse:",
+    )
+    assert text.punkter == (
+        "Föreningen beviljas 600 000 kronor årligen i basfinansiering.",
+        "Medlen anvisas från ERP.",
+    )
+    # Points that name the committee stand alone, as the seed's do.
+    named = decision_text(
+        "Nämnden",
+        Utfall.BIFALL,
+        proposed_points=PROPOSED,
+        decided_points=None,
+        wording=None,
+        andring=None,
+        proposed=_financing(600000),
+        decided=_financing(600000),
+        proposal_values=VALUES,
+        decided_values=VALUES,
+    )
+    assert named.inledning == ()

@@ -35,7 +35,8 @@ class Beslutstext:
     """A decision as the extract states it: lead paragraphs, then numbered points."""
 
     inledning: tuple[str, ...]
-    """Paragraphs before the points (empty for a bifall as proposed)."""
+    """Paragraphs before the points (for a bifall as proposed, empty when the first point
+    names the committee)."""
     punkter: tuple[str, ...]
     """The decision points as decided, placeholders filled in (empty unless bifall)."""
 
@@ -361,7 +362,7 @@ def decision_text(
     missing = [c for c in conditions(decided, decided_values) if not c.stated_in(read)]
     points = tuple(carry(read, raw, missing))
     if utfall is Utfall.BIFALL:
-        return Beslutstext(inledning=(), punkter=points)
+        return _as_proposed(namnd, points)
     if andring is not None:
         changes = [fill_placeholders(andring, decided_values).rstrip(".")]
     else:
@@ -369,12 +370,22 @@ def decision_text(
         if decided_points is not None:
             changes += point_changes(proposed_points, decided_points, decided_values)
     if not changes:  # the amended points read as the proposal's: decided as proposed
-        return Beslutstext(inledning=(), punkter=points)
+        return _as_proposed(namnd, points)
     if len(changes) == 1:
         lead = f"{namnd} beslutar enligt förslaget med den ändringen att {changes[0]}."
     else:
         lead = f"{namnd} beslutar enligt förslaget med de ändringarna {_att_list(changes)}."
     return Beslutstext(inledning=(lead, "Beslutet har därmed följande lydelse:"), punkter=points)
+
+
+def _as_proposed(namnd: str, points: tuple[str, ...]) -> Beslutstext:
+    """A bifall as proposed: its points verbatim, after "… beslutar enligt förslaget" unless
+    the first point already says that the committee decides ("Regionala
+    utvecklingsnämnden beslutar att …"), so that the extract always says who decided."""
+    if points and points[0].casefold().startswith(namnd.casefold()):
+        return Beslutstext(inledning=(), punkter=points)
+    lead = f"{namnd} beslutar enligt förslaget."
+    return Beslutstext(inledning=(lead, "Beslutet har följande lydelse:"), punkter=points)
 
 
 _USUAL = {
