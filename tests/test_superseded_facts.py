@@ -111,15 +111,22 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     assert f"{packet} is superseded: the case's facts {CHANGED}" in said
     assert _sha(packet) == signed
     # The web app's verification of a copy says the same, naming the files as its pages do.
-    copy = tmp_path / "uppladdad.pdf"
+    # The copy is signed by the actor elsewhere, so its bytes are not the folder's: it is
+    # found by its trailer /ID, which every signature keeps.
+    elsewhere = tmp_path / "hos-aktoren"
+    elsewhere.mkdir()
+    copy = elsewhere / "paket.pdf"
     shutil.copyfile(packet, copy)
+    code, said = _run("sign", str(copy), "--field", "aktor", "--ofullstandig")
+    assert code == 0, said
+    assert copy.read_bytes()[: len(packet.read_bytes())] == packet.read_bytes() != copy.read_bytes()
     found_upload = upload_superseded(output, copy)
     assert found_upload is not None and found_upload.file == f"{DNR}/paket.pdf"
     with client_for(config, "lasare") as client:
         token = csrf_of(client.get("/verifiera").text)
         response = client.post(
             "/verifiera", data={"_csrf_token": token},
-            files={"fil": ("paket.pdf", packet.read_bytes(), "application/pdf")},
+            files={"fil": ("paket.pdf", copy.read_bytes(), "application/pdf")},
         )  # fmt: skip
     page = fold(html.unescape(response.text))
     assert response.status_code == 200
