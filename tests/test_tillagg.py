@@ -1310,3 +1310,50 @@ def test_no_tillaggsavtal_on_a_signed_agreement_whose_facts_were_edited(
     assert "Tilläggsavtal nr 1" in fold(pdftotext(folder / "paket-v2.pdf"))
     assert not (folder / "samarbetsavtal-v2.pdf").exists()
     assert {name: sha(folder / name) for name in before} == before
+
+
+def test_a_signed_tillaggsavtal_whose_change_was_edited_is_superseded(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """Tilläggsavtal nr 1 signed by both parties, then its decision in the meeting file
+    edited under the same § (the extension's amount from ERP given: 800 000 kronor a year):
+    the signed tilläggsavtal states another change than the decision's. status and verify
+    say it is superseded, naming tillagg.belopp_per_ar; the build makes tilläggsavtal nr 1
+    anew in the next version, the signed one stays."""
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    output = root / "output"
+    folder = output / DNR
+    signed = folder / "paket-v2.pdf"
+    for field in ("region", "aktor"):
+        cli("sign", str(signed), "--field", field, "--ofullstandig")
+    before = sha(signed)
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    edited = re.sub(
+        r"( +)ny_slutdag: 2029-12-31.*",
+        r"\1ny_slutdag: 2029-12-31\n\1belopp_per_ar: 800000\n\1finansiar: Region Norrbotten - ERP",
+        text,
+    )
+    meeting.write_text(edited, "utf-8")
+    case = root / "cases" / CASE
+    status = json.loads(cli("status", str(case), "--output", str(output), "--json"))
+    lines = [line for line in status[0]["saknas"] if "superseded" in line]
+    assert len(lines) == 1 and lines[0].startswith(
+        f"{DNR}/paket-v2.pdf is superseded: the case's facts "
+    ), status[0]["saknas"]
+    assert "'tillagg.belopp_per_ar'" in lines[0]
+    assert lines[0].endswith(
+        "so what it states is not the case's now; a new packet is needed: build the case "
+        "again and have the new packet signed (the signed file stays as it is)"
+    )
+    result = CliRunner().invoke(app, ["verify", str(signed)])
+    assert result.exit_code == 1 and "'tillagg.belopp_per_ar'" in fold(result.output)
+    build(root)
+    assert "800 000 kronor" in fold(pdftotext(folder / "tillaggsavtal-v3.pdf"))
+    assert sha(signed) == before
+    status = json.loads(cli("status", str(case), "--output", str(output), "--json"))
+    assert (
+        f"a new packet is needed: {DNR}/paket-v3.pdf, made from the case as it is now, is the "
+        "one to sign"
+    ) in " ".join(status[0]["saknas"])
