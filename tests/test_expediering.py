@@ -49,6 +49,13 @@ ADDRESSES = (
 )
 
 
+#: The meeting's two extracts (§ 211 and § 212), below the output folder.
+EXTRACTS = (
+    Path("RUN-00386-2023", "protokollsutdrag-211.pdf"),
+    Path("RUN-90001-2023", "protokollsutdrag-212.pdf"),
+)
+
+
 @dataclass(frozen=True)
 class Made:
     root: Path
@@ -67,7 +74,9 @@ def made(
     tmp_path_factory: pytest.TempPathFactory, demo_pki: DemoPki, session_converter: Path
 ) -> Iterator[Made]:
     """The 2023 example meeting's extracts, made but not signed yet (by the test process's
-    warm converter, conftest.session_converter)."""
+    warm converter, conftest.session_converter), in ``output``: read only, the tests of
+    refusals check that nothing is written. Beside it, ``signed``: a copy with both extracts
+    certified, which :func:`signed` copies for each test that expedites."""
     i18n.set_language("en")
     root = tmp_path_factory.mktemp("expediering")
     cases = root / "cases"
@@ -80,12 +89,14 @@ def made(
     output = root / "output"
     with converter_in(session_converter) as converter:
         build_extracts(meeting, output, REPO / "templates", converter, today=dt.date(2024, 1, 9))
-    # The extracts as made, for a test that needs them so whatever the others did since.
-    shutil.copytree(output, root / "as-made")
     pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip
-    yield Made(root, meeting, output, signer.pkcs12, pki.root_cert)
+    made = Made(root, meeting, output, signer.pkcs12, pki.root_cert)
+    shutil.copytree(output, root / "signed")
+    for extract in EXTRACTS:
+        sign(made, root / "signed" / extract)
+    yield made
     i18n.set_language(None)
 
 
@@ -155,9 +166,31 @@ def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
     assert not (made.output / "sammantraden").exists()
 
 
-def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
-    sign(made, made.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
-    sign(made, made.extract)
+@pytest.fixture
+def signed(made: Made, tmp_path: Path) -> Made:
+    """A copy of the cases and of the module's extracts, both certified and nothing
+    expedited yet: the state of its own, whichever of the module's tests ran before."""
+    shutil.copytree(made.root / "cases", tmp_path / "cases")
+    shutil.copytree(made.root / "signed", tmp_path / "output")
+    return Made(
+        tmp_path, tmp_path / made.meeting.relative_to(made.root), tmp_path / "output",
+        made.p12, made.root_cert,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def expedited(signed: Made) -> Made:
+    """:func:`signed`, expedited once (the director has no address)."""
+    results = expedite(signed.meeting, signed.output, now=NOW)
+    assert [(r.paragraf, r.written, r.utan_adress) for r in results] == [
+        (211, True, ("Regional utvecklingsdirektör",)),
+        (212, True, ("Regional utvecklingsdirektör",)),
+    ]
+    return signed
+
+
+def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
+    made = signed
     results = expedite(made.meeting, made.output, now=NOW)
     assert [(r.paragraf, r.written) for r in results] == [(211, True), (212, True)]
     arktiska = results[1]
@@ -174,7 +207,7 @@ def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
         "03-exempel-arktiska-testbaddar-ekonomisk-forening.eml",
         LIST,
     ]
-    signed = made.extract.read_bytes()
+    certified = made.extract.read_bytes()
     for to in arktiska.messages:
         message = parse(to.path)
         [recipient] = message["To"].addresses
@@ -208,15 +241,16 @@ def test_messages_carry_the_signed_extract_byte_for_byte(made: Made) -> None:
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_filename() == "protokollsutdrag-212.pdf"
-        assert attachment.get_content() == signed
+        assert attachment.get_content() == certified
     listing = (arktiska.folder / LIST).read_text(encoding="utf-8")
     assert "Mottagare utan e-postadress i programfilen" in listing
     assert "  Regional utvecklingsdirektör" in listing
 
 
 def test_recipients_without_an_address_are_listed_by_the_cli(
-    made: Made, monkeypatch: pytest.MonkeyPatch
+    expedited: Made, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    made = expedited
     monkeypatch.chdir(made.root)
     result = CliRunner().invoke(app, ["expediera", str(made.meeting), "--output",
                                       str(made.output)])  # fmt: skip
@@ -239,34 +273,12 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
     ) in result.output
 
 
-@pytest.fixture
-def expedited(made: Made, tmp_path: Path) -> Made:
-    """A copy of the cases and of the extracts as made, both extracts signed and expedited
-    once (the director has no address): the state of its own, whichever of the module's
-    tests ran before (they sign and expedite the module's extracts)."""
-    shutil.copytree(made.root / "cases", tmp_path / "cases")
-    shutil.copytree(made.root / "as-made", tmp_path / "output")
-    copy = Made(
-        tmp_path, tmp_path / made.meeting.relative_to(made.root), tmp_path / "output",
-        made.p12, made.root_cert,
-    )  # fmt: skip
-    sign(copy, copy.output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
-    sign(copy, copy.extract)
-    results = expedite(copy.meeting, copy.output, now=NOW)
-    assert [(r.paragraf, r.written, r.utan_adress) for r in results] == [
-        (211, True, ("Regional utvecklingsdirektör",)),
-        (212, True, ("Regional utvecklingsdirektör",)),
-    ]
-    return copy
-
-
 def test_an_address_added_since_gets_its_message_and_the_others_stay(
     expedited: Made, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After the director's address was added to the program file, expediera again said
     "already written, left as it is: .../01-regional-utvecklingsdirektor.eml" of a message
-    that was never written (the paragraph's folder was there), and wrote nothing. (Its own
-    set-up: it passed only after the module's earlier tests had signed and expedited.)"""
+    that was never written (the paragraph's folder was there), and wrote nothing."""
     made = expedited
     program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
