@@ -243,6 +243,15 @@ def test_striking_the_point_on_the_cofinancing_is_checked_against_the_agreement(
         "paragrafer[0].beslut: förslagets punkt 4, som anger medfinansieringen, stryks"
         in (swedish[0])
     )
+    # The co-financing moved into point 5 (struck as point 4): still decided, it passes.
+    moved = points.replace(
+        "enligt detta beslut.\n",
+        "enligt detta beslut, under förutsättning av medfinansiering från {medfinansiering}.\n",
+    )
+    struck = meeting.read_text(encoding="utf-8")
+    meeting.write_text(struck.replace(points, moved), "utf-8")
+    assert check(cases) == (0, [])
+    meeting.write_text(struck, "utf-8")
     # Decided without the co-financiers: the agreement states none, the decision passes.
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(

@@ -229,16 +229,15 @@ def struck_problems(
     """The proposal's points on the co-financing (``{medfinansiering}``) that the decision
     strikes, or rewords so that they no longer state it, while the decided financing still
     has co-financiers, whose shares the samarbetsavtal states as conditions of the region's
-    financing: the agreement would state what the committee struck. ``pairs`` are the
-    points paired (:func:`avtalsgen.meetings.wording.pair_points`)."""
+    financing: the agreement would state what the committee struck. A decision one of whose
+    points still states the co-financing (moved to another point, say) strikes none of it.
+    ``pairs`` are the points paired (:func:`avtalsgen.meetings.wording.pair_points`)."""
     names = [row.namn for row in decided.medfinansiarer]
-    if not names:
+    if not names or any(_states_cofinancing(point) for point in decided_points):
         return []
     found = []
     for old, new in pairs:
         if old is None or not _states_cofinancing(proposed_points[old]):
-            continue
-        if new is not None and _states_cofinancing(decided_points[new]):
             continue
         if new is None:
             message = _(
