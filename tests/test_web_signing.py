@@ -141,6 +141,50 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
     i18n.set_language(None)
 
 
+def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
+    tmp_path: Path, sealed: WebConfig
+) -> None:
+    """After both parties signed paket.pdf, a later decision (§ 102, an extension) makes a
+    tilläggsavtal in paket-v2.pdf. The list named and linked paket.pdf, showed no field to
+    sign, and the sign page signed paket.pdf ("redan undertecknat"): the tilläggsavtal could
+    not be signed in the browser (found by qa14)."""
+    from avtalsgen.build.batch import BuildOptions, build_cases
+    from avtalsgen.signing.verify import verify_packet
+
+    config = workspace(tmp_path / "ws")
+    program = Path("program") / "norrbottens-ekosystem.yaml"
+    shutil.copyfile(sealed.cases / program, config.cases / program)  # every fact known
+    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    for name in (config.output / DNR).glob("paket-v*.pdf"):
+        name.unlink()  # as the build left it, whatever the module's other tests signed
+    i18n.set_language("sv")
+    with TestClient(create_app(config)) as client:
+        login(client, "signer")
+        for field in ("region", "aktor"):
+            if f"?falt={field}" in client.get("/paket").text:
+                assert f"Signerat: {DNR}" in _sign(client, "B-B", field)
+        first = (config.output / DNR / "paket.pdf").read_bytes()
+        case = config.cases / "exempel-arktiska-testbaddar.yaml"
+        outcome = build_cases([case], config.output, BuildOptions(templates=config.templates))[0]
+        assert outcome.error is None, outcome.error
+        assert (config.output / DNR / "tillaggsavtal-v2.pdf").is_file()
+        packets = client.get("/paket").text
+        row = re.search(rf'<td class="dnr">{DNR}</td>.*?</tr>', packets, re.S)
+        assert row, packets
+        cells = re.sub(r"<span[^>]*>[^<]*</span>", "", row.group(0))
+        assert (f'<a href="/filer/{DNR}/paket-v2.pdf?ladda=true">paket-v2.pdf</a><br>'
+                f'<a href="/filer/{DNR}/paket.pdf?ladda=true">paket.pdf</a> '
+                "(en tidigare version)") in cells, cells  # fmt: skip
+        assert "<td>–</td><td>region, aktör</td>" in cells  # the new packet's fields
+        form = client.get(f"/paket/{DNR}/signera?falt=region").text
+        assert "Underskriftsfältet region i paket-v2.pdf signeras" in form
+        assert f"Signerat: {DNR}" in _sign(client, "B-B", "region")
+    assert (config.output / DNR / "paket.pdf").read_bytes() == first, "the signed one stays"
+    report = verify_packet(config.output / DNR / "paket-v2.pdf", [])
+    assert [s.field for s in report.signatures if s.signer] == ["region"]
+    i18n.set_language(None)
+
+
 #: The example meeting whose § 212 decided RUN-90001-2023.
 MEETING = "exempel-run-2023-12-05"
 CERTIFY = f"/sammantraden/{MEETING}/bestyrk"

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.yamlfiles import list_files
 
@@ -40,6 +41,11 @@ class CaseRow:
     documents: list[str] = field(default_factory=list)
     signed: list[str] = field(default_factory=list)
     unsigned: list[str] = field(default_factory=list)
+    packet: str | None = None
+    """The packet to sign: the newest version (``paket-v2.pdf`` beside a signed
+    ``paket.pdf``), whose fields ``signed`` and ``unsigned`` are."""
+    packets: list[str] = field(default_factory=list)
+    """Every version of the packet, newest first."""
 
 
 #: A file as it is when read: its name, time of change (ns), size and inode (a file
@@ -143,6 +149,12 @@ def _manifest(folder: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def current_packet(folder: Path) -> Path | None:
+    """The packet of the case folder that is signed now: its newest version (None: none)."""
+    versions = CaseFolder(folder).packet_versions()
+    return versions[-1] if versions else None
+
+
 def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     """The list's row of the case at ``path`` (read from its files: see :func:`case_rows`)."""
     from avtalsgen.build.status import case_status
@@ -157,8 +169,18 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     folder = config.output / facts.dnr
     if folder.is_dir():
         row.documents = sorted(p.name for p in folder.iterdir() if p.suffix == ".pdf")
-    packet = _manifest(folder).get("packet")
-    if isinstance(packet, dict):
+        row.packets = [p.name for p in reversed(CaseFolder(folder).packet_versions())]
+    # The fields of the newest packet are the ones left to sign (an older, signed version
+    # stays as it is, beside it): the manifest's entry of that version says which they are.
+    row.packet = row.packets[0] if row.packets else None
+    manifest = _manifest(folder)
+    versions = manifest.get("packets")
+    entries = [*(versions if isinstance(versions, list) else []), manifest.get("packet")]
+    packet = next(
+        (e for e in reversed(entries) if isinstance(e, dict) and e.get("file") == row.packet),
+        None,
+    )
+    if packet is not None:
         for sig in packet.get("signatures") or []:
             if isinstance(sig, dict):
                 (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))
@@ -190,7 +212,8 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
             _keep(_ROWS, key, row)  # type: ignore[arg-type]
         # A copy: the page may not change what is kept.
         rows.append(replace(row, problems=list(row.problems), documents=list(row.documents),
-                            signed=list(row.signed), unsigned=list(row.unsigned)))  # fmt: skip
+                            signed=list(row.signed), unsigned=list(row.unsigned),
+                            packets=list(row.packets)))  # fmt: skip
     return rows
 
 

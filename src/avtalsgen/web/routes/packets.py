@@ -17,6 +17,7 @@ from litestar.response import Template
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.web import audit
+from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import choice
 from avtalsgen.web.pages import DNR, config_of, needs, output_file, page, user_of
 from avtalsgen.web.serverpaths import shown_text
@@ -27,7 +28,7 @@ from avtalsgen.web.signing import (
     sign_at_level,
     trusted_roots,
 )
-from avtalsgen.web.status import case_rows
+from avtalsgen.web.status import case_rows, current_packet
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Who signs each field, as shown in the signature's appearance (as the CLI's default).
@@ -37,14 +38,31 @@ FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknar
 @get("/paket", guards=[needs("read")], sync_to_thread=True)
 def packet_list(request: Request[Any, Any, Any]) -> Template:
     """Every case's packet with its signature fields."""
-    rows = [row for row in case_rows(config_of(request)) if "paket.pdf" in row.documents]
+    rows = [row for row in case_rows(config_of(request)) if row.packet]
     return page(request, "packets.html", rows=rows, report=None, error=None)
 
 
+def _packet(config: WebConfig, dnr: str) -> Path:
+    """The packet of ``dnr`` that is signed now: its newest version (``paket-v2.pdf`` with a
+    tilläggsavtal beside a signed ``paket.pdf``), as the command line's sign advises; 404
+    without one."""
+    folder = config.output / dnr
+    newest = current_packet(folder) if DNR.match(dnr) else None
+    if newest is None:
+        raise NotFoundException()
+    return output_file(config, dnr, newest.name)
+
+
 def _sign_page(
-    request: Request[Any, Any, Any], dnr: str, field: str, level: str, error: str | None = None
+    request: Request[Any, Any, Any],
+    dnr: str,
+    field: str,
+    level: str,
+    error: str | None = None,
+    *,
+    packet: str,
 ) -> Template:
-    return page(request, "sign.html", dnr=dnr, field=field,
+    return page(request, "sign.html", dnr=dnr, field=field, packet=packet,
                 **level_context(config_of(request), level, error),
                 status_code=200 if error is None else 422)  # fmt: skip
 
@@ -55,8 +73,8 @@ def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Temp
     is read but the packet's existence)."""
     if falt not in FIELD_ROLES or not DNR.match(dnr):
         raise NotFoundException()
-    output_file(config_of(request), dnr, "paket.pdf")  # 404 without a packet
-    return _sign_page(request, dnr, falt, default_level(config_of(request)))
+    packet = _packet(config_of(request), dnr)  # 404 without a packet
+    return _sign_page(request, dnr, falt, default_level(config_of(request)), packet=packet.name)
 
 
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
@@ -79,9 +97,9 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
         error = _("Unknown signature field.")
     elif (problem := level_problem(config, level)) is not None:
         # Refused at the level's field; nothing is signed.
-        return _sign_page(request, dnr, field, level, problem)
+        return _sign_page(request, dnr, field, level, problem, packet=_packet(config, dnr).name)
     else:
-        packet = output_file(config, dnr, "paket.pdf")
+        packet = _packet(config, dnr)
         try:
             # The output folder's session, as the CLI's sign takes it: waits for a build.
             with Workspace(config.output).session("sign") as run:
@@ -120,7 +138,7 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                          detail=audit.texts(lambda: _("field {field}, {level} failed: {reason}")
                                             .format(field=field, level=level,
                                                     reason=failure.text())))  # fmt: skip
-    rows = [row for row in case_rows(config) if "paket.pdf" in row.documents]
+    rows = [row for row in case_rows(config) if row.packet]
     # The answer to a form: in the browser's history as the list's address, so that a
     # reload or the back button asks for the list, not to send the form again (app.js).
     return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
