@@ -1180,6 +1180,20 @@ def test_the_secretary_enters_a_meeting_of_every_kind_of_decision(
         fill("Jäv 1 (Paragrafer, Paragraf 6)", "Karin Exempelsson (S)")
         page.get_by_role("button", name="Spara").last.click()
         expect(page.get_by_role("alert")).to_contain_text("Inte sparat: 6 fel att rätta")
+        # The list of what to correct has the focus; it names the form's fields and values
+        # as the form shows them, not the file's keys; its link leads to the field.
+        summary = page.get_by_role("alert")
+        expect(summary).to_be_focused()
+        expect(summary).not_to_contain_text("exempel: true")
+        expect(summary.get_by_role("listitem").first).to_have_text(
+            "Paragraf 1 › Dnr: RUN-90101-2023 är ett påhittat exempelärende (Exempel ikryssad); "
+            "bara ett exempelsammanträde (Exempel ikryssad) får besluta om det"
+        )
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        field = page.get_by_label("Dnr (Paragrafer, Paragraf 1)", exact=True)
+        expect(field).to_be_focused()
+        expect(field).to_have_accessible_description(re.compile(r"\(Exempel ikryssad\)"))
         # Refused: every value typed is still there.
         typed = {
             f"Belopp per år {financier}": "800\u00a0000",  # grouped as Swedish writes it

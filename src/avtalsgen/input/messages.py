@@ -208,14 +208,17 @@ def _plain(message: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda error: _(message).format(value=shown(error["input"]))
 
 
+#: A required field missing: at the file's top level, and inside another (the web's forms
+#: say them in their own words: :mod:`avtalsgen.web.formwords`).
+MISSING_AT_TOP = N_(
+    "required field is missing: add the key '{key}' at the top level of the file (not indented)"
+)
+MISSING = N_("required field is missing: add the key '{key}'")
+
+
 def _missing(error: Mapping[str, Any]) -> str:
     loc = tuple(error["loc"])
-    if len(loc) == 1:
-        return _(
-            "required field is missing: add the key '{key}' at the top level of the file "
-            "(not indented)"
-        ).format(key=loc[-1])
-    return _("required field is missing: add the key '{key}'").format(key=loc[-1])
+    return _(MISSING_AT_TOP if len(loc) == 1 else MISSING).format(key=loc[-1])
 
 
 _MAPPING = N_("expected keys with values (key: value), got {value}")

@@ -238,9 +238,10 @@ def save_file(
 
 def _in_words(problem: FieldProblem, config: WebConfig, kind: Kind) -> FieldProblem:
     """A loader's message as the form's user knows the files and fields it names: a file
-    by its path below the cases folder, never the server's absolute path, and a place in
-    it by its line and the form's titles (``sammantraden/run.yaml, rad 11: Paragraf 1``),
-    not the loader's ``paragrafer[0]``."""
+    by its path below the cases folder, never the server's absolute path, a place in it by
+    its line and the form's titles (``sammantraden/run.yaml, rad 11: Paragraf 1``), not the
+    loader's ``paragrafer[0]``, and the form's own fields and values as the form shows them
+    (:func:`avtalsgen.web.formwords.form_message`)."""
     from avtalsgen.web.serverpaths import shown_text
 
     meetings = config.meetings.resolve()
@@ -249,10 +250,12 @@ def _in_words(problem: FieldProblem, config: WebConfig, kind: Kind) -> FieldProb
         file = (config.cases / name).resolve()
         return form_schema(MEETINGS.name if file.parent == meetings else CASES.name)
 
+    from avtalsgen.web.formwords import form_message
+
+    schema = form_schema(kind.name)
     message = shown_text(problem.message, [config.cases, config.output]) or ""
-    return dataclasses.replace(
-        problem, message=references_in_words(message, form_schema(kind.name), schema_of)
-    )
+    message = references_in_words(message, schema, schema_of)
+    return dataclasses.replace(problem, message=form_message(message, problem.field, schema))
 
 
 def _data_of(text: str | None) -> dict[str, Any] | None:

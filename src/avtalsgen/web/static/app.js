@@ -130,6 +130,19 @@
     });
   }
 
+  // A link to a field of the form (``/arenden/X#root[aktor][organisationsnummer]``, from a
+  // case's list of what to fill in) leads to it once the form is drawn: the browser looked
+  // for it before it was there.
+  function focusLinkedField() {
+    var hash = window.location.hash;
+    if (!hash || hash.indexOf('#root[') !== 0) { return; }
+    var field = document.getElementById(decodeURIComponent(hash.substring(1)));
+    if (field) {
+      field.focus();
+      field.scrollIntoView({ block: 'center' });
+    }
+  }
+
   function showProblems(root, problems) {
     problems.forEach(function (problem, number) {
       if (!problem.path) { return; }
@@ -147,17 +160,39 @@
       message.textContent = problem.message;
       var input = editor.input;
       var container = editor.container;
+      // The summary's link leads to the field: its input, or for a list or a group of
+      // fields the first input in it, else its button to add a row.
+      var target = input;
       if (input) {
         input.setAttribute('aria-invalid', 'true');
         var described = input.getAttribute('aria-describedby');
         input.setAttribute('aria-describedby', described ? described + ' ' + id : id);
         input.insertAdjacentElement('afterend', message);
-        var link = document.querySelector('a[data-problem="' + number + '"]');
-        if (link) { link.setAttribute('href', '#' + input.id); }
       } else if (container) {
         container.insertAdjacentElement('afterbegin', message);
+        target = Array.prototype.find.call(
+          container.querySelectorAll('input, select, textarea, button.json-editor-btn-add'),
+          function (element) { return element.offsetParent !== null; }) || null;
+        if (target) {
+          var said = target.getAttribute('aria-describedby');
+          target.setAttribute('aria-describedby', said ? said + ' ' + id : id);
+        }
+      }
+      var link = document.querySelector('a[data-problem="' + number + '"]');
+      if (link && target) {
+        if (!target.id) { target.id = 'falt-' + number; }
+        link.setAttribute('href', '#' + target.id);
+        link.addEventListener('click', function (event) {
+          event.preventDefault();
+          target.focus();
+          target.scrollIntoView({ block: 'center' });
+        });
       }
     });
+    // After a refused save the focus is on the list of what to correct (read out first; a
+    // Tab leads to its links), not left at the top of a long page.
+    var summary = document.getElementById('fel');
+    if (summary && problems.length) { summary.focus(); }
   }
 
   // What was typed and not saved is kept in this tab (sessionStorage) from a save's sending
@@ -266,6 +301,8 @@
       describeInputs(editor);
       markSwedish(editor);
       showProblems(editor, readJson('editor-problems') || []);
+      focusLinkedField();
+      window.addEventListener('hashchange', focusLinkedField);
       element.setAttribute('data-ready', 'true');
     });
     keepFocusInLists(element, editor);
