@@ -324,8 +324,15 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     steps = page.get_by_role("region", name="Efter sammanträdet")
     steps.get_by_role("button", name="Gör anslag").click()
     expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
-    notice = page.get_by_role("listitem").filter(has_text="Anslag §")
-    expect(notice).to_contain_text("till och med 2024-12-27")
+    notice = page.get_by_role("listitem").filter(has_text="Anslaget om justeringen av")
+    # Which anslag, what was written, and where it is: not "skrev version 1".
+    expect(notice).to_contain_text(
+        re.compile(
+            r"^Anslaget om justeringen av sammanträdet 2024-11-26 \(§[^)]*\): skrivet, version 1; "
+            r"på anslagstavlan från 2024-12-05 till och med 2024-12-27 \(sista dag för "
+            r"överklagande\); finns i utdatamappen under sammantraden/2024-11-26-[a-z-]+/ anslag"
+        )
+    )
     checker.check("korning-anslag")
     link = notice.get_by_role("link", name=re.compile(r"^anslag.*\.pdf$"))
     fetched = page.request.get(base + str(link.get_attribute("href")))
@@ -631,7 +638,7 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
     back()
     expect(steps.get_by_role("row", name="§ 212")).to_contain_text("ja")
     run("Gör anslag")
-    expect(page.get_by_role("listitem").filter(has_text="Anslag §").first).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Anslaget om").first).to_be_visible()
     back()
     _tab_to(page, "button", "Gör anslag")  # then the expediering's own paragraph field
     _tab_to(page, "textbox", "Paragraf (tomt: alla utom sekretess)")

@@ -75,19 +75,46 @@ def _anslag(
         results = build_anslag(meeting, output, templates, converter,
                                omedelbart=omedelbart, on_wait=on_wait)  # fmt: skip
     for result in results:
-        notice = result.anslag
+        files = _relative(result.files, output)
+        folder = files[0].rsplit("/", 1)[0] + "/" if files and "/" in files[0] else "–"
 
-        def text(result: Any = result, notice: Any = notice) -> str:
+        def text(result: Any = result, folder: str = folder) -> str:
+            notice = result.anslag
             return _(
-                "Anslag {paragraphs}: on the anslagstavla from {start} to {end} inclusive "
-                "(the last day to appeal{exception}): {status}"
+                "{head}: {state}; on the anslagstavla from {start} to {end} inclusive (the last "
+                "day to appeal{exception}); in the output folder under {folder}"
             ).format(
-                paragraphs=paragraph_list(notice.paragrafer) or "–",
-                start=notice.anslagsdatum, end=notice.till_och_med, status=result.state,
-                exception=appeal_exception(notice),
+                head=anslag_head(notice, paragraph_list(notice.paragrafer) or "–"),
+                state=anslag_state(result), start=notice.anslagsdatum,
+                end=notice.till_och_med, exception=appeal_exception(notice), folder=folder,
             )  # fmt: skip
 
-        yield _step(None, text, _relative(result.files, output))
+        yield _step(None, text, files)
+
+
+def anslag_head(notice: Any, paragraphs: str) -> str:
+    """Which anslag a run's line is about, in words: the meeting's, or its paragraphs
+    justerade at once."""
+    if notice.omedelbart:
+        return _(
+            "The anslag of the paragraphs justerade at once ({paragraphs}) at the meeting of {date}"
+        ).format(paragraphs=paragraphs, date=notice.sammantradesdatum)
+    return _("The anslag of the justering of the meeting of {date} ({paragraphs})").format(
+        paragraphs=paragraphs, date=notice.sammantradesdatum
+    )
+
+
+def anslag_state(result: Any) -> str:
+    """What the run did with an anslag, in words (the version written, or none)."""
+    from avtalsgen.meetings.anslag import Status
+
+    if result.status is Status.NY:
+        return _("written, version {version}").format(version=result.version)
+    if result.status is Status.RATTELSE:
+        return _("written as a correction, version {version} (changed: {changed})").format(
+            version=result.version, changed=", ".join(result.andrat)
+        )
+    return _("unchanged since version {version}, nothing written").format(version=result.version)
 
 
 def _expediera(
