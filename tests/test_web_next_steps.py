@@ -230,3 +230,32 @@ def test_a_user_refused_is_shown_again_with_the_name_and_roles_typed(config: Web
     ticked = re.findall(r'name="roll" value="([^"]+)" checked>', html)
     assert sorted(ticked) == ["läsare", "sekreterare"]
     assert "för-kort" not in html
+
+
+def test_an_expediering_is_refused_at_its_field_while_an_extract_is_not_certified() -> None:
+    """Before any run starts, in the page's words: which paragraphs' extracts are not made or
+    not certified, and how to go on (the run would stop naming `avtalsgen sign … --field
+    utdragsbestyrkande`); every paragraph but those under secrecy when none is given."""
+    from avtalsgen.web.routes.meetings import uncertified_problem
+
+    def row(paragraf: int, fil: str | None, bestyrkt: bool, sekretess: bool = False) -> Any:
+        return {"paragraf": paragraf, "dnr": f"RUN-90{paragraf}-2023", "fil": fil,
+                "bestyrkt": bestyrkt, "sekretess": sekretess}  # fmt: skip
+
+    rows = [row(211, "a.pdf", False), row(212, "b.pdf", True), row(213, None, False, True),
+            row(214, "c.pdf", False)]  # fmt: skip
+    i18n.set_language("sv")
+    try:
+        assert uncertified_problem(rows, None) == (
+            "protokollsutdragen för § 211 (RUN-90211-2023) och § 214 (RUN-90214-2023) är inte "
+            "bestyrkta än: bestyrk dem först (Bestyrk i tabellen över paragrafernas "
+            "protokollsutdrag), eller ange numret på en paragraf vars utdrag är bestyrkt"
+        )
+        assert uncertified_problem(rows, 212) is None
+        assert uncertified_problem(rows, 213) == (
+            "§ 213 (RUN-90213-2023) har inget protokollsutdrag än: gör det (Gör "
+            "protokollsutdrag) och bestyrk det först, eller ange numret på en paragraf vars "
+            "utdrag är bestyrkt"
+        )
+    finally:
+        i18n.set_language(None)

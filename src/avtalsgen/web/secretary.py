@@ -219,9 +219,9 @@ def _publicera(
             if result.status is Status.SAKNAS:
                 return _("{head}: left out, no protokollsutdrag yet").format(head=head)
             if result.status is Status.OSIGNERAD:
-                return _("{head}: left out, the protokollsutdrag is not signed (certified) "
-                         "yet: sign its field utdragsbestyrkande first").format(
-                    head=head)  # fmt: skip
+                return _("{head}: left out, the protokollsutdrag is not certified yet: "
+                         "certify it on the meeting's page, then make the versions for "
+                         "publishing again").format(head=head)  # fmt: skip
             return written_text(result)
 
         yield _step(result.dnr, text, _relative(result.files, output))

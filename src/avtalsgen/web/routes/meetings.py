@@ -166,8 +166,49 @@ def make_anslag(request: Request[Any, Any, Any], stem: str, data: Form) -> Redir
 
 @post("/sammantraden/{stem:str}/expediering", guards=[needs("extract")], sync_to_thread=True)
 def make_emails(request: Request[Any, Any, Any], stem: str, data: Form) -> Redirect | Template:
-    """Make the e-mails of the expediering (nothing is sent) for all paragraphs, or one."""
-    return _paragraph_step(request, stem, "expediera", data)
+    """Make the e-mails of the expediering (nothing is sent) for all paragraphs, or one;
+    refused at the § field, before any run starts, while an extract it needs is not made or
+    not certified (the run would stop there, naming the command line's command)."""
+    given = data.get("paragraf", "")
+    path = yaml_file(config_of(request).meetings, stem)
+    number, problem = paragraph_problem(path, given)
+    if problem is None:
+        problem = uncertified_problem(meeting_extracts(config_of(request), path), number)
+    if problem is not None:
+        return _refused_step(request, stem, "expediera", given, problem)
+    return _submit(request, stem, "expediera", paragraf=number)
+
+
+def uncertified_problem(rows: list[dict[str, Any]], number: int | None) -> str | None:
+    """Why the expediering of § ``number`` (None: every paragraph not under secrecy) of a
+    meeting whose extracts are ``rows`` (:func:`meeting_extracts`) cannot be made yet, in
+    the page's words: an extract not made, or not certified; None when it can."""
+    from avtalsgen.i18n import join_words, ngettext
+
+    chosen = [r for r in rows if (r["paragraf"] == number if number is not None
+                                  else not r["sekretess"])]  # fmt: skip
+    named = [f"§ {r['paragraf']} ({r['dnr']})" for r in chosen]
+    missing = [name for name, r in zip(named, chosen, strict=True) if not r["fil"]]
+    if missing:
+        return ngettext(
+            "{paragraphs} has no protokollsutdrag yet: make it (Make protokollsutdrag) and "
+            "certify it first, or give the number of a paragraph whose extract is certified",
+            "{paragraphs} have no protokollsutdrag yet: make them (Make protokollsutdrag) and "
+            "certify them first, or give the number of a paragraph whose extract is certified",
+            len(missing),
+        ).format(paragraphs=join_words(missing))
+    uncertified = [name for name, r in zip(named, chosen, strict=True) if not r["bestyrkt"]]
+    if uncertified:
+        return ngettext(
+            "the protokollsutdrag of {paragraphs} is not certified yet: certify it first "
+            "(Certify in the table of the paragraphs' protokollsutdrag), or give the number of "
+            "a paragraph whose extract is certified",
+            "the protokollsutdrag of {paragraphs} are not certified yet: certify them first "
+            "(Certify in the table of the paragraphs' protokollsutdrag), or give the number of "
+            "a paragraph whose extract is certified",
+            len(uncertified),
+        ).format(paragraphs=join_words(uncertified))
+    return None
 
 
 @post("/sammantraden/{stem:str}/publicering", guards=[needs("extract")], sync_to_thread=True)
