@@ -415,38 +415,44 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     signed = (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").read_bytes()
     assert [part.get_payload(decode=True) for part in attached] == [signed]
 
-    # Sign the packet with the server's key at a level chosen: refused while facts are unknown.
+    # The packet still shows unknown facts: the packets' page offers no button that can only
+    # fail, but says so, and leads to what is to be filled in where: the case's own fields
+    # (each a link to it in the form) and the program file's, for its administrator.
     _menu(page, "Paket")
+    row = page.get_by_role("row").filter(has_text="RUN-00400-2024")
+    expect(row.get_by_role("link", name=re.compile("^Signera"))).to_have_count(0)
+    expect(row).to_contain_text("Kan inte signeras än: paketet visar fortfarande [uppgift saknas]")
     checker.check("paket")
-    page.get_by_role("link", name="Signera region i RUN-00400-2024").click()
-    levels = page.get_by_role("group", name="Signaturnivå (PAdES)")
-    expect(levels.get_by_role("radio")).to_have_count(4)
-    expect(levels.get_by_role("radio", name="B-B")).to_be_checked()  # no TSA set: as the CLI
-    archival = levels.get_by_role("radio", name="B-LTA")
-    expect(archival).to_have_accessible_description(re.compile("dokumenttidsstämpel"))
-    archival.check()
-    checker.check("signera")
+    row.get_by_role("link", name="Vad som ska fyllas i, och var för RUN-00400-2024").click()
+    first = page.get_by_role("region", name="Läge")
+    expect(first.get_by_role("heading", name="Innan paketet kan signeras")).to_be_visible()
+    expect(first).to_contain_text(
+        re.compile(r"Paketet visar fortfarande \[uppgift saknas\] på \d+ rad(er)?, och ett paket "
+                   r"med okända uppgifter signeras inte med någon nyckel")
+    )  # fmt: skip
+    program_fact = first.get_by_role("listitem").filter(
+        has_text="Namnet på den som skriver under för regionen saknas i programfilen"
+    )
+    expect(program_fact).to_contain_text(
+        "be den som förvaltar avtalsgen att fylla i avtal.undertecknare.namn i "
+        "program/norrbottens-ekosystem.yaml"
+    )
+    checker.check("arende-hinder")
+    # The server refuses it all the same (a form sent from an older page): nothing signed.
     packet = config.output / "RUN-00400-2024" / "paket.pdf"
     before = packet.read_bytes()
-    page.get_by_role("button", name="Signera region").click()
-    # The case leaves facts unknown: its packet is signed with no key, the DEMO key as
-    # little as the region's seal (the DEMO key signed such packets, an undecided case's
-    # among them); the refusal names the facts, and nothing is signed.
-    refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text("Inte signerat")
-    expect(refusal).to_contain_text(
-        re.compile(r"Paketet för RUN-00400-2024 visar fortfarande \d+ okända uppgifter "
-                   r"\(\[uppgift saknas\]\): .*\[uppgift saknas\].* Inget har signerats\.")
-    )  # fmt: skip
-    checker.check("paket-ofullstandigt")
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    refused = page.request.post(
+        base + "/paket/RUN-00400-2024/signera",
+        form={"_csrf_token": str(token), "falt": "region", "niva": "B-B"},
+    )
+    assert refused.status == 422
+    said = r"Paketet för RUN-00400-2024 visar fortfarande \d+ okända uppgift(er)? \(\[uppgift"
+    assert re.search(said + r" saknas\]\): .*Inget har signerats\.", refused.text(), re.S)
     assert packet.read_bytes() == before
-    # A reload asks for the packets' list, not to send the signing form again.
-    assert page.url == base + "/paket"
-    page.reload()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Paket")
-    expect(page.get_by_role("alert")).to_have_count(0)
 
     # Verify the certified extract by uploading it.
+    _menu(page, "Paket")
     page.get_by_role("link", name="Verifiera en signerad PDF").click()
     page.get_by_label("PDF-fil").set_input_files(
         str(config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf")
@@ -1244,6 +1250,152 @@ def test_the_secretary_enters_a_meeting_of_every_kind_of_decision(
         extract.get_by_role("link", name="Gör protokollsutdraget för § 301").click()
         expect(page.get_by_role("button", name="Gör protokollsutdrag")).to_be_visible()
         assert page.url.endswith("/sammantraden/run-2023-12-01#efter-rubrik")
+        assert checker.errors == []
+        assert checker.violations == {}, checker.violations
+        page.close()
+
+
+def _built(config: WebConfig, *cases: str) -> None:
+    """Build the cases (file names without .yaml) into the workspace's output folder."""
+    from avtalsgen.build.batch import BuildOptions, build_cases
+
+    outcomes = build_cases(
+        [config.cases / f"{case}.yaml" for case in cases], config.output,
+        BuildOptions(templates=config.templates),
+    )  # fmt: skip
+    assert [outcome.error for outcome in outcomes] == [None] * len(cases)
+
+
+def test_a_packet_with_unknown_facts_says_what_to_fill_in_where_by_keyboard_alone(
+    tmp_path: Path, browser: Any, converter: None
+) -> None:
+    """The seed case's packet shows [uppgift saknas]: no page offers to sign it (no button
+    that can only fail), the packets' page says why and leads to the case's page, which says
+    what is missing where: each field of the case's form as a link that puts the focus in
+    it, and the program file's fact in words for its administrator. A new case saved empty
+    is refused with each field said as the form has it, the list of what to correct
+    focused and each of its links leading to its field. By keyboard alone."""
+    from playwright.sync_api import expect
+
+    config = workspace(tmp_path)
+    _built(config, "RUN-00386-2023")
+    with _serving(config) as base:
+        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        checker = Checker(page)
+        page.goto(base + "/login")
+        _log_in_by_keyboard(page, "alla")
+        _tab_to(page, "link", "Paket")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/paket")
+        row = page.get_by_role("row").filter(has_text="RUN-00386-2023")
+        expect(row).to_contain_text(
+            "Kan inte signeras än: paketet visar fortfarande [uppgift saknas]"
+        )
+        expect(row.get_by_role("link", name=re.compile("^Signera"))).to_have_count(0)
+        checker.check("paket-ofullstandigt")
+        _tab_to(page, "link", "Vad som ska fyllas i, och var")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/arenden/RUN-00386-2023#hinder-rubrik")
+        standing = page.get_by_role("region", name="Läge")
+        expect(standing.get_by_role("listitem").filter(has_text="underskriftsfältet region"))\
+            .to_contain_text("det kan inte signeras än (vad som ska göras först)")  # fmt: skip
+        expect(standing.get_by_role("link", name="Signera region")).to_have_count(0)
+        expect(standing).to_contain_text(
+            "Namnet på den som skriver under för regionen saknas i programfilen "
+            "program/norrbottens-ekosystem.yaml, som alla ärenden i programmet delar och som "
+            "inte går att ändra i webbappen: be den som förvaltar avtalsgen att fylla i "
+            "avtal.undertecknare.namn i program/norrbottens-ekosystem.yaml."
+        )
+        expect(standing).to_contain_text(
+            "Aktör › Organisationsnummer: inte ifyllt; fyll i det i ärendets formulär."
+        )
+        page.wait_for_selector("#editor[data-ready=true]")
+        checker.check("arende-hinder")
+        _tab_to(page, "link", "Fyll i Aktör › Organisationsnummer")
+        page.keyboard.press("Enter")
+        orgnr = page.get_by_label("Organisationsnummer (Aktör)", exact=True)
+        expect(orgnr).to_be_focused()
+        page.keyboard.type("556016-0680")
+        _tab_to(page, "button", "Spara")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("Sparat som version")
+        assert "organisationsnummer: 556016-0680" in (
+            config.cases / "RUN-00386-2023.yaml"
+        ).read_text(encoding="utf-8")
+        # The signing page, asked for by its address: what to do first, no button.
+        page.goto(base + "/paket/RUN-00386-2023/signera?falt=region")
+        expect(page.get_by_role("heading", name="Innan paketet kan signeras")).to_be_visible()
+        expect(page.get_by_role("button", name="Signera region")).to_have_count(0)
+        checker.check("signera-ofullstandigt")
+
+        # A new case sent empty: each field said as the form has it.
+        page.goto(base + "/arenden/ny")
+        page.wait_for_selector("#editor[data-ready=true]")
+        _tab_to(page, "textbox", "Filnamn")
+        page.keyboard.type("tomt")
+        _tab_to(page, "button", "Spara")
+        page.keyboard.press("Enter")
+        summary = page.get_by_role("alert")
+        expect(summary).to_be_focused()
+        items = summary.get_by_role("listitem")
+        expect(items.filter(has_text=re.compile("^Dnr:"))).to_have_text(
+            "Dnr: inte ifyllt: fyll i fältet"
+        )
+        expect(items.filter(has_text=re.compile("^Beslutspunkter:"))).to_have_text(
+            "Beslutspunkter: inget tillagt än: lägg till med knappen ”Lägg till beslutspunkt”"
+        )
+        expect(summary).not_to_contain_text("nyckeln")
+        checker.check("arende-tomt")
+        _tab_to(page, "link", "Beslutspunkter")
+        page.keyboard.press("Enter")
+        add = page.get_by_role("button", name="Lägg till beslutspunkt")
+        expect(add).to_be_focused()
+        expect(add).to_have_accessible_description(re.compile("inget tillagt än"))
+        assert checker.errors == []
+        assert checker.violations == {}, checker.violations
+        page.close()
+
+
+def test_the_directors_office_signs_a_complete_packet_with_the_demo_key(
+    tmp_path: Path, browser: Any, converter: None
+) -> None:
+    """With every fact known (the program names the region's signatory), the packet's page
+    offers both fields; the director's office signs the region's with the DEMO key (no seal
+    set), the actor's after it, and the case's page says who signed."""
+    from playwright.sync_api import expect
+
+    config = workspace(tmp_path)
+    program = config.cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("    namn: null\n", "    namn: Anna Direktör\n", 1),
+                       encoding="utf-8")  # fmt: skip
+    _built(config, "exempel-arktiska-testbaddar")
+    with _serving(config) as base:
+        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        checker = Checker(page)
+        _login(page, base, "signer")
+        _menu(page, "Paket")
+        row = page.get_by_role("row").filter(has_text="RUN-90001-2023")
+        expect(row).not_to_contain_text("Kan inte signeras")
+        for field, name in (("region", "region"), ("aktor", "aktör")):
+            page.get_by_role("link", name=f"Signera {name} i RUN-90001-2023").click()
+            expect(page.get_by_text("Nyckel: DEMO-nyckeln")).to_be_visible()
+            checker.check(f"signera-{field}")
+            page.get_by_role("button", name=f"Signera {name}").click()
+            report = page.get_by_role("status")
+            expect(report).to_contain_text("Signerat: RUN-90001-2023")
+            expect(report.get_by_role("row", name=name)).to_contain_text("DEMO")
+            checker.check(f"signerat-{field}")
+        expect(page.get_by_role("row").filter(has_text="RUN-90001-2023")).to_contain_text(
+            "region, aktör"
+        )
+        page.goto(base + "/arenden/exempel-arktiska-testbaddar")
+        expect(page.get_by_role("region", name="Läge")).to_contain_text(
+            "Avtalet undertecknat av DEMO Regional utvecklingsdirektör, DEMO Firmatecknare."
+        )
+        checker.check("arende-undertecknat")
         assert checker.errors == []
         assert checker.violations == {}, checker.violations
         page.close()

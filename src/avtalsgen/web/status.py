@@ -276,8 +276,16 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
         # A document by its name as the office calls it (its file in the link's address).
         return document_title(Path(path).stem)
 
+    from avtalsgen.web.readiness import signing_blockers
+
+    # The packet whose fields are to be signed: the newest, as the lines name it.
+    packet = current_packet(config.output / found.dnr) if found.dnr else None
+    newest = packet.name if packet is not None else "paket.pdf"
+    unsigned = [line for line in found.saknas if _signing(line)]
+    blockers = signing_blockers(config, path, found.dnr, newest) if unsigned and found.dnr else ()
     return {
         "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
+        "hinder": blockers,
         "dokument": [{"fil": d, "titel": titled(d)} for d in found.dokument],
         "undertecknat": found.undertecknat,
         "undertecknade_paket": [
@@ -285,15 +293,27 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
             for packet in found.undertecknade_paket
         ],
         "saknas": [
-            _missing_item(line, shown(line) or "", path.name, found.dnr) for line in found.saknas
+            _missing_item(line, shown(line) or "", path.name, found.dnr, bool(blockers))
+            for line in found.saknas
         ],
     }  # fmt: skip
 
 
-def _missing_item(line: str, text: str, case_file: str, dnr: str | None) -> dict[str, str]:
+def _signing(line: str) -> bool:
+    """Whether a line of what is missing is a signature field to sign."""
+    from avtalsgen.build.status import Missing
+
+    return isinstance(line, Missing) and line.step is not None and line.step.kind == "sign"
+
+
+def _missing_item(
+    line: str, text: str, case_file: str, dnr: str | None, blocked: bool = False
+) -> dict[str, str]:
     """A line of what is still missing as the case's page shows it: in words (``text``),
     and where a page of the app does the step that supplies it, a link there (``href``,
-    ``link``) for the users whose roles may do it (``permission``)."""
+    ``link``) for the users whose roles may do it (``permission``); a signature field of a
+    packet that cannot be signed yet (``blocked``: it shows unknown facts) without a link,
+    saying so."""
     from avtalsgen.build.status import Missing
     from avtalsgen.i18n import _
 
@@ -323,6 +343,9 @@ def _missing_item(line: str, text: str, case_file: str, dnr: str | None) -> dict
     elif step.kind == "build" and dnr is not None:
         item |= {"href": f"/korning?arende={Path(case_file).stem}", "permission": "build",
                  "link": _("Build the case")}  # fmt: skip
+    elif step.kind == "sign" and blocked:
+        item["text"] += _("; it cannot be signed yet: see “Before the packet can be signed”")
+        item["blocked"] = "true"
     elif step.kind == "sign" and dnr is not None and step.field is not None:
         from avtalsgen.web.forms import choice
 

@@ -35,11 +35,25 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
 
 
+def _packets(config: WebConfig) -> dict[str, Any]:
+    """The packets' rows (every case's with a packet) and the Dnr of each packet that cannot
+    be signed yet (it shows unknown facts; the case's page says what to do first: only the
+    packet's text is read here, once a build)."""
+    from avtalsgen.web.readiness import packet_unknowns
+
+    rows = [row for row in case_rows(config) if row.packet]
+    blocked = {
+        row.dnr for row in rows
+        if row.dnr and row.packet and row.unsigned
+        and packet_unknowns(config.output / row.dnr / row.packet)
+    }  # fmt: skip
+    return {"rows": rows, "blocked": blocked}
+
+
 @get("/paket", guards=[needs("read")], sync_to_thread=True)
 def packet_list(request: Request[Any, Any, Any]) -> Template:
     """Every case's packet with its signature fields."""
-    rows = [row for row in case_rows(config_of(request)) if row.packet]
-    return page(request, "packets.html", rows=rows, report=None, error=None)
+    return page(request, "packets.html", **_packets(config_of(request)), report=None, error=None)
 
 
 def _packet(config: WebConfig, dnr: str) -> Path:
@@ -61,20 +75,36 @@ def _sign_page(
     error: str | None = None,
     *,
     packet: str,
+    blockers: tuple[Any, ...] = (),
 ) -> Template:
-    return page(request, "sign.html", dnr=dnr, field=field, packet=packet,
+    return page(request, "sign.html", dnr=dnr, field=field, packet=packet, blockers=blockers,
                 **level_context(config_of(request), level, error),
                 status_code=200 if error is None else 422)  # fmt: skip
 
 
-@get("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=False)
-def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Template:
-    """The choice of level before a field of the case's packet is signed (quick: no file
-    is read but the packet's existence)."""
+@get("/paket/{dnr:str}/signera", guards=[needs("sign")])
+async def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -> Template:
+    """The choice of level before a field of the case's packet is signed; or, when the
+    packet cannot be signed yet (it shows unknown facts), what is to be done first, and no
+    button to sign."""
+    from litestar.concurrency import sync_to_thread
+
+    return await sync_to_thread(_sign_form, request, dnr, falt)
+
+
+def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template:
+    from avtalsgen.web.readiness import signing_blockers
+
     if falt not in FIELD_ROLES or not DNR.match(dnr):
         raise NotFoundException()
-    packet = _packet(config_of(request), dnr)  # 404 without a packet
-    return _sign_page(request, dnr, falt, default_level(config_of(request)), packet=packet.name)
+    config = config_of(request)
+    packet = _packet(config, dnr)  # 404 without a packet
+    row = next((row for row in case_rows(config) if row.dnr == dnr), None)
+    blockers = (
+        signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name) if row else ()
+    )
+    return _sign_page(request, dnr, falt, default_level(config), packet=packet.name,
+                      blockers=blockers)  # fmt: skip
 
 
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
@@ -138,10 +168,9 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
                          detail=audit.texts(lambda: _("field {field}, {level} failed: {reason}")
                                             .format(field=field, level=level,
                                                     reason=failure.text())))  # fmt: skip
-    rows = [row for row in case_rows(config) if row.packet]
     # The answer to a form: in the browser's history as the list's address, so that a
     # reload or the back button asks for the list, not to send the form again (app.js).
-    return page(request, "packets.html", rows=rows, report=report, error=error, dnr=dnr,
+    return page(request, "packets.html", **_packets(config), report=report, error=error, dnr=dnr,
                 history="/paket", status_code=200 if error is None else 422)  # fmt: skip
 
 
