@@ -103,6 +103,33 @@ def test_a_commands_help_in_swedish() -> None:
     assert "[standard: output]" in shown
 
 
+def test_no_command_shows_typers_english_types() -> None:
+    """Every command's help names its values in Swedish: serve showed "<str>", "<int>",
+    "<path>" beside its options and verify "PAKET <path>" (found by qa14)."""
+    import re
+
+    import typer
+
+    from avtalsgen.cli.app import app
+
+    def commands(group: object, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+        found = [path] if path else []
+        for name, sub in getattr(group, "commands", {}).items():
+            found += commands(sub, (*path, name))
+        return found
+
+    every = commands(typer.main.get_command(app), ())
+    assert ("serve",) in every and ("users", "add") in every and ("verify",) in every
+    for command in every:
+        done = avtalsgen(*command, "--help", LANG="sv_SE.UTF-8", COLUMNS="160")
+        assert done.returncode == 0, done.stderr
+        english = re.findall(r"<(?:str|int|path|float|text|int range|integer)[^>]*>", done.stdout)
+        assert not english, (command, english)
+    shown = folded(avtalsgen("serve", "--help", LANG="sv_SE.UTF-8").stdout)
+    assert "--host ADRESS Adress att lyssna på." in shown
+    assert "--port PORT Port att lyssna på." in shown
+
+
 USAGE_ERRORS = [
     pytest.param(  # the argument's metavar is translated as the command line is defined
         ["build"],

@@ -26,6 +26,7 @@ from typing import Any
 from typer import core as typer_core
 from typer._click import core as click_core
 from typer._click import decorators, exceptions, formatting
+from typer._click import types as click_types
 
 from avtalsgen.i18n import N_, _, join_words
 
@@ -145,6 +146,20 @@ def _patch_click() -> None:
         return apply
 
     decorators.help_option = translated_help_option
+
+    get_metavar = click_types.ParamType.get_metavar
+
+    def named_argument(
+        self: click_types.ParamType, param: click_core.Parameter, ctx: click_core.Context
+    ) -> str | None:
+        # An argument with a metavar of its own (PAKET, SAMMANTRÄDESFIL) is named by it in
+        # the help's first column; typer printed its type in English beside it ("<path>").
+        found = get_metavar(self, param=param, ctx=ctx)
+        if found is None and isinstance(param, typer_core.TyperArgument) and param.metavar:
+            return ""
+        return found
+
+    click_types.ParamType.get_metavar = named_argument  # type: ignore[method-assign]
     # Each replaces the method of its own class (mypy sees the base's signature).
     exceptions.UsageError.format_message = _usage_error  # type: ignore[method-assign,assignment]
     exceptions.BadParameter.format_message = _bad_parameter  # type: ignore[method-assign]

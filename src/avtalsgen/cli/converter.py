@@ -41,17 +41,28 @@ def _error(exc: AvtalsgenError) -> None:
 @converter_app.command("start")
 def start(
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help=_("LibreOffice workers (default: cores)."))
+        int,
+        typer.Option(
+            "--workers", metavar="N", min=1, help=_("LibreOffice workers (default: cores).")
+        ),
     ] = os.cpu_count() or 1,
     max_documents: Annotated[
         int | None,
         typer.Option(
-            "--max-documents", min=1, help=_("Restart a worker after this many documents.")
+            "--max-documents",
+            metavar="N",
+            min=1,
+            help=_("Restart a worker after this many documents."),
         ),
     ] = None,
     max_rss: Annotated[
         int | None,
-        typer.Option("--max-rss", min=50, help=_("Restart a worker above this many MB of memory.")),
+        typer.Option(
+            "--max-rss",
+            metavar="MB",
+            min=50,
+            help=_("Restart a worker above this many MB of memory."),
+        ),
     ] = None,
     foreground: Annotated[
         bool, typer.Option("--foreground", help=_("Run here until Ctrl-C or SIGTERM."))

@@ -29,7 +29,12 @@ users_app = typer.Typer(
 )
 
 Data = Annotated[
-    Path, typer.Option("--data", help=_("Folder of the web app's own state (SQLite database)."))
+    Path,
+    typer.Option(
+        "--data",
+        metavar=_("FOLDER"),
+        help=_("Folder of the web app's own state (SQLite database)."),
+    ),
 ]
 
 
@@ -44,12 +49,18 @@ def _database(data: Path) -> Path:
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help=_("Address to listen on."))] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help=_("Port to listen on."))] = 8000,
-    cases: Annotated[Path, typer.Option("--cases", help=_("Folder of the case files."))] = Path(
-        "cases"
-    ),
-    output: Annotated[Path, typer.Option("--output", help=_("Output folder."))] = Path("output"),
+    host: Annotated[
+        str, typer.Option("--host", metavar=_("ADDRESS"), help=_("Address to listen on."))
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help=_("Port to listen on."))
+    ] = 8000,
+    cases: Annotated[
+        Path, typer.Option("--cases", metavar=_("FOLDER"), help=_("Folder of the case files."))
+    ] = Path("cases"),
+    output: Annotated[
+        Path, typer.Option("--output", metavar=_("FOLDER"), help=_("Output folder."))
+    ] = Path("output"),
     data: Data = Path("data"),
     templates: TemplatesDir = None,
     https: Annotated[
@@ -62,6 +73,7 @@ def serve(
         str | None,
         typer.Option(
             "--proxy-user-header",
+            metavar=_("HEADER"),
             help=_("Trust this header from a reverse proxy on 127.0.0.1 for the user's name."),
         ),
     ] = None,
@@ -69,6 +81,7 @@ def serve(
         Path | None,
         typer.Option(
             "--seal-p12",
+            metavar=_("FILE"),
             help=_(
                 "PKCS#12 file with the region's seal (passphrase from "
                 "AVTALSGEN_P12_PASSPHRASE); the DEMO key when left out."
@@ -77,9 +90,9 @@ def serve(
     ] = None,
     tsa: TsaOption = None,
     crl: CrlOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help=_("LibreOffice workers."))] = (
-        os.cpu_count() or 1
-    ),
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", metavar="N", min=1, help=_("LibreOffice workers."))
+    ] = (os.cpu_count() or 1),
     converter: Annotated[
         bool,
         typer.Option(
@@ -154,11 +167,12 @@ def _password() -> str:
     ),
 )
 def users_add(
-    name: Annotated[str, typer.Argument(help=_("The user's login name."))],
+    name: Annotated[str, typer.Argument(help=_("The user's login name."), metavar=_("NAME"))],
     role: Annotated[
         list[str],
         typer.Option(
             "--role",
+            metavar=_("ROLE"),
             help=_("läsare, handläggare, sekreterare, undertecknare or administratör; repeatable."),
         ),
     ],
@@ -201,7 +215,7 @@ def users_list(data: Data = Path("data")) -> None:
 
 @users_app.command("disable", help=_("Stop a user from logging in (their sessions end)."))
 def users_disable(
-    name: Annotated[str, typer.Argument(help=_("The user's login name."))],
+    name: Annotated[str, typer.Argument(help=_("The user's login name."), metavar=_("NAME"))],
     data: Data = Path("data"),
 ) -> None:
     """Stop a user from logging in (their sessions end)."""
@@ -220,9 +234,15 @@ def users_disable(
 
 def audit_command(
     data: Data = Path("data"),
-    dnr: Annotated[str | None, typer.Option("--dnr", help=_("Only this Dnr."))] = None,
-    user: Annotated[str | None, typer.Option("--user", help=_("Only this user."))] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help=_("At most this many rows."))] = 200,
+    dnr: Annotated[
+        str | None, typer.Option("--dnr", metavar="DNR", help=_("Only this Dnr."))
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar=_("NAME"), help=_("Only this user."))
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=1, help=_("At most this many rows."))
+    ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help=_("One JSON object per line."))] = False,
 ) -> None:
     """Print the web app's audit log, newest first."""
