@@ -9,8 +9,9 @@ packets stay as they are: the tilläggsavtal goes into a new packet version of i
 A tilläggsavtal is never made on a signed packet that is superseded (made from another
 decision than the case's now, or stating other facts: :mod:`avtalsgen.build.superseded`):
 it would name as signed an agreement that states other facts than those it changes. The
-build makes the agreement (or the tilläggsavtal before it) as the case states it now, and
-says why (:attr:`Plan.refused`); the change waits for that to be signed.
+build makes the agreement as the case states it now, and says why (:attr:`Plan.refused`);
+the change waits for that to be signed. A tilläggsavtal's own signed packet that is
+superseded counts as not signed: the build makes that tilläggsavtal anew.
 """
 
 from __future__ import annotations
