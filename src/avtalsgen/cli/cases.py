@@ -139,6 +139,27 @@ def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
     return found
 
 
+def _stop_on_stray_paragraphs(paths: list[Path], outcome: str) -> None:
+    """Stop (exit 1) when a meeting file beside a folder of ``paths`` has a paragraph on a
+    Dnr no case file has: the case it was meant for would read as not decided (found: a
+    mistyped Dnr, and ``build cases/`` rebuilt that case as bordlagt, exit 0)."""
+    from avtalsgen.meetings.justering import stray_paragraphs
+
+    problems = stray_paragraphs([path for path in paths if path.is_dir()])
+    if not problems:
+        return
+    faults = _Faults([])
+    for problem in faults.add(problems, Path()):
+        typer.echo(problem, err=True)
+    typer.echo(
+        _("{summary}; {outcome}: correct the paragraph's dnr, or add the case file").format(
+            summary=faults.summary(), outcome=outcome
+        ),
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 def _check_meeting(path: Path) -> str:
     """Check the meeting file ``path`` and the cases it decides: its line for ``check``.
 
@@ -218,6 +239,7 @@ def build(
             param_hint="--only",
         )
     files = case_files(paths)
+    _stop_on_stray_paragraphs(paths, _("nothing was built"))
     batch = len(files) > 1 or any(path.is_dir() for path in paths)
     display = BatchDisplay(
         len(files), shown=shown_path, verbose=state["verbose"], notes_below=batch
@@ -353,6 +375,7 @@ def status(
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
     given = paths or [Path("cases")]
+    _stop_on_stray_paragraphs(given, _("no status is shown"))
     found = case_status(given, output, templates or find_templates(given), commands=True)
     if as_json:
         json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)

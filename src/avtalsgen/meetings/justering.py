@@ -188,6 +188,24 @@ def load_meeting(path: Path) -> LoadedMeeting:
     )
 
 
+def stray_paragraphs(folders: list[Path]) -> list[str]:
+    """The paragraphs of the meeting files beside each folder of case files (its
+    ``sammantraden/``) whose Dnr no case file has, as ``check`` reports them.
+
+    Such a paragraph decides nothing a build can see: the case it was meant for (its Dnr
+    mistyped) would be built as if the decision had not been made, so a build or a status
+    of the folder stops on it instead. A file that cannot be read is left to what reads it.
+    """
+    from avtalsgen.meetings.files import meetings_in
+
+    found: list[str] = []
+    for folder in folders:
+        for path in meetings_in(folder):
+            if is_meeting_file(path):
+                found += _unknown_dnrs(path)
+    return found
+
+
 def _unknown_dnrs(path: Path) -> list[str]:
     """The paragraphs of a meeting file that is not valid otherwise whose Dnr no case file
     has, read from its data: reported with its other problems, all at once."""
