@@ -672,8 +672,16 @@ def test_a_batch_counts_and_records_a_case_with_nothing_to_make(
     a case failed. (No case here reaches LibreOffice.)"""
     cases = tmp_path / "cases"
     cases.mkdir()
-    for name in ("program", "sammantraden"):
-        shutil.copytree(REPO / "cases" / name, cases / name)
+    shutil.copytree(REPO / "cases" / "program", cases / "program")
+    # The meeting that rejected it, without its § on a case not in the folder (a paragraph
+    # on a Dnr no case file has stops the build, as it stops check).
+    meeting = (REPO / "cases" / "sammantraden" / "exempel-run-2024-12-10.yaml").read_text(
+        encoding="utf-8"
+    )
+    (cases / "sammantraden").mkdir()
+    (cases / "sammantraden" / "exempel-run-2024-12-10.yaml").write_text(
+        meeting[: meeting.index("  # Återremiss: decided")], encoding="utf-8"
+    )
     shutil.copy(REPO / "cases" / "exempel-matkluster.yaml", cases)
     code, shown, output = _build_only(cases, ".", "samarbetsavtal")
     assert code == 0, shown
