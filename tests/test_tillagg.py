@@ -626,16 +626,35 @@ def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signat
 
 
 def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
-    amended: tuple[Path, dict[str, str]],
+    amended: tuple[Path, dict[str, str]], english: None
 ) -> None:
+    from avtalsgen.documents.format import datum_text
+    from avtalsgen.pdf.signed import signed_on
+
     folder = amended[0] / "output" / DNR
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
+    # The agreement is named by the day its last party signed it, as the signed packet's
+    # signatures state it, not by avtal.datum (2023-12-20): the agreement states no date of
+    # its own ("Datum: enligt den elektroniska underskriften"), and was signed today.
+    days = [signed_on(folder / "paket.pdf", field) for field in ("region", "aktor")]
+    assert None not in days
+    concluded = datum_text(max(day for day in days if day is not None))
+    assert "20 december 2023" not in text and "daterat" not in text
+    # Until the tilläggsavtal is signed, the extension is decided, not agreed.
+    root = amended[0]
+    (found,) = json.loads(
+        cli("status", str(root / "cases" / CASE), "--output", str(root / "output"), "--json")
+    )
+    assert found["lage"] == (
+        "tilläggsavtal nr 1; extension: the agreement runs 2024-01-01 to 2026-12-31 until "
+        "tilläggsavtal nr 1 is signed by every party, then 2024-01-01 to 2029-12-31"
+    )
     for phrase in (
+        f"Dnr RUN-90001-2023, undertecknat {concluded} (nedan kallat avtalet)",
         "EXEMPEL",
         "Tilläggsavtal nr 1 till samarbetsavtal om basfinansiering inom Norrbottens ekosystem",
         "mellan Region Norrbotten och Exempel Arktiska Testbäddar ekonomisk förening",
         "§ 1 Parter",
-        "Dnr RUN-90001-2023, daterat den 20 december 2023",
         "regionala utvecklingsnämndens beslut den 5 december 2023, § 212",
         "beslutade den 16 juni 2026, § 102",
         "§ 3 Ändring Avtalstiden förlängs till och med den 31 december 2029",
@@ -937,8 +956,11 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
         cli("status", str(cases / CASE), "--output", str(root / "output"), "--json")
     )
     end = re.search(r"sista_dag: (\S+)\}", tillagg)
+    # Its tilläggsavtal not signed yet, the change is decided, not agreed (it said the term
+    # after the change as the agreement's).
     term = (
-        f"early end: the agreement runs 2024-01-01 to {end.group(1)}"
+        "early end: the agreement runs 2024-01-01 to 2026-12-31 until tilläggsavtal nr 1 is "
+        f"signed by every party, then 2024-01-01 to {end.group(1)}"
         if end
         else "new amount: the agreement runs 2024-01-01 to 2026-12-31"
     )
@@ -1076,7 +1098,7 @@ def _seed_tillagg(sista_dag: str, arende: Arende | None = None, nummer: int = 1)
     )
     assert andring is not None and not found, found
     return build_tillagg_context(
-        case, arende or case.arende, andring, nummer, avtal_datum=dt.date(2023, 9, 26),
+        case, arende or case.arende, andring, nummer, undertecknat=dt.date(2023, 9, 26),
         beslut=(dt.date(2023, 9, 26), 150), tillaggsbeslut=(dt.date(2025, 6, 1), 80),
     ).tillagg  # fmt: skip
 
@@ -1092,10 +1114,10 @@ def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> 
         assert punkt.rubrik == "Avtalet som ändras"
         return fold(" ".join(span.text for span in punkt.text[0].spans))
 
-    assert "daterat den 26 september 2023 (nedan kallat avtalet)" in avtalet(1)
+    assert "undertecknat den 26 september 2023 (nedan kallat avtalet)" in avtalet(1)
     assert (
-        "daterat den 26 september 2023, i dess lydelse enligt tilläggsavtal nr 1 (nedan kallat "
-        "avtalet)"
+        "undertecknat den 26 september 2023, i dess lydelse enligt tilläggsavtal nr 1 (nedan "
+        "kallat avtalet)"
     ) in avtalet(2)
     assert "i dess lydelse enligt tilläggsavtal nr 1 och 2 (nedan kallat avtalet)" in avtalet(3)
 
@@ -1122,7 +1144,7 @@ def test_an_early_end_of_stepped_amounts_says_why_the_last_avtalsar_is_less() ->
     )
     assert andring is not None and not found, found
     context = build_tillagg_context(
-        case, case.arende, andring, 1, avtal_datum=dt.date(2024, 6, 18),
+        case, case.arende, andring, 1, undertecknat=dt.date(2024, 6, 18),
         beslut=(dt.date(2024, 6, 18), 131), tillaggsbeslut=(dt.date(2025, 12, 9), 140),
     )  # fmt: skip
     money = context.tillagg.finansiering

@@ -227,7 +227,6 @@ def case_stages(
             decided.arende,
             change.andring,
             change.nummer,
-            avtal_datum=decided.arende.avtal.datum,
             undertecknat=signed_on,
             beslut=(grant.datum, grant.paragraf.paragraf),
             tillaggsbeslut=(change.decision.datum, change.decision.paragraf.paragraf),

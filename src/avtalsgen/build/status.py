@@ -333,13 +333,14 @@ def _one(
     elif planned.change is not None:
         number = planned.change.nummer
         newest = built[0].name if built else ""
-        if newest and packet is not None and not unsigned and signed:
+        agreed = bool(newest and packet is not None and not unsigned and signed)
+        if agreed:
             status.lage = _("tilläggsavtal nr {number} signed by {names}").format(
                 number=number, names=", ".join(signed)
             )
         else:
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
-        status.lage += "; " + _changed_term(planned.change.andring)
+        status.lage += "; " + _changed_term(planned.change.andring, None if agreed else number)
     return status
 
 
@@ -363,17 +364,30 @@ def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superse
     return found
 
 
-def _changed_term(andring: Andring) -> str:
+def _changed_term(andring: Andring, unsigned: int | None = None) -> str:
     """What the newest change left of the agreement's term, in words: "early end: the
     agreement runs 2024-04-01 to 2026-08-31" (an early end, above all, is not left to be
-    read from a tilläggsavtal's number)."""
+    read from a tilläggsavtal's number). While its tilläggsavtal nr ``unsigned`` is not
+    signed by every party, the change is decided but not agreed: the term as it stands
+    until then, and after (it said the extended term of an agreement not yet extended)."""
     from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
 
-    period = andring.efter.period
+    before, after = andring.fore.period, andring.efter.period
+    change = _(TILLAGGSTYP_TEXT[andring.tillagg.typ])
+    if unsigned is not None and (before.start, before.slut) != (after.start, after.slut):
+        return _(
+            "{change}: the agreement runs {start} to {end} until tilläggsavtal nr {number} "
+            "is signed by every party, then {new_start} to {new_end}"
+        ).format(
+            change=change,
+            start=before.start.isoformat(),
+            end=before.slut.isoformat(),
+            number=unsigned,
+            new_start=after.start.isoformat(),
+            new_end=after.slut.isoformat(),
+        )
     return _("{change}: the agreement runs {start} to {end}").format(
-        change=_(TILLAGGSTYP_TEXT[andring.tillagg.typ]),
-        start=period.start.isoformat(),
-        end=period.slut.isoformat(),
+        change=change, start=after.start.isoformat(), end=after.slut.isoformat()
     )
 
 

@@ -16,21 +16,17 @@ superseded counts as not signed: the build makes that tilläggsavtal anew.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from avtalsgen.build.manifest import PARTIES, signed_entry
 from avtalsgen.build.packets import PacketFolder
 from avtalsgen.build.superseded import CaseNow, Superseded, packet_entries, superseded
 from avtalsgen.i18n import _
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut
-
-TIMEZONE = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,8 @@ class SignedPacket:
 
     path: Path
     signed_on: dt.date | None
-    """The day its last party signed (Swedish time), if the manifest says."""
+    """The day its last party signed (Swedish time), as its signatures state; None when
+    one of them states no time."""
 
 
 def signed_packet(packets: PacketFolder, nummer: int) -> SignedPacket | None:
@@ -54,13 +51,19 @@ def signed_packet(packets: PacketFolder, nummer: int) -> SignedPacket | None:
     path = folder / Path(entry["file"]).name
     if not path.is_file() or not packets.is_signed(path):
         return None
-    times = []
-    for signature in entry.get("signatures") or []:
-        if isinstance(signature, dict) and signature.get("field") in PARTIES:
-            with contextlib.suppress(ValueError, TypeError):
-                times.append(dt.datetime.fromisoformat(str(signature.get("signing_time"))))
-    day = max(times).astimezone(TIMEZONE).date() if times else None
-    return SignedPacket(path, day)
+    return SignedPacket(path, concluded_on(path))
+
+
+def concluded_on(path: Path) -> dt.date | None:
+    """The day (Swedish time) the signed packet at ``path`` was concluded: its last party's
+    signature, as the packet's own signatures state their time; None when one of them
+    states none (the tilläggsavtal then names no date rather than one it cannot know:
+    the agreement's ``avtal.datum`` is not the day it was signed)."""
+    from avtalsgen.pdf.signed import signed_on
+
+    days = [signed_on(path, field) for field in PARTIES]
+    known = [day for day in days if day is not None]
+    return max(known) if len(known) == len(days) else None
 
 
 @dataclass(frozen=True)

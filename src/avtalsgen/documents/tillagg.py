@@ -259,14 +259,13 @@ def build_tillagg_context(
     andring: Andring,
     nummer: int,
     *,
-    avtal_datum: dt.date | None,
-    undertecknat: dt.date | None = None,
+    undertecknat: dt.date | None,
     beslut: tuple[dt.date, int],
     tillaggsbeslut: tuple[dt.date, int],
 ) -> TillaggContext:
     """The tilläggsavtal nr ``nummer`` of ``arende`` (the case as granted: its ``exempel``
-    says whether the documents are marked as examples): the agreement it changes, dated
-    ``avtal_datum`` (the case's ``avtal.datum``; else signed on ``undertecknat``), resting on
+    says whether the documents are marked as examples): the agreement it changes, concluded
+    on ``undertecknat`` (its last party's signature; None: not known), resting on
     the decision ``beslut`` (date, §), changed by ``andring``, decided ``tillaggsbeslut``."""
     program = case.program
     change = change_of(andring, program)
@@ -277,12 +276,10 @@ def build_tillagg_context(
     namnd = arende.namnd
     avtal = program.avtal.rubrik
     avtal_lower = avtal[0].lower() + avtal[1:]
-    if avtal_datum is not None:
-        dated = f"daterat {fmt.datum_text(avtal_datum)}"
-    elif undertecknat is not None:
-        dated = f"undertecknat {fmt.datum_text(undertecknat)}"
-    else:
-        dated = f"daterat {fmt.MISSING}"
+    # Named by the day it was concluded, its last party's signature: the agreement states
+    # no date of its own ("Datum: enligt den elektroniska underskriften"), so avtal.datum,
+    # which its signatures need not keep to, is not it; a day not known is not stated.
+    dated = f", undertecknat {fmt.datum_text(undertecknat)}" if undertecknat is not None else ""
     # Nr 2 changes the agreement as nr 1 left it: its amounts "i stället för" are those.
     amended = (
         f", i dess lydelse enligt tilläggsavtal nr {fmt.och([str(n) for n in range(1, nummer)])}"
@@ -303,7 +300,7 @@ def build_tillagg_context(
         (
             "Avtalet som ändras",
             (
-                f"Detta tilläggsavtal ändrar {avtal_lower} mellan parterna, Dnr {arende.dnr}, "
+                f"Detta tilläggsavtal ändrar {avtal_lower} mellan parterna, Dnr {arende.dnr}"
                 f"{dated}{amended} (nedan kallat avtalet). Avtalet grundar sig på "
                 f"{fmt.genitive(fmt.in_running_text(namnd))} beslut "
                 f"{fmt.datum_text(beslut[0])}, § {beslut[1]}.",
