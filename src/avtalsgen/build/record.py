@@ -161,6 +161,19 @@ def recorded_case(folder: Path) -> Path | None:
     return _at(folder, case) if isinstance(case, str) else None
 
 
+def recorded_templates(folder: Path) -> Path | None:
+    """The templates folder the last build in the case folder ``folder`` used, as its
+    record names its templates, if it does."""
+    record = _read(folder)
+    files = record.get("files") if record is not None else None
+    if not isinstance(files, dict):
+        return None
+    for role, path in files.items():
+        if str(role).startswith("template ") and isinstance(path, str):
+            return _at(folder, path).parent
+    return None
+
+
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
     """What a record in ``folder`` says of the case file and of the files by role: paths
     relative to the folder, so that the record holds no machine's paths and stays true

@@ -560,6 +560,37 @@ def _build_state(
     return None
 
 
+def packet_out_of_date(packet: Path, output: Path, templates: Path | None = None) -> str | None:
+    """What ``status`` says of the documents of the case whose packet is at ``packet`` when
+    they are not up to date, as a build would see them (its inputs changed since: a
+    protocol extract made or certified, a case, meeting or template file edited), with the
+    command to run first; None when they are, or the case cannot be told (no build record
+    naming a case file that reads). ``output`` is the output folder as the reader named it
+    (for the command); ``templates`` the folder a build would use (by default the one the
+    last build used, as its record names it). ``sign`` refuses such a packet: the next
+    build makes a new version of it, and the signature would have to be made again."""
+    from avtalsgen.build.record import recorded_case, recorded_templates
+    from avtalsgen.build.tillagg import plan as tillagg_plan
+    from avtalsgen.documents.templates import find_templates
+    from avtalsgen.input.load import load_case
+    from avtalsgen.meetings.decisions import case_history
+
+    path = recorded_case(packet.parent)
+    if path is None or not path.is_file():
+        return None
+    try:
+        case = load_case(path)
+        history = case_history(case.path, case.arende, case.program)
+    except (AvtalsgenError, OSError):
+        return None
+    if history.problems or case.arende.dnr != packet.parent.name:
+        return None
+    folder = Workspace(packet.parent.parent).case(case.arende.dnr)
+    planned = tillagg_plan(history, PacketFolder(folder))
+    templates = templates or recorded_templates(folder.path) or find_templates([path])
+    return _build_state(case, planned, folder, templates, _Hints(output))
+
+
 def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:
     """Who signed the packet that holds the agreement, and its fields still unsigned (from
     the manifest, which ``avtalsgen sign`` keeps)."""

@@ -143,9 +143,12 @@ def _stop_on_stray_paragraphs(paths: list[Path], outcome: str) -> None:
     """Stop (exit 1) when a meeting file beside a folder of ``paths`` has a paragraph on a
     Dnr no case file has: the case it was meant for would read as not decided (found: a
     mistyped Dnr, and ``build cases/`` rebuilt that case as bordlagt, exit 0)."""
+    folders = [path for path in paths if path.is_dir()]
+    if not folders:
+        return  # a case file's build reads its own meeting files; no models loaded here
     from avtalsgen.meetings.justering import stray_paragraphs
 
-    problems = stray_paragraphs([path for path in paths if path.is_dir()])
+    problems = stray_paragraphs(folders)
     if not problems:
         return
     faults = _Faults([])

@@ -152,6 +152,8 @@ def sign(
     check_signable(packet)
     if (stale := _superseded(packet, signed_only=False)) is not None:
         raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
+    if field != "utdragsbestyrkande" and (old := _out_of_date(packet)) is not None:
+        raise AvtalsgenError(old)
     request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
     chosen = choose_key(field, request, _secret, role, trust or ())
     workspace = Workspace.of_case_file(packet)
@@ -224,6 +226,23 @@ def _superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
         return None
     newer = str(shown_path(packet.parent / found.newer)) if found.newer else None
     return dataclasses.replace(found, file=str(shown_path(packet)), newer=newer)
+
+
+def _out_of_date(packet: Path) -> str | None:
+    """Why ``packet`` is not to be signed while its case's documents are out of date (as
+    ``status`` says: "documents out of date (avtalsgen build …)"), if they are (found:
+    signed after ``utdrag``, as the README's order has it, and the next build made
+    paket-v2.pdf, which had to be signed again)."""
+    from avtalsgen.build.status import packet_out_of_date
+
+    state = packet_out_of_date(packet, shown_path(packet).parent.parent)
+    if state is None:
+        return None
+    return _(
+        "{packet}: {state}: the next build makes a new version of the packet, "
+        "and a signature on this one would have to be made again. Build first, then sign the "
+        "packet the build makes. Nothing was signed."
+    ).format(packet=shown_path(packet), state=state)
 
 
 def _newer_packet(packet: Path) -> Path | None:

@@ -1,0 +1,47 @@
+"""sign refuses a packet whose case's documents are out of date, as status says of them
+(found by qa14: build, utdrag, sign, in the README's order, signed paket.pdf, and the next
+build made paket-v2.pdf, which had to be signed again): it says what to run first, in
+Swedish, exit 1, nothing signed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import REPO, fold, run_cli
+from warm_converter import converter_in
+
+DNR = "RUN-00386-2023"
+
+
+def test_sign_refuses_a_packet_whose_documents_are_out_of_date(
+    cases: Path, built: Path, session_converter: Path
+) -> None:
+    output = cases.parent / "output"
+    case = cases / f"{DNR}.yaml"
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    templates = str(REPO / "templates")
+    # The seed as built from these inputs (the session's build): up to date.
+    shutil.copytree(built / DNR, output / DNR)
+    common = ("--output", str(output), "--templates", templates)
+    made = run_cli("build", str(case), *common, lang="sv")
+    assert made.returncode == 0 and "oförändrat" in made.stdout, made.stdout + made.stderr
+    with converter_in(session_converter):  # then the extract of § 211, as the README goes on
+        extract = run_cli("utdrag", str(meeting), "--paragraf", "211", *common, lang="sv")
+    assert extract.returncode == 0, extract.stderr
+    (found,) = json.loads(run_cli("status", str(case), *common[:2], "--json", lang="sv").stdout)
+    stale = f"handlingarna är inaktuella (avtalsgen build {case} --output {output})"
+    assert stale in found["saknas"]
+    packet = output / DNR / "paket.pdf"
+    before = {path.name: path.read_bytes() for path in packet.parent.iterdir()}
+    signed = run_cli("sign", str(packet), "--field", "region", "--ofullstandig", lang="sv")
+    assert signed.returncode == 1
+    assert signed.stdout == ""
+    assert fold(signed.stderr) == fold(
+        f"{packet}: {stale}: nästa bygge gör en ny version av paketet, och en underskrift på "
+        "det här skulle behöva göras om. Bygg först och underteckna sedan paketet som bygget "
+        "gör. Inget undertecknades."
+    )
+    assert "Traceback" not in signed.stderr
+    assert {path.name: path.read_bytes() for path in packet.parent.iterdir()} == before
