@@ -88,6 +88,7 @@ class _Faults:
 
     def add(self, problems: list[str], checked: Path) -> list[str]:
         """Record ``problems`` found checking ``checked``; those not shown before."""
+        from avtalsgen.meetings.files import MEETINGS_FOLDER
         from avtalsgen.meetings.justering import is_meeting_file
 
         new = []
@@ -95,7 +96,9 @@ class _Faults:
             match = _PROBLEM_FILE.match(problem)
             name = match["file"] if match and Path(match["file"]).is_file() else str(checked)
             if name not in self.files:
-                if is_meeting_file(Path(name)):
+                # A meeting file that does not read as one (a YAML syntax error) is still
+                # one, by its folder (it was counted as a program file).
+                if Path(name).parent.name == MEETINGS_FOLDER or is_meeting_file(Path(name)):
                     self.files[name] = "meeting"
                 elif name in self._cases or Path(name) == checked:
                     self.files[name] = "case"

@@ -38,7 +38,7 @@ def schema(
     # says (JSON Schema ignores keys it does not know).
     placeholders = placeholder_help()
     schemas: dict[str, Any] = {
-        kind: {"x-placeholders": placeholders, **json_schema(model)}
+        kind: {"x-placeholders": placeholders, **_titled(json_schema(model), kind)}
         for kind, model in (("arende", Arende), ("program", Program), ("sammantrade", Sammantrade))
     }
     if kind is not None and kind not in schemas:
@@ -46,6 +46,33 @@ def schema(
     document = schemas[kind] if kind else schemas
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def _titled(node: Any, key: str | None) -> Any:
+    """The schema with each field's title as the web's form labels it, in Swedish with å, ä
+    and ö (``namnd``: Nämnd, ``handlaggare``: Handläggare), not pydantic's title made from
+    the key or the class (Namnd, Handlaggare, ArendeAvtal)."""
+    from avtalsgen.web.forms import label
+
+    if isinstance(node, list):
+        return [_titled(item, None) for item in node]
+    if not isinstance(node, dict):
+        return node
+    titled = {}
+    for name, value in node.items():
+        if name == "properties" and isinstance(value, dict):
+            titled[name] = {field: _titled(item, field) for field, item in value.items()}
+        elif name == "$defs" and isinstance(value, dict):
+            # A model's own title is its class's name; the field that holds it has the title.
+            titled[name] = {
+                model: {k: v for k, v in _titled(item, None).items() if k != "title"}
+                for model, item in value.items()
+            }
+        else:
+            titled[name] = _titled(value, None)
+    if key is not None:
+        titled["title"] = label(key)
+    return titled
 
 
 @templates_app.command(

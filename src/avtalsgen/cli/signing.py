@@ -138,6 +138,12 @@ def sign(
 
     if p12 is not None and pkcs11_lib is not None:
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
+    if p12 is not None and not p12.is_file():
+        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE").
+        raise typer.BadParameter(
+            _("no PKCS#12 key file {path}: give the path of the .p12 file").format(path=p12),
+            param_hint="--p12",
+        )
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
     if niva is not None and niva not in LEVELS:

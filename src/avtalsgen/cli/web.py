@@ -118,6 +118,7 @@ def serve(
         tsa_url=tsa or None, crls=tuple(path.resolve() for path in crl or ()),
     )  # fmt: skip
     config.output.mkdir(parents=True, exist_ok=True)
+    _check_port(host, port)
     started = None
     if converter:
         # Builds and previews go to a running converter by themselves (and start
@@ -139,6 +140,35 @@ def serve(
     finally:
         if started is not None and started.started:
             warm.stop()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse (exit 1) a port that cannot be listened on before anything starts: uvicorn
+    said so in English and exited 3 (found: a port in use)."""
+    import errno
+    import socket
+
+    from avtalsgen.errors import AvtalsgenError
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = _("another program (another avtalsgen serve?) listens on it")
+        elif exc.errno == errno.EACCES:
+            reason = _("a port below 1024 needs the administrator's rights")
+        else:
+            reason = _("the address cannot be used on this machine ({code})").format(
+                code=errno.errorcode.get(exc.errno or 0, exc.errno)
+            )
+        raise AvtalsgenError(
+            _("cannot serve on {host}:{port}: {reason}; choose another port with --port").format(
+                host=host, port=port, reason=reason
+            )
+        ) from None
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

@@ -647,6 +647,18 @@ def load_program(path: Path) -> Program:
 def load_case(path: Path) -> LoadedCase:
     """Load a case file and the program it names; report every problem in both at once."""
     arende, problems, data, lines = _validate(Arende, path)
+    if arende is None and isinstance(data, dict) and "paragrafer" in data and "dnr" not in data:
+        # A meeting file given where a case file goes (found: explain listed 17 unknown keys).
+        raise CaseError(
+            [
+                _(
+                    "{path}: this is a meeting file (it has paragrafer), not a case file: give "
+                    "the case file (*.yaml with dnr); the meeting files in sammantraden/ beside "
+                    "the cases are read with them, and utdrag, anslag, expediera and publicera "
+                    "take a meeting file"
+                ).format(path=path)
+            ]
+        )
     program_path: Path | None = None
     program: Program | None = None
     raw_program = arende.program if arende else _program_key(data)

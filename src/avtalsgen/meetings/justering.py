@@ -275,7 +275,11 @@ def _case_problems(
             return [
                 Problem(
                     loc,
-                    _("the case file {path} is invalid; its problems follow").format(path=paths[0]),
+                    # Not "follow": check shows them once, where it checked the case first.
+                    _(
+                        "the case file {path} is invalid: its problems are on the lines that "
+                        "start with its name"
+                    ).format(path=paths[0]),
                 ),
                 *exc.problems,
             ]

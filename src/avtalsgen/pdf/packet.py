@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.documents.factcheck import PdfText
     from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
 
+#: What a signed extract's title says in the contents and bookmarks: its signed original is
+#: an embedded file (the pages are a copy without the signature field). Not said in the
+#: packet's subject and keywords, which name what it holds.
+SIGNED_ORIGINAL = " (det signerade originalet är bifogat som fil)"
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
 #: Text in each signature block under which the signature's box goes.
@@ -88,7 +92,7 @@ def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractIn
         pdf.save(pages, fix_metadata_version=False)
     title = f"Protokollsutdrag § {paragraf}"
     if signed:
-        title += " (det signerade originalet är bifogat som fil)"
+        title += SIGNED_ORIGINAL
     return ExtractInPacket(pages, title, signed, extract, _extract_marking(extract))
 
 
@@ -228,7 +232,7 @@ def build_packet(
         extract = extract_for_packet(found.pdf, number, output.parent)
         title = f"{PROTOKOLLSUTDRAG.title} § {number} ({decision.datum.isoformat()})"
         if extract.signed:
-            title += " (det signerade originalet är bifogat som fil)"
+            title += SIGNED_ORIGINAL
             embedded.append(
                 EmbeddedFile(
                     extract.original.name,
@@ -277,7 +281,7 @@ def build_packet(
             grant,
             arende.aktor.namn,
             context.program.namn,
-            *(part.title.lower() for part in parts),
+            *(part.title.removesuffix(SIGNED_ORIGINAL).lower() for part in parts),
             *(part.title for part in extras),
             *keyword,
             *decided,
@@ -297,7 +301,8 @@ def packet_subject(
     """What the packet holds, in words: "Basfinansiering inom <program>: beslutsförslag,
     samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order), the
     grant named in the indefinite form as the program names it (``grant``)."""
-    named = [part.title[0].lower() + part.title[1:] for part in documents]
+    titles = [part.title.removesuffix(SIGNED_ORIGINAL) for part in documents]
+    named = [title[0].lower() + title[1:] for title in titles]
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
     from avtalsgen.documents.format import och
 
