@@ -210,6 +210,14 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
         assert embedded == made.secret.read_bytes()
         assert str(pdf.docinfo.Title).startswith("SEKRETESS – ")
         assert MARKING in str(pdf.docinfo.Subject)
+        # The contents and bookmarks say the signed original is attached; the subject and
+        # keywords name what the packet holds (they repeated it once per signed extract).
+        described = str(pdf.docinfo.Subject) + str(pdf.docinfo.Keywords)
+        assert "bifogat som fil" not in described and "protokollsutdrag § 212" in described
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        signed = "(det signerade originalet är bifogat som fil)"
+        assert any(title.endswith(signed) for title in titles)
         # The extract's own field is not carried over: the packet's fields are its own.
         assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
     listing = run("pdfdetach", "-list", str(packet))
