@@ -58,7 +58,7 @@ def _titled(node: Any, key: str | None) -> Any:
         return [_titled(item, None) for item in node]
     if not isinstance(node, dict):
         return node
-    titled = {}
+    titled: dict[str, Any] = {}
     for name, value in node.items():
         if name == "properties" and isinstance(value, dict):
             titled[name] = {field: _titled(item, field) for field, item in value.items()}
