@@ -15,7 +15,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from avtalsgen.errors import AvtalsgenError
-from avtalsgen.i18n import _, _l, ngettext
+from avtalsgen.i18n import _, ngettext
 from avtalsgen.web import audit
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import choice
@@ -113,7 +113,6 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     DEMO key when none is configured), at the PAdES level chosen (as ``avtalsgen sign
     --niva``: the time-stamping authority and CRL files from the server's settings)."""
     from avtalsgen.build.manifest import update_signatures
-    from avtalsgen.build.status import packet_out_of_date
     from avtalsgen.build.workspace import Workspace
     from avtalsgen.pdf.unknown import placeholder_count
     from avtalsgen.signing.sign import FieldSignedError, IncompleteError
@@ -132,18 +131,6 @@ def sign(request: Request[Any, Any, Any], dnr: str, data: Form) -> Template:
     else:
         packet = _packet(config, dnr)
         try:
-            if packet_out_of_date(packet, config.output, config.templates) is not None:
-                # As the command line's sign refuses it: the next build makes a new version.
-                raise AvtalsgenError(
-                    _l(
-                        "The documents of {dnr} are out of date (their case, meeting or "
-                        "template files, or a protocol extract, changed since they were "
-                        "built): build the case again first, then sign the packet that build "
-                        "makes; a signature on this one would have to be made again. Nothing "
-                        "was signed.",
-                        dnr=dnr,
-                    )
-                )
             # The output folder's session, as the CLI's sign takes it: waits for a build.
             with Workspace(config.output).session("sign") as run:
                 report = sign_at_level(config, packet, field, FIELD_ROLES[field], level,
