@@ -371,12 +371,14 @@ def test_serve_finds_the_templates_as_build_does(
     shipped ones."""
     import uvicorn
 
+    from avtalsgen.cli import web as web_cli
     from avtalsgen.documents.templates import find_templates, shipped_templates
     from avtalsgen.web import app as webapp
 
     seen: list[Path] = []
     monkeypatch.setattr(webapp, "create_app", lambda config: seen.append(config.templates))
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(web_cli, "_check_port", lambda host, port: None)  # 8000 may be taken
     shutil.copytree(REPO / "cases", tmp_path / "cases")
     monkeypatch.chdir(tmp_path)
     argv = ["serve", "--no-converter", "--cases", "cases", "--data", str(tmp_path / "data")]

@@ -634,8 +634,8 @@ def test_invalid_case_file_is_reported_with_its_own_problems(tmp_path: Path) -> 
     with pytest.raises(CaseError) as own:
         load_case(seed)
     assert problems_of(files.meeting) == [
-        f"{files.meeting}:14: paragrafer[0].dnr: the case file {seed} is invalid; its problems "
-        "follow",
+        f"{files.meeting}:14: paragrafer[0].dnr: the case file {seed} is invalid: its problems "
+        "are on the lines that start with its name",
         *own.value.problems,
     ]
 

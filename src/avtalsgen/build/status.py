@@ -587,6 +587,10 @@ def packet_out_of_date(packet: Path, output: Path, templates: Path | None = None
         return None
     folder = Workspace(packet.parent.parent).case(case.arende.dnr)
     planned = tillagg_plan(history, PacketFolder(folder))
+    if planned.change is not None:
+        # A tilläggsavtal's packet: status's stamp of it is not the build's yet (it called
+        # a packet out of date that the build found up to date); left to the build.
+        return None
     templates = templates or recorded_templates(folder.path) or find_templates([path])
     return _build_state(case, planned, folder, templates, _Hints(output))
 

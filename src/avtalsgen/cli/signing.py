@@ -138,12 +138,6 @@ def sign(
 
     if p12 is not None and pkcs11_lib is not None:
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
-    if p12 is not None and not p12.is_file():
-        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE").
-        raise typer.BadParameter(
-            _("no PKCS#12 key file {path}: give the path of the .p12 file").format(path=p12),
-            param_hint="--p12",
-        )
     if pkcs11_lib is not None and (token is None or key is None):
         raise typer.BadParameter(_("--pkcs11-lib needs --token and --key"))
     if niva is not None and niva not in LEVELS:
@@ -160,6 +154,11 @@ def sign(
         raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
     if field != "utdragsbestyrkande" and (old := _out_of_date(packet)) is not None:
         raise AvtalsgenError(old)
+    if p12 is not None and not p12.is_file():
+        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE").
+        raise AvtalsgenError(
+            _("--p12: no PKCS#12 key file {path}: give the path of the .p12 file").format(path=p12)
+        )
     request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
     chosen = choose_key(field, request, _secret, role, trust or ())
     workspace = Workspace.of_case_file(packet)
