@@ -154,8 +154,9 @@ def sign(
         raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
     if field != "utdragsbestyrkande" and (old := _out_of_date(packet)) is not None:
         raise AvtalsgenError(old)
-    if p12 is not None and not p12.is_file():
-        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE").
+    if p12 is not None and not p12.is_file() and not os.environ.get("AVTALSGEN_P12_PASSPHRASE"):
+        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE"); with
+        # the passphrase given, the signing says the file is missing as before.
         raise AvtalsgenError(
             _("--p12: no PKCS#12 key file {path}: give the path of the .p12 file").format(path=p12)
         )
