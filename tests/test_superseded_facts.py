@@ -262,3 +262,71 @@ def test_a_field_the_models_gained_since_is_no_changed_fact() -> None:
     assert changed_facts(recorded, now) == ["finansiering.finansiarer[1].namn"]
     now["avtal.ny"] = _digest("x", "x")
     assert changed_facts(recorded, now) == ["avtal.ny", "finansiering.finansiarer[1].namn"]
+
+
+def test_a_prose_text_is_one_fact_of_what_it_prints(tmp_path: Path) -> None:
+    """Re-wrapping the lines of ``syfte`` (no word changed) changes no fact; a changed word
+    is the fact ``syfte``, the case file's key, not its parse state's
+    (``syfte.blocks[0].spans[0].text``)."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "RUN-00386-2023.yaml"
+    text = case.read_text(encoding="utf-8")
+    before = packet_facts(_history(case))  # type: ignore[arg-type]
+    legacy = packet_facts(_history(case), legacy=True)  # type: ignore[arg-type]
+    assert before is not None and legacy is not None and "syfte" in before
+    assert not any(key.startswith(("syfte.", "bilagor[0].beskrivning.")) for key in before)
+    wrapped = text.replace(
+        "Detta ska bidra till att öka\n  Norrbottens", "Detta ska bidra\n  till att öka Norrbottens"
+    )
+    assert wrapped != text
+    case.write_text(wrapped, encoding="utf-8")
+    assert changed_facts(before, packet_facts(_history(case), legacy=True)) == []  # type: ignore[arg-type]
+    case.write_text(text.replace("öka\n", "stärka\n"), encoding="utf-8")
+    assert changed_facts(before, packet_facts(_history(case), legacy=True)) == ["syfte"]  # type: ignore[arg-type]
+
+
+def test_a_packet_recorded_by_the_blocks_of_its_texts(tmp_path: Path) -> None:
+    """A packet signed before a prose text was one fact recorded ``syfte.source`` and its
+    blocks' leaves: it stands where its facts are unchanged (the upgrade supersedes no
+    signed packet, re-wrapping neither), and a changed word names ``syfte``."""
+    from avtalsgen.build import superseded as module
+
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "RUN-00386-2023.yaml"
+    text = case.read_text(encoding="utf-8")
+    history = _history(case)
+    dump = history.arende.model_dump(mode="json")  # type: ignore[attr-defined]
+    decided = history.decided.model_dump(mode="json")  # type: ignore[attr-defined]
+
+    def old(value: object, path: str = "") -> Iterator[tuple[str, object]]:  # as before
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                yield from old(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list) and value:
+            for index, item in enumerate(value):
+                yield from old(item, f"{path}[{index}]")
+        else:
+            yield path, value
+
+    proposal, agreed = dict(old(dump)), dict(old(decided))
+    recorded = {
+        key: module._digest(proposal.get(key, {"": "absent"}), agreed.get(key, {"": "absent"}))
+        for key in [*proposal, *(k for k in agreed if k not in proposal)]
+        if module._is_fact(key)
+    }
+    assert "syfte.source" in recorded and "syfte.blocks[0].spans[0].text" in recorded
+    assert changed_facts(recorded, packet_facts(history, legacy=True)) == []  # type: ignore[arg-type]
+    case.write_text(
+        text.replace(
+            "Detta ska bidra till att öka\n  Norrbottens",
+            "Detta ska bidra\n  till att öka Norrbottens",
+        ),
+        encoding="utf-8",
+    )
+    assert changed_facts(recorded, packet_facts(_history(case), legacy=True)) == []  # type: ignore[arg-type]
+    case.write_text(text.replace("öka\n", "stärka\n"), encoding="utf-8")
+    assert changed_facts(recorded, packet_facts(_history(case), legacy=True)) == ["syfte"]  # type: ignore[arg-type]
+    # Against the newest version's record alone (verify without the case), the text
+    # recorded at its own key cannot be compared with its blocks: no change is claimed.
+    new = packet_facts(_history(case))  # type: ignore[arg-type]
+    assert new is not None and changed_facts(recorded, new) == []

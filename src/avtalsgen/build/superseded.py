@@ -32,7 +32,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from avtalsgen.i18n import _, join_words, ngettext
 
@@ -68,17 +68,53 @@ def decision_record(history: History) -> dict[str, Any] | None:
 _TILLAGG_KEYS = ("dnr", "aktor.", "finansiering.", "avtal.datum", "avtal.undertecknare.")
 
 
-def _leaves(value: object, path: str = "") -> Iterator[tuple[str, object]]:
+def _leaves(value: object, path: str = "", *, legacy: bool = False) -> Iterator[tuple[str, object]]:
     """Every scalar of ``value`` (a model as JSON) with its key: ``aktor.namn``,
-    ``finansiering.finansiarer[0].belopp_per_ar``; an empty list or table is one."""
-    if isinstance(value, dict) and value:
+    ``finansiering.finansiarer[0].belopp_per_ar``; an empty list or table is one. A prose
+    text (``syfte``) is one, at its own key: what the document prints of it
+    (:func:`_printed`), not its source's line breaks; with ``legacy``, also the leaves of
+    its blocks as avtalsgen recorded them before (:class:`_Legacy`)."""
+    if _is_prose(value):
+        yield path, _printed(value)
+        if legacy:
+            for key, item in _leaves(value["blocks"], f"{path}.blocks"):
+                yield key, _Legacy(item)
+    elif isinstance(value, dict) and value:
         for key, item in value.items():
-            yield from _leaves(item, f"{path}.{key}" if path else str(key))
+            yield from _leaves(item, f"{path}.{key}" if path else str(key), legacy=legacy)
     elif isinstance(value, list) and value:
         for index, item in enumerate(value):
-            yield from _leaves(item, f"{path}[{index}]")
+            yield from _leaves(item, f"{path}[{index}]", legacy=legacy)
     else:
         yield path, value
+
+
+def _is_prose(value: object) -> TypeGuard[dict[str, Any]]:
+    """Whether ``value`` is a prose text as JSON (:class:`avtalsgen.model.prose.Prose`)."""
+    return isinstance(value, dict) and set(value) == {"source", "blocks"}
+
+
+def _printed(prose: Mapping[str, Any]) -> list[object]:
+    """What the documents print of a prose text: each block's kind and its runs of text by
+    emphasis, white space folded (re-wrapping the source's lines changes none of it)."""
+    printed: list[object] = []
+    for block in prose["blocks"]:
+        runs: list[list[object]] = []
+        for span in block["spans"]:
+            style = [bool(span.get("bold")), bool(span.get("italic"))]
+            if runs and runs[-1][1:] == style:
+                runs[-1][0] = f"{runs[-1][0]}{span['text']}"
+            else:
+                runs.append([span["text"], *style])
+        printed.append([block["kind"], [[" ".join(str(r[0]).split()), *r[1:]] for r in runs]])
+    return printed
+
+
+@dataclass(frozen=True)
+class _Legacy:
+    """A leaf of a prose text's blocks, by the key an earlier avtalsgen recorded it at."""
+
+    value: object
 
 
 def _digest(*values: object) -> str:
@@ -96,32 +132,41 @@ def _is_fact(key: str) -> bool:
 _ABSENT = {"": "absent"}  # a key one stage has and the other has not
 
 
-def packet_facts(history: History, tillagg: int = 0) -> dict[str, str] | None:
+def packet_facts(
+    history: History, tillagg: int = 0, *, legacy: bool = False
+) -> dict[str, str] | None:
     """The facts of the packet that holds the agreement (``tillagg`` 0) or tilläggsavtal
     nr ``tillagg`` as the case ``history`` stands now, by key, each a digest of its value:
     what the manifest records of a packet (``fakta``) and :func:`superseded` compares.
     The agreement's packet holds the beslutsförslag (the proposal) and the agreement (the
     case as decided): a key's digest is of both values. A tilläggsavtal's: the parties,
     Dnr and financing as decided, and its change (``tillagg.*``). None when the case has
-    no tilläggsavtal nr ``tillagg`` now."""
+    no tilläggsavtal nr ``tillagg`` now. With ``legacy``, each prose text's blocks too, as
+    an earlier avtalsgen recorded them (compared with a packet it recorded so)."""
     if tillagg > len(history.changes):
         return None
-    decided = dict(_leaves(history.decided.model_dump(mode="json")))
+    decided = dict(_leaves(history.decided.model_dump(mode="json"), legacy=legacy))
     if tillagg == 0:
-        proposal = dict(_leaves(history.arende.model_dump(mode="json")))
+        proposal = dict(_leaves(history.arende.model_dump(mode="json"), legacy=legacy))
         keys = [*proposal, *(key for key in decided if key not in proposal)]
         return {
-            key: _digest(proposal.get(key, _ABSENT), decided.get(key, _ABSENT))
+            key: _digest(_raw(proposal.get(key, _ABSENT)), _raw(decided.get(key, _ABSENT)))
             for key in keys
             if _is_fact(key)
         }
     change = history.changes[tillagg - 1].andring.tillagg.model_dump(mode="json")
     facts = {
-        key: _digest(value)
+        key: _digest(_raw(value))
         for key, value in decided.items()
         if key in _TILLAGG_KEYS or key.startswith(_TILLAGG_KEYS)
     }
-    return facts | {key: _digest(value) for key, value in _leaves(change, "tillagg")}
+    return facts | {
+        key: _digest(_raw(value)) for key, value in _leaves(change, "tillagg", legacy=legacy)
+    }
+
+
+def _raw(value: object) -> object:
+    return value.value if isinstance(value, _Legacy) else value
 
 
 #: The digests of a fact that is not given (null, an empty list or table, false): a key
@@ -132,18 +177,50 @@ _NOT_GIVEN = frozenset(
     digest for value in _EMPTY for digest in (_digest(value), _digest(value, value))
 )
 
+_BLOCKS = ".blocks["
+_SOURCE = ".source"
+
+
+def _prose_of(key: str) -> str | None:
+    """The prose text whose source or block ``key`` is, as an earlier avtalsgen recorded
+    it (``syfte.source``, ``syfte.blocks[0].spans[0].text``: ``syfte``)."""
+    if _BLOCKS in key:
+        return key[: key.index(_BLOCKS)]
+    return key[: -len(_SOURCE)] if key.endswith(_SOURCE) else None
+
+
+def _by_blocks(text: str, facts: Mapping[str, Any]) -> bool:
+    """Whether ``facts`` hold the prose text ``text`` by its blocks' leaves."""
+    return f"{text}{_BLOCKS}0].kind" in facts
+
 
 def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[str]:
     """The keys whose facts differ between what a packet's entry ``recorded`` and ``now``
     (a key on one side only differs too, unless ``now`` leaves it not given), in the order
-    of ``now`` (the case's order)."""
+    of ``now`` (the case's order).
+
+    A prose text is one fact at its own key (``syfte``: what the documents print of it).
+    A packet recorded before it was (by its ``source`` and its blocks' leaves) is compared
+    by its blocks' leaves, which ``now`` holds when made with ``legacy``, never by its
+    source, whose line breaks print nothing; a changed one is named by the text's key."""
     keys = [*now, *(key for key in recorded if key not in now)]
-    return [
-        key
-        for key in keys
-        if recorded.get(key) != now.get(key)
-        and not (key not in recorded and now.get(key) in _NOT_GIVEN)
-    ]
+    changed: list[str] = []
+    for key in keys:
+        text = _prose_of(key)
+        name = key
+        if text is not None and (_by_blocks(text, recorded) or _by_blocks(text, now)):
+            if key.endswith(_SOURCE) or not (_by_blocks(text, recorded) and _by_blocks(text, now)):
+                continue  # its source, or a side that holds the text at its own key
+            name = text
+        elif key not in recorded and _by_blocks(key, recorded):
+            continue  # recorded by its blocks, compared by them
+        if (
+            recorded.get(key) != now.get(key)
+            and not (key not in recorded and now.get(key) in _NOT_GIVEN)
+            and name not in changed
+        ):
+            changed.append(name)
+    return changed
 
 
 def facts_now(history: History) -> Facts:
@@ -153,7 +230,7 @@ def facts_now(history: History) -> Facts:
 
     def facts(tillagg: int) -> Mapping[str, str] | None:
         if tillagg not in known:
-            known[tillagg] = packet_facts(history, tillagg)
+            known[tillagg] = packet_facts(history, tillagg, legacy=True)
         return known[tillagg]
 
     return facts
