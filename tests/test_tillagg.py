@@ -1379,3 +1379,47 @@ def test_a_signed_tillaggsavtal_whose_change_was_edited_is_superseded(
         f"a new packet is needed: {DNR}/paket-v3.pdf, made from the case as it is now, is the "
         "one to sign"
     ) in " ".join(status[0]["saknas"])
+
+
+def test_a_second_tillaggsavtal_is_not_made_on_a_superseded_agreement(
+    monkeypatch: pytest.MonkeyPatch, english: None
+) -> None:
+    """Tilläggsavtal nr 2 names the agreement as signed: with nr 1's packet standing and
+    the agreement's superseded, nr 2 waits for the agreement as the case states it now,
+    and the refusal names the agreement's packet. Each packet is checked once."""
+    from types import SimpleNamespace
+
+    from avtalsgen.build import superseded as superseded_module
+    from avtalsgen.build import tillagg
+    from avtalsgen.build.superseded import Superseded
+
+    checked: list[str] = []
+
+    def stale(entries: object, name: str, decision: object, *, facts: object) -> Superseded | None:
+        checked.append(name)
+        return Superseded(name, None, None, None, ("syfte",)) if name == "paket.pdf" else None
+
+    files = {0: "paket.pdf", 1: "paket-v2.pdf"}
+    monkeypatch.setattr(tillagg, "superseded", stale)
+    monkeypatch.setattr(tillagg, "packet_entries", lambda manifest: [])
+    monkeypatch.setattr(
+        superseded_module.CaseNow, "of", lambda history: SimpleNamespace(decision=None, facts=None)
+    )
+    monkeypatch.setattr(
+        tillagg, "signed_packet",
+        lambda packets, n: tillagg.SignedPacket(Path(files[n]), None) if n in files else None,
+    )  # fmt: skip
+    first, second = (
+        SimpleNamespace(nummer=n, decision=SimpleNamespace(label=f"§ {n}")) for n in (1, 2)
+    )
+    history = SimpleNamespace(changes=(first, second), pending=(), documents=("samarbetsavtal",))
+    planned = tillagg.plan(history, SimpleNamespace(manifest={}))  # type: ignore[arg-type]
+    assert planned.change is None and planned.waiting is second  # type: ignore[comparison-overlap]
+    assert planned.documents == ("samarbetsavtal",) and planned.awaited == 0
+    assert planned.refused is not None and planned.refused.file == "paket.pdf"
+    assert sorted(checked) == ["paket-v2.pdf", "paket.pdf"], "each packet checked once"
+    refusal = planned.refusal(reason=False)
+    assert refusal is not None and refusal.startswith(
+        "tilläggsavtal nr 2 (§ 2) is not made: the agreement it changes is signed in paket.pdf, "
+        "which is superseded"
+    )

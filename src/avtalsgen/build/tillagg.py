@@ -100,8 +100,8 @@ class Plan:
             newer=named(self.refused.newer) if self.refused.newer else None,
         )
         before = (
-            _("the agreement") if self.waiting.nummer == 1
-            else _("tilläggsavtal nr {number}").format(number=self.waiting.nummer - 1)
+            _("the agreement") if self.refused.tillagg == 0
+            else _("tilläggsavtal nr {number}").format(number=self.refused.tillagg)
         )  # fmt: skip
         said = _(
             "tilläggsavtal nr {number} ({label}) is not made: {before} it changes is signed "
@@ -120,7 +120,9 @@ class Plan:
     def awaited(self) -> int | None:
         """The packet a waiting change needs signed: 0 for the agreement's, N for
         tilläggsavtal nr N's (None: nothing waits)."""
-        return self.waiting.nummer - 1 if self.waiting is not None else None
+        if self.waiting is None:
+            return None
+        return self.refused.tillagg if self.refused is not None else self.waiting.nummer - 1
 
     @property
     def marker(self) -> tuple[str, ...]:
@@ -146,29 +148,32 @@ def plan(history: History, packets: PacketFolder) -> Plan:
         return Plan(history.documents, None, None, None, pending)
     now = CaseNow.of(history)
     entries = packet_entries(packets.manifest)
-    refused: list[Superseded] = []
+    checked: dict[int, tuple[SignedPacket | None, Superseded | None]] = {}
 
-    def standing(nummer: int) -> SignedPacket | None:
-        """The signed packet ``nummer`` holds, unless it is superseded."""
-        signed = signed_packet(packets, nummer)
-        if signed is None:
-            return None
-        stale = superseded(entries, signed.path.name, now.decision, facts=now.facts)
-        if stale is not None:
-            refused.append(stale)
-            return None
-        return signed
+    def standing(nummer: int) -> tuple[SignedPacket | None, Superseded | None]:
+        """The signed packet ``nummer`` holds unless it is superseded, and why it is: each
+        packet checked once."""
+        if nummer not in checked:
+            signed = signed_packet(packets, nummer)
+            stale = (
+                superseded(entries, signed.path.name, now.decision, facts=now.facts)
+                if signed is not None
+                else None
+            )
+            checked[nummer] = (signed if stale is None else None, stale)
+        return checked[nummer]
 
     target = next(
-        (c for c in history.changes if standing(c.nummer) is None),
+        (c for c in history.changes if standing(c.nummer)[0] is None),
         history.changes[-1],
     )
-    refused.clear()  # only the packet the target is made on is refused
-    before = standing(target.nummer - 1)
-    if before is None:
-        # Every change before the target has its signed packet standing: what is missing
-        # (or superseded) is the agreement's.
+    # The tilläggsavtal is made on the packet before it and names the agreement's: neither
+    # may be superseded (the agreement's refused first: what is to be signed anew first).
+    original, stale_original = standing(0)
+    before, stale_before = (
+        (original, stale_original) if target.nummer == 1 else standing(target.nummer - 1)
+    )
+    if original is None or before is None:
         return Plan(history.documents, None, None, target, pending,
-                    refused[0] if refused else None)  # fmt: skip
-    original = before if target.nummer == 1 else signed_packet(packets, 0)
+                    stale_original or stale_before)  # fmt: skip
     return Plan(("tillaggsavtal",), target, original, None, pending)
