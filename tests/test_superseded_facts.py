@@ -135,6 +135,23 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
         "belopp_per_ar' och 'finansiering.totalt' har ändrats sedan paketet byggdes"
     ) in page, page
     assert str(tmp_path) not in page
+    # The log says the copy is valid and superseded; a tampered copy of it, not valid first
+    # (validity is told before the supersession, not hidden by it).
+    from avtalsgen.web import audit
+
+    logged = audit.entries(config.database)[0]
+    assert (logged.action, logged.detail) == ("verify", "paket.pdf: godkänd; ersatt")
+    tampered = bytearray(copy.read_bytes())
+    at = tampered.index(b"/Producer")
+    tampered[at + 1 : at + 9] = b"Xroducer"  # in the signed bytes: the digest no longer holds
+    with client_for(config, "lasare") as client:
+        token = csrf_of(client.get("/verifiera").text)
+        client.post(
+            "/verifiera", data={"_csrf_token": token},
+            files={"fil": ("paket.pdf", bytes(tampered), "application/pdf")},
+        )  # fmt: skip
+    logged = audit.entries(config.database)[0]
+    assert logged.detail.startswith("paket.pdf: inte godkänd"), logged.detail
     # The build makes the next version; the signed one stays, and is named superseded by it.
     with converter_in(session_converter):
         assert _run(*build)[0] == 0

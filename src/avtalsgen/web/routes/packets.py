@@ -224,10 +224,10 @@ def verify_upload(
                 )
             audit.record(
                 config.database, user_of(request).name, "verify",
-                detail=audit.texts(lambda: f"{name}: " + (
-                    _("superseded") if report and stale else
-                    _("valid") if report and report.ok else
-                    _("not valid") if report else _("error: {error}").format(error=error))),
+                detail=audit.texts(lambda: f"{name}: " + (  # validity first, then supersession
+                    (_("valid") if report.ok else _("not valid"))
+                    + ("; " + _("superseded") if stale else "")
+                    if report else _("error: {error}").format(error=error))),
                 hashes={name: audit.file_hash(Path(temp))},
             )  # fmt: skip
         finally:
