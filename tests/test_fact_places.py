@@ -245,6 +245,38 @@ def test_a_table_row_reordered_is_found_by_templates_check_as_by_the_build(
     ]  # fmt: skip
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _with_footnote(template: Path, text: str) -> None:
+    """Give the Word file ``template`` a footnotes part holding ``text`` (python-docx
+    makes none): the part, its content type and the body's relationship to it."""
+    import zipfile
+
+    with zipfile.ZipFile(template) as source:
+        files = {name: source.read(name) for name in source.namelist()}
+    files["word/footnotes.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{_W}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    ).encode()
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/word/footnotes.xml" ContentType="{_FOOTNOTES}"/></Types>'.encode(),
+    )
+    rels = "word/_rels/document.xml.rels"
+    files[rels] = files[rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdFootnotes" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in files.items():
+            target.writestr(name, data)
+
+
 def test_templates_check_finds_the_same_places_in_english(folder: Path) -> None:
     """The parts of a template are told apart by what they are, not by their translated
     names: the Dnr moved from the page header into a footnote is missing from every page in
@@ -254,6 +286,15 @@ def test_templates_check_finds_the_same_places_in_english(folder: Path) -> None:
     _typed_over(document.sections[0].header.tables[0].rows[1].cells[1], "")
     _typed_over(next(p for p in document.paragraphs if p.text == "Dnr {{ arende.dnr }}"), "Dnr")
     document.save(str(template))
+    _with_footnote(template, "Dnr {{ arende.dnr }}")
+    from avtalsgen.documents.templatecheck import NOTES, PAGE, _sources
+
+    for language in ("sv", "en"):
+        i18n.set_language(language)
+        parts = [(kind, source) for kind, _label, source, _xml in _sources(template)]
+        i18n.set_language(None)
+        assert [kind for kind, source in parts if "Dnr {{ arende.dnr }}" in source] == [NOTES]
+        assert PAGE in [kind for kind, _source in parts]
     code_sv, swedish = _check(folder, "sv")
     code_en, english = _check(folder, "en")
     assert code_sv == code_en == 1
