@@ -1,9 +1,10 @@
 """Every command that writes into a case's output folder, with signed files in it: none
 replaces or removes a signed one. The packet signed, then: build --force from the same
-inputs, the meeting's extracts made and one certified, utdrag and anslag again, a batch of
-every case with --force (the packet a new version beside the signed one, since it now holds
-the extract), and an agreement signed on its own in another program beside the new,
-unsigned packet: the build that would make it anew stops, nothing written."""
+inputs, the meeting's extracts made and one certified, utdrag and anslag again, expediera
+and publicera, a batch of every case with --force (the packet a new version beside the
+signed one, since it now holds the extract), and an agreement signed on its own in another
+program beside the new, unsigned packet: the build that would make it anew stops, nothing
+written."""
 
 from __future__ import annotations
 
@@ -104,6 +105,15 @@ def test_no_command_replaces_a_signed_file(
         for command in ("utdrag", "anslag"):
             _run(command, str(meeting), "--output", str(output), "--templates", str(TEMPLATES))
             assert _signed(folder) == kept, command
+        # Expediting the certified § 211 (the shipped program gives its recipients no
+        # address: each listed) and the versions to publish, outside the case's folder.
+        code, said = _run("expediera", str(meeting), "--paragraf", "211", "--output", str(output))
+        assert code == 0 and "§ 211 RUN-00386-2023 (version 1)" in said, said
+        assert _signed(folder) == kept
+        code, said = _run("publicera", str(meeting), "--output", str(output),
+                          "--templates", str(TEMPLATES))  # fmt: skip
+        assert code == 0 and list((output / "webb").rglob("*.pdf")), said
+        assert _signed(folder) == kept
         # A batch of every case, forced: the packet now holds the certified extract, so a
         # new version; the signed one and the certified extract stay.
         code, said = _run("build", str(cases), "--output", str(output),
