@@ -541,13 +541,13 @@ def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
     trailer ``/ID``, which every signature since keeps; None when the file is no packet of
     the output folder, or is not superseded."""
     import dataclasses
-    import re
 
     from avtalsgen.build.workspace import Workspace
+    from avtalsgen.documents.dnr import DNR_IN_TEXT
     from avtalsgen.pdf.signed import identity, is_signed
 
     found = identity(upload)
-    match = re.search(r"RUN-\d{5}-\d{4}", found.title) if found is not None else None
+    match = DNR_IN_TEXT.search(found.title) if found is not None else None
     if found is None or found.document_id is None or match is None:
         return None
     folder = Workspace(output_root).case(match.group())
