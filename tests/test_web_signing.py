@@ -4,6 +4,7 @@ the server's settings, and a level the server cannot reach refused at its field.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -182,6 +183,50 @@ def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
     assert (config.output / DNR / "paket.pdf").read_bytes() == first, "the signed one stays"
     report = verify_packet(config.output / DNR / "paket-v2.pdf", [])
     assert [s.field for s in report.signatures if s.signer] == ["region"]
+    i18n.set_language(None)
+
+
+def test_the_web_signs_nothing_in_a_superseded_packet(tmp_path: Path, sealed: WebConfig) -> None:
+    """The command line refused to sign a packet whose case's amounts were edited after it
+    was built (superseded), but the web's sign page signed it (found by the review)."""
+    config = workspace(tmp_path / "ws")
+    program = Path("program") / "norrbottens-ekosystem.yaml"
+    shutil.copyfile(sealed.cases / program, config.cases / program)  # every fact known
+    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    for name in (config.output / DNR).glob("paket-v*.pdf"):
+        name.unlink()
+    case = config.cases / "exempel-arktiska-testbaddar.yaml"
+    as_built = case.read_text(encoding="utf-8")
+    edited = as_built.replace("belopp_per_ar: 1000000", "belopp_per_ar: 900000", 1)
+    packet = config.output / DNR / "paket.pdf"
+    i18n.set_language("sv")
+
+    def refused(client: TestClient, field: str) -> str:  # type: ignore[type-arg]
+        before = packet.read_bytes()
+        form = client.get(f"/paket/{DNR}/signera?falt={field}")
+        response = client.post(f"/paket/{DNR}/signera",
+                               data={"_csrf_token": csrf_of(form.text), "falt": field,
+                                     "niva": "B-B"})  # fmt: skip
+        assert response.status_code == 422
+        assert packet.read_bytes() == before
+        assert str(config.output) not in response.text
+        shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(response.text)))
+        assert "Inget har signerats." in shown, shown
+        return shown
+
+    with TestClient(create_app(config)) as client:
+        login(client, "signer")
+        if "?falt=region" in client.get("/paket").text:
+            case.write_text(edited, encoding="utf-8")  # unsigned: the build makes it anew
+            said = refused(client, "region")
+            assert ("paket.pdf är inaktuellt: ärendets uppgift "
+                    "'finansiering.finansiarer[0].belopp_per_ar' har ändrats") in said  # fmt: skip
+            case.write_text(as_built, encoding="utf-8")
+            assert f"Signerat: {DNR}" in _sign(client, "B-B", "region")
+        case.write_text(edited, encoding="utf-8")  # signed by one party: superseded
+        said = refused(client, "aktor")
+        assert ("paket.pdf är ersatt: ärendets uppgift "
+                "'finansiering.finansiarer[0].belopp_per_ar' har ändrats") in said  # fmt: skip
     i18n.set_language(None)
 
 

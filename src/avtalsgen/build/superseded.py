@@ -526,6 +526,25 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
     )  # fmt: skip
 
 
+def refuse_unsignable(packet: Path, shown: Callable[[Path], str] = lambda path: path.name) -> None:
+    """Refuse, before any key is asked for, to sign a packet whose case the decision leaves
+    without an agreement, or one that is superseded, signed or not (made from another
+    decision, or stating other facts, than the case's now): what ``avtalsgen sign`` and the
+    web app's signing both say. ``shown`` names a file in the message."""
+    from dataclasses import replace
+
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.pdf.packet import check_signable
+
+    check_signable(packet)
+    found = packet_superseded(packet, signed_only=False)
+    if found is None:
+        return
+    newer = shown(packet.parent / found.newer) if found.newer else None
+    named = replace(found, file=shown(packet), newer=newer)
+    raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=named.text()))
+
+
 def _version(entry: Mapping[str, Any]) -> int:
     try:
         return int(str(entry.get("version", 1)))

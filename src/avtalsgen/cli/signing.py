@@ -125,8 +125,8 @@ def sign(
     """Sign one signature field of a packet or a protocol extract (PAdES)."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.manifest import update_signatures
+    from avtalsgen.build.superseded import refuse_unsignable
     from avtalsgen.build.workspace import Workspace
-    from avtalsgen.pdf.packet import check_signable
     from avtalsgen.signing.keys import (
         KeyRequest,
         choose_key,
@@ -149,9 +149,7 @@ def sign(
         )
     # No agreement to sign where the committee's decision left it out (an avslag), nor in
     # a packet made from another decision than the case's, or stating other facts.
-    check_signable(packet)
-    if (stale := _superseded(packet, signed_only=False)) is not None:
-        raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=stale.text()))
+    refuse_unsignable(packet, lambda path: str(shown_path(path)))
     if field != "utdragsbestyrkande" and (old := _out_of_date(packet)) is not None:
         raise AvtalsgenError(old)
     if p12 is not None and not p12.is_file() and not os.environ.get("AVTALSGEN_P12_PASSPHRASE"):

@@ -111,9 +111,13 @@ def sign_at_level(
     ``--ofullstandig``); the signed file's verification against the roots the server
     trusts (made before it was moved into place). The caller holds the output folder's
     session."""
+    from avtalsgen.build.superseded import refuse_unsignable
     from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
+    # As `avtalsgen sign`: nothing is signed in a packet without an agreement to sign, or
+    # superseded (the review found the web signing a packet the command line refused).
+    refuse_unsignable(pdf)
     source, roots, demo = server_key(config, role)
     chosen = KeyChoice(source, role, tuple(roots), demo)
     result = sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
