@@ -33,6 +33,7 @@ from avtalsgen.meetings.extract import (
     changes,
     file_stem,
 )
+from avtalsgen.meetings.wording import AS_PROPOSED_WORDING
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -732,3 +733,15 @@ def test_what_utdrag_says_of_each_paragraph_in_swedish() -> None:
     assert [status.text for status in Status] == [
         "new", "correction", "unchanged", "secret", "not justerad"
     ]  # fmt: skip
+
+
+def test_the_as_proposed_lead_is_no_correction() -> None:
+    """An extract of a bifall made before its lead ("… beslutar enligt förslaget.") was
+    written for points that do not name the committee recorded no lead: the next utdrag
+    would have written a RÄTTELSE saying the decision's wording changed, though the minutes
+    did not (found by the review)."""
+    recorded = fakta().to_json()
+    lead = ("Regionala utvecklingsnämnden beslutar enligt förslaget.", AS_PROPOSED_WORDING)
+    assert changes(recorded, fakta(beslut=lead)) == ()
+    # Any other lead that differs is named, as before.
+    assert changes(recorded, fakta(beslut=("Något annat.",))) == ("beslutets lydelse",)

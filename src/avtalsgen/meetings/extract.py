@@ -54,6 +54,7 @@ from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.wording import (
     Beslutstext,
+    as_proposed_lead,
     decision_text,
     jav_text,
     motivering_text,
@@ -103,7 +104,9 @@ class Fakta:
     """The outcome: bifall, bifall_med_andring, avslag, aterremiss or bordlaggning."""
     beslut: tuple[str, ...]
     """The paragraphs before the decision points: "… med den ändringen att …", or the
-    decision of an avslag, återremiss or bordläggning; empty for a bifall as proposed."""
+    decision of an avslag, återremiss or bordläggning; for a bifall as proposed, empty when
+    its first point names the committee, else "… beslutar enligt förslaget." and
+    :data:`~avtalsgen.meetings.wording.AS_PROPOSED_WORDING`."""
     beslutspunkter: tuple[str, ...]
     """The decision points as decided, placeholders filled in (none unless bifall)."""
     motivering: tuple[str, ...]
@@ -560,6 +563,11 @@ def changes(recorded: Mapping[str, Any], fakta: Fakta) -> tuple[str, ...]:
         before = recorded[key]
         if key == "beslut" and differs & {"utfall", "beslutspunkter"}:
             continue  # the lead follows from the outcome and the points
+        if key == "beslut" and not before and as_proposed_lead(value):
+            # An extract made before a bifall as proposed opened with "… beslutar enligt
+            # förslaget" when its points do not name the committee: the decision's wording
+            # did not change, so no correction says it did (the review).
+            continue
         if key == "utfall":
             found.append(f"beslutet ({_in_words(value)} i stället för {_in_words(before)})")
         elif key == "beslutspunkter" and isinstance(before, list):

@@ -385,7 +385,17 @@ def _as_proposed(namnd: str, points: tuple[str, ...]) -> Beslutstext:
     if points and points[0].casefold().startswith(namnd.casefold()):
         return Beslutstext(inledning=(), punkter=points)
     lead = f"{namnd} beslutar enligt förslaget."
-    return Beslutstext(inledning=(lead, "Beslutet har följande lydelse:"), punkter=points)
+    return Beslutstext(inledning=(lead, AS_PROPOSED_WORDING), punkter=points)
+
+
+#: What follows the lead of a bifall as proposed whose points do not name the committee.
+AS_PROPOSED_WORDING = "Beslutet har följande lydelse:"
+
+
+def as_proposed_lead(lead: Sequence[str]) -> bool:
+    """Whether ``lead`` is the one a bifall as proposed opens with (:func:`_as_proposed`):
+    it follows from the points, which say the decision."""
+    return len(lead) == 2 and lead[1] == AS_PROPOSED_WORDING
 
 
 _USUAL = {
