@@ -132,7 +132,18 @@ def test_every_extract_has_an_empty_utdragsbestyrkande_field(made: Made) -> None
     assert "Datum: enligt den elektroniska underskriften" in text
 
 
-def test_sign_an_extract_with_the_secretarys_key_and_verify_it(made: Made) -> None:
+@pytest.fixture
+def copied(made: Made, tmp_path: Path) -> Made:
+    """A copy of the module's cases and output, for a test that signs or builds there: the
+    module's extracts stay as made (unsigned), whichever test ran before."""
+    shutil.copytree(made.root / "cases", tmp_path / "cases")
+    shutil.copytree(made.output, tmp_path / "output")
+    meeting = tmp_path / made.meeting.relative_to(made.root)
+    return Made(tmp_path, tmp_path / "cases", meeting, tmp_path / "output", made.pki, made.p12)
+
+
+def test_sign_an_extract_with_the_secretarys_key_and_verify_it(copied: Made) -> None:
+    made = copied
     code, output = cli("sign", str(made.public), "--field", "utdragsbestyrkande",
                        "--p12", str(made.p12), "--trust", str(made.pki.root_cert))  # fmt: skip
     assert code == 0, output
@@ -194,7 +205,8 @@ def test_the_secret_extract_carries_the_marking_on_every_page_and_in_its_metadat
     assert "Sekretess" not in public
 
 
-def test_the_packet_holds_the_signed_extract_and_is_marked(made: Made) -> None:
+def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None:
+    made = copied
     code, output = cli("sign", str(made.secret), "--field", "utdragsbestyrkande",
                        "--p12", str(made.p12), "--trust", str(made.pki.root_cert))  # fmt: skip
     assert code == 0, output
