@@ -304,7 +304,6 @@ class Superseded:
         """What is wrong and what to do, in the language of messages."""
         if self.changed:
             return self._facts_text()
-        made, now = self._made(), self._now()
         if self.newer is not None:
             then = _("a new packet is needed: {newer}, made from the decision, is the one to "
                      "sign").format(newer=self.newer)  # fmt: skip
@@ -313,10 +312,7 @@ class Superseded:
         else:
             then = _("a new packet is needed: build the case again (the signed file stays "
                      "as it is)")  # fmt: skip
-        return _("{file} is superseded: it was {made} and {now}, so what it states is not "
-                 "the decision; {then}").format(
-            file=self.file, made=made, now=now, then=then
-        )  # fmt: skip
+        return f"{self.reason()}; {then}"
 
     def _facts_text(self) -> str:
         fields = _fields(self.changed)

@@ -25,9 +25,6 @@ from avtalsgen.i18n import N_
 #: a table row (its cells' texts one after the other, as the form the fact check looks for
 #: reads them).
 TEXT, TITLE, LINE, HEADER, ROW = "text", "title", "line", "header", "row"
-#: The parts the fact check requires beyond the document's text as a whole (a row's form
-#: is the row itself).
-POSITIONS = (LINE, HEADER)
 #: How much else a line that states a fact "on a line of its own" may hold (its label, a
 #: date beside it), without spaces: a line of running text holds more.
 LABEL_ROOM = 30

@@ -33,7 +33,8 @@ from avtalsgen.model.types import Loc
 COFINANCING_PLACEHOLDERS = frozenset({"medfinansiering", "totalt_finansiering"})
 
 
-def _norm(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` with its white space folded: as a decision's points are compared."""
     return " ".join(text.split())
 
 
@@ -51,13 +52,13 @@ class Condition:
     def stated_in(self, points: Sequence[str]) -> bool:
         """Whether one of ``points`` (as they read) states it word for word."""
         wanted = self.text.casefold()
-        return any(wanted in _norm(point).casefold() for point in points)
+        return any(wanted in folded(point).casefold() for point in points)
 
 
 def conditions(money: Finansiering, values: dict[str, str]) -> list[Condition]:
     """The co-financiers' conditions of ``money``, in the order of its financiers."""
     return [
-        Condition(place, row.namn, _norm(fill_placeholders(row.villkor, values)).rstrip("."))
+        Condition(place, row.namn, folded(fill_placeholders(row.villkor, values)).rstrip("."))
         for place, row in enumerate(money.finansiarer)
         if not row.region and row.villkor
     ]
@@ -131,7 +132,7 @@ def _unstated_conditions(
         more = _MORE_CONDITIONS.search(point)
         if more is None:
             continue
-        text = _norm(fill_placeholders(more.group(1), values)).rstrip(".")
+        text = folded(fill_placeholders(more.group(1), values)).rstrip(".")
         text = re.sub(r"^(?:och|samt) att\s+", "", text)
         rest = text.casefold()
         for condition in given:
@@ -270,7 +271,7 @@ def carry(points: Sequence[str], raw: Sequence[str], missing: Sequence[Condition
     cofinancing = [index for index, point in enumerate(raw) if _states_cofinancing(point)]
     if cofinancing:
         index = cofinancing[-1]
-        carried[index] = f"{_norm(carried[index]).rstrip('.')} och att {said}."
+        carried[index] = f"{folded(carried[index]).rstrip('.')} och att {said}."
     else:
         carried.append(f"Regionens finansiering lämnas även under förutsättning att {said}.")
     return carried

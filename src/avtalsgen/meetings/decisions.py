@@ -38,6 +38,7 @@ from pathlib import Path
 from avtalsgen import clock
 from avtalsgen.i18n import _
 from avtalsgen.meetings import conditions
+from avtalsgen.meetings.conditions import folded
 from avtalsgen.meetings.files import meeting_files
 from avtalsgen.meetings.wording import pair_points
 from avtalsgen.model import Arende, Program
@@ -50,16 +51,12 @@ from avtalsgen.model.tillagg import Andring, apply_change
 from avtalsgen.model.types import Loc
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def points_amended(arende: Arende, paragraf: Paragraf) -> bool:
     """True when the paragraph's decision points differ from the case's (as written, with
     their placeholders)."""
     if paragraf.beslut is None:
         return False
-    return [_norm(p) for p in paragraf.beslut] != [_norm(p) for p in arende.beslutspunkter]
+    return [folded(p) for p in paragraf.beslut] != [folded(p) for p in arende.beslutspunkter]
 
 
 def financing_changed(arende: Arende, paragraf: Paragraf) -> bool:
@@ -627,14 +624,14 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
             continue
         point = decided_points[index]
         proposed = proposed_points[old] if old is not None else ""
-        after = _norm(fill_placeholders(point, values))
-        before = _norm(fill_placeholders(proposed, values))
+        after = folded(fill_placeholders(point, values))
+        before = folded(fill_placeholders(proposed, values))
         if after == before:
             continue
         added = _added(before, after)
         if not added or any(c in added.casefold() for c in stated):
             continue
-        if placeholder_names(_added(_norm(proposed), _norm(point))):
+        if placeholder_names(_added(folded(proposed), folded(point))):
             # Words around the case's facts (an amount, the period, the source), which the
             # agreement states from the decided financing: not a free-text addition.
             continue

@@ -23,7 +23,7 @@ from avtalsgen.documents.financing import (
     per_kalenderar_steps,
     region_arligen,
 )
-from avtalsgen.meetings.conditions import carry, conditions
+from avtalsgen.meetings.conditions import carry, conditions, folded
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
 from avtalsgen.model.money import Berakning, Finansieringsregler, compute_financing
@@ -158,10 +158,10 @@ def _condition_changes(
     for word is told by that point's change."""
 
     def conditions(money: Finansiering) -> list[str]:
-        return [_norm(row.villkor).rstrip(".") for row in money.medfinansiarer if row.villkor]
+        return [folded(row.villkor).rstrip(".") for row in money.medfinansiarer if row.villkor]
 
     before, after = conditions(proposed), conditions(decided)
-    stated = _norm(" ".join(points)).casefold()
+    stated = folded(" ".join(points)).casefold()
     added = [c for c in after if c not in before and c.casefold() not in stated]
     dropped = [c for c in before if c not in after]
     found = []
@@ -220,8 +220,8 @@ def pair_points(
     as they read (``values`` filled in): the points that read the same pair first, so that
     striking point 4 of 5 leaves point 5 as it was; among the others, where the numbers
     differ, a decided point pairs with the proposal's point it reads most like."""
-    before = [_norm(fill_placeholders(point, values)) for point in proposed]
-    after = [_norm(fill_placeholders(point, values)) for point in decided]
+    before = [folded(fill_placeholders(point, values)) for point in proposed]
+    after = [folded(fill_placeholders(point, values)) for point in decided]
     pairs: list[tuple[int | None, int | None]] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -303,15 +303,15 @@ def point_changes(
     for old, new in pair_points(proposed, decided, values):
         if old is None:
             assert new is not None
-            text = _norm(fill_placeholders(decided[new], values)).rstrip(".")
+            text = folded(fill_placeholders(decided[new], values)).rstrip(".")
             found.append(f"en ny punkt {new + 1} läggs till: ”{text}”")
             continue
         number = old + 1
         if new is None:
             found.append(f"punkt {number} stryks")
             continue
-        before = _norm(fill_placeholders(proposed[old], values))
-        after = _norm(fill_placeholders(decided[new], values))
+        before = folded(fill_placeholders(proposed[old], values))
+        after = folded(fill_placeholders(decided[new], values))
         if before == after:
             continue
         stem = before.rstrip(".")
@@ -321,10 +321,6 @@ def point_changes(
         else:
             found.append(f"punkt {number} ska lyda: ”{after.rstrip('.')}”")
     return found
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split())
 
 
 def decision_text(

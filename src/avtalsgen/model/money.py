@@ -623,7 +623,9 @@ class Finansieringsregler(Strict):
     @property
     def obestamd(self) -> str:
         """The grant's name in the indefinite form (:attr:`benamning_obestamd`)."""
-        return self.benamning_obestamd or indefinite(self.benamning) or self.benamning
+        found = self.benamning_obestamd or indefinite(self.benamning)
+        assert found is not None, "refused by _indefinite_known"
+        return found
 
     @model_validator(mode="after")
     def _indefinite_known(self) -> Finansieringsregler:
