@@ -272,15 +272,10 @@ def test_a_cofinanciers_condition_is_told_once() -> None:
     assert financing_changes(decided, proposed, points) == [f"villkoret att {condition} stryks"]
 
 
-def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
-    """Points written as the schema allows ("Föreningen beviljas …") read, in an extract, as
-    if nobody had decided them: the bifall then opens as domain.md words it (qa14)."""
-    points = [
-        "{aktor} beviljas {belopp_arligen} i basfinansiering.",
-        "Medlen anvisas från {kalla}.",
-    ]
-    text = decision_text(
-        "Regionala utvecklingsnämnden",
+def _as_proposed(namnd: str, points: list[str]) -> Any:
+    """The wording of a bifall as proposed of ``points`` by ``namnd``."""
+    return decision_text(
+        namnd,
         Utfall.BIFALL,
         proposed_points=points,
         decided_points=None,
@@ -291,6 +286,16 @@ def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
         proposal_values=VALUES,
         decided_values=VALUES,
     )
+
+
+def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
+    """Points written as the schema allows ("Föreningen beviljas …") read, in an extract, as
+    if nobody had decided them: the bifall then opens as domain.md words it (qa14)."""
+    points = [
+        "{aktor} beviljas {belopp_arligen} i basfinansiering.",
+        "Medlen anvisas från {kalla}.",
+    ]
+    text = _as_proposed("Regionala utvecklingsnämnden", points)
     assert text.inledning == (
         "Regionala utvecklingsnämnden beslutar enligt förslaget.",
         "Beslutet har följande lydelse:",
@@ -300,16 +305,4 @@ def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
         "Medlen anvisas från ERP.",
     )
     # Points that name the committee stand alone, as the seed's do.
-    named = decision_text(
-        "Nämnden",
-        Utfall.BIFALL,
-        proposed_points=PROPOSED,
-        decided_points=None,
-        wording=None,
-        andring=None,
-        proposed=_financing(600000),
-        decided=_financing(600000),
-        proposal_values=VALUES,
-        decided_values=VALUES,
-    )
-    assert named.inledning == ()
+    assert _as_proposed("Nämnden", PROPOSED).inledning == ()
