@@ -165,6 +165,14 @@ def _language_of_the_environment() -> Iterator[None]:
     clicktexts.install()  # typer keeps some of its texts in module constants
 
 
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The test in English (messages and documents' words as the code writes them)."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)
+
+
 #: For the tests that need a real LibreOffice (its PDFs are what they check).
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice is not installed"

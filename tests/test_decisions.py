@@ -50,13 +50,6 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
-
-
-@pytest.fixture
 def swedish() -> Iterator[None]:
     i18n.set_language("sv")
     yield

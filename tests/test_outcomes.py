@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pdftext import pdftotext
 from warm_converter import converter_in
 
-from avtalsgen import i18n
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.documents.factcheck import FactError
 from avtalsgen.errors import CaseError
@@ -85,13 +83,6 @@ POSTPONED = """\
     dnr: RUN-90013-2024
     utfall: bordlaggning
 """
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
 
 
 def case_folder(root: Path) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from conftest import fold
 from typer.testing import CliRunner
 from warm_converter import converter_in
 
-from avtalsgen import i18n
 from avtalsgen.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,13 +24,6 @@ TEMPLATES = REPO / "templates"
 DNR = "RUN-00386-2023"
 MEETING = "exempel-run-2023-12-05.yaml"
 runner = CliRunner()
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
 
 
 def _run(*argv: str) -> tuple[int, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,13 +49,6 @@ AMENDED = """\
     omedelbart_justerad: true
     anslagsdatum: 2023-12-06
 """
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
 
 
 def _sha(path: Path) -> str:

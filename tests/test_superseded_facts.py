@@ -42,13 +42,6 @@ runner = CliRunner()
 CHANGED = "'finansiering.finansiarer[0].belopp_per_ar' and 'finansiering.totalt'"
 
 
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
-
-
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -56,13 +56,6 @@ paragrafer:
 {body}"""
 
 
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
-
-
 def meeting(cases: Path, body: str, *, datum: str = "2026-03-10", dnr: str = DNR) -> Path:
     day = dt.date.fromisoformat(datum)
     path = cases / "sammantraden" / "t.yaml"
