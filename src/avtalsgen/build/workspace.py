@@ -172,6 +172,11 @@ class CaseFolder:
         """Every version of the packet in the folder, oldest first."""
         return [path for _, path in self._versions(PACKET, ".pdf")]
 
+    def newest_packet(self) -> Path | None:
+        """The newest version of the packet in the folder (the one to sign), if any."""
+        versions = self.packet_versions()
+        return versions[-1] if versions else None
+
     def extract(self, paragraf: int, version: int, suffix: str) -> Path:
         """A protocol extract: ``protokollsutdrag-<§>[-vN].docx`` or ``.pdf``."""
         return self.path / versioned(f"{EXTRACT}-{paragraf}", version, suffix)

@@ -257,10 +257,10 @@ def _newer_packet(packet: Path) -> Path | None:
     parsed = parse_versioned(packet.name)
     if parsed is None or parsed[0] != PACKET:
         return None
-    versions = CaseFolder(packet.parent).packet_versions()
-    if not versions or versions[-1].name == packet.name:
+    newest = CaseFolder(packet.parent).newest_packet()
+    if newest is None or newest.name == packet.name:
         return None
-    return packet.parent / versions[-1].name
+    return packet.parent / newest.name
 
 
 @app.command(

@@ -149,12 +149,6 @@ def _manifest(folder: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def current_packet(folder: Path) -> Path | None:
-    """The packet of the case folder that is signed now: its newest version (None: none)."""
-    versions = CaseFolder(folder).packet_versions()
-    return versions[-1] if versions else None
-
-
 def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     """The list's row of the case at ``path`` (read from its files: see :func:`case_rows`)."""
     from avtalsgen.build.status import case_status
@@ -279,7 +273,7 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     from avtalsgen.web.readiness import signing_blockers
 
     # The packet whose fields are to be signed: the newest, as the lines name it.
-    packet = current_packet(config.output / found.dnr) if found.dnr else None
+    packet = CaseFolder(config.output / found.dnr).newest_packet() if found.dnr else None
     newest = packet.name if packet is not None else "paket.pdf"
     unsigned = [line for line in found.saknas if _signing(line)]
     blockers = signing_blockers(config, path, found.dnr, newest) if unsigned and found.dnr else ()

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Template
 
+from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.web import audit
@@ -28,7 +29,7 @@ from avtalsgen.web.signing import (
     sign_at_level,
     trusted_roots,
 )
-from avtalsgen.web.status import case_rows, current_packet
+from avtalsgen.web.status import case_rows
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Who signs each field, as shown in the signature's appearance (as the CLI's default).
@@ -61,7 +62,7 @@ def _packet(config: WebConfig, dnr: str) -> Path:
     tilläggsavtal beside a signed ``paket.pdf``), as the command line's sign advises; 404
     without one."""
     folder = config.output / dnr
-    newest = current_packet(folder) if DNR.match(dnr) else None
+    newest = CaseFolder(folder).newest_packet() if DNR.match(dnr) else None
     if newest is None:
         raise NotFoundException()
     return output_file(config, dnr, newest.name)
