@@ -9,6 +9,9 @@ What "verbatim" means here:
   is a placeholder: a known one is filled in, anything else in single braces (``{x}``,
   ``{% if %}``) is refused at load. Doubled braces (``{{ }}``, ``{{% %}}``) are literal and
   print as written.
+- **The proposal's decision points** (``ProposedText``) like one-paragraph texts, but a
+  placeholder left to be filled in (``XX``, ``…``, ``{{ }}``, ``[datum]``) is refused at load
+  (tests/test_invalid_cases.py): the hostile text put there has none.
 - **Prose** (``ProseText``, a Markdown subset) prints the text of each paragraph and list item:
   a pair of ``*`` or ``_`` becomes emphasis and is not printed, ``- ``/``1. `` at the start
   of a line makes a list item. Text without those markers prints verbatim as above; braces
@@ -49,7 +52,7 @@ from avtalsgen.documents.kinds import DOCUMENTS, kind, metadata
 from avtalsgen.documents.render import render_document
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
-from avtalsgen.model.prose import parse_prose
+from avtalsgen.model.prose import parse_prose, unfilled_marker
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "cases"
@@ -75,7 +78,7 @@ class Field:
     """A text field of a case: where it is, what kind of text, and where it is printed."""
 
     name: str
-    kind: str  # "namn", "line" or "prose"
+    kind: str  # "namn", "line", "point" (a proposed decision point) or "prose"
     documents: tuple[str, ...]
 
 
@@ -97,7 +100,7 @@ FIELDS = (
     Field("avtal.undertecknare.titel", "namn", (SA,)),
     Field("avtal.undertecknare.ort", "namn", (SA,)),
     Field("avtal.klausuler.tillagg.0.rubrik", "namn", (SA,)),
-    Field("beslutspunkter.4", "line", (BF,)),
+    Field("beslutspunkter.4", "point", (BF,)),
     Field("villkor.0", "line", (BF,)),
     Field("syfte", "prose", (BF,)),
     Field("avtal.klausuler.tillagg.0.text", "prose", (SA,)),
@@ -204,7 +207,7 @@ def hostile(kind: str) -> st.SearchStrategy[str]:
     """Hostile text for a field of ``kind`` that the field prints verbatim: random pieces
     avoid what Word cannot hold (Cc, Cs) and unassigned code points, and the field's markup
     (single braces outside names; ``*`` and ``_`` in prose)."""
-    extra = {"namn": NAMN_ONLY, "line": LINE_ONLY, "prose": []}[kind]
+    extra = {"namn": NAMN_ONLY, "line": LINE_ONLY, "point": LINE_ONLY, "prose": []}[kind]
     banned = "" if kind == "namn" else "{}" + ("*_" if kind == "prose" else "")
     random = st.text(
         # What UTF-8 holds (no Cs), named by category only: hypothesis builds its table for
@@ -215,7 +218,16 @@ def hostile(kind: str) -> st.SearchStrategy[str]:
     )
     pieces = [piece for piece in COMMON + extra if not set(piece) & set(banned) or kind == "namn"]
     piece = st.sampled_from(pieces) | random
-    return st.lists(piece, min_size=1, max_size=10).map("".join)
+    text = st.lists(piece, min_size=1, max_size=10).map("".join)
+    return text.map(without_placeholders) if kind == "point" else text
+
+
+def without_placeholders(text: str) -> str:
+    """``text`` without what stands for a fact not filled in (``unfilled_marker``), which a
+    proposed decision point may not hold."""
+    while (marker := unfilled_marker(text)) is not None:
+        text = text.replace(marker, "")
+    return text
 
 
 def _values() -> st.SearchStrategy[dict[str, str]]:
@@ -558,12 +570,16 @@ SCRIPTS = "Ärende 😀 Öl שלום och مرحبا e\u0301 — 🇸🇪 …"
 
 
 def _e2e(kind: str, text: str) -> str:
+    if kind == "point":
+        return without_placeholders(text)
     return text + (" {% h %} { i } *j* _k_ {_{ l }_} {_% m %_}" if kind == "namn" else "")
 
 
 E2E = {
     "symbols": {field.name: _e2e(field.kind, SYMBOLS) for field in FIELDS},
-    "scripts": {field.name: SCRIPTS for field in FIELDS},
+    "scripts": {
+        f.name: without_placeholders(SCRIPTS) if f.kind == "point" else SCRIPTS for f in FIELDS
+    },
     "long-word": {f.name: LONG_WORD for f in FIELDS if f.name != "aktor.namn"},
     "longest-name": {f.name: LONG_NAME for f in FIELDS if f.name not in METADATA_FIELDS},
     "long-paragraph": {f.name: LONG_PARAGRAPH for f in FIELDS if f.kind != "namn"},

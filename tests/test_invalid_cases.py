@@ -715,6 +715,36 @@ INVALID = [
         sv=("<case>:31: beslutspunkter: listan får inte vara tom",),
         case=((SEED_DECISIONS, "beslutspunkter: []\n"),),
     ),
+    # A proposed point is copied into the extract as decided: no placeholder left in it.
+    *(
+        Invalid(
+            f"placeholder-in-a-decision-point-{number}",
+            (
+                f"<case>:{line}: beslutspunkter[{index}]: “{marker}” stands for something not "
+                "filled in, and the beslutsförslag would propose it and the protokollsutdrag "
+                "state it as decided: write the words in its place, or a placeholder of the "
+                "case's facts such as {slut}",
+            ),
+            sv=(
+                f"<case>:{line}: beslutspunkter[{index}]: ”{marker}” står för något som inte är "
+                "ifyllt, och beslutsförslaget skulle föreslå det och protokollsutdraget ange "
+                "det som beslutat: skriv orden i dess ställe, eller en platshållare för ärendets "
+                "uppgifter som {slut}",
+            ),
+            case=((old, new),),
+        )
+        for number, (line, index, marker, old, new) in enumerate(
+            [
+                (35, 1, "XX", "från {kalla}\n", "från {kalla} senast XX\n"),
+                (35, 1, "[datum]", "från {kalla}\n", "från {kalla} senast [datum]\n"),
+                (36, 2, "TODO", "till {slut}\n", "till {slut} TODO\n"),
+                (36, 2, "ÅÅÅÅ-MM-DD", "till {slut}\n", "till {slut}, ÅÅÅÅ-MM-DD\n"),
+                (37, 3, "{{", "detta beslut.", "detta beslut {{ datum }}."),
+                (32, 0, "…", "Pilotprojektet -", "Pilotprojektet … -"),
+            ],
+            1,
+        )
+    ),
     Invalid(
         "decision-without-an-amount",
         (

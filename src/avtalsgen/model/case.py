@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from avtalsgen.i18n import _
 from avtalsgen.model.money import Finansiar, Finansiering, Period
 from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
-from avtalsgen.model.prose import AMOUNT_PLACEHOLDERS, LineText, ProseText
+from avtalsgen.model.prose import AMOUNT_PLACEHOLDERS, LineText, ProposedText, ProseText
 from avtalsgen.model.types import Datum, Dnr, FieldLoc, FieldProblems, Namn, Part, Strict
 
 __all__ = [
@@ -134,7 +134,7 @@ class Arende(Strict):
     """Whether the beslutsförslag's Finansiering section shows what falls on each budget
     (calendar) year; true unless a beslutsförslag written without it is reproduced as it
     stands."""
-    beslutspunkter: list[LineText] = Field(min_length=1)
+    beslutspunkter: list[ProposedText] = Field(min_length=1)
     """Förslag till beslut: each point stands alone; use placeholders for amounts and dates."""
     syfte: ProseText
     """Ärendet, Syfte: what this actor's ecosystem work is for."""

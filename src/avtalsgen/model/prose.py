@@ -316,11 +316,12 @@ LineText = Annotated[
 
 #: What a text left to be filled in holds instead of a fact: an unknown fact as the
 #: documents show it ("[uppgift saknas]", or any word in square brackets, "[datum]"), X's
-#: for digits ("XX", "20XX"), an ellipsis, TODO or FIXME, a template's doubled braces,
-#: and a date's form ("ÅÅÅÅ-MM-DD", "YYYY").
+#: for digits as a word of their own ("XX", "20XX", "XXXX-XX-XX"; not the X's of a word,
+#: "XXL", or of a Roman numeral, "XXI"), an ellipsis, TODO or FIXME, a template's doubled
+#: braces, and a date's form ("ÅÅÅÅ-MM-DD", "YYYY").
 _UNFILLED = re.compile(
     r"\[[^\[\]\n]{1,60}\]"
-    r"|[\w-]*XX[\w-]*|\bxx+\b"
+    r"|(?<!\w)(?:[\dX]+-)*[\dX]*XX[\dX]*(?:-[\dX]+)*(?!\w)|\bxx+\b"
     r"|…|\.\.\."
     r"|\bTODO\b|\bFIXME\b"
     r"|\{\{|\}\}"
@@ -358,5 +359,30 @@ def _validate_decided_line(value: Any) -> str:
 DecidedText = Annotated[
     str,
     BeforeValidator(_validate_decided_line),
+    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+]
+
+
+def _validate_proposed_line(value: Any) -> str:
+    text = _validate_line(value)
+    marker = unfilled_marker(text)
+    if marker is not None:
+        raise PydanticCustomError(
+            "unfilled",
+            _(
+                "“{marker}” stands for something not filled in, and the beslutsförslag would "
+                "propose it and the protokollsutdrag state it as decided: write the words in "
+                "its place, or a placeholder of the case's facts such as {slut}"
+            ),
+            {"marker": marker},
+        )
+    return text
+
+
+#: A decision point of the proposal (``beslutspunkter``): like :data:`DecidedText`, with a
+#: message of its own, since the proposal's points are copied into the extract verbatim.
+ProposedText = Annotated[
+    str,
+    BeforeValidator(_validate_proposed_line),
     WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
 ]
