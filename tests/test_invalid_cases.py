@@ -663,8 +663,16 @@ INVALID = [
     ),
     Invalid(
         "empty-financier-table",
-        ("<case>:24: finansiering.finansiarer: the list must not be empty",),
-        sv=("<case>:24: finansiering.finansiarer: listan får inte vara tom",),
+        (
+            "<case>:24: finansiering.finansiarer: the list is empty: add the financiers: the "
+            "region first (with its kalla), then any co-financier, each on a line of its own "
+            "starting with '- '",
+        ),
+        sv=(
+            "<case>:24: finansiering.finansiarer: listan är tom: lägg till finansiärerna: "
+            "regionen först (med sin kalla), sedan eventuella medfinansiärer, var och en på en "
+            "egen rad som börjar med '- '",
+        ),
         case=(
             (
                 "  finansiarer:\n    - namn: Region Norrbotten - ERP\n      kalla: ERP\n"
@@ -711,8 +719,14 @@ INVALID = [
     # --- decision points and prose -----------------------------------------------------
     Invalid(
         "empty-decision-list",
-        ("<case>:31: beslutspunkter: the list must not be empty",),
-        sv=("<case>:31: beslutspunkter: listan får inte vara tom",),
+        (
+            "<case>:31: beslutspunkter: the list is empty: add the proposal's decision points "
+            "(at least one), each on a line of its own starting with '- '",
+        ),
+        sv=(
+            "<case>:31: beslutspunkter: listan är tom: lägg till förslagets beslutspunkter "
+            "(minst en), var och en på en egen rad som börjar med '- '",
+        ),
         case=((SEED_DECISIONS, "beslutspunkter: []\n"),),
     ),
     # A proposed point is copied into the extract as decided: no placeholder left in it.

@@ -459,8 +459,14 @@ INVALID = [
     Invalid(
         "no-justerare",
         (("justerare:\n  - Johan Exempelsson\n", "justerare: []\n"),),
-        ("<meeting>:7: justerare: the list must not be empty",),
-        sv=("<meeting>:7: justerare: listan får inte vara tom",),
+        (
+            "<meeting>:7: justerare: the list is empty: add the members who attest the minutes "
+            "(at least one), each on a line of its own starting with '- '",
+        ),
+        sv=(
+            "<meeting>:7: justerare: listan är tom: lägg till ledamöterna som justerar "
+            "protokollet (minst en), var och en på en egen rad som börjar med '- '",
+        ),
     ),
     Invalid(
         "chair-as-justerare",

@@ -167,11 +167,45 @@ def _choice(root: type[BaseModel], error: Mapping[str, Any]) -> str:
     return _("choose {choices}, not {value}").format(choices=listed, value=shown(value))
 
 
+#: An empty list where one item is needed at least: what to add, by the list's key (the
+#: web's forms say it in their own words: :mod:`avtalsgen.web.formwords`).
+EMPTY_LIST = N_("the list is empty: add {what}, each on a line of its own starting with '- '")
+#: What each list that may not be empty holds, by its key, as :data:`EMPTY_LIST` says it.
+_LIST_ITEMS = {
+    "beslutspunkter": N_("the proposal's decision points (at least one)"),
+    "beslut": N_(
+        "the points as decided (for a proposal granted as it stood: beslut: enligt förslaget)"
+    ),
+    "protokollsutdrag_till": N_("the recipients of the protocol extract (at least one)"),
+    "skickas_till": N_(
+        "the recipients of this paragraph's extract (or remove the key: the case's "
+        "protokollsutdrag_till receive it)"
+    ),
+    "justerare": N_("the members who attest the minutes (at least one)"),
+    "paragrafer": N_("the meeting's paragraphs (at least one, starting with paragraf:)"),
+    "finansiarer": N_("the financiers: the region first (with its kalla), then any co-financier"),
+    "belopp_per_avtalsar": N_("one amount per agreement year (or remove the key)"),
+    "belopp_per_kalenderar": N_(
+        "each calendar year with its amount, as ar: and belopp: (or remove the key)"
+    ),
+    "klausuler": N_("the agreement's clauses (at least one, starting with id:)"),
+    "plattformsuppgifter": N_("the tasks of the platform assignment (at least one)"),
+    "gap": N_("the gaps between the actors (at least one)"),
+    "villkor": N_("the financing conditions every actor shares (at least one)"),
+    "strategier": N_("the S3 and RUS strategies (at least one, starting with kortnamn:)"),
+}
+
+
 def _too_short(error: Mapping[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     least, actual = int(ctx.get("min_length", 1)), int(ctx.get("actual_length", 0))
     if actual == 0:
-        return _("the list must not be empty")
+        loc = tuple(error["loc"])
+        key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        what = _LIST_ITEMS.get(key)
+        return _(EMPTY_LIST).format(
+            what=_(what) if what else _("at least one item under {key}").format(key=key)
+        )
     return ngettext(
         "the list must hold at least {count} item, it holds {actual}",
         "the list must hold at least {count} items, it holds {actual}",

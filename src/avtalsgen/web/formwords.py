@@ -177,12 +177,20 @@ def _choices(node: Any) -> set[str]:
 
 
 def _missing_patterns() -> list[re.Pattern[str]]:
-    """The loader's "required field is missing" messages, in the language of the moment."""
-    from avtalsgen.input.messages import MISSING, MISSING_AT_TOP
+    """The loader's "required field is missing" messages, and its message of an empty list
+    (which says how to add items in the file), in the language of the moment."""
+    from avtalsgen.input.messages import EMPTY_LIST, MISSING, MISSING_AT_TOP
 
-    texts = (_(MISSING_AT_TOP), _(MISSING))
+    texts = (_(MISSING_AT_TOP), _(MISSING), _(EMPTY_LIST))
     return [
-        re.compile("^" + re.escape(text).replace(re.escape("{key}"), r"(?P<key>\w+)") + "$")
+        re.compile(
+            "^"
+            + re.escape(text)
+            .replace(re.escape("{key}"), r"(?P<key>\w+)")
+            .replace(re.escape("{what}"), ".*")
+            + "$",
+            re.DOTALL,
+        )
         for text in texts
     ]
 
