@@ -4,11 +4,16 @@ count and pointer of problems, the JSON Schema's titles."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import socket
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
+
+from avtalsgen import i18n
 
 MEETING = "sammantraden/exempel-run-2023-12-05.yaml"
 
@@ -27,6 +32,87 @@ def test_serve_on_a_port_in_use_names_port(tmp_path: Path) -> None:
         f"kan inte starta på 127.0.0.1:{port}: ett annat program (en annan avtalsgen serve?) "
         "lyssnar redan på den; välj en annan port med --port"
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (
+            ("--host", "192.0.2.1"),  # TEST-NET-1: no machine's own address
+            "kan inte starta på 192.0.2.1:8000: --host 192.0.2.1 är ingen adress på den här "
+            "datorn: ange en av dess adresser med --host, 127.0.0.1 (bara den här datorn) eller "
+            "0.0.0.0 (alla dess adresser)",
+        ),
+        (
+            ("--host", "ingen-sadan-dator.invalid"),
+            "kan inte starta på ingen-sadan-dator.invalid:8000: --host "
+            "ingen-sadan-dator.invalid är ingen adress eller inget namn som den här datorn "
+            "känner till: ange en av dess adresser med --host, 127.0.0.1 (bara den här datorn) "
+            "eller 0.0.0.0 (alla dess adresser)",
+        ),
+        (
+            ("--port", "70000"),
+            "kan inte starta på 127.0.0.1:70000: --port 70000 är inget portnummer: välj ett "
+            "från 1024 till 65535, till exempel --port 8000",
+        ),
+    ],
+)
+def test_serve_where_it_cannot_listen_names_the_option_and_what_to_do(
+    tmp_path: Path, option: tuple[str, str], said: str
+) -> None:
+    result = run_cli(
+        "serve", *option, "--cases", str(tmp_path / "cases"), "--output",
+        str(tmp_path / "output"), "--data", str(tmp_path / "data"), lang="sv",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == said
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("port", "code", "said"),
+    [
+        (
+            80,
+            errno.EACCES,
+            "kan inte starta på 127.0.0.1:80: --port 80 ligger under 1024, där bara "
+            "administratören (root) får lyssna: välj en port från 1024 med --port, till exempel "
+            "--port 8000, och låt en webbserver framför den ta emot på port 80",
+        ),
+        (
+            8080,
+            errno.EACCES,
+            "kan inte starta på 127.0.0.1:8080: systemet låter inte den här användaren lyssna "
+            "på --port 8080: välj en annan port med --port, till exempel --port 8000",
+        ),
+        (
+            8080,
+            errno.ENOBUFS,
+            "kan inte starta på 127.0.0.1:8080: systemet vägrar lyssna där (ENOBUFS): "
+            "kontrollera adressen som anges med --host och porten som anges med --port",
+        ),
+    ],
+)
+def test_serve_refused_by_the_system_says_it_in_swedish(
+    monkeypatch: pytest.MonkeyPatch, port: int, code: int, said: str
+) -> None:
+    """Errors the tests cannot cause (they may run as root), as the system gives them: not
+    its English text ('Permission denied') but what to do, naming --port or --host."""
+    from avtalsgen.cli import web as web_cli
+    from avtalsgen.errors import AvtalsgenError
+
+    def refuse(self: socket.socket, address: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(socket.socket, "bind", refuse)
+    i18n.set_language("sv")
+    try:
+        with pytest.raises(AvtalsgenError) as raised:
+            web_cli._check_port("127.0.0.1", port)
+    finally:
+        i18n.set_language(None)
+    assert raised.value.message == said
+    assert os.strerror(code) not in said
 
 
 def test_a_meeting_file_where_a_case_file_goes_says_what_it_is(cases: Path) -> None:

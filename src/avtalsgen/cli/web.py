@@ -17,7 +17,7 @@ import typer
 from avtalsgen.cli import clicktexts
 from avtalsgen.cli.options import TemplatesDir
 from avtalsgen.cli.pades import CrlOption, TsaOption
-from avtalsgen.i18n import _
+from avtalsgen.i18n import N_, _
 
 #: The environment variable a new user's password may come from (never the command line).
 PASSWORD_ENV = "AVTALSGEN_PASSWORD"
@@ -143,32 +143,62 @@ def serve(
 
 
 def _check_port(host: str, port: int) -> None:
-    """Refuse (exit 1) a port that cannot be listened on before anything starts: uvicorn
-    said so in English and exited 3 (found: a port in use)."""
-    import errno
+    """Refuse (exit 1) an address or port that cannot be listened on before anything
+    starts, saying which option to change and how: uvicorn said so in English and exited 3
+    (found: a port in use), and an error other than that showed the system's English text."""
     import socket
 
     from avtalsgen.errors import AvtalsgenError
 
+    where = _("cannot serve on {host}:{port}").format(host=host, port=port)
+    if not 0 < port < 65536:
+        raise AvtalsgenError(
+            where + ": " + _("--port {port} is no port number: choose one from 1024 to 65535, "
+                             "e.g. --port 8000").format(port=port)
+        )  # fmt: skip
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
             probe.bind((host, port))
+    except socket.gaierror:
+        raise AvtalsgenError(where + ": " + _(_UNKNOWN_HOST).format(host=host)) from None
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            reason = _("another program (another avtalsgen serve?) listens on it")
-        elif exc.errno == errno.EACCES:
-            reason = _("a port below 1024 needs the administrator's rights")
-        else:
-            reason = _("the address cannot be used on this machine ({code})").format(
-                code=errno.errorcode.get(exc.errno or 0, exc.errno)
-            )
-        raise AvtalsgenError(
-            _("cannot serve on {host}:{port}: {reason}; choose another port with --port").format(
-                host=host, port=port, reason=reason
-            )
-        ) from None
+        raise AvtalsgenError(where + ": " + _port_refused(exc.errno, host, port)) from None
+
+
+#: A --host that names no address (getaddrinfo's error).
+_UNKNOWN_HOST = N_(
+    "--host {host} is no address or name this machine knows: give one of its addresses with "
+    "--host, 127.0.0.1 (this machine only) or 0.0.0.0 (every address it has)"
+)
+
+
+def _port_refused(code: int | None, host: str, port: int) -> str:
+    """Why the system refused to listen on ``host``:``port`` (errno ``code``), and what to
+    do, naming --port or --host."""
+    import errno
+
+    if code == errno.EADDRINUSE:
+        return _("another program (another avtalsgen serve?) listens on it already; choose "
+                 "another port with --port")  # fmt: skip
+    if code == errno.EACCES:
+        if port < 1024:
+            return _("--port {port} is below 1024, which only the administrator (root) may "
+                     "listen on: choose a port from 1024 with --port, e.g. --port 8000, and "
+                     "put a web server in front for port {port}").format(port=port)  # fmt: skip
+        return _("the system does not let this user listen on --port {port}: choose another "
+                 "port with --port, e.g. --port 8000").format(port=port)  # fmt: skip
+    if code == errno.EADDRNOTAVAIL:
+        return _("--host {host} is no address of this machine: give one of its addresses with "
+                 "--host, 127.0.0.1 (this machine only) or 0.0.0.0 (every address it "
+                 "has)").format(host=host)  # fmt: skip
+    if code == errno.EAFNOSUPPORT:
+        return _("this machine has no network of the kind of --host {host} (IPv6?): give an "
+                 "IPv4 address with --host, e.g. 127.0.0.1").format(host=host)  # fmt: skip
+    name = errno.errorcode.get(code or 0, str(code))
+    return _("the system refuses to listen there ({code}): check the address given with --host "
+             "and the port given with --port").format(code=name)  # fmt: skip
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
