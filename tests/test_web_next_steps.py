@@ -259,3 +259,47 @@ def test_an_expediering_is_refused_at_its_field_while_an_extract_is_not_certifie
         )
     finally:
         i18n.set_language(None)
+
+
+def test_a_case_page_lists_each_unknown_fact_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RUN-00386-2023 leaves nine facts unknown, and its packet shows them: "Innan paketet
+    kan signeras" lists each with where to fill it in, and "Återstår" says how many there
+    are, leading there, instead of listing each of them again."""
+    import pikepdf
+
+    from avtalsgen.web import readiness
+
+    config = workspace(tmp_path)
+    folder = config.output / "RUN-00386-2023"  # granted 2023-12-05 § 211
+    folder.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(folder / "paket.pdf")
+    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
+    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # The packet's text as the signing reads it: eight lines showing [uppgift saknas].
+    shown = tuple(f"sida 1: [uppgift saknas] {n}" for n in range(8))
+    monkeypatch.setattr(readiness, "packet_unknowns", lambda packet: shown)
+    with client_for(config, "sekr") as client:
+        html = client.get("/arenden/RUN-00386-2023").text
+    standing = html[html.index('id="lage-rubrik"') : html.index("</section>")]
+    blockers = standing[standing.index('id="hinder-rubrik"') :]
+    remaining = _remaining(html)
+    facts = ["Datum", "Avdelning", "Handläggare", "Aktör › Organisationsnummer",
+             "Aktör › Adress", "Avtal › Undertecknare › Namn", "Avtal › Undertecknare › Titel",
+             "Avtal › Undertecknare › Ort"]  # fmt: skip
+    for fact in facts:
+        said = f"{fact}: inte ifyllt; fyll i det i ärendets formulär."
+        assert unescape(standing).count(said) == 1, fact
+        assert said in unescape(blockers)
+        assert not [text for text, _links in remaining if text.startswith(f"{fact}:")], fact
+    assert unescape(standing).count("avtal.undertecknare.namn") == 1  # the program's fact
+    assert remaining[0] == (
+        "9 uppgifter är inte ifyllda än; dokumenten visar [uppgift saknas] för dem Vad som "
+        "ska fyllas i, och var",
+        [("#hinder-rubrik", "Vad som ska fyllas i, och var")],
+    )
+    assert len([text for text, _links in remaining if "[uppgift saknas]" in text]) == 1

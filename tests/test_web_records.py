@@ -353,7 +353,9 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
         followed = client.get(f"/korning/{done}/handelser").text
         failed = _text(client.get(f"/korning/{unfinished}").text)
         before = _text(client.get(f"/korning/{old}").text)
-        listed = _text(client.get("/korning").text)
+        listing = client.get("/korning").text
+        with speaking(client, "en"):
+            listed_en = client.get("/korning").text
     assert page.status_code == 200, page.text
     shown = _text(page.text)
     assert f"Körning {done} (anslag)" in shown and "Status: klar" in shown
@@ -365,9 +367,29 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     assert f"Körning {unfinished} (protokollsutdrag)" in failed
     assert "Status: misslyckades: servern stoppades innan körningen var klar" in failed
     assert f"Körning {old} Status: klar" in before  # a run recorded before its kind was
-    # The list says what each run was, and a secretary's step names its meeting.
-    assert (
-        f"{unfinished} sekr 2026-12-06 11:00:00 protokollsutdrag misslyckades sammanträde "
-        "exempel-run-2024-12-10" in listed
-    ), listed
-    assert f"{old} handl 2026-11-01 11:00:00 – klar x" in listed
+    # The list says what each run was, and a secretary's step names its meeting: in the
+    # words of each run's link, which a screen reader's list of links gives on their own.
+    links = {
+        number: unescape(re.sub(r"<[^>]+>", "", words))
+        for number, words in re.findall(r'<a href="/korning/(\d+)">(.*?)</a>', listing)
+    }
+    assert links[str(unfinished)] == (
+        f"Körning {unfinished}, protokollsutdrag: sammanträdet exempel-run-2024-12-10, "
+        "startad 2026-12-06 11:00:00"
+    ), links
+    assert links[str(done)] == (
+        f"Körning {done}, anslag: sammanträdet exempel-run-2024-12-10, startad 2026-12-06 11:00:00"
+    )
+    assert links[str(old)] == f"Körning {old}: x, startad 2026-11-01 11:00:00"
+    # Then who started it and how it went.
+    assert re.search(rf'<a href="/korning/{unfinished}">.*?</a></td><td>sekr</td>'
+                     r"<td>misslyckades</td>", listing)  # fmt: skip
+    assert re.search(rf'<a href="/korning/{old}">.*?</a></td><td>handl</td><td>klar</td>', listing)
+    english_links = {
+        number: unescape(re.sub(r"<[^>]+>", "", words))
+        for number, words in re.findall(r'<a href="/korning/(\d+)">(.*?)</a>', listed_en)
+    }
+    assert english_links[str(unfinished)] == (
+        f"Run {unfinished}, protokollsutdrag: the meeting exempel-run-2024-12-10, started "
+        "2026-12-06 11:00:00"
+    )

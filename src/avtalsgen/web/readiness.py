@@ -14,7 +14,7 @@ nothing unknown, the packet was built before they were filled in: build it again
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from avtalsgen.i18n import N_
@@ -30,6 +30,9 @@ class Blocker:
     href: str | None = None
     link: str | None = None
     """The link's words."""
+    fact: str | None = None
+    """The line of :func:`avtalsgen.input.load.unknown_facts` it says (None: it says no
+    unknown fact of the files), so that a page listing those lines elsewhere lists each once."""
 
 
 #: Each packet's unknown facts, by its path and stamp (time of change, size, inode).
@@ -109,7 +112,7 @@ def _blockers(config: WebConfig, case_file: Path, packet: Path) -> tuple[Blocker
         lines = []
     stem = case_file.stem
     for line in lines:
-        found.append(_blocker(line, case_file, stem, config))
+        found.append(replace(_blocker(line, case_file, stem, config), fact=line))
     if len(found) == 1:
         found.append(
             Blocker(

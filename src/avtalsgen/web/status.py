@@ -18,13 +18,17 @@ import json
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.yamlfiles import list_files
+
+if TYPE_CHECKING:
+    from avtalsgen.web.readiness import Blocker
 
 
 @dataclass
@@ -286,11 +290,38 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
             {"fil": packet.fil, "titel": titled(packet.fil), "text": packet.text}
             for packet in found.undertecknade_paket
         ],
-        "saknas": [
-            _missing_item(line, shown(line) or "", path.name, found.dnr, bool(blockers))
-            for line in found.saknas
-        ],
+        "saknas": _remaining(found.saknas, blockers, shown, path.name, found.dnr),
     }  # fmt: skip
+
+
+def _remaining(
+    lines: list[str],
+    blockers: Sequence[Blocker],
+    shown: Callable[[str | None], str | None],
+    case_file: str,
+    dnr: str | None,
+) -> list[dict[str, str]]:
+    """The lines of what is still missing as the case's page lists them (:func:`_missing_item`).
+    The facts left unknown, which "Before the packet can be signed" lists one by one when
+    the packet cannot be signed for them (``blockers``), are one line here, leading there:
+    the page listed each twice."""
+    from avtalsgen.i18n import _, ngettext
+
+    listed = {blocker.fact for blocker in blockers if blocker.fact is not None}
+    items: list[dict[str, str]] = []
+    facts = [line for line in lines if line in listed]
+    for line in lines:
+        if line not in listed:
+            items.append(_missing_item(line, shown(line) or "", case_file, dnr, bool(blockers)))
+        elif line == facts[0]:
+            text = ngettext(
+                "{count} fact is not filled in yet; the documents show [uppgift saknas] for it",
+                "{count} facts are not filled in yet; the documents show [uppgift saknas] for them",
+                len(facts),
+            ).format(count=len(facts))
+            items.append({"text": text, "href": "#hinder-rubrik", "permission": "read",
+                          "link": _("What to fill in, and where")})  # fmt: skip
+    return items
 
 
 def _signing(line: str) -> bool:

@@ -46,8 +46,35 @@ def _runs(request: Request[Any, Any, Any], chosen: list[str]) -> Template:
     from avtalsgen.web.jobs import KIND_NAMES
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
-    return page(request, "runs.html", rows=case_rows(config), jobs=recent_jobs(config.database),
+    jobs = [job | {"title": run_title(job)} for job in recent_jobs(config.database)]
+    return page(request, "runs.html", rows=case_rows(config), jobs=jobs,
                 report=report, kind_names=kind_names, chosen=chosen)  # fmt: skip
+
+
+def run_title(job: dict[str, Any]) -> str:
+    """What a run was, as the words of its link on the Körning page (a screen reader's list
+    of links gives them without the table around them): its number, the command, the case,
+    the cases or the meeting, and when it started ("Run 12, build: RUN-00386-2023,
+    started 2026-12-07 08:10:33")."""
+    from avtalsgen.i18n import _, ngettext
+    from avtalsgen.web.app import time_text
+    from avtalsgen.web.jobs import KIND_NAMES
+
+    cases = list(job.get("cases") or [])
+    if job.get("meeting"):
+        what = _("the meeting {name}").format(name=job["meeting"])
+    elif len(cases) == 1:
+        what = str(cases[0])
+    else:
+        what = ngettext("{count} case", "{count} cases", len(cases)).format(count=len(cases))
+    when = time_text(job.get("started"))
+    if job.get("kind") not in KIND_NAMES:  # recorded before runs had a kind
+        return _("Run {number}: {what}, started {when}").format(
+            number=job["id"], what=what, when=when
+        )
+    return _("Run {number}, {kind}: {what}, started {when}").format(
+        number=job["id"], kind=_(KIND_NAMES[job["kind"]]), what=what, when=when
+    )
 
 
 @post("/korning", guards=[needs("build")])
