@@ -427,6 +427,41 @@ def test_the_signed_originals_stay_byte_for_byte(amended: tuple[Path, dict[str, 
     assert "up to date" in build(root)
 
 
+def test_the_change_packet_puts_the_decision_before_the_agreement_it_yields(
+    amended: tuple[Path, dict[str, str]],
+) -> None:
+    """paket-v2.pdf follows the decision's flow, as the agreement's packet does (beslutsförslag,
+    protokollsutdrag, samarbetsavtal): the extract of § 102, which decided the extension,
+    then the tilläggsavtal it yields, in the bookmarks, on the contents page and in its pages,
+    with the signature fields on the tilläggsavtal's last page, the packet's last. (It put the
+    extract after the tilläggsavtal.) The signed paket.pdf keeps its order."""
+    import pikepdf
+
+    root, _hashes = amended
+    folder = root / "output" / DNR
+    packet = folder / "paket-v2.pdf"
+    with pikepdf.open(packet) as pdf:
+        titles = [item.title for item in pdf.open_outline().root]
+        pages = len(pdf.pages)
+        widgets = {str(field.T): pdf.pages.index(pikepdf.Page(field.P)) for field in
+                   pdf.Root.AcroForm.Fields}  # fmt: skip
+    assert titles[1:] == ["Protokollsutdrag § 102 (2026-06-16)", "Tilläggsavtal nr 1"], titles
+    assert widgets == {"region": pages - 1, "aktor": pages - 1}
+    contents = fold(pdftotext(packet, "-f", "1", "-l", "1"))
+    listed = contents[contents.index("Handlingar") :]  # after the title, which names it too
+    assert listed.startswith("Handlingar Protokollsutdrag § 102 (2026-06-16) Tilläggsavtal nr 1 "
+                             "Sidor 2 3–"), contents  # fmt: skip
+    assert "beslutar att förlänga samarbetsavtalet" in fold(pdftotext(packet, "-f", "2", "-l", "2"))
+    last = fold(pdftotext(packet, "-f", str(pages), "-l", str(pages)))
+    assert "Datum: enligt den elektroniska underskriften" in last
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        assert [item.title for item in pdf.open_outline().root][1:] == [
+            "Beslutsförslag",
+            "Protokollsutdrag § 212 (2023-12-05)",
+            "Samarbetsavtal",
+        ]
+
+
 def test_a_packet_version_made_anew_takes_the_documents_it_no_longer_holds(
     tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
 ) -> None:

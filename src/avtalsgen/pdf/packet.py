@@ -212,16 +212,24 @@ def build_packet(
     embedded: list[EmbeddedFile] = []
     markings: list[str] = []
     change = stages.plan.change if stages.plan is not None else None
+    # The documents in the order of the decision's flow, each decision before the agreement
+    # it yields: the beslutsförslag, the extracts, the samarbetsavtal; for a change of the
+    # signed agreement, the extract of the decision that changed it, then the tilläggsavtal
+    # (the signed packets stay as they are; a new version follows this order).
+    parts: list[PacketPart] = []
     if change is not None:
-        # A change of the signed agreement: the tilläggsavtal, then the extract of the
-        # decision that changed it; the signed packets stay as they are.
         assert stages.tillagg is not None and agreement_read is not None
         heading = f"{stages.tillagg.tillagg.rubrik}"
-        parts = [PacketPart(documents[TILLAGGSAVTAL.name], heading, TILLAGGSAVTAL.title)]
+        agreement_part = PacketPart(documents[TILLAGGSAVTAL.name], heading, TILLAGGSAVTAL.title)
         signers = stages.tillagg.tillagg.underskrifter
     else:
-        proposal = BESLUTSFORSLAG
-        parts = [PacketPart(documents[proposal.name], proposal.title, proposal.title)]
+        proposal, agreement_kind = BESLUTSFORSLAG, SAMARBETSAVTAL
+        parts.append(PacketPart(documents[proposal.name], proposal.title, proposal.title))
+        heading = ""
+        if agreement_read is not None:
+            agreement_part = PacketPart(
+                documents[agreement_kind.name], agreement_kind.title, agreement_kind.title
+            )
         signers = context.avtal.underskrifter
     # The documents' own marking: every paragraph under sekretess whose facts they state.
     own = stages.tillagg if change is not None and stages.tillagg is not None else context
@@ -245,16 +253,8 @@ def build_packet(
             markings.extend(split_markings(extract.marking))
     fields = []
     if agreement_read is not None:
-        if change is None:
-            agreement_kind = SAMARBETSAVTAL
-            parts.append(
-                PacketPart(
-                    documents[agreement_kind.name], agreement_kind.title, agreement_kind.title
-                )
-            )
-            agreement = len(parts) - 1
-        else:
-            agreement = 0
+        parts.append(agreement_part)
+        agreement = len(parts) - 1
         boxes = signature_boxes(agreement_read)
         fields = [
             SignatureField(name, agreement, -1, box, f"Underskrift {signer.part}")
@@ -269,7 +269,7 @@ def build_packet(
         parts = [replace(part, marked=_pages_stating(part.path, marking)) for part in parts]
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
-    what = f" – {parts[0].title}" if change is not None else ""
+    what = f" – {heading}" if change is not None else ""
     secret, marked, keyword = secret_labels(marking)
     grant = context.program.finansiering.obestamd
     meta = PacketMetadata(
