@@ -129,6 +129,52 @@ def test_a_record_stays_true_when_cases_and_output_move_together(
     assert unchanged(moved / "cases" / case.name, moved / output.name, moved / templates.name)
 
 
+def test_a_record_names_the_templates_that_come_with_avtalsgen_by_name(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """A case built with the shipped templates, then its cases and output copied elsewhere
+    (the templates stay where avtalsgen is): the record named them by a path from the
+    output folder, which named no file there, and ``sign`` called the packet out of date
+    (its stamp failed to read the template) though the build found it up to date. Named
+    by their name among the shipped ones, the record stays true."""
+    from avtalsgen.build.record import recorded_templates
+    from avtalsgen.build.status import packet_out_of_date
+    from avtalsgen.documents.templates import shipped_templates
+
+    case = setup[0]
+    first = tmp_path / "first"
+    shutil.copytree(case.parent, first / "cases")
+    assert build(first / "cases" / case.name, first / "output", shipped_templates())[0] == 0
+    record = json.loads((first / "output" / DNR / STAMP).read_text(encoding="utf-8"))
+    assert record["files"]["template samarbetsavtal"] == "avtalsgen:templates/samarbetsavtal.docx"
+    moved = tmp_path / "a" / "b"
+    shutil.copytree(first, moved)
+    output = moved / "output"
+    assert recorded_templates(output / DNR) == shipped_templates()
+    assert unchanged(moved / "cases" / case.name, output, shipped_templates())
+    assert packet_out_of_date(output / DNR / "paket.pdf", output) is None
+
+
+def test_a_templates_folder_not_moved_along_is_not_taken_for_the_builds(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Cases and output moved, the templates folder the build used (a copy of the shipped
+    ones, outside the cases) not: the record names a folder that is not there. ``sign``
+    read the templates from it, failed, and called the packet out of date; it takes the
+    templates a build would find now, as status does."""
+    from avtalsgen.build.record import recorded_templates
+    from avtalsgen.build.status import packet_out_of_date
+
+    case, output, templates = setup
+    moved = tmp_path / "a" / "b"
+    for folder in (case.parent, output):
+        shutil.copytree(folder, moved / folder.name)
+    assert recorded_templates(output / DNR) == templates
+    assert recorded_templates(moved / output.name / DNR) is None
+    packet = moved / output.name / DNR / "paket.pdf"
+    assert packet_out_of_date(packet, moved / output.name) is None
+
+
 @pytest.mark.parametrize("what", ["case", "program", "template", "attachment"])
 def test_a_changed_input_is_not_up_to_date(setup: tuple[Path, Path, Path], what: str) -> None:
     case, output, templates = setup

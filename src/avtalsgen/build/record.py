@@ -22,6 +22,7 @@ from pathlib import Path
 from avtalsgen.build.manifest import signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
+from avtalsgen.documents.templates import shipped_templates
 
 #: The name of the file in output/<Dnr>/ that records what a build was made from.
 STAMP = BUILD_RECORD
@@ -163,21 +164,32 @@ def recorded_case(folder: Path) -> Path | None:
 
 def recorded_templates(folder: Path) -> Path | None:
     """The templates folder the last build in the case folder ``folder`` used, as its
-    record names its templates, if it does."""
+    record names its templates, if it does and the folder is there (a folder of templates
+    outside the cases, not moved along with them and the output, is not)."""
     record = _read(folder)
     files = record.get("files") if record is not None else None
     if not isinstance(files, dict):
         return None
     for role, path in files.items():
         if str(role).startswith("template ") and isinstance(path, str):
-            return _at(folder, path).parent
+            found = _at(folder, path).parent
+            return found if found.is_dir() else None
     return None
+
+
+#: How a record names a template that comes with avtalsgen: by its name among them
+#: (``avtalsgen:templates/samarbetsavtal.docx``), not by a path from the output folder.
+SHIPPED = "avtalsgen:templates/"
 
 
 def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, object]:
     """What a record in ``folder`` says of the case file and of the files by role: paths
     relative to the folder, so that the record holds no machine's paths and stays true
-    when the output folder moves along with the cases."""
+    when the output folder moves along with the cases; the templates that come with
+    avtalsgen by their name among them (:data:`SHIPPED`), as they stay where avtalsgen is
+    when the cases and output move (a path from the output folder to them then named no
+    file, and ``sign`` called a tilläggsavtal's packet out of date that the build found
+    up to date)."""
     return {
         "case": _relative(case.resolve(), folder),
         "files": {role: _relative(path.absolute(), folder) for role, path in inputs.items()},
@@ -185,13 +197,18 @@ def _names(folder: Path, case: Path, inputs: Mapping[str, Path]) -> dict[str, ob
 
 
 def _relative(path: Path, folder: Path) -> str:
+    if path.parent.resolve() == shipped_templates().resolve():
+        return f"{SHIPPED}{path.name}"
     return os.path.relpath(path, folder)
 
 
 def _at(folder: Path, relative: object) -> Path:
     """The path a record in ``folder`` names (lexically normalised, as :func:`_relative`
     made it)."""
-    return Path(os.path.normpath(folder / str(relative)))
+    text = str(relative)
+    if text.startswith(SHIPPED):
+        return Path(os.path.normpath(shipped_templates() / text.removeprefix(SHIPPED)))
+    return Path(os.path.normpath(folder / text))
 
 
 @dataclass(frozen=True)
