@@ -827,6 +827,36 @@ def test_the_new_packet_is_signed_and_verified(
     assert [row["tillagg"] for row in status[0]["beslut"]] == [None, "forlangning"]
 
 
+def test_sign_refuses_a_tillaggsavtal_s_packet_the_next_build_makes_anew(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """paket-v2.pdf (tilläggsavtal nr 1) and the meeting file that decided it edited since
+    the build: status says the documents are out of date, and sign refused the agreement's
+    packet so but signed the tilläggsavtal's, which the next build made anew. It is
+    refused as the agreement's is, nothing signed; built again, it is signed."""
+    root = tmp_path / "root"
+    shutil.copytree(amended[0], root)
+    folder = root / "output" / DNR
+    packet = folder / "paket-v2.pdf"
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "# läst igen\n", "utf-8")
+    case = root / "cases" / CASE
+    (status,) = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
+    stale = f"documents out of date (avtalsgen build {case} --output {root / 'output'})"
+    assert stale in status["saknas"]
+    before = {path.name: sha(path) for path in folder.iterdir()}
+    result = CliRunner().invoke(app, ["sign", str(packet), "--field", "region", "--ofullstandig"])
+    assert result.exit_code == 1
+    assert fold(result.output) == fold(
+        f"{packet}: {stale}: the next build makes a new version of the packet, and a "
+        "signature on this one would have to be made again. Build first, then sign the "
+        "packet the build makes. Nothing was signed.\n"
+    )
+    assert {path.name: sha(path) for path in folder.iterdir()} == before
+    build(root)
+    assert "signed region of" in cli("sign", str(packet), "--field", "region", "--ofullstandig")
+
+
 def _templates_stating(tmp_path: Path, old: str, new: str) -> Path:
     """A copy of the templates whose tilläggsavtal says ``new`` where it says ``old``."""
     templates = tmp_path / "templates"

@@ -4,6 +4,7 @@ the server's settings, and a level the server cannot reach refused at its field.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -63,16 +64,30 @@ def _assert_level_choice(form: str) -> None:
     assert "dokumenttidsstämpel" in form and "Tidsstämpeltjänst: ingen inställd" in form
 
 
+def _copy_of(sealed: WebConfig, root: Path) -> WebConfig:
+    """A workspace of its own (the DEMO key's) with the module's built case as the build
+    left it: its output folder, without the protocol extract a test made since (see
+    :func:`extract`), and the program file it was built from (every fact known). Its packet
+    is then up to date there, as a packet must be to be signed: copied beside the shipped
+    program, or beside the extract made after it, its documents were out of date."""
+    config = workspace(root)
+    program = Path("program") / "norrbottens-ekosystem.yaml"
+    shutil.copyfile(sealed.cases / program, config.cases / program)
+    shutil.copytree(sealed.output / DNR, config.output / DNR,
+                    ignore=shutil.ignore_patterns("protokollsutdrag-*"))  # fmt: skip
+    return config
+
+
 def test_a_level_that_needs_a_time_stamp_is_refused_at_its_field_without_one(
-    sealed: WebConfig,
+    sealed: WebConfig, tmp_path: Path
 ) -> None:
-    packet = sealed.output / DNR / "paket.pdf"
+    # A copy with the seal: the module's extract, made in its output folder, leaves its
+    # packet out of date there.
+    config = dataclasses.replace(_copy_of(sealed, tmp_path / "ws"), seal_p12=sealed.seal_p12)
+    packet = config.output / DNR / "paket.pdf"
     before = packet.read_bytes()
-    # The log's rows from here on: the module's other tests sign with this server too.
-    with sqlite3.connect(sealed.database) as conn:
-        (logged,) = conn.execute("SELECT coalesce(max(rowid), 0) FROM audit").fetchone()
     i18n.set_language("sv")
-    with TestClient(create_app(sealed)) as client:
+    with TestClient(create_app(config)) as client:
         login(client, "signer")
         form = client.get(f"/paket/{DNR}/signera?falt=region").text
         _assert_level_choice(form)
@@ -96,21 +111,15 @@ def test_a_level_that_needs_a_time_stamp_is_refused_at_its_field_without_one(
         assert f"Signerat: {DNR}" in page
         row = re.search(r"<tr><td>region</td>.*?</tr>", page, re.S)
         assert row and "<td>B-B</td>" in row.group(0)
-    with sqlite3.connect(sealed.database) as conn:
-        details = [
-            row[0]
-            for row in conn.execute(
-                "SELECT detail FROM audit WHERE action = 'sign' AND rowid > ?", (logged,)
-            )
-        ]
+    with sqlite3.connect(config.database) as conn:
+        details = [row[0] for row in conn.execute("SELECT detail FROM audit WHERE action = 'sign'")]
     assert details == ["fält region, B-B"], "the level recorded; nothing tried before it"
     i18n.set_language(None)
 
 
 def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebConfig) -> None:
     # A copy of the built case without the seal: the DEMO key, its own authority and CRL.
-    config = workspace(tmp_path / "ws")
-    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    config = _copy_of(sealed, tmp_path / "ws")
     i18n.set_language("sv")
     with TestClient(create_app(config)) as client:
         login(client, "signer")
@@ -160,10 +169,7 @@ def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
     from avtalsgen.build.batch import BuildOptions, build_cases
     from avtalsgen.signing.verify import verify_packet
 
-    config = workspace(tmp_path / "ws")
-    program = Path("program") / "norrbottens-ekosystem.yaml"
-    shutil.copyfile(sealed.cases / program, config.cases / program)  # every fact known
-    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    config = _copy_of(sealed, tmp_path / "ws")
     for name in (config.output / DNR).glob("paket-v*.pdf"):
         name.unlink()  # as the build left it, whatever the module's other tests signed
     i18n.set_language("sv")
@@ -197,10 +203,7 @@ def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
 def test_the_web_signs_nothing_in_a_superseded_packet(tmp_path: Path, sealed: WebConfig) -> None:
     """The command line refused to sign a packet whose case's amounts were edited after it
     was built (superseded), but the web's sign page signed it (found by the review)."""
-    config = workspace(tmp_path / "ws")
-    program = Path("program") / "norrbottens-ekosystem.yaml"
-    shutil.copyfile(sealed.cases / program, config.cases / program)  # every fact known
-    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    config = _copy_of(sealed, tmp_path / "ws")
     for name in (config.output / DNR).glob("paket-v*.pdf"):
         name.unlink()
     case = config.cases / "exempel-arktiska-testbaddar.yaml"
@@ -235,6 +238,46 @@ def test_the_web_signs_nothing_in_a_superseded_packet(tmp_path: Path, sealed: We
         said = refused(client, "aktor")
         assert ("paket.pdf är ersatt: ärendets uppgift "
                 "'finansiering.finansiarer[0].belopp_per_ar' har ändrats") in said  # fmt: skip
+    i18n.set_language(None)
+
+
+def test_the_web_signs_nothing_in_a_packet_the_next_build_makes_anew(
+    tmp_path: Path, sealed: WebConfig
+) -> None:
+    """The case file edited after the build in a way no fact shows (a comment): the packet
+    is not superseded, but its documents are out of date and the next build makes it anew.
+    ``avtalsgen sign`` refused it; the web's sign page signed it. It says so, as status
+    does, 422, nothing signed, the file byte for byte; built again, it is signed."""
+    from avtalsgen.build.batch import BuildOptions, build_cases
+
+    config = _copy_of(sealed, tmp_path / "ws")
+    for name in (config.output / DNR).glob("paket-v*.pdf"):
+        name.unlink()
+    case = config.cases / "exempel-arktiska-testbaddar.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "# läst igen\n", encoding="utf-8")
+    packet = config.output / DNR / "paket.pdf"
+    before = packet.read_bytes()
+    i18n.set_language("sv")
+    with TestClient(create_app(config)) as client:
+        login(client, "signer")
+        page = client.get(f"/arenden/{case.stem}").text
+        assert "handlingarna är inaktuella" in page
+        form = client.get(f"/paket/{DNR}/signera?falt=aktor")
+        response = client.post(f"/paket/{DNR}/signera",
+                               data={"_csrf_token": csrf_of(form.text), "falt": "aktor",
+                                     "niva": "B-B"})  # fmt: skip
+        assert response.status_code == 422
+        shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(response.text)))
+        assert (
+            "paket.pdf: handlingarna är inaktuella: nästa bygge gör en ny version av paketet, "
+            "och en underskrift på det här skulle behöva göras om. Bygg först och underteckna "
+            "sedan paketet som bygget gör. Inget undertecknades."
+        ) in shown, shown
+        assert str(config.output) not in response.text and str(config.cases) not in shown
+        assert packet.read_bytes() == before
+        outcome = build_cases([case], config.output, BuildOptions(templates=config.templates))[0]
+        assert outcome.error is None, outcome.error
+        assert f"Signerat: {DNR}" in _sign(client, "B-B", "aktor")
     i18n.set_language(None)
 
 
@@ -340,13 +383,9 @@ def test_a_failed_signing_is_recorded_in_swedish_whoever_signed(
     avtalsgen's words."""
     from webtools import speaking
 
-    config = workspace(tmp_path / "ws")
-    shutil.copytree(sealed.output / DNR, config.output / DNR)
+    config = _copy_of(sealed, tmp_path / "ws")
     packet = config.output / DNR / "paket.pdf"
     packet.write_bytes(packet.read_bytes()[:2000])  # its head only: no PDF pyHanko reads
-    # The copied manifest may record the field signed by a test before: the page would say
-    # so and not try.
-    (config.output / DNR / "manifest.json").unlink()
     i18n.set_language("sv")
     with TestClient(create_app(config)) as client:
         login(client, "signer")
@@ -371,7 +410,6 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
     """The sign page signs as ``avtalsgen sign`` does: a seal whose certificate leads to no
     root the server trusts is refused before anything is written (it signed, and the
     committee's archive could not validate it); named once in AVTALSGEN_TRUST, it signs."""
-    import dataclasses
     import datetime as dt
     import hashlib
 
@@ -382,9 +420,7 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
     seal = issue_demo_signer(own, "Region Norrbotten", tmp_path / "sigill.p12",
                              passphrase=b"sigill-1234", not_before=now - dt.timedelta(days=1),
                              not_after=now + dt.timedelta(days=30))  # fmt: skip
-    config = dataclasses.replace(workspace(tmp_path / "ws"), seal_p12=seal.pkcs12)
-    shutil.copytree(sealed.output / DNR, config.output / DNR)
-    (config.output / DNR / "manifest.json").unlink()  # no field recorded signed before
+    config = dataclasses.replace(_copy_of(sealed, tmp_path / "ws"), seal_p12=seal.pkcs12)
     packet = config.output / DNR / "paket.pdf"
     before = hashlib.sha256(packet.read_bytes()).hexdigest()
     monkeypatch.setenv(SEAL_PASSPHRASE_ENV, "sigill-1234")
@@ -393,7 +429,6 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
     try:
         with TestClient(create_app(config)) as client:
             login(client, "signer")
-            # aktor: the module's other tests sign region of the packet copied here.
             refused = " ".join(_sign(client, "B-B", "aktor").split())
             assert (
                 "inte underskrivet: certifikatet för DEMO Region Norrbotten kan inte följas"

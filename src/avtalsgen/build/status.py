@@ -531,19 +531,27 @@ def _build_state(
     planned: Plan,
     folder: CaseFolder,
     templates: Path,
-    hints: _Hints,
+    hints: _Hints | None,
 ) -> str | None:
     """Whether the case's documents are built and up to date (as ``build`` would see it:
-    the files of meetings not held yet leave them as they are)."""
+    the files of meetings not held yet leave them as they are); with the command to run
+    unless ``hints`` is None."""
     from avtalsgen.build.casework import case_inputs
     from avtalsgen.build.record import input_stamp, up_to_date, with_decisions
     from avtalsgen.build.tools import tool_identity
     from avtalsgen.documents.kinds import DOCUMENTS
     from avtalsgen.pdf.packet import resolve_attachments
 
-    command = f"avtalsgen build {case.path}{hints.option}"
     if not folder.build_record.is_file():
+        if hints is None:
+            return _("documents not built yet")
+        command = f"avtalsgen build {case.path}{hints.option}"
         return _("documents not built yet ({command})").format(command=command)
+    if hints is None:
+        stale = _("documents out of date")
+    else:
+        command = f"avtalsgen build {case.path}{hints.option}"
+        stale = _("documents out of date ({command})").format(command=command)
     try:
         bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
         attachments = resolve_attachments(case.path, bilagor)
@@ -554,21 +562,25 @@ def _build_state(
             tool_identity(),
         )
     except (AvtalsgenError, OSError):
-        return _("documents out of date ({command})").format(command=command)
+        return stale
     if up_to_date(folder.path, stamp) is None:
-        return _("documents out of date ({command})").format(command=command)
+        return stale
     return None
 
 
-def packet_out_of_date(packet: Path, output: Path, templates: Path | None = None) -> str | None:
+def packet_out_of_date(
+    packet: Path, output: Path | None, templates: Path | None = None
+) -> str | None:
     """What ``status`` says of the documents of the case whose packet is at ``packet`` when
     they are not up to date, as a build would see them (its inputs changed since: a
     protocol extract made or certified, a case, meeting or template file edited), with the
     command to run first; None when they are, or the case cannot be told (no build record
     naming a case file that reads). ``output`` is the output folder as the reader named it
-    (for the command); ``templates`` the folder a build would use (by default the one the
-    last build used, as its record names it). ``sign`` refuses such a packet: the next
-    build makes a new version of it, and the signature would have to be made again."""
+    (for the command; None: said without one, as the web app's pages say it);
+    ``templates`` the folder a build would use (by default the one the last build used, as
+    its record names it, if it is there, else the one the build finds). ``sign`` refuses
+    such a packet, the agreement's or a tilläggsavtal's: the next build makes a new
+    version of it, and the signature would have to be made again."""
     from avtalsgen.build.record import recorded_case, recorded_templates
     from avtalsgen.build.tillagg import plan as tillagg_plan
     from avtalsgen.documents.templates import find_templates
@@ -587,12 +599,8 @@ def packet_out_of_date(packet: Path, output: Path, templates: Path | None = None
         return None
     folder = Workspace(packet.parent.parent).case(case.arende.dnr)
     planned = tillagg_plan(history, PacketFolder(folder))
-    if planned.change is not None:
-        # A tilläggsavtal's packet: status's stamp of it is not the build's yet (it called
-        # a packet out of date that the build found up to date); left to the build.
-        return None
     templates = templates or recorded_templates(folder.path) or find_templates([path])
-    return _build_state(case, planned, folder, templates, _Hints(output))
+    return _build_state(case, planned, folder, templates, _Hints(output) if output else None)
 
 
 def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:

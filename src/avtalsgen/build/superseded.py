@@ -522,23 +522,48 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
     )  # fmt: skip
 
 
-def refuse_unsignable(packet: Path, shown: Callable[[Path], str] = lambda path: path.name) -> None:
+def refuse_unsignable(
+    packet: Path,
+    shown: Callable[[Path], str] = lambda path: path.name,
+    *,
+    output: Path | None = None,
+    templates: Path | None = None,
+) -> None:
     """Refuse, before any key is asked for, to sign a packet whose case the decision leaves
-    without an agreement, or one that is superseded, signed or not (made from another
-    decision, or stating other facts, than the case's now): what ``avtalsgen sign`` and the
-    web app's signing both say. ``shown`` names a file in the message."""
+    without an agreement, one that is superseded, signed or not (made from another
+    decision, or stating other facts, than the case's now), or a packet version whose
+    case's documents are out of date (the next build makes it anew: the agreement's or a
+    tilläggsavtal's, see :func:`avtalsgen.build.status.packet_out_of_date`): what
+    ``avtalsgen sign`` and the web app's signing both say. ``shown`` names a file in the
+    message; ``output`` is the output folder as the reader named it, for the command to
+    run first (None: no command, as the web app's pages say it); ``templates`` the folder
+    a build would use (None: the last build's)."""
     from dataclasses import replace
 
+    from avtalsgen.build.status import packet_out_of_date
+    from avtalsgen.build.workspace import PACKET, parse_versioned
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.pdf.packet import check_signable
 
     check_signable(packet)
     found = packet_superseded(packet, signed_only=False)
-    if found is None:
+    if found is not None:
+        newer = shown(packet.parent / found.newer) if found.newer else None
+        named = replace(found, file=shown(packet), newer=newer)
+        raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=named.text()))
+    parsed = parse_versioned(packet.name)
+    if parsed is None or parsed[0] != PACKET:
+        return  # a protocol extract: its certification makes no packet anew
+    state = packet_out_of_date(packet, output, templates)
+    if state is None:
         return
-    newer = shown(packet.parent / found.newer) if found.newer else None
-    named = replace(found, file=shown(packet), newer=newer)
-    raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=named.text()))
+    raise AvtalsgenError(
+        _(
+            "{packet}: {state}: the next build makes a new version of the packet, and a "
+            "signature on this one would have to be made again. Build first, then sign the "
+            "packet the build makes. Nothing was signed."
+        ).format(packet=shown(packet), state=state)
+    )
 
 
 def _version(entry: Mapping[str, Any]) -> int:

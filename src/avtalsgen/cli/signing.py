@@ -148,10 +148,11 @@ def sign(
             param_hint="--niva",
         )
     # No agreement to sign where the committee's decision left it out (an avslag), nor in
-    # a packet made from another decision than the case's, or stating other facts.
-    refuse_unsignable(packet, lambda path: str(shown_path(path)))
-    if field != "utdragsbestyrkande" and (old := _out_of_date(packet)) is not None:
-        raise AvtalsgenError(old)
+    # a packet made from another decision than the case's, or stating other facts, nor in
+    # one the next build makes anew (found: signed after `utdrag`, as the README's order
+    # has it, and the next build made paket-v2.pdf, which had to be signed again).
+    refuse_unsignable(packet, lambda path: str(shown_path(path)),
+                      output=shown_path(packet).parent.parent)  # fmt: skip
     if p12 is not None and not p12.is_file() and not os.environ.get("AVTALSGEN_P12_PASSPHRASE"):
         # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE"); with
         # the passphrase given, the signing says the file is missing as before.
@@ -230,23 +231,6 @@ def _superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
         return None
     newer = str(shown_path(packet.parent / found.newer)) if found.newer else None
     return dataclasses.replace(found, file=str(shown_path(packet)), newer=newer)
-
-
-def _out_of_date(packet: Path) -> str | None:
-    """Why ``packet`` is not to be signed while its case's documents are out of date (as
-    ``status`` says: "documents out of date (avtalsgen build …)"), if they are (found:
-    signed after ``utdrag``, as the README's order has it, and the next build made
-    paket-v2.pdf, which had to be signed again)."""
-    from avtalsgen.build.status import packet_out_of_date
-
-    state = packet_out_of_date(packet, shown_path(packet).parent.parent)
-    if state is None:
-        return None
-    return _(
-        "{packet}: {state}: the next build makes a new version of the packet, "
-        "and a signature on this one would have to be made again. Build first, then sign the "
-        "packet the build makes. Nothing was signed."
-    ).format(packet=shown_path(packet), state=state)
 
 
 def _newer_packet(packet: Path) -> Path | None:

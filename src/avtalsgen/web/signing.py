@@ -108,16 +108,19 @@ def sign_at_level(
     sign --niva`` does (the time-stamping authority and CRL files from the server's
     settings; the DEMO key reaches every level offline; a file that still shows unknown
     facts is refused with either key, as ``avtalsgen sign`` refuses it without
-    ``--ofullstandig``); the signed file's verification against the roots the server
-    trusts (made before it was moved into place). The caller holds the output folder's
-    session."""
+    ``--ofullstandig``; a packet superseded or out of date is refused as
+    :func:`avtalsgen.build.superseded.refuse_unsignable` says); the signed file's
+    verification against the roots the server trusts (made before it was moved into
+    place). The caller holds the output folder's session."""
     from avtalsgen.build.superseded import refuse_unsignable
     from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
-    # As `avtalsgen sign`: nothing is signed in a packet without an agreement to sign, or
-    # superseded (the review found the web signing a packet the command line refused).
-    refuse_unsignable(pdf)
+    # As `avtalsgen sign`: nothing is signed in a packet without an agreement to sign,
+    # superseded, or out of date (the next build makes it anew), as the server's builds
+    # see it (its templates): the review found the web signing what the command line
+    # refused.
+    refuse_unsignable(pdf, templates=config.templates)
     source, roots, demo = server_key(config, role)
     chosen = KeyChoice(source, role, tuple(roots), demo)
     result = sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
