@@ -1399,3 +1399,51 @@ def test_the_directors_office_signs_a_complete_packet_with_the_demo_key(
         assert checker.errors == []
         assert checker.violations == {}, checker.violations
         page.close()
+
+
+def test_the_secretary_saves_an_extension_with_the_first_type_chosen(
+    tmp_path: Path, browser: Any
+) -> None:
+    """A later meeting extends a signed agreement: the secretary adds a paragraph, its
+    Tillägg's Typ left at the choice the form starts with, förlängning, and a Ny slutdag.
+    The save writes the Typ (the model requires it), not "Typ: inte ifyllt" for a choice
+    that is shown chosen."""
+    from playwright.sync_api import expect
+
+    config = workspace(tmp_path)
+    (config.meetings / "exempel-run-2026-06-16.yaml").unlink()  # the shipped extension
+    with _serving(config) as base:
+        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(60_000)
+        checker = Checker(page)
+        _login(page, base, "sekr")
+        page.goto(base + "/sammantraden/ny")
+        page.wait_for_selector("#editor[data-ready=true]")
+
+        def fill(label: str, value: str) -> None:
+            page.get_by_label(label, exact=True).fill(value)
+
+        page.get_by_label("Filnamn").fill("run-2026-06-16")
+        page.get_by_label("Exempel", exact=True).check()
+        head = {"Nämnd": "Regionala utvecklingsnämnden", "Datum": "2026-06-16",
+                "Plats": "Regionhuset, Luleå", "Ordförande": "Maria Exempelsdotter",
+                "Sekreterare": "Lena Exempelsson", "Justeringsdatum": "2026-06-23",
+                "Anslagsdatum": "2026-06-24"}  # fmt: skip
+        for label, value in head.items():
+            fill(label, value)
+        page.get_by_role("button", name="Lägg till justerare").click()
+        fill("Justerare 1", "Johan Exempelsson")
+        page.get_by_role("button", name="Lägg till paragraf").last.click()
+        fill("Paragraf (Paragrafer, Paragraf 1)", "102")
+        fill("Dnr (Paragrafer, Paragraf 1)", "RUN-90001-2023")
+        kind = page.get_by_label("Typ (Paragrafer, Paragraf 1, Tillägg)", exact=True)
+        expect(kind.locator("option:checked")).to_have_text("förlängning")
+        fill("Ny slutdag (Paragrafer, Paragraf 1, Tillägg)", "2029-12-31")
+        page.get_by_role("button", name="Spara").last.click()
+        expect(page.get_by_role("status")).to_contain_text("Sparat som version 1")
+        checker.check("sammantrade-forlangning")
+        saved = (config.meetings / "run-2026-06-16.yaml").read_text(encoding="utf-8")
+        assert "    tillagg:\n      typ: forlangning\n      ny_slutdag: 2029-12-31\n" in saved
+        assert checker.errors == []
+        assert checker.violations == {}, checker.violations
+        page.close()

@@ -302,6 +302,41 @@ def test_the_meeting_form_records_outcomes_votes_jav_and_reservations() -> None:
     assert written[1] == {"paragraf": 188, "dnr": "RUN-00386-2023", "utfall": "avslag"}
 
 
+def _objects(node: Any, path: str = "") -> Any:
+    """Every object of an editor schema, with its place."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            yield path, node
+            for key, child in node["properties"].items():
+                yield from _objects(child, f"{path}.{key}")
+        if isinstance(node.get("items"), dict):
+            yield from _objects(node["items"], f"{path}[]")
+        for option in node.get("oneOf") or []:
+            yield from _objects(option, path)
+
+
+@pytest.mark.parametrize("kind", ["arende", "sammantrade"])
+def test_a_required_field_left_at_the_choice_the_form_starts_with_is_written(kind: str) -> None:
+    """Every field a model requires is written when a new item of the form holds something
+    in it, even what the form starts it with (a Tillägg's Typ, förlängning, the first of
+    its choices): the file would lack it and the loader say 'inte ifyllt'."""
+    from avtalsgen.web.editing import form_schema
+    from avtalsgen.web.forms import as_in_file, blank, prefill
+
+    checked = []
+    for path, node in _objects(form_schema(kind)):
+        for key in node["x-required"]:
+            child = node["properties"][key]
+            shown = normalise(prefill(blank(child), child), child)
+            if shown in (None, "", [], False) or isinstance(shown, dict):
+                continue  # nothing filled in: the loader says what to fill
+            filled = normalise(prefill(blank(node), node), node)
+            assert as_in_file(filled, None, node).get(key) == shown, f"{path}.{key}"
+            checked.append(f"{path}.{key}")
+    if kind == "sammantrade":
+        assert ".paragrafer[].tillagg.typ" in checked
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> WebConfig:
     return workspace(tmp_path)

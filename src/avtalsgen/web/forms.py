@@ -219,6 +219,9 @@ def _for_form(node: Any, key: str | None) -> Any:
             for order, (name, child) in enumerate(node.get("properties", {}).items(), start=1)
         }
         node.setdefault("options", {})["disable_properties"] = True
+        # The model's required fields, for :func:`as_in_file` (which writes them whatever
+        # they hold); the editor is told none of an object that may be left out.
+        node["x-required"] = list(node.get("required", []))
         if node.get("x-nullable"):
             node["required"] = []
     elif kind == "array":
@@ -423,9 +426,11 @@ def _empty(value: Any) -> bool:
 def as_in_file(value: Any, before: Any, node: dict[str, Any]) -> Any:
     """The form's data (made plain by :func:`normalise`) with what the form only filled in
     left as the file had it (``before``: the file's data, None for a new file): a field
-    the file left out stays out while it holds what :func:`prefill` showed for it, an
-    empty value stays written as the file wrote it (``sekretess: false``), and an object
-    the file wrote as a plain text stays so while only that text is given."""
+    the file left out stays out while it holds what :func:`prefill` showed for it (not a
+    field the model requires: a Tillägg's Typ is written when its first choice,
+    ``forlangning``, is the one chosen), an empty value stays written as the file wrote
+    it (``sekretess: false``), and an object the file wrote as a plain text stays so while
+    only that text is given."""
     if isinstance(value, dict):
         field = _shorthand(node)
         if (
@@ -436,13 +441,16 @@ def as_in_file(value: Any, before: Any, node: dict[str, Any]) -> Any:
         ):
             return before
         properties = node.get("properties", {})
+        required = set(node.get("x-required", node.get("required", [])))
         earlier = before if isinstance(before, dict) else {}
         out = {}
         for key, item in value.items():
             child = properties.get(key, {})
             if key in earlier:
                 out[key] = as_in_file(item, earlier[key], child)
-            elif not _empty(item) and item != normalise(prefill(blank(child), child), child):
+            elif not _empty(item) and (
+                key in required or item != normalise(prefill(blank(child), child), child)
+            ):
                 out[key] = as_in_file(item, None, child)
         return out
     if isinstance(value, list):
