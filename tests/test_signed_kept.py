@@ -125,8 +125,8 @@ def test_no_command_replaces_a_signed_file(
     assert code == 1 and "Traceback" not in said
     assert (
         f"{agreement} is signed, and this build would make it anew; a signed document is "
-        "never replaced: move it out of the output folder (it is kept as signed there) and "
-        "build again"
+        "never replaced or removed: move it out of the output folder (it is kept as signed "
+        "there) and build again"
     ) in said, said
     assert _signed(folder) == kept
     assert {path.name: path.stat().st_mtime_ns for path in folder.iterdir()} == files

@@ -503,9 +503,10 @@ def test_a_packet_version_made_anew_takes_the_documents_it_no_longer_holds(
     )  # fmt: skip
     assert result.exit_code == 1, result.output
     assert (
-        f"{folder / 'tillaggsavtal-v2.pdf'} is signed and is not part of paket-v2.pdf, which "
-        "this build makes anew; a signed document is never removed or replaced: move it out "
-        "of the output folder and build again"
+        f"{folder / 'tillaggsavtal-v2.pdf'} is signed, and this build would remove it: it is "
+        "not part of paket-v2.pdf, which it makes anew; a signed document is never replaced "
+        "or removed: move it out of the output folder (it is kept as signed there) and build "
+        "again"
     ) in fold(result.output)
     assert {p.name: sha(p) for p in folder.iterdir() if p.is_file()} == before
 

@@ -474,22 +474,9 @@ def place_made(made: Made, run: Session) -> None:
 def refuse_signed(targets: Iterable[Path]) -> None:
     """Stop the build, nothing written, where a file it would replace is signed: a
     document beside an unsigned packet that someone signed on its own (an agreement signed
-    in another program and put back), or a packet signed since the version was chosen. A
-    signed PDF holds a signature's byte range (``/ByteRange``), which its bytes show
-    without parsing them."""
+    in another program and put back), or a packet signed since the version was chosen."""
     for target in targets:
-        try:
-            signed = target.suffix == ".pdf" and b"/ByteRange" in target.read_bytes()
-        except FileNotFoundError:
-            continue
-        if signed:
-            raise AvtalsgenError(
-                _(
-                    "{file} is signed, and this build would make it anew; a signed document "
-                    "is never replaced: move it out of the output folder (it is kept as "
-                    "signed there) and build again"
-                ).format(file=shown(target))
-            )
+        _keep_signed(target, _("make it anew"))
 
 
 def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> list[Path]:
@@ -498,20 +485,35 @@ def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> l
     (a tilläggsavtal beside a packet of the agreement, or an agreement beside the packet of
     a rejected case). One that is signed stops the build, nothing written: a signed
     document is never removed."""
-    from avtalsgen.pdf.signed import is_signed
-
     kept = set(made)
     stale = [p for p in folder.documents_of_version(DOCUMENTS, version) if p not in kept]
+    packet = folder.packet(version).name
     for path in stale:
-        if path.suffix == ".pdf" and is_signed(path):
-            raise AvtalsgenError(
-                _(
-                    "{file} is signed and is not part of {packet}, which this build makes "
-                    "anew; a signed document is never removed or replaced: move it out of "
-                    "the output folder and build again"
-                ).format(file=path, packet=folder.packet(version).name)
-            )
+        _keep_signed(
+            path,
+            _("remove it: it is not part of {packet}, which it makes anew").format(packet=packet),
+        )
     return stale
+
+
+def _keep_signed(path: Path, what: str) -> None:
+    """Stop the build, nothing written, where ``path`` is a signed PDF (as
+    :func:`avtalsgen.pdf.signed.is_signed` tells) that it would replace or remove (``what``
+    it would do, in words)."""
+    from avtalsgen.pdf.signed import is_signed
+
+    try:
+        signed = path.suffix == ".pdf" and is_signed(path)
+    except FileNotFoundError:
+        return
+    if signed:
+        raise AvtalsgenError(
+            _(
+                "{file} is signed, and this build would {what}; a signed document is never "
+                "replaced or removed: move it out of the output folder (it is kept as signed "
+                "there) and build again"
+            ).format(file=shown(path), what=what)
+        )
 
 
 def _read(item: CaseWork, document: str) -> PdfText:
