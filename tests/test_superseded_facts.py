@@ -23,6 +23,7 @@ from webtools import client_for, csrf_of, workspace
 
 from avtalsgen import i18n
 from avtalsgen.build.superseded import (
+    Facts,
     changed_facts,
     packet_facts,
     superseded,
@@ -215,6 +216,12 @@ def _entry(file: str, version: int, facts: dict[str, str], signer: str | None,
             "signatures": [{"field": "region", "signer": signer}]}  # fmt: skip
 
 
+def _plain(facts: dict[int, dict[str, str]]) -> Facts:
+    """The case's facts now by tilläggsavtal, as plain digests (an entry without
+    ``fakta_nyckel``)."""
+    return lambda number, key_id: facts.get(number) if key_id is None else None
+
+
 def test_superseded_by_its_facts(english: None) -> None:
     decision = {"utfall": "bifall", "sammantrade": "m.yaml", "datum": "2024-12-10",
                 "paragraf": 14}  # fmt: skip
@@ -226,7 +233,7 @@ def test_superseded_by_its_facts(english: None) -> None:
         _entry("paket-v3.pdf", 3, {"tillagg.typ": "x"}, "Anna", tillagg=1),
     ]
     facts = {0: new, 1: {"tillagg.typ": "y"}}
-    found = superseded(entries, "paket.pdf", decision, facts=facts.get)
+    found = superseded(entries, "paket.pdf", decision, facts=_plain(facts))
     assert found is not None and found.changed == ("finansiering.totalt", "avtal.datum")
     assert found.newer == "paket-v2.pdf"
     assert found.text().startswith(
@@ -237,8 +244,8 @@ def test_superseded_by_its_facts(english: None) -> None:
         "a new packet is needed: paket-v2.pdf, made from the case as it is now, is the one to sign"
     )
     assert superseded(entries, "paket.pdf", decision) is None, "no facts: the decision only"
-    assert superseded(entries, "paket-v2.pdf", decision, facts=facts.get) is None
-    change = superseded(entries, "paket-v3.pdf", decision, facts=facts.get)
+    assert superseded(entries, "paket-v2.pdf", decision, facts=_plain(facts)) is None
+    change = superseded(entries, "paket-v3.pdf", decision, facts=_plain(facts))
     assert (
         change is not None
         and change.tillagg == 1
@@ -250,7 +257,7 @@ def test_superseded_by_its_facts(english: None) -> None:
         )
     )
     unsigned = superseded(entries[:2], "paket-v2.pdf", decision, signed_only=False,
-                          facts={0: old}.get)  # fmt: skip
+                          facts=_plain({0: old}))  # fmt: skip
     assert unsigned is not None and unsigned.text() == (
         "paket-v2.pdf is out of date: the case's facts 'finansiering.totalt' and "
         "'avtal.datum' changed since it was built, so what it states is not the case's now; "

@@ -1462,7 +1462,7 @@ def test_a_second_tillaggsavtal_is_not_made_on_a_superseded_agreement(
     monkeypatch.setattr(tillagg, "superseded", stale)
     monkeypatch.setattr(tillagg, "packet_entries", lambda manifest: [])
     monkeypatch.setattr(
-        superseded_module.CaseNow, "of", lambda history: SimpleNamespace(decision=None, facts=None)
+        superseded_module.CaseNow, "of", lambda *args: SimpleNamespace(decision=None, facts=None)
     )
     monkeypatch.setattr(
         tillagg, "signed_packet",
@@ -1472,7 +1472,8 @@ def test_a_second_tillaggsavtal_is_not_made_on_a_superseded_agreement(
         SimpleNamespace(nummer=n, decision=SimpleNamespace(label=f"§ {n}")) for n in (1, 2)
     )
     history = SimpleNamespace(changes=(first, second), pending=(), documents=("samarbetsavtal",))
-    planned = tillagg.plan(history, SimpleNamespace(manifest={}))  # type: ignore[arg-type]
+    packets = SimpleNamespace(manifest={}, folder=SimpleNamespace(path=Path("output") / DNR))
+    planned = tillagg.plan(history, packets)  # type: ignore[arg-type]
     assert planned.change is None and planned.waiting is second  # type: ignore[comparison-overlap]
     assert planned.documents == ("samarbetsavtal",) and planned.awaited == 0
     assert planned.refused is not None and planned.refused.file == "paket.pdf"

@@ -67,14 +67,19 @@ def _assert_level_choice(form: str) -> None:
 def _copy_of(sealed: WebConfig, root: Path) -> WebConfig:
     """A workspace of its own (the DEMO key's) with the module's built case as the build
     left it: its output folder, without the protocol extract a test made since (see
-    :func:`extract`), and the program file it was built from (every fact known). Its packet
-    is then up to date there, as a packet must be to be signed: copied beside the shipped
-    program, or beside the extract made after it, its documents were out of date."""
+    :func:`extract`), the program file it was built from (every fact known), and the output
+    folder's secret that its manifest's facts are digested with. Its packet is then up to
+    date there, as a packet must be to be signed: copied beside the shipped program, or
+    beside the extract made after it, its documents were out of date; and its facts are
+    compared with the case's."""
+    from avtalsgen.build.workspace import Workspace
+
     config = workspace(root)
     program = Path("program") / "norrbottens-ekosystem.yaml"
     shutil.copyfile(sealed.cases / program, config.cases / program)
     shutil.copytree(sealed.output / DNR, config.output / DNR,
                     ignore=shutil.ignore_patterns("protokollsutdrag-*"))  # fmt: skip
+    shutil.copyfile(Workspace(sealed.output).facts_key, Workspace(config.output).facts_key)
     return config
 
 

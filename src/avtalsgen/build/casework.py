@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from avtalsgen.build import interrupts
+from avtalsgen.build.factkey import facts_key
 from avtalsgen.build.manifest import (
     record_facts,
     signed_and_current,
@@ -249,9 +250,10 @@ def _record_facts(folder: Path, history: History, planned: Plan, run: Session) -
 
     versions = CaseFolder(folder).packet_versions()
     change = planned.change
-    facts = packet_facts(history, change.nummer if change is not None else 0)
     with contextlib.suppress(OSError):  # the manifest only tells; the build made nothing
-        record_facts(folder, versions[-1].name, facts, run.staging)
+        key = facts_key(folder.parent, create=True)
+        facts = packet_facts(history, change.nummer if change is not None else 0, key=key)
+        record_facts(folder, versions[-1].name, facts, run.staging, key.id if key else None)
 
 
 def render(item: CaseWork, job: Job) -> None:
@@ -448,11 +450,13 @@ def place_made(made: Made, run: Session) -> None:
         # Written in the staging folder first: a build killed now leaves no temporary
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
+        # The facts' digests are keyed with the output folder's secret (made at the first).
+        key = facts_key(folder.parent, create=True) if packet is not None else None
         manifest = write_manifest(
             folder, item.inputs, placed, placed_packet, fields, scratch, made.conversions,
             item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
             [found.pdf for found in packet_extracts(item.stages)] if packet else (),
-            item.stages.facts() if packet else None,
+            item.stages.facts(key) if packet else None, key.id if key else None,
         )  # fmt: skip
         placed.append(manifest)
         Record(

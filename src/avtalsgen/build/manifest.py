@@ -56,6 +56,7 @@ def write_manifest(
     marking: str = "",
     extracts: Sequence[Path] = (),
     facts: Mapping[str, str] | None = None,
+    facts_key_id: str | None = None,
 ) -> Path:
     """Write ``folder/manifest.json``: inputs by role, outputs by name, tools, and every
     version of the packet in the folder (``packets``; ``packet`` is the newest): the new
@@ -77,7 +78,9 @@ def write_manifest(
     extract certified after the packet was signed is told by it (:func:`certified_after`).
     ``facts`` are the digests of the facts its documents state, by the case's key
     (``fakta``: see :func:`avtalsgen.build.superseded.packet_facts`): a signed packet
-    whose facts are no longer the case's is superseded.
+    whose facts are no longer the case's is superseded. ``facts_key_id`` names the secret
+    they are digested with (``fakta_nyckel``: see
+    :func:`avtalsgen.build.superseded.facts_key`), which the manifest never holds.
     """
     made = conversions or {}
     hashed: dict[Path, str] = {}
@@ -98,6 +101,7 @@ def write_manifest(
                 "inputs": stamp,
                 "beslut": dict(decision) if decision is not None else None,
                 "fakta": dict(facts) if facts is not None else None,
+                "fakta_nyckel": facts_key_id if facts is not None else None,
                 "sekretess": marking or None,
                 "utdrag": {path.name: digest(path) for path in extracts},
                 "documents": {path.name: digest(path) for path in outputs if path != packet},
@@ -365,21 +369,28 @@ def update_signatures(
 
 
 def record_facts(
-    folder: Path, file: str, facts: Mapping[str, str] | None, scratch: Path | None = None
+    folder: Path,
+    file: str,
+    facts: Mapping[str, str] | None,
+    scratch: Path | None = None,
+    key_id: str | None = None,
 ) -> None:
-    """Record ``facts`` as those of the packet version ``file`` in the manifest of
-    ``folder`` (``fakta``), where it records other ones or none: a build that found that
-    signed packet the same as it would make it now (see :func:`signed_and_same`) knows
-    that it states the case's facts as they are now (an edit that no document states, or
-    a packet from before facts were recorded). Nothing is written when nothing changes."""
+    """Record ``facts`` (digested with the secret ``key_id`` names) as those of the packet
+    version ``file`` in the manifest of ``folder`` (``fakta``, ``fakta_nyckel``), where it
+    records other ones or none: a build that found that signed packet the same as it would
+    make it now (see :func:`signed_and_same`) knows that it states the case's facts as they
+    are now (an edit that no document states, a packet from before facts were recorded, or
+    recorded with plain digests). Nothing is written when nothing changes."""
     data = read_manifest(folder)
     entries = data.get("packets")
     if facts is None or not isinstance(entries, list):
         return
     changed = False
     for entry in entries:
-        if isinstance(entry, dict) and entry.get("file") == file and entry.get("fakta") != facts:
-            entry["fakta"] = dict(facts)
+        if not isinstance(entry, dict) or entry.get("file") != file:
+            continue
+        if entry.get("fakta") != facts or entry.get("fakta_nyckel") != key_id:
+            entry["fakta"], entry["fakta_nyckel"] = dict(facts), key_id
             changed = True
             if isinstance(data.get("packet"), dict) and data["packet"].get("file") == file:
                 data["packet"] = entry

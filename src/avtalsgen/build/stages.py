@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.build.factkey import FactKey
 from avtalsgen.build.tillagg import Plan
 from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.documents import format as fmt
@@ -181,13 +182,14 @@ class CaseStages:
             "avtal": self.history.agreement,
         }
 
-    def facts(self) -> dict[str, str] | None:
+    def facts(self, key: FactKey | None) -> dict[str, str] | None:
         """The digests of the facts the packet states, by the case's key, as the manifest
-        records them (see :func:`avtalsgen.build.superseded.packet_facts`)."""
+        records them, keyed with the output folder's secret ``key`` (see
+        :func:`avtalsgen.build.superseded.packet_facts`)."""
         from avtalsgen.build.superseded import packet_facts
 
         change = self.plan.change if self.plan is not None else None
-        return packet_facts(self.history, change.nummer if change is not None else 0)
+        return packet_facts(self.history, change.nummer if change is not None else 0, key=key)
 
 
 def _marked(marking: str) -> tuple[Fact, ...]:

@@ -353,8 +353,8 @@ def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superse
     from avtalsgen.build.superseded import CaseNow, packet_entries, superseded
 
     entries = packet_entries(packets.manifest)
-    now = CaseNow.of(history)
     folder = packets.folder.path
+    now = CaseNow.of(history, folder.parent)
     found = []
     for version in packets.versions:
         stale = superseded(entries, version.name, now.decision, facts=now.facts)

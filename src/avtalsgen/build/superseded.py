@@ -15,10 +15,22 @@ edited after the packet was built (in the case file, or in the decision of its m
 file). So each packet version's manifest entry records its *facts* (``fakta``): a digest of
 every fact of the case its documents are made from, by the key the case file (or the
 meeting file's decision) gives it, ``finansiering.finansiarer[0].belopp_per_ar``
-(:func:`packet_facts`; digests, not values, so that the manifest holds no more than it
-did). A signed packet whose facts differ from the case's now is superseded too, and the
-message names the keys that differ; a PDF's bytes are not compared (they carry the
-build's dates and IDs).
+(:func:`packet_facts`). A signed packet whose facts differ from the case's now is
+superseded too, and the message names the keys that differ; a PDF's bytes are not
+compared (they carry the build's dates and IDs).
+
+The manifest goes with the packet, and a plain digest of a fact with few likely values (an
+amount, a date, a name, a personal identity number) is recovered by trying them: it would
+state the fact, and the manifest is to hold no personal data beyond names and titles. So
+each digest is keyed (HMAC-SHA-256) with the output folder's own secret (:func:`facts_key`,
+the file :data:`~avtalsgen.build.workspace.FACTS_KEY` beside the case folders, made by the
+first build that records facts; it is in no manifest or packet), and the entry records
+which secret (``fakta_nyckel``: an HMAC of a constant, which tells nothing of it). Where
+that secret is not at hand (a case folder copied into another output folder without it)
+the facts cannot be compared, and only the decision is. An entry recorded before, with
+plain digests (no ``fakta_nyckel``), is compared with the case's facts digested the same
+way, so that no packet is called superseded for the change of digest; the next build that
+finds it the same as it would make it records its facts keyed.
 
 The decision is compared for the packets that hold the agreement only (a tilläggsavtal's
 packet follows the change it states, not the grant); the facts for every packet, the
@@ -28,20 +40,24 @@ tilläggsavtal's against its own change.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from avtalsgen.build.factkey import FactKey, facts_key
 from avtalsgen.i18n import _, join_words, ngettext
 
 if TYPE_CHECKING:
     from avtalsgen.meetings.decisions import History
 
-#: The facts of a packet by the tilläggsavtal it holds (0: the agreement): None when the
-#: case has no such change now.
-Facts = Callable[[int], "Mapping[str, str] | None"]
+#: The facts of a packet by the tilläggsavtal it holds (0: the agreement) digested with the
+#: secret whose id a manifest entry records (None: plain digests, as recorded before
+#: digests were keyed): None when the case has no such change now, or that secret is not
+#: at hand.
+Facts = Callable[[int, "str | None"], "Mapping[str, str] | None"]
 
 #: What names a decision in a manifest entry's ``beslut``: the same values, the same
 #: decision (``rad``, the line in its meeting file, moves with any edit above it).
@@ -117,9 +133,13 @@ class _Legacy:
     value: object
 
 
-def _digest(*values: object) -> str:
-    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def _digest(*values: object, key: FactKey | None = None) -> str:
+    """The digest of ``values`` as a manifest records a fact: keyed with ``key``, or plain
+    (as recorded before digests were keyed)."""
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str).encode()
+    if key is None:
+        return hashlib.sha256(text).hexdigest()[:16]
+    return hmac.new(key.secret, text, hashlib.sha256).hexdigest()[:16]
 
 
 def _is_fact(key: str) -> bool:
@@ -133,7 +153,7 @@ _ABSENT = {"": "absent"}  # a key one stage has and the other has not
 
 
 def packet_facts(
-    history: History, tillagg: int = 0, *, legacy: bool = False
+    history: History, tillagg: int = 0, *, legacy: bool = False, key: FactKey | None = None
 ) -> dict[str, str] | None:
     """The facts of the packet that holds the agreement (``tillagg`` 0) or tilläggsavtal
     nr ``tillagg`` as the case ``history`` stands now, by key, each a digest of its value:
@@ -142,7 +162,8 @@ def packet_facts(
     case as decided): a key's digest is of both values. A tilläggsavtal's: the parties,
     Dnr and financing as decided, and its change (``tillagg.*``). None when the case has
     no tilläggsavtal nr ``tillagg`` now. With ``legacy``, each prose text's blocks too, as
-    an earlier avtalsgen recorded them (compared with a packet it recorded so)."""
+    an earlier avtalsgen recorded them (compared with a packet it recorded so). Digested
+    with ``key``, the output folder's secret (None: plain, as recorded before)."""
     if tillagg > len(history.changes):
         return None
     decided = dict(_leaves(history.decided.model_dump(mode="json"), legacy=legacy))
@@ -150,18 +171,20 @@ def packet_facts(
         proposal = dict(_leaves(history.arende.model_dump(mode="json"), legacy=legacy))
         keys = [*proposal, *(key for key in decided if key not in proposal)]
         return {
-            key: _digest(_raw(proposal.get(key, _ABSENT)), _raw(decided.get(key, _ABSENT)))
-            for key in keys
-            if _is_fact(key)
-        }
+            name: _digest(_raw(proposal.get(name, _ABSENT)), _raw(decided.get(name, _ABSENT)),
+                          key=key)
+            for name in keys
+            if _is_fact(name)
+        }  # fmt: skip
     change = history.changes[tillagg - 1].andring.tillagg.model_dump(mode="json")
     facts = {
-        key: _digest(_raw(value))
-        for key, value in decided.items()
-        if key in _TILLAGG_KEYS or key.startswith(_TILLAGG_KEYS)
+        name: _digest(_raw(value), key=key)
+        for name, value in decided.items()
+        if name in _TILLAGG_KEYS or name.startswith(_TILLAGG_KEYS)
     }
     return facts | {
-        key: _digest(_raw(value)) for key, value in _leaves(change, "tillagg", legacy=legacy)
+        name: _digest(_raw(value), key=key)
+        for name, value in _leaves(change, "tillagg", legacy=legacy)
     }
 
 
@@ -173,9 +196,27 @@ def _raw(value: object) -> object:
 #: that a packet's entry does not record and that the case leaves so now is a field the
 #: models gained since (a newer avtalsgen), not a fact changed.
 _EMPTY: tuple[object, ...] = (None, [], {}, False)
-_NOT_GIVEN = frozenset(
-    digest for value in _EMPTY for digest in (_digest(value), _digest(value, value))
-)
+
+
+def _not_given(key: FactKey | None) -> frozenset[str]:
+    """The digests, with ``key``, of a fact that is not given."""
+    return frozenset(
+        digest
+        for value in _EMPTY
+        for digest in (_digest(value, key=key), _digest(value, value, key=key))
+    )
+
+
+_NOT_GIVEN = _not_given(None)
+
+
+class Digests(dict[str, str]):
+    """A packet's facts digested with a key, with the digests of a fact not given with it."""
+
+    def __init__(self, facts: Mapping[str, str], key: FactKey | None) -> None:
+        super().__init__(facts)
+        self.not_given = _not_given(key) if key is not None else _NOT_GIVEN
+
 
 _BLOCKS = ".blocks["
 _SOURCE = ".source"
@@ -204,6 +245,7 @@ def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[s
     by its blocks' leaves, which ``now`` holds when made with ``legacy``, never by its
     source, whose line breaks print nothing; a changed one is named by the text's key."""
     keys = [*now, *(key for key in recorded if key not in now)]
+    not_given = now.not_given if isinstance(now, Digests) else _NOT_GIVEN
     changed: list[str] = []
     for key in keys:
         text = _prose_of(key)
@@ -216,22 +258,28 @@ def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[s
             continue  # recorded by its blocks, compared by them
         if (
             recorded.get(key) != now.get(key)
-            and not (key not in recorded and now.get(key) in _NOT_GIVEN)
+            and not (key not in recorded and now.get(key) in not_given)
             and name not in changed
         ):
             changed.append(name)
     return changed
 
 
-def facts_now(history: History) -> Facts:
-    """The case's facts now by tilläggsavtal (see :func:`packet_facts`), each computed
-    once when asked."""
-    known: dict[int, Mapping[str, str] | None] = {}
+def facts_now(history: History, key: FactKey | None = None) -> Facts:
+    """The case's facts now by tilläggsavtal (see :func:`packet_facts`), digested with the
+    secret an entry names (``key``, the output folder's; plain for an entry recorded
+    before), each computed once when asked; None for an entry whose secret is not
+    ``key``."""
+    known: dict[tuple[int, str | None], Mapping[str, str] | None] = {}
 
-    def facts(tillagg: int) -> Mapping[str, str] | None:
-        if tillagg not in known:
-            known[tillagg] = packet_facts(history, tillagg, legacy=True)
-        return known[tillagg]
+    def facts(tillagg: int, key_id: str | None = None) -> Mapping[str, str] | None:
+        if key_id is not None and (key is None or key.id != key_id):
+            return None  # digested with a secret not at hand: cannot be compared
+        if (tillagg, key_id) not in known:
+            used = key if key_id is not None else None
+            found = packet_facts(history, tillagg, legacy=True, key=used)
+            known[tillagg, key_id] = Digests(found, used) if found is not None else None
+        return known[tillagg, key_id]
 
     return facts
 
@@ -424,40 +472,56 @@ def superseded(
                           signed=signed)  # fmt: skip
     recorded = entry.get("fakta")
     number = _tillagg(entry)
-    now = facts(number) if facts is not None else None
-    if not isinstance(recorded, Mapping) or now is None:
+    if facts is None or not isinstance(recorded, Mapping):
+        return None
+    now = facts(number, _key_id(entry))
+    if now is None:
         return None
     changed = changed_facts(recorded, now)
     if not changed:
         return None
+
+    def states_now(other: Mapping[str, Any]) -> bool:
+        """Whether a packet version's entry records the case's facts now."""
+        held, same = other.get("fakta"), facts(number, _key_id(other))
+        return isinstance(held, Mapping) and same is not None and not changed_facts(held, same)
+
     newer = [
         e for e in entries
         if e is not entry and _tillagg(e) == number and _version(e) > _version(entry)
-        and isinstance(e.get("fakta"), Mapping) and not changed_facts(e["fakta"], now)
+        and states_now(e)
     ]  # fmt: skip
     return Superseded(file, made, decision, str(newer[-1]["file"]) if newer else None,
                       tuple(changed), signed, number)  # fmt: skip
 
 
 def superseded_by_newer(
-    manifest: Mapping[str, Any], file: str, *, signed_only: bool = True
+    manifest: Mapping[str, Any],
+    file: str,
+    *,
+    signed_only: bool = True,
+    key: FactKey | None = None,
 ) -> Superseded | None:
     """:func:`superseded` of ``file`` against the decision and facts of the newest packet
     version the manifest records that holds the agreement (or the same tilläggsavtal):
     what ``verify`` and ``sign`` know of the case without its files. None when ``file``
-    is that version."""
+    is that version. Facts are compared where both entries digested them alike; ``key``
+    is the output folder's secret, if at hand."""
     entries = packet_entries(manifest)
     newest = [e for e in entries if _holds_agreement(e)]
     if not newest:
         return None
     decision = newest[-1].get("beslut")
 
-    def facts(number: int) -> Mapping[str, str] | None:
+    def facts(number: int, key_id: str | None = None) -> Mapping[str, str] | None:
         same = [e for e in entries if _tillagg(e) == number]
         recorded = same[-1].get("fakta") if same else None
         if not same or same[-1].get("file") == file or not isinstance(recorded, Mapping):
             return None
-        return {str(key): str(value) for key, value in recorded.items()}
+        if _key_id(same[-1]) != key_id:
+            return None  # digested otherwise: not to be compared
+        values = {str(name): str(value) for name, value in recorded.items()}
+        return Digests(values, key if key is not None and key.id == key_id else None)
 
     return superseded(
         entries, file, decision if isinstance(decision, Mapping) else None,
@@ -473,9 +537,11 @@ class CaseNow:
     facts: Facts
 
     @classmethod
-    def of(cls, history: History) -> CaseNow:
-        """The case ``history`` as it stands now."""
-        return cls(decision_record(history), facts_now(history))
+    def of(cls, history: History, output_root: Path | None = None) -> CaseNow:
+        """The case ``history`` as it stands now, its facts digested with the secret of
+        the output folder ``output_root`` where there is one."""
+        key = facts_key(output_root) if output_root is not None else None
+        return cls(decision_record(history), facts_now(history, key))
 
 
 def case_now(folder: Path) -> CaseNow | None:
@@ -499,7 +565,7 @@ def case_now(folder: Path) -> CaseNow | None:
         return None
     if history.problems:
         return None
-    return CaseNow.of(history)
+    return CaseNow.of(history, folder.parent)
 
 
 def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
@@ -515,7 +581,8 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
         return None  # no packet version of the folder (an extract, a copy elsewhere)
     now = case_now(packet.parent)
     if now is None:
-        return superseded_by_newer(manifest, packet.name, signed_only=signed_only)
+        return superseded_by_newer(manifest, packet.name, signed_only=signed_only,
+                                   key=facts_key(packet.parent.parent))  # fmt: skip
     return superseded(
         packet_entries(manifest), packet.name, now.decision, signed_only=signed_only,
         facts=now.facts,
@@ -564,6 +631,12 @@ def refuse_unsignable(
             "packet the build makes. Nothing was signed."
         ).format(packet=shown(packet), state=state)
     )
+
+
+def _key_id(entry: Mapping[str, Any]) -> str | None:
+    """Which secret digested the facts an entry records (None: plain digests)."""
+    found = entry.get("fakta_nyckel")
+    return found if isinstance(found, str) else None
 
 
 def _version(entry: Mapping[str, Any]) -> int:

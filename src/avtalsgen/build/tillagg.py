@@ -146,7 +146,7 @@ def plan(history: History, packets: PacketFolder) -> Plan:
     pending = tuple(sorted({d.meeting.path for d in history.pending}))
     if not history.changes:
         return Plan(history.documents, None, None, None, pending)
-    now = CaseNow.of(history)
+    now = CaseNow.of(history, packets.folder.path.parent)
     entries = packet_entries(packets.manifest)
     checked: dict[int, tuple[SignedPacket | None, Superseded | None]] = {}
 

@@ -16,6 +16,8 @@ The layout (every name is made here and nowhere else)::
 
     output/
       batch-report.json                      Workspace.batch_report
+      .avtalsgen-faktanyckel                 Workspace.facts_key: the secret of the digests of
+                                             facts (build/superseded.py); in no manifest or packet
       .avtalsgen-staging-<command>-<random>/ Session.staging: removed at the session's end;
                                              a killed command's is removed by the next session
       RUN-00386-2023/                        Workspace.case(dnr) -> CaseFolder
@@ -92,6 +94,8 @@ _OLD_STAGING_PREFIXES = (".RUN-", ".protokollsutdrag.")
 
 #: The batch report in the output folder.
 BATCH_REPORT = "batch-report.json"
+#: The output folder's secret for the digests of the facts its manifests record.
+FACTS_KEY = ".avtalsgen-faktanyckel"
 #: The manifest in each case's folder.
 MANIFEST = "manifest.json"
 #: The record of a case's last build in its folder.
@@ -281,6 +285,12 @@ class Workspace:
     def meeting(self, datum: dt.date, namnd: str) -> MeetingFolder:
         """The folder of the meeting of committee ``namnd`` on ``datum``."""
         return MeetingFolder(self.root / MEETINGS / f"{datum.isoformat()}-{_slug(namnd)}")
+
+    @property
+    def facts_key(self) -> Path:
+        """The file of the output folder's secret for the digests of facts (see
+        :func:`avtalsgen.build.superseded.facts_key`)."""
+        return self.root / FACTS_KEY
 
     @property
     def batch_report(self) -> Path:
