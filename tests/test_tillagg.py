@@ -1393,6 +1393,36 @@ def test_no_tillaggsavtal_on_a_signed_agreement_whose_facts_were_edited(
     assert {name: sha(folder / name) for name in before} == before
 
 
+@pytest.mark.parametrize("edited", [False, True], ids=["same inputs", "a comment added"])
+def test_a_change_refused_on_facts_recorded_otherwise_is_made_in_one_build(
+    tmp_path: Path, signed: Path, english: None, edited: bool
+) -> None:
+    """The agreement signed by both parties, its manifest entry recording one fact's digest
+    otherwise than the case's now (as an avtalsgen that digested it otherwise, or a field
+    it did not know, recorded it), the documents the same. The build refused tilläggsavtal
+    nr 1 on the packet, called superseded, then found the packet the same as it would make
+    it and recorded its facts: with the same inputs it said "up to date" at every build and
+    never made the change; with a comment added, only the second build made it. One
+    build makes it, in paket-v2.pdf; the signed packet stays as it was."""
+    root = tmp_path / "edited"
+    shutil.copytree(signed, root)
+    folder = root / "output" / DNR
+    manifest = folder / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in [*data["packets"], data["packet"]]:
+        entry["fakta"]["aktor.kortnamn"] = "0" * 16
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    if edited:
+        case = root / "cases" / CASE
+        case.write_text(case.read_text(encoding="utf-8") + "# läst igen\n", "utf-8")
+    signed_packet = sha(folder / "paket.pdf")
+    said = fold(build(root))
+    assert "is not made" not in said, said
+    assert "Tilläggsavtal nr 1" in fold(pdftotext(folder / "paket-v2.pdf"))
+    assert sha(folder / "paket.pdf") == signed_packet
+    assert f"up to date  {DNR}" in build(root)
+
+
 def test_a_signed_tillaggsavtal_whose_change_was_edited_is_superseded(
     tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
 ) -> None:

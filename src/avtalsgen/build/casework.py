@@ -138,13 +138,26 @@ def missing_template(case: LoadedCase, templates: Path, made: Sequence[str]) -> 
 
 
 def load(
-    outcome: CaseOutcome, run: Session, staging: Path, options: BuildOptions, tools: str
+    outcome: CaseOutcome,
+    run: Session,
+    staging: Path,
+    options: BuildOptions,
+    tools: str,
+    *,
+    replanned: bool = False,
 ) -> CaseWork | None:
     """Load one case and the decisions on it; None when it failed, is up to date or has
     nothing to make (its outcome then says so).
 
     Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
     session's staging folder).
+
+    A change refused on the newest packet version, signed and called superseded by the
+    facts its manifest entry records, is planned again (``replanned``) once the build finds
+    that packet the same as it would make it and records its facts as the case's: the
+    refusal rested on facts recorded otherwise (by an avtalsgen that digested them
+    otherwise, or an edit no document states), and the tilläggsavtal is made in this build,
+    not the next.
     """
     templates, documents = options.templates, options.documents
     try:
@@ -181,7 +194,10 @@ def load(
         )
         return None
     record = Record(folder, stamp, case.path, files, run.staging, planned.marker, planned.awaited)
-    if not options.force and (outputs := up_to_date(folder, stamp)) is not None:
+    # The packet a change is refused on, if it is the newest version: whether it is the
+    # same as the build would make it is asked below, even when the inputs are unchanged.
+    recheck = not replanned and _refused_on_newest(planned, case_folder)
+    if not options.force and not recheck and (outputs := up_to_date(folder, stamp)) is not None:
         record.renew(outputs)
         outcome.status, outcome.outputs = Status.UP_TO_DATE, outputs
         return None
@@ -194,6 +210,8 @@ def load(
             signed = signed_and_current(folder, stamp)
         if signed is not None:
             _record_facts(folder, history, planned, run)
+            if recheck:
+                return load(outcome, run, staging, options, tools, replanned=True)
             record.write(signed)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
@@ -217,6 +235,8 @@ def load(
             same = None  # the build reports it
         if same is not None:
             _record_facts(folder, history, planned, run)
+            if recheck:
+                return load(outcome, run, staging, options, tools, replanned=True)
             record.write(same)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, same
             return None
@@ -240,6 +260,15 @@ def load(
         built,
         packet,
     )
+
+
+def _refused_on_newest(planned: Plan, folder: CaseFolder) -> bool:
+    """Whether the plan refuses a change on the newest packet version in ``folder`` (signed,
+    and superseded by the facts its entry records)."""
+    if planned.refused is None or not planned.refused.changed:
+        return False
+    newest = folder.newest_packet()
+    return newest is not None and newest.name == planned.refused.file
 
 
 def _record_facts(folder: Path, history: History, planned: Plan, run: Session) -> None:
