@@ -16,6 +16,7 @@ from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen.build.tools import PACKAGES
+from avtalsgen.build.workspace import Workspace
 from avtalsgen.cli.app import app
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.pdf.packet import read_agreement, signature_boxes
@@ -137,8 +138,9 @@ def test_sign_twice_verify_and_never_overwrite(
     output = tmp_path / "output"
     env = {"XDG_DATA_HOME": str(demo_data)}
     # The seed case as built from the same inputs (the session's build): its packet,
-    # documents and records.
+    # documents and records, and the output folder's secret its facts are digested with.
     shutil.copytree(built / "RUN-00386-2023", output / "RUN-00386-2023")
+    shutil.copyfile(Workspace(built).facts_key, Workspace(output).facts_key)
     assert "up to date" in _build(case_copy, output)
     packet = output / "RUN-00386-2023" / "paket.pdf"
     for field in ("region", "aktor"):
