@@ -598,21 +598,63 @@ def test_the_cli_imports_nothing_of_the_web_app_until_serve_users_or_audit_runs(
 
 def test_times_are_shown_in_swedish_time(tmp_path: Path) -> None:
     """The log, the runs, the versions and the users show stored UTC moments in Swedish
-    time, each date kept on one line (never broken at its hyphens)."""
+    time with its offset, as the README promises (``+01:00 (svensk tid)``), each date kept
+    on one line (never broken at its hyphens)."""
     from avtalsgen.web.app import time_text
 
-    assert time_text("2026-12-06T04:22:47+00:00") == "2026-12-06 05:22:47"
-    assert time_text("2026-07-01T10:00:00+00:00") == "2026-07-01 12:00:00"
+    i18n.set_language("sv")
+    try:
+        assert time_text("2026-12-06T04:22:47+00:00") == "2026-12-06 05:22:47 +01:00 (svensk tid)"
+        assert time_text("2026-07-01T10:00:00+00:00") == "2026-07-01 12:00:00 +02:00 (svensk tid)"
+    finally:
+        i18n.set_language(None)
     assert time_text(None) == "" and time_text("okänd") == "okänd"
     config = workspace(tmp_path / "ws")
     with client_for(config, "alla") as client:
         log = client.get("/logg").text
         users = client.get("/anvandare").text
+        client.post("/korning", data={"_csrf_token": csrf_of(client.get("/korning").text),
+                                      "arende": "RUN-00386-2023"})  # fmt: skip
+        runs = client.get("/korning").text
     for html in (log, users):
         assert re.search(
-            r'<td><span class="datum">\d{4}-\d\d-\d\d</span> \d\d:\d\d:\d\d</td>', html
+            r'<td><span class="datum">\d{4}-\d\d-\d\d</span> \d\d:\d\d:\d\d '
+            r"\+0[12]:00 \(svensk tid\)</td>",
+            html,
         )
         assert "+00:00" not in html
+    assert re.search(r"\d\d:\d\d:\d\d \+0[12]:00 \(svensk tid\)", runs)
+
+
+def test_the_case_list_filters_by_the_statuses_a_user_knows(config: WebConfig) -> None:
+    """The status filter offers the statuses in words, each whether a case has it or not
+    (utkast too), not the first word of each status line ("avtal", "beslutat:" with its
+    colon); each choice shows the cases of that status, and every case has one."""
+    from avtalsgen.web.status import case_rows
+    from avtalsgen.web.statuskinds import kind_of
+
+    (config.cases / "ny.yaml").write_text(
+        (config.cases / "RUN-00386-2023.yaml").read_text(encoding="utf-8")
+        .replace("RUN-00386-2023", "RUN-00999-2026"), encoding="utf-8",
+    )  # fmt: skip
+    with client_for(config, "handl") as client:  # in Swedish
+        page = client.get("/arenden").text
+        offered = re.findall(r'<option value="([a-z]*)"[^>]*>([^<]*)</option>', page)
+        assert offered == [
+            ("", "Alla"), ("utkast", "utkast"), ("forslag", "förslag byggt"),
+            ("aterremiss", "återremitterat"), ("bordlaggning", "bordlagt"),
+            ("avslag", "avslag"), ("beslutat", "beviljat, avtal att underteckna"),
+            ("undertecknat", "avtal undertecknat"), ("tillaggsavtal", "tilläggsavtal"),
+            ("ersatt", "undertecknat paket ersatt"), ("fel", "fel i ärendefilen"),
+        ]  # fmt: skip
+        rows = case_rows(config)
+        assert all(kind_of(row.status) for row in rows), [r.status for r in rows]
+        for value, expected in (("avslag", {"RUN-90003-2024"}), ("utkast", {"RUN-00999-2026"}),
+                                ("beslutat", {"RUN-90002-2024", "RUN-90005-2024"})):  # fmt: skip
+            shown = client.get(f"/arenden?status={value}").text
+            found = set(re.findall(r'<td class="dnr"><a [^>]*>(RUN-\d{5}-\d{4})', shown))
+            assert expected <= found, (value, found)
+            assert all(kind_of(row.status) == value for row in rows if row.dnr in found)
 
 
 def test_the_case_list_says_what_status_says(config: WebConfig) -> None:

@@ -447,3 +447,36 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
         assert hashlib.sha256(packet.read_bytes()).hexdigest() != before
     finally:
         i18n.set_language(None)
+
+
+def test_the_servers_log_leaves_out_fonttools_lines_of_a_signature(tmp_path: Path) -> None:
+    """A signature's appearance font is subset (pyHanko, through fontTools), and fontTools
+    logs what it prunes at INFO, some 880 lines a signature in serve's terminal (Litestar's
+    log takes the root logger's INFO); the command line's sign shows none. The app's log
+    holds fontTools below ERROR; its own lines stay. In a fresh interpreter: a subset as a
+    signature's makes."""
+    import subprocess
+    import sys
+
+    font = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+    if not font.is_file():
+        pytest.skip("fonts-liberation is not installed")
+    script = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from avtalsgen.web.app import create_app\n"
+        "from avtalsgen.web.config import WebConfig\n"
+        "root = Path(sys.argv[1])\n"
+        "create_app(WebConfig(cases=root, output=root, data=root / 'data', templates=root))\n"
+        "from fontTools import subset\n"
+        "from fontTools.ttLib import TTFont\n"
+        "subsetter = subset.Subsetter()\n"
+        "subsetter.populate(text='Signerat av DEMO Regional utvecklingsdirektör')\n"
+        "subsetter.subset(TTFont(sys.argv[2]))\n"
+        "logging.getLogger('avtalsgen.web').info('a line of the app')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(font)],
+                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    log = done.stdout + done.stderr
+    assert "a line of the app" in log, log
+    assert "fontTools" not in log and "pruned" not in log, log

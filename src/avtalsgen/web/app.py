@@ -163,8 +163,13 @@ def _logging() -> LoggingConfig:
     """The server's log: Litestar's default (the root logger at INFO, on the console)
     without pikepdf's C++ bridge logger below WARNING. At its import (the first PDF a page
     reads) that logger says "pikepdf C++ to Python logger bridge initialized" at INFO, and
-    qpdf's info messages go there too; its warnings and errors stay in the log."""
-    return LoggingConfig(loggers={"pikepdf._core": {"level": "WARNING"}})
+    qpdf's info messages go there too; its warnings and errors stay in the log. fontTools
+    below ERROR neither: a signature's appearance font is subset by pyHanko, and fontTools
+    said some 880 INFO lines a signature ("maxp pruned", "Retaining 45 glyphs", ...) and
+    warnings of the tables it drops, which the command line's sign does not show either."""
+    return LoggingConfig(
+        loggers={"pikepdf._core": {"level": "WARNING"}, "fontTools": {"level": "ERROR"}}
+    )
 
 
 def _secret(config: WebConfig) -> str:
@@ -188,10 +193,12 @@ def _verdict_line(report: Any) -> str:
 
 def time_text(value: object) -> str:
     """A moment the app stored (ISO 8601, UTC) as the pages show it: Swedish time, to the
-    second (``2026-12-06 05:22:47``); anything else as it is."""
+    second, with its offset, as the README and the command line say times
+    (``2026-12-06 05:22:47 +01:00 (svensk tid)``: :func:`avtalsgen.i18n.format_time`);
+    anything else as it is."""
     import datetime as dt
 
-    from avtalsgen.i18n import swedish_time
+    from avtalsgen.i18n import format_time
 
     if isinstance(value, dt.datetime):
         moment = value
@@ -200,7 +207,7 @@ def time_text(value: object) -> str:
             moment = dt.datetime.fromisoformat(str(value))
         except ValueError:
             return "" if value is None else str(value)
-    return swedish_time(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return format_time(moment)
 
 
 def dates_unbroken(value: object) -> Any:

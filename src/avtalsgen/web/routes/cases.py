@@ -36,17 +36,18 @@ def home() -> Response[None]:
 @get("/arenden", guards=[needs("read")], sync_to_thread=True)
 def case_list(request: Request[Any, Any, Any], q: str = "", status: str = "") -> Template:
     """Every case with its status; search by Dnr, actor or title; filter by status."""
+    from avtalsgen.web.statuskinds import choices, kind_of
+
     rows = case_rows(config_of(request))
-    statuses = sorted({row.status.split(" ")[0] for row in rows})
     needle = q.strip().lower()
     shown = [
         row for row in rows
         if (not needle or needle in " ".join(
             str(v) for v in (row.stem, row.dnr, row.aktor, row.titel)).lower())
-        and (not status or row.status.startswith(status))
+        and (not status or kind_of(row.status) == status)
     ]  # fmt: skip
     return page(request, "cases.html", rows=shown, total=len(rows), q=q, status=status,
-                statuses=statuses)  # fmt: skip
+                statuses=choices())  # fmt: skip
 
 
 def _documents(config: Any, dnr: str) -> list[dict[str, Any]]:
