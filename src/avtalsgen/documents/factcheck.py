@@ -40,7 +40,7 @@ from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
 from avtalsgen.documents.facthints import how_to_fix
 from avtalsgen.documents.factplaces import HEADER, LABEL_ROOM, LINE, TEXT, places_of
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps, view
-from avtalsgen.documents.kinds import KINDS
+from avtalsgen.documents.kinds import KINDS, SIGNATURE_ANCHOR, SIGNATURE_BLOCKS
 from avtalsgen.errors import AvtalsgenError, os_reason
 from avtalsgen.i18n import N_, _, join_words, ngettext
 from avtalsgen.model import Arende, Program
@@ -373,6 +373,7 @@ def check_facts(
     folder ``templates``) and what to put back in it.
     """
     problems: list[str] = []
+    layout: list[str] = []
     for document, source in pdfs.items():
         stage = (stages or {}).get(document)
         if stage is None:
@@ -410,6 +411,10 @@ def check_facts(
                     )
                 )
         problems += _disagreements(text, figures, pdf.name)
+        if document in SIGNATURE_BLOCKS:
+            split = signature_blocks_problem(read, SIGNATURE_BLOCKS[document], template)
+            if split is not None:
+                layout.append(split)
         for amount in sorted(set(_AMOUNT.findall(text)) - amounts, key=_amount_key):
             problem = _(
                 "{file}: belopp: the document states {amount} kr/kronor, which is none of "
@@ -426,8 +431,41 @@ def check_facts(
             problems.append(problem)
     if problems:
         raise FactError(
-            "\n".join([_("the documents do not agree on the case's facts:"), *problems])
+            "\n".join([_("the documents do not agree on the case's facts:"), *problems, *layout])
         )
+    if layout:
+        raise FactError("\n".join(layout))
+
+
+def signature_blocks_problem(read: PdfText, expected: int, template: Path | None) -> str | None:
+    """Why the signature blocks of the agreement ``read`` are not whole on its last page,
+    if they are not: each block's lines (the party, the place, the date, the name and the
+    title) must stand together, every block on the last page, where the packet's
+    signature fields go under them. A block cut by a page break leaves its name or title
+    alone on the next page, and that page, the last, then holds fewer blocks' dates than
+    there are blocks; a block moved whole to the next page leaves another behind."""
+    anchor = _squash(SIGNATURE_ANCHOR)
+    found = [page.count(anchor) for page in read.squashed_pages]
+    if found and found[-1] == expected and sum(found) == expected:
+        return None
+    return _(
+        "{file}: a page break splits the signature blocks: {count} of the {expected} blocks "
+        "stand whole on the last page, where the signature fields go (page {pages} holds "
+        "'{anchor}' {found}); in {template}, keep each block's lines together and with the "
+        "next block (in Word: Keep with next and Keep lines together on every line of the "
+        "blocks but the last block's last line), as the template that comes with avtalsgen "
+        "has it"
+    ).format(
+        file=read.path.name,
+        count=found[-1] if found else 0,
+        expected=expected,
+        pages=len(found),
+        anchor=SIGNATURE_ANCHOR,
+        found=ngettext("once", "{count} times", found[-1] if found else 0).format(
+            count=found[-1] if found else 0
+        ),
+        template=template if template is not None else _("the template"),
+    )
 
 
 class _Forms:

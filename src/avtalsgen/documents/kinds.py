@@ -105,3 +105,11 @@ def document_date(document: str, context: Context | TillaggContext) -> dt.date |
     if document == "samarbetsavtal" and arende.avtal.datum is not None:
         return arende.avtal.datum
     return arende.datum
+
+
+#: The line each signature block of an agreement holds, once per party: the packet's
+#: signature field goes under it (:func:`avtalsgen.pdf.packet.signature_boxes`), and the
+#: fact check requires every block on the document's last page.
+SIGNATURE_ANCHOR = "Datum: enligt den elektroniska underskriften"
+#: The documents that end with a signature block per party, and how many blocks.
+SIGNATURE_BLOCKS = {"samarbetsavtal": 2, "tillaggsavtal": 2}

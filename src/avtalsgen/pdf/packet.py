@@ -16,6 +16,7 @@ from avtalsgen.documents.kinds import (
     BESLUTSFORSLAG,
     PROTOKOLLSUTDRAG,
     SAMARBETSAVTAL,
+    SIGNATURE_ANCHOR,
     TILLAGGSAVTAL,
 )
 from avtalsgen.errors import AvtalsgenError, CaseError
@@ -34,7 +35,7 @@ SIGNED_ORIGINAL = " (det signerade originalet är bifogat som fil)"
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
 #: Text in each signature block under which the signature's box goes.
-_ANCHOR = "Datum: enligt den elektroniska underskriften"
+_ANCHOR = SIGNATURE_ANCHOR
 _BOX_WIDTH = 200.0
 _BOX_HEIGHT = 60.0
 
@@ -164,9 +165,11 @@ def signature_boxes(agreement: PdfText) -> list[tuple[float, float, float, float
         top = bottom - 6
         boxes.append((left, top - _BOX_HEIGHT, left + _BOX_WIDTH, top))
     if len(boxes) != len(SIGNATORIES):
+        from avtalsgen.documents.factcheck import signature_blocks_problem
+
         raise AvtalsgenError(
-            f"{agreement.path.name}: found {len(boxes)} signature blocks on its last page, "
-            f"expected {len(SIGNATORIES)} (the template must keep '{_ANCHOR}' in each)"
+            signature_blocks_problem(agreement, len(SIGNATORIES), None)
+            or f"{agreement.path.name}: {len(boxes)} != {len(SIGNATORIES)}"
         )
     return sorted(boxes, key=lambda box: (-round(box[3]), box[0]))
 
