@@ -13,6 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import REPO, edit, fold, run, run_cli
+from warm_converter import converter_in
 
 pytestmark = pytest.mark.libreoffice
 
@@ -22,9 +23,9 @@ BLOCK = (
 )
 
 
-def test_the_certification_block_is_not_split_by_a_page_break(tmp_path: Path) -> None:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
+def test_the_certification_block_is_not_split_by_a_page_break(
+    tmp_path: Path, session_converter: Path
+) -> None:
     cases = tmp_path / "cases"
     shutil.copytree(REPO / "cases", cases)
     source = (cases / "exempel-medfinansiering.yaml").read_text(encoding="utf-8")
@@ -44,9 +45,10 @@ def test_the_certification_block_is_not_split_by_a_page_break(tmp_path: Path) ->
         encoding="utf-8",
     )
     output = tmp_path / "output"
-    made = run_cli(
-        "utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")
-    )
+    with converter_in(session_converter):  # the test process's LibreOffice, started once
+        made = run_cli(
+            "utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")
+        )
     assert made.returncode == 0, made.stderr
     pdf = output / "RUN-90003-2025" / "protokollsutdrag-88.pdf"
     with pikepdf.open(pdf) as document:
@@ -60,3 +62,45 @@ def test_the_certification_block_is_not_split_by_a_page_break(tmp_path: Path) ->
     first = fold(run("pdftotext", "-f", "1", "-l", "1", str(pdf), "-"))
     assert "Bestyrks av" not in first and "Utdraget överensstämmer" not in first
     assert field_page == pages
+
+
+#: The lines of the extract's Justering och anslag block, in order.
+JUSTERING = ("Sammanträde: 2023-12-05, Regionhuset, Luleå", "Ordförande: Maria Exempelsdotter",
+             "Justerare: Johan Exempelsson", "Justerad: 2023-12-12",
+             "Anslaget på anslagstavlan: 2023-12-13",
+             "Sista dag för överklagande: 2024-01-03")  # fmt: skip
+
+
+def test_the_justering_block_is_not_split_by_a_page_break(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """§ 212 sent to thirteen recipients more ends page 1 just above the block: its
+    six lines were six paragraphs chained by keep-with-next, and LibreOffice left
+    "Sammanträde:" on page 1 and the rest on page 2. The block is one paragraph kept
+    together, as the certification's."""
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    recipients = "".join(f"      - Mottagare nummer {n} med ett ganska långt namn\n"
+                         for n in range(13))  # fmt: skip
+    decided = "  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n"
+    meeting.write_text(
+        edit(meeting.read_text(encoding="utf-8"),
+             (decided, decided + "    skickas_till:\n" + recipients)),
+        encoding="utf-8",
+    )  # fmt: skip
+    output = tmp_path / "output"
+    with converter_in(session_converter):
+        made = run_cli("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
+                       "--templates", str(REPO / "templates"))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    pdf = output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"
+    pages = int(run("pdfinfo", str(pdf)).split("Pages:")[1].split()[0])
+    texts = [fold(run("pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"))
+             for n in range(1, pages + 1)]  # fmt: skip
+    assert pages == 2 and "Mottagare nummer 12" in texts[0]  # the list ends page 1
+    holding = [n for n, text in enumerate(texts) if JUSTERING[0] in text]
+    assert len(holding) == 1
+    assert " ".join(JUSTERING) in texts[holding[0]], texts
+    assert not [line for line in JUSTERING for n, text in enumerate(texts)
+                if line in text and n != holding[0]]  # fmt: skip
