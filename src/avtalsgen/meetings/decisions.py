@@ -38,6 +38,7 @@ from pathlib import Path
 from avtalsgen import clock
 from avtalsgen.i18n import _
 from avtalsgen.meetings import conditions
+from avtalsgen.meetings.andring import andring_problems, period_problems
 from avtalsgen.meetings.conditions import folded
 from avtalsgen.meetings.files import meeting_files
 from avtalsgen.meetings.wording import pair_points
@@ -555,9 +556,12 @@ def _grant_rules(history: History, decision: Decision, program: Program) -> list
                 continue
             where = loc[1:] if loc[:1] == ("finansiering",) else ()
             found.append(decision.problem(message, "finansiering", *where))
-        # What the points and the financing say of each other, once the financing fits.
-        return found or _carried_rules(arende, decision, program)
-    carried = _carried_rules(arende, decision, program)
+        # What the points, the words and the financing say of each other, once the
+        # financing fits.
+        if found:
+            return found
+        return _carried_rules(arende, decision, program) + _words_rules(arende, decision, program)
+    carried = _carried_rules(arende, decision, program) + _words_rules(arende, decision, program)
     if datum is None or history.case_path is None:
         return carried
     return carried + [
@@ -654,6 +658,28 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
                 index,
             )
         )
+    return found
+
+
+def _words_rules(arende: Arende, decision: Decision, program: Program) -> list[str]:
+    """What the change in words (``andring``) names that the paragraph does not decide,
+    and the case's dates that fall after a shortened period's end
+    (:mod:`avtalsgen.meetings.andring`)."""
+    from avtalsgen.documents.context import placeholder_values
+
+    paragraf = decision.paragraf
+    decided = decided_case(arende, paragraf)
+    where = format_paragraf(decision)
+    found = [
+        decision.problem(message, "finansiering", "period", "slut")
+        for message in period_problems(arende, decided, where)
+    ]
+    if paragraf.andring is not None:
+        text = fill_placeholders(paragraf.andring, placeholder_values(decided, program))
+        found += [
+            decision.problem(message, "andring")
+            for message in andring_problems(text, arende, decided, program, where)
+        ]
     return found
 
 

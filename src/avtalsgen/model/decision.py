@@ -8,6 +8,7 @@ from there (:mod:`avtalsgen.meetings.decisions`).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Final
 
@@ -111,6 +112,72 @@ class Votering(Strict):
         if self.ja + self.nej + self.avstar == 0:
             raise PydanticCustomError("votering", _("a votering with no votes at all"))
         return self
+
+
+#: What a side of a vote may propose, by the words of the voting order: the outcome it
+#: stands for. Looked for in this order ("bifall till avslagsyrkandet" is an avslag).
+_PROPOSITIONS: Final = (
+    ("avslag", Utfall.AVSLAG),
+    ("återremi", Utfall.ATERREMISS),
+    ("bordlägg", Utfall.BORDLAGGNING),
+    ("bifall", Utfall.BIFALL),
+    ("förslaget", Utfall.BIFALL),
+)
+#: One side of a voting order: "Ja-röst för avslag", "nej för bifall till förslaget".
+_SIDE: Final = re.compile(
+    r"\b(ja|nej)(?:[- ]?röst(?:er|en)?)?\s+(?:för|innebär)\s+([^,;.]*)", re.IGNORECASE
+)
+
+
+def _proposition(words: str) -> Utfall | None:
+    folded = words.casefold()
+    for word, outcome in _PROPOSITIONS:
+        if word in folded:
+            return outcome
+    return None
+
+
+def _kind(outcome: Utfall) -> Utfall:
+    return Utfall.BIFALL if outcome.granted else outcome
+
+
+def vote_problem(votering: Votering, outcome: Utfall) -> str | None:
+    """Whether the vote's counts contradict the outcome recorded, given what a yes meant
+    (the voting order; without one, yes meant the decision taken): the side that stands for
+    the outcome must have had at least as many votes as the other (on equal votes the chair's
+    casting vote decides, kommunallagen 5 kap. 55 §). None when they agree or the order does
+    not tell."""
+    sides: dict[str, Utfall | None] = {"ja": None, "nej": None}
+    if votering.ordning is None:
+        sides["ja"] = _kind(outcome)
+    else:
+        for match in _SIDE.finditer(votering.ordning):
+            sides[match[1].casefold()] = _proposition(match[2])
+    yes, no = sides["ja"], sides["nej"]
+    if yes is not None and yes == no:
+        return None  # both sides for the same outcome (two wordings of a bifall): untold
+    kind = _kind(outcome)
+    if yes == kind or (no is not None and no != kind and yes is None):
+        winner, loser = votering.ja, votering.nej
+        side = "ja"
+    elif no == kind or (yes is not None and yes != kind):
+        winner, loser = votering.nej, votering.ja
+        side = "nej"
+    else:
+        return None
+    if winner >= loser:
+        return None
+    return _(
+        "the vote contradicts the outcome: {side} stood for {utfall} (ordning: {order}), and "
+        "{ja} ja and {nej} nej means the other side won; correct the counts, the voting order "
+        "(ordning: what a ja-röst was for) or utfall"
+    ).format(
+        side=side,
+        utfall=outcome.value,
+        order=votering.ordning or _("ja for the decision taken"),
+        ja=votering.ja,
+        nej=votering.nej,
+    )
 
 
 def _reservation(value: Any) -> Any:

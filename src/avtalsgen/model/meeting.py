@@ -40,7 +40,7 @@ from pydantic_core import PydanticCustomError
 
 from avtalsgen.i18n import _
 from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
-from avtalsgen.model.decision import ReservationEntry, Utfall, Votering
+from avtalsgen.model.decision import ReservationEntry, Utfall, Votering, vote_problem
 from avtalsgen.model.prose import DecidedText, LineText
 from avtalsgen.model.tillagg import Tillagg
 from avtalsgen.model.types import Datum, Dnr, Loc, Namn, Strict
@@ -338,6 +338,11 @@ class Paragraf(Strict):
                         ).format(number=number),
                     )
                 )
+        if self.votering is not None:
+            # Left out, the outcome is a bifall (with or without ändring).
+            contradiction = vote_problem(self.votering, utfall or Utfall.BIFALL)
+            if contradiction is not None:
+                problems.append((("votering", "ja"), contradiction))
         jav = set(self.jav)
         for index, reservation in enumerate(self.reservationer):
             if reservation.namn in jav:
