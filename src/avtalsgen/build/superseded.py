@@ -440,6 +440,10 @@ def _tillagg(entry: Mapping[str, Any]) -> int:
     return number if isinstance(number, int) and number > 0 else 0
 
 
+#: The tilläggsavtal a packet's manifest entry holds (0: the agreement), for other modules.
+packet_tillagg = _tillagg
+
+
 def superseded(
     entries: Sequence[Mapping[str, Any]],
     file: str,
@@ -598,7 +602,8 @@ def refuse_unsignable(
 ) -> None:
     """Refuse, before any key is asked for, to sign a packet whose case the decision leaves
     without an agreement, one that is superseded, signed or not (made from another
-    decision, or stating other facts, than the case's now), or a packet version whose
+    decision, or stating other facts, than the case's now), one whose decision's minutes
+    are not yet justerade (:mod:`avtalsgen.build.justerad`), or a packet version whose
     case's documents are out of date (the next build makes it anew: the agreement's or a
     tilläggsavtal's, see :func:`avtalsgen.build.status.packet_out_of_date`): what
     ``avtalsgen sign`` and the web app's signing both say. ``shown`` names a file in the
@@ -607,6 +612,7 @@ def refuse_unsignable(
     a build would use (None: the last build's)."""
     from dataclasses import replace
 
+    from avtalsgen.build.justerad import justering_pending, not_yet_message
     from avtalsgen.build.status import packet_out_of_date
     from avtalsgen.build.workspace import PACKET, parse_versioned
     from avtalsgen.errors import AvtalsgenError
@@ -621,6 +627,9 @@ def refuse_unsignable(
     parsed = parse_versioned(packet.name)
     if parsed is None or parsed[0] != PACKET:
         return  # a protocol extract: its certification makes no packet anew
+    pending = justering_pending(packet)
+    if pending is not None:
+        raise AvtalsgenError(not_yet_message(shown(packet), pending))
     state = packet_out_of_date(packet, output, templates)
     if state is None:
         return
