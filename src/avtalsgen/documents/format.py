@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -42,6 +43,30 @@ def _integer(value: int) -> str:
     # Babel takes about 0.1 ms a number; a case's documents state the same few amounts
     # dozens of times (every financier, avtalsår, budget year and payment, and the checks).
     return str(format_decimal(value, locale=LOCALE))
+
+
+#: An amount's digit groups written with spaces (1 800 000), not within a longer number or
+#: after a decimal comma.
+_GROUPED: Final = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?![\d,])")
+#: A space between an amount and its unit, or beside a § sign and its number.
+_BESIDE: Final = re.compile(
+    r"(?<=\d) (?=(?:kronor|kr|miljoner|miljarder|mnkr|tkr|SEK|procent|%)(?!\w))"  # 800 000 kr
+    r"|(?<=§) (?=\d)"  # § 211
+    r"|(?<=\d) (?=§)"  # 13 kap. 2 §
+)
+
+
+def keep_together(text: str) -> str:
+    """``text`` with a no-break space where a line must not break: between an amount's
+    digit groups (1 800 000), between an amount and its unit (800 000 kronor, 12 %), and
+    between a § sign and its number (§ 211, 2 §), as the documents' own amounts are written
+    (:func:`kronor`). Typed text (a decision's points, an ändring, a clause) is written with
+    plain spaces; every text a template prints goes through this
+    (:mod:`avtalsgen.documents.render`)."""
+    if " " not in text:
+        return text
+    text = _GROUPED.sub(lambda match: match[0].replace(" ", NBSP), text)
+    return _BESIDE.sub(NBSP, text)
 
 
 def belopp(value: int) -> str:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.fileformat import format_problem
-from avtalsgen.documents.format import FILTERS
+from avtalsgen.documents.format import FILTERS, keep_together
 from avtalsgen.documents.review import drop_comments, tracked_changes_problem
 from avtalsgen.documents.templates import only_lock_files
 from avtalsgen.errors import RenderError, os_reason
@@ -121,12 +121,15 @@ def _guarded(xml: str) -> str:
 
 
 def _escaped(value: Any) -> Any:
-    """A value printed by a template, as XML: escaped and :func:`_guarded`. Values that are
+    """A value printed by a template, as XML: escaped and :func:`_guarded`, with no-break
+    spaces in its amounts and § numbers (:func:`~avtalsgen.documents.format.keep_together`:
+    typed text is written with plain spaces, and a line broke "beloppet är 1" / "800 000
+    kronor"). Values that are
     XML already (docxtpl's rich text, made by :func:`paragraphs`) pass as they are."""
     if hasattr(value, "__html__") or not isinstance(value, str):
         return value
     markup, escape = _markupsafe()
-    return markup(_guarded(str(escape(value))))
+    return markup(_guarded(str(escape(keep_together(value)))))
 
 
 @functools.cache
@@ -166,7 +169,7 @@ def _make_paragraphs(blocks: tuple[Block, ...]) -> RichTextParagraph:
     for block in blocks:
         rich = RichText()
         for span in block.spans:
-            rich.add(span.text, bold=span.bold, italic=span.italic)
+            rich.add(keep_together(span.text), bold=span.bold, italic=span.italic)
         result.add(rich, parastyle=STYLE_IDS[block.kind])
     result.xml = _guarded(result.xml)
     return result

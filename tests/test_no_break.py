@@ -1,0 +1,96 @@
+"""Amounts and § numbers are not broken across lines: typed text (a decision's points, an
+ändring, a clause) is written with plain spaces, and an extract broke "beloppet är 1" /
+"800 000 kronor" (found by a new user in protokollsutdrag-101.pdf; a tilläggsavtal broke
+"§" from "211"). Every text a template prints gets no-break spaces between an amount's digit
+groups, before its unit and beside a § sign, as the documents' own amounts have them; the
+fact check still reads the amounts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, needs_soffice, run_cli
+from pdftext import pdftotext
+from warm_converter import converter_in
+
+from avtalsgen.documents.format import keep_together
+from avtalsgen.documents.render import _escaped
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("beloppet är 1 800 000 kronor avtalsår 1", "beloppet är 1_800_000_kronor avtalsår 1"),
+        ("enligt beslut 2023-12-05, § 211, även", "enligt beslut 2023-12-05, §_211, även"),
+        ("(13 kap. 2 § kommunallagen)", "(13 kap. 2_§ kommunallagen)"),
+        ("3 000 deltagare och 12 % av 250 000 kr", "3_000 deltagare och 12_% av 250_000_kr"),
+        # Not amounts: a year and a number after it, a decimal's digits, a year alone.
+        ("år 2025 100 personer", "år 2025 100 personer"),
+        ("0,500 000 och perioden 2025 till 2027", "0,500 000 och perioden 2025 till 2027"),
+    ],
+)
+def test_keep_together(typed: str, kept: str) -> None:
+    assert keep_together(typed) == kept.replace("_", NBSP)
+
+
+def test_every_text_a_template_prints_is_kept_together() -> None:
+    assert str(_escaped("Ändringen i § 4 gäller 1 500 000 kr & mer")) == (
+        f"Ändringen i §{NBSP}4 gäller 1{NBSP}500{NBSP}000{NBSP}kr &amp; mer"
+    )
+
+
+#: The new user's case (RUN-00412-2025) as granted with a change, its evaluation within the
+#: period as decided.
+CASE = (REPO / "tests" / "data" / "no-break-case.yaml").read_text(encoding="utf-8")
+MEETING = """\
+namnd: Regionala utvecklingsnämnden
+datum: 2025-06-17
+plats: Regionhuset, Luleå
+ordforande: Olle Ordförande
+sekreterare: Sara Sekreterare
+justerare:
+  - Jan Justerare
+justeringsdatum: 2025-06-24
+anslagsdatum: 2025-06-25
+paragrafer:
+  - paragraf: 101
+    dnr: RUN-00412-2025
+    utfall: bifall_med_andring
+    finansiering:
+      period:
+        start: 2025-09-01
+        slut: 2027-08-31
+      finansiarer:
+        - namn: Region Norrbotten - ERP
+          kalla: ERP
+          belopp_per_avtalsar:
+            - 1800000
+            - 1200000
+        - namn: Luleå kommun
+          slag: kommun
+          belopp_per_ar: 300000
+    andring: >-
+      beloppet är 1 800 000 kronor avtalsår 1 och 1 200 000 kronor avtalsår 2 och perioden
+      slutar 2027-08-31
+"""
+
+
+@needs_soffice
+def test_the_extract_keeps_the_amount_on_one_line(cases: Path, session_converter: Path) -> None:
+    (cases / "RUN-00412-2025.yaml").write_text(CASE, encoding="utf-8")
+    meeting = cases / "sammantraden" / "run-2025-06-17.yaml"
+    meeting.write_text(MEETING, encoding="utf-8")
+    output = cases.parent / "output"
+    with converter_in(session_converter):
+        made = run_cli(
+            "utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")
+        )
+    assert made.returncode == 0, made.stderr  # the fact check read the amounts
+    lines = pdftotext(output / "RUN-00412-2025" / "protokollsutdrag-101.pdf").splitlines()
+    lead = next(i for i, line in enumerate(lines) if "med den ändringen att" in line)
+    # It broke as "... beloppet är 1" / "800 000 kronor avtalsår 1 ...".
+    assert lines[lead].endswith("med den ändringen att beloppet är"), lines[lead : lead + 2]
+    assert lines[lead + 1].startswith("1 800 000 kronor avtalsår 1 och 1 200 000 kronor")
