@@ -11,6 +11,11 @@ A rendition is rendered from the same template and facts as the archive copy, wi
   replaced with what it says;
 - paragraphs under sekretess left out, and the beslutsförslag of their cases too.
 
+A paragraph's case's beslutsförslag is published with its extract, as the basis of the
+decision; not with a paragraph that changes the running agreement (a ``tillagg``: an
+extension, a new amount, an early end), which has none of its own: the case's beslutsförslag
+is the basis of the earlier decision that granted it.
+
 The extract's rendition is made from the facts recorded for its newest version (so it says
 what the certified extract says) and carries a note that it is the web version. The
 renditions go into ``<output>/webb/<Dnr>/`` (``protokollsutdrag-<N>[-v<K>].pdf/.html``,
@@ -310,6 +315,10 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
         stem = file_stem(fakta.paragraf, version.nummer)
         jobs.append(_Job(meeting, paragraf.dnr, paragraf.paragraf, "protokollsutdrag",
                          folder, stem, (fakta, version)))  # fmt: skip
+        if paragraf.tillagg is not None:
+            # A change of the running agreement is decided on no beslutsförslag: the case's
+            # is the basis of the decision that granted it, at an earlier meeting.
+            continue
         if any(r.dnr == paragraf.dnr and r.document == "beslutsforslag" for r in results):
             continue
         history = meeting.histories.get(paragraf.dnr)
