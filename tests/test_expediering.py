@@ -5,6 +5,7 @@ With the real LibreOffice (the extracts) and pyHanko (their signatures)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -351,3 +352,84 @@ def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) 
     rejected = text(195, "RUN-90003-2024")
     assert "Sista dag för överklagande är den " in rejected
     assert "förberedande" not in rejected
+
+
+#: The actor's address in the program file, and where the case file gives it instead.
+ARKTISKA = "    - namn: Exempel Arktiska Testbäddar ekonomisk förening\n"
+AREA = "  omrade: testverksamheten i arktiskt klimat\n"
+
+
+def test_the_actor_s_address_comes_from_the_case_file(signed: Made) -> None:
+    """The actor, the extract's main recipient, is given its address per case (aktor.epost)
+    rather than in the program file that every case shares (found by a new user: the actor
+    could only be listed in sandlista.txt)."""
+    made = signed
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    entry = ARKTISKA + "      epost: kansli@arktiska-testbaddar.example\n"
+    assert entry in text
+    program.write_text(text.replace(entry, ""), encoding="utf-8")
+    case = made.root / "cases" / "exempel-arktiska-testbaddar.yaml"
+    source = case.read_text(encoding="utf-8")
+    assert AREA in source
+    case.write_text(source.replace(AREA, AREA + "  epost: styrelsen@arktiska.example\n"), "utf-8")
+    [_, arktiska] = expedite(made.meeting, made.output, now=NOW)
+    assert [(m.mottagare, m.epost) for m in arktiska.messages] == [
+        ("Funktionsbrevlåda Utveckla Norrbotten", "utveckla@region.example"),
+        ("Exempel Arktiska Testbäddar ekonomisk förening", "styrelsen@arktiska.example"),
+    ]
+    [recipient] = parse(arktiska.messages[1].path)["To"].addresses
+    assert recipient.addr_spec == "styrelsen@arktiska.example"
+
+
+def test_an_actor_without_an_address_is_told_where_to_give_it(
+    signed: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = signed
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    entry = ARKTISKA + "      epost: kansli@arktiska-testbaddar.example\n"
+    program.write_text(text.replace(entry, ""), encoding="utf-8")
+    monkeypatch.chdir(made.root)
+    result = CliRunner().invoke(app, ["expediera", str(made.meeting), "--output",
+                                      str(made.output)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    case = made.root / "cases" / "exempel-arktiska-testbaddar.yaml"
+    line = case.read_text(encoding="utf-8").splitlines().index("aktor:") + 1
+    assert (
+        "§ 212 RUN-90001-2023 (version 1): Exempel Arktiska Testbäddar ekonomisk förening: NO "
+        f"ADDRESS: cases/exempel-arktiska-testbaddar.yaml:{line}: aktor: the actor has no e-mail "
+        "address; add it to the case file (epost: ... under aktor) and run expediera again, or "
+        "send the extract another way"
+    ) in " ".join(result.output.split())
+    folder = made.output / "sammantraden" / "2023-12-05-regionala-utvecklingsnamnden"
+    listing = (folder / "expediering" / "RUN-90001-2023-212-v1" / LIST).read_text("utf-8")
+    assert (
+        "  Exempel Arktiska Testbäddar ekonomisk förening (aktören: ange aktor.epost i ärendefilen)"
+    ) in listing
+
+
+def test_an_actor_s_address_is_validated(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    source = case.read_text(encoding="utf-8")
+    case.write_text(source.replace(AREA, AREA + "  epost: styrelsen@arktiska\n"), "utf-8")
+    line = case.read_text(encoding="utf-8").splitlines().index("  epost: styrelsen@arktiska") + 1
+    checked = CliRunner().invoke(app, ["--lang", "en", "check", str(case)])
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines()[0] == (
+        f"{case}:{line}: aktor.epost: 'styrelsen@arktiska' is not an e-mail address: write one "
+        "address as name@domain.se, without a display name (an internationalised domain in "
+        "its xn-- form)"
+    )
+    assert "Traceback" not in checked.output
+
+
+def test_the_actor_s_address_in_the_schema() -> None:
+    shown = CliRunner().invoke(app, ["--lang", "sv", "schema", "arende"])
+    assert shown.exit_code == 0, shown.output
+    field = json.loads(shown.stdout)["$defs"]["Aktor"]["properties"]["epost"]
+    assert field["title"] == "E-post"
+    assert field["anyOf"][0]["format"] == "email"
+    assert field["description"].startswith("Aktörens e-postadress, dit protokollsutdraget")

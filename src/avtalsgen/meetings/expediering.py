@@ -40,6 +40,8 @@ from avtalsgen.meetings.extract import (
     record_path,
 )
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.model import Program
+from avtalsgen.model.case import Aktor
 from avtalsgen.model.meeting import Paragraf
 
 #: The folder of the messages within the meeting's folder.
@@ -88,6 +90,13 @@ class Expediering:
     program_line: int = 1
     """The line of ``expediering.mottagare`` (else of ``expediering``) in it, where an
     address is to be added."""
+    aktor: tuple[str, ...] = field(default=(), kw_only=True)
+    """The case's actor by its names (legal and short): without an address, it is given
+    one in the case file (``aktor.epost``)."""
+    case_file: Path | None = field(default=None, kw_only=True)
+    """The case file, where the actor's address is added."""
+    case_line: int = field(default=1, kw_only=True)
+    """The line of ``aktor`` in it."""
 
 
 def expedite(
@@ -175,7 +184,12 @@ def _list_text(plan: Expediering) -> str:
             "",
             "Mottagare utan e-postadress i programfilen (expediering.mottagare); "
             "skicka utdraget på annat sätt:",
-            *(f"  {name}" for name in plan.utan_adress),
+            *(
+                f"  {name} (aktören: ange aktor.epost i ärendefilen)"
+                if name in plan.aktor
+                else f"  {name}"
+                for name in plan.utan_adress
+            ),
         ]
     return "\n".join(lines) + "\n"
 
@@ -224,17 +238,17 @@ def _plan(
                 paragraf=paragraf.paragraf, command=command
             ),
         )  # fmt: skip
-    program = meeting.case(paragraf).program
+    case = meeting.case(paragraf)
     version = int(latest["version"])
     folder = meeting_dir.messages(paragraf.dnr, paragraf.paragraf, version)
     messages, missing = [], []
     for number, name in enumerate(fakta.skickas_till, 1):
-        entry = program.expediering.address(name)
-        if entry is None or entry.epost is None:
+        epost = _address(case.arende.aktor, case.program, name)
+        if epost is None:
             missing.append(name)
             continue
         path = meeting_dir.message(paragraf.dnr, paragraf.paragraf, version, number, name)
-        messages.append(Message(name, entry.epost, path))
+        messages.append(Message(name, epost, path))
     return Expediering(
         paragraf=paragraf.paragraf,
         dnr=paragraf.dnr,
@@ -244,9 +258,21 @@ def _plan(
         messages=tuple(messages),
         utan_adress=tuple(missing),
         sekretess=fakta.sekretessmarkering,
-        program_file=meeting.case(paragraf).program_path,
-        program_line=_addresses_line(meeting.case(paragraf).program_path) if missing else 1,
+        program_file=case.program_path,
+        program_line=_addresses_line(case.program_path) if missing else 1,
+        aktor=(case.arende.aktor.namn, case.arende.aktor.kort),
+        case_file=case.path,
+        case_line=key_lines(case.path).get(("aktor",), 1) if missing else 1,
     )
+
+
+def _address(aktor: Aktor, program: Program, name: str) -> str | None:
+    """The e-mail address of the recipient ``name``: the case's own for its actor (named by
+    its name or short name), else the program file's (``expediering.mottagare``)."""
+    if aktor.epost is not None and name in (aktor.namn, aktor.kort):
+        return aktor.epost
+    entry = program.expediering.address(name)
+    return entry.epost if entry is not None else None
 
 
 def _addresses_line(program_file: Path) -> int:
@@ -360,6 +386,15 @@ def summaries(
             state = _("written") if new else _("already written, left as it is")
             lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
+            if name in item.aktor and item.case_file is not None:
+                lines.append(
+                    _("{head}: {name}: NO ADDRESS: {case}:{line}: aktor: the actor has no "
+                      "e-mail address; add it to the case file (epost: ... under aktor) and "
+                      "run expediera again, or send the extract another way").format(
+                        head=head, name=name, case=shown(item.case_file), line=item.case_line
+                    )
+                )  # fmt: skip
+                continue
             lines.append(
                 _("{head}: {name}: NO ADDRESS: {program}:{line}: expediering.mottagare has no "
                   "e-mail address for '{name}'; add it there (namn: {name}, epost: ...) and "

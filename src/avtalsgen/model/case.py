@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from avtalsgen.i18n import _
 from avtalsgen.model.money import Finansiar, Finansiering, Period
-from avtalsgen.model.program import KLAUSUL_ID, Undertecknare
+from avtalsgen.model.program import KLAUSUL_ID, Epost, Undertecknare
 from avtalsgen.model.prose import AMOUNT_PLACEHOLDERS, LineText, ProposedText, ProseText
 from avtalsgen.model.types import Datum, Dnr, FieldLoc, FieldProblems, Namn, Part, Strict
 
@@ -31,6 +31,10 @@ class Aktor(Part):
 
     omrade: Namn
     """The field the actor's ecosystem develops, in running text, e.g. besöksnäringen."""
+    epost: Epost | None = None
+    """The actor's e-mail address, where the protocol extract sent to the actor (by its
+    name in protokollsutdrag_till) goes; left out, the program file's
+    expediering.mottagare gives it, else the actor is listed as without an address."""
 
 
 class ErsattKlausul(Strict):

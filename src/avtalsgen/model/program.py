@@ -134,7 +134,7 @@ def _epost(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if not EPOST.fullmatch(text) or len(text) > 254:
+    if not EPOST.fullmatch(text) or len(text) > 254 or not _parses(text):
         raise ValueError(
             _(
                 "'{value}' is not an e-mail address: write one address as name@domain.se, "
@@ -142,6 +142,25 @@ def _epost(value: Any) -> Any:
             ).format(value=value)
         )
     return text
+
+
+def _parses(text: str) -> bool:
+    """Whether Python's e-mail package reads ``text`` as one address (addr-spec), as the
+    expediering's messages are written with it (:class:`email.headerregistry.Address`):
+    a local part of at most 64 characters, no label of a domain over 63."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        address = Address(addr_spec=text)
+    except (HeaderParseError, ValueError, IndexError):
+        return False
+    local, _at, domain = text.rpartition("@")
+    return (
+        address.addr_spec == text
+        and len(local) <= 64
+        and all(len(label) <= 63 for label in domain.split("."))
+    )
 
 
 #: One e-mail address, e.g. ``utveckling@example.se``.

@@ -73,6 +73,7 @@ SPELLING = {
     "upphorande": "upphörande",
     "fran": "från",
     "kallor": "källor",
+    "epost": "e-post",
 }
 
 #: The fields that hold an amount in kronor (a list of such amounts: each of its rows). The
