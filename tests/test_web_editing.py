@@ -778,8 +778,9 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
             assert time.monotonic() < deadline, text
             time.sleep(0.2)
     assert (
-        "sammantraden/exempel-run-2023-12-05.yaml:29: paragrafer[1].dnr: ingen ärendefil i "
-        "cases har diarienummer RUN-90001-2023"
+        '<a href="/sammantraden/exempel-run-2023-12-05#root[paragrafer][1][dnr]">Paragraf 2 › '
+        "Dnr</a> (sammanträde exempel-run-2023-12-05, rad 29): ingen ärendefil i cases har "
+        "diarienummer RUN-90001-2023"
     ) in text, text
     assert str(config.cases) not in text and str(config.cases.resolve()) not in text
     job = Job(1, "build", "handl", ["x"], args={"cases": [str(config.cases / "x.yaml")],
@@ -789,6 +790,61 @@ def test_a_failed_run_names_files_as_the_office_knows_them(config: WebConfig) ->
     )
     shown = _without_folders(f"{config.cases}/x.yaml:3: dnr: fel", _folders(job))
     assert shown == "x.yaml:3: dnr: fel"
+
+
+def test_the_run_log_and_case_pages_name_a_files_fields_as_the_form_does(
+    config: WebConfig,
+) -> None:
+    """A build that fails on a case file's field: the run's page (as the finished page and
+    as its live events), the log and the case's Läge name the field as the form labels it,
+    linked to it in the form, and the file by its kind and name, not the loader's
+    ``RUN-00386-2023.yaml:22: finansiering.period.start``; a save in the log is the file's
+    kind, name and version, linked to its versions, not ``arende/….yaml version 3``."""
+    from avtalsgen.web import audit
+    from avtalsgen.web.jobs import event_shown
+
+    case = config.cases / "RUN-00386-2023.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "    start: 2023-10-01", "    start: 2023-10-15"), encoding="utf-8")  # fmt: skip
+    audit.record(config.database, "handl", "save", dnr="RUN-00386-2023",
+                 detail="arende/RUN-00386-2023.yaml version 3")  # fmt: skip
+    field = (
+        '<a href="/arenden/RUN-00386-2023#root[finansiering][period][start]">'
+        "Finansiering › Period › Start</a> (ärende RUN-00386-2023, rad 22): perioden måste "
+        "börja den första i en månad, inte "
+    )
+    with client_for(config, "alla") as client:
+        page = client.get("/korning").text
+        response = client.post("/korning", data={"_csrf_token": csrf_of(page),
+                                                 "arende": "RUN-00386-2023"},
+                               follow_redirects=False)  # fmt: skip
+        run = response.headers["location"]
+        deadline = time.monotonic() + 180
+        while "misslyckades" not in (text := client.get(run).text):
+            assert time.monotonic() < deadline, text
+            time.sleep(0.2)
+        log = client.get("/logg").text
+        standing = client.get("/arenden/RUN-00386-2023").text
+    for html in (text, log, standing):
+        assert field in html
+        assert "finansiering.period.start" not in html and "yaml:22" not in html
+    assert '<a href="/arenden/RUN-00386-2023/versioner">Ärende RUN-00386-2023, version 3</a>' in log
+    assert "arende/RUN-00386-2023.yaml" not in log
+    i18n.set_language("sv")
+    try:
+        live = event_shown(
+            {
+                "type": "case",
+                "dnr": "RUN-00386-2023",
+                "status": "failed",
+                "error": "RUN-00386-2023.yaml:22: finansiering.period.start: fel",
+            }
+        )
+    finally:
+        i18n.set_language(None)
+    assert live["error_html"].startswith(
+        '<a href="/arenden/RUN-00386-2023#root[finansiering][period][start]">'
+    )
 
 
 def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfig) -> None:

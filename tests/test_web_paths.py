@@ -107,7 +107,11 @@ def test_the_run_pages_show_no_absolute_path(config: WebConfig) -> None:
     with client_for(config, "handl") as client:
         page = client.get("/korning").text
         shown = _text(page)
-        assert "RUN-00386-2023.yaml misslyckades 0,3 RUN-00386-2023.yaml:6: dnr:" in shown, shown
+        # The case file's field as the form names it, linked to it (web/placewords.py).
+        assert (
+            "RUN-00386-2023.yaml misslyckades 0,3 Dnr (ärende RUN-00386-2023, rad 6):" in shown
+        ), shown
+        assert '<a href="/arenden/RUN-00386-2023#root[dnr]">Dnr</a>' in page
         assert "RUN-00001-2024.yaml misslyckades 0,1 RUN-00001-2024.yaml: filen finns inte" in shown
         runner = client.app.state.runner
         job = Job(991, "build", "handl", ["RUN-00386-2023"],

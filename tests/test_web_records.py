@@ -375,12 +375,13 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     }
     assert links[str(unfinished)] == (
         f"Körning {unfinished}, protokollsutdrag: sammanträdet exempel-run-2024-12-10, "
-        "startad 2026-12-06 11:00:00"
+        "startad 2026-12-06 11:00:00 +01:00 (svensk tid)"
     ), links
     assert links[str(done)] == (
-        f"Körning {done}, anslag: sammanträdet exempel-run-2024-12-10, startad 2026-12-06 11:00:00"
+        f"Körning {done}, anslag: sammanträdet exempel-run-2024-12-10, startad 2026-12-06 11:00:00 "
+        "+01:00 (svensk tid)"
     )
-    assert links[str(old)] == f"Körning {old}: x, startad 2026-11-01 11:00:00"
+    assert links[str(old)] == f"Körning {old}: x, startad 2026-11-01 11:00:00 +01:00 (svensk tid)"
     # Then who started it and how it went.
     assert re.search(rf'<a href="/korning/{unfinished}">.*?</a></td><td>sekr</td>'
                      r"<td>misslyckades</td>", listing)  # fmt: skip
@@ -391,5 +392,5 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     }
     assert english_links[str(unfinished)] == (
         f"Run {unfinished}, protokollsutdrag: the meeting exempel-run-2024-12-10, started "
-        "2026-12-06 11:00:00"
+        "2026-12-06 11:00:00 +01:00 (Swedish time)"
     )

@@ -294,6 +294,10 @@ def create_app(config: WebConfig) -> Litestar:
     # A signature field's name (aktor) as a word (aktör).
     environment.filters["ord"] = choice
     environment.filters["datum"] = dates_unbroken
+    from avtalsgen.web.placewords import linked_places
+
+    # A message's places in the case and meeting files as the forms name them, linked.
+    environment.filters["platser"] = linked_places
     from avtalsgen.build.outcome import status_words
 
     # A build's status as batch-report.json and the run records hold it, in words.

@@ -118,6 +118,20 @@ def event_shown(event: dict[str, Any]) -> dict[str, Any]:
     each language by the worker), a case's or an extract's status and a job's state in
     words. A library's message composed at run time stays as the worker wrote it, in
     Swedish, the office's language, whoever started the run."""
+    from avtalsgen.web.placewords import linked_places
+
+    shown = _in_words(event)
+    # Its messages as the finished run's page shows them (web/placewords.py): the places in
+    # the case and meeting files by the forms' names, linked; the page's script shows these.
+    for key in ("error", "note", "text"):
+        if isinstance(shown.get(key), str):
+            shown[f"{key}_html"] = str(linked_places(shown[key]))
+    if isinstance(shown.get("warnings"), list):
+        shown["warnings_html"] = [str(linked_places(text)) for text in shown["warnings"]]
+    return shown
+
+
+def _in_words(event: dict[str, Any]) -> dict[str, Any]:
     from avtalsgen.build.outcome import status_words
 
     kind = event.get("type")
@@ -144,7 +158,7 @@ def event_shown(event: dict[str, Any]) -> dict[str, Any]:
         if isinstance(errors, dict) and isinstance(errors.get(current_language()), str):
             shown["error"] = errors[current_language()]
         return shown
-    return event
+    return dict(event)
 
 
 def _worker(conn: Connection, niceness: int = 0) -> None:  # pragma: no cover - worker process

@@ -396,6 +396,14 @@
     update();
   }
 
+  // A message as the server made it for the page (escaped there, with its places in the
+  // files linked to their fields: web/placewords.py), else as text.
+  function appendMessage(parent, html, text) {
+    var span = document.createElement('span');
+    if (html) { span.innerHTML = html; } else { span.textContent = text; }
+    parent.appendChild(span);
+  }
+
   // Live progress of a run (server-sent events).
   function followRun(element) {
     var source = new EventSource(element.getAttribute('data-events'));
@@ -404,16 +412,20 @@
     source.addEventListener('case', function (event) {
       var data = JSON.parse(event.data);
       var item = document.createElement('li');
-      item.textContent = (data.dnr || data.case) + ': ' +
-        (data.status_text || data.status) +
-        (data.error || data.note ? ' – ' + (data.error || data.note) : '') + ' (' + data.seconds_text + ' s)';
+      item.textContent = (data.dnr || data.case) + ': ' + (data.status_text || data.status);
+      if (data.error || data.note) {
+        item.appendChild(document.createTextNode(' – '));
+        appendMessage(item, data.error ? data.error_html : data.note_html, data.error || data.note);
+      }
+      item.appendChild(document.createTextNode(' (' + data.seconds_text + ' s)'));
       // As the CLI prints them: "varning: ..." under the case's line.
       if (data.warnings && data.warnings.length) {
         var warnings = document.createElement('ul');
         warnings.className = 'warnings';
-        data.warnings.forEach(function (text) {
+        data.warnings.forEach(function (text, number) {
           var warning = document.createElement('li');
-          warning.textContent = data.warning_label + text;
+          warning.textContent = data.warning_label;
+          appendMessage(warning, (data.warnings_html || [])[number], text);
           warnings.appendChild(warning);
         });
         item.appendChild(warnings);
@@ -433,7 +445,10 @@
         item.appendChild(document.createTextNode(' '));
         item.appendChild(link);
       });
-      if (data.note) { item.appendChild(document.createTextNode(' – ' + data.note)); }
+      if (data.note) {
+        item.appendChild(document.createTextNode(' – '));
+        appendMessage(item, data.note_html, data.note);
+      }
       list.appendChild(item);
     });
     var summary = null;
@@ -442,7 +457,7 @@
       // What the step did and did not do: said after its state when it ends.
       if (data.summary) { summary = data.text; return; }
       var item = document.createElement('li');
-      item.textContent = data.text;
+      appendMessage(item, data.text_html, data.text);
       data.files.forEach(function (name) {
         var link = document.createElement('a');
         link.href = '/utdata/' + name;
@@ -455,7 +470,8 @@
     source.addEventListener('end', function (event) {
       var data = JSON.parse(event.data);
       state.textContent = (data.state_text || data.state) +
-        (data.error ? ': ' + data.error : (summary ? ' – ' + summary : ''));
+        (data.error ? ': ' : (summary ? ' – ' + summary : ''));
+      if (data.error) { appendMessage(state, data.error_html, data.error); }
       element.setAttribute('data-done', 'true');
       source.close();
     });
