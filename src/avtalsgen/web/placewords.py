@@ -76,11 +76,11 @@ def linked_places(text: object, unbroken: bool = False) -> Markup:
     save = _SAVE.match(text)
     if save is not None:
         saved = CASES if save["kind"] == CASES.name else MEETINGS
+        words = _("{kind} {name}, version {version}").format(
+            kind=_(saved.title), name=save["stem"], version=save["n"]
+        )
         return Markup('<a href="{href}">{words}</a>').format(
-            href=f"{saved.base}/{save['stem']}/versioner",
-            words=_("{kind} {name}, version {version}").format(
-                kind=_(saved.title), name=save["stem"], version=save["n"]
-            ),
+            href=f"{saved.base}/{save['stem']}/versioner", words=_lines(words, unbroken)
         )
     matches = list(_PLACE.finditer(text))
     if not matches:
