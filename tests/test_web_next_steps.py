@@ -303,3 +303,35 @@ def test_a_case_page_lists_each_unknown_fact_once(
         [("#hinder-rubrik", "Vad som ska fyllas i, och var")],
     )
     assert len([text for text, _links in remaining if "[uppgift saknas]" in text]) == 1
+
+
+def test_the_packets_page_shows_what_blocks_signing_to_those_who_fill_it_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A packet that shows [uppgift saknas] cannot be signed; the case officer fills those
+    facts in (and the secretary the meeting's), so the Paket page says so, with the way to
+    what to fill in, to them as to the signer; a reader, who can do neither, sees no such
+    column."""
+    import pikepdf
+
+    from avtalsgen.web import readiness
+
+    config = workspace(tmp_path)
+    folder = config.output / "RUN-00386-2023"
+    folder.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(folder / "paket.pdf")
+    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
+    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(readiness, "packet_unknowns", lambda packet: ("sida 1: [uppgift saknas]",))
+    link = '<a href="/arenden/RUN-00386-2023#hinder-rubrik">Vad som ska fyllas i, och var'
+    for user in ("handl", "sekr", "signer"):
+        with client_for(config, user) as client:
+            html = client.get("/paket").text
+        assert "Kan inte signeras än" in html and link in html, user
+        assert '<th scope="col">Underskrift</th>' in html, user
+    with client_for(config, "lasare") as client:
+        html = client.get("/paket").text
+    assert link not in html and "Underskrift</th>" not in html

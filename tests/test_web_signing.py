@@ -192,9 +192,16 @@ def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
         row = re.search(rf'<td class="dnr">{DNR}</td>.*?</tr>', packets, re.S)
         assert row, packets
         cells = re.sub(r"<span[^>]*>[^<]*</span>", "", row.group(0))
-        assert (f'<a href="/filer/{DNR}/paket-v2.pdf?ladda=true">paket-v2.pdf</a><br>'
-                f'<a href="/filer/{DNR}/paket.pdf?ladda=true">paket.pdf</a> '
-                "(en tidigare version)") in cells, cells  # fmt: skip
+        # Each version by what it holds: the tilläggsavtal and its change, and the signed
+        # agreement beside it, which still applies (not "en tidigare version").
+        assert (f'<li><a href="/filer/{DNR}/paket-v2.pdf?ladda=true">paket-v2.pdf</a>: '
+                "tilläggsavtal nr 1 (förlängning)</li>"
+                f'<li><a href="/filer/{DNR}/paket.pdf?ladda=true">paket.pdf</a>: '
+                "samarbetsavtalet; undertecknat av ") in cells, cells  # fmt: skip
+        assert (
+            "; gäller fortfarande: ett tilläggsavtal ändrar avtalet, det ersätter det inte</li>"
+        ) in cells
+        assert "en tidigare version" not in cells
         assert "<td>–</td><td>region, aktör</td>" in cells  # the new packet's fields
         form = client.get(f"/paket/{DNR}/signera?falt=region").text
         assert "Underskriftsfältet region i paket-v2.pdf signeras" in form

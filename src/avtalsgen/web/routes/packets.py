@@ -40,6 +40,7 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     """The packets' rows (every case's with a packet) and the Dnr of each packet that cannot
     be signed yet (it shows unknown facts; the case's page says what to do first: only the
     packet's text is read here, once a build)."""
+    from avtalsgen.web.packetversions import packet_versions
     from avtalsgen.web.readiness import packet_unknowns
 
     rows = [row for row in case_rows(config) if row.packet]
@@ -48,7 +49,13 @@ def _packets(config: WebConfig) -> dict[str, Any]:
         if row.dnr and row.packet and row.unsigned
         and packet_unknowns(config.output / row.dnr / row.packet)
     }  # fmt: skip
-    return {"rows": rows, "blocked": blocked}
+    # What each version holds, for a case with more than one (a tilläggsavtal's beside the
+    # signed agreement's): web/packetversions.py.
+    versions = {
+        row.dnr: packet_versions(config.output, row.dnr, row.packets)
+        for row in rows if row.dnr and len(row.packets) > 1
+    }  # fmt: skip
+    return {"rows": rows, "blocked": blocked, "versions": versions}
 
 
 @get("/paket", guards=[needs("read")], sync_to_thread=True)
