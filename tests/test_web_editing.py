@@ -508,6 +508,44 @@ def test_a_new_case_from_a_copy(config: WebConfig) -> None:
     assert "dnr: RUN-00400-2024" in text
 
 
+def test_a_copy_is_warned_of_while_it_still_names_the_other_cases_actor(
+    config: WebConfig,
+) -> None:
+    """A case copied from RUN-00386-2023 with its own actor: its page warns that the title
+    and the actor's short name still name Swedish Lapland Visitors Board, the actor of
+    RUN-00386-2023, each with a link to its field; once they are changed, it does not. No
+    shipped case's page warns."""
+    with client_for(config, "handl") as client:
+        page = client.get("/arenden/ny?fran=RUN-00386-2023").text
+        data, _ = _form_data(page)
+        data["dnr"] = "RUN-00400-2024"
+        data["aktor"]["namn"] = "Norrbottens Nya Aktör AB"
+        response = client.post(
+            "/arenden/ny",
+            data={"_csrf_token": csrf_of(page), "data": json.dumps(data),
+                  "filnamn": "RUN-00400-2024"},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 303, response.text
+        html = unescape(client.get("/arenden/RUN-00400-2024").text)
+        assert "Fortfarande det andra ärendets aktör?" in html
+        for field, href in (("Titel", "#root[titel]"), ("Aktör › Kortnamn",
+                                                         "#root[aktor][kortnamn]")):  # fmt: skip
+            assert (
+                f"{field} nämner Swedish Lapland Visitors Board, aktören i RUN-00386-2023: "
+                f'ändra till det här ärendets aktör, om det inte är meningen. <a href="{href}">'
+                f"Ändra {field}</a>"
+            ) in html, html
+        for stem in ("RUN-00386-2023", "exempel-arktiska-testbaddar", "exempel-matkluster"):
+            assert "andra ärendets aktör" not in client.get(f"/arenden/{stem}").text, stem
+        page = client.get("/arenden/RUN-00400-2024").text
+        data, sha = _form_data(page)
+        data["titel"] = "Pilotprojekt inom Norrbottens ekosystem - Norrbottens Nya Aktör"
+        data["aktor"]["kortnamn"] = "Nya Aktör"
+        assert _save(client, "/arenden/RUN-00400-2024", data, sha).status_code == 303
+        assert "andra ärendets aktör" not in client.get("/arenden/RUN-00400-2024").text
+
+
 def test_meeting_dates_are_computed_by_the_librarys_rules(config: WebConfig) -> None:
     with client_for(config, "sekr") as client:
         html = client.get(

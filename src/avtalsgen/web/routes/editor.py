@@ -65,6 +65,22 @@ def _not_held(datum: object) -> str | None:
     return day.isoformat() if day > clock.today() else None
 
 
+def _copied(path: Path, folder: Path) -> list[dict[str, str]]:
+    """The case's fields that still name another case's actor (web/copiednames.py), each
+    with its title in the form and its place there."""
+    import re
+
+    from avtalsgen.web.copiednames import copied_names
+    from avtalsgen.web.forms import field_title
+
+    schema = form_schema("arende")
+    return [
+        {"title": field_title(found.field, schema), "actor": found.actor, "case": found.case,
+         "href": "#root" + "".join(f"[{p}]" for p in re.split(r"[.\[\]]+", found.field) if p)}
+        for found in copied_names(path, folder)
+    ]  # fmt: skip
+
+
 def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context: Any) -> Template:
     """The page of the saved file ``stem`` of ``kind``: its form, and for a meeting the steps
     after it (``context``: e.g. ``saved``, or ``step_error`` and ``status_code`` for a step
@@ -82,6 +98,7 @@ def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context:
         from avtalsgen.web.status import case_standing
 
         standing = case_standing(config_of(request), path)
+        context.setdefault("copied", _copied(path, kind.folder(config_of(request))))
     else:
         context.setdefault("not_held", _not_held(data.get("datum")))
     return _form_page(request, kind, stem=stem, data=data, sha=sha, new=False,
