@@ -25,7 +25,8 @@ class PacketVersion:
 
     name: str
     holds: str
-    """What it holds, in words: "samarbetsavtalet", "tilläggsavtal nr 1 (förlängning)"."""
+    """What it holds, in words: the samarbetsavtal, or a tilläggsavtal by its number and
+    change."""
     note: str | None = None
     """Who signed it, and whether it applies, in words (None: nothing to add)."""
 
