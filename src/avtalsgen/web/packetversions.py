@@ -25,8 +25,7 @@ class PacketVersion:
 
     name: str
     holds: str
-    """What it holds, in words: the samarbetsavtal, or a tilläggsavtal by its number and
-    change."""
+    """What it holds, in words: the agreement, or an amendment by its number and change."""
     note: str | None = None
     """Who signed it, and whether it applies, in words (None: nothing to add)."""
 
