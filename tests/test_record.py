@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from pdftext import pdftotext
 from typer.testing import CliRunner
 
 from avtalsgen.build import tools
@@ -173,6 +174,28 @@ def test_a_templates_folder_not_moved_along_is_not_taken_for_the_builds(
     assert recorded_templates(moved / output.name / DNR) is None
     packet = moved / output.name / DNR / "paket.pdf"
     assert packet_out_of_date(packet, moved / output.name) is None
+
+
+def test_a_tillaggsavtal_s_packet_is_made_for_a_case_with_attachments(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The agreement of a case with an attachment signed by both parties, a change decided
+    since (§ 102, an extension): the build of tilläggsavtal nr 1 stopped with exit 1 and no
+    message (a KeyError: the attachment's output intent was read from the beslutsförslag,
+    which a tilläggsavtal's packet does not hold). It makes paket-v2.pdf."""
+    case, output, templates = setup
+    root = tmp_path / "kopia"
+    for folder in (case.parent, output, templates):
+        shutil.copytree(folder, root / folder.name)
+    case, output, templates = root / "cases" / case.name, root / output.name, root / "templates"
+    for field in ("region", "aktor"):
+        signed = runner.invoke(
+            app, ["sign", str(output / DNR / "paket.pdf"), "--field", field, "--ofullstandig"]
+        )
+        assert signed.exit_code == 0, signed.output
+    code, stdout = build(case, output, templates)
+    assert code == 0 and "paket-v2.pdf" in stdout, stdout
+    assert "Tilläggsavtal nr 1" in pdftotext(output / DNR / "paket-v2.pdf")
 
 
 @pytest.mark.parametrize("what", ["case", "program", "template", "attachment"])

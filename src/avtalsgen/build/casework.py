@@ -573,7 +573,9 @@ def _prepared_attachments(
     from avtalsgen.pdf.pdfa_rules import output_intent_space
     from avtalsgen.pdf.pdffile import open_pdf
 
-    with open_pdf(item.pdfs["beslutsforslag"]) as first:
+    # The packet's first document (a tilläggsavtal's packet has no beslutsförslag: it
+    # stopped such a build with a KeyError, exit 1 and no message).
+    with open_pdf(item.pdfs[item.documents[0]]) as first:
         intent = output_intent_space(first) or "RGB"
     folder = item.staging / "bilagor"
     folder.mkdir(exist_ok=True)
