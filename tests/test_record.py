@@ -176,6 +176,37 @@ def test_a_templates_folder_not_moved_along_is_not_taken_for_the_builds(
     assert packet_out_of_date(packet, moved / output.name) is None
 
 
+def test_an_attachment_s_new_title_makes_a_new_version_beside_the_signed_packet(
+    setup: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """The packet signed by both parties, then its attachment's title edited in the case
+    file (the file the same): the contents page and bookmarks of a packet built now state
+    the new title, which no Word document does. The build found the packet "the same" (the
+    Word files and the attachment's bytes), said up to date and recorded the new title as
+    a fact of the signed packet, which states the old one. The signed packet is superseded
+    by it: the build makes the agreement with the new title in the next version, and says
+    why the tilläggsavtal decided since waits."""
+    case, output, templates = setup
+    root = tmp_path / "kopia"
+    for folder in (case.parent, output, templates):
+        shutil.copytree(folder, root / folder.name)
+    case, output, templates = root / "cases" / case.name, root / output.name, root / "templates"
+    packet = output / DNR / "paket.pdf"
+    for field in ("region", "aktor"):
+        signed = runner.invoke(app, ["sign", str(packet), "--field", field, "--ofullstandig"])
+        assert signed.exit_code == 0, signed.output
+    before = packet.read_bytes()
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("titel: Ansökan", "titel: Verksamhetsplan 2024"), "utf-8")
+    code, stdout = build(case, output, templates)
+    assert code == 0 and "paket-v2.pdf" in stdout, stdout
+    assert "the case's fact 'bilagor[0].titel' changed" in " ".join(stdout.split())
+    assert "Verksamhetsplan 2024" in pdftotext(output / DNR / "paket-v2.pdf")
+    assert "Verksamhetsplan 2024" not in pdftotext(packet) and packet.read_bytes() == before
+    manifest = json.loads((output / DNR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["bilaga 1"]["titel"] == "Verksamhetsplan 2024"
+
+
 def test_a_tillaggsavtal_s_packet_is_made_for_a_case_with_attachments(
     setup: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:

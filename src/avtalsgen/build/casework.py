@@ -230,7 +230,8 @@ def load(
 
         try:
             with interrupts.deferred():  # pikepdf may load here (whether it is signed)
-                same = signed_and_same(folder, planned.documents, render, inputs)
+                titles = {f"bilaga {n}": a.title for n, a in enumerate(attachments, 1)}
+                same = signed_and_same(folder, planned.documents, render, inputs, titles)
         except AvtalsgenError:
             same = None  # the build reports it
         if same is not None:
@@ -584,5 +585,9 @@ def _prepared_attachments(
         Attachment(given.title, ready.path)
         for given, ready in zip(item.attachments, prepared, strict=True)
     ]
-    records = {f"bilaga {n}": ready.record() for n, ready in enumerate(prepared, 1)}
+    # The title too: the packet states it on its contents page and in its bookmarks.
+    records = {
+        f"bilaga {n}": {**ready.record(), "titel": given.title}
+        for n, (given, ready) in enumerate(zip(item.attachments, prepared, strict=True), 1)
+    }
     return attachments, records

@@ -201,6 +201,7 @@ def signed_and_same(
     documents: Sequence[str],
     render: Callable[[str], bytes],
     inputs: Mapping[str, Path],
+    titles: Mapping[str, str] | None = None,
 ) -> list[Path] | None:
     """The files of the newest packet version in ``folder`` and of the documents made with
     it, as :func:`signed_and_current`, if that packet is signed and a rebuild would make
@@ -212,7 +213,11 @@ def signed_and_same(
     a second "Tilläggsavtal nr 1"). Nor does an extract certified since (see
     :func:`certified_since`): the signed packet holds it as it was when the parties signed,
     and the certified extract is the file beside it (``avtalsgen status`` says so); a new
-    version would ask them to sign what they have signed. None otherwise."""
+    version would ask them to sign what they have signed. An attachment is the same under
+    the same title (``titles``, by input role, as the manifest's ``inputs`` record it,
+    ``titel``): the packet's contents page and bookmarks state it, which no Word file does
+    (a title edited made no new version, and the manifest then recorded the new title as
+    what the signed packet states). None otherwise."""
     from avtalsgen.pdf.signed import is_signed
 
     data = read_manifest(folder)
@@ -249,6 +254,10 @@ def signed_and_same(
         return None
     if before.keys() != now.keys() or not is_signed(newest):
         return None
+    for role, title in (titles or {}).items():
+        held = recorded.get(role)
+        if not isinstance(held, dict) or held.get("titel") != title:
+            return None  # another title, or one not recorded: the contents page may differ
     for role, digest in now.items():
         if digest != before[role] and not (
             role.startswith("protokollsutdrag ")
