@@ -108,7 +108,29 @@ ROW_TITLES = {
     "utelamna": "avtalspunkt att utelämna",
     "justerare": "justerare",
     "jav": "jävig ledamot",
+    "ej_i_avtalet": "punktnummer",
 }
+
+#: A paragraph's sections that only some outcomes use, and those each outcome (Utfall) uses
+#: ("": none chosen, which the loader reads as bifall, or bifall med ändring when the
+#: paragraph changes the proposal): the form shows a paragraph only the sections its
+#: outcome uses, and any that holds something (``x-outcome-fields`` of the paragraph's
+#: schema, read by the page's script). A tillägg is decided as a bifall; a motivering is an
+#: avslag's, an återremiss's or a bordläggning's; a changed financing and its words are a
+#: bifall med ändring's.
+OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("beslut", "finansiering", "andring", "ej_i_avtalet", "tillagg"),
+    "bifall": ("beslut", "ej_i_avtalet", "tillagg"),
+    "bifall_med_andring": ("beslut", "finansiering", "andring", "ej_i_avtalet"),
+    "avslag": ("beslut", "motivering"),
+    "aterremiss": ("beslut", "motivering"),
+    "bordlaggning": ("beslut", "motivering"),
+}
+
+#: Fields the form does not show: a meeting's folder of case files (``arenden``), which is
+#: ``..`` for every meeting file the web app keeps (in ``sammantraden/`` below the cases);
+#: the form showed ".." with a help text about folders. The file's value is kept as it is.
+HIDDEN = frozenset({"arenden"})
 
 #: An empty choice of a list of choices that may be left out.
 NOT_GIVEN = N_("(not given)")
@@ -170,6 +192,8 @@ def _for_form(node: Any, key: str | None) -> Any:
             node.pop("default", None)
     if key is not None:
         node["title"] = label(key)
+    if key in HIDDEN:
+        node.setdefault("options", {})["hidden"] = True
     kind = node.get("type")
     if key in AMOUNTS and kind == "array" and isinstance(node.get("items"), dict):
         node["items"] = {**node["items"], "x-amount": True}
@@ -220,6 +244,12 @@ def _for_form(node: Any, key: str | None) -> Any:
             for order, (name, child) in enumerate(node.get("properties", {}).items(), start=1)
         }
         node.setdefault("options", {})["disable_properties"] = True
+        if "utfall" in node["properties"]:  # a meeting's paragraph
+            sections = sorted({name for names in OUTCOME_FIELDS.values() for name in names})
+            node["x-outcome-fields"] = {
+                "sections": sections,
+                "by_outcome": {key: list(names) for key, names in OUTCOME_FIELDS.items()},
+            }
         # The model's required fields, for :func:`as_in_file` (which writes them whatever
         # they hold); the editor is told none of an object that may be left out.
         node["x-required"] = list(node.get("required", []))
@@ -249,6 +279,9 @@ def _for_form(node: Any, key: str | None) -> Any:
                 # and a text input that only the fixed value may fill.
                 option["type"] = "string"
                 option["enum"] = [option["const"]]
+                # Its one choice is the switcher's: a second list saying the same (two
+                # lists "enligt förslaget" one above the other) is not shown.
+                option.setdefault("options", {})["inputAttributes"] = {"hidden": "hidden"}
     return node
 
 

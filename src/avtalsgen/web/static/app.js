@@ -262,6 +262,41 @@
     } catch (error) { /* storage full or off: the save goes on without a copy */ }
   }
 
+  // Whether a section of the form holds something: a text, a ticked box, a number other
+  // than 0, a row; the first of a list of choices is what it starts with (a change's type).
+  function filled(value, schema) {
+    schema = schema || {};
+    if (value === null || value === undefined || value === '' || value === false || value === 0) {
+      return false;
+    }
+    if (Array.isArray(value)) { return value.length > 0; }
+    if (typeof value === 'object') {
+      var properties = schema.properties || {};
+      return Object.keys(value).some(function (key) { return filled(value[key], properties[key]); });
+    }
+    if (typeof value === 'string' && schema.enum && value === schema.enum[0]) { return false; }
+    return true;
+  }
+
+  // A meeting's paragraph shows the sections its outcome (Utfall) uses, and any other that
+  // holds something: not every section of every outcome, some 6 500 pixels a paragraph
+  // (the outcomes' sections: x-outcome-fields of its schema, web/forms.py OUTCOME_FIELDS).
+  function showOutcomeSections(root) {
+    Object.keys(root.editors).forEach(function (path) {
+      var paragraph = root.editors[path];
+      var fields = paragraph && paragraph.schema && paragraph.schema['x-outcome-fields'];
+      if (!fields || !/^root\.paragrafer\.\d+$/.test(path)) { return; }
+      var outcome = root.getEditor(path + '.utfall');
+      var used = fields.by_outcome[(outcome && outcome.getValue()) || ''] || fields.sections;
+      fields.sections.forEach(function (name) {
+        var section = root.getEditor(path + '.' + name);
+        if (!section || !section.container) { return; }
+        var shown = used.indexOf(name) >= 0 || filled(section.getValue(), section.schema);
+        if (section.container.hidden === shown) { section.container.hidden = !shown; }
+      });
+    });
+  }
+
   function startEditor(element) {
     var JSONEditor = window.JSONEditor;
     // Its own English stays as it is, under "en".
@@ -300,6 +335,7 @@
       setTableButtons(editor);
       describeInputs(editor);
       markSwedish(editor);
+      showOutcomeSections(editor);
       showProblems(editor, readJson('editor-problems') || []);
       focusLinkedField();
       window.addEventListener('hashchange', focusLinkedField);
@@ -310,6 +346,7 @@
       setTableButtons(editor);
       describeInputs(editor);
       markSwedish(editor);
+      showOutcomeSections(editor);
     });
     form.addEventListener('submit', function () {
       var value = editor.getValue();
