@@ -224,7 +224,9 @@ def hostile(kind: str) -> st.SearchStrategy[str]:
 
 def without_placeholders(text: str) -> str:
     """``text`` without what stands for a fact not filled in (``unfilled_marker``), which a
-    proposed decision point may not hold."""
+    proposed decision point may not hold. The white space is folded first, as the loader
+    folds it before its check: "[", a line break and "]" would otherwise become "[ ]"."""
+    text = " ".join(text.split())
     while (marker := unfilled_marker(text)) is not None:
         text = text.replace(marker, "")
     return text

@@ -42,13 +42,9 @@ def _runs(request: Request[Any, Any, Any], chosen: list[str]) -> Template:
 
     # The CLI's report names files by the server's paths: shown as the office knows them.
     report = shown_report(report, [config.cases, config.output])
-    from avtalsgen.i18n import _
-    from avtalsgen.web.jobs import KIND_NAMES
-
-    kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}
     jobs = [job | {"title": run_title(job)} for job in recent_jobs(config.database)]
     return page(request, "runs.html", rows=case_rows(config), jobs=jobs,
-                report=report, kind_names=kind_names, chosen=chosen)  # fmt: skip
+                report=report, chosen=chosen)  # fmt: skip
 
 
 def run_title(job: dict[str, Any]) -> str:
