@@ -45,3 +45,41 @@ def test_sign_refuses_a_packet_whose_documents_are_out_of_date(
     )
     assert "Traceback" not in signed.stderr
     assert {path.name: path.read_bytes() for path in packet.parent.iterdir()} == before
+
+
+def test_sign_takes_a_partly_signed_packet_the_next_build_keeps(
+    cases: Path, built: Path, session_converter: Path
+) -> None:
+    """A packet signed by the region, its extract certified since and a comment added to the
+    case file: the next build keeps the packet as it is ('oförändrat', no new version), so
+    the actor signs it; sign refused it, saying the next build would make a new version."""
+    from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.build.workspace import CaseFolder
+
+    output = cases.parent / "output"
+    case = cases / f"{DNR}.yaml"
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    common = ("--output", str(output), "--templates", str(REPO / "templates"))
+    shutil.copytree(built / DNR, output / DNR)
+    with converter_in(session_converter):  # the packet made with the extract of § 211
+        made = run_cli("utdrag", str(meeting), "--paragraf", "211", *common, lang="sv")
+        assert made.returncode == 0, made.stderr
+        made = run_cli("build", str(case), *common, lang="sv")
+        assert made.returncode == 0, made.stdout + made.stderr
+    folder = CaseFolder(output / DNR)
+    packet = folder.newest_packet()
+    assert packet is not None
+    signed = run_cli("sign", str(packet), "--field", "region", "--ofullstandig", lang="sv")
+    assert signed.returncode == 0, signed.stderr
+    extract = output / DNR / "protokollsutdrag-211.pdf"
+    certified = run_cli("sign", str(extract), "--field", "utdragsbestyrkande", lang="sv")
+    assert certified.returncode == 0, certified.stderr
+    refuse_unsignable(packet)  # raised before: 'the next build makes a new version'
+    text = case.read_text(encoding="utf-8")
+    case.write_text(f"# Kommentar: ringt aktören.\n{text}", encoding="utf-8")
+    signed = run_cli("sign", str(packet), "--field", "aktor", "--ofullstandig", lang="sv")
+    assert signed.returncode == 0, signed.stdout + signed.stderr
+    versions = [path.name for path in folder.packet_versions()]
+    made = run_cli("build", str(case), *common, lang="sv")
+    assert made.returncode == 0 and "oförändrat" in made.stdout, made.stdout + made.stderr
+    assert [path.name for path in folder.packet_versions()] == versions

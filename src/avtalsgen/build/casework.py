@@ -223,17 +223,7 @@ def load(
     built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
     if packet:
         # Other inputs, the same packet (an edit that changes no document): nothing is made.
-        def render(document: str) -> bytes:
-            context = stages.context(document)
-            template = templates / f"{document}.docx"
-            return render_document(template, context, metadata(document, context, built))
-
-        try:
-            with interrupts.deferred():  # pikepdf may load here (whether it is signed)
-                titles = {f"bilaga {n}": a.title for n, a in enumerate(attachments, 1)}
-                same = signed_and_same(folder, planned.documents, render, inputs, titles)
-        except AvtalsgenError:
-            same = None  # the build reports it
+        same = same_as_signed(folder, planned, stages, templates, inputs, attachments, built)
         if same is not None:
             _record_facts(folder, history, planned, run)
             if recheck:
@@ -261,6 +251,35 @@ def load(
         built,
         packet,
     )
+
+
+def same_as_signed(
+    folder: Path,
+    planned: Plan,
+    stages: CaseStages,
+    templates: Path,
+    inputs: Mapping[str, Path],
+    attachments: Sequence[Attachment],
+    built: dt.datetime,
+) -> list[Path] | None:
+    """The files of the newest packet version in ``folder`` and of the documents made with
+    it, if it is signed and a build from ``inputs`` would make the same packet (see
+    :func:`avtalsgen.build.manifest.signed_and_same`): the build then makes no new version.
+    What :func:`load` asks, and ``sign`` of a partly signed packet whose inputs changed
+    (:func:`avtalsgen.build.status.packet_out_of_date`). None otherwise, and when it cannot
+    be told (the build reports why)."""
+
+    def render(document: str) -> bytes:
+        context = stages.context(document)
+        template = templates / f"{document}.docx"
+        return render_document(template, context, metadata(document, context, built))
+
+    titles = {f"bilaga {n}": a.title for n, a in enumerate(attachments, 1)}
+    try:
+        with interrupts.deferred():  # pikepdf may load here (whether it is signed)
+            return signed_and_same(folder, planned.documents, render, inputs, titles)
+    except AvtalsgenError:
+        return None
 
 
 def _refused_on_newest(planned: Plan, folder: CaseFolder) -> bool:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from avtalsgen.build.superseded import Superseded
     from avtalsgen.build.tillagg import Plan
     from avtalsgen.model.tillagg import Andring
+    from avtalsgen.pdf.packet import Attachment
 
 
 @dataclass(frozen=True)
@@ -536,11 +537,7 @@ def _build_state(
     """Whether the case's documents are built and up to date (as ``build`` would see it:
     the files of meetings not held yet leave them as they are); with the command to run
     unless ``hints`` is None."""
-    from avtalsgen.build.casework import case_inputs
-    from avtalsgen.build.record import input_stamp, up_to_date, with_decisions
-    from avtalsgen.build.tools import tool_identity
-    from avtalsgen.documents.kinds import DOCUMENTS
-    from avtalsgen.pdf.packet import resolve_attachments
+    from avtalsgen.build.record import up_to_date
 
     if not folder.build_record.is_file():
         if hints is None:
@@ -553,19 +550,60 @@ def _build_state(
         command = f"avtalsgen build {case.path}{hints.option}"
         stale = _("documents out of date ({command})").format(command=command)
     try:
-        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
-        attachments = resolve_attachments(case.path, bilagor)
-        files = case_inputs(case, templates, list(planned.documents), attachments)
-        stamp = input_stamp(
-            with_decisions(files, case.path, folder.path, planned.unheld),
-            [*DOCUMENTS, *planned.marker],
-            tool_identity(),
-        )
+        stamp = _inputs(case, planned, folder, templates)[0]
     except (AvtalsgenError, OSError):
         return stale
     if up_to_date(folder.path, stamp) is None:
         return stale
     return None
+
+
+def _inputs(
+    case: Any, planned: Plan, folder: CaseFolder, templates: Path
+) -> tuple[str, dict[str, Path], list[Attachment]]:
+    """The stamp of the inputs a build of the case would make its documents from, those
+    inputs by role, and its attachments (as :func:`avtalsgen.build.casework.load` finds
+    them). Raises AvtalsgenError or OSError when a file cannot be read."""
+    from avtalsgen.build.casework import case_inputs
+    from avtalsgen.build.record import input_stamp, with_decisions
+    from avtalsgen.build.tools import tool_identity
+    from avtalsgen.documents.kinds import DOCUMENTS
+    from avtalsgen.pdf.packet import resolve_attachments
+
+    bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+    attachments = resolve_attachments(case.path, bilagor)
+    files = case_inputs(case, templates, list(planned.documents), attachments)
+    inputs = with_decisions(files, case.path, folder.path, planned.unheld)
+    stamp = input_stamp(inputs, [*DOCUMENTS, *planned.marker], tool_identity())
+    return stamp, inputs, attachments
+
+
+def _build_keeps(
+    packet: Path, case: Any, history: Any, planned: Plan, folder: CaseFolder, templates: Path
+) -> bool:
+    """Whether the next build of the case, its inputs changed, keeps ``packet`` as it is:
+    the newest version, signed (by one party or more), and made from these inputs or the
+    same as the build would make it (an edit no document states, an extract certified
+    since: :func:`avtalsgen.build.casework.same_as_signed`); the build then says
+    'unchanged' and makes no new version."""
+    import datetime as dt
+
+    from avtalsgen.build.casework import TIMEZONE, same_as_signed
+    from avtalsgen.build.manifest import signed_and_current
+    from avtalsgen.build.stages import case_stages
+
+    try:
+        stamp, inputs, attachments = _inputs(case, planned, folder, templates)
+        kept = signed_and_current(folder.path, stamp)
+        if kept is None:
+            stages = case_stages(case, history, folder.path, planned)
+            built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
+            kept = same_as_signed(
+                folder.path, planned, stages, templates, inputs, attachments, built
+            )
+    except (AvtalsgenError, OSError):
+        return False
+    return kept is not None and packet.name in {path.name for path in kept}
 
 
 def packet_out_of_date(
@@ -580,7 +618,9 @@ def packet_out_of_date(
     ``templates`` the folder a build would use (by default the one the last build used, as
     its record names it, if it is there, else the one the build finds). ``sign`` refuses
     such a packet, the agreement's or a tilläggsavtal's: the next build makes a new
-    version of it, and the signature would have to be made again."""
+    version of it, and the signature would have to be made again. A signed packet that
+    the next build keeps as it is (the same as it would make it: an extract certified
+    since, an edit no document states) is not out of date for signing: None."""
     from avtalsgen.build.record import recorded_case, recorded_templates
     from avtalsgen.build.tillagg import plan as tillagg_plan
     from avtalsgen.documents.templates import find_templates
@@ -600,7 +640,10 @@ def packet_out_of_date(
     folder = Workspace(packet.parent.parent).case(case.arende.dnr)
     planned = tillagg_plan(history, PacketFolder(folder))
     templates = templates or recorded_templates(folder.path) or find_templates([path])
-    return _build_state(case, planned, folder, templates, _Hints(output) if output else None)
+    state = _build_state(case, planned, folder, templates, _Hints(output) if output else None)
+    if state is None or _build_keeps(packet, case, history, planned, folder, templates):
+        return None
+    return state
 
 
 def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:
