@@ -103,9 +103,34 @@ def test_a_commands_help_in_swedish() -> None:
     assert "[standard: output]" in shown
 
 
+#: Run in a fresh process: each command's help (``avtalsgen COMMAND --help``, the commands a
+#: JSON list of their words in argv[1]) as the avtalsgen command shows it
+#: (avtalsgen.cli.main.run), with its exit status; each part after a line of :data:`_BETWEEN`.
+_EVERY_HELP = """
+import contextlib, io, json, sys
+from avtalsgen.cli.main import run
+for words in json.loads(sys.argv[1]):
+    sys.argv = ["avtalsgen", *words, "--help"]
+    shown = io.StringIO()
+    status = 0
+    with contextlib.redirect_stdout(shown):
+        try:
+            run()
+        except SystemExit as end:
+            status = end.code
+    print(BETWEEN + " ".join(words), status, shown.getvalue(), sep=BETWEEN, end="")
+"""
+_BETWEEN = "\n<<<>>>\n"
+
+
 def test_no_command_shows_typers_english_types() -> None:
     """Every command's help names its values in Swedish: serve showed "<str>", "<int>",
-    "<path>" beside its options and verify "PAKET <path>" (found by qa14)."""
+    "<path>" beside its options and verify "PAKET <path>" (found by qa14). The help texts
+    are translated as the command line is defined, so in a fresh process in Swedish (as
+    ``avtalsgen COMMAND --help`` runs each): one process for all of them, each command's
+    help made as the avtalsgen command makes it (avtalsgen.cli.main.run), not some 30
+    processes (a quarter of a second of CPU each, most of it imports)."""
+    import json
     import re
 
     import typer
@@ -120,14 +145,25 @@ def test_no_command_shows_typers_english_types() -> None:
 
     every = commands(typer.main.get_command(app), ())
     assert ("serve",) in every and ("users", "add") in every and ("verify",) in every
-    for command in every:
-        done = avtalsgen(*command, "--help", LANG="sv_SE.UTF-8", COLUMNS="160")
-        assert done.returncode == 0, done.stderr
-        english = re.findall(r"<(?:str|int|path|float|text|int range|integer)[^>]*>", done.stdout)
+    environ = {k: v for k, v in os.environ.items() if k not in i18n.LOCALE_VARIABLES}
+    environ.update(LANG="sv_SE.UTF-8", COLUMNS="160")
+    done = subprocess.run(
+        [sys.executable, "-c", f"BETWEEN = {_BETWEEN!r}\n{_EVERY_HELP}", json.dumps(every)],
+        capture_output=True, text=True, env=environ, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    parts = done.stdout.split(_BETWEEN)[1:]
+    assert parts[0::3] == [" ".join(command) for command in every]
+    shown = dict(zip(parts[0::3], parts[2::3], strict=True))
+    for command, status in zip(every, parts[1::3], strict=True):
+        help_text = shown[" ".join(command)]
+        assert status == "0", (command, help_text)
+        assert f"Användning: avtalsgen {' '.join(command)} " in folded(help_text), help_text
+        english = re.findall(r"<(?:str|int|path|float|text|int range|integer)[^>]*>", help_text)
         assert not english, (command, english)
-    shown = folded(avtalsgen("serve", "--help", LANG="sv_SE.UTF-8").stdout)
-    assert "--host ADRESS Adress att lyssna på." in shown
-    assert "--port PORT Port att lyssna på." in shown
+    serve = folded(shown["serve"])
+    assert "--host ADRESS Adress att lyssna på." in serve
+    assert "--port PORT Port att lyssna på." in serve
 
 
 USAGE_ERRORS = [
