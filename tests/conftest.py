@@ -329,6 +329,26 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def complete_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example case RUN-90001-2023 built once, every fact known (the program names the
+    region's signatory), shared by the session's test processes as :func:`built` is: its
+    output folder (webtools.complete_build), read only. The web tests' workspaces with a
+    complete packet copy its case folder (webtools.complete_workspace) instead of each
+    building it again."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    from webtools import complete_build
+
+    root = shared_folder(tmp_path_factory) / "complete"
+    with made_once(root) as to_make:
+        if to_make:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
+                complete_build(root)
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
 def session_converter() -> Iterator[Path]:
     """A warm converter with one LibreOffice for the test process's modules that only need
     documents converted (tests/warm_converter.py), started by the first that asks and

@@ -35,12 +35,12 @@ pytestmark = pytest.mark.libreoffice
 
 
 @pytest.fixture(scope="module")
-def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebConfig]:
+def sealed(tmp_path_factory: pytest.TempPathFactory, complete_built: Path) -> Iterator[WebConfig]:
     """A server with a seal of its own and no time-stamping authority (see
     webtools.sealed_workspace)."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
-    config, passphrase = sealed_workspace(tmp_path_factory.mktemp("sealed"))
+    config, passphrase = sealed_workspace(tmp_path_factory.mktemp("sealed"), complete_built)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SEAL_PASSPHRASE_ENV, passphrase)
         yield config

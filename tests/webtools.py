@@ -98,26 +98,67 @@ def client_for(
 SEAL_PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
 
 
-def sealed_workspace(root: Path) -> tuple[WebConfig, str]:
-    """A workspace whose server signs with a seal of its own (a PKCS#12 file, here a copy of
-    the DEMO PKI's signer) and has no time-stamping authority set, with the example case
-    RUN-90001-2023 built by LibreOffice, every fact known; and the seal's passphrase (for
-    AVTALSGEN_P12_PASSPHRASE)."""
-    import dataclasses
+#: The region's signatory as the complete workspaces name it in the program file.
+SIGNATORY = "Anna Direktör"
+#: The example case that :func:`complete_build` builds, and its Dnr.
+COMPLETE_CASE, COMPLETE_DNR = "exempel-arktiska-testbaddar", "RUN-90001-2023"
 
-    from avtalsgen.build.batch import BuildOptions, build_cases
-    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
 
-    config = workspace(root)
-    program = config.cases / "program" / "norrbottens-ekosystem.yaml"
+def name_the_signatory(cases: Path) -> None:
+    """Every fact known: the program of ``cases`` names the region's signatory."""
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
-    program.write_text(text.replace("    namn: null\n", "    namn: Anna Direktör\n", 1),
+    program.write_text(text.replace("    namn: null\n", f"    namn: {SIGNATORY}\n", 1),
                        encoding="utf-8")  # fmt: skip
+
+
+def complete_build(root: Path) -> Path:
+    """The example case :data:`COMPLETE_CASE` built by LibreOffice in a copy of the shipped
+    cases whose program names the region's signatory (:func:`name_the_signatory`), every
+    fact known; its output folder (under ``root``). Made once for the test session
+    (conftest.complete_built): the workspaces that need it copy its case folder."""
+    from avtalsgen.build.batch import BuildOptions, build_cases
+
+    shutil.copytree(REPO / "cases", root / "cases")
+    name_the_signatory(root / "cases")
     outcome = build_cases(
-        [config.cases / "exempel-arktiska-testbaddar.yaml"], config.output,
-        BuildOptions(templates=config.templates),
+        [root / "cases" / f"{COMPLETE_CASE}.yaml"], root / "output",
+        BuildOptions(templates=REPO / "templates"),
     )[0]  # fmt: skip
     assert outcome.error is None, outcome.error
+    return root / "output"
+
+
+def copy_built(built: Path, dnr: str, output: Path) -> None:
+    """The case folder of ``dnr`` in the output folder ``built`` copied into ``output``,
+    with the output folder's secret that its manifest's facts are digested with (its
+    packet is up to date there, as built, when the case's files are the same)."""
+    from avtalsgen.build.workspace import Workspace
+
+    shutil.copytree(built / dnr, output / dnr)
+    shutil.copyfile(Workspace(built).facts_key, Workspace(output).facts_key)
+
+
+def complete_workspace(root: Path, built: Path, **options: object) -> WebConfig:
+    """A workspace (:func:`workspace`) whose program names the region's signatory, with
+    :data:`COMPLETE_CASE` as LibreOffice built it from these very files: a copy of its
+    case folder in ``built`` (:func:`complete_build`), which records the same inputs."""
+    config = workspace(root, **options)
+    name_the_signatory(config.cases)
+    copy_built(built, COMPLETE_DNR, config.output)
+    return config
+
+
+def sealed_workspace(root: Path, built: Path) -> tuple[WebConfig, str]:
+    """A workspace whose server signs with a seal of its own (a PKCS#12 file, here a copy of
+    the DEMO PKI's signer) and has no time-stamping authority set, with the example case
+    RUN-90001-2023 built by LibreOffice, every fact known (:func:`complete_workspace`, its
+    build ``built``); and the seal's passphrase (for AVTALSGEN_P12_PASSPHRASE)."""
+    import dataclasses
+
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+
+    config = complete_workspace(root, built)
     signer = ensure_demo_signer(ensure_demo_pki(), "Regional utvecklingsdirektör")
     seal = config.data / "sigill.p12"
     shutil.copyfile(signer.pkcs12, seal)
