@@ -22,6 +22,7 @@ from avtalsgen.build.factkey import facts_key
 from avtalsgen.build.superseded import packet_facts, packet_superseded
 from avtalsgen.build.workspace import Workspace
 from avtalsgen.cli.app import app
+from avtalsgen.errors import AvtalsgenError
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.decisions import History, case_history
 
@@ -110,3 +111,40 @@ def test_a_manifest_written_with_plain_digests_supersedes_nothing(
     moved = elsewhere / "output" / DNR / "paket.pdf"
     assert facts_key(elsewhere / "output") is None
     assert packet_superseded(moved, signed_only=False) is None
+
+
+def test_a_build_stops_where_the_output_folder_s_secret_cannot_be_read(
+    built: Path, tmp_path: Path, session_converter: Path
+) -> None:
+    """The secret there but not readable (damaged here; another user's alike): the build
+    stops, in Swedish, naming the file and what to do, and writes nothing; it recorded
+    plain digests before, and an amount edited since was no longer called superseded."""
+    from conftest import fold, run_cli
+
+    shutil.copytree(built, tmp_path / "root")
+    root = tmp_path / "root"
+    output = root / "output"
+    secret = Workspace(output).facts_key
+    secret.write_text("inte en hemlighet\n", encoding="ascii")
+    before = {path.name: path.read_bytes() for path in (output / DNR).iterdir()}
+    case = root / "cases" / f"{DNR}.yaml"
+    with converter_in(session_converter):
+        made = run_cli("build", str(case), "--output", str(output), "--templates",
+                       str(REPO / "templates"), "--force", lang="sv")  # fmt: skip
+    said = fold(made.stdout + made.stderr)
+    assert made.returncode == 1, said
+    assert "Traceback" not in said
+    assert (
+        fold(
+            f"{secret}: kan inte läsa utdatamappens hemlighet för sammandragen av de uppgifter som "
+            "manifesten registrerar: den innehåller ingen hemlighet som avtalsgen har gjort (64 "
+            "hexadecimala siffror). Bygg som den användare som äger den"
+        )
+        in said
+    ), said
+    assert {path.name: path.read_bytes() for path in (output / DNR).iterdir()} == before
+    assert facts_key(output) is None  # read only: unkeyed, as before
+    secret.unlink()
+    secret.mkdir()  # one that cannot be made: a folder in its place
+    with pytest.raises(AvtalsgenError, match="cannot read the output folder's secret"):
+        facts_key(output, create=True)

@@ -209,7 +209,8 @@ def load(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
-            _record_facts(folder, history, planned, run)
+            if not _record_facts(folder, history, planned, run, outcome):
+                return None
             if recheck:
                 return load(outcome, run, staging, options, tools, replanned=True)
             record.write(signed)
@@ -225,7 +226,8 @@ def load(
         # Other inputs, the same packet (an edit that changes no document): nothing is made.
         same = same_as_signed(folder, planned, stages, templates, inputs, attachments, built)
         if same is not None:
-            _record_facts(folder, history, planned, run)
+            if not _record_facts(folder, history, planned, run, outcome):
+                return None
             if recheck:
                 return load(outcome, run, staging, options, tools, replanned=True)
             record.write(same)
@@ -291,18 +293,26 @@ def _refused_on_newest(planned: Plan, folder: CaseFolder) -> bool:
     return newest is not None and newest.name == planned.refused.file
 
 
-def _record_facts(folder: Path, history: History, planned: Plan, run: Session) -> None:
+def _record_facts(
+    folder: Path, history: History, planned: Plan, run: Session, outcome: CaseOutcome
+) -> bool:
     """The newest packet version in ``folder``, signed, states the case's facts as they
     are now (a rebuild would make it again): the manifest says so, where it said other
-    facts (that no document states) or none (a packet from before facts were recorded)."""
+    facts (that no document states) or none (a packet from before facts were recorded).
+    False, with the outcome's error, when the output folder's secret cannot be read."""
     from avtalsgen.build.superseded import packet_facts
 
     versions = CaseFolder(folder).packet_versions()
     change = planned.change
-    with contextlib.suppress(OSError):  # the manifest only tells; the build made nothing
+    try:
         key = facts_key(folder.parent, create=True)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return False
+    with contextlib.suppress(OSError):  # the manifest only tells; the build made nothing
         facts = packet_facts(history, change.nummer if change is not None else 0, key=key)
         record_facts(folder, versions[-1].name, facts, run.staging, key.id if key else None)
+    return True
 
 
 def render(item: CaseWork, job: Job) -> None:
@@ -475,6 +485,9 @@ def place_made(made: Made, run: Session) -> None:
     item, outcome = made.item, made.item.outcome
     folder, packet = made.folder.path, made.packet
     try:
+        # The facts' digests are keyed with the output folder's secret (made at the first):
+        # asked before anything is placed, as a secret that cannot be read stops the build.
+        key = facts_key(folder.parent, create=True) if packet is not None else None
         # Everything is made and checked: move it into place.
         folder.mkdir(parents=True, exist_ok=True)
         placed = []
@@ -499,8 +512,6 @@ def place_made(made: Made, run: Session) -> None:
         # Written in the staging folder first: a build killed now leaves no temporary
         # file in the case's folder (the next session removes stale staging folders).
         scratch = run.staging
-        # The facts' digests are keyed with the output folder's secret (made at the first).
-        key = facts_key(folder.parent, create=True) if packet is not None else None
         manifest = write_manifest(
             folder, item.inputs, placed, placed_packet, fields, scratch, made.conversions,
             item.stamp, item.stages.manifest_entry(), packet.marking if packet else "",
