@@ -160,18 +160,20 @@ class Tillaggsbeslut:
     """The tilläggsavtal's number: 1 for the first change of the agreement."""
 
 
-_MEETINGS: dict[tuple[Path, int, int], MeetingFile] = {}
+_MEETINGS: dict[tuple[Path, int, int, str], MeetingFile] = {}
 
 
 def read_meeting(path: Path) -> MeetingFile:
     """A meeting file validated on its own (no case files read); kept per run while it is
-    unchanged, as every case of a folder reads the same meeting files."""
+    unchanged, as every case of a folder reads the same meeting files, and per language of
+    messages (its problems are words: the web app's readers speak their own)."""
     from avtalsgen.errors import CaseError
+    from avtalsgen.i18n import current_language
     from avtalsgen.input.load import key_lines, validate_file
     from avtalsgen.meetings.justering import where
 
     info = path.stat()
-    key = (path.resolve(), info.st_mtime_ns, info.st_size)
+    key = (path.resolve(), info.st_mtime_ns, info.st_size, current_language())
     if key in _MEETINGS:
         return _MEETINGS[key]
     text = path.read_bytes()

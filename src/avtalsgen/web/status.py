@@ -119,9 +119,12 @@ def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...], valu
 
 
 def _case_facts(path: Path, program: tuple[Stamp, ...]) -> tuple[tuple[object, ...], CaseFacts]:
-    """The case file's key (its path, stamp and program folder's listing) and its facts,
-    read again only when that key changed."""
-    key: tuple[object, ...] = (str(path), _stamp(path), program)
+    """The case file's key (its path, stamp, program folder's listing and the language of
+    messages: a broken file's problems are words) and its facts, read again only when that
+    key changed."""
+    from avtalsgen.i18n import current_language
+
+    key: tuple[object, ...] = (str(path), _stamp(path), program, current_language())
     found = _FACTS.get(key)
     if found is None:
         from avtalsgen.errors import CaseError
