@@ -275,6 +275,12 @@ def test_the_web_signs_nothing_in_a_packet_the_next_build_makes_anew(
         page = client.get(f"/arenden/{case.stem}").text
         assert "handlingarna är inaktuella" in page
         form = client.get(f"/paket/{DNR}/signera?falt=aktor")
+        # The form says what the button would refuse, with the way to build, and no button
+        # (it offered the levels and a button that refused).
+        said = re.sub(r"\s+", " ", html.unescape(form.text))
+        assert "nästa bygge gör en ny version av paketet" in said, said
+        assert f'<a href="/korning?arende={case.stem}">Bygg ärendet</a>' in said
+        assert 'name="niva"' not in form.text and "Signera aktör</button>" not in said
         response = client.post(f"/paket/{DNR}/signera",
                                data={"_csrf_token": csrf_of(form.text), "falt": "aktor",
                                      "niva": "B-B"})  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
@@ -30,6 +30,9 @@ from avtalsgen.web.signing import (
     trusted_roots,
 )
 from avtalsgen.web.status import case_rows
+
+if TYPE_CHECKING:
+    from avtalsgen.web.readiness import Blocker
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Who signs each field, as shown in the signature's appearance (as the CLI's default).
@@ -111,8 +114,24 @@ def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template
     blockers = (
         signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name) if row else ()
     )
+    if not blockers and row is not None:
+        blockers = _refusal(config, packet, row.stem)
     return _sign_page(request, dnr, falt, default_level(config), packet=packet.name,
                       blockers=blockers)  # fmt: skip
+
+
+def _refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:
+    """What the button would refuse the packet for (superseded, its minutes not justerade
+    yet, its documents out of date: :func:`avtalsgen.build.superseded.refuse_unsignable`,
+    as the signing asks it), with a link to build the case; empty when it would sign."""
+    from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.web.readiness import Blocker
+
+    try:
+        refuse_unsignable(packet, templates=config.templates)
+    except AvtalsgenError as exc:
+        return (Blocker(exc.message, f"/korning?arende={stem}", _("Build the case")),)
+    return ()
 
 
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
