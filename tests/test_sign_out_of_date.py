@@ -9,6 +9,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import REPO, fold, run_cli
 from warm_converter import converter_in
 
@@ -83,3 +84,30 @@ def test_sign_takes_a_partly_signed_packet_the_next_build_keeps(
     made = run_cli("build", str(case), *common, lang="sv")
     assert made.returncode == 0 and "oförändrat" in made.stdout, made.stdout + made.stderr
     assert [path.name for path in folder.packet_versions()] == versions
+
+
+def test_the_checks_before_signing_read_the_case_once(
+    cases: Path, built: Path, session_converter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Superseded, justering, out of date: refuse_unsignable reads the case file and its
+    meetings once for the three (each read them anew: three loads a signing)."""
+    import avtalsgen.input.load as load
+    from avtalsgen.build.superseded import refuse_unsignable
+
+    output = cases.parent / "output"
+    case = cases / f"{DNR}.yaml"
+    shutil.copytree(built / DNR, output / DNR)
+    with converter_in(session_converter):
+        made = run_cli("build", str(case), "--output", str(output), "--templates",
+                       str(REPO / "templates"), lang="sv")  # fmt: skip
+    assert made.returncode == 0 and "oförändrat" in made.stdout, made.stdout + made.stderr
+    loaded: list[Path] = []
+    real = load.load_case
+
+    def counted(path: Path) -> load.LoadedCase:
+        loaded.append(path)
+        return real(path)
+
+    monkeypatch.setattr(load, "load_case", counted)
+    refuse_unsignable(output / DNR / "paket.pdf")
+    assert loaded == [case]

@@ -20,6 +20,7 @@ from avtalsgen import clock
 from avtalsgen.i18n import _
 
 if TYPE_CHECKING:
+    from avtalsgen.build.recorded import RecordedCase
     from avtalsgen.meetings.decisions import Decision
 
 
@@ -27,23 +28,21 @@ def justering_pending(packet: Path) -> Decision | None:
     """The decision the packet version at ``packet`` rests on when its minutes are not yet
     justerade (their justeringsdatum after today); None when they are, or when the case,
     its decision or the packet's entry cannot be told (the other checks speak of those)."""
+    from avtalsgen.build.recorded import recorded_history
+
+    return pending_for(packet, recorded_history(packet.parent))
+
+
+def pending_for(packet: Path, recorded: RecordedCase | None) -> Decision | None:
+    """:func:`justering_pending` of the case ``recorded`` (read once by the caller)."""
     from avtalsgen.build.manifest import read_manifest
-    from avtalsgen.build.record import recorded_case
     from avtalsgen.build.superseded import packet_entries, packet_tillagg
-    from avtalsgen.errors import AvtalsgenError
-    from avtalsgen.input.load import load_case
-    from avtalsgen.meetings.decisions import case_history
 
     entries = packet_entries(read_manifest(packet.parent))
     entry = next((e for e in entries if e.get("file") == packet.name), None)
-    path = recorded_case(packet.parent)
-    if entry is None or path is None or not path.is_file():
+    if entry is None or recorded is None:
         return None
-    try:
-        case = load_case(path)
-        history = case_history(case.path, case.arende, case.program)
-    except (AvtalsgenError, OSError):
-        return None
+    history = recorded.history
     number = packet_tillagg(entry)
     if number:
         if number > len(history.changes):

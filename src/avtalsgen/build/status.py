@@ -24,6 +24,7 @@ from avtalsgen.i18n import _, join_words, ngettext
 from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 
 if TYPE_CHECKING:
+    from avtalsgen.build.recorded import RecordedCase
     from avtalsgen.build.superseded import Superseded
     from avtalsgen.build.tillagg import Plan
     from avtalsgen.model.tillagg import Andring
@@ -621,22 +622,26 @@ def packet_out_of_date(
     version of it, and the signature would have to be made again. A signed packet that
     the next build keeps as it is (the same as it would make it: an extract certified
     since, an edit no document states) is not out of date for signing: None."""
-    from avtalsgen.build.record import recorded_case, recorded_templates
+    from avtalsgen.build.recorded import recorded_history
+
+    return out_of_date_for(packet, recorded_history(packet.parent), output, templates)
+
+
+def out_of_date_for(
+    packet: Path,
+    recorded: RecordedCase | None,
+    output: Path | None,
+    templates: Path | None = None,
+) -> str | None:
+    """:func:`packet_out_of_date` of the case ``recorded`` (read once by the caller)."""
+    from avtalsgen.build.record import recorded_templates
     from avtalsgen.build.tillagg import plan as tillagg_plan
     from avtalsgen.documents.templates import find_templates
-    from avtalsgen.input.load import load_case
-    from avtalsgen.meetings.decisions import case_history
 
-    path = recorded_case(packet.parent)
-    if path is None or not path.is_file():
+    if recorded is None or recorded.history.problems:
         return None
-    try:
-        case = load_case(path)
-        history = case_history(case.path, case.arende, case.program)
-    except (AvtalsgenError, OSError):
-        return None
-    if history.problems or case.arende.dnr != packet.parent.name:
-        return None
+    case, history = recorded.case, recorded.history
+    path = case.path
     folder = Workspace(packet.parent.parent).case(case.arende.dnr)
     planned = tillagg_plan(history, PacketFolder(folder))
     templates = templates or recorded_templates(folder.path) or find_templates([path])

@@ -51,6 +51,7 @@ from avtalsgen.build.factkey import FactKey, facts_key
 from avtalsgen.i18n import _, join_words, ngettext
 
 if TYPE_CHECKING:
+    from avtalsgen.build.recorded import RecordedCase
     from avtalsgen.meetings.decisions import History
 
 #: The facts of a packet by the tilläggsavtal it holds (0: the agreement) digested with the
@@ -552,24 +553,16 @@ def case_now(folder: Path) -> CaseNow | None:
     """The case whose output folder is ``folder`` as it stands now, read from the case
     file its build record names (and the meeting files beside it); None when there is no
     record, or the case cannot be read as it is (then only the manifest tells)."""
-    from avtalsgen.build.record import recorded_case
-    from avtalsgen.errors import AvtalsgenError
-    from avtalsgen.input.load import load_case
-    from avtalsgen.meetings.decisions import case_history
+    from avtalsgen.build.recorded import recorded_history
 
-    path = recorded_case(folder)
-    if path is None or not path.is_file():
+    return _now(recorded_history(folder), folder.parent)
+
+
+def _now(recorded: RecordedCase | None, output_root: Path) -> CaseNow | None:
+    """:func:`case_now` of the case ``recorded`` (read once by the caller)."""
+    if recorded is None or recorded.history.problems:
         return None
-    try:
-        case = load_case(path)
-        if case.arende.dnr != folder.name:
-            return None
-        history = case_history(case.path, case.arende, case.program)
-    except (AvtalsgenError, OSError):
-        return None
-    if history.problems:
-        return None
-    return CaseNow.of(history, folder.parent)
+    return CaseNow.of(recorded.history, output_root)
 
 
 def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
@@ -578,12 +571,21 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
     against the case as its files say now when they can be read (:func:`case_now`), else
     against the newest version the manifest records (:func:`superseded_by_newer`). What
     ``verify``, ``sign`` and the web app's verification say."""
+    from avtalsgen.build.recorded import recorded_history
+
+    return _superseded_as(packet, recorded_history(packet.parent), signed_only=signed_only)
+
+
+def _superseded_as(
+    packet: Path, recorded: RecordedCase | None, *, signed_only: bool
+) -> Superseded | None:
+    """:func:`packet_superseded` against the case ``recorded`` (read once by the caller)."""
     from avtalsgen.build.manifest import read_manifest
 
     manifest = read_manifest(packet.parent)
     if not any(entry.get("file") == packet.name for entry in packet_entries(manifest)):
         return None  # no packet version of the folder (an extract, a copy elsewhere)
-    now = case_now(packet.parent)
+    now = _now(recorded, packet.parent.parent)
     if now is None:
         return superseded_by_newer(manifest, packet.name, signed_only=signed_only,
                                    key=facts_key(packet.parent.parent))  # fmt: skip
@@ -612,14 +614,16 @@ def refuse_unsignable(
     a build would use (None: the last build's)."""
     from dataclasses import replace
 
-    from avtalsgen.build.justerad import justering_pending, not_yet_message
-    from avtalsgen.build.status import packet_out_of_date
+    from avtalsgen.build.justerad import not_yet_message, pending_for
+    from avtalsgen.build.recorded import recorded_history
+    from avtalsgen.build.status import out_of_date_for
     from avtalsgen.build.workspace import PACKET, parse_versioned
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.pdf.packet import check_signable
 
     check_signable(packet)
-    found = packet_superseded(packet, signed_only=False)
+    recorded = recorded_history(packet.parent)  # read once for the three checks
+    found = _superseded_as(packet, recorded, signed_only=False)
     if found is not None:
         newer = shown(packet.parent / found.newer) if found.newer else None
         named = replace(found, file=shown(packet), newer=newer)
@@ -627,10 +631,10 @@ def refuse_unsignable(
     parsed = parse_versioned(packet.name)
     if parsed is None or parsed[0] != PACKET:
         return  # a protocol extract: its certification makes no packet anew
-    pending = justering_pending(packet)
+    pending = pending_for(packet, recorded)
     if pending is not None:
         raise AvtalsgenError(not_yet_message(shown(packet), pending))
-    state = packet_out_of_date(packet, output, templates)
+    state = out_of_date_for(packet, recorded, output, templates)
     if state is None:
         return
     raise AvtalsgenError(
