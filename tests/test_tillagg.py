@@ -1395,7 +1395,7 @@ def test_no_tillaggsavtal_on_a_signed_agreement_whose_facts_were_edited(
 
 @pytest.mark.parametrize("edited", [False, True], ids=["same inputs", "a comment added"])
 def test_a_change_refused_on_facts_recorded_otherwise_is_made_in_one_build(
-    tmp_path: Path, signed: Path, english: None, edited: bool
+    tmp_path: Path, signed: Path, english: None, edited: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The agreement signed by both parties, its manifest entry recording one fact's digest
     otherwise than the case's now (as an avtalsgen that digested it otherwise, or a field
@@ -1403,7 +1403,10 @@ def test_a_change_refused_on_facts_recorded_otherwise_is_made_in_one_build(
     nr 1 on the packet, called superseded, then found the packet the same as it would make
     it and recorded its facts: with the same inputs it said "up to date" at every build and
     never made the change; with a comment added, only the second build made it. One
-    build makes it, in paket-v2.pdf; the signed packet stays as it was."""
+    build makes it, in paket-v2.pdf; the signed packet stays as it was. Planned again, the
+    case and its meetings are not read anew (the build loaded the case twice)."""
+    import avtalsgen.build.casework as casework
+
     root = tmp_path / "edited"
     shutil.copytree(signed, root)
     folder = root / "output" / DNR
@@ -1416,8 +1419,18 @@ def test_a_change_refused_on_facts_recorded_otherwise_is_made_in_one_build(
         case = root / "cases" / CASE
         case.write_text(case.read_text(encoding="utf-8") + "# läst igen\n", "utf-8")
     signed_packet = sha(folder / "paket.pdf")
-    said = fold(build(root))
+    loaded: list[Path] = []
+    real = casework.load_case
+
+    def counted(path: Path) -> casework.LoadedCase:
+        loaded.append(path)
+        return real(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(casework, "load_case", counted)
+        said = fold(build(root))
     assert "is not made" not in said, said
+    assert len(loaded) == 1, loaded
     assert "Tilläggsavtal nr 1" in fold(pdftotext(folder / "paket-v2.pdf"))
     assert sha(folder / "paket.pdf") == signed_packet
     assert f"up to date  {DNR}" in build(root)

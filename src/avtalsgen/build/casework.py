@@ -143,23 +143,13 @@ def load(
     staging: Path,
     options: BuildOptions,
     tools: str,
-    *,
-    replanned: bool = False,
 ) -> CaseWork | None:
     """Load one case and the decisions on it; None when it failed, is up to date or has
     nothing to make (its outcome then says so).
 
     Otherwise its documents are to be rendered into ``staging``, a folder made here (in the
     session's staging folder).
-
-    A change refused on the newest packet version, signed and called superseded by the
-    facts its manifest entry records, is planned again (``replanned``) once the build finds
-    that packet the same as it would make it and records its facts as the case's: the
-    refusal rested on facts recorded otherwise (by an avtalsgen that digested them
-    otherwise, or an edit no document states), and the tilläggsavtal is made in this build,
-    not the next.
     """
-    templates, documents = options.templates, options.documents
     try:
         case = load_case(outcome.case)
         outcome.dnr = case.arende.dnr
@@ -168,8 +158,46 @@ def load(
             raise CaseError(list(history.problems))
         if options.strict and (unknown := unknown_facts(case, history)):
             raise CaseError(unknown)
-        case_folder = run.workspace.case(case.arende.dnr)
-        folder = case_folder.path
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return None
+    loaded = _Loaded(outcome, run, staging, options, tools, case, history)
+    return _planned(loaded, run.workspace.case(case.arende.dnr))
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A case loaded by :func:`load`, with what its build was asked to do."""
+
+    outcome: CaseOutcome
+    run: Session
+    staging: Path
+    options: BuildOptions
+    tools: str
+    case: LoadedCase
+    history: History
+
+
+def _planned(
+    loaded: _Loaded, case_folder: CaseFolder, *, replanned: bool = False
+) -> CaseWork | None:
+    """:func:`load` from the plan of the tilläggsavtal on: what the case's decisions call
+    for now, given the packet versions in ``case_folder``.
+
+    A change refused on the newest packet version, signed and called superseded by the
+    facts its manifest entry records, is planned again (``replanned``) once the build finds
+    that packet the same as it would make it and records its facts as the case's: the
+    refusal rested on facts recorded otherwise (by an avtalsgen that digested them
+    otherwise, or an edit no document states), and the tilläggsavtal is made in this build,
+    not the next. Only the plan, and what follows from it, is made again: the case and its
+    meetings are not read anew."""
+    outcome, run, staging, options, tools = (
+        loaded.outcome, loaded.run, loaded.staging, loaded.options, loaded.tools
+    )  # fmt: skip
+    case, history = loaded.case, loaded.history
+    templates, documents = options.templates, options.documents
+    folder = case_folder.path
+    try:
         with interrupts.deferred():  # pikepdf may load here (whether a packet is signed)
             planned = tillagg_plan(history, PacketFolder(case_folder))
         made = [d for d in planned.documents if d in documents]
@@ -212,7 +240,7 @@ def load(
             if not _record_facts(folder, history, planned, run, outcome):
                 return None
             if recheck:
-                return load(outcome, run, staging, options, tools, replanned=True)
+                return _planned(loaded, case_folder, replanned=True)
             record.write(signed)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
             return None
@@ -229,7 +257,7 @@ def load(
             if not _record_facts(folder, history, planned, run, outcome):
                 return None
             if recheck:
-                return load(outcome, run, staging, options, tools, replanned=True)
+                return _planned(loaded, case_folder, replanned=True)
             record.write(same)
             outcome.status, outcome.outputs = Status.UP_TO_DATE, same
             return None
