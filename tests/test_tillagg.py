@@ -1419,12 +1419,13 @@ def test_a_change_refused_on_facts_recorded_otherwise_is_made_in_one_build(
         case = root / "cases" / CASE
         case.write_text(case.read_text(encoding="utf-8") + "# läst igen\n", "utf-8")
     signed_packet = sha(folder / "paket.pdf")
-    loaded: list[Path] = []
-    real = casework.load_case
+    from avtalsgen.input.load import LoadedCase, load_case
 
-    def counted(path: Path) -> casework.LoadedCase:
+    loaded: list[Path] = []
+
+    def counted(path: Path) -> LoadedCase:
         loaded.append(path)
-        return real(path)
+        return load_case(path)
 
     with monkeypatch.context() as patch:
         patch.setattr(casework, "load_case", counted)
