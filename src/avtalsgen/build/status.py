@@ -117,6 +117,11 @@ class CaseStatus:
     utfall: Utfall | None = None
     lage: str = ""
     """Where the case stands, in words."""
+    kod: str = "utkast"
+    """Where the case stands, as a code (set with ``lage``): utkast, forslag, aterremiss,
+    bordlaggning, avslag, beslutat (granted, the agreement to sign), undertecknat,
+    tillaggsavtal (one decided or made), ersatt (the newest packet signed and superseded),
+    fel (the case file cannot be read): what the web app's case list filters by."""
     beslut: list[Beslutsrad] = field(default_factory=list)
     dokument: list[str] = field(default_factory=list)
     """The newest file of each document (PDF), relative to the output folder, in packet
@@ -226,7 +231,7 @@ def _one(
         case = load_case(path)
     except AvtalsgenError as exc:
         status.fel = exc.message
-        status.lage = _("case file has problems")
+        status.lage, status.kod = _("case file has problems"), "fel"
         return status
     arende = case.arende
     status.dnr, status.aktor, status.titel = arende.dnr, arende.aktor.namn, arende.titel
@@ -315,11 +320,14 @@ def _one(
             )
         )
     status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")
-    status.lage = _standing(history.utfall, bool(built), signed, not unsigned and bool(signed))
+    status.kod, status.lage = _standing(
+        history.utfall, bool(built), signed, not unsigned and bool(signed)
+    )
     if stale := _superseded(packets, history, root):
         status.saknas += [found.text() for found in stale]
         if packet is not None and stale[-1].file == _relative(packet, root):
             status.lage = _("signed packet superseded: a new packet is needed")
+            status.kod = "ersatt"
     if planned.waiting is not None:
         refusal = planned.refusal(lambda name: _relative(folder.path / name, root), reason=False)
         status.saknas.append(
@@ -332,6 +340,8 @@ def _one(
         status.lage += "; " + _("tilläggsavtal nr {number} decided").format(
             number=planned.waiting.nummer
         )
+        if status.kod == "undertecknat":  # a later decision changes the signed agreement
+            status.kod = "tillaggsavtal"
     elif planned.change is not None:
         number = planned.change.nummer
         newest = built[0].name if built else ""
@@ -343,6 +353,7 @@ def _one(
         else:
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
         status.lage += "; " + _changed_term(planned.change.andring, None if agreed else number)
+        status.kod = "tillaggsavtal"
     return status
 
 
@@ -701,12 +712,16 @@ def _signed_packets(packets: PacketFolder, changes: int, root: Path) -> list[Und
     return found
 
 
-def _standing(utfall: Utfall | None, built: bool, signed: list[str], complete: bool) -> str:
+def _standing(
+    utfall: Utfall | None, built: bool, signed: list[str], complete: bool
+) -> tuple[str, str]:
+    """Where the case stands by its decision and signatures: its code and its words."""
     if complete:
-        return _("agreement signed by {names}").format(names=", ".join(signed))
+        return "undertecknat", _("agreement signed by {names}").format(names=", ".join(signed))
     if utfall is None:
-        return _("proposal built") if built else _("draft")
+        return ("forslag", _("proposal built")) if built else ("utkast", _("draft"))
     text = _(UTFALL_TEXT[utfall])
     if utfall in (Utfall.ATERREMISS, Utfall.BORDLAGGNING):
-        return text
-    return _("decided: {utfall}").format(utfall=text)
+        return utfall.value, text
+    code = "avslag" if utfall is Utfall.AVSLAG else "beslutat"
+    return code, _("decided: {utfall}").format(utfall=text)

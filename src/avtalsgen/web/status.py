@@ -40,6 +40,9 @@ class CaseRow:
     aktor: str | None = None
     titel: str | None = None
     status: str = "utkast"
+    kind: str = "utkast"
+    """Where the case stands as a code (:attr:`avtalsgen.build.status.CaseStatus.kod`):
+    what the list filters by."""
     problems: list[str] = field(default_factory=list)
     decided: str | None = None
     documents: list[str] = field(default_factory=list)
@@ -163,7 +166,7 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
 
     row = CaseRow(stem=path.stem, aktor=facts.aktor, titel=facts.titel)
     if facts.dnr is None:
-        row.status = _("errors in the case file")
+        row.status, row.kind = _("errors in the case file"), "fel"
         row.problems = list(facts.problems)
         return row
     row.dnr = facts.dnr
@@ -190,7 +193,7 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     # (What is missing is the case's page's: not looked for here.)
     found = case_status([path], config.output, config.templates, missing=False)[0]
     newest = found.beslut[-1] if found.beslut else None
-    row.status = found.lage
+    row.status, row.kind = found.lage, found.kod
     row.decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
     return row
 

@@ -36,7 +36,7 @@ def home() -> Response[None]:
 @get("/arenden", guards=[needs("read")], sync_to_thread=True)
 def case_list(request: Request[Any, Any, Any], q: str = "", status: str = "") -> Template:
     """Every case with its status; search by Dnr, actor or title; filter by status."""
-    from avtalsgen.web.statuskinds import choices, kind_of
+    from avtalsgen.web.statuskinds import choices
 
     rows = case_rows(config_of(request))
     needle = q.strip().lower()
@@ -44,7 +44,7 @@ def case_list(request: Request[Any, Any, Any], q: str = "", status: str = "") ->
         row for row in rows
         if (not needle or needle in " ".join(
             str(v) for v in (row.stem, row.dnr, row.aktor, row.titel)).lower())
-        and (not status or kind_of(row.status) == status)
+        and (not status or row.kind == status)
     ]  # fmt: skip
     return page(request, "cases.html", rows=shown, total=len(rows), q=q, status=status,
                 statuses=choices())  # fmt: skip
