@@ -551,15 +551,14 @@ def _build_state(
     unless ``hints`` is None."""
     from avtalsgen.build.record import up_to_date
 
+    command = f"avtalsgen build {case.path}{hints.option}" if hints is not None else None
     if not folder.build_record.is_file():
-        if hints is None:
+        if command is None:
             return _("documents not built yet")
-        command = f"avtalsgen build {case.path}{hints.option}"
         return _("documents not built yet ({command})").format(command=command)
-    if hints is None:
+    if command is None:
         stale = _("documents out of date")
     else:
-        command = f"avtalsgen build {case.path}{hints.option}"
         stale = _("documents out of date ({command})").format(command=command)
     try:
         stamp = _inputs(case, planned, folder, templates)[0]
@@ -656,7 +655,8 @@ def out_of_date_for(
     folder = Workspace(packet.parent.parent).case(case.arende.dnr)
     planned = tillagg_plan(history, PacketFolder(folder))
     templates = templates or recorded_templates(folder.path) or find_templates([path])
-    state = _build_state(case, planned, folder, templates, _Hints(output) if output else None)
+    hints = _Hints(output) if output is not None else None
+    state = _build_state(case, planned, folder, templates, hints)
     if state is None or _build_keeps(packet, case, history, planned, folder, templates):
         return None
     return state

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -368,20 +369,28 @@ def _x_digits(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _validate_decided_line(value: Any) -> str:
-    text = _validate_line(value)
-    marker = unfilled_marker(text)
-    if marker is not None:
-        raise PydanticCustomError(
-            "unfilled",
-            _(
-                "“{marker}” stands for something not filled in, and the documents would state "
-                "it as what was decided (or proposed): write the decided words in its place; "
-                "a fact not known yet is no term of a decision"
-            ),
-            {"marker": marker},
-        )
-    return text
+def _refusing_unfilled(message: str) -> Callable[[Any], str]:
+    """A validator of a one-paragraph text (:func:`_validate_line`) that refuses one
+    holding a placeholder left to be filled in (:func:`unfilled_marker`), saying
+    ``message`` (a msgid, translated when it refuses) with the marker."""
+
+    def validate(value: Any) -> str:
+        text = _validate_line(value)
+        marker = unfilled_marker(text)
+        if marker is not None:
+            raise PydanticCustomError("unfilled", _(message), {"marker": marker})
+        return text
+
+    return validate
+
+
+_validate_decided_line = _refusing_unfilled(
+    N_(
+        "“{marker}” stands for something not filled in, and the documents would state "
+        "it as what was decided (or proposed): write the decided words in its place; "
+        "a fact not known yet is no term of a decision"
+    )
+)
 
 
 #: A one-paragraph text that a decision states (an amended point, a co-financier's
@@ -394,20 +403,13 @@ DecidedText = Annotated[
 ]
 
 
-def _validate_proposed_line(value: Any) -> str:
-    text = _validate_line(value)
-    marker = unfilled_marker(text)
-    if marker is not None:
-        raise PydanticCustomError(
-            "unfilled",
-            _(
-                "“{marker}” stands for something not filled in, and the beslutsförslag would "
-                "propose it and the protokollsutdrag state it as decided: write the words in "
-                "its place, or a placeholder of the case's facts such as {slut}"
-            ),
-            {"marker": marker},
-        )
-    return text
+_validate_proposed_line = _refusing_unfilled(
+    N_(
+        "“{marker}” stands for something not filled in, and the beslutsförslag would "
+        "propose it and the protokollsutdrag state it as decided: write the words in "
+        "its place, or a placeholder of the case's facts such as {slut}"
+    )
+)
 
 
 #: A decision point of the proposal (``beslutspunkter``): like :data:`DecidedText`, with a

@@ -220,19 +220,20 @@ def build_packet(
     # signed agreement, the extract of the decision that changed it, then the tilläggsavtal
     # (the signed packets stay as they are; a new version follows this order).
     parts: list[PacketPart] = []
+    # The document the parties sign, last (None: the decision yields no agreement).
+    agreement_part: PacketPart | None = None
     if change is not None:
         assert stages.tillagg is not None and agreement_read is not None
-        heading = f"{stages.tillagg.tillagg.rubrik}"
-        agreement_part = PacketPart(documents[TILLAGGSAVTAL.name], heading, TILLAGGSAVTAL.title)
+        agreement_part = PacketPart(
+            documents[TILLAGGSAVTAL.name], stages.tillagg.tillagg.rubrik, TILLAGGSAVTAL.title
+        )
         signers = stages.tillagg.tillagg.underskrifter
     else:
-        proposal, agreement_kind = BESLUTSFORSLAG, SAMARBETSAVTAL
-        parts.append(PacketPart(documents[proposal.name], proposal.title, proposal.title))
-        heading = ""
+        title = BESLUTSFORSLAG.title
+        parts.append(PacketPart(documents[BESLUTSFORSLAG.name], title, title))
         if agreement_read is not None:
-            agreement_part = PacketPart(
-                documents[agreement_kind.name], agreement_kind.title, agreement_kind.title
-            )
+            title = SAMARBETSAVTAL.title
+            agreement_part = PacketPart(documents[SAMARBETSAVTAL.name], title, title)
         signers = context.avtal.underskrifter
     # The documents' own marking: every paragraph under sekretess whose facts they state.
     own = stages.tillagg if change is not None and stages.tillagg is not None else context
@@ -255,7 +256,7 @@ def build_packet(
         if extract.marking:
             markings.extend(split_markings(extract.marking))
     fields = []
-    if agreement_read is not None:
+    if agreement_part is not None and agreement_read is not None:
         parts.append(agreement_part)
         agreement = len(parts) - 1
         boxes = signature_boxes(agreement_read)
@@ -272,7 +273,7 @@ def build_packet(
         parts = [replace(part, marked=_pages_stating(part.path, marking)) for part in parts]
     outcome = stages.history.utfall
     decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
-    what = f" – {heading}" if change is not None else ""
+    what = f" – {agreement_part.title}" if change is not None and agreement_part else ""
     secret, marked, keyword = secret_labels(marking)
     grant = context.program.finansiering.obestamd
     meta = PacketMetadata(
