@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from webtools import client_for, speaking, workspace
+from webtools import blank_packet, client_for, speaking, workspace
 
 from avtalsgen import i18n
 from avtalsgen.web.config import WebConfig
@@ -267,19 +267,11 @@ def test_a_case_page_lists_each_unknown_fact_once(
     """RUN-00386-2023 leaves nine facts unknown, and its packet shows them: "Innan paketet
     kan signeras" lists each with where to fill it in, and "Återstår" says how many there
     are, leading there, instead of listing each of them again."""
-    import pikepdf
 
     from avtalsgen.web import readiness
 
     config = workspace(tmp_path)
-    folder = config.output / "RUN-00386-2023"  # granted 2023-12-05 § 211
-    folder.mkdir()
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(folder / "paket.pdf")
-    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
-    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    blank_packet(config, "RUN-00386-2023")  # granted 2023-12-05 § 211
     # The packet's text as the signing reads it: eight lines showing [uppgift saknas].
     shown = tuple(f"sida 1: [uppgift saknas] {n}" for n in range(8))
     monkeypatch.setattr(readiness, "packet_unknowns", lambda packet: shown)
@@ -312,19 +304,11 @@ def test_the_packets_page_shows_what_blocks_signing_to_those_who_fill_it_in(
     facts in (and the secretary the meeting's), so the Paket page says so, with the way to
     what to fill in, to them as to the signer; a reader, who can do neither, sees no such
     column."""
-    import pikepdf
 
     from avtalsgen.web import readiness
 
     config = workspace(tmp_path)
-    folder = config.output / "RUN-00386-2023"
-    folder.mkdir()
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(folder / "paket.pdf")
-    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
-    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    blank_packet(config, "RUN-00386-2023")
     monkeypatch.setattr(readiness, "packet_unknowns", lambda packet: ("sida 1: [uppgift saknas]",))
     link = '<a href="/arenden/RUN-00386-2023#hinder-rubrik">Vad som ska fyllas i, och var'
     for user in ("handl", "sekr", "signer"):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from typer.testing import CliRunner
-from webtools import client_for, csrf_of, speaking, workspace
+from webtools import blank_packet, client_for, csrf_of, speaking, workspace
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app as cli
@@ -268,20 +268,12 @@ def test_a_case_page_names_an_unsigned_field_as_the_pages_do(tmp_path: Path) -> 
     """The case's page names a signature field still to sign as a word (aktör) in either
     language, passed to the message as its field; the CLI's status names it as --field takes
     it (aktor). (The page replaced 'aktor' in the finished sentence before.)"""
-    import pikepdf
 
     from avtalsgen.build.status import case_status
     from avtalsgen.web.status import case_standing
 
     config = workspace(tmp_path)
-    folder = config.output / "RUN-00386-2023"  # granted 2023-12-05 § 211
-    folder.mkdir()
-    with pikepdf.new() as pdf:
-        pdf.add_blank_page()
-        pdf.save(folder / "paket.pdf")
-    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
-    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    blank_packet(config, "RUN-00386-2023")  # granted 2023-12-05 § 211
     case = config.cases / "RUN-00386-2023.yaml"
     expected = {
         "sv": "RUN-00386-2023/paket.pdf: underskriftsfältet aktör är inte undertecknat ännu",

@@ -3,6 +3,7 @@ and logging in through the login form (with its CSRF token), as a browser does."
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -46,6 +47,22 @@ def workspace(root: Path, **options: object) -> WebConfig:
     for name, roles in USERS.items():
         auth.add_user(config.database, name, frozenset(roles), PASSWORD)
     return config
+
+
+def blank_packet(config: WebConfig, dnr: str) -> Path:
+    """A one-page ``paket.pdf`` of the case ``dnr`` with its fields region and aktor unsigned
+    in ``manifest.json``, as the pages read a packet (no build); its case folder."""
+    import pikepdf
+
+    folder = config.output / dnr
+    folder.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(folder / "paket.pdf")
+    fields = [{"field": name, "signer": None} for name in ("region", "aktor")]
+    manifest = {"packets": [{"file": "paket.pdf", "signatures": fields}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
 
 
 def csrf_of(html: str) -> str:
