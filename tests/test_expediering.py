@@ -405,8 +405,10 @@ def test_an_actor_without_an_address_is_told_where_to_give_it(
     folder = made.output / "sammantraden" / "2023-12-05-regionala-utvecklingsnamnden"
     listing = (folder / "expediering" / "RUN-90001-2023-212-v1" / LIST).read_text("utf-8")
     assert (
-        "  Exempel Arktiska Testbäddar ekonomisk förening (aktören: ange aktor.epost i ärendefilen)"
+        "  Exempel Arktiska Testbäddar ekonomisk förening (aktören: fyll i Aktör › E-post i "
+        "ärendets formulär, aktor.epost i ärendefilen)"
     ) in listing
+    assert "(Expediering › Mottagare, expediering.mottagare)" in listing
 
 
 def test_an_actor_s_address_is_validated(tmp_path: Path) -> None:

@@ -182,10 +182,13 @@ def _list_text(plan: Expediering) -> str:
     if plan.utan_adress:
         lines += [
             "",
-            "Mottagare utan e-postadress i programfilen (expediering.mottagare); "
-            "skicka utdraget på annat sätt:",
+            # Read by the secretary in the web app and on the command line: the form's
+            # words first, the file's key after them.
+            "Mottagare utan e-postadress i programfilen (Expediering › Mottagare, "
+            "expediering.mottagare); skicka utdraget på annat sätt:",
             *(
-                f"  {name} (aktören: ange aktor.epost i ärendefilen)"
+                f"  {name} (aktören: fyll i Aktör › E-post i ärendets formulär, "
+                "aktor.epost i ärendefilen)"
                 if name in plan.aktor
                 else f"  {name}"
                 for name in plan.utan_adress
