@@ -200,6 +200,19 @@ def english() -> Iterator[None]:
     i18n.set_language(None)
 
 
+#: The start of a script for a fresh interpreter (``python -c SCRIPT ROOT``) that makes the
+#: web app on the folder ROOT, so that its log configuration holds: the tests of what
+#: ``avtalsgen serve`` logs add what they log after it.
+FRESH_WEB_APP = (
+    "import logging, sys\n"
+    "from pathlib import Path\n"
+    "from avtalsgen.web.app import create_app\n"
+    "from avtalsgen.web.config import WebConfig\n"
+    "root = Path(sys.argv[1])\n"
+    "create_app(WebConfig(cases=root, output=root, data=root / 'data', templates=root))\n"
+)
+
+
 #: For the tests that need a real LibreOffice (its PDFs are what they check).
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice is not installed"

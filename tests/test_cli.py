@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import FRESH_WEB_APP
 from typer.testing import CliRunner
 
 from avtalsgen.cli import app as cli
@@ -396,13 +397,7 @@ def test_the_servers_log_leaves_out_pikepdfs_bridge_line(tmp_path: Path) -> None
     first read a PDF (Litestar's log takes the root logger's INFO). The app's log
     configuration holds pikepdf's bridge logger at WARNING: its warnings and the app's own
     lines stay. In a fresh interpreter: pikepdf logs the line once, at its import."""
-    script = (
-        "import logging, sys\n"
-        "from pathlib import Path\n"
-        "from avtalsgen.web.app import create_app\n"
-        "from avtalsgen.web.config import WebConfig\n"
-        "root = Path(sys.argv[1])\n"
-        "create_app(WebConfig(cases=root, output=root, data=root / 'data', templates=root))\n"
+    script = FRESH_WEB_APP + (
         "import pikepdf  # as the first page that reads a PDF does\n"
         "logging.getLogger('pikepdf._core').warning('a warning of qpdf')\n"
         "logging.getLogger('avtalsgen.web').info('a line of the app')\n"

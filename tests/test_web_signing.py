@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import FRESH_WEB_APP
 from litestar.testing import TestClient
 from warm_converter import converter_in
 from webtools import (
@@ -471,16 +472,10 @@ def test_the_servers_log_leaves_out_fonttools_lines_of_a_signature(tmp_path: Pat
     import subprocess
     import sys
 
-    font = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
-    if not font.is_file():
-        pytest.skip("fonts-liberation is not installed")
-    script = (
-        "import logging, sys\n"
-        "from pathlib import Path\n"
-        "from avtalsgen.web.app import create_app\n"
-        "from avtalsgen.web.config import WebConfig\n"
-        "root = Path(sys.argv[1])\n"
-        "create_app(WebConfig(cases=root, output=root, data=root / 'data', templates=root))\n"
+    from avtalsgen.pdf.fonts import find_font
+
+    font = find_font()  # the font avtalsgen's own text uses, wherever the system keeps it
+    script = FRESH_WEB_APP + (
         "from fontTools import subset\n"
         "from fontTools.ttLib import TTFont\n"
         "subsetter = subset.Subsetter()\n"
