@@ -580,6 +580,43 @@ def test_an_edit_that_changes_no_document_makes_no_new_packet_version(
     assert sha(folder / "paket.pdf") == before["paket.pdf"]
 
 
+def test_status_and_sign_keep_a_partly_signed_tillaggsavtal_the_build_keeps(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """Tilläggsavtal nr 1 (paket-v2.pdf) signed by the region, then a comment put in the
+    case file and the meeting file, and two keys of the case file in another order: the
+    build keeps paket-v2.pdf ('up to date'), and status said its documents were out of
+    date. Now status says what the build does, and sign takes the actor's signature."""
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    folder = root / "output" / DNR
+    packet = folder / "paket-v2.pdf"
+    cli("sign", str(packet), "--field", "region", "--ofullstandig")
+    case = root / "cases" / CASE
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    text = case.read_text(encoding="utf-8")
+    reordered = re.sub(r"(  namn: .*\n)(  kortnamn: .*\n)", r"\2\1", text, count=1)
+    assert reordered != text
+    case.write_text("# Förlängningen skickad till aktören.\n" + reordered, "utf-8")
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "# justerat\n", "utf-8")
+    output = str(root / "output")
+    (status,) = json.loads(cli("status", str(case), "--output", output, "--json"))
+    assert status["kod"] == "tillaggsavtal"
+    assert status["lage"].startswith("tilläggsavtal nr 1; extension: ")
+    stale = [line for line in status["saknas"] if "out of date" in line or "superseded" in line]
+    assert stale == []
+    assert f"{DNR}/paket-v2.pdf: the signature field aktor is not signed yet" in status["saknas"]
+    assert "signed aktor of" in cli("sign", str(packet), "--field", "aktor", "--ofullstandig")
+    (status,) = json.loads(cli("status", str(case), "--output", output, "--json"))
+    assert status["kod"] == "tillaggsavtal"
+    assert status["lage"].startswith("tilläggsavtal nr 1 signed by ")
+    assert not [line for line in status["saknas"] if "out of date" in line]
+    assert "up to date" in build(root)
+    assert sorted(path.name for path in folder.glob("paket*.pdf")) == ["paket-v2.pdf", "paket.pdf"]
+    (after,) = json.loads(cli("status", str(case), "--output", output, "--json"))
+    assert after == status
+
+
 def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signature(
     tmp_path: Path, amended: tuple[Path, dict[str, str]]
 ) -> None:

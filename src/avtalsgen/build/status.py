@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from avtalsgen.build.nextbuild import NextBuild
 from avtalsgen.build.packets import PacketFolder
 from avtalsgen.build.workspace import CaseFolder, Workspace
 from avtalsgen.errors import AvtalsgenError
@@ -26,9 +27,7 @@ from avtalsgen.model.decision import UTFALL_TEXT, Utfall
 if TYPE_CHECKING:
     from avtalsgen.build.recorded import RecordedCase
     from avtalsgen.build.superseded import Superseded
-    from avtalsgen.build.tillagg import Plan
     from avtalsgen.model.tillagg import Andring
-    from avtalsgen.pdf.packet import Attachment
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ class CaseStatus:
 
     def to_json(self) -> dict[str, Any]:
         """The status as JSON: ``dnr``, ``aktor``, ``utfall`` (a value of :class:`Utfall` or
-        null), ``dokument``, ``saknas`` and the rest."""
+        null), ``lage`` and its code ``kod``, ``dokument``, ``saknas`` and the rest."""
         return {
             "arende": self.arende,
             "dnr": self.dnr,
@@ -148,6 +147,7 @@ class CaseStatus:
             "titel": self.titel,
             "utfall": self.utfall.value if self.utfall is not None else None,
             "lage": self.lage,
+            "kod": self.kod,
             "beslut": [vars(row) for row in self.beslut],
             "dokument": self.dokument,
             "undertecknat": self.undertecknat,
@@ -296,7 +296,9 @@ def _one(
         )
     built = _documents(packets, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
-    state = _build_state(case, planned, folder, templates, hints) if missing else None
+    # What the next build does: asked once, only as far as status needs to know.
+    next_build = NextBuild(case, history, planned, packets, templates)
+    state = _build_state(next_build, hints) if missing else None
     if state is not None:
         status.saknas.append(Missing(state, Step("build")))
     if missing:
@@ -323,7 +325,7 @@ def _one(
     status.kod, status.lage = _standing(
         history.utfall, bool(built), signed, not unsigned and bool(signed)
     )
-    if stale := _superseded(packets, history, root):
+    if stale := _superseded(packets, history, root, next_build):
         status.saknas += [found.text() for found in stale]
         if packet is not None and stale[-1].file == _relative(packet, root):
             status.lage = _("signed packet superseded: a new packet is needed")
@@ -357,10 +359,14 @@ def _one(
     return status
 
 
-def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superseded]:
+def _superseded(
+    packets: PacketFolder, history: Any, root: Path, next_build: NextBuild
+) -> list[Superseded]:
     """The signed packet versions made from another decision than the case's now, or
     whose facts differ from its facts now (see :mod:`avtalsgen.build.superseded`), named
-    relative to the output folder."""
+    relative to the output folder. Not the newest version when only facts differ that no
+    document states (the actor's e-mail address, which ``expediera`` uses): the next
+    build keeps it as signed and records the facts now as its (:meth:`NextBuild.keeps`)."""
     from dataclasses import replace
 
     from avtalsgen.build.superseded import CaseNow, packet_entries, superseded
@@ -371,6 +377,8 @@ def _superseded(packets: PacketFolder, history: Any, root: Path) -> list[Superse
     found = []
     for version in packets.versions:
         stale = superseded(entries, version.name, now.decision, facts=now.facts)
+        if stale is not None and stale.changed and next_build.keeps(version):
+            continue
         if stale is not None:
             newer = _relative(folder / stale.newer, root) if stale.newer else None
             found.append(replace(stale, file=_relative(version, root), newer=newer))
@@ -540,81 +548,28 @@ def _contradicting(
 
 
 def _build_state(
-    case: Any,
-    planned: Plan,
-    folder: CaseFolder,
-    templates: Path,
-    hints: _Hints | None,
+    next_build: NextBuild, hints: _Hints | None, packet: Path | None = None
 ) -> str | None:
-    """Whether the case's documents are built and up to date (as ``build`` would see it:
-    the files of meetings not held yet leave them as they are); with the command to run
-    unless ``hints`` is None."""
-    from avtalsgen.build.record import up_to_date
-
+    """Whether the case's documents are built and up to date, as ``build`` would see them
+    (the files of meetings not held yet leave them as they are; a signed packet it keeps as
+    it is, the same as it would make it, is up to date: :meth:`NextBuild.keeps`), of the
+    packet version ``packet`` (by default the newest); with the command to run unless
+    ``hints`` is None."""
+    case = next_build.case
     command = f"avtalsgen build {case.path}{hints.option}" if hints is not None else None
-    if not folder.build_record.is_file():
+    if not next_build.built:
         if command is None:
             return _("documents not built yet")
         return _("documents not built yet ({command})").format(command=command)
+    if next_build.unchanged:
+        return None
+    versions = next_build.packets.versions
+    packet = packet or (versions[-1] if versions else None)
+    if packet is not None and next_build.keeps(packet):
+        return None
     if command is None:
-        stale = _("documents out of date")
-    else:
-        stale = _("documents out of date ({command})").format(command=command)
-    try:
-        stamp = _inputs(case, planned, folder, templates)[0]
-    except (AvtalsgenError, OSError):
-        return stale
-    if up_to_date(folder.path, stamp) is None:
-        return stale
-    return None
-
-
-def _inputs(
-    case: Any, planned: Plan, folder: CaseFolder, templates: Path
-) -> tuple[str, dict[str, Path], list[Attachment]]:
-    """The stamp of the inputs a build of the case would make its documents from, those
-    inputs by role, and its attachments (as :func:`avtalsgen.build.casework.load` finds
-    them). Raises AvtalsgenError or OSError when a file cannot be read."""
-    from avtalsgen.build.casework import case_inputs
-    from avtalsgen.build.record import input_stamp, with_decisions
-    from avtalsgen.build.tools import tool_identity
-    from avtalsgen.documents.kinds import DOCUMENTS
-    from avtalsgen.pdf.packet import resolve_attachments
-
-    bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
-    attachments = resolve_attachments(case.path, bilagor)
-    files = case_inputs(case, templates, list(planned.documents), attachments)
-    inputs = with_decisions(files, case.path, folder.path, planned.unheld)
-    stamp = input_stamp(inputs, [*DOCUMENTS, *planned.marker], tool_identity())
-    return stamp, inputs, attachments
-
-
-def _build_keeps(
-    packet: Path, case: Any, history: Any, planned: Plan, folder: CaseFolder, templates: Path
-) -> bool:
-    """Whether the next build of the case, its inputs changed, keeps ``packet`` as it is:
-    the newest version, signed (by one party or more), and made from these inputs or the
-    same as the build would make it (an edit no document states, an extract certified
-    since: :func:`avtalsgen.build.casework.same_as_signed`); the build then says
-    'unchanged' and makes no new version."""
-    import datetime as dt
-
-    from avtalsgen.build.casework import TIMEZONE, same_as_signed
-    from avtalsgen.build.manifest import signed_and_current
-    from avtalsgen.build.stages import case_stages
-
-    try:
-        stamp, inputs, attachments = _inputs(case, planned, folder, templates)
-        kept = signed_and_current(folder.path, stamp)
-        if kept is None:
-            stages = case_stages(case, history, folder.path, planned)
-            built = dt.datetime.now(TIMEZONE).replace(microsecond=0)
-            kept = same_as_signed(
-                folder.path, planned, stages, templates, inputs, attachments, built
-            )
-    except (AvtalsgenError, OSError):
-        return False
-    return kept is not None and packet.name in {path.name for path in kept}
+        return _("documents out of date")
+    return _("documents out of date ({command})").format(command=command)
 
 
 def packet_out_of_date(
@@ -642,24 +597,14 @@ def out_of_date_for(
     recorded: RecordedCase | None,
     output: Path | None,
     templates: Path | None = None,
+    next_build: NextBuild | None = None,
 ) -> str | None:
-    """:func:`packet_out_of_date` of the case ``recorded`` (read once by the caller)."""
-    from avtalsgen.build.record import recorded_templates
-    from avtalsgen.build.tillagg import plan as tillagg_plan
-    from avtalsgen.documents.templates import find_templates
-
-    if recorded is None or recorded.history.problems:
+    """:func:`packet_out_of_date` of the case ``recorded`` (read once by the caller), or of
+    ``next_build`` if the caller made it."""
+    next_build = next_build or NextBuild.of(packet.parent, recorded, templates)
+    if next_build is None:
         return None
-    case, history = recorded.case, recorded.history
-    path = case.path
-    folder = Workspace(packet.parent.parent).case(case.arende.dnr)
-    planned = tillagg_plan(history, PacketFolder(folder))
-    templates = templates or recorded_templates(folder.path) or find_templates([path])
-    hints = _Hints(output) if output is not None else None
-    state = _build_state(case, planned, folder, templates, hints)
-    if state is None or _build_keeps(packet, case, history, planned, folder, templates):
-        return None
-    return state
+    return _build_state(next_build, _Hints(output) if output is not None else None, packet)
 
 
 def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:

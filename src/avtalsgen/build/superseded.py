@@ -51,6 +51,7 @@ from avtalsgen.build.factkey import FactKey, facts_key
 from avtalsgen.i18n import _, join_words, ngettext
 
 if TYPE_CHECKING:
+    from avtalsgen.build.nextbuild import NextBuild
     from avtalsgen.build.recorded import RecordedCase
     from avtalsgen.meetings.decisions import History
 
@@ -577,10 +578,19 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
 
 
 def _superseded_as(
-    packet: Path, recorded: RecordedCase | None, *, signed_only: bool
+    packet: Path,
+    recorded: RecordedCase | None,
+    *,
+    signed_only: bool,
+    next_build: NextBuild | None = None,
 ) -> Superseded | None:
-    """:func:`packet_superseded` against the case ``recorded`` (read once by the caller)."""
+    """:func:`packet_superseded` against the case ``recorded`` (read once by the caller).
+    Not the newest version, signed, when only facts differ that no document states (the
+    actor's e-mail address, which ``expediera`` uses): the next build keeps it as signed
+    and records the facts now as its, as ``status`` says (``next_build``: the caller's
+    :class:`avtalsgen.build.nextbuild.NextBuild`, if it made one)."""
     from avtalsgen.build.manifest import read_manifest
+    from avtalsgen.build.nextbuild import NextBuild
 
     manifest = read_manifest(packet.parent)
     if not any(entry.get("file") == packet.name for entry in packet_entries(manifest)):
@@ -589,10 +599,15 @@ def _superseded_as(
     if now is None:
         return superseded_by_newer(manifest, packet.name, signed_only=signed_only,
                                    key=facts_key(packet.parent.parent))  # fmt: skip
-    return superseded(
+    found = superseded(
         packet_entries(manifest), packet.name, now.decision, signed_only=signed_only,
         facts=now.facts,
     )  # fmt: skip
+    if found is not None and found.changed and found.signed:
+        next_build = next_build or NextBuild.of(packet.parent, recorded)
+        if next_build is not None and next_build.keeps(packet):
+            return None
+    return found
 
 
 def refuse_unsignable(
@@ -615,6 +630,7 @@ def refuse_unsignable(
     from dataclasses import replace
 
     from avtalsgen.build.justerad import not_yet_message, pending_for
+    from avtalsgen.build.nextbuild import NextBuild
     from avtalsgen.build.recorded import recorded_history
     from avtalsgen.build.status import out_of_date_for
     from avtalsgen.build.workspace import PACKET, parse_versioned
@@ -623,7 +639,9 @@ def refuse_unsignable(
 
     check_signable(packet)
     recorded = recorded_history(packet.parent)  # read once for the three checks
-    found = _superseded_as(packet, recorded, signed_only=False)
+    # What the next build does, asked once for the superseded and the out-of-date checks.
+    next_build = NextBuild.of(packet.parent, recorded, templates)
+    found = _superseded_as(packet, recorded, signed_only=False, next_build=next_build)
     if found is not None:
         newer = shown(packet.parent / found.newer) if found.newer else None
         named = replace(found, file=shown(packet), newer=newer)
@@ -634,7 +652,9 @@ def refuse_unsignable(
     pending = pending_for(packet, recorded)
     if pending is not None:
         raise AvtalsgenError(not_yet_message(shown(packet), pending))
-    state = out_of_date_for(packet, recorded, output, templates)
+    if next_build is None:
+        return
+    state = out_of_date_for(packet, recorded, output, next_build=next_build)
     if state is None:
         return
     raise AvtalsgenError(

@@ -7,8 +7,8 @@ record it, avslag and återremiss included, and who signed); the signature field
 each case's ``manifest.json``. Every list page shows every case, and twenty people may look
 at one while a batch keeps both cores busy: so what is read of a case is kept, by the name,
 time of change, size and inode of every file it is read from (the case file, its program,
-the meeting files, the files of its output folder; for the case's page also the templates
-and the attachments), and read again only when one of them changed. A request then costs
+the meeting files, the templates, the files of its output folder; for the case's page also
+the attachments), and read again only when one of them changed. A request then costs
 one ``stat`` of each case file and one listing of each case's output folder.
 """
 
@@ -203,8 +203,11 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
     from avtalsgen.i18n import current_language
 
     program = _listing(config.cases / "program", (".yaml",))
-    # The words of the status are in the language of messages.
-    shared = (_listing(config.meetings, (".yaml",)), current_language())
+    # The words of the status are in the language of messages. The templates: whether a
+    # signed packet whose facts changed in nothing its documents state is kept as signed
+    # (not superseded) is whether they would make it the same.
+    templates = _listing(config.templates, (".docx",))
+    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates)
     rows = []
     for path in list_files(config.cases):
         key, facts = _case_facts(path, program)
