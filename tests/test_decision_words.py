@@ -189,3 +189,150 @@ def test_a_vote_without_an_order_where_no_won_is_refused(cases: Path) -> None:
     checked = runner.invoke(app, ["check", str(cases / "exempel-matkluster.yaml")])
     assert checked.exit_code == 1
     assert "ja stood for avslag (ordning: ja for the decision taken)" in checked.stderr
+
+
+AMENDED = Path("sammantraden") / "exempel-run-2024-11-26.yaml"
+AMENDED_CASE = "exempel-kreativa-norrbotten.yaml"
+#: Point 1 as § 187 decides it: 600 000 kronor a year from 2025-01-01 to 2027-06-30.
+POINT_1 = "beviljas {belopp_per_ar} årligen"
+
+
+def amend(cases: Path, words: str) -> Path:
+    """§ 187's first amended point with ``words`` in place of its placeholder's."""
+    meeting = cases / AMENDED
+    text = meeting.read_text(encoding="utf-8")
+    assert POINT_1 in text
+    meeting.write_text(text.replace(POINT_1, f"beviljas {words}"), "utf-8")
+    return meeting
+
+
+@pytest.mark.parametrize(
+    ("words", "told"),
+    [
+        (
+            "650 000 kronor årligen",
+            "point 1 as decided names 650,000 kronor a year, but the financing decided has no "
+            "such yearly amount (240,000, 360,000, 600,000): write the decided amount in the "
+            "point (or the placeholder {belopp_arligen}), or, if the committee decided that "
+            "amount, give it in paragrafer[0].finansiering",
+        ),
+        # 300 000 kronor is the whole of budget year 2027 (January to June), no yearly amount.
+        (
+            "300 000 kronor årligen",
+            "point 1 as decided names 300,000 kronor a year, but the financing decided has no "
+            "such yearly amount",
+        ),
+        (
+            "1 234 567 kronor",
+            "point 1 as decided names 1,234,567 kronor, which is none of the figures of the "
+            "financing decided (",
+        ),
+        (
+            "600 000 kronor avtalsår 3",
+            "point 1 as decided names 600,000 kronor for avtalsår 3, but the financing decided "
+            "gives 300,000 kronor for it: write the decided amount in the point (or the "
+            "placeholder {belopp_per_avtalsar}), or, if the committee decided that amount, "
+            "give it in paragrafer[0].finansiering",
+        ),
+    ],
+)
+def test_an_amount_an_amended_point_names_that_the_decision_does_not_decide_is_refused(
+    cases: Path, words: str, told: str
+) -> None:
+    """check and utdrag refuse it at the point's own line (the build's fact check alone
+    caught it before; check and utdrag passed)."""
+    meeting = amend(cases, words)
+    checked = runner.invoke(app, ["check", str(cases / AMENDED_CASE)])
+    assert checked.exit_code == 1, checked.output
+    line = line_of(meeting, f"beviljas {words}") - 1  # the folded point starts a line above
+    first = checked.stderr.splitlines()[0]
+    assert first.startswith(f"{meeting}:{line}: paragrafer[0].beslut[0]: {told}"), first
+    assert "Traceback" not in checked.output
+    made = runner.invoke(
+        app, ["--lang", "en", "utdrag", str(meeting), "--output", str(cases.parent / "out")]
+    )
+    assert made.exit_code == 1
+    assert first in made.stderr
+    assert not list(cases.parent.rglob("protokollsutdrag-187.pdf"))
+
+
+def test_an_amended_point_s_amount_in_swedish(cases: Path) -> None:
+    meeting = amend(cases, "650 000 kronor årligen")
+    swedish = runner.invoke(app, ["--lang", "sv", "check", str(meeting)])
+    assert swedish.exit_code == 1
+    assert (
+        "paragrafer[0].beslut[0]: punkt 1 i beslutet anger 650\u00a0000 kronor per år, men den "
+        "beslutade finansieringen har inget sådant årligt belopp (240\u00a0000, 360\u00a0000, "
+        "600\u00a0000): skriv det beslutade beloppet i punkten (eller platshållaren "
+        "{belopp_arligen}), eller, om nämnden beslutade det beloppet, ange det i "
+        "paragrafer[0].finansiering"
+    ) in swedish.stderr
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "600 000 kronor årligen",
+        "600 000 kronor årligen, sammanlagt 1 500 000 kronor,",
+        "360 000 kronor avtalsår 1 och 300 000 kronor avtalsår 3",
+        "{belopp_per_ar} årligen, sänkt från 800 000 kronor,",
+    ],
+)
+def test_an_amended_point_naming_the_decided_amounts_passes(cases: Path, words: str) -> None:
+    amend(cases, words)
+    checked = runner.invoke(app, ["check", str(cases / AMENDED_CASE)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_an_amended_point_s_date_outside_the_decided_period_is_refused(cases: Path) -> None:
+    meeting = cases / AMENDED
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(
+        text.replace("perioden {start} till {slut}", "perioden {start} till 2027-12-31"), "utf-8"
+    )
+    checked = runner.invoke(app, ["check", str(meeting)])
+    assert checked.exit_code == 1
+    line = line_of(meeting, "      - Basfinansieringen gäller")
+    assert checked.stderr.splitlines()[0] == (
+        f"{meeting}:{line}: paragrafer[0].beslut[2]: point 3 as decided names the date "
+        "2027-12-31, which is none of the decided period's dates (2025-01-01, 2025-12-31, "
+        "2026-01-01, 2026-12-31, 2027-01-01, 2027-06-30): write the decided dates in the point "
+        "(or the placeholders {start} and {slut}), or, if the committee decided that period, "
+        "give it in paragrafer[0].finansiering.period"
+    )
+
+
+def test_the_meeting_form_refuses_an_amended_point_s_amount_at_the_point(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from webtools import client_for, csrf_of, workspace
+
+    config = workspace(tmp_path)
+    meeting = config.cases / AMENDED
+    before = meeting.read_text(encoding="utf-8")
+    page_path = f"/sammantraden/{meeting.stem}"
+    with client_for(config, "sekr") as client:
+        html = client.get(page_path).text
+        start = html.index('id="editor-data">') + len('id="editor-data">')
+        data = json.loads(html[start : html.index("</script>", start)])
+        sha = html.split('name="sha" value="', 1)[1].split('"', 1)[0]
+        point = data["paragrafer"][0]["beslut"][0]
+        data["paragrafer"][0]["beslut"][0] = point.replace(
+            POINT_1, "beviljas 650 000 kronor årligen"
+        )
+        response = client.post(
+            page_path,
+            data={"_csrf_token": csrf_of(html), "data": json.dumps(data), "sha": sha},
+            follow_redirects=False,
+        )
+    assert response.status_code == 200
+    html = response.text
+    assert "Inte sparat" in html
+    start = html.index('id="editor-problems">') + len('id="editor-problems">')
+    problems = json.loads(html[start : html.index("</script>", start)])
+    at_point = [p for p in problems if p["path"] == "root.paragrafer.0.beslut.0"]
+    assert at_point, problems
+    assert "punkt 1 i beslutet anger 650\u00a0000 kronor per år" in at_point[0]["message"]
+    assert meeting.read_text(encoding="utf-8") == before

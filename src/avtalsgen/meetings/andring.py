@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Final
 
-from avtalsgen.i18n import _, format_amount
+from avtalsgen.i18n import N_, _, format_amount
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.case import term_start
 from avtalsgen.model.money import Berakning, compute_financing
@@ -101,6 +102,83 @@ def _figures_text(amounts: set[int]) -> str:
     return ", ".join(format_amount(amount) for amount in sorted(amounts))
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The messages for what a text of a paragraph names that the decision does not decide:
+    its ``andring`` (:data:`ANDRING`) or an amended decision point (:data:`POINT`). Marked
+    for translation here, translated where shown; each is formatted with ``amount``,
+    ``figures``, ``figure``, ``number`` (the avtalsår), ``count``, ``date``, ``dates``,
+    ``where`` (``paragrafer[N]``) and ``point`` (the point's number)."""
+
+    yearly: str
+    amount: str
+    year: str
+    no_year: str
+    date: str
+
+
+ANDRING: Final = Wording(
+    yearly=N_(
+        "the change in words names {amount} kronor a year, but the financing "
+        "decided has no such yearly amount ({figures}): write the decided "
+        "amount in andring (or the placeholder {{belopp_arligen}}), or correct "
+        "{where}.finansiering"
+    ),
+    amount=N_(
+        "the change in words names {amount} kronor, which is none of the figures of the "
+        "financing decided ({figures}): the extract would state both; write the "
+        "decided amount in andring (or a placeholder such as {{belopp_per_avtalsar}}), "
+        "or correct {where}.finansiering"
+    ),
+    year=N_(
+        "the change in words names {amount} kronor for avtalsår {number}, but the financing "
+        "decided gives {figure} kronor for it: write the decided amount in andring (or the "
+        "placeholder {{belopp_per_avtalsar}}), or correct {where}.finansiering"
+    ),
+    no_year=N_(
+        "the change in words names avtalsår {number}, but the period decided has "
+        "{count} avtalsår: correct andring or {where}.finansiering.period"
+    ),
+    date=N_(
+        "the change in words names the date {date}, which is none of the decided "
+        "period's dates ({dates}): write the decided dates in andring (or the "
+        "placeholders {{start}} and {{slut}}), or correct "
+        "{where}.finansiering.period"
+    ),
+)
+
+POINT: Final = Wording(
+    yearly=N_(
+        "point {point} as decided names {amount} kronor a year, but the financing decided "
+        "has no such yearly amount ({figures}): write the decided amount in the point (or "
+        "the placeholder {{belopp_arligen}}), or, if the committee decided that amount, give "
+        "it in {where}.finansiering"
+    ),
+    amount=N_(
+        "point {point} as decided names {amount} kronor, which is none of the figures of "
+        "the financing decided ({figures}): the extract would state both; write the decided "
+        "amount in the point (or a placeholder such as {{belopp_per_ar}} or {{totalt}}), or, "
+        "if the committee decided that amount, give it in {where}.finansiering"
+    ),
+    year=N_(
+        "point {point} as decided names {amount} kronor for avtalsår {number}, but the "
+        "financing decided gives {figure} kronor for it: write the decided amount in the "
+        "point (or the placeholder {{belopp_per_avtalsar}}), or, if the committee decided "
+        "that amount, give it in {where}.finansiering"
+    ),
+    no_year=N_(
+        "point {point} as decided names avtalsår {number}, but the period decided has "
+        "{count} avtalsår: correct the point or {where}.finansiering.period"
+    ),
+    date=N_(
+        "point {point} as decided names the date {date}, which is none of the decided "
+        "period's dates ({dates}): write the decided dates in the point (or the placeholders "
+        "{{start}} and {{slut}}), or, if the committee decided that period, give it in "
+        "{where}.finansiering.period"
+    ),
+)
+
+
 def andring_problems(
     text: str, arende: Arende, decided: Arende, program: Program, where: str
 ) -> list[str]:
@@ -108,6 +186,21 @@ def andring_problems(
     financing) names that the decision does not decide: an amount none of the decided
     financing's figures, a date none of the decided period's. ``where`` names the
     paragraph in the meeting file (``paragrafer[N]``) for the way to fix it."""
+    return words_problems(text, arende, decided, program, where, ANDRING)
+
+
+def words_problems(
+    text: str,
+    arende: Arende,
+    decided: Arende,
+    program: Program,
+    where: str,
+    wording: Wording,
+    point: int = 0,
+) -> list[str]:
+    """What ``text`` (a paragraph's andring or its amended point number ``point``, its
+    placeholders filled in from the decided financing) names that the decision does not
+    decide, in ``wording``'s words: see :func:`andring_problems`."""
     rules = program.finansiering
     after = compute_financing(decided.finansiering, rules)
     before = compute_financing(arende.finansiering, rules)
@@ -117,7 +210,7 @@ def andring_problems(
         amount = int(re.sub(_GROUP, "", match[1]))
         year = _FOR_YEAR.match(text, match.end())
         if year is not None:
-            problems += _year_problems(amount, int(year[1]), after, where)
+            problems += _year_problems(amount, int(year[1]), after, where, wording, point)
             continue
         if _YEARLY.match(text, match.end()):
             yearly = {row.per_ar for row in after.finansiarer if row.per_ar is not None}
@@ -125,15 +218,11 @@ def andring_problems(
                 yearly.add(after.region_per_ar)
             if amount not in yearly:
                 problems.append(
-                    _(
-                        "the change in words names {amount} kronor a year, but the financing "
-                        "decided has no such yearly amount ({figures}): write the decided "
-                        "amount in andring (or the placeholder {{belopp_arligen}}), or correct "
-                        "{where}.finansiering"
-                    ).format(
+                    _(wording.yearly).format(
                         amount=format_amount(amount),
                         figures=_figures_text(yearly) or "–",
                         where=where,
+                        point=point,
                     )
                 )
             continue
@@ -142,15 +231,11 @@ def andring_problems(
         if amount in proposed_amounts and _FROM.search(text[: match.start()]):
             continue  # "sänks från 2 000 000 kronor": the proposal's, named as such
         problems.append(
-            _(
-                "the change in words names {amount} kronor, which is none of the figures of the "
-                "financing decided ({figures}): the extract would state both; write the "
-                "decided amount in andring (or a placeholder such as {{belopp_per_avtalsar}}), "
-                "or correct {where}.finansiering"
-            ).format(
+            _(wording.amount).format(
                 amount=format_amount(amount),
                 figures=_figures_text(decided_amounts),
                 where=where,
+                point=point,
             )
         )
     days = _period_dates(after)
@@ -158,29 +243,26 @@ def andring_problems(
         if not _of_the_period(text[:start]) or (day is not None and day in days):
             continue
         problems.append(
-            _(
-                "the change in words names the date {date}, which is none of the decided "
-                "period's dates ({dates}): write the decided dates in andring (or the "
-                "placeholders {{start}} and {{slut}}), or correct "
-                "{where}.finansiering.period"
-            ).format(
+            _(wording.date).format(
                 date=written,
                 dates=", ".join(day.isoformat() for day in days),
                 where=where,
+                point=point,
             )
         )
     return problems
 
 
-def _year_problems(amount: int, number: int, figures: Berakning, where: str) -> list[str]:
+def _year_problems(
+    amount: int, number: int, figures: Berakning, where: str, wording: Wording, point: int
+) -> list[str]:
     """An amount the words name for avtalsår ``number``: the region's for that year, or a
     financier's."""
     if not 1 <= number <= len(figures.avtalsar):
         return [
-            _(
-                "the change in words names avtalsår {number}, but the period decided has "
-                "{count} avtalsår: correct andring or {where}.finansiering.period"
-            ).format(number=number, count=len(figures.avtalsar), where=where)
+            _(wording.no_year).format(
+                number=number, count=len(figures.avtalsar), where=where, point=point
+            )
         ]
     index = number - 1
     allowed = {figures.avtalsar[index].belopp}
@@ -190,15 +272,12 @@ def _year_problems(amount: int, number: int, figures: Berakning, where: str) -> 
     if amount in allowed:
         return []
     return [
-        _(
-            "the change in words names {amount} kronor for avtalsår {number}, but the financing "
-            "decided gives {figure} kronor for it: write the decided amount in andring (or the "
-            "placeholder {{belopp_per_avtalsar}}), or correct {where}.finansiering"
-        ).format(
+        _(wording.year).format(
             amount=format_amount(amount),
             number=number,
             figure=format_amount(figures.avtalsar[index].belopp),
             where=where,
+            point=point,
         )
     ]
 

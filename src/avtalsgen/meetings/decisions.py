@@ -38,7 +38,7 @@ from pathlib import Path
 from avtalsgen import clock
 from avtalsgen.i18n import _
 from avtalsgen.meetings import conditions
-from avtalsgen.meetings.andring import andring_problems, period_problems
+from avtalsgen.meetings.andring import POINT, andring_problems, period_problems, words_problems
 from avtalsgen.meetings.conditions import folded
 from avtalsgen.meetings.files import meeting_files
 from avtalsgen.meetings.wording import pair_points
@@ -664,9 +664,9 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
 
 
 def _words_rules(arende: Arende, decision: Decision, program: Program) -> list[str]:
-    """What the change in words (``andring``) names that the paragraph does not decide,
-    and the case's dates that fall after a shortened period's end
-    (:mod:`avtalsgen.meetings.andring`)."""
+    """What the change in words (``andring``) and the amended points (``beslut``) name
+    that the paragraph does not decide, and the case's dates that fall after a shortened
+    period's end (:mod:`avtalsgen.meetings.andring`)."""
     from avtalsgen.documents.context import placeholder_values
 
     paragraf = decision.paragraf
@@ -676,11 +676,20 @@ def _words_rules(arende: Arende, decision: Decision, program: Program) -> list[s
         decision.problem(message, "finansiering", "period", "slut")
         for message in period_problems(arende, decided, where)
     ]
+    values = placeholder_values(decided, program)
     if paragraf.andring is not None:
-        text = fill_placeholders(paragraf.andring, placeholder_values(decided, program))
+        text = fill_placeholders(paragraf.andring, values)
         found += [
             decision.problem(message, "andring")
             for message in andring_problems(text, arende, decided, program, where)
+        ]
+    for index, point in enumerate(paragraf.beslut or ()):
+        text = fill_placeholders(point, values)
+        found += [
+            decision.problem(message, "beslut", index)
+            for message in words_problems(
+                text, arende, decided, program, where, POINT, point=index + 1
+            )
         ]
     return found
 
