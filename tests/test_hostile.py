@@ -7,11 +7,12 @@ What "verbatim" means here:
   (line breaks included) folded to one space and none at either end. Braces are literal.
 - **One-paragraph texts** (decision points, conditions: ``LineText``) likewise, but ``{name}``
   is a placeholder: a known one is filled in, anything else in single braces (``{x}``,
-  ``{% if %}``) is refused at load. Doubled braces (``{{ }}``, ``{{% %}}``) are literal and
-  print as written.
-- **The proposal's decision points** (``ProposedText``) like one-paragraph texts, but a
-  placeholder left to be filled in (``XX``, ``…``, ``{{ }}``, ``[datum]``) is refused at load
-  (tests/test_invalid_cases.py): the hostile text put there has none.
+  ``{% if %}``) is refused at load.
+- **A case's texts that its documents state** (the proposal's decision points, its
+  conditions, syfte, its clauses' texts, the first follow-up's term: ``Field.filled``) as
+  their kind, but a placeholder left to be filled in (``XX``, ``…``, ``{{ }}``, ``[datum]``)
+  is refused at load (tests/test_invalid_cases.py): the hostile text put there has none.
+  Doubled braces (``{{ }}``, ``{{% %}}``) in a name are literal and print as written.
 - **Prose** (``ProseText``, a Markdown subset) prints the text of each paragraph and list item:
   a pair of ``*`` or ``_`` becomes emphasis and is not printed, ``- ``/``1. `` at the start
   of a line makes a list item. Text without those markers prints verbatim as above; braces
@@ -78,8 +79,10 @@ class Field:
     """A text field of a case: where it is, what kind of text, and where it is printed."""
 
     name: str
-    kind: str  # "namn", "line", "point" (a proposed decision point) or "prose"
+    kind: str  # "namn", "line" or "prose"
     documents: tuple[str, ...]
+    filled: bool = False
+    """Whether a placeholder left to be filled in is refused there (``unfilled_marker``)."""
 
 
 #: Every text field of a case a hostile string is put into, and the documents printing it.
@@ -93,17 +96,17 @@ FIELDS = (
     Field("namnd", "namn", (BF, SA)),
     Field("avdelning", "namn", (BF,)),
     Field("handlaggare", "namn", (BF,)),
-    Field("forsta_uppfoljning", "namn", (BF, SA)),
+    Field("forsta_uppfoljning", "namn", (BF, SA), filled=True),
     Field("finansiering.finansiarer.0.namn", "namn", (BF,)),
     Field("protokollsutdrag_till.2", "namn", (BF,)),
     Field("avtal.undertecknare.namn", "namn", (SA,)),
     Field("avtal.undertecknare.titel", "namn", (SA,)),
     Field("avtal.undertecknare.ort", "namn", (SA,)),
     Field("avtal.klausuler.tillagg.0.rubrik", "namn", (SA,)),
-    Field("beslutspunkter.4", "point", (BF,)),
-    Field("villkor.0", "line", (BF,)),
-    Field("syfte", "prose", (BF,)),
-    Field("avtal.klausuler.tillagg.0.text", "prose", (SA,)),
+    Field("beslutspunkter.4", "line", (BF,), filled=True),
+    Field("villkor.0", "line", (BF,), filled=True),
+    Field("syfte", "prose", (BF,), filled=True),
+    Field("avtal.klausuler.tillagg.0.text", "prose", (SA,), filled=True),
 )
 #: Name fields that must hold one of a few values (the region's source is one the program
 #: names), so they take no hostile text; they are still refused when too long.
@@ -203,11 +206,13 @@ NAMN_ONLY = ["{", "}", "{x}", "{% if x %}", "{%", "%}", "*", "_", "\n", "- ", "#
 LINE_ONLY = ["*", "_", "**", "\n", "- ", "# ", "1. ", "> "]
 
 
-def hostile(kind: str) -> st.SearchStrategy[str]:
-    """Hostile text for a field of ``kind`` that the field prints verbatim: random pieces
-    avoid what Word cannot hold (Cc, Cs) and unassigned code points, and the field's markup
-    (single braces outside names; ``*`` and ``_`` in prose)."""
-    extra = {"namn": NAMN_ONLY, "line": LINE_ONLY, "point": LINE_ONLY, "prose": []}[kind]
+def hostile(field: Field) -> st.SearchStrategy[str]:
+    """Hostile text for ``field`` that the field prints verbatim: random pieces avoid what
+    Word cannot hold (Cc, Cs) and unassigned code points, and the field's markup (single
+    braces outside names; ``*`` and ``_`` in prose) and placeholders left to be filled in
+    where they are refused."""
+    kind = field.kind
+    extra = {"namn": NAMN_ONLY, "line": LINE_ONLY, "prose": []}[kind]
     banned = "" if kind == "namn" else "{}" + ("*_" if kind == "prose" else "")
     random = st.text(
         # What UTF-8 holds (no Cs), named by category only: hypothesis builds its table for
@@ -219,13 +224,14 @@ def hostile(kind: str) -> st.SearchStrategy[str]:
     pieces = [piece for piece in COMMON + extra if not set(piece) & set(banned) or kind == "namn"]
     piece = st.sampled_from(pieces) | random
     text = st.lists(piece, min_size=1, max_size=10).map("".join)
-    return text.map(without_placeholders) if kind == "point" else text
+    return text.map(without_placeholders) if field.filled else text
 
 
 def without_placeholders(text: str) -> str:
     """``text`` without what stands for a fact not filled in (``unfilled_marker``), which a
-    proposed decision point may not hold. The white space is folded first, as the loader
-    folds it before its check: "[", a line break and "]" would otherwise become "[ ]"."""
+    case's texts that its documents state may not hold (:attr:`Field.filled`). The white
+    space is folded first, as the loader folds it before its check: "[", a line break and
+    "]" would otherwise become "[ ]"."""
     text = " ".join(text.split())
     while (marker := unfilled_marker(text)) is not None:
         text = text.replace(marker, "")
@@ -234,7 +240,7 @@ def without_placeholders(text: str) -> str:
 
 def _values() -> st.SearchStrategy[dict[str, str]]:
     return st.fixed_dictionaries(
-        {field.name: hostile(field.kind) for field in FIELDS},
+        {field.name: hostile(field) for field in FIELDS},
     )
 
 
@@ -283,17 +289,28 @@ def test_prose_with_markup_prints_the_text_of_its_blocks(tmp_path: Path, body: s
         assert fold(block.text) in text
 
 
-def test_doubled_braces_print_as_written(tmp_path: Path) -> None:
+def test_doubled_braces_print_as_written_in_a_name_and_are_refused_in_texts(
+    tmp_path: Path,
+) -> None:
+    """In a name they are literal; in the texts the documents state they stand for
+    something not filled in (a template's), refused at load."""
+    case = write_case(tmp_path, {"aktor.omrade": "Mall {{aktor}} och {{ arende.dnr }}"})
+    text = fold(docx_text(render_all(case)[BF]))
+    assert "Mall {{aktor}} och {{ arende.dnr }}" in text
     case = write_case(
-        tmp_path,
+        tmp_path / "texts",
         {
             "syfte": "Mall {{aktor}} och {{ arende.dnr }} för {aktor}.",
             "villkor.0": "Villkor {{kalla}} från {kalla}.",
         },
     )
-    text = fold(docx_text(render_all(case)[BF]))
-    assert "Mall {{aktor}} och {{ arende.dnr }} för Swedish Lapland vb." in text
-    assert "Villkor {{kalla}} från ERP." in text
+    with pytest.raises(CaseError) as info:
+        load_case(case)
+    shown = [problem.split(": ", 2)[1:] for problem in info.value.problems]
+    assert [field for field, message in shown] == ["syfte", "villkor[0]"]
+    assert all(
+        message.startswith("“{{” stands for something not filled in") for f, message in shown
+    )
 
 
 @pytest.mark.parametrize(
@@ -571,17 +588,15 @@ SYMBOLS = "A & B <c> \"d\" 'e' {{ f }} {{% g %}} &amp; ]]> \\ # 100 % ~ ` | @"
 SCRIPTS = "Ärende 😀 Öl שלום och مرحبا e\u0301 — 🇸🇪 …"
 
 
-def _e2e(kind: str, text: str) -> str:
-    if kind == "point":
-        return without_placeholders(text)
-    return text + (" {% h %} { i } *j* _k_ {_{ l }_} {_% m %_}" if kind == "namn" else "")
+def _e2e(field: Field, text: str) -> str:
+    if field.kind == "namn":
+        text += " {% h %} { i } *j* _k_ {_{ l }_} {_% m %_}"
+    return without_placeholders(text) if field.filled else text
 
 
 E2E = {
-    "symbols": {field.name: _e2e(field.kind, SYMBOLS) for field in FIELDS},
-    "scripts": {
-        f.name: without_placeholders(SCRIPTS) if f.kind == "point" else SCRIPTS for f in FIELDS
-    },
+    "symbols": {field.name: _e2e(field, SYMBOLS) for field in FIELDS},
+    "scripts": {field.name: _e2e(field, SCRIPTS) for field in FIELDS},
     "long-word": {f.name: LONG_WORD for f in FIELDS if f.name != "aktor.namn"},
     "longest-name": {f.name: LONG_NAME for f in FIELDS if f.name not in METADATA_FIELDS},
     "long-paragraph": {f.name: LONG_PARAGRAPH for f in FIELDS if f.kind != "namn"},

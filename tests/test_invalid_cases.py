@@ -759,6 +759,91 @@ INVALID = [
             1,
         )
     ),
+    # The case's other texts that its documents state: no placeholder left in them either.
+    *(
+        Invalid(
+            f"placeholder-in-a-condition-{number}",
+            (
+                f"<case>:45: villkor[0]: “{marker}” stands for something not filled in, and the "
+                "samarbetsavtal would state it as a condition on the actor: write the words in "
+                "its place, or a placeholder of the case's facts such as {slut}",
+            ),
+            sv=(
+                f"<case>:45: villkor[0]: ”{marker}” står för något som inte är ifyllt, och "
+                "samarbetsavtalet skulle ange det som ett villkor för aktören: skriv orden i dess "
+                "ställe, eller en platshållare för ärendets uppgifter som {slut}",
+            ),
+            case=((old, new),),
+        )
+        for number, (marker, old, new) in enumerate(
+            [
+                ("XX", "i Swedish Lapland\n", "i Swedish Lapland senast XX\n"),
+                ("[belopp]", "i Swedish Lapland\n", "i Swedish Lapland om [belopp]\n"),
+                ("TODO", "i Swedish Lapland\n", "i Swedish Lapland TODO\n"),
+                ("…", "i Swedish Lapland\n", "i Swedish Lapland …\n"),
+            ],
+            1,
+        )
+    ),
+    *(
+        Invalid(
+            f"placeholder-in-syfte-{number}",
+            (
+                f"<case>:39: syfte: “{marker}” stands for something not filled in, and the "
+                "documents would state it as it stands: write the words in its place, or a "
+                "placeholder of the case's facts such as {slut}",
+            ),
+            sv=(
+                f"<case>:39: syfte: ”{marker}” står för något som inte är ifyllt, och dokumenten "
+                "skulle ange det som det står: skriv orden i dess ställe, eller en platshållare "
+                "för ärendets uppgifter som {slut}",
+            ),
+            case=((SYFTE_END, new),),
+        )
+        for number, (marker, new) in enumerate(
+            [
+                ("ÅÅÅÅ-MM-DD", SYFTE_END + "  Klart ÅÅÅÅ-MM-DD.\n"),
+                ("{{", SYFTE_END.replace("företagen.", "företagen {{ ort }}.")),
+                ("FIXME", SYFTE_END + "\n  FIXME: fler mål\n"),
+            ],
+            1,
+        )
+    ),
+    Invalid(
+        "placeholder-in-the-first-follow-up",
+        (
+            "<case>:47: forsta_uppfoljning: “20XX” stands for something not filled in, and the "
+            "decision points and the samarbetsavtal would state it as the term of the first "
+            "follow-up: write the term, e.g. hösten 2026",
+        ),
+        sv=(
+            "<case>:47: forsta_uppfoljning: ”20XX” står för något som inte är ifyllt, och "
+            "beslutspunkterna och samarbetsavtalet skulle ange det som terminen för den första "
+            "uppföljningen: skriv terminen, t.ex. hösten 2026",
+        ),
+        case=(("forsta_uppfoljning: hösten 2024", "forsta_uppfoljning: hösten 20XX"),),
+    ),
+    Invalid(
+        "placeholder-in-a-clause-of-the-case",
+        (
+            "<case>:68: avtal.klausuler.tillagg[0].text: “[datum]” stands for something not "
+            "filled in, and the documents would state it as it stands: write the words in its "
+            "place, or a placeholder of the case's facts such as {slut}",
+        ),
+        sv=(
+            "<case>:68: avtal.klausuler.tillagg[0].text: ”[datum]” står för något som inte är "
+            "ifyllt, och dokumenten skulle ange det som det står: skriv orden i dess ställe, "
+            "eller en platshållare för ärendets uppgifter som {slut}",
+        ),
+        case=(
+            (
+                "    ort: null\n",
+                "    ort: null\n  klausuler:\n    tillagg:\n      - id: extra\n"
+                "        rubrik: Extra\n        efter: finansiering\n"
+                "        text: Aktören redovisar senast [datum].\n",
+            ),
+        ),
+    ),
     Invalid(
         "decision-without-an-amount",
         (

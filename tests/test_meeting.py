@@ -582,6 +582,49 @@ INVALID += [
             "(kapitel, paragraf, eventuellt stycke, sedan OSL)",
         ),
     ),
+    # The minutes' own words that the extract states: no placeholder left in them.
+    *(
+        Invalid(
+            f"placeholder-in-{name}",
+            (("    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", text),),
+            (
+                f"<meeting>:{line}: paragrafer[1].{field}: “{marker}” stands for something not "
+                "filled in, and the protokollsutdrag would state it as the minutes' words: "
+                "write the words the minutes have in its place",
+            ),
+            sv=(
+                f"<meeting>:{line}: paragrafer[1].{field}: ”{marker}” står för något som inte "
+                "är ifyllt, och protokollsutdraget skulle ange det som protokollets ord: skriv "
+                "protokollets ord i dess ställe",
+            ),
+        )
+        for name, line, field, marker, text in [
+            (
+                "a-reason",
+                21,
+                "motivering",
+                "[bilaga]",
+                "    dnr: RUN-90001-2023\n    utfall: avslag\n"
+                "    motivering: Ansökan saknar [bilaga].\n",
+            ),
+            (
+                "a-reservation",
+                23,
+                "reservationer[0].motivering",
+                "TODO",
+                "    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n    reservationer:\n"
+                "      - namn: Per Exempelsson (M)\n        motivering: TODO\n",
+            ),
+            (
+                "a-voting-order",
+                24,
+                "votering.ordning",
+                "…",
+                "    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n    votering:\n"
+                "      ja: 7\n      nej: 6\n      ordning: Ja-röst för bifall, nej-röst för …\n",
+            ),
+        ]
+    ),
 ]
 
 

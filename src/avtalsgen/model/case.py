@@ -12,7 +12,13 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from avtalsgen.i18n import _
 from avtalsgen.model.money import Finansiar, Finansiering, Period
 from avtalsgen.model.program import KLAUSUL_ID, Epost, Undertecknare
-from avtalsgen.model.prose import AMOUNT_PLACEHOLDERS, LineText, ProposedText, ProseText
+from avtalsgen.model.prose import (
+    AMOUNT_PLACEHOLDERS,
+    CaseProseText,
+    ConditionText,
+    ProposedText,
+    unfilled_marker,
+)
 from avtalsgen.model.types import Datum, Dnr, FieldLoc, FieldProblems, Namn, Part, Strict
 
 __all__ = [
@@ -44,7 +50,7 @@ class ErsattKlausul(Strict):
     """The program clause to replace."""
     rubrik: Namn | None = None
     """New heading; the program's when left out."""
-    text: ProseText
+    text: CaseProseText
     """New text."""
 
 
@@ -55,7 +61,7 @@ class NyKlausul(Strict):
     """Identifier of the new clause (not one of the program's)."""
     rubrik: Namn
     """The clause's heading."""
-    text: ProseText
+    text: CaseProseText
     """The clause's text."""
     efter: str = Field(pattern=KLAUSUL_ID)
     """The id of the clause it follows."""
@@ -140,9 +146,9 @@ class Arende(Strict):
     stands."""
     beslutspunkter: list[ProposedText] = Field(min_length=1)
     """Förslag till beslut: each point stands alone; use placeholders for amounts and dates."""
-    syfte: ProseText
+    syfte: CaseProseText
     """Ärendet, Syfte: what this actor's ecosystem work is for."""
-    villkor: list[LineText] = Field(default_factory=list)
+    villkor: list[ConditionText] = Field(default_factory=list)
     """The actor's own financing conditions, inserted among the program's."""
     forsta_uppfoljning: Namn
     """When the first follow-up is reported to the committee, e.g. hösten 2024."""
@@ -154,6 +160,20 @@ class Arende(Strict):
     """The samarbetsavtal's own facts: date, the actor's signatory, clause choices."""
     bilagor: list[Bilaga] = Field(default_factory=list)
     """Attachments that go last in the packet, in this order."""
+
+    @field_validator("forsta_uppfoljning")
+    @classmethod
+    def _term_filled_in(cls, term: str) -> str:
+        marker = unfilled_marker(term)
+        if marker is not None:
+            raise ValueError(
+                _(
+                    "“{marker}” stands for something not filled in, and the decision points "
+                    "and the samarbetsavtal would state it as the term of the first "
+                    "follow-up: write the term, e.g. hösten 2026"
+                ).format(marker=marker)
+            )
+        return term
 
     @field_validator("beslutspunkter")
     @classmethod

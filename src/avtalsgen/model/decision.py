@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from avtalsgen.i18n import N_, _
-from avtalsgen.model.prose import LineText
+from avtalsgen.model.prose import MinutesText
 from avtalsgen.model.types import Namn, Strict
 
 
@@ -103,7 +103,7 @@ class Votering(Strict):
     """No votes (nej-röster)."""
     avstar: Antal = 0
     """Members present who abstained (avstår)."""
-    ordning: LineText | None = None
+    ordning: MinutesText | None = None
     """The voting order the committee approved, e.g. "Ja-röst för bifall till förslaget,
     nej-röst för avslag"; left out when yes simply meant the decision taken."""
 
@@ -190,7 +190,7 @@ class Reservation(Strict):
 
     namn: Namn
     """The member, as the minutes name them, e.g. Per Exempelsson (M)."""
-    motivering: LineText | None = None
+    motivering: MinutesText | None = None
     """Optional: what the reservation says, e.g. "till förmån för eget yrkande om avslag"
     or "Skriftlig reservation bifogas protokollet."."""
 

@@ -41,7 +41,7 @@ from pydantic_core import PydanticCustomError
 from avtalsgen.i18n import _
 from avtalsgen.model.case import FieldLoc, FieldProblems, Finansiering
 from avtalsgen.model.decision import ReservationEntry, Utfall, Votering, vote_problem
-from avtalsgen.model.prose import DecidedText, LineText
+from avtalsgen.model.prose import DecidedText, MinutesText
 from avtalsgen.model.tillagg import Tillagg
 from avtalsgen.model.types import Datum, Dnr, Loc, Namn, Strict
 
@@ -243,7 +243,7 @@ class Paragraf(Strict):
     that granted it (a tilläggsavtal follows): ``{typ: forlangning, ny_slutdag: ...}``,
     ``{typ: nytt_belopp, fran: ..., belopp_per_ar: ...}`` or ``{typ: upphorande,
     sista_dag: ...}``. The outcome is then bifall (of the change)."""
-    motivering: LineText | None = None
+    motivering: MinutesText | None = None
     """The reason for an återremiss (required), an avslag or a bordläggning, as one
     paragraph."""
     votering: Votering | None = None

@@ -308,11 +308,16 @@ _PROSE_SCHEMA = {
 #: A prose field in a case or program file.
 ProseText = Annotated[Prose, BeforeValidator(_validate_prose), WithJsonSchema(_PROSE_SCHEMA)]
 
+#: The JSON Schema of a one-paragraph text.
+_LINE_SCHEMA = WithJsonSchema(
+    {"type": "string", "description": "One paragraph; may use {placeholders}."}
+)
+
 #: A one-paragraph text (a decision point, a list item) that may use placeholders.
 LineText = Annotated[
     str,
     BeforeValidator(_validate_line),
-    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+    _LINE_SCHEMA,
 ]
 
 #: What a text left to be filled in holds instead of a fact: an unknown fact as the
@@ -399,7 +404,7 @@ _validate_decided_line = _refusing_unfilled(
 DecidedText = Annotated[
     str,
     BeforeValidator(_validate_decided_line),
-    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+    _LINE_SCHEMA,
 ]
 
 
@@ -417,5 +422,64 @@ _validate_proposed_line = _refusing_unfilled(
 ProposedText = Annotated[
     str,
     BeforeValidator(_validate_proposed_line),
-    WithJsonSchema({"type": "string", "description": "One paragraph; may use {placeholders}."}),
+    _LINE_SCHEMA,
+]
+
+
+_validate_condition_line = _refusing_unfilled(
+    N_(
+        "“{marker}” stands for something not filled in, and the samarbetsavtal would "
+        "state it as a condition on the actor: write the words in its place, or a "
+        "placeholder of the case's facts such as {slut}"
+    )
+)
+
+
+#: One of a case's own conditions (``villkor``), which the samarbetsavtal states: like
+#: :data:`LineText`, and refused when it holds a placeholder left to be filled in.
+ConditionText = Annotated[
+    str,
+    BeforeValidator(_validate_condition_line),
+    _LINE_SCHEMA,
+]
+
+
+_validate_minutes_line = _refusing_unfilled(
+    N_(
+        "“{marker}” stands for something not filled in, and the protokollsutdrag would "
+        "state it as the minutes' words: write the words the minutes have in its place"
+    )
+)
+
+
+#: A text of the minutes that the extract states (a reason, a reservation, a voting
+#: order): like :data:`LineText`, and refused when it holds a placeholder left to be
+#: filled in.
+MinutesText = Annotated[
+    str,
+    BeforeValidator(_validate_minutes_line),
+    _LINE_SCHEMA,
+]
+
+
+def _validate_case_prose(value: Any) -> Prose:
+    prose = _validate_prose(value)
+    marker = unfilled_marker(prose.source)
+    if marker is not None:
+        raise PydanticCustomError(
+            "unfilled",
+            _(
+                "“{marker}” stands for something not filled in, and the documents would "
+                "state it as it stands: write the words in its place, or a placeholder of "
+                "the case's facts such as {slut}"
+            ),
+            {"marker": marker},
+        )
+    return prose
+
+
+#: A prose field of a case file (``syfte``, a clause's text), which its documents state:
+#: like :data:`ProseText`, and refused when it holds a placeholder left to be filled in.
+CaseProseText = Annotated[
+    Prose, BeforeValidator(_validate_case_prose), WithJsonSchema(_PROSE_SCHEMA)
 ]
