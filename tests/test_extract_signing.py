@@ -464,7 +464,8 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
         ], told
     # Its fields to sign: the CLI's by the option's value, the page's as it names them.
     unsigned = "RUN-00386-2023/paket-v2.pdf: the signature field {} is not signed yet"
-    assert unsigned.format("aktor") in told["cli"]
+    # (The CLI's: after the facts to fill in, which it lists above.)
+    assert unsigned.format("aktor") + "; sign it once the lines above are done" in told["cli"]
     # (The page adds that it cannot be signed yet: the seed's packet shows unknown facts.)
     assert [line for line in told["web"] if line.startswith(unsigned.format("aktör"))] == [
         unsigned.format("aktör") + "; it cannot be signed yet: see “Before the packet can be "

@@ -23,7 +23,7 @@ import pytest
 import softhsm
 from conftest import REPO, run_cli
 from warm_converter import converter_in
-from webtools import client_for, copy_built, workspace
+from webtools import client_for, complete_workspace, copy_built, workspace
 
 from avtalsgen.web.config import WebConfig
 
@@ -111,8 +111,9 @@ def test_an_edit_no_document_states_keeps_the_signed_packet_everywhere(
     assert _stale(status["saknas"]) == [], status["saknas"]
     assert (status["kod"], status["lage"]) == ("beslutat", "beslutat: bifall")
     assert (
-        f"{DNR}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu" in status["saknas"]
-    )
+        f"{DNR}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu; underteckna när "
+        "raderna ovanför är gjorda"  # the facts to fill in, which the seed leaves unknown
+    ) in status["saknas"]
     standing, lines, listed = _page(config)
     assert standing == "beslutat: bifall"
     assert _stale(lines) == [] and not listed, lines
@@ -176,9 +177,9 @@ def test_an_edit_of_a_stated_fact_is_out_of_date_everywhere(
     assert (folder / "paket-v2.pdf").is_file()
     status = _status(config)
     assert (
-        f"{DNR}/paket-v2.pdf: underskriftsfältet region är inte undertecknat ännu"
-        in status["saknas"]
-    )
+        f"{DNR}/paket-v2.pdf: underskriftsfältet region är inte undertecknat ännu; underteckna "
+        "när raderna ovanför är gjorda"
+    ) in status["saknas"]
     assert not any("inaktuella" in line for line in status["saknas"]), status["saknas"]
 
 
@@ -204,3 +205,45 @@ def _with_templates(config: WebConfig, templates: Path) -> WebConfig:
     import dataclasses
 
     return dataclasses.replace(config, templates=templates)
+
+
+def test_status_names_the_command_that_signs_once_nothing_comes_first(
+    tmp_path: Path, complete_built: Path, session_converter: Path
+) -> None:
+    """Every fact known, the extracts made and the packet built with § 212's: what is left
+    is to certify the extracts, which may come after, and to sign, with the command that
+    signs (it said only that the field was not signed). Before the extracts are made, the
+    signature waits for the lines above it: a packet signed before them is made anew."""
+    config = complete_workspace(tmp_path, complete_built)
+    case = config.cases / "exempel-arktiska-testbaddar.yaml"
+    common = ("--output", str(config.output), "--templates", str(config.templates))
+    dnr = "RUN-90001-2023"
+    status = run_cli("status", str(case), *common, lang="sv").stdout
+    waits = f"{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu; underteckna "
+    assert f"  saknas: {waits}när raderna ovanför är gjorda\n" in status, status
+    meetings = config.cases / "sammantraden"
+    with converter_in(session_converter):
+        for meeting, paragraf in (
+            ("exempel-run-2023-12-05", "212"),
+            ("exempel-run-2026-06-16", "102"),
+        ):
+            made = run_cli("utdrag", str(meetings / f"{meeting}.yaml"), "--paragraf", paragraf,
+                           *common, lang="sv")  # fmt: skip
+            assert made.returncode == 0, made.stdout + made.stderr
+        made = run_cli("build", str(case), *common, lang="sv")
+        assert f"skapat  {dnr}" in made.stdout, made.stdout + made.stderr
+    status = run_cli("status", str(case), *common, lang="sv").stdout
+    lines = [line.removeprefix("  saknas: ") for line in status.splitlines() if "saknas: " in line]
+    packet = config.output / dnr / "paket.pdf"
+    assert lines == [
+        f"{dnr}/protokollsutdrag-212.pdf: inte bestyrkt än (avtalsgen sign "
+        f"{config.output / dnr / 'protokollsutdrag-212.pdf'} --field utdragsbestyrkande)",
+        f"{dnr}/protokollsutdrag-102.pdf: inte bestyrkt än (avtalsgen sign "
+        f"{config.output / dnr / 'protokollsutdrag-102.pdf'} --field utdragsbestyrkande)",
+        f"{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu (avtalsgen sign "
+        f"{packet} --field region)",
+        f"{dnr}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu (avtalsgen sign "
+        f"{packet} --field aktor)",
+        "tilläggsavtal nr 1 (§ 102 vid sammanträdet 2026-06-16) väntar på att avtalet det "
+        "ändrar undertecknas av alla parter",
+    ], status

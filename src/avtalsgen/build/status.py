@@ -311,25 +311,22 @@ def _one(
     status.undertecknat = signed
     if history.agreement:
         status.undertecknade_paket = _signed_packets(packets, len(history.changes), root)
-    for name in unsigned:
-        status.saknas.append(
-            Missing(
-                _("{packet}: the signature field {field} is not signed yet").format(
-                    packet=_relative(packet, root) if packet else "paket.pdf",
-                    field=hints.field(name),
-                ),
-                Step("sign", field=name),
-            )
-        )
+    # What is to be done before the packet is signed comes before its fields to sign.
+    stale = _superseded(packets, history, root, next_build)
+    status.saknas += [found.text() for found in stale]
     status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")
+    first = [line for line in status.saknas if not _certifying(line)]
+    for name in unsigned:
+        relative = _relative(packet, root) if packet else "paket.pdf"
+        status.saknas.append(
+            Missing(_unsigned(relative, name, hints, bool(first)), Step("sign", field=name))
+        )
     status.kod, status.lage = _standing(
         history.utfall, bool(built), signed, not unsigned and bool(signed)
     )
-    if stale := _superseded(packets, history, root, next_build):
-        status.saknas += [found.text() for found in stale]
-        if packet is not None and stale[-1].file == _relative(packet, root):
-            status.lage = _("signed packet superseded: a new packet is needed")
-            status.kod = "ersatt"
+    if stale and packet is not None and stale[-1].file == _relative(packet, root):
+        status.lage = _("signed packet superseded: a new packet is needed")
+        status.kod = "ersatt"
     if planned.waiting is not None:
         refusal = planned.refusal(lambda name: _relative(folder.path / name, root), reason=False)
         status.saknas.append(
@@ -357,6 +354,31 @@ def _one(
         status.lage += "; " + _changed_term(planned.change.andring, None if agreed else number)
         status.kod = "tillaggsavtal"
     return status
+
+
+def _certifying(line: str) -> bool:
+    """Whether a line of what is missing is an extract to certify: that may be done after
+    the packet is signed (the signed packet is kept, holding the extract as it was)."""
+    return isinstance(line, Missing) and line.step is not None and line.step.kind == "certify"
+
+
+def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
+    """The line of the packet's (named relative to the output folder) signature field
+    ``name`` not signed yet: with the command that signs it (the command line's), or,
+    ``after`` the lines before it are done, saying so (a packet signed before them is
+    made anew, or refused); the web's pages add their own link and words."""
+    said = _("{packet}: the signature field {field} is not signed yet")
+    if hints.output is None:
+        return said.format(packet=packet, field=hints.field(name))
+    if after:
+        said = _(
+            "{packet}: the signature field {field} is not signed yet; sign it once the "
+            "lines above are done"
+        )
+        return said.format(packet=packet, field=hints.field(name))
+    said = _("{packet}: the signature field {field} is not signed yet (avtalsgen sign {path} "
+             "--field {field})")  # fmt: skip
+    return said.format(packet=packet, field=hints.field(name), path=hints.path(packet))
 
 
 def _superseded(
