@@ -104,3 +104,119 @@ def test_the_justering_block_is_not_split_by_a_page_break(
     assert " ".join(JUSTERING) in texts[holding[0]], texts
     assert not [line for line in JUSTERING for n, text in enumerate(texts)
                 if line in text and n != holding[0]]  # fmt: skip
+
+
+#: The numbers of recipients more for § 212 that put the Justering och anslag block around
+#: the end of page 1: with 14 (LibreOffice 7.4), the block fell one line short of fitting and
+#: its heading, a paragraph of its own kept with the next, stood alone at the foot of page 1.
+POSITIONS = range(8, 21)
+#: The heading and the block in the shipped template: one table row that does not split.
+_ROW_START = '<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/>'
+_CELL_START = '<w:tcW w:w="9072" w:type="dxa"/></w:tcPr>'
+_ROW_END = "</w:tc></w:tr></w:tbl>"
+
+
+def _meeting_with_recipients(folder: Path, count: int) -> Path:
+    cases = folder / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    decided = "  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n"
+    recipients = "".join(f"      - Mottagare nummer {n} med ett ganska långt namn\n"
+                         for n in range(count))  # fmt: skip
+    more = "    skickas_till:\n" + recipients if count else ""
+    meeting.write_text(
+        edit(meeting.read_text(encoding="utf-8"), (decided, decided + more)), encoding="utf-8"
+    )
+    return meeting
+
+
+def _heading_its_own_paragraph(templates: Path) -> Path:
+    """A copy of ``templates`` whose extract has the heading Justering och anslag and its
+    block as paragraphs of their own, not in one table row (as before)."""
+    import zipfile
+
+    copy = templates.parent / "old-templates"
+    shutil.copytree(REPO / "templates", copy)
+    path = copy / "protokollsutdrag.docx"
+    with zipfile.ZipFile(REPO / "templates" / "protokollsutdrag.docx") as source:
+        parts = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts.items():
+            if info.filename == "word/document.xml":
+                xml = data.decode()
+                start = xml.index(_ROW_START)
+                cell = xml.index(_CELL_START, start) + len(_CELL_START)
+                end = xml.index(_ROW_END, cell)
+                data = (xml[:start] + xml[cell:end] + xml[end + len(_ROW_END) :]).encode()
+            target.writestr(info, data)
+    return copy
+
+
+def _extracts(tmp_path: Path, templates: Path, session_converter: Path) -> list[Path]:
+    """§ 212's extract with each number of recipients more in :data:`POSITIONS`, made from
+    ``templates`` and converted in one run."""
+    import datetime as dt
+
+    from avtalsgen.documents.render import render_document
+    from avtalsgen.meetings.extract import TEMPLATE, Version, context, facts, metadata
+    from avtalsgen.meetings.justering import load_meeting
+
+    made = []
+    for count in POSITIONS:
+        meeting = load_meeting(_meeting_with_recipients(tmp_path / str(count), count))
+        paragraf = meeting.sammantrade.paragrafer[1]
+        version = Version.first(dt.date(2023, 12, 12))
+        fakta = facts(meeting, paragraf)
+        data = render_document(
+            templates / TEMPLATE, context(fakta, version), metadata(fakta, version)
+        )
+        path = tmp_path / f"{templates.name}-{count}.docx"
+        path.write_bytes(data)
+        made.append(path)
+    with converter_in(session_converter) as converter:
+        return converter.convert(made, tmp_path / "pdf")
+
+
+def test_the_justering_heading_stays_with_its_block_wherever_the_page_breaks(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """Over the positions around the end of page 1, the heading Justering och anslag and
+    its six lines stand on one page, and no page ends with a heading (read back as the
+    fact check reads it). With the heading a paragraph of its own (the template before),
+    one position left it alone at the foot of page 1; utdrag refuses such an extract,
+    naming the heading, the page and the template, and puts nothing in place."""
+    from avtalsgen.documents.factcheck import read_pdf
+    from avtalsgen.meetings.layout import lone_heading_problem
+
+    templates = REPO / "templates"
+    heading = "Justering och anslag"
+    for count, pdf in zip(POSITIONS, _extracts(tmp_path, templates, session_converter),
+                          strict=True):  # fmt: skip
+        read = read_pdf(pdf)
+        pages = [fold(page) for page in read.pages]
+        holding = [n for n, page in enumerate(pages) if heading in page]
+        assert len(holding) == 1, (count, pages)
+        assert f"{heading} {' '.join(JUSTERING)}" in pages[holding[0]], (count, pages)
+        assert lone_heading_problem(read, templates / "protokollsutdrag.docx") is None, count
+    old = _heading_its_own_paragraph(tmp_path / "templates")
+    alone = []
+    for count, pdf in zip(POSITIONS, _extracts(tmp_path / "old", old, session_converter),
+                          strict=True):  # fmt: skip
+        if lone_heading_problem(read_pdf(pdf), old / "protokollsutdrag.docx") is not None:
+            alone.append(count)
+    assert alone == [14]
+    meeting = _meeting_with_recipients(tmp_path / "cli", 14)
+    output = tmp_path / "output"
+    with converter_in(session_converter):
+        made = run_cli("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
+                       "--templates", str(old))  # fmt: skip
+    assert made.returncode == 1
+    assert made.stderr.strip().endswith(
+        f"protokollsutdrag-212.pdf: the heading 'Justering och anslag' stands alone at the "
+        f"foot of page 1, and its text begins on page 2; in {old / 'protokollsutdrag.docx'}, "
+        "keep the heading with the text under it (in Word: Keep with next on the heading, and "
+        "Keep lines together on the text; or both in one table row that may not break across "
+        "pages, as the template that comes with avtalsgen has 'Justering och anslag')"
+    ), made.stderr
+    assert "Traceback" not in made.stderr
+    assert not list(output.rglob("protokollsutdrag-212*"))

@@ -38,6 +38,7 @@ from avtalsgen.documents.factcheck import (
     THE_CHANGE,
     THE_DECISION,
     THE_PROPOSAL,
+    FactError,
     PdfText,
     Stage,
     check_facts,
@@ -51,6 +52,7 @@ from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
+from avtalsgen.meetings.layout import lone_heading_problem
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.wording import (
     Beslutstext,
@@ -930,6 +932,9 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
                 plan.arende, plan.program, {DOCUMENT: read}, {DOCUMENT: plan.stage},
                 template.parent,
             )  # fmt: skip
+            lone = lone_heading_problem(read, template)
+            if lone is not None:
+                raise FactError(lone)
             fielded = add_signature_fields(pdf_file, [signature_field(read)])
             atomic_write(pdf_file, fielded, durable=False)
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):

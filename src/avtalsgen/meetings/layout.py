@@ -1,0 +1,72 @@
+"""A heading of the extract left alone at the foot of a page, as the PDF's text shows it.
+
+The protokollsutdrag's template keeps each heading with the text under it (Keep with next;
+the Justering och anslag block and its heading in one table row that does not split, since
+LibreOffice 7.4 left that heading alone at the foot of page 1 when the block fell exactly
+one line short of fitting, whatever the keep settings). A template edited otherwise may
+still let a page end with a heading: :func:`lone_heading_problem` finds it in the text read
+back from the PDF (the last line of a page that is not the last is one of the template's
+headings) so that no such extract is put in place.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from lxml import etree
+
+from avtalsgen.documents.factcheck import PdfText
+from avtalsgen.i18n import _
+
+_W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS: Final = {"w": _W}
+
+
+def template_headings(template: Path) -> tuple[str, ...]:
+    """The texts of the paragraphs of ``template`` (a .docx) in a heading style
+    (``Heading1``, ``Heading2``, ...), in tables too; those holding a template tag (their
+    text is the case's) are left out."""
+    stat = template.stat()
+    return _headings(template, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _headings(template: Path, mtime: int, size: int) -> tuple[str, ...]:
+    with zipfile.ZipFile(template) as docx:
+        root = etree.fromstring(docx.read("word/document.xml"))
+    found: list[str] = []
+    for paragraph in root.iter(f"{{{_W}}}p"):
+        styles = paragraph.xpath("w:pPr/w:pStyle/@w:val", namespaces=_NS)
+        if not styles or not str(styles[0]).startswith("Heading"):
+            continue
+        text = " ".join("".join(paragraph.xpath(".//w:t/text()", namespaces=_NS)).split())
+        if text and "{" not in text:
+            found.append(text)
+    return tuple(dict.fromkeys(found))
+
+
+def lone_heading_problem(read: PdfText, template: Path) -> str | None:
+    """Why the extract ``read`` (made from ``template``) may not stand: a page but the
+    last whose text ends with one of the template's headings, its text on the next page;
+    None when no page does."""
+    headings = template_headings(template)
+    for number, page in enumerate(read.pages[:-1], 1):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        if lines and lines[-1] in headings:
+            return _(
+                "{file}: the heading '{heading}' stands alone at the foot of page {page}, and "
+                "its text begins on page {next}; in {template}, keep the heading with the text "
+                "under it (in Word: Keep with next on the heading, and Keep lines together on "
+                "the text; or both in one table row that may not break across pages, as the "
+                "template that comes with avtalsgen has 'Justering och anslag')"
+            ).format(
+                file=read.path.name,
+                heading=lines[-1],
+                page=number,
+                next=number + 1,
+                template=template,
+            )
+    return None
