@@ -120,7 +120,7 @@ class Arende(Strict):
     """One ärende: a decision on base financing for one actor."""
 
     program: Namn
-    """Path of the program file, relative to this case file."""
+    """The program file's path, counted from the folder of the case's file."""
     exempel: bool = False
     """True for a fictitious example case; its documents are marked as examples."""
     dnr: Dnr

@@ -121,7 +121,10 @@ Beslut = Annotated[
                     "minItems": 1,
                     "items": {
                         "type": "string",
-                        "description": "One decision point; may use {placeholders}.",
+                        "description": (
+                            "One decision point; may use placeholders in braces, "
+                            "e.g. {belopp_arligen}."
+                        ),
                     },
                 },
             ]

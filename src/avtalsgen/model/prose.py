@@ -310,7 +310,10 @@ ProseText = Annotated[Prose, BeforeValidator(_validate_prose), WithJsonSchema(_P
 
 #: The JSON Schema of a one-paragraph text.
 _LINE_SCHEMA = WithJsonSchema(
-    {"type": "string", "description": "One paragraph; may use {placeholders}."}
+    {
+        "type": "string",
+        "description": "One paragraph; may use placeholders in braces, e.g. {aktor}.",
+    }
 )
 
 #: A one-paragraph text (a decision point, a list item) that may use placeholders.

@@ -6,7 +6,9 @@ their editor): it names the file's keys and values as they are written there
 ...}``). The form shows the same facts as labelled fields, lists of choices and tick boxes,
 so its help texts name them as the form does: ``belopp per år``, ``årsvis i förskott``,
 ``Ikryssad``, ``förlängning (ny slutdag)``. Placeholders that a text may contain
-(``{belopp_arligen}``) are what the user types, and stay as they are.
+(``{belopp_arligen}``) are what the user types, and stay as they are. The English
+descriptions say it as the Swedish ones do: "null while unknown" is "Leave empty while
+unknown", "True for" "Ticked for", ``{namn, motivering}`` "namn and motivering".
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 
+from avtalsgen.i18n import _
 from avtalsgen.web.forms import amount_text
 
 #: ``{typ: forlangning, ny_slutdag: ...}``, with or without the file's double backticks.
@@ -33,9 +36,30 @@ _ARTICLE = re.compile(r"^(?:en|ett) ")
 _FIGURE = re.compile(r"(?<![\d\u00a0])\d{5,}(?![\d\u00a0])")
 #: ``[2000000, 1500000, 1000000]``: a list of figures.
 _FIGURES = re.compile(r"\[(?P<body>\d+(?:, \d+)+)\]")
-#: ``finansiering.kallor``: a key inside another (each of two letters or more: "e.g."
-#: and "t.ex." are abbreviations, not keys).
-_PATH = re.compile(r"(?<![\w{])[a-z]{2,}(?:_[a-z]+)*(?:\.[a-z]{2,}(?:_[a-z]+)*)+(?![\w}])")
+#: ``finansiering.kallor``, ``finansiering.finansiarer[M].villkor``: a key inside another
+#: (each of two letters or more: "e.g." and "t.ex." are abbreviations, not keys), a list's
+#: item by an index or a letter standing for any.
+_PATH = re.compile(
+    r"(?<![\w{])[a-z]{2,}(?:_[a-z]+)*(?:\[[A-Z0-9]+\])?"
+    r"(?:\.[a-z]{2,}(?:_[a-z]+)*(?:\[[A-Z0-9]+\])?)+(?![\w}])"
+)
+#: An index of a list in such a path: the form has no such numbers in its labels.
+_INDEX = re.compile(r"\[[A-Z0-9]+\]")
+#: ``{namn, motivering}``: the keys of a mapping, written as in the file.
+_KEY_LIST = re.compile(r"\{(?P<body>[^{}:]+(?:, [^{}:]+)+)\}")
+#: The English descriptions' words for a field left empty in the file, or a box ticked, as
+#: the form has them: "Leave empty", "Ticked" (the Swedish ones' translators wrote "Lämna
+#: tomt" themselves, and "Ja (true)", said as "Ikryssad" below).
+_ENGLISH_FORM_WORDS = (
+    (re.compile(r"; null while unknown\b"), ". Leave empty while unknown"),
+    (re.compile(r" \(null\)"), ""),
+    (re.compile(r"\bwhile null\b"), "while left empty"),
+    (re.compile(r"(^|\. )(?:Null|false or left out): "), r"\1Left empty: "),
+    (re.compile(r"\bleft out\b"), "left empty"),
+    (re.compile(r"\bLeft out\b"), "Left empty"),
+    (re.compile(r"\bTrue (for|when|if)\b"), r"Ticked \1"),
+    (re.compile(r"\btrue unless\b"), "ticked unless"),
+)
 
 
 def form_help(
@@ -68,7 +92,12 @@ def form_help(
         items = [", ".join(mapping(body)[1]) for body in re.findall(r"\{([^{}]*)\}", match["body"])]
         return "; ".join(items)
 
+    def key_list(match: re.Match[str]) -> str:
+        *first, last = [word(item) for item in match["body"].split(", ")]
+        return _("{items} and {last}").format(items=", ".join(first), last=last)
+
     text = _MAPPINGS.sub(many, text)
+    text = _KEY_LIST.sub(key_list, text)
     text = _MAPPING.sub(one, text)
     # Placeholders are kept as they are written: put aside while the rest is said in words.
     kept = _PLACEHOLDER.findall(text)
@@ -85,13 +114,18 @@ def form_help(
         return f"{said} ({explanation})"
 
     text = _EXPLAINED.sub(explained, text)
-    text = _PATH.sub(lambda m: " › ".join(_capital(words(part)) for part in m[0].split(".")), text)
+    text = _PATH.sub(
+        lambda m: " › ".join(_capital(words(part)) for part in _INDEX.sub("", m[0]).split(".")),
+        text,
+    )
     text = _TOKEN.sub(lambda m: word(m[0]), text)
     text = _FIGURES.sub(lambda m: m["body"], text)
     text = _FIGURE.sub(lambda m: amount_text(int(m[0])), text)
     text = re.sub(r"\bJa \(true\)", "Ikryssad", text)
     text = re.sub(r"(^|\. )false eller tomt", r"\1Tomt", text)
     text = text.replace("``", "")
+    for english, form_words in _ENGLISH_FORM_WORDS:
+        text = english.sub(form_words, text)
     for placeholder in kept:
         text = text.replace("\0", placeholder, 1)
     return _capital(text)
