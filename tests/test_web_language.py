@@ -283,3 +283,38 @@ def test_a_run_queued_in_swedish_and_in_english_is_one_run(tmp_path: Path) -> No
             assert "lang" not in queued[0].args
         finally:
             busy.set()
+
+
+def test_the_roles_are_named_in_the_readers_language(config: WebConfig) -> None:
+    """The header's roles, the users page's table and tick boxes, and what its change says:
+    the roles' Swedish names (which ``avtalsgen users add --role`` takes) on Swedish pages,
+    English words on English ones."""
+    with client_for(config, "alla") as client:
+        header = "läsare, handläggare, sekreterare, undertecknare, administratör"
+        swedish = _text(client.get("/anvandare").text)
+        assert (
+            "Inloggad: alla (administratör, handläggare, läsare, sekreterare, undertecknare)"
+            in swedish
+        )
+        assert "handläggare (redigerar och bygger ärenden)" in swedish
+        with speaking(client, "en"):
+            page = client.get("/anvandare").text
+            english = _text(page)
+            assert (
+                "Logged in: alla (administrator, case officer, reader, secretary, signer)"
+                in english
+            )
+            assert "handl case officer yes" in english
+            assert "case officer (edits and builds cases)" in english
+            for role in header.split(", "):
+                assert role not in english, role
+            changed = client.post(
+                "/anvandare",
+                data={
+                    "namn": "ny",
+                    "losenord": "ett-långt-lösenord-2",
+                    "_csrf_token": csrf_of(page),
+                    "roll": ["handläggare", "sekreterare"],
+                },
+            )
+            assert "Changed: ny: roles case officer, secretary" in _text(changed.text)

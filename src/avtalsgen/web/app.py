@@ -294,6 +294,11 @@ def create_app(config: WebConfig) -> Litestar:
     # A signature field's name (aktor) as a word (aktör).
     environment.filters["ord"] = choice
     environment.filters["datum"] = dates_unbroken
+    from avtalsgen.web.auth import role_name, role_names
+
+    # A role (handläggare) and a user's roles as the reader's language names them.
+    environment.filters["roll"] = role_name
+    environment.filters["roller"] = role_names
     from avtalsgen.web.placewords import linked_places
 
     # A message's places in the case and meeting files as the forms name them, linked.

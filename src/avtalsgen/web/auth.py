@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,28 @@ ROLES: dict[str, str] = {
     "undertecknare": N_("signs packets"),
     "administratör": N_("manages users and reads the audit log"),
 }
+
+#: Each role's name as the pages say it: the Swedish is the role itself (what ``avtalsgen
+#: users add --role`` takes), the English the role in English words.
+ROLE_NAMES: dict[str, str] = {
+    "läsare": N_("reader"),
+    "handläggare": N_("case officer"),
+    "sekreterare": N_("secretary"),
+    "undertecknare": N_("signer"),
+    "administratör": N_("administrator"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role as the pages name it, in the current language of messages."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """Roles as the pages name them, in order of their names: ``handläggare, sekreterare``,
+    ``case officer, secretary``."""
+    return ", ".join(sorted(role_name(role) for role in roles))
+
 
 #: What each permission needs: any one of these roles.
 PERMISSIONS: dict[str, frozenset[str]] = {

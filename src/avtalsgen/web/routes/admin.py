@@ -63,7 +63,7 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
             auth.add_user(config.database, name, roles, str(form.get("losenord", "")))
 
             def detail() -> str:
-                return _("{name}: roles {roles}").format(name=name, roles=", ".join(sorted(roles)))
+                return _("{name}: roles {roles}").format(name=name, roles=auth.role_names(roles))
     except AvtalsgenError as exc:
         # The form again with what was typed (the name, the roles ticked), not emptied; the
         # password is never sent back.
