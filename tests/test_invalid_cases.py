@@ -1423,3 +1423,37 @@ def test_broken_years_example() -> None:
     money = load_case(CASES / "exempel-kreativa-norrbotten.yaml").arende.finansiering
     assert money.period.ar == Fraction(5, 2)
     assert money.summa == 2_000_000
+
+
+def _wrapped(text: str, key: str) -> str:
+    """``text`` with all its lines indented two spaces under ``key:``."""
+    return f"{key}:\n" + "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
+
+
+@pytest.mark.parametrize("key", ["arende", "ärende"])
+def test_a_case_wrapped_in_a_key_of_its_own_is_told_to_stand_at_the_top_level(
+    tmp_path: Path, key: str
+) -> None:
+    """Not "unknown key 'arende'" and every key missing: one line, what to do."""
+    files = write_files(tmp_path, _wrapped(SEED_TEXT, key))
+    assert problems_of(files.case) == [
+        f"{files.case}:1: {key}: the case's keys must stand at the top level of the file, not "
+        f"under '{key}:': remove the line '{key}:' and the 2 spaces before each line under "
+        "it, so that program starts the line as the keys of the shipped case files do"
+    ]
+    i18n.set_language("sv")
+    assert problems_of(files.case) == [
+        f"{files.case}:1: {key}: ärendets nycklar ska stå på filens översta nivå (utan "
+        f"indrag), inte under '{key}:': ta bort raden '{key}:' och de 2 mellanslagen före "
+        "varje rad under den, så att program börjar raden så som nycklarna gör i "
+        "ärendefilerna som följer med avtalsgen"
+    ]
+
+
+def test_one_key_over_unknown_keys_is_no_wrapped_case(tmp_path: Path) -> None:
+    files = write_files(tmp_path, "arende:\n  namn: x\n  belopp: 5\n")
+    problems = problems_of(files.case)
+    assert problems[0] == (
+        f"{files.case}:1: arende: unknown key 'arende'; `avtalsgen schema` lists the keys"
+    )
+    assert not [problem for problem in problems if "top level of the file, not under" in problem]

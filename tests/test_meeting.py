@@ -713,3 +713,37 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     problems = problems_of(files.meeting)
     assert len(problems) == 1
     assert problems == [f"{files.meeting}:8: use spaces for indentation, not tabs"]
+
+
+def test_a_meeting_wrapped_in_a_key_of_its_own_is_told_to_stand_at_the_top_level(
+    tmp_path: Path,
+) -> None:
+    """check, utdrag and a case's build say what to do: one line, not "unknown key
+    'sammantrade'" and the keys of a case missing (check took it for a case file)."""
+    from conftest import run_cli
+
+    wrapped = "sammantrade:\n" + "".join(f"  {line}\n" for line in BASE.splitlines())
+    files = write_meeting(tmp_path, wrapped)
+    told = (
+        f"{files.meeting}:1: sammantrade: the meeting's keys must stand at the top level of "
+        "the file, not under 'sammantrade:': remove the line 'sammantrade:' and the 2 spaces "
+        "before each line under it, so that exempel starts the line as the keys of the "
+        "shipped meeting files do"
+    )
+    for done in (
+        run_cli("check", str(files.meeting)),
+        run_cli("utdrag", str(files.meeting), "--output", str(tmp_path / "out")),
+    ):
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines()[0] == told, done.stderr
+        assert "Traceback" not in done.stderr
+    swedish = run_cli("check", str(files.meeting), lang="sv")
+    assert swedish.stderr.splitlines()[0] == (
+        f"{files.meeting}:1: sammantrade: sammanträdets nycklar ska stå på filens översta "
+        "nivå (utan indrag), inte under 'sammantrade:': ta bort raden 'sammantrade:' och de 2 "
+        "mellanslagen före varje rad under den, så att exempel börjar raden så som nycklarna "
+        "gör i sammanträdesfilerna som följer med avtalsgen"
+    )
+    # A case's check reads the meeting files beside it: the same line.
+    case = run_cli("check", str(files.cases / "RUN-00386-2023.yaml"))
+    assert told in case.stderr.splitlines(), case.stderr

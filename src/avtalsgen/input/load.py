@@ -29,6 +29,7 @@ from avtalsgen.i18n import _, format_number, ngettext
 from avtalsgen.input import messages
 from avtalsgen.input.migrate import old_form_message
 from avtalsgen.input.syntax import syntax_message
+from avtalsgen.input.wrapped import wrapped_problem, wrapper
 from avtalsgen.meetings import conditions
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
@@ -557,6 +558,9 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
             else _("expected a mapping of keys to values (key: value)")
         )
         return None, [f"{path}:1: {_format_loc(())}: {problem}"], data, lines
+    wrapped = wrapped_problem(model, path, data, lines)
+    if wrapped is not None:
+        return None, [wrapped[1]], data, lines
     found = list(duplicates)
     if model is Arende:
         found += _legacy_beslut(path, data, lines)
@@ -647,7 +651,9 @@ def load_program(path: Path) -> Program:
 def load_case(path: Path) -> LoadedCase:
     """Load a case file and the program it names; report every problem in both at once."""
     arende, problems, data, lines = _validate(Arende, path)
-    if arende is None and isinstance(data, dict) and "paragrafer" in data and "dnr" not in data:
+    wrapped = wrapper(data)  # a meeting file under one key of its own is one too
+    read = wrapped[1] if wrapped is not None and wrapped[0] != "paragrafer" else data
+    if arende is None and isinstance(read, dict) and "paragrafer" in read and "dnr" not in read:
         # A meeting file given where a case file goes (found: explain listed 17 unknown keys).
         raise CaseError(
             [

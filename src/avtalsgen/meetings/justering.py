@@ -24,6 +24,7 @@ from pathlib import Path
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, key_lines, load_case, read_yaml, validate_file
+from avtalsgen.input.wrapped import wrapper
 from avtalsgen.meetings.decisions import History, Tillaggsbeslut, case_history, utfall
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.types import Loc
@@ -135,12 +136,16 @@ def case_folder(path: Path, sammantrade: Sammantrade) -> Path:
 
 
 def is_meeting_file(path: Path) -> bool:
-    """Whether ``path`` reads as a meeting file (its ``paragrafer`` and no ``dnr`` of a case),
-    so that a command given one by mistake can say what it is; False if it cannot be read."""
+    """Whether ``path`` reads as a meeting file (its ``paragrafer`` and no ``dnr`` of a case,
+    at the top level or under the one key that wraps the file), so that a command given one
+    by mistake can say what it is; False if it cannot be read."""
     try:
         data = read_yaml(path)
     except CaseError:
         return False
+    wrapped = wrapper(data)  # the meeting under one key of its own: said by load_meeting
+    if wrapped is not None and wrapped[0] != "paragrafer":
+        data = wrapped[1]
     return isinstance(data, dict) and "paragrafer" in data and "dnr" not in data
 
 
