@@ -32,7 +32,10 @@ def test_sign_refuses_a_packet_whose_documents_are_out_of_date(
         extract = run_cli("utdrag", str(meeting), "--paragraf", "211", *common, lang="sv")
     assert extract.returncode == 0, extract.stderr
     (found,) = json.loads(run_cli("status", str(case), *common[:2], "--json", lang="sv").stdout)
-    stale = f"handlingarna är inaktuella (avtalsgen build {case} --output {output})"
+    stale = (
+        "handlingarna är inaktuella: sedan de byggdes har protokollsutdraget "
+        f"protokollsutdrag-211.pdf tillkommit (avtalsgen build {case} --output {output})"
+    )
     assert stale in found["saknas"]
     packet = output / DNR / "paket.pdf"
     before = {path.name: path.read_bytes() for path in packet.parent.iterdir()}

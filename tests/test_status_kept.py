@@ -158,14 +158,17 @@ def test_an_edit_of_a_stated_fact_is_out_of_date_everywhere(
 
     status = _status(config)
     command = f"avtalsgen build {case} --output {config.output}"
-    assert f"handlingarna är inaktuella ({command})" in status["saknas"]
+    assert (
+        f"handlingarna är inaktuella: sedan de byggdes har ärendefilen ändrats ({command})"
+        in (status["saknas"])
+    )
     assert status["kod"] == "ersatt"
     assert status["lage"] == "undertecknat paket ersatt: ett nytt paket behövs"
     assert any(line.startswith(f"{DNR}/paket.pdf är ersatt: ärendets uppgifter 'aktor.adress.")
                for line in status["saknas"]), status["saknas"]  # fmt: skip
     standing, lines, listed = _page(config)
     assert standing == status["lage"] and listed
-    assert "handlingarna är inaktuella" in lines, lines
+    assert "handlingarna är inaktuella: sedan de byggdes har ärendefilen ändrats" in lines, lines
     packet = folder / "paket.pdf"
     refused = run_cli("sign", str(packet), "--field", "aktor", "--ofullstandig", lang="sv")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
@@ -247,3 +250,14 @@ def test_status_names_the_command_that_signs_once_nothing_comes_first(
         "tilläggsavtal nr 1 (§ 102 vid sammanträdet 2026-06-16) väntar på att avtalet det "
         "ändrar undertecknas av alla parter",
     ], status
+    # The extract of § 212 certified before the packet is signed: the packet, unsigned, is
+    # made anew with the certified extract, and status says why.
+    extract = config.output / dnr / "protokollsutdrag-212.pdf"
+    made = run_cli("sign", str(extract), "--field", "utdragsbestyrkande", lang="sv")
+    assert made.returncode == 0, made.stdout + made.stderr
+    status = run_cli("status", str(case), *common, lang="sv").stdout
+    assert (
+        "  saknas: handlingarna är inaktuella: sedan de byggdes har protokollsutdraget "
+        f"protokollsutdrag-212.pdf bestyrkts (avtalsgen build {case} --output {config.output})\n"
+    ) in status, status
+    assert f"{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu; " in status

@@ -880,7 +880,10 @@ def test_sign_refuses_a_tillaggsavtal_s_packet_the_next_build_makes_anew(
     meeting.write_text(meeting.read_text(encoding="utf-8") + "# läst igen\n", "utf-8")
     case = root / "cases" / CASE
     (status,) = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
-    stale = f"documents out of date (avtalsgen build {case} --output {root / 'output'})"
+    stale = (
+        "documents out of date: since they were built, the meeting file "
+        f"exempel-run-2026-06-16.yaml changed (avtalsgen build {case} --output {root / 'output'})"
+    )
     assert stale in status["saknas"]
     before = {path.name: sha(path) for path in folder.iterdir()}
     result = CliRunner().invoke(app, ["sign", str(packet), "--field", "region", "--ofullstandig"])

@@ -274,7 +274,7 @@ def test_the_web_signs_nothing_in_a_packet_the_next_build_makes_anew(
     with TestClient(create_app(config)) as client:
         login(client, "signer")
         page = client.get(f"/arenden/{case.stem}").text
-        assert "handlingarna är inaktuella" in page
+        assert "handlingarna är inaktuella: sedan de byggdes har ärendefilen ändrats" in page
         form = client.get(f"/paket/{DNR}/signera?falt=aktor")
         # The form says what the button would refuse, with the way to build, and no button
         # (it offered the levels and a button that refused).
@@ -288,7 +288,8 @@ def test_the_web_signs_nothing_in_a_packet_the_next_build_makes_anew(
         assert response.status_code == 422
         shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(response.text)))
         assert (
-            "paket.pdf: handlingarna är inaktuella: nästa bygge gör en ny version av paketet, "
+            "paket.pdf: handlingarna är inaktuella: sedan de byggdes har ärendefilen ändrats: "
+            "nästa bygge gör en ny version av paketet, "
             "och en underskrift på det här skulle behöva göras om. Bygg först och underteckna "
             "sedan paketet som bygget gör. Inget undertecknades."
         ) in shown, shown

@@ -106,6 +106,37 @@ class NextBuild:
         inputs = self.inputs
         return inputs is not None and up_to_date(self.packets.folder.path, inputs[0]) is not None
 
+    def changes(self) -> list[tuple[str, str, str]]:
+        """The inputs that differ from those the documents were made from, as the
+        manifest records them (by role, with their SHA-256): each as its role, how
+        (``changed``, ``certified``: an extract certified since, ``added``, ``removed``) and
+        its file's name. Empty when it cannot be told (no manifest), or no input differs
+        (another avtalsgen or LibreOffice made them)."""
+        from avtalsgen.build.manifest import certified_since, sha256
+
+        inputs = self.inputs
+        recorded = self.packets.manifest.get("inputs")
+        if inputs is None or not isinstance(recorded, dict):
+            return []
+        found = []
+        for role, path in inputs[1].items():
+            before = recorded.get(role)
+            if not isinstance(before, dict):
+                found.append((role, "added", path.name))
+                continue
+            digest = str(before.get("sha256"))
+            try:
+                if sha256(path) == digest:
+                    continue
+            except OSError:
+                pass
+            certified = role.startswith("protokollsutdrag ") and certified_since(path, digest)
+            found.append((role, "certified" if certified else "changed", path.name))
+        for role, before in recorded.items():
+            if role not in inputs[1] and isinstance(before, dict):
+                found.append((role, "removed", str(before.get("file") or role)))
+        return found
+
     def keeps(self, packet: Path) -> bool:
         """Whether the build keeps the packet version ``packet`` as it is: it is the
         newest version, a party or more has signed it, and the build would make it from

@@ -589,9 +589,43 @@ def _build_state(
     packet = packet or (versions[-1] if versions else None)
     if packet is not None and next_build.keeps(packet):
         return None
+    changes = join_words([_changed(*change) for change in next_build.changes()])
+    if changes and command is None:
+        return _("documents out of date: since they were built, {changes}").format(
+            changes=changes
+        )
+    if changes:
+        said = _("documents out of date: since they were built, {changes} ({command})")
+        return said.format(changes=changes, command=command)
     if command is None:
         return _("documents out of date")
     return _("documents out of date ({command})").format(command=command)
+
+
+def _changed(role: str, how: str, name: str) -> str:
+    """An input of the documents changed since they were built, in words: "the case file
+    changed", "protokollsutdrag-211.pdf was added" (see :meth:`NextBuild.changes`)."""
+    if role == "case":
+        what = _("the case file")
+    elif role == "program":
+        what = _("the program file {name}").format(name=name)
+    elif role.startswith("template "):
+        what = _("the template {name}").format(name=name)
+    elif role.startswith("bilaga "):
+        what = _("the attachment {name}").format(name=name)
+    elif role.startswith("sammantrade "):
+        what = _("the meeting file {name}").format(name=name)
+    elif role.startswith("protokollsutdrag "):
+        what = _("the protocol extract {name}").format(name=name)
+    else:
+        what = name
+    if how == "added":
+        return _("{what} was added").format(what=what)
+    if how == "removed":
+        return _("{what} was removed").format(what=what)
+    if how == "certified":
+        return _("{what} was certified").format(what=what)
+    return _("{what} changed").format(what=what)
 
 
 def packet_out_of_date(
