@@ -17,7 +17,7 @@ from webtools import PASSWORD, client_for, csrf_of, workspace
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app as cli
-from avtalsgen.web import auth
+from avtalsgen.web import audit, auth
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import editor_schema, field_problems, label, normalise
 from avtalsgen.web.yamlfiles import dump_round_trip, load_round_trip, merged_text, sha256_text
@@ -597,6 +597,12 @@ def test_users_add_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 0, result.output
     assert "eva: handläggare, undertecknare" in result.output
     database = data / "avtalsgen-web.sqlite3"
+    # The log's record of it names the roles in each reader's language.
+    (added_eva,) = [e for e in audit.entries(database) if e.action == "user"]
+    assert added_eva.texts == {
+        "sv": "eva: roller handläggare, undertecknare (kommandoraden)",
+        "en": "eva: roles case officer, signer (command line)",
+    }
     user = auth.authenticate(database, "eva", "ett-långt-lösenord-9")
     assert user is not None and user.may("sign") and not user.may("users")
     bad = CliRunner().invoke(cli, ["users", "add", "eva", "--role", "chef", "--data", str(data)])

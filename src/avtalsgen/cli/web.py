@@ -252,7 +252,7 @@ def users_add(
         raise typer.Exit(1) from None
     audit.record(database, None, "user", detail=audit.texts(
         lambda: _("{name}: roles {roles} (command line)").format(
-            name=name, roles=", ".join(sorted(roles)))))  # fmt: skip
+            name=name, roles=auth.role_names(roles))))  # fmt: skip
     typer.echo(_("user {name}: {roles}").format(name=name, roles=", ".join(sorted(roles))))
 
 
