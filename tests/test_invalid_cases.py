@@ -208,8 +208,14 @@ INVALID = [
     # --- dates and period --------------------------------------------------------------
     Invalid(
         "invalid-date-feb-30",
-        ("<case>:22: finansiering.period.start: 2023-02-30 is not a real date",),
-        sv=("<case>:22: finansiering.period.start: datumet 2023-02-30 finns inte",),
+        (
+            "<case>:22: finansiering.period.start: 2023-02-30 is not a real date: February 2023 "
+            "has 28 days; write a day from 01 to 28",
+        ),
+        sv=(
+            "<case>:22: finansiering.period.start: datumet 2023-02-30 finns inte: februari 2023 "
+            "har 28 dagar; skriv en dag från 01 till 28",
+        ),
         case=(("start: 2023-10-01", "start: 2023-02-30"),),
     ),
     Invalid(
@@ -1160,7 +1166,8 @@ SEVERAL = {
         "<case>:6: dnr: 'RUN-386-2023' is not a Dnr of the form RUN-NNNNN-YYYY: write the serial "
         "number with five digits, RUN-00386-2023",
         "<case>:11: kommentar: unknown key 'kommentar'; `avtalsgen schema` lists the keys",
-        "<case>:23: finansiering.period.start: 2023-02-30 is not a real date",
+        "<case>:23: finansiering.period.start: 2023-02-30 is not a real date: February 2023 has "
+        "28 days; write a day from 01 to 28",
         "<case>:49: extern_utvardering_senast: dates are written YYYY-MM-DD: write 2025-11-30, "
         "not 30/11/2025",
         "<program>:11: region.adress.postnummer: '971 8' is not a postnummer of the form NNN NN",
@@ -1170,7 +1177,8 @@ SEVERAL = {
         "löpnumret med fem siffror, RUN-00386-2023",
         "<case>:11: kommentar: okänd nyckel 'kommentar'; `avtalsgen schema` visar vilka nycklar "
         "som finns",
-        "<case>:23: finansiering.period.start: datumet 2023-02-30 finns inte",
+        "<case>:23: finansiering.period.start: datumet 2023-02-30 finns inte: februari 2023 har "
+        "28 dagar; skriv en dag från 01 till 28",
         "<case>:49: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, inte "
         "30/11/2025",
         "<program>:11: region.adress.postnummer: '971 8' är inte ett postnummer på formen NNN NN",

@@ -423,8 +423,14 @@ INVALID = [
     Invalid(
         "bad-date",
         (("datum: 2023-12-05", "datum: 2023-12-32"),),
-        ("<meeting>:3: datum: 2023-12-32 is not a real date",),
-        sv=("<meeting>:3: datum: datumet 2023-12-32 finns inte",),
+        (
+            "<meeting>:3: datum: 2023-12-32 is not a real date: December 2023 has 31 days; "
+            "write a day from 01 to 31",
+        ),
+        sv=(
+            "<meeting>:3: datum: datumet 2023-12-32 finns inte: december 2023 har 31 dagar; "
+            "skriv en dag från 01 till 31",
+        ),
     ),
     Invalid(
         "date-not-iso",

@@ -425,8 +425,11 @@ INVALID_CHOICES = [
     ),
     pytest.param(
         "avtal:\n  datum: 2023-13-01\n",
-        ["{A+1}: avtal.datum: 2023-13-01 is not a real date"],
-        ["{A+1}: avtal.datum: datumet 2023-13-01 finns inte"],
+        ["{A+1}: avtal.datum: 2023-13-01 is not a real date: there is no month 13; write 01 to 12"],
+        [
+            "{A+1}: avtal.datum: datumet 2023-13-01 finns inte: det finns ingen månad 13; "
+            "skriv 01 till 12"
+        ],
         id="agreement-date-not-real",
     ),
 ]

@@ -227,8 +227,32 @@ def _date(value: Any) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise PydanticCustomError(
-            "date", _("{value} is not a real date"), {"value": value.strip()}
+            "date", _no_such_date(value.strip()), {"value": value.strip()}
         ) from None
+
+
+def _no_such_date(text: str) -> str:
+    """Why ``text`` (written YYYY-MM-DD) is no date, and what to write: the months there
+    are, or the days its month has (``2024-02-30``: February 2024 has 29)."""
+    import calendar
+
+    year, month, _day = (int(part) for part in text.split("-"))
+    if year == 0:
+        return _("{value} is not a real date: there is no year 0000")
+    if not 1 <= month <= 12:
+        return _("{value} is not a real date: there is no month {month}; write 01 to 12").format(
+            value="{value}", month=f"{month:02d}"
+        )
+    from babel.dates import get_month_names
+
+    from avtalsgen.i18n import current_language
+
+    days = calendar.monthrange(year, month)[1]
+    name = get_month_names("wide", locale=current_language())[month]
+    return _(
+        "{value} is not a real date: {month} {year} has {days} days; write a day from 01 to "
+        "{days}"
+    ).format(value="{value}", month=name, year=f"{year:04d}", days=days)
 
 
 #: A date written day first, as Swedish text sometimes has it: 30/11/2025, 30.11.2025.
