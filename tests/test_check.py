@@ -57,13 +57,13 @@ def test_two_case_files_of_one_dnr(cases: Path) -> None:
         ),
         (
             {"extern_utvardering_senast: 2025-11-30": "extern_utvardering_senast: 2027-03-31"},
-            "extern_utvardering_senast: the external evaluation (2027-03-31) is due after "
-            "the period ends (2026-12-31)",
+            "extern_utvardering_senast: the external evaluation (2027-03-31) is after the "
+            "period's end 2026-12-31: write a date no later than 2026-12-31",
         ),
         (
             {"forsta_uppfoljning: hösten 2024": "forsta_uppfoljning: våren 2027"},
-            "forsta_uppfoljning: the first follow-up (våren 2027) comes after the period "
-            "ends (2026-12-31)",
+            "forsta_uppfoljning: the first follow-up (våren 2027) is after the period's end "
+            "2026-12-31: name a term that begins no later than 2026-12-31",
         ),
     ],
 )
@@ -150,8 +150,9 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         f"{broken}:{line_of(broken, 'justeringsdatum:')}: justeringsdatum: protokollet ska "
         "justeras senast 14 dagar efter sammanträdet (2023-12-05), alltså senast 2023-12-19, "
         "inte 2024-01-30",
-        f"{broken}:{line_of(broken, 'anslagsdatum:')}: anslagsdatum: anslaget kan inte sättas "
-        "upp (2023-12-13) före justeringen (2024-01-30)",
+        f"{broken}:{line_of(broken, 'anslagsdatum:')}: anslagsdatum: anslaget (2023-12-13) "
+        "ligger före justeringen (2024-01-30): skriv ett anslagsdatum på justeringens dag eller "
+        "senare",
     ]
     # The seed's check reads the meeting files beside it that name its Dnr (trasig.yaml does,
     # in its first comment), as its build would; their problems are trasig.yaml's, told once

@@ -231,6 +231,30 @@ INVALID = [
         case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30/11/2025"),),
     ),
     Invalid(
+        "evaluation-after-the-period",
+        (
+            "<case>:48: extern_utvardering_senast: the external evaluation (2027-10-31) is "
+            "after the period's end 2026-09-30: write a date no later than 2026-09-30",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: den externa utvärderingen (2027-10-31) "
+            "ligger efter periodens slut 2026-09-30: skriv ett datum senast 2026-09-30",
+        ),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2027-10-31"),),
+    ),
+    Invalid(
+        "follow-up-after-the-period",
+        (
+            "<case>:47: forsta_uppfoljning: the first follow-up (våren 2027) is after the "
+            "period's end 2026-09-30: name a term that begins no later than 2026-09-30",
+        ),
+        sv=(
+            "<case>:47: forsta_uppfoljning: den första uppföljningen (våren 2027) ligger efter "
+            "periodens slut 2026-09-30: ange en termin som börjar senast 2026-09-30",
+        ),
+        case=(("forsta_uppfoljning: hösten 2024", "forsta_uppfoljning: våren 2027"),),
+    ),
+    Invalid(
         "date-without-day",
         ("<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD, got 2025-11",),
         sv=("<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD, inte 2025-11",),

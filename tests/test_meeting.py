@@ -242,12 +242,12 @@ INVALID = [
             ("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-05"),
         ),
         (
-            "<meeting>:9: justeringsdatum: the minutes cannot be justerade (2023-12-04) before "
-            "the meeting (2023-12-05)",
+            "<meeting>:9: justeringsdatum: the justering (2023-12-04) is before the meeting "
+            "(2023-12-05): write a justeringsdatum on the meeting's day or later",
         ),
         sv=(
-            "<meeting>:9: justeringsdatum: protokollet kan inte justeras (2023-12-04) före "
-            "sammanträdet (2023-12-05)",
+            "<meeting>:9: justeringsdatum: justeringen (2023-12-04) ligger före sammanträdet "
+            "(2023-12-05): skriv ett justeringsdatum på sammanträdets dag eller senare",
         ),
     ),
     Invalid(
@@ -266,12 +266,12 @@ INVALID = [
         "notice-before-justering",
         (("anslagsdatum: 2023-12-13", "anslagsdatum: 2023-12-11"),),
         (
-            "<meeting>:10: anslagsdatum: the notice cannot go up (2023-12-11) before the "
-            "justering (2023-12-12)",
+            "<meeting>:10: anslagsdatum: the notice (2023-12-11) is before the justering "
+            "(2023-12-12): write an anslagsdatum on the justering's day or later",
         ),
         sv=(
-            "<meeting>:10: anslagsdatum: anslaget kan inte sättas upp (2023-12-11) före "
-            "justeringen (2023-12-12)",
+            "<meeting>:10: anslagsdatum: anslaget (2023-12-11) ligger före justeringen "
+            "(2023-12-12): skriv ett anslagsdatum på justeringens dag eller senare",
         ),
     ),
     Invalid(

@@ -93,8 +93,8 @@ def bare(tmp_path: Path) -> Path:
 def test_an_extension_ends_later_by_the_programs_years(bare: Path, english: None) -> None:
     found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2026-06-30}\n")
     assert found == [
-        "t.yaml:15: paragrafer[0].tillagg.ny_slutdag: an extension ends after the agreement's "
-        "current end (2026-12-31), got 2026-06-30"
+        "t.yaml:15: paragrafer[0].tillagg.ny_slutdag: the extension's end (2026-06-30) is not "
+        "after the agreement's current end (2026-12-31): write a ny_slutdag after 2026-12-31"
     ]
     found = problems(bare, "    tillagg: {typ: forlangning, ny_slutdag: 2027-12-31}\n")
     assert found == [
@@ -154,6 +154,12 @@ def test_an_early_end_is_after_the_start_and_what_was_paid(bare: Path, english: 
     assert found == [
         "t.yaml:15: paragrafer[0].tillagg.sista_dag: the agreement would end (2023-11-30) "
         "before it starts (2024-01-01)"
+    ]
+    # Not before the current end: the fault, then what to write (it read as the rule).
+    found = problems(bare, "    tillagg: {typ: upphorande, sista_dag: 2026-12-31}\n")
+    assert found == [
+        "t.yaml:15: paragrafer[0].tillagg.sista_dag: the early end (2026-12-31) is not before "
+        "the agreement's current end (2026-12-31): write a sista_dag before 2026-12-31"
     ]
     # The year 2026, the agreement's last, was paid on 2026-01-01, before the decision: it
     # cannot end mid-year, nor at all before its end. Told at the last day (it was told at

@@ -227,7 +227,8 @@ class Arende(Strict):
                 (
                     "extern_utvardering_senast",
                     _(
-                        "the external evaluation ({date}) is due after the period ends ({end})"
+                        "the external evaluation ({date}) is after the period's end {end}: "
+                        "write a date no later than {end}"
                     ).format(date=self.extern_utvardering_senast, end=end),
                 )
             )
@@ -236,9 +237,10 @@ class Arende(Strict):
             problems.append(
                 (
                     "forsta_uppfoljning",
-                    _("the first follow-up ({term}) comes after the period ends ({end})").format(
-                        term=self.forsta_uppfoljning, end=end
-                    ),
+                    _(
+                        "the first follow-up ({term}) is after the period's end {end}: name a "
+                        "term that begins no later than {end}"
+                    ).format(term=self.forsta_uppfoljning, end=end),
                 )
             )
         if problems:

@@ -499,8 +499,8 @@ class Sammantrade(Strict):
                 Problem(
                     ("justeringsdatum",),
                     _(
-                        "the minutes cannot be justerade ({justering}) before the meeting "
-                        "({meeting})"
+                        "the justering ({justering}) is before the meeting ({meeting}): write "
+                        "a justeringsdatum on the meeting's day or later"
                     ).format(justering=self.justeringsdatum, meeting=self.datum),
                 )
             )
@@ -579,9 +579,10 @@ def _anslag_problems(loc: Loc, anslag: dt.date, justering: dt.date) -> list[Prob
         return [
             Problem(
                 loc,
-                _("the notice cannot go up ({anslag}) before the justering ({justering})").format(
-                    anslag=anslag, justering=justering
-                ),
+                _(
+                    "the notice ({anslag}) is before the justering ({justering}): write an "
+                    "anslagsdatum on the justering's day or later"
+                ).format(anslag=anslag, justering=justering),
             )
         ]
     if anslag > latest:

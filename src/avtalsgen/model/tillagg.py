@@ -182,7 +182,8 @@ def apply_change(
                 (
                     ("ny_slutdag",),
                     _(
-                        "an extension ends after the agreement's current end ({end}), got {date}"
+                        "the extension's end ({date}) is not after the agreement's current end "
+                        "({end}): write a ny_slutdag after {end}"
                     ).format(end=period.slut, date=new_end),
                 )
             )
@@ -312,7 +313,8 @@ def apply_change(
                 (
                     ("sista_dag",),
                     _(
-                        "an early end is before the agreement's current end ({end}), got {date}"
+                        "the early end ({date}) is not before the agreement's current end "
+                        "({end}): write a sista_dag before {end}"
                     ).format(end=period.slut, date=last),
                 )
             )
