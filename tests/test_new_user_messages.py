@@ -38,17 +38,20 @@ def test_serve_on_a_port_in_use_names_port(tmp_path: Path) -> None:
     ("option", "said"),
     [
         (
-            ("--host", "192.0.2.1"),  # TEST-NET-1: no machine's own address
-            "kan inte starta på 192.0.2.1:8000: --host 192.0.2.1 är ingen adress på den här "
-            "datorn: ange en av dess adresser med --host, 127.0.0.1 (bara den här datorn) eller "
-            "0.0.0.0 (alla dess adresser)",
+            # TEST-NET-1: no machine's own address. Each of the two --host messages says
+            # what is wrong and then, once, what to do (both said "--host <host>" and
+            # "ange en av dess adresser med --host" before, the advice written twice).
+            ("--host", "192.0.2.1"),
+            "kan inte starta på 192.0.2.1:8000: 192.0.2.1 är ingen adress på den här datorn; "
+            "ange en av den här datorns adresser med --host: 127.0.0.1 (bara den här datorn) "
+            "eller 0.0.0.0 (alla dess adresser)",
         ),
         (
             ("--host", "ingen-sadan-dator.invalid"),
-            "kan inte starta på ingen-sadan-dator.invalid:8000: --host "
-            "ingen-sadan-dator.invalid är ingen adress eller inget namn som den här datorn "
-            "känner till: ange en av dess adresser med --host, 127.0.0.1 (bara den här datorn) "
-            "eller 0.0.0.0 (alla dess adresser)",
+            "kan inte starta på ingen-sadan-dator.invalid:8000: den här datorn känner inte till "
+            "någon adress med namnet ingen-sadan-dator.invalid; ange en av den här datorns "
+            "adresser med --host: 127.0.0.1 (bara den här datorn) eller 0.0.0.0 (alla dess "
+            "adresser)",
         ),
         (
             ("--port", "70000"),
@@ -67,6 +70,14 @@ def test_serve_where_it_cannot_listen_names_the_option_and_what_to_do(
     assert result.returncode == 1
     assert result.stderr.strip() == said
     assert "Traceback" not in result.stderr
+
+
+def test_serve_writes_an_ipv6_address_in_brackets() -> None:
+    """As a URL has it: 'http://::1:8000/' was no address a browser opens."""
+    from avtalsgen.cli.web import _address
+
+    assert _address("::1", 8000) == "[::1]:8000"
+    assert _address("127.0.0.1", 8000) == "127.0.0.1:8000"
 
 
 @pytest.mark.parametrize(

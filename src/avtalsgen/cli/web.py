@@ -130,7 +130,7 @@ def serve(
             started = warm.start(config.jobs, niceness=config.build_niceness)
         except AvtalsgenError as exc:
             typer.echo(exc.message, err=True)
-    typer.echo(f"avtalsgen serve: http://{host}:{port}/  (cases {cases}, output {output})")
+    typer.echo(f"avtalsgen serve: http://{_address(host, port)}/  (cases {cases}, output {output})")
     # uvicorn shuts down on SIGTERM and then raises the signal again under the handler it
     # found; Python's default would end the process before the converter is stopped below.
     signal.signal(signal.SIGTERM, _exit_on_signal)
@@ -142,6 +142,11 @@ def serve(
             warm.stop()
 
 
+def _address(host: str, port: int) -> str:
+    """``host:port`` as a URL writes it: an IPv6 address in brackets (``[::1]:8000``)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def _check_port(host: str, port: int) -> None:
     """Refuse (exit 1) an address or port that cannot be listened on before anything
     starts, saying which option to change and how: uvicorn said so in English and exited 3
@@ -150,7 +155,7 @@ def _check_port(host: str, port: int) -> None:
 
     from avtalsgen.errors import AvtalsgenError
 
-    where = _("cannot serve on {host}:{port}").format(host=host, port=port)
+    where = _("cannot serve on {address}").format(address=_address(host, port))
     if not 0 < port < 65536:
         raise AvtalsgenError(
             where + ": " + _("--port {port} is no port number: choose one from 1024 to 65535, "
@@ -162,15 +167,17 @@ def _check_port(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
             probe.bind((host, port))
     except socket.gaierror:
-        raise AvtalsgenError(where + ": " + _(_UNKNOWN_HOST).format(host=host)) from None
+        unknown = _("this machine knows no address by the name {host}").format(host=host)
+        raise AvtalsgenError(f"{where}: {unknown}; {_(_HOST_ADVICE)}") from None
     except OSError as exc:
         raise AvtalsgenError(where + ": " + _port_refused(exc.errno, host, port)) from None
 
 
-#: A --host that names no address (getaddrinfo's error).
-_UNKNOWN_HOST = N_(
-    "--host {host} is no address or name this machine knows: give one of its addresses with "
-    "--host, 127.0.0.1 (this machine only) or 0.0.0.0 (every address it has)"
+#: What to do about a --host that names no address of this machine (a name it does not
+#: know, an address of another machine): said once, after what is wrong.
+_HOST_ADVICE = N_(
+    "give --host one of this machine's addresses: 127.0.0.1 (this machine only) or 0.0.0.0 "
+    "(every address it has)"
 )
 
 
@@ -190,9 +197,8 @@ def _port_refused(code: int | None, host: str, port: int) -> str:
         return _("the system does not let this user listen on --port {port}: choose another "
                  "port with --port, e.g. --port 8000").format(port=port)  # fmt: skip
     if code == errno.EADDRNOTAVAIL:
-        return _("--host {host} is no address of this machine: give one of its addresses with "
-                 "--host, 127.0.0.1 (this machine only) or 0.0.0.0 (every address it "
-                 "has)").format(host=host)  # fmt: skip
+        wrong = _("{host} is no address of this machine").format(host=host)
+        return f"{wrong}; {_(_HOST_ADVICE)}"
     if code == errno.EAFNOSUPPORT:
         return _("this machine has no network of the kind of --host {host} (IPv6?): give an "
                  "IPv4 address with --host, e.g. 127.0.0.1").format(host=host)  # fmt: skip
