@@ -591,9 +591,7 @@ def _build_state(
         return None
     changes = join_words([_changed(*change) for change in next_build.changes()])
     if changes and command is None:
-        return _("documents out of date: since they were built, {changes}").format(
-            changes=changes
-        )
+        return _("documents out of date: since they were built, {changes}").format(changes=changes)
     if changes:
         said = _("documents out of date: since they were built, {changes} ({command})")
         return said.format(changes=changes, command=command)
