@@ -84,9 +84,13 @@ def test_a_decision_before_the_proposal_is_refused_at_the_meeting(cases: Path) -
     line = line_of(meeting, "dnr: RUN-90001-2023")
     result = runner.invoke(app, ["check", str(case)])
     assert result.exit_code == 1
+    # Where the proposal's date is, and what to do (it named only the meeting's line).
+    dated = line_of(case, "\ndatum: 2023-12-06")
     assert result.stderr.splitlines()[0] == (
         f"{meeting}:{line}: paragrafer[1].dnr: the beslutsförslag of RUN-90001-2023 is dated "
-        "2023-12-06, after the meeting (2023-12-05)"
+        f"2023-12-06 ({case}:{dated}: datum), after the meeting "
+        "(2023-12-05): a proposal is dated no later than the meeting that decides it; correct "
+        "the case file's datum, or the meeting's if that is the wrong one"
     )
 
 

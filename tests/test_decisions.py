@@ -507,7 +507,8 @@ def test_decision_before_its_proposal_is_refused(tmp_path: Path, english: None) 
     assert result.exit_code == 1
     assert (
         f"{meeting}:20: paragrafer[0].dnr: the beslutsförslag of RUN-90005-2024 is dated "
-        "2025-01-21, after the meeting (2025-01-14)"
+        f"2025-01-21 ({cases / 'exempel-inlandets-innovationsnod.yaml'}:10: datum), after the "
+        "meeting (2025-01-14): a proposal is dated no later than the meeting that decides it"
     ) in result.stderr
 
 

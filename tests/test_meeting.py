@@ -358,11 +358,16 @@ INVALID = [
         (("dnr: RUN-90001-2023", "dnr: RUN-90002-2024"),),
         (
             "<meeting>:19: paragrafer[1].dnr: the beslutsförslag of RUN-90002-2024 is dated "
-            "2024-11-05, after the meeting (2023-12-05)",
+            "2024-11-05 (<cases>/exempel-kreativa-norrbotten.yaml:8: datum), after the meeting "
+            "(2023-12-05): a proposal is dated no later than the meeting that decides it; "
+            "correct the case file's datum, or the meeting's if that is the wrong one",
         ),
         sv=(
             "<meeting>:19: paragrafer[1].dnr: beslutsförslaget i RUN-90002-2024 är daterat "
-            "2024-11-05, efter sammanträdet (2023-12-05)",
+            "2024-11-05 (<cases>/exempel-kreativa-norrbotten.yaml:8: datum), efter sammanträdet "
+            "(2023-12-05): ett beslutsförslag dateras senast på dagen för sammanträdet som "
+            "beslutar om det; rätta ärendefilens datum, eller sammanträdets om det är det som "
+            "är fel",
         ),
     ),
     Invalid(

@@ -392,10 +392,7 @@ def _case_rules(history: History) -> list[str]:
         if outcome.final and arende.datum is not None and arende.datum > meeting.datum:
             problems.append(
                 decision.problem(
-                    _(
-                        "the beslutsförslag of {dnr} is dated {date}, after the meeting ({meeting})"
-                    ).format(dnr=arende.dnr, date=arende.datum, meeting=meeting.datum),
-                    "dnr",
+                    proposal_after_meeting(arende, history.case_path, meeting.datum), "dnr"
                 )
             )
         agreed = arende.avtal.datum
@@ -423,6 +420,20 @@ def _case_rules(history: History) -> list[str]:
                 )
             )
     return problems
+
+
+def proposal_after_meeting(arende: Arende, case_path: Path | None, meeting: dt.date) -> str:
+    """That the beslutsförslag of ``arende`` (the case file at ``case_path``) is dated after
+    the meeting of ``meeting`` that decides it: where its date is, and what to do."""
+    from avtalsgen.input.load import key_lines
+    from avtalsgen.meetings.justering import where
+
+    shown = where(case_path, key_lines(case_path), ("datum",)) if case_path else "datum"
+    return _(
+        "the beslutsförslag of {dnr} is dated {date} ({where}), after the meeting "
+        "({meeting}): a proposal is dated no later than the meeting that decides it; correct "
+        "the case file's datum, or the meeting's if that is the wrong one"
+    ).format(dnr=arende.dnr, date=arende.datum, where=shown, meeting=meeting)
 
 
 def _case_problem(history: History, loc: Loc, message: str) -> str:

@@ -25,7 +25,13 @@ from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, key_lines, load_case, read_yaml, validate_file
 from avtalsgen.input.wrapped import wrapper
-from avtalsgen.meetings.decisions import History, Tillaggsbeslut, case_history, utfall
+from avtalsgen.meetings.decisions import (
+    History,
+    Tillaggsbeslut,
+    case_history,
+    proposal_after_meeting,
+    utfall,
+)
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.types import Loc
 
@@ -304,12 +310,7 @@ def _case_problems(
     deciding = utfall(arende, paragraf).final
     if deciding and arende.datum is not None and arende.datum > sammantrade.datum:
         problems.append(
-            Problem(
-                loc,
-                _(
-                    "the beslutsförslag of {dnr} is dated {date}, after the meeting ({meeting})"
-                ).format(dnr=dnr, date=arende.datum, meeting=sammantrade.datum),
-            )
+            Problem(loc, proposal_after_meeting(arende, cases[dnr].path, sammantrade.datum))
         )
     if arende.exempel and not sammantrade.exempel:
         problems.append(
