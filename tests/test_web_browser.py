@@ -914,6 +914,45 @@ def test_back_and_reload_after_a_refused_save_show_what_was_typed(
     page.close()
 
 
+def test_a_problem_of_a_financier_stands_under_its_heading(
+    server: tuple[str, WebConfig], browser: Any
+) -> None:
+    """A problem with a group of fields as a whole (a financier given no amount) stands
+    under that group's heading, Finansiär 3: it stood above it, after the fields and buttons
+    of Finansiär 2, as if it were that one's."""
+    from playwright.sync_api import expect
+
+    base, config = server
+    path = config.cases / "exempel-medfinansiering.yaml"
+    before = path.read_text(encoding="utf-8")
+    page, checker = _editor_as_case_officer(browser, base, "exempel-medfinansiering")
+    try:
+        page.locator('[name="root[finansiering][finansiarer][2][belopp_per_ar]"]').fill("")
+        page.get_by_role("button", name="Spara", exact=True).click()
+        expect(page.get_by_role("alert")).to_contain_text("Finansiering › Finansiär 3: ange")
+        page.wait_for_selector("#editor[data-ready=true]")
+        message = page.locator("p.field-error", has_text="ange beloppen på ett av sätten")
+        expect(message).to_have_count(1)
+        order = message.evaluate(
+            """message => {
+                const before = (a, b) => Boolean(
+                    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+                const heading = Array.from(document.querySelectorAll('.je-object__title'))
+                    .find(h => h.textContent.trim().endsWith('inansiär 3'));
+                const name = document.getElementById('root[finansiering][finansiarer][2][namn]');
+                const earlier = document.getElementById(
+                    'root[finansiering][finansiarer][1][villkor]');
+                return [before(earlier, heading), before(heading, message),
+                        before(message, name)];
+            }"""
+        )
+        assert order == [True, True, True]
+        assert path.read_text(encoding="utf-8") == before
+        assert checker.errors == []
+    finally:
+        page.close()
+
+
 def test_a_new_case_after_a_saved_one_starts_empty_or_from_the_file_chosen(
     server: tuple[str, WebConfig], browser: Any
 ) -> None:

@@ -169,7 +169,14 @@
         input.setAttribute('aria-describedby', described ? described + ' ' + id : id);
         input.insertAdjacentElement('afterend', message);
       } else if (container) {
-        container.insertAdjacentElement('afterbegin', message);
+        // Under the group's or the list's heading (Finansiär 2): above it, the message
+        // stood under the group before it, as if it were that one's.
+        var heading = editor.title;
+        if (heading && heading.parentNode === container) {
+          heading.insertAdjacentElement('afterend', message);
+        } else {
+          container.insertAdjacentElement('afterbegin', message);
+        }
         target = Array.prototype.find.call(
           container.querySelectorAll('input, select, textarea, button.json-editor-btn-add'),
           function (element) { return element.offsetParent !== null; }) || null;
