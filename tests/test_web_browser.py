@@ -180,6 +180,15 @@ class Checker:
             Path(self.folder).mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(Path(self.folder) / f"{name}.png"), full_page=True)
 
+    def close(self, last: str | None = None) -> None:
+        """How a test with a checker ends: the last page checked as ``last`` if named, no
+        page with an error or an axe violation, and the page closed."""
+        if last is not None:
+            self.check(last)
+        assert self.errors == []
+        assert self.violations == {}, self.violations
+        self.page.close()
+
 
 def _menu(page: Any, name: str) -> None:
     """Follow a link of the main menu."""
@@ -494,10 +503,8 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     page.goto(base + "/paket")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
 
-    assert checker.errors == []
-    assert checker.violations == {}, checker.violations
     assert len(checker.checked) >= 16
-    page.close()
+    checker.close()
 
 
 @pytest.fixture(scope="module")
@@ -548,10 +555,7 @@ def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
     report = page.get_by_role("status")
     expect(report).to_contain_text("Signerat: RUN-90001-2023")
     expect(report.get_by_role("row", name="region")).to_contain_text("B-B")
-    checker.check("signerat-sigill")
-    assert checker.errors == []
-    assert checker.violations == {}, checker.violations
-    page.close()
+    checker.close("signerat-sigill")
 
 
 def _log_in_by_keyboard(page: Any, user: str) -> None:
@@ -873,8 +877,7 @@ def test_a_form_sent_after_the_session_ended_is_filled_in_again_after_the_login(
     page.goto(base + "/arenden/exempel-matkluster")
     page.wait_for_selector("#editor[data-ready=true]")
     expect(page.get_by_role("status")).to_have_count(0)
-    assert checker.violations == {} and checker.errors == []
-    page.close()
+    checker.close()
 
 
 def test_back_and_reload_after_a_refused_save_show_what_was_typed(
@@ -910,8 +913,7 @@ def test_back_and_reload_after_a_refused_save_show_what_was_typed(
     expect(dnr).to_have_value("RUN-90002-2024")
     expect(page.get_by_role("status")).to_have_count(0)
     assert path.read_text(encoding="utf-8") == before
-    assert checker.violations == {} and checker.errors == []
-    page.close()
+    checker.close()
 
 
 def test_a_problem_of_a_financier_stands_under_its_heading(
@@ -1039,9 +1041,7 @@ def test_adding_and_removing_a_row_by_the_keyboard_keeps_the_focus_in_the_list(
     points.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Beslutspunkter 1", exact=True)).to_be_focused()
-    checker.check("rader-med-tangentbordet")
-    assert checker.violations == {} and checker.errors == [], checker.violations
-    page.close()
+    checker.close("rader-med-tangentbordet")
 
 
 #: The pages' texts in each language: the login form's, a page's heading, json-editor's
@@ -1176,8 +1176,7 @@ def test_the_pages_in_swedish_by_default_and_in_english_on_request(
             other_language = "en" if language == "sv" else "sv"
             expect(page.locator("html")).to_have_attribute("lang", other_language)
             expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[other_language]["runs"])
-            assert checker.violations == {} and checker.errors == [], checker.violations
-            page.close()
+            checker.close()
     finally:
         broken.unlink()
         also.unlink()
@@ -1306,9 +1305,7 @@ def test_the_secretary_enters_a_meeting_of_every_kind_of_decision(
         extract.get_by_role("link", name="Gör protokollsutdraget för § 301").click()
         expect(page.get_by_role("button", name="Gör protokollsutdrag")).to_be_visible()
         assert page.url.endswith("/sammantraden/run-2023-12-01#efter-rubrik")
-        assert checker.errors == []
-        assert checker.violations == {}, checker.violations
-        page.close()
+        checker.close()
 
 
 def test_a_packet_with_unknown_facts_says_what_to_fill_in_where_by_keyboard_alone(
@@ -1398,9 +1395,7 @@ def test_a_packet_with_unknown_facts_says_what_to_fill_in_where_by_keyboard_alon
         add = page.get_by_role("button", name="Lägg till beslutspunkt")
         expect(add).to_be_focused()
         expect(add).to_have_accessible_description(re.compile("inget tillagt än"))
-        assert checker.errors == []
-        assert checker.violations == {}, checker.violations
-        page.close()
+        checker.close()
 
 
 def test_the_directors_office_signs_a_complete_packet_with_the_demo_key(
@@ -1436,10 +1431,7 @@ def test_the_directors_office_signs_a_complete_packet_with_the_demo_key(
         expect(page.get_by_role("region", name="Läge")).to_contain_text(
             "Avtalet undertecknat av DEMO Regional utvecklingsdirektör, DEMO Firmatecknare."
         )
-        checker.check("arende-undertecknat")
-        assert checker.errors == []
-        assert checker.violations == {}, checker.violations
-        page.close()
+        checker.close("arende-undertecknat")
 
 
 def test_the_secretary_saves_an_extension_with_the_first_type_chosen(
@@ -1485,9 +1477,7 @@ def test_the_secretary_saves_an_extension_with_the_first_type_chosen(
         checker.check("sammantrade-forlangning")
         saved = (config.meetings / "run-2026-06-16.yaml").read_text(encoding="utf-8")
         assert "    tillagg:\n      typ: forlangning\n      ny_slutdag: 2029-12-31\n" in saved
-        assert checker.errors == []
-        assert checker.violations == {}, checker.violations
-        page.close()
+        checker.close()
 
 
 def test_a_meeting_paragraph_shows_the_sections_its_outcome_uses(
@@ -1547,7 +1537,4 @@ def test_a_meeting_paragraph_shows_the_sections_its_outcome_uses(
         expect(beslut.get_by_role("combobox")).to_have_count(1)
         expect(paragraph.get_by_role("button", name="Lägg till punktnummer")).to_have_count(1)
         expect(page.get_by_role("button", name="Lägg till rad")).to_have_count(0)
-        checker.check("paragraf-bifall")
-        assert checker.errors == []
-        assert checker.violations == {}, checker.violations
-        page.close()
+        checker.close("paragraf-bifall")
