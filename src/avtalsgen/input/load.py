@@ -27,6 +27,7 @@ from yaml.resolver import Resolver
 from avtalsgen.errors import CaseError, os_reason
 from avtalsgen.i18n import _, format_number, ngettext
 from avtalsgen.input import messages
+from avtalsgen.input.kinds import named_kind, wrong_kind
 from avtalsgen.input.migrate import old_form_message
 from avtalsgen.input.syntax import syntax_message
 from avtalsgen.input.wrapped import wrapped_problem, wrapper
@@ -569,6 +570,8 @@ def _validate(model: type[M], path: Path) -> tuple[M | None, list[str], Any, dic
         result = model.model_validate(data)
     except ValidationError as exc:
         found += _problems(model, path, exc, data, lines)
+    if found and (other := wrong_kind(model, path, data)) is not None:
+        return None, [other], data, lines  # a file of another kind: said in one line
     if found:
         found.sort(key=lambda item: item[0])  # stable: same-line problems keep their order
         problems = [problem for _, problem in found[:MAX_PROBLEMS]]
@@ -684,6 +687,9 @@ def load_case(path: Path) -> LoadedCase:
                 program, program_problems = _program(program_path)
             except CaseError as exc:
                 program_problems = exc.problems
+            other = named_kind(program_path) if program_problems else None
+            if other is not None:  # a case or meeting file: the case's line is wrong
+                program_problems = [f"{path}{line}: program: {other}"]
             problems += program_problems
     if problems or arende is None or program is None or program_path is None:
         raise CaseError(problems)

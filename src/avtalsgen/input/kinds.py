@@ -1,0 +1,142 @@
+"""The kind of file a YAML file reads as (case, meeting or program), told by its keys, so
+that a command given one kind where it takes another says so in one line.
+
+Validated as the kind the command takes, a case file given to ``utdrag`` got a line per
+key ("unknown key 'program'", "required field is missing: 'plats'", 21 lines), which hides
+the one thing to do: give the other file. Only a file that is not valid as the kind
+expected is told so, and only when at least two of its keys are another kind's own keys
+(those no other kind has), more than the expected kind's or a third kind's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from avtalsgen.i18n import _
+from avtalsgen.input.wrapped import wrapper
+from avtalsgen.model import Arende, Program
+from avtalsgen.model.meeting import Sammantrade
+
+#: The kinds of file, by model.
+KINDS: Final[tuple[type[BaseModel], ...]] = (Arende, Sammantrade, Program)
+
+#: The key that shows each kind best, named in the message when the file has it.
+_TELLING: Final = {Arende: "dnr", Sammantrade: "paragrafer", Program: "strategier"}
+
+
+#: How many of its own keys tell a kind of file: one could be a slip ("namn" for "namnd").
+_AT_LEAST: Final = 2
+
+
+def _own_keys(model: type[BaseModel]) -> set[str]:
+    """The top-level keys of ``model`` that no other kind of file has."""
+    others = {name for kind in KINDS if kind is not model for name in kind.model_fields}
+    return set(model.model_fields) - others
+
+
+def _unwrapped(data: Any) -> Any:
+    """``data``, or the mapping under the one key that wraps it (input/wrapped.py)."""
+    wrapped = wrapper(data)
+    if wrapped is not None and not any(wrapped[0] in kind.model_fields for kind in KINDS):
+        return wrapped[1]
+    return data
+
+
+def kind_of(data: Any) -> type[BaseModel] | None:
+    """The kind of file ``data`` (a file's YAML, or its one wrapping key's mapping) reads
+    as: the kind with the most of its own keys in it (at least two), if one has more than
+    any other."""
+    data = _unwrapped(data)
+    if not isinstance(data, dict):
+        return None
+    counts = {kind: sum(1 for key in data if key in _own_keys(kind)) for kind in KINDS}
+    best = max(counts.values())
+    found = [kind for kind, count in counts.items() if count == best]
+    return found[0] if best >= _AT_LEAST and len(found) == 1 else None
+
+
+def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:
+    """That the file at ``path`` (its YAML ``data``, not valid as ``expected``) is another
+    kind of file, and what to give instead; None when it does not read as another kind."""
+    kind = kind_of(data)
+    if kind is None or kind is expected:
+        return None
+    inner: dict[Any, Any] = _unwrapped(data)
+    telling = _TELLING[kind]
+    key = telling if telling in inner else next(k for k in inner if k in _own_keys(kind))
+    if expected is Arende and kind is Sammantrade:
+        # The message that was load_case's (qa14), word for word.
+        return _(
+            "{path}: this is a meeting file (it has paragrafer), not a case file: give "
+            "the case file (*.yaml with dnr); the meeting files in sammantraden/ beside "
+            "the cases are read with them, and utdrag, anslag, expediera and publicera "
+            "take a meeting file"
+        ).format(path=path)
+    if expected is Arende:
+        return _(
+            "{path}: this is a program file (it has {key}), not a case file: give a case "
+            "file (*.yaml with dnr); the program file is read with the case files that name "
+            "it under program"
+        ).format(path=path, key=key)
+    if expected is Sammantrade and kind is Arende:
+        return _case_for_meeting(path, inner, key)
+    if expected is Sammantrade:
+        return _(
+            "{path}: this is a program file (it has {key}), not a meeting file: give a "
+            "meeting file (sammantraden/*.yaml beside the case files)"
+        ).format(path=path, key=key)
+    what = _("a case file") if kind is Arende else _("a meeting file")
+    return _(
+        "{path}: this is {kind} (it has {key}), not a program file: a case file's program "
+        "names the program file (the one with strategier and texter); correct program in "
+        "the case file that names {path}"
+    ).format(path=path, kind=what, key=key)
+
+
+def named_kind(path: Path) -> str | None:
+    """What a case file's ``program`` should say of the file at ``path`` it names, when
+    that is a case or meeting file; None when it reads as neither (or cannot be read)."""
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import read_yaml
+
+    try:
+        kind = kind_of(read_yaml(path))
+    except CaseError:
+        return None
+    if kind is None or kind is Program:
+        return None
+    what = _("a case file") if kind is Arende else _("a meeting file")
+    return _(
+        "{path} is {kind}, not a program file: name the program file here (the one with "
+        "strategier and texter)"
+    ).format(path=path, kind=what)
+
+
+def _case_for_meeting(path: Path, data: dict[Any, Any], key: str) -> str:
+    """That the case file at ``path`` is not a meeting file: which meeting file decides it,
+    or where the meeting files are; or, in the meetings' folder, where it goes."""
+    from avtalsgen.meetings.files import MEETINGS_FOLDER, meeting_inputs
+
+    if path.parent.name == MEETINGS_FOLDER:
+        return _(
+            "{path}: this is a case file (it has {key}), not a meeting file, and only "
+            "meeting files go in {folder}: move it to {cases}, beside the other case files"
+        ).format(path=path, key=key, folder=path.parent, cases=path.parent.parent)
+    dnr = data.get("dnr")
+    deciding = (
+        sorted(meeting_inputs(path, dnr.strip()).values())
+        if isinstance(dnr, str) and dnr.strip().isascii()
+        else []
+    )
+    if deciding:
+        return _(
+            "{path}: this is a case file (it has {key}), not a meeting file: give the "
+            "meeting's file, e.g. {meeting} (it names {dnr})"
+        ).format(path=path, key=key, meeting=deciding[0], dnr=str(dnr).strip())
+    return _(
+        "{path}: this is a case file (it has {key}), not a meeting file: give a meeting's "
+        "file; the meeting files are in {folder}, beside the case files"
+    ).format(path=path, key=key, folder=path.parent / MEETINGS_FOLDER)
