@@ -20,6 +20,7 @@ SWEDISH = re.compile(r"[åäöÅÄÖ]")
 DATA = {
     ("auth.py", "ROLES"),  # the roles' names (the texts are marked)
     ("auth.py", "PERMISSIONS"),
+    ("auth.py", "ROLE_NAMES"),  # the roles' names, each with its words (marked)
     ("auth.py", "parse_roles"),  # å/ä/ö typed as a/a/o
     ("forms.py", "SPELLING"),  # case-file keys as the Swedish words they spell
     ("forms.py", "ITEM_TITLES"),
@@ -49,7 +50,7 @@ def unmarked_swedish(source: str, name: str) -> list[str]:
     skip: set[int] = set()
     for node in ast.walk(tree):
         called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        if called and node.func.id in ("_", "N_", "ngettext"):  # type: ignore[attr-defined]
+        if called and node.func.id in ("_", "N_", "NC_", "ngettext"):  # type: ignore[attr-defined]
             skip |= {id(child) for child in ast.walk(node)}
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr):

@@ -75,7 +75,7 @@ def test_the_command_line_records_its_user_changes_in_each_language(
     assert added.exit_code == 0, added.output
     entry = audit.entries(data / "avtalsgen-web.sqlite3")[0]
     assert entry.detail == "eva: roller sekreterare (kommandoraden)"
-    assert entry.texts["en"] == "eva: roles sekreterare (command line)"
+    assert entry.texts["en"] == "eva: roles secretary (command line)"
 
 
 def test_a_log_written_before_keeps_its_rows_and_shows_them_as_written(tmp_path: Path) -> None:
