@@ -169,7 +169,7 @@
         input.setAttribute('aria-describedby', described ? described + ' ' + id : id);
         input.insertAdjacentElement('afterend', message);
       } else if (container) {
-        // Under the group's or the list's heading (Finansiär 2): above it, the message
+        // Under the group's or the list's heading (a financier's): above it, the message
         // stood under the group before it, as if it were that one's.
         var heading = editor.title;
         if (heading && heading.parentNode === container) {
