@@ -161,8 +161,8 @@ def test_fact_check_refuses_an_agreement_with_the_proposals_amount(
     message = caught.value.message
     assert "samarbetsavtal.pdf: belopp: the document does not state '600 000 kronor'" in message
     assert (
-        "samarbetsavtal.pdf: regionens andel: the document does not state '1 500 000 kronor'"
-        in (message)
+        "samarbetsavtal.pdf: totalt per avtalsår: the document does not state 'Totalt "
+        "2025-01-01–2027-06-30 1 500 000 kr'" in message
     )
     amounts = "(120 000, 180 000, 240 000, 300 000, 360 000, 600 000, 900 000, 1 500 000)"
     for amount in ("800 000", "2 000 000"):

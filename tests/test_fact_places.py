@@ -220,8 +220,8 @@ def test_a_table_row_reordered_is_found_by_templates_check_as_by_the_build(
     template = folder / "samarbetsavtal.docx"
     document = Document(str(template))
     table = document.tables[0]
-    for row in table.rows:
-        cells = row._tr.tc_lst
+    for table_row in table.rows[:-1]:  # the row 'Totalt' has its own test
+        cells = table_row._tr.tc_lst
         if len(cells) == 3:  # not the rows of '{%tr for %}', one cell across the table
             cells[1].addprevious(cells[2])  # the third cell (Belopp) before the second
     assert [cell.text for cell in table.rows[2].cells] == [
@@ -323,3 +323,191 @@ def test_every_fact_a_kind_of_document_states_has_its_place_once() -> None:
     assert [k for k in KINDS for fact in k.facts if not places_of(k.name, fact)] == []
     keys = [(p.kind, p.fact, p.where) for p in PLACES]
     assert len(keys) == len(set(keys))
+
+
+COFINANCED = REPO / "cases" / "exempel-medfinansiering.yaml"
+
+
+def _build_case(folder: Path, case: Path) -> tuple[int, list[str]]:
+    """Build ``case`` from the templates in ``folder``: the exit code and the lines said."""
+    i18n.set_language("sv")
+    result = CliRunner().invoke(
+        app, ["build", str(case), "--templates", str(folder), "--output",
+              str(folder.parent / "output")],
+    )  # fmt: skip
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output.splitlines()
+
+
+_TOTAL_ROW = (
+    "'Totalt' | '{{ avtal.finansiering.start|intervall(avtal.finansiering.slut) }}' | "
+    "'{{ avtal.finansiering.region_summa|kr }}'"
+)
+
+
+@needs_soffice
+def test_the_agreements_total_row_states_the_regions_total_not_the_whole_financing(
+    folder: Path,
+) -> None:
+    """qa16's t7: the Totalt cell of 'Belopp per avtalsår' printing the whole financing
+    ({{ avtal.finansiering.summa|kr }}, co-financiers included: 5 400 000 kr) under the
+    region's avtalsår (3 000 000 kr in all) built, exit 0, and templates check said ok: the
+    amount is a figure of the financing, and the region's total stood in the payment plan."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    _typed_over(document.tables[0].rows[4].cells[2], "{{ avtal.finansiering.summa|kr }}")
+    document.save(str(template))
+    code, said = _build_case(folder, COFINANCED)
+    assert code == 1
+    assert (
+        "samarbetsavtal.pdf: totalt per avtalsår: dokumentet anger inte 'Totalt "
+        f"2025-07-01–2028-06-30 3 000 000 kr'; i {template}: lägg tillbaka tabellraden "
+        f"{_TOTAL_ROW} under rubriken 'Belopp per avtalsår', {SHIPPED}"
+    ) in said
+    assert not (folder.parent / "output" / "RUN-90003-2025" / "samarbetsavtal.pdf").exists()
+    assert _checked(folder) == [
+        f"{template}: {WOULD_NOT} regionens totala belopp och hela perioden på raden 'Totalt' "
+        f"i tabellen: lägg tillbaka tabellraden {_TOTAL_ROW} under rubriken 'Belopp per "
+        f"avtalsår', {SHIPPED}"
+    ]
+
+
+@needs_soffice
+def test_a_period_typed_into_the_total_row_is_refused(folder: Path) -> None:
+    """qa16's t8: the Totalt row's period typed as text, '2025-01-01–2027-12-31', a period the
+    case does not have, built with the avtalsår rows above it saying otherwise."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    _typed_over(document.tables[0].rows[4].cells[1], "2025-01-01–2027-12-31")
+    document.save(str(template))
+    code, said = _build_case(folder, COFINANCED)
+    assert code == 1
+    assert any(
+        line.startswith("samarbetsavtal.pdf: totalt per avtalsår: dokumentet anger inte "
+                        "'Totalt 2025-07-01–2028-06-30 3 000 000 kr'")
+        for line in said
+    )  # fmt: skip
+    assert (
+        "samarbetsavtal.pdf: datum: dokumentet anger 'Totalt 2025-01-01–2027-12-31 "
+        "3 000 000 kr', och 2025-01-01 är inget av ärendets datum (ärendet anger datumet "
+        "2025-05-20 och perioden 2025-07-01–2028-06-30"
+    ) in " ".join(said)
+    assert len(_checked(folder)) == 1
+
+
+@needs_soffice
+def test_a_date_typed_into_a_template_is_refused_naming_the_line(folder: Path) -> None:
+    """qa16's t11: the beslutsförslag's 'Datum: {{ arende.datum|iso }}' typed over as
+    'Datum: 2025-01-01' built, the page header saying 2025-05-20 on the same page."""
+    template = folder / "beslutsforslag.docx"
+    document = Document(str(template))
+    line = next(p for p in document.paragraphs if p.text.startswith("Datum:"))
+    _typed_over(line, "Datum: 2025-01-01")
+    document.save(str(template))
+    code, said = _build_case(folder, COFINANCED)
+    assert code == 1
+    assert [line for line in said if line.startswith("beslutsforslag.pdf")] == [
+        "beslutsforslag.pdf: datum: dokumentet anger 'Datum: 2025-01-01', och 2025-01-01 är "
+        "inget av ärendets datum (ärendet anger datumet 2025-05-20 och perioden "
+        "2025-07-01–2028-06-30, 9 datum i allt); i "
+        f"{template}: skriv taggen som hämtar datumet ur ärendet (till exempel "
+        f"'{{{{ arende.datum|iso }}}}') i stället för datumet som står skrivet i mallen, {SHIPPED}"
+    ]
+    assert not (folder.parent / "output" / "RUN-90003-2025" / "beslutsforslag.pdf").exists()
+
+
+def test_dates_and_periods_a_case_gives() -> None:
+    """The dates a document may state: the case's, its period's and avtalsår's (as pairs),
+    and what its texts write, in ISO or in running text; a period of two of its dates that
+    the case does not give together is not one of its periods."""
+    from avtalsgen.documents.factdates import date_problems, known_dates
+    from avtalsgen.input.load import load_case
+
+    i18n.set_language("sv")
+    case = load_case(COFINANCED)
+    known = known_dates(case.arende, case.program)
+    assert {"2025-05-20", "2025-07-01", "2028-06-30"} <= known.dates
+    assert ("2025-07-01", "2028-06-30") in known.periods
+    text = (
+        "Datum: 2025-05-20\nperioden 2025-07-01–\n2028-06-30 och den 20 maj 2025\n"
+        "Avtalsår 2025-07-01–2028-06-30\nfel 2025-07-01–2025-05-20 och den 3 maj 2025"
+    )
+    problems = date_problems(text, known, "x.pdf", "mallen", "ärendet")
+    assert [p.split(", och ")[1].split(" (")[0] for p in problems] == [
+        "perioden 2025-07-01–2025-05-20 är ingen av ärendets perioder",
+        "2025-05-03 är inget av ärendets datum",
+    ]
+
+
+def _signature_paragraphs(document: object) -> list[object]:
+    """The paragraphs of the shipped samarbetsavtal's signature blocks, and the 'if' and
+    'endif' around them (qa16's t4 deleted these twelve)."""
+    paragraphs = document.paragraphs  # type: ignore[attr-defined]
+    start = next(i for i, p in enumerate(paragraphs) if "underskrifter[0].part" in p.text) - 1
+    assert paragraphs[start + 11].text == "{%p endif %}"
+    return list(paragraphs[start : start + 12])
+
+
+@needs_soffice
+def test_a_deleted_signature_block_is_named_not_taken_for_a_page_break(folder: Path) -> None:
+    """qa16's t4: the agreement's signature blocks deleted. templates check said ok and the
+    build 'a page break splits the signature blocks: 0 of the 2 blocks … (in Word: Keep with
+    next …)'. Now templates check names each block's lines to put back, and the build says
+    the blocks' line is missing, not that a page break splits them."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    for paragraph in _signature_paragraphs(document):
+        paragraph._element.getparent().remove(paragraph._element)  # type: ignore[attr-defined]
+    document.save(str(template))
+    code, said = _check(folder)
+    assert code == 1
+    order = (
+        "'För {{ avtal.underskrifter[0].part }}' / 'Ort: {{ avtal.underskrifter[0].ort }}' / "
+        "'Datum: enligt den elektroniska underskriften' / '{{ avtal.underskrifter[0].namn }}' "
+        "/ '{{ avtal.underskrifter[0].titel }}'"
+    )
+    assert said[0] == (
+        f"{template}: dokumenten som görs av mallen skulle inte ha hela underskriftsblocket "
+        "för regionen (det saknas: 'För {{ avtal.underskrifter[0].part }}', 'Ort: {{ "
+        "avtal.underskrifter[0].ort }}', '{{ avtal.underskrifter[0].namn }}', '{{ "
+        "avtal.underskrifter[0].titel }}'): lägg tillbaka blockets rader i punkten om "
+        f"underskrifter, ett stycke för varje rad, {order}, {SHIPPED}"
+    )
+    assert "underskriftsblocket för aktören" in said[1]
+    assert len(said) == 2
+    code, said = _build(folder)
+    assert code == 1
+    text = "\n".join(said)
+    assert "sidbrytning" not in text and "Håll ihop" not in text
+    assert (
+        "samarbetsavtal.pdf: underskriftsblocken: dokumentet anger 'Datum: enligt den "
+        "elektroniska underskriften' 0 gånger, inte en gång i vart och ett av de 2 "
+        "underskriftsblocken (paketets underskriftsfält för varje part placeras under den "
+        "raden): ett block, eller den raden i det, saknas eller har ändrats; lägg i "
+        f"{template} tillbaka varje blocks rader"
+    ) in text
+
+
+@needs_soffice
+def test_a_signature_blocks_date_line_typed_over_is_named(folder: Path) -> None:
+    """qa16's t1: 'Datum: enligt den elektroniska underskriften' typed over as 'Datum:
+    2025-09-15' in the region's block: templates check said ok, the build 'a page break
+    splits the signature blocks: 1 of the 2 …'."""
+    template = folder / "samarbetsavtal.docx"
+    document = Document(str(template))
+    line = _signature_paragraphs(document)[3]
+    assert line.text == "Datum: enligt den elektroniska underskriften"  # type: ignore[attr-defined]
+    _typed_over(line, "Datum: 2025-09-15")
+    document.save(str(template))
+    assert _check(folder) == (1, [
+        f"{template}: raden 'Datum: enligt den elektroniska underskriften' står 1 gång i "
+        "mallen, inte en gång i vart och ett av de 2 underskriftsblocken, under raden 'Ort: "
+        "…': paketets underskriftsfält för varje part placeras under den; skriv tillbaka den "
+        f"oförändrad i varje block, {SHIPPED}"
+    ])  # fmt: skip
+    code, said = _build(folder)
+    assert code == 1
+    text = "\n".join(said)
+    assert "sidbrytning" not in text
+    assert "dokumentet anger 'Datum: enligt den elektroniska underskriften' 1 gång" in text
+    assert "samarbetsavtal.pdf: datum: dokumentet anger 'Datum: 2025-09-15'" in text

@@ -140,6 +140,7 @@ class CaseStages:
                     *_marked(self.tillagg.sekretess),
                 ),
                 extra_amounts=frozenset(amounts),
+                sources=(self.tillagg,),
             )
         return extra | {
             "beslutsforslag": Stage(
@@ -147,12 +148,14 @@ class CaseStages:
                 DOCUMENT_FACTS["beslutsforslag"],
                 THE_PROPOSAL,
                 extra_facts=_marked(self.proposal.sekretess),
+                sources=(self.proposal,),
             ),
             "samarbetsavtal": Stage(
                 self.decided.arende,
                 DOCUMENT_FACTS["samarbetsavtal"],
                 decided,
                 extra_facts=_marked(self.decided.sekretess),
+                sources=(self.decided,),
             ),
         }
 

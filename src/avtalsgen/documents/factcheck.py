@@ -37,6 +37,7 @@ import pypdfium2.raw as pdfium_c
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.dnr import NON_BREAKING_HYPHEN
+from avtalsgen.documents.factdates import date_problems, known_dates
 from avtalsgen.documents.facthints import how_to_fix
 from avtalsgen.documents.factplaces import HEADER, LABEL_ROOM, LINE, TEXT, places_of
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps, view
@@ -136,9 +137,13 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
         "aktör": [("aktör", (arende.aktor.namn, arende.aktor.kort))],
         "belopp": [("belopp", tuple(region))],
         "totalt": [("totalt", (f"Totalt {fmt.kr(figures.summa)}",))],
+        # The agreement's tables' Totalt rows: the region's total for the whole period, as
+        # each avtalsår's row gives its own; the payment plan's sum.
         "regionens andel": [
-            ("regionens andel", (fmt.kronor(region_total), fmt.kr(region_total)))
+            ("totalt per avtalsår",
+             (f"Totalt {fmt.intervall(period.start, period.slut)} {fmt.kr(region_total)}",))
         ],
+        "utbetalt": [("totalt i utbetalningsplanen", (f"Totalt {fmt.kr(region_total)}",))],
         "period": [
             ("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
                         fmt.intervall(period.start, period.slut)))
@@ -350,6 +355,11 @@ class Stage:
     extra_amounts: frozenset[int] = frozenset()
     """Amounts beyond the stage's financing the document may state (a tilläggsavtal's:
     the financing before the change, and the new amount a year)."""
+    sources: tuple[object, ...] = ()
+    """What the document's template sees beyond the case and its program (its context:
+    the decision's date, the meeting's): the dates and periods in them are the case's too.
+    Given, every date the document states must be one of them, the case's or its program's
+    (:mod:`avtalsgen.documents.factdates`); empty, its dates are not checked."""
 
 
 def check_facts(
@@ -411,6 +421,8 @@ def check_facts(
                     )
                 )
         problems += _disagreements(text, figures, pdf.name)
+        if stage.sources:  # what the template sees is known: no other date may stand
+            problems += _unknown_dates(raw, stage, program, figures, pdf.name, template)
         if document in SIGNATURE_BLOCKS:
             split = signature_blocks_problem(read, SIGNATURE_BLOCKS[document], template)
             if split is not None:
@@ -437,6 +449,30 @@ def check_facts(
         raise FactError("\n".join(layout))
 
 
+def _unknown_dates(
+    raw: str,
+    stage: Stage,
+    program: Program,
+    figures: Berakning,
+    file: str,
+    template: Path | None,
+) -> list[str]:
+    """The dates and periods the document's text ``raw`` states that its stage does not
+    give (:mod:`avtalsgen.documents.factdates`)."""
+    known = known_dates(stage.arende, program, view(figures), *stage.sources)
+    period = stage.arende.finansiering.period
+    said = [_("the period {period}").format(period=fmt.intervall(period.start, period.slut))]
+    if stage.arende.datum is not None:
+        said.insert(0, _("the date {date}").format(date=fmt.iso(stage.arende.datum)))
+    case = ngettext(
+        "the case gives {dates}, {count} date in all",
+        "the case gives {dates}, {count} dates in all",
+        len(known.dates),
+    ).format(dates=join_words(said), count=len(known.dates))
+    where = str(template) if template is not None else _("the template")
+    return date_problems(raw, known, file, where, case)
+
+
 def signature_blocks_problem(read: PdfText, expected: int, template: Path | None) -> str | None:
     """Why the signature blocks of the agreement ``read`` are not whole on its last page,
     if they are not: each block's lines (the party, the place, the date, the name and the
@@ -448,6 +484,8 @@ def signature_blocks_problem(read: PdfText, expected: int, template: Path | None
     found = [page.count(anchor) for page in read.squashed_pages]
     if found and found[-1] == expected and sum(found) == expected:
         return None
+    if sum(found) != expected:
+        return _signature_lines_problem(read.path.name, sum(found), expected, template)
     return _(
         "{file}: a page break splits the signature blocks: {count} of the {expected} blocks "
         "stand whole on the last page, where the signature fields go (page {pages} holds "
@@ -466,6 +504,30 @@ def signature_blocks_problem(read: PdfText, expected: int, template: Path | None
         ),
         template=template if template is not None else _("the template"),
     )
+
+
+def _signature_lines_problem(file: str, count: int, expected: int, template: Path | None) -> str:
+    """The signature blocks' line that each party's signature field goes under stands
+    ``count`` times in the document, not once in each of the ``expected`` blocks: a block,
+    or that line of it, is missing or was changed (no page break does that)."""
+    return ngettext(
+        "{file}: the signature blocks: the document states '{anchor}' {count} time, not once "
+        "in each of the {expected} signature blocks (the packet's signature field of each "
+        "party goes under that line): a block, or that line of it, is missing or changed; in "
+        "{template}, put back each block's lines (För …, Ort: …, '{anchor}', the name and the "
+        "title), as the template that comes with avtalsgen has it ('avtalsgen templates "
+        "check' names what is missing)",
+        "{file}: the signature blocks: the document states '{anchor}' {count} times, not "
+        "once in each of the {expected} signature blocks (the packet's signature field of "
+        "each party goes under that line): a block, or that line of it, is missing or "
+        "changed; in {template}, put back each block's lines (För …, Ort: …, '{anchor}', "
+        "the name and the title), as the template that comes with avtalsgen has it "
+        "('avtalsgen templates check' names what is missing)",
+        count,
+    ).format(
+        file=file, anchor=SIGNATURE_ANCHOR, count=count, expected=expected,
+        template=template if template is not None else _("the template"),
+    )  # fmt: skip
 
 
 class _Forms:

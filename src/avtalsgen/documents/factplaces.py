@@ -99,6 +99,18 @@ _AVTALSAR_ROW = (
     "'Avtalsår {{ ar.nummer }}' | '{{ ar.start|intervall(ar.slut) }}' | '{{ ar.belopp|kr }}'"
 )
 
+_TOTAL = N_("the region's total and the whole period in the row 'Totalt' of the table")
+
+
+def _total_row(owner: str) -> str:
+    """The row 'Totalt' of the table 'Belopp per avtalsår' (of ``avtal`` or ``tillagg``):
+    the whole period and the region's total, as each avtalsår's row gives its own."""
+    money = f"{owner}.finansiering"
+    return (
+        f"'Totalt' | '{{{{ {money}.start|intervall({money}.slut) }}}}' | "
+        f"'{{{{ {money}.region_summa|kr }}}}'"
+    )
+
 
 def _dnr(kind: str, variable: str) -> tuple[Place, ...]:
     """The Dnr's places: a line of its own below the title, and every page's header."""
@@ -138,15 +150,18 @@ PLACES: tuple[Place, ...] = (
     Place("samarbetsavtal", "aktör", TITLE, _PARTIES),
     *_texts("samarbetsavtal", "{{p k.text }}", "belopp", "period", "källa"),
     Place(
-        "samarbetsavtal", "regionens andel", ROW,
-        f"'Totalt' | {GAP} | '{{{{ avtal.finansiering.region_summa|kr }}}}'",
-        "Belopp per avtalsår",
+        "samarbetsavtal", "regionens andel", ROW, _total_row("avtal"), "Belopp per avtalsår",
+        _TOTAL,
     ),
     Place("samarbetsavtal", "avtalsår", ROW, _AVTALSAR_ROW, "Belopp per avtalsår", _AVTALSAR),
     Place(
         "samarbetsavtal", "utbetalningar", ROW,
         "'{{ u.nummer }}' | '{{ u.avser }}' | '{{ u.datum|iso }}' | '{{ u.belopp|kr }}'",
         "Utbetalningsplan", N_("each payment in its row of the payment plan"),
+    ),
+    Place(
+        "samarbetsavtal", "utbetalt", ROW, "'Totalt' | '{{ avtal.finansiering.region_summa|kr }}'",
+        "Utbetalningsplan", N_("the region's total in the row 'Totalt' of the payment plan"),
     ),
     Place("samarbetsavtal", SECRECY, TEXT, "{{ sekretess }}"),
     *_dnr("protokollsutdrag", "utdrag.dnr"),
@@ -156,6 +171,10 @@ PLACES: tuple[Place, ...] = (
     Place("tillaggsavtal", "aktör", TITLE, _PARTIES),
     *_texts("tillaggsavtal", "{{p k.text }}", "period", "källa", CHANGE),
     Place("tillaggsavtal", "avtalsår", ROW, _AVTALSAR_ROW, "Belopp per avtalsår", _AVTALSAR),
+    Place(
+        "tillaggsavtal", "regionens andel", ROW, _total_row("tillagg"), "Belopp per avtalsår",
+        _TOTAL,
+    ),
     Place("tillaggsavtal", SECRECY, TEXT, "{{ sekretess }}"),
 )  # fmt: skip
 

@@ -43,12 +43,13 @@ PROTOKOLLSUTDRAG = Kind(
 )
 SAMARBETSAVTAL = Kind(
     "samarbetsavtal", "Samarbetsavtal", "build", "case",
-    ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa", "avtalsår", "utbetalningar"),
+    ("Dnr", "aktör", "belopp", "regionens andel", "period", "källa", "avtalsår", "utbetalningar",
+     "utbetalt"),
 )  # fmt: skip
 
 TILLAGGSAVTAL = Kind(
     "tillaggsavtal", "Tilläggsavtal", "build", "tillagg",
-    ("Dnr", "aktör", "period", "källa", "avtalsår"),
+    ("Dnr", "aktör", "period", "källa", "avtalsår", "regionens andel"),
     every_case=False,
 )  # fmt: skip
 

@@ -20,7 +20,8 @@ from avtalsgen.documents.factplaces import (
     checked_places,
     row_pattern,
 )
-from avtalsgen.i18n import _
+from avtalsgen.documents.kinds import SIGNATURE_ANCHOR, SIGNATURE_BLOCKS
+from avtalsgen.i18n import N_, _, ngettext
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -78,13 +79,81 @@ def missing_places(
     headers' parsed XML, as :class:`~avtalsgen.documents.templateplaces.PartText` parsed
     them) would not state where the fact check requires it, with what to put back."""
     places = checked_places(document)
+    signatures = missing_signature_lines(document, body)
     if not places:
-        return []
+        return signatures
     parts = list(headers)
-    return [
+    return signatures + [
         _("the documents made from it would not state {fact}: {fix}").format(
             fact=_(place.said), fix=what_to_do(place)
         )
         for place in places
         if not _found(place, body, parts)
     ]
+
+
+#: What each signed kind of document's signature blocks print their parties from.
+_SIGNERS = {"samarbetsavtal": "avtal.underskrifter", "tillaggsavtal": "tillagg.underskrifter"}
+#: Who signs in each block, in order.
+_PARTIES = (N_("the region"), N_("the actor"))
+
+
+def _block_lines(signers: str, index: int) -> tuple[tuple[str, str], ...]:
+    """A signature block's lines as avtalsgen's template has them: each line and the
+    variable it prints (none for the line the signature field goes under)."""
+    each = f"{signers}[{index}]"
+    return (
+        (f"För {{{{ {each}.part }}}}", f"{each}.part"),
+        (f"Ort: {{{{ {each}.ort }}}}", f"{each}.ort"),
+        (SIGNATURE_ANCHOR, ""),
+        (f"{{{{ {each}.namn }}}}", f"{each}.namn"),
+        (f"{{{{ {each}.titel }}}}", f"{each}.titel"),
+    )
+
+
+def missing_signature_lines(document: str, body: etree._Element) -> list[str]:
+    """The lines of the signature blocks that the documents made from ``document``'s
+    template (its body's parsed XML) would not have: a block's lines, and the line
+    'Datum: enligt den elektroniska underskriften' once in each block (the packet's
+    signature field of each party goes under it)."""
+    signers = _SIGNERS.get(document)
+    if signers is None:
+        return []
+    expected = SIGNATURE_BLOCKS[document]
+    texts = [_text(paragraph) for paragraph in body.iter(f"{_W}p")]
+    problems = []
+    for index in range(expected):
+        lines = _block_lines(signers, index)
+        missing = [
+            line for line, printed in lines
+            if printed and not any(_prints(text, printed) for text in texts)
+        ]  # fmt: skip
+        if missing:
+            problems.append(
+                _(
+                    "the documents made from it would not have the whole signature block of "
+                    "{party} (missing: {lines}): put back the block's lines in the clause on "
+                    "the signatures, a paragraph each, {order}, as the template that comes "
+                    "with avtalsgen has it"
+                ).format(
+                    party=_(_PARTIES[index]) if index < len(_PARTIES) else index + 1,
+                    lines=", ".join(f"'{line}'" for line in missing),
+                    order=" / ".join(f"'{line}'" for line, _printed in lines),
+                )
+            )
+    anchors = sum(" ".join(text.split()) == SIGNATURE_ANCHOR for text in texts)
+    if anchors != expected and not problems:  # a block missing: its lines are named
+        problems.append(
+            ngettext(
+                "the line '{anchor}' is in it {count} time, not once in each of the "
+                "{expected} signature blocks, below the line 'Ort: …': the packet's signature "
+                "field of each party goes under it; write it back in each block as it is, as "
+                "the template that comes with avtalsgen has it",
+                "the line '{anchor}' is in it {count} times, not once in each of the "
+                "{expected} signature blocks, below the line 'Ort: …': the packet's signature "
+                "field of each party goes under it; write it back in each block as it is, as "
+                "the template that comes with avtalsgen has it",
+                anchors,
+            ).format(anchor=SIGNATURE_ANCHOR, count=anchors, expected=expected)
+        )
+    return problems

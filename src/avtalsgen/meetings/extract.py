@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -915,21 +915,22 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
     staging = run.staging
     try:
         docx_files = []
+        seen: list[UtdragContext] = []
         for plan in plans:
-            data = render_document(
-                template, context(plan.fakta, plan.version), metadata(plan.fakta, plan.version)
-            )
+            seen.append(context(plan.fakta, plan.version))
+            data = render_document(template, seen[-1], metadata(plan.fakta, plan.version))
             path = staging / f"{plan.stem}.docx"
             atomic_write(path, data, durable=False)
             docx_files.append(path)
         pdf_files = converter.convert(docx_files, staging)
-        for plan, pdf_file in zip(plans, pdf_files, strict=True):
+        for plan, pdf_file, sees in zip(plans, pdf_files, seen, strict=True):
             # The extract states the decision as made: the decided facts in a bifall
             # (with ändring, the changed ones), nothing but the proposal's otherwise. It
             # gets the field the secretary signs it in (read back with the facts).
             read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
             check_facts(
-                plan.arende, plan.program, {DOCUMENT: read}, {DOCUMENT: plan.stage},
+                plan.arende, plan.program, {DOCUMENT: read},
+                {DOCUMENT: replace(plan.stage, sources=(sees,))},
                 template.parent,
             )  # fmt: skip
             lone = lone_heading_problem(read, template)

@@ -1,0 +1,153 @@
+"""The dates a document states must be dates of its case: the fact check's look at dates.
+
+A template prints dates from the case (``{{ arende.datum|iso }}``, a period with
+``|intervall``, a date in running text with ``|datum_text``); a date typed into a template
+(``Datum: 2025-01-01``) is the same in every document made from it, and states what is not
+so. Every date a document states, as ``2025-08-12`` or ``den 12 augusti 2025``, must be one
+the document's case gives (its own dates, its period's, its avtalsår's and payments', the
+meeting's and the decision's, a date its texts write), and every period ``A–B`` one of its
+periods (a start and an end the case gives together, or one its texts write).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from avtalsgen.documents import format as fmt
+from avtalsgen.i18n import _
+
+_ISO = r"\d{4}-\d{2}-\d{2}"
+#: A date as the documents print it, or a period: two dates with an en dash between (a
+#: line may break after the dash).
+_DATE = re.compile(rf"(?<![\d-])({_ISO})(?:\s?{fmt.EN_DASH}\s?({_ISO}))?(?![\d-])")
+_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+#: A date in running text, as ``|datum_text`` prints it (without its ``den``).
+_DATE_TEXT = re.compile(rf"(?<![\d])(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})(?!\d)")
+
+
+@dataclass(frozen=True)
+class KnownDates:
+    """The dates and periods a case gives, as the documents print them (ISO)."""
+
+    dates: frozenset[str]
+    periods: frozenset[tuple[str, str]]
+
+
+def known_dates(*sources: object) -> KnownDates:
+    """Every date and period in ``sources`` (the case, its program, its figures, what the
+    document's template sees): each date, each pair of ``start`` and ``slut`` an object
+    gives, and the dates and periods its texts write."""
+    dates: set[str] = set()
+    periods: set[tuple[str, str]] = set()
+    seen: set[int] = set()
+    pending: list[object] = list(sources)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            dates.add(day.isoformat())
+            continue
+        if isinstance(value, str):
+            _from_text(value, dates, periods)
+            continue
+        if value is None or isinstance(value, int | float | bytes) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, Mapping):
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending.extend(value)
+        elif isinstance(value, BaseModel):
+            pending.extend(getattr(value, name) for name in type(value).model_fields)
+            _period_of(value, periods)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            pending.extend(getattr(value, field.name) for field in dataclasses.fields(value))
+            _period_of(value, periods)
+    return KnownDates(frozenset(dates), frozenset(periods))
+
+
+def _period_of(value: object, periods: set[tuple[str, str]]) -> None:
+    start, slut = getattr(value, "start", None), getattr(value, "slut", None)
+    if isinstance(start, dt.date) and isinstance(slut, dt.date):
+        periods.add((start.isoformat(), slut.isoformat()))
+
+
+def _from_text(text: str, dates: set[str], periods: set[tuple[str, str]]) -> None:
+    if not any(ch.isdigit() for ch in text):
+        return
+    for found in _stated(text):
+        dates.update(found)
+        if len(found) == 2:
+            periods.add((found[0], found[1]))
+
+
+def _stated(text: str) -> Iterable[tuple[str, ...]]:
+    """Each date (a 1-tuple) and period (a pair) ``text`` states, as ISO dates; a date in
+    running text that is no date at all (``31 februari 2025``) as it is written."""
+    for match in _DATE.finditer(text):
+        yield tuple(d for d in match.groups() if d is not None)
+    for match in _DATE_TEXT.finditer(text):
+        day, month, year = match.groups()
+        try:
+            yield (dt.date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat(),)
+        except ValueError:
+            yield (match.group(),)
+
+
+def date_problems(
+    text: str, known: KnownDates, document: str, template: str, case_dates: str
+) -> list[str]:
+    """What ``text`` (a document's, folded) states as a date or period that ``known``
+    does not hold, each once: the document, the line it stands on, and what the case
+    says (``case_dates``, in words); ``template`` is the template it was made from."""
+    problems: list[str] = []
+    told: set[tuple[str, ...]] = set()
+    for line in text.splitlines():
+        line = fmt_line(line)
+        for found in _stated(line):
+            if found in told:
+                continue
+            if len(found) == 2 and found in known.periods:
+                continue
+            if len(found) == 1 and found[0] in known.dates:
+                continue
+            if len(found) == 2 and not set(found) - known.dates:
+                what = _("the period {period} is none of the case's periods").format(
+                    period=fmt.EN_DASH.join(found)
+                )
+                example = "'{{ ar.start|intervall(ar.slut) }}'"
+            else:
+                unknown = [d for d in found if d not in known.dates]
+                what = _("{date} is none of the case's dates").format(date=unknown[0])
+                example = "'{{ arende.datum|iso }}'"
+            told.add(found)
+            problems.append(
+                _(
+                    "{document}: datum: the document states '{line}', and {what} ({case}); "
+                    "in {template}: print the date with the tag that takes it from the case "
+                    "(for example {example}) in place of the date written in the template, "
+                    "as the template that comes with avtalsgen has it"
+                ).format(
+                    document=document,
+                    line=line,
+                    what=what,
+                    case=case_dates,
+                    template=template,
+                    example=example,
+                )
+            )
+    return problems
+
+
+def fmt_line(line: str) -> str:
+    """A line of a PDF's text as a message quotes it: single spaces, no-break ones too."""
+    return " ".join(line.replace(fmt.NBSP, " ").split())
