@@ -1314,8 +1314,9 @@ def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None
     )
     assert andring is not None
     assert fold(change_text(change_of(andring, program))[0]) == (
-        "Från och med den 1 augusti 2025 är Regionens bidrag 1 000 000 kronor årligen i stället "
-        "för 1 500 000 kronor avtalsår 2 och 400 000 kronor avtalsår 3."
+        "Från och med den 1 augusti 2025 är Regionens bidrag 1 000 000 kronor årligen, vilket "
+        "för avtalsår 2 är 1 000 000 kronor i stället för 1 500 000 kronor och för avtalsår 3 "
+        "(5 månader) 416 666 kronor i stället för 400 000 kronor."
     )
     assert sum(payments) == 3416666
     assert payments[:4] == [333333, 500000, 500000, 500000]  # paid before: as they were
@@ -1576,3 +1577,59 @@ def test_a_second_tillaggsavtal_is_not_made_on_a_superseded_agreement(
         "tilläggsavtal nr 2 (§ 2) is not made: the agreement it changes is signed in paket.pdf, "
         "which is superseded"
     )
+
+
+def test_a_new_amount_over_a_short_last_avtalsar_is_stated_in_like_terms() -> None:
+    """qa16: a new amount of 800 000 kronor a year from the last avtalsår, which is short
+    (the stepped example's: five months, 400 000 kronor), read '800 000 kronor årligen … i
+    stället för 400 000 kronor avtalsår 3', a yearly rate against one short year's amount: a
+    raise to the reader, where the year's amount falls to 333 333 kronor. The tilläggsavtal
+    and the decision's points give the year's amount after and before the change, and the
+    fact check requires it so."""
+    from avtalsgen.build.stages import _new_amount
+    from avtalsgen.documents.factcheck import FactError, PdfText, Stage, check_facts
+    from avtalsgen.documents.tillagg import change_of, change_text, decision_points
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model.money import compute_financing
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+    program = case.program
+    andring, found = apply_change(
+        case.arende.finansiering,
+        Tillagg.model_validate(
+            {"typ": "nytt_belopp", "fran": "2026-08-01", "belopp_per_ar": 800000}
+        ),
+        program.finansiering,
+        beslutsdatum=dt.date(2026, 6, 1),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
+    assert andring is not None and not found, found
+    said = (
+        "800 000 kronor årligen, vilket för avtalsår 3 (5 månader) är 333 333 kronor i "
+        "stället för 400 000 kronor"
+    )
+    text = fold(change_text(change_of(andring, program))[0])
+    assert text == f"Från och med den 1 augusti 2026 är Regionens bidrag {said}."
+    points = decision_points("Nämnden", "X", andring, 1, program)
+    assert f"från och med 2026-08-01 ska vara {said}." in fold(points[0])
+    before = compute_financing(andring.fore, program.finansiering)
+    stage = Stage(
+        case.arende.model_copy(update={"finansiering": andring.efter}),
+        (),
+        extra_facts=_new_amount(andring, program),
+        extra_amounts=frozenset({*before.amounts(), 800000}),
+    )
+
+    def check(stated: str) -> None:
+        read = PdfText(Path("tillaggsavtal.pdf"), (stated,))  # its text, not its blocks
+        check_facts(case.arende, program, {"text": read}, {"text": stage})
+
+    check(text)
+    with pytest.raises(FactError, match="ändringens belopp: the document does not state"):
+        check(
+            "Från och med den 1 augusti 2026 är Regionens bidrag 800 000 kronor årligen i "
+            "stället för 400 000 kronor avtalsår 3."
+        )

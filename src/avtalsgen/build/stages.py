@@ -33,11 +33,17 @@ from avtalsgen.documents.factcheck import (
     Stage,
 )
 from avtalsgen.documents.factplaces import CHANGE, SECRECY
-from avtalsgen.documents.tillagg import TillaggContext, build_tillagg_context
+from avtalsgen.documents.tillagg import (
+    TillaggContext,
+    build_tillagg_context,
+    change_of,
+    new_amount,
+)
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
 from avtalsgen.model.meeting import split_markings
-from avtalsgen.model.tillagg import Tillaggstyp
+from avtalsgen.model.program import Program
+from avtalsgen.model.tillagg import Andring, Tillaggstyp
 
 #: How a tilläggsavtal states its change's date (what the fact check looks for).
 _CHANGE_FORM = {
@@ -131,6 +137,7 @@ class CaseStages:
                     ),
                     Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",), CHANGE),
                     Fact("ändringens beslut", (f"§ {change.decision.paragraf.paragraf}",), CHANGE),
+                    *_new_amount(andring, program),
                     # The change applies from its day, whenever the parties sign.
                     Fact(
                         "ändringen gäller från",
@@ -193,6 +200,15 @@ class CaseStages:
 
         change = self.plan.change if self.plan is not None else None
         return packet_facts(self.history, change.nummer if change is not None else 0, key=key)
+
+
+def _new_amount(andring: Andring, program: Program) -> tuple[Fact, ...]:
+    """A new amount's words, which a tilläggsavtal states in like terms: the amount a year
+    and, where the agreement gave one per avtalsår, each avtalsår's after and before (a
+    short avtalsår's amount against a yearly rate read as a raise where it was a cut)."""
+    if andring.tillagg.typ is not Tillaggstyp.NYTT_BELOPP:
+        return ()
+    return (Fact("ändringens belopp", (new_amount(change_of(andring, program)),), CHANGE),)
 
 
 def _marked(marking: str) -> tuple[Fact, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
@@ -175,7 +176,11 @@ def extension_amount(change: Change) -> str:
 
 def new_amount(change: Change) -> str:
     """The region's new amount a year and what it replaces: ``1 200 000 kronor årligen från
-    … i stället för 1 000 000 kronor årligen``."""
+    … i stället för 1 000 000 kronor årligen``; where the amount it replaces was one per
+    avtalsår, each avtalsår's amount after the change against its amount before, in like
+    terms: ``800 000 kronor årligen, vilket för avtalsår 3 (6 månader) är 400 000 kronor i
+    stället för 500 000 kronor`` (a short avtalsår's amount against a yearly rate read as a
+    raise where it was a cut)."""
     andring, before = change.andring, change.before
     tillagg = andring.tillagg
     assert tillagg.belopp_per_ar is not None
@@ -187,15 +192,31 @@ def new_amount(change: Change) -> str:
         text += f" från {name}"
     if row is not None and row.per_ar is not None:
         text += f" i stället för {fmt.kronor(row.per_ar)} årligen"
-    elif row is not None:  # an amount that changed from year to year: those it replaces
-        replaced = [
-            f"{fmt.kronor(amount)} avtalsår {year.nummer}"
-            for year, amount in zip(before.avtalsar, row.per_avtalsar, strict=False)
-            if year.start >= andring.fran
-        ]
+    elif row is not None:  # an amount that changed from year to year: each year's
+        replaced = _years_replaced(change, name, row.per_avtalsar)
         if replaced:
-            text += f" i stället för {fmt.och(replaced)}"
+            text += f", vilket {fmt.och(replaced)}"
     return text
+
+
+def _years_replaced(change: Change, name: str, amounts: Sequence[int]) -> list[str]:
+    """What the financier ``name`` gives each avtalsår from the change's day on, after the
+    change and before it (``amounts``, its amount per avtalsår before): ``för avtalsår 3
+    (6 månader) är 400 000 kronor i stället för 500 000 kronor`` (``är`` in the first)."""
+    after = next((row for row in change.after.finansiarer if row.namn == name), None)
+    if after is None:
+        return []
+    replaced: list[str] = []
+    for year, old, new in zip(change.before.avtalsar, amounts, after.per_avtalsar, strict=False):
+        if year.start < change.andring.fran:
+            continue
+        months = "" if year.manader == 12 else f" ({fmt.tidslangd(year.manader)})"
+        verb = "" if replaced else "är "
+        replaced.append(
+            f"för avtalsår {year.nummer}{months} {verb}{fmt.kronor(new)} i stället för "
+            f"{fmt.kronor(old)}"
+        )
+    return replaced
 
 
 #: What the payment plan says of a payment whose day has passed when the tilläggsavtal is
