@@ -285,9 +285,28 @@ def test_records_the_facts(built: Built) -> None:
     (version,) = record["versioner"]
     assert version["version"] == 1
     assert version["filer"] == ["protokollsutdrag-187.docx", "protokollsutdrag-187.pdf"]
-    assert version["bestyrkt"] == "2024-12-04"
+    # The day it was made; nobody has certified it (signed it) yet, and the record said
+    # "bestyrkt": "2024-12-04" (found by qa16).
+    assert version["upprattad"] == "2024-12-04"
+    assert "bestyrkt" not in version
     assert version["fakta"]["sista_dag_for_overklagande"] == "2024-12-27"
     assert version["fakta"]["justerare"] == ["Johan Exempelsson", "Karin Exempelsson"]
+
+
+@pytest.mark.libreoffice
+def test_a_record_written_before_reads_its_bestyrkt_as_the_day_made(built: Built) -> None:
+    """Records written before 'upprattad' said 'bestyrkt' for the day a version was made:
+    they are read as they were, by publicera and by a correction."""
+    from avtalsgen.meetings.extract import made_on
+    from avtalsgen.meetings.publicering import _recorded
+
+    path = built.output / "RUN-90002-2024" / "protokollsutdrag-187.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    (version,) = record["versioner"]
+    old = {("bestyrkt" if key == "upprattad" else key): value for key, value in version.items()}
+    assert made_on(old) == made_on(version) == "2024-12-04"
+    assert _recorded([old])[1].upprattad == _recorded([version])[1].upprattad == TODAY
+    assert made_on({}) is None
 
 
 @pytest.mark.libreoffice

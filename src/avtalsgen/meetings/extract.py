@@ -12,12 +12,16 @@ Record format (UTF-8 JSON)::
 
     {"dokument": "protokollsutdrag", "format": 1, "dnr": "RUN-00386-2023", "paragraf": 101,
      "versioner": [{"version": 1, "filer": ["protokollsutdrag-101.docx", "...pdf"],
-                    "bestyrkt": "2024-12-04", "andrat": [], "sammantrade": "x.yaml",
+                    "upprattad": "2024-12-04", "andrat": [], "sammantrade": "x.yaml",
                     "fakta": {<the fields of Fakta; dates ISO, lists as arrays>}}]}
 
-A fact missing from an older record (a field added later) is not compared. The date of
-certification (``bestyrkt``, the day the version is made) is not a fact of the decision and
-is not compared either.
+A fact missing from an older record (a field added later) is not compared. The day a version
+is made (``upprattad``) is not a fact of the decision and is not compared either; nor is its
+certification, which is the secretary's signature in the PDF (``avtalsgen sign --field
+utdragsbestyrkande``), not a date the record could hold when the version is made. A
+correction records the day the version it replaces was certified (``ersatt_bestyrkt``, from
+that version's signature), or null when it never was. Records written before said
+``bestyrkt`` for the day made (read as ``upprattad``: :func:`made_on`).
 """
 
 from __future__ import annotations
@@ -206,8 +210,8 @@ class Version:
 
     nummer: int
     """1 for the first extract, 2 for its first correction, ..."""
-    bestyrkt: dt.date
-    """The day the secretary certifies this version (the day it is made)."""
+    upprattad: dt.date
+    """The day this version is made (the secretary certifies it later, by signing it)."""
     ersatter: int | None
     """The version this one replaces; None for the first."""
     andrat: tuple[str, ...]
@@ -218,9 +222,9 @@ class Version:
     """``Version 2`` and so on in the page header; empty for a first version."""
 
     @classmethod
-    def first(cls, bestyrkt: dt.date) -> Version:
-        """Version 1, certified on ``bestyrkt``."""
-        return cls(nummer=1, bestyrkt=bestyrkt, ersatter=None, andrat=(), rattelse="", rubrik="")
+    def first(cls, upprattad: dt.date) -> Version:
+        """Version 1, made on ``upprattad``."""
+        return cls(nummer=1, upprattad=upprattad, ersatter=None, andrat=(), rattelse="", rubrik="")
 
     @classmethod
     def correction(
@@ -228,7 +232,7 @@ class Version:
         replaces: int,
         replaced_on: dt.date | None,
         andrat: tuple[str, ...],
-        bestyrkt: dt.date,
+        upprattad: dt.date,
         *,
         replaced_certified: bool = True,
     ) -> Version:
@@ -243,7 +247,7 @@ class Version:
                 when = f" (upprättad {day}, inte bestyrkt)"
         return cls(
             nummer=replaces + 1,
-            bestyrkt=bestyrkt,
+            upprattad=upprattad,
             ersatter=replaces,
             andrat=andrat,
             rattelse=f"Rättelse: ersätter version {replaces}{when}. Ändrat: {', '.join(andrat)}.",
@@ -545,7 +549,7 @@ def metadata(fakta: Fakta, version: Version) -> Metadata:
         f"{fakta.rubrik}{suffix}",
         subject=f"Protokollsutdrag, {meeting}, § {fakta.paragraf}, Dnr {fakta.dnr}{marking}",
         keywords=keywords,
-        created=version.bestyrkt,
+        created=version.upprattad,
     )
 
 
@@ -779,7 +783,7 @@ def _plan(
             return ExtractResult(number, paragraf.dnr, Status.OFORANDRAD, current, files), None
         _refuse_another_meeting(latest, meeting, paragraf, record_file)
         certified, certified_on = _certified(files)
-        replaced_on = certified_on or _iso_date(latest.get("bestyrkt"))
+        replaced_on = certified_on or _iso_date(made_on(latest))
         version = Version.correction(
             current, replaced_on, changed, today, replaced_certified=certified
         )
@@ -798,7 +802,7 @@ def _plan(
         {
             "version": version.nummer,
             "filer": [path.name for path in files],
-            "bestyrkt": today.isoformat(),
+            "upprattad": today.isoformat(),
             "andrat": list(version.andrat),
             **(
                 {"ersatt_bestyrkt": replaced_on.isoformat() if certified and replaced_on else None}
@@ -825,6 +829,14 @@ def _plan(
     )
     result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
     return result, plan
+
+
+def made_on(entry: Mapping[str, Any]) -> str | None:
+    """The day a recorded version of an extract was made (ISO), as its record says: the key
+    ``upprattad``, or ``bestyrkt`` in a record written before, which held that day though
+    the version was not certified then."""
+    made = entry.get("upprattad", entry.get("bestyrkt"))
+    return made if isinstance(made, str) else None
 
 
 def _refuse_another_meeting(

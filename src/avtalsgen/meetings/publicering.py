@@ -46,6 +46,7 @@ from avtalsgen.meetings.extract import (
     Version,
     context,
     file_stem,
+    made_on,
     metadata,
     read_record,
     record_path,
@@ -360,11 +361,11 @@ def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
             value = dt.date.fromisoformat(value)
         values[field.name] = value
     fakta = Fakta(**values)
-    made = dt.date.fromisoformat(latest["bestyrkt"])
+    made = dt.date.fromisoformat(made_on(latest) or "")
     number = int(latest["version"])
     if number == 1:
         return fakta, Version.first(made)
-    before = versions[-2].get("bestyrkt") if len(versions) > 1 else None
+    before = made_on(versions[-2]) if len(versions) > 1 else None
     # Whether the replaced version was certified, as the correction found it (a record
     # written before that was recorded: certified on the day it was made, as it then said).
     certified = latest.get("ersatt_bestyrkt", before)
