@@ -5,6 +5,7 @@ is named with the template, the document, the fact and what to put back (in Swed
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -186,6 +187,9 @@ def test_staff_edits_that_keep_the_facts_in_place_build(folder: Path) -> None:
     _typed_over(line, "Diarienummer: {{ arende.dnr }}")
     table = document.tables[0]
     added = table.add_row()  # type: ignore[no-untyped-call]
+    # Word's 'Insert row below' gives the new row the properties of the row it was made
+    # from (a row kept whole among them); python-docx gives it none.
+    added._tr.insert(0, copy.deepcopy(table.rows[-2]._tr.trPr))
     added.cells[0].text = "Beloppen anges i kronor."
     plan = next(p for p in document.paragraphs if p.text == "Utbetalningsplan")
     plan.style = document.styles["Heading 1"]

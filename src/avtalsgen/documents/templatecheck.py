@@ -27,7 +27,7 @@ from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
-from avtalsgen.documents.templatefacts import missing_places
+from avtalsgen.documents.templatefacts import missing_places, splitting_rows
 from avtalsgen.documents.templatelanguage import other_languages
 from avtalsgen.documents.templateplaces import (
     Locator,
@@ -405,6 +405,7 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if body is not None:
         headers = [page.root for page in pages]
         findings += [Finding("", t) for t in missing_places(template.stem, body.root, headers)]
+        findings += [Finding(_("body"), t) for t in splitting_rows(body.root)]
     return findings
 
 
