@@ -250,8 +250,7 @@ def _no_such_date(text: str) -> str:
     days = calendar.monthrange(year, month)[1]
     name = get_month_names("wide", locale=current_language())[month]
     return _(
-        "{value} is not a real date: {month} {year} has {days} days; write a day from 01 to "
-        "{days}"
+        "{value} is not a real date: {month} {year} has {days} days; write a day from 01 to {days}"
     ).format(value="{value}", month=name, year=f"{year:04d}", days=days)
 
 
