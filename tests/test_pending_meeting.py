@@ -162,7 +162,8 @@ def test_a_meeting_not_held_yet_leaves_the_built_documents_up_to_date(
     day = meeting_day()
     monkeypatch.setattr(clock, "today", lambda: day)
     assert (
-        "documents out of date: since they were built, the meeting file run.yaml was added "
+        "documents out of date: since they were built, the meeting file run.yaml now concerns "
+        "the case "
         f"(avtalsgen build {case} --output {output})"
     ) in saknas()
     result = runner.invoke(app, ["build", str(cases), "--output", str(output)])

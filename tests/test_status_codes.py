@@ -90,6 +90,17 @@ def test_every_code_before_a_signature(cases: Path, built: Path, tmp_path: Path)
         "RUN-90004-2024": ("beslutat", "beslutat: bifall"),
         "trasig.yaml": ("fel", "ärendefilen har fel"),
     }
+    # What the seed's proposal built is out of date for, in words that are so: the meeting
+    # no longer decides it (the file is gone), and no template was removed (the agreement's
+    # is no longer called for).
+    seed = run_cli("status", str(cases / "RUN-00386-2023.yaml"), "--output", str(output),
+                   "--json", lang="sv")  # fmt: skip
+    (item,) = json.loads(seed.stdout)
+    assert [line for line in item["saknas"] if "inaktuella" in line] == [
+        "handlingarna är inaktuella: sedan de byggdes har sammanträdesfilen "
+        "exempel-run-2023-12-05.yaml slutat gälla ärendet (avtalsgen build "
+        f"{cases / 'RUN-00386-2023.yaml'} --output {output})"
+    ]
     # With the signed packets' codes, every code the case list filters by.
     codes = {kind for kind, _words in found.values()}
     assert codes | SIGNED == {kind.value for kind in KINDS}

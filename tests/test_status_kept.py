@@ -78,6 +78,14 @@ def _page(config: WebConfig) -> tuple[str, list[str], bool]:
     return unescape(standing.group(1)), lines, f'href="/arenden/{DNR}"' in superseded
 
 
+def _row(config: WebConfig) -> str:
+    """The case's row in the case list, in words."""
+    with client_for(config, "lasare") as client:
+        html = client.get("/arenden").text
+    row = next(row for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL) if DNR in row)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
+
+
 def _build(config: WebConfig) -> str:
     case = config.cases / f"{DNR}.yaml"
     made = run_cli("build", str(case), "--output", str(config.output),
@@ -109,13 +117,18 @@ def test_an_edit_no_document_states_keeps_the_signed_packet_everywhere(
     # Partly signed: status and the case's page ask the actor's signature, nothing else.
     status = _status(config)
     assert _stale(status["saknas"]) == [], status["saknas"]
-    assert (status["kod"], status["lage"]) == ("beslutat", "beslutat: bifall")
+    (region,) = status["undertecknat"]  # the name in the smart card's certificate
+    assert (status["kod"], status["lage"]) == (
+        "beslutat",
+        f"beslutat: bifall; undertecknat av {region}; inte än av aktor",
+    )
     assert (
         f"{DNR}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu; underteckna när "
         "raderna ovanför är gjorda"  # the facts to fill in, which the seed leaves unknown
     ) in status["saknas"]
     standing, lines, listed = _page(config)
-    assert standing == "beslutat: bifall"
+    assert standing == f"beslutat: bifall; undertecknat av {region}; inte än av aktör"
+    assert standing in _row(config)  # the case list's, as the page says it
     assert _stale(lines) == [] and not listed, lines
     # sign takes it (it refused: superseded by 'aktor.epost').
     packet = folder / "paket.pdf"

@@ -353,6 +353,10 @@ def _one(
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
         status.lage += "; " + _changed_term(planned.change.andring, None if agreed else number)
         status.kod = "tillaggsavtal"
+    if signed and unsigned and status.kod != "ersatt":  # the newest packet, partly signed
+        fields = join_words([hints.field(name) for name in unsigned])
+        said = _("signed by {names}; not yet by {fields}")
+        status.lage += "; " + said.format(names=", ".join(signed), fields=fields)
     return status
 
 
@@ -589,7 +593,7 @@ def _build_state(
     packet = packet or (versions[-1] if versions else None)
     if packet is not None and next_build.keeps(packet):
         return None
-    changes = join_words([_changed(*change) for change in next_build.changes()])
+    changes = join_words(_changes(next_build.changes()))
     if changes and command is None:
         return _("documents out of date: since they were built, {changes}").format(changes=changes)
     if changes:
@@ -600,17 +604,40 @@ def _build_state(
     return _("documents out of date ({command})").format(command=command)
 
 
+def _changes(changes: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The inputs changed since the documents were built (:meth:`NextBuild.changes`), in
+    words that say only what is so: "the case file changed", "the protocol extract
+    protokollsutdrag-211.pdf was added", "the meeting file x.yaml no longer concerns the
+    case" (deleted, or no longer naming the case). A template that is used, or no longer
+    used, is not named: the documents the decisions call for changed, which other lines
+    say. The attachments are numbered by their place in the case file, so a change among
+    them is said as one."""
+    words = []
+    attachments = False
+    for role, how, name in changes:
+        if role.startswith("bilaga "):
+            attachments = True
+        elif role.startswith("template ") and how in ("added", "removed"):
+            continue
+        elif role.startswith("sammantrade ") and how == "added":
+            words.append(_("the meeting file {name} now concerns the case").format(name=name))
+        elif role.startswith("sammantrade ") and how == "removed":
+            words.append(_("the meeting file {name} no longer concerns the case").format(name=name))
+        else:
+            words.append(_changed(role, how, name))
+    if attachments:
+        words.append(_("the case's attachments changed"))
+    return words
+
+
 def _changed(role: str, how: str, name: str) -> str:
-    """An input of the documents changed since they were built, in words: "the case file
-    changed", "protokollsutdrag-211.pdf was added" (see :meth:`NextBuild.changes`)."""
+    """An input changed since the documents were built, in words (see :func:`_changes`)."""
     if role == "case":
         what = _("the case file")
     elif role == "program":
         what = _("the program file {name}").format(name=name)
     elif role.startswith("template "):
         what = _("the template {name}").format(name=name)
-    elif role.startswith("bilaga "):
-        what = _("the attachment {name}").format(name=name)
     elif role.startswith("sammantrade "):
         what = _("the meeting file {name}").format(name=name)
     elif role.startswith("protokollsutdrag "):

@@ -191,7 +191,11 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
     # whom; the documents say the same.
     # (What is missing is the case's page's: not looked for here.)
-    found = case_status([path], config.output, config.templates, missing=False)[0]
+    from avtalsgen.web.forms import choice
+
+    # A signature field as the pages name it (aktör), as on the case's page.
+    found = case_status([path], config.output, config.templates, missing=False,
+                        field_label=choice)[0]  # fmt: skip
     newest = found.beslut[-1] if found.beslut else None
     row.status, row.kind = found.lage, found.kod
     row.decided = f"§ {newest.paragraf}, {newest.datum}" if newest is not None else None
