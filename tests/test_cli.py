@@ -233,7 +233,8 @@ def test_templates_check_lists_what_the_models_lack(tmp_path: Path) -> None:
         f" {after}: 'arende.aktor.telefon' is not provided by the models",
         f"{path}: body, {row} {after}: 'arende.finansiering.finansiarer[].procent' is not "
         "provided by the models",
-        f"{path}: body, {row} {after}: unknown filter 'valuta'",
+        f"{path}: body, {row} {after}: unknown filter 'valuta'; avtalsgen's own filters are "
+        "belopp, datum_text, ifylls, intervall, iso, kr, kronor, tal, termin, tidslangd",
         f"{path}: the page header, the paragraph '{{{{ program.region.epost }}}}': "
         "'program.region.epost' is not provided by the models",
     ]

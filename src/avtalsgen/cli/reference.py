@@ -9,9 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from avtalsgen.cli.options import (
-    TemplatesDir,
-)
 from avtalsgen.cli.root import app, templates_app
 from avtalsgen.documents.templates import find_templates, only_lock_files
 from avtalsgen.i18n import _
@@ -75,11 +72,26 @@ def _titled(node: Any, key: str | None) -> Any:
     return titled
 
 
+#: The folder templates check reads: it takes no input files, and looks from the working
+#: folder (as the other commands look from their input files).
+CheckedTemplates = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help=_(
+            "Folder holding the Word templates (default: the nearest templates/ in the working "
+            "folder or above it, else those that come with avtalsgen)."
+        ),
+        metavar=_("FOLDER"),
+    ),
+]
+
+
 @templates_app.command(
     "check",
     help=_("List every variable a template uses that the models do not provide; fail on any."),
 )
-def templates_check(templates: TemplatesDir = None) -> None:
+def templates_check(templates: CheckedTemplates = None) -> None:
     """List every variable a template uses that the models do not provide; fail on any."""
     templates = templates or find_templates([Path.cwd()])
     from avtalsgen.documents.kinds import KINDS

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from avtalsgen.documents.context import Context
 from avtalsgen.documents.fileformat import format_problem
+from avtalsgen.documents.format import FILTERS
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
@@ -137,11 +138,50 @@ def _fields(tp: Any) -> list[str]:
 def _did_you_mean(message: str, name: str, candidates: list[str], paths: list[str]) -> str:
     """``message`` and, when one of ``candidates`` is near ``name``, the path of ``paths``
     (in the same order) that the tag may have meant."""
-    near = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    near = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6) or _abbreviated(
+        name, candidates
+    )
     if not near:
         return message
     return _("{message}; did you mean '{suggestion}'?").format(
         message=message, suggestion=paths[candidates.index(near[0])]
+    )
+
+
+def _abbreviated(name: str, candidates: list[str]) -> list[str]:
+    """The one candidate ``name`` abbreviates, if one: its letters stand in it in order,
+    from its first (``orgnr``: ``organisationsnummer``)."""
+    letters = name.lower().replace("_", "")
+
+    def abbreviates(candidate: str) -> bool:
+        rest = iter(candidate.lower())
+        return candidate[:1].lower() == letters[:1] and all(ch in rest for ch in letters)
+
+    found = list(dict.fromkeys(c for c in candidates if len(letters) >= 3 and abbreviates(c)))
+    return found if len(found) == 1 else []
+
+
+#: Filters a Swedish-speaking author may reach for by their Swedish names: Jinja's own.
+_FILTER_WORDS = {"versaler": "upper", "gemener": "lower", "stor_forsta": "capitalize"}
+
+
+def _unknown_filter(name: str, filters: set[str]) -> str:
+    """An unknown filter in words, with avtalsgen's own filter it may have meant (before
+    Jinja's, whose names an author of avtalsgen's templates rarely means), else Jinja's
+    one by its Swedish name or a near one, else the list of avtalsgen's own."""
+    message = _("unknown filter '{name}'").format(name=name)
+    own = sorted(FILTERS)
+    near = difflib.get_close_matches(name, own, n=1, cutoff=0.6)
+    if not near and _FILTER_WORDS.get(name.lower()) in filters:
+        near = [_FILTER_WORDS[name.lower()]]
+    if not near:
+        near = difflib.get_close_matches(name, sorted(filters - set(own)), n=1, cutoff=0.75)
+    if near:
+        return _("{message}; did you mean '{suggestion}'?").format(
+            message=message, suggestion=near[0]
+        )
+    return _("{message}; avtalsgen's own filters are {filters}").format(
+        message=message, filters=", ".join(own)
     )
 
 
@@ -199,15 +239,7 @@ class _Walker:
             return _Var(found, path)
         if isinstance(node, nodes.Filter | nodes.Test):
             if isinstance(node, nodes.Filter) and node.name not in self.filters:
-                self.report(
-                    _did_you_mean(
-                        _("unknown filter '{name}'").format(name=node.name),
-                        node.name,
-                        sorted(self.filters),
-                        sorted(self.filters),
-                    ),
-                    node,
-                )
+                self.report(_unknown_filter(node.name, self.filters), node)
             for child in node.iter_child_nodes():
                 self.expr(child, scope)
             return _Var(Any, "")
@@ -377,6 +409,7 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         return [Finding("", problem)]
     findings = _styles(template)
     body: PartText | None = None  # the body, parsed
+    unreadable = False  # Jinja cannot read the body: no document is made of it
     pages: list[PartText] = []  # the page headers and footers, parsed
     for kind, part, patched, xml in _sources(template):
         text = PartText(xml) if xml is not None else None  # parsed once, read by all
@@ -397,12 +430,16 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
         except TemplateSyntaxError as exc:
             syntax = _syntax_error(part, exc, tags, locator)
             findings.append(dataclasses.replace(syntax, kind="syntax"))
+            if kind == BODY:
+                unreadable = True
             continue
         walker = _Walker(part, roots, set(env.filters), locator)
         walker.walk(tree, {})
         findings.extend(walker.findings)
-    # Facts the fact check wants in a place of their own (the template's name is its kind).
-    if body is not None:
+    # Facts the fact check wants in a place of their own (the template's name is its kind);
+    # not in a body Jinja cannot read, where a tag left open swallows the lines after it (the
+    # Dnr's line after a broken '{{ arende.aktor.namn }' was said to be missing).
+    if body is not None and not unreadable:
         headers = [page.root for page in pages]
         findings += [Finding("", t) for t in missing_places(template.stem, body.root, headers)]
         findings += [Finding(_("body"), t) for t in splitting_rows(body.root)]
