@@ -164,11 +164,14 @@ def test_fact_check_refuses_an_agreement_with_the_proposals_amount(
         "samarbetsavtal.pdf: totalt per avtalsår: the document does not state 'Totalt "
         "2025-01-01–2027-06-30 1 500 000 kr'" in message
     )
-    amounts = "(120 000, 180 000, 240 000, 300 000, 360 000, 600 000, 900 000, 1 500 000)"
-    for amount in ("800 000", "2 000 000"):
+    # In English, the amounts nearest the one stated (qa16: the Swedish grouping, all of them).
+    for amount, amounts in (
+        ("800,000", "240,000, 300,000, 360,000, 600,000, 900,000"),
+        ("2,000,000", "300,000, 360,000, 600,000, 900,000, 1,500,000"),
+    ):
         assert (
             f"samarbetsavtal.pdf: belopp: the document states {amount} kr/kronor, which is none "
-            f"of the amounts of the decision {amounts}"
+            f"of the amounts of the decision (the nearest: {amounts}; 8 in all)"
         ) in message
     # The decided agreement passes the same check.
     check_facts(

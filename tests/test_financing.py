@@ -630,7 +630,7 @@ def test_the_fact_check_refuses_a_financiers_row_with_another_amount(tmp_path: P
         "'Luleå kommun 750 000'"
     ) in result.stderr
     assert (
-        "beslutsforslag.pdf: Luleå kommun: the document states 751 000 for it, which is none of "
-        "its figures (125 000, 250 000, 750 000)"
+        "beslutsforslag.pdf: Luleå kommun: the document states 751,000 for it, which is none of "
+        "its figures (125,000, 250,000, 750,000)"
     ) in result.stderr
     assert not any(output.rglob("*.pdf"))

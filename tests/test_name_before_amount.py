@@ -26,7 +26,8 @@ def test_a_name_s_number_run_into_an_amount_is_named_as_the_reason(cases: Path) 
     # The agreement's clause Bakgrund: 'att bevilja {aktor} {belopp_arligen} i basfinansiering'.
     assert (
         "samarbetsavtal.pdf: belopp: dokumentet anger 3 800 000 kr/kronor, som inte är något av "
-        "beloppen i beslutet (300 000, 500 000, 800 000, 900 000, 1 500 000, 2 400 000): "
+        "beloppen i beslutet (de närmaste: 500 000, 800 000, 900 000, 1 500 000, 2 400 000; 6 i "
+        "allt): "
         "namnet 'Arktiska testbäddar 3' slutar på ett tal och beloppet 800 000 står direkt "
         "efter det, så att 'Arktiska testbäddar 3 800 000' läses som 3 800 000; skriv ett ord "
         "mellan dem i texten som sätter beloppet direkt efter namnet (ett belopps platshållare "

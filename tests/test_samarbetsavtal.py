@@ -217,8 +217,8 @@ def test_fact_check_fails_when_a_template_prints_another_amount(tmp_path: Path) 
     assert result.exit_code == 1
     assert "the documents do not agree on the case's facts:" in result.stderr
     assert (
-        "samarbetsavtal.pdf: belopp: the document states 4 000 000 kr/kronor, which is none "
-        "of the amounts of the decision (500 000, 1 500 000, 2 000 000, 6 000 000)"
+        "samarbetsavtal.pdf: belopp: the document states 4,000,000 kr/kronor, which is none "
+        "of the amounts of the decision (500,000, 1,500,000, 2,000,000, 6,000,000)"
     ) in result.stderr
     assert "beslutsforslag.pdf" not in result.stderr
     assert not any(output.rglob("*.pdf")), "a build that fails the fact check writes nothing"

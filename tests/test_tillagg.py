@@ -948,7 +948,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
         "Utbetalningsplan från och med {{ tillagg.fran|iso }} (1 234 567 kronor)",
     )
     assert (
-        "tillaggsavtal.pdf: belopp: the document states 1 234 567 kr/kronor, which is none "
+        "tillaggsavtal.pdf: belopp: the document states 1,234,567 kr/kronor, which is none "
         "of the amounts of the changed agreement" in refused(wrong)
     )
 

@@ -43,7 +43,7 @@ from avtalsgen.documents.factplaces import HEADER, LABEL_ROOM, LINE, TEXT, place
 from avtalsgen.documents.financing import money_placeholders, per_kalenderar_steps, view
 from avtalsgen.documents.kinds import KINDS, SIGNATURE_ANCHOR, SIGNATURE_BLOCKS
 from avtalsgen.errors import AvtalsgenError, os_reason
-from avtalsgen.i18n import N_, _, join_words, ngettext
+from avtalsgen.i18n import N_, _, format_number, join_words, ngettext
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import agreement_financing
 from avtalsgen.model.money import Berakning, compute_financing
@@ -213,7 +213,9 @@ def _disagreements(text: str, figures: Berakning, name: str) -> list[str]:
                 stated.startswith(figure) and not stated[len(figure) : len(figure) + 1].isdigit()
                 for figure in allowed
             ):
-                figures_text = ", ".join(sorted(allowed, key=_amount_key))
+                figures_text = ", ".join(
+                    format_number(_amount_key(a)) for a in sorted(allowed, key=_amount_key)
+                )
                 problems.append(
                     _(
                         "{document}: {financier}: the document states {amount} for it, which "
@@ -221,7 +223,7 @@ def _disagreements(text: str, figures: Berakning, name: str) -> list[str]:
                     ).format(
                         document=name,
                         financier=financier,
-                        amount=after.group(1),
+                        amount=format_number(_amount_key(after.group(1))),
                         figures=figures_text,
                     )
                 )
@@ -433,9 +435,9 @@ def check_facts(
                 "the amounts of {stage} ({amounts})"
             ).format(
                 file=pdf.name,
-                amount=amount,
+                amount=format_number(_amount_key(amount)),
                 stage=_(stage.name),
-                amounts=", ".join(sorted(amounts, key=_amount_key)),
+                amounts=_nearest(amount, amounts),
             )
             run_in = _run_in(text, amount, amounts, _names(stage.arende, figures))
             if run_in is not None:
@@ -606,6 +608,27 @@ def _run_in_problem(problem: str, amount: str, name: str, figure: str) -> str:
         "{{aktor_namn}}), write a word between them, for example 'bevilja {{aktor}} ett "
         "bidrag om {{belopp_arligen}}', or give the name without the number at its end"
     ).format(problem=problem, name=name, figure=figure, amount=amount)
+
+
+#: How many of a stage's amounts a message names beside one a document states that is none
+#: of them: those nearest it.
+NEAREST = 5
+
+
+def _nearest(amount: str, amounts: set[str]) -> str:
+    """The amounts of a stage nearest ``amount`` (as printed), at most :data:`NEAREST`, in
+    order, grouped as the message's language writes them, and how many there are in all
+    when there are more."""
+    value = _amount_key(amount)
+    near = sorted(sorted(map(_amount_key, amounts), key=lambda a: abs(a - value))[:NEAREST])
+    listed = ", ".join(map(format_number, near))
+    if len(amounts) <= NEAREST:
+        return listed
+    return ngettext(
+        "the nearest: {amounts}; {count} in all",
+        "the nearest: {amounts}; {count} in all",
+        len(amounts),
+    ).format(amounts=listed, count=len(amounts))
 
 
 def _amount_key(amount: str) -> int:
