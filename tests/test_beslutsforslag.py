@@ -215,3 +215,13 @@ def test_word_documents_are_kept_beside_the_pdfs(built: Path) -> None:
     assert styles.count("List Number") == len(DECISION_POINTS) + 2 + len(GAPS)
     assert styles.count("List Bullet") == len(PLATFORM_TASKS) + 7
     assert Workspace(built).staging_folders() == [], "no staging folder is left behind"
+
+
+def test_the_examples_name_their_avdelning_once(built: Path) -> None:
+    """qa16: the shipped examples had 'avdelning: Avdelning Regional utveckling', so the
+    beslutsförslag read 'Avdelning: Avdelning Regional utveckling', in its body and in every
+    page header."""
+    for dnr in CASES:
+        text = fold(pdftotext(built / dnr / "beslutsforslag.pdf"))
+        assert "Avdelning: Avdelning" not in text, dnr
+    assert "Avdelning: Regional utveckling" in fold(pdf_text(built, "RUN-90001-2023"))
