@@ -9,7 +9,8 @@ What "verbatim" means here:
   is a placeholder: a known one is filled in, anything else in single braces (``{x}``,
   ``{% if %}``) is refused at load.
 - **A case's texts that its documents state** (the proposal's decision points, its
-  conditions, syfte, its clauses' texts, the first follow-up's term: ``Field.filled``) as
+  conditions, syfte, its clauses' texts and headings, the actor's field, the first
+  follow-up's term: ``Field.filled``) as
   their kind, but a placeholder left to be filled in (``XX``, ``…``, ``{{ }}``, ``[datum]``)
   is refused at load (tests/test_invalid_cases.py): the hostile text put there has none.
   Doubled braces (``{{ }}``, ``{{% %}}``) in a name are literal and print as written.
@@ -89,7 +90,7 @@ class Field:
 FIELDS = (
     Field("aktor.namn", "namn", (SA,)),
     Field("aktor.kortnamn", "namn", (BF, SA)),
-    Field("aktor.omrade", "namn", (BF, SA)),
+    Field("aktor.omrade", "namn", (BF, SA), filled=True),
     Field("aktor.adress.utdelningsadress", "namn", (SA,)),
     Field("aktor.adress.ort", "namn", (SA,)),
     Field("titel", "namn", (BF,)),
@@ -102,7 +103,7 @@ FIELDS = (
     Field("avtal.undertecknare.namn", "namn", (SA,)),
     Field("avtal.undertecknare.titel", "namn", (SA,)),
     Field("avtal.undertecknare.ort", "namn", (SA,)),
-    Field("avtal.klausuler.tillagg.0.rubrik", "namn", (SA,)),
+    Field("avtal.klausuler.tillagg.0.rubrik", "namn", (SA,), filled=True),
     Field("beslutspunkter.4", "line", (BF,), filled=True),
     Field("villkor.0", "line", (BF,), filled=True),
     Field("syfte", "prose", (BF,), filled=True),
@@ -294,7 +295,7 @@ def test_doubled_braces_print_as_written_in_a_name_and_are_refused_in_texts(
 ) -> None:
     """In a name they are literal; in the texts the documents state they stand for
     something not filled in (a template's), refused at load."""
-    case = write_case(tmp_path, {"aktor.omrade": "Mall {{aktor}} och {{ arende.dnr }}"})
+    case = write_case(tmp_path, {"avdelning": "Mall {{aktor}} och {{ arende.dnr }}"})
     text = fold(docx_text(render_all(case)[BF]))
     assert "Mall {{aktor}} och {{ arende.dnr }}" in text
     case = write_case(

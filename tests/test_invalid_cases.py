@@ -839,6 +839,32 @@ INVALID = [
             1,
         )
     ),
+    *(
+        Invalid(
+            f"placeholder-in-a-name-the-documents-state-{field}",
+            (
+                f"<case>:{line}: {field}: “{marker}” stands for something not filled in, and "
+                "the documents would state it as it stands: write the words in its place",
+            ),
+            sv=(
+                f"<case>:{line}: {field}: ”{marker}” står för något som inte är ifyllt, och "
+                "dokumenten skulle ange det som det står: skriv orden i dess ställe",
+            ),
+            case=((old, new),),
+        )
+        for field, line, marker, old, new in [
+            (
+                "avtal.klausuler.tillagg[0].rubrik",
+                66,
+                "XX",
+                "    ort: null\n",
+                "    ort: null\n  klausuler:\n    tillagg:\n      - id: extra\n"
+                "        rubrik: Villkor XX\n        efter: finansiering\n"
+                "        text: Aktören redovisar årligen.\n",
+            ),
+            ("aktor.omrade", 18, "[område]", "  omrade: besöksnäringen", "  omrade: '[område]'"),
+        ]
+    ),
     Invalid(
         "placeholder-in-the-first-follow-up",
         (

@@ -7,9 +7,9 @@ import re
 from pathlib import PurePosixPath
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
-from avtalsgen.i18n import _
+from avtalsgen.i18n import N_, _
 from avtalsgen.model.money import Finansiar, Finansiering, Period
 from avtalsgen.model.program import KLAUSUL_ID, Epost, Undertecknare
 from avtalsgen.model.prose import (
@@ -32,10 +32,48 @@ __all__ = [
 ]
 
 
+def _refusing_unfilled(message: str) -> AfterValidator:
+    """A check of a name or title (``Namn``) that refuses one holding something that stands
+    for a fact not filled in (:func:`unfilled_marker`), saying ``message`` (a msgid)."""
+
+    def refuse(text: str) -> str:
+        marker = unfilled_marker(text)
+        if marker is not None:
+            raise ValueError(_(message).format(marker=marker))
+        return text
+
+    return AfterValidator(refuse)
+
+
+#: A name of the case that its documents state as running text or a heading (the actor's
+#: field, a clause's heading, an attachment's title): refused when it holds a placeholder
+#: left to be filled in ("[område]", "TODO", "XX"); single braces are literal in a name.
+FilledNamn = Annotated[
+    Namn,
+    _refusing_unfilled(
+        N_(
+            "“{marker}” stands for something not filled in, and the documents would state "
+            "it as it stands: write the words in its place"
+        )
+    ),
+]
+#: When the first follow-up is reported (``forsta_uppfoljning``), refused likewise.
+Termin = Annotated[
+    Namn,
+    _refusing_unfilled(
+        N_(
+            "“{marker}” stands for something not filled in, and the decision points and the "
+            "samarbetsavtal would state it as the term of the first follow-up: write the "
+            "term, e.g. hösten 2026"
+        )
+    ),
+]
+
+
 class Aktor(Part):
     """The actor receiving base financing."""
 
-    omrade: Namn
+    omrade: FilledNamn
     """The field the actor's ecosystem develops, in running text, e.g. besöksnäringen."""
     epost: Epost | None = None
     """The actor's e-mail address, where the protocol extract sent to the actor (by its
@@ -48,7 +86,7 @@ class ErsattKlausul(Strict):
 
     id: str = Field(pattern=KLAUSUL_ID)
     """The program clause to replace."""
-    rubrik: Namn | None = None
+    rubrik: FilledNamn | None = None
     """New heading; the program's when left out."""
     text: CaseProseText
     """New text."""
@@ -59,7 +97,7 @@ class NyKlausul(Strict):
 
     id: str = Field(pattern=KLAUSUL_ID)
     """Identifier of the new clause (not one of the program's)."""
-    rubrik: Namn
+    rubrik: FilledNamn
     """The clause's heading."""
     text: CaseProseText
     """The clause's text."""
@@ -110,7 +148,7 @@ def _relative_pdf(value: object) -> str:
 class Bilaga(Strict):
     """An attachment to the packet: a PDF file beside the case file."""
 
-    titel: Namn
+    titel: FilledNamn
     """The attachment's title on the contents page, e.g. Verksamhetsplan 2024."""
     fil: Annotated[str, BeforeValidator(_relative_pdf)]
     """The PDF's path, relative to the case file and inside its folder."""
@@ -150,7 +188,7 @@ class Arende(Strict):
     """Ärendet, Syfte: what this actor's ecosystem work is for."""
     villkor: list[ConditionText] = Field(default_factory=list)
     """The actor's own financing conditions, inserted among the program's."""
-    forsta_uppfoljning: Namn
+    forsta_uppfoljning: Termin
     """When the first follow-up is reported to the committee, e.g. hösten 2024."""
     extern_utvardering_senast: Datum
     """The external evaluation is done no later than this date."""
@@ -160,20 +198,6 @@ class Arende(Strict):
     """The samarbetsavtal's own facts: date, the actor's signatory, clause choices."""
     bilagor: list[Bilaga] = Field(default_factory=list)
     """Attachments that go last in the packet, in this order."""
-
-    @field_validator("forsta_uppfoljning")
-    @classmethod
-    def _term_filled_in(cls, term: str) -> str:
-        marker = unfilled_marker(term)
-        if marker is not None:
-            raise ValueError(
-                _(
-                    "“{marker}” stands for something not filled in, and the decision points "
-                    "and the samarbetsavtal would state it as the term of the first "
-                    "follow-up: write the term, e.g. hösten 2026"
-                ).format(marker=marker)
-            )
-        return term
 
     @field_validator("beslutspunkter")
     @classmethod
