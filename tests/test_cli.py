@@ -89,11 +89,13 @@ def test_check_reports_every_problem_without_traceback(cases: Path) -> None:
         f"{case}:27: finansiering.finansiarer[0].belopp_per_ar: amount must not be negative, got -5"
         in result.stderr
     )
-    # The meeting file beside the cases that decided RUN-00386-2023 now decides a Dnr no case
-    # file holds: checked with the folder, it says so ("check cases/" said nothing of it).
+    # The meeting file beside the cases that decided RUN-00386-2023 now decides a Dnr no valid
+    # case file holds: checked with the folder, it says so ("check cases/" said nothing of
+    # it), and that the invalid case file named for it is to be corrected (not the meeting).
     meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
     assert (
-        f"{meeting}:23: paragrafer[0].dnr: no case file in {cases} has Dnr RUN-00386-2023"
+        f"{meeting}:23: paragrafer[0].dnr: the case file of RUN-00386-2023, {case}, is "
+        "invalid: correct it (its problems are on the lines that start with its name)"
         in result.stderr
     )
     assert result.stderr.splitlines()[-1] == (

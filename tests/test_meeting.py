@@ -712,7 +712,8 @@ def test_dnr_in_two_case_files(tmp_path: Path) -> None:
 
 def test_unknown_dnr_names_unreadable_files(tmp_path: Path) -> None:
     files = write_meeting(tmp_path, edit(BASE, ("dnr: RUN-90001-2023", "dnr: RUN-99999-2023")))
-    (files.cases / "trasig.yaml").write_text("dnr: [\n", encoding="utf-8")
+    # A file that cannot be read and names another Dnr is another case's: not searched.
+    (files.cases / "trasig.yaml").write_text("dnr: [RUN-00001-2023\n", encoding="utf-8")
     assert problems_of(files.meeting) == [
         f"{files.meeting}:19: paragrafer[1].dnr: no case file in {files.cases} has Dnr "
         "RUN-99999-2023 (unreadable, not searched: trasig.yaml)"

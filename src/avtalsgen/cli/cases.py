@@ -154,15 +154,17 @@ def _stop_on_stray_paragraphs(paths: list[Path], outcome: str) -> None:
     problems = stray_paragraphs(folders)
     if not problems:
         return
-    faults = _Faults([])
+    # A case file that cannot be read may be the one the paragraph names: its problems are
+    # told with the paragraph's, and it is counted as a case file.
+    faults = _Faults([path for folder in folders for path in folder.glob("*.yaml")])
     for problem in faults.add(problems, Path()):
         typer.echo(problem, err=True)
-    typer.echo(
-        _("{summary}; {outcome}: correct the paragraph's dnr, or add the case file").format(
-            summary=faults.summary(), outcome=outcome
-        ),
-        err=True,
+    advice = (
+        _("{summary}; {outcome}: correct the case file, or the paragraph's dnr")
+        if "case" in faults.files.values()
+        else _("{summary}; {outcome}: correct the paragraph's dnr, or add the case file")
     )
+    typer.echo(advice.format(summary=faults.summary(), outcome=outcome), err=True)
     raise typer.Exit(1)
 
 

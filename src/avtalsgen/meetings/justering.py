@@ -23,6 +23,7 @@ from pathlib import Path
 
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
+from avtalsgen.input.kinds import kind_of
 from avtalsgen.input.load import LoadedCase, key_lines, load_case, read_yaml, validate_file
 from avtalsgen.input.wrapped import wrapper
 from avtalsgen.meetings.decisions import (
@@ -32,6 +33,8 @@ from avtalsgen.meetings.decisions import (
     proposal_after_meeting,
     utfall,
 )
+from avtalsgen.meetings.unread import suspects
+from avtalsgen.model import Program
 from avtalsgen.model.meeting import Paragraf, Problem, Sammantrade
 from avtalsgen.model.types import Loc
 
@@ -46,6 +49,9 @@ class CaseIndex:
     folder: Path
     by_dnr: dict[str, list[Path]]
     unreadable: list[Path] = field(default_factory=list)
+    unnamed: list[Path] = field(default_factory=list)
+    """The files read as YAML without a Dnr of the form RUN-NNNNN-ÅÅÅÅ that are no program
+    or meeting files: an empty file, a case file whose dnr is missing or mistyped."""
 
 
 @dataclass(frozen=True)
@@ -118,10 +124,12 @@ def index_cases(folder: Path) -> CaseIndex:
     """Index the ``*.yaml`` files directly in ``folder`` by their ``dnr`` key.
 
     Files without a ``dnr`` (a program file, say) are not cases and are left out; files that
-    cannot be read or parsed are listed as unreadable.
+    cannot be read or parsed are listed as unreadable, and those that might be case files
+    but name no Dnr as unnamed.
     """
     by_dnr: dict[str, list[Path]] = {}
     unreadable: list[Path] = []
+    unnamed: list[Path] = []
     for path in sorted(folder.glob("*.yaml")):
         if not path.is_file():
             continue
@@ -133,7 +141,10 @@ def index_cases(folder: Path) -> CaseIndex:
         dnr = data.get("dnr") if isinstance(data, dict) else None
         if isinstance(dnr, str):
             by_dnr.setdefault(dnr.strip(), []).append(path)
-    return CaseIndex(folder=folder, by_dnr=by_dnr, unreadable=unreadable)
+        named = isinstance(dnr, str) and _DNR.fullmatch(dnr.strip())
+        if not named and kind_of(data) not in (Program, Sammantrade):
+            unnamed.append(path)
+    return CaseIndex(folder=folder, by_dnr=by_dnr, unreadable=unreadable, unnamed=unnamed)
 
 
 def case_folder(path: Path, sammantrade: Sammantrade) -> Path:
@@ -205,7 +216,11 @@ def stray_paragraphs(folders: list[Path]) -> list[str]:
 
     Such a paragraph decides nothing a build can see: the case it was meant for (its Dnr
     mistyped) would be built as if the decision had not been made, so a build or a status
-    of the folder stops on it instead. A file that cannot be read is left to what reads it.
+    of the folder stops on it instead. A meeting file that cannot be read is left to what
+    reads it, and so is a case file that cannot be read but names the paragraph's Dnr:
+    the build or status of the folder shows its own problems. A case file that cannot be
+    read and names no Dnr may be the one: its own problems are told here, and the
+    paragraph says to correct it (or its dnr).
     """
     from avtalsgen.meetings.files import meetings_in
 
@@ -213,13 +228,15 @@ def stray_paragraphs(folders: list[Path]) -> list[str]:
     for folder in folders:
         for path in meetings_in(folder):
             if is_meeting_file(path):
-                found += _unknown_dnrs(path)
+                found += _unknown_dnrs(path, named_too=False)
     return found
 
 
-def _unknown_dnrs(path: Path) -> list[str]:
+def _unknown_dnrs(path: Path, *, named_too: bool = True) -> list[str]:
     """The paragraphs of a meeting file that is not valid otherwise whose Dnr no case file
-    has, read from its data: reported with its other problems, all at once."""
+    has, read from its data: reported with its other problems, all at once; and the own
+    problems of the case files that cannot be read and may be theirs (of those that name
+    the Dnr only if ``named_too``)."""
     data = read_yaml(path)
     paragrafer = data.get("paragrafer") if isinstance(data, dict) else None
     arenden = data.get("arenden", "..") if isinstance(data, dict) else None
@@ -235,11 +252,17 @@ def _unknown_dnrs(path: Path) -> list[str]:
         dnr = item.get("dnr") if isinstance(item, dict) else None
         if not isinstance(dnr, str) or not _DNR.fullmatch(dnr.strip()):
             continue  # no Dnr, or one the validation refused already
-        if dnr.strip() not in index.by_dnr:
+        if dnr.strip() in index.by_dnr:
+            continue
+        loc: Loc = ("paragrafer", number, "dnr")
+        unread = suspects(index, dnr.strip())
+        if unread is None:
             message = _("no case file in {folder} has Dnr {dnr}").format(
                 folder=folder, dnr=dnr.strip()
             )
-            found.append(_problem(path, lines, ("paragrafer", number, "dnr"), message))
+            found.append(_problem(path, lines, loc, message))
+        elif named_too or not unread.certain:
+            found += [*unread.problems(), _problem(path, lines, loc, unread.message(folder))]
     return found
 
 
@@ -260,6 +283,10 @@ def _case_problems(
         return [Problem(loc, _("the case file of {dnr} is invalid (see above)").format(dnr=dnr))]
     if dnr not in cases:
         paths = index.by_dnr.get(dnr, [])
+        unread_case = None if paths else suspects(index, dnr)
+        if unread_case is not None:
+            failed.add(dnr)
+            return [Problem(loc, unread_case.message(index.folder)), *unread_case.problems()]
         if not paths:
             unread = ", ".join(p.name for p in index.unreadable)
             message = (
