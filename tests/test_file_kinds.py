@@ -89,7 +89,7 @@ def test_a_case_whose_program_names_a_case_or_meeting_file(
 
 def test_a_case_file_among_the_meeting_files_is_told_to_move(cases: Path) -> None:
     stray = cases / "sammantraden" / "arktiska.yaml"
-    stray.write_bytes((cases / "exempel-arktiska-testbaddar.yaml").read_bytes())
+    (cases / "exempel-arktiska-testbaddar.yaml").rename(stray)
     said = (
         f"{stray}: det här är en ärendefil (den har dnr), inte en sammanträdesfil, och i "
         f"{stray.parent} ligger bara sammanträdesfiler: flytta den till {cases}, bredvid de "
@@ -97,8 +97,21 @@ def test_a_case_file_among_the_meeting_files_is_told_to_move(cases: Path) -> Non
     )
     result = run_cli("utdrag", str(stray), "--output", str(cases.parent / "output"), lang="sv")
     assert (result.returncode, result.stderr.splitlines()) == (1, [said])
+
+
+def test_a_copy_of_a_case_file_among_the_meeting_files_is_told_to_go(cases: Path) -> None:
+    case = cases / "exempel-arktiska-testbaddar.yaml"
+    stray = cases / "sammantraden" / "arktiska.yaml"
+    stray.write_bytes(case.read_bytes())
+    said = (
+        f"{stray}: this is a case file (it has dnr), not a meeting file, and only meeting "
+        f"files go in {stray.parent}; the case file of RUN-90001-2023 is {case}: remove this "
+        f"one from {stray.parent}"
+    )
+    result = run_cli("utdrag", str(stray), "--output", str(cases.parent / "output"))
+    assert (result.returncode, result.stderr.splitlines()) == (1, [said])
     # A case whose meeting files are read (those beside it naming its Dnr) is told the same.
-    result = run_cli("check", str(cases / "exempel-arktiska-testbaddar.yaml"), lang="sv")
+    result = run_cli("check", str(case))
     assert result.returncode == 1
     assert said in result.stderr.splitlines()
-    assert "okänd nyckel" not in result.stderr
+    assert "unknown key" not in result.stderr

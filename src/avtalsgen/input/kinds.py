@@ -120,23 +120,36 @@ def _case_for_meeting(path: Path, data: dict[Any, Any], key: str) -> str:
     or where the meeting files are; or, in the meetings' folder, where it goes."""
     from avtalsgen.meetings.files import MEETINGS_FOLDER, meeting_inputs
 
+    value = data.get("dnr")
+    dnr = value.strip() if isinstance(value, str) else ""
     if path.parent.name == MEETINGS_FOLDER:
+        cases = path.parent.parent
+        same = _case_file_of(cases, dnr) if dnr else None
+        if same is not None:
+            return _(
+                "{path}: this is a case file (it has {key}), not a meeting file, and only "
+                "meeting files go in {folder}; the case file of {dnr} is {case}: remove this "
+                "one from {folder}"
+            ).format(path=path, key=key, folder=path.parent, dnr=dnr, case=same)
         return _(
             "{path}: this is a case file (it has {key}), not a meeting file, and only "
             "meeting files go in {folder}: move it to {cases}, beside the other case files"
-        ).format(path=path, key=key, folder=path.parent, cases=path.parent.parent)
-    dnr = data.get("dnr")
-    deciding = (
-        sorted(meeting_inputs(path, dnr.strip()).values())
-        if isinstance(dnr, str) and dnr.strip().isascii()
-        else []
-    )
+        ).format(path=path, key=key, folder=path.parent, cases=cases)
+    deciding = sorted(meeting_inputs(path, dnr).values()) if dnr and dnr.isascii() else []
     if deciding:
         return _(
             "{path}: this is a case file (it has {key}), not a meeting file: give the "
             "meeting's file, e.g. {meeting} (it names {dnr})"
-        ).format(path=path, key=key, meeting=deciding[0], dnr=str(dnr).strip())
+        ).format(path=path, key=key, meeting=deciding[0], dnr=dnr)
     return _(
         "{path}: this is a case file (it has {key}), not a meeting file: give a meeting's "
         "file; the meeting files are in {folder}, beside the case files"
     ).format(path=path, key=key, folder=path.parent / MEETINGS_FOLDER)
+
+
+def _case_file_of(folder: Path, dnr: str) -> Path | None:
+    """The case file in ``folder`` with Dnr ``dnr``, if one has it."""
+    from avtalsgen.meetings.justering import index_cases
+
+    found = index_cases(folder).by_dnr.get(dnr, []) if folder.is_dir() else []
+    return found[0] if found else None
