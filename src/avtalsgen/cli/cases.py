@@ -100,7 +100,7 @@ class _Faults:
                 # one, by its folder (it was counted as a program file).
                 if Path(name).parent.name == MEETINGS_FOLDER or is_meeting_file(Path(name)):
                     self.files[name] = "meeting"
-                elif name in self._cases or Path(name) == checked:
+                elif (name in self._cases or Path(name) == checked) and not _is_program(Path(name)):
                     self.files[name] = "case"
                 else:  # what a case file names: its program file
                     self.files[name] = "program"
@@ -127,6 +127,19 @@ class _Faults:
         return ngettext(
             "{what} has problems: {files}", "{what} have problems: {files}", len(kinds)
         ).format(what=join_words(counts), files=", ".join(self.files))
+
+
+def _is_program(path: Path) -> bool:
+    """Whether ``path`` reads as a program file (one given where a case file goes is counted
+    as a program file with problems, not a case file)."""
+    from avtalsgen.input.kinds import kind_of
+    from avtalsgen.input.load import read_yaml
+    from avtalsgen.model import Program
+
+    try:
+        return kind_of(read_yaml(path)) is Program
+    except CaseError:
+        return False
 
 
 def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
