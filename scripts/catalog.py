@@ -31,7 +31,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "avtalsgen"
 LOCALE = PACKAGE / "locale"
 LANGUAGE = "sv"
-KEYWORDS = {"_": None, "_l": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_l": None, "N_": None, "ngettext": (1, 2), "NC_": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[!:][^{}]*)?\}(?!\})")
 #: The other placeholders a message may have: a template's (``%(name)s``: Jinja's trans
 #: blocks and ``_()`` format with ``%``) and json-editor's (``{{0}}``: web/editortexts.py).
@@ -58,6 +58,8 @@ def sources() -> list[Path]:
 
 
 Message = tuple[str, Path, int, str | tuple[str, str]]
+#: A message's context (:func:`avtalsgen.i18n.NC_`), or None, by the message as extracted.
+CONTEXTS: dict[tuple[Path, int, str | tuple[str, str]], str] = {}
 
 
 def templates() -> list[Path]:
@@ -68,9 +70,11 @@ def templates() -> list[Path]:
 def marked() -> Iterator[Message]:
     """Every message the source and the templates mark: (domain, file, line, message)."""
     for path in sources():
-        for line, message, _comments, _context in extract_from_file(
+        for line, message, _comments, context in extract_from_file(
             "python", str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
         ):
+            if context:
+                CONTEXTS[path, line, message] = context
             yield domain_of(path), path, line, message
     from jinja2.ext import babel_extract
 
@@ -129,7 +133,10 @@ def update() -> None:
     wanted: dict[str, Catalog] = {}
     for domain, path, line, message in extract():
         template = wanted.setdefault(domain, Catalog(locale=LANGUAGE, domain=domain))
-        template.add(message, locations=[(str(path.relative_to(PACKAGE.parent)), line)])
+        template.add(
+            message, locations=[(str(path.relative_to(PACKAGE.parent)), line)],
+            context=CONTEXTS.get((path, line, message)),
+        )  # fmt: skip
     for domain in sorted(set(wanted) | {p.stem for p in po_path("x").parent.glob("*.po")}):
         catalogue = read_catalogue(domain)
         catalogue.update(wanted.get(domain, Catalog(locale=LANGUAGE)), no_fuzzy_matching=True)
@@ -163,7 +170,7 @@ def problems() -> list[str]:
         catalogue = catalogues.get(domain) or catalogues.setdefault(domain, read_catalogue(domain))
         where = f"{path.relative_to(PACKAGE.parent.parent)}:{line}"
         key = message[0] if isinstance(message, tuple) else message
-        entry = catalogue.get(key)
+        entry = catalogue.get(key, context=CONTEXTS.get((path, line, message)))
         shown = key if len(key) < 70 else key[:67] + "..."
         if (
             entry is None

@@ -1116,24 +1116,27 @@ def test_the_pages_in_swedish_by_default_and_in_english_on_request(
                 "key => !(key in JSONEditor.defaults.languages.avtalsgen))"
             )
             assert missing == [], missing
-            # On an English page the form's Swedish labels and values are marked as Swedish
-            # (WCAG 3.1.2); its help texts and buttons are not.
+            # On an English page the form's values, and the labels it says in Swedish too
+            # (Dnr), are marked as Swedish (WCAG 3.1.2); its English labels and headings
+            # (Committee, Financiers), help texts and buttons are not.
             swedish = page.locator("#editor [lang=sv]")
             if language == "sv":
                 expect(swedish).to_have_count(0)
             else:
                 expect(
-                    page.locator("#editor label[lang=sv]", has_text=re.compile("^Nämnd$"))
+                    page.locator("#editor label[lang=sv]", has_text=re.compile("^Dnr$"))
                 ).to_have_count(1)
                 expect(page.get_by_label("Dnr", exact=True)).to_have_attribute("lang", "sv")
+                committee = page.get_by_label("Committee", exact=True)
+                expect(committee).to_have_attribute("lang", "sv")  # its value
+                expect(page.locator("#editor label[lang=sv]", has_text="Committee")).to_have_count(
+                    0
+                )
                 expect(page.locator("#editor .je-object__title[lang=sv]")).to_have_count(0)
-                # A list's heading: its words, not the empty holder of its buttons after them.
                 expect(
-                    page.locator(
-                        "#editor .je-header > span[lang=sv]", has_text=re.compile("^Finansiärer$")
-                    )
+                    page.locator("#editor .je-header > span", has_text=re.compile("^Financiers$"))
                 ).to_have_count(1)
-                expect(page.locator("#editor .je-header-button-holder[lang=sv]")).to_have_count(0)
+                expect(page.locator("#editor .je-header > span[lang=sv]")).to_have_count(0)
                 expect(page.locator("#editor button[lang=sv], #editor p[lang=sv]")).to_have_count(0)
             checker.check(f"{language}-arende")
             # A run of the two broken files: each fails with the loader's message.

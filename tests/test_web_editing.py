@@ -74,17 +74,24 @@ def test_the_form_schema_comes_from_the_models() -> None:
     from avtalsgen.model import Arende
     from avtalsgen.model.schema import json_schema
 
-    schema = editor_schema(json_schema(Arende))
+    with i18n.speaking("sv"):
+        schema = editor_schema(json_schema(Arende))
+        assert label("forsta_uppfoljning") == "Första uppföljning"
+    with i18n.speaking("en"):
+        english = editor_schema(json_schema(Arende))
+        assert label("forsta_uppfoljning") == "First follow-up"
     props = schema["properties"]
     assert list(props)[:3] == ["program", "exempel", "dnr"]
     financier = props["finansiering"]["properties"]["finansiarer"]["items"]["properties"]
     assert financier["belopp_per_ar"]["title"] == "Belopp per år"
+    financiers = english["properties"]["finansiering"]["properties"]["finansiarer"]
+    assert financiers["title"] == "Financiers" and financiers["items"]["title"] == "financier"
+    assert financiers["items"]["properties"]["belopp_per_ar"]["title"] == "Amount per year"
     assert financier["belopp_per_ar"]["x-nullable"] is True
     assert props["aktor"]["properties"]["omrade"]["title"] == "Område"
     assert props["datum"]["x-nullable"] is True and "anyOf" not in props["datum"]
     assert props["syfte"]["format"] == "textarea"
     assert props["aktor"]["description"]  # the docstring
-    assert label("forsta_uppfoljning") == "Första uppföljning"
     assert normalise({"datum": "", "handlaggare": "  Anna  "}, schema) == {
         "datum": None, "handlaggare": "Anna",
     }  # fmt: skip

@@ -116,7 +116,7 @@ def test_a_missing_field_is_one_to_fill_in_not_a_key_to_add(
 
 
 def test_in_english_too() -> None:
-    """English messages, the form's labels as the form shows them (the file's Swedish)."""
+    """English messages, the form's labels as the English form shows them."""
     i18n.set_language("en")
     schema = form_schema("arende")
     missing = (
@@ -126,5 +126,5 @@ def test_in_english_too() -> None:
     assert (
         form_message("give utbetalning: forsta_datum: on or after the decision",
                      "finansiering.period.start", schema)
-        == "give Utbetalning › Första datum: on or after the decision"
+        == "give Payment › First date: on or after the decision"
     )  # fmt: skip

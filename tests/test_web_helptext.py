@@ -87,11 +87,11 @@ def test_the_english_help_says_leave_empty_and_ticked_as_the_swedish_does() -> N
         paragraph = form_schema("sammantrade")["properties"]["paragrafer"]["items"]
     fields = paragraph["properties"]
     assert fields["votering"]["description"] == (
-        "When the committee voted: ja, nej, avstår and ordning."
+        "When the committee voted: yes, no, abstaining and voting order."
     )
-    assert fields["reservationer"]["description"].endswith("a name, or namn and motivering.")
+    assert fields["reservationer"]["description"].endswith("a name, or name and reasons.")
     assert fields["sekretess"]["description"].endswith("published. Left empty: not secret.")
-    assert "as Finansiering › Finansiärer › Villkor;" in fields["ej_i_avtalet"]["description"]
+    assert "as Financing › Financiers › Conditions;" in fields["ej_i_avtalet"]["description"]
     assert fields["beslut"]["oneOf"][1]["items"]["description"] == (
         "One decision point; may use placeholders in braces, e.g. {belopp_arligen}."
     )

@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO
 from webtools import client_for, csrf_of, speaking, workspace
 
+from avtalsgen import i18n
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.language import language_of
 
@@ -238,15 +239,16 @@ def test_an_english_help_text_keeps_its_abbreviations() -> None:
     from avtalsgen.web.forms import label
     from avtalsgen.web.helptext import form_help
 
-    text = form_help(
-        "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
-        "finansiering.kallor.",
-        keys={"finansiering", "kallor"}, values=set(), words=label,
-    )  # fmt: skip
-    assert text == (
-        "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
-        "Finansiering › Källor."
-    )
+    for language, path in (("sv", "Finansiering › Källor"), ("en", "Financing › Källor")):
+        with i18n.speaking(language):
+            text = form_help(
+                "The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see "
+                "finansiering.kallor.",
+                keys={"finansiering", "kallor"}, values=set(), words=label,
+            )  # fmt: skip
+        assert text == (
+            f"The committee, e.g. Regionala utvecklingsnämnden (i.e. its name); see {path}."
+        )
 
 
 def test_a_run_queued_in_swedish_and_in_english_is_one_run(tmp_path: Path) -> None:
@@ -318,3 +320,27 @@ def test_the_roles_are_named_in_the_readers_language(config: WebConfig) -> None:
                 },
             )
             assert "Changed: ny: roles case officer, secretary" in _text(changed.text)
+
+
+def test_an_english_page_names_the_fields_as_its_form_labels_them(config: WebConfig) -> None:
+    """The form's labels on an English page are English, and so are the places a page names
+    by them (a case's Remaining list), where they said 'Avtal › Undertecknare › Namn' and
+    'Belopp per år' among English words; Dnr stays as it is, marked as Swedish."""
+    with client_for(config, "handl") as client:
+        swedish = _text(client.get("/arenden/exempel-trappsteg").text)
+        with speaking(client, "en"):
+            page = client.get("/arenden/exempel-trappsteg").text
+    english = _text(page)
+    assert "Avtal › Undertecknare › Namn: inget värde ifyllt än" in swedish
+    assert "Agreement › Signatory › Name: not filled in yet" in english
+    schema = json.loads(
+        unescape(re.search(r'id="editor-schema">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    )
+    fields = schema["properties"]
+    financier = fields["finansiering"]["properties"]["finansiarer"]["items"]
+    assert [fields[key]["title"] for key in ("namnd", "datum", "titel", "dnr")] == [
+        "Committee", "Date", "Title", "Dnr",
+    ]  # fmt: skip
+    assert financier["title"] == "financier"
+    assert financier["properties"]["belopp_per_ar"]["title"] == "Amount per year"
+    assert fields["dnr"]["x-label-lang"] == "sv" and "x-label-lang" not in fields["namnd"]

@@ -11,6 +11,7 @@ from html import unescape
 import pytest
 from webtools import client_for, workspace
 
+from avtalsgen import i18n
 from avtalsgen.web.config import WebConfig
 
 
@@ -83,7 +84,10 @@ def test_a_later_decisions_financier_is_labelled_as_swedish_spells_it(config: We
     """The field tillagg.finansiar was labelled "Finansiar", the file's key."""
     from avtalsgen.web.forms import label
 
-    assert label("finansiar") == "Finansiär"
+    with i18n.speaking("sv"):
+        assert label("finansiar") == "Finansiär"
+    with i18n.speaking("en"):
+        assert label("finansiar") == "Financier"
     with client_for(config, "sekr") as client:
         html = client.get("/sammantraden/ny").text
     block = re.search(r'<script type="application/json" id="editor-schema">(.*?)</script>',
@@ -186,14 +190,19 @@ def test_a_lists_rows_are_named_by_what_they_hold(config: WebConfig) -> None:
     from avtalsgen.web.editing import form_schema
     from avtalsgen.web.forms import field_title
 
-    case, meeting = _list_rows(form_schema("arende")), _list_rows(form_schema("sammantrade"))
+    with i18n.speaking("sv"):
+        case = _list_rows(form_schema("arende"))
+        meeting = _list_rows(form_schema("sammantrade"))
     assert case[".beslutspunkter"] == "beslutspunkt"
     assert case[".finansiering.finansiarer[].belopp_per_avtalsar"] == "belopp för avtalsår"
     assert case[".protokollsutdrag_till"] == "mottagare"
     assert meeting[".paragrafer[].beslut"] == "beslutspunkt"
     assert meeting[".paragrafer[].jav"] == "jävig ledamot"
     assert "rad" not in {*case.values(), *meeting.values()}, (case, meeting)
-    assert field_title("beslutspunkter[1]", form_schema("arende")) == "Beslutspunkt 2"
+    with i18n.speaking("sv"):
+        assert field_title("beslutspunkter[1]", form_schema("arende")) == "Beslutspunkt 2"
+    with i18n.speaking("en"):
+        assert field_title("beslutspunkter[1]", form_schema("arende")) == "Decision point 2"
     with client_for(config, "handl") as client:
         html = client.get("/arenden/RUN-00386-2023").text
     assert '"button_add_row_title": "L\\u00e4gg till {{0}}"' in html

@@ -201,6 +201,13 @@ def _(message: str) -> str:
     return _translations().gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language as ``context`` uses it: a word other messages
+    translate otherwise (the field ``titel``'s label "Title" is "Titel", the case list's
+    column "Title" "Rubrik"). Marked for the catalogue by :func:`NC_`."""
+    return _translations().pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The form of a message for ``count`` things, in the current language."""
     return _translations().ngettext(singular, plural, count)
@@ -295,6 +302,12 @@ def format_time(value: dt.datetime) -> str:
     local = swedish_time(value)
     shown = local.strftime("%Y-%m-%d %H:%M:%S ") + local.isoformat()[-6:]
     return _("{time} (Swedish time)").format(time=shown)
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark ``message`` for translation in ``context`` where it is defined, as :func:`N_`
+    does; :func:`pgettext` translates it where it is shown."""
+    return message
 
 
 def N_(message: str) -> str:

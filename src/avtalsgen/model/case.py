@@ -168,9 +168,9 @@ class Arende(Strict):
     datum: Datum | None = None
     """Date of the beslutsförslag; null while unknown."""
     avdelning: Namn | None = None
-    """Ansvarig avdelning; null while unknown."""
+    """The department responsible; null while unknown."""
     handlaggare: Namn | None = None
-    """Handläggare (name); null while unknown."""
+    """The case officer's name (handläggare); null while unknown."""
     titel: Namn
     """The ärende's title."""
     aktor: Aktor

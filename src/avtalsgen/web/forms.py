@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from avtalsgen.i18n import N_, _
+from avtalsgen.i18n import N_, NC_, _, current_language, pgettext
 
 #: Swedish words that case-file keys write in ASCII; a label shows them as they are spelled.
 SPELLING = {
@@ -84,31 +84,125 @@ AMOUNTS = frozenset({"belopp", "belopp_per_ar", "belopp_per_avtalsar", "totalt"}
 #: the form shows) and the narrow and thin spaces some keyboards and programs give.
 _GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")
 
+#: Each field's label by its key, in English; in Swedish the key in words (web.po says each
+#: as :func:`spelled` does: ``belopp_per_ar``, "Amount per year", "Belopp per år"). Domain
+#: words without an English one stay Swedish in both: Dnr, beslutsförslag, justerare,
+#: anslag, justering. A key not here is labelled by :func:`spelled` in both languages.
+FIELD_LABELS: dict[str, str] = {
+    "adress": NC_("field", "Address"),
+    "aktor": NC_("field", "Actor"),
+    "andring": NC_("field", "Change"),
+    "anslagsdatum": NC_("field", "Anslag date"),
+    "ar": NC_("field", "Year"),
+    "arenden": NC_("field", "Cases"),
+    "avdelning": NC_("field", "Department"),
+    "avstar": NC_("field", "Abstaining"),
+    "avtal": NC_("field", "Agreement"),
+    "belopp": NC_("field", "Amount"),
+    "belopp_per_ar": NC_("field", "Amount per year"),
+    "belopp_per_avtalsar": NC_("field", "Amount per agreement year"),
+    "belopp_per_kalenderar": NC_("field", "Amount per calendar year"),
+    "beslut": NC_("field", "Decision"),
+    "beslutspunkter": NC_("field", "Decision points"),
+    "bestammelse": NC_("field", "Provision"),
+    "bilagor": NC_("field", "Attachments"),
+    "budgetar_i_beslutsforslaget": NC_("field", "Budget years in the beslutsförslag"),
+    "datum": NC_("field", "Date"),
+    "efter": NC_("field", "After"),
+    "ej_i_avtalet": NC_("field", "Not in the agreement"),
+    "epost": NC_("field", "E-mail"),
+    "ersatt": NC_("field", "Replace"),
+    "exempel": NC_("field", "Example"),
+    "extern_utvardering_senast": NC_("field", "External evaluation by"),
+    "fil": NC_("field", "File"),
+    "finansiar": NC_("field", "Financier"),
+    "finansiarer": NC_("field", "Financiers"),
+    "finansiering": NC_("field", "Financing"),
+    "forsta_datum": NC_("field", "First date"),
+    "forsta_uppfoljning": NC_("field", "First follow-up"),
+    "fran": NC_("field", "From"),
+    "handlaggare": NC_("field", "Case officer"),
+    "id": NC_("field", "Id"),
+    "ja": NC_("field", "Yes"),
+    "jav": NC_("field", "Disqualified"),
+    "justerare": NC_("field", "Justerare"),
+    "justeringsdatum": NC_("field", "Justering date"),
+    "kalla": NC_("field", "Source"),
+    "klausuler": NC_("field", "Clauses"),
+    "kortnamn": NC_("field", "Short name"),
+    "markerad_av": NC_("field", "Marked by"),
+    "motivering": NC_("field", "Reasons"),
+    "namn": NC_("field", "Name"),
+    "namnd": NC_("field", "Committee"),
+    "nej": NC_("field", "No"),
+    "ny_slutdag": NC_("field", "New last day"),
+    "omedelbart_justerad": NC_("field", "Justerad at once"),
+    "omrade": NC_("field", "Area"),
+    "ordforande": NC_("field", "Chair"),
+    "ordning": NC_("field", "Voting order"),
+    "organisationsnummer": NC_("field", "Organisation number"),
+    "ort": NC_("field", "Town"),
+    "paragraf": NC_("field", "Paragraph"),
+    "paragrafer": NC_("field", "Paragraphs"),
+    "period": NC_("field", "Period"),
+    "plats": NC_("field", "Place"),
+    "postnummer": NC_("field", "Postcode"),
+    "program": NC_("field", "Program"),
+    "protokollsutdrag_till": NC_("field", "Extracts sent to"),
+    "reservationer": NC_("field", "Reservations"),
+    "rubrik": NC_("field", "Heading"),
+    "satt": NC_("field", "Method"),
+    "sekreterare": NC_("field", "Secretary"),
+    "sekretess": NC_("field", "Secrecy"),
+    "sista_dag": NC_("field", "Last day"),
+    "skickas_till": NC_("field", "Sent to"),
+    "slag": NC_("field", "Kind"),
+    "slut": NC_("field", "End"),
+    "start": NC_("field", "Start"),
+    "syfte": NC_("field", "Purpose"),
+    "text": NC_("field", "Text"),
+    "tillagg": NC_("field", "Addition"),
+    "titel": NC_("field", "Title"),
+    "totalt": NC_("field", "Total"),
+    "typ": NC_("field", "Type"),
+    "undertecknare": NC_("field", "Signatory"),
+    "utbetalning": NC_("field", "Payment"),
+    "utdelningsadress": NC_("field", "Street address"),
+    "utelamna": NC_("field", "Leave out"),
+    "utfall": NC_("field", "Outcome"),
+    "villkor": NC_("field", "Conditions"),
+    "votering": NC_("field", "Vote"),
+}
+
+#: The labels of :data:`FIELD_LABELS` that are Swedish words in English too.
+SWEDISH_LABELS = frozenset({"justerare"})
+
 #: What one item of a list of the models is called (by the model's name): the form's
-#: buttons say "Lägg till finansiär", its headings "Finansiär 1".
+#: buttons say "Lägg till finansiär", its headings "Finansiär 1" ("Add financier",
+#: "Financier 1"); web.po has the Swedish.
 ITEM_TITLES = {
-    "Finansiar": "finansiär",
-    "Kalenderarsbelopp": "kalenderår",
-    "ErsattKlausul": "ersatt avtalspunkt",
-    "NyKlausul": "ny avtalspunkt",
-    "Bilaga": "bilaga",
-    "Paragraf": "paragraf",
-    "Reservation": "reservation",
+    "Finansiar": NC_("item", "financier"),
+    "Kalenderarsbelopp": NC_("item", "calendar year"),
+    "ErsattKlausul": NC_("item", "replaced clause"),
+    "NyKlausul": NC_("item", "new clause"),
+    "Bilaga": NC_("item", "attachment"),
+    "Paragraf": NC_("item", "paragraph"),
+    "Reservation": NC_("item", "reservation"),
 }
 
 #: What one row of a list of texts or amounts is called (by the list's key): the table's
 #: column heading and its button say "Beslutspunkt", "Lägg till beslutspunkt", not "rad".
 ROW_TITLES = {
-    "beslutspunkter": "beslutspunkt",
-    "beslut": "beslutspunkt",
-    "villkor": "villkor",
-    "protokollsutdrag_till": "mottagare",
-    "skickas_till": "mottagare",
-    "belopp_per_avtalsar": "belopp för avtalsår",
-    "utelamna": "avtalspunkt att utelämna",
-    "justerare": "justerare",
-    "jav": "jävig ledamot",
-    "ej_i_avtalet": "punktnummer",
+    "beslutspunkter": NC_("item", "decision point"),
+    "beslut": NC_("item", "decision point"),
+    "villkor": NC_("item", "condition"),
+    "protokollsutdrag_till": NC_("item", "recipient"),
+    "skickas_till": NC_("item", "recipient"),
+    "belopp_per_avtalsar": NC_("item", "amount for agreement year"),
+    "utelamna": NC_("item", "clause to leave out"),
+    "justerare": NC_("item", "justerare"),
+    "jav": NC_("item", "disqualified member"),
+    "ej_i_avtalet": NC_("item", "point number"),
 }
 
 #: A paragraph's sections that only some outcomes use, and those each outcome (Utfall) uses
@@ -145,7 +239,16 @@ PROBLEM = re.compile(
 
 
 def label(key: str) -> str:
-    """A field's label from its key: ``belopp_per_ar`` → ``Belopp per år``."""
+    """A field's label from its key, in the current language: ``belopp_per_ar`` → ``Belopp
+    per år``, ``Amount per year`` (:data:`FIELD_LABELS`)."""
+    if key in FIELD_LABELS:
+        return pgettext("field", FIELD_LABELS[key])
+    return spelled(key)
+
+
+def spelled(key: str) -> str:
+    """A key in the Swedish words it spells, as a label: ``belopp_per_ar`` → ``Belopp per
+    år``."""
     words = [SPELLING.get(word, word) for word in key.split("_")]
     text = " ".join(words).replace("- ", "-")
     return text[:1].upper() + text[1:]
@@ -192,6 +295,10 @@ def _for_form(node: Any, key: str | None) -> Any:
             node.pop("default", None)
     if key is not None:
         node["title"] = label(key)
+        if current_language() != "sv" and (key not in FIELD_LABELS or key in SWEDISH_LABELS):
+            # A label the English form says in Swedish too (Dnr, Justerare): the page's
+            # script marks it as Swedish, as it marks every value.
+            node["x-label-lang"] = "sv"
     if key in HIDDEN:
         node.setdefault("options", {})["hidden"] = True
     kind = node.get("type")
@@ -258,9 +365,13 @@ def _for_form(node: Any, key: str | None) -> Any:
     elif kind == "array":
         items = _for_form(node.get("items", {}), None)
         named = str(items.get("title", ""))
-        items["title"] = ITEM_TITLES.get(named) or (
-            label(named.lower()) if named else ROW_TITLES.get(key or "", _("item"))
-        )
+        if named in ITEM_TITLES:
+            items["title"] = pgettext("item", ITEM_TITLES[named])
+        elif named:
+            items["title"] = label(named.lower())
+        else:
+            row = ROW_TITLES.get(key or "")
+            items["title"] = pgettext("item", row) if row else _("item")
         node["items"] = items
         node["format"] = node.get("format", "table" if items.get("type") != "object" else None)
         if node["format"] is None:
@@ -269,7 +380,7 @@ def _for_form(node: Any, key: str | None) -> Any:
         node["oneOf"] = [_for_form(option, None) for option in node["oneOf"]]
         for option in node["oneOf"]:  # a form of the field that is a list: its rows' name
             if option.get("type") == "array" and key in ROW_TITLES:
-                option["items"]["title"] = ROW_TITLES[key]
+                option["items"]["title"] = pgettext("item", ROW_TITLES[key])
         names = (_("as proposed"), _("worded otherwise"))
         for option, name in zip(node["oneOf"], names, strict=False):
             option.setdefault("title", name)
@@ -306,11 +417,20 @@ def _in_words(node: Any, keys: set[str], values: set[str]) -> Any:
     if isinstance(node, dict):
         out = {key: _in_words(child, keys, values) for key, child in node.items()}
         if isinstance(node.get("description"), str):
-            out["description"] = form_help(node["description"], keys, values, choice)
+            out["description"] = form_help(node["description"], keys, values, _field_word)
         return out
     if isinstance(node, list):
         return [_in_words(child, keys, values) for child in node]
     return node
+
+
+def _field_word(name: str) -> str:
+    """A key as a help text names its field (by its label, in running text: ``belopp per
+    år``, ``amount per year``), or a value of a list of choices as the list shows it."""
+    if name in FIELD_LABELS:
+        text = label(name)
+        return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+    return choice(name)
 
 
 def editor_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,8 @@ _PATH = re.compile(
     r"(?<![\w{])[a-z]{2,}(?:_[a-z]+)*(?:\[[A-Z0-9]+\])?"
     r"(?:\.[a-z]{2,}(?:_[a-z]+)*(?:\[[A-Z0-9]+\])?)+(?![\w}])"
 )
+#: Text in quotes: a document's words, written as they are.
+_QUOTED = re.compile(r'"[^"]*"|”[^”]*”|“[^”]*”')
 #: An index of a list in such a path: the form has no such numbers in its labels.
 _INDEX = re.compile(r"\[[A-Z0-9]+\]")
 #: ``{namn, motivering}``: the keys of a mapping, written as in the file.
@@ -72,6 +74,17 @@ def form_help(
     def word(name: str) -> str:
         return words(name) if name in keys or name in values or "_" in name else name
 
+    # What is said already (a mapping, a value explained, a path in words) and text in
+    # quotes (a document's words) are put aside while the rest is said: a word of it that
+    # is also a key ("efter godkänd rapport", "Regionens finansiering lämnas") stays.
+    said: list[str] = []
+
+    def aside(match: re.Match[str], said_now: str) -> str:
+        if said_now == match[0]:
+            return said_now  # not said otherwise: said below, as the rest is
+        said.append(said_now)
+        return f"\x01{len(said) - 1}\x01"
+
     def mapping(body: str) -> tuple[str, list[str]]:
         pairs = [item.split(": ", 1) for item in body.split(", ") if ": " in item]
         head = next((word(v) for k, v in pairs if k == "typ"), "")
@@ -96,9 +109,10 @@ def form_help(
         *first, last = [word(item) for item in match["body"].split(", ")]
         return _("{items} and {last}").format(items=", ".join(first), last=last)
 
-    text = _MAPPINGS.sub(many, text)
-    text = _KEY_LIST.sub(key_list, text)
-    text = _MAPPING.sub(one, text)
+    text = _QUOTED.sub(lambda m: aside(m, f"\x02{m[0]}"), text)
+    text = _MAPPINGS.sub(lambda m: aside(m, many(m)), text)
+    text = _KEY_LIST.sub(lambda m: aside(m, key_list(m)), text)
+    text = _MAPPING.sub(lambda m: aside(m, one(m)), text)
     # Placeholders are kept as they are written: put aside while the rest is said in words.
     kept = _PLACEHOLDER.findall(text)
     text = _PLACEHOLDER.sub("\0", text)
@@ -113,12 +127,17 @@ def form_help(
             return bare  # "bifall_med_andring (bifall med ändring)": said once
         return f"{said} ({explanation})"
 
-    text = _EXPLAINED.sub(explained, text)
+    text = _EXPLAINED.sub(lambda m: aside(m, explained(m)), text)
     text = _PATH.sub(
-        lambda m: " › ".join(_capital(words(part)) for part in _INDEX.sub("", m[0]).split(".")),
+        lambda m: aside(
+            m, " › ".join(_capital(words(part)) for part in _INDEX.sub("", m[0]).split("."))
+        ),
         text,
     )
     text = _TOKEN.sub(lambda m: word(m[0]), text)
+    while "\x01" in text:
+        text = re.sub("\x01(\\d+)\x01", lambda m: said[int(m[1])], text)
+    text = text.replace("\x02", "")
     text = _FIGURES.sub(lambda m: m["body"], text)
     text = _FIGURE.sub(lambda m: amount_text(int(m[0])), text)
     text = re.sub(r"\bJa \(true\)", "Ikryssad", text)

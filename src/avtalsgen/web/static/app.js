@@ -91,10 +91,11 @@
     });
   }
 
-  // On an English page the form's labels, headings and values are still the case file's
-  // Swedish words and text: marked as Swedish (WCAG 3.1.2, language of parts), so that a
-  // screen reader says them as Swedish. Help texts, buttons and the form's own heading
-  // are the page's language; so are a list's rows' titles ("item 1").
+  // On an English page the form's values are still the case file's Swedish words and
+  // text, and so are the labels and headings the schema marks (x-label-lang: Dnr): marked
+  // as Swedish (WCAG 3.1.2, language of parts), so that a screen reader says them as
+  // Swedish. Other labels, help texts, buttons and the form's own heading are the page's
+  // language; so are a list's rows' titles ("item 1").
   function markSwedish(root) {
     if ((document.documentElement.getAttribute('lang') || 'sv') === 'sv') { return; }
     function mark(element) {
@@ -106,6 +107,7 @@
       var editor = root.editors[path];
       if (!editor || path === 'root') { return; }
       mark(editor.input);
+      if (!editor.schema || editor.schema['x-label-lang'] !== 'sv') { return; }
       mark(editor.label);
       if (editor.title && !/^\d+$/.test(String(editor.key))) {
         // The heading's text: a list's heading ends in its (empty) holder of buttons.
