@@ -1316,7 +1316,7 @@ def test_a_change_before_a_shorter_last_avtalsar_rounds_its_share_down() -> None
     assert fold(change_text(change_of(andring, program))[0]) == (
         "Från och med den 1 augusti 2025 är Regionens bidrag 1 000 000 kronor årligen, vilket "
         "för avtalsår 2 är 1 000 000 kronor i stället för 1 500 000 kronor och för avtalsår 3 "
-        "(5 månader) 416 666 kronor i stället för 400 000 kronor."
+        "(5 månader) är 416 666 kronor i stället för 400 000 kronor."
     )
     assert sum(payments) == 3416666
     assert payments[:4] == [333333, 500000, 500000, 500000]  # paid before: as they were
@@ -1633,3 +1633,41 @@ def test_a_new_amount_over_a_short_last_avtalsar_is_stated_in_like_terms() -> No
             "Från och med den 1 augusti 2026 är Regionens bidrag 800 000 kronor årligen i "
             "stället för 400 000 kronor avtalsår 3."
         )
+
+
+def test_each_avtalsar_of_a_new_amount_says_are_before_its_amount() -> None:
+    """The second and later avtalsår of a new amount dropped 'är': '…och för avtalsår 3
+    800 000 kronor i stället för 400 000 kronor' reads as 3 800 000 kronor. Each avtalsår
+    says 'är' before its amount: two avtalsår of 12 months and a short last one (5 months)."""
+    from avtalsgen.documents.tillagg import change_of, change_text, decision_points
+    from avtalsgen.input.load import load_case
+    from avtalsgen.model import Finansiering
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    case = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+    program = case.program
+    money = case.arende.finansiering.model_dump(exclude_none=True)
+    money["period"]["slut"] = dt.date(2027, 12, 31)
+    money["finansiarer"][0]["belopp_per_avtalsar"] = [2000000, 1500000, 400000, 300000]
+    andring, found = apply_change(
+        Finansiering.model_validate(money),
+        Tillagg.model_validate(
+            {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_ar": 800000}
+        ),
+        program.finansiering,
+        beslutsdatum=dt.date(2025, 6, 1),
+        max_ar=9,
+        forlangning_tillaten=True,
+    )
+    assert andring is not None and not found, found
+    said = (
+        "800 000 kronor årligen, vilket för avtalsår 2 är 800 000 kronor i stället för "
+        "1 500 000 kronor, för avtalsår 3 är 800 000 kronor i stället för 400 000 kronor och "
+        "för avtalsår 4 (5 månader) är 333 333 kronor i stället för 300 000 kronor"
+    )
+    text = fold(change_text(change_of(andring, program))[0])
+    assert text == f"Från och med den 1 augusti 2025 är Regionens bidrag {said}."
+    points = fold(decision_points("Nämnden", "X", andring, 1, program)[0])
+    assert f"från och med 2025-08-01 ska vara {said}." in points
+    for stated in (text, points):  # no avtalsår's number right before an amount
+        assert not re.search(r"avtalsår \d+ \d", stated), stated

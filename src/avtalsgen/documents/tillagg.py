@@ -202,7 +202,9 @@ def new_amount(change: Change) -> str:
 def _years_replaced(change: Change, name: str, amounts: Sequence[int]) -> list[str]:
     """What the financier ``name`` gives each avtalsår from the change's day on, after the
     change and before it (``amounts``, its amount per avtalsår before): ``för avtalsår 3
-    (6 månader) är 400 000 kronor i stället för 500 000 kronor`` (``är`` in the first)."""
+    (6 månader) är 400 000 kronor i stället för 500 000 kronor``: ``är`` in each, so that no
+    year's number stands right before its amount (``för avtalsår 3 800 000 kronor`` reads as
+    3 800 000 kronor)."""
     after = next((row for row in change.after.finansiarer if row.namn == name), None)
     if after is None:
         return []
@@ -211,9 +213,8 @@ def _years_replaced(change: Change, name: str, amounts: Sequence[int]) -> list[s
         if year.start < change.andring.fran:
             continue
         months = "" if year.manader == 12 else f" ({fmt.tidslangd(year.manader)})"
-        verb = "" if replaced else "är "
         replaced.append(
-            f"för avtalsår {year.nummer}{months} {verb}{fmt.kronor(new)} i stället för "
+            f"för avtalsår {year.nummer}{months} är {fmt.kronor(new)} i stället för "
             f"{fmt.kronor(old)}"
         )
     return replaced
