@@ -79,10 +79,8 @@ def test_a_preparatory_decision_is_said_not_appealable_in_one_sentence() -> None
     assert not_appealable([]) == ""
     # The extract's template says it with the same sentence, not a copy of it.
     template = Document(str(REPO / "templates" / "protokollsutdrag.docx"))
-    cells = [p for t in template.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    lines = [line for p in [*template.paragraphs, *cells] for line in p.text.split("\n")]
-    # The last line of the Justering och anslag block (one paragraph, a line each, in one
-    # table row with its heading).
+    lines = [line for p in template.paragraphs for line in p.text.split("\n")]
+    # The last line of the Justering och anslag block (one paragraph, a line each).
     assert [line for line in lines if "Överklagande: beslutet {{ text.forberedande }}" in line]
     assert not [line for line in lines if "kommunallagen" in line]
     defaults = {field.name: field.default for field in dataclasses.fields(UtdragTexter)}

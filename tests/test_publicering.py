@@ -385,6 +385,72 @@ def test_the_web_pages_pass_axe_core_in_chromium(made: Made) -> None:
     assert axe_violations(*pages) == {page: [] for page in pages}
 
 
+def _headings_in_tags(pdf: Path) -> list[tuple[str, bool]]:
+    """Each H2 of ``pdf``'s structure tree: its text (from its marked content, read by
+    PDFium) and whether it stands inside a Table."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium_c
+
+    found: list[tuple[list[tuple[int, int]], bool]] = []
+    with pikepdf.open(pdf) as document:
+        pages = {page.obj.objgen: n for n, page in enumerate(document.pages)}
+
+        def walk(elem: pikepdf.Object, page: int | None, in_table: bool) -> None:
+            if "/Pg" in elem:
+                page = pages[elem.Pg.objgen]
+            kind = str(elem.get("/S", ""))
+            held = elem.get("/K")
+            kids: list[object] = list(held) if isinstance(held, pikepdf.Array) else [held]
+            if kind == "/H2":
+                mcids: list[tuple[int, int]] = []
+                for kid in kids:
+                    if isinstance(kid, int) and page is not None:
+                        mcids.append((page, int(kid)))
+                    elif isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid:
+                        on = pages[kid.Pg.objgen] if "/Pg" in kid else page
+                        assert on is not None
+                        mcids.append((on, int(kid.MCID)))
+                found.append((mcids, in_table))
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, page, in_table or kind in ("/Table", "/TR", "/TD", "/TH"))
+
+        walk(document.Root.StructTreeRoot, None, False)
+    texts: dict[tuple[int, int], str] = {}
+    read = pypdfium2.PdfDocument(str(pdf))
+    try:
+        for n in range(len(read)):
+            page = read[n]
+            textpage = page.get_textpage()
+            for obj in page.get_objects():
+                mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj.raw)
+                if mcid < 0 or obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+                buffer = (pdfium_c.FPDF_WCHAR * size)()
+                pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, buffer, size)
+                text = bytes(buffer).decode("utf-16-le").rstrip("\x00")
+                texts[(n, mcid)] = texts.get((n, mcid), "") + text
+    finally:
+        read.close()
+    return [(" ".join("".join(texts.get(m, "") for m in mcids).split()), in_table)
+            for mcids, in_table in found]  # fmt: skip
+
+
+def test_the_extracts_headings_stay_headings(made: Made) -> None:
+    """The heading Justering och anslag is a heading in the published extract: an H2 of its
+    own in the HTML, with no table around it, and an H2 not inside a Table in the PDF's
+    tags (it stood in a one-row table: the HTML had it as a table's header cell, 'Justering
+    och anslag Sammanträde: …', and the PDF's tags Table/TR/TD around the H2)."""
+    heading = "Justering och anslag"
+    page = (made.web / "protokollsutdrag-212.html").read_text(encoding="utf-8")
+    assert f"<h2>{heading}</h2>" in page
+    assert "<table" not in page and "<th>" not in page
+    tags = _headings_in_tags(made.web / "protokollsutdrag-212.pdf")
+    assert (heading, False) in tags, tags
+    assert not [text for text, in_table in tags if in_table], tags
+
+
 def test_the_records_are_read_under_the_lock(made: Made, tmp_path: Path) -> None:
     """A publicera that waits for a utdrag writing a correction of § 212 publishes what the
     records say once it has the lock: the correction, not signed yet, is left out. (It read

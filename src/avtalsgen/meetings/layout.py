@@ -1,12 +1,14 @@
 """A heading of the extract left alone at the foot of a page, as the PDF's text shows it.
 
-The protokollsutdrag's template keeps each heading with the text under it (Keep with next;
-the Justering och anslag block and its heading in one table row that does not split, since
-LibreOffice 7.4 left that heading alone at the foot of page 1 when the block fell exactly
-one line short of fitting, whatever the keep settings). A template edited otherwise may
-still let a page end with a heading: :func:`lone_heading_problem` finds it in the text read
-back from the PDF (the last line of a page that is not the last is one of the template's
-headings) so that no such extract is put in place.
+The protokollsutdrag's template keeps each heading with the text under it (Keep with next
+on the heading, Keep lines together on the text). LibreOffice 7.4 still leaves the heading
+Justering och anslag alone at the foot of page 1 where its block falls exactly one line
+short of fitting (1 of 13 positions around the end of page 1), whatever the keep settings;
+a table row around heading and block kept them together, but made the heading a table's
+cell in the published HTML and the PDF's tags, so the heading stays a paragraph of its own.
+A template edited otherwise may let a page end with a heading too: :func:`lone_heading_problem`
+finds it in the text read back from the PDF (the last line of a page that is not the last
+is one of the template's headings) so that no such extract is put in place.
 """
 
 from __future__ import annotations
@@ -60,8 +62,10 @@ def lone_heading_problem(read: PdfText, template: Path) -> str | None:
                 "{file}: the heading '{heading}' stands alone at the foot of page {page}, and "
                 "its text begins on page {next}; in {template}, keep the heading with the text "
                 "under it (in Word: Keep with next on the heading, and Keep lines together on "
-                "the text; or both in one table row that may not break across pages, as the "
-                "template that comes with avtalsgen has 'Justering och anslag')"
+                "the text); where it has both, as the template that comes with avtalsgen has, "
+                "LibreOffice may still leave the heading alone when the text falls one line "
+                "short of fitting: give the heading Page break before in a copy of the "
+                "template, and give utdrag that copy's folder with --templates"
             ).format(
                 file=read.path.name,
                 heading=lines[-1],
