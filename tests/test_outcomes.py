@@ -317,3 +317,41 @@ def test_extract_of_an_amendment_must_state_the_decided_amount(tmp_path: Path) -
         "paragrafer[0].finansiering"
     ]
     assert not list(output.rglob("protokollsutdrag*"))
+
+
+@pytest.mark.libreoffice
+def test_fact_check_refuses_an_extract_with_another_amount(extracts: Path, english: None) -> None:
+    """The extract's own fact check, on its text as PDFium reads it: § 187's amended
+    extract as made passes; with the proposal's 800 000 kronor a year in place of the
+    decided 600 000, it is refused (the loader refuses such points before this check runs,
+    so the check is tested here directly)."""
+    from dataclasses import replace
+
+    from avtalsgen.documents.factcheck import FactError, check_facts, read_pdf
+    from avtalsgen.meetings.extract import DOCUMENT, extract_stage
+
+    meeting = load_meeting(extracts.parent / "cases" / "sammantraden" / "m.yaml")
+    paragraf = meeting.sammantrade.paragrafer[0]
+    case = meeting.case(paragraf)
+    stage = extract_stage(case.arende, paragraf, meeting.change(paragraf), case.program)
+    read = read_pdf(extracts / "RUN-90002-2024" / "protokollsutdrag-187.pdf")
+
+    def check(pages: tuple[str, ...]) -> None:
+        check_facts(
+            case.arende, case.program, {DOCUMENT: replace(read, pages=pages)},
+            {DOCUMENT: stage}, TEMPLATES,
+        )  # fmt: skip
+
+    check(read.pages)
+    said = "600 000 kronor årligen i basfinansiering"
+    assert said in fold(read.text)
+    wrong = tuple(
+        page.replace("600 000 kronor årligen i", "800 000 kronor årligen i") for page in read.pages
+    )
+    assert wrong != read.pages
+    with pytest.raises(FactError) as caught:
+        check(wrong)
+    assert (
+        "protokollsutdrag-187.pdf: belopp: the document states 800,000 kr/kronor, which is "
+        "none of the amounts of the decision"
+    ) in caught.value.message, caught.value.message
