@@ -869,12 +869,12 @@ INVALID = [
         "placeholder-in-the-first-follow-up",
         (
             "<case>:47: forsta_uppfoljning: “20XX” stands for something not filled in, and the "
-            "decision points and the samarbetsavtal would state it as the term of the first "
+            "beslutsförslag and the samarbetsavtal would state it as the term of the first "
             "follow-up: write the term, e.g. hösten 2026",
         ),
         sv=(
             "<case>:47: forsta_uppfoljning: ”20XX” står för något som inte är ifyllt, och "
-            "beslutspunkterna och samarbetsavtalet skulle ange det som terminen för den första "
+            "beslutsförslaget och samarbetsavtalet skulle ange det som terminen för den första "
             "uppföljningen: skriv terminen, t.ex. hösten 2026",
         ),
         case=(("forsta_uppfoljning: hösten 2024", "forsta_uppfoljning: hösten 20XX"),),

@@ -62,7 +62,7 @@ Termin = Annotated[
     Namn,
     _refusing_unfilled(
         N_(
-            "“{marker}” stands for something not filled in, and the decision points and the "
+            "“{marker}” stands for something not filled in, and the beslutsförslag and the "
             "samarbetsavtal would state it as the term of the first follow-up: write the "
             "term, e.g. hösten 2026"
         )
