@@ -281,6 +281,27 @@ def test_a_field_the_models_gained_since_is_no_changed_fact() -> None:
     assert changed_facts(recorded, now) == ["avtal.ny", "finansiering.finansiarer[1].namn"]
 
 
+def test_the_actor_s_e_mail_address_is_no_fact_of_a_packet(tmp_path: Path) -> None:
+    """No document prints aktor.epost (expediera addresses the actor's extract with it): it
+    is no fact of the agreement's packet, nor of a tilläggsavtal's, which take the actor's
+    keys; an entry recorded with it among its facts is not compared by it. The actor's
+    name, which both print, is a fact."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
+    area = "  omrade: testverksamheten i arktiskt klimat\n"
+    before = {n: packet_facts(_history(case), n) for n in (0, 1)}  # type: ignore[arg-type]
+    for facts in before.values():
+        assert facts is not None and "aktor.namn" in facts and "aktor.epost" not in facts
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace(area, area + "  epost: styrelsen@arktiska.example\n"), "utf-8")
+    assert {n: packet_facts(_history(case), n) for n in (0, 1)} == before  # type: ignore[arg-type]
+    now = before[1]
+    assert now is not None
+    recorded = {**now, "aktor.epost": "0123456789abcdef"}  # as avtalsgen recorded it before
+    assert changed_facts(recorded, now) == []
+    assert changed_facts({**recorded, "aktor.namn": "x"}, now) == ["aktor.namn"]
+
+
 def test_a_prose_text_is_one_fact_of_what_it_prints(tmp_path: Path) -> None:
     """Re-wrapping the lines of ``syfte`` (no word changed) changes no fact; a changed word
     is the fact ``syfte``, the case file's key, not its parse state's

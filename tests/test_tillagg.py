@@ -626,6 +626,69 @@ def test_status_and_sign_keep_a_partly_signed_tillaggsavtal_the_build_keeps(
     assert after == status
 
 
+def test_the_actor_s_e_mail_address_added_after_signing_makes_no_new_packet(
+    tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
+) -> None:
+    """The agreement signed by both parties, tilläggsavtal nr 1 (paket-v2.pdf) by the
+    region, then the actor's e-mail address (aktor.epost, which no document prints:
+    expediera addresses the actor's extract with it) added to the case file: the build
+    made paket-v3.pdf with the agreement again and refused the tilläggsavtal, the address
+    counted among the signed packets' facts. Now both packets stay as signed, also where
+    the manifest recorded the address among their facts (as avtalsgen did before); status
+    and sign agree, and expediera uses the address. The actor's name, which both state,
+    still makes a new version."""
+    root = tmp_path / "amended"
+    shutil.copytree(amended[0], root)
+    folder, output = root / "output" / DNR, root / "output"
+    cli("sign", str(folder / "paket-v2.pdf"), "--field", "region", "--ofullstandig")
+    # The manifest as an earlier build wrote it: the address (then none) among the facts.
+    manifest_file = folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in manifest["packets"]] == ["paket.pdf", "paket-v2.pdf"]
+    for entry in manifest["packets"]:
+        assert "aktor.namn" in entry["fakta"]
+        entry["fakta"].setdefault("aktor.epost", entry["fakta"]["dnr"])
+    manifest_file.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    before = {p.name: sha(p) for p in folder.iterdir() if p.suffix == ".pdf"}
+    case = root / "cases" / CASE
+    area = "  omrade: testverksamheten i arktiskt klimat\n"
+    text = case.read_text(encoding="utf-8")
+    assert area in text and "epost" not in text
+    case.write_text(text.replace(area, area + "  epost: styrelsen@arktiska.example\n"), "utf-8")
+
+    (status,) = json.loads(cli("status", str(case), "--output", str(output), "--json"))
+    assert status["kod"] == "tillaggsavtal", status
+    stale = [line for line in status["saknas"] if "out of date" in line or "superseded" in line]
+    assert stale == [], status["saknas"]
+    said = fold(build(root))
+    assert "up to date" in said and "is not made" not in said, said
+    assert sorted(path.name for path in folder.glob("paket*.pdf")) == ["paket-v2.pdf", "paket.pdf"]
+    assert {p.name: sha(p) for p in folder.iterdir() if p.suffix == ".pdf"} == before
+    assert "signed aktor of" in cli(
+        "sign", str(folder / "paket-v2.pdf"), "--field", "aktor", "--ofullstandig"
+    )
+    (status,) = json.loads(cli("status", str(case), "--output", str(output), "--json"))
+    assert status["lage"].startswith("tilläggsavtal nr 1 signed by "), status
+    assert not [line for line in status["saknas"] if "out of date" in line or "superseded" in line]
+    assert "up to date" in build(root)
+    assert sorted(path.name for path in folder.glob("paket*.pdf")) == ["paket-v2.pdf", "paket.pdf"]
+
+    # expediera sends the actor's extract to the address the case file gives now.
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    cli("sign", str(folder / "protokollsutdrag-102.pdf"), "--field", "utdragsbestyrkande")
+    cli("expediera", str(meeting), "--paragraf", "102", "--output", str(output))
+    messages = [path.read_text(encoding="utf-8") for path in output.rglob("*.eml")]
+    assert any("styrelsen@arktiska.example" in message for message in messages), messages
+
+    # The actor's name, which the agreement and the tilläggsavtal state, is a fact of both.
+    text = case.read_text(encoding="utf-8")
+    case.write_text(text.replace("  namn: Exempel ", "  namn: Nya Exempel ", 1), "utf-8")
+    said = fold(build(root))
+    assert "the case's fact 'aktor.namn' changed since it was built" in said, said
+    assert "aktor.epost" not in said
+    assert "Nya Exempel" in fold(pdftotext(folder / "samarbetsavtal-v3.pdf"))
+
+
 def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signature(
     tmp_path: Path, amended: tuple[Path, dict[str, str]]
 ) -> None:

@@ -390,9 +390,9 @@ def _superseded(
 ) -> list[Superseded]:
     """The signed packet versions made from another decision than the case's now, or
     whose facts differ from its facts now (see :mod:`avtalsgen.build.superseded`), named
-    relative to the output folder. Not the newest version when only facts differ that no
-    document states (the actor's e-mail address, which ``expediera`` uses): the next
-    build keeps it as signed and records the facts now as its (:meth:`NextBuild.keeps`)."""
+    relative to the output folder. Not the newest version when the next build would make
+    the same packet (an edit no document states): the next build keeps it as signed and
+    records the facts now as its (:meth:`NextBuild.keeps`)."""
     from dataclasses import replace
 
     from avtalsgen.build.superseded import CaseNow, packet_entries, superseded

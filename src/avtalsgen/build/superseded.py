@@ -144,11 +144,22 @@ def _digest(*values: object, key: FactKey | None = None) -> str:
     return hmac.new(key.secret, text, hashlib.sha256).hexdigest()[:16]
 
 
+#: The case's keys that no document prints: the actor's e-mail address, which only
+#: ``expediera`` uses to address the actor's extract. An entry recorded before they were
+#: left out holds them; they are compared on neither side (:func:`changed_facts`).
+_UNPRINTED = frozenset({"aktor.epost"})
+
+
 def _is_fact(key: str) -> bool:
     """Whether a document states the value at ``key``: not where the program file or an
     attachment's file lies (their bytes are the manifest's ``inputs``, and a program
-    edited for later agreements changes no signed one)."""
-    return key != "program" and not (key.startswith("bilagor[") and key.endswith(".fil"))
+    edited for later agreements changes no signed one), nor a key no document prints
+    (:data:`_UNPRINTED`)."""
+    return (
+        key != "program"
+        and key not in _UNPRINTED
+        and not (key.startswith("bilagor[") and key.endswith(".fil"))
+    )
 
 
 _ABSENT = {"": "absent"}  # a key one stage has and the other has not
@@ -182,7 +193,7 @@ def packet_facts(
     facts = {
         name: _digest(_raw(value), key=key)
         for name, value in decided.items()
-        if name in _TILLAGG_KEYS or name.startswith(_TILLAGG_KEYS)
+        if (name in _TILLAGG_KEYS or name.startswith(_TILLAGG_KEYS)) and _is_fact(name)
     }
     return facts | {
         name: _digest(_raw(value), key=key)
@@ -240,7 +251,8 @@ def _by_blocks(text: str, facts: Mapping[str, Any]) -> bool:
 def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[str]:
     """The keys whose facts differ between what a packet's entry ``recorded`` and ``now``
     (a key on one side only differs too, unless ``now`` leaves it not given), in the order
-    of ``now`` (the case's order).
+    of ``now`` (the case's order). A key no document prints (``aktor.epost``), which an
+    entry recorded before may hold, is not compared.
 
     A prose text is one fact at its own key (``syfte``: what the documents print of it).
     A packet recorded before it was (by its ``source`` and its blocks' leaves) is compared
@@ -250,6 +262,8 @@ def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[s
     not_given = now.not_given if isinstance(now, Digests) else _NOT_GIVEN
     changed: list[str] = []
     for key in keys:
+        if key in _UNPRINTED:
+            continue  # recorded before it was left out: no document states it
         text = _prose_of(key)
         name = key
         if text is not None and (_by_blocks(text, recorded) or _by_blocks(text, now)):
@@ -585,8 +599,8 @@ def _superseded_as(
     next_build: NextBuild | None = None,
 ) -> Superseded | None:
     """:func:`packet_superseded` against the case ``recorded`` (read once by the caller).
-    Not the newest version, signed, when only facts differ that no document states (the
-    actor's e-mail address, which ``expediera`` uses): the next build keeps it as signed
+    Not the newest version, signed, when the next build would make the same packet (an
+    edit no document states, a template saved again): the next build keeps it as signed
     and records the facts now as its, as ``status`` says (``next_build``: the caller's
     :class:`avtalsgen.build.nextbuild.NextBuild`, if it made one)."""
     from avtalsgen.build.manifest import read_manifest
