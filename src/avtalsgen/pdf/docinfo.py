@@ -15,7 +15,6 @@ import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -130,7 +129,7 @@ def xmp_packet(info: DocumentInfo) -> bytes:
     ]
     body = "\n".join(f"   {line}" for line in lines)
     padding = "\n".join([" " * 99] * 20)  # room for in-place edits, as XMP recommends
-    packet = (
+    return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
         ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
@@ -146,65 +145,6 @@ def xmp_packet(info: DocumentInfo) -> bytes:
         f"{padding}\n"
         '<?xpacket end="w"?>'
     ).encode()
-    _remember(packet, info)
-    return packet
-
-
-def written_xmp_values(xmp: bytes) -> dict[str, Any] | None:
-    """The values of the XMP packet ``xmp`` if it is one :func:`xmp_packet` made in this
-    process, by property (``dc:title``, ``pdfaid:part``, ...), as pikepdf reads them from
-    those bytes (a text, a list for ``dc:creator``; a simple property of white space only
-    reads as ""); None otherwise.
-
-    Reading an XMP packet with pikepdf takes about half a millisecond, and the checks of a
-    build read the XMP of every document and packet it writes: the bytes are the same
-    (the checks still read them from each PDF), their values are known."""
-    return _written.get(xmp)
-
-
-#: The values of the XMP packets :func:`xmp_packet` made, by their bytes (a few hundred at
-#: most: the newest).
-_written: dict[bytes, dict[str, Any]] = {}
-_KEPT_WRITTEN = 256
-#: Characters an XML parser reads otherwise than they are written in an element's text
-#: (a carriage return is read as a line feed; the others make the packet no XML at all),
-#: and ``]]>``, which XML does not allow in text: an XMP packet with any of them is read.
-_NOT_AS_WRITTEN = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|]]>")
-
-
-def _remember(packet: bytes, info: DocumentInfo) -> None:
-    """Keep the values of ``packet``, the XMP of ``info`` (see :func:`written_xmp_values`)."""
-    texts = (info.title, info.author, info.subject, info.language, info.creator or "",
-             info.producer or "", *info.keywords)  # fmt: skip
-    if any(_NOT_AS_WRITTEN.search(text) for text in texts):
-        return
-
-    def simple(text: str) -> str:  # pikepdf reads a simple property of white space as ""
-        return text if text.strip() else ""
-
-    values: dict[str, Any] = {
-        "pdfaid:part": "2",
-        "pdfaid:conformance": "B",
-        "dc:format": "application/pdf",
-        "xmp:CreateDate": xmp_date(info.created),
-        "xmp:ModifyDate": xmp_date(info.modified),
-        "xmp:MetadataDate": xmp_date(info.modified),
-    }
-    if info.title:
-        values["dc:title"] = info.title
-    if info.author:
-        values["dc:creator"] = [info.author]
-    if info.subject:
-        values["dc:description"] = info.subject
-    if info.keywords:
-        values["pdf:Keywords"] = simple(KEYWORD_SEPARATOR.join(info.keywords))
-    if info.producer:
-        values["pdf:Producer"] = simple(info.producer)
-    if info.creator:
-        values["xmp:CreatorTool"] = simple(info.creator)
-    if len(_written) >= _KEPT_WRITTEN:
-        _written.clear()
-    _written[packet] = values
 
 
 _XMP_DATES = re.compile(

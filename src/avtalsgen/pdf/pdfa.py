@@ -24,7 +24,6 @@ from fontTools.ttLib import TTFont
 
 from avtalsgen.errors import AvtalsgenError, os_reason
 from avtalsgen.i18n import _
-from avtalsgen.pdf.docinfo import written_xmp_values
 from avtalsgen.pdf.pdfa_rules import (
     action_problems,
     colour_problems,
@@ -161,17 +160,13 @@ def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
     the problem if it cannot be read."""
     if "/Metadata" not in pdf.Root:
         return None
-    keys = ("pdfaid:part", "pdfaid:conformance", *_INFO_TO_XMP.values())
     try:
         stream = pdf.Root.Metadata
         key = stream.read_bytes() if isinstance(stream, pikepdf.Stream) else None
         if key is not None and (found := _xmp_read.get(key)) is not None:
             return dict(found)
-        if key is not None and (written := written_xmp_values(key)) is not None:
-            # The bytes of an XMP packet avtalsgen made (the documents' and packets'):
-            # their values, as pikepdf would read them.
-            return {name: _copied(written.get(name)) for name in keys}
         meta = pdf.open_metadata()
+        keys = ("pdfaid:part", "pdfaid:conformance", *_INFO_TO_XMP.values())
         values = {name: meta.get(name) for name in keys}
     except Exception as exc:  # noqa: BLE001 - any XMP parse failure is this one problem
         return _("the XMP metadata cannot be read: {error}").format(error=exc)
@@ -180,11 +175,6 @@ def _xmp_values(pdf: pikepdf.Pdf) -> dict[str, Any] | str | None:
             _xmp_read.clear()
         _xmp_read[key] = dict(values)
     return values
-
-
-def _copied(value: Any) -> Any:
-    """``value``, a list copied (as pikepdf makes a new one at each reading)."""
-    return list(value) if isinstance(value, list) else value
 
 
 #: The values :func:`_xmp_values` read, by the bytes of the XMP they were read from: a
