@@ -305,7 +305,7 @@ def test_a_record_written_before_reads_its_bestyrkt_as_the_day_made(built: Built
     (version,) = record["versioner"]
     old = {("bestyrkt" if key == "upprattad" else key): value for key, value in version.items()}
     assert made_on(old) == made_on(version) == "2024-12-04"
-    assert _recorded([old])[1].upprattad == _recorded([version])[1].upprattad == TODAY
+    assert _recorded([old], path)[1].upprattad == _recorded([version], path)[1].upprattad == TODAY
     assert made_on({}) is None
 
 
@@ -447,7 +447,7 @@ def test_a_correction_says_when_the_version_it_replaces_was_certified(tmp_path: 
     assert note in body(folder / "protokollsutdrag-212-v2.pdf")
     record = json.loads((folder / "protokollsutdrag-212.json").read_text(encoding="utf-8"))
     assert record["versioner"][1]["ersatt_bestyrkt"] == signed_on.isoformat()
-    assert _recorded(record["versioner"])[1].rattelse == note
+    assert _recorded(record["versioner"], folder / "protokollsutdrag-212.json")[1].rattelse == note
 
 
 # --- sekretess and selection ---------------------------------------------------------------

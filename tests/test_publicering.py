@@ -353,6 +353,38 @@ def test_the_web_app_says_what_it_withdrew_too(made: Made, tmp_path: Path) -> No
         ) in texts, texts
 
 
+def test_a_record_that_does_not_say_the_day_its_version_was_made_is_named(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of an extract with neither 'upprattad' nor 'bestyrkt' (edited by hand)
+    made publicera stop with a traceback (ValueError from fromisoformat); it is told at the
+    record, with what to write, and nothing is written."""
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    shutil.rmtree(root / "output" / "webb")
+    record = root / "output" / "RUN-90001-2023" / "protokollsutdrag-212.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    for version in data["versioner"]:
+        version.pop("upprattad", None)
+        version.pop("bestyrkt", None)
+    record.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.chdir(root)
+    meeting = Path("cases", "sammantraden", made.meeting.name)
+    result = CliRunner().invoke(
+        app, ["--lang", "en", "publicera", str(meeting), "--templates", str(REPO / "templates")]
+    )
+    i18n.set_language(None)
+    assert result.exit_code == 1, result.output
+    shown = Path("output", "RUN-90001-2023", "protokollsutdrag-212.json")
+    assert (
+        f"{shown}: version 1 of the record of the extract does not say the day it was made "
+        '(found nothing): write it as "upprattad": "YYYY-MM-DD", the day its PDF was made'
+    ) in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert not (root / "output" / "webb").exists()
+
+
 def test_a_newer_version_of_an_extract_withdraws_the_earlier_ones(tmp_path: Path) -> None:
     from avtalsgen.meetings.publicering import _published
 

@@ -22,7 +22,7 @@ from avtalsgen.meetings.justering import load_meeting
 def certified(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every paragraph's extract made, version 1, and certified."""
 
-    def recorded(versions: Any) -> tuple[Any, Any]:
+    def recorded(versions: Any, _record_file: Path) -> tuple[Any, Any]:
         return SimpleNamespace(paragraf=versions[-1]), SimpleNamespace(nummer=1)
 
     monkeypatch.setattr(publicering, "read_record", lambda path: {"versioner": [path.stem]})

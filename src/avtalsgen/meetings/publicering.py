@@ -298,14 +298,15 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
                           removed=tuple(earlier))
             )  # fmt: skip
             continue
-        record = read_record(record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf))
+        record_file = record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf)
+        record = read_record(record_file)
         if record is None:
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SAKNAS)
             )
             continue
         versions = record["versioner"]
-        fakta, version = _recorded(versions)
+        fakta, version = _recorded(versions, record_file)
         archive = workspace.case(paragraf.dnr).extract(paragraf.paragraf, version.nummer, ".pdf")
         if not signed_fields(archive).get(SIGNATURE_FIELD, False):
             results.append(
@@ -336,6 +337,26 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
     return results, jobs
 
 
+def _made_day(entry: dict[str, Any], record_file: Path) -> dt.date:
+    """The day the recorded version ``entry`` was made; a record that does not say it (as
+    a date) raises :class:`OutputError` naming the record and how to fix it."""
+    made = made_on(entry)
+    try:
+        return dt.date.fromisoformat(made or "")
+    except ValueError:
+        raise OutputError(
+            _(
+                "{path}: version {version} of the record of the extract does not say the day "
+                'it was made (found {found}): write it as "upprattad": "YYYY-MM-DD", the day '
+                "its PDF was made"
+            ).format(
+                path=shown(record_file),
+                version=entry.get("version"),
+                found=repr(made) if made is not None else _("nothing"),
+            )
+        ) from None
+
+
 @dataclass(frozen=True)
 class _Job:
     meeting: LoadedMeeting
@@ -347,8 +368,9 @@ class _Job:
     extract: tuple[Fakta, Version] | None
 
 
-def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
-    """The facts and version of the newest recorded extract, as it was made."""
+def _recorded(versions: Sequence[dict[str, Any]], record_file: Path) -> tuple[Fakta, Version]:
+    """The facts and version of the newest recorded extract, as it was made (its record
+    ``record_file``, named in the message when it does not say the day it was made)."""
     latest = versions[-1]
     values: dict[str, Any] = {}
     for field in dataclasses.fields(Fakta):
@@ -361,7 +383,7 @@ def _recorded(versions: Sequence[dict[str, Any]]) -> tuple[Fakta, Version]:
             value = dt.date.fromisoformat(value)
         values[field.name] = value
     fakta = Fakta(**values)
-    made = dt.date.fromisoformat(made_on(latest) or "")
+    made = _made_day(latest, record_file)
     number = int(latest["version"])
     if number == 1:
         return fakta, Version.first(made)
