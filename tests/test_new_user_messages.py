@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -72,12 +73,57 @@ def test_serve_where_it_cannot_listen_names_the_option_and_what_to_do(
     assert "Traceback" not in result.stderr
 
 
-def test_serve_writes_an_ipv6_address_in_brackets() -> None:
-    """As a URL has it: 'http://::1:8000/' was no address a browser opens."""
-    from avtalsgen.cli.web import _address
+def _free_ipv6_port() -> int:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            return int(probe.getsockname()[1])
+    except OSError:
+        pytest.skip("this machine has no IPv6 loopback address")
 
-    assert _address("::1", 8000) == "[::1]:8000"
-    assert _address("127.0.0.1", 8000) == "127.0.0.1:8000"
+
+def test_serve_writes_an_ipv6_address_in_brackets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve prints, as a URL has it: 'http://::1:8000/' was no address a browser
+    opens. The web server itself is not started (uvicorn.run replaced)."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from avtalsgen.cli.app import app
+
+    port = _free_ipv6_port()
+    ran: list[tuple[str, int]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda _app, host, port, **_kw: ran.append((host, port)))
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)  # the test process's kept
+    result = CliRunner().invoke(
+        app,
+        ["serve", "--host", "::1", "--port", str(port), "--no-converter",
+         "--cases", str(tmp_path / "cases"), "--output", str(tmp_path / "output"),
+         "--data", str(tmp_path / "data")],
+    )  # fmt: skip
+    i18n.set_language(None)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"avtalsgen serve: http://[::1]:{port}/  (cases "), (
+        result.stdout
+    )
+    assert ran == [("::1", port)]
+
+
+def test_serve_where_an_ipv6_port_is_taken_writes_it_in_brackets(tmp_path: Path) -> None:
+    port = _free_ipv6_port()
+    with socket.socket(socket.AF_INET6) as taken:
+        taken.bind(("::1", port))
+        taken.listen()
+        result = run_cli(
+            "serve", "--host", "::1", "--port", str(port), "--cases", str(tmp_path / "cases"),
+            "--output", str(tmp_path / "output"), "--data", str(tmp_path / "data"), lang="sv",
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"kan inte starta på [::1]:{port}: ett annat program (en annan avtalsgen serve?) "
+        "lyssnar redan på den; välj en annan port med --port"
+    )
 
 
 @pytest.mark.parametrize(

@@ -950,7 +950,7 @@ def test_a_problem_of_a_financier_stands_under_its_heading(
         )
         assert order == [True, True, True]
         assert path.read_text(encoding="utf-8") == before
-        assert checker.errors == []
+        checker.close("finansiar-problem-under-rubrik")
     finally:
         page.close()
 
