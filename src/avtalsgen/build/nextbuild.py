@@ -112,7 +112,9 @@ class NextBuild:
         (``changed``, ``certified``: an extract certified since, ``added``, ``removed``) and
         its file's name. Empty when it cannot be told (no manifest), or no input differs
         (another avtalsgen or LibreOffice made them)."""
-        from avtalsgen.build.manifest import certified_since, sha256
+        import hashlib
+
+        from avtalsgen.build.manifest import certified_since
 
         inputs = self.inputs
         recorded = self.packets.manifest.get("inputs")
@@ -126,11 +128,14 @@ class NextBuild:
                 continue
             digest = str(before.get("sha256"))
             try:
-                if sha256(path) == digest:
-                    continue
+                data: bytes | None = path.read_bytes()  # read once: hashed, and checked
             except OSError:
-                pass
-            certified = role.startswith("protokollsutdrag ") and certified_since(path, digest)
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == digest:
+                continue
+            certified = role.startswith("protokollsutdrag ") and certified_since(
+                path, digest, data=data
+            )
             found.append((role, "certified" if certified else "changed", path.name))
         for role, before in recorded.items():
             if role not in inputs[1] and isinstance(before, dict):
