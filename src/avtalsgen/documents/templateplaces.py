@@ -81,7 +81,9 @@ def _nearest(element: Any, tag: str) -> Any:
     return next(element.iterancestors(f"{{{_W}}}{tag}"), None)
 
 
-def _is_heading(paragraph: Any) -> bool:
+def is_heading(paragraph: Any) -> bool:
+    """Whether the ``w:p`` element ``paragraph`` is a heading: in a heading or title style
+    (Word's English or Swedish names) or given an outline level."""
     style = paragraph.find(f"{{{_W}}}pPr/{{{_W}}}pStyle")
     if style is not None and _HEADING_STYLE.fullmatch(style.get(f"{{{_W}}}val", "")):
         return True
@@ -143,7 +145,7 @@ class _Places:
         heading = ""
         for paragraph in part.root.iter(f"{{{_W}}}p"):
             self.headings[paragraph] = heading
-            if _is_heading(paragraph) and (text := part.text_of(paragraph).strip()):
+            if is_heading(paragraph) and (text := part.text_of(paragraph).strip()):
                 heading = text
 
     def describe(self, paragraph: Any, tag: str) -> str:

@@ -21,6 +21,7 @@ from typing import Final
 from lxml import etree
 
 from avtalsgen.documents.factcheck import PdfText
+from avtalsgen.documents.templateplaces import is_heading
 from avtalsgen.i18n import _
 
 _W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -28,9 +29,9 @@ _NS: Final = {"w": _W}
 
 
 def template_headings(template: Path) -> tuple[str, ...]:
-    """The texts of the paragraphs of ``template`` (a .docx) in a heading style
-    (``Heading1``, ``Heading2``, ...), in tables too; those holding a template tag (their
-    text is the case's) are left out."""
+    """The texts of the paragraphs of ``template`` (a .docx) that are headings (as
+    ``templates check`` tells them: :func:`~avtalsgen.documents.templateplaces.is_heading`),
+    in tables too; those holding a template tag (their text is the case's) are left out."""
     stat = template.stat()
     return _headings(template, stat.st_mtime_ns, stat.st_size)
 
@@ -41,8 +42,7 @@ def _headings(template: Path, mtime: int, size: int) -> tuple[str, ...]:
         root = etree.fromstring(docx.read("word/document.xml"))
     found: list[str] = []
     for paragraph in root.iter(f"{{{_W}}}p"):
-        styles = paragraph.xpath("w:pPr/w:pStyle/@w:val", namespaces=_NS)
-        if not styles or not str(styles[0]).startswith("Heading"):
+        if not is_heading(paragraph):
             continue
         text = " ".join("".join(paragraph.xpath(".//w:t/text()", namespaces=_NS)).split())
         if text and "{" not in text:
