@@ -395,7 +395,7 @@ def _superseded(
     records the facts now as its (:meth:`NextBuild.keeps`)."""
     from dataclasses import replace
 
-    from avtalsgen.build.superseded import CaseNow, packet_entries, superseded
+    from avtalsgen.build.superseded import CaseNow, kept_as_signed, packet_entries, superseded
 
     entries = packet_entries(packets.manifest)
     folder = packets.folder.path
@@ -403,7 +403,7 @@ def _superseded(
     found = []
     for version in packets.versions:
         stale = superseded(entries, version.name, now.decision, facts=now.facts)
-        if stale is not None and stale.changed and next_build.keeps(version):
+        if kept_as_signed(stale, version, lambda: next_build):
             continue
         if stale is not None:
             newer = _relative(folder / stale.newer, root) if stale.newer else None

@@ -617,11 +617,22 @@ def _superseded_as(
         packet_entries(manifest), packet.name, now.decision, signed_only=signed_only,
         facts=now.facts,
     )  # fmt: skip
-    if found is not None and found.changed and found.signed:
-        next_build = next_build or NextBuild.of(packet.parent, recorded)
-        if next_build is not None and next_build.keeps(packet):
-            return None
+    if kept_as_signed(found, packet, lambda: next_build or NextBuild.of(packet.parent, recorded)):
+        return None
     return found
+
+
+def kept_as_signed(
+    found: Superseded | None, packet: Path, next_build: Callable[[], NextBuild | None]
+) -> bool:
+    """Whether the packet version ``packet``, ``found`` superseded, is not after all: it
+    is signed, only facts changed (:attr:`Superseded.changed`), and the next build keeps
+    it as signed (:meth:`avtalsgen.build.nextbuild.NextBuild.keeps`) and records the facts
+    now as its. ``next_build`` gives the case's next build, asked for only then."""
+    if found is None or not found.changed or not found.signed:
+        return False
+    build = next_build()
+    return build is not None and build.keeps(packet)
 
 
 def refuse_unsignable(
