@@ -17,7 +17,7 @@ from avtalsgen.model.prose import (
     CaseProseText,
     ConditionText,
     ProposedText,
-    unfilled_marker,
+    refuse_unfilled,
 )
 from avtalsgen.model.types import Datum, Dnr, FieldLoc, FieldProblems, Namn, Part, Strict
 
@@ -34,15 +34,8 @@ __all__ = [
 
 def _refusing_unfilled(message: str) -> AfterValidator:
     """A check of a name or title (``Namn``) that refuses one holding something that stands
-    for a fact not filled in (:func:`unfilled_marker`), saying ``message`` (a msgid)."""
-
-    def refuse(text: str) -> str:
-        marker = unfilled_marker(text)
-        if marker is not None:
-            raise ValueError(_(message).format(marker=marker))
-        return text
-
-    return AfterValidator(refuse)
+    for a fact not filled in (:func:`refuse_unfilled`), saying ``message`` (a msgid)."""
+    return AfterValidator(lambda text: refuse_unfilled(text, message))
 
 
 #: A name of the case that its documents state as running text or a heading (the actor's

@@ -377,17 +377,23 @@ def _x_digits(text: str) -> tuple[int, str] | None:
     return None
 
 
+def refuse_unfilled(text: str, message: str) -> str:
+    """``text``, refused when it holds a placeholder left to be filled in
+    (:func:`unfilled_marker`): pydantic's error ``unfilled`` saying ``message`` (a msgid,
+    translated when it refuses) with the marker. What every text of a case or of the
+    minutes that its documents state is checked with."""
+    marker = unfilled_marker(text)
+    if marker is not None:
+        raise PydanticCustomError("unfilled", _(message), {"marker": marker})
+    return text
+
+
 def _refusing_unfilled(message: str) -> Callable[[Any], str]:
     """A validator of a one-paragraph text (:func:`_validate_line`) that refuses one
-    holding a placeholder left to be filled in (:func:`unfilled_marker`), saying
-    ``message`` (a msgid, translated when it refuses) with the marker."""
+    holding a placeholder left to be filled in (:func:`refuse_unfilled`)."""
 
     def validate(value: Any) -> str:
-        text = _validate_line(value)
-        marker = unfilled_marker(text)
-        if marker is not None:
-            raise PydanticCustomError("unfilled", _(message), {"marker": marker})
-        return text
+        return refuse_unfilled(_validate_line(value), message)
 
     return validate
 
@@ -467,17 +473,14 @@ MinutesText = Annotated[
 
 def _validate_case_prose(value: Any) -> Prose:
     prose = _validate_prose(value)
-    marker = unfilled_marker(prose.source)
-    if marker is not None:
-        raise PydanticCustomError(
-            "unfilled",
-            _(
-                "“{marker}” stands for something not filled in, and the documents would "
-                "state it as it stands: write the words in its place, or a placeholder of "
-                "the case's facts such as {slut}"
-            ),
-            {"marker": marker},
-        )
+    refuse_unfilled(
+        prose.source,
+        N_(
+            "“{marker}” stands for something not filled in, and the documents would "
+            "state it as it stands: write the words in its place, or a placeholder of "
+            "the case's facts such as {slut}"
+        ),
+    )
     return prose
 
 
