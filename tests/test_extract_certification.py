@@ -151,16 +151,19 @@ def _extracts(tmp_path: Path, templates: Path, session_converter: Path) -> list[
         return converter.convert(made, tmp_path / "pdf")
 
 
-def test_an_extract_ending_a_page_with_a_heading_is_refused(
+def test_a_heading_left_alone_at_a_page_foot_starts_the_next_page(
     tmp_path: Path, session_converter: Path
 ) -> None:
     """Over the positions around the end of page 1, the heading Justering och anslag and
     its six lines stand on one page, but at one (the block one line short of fitting),
     where LibreOffice 7.4 leaves the heading, a paragraph of its own kept with the next,
-    alone at the foot of page 1. utdrag refuses that extract, naming the heading, the page
-    and the template and how to keep them together, and puts nothing in place. (The
-    heading and block stood in one table row for a while: the heading was then a table's
-    cell in the published HTML and the PDF's tags, not a heading.)"""
+    alone at the foot of page 1. utdrag then gives that heading Page break before (in the
+    Word file it places too) and converts it again: the heading stands with its block at
+    the top of page 2. (The heading and block stood in one table row for a while: the
+    heading was then a table's cell in the published HTML and the PDF's tags; utdrag then
+    refused the extract and asked the secretary to edit a copy of the template.)"""
+    import zipfile
+
     from avtalsgen.documents.factcheck import read_pdf
     from avtalsgen.meetings.layout import lone_heading_problem
 
@@ -183,15 +186,15 @@ def test_an_extract_ending_a_page_with_a_heading_is_refused(
     with converter_in(session_converter):
         made = run_cli("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
                        "--templates", str(templates))  # fmt: skip
-    assert made.returncode == 1
-    assert made.stderr.strip().endswith(
-        f"protokollsutdrag-212.pdf: the heading 'Justering och anslag' stands alone at the "
-        f"foot of page 1, and its text begins on page 2; in {templates / 'protokollsutdrag.docx'}, "
-        "keep the heading with the text under it (in Word: Keep with next on the heading, and "
-        "Keep lines together on the text); where it has both, as the template that comes with "
-        "avtalsgen has, LibreOffice may still leave the heading alone when the text falls one "
-        "line short of fitting: give the heading Page break before in a copy of the template, "
-        "and give utdrag that copy's folder with --templates"
-    ), made.stderr
-    assert "Traceback" not in made.stderr
-    assert not list(output.rglob("protokollsutdrag-212*"))
+    assert made.returncode == 0, made.stderr
+    (pdf,) = output.rglob("protokollsutdrag-212.pdf")
+    read = read_pdf(pdf)
+    assert lone_heading_problem(read, templates / "protokollsutdrag.docx") is None
+    pages = [fold(page) for page in read.pages]
+    assert len(pages) == 2 and heading not in pages[0], pages
+    assert "Mottagare nummer 13" in pages[0]
+    # Page 2's running header, then the heading and its block first.
+    assert f"Sida 2 (2) {heading} {' '.join(JUSTERING)}" in pages[1], pages[1]
+    with zipfile.ZipFile(pdf.with_suffix(".docx")) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert body.count("<w:pageBreakBefore/>") == 1

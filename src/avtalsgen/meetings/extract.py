@@ -56,7 +56,7 @@ from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
-from avtalsgen.meetings.layout import lone_heading_problem
+from avtalsgen.meetings.layout import break_before, lone_heading, lone_heading_problem
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.wording import (
     Beslutstext,
@@ -935,11 +935,21 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
             atomic_write(path, data, durable=False)
             docx_files.append(path)
         pdf_files = converter.convert(docx_files, staging)
-        for plan, pdf_file, sees in zip(plans, pdf_files, seen, strict=True):
+        for plan, docx_file, pdf_file, sees in zip(plans, docx_files, pdf_files, seen, strict=True):
             # The extract states the decision as made: the decided facts in a bifall
             # (with ändring, the changed ones), nothing but the proposal's otherwise. It
             # gets the field the secretary signs it in (read back with the facts).
             read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
+            heading = lone_heading(read, template)
+            if heading is not None:
+                # LibreOffice left a heading alone at a page's foot although the template
+                # keeps it with its text: that heading starts a page of its own instead,
+                # in the Word file as in its PDF (checked again below).
+                atomic_write(
+                    docx_file, break_before(docx_file.read_bytes(), heading), durable=False
+                )
+                (pdf_file,) = converter.convert([docx_file], staging)
+                read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
             check_facts(
                 plan.arende, plan.program, {DOCUMENT: read},
                 {DOCUMENT: replace(plan.stage, sources=(sees,))},

@@ -13,6 +13,7 @@ is one of the template's headings) so that no such extract is put in place.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from functools import cache
 from pathlib import Path
@@ -48,6 +49,49 @@ def _headings(template: Path, mtime: int, size: int) -> tuple[str, ...]:
         if text and "{" not in text:
             found.append(text)
     return tuple(dict.fromkeys(found))
+
+
+def lone_heading(read: PdfText, template: Path) -> str | None:
+    """The heading of ``template`` that ends a page of ``read`` but the last, or None."""
+    headings = template_headings(template)
+    for page in read.pages[:-1]:
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        if lines and lines[-1] in headings:
+            return lines[-1]
+    return None
+
+
+def break_before(docx: bytes, heading: str) -> bytes:
+    """``docx`` with Page break before set on its heading paragraphs whose text is
+    ``heading``: what a secretary would do in Word to keep that heading with its text
+    where LibreOffice leaves it alone at a page's foot."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    root = etree.fromstring(source.read("word/document.xml"))
+    for paragraph in root.iter(f"{{{_W}}}p"):
+        text = " ".join("".join(paragraph.xpath(".//w:t/text()", namespaces=_NS)).split())
+        if text != heading or not is_heading(paragraph):
+            continue
+        properties = paragraph.find(f"{{{_W}}}pPr")
+        if properties is None:
+            properties = etree.SubElement(paragraph, f"{{{_W}}}pPr")
+            paragraph.insert(0, properties)
+        if properties.find(f"{{{_W}}}pageBreakBefore") is None:
+            # After the style (pStyle) and keepNext/keepLines, as the schema orders them.
+            after = [
+                child
+                for child in properties
+                if child.tag in {f"{{{_W}}}{name}" for name in ("pStyle", "keepNext", "keepLines")}
+            ]
+            at = properties.index(after[-1]) + 1 if after else 0
+            properties.insert(at, etree.Element(f"{{{_W}}}pageBreakBefore"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 def lone_heading_problem(read: PdfText, template: Path) -> str | None:
