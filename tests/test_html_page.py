@@ -55,3 +55,23 @@ def test_links_and_content_controls_keep_their_text_on_the_page() -> None:
     )
     assert "<p>Anslaget: 2024-01-10</p>" in page
     assert "<p>Förvaringsplats: Regionhuset, Luleå</p>" in page
+
+
+def test_a_line_break_in_a_paragraph_breaks_the_line_on_the_page() -> None:
+    """The extract's Justering och anslag block is one paragraph of six lines, each
+    after a line break (w:br): on the page each stands on a line of its own, not run
+    together as one line (a browser shows a bare line feed as a space)."""
+    document = Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Sammanträde:").bold = True
+    paragraph.add_run(" 2024-12-10, Regionhuset, Luleå")
+    paragraph.add_run().add_break()
+    paragraph.add_run("Ordförande:").bold = True
+    paragraph.add_run(" Maria Exempelsdotter")
+    out = io.BytesIO()
+    document.save(out)
+    page = docx_to_html(out.getvalue(), "Utdrag")
+    assert (
+        "<p><strong>Sammanträde:</strong> 2024-12-10, Regionhuset, Luleå<br>\n"
+        "<strong>Ordförande:</strong> Maria Exempelsdotter</p>"
+    ) in page, page

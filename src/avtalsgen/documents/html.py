@@ -177,7 +177,8 @@ def _inline(element: Any, paragraph: Any) -> Iterator[str]:
 
 def _run(run: Any) -> Iterator[str]:
     yield from _pictures(run)
-    text = escape(run.text)
+    # python-docx gives a line break (w:br, w:cr) as "\n": a line break on the page too.
+    text = escape(run.text).replace("\n", "<br>\n")
     if not text:
         return
     if run.italic:
