@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -89,10 +90,17 @@ _DIGIT = re.compile(r"\d")
 def _from_text(text: str, dates: set[str], periods: set[tuple[str, str]]) -> None:
     if _DIGIT.search(text) is None:
         return
-    for found in _stated(text):
+    for found in _stated_once(text):
         dates.update(found)
         if len(found) == 2:
             periods.add((found[0], found[1]))
+
+
+@lru_cache(maxsize=4096)
+def _stated_once(text: str) -> tuple[tuple[str, ...], ...]:
+    """:func:`_stated` of ``text``, each text once: the program's and the clauses' texts
+    stand in every case of a batch, and in each of its documents' checks."""
+    return tuple(_stated(text))
 
 
 def _stated(text: str) -> Iterable[tuple[str, ...]]:
