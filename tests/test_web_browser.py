@@ -205,15 +205,20 @@ def _login(page: Any, base: str, name: str) -> None:
     page.wait_for_url("**/arenden")
 
 
-def _editor_as_case_officer(browser: Any, base: str, case: str) -> tuple[Any, Checker]:
-    """A new page, logged in as the case officer, with the form of ``case`` ready."""
+def _editor(browser: Any, base: str, user: str, path: str) -> tuple[Any, Checker]:
+    """A new page, logged in as ``user``, with the form at ``path`` ready."""
     page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
     checker = Checker(page)
-    _login(page, base, "handl")
-    page.goto(base + f"/arenden/{case}")
+    _login(page, base, user)
+    page.goto(base + path)
     page.wait_for_selector("#editor[data-ready=true]")
     return page, checker
+
+
+def _editor_as_case_officer(browser: Any, base: str, case: str) -> tuple[Any, Checker]:
+    """A new page, logged in as the case officer, with the form of ``case`` ready."""
+    return _editor(browser, base, "handl", f"/arenden/{case}")
 
 
 def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser: Any) -> None:
@@ -1449,12 +1454,7 @@ def test_the_secretary_saves_an_extension_with_the_first_type_chosen(
     config = workspace(tmp_path)
     (config.meetings / "exempel-run-2026-06-16.yaml").unlink()  # the shipped extension
     with _serving(config) as base:
-        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(60_000)
-        checker = Checker(page)
-        _login(page, base, "sekr")
-        page.goto(base + "/sammantraden/ny")
-        page.wait_for_selector("#editor[data-ready=true]")
+        page, checker = _editor(browser, base, "sekr", "/sammantraden/ny")
 
         def fill(label: str, value: str) -> None:
             page.get_by_label(label, exact=True).fill(value)
@@ -1496,12 +1496,7 @@ def test_a_meeting_paragraph_shows_the_sections_its_outcome_uses(
 
     config = workspace(tmp_path)
     with _serving(config) as base:
-        page = browser.new_page(locale=LOCALE, viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(60_000)
-        checker = Checker(page)
-        _login(page, base, "sekr")
-        page.goto(base + "/sammantraden/ny")
-        page.wait_for_selector("#editor[data-ready=true]")
+        page, checker = _editor(browser, base, "sekr", "/sammantraden/ny")
         expect(page.get_by_label("Ärenden", exact=True)).to_be_hidden()
         page.get_by_role("button", name="Lägg till paragraf").last.click()
         paragraph = page.locator("[data-schemapath='root.paragrafer.0']")
