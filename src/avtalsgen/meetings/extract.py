@@ -940,13 +940,13 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
             # (with ändring, the changed ones), nothing but the proposal's otherwise. It
             # gets the field the secretary signs it in (read back with the facts).
             read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
-            heading = lone_heading(read, template)
-            if heading is not None:
+            lone = lone_heading(read, template)
+            if lone is not None:
                 # LibreOffice left a heading alone at a page's foot although the template
                 # keeps it with its text: that heading starts a page of its own instead,
                 # in the Word file as in its PDF (checked again below).
                 atomic_write(
-                    docx_file, break_before(docx_file.read_bytes(), heading), durable=False
+                    docx_file, break_before(docx_file.read_bytes(), lone[1]), durable=False
                 )
                 (pdf_file,) = converter.convert([docx_file], staging)
                 read = read_pdf(pdf_file, SIGNATURE_ANCHOR)
@@ -955,9 +955,9 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
                 {DOCUMENT: replace(plan.stage, sources=(sees,))},
                 template.parent,
             )  # fmt: skip
-            lone = lone_heading_problem(read, template)
-            if lone is not None:
-                raise FactError(lone)
+            problem = lone_heading_problem(read, template)
+            if problem is not None:
+                raise FactError(problem)
             fielded = add_signature_fields(pdf_file, [signature_field(read)])
             atomic_write(pdf_file, fielded, durable=False)
         for plan, docx_file, pdf_file in zip(plans, docx_files, pdf_files, strict=True):

@@ -51,13 +51,14 @@ def _headings(template: Path, mtime: int, size: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def lone_heading(read: PdfText, template: Path) -> str | None:
-    """The heading of ``template`` that ends a page of ``read`` but the last, or None."""
+def lone_heading(read: PdfText, template: Path) -> tuple[int, str] | None:
+    """The first page of ``read`` but the last that ends with a heading of ``template``:
+    its number and that heading; None when no page does."""
     headings = template_headings(template)
-    for page in read.pages[:-1]:
+    for number, page in enumerate(read.pages[:-1], 1):
         lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
         if lines and lines[-1] in headings:
-            return lines[-1]
+            return number, lines[-1]
     return None
 
 
@@ -98,23 +99,22 @@ def lone_heading_problem(read: PdfText, template: Path) -> str | None:
     """Why the extract ``read`` (made from ``template``) may not stand: a page but the
     last whose text ends with one of the template's headings, its text on the next page;
     None when no page does."""
-    headings = template_headings(template)
-    for number, page in enumerate(read.pages[:-1], 1):
-        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
-        if lines and lines[-1] in headings:
-            return _(
-                "{file}: the heading '{heading}' stands alone at the foot of page {page}, and "
-                "its text begins on page {next}; in {template}, keep the heading with the text "
-                "under it (in Word: Keep with next on the heading, and Keep lines together on "
-                "the text); where it has both, as the template that comes with avtalsgen has, "
-                "LibreOffice may still leave the heading alone when the text falls one line "
-                "short of fitting: give the heading Page break before in a copy of the "
-                "template, and give utdrag that copy's folder with --templates"
-            ).format(
-                file=read.path.name,
-                heading=lines[-1],
-                page=number,
-                next=number + 1,
-                template=template,
-            )
-    return None
+    lone = lone_heading(read, template)
+    if lone is None:
+        return None
+    number, heading = lone
+    return _(
+        "{file}: the heading '{heading}' stands alone at the foot of page {page}, and "
+        "its text begins on page {next}; in {template}, keep the heading with the text "
+        "under it (in Word: Keep with next on the heading, and Keep lines together on "
+        "the text); where it has both, as the template that comes with avtalsgen has, "
+        "LibreOffice may still leave the heading alone when the text falls one line "
+        "short of fitting: give the heading Page break before in a copy of the "
+        "template, and give utdrag that copy's folder with --templates"
+    ).format(
+        file=read.path.name,
+        heading=heading,
+        page=number,
+        next=number + 1,
+        template=template,
+    )
