@@ -234,3 +234,38 @@ def test_schema_titles_are_swedish_words() -> None:
     assert titles > 40
     for ascii_title in ("Namnd", "Handlaggare", "Aktor", "ArendeAvtal", "Omrade"):
         assert f'"title": "{ascii_title}"' not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "the converter could not start: LibreOffice is missing (no executable soffice or "
+               "libreoffice); install it with: apt-get install libreoffice-writer-nogui"),
+        ("sv", "konverteraren kunde inte starta: LibreOffice saknas (inget program soffice eller "
+               "libreoffice); installera det med: apt-get install libreoffice-writer-nogui"),
+    ],
+)  # fmt: skip
+def test_serve_tells_why_the_converter_cannot_start_in_its_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """serve --lang en printed the converter's reason in Swedish, the language of the
+    environment the converter started in (here the other language's locale). The
+    converter starts for real, in a folder of its own, where no LibreOffice is on PATH;
+    the web server itself is not started (uvicorn.run replaced)."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *_args, **_kw: None)
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)  # the test process's kept
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    other = "en_US.UTF-8" if lang == "sv" else "sv_SE.UTF-8"  # never the language asked for
+    result = run_cli(
+        "serve", "--port", str(port), "--cases", str(tmp_path / "cases"),
+        "--output", str(tmp_path / "output"), "--data", str(tmp_path / "data"),
+        env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": other, "PATH": str(tmp_path / "no-bin"),
+             "AVTALSGEN_CONVERTER_DIR": str(tmp_path / "conv")},
+        lang=lang,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [said]

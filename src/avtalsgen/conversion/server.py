@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from avtalsgen import i18n
 from avtalsgen.conversion import runtime
 from avtalsgen.conversion.soffice import find_soffice
 from avtalsgen.conversion.worker import (
@@ -523,9 +524,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ready-fd", type=int, default=None)
     parser.add_argument("--daemon", action="store_true", help="fork; the parent returns at once")
     parser.add_argument(
+        "--lang", choices=i18n.LANGUAGES, default=None, help="its messages' language"
+    )
+    parser.add_argument(
         "--nice", type=int, default=0, help="run (with LibreOffice) at this lower priority"
     )
     args = parser.parse_args(argv)
+    i18n.set_language(args.lang)  # None: the environment's, as before
     if args.nice > 0:  # inherited by every worker and its LibreOffice
         os.nice(args.nice)
     if args.daemon and os.fork() > 0:  # before any thread: the child goes on alone

@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from avtalsgen.conversion import runtime
 from avtalsgen.conversion.pool import Done, Job
 from avtalsgen.errors import ConversionError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, current_language
 
 if TYPE_CHECKING:
     from avtalsgen.conversion.convert import Converter
@@ -545,7 +545,10 @@ def start(
             stop(timeout=_STUCK)
     if running is not None:
         return Started(int(running["pid"]), started=False)
+    # In the starter's language: the reason it cannot start is told to the starter (serve
+    # --lang en printed it in Swedish, the converter's environment's language).
     argv = [sys.executable, "-m", "avtalsgen.conversion.server", "--daemon"]
+    argv += ["--lang", current_language()]
     if workers is not None:
         argv += ["--workers", str(workers)]
     if max_documents is not None:
