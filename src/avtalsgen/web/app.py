@@ -321,8 +321,8 @@ def create_app(config: WebConfig) -> Litestar:
     environment.globals["static"] = lambda name: f"/static/{name}?v={version}"
     handlers: list[Any] = [
         session.login_page, session.login, session.logout, language.choose,
-        cases.home, cases.case_list, cases.preview, cases.preview_file, cases.preview_image,
-        cases.output, cases.page_image,
+        cases.home, cases.case_list, cases.case_standing_part, cases.preview,
+        cases.preview_file, cases.preview_image, cases.output, cases.page_image,
         meetings.meeting_list, meetings.dates, meetings.make_extracts, meetings.make_anslag,
         meetings.make_emails, meetings.make_renditions, meetings.output_any,
         meetings.certify_form, meetings.certify,

@@ -359,6 +359,7 @@ def _missing_item(
     item = {"text": _for_the_page(text, case_file)}
     if step is None:
         return item
+    item["step"] = step.kind  # the case's page leaves out "build" while a build is on its way
     if step.kind == "meeting":
         # The CLI's line names a file pattern; the page says it in words.
         item["text"] = _(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,35 @@ async def preview(
         if job is not None and job.id == bygge:
             await runner.next_event(job, efter, PREVIEW_WAIT)
     return await sync_to_thread(_preview, request, stem)
+
+
+@get("/arenden/{stem:str}/lage", guards=[needs("read")])
+async def case_standing_part(
+    request: Request[Any, Any, Any], stem: str, bygge: int | None = None
+) -> Template:
+    """The case's standing alone, for its page while a build of it is on its way: the answer
+    waits until the build ``bygge`` has ended (at most :data:`PREVIEW_WAIT` seconds; then
+    the section asks again), and then says what the build made or why it failed."""
+    from avtalsgen.web.building import newest_build
+
+    runner = runner_of(request)
+    job = newest_build(runner, stem)
+    if job is not None and job.id == bygge:
+        loop_time = asyncio.get_running_loop().time
+        deadline = loop_time() + PREVIEW_WAIT
+        while not job.done.is_set() and loop_time() < deadline:
+            await runner.next_event(job, len(job.events), deadline - loop_time())
+    return await sync_to_thread(_standing_part, request, stem)
+
+
+def _standing_part(request: Request[Any, Any, Any], stem: str) -> Template:
+    from avtalsgen.web.building import build_news
+    from avtalsgen.web.status import case_standing
+
+    config = config_of(request)
+    standing = case_standing(config, yaml_file(config.cases, stem))
+    return page(request, "standing_part.html", standing=standing, stem=stem,
+                bygge=build_news(runner_of(request), stem))  # fmt: skip
 
 
 def _preview(request: Request[Any, Any, Any], stem: str) -> Template:

@@ -95,9 +95,11 @@ def file_page(request: Request[Any, Any, Any], kind: Kind, stem: str, **context:
         extracts = meeting_extracts(config_of(request), path)
     standing = None
     if kind.name == "arende":
+        from avtalsgen.web.building import build_news
         from avtalsgen.web.status import case_standing
 
         standing = case_standing(config_of(request), path)
+        context.setdefault("bygge", build_news(runner_of(request), stem))
         context.setdefault("copied", _copied(path, kind.folder(config_of(request))))
     else:
         context.setdefault("not_held", _not_held(data.get("datum")))
