@@ -158,11 +158,14 @@ class CaseStatus:
 
 
 def case_paths(paths: Sequence[Path]) -> list[Path]:
-    """Case files, folders expanded to the ``*.yaml`` files directly in them."""
+    """Case files, folders expanded to the case files directly in them (a program file
+    beside them is none: :func:`avtalsgen.input.kinds.case_files_in`)."""
+    from avtalsgen.input.kinds import case_files_in
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.glob("*.yaml") if p.is_file())
+            files += case_files_in(path)
         else:
             files.append(path)
     return files

@@ -35,9 +35,10 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs, and the meeting files' decisions on them;
     needs no LibreOffice."""
     from avtalsgen.input.duplicates import same_dnr_problem
+    from avtalsgen.input.kinds import file_kind
     from avtalsgen.input.load import load_case, unknown_facts
     from avtalsgen.meetings.decisions import case_history
-    from avtalsgen.meetings.justering import is_meeting_file
+    from avtalsgen.model.meeting import Sammantrade
 
     files = case_files(paths)
     cases = len(files)
@@ -49,7 +50,7 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     faults = _Faults(files[:cases])
     for index, path in enumerate(files):
         try:
-            if index >= cases or is_meeting_file(path):  # checked as one, with its cases
+            if index >= cases or file_kind(path) is Sammantrade:  # checked with its cases
                 typer.echo(_check_meeting(path))
                 continue
             case = load_case(path)
@@ -88,8 +89,10 @@ class _Faults:
 
     def add(self, problems: list[str], checked: Path) -> list[str]:
         """Record ``problems`` found checking ``checked``; those not shown before."""
+        from avtalsgen.input.kinds import file_kind
         from avtalsgen.meetings.files import MEETINGS_FOLDER
-        from avtalsgen.meetings.justering import is_meeting_file
+        from avtalsgen.model import Program
+        from avtalsgen.model.meeting import Sammantrade
 
         new = []
         for problem in problems:
@@ -98,9 +101,10 @@ class _Faults:
             if name not in self.files:
                 # A meeting file that does not read as one (a YAML syntax error) is still
                 # one, by its folder (it was counted as a program file).
-                if Path(name).parent.name == MEETINGS_FOLDER or is_meeting_file(Path(name)):
+                kind = file_kind(Path(name))
+                if Path(name).parent.name == MEETINGS_FOLDER or kind is Sammantrade:
                     self.files[name] = "meeting"
-                elif (name in self._cases or Path(name) == checked) and not _is_program(Path(name)):
+                elif (name in self._cases or Path(name) == checked) and kind is not Program:
                     self.files[name] = "case"
                 else:  # what a case file names: its program file
                     self.files[name] = "program"
@@ -129,28 +133,16 @@ class _Faults:
         ).format(what=join_words(counts), files=", ".join(self.files))
 
 
-def _is_program(path: Path) -> bool:
-    """Whether ``path`` reads as a program file (one given where a case file goes is counted
-    as a program file with problems, not a case file)."""
-    from avtalsgen.input.kinds import kind_of
-    from avtalsgen.input.load import read_yaml
-    from avtalsgen.model import Program
-
-    try:
-        return kind_of(read_yaml(path)) is Program
-    except CaseError:
-        return False
-
-
 def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
     """The meeting files in each folder's ``sammantraden/`` that are not named already."""
+    from avtalsgen.input.kinds import file_kind
     from avtalsgen.meetings.files import meetings_in
-    from avtalsgen.meetings.justering import is_meeting_file
+    from avtalsgen.model.meeting import Sammantrade
 
     found: list[Path] = []
     for folder in folders:
         for path in meetings_in(folder):
-            if path not in named and path not in found and is_meeting_file(path):
+            if path not in named and path not in found and file_kind(path) is Sammantrade:
                 found.append(path)
     return found
 

@@ -75,12 +75,15 @@ def shown_path(path: Path) -> Path:
 
 
 def case_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into the case files directly inside them; a folder without any is an
-    error (exit 1), most likely the wrong folder."""
+    """Expand folders into the case files directly inside them (a program file beside them
+    is none: :func:`avtalsgen.input.kinds.case_files_in`); a folder without any is an error
+    (exit 1), most likely the wrong folder."""
+    from avtalsgen.input.kinds import case_files_in
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.yaml") if p.is_file())
+            found = case_files_in(path)
             if not found:
                 typer.echo(
                     _("{path}: no case files (*.yaml) in this folder").format(path=path), err=True

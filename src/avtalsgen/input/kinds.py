@@ -4,12 +4,21 @@ that a command given one kind where it takes another says so in one line.
 Validated as the kind the command takes, a case file given to ``utdrag`` got a line per
 key ("unknown key 'program'", "required field is missing: 'plats'", 21 lines), which hides
 the one thing to do: give the other file. Only a file that is not valid as the kind
-expected is told so, and only when at least two of its keys are another kind's own keys
-(those no other kind has), more than the expected kind's or a third kind's.
+expected is told so, and only when its keys tell another kind (:func:`kind_of`).
+
+Every command that tells one kind from another asks :func:`kind_of` (or :func:`file_kind`,
+:func:`case_files_in`): check, build and status of a folder, the case index of a meeting's
+folder, the loaders. Three ways of telling had grown apart: a meeting file was one with
+``paragrafer`` and no ``dnr`` here, and one with two keys only a meeting file has there, so
+that a meeting file whose ``paragrafer`` was misspelt was checked as a case file ("this is
+a meeting file (it has paragrafer)", of a file without it), and a case file with only its
+``dnr`` was told by a line per missing key where a meeting file goes.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,7 +32,8 @@ from avtalsgen.model.meeting import Sammantrade
 #: The kinds of file, by model.
 KINDS: Final[tuple[type[BaseModel], ...]] = (Arende, Sammantrade, Program)
 
-#: The key that shows each kind best, named in the message when the file has it.
+#: The key that shows each kind best, named in the message when the file has it: it
+#: alone tells the kind (it counts as two of its own keys).
 _TELLING: Final = {Arende: "dnr", Sammantrade: "paragrafer", Program: "strategier"}
 
 
@@ -31,10 +41,19 @@ _TELLING: Final = {Arende: "dnr", Sammantrade: "paragrafer", Program: "strategie
 _AT_LEAST: Final = 2
 
 
-def _own_keys(model: type[BaseModel]) -> set[str]:
+@functools.cache
+def _own_keys(model: type[BaseModel]) -> frozenset[str]:
     """The top-level keys of ``model`` that no other kind of file has."""
     others = {name for kind in KINDS if kind is not model for name in kind.model_fields}
-    return set(model.model_fields) - others
+    return frozenset(set(model.model_fields) - others)
+
+
+def _weight(kind: type[BaseModel], key: object) -> int:
+    """What ``key`` of a file counts for ``kind``: 2 for its telling key, 1 for another of
+    its own keys, else 0."""
+    if key == _TELLING[kind]:
+        return 2
+    return 1 if key in _own_keys(kind) else 0
 
 
 def _unwrapped(data: Any) -> Any:
@@ -47,15 +66,69 @@ def _unwrapped(data: Any) -> Any:
 
 def kind_of(data: Any) -> type[BaseModel] | None:
     """The kind of file ``data`` (a file's YAML, or its one wrapping key's mapping) reads
-    as: the kind with the most of its own keys in it (at least two), if one has more than
-    any other."""
+    as, by its top-level keys: each key only one kind has counts one for that kind, and
+    the key that tells a kind best (``dnr``, ``paragrafer``, ``strategier``) two; the kind
+    that counts most, at least two, if no other counts as much. So a case file with only
+    its ``dnr`` is a case file, and a meeting file with ``paragrafer`` misspelt is still a
+    meeting file by its other keys (``ordforande``, ``justerare``, ...)."""
     data = _unwrapped(data)
     if not isinstance(data, dict):
         return None
-    counts = {kind: sum(1 for key in data if key in _own_keys(kind)) for kind in KINDS}
+    counts = {kind: sum(_weight(kind, key) for key in data) for kind in KINDS}
     best = max(counts.values())
     found = [kind for kind, count in counts.items() if count == best]
     return found[0] if best >= _AT_LEAST and len(found) == 1 else None
+
+
+def file_kind(path: Path) -> type[BaseModel] | None:
+    """:func:`kind_of` of the YAML file at ``path``; None when it cannot be read (or read
+    as YAML with a case file's limits). Kept per run while the file is unchanged: a folder's
+    files are asked about by several steps of one command."""
+    return peek(path).kind
+
+
+def case_files_in(folder: Path) -> list[Path]:
+    """The case files of ``folder``: the ``*.yaml`` files directly in it, in order of their
+    names, but a program file kept beside the cases (the program's facts, which the case
+    files name under ``program``): it is read with the cases that name it, not as a case
+    (a build of the folder reported it as a broken case, "misslyckades")."""
+    found = sorted(path for path in folder.glob("*.yaml") if path.is_file())
+    return [path for path in found if file_kind(path) is not Program]
+
+
+@dataclass(frozen=True)
+class Peeked:
+    """What a YAML file's data tells without validating it."""
+
+    readable: bool
+    """Whether it could be read as YAML with a case file's limits."""
+    kind: type[BaseModel] | None = None
+    """Its kind (:func:`kind_of`)."""
+    dnr: str | None = None
+    """Its top-level ``dnr``, stripped, where that is a string."""
+
+
+def peek(path: Path) -> Peeked:
+    """What the YAML file at ``path`` tells of its kind and Dnr, kept per run while the file
+    is unchanged (the same path, inode, size and time of change)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return Peeked(readable=False)
+    return _peek(path.resolve(), info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _peek(path: Path, _inode: int, _size: int, _changed: int) -> Peeked:
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import read_yaml
+
+    try:
+        data = read_yaml(path)
+    except CaseError:
+        return Peeked(readable=False)
+    dnr = data.get("dnr") if isinstance(data, dict) else None
+    return Peeked(True, kind_of(data), dnr.strip() if isinstance(dnr, str) else None)
 
 
 def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:
@@ -68,13 +141,11 @@ def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:
     telling = _TELLING[kind]
     key = telling if telling in inner else next(k for k in inner if k in _own_keys(kind))
     if expected is Arende and kind is Sammantrade:
-        # The message that was load_case's (qa14), word for word.
         return _(
-            "{path}: this is a meeting file (it has paragrafer), not a case file: give "
-            "the case file (*.yaml with dnr); the meeting files in sammantraden/ beside "
-            "the cases are read with them, and utdrag, anslag, expediera and publicera "
-            "take a meeting file"
-        ).format(path=path)
+            "{path}: this is a meeting file (it has {key}), not a case file: give the case "
+            "file (*.yaml with dnr); the meeting files in sammantraden/ beside the cases are "
+            "read with them, and utdrag, anslag, expediera and publicera take a meeting file"
+        ).format(path=path, key=key)
     if expected is Arende:
         return _(
             "{path}: this is a program file (it has {key}), not a case file: give a case "
@@ -99,13 +170,7 @@ def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:
 def named_kind(path: Path) -> str | None:
     """What a case file's ``program`` should say of the file at ``path`` it names, when
     that is a case or meeting file; None when it reads as neither (or cannot be read)."""
-    from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import read_yaml
-
-    try:
-        kind = kind_of(read_yaml(path))
-    except CaseError:
-        return None
+    kind = file_kind(path)
     if kind is None or kind is Program:
         return None
     what = _("a case file") if kind is Arende else _("a meeting file")

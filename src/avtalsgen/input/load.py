@@ -30,7 +30,7 @@ from avtalsgen.input import messages
 from avtalsgen.input.kinds import named_kind, wrong_kind
 from avtalsgen.input.migrate import old_form_message
 from avtalsgen.input.syntax import syntax_message
-from avtalsgen.input.wrapped import wrapped_problem, wrapper
+from avtalsgen.input.wrapped import wrapped_problem
 from avtalsgen.meetings import conditions
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.agreement import case_problems
@@ -653,21 +653,9 @@ def load_program(path: Path) -> Program:
 
 def load_case(path: Path) -> LoadedCase:
     """Load a case file and the program it names; report every problem in both at once."""
+    # A file of another kind (a meeting file given where a case file goes: explain listed
+    # 17 unknown keys) is told so by _validate, in one line (input/kinds.py).
     arende, problems, data, lines = _validate(Arende, path)
-    wrapped = wrapper(data)  # a meeting file under one key of its own is one too
-    read = wrapped[1] if wrapped is not None and wrapped[0] != "paragrafer" else data
-    if arende is None and isinstance(read, dict) and "paragrafer" in read and "dnr" not in read:
-        # A meeting file given where a case file goes (found: explain listed 17 unknown keys).
-        raise CaseError(
-            [
-                _(
-                    "{path}: this is a meeting file (it has paragrafer), not a case file: give "
-                    "the case file (*.yaml with dnr); the meeting files in sammantraden/ beside "
-                    "the cases are read with them, and utdrag, anslag, expediera and publicera "
-                    "take a meeting file"
-                ).format(path=path)
-            ]
-        )
     program_path: Path | None = None
     program: Program | None = None
     raw_program = arende.program if arende else _program_key(data)

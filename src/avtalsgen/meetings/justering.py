@@ -23,9 +23,8 @@ from pathlib import Path
 
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
-from avtalsgen.input.kinds import kind_of
+from avtalsgen.input.kinds import file_kind, peek
 from avtalsgen.input.load import LoadedCase, key_lines, load_case, read_yaml, validate_file
-from avtalsgen.input.wrapped import wrapper
 from avtalsgen.meetings.decisions import (
     History,
     Tillaggsbeslut,
@@ -123,9 +122,9 @@ def _problem(path: Path, lines: dict[Loc, int], loc: Loc, message: str) -> str:
 def index_cases(folder: Path) -> CaseIndex:
     """Index the ``*.yaml`` files directly in ``folder`` by their ``dnr`` key.
 
-    Files without a ``dnr`` (a program file, say) are not cases and are left out; files that
-    cannot be read or parsed are listed as unreadable, and those that might be case files
-    but name no Dnr as unnamed.
+    Program and meeting files (by :func:`avtalsgen.input.kinds.kind_of`) are not cases and
+    are left out; files that cannot be read or parsed are listed as unreadable, and those
+    that might be case files but name no Dnr as unnamed.
     """
     by_dnr: dict[str, list[Path]] = {}
     unreadable: list[Path] = []
@@ -133,37 +132,20 @@ def index_cases(folder: Path) -> CaseIndex:
     for path in sorted(folder.glob("*.yaml")):
         if not path.is_file():
             continue
-        try:
-            data = read_yaml(path)  # with every limit of a case file: tags, size, nesting
-        except CaseError:
+        found = peek(path)  # read with every limit of a case file: tags, size, nesting
+        if not found.readable:
             unreadable.append(path)
-            continue
-        dnr = data.get("dnr") if isinstance(data, dict) else None
-        if isinstance(dnr, str):
-            by_dnr.setdefault(dnr.strip(), []).append(path)
-        named = isinstance(dnr, str) and _DNR.fullmatch(dnr.strip())
-        if not named and kind_of(data) not in (Program, Sammantrade):
-            unnamed.append(path)
+        elif found.kind not in (Program, Sammantrade):
+            if found.dnr is not None:
+                by_dnr.setdefault(found.dnr, []).append(path)
+            if found.dnr is None or not _DNR.fullmatch(found.dnr):
+                unnamed.append(path)
     return CaseIndex(folder=folder, by_dnr=by_dnr, unreadable=unreadable, unnamed=unnamed)
 
 
 def case_folder(path: Path, sammantrade: Sammantrade) -> Path:
     """The folder of the case files that the meeting file at ``path`` names."""
     return Path(os.path.normpath(path.parent / sammantrade.arenden))
-
-
-def is_meeting_file(path: Path) -> bool:
-    """Whether ``path`` reads as a meeting file (its ``paragrafer`` and no ``dnr`` of a case,
-    at the top level or under the one key that wraps the file), so that a command given one
-    by mistake can say what it is; False if it cannot be read."""
-    try:
-        data = read_yaml(path)
-    except CaseError:
-        return False
-    wrapped = wrapper(data)  # the meeting under one key of its own: said by load_meeting
-    if wrapped is not None and wrapped[0] != "paragrafer":
-        data = wrapped[1]
-    return isinstance(data, dict) and "paragrafer" in data and "dnr" not in data
 
 
 def load_meeting(path: Path) -> LoadedMeeting:
@@ -227,7 +209,7 @@ def stray_paragraphs(folders: list[Path]) -> list[str]:
     found: list[str] = []
     for folder in folders:
         for path in meetings_in(folder):
-            if is_meeting_file(path):
+            if file_kind(path) is Sammantrade:
                 found += _unknown_dnrs(path, named_too=False)
     return found
 
