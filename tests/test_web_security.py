@@ -20,6 +20,7 @@ from avtalsgen.web.config import WebConfig
 PAGES = [
     "/", "/arenden", "/arenden/ny", "/arenden/RUN-00386-2023",
     "/arenden/RUN-00386-2023/versioner", "/arenden/RUN-00386-2023/forhandsgranskning",
+    "/arenden/RUN-00386-2023/lage",
     "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf",
     "/arenden/RUN-00386-2023/forhandsgranskning/beslutsforslag.pdf/sida/1",
     "/sammantraden", "/sammantraden/ny", "/sammantraden/exempel-run-2023-12-05",
