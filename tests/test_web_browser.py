@@ -371,6 +371,11 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     steps.get_by_role("button", name="Gör e-post för expediering").click()
     # Refused at its field before any run starts, in the page's words (not a failed run
     # naming the command line's avtalsgen sign … --field utdragsbestyrkande).
+    # The summary at the top has the focus (GOV.UK's pattern); its link leads to the field.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Fel: "))
+    summary.get_by_role("link", name="Paragraf för expediering").click()
     field = steps.get_by_label("Paragraf (tomt: alla utom sekretess)").last
     expect(field).to_be_focused()
     expect(field).to_have_attribute("aria-invalid", "true")
@@ -547,6 +552,10 @@ def test_a_level_the_server_cannot_reach_is_refused_at_its_field(
     page.get_by_role("button", name="Signera region").click()
     expect(page.get_by_role("alert")).to_contain_text("Inte signerat")
     chosen = levels.get_by_role("radio", name="B-T", exact=True)
+    # The summary at the top has the focus; its link leads to the level's field.
+    expect(page.get_by_role("alert")).to_be_focused()
+    page.get_by_role("alert").get_by_role("link").click()
+    expect(chosen).to_be_focused()
     expect(chosen).to_be_checked()
     expect(chosen).to_have_attribute("aria-invalid", "true")
     expect(chosen).to_have_accessible_description(

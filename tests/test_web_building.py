@@ -5,7 +5,6 @@ queues it, ended here by the test as the worker would end it (no LibreOffice nee
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,11 +14,8 @@ from typing import Any
 import pytest
 from accessibility import CHROMIUM, run_axe
 from litestar import Litestar
-from webtools import PASSWORD, client_for, workspace
+from webtools import PASSWORD, client_for, serving, workspace
 
-from avtalsgen import i18n
-from avtalsgen.web.app import create_app
-from avtalsgen.web.config import WebConfig
 from avtalsgen.web.jobs import DONE, FAILED, RUNNING, Job, JobRunner
 
 CASE = "RUN-00386-2023"
@@ -83,25 +79,8 @@ def test_the_answer_waits_for_the_build(tmp_path: Path) -> None:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Litestar]]:
-    import uvicorn
-
-    config: WebConfig = workspace(tmp_path)
-    app = create_app(config)
-    i18n.set_language("sv")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
-        i18n.set_language(None)
+    with serving(workspace(tmp_path)) as found:
+        yield found
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium-headless-shell")

@@ -789,6 +789,11 @@ def test_a_paragraph_the_meeting_lacks_is_refused_before_a_run_starts(config: We
                 "till § 999 i paragrafer om sammanträdet beslutade den</p>"
             ) in shown, shown
             assert (f'id="{field}" name="paragraf" inputmode="numeric"') in shown
+            # Summed up at the top of the page too, linked to the field (GOV.UK's pattern).
+            name = "protokollsutdrag" if step == "utdrag" else "expediering"
+            summary = shown.index(f'<a href="#{field}">Paragraf för {name}</a>: sammantraden/')
+            assert summary < shown.index(f'action="/sammantraden/{meeting}"')
+            assert "<title>Fel: " in shown
             assert 'value="999" aria-invalid="true"' in shown
             assert str(config.cases) not in shown
         response = client.post(

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import REPO
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from avtalsgen import i18n
@@ -180,3 +181,33 @@ def sealed_workspace(root: Path, built: Path) -> tuple[WebConfig, str]:
     seal = config.data / "sigill.p12"
     shutil.copyfile(signer.pkcs12, seal)
     return dataclasses.replace(config, seal_p12=seal), signer.passphrase.decode()
+
+
+@contextmanager
+def serving(config: WebConfig) -> Iterator[tuple[str, Litestar]]:
+    """The app for ``config`` served by uvicorn on a free port of 127.0.0.1, in Swedish, for
+    a real browser: its URL, and the app (its runner: ``app.state.runner``)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(config)
+    i18n.set_language("sv")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+        i18n.set_language(None)

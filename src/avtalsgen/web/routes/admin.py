@@ -27,6 +27,7 @@ def _users_page(request: Request[Any, Any, Any], **context: Any) -> Template:
     context.setdefault("error", None)
     context.setdefault("done", None)
     context.setdefault("typed", None)
+    context.setdefault("error_field", None)
     return page(request, "users.html", users=auth.list_users(config_of(request).database),
                 roles=auth.ROLES, **context)  # fmt: skip
 
@@ -47,6 +48,7 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
     form = await request.form()
     name = str(form.get("namn", "")).strip()
     action = str(form.get("atgard", "spara"))
+    field = None  # the form's field a refusal is told at (its id)
     try:
         if action in ("stoppa", "aktivera"):
             auth.set_active(config.database, name, action == "aktivera")
@@ -57,9 +59,11 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
                     name=name
                 )
         else:
+            field = "roll-1"
             roles = auth.parse_roles(
                 [str(r) for r in form.getall("roll")] if "roll" in form else []
             )
+            field = "nytt-namn" if not auth.USER_NAME.match(name) else "nytt-losenord"
             auth.add_user(config.database, name, roles, str(form.get("losenord", "")))
 
             def detail() -> str:
@@ -69,7 +73,8 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
         # password is never sent back.
         typed = {"namn": name, "roller": [str(r) for r in form.getall("roll")] if "roll" in form
                  else []} if action not in ("stoppa", "aktivera") else None  # fmt: skip
-        return _users_page(request, error=exc.message, typed=typed, status_code=422)
+        return _users_page(request, error=exc.message, error_field=field, typed=typed,
+                           status_code=422)  # fmt: skip
     # The log in each language; the page in its reader's.
     audit.record(config.database, admin.name, "user", detail=audit.texts(detail))
     return _users_page(request, done=detail())

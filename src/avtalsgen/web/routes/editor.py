@@ -51,6 +51,12 @@ def _form_page(request: Request[Any, Any, Any], kind: Kind, **context: Any) -> T
     )  # fmt: skip
 
 
+def _name_problem(message: str) -> dict[str, Any]:
+    """A new file's name refused: at its field (``anchor``), and in the summary above the
+    form, linked there."""
+    return {"path": None, "anchor": "filnamn", "title": _("File name"), "message": message}
+
+
 def _not_held(datum: object) -> str | None:
     """The meeting's date when it lies after today (not held yet: a date mistyped, or a
     meeting planned), else None."""
@@ -140,12 +146,11 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
         stem = data.get("filnamn", "").strip().removesuffix(".yaml")
         problems: list[Any] = []
         if not FILE_STEM.match(stem) or ".." in stem:
-            problems = [{"path": None, "message": _("Give a file name: letters a–z, digits, "
-                         "full stop, hyphen and underscore.")}]  # fmt: skip
+            problems = [_name_problem(_("Give a file name: letters a–z, digits, full stop, "
+                                        "hyphen and underscore."))]  # fmt: skip
         elif safe_file(kind.folder(config), stem).exists():
-            problems = [{"path": None,
-                         "message": _("There is already a file {name}.").format(
-                             name=f"{stem}.yaml")}]  # fmt: skip
+            problems = [_name_problem(_("There is already a file {name}: give another name.")
+                                      .format(name=f"{stem}.yaml"))]  # fmt: skip
         if problems:
             return _form_page(request, kind, stem=None, data=form, sha="", new=True,
                               problems=problems, filnamn=stem, status_code=422)  # fmt: skip

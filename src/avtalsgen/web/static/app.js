@@ -198,10 +198,27 @@
         });
       }
     });
-    // After a refused save the focus is on the list of what to correct (read out first; a
-    // Tab leads to its links), not left at the top of a long page.
-    var summary = document.getElementById('fel');
-    if (summary && problems.length) { summary.focus(); }
+  }
+
+  // A form sent with errors comes back with a summary of them at the top of its page (the
+  // GOV.UK pattern): the focus goes there, so that a screen reader reads it out first and
+  // a Tab leads to its links, each of which puts the focus on its field (a link's own jump
+  // would only scroll there). On a form's page once the form is drawn (its problems are
+  // linked to their fields then), on any other at once.
+  function focusErrorSummary() {
+    var summary = document.querySelector('[data-error-summary]');
+    if (!summary) { return; }
+    Array.prototype.forEach.call(summary.querySelectorAll('a[href^="#"]:not([data-problem])'),
+      function (link) {
+        link.addEventListener('click', function (event) {
+          var field = document.getElementById(decodeURIComponent(link.hash.substring(1)));
+          if (!field) { return; }
+          event.preventDefault();
+          field.focus();
+          field.scrollIntoView({ block: 'center' });
+        });
+      });
+    summary.focus();
   }
 
   // What was typed and not saved is kept in this tab (sessionStorage) from a save's sending
@@ -346,6 +363,7 @@
       markSwedish(editor);
       showOutcomeSections(editor);
       showProblems(editor, readJson('editor-problems') || []);
+      focusErrorSummary();
       focusLinkedField();
       window.addEventListener('hashchange', focusLinkedField);
       element.setAttribute('data-ready', 'true');
@@ -530,6 +548,7 @@
     var answer = document.querySelector('[data-history]');
     if (answer) { window.history.replaceState(null, '', answer.getAttribute('data-history')); }
     var element = document.getElementById('editor');
+    if (!element) { focusErrorSummary(); }
     if (element) {
       startEditor(element);
       if (element.getAttribute('data-kind') === 'sammantrade') {
