@@ -304,11 +304,12 @@ def test_status_lists_where_each_case_stands(
     # The rejected case misses no signature; the granted ones miss both.
     assert not any("signature" in line for line in found["RUN-90003-2024"]["saknas"])
     assert [line for line in found["RUN-90005-2024"]["saknas"] if "signature" in line] == [
-        # After the facts to fill in, above: a packet signed before is made anew.
-        "RUN-90005-2024/paket.pdf: the signature field region is not signed yet; sign it once "
-        "the lines above are done",
-        "RUN-90005-2024/paket.pdf: the signature field aktor is not signed yet; sign it once "
-        "the lines above are done",
+        # After the facts to fill in, above: a packet signed before is made anew. The
+        # packet named under the output folder as given, to be pasted into sign.
+        f"{built.output}/RUN-90005-2024/paket.pdf: the signature field region is not signed "
+        "yet; sign it once the lines above are done",
+        f"{built.output}/RUN-90005-2024/paket.pdf: the signature field aktor is not signed "
+        "yet; sign it once the lines above are done",
     ]
     assert found["RUN-90005-2024"]["lage"] == "decided: granted"
     assert found["RUN-90003-2024"]["lage"] == "decided: rejected"
@@ -316,19 +317,20 @@ def test_status_lists_where_each_case_stands(
     assert [b["bestyrkt"] for b in found["RUN-90005-2024"]["beslut"]] == [False, False]
     # The command runs as it reads, from the working directory (it named the extract
     # relative to the output folder, where no such file is).
+    extract = f"{built.output}/RUN-90003-2024/protokollsutdrag-195.pdf"
     assert (
-        "RUN-90003-2024/protokollsutdrag-195.pdf: not certified yet (avtalsgen sign "
-        f"{built.output}/RUN-90003-2024/protokollsutdrag-195.pdf --field utdragsbestyrkande)"
+        f"{extract}: not certified yet (avtalsgen sign {extract} --field utdragsbestyrkande)"
     ) in found["RUN-90003-2024"]["saknas"]
+    # The library function gives the same (from the same working folder: the files below
+    # it are named relative to it).
+    same = case_status([built.cases], built.output, TEMPLATES, commands=True)
+    assert [s.to_json() for s in same] == json.loads(result.stdout)
     # Without --templates, from a folder without templates/, status finds the templates as
     # build does, and the built documents are up to date.
     monkeypatch.chdir(built.output.parent)
     plain = runner.invoke(app, ["status", str(built.cases), "--output", str(built.output)])
     assert plain.exit_code == 0, plain.output
     assert "out of date" not in plain.stdout
-    # The library function gives the same.
-    same = case_status([built.cases], built.output, TEMPLATES, commands=True)
-    assert [s.to_json() for s in same] == json.loads(result.stdout)
 
 
 def _status_block(text: str, dnr: str) -> str:
@@ -361,13 +363,13 @@ def test_status_in_swedish_follows_signatures(built: Built, tmp_path: Path, swed
     assert result.exit_code == 0, result.output
     rejected = _status_block(result.stdout, "RUN-90003-2024")
     assert "  läge: beslutat: avslag\n" in rejected
-    assert "  § 195 2024-12-10  avslag  (RUN-90003-2024/protokollsutdrag-195.pdf, bestyrkt)" in (
-        rejected
-    )
+    rejected_extract = f"{output}/RUN-90003-2024/protokollsutdrag-195.pdf"
+    assert f"  § 195 2024-12-10  avslag  ({rejected_extract}, bestyrkt)" in rejected
     granted = _status_block(result.stdout, "RUN-90005-2024")
     assert "  läge: avtal undertecknat av " in granted
-    assert "  § 196 2024-12-10  återremitterat  (RUN-90005-2024/protokollsutdrag-196.pdf, " in (
-        granted
+    assert (
+        f"  § 196 2024-12-10  återremitterat  ({output}/RUN-90005-2024/protokollsutdrag-196.pdf, "
+        in (granted)
     )
     assert "inte bestyrkt" in granted
     found = {s.dnr: s for s in case_status([cases], output, TEMPLATES)}

@@ -439,7 +439,8 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
     lacking = f"paket.pdf is signed without the marking '{marking}' that the case's documents"
     told = _status_lines(case, output)
     assert [line for line in told["cli"] if lacking in line] == [
-        f"RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: build the "
+        f"{output}/RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: "
+        "build the "
         "case to make its next version with the marking, and have that signed (avtalsgen "
         f"build {case} --output {output})"
     ], told
@@ -457,15 +458,19 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
     report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
     assert [len(case["warnings"]) for case in report["cases"]] == [1, 0]
     told = _status_lines(case, output)
-    for lines in told.values():
-        assert [line for line in lines if lacking in line] == [
-            f"RUN-00386-2023/{lacking} now carry, and a signed packet is never changed: "
-            "RUN-00386-2023/paket-v2.pdf carries it; have RUN-00386-2023/paket-v2.pdf signed"
+    # The CLI names the files under the output folder as given, the page by their names
+    # relative to it (with links of its own).
+    for key, folder_named in (("cli", f"{output}/RUN-00386-2023"), ("web", "RUN-00386-2023")):
+        assert [line for line in told[key] if lacking in line] == [
+            f"{folder_named}/{lacking} now carry, and a signed packet is never changed: "
+            f"{folder_named}/paket-v2.pdf carries it; have {folder_named}/paket-v2.pdf signed"
         ], told
     # Its fields to sign: the CLI's by the option's value, the page's as it names them.
     unsigned = "RUN-00386-2023/paket-v2.pdf: the signature field {} is not signed yet"
     # (The CLI's: after the facts to fill in, which it lists above.)
-    assert unsigned.format("aktor") + "; sign it once the lines above are done" in told["cli"]
+    assert (
+        f"{output}/" + unsigned.format("aktor") + "; sign it once the lines above are done"
+    ) in told["cli"]
     # (The page adds that it cannot be signed yet: the seed's packet shows unknown facts.)
     assert [line for line in told["web"] if line.startswith(unsigned.format("aktör"))] == [
         unsigned.format("aktör") + "; it cannot be signed yet: see “Before the packet can be "

@@ -123,8 +123,9 @@ def test_an_edit_no_document_states_keeps_the_signed_packet_everywhere(
         f"beslutat: bifall; undertecknat av {region}; inte än av aktor",
     )
     assert (
-        f"{DNR}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu; underteckna när "
-        "raderna ovanför är gjorda"  # the facts to fill in, which the seed leaves unknown
+        f"{config.output}/{DNR}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu; "
+        "underteckna när raderna ovanför är gjorda"  # the facts to fill in, which the seed
+        # leaves unknown
     ) in status["saknas"]
     standing, lines, listed = _page(config)
     assert standing == f"beslutat: bifall; undertecknat av {region}; inte än av aktör"
@@ -177,7 +178,8 @@ def test_an_edit_of_a_stated_fact_is_out_of_date_everywhere(
     )
     assert status["kod"] == "ersatt"
     assert status["lage"] == "undertecknat paket ersatt: ett nytt paket behövs"
-    assert any(line.startswith(f"{DNR}/paket.pdf är ersatt: ärendets uppgifter 'aktor.adress.")
+    ersatt = f"{config.output}/{DNR}/paket.pdf är ersatt: ärendets uppgifter 'aktor.adress."
+    assert any(line.startswith(ersatt)
                for line in status["saknas"]), status["saknas"]  # fmt: skip
     standing, lines, listed = _page(config)
     assert standing == status["lage"] and listed
@@ -193,8 +195,8 @@ def test_an_edit_of_a_stated_fact_is_out_of_date_everywhere(
     assert (folder / "paket-v2.pdf").is_file()
     status = _status(config)
     assert (
-        f"{DNR}/paket-v2.pdf: underskriftsfältet region är inte undertecknat ännu; underteckna "
-        "när raderna ovanför är gjorda"
+        f"{config.output}/{DNR}/paket-v2.pdf: underskriftsfältet region är inte undertecknat "
+        "ännu; underteckna när raderna ovanför är gjorda"
     ) in status["saknas"]
     assert not any("inaktuella" in line for line in status["saknas"]), status["saknas"]
 
@@ -235,7 +237,10 @@ def test_status_names_the_command_that_signs_once_nothing_comes_first(
     common = ("--output", str(config.output), "--templates", str(config.templates))
     dnr = "RUN-90001-2023"
     status = run_cli("status", str(case), *common, lang="sv").stdout
-    waits = f"{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu; underteckna "
+    waits = (
+        f"{config.output}/{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu; "
+        "underteckna "
+    )
     assert f"  saknas: {waits}när raderna ovanför är gjorda\n" in status, status
     meetings = config.cases / "sammantraden"
     with converter_in(session_converter):
@@ -252,13 +257,13 @@ def test_status_names_the_command_that_signs_once_nothing_comes_first(
     lines = [line.removeprefix("  saknas: ") for line in status.splitlines() if "saknas: " in line]
     packet = config.output / dnr / "paket.pdf"
     assert lines == [
-        f"{dnr}/protokollsutdrag-212.pdf: inte bestyrkt än (avtalsgen sign "
+        f"{config.output / dnr / 'protokollsutdrag-212.pdf'}: inte bestyrkt än (avtalsgen sign "
         f"{config.output / dnr / 'protokollsutdrag-212.pdf'} --field utdragsbestyrkande)",
-        f"{dnr}/protokollsutdrag-102.pdf: inte bestyrkt än (avtalsgen sign "
+        f"{config.output / dnr / 'protokollsutdrag-102.pdf'}: inte bestyrkt än (avtalsgen sign "
         f"{config.output / dnr / 'protokollsutdrag-102.pdf'} --field utdragsbestyrkande)",
-        f"{dnr}/paket.pdf: underskriftsfältet region är inte undertecknat ännu (avtalsgen sign "
+        f"{packet}: underskriftsfältet region är inte undertecknat ännu (avtalsgen sign "
         f"{packet} --field region)",
-        f"{dnr}/paket.pdf: underskriftsfältet aktor är inte undertecknat ännu (avtalsgen sign "
+        f"{packet}: underskriftsfältet aktor är inte undertecknat ännu (avtalsgen sign "
         f"{packet} --field aktor)",
         "tilläggsavtal nr 1 (§ 102 vid sammanträdet 2026-06-16) väntar på att avtalet det "
         "ändrar undertecknas av alla parter",

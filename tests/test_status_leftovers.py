@@ -59,7 +59,8 @@ def test_status_names_an_agreement_left_beside_the_packet_of_a_rejected_case(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (
-        "  saknas: RUN-90003-2024/samarbetsavtal.pdf: ärendets beslut kräver den inte längre, "
+        "  saknas: output/RUN-90003-2024/samarbetsavtal.pdf: ärendets beslut kräver den inte "
+        "längre, "
         "och den motsäger dem tills nästa bygge tar bort den (avtalsgen build "
         f"cases/{REJECTED}"
     ) in result.stdout

@@ -107,7 +107,8 @@ def test_a_packet_signed_before_a_changed_decision_is_superseded(
     found = json.loads(runner.invoke(app, list(status)).stdout)[0]
     assert found["lage"] == "signed packet superseded: a new packet is needed"
     assert (
-        f"{DNR}/paket.pdf is superseded: it was made before the committee decided and the "
+        f"{output}/{DNR}/paket.pdf is superseded: it was made before the committee decided "
+        "and the "
         "decision now is § 211 of the meeting of 2023-12-05 (granted with changes), so what "
         "it states is not the decision; a new packet is needed: build the case again (the "
         "signed file stays as it is)"
@@ -121,9 +122,11 @@ def test_a_packet_signed_before_a_changed_decision_is_superseded(
     found = json.loads(runner.invoke(app, list(status)).stdout)[0]
     assert found["lage"] == "decided: granted with changes"
     assert (
-        f"{DNR}/paket.pdf is superseded: it was made before the committee decided and the "
+        f"{output}/{DNR}/paket.pdf is superseded: it was made before the committee decided "
+        "and the "
         "decision now is § 211 of the meeting of 2023-12-05 (granted with changes), so what "
-        f"it states is not the decision; a new packet is needed: {DNR}/paket-v2.pdf, made "
+        f"it states is not the decision; a new packet is needed: {output}/{DNR}/paket-v2.pdf, "
+        "made "
         "from the decision, is the one to sign"
     ) in found["saknas"]
     # verify says it plainly, and fails; the new packet verifies without a word of it.

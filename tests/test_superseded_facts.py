@@ -88,7 +88,8 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     assert found["lage"] == "signed packet superseded: a new packet is needed"
     stale = [line for line in found["saknas"] if "is superseded" in line]
     assert stale == [
-        f"{DNR}/paket.pdf is superseded: the case's facts {CHANGED} changed since it was "
+        f"{output}/{DNR}/paket.pdf is superseded: the case's facts {CHANGED} changed since it "
+        "was "
         "built, so what it states is not the case's now. If the agreement is to change from "
         "a date, put the case back as it was signed: the committee decides the change "
         "(tillagg in its meeting file) and the build makes a tilläggsavtal. If the signed "
@@ -155,7 +156,8 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     assert "1 800 000 kronor" not in fold(pdftotext(packet))
     found = json.loads(runner.invoke(app, list(status)).stdout)[0]
     assert (
-        f"a new packet is needed: {DNR}/paket-v2.pdf, made from the case as it is now, is "
+        f"a new packet is needed: {output}/{DNR}/paket-v2.pdf, made from the case as it is "
+        "now, is "
         "the one to sign"
     ) in " ".join(found["saknas"])
     assert _run("verify", str(newer))[0] == 0

@@ -612,8 +612,8 @@ def test_status_and_sign_keep_a_partly_signed_tillaggsavtal_the_build_keeps(
     stale = [line for line in status["saknas"] if "out of date" in line or "superseded" in line]
     assert stale == []
     assert (
-        f"{DNR}/paket-v2.pdf: the signature field aktor is not signed yet; sign it once the "
-        "lines above are done"  # the program's signatory, unknown
+        f"{output}/{DNR}/paket-v2.pdf: the signature field aktor is not signed yet; sign it "
+        "once the lines above are done"  # the program's signatory, unknown
     ) in status["saknas"]
     assert "signed aktor of" in cli("sign", str(packet), "--field", "aktor", "--ofullstandig")
     (status,) = json.loads(cli("status", str(case), "--output", output, "--json"))
@@ -722,12 +722,15 @@ def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signat
     text = cli("status", case, "--output", str(output))
     assert "  läge: tilläggsavtal nr 1 undertecknat av " in text
     assert (
-        f"  § 102 2026-06-16  ändring av avtalet: förlängning  ({DNR}/protokollsutdrag-102.pdf, "
-        f"bestyrkt efter att {DNR}/paket-v2.pdf undertecknades: paketet innehåller utdraget som "
+        f"  § 102 2026-06-16  ändring av avtalet: förlängning  ({output}/{DNR}/"
+        f"protokollsutdrag-102.pdf, bestyrkt efter att {output}/{DNR}/paket-v2.pdf "
+        "undertecknades: paketet innehåller utdraget som "
         "det var innan, obestyrkt, och förblir som det undertecknades; det bestyrkta utdraget "
         "är den här filen, bredvid paketet)"
     ) in text
-    assert f"({DNR}/protokollsutdrag-212.pdf, bestyrkt efter att {DNR}/paket.pdf " in text
+    assert (
+        f"({output}/{DNR}/protokollsutdrag-212.pdf, bestyrkt efter att {output}/{DNR}/paket.pdf "
+    ) in text
     assert "underskriftsfältet" not in text and "inte bestyrkt" not in text
     (found,) = json.loads(cli("status", case, "--output", str(output), "--json"))
     assert [(b["paragraf"], b["bestyrkt"], b["bestyrkt_efter"]) for b in found["beslut"]] == [
@@ -848,9 +851,9 @@ def test_status_names_the_signed_agreement_beside_the_newest_packet(
     case, output = root / "cases" / CASE, root / "output"
     text = cli("status", str(case), "--output", str(output))
     lines = [line.strip() for line in text.splitlines()]
-    assert f"{DNR}/paket-v2.pdf" in lines  # the newest, not signed yet
-    (signed,) = [line for line in lines if line.startswith(f"{DNR}/paket.pdf: ")]
-    assert signed.startswith(f"{DNR}/paket.pdf: the agreement, signed by DEMO "), text
+    assert f"{output}/{DNR}/paket-v2.pdf" in lines  # the newest, not signed yet
+    (signed,) = [line for line in lines if line.startswith(f"{output}/{DNR}/paket.pdf: ")]
+    assert signed.startswith(f"{output}/{DNR}/paket.pdf: the agreement, signed by DEMO "), text
     (found,) = json.loads(cli("status", str(case), "--output", str(output), "--json"))
     (packet,) = found["undertecknade_paket"]
     assert packet["fil"] == f"{DNR}/paket.pdf" and packet["tillagg"] == 0
@@ -1489,14 +1492,14 @@ def test_no_tillaggsavtal_on_a_signed_agreement_whose_facts_were_edited(
     assert "400 000 kronor" in fold(pdftotext(folder / "samarbetsavtal-v2.pdf"))
     assert {name: sha(folder / name) for name in before} == before, "signed files as they were"
     status = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
-    lines = status[0]["saknas"]
+    lines = status[0]["saknas"]  # the packet as status names it too: under --output
     assert (
         "tilläggsavtal nr 1 (§ 102 of the meeting of 2026-06-16) is not made: the agreement "
-        f"it changes is signed in {DNR}/paket.pdf, which is superseded; it is made once the "
+        f"it changes is signed in {packet}, which is superseded; it is made once the "
         "agreement as the case states it now is signed by every party, or once the case is "
-        f"put back as {DNR}/paket.pdf states it"
+        f"put back as {packet} states it"
     ) in lines, lines
-    assert any(line.startswith(f"{DNR}/paket.pdf is superseded: the case's fact") for line in lines)
+    assert any(line.startswith(f"{packet} is superseded: the case's fact") for line in lines)
     # Put back as signed: the tilläggsavtal is made on it (the unsigned paket-v2.pdf anew).
     case.write_text(text, "utf-8")
     said = fold(build(root))
@@ -1578,7 +1581,7 @@ def test_a_signed_tillaggsavtal_whose_change_was_edited_is_superseded(
     status = json.loads(cli("status", str(case), "--output", str(output), "--json"))
     lines = [line for line in status[0]["saknas"] if "superseded" in line]
     assert len(lines) == 1 and lines[0].startswith(
-        f"{DNR}/paket-v2.pdf is superseded: the case's facts "
+        f"{output}/{DNR}/paket-v2.pdf is superseded: the case's facts "
     ), status[0]["saknas"]
     assert "'tillagg.belopp_per_ar'" in lines[0]
     assert lines[0].endswith(
@@ -1592,7 +1595,8 @@ def test_a_signed_tillaggsavtal_whose_change_was_edited_is_superseded(
     assert sha(signed) == before
     status = json.loads(cli("status", str(case), "--output", str(output), "--json"))
     assert (
-        f"a new packet is needed: {DNR}/paket-v3.pdf, made from the case as it is now, is the "
+        f"a new packet is needed: {output}/{DNR}/paket-v3.pdf, made from the case as it is now, "
+        "is the "
         "one to sign"
     ) in " ".join(status[0]["saknas"])
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from avtalsgen import clock
 from avtalsgen.build.nextbuild import NextBuild
 from avtalsgen.build.packets import PacketFolder
 from avtalsgen.build.workspace import CaseFolder, Workspace
@@ -82,7 +83,8 @@ class Step:
 
     kind: str
     """``meeting``: a meeting is to decide the case; ``extract``: the extract of ``paragraf``
-    of ``meeting`` is to be made; ``certify``: it is to be certified; ``held``: ``meeting``
+    of ``meeting`` is to be made; ``justering``: it is to be made once the minutes (or the
+    paragraph) are justerade; ``certify``: it is to be certified; ``held``: ``meeting``
     is not held yet; ``build``: the case's documents are to be built (again); ``sign``: the
     packet's signature field ``field`` is to be signed."""
     meeting: str | None = None
@@ -210,13 +212,24 @@ class _Hints:
     """A signature field's name as the reader knows it."""
 
     def path(self, relative: str) -> str:
-        return relative if self.output is None else str(self.output / relative)
+        """A file of the output folder (named relative to it) as the reader finds it."""
+        return relative if self.output is None else output_file(self.output, relative)
 
     @property
     def option(self) -> str:
         if self.output is None or self.output == Path("output"):
             return ""
         return f" --output {self.output}"
+
+
+def output_file(output: Path, relative: str) -> str:
+    """The file ``relative`` (to the output folder ``output``, as the command line named it)
+    as the command line shows it, to be pasted into a command: under the folder as given
+    (``output/RUN-00386-2023/paket.pdf``), relative to the working folder where it lies
+    below it, as ``build`` shows what it wrote."""
+    from avtalsgen.build.workspace import shown
+
+    return str(shown(output / relative))
 
 
 def _one(
@@ -245,6 +258,11 @@ def _one(
     folder = workspace.case(arende.dnr)
     packets = PacketFolder(folder)  # the manifest and each packet read once for the case
     root = workspace.root
+
+    def named(file: Path) -> str:
+        """A file of the output folder as the lines of ``saknas`` name it."""
+        return hints.path(_relative(file, root))
+
     status.beslut = _decisions(history, folder, root, packets)
     if missing:
         undecided = awaits_decision(history)  # then the first fact is the meeting's
@@ -255,9 +273,31 @@ def _one(
     from avtalsgen.build.tillagg import plan as tillagg_plan
 
     planned = tillagg_plan(history, packets)
+    today = clock.today()
     for row, decision in zip(status.beslut, history.decisions, strict=True):
         meeting = decision.meeting.path.stem
-        if row.utdrag is None:
+        justering = decision.sammantrade.justering(decision.paragraf).justeringsdatum
+        # A secret paragraph's extract is made only when asked for by number.
+        secret = f" --paragraf {row.paragraf}" if decision.paragraf.sekretess else ""
+        if row.utdrag is None and today < justering:
+            # utdrag skips it until then ("not justerad until …"): status said to run it.
+            status.saknas.append(
+                Missing(
+                    _(
+                        "protokollsutdrag § {paragraf} of the meeting of {datum}: waits for the "
+                        "minutes' justering on {justering} (justeringsdatum in {file}); make it "
+                        "on that day or later (avtalsgen utdrag {meeting})"
+                    ).format(
+                        paragraf=row.paragraf,
+                        datum=row.datum,
+                        justering=justering.isoformat(),
+                        file=decision.meeting.path,
+                        meeting=f"{decision.meeting.path}{hints.option}{secret}",
+                    ),
+                    Step("justering", meeting, row.paragraf),
+                )
+            )
+        elif row.utdrag is None:
             status.saknas.append(
                 Missing(
                     _(
@@ -266,9 +306,7 @@ def _one(
                     ).format(
                         paragraf=row.paragraf,
                         datum=row.datum,
-                        meeting=f"{decision.meeting.path}{hints.option}"
-                        # A secret paragraph's extract is made only when asked for by number.
-                        + (f" --paragraf {row.paragraf}" if decision.paragraf.sekretess else ""),
+                        meeting=f"{decision.meeting.path}{hints.option}{secret}",
                     ),
                     Step("extract", meeting, row.paragraf),
                 )
@@ -279,7 +317,7 @@ def _one(
                     _(
                         "{extract}: not certified yet (avtalsgen sign {path} --field "
                         "utdragsbestyrkande)"
-                    ).format(extract=row.utdrag, path=hints.path(row.utdrag)),
+                    ).format(extract=hints.path(row.utdrag), path=hints.path(row.utdrag)),
                     Step("certify", meeting, row.paragraf),
                 )
             )
@@ -306,7 +344,7 @@ def _one(
         status.saknas.append(Missing(state, Step("build")))
     if missing:
         command = f"avtalsgen build {case.path}{hints.option}"
-        status.saknas += _contradicting(packets, planned.documents, root, command)
+        status.saknas += _contradicting(packets, planned.documents, named, command)
     packet = packets.versions[-1] if packets.versions else None
     if packet is not None:
         status.dokument.append(_relative(packet, root))
@@ -316,8 +354,8 @@ def _one(
         status.undertecknade_paket = _signed_packets(packets, len(history.changes), root)
     # What is to be done before the packet is signed comes before its fields to sign.
     stale = _superseded(packets, history, root, next_build)
-    status.saknas += [found.text() for found in stale]
-    status.saknas += _unmarked(packets, history, root, f"{case.path}{hints.option}")
+    status.saknas += [_named(found, hints).text() for found in stale]
+    status.saknas += _unmarked(packets, history, named, f"{case.path}{hints.option}")
     first = [line for line in status.saknas if not _certifying(line)]
     for name in unsigned:
         relative = _relative(packet, root) if packet else "paket.pdf"
@@ -331,7 +369,7 @@ def _one(
         status.lage = _("signed packet superseded: a new packet is needed")
         status.kod = "ersatt"
     if planned.waiting is not None:
-        refusal = planned.refusal(lambda name: _relative(folder.path / name, root), reason=False)
+        refusal = planned.refusal(lambda name: named(folder.path / name), reason=False)
         status.saknas.append(
             refusal
             or _(
@@ -369,6 +407,15 @@ def _certifying(line: str) -> bool:
     return isinstance(line, Missing) and line.step is not None and line.step.kind == "certify"
 
 
+def _named(found: Superseded, hints: _Hints) -> Superseded:
+    """``found`` (its files named relative to the output folder) with its files named as
+    the lines of ``saknas`` name them."""
+    from dataclasses import replace
+
+    newer = hints.path(found.newer) if found.newer else None
+    return replace(found, file=hints.path(found.file), newer=newer)
+
+
 def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
     """The line of the packet's (named relative to the output folder) signature field
     ``name`` not signed yet: with the command that signs it (the command line's), or,
@@ -382,10 +429,11 @@ def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
             "{packet}: the signature field {field} is not signed yet; sign it once the "
             "lines above are done"
         )
-        return said.format(packet=packet, field=hints.field(name))
+        return said.format(packet=hints.path(packet), field=hints.field(name))
     said = _("{packet}: the signature field {field} is not signed yet (avtalsgen sign {path} "
              "--field {field})")  # fmt: skip
-    return said.format(packet=packet, field=hints.field(name), path=hints.path(packet))
+    shown = hints.path(packet)
+    return said.format(packet=shown, field=hints.field(name), path=shown)
 
 
 def _superseded(
@@ -441,10 +489,13 @@ def _changed_term(andring: Andring, unsigned: int | None = None) -> str:
     )
 
 
-def _unmarked(packets: PacketFolder, history: Any, root: Path, case: str) -> list[str]:
+def _unmarked(
+    packets: PacketFolder, history: Any, named: Callable[[Path], str], case: str
+) -> list[str]:
     """The newest signed packet, when it lacks the secrecy marking that the case's
     documents now carry (its paragraph was put under sekretess after it was built), and
-    what to do: have the next version, which carries it, signed, or build that first."""
+    what to do: have the next version, which carries it, signed, or build that first
+    (``named`` names a file as the reader finds it)."""
     from avtalsgen.build.secrecy import missing_markings, packet_entries
 
     if not packets.versions or not history.sekretess(len(history.changes)):
@@ -478,9 +529,9 @@ def _unmarked(packets: PacketFolder, history: Any, root: Path, case: str) -> lis
         )
     return [
         text.format(
-            packet=_relative(packet, root),
+            packet=named(packet),
             markings=markings,
-            new=_relative(newest, root),
+            new=named(newest),
             case=case,
         )
     ]
@@ -541,7 +592,7 @@ def _documents(packets: PacketFolder, kinds: Sequence[str]) -> list[Path]:
 
 
 def _contradicting(
-    packets: PacketFolder, documents: Sequence[str], root: Path, command: str
+    packets: PacketFolder, documents: Sequence[str], named: Callable[[Path], str], command: str
 ) -> list[str]:
     """The documents beside the newest packet version, unsigned, that the case's decisions
     no longer call for (an agreement beside the packet of a case since rejected, a
@@ -572,7 +623,7 @@ def _contradicting(
                 "{file}: the case's decisions no longer call for it, and it contradicts them "
                 "until the next build removes it ({command})"
             )
-        found.append(text.format(file=_relative(pdf, root), command=command))
+        found.append(text.format(file=named(pdf), command=command))
     return found
 
 

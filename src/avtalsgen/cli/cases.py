@@ -384,8 +384,13 @@ def status(
 ) -> None:
     """Where each case stands: the committee's decision, the newest file of each document,
     and what is missing (facts, extracts, builds, signatures). Writes nothing."""
-    from avtalsgen.build.status import case_status
+    from avtalsgen.build.status import case_status, output_file
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+    def at(relative: str) -> str:
+        """A file of the output folder as the user can paste it (the JSON's are relative to
+        the output folder, as documented; these were too, and no command took them)."""
+        return output_file(output, relative)
 
     given = paths or [Path("cases")]
     _stop_on_stray_paragraphs(given, _("no status is shown"))
@@ -406,11 +411,11 @@ def status(
                         "{extract}, certified after {packet} was signed: the packet holds the "
                         "extract as it was before, not certified, and stays as signed; the "
                         "certified extract is this file, beside it"
-                    ).format(extract=row.utdrag, packet=row.bestyrkt_efter)
+                    ).format(extract=at(row.utdrag), packet=at(row.bestyrkt_efter))
                 elif row.bestyrkt:
-                    extract = _("{extract}, certified").format(extract=row.utdrag)
+                    extract = _("{extract}, certified").format(extract=at(row.utdrag))
                 else:
-                    extract = _("{extract}, not certified").format(extract=row.utdrag)
+                    extract = _("{extract}, not certified").format(extract=at(row.utdrag))
                 outcome = _(UTFALL_TEXT[Utfall(row.utfall)])
                 if row.tillagg is not None:
                     from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
@@ -420,9 +425,9 @@ def status(
                     )
                 typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
             for document in item.dokument:
-                typer.echo(f"  {document}")
+                typer.echo(f"  {at(document)}")
             for packet in item.undertecknade_paket:
-                typer.echo(f"  {packet.fil}: {packet.text}")
+                typer.echo(f"  {at(packet.fil)}: {packet.text}")
             for line in item.saknas:
                 typer.echo(f"  {missing}: {line}")
             if item.fel:

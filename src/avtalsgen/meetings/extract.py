@@ -34,6 +34,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
+from avtalsgen import clock
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
@@ -631,7 +632,7 @@ def build_extracts(
     record is unreadable or a file stands where a new version would go.
     """
     meeting = load_meeting(meeting_path)
-    today = today or dt.date.today()
+    today = today or clock.today()
     workspace = Workspace(output_root)
     results, plans = _plan_all(meeting, paragraf, workspace, today)
     if not plans:
