@@ -78,11 +78,12 @@ def case_files(paths: list[Path]) -> list[Path]:
     """Expand folders into the case files directly inside them (a program file beside them
     is none: :func:`avtalsgen.input.kinds.case_files_in`); a folder without any is an error
     (exit 1), most likely the wrong folder."""
-    from avtalsgen.input.kinds import case_files_in
-
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
+            # Here only: a case file's build up to date loads no models (its record tells).
+            from avtalsgen.input.kinds import case_files_in
+
             found = case_files_in(path)
             if not found:
                 typer.echo(
