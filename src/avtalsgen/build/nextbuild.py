@@ -15,6 +15,7 @@ party has signed the newest version, and once per case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,9 +46,15 @@ class NextBuild:
         planned: Plan,
         packets: PacketFolder,
         templates: Path,
+        *,
+        read: Mapping[Path, bytes] | None = None,
     ) -> None:
         self.case, self.history, self.planned = case, history, planned
         self.packets, self.templates = packets, templates
+        self._read: dict[Path, bytes] = dict(read or {})
+        """The inputs' bytes as :attr:`inputs` read them for the stamp (or the caller read
+        them before: ``read``, e.g. status's protocol extracts), for :meth:`changes` to hash
+        each by itself without reading it again."""
 
     @classmethod
     def of(
@@ -87,7 +94,14 @@ class NextBuild:
             attachments = resolve_attachments(case.path, bilagor)
             files = case_inputs(case, self.templates, list(planned.documents), attachments)
             inputs = with_decisions(files, case.path, folder.path, planned.unheld)
-            stamp = input_stamp(inputs, [*DOCUMENTS, *planned.marker], tool_identity())
+            read = self._read
+
+            def keep(path: Path) -> bytes:
+                if path not in read:
+                    read[path] = path.read_bytes()
+                return read[path]
+
+            stamp = input_stamp(inputs, [*DOCUMENTS, *planned.marker], tool_identity(), read=keep)
         except (AvtalsgenError, OSError):
             return None
         return stamp, inputs, attachments
@@ -127,10 +141,7 @@ class NextBuild:
                 found.append((role, "added", path.name))
                 continue
             digest = str(before.get("sha256"))
-            try:
-                data: bytes | None = path.read_bytes()  # read once: hashed, and checked
-            except OSError:
-                data = None
+            data = self._read.get(path)  # as read for the stamp: hashed, and checked
             if data is not None and hashlib.sha256(data).hexdigest() == digest:
                 continue
             certified = role.startswith("protokollsutdrag ") and certified_since(

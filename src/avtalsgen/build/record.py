@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +49,19 @@ def pending_days(marker: Sequence[str]) -> list[dt.date]:
     return days
 
 
-def input_stamp(inputs: Mapping[str, Path], documents: Sequence[str], tools: str) -> str:
-    """A SHA-256 over everything a case's documents are made from."""
+def input_stamp(
+    inputs: Mapping[str, Path],
+    documents: Sequence[str],
+    tools: str,
+    *,
+    read: Callable[[Path], bytes] = Path.read_bytes,
+) -> str:
+    """A SHA-256 over everything a case's documents are made from (each file's bytes as
+    ``read`` reads them: a caller that needs them again keeps them)."""
     digest = hashlib.sha256(STAMP_FORMAT.encode())
     for path in inputs.values():
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(read(path))
     digest.update(tools.encode())
     digest.update(",".join(documents).encode())
     return digest.hexdigest()

@@ -263,7 +263,8 @@ def _one(
         """A file of the output folder as the lines of ``saknas`` name it."""
         return hints.path(_relative(file, root))
 
-    status.beslut = _decisions(history, folder, root, packets)
+    extracts: dict[Path, bytes] = {}
+    status.beslut = _decisions(history, folder, root, packets, extracts)
     if missing:
         undecided = awaits_decision(history)  # then the first fact is the meeting's
         status.saknas += [
@@ -338,7 +339,7 @@ def _one(
     built = _documents(packets, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     # What the next build does: asked once, only as far as status needs to know.
-    next_build = NextBuild(case, history, planned, packets, templates)
+    next_build = NextBuild(case, history, planned, packets, templates, read=extracts)
     state = _build_state(next_build, hints) if missing else None
     if state is not None:
         status.saknas.append(Missing(state, Step("build")))
@@ -542,8 +543,10 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _decisions(
-    history: Any, folder: CaseFolder, root: Path, packets: PacketFolder
+    history: Any, folder: CaseFolder, root: Path, packets: PacketFolder, read: dict[Path, bytes]
 ) -> list[Beslutsrad]:
+    """The rows of the case's decisions; the extracts' bytes into ``read`` (by path), which
+    the next build's stamp reads them from (each is read once)."""
     from avtalsgen.build.manifest import certified_after
     from avtalsgen.build.stages import find_extract
     from avtalsgen.pdf.signed import is_signed
@@ -553,6 +556,8 @@ def _decisions(
         pdf = find_extract(folder.path, decision) if folder.path.is_dir() else None
         tillagg = decision.paragraf.tillagg
         data = pdf.read_bytes() if pdf is not None else None  # read once for all below
+        if pdf is not None and data is not None:
+            read[pdf] = data
         certified = data is not None and is_signed(data)
         after = (
             certified_after(pdf, packets.manifest, data)
