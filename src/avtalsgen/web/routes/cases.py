@@ -177,7 +177,12 @@ def _preview(request: Request[Any, Any, Any], stem: str) -> Template:
     path = yaml_file(config.cases, stem)
     job = runner_of(request).latest_for(stem)
     facts = case_facts(config, path)
-    dnr, problems = facts.dnr, list(facts.problems)
+    from avtalsgen.web.serverpaths import shown_text
+
+    # The loader's lines name the file by the server's path: named as the office knows it
+    # (the template says each place as the form does, linked to its field).
+    dnr = facts.dnr
+    problems = [shown_text(p, [config.cases, config.output]) for p in facts.problems]
     result = checked = None
     # The events the page shows (more may come while it is made: it asks for those); an
     # ended build's events are all there once it is done.
