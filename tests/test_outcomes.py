@@ -221,12 +221,14 @@ def extracts(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) 
 
 @pytest.mark.libreoffice
 def test_amended_decision_states_the_decided_facts(extracts: Path) -> None:
-    text = pdftext(extracts / "RUN-90002-2024" / "protokollsutdrag-187.pdf")
+    # -layout: pdftotext would drop the hyphen of "Region Norrbotten -" ending a line.
+    text = fold(pdftotext(extracts / "RUN-90002-2024" / "protokollsutdrag-187.pdf", "-layout"))
     assert (
         "Beslut Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att "
         "beloppet i punkt 1 ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, och att "
-        "finansieringen ska utgöras av 900 000 kronor från Region Norrbotten - ERP och "
-        "600 000 kronor från Region Norrbotten - kulturnämnden. Beslutet har därmed följande "
+        "finansieringen ska utgöras av 360 000 kronor årligen (sammanlagt 900 000 kronor) från "
+        "Region Norrbotten - ERP och 240 000 kronor årligen (sammanlagt 600 000 kronor) från "
+        "Region Norrbotten - kulturnämnden. Beslutet har därmed följande "
         "lydelse: "
         "1. Regionala utvecklingsnämnden beslutar att Exempel Kreativa Norrbotten ideell "
         "förening beviljas 600 000 kronor årligen i basfinansiering, sammanlagt "

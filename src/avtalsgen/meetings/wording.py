@@ -26,7 +26,12 @@ from avtalsgen.documents.financing import (
 from avtalsgen.meetings.conditions import carry, conditions, folded
 from avtalsgen.model import Finansiering
 from avtalsgen.model.decision import Reservation, Utfall, Votering
-from avtalsgen.model.money import Berakning, Finansieringsregler, compute_financing
+from avtalsgen.model.money import (
+    Berakning,
+    Finansiarsbelopp,
+    Finansieringsregler,
+    compute_financing,
+)
 from avtalsgen.model.prose import fill_placeholders, placeholder_names
 
 
@@ -144,10 +149,24 @@ def financing_changes(
         was, now = money_placeholders(before), money_placeholders(after)
         changed = frozenset(name for name in _SHARE_PLACEHOLDERS if was.get(name) != now.get(name))
         where = _i_punkt(_points_stating(points, changed)) if changed else ""
-        shares = fmt.och([f"{fmt.kronor(amount)} från {name}" for name, amount in rows])
+        shares = fmt.och([_share(row) for row in after.finansiarer])
         found.append(f"finansieringen{where} ska utgöras av {shares}")
     found += _condition_changes(proposed, decided, points)
     return found + _payment_changes(proposed, decided, rules or Finansieringsregler())
+
+
+def _share(row: Finansiarsbelopp) -> str:
+    """A financier's share as the decision points state it: "800 000 kronor årligen
+    (sammanlagt 2 400 000 kronor) från X" where it gives a sum per year, "sammanlagt …" where
+    its years differ (a whole-period sum alone read as the yearly amount the points beside it
+    state: "ska vara 600 000 kronor årligen … och 600 000 kronor från kulturnämnden")."""
+    if row.per_ar is not None and row.per_ar != row.summa:
+        amount = f"{fmt.kronor(row.per_ar)} årligen (sammanlagt {fmt.kronor(row.summa)})"
+    elif row.per_ar is None and len(row.per_avtalsar) > 1:
+        amount = f"sammanlagt {fmt.kronor(row.summa)}"
+    else:
+        amount = fmt.kronor(row.summa)
+    return f"{amount} från {row.namn}"
 
 
 def _condition_changes(
