@@ -31,7 +31,7 @@ from avtalsgen.conversion.warm import batch_engine
 from avtalsgen.documents.kinds import DOCUMENTS, kind
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, join_words
-from avtalsgen.input.duplicates import same_dnr_problem
+from avtalsgen.input.duplicates import Namesakes, same_dnr_problem
 
 if TYPE_CHECKING:
     from avtalsgen.build.casework import CaseWork
@@ -179,6 +179,7 @@ class _Batch:
         self._on_outcome = on_outcome
         self._started = time.monotonic()
         self._first_of_dnr: dict[str, int] = {}
+        self._namesakes = Namesakes()
 
     def settle(self, outcome: CaseOutcome) -> None:
         """``outcome`` is final: note its time and tell the caller."""
@@ -188,13 +189,20 @@ class _Batch:
 
     def claim(self, index: int, dnr: str) -> bool:
         """Whether the case at ``index`` may have its Dnr's folder: one case per Dnr, and a
-        second case of a Dnr (up to date or not) fails."""
+        second case of a Dnr (up to date or not) fails. So does a case whose folder holds
+        another case file of its Dnr, built or not (:class:`Namesakes`): a copy built alone
+        took over the Dnr's folder, beside the original's signed packet."""
+        outcome = self.outcomes[index]
         first = self._first_of_dnr.setdefault(dnr, index)
+        problem = None
         if first != index:
-            outcome = self.outcomes[index]
+            problem = same_dnr_problem(outcome.case, dnr, self.outcomes[first].case)
+        else:
+            problem = self._namesakes.problem(outcome.case, dnr)
+        if problem is not None:
             outcome.status, outcome.outputs, outcome.note = Status.FAILED, [], None
-            outcome.error = same_dnr_problem(outcome.case, dnr, self.outcomes[first].case)
-        return first == index
+            outcome.error = problem
+        return problem is None
 
     def not_up_to_date(self, run: Session) -> list[int]:
         """Settle the cases the records show up to date; the indices of the others."""

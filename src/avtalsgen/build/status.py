@@ -196,7 +196,40 @@ def case_status(
     ``avtalsgen sign --field`` takes it (aktor)."""
     workspace = Workspace(output_root)
     hints = _Hints(output_root if commands else None, field_label)
-    return [_one(path, workspace, templates, missing, hints) for path in case_paths(paths)]
+    found = [_one(path, workspace, templates, missing, hints) for path in case_paths(paths)]
+    return _one_per_dnr(found)
+
+
+def _one_per_dnr(found: list[CaseStatus]) -> list[CaseStatus]:
+    """``found`` with a case file whose folder holds another of its Dnr, or that came after
+    another of its Dnr, told as ``check`` and ``build`` tell it (``fel``, both files named
+    by their ``dnr:`` lines), not with the Dnr's folder read for it: a copy was listed with
+    the original's documents and its signed packet as superseded."""
+    from avtalsgen.input.duplicates import Namesakes, same_dnr_problem
+
+    namesakes = Namesakes()
+    first: dict[str, CaseStatus] = {}
+    for index, status in enumerate(found):
+        if status.dnr is None or status.kod == "fel":
+            continue
+        path = Path(status.arende)
+        keeper = first.setdefault(status.dnr, status)
+        problem = (
+            same_dnr_problem(path, status.dnr, Path(keeper.arende))
+            if keeper is not status
+            else namesakes.problem(path, status.dnr)
+        )
+        if problem is not None:
+            found[index] = CaseStatus(
+                arende=status.arende,
+                dnr=status.dnr,
+                aktor=status.aktor,
+                titel=status.titel,
+                lage=_("case file has problems"),
+                kod="fel",
+                fel=problem,
+            )
+    return found
 
 
 @dataclass(frozen=True)

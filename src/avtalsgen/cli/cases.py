@@ -34,7 +34,7 @@ from avtalsgen.i18n import _, join_words, ngettext
 def check(paths: CasePaths, strict: Strict = False) -> None:
     """Validate case files and their programs, and the meeting files' decisions on them;
     needs no LibreOffice."""
-    from avtalsgen.input.duplicates import same_dnr_problem
+    from avtalsgen.input.duplicates import Namesakes, same_dnr_problem
     from avtalsgen.input.kinds import file_kind
     from avtalsgen.input.load import load_case, unknown_facts
     from avtalsgen.meetings.decisions import case_history
@@ -47,6 +47,7 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     # in its dnr) decides nothing, and "check cases/" said ok of every case.
     files += _meeting_files_beside([path for path in paths if path.is_dir()], files)
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
+    namesakes = Namesakes()  # ... unless its folder has another case file of its Dnr
     faults = _Faults(files[:cases])
     for index, path in enumerate(files):
         try:
@@ -62,6 +63,8 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
             first = first_of_dnr.setdefault(case.arende.dnr, index)
             if first != index:
                 raise CaseError([same_dnr_problem(path, case.arende.dnr, files[first])])
+            if (clash := namesakes.problem(path, case.arende.dnr)) is not None:
+                raise CaseError([clash])
         except CaseError as exc:
             for problem in faults.add(exc.problems, path):
                 typer.echo(problem, err=True)
