@@ -150,16 +150,24 @@ def _meeting_files_beside(folders: list[Path], named: list[Path]) -> list[Path]:
     return found
 
 
-def _stop_on_stray_paragraphs(paths: list[Path], outcome: str) -> None:
+def _stop_on_stray_paragraphs(paths: list[Path], outcome: str, output: Path) -> None:
     """Stop (exit 1) when a meeting file beside a folder of ``paths`` has a paragraph on a
     Dnr no case file has: the case it was meant for would read as not decided (found: a
-    mistyped Dnr, and ``build cases/`` rebuilt that case as bordlagt, exit 0)."""
+    mistyped Dnr, and ``build cases/`` rebuilt that case as bordlagt, exit 0).
+
+    A Dnr whose folder in ``output`` holds what was built for it is a case whose file is
+    gone since (a decided case's cannot come back by editing the minutes): warned of once,
+    and the other cases go on (it stopped every case)."""
     folders = [path for path in paths if path.is_dir()]
     if not folders:
         return  # a case file's build reads its own meeting files; no models loaded here
+    from avtalsgen.build.leftovers import leftovers
     from avtalsgen.meetings.justering import stray_paragraphs
 
-    problems = stray_paragraphs(folders)
+    kept = leftovers(folders, output)
+    for leftover in kept:
+        typer.echo(_("warning: {warning}").format(warning=leftover.warning(folders)), err=True)
+    problems = stray_paragraphs(folders, kept={leftover.dnr for leftover in kept})
     if not problems:
         return
     # A case file that cannot be read may be the one the paragraph names: its problems are
@@ -255,7 +263,7 @@ def build(
             param_hint="--only",
         )
     files = case_files(paths)
-    _stop_on_stray_paragraphs(paths, _("nothing was built"))
+    _stop_on_stray_paragraphs(paths, _("nothing was built"), output)
     batch = len(files) > 1 or any(path.is_dir() for path in paths)
     display = BatchDisplay(
         len(files), shown=shown_path, verbose=state["verbose"], notes_below=batch
@@ -396,7 +404,7 @@ def status(
         return output_file(output, relative)
 
     given = paths or [Path("cases")]
-    _stop_on_stray_paragraphs(given, _("no status is shown"))
+    _stop_on_stray_paragraphs(given, _("no status is shown"), output)
     found = case_status(given, output, templates or find_templates(given), commands=True)
     if as_json:
         json.dump([item.to_json() for item in found], sys.stdout, ensure_ascii=False, indent=2)

@@ -67,6 +67,10 @@ class Namesakes:
             self._folders[folder] = found
         return self._folders[folder]
 
+    def dnrs(self, folder: Path) -> set[str]:
+        """The Dnrs the case files of ``folder`` name on their ``dnr:`` lines."""
+        return set(self._of(folder.resolve()))
+
     def other(self, path: Path, dnr: str) -> Path | None:
         """Another case file in ``path``'s folder with the Dnr ``dnr``, if any."""
         for name in self._of(path.parent.resolve()).get(dnr, []):

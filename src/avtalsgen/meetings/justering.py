@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,7 +193,7 @@ def load_meeting(path: Path) -> LoadedMeeting:
     )
 
 
-def stray_paragraphs(folders: list[Path]) -> list[str]:
+def stray_paragraphs(folders: list[Path], kept: Collection[str] = ()) -> list[str]:
     """The paragraphs of the meeting files beside each folder of case files (its
     ``sammantraden/``) whose Dnr no case file has, as ``check`` reports them.
 
@@ -202,7 +203,9 @@ def stray_paragraphs(folders: list[Path]) -> list[str]:
     reads it, and so is a case file that cannot be read but names the paragraph's Dnr:
     the build or status of the folder shows its own problems. A case file that cannot be
     read and names no Dnr may be the one: its own problems are told here, and the
-    paragraph says to correct it (or its dnr).
+    paragraph says to correct it (or its dnr). A paragraph on a Dnr of ``kept`` is left to
+    the caller: a case whose documents were built and whose case file is gone since (a
+    decided case's file cannot come back by editing the minutes).
     """
     from avtalsgen.meetings.files import meetings_in
 
@@ -210,11 +213,11 @@ def stray_paragraphs(folders: list[Path]) -> list[str]:
     for folder in folders:
         for path in meetings_in(folder):
             if file_kind(path) is Sammantrade:
-                found += _unknown_dnrs(path, named_too=False)
+                found += _unknown_dnrs(path, named_too=False, kept=kept)
     return found
 
 
-def _unknown_dnrs(path: Path, *, named_too: bool = True) -> list[str]:
+def _unknown_dnrs(path: Path, *, named_too: bool = True, kept: Collection[str] = ()) -> list[str]:
     """The paragraphs of a meeting file that is not valid otherwise whose Dnr no case file
     has, read from its data: reported with its other problems, all at once; and the own
     problems of the case files that cannot be read and may be theirs (of those that name
@@ -234,7 +237,7 @@ def _unknown_dnrs(path: Path, *, named_too: bool = True) -> list[str]:
         dnr = item.get("dnr") if isinstance(item, dict) else None
         if not isinstance(dnr, str) or not _DNR.fullmatch(dnr.strip()):
             continue  # no Dnr, or one the validation refused already
-        if dnr.strip() in index.by_dnr:
+        if dnr.strip() in index.by_dnr or dnr.strip() in kept:
             continue
         loc: Loc = ("paragrafer", number, "dnr")
         unread = suspects(index, dnr.strip())
