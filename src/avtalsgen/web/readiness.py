@@ -177,3 +177,52 @@ def _blocker(line: str, case_file: Path, stem: str, config: WebConfig) -> Blocke
           "shares and which cannot be changed in the web app: ask whoever administers "
           "avtalsgen to fill in {key} in {file}.").format(what=what, file=program, key=field)
     )  # fmt: skip
+
+
+#: Each packet's refusal, by everything it is read from and the day.
+_REFUSALS: dict[tuple[object, ...], tuple[Blocker, ...]] = {}
+
+
+def signing_refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:
+    """:func:`read_refusal`, kept until one of the files it reads changes, the day changes
+    (a justering comes) or the language of the page is another: the case's page and the
+    Paket page ask it of every packet to sign."""
+    from avtalsgen import clock
+    from avtalsgen.i18n import current_language
+    from avtalsgen.web.status import _listing, _stamp
+
+    key = (
+        str(packet), _stamp(packet), stem, _stamp(config.cases / f"{stem}.yaml"),
+        _listing(config.cases / "program", (".yaml",)), _listing(config.meetings, (".yaml",)),
+        _listing(config.templates, (".docx",)), _listing(packet.parent), clock.today(),
+        current_language(),
+    )  # fmt: skip
+    found = _REFUSALS.get(key)
+    if found is None:
+        found = read_refusal(config, packet, stem)
+        if len(_REFUSALS) >= _LIMIT:
+            _REFUSALS.clear()
+        _REFUSALS[key] = found
+    return found
+
+
+def read_refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:
+    """What the signing would refuse the packet for once it shows no unknown fact (it is
+    superseded, its decision's minutes are not justerade yet, its documents are out of date:
+    :func:`avtalsgen.build.superseded.refuse_unsignable`, as the signing asks it); empty when
+    it would sign. A build is the way on, with a link to it, except while the minutes wait
+    for their justering: then nothing is to be done but wait (a build makes nothing new)."""
+    from avtalsgen.build.justerad import justering_pending
+    from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.i18n import _
+
+    if not packet.is_file():
+        return ()
+    try:
+        refuse_unsignable(packet, templates=config.templates)
+    except AvtalsgenError as exc:
+        if justering_pending(packet) is not None:
+            return (Blocker(exc.message),)
+        return (Blocker(exc.message, f"/korning?arende={stem}", _("Build the case")),)
+    return ()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from avtalsgen import clock
 from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.yamlfiles import list_files
@@ -211,7 +212,8 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
     # signed packet whose facts changed in nothing its documents state is kept as signed
     # (not superseded) is whether they would make it the same.
     templates = _listing(config.templates, (".docx",))
-    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates)
+    # Today: a meeting is held, and its minutes justerade, on a day, whatever the files say.
+    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates, clock.today())
     rows = []
     for path in list_files(config.cases):
         key, facts = _case_facts(path, program)
@@ -241,6 +243,7 @@ def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
     key = (
         *key,
         current_language(),
+        clock.today(),  # the day decides what is held and justerad, as the files do
         _listing(config.meetings, (".yaml",)),
         _listing(config.templates, (".docx",)),
         _listing(config.output / facts.dnr) if facts.dnr else (),
@@ -294,6 +297,12 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     newest = packet.name if packet is not None else "paket.pdf"
     unsigned = [line for line in found.saknas if _signing(line)]
     blockers = signing_blockers(config, path, found.dnr, newest) if unsigned and found.dnr else ()
+    if unsigned and found.dnr and packet is not None and not blockers:
+        # Not signable for another reason (its minutes not justerade yet, superseded, out
+        # of date): said here, not offered as a link that leads to a refusal.
+        from avtalsgen.web.readiness import signing_refusal
+
+        blockers = signing_refusal(config, packet, path.stem)
     return {
         "lage": found.lage, "fel": shown(found.fel), "beslut": decisions,
         "hinder": blockers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
@@ -31,9 +31,6 @@ from avtalsgen.web.signing import (
 )
 from avtalsgen.web.status import case_rows
 
-if TYPE_CHECKING:
-    from avtalsgen.web.readiness import Blocker
-
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: Who signs each field, as shown in the signature's appearance (as the CLI's default).
 FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
@@ -41,10 +38,11 @@ FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknar
 
 def _packets(config: WebConfig) -> dict[str, Any]:
     """The packets' rows (every case's with a packet) and the Dnr of each packet that cannot
-    be signed yet (it shows unknown facts; the case's page says what to do first: only the
-    packet's text is read here, once a build)."""
+    be signed yet: ``blocked``, it shows unknown facts (only the packet's text is read
+    here, once a build), or ``refused``, the signing would refuse it for another reason
+    (kept until a file it reads or the day changes); the case's page says what to do."""
     from avtalsgen.web.packetversions import packet_versions
-    from avtalsgen.web.readiness import packet_unknowns
+    from avtalsgen.web.readiness import packet_unknowns, signing_refusal
 
     rows = [row for row in case_rows(config) if row.packet]
     blocked = {
@@ -52,13 +50,20 @@ def _packets(config: WebConfig) -> dict[str, Any]:
         if row.dnr and row.packet and row.unsigned
         and packet_unknowns(config.output / row.dnr / row.packet)
     }  # fmt: skip
+    # Signable as to its facts, but refused for another reason (its minutes not justerade
+    # yet, superseded, out of date): not offered either; the case's page says why.
+    refused = {
+        row.dnr for row in rows
+        if row.dnr and row.packet and row.unsigned and row.dnr not in blocked
+        and signing_refusal(config, config.output / row.dnr / row.packet, row.stem)
+    }  # fmt: skip
     # What each version holds, for a case with more than one (a tilläggsavtal's beside the
     # signed agreement's): web/packetversions.py.
     versions = {
         row.dnr: packet_versions(config.output, row.dnr, row.packets)
         for row in rows if row.dnr and len(row.packets) > 1
     }  # fmt: skip
-    return {"rows": rows, "blocked": blocked, "versions": versions}
+    return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions}
 
 
 @get("/paket", guards=[needs("read")], sync_to_thread=True)
@@ -115,23 +120,11 @@ def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template
         signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name) if row else ()
     )
     if not blockers and row is not None:
-        blockers = _refusal(config, packet, row.stem)
+        from avtalsgen.web.readiness import signing_refusal
+
+        blockers = signing_refusal(config, packet, row.stem)
     return _sign_page(request, dnr, falt, default_level(config), packet=packet.name,
                       blockers=blockers)  # fmt: skip
-
-
-def _refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:
-    """What the button would refuse the packet for (superseded, its minutes not justerade
-    yet, its documents out of date: :func:`avtalsgen.build.superseded.refuse_unsignable`,
-    as the signing asks it), with a link to build the case; empty when it would sign."""
-    from avtalsgen.build.superseded import refuse_unsignable
-    from avtalsgen.web.readiness import Blocker
-
-    try:
-        refuse_unsignable(packet, templates=config.templates)
-    except AvtalsgenError as exc:
-        return (Blocker(exc.message, f"/korning?arende={stem}", _("Build the case")),)
-    return ()
 
 
 @post("/paket/{dnr:str}/signera", guards=[needs("sign")], sync_to_thread=True)
