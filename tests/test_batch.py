@@ -220,6 +220,9 @@ def _many_cases(cases: Path, folder: Path, count: int, first: int) -> Path:
 def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Path) -> None:
     many = _many_cases(cases, tmp_path / "many", 12, first=70000)
     output = tmp_path / "output"
+    output.mkdir()
+    earlier = {"summary": {"built": 0, "up to date": 12, "nothing to make": 0, "failed": 0}}
+    (output / "batch-report.json").write_text(json.dumps(earlier), encoding="utf-8")
     proc = subprocess.Popen(
         [str(AVTALSGEN), "build", str(many), "--output", str(output),
          "--templates", str(REPO / "templates")],
@@ -246,6 +249,14 @@ def test_ctrl_c_leaves_no_soffice_and_no_partial_file(cases: Path, tmp_path: Pat
             ".avtalsgen-build.json", "beslutsforslag.docx", "beslutsforslag.pdf",
             "samarbetsavtal.docx", "samarbetsavtal.pdf",
         ]  # fmt: skip
+    # The report says this run was interrupted, and which cases it did not get to: the
+    # earlier run's "12 up to date" was left looking like this one's (found by qa17).
+    report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
+    assert report["interrupted"] is True and report["run"]["command"] == "build"
+    assert report["made"] >= report["run"]["started"]
+    assert report["not_done"], "the interrupt came while the cases were rendered"
+    assert len(report["cases"]) + len(report["not_done"]) == 12
+    assert sum(report["summary"].values()) == len(report["cases"])
 
 
 @needs_soffice

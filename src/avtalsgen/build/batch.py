@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build import interrupts
-from avtalsgen.build.outcome import CaseOutcome, Status, write_report
+from avtalsgen.build.outcome import CaseOutcome, RunInfo, Status, write_report
 from avtalsgen.build.record import Records
 from avtalsgen.build.tools import tool_identity
 from avtalsgen.build.workspace import Session, Workspace
@@ -68,10 +69,12 @@ def build_cases(
     on_wait: Callable[[str], None] | None = None,
     on_checked: Checked | None = None,
     report: bool = False,
+    web_run: int | None = None,
 ) -> list[CaseOutcome]:
     """Build every case into ``output_root/<Dnr>/``; one outcome per case, in input order;
     ``on_outcome`` is told of each as it is settled. With ``report``,
-    ``batch-report.json`` records them in the output folder. ``on_checked`` is given each
+    ``batch-report.json`` records them in the output folder (``web_run``: the number of the
+    web app's run that builds, which it names). ``on_checked`` is given each
     case's PDFs as soon as they passed the fact check, before its packet is made and
     anything is placed (a preview shows them; they are the staging folder's files, gone
     once the case is settled).
@@ -79,16 +82,25 @@ def build_cases(
     The output folder is locked for the build (``on_wait`` is told if another command
     holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`)."""
     batch = _Batch(case_paths, options, on_outcome, on_checked)
+    info = RunInfo(dt.datetime.now(dt.UTC), web_run=web_run)
     _check_templates(options.templates, options.documents)
     with Workspace(output_root.resolve()).session("build", on_wait=on_wait) as run:
-        # 1. Cases whose record says nothing they are made from has changed are up to
-        #    date: known without loading them (or starting LibreOffice).
-        todo = batch.not_up_to_date(run)
-        if todo:
-            # 2.-4. The rest through LibreOffice, loaded and rendered as it starts.
-            batch.convert(run, todo)
+        try:
+            # 1. Cases whose record says nothing they are made from has changed are up to
+            #    date: known without loading them (or starting LibreOffice).
+            todo = batch.not_up_to_date(run)
+            if todo:
+                # 2.-4. The rest through LibreOffice, loaded and rendered as it starts.
+                batch.convert(run, todo)
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: the report says so, what was done and what not, instead
+            # of the earlier run's report being left to look like this one's.
+            if report:
+                with interrupts.deferred():
+                    write_report(run, batch.outcomes, options.jobs, info, interrupted=True)
+            raise
         if report:
-            write_report(run, batch.outcomes, options.jobs)
+            write_report(run, batch.outcomes, options.jobs, info)
         return batch.outcomes
 
 

@@ -12,6 +12,14 @@ as ``avtalsgen status`` names them), ``error`` (why it failed, in the report's l
 null otherwise) and ``note`` (why a case has nothing to make, in the report's language;
 null otherwise).
 
+Which run wrote it and when: ``made`` (when it was written, ISO 8601 in UTC), ``run``
+(``command``, ``pid``, ``started`` and ``web_run``, the number of the web app's run, or
+null) and ``interrupted``: a build stopped by Ctrl-C or SIGTERM writes its report too,
+``interrupted`` true, ``cases`` and ``summary`` holding only the cases settled before it
+stopped and ``not_done`` the others (``case`` and ``dnr``, null when not read yet), so
+that the report of an earlier run is never left looking like this one's. (A run killed
+with SIGKILL writes nothing: ``made`` tells the report's age.)
+
 ``nothing to make`` is a case whose decisions call for none of the documents asked for
 (``--only samarbetsavtal`` of a rejected case): nothing is wrong and nothing was written,
 so it is not a failure.
@@ -19,7 +27,9 @@ so it is not a failure.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -122,17 +132,56 @@ def write_json(path: Path, data: object, scratch: Path | None = None) -> None:
     atomic_write(path, text, scratch=scratch)
 
 
-def write_report(run: Session, outcomes: Sequence[CaseOutcome], jobs: int) -> Path:
-    """Write the output folder's ``batch-report.json`` and return its path."""
+def settled(outcome: CaseOutcome) -> bool:
+    """Whether ``outcome`` is final: a case not failed, or failed with its reason (a case
+    an interrupted build did not get to is neither)."""
+    return outcome.status != Status.FAILED or outcome.error is not None
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Which run writes a report: the command, its process, when it started, and the web
+    app's run number if it is one of its runs."""
+
+    started: dt.datetime
+    command: str = "build"
+    web_run: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "command": self.command,
+            "pid": os.getpid(),
+            "started": self.started.isoformat(timespec="seconds"),
+            "web_run": self.web_run,
+        }
+
+
+def write_report(
+    run: Session,
+    outcomes: Sequence[CaseOutcome],
+    jobs: int,
+    info: RunInfo | None = None,
+    *,
+    interrupted: bool = False,
+) -> Path:
+    """Write the output folder's ``batch-report.json`` and return its path: every case of
+    ``outcomes``, or with ``interrupted`` those settled and, under ``not_done``, the rest."""
     path = run.workspace.batch_report
+    done = [outcome for outcome in outcomes if settled(outcome) or not interrupted]
+    left = {id(outcome) for outcome in outcomes} - {id(outcome) for outcome in done}
     counts = {status: 0 for status in Status}
-    for outcome in outcomes:
+    for outcome in done:
         counts[outcome.status] += 1
+    now = dt.datetime.now(dt.UTC)
     data = {
+        "made": now.isoformat(timespec="seconds"),
+        "run": (info or RunInfo(now)).to_json(),
+        "interrupted": interrupted,
         "language": current_language(),
         "jobs": jobs,
         "summary": counts,
-        "cases": [o.to_json(run.workspace.root) for o in outcomes],
+        "cases": [o.to_json(run.workspace.root) for o in done],
+        "not_done": [{"case": str(o.case), "dnr": o.dnr} for o in outcomes if id(o) in left],
     }
     write_json(path, data, scratch=run.staging)
     return path

@@ -264,6 +264,7 @@ def _run_build(conn: Connection, request: dict[str, Any]) -> None:  # pragma: no
             # A save's build shows its documents as soon as they passed the fact check.
             on_checked=on_checked if previews else None,
             report=len(files) > 1,
+            web_run=request.get("run"),
         )
 
 
@@ -411,7 +412,7 @@ class JobRunner:
             folders = _folders(job)  # once per job, not per event
             try:
                 conn = self._connection()
-                conn.send({"kind": job.kind, **job.args})
+                conn.send({"kind": job.kind, "run": job.id, **job.args})
                 while True:
                     if not conn.poll(1.0):
                         if not self._process.is_alive():

@@ -104,4 +104,7 @@ def shown_report(report: Any, folders: Sequence[Path]) -> Any:
         return report
     cases = [shown_event(case, folders) if isinstance(case, dict) else case
              for case in report["cases"]]  # fmt: skip
-    return {**report, "cases": cases}
+    left = report.get("not_done")  # an interrupted run's cases not built
+    not_done = [shown_event(case, folders) for case in left if isinstance(case, dict)] \
+        if isinstance(left, list) else []  # fmt: skip
+    return {**report, "cases": cases, "not_done": not_done}
