@@ -142,7 +142,7 @@ PLACES: tuple[Place, ...] = (
     ),
     Place(
         "beslutsforslag", "budgetår", ROW,
-        f"'{{{{ rad.namn }}}}' | '{{{{ belopp|belopp }}}}' {GAP} '{{{{ rad.summa|belopp }}}}'",
+        f"'{{{{ rad.namn }}}}' | '{{{{ belopp|belopp }}}}' {GAP}",
         "Fördelning per budgetår",
     ),
     Place("beslutsforslag", SECRECY, TEXT, "{{ sekretess }}"),

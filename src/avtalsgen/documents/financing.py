@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.budgettables import Budgettabell, budget_tables
 from avtalsgen.i18n import _, current_language, format_amount, join_words
 from avtalsgen.model.money import (
     Avtalsar,
@@ -252,6 +253,10 @@ class Pengar:
     """The region's share per avtalsår."""
     budgetar: tuple[Budgetar, ...]
     """What falls on each budget (calendar) year: the whole and the region's share."""
+    budgetar_tabeller: tuple[Budgettabell, ...]
+    """The split per budget year as the beslutsförslag's tables: the years spread over as
+    many as hold their amounts without breaking one (see
+    :mod:`avtalsgen.documents.budgettables`)."""
     utbetalningar: tuple[Betalning, ...]
     """The payment plan of the region's share."""
     utbetalning: str
@@ -332,6 +337,7 @@ def view(figures: Berakning) -> Pengar:
         medfinansiarer=tuple(row for row in rows if not row.region),
         avtalsar=figures.avtalsar,
         budgetar=figures.budgetar,
+        budgetar_tabeller=budget_tables(figures),
         utbetalningar=tuple(
             # A table cell: 'Avtalsår 2', an interval as it is.
             Betalning(p.nummer, p.datum, _capitalised(_avser(p, figures)), p.belopp)
