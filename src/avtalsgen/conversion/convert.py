@@ -27,6 +27,7 @@ from avtalsgen.conversion.soffice import (
     scratch_dir,
     soffice_argv,
 )
+from avtalsgen.conversion.stalepipes import remove_stale_pipes_once
 from avtalsgen.errors import ConversionError, OutputError, os_reason
 from avtalsgen.i18n import _
 
@@ -61,6 +62,7 @@ class LibreOfficeConverter:
         sources = [Path(f).resolve() for f in docx_files]
         if not sources:
             return []
+        remove_stale_pipes_once()  # those of soffice processes killed before
         outdir = prepare(sources, outdir)  # soffice runs in its own working directory
         names = ", ".join(s.name for s in sources)
         with (

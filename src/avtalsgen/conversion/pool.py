@@ -46,6 +46,7 @@ from avtalsgen.conversion.soffice import (
     soffice_argv,
     soffice_env,
 )
+from avtalsgen.conversion.stalepipes import remove_stale_pipes_once
 from avtalsgen.errors import ConversionError, os_reason
 from avtalsgen.i18n import _
 
@@ -130,6 +131,7 @@ class ConversionPool:
         module, the import filter, the fonts) meanwhile, not when the first one is there.
         Raises :class:`ConversionError` if soffice cannot be started at all.
         """
+        remove_stale_pipes_once()  # those of soffice processes killed before
         shares = _share(list(jobs), min(self.jobs, _workers_for(len(jobs))))
         # Start every soffice here, not in the workers: from a worker thread the start
         # would wait for the GIL while the caller renders (tens of milliseconds).

@@ -52,6 +52,7 @@ from typing import Any
 from avtalsgen import i18n
 from avtalsgen.conversion import runtime
 from avtalsgen.conversion.soffice import find_soffice
+from avtalsgen.conversion.stalepipes import remove_stale_pipes_once
 from avtalsgen.conversion.worker import (
     MAX_DOCUMENTS,
     MAX_RSS_MB,
@@ -408,6 +409,7 @@ def serve(
         threads[0].start()
         served = _start_served(folder)
         converter.soffice = soffice = find_soffice(None)
+        remove_stale_pipes_once()  # those of soffice processes killed before
         python = uno_python()
         # The first document of each soffice (unless the warm-up is turned off, for tests).
         warm_up = warm_up_document(folder / "warm-up.docx") if runtime.warm_up_wanted() else None
