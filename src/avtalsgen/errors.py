@@ -129,3 +129,30 @@ def os_reason(exc: OSError) -> str:
     if exc.errno is not None and (reason := _os_reasons().get(exc.errno)):
         return reason
     return exc.strerror or str(exc)
+
+
+def os_advice(code: int | None) -> str | None:
+    """What to do about an operating-system error of ``code`` (an errno) on a file
+    avtalsgen writes, for the common ones; None for the others."""
+    import errno
+
+    from avtalsgen.i18n import _
+
+    advice = {
+        errno.ENOSPC: _("free some space and try again"),
+        errno.EDQUOT: _("free some space, or ask for a larger quota, and try again"),
+        errno.EACCES: _("check that you may write there, or choose another folder"),
+        errno.EPERM: _("check that you may write there, or choose another folder"),
+        errno.EROFS: _("choose a folder on a disk that can be written to"),
+    }
+    return advice.get(code) if code is not None else None
+
+
+def os_problem(exc: OSError) -> str:
+    """An operating-system error avtalsgen did not expect where it came, as one line: the
+    file, why in the current language, and what to do where that can be told
+    (``output/batch-report.json: disken är full; frigör utrymme och försök igen``)."""
+    reason = os_reason(exc)
+    if (advice := os_advice(exc.errno)) is not None:
+        reason = f"{reason}; {advice}"
+    return f"{exc.filename}: {reason}" if exc.filename else reason

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.build import interrupts
+from avtalsgen.build.diskfull import told_plainly
 from avtalsgen.build.outcome import CaseOutcome, RunInfo, Status, write_report
 from avtalsgen.build.record import Records
 from avtalsgen.build.tools import tool_identity
@@ -85,6 +86,7 @@ def build_cases(
     info = RunInfo(dt.datetime.now(dt.UTC), web_run=web_run)
     _check_templates(options.templates, options.documents)
     with Workspace(output_root.resolve()).session("build", on_wait=on_wait) as run:
+        batch.root = output_root
         try:
             # 1. Cases whose record says nothing they are made from has changed are up to
             #    date: known without loading them (or starting LibreOffice).
@@ -192,10 +194,15 @@ class _Batch:
         self._started = time.monotonic()
         self._first_of_dnr: dict[str, int] = {}
         self._namesakes = Namesakes()
+        self.root: Path | None = None
+        """The output folder, once its session has started."""
 
     def settle(self, outcome: CaseOutcome) -> None:
-        """``outcome`` is final: note its time and tell the caller."""
+        """``outcome`` is final: note its time and tell the caller (a case that failed for
+        want of room on the disk in the one message that says so)."""
         outcome.seconds = time.monotonic() - self._started
+        if self.root is not None:
+            told_plainly(outcome, self.root)
         if self._on_outcome is not None:
             self._on_outcome(outcome)
 

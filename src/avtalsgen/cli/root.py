@@ -69,7 +69,7 @@ class _Commands(clicktexts.Commands):
         a message and an exit code (:func:`_fail`), for every command."""
         try:
             return super().invoke(ctx)
-        except (AvtalsgenError, KeyboardInterrupt) as exc:
+        except (AvtalsgenError, KeyboardInterrupt, OSError) as exc:
             _fail(exc)
 
 
@@ -99,6 +99,13 @@ def _fail(exc: BaseException) -> NoReturn:
     if isinstance(exc, KeyboardInterrupt):
         typer.echo(_("interrupted"), err=True)
         raise typer.Exit(INTERRUPTED)
+    if isinstance(exc, OSError):  # one the command did not turn into its own message
+        from avtalsgen.errors import os_problem
+
+        if state["verbose"]:
+            traceback.print_exception(exc)
+        typer.echo(os_problem(exc), err=True)
+        raise typer.Exit(1)
     raise exc
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from avtalsgen.cache import read_cached, write_cached
 from avtalsgen.conversion import reaper
 from avtalsgen.conversion.soffice import run_group
-from avtalsgen.errors import ConversionError
+from avtalsgen.errors import ConversionError, os_reason
 from avtalsgen.i18n import _, ngettext
 
 INSTALL_HINT = "apt-get install ocrmypdf tesseract-ocr-swe ghostscript"
@@ -137,7 +137,9 @@ def attachment_problems(path: Path, intent: str) -> list[str]:
         ) from None
     except (OSError, pikepdf.PdfError) as exc:
         raise ConversionError(
-            _("{file}: the attachment cannot be read: {error}").format(file=path.name, error=exc)
+            _("{file}: the attachment cannot be read: {error}").format(
+                file=path.name, error=os_reason(exc) if isinstance(exc, OSError) else exc
+            )
         ) from exc
     return problems
 
@@ -250,7 +252,9 @@ def _run(argv: list[str], work: Path, tool: str, source: Path) -> None:
         status, output = run_group(argv, work, env, TIMEOUT)
     except OSError as exc:
         raise ConversionError(
-            _("{file}: cannot start {tool}: {error}").format(file=source.name, tool=tool, error=exc)
+            _("{file}: cannot start {tool}: {error}").format(
+                file=source.name, tool=tool, error=os_reason(exc)
+            )
         ) from exc
     except subprocess.TimeoutExpired:
         raise ConversionError(

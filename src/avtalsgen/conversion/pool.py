@@ -201,7 +201,7 @@ class ConversionPool:
                 try:
                     launch = launch or self._launch(todo, warm)
                 except (ConversionError, OSError) as exc:
-                    why = exc.message if isinstance(exc, ConversionError) else str(exc)
+                    why = exc.message if isinstance(exc, ConversionError) else os_reason(exc)
                     for job in todo:
                         self._results.put(Done(job, None, f"{job.docx.name}: {why}"))
                     return

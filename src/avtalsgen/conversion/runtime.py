@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import stat
 
-from avtalsgen.errors import ConversionError
+from avtalsgen.errors import ConversionError, os_reason
 
 # The ``avtalsgen`` command reads this module before it imports anything else, to hand its
 # command to a running converter (avtalsgen.cli.delegate): pathlib, typing and the
@@ -77,7 +77,7 @@ def ensure_folder() -> Path:
 
         raise ConversionError(
             _("{folder}: cannot make the converter's folder: {error}").format(
-                folder=path, error=exc.strerror or exc
+                folder=path, error=os_reason(exc)
             )
         ) from None
     check_private(path, info)

@@ -62,7 +62,7 @@ from avtalsgen.conversion.worker import (
     uno_python,
     warm_up_document,
 )
-from avtalsgen.errors import AvtalsgenError
+from avtalsgen.errors import AvtalsgenError, os_reason
 from avtalsgen.i18n import _
 
 log = logging.getLogger("avtalsgen.converter")
@@ -187,7 +187,7 @@ class Converter:
                 shutil.copyfile(made, task.pdf)  # nor does this
             return outcome
         except OSError as exc:
-            return Outcome("export", f"{task.pdf}: {exc.strerror or exc}")
+            return Outcome("export", f"{task.pdf}: {os_reason(exc)}")
         finally:
             with contextlib.suppress(OSError):
                 made.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pikepdf
 
 from avtalsgen.build.workspace import atomic_write
-from avtalsgen.errors import AvtalsgenError
+from avtalsgen.errors import AvtalsgenError, os_reason
 from avtalsgen.i18n import _
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -235,7 +235,7 @@ def append_metadata(path: Path, info: DocumentInfo) -> None:
     except OSError as exc:
         raise MetadataError(
             _("{file}: cannot update its document properties: {error}").format(
-                file=path.name, error=exc.strerror or exc
+                file=path.name, error=os_reason(exc)
             )
         ) from exc
 
