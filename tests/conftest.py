@@ -375,6 +375,24 @@ def session_converter() -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="module")
+def warm_builds(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a module whose tests build through the command line to read what the build made
+    or said (``pytestmark = pytest.mark.usefixtures("warm_builds")``): while it runs,
+    AVTALSGEN_CONVERTER_DIR names the test process's warm converter (:func:`session_converter`),
+    and the builds send their documents to it, as they do to a converter a user started: the
+    same PDFs (test_warm compares them object for object) without a one-shot LibreOffice
+    started for each build. A test that sets AVTALSGEN_CONVERTER_DIR itself, or hands a build
+    a converter, still decides for itself. Without LibreOffice nothing is started."""
+    if shutil.which("soffice") is None:
+        yield
+        return
+    from warm_converter import converter_in
+
+    with converter_in(request.getfixturevalue("session_converter")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_pki() -> DemoPki:
     """The demo PKI of the session's own (never the user's): test_sign's signers and the

@@ -18,7 +18,8 @@ from pdftext import pdftotext
 from test_condition_rules import CASE, LULEA, LULEA_VILLKOR
 from test_decided_conditions import CONDITION
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 
 DNR = "RUN-90003-2025"
 

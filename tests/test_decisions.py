@@ -30,6 +30,8 @@ from avtalsgen.input.load import load_case
 from avtalsgen.meetings.decisions import case_history
 from avtalsgen.meetings.extract import build_extracts
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 #: Every example meeting is justerad by then.

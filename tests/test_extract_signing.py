@@ -30,6 +30,7 @@ from avtalsgen.signing.pki import DemoPki, issue_demo_signer
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+    pytest.mark.usefixtures("warm_builds"),  # the tests' builds and extracts (conftest)
 ]
 
 TODAY = dt.date(2024, 12, 4)

@@ -20,6 +20,8 @@ from avtalsgen.cli.app import app
 CASE = REPO / "cases" / "RUN-00386-2023.yaml"
 SHIPPED = "så som mallen som följer med avtalsgen har det"
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import edit, run_cli
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 SEED = "RUN-00386-2023.yaml"
 MEETING = "sammantraden/exempel-run-2023-12-05.yaml"
 PROGRAM = "program/norrbottens-ekosystem.yaml"

@@ -23,6 +23,8 @@ from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.model.money import Berakning, Finansiering, Finansieringsregler, compute_financing
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 runner = CliRunner()
 CO_FINANCED = "RUN-90003-2025"
 STEPPED = "RUN-90004-2024"

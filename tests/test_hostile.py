@@ -56,6 +56,8 @@ from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.model.prose import parse_prose, unfilled_marker
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "cases"
 SEED = CASES / "RUN-00386-2023.yaml"

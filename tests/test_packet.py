@@ -22,7 +22,8 @@ from avtalsgen.errors import AvtalsgenError
 from avtalsgen.pdf.packet import read_agreement, signature_boxes
 from avtalsgen.pdf.pdfa import check_pdfa_structure
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 runner = CliRunner()
 
 

@@ -15,6 +15,8 @@ from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.pdf import pdfa
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 CASE = REPO / "cases" / "RUN-00386-2023.yaml"
 #: What a template's review comment used to bring into the beslutsförslag (2bde2e0): an
 #: annotation without an appearance, which only the packet's checks look for.

@@ -23,6 +23,8 @@ from avtalsgen.cli.app import app
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.decisions import case_history
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 REPO = Path(__file__).resolve().parent.parent
 DNR = "RUN-00386-2023"
 MONTHS = [

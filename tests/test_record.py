@@ -22,7 +22,8 @@ from avtalsgen.build.tools import tool_identity
 from avtalsgen.cli.app import app
 from avtalsgen.documents.kinds import DOCUMENTS
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 runner = CliRunner()
 DNR = "RUN-90001-2023"
 

@@ -32,7 +32,8 @@ from avtalsgen.web.config import WebConfig
 
 DNR = "RUN-90001-2023"
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 
 
 @pytest.fixture(scope="module")
