@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from avtalsgen.cli.app import app
 from avtalsgen.model.case import term_start
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 runner = CliRunner()
 
 

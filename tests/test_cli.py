@@ -12,11 +12,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import FRESH_WEB_APP
+from conftest import FRESH_WEB_APP, NO_CONVERTER
 from typer.testing import CliRunner
 
 from avtalsgen.cli import app as cli
 from avtalsgen.cli.app import app
+
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_CASE = REPO / "cases" / "RUN-00386-2023.yaml"
@@ -125,9 +127,9 @@ def test_verbose_shows_the_traceback(cases: Path, tmp_path: Path) -> None:
 
 
 def test_build_without_libreoffice_names_the_install_command(tmp_path: Path) -> None:
-    result = runner.invoke(
-        app, ["build", str(SEED_CASE), "--output", str(tmp_path)], env={"PATH": str(tmp_path)}
-    )
+    # Nor a converter running (a machine without LibreOffice has none).
+    env = {"PATH": str(tmp_path), "AVTALSGEN_CONVERTER_DIR": NO_CONVERTER}
+    result = runner.invoke(app, ["build", str(SEED_CASE), "--output", str(tmp_path)], env=env)
     assert result.exit_code == 1
     assert "apt-get install libreoffice-writer-nogui" in result.stderr
     assert not any(tmp_path.iterdir())

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from avtalsgen.cli.app import app, global_options_first
 from avtalsgen.documents.templates import find_templates, shipped_templates
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 runner = CliRunner()
 SEED = REPO / "cases" / "RUN-00386-2023.yaml"
 

@@ -15,6 +15,8 @@ from avtalsgen.build.casework import missing_template
 from avtalsgen.cli.app import app
 from avtalsgen.input.load import load_case
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 #: The documents every case or meeting makes (the tilläggsavtal is left out of the folder).
 EVERY_CASE = ("beslutsforslag", "samarbetsavtal", "protokollsutdrag", "anslag")
 

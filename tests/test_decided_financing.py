@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from avtalsgen.cli.app import app
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 
 #: RUN-90003-2025 (co-financed) granted with the region's 900 000 kronor a year instead of
 #: 1 000 000 and Luleå kommun's 300 000 instead of 250 000, and point 4 completed by a

@@ -24,6 +24,8 @@ from avtalsgen.model import Strategi
 from avtalsgen.model.agreement import choose_clauses, payment_schedule, strategy
 from avtalsgen.model.money import compute_financing
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 runner = CliRunner()
 SEED_CASE = CASES["RUN-00386-2023"]
 PROGRAM = REPO / "cases" / "program" / "norrbottens-ekosystem.yaml"

@@ -26,7 +26,8 @@ from avtalsgen.signing.pki import DemoPki, DemoSigner, ensure_demo_pki, issue_de
 
 PASSPHRASE = b"Hemligt-P12-losen-4711"
 
-pytestmark = pytest.mark.libreoffice
+# The tests' builds send their documents to the warm converter (conftest.warm_builds).
+pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
 
 
 def avtalsgen(

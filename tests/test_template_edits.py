@@ -22,6 +22,8 @@ from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import RenderError
 from avtalsgen.input.load import load_case
 
+pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
+
 TEMPLATES = REPO / "templates"
 CASE = REPO / "cases" / "RUN-00386-2023.yaml"
 SAVE_AS = (
