@@ -50,6 +50,11 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
     action = str(form.get("atgard", "spara"))
     field = None  # the form's field a refusal is told at (its id)
     try:
+        if action == "stoppa" and name == admin.name:
+            # Stopping oneself ends one's own session and leaves no way back in the browser.
+            raise auth.UserError(_("You cannot stop your own account: another administrator "
+                                  "stops it, or it is stopped with avtalsgen users disable "
+                                  "{name}.").format(name=name))  # fmt: skip
         if action in ("stoppa", "aktivera"):
             auth.set_active(config.database, name, action == "aktivera")
             stopped = action == "stoppa"
