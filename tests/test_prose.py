@@ -292,6 +292,7 @@ def test_placeholder_values_of_seed() -> None:
         "rus": "Regional utvecklingsstrategi Norrbotten 2030",
         "forlangning_ar": "3",
         "max_ar": "9",
+        "forlangning_kvar": "6",  # three years, two extensions of three within nine
     }
 
 

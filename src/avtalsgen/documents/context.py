@@ -15,6 +15,7 @@ from avtalsgen.model.agreement import (
     agreement_date,
     agreement_financing,
     choose_clauses,
+    extension_years_left,
     strategy,
 )
 from avtalsgen.model.money import Avtalsar, Berakning, compute_financing
@@ -166,6 +167,9 @@ def placeholder_values(
         "rus": strategy(program, "RUS", on).namn,
         "forlangning_ar": str(extension.ar_per_period) if extension else fmt.MISSING,
         "max_ar": str(extension.max_ar) if extension else fmt.MISSING,
+        "forlangning_kvar": (
+            str(extension_years_left(period.manader, extension)) if extension else fmt.MISSING
+        ),
     }
     for clause_id, number in _numbers(arende, program).items():
         values[f"punkt:{clause_id}"] = f"punkt {number}"

@@ -17,11 +17,13 @@ from avtalsgen.model.money import (
     Avtalsar,
     Finansiering,
     Finansieringsregler,
+    add_months,
     compute_financing,
     financing_problems,
+    month_end,
     region_per_ar,
 )
-from avtalsgen.model.program import Klausul, Strategi, Villkor
+from avtalsgen.model.program import Forlangning, Klausul, Strategi, Villkor
 from avtalsgen.model.prose import REFERENCE, Prose
 from avtalsgen.model.types import Loc
 
@@ -34,6 +36,7 @@ __all__ = [
     "choose_clauses",
     "clause_problems",
     "condition_holds",
+    "extension_years_left",
     "payment_schedule",
     "strategy",
 ]
@@ -57,12 +60,61 @@ def agreement_financing(arende: Arende) -> Finansiering:
     return arende.finansiering
 
 
+def extension_years_left(months: int, ext: Forlangning) -> int:
+    """How many years an agreement of ``months`` may still be extended by in all: whole
+    extensions of the program's years at a time within its longest financing (0: none). A
+    tilläggsavtal's extension adds those years exactly and keeps within the longest
+    financing (:func:`avtalsgen.model.tillagg.apply_change`)."""
+    left = ext.max_ar * 12 - months
+    return max(left // (12 * ext.ar_per_period), 0) * ext.ar_per_period
+
+
+def period_length(months: int) -> str:
+    """A period's length in the language of messages: ``10 years``, else ``30 months``."""
+    if months % 12 == 0:
+        return ngettext("{count} year", "{count} years", months // 12).format(count=months // 12)
+    return ngettext("{count} month", "{count} months", months).format(count=months)
+
+
+def period_problems(arende: Arende, program: Program) -> list[tuple[Loc, str]]:
+    """A period longer than the program's longest financing (``avtal.forlangning.max_ar``):
+    the agreement's clauses on its length and on extension would contradict each other (a
+    period of 10 years and 'at most 9 years of financing')."""
+    ext = program.avtal.forlangning
+    period = arende.finansiering.period
+    if ext is None or period.manader <= ext.max_ar * 12:
+        return []
+    latest = month_end(add_months(period.start, 12 * ext.max_ar - 1))
+    return [
+        (
+            ("finansiering", "period", "slut"),
+            _(
+                "the period {start}–{end} is {length}, longer than the program allows: at "
+                "most {most} years of financing in all, extensions included (its "
+                "avtal.forlangning.max_ar); end the period no later than {latest}"
+            ).format(
+                start=period.start,
+                end=period.slut,
+                length=period_length(period.manader),
+                most=ext.max_ar,
+                latest=latest,
+            ),
+        )
+    ]
+
+
 def condition_holds(villkor: Villkor, arende: Arende, program: Program) -> tuple[bool, str]:
     """Whether a clause condition holds for the case, and the fact that decides it."""
     if villkor == "forlangning":
         ext = program.avtal.forlangning
         if ext is None:
             return False, _("the program allows no extension")
+        period = agreement_financing(arende).period
+        if extension_years_left(period.manader, ext) == 0:
+            return False, _(
+                "the period, {length}, leaves no room for an extension of {years} years "
+                "within the program's {most} years of financing at most"
+            ).format(length=period_length(period.manader), years=ext.ar_per_period, most=ext.max_ar)
         return True, _(
             "the program allows extension ({years} years at a time, at most {most} years)"
         ).format(years=ext.ar_per_period, most=ext.max_ar)
@@ -270,6 +322,7 @@ def case_problems(
     of the decision that grants it (``beslutsdatum``, from the meeting file), also a payment
     of its financing before that date."""
     problems = clause_problems(arende, program)
+    problems += period_problems(arende, program)
     on = agreement_date(arende)
     for kortnamn in ("S3", "RUS"):
         try:

@@ -88,6 +88,10 @@ PLACEHOLDERS: dict[str, str] = {
     "rus": N_("the name of the RUS version in force on the agreement's date"),
     "forlangning_ar": N_("years per extension (program avtal.forlangning)"),
     "max_ar": N_("at most this many years of financing (program avtal.forlangning)"),
+    "forlangning_kvar": N_(
+        "the years the agreement may still be extended by in all, in whole extensions within "
+        "max_ar (program avtal.forlangning)"
+    ),
     "extern_utvardering_senast": N_("the date by which the external evaluation is done, ISO date"),
 }
 
