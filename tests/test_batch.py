@@ -293,8 +293,11 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_run_completes(
         assert names in (expected, []) or set(names) <= set(expected), names
         if (folder / ".avtalsgen-build.json").exists():
             assert names == expected, "a case is either complete or not stamped"
+    stale = Workspace(output).staging_folders()
     done = run_cli(*argv[3:], lang=None)  # the next run: in this process
     assert done.returncode == 0, done.stderr
+    for folder in stale:  # removed, and said so (it was silent)
+        assert f"{folder.name}/" in done.stderr
     report = json.loads((output / "batch-report.json").read_text(encoding="utf-8"))
     assert {c["status"] for c in report["cases"]} <= {"built", "up to date"}
     assert report["summary"]["built"] + report["summary"]["up to date"] == 6

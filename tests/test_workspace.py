@@ -239,3 +239,40 @@ def test_the_wait_is_read_from_the_environment(
         Workspace(tmp_path).session("build"),
     ):
         pass
+
+
+def test_the_stale_staging_folders_a_build_removes_are_told_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build killed with SIGKILL leaves its staging folder; the next one removed it
+    without a word (found by qa17)."""
+    from conftest import REPO, run_cli
+
+    from avtalsgen.build import batch
+    from avtalsgen.build.outcome import Status
+    from avtalsgen.build.workspace import Session
+
+    def all_up_to_date(self: batch._Batch, run: Session) -> list[int]:
+        for outcome in self.outcomes:
+            outcome.status = Status.UP_TO_DATE
+            self.settle(outcome)
+        return []
+
+    monkeypatch.setattr(batch._Batch, "not_up_to_date", all_up_to_date)
+    monkeypatch.chdir(tmp_path)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.yaml").write_text("dnr: RUN-00386-2023\n", encoding="utf-8")
+    stale = tmp_path / "output" / ".avtalsgen-staging-build-k1ll3d"
+    (stale / "0001").mkdir(parents=True)
+    (stale / "0001" / "paket.pdf").write_bytes(b"%PDF-1.7\n")
+    argv = ["build", "cases/a.yaml", "--output", "output", "--templates", str(REPO / "templates")]
+    result = run_cli(*argv, lang="sv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "tog bort output/.avtalsgen-staging-build-k1ll3d/, som ett kommando lämnade när det "
+        "stoppades innan det var klart (inget i den var färdigt)"
+    ]
+    assert not stale.exists()
+    result = run_cli(*argv, lang="en")  # nothing stale now: nothing said
+    assert result.returncode == 0 and result.stderr == ""

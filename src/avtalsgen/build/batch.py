@@ -81,11 +81,13 @@ def build_cases(
     once the case is settled).
 
     The output folder is locked for the build (``on_wait`` is told if another command
-    holds it: see :meth:`avtalsgen.build.workspace.Workspace.session`)."""
+    holds it, and of the staging folders a killed command left, which are removed: see
+    :meth:`avtalsgen.build.workspace.Workspace.session`)."""
     batch = _Batch(case_paths, options, on_outcome, on_checked)
     info = RunInfo(dt.datetime.now(dt.UTC), web_run=web_run)
     _check_templates(options.templates, options.documents)
-    with Workspace(output_root.resolve()).session("build", on_wait=on_wait) as run:
+    workspace = Workspace(output_root.resolve())
+    with workspace.session("build", on_wait=on_wait, on_stale=on_wait) as run:
         batch.root = output_root
         try:
             # 1. Cases whose record says nothing they are made from has changed are up to

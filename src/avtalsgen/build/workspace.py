@@ -75,7 +75,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.errors import OutputError, os_reason
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, ngettext
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -315,9 +315,11 @@ class Workspace:
         *,
         wait: float | None = None,
         on_wait: Callable[[str], None] | None = None,
+        on_stale: Callable[[str], None] | None = None,
     ) -> Iterator[Session]:
         """Lock the output folder (made if need be) for ``command`` and give it a staging
-        folder; stale staging folders are removed first. ``wait`` seconds (default
+        folder; stale staging folders are removed first (``on_stale`` is told so in one
+        line, if any: a command killed with SIGKILL left them). ``wait`` seconds (default
         :data:`LOCK_WAIT`, or ``AVTALSGEN_LOCK_WAIT``) are waited for another command to
         end; ``on_wait`` is told once, with a message to show, if it must wait. At the end
         (whatever ends it) the staging folder is removed and the lock released.
@@ -334,8 +336,19 @@ class Workspace:
                 )
             ) from None
         with _locked(self.root, _lock_wait(wait), on_wait):
-            for stale in self.staging_folders():
-                discard(stale)
+            stale = self.staging_folders()
+            for folder in stale:
+                discard(folder)
+            if stale and on_stale is not None:
+                on_stale(
+                    ngettext(
+                        "removed {folders}, left by a command that was stopped before it "
+                        "finished (nothing in it was finished)",
+                        "removed {folders}, left by commands that were stopped before they "
+                        "finished (nothing in them was finished)",
+                        len(stale),
+                    ).format(folders=", ".join(f"{shown(folder)}/" for folder in stale))
+                )
             try:
                 prefix = f"{STAGING_PREFIX}{command}-"
                 staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.root))
