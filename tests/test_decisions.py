@@ -386,16 +386,19 @@ def test_verify_says_why_an_avslag_packet_has_no_signature_field(
     built: Built, english: None
 ) -> None:
     packet = built.output / "RUN-90003-2024" / "paket.pdf"
-    result = runner.invoke(app, ["verify", str(packet)])
+    # Complete with nothing to sign: the registrar's check passes (it said "not signed
+    # yet; to sign: no field" and exit 1).
+    result = runner.invoke(app, ["verify", "--complete", str(packet)])
     assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
     assert (
-        "Note: there is no agreement to sign: the committee's decision on RUN-90003-2024 "
-        "(avslag, § 195 of the meeting of 2024-12-10, exempel-run-2024-12-10.yaml:20) left "
-        "it out, and the packet has no signature field."
+        "Result: complete: no signatures are needed: the committee rejected RUN-90003-2024 "
+        "(avslag, § 195 of the meeting of 2024-12-10, exempel-run-2024-12-10.yaml:20), so no "
+        "agreement is made and the packet has no signature field\n"
     ) in result.stdout
-    # A granted case's packet has its fields, and no such note.
+    # A granted case's packet has its fields, and no such words.
     granted = runner.invoke(app, ["verify", str(built.output / "RUN-90005-2024" / "paket.pdf")])
-    assert "Note:" not in granted.stdout
+    assert "no signatures are needed" not in granted.stdout
 
 
 def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:

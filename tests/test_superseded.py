@@ -132,9 +132,11 @@ def test_a_packet_signed_before_a_changed_decision_is_superseded(
     # verify says it plainly, and fails; the new packet verifies without a word of it.
     code, said = _run("verify", str(packet))
     assert code == 1
-    assert "Result: not yet complete: what is signed holds; still to sign: 'aktor'" in said
+    # Not "not yet complete: ...; still to sign: 'aktor'": nothing more is signed in it.
+    assert "Result: SUPERSEDED, not the packet to sign or to hand over: " in said
+    assert "Still to sign: nothing in this file, which is superseded" in said
     assert f"{packet} is superseded: it was made before the committee decided" in said
-    assert f"a new packet is needed: {newer}, made from the decision, is the one to sign." in said
+    assert f"a new packet is needed: {newer}, made from the decision, is the one to sign" in said
     code, said = _run("verify", str(newer))
     assert code == 0 and "superseded" not in said
     # Nothing more is signed in it; the new one is signed.
@@ -148,7 +150,7 @@ def test_a_packet_signed_before_a_changed_decision_is_superseded(
         f"{packet} är ersatt: det är gjort innan nämnden hade beslutat, och beslutet är nu "
         "§ 211 vid sammanträdet 2023-12-05 (bifall med ändring), så det som paketet anger är "
         f"inte beslutet; ett nytt paket behövs: {newer}, gjort efter beslutet, är det som ska "
-        "undertecknas."
+        "undertecknas"
     ) in said, said
 
 

@@ -99,7 +99,9 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     # verify and sign say it before any build, from the case file the build recorded.
     code, said = _run("verify", str(packet))
     assert code == 1
-    assert "Result: not yet complete: what is signed holds; still to sign: 'aktor'" in said
+    # Not "not yet complete: ...; still to sign: 'aktor'": nothing more is signed in it.
+    assert "Result: SUPERSEDED, not the packet to sign or to hand over: " in said
+    assert "Still to sign: nothing in this file, which is superseded" in said
     assert f"{packet} is superseded: the case's facts {CHANGED} changed" in said, said
     code, said = _run("sign", str(packet), "--field", "aktor", "--ofullstandig")
     assert code == 1 and said.endswith("Nothing was signed."), said

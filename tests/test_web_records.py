@@ -250,7 +250,7 @@ def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
     from avtalsgen.web.app import _verdict_line
 
     signed = SimpleNamespace(field="region", signer="Anna", trusted=True, problems=[])
-    report = SimpleNamespace(verdict=Verdict.INCOMPLETE, unsigned_fields=["aktor"],
+    report = SimpleNamespace(verdict=Verdict.INCOMPLETE, unsigned_fields=["aktor"], standing=None,
                              signatures=[signed])  # fmt: skip
     with i18n.speaking("sv"):
         line = _verdict_line(report)
@@ -258,7 +258,7 @@ def test_a_verdict_names_the_signature_fields_as_the_pages_do() -> None:
         "inte fullständigt ännu: det som är underskrivet håller; kvar att skriva under: aktör"
     )
     untrusted = SimpleNamespace(field="aktor", signer="Anna", trusted=False, problems=[])
-    report = SimpleNamespace(verdict=Verdict.NOT_TRUSTED, unsigned_fields=[],
+    report = SimpleNamespace(verdict=Verdict.NOT_TRUSTED, unsigned_fields=[], standing=None,
                              signatures=[untrusted])  # fmt: skip
     with i18n.speaking("en"):
         assert "Anna (aktör)" in _verdict_line(report)

@@ -399,7 +399,12 @@ def _one(
     status.kod, status.lage = _standing(
         history.utfall, bool(built), signed, not unsigned and bool(signed)
     )
-    if stale and packet is not None and stale[-1].file == _relative(packet, root):
+    if (
+        stale
+        and packet is not None
+        and stale[-1].file == _relative(packet, root)
+        and stale[-1].signed
+    ):
         status.lage = _("signed packet superseded: a new packet is needed")
         status.kod = "ersatt"
     if planned.waiting is not None:
@@ -473,8 +478,10 @@ def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
 def _superseded(
     packets: PacketFolder, history: Any, root: Path, next_build: NextBuild
 ) -> list[Superseded]:
-    """The signed packet versions made from another decision than the case's now, or
-    whose facts differ from its facts now (see :mod:`avtalsgen.build.superseded`), named
+    """The packet versions made from another decision than the case's now (an unsigned
+    one too: one made before an avslag offers fields that nothing is to sign in), or
+    signed and whose facts differ from its facts now (see
+    :mod:`avtalsgen.build.superseded`), named
     relative to the output folder. Not the newest version when the next build would make
     the same packet (an edit no document states): the next build keeps it as signed and
     records the facts now as its (:meth:`NextBuild.keeps`)."""
@@ -487,7 +494,9 @@ def _superseded(
     now = CaseNow.of(history, folder.parent)
     found = []
     for version in packets.versions:
-        stale = superseded(entries, version.name, now.decision, facts=now.facts)
+        stale = superseded(entries, version.name, now.decision, signed_only=False, facts=now.facts)
+        if stale is not None and not stale.signed and stale.changed:
+            continue  # unsigned, its facts changed: the build's line says to build again
         if kept_as_signed(stale, version, lambda: next_build):
             continue
         if stale is not None:

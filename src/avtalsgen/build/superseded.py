@@ -368,6 +368,8 @@ class Superseded:
         """What is wrong and what to do, in the language of messages."""
         if self.changed:
             return self._facts_text()
+        if (leaves := self._leaves_no_agreement()) is not None:
+            return f"{self.reason()}; {leaves}"
         if self.newer is not None:
             then = _("a new packet is needed: {newer}, made from the decision, is the one to "
                      "sign").format(newer=self.newer)  # fmt: skip
@@ -377,6 +379,34 @@ class Superseded:
             then = _("a new packet is needed: build the case again (the signed file stays "
                      "as it is)")  # fmt: skip
         return f"{self.reason()}; {then}"
+
+    def _leaves_no_agreement(self) -> str | None:
+        """What to do when the decision now leaves no agreement to sign (an avslag, or a
+        case sent back or postponed), none otherwise: the packet the build makes has no
+        signature field, so nothing of it is to be signed (said before: "sign the packet it
+        makes")."""
+        from avtalsgen.model.decision import Utfall
+
+        try:
+            utfall = Utfall(str((self.decision or {}).get("utfall")))
+        except ValueError:
+            return None
+        if utfall.granted:
+            return None
+        if self.newer is not None:
+            if utfall.preparatory:
+                return _("{newer}, made from the decision, is the case's packet now; it has "
+                         "nothing to sign until the committee decides the case at a later "
+                         "meeting").format(newer=self.newer)  # fmt: skip
+            return _("{newer}, made from the decision, is the case's packet now; the "
+                     "decision leaves no agreement, so nothing is to be signed").format(
+                         newer=self.newer)  # fmt: skip
+        if utfall.preparatory:
+            return _("build the case again: the packet it makes has no signature field, as "
+                     "nothing is to be signed until the committee decides the case at a later "
+                     "meeting")  # fmt: skip
+        return _("build the case again: the decision leaves no agreement, so the packet it "
+                 "makes has no signature field and nothing is to be signed")  # fmt: skip
 
     def _facts_text(self) -> str:
         fields = _fields(self.changed)

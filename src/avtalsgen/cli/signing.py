@@ -6,7 +6,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,6 @@ from avtalsgen.cli.root import app
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.levels import LEVELS
-
-if TYPE_CHECKING:
-    from avtalsgen.build.superseded import Superseded
 
 
 def _secret(variable: str, prompt: str) -> str:
@@ -221,18 +218,6 @@ def sign(
     raise typer.Exit(exit_status(report.verdict))
 
 
-def _superseded(packet: Path, *, signed_only: bool = True) -> Superseded | None:
-    """Whether ``packet`` is made from another decision than the case's now, or states
-    other facts (:func:`avtalsgen.build.superseded.packet_superseded`)."""
-    from avtalsgen.build.superseded import packet_superseded
-
-    found = packet_superseded(packet, signed_only=signed_only)
-    if found is None:
-        return None
-    newer = str(shown_path(packet.parent / found.newer)) if found.newer else None
-    return dataclasses.replace(found, file=str(shown_path(packet)), newer=newer)
-
-
 def _newer_packet(packet: Path) -> Path | None:
     """The newest packet version beside ``packet`` if it is a newer one (``paket-v2.pdf``
     beside ``paket.pdf``), else None: an older version is signed only with a warning."""
@@ -273,9 +258,9 @@ def verify(
     ] = False,
 ) -> None:
     """Verify every signature of a packet or extract and its PDF/A structure."""
-    from avtalsgen.pdf.packet import no_agreement
     from avtalsgen.signing.embedded import verify_embedded
     from avtalsgen.signing.pki import default_demo_pki_dir
+    from avtalsgen.signing.standing import packet_standing
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
     roots = list(trust or [])
@@ -284,19 +269,16 @@ def verify(
         roots.append(demo_root)
     report = verify_packet(packet, roots)
     inside = verify_embedded(packet, roots)
+    # What the packet is to its case now, said in its verdict: superseded by the case's
+    # decision or facts now (signed or not), or a rejected case's with nothing to sign, or
+    # one whose case waits for the committee's decision.
+    standing = packet_standing(packet, lambda path: str(shown_path(path)))
+    report = dataclasses.replace(report, standing=standing)
     typer.echo(format_report(report))
-    if (reason := no_agreement(packet)) is not None:  # an avslag's packet: why no field
-        typer.echo(_("Note: {reason}.").format(reason=reason))
-    # Signed, and made from another decision than the case's now, or stating other facts
-    # than the case's now: not the agreement.
-    stale = _superseded(packet)
-    if stale is not None:
-        typer.echo(stale.text() + ".")
     for embedded in inside:
         typer.echo("")
         typer.echo(_("Embedded signed file {name}:").format(name=embedded.name))
         typer.echo(format_report(embedded.report))
     # One exit status for the packet and what it holds: the worst of their verdicts.
     verdicts = [report.verdict, *(embedded.report.verdict for embedded in inside)]
-    worst = max(exit_status(verdict, complete=complete) for verdict in verdicts)
-    raise typer.Exit(1 if stale is not None else worst)
+    raise typer.Exit(max(exit_status(verdict, complete=complete) for verdict in verdicts))

@@ -57,6 +57,7 @@ from avtalsgen.signing.ltv import (
 )
 from avtalsgen.signing.pki import is_demo_certificate
 from avtalsgen.signing.reading import pdf_reader, read_pdf
+from avtalsgen.signing.standing import PacketStanding, Standing
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 
@@ -117,10 +118,15 @@ class Verdict(StrEnum):
     not allow, a signature cannot be read, or the file is not PDF/A-2b."""
     NOT_TRUSTED = "not trusted"
     """Every signature is intact, but a signer's certificate leads to no trusted root."""
+    SUPERSEDED = "superseded"
+    """What is signed holds, but the case's decision or facts now replace the packet
+    (:attr:`VerificationReport.standing`): nothing is to be signed in it."""
     INCOMPLETE = "incomplete"
-    """What is signed holds; fields are still to sign (maybe all of them)."""
+    """What is signed holds; fields are still to sign (maybe all of them), or the case
+    waits for the committee's decision (återremiss, bordläggning)."""
     COMPLETE = "complete"
-    """Every field is signed, every signature intact and trusted, the file PDF/A-2b."""
+    """Every field is signed, every signature intact and trusted, the file PDF/A-2b; or,
+    for a rejected case's packet, there is no field and nothing to sign."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,10 @@ class VerificationReport:
     """How the report names the file when not by :attr:`path`: a file embedded in another
     is named in words ("protokollsutdrag § 212, embedded in paket.pdf"), since a path
     through the packet ("paket.pdf/protokollsutdrag-212.pdf") reads like a folder."""
+    standing: PacketStanding | None = None
+    """What the packet is to its case now, from its output folder
+    (:func:`avtalsgen.signing.standing.packet_standing`): superseded, a rejected case's or
+    a case's that waits for a decision; None when not asked or none of these."""
 
     @property
     def demo(self) -> bool:
@@ -156,6 +166,13 @@ class VerificationReport:
             t.trusted for t in self.timestamps
         ):
             return Verdict.NOT_TRUSTED
+        standing = self.standing.standing if self.standing is not None else None
+        if standing is Standing.SUPERSEDED:
+            return Verdict.SUPERSEDED
+        if standing is Standing.WAITING:
+            return Verdict.INCOMPLETE
+        if standing is Standing.REJECTED and not self.unsigned_fields and not self.signatures:
+            return Verdict.COMPLETE
         if self.unsigned_fields or not self.signatures:
             return Verdict.INCOMPLETE
         return Verdict.COMPLETE
@@ -600,6 +617,16 @@ def verdict_line(report: VerificationReport, label: Callable[[str], str] | None 
     verdict = report.verdict
     quoted, named = (label, label) if label is not None else (repr, str)
     fields = join_words([quoted(name) for name in report.unsigned_fields])
+    standing = report.standing
+    if verdict is Verdict.SUPERSEDED and standing is not None:
+        return _("SUPERSEDED, not the packet to sign or to hand over: {why}").format(
+            why=standing.text
+        )
+    if verdict in (Verdict.COMPLETE, Verdict.INCOMPLETE) and standing is not None:
+        if standing.standing is Standing.REJECTED:
+            return _("complete: {why}").format(why=standing.text)
+        if standing.standing is Standing.WAITING:
+            return _("not complete: {why}").format(why=standing.text)
     if verdict is Verdict.COMPLETE:
         return _("complete: every field is signed, every signature is intact and trusted")
     if verdict is Verdict.INCOMPLETE and report.signatures:
@@ -631,7 +658,12 @@ def format_report(report: VerificationReport) -> str:
                 "real use."
             )
         )
-    lines.append(_("Signed:") if report.signatures else _("Signed: nothing yet"))
+    if report.signatures:
+        lines.append(_("Signed:"))
+    elif report.verdict is Verdict.COMPLETE:  # a rejected case's: no field
+        lines.append(_("Signed: nothing, and nothing is to be signed"))
+    else:
+        lines.append(_("Signed: nothing yet"))
     for sig in report.signatures:
         state = _("intact") if not sig.problems else _("NOT valid")
         trust = _("trusted") if sig.trusted else _("NOT trusted")
@@ -644,11 +676,13 @@ def format_report(report: VerificationReport) -> str:
                 trust=trust,
             )
         )
-    lines.append(
-        _("Still to sign: {fields}").format(fields=", ".join(report.unsigned_fields))
-        if report.unsigned_fields
-        else _("Still to sign: nothing")
-    )
+    if report.verdict is Verdict.SUPERSEDED:
+        lines.append(_("Still to sign: nothing in this file, which is superseded"))
+    elif report.unsigned_fields:
+        fields = ", ".join(report.unsigned_fields)
+        lines.append(_("Still to sign: {fields}").format(fields=fields))
+    else:
+        lines.append(_("Still to sign: nothing"))
     untrusted = [sig for sig in report.signatures if not sig.trusted]
     if not report.signatures:
         lines.append(_("Trust: no signature to check"))

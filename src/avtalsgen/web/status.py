@@ -54,6 +54,9 @@ class CaseRow:
     ``paket.pdf``), whose fields ``signed`` and ``unsigned`` are."""
     packets: list[str] = field(default_factory=list)
     """Every version of the packet, newest first."""
+    superseded: str | None = None
+    """Why the newest packet is not to be signed, when the case's decision or facts now
+    replace it (one made before an avslag): its fields are offered to no one."""
 
 
 #: A file as it is when read: its name, time of change (ns), size and inode (a file
@@ -189,6 +192,11 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
         for sig in packet.get("signatures") or []:
             if isinstance(sig, dict):
                 (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))
+    if row.packet is not None and row.unsigned:
+        from avtalsgen.build.superseded import packet_superseded
+
+        stale = packet_superseded(folder / row.packet, signed_only=False)
+        row.superseded = stale.text() if stale is not None else None
     # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
     # whom; the documents say the same.
     # (What is missing is the case's page's: not looked for here.)

@@ -47,7 +47,7 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     rows = [row for row in case_rows(config) if row.packet]
     blocked = {
         row.dnr for row in rows
-        if row.dnr and row.packet and row.unsigned
+        if row.dnr and row.packet and row.unsigned and not row.superseded
         and packet_unknowns(config.output / row.dnr / row.packet)
     }  # fmt: skip
     # Signable as to its facts, but refused for another reason (its minutes not justerade
@@ -109,19 +109,20 @@ async def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -
 
 
 def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template:
-    from avtalsgen.web.readiness import signing_blockers
+    from avtalsgen.web.readiness import signing_blockers, signing_refusal
 
     if falt not in FIELD_ROLES or not DNR.match(dnr):
         raise NotFoundException()
     config = config_of(request)
     packet = _packet(config, dnr)  # 404 without a packet
     row = next((row for row in case_rows(config) if row.dnr == dnr), None)
-    blockers = (
-        signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name) if row else ()
-    )
+    # A packet the case's decision replaced (one made before an avslag) is said so first,
+    # not the facts it leaves unknown, which no one is to fill in for it.
+    superseded = row is not None and row.superseded
+    blockers = signing_refusal(config, packet, row.stem) if row is not None and superseded else ()
     if not blockers and row is not None:
-        from avtalsgen.web.readiness import signing_refusal
-
+        blockers = signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name)
+    if not blockers and row is not None:
         blockers = signing_refusal(config, packet, row.stem)
     return _sign_page(request, dnr, falt, default_level(config), packet=packet.name,
                       blockers=blockers)  # fmt: skip
