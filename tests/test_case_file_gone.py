@@ -90,3 +90,25 @@ def test_build_of_the_folder_warns_and_builds_the_others(cases: Path, tmp_path: 
     assert "skapade: 1, oförändrade: 0, inget att skapa: 0, misslyckade: 0" in result.stdout
     assert "RUN-00386-2023" in pdftotext(output / "RUN-00386-2023" / "paket.pdf")
     assert packet.read_bytes() == kept
+
+
+def test_check_warns_of_a_case_file_gone_and_checks_the_others(cases: Path, tmp_path: Path) -> None:
+    """check stopped on the paragraph ("ingen ärendefil i … har diarienummer RUN-90001-2023",
+    exit 1) where build and status warn and go on (found by fix17b)."""
+    _seed_only(cases)
+    output = tmp_path / "output"
+    _pdf(output / "RUN-90001-2023" / "paket.pdf", signed=True)
+    result = run_cli("check", str(cases), "--output", str(output), lang="sv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"varning: ärendefilen för RUN-90001-2023 saknas i {cases}; dess paket finns kvar i "
+        f"{output}/RUN-90001-2023/ (lägg tillbaka ärendefilen för att bygga ärendet eller se "
+        "dess status)",
+    ]
+    assert f"ok  {cases}/RUN-00386-2023.yaml  RUN-00386-2023" in result.stdout
+    assert "exempel-run-2023-12-05.yaml  sammanträdesfil" in result.stdout
+    # Nothing built for the Dnr: the paragraph is an error, as before.
+    (output / "RUN-90001-2023" / "paket.pdf").unlink()
+    result = run_cli("check", str(cases), "--output", str(output), lang="sv")
+    assert result.returncode == 1
+    assert "paragrafer[1].dnr: ingen ärendefil i" in result.stderr

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated
 
@@ -31,9 +32,10 @@ from avtalsgen.i18n import _, join_words, ngettext
 
 
 @app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
-def check(paths: CasePaths, strict: Strict = False) -> None:
+def check(paths: CasePaths, strict: Strict = False, output: OutputDir = Path("output")) -> None:
     """Validate case files and their programs, and the meeting files' decisions on them;
     needs no LibreOffice."""
+    from avtalsgen.build.leftovers import leftovers
     from avtalsgen.input.duplicates import Namesakes, same_dnr_problem
     from avtalsgen.input.kinds import file_kind
     from avtalsgen.input.load import load_case, unknown_facts
@@ -45,14 +47,21 @@ def check(paths: CasePaths, strict: Strict = False) -> None:
     # A folder's meeting files (sammantraden/ beside its case files, where the cases learn
     # their decisions) are checked with it: a paragraph on a Dnr no case file holds (a typo
     # in its dnr) decides nothing, and "check cases/" said ok of every case.
-    files += _meeting_files_beside([path for path in paths if path.is_dir()], files)
+    folders = [path for path in paths if path.is_dir()]
+    files += _meeting_files_beside(folders, files)
+    # A decided case whose file is gone since its documents were built (its paragraph
+    # cannot be edited away): warned of once, as build and status do; check stopped on it.
+    kept = leftovers(folders, output)
+    for leftover in kept:
+        typer.echo(_("warning: {warning}").format(warning=leftover.warning(folders)), err=True)
+    gone = {leftover.dnr for leftover in kept}
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
     namesakes = Namesakes()  # ... unless its folder has another case file of its Dnr
     faults = _Faults(files[:cases])
     for index, path in enumerate(files):
         try:
             if index >= cases or file_kind(path) is Sammantrade:  # checked with its cases
-                typer.echo(_check_meeting(path))
+                typer.echo(_check_meeting(path, gone))
                 continue
             case = load_case(path)
             history = case_history(case.path, case.arende, case.program)
@@ -184,14 +193,15 @@ def _stop_on_stray_paragraphs(paths: list[Path], outcome: str, output: Path) -> 
     raise typer.Exit(1)
 
 
-def _check_meeting(path: Path) -> str:
-    """Check the meeting file ``path`` and the cases it decides: its line for ``check``.
+def _check_meeting(path: Path, gone: Collection[str]) -> str:
+    """Check the meeting file ``path`` and the cases it decides (but those of ``gone``, whose
+    case files are gone since they were built): its line for ``check``.
 
     Raises :class:`CaseError` with every problem found.
     """
     from avtalsgen.meetings.justering import load_meeting
 
-    meeting = load_meeting(path).sammantrade
+    meeting = load_meeting(path, gone).sammantrade
     count = len(meeting.paragrafer)
     return ngettext(
         "ok  {path}  meeting file: {committee} {date}, {count} paragraph",
