@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.financing import (
+    DOCUMENTS,
     UTBETALNING,
+    arligen,
     money_placeholders,
     per_kalenderar_steps,
     region_arligen,
@@ -160,12 +162,13 @@ def _share(row: Finansiarsbelopp) -> str:
     (sammanlagt 2 400 000 kronor) från X" where it gives a sum per year, "sammanlagt …" where
     its years differ (a whole-period sum alone read as the yearly amount the points beside it
     state: "ska vara 600 000 kronor årligen … och 600 000 kronor från kulturnämnden")."""
+    in_all = DOCUMENTS.in_all.format(amount=DOCUMENTS.amount(row.summa))
     if row.per_ar is not None and row.per_ar != row.summa:
-        amount = f"{fmt.kronor(row.per_ar)} årligen (sammanlagt {fmt.kronor(row.summa)})"
+        amount = f"{arligen(row, ())} ({in_all})"
     elif row.per_ar is None and len(row.per_avtalsar) > 1:
-        amount = f"sammanlagt {fmt.kronor(row.summa)}"
+        amount = in_all
     else:
-        amount = fmt.kronor(row.summa)
+        amount = DOCUMENTS.amount(row.summa)
     return f"{amount} från {row.namn}"
 
 
