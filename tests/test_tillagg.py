@@ -718,6 +718,16 @@ def test_an_extract_certified_after_the_packet_was_signed_asks_for_no_new_signat
     assert set(after) == set(before)  # no paket-v3.pdf, no tillaggsavtal-v3.*
     for name in ("paket.pdf", "paket-v2.pdf", "tillaggsavtal-v2.pdf", "samarbetsavtal.pdf"):
         assert after[name] == before[name], name
+    # What README and the handbok say of manifest.json: each packet version's SHA-256 is the
+    # file's as signed; an extract certified after its packet was signed is recorded as the
+    # packet holds it, uncertified, not as the file beside it is now.
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["packets"]:
+        assert entry["sha256"] == after[entry["file"]], entry["file"]
+    assert {entry["file"]: entry["utdrag"] for entry in manifest["packets"]} == held
+    for number in (102, 212):
+        name = f"protokollsutdrag-{number}.pdf"
+        assert after[name] != before[name] and after[name] not in json.dumps(manifest)
     case = str(root / "cases" / CASE)
     text = cli("status", case, "--output", str(output))
     assert "  läge: tilläggsavtal nr 1 undertecknat av " in text
