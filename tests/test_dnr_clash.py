@@ -75,3 +75,33 @@ def test_a_case_file_built_alone_is_refused_when_its_folder_has_another_of_its_d
         ) in result.stderr.splitlines()
         assert "Traceback" not in result.stderr
         assert not (output / "RUN-90004-2024").exists()
+
+
+def _with_bom(cases: Path) -> Path:
+    """The original saved by an editor that begins the file with a byte-order mark, its dnr
+    on line 1."""
+    original = cases / ORIGINAL
+    lines = original.read_text(encoding="utf-8").splitlines(keepends=True)
+    (dnr,) = [line for line in lines if line.startswith("dnr:")]
+    lines.remove(dnr)
+    original.write_text("\ufeff" + dnr + "".join(lines), encoding="utf-8")
+    return original
+
+
+def test_a_byte_order_mark_hides_no_dnr(cases: Path, tmp_path: Path) -> None:
+    """A case file beginning with a byte-order mark, its dnr on line 1: the two-files check
+    missed it, and status warned that the file of its Dnr was missing from cases/."""
+    original = _with_bom(cases)
+    output = tmp_path / "output"
+    (output / "RUN-90004-2024").mkdir(parents=True)
+    (output / "RUN-90004-2024" / "paket.pdf").write_bytes(b"%PDF-1.7\n")
+    result = run_cli("status", str(cases), "--output", str(output), "--templates", TEMPLATES)
+    assert "saknas" not in result.stderr and "missing" not in result.stderr, result.stderr
+    copy = cases / "a-kopia.yaml"  # a copy without the mark, its dnr on line 2
+    copy.write_text("# kopia\n" + original.read_text(encoding="utf-8-sig"), encoding="utf-8")
+    check = run_cli("check", str(cases))
+    assert check.returncode == 1
+    assert [line for line in check.stderr.splitlines() if ": dnr: RUN-90004" in line] == [
+        _problem(copy, original, (2, 1)),
+        _problem(original, copy, (1, 2)),
+    ]

@@ -21,7 +21,7 @@ _DNR_VALUE = re.compile(r"""^dnr\s*:\s*(?P<q>["']?)(?P<dnr>[^"'#\s]+)(?P=q)\s*(?
 def dnr_line(path: Path) -> int | None:
     """The line of the case file's top-level ``dnr:`` key, if it can be read and has one."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     found = _DNR_KEY.search(text)
@@ -58,7 +58,7 @@ class Namesakes:
             found: dict[str, list[str]] = {}
             for path in sorted(folder.glob("*.yaml")):
                 try:
-                    text = path.read_text(encoding="utf-8")
+                    text = path.read_text(encoding="utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue
                 match = _DNR_VALUE.search(text)
