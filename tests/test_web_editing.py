@@ -515,6 +515,41 @@ def test_a_new_case_from_a_copy(config: WebConfig) -> None:
     assert "dnr: RUN-00400-2024" in text
 
 
+def test_a_copy_keeping_the_originals_dnr_is_refused_at_the_dnr(config: WebConfig) -> None:
+    """A copy saved with the Dnr of the case it was copied from was saved (303), and then
+    check, build, status and every page refused both files, the original (maybe signed)
+    too. Now the save is refused at the Dnr, saying to give the copy a Dnr of its own."""
+    with client_for(config, "handl") as client:
+        page = client.get("/arenden/ny?fran=RUN-00386-2023").text
+        data, _ = _form_data(page)
+        assert data["dnr"] == "RUN-00386-2023"
+        response = client.post(
+            "/arenden/ny",
+            data={"_csrf_token": csrf_of(page), "data": json.dumps(data), "filnamn": "kopia"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 200, response.status_code  # the form again, refused
+        html = unescape(response.text)
+        summary = html[html.index('id="fel"') : html.index("</ul>", html.index('id="fel"'))]
+        links = re.findall(r'<a data-problem="\d+" href="#editor">([^<]*)</a>', summary)
+        assert links == ["Dnr"], links
+        assert (
+            "RUN-00386-2023 är redan diarienumret för ärendet i RUN-00386-2023.yaml: ge det här "
+            "ärendet ett eget diarienummer (en kopia av ett ärende är ett nytt ärende, med eget "
+            "diarienummer)"
+        ) in html, html
+        assert not (config.cases / "kopia.yaml").exists()
+        assert "ärendefilen har fel" not in client.get("/arenden").text
+        assert "eget diarienummer" not in client.get("/arenden/RUN-00386-2023").text
+        # A copy made beside it on disk is told at once, on the list and the case's page:
+        # the pages kept read the cases folder's listing too.
+        original = config.cases / "RUN-00386-2023.yaml"
+        (config.cases / "kopia.yaml").write_text(original.read_text(encoding="utf-8"), "utf-8")
+        assert "ärendefilen har fel" in client.get("/arenden").text
+        assert "eget diarienummer" in unescape(client.get("/arenden/RUN-00386-2023").text)
+    (config.cases / "kopia.yaml").unlink()
+
+
 def test_a_copy_is_warned_of_while_it_still_names_the_other_cases_actor(
     config: WebConfig,
 ) -> None:

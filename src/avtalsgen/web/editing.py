@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from avtalsgen.i18n import N_
+from avtalsgen.i18n import N_, _
 from avtalsgen.web import audit
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.forms import (
@@ -219,6 +219,9 @@ def save_file(
                 found = _with_amounts(field_problems(problems), data, form_schema(kind.name))
                 found = [_in_words(problem, config, kind) for problem in found]
                 return SaveOutcome(False, path, data, base_sha, problems=found)
+            clash = _same_dnr(path, loaded, before)
+            if clash is not None:
+                return SaveOutcome(False, path, data, base_sha, problems=[clash])
             write_atomic(path, text)
     except Conflict as conflict:
         # The form is shown again on the file as it is now, with the user's changes made
@@ -234,6 +237,30 @@ def save_file(
         detail=f"{kind.key(stem)} version {version}", files=[path], root=config.cases,
     )  # fmt: skip
     return SaveOutcome(True, path, data, sha256_text(text), version=version, loaded=loaded)
+
+
+def _same_dnr(path: Path, loaded: object, before: Any) -> FieldProblem | None:
+    """The save of the case file at ``path`` (``loaded``; its data ``before`` it, None for a
+    new file) refused at its Dnr when it would give it the Dnr of another case file of its
+    folder: a copy saved with the original's Dnr left the original (maybe signed) refused
+    by every command and page, as check, build and status refuse both. A file already
+    sharing its Dnr on disk may still be saved with that Dnr (it is told on its page)."""
+    dnr = getattr(getattr(loaded, "arende", None), "dnr", None)
+    if dnr is None:
+        return None
+    was = before.get("dnr") if isinstance(before, dict) else None
+    if isinstance(was, str) and was.strip() == str(dnr):
+        return None
+    from avtalsgen.input.duplicates import Namesakes
+
+    other = Namesakes().other(path, str(dnr))
+    if other is None:
+        return None
+    message = _(
+        "{dnr} is already the Dnr of the case in {other}: give this case a Dnr of its own "
+        "(a copy of a case is a new case, with its own Dnr)"
+    ).format(dnr=dnr, other=other.name)
+    return FieldProblem("root.dnr", "dnr", None, message)
 
 
 def _in_words(problem: FieldProblem, config: WebConfig, kind: Kind) -> FieldProblem:

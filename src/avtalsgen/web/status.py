@@ -221,7 +221,10 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
     # (not superseded) is whether they would make it the same.
     templates = _listing(config.templates, (".docx",))
     # Today: a meeting is held, and its minutes justerade, on a day, whatever the files say.
-    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates, clock.today())
+    # The cases folder: a copy of a case added beside it (one Dnr in two files) is refused.
+    cases = _listing(config.cases, (".yaml",))
+    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates, clock.today(),
+              cases)  # fmt: skip
     rows = []
     for path in list_files(config.cases):
         key, facts = _case_facts(path, program)
@@ -253,6 +256,7 @@ def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
         current_language(),
         clock.today(),  # the day decides what is held and justerad, as the files do
         _listing(config.meetings, (".yaml",)),
+        _listing(config.cases, (".yaml",)),  # a copy added beside it, of its Dnr
         _listing(config.templates, (".docx",)),
         _listing(config.output / facts.dnr) if facts.dnr else (),
         _attachment_stamps(facts.attachments),
