@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 import time
 from html import unescape
@@ -991,3 +992,19 @@ def test_a_case_with_nothing_to_make_is_a_note_on_the_run_pages(config: WebConfi
         run = " ".join(unescape(re.sub(r"<[^>]+>", " ", client.get("/korning/990").text)).split())
         assert "RUN-90003-2024: inget att skapa – avslaget (0,4 s)" in run, run
         assert "Status: klar" in run  # the state "done" in words
+
+
+def test_a_program_file_beside_the_cases_is_no_case(config: WebConfig) -> None:
+    """A program file kept in the cases folder: build, check and status pass it by (it is
+    the program the cases name), but the case list showed it as a broken case and offered
+    it to copy a new case from."""
+    program = config.cases / "norrbottens-ekosystem.yaml"
+    shutil.copyfile(config.cases / "program" / "norrbottens-ekosystem.yaml", program)
+    try:
+        with client_for(config, "handl") as client:
+            listed = client.get("/arenden").text
+            assert "RUN-00386-2023" in listed
+            assert "norrbottens-ekosystem" not in listed, listed
+            assert 'value="norrbottens-ekosystem"' not in client.get("/arenden/ny").text
+    finally:
+        program.unlink()

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from avtalsgen import clock
 from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.yamlfiles import list_files
+from avtalsgen.web.yamlfiles import case_files
 
 if TYPE_CHECKING:
     from avtalsgen.web.readiness import Blocker
@@ -226,7 +226,7 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
     shared = (_listing(config.meetings, (".yaml",)), current_language(), templates, clock.today(),
               cases)  # fmt: skip
     rows = []
-    for path in list_files(config.cases):
+    for path in case_files(config.cases):
         key, facts = _case_facts(path, program)
         outputs = _listing(config.output / facts.dnr, (".json", ".pdf")) if facts.dnr else ()
         key = (*key, *shared, outputs)

@@ -66,8 +66,8 @@ def safe_file(folder: Path, stem: str) -> Path:
 
 
 def list_files(folder: Path) -> list[Path]:
-    """The ``*.yaml`` files directly in ``folder`` (as the CLI reads a folder), sorted;
-    symbolic links that lead outside the folder are left out."""
+    """The ``*.yaml`` files directly in ``folder``, sorted; symbolic links that lead
+    outside the folder are left out. The cases folder's cases are :func:`case_files`."""
     found = []
     root: Path | None = None
     try:
@@ -86,6 +86,16 @@ def list_files(folder: Path) -> list[Path]:
     except OSError:  # no such folder
         return []
     return sorted(found)
+
+
+def case_files(folder: Path) -> list[Path]:
+    """The case files of the cases folder ``folder`` as the CLI reads a folder
+    (:func:`avtalsgen.input.kinds.case_files_in`): :func:`list_files` but a program file
+    kept beside the cases, which build, check and status pass by."""
+    from avtalsgen.input.kinds import file_kind
+    from avtalsgen.model import Program
+
+    return [path for path in list_files(folder) if file_kind(path) is not Program]
 
 
 def sha256_text(text: str) -> str:

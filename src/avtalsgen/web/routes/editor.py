@@ -130,9 +130,10 @@ def editor_routes(kind: Kind) -> list[HTTPRouteHandler]:
             data["program"] = "program/norrbottens-ekosystem.yaml"
         else:
             data["arenden"] = ".."
-        from avtalsgen.web.yamlfiles import list_files
+        from avtalsgen.web.yamlfiles import case_files, list_files
 
-        choices = [path.stem for path in list_files(kind.folder(config_of(request)))]
+        listed = case_files if kind.name == "arende" else list_files
+        choices = [path.stem for path in listed(kind.folder(config_of(request)))]
         return _form_page(request, kind, stem=None, data=data, sha="", new=True,
                           sources=choices, source=source)  # fmt: skip
 

@@ -84,9 +84,9 @@ async def start_run(request: Request[Any, Any, Any]) -> Redirect:
         for stem in chosen:
             paths.append(yaml_file(config.cases, stem))
     else:
-        from avtalsgen.web.yamlfiles import list_files
+        from avtalsgen.web.yamlfiles import case_files
 
-        paths = list_files(config.cases)
+        paths = case_files(config.cases)
     job = runner_of(request).submit(
         "build", user_of(request).name, [p.stem for p in paths],
         cases=[str(p) for p in paths], output=str(config.output),
