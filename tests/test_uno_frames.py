@@ -1,0 +1,79 @@
+"""The UNO bridge loads each document into a hidden frame of its own without a layout
+manager, and leaves no frame behind: after documents converted, one LibreOffice cannot open
+and one it can, soffice's desktop holds no frame (each would hold a document's memory)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import docx_with_pages
+from pdftext import pdftotext
+
+from avtalsgen.conversion.soffice import find_soffice
+from avtalsgen.conversion.worker import Worker, uno_python
+from avtalsgen.errors import ConversionError
+
+
+def _has_uno() -> bool:
+    try:
+        uno_python()
+    except ConversionError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice"),
+    pytest.mark.skipif(not _has_uno(), reason="no python3-uno"),
+]
+
+_FRAMES = """
+import sys
+import uno
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext(
+    "com.sun.star.bridge.UnoUrlResolver", local)
+context = resolver.resolve(f"uno:pipe,name={sys.argv[1]};urp;StarOffice.ComponentContext")
+desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+print(desktop.getFrames().getCount())
+"""
+
+
+def _frames(worker: Worker) -> int:
+    """The frames on the desktop of the worker's soffice, asked over its own UNO pipe."""
+    done = subprocess.run(
+        [uno_python(), "-I", "-c", _FRAMES, worker._pipe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return int(done.stdout)
+
+
+def test_each_document_is_converted_in_a_frame_of_its_own_and_none_is_left(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    first = docx_with_pages(tmp_path / "in" / "forsta.docx", ["Det första dokumentet"], "Ett")
+    second = docx_with_pages(tmp_path / "in" / "andra.docx", ["Det andra dokumentet"], "Två")
+    broken = tmp_path / "in" / "trasigt.docx"
+    broken.write_bytes(first.read_bytes()[:3000])  # a cut zip
+    worker = Worker(0, find_soffice(None), uno_python())
+    worker.start()
+    try:
+        assert _frames(worker) == 0
+        assert worker.convert(first, tmp_path / "out" / "forsta.pdf", 60).fault is None
+        assert worker.convert(broken, tmp_path / "out" / "trasigt.pdf", 60).fault == "unloadable"
+        assert worker.convert(second, tmp_path / "out" / "andra.pdf", 60).fault is None
+        assert _frames(worker) == 0
+    finally:
+        worker.kill()
+    assert "Det första dokumentet" in pdftotext(tmp_path / "out" / "forsta.pdf")
+    assert "Det andra dokumentet" in pdftotext(tmp_path / "out" / "andra.pdf")
+    assert not (tmp_path / "out" / "trasigt.pdf").exists()
