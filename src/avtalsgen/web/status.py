@@ -397,7 +397,7 @@ def _missing_item(
         item |= {"href": f"/sammantraden/{step.meeting}/bestyrk?paragraf={step.paragraf}",
                  "permission": "extract",
                  "link": _("Certify § {paragraf}").format(paragraf=step.paragraf)}  # fmt: skip
-    elif step.kind == "held":
+    elif step.kind in ("held", "justering"):  # the meeting's page tells its days
         item |= {"href": f"/sammantraden/{step.meeting}", "permission": "read",
                  "link": _("The meeting")}  # fmt: skip
     elif step.kind == "build" and dnr is not None:
