@@ -387,8 +387,8 @@ def _one(
     if history.agreement:
         status.undertecknade_paket = _signed_packets(packets, len(history.changes), root)
     # What is to be done before the packet is signed comes before its fields to sign.
-    stale = _superseded(packets, history, root, next_build)
-    status.saknas += [_named(found, hints).text() for found in stale]
+    stale = _superseded(packets, history, root, next_build, hints)
+    status.saknas += [found.text() for found in stale]
     status.saknas += _unmarked(packets, history, named, f"{case.path}{hints.option}")
     first = [line for line in status.saknas if not _certifying(line)]
     for name in unsigned:
@@ -402,7 +402,7 @@ def _one(
     if (
         stale
         and packet is not None
-        and stale[-1].file == _relative(packet, root)
+        and stale[-1].file == hints.path(_relative(packet, root))
         and stale[-1].signed
     ):
         status.lage = _("signed packet superseded: a new packet is needed")
@@ -446,15 +446,6 @@ def _certifying(line: str) -> bool:
     return isinstance(line, Missing) and line.step is not None and line.step.kind == "certify"
 
 
-def _named(found: Superseded, hints: _Hints) -> Superseded:
-    """``found`` (its files named relative to the output folder) with its files named as
-    the lines of ``saknas`` name them."""
-    from dataclasses import replace
-
-    newer = hints.path(found.newer) if found.newer else None
-    return replace(found, file=hints.path(found.file), newer=newer)
-
-
 def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
     """The line of the packet's (named relative to the output folder) signature field
     ``name`` not signed yet: with the command that signs it (the command line's), or,
@@ -476,13 +467,13 @@ def _unsigned(packet: str, name: str, hints: _Hints, after: bool) -> str:
 
 
 def _superseded(
-    packets: PacketFolder, history: Any, root: Path, next_build: NextBuild
+    packets: PacketFolder, history: Any, root: Path, next_build: NextBuild, hints: _Hints
 ) -> list[Superseded]:
     """The packet versions made from another decision than the case's now (an unsigned
     one too: one made before an avslag offers fields that nothing is to sign in), or
     signed and whose facts differ from its facts now (see
-    :mod:`avtalsgen.build.superseded`), named
-    relative to the output folder. Not the newest version when the next build would make
+    :mod:`avtalsgen.build.superseded`), their files named as the lines of ``saknas`` name
+    them (``hints``). Not the newest version when the next build would make
     the same packet (an edit no document states): the next build keeps it as signed and
     records the facts now as its (:meth:`NextBuild.keeps`)."""
     from dataclasses import replace
@@ -500,8 +491,8 @@ def _superseded(
         if kept_as_signed(stale, version, lambda: next_build):
             continue
         if stale is not None:
-            newer = _relative(folder / stale.newer, root) if stale.newer else None
-            found.append(replace(stale, file=_relative(version, root), newer=newer))
+            newer = hints.path(_relative(folder / stale.newer, root)) if stale.newer else None
+            found.append(replace(stale, file=hints.path(_relative(version, root)), newer=newer))
     return found
 
 
