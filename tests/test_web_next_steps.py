@@ -319,3 +319,31 @@ def test_the_packets_page_shows_what_blocks_signing_to_those_who_fill_it_in(
     with client_for(config, "lasare") as client:
         html = client.get("/paket").text
     assert link not in html and "Underskrift</th>" not in html
+
+
+def test_a_user_refused_is_told_at_the_field_add_user_refused(config: WebConfig) -> None:
+    """Each refusal at its own field, as auth.UserError names it (the page guessed it by
+    repeating add_user's check of the name)."""
+    from webtools import csrf_of
+
+    from avtalsgen.web import auth
+
+    sent = {
+        "nytt-namn": {"namn": "två ord", "losenord": "långt nog lösenord", "roll": ["läsare"]},
+        "nytt-losenord": {"namn": "ny.person", "losenord": "kort", "roll": ["läsare"]},
+        "roll-1": {"namn": "ny.person", "losenord": "långt nog lösenord", "roll": ["chef"]},
+    }
+    with client_for(config, "admin") as client:
+        for field, data in sent.items():
+            form = client.get("/anvandare").text
+            answer = client.post("/anvandare", data={**data, "_csrf_token": csrf_of(form)})
+            assert answer.status_code == 422, field
+            summary = answer.text[answer.text.index('id="fel"') :].split("</div>")[0]
+            assert re.findall(r'<a href="#([^"]+)">', summary) == [field], summary
+    for call, field in ((lambda: auth.parse_roles([]), "roles"),
+                        (lambda: auth.add_user(config.database, "a b", frozenset(), "x"), "name"),
+                        (lambda: auth.add_user(config.database, "ab", frozenset(), "x"),
+                         "password")):  # fmt: skip
+        with pytest.raises(auth.UserError) as refused:
+            call()
+        assert refused.value.field == field

@@ -80,7 +80,12 @@ MAX_DELAY = 300.0
 
 
 class UserError(AvtalsgenError):
-    """A user cannot be added or changed as asked."""
+    """A user cannot be added or changed as asked; ``field`` is what was refused: ``name``,
+    ``password`` or ``roles`` (None: the request as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -149,11 +154,12 @@ def parse_roles(roles: list[str]) -> frozenset[str]:
                 raise UserError(
                     _("unknown role {role}; choose from {roles}").format(
                         role=name, roles=", ".join(ROLES)
-                    )
+                    ),
+                    "roles",
                 )
             found.add(role)
     if not found:
-        raise UserError(_("give at least one role"))
+        raise UserError(_("give at least one role"), "roles")
     return frozenset(found)
 
 
@@ -161,11 +167,13 @@ def add_user(database: Path, name: str, roles: frozenset[str], password: str) ->
     """Add a user (or replace the password and roles of one that exists)."""
     if not USER_NAME.match(name):
         raise UserError(
-            _("'{name}' is not a user name: letters, digits and . _ @ - only").format(name=name)
+            _("'{name}' is not a user name: letters, digits and . _ @ - only").format(name=name),
+            "name",
         )
     if len(password) < MIN_PASSWORD:
         raise UserError(
-            _("the password must be at least {count} characters").format(count=MIN_PASSWORD)
+            _("the password must be at least {count} characters").format(count=MIN_PASSWORD),
+            "password",
         )
     hashed = hash_password(password)
     with db.connect(database) as conn:

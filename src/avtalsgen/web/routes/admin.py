@@ -40,6 +40,11 @@ async def users(request: Request[Any, Any, Any]) -> Template:
     return await sync_to_thread(_users_page, request)
 
 
+#: The form's field (its id) of what :class:`auth.UserError` says was refused.
+_FIELDS: dict[str | None, str] = {"name": "nytt-namn", "password": "nytt-losenord",
+                                  "roles": "roll-1"}  # fmt: skip
+
+
 @post("/anvandare", guards=[needs("users")])
 async def change_user(request: Request[Any, Any, Any]) -> Template:
     """Add a user, give new roles and password, or stop or restore a user."""
@@ -48,7 +53,6 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
     form = await request.form()
     name = str(form.get("namn", "")).strip()
     action = str(form.get("atgard", "spara"))
-    field = None  # the form's field a refusal is told at (its id)
     try:
         if action == "stoppa" and name == admin.name:
             # Stopping oneself ends one's own session and leaves no way back in the browser.
@@ -64,11 +68,9 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
                     name=name
                 )
         else:
-            field = "roll-1"
             roles = auth.parse_roles(
                 [str(r) for r in form.getall("roll")] if "roll" in form else []
             )
-            field = "nytt-namn" if not auth.USER_NAME.match(name) else "nytt-losenord"
             auth.add_user(config.database, name, roles, str(form.get("losenord", "")))
 
             def detail() -> str:
@@ -78,6 +80,8 @@ async def change_user(request: Request[Any, Any, Any]) -> Template:
         # password is never sent back.
         typed = {"namn": name, "roller": [str(r) for r in form.getall("roll")] if "roll" in form
                  else []} if action not in ("stoppa", "aktivera") else None  # fmt: skip
+        # The form's field a refusal is told at (its id), by what add_user refused.
+        field = _FIELDS.get(exc.field) if isinstance(exc, auth.UserError) else None
         return _users_page(request, error=exc.message, error_field=field, typed=typed,
                            status_code=422)  # fmt: skip
     # The log in each language; the page in its reader's.
