@@ -99,10 +99,29 @@ def test_each_key_has_its_swedish_word_and_an_english_label(key: str) -> None:
         assert english != swedish, (key, english)
 
 
+#: A few of the form's titles, as written in web.po and forms.FIELD_LABELS.
+TITLES = {
+    "arende": {
+        "sv": {"dnr": "Dnr", "belopp_per_ar": "Belopp per år", "aktor": "Aktör",
+               "organisationsnummer": "Organisationsnummer", "epost": "E-post"},
+        "en": {"dnr": "Dnr", "belopp_per_ar": "Amount per year", "aktor": "Actor",
+               "organisationsnummer": "Organisation number", "epost": "E-mail"},
+    },
+    "sammantrade": {
+        "sv": {"justeringsdatum": "Justeringsdatum", "paragrafer": "Paragrafer",
+               "belopp_per_ar": "Belopp per år"},
+        "en": {"justeringsdatum": "Justering date", "paragrafer": "Paragraphs",
+               "belopp_per_ar": "Amount per year"},
+    },
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("language", ["sv", "en"])
 @pytest.mark.parametrize("kind", ["arende", "sammantrade"])
 def test_the_form_titles_each_field_by_its_label(kind: str, language: str) -> None:
-    """The form's schema titles every property by the label of its key."""
+    """The form's schema titles every property, and the titles are the words a reader of
+    the language knows (form_schema makes them with forms.label: comparing with that would
+    test nothing)."""
     i18n.set_language(language)
     try:
         schema = form_schema(kind)
@@ -120,7 +139,8 @@ def test_the_form_titles_each_field_by_its_label(kind: str, language: str) -> No
 
         walk(schema)
         assert titled, kind
-        for key, title in titled.items():
-            assert title == forms.label(key), (kind, key, title)
+        assert all(isinstance(title, str) and title.strip() for title in titled.values())
+        expected = TITLES[kind][language]
+        assert {key: titled.get(key) for key in expected} == expected
     finally:
         i18n.set_language(None)
