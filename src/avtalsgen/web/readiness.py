@@ -189,13 +189,15 @@ def signing_refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker
     Paket page ask it of every packet to sign."""
     from avtalsgen import clock
     from avtalsgen.i18n import current_language
-    from avtalsgen.web.status import _listing, _stamp
+    from avtalsgen.web.status import _attachment_stamps, _listing, _stamp, case_facts
 
+    # The attachments too: a changed one leaves the packet's documents out of date.
+    attachments = case_facts(config, config.cases / f"{stem}.yaml").attachments
     key = (
         str(packet), _stamp(packet), stem, _stamp(config.cases / f"{stem}.yaml"),
         _listing(config.cases / "program", (".yaml",)), _listing(config.meetings, (".yaml",)),
         _listing(config.templates, (".docx",)), _listing(packet.parent), clock.today(),
-        current_language(),
+        current_language(), _attachment_stamps(attachments),
     )  # fmt: skip
     found = _REFUSALS.get(key)
     if found is None:
