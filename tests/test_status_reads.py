@@ -1,6 +1,11 @@
-"""status reads each input of a case's documents once: it hashed every input for the build's
+"""status reads the bytes of each input of a case's documents once (Path.read_bytes, which
+the build's stamp and the extracts' rows read through): it hashed every input for the
 stamp and then read and hashed each again to say which changed (the review's "double
-hashing"), and read a protocol extract for its row and again for the stamp."""
+hashing"), and read a protocol extract for its row and again for the stamp.
+
+Not every open: the YAML loader opens the case and program files on its own (one
+case_status opened the case file three times, the program twice, a meeting file three
+times: validation, the meetings' Dnr scan and the stamp), which this test does not count."""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ DNR = "RUN-00386-2023"
 
 
 @pytest.mark.libreoffice
-def test_status_reads_each_input_once(
+def test_status_reads_each_inputs_bytes_once(
     cases: Path, built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = cases.parent / "output"
