@@ -167,8 +167,8 @@ def write_report(
     """Write the output folder's ``batch-report.json`` and return its path: every case of
     ``outcomes``, or with ``interrupted`` those settled and, under ``not_done``, the rest."""
     path = run.workspace.batch_report
-    done = [outcome for outcome in outcomes if settled(outcome) or not interrupted]
-    left = {id(outcome) for outcome in outcomes} - {id(outcome) for outcome in done}
+    done = [outcome for outcome in outcomes if not interrupted or settled(outcome)]
+    left = [outcome for outcome in outcomes if interrupted and not settled(outcome)]
     counts = {status: 0 for status in Status}
     for outcome in done:
         counts[outcome.status] += 1
@@ -181,7 +181,7 @@ def write_report(
         "jobs": jobs,
         "summary": counts,
         "cases": [o.to_json(run.workspace.root) for o in done],
-        "not_done": [{"case": str(o.case), "dnr": o.dnr} for o in outcomes if id(o) in left],
+        "not_done": [{"case": str(o.case), "dnr": o.dnr} for o in left],
     }
     write_json(path, data, scratch=run.staging)
     return path

@@ -171,7 +171,6 @@ def _budget_rows(pengar: Pengar) -> list[tuple[str, tuple[str, ...]]]:
     steps = per_kalenderar_steps(
         [year.ar for year in pengar.budgetar], [year.belopp for year in pengar.budgetar]
     )
-    facts: list[tuple[str, tuple[str, ...]]] = []
     # A template that keeps every year in one table (avtalsgen's did) states each row whole.
     whole = {
         row.namn: " ".join([row.namn, *map(fmt.belopp, (*row.per_budgetar, row.summa))])
@@ -180,7 +179,7 @@ def _budget_rows(pengar: Pengar) -> list[tuple[str, tuple[str, ...]]]:
     whole_total = " ".join(
         ["Totalt", *(fmt.belopp(y.belopp) for y in pengar.budgetar), fmt.belopp(pengar.summa)]
     )
-    facts = []
+    facts: list[tuple[str, tuple[str, ...]]] = []
     for table in tables:
         years = _years_of(table) if len(tables) > 1 else ""
         for row in table.finansiarer:
