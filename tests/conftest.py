@@ -281,6 +281,24 @@ def edit(text: str, *edits: Edit) -> str:
     return text
 
 
+def seed_alone(cases: Path) -> Path:
+    """The copy of the cases folder ``cases`` left with the seed case (RUN-00386-2023.yaml)
+    and the meeting that decides it (§ 211) and nothing else; the meeting file's path."""
+    for path in cases.glob("*.yaml"):
+        if path.name != "RUN-00386-2023.yaml":
+            path.unlink()
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    for path in meeting.parent.glob("*.yaml"):
+        if path != meeting:
+            path.unlink()
+    text = edit(
+        meeting.read_text(encoding="utf-8"),
+        ("  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", ""),
+    )
+    meeting.write_text(text, encoding="utf-8")
+    return meeting
+
+
 def fold(text: str) -> str:
     """Whitespace (non-breaking spaces included) folded to single spaces."""
     return " ".join(text.replace("\u00a0", " ").split())

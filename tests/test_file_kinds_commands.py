@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import edit, run_cli
+from conftest import edit, run_cli, seed_alone
 
 pytestmark = pytest.mark.usefixtures("warm_builds")  # the tests' builds (conftest)
 
@@ -20,26 +20,9 @@ MEETING = "sammantraden/exempel-run-2023-12-05.yaml"
 PROGRAM = "program/norrbottens-ekosystem.yaml"
 
 
-def _alone(cases: Path) -> Path:
-    """The folder with the seed and the meeting that decides it (§ 211) and nothing else."""
-    for path in cases.glob("*.yaml"):
-        if path.name != SEED:
-            path.unlink()
-    meeting = cases / MEETING
-    for path in meeting.parent.glob("*.yaml"):
-        if path != meeting:
-            path.unlink()
-    text = edit(
-        meeting.read_text(encoding="utf-8"),
-        ("  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", ""),
-    )
-    meeting.write_text(text, encoding="utf-8")
-    return meeting
-
-
 @pytest.mark.libreoffice
 def test_a_program_file_beside_the_cases_is_read_as_the_program(cases: Path) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     program = cases / "program.yaml"
     (cases / PROGRAM).rename(program)
     case = cases / SEED
@@ -78,7 +61,7 @@ def test_a_program_file_beside_the_cases_is_read_as_the_program(cases: Path) -> 
 def test_a_meeting_file_with_a_misspelt_key_is_told_as_a_meeting_file(
     cases: Path, key: str, typo: str, line: int
 ) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     meeting.write_text(
         edit(meeting.read_text(encoding="utf-8"), (f"\n{key}:", f"\n{typo}:")), encoding="utf-8"
     )
@@ -107,7 +90,7 @@ def test_a_meeting_file_with_a_misspelt_key_is_told_as_a_meeting_file(
 
 @pytest.mark.parametrize("dnr", ["RUN-00386-2023", "RUN-00999-2024"])
 def test_a_case_file_with_only_its_dnr_is_a_case_file(cases: Path, dnr: str) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     case = cases / f"{dnr}.yaml"
     case.write_text(f"dnr: {dnr}\n", encoding="utf-8")
     output = cases.parent / "output"

@@ -10,27 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import edit, run_cli
+from conftest import run_cli, seed_alone
 
 SEED = "RUN-00386-2023.yaml"
 MEETING = "sammantraden/exempel-run-2023-12-05.yaml"
-
-
-def _alone(cases: Path) -> Path:
-    """The folder with the seed and the meeting that decides it (§ 211) and nothing else."""
-    for path in cases.glob("*.yaml"):
-        if path.name != SEED:
-            path.unlink()
-    meeting = cases / MEETING
-    for path in meeting.parent.glob("*.yaml"):
-        if path != meeting:
-            path.unlink()
-    text = edit(
-        meeting.read_text(encoding="utf-8"),
-        ("  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", ""),
-    )
-    meeting.write_text(text, encoding="utf-8")
-    return meeting
 
 
 def _tab(text: str) -> str:
@@ -59,7 +42,7 @@ BREAKS: dict[str, Callable[[str], str]] = {
 
 @pytest.mark.parametrize("how", list(BREAKS))
 def test_the_case_files_own_problems_are_told(cases: Path, how: str) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     case = cases / SEED
     text = BREAKS[how](case.read_text(encoding="utf-8"))
     case.write_bytes(text.encode("latin-1", "replace") if how == "latin1" else text.encode())
@@ -98,7 +81,7 @@ def test_the_case_files_own_problems_are_told(cases: Path, how: str) -> None:
 
 
 def test_a_file_that_names_no_dnr_may_be_the_case_and_stops_the_build(cases: Path) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     (cases / SEED).unlink()
     new = cases / "nytt.yaml"
     new.write_text("# ett nytt ärende\n", encoding="utf-8")
@@ -131,7 +114,7 @@ def test_a_file_that_names_no_dnr_may_be_the_case_and_stops_the_build(cases: Pat
 
 
 def test_an_unreadable_file_of_another_dnr_does_not_hide_a_mistyped_dnr(cases: Path) -> None:
-    meeting = _alone(cases)
+    meeting = seed_alone(cases)
     other = cases / "annat.yaml"
     other.write_text("dnr: RUN-00999-2023\n\tnamnd: x\n", encoding="utf-8")
     text = meeting.read_text(encoding="utf-8")

@@ -14,9 +14,6 @@ import contextlib
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,11 +27,10 @@ from webtools import (
     complete_workspace,
     copy_built,
     sealed_workspace,
+    serving,
     workspace,
 )
 
-from avtalsgen import i18n
-from avtalsgen.web.app import create_app
 from avtalsgen.web.config import WebConfig
 
 ARGS = [
@@ -76,26 +72,8 @@ def server(
 @contextlib.contextmanager
 def _serving(config: WebConfig) -> Iterator[str]:
     """Run the app for ``config`` in Swedish on a free port of 127.0.0.1; yield its URL."""
-    import uvicorn
-
-    i18n.set_language("sv")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(config), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
-        i18n.set_language(None)
+    with serving(config) as (url, _app):
+        yield url
 
 
 @pytest.fixture(scope="module")
