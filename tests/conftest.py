@@ -40,6 +40,8 @@ from avtalsgen.cli.app import app, command
 if TYPE_CHECKING:
     import softhsm
 
+    from avtalsgen.build.batch import _Batch
+    from avtalsgen.build.workspace import Session
     from avtalsgen.signing.pki import DemoPki
 
 
@@ -279,6 +281,22 @@ def edit(text: str, *edits: Edit) -> str:
         assert count == 1, f"expected exactly one {old!r} in the original text, found {count}"
         text = text.replace(old, new)
     return text
+
+
+@pytest.fixture
+def all_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build finds every case up to date and builds none: for tests of what a run
+    writes and says (its report), not of what it makes."""
+    from avtalsgen.build import batch
+    from avtalsgen.build.outcome import Status
+
+    def settled(self: _Batch, run: Session) -> list[int]:
+        for outcome in self.outcomes:
+            outcome.status = Status.UP_TO_DATE
+            self.settle(outcome)
+        return []
+
+    monkeypatch.setattr(batch._Batch, "not_up_to_date", settled)
 
 
 def seed_alone(cases: Path) -> Path:

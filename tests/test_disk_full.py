@@ -86,22 +86,16 @@ def test_a_build_whose_packet_meets_a_full_disk(
     assert not list((tmp_path / "output").glob(".avtalsgen-staging*"))
 
 
+@pytest.mark.usefixtures("all_up_to_date")
 def test_an_os_error_no_command_words_is_one_line(
     cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The batch report cannot be written: a traceback ended the build before."""
 
-    def all_up_to_date(self: batch._Batch, run: Session) -> list[int]:
-        for outcome in self.outcomes:
-            outcome.status = Status.UP_TO_DATE
-            self.settle(outcome)
-        return []
-
     def full(run: Session, *args: object, **kwargs: object) -> Path:
         report = run.workspace.batch_report
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(report))
 
-    monkeypatch.setattr(batch._Batch, "not_up_to_date", all_up_to_date)
     monkeypatch.setattr(batch, "write_report", full)
     output = tmp_path / "output"
     for lang, words in (

@@ -48,16 +48,8 @@ def test_an_interrupted_build_writes_a_report_saying_so(
     assert not list(output.glob(".avtalsgen-staging*")), "nothing half-written is left"
 
 
-def test_a_finished_build_names_its_run_and_time(
-    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def all_up_to_date(self: batch._Batch, run: Session) -> list[int]:
-        for outcome in self.outcomes:
-            outcome.status = Status.UP_TO_DATE
-            self.settle(outcome)
-        return []
-
-    monkeypatch.setattr(batch._Batch, "not_up_to_date", all_up_to_date)
+@pytest.mark.usefixtures("all_up_to_date")
+def test_a_finished_build_names_its_run_and_time(cases: Path, tmp_path: Path) -> None:
     output = tmp_path / "output"
     files = sorted(cases.glob("*.yaml"))[:2]
     build_cases(files, output, BuildOptions(templates=REPO / "templates"), report=True, web_run=7)
