@@ -199,3 +199,45 @@ def test_a_template_too_narrow_for_the_amounts_is_named(
     assert "belopp i tabellen 'Fördelning per budgetår' bryts över rader" in said, said
     assert f"gör kolumnerna bredare i {templates / 'beslutsforslag.docx'}" in said
     assert "inte är något av dess belopp" not in said
+
+
+def test_templates_check_names_a_column_for_every_budget_year(tmp_path: Path) -> None:
+    """A template made from avtalsgen's before this (a column per budget year in one table)
+    is told how to hold any period, before a long one breaks its amounts."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    for path in (REPO / "templates").glob("*.docx"):
+        (templates / path.name).write_bytes(path.read_bytes())
+    template = templates / "beslutsforslag.docx"
+    with (
+        zipfile.ZipFile(REPO / "templates" / "beslutsforslag.docx") as source,
+        zipfile.ZipFile(template, "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                xml = edit(
+                    data.decode("utf-8"),
+                    (
+                        "{%tc for kolumn in del.kolumner %}",
+                        "{%tc for ar in finansiering.budgetar %}",
+                    ),
+                    ("{{ kolumn }}", "{{ ar.ar }}"),
+                )
+                data = xml.encode("utf-8")
+            target.writestr(info, data)
+    said = run_cli("templates", "check", "--templates", str(templates), lang="sv")
+    assert said.returncode == 1
+    problems = [line for line in said.stdout.splitlines() if not line.startswith("ok  ")]
+    problems += said.stderr.splitlines()
+    assert problems == [
+        f"{template}: brödtext: tabell 2 ('Finansiär | {{%tc for ar in finansiering.budgetar "
+        "%} | {{ ar.ar }} | {%tc endfor %}') ger varje budgetår en egen kolumn: från fem "
+        "budgetår är kolumnerna för smala för beloppen, som bryts över rader; loopa i stället "
+        "över finansiering.budgetar_tabeller, en tabell för varje del av åren som beloppen får "
+        "plats för ('{%p for del in finansiering.budgetar_tabeller %}' runt tabellen, "
+        "kolumnerna från del.kolumner, varje finansiärs rad från del.finansiarer och summorna "
+        "från del.totalt), så som mallen som följer med avtalsgen har det"
+    ]
+    # The template that comes with avtalsgen: nothing to say.
+    assert run_cli("templates", "check").returncode == 0

@@ -181,3 +181,31 @@ def splitting_rows(body: etree._Element) -> list[str]:
             ).format(number=number, first=first)
         )
     return problems
+
+
+#: A ``{%tc for %}`` loop that gives every budget year a column (``finansiering.budgetar``).
+_YEAR_COLUMNS = re.compile(r"\{%\s*tc\s+for\s+\w+\s+in\s+[\w.]*\bbudgetar\s*%\}")
+
+
+def year_columns(body: etree._Element) -> list[str]:
+    """The tables of a template (its body's parsed XML) with a column for every budget year
+    of the period: from five budget years on, the columns are too narrow for the amounts,
+    which LibreOffice breaks over two lines in the cells (the fact check refuses them)."""
+    problems = []
+    for number, table in enumerate(body.iter(f"{_W}tbl"), 1):
+        if _YEAR_COLUMNS.search(_text(table)) is None:
+            continue
+        rows = table.findall(f"{_W}tr")
+        first = " | ".join(_text(cell).strip() for cell in rows[0].findall(f"{_W}tc"))
+        problems.append(
+            _(
+                "table {number} ('{first}') gives every budget year a column of its own: from "
+                "five budget years on its columns are too narrow for the amounts, which break "
+                "over two lines; loop over finansiering.budgetar_tabeller instead, a table for "
+                "each part of the years that its amounts leave room for ('{{%p for del in "
+                "finansiering.budgetar_tabeller %}}' around the table, the columns from "
+                "del.kolumner, each financier's row from del.finansiarer, the totals from "
+                "del.totalt), as the template that comes with avtalsgen has it"
+            ).format(number=number, first=first)
+        )
+    return problems
