@@ -62,6 +62,34 @@ def test_a_quota_and_other_failures() -> None:
     assert built.error is None
 
 
+def test_a_full_disk_outside_the_output_folder_is_named(tmp_path: Path) -> None:
+    """The converter's own folder (or the temporary folder) full: it, not the case's output
+    folder, is the one to free space in."""
+    i18n.set_language("sv")
+    try:
+        converter = tmp_path / "omvandlare" / "jobb"
+        outcome = CaseOutcome(case=Path("c.yaml"), dnr="RUN-91001-2023", error="x")
+        outcome.exception = OutputError("x")
+        outcome.exception.__cause__ = OSError(
+            errno.ENOSPC, os.strerror(errno.ENOSPC), str(converter / "ut.pdf")
+        )
+        told_plainly(outcome, tmp_path / "output")
+        assert outcome.error == (
+            f"{converter}/: en fil kan inte skrivas där: disken är full; frigör utrymme och "
+            "bygg igen"
+        )
+        staged = tmp_path / "output" / ".avtalsgen-staging-build-x1" / "0001" / "paket.pdf"
+        inside = CaseOutcome(case=Path("c.yaml"), dnr="RUN-91001-2023", error="x")
+        inside.exception = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(staged))
+        told_plainly(inside, tmp_path / "output")
+        assert inside.error == (
+            f"{tmp_path}/output/RUN-91001-2023/: ärendets handlingar kan inte skrivas: disken "
+            "är full; frigör utrymme och bygg igen"
+        )
+    finally:
+        i18n.set_language(None)
+
+
 @needs_soffice
 @pytest.mark.libreoffice
 def test_a_build_whose_packet_meets_a_full_disk(
