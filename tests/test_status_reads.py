@@ -12,11 +12,13 @@ from __future__ import annotations
 import collections
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO
 from typer.testing import CliRunner
 
+from avtalsgen.build.nextbuild import NextBuild
 from avtalsgen.build.status import case_status
 from avtalsgen.cli.app import app
 
@@ -48,6 +50,14 @@ def test_status_reads_each_inputs_bytes_once(
         return read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", counted)
+    made_next: list[NextBuild] = []
+    init = NextBuild.__init__
+
+    def kept(self: NextBuild, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made_next.append(self)
+
+    monkeypatch.setattr(NextBuild, "__init__", kept)
     (found,) = case_status([case], output, templates)
     said = (
         "documents out of date: since they were built, the case file changed and the protocol "
@@ -63,3 +73,10 @@ def test_status_reads_each_inputs_bytes_once(
         extract,
     ]
     assert {path: reads[path] for path in inputs} == dict.fromkeys(inputs, 1)
+    # What the next build keeps of the inputs read: their digests, and the bytes of the
+    # protocol extracts only (a changed one is checked for a certification), not of every
+    # input (attachments too) for as long as it lives.
+    (next_build,) = made_next
+    assert {path.resolve() for path in next_build._digests} >= set(inputs)
+    assert [path.resolve() for path in next_build._extracts] == [extract]
+    assert next_build._given == {}

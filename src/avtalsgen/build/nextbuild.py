@@ -51,10 +51,16 @@ class NextBuild:
     ) -> None:
         self.case, self.history, self.planned = case, history, planned
         self.packets, self.templates = packets, templates
-        self._read: dict[Path, bytes] = dict(read or {})
-        """The inputs' bytes as :attr:`inputs` read them for the stamp (or the caller read
-        them before: ``read``, e.g. status's protocol extracts), for :meth:`changes` to hash
-        each by itself without reading it again."""
+        self._given: dict[Path, bytes] = dict(read or {})
+        """Inputs' bytes the caller read before (``read``, e.g. status's protocol extracts),
+        which :attr:`inputs` takes instead of reading them again."""
+        self._digests: dict[Path, str] = {}
+        """Each input's SHA-256 as :attr:`inputs` read it for the stamp, for
+        :meth:`changes` to compare without reading it again (the bytes are not kept: the
+        attachments among them may be large)."""
+        self._extracts: dict[Path, bytes] = {}
+        """The protocol extracts' bytes as read for the stamp: a changed one is checked
+        for a certification (:func:`avtalsgen.build.manifest.certified_since`)."""
 
     @classmethod
     def of(
@@ -82,6 +88,8 @@ class NextBuild:
         """The stamp of the inputs the build would make the documents from, those inputs
         by role, and the attachments (as the build finds them); None when a file cannot
         be read."""
+        import hashlib
+
         from avtalsgen.build.casework import case_inputs
         from avtalsgen.build.record import input_stamp, with_decisions
         from avtalsgen.build.tools import tool_identity
@@ -94,12 +102,16 @@ class NextBuild:
             attachments = resolve_attachments(case.path, bilagor)
             files = case_inputs(case, self.templates, list(planned.documents), attachments)
             inputs = with_decisions(files, case.path, folder.path, planned.unheld)
-            read = self._read
+            extracts = {p for role, p in inputs.items() if role.startswith("protokollsutdrag ")}
 
             def keep(path: Path) -> bytes:
-                if path not in read:
-                    read[path] = path.read_bytes()
-                return read[path]
+                data = self._given.pop(path, None)
+                if data is None:
+                    data = path.read_bytes()
+                self._digests[path] = hashlib.sha256(data).hexdigest()
+                if path in extracts:
+                    self._extracts[path] = data
+                return data
 
             stamp = input_stamp(inputs, [*DOCUMENTS, *planned.marker], tool_identity(), read=keep)
         except (AvtalsgenError, OSError):
@@ -126,8 +138,6 @@ class NextBuild:
         (``changed``, ``certified``: an extract certified since, ``added``, ``removed``) and
         its file's name. Empty when it cannot be told (no manifest), or no input differs
         (another avtalsgen or LibreOffice made them)."""
-        import hashlib
-
         from avtalsgen.build.manifest import certified_since
 
         inputs = self.inputs
@@ -141,11 +151,10 @@ class NextBuild:
                 found.append((role, "added", path.name))
                 continue
             digest = str(before.get("sha256"))
-            data = self._read.get(path)  # as read for the stamp: hashed, and checked
-            if data is not None and hashlib.sha256(data).hexdigest() == digest:
+            if self._digests.get(path) == digest:  # as read for the stamp
                 continue
             certified = role.startswith("protokollsutdrag ") and certified_since(
-                path, digest, data=data
+                path, digest, data=self._extracts.get(path)
             )
             found.append((role, "certified" if certified else "changed", path.name))
         for role, before in recorded.items():
