@@ -483,3 +483,16 @@ def docx_with_pages(path: Path, pages: list[str], title: str, lang: str = "sv-SE
         paragraph.paragraph_format.page_break_before = number > 0
     document.save(str(path))
     return path
+
+
+def has_uno() -> bool:
+    """Whether the Python with LibreOffice's ``uno`` module (python3-uno) is there, which
+    the warm converter's workers run."""
+    from avtalsgen.conversion.worker import uno_python
+    from avtalsgen.errors import ConversionError
+
+    try:
+        uno_python()
+    except ConversionError:
+        return False
+    return True

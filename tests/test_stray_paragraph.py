@@ -7,24 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import edit, run_cli
+from conftest import edit, run_cli, seed_alone
 
 
 def _typo(cases: Path) -> Path:
     """The folder with the seed and the meeting that decides it, its § 211 on a Dnr that
     no case file has."""
-    for path in cases.glob("*.yaml"):
-        if path.name != "RUN-00386-2023.yaml":
-            path.unlink()
-    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
-    for path in meeting.parent.glob("*.yaml"):
-        if path != meeting:
-            path.unlink()
-    text = meeting.read_text(encoding="utf-8")
+    meeting = seed_alone(cases)
     text = edit(
-        text,
+        meeting.read_text(encoding="utf-8"),
         ("    dnr: RUN-00386-2023\n", "    dnr: RUN-00368-2023\n"),
-        ("  - paragraf: 212\n    dnr: RUN-90001-2023\n    beslut: enligt förslaget\n", ""),
     )
     meeting.write_text(text, encoding="utf-8")
     return meeting

@@ -9,26 +9,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import docx_with_pages
+from conftest import docx_with_pages, has_uno
 from pdftext import pdftotext
 
 from avtalsgen.conversion.soffice import find_soffice
 from avtalsgen.conversion.worker import Worker, uno_python
-from avtalsgen.errors import ConversionError
-
-
-def _has_uno() -> bool:
-    try:
-        uno_python()
-    except ConversionError:
-        return False
-    return True
-
 
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice"),
-    pytest.mark.skipif(not _has_uno(), reason="no python3-uno"),
+    pytest.mark.skipif(not has_uno(), reason="no python3-uno"),
 ]
 
 _FRAMES = """

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import pikepdf
 import pytest
-from conftest import CASES, REPO, docx_with_pages, run
+from conftest import CASES, REPO, docx_with_pages, has_uno, run
 from pdftext import pdftotext
 from typer.testing import CliRunner
 
@@ -37,20 +37,11 @@ from avtalsgen.conversion.worker import Outcome, Worker, uno_python
 from avtalsgen.errors import ConversionError
 from avtalsgen.meetings.extract import build_extracts
 
-
-def _has_uno() -> bool:
-    try:
-        uno_python()
-    except ConversionError:
-        return False
-    return True
-
-
 pytestmark = [
     pytest.mark.libreoffice,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="no LibreOffice"),
 ]
-needs_uno = pytest.mark.skipif(not _has_uno(), reason="no python3-uno")
+needs_uno = pytest.mark.skipif(not has_uno(), reason="no python3-uno")
 
 AVTALSGEN = Path(sys.executable).with_name("avtalsgen")
 MEETING = REPO / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
