@@ -45,24 +45,24 @@ from com.sun.star.uno import Exception as UnoException  # type: ignore[import-no
 _POLL = 0.02
 
 
-def _props(**values: Any) -> tuple[Any, ...]:
-    """A UNO sequence of PropertyValues."""
+def _structs(kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    """A UNO sequence of ``com.sun.star.beans.<kind>`` structs, one per name and value."""
     made = []
     for name, value in values.items():
-        prop = uno.createUnoStruct("com.sun.star.beans.PropertyValue")
-        prop.Name, prop.Value = name, value
-        made.append(prop)
+        struct = uno.createUnoStruct(f"com.sun.star.beans.{kind}")
+        struct.Name, struct.Value = name, value
+        made.append(struct)
     return tuple(made)
+
+
+def _props(**values: Any) -> tuple[Any, ...]:
+    """A UNO sequence of PropertyValues."""
+    return _structs("PropertyValue", values)
 
 
 def _named(**values: Any) -> tuple[Any, ...]:
     """A UNO sequence of NamedValues (a service's arguments)."""
-    made = []
-    for name, value in values.items():
-        named = uno.createUnoStruct("com.sun.star.beans.NamedValue")
-        named.Name, named.Value = name, value
-        made.append(named)
-    return tuple(made)
+    return _structs("NamedValue", values)
 
 
 def _say(message: dict[str, Any]) -> None:
