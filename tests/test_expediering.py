@@ -161,8 +161,8 @@ def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
         expedite(made.meeting, made.output, 7, now=NOW)
     assert caught.value.problems[0].endswith(
         "paragrafer: there is no § 7; the meeting has § 211, § 212: ask for one of those (or "
-        "for none, to take every paragraph not under secrecy), or add § 7 to paragrafer if "
-        "the meeting decided it"
+        "for none, to take every paragraph not under secrecy), or add § 7 to the meeting "
+        "file's paragraphs if the meeting decided it"
     )
     assert not (made.output / "sammantraden").exists()
 

@@ -492,7 +492,7 @@ def test_paragraph_not_in_the_meeting(tmp_path: Path) -> None:
     assert info.value.problems == [
         f"{meeting}:20: paragrafer: there is no § 7; the meeting has § 211, § 212: ask for "
         "one of those (or for none, to take every paragraph not under secrecy), or add § 7 "
-        "to paragrafer if the meeting decided it"
+        "to the meeting file's paragraphs if the meeting decided it"
     ]
 
 

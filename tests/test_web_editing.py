@@ -818,11 +818,13 @@ def test_a_paragraph_the_meeting_lacks_is_refused_before_a_run_starts(config: We
             )  # fmt: skip
             assert response.status_code == 422, response.text
             shown = " ".join(unescape(response.text).split())
+            # The field as the form titles it, by the file's line (not the key paragrafer).
             assert (
                 f'<p class="field-error" id="{field}-fel">Inte gjort: sammantraden/{meeting}.yaml'
-                ":20: paragrafer: det finns ingen § 999; sammanträdet har § 211, § 212: ange en "
-                "av dem (eller ingen, för alla paragrafer utom dem under sekretess), eller lägg "
-                "till § 999 i paragrafer om sammanträdet beslutade den</p>"
+                ", rad 20: Paragrafer: det finns ingen § 999; sammanträdet har § 211, § 212: ange "
+                "en av dem (eller ingen, för alla paragrafer utom dem under sekretess), eller lägg "
+                "till § 999 bland paragraferna i sammanträdesfilen om sammanträdet beslutade den"
+                "</p>"
             ) in shown, shown
             assert (f'id="{field}" name="paragraf" inputmode="numeric"') in shown
             # Summed up at the top of the page too, linked to the field (GOV.UK's pattern).

@@ -731,7 +731,8 @@ def chosen_paragraphs(
                     _(
                         "there is no § {number}; the meeting has {known}: ask for one of "
                         "those (or for none, to take every paragraph not under secrecy), or "
-                        "add § {number} to paragrafer if the meeting decided it"
+                        "add § {number} to the meeting file's paragraphs if the meeting decided "
+                        "it"
                     ).format(number=number, known=known),
                 )
             ]

@@ -108,11 +108,16 @@ def paragraph_problem(path: Path, given: str) -> tuple[int | None, str | None]:
     try:
         chosen_paragraphs(load_meeting(path), number)
     except AvtalsgenError as exc:
-        # The meeting file as the office knows it: relative to the cases folder.
+        # The meeting file as the office knows it: relative to the cases folder, its place
+        # by line and the form's title of the field, as a refused save names it.
+        from avtalsgen.web.editing import MEETINGS, form_schema
+        from avtalsgen.web.forms import references_in_words
+
         message = exc.message
         for folder in {path.parent.parent, path.parent.parent.resolve()}:
             message = message.replace(f"{folder}/", "")
-        return number, message
+        schema = form_schema(MEETINGS.name)
+        return number, references_in_words(message, schema, lambda _file: schema)
     return number, None
 
 
