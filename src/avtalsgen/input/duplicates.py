@@ -1,31 +1,24 @@
 """Two case files of one Dnr: a copied case file whose Dnr was not changed.
 
 ``check``, ``build`` and ``status`` refuse each of them in the same words, by the line of
-its ``dnr:`` key and that of the other (:class:`Namesakes`). This module is light (no YAML,
-no models): a build that finds both cases up to date from their records reports it without
-loading them.
+its ``dnr:`` key and that of the other (:class:`Namesakes`). A file's Dnr is read as every
+command reads it (:func:`avtalsgen.input.kinds.file_dnr`: its YAML, kept per run while the
+file is unchanged), not by a pattern of its own that a Dnr in flow style escaped. The
+models are imported only when a folder is read.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from avtalsgen.i18n import _
 
-_DNR_KEY = re.compile(r"^dnr\s*:", re.MULTILINE)
-#: A top-level ``dnr:`` key and its value, quoted or not, a comment after it.
-_DNR_VALUE = re.compile(r"""^dnr\s*:\s*(?P<q>["']?)(?P<dnr>[^"'#\s]+)(?P=q)\s*(?:#.*)?$""", re.M)
-
 
 def dnr_line(path: Path) -> int | None:
-    """The line of the case file's top-level ``dnr:`` key, if it can be read and has one."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    found = _DNR_KEY.search(text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
+    """The line of the case file's top-level ``dnr`` key, if it can be read and has one."""
+    from avtalsgen.input.kinds import file_dnr
+
+    return file_dnr(path)[1]
 
 
 def _at_line(path: Path) -> str:
@@ -44,11 +37,11 @@ def same_dnr_problem(path: Path, dnr: str, first: Path) -> str:
 
 
 class Namesakes:
-    """The case files of folders by their Dnr, as their ``dnr:`` lines read (each folder
-    read once). A case file whose folder holds another of its Dnr is refused by ``check``,
-    ``build`` and ``status`` alike, each of the two naming the other: whichever came first
-    by name, a copy built took over the Dnr's folder, beside the original's signed packet,
-    and status read that folder as the copy's."""
+    """The case files of folders by their Dnr, as :func:`~avtalsgen.input.kinds.file_dnr`
+    reads it (each folder read once). A case file whose folder holds another of its Dnr is
+    refused by ``check``, ``build`` and ``status`` alike, each of the two naming the
+    other: whichever came first by name, a copy built took over the Dnr's folder, beside
+    the original's signed packet, and status read that folder as the copy's."""
 
     def __init__(self) -> None:
         self._folders: dict[Path, dict[str, list[str]]] = {}
@@ -56,19 +49,17 @@ class Namesakes:
     def _of(self, folder: Path) -> dict[str, list[str]]:
         if folder not in self._folders:
             found: dict[str, list[str]] = {}
+            from avtalsgen.input.kinds import file_dnr
+
             for path in sorted(folder.glob("*.yaml")):
-                try:
-                    text = path.read_text(encoding="utf-8-sig")
-                except (OSError, UnicodeDecodeError):
-                    continue
-                match = _DNR_VALUE.search(text)
-                if match is not None:
-                    found.setdefault(match["dnr"], []).append(path.name)
+                dnr = file_dnr(path)[0] if path.is_file() else None
+                if dnr is not None:
+                    found.setdefault(dnr, []).append(path.name)
             self._folders[folder] = found
         return self._folders[folder]
 
     def dnrs(self, folder: Path) -> set[str]:
-        """The Dnrs the case files of ``folder`` name on their ``dnr:`` lines."""
+        """The Dnrs the case files of ``folder`` name (:func:`~avtalsgen.input.kinds.file_dnr`)."""
         return set(self._of(folder.resolve()))
 
     def other(self, path: Path, dnr: str) -> Path | None:

@@ -246,13 +246,16 @@ def _namesakes(read: Sequence[tuple[Path, CaseFacts]]) -> Callable[[str | None],
     Namesakes`): not the whole folder's listing, which every save of any case changed, so
     that each save made every row and case page be worked out anew (bench/web.py: the
     server's CPU 12-20 -> 117 ms a request, p95 5 s with a batch running)."""
+    from avtalsgen.input.kinds import file_dnr
+
     by_dnr: dict[str, list[str]] = {}
     broken: list[tuple[str, object]] = []
     for path, facts in read:
         if facts.dnr is None:
             broken.append((path.name, _stamp(path)))
-        else:
-            by_dnr.setdefault(facts.dnr, []).append(path.name)
+        dnr, line = file_dnr(path)  # as Namesakes reads it, its line as the refusal names it
+        if dnr is not None:
+            by_dnr.setdefault(dnr, []).append(f"{path.name}:{line}")
     unread = tuple(broken)
     return lambda dnr: (tuple(by_dnr.get(dnr, ())) if dnr else (), unread)
 
