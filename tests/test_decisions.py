@@ -383,22 +383,79 @@ def test_status_in_swedish_follows_signatures(built: Built, tmp_path: Path, swed
 
 @pytest.mark.libreoffice
 def test_verify_says_why_an_avslag_packet_has_no_signature_field(
-    built: Built, english: None
+    built: Built, english: None, tmp_path: Path, session_converter: Path
 ) -> None:
-    packet = built.output / "RUN-90003-2024" / "paket.pdf"
-    # Complete with nothing to sign: the registrar's check passes (it said "not signed
-    # yet; to sign: no field" and exit 1).
+    # A copy of the cases and the output, so the module's other tests see it uncertified.
+    cases, output = tmp_path / "cases", tmp_path / "output"
+    shutil.copytree(built.cases, cases)
+    shutil.copytree(built.output, output)
+    packet = output / "RUN-90003-2024" / "paket.pdf"
+    where = "(avslag, § 195 of the meeting of 2024-12-10, exempel-run-2024-12-10.yaml:20)"
+    # Built with the extract not yet certified: not complete (it counted as complete).
+    for flags, code in (((), 0), (("--complete",), 1)):
+        result = runner.invoke(app, ["verify", *flags, str(packet)])
+        assert "Traceback" not in result.output
+        assert result.exit_code == code, result.output
+        assert (
+            "Result: not complete: the protocol extract in the packet is not certified: the "
+            f"committee rejected RUN-90003-2024 {where}; certify the extract (its field "
+            "utdragsbestyrkande) and build the case again: the packet is complete with the "
+            "certified extract in it\n"
+        ) in result.stdout
+    result = runner.invoke(app, ["--lang", "sv", "verify", str(packet)])
+    assert (
+        "Resultat: inte fullständigt: protokollsutdraget i paketet är inte bestyrkt: nämnden "
+        "avslog RUN-90003-2024 (avslag, § 195 vid sammanträdet 2024-12-10, "
+        "exempel-run-2024-12-10.yaml:20); bestyrk utdraget (dess fält utdragsbestyrkande) och "
+        "bygg ärendet igen: paketet är fullständigt med det bestyrkta utdraget i sig\n"
+    ) in result.stdout
+    # Certified, the packet not yet built again: still not complete.
+    extract = output / "RUN-90003-2024" / "protokollsutdrag-195.pdf"
+    signed = runner.invoke(app, ["sign", str(extract), "--field", "utdragsbestyrkande"])
+    assert signed.exit_code == 0, signed.output
+    result = runner.invoke(app, ["--lang", "en", "verify", "--complete", str(packet)])
+    assert result.exit_code == 1 and "is not certified" in result.stdout, result.output
+    # Built again, with the certified extract in it: complete with nothing to sign (the
+    # registrar's check passes; it said "not signed yet; to sign: no field" and exit 1).
+    case = str(cases / "exempel-matkluster.yaml")
+    with converter_in(session_converter):
+        rebuilt = runner.invoke(app, ["build", case, "--output", str(output),
+                                      "--templates", str(TEMPLATES)])  # fmt: skip
+    assert rebuilt.exit_code == 0, rebuilt.output
     result = runner.invoke(app, ["verify", "--complete", str(packet)])
-    assert "Traceback" not in result.output
     assert result.exit_code == 0, result.output
     assert (
         "Result: complete: no signatures are needed: the committee rejected RUN-90003-2024 "
-        "(avslag, § 195 of the meeting of 2024-12-10, exempel-run-2024-12-10.yaml:20), so no "
-        "agreement is made and the packet has no signature field\n"
+        f"{where}, so no agreement is made and the packet has no signature field\n"
     ) in result.stdout
     # A granted case's packet has its fields, and no such words.
     granted = runner.invoke(app, ["verify", str(built.output / "RUN-90005-2024" / "paket.pdf")])
     assert "no signatures are needed" not in granted.stdout
+
+
+def test_a_rejected_case_built_before_its_extract_is_not_complete(
+    tmp_path: Path, english: None
+) -> None:
+    """A packet of a rejected case built before the extract was made (the manifest records
+    no extract in it): not complete, with what to do."""
+
+    from avtalsgen.signing.standing import Standing, packet_standing
+
+    folder = tmp_path / "RUN-90003-2024"
+    folder.mkdir()
+    decision = {"utfall": "avslag", "sammantrade": "m.yaml", "datum": "2024-12-10",
+                "paragraf": 195, "rad": 20, "avtal": False}  # fmt: skip
+    entry = {"file": "paket.pdf", "version": 1, "beslut": decision}
+    (folder / "manifest.json").write_text(json.dumps({"packets": [entry]}), encoding="utf-8")
+    (folder / "paket.pdf").write_bytes(b"%PDF-1.7\n")
+    found = packet_standing(folder / "paket.pdf")
+    assert found is not None and found.standing is Standing.WAITING
+    assert found.text == (
+        "the packet does not hold the protocol extract of the decision yet: the committee "
+        "rejected RUN-90003-2024 (avslag, § 195 of the meeting of 2024-12-10, m.yaml:20); make "
+        "the extract once the minutes are justerade, have it certified and build the case "
+        "again: the packet is complete with the certified extract in it"
+    )
 
 
 def test_status_of_cases_not_built_yet(tmp_path: Path) -> None:

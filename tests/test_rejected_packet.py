@@ -6,9 +6,10 @@ of § 211 without a rebuild: `verify` said "not signed yet; to sign: 'region' an
 and exit 0, the web's Paket page sent the reader to fill in its unknown facts, and `status`
 said nothing of the packet. Now each says that the packet is superseded by the decision,
 names it (§, meeting, outcome) and says to build again, and offers nothing to sign. After
-the rebuild, the rejected case's packet (no field) is complete with nothing to sign (it was
-"not signed yet; to sign: no field", exit 1 with --complete); a case sent back or postponed
-is not complete while it waits for the committee's decision.
+the rebuild, the rejected case's packet (no field) is complete with nothing to sign once the
+certified extract is in it (it was "not signed yet; to sign: no field", exit 1 with
+--complete); a case sent back or postponed is not complete while it waits for the
+committee's decision.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 from warm_converter import converter_in
-from webtools import client_for, workspace
+from webtools import client_for, csrf_of, workspace
 
 from avtalsgen.cli.app import app
 from avtalsgen.web.config import WebConfig
@@ -73,10 +74,38 @@ def _build(config: WebConfig, converter: Path) -> None:
     assert code == 0, said
 
 
+def _certified_extract(config: WebConfig, converter: Path) -> None:
+    """§ 211's protocol extract made and certified: a rejected case's packet is complete
+    only with the certified extract in it."""
+    meeting = str(config.cases / "sammantraden" / MEETING)
+    with converter_in(converter):
+        code, said = _run("utdrag", meeting, "--paragraf", "211", "--output",
+                          str(config.output), "--templates", str(config.templates))  # fmt: skip
+    assert code == 0, said
+    extract = config.output / DNR / "protokollsutdrag-211.pdf"
+    code, said = _run("sign", str(extract), "--field", "utdragsbestyrkande")
+    assert code == 0, said
+
+
 def _result(said: str) -> str:
     """The verdict line of a verify report."""
     found = re.search(r"^(?:Result|Resultat): (.*)$", said, re.MULTILINE)
     assert found, said
+    return found.group(1)
+
+
+def _verified(config: WebConfig, packet: Path) -> str:
+    """The result line of the web's Verifiera page for an upload of a copy of ``packet``."""
+    with client_for(config, "alla") as client:
+        token = csrf_of(client.get("/verifiera").text)
+        response = client.post(
+            "/verifiera", data={"_csrf_token": token},
+            files={"fil": ("kopia.pdf", packet.read_bytes(), "application/pdf")},
+        )  # fmt: skip
+    assert response.status_code == 200, response.text
+    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+    found = re.search(r"Resultat: (.*?) Signaturer ", page)
+    assert found, page
     return found.group(1)
 
 
@@ -86,9 +115,10 @@ def _line(config: WebConfig) -> str:
     return str(lines.index("  - paragraf: 211") + 1)
 
 
-def _packets_row(config: WebConfig) -> tuple[str, str]:
+def _packets_row(config: WebConfig, language: str = "sv") -> tuple[str, str]:
     """The Paket page's row of the seed as text, as the signer reads it, and its HTML."""
     with client_for(config, "alla") as client:
+        client.cookies.set("avtalsgen_sprak", language)
         html = client.get("/paket").text
     row = re.search(rf'(?s)<tr>\s*<td class="dnr">{DNR}</td>(.*?)</tr>', html)
     assert row, html
@@ -161,14 +191,40 @@ def test_a_packet_made_before_an_avslag_is_superseded_and_the_rejected_one_compl
     ) in text, text
     assert "Kan inte signeras än" not in text and "/signera" not in html
     assert f'href="/korning?arende={CASE}"' in html  # Bygg ärendet
+    # Verifiera, a copy of it uploaded: the verdict `avtalsgen verify` gives, its file named
+    # below the output folder (it said "inte signerat ännu; att skriva under: region och
+    # aktör", the supersession in a paragraph below).
+    assert _verified(config, packet) == (
+        f"ERSATT, inte paketet att underteckna eller lämna över: {DNR}/paket.pdf är ersatt: "
+        "det är gjort innan nämnden hade beslutat, och beslutet är nu § 211 vid sammanträdet "
+        "2023-12-05 (avslag), så det som paketet anger är inte beslutet; bygg ärendet igen: "
+        "beslutet innebär att inget avtal upprättas, så paketet som bygget gör har inget "
+        "underskriftsfält och inget ska undertecknas"
+    )
     # Its sign page says the same first, not the facts to fill in, and has no button.
     with client_for(config, "signer") as client:
         page = client.get(f"/paket/{DNR}/signera?falt=region").text
     assert "paket.pdf är ersatt: det är gjort innan nämnden hade beslutat" in unescape(page)
     assert "Skriv under" not in page and '<button type="submit">' not in page
 
-    # Built again: the rejected case's packet has no field and is complete with nothing
-    # to sign (it was "not signed yet; to sign: no field", exit 1 with --complete).
+    # Built again before the extract is made: no field, but not complete without the
+    # certified extract (it counted as complete).
+    _build(config, session_converter)
+    code, said = _run("verify", "--complete", str(packet))
+    assert code == 1, said
+    assert _result(said).startswith(
+        "not complete: the packet does not hold the protocol extract of the decision yet: "
+        "the committee rejected RUN-00386-2023 (avslag, § 211 of the meeting of 2023-12-05"
+    ), said
+    text, html = _packets_row(config)  # said on the Paket page too, not "–", "–" and nothing
+    assert (
+        "– inget att skriva under ännu paket.pdf för RUN-00386-2023 Inte fullständigt: "
+        "paketet innehåller ännu inte beslutets protokollsutdrag: nämnden avslog "
+        "RUN-00386-2023 (avslag, § 211 vid sammanträdet 2023-12-05"
+    ) in text, text
+    # With the certified extract in it: complete with nothing to sign (it was "not signed
+    # yet; to sign: no field", exit 1 with --complete).
+    _certified_extract(config, session_converter)
     _build(config, session_converter)
     code, said = _run("verify", "--complete", str(packet))
     assert code == 0, said
@@ -186,6 +242,20 @@ def test_a_packet_made_before_an_avslag_is_superseded_and_the_rejected_one_compl
     ), result.output
     text, html = _packets_row(config)
     assert "Ska inte undertecknas" not in text and "/signera" not in html
+    # The Paket page says why nothing is to be signed (the row read "–", "–" and nothing).
+    assert text.endswith(
+        "– inga behövs paket.pdf för RUN-00386-2023 Inga underskrifter behövs: nämnden avslog "
+        "ärendet (§ 211, 2023-12-05)."
+    ), text
+    assert _packets_row(config, "en")[0].endswith(
+        "– none needed paket.pdf for RUN-00386-2023 No signatures are needed: the committee "
+        "rejected the case (§ 211, 2023-12-05)."
+    )
+    # Verifiera gives a copy the same verdict as `avtalsgen verify`.
+    assert _verified(config, packet).startswith(
+        "fullständigt: inga underskrifter behövs: nämnden avslog RUN-00386-2023 (avslag, "
+        "§ 211 vid sammanträdet 2023-12-05"
+    )
 
 
 @pytest.mark.parametrize(
@@ -250,6 +320,7 @@ def test_an_avslag_after_an_agreement_built_not_signed(
     text, html = _packets_row(config)
     assert "Ska inte undertecknas: paket.pdf är ersatt: det är gjort efter § 211" in text, text
     assert "/signera" not in html
+    _certified_extract(config, session_converter)
     _build(config, session_converter)
     code, said = _run("verify", "--complete", str(packet))
     assert code == 0, said

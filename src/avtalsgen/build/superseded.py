@@ -734,18 +734,14 @@ def _version(entry: Mapping[str, Any]) -> int:
         return 1
 
 
-def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
-    """Whether the PDF ``upload`` (a copy, e.g. a file sent to the web app to verify) is a
-    version of a case's packet in the output folder ``output_root`` that is superseded, as
-    ``avtalsgen verify`` says of it there (:func:`packet_superseded`), named relative to the
-    output folder. The packet is found by its title's Dnr and the first part of its
-    trailer ``/ID``, which every signature since keeps; None when the file is no packet of
-    the output folder, or is not superseded."""
-    import dataclasses
-
+def upload_packet(output_root: Path, upload: Path) -> Path | None:
+    """The packet version of a case's folder in the output folder ``output_root`` that the
+    PDF ``upload`` (a copy, e.g. a file sent to the web app to verify) is a copy of: found
+    by its title's Dnr and the first part of its trailer ``/ID``, which every signature
+    since keeps; None when the file is no packet of the output folder."""
     from avtalsgen.build.workspace import Workspace
     from avtalsgen.documents.dnr import DNR_IN_TEXT
-    from avtalsgen.pdf.signed import identity, is_signed
+    from avtalsgen.pdf.signed import identity
 
     found = identity(upload)
     match = DNR_IN_TEXT.search(found.title) if found is not None else None
@@ -754,16 +750,30 @@ def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
     folder = Workspace(output_root).case(match.group())
     for version in reversed(folder.packet_versions()):
         known = identity(version)
-        if known is None or known.document_id != found.document_id:
-            continue
-        stale = packet_superseded(version, signed_only=False)
-        if stale is None:
-            return None
-        named = f"{folder.dnr}/{{}}"
-        return dataclasses.replace(
-            stale,
-            file=named.format(stale.file),
-            newer=named.format(stale.newer) if stale.newer else None,
-            signed=is_signed(upload),  # the copy may be signed where the folder's is not
-        )
+        if known is not None and known.document_id == found.document_id:
+            return version
     return None
+
+
+def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
+    """Whether the PDF ``upload`` is a version of a case's packet in the output folder
+    ``output_root`` (:func:`upload_packet`) that is superseded, as ``avtalsgen verify``
+    says of it there (:func:`packet_superseded`), named relative to the output folder;
+    None when the file is no packet of the output folder, or is not superseded."""
+    import dataclasses
+
+    from avtalsgen.pdf.signed import is_signed
+
+    version = upload_packet(output_root, upload)
+    if version is None:
+        return None
+    stale = packet_superseded(version, signed_only=False)
+    if stale is None:
+        return None
+    named = f"{version.parent.name}/{{}}"
+    return dataclasses.replace(
+        stale,
+        file=named.format(stale.file),
+        newer=named.format(stale.newer) if stale.newer else None,
+        signed=is_signed(upload),  # the copy may be signed where the folder's is not
+    )

@@ -63,7 +63,31 @@ def _packets(config: WebConfig) -> dict[str, Any]:
         row.dnr: packet_versions(config.output, row.dnr, row.packets)
         for row in rows if row.dnr and len(row.packets) > 1
     }  # fmt: skip
-    return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions}
+    # A packet with no field to sign: why, as `avtalsgen verify` says it (a rejected case's,
+    # complete once the certified extract is in it; a case's that waits for a decision).
+    standings = {
+        row.dnr: found for row in rows
+        if row.dnr and row.packet and not row.unsigned and not row.signed
+        and (found := _standing(config.output / row.dnr / row.packet)) is not None
+    }  # fmt: skip
+    return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions,
+            "standings": standings}  # fmt: skip
+
+
+def _standing(packet: Path) -> dict[str, str] | None:
+    """What a packet without signature fields is to its case, in the page's words: its
+    ``kind`` (``rejected``: no signatures are needed; ``waiting``: not complete yet) and
+    ``text``; None for one that is neither."""
+    from avtalsgen.signing.standing import Standing, packet_standing
+
+    found = packet_standing(packet)
+    if found is None or found.standing is Standing.SUPERSEDED:
+        return None
+    if found.standing is Standing.REJECTED:
+        text = _("No signatures are needed: the committee rejected the case (§ {paragraf}, "
+                 "{datum}).").format(paragraf=found.paragraf, datum=found.datum)  # fmt: skip
+        return {"kind": "rejected", "text": text}
+    return {"kind": "waiting", "text": _("Not complete: {why}.").format(why=found.text)}
 
 
 @get("/paket", guards=[needs("read")], sync_to_thread=True)
@@ -208,8 +232,12 @@ def verify_upload(
 ) -> Template:
     """Verify an uploaded PDF (size limited, PDF only); a broken or hostile file gives an
     error on the page, never a crash."""
-    from avtalsgen.build.superseded import upload_superseded
-    from avtalsgen.signing.verify import verify_packet
+    import dataclasses
+
+    from avtalsgen.build.superseded import upload_packet
+    from avtalsgen.pdf.signed import is_signed
+    from avtalsgen.signing.standing import Standing, packet_standing
+    from avtalsgen.signing.verify import Verdict, verify_packet
 
     config = config_of(request)
     upload = data.get("fil")
@@ -220,7 +248,7 @@ def verify_upload(
     name = Path(upload.filename or "fil.pdf").name[:100]
     error = None
     report = None
-    stale = None
+    valid = stale = False
     shown_temp = None
     if len(content) > config.max_upload_bytes:
         error = _("The file is too large (at most {megabytes} MB).").format(
@@ -235,8 +263,19 @@ def verify_upload(
                 stream.write(content)
             try:
                 report = verify_packet(Path(temp), trusted_roots())
-                # A packet of the output folder that is superseded: as `avtalsgen verify`.
-                stale = upload_superseded(config.output, Path(temp))
+                valid = report.verdict is Verdict.COMPLETE  # the signatures, for the log
+                # A copy of a packet of the output folder: what it is to its case now, in
+                # the verdict `avtalsgen verify` gives there (superseded, a rejected case's
+                # with nothing to sign, one that waits), its files named below the folder.
+                version = upload_packet(config.output, Path(temp))
+                if version is not None:
+                    standing = packet_standing(
+                        version,
+                        lambda path: f"{path.parent.name}/{path.name}",
+                        signed=is_signed(Path(temp)),
+                    )
+                    report = dataclasses.replace(report, standing=standing)
+                    stale = standing is not None and standing.standing is Standing.SUPERSEDED
             except AvtalsgenError as exc:
                 error = _("The file could not be verified: {reason}").format(reason=exc.message)
             except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page
@@ -246,7 +285,7 @@ def verify_upload(
             audit.record(
                 config.database, user_of(request).name, "verify",
                 detail=audit.texts(lambda: f"{name}: " + (  # validity first, then supersession
-                    (_("valid") if report.ok else _("not valid"))
+                    (_("valid") if valid else _("not valid"))
                     + ("; " + _("superseded") if stale else "")
                     if report else _("error: {error}").format(error=error))),
                 hashes={name: audit.file_hash(Path(temp))},
@@ -255,6 +294,5 @@ def verify_upload(
             Path(temp).unlink(missing_ok=True)
         shown_temp = temp
     return page(request, "verify.html", report=report, error=error, name=name,
-                stale=stale.text() + "." if stale else None,
                 hide_path=shown_temp if report else None,
                 status_code=200 if error is None else 422)  # fmt: skip
