@@ -6,7 +6,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -20,6 +20,11 @@ from avtalsgen.cli.root import app
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.levels import LEVELS
+
+if TYPE_CHECKING:
+    from avtalsgen.signing.batch import Tally
+    from avtalsgen.signing.keys import KeyChoice, KeyRequest
+    from avtalsgen.signing.sign import KeySource, OpenKey, SignResult
 
 
 def _secret(variable: str, prompt: str) -> str:
@@ -39,17 +44,23 @@ def _secret(variable: str, prompt: str) -> str:
         "Sign one signature field of a packet or a protocol extract (PAdES), as an incremental "
         "update. An extract's field is utdragsbestyrkande: the secretary's key, or the "
         "region's organisational seal with --role.\n\n"
+        "Several packets, or a folder (an output folder or a case's folder: every packet in "
+        "it), are signed with one key, opened once: the PIN or passphrase is asked for once. "
+        "A packet whose field is signed already, or that may not be signed now, is passed "
+        "by with the reason; a wrong PIN or a card that fails stops at once.\n\n"
         "Without --p12 or --pkcs11-lib a DEMO key is used (a demo PKI is made on first use); "
         "verify says so. Passphrases and PINs come from the environment or a prompt, never "
         "from the command line."
     )
 )
 def sign(
-    packet: Annotated[
-        Path,
+    packets: Annotated[
+        list[Path],
         typer.Argument(
-            help=_("The packet (paket.pdf) or protocol extract to sign in place."),
-            metavar=_("PACKET"),
+            help=_(
+                "The packets (paket.pdf) or protocol extracts to sign in place, or folders of them."
+            ),
+            metavar=_("PACKET") + "...",
         ),
     ],
     field: Annotated[
@@ -119,19 +130,8 @@ def sign(
         ),
     ] = False,
 ) -> None:
-    """Sign one signature field of a packet or a protocol extract (PAdES)."""
-    from avtalsgen.build import interrupts
-    from avtalsgen.build.manifest import update_signatures
-    from avtalsgen.build.superseded import refuse_unsignable
-    from avtalsgen.build.workspace import Workspace
-    from avtalsgen.signing.keys import (
-        KeyRequest,
-        choose_key,
-        revocation_sources,
-        timestamp_source,
-    )
-    from avtalsgen.signing.sign import sign_packet
-    from avtalsgen.signing.verify import exit_status, format_report
+    """Sign one signature field of packets or protocol extracts (PAdES)."""
+    from avtalsgen.signing.keys import KeyRequest
 
     if p12 is not None and pkcs11_lib is not None:
         raise typer.BadParameter(_("give --p12 or --pkcs11-lib, not both"))
@@ -144,30 +144,65 @@ def sign(
             ),
             param_hint="--niva",
         )
-    # No agreement to sign where the committee's decision left it out (an avslag), nor in
-    # a packet made from another decision than the case's, or stating other facts, nor in
-    # one the next build makes anew (found: signed after `utdrag`, as the README's order
-    # has it, and the next build made paket-v2.pdf, which had to be signed again).
-    refuse_unsignable(packet, lambda path: str(shown_path(path)),
-                      output=shown_path(packet).parent.parent)  # fmt: skip
-    if p12 is not None and not p12.is_file() and not os.environ.get("AVTALSGEN_P12_PASSPHRASE"):
-        # Before the passphrase is asked for (it said "set AVTALSGEN_P12_PASSPHRASE"); with
-        # the passphrase given, the signing says the file is missing as before.
-        raise AvtalsgenError(
-            _("--p12: no PKCS#12 key file {path}: give the path of the .p12 file").format(path=p12)
-        )
-    request = KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key)
-    chosen = choose_key(field, request, _secret, role, trust or ())
+    asked = Asked(field, KeyRequest(p12=p12, pkcs11_lib=pkcs11_lib, token=token, key_label=key),
+                  role, tuple(trust or ()), tsa, tuple(crl or ()), niva, ofullstandig)  # fmt: skip
+    if len(packets) == 1 and not packets[0].is_dir():
+        _sign_one(packets[0], asked)
+    _sign_many(packets, asked)
+
+
+@dataclasses.dataclass(frozen=True)
+class Asked:
+    """What the command line asks of a signing: the field, the key, and how to sign."""
+
+    field: str
+    request: KeyRequest
+    role: str | None
+    trust: tuple[Path, ...]
+    tsa: str | None
+    crl: tuple[Path, ...]
+    niva: str | None
+    ofullstandig: bool
+
+    def choose(self) -> KeyChoice:
+        """The key (its PIN or passphrase asked for now), the role and the roots trusted.
+
+        Refuses a missing PKCS#12 file before the passphrase is asked for (it said "set
+        AVTALSGEN_P12_PASSPHRASE"); with the passphrase given, the signing says the file
+        is missing as before."""
+        from avtalsgen.signing.keys import choose_key
+
+        p12 = self.request.p12
+        if p12 is not None and not p12.is_file() and not os.environ.get("AVTALSGEN_P12_PASSPHRASE"):
+            raise AvtalsgenError(
+                _("--p12: no PKCS#12 key file {path}: give the path of the .p12 file").format(
+                    path=p12
+                )
+            )
+        return choose_key(self.field, self.request, _secret, self.role, self.trust)
+
+
+def sign_in_place(
+    packet: Path, asked: Asked, chosen: KeyChoice, key: KeySource | OpenKey
+) -> SignResult:
+    """Sign ``asked.field`` of ``packet`` in place with ``key`` (``chosen``'s, or it opened)
+    and record the signature in the manifest beside a packet; verified before it is moved
+    into place (the result's report). Raises :class:`AvtalsgenError` (nothing written)."""
+    from avtalsgen.build.manifest import update_signatures
+    from avtalsgen.build.workspace import Workspace
+    from avtalsgen.signing.keys import revocation_sources, timestamp_source
+    from avtalsgen.signing.sign import sign_packet
+
     workspace = Workspace.of_case_file(packet)
-    with interrupts.handled(), workspace.session("sign", on_wait=tell) as run:
+    with workspace.session("sign", on_wait=tell) as run:
         # Every key, the DEMO key too, refuses a packet that still shows unknown facts
         # (an undecided case's shows its decision so) unless told with --ofullstandig.
         result = sign_packet(
-            packet, packet, field, chosen.key, role=chosen.role, timestamp_url=tsa,
-            timestamper=timestamp_source(chosen, niva, tsa), level=niva,
-            trust_roots=chosen.roots, revocation=revocation_sources(chosen, crl or ()),
+            packet, packet, asked.field, key, role=chosen.role, timestamp_url=asked.tsa,
+            timestamper=timestamp_source(chosen, asked.niva, asked.tsa), level=asked.niva,
+            trust_roots=chosen.roots, revocation=revocation_sources(chosen, asked.crl),
             overwrite=True, scratch=run.staging,
-            allow_incomplete=ofullstandig, require_trusted=True,
+            allow_incomplete=asked.ofullstandig, require_trusted=True,
         )  # fmt: skip
         # Verified before it was moved into place, and checked to be that file in place.
         report = result.report
@@ -180,7 +215,29 @@ def sign(
                     "uppgift_saknas": result.incomplete,
                 }
             update_signatures(packet, report, scratch=run.staging, notes=notes)
-    if (newer := _newer_packet(packet)) is not None:
+    return result
+
+
+def _sign_one(packet: Path, asked: Asked) -> NoReturn:
+    """Sign one packet, as ``avtalsgen sign PACKET`` always has: refused with a message
+    (exit 1) when it may not be signed; signed, its verification shown in full."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.signing.batch import newer_version
+    from avtalsgen.signing.verify import exit_status, format_report
+
+    # No agreement to sign where the committee's decision left it out (an avslag), nor in
+    # a packet made from another decision than the case's, or stating other facts, nor in
+    # one the next build makes anew (found: signed after `utdrag`, as the README's order
+    # has it, and the next build made paket-v2.pdf, which had to be signed again).
+    refuse_unsignable(packet, lambda path: str(shown_path(path)),
+                      output=shown_path(packet).parent.parent)  # fmt: skip
+    chosen = asked.choose()
+    with interrupts.handled():
+        result = sign_in_place(packet, asked, chosen, chosen.key)
+    report = result.report
+    assert report is not None  # require_trusted verifies it
+    if (newer := newer_version(packet)) is not None:
         typer.echo(
             _(
                 "warning: {newer} is a newer version of this packet, built since from changed "
@@ -188,48 +245,132 @@ def sign(
             ).format(newer=shown_path(newer), packet=shown_path(packet)),
             err=True,
         )
-    if result.incomplete:
-        from avtalsgen.pdf.unknown import placeholder_count
-
-        count = sum(placeholder_count(fact) for fact in result.incomplete)
-        typer.echo(
-            ngettext(
-                "warning: signed although the packet still shows {count} unknown fact "
-                "([uppgift saknas]); the manifest records it:",
-                "warning: signed although the packet still shows {count} unknown facts "
-                "([uppgift saknas]); the manifest records it:",
-                count,
-            ).format(count=count),
-            err=True,
-        )
-        for fact in result.incomplete:
-            typer.echo(f"  - {fact}", err=True)
-    typer.echo(
-        _("signed {field} of {packet} as {signer} ({level}, {time})").format(
-            field=result.field,
-            packet=shown_path(packet),
-            signer=result.signer,
-            level=result.pades_level,
-            time=i18n.format_time(result.signing_time),
-        )
-    )
+    warn_incomplete(result)
+    typer.echo(signed_line(result, packet))
     # The same report and verdict as `avtalsgen verify`, and the same exit status.
     typer.echo(format_report(report))
     raise typer.Exit(exit_status(report.verdict))
 
 
-def _newer_packet(packet: Path) -> Path | None:
-    """The newest packet version beside ``packet`` if it is a newer one (``paket-v2.pdf``
-    beside ``paket.pdf``), else None: an older version is signed only with a warning."""
-    from avtalsgen.build.workspace import PACKET, CaseFolder, parse_versioned
+def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
+    """Sign ``asked.field`` of every packet ``paths`` name (a folder: those in it) with one
+    key, opened once: a line for each (signed, or passed by and why), then what it came to;
+    exit 1 when any failed. A packet that fails leaves its file as it was and the others
+    are signed; the key or card failing stops at once (a wrong PIN tried again and again
+    locks a card)."""
+    from avtalsgen.build import interrupts
+    from avtalsgen.signing.batch import Tally, nothing_to_sign, screen, targets
+    from avtalsgen.signing.sign import KeyUnusable, open_key
 
-    parsed = parse_versioned(packet.name)
-    if parsed is None or parsed[0] != PACKET:
-        return None
-    newest = CaseFolder(packet.parent).newest_packet()
-    if newest is None or newest.name == packet.name:
-        return None
-    return packet.parent / newest.name
+    def shown(path: Path) -> str:
+        return str(shown_path(path))
+
+    found, problems = targets(paths, asked.field)
+    tally = Tally(failed=len(problems))
+    for problem in problems:
+        typer.echo(_("could not sign: {reason}").format(reason=problem), err=True)
+    to_sign = []
+    for target in found:
+        screened = screen(target, asked.field, shown)
+        if screened.skipped is None:
+            to_sign.append(target.path)
+        elif screened.failed:
+            tally.failed += 1
+            typer.echo(_("could not sign: {reason}").format(reason=screened.skipped), err=True)
+        else:
+            tally.skipped += 1
+            typer.echo(_("passed by: {reason}").format(reason=screened.skipped))
+    if not to_sign:
+        if found:
+            typer.echo(nothing_to_sign(found, asked.field))
+        _summary(tally)
+    chosen = asked.choose()  # the PIN or passphrase, asked for once
+    with interrupts.handled():
+        try:
+            with open_key(chosen.key) as opened:
+                for index, packet in enumerate(to_sign):
+                    try:
+                        result = sign_in_place(packet, asked, chosen, opened)
+                    except KeyUnusable as exc:
+                        tally.failed += 1
+                        tally.not_tried = len(to_sign) - index - 1
+                        _stopped(shown(packet), exc, tally.not_tried)
+                        break
+                    except AvtalsgenError as exc:
+                        tally.failed += 1
+                        typer.echo(
+                            _("could not sign {packet}: {reason}").format(
+                                packet=shown(packet), reason=exc.text()
+                            ),
+                            err=True,
+                        )
+                        continue
+                    tally.signed += 1
+                    warn_incomplete(result)
+                    typer.echo(signed_line(result, packet))
+        except KeyUnusable as exc:  # opening it: nothing was signed
+            tally.not_tried = len(to_sign)
+            typer.echo(
+                _("the key cannot sign: {reason}; nothing was signed").format(reason=exc.text()),
+                err=True,
+            )
+    _summary(tally)
+
+
+def _stopped(packet: str, error: AvtalsgenError, not_tried: int) -> None:
+    if not not_tried:  # the last one: nothing left to stop
+        typer.echo(
+            _("could not sign {packet}: {reason}").format(packet=packet, reason=error.text()),
+            err=True,
+        )
+        return
+    typer.echo(
+        ngettext(
+            "stopped at {packet}: {reason}; it is as it was, and the {count} packet after "
+            "it was not tried",
+            "stopped at {packet}: {reason}; it is as it was, and the {count} packets after "
+            "it were not tried",
+            not_tried,
+        ).format(packet=packet, reason=error.text(), count=not_tried),
+        err=True,
+    )
+
+
+def _summary(tally: Tally) -> NoReturn:
+    typer.echo(tally.summary())
+    raise typer.Exit(1 if tally.failed or tally.not_tried else 0)
+
+
+def warn_incomplete(result: SignResult) -> None:
+    """Say, on stderr, the unknown facts a packet was signed with (--ofullstandig)."""
+    if not result.incomplete:
+        return
+    from avtalsgen.pdf.unknown import placeholder_count
+
+    count = sum(placeholder_count(fact) for fact in result.incomplete)
+    typer.echo(
+        ngettext(
+            "warning: signed although the packet still shows {count} unknown fact "
+            "([uppgift saknas]); the manifest records it:",
+            "warning: signed although the packet still shows {count} unknown facts "
+            "([uppgift saknas]); the manifest records it:",
+            count,
+        ).format(count=count),
+        err=True,
+    )
+    for fact in result.incomplete:
+        typer.echo(f"  - {fact}", err=True)
+
+
+def signed_line(result: SignResult, packet: Path) -> str:
+    """``signed region of output/<Dnr>/paket.pdf as <signer> (B-B, <time>)``."""
+    return _("signed {field} of {packet} as {signer} ({level}, {time})").format(
+        field=result.field,
+        packet=shown_path(packet),
+        signer=result.signer,
+        level=result.pades_level,
+        time=i18n.format_time(result.signing_time),
+    )
 
 
 @app.command(

@@ -124,6 +124,13 @@ class SigningError(AvtalsgenError):
     """A packet could not be signed; nothing was written."""
 
 
+class KeyUnusable(SigningError):
+    """The key itself cannot sign: a wrong PIN or passphrase, no card, a locked PIN, a card
+    that failed or was taken out, a certificate that has expired. Signing several packets
+    stops at it: the next packet would fail the same way, and a wrong PIN tried again and
+    again locks the card."""
+
+
 @dataclass(frozen=True)
 class Pkcs12Key:
     """A key and certificate in a PKCS#12 (.p12, .pfx) file."""
@@ -150,6 +157,34 @@ class Pkcs11Key:
 
 
 KeySource = Pkcs12Key | Pkcs11Key
+
+
+@dataclass(frozen=True)
+class OpenKey:
+    """A key opened once (a card logged in to with its PIN, a PKCS#12 file decrypted) to
+    sign several packets with (:func:`open_key`): :func:`sign_packet` takes it as it takes
+    a :data:`KeySource`, and neither asks the card for the PIN again nor opens the file."""
+
+    signer: Signer = field(repr=False)
+    folder: Path = field(repr=False)
+    """Where the appearance fonts made for it are kept while it is open."""
+    fonts: dict[tuple[Path, str], Path] = field(default_factory=dict, repr=False)
+    """The appearance fonts made for it (:func:`_stamp_font`), by font and text."""
+
+
+@contextlib.contextmanager
+def open_key(key: KeySource) -> Iterator[OpenKey]:
+    """Open ``key`` once, to sign several packets with it; closed (the card logged out)
+    when the block ends.
+
+    Raises :class:`KeyUnusable` (a wrong PIN or passphrase, no card, an expired
+    certificate, ...) before anything is signed.
+    """
+    with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
+        cert = signer.signing_cert
+        assert cert is not None  # both signer kinds load it or raise
+        _check_certificate(cert, _common_name(cert), dt.datetime.now(dt.UTC))
+        yield OpenKey(signer, Path(tmp))
 
 
 @dataclass(frozen=True)
@@ -232,7 +267,7 @@ def sign_packet(
     source: Path,
     target: Path,
     field_name: str,
-    key: KeySource,
+    key: KeySource | OpenKey,
     *,
     role: str,
     timestamp_url: str | None = None,
@@ -307,14 +342,17 @@ def sign_packet(
         raise SigningError.of(exc) from exc
     if unknown and not allow_incomplete:
         raise IncompleteError(source, unknown)
-    with _open_signer(key) as signer, tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp:
+    with (
+        _signer_of(key) as (signer, opened),
+        tempfile.TemporaryDirectory(prefix="avtalsgen-") as tmp,
+    ):
         cert = signer.signing_cert
         assert cert is not None  # both signer kinds load it or raise
         signer_name = _common_name(cert)
         now = dt.datetime.now(dt.UTC)
         _check_certificate(cert, signer_name, now)
         text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
-        style = _stamp_style(_stamp_font(font or _default_font(), text, Path(tmp)))
+        style = _stamp_style(_appearance_font(font or _default_font(), text, opened, Path(tmp)))
         meta = PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm="sha256",
@@ -348,7 +386,7 @@ def sign_packet(
             raise SigningError(_l("the timestamp server failed: {error}", error=cause)) from exc
         except pkcs11.PKCS11Error as exc:
             cause = _because(exc)
-            raise SigningError(_l("the token failed to sign: {error}", error=cause)) from exc
+            raise KeyUnusable(_l("the token failed to sign: {error}", error=cause)) from exc
         except (PyHankoSigningError, PdfError) as exc:
             cause = _because(exc)
             raise SigningError(
@@ -486,6 +524,17 @@ def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> b
 
 
 @contextlib.contextmanager
+def _signer_of(key: KeySource | OpenKey) -> Iterator[tuple[Signer, OpenKey | None]]:
+    """The signer of ``key`` (opened for this one signature unless it is open already),
+    and the open key if it was."""
+    if isinstance(key, OpenKey):
+        yield key.signer, key
+        return
+    with _open_signer(key) as signer:
+        yield signer, None
+
+
+@contextlib.contextmanager
 def _open_signer(key: KeySource) -> Iterator[Signer]:
     if isinstance(key, Pkcs12Key):
         yield _pkcs12_signer(key)
@@ -504,19 +553,19 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
         data = key.path.read_bytes()
     except OSError as exc:
         cause = _because(exc)
-        raise SigningError(
+        raise KeyUnusable(
             _l("{file}: cannot read the PKCS#12 file: {reason}", file=key.path, reason=cause)
         ) from exc
     try:
         private_key, cert, others = pkcs12.load_key_and_certificates(data, key.passphrase)
     except ValueError:
         if _is_pkcs12(data):
-            raise SigningError(
+            raise KeyUnusable(
                 _l("{file}: wrong passphrase for the PKCS#12 file", file=key.path)
             ) from None
-        raise SigningError(_l("{file}: not a PKCS#12 file", file=key.path)) from None
+        raise KeyUnusable(_l("{file}: not a PKCS#12 file", file=key.path)) from None
     if private_key is None or cert is None:
-        raise SigningError(
+        raise KeyUnusable(
             _l("{file}: the PKCS#12 file holds no key and certificate", file=key.path)
         )
     # The signer from what is loaded, as pyHanko's SimpleSigner.load_pkcs12_data makes it:
@@ -534,7 +583,7 @@ def _pkcs12_signer(key: Pkcs12Key) -> Signer:
         )
     except ValueError as exc:
         cause = _because(exc)
-        raise SigningError(
+        raise KeyUnusable(
             _l("{file}: cannot use the PKCS#12 key: {error}", file=key.path, error=cause)
         ) from exc
     return signer
@@ -573,18 +622,18 @@ def _is_pkcs12(data: bytes) -> bool:
 
 def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
     if not key.library.is_file():
-        raise SigningError(_l("PKCS#11 module {module} does not exist", module=key.library))
+        raise KeyUnusable(_l("PKCS#11 module {module} does not exist", module=key.library))
     try:
         lib = pkcs11.lib(str(key.library))
         labels = [_token_label(slot) for slot in lib.get_slots(token_present=True)]
     except (pkcs11.PKCS11Error, RuntimeError, OSError) as exc:
         cause = _because(exc)
-        raise SigningError(
+        raise KeyUnusable(
             _l("PKCS#11 module {module} cannot be loaded: {error}", module=key.library, error=cause)
         ) from exc
     if key.token_label not in labels:
         present = ", ".join(f"'{label}'" for label in labels if label) or _("none")
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "no token labelled '{token}' in PKCS#11 module {module} (is the card "
                 "inserted? tokens present: {present})",
@@ -600,18 +649,18 @@ def _pkcs11_session(key: Pkcs11Key) -> pkcs11.Session:
             user_pin=key.pin,
         )
     except pkcs11.PinIncorrect:
-        raise SigningError(_l("wrong PIN for token '{token}'", token=key.token_label)) from None
+        raise KeyUnusable(_l("wrong PIN for token '{token}'", token=key.token_label)) from None
     except pkcs11.PinLocked:
-        raise SigningError(
+        raise KeyUnusable(
             _l("the PIN of token '{token}' is locked", token=key.token_label)
         ) from None
     except pkcs11.PinLenRange:
-        raise SigningError(
+        raise KeyUnusable(
             _l("the PIN has the wrong length for token '{token}'", token=key.token_label)
         ) from None
     except pkcs11.PKCS11Error as exc:
         cause = _because(exc)
-        raise SigningError(
+        raise KeyUnusable(
             _l("cannot log in to token '{token}': {error}", token=key.token_label, error=cause)
         ) from None
 
@@ -628,7 +677,7 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         chain = [cert for path in key.chain for cert in load_certificates(path)]
     except VerificationError as exc:
         cause = _because(exc)
-        raise SigningError(_l("certificate chain: {error}", error=cause)) from exc
+        raise KeyUnusable(_l("certificate chain: {error}", error=cause)) from exc
     _check_token_objects(key, session, key.cert_label or key.key_label)
     signer = PKCS11Signer(
         session,
@@ -641,7 +690,7 @@ def _pkcs11_signer(key: Pkcs11Key, session: pkcs11.Session) -> Signer:
         signer.signing_cert  # noqa: B018 - loads key and certificate now, to fail early
     except pkcs11.PKCS11Error as exc:
         cause = _because(exc)
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "token '{token}': no usable key '{key}' with its certificate: {error}",
                 token=key.token_label,
@@ -660,7 +709,7 @@ def _check_token_objects(key: Pkcs11Key, session: pkcs11.Session, cert_label: st
     if keys is None or certificates is None:
         return  # the token would not list them: pyHanko's own lookup tells
     if key.key_label not in keys:
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "token '{token}' holds no private key labelled '{key}' (keys on it: {present})",
                 token=key.token_label,
@@ -669,7 +718,7 @@ def _check_token_objects(key: Pkcs11Key, session: pkcs11.Session, cert_label: st
             )
         )
     if cert_label not in certificates:
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "token '{token}' holds the key '{key}' but no certificate labelled '{label}', "
                 "which a signature needs (certificates on it: {present})",
@@ -764,7 +813,7 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
     not_before = validity["not_before"].native
     not_after = validity["not_after"].native
     if now > not_after:
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "the certificate of {name} expired on {date}",
                 name=name,
@@ -772,7 +821,7 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
             )
         )
     if now < not_before:
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "the certificate of {name} is not valid before {date}",
                 name=name,
@@ -781,7 +830,7 @@ def _check_certificate(cert: x509.Certificate, name: str, now: dt.datetime) -> N
         )
     usage = cert.key_usage_value
     if usage is not None and "non_repudiation" not in usage.native:
-        raise SigningError(
+        raise KeyUnusable(
             _l(
                 "the certificate of {name} lacks the non-repudiation key usage that signatures "
                 "on documents need",
@@ -798,6 +847,18 @@ def _default_font() -> Path:
         return find_font(REGULAR_FONT)
     except PacketError as exc:
         raise SigningError.of(exc) from None
+
+
+def _appearance_font(font: Path, text: str, opened: OpenKey | None, folder: Path) -> Path:
+    """:func:`_stamp_font` of ``font`` for ``text``, made in ``folder``; for an open key,
+    made once for every packet it signs and kept in its folder while it is open."""
+    if opened is None:
+        return _stamp_font(font, text, folder)
+    if (font, text) not in opened.fonts:
+        kept = opened.folder / str(len(opened.fonts))
+        kept.mkdir()
+        opened.fonts[(font, text)] = _stamp_font(font, text, kept)
+    return opened.fonts[(font, text)]
 
 
 def _stamp_font(font: Path, text: str, folder: Path) -> Path:
