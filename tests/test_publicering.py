@@ -353,6 +353,58 @@ def test_the_web_app_says_what_it_withdrew_too(made: Made, tmp_path: Path) -> No
         ) in texts, texts
 
 
+def test_nothing_is_published_before_the_anslag_day(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, session_converter: Path
+) -> None:
+    """§ 212's certified extract the day after the justering (2023-12-12), its notice going
+    up the next day: its web version states "Anslaget på anslagstavlan: 2023-12-13", which
+    is not so yet, and was made without a word. Now it waits for that day, with its
+    beslutsförslag; the CLI and the web's run say the day and how to go on."""
+    from avtalsgen import clock
+    from avtalsgen.web import secretary
+
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    output = root / "output"
+    shutil.rmtree(output / "webb")
+    meeting = root / "cases" / "sammantraden" / made.meeting.name
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 12))
+    results = publish(meeting, output, REPO / "templates", NoConversion())
+    assert [(r.paragraf, r.document, r.status, r.anslag) for r in results] == [
+        (211, "protokollsutdrag", Status.SEKRETESS, None),
+        (212, "protokollsutdrag", Status.ANSLAG, dt.date(2023, 12, 13)),
+    ]
+    assert not (output / "webb").exists()
+    shown = CliRunner().invoke(
+        app,
+        ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+    )  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[1] == (
+        "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte före 2023-12-13: anslaget om "
+        "justeringen sätts upp på anslagstavlan den dagen, och webbversionen anger den som "
+        f"dagen då anslaget sattes upp; kör avtalsgen publicera {meeting} igen den "
+        "2023-12-13 eller senare"
+    )
+    i18n.set_language("sv")
+    request = {"kind": "publicera", "meeting": str(meeting), "output": str(output),
+               "templates": str(REPO / "templates")}  # fmt: skip
+    events = list(secretary.run(request, on_wait=lambda _holder: None))
+    assert [event["text"] for event in events if event["dnr"] == "RUN-90001-2023"] == [
+        "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte före 2023-12-13: anslaget om "
+        "justeringen sätts upp på anslagstavlan den dagen, och webbversionen anger den som "
+        "dagen då anslaget sattes upp; gör versionerna för publicering igen den 2023-12-13 "
+        "eller senare"
+    ]
+    assert not (output / "webb").exists()
+    # On the day, it is published.
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 13))
+    with converter_in(session_converter) as converter:
+        results = publish(meeting, output, REPO / "templates", converter)
+    assert [r.status for r in results][1:] == [Status.SKRIVEN, Status.SKRIVEN]
+
+
 def test_a_record_that_does_not_say_the_day_its_version_was_made_is_named(
     made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ whose extract is certified, without LibreOffice: the records and signatures are 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +24,9 @@ def certified(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every paragraph's extract made, version 1, and certified."""
 
     def recorded(versions: Any, _record_file: Path) -> tuple[Any, Any]:
-        return SimpleNamespace(paragraf=versions[-1]), SimpleNamespace(nummer=1)
+        # The notice of its justering is up (published no earlier: test_publicering).
+        up = dt.date(2000, 1, 1)
+        return SimpleNamespace(paragraf=versions[-1], anslagsdatum=up), SimpleNamespace(nummer=1)
 
     monkeypatch.setattr(publicering, "read_record", lambda path: {"versioner": [path.stem]})
     monkeypatch.setattr(publicering, "_recorded", recorded)

@@ -181,6 +181,7 @@ def publicera(
         publish,
         removed_text,
         rendition_head,
+        waiting_text,
         written_text,
     )
 
@@ -193,6 +194,9 @@ def publicera(
                 typer.echo("  " + removed_text(result, str(shown_path(path))))
         elif result.status is Status.SAKNAS:
             typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
+        elif result.status is Status.ANSLAG:
+            again = _("run avtalsgen publicera {meeting} again").format(meeting=meeting)
+            typer.echo(waiting_text(result, again))
         elif result.status is Status.OSIGNERAD:
             typer.echo(
                 _("{head}: left out: the extract is not signed yet; sign it first with "

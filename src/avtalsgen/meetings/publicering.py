@@ -36,6 +36,7 @@ from typing import Any, Final, TypeVar, cast
 
 from pydantic import BaseModel
 
+from avtalsgen import clock
 from avtalsgen.build.workspace import Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.errors import OutputError, os_reason
@@ -83,6 +84,10 @@ class Status(StrEnum):
     OSIGNERAD = "osignerad"
     """Left out: the newest extract (:attr:`Rendition.files`) is not signed yet, so its web
     version could not say that the original is certified."""
+    ANSLAG = "anslag"
+    """Left out: the notice of the justering goes up on the anslagstavla after today
+    (:attr:`Rendition.anslag`), and the web version states that day as the day the notice
+    went up ("Anslaget på anslagstavlan"): it is published on that day or later."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,8 @@ class Rendition:
     """Web renditions published before that this one withdraws: of a paragraph since put
     under sekretess (its extract's every version and its case's beslutsförslag), or an
     earlier version of the extract written now."""
+    anslag: dt.date | None = None
+    """The day the notice of the justering goes up (:attr:`Status.ANSLAG`)."""
 
 
 def rendition_head(result: Rendition) -> str:
@@ -120,6 +127,16 @@ def written_text(result: Rendition) -> str:
     return _("{head}: publishable rendition written, with {replaced} replaced").format(
         head=head, replaced=join_words(result.replaced)
     )
+
+
+def waiting_text(result: Rendition, again: str) -> str:
+    """What ``publicera`` says of an extract left out until its anslag (:attr:`Status.
+    ANSLAG`): the day, why, and ``again``, how to make the versions then."""
+    return _(
+        "{head}: left out until {date}: the notice of the justering goes up on the "
+        "anslagstavla that day, and the web version states it as the day the notice went up; "
+        "{again} on {date} or later"
+    ).format(head=rendition_head(result), date=result.anslag, again=again)
 
 
 def removed_text(result: Rendition, path: str) -> str:
@@ -312,6 +329,13 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
                           (archive,))
+            )  # fmt: skip
+            continue
+        if fakta.anslagsdatum > clock.today():
+            # The extract states the day its notice went up: not published before it.
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.ANSLAG,
+                          anslag=fakta.anslagsdatum)
             )  # fmt: skip
             continue
         stem = file_stem(fakta.paragraf, version.nummer)

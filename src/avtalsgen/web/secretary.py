@@ -205,6 +205,7 @@ def _publicera(
         publish,
         removed_text,
         rendition_head,
+        waiting_text,
         written_text,
     )
 
@@ -218,6 +219,8 @@ def _publicera(
                 return _("{head}: left out, under sekretess").format(head=head)
             if result.status is Status.SAKNAS:
                 return _("{head}: left out, no protokollsutdrag yet").format(head=head)
+            if result.status is Status.ANSLAG:
+                return waiting_text(result, _("make the versions for publishing again"))
             if result.status is Status.OSIGNERAD:
                 return _("{head}: left out, the protokollsutdrag is not certified yet: "
                          "certify it on the meeting's page, then make the versions for "
