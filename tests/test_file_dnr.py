@@ -1,4 +1,4 @@
-"""A case file's Dnr is read the same way by every command (input/kinds.file_dnr): the
+"""A case file's Dnr is read the same way by every command (input/filednr.file_dnr): the
 two-files check (Namesakes) and the output folders whose case file is gone (leftovers) read
 the ``dnr:`` line by a pattern of their own, which a Dnr on the line after its key or in
 flow style escaped, while the index of a meeting's cases read the YAML."""
@@ -15,7 +15,8 @@ from ruamel.yaml import YAML
 
 from avtalsgen.build.leftovers import leftovers
 from avtalsgen.input.duplicates import Namesakes
-from avtalsgen.input.kinds import file_dnr, peek
+from avtalsgen.input.filednr import file_dnr
+from avtalsgen.input.kinds import peek
 from avtalsgen.meetings.justering import index_cases
 
 ORIGINAL = "exempel-trappsteg.yaml"  # RUN-90004-2024, dnr on line 7

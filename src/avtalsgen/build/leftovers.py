@@ -52,7 +52,7 @@ class Leftover:
 
 def leftovers(folders: Sequence[Path], output: Path) -> list[Leftover]:
     """The case folders of ``output`` that hold a PDF built for a Dnr that no case file in
-    ``folders`` names (:func:`~avtalsgen.input.kinds.file_dnr`: a case file that cannot be
+    ``folders`` names (:func:`~avtalsgen.input.filednr.file_dnr`: a case file that cannot be
     read as YAML still counts by its ``dnr:`` line), in order of their Dnr."""
     if not folders or not output.is_dir():
         return []

@@ -2,9 +2,9 @@
 
 ``check``, ``build`` and ``status`` refuse each of them in the same words, by the line of
 its ``dnr:`` key and that of the other (:class:`Namesakes`). A file's Dnr is read as every
-command reads it (:func:`avtalsgen.input.kinds.file_dnr`: its YAML, kept per run while the
-file is unchanged), not by a pattern of its own that a Dnr in flow style escaped. The
-models are imported only when a folder is read.
+command reads it (:func:`avtalsgen.input.filednr.file_dnr`: its YAML, kept per run while the
+file is unchanged), not by a pattern of its own that a Dnr in flow style escaped; that
+imports none of the models, so an unchanged case's rebuild stays as quick as its record.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from avtalsgen.i18n import _
+from avtalsgen.input.filednr import file_dnr
 
 
 def dnr_line(path: Path) -> int | None:
     """The line of the case file's top-level ``dnr`` key, if it can be read and has one."""
-    from avtalsgen.input.kinds import file_dnr
-
     return file_dnr(path)[1]
 
 
@@ -37,7 +36,7 @@ def same_dnr_problem(path: Path, dnr: str, first: Path) -> str:
 
 
 class Namesakes:
-    """The case files of folders by their Dnr, as :func:`~avtalsgen.input.kinds.file_dnr`
+    """The case files of folders by their Dnr, as :func:`~avtalsgen.input.filednr.file_dnr`
     reads it (each folder read once). A case file whose folder holds another of its Dnr is
     refused by ``check``, ``build`` and ``status`` alike, each of the two naming the
     other: whichever came first by name, a copy built took over the Dnr's folder, beside
@@ -49,8 +48,6 @@ class Namesakes:
     def _of(self, folder: Path) -> dict[str, list[str]]:
         if folder not in self._folders:
             found: dict[str, list[str]] = {}
-            from avtalsgen.input.kinds import file_dnr
-
             for path in sorted(folder.glob("*.yaml")):
                 dnr = file_dnr(path)[0] if path.is_file() else None
                 if dnr is not None:
@@ -59,7 +56,7 @@ class Namesakes:
         return self._folders[folder]
 
     def dnrs(self, folder: Path) -> set[str]:
-        """The Dnrs the case files of ``folder`` name (:func:`~avtalsgen.input.kinds.file_dnr`)."""
+        """The Dnrs the case files of ``folder`` name (:func:`~.filednr.file_dnr`)."""
         return set(self._of(folder.resolve()))
 
     def other(self, path: Path, dnr: str) -> Path | None:

@@ -18,7 +18,6 @@ a meeting file (it has paragrafer)", of a file without it), and a case file with
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -26,6 +25,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from avtalsgen.i18n import _
+from avtalsgen.input.filednr import file_dnr
 from avtalsgen.input.wrapped import wrapper
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.meeting import Sammantrade
@@ -106,37 +106,9 @@ class Peeked:
     kind: type[BaseModel] | None = None
     """Its kind (:func:`kind_of`)."""
     dnr: str | None = None
-    """Its top-level ``dnr``, stripped, where that is a string."""
+    """Its top-level ``dnr``, stripped, where that is a string (:func:`file_dnr`)."""
     dnr_line: int | None = None
-    """The line of its top-level ``dnr`` key, where it has one."""
-
-
-#: A top-level ``dnr:`` line of a file that cannot be read as YAML (a tab, a key given
-#: twice): its value, quoted or not, a comment after it.
-_DNR_LINE: Final = re.compile(
-    r"""^dnr[ \t]*:[ \t]*(?P<q>["']?)(?P<dnr>[^"'#\s]+)(?P=q)[ \t]*(?:#.*)?$""", re.M
-)
-
-
-def file_dnr(path: Path) -> tuple[str | None, int | None]:
-    """This file's Dnr and the line of its ``dnr`` key, the one answer every command gives
-    (the index of a meeting's cases, the check for two case files of one Dnr, the output
-    folders whose case file is gone, the web's pages): its top-level ``dnr`` as YAML reads
-    it, quoted or not, with a comment after it or in flow style alike; for a file that
-    cannot be read as YAML (a tab, a key given twice), its ``dnr:`` line as written, so that
-    a case file broken by a tab still holds its Dnr. ``(None, None)`` for a file with
-    neither, or that is not UTF-8 text."""
-    found = peek(path)
-    if found.readable:
-        return found.dnr, found.dnr_line
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None, None
-    match = _DNR_LINE.search(text)
-    if match is None:
-        return None, None
-    return match["dnr"], text.count("\n", 0, match.start()) + 1
+    """The line of its top-level ``dnr`` key, where it has one (:func:`file_dnr`)."""
 
 
 def peek(path: Path) -> Peeked:
@@ -152,16 +124,13 @@ def peek(path: Path) -> Peeked:
 @functools.lru_cache(maxsize=4096)
 def _peek(path: Path, _inode: int, _size: int, _changed: int) -> Peeked:
     from avtalsgen.errors import CaseError
-    from avtalsgen.input.load import read_yaml_lines
+    from avtalsgen.input.load import read_yaml
 
     try:
-        data, lines = read_yaml_lines(path)
+        data = read_yaml(path)
     except CaseError:
         return Peeked(readable=False)
-    dnr = data.get("dnr") if isinstance(data, dict) else None
-    if not isinstance(dnr, str):
-        return Peeked(True, kind_of(data))
-    return Peeked(True, kind_of(data), dnr.strip(), lines.get(("dnr",)))
+    return Peeked(True, kind_of(data), *file_dnr(path))
 
 
 def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:

@@ -463,12 +463,6 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
-def read_yaml_lines(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """:func:`read_yaml`'s data and the line of each of its keys."""
-    data, lines, _found = _read_yaml(path)
-    return data, lines
-
-
 def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
     """A YAML error without a place in the file (the reader's), in PyYAML's words."""
     return _("{path}: YAML error: {problem}").format(path=path, problem=exc)

@@ -246,7 +246,7 @@ def _namesakes(read: Sequence[tuple[Path, CaseFacts]]) -> Callable[[str | None],
     Namesakes`): not the whole folder's listing, which every save of any case changed, so
     that each save made every row and case page be worked out anew (bench/web.py: the
     server's CPU 12-20 -> 117 ms a request, p95 5 s with a batch running)."""
-    from avtalsgen.input.kinds import file_dnr
+    from avtalsgen.input.filednr import file_dnr
 
     by_dnr: dict[str, list[str]] = {}
     broken: list[tuple[str, object]] = []
