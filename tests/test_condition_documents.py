@@ -60,6 +60,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     templates = str(REPO / "templates")
     made = run_cli("utdrag", str(meeting), "--output", str(output), "--templates", templates)
     assert made.returncode == 0, made.stderr
+    assert "Protocol extracts: " in made.stdout, made.stdout  # in English, as asked
     built = run_cli("build", str(cases / CASE), "--output", str(output), "--templates", templates)
     assert built.returncode == 0, built.stderr
     return output / DNR

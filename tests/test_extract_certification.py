@@ -92,8 +92,9 @@ def test_the_justering_block_is_not_split_by_a_page_break(
     output = tmp_path / "output"
     with converter_in(session_converter):
         made = run_cli("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
-                       "--templates", str(REPO / "templates"))  # fmt: skip
+                       "--templates", str(REPO / "templates"), lang="sv")  # fmt: skip
     assert made.returncode == 0, made.stderr
+    assert "Protokollsutdrag: " in made.stdout, made.stdout
     pdf = output / "RUN-90001-2023" / "protokollsutdrag-212.pdf"
     pages = int(run("pdfinfo", str(pdf)).split("Pages:")[1].split()[0])
     texts = [fold(run("pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"))

@@ -60,7 +60,7 @@ def utdrag(
         _("status"),
         _("version"),
         _("files"),
-        title=_("Protokollsutdrag: {meeting}").format(meeting=meeting),
+        title=_("Protocol extracts: {meeting}").format(meeting=meeting),
     )
     for result in results:
         files = ", ".join(str(shown_path(path)) for path in result.files)
