@@ -719,6 +719,38 @@ def test_an_urgent_document_goes_before_those_waiting() -> None:
         far.close()
 
 
+def test_why_a_worker_cannot_start_is_told_in_each_clients_language() -> None:
+    """A converter started in Swedish answered every later client, an English one too, in
+    Swedish ("LibreOffice-bryggan kan inte startas …"): each request now says its client's
+    language, and the reason a worker cannot start is given in it."""
+    from avtalsgen.conversion.server import Converter
+
+    i18n.set_language("sv")  # whoever started the converter
+    converter = Converter(1)
+    worker = Worker(0, find_soffice(None), "/finns/inte/python3")
+    converter.workers = [worker]
+    near, far = socket.socketpair()
+    far.settimeout(5)
+    try:
+        for language in ("en", "sv"):
+            request = {"op": "convert", "id": language, "docx": "/x/a.docx", "pdf": "/x/a.pdf",
+                       "timeout": 5, "urgent": False, "lang": language}  # fmt: skip
+            converter.serve_request(near, request)
+            converter.stopping.set()  # no wait between two tries to start it
+            assert not converter._start(worker)
+            answer = json.loads(far.makefile().readline())
+            assert (answer["id"], answer["fault"]) == (language, "start")
+            said = {
+                "en": "cannot start LibreOffice's bridge (/finns/inte/python3): ",
+                "sv": "det går inte att starta LibreOffice:s brygga (/finns/inte/python3): ",
+            }
+            assert answer["detail"].startswith(said[language]), answer
+    finally:
+        i18n.set_language(None)
+        near.close()
+        far.close()
+
+
 def test_a_document_said_to_be_written_is_sent_at_once_and_once(tmp_path: Path) -> None:
     """written(job) sends the job from the caller's thread (here before its file is even
     there, which the dispatcher waits for); the dispatcher does not send it again."""

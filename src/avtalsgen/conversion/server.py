@@ -16,7 +16,9 @@ soffice, remove the socket and end the converter; if it is killed outright, the 
 
 The protocol: one JSON object per line each way. ``{"op": "hello"}`` →
 ``{"protocol": 1, "pid": ..., "workers": n}``; ``{"op": "convert", "id": ..., "docx": path,
-"pdf": path, "timeout": s, "urgent": bool}`` (an urgent one goes first in the queue) →
+"pdf": path, "timeout": s, "urgent": bool, "lang": "sv"|"en"}`` (an urgent one goes first in
+the queue; ``lang`` the language of the client's messages, in which a ``detail`` the
+converter words is given: not the language of whoever started it) →
 ``{"id": ..., "ok": true}`` or ``{"id": ..., "fault": ...,
 "detail": ...}`` (faults: ``unloadable``, ``export``, ``crash``, ``hang``, ``start``), in the
 order documents finish; ``{"op": "status"}`` → the converter and its workers;
@@ -106,6 +108,8 @@ class _Task:
     pdf: Path
     timeout: float
     attempts: int = 0
+    language: str | None = None
+    """The language of the client's messages (its request's ``lang``)."""
 
 
 class Converter:
@@ -198,7 +202,7 @@ class Converter:
             worker.start()
         except AvtalsgenError as exc:
             log.error("worker %d: cannot start: %s", worker.index, exc.message)
-            self._fail_next(exc.message)
+            self._fail_next(exc)
             self.stopping.wait(_START_BACKOFF)
             return False
         if restart:
@@ -206,15 +210,17 @@ class Converter:
         log.info("worker %d: soffice %s started", worker.index, worker.pid)
         return True
 
-    def _fail_next(self, detail: str) -> None:
+    def _fail_next(self, error: AvtalsgenError) -> None:
         """A worker cannot start: the next document waiting fails rather than waits forever
-        (only when no other worker runs to take it)."""
+        (only when no other worker runs to take it), told why in its client's language (the
+        error's words in each language), not in that of whoever started the converter."""
         if any(w.running for w in self.workers):
             return
         with self.cond:
             task = self.queue.popleft() if self.queue else None
         if task is not None:
             self.failed += 1
+            detail = error.texts.get(task.language or "", error.message)
             task.client.send({"id": task.id, "fault": "start", "detail": detail})
 
     def _settle(self, worker: Worker, task: _Task, outcome: Outcome) -> None:
@@ -296,6 +302,7 @@ class Converter:
                 Path(request["docx"]),
                 Path(request["pdf"]),
                 float(request.get("timeout") or 60.0),
+                language=request.get("lang") if request.get("lang") in i18n.LANGUAGES else None,
             )
             self.put(task, first=bool(request.get("urgent")))
         elif op == "hello":

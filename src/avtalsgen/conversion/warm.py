@@ -174,7 +174,8 @@ class WarmConverter:
         """Send one document; ``callback`` gets the converter's answer (from another thread)."""
         ident = next(self._ids)
         request = {"op": "convert", "id": ident, "docx": str(docx), "pdf": str(pdf),
-                   "timeout": self.doc_timeout, "urgent": urgent}  # fmt: skip
+                   "timeout": self.doc_timeout, "urgent": urgent,
+                   "lang": current_language()}  # fmt: skip
         with self._lock:
             if self._closed:
                 gone = True

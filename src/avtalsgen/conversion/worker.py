@@ -39,7 +39,7 @@ from avtalsgen.conversion.soffice import (
     soffice_env,
 )
 from avtalsgen.errors import ConversionError
-from avtalsgen.i18n import _
+from avtalsgen.i18n import _, _l
 
 BRIDGE = Path(__file__).resolve().with_name("uno_bridge.py")
 
@@ -196,22 +196,20 @@ class Worker:
             )
         except OSError as exc:
             reaper.remove_folder(work)
+            # In every language (_l): the warm converter tells it to each client in its own.
             raise ConversionError(
-                _("cannot start LibreOffice's bridge ({python}): {error}").format(
-                    python=self.python, error=exc
-                )
-            ) from exc
+                _l("cannot start LibreOffice's bridge ({python}): {error}",
+                   python=self.python, error=exc)
+            ) from exc  # fmt: skip
         reaper.watch(proc.pid, work)  # its group: killed even if the converter is
         self.proc, self._work = proc, work
         assert proc.stdout is not None
         self._lines = _Lines(proc.stdout.fileno())
         answer = self._answer(self.start_timeout + 5)
         if answer is None or not answer.get("ready"):
-            detail = (answer or {}).get("detail") or _("no answer")
+            detail = (answer or {}).get("detail") or _l("no answer")
             self.kill()
-            raise ConversionError(
-                _("LibreOffice could not be started: {detail}").format(detail=detail)
-            )
+            raise ConversionError(_l("LibreOffice could not be started: {detail}", detail=detail))
         self.pid = int(answer["pid"])
         if self.warm_up is not None:
             # The first document loads Writer's import filter, the fonts and the PDF
@@ -220,8 +218,8 @@ class Worker:
             if outcome.fault is not None:
                 self.kill()
                 raise ConversionError(
-                    _("LibreOffice could not convert a test document: {fault} {detail}")
-                    .format(fault=outcome.fault, detail=outcome.detail)
+                    _l("LibreOffice could not convert a test document: {fault} {detail}",
+                       fault=outcome.fault, detail=outcome.detail)
                 )  # fmt: skip
             (work / "warm-up.pdf").unlink(missing_ok=True)
         self.documents = 0
