@@ -159,17 +159,21 @@ def fold(text: str) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    """The text of every paragraph of a .docx (body, tables, headers, footers)."""
+    """The text of every paragraph of a .docx (body, tables, headers, footers); Word's
+    non-breaking hyphen (a Dnr's, a date's, a spaced hyphen's: documents/dnr.py) read as
+    the hyphen it shows."""
     document = docx.Document(io.BytesIO(data))
     parts = [document.element.body]
     for section in document.sections:
         parts += [section.header._element, section.footer._element]
         parts += [section.first_page_header._element, section.first_page_footer._element]
+    hyphen = qn("w:noBreakHyphen")
     return "\n".join(
-        "".join(text.text or "" for text in paragraph.iter(qn("w:t")))
+        "".join("-" if node.tag == hyphen else node.text or ""
+                for node in paragraph.iter(qn("w:t"), hyphen))
         for part in parts
         for paragraph in part.iter(qn("w:p"))
-    )
+    )  # fmt: skip
 
 
 #: The documents rendered from the case alone (a tilläggsavtal needs a decided change).

@@ -27,6 +27,10 @@ NBSP = "\u00a0"
         ("enligt beslut 2023-12-05, § 211, även", "enligt beslut 2023-12-05, §_211, även"),
         ("(13 kap. 2 § kommunallagen)", "(13 kap. 2_§ kommunallagen)"),
         ("3 000 deltagare och 12 % av 250 000 kr", "3_000 deltagare och 12_% av 250_000_kr"),
+        # A financier's spaced hyphen, as the seed spells it; not a minus or a hyphen alone.
+        ("från Region Norrbotten - ERP och", "från Region Norrbotten_-_ERP och"),
+        ("Pilotprojektet - Norrbottens ekosystem", "Pilotprojektet_-_Norrbottens ekosystem"),
+        ("5 - 3 är inte ett namn, - inte heller", "5_-_3 är inte ett namn, - inte heller"),
         # Not amounts: a year and a number after it, a decimal's digits, a year alone.
         ("år 2025 100 personer", "år 2025 100 personer"),
         ("0,500 000 och perioden 2025 till 2027", "0,500 000 och perioden 2025 till 2027"),

@@ -122,3 +122,30 @@ def test_the_sentence_on_a_shorter_last_avtalsar_only_where_one_is_shorter(built
     )
     for dnr in ("RUN-00386-2023", "RUN-90001-2023"):  # whole years
         assert "i proportion till antalet månader" not in agreement(dnr)
+
+
+@pytest.mark.libreoffice
+def test_a_financier_with_a_spaced_hyphen_stays_on_one_line(tmp_path: Path) -> None:
+    """The seed's financier "Region Norrbotten - ERP" at every place of a line: it broke as
+    "… Region Norrbotten -" / "ERP …". Printed through keep_together (no-break spaces) and
+    keep_dnr_together (a non-breaking hyphen), it stays whole, reads as the seed spells it
+    in pdftotext, and the fact check's reading finds every one."""
+    from avtalsgen.documents.format import keep_together
+
+    name = "Region Norrbotten - ERP"
+    lines = [keep_together(f"{'ab ' * n}medel från {name} och mer text.") for n in range(1, 41)]
+    assert all("Norrbotten\u00a0-\u00a0ERP" in line for line in lines)
+    plain = docx_with_pages(tmp_path / "plain.docx", ["\n".join(lines)], "Finansiär")
+    kept = tmp_path / "kept.docx"
+    document = Document(str(plain))
+    keep_dnr_together(document)
+    kept.write_bytes(docx_bytes(document))
+    assert _texts(kept, "word/document.xml").count("<w:noBreakHyphen/>") == 40
+    [pdf] = LibreOfficeConverter().convert([kept], tmp_path / "pdf")
+    shown = [fold(line) for line in pdftotext(pdf).splitlines() if line.strip()]
+    # The line may break at the name's other spaces ("Region" / "Norrbotten - ERP").
+    assert sum(line.count("Norrbotten - ERP") for line in shown) == 40, shown
+    assert not [line for line in shown if line.endswith(("Norrbotten", "-"))], shown
+    assert fold(" ".join(shown)).count(name) == 40
+    text = fold(read_pdf(pdf).text.replace("\u2011", "-"))
+    assert text.count(name) == 40

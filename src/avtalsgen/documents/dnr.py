@@ -1,5 +1,5 @@
-"""A Dnr or a date never breaks at its hyphens: Word's non-breaking hyphen in the rendered
-documents.
+"""A Dnr, a date or a spaced hyphen in a name never breaks at its hyphens: Word's
+non-breaking hyphen in the rendered documents.
 
 A line break after ``RUN-`` or ``RUN-00386-`` splits the number a reader searches the
 case register for, and one after ``2025-09-`` leaves a date that reads as two ("2025-09-"
@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 
 #: A Dnr in running text.
 DNR_IN_TEXT = re.compile(r"RUN-[0-9]{5}-[0-9]{4}")
-#: What is kept on one line: a Dnr, or an ISO date (2025-09-01) standing as a word of its own.
+#: What is kept on one line: a Dnr, an ISO date (2025-09-01) standing as a word of its own,
+#: or a hyphen between no-break spaces (a financier's "Region Norrbotten - ERP", its spaces
+#: made no-break ones by :func:`avtalsgen.documents.format.keep_together`: Unicode's line
+#: breaking allows a break after a hyphen even before a no-break space).
 KEPT_TOGETHER = re.compile(
     rf"{DNR_IN_TEXT.pattern}|(?<![0-9-])[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?![0-9])"
+    "|(?<=\u00a0)-(?=\u00a0)"
 )
 #: What a PDF reader returns for Word's non-breaking hyphen.
 NON_BREAKING_HYPHEN = "\u2011"
@@ -67,8 +71,10 @@ def keep_dnr_together(document: Document) -> None:
         texts = [t for t in candidates(root) if t.text and KEPT_TOGETHER.search(t.text)]
         for element in texts:
             pieces: list[Any] = []
-            for chunk in re.split(f"({KEPT_TOGETHER.pattern})", element.text):
-                words = chunk.split("-") if KEPT_TOGETHER.fullmatch(chunk) else [chunk]
+            # Every other piece is a match (the pattern has no group of its own).
+            chunks = re.split(f"({KEPT_TOGETHER.pattern})", element.text)
+            for position, chunk in enumerate(chunks):
+                words = chunk.split("-") if position % 2 else [chunk]
                 for index, word in enumerate(words):
                     if index:
                         pieces.append(etree.Element(f"{{{_W}}}noBreakHyphen"))

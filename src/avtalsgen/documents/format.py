@@ -56,16 +56,24 @@ _BESIDE: Final = re.compile(
 )
 
 
+#: A hyphen with a space on each side between two words: a financier's name as the seed
+#: spells it, "Region Norrbotten - ERP".
+_SPACED_HYPHEN: Final = re.compile(r"(?<=\w) - (?=\w)")
+
+
 def keep_together(text: str) -> str:
     """``text`` with a no-break space where a line must not break: between an amount's
-    digit groups (1 800 000), between an amount and its unit (800 000 kronor, 12 %), and
+    digit groups (1 800 000), between an amount and its unit (800 000 kronor, 12 %),
     between a § sign and its number (§ 211, 2 §), as the documents' own amounts are written
-    (:func:`kronor`). Typed text (a decision's points, an ändring, a clause) is written with
-    plain spaces; every text a template prints goes through this
-    (:mod:`avtalsgen.documents.render`)."""
+    (:func:`kronor`), and on each side of a hyphen spaced between two words ("Region
+    Norrbotten - ERP", which broke as "Region Norrbotten -" / "ERP"; the hyphen itself is
+    made a non-breaking one with the Dnrs': :mod:`avtalsgen.documents.dnr`). Typed text (a
+    decision's points, an ändring, a clause) is written with plain spaces; every text a
+    template prints goes through this (:mod:`avtalsgen.documents.render`)."""
     if " " not in text:
         return text
     text = _GROUPED.sub(lambda match: match[0].replace(" ", NBSP), text)
+    text = _SPACED_HYPHEN.sub(f"{NBSP}-{NBSP}", text)
     return _BESIDE.sub(NBSP, text)
 
 
