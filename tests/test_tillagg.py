@@ -258,16 +258,14 @@ def test_a_tillagg_needs_a_granted_agreement(bare: Path, english: None) -> None:
         bare, "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n", datum="2023-11-28"
     )
     assert any("has none: no meeting has granted it" in p for p in found), found
-    # A tillägg is a bifall of the change, and nothing else of a decision on the proposal.
+    # A tillägg decides the change it gives (granted or not: test_later_decisions), and
+    # nothing of a decision on the proposal.
     found = problems(
         bare,
-        "    utfall: avslag\n    motivering: Nej.\n"
+        "    andring: beloppet ska vara 900 000 kronor\n"
         "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31}\n",
     )
-    assert any(
-        "paragrafer[0].utfall: a paragraph with a tillagg grants a change" in p for p in found
-    )
-    assert any("paragrafer[0].motivering: motivering belongs to the decision" in p for p in found)
+    assert any("paragrafer[0].andring: andring belongs to the decision" in p for p in found)
 
 
 def test_check_and_build_refuse_a_bad_tillagg_with_nothing_written(

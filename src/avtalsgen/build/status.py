@@ -433,6 +433,9 @@ def _one(
             status.lage = _("tilläggsavtal nr {number}").format(number=number)
         status.lage += "; " + _changed_term(planned.change.andring, None if agreed else number)
         status.kod = "tillaggsavtal"
+    refused = _change_not_granted(history)
+    if refused:
+        status.lage += "; " + refused
     if signed and unsigned and status.kod != "ersatt":  # the newest packet, partly signed
         fields = join_words([hints.field(name) for name in unsigned])
         said = _("signed by {names}; not yet by {fields}")
@@ -494,6 +497,35 @@ def _superseded(
             newer = hints.path(_relative(folder / stale.newer, root)) if stale.newer else None
             found.append(replace(stale, file=hints.path(_relative(version, root)), newer=newer))
     return found
+
+
+def _change_not_granted(history: Any) -> str:
+    """A proposed change of the running agreement that the newest decision on the case
+    did not grant (avslag, återremiss, bordläggning), in words: the agreement stays as it
+    is, and no tilläggsavtal follows; empty when the newest decision is no such one."""
+    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
+
+    latest = history.latest
+    if latest is None or latest.paragraf.tillagg is None or not history.outcomes:
+        return ""
+    outcome = history.outcomes[-1]
+    if outcome.granted:
+        return ""
+    said = {
+        Utfall.AVSLAG: _(
+            "the proposed {change} was rejected ({label}): the agreement stays as it is, "
+            "and no tilläggsavtal follows"
+        ),
+        Utfall.ATERREMISS: _(
+            "the proposed {change} was referred back ({label}): the agreement stays as it is "
+            "until a later decision"
+        ),
+        Utfall.BORDLAGGNING: _(
+            "the proposed {change} was postponed ({label}): the agreement stays as it is "
+            "until a later decision"
+        ),
+    }[outcome]
+    return said.format(change=_(TILLAGGSTYP_TEXT[latest.paragraf.tillagg.typ]), label=latest.label)
 
 
 def _changed_term(andring: Andring, unsigned: int | None = None) -> str:

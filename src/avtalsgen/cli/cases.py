@@ -439,11 +439,9 @@ def status(
                     extract = _("{extract}, not certified").format(extract=at(row.utdrag))
                 outcome = _(UTFALL_TEXT[Utfall(row.utfall)])
                 if row.tillagg is not None:
-                    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
+                    from avtalsgen.model.tillagg import change_outcome
 
-                    outcome = _("change of the agreement: {change}").format(
-                        change=_(TILLAGGSTYP_TEXT[Tillaggstyp(row.tillagg)])
-                    )
+                    outcome = change_outcome(row.tillagg, row.utfall)
                 typer.echo(f"  § {row.paragraf} {row.datum}  {outcome}  ({extract})")
             for document in item.dokument:
                 typer.echo(f"  {at(document)}")

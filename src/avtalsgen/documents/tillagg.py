@@ -20,9 +20,10 @@ from avtalsgen.documents.context import Underskrift, figures, signature
 from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
+from avtalsgen.model.decision import Utfall
 from avtalsgen.model.money import Avtalsar, Berakning
 from avtalsgen.model.prose import Block, BlockKind, Span
-from avtalsgen.model.tillagg import Andring, Tillaggstyp
+from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp
 
 
 @dataclass(frozen=True)
@@ -460,3 +461,40 @@ def decision_points(
         f"Regionala utvecklingsdirektören ges i uppdrag att upprätta tilläggsavtal nr {nummer} "
         "till samarbetsavtalet enligt detta beslut.",
     )
+
+
+def proposed_change(aktor: str, tillagg: Tillagg, region: str) -> str:
+    """A change of the running agreement as proposed, to follow "förslaget att" (Swedish):
+    ``förlänga samarbetsavtalet med … till och med 2029-12-31``."""
+    amount = ""
+    if tillagg.belopp_per_ar is not None:
+        amount = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
+        if tillagg.finansiar is not None:
+            amount += f" från {tillagg.finansiar}"
+    if tillagg.typ is Tillaggstyp.FORLANGNING:
+        text = f"förlänga samarbetsavtalet med {aktor} till och med {fmt.iso(tillagg.ny_slutdag)}"
+        return text + (f", med {amount} för förlängningen" if amount else "")
+    if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
+        return (
+            f"{region}s bidrag till {aktor} från och med {fmt.iso(tillagg.fran)} ska vara {amount}"
+        )
+    return (
+        f"samarbetsavtalet med {aktor} ska upphöra i förtid med utgången av "
+        f"{fmt.iso(tillagg.sista_dag)}"
+    )
+
+
+#: What the committee decided on a proposed change it did not grant (Swedish).
+_NOT_GRANTED = {
+    Utfall.AVSLAG: "{namnd} avslår förslaget att {change}.",
+    Utfall.ATERREMISS: (
+        "{namnd} beslutar att återremittera förslaget att {change} till förvaltningen."
+    ),
+    Utfall.BORDLAGGNING: "{namnd} beslutar att bordlägga förslaget att {change}.",
+}
+
+
+def not_granted_text(namnd: str, aktor: str, tillagg: Tillagg, utfall: Utfall, region: str) -> str:
+    """The decision on a proposed change of the running agreement that the committee
+    rejected, referred back or postponed, naming the change (no tilläggsavtal follows)."""
+    return _NOT_GRANTED[utfall].format(namnd=namnd, change=proposed_change(aktor, tillagg, region))

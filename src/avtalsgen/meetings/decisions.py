@@ -524,6 +524,8 @@ def _change_rules(
                 "tillagg",
             )
         ]
+    if not utfall(arende, decision.paragraf).granted:
+        return []  # a change proposed and not granted: the agreement stays as it is
     if changes:
         money = changes[-1].andring.efter
     else:
@@ -733,6 +735,19 @@ def _after_decided(decision: Decision, deciding: Decision, outcome: Utfall, dnr:
                 "{dnr} was rejected (avslag) by {earlier} ({where}); nothing more is decided "
                 "on it: a new application is a new ärende with a Dnr of its own"
             ).format(dnr=dnr, earlier=deciding.label, where=where),
+            "dnr",
+        )
+    given = decision.paragraf.utfall
+    if given is not None and not given.granted:
+        # A later avslag, återremiss or bordläggning on a granted case is of a proposed
+        # change of its running agreement, not of the decided proposal.
+        return decision.problem(
+            _(
+                "{dnr} was granted (bifall) by {earlier} ({where}); a later {utfall} on it is "
+                "of a proposed change of the running agreement: give the change proposed as "
+                "the paragraph's tillagg (e.g. tillagg: {{typ: forlangning, ny_slutdag: "
+                "YYYY-MM-DD}}) and keep utfall: {utfall}"
+            ).format(dnr=dnr, earlier=deciding.label, where=where, utfall=given.value),
             "dnr",
         )
     return decision.problem(

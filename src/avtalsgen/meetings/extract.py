@@ -52,7 +52,7 @@ from avtalsgen.documents.factcheck import (
 from avtalsgen.documents.format import och
 from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
-from avtalsgen.documents.tillagg import decision_points
+from avtalsgen.documents.tillagg import decision_points, not_granted_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
@@ -447,6 +447,21 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
                 sammantrade.namnd, arende.aktor.namn, change.andring, change.nummer, program
             ),
         )
+    elif paragraf.tillagg is not None and not outcome.granted and paragraf.beslut is None:
+        # A proposed change not granted: which change the committee rejected, referred
+        # back or postponed (the agreement stays as it is; no tilläggsavtal follows).
+        text = Beslutstext(
+            inledning=(
+                not_granted_text(
+                    sammantrade.namnd,
+                    arende.aktor.namn,
+                    paragraf.tillagg,
+                    outcome,
+                    program.region.namn,
+                ),
+            ),
+            punkter=(),
+        )
     if paragraf.skickas_till is None:
         recipients = tuple(fill_placeholders(name, values) for name in arende.protokollsutdrag_till)
     else:
@@ -502,6 +517,13 @@ def extract_stage(
             THE_CHANGE,
             extra_amounts=frozenset(amounts),
         )
+    if paragraf.tillagg is not None and not utfall(arende, paragraf).granted:
+        # A proposed change not granted: it names the change's amount, if any.
+        amount = paragraf.tillagg.belopp_per_ar
+        return Stage(
+            arende, ("Dnr",), THE_PROPOSAL,
+            extra_amounts=frozenset(() if amount is None else (amount,)),
+        )  # fmt: skip
     if utfall(arende, paragraf).granted:
         return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], THE_DECISION)
     return Stage(arende, ("Dnr",), THE_PROPOSAL)

@@ -245,10 +245,11 @@ class Paragraf(Strict):
     """A change of the case's running agreement, decided at a later meeting than the one
     that granted it (a tilläggsavtal follows): ``{typ: forlangning, ny_slutdag: ...}``,
     ``{typ: nytt_belopp, fran: ..., belopp_per_ar: ...}`` or ``{typ: upphorande,
-    sista_dag: ...}``. The outcome is then bifall (of the change)."""
+    sista_dag: ...}``. The outcome is bifall (of the change) unless utfall says avslag,
+    aterremiss or bordlaggning (of the change proposed: no tilläggsavtal follows)."""
     motivering: MinutesText | None = None
-    """The reason for an återremiss (required), an avslag or a bordläggning, as one
-    paragraph."""
+    """The reason for an återremiss (required), an avslag or a bordläggning, or for a
+    change of the running agreement (tillagg), as one paragraph."""
     votering: Votering | None = None
     """When the committee voted: ``{ja, nej, avstar, ordning}``."""
     jav: list[Namn] = Field(default_factory=list)
@@ -319,7 +320,11 @@ class Paragraf(Strict):
             )
         if utfall is Utfall.ATERREMISS and self.motivering is None:
             problems.append(("motivering", _("an återremiss states its reason: add motivering")))
-        if utfall is Utfall.BIFALL_MED_ANDRING and not self.changes_proposal:
+        if (
+            utfall is Utfall.BIFALL_MED_ANDRING
+            and not self.changes_proposal
+            and self.tillagg is None
+        ):
             problems.append(
                 (
                     "utfall",
@@ -363,19 +368,24 @@ class Paragraf(Strict):
         return self
 
     def _tillagg_problems(self) -> list[tuple[FieldLoc, str]]:
-        """A paragraph with a tillägg decides the change and nothing else."""
+        """A paragraph with a tillägg decides the change it gives: granted (bifall), or
+        rejected, referred back or postponed (the committee's own wording in ``beslut``,
+        if any); a ``motivering`` gives the reasons (förvaltningslagen 32 §)."""
         problems: list[tuple[FieldLoc, str]] = []
-        if self.utfall is not None and self.utfall is not Utfall.BIFALL:
+        if self.utfall is Utfall.BIFALL_MED_ANDRING:
             problems.append(
                 (
                     "utfall",
                     _(
-                        "a paragraph with a tillagg grants a change of the running agreement: "
-                        "leave utfall out or write bifall, got {utfall}"
-                    ).format(utfall=self.utfall.value),
+                        "a change of the running agreement granted with amendments is the "
+                        "change as decided: write it in tillagg and leave utfall out (or write "
+                        "bifall)"
+                    ),
                 )
             )
-        for name in ("beslut", "finansiering", "andring", "motivering"):
+        granted = self.utfall is None or self.utfall.granted
+        names = ("beslut", "finansiering", "andring") if granted else ("finansiering", "andring")
+        for name in names:
             if getattr(self, name) is not None:
                 problems.append(
                     (

@@ -66,6 +66,22 @@ TILLAGGSTYP_TEXT: Final[dict[Tillaggstyp, str]] = {
     Tillaggstyp.UPPHORANDE: N_("early end"),
 }
 
+
+def change_outcome(typ: str, utfall: str) -> str:
+    """A decision on a change of the running agreement in words, as ``avtalsgen status``
+    and the case's page list it: ``change of the agreement: extension``, or, not granted,
+    ``proposed change of the agreement, rejected: extension``."""
+    from avtalsgen.model.decision import UTFALL_TEXT, Utfall
+
+    change = _(TILLAGGSTYP_TEXT[Tillaggstyp(typ)])
+    outcome = Utfall(utfall)
+    if outcome.granted:
+        return _("change of the agreement: {change}").format(change=change)
+    return _("proposed change of the agreement, {utfall}: {change}").format(
+        utfall=_(UTFALL_TEXT[outcome]), change=change
+    )
+
+
 #: The keys each type requires and allows (besides ``typ``).
 _REQUIRED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
     Tillaggstyp.FORLANGNING: ("ny_slutdag",),

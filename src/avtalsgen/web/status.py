@@ -293,7 +293,7 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     from avtalsgen.build.status import case_status
     from avtalsgen.i18n import _
     from avtalsgen.model.decision import UTFALL_TEXT, Utfall
-    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT, Tillaggstyp
+    from avtalsgen.model.tillagg import change_outcome
     from avtalsgen.web.forms import choice
 
     # A signature field as the pages name it (aktör), not as the CLI's --field takes it.
@@ -302,9 +302,7 @@ def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
     for row in found.beslut:
         decision = dict(vars(row))
         if row.tillagg is not None:  # a change of the running agreement
-            decision["utfall"] = _("change of the agreement: {change}").format(
-                change=_(TILLAGGSTYP_TEXT[Tillaggstyp(row.tillagg)])
-            )
+            decision["utfall"] = change_outcome(row.tillagg, row.utfall)
         elif row.utfall in {member.value for member in Utfall}:
             decision["utfall"] = _(UTFALL_TEXT[Utfall(row.utfall)])
         decisions.append(decision)
