@@ -122,7 +122,15 @@ class Replay:
 #: What --split times, inclusive, as "module:function" (patched where the callers look).
 SPLIT = (
     "avtalsgen.build.casework:load",
+    "avtalsgen.build.casework:load_case",
+    "avtalsgen.build.casework:case_history",
+    "avtalsgen.build.casework:tillagg_plan",
+    "avtalsgen.build.casework:input_stamp",
+    "avtalsgen.build.casework:case_stages",
+    "avtalsgen.build.batch:_Batch.claim",
     "avtalsgen.build.casework:render",
+    "avtalsgen.build.stages:CaseStages.context",
+    "avtalsgen.build.casework:render_document",
     "avtalsgen.build.casework:check_and_make",
     "avtalsgen.build.casework:place_made",
     "avtalsgen.conversion.pool:deliver",
@@ -131,6 +139,15 @@ SPLIT = (
     "avtalsgen.build.casework:read_agreement",
     "avtalsgen.documents.factcheck:read_pdf",
     "avtalsgen.documents.factcheck:check_facts",
+    "avtalsgen.documents.factcheck:compute_financing",
+    "avtalsgen.documents.factcheck:broken_cells",
+    "avtalsgen.documents.factcheck:document_facts",
+    "avtalsgen.documents.factcheck:_missing",
+    "avtalsgen.documents.factcheck:_disagreements",
+    "avtalsgen.documents.factcheck:_unknown_dates",
+    "avtalsgen.documents.factcheck:known_dates",
+    "avtalsgen.documents.factcheck:date_problems",
+    "avtalsgen.documents.factcheck:signature_blocks_problem",
     "avtalsgen.build.casework:build_packet",
     "avtalsgen.pdf.assemble:_open_input",
     "avtalsgen.pdf.contents:layout_contents",
@@ -142,6 +159,7 @@ SPLIT = (
     "avtalsgen.pdf.assemble:_syntax_error",
     "avtalsgen.pdf.assemble:pdfa_problems",
     "avtalsgen.build.casework:write_manifest",
+    "avtalsgen.build.workspace:Session.place",
     "avtalsgen.build.record:Record.write",
 )
 
@@ -159,7 +177,9 @@ def split_times(totals: dict[str, float]) -> Iterator[None]:
         owner: object = importlib.import_module(module_name)
         *path, last = attr.split(".")
         for part in path:
-            owner = getattr(owner, part)
+            owner = getattr(owner, part, None)
+        if not hasattr(owner, last):  # another revision's code, without it
+            continue
         original = getattr(owner, last)
 
         def timed(*args: object, __f: Any = original, __n: str = name, **kw: object) -> Any:
