@@ -491,7 +491,7 @@ def _unknown_dates(
 ) -> list[str]:
     """The dates and periods the document's text ``raw`` states that its stage does not
     give (:mod:`avtalsgen.documents.factdates`)."""
-    known = known_dates(stage.arende, program, view(figures), *stage.sources)
+    known = known_dates(stage.arende, view(figures), *stage.sources, shared=program)
     period = stage.arende.finansiering.period
     said = [_("the period {period}").format(period=fmt.intervall(period.start, period.slut))]
     if stage.arende.datum is not None:

@@ -43,37 +43,120 @@ class KnownDates:
     periods: frozenset[tuple[str, str]]
 
 
-def known_dates(*sources: object) -> KnownDates:
+def known_dates(*sources: object, shared: object = None) -> KnownDates:
     """Every date and period in ``sources`` (the case, its program, its figures, what the
     document's template sees): each date, each pair of ``start`` and ``slut`` an object
-    gives, and the dates and periods its texts write."""
+    gives, and the dates and periods its texts write. ``shared`` (the program, which every
+    case of a batch and each of its documents has) is one of them whose own are found once
+    and kept while it lives: avtalsgen's models are frozen."""
     dates: set[str] = set()
     periods: set[tuple[str, str]] = set()
     seen: set[int] = set()
+    if shared is not None:
+        own = _shared_dates(shared)
+        dates.update(own.dates)
+        periods.update(own.periods)
+        seen.add(id(shared))
+    _walk(sources, dates, periods, seen)
+    return KnownDates(frozenset(dates), frozenset(periods))
+
+
+#: How :func:`_walk` takes an object of a type: a date, a text, nothing, a mapping, a
+#: collection, or an object with fields (a pydantic model or a dataclass; with their names),
+#: which may also be a period (it has a ``start`` and a ``slut``).
+_IS_DATE, _IS_DATETIME, _IS_TEXT, _IS_NOTHING, _IS_MAPPING, _IS_ITEMS, _IS_FIELDS, _IS_PERIOD = (
+    range(8)
+)
+_kinds: dict[type, tuple[int, tuple[str, ...]]] = {}
+
+
+def _kind(cls: type) -> tuple[int, tuple[str, ...]]:
+    """How :func:`_walk` takes an object of ``cls``, worked out once per type (the tests of
+    an object's type, abstract ones among them, were most of the walk's time)."""
+    found = _kinds.get(cls)
+    if found is not None:
+        return found
+    names: tuple[str, ...] = ()
+    if issubclass(cls, dt.datetime):
+        kind = _IS_DATETIME
+    elif issubclass(cls, dt.date):
+        kind = _IS_DATE
+    elif issubclass(cls, str):
+        kind = _IS_TEXT
+    elif cls is type(None) or issubclass(cls, int | float | bytes):
+        kind = _IS_NOTHING
+    elif issubclass(cls, Mapping):
+        kind = _IS_MAPPING
+    elif issubclass(cls, list | tuple | set | frozenset):
+        kind = _IS_ITEMS
+    elif issubclass(cls, BaseModel):
+        kind, names = _IS_FIELDS, tuple(cls.model_fields)
+    elif dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+        kind, names = _IS_FIELDS, tuple(field.name for field in dataclasses.fields(cls))
+    else:
+        kind = _IS_NOTHING
+    if kind == _IS_FIELDS and all(name in names or hasattr(cls, name) for name in _PERIOD):
+        kind = _IS_PERIOD
+    _kinds[cls] = (kind, names)
+    return kind, names
+
+
+def _walk(
+    sources: Iterable[object],
+    dates: set[str],
+    periods: set[tuple[str, str]],
+    seen: set[int],
+) -> None:
+    """Add the dates and periods of ``sources`` and what they hold to ``dates`` and
+    ``periods``, passing over the objects (by id) in ``seen``."""
     pending: list[object] = list(sources)
+    kinds = _kinds
     while pending:
         value = pending.pop()
-        if isinstance(value, dt.date):
-            day = value.date() if isinstance(value, dt.datetime) else value
-            dates.add(day.isoformat())
+        kind, names = kinds.get(type(value)) or _kind(type(value))
+        if kind == _IS_TEXT:
+            _from_text(value, dates, periods)  # type: ignore[arg-type]
+        elif kind == _IS_DATE:
+            dates.add(value.isoformat())  # type: ignore[attr-defined]
+        elif kind == _IS_DATETIME:
+            dates.add(value.date().isoformat())  # type: ignore[attr-defined]
+        elif kind == _IS_NOTHING or id(value) in seen:
             continue
-        if isinstance(value, str):
-            _from_text(value, dates, periods)
-            continue
-        if value is None or isinstance(value, int | float | bytes) or id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value, Mapping):
-            pending.extend(value.values())
-        elif isinstance(value, list | tuple | set | frozenset):
-            pending.extend(value)
-        elif isinstance(value, BaseModel):
-            pending.extend(getattr(value, name) for name in type(value).model_fields)
-            _period_of(value, periods)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            pending.extend(getattr(value, field.name) for field in dataclasses.fields(value))
-            _period_of(value, periods)
-    return KnownDates(frozenset(dates), frozenset(periods))
+        else:
+            seen.add(id(value))
+            if kind == _IS_FIELDS:
+                pending.extend([getattr(value, name) for name in names])
+            elif kind == _IS_PERIOD:
+                pending.extend([getattr(value, name) for name in names])
+                _period_of(value, periods)
+            elif kind == _IS_MAPPING:
+                pending.extend(value.values())  # type: ignore[attr-defined]
+            else:
+                pending.extend(value)  # type: ignore[arg-type]
+
+
+#: The dates and periods of each object given as ``shared`` (by id, the object kept with
+#: them so that its id is not another's).
+_shared: dict[int, tuple[object, KnownDates]] = {}
+_KEPT_SHARED = 8
+
+
+def _shared_dates(value: object) -> KnownDates:
+    found = _shared.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    dates: set[str] = set()
+    periods: set[tuple[str, str]] = set()
+    _walk((value,), dates, periods, set())
+    known = KnownDates(frozenset(dates), frozenset(periods))
+    if len(_shared) >= _KEPT_SHARED:
+        _shared.clear()
+    _shared[id(value)] = (value, known)
+    return known
+
+
+#: The attributes of an object that is a period.
+_PERIOD = ("start", "slut")
 
 
 def _period_of(value: object, periods: set[tuple[str, str]]) -> None:
@@ -82,6 +165,9 @@ def _period_of(value: object, periods: set[tuple[str, str]]) -> None:
         periods.add((start.isoformat(), slut.isoformat()))
 
 
+#: A line without four digits in a row states no date (nor does it once its spaces are
+#: made single, which joins no digits).
+_YEAR = re.compile(r"\d{4}")
 #: A text without a digit states no date (a look for one in C: the case's and program's
 #: long texts are many; a character-by-character test in Python was most of the check).
 _DIGIT = re.compile(r"\d")
@@ -125,6 +211,8 @@ def date_problems(
     problems: list[str] = []
     told: set[tuple[str, ...]] = set()
     for line in text.splitlines():
+        if _YEAR.search(line) is None:  # every date, ISO or in words, has its year's digits
+            continue
         line = fmt_line(line)
         for found in _stated(line):
             if found in told:
