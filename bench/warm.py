@@ -24,6 +24,12 @@ converter the user runs is neither used nor disturbed):
 
 (a), (w) and (p) are the median of --repeat runs (default 5), each run shown. The machine
 may be shared: quote the figures with that said.
+
+With ``--batch-only`` it measures the batch line alone, --repeat times (default 3): the
+converter's first batch is not counted, then the batch through the converter and the floor
+(b) take turns, each pair shown with its ratio and the CPU seconds of each side: the
+build's (the converter's preloaded avtalsgen and the forks that run the builds), the
+workers' soffice and their UNO bridges, and the converter's own; the floor's soffice calls.
 """
 
 from __future__ import annotations
@@ -129,6 +135,104 @@ def thousand(count: int, docs: list[Path], root: Path, server: int) -> dict[str,
             "restarts": restarts, "failures": failures}  # fmt: skip
 
 
+def _tree_cpu(pid: int) -> dict[int, tuple[str, float]] | None:
+    """The kind and CPU seconds of ``pid`` and every process under it, by pid (soffice,
+    bridge, build: the preloaded avtalsgen with its forks' time once they have ended,
+    converter: the rest), from /proc; None while one has ended and its parent has not
+    waited for it yet."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii")
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    spent: dict[int, tuple[str, float]] = {}
+    todo = [pid]
+    while todo:
+        process = todo.pop()
+        todo += children.get(process, [])
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text(encoding="ascii")
+            argv = Path(f"/proc/{process}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        values = fields.rsplit(")", 1)[1].split()
+        if values[0] == "Z":  # ended, not yet waited for: its time is not its parent's yet
+            return None
+        own = int(values[11]) + int(values[12])  # utime, stime
+        waited = int(values[13]) + int(values[14])  # of its children that ended
+        if b"uno_bridge" in argv:  # its argv names soffice's launcher
+            kind = "bridge"
+        elif b"soffice" in argv or b"oosplash" in argv:
+            kind = "soffice"
+        elif b"cli.served" in argv:
+            kind = "build"
+        else:
+            kind = "converter"
+        spent[process] = (kind, (own + waited) / tick)
+    return spent
+
+
+def _settled_cpu(pid: int) -> dict[int, tuple[str, float]]:
+    """:func:`_tree_cpu` once every process that ended was waited for (the preloaded
+    avtalsgen waits for its forks within a second or so)."""
+    for _ in range(100):
+        found = _tree_cpu(pid)
+        if found is not None:
+            return found
+        time.sleep(0.05)
+    raise SystemExit("a process of the converter was not waited for within 5 s")
+
+
+def _used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> str:
+    """The CPU seconds each kind of process used between ``before`` and ``after``."""
+    used: dict[str, float] = {}
+    for process, (kind, seconds) in after.items():
+        used[kind] = used.get(kind, 0.0) + seconds - before.get(process, (kind, 0.0))[1]
+    shown = ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in sorted(used.items()))
+    return f"{shown}, in all {sum(used.values()):.2f}"
+
+
+def batch_only(args: argparse.Namespace, cases: int, cores: int) -> None:
+    """The batch line alone, --repeat pairs (see the module's docstring)."""
+    runs = args.repeat or 3
+    root = Path(tempfile.mkdtemp(prefix="avtalsgen-bench-warm-"))
+    folder = Path(tempfile.mkdtemp(prefix="avb-", dir="/tmp"))
+    os.environ["AVTALSGEN_CONVERTER_DIR"] = str(folder)
+    ratios = []
+    try:
+        print(floor.keep_a_profile(root))
+        many = floor.make_cases(root / "cases", cases)
+        converter = warm.start(args.workers)
+        floor.build(many, root / "first", "--force")  # the converter's first documents
+        files = floor.docx_files(root / "first")
+        shares = [files[i::cores] for i in range(cores)]
+        for run in range(runs):
+            before = _settled_cpu(converter.pid)
+            t_batch = floor.build(many, root / f"batch-{run}", "--force")
+            used = _used(before, _settled_cpu(converter.pid))
+            spent = os.times()
+            t_b = floor.soffice_calls(shares, root / f"floor-{run}")
+            floor_cpu = os.times().children_user + os.times().children_system
+            floor_cpu -= spent.children_user + spent.children_system
+            ratios.append(t_batch / t_b)
+            print(f"  run {run + 1}: {cases} cases, {len(files)} documents through the converter "
+                  f"{t_batch:.2f} s; floor (b) {t_b:.2f} s; batch/(b) = {t_batch / t_b:.3f}; "
+                  f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+            print(f"         CPU s: {used}; the floor's {floor_cpu:.2f}")
+    finally:
+        warm.stop()
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    met = "every run" if max(ratios) <= 1.1 else "not every run"
+    print(f"batch/(b): min {min(ratios):.3f}, median {statistics.median(ratios):.3f}, "
+          f"max {max(ratios):.3f}; target <= 1.1: {met}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -137,7 +241,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=None, help="cases in the batch (50)")
     parser.add_argument("--conversions", type=int, default=None, help="consecutive (1000)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--batch-only", action="store_true",
+                        help="the batch and the floor alone, --repeat pairs")  # fmt: skip
     args = parser.parse_args()
+    if args.batch_only:
+        batch_only(args, args.cases or 50, os.cpu_count() or 1)
+        return
     repeat = args.repeat or (3 if args.quick else 5)
     cases = args.cases or (20 if args.quick else 50)
     conversions = args.conversions or (200 if args.quick else 1000)
