@@ -120,7 +120,7 @@ def test_a_folder_is_signed_with_one_pin_and_a_second_run_signs_nothing(
             f"{TOKEN_SIGNER}"
             for dnr in THREE
         ),
-        "inget att underteckna: vart och ett av de 3 paketen har fältet region redan "
+        "inget att underteckna: var och en av de 3 filerna har fältet region redan "
         "undertecknat eller får inte undertecknas nu (se ovan); ingen nyckel efterfrågades",
         "undertecknade: 0, överhoppade: 3, misslyckade: 0",
     ]
@@ -189,8 +189,28 @@ def test_a_superseded_packet_in_the_folder_is_passed_by_with_its_reason(
     assert done.stdout.splitlines() == [
         f"hoppades över: {signed}: region är redan undertecknat, av DEMO Regional "
         "utvecklingsdirektör",
-        "inget att underteckna: vart och ett av de 2 paketen har fältet region redan "
+        "inget att underteckna: var och en av de 2 filerna har fältet region redan "
         "undertecknat eller får inte undertecknas nu (se ovan); ingen nyckel efterfrågades",
         "undertecknade: 0, överhoppade: 1, misslyckade: 1",
     ]
     assert _sha(stale) == before
+
+
+def test_a_folder_s_protocol_extracts_are_certified_and_its_packets_left_alone(
+    cases: Path, built: Path, tmp_path: Path
+) -> None:
+    """With --field utdragsbestyrkande a folder gives its extracts, not its packets."""
+    output = _folder(built, tmp_path, ("RUN-00386-2023",))
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    common = ("--output", str(output), "--templates", str(REPO / "templates"))
+    made = run_cli("utdrag", str(meeting), "--paragraf", "211", *common, lang="sv")
+    assert made.returncode == 0, made.stdout + made.stderr
+    packet = output / "RUN-00386-2023" / "paket.pdf"
+    extract = packet.with_name("protokollsutdrag-211.pdf")
+    before = _sha(packet)
+    done = run_cli("sign", str(output), "--field", "utdragsbestyrkande", lang="sv")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (line, summary) = done.stdout.splitlines()
+    assert line.startswith(f"signerade utdragsbestyrkande i {extract} som DEMO Sekreterare (B-B")
+    assert summary == "undertecknade: 1, överhoppade: 0, misslyckade: 0"
+    assert _sha(packet) == before

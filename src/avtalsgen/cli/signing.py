@@ -326,10 +326,10 @@ def _stopped(packet: str, error: AvtalsgenError, not_tried: int) -> None:
         return
     typer.echo(
         ngettext(
-            "stopped at {packet}: {reason}; it is as it was, and the {count} packet after "
-            "it was not tried",
-            "stopped at {packet}: {reason}; it is as it was, and the {count} packets after "
-            "it were not tried",
+            "stopped at {packet}: {reason}; it is as it was, and the {count} file after it "
+            "was not tried",
+            "stopped at {packet}: {reason}; it is as it was, and the {count} files after it "
+            "were not tried",
             not_tried,
         ).format(packet=packet, reason=error.text(), count=not_tried),
         err=True,

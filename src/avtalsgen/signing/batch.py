@@ -126,7 +126,7 @@ def screen(target: Target, field: str, shown: Callable[[Path], str]) -> Screened
         refuse_unsignable(path, shown, output=Path(shown(path)).parent.parent)
     except AvtalsgenError as exc:
         return Screened(target, exc.text(), failed=target.named)
-    if not target.named and (newer := newer_version(path)) is not None:
+    if not target.named and (newer := newer_version(path) or newer_extract(path)) is not None:
         return Screened(
             target,
             _("{packet}: {newer} is a newer version of it, built since: sign that one").format(
@@ -168,6 +168,22 @@ def newer_version(packet: Path) -> Path | None:
     return packet.parent / newest.name
 
 
+def newer_extract(extract: Path) -> Path | None:
+    """The newest version of the same paragraph's protocol extract beside ``extract`` if it
+    is a newer one (``protokollsutdrag-212-v2.pdf`` beside ``protokollsutdrag-212.pdf``),
+    else None."""
+    from avtalsgen.build.workspace import EXTRACT, CaseFolder, parse_versioned
+
+    parsed = parse_versioned(extract.name)
+    if parsed is None or not parsed[0].startswith(f"{EXTRACT}-"):
+        return None
+    same = [path for paragraf, _version, path in CaseFolder(extract.parent).extract_pdfs()
+            if f"{EXTRACT}-{paragraf}" == parsed[0]]  # fmt: skip
+    if not same or same[-1].name == extract.name:
+        return None
+    return same[-1]
+
+
 @dataclass
 class Tally:
     """What one command over several packets did, for its summary line."""
@@ -192,9 +208,9 @@ class Tally:
 def nothing_to_sign(screened: Sequence[Target], field: str) -> str:
     """The line said when no packet is left to sign (no key is asked for then)."""
     return ngettext(
-        "nothing to sign: the packet's field {field} is signed already or may not be "
+        "nothing to sign: the file's field {field} is signed already or may not be "
         "signed now (see above); no key was asked for",
-        "nothing to sign: each of the {count} packets has its field {field} signed already "
+        "nothing to sign: each of the {count} files has its field {field} signed already "
         "or may not be signed now (see above); no key was asked for",
         len(screened),
     ).format(count=len(screened), field=field)
