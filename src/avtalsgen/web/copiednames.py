@@ -54,31 +54,74 @@ def _related(short: str, name: str) -> bool:
     return bool(_words(short) & _words(name))
 
 
+@dataclass(frozen=True)
+class _Said:
+    """What a case file says that :func:`copied_names` compares: its actor's name and short
+    name, its Dnr, and the fields a copy keeps."""
+
+    name: str
+    short: str
+    dnr: str | None
+    fields: tuple[tuple[str, str], ...]
+
+
+#: What each case file says, by its path and stamp (time of change, size, inode): a case's
+#: page compared it with every other case file's, read (and copied) anew on every request,
+#: some 8 ms of a case's page with 50 cases, and each file saved since read by the form's
+#: round trip (8 ms a file).
+_SAID: dict[tuple[str, tuple[int, int, int]], _Said] = {}
+_LIMIT = 5000
+
+
+def _said(path: Path, now: tuple[int, int, int] | None) -> _Said:
+    """What the case file ``path`` (its stamp ``now``; None: not kept) says."""
+    key = (str(path), now) if now is not None else None
+    found = _SAID.get(key) if key is not None else None
+    if found is None:
+        from avtalsgen.errors import CaseError
+        from avtalsgen.input.load import read_yaml
+
+        # Read as the loader reads a case file (1 ms), not as the form's round trip (8 ms).
+        try:
+            read = read_yaml(path)
+        except CaseError:
+            read = None  # a file that cannot be read names no actor
+        data: dict[str, Any] = read if isinstance(read, dict) else {}
+        name, short = _actor(data)
+        dnr = data.get("dnr")
+        found = _Said(name, short, str(dnr) if dnr else None, tuple(_fields(data)))
+        if key is not None:
+            if len(_SAID) >= _LIMIT:
+                _SAID.clear()
+            _SAID[key] = found
+    return found
+
+
 def copied_names(path: Path, folder: Path) -> list[CopiedName]:
     """The fields of the case file ``path`` that name the actor of another case file in
-    ``folder`` (see the module's docstring): empty when the case's own actor is not given."""
-    from avtalsgen.web.editing import file_data
+    ``folder`` (see the module's docstring): empty when the case's own actor is not given.
+    Each file is read once while it is unchanged (its stamp, as the folder's listing has it)."""
+    from avtalsgen.web.stamps import listing, stamp
     from avtalsgen.web.yamlfiles import list_files
 
-    data, _sha = file_data(path)
-    own, _short = _actor(data)
+    this = _said(path, stamp(path))
+    own = this.name
     if not own:
         return []
-    fields = _fields(data)
+    stamps = {name: (changed, size, inode) for name, changed, size, inode in listing(folder)}
     found: list[CopiedName] = []
     for other in list_files(folder):
-        if other.resolve() == path.resolve():
+        if other.name == path.name:  # itself (a link to it names its actor: passed below)
             continue
-        theirs, _sha = file_data(other)
-        name, short = _actor(theirs)
+        theirs = _said(other, stamps.get(other.name))
+        name, short = theirs.name, theirs.short
         if not name or name == own:
             continue
         # The other's name, and its short name where that is its own (shares a word with
         # its name, none with this case's actor's): a copy's short name left as it was is
         # not the other's own.
         said = [name] + [short] * bool(short and _related(short, name) and not _related(short, own))
-        for field, text in fields:
+        for field, text in this.fields:
             if any(n.lower() in text.lower() for n in said):
-                case = str(theirs.get("dnr") or other.stem)
-                found.append(CopiedName(field, name, case))
+                found.append(CopiedName(field, name, theirs.dnr or other.stem))
     return found

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from avtalsgen.i18n import N_
 from avtalsgen.web.config import WebConfig
+from avtalsgen.web.stamps import Seen
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,12 @@ _LIMIT = 2000
 def packet_unknowns(packet: Path) -> tuple[str, ...]:
     """The lines where the packet shows ``[uppgift saknas]`` (with their page), as the
     signing reads them; empty when it shows none or does not exist."""
-    from avtalsgen.web.status import _stamp
+    from avtalsgen.web.stamps import stamp
 
-    stamp = _stamp(packet)
-    if stamp is None:
+    now = stamp(packet)
+    if now is None:
         return ()
-    key = (str(packet), stamp)
+    key = (str(packet), now)
     found = _READ.get(key)
     if found is None:
         from avtalsgen.errors import AvtalsgenError
@@ -72,12 +73,12 @@ def signing_blockers(
     """What must be done before the packet ``packet_name`` of the case ``case_file`` (Dnr
     ``dnr``) can be signed: empty when it shows no unknown fact (or does not exist)."""
     from avtalsgen.i18n import current_language
-    from avtalsgen.web.status import _listing, _stamp
+    from avtalsgen.web.stamps import listing, stamp
 
     packet = config.output / dnr / packet_name
     key = (
-        str(packet), _stamp(packet), str(case_file), _stamp(case_file),
-        _listing(config.cases / "program", (".yaml",)), _listing(config.meetings, (".yaml",)),
+        str(packet), stamp(packet), str(case_file), stamp(case_file),
+        listing(config.cases / "program", (".yaml",)), listing(config.meetings, (".yaml",)),
         current_language(),
     )  # fmt: skip
     found = _BLOCKERS.get(key)
@@ -183,22 +184,16 @@ def _blocker(line: str, case_file: Path, stem: str, config: WebConfig) -> Blocke
 _REFUSALS: dict[tuple[object, ...], tuple[Blocker, ...]] = {}
 
 
-def signing_refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:
+def signing_refusal(
+    config: WebConfig, packet: Path, stem: str, seen: Seen | None = None
+) -> tuple[Blocker, ...]:
     """:func:`read_refusal`, kept until one of the files it reads changes, the day changes
-    (a justering comes) or the language of the page is another: the case's page and the
-    Paket page ask it of every packet to sign."""
-    from avtalsgen import clock
-    from avtalsgen.i18n import current_language
-    from avtalsgen.web.status import _attachment_stamps, _listing, _stamp, case_facts
+    (a justering comes) or the language of the page is another
+    (:func:`avtalsgen.web.packetstate.packet_key`; ``seen``: the stamps the caller's request
+    took): the case's page and the Paket page ask it of every packet to sign."""
+    from avtalsgen.web.packetstate import packet_key
 
-    # The attachments too: a changed one leaves the packet's documents out of date.
-    attachments = case_facts(config, config.cases / f"{stem}.yaml").attachments
-    key = (
-        str(packet), _stamp(packet), stem, _stamp(config.cases / f"{stem}.yaml"),
-        _listing(config.cases / "program", (".yaml",)), _listing(config.meetings, (".yaml",)),
-        _listing(config.templates, (".docx",)), _listing(packet.parent), clock.today(),
-        current_language(), _attachment_stamps(attachments),
-    )  # fmt: skip
+    key = packet_key(config, packet, stem, seen)
     found = _REFUSALS.get(key)
     if found is None:
         found = read_refusal(config, packet, stem)

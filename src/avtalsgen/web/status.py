@@ -15,18 +15,16 @@ one ``stat`` of each case file and one listing of each case's output folder.
 from __future__ import annotations
 
 import json
-import os
 import re
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen import clock
 from avtalsgen.build.workspace import CaseFolder
+from avtalsgen.web.caseindex import CaseIndex, case_index
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.yamlfiles import case_files
+from avtalsgen.web.stamps import Seen, Stamp, listing, stamp, stamps
 
 if TYPE_CHECKING:
     from avtalsgen.web.readiness import Blocker
@@ -56,46 +54,14 @@ class CaseRow:
     """Every version of the packet, newest first."""
     superseded: str | None = None
     """Why the newest packet is not to be signed, when the case's decision or facts now
-    replace it (one made before an avslag): its fields are offered to no one."""
+    replace it (one made before an avslag): its fields are offered to no one. Said where
+    signing is offered, the Paket page and the sign page
+    (:func:`avtalsgen.web.packetstate.superseded_text`), not by :func:`case_rows`: the
+    case list and the runs' page do not show it, and it costs as much as the rest of the row."""
 
 
-#: A file as it is when read: its name, time of change (ns), size and inode (a file
-#: replaced by an atomic write is a new inode even within the same nanosecond).
-Stamp = tuple[str, int, int, int]
 #: The largest number of entries each cache keeps (then it starts again).
 _LIMIT = 5000
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """The time of change, size and inode of the file ``path`` (None: not a file)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return info.st_mtime_ns, info.st_size, info.st_ino
-
-
-def _listing(folder: Path, suffixes: tuple[str, ...] = ()) -> tuple[Stamp, ...]:
-    """The files directly in ``folder`` (those ending in one of ``suffixes``, all when none
-    is given) with their stamps, sorted; empty when there is no such folder."""
-    found: list[Stamp] = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if suffixes and not entry.name.endswith(suffixes):
-                    continue
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                if stat.S_ISREG(info.st_mode):
-                    found.append((entry.name, info.st_mtime_ns, info.st_size, info.st_ino))
-    except OSError:
-        return ()
-    found.sort()
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -125,13 +91,15 @@ def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...], valu
     cache[key] = value
 
 
-def _case_facts(path: Path, program: tuple[Stamp, ...]) -> tuple[tuple[object, ...], CaseFacts]:
+def _case_facts(
+    path: Path, program: tuple[Stamp, ...], now: tuple[int, int, int] | None = None
+) -> tuple[tuple[object, ...], CaseFacts]:
     """The case file's key (its path, stamp, program folder's listing and the language of
     messages: a broken file's problems are words) and its facts, read again only when that
-    key changed."""
+    key changed. ``now``: the file's stamp, where the caller has it (the folder's listing)."""
     from avtalsgen.i18n import current_language
 
-    key: tuple[object, ...] = (str(path), _stamp(path), program, current_language())
+    key: tuple[object, ...] = (str(path), now or stamp(path), program, current_language())
     found = _FACTS.get(key)
     if found is None:
         from avtalsgen.errors import CaseError
@@ -152,7 +120,13 @@ def _case_facts(path: Path, program: tuple[Stamp, ...]) -> tuple[tuple[object, .
 def case_facts(config: WebConfig, path: Path) -> CaseFacts:
     """What the case file at ``path`` says (its Dnr, actor, title, or its problems), read
     again only when it or its program changed."""
-    return _case_facts(path, _listing(config.cases / "program", (".yaml",)))[1]
+    return _case_facts(path, listing(config.cases / "program", (".yaml",)))[1]
+
+
+def facts_of(path: Path, program: tuple[Stamp, ...], now: tuple[int, int, int] | None) -> CaseFacts:
+    """:func:`case_facts` of the case file at ``path`` by the program folder's listing
+    ``program`` and the file's stamp ``now`` as the caller took them."""
+    return _case_facts(path, program, now)[1]
 
 
 def _manifest(folder: Path) -> dict[str, object]:
@@ -192,11 +166,6 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
         for sig in packet.get("signatures") or []:
             if isinstance(sig, dict):
                 (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))
-    if row.packet is not None and row.unsigned:
-        from avtalsgen.build.superseded import packet_superseded
-
-        stale = packet_superseded(folder / row.packet, signed_only=False)
-        row.superseded = stale.text() if stale is not None else None
     # As `avtalsgen status` says it: decided how (avslag and återremiss too), signed by
     # whom; the documents say the same.
     # (What is missing is the case's page's: not looked for here.)
@@ -211,23 +180,25 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig) -> CaseRow:
     return row
 
 
-def case_rows(config: WebConfig) -> list[CaseRow]:
-    """Every case file in the cases folder with its status."""
-    from avtalsgen.i18n import current_language
-
-    program = _listing(config.cases / "program", (".yaml",))
+def case_rows(config: WebConfig, seen: Seen | None = None) -> list[CaseRow]:
+    """Every case file in the cases folder with its status (``seen``: the stamps the
+    caller's request took, else taken now)."""
+    seen = seen or Seen(config)
+    folders = seen.folders
     # The words of the status are in the language of messages. The templates: whether a
     # signed packet whose facts changed in nothing its documents state is kept as signed
     # (not superseded) is whether they would make it the same.
-    templates = _listing(config.templates, (".docx",))
     # Today: a meeting is held, and its minutes justerade, on a day, whatever the files say.
     # The cases folder: a copy of a case added beside it (one Dnr in two files) is refused.
-    shared = (_listing(config.meetings, (".yaml",)), current_language(), templates, clock.today())
-    read = [(path, *_case_facts(path, program)) for path in case_files(config.cases)]
-    namesakes = _namesakes([(path, facts) for path, _, facts in read])
+    shared = (folders.meetings, folders.language, folders.templates, folders.today)
+    index = case_index(config.cases)
+    read = [(path, *_case_facts(path, folders.program, now)) for path, now in index.files]
+    namesakes = _namesakes(index, [(path, facts) for path, _, facts in read])
     rows = []
     for path, key, facts in read:
-        outputs = _listing(config.output / facts.dnr, (".json", ".pdf")) if facts.dnr else ()
+        # Its documents, packets, manifest and build record (not the Word files).
+        listed = seen.listing(config.output / facts.dnr) if facts.dnr else ()
+        outputs = tuple(entry for entry in listed if entry[0].endswith((".json", ".pdf")))
         key = (*key, *shared, outputs, namesakes(facts.dnr))
         row = _ROWS.get(key)
         if row is None:
@@ -240,47 +211,36 @@ def case_rows(config: WebConfig) -> list[CaseRow]:
     return rows
 
 
-def _namesakes(read: Sequence[tuple[Path, CaseFacts]]) -> Callable[[str | None], object]:
+def _namesakes(
+    index: CaseIndex, read: Sequence[tuple[Path, CaseFacts]]
+) -> Callable[[str | None], object]:
     """For a case's cache key, the case files of the folder that share its Dnr, and those
     that cannot be read (a copy of its Dnr refuses it: :class:`~avtalsgen.input.duplicates.
     Namesakes`): not the whole folder's listing, which every save of any case changed, so
     that each save made every row and case page be worked out anew (bench/web.py: the
-    server's CPU 12-20 -> 117 ms a request, p95 5 s with a batch running)."""
-    from avtalsgen.input.filednr import file_dnr
-
-    by_dnr: dict[str, list[str]] = {}
-    broken: list[tuple[str, object]] = []
-    for path, facts in read:
-        if facts.dnr is None:
-            broken.append((path.name, _stamp(path)))
-        dnr, line = file_dnr(path)  # as Namesakes reads it, its line as the refusal names it
-        if dnr is not None:
-            by_dnr.setdefault(dnr, []).append(f"{path.name}:{line}")
-    unread = tuple(broken)
-    return lambda dnr: (tuple(by_dnr.get(dnr, ())) if dnr else (), unread)
-
-
-def _attachment_stamps(paths: Sequence[Path]) -> tuple[object, ...]:
-    return tuple((str(p), _stamp(p)) for p in paths)
+    server's CPU 12-20 -> 117 ms a request, p95 5 s with a batch running). Each file's Dnr
+    as Namesakes reads it, with its line as the refusal names it, is the ``index``'s."""
+    stamped = dict(index.files)
+    unread = tuple((path.name, stamped.get(path)) for path, facts in read if facts.dnr is None)
+    return lambda dnr: (index.dnr_lines.get(dnr, ()) if dnr else (), unread)
 
 
 def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
     """Where one case stands, all of it, as the case's pages show it: ``avtalsgen status``
     (:func:`avtalsgen.build.status.case_status`) with each decision's outcome in words."""
-    from avtalsgen.i18n import current_language
-
-    program = _listing(config.cases / "program", (".yaml",))
-    key, facts = _case_facts(path, program)
-    read = [(other, _case_facts(other, program)[1]) for other in case_files(config.cases)]
+    folders = Seen(config).folders
+    key, facts = _case_facts(path, folders.program)
+    index = case_index(config.cases)
+    read = [(other, _case_facts(other, folders.program, now)[1]) for other, now in index.files]
     key = (
         *key,
-        current_language(),
-        clock.today(),  # the day decides what is held and justerad, as the files do
-        _listing(config.meetings, (".yaml",)),
-        _namesakes(read)(facts.dnr),  # a copy added beside it, of its Dnr
-        _listing(config.templates, (".docx",)),
-        _listing(config.output / facts.dnr) if facts.dnr else (),
-        _attachment_stamps(facts.attachments),
+        folders.language,
+        folders.today,  # the day decides what is held and justerad, as the files do
+        folders.meetings,
+        _namesakes(index, read)(facts.dnr),  # a copy added beside it, of its Dnr
+        folders.templates,
+        listing(config.output / facts.dnr) if facts.dnr else (),
+        stamps(facts.attachments),
     )
     found = _STANDINGS.get(key)
     if found is None:

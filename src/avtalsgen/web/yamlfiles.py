@@ -91,11 +91,11 @@ def list_files(folder: Path) -> list[Path]:
 def case_files(folder: Path) -> list[Path]:
     """The case files of the cases folder ``folder`` as the CLI reads a folder
     (:func:`avtalsgen.input.kinds.case_files_in`): :func:`list_files` but a program file
-    kept beside the cases, which build, check and status pass by."""
-    from avtalsgen.input.kinds import file_kind
-    from avtalsgen.model import Program
+    kept beside the cases, which build, check and status pass by (kept by the folder's
+    listing: :mod:`avtalsgen.web.caseindex`)."""
+    from avtalsgen.web.caseindex import case_index
 
-    return [path for path in list_files(folder) if file_kind(path) is not Program]
+    return [path for path, _stamp in case_index(folder).files]
 
 
 def sha256_text(text: str) -> str:

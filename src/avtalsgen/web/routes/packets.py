@@ -40,11 +40,19 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     """The packets' rows (every case's with a packet) and the Dnr of each packet that cannot
     be signed yet: ``blocked``, it shows unknown facts (only the packet's text is read
     here, once a build), or ``refused``, the signing would refuse it for another reason
-    (kept until a file it reads or the day changes); the case's page says what to do."""
+    (kept until a file it reads or the day changes); the case's page says what to do. A
+    packet with a field to sign that the case's decision or facts now replace says so
+    (``row.superseded``), and is neither."""
+    from avtalsgen.web.packetstate import superseded_text
     from avtalsgen.web.packetversions import packet_versions
     from avtalsgen.web.readiness import packet_unknowns, signing_refusal
+    from avtalsgen.web.stamps import Seen
 
-    rows = [row for row in case_rows(config) if row.packet]
+    seen = Seen(config)  # the stamps every row's kept results are asked by, taken once
+    rows = [row for row in case_rows(config, seen) if row.packet]
+    for row in rows:
+        if row.dnr and row.packet and row.unsigned:
+            row.superseded = superseded_text(config, row.stem, row.dnr, row.packet, seen)
     blocked = {
         row.dnr for row in rows
         if row.dnr and row.packet and row.unsigned and not row.superseded
@@ -55,7 +63,7 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     refused = {
         row.dnr for row in rows
         if row.dnr and row.packet and row.unsigned and row.dnr not in blocked
-        and signing_refusal(config, config.output / row.dnr / row.packet, row.stem)
+        and signing_refusal(config, config.output / row.dnr / row.packet, row.stem, seen)
     }  # fmt: skip
     # What each version holds, for a case with more than one (a tilläggsavtal's beside the
     # signed agreement's): web/packetversions.py.
@@ -133,6 +141,7 @@ async def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -
 
 
 def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template:
+    from avtalsgen.web.packetstate import superseded_text
     from avtalsgen.web.readiness import signing_blockers, signing_refusal
 
     if falt not in FIELD_ROLES or not DNR.match(dnr):
@@ -142,7 +151,7 @@ def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template
     row = next((row for row in case_rows(config) if row.dnr == dnr), None)
     # A packet the case's decision replaced (one made before an avslag) is said so first,
     # not the facts it leaves unknown, which no one is to fill in for it.
-    superseded = row is not None and row.superseded
+    superseded = row is not None and superseded_text(config, row.stem, dnr, packet.name)
     blockers = signing_refusal(config, packet, row.stem) if row is not None and superseded else ()
     if not blockers and row is not None:
         blockers = signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name)
