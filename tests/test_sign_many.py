@@ -214,3 +214,51 @@ def test_a_folder_s_protocol_extracts_are_certified_and_its_packets_left_alone(
     assert line.startswith(f"signerade utdragsbestyrkande i {extract} som DEMO Sekreterare (B-B")
     assert summary == "undertecknade: 1, överhoppade: 0, misslyckade: 0"
     assert _sha(packet) == before
+
+
+def test_a_packet_that_fails_leaves_the_others_to_sign(built: Path, tmp_path: Path) -> None:
+    """Without --ofullstandig each packet still showing an unknown fact fails, in its own
+    line, and the next is tried all the same; every file stays as it was; exit 1."""
+    output = _folder(built, tmp_path)
+    before = {path: path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
+    done = run_cli("sign", str(output), "--field", "region", lang="sv")
+    assert done.returncode == 1
+    failed = [line for line in done.stderr.splitlines() if line.startswith("kunde inte")]
+    assert [line.split(": ")[0] for line in failed] == [
+        f"kunde inte underteckna {output}/{dnr}/paket.pdf" for dnr in THREE
+    ]
+    assert "paketet visar fortfarande 1 okänd uppgift ([uppgift saknas])" in failed[0], failed
+    assert done.stdout.splitlines() == ["undertecknade: 0, överhoppade: 0, misslyckade: 3"]
+    after = {path: path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
+    assert after == before
+
+
+def test_a_card_that_fails_midway_stops_the_rest(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card taken out at the second packet (its failure as the token reports it): the
+    first stays signed, the second as it was, the third is not tried; exit 1."""
+    output = _folder(built, tmp_path)
+    packets = [output / dnr / "paket.pdf" for dnr in THREE]
+    before = [_sha(packet) for packet in packets]
+    real = signing.sign_packet
+    tried: list[Path] = []
+
+    def taken_out(source: Path, *args: object, **kwargs: object) -> signing.SignResult:
+        tried.append(source)
+        if len(tried) == 2:
+            raise signing.KeyUnusable("the token failed to sign: the card or token was removed")
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(signing, "sign_packet", taken_out)
+    done = run_cli("sign", str(output), "--field", "region", "--ofullstandig", lang="en")
+    assert done.returncode == 1
+    assert tried == packets[:2]
+    assert done.stdout.splitlines()[0].startswith(f"signed region of {packets[0]} as DEMO")
+    assert done.stdout.splitlines()[-1] == "signed: 1, passed by: 0, failed: 1, not tried: 1"
+    assert (
+        f"stopped at {packets[1]}: the token failed to sign: the card or token was removed; "
+        "it is as it was, and the 1 file after it was not tried"
+    ) in fold(done.stderr)
+    assert [_sha(packet) for packet in packets] == [_sha(packets[0]), *before[1:]]
+    assert _sha(packets[0]) != before[0]
