@@ -38,6 +38,7 @@ from avtalsgen.documents.tillagg import (
     build_tillagg_context,
     change_of,
     new_amount,
+    region_given,
 )
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
@@ -125,6 +126,7 @@ class CaseStages:
             amounts = set(figures(andring.fore, program).amounts())
             if andring.tillagg.belopp_per_ar is not None:
                 amounts.add(andring.tillagg.belopp_per_ar)
+            amounts |= set((andring.tillagg.medfinansiarer or {}).values())
             extra["tillaggsavtal"] = Stage(
                 self.tillagg.arende.model_copy(update={"finansiering": andring.efter}),
                 DOCUMENT_FACTS["tillaggsavtal"],
@@ -206,9 +208,10 @@ def _new_amount(andring: Andring, program: Program) -> tuple[Fact, ...]:
     """A new amount's words, which a tilläggsavtal states in like terms: the amount a year
     and, where the agreement gave one per avtalsår, each avtalsår's after and before (a
     short avtalsår's amount against a yearly rate read as a raise where it was a cut)."""
-    if andring.tillagg.typ is not Tillaggstyp.NYTT_BELOPP:
+    change = change_of(andring, program)
+    if andring.tillagg.typ is not Tillaggstyp.NYTT_BELOPP or not region_given(change):
         return ()
-    return (Fact("ändringens belopp", (new_amount(change_of(andring, program)),), CHANGE),)
+    return (Fact("ändringens belopp", (new_amount(change),), CHANGE),)
 
 
 def _marked(marking: str) -> tuple[Fact, ...]:

@@ -23,7 +23,7 @@ from avtalsgen.model import Arende, Program
 from avtalsgen.model.decision import Utfall
 from avtalsgen.model.money import Avtalsar, Berakning
 from avtalsgen.model.prose import Block, BlockKind, Span
-from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp
+from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp, given_amounts
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,73 @@ def from_sources(after: Berakning) -> str:
     return f" och anvisas från {fmt.och(after.kallor)}"
 
 
+def _given(change: Change) -> dict[str, int]:
+    """The amounts a year the change gives, by financier (the region's and the
+    co-financiers')."""
+    return given_amounts(change.andring.fore, change.andring.tillagg)
+
+
+def region_given(change: Change) -> bool:
+    """Whether the change gives an amount of the region's own share."""
+    given = _given(change)
+    return any(row.region and row.namn in given for row in change.before.finansiarer)
+
+
+def cofinancier_changes(change: Change) -> list[str]:
+    """Each co-financier's share the change gives, in words to follow "så att" (Swedish):
+    ``Luleå kommuns medfinansiering upphör``, ``Piteå kommuns medfinansiering är 100 000
+    kronor årligen i stället för 250 000 kronor årligen``."""
+    given = _given(change)
+    found = []
+    for row in change.before.medfinansiarer:
+        if row.namn not in given:
+            continue
+        amount = given[row.namn]
+        owner = fmt.genitive(row.namn)
+        if amount == 0:
+            found.append(f"{owner} medfinansiering upphör")
+            continue
+        text = f"{owner} medfinansiering är {fmt.kronor(amount)} årligen"
+        if row.per_ar is not None:
+            text += f" i stället för {fmt.kronor(row.per_ar)} årligen"
+        found.append(text)
+    return found
+
+
+def extension_cofinancing(change: Change) -> str:
+    """The co-financiers' amounts a year during an extension, as conditions (Swedish):
+    ``under förutsättning av medfinansiering under förlängningen från Luleå kommun med
+    250 000 kronor årligen``; empty when none goes on."""
+    given = _given(change)
+    going = [
+        f"{row.namn} med {fmt.kronor(given[row.namn])} årligen"
+        for row in change.before.medfinansiarer
+        if given.get(row.namn)
+    ]
+    if not going:
+        return ""
+    return f"under förutsättning av medfinansiering under förlängningen från {fmt.och(going)}"
+
+
+def _extension_cofinancing_text(change: Change) -> tuple[str, ...]:
+    """What the tilläggsavtal says of the co-financiers during an extension."""
+    if not change.before.medfinansiarer:
+        return ()
+    given = _given(change)
+    ending = [row.namn for row in change.before.medfinansiarer if not given.get(row.namn)]
+    lines = []
+    going = extension_cofinancing(change)
+    if going:
+        lines.append(f"Regionens bidrag för förlängningen lämnas {going}.")
+    if ending:
+        lines.append(
+            f"{fmt.och(ending)} medfinansierar inte förlängningen; "
+            f"{'dess' if len(ending) == 1 else 'deras'} bidrag enligt avtalet avser tiden till "
+            f"och med {fmt.iso(change.before.period.slut)}."
+        )
+    return tuple(lines)
+
+
 def change_text(change: Change) -> tuple[str, ...]:
     """What changes and from when, in the tilläggsavtal's words (Swedish)."""
     andring, before, after = change.andring, change.before, change.after
@@ -107,18 +174,6 @@ def change_text(change: Change) -> tuple[str, ...]:
         f"därmed till sammanlagt {fmt.kronor(after.region_summa)} i stället för "
         f"{fmt.kronor(before.region_summa)}."
     )
-    if tillagg.typ is Tillaggstyp.FORLANGNING:
-        return (
-            f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
-            f"därmed {fmt.intervall(new.start, new.slut)} i stället för "
-            f"{fmt.intervall(old.start, old.slut)}.",
-            f"Regionens bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
-            f"{extension_amount(change)}{from_sources(after)}.",
-            total,
-        )
-    # The sources, as the decision's extract states them (a förlängning names them with
-    # the extension's amount).
-    total_from = f"{total[:-1]}, och medlen anvisas från {fmt.och(after.kallor)}."
     # The agreement states the whole financing, co-financiers included: it changes too.
     whole = (
         (f"Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
@@ -126,14 +181,32 @@ def change_text(change: Change) -> tuple[str, ...]:
         if after.medfinansiarer and after.summa != before.summa
         else ()
     )  # fmt: skip
-    if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
-        assert tillagg.belopp_per_ar is not None
+    if tillagg.typ is Tillaggstyp.FORLANGNING:
         return (
-            f"Från och med {fmt.datum_text(andring.fran)} är Regionens bidrag "
-            f"{new_amount(change)}.",
-            total_from,
+            f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
+            f"därmed {fmt.intervall(new.start, new.slut)} i stället för "
+            f"{fmt.intervall(old.start, old.slut)}.",
+            f"Regionens bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
+            f"{extension_amount(change)}{from_sources(after)}.",
+            *_extension_cofinancing_text(change),
+            total,
             *whole,
         )
+    # The sources, as the decision's extract states them (a förlängning names them with
+    # the extension's amount).
+    total_from = f"{total[:-1]}, och medlen anvisas från {fmt.och(after.kallor)}."
+    if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
+        since = f"Från och med {fmt.datum_text(andring.fran)}"
+        region: tuple[str, ...] = (f"{since} är Regionens bidrag {new_amount(change)}.",)
+        if not region_given(change):
+            region = ()
+            total_from = (
+                f"Regionens bidrag är oförändrat: för hela avtalstiden, "
+                f"{fmt.intervall(new.start, new.slut)}, sammanlagt "
+                f"{fmt.kronor(after.region_summa)} från {fmt.och(after.kallor)}."
+            )
+        cofinanced = tuple(f"{since} {line}." for line in _inverted(cofinancier_changes(change)))
+        return (*region, *cofinanced, total_from, *whole)
     shares = fmt.och([f"{row.namn} med sammanlagt {fmt.kronor(row.summa)}"
                    for row in after.medfinansiarer])  # fmt: skip
     cofinanced = (
@@ -155,6 +228,17 @@ def change_text(change: Change) -> tuple[str, ...]:
     )
 
 
+def _inverted(lines: list[str]) -> list[str]:
+    """Clauses of :func:`cofinancier_changes` after a fronted adverbial ("Från och med …"):
+    the verb before its subject (``upphör Luleå kommuns medfinansiering``)."""
+    found = []
+    for line in lines:
+        subject, _sep, rest = line.partition(" medfinansiering ")
+        verb, _space, tail = rest.partition(" ")
+        found.append(f"{verb} {subject} medfinansiering{' ' + tail if tail else ''}")
+    return found
+
+
 def extension_amount(change: Change) -> str:
     """The region's amount a year during the extension: ``oförändrat 1 500 000 kronor
     årligen: 1 000 000 kronor från ERP och 500 000 kronor från …`` (each source's share
@@ -162,17 +246,21 @@ def extension_amount(change: Change) -> str:
     tillagg = change.andring.tillagg
     rows = [row for row in change.after.finansiarer if row.region]
 
-    def rate(namn: str, per_ar: int | None) -> int:
-        if tillagg.belopp_per_ar is not None and tillagg.finansiar in (None, namn):
-            return tillagg.belopp_per_ar
+    given = given_amounts(change.andring.fore, tillagg)
+    before = {row.namn: row.per_ar for row in change.before.finansiarer}
+
+    def rate(namn: str) -> int:
+        if namn in given:
+            return given[namn]
+        per_ar = before.get(namn)
         assert per_ar is not None, "an unchanged amount is the same every year"
         return per_ar
 
-    rates = [(row.kalla or row.namn, rate(row.namn, row.per_ar)) for row in rows]
+    rates = [(row.kalla or row.namn, rate(row.namn)) for row in rows]
     text = f"{fmt.kronor(sum(amount for _, amount in rates))} årligen"
     if len(rates) > 1:
         text += ": " + fmt.och([f"{fmt.kronor(amount)} från {source}" for source, amount in rates])
-    return ("oförändrat " if tillagg.belopp_per_ar is None else "") + text
+    return ("" if any(row.namn in given for row in rows) else "oförändrat ") + text
 
 
 def new_amount(change: Change) -> str:
@@ -182,13 +270,12 @@ def new_amount(change: Change) -> str:
     terms: ``800 000 kronor årligen, vilket för avtalsår 3 (6 månader) är 400 000 kronor i
     stället för 500 000 kronor`` (a short avtalsår's amount against a yearly rate read as a
     raise where it was a cut)."""
-    andring, before = change.andring, change.before
-    tillagg = andring.tillagg
-    assert tillagg.belopp_per_ar is not None
+    before = change.before
     rows = [row for row in before.finansiarer if row.region]
-    name = tillagg.finansiar or (rows[0].namn if rows else "")
+    given = _given(change)
+    name = next((row.namn for row in rows if row.namn in given), "")
     row = next((row for row in rows if row.namn == name), None)
-    text = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
+    text = f"{fmt.kronor(given.get(name, 0))} årligen"
     if len(rows) > 1:
         text += f" från {name}"
     if row is not None and row.per_ar is not None:
@@ -433,21 +520,44 @@ def decision_points(
     whole = fmt.intervall(new.start, new.slut)
     total = f"sammanlagt {fmt.kronor(after.region_summa)}"
     region = program.region.namn
+    # The whole financing, co-financiers included, where a co-financier's share changes.
+    samlad = (
+        (f"Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
+         f"{fmt.kronor(after.summa)}.",)
+        if after.medfinansiarer and after.summa != before.summa
+        else ()
+    )  # fmt: skip
     if tillagg.typ is Tillaggstyp.FORLANGNING:
+        condition = extension_cofinancing(change)
         points = (
             f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
             f"{fmt.iso(new.slut)}, så att avtalstiden blir {whole}.",
             f"{region}s bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
             f"{extension_amount(change)}{from_sources(after)}. Bidraget för hela "
             f"avtalstiden uppgår därmed till {total}.",
+            *((f"Bidraget för förlängningen lämnas {condition}.",) if condition else ()),
+            *samlad,
         )
     elif tillagg.typ is Tillaggstyp.NYTT_BELOPP:
+        since = fmt.iso(andring.fran)
+        cofinanced = cofinancier_changes(change)
         points = (
-            f"{namnd} beslutar att {region}s bidrag till {aktor} från och med "
-            f"{fmt.iso(andring.fran)} ska vara {new_amount(change)}.",
+            *(
+                (f"{namnd} beslutar att {region}s bidrag till {aktor} från och med {since} "
+                 f"ska vara {new_amount(change)}.",)
+                if region_given(change)
+                else ()
+            ),
+            *(
+                (f"{namnd} beslutar att samarbetsavtalet med {aktor} ändras från och med "
+                 f"{since} så att {fmt.och(cofinanced)}.",)
+                if cofinanced
+                else ()
+            ),
             f"Bidraget för hela avtalstiden, {whole}, uppgår därmed till {total}, och medlen "
             f"anvisas från {fmt.och(after.kallor)}.",
-        )
+            *samlad,
+        )  # fmt: skip
     else:
         points = (
             f"{namnd} beslutar att samarbetsavtalet med {aktor} upphör i förtid med "
@@ -471,9 +581,28 @@ def proposed_change(aktor: str, tillagg: Tillagg, region: str) -> str:
         amount = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
         if tillagg.finansiar is not None:
             amount += f" från {tillagg.finansiar}"
+    shares = [
+        f"{fmt.genitive(name)} medfinansiering upphör"
+        if share == 0
+        else f"{fmt.genitive(name)} medfinansiering är {fmt.kronor(share)} årligen"
+        for name, share in (tillagg.medfinansiarer or {}).items()
+    ]
     if tillagg.typ is Tillaggstyp.FORLANGNING:
         text = f"förlänga samarbetsavtalet med {aktor} till och med {fmt.iso(tillagg.ny_slutdag)}"
-        return text + (f", med {amount} för förlängningen" if amount else "")
+        going = [
+            f"{name} med {fmt.kronor(share)} årligen"
+            for name, share in (tillagg.medfinansiarer or {}).items()
+            if share
+        ]
+        text += f", med {amount} för förlängningen" if amount else ""
+        return text + (f" och medfinansiering från {fmt.och(going)}" if going else "")
+    if tillagg.typ is Tillaggstyp.NYTT_BELOPP and (shares or not amount):
+        if amount:
+            shares.insert(0, f"{region}s bidrag är {amount}")
+        return (
+            f"samarbetsavtalet med {aktor} ska ändras från och med {fmt.iso(tillagg.fran)} så "
+            f"att {fmt.och(shares)}"
+        )
     if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
         return (
             f"{region}s bidrag till {aktor} från och med {fmt.iso(tillagg.fran)} ska vara {amount}"

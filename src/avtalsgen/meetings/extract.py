@@ -511,6 +511,7 @@ def extract_stage(
         amounts = set(compute_financing(andring.fore, program.finansiering).amounts())
         if andring.tillagg.belopp_per_ar is not None:
             amounts.add(andring.tillagg.belopp_per_ar)
+        amounts |= set((andring.tillagg.medfinansiarer or {}).values())
         return Stage(
             arende.model_copy(update={"finansiering": andring.efter}),
             ("Dnr", "period", "källa"),
@@ -520,9 +521,10 @@ def extract_stage(
     if paragraf.tillagg is not None and not utfall(arende, paragraf).granted:
         # A proposed change not granted: it names the change's amount, if any.
         amount = paragraf.tillagg.belopp_per_ar
+        named = {*(paragraf.tillagg.medfinansiarer or {}).values()}
         return Stage(
             arende, ("Dnr",), THE_PROPOSAL,
-            extra_amounts=frozenset(() if amount is None else (amount,)),
+            extra_amounts=frozenset(named | (set() if amount is None else {amount})),
         )  # fmt: skip
     if utfall(arende, paragraf).granted:
         return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], THE_DECISION)

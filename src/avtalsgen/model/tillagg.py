@@ -14,11 +14,13 @@ Rules, each reported at the key to blame:
   program's years at a time (``avtal.forlangning.ar_per_period``) and within its longest
   financing (``max_ar``); the agreement has not ended
   before the decision; the amount for the extension is ``belopp_per_ar``, or unchanged where
-  the region's amount is the same every year; not with co-financiers (their share for the
-  extension is not decided by the region);
+  the region's amount is the same every year; each co-financier's amount for the
+  extension is given (``medfinansiarer``: their shares are conditions of the agreement,
+  not decided by the region);
 - nytt belopp: from ``fran``, the first of a month inside the period and not before the
   decision, ``belopp_per_ar`` a year from then (of ``finansiar`` where the region's share
-  has several);
+  has several, or a co-financier's) and the co-financiers' in ``medfinansiarer`` (0: one
+  leaves the agreement);
 - upphörande: ``sista_dag``, the last day of a month, not before the start nor the decision,
   before the current end.
 """
@@ -85,15 +87,15 @@ def change_outcome(typ: str, utfall: str) -> str:
 #: The keys each type requires and allows (besides ``typ``).
 _REQUIRED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
     Tillaggstyp.FORLANGNING: ("ny_slutdag",),
-    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar"),
+    Tillaggstyp.NYTT_BELOPP: ("fran",),
     Tillaggstyp.UPPHORANDE: ("sista_dag",),
 }
 _ALLOWED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
-    Tillaggstyp.FORLANGNING: ("ny_slutdag", "belopp_per_ar", "finansiar"),
-    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar", "finansiar"),
+    Tillaggstyp.FORLANGNING: ("ny_slutdag", "belopp_per_ar", "finansiar", "medfinansiarer"),
+    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar", "finansiar", "medfinansiarer"),
     Tillaggstyp.UPPHORANDE: ("sista_dag",),
 }
-_KEYS: Final = ("ny_slutdag", "fran", "sista_dag", "belopp_per_ar", "finansiar")
+_KEYS: Final = ("ny_slutdag", "fran", "sista_dag", "belopp_per_ar", "finansiar", "medfinansiarer")
 
 
 class Tillagg(Strict):
@@ -115,8 +117,14 @@ class Tillagg(Strict):
     for the extension (by default unchanged, where the region's amount is the same every
     year)."""
     finansiar: Namn | None = None
-    """Which of the region's financiers (by namn) the amount is of, where the region's share
-    has several."""
+    """Which financier (by namn) ``belopp_per_ar`` is of: one of the region's, where its
+    share has several, or a co-financier (0: it leaves the agreement from ``fran``)."""
+    medfinansiarer: dict[Namn, Kronor] | None = None
+    """The co-financiers' amounts a year from ``fran`` (nytt_belopp) or for the extension
+    (forlangning), by namn, e.g. ``{Luleå kommun: 0, Piteå kommun: 250000}`` (0: it does
+    not co-finance from then). An extension of a co-financed agreement gives each
+    co-financier's: their shares are conditions of the agreement, which the region does not
+    decide."""
 
     @model_validator(mode="after")
     def _keys_fit_the_type(self) -> Tillagg:
@@ -126,6 +134,20 @@ class Tillagg(Strict):
                 problems.append(
                     ((key,), _("a {typ} gives {key}").format(typ=self.typ.value, key=key))
                 )
+        if (
+            self.typ is Tillaggstyp.NYTT_BELOPP
+            and self.belopp_per_ar is None
+            and not self.medfinansiarer
+        ):
+            problems.append(
+                (
+                    ("belopp_per_ar",),
+                    _(
+                        "a nytt_belopp gives belopp_per_ar (the region's new amount a year, or "
+                        "finansiar's), or a co-financier's under medfinansiarer"
+                    ),
+                )
+            )
         for key in _KEYS:
             if key not in _ALLOWED[self.typ] and getattr(self, key) is not None:
                 problems.append(
@@ -176,7 +198,8 @@ def apply_change(
     period = money.period
     problems: list[tuple[Loc, str]] = []
     region = [row for row in money.finansiarer if row.region]
-    chosen = _chosen(region, tillagg, problems)
+    chosen = _chosen(region, tillagg, problems, money.finansiarer)
+    given = given_amounts(money, tillagg, problems)
     typ = tillagg.typ
     if typ is Tillaggstyp.FORLANGNING:
         new_end = tillagg.ny_slutdag
@@ -259,14 +282,22 @@ def apply_change(
                 )
             )
         problems += _extension_inside_last_year(money, tillagg, chosen)
-        if any(not row.region for row in money.finansiarer):
+        unnamed = [row for row in money.finansiarer if not row.region and row.namn not in given]
+        if unnamed:
             problems.append(
                 (
-                    ("typ",),
+                    ("medfinansiarer",),
                     _(
-                        "the agreement has co-financiers, whose shares for an extension the "
-                        "region does not decide; an extension of a co-financed agreement is "
-                        "not supported: make a new case"
+                        "the agreement has co-financiers ({names}), whose shares for an "
+                        "extension are conditions of the agreement, not the region's to "
+                        "decide: give each one's amount a year for the extension under "
+                        "medfinansiarer, e.g. medfinansiarer: {{{example}}} (0 for one that "
+                        "does not co-finance the extension)"
+                    ).format(
+                        names=", ".join(row.namn for row in unnamed),
+                        example=", ".join(
+                            f"{row.namn}: {row.belopp_per_ar or 0}" for row in unnamed
+                        ),
                     ),
                 )
             )
@@ -351,13 +382,12 @@ def apply_change(
         monthly = monthly_amounts(row, period)
         months = new_period.manader
         if typ is Tillaggstyp.FORLANGNING:
-            rate = _rate(row, monthly, tillagg, chosen, problems)
+            rate = _rate(row, monthly, given, problems)
             monthly = monthly + [rate] * (months - len(monthly))
         elif typ is Tillaggstyp.NYTT_BELOPP:
-            if row is chosen:
+            if row.namn in given:
                 before = _months(period.start, fran) - 1
-                assert tillagg.belopp_per_ar is not None
-                monthly = monthly[:before] + [tillagg.belopp_per_ar * (SCALE // 12)] * (
+                monthly = monthly[:before] + [given[row.namn] * (SCALE // 12)] * (
                     len(monthly) - before
                 )
         else:
@@ -365,16 +395,37 @@ def apply_change(
         # A new amount inside an avtalsår is its date's fault; else the change's.
         at: Loc = ("fran",) if typ is Tillaggstyp.NYTT_BELOPP else ("typ",)
         earliest = beslutsdatum if typ is Tillaggstyp.NYTT_BELOPP else None
+        count = len(problems)
         rows.append(_expressed(row, monthly, new_period, problems, at, earliest))
+        if len(problems) > count and typ is Tillaggstyp.FORLANGNING and not row.region:
+            # A co-financier's amounts per calendar year, its last year partly covered:
+            # the year's amount is spread over the months the period covers of it, which
+            # an extension from inside the year would change.
+            problems[count:] = [
+                (
+                    ("medfinansiarer", row.namn),
+                    _(
+                        "the amounts of {name} are given per calendar year and the agreement "
+                        "covers {year} only until {end}: extended, its amount for {year} "
+                        "would be spread over the months of {year} that the extension adds, "
+                        "which the agreement does not say; an extension of an agreement with "
+                        "a co-financier's amounts per calendar year and its last year partly "
+                        "covered is not supported: tell the one who manages avtalsgen"
+                    ).format(name=row.namn, year=period.slut.year, end=period.slut),
+                )
+            ]
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
-        assert tillagg.belopp_per_ar is not None  # a new amount gives one
+        key: Loc = ("belopp_per_ar",) if tillagg.belopp_per_ar is not None else ("medfinansiarer",)
         return None, [
             (
-                ("belopp_per_ar",),
-                _("the amount from {date} is {amount} kronor a year already").format(
-                    date=fran, amount=format_amount(tillagg.belopp_per_ar)
+                key,
+                _("the amounts from {date} are those already: {amounts}").format(
+                    date=fran,
+                    amounts=", ".join(
+                        f"{name} {format_amount(amount)}" for name, amount in given.items()
+                    ),
                 ),
             )
         ]
@@ -401,19 +452,33 @@ def _months(start: dt.date, end: dt.date) -> int:
 
 
 def _chosen(
-    region: list[Finansiar], tillagg: Tillagg, problems: list[tuple[Loc, str]]
+    region: list[Finansiar],
+    tillagg: Tillagg,
+    problems: list[tuple[Loc, str]],
+    rows: list[Finansiar] | None = None,
 ) -> Finansiar | None:
-    """The region's financier whose amount ``tillagg`` gives (None: no amount given)."""
+    """The financier whose amount ``belopp_per_ar`` gives (None: no amount given): the
+    region's, or the one ``finansiar`` names among ``rows`` (every financier)."""
     if tillagg.belopp_per_ar is None:
         return None
     if tillagg.finansiar is not None:
-        found = next((row for row in region if row.namn == tillagg.finansiar), None)
+        every = rows if rows is not None else region
+        found = next((row for row in every if row.namn == tillagg.finansiar), None)
         if found is None:
             problems.append(
                 (
                     ("finansiar",),
-                    _("the region's share has no financier '{name}'; it has {names}").format(
-                        name=tillagg.finansiar, names=", ".join(row.namn for row in region)
+                    _(
+                        "the agreement has no financier '{name}'; the region's share has "
+                        "{names}{others}"
+                    ).format(
+                        name=tillagg.finansiar,
+                        names=", ".join(row.namn for row in region),
+                        others=_(", and its co-financiers are {names}").format(
+                            names=", ".join(row.namn for row in every if not row.region)
+                        )
+                        if any(not row.region for row in every)
+                        else "",
                     ),
                 )
             )
@@ -430,6 +495,50 @@ def _chosen(
         )
         return None
     return region[0] if region else None
+
+
+def given_amounts(
+    money: Finansiering, tillagg: Tillagg, problems: list[tuple[Loc, str]] | None = None
+) -> dict[str, int]:
+    """The amounts a year ``tillagg`` gives, by financier: ``belopp_per_ar`` of the region
+    (or of ``finansiar``) and each of ``medfinansiarer``; what does not fit the agreement's
+    financiers goes to ``problems``."""
+    found: list[tuple[Loc, str]] = problems if problems is not None else []
+    region = [row for row in money.finansiarer if row.region]
+    given: dict[str, int] = {}
+    chosen = _chosen(region, tillagg, [], money.finansiarer)
+    if chosen is not None and tillagg.belopp_per_ar is not None:
+        given[chosen.namn] = tillagg.belopp_per_ar
+    others = [row.namn for row in money.finansiarer if not row.region]
+    for name, amount in (tillagg.medfinansiarer or {}).items():
+        row = next((row for row in money.finansiarer if row.namn == name), None)
+        if row is None or row.region:
+            found.append(
+                (
+                    ("medfinansiarer", name),
+                    (
+                        _(
+                            "{name} is the region's share, which the committee decides: give "
+                            "its amount in belopp_per_ar (with finansiar: {name})"
+                        )
+                        if row is not None
+                        else _("the agreement has no co-financier '{name}'; it has {names}")
+                    ).format(name=name, names=", ".join(others) or "–"),
+                )
+            )
+            continue
+        if name in given:
+            found.append(
+                (
+                    ("medfinansiarer", name),
+                    _("{name} is given belopp_per_ar already (finansiar): give it once").format(
+                        name=name
+                    ),
+                )
+            )
+            continue
+        given[name] = amount
+    return given
 
 
 def _extension_inside_last_year(
@@ -466,14 +575,16 @@ def _extension_inside_last_year(
 def _rate(
     row: Finansiar,
     monthly: list[int],
-    tillagg: Tillagg,
-    chosen: Finansiar | None,
+    given: dict[str, int],
     problems: list[tuple[Loc, str]],
 ) -> int:
-    """A financier's amount a month during an extension: the amount given, or its amount
-    a month when that is the same all through the period."""
-    if row is chosen and tillagg.belopp_per_ar is not None:
-        return tillagg.belopp_per_ar * (SCALE // 12)
+    """A financier's amount a month during an extension: the amount given, or the
+    region's amount a month when that is the same all through the period (a co-financier
+    not given is reported by the caller)."""
+    if row.namn in given:
+        return given[row.namn] * (SCALE // 12)
+    if not row.region:
+        return 0
     if monthly and all(amount == monthly[0] for amount in monthly):
         return monthly[0]
     problems.append(
