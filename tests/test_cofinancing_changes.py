@@ -19,6 +19,7 @@ from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.model.money import Finansiering
 from avtalsgen.model.tillagg import Tillagg, apply_change
+from avtalsgen.model.types import Loc
 
 REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-medfinansiering.yaml")
@@ -52,7 +53,9 @@ def _changed(
     )
 
 
-def _refused(tillagg: dict[str, Any], decided: str, money: Finansiering | None = None) -> list:
+def _refused(
+    tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
+) -> list[tuple[Loc, str]]:
     andring, found = apply_change(
         money or CASE.arende.finansiering,
         Tillagg.model_validate(tillagg),

@@ -120,11 +120,10 @@ class Tillagg(Strict):
     """Which financier (by namn) ``belopp_per_ar`` is of: one of the region's, where its
     share has several, or a co-financier (0: it leaves the agreement from ``fran``)."""
     medfinansiarer: dict[Namn, Kronor] | None = None
-    """The co-financiers' amounts a year from ``fran`` (nytt_belopp) or for the extension
-    (forlangning), by namn, e.g. ``{Luleå kommun: 0, Piteå kommun: 250000}`` (0: it does
-    not co-finance from then). An extension of a co-financed agreement gives each
-    co-financier's: their shares are conditions of the agreement, which the region does not
-    decide."""
+    """The co-financiers' amounts a year from the new amount's first day, or for the
+    extension: each co-financier by its name, with its amount (0: it does not co-finance
+    from then). An extension of a co-financed agreement gives each co-financier's: their
+    shares are conditions of the agreement, which the region does not decide."""
 
     @model_validator(mode="after")
     def _keys_fit_the_type(self) -> Tillagg:

@@ -45,6 +45,7 @@ SPELLING = {
     "tillagg": "tillägg",
     "finansiar": "finansiär",
     "finansiarer": "finansiärer",
+    "medfinansiarer": "medfinansiärer",
     "utdelningsadress": "utdelningsadress",
     "overklagande": "överklagande",
     "forlangning": "förlängning",
@@ -116,6 +117,7 @@ FIELD_LABELS: dict[str, str] = {
     "extern_utvardering_senast": NC_("field", "External evaluation by"),
     "fil": NC_("field", "File"),
     "finansiar": NC_("field", "Financier"),
+    "medfinansiarer": NC_("field", "Co-financiers"),
     "finansiarer": NC_("field", "Financiers"),
     "finansiering": NC_("field", "Financing"),
     "forsta_datum": NC_("field", "First date"),
@@ -209,16 +211,17 @@ ROW_TITLES = {
 #: ("": none chosen, which the loader reads as bifall, or bifall med ändring when the
 #: paragraph changes the proposal): the form shows a paragraph only the sections its
 #: outcome uses, and any that holds something (``x-outcome-fields`` of the paragraph's
-#: schema, read by the page's script). A tillägg is decided as a bifall; a motivering is an
+#: schema, read by the page's script). A tillägg is granted, rejected, referred back or
+#: postponed; a motivering is an
 #: avslag's, an återremiss's or a bordläggning's; a changed financing and its words are a
 #: bifall med ändring's.
 OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
     "": ("beslut", "finansiering", "andring", "ej_i_avtalet", "tillagg"),
     "bifall": ("beslut", "ej_i_avtalet", "tillagg"),
     "bifall_med_andring": ("beslut", "finansiering", "andring", "ej_i_avtalet"),
-    "avslag": ("beslut", "motivering"),
-    "aterremiss": ("beslut", "motivering"),
-    "bordlaggning": ("beslut", "motivering"),
+    "avslag": ("beslut", "motivering", "tillagg"),
+    "aterremiss": ("beslut", "motivering", "tillagg"),
+    "bordlaggning": ("beslut", "motivering", "tillagg"),
 }
 
 #: Fields the form does not show: a meeting's folder of case files (``arenden``), which is
