@@ -225,3 +225,50 @@ def test_the_meeting_file_names_a_co_financier_or_says_who_there_is(
         "ERP is the region's share, which the committee decides: give its amount in "
         "belopp_per_ar (with finansiar: Region Norrbotten - ERP)",
     ]
+
+
+def test_the_tillaggsavtal_of_a_co_financier_leaving_states_the_sums_after_it(
+    cases: Path, session_converter: Path
+) -> None:
+    """End to end: the co-financed example granted, its agreement signed by both parties,
+    Luleå kommun leaving from 2026-07-01 decided later; the tilläggsavtal (read from its PDF)
+    and the decision's extract state the whole after the change, and the fact check lets
+    them through."""
+    from pdftext import pdftotext
+    from typer.testing import CliRunner
+    from warm_converter import converter_in
+
+    from avtalsgen.cli.app import app
+    from avtalsgen.meetings.extract import build_extracts
+
+    def cli(*argv: str) -> None:
+        result = CliRunner().invoke(app, list(argv))
+        assert result.exit_code == 0, result.output
+
+    output = cases.parent / "output"
+    later = cases / "sammantraden" / "later.yaml"
+    later.write_text(
+        HEAD + "    tillagg: {typ: nytt_belopp, fran: 2026-07-01, medfinansiarer: "
+        "{Luleå kommun: 0}}\n",
+        encoding="utf-8",
+    )
+    case = str(cases / "exempel-medfinansiering.yaml")
+    templates = str(REPO / "templates")
+    with converter_in(session_converter) as converter:
+        for meeting in (cases / "sammantraden" / "exempel-run-2025-06-10.yaml", later):
+            build_extracts(meeting, output, REPO / "templates", converter,
+                           today=dt.date(2025, 12, 10))  # fmt: skip
+        cli("build", case, "--output", str(output), "--templates", templates)
+        folder = output / "RUN-90003-2025"
+        for field in ("region", "aktor"):
+            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
+        cli("build", case, "--output", str(output), "--templates", templates)
+    text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf"))
+    assert "Från och med den 1 juli 2026 upphör Luleå kommuns medfinansiering." in text
+    assert (
+        "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
+        "4 900 000 kronor i stället för 5 400 000 kronor." in text
+    )
+    extract = fold(pdftotext(folder / "protokollsutdrag-140.pdf"))
+    assert "ändras från och med 2026-07-01 så att Luleå kommuns medfinansiering upphör." in extract
+    assert "uppgår därmed till 4 900 000 kronor." in extract

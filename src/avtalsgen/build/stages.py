@@ -14,6 +14,7 @@ packet holds follows the outcome:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from avtalsgen.documents.factcheck import (
 )
 from avtalsgen.documents.factplaces import CHANGE, SECRECY
 from avtalsgen.documents.tillagg import (
+    Change,
     TillaggContext,
     build_tillagg_context,
     change_of,
@@ -52,6 +54,15 @@ _CHANGE_FORM = {
     Tillaggstyp.NYTT_BELOPP: "Från och med {datum} är Regionens bidrag",
     Tillaggstyp.UPPHORANDE: "med utgången av {datum}",
 }
+
+
+def _change_form(change: Change, day: dt.date) -> str:
+    """How the tilläggsavtal states its change's date: a new amount of only the
+    co-financiers' shares opens with the date and what a co-financier's share becomes."""
+    typ = change.andring.tillagg.typ
+    if typ is Tillaggstyp.NYTT_BELOPP and not region_given(change):
+        return f"Från och med {fmt.datum_text(day)}"
+    return _CHANGE_FORM[typ].format(datum=fmt.datum_text(day))
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,7 @@ class CaseStages:
                 extra_facts=(
                     Fact(
                         "ändringens datum",
-                        (_CHANGE_FORM[andring.tillagg.typ].format(datum=fmt.datum_text(day)),),
+                        (_change_form(change_of(andring, program), day),),
                         CHANGE,
                     ),
                     Fact("avtalets beslut", (f"§ {grant.paragraf.paragraf}",), CHANGE),
