@@ -193,3 +193,28 @@ def test_the_extracts_say_what_was_decided_and_status_that_the_agreement_stays(
         app, ["status", str(cases / "exempel-arktiska-testbaddar.yaml"), "--output", str(output)]
     )
     assert "proposed change of the agreement, rejected: extension" in result.output
+
+
+def test_an_extension_over_broken_years_shows_each_budget_years_share(
+    cases: Path, session_converter: Path
+) -> None:
+    """The region budgets per calendar year: an extension 2027-07-01–2030-06-30 (600 000
+    kronor a year, as § 187 decided) covers 2027 and 2030 in part, and its extract said
+    nothing of what falls on each budget year."""
+    output = cases.parent / "output"
+    path = cases / "sammantraden" / "later.yaml"
+    path.write_text(
+        HEAD.replace("2026-03-10", "2026-12-01")
+        .replace("2026-03-17", "2026-12-08")
+        .replace("2026-03-18", "2026-12-09")
+        + "  - paragraf: 151\n    dnr: RUN-90002-2024\n"
+        "    tillagg: {typ: forlangning, ny_slutdag: 2030-06-30}\n",
+        encoding="utf-8",
+    )
+    with converter_in(session_converter) as converter:
+        build_extracts(path, output, TEMPLATES, converter, today=dt.date(2026, 12, 9))
+    text = fold(pdftotext(output / "RUN-90002-2024" / "protokollsutdrag-151.pdf"))
+    assert (
+        "Bidraget för förlängningen fördelas på budgetåren med 300 000 kronor för 2027, "
+        "600 000 kronor för 2028, 600 000 kronor för 2029 och 300 000 kronor för 2030."
+    ) in text

@@ -17,11 +17,17 @@ from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
 from avtalsgen.documents.context import Underskrift, figures, signature
-from avtalsgen.documents.financing import Betalning, Pengar, shorter_year_note, view
+from avtalsgen.documents.financing import (
+    Betalning,
+    Pengar,
+    per_kalenderar_steps,
+    shorter_year_note,
+    view,
+)
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.decision import Utfall
-from avtalsgen.model.money import Avtalsar, Berakning
+from avtalsgen.model.money import SCALE, Avtalsar, Berakning, monthly_amounts
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp, given_amounts
 
@@ -508,6 +514,44 @@ def _shown(andring: Andring, after: Berakning) -> Pengar:
     return shown
 
 
+def changed_budget_years(andring: Andring) -> list[tuple[int, int]]:
+    """What falls on each budget (calendar) year of the region's share from the change's
+    first day to the agreement's end, in whole kronor (the last year takes what rounding
+    leaves, so that they add up to the whole): an extension's or a new amount's, which a
+    decision over broken years shows. Empty for an early end, and where the time covers
+    whole calendar years only."""
+    if andring.tillagg.typ is Tillaggstyp.UPPHORANDE:
+        return []
+    period = andring.efter.period
+    start, end = andring.fran, period.slut
+    if start > end or (start.month == 1 and end.month == 12):
+        return []
+    months = period.months()
+    sums: dict[int, int] = {}
+    for row in andring.efter.finansiarer:
+        if not row.region:
+            continue
+        for month, amount in zip(months, monthly_amounts(row, period), strict=True):
+            if month >= start.replace(day=1):
+                sums[month.year] = sums.get(month.year, 0) + amount
+    whole = sum(sums.values()) // SCALE
+    years = sorted(sums)
+    found = [(year, sums[year] // SCALE) for year in years[:-1]]
+    return [*found, (years[-1], whole - sum(amount for _, amount in found))] if years else []
+
+
+def _budget_point(andring: Andring) -> tuple[str, ...]:
+    """The decision's point on what falls on each budget year (none where it covers whole
+    calendar years)."""
+    years = changed_budget_years(andring)
+    if len(years) < 2:
+        return ()
+    split = per_kalenderar_steps([y for y, _ in years], [a for _, a in years])
+    if andring.tillagg.typ is Tillaggstyp.FORLANGNING:
+        return (f"Bidraget för förlängningen fördelas på budgetåren med {split}.",)
+    return (f"Bidraget från och med {fmt.iso(andring.fran)} fördelas på budgetåren med {split}.",)
+
+
 def decision_points(
     namnd: str, aktor: str, andring: Andring, nummer: int, program: Program
 ) -> tuple[str, ...]:
@@ -568,6 +612,7 @@ def decision_points(
         )
     return (
         *points,
+        *_budget_point(andring),
         f"Regionala utvecklingsdirektören ges i uppdrag att upprätta tilläggsavtal nr {nummer} "
         "till samarbetsavtalet enligt detta beslut.",
     )

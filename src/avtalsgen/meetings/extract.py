@@ -52,7 +52,7 @@ from avtalsgen.documents.factcheck import (
 from avtalsgen.documents.format import och
 from avtalsgen.documents.kinds import PROTOKOLLSUTDRAG
 from avtalsgen.documents.render import Metadata, render_document
-from avtalsgen.documents.tillagg import decision_points, not_granted_text
+from avtalsgen.documents.tillagg import changed_budget_years, decision_points, not_granted_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
@@ -512,6 +512,7 @@ def extract_stage(
         if andring.tillagg.belopp_per_ar is not None:
             amounts.add(andring.tillagg.belopp_per_ar)
         amounts |= set((andring.tillagg.medfinansiarer or {}).values())
+        amounts |= {amount for _year, amount in changed_budget_years(andring)}
         return Stage(
             arende.model_copy(update={"finansiering": andring.efter}),
             ("Dnr", "period", "källa"),
