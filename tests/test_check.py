@@ -110,6 +110,24 @@ def test_the_agreement_before_the_proposal(cases: Path) -> None:
     )
 
 
+def test_a_proposal_before_the_year_of_its_dnr(cases: Path) -> None:
+    """A Dnr's year is the year the case was registered; its proposal cannot be older (qa18:
+    RUN-90007-2026 with a proposal of 2024-11-05 passed)."""
+    case = edited(cases, "fel.yaml", {"dnr: RUN-90001-2023": "dnr: RUN-90001-2024"})
+    line = line_of(case, "dnr: RUN-90001-2024")
+    result = runner.invoke(app, ["check", str(case)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{case}:{line}: dnr: the Dnr's year (2024) is after the proposal's date (2023-11-14): "
+        "a case is registered before its proposal is written; correct the Dnr's year, or datum "
+        "if that is the wrong one"
+    )
+    assert (
+        runner.invoke(app, ["check", str(cases / "exempel-arktiska-testbaddar.yaml")]).exit_code
+        == 0
+    )
+
+
 def test_terms() -> None:
     assert str(term_start("hösten 2024")) == "2024-07-01"
     assert str(term_start("Våren 2026")) == "2026-01-01"

@@ -222,7 +222,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     )
     expect(page.get_by_text(re.compile(r"^(The|True|Date|Path) "))).to_have_count(0)
     checker.check("arende-ny")
-    page.get_by_label("Filnamn").fill("RUN-00400-2024")
+    page.get_by_label("Filnamn").fill("RUN-00400-2023")
     page.get_by_label("Dnr", exact=True).fill("RUN-400-2024")
     page.get_by_label("Titel", exact=True).fill("Testbäddar <script>alert(1)</script> {{ 7*7 }}")
     # The decision's date and § are the meeting file's, not the case's: no such fields.
@@ -250,13 +250,13 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
         re.compile("'en miljon' är inget belopp: skriv hela kronor med siffror")
     )
     checker.check("arende-fel")
-    dnr.fill("RUN-00400-2024")
+    dnr.fill("RUN-00400-2023")
     amount.fill("1 000 000")  # typed with plain spaces
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Sparat som version")
     checker.check("arende-sparat")
-    saved = (config.cases / "RUN-00400-2024.yaml").read_text(encoding="utf-8")
-    assert "dnr: RUN-00400-2024" in saved and "<script>alert(1)</script> {{ 7*7 }}" in saved
+    saved = (config.cases / "RUN-00400-2023.yaml").read_text(encoding="utf-8")
+    assert "dnr: RUN-00400-2023" in saved and "<script>alert(1)</script> {{ 7*7 }}" in saved
     assert "      belopp_per_ar: 1000000\n" in saved
 
     # The preview: rebuilt after the save, with the fact check's result.
@@ -304,7 +304,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     page.get_by_label("Filnamn").fill("run-2024-11-26-extra")
     paragraph_dnr = page.get_by_label(re.compile(r"^Dnr \(Paragrafer"))
     expect(paragraph_dnr).to_have_value("RUN-90002-2024")
-    paragraph_dnr.fill("RUN-00400-2024")
+    paragraph_dnr.fill("RUN-00400-2023")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Sparat som version")
     checker.check("sammantrade")
@@ -312,9 +312,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     # Its extract.
     page.get_by_role("button", name="Gör protokollsutdrag").click()
     expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
-    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2023")).to_be_visible()
     checker.check("korning-utdrag")
-    assert (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").is_file()
+    assert (config.output / "RUN-00400-2023" / "protokollsutdrag-187.pdf").is_file()
 
     # The secretary's steps after the meeting, from the meeting's page: the anslag; the
     # publishable renditions and the e-mails, refused until the extract is certified; the
@@ -340,10 +340,10 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     steps.get_by_role("button", name="Gör publiceringsversioner").click()
     expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
     # Not before the extract is certified: nothing published says so falsely.
-    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024")).to_contain_text(
+    expect(page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2023")).to_contain_text(
         "publiceras inte än, protokollsutdraget är inte bestyrkt"
     )
-    assert not (config.output / "webb" / "RUN-00400-2024").exists()
+    assert not (config.output / "webb" / "RUN-00400-2023").exists()
     page.goto(base + "/sammantraden/run-2024-11-26-extra")
     steps.get_by_label("Paragraf (tomt: alla utom sekretess)").last.fill("187")
     steps.get_by_role("button", name="Gör e-post för expediering").click()
@@ -359,14 +359,14 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_accessible_description(
         re.compile(
-            r"^Inte gjort: protokollsutdraget för § 187 \(RUN-00400-2024\) är inte bestyrkt än: "
+            r"^Inte gjort: protokollsutdraget för § 187 \(RUN-00400-2023\) är inte bestyrkt än: "
             r"bestyrk det först \(Bestyrk i tabellen över paragrafernas protokollsutdrag\)"
         )
     )
     checker.check("expediering-nekad")
-    assert not list(config.output.glob("sammantraden/*/expediering/RUN-00400-2024-187-*"))
+    assert not list(config.output.glob("sammantraden/*/expediering/RUN-00400-2023-187-*"))
     page.goto(base + "/sammantraden/run-2024-11-26-extra")
-    steps.get_by_role("link", name="Bestyrk § 187 RUN-00400-2024").click()
+    steps.get_by_role("link", name="Bestyrk § 187 RUN-00400-2023").click()
     # At a level chosen, as a packet is signed (the same choice, the same help texts).
     levels = page.get_by_role("group", name="Signaturnivå (PAdES)")
     expect(levels.get_by_role("radio")).to_have_count(4)
@@ -388,11 +388,11 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     steps.get_by_role("button", name="Gör publiceringsversioner").click()
     expect(page.get_by_role("status")).to_have_text("klar", timeout=120_000)
     rendition = page.get_by_role("listitem").filter(
-        has_text="§ 187 RUN-00400-2024 protokollsutdrag: publiceringsversion skriven"
+        has_text="§ 187 RUN-00400-2023 protokollsutdrag: publiceringsversion skriven"
     )
     html = rendition.get_by_role("link", name=re.compile(r"\.html$")).first
     fetched = page.request.get(base + str(html.get_attribute("href")))
-    assert fetched.ok and "RUN-00400-2024" in fetched.text()
+    assert fetched.ok and "RUN-00400-2023" in fetched.text()
     checker.check("korning-publicering")
     page.goto(base + "/sammantraden/run-2024-11-26-extra")
     steps.get_by_label("Paragraf (tomt: alla utom sekretess)").last.fill("187")
@@ -405,7 +405,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
         timeout=120_000,
     )  # fmt: skip
     expect(
-        page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2024").first
+        page.get_by_role("listitem").filter(has_text="§ 187 RUN-00400-2023").first
     ).to_be_visible()
     checker.check("korning-expediering")
     message = (
@@ -416,18 +416,18 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
 
     parsed = email.message_from_bytes(fetched.body())
     attached = [part for part in parsed.walk() if part.get_content_type() == "application/pdf"]
-    signed = (config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf").read_bytes()
+    signed = (config.output / "RUN-00400-2023" / "protokollsutdrag-187.pdf").read_bytes()
     assert [part.get_payload(decode=True) for part in attached] == [signed]
 
     # The packet still shows unknown facts: the packets' page offers no button that can only
     # fail, but says so, and leads to what is to be filled in where: the case's own fields
     # (each a link to it in the form) and the program file's, for its administrator.
     _menu(page, "Paket")
-    row = page.get_by_role("row").filter(has_text="RUN-00400-2024")
+    row = page.get_by_role("row").filter(has_text="RUN-00400-2023")
     expect(row.get_by_role("link", name=re.compile("^Signera"))).to_have_count(0)
     expect(row).to_contain_text("Kan inte signeras än: paketet visar fortfarande [uppgift saknas]")
     checker.check("paket")
-    row.get_by_role("link", name="Vad som ska fyllas i, och var för RUN-00400-2024").click()
+    row.get_by_role("link", name="Vad som ska fyllas i, och var för RUN-00400-2023").click()
     first = page.get_by_role("region", name="Läge")
     expect(first.get_by_role("heading", name="Innan paketet kan signeras")).to_be_visible()
     expect(first).to_contain_text(
@@ -443,15 +443,15 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     )
     checker.check("arende-hinder")
     # The server refuses it all the same (a form sent from an older page): nothing signed.
-    packet = config.output / "RUN-00400-2024" / "paket.pdf"
+    packet = config.output / "RUN-00400-2023" / "paket.pdf"
     before = packet.read_bytes()
     token = page.locator("meta[name=csrf-token]").get_attribute("content")
     refused = page.request.post(
-        base + "/paket/RUN-00400-2024/signera",
+        base + "/paket/RUN-00400-2023/signera",
         form={"_csrf_token": str(token), "falt": "region", "niva": "B-B"},
     )
     assert refused.status == 422
-    said = r"Paketet för RUN-00400-2024 visar fortfarande \d+ okända uppgift(er)? \(\[uppgift"
+    said = r"Paketet för RUN-00400-2023 visar fortfarande \d+ okända uppgift(er)? \(\[uppgift"
     assert re.search(said + r" saknas\]\): .*Inget har signerats\.", refused.text(), re.S)
     assert packet.read_bytes() == before
 
@@ -459,7 +459,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     _menu(page, "Paket")
     page.get_by_role("link", name="Verifiera en signerad PDF").click()
     page.get_by_label("PDF-fil").set_input_files(
-        str(config.output / "RUN-00400-2024" / "protokollsutdrag-187.pdf")
+        str(config.output / "RUN-00400-2023" / "protokollsutdrag-187.pdf")
     )
     page.get_by_role("button", name="Verifiera").click()
     result = page.get_by_role("status")
@@ -479,7 +479,7 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     for action in ("inloggning", "skapat", "körning", "protokollsutdrag", "underskrift",
                    "verifiering", "anslag", "publicering", "e-post för expediering"):  # fmt: skip
         expect(log.get_by_role("cell", name=action, exact=True).first).to_be_visible()
-    page.goto(base + "/arenden/RUN-00400-2024/versioner")
+    page.goto(base + "/arenden/RUN-00400-2023/versioner")
     checker.check("versioner")
     page.goto(base + "/finns-inte")
     checker.check("fel-404")

@@ -498,22 +498,22 @@ def test_a_new_case_from_a_copy(config: WebConfig) -> None:
     with client_for(config, "handl") as client:
         page = client.get("/arenden/ny?fran=RUN-00386-2023").text
         data, _ = _form_data(page)
-        data["dnr"] = "RUN-00400-2024"
+        data["dnr"] = "RUN-00400-2023"
         token = csrf_of(page)
         response = client.post(
             "/arenden/ny",
-            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2024"},
+            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2023"},
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text
-        assert "RUN-00400-2024" in client.get("/arenden").text
+        assert "RUN-00400-2023" in client.get("/arenden").text
         again = client.post(
             "/arenden/ny",
-            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2024"},
+            data={"_csrf_token": token, "data": json.dumps(data), "filnamn": "RUN-00400-2023"},
         )
         assert again.status_code == 422 and "finns redan" in again.text
-    text = (config.cases / "RUN-00400-2024.yaml").read_text(encoding="utf-8")
-    assert "dnr: RUN-00400-2024" in text
+    text = (config.cases / "RUN-00400-2023.yaml").read_text(encoding="utf-8")
+    assert "dnr: RUN-00400-2023" in text
 
 
 def test_a_copy_keeping_the_originals_dnr_is_refused_at_the_dnr(config: WebConfig) -> None:
@@ -561,16 +561,16 @@ def test_a_copy_is_warned_of_while_it_still_names_the_other_cases_actor(
     with client_for(config, "handl") as client:
         page = client.get("/arenden/ny?fran=RUN-00386-2023").text
         data, _ = _form_data(page)
-        data["dnr"] = "RUN-00400-2024"
+        data["dnr"] = "RUN-00400-2023"
         data["aktor"]["namn"] = "Norrbottens Nya Aktör AB"
         response = client.post(
             "/arenden/ny",
             data={"_csrf_token": csrf_of(page), "data": json.dumps(data),
-                  "filnamn": "RUN-00400-2024"},
+                  "filnamn": "RUN-00400-2023"},
             follow_redirects=False,
         )  # fmt: skip
         assert response.status_code == 303, response.text
-        html = unescape(client.get("/arenden/RUN-00400-2024").text)
+        html = unescape(client.get("/arenden/RUN-00400-2023").text)
         assert "Fortfarande det andra ärendets aktör?" in html
         for field, href in (("Titel", "#root[titel]"), ("Aktör › Kortnamn",
                                                          "#root[aktor][kortnamn]")):  # fmt: skip
@@ -581,12 +581,12 @@ def test_a_copy_is_warned_of_while_it_still_names_the_other_cases_actor(
             ) in html, html
         for stem in ("RUN-00386-2023", "exempel-arktiska-testbaddar", "exempel-matkluster"):
             assert "andra ärendets aktör" not in client.get(f"/arenden/{stem}").text, stem
-        page = client.get("/arenden/RUN-00400-2024").text
+        page = client.get("/arenden/RUN-00400-2023").text
         data, sha = _form_data(page)
         data["titel"] = "Pilotprojekt inom Norrbottens ekosystem - Norrbottens Nya Aktör"
         data["aktor"]["kortnamn"] = "Nya Aktör"
-        assert _save(client, "/arenden/RUN-00400-2024", data, sha).status_code == 303
-        assert "andra ärendets aktör" not in client.get("/arenden/RUN-00400-2024").text
+        assert _save(client, "/arenden/RUN-00400-2023", data, sha).status_code == 303
+        assert "andra ärendets aktör" not in client.get("/arenden/RUN-00400-2023").text
 
 
 def test_meeting_dates_are_computed_by_the_librarys_rules(config: WebConfig) -> None:

@@ -21,11 +21,11 @@ from avtalsgen.web.config import WebConfig
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> WebConfig:
-    """The shipped cases and a case no meeting has decided yet (walk.yaml, RUN-90201-2026)."""
+    """The shipped cases and a case no meeting has decided yet (walk.yaml, RUN-90201-2023)."""
     config = workspace(tmp_path_factory.mktemp("steps"))
     text = (config.cases / "exempel-arktiska-testbaddar.yaml").read_text(encoding="utf-8")
     (config.cases / "walk.yaml").write_text(
-        text.replace("dnr: RUN-90001-2023", "dnr: RUN-90201-2026"), encoding="utf-8"
+        text.replace("dnr: RUN-90001-2023", "dnr: RUN-90201-2023"), encoding="utf-8"
     )
     return config
 

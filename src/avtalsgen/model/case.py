@@ -224,8 +224,9 @@ class Arende(Strict):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Arende:
         """Refuse the dates a copied case file gets wrong: an agreement before its proposal,
-        a follow-up or an evaluation after the period ends. (A decision before its proposal,
-        or an agreement before its decision, is told by the meeting files:
+        a proposal before the year of its Dnr (the case's registration), a follow-up or an
+        evaluation after the period ends. (A decision before its proposal, or an agreement
+        before its decision, is told by the meeting files:
         :mod:`avtalsgen.meetings.decisions`.)"""
         problems: list[tuple[FieldLoc, str]] = []
         proposed, agreed = self.datum, self.avtal.datum
@@ -236,6 +237,18 @@ class Arende(Strict):
                     _("the agreement ({agreed}) is dated before the proposal ({proposed})").format(
                         agreed=agreed, proposed=proposed
                     ),
+                )
+            )
+        registered = int(self.dnr.rsplit("-", 1)[1])
+        if proposed is not None and registered > proposed.year:
+            problems.append(
+                (
+                    "dnr",
+                    _(
+                        "the Dnr's year ({year}) is after the proposal's date ({proposed}): a "
+                        "case is registered before its proposal is written; correct the Dnr's "
+                        "year, or datum if that is the wrong one"
+                    ).format(year=registered, proposed=proposed),
                 )
             )
         end = self.finansiering.period.slut
