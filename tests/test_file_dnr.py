@@ -109,3 +109,22 @@ def test_a_case_file_in_flow_style_is_not_missing(cases: Path, tmp_path: Path) -
     result = run_cli("status", str(cases), "--output", str(output))
     assert "missing" not in result.stderr, result.stderr
     assert DNR in result.stdout
+
+
+def test_what_yaml_reads_otherwise_or_not_at_all(tmp_path: Path) -> None:
+    """A Dnr that is not text is none; a second document, or more values than a case file
+    may hold (a 250 kB flow list took seconds to parse), leaves the written line."""
+    case = tmp_path / "a.yaml"
+    case.write_text("titel: x\ndnr: 12345\n", encoding="utf-8")
+    assert file_dnr(case) == (None, None)
+    case.write_text(f"titel: x\ndnr:  ' {DNR} '\n", encoding="utf-8")
+    assert file_dnr(case) == (DNR, 2) and peek(case).dnr == DNR
+    case.write_text(f"dnr: {DNR}\n---\ndnr: RUN-00001-2023\n", encoding="utf-8")
+    assert not peek(case).readable
+    assert file_dnr(case) == (DNR, 1)
+    many = "[" + ", ".join(["1"] * 60_000) + "]"
+    case.write_text(f"titel: x\ndnr: {DNR}\nbilagor: {many}\n", encoding="utf-8")
+    assert len(case.read_bytes()) < 256 * 1024
+    assert file_dnr(case) == (DNR, 2)
+    case.write_text(f"dnr: {DNR}\n#" + "x" * 300_000 + "\n", encoding="utf-8")
+    assert file_dnr(case) == (None, None)  # larger than any case file: not read

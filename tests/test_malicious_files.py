@@ -25,7 +25,8 @@ from avtalsgen.cli.app import app
 from avtalsgen.documents.context import build_context
 from avtalsgen.documents.render import Metadata, render_document
 from avtalsgen.errors import CaseError, RenderError
-from avtalsgen.input.load import MAX_FILE_BYTES, load_case, read_yaml
+from avtalsgen.input.limits import MAX_FILE_BYTES
+from avtalsgen.input.load import load_case, read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "cases"

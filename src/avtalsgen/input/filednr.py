@@ -12,23 +12,24 @@ the models or the case file's reader.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
 import yaml
+from yaml.resolver import Resolver
+
+from avtalsgen.errors import CaseError
+from avtalsgen.input.limits import MAX_NODES, read_bytes
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml is part of PyYAML's wheels
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-#: As the case file's reader refuses larger files (input/load.MAX_FILE_BYTES).
-_MAX_BYTES: Final = 256 * 1024
-
 _STR: Final = "tag:yaml.org,2002:str"
+_RESOLVER: Final = Resolver()
 
 #: A top-level ``dnr:`` line of a file that cannot be read as YAML (a tab, a key given
 #: twice): its value, quoted or not, a comment after it.
@@ -37,19 +38,22 @@ _DNR_LINE: Final = re.compile(
 )
 
 
+class _TooMany(Exception):
+    """More values than a case file may hold (:data:`~avtalsgen.input.limits.MAX_NODES`)."""
+
+
 def file_dnr(path: Path) -> tuple[str | None, int | None]:
     """This file's Dnr and the line of its ``dnr`` key, the one answer every command gives:
     its top-level ``dnr`` as YAML reads it, quoted or not, with a comment after it, on the
     line after its key or in flow style alike; for a file that cannot be read as YAML (a
-    tab, a key given twice), its ``dnr:`` line as written, so that a case file broken by a
-    tab still holds its Dnr. ``(None, None)`` for a file with neither, one whose ``dnr`` is
-    not text, or one that is not UTF-8 text or not a regular file of at most 256 kB. Kept
-    per run while the file is unchanged (the same path, inode, size and time of change)."""
+    tab, a key given twice) or holds more values than a case file may, its ``dnr:`` line as
+    written, so that a case file broken by a tab still holds its Dnr. ``(None, None)`` for a
+    file with neither, one whose ``dnr`` is not text, or one the case file's reader refuses
+    to open (not a regular file, larger than 256 kB) or that is not UTF-8 text. Kept per run
+    while the file is unchanged (the same path, inode, size and time of change)."""
     try:
         info = path.stat()
     except OSError:
-        return None, None
-    if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_BYTES:
         return None, None
     return _file_dnr(path.resolve(), info.st_ino, info.st_size, info.st_mtime_ns)
 
@@ -57,28 +61,64 @@ def file_dnr(path: Path) -> tuple[str | None, int | None]:
 @functools.lru_cache(maxsize=4096)
 def _file_dnr(path: Path, _inode: int, _size: int, _changed: int) -> tuple[str | None, int | None]:
     try:
-        # O_NONBLOCK: a named pipe put in its place since the stat must not wait for a writer.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        with os.fdopen(handle, "rb") as file:
-            text = file.read(_MAX_BYTES + 1).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(path).decode("utf-8-sig")
+    except (CaseError, UnicodeDecodeError):
         return None, None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError):
+        return _top_level_dnr(_counted(yaml.parse(text, Loader=_Loader)))
+    except (yaml.YAMLError, _TooMany):
         return _written(text)
-    return _of_node(node)
 
 
-def _of_node(node: yaml.Node | None) -> tuple[str | None, int | None]:
-    """The top-level ``dnr`` of a file's node tree (the last, as YAML's values keep)."""
+def _counted(events: Iterator[yaml.Event]) -> Iterator[yaml.Event]:
+    """``events``, refusing more than a case file's reader reads (a flow list of 100 000
+    numbers took seconds to parse to the end)."""
+    for count, event in enumerate(events):
+        if count > 2 * MAX_NODES:  # a value is one event, a list or mapping two
+            raise _TooMany
+        yield event
+
+
+def _top_level_dnr(events: Iterator[yaml.Event]) -> tuple[str | None, int | None]:
+    """The top-level ``dnr`` of a file's events (the last, as YAML's values keep), read to
+    the end so that a file YAML refuses falls back to its written line."""
     found: tuple[str | None, int | None] = (None, None)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.tag == _STR and key.value == "dnr":
-                is_text = isinstance(value, yaml.ScalarNode) and value.tag == _STR
-                found = (value.value.strip(), key.start_mark.line + 1) if is_text else (None, None)
-    return found
+    depth = 0  # 1: the top-level mapping's own keys and values
+    key_next = False  # at depth 1, whether the next event is a key
+    top_mapping = False
+    dnr_key_line: int | None = None
+    for event in events:
+        if depth == 1 and top_mapping:
+            if key_next:
+                is_dnr = isinstance(event, yaml.ScalarEvent) and event.value == "dnr"
+                mark = event.start_mark
+                dnr_key_line = mark.line + 1 if is_dnr and mark is not None else None
+            elif dnr_key_line is not None:
+                found = (_text(event), dnr_key_line) if _text(event) else (None, None)
+            if not isinstance(event, yaml.MappingEndEvent):
+                key_next = not key_next
+        if isinstance(event, yaml.DocumentStartEvent) and top_mapping:
+            raise yaml.YAMLError("more than one document")  # as the case file's reader
+        if isinstance(event, yaml.CollectionStartEvent):
+            if depth == 0:
+                top_mapping = isinstance(event, yaml.MappingStartEvent)
+                key_next = True
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return found if found[0] is not None else (None, None)
+
+
+def _text(event: yaml.Event) -> str | None:
+    """The stripped text of a scalar value that YAML reads as a string, else None."""
+    if not isinstance(event, yaml.ScalarEvent):
+        return None
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+            yaml.ScalarNode, event.value, event.implicit
+        )
+    return event.value.strip() if tag == _STR else None
 
 
 def _written(text: str) -> tuple[str | None, int | None]:

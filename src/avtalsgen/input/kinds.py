@@ -25,7 +25,6 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from avtalsgen.i18n import _
-from avtalsgen.input.filednr import file_dnr
 from avtalsgen.input.wrapped import wrapper
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.meeting import Sammantrade
@@ -106,9 +105,8 @@ class Peeked:
     kind: type[BaseModel] | None = None
     """Its kind (:func:`kind_of`)."""
     dnr: str | None = None
-    """Its top-level ``dnr``, stripped, where that is a string (:func:`file_dnr`)."""
-    dnr_line: int | None = None
-    """The line of its top-level ``dnr`` key, where it has one (:func:`file_dnr`)."""
+    """Its top-level ``dnr``, stripped, where that is a string: the answer of
+    :func:`~avtalsgen.input.filednr.file_dnr`, read from the data already parsed."""
 
 
 def peek(path: Path) -> Peeked:
@@ -130,7 +128,10 @@ def _peek(path: Path, _inode: int, _size: int, _changed: int) -> Peeked:
         data = read_yaml(path)
     except CaseError:
         return Peeked(readable=False)
-    return Peeked(True, kind_of(data), *file_dnr(path))
+    dnr = data.get("dnr") if isinstance(data, dict) else None
+    return Peeked(
+        True, kind_of(data), dnr.strip() if isinstance(dnr, str) and dnr.strip() else None
+    )
 
 
 def wrong_kind(expected: type[BaseModel], path: Path, data: Any) -> str | None:
