@@ -272,3 +272,30 @@ def test_the_tillaggsavtal_of_a_co_financier_leaving_states_the_sums_after_it(
     extract = fold(pdftotext(folder / "protokollsutdrag-140.pdf"))
     assert "ändras från och med 2026-07-01 så att Luleå kommuns medfinansiering upphör." in extract
     assert "uppgår därmed till 4 900 000 kronor." in extract
+
+
+def test_a_rejected_co_financier_change_is_not_called_the_regions_bidrag(cases: Path) -> None:
+    """A co-financier leaving (``finansiar: Luleå kommun``, 0) rejected was worded "avslår
+    förslaget att Region Norrbottens bidrag … ska vara 0 kronor årligen från Luleå kommun":
+    the region's bidrag was never proposed to change. Now as the shares are worded."""
+    from avtalsgen.meetings.extract import facts
+
+    path = cases / "sammantraden" / "later.yaml"
+    for amount, said in (
+        (0, "så att Luleå kommuns medfinansiering upphör."),
+        (100000, "så att Luleå kommuns medfinansiering är 100 000 kronor årligen."),
+    ):
+        path.write_text(
+            HEAD + "    utfall: avslag\n    motivering: Kommunen står kvar\n"
+            f"    tillagg: {{typ: nytt_belopp, fran: 2026-07-01, belopp_per_ar: {amount}, "
+            "finansiar: Luleå kommun}\n",
+            encoding="utf-8",
+        )
+        meeting = load_meeting(path)
+        (paragraf,) = meeting.sammantrade.paragrafer
+        (text,) = facts(meeting, paragraf).beslut
+        assert fold(text) == (
+            "Regionala utvecklingsnämnden avslår förslaget att samarbetsavtalet med "
+            f"{CASE.arende.aktor.namn} ska ändras från och med 2026-07-01 {said}"
+        )
+        assert "bidrag" not in text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from avtalsgen.documents import format as fmt
@@ -618,19 +618,26 @@ def decision_points(
     )
 
 
-def proposed_change(aktor: str, tillagg: Tillagg, region: str) -> str:
+def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collection[str]) -> str:
     """A change of the running agreement as proposed, to follow "förslaget att" (Swedish):
-    ``förlänga samarbetsavtalet med … till och med 2029-12-31``."""
+    ``förlänga samarbetsavtalet med … till och med 2029-12-31``. ``regional`` names the
+    financiers of the region's own share: a ``finansiar`` not among them is a co-financier,
+    whose amount is worded as its share (``Luleå kommuns medfinansiering upphör``)."""
     amount = ""
-    if tillagg.belopp_per_ar is not None:
-        amount = f"{fmt.kronor(tillagg.belopp_per_ar)} årligen"
-        if tillagg.finansiar is not None:
-            amount += f" från {tillagg.finansiar}"
+    given = dict(tillagg.medfinansiarer or {})
+    named, per_ar = tillagg.finansiar, tillagg.belopp_per_ar
+    if tillagg.typ is Tillaggstyp.NYTT_BELOPP and named is not None and named not in regional:
+        if per_ar is not None:  # a co-financier's new share, not the region's bidrag
+            given = {named: per_ar, **given}
+    elif per_ar is not None:
+        amount = f"{fmt.kronor(per_ar)} årligen"
+        if named is not None:
+            amount += f" från {named}"
     shares = [
         f"{fmt.genitive(name)} medfinansiering upphör"
         if share == 0
         else f"{fmt.genitive(name)} medfinansiering är {fmt.kronor(share)} årligen"
-        for name, share in (tillagg.medfinansiarer or {}).items()
+        for name, share in given.items()
     ]
     if tillagg.typ is Tillaggstyp.FORLANGNING:
         text = f"förlänga samarbetsavtalet med {aktor} till och med {fmt.iso(tillagg.ny_slutdag)}"
@@ -668,7 +675,16 @@ _NOT_GRANTED = {
 }
 
 
-def not_granted_text(namnd: str, aktor: str, tillagg: Tillagg, utfall: Utfall, region: str) -> str:
+def not_granted_text(
+    namnd: str,
+    aktor: str,
+    tillagg: Tillagg,
+    utfall: Utfall,
+    region: str,
+    regional: Collection[str],
+) -> str:
     """The decision on a proposed change of the running agreement that the committee
-    rejected, referred back or postponed, naming the change (no tilläggsavtal follows)."""
-    return _NOT_GRANTED[utfall].format(namnd=namnd, change=proposed_change(aktor, tillagg, region))
+    rejected, referred back or postponed, naming the change (no tilläggsavtal follows);
+    ``regional`` names the financiers of the region's own share."""
+    change = proposed_change(aktor, tillagg, region, regional)
+    return _NOT_GRANTED[utfall].format(namnd=namnd, change=change)

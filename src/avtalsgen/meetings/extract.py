@@ -458,6 +458,7 @@ def facts(meeting: LoadedMeeting, paragraf: Paragraf) -> Fakta:
                     paragraf.tillagg,
                     outcome,
                     program.region.namn,
+                    {row.namn for row in decided.finansiering.region},
                 ),
             ),
             punkter=(),
