@@ -838,3 +838,51 @@ def test_payments_before_the_decision_are_refused(tmp_path: Path, english: None)
     # The seed, a real case decided at a fictitious example meeting, is not held to the
     # example's date (its period starts 2023-10-01, the example meeting is of 2024-01-16).
     assert runner.invoke(app, ["check", str(cases / "RUN-00386-2023.yaml")]).exit_code == 0
+
+
+def test_a_rejected_cases_extract_changed_after_its_certification_is_not_certified(
+    tmp_path: Path, english: None
+) -> None:
+    """The packet's check of the certified extract asked only that its field was signed;
+    the manifest's asks as well that the signature covers the whole file. An extract with
+    bytes added after its certification is not certified (the packet counted as complete)."""
+    import hashlib
+    import io
+
+    import pikepdf
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfSignatureMetadata, SimpleSigner, sign_pdf
+
+    from avtalsgen.signing.pki import ensure_demo_pki, ensure_demo_signer
+    from avtalsgen.signing.standing import Standing, packet_standing
+
+    blank = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(blank)
+    signer = ensure_demo_signer(ensure_demo_pki(tmp_path / "pki"), "Sekreterare")
+    key = SimpleSigner.load_pkcs12(str(signer.pkcs12), passphrase=signer.passphrase)  # type: ignore[no-untyped-call]
+    assert key is not None
+    signed = io.BytesIO()
+    meta = PdfSignatureMetadata(field_name="utdragsbestyrkande")
+    sign_pdf(IncrementalPdfFileWriter(io.BytesIO(blank.getvalue())), meta, key, output=signed)
+    folder = tmp_path / "RUN-90003-2024"
+    folder.mkdir()
+    decision = {"utfall": "avslag", "sammantrade": "m.yaml", "datum": "2024-12-10",
+                "paragraf": 195, "rad": 20, "avtal": False}  # fmt: skip
+    for data, standing in (
+        (signed.getvalue(), Standing.REJECTED),
+        (signed.getvalue() + b"\n% changed after the certification\n", Standing.WAITING),
+    ):
+        name = "protokollsutdrag-195.pdf"
+        utdrag = {name: hashlib.sha256(data).hexdigest()}
+        entry = {"file": "paket.pdf", "version": 1, "beslut": decision, "utdrag": utdrag}
+        (folder / "manifest.json").write_text(json.dumps({"packets": [entry]}), encoding="utf-8")
+        with pikepdf.new() as pdf:
+            pdf.add_blank_page()
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data)
+            pdf.save(folder / "paket.pdf")
+        found = packet_standing(folder / "paket.pdf")
+        assert found is not None and found.standing is standing, found
+    assert found is not None
+    assert found.text.startswith("the protocol extract in the packet is not certified")

@@ -289,18 +289,19 @@ def certified_since(extract: Path, recorded: str, data: bytes | None = None) -> 
         start = found + len(b"%%EOF")
         for end in (start, start + 1, start + 2):  # the marker, then nothing, LF or CR LF
             if end < len(data) and hashlib.sha256(data[:end]).hexdigest() == recorded:
-                return _certification_ends(data)
+                return certification_ends(data)
     return False
 
 
-def _certification_ends(data: bytes) -> bool:
+def certification_ends(data: bytes) -> bool:
     """Whether the extract (its bytes) has its field ``utdragsbestyrkande`` signed with a
-    signature whose byte range ends where the file does."""
+    signature whose byte range ends where the file does (nothing added after it)."""
     import io
 
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
     from avtalsgen.pdf.signed import signature_value
 
-    signature = signature_value(io.BytesIO(data), "utdragsbestyrkande")
+    signature = signature_value(io.BytesIO(data), SIGNATURE_FIELD)
     if signature is None:
         return False
     ranges = signature.byte_range

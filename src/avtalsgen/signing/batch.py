@@ -19,9 +19,6 @@ from pathlib import Path
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 
-#: The field a protocol extract has, and only it: the folder's extracts are signed for it.
-EXTRACT_FIELD = "utdragsbestyrkande"
-
 _DNR = re.compile(r"RUN-\d{5}-\d{4}")
 
 
@@ -75,12 +72,13 @@ def folder_files(folder: Path, field: str) -> list[Path]:
     """The packets (for ``field`` utdragsbestyrkande: the protocol extracts) of ``folder``
     and of the case folders in it (named by their Dnr), every version, oldest first."""
     from avtalsgen.build.workspace import CaseFolder
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
 
     folders = [folder, *sorted(sub for sub in folder.iterdir() if _is_case_folder(sub))]
     found: list[Path] = []
     for each in folders:
         case = CaseFolder(each)
-        if field == EXTRACT_FIELD:
+        if field == SIGNATURE_FIELD:
             found.extend(path for _paragraf, _version, path in case.extract_pdfs())
         else:
             found.extend(case.packet_versions())
@@ -92,7 +90,9 @@ def _is_case_folder(path: Path) -> bool:
 
 
 def _nothing_in(folder: Path, field: str) -> str:
-    if field == EXTRACT_FIELD:
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+
+    if field == SIGNATURE_FIELD:
         return _(
             "{folder}: no protocol extract (protokollsutdrag-*.pdf) in it or in a case "
             "folder in it: name the output folder or a case's folder"

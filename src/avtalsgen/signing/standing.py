@@ -97,15 +97,15 @@ def _no_agreement(packet: Path) -> Mapping[str, Any] | None:
 
 def _carries_certified_extract(packet: Path, entry: Mapping[str, Any]) -> bool | None:
     """Whether ``packet`` carries the protocol extract its manifest ``entry`` records as
-    certified: embedded as it is, the field ``utdragsbestyrkande`` signed (an extract not
-    certified is merged as pages); None when it carries no extract."""
+    certified: embedded as it is, the field ``utdragsbestyrkande`` signed by a signature
+    that covers the whole file (an extract not certified is merged as pages); None when it
+    carries no extract."""
     import hashlib
-    import io
 
     import pikepdf
 
+    from avtalsgen.build.manifest import certification_ends
     from avtalsgen.pdf.pdffile import open_pdf
-    from avtalsgen.pdf.signed import signature_value
 
     recorded = entry.get("utdrag")
     if not isinstance(recorded, Mapping) or not recorded:
@@ -120,7 +120,7 @@ def _carries_certified_extract(packet: Path, entry: Mapping[str, Any]) -> bool |
         data = embedded.get(name)
         if data is None or hashlib.sha256(data).hexdigest() != sha:
             return False
-        if signature_value(io.BytesIO(data), "utdragsbestyrkande") is None:
+        if not certification_ends(data):
             return False
     return True
 
@@ -147,21 +147,18 @@ def _left_out(packet: Path, entry: Mapping[str, Any]) -> PacketStanding | None:
     )
     if utfall is Utfall.AVSLAG:
         carried = _carries_certified_extract(packet, entry)
-        if carried is None:
-            text = _(
-                "the packet does not hold the protocol extract of the decision yet: the "
-                "committee rejected {dnr} (avslag, {where}); make the extract once the minutes "
-                "are justerade, have it certified and build the case again: the packet is "
-                "complete with the certified extract in it"
-            )
-            return PacketStanding(Standing.WAITING, text.format(dnr=dnr, where=where), *decided)
         if not carried:
-            text = _(
-                "the protocol extract in the packet is not certified: the committee rejected "
-                "{dnr} (avslag, {where}); certify the extract (its field utdragsbestyrkande) "
-                "and build the case again: the packet is complete with the certified extract "
-                "in it"
-            )
+            text = (
+                _("the packet does not hold the protocol extract of the decision yet: the "
+                  "committee rejected {dnr} (avslag, {where}); make the extract once the "
+                  "minutes are justerade, have it certified and build the case again: the "
+                  "packet is complete with the certified extract in it")
+                if carried is None
+                else _("the protocol extract in the packet is not certified: the committee "
+                       "rejected {dnr} (avslag, {where}); certify the extract (its field "
+                       "utdragsbestyrkande) and build the case again: the packet is complete "
+                       "with the certified extract in it")
+            )  # fmt: skip
             return PacketStanding(Standing.WAITING, text.format(dnr=dnr, where=where), *decided)
         text = _(
             "no signatures are needed: the committee rejected {dnr} (avslag, {where}), so no "
