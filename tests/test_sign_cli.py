@@ -425,3 +425,17 @@ def test_signing_an_older_packet_version_warns(
                        "--ofullstandig", env=env)  # fmt: skip
     assert newest.returncode == 0, newest.stderr
     assert "newer version" not in newest.stderr
+    # Named with another file, the older version is signed with the same warning (the batch
+    # signed it without a word).
+    again = tmp_path / "again" / "RUN-00386-2023"
+    shutil.copytree(region_signed.folder, again)
+    shutil.copy(packet, again / "paket-v2.pdf")
+    both = avtalsgen("sign", str(again / "paket.pdf"), str(again / "paket-v2.pdf"), "--field",
+                     "aktor", "--ofullstandig", env=env)  # fmt: skip
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert (
+        f"warning: {again / 'paket-v2.pdf'} is a newer version of this packet, built since "
+        f"from changed inputs; {again / 'paket.pdf'} was signed as asked"
+    ) in " ".join(both.stderr.split())
+    assert " ".join(both.stderr.split()).count("newer version") == 1
+    assert both.stdout.splitlines()[-1] == "signed: 2, passed by: 0, failed: 0"

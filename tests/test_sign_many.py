@@ -175,7 +175,7 @@ def test_a_superseded_packet_in_the_folder_is_passed_by_with_its_reason(
         f"hoppades över: {stale} är inaktuellt: ärendets uppgifter "
         "'finansiering.finansiarer[0].belopp_per_ar' och 'finansiering.totalt' har ändrats "
         "sedan paketet byggdes, så det som det anger är inte ärendets uppgifter nu; bygg "
-        "ärendet igen och underteckna paketet som bygget gör. Inget har signerats."
+        "ärendet igen och underteckna paketet som bygget gör."
     )
     assert lines[1].startswith(f"signerade region i {output}/RUN-90004-2024/paket.pdf som DEMO")
     assert lines[2:] == ["undertecknade: 1, överhoppade: 1, misslyckade: 0"]

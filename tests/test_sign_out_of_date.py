@@ -45,7 +45,7 @@ def test_sign_refuses_a_packet_whose_documents_are_out_of_date(
     assert fold(signed.stderr) == fold(
         f"{packet}: {stale}: nästa bygge gör en ny version av paketet, och en underskrift på "
         "det här skulle behöva göras om. Bygg först och underteckna sedan paketet som bygget "
-        "gör. Inget undertecknades."
+        "gör. Inget har signerats."
     )
     assert "Traceback" not in signed.stderr
     assert {path.name: path.read_bytes() for path in packet.parent.iterdir()} == before

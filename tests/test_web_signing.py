@@ -292,7 +292,7 @@ def test_the_web_signs_nothing_in_a_packet_the_next_build_makes_anew(
             "paket.pdf: handlingarna är inaktuella: sedan de byggdes har ärendefilen ändrats: "
             "nästa bygge gör en ny version av paketet, "
             "och en underskrift på det här skulle behöva göras om. Bygg först och underteckna "
-            "sedan paketet som bygget gör. Inget undertecknades."
+            "sedan paketet som bygget gör. Inget har signerats."
         ) in shown, shown
         assert str(config.output) not in response.text and str(config.cases) not in shown
         assert packet.read_bytes() == before

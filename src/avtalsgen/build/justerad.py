@@ -62,9 +62,10 @@ def justerad_on(decision: Decision) -> dt.date:
 
 
 def not_yet_message(packet: str, decision: Decision) -> str:
-    """What ``sign`` and the web app say of a packet whose decision is not yet justerad."""
+    """What ``sign`` and the web app say of a packet whose decision is not yet justerad
+    (without "Nothing was signed.", which the one refusing adds)."""
     return _(
         "{packet}: Cannot be signed yet: the minutes are justerade on {date} ({label}); the "
         "packet is signed after the justering, with the decision's protocol extract in it "
-        "(build again then). Nothing was signed."
+        "(build again then)."
     ).format(packet=packet, date=justerad_on(decision).isoformat(), label=decision.label)

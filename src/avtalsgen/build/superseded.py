@@ -671,6 +671,7 @@ def refuse_unsignable(
     *,
     output: Path | None = None,
     templates: Path | None = None,
+    alone: bool = True,
 ) -> None:
     """Refuse, before any key is asked for, to sign a packet whose case the decision leaves
     without an agreement, one that is superseded, signed or not (made from another
@@ -681,7 +682,9 @@ def refuse_unsignable(
     ``avtalsgen sign`` and the web app's signing both say. ``shown`` names a file in the
     message; ``output`` is the output folder as the reader named it, for the command to
     run first (None: no command, as the web app's pages say it); ``templates`` the folder
-    a build would use (None: the last build's)."""
+    a build would use (None: the last build's). ``alone``: the message ends "Nothing was
+    signed." (not in a batch, whose line says the packet was passed by while others are
+    signed)."""
     from dataclasses import replace
 
     from avtalsgen.build.justerad import not_yet_message, pending_for
@@ -696,27 +699,33 @@ def refuse_unsignable(
     recorded = recorded_history(packet.parent)  # read once for the three checks
     # What the next build does, asked once for the superseded and the out-of-date checks.
     next_build = NextBuild.of(packet.parent, recorded, templates)
+
+    def refused(text: str) -> AvtalsgenError:
+        if alone:
+            text += " " + _("Nothing was signed.")
+        return AvtalsgenError(text)
+
     found = _superseded_as(packet, recorded, signed_only=False, next_build=next_build)
     if found is not None:
         newer = shown(packet.parent / found.newer) if found.newer else None
         named = replace(found, file=shown(packet), newer=newer)
-        raise AvtalsgenError(_("{reason}. Nothing was signed.").format(reason=named.text()))
+        raise refused(f"{named.text()}.")
     parsed = parse_versioned(packet.name)
     if parsed is None or parsed[0] != PACKET:
         return  # a protocol extract: its certification makes no packet anew
     pending = pending_for(packet, recorded)
     if pending is not None:
-        raise AvtalsgenError(not_yet_message(shown(packet), pending))
+        raise refused(not_yet_message(shown(packet), pending))
     if next_build is None:
         return
     state = out_of_date_for(packet, recorded, output, next_build=next_build)
     if state is None:
         return
-    raise AvtalsgenError(
+    raise refused(
         _(
             "{packet}: {state}: the next build makes a new version of the packet, and a "
             "signature on this one would have to be made again. Build first, then sign the "
-            "packet the build makes. Nothing was signed."
+            "packet the build makes."
         ).format(packet=shown(packet), state=state)
     )
 

@@ -223,7 +223,6 @@ def _sign_one(packet: Path, asked: Asked) -> NoReturn:
     (exit 1) when it may not be signed; signed, its verification shown in full."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.superseded import refuse_unsignable
-    from avtalsgen.signing.batch import newer_version
     from avtalsgen.signing.verify import exit_status, format_report
 
     # No agreement to sign where the committee's decision left it out (an avslag), nor in
@@ -237,6 +236,19 @@ def _sign_one(packet: Path, asked: Asked) -> NoReturn:
         result = sign_in_place(packet, asked, chosen, chosen.key)
     report = result.report
     assert report is not None  # require_trusted verifies it
+    _warn_newer(packet)
+    warn_incomplete(result)
+    typer.echo(signed_line(result, packet))
+    # The same report and verdict as `avtalsgen verify`, and the same exit status.
+    typer.echo(format_report(report))
+    raise typer.Exit(exit_status(report.verdict))
+
+
+def _warn_newer(packet: Path) -> None:
+    """Warn when a newer version of the packet just signed was built since (it was named,
+    so it is signed as asked)."""
+    from avtalsgen.signing.batch import newer_version
+
     if (newer := newer_version(packet)) is not None:
         typer.echo(
             _(
@@ -245,11 +257,6 @@ def _sign_one(packet: Path, asked: Asked) -> NoReturn:
             ).format(newer=shown_path(newer), packet=shown_path(packet)),
             err=True,
         )
-    warn_incomplete(result)
-    typer.echo(signed_line(result, packet))
-    # The same report and verdict as `avtalsgen verify`, and the same exit status.
-    typer.echo(format_report(report))
-    raise typer.Exit(exit_status(report.verdict))
 
 
 def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
@@ -271,7 +278,7 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
         typer.echo(_("could not sign: {reason}").format(reason=problem), err=True)
     to_sign = []
     for target in found:
-        screened = screen(target, asked.field, shown)
+        screened = screen(target, asked.field, shown, output=shown_path(target.path).parent.parent)
         if screened.skipped is None:
             to_sign.append(target.path)
         elif screened.failed:
@@ -306,6 +313,7 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
                         )
                         continue
                     tally.signed += 1
+                    _warn_newer(packet)
                     warn_incomplete(result)
                     typer.echo(signed_line(result, packet))
         except KeyUnusable as exc:  # opening it: nothing was signed

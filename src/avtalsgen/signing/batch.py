@@ -103,13 +103,16 @@ def _nothing_in(folder: Path, field: str) -> str:
     ).format(folder=folder)
 
 
-def screen(target: Target, field: str, shown: Callable[[Path], str]) -> Screened:
+def screen(
+    target: Target, field: str, shown: Callable[[Path], str], output: Path | None = None
+) -> Screened:
     """Whether ``target`` is to be signed in ``field``, before any key is asked for.
 
     Passed by: the field is signed already (never signed again); a packet that may not be
     signed now (:func:`avtalsgen.build.superseded.refuse_unsignable`: no agreement after an
     avslag, superseded, before the justering, out of date), a failure when the file was
-    named; a folder's packet version that a newer version beside it replaces."""
+    named; a folder's packet version that a newer version beside it replaces. ``output``
+    is the output folder as the reader named it, for the command a message gives."""
     from avtalsgen.build.superseded import refuse_unsignable
     from avtalsgen.pdf.signed import signed_fields
 
@@ -123,7 +126,7 @@ def screen(target: Target, field: str, shown: Callable[[Path], str]) -> Screened
     if fields.get(field):
         return Screened(target, f"{shown(path)}: {_signed_already(path, field)}")
     try:
-        refuse_unsignable(path, shown, output=Path(shown(path)).parent.parent)
+        refuse_unsignable(path, shown, output=output, alone=False)
     except AvtalsgenError as exc:
         return Screened(target, exc.text(), failed=target.named)
     if not target.named and (newer := newer_version(path) or newer_extract(path)) is not None:
