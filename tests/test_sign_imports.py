@@ -38,18 +38,38 @@ def test_a_signing_that_fetches_nothing_imports_no_aiohttp(built: Path, tmp_path
     assert not imported & set(NETWORK)
 
 
+#: Run in a fresh process (another test here may have imported the real clients already):
+#: the stand-ins are in place once avtalsgen.signing is imported, and the classes made from
+#: them are pyHanko's own, which import aiohttp then.
+_MADE = """
+import sys
+
+import avtalsgen.signing
+from avtalsgen.signing import offline
+
+for name in offline.DEFERRED:
+    assert isinstance(sys.modules[name], offline._StandIn), name
+assert "aiohttp" not in sys.modules
+
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko_certvalidator.fetchers.api import FetcherBackend
+
+stamper = HTTPTimeStamper("http://127.0.0.1:9/tsa", timeout=1)
+assert isinstance(stamper, TimeStamper)
+assert type(stamper).__module__ == "pyhanko.sign.timestamps.aiohttp_client"
+from pyhanko_certvalidator.fetchers import aiohttp_fetchers
+
+backend = aiohttp_fetchers.AIOHttpFetcherBackend()
+assert isinstance(backend, FetcherBackend)
+assert "aiohttp" in sys.modules
+print("made")
+"""
+
+
 def test_the_http_clients_are_the_real_ones_when_made() -> None:
-    """The stand-ins make pyHanko's own classes, which import aiohttp as they are made."""
-    from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-    from pyhanko_certvalidator.fetchers.api import FetcherBackend
-
-    import avtalsgen.signing  # noqa: F401 - the stand-ins are in place
-
-    stamper = HTTPTimeStamper("http://127.0.0.1:9/tsa", timeout=1)
-    assert isinstance(stamper, TimeStamper)
-    assert type(stamper).__module__ == "pyhanko.sign.timestamps.aiohttp_client"
-    from pyhanko_certvalidator.fetchers import aiohttp_fetchers
-
-    backend = aiohttp_fetchers.AIOHttpFetcherBackend()
-    assert isinstance(backend, FetcherBackend)
-    assert "aiohttp" in sys.modules
+    """The stand-ins make pyHanko's own classes, which import aiohttp as they are made; the
+    stand-ins are checked to be in place first (without defer() it passed all the same)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MADE], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout == "made\n", done.stderr[-2000:]

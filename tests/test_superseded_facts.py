@@ -28,11 +28,12 @@ from avtalsgen.build.superseded import (
     packet_facts,
     superseded,
     superseded_by_newer,
-    upload_superseded,
+    upload_packet,
 )
 from avtalsgen.cli.app import app
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.decisions import case_history
+from avtalsgen.signing.standing import Standing, packet_standing
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -117,8 +118,11 @@ def test_a_signed_packet_whose_amounts_were_edited_is_superseded(
     code, said = _run("sign", str(copy), "--field", "aktor", "--ofullstandig")
     assert code == 0, said
     assert copy.read_bytes()[: len(packet.read_bytes())] == packet.read_bytes() != copy.read_bytes()
-    found_upload = upload_superseded(output, copy)
-    assert found_upload is not None and found_upload.file == f"{DNR}/paket.pdf"
+    # The copy is found as the folder's packet, and what it is there is what the page says.
+    assert upload_packet(output, copy) == packet
+    found_upload = packet_standing(packet, lambda path: f"{path.parent.name}/{path.name}")
+    assert found_upload is not None and found_upload.standing is Standing.SUPERSEDED
+    assert found_upload.text.startswith(f"{DNR}/paket.pdf is superseded: "), found_upload
     with client_for(config, "lasare") as client:
         token = csrf_of(client.get("/verifiera").text)
         response = client.post(

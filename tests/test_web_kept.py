@@ -55,3 +55,7 @@ def test_a_copy_is_told_the_other_cases_actor_as_that_file_says_it_now(tmp_path:
     assert copied_names(copy, config.cases) == []
     _write(seed, text)
     assert {(n.field, n.actor, n.case) for n in copied_names(copy, config.cases)} == found
+    # The other case's Dnr as every command reads it: spaces inside its quotes are not part
+    # of it (the web's own reader named the case " RUN-00386-2023 ").
+    _write(seed, text.replace("dnr: RUN-00386-2023", 'dnr: " RUN-00386-2023 "'))
+    assert {(n.field, n.actor, n.case) for n in copied_names(copy, config.cases)} == found

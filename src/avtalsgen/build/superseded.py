@@ -762,27 +762,3 @@ def upload_packet(output_root: Path, upload: Path) -> Path | None:
         if known is not None and known.document_id == found.document_id:
             return version
     return None
-
-
-def upload_superseded(output_root: Path, upload: Path) -> Superseded | None:
-    """Whether the PDF ``upload`` is a version of a case's packet in the output folder
-    ``output_root`` (:func:`upload_packet`) that is superseded, as ``avtalsgen verify``
-    says of it there (:func:`packet_superseded`), named relative to the output folder;
-    None when the file is no packet of the output folder, or is not superseded."""
-    import dataclasses
-
-    from avtalsgen.pdf.signed import is_signed
-
-    version = upload_packet(output_root, upload)
-    if version is None:
-        return None
-    stale = packet_superseded(version, signed_only=False)
-    if stale is None:
-        return None
-    named = f"{version.parent.name}/{{}}"
-    return dataclasses.replace(
-        stale,
-        file=named.format(stale.file),
-        newer=named.format(stale.newer) if stale.newer else None,
-        signed=is_signed(upload),  # the copy may be signed where the folder's is not
-    )

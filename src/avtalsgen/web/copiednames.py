@@ -87,9 +87,10 @@ def _said(path: Path, now: tuple[int, int, int] | None) -> _Said:
         except CaseError:
             read = None  # a file that cannot be read names no actor
         data: dict[str, Any] = read if isinstance(read, dict) else {}
+        from avtalsgen.input.filednr import file_dnr
+
         name, short = _actor(data)
-        dnr = data.get("dnr")
-        found = _Said(name, short, str(dnr) if dnr else None, tuple(_fields(data)))
+        found = _Said(name, short, file_dnr(path)[0], tuple(_fields(data)))
         if key is not None:
             if len(_SAID) >= _LIMIT:
                 _SAID.clear()
