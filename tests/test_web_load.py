@@ -36,12 +36,13 @@ def _rows(html: str) -> dict[str, str]:
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every call of ``avtalsgen status``'s reading of cases (the pages' costly part)."""
+    """Every case ``avtalsgen status``'s reading of cases (the pages' costly part) is asked
+    of, once a case (the case list asks for those it reads again in one call)."""
     calls: list[object] = []
     real = build_status.case_status
 
     def counting(paths: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(paths)
+        calls.extend(paths)
         return real(paths, *args, **kwargs)
 
     monkeypatch.setattr(build_status, "case_status", counting)

@@ -21,6 +21,7 @@ from webtools import client_for, workspace
 from avtalsgen.cli.app import app
 from avtalsgen.web import packetstate
 from avtalsgen.web.config import WebConfig
+from avtalsgen.web.stamps import Seen
 
 pytestmark = pytest.mark.libreoffice
 
@@ -85,9 +86,9 @@ def test_a_meeting_file_that_rejects_the_case_supersedes_its_packet_at_once(
     asked: list[str] = []
     original = packetstate.packet_superseded_of
 
-    def counted(packet: Path) -> str | None:
+    def counted(packet: Path, seen: Seen | None = None) -> str | None:
         asked.append(packet.name)
-        return original(packet)
+        return original(packet, seen)
 
     with client_for(config, "alla") as client, pytest.MonkeyPatch.context() as patch:
         patch.setattr(packetstate, "packet_superseded_of", counted)

@@ -621,17 +621,40 @@ def packet_superseded(packet: Path, *, signed_only: bool = True) -> Superseded |
     return _superseded_as(packet, recorded_history(packet.parent), signed_only=signed_only)
 
 
+def packet_superseded_in(
+    packet: Path,
+    recorded: RecordedCase | None,
+    now: CaseNow | None,
+    *,
+    signed_only: bool = True,
+) -> Superseded | None:
+    """:func:`packet_superseded` against the case ``recorded``, as
+    :func:`avtalsgen.build.recorded.recorded_history` read it for the packet's folder, and
+    ``now``, :func:`case_now_of` it: the web app keeps both by the files they are read from
+    (the facts' digests are worked out once), and asks again when only the output folder
+    changed (a build of the case)."""
+    return _superseded_as(packet, recorded, signed_only=signed_only, now=now)
+
+
+def case_now_of(recorded: RecordedCase | None, output_root: Path) -> CaseNow | None:
+    """:func:`case_now` of the case ``recorded`` (read by the caller) in the output folder
+    ``output_root``."""
+    return _now(recorded, output_root)
+
+
 def _superseded_as(
     packet: Path,
     recorded: RecordedCase | None,
     *,
     signed_only: bool,
     next_build: NextBuild | None = None,
+    now: CaseNow | None = None,
 ) -> Superseded | None:
-    """:func:`packet_superseded` against the case ``recorded`` (read once by the caller).
-    Not the newest version, signed, when the next build would make the same packet (an
-    edit no document states, a template saved again): the next build keeps it as signed
-    and records the facts now as its, as ``status`` says (``next_build``: the caller's
+    """:func:`packet_superseded` against the case ``recorded`` (read once by the caller;
+    ``now``: :func:`case_now_of` it, if the caller has it). Not the newest version, signed,
+    when the next build would make the same packet (an edit no document states, a
+    template saved again): the next build keeps it as signed and records the facts now as
+    its, as ``status`` says (``next_build``: the caller's
     :class:`avtalsgen.build.nextbuild.NextBuild`, if it made one)."""
     from avtalsgen.build.manifest import read_manifest
     from avtalsgen.build.nextbuild import NextBuild
@@ -639,7 +662,7 @@ def _superseded_as(
     manifest = read_manifest(packet.parent)
     if not any(entry.get("file") == packet.name for entry in packet_entries(manifest)):
         return None  # no packet version of the folder (an extract, a copy elsewhere)
-    now = _now(recorded, packet.parent.parent)
+    now = now or _now(recorded, packet.parent.parent)
     if now is None:
         return superseded_by_newer(manifest, packet.name, signed_only=signed_only,
                                    key=facts_key(packet.parent.parent))  # fmt: skip

@@ -31,7 +31,12 @@ class CaseIndex:
 #: The index of each folder, by its path and listing (a handful of entries: it starts
 #: again when full).
 _INDEXES: dict[tuple[str, tuple[Stamp, ...]], CaseIndex] = {}
+#: What each file is, by its path and stamp: whether it is a program file, and its Dnr and
+#: the line of its ``dnr`` key. A save changes one file of the listing: the index is made
+#: again from these, the saved file read alone.
+_FILES: dict[tuple[str, tuple[int, int, int]], tuple[bool, str | None, int | None]] = {}
 _LIMIT = 64
+_FILES_LIMIT = 5000
 
 
 def case_index(folder: Path) -> CaseIndex:
@@ -50,18 +55,34 @@ def case_index(folder: Path) -> CaseIndex:
 
 
 def _read(folder: Path, stamps: Mapping[str, tuple[int, int, int]]) -> CaseIndex:
-    from avtalsgen.input.filednr import file_dnr
-    from avtalsgen.input.kinds import file_kind
-    from avtalsgen.model import Program
     from avtalsgen.web.yamlfiles import list_files
 
     files = []
     lines: dict[str, list[str]] = {}
     for path in list_files(folder):
-        if path.name not in stamps or file_kind(path) is Program:
+        if path.name not in stamps:
+            continue
+        program, dnr, line = _file(path, stamps[path.name])
+        if program:
             continue
         files.append((path, stamps[path.name]))
-        dnr, line = file_dnr(path)  # as Namesakes reads it, its line as the refusal names it
         if dnr is not None:
             lines.setdefault(dnr, []).append(f"{path.name}:{line}")
     return CaseIndex(tuple(files), {dnr: tuple(names) for dnr, names in lines.items()})
+
+
+def _file(path: Path, now: tuple[int, int, int]) -> tuple[bool, str | None, int | None]:
+    """Whether the file ``path`` (its stamp ``now``) is a program file, its Dnr as Namesakes
+    reads it and the line of its ``dnr`` key as the refusal names it."""
+    key = (str(path), now)
+    found = _FILES.get(key)
+    if found is None:
+        from avtalsgen.input.filednr import file_dnr
+        from avtalsgen.input.kinds import file_kind
+        from avtalsgen.model import Program
+
+        found = (file_kind(path) is Program, *file_dnr(path))
+        if len(_FILES) >= _FILES_LIMIT:
+            _FILES.clear()
+        _FILES[key] = found
+    return found

@@ -16,12 +16,20 @@ removed, or a new packet built, is a new key: the page says it at once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.stamps import Seen, stamp, stamps
 
+if TYPE_CHECKING:
+    from avtalsgen.build.recorded import RecordedCase
+    from avtalsgen.build.superseded import CaseNow
+    from avtalsgen.signing.standing import PacketStanding
+
 #: Each packet's text of why it is superseded (None: it is not), by :func:`packet_key`.
 _SUPERSEDED: dict[tuple[object, ...], str | None] = {}
+#: Each packet's standing (:func:`avtalsgen.signing.standing.packet_standing`), by the same.
+_STANDINGS: dict[tuple[object, ...], PacketStanding | None] = {}
 _LIMIT = 2000
 
 
@@ -56,18 +64,72 @@ def superseded_text(
     key = packet_key(config, path, stem, seen)
     if key in _SUPERSEDED:
         return _SUPERSEDED[key]
-    found = packet_superseded_of(path)
+    found = packet_superseded_of(path, seen or Seen(config))
     if len(_SUPERSEDED) >= _LIMIT:
         _SUPERSEDED.clear()
     _SUPERSEDED[key] = found
     return found
 
 
-def packet_superseded_of(packet: Path) -> str | None:
-    """Why the packet version at ``packet`` is superseded, read from the files now
-    (:func:`avtalsgen.build.superseded.packet_superseded`, signed or not); None when it is
-    not."""
-    from avtalsgen.build.superseded import packet_superseded
+def packet_superseded_of(packet: Path, seen: Seen | None = None) -> str | None:
+    """Why the packet version at ``packet`` is superseded (signed or not: see
+    :func:`avtalsgen.build.superseded.packet_superseded`); None when it is not. The case
+    its folder's build record names is kept by that case file's and the shared folders'
+    stamps (:func:`_recorded`): a build that changes only the output folder compares its
+    manifest with the case as read before."""
+    from avtalsgen.build.superseded import packet_superseded_in
 
-    stale = packet_superseded(packet, signed_only=False)
+    recorded, now = _recorded(packet.parent, seen)
+    stale = packet_superseded_in(packet, recorded, now, signed_only=False)
     return stale.text() if stale is not None else None
+
+
+#: The case each output folder's build record names, as read, and as its packets are held
+#: to it (its decision and facts, digested once), by :func:`_recorded`'s key.
+_RECORDED: dict[tuple[object, ...], tuple[RecordedCase | None, CaseNow | None]] = {}
+
+
+def _recorded(folder: Path, seen: Seen | None) -> tuple[RecordedCase | None, CaseNow | None]:
+    """:func:`avtalsgen.build.recorded.recorded_history` of the output folder ``folder``
+    and :func:`avtalsgen.build.superseded.case_now_of` it, kept by the case file its build
+    record names (path and stamp), the Dnr the folder is of, the output folder's secret of
+    the facts, and the program and meeting files, the day and the language (``seen``'s
+    folders; the templates too, which neither reads)."""
+    from avtalsgen.build.record import recorded_case
+    from avtalsgen.build.recorded import recorded_history
+    from avtalsgen.build.superseded import case_now_of
+    from avtalsgen.build.workspace import FACTS_KEY
+
+    path = recorded_case(folder)
+    key = (
+        str(folder), str(path), stamp(path) if path is not None else None,
+        stamp(folder.parent / FACTS_KEY), seen.folders if seen is not None else None,
+    )  # fmt: skip
+    found = _RECORDED.get(key) if path is not None and seen is not None else None
+    if found is None:
+        recorded = recorded_history(folder)
+        found = (recorded, case_now_of(recorded, folder.parent))
+        if path is not None and seen is not None:
+            if len(_RECORDED) >= _LIMIT:
+                _RECORDED.clear()
+            _RECORDED[key] = found
+    return found
+
+
+def standing(
+    config: WebConfig, stem: str, packet: Path, seen: Seen | None = None
+) -> PacketStanding | None:
+    """:func:`avtalsgen.signing.standing.packet_standing` of the packet version ``packet``
+    of the case file ``stem`` (superseded, a rejected case's, one that waits for a
+    decision, complete or not), kept as :func:`superseded_text` is: the Paket page asks it
+    of every packet without a field to sign."""
+    key = packet_key(config, packet, stem, seen)
+    if key in _STANDINGS:
+        return _STANDINGS[key]
+    from avtalsgen.signing.standing import packet_standing
+
+    found = packet_standing(packet)
+    if len(_STANDINGS) >= _LIMIT:
+        _STANDINGS.clear()
+    _STANDINGS[key] = found
+    return found

@@ -7,7 +7,8 @@ the old. Each version is said by what it holds (the samarbetsavtal, or tilläggs
 and the change it makes), who has signed it, and, for a signed agreement beside its
 tilläggsavtal, that it still applies (a tilläggsavtal changes the agreement, it does not
 replace it) unless the case's files say it is superseded
-(:func:`avtalsgen.build.superseded.packet_superseded`).
+(:func:`avtalsgen.build.superseded.packet_superseded`, kept by the files it reads:
+:func:`avtalsgen.web.packetstate.superseded_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from avtalsgen.i18n import _
+from avtalsgen.web.config import WebConfig
+from avtalsgen.web.stamps import Seen
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,14 @@ def _signers(entry: dict[str, Any] | None) -> tuple[list[str], bool]:
     return names, bool(signatures) and len(names) == len(signatures)
 
 
-def packet_versions(output: Path, dnr: str, names: list[str]) -> list[PacketVersion]:
-    """The versions ``names`` (newest first) of the packet of ``dnr`` in ``output``."""
-    from avtalsgen.build.superseded import packet_superseded
+def packet_versions(
+    config: WebConfig, stem: str, dnr: str, names: list[str], seen: Seen | None = None
+) -> list[PacketVersion]:
+    """The versions ``names`` (newest first) of the packet of ``dnr`` (its case file
+    ``stem``) in the output folder; ``seen``: the stamps the caller's request took."""
+    from avtalsgen.web.packetstate import superseded_text
 
-    entries = _entries(output / dnr)
+    entries = _entries(config.output / dnr)
     found: list[PacketVersion] = []
     for index, name in enumerate(names):
         entry = entries.get(name)
@@ -78,7 +84,7 @@ def packet_versions(output: Path, dnr: str, names: list[str]) -> list[PacketVers
         # A newer version that holds a tilläggsavtal (the newest first: those listed).
         amended = any(version.holds != _("the samarbetsavtal") for version in found)
         if index > 0 and complete:
-            if packet_superseded(output / dnr / name) is not None:
+            if superseded_text(config, stem, dnr, name, seen) is not None:
                 note = _("signed by {names}; superseded: see the case's page").format(
                     names=", ".join(signers)
                 )

@@ -29,6 +29,7 @@ from avtalsgen.web.signing import (
     sign_at_level,
     trusted_roots,
 )
+from avtalsgen.web.stamps import Seen
 from avtalsgen.web.status import case_rows
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -46,7 +47,6 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     from avtalsgen.web.packetstate import superseded_text
     from avtalsgen.web.packetversions import packet_versions
     from avtalsgen.web.readiness import packet_unknowns, signing_refusal
-    from avtalsgen.web.stamps import Seen
 
     seen = Seen(config)  # the stamps every row's kept results are asked by, taken once
     rows = [row for row in case_rows(config, seen) if row.packet]
@@ -68,7 +68,7 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     # What each version holds, for a case with more than one (a tilläggsavtal's beside the
     # signed agreement's): web/packetversions.py.
     versions = {
-        row.dnr: packet_versions(config.output, row.dnr, row.packets)
+        row.dnr: packet_versions(config, row.stem, row.dnr, row.packets, seen)
         for row in rows if row.dnr and len(row.packets) > 1
     }  # fmt: skip
     # A packet with no field to sign: why, as `avtalsgen verify` says it (a rejected case's,
@@ -76,19 +76,22 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     standings = {
         row.dnr: found for row in rows
         if row.dnr and row.packet and not row.unsigned and not row.signed
-        and (found := _standing(config.output / row.dnr / row.packet)) is not None
+        and (found := _standing(config, row.stem, config.output / row.dnr / row.packet, seen))
+        is not None
     }  # fmt: skip
     return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions,
             "standings": standings}  # fmt: skip
 
 
-def _standing(packet: Path) -> dict[str, str] | None:
+def _standing(config: WebConfig, stem: str, packet: Path, seen: Seen) -> dict[str, str] | None:
     """What a packet without signature fields is to its case, in the page's words: its
     ``kind`` (``rejected``: no signatures are needed; ``waiting``: not complete yet) and
-    ``text``; None for one that is neither."""
-    from avtalsgen.signing.standing import Standing, packet_standing
+    ``text``; None for one that is neither. Kept by the files it is read from
+    (web/packetstate.py)."""
+    from avtalsgen.signing.standing import Standing
+    from avtalsgen.web.packetstate import standing
 
-    found = packet_standing(packet)
+    found = standing(config, stem, packet, seen)
     if found is None or found.standing is Standing.SUPERSEDED:
         return None
     if found.standing is Standing.REJECTED:
