@@ -138,6 +138,7 @@ class CaseStages:
             if andring.tillagg.belopp_per_ar is not None:
                 amounts.add(andring.tillagg.belopp_per_ar)
             amounts |= set((andring.tillagg.medfinansiarer or {}).values())
+            amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
             extra["tillaggsavtal"] = Stage(
                 self.tillagg.arende.model_copy(update={"finansiering": andring.efter}),
                 DOCUMENT_FACTS["tillaggsavtal"],

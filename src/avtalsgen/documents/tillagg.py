@@ -109,10 +109,63 @@ def _given(change: Change) -> dict[str, int]:
     return given_amounts(change.andring.fore, change.andring.tillagg)
 
 
+def _stepped_name(change: Change) -> str | None:
+    """The financier whose amounts per avtalsår the change gives (None: none given)."""
+    tillagg = change.andring.tillagg
+    if tillagg.belopp_per_avtalsar is None:
+        return None
+    if tillagg.finansiar is not None:
+        return tillagg.finansiar
+    return next((row.namn for row in change.before.finansiarer if row.region), None)
+
+
 def region_given(change: Change) -> bool:
     """Whether the change gives an amount of the region's own share."""
     given = _given(change)
-    return any(row.region and row.namn in given for row in change.before.finansiarer)
+    stepped = _stepped_name(change)
+    return any(
+        row.region and (row.namn in given or row.namn == stepped)
+        for row in change.before.finansiarer
+    )
+
+
+def _steps(change: Change) -> str:
+    """The amounts per avtalsår the change gives, from the first avtalsår it changes
+    (Swedish): ``1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31) i stället för
+    1 500 000 kronor och 400 000 kronor för avtalsår 3 (2026-08-01–2026-12-31),
+    oförändrat``; the amount before the change where the avtalsår is the same."""
+    name = _stepped_name(change)
+    after = next((row for row in change.after.finansiarer if row.namn == name), None)
+    before = next((row for row in change.before.finansiarer if row.namn == name), None)
+    if after is None or before is None:
+        return ""
+    old = {
+        (year.start, year.slut): amount
+        for year, amount in zip(change.before.avtalsar, before.per_avtalsar, strict=False)
+    }
+    fran = change.andring.fran
+    parts = []
+    for year, amount in zip(change.after.avtalsar, after.per_avtalsar, strict=False):
+        if year.slut < fran:
+            continue
+        text = (
+            f"{fmt.kronor(amount)} för avtalsår {year.nummer} "
+            f"({fmt.intervall(year.start, year.slut)})"
+        )
+        was = old.get((year.start, year.slut))
+        if was is not None and was == amount:
+            text += ", oförändrat"
+        elif was is not None:
+            text += f" i stället för {fmt.kronor(was)}"
+        else:  # an avtalsår an extension lengthens: what it was
+            shorter = next(((start, end) for start, end in old if start == year.start), None)
+            if shorter is not None:
+                text += (
+                    f" i stället för {fmt.kronor(old[shorter])} för "
+                    f"{fmt.intervall(shorter[0], shorter[1])}"
+                )
+        parts.append(text)
+    return fmt.och(parts)
 
 
 def cofinancier_changes(change: Change) -> list[str]:
@@ -254,6 +307,16 @@ def extension_amount(change: Change) -> str:
 
     given = given_amounts(change.andring.fore, tillagg)
     before = {row.namn: row.per_ar for row in change.before.finansiarer}
+    stepped = _stepped_name(change)
+    if stepped is not None:
+        others = [
+            f"oförändrat {fmt.kronor(row.per_ar)} årligen från {row.kalla or row.namn}"
+            for row in change.before.finansiarer
+            if row.region and row.namn != stepped and row.per_ar is not None
+        ]
+        source = next((row.kalla for row in rows if row.namn == stepped), None)
+        text = _steps(change) + (f" från {source}" if others and source else "")
+        return fmt.och([text, *others])
 
     def rate(namn: str) -> int:
         if namn in given:
@@ -278,6 +341,8 @@ def new_amount(change: Change) -> str:
     raise where it was a cut)."""
     before = change.before
     rows = [row for row in before.finansiarer if row.region]
+    if _stepped_name(change) is not None:
+        return _steps(change)
     given = _given(change)
     name = next((row.namn for row in rows if row.namn in given), "")
     row = next((row for row in rows if row.namn == name), None)

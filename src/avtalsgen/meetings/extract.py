@@ -514,6 +514,7 @@ def extract_stage(
             amounts.add(andring.tillagg.belopp_per_ar)
         amounts |= set((andring.tillagg.medfinansiarer or {}).values())
         amounts |= {amount for _year, amount in changed_budget_years(andring)}
+        amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
         return Stage(
             arende.model_copy(update={"finansiering": andring.efter}),
             ("Dnr", "period", "källa"),
@@ -523,7 +524,10 @@ def extract_stage(
     if paragraf.tillagg is not None and not utfall(arende, paragraf).granted:
         # A proposed change not granted: it names the change's amount, if any.
         amount = paragraf.tillagg.belopp_per_ar
-        named = {*(paragraf.tillagg.medfinansiarer or {}).values()}
+        named = {
+            *(paragraf.tillagg.medfinansiarer or {}).values(),
+            *(paragraf.tillagg.belopp_per_avtalsar or ()),
+        }
         return Stage(
             arende, ("Dnr",), THE_PROPOSAL,
             extra_amounts=frozenset(named | (set() if amount is None else {amount})),

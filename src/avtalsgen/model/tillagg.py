@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from avtalsgen.i18n import N_, _, format_amount, ngettext
 from avtalsgen.model.money import (
@@ -91,11 +91,31 @@ _REQUIRED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
     Tillaggstyp.UPPHORANDE: ("sista_dag",),
 }
 _ALLOWED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
-    Tillaggstyp.FORLANGNING: ("ny_slutdag", "belopp_per_ar", "finansiar", "medfinansiarer"),
-    Tillaggstyp.NYTT_BELOPP: ("fran", "belopp_per_ar", "finansiar", "medfinansiarer"),
+    Tillaggstyp.FORLANGNING: (
+        "ny_slutdag",
+        "belopp_per_ar",
+        "belopp_per_avtalsar",
+        "finansiar",
+        "medfinansiarer",
+    ),
+    Tillaggstyp.NYTT_BELOPP: (
+        "fran",
+        "belopp_per_ar",
+        "belopp_per_avtalsar",
+        "finansiar",
+        "medfinansiarer",
+    ),
     Tillaggstyp.UPPHORANDE: ("sista_dag",),
 }
-_KEYS: Final = ("ny_slutdag", "fran", "sista_dag", "belopp_per_ar", "finansiar", "medfinansiarer")
+_KEYS: Final = (
+    "ny_slutdag",
+    "fran",
+    "sista_dag",
+    "belopp_per_ar",
+    "belopp_per_avtalsar",
+    "finansiar",
+    "medfinansiarer",
+)
 
 
 class Tillagg(Strict):
@@ -116,6 +136,11 @@ class Tillagg(Strict):
     """For nytt_belopp: the region's new amount a year; for forlangning: the amount a year
     for the extension (by default unchanged, where the region's amount is the same every
     year)."""
+    belopp_per_avtalsar: list[Kronor] | None = Field(default=None, min_length=1)
+    """Instead of one amount a year: one amount per avtalsår, in order, as a case's stepped
+    amounts are given, from the avtalsår that begins on the new amount's first day (or, for
+    an extension, the one the extension begins in, as a whole: a shorter last avtalsår
+    lengthened) to the last; a shorter last avtalsår gets the amount given."""
     finansiar: Namn | None = None
     """Which financier (by namn) ``belopp_per_ar`` is of: one of the region's, where its
     share has several, or a co-financier (0: it leaves the agreement from ``fran``)."""
@@ -136,6 +161,7 @@ class Tillagg(Strict):
         if (
             self.typ is Tillaggstyp.NYTT_BELOPP
             and self.belopp_per_ar is None
+            and self.belopp_per_avtalsar is None
             and not self.medfinansiarer
         ):
             problems.append(
@@ -144,6 +170,16 @@ class Tillagg(Strict):
                     _(
                         "a nytt_belopp gives belopp_per_ar (the region's new amount a year, or "
                         "finansiar's), or a co-financier's under medfinansiarer"
+                    ),
+                )
+            )
+        if self.belopp_per_ar is not None and self.belopp_per_avtalsar is not None:
+            problems.append(
+                (
+                    ("belopp_per_avtalsar",),
+                    _(
+                        "give the amount one way only: belopp_per_ar (the same every avtalsår) "
+                        "or belopp_per_avtalsar (one per avtalsår), not both"
                     ),
                 )
             )
@@ -377,10 +413,13 @@ def apply_change(
         return None, problems
     new_period = Period(start=period.start, slut=new_period_end)
     rows: list[Finansiar] = []
+    steps = tillagg.belopp_per_avtalsar
     for row in money.finansiarer:
         monthly = monthly_amounts(row, period)
         months = new_period.manader
-        if typ is Tillaggstyp.FORLANGNING:
+        if steps is not None and row is chosen:
+            monthly = _stepped(monthly, new_period, fran, steps, typ, problems)
+        elif typ is Tillaggstyp.FORLANGNING:
             rate = _rate(row, monthly, given, problems)
             monthly = monthly + [rate] * (months - len(monthly))
         elif typ is Tillaggstyp.NYTT_BELOPP:
@@ -416,14 +455,25 @@ def apply_change(
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
-        key: Loc = ("belopp_per_ar",) if tillagg.belopp_per_ar is not None else ("medfinansiarer",)
+        key: Loc = (
+            ("belopp_per_ar",)
+            if tillagg.belopp_per_ar is not None
+            else ("belopp_per_avtalsar",)
+            if steps is not None
+            else ("medfinansiarer",)
+        )
         return None, [
             (
                 key,
                 _("the amounts from {date} are those already: {amounts}").format(
                     date=fran,
                     amounts=", ".join(
-                        f"{name} {format_amount(amount)}" for name, amount in given.items()
+                        [f"{name} {format_amount(amount)}" for name, amount in given.items()]
+                        + (
+                            [f"{chosen.namn} " + ", ".join(map(format_amount, steps))]
+                            if steps is not None and chosen is not None
+                            else []
+                        )
                     ),
                 ),
             )
@@ -458,7 +508,7 @@ def _chosen(
 ) -> Finansiar | None:
     """The financier whose amount ``belopp_per_ar`` gives (None: no amount given): the
     region's, or the one ``finansiar`` names among ``rows`` (every financier)."""
-    if tillagg.belopp_per_ar is None:
+    if tillagg.belopp_per_ar is None and tillagg.belopp_per_avtalsar is None:
         return None
     if tillagg.finansiar is not None:
         every = rows if rows is not None else region
@@ -569,6 +619,66 @@ def _extension_inside_last_year(
     if not rest:
         message += _(": give belopp_per_ar {amount}").format(amount=yearly)
     return [(("belopp_per_ar",), message)]
+
+
+def _stepped(
+    monthly: list[int],
+    period: Period,
+    fran: dt.date,
+    steps: list[int],
+    typ: Tillaggstyp,
+    problems: list[tuple[Loc, str]],
+) -> list[int]:
+    """A financier's amounts a month over ``period`` (the period after the change) with
+    ``steps``, one amount per avtalsår from the one ``fran`` begins (a new amount) or lies
+    in (an extension: that avtalsår as a whole); the months before it as ``monthly``."""
+    years = period.avtalsar()
+    if typ is Tillaggstyp.NYTT_BELOPP:
+        first = next((i for i, (start, _end) in enumerate(years) if start == fran), None)
+        if first is None:
+            problems.append(
+                (
+                    ("fran",),
+                    _(
+                        "amounts per avtalsår begin with an avtalsår, and none begins on "
+                        "{date}; they begin on {starts}"
+                    ).format(
+                        date=fran,
+                        starts=", ".join(start.isoformat() for start, _end in years[1:]),
+                    ),
+                )
+            )
+            return monthly
+    else:
+        first = next(i for i, (start, end) in enumerate(years) if start <= fran <= end)
+    wanted = years[first:]
+    if len(steps) != len(wanted):
+        problems.append(
+            (
+                ("belopp_per_avtalsar",),
+                ngettext(
+                    "from {start} the agreement has {count} avtalsår ({years}), but {given} "
+                    "amounts are given: give one amount per avtalsår",
+                    "from {start} the agreement has {count} avtalsår ({years}), but {given} "
+                    "amounts are given: give one amount per avtalsår",
+                    len(wanted),
+                ).format(
+                    start=wanted[0][0],
+                    count=len(wanted),
+                    years=", ".join(
+                        f"{first + 1 + i}: {start}–{end}" for i, (start, end) in enumerate(wanted)
+                    ),
+                    given=len(steps),
+                ),
+            )
+        )
+        return monthly
+    before = _months(period.start, wanted[0][0]) - 1
+    result = list(monthly[:before])
+    for (start, end), amount in zip(wanted, steps, strict=True):
+        count = _months(start, end)
+        result += [amount * (SCALE // count)] * count
+    return result
 
 
 def _rate(

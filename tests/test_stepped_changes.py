@@ -1,0 +1,182 @@
+"""A later decision with an amount per avtalsår (qa18's walk): the stepped example
+(2 000 000 / 1 500 000 / 400 000 kronor, its last avtalsår five months) cut for avtalsår 2
+only, and extended with amounts of its own; a tillägg took one amount for every later
+year, which raised avtalsår 3 ("500 000 kronor i stället för 400 000")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import fold
+
+from avtalsgen.documents.tillagg import change_of, change_text, decision_points
+from avtalsgen.errors import CaseError
+from avtalsgen.input.load import load_case
+from avtalsgen.meetings.justering import load_meeting
+from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
+
+REPO = Path(__file__).resolve().parent.parent
+CASE = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+
+
+def _apply(tillagg: dict[str, Any], decided: str) -> tuple[Andring | None, list[Any]]:
+    return apply_change(
+        CASE.arende.finansiering,
+        Tillagg.model_validate(tillagg),
+        CASE.program.finansiering,
+        beslutsdatum=dt.date.fromisoformat(decided),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
+
+
+def test_a_new_amount_per_avtalsar_changes_only_the_years_it_names() -> None:
+    andring, found = _apply(
+        {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_avtalsar": [1200000, 400000]},
+        "2025-06-03",
+    )
+    assert andring is not None and not found, found
+    (row,) = andring.efter.finansiarer
+    assert row.belopp_per_avtalsar == [2000000, 1200000, 400000]  # avtalsår 3 as it was
+    change = change_of(andring, CASE.program)
+    texts = [fold(line) for line in change_text(change)]
+    assert texts[0] == (
+        "Från och med den 1 augusti 2025 är Regionens bidrag 1 200 000 kronor för avtalsår 2 "
+        "(2025-08-01–2026-07-31) i stället för 1 500 000 kronor och 400 000 kronor för "
+        "avtalsår 3 (2026-08-01–2026-12-31), oförändrat."
+    )
+    assert "sammanlagt 3 600 000 kronor i stället för 3 900 000 kronor" in texts[1]
+    points = [fold(p) for p in decision_points("RUN", "X", andring, 1, CASE.program)]
+    assert points[0].endswith("ska vara 1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31) "
+                              "i stället för 1 500 000 kronor och 400 000 kronor för avtalsår 3 "
+                              "(2026-08-01–2026-12-31), oförändrat.")  # fmt: skip
+
+
+def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
+    """It could only take avtalsår 3's own rate (960 000 kronor a year): now the lengthened
+    avtalsår 3 and each later one get an amount of their own."""
+    andring, found = _apply(
+        {"typ": "forlangning", "ny_slutdag": "2029-12-31",
+         "belopp_per_avtalsar": [1000000, 1000000, 1000000, 400000]},
+        "2026-06-02",
+    )  # fmt: skip
+    assert andring is not None and not found, found
+    (row,) = andring.efter.finansiarer
+    assert row.belopp_per_avtalsar == [2000000, 1500000, 1000000, 1000000, 1000000, 400000]
+    texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
+    assert texts[1].startswith(
+        "Regionens bidrag för förlängningen, 2027-01-01–2029-12-31, är 1 000 000 kronor för "
+        "avtalsår 3 (2026-08-01–2027-07-31) i stället för 400 000 kronor för "
+        "2026-08-01–2026-12-31, 1 000 000 kronor för avtalsår 4"
+    )
+    assert texts[2].endswith("sammanlagt 6 900 000 kronor i stället för 3 900 000 kronor.")
+
+
+def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english: None) -> None:
+    andring, found = _apply(
+        {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_avtalsar": [1200000]},
+        "2025-06-03",
+    )
+    assert andring is None
+    assert found == [
+        (
+            ("belopp_per_avtalsar",),
+            "from 2025-08-01 the agreement has 2 avtalsår (2: 2025-08-01–2026-07-31, 3: "
+            "2026-08-01–2026-12-31), but 1 amounts are given: give one amount per avtalsår",
+        )
+    ]
+    andring, found = _apply(
+        {"typ": "nytt_belopp", "fran": "2025-09-01", "belopp_per_avtalsar": [1200000, 400000]},
+        "2025-06-03",
+    )
+    assert andring is None
+    assert found[0][0] == ("fran",)
+    assert "none begins on 2025-09-01; they begin on 2025-08-01, 2026-08-01" in found[0][1]
+
+
+@pytest.fixture
+def cases(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    (tmp_path / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    return tmp_path / "cases"
+
+
+LATER = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2025-06-03
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: 2025-06-10
+anslagsdatum: 2025-06-11
+arenden: ..
+paragrafer:
+  - paragraf: 77
+    dnr: RUN-90004-2024
+    tillagg: {typ: nytt_belopp, fran: 2025-08-01, belopp_per_avtalsar: [1200000, 400000]}
+"""
+
+
+def test_both_ways_of_an_amount_are_refused(cases: Path, english: None) -> None:
+    path = cases / "sammantraden" / "later.yaml"
+    path.write_text(
+        LATER.replace("belopp_per_avtalsar:", "belopp_per_ar: 1200000, belopp_per_avtalsar:"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseError) as caught:
+        load_meeting(path)
+    assert [line.split(": ", 1)[1] for line in caught.value.problems] == [
+        "paragrafer[0].tillagg.belopp_per_avtalsar: give the amount one way only: "
+        "belopp_per_ar (the same every avtalsår) or belopp_per_avtalsar (one per avtalsår), "
+        "not both"
+    ]
+
+
+def test_the_tillaggsavtal_states_each_avtalsar_s_amount(
+    cases: Path, session_converter: Path
+) -> None:
+    """End to end: the stepped example granted and signed, avtalsår 2 cut to 1 200 000
+    kronor from 2025-08-01: the tilläggsavtal and the extract (read from their PDFs) keep
+    avtalsår 3 at 400 000 kronor, and the fact check lets them through."""
+    from pdftext import pdftotext
+    from typer.testing import CliRunner
+    from warm_converter import converter_in
+
+    from avtalsgen.cli.app import app
+    from avtalsgen.meetings.extract import build_extracts
+
+    def cli(*argv: str) -> None:
+        result = CliRunner().invoke(app, list(argv))
+        assert result.exit_code == 0, result.output
+
+    output = cases.parent / "output"
+    later = cases / "sammantraden" / "later.yaml"
+    later.write_text(LATER, encoding="utf-8")
+    case = str(cases / "exempel-trappsteg.yaml")
+    templates = str(REPO / "templates")
+    with converter_in(session_converter) as converter:
+        for meeting in (cases / "sammantraden" / "exempel-run-2024-06-18.yaml", later):
+            build_extracts(meeting, output, REPO / "templates", converter,
+                           today=dt.date(2025, 6, 11))  # fmt: skip
+        cli("build", case, "--output", str(output), "--templates", templates)
+        folder = output / "RUN-90004-2024"
+        for field in ("region", "aktor"):
+            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
+        cli("build", case, "--output", str(output), "--templates", templates)
+    text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
+    assert (
+        "Från och med den 1 augusti 2025 är Regionens bidrag 1 200 000 kronor för avtalsår 2 "
+        "(2025-08-01–2026-07-31) i stället för 1 500 000 kronor och 400 000 kronor för "
+        "avtalsår 3 (2026-08-01–2026-12-31), oförändrat." in text
+    )
+    assert "500 000 kronor i stället för 400 000" not in text
+    extract = fold(pdftotext(folder / "protokollsutdrag-77.pdf")).replace("– ", "–")
+    assert "ska vara 1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31)" in extract
