@@ -180,3 +180,19 @@ def test_the_tillaggsavtal_states_each_avtalsar_s_amount(
     assert "500 000 kronor i stället för 400 000" not in text
     extract = fold(pdftotext(folder / "protokollsutdrag-77.pdf")).replace("– ", "–")
     assert "ska vara 1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31)" in extract
+
+
+def test_a_proposed_change_per_avtalsar_not_granted_names_its_amounts() -> None:
+    from avtalsgen.documents.tillagg import not_granted_text
+    from avtalsgen.model.decision import Utfall
+
+    tillagg = Tillagg.model_validate(
+        {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_avtalsar": [1200000, 400000]}
+    )
+    said = not_granted_text(
+        "RUN", "X", tillagg, Utfall.AVSLAG, "Region Norrbotten", ("Region Norrbotten - ERP",)
+    )
+    assert fold(said) == (
+        "RUN avslår förslaget att Region Norrbottens bidrag till X från och med 2025-08-01 ska "
+        "vara 1 200 000 kronor och 400 000 kronor (ett belopp per avtalsår)."
+    )

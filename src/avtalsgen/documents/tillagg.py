@@ -696,8 +696,11 @@ def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collect
             given = {named: per_ar, **given}
     elif per_ar is not None:
         amount = f"{fmt.kronor(per_ar)} årligen"
-        if named is not None:
-            amount += f" från {named}"
+    elif tillagg.belopp_per_avtalsar is not None:
+        steps = fmt.och([fmt.kronor(step) for step in tillagg.belopp_per_avtalsar])
+        amount = f"{steps} (ett belopp per avtalsår)"
+    if amount and named is not None:
+        amount += f" från {named}"
     shares = [
         f"{fmt.genitive(name)} medfinansiering upphör"
         if share == 0
