@@ -59,10 +59,13 @@ def _packets(config: WebConfig) -> dict[str, Any]:
         and packet_unknowns(config.output / row.dnr / row.packet)
     }  # fmt: skip
     # Signable as to its facts, but refused for another reason (its minutes not justerade
-    # yet, superseded, out of date): not offered either; the case's page says why.
+    # yet, out of date): not offered either; the case's page says why. A superseded one
+    # says so already (the signing's refusal is not asked: it reads the case and its next
+    # build, some 10 ms, again after each build or save of the case).
     refused = {
         row.dnr for row in rows
         if row.dnr and row.packet and row.unsigned and row.dnr not in blocked
+        and not row.superseded
         and signing_refusal(config, config.output / row.dnr / row.packet, row.stem, seen)
     }  # fmt: skip
     # What each version holds, for a case with more than one (a tilläggsavtal's beside the
