@@ -19,7 +19,8 @@ MANDATE = (
 )
 GRANT = (
     "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 212, i ärende med Dnr "
-    "RUN-90001-2023 att bevilja Arktiska testbäddar 1 500 000 kronor årligen i basfinansiering "
+    "RUN-90001-2023 att bevilja Exempel Arktiska Testbäddar ekonomisk förening 1 500 000 kronor "
+    "årligen i basfinansiering "
     "inom Norrbottens ekosystem under perioden 2024-01-01 till 2026-12-31. Detta avtal "
     "upprättas enligt beslutet."
 )

@@ -105,8 +105,8 @@ def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: 
         "Regionala utvecklingsnämnden beslutar enligt förslaget med de ändringarna att beloppet "
         "i punkt 1 ska vara 600 000 kronor årligen, sammanlagt 1 500 000 kronor, att "
         "finansieringen ska utgöras av 360 000 kronor årligen (sammanlagt 900 000 kronor) från "
-        "Region Norrbotten - ERP och 240 000 kronor årligen (sammanlagt 600 000 kronor) från "
-        "Region Norrbotten - kulturnämnden, och att punkt 4 kompletteras "
+        "ERP och 240 000 kronor årligen (sammanlagt 600 000 kronor) från "
+        "kulturnämndens anslag, och att punkt 4 kompletteras "
         "med ”och att återrapportera arbetet till nämnden våren 2026”. Beslutet har därmed "
         "följande lydelse:"
     ) in extract
@@ -115,7 +115,7 @@ def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: 
     agreement = pdftext(folder / "samarbetsavtal.pdf")
     assert (
         "beslutade den 26 november 2024, § 187, i ärende med Dnr RUN-90002-2024 att bevilja "
-        "Kreativa Norrbotten 600 000 kronor årligen"
+        "Exempel Kreativa Norrbotten ideell förening 600 000 kronor årligen"
     ) in agreement
     assert "basfinansiering med 600 000 kronor per avtalsår, sammanlagt 1 500 000 kronor" in (
         agreement

@@ -466,37 +466,62 @@ def test_the_change_packet_puts_the_decision_before_the_agreement_it_yields(
         ]
 
 
-def test_a_packet_version_made_anew_takes_the_documents_it_no_longer_holds(
+def test_a_draft_after_the_signed_agreement_goes_when_its_decision_does(
     tmp_path: Path, amended: tuple[Path, dict[str, str]], english: None
 ) -> None:
-    """paket-v2.pdf (the tilläggsavtal's, unsigned) made anew as the agreement's, the
-    meeting file that changed it corrected: tillaggsavtal-v2.* go with the packet they were
-    of, and come back (the agreement's v2 documents going) when the change does; a signed
-    file among them stops the build, nothing written."""
+    """paket-v2.pdf (the tilläggsavtal's, unsigned), then the meeting file that decided the
+    change removed: the build made a paket-v2.pdf of the agreement, text for text the
+    signed paket.pdf, status fell back to "decided" and asked both parties to sign it, and
+    said nothing of the extract of § 102 left in the folder. Now the signed paket.pdf stays
+    the one in force: the v2 files go, with a word, no new version is made, and the build
+    and status name the extract (kept). The change back makes the tilläggsavtal again; a
+    signed file among the v2 files stops the build, nothing written."""
     root = tmp_path / "amended"
     shutil.copytree(amended[0], root)
     folder = root / "output" / DNR
+    case = root / "cases" / CASE
     meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
     signed_packet = sha(folder / "paket.pdf")
     kept = meeting.read_bytes()
     meeting.unlink()  # the change was recorded by mistake
     said = fold(build(root))
-    for suffix in (".docx", ".pdf"):
-        shown = folder / f"tillaggsavtal-v2{suffix}"
-        assert f"removed {shown}: it was of the unsigned packet this build replaced" in said
-    v2 = sorted(p.name for p in folder.glob("*-v2.*"))
-    assert v2 == ["beslutsforslag-v2.docx", "beslutsforslag-v2.pdf", "paket-v2.pdf",
-                  "samarbetsavtal-v2.docx", "samarbetsavtal-v2.pdf"]  # fmt: skip
-    packet = fold(pdftotext(folder / "paket-v2.pdf"))
-    assert "Samarbetsavtal" in packet and "Tilläggsavtal" not in packet
+    drafts = ", ".join(
+        str(folder / name) for name in ("tillaggsavtal-v2.docx", "tillaggsavtal-v2.pdf",
+                                        "paket-v2.pdf")
+    )  # fmt: skip
+    assert (
+        f"removed {drafts}: an unsigned packet version the case's decisions no longer call "
+        f"for; {folder / 'paket.pdf'}, signed, states the case as it is now and stays the one "
+        "in force"
+    ) in said, said
+    orphan = (
+        "protokollsutdrag-102.pdf: the extract of § 102 of the meeting of 2026-06-16 "
+        "(exempel-run-2026-06-16.yaml), which no meeting file beside the case decides now "
+        "(the file or the paragraph was removed); no document of the case states that "
+        "decision, and the extract is kept as made: put the meeting file back, or move the "
+        "extract out of the output folder"
+    )
+    assert f"{folder / orphan}" in said
+    assert "wrote" not in said and not list(folder.glob("*-v2.*"))
+    assert (folder / "protokollsutdrag-102.pdf").is_file()
     assert sha(folder / "paket.pdf") == signed_packet
-    # The change back: the tilläggsavtal's packet, and nothing of the agreement's v2.
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in manifest["packets"]] == ["paket.pdf"]
+    assert manifest["packet"]["file"] == "paket.pdf"
+    (status,) = json.loads(cli("status", str(case), "--output", str(root / "output"), "--json"))
+    assert status["lage"].startswith("agreement signed by"), status["lage"]
+    assert any(line.endswith(f"{DNR}/{orphan}") for line in status["saknas"])
+    assert not any("paket-v2" in line for line in status["saknas"])
+    assert "up to date" in build(root)
+    # The change back: the tilläggsavtal's packet again.
     meeting.write_bytes(kept)
     said = fold(build(root))
-    assert f"removed {folder / 'samarbetsavtal-v2.pdf'}: " in said
-    v2 = sorted(p.name for p in folder.glob("*-v2.*"))
-    assert v2 == ["paket-v2.pdf", "tillaggsavtal-v2.docx", "tillaggsavtal-v2.pdf"]
-    # A signed file where a stale document is: refused, nothing changed.
+    assert f"wrote {folder / 'tillaggsavtal-v2.pdf'}" in said
+    assert sorted(p.name for p in folder.glob("*-v2.*")) == [
+        "paket-v2.pdf", "tillaggsavtal-v2.docx", "tillaggsavtal-v2.pdf"
+    ]  # fmt: skip
+    assert "no meeting file beside the case decides now" not in said
+    # A signed file where a draft is: refused, nothing changed.
     shutil.copyfile(folder / "paket.pdf", folder / "tillaggsavtal-v2.pdf")
     before = {p.name: sha(p) for p in folder.iterdir() if p.is_file()}
     meeting.unlink()
@@ -508,11 +533,49 @@ def test_a_packet_version_made_anew_takes_the_documents_it_no_longer_holds(
     assert result.exit_code == 1, result.output
     assert (
         f"{folder / 'tillaggsavtal-v2.pdf'} is signed, and this build would remove it: it is "
-        "not part of paket-v2.pdf, which it makes anew; a signed document is never replaced "
-        "or removed: move it out of the output folder (it is kept as signed there) and build "
-        "again"
+        "of paket-v2.pdf, an unsigned packet version the case's decisions no longer call "
+        "for; a signed document is never replaced or removed: move it out of the output "
+        "folder (it is kept as signed there) and build again"
     ) in fold(result.output)
     assert {p.name: sha(p) for p in folder.iterdir() if p.is_file()} == before
+
+
+def test_sign_refuses_a_tillaggsavtal_s_packet_without_its_decision(
+    tmp_path: Path, signed: Path, english: None
+) -> None:
+    """The agreement signed, the extension decided, its extract not made yet: the build
+    makes paket-v2.pdf with the tilläggsavtal alone, and sign took signatures on it; once
+    the extract was made the next build made paket-v3.pdf, nr 1 again, beside a
+    half-signed paket-v2.pdf. Now sign refuses it, with the reason and what to do, nothing
+    signed; with the extract made and built again, the packet holds it and is signed."""
+    root = tmp_path / "signed"
+    shutil.copytree(signed, root)
+    folder = root / "output" / DNR
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for path in folder.glob("protokollsutdrag-102.*"):
+        path.rename(aside / path.name)
+    build(root)
+    packet = folder / "paket-v2.pdf"
+    assert "Tilläggsavtal nr 1" in fold(pdftotext(packet))
+    before = {path.name: sha(path) for path in folder.iterdir()}
+    result = CliRunner().invoke(app, ["sign", str(packet), "--field", "region", "--ofullstandig"])
+    assert result.exit_code == 1, result.output
+    meeting = root / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml"
+    assert fold(result.output) == fold(
+        f"{packet}: tilläggsavtal nr 1 is to be signed with the decision that changed the "
+        "agreement, and the packet does not hold it: the protocol extract of § 102 of the "
+        "meeting of 2026-06-16 is not made yet. Make it (avtalsgen utdrag "
+        f"{meeting}), certify it, build again and sign the packet the build makes. Nothing "
+        "was signed.\n"
+    )
+    assert {path.name: sha(path) for path in folder.iterdir()} == before
+    for path in aside.iterdir():
+        path.rename(folder / path.name)
+    build(root)
+    assert not (folder / "paket-v3.pdf").exists()
+    assert "beslutar att förlänga samarbetsavtalet" in fold(pdftotext(packet))
+    assert "signed region of" in cli("sign", str(packet), "--field", "region", "--ofullstandig")
 
 
 def test_the_agreement_goes_with_the_unsigned_packet_of_a_case_then_rejected(
@@ -807,7 +870,10 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         "regionala utvecklingsnämndens beslut den 5 december 2023, § 212",
         "beslutade den 16 juni 2026, § 102",
         "§ 3 Ändring Avtalstiden förlängs till och med den 31 december 2029",
-        "2024-01-01–2029-12-31 i stället för 2024-01-01–2026-12-31",
+        "Avtalet gäller därmed från och med den 1 januari 2024 till och med den 31 december "
+        "2029 i stället för till och med den 31 december 2026.",
+        "Regionens bidrag för förlängningen, från och med den 1 januari 2027 till och med den "
+        "31 december 2029, är",
         "oförändrat 1 500 000 kronor årligen: 1 000 000 kronor från ERP och 500 000 kronor "
         "från regionala utvecklingsmedel",
         "sammanlagt 9 000 000 kronor i stället för 4 500 000 kronor",
@@ -1065,9 +1131,10 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
             "finansiar: Region Norrbotten - ERP}",
             (
                 "Från och med den 1 januari 2026 är Regionens bidrag 1 200 000 kronor årligen "
-                "från Region Norrbotten - ERP i stället för 1 000 000 kronor årligen.",
-                "Regionens bidrag för hela avtalstiden, 2024-01-01–2026-12-31, uppgår därmed "
-                "till sammanlagt 4 700 000 kronor i stället för 4 500 000 kronor, och medlen "
+                "från ERP i stället för 1 000 000 kronor årligen.",
+                "Regionens bidrag för hela avtalstiden, från och med den 1 januari 2024 till "
+                "och med den 31 december 2026, uppgår därmed till sammanlagt 4 700 000 kronor "
+                "i stället för 4 500 000 kronor, och medlen "
                 "anvisas från ERP och regionala utvecklingsmedel.",
                 "Avtalsår 3 2026-01-01–2026-12-31 1 700 000 kr",
                 # Decided in February 2025 from 2026-01-01, built and signed after that
@@ -1087,8 +1154,9 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
             (
                 "Avtalet upphör att gälla i förtid, med utgången av den 31 december 2025 i "
                 "stället för den 31 december 2026.",
-                "Regionens bidrag för hela avtalstiden, 2024-01-01–2025-12-31, uppgår därmed "
-                "till sammanlagt 3 000 000 kronor i stället för 4 500 000 kronor, och medlen "
+                "Regionens bidrag för hela avtalstiden, från och med den 1 januari 2024 till "
+                "och med den 31 december 2025, uppgår därmed till sammanlagt 3 000 000 kronor "
+                "i stället för 4 500 000 kronor, och medlen "
                 "anvisas från ERP och regionala utvecklingsmedel.",
                 "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt regionala "
                 "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
@@ -1102,8 +1170,9 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
             # ut", which is then less than nothing).
             "{typ: upphorande, sista_dag: 2026-06-30}",
             (
-                "Regionens bidrag för hela avtalstiden, 2024-01-01–2026-06-30, uppgår därmed "
-                "till sammanlagt 3 750 000 kronor i stället för 4 500 000 kronor",
+                "Regionens bidrag för hela avtalstiden, från och med den 1 januari 2024 till "
+                "och med den 30 juni 2026, uppgår därmed till sammanlagt 3 750 000 kronor "
+                "i stället för 4 500 000 kronor",
                 "Utbetalningsplan från och med 2026-01-01",
                 "Har Regionen för samma tid redan betalat ut mer enligt avtalet än "
                 "utbetalningsplanen anger, betalar Aktören tillbaka det som har betalats ut för "
@@ -1246,8 +1315,8 @@ def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it
 
     ended = text({"typ": "upphorande", "sista_dag": "2026-06-30"})
     assert ended[3:] == [
-        "Övriga finansiärers bidrag enligt avtalet avser tiden till och med 2026-06-30: Luleå "
-        "kommun med sammanlagt 250 000 kronor, Piteå kommun med sammanlagt 250 000 kronor, "
+        "Övriga finansiärers bidrag enligt avtalet avser tiden till och med den 30 juni 2026: "
+        "Luleå kommun med sammanlagt 250 000 kronor, Piteå kommun med sammanlagt 250 000 kronor, "
         "EU-projektet Exempel Smart Arktis med sammanlagt 225 000 kronor och Smarta samhällen "
         "Norrbotten (egen insats) med sammanlagt 100 000 kronor.",
         "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
@@ -1283,6 +1352,39 @@ def _seed_tillagg(sista_dag: str, arende: Arende | None = None, nummer: int = 1)
         case, arende or case.arende, andring, nummer, undertecknat=dt.date(2023, 9, 26),
         beslut=(dt.date(2023, 9, 26), 150), tillaggsbeslut=(dt.date(2025, 6, 1), 80),
     ).tillagg  # fmt: skip
+
+
+def test_an_early_end_cites_the_agreement_s_clauses_and_says_what_becomes_of_the_evaluation() -> (
+    None
+):
+    """The early end said "Aktörens åtaganden …, bland annat om uppföljning och slutrapport,
+    avser tiden till och med 2025-09-30": the agreement has no final report (its clause
+    Rapportering reports after every avtalsår), and its external evaluation, "senast
+    2025-11-30", fell after the new end unmentioned. Now the commitments cite the
+    agreement's clauses by number and heading, the evaluation is said to be made as the
+    agreement says and to cover the time to the end, and running text writes its dates as
+    running text does (ISO only in the tables)."""
+    tillagg = _seed_tillagg("2025-09-30")
+    (change,) = [p for p in tillagg.punkter if p.rubrik == "Ändring"]
+    text = " ".join(span.text for block in change.text for span in block.spans)
+    assert "slutrapport" not in text
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text) is None, text
+    assert (
+        "Aktörens åtaganden enligt avtalet, däribland de enligt punkt 11 Rapportering och "
+        "punkt 12 Uppföljning och utvärdering, avser tiden till och med den 30 september 2025."
+    ) in text
+    assert (
+        "Den externa utvärderingen av finansieringen enligt punkt 12 görs som avtalet anger, "
+        "senast den 30 november 2025, och avser tiden till och med den 30 september 2025. "
+        "Aktören medverkar i den enligt samma punkt även efter att avtalet har upphört."
+    ) in text
+    assert "Utbetalningar för tiden efter den 30 september 2025 görs inte." in text
+    # An end after the evaluation's day: nothing said of it.
+    later = _seed_tillagg("2026-06-30")
+    (change,) = [p for p in later.punkter if p.rubrik == "Ändring"]
+    assert "externa utvärderingen" not in " ".join(
+        span.text for block in change.text for span in block.spans
+    )
 
 
 def test_a_second_tillaggsavtal_changes_the_agreement_as_the_first_left_it() -> None:

@@ -164,7 +164,7 @@ def test_the_amount_is_told_only_with_the_points_that_state_the_regions_amount()
         # and 5 (the kommun's 100 000 kronor a year) read as before, so no point is named.
         # A stepped share is the whole period's sum, a yearly one says both (the whole
         # period's sum alone read as the yearly amount point 5 states).
-        "finansieringen ska utgöras av sammanlagt 1 900 011 kronor från Region Norrbotten och "
+        "finansieringen ska utgöras av sammanlagt 1 900 011 kronor från ERP och "
         "100 000 kronor årligen (sammanlagt 250 000 kronor) från Luleå kommun",
     ]
 
@@ -206,9 +206,8 @@ def test_a_co_financier_left_as_it_was_is_no_change_of_the_financing() -> None:
     # The kommun's share changed too: point 4 reads otherwise, and is named.
     changes = financing_changes(proposed, financing([1500000, 1000000, 700000], 250000), points)
     assert changes[-1].replace("\xa0", " ") == (
-        "finansieringen i punkt 4 ska utgöras av sammanlagt 3 200 000 kronor från Region "
-        "Norrbotten - ERP och 250 000 kronor årligen (sammanlagt 750 000 kronor) från Kiruna "
-        "kommun"
+        "finansieringen i punkt 4 ska utgöras av sammanlagt 3 200 000 kronor från ERP och "
+        "250 000 kronor årligen (sammanlagt 750 000 kronor) från Kiruna kommun"
     )
 
 

@@ -197,6 +197,13 @@ def _planned(
     case, history = loaded.case, loaded.history
     templates, documents = options.templates, options.documents
     folder = case_folder.path
+    if not replanned:  # an extract whose meeting file is gone: kept, and named
+        from avtalsgen.build.orphans import orphan_extracts, orphan_text
+
+        outcome.warnings += [
+            orphan_text(orphan, str(shown(orphan.pdf)))
+            for orphan in orphan_extracts(folder, history)
+        ]
     try:
         with interrupts.deferred():  # pikepdf may load here (whether a packet is signed)
             planned = tillagg_plan(history, PacketFolder(case_folder))
@@ -237,6 +244,8 @@ def _planned(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
+            if not _keep_in_force(case_folder, signed, inputs, run, outcome):
+                return None
             if not _record_facts(folder, history, planned, run, outcome):
                 return None
             if recheck:
@@ -254,6 +263,8 @@ def _planned(
         # Other inputs, the same packet (an edit that changes no document): nothing is made.
         same = same_as_signed(folder, planned, stages, templates, inputs, attachments, built)
         if same is not None:
+            if not _keep_in_force(case_folder, same, inputs, run, outcome):
+                return None
             if not _record_facts(folder, history, planned, run, outcome):
                 return None
             if recheck:
@@ -307,9 +318,36 @@ def same_as_signed(
     titles = {f"bilaga {n}": a.title for n, a in enumerate(attachments, 1)}
     try:
         with interrupts.deferred():  # pikepdf may load here (whether it is signed)
-            return signed_and_same(folder, planned.documents, render, inputs, titles)
+            held = [found.pdf.name for found in packet_extracts(stages)]
+            return signed_and_same(folder, planned.documents, render, inputs, titles, held)
     except AvtalsgenError:
         return None
+
+
+def _keep_in_force(
+    folder: CaseFolder,
+    kept: list[Path],
+    inputs: Mapping[str, Path],
+    run: Session,
+    outcome: CaseOutcome,
+) -> bool:
+    """The signed packet among ``kept`` is the one in force: the unsigned versions after it
+    go, and the outcome says so (see :mod:`avtalsgen.build.drafts`). False, with the
+    outcome's error, when they cannot be removed."""
+    from avtalsgen.build.drafts import drop_drafts
+
+    try:
+        removed, said = drop_drafts(folder, kept, inputs, run)
+    except AvtalsgenError as exc:
+        outcome.error, outcome.exception = exc.message, exc
+        return False
+    except OSError as exc:
+        outcome.error = _("cannot write the outputs: {reason}").format(reason=os_reason(exc))
+        return False
+    if said is not None:
+        outcome.removed = removed
+        outcome.warnings = [*outcome.warnings, said]
+    return True
 
 
 def _refused_on_newest(planned: Plan, folder: CaseFolder) -> bool:
@@ -530,7 +568,8 @@ def place_made(made: Made, run: Session) -> None:
             run.remove(path)
         outcome.removed = made.stale
         if item.packet:  # a signed version from before a paragraph became secret
-            outcome.warnings = unmarked_signed(folder, item.stages.history, made.version)
+            unmarked = unmarked_signed(folder, item.stages.history, made.version)
+            outcome.warnings = [*outcome.warnings, *unmarked]
         plan = item.stages.plan
         refusal = plan.refusal(lambda name: str(shown(folder / name))) if plan else None
         if refusal is not None:  # a change waits: its agreement's signed packet is stale
@@ -568,7 +607,7 @@ def refuse_signed(targets: Iterable[Path]) -> None:
     document beside an unsigned packet that someone signed on its own (an agreement signed
     in another program and put back), or a packet signed since the version was chosen."""
     for target in targets:
-        _keep_signed(target, _("make it anew"))
+        keep_signed(target, _("make it anew"))
 
 
 def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> list[Path]:
@@ -581,14 +620,14 @@ def stale_documents(folder: CaseFolder, version: int, made: Iterable[Path]) -> l
     stale = [p for p in folder.documents_of_version(DOCUMENTS, version) if p not in kept]
     packet = folder.packet(version).name
     for path in stale:
-        _keep_signed(
+        keep_signed(
             path,
             _("remove it: it is not part of {packet}, which it makes anew").format(packet=packet),
         )
     return stale
 
 
-def _keep_signed(path: Path, what: str) -> None:
+def keep_signed(path: Path, what: str) -> None:
     """Stop the build, nothing written, where ``path`` is a signed PDF (as
     :func:`avtalsgen.pdf.signed.is_signed` tells) that it would replace or remove (``what``
     it would do, in words)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -158,26 +158,41 @@ def _kept_packets(
 
 
 def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
-    """The files of the newest packet version in ``folder`` and of the documents made with
-    it, if that packet is signed and was built from inputs that hash to ``stamp``: a rebuild
-    (``--force`` or not) would make the same packet, so nothing is made. None otherwise."""
-    from avtalsgen.pdf.signed import is_signed
-
+    """The files of the packet version in force in ``folder`` (:func:`in_force`) and of the
+    documents made with it, if it was built from inputs that hash to ``stamp``: a rebuild
+    (``--force`` or not) would make the same packet, so nothing is made (the unsigned
+    versions after it, if any, are drafts the build removes: :mod:`avtalsgen.build.drafts`).
+    None otherwise."""
     entries = read_manifest(folder).get("packets")
     versions = CaseFolder(folder).packet_versions()
     if not isinstance(entries, list) or not versions:
         return None
-    newest = versions[-1]
-    entry = next((e for e in entries if isinstance(e, dict) and e.get("file") == newest.name), None)
-    if entry is None or entry.get("inputs") != stamp:
+    stamped = {e.get("file") for e in entries if isinstance(e, dict) and e.get("inputs") == stamp}
+    if not stamped & {path.name for path in versions}:
+        return None  # no version was made from these inputs: nothing is opened
+    kept = in_force(versions)
+    if kept is None or kept.name not in stamped:
         return None
+    entry = next(e for e in entries if isinstance(e, dict) and e.get("file") == kept.name)
     documents = entry.get("documents")
     names = list(documents) if isinstance(documents, dict) else []
     files = [folder / Path(str(name)).name for name in names]
-    files += [newest, CaseFolder(folder).manifest]
-    if not all(path.is_file() for path in files) or not is_signed(newest):
+    files += [kept, CaseFolder(folder).manifest]
+    if not all(path.is_file() for path in files):
         return None
     return files
+
+
+def in_force(versions: Sequence[Path]) -> Path | None:
+    """The packet version in force among ``versions`` (oldest first): the newest that
+    carries a signature. A version after it that carries none is a draft, made for
+    decisions that were the case's then (a tilläggsavtal of a meeting file removed since):
+    when the inputs are again those the signed version was made from, or would make the
+    same packet, the signed version stands and the drafts go, rather than a new version
+    asking the parties to sign what they have signed. None when none is signed."""
+    from avtalsgen.pdf.signed import is_signed
+
+    return next((path for path in reversed(versions) if is_signed(path)), None)
 
 
 #: The part of a Word file that holds its dates (of the build, where the case gives none):
@@ -202,6 +217,7 @@ def signed_and_same(
     render: Callable[[str], bytes],
     inputs: Mapping[str, Path],
     titles: Mapping[str, str] | None = None,
+    extracts: Collection[str] = (),
 ) -> list[Path] | None:
     """The files of the newest packet version in ``folder`` and of the documents made with
     it, as :func:`signed_and_current`, if that packet is signed and a rebuild would make
@@ -217,20 +233,38 @@ def signed_and_same(
     the same title (``titles``, by input role, as the manifest's ``inputs`` record it,
     ``titel``): the packet's contents page and bookmarks state it, which no Word file does
     (a title edited made no new version, and the manifest then recorded the new title as
-    what the signed packet states). None otherwise."""
-    from avtalsgen.pdf.signed import is_signed
-
+    what the signed packet states). The newest packet version is the one in force
+    (:func:`in_force`): the unsigned versions after the newest signed one are drafts, and
+    the signed one is compared by the extracts its entry records and ``extracts``, the
+    names of those a rebuild's packet would hold (an extract of a meeting file removed
+    since is in the folder, and no packet's). None otherwise."""
     data = read_manifest(folder)
     entries = data.get("packets")
     versions = CaseFolder(folder).packet_versions()
     if not isinstance(entries, list) or not versions:
         return None
-    newest = versions[-1]
+    newest = in_force(versions)  # the signed version; the unsigned ones after it are drafts
+    if newest is None:
+        return None
     entry = next((e for e in entries if isinstance(e, dict) and e.get("file") == newest.name), None)
     made = entry.get("documents") if entry is not None else None
     last = data.get("packet")
-    if not isinstance(made, dict) or not isinstance(last, dict) or last.get("file") != newest.name:
-        return None  # the manifest's inputs are of another build than the newest packet's
+    if not isinstance(made, dict) or not isinstance(last, dict):
+        return None
+    recorded = data.get("inputs")
+    if last.get("file") != newest.name:
+        # The manifest's inputs are of a draft's build: the signed version's extracts are
+        # those its entry records; its attachments are not recorded there.
+        held = entry.get("utdrag") if entry is not None else None
+        if not isinstance(held, dict) or any(role.startswith("bilaga ") for role in inputs):
+            return None
+        recorded = {f"protokollsutdrag {name}": {"sha256": digest} for name, digest in held.items()}
+        wanted = {f"protokollsutdrag {name}" for name in extracts}
+        inputs = {
+            role: path
+            for role, path in inputs.items()
+            if not role.startswith("protokollsutdrag ") or role in wanted
+        }
     words: dict[str, Path] = {}
     for name in made:
         parsed = parse_versioned(Path(str(name)).name)
@@ -240,7 +274,6 @@ def signed_and_same(
     files += [newest, CaseFolder(folder).manifest]
     if sorted(words) != sorted(documents) or not all(path.is_file() for path in files):
         return None
-    recorded = data.get("inputs")
     if not isinstance(recorded, dict):
         return None
     before = {
@@ -252,7 +285,7 @@ def signed_and_same(
         now = {role: sha256(path) for role, path in inputs.items() if role.startswith(_PARTS)}
     except OSError:
         return None
-    if before.keys() != now.keys() or not is_signed(newest):
+    if before.keys() != now.keys():
         return None
     for role, title in (titles or {}).items():
         held = recorded.get(role)

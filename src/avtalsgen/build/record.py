@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen.build.manifest import signed_entry
+from avtalsgen.build.manifest import read_manifest, signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
 from avtalsgen.documents.templates import shipped_templates
@@ -114,7 +114,23 @@ def up_to_date(folder: Path, stamp: str) -> list[Path] | None:
         return None
     names = record.get("outputs")
     outputs = [folder / str(name) for name in names] if isinstance(names, list) else []
+    drafted = any(path.name.startswith("paket-v") for path in outputs)
+    if drafted and _made_before(folder, stamp):
+        return None  # a draft beside a signed version of the same inputs: see build.drafts
     return outputs if outputs and all(path.is_file() for path in outputs) else None
+
+
+def _made_before(folder: Path, stamp: str) -> bool:
+    """Whether the manifest in ``folder`` records two packet versions made from the inputs
+    ``stamp``: the newer is a draft of an earlier build (made beside the older one, signed,
+    before the build kept a signed version in force), which the build removes."""
+    entries = read_manifest(folder).get("packets")
+    stamped = (
+        [e for e in entries if isinstance(e, dict) and e.get("inputs") == stamp]
+        if (isinstance(entries, list))
+        else []
+    )
+    return len(stamped) > 1
 
 
 @dataclass(frozen=True)

@@ -369,6 +369,13 @@ def _one(
                 Step("held", decision.meeting.path.stem, decision.paragraf.paragraf),
             )
         )
+    if missing:  # an extract whose meeting file is gone: kept, and named
+        from avtalsgen.build.orphans import orphan_extracts, orphan_text
+
+        status.saknas += [
+            orphan_text(orphan, named(orphan.pdf))
+            for orphan in orphan_extracts(folder.path, history)
+        ]
     built = _documents(packets, planned.documents)
     status.dokument = [_relative(p, root) for p in built]
     # What the next build does: asked once, only as far as status needs to know.

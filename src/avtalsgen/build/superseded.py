@@ -701,7 +701,9 @@ def refuse_unsignable(
     decision, or stating other facts, than the case's now), one whose decision's minutes
     are not yet justerade (:mod:`avtalsgen.build.justerad`), or a packet version whose
     case's documents are out of date (the next build makes it anew: the agreement's or a
-    tilläggsavtal's, see :func:`avtalsgen.build.status.packet_out_of_date`): what
+    tilläggsavtal's, see :func:`avtalsgen.build.status.packet_out_of_date`), or a
+    tilläggsavtal's packet without the extract of its decision
+    (:mod:`avtalsgen.build.extractless`): what
     ``avtalsgen sign`` and the web app's signing both say. ``shown`` names a file in the
     message; ``output`` is the output folder as the reader named it, for the command to
     run first (None: no command, as the web app's pages say it); ``templates`` the folder
@@ -710,6 +712,7 @@ def refuse_unsignable(
     signed)."""
     from dataclasses import replace
 
+    from avtalsgen.build.extractless import extractless_message
     from avtalsgen.build.justerad import not_yet_message, pending_for
     from avtalsgen.build.nextbuild import NextBuild
     from avtalsgen.build.recorded import recorded_history
@@ -739,6 +742,9 @@ def refuse_unsignable(
     pending = pending_for(packet, recorded)
     if pending is not None:
         raise refused(not_yet_message(shown(packet), pending))
+    extractless = extractless_message(packet, recorded, shown)  # a tilläggsavtal alone
+    if extractless is not None:
+        raise refused(extractless)
     if next_build is None:
         return
     state = out_of_date_for(packet, recorded, output, next_build=next_build)

@@ -218,18 +218,25 @@ def _extension_cofinancing_text(change: Change) -> tuple[str, ...]:
         lines.append(
             f"{fmt.och(ending)} medfinansierar inte förlängningen; "
             f"{'dess' if len(ending) == 1 else 'deras'} bidrag enligt avtalet avser tiden till "
-            f"och med {fmt.iso(change.before.period.slut)}."
+            f"och med {fmt.datum_text(change.before.period.slut)}."
         )
     return tuple(lines)
 
 
+def period_text(start: dt.date, slut: dt.date) -> str:
+    """A period in running text: ``från och med den 1 januari 2024 till och med den 31
+    december 2029`` (ISO dates and an en dash are for headers and tables)."""
+    return f"från och med {fmt.datum_text(start)} till och med {fmt.datum_text(slut)}"
+
+
 def change_text(change: Change) -> tuple[str, ...]:
-    """What changes and from when, in the tilläggsavtal's words (Swedish)."""
+    """What changes and from when, in the tilläggsavtal's words (Swedish): dates in
+    running text as running text writes them (``den 31 december 2029``)."""
     andring, before, after = change.andring, change.before, change.after
     tillagg = andring.tillagg
     old, new = before.period, after.period
     total = (
-        f"Regionens bidrag för hela avtalstiden, {fmt.intervall(new.start, new.slut)}, uppgår "
+        f"Regionens bidrag för hela avtalstiden, {period_text(new.start, new.slut)}, uppgår "
         f"därmed till sammanlagt {fmt.kronor(after.region_summa)} i stället för "
         f"{fmt.kronor(before.region_summa)}."
     )
@@ -243,9 +250,9 @@ def change_text(change: Change) -> tuple[str, ...]:
     if tillagg.typ is Tillaggstyp.FORLANGNING:
         return (
             f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
-            f"därmed {fmt.intervall(new.start, new.slut)} i stället för "
-            f"{fmt.intervall(old.start, old.slut)}.",
-            f"Regionens bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
+            f"därmed {period_text(new.start, new.slut)} i stället för till och med "
+            f"{fmt.datum_text(old.slut)}.",
+            f"Regionens bidrag för förlängningen, {period_text(andring.fran, new.slut)}, är "
             f"{extension_amount(change)}{from_sources(after)}.",
             *_extension_cofinancing_text(change),
             total,
@@ -261,7 +268,7 @@ def change_text(change: Change) -> tuple[str, ...]:
             region = ()
             total_from = (
                 f"Regionens bidrag är oförändrat: för hela avtalstiden, "
-                f"{fmt.intervall(new.start, new.slut)}, sammanlagt "
+                f"{period_text(new.start, new.slut)}, sammanlagt "
                 f"{fmt.kronor(after.region_summa)} från {fmt.och(after.kallor)}."
             )
         cofinanced = tuple(f"{since} {line}." for line in _inverted(cofinancier_changes(change)))
@@ -270,17 +277,15 @@ def change_text(change: Change) -> tuple[str, ...]:
                    for row in after.medfinansiarer])  # fmt: skip
     cofinanced = (
         (f"Övriga finansiärers bidrag enligt avtalet avser tiden till och med "
-         f"{fmt.iso(new.slut)}: {shares}.",)
+         f"{fmt.datum_text(new.slut)}: {shares}.",)
         if after.medfinansiarer
         else ()
     )  # fmt: skip
     return (
         f"Avtalet upphör att gälla i förtid, med utgången av {fmt.datum_text(new.slut)} i "
         f"stället för {fmt.datum_text(old.slut)}. Avtalet gäller därmed "
-        f"{fmt.intervall(new.start, new.slut)}.",
-        f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte. Aktörens åtaganden "
-        "enligt avtalet, bland annat om uppföljning och slutrapport, avser tiden till och med "
-        f"{fmt.iso(new.slut)}.",
+        f"{period_text(new.start, new.slut)}.",
+        f"Utbetalningar för tiden efter {fmt.datum_text(new.slut)} görs inte.",
         total_from,
         *cofinanced,
         *whole,
@@ -296,6 +301,37 @@ def _inverted(lines: list[str]) -> list[str]:
         verb, _space, tail = rest.partition(" ")
         found.append(f"{verb} {subject} medfinansiering{' ' + tail if tail else ''}")
     return found
+
+
+def end_terms(change: Change, arende: Arende, program: Program) -> tuple[str, ...]:
+    """What an early end means for the actor's commitments, citing the agreement's clauses
+    by number and heading as the agreement has them (not what they do not say: the
+    agreement may know no final report), and for its external evaluation when its date
+    falls after the new end (the agreement's date stays: it evaluates the financing as it
+    ran, and the actor takes part in it as the clause says). Empty for other changes."""
+    if change.andring.tillagg.typ is not Tillaggstyp.UPPHORANDE:
+        return ()
+    from avtalsgen.model.agreement import choose_clauses
+
+    slut = change.after.period.slut
+    chosen = [val for val in choose_clauses(arende, program) if val.med]
+    clauses = {val.id: (number, val.rubrik) for number, val in enumerate(chosen, 1)}
+    cited = [f"punkt {n} {rubrik}" for key in ("rapportering", "uppfoljning")
+             if key in clauses for n, rubrik in [clauses[key]]]  # fmt: skip
+    among = f", däribland de enligt {fmt.och(cited)}," if cited else ""
+    terms = [
+        f"Aktörens åtaganden enligt avtalet{among} avser tiden till och med {fmt.datum_text(slut)}."
+    ]
+    evaluation = arende.extern_utvardering_senast
+    if evaluation > slut and "uppfoljning" in clauses:
+        number = clauses["uppfoljning"][0]
+        terms.append(
+            f"Den externa utvärderingen av finansieringen enligt punkt {number} görs som "
+            f"avtalet anger, senast {fmt.datum_text(evaluation)}, och avser tiden till och "
+            f"med {fmt.datum_text(slut)}. Aktören medverkar i den enligt samma punkt även "
+            "efter att avtalet har upphört."
+        )
+    return tuple(terms)
 
 
 def extension_amount(change: Change) -> str:
@@ -347,8 +383,8 @@ def new_amount(change: Change) -> str:
     name = next((row.namn for row in rows if row.namn in given), "")
     row = next((row for row in rows if row.namn == name), None)
     text = f"{fmt.kronor(given.get(name, 0))} årligen"
-    if len(rows) > 1:
-        text += f" från {name}"
+    if len(rows) > 1:  # by its source, as the decision's "anvisas från" names it
+        text += f" från {row.kalla if row is not None and row.kalla else name}"
     if row is not None and row.per_ar is not None:
         text += f" i stället för {fmt.kronor(row.per_ar)} årligen"
     elif row is not None:  # an amount that changed from year to year: each year's
@@ -490,7 +526,7 @@ def build_tillagg_context(
             ),
             "text",
         ),
-        ("Ändring", change_text(change), "text"),
+        ("Ändring", (*change_text(change), *end_terms(change, arende, program)), "text"),
     ]
     change_point = len(points)  # the §-point that states the change
     if payments:

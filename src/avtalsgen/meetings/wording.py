@@ -169,7 +169,9 @@ def _share(row: Finansiarsbelopp) -> str:
         amount = in_all
     else:
         amount = DOCUMENTS.amount(row.summa)
-    return f"{amount} från {row.namn}"
+    # The region's share by its source, as the point "Medlen anvisas från …" names it
+    # (ERP, kulturnämndens anslag), not by the financier's label in the data.
+    return f"{amount} från {row.kalla if row.region and row.kalla else row.namn}"
 
 
 def _condition_changes(
