@@ -15,14 +15,15 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, fold
+from pdftext import pdftotext
 from typer.testing import CliRunner
 from warm_converter import converter_in
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.errors import CaseError
-from avtalsgen.meetings.expediering import LIST, expedite
+from avtalsgen.meetings.expediering import LIST, expedite, summaries
 from avtalsgen.meetings.extract import build_extracts
 from avtalsgen.signing.pki import DemoPki, issue_demo_signer
 
@@ -194,6 +195,17 @@ def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
     made = signed
     results = expedite(made.meeting, made.output, now=NOW)
     assert [(r.paragraf, r.written) for r in results] == [(211, True), (212, True)]
+    # The seed's list names no actor: the decision on its agreement does not reach it.
+    assert [r.utan_aktor for r in results] == [True, False]
+    i18n.set_language("en")  # the autouse fixture sets it back
+    lines = [" ".join(line.split()) for line in summaries(results)]
+    assert (
+        "§ 211 RUN-00386-2023 (version 1): the actor, Swedish Lapland Visitors Board, is not "
+        "among the recipients of the extract (protokollsutdrag_till in "
+    ) in "\n".join(lines)
+    assert not any("§ 212" in line and "is not among the recipients" in line for line in lines)
+    listing = (results[0].folder / LIST).read_text(encoding="utf-8")
+    assert "Aktören, Swedish Lapland Visitors Board, finns inte bland mottagarna" in listing
     arktiska = results[1]
     assert arktiska.utan_adress == ("Regional utvecklingsdirektör",)
     assert [m.mottagare for m in arktiska.messages] == [
@@ -209,6 +221,15 @@ def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
         LIST,
     ]
     certified = made.extract.read_bytes()
+    # The extract says how and where the decision is appealed, not the last day alone.
+    stated = fold(pdftotext(made.extract))
+    assert (
+        "Hur man överklagar (överklagandehänvisning) Den som är medlem i Region Norrbotten kan "
+        "överklaga beslutet genom laglighetsprövning enligt 13 kap. kommunallagen (2017:725)."
+    ) in stated
+    assert "Skicka överklagandet till: Förvaltningsrätten i Luleå, Box 849, 971 26 Luleå." in (
+        stated
+    )
     for to in arktiska.messages:
         message = parse(to.path)
         [recipient] = message["To"].addresses
@@ -349,9 +370,20 @@ def test_a_preparatory_decision_s_message_states_no_appeal_date(tmp_path: Path) 
         "art och får inte överklagas (13 kap. 2\u00a0§ kommunallagen)."
     ) in referred
     assert "Sista dag för överklagande" not in referred
+    assert "laglighetsprövning" not in referred
     rejected = text(195, "RUN-90003-2024")
     assert "Sista dag för överklagande är den " in rejected
     assert "förberedande" not in rejected
+    # How and where the avslag is appealed, not the last day alone (only the anslag said
+    # so, and the actor reads the message, not the anslag).
+    said = " ".join(rejected.split())
+    assert (
+        "Den som är medlem i Region Norrbotten kan överklaga beslutet genom laglighetsprövning "
+        "enligt 13 kap. kommunallagen (2017:725). Överklagandet ska ha kommit in till "
+        "Förvaltningsrätten i Luleå inom tre veckor från den dag då justeringen av protokollet "
+        "tillkännagavs på regionens anslagstavla, det vill säga senast den "
+    ) in said
+    assert "Skicka överklagandet till: Förvaltningsrätten i Luleå, Box 849, 971 26 Luleå." in (said)
 
 
 #: The actor's address in the program file, and where the case file gives it instead.

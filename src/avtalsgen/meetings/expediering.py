@@ -97,6 +97,10 @@ class Expediering:
     """The case file, where the actor's address is added."""
     case_line: int = field(default=1, kw_only=True)
     """The line of ``aktor`` in it."""
+    utan_aktor: bool = field(default=False, kw_only=True)
+    """True when the paragraph decides on the actor's agreement (not a preparatory
+    outcome) and its distribution list names the actor by neither of its names: the
+    decision does not reach the party it concerns (a tillägg uses the case's list)."""
 
 
 def expedite(
@@ -194,6 +198,14 @@ def _list_text(plan: Expediering) -> str:
                 for name in plan.utan_adress
             ),
         ]
+    if plan.utan_aktor and plan.aktor:
+        lines += [
+            "",
+            f"Aktören, {plan.aktor[0]}, finns inte bland mottagarna i listan Protokollsutdrag "
+            "skickas till: beslutet om dess avtal når den inte. Lägg till aktören i ärendets "
+            "lista (protokollsutdrag_till) och gör utdragets nya version, eller skicka "
+            "utdraget till aktören på annat sätt.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -266,6 +278,8 @@ def _plan(
         aktor=(case.arende.aktor.namn, case.arende.aktor.kort),
         case_file=case.path,
         case_line=key_lines(case.path).get(("aktor",), 1) if missing else 1,
+        utan_aktor=fakta.utfall not in PREPARATORY
+        and not {case.arende.aktor.namn, case.arende.aktor.kort} & set(fakta.skickas_till),
     )
 
 
@@ -294,6 +308,7 @@ def message(
     """The message to one recipient: headers, covering text, the signed extract attached."""
     from avtalsgen.documents.format import datum_text
     from avtalsgen.meetings.extract import facts
+    from avtalsgen.meetings.overklagande import appeal_guidance
 
     sammantrade = meeting.sammantrade
     paragraf = sammantrade.paragraf(plan.paragraf)
@@ -330,6 +345,11 @@ def message(
         if fakta.utfall in PREPARATORY
         else f"Sista dag för överklagande är {datum_text(fakta.sista_dag_for_overklagande)}."
     )
+    # How and where, as the extract and the anslag say it (the message reaches the actor).
+    guidance = appeal_guidance(
+        program, fakta.sista_dag_for_overklagande, preparatory=fakta.utfall in PREPARATORY
+    )
+    appeal += "".join(f"\n\n{line}" for line in guidance)
     msg.set_content(
         "Hej!\n\n"
         f"Här kommer ett protokollsutdrag{version} ur {organ} protokoll från sammanträdet "
@@ -404,6 +424,15 @@ def summaries(
                   "run expediera again, or send the extract another way").format(
                     head=head, name=name, program=shown(item.program_file),
                     line=item.program_line,
+                )
+            )  # fmt: skip
+        if item.utan_aktor and item.aktor and item.case_file is not None:
+            lines.append(
+                _("{head}: the actor, {name}, is not among the recipients of the extract "
+                  "(protokollsutdrag_till in {case}): the decision on its agreement does not "
+                  "reach it; add it there and make the extract's new version (avtalsgen "
+                  "utdrag), or send the extract to the actor another way").format(
+                    head=head, name=item.aktor[0], case=shown(item.case_file)
                 )
             )  # fmt: skip
         if item.sekretess:

@@ -283,6 +283,9 @@ class UtdragTexter:
     """What the extract of a preparatory decision says after 'Överklagande: beslutet': it
     may not be appealed, and why (:data:`~avtalsgen.model.decision.FORBEREDANDE`, the one
     sentence the anslag and the messages say it in too)."""
+    overklagande: Paragraphs = ()
+    """How and where the decision is appealed (:mod:`avtalsgen.meetings.overklagande`);
+    empty for a preparatory decision."""
 
 
 @dataclass(frozen=True)
@@ -537,9 +540,21 @@ def extract_stage(
     return Stage(arende, ("Dnr",), THE_PROPOSAL)
 
 
-def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragContext:
+def context(
+    fakta: Fakta, version: Version, publicering: str = "", program: Program | None = None
+) -> UtdragContext:
     """The template context of one version of an extract; ``publicering`` is the note of a
-    publishable rendition (empty for the archive copy)."""
+    publishable rendition (empty for the archive copy); ``program`` the case's, for how and
+    where the decision is appealed (None: not stated)."""
+    from avtalsgen.meetings.overklagande import appeal_guidance
+
+    guidance = (
+        appeal_guidance(
+            program, fakta.sista_dag_for_overklagande, preparatory=fakta.utfall in PREPARATORY
+        )
+        if program is not None
+        else ()
+    )
     return UtdragContext(
         utdrag=fakta,
         text=UtdragTexter(
@@ -556,6 +571,7 @@ def context(fakta: Fakta, version: Version, publicering: str = "") -> UtdragCont
             justerare=och(fakta.justerare),
             sekretess=fakta.sekretessmarkering,
             publicering=publicering,
+            overklagande=_blocks(guidance, BlockKind.STYCKE),
         ),
         version=version,
     )
@@ -961,7 +977,7 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
         docx_files = []
         seen: list[UtdragContext] = []
         for plan in plans:
-            seen.append(context(plan.fakta, plan.version))
+            seen.append(context(plan.fakta, plan.version, program=plan.program))
             data = render_document(template, seen[-1], metadata(plan.fakta, plan.version))
             path = staging / f"{plan.stem}.docx"
             atomic_write(path, data, durable=False)

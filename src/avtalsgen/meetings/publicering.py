@@ -446,7 +446,7 @@ def _write(
                 fakta = redact(fakta, redactor)
                 note = WEB_NOTE + (WEB_NOTE_REDACTED if redactor.found else "")
                 template = templates / "protokollsutdrag.docx"
-                ctx: object = context(fakta, version, publicering=note)
+                ctx: object = context(fakta, version, publicering=note, program=case.program)
                 meta = metadata(fakta, version)
             else:
                 ctx = redact(build_context(case), redactor)
