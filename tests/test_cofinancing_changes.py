@@ -81,8 +81,8 @@ def test_a_co_financier_leaving_from_a_date_is_recorded_and_every_sum_is_true() 
     )  # fmt: skip
     assert texts == [
         "Från och med den 1 juli 2026 upphör Luleå kommuns medfinansiering.",
-        "Regionens bidrag är oförändrat: för hela avtalstiden, 2025-07-01–2028-06-30, "
-        "sammanlagt 3 000 000 kronor från ERP.",
+        "Regionens bidrag är oförändrat: för hela avtalstiden, från och med den 1 juli 2025 "
+        "till och med den 30 juni 2028, sammanlagt 3 000 000 kronor från ERP.",
         "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
         "4 900 000 kronor i stället för 5 400 000 kronor.",
     ]
@@ -147,9 +147,10 @@ def test_a_co_financed_agreement_is_extended_with_each_co_financiers_share(
         "under förlängningen från Luleå kommun med 250 000 kronor årligen och Smarta samhällen "
         "Norrbotten (egen insats) med 100 000 kronor årligen.",
         "Piteå kommun medfinansierar inte förlängningen; dess bidrag enligt avtalet avser "
-        "tiden till och med 2028-06-30.",
-        "Regionens bidrag för hela avtalstiden, 2025-07-01–2031-06-30, uppgår därmed till "
-        "sammanlagt 6 000 000 kronor i stället för 3 000 000 kronor.",
+        "tiden till och med den 30 juni 2028.",
+        "Regionens bidrag för hela avtalstiden, från och med den 1 juli 2025 till och med den "
+        "30 juni 2031, uppgår därmed till sammanlagt 6 000 000 kronor i stället för "
+        "3 000 000 kronor.",
         # 6 000 000 + Luleå 1 500 000 + Piteå 750 000 + own 600 000.
         "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
         "8 850 000 kronor i stället för 4 800 000 kronor.",
