@@ -91,7 +91,7 @@ class Field:
 #: Every text field of a case a hostile string is put into, and the documents printing it.
 FIELDS = (
     Field("aktor.namn", "namn", (SA,)),
-    Field("aktor.kortnamn", "namn", (BF, SA)),
+    Field("aktor.kortnamn", "namn", (BF,)),  # the agreement grants to the legal name
     Field("aktor.omrade", "namn", (BF, SA), filled=True),
     Field("aktor.adress.utdelningsadress", "namn", (SA,)),
     Field("aktor.adress.ort", "namn", (SA,)),
