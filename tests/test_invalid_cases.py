@@ -654,8 +654,8 @@ INVALID = [
         ),
         program=(
             (
-                "{aktor} {belopp_arligen} i basfinansiering",
-                "{aktor} {belopp_per_ar} årligen i basfinansiering",
+                "{aktor_namn} {belopp_arligen} i basfinansiering",
+                "{aktor_namn} {belopp_per_ar} årligen i basfinansiering",
             ),
         ),
     ),

@@ -453,8 +453,9 @@ def test_the_change_packet_puts_the_decision_before_the_agreement_it_yields(
     assert widgets == {"region": pages - 1, "aktor": pages - 1}
     contents = fold(pdftotext(packet, "-f", "1", "-l", "1"))
     listed = contents[contents.index("Handlingar") :]  # after the title, which names it too
-    assert listed.startswith("Handlingar Protokollsutdrag § 102 (2026-06-16) Tilläggsavtal nr 1 "
-                             "Sidor 2 3–"), contents  # fmt: skip
+    # The extract states how to appeal (its second page): the tilläggsavtal from page 4.
+    assert listed.startswith("Handlingar Sidor Protokollsutdrag § 102 (2026-06-16) 2–3 "
+                             "Tilläggsavtal nr 1 4–"), contents  # fmt: skip
     assert "beslutar att förlänga samarbetsavtalet" in fold(pdftotext(packet, "-f", "2", "-l", "2"))
     last = fold(pdftotext(packet, "-f", str(pages), "-l", str(pages)))
     assert "Datum: enligt den elektroniska underskriften" in last

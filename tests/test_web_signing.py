@@ -167,7 +167,7 @@ def test_the_demo_key_signs_at_every_level_offline(tmp_path: Path, sealed: WebCo
 
 
 def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
-    tmp_path: Path, sealed: WebConfig
+    tmp_path: Path, sealed: WebConfig, session_converter: Path
 ) -> None:
     """After both parties signed paket.pdf, a later decision (§ 102, an extension) makes a
     tilläggsavtal in paket-v2.pdf. The list named and linked paket.pdf, showed no field to
@@ -187,6 +187,12 @@ def test_the_newest_packet_is_listed_and_signed_beside_a_signed_one(
                 assert f"Signerat: {DNR}" in _sign(client, "B-B", field)
         first = (config.output / DNR / "paket.pdf").read_bytes()
         case = config.cases / "exempel-arktiska-testbaddar.yaml"
+        # The packet holds the decision's extract: sign refuses a tilläggsavtal without it.
+        from avtalsgen.meetings.extract import build_extracts
+
+        with converter_in(session_converter) as converter:
+            build_extracts(config.meetings / "exempel-run-2026-06-16.yaml", config.output,
+                           config.templates, converter, 102)  # fmt: skip
         outcome = build_cases([case], config.output, BuildOptions(templates=config.templates))[0]
         assert outcome.error is None, outcome.error
         assert (config.output / DNR / "tillaggsavtal-v2.pdf").is_file()
