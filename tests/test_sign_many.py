@@ -228,6 +228,7 @@ def test_a_packet_that_fails_leaves_the_others_to_sign(built: Path, tmp_path: Pa
         f"kunde inte underteckna {output}/{dnr}/paket.pdf" for dnr in THREE
     ]
     assert "paketet visar fortfarande 1 okänd uppgift ([uppgift saknas])" in failed[0], failed
+    assert all(line.count("paket.pdf") == 1 for line in failed), failed  # named once
     assert done.stdout.splitlines() == ["undertecknade: 0, överhoppade: 0, misslyckade: 3"]
     after = {path: path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
     assert after == before

@@ -305,9 +305,10 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
                         break
                     except AvtalsgenError as exc:
                         tally.failed += 1
+                        reason = _without_file(exc.text(), packet)
                         typer.echo(
                             _("could not sign {packet}: {reason}").format(
-                                packet=shown(packet), reason=exc.text()
+                                packet=shown(packet), reason=reason
                             ),
                             err=True,
                         )
@@ -323,6 +324,14 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
                 err=True,
             )
     _summary(tally)
+
+
+def _without_file(reason: str, packet: Path) -> str:
+    """``reason`` without the file it begins with, where it names ``packet`` (as
+    ``RUN-90001-2023/paket.pdf: …``), which the line names already."""
+    head, sep, rest = reason.partition(": ")
+    named = packet.as_posix()
+    return rest if sep and head and (named == head or named.endswith(f"/{head}")) else reason
 
 
 def _stopped(packet: str, error: AvtalsgenError, not_tried: int) -> None:
