@@ -70,8 +70,9 @@ def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
     assert row.belopp_per_avtalsar == [2000000, 1500000, 1000000, 1000000, 1000000, 400000]
     texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
     assert texts[1].startswith(
-        "Regionens bidrag för förlängningen, 2027-01-01–2029-12-31, är 1 000 000 kronor för "
-        "avtalsår 3 (2026-08-01–2027-07-31) i stället för 400 000 kronor för "
+        "Regionens bidrag för förlängningen, från och med den 1 januari 2027 till och med den "
+        "31 december 2029, är 1 000 000 kronor för avtalsår 3 (2026-08-01–2027-07-31) i stället "
+        "för 400 000 kronor för "
         "2026-08-01–2026-12-31, 1 000 000 kronor för avtalsår 4"
     )
     assert texts[2].endswith("sammanlagt 6 900 000 kronor i stället för 3 900 000 kronor.")
