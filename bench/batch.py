@@ -68,7 +68,10 @@ def make_cases(folder: Path, count: int) -> list[Path]:
     for index in range(count):
         text = EXAMPLES[index % len(EXAMPLES)].read_text(encoding="utf-8")
         text = re.sub(r"^dnr: RUN-\d{5}-(\d{4})", rf"dnr: RUN-{80000 + index}-\1", text, flags=re.M)
-        text = re.sub(r"^(  namn: .*)$", rf"\1 {index}", text, count=1, flags=re.M)
+        # The number inside the name, not at its end: the agreement's Bakgrund prints the
+        # legal name right before an amount, and the fact check refuses a name ending in a
+        # number there ('… förening 20 800 000 kronor' reads as 20 800 000).
+        text = re.sub(r"^(  namn: )(.*)$", rf"\1\2 (nr {index})", text, count=1, flags=re.M)
         path = folder / f"fall-{index:03}.yaml"
         path.write_text(text, encoding="utf-8")
         made.append(path)
