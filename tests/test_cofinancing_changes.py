@@ -18,7 +18,7 @@ from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.model.money import Finansiering
-from avtalsgen.model.tillagg import Tillagg, apply_change
+from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 from avtalsgen.model.types import Loc
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,10 +33,10 @@ WITHOUT_EU = CASE.arende.finansiering.model_copy(
 )
 
 
-def _changed(
-    tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
-) -> tuple[list[str], list[str]]:
-    andring, found = apply_change(
+def _apply(
+    tillagg: dict[str, Any], decided: str, money: Finansiering | None
+) -> tuple[Andring | None, list[tuple[Loc, str]]]:
+    return apply_change(
         money or CASE.arende.finansiering,
         Tillagg.model_validate(tillagg),
         CASE.program.finansiering,
@@ -45,6 +45,12 @@ def _changed(
         forlangning_tillaten=True,
         ar_per_period=3,
     )
+
+
+def _changed(
+    tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
+) -> tuple[list[str], list[str]]:
+    andring, found = _apply(tillagg, decided, money)
     assert andring is not None and not found, found
     change = change_of(andring, CASE.program)
     return (
@@ -56,15 +62,7 @@ def _changed(
 def _refused(
     tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
 ) -> list[tuple[Loc, str]]:
-    andring, found = apply_change(
-        money or CASE.arende.finansiering,
-        Tillagg.model_validate(tillagg),
-        CASE.program.finansiering,
-        beslutsdatum=dt.date.fromisoformat(decided),
-        max_ar=9,
-        forlangning_tillaten=True,
-        ar_per_period=3,
-    )
+    andring, found = _apply(tillagg, decided, money)
     assert andring is None
     return found
 
