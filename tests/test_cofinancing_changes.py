@@ -6,7 +6,6 @@ is the financing's after the change, and the refusals say what to do."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -173,10 +172,10 @@ def test_a_co_financed_agreement_is_extended_with_each_co_financiers_share(
 
 
 @pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    (tmp_path / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return tmp_path / "cases"
+def cases(cases: Path) -> Path:
+    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
+    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    return cases
 
 
 HEAD = """\

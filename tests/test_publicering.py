@@ -19,7 +19,7 @@ from accessibility import axe_violations
 from conftest import REPO, fold
 from pdftext import pdftotext
 from stdnum.se import personnummer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 from warm_converter import converter_in
 
 from avtalsgen import i18n
@@ -116,6 +116,15 @@ def test_redact_replaces_numbers_and_names_everywhere_but_in_other_values() -> N
     assert redactor.summary() == ("1 personnummer", PRIVATE)
 
 
+def _publicera_sv(meeting: Path, output: Path) -> Result:
+    """``avtalsgen --lang sv publicera`` of ``meeting``, as an official runs it."""
+    return CliRunner().invoke(
+        app,
+        ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Made:
     output: Path
@@ -192,11 +201,7 @@ def made(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> I
         }
         results: list[object] = list(publish(meeting, output, REPO / "templates", converter))
         # The command as an official runs it, in Swedish: what it says of each document.
-        shown = CliRunner().invoke(
-            app,
-            ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
-             "--templates", str(REPO / "templates")],
-        )  # fmt: skip
+        shown = _publicera_sv(meeting, output)
         assert shown.exit_code == 0, shown.output
     i18n.set_language("en")
     yield Made(output, meeting, archive, results, before_signing, shown.stdout)
@@ -375,11 +380,7 @@ def test_nothing_is_published_before_the_anslag_day(
         (212, "protokollsutdrag", Status.ANSLAG, dt.date(2023, 12, 13)),
     ]
     assert not (output / "webb").exists()
-    shown = CliRunner().invoke(
-        app,
-        ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
-         "--templates", str(REPO / "templates")],
-    )  # fmt: skip
+    shown = _publicera_sv(meeting, output)
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.splitlines()[1] == (
         "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte före 2023-12-13: anslaget om "
@@ -606,11 +607,7 @@ def test_a_beslutsforslag_stating_another_meetings_secret_paragraph_is_left_out(
         extract = output / "RUN-90005-2024" / "protokollsutdrag-14.pdf"
         signed = CliRunner().invoke(app, ["sign", str(extract), "--field", "utdragsbestyrkande"])
         assert signed.exit_code == 0, signed.output
-        shown = CliRunner().invoke(
-            app,
-            ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
-             "--templates", str(REPO / "templates")],
-        )  # fmt: skip
+        shown = _publicera_sv(meeting, output)
     assert shown.exit_code == 0, shown.output
     lines = shown.stdout.splitlines()
     assert "§ 14 RUN-90005-2024 beslutsförslag: publiceras inte: omfattas av sekretess" in lines

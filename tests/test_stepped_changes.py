@@ -6,7 +6,6 @@ year, which raised avtalsår 3 ("500 000 kronor i stället för 400 000")."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +100,10 @@ def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english:
 
 
 @pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "cases", tmp_path / "cases")
-    (tmp_path / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return tmp_path / "cases"
+def cases(cases: Path) -> Path:
+    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
+    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    return cases
 
 
 LATER = """\
