@@ -19,9 +19,9 @@ MANDATE = (
 )
 GRANT = (
     "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 212, i ärende med Dnr "
-    "RUN-90001-2023 att bevilja Exempel Arktiska Testbäddar ekonomisk förening 1 500 000 kronor "
-    "årligen i basfinansiering "
-    "inom Norrbottens ekosystem under perioden 2024-01-01 till 2026-12-31. Detta avtal "
+    "RUN-90001-2023 att bevilja Exempel Arktiska Testbäddar ekonomisk förening "
+    "basfinansiering inom Norrbottens ekosystem med 1 500 000 kronor årligen under tiden "
+    "från och med den 1 januari 2024 till och med den 31 december 2026. Detta avtal "
     "upprättas enligt beslutet."
 )
 

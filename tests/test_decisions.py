@@ -115,7 +115,8 @@ def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: 
     agreement = pdftext(folder / "samarbetsavtal.pdf")
     assert (
         "beslutade den 26 november 2024, § 187, i ärende med Dnr RUN-90002-2024 att bevilja "
-        "Exempel Kreativa Norrbotten ideell förening 600 000 kronor årligen"
+        "Exempel Kreativa Norrbotten ideell förening basfinansiering inom Norrbottens "
+        "ekosystem med 600 000 kronor årligen"
     ) in agreement
     assert "basfinansiering med 600 000 kronor per avtalsår, sammanlagt 1 500 000 kronor" in (
         agreement

@@ -654,8 +654,8 @@ INVALID = [
         ),
         program=(
             (
-                "{aktor_namn} {belopp_arligen} i basfinansiering",
-                "{aktor_namn} {belopp_per_ar} årligen i basfinansiering",
+                "med {belopp_arligen} under tiden",
+                "med {belopp_per_ar} årligen under tiden",
             ),
         ),
     ),

@@ -134,14 +134,15 @@ def test_background_cites_the_decision(built: Path) -> None:
     assert (
         "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 212, i ärende med "
         "Dnr RUN-90001-2023 att bevilja Exempel Arktiska Testbäddar ekonomisk förening "
-        "1 500 000 kronor årligen"
+        "basfinansiering inom Norrbottens ekosystem med 1 500 000 kronor årligen"
     ) in text
     # The seed is decided at the example meeting of 2023-12-05 (§ 211): its agreement says
     # so, and is marked as an example for it.
     seed = agreement_text(built, "RUN-00386-2023")
     assert (
         "Regionala utvecklingsnämnden beslutade den 5 december 2023, § 211, i ärende med "
-        "Dnr RUN-00386-2023 att bevilja Swedish Lapland Visitors Board 2 000 000 kronor årligen"
+        "Dnr RUN-00386-2023 att bevilja Swedish Lapland Visitors Board basfinansiering inom "
+        "Norrbottens ekosystem med 2 000 000 kronor årligen"
     ) in seed
     assert "EXEMPEL – fiktivt avtal för test och demonstration" in seed
 
