@@ -737,7 +737,7 @@ def test_a_file_in_place_that_is_not_the_file_checked_is_taken_back(
             file.write(b"%")  # another writer's byte after the move
         return final
 
-    monkeypatch.setattr("avtalsgen.signing.sign.place", place_and_change)
+    monkeypatch.setattr("avtalsgen.signing.written.place", place_and_change)
     with pytest.raises(SigningError, match="is not the signed file checked; it was taken back"):
         sign(demo, packet, packet, "region", overwrite=True, require_trusted=True,
              trust_roots=[demo.pki.root_cert])  # fmt: skip

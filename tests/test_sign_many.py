@@ -24,6 +24,7 @@ from pyhanko_certvalidator import ValidationContext
 from avtalsgen.build.workspace import FACTS_KEY
 from avtalsgen.cli import signing as cli_signing
 from avtalsgen.signing import sign as signing
+from avtalsgen.signing import tokens
 from avtalsgen.signing.pki import DemoPki
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.usefixtures("warm_builds")]
@@ -57,7 +58,7 @@ class _Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.asked = 0
         self.logins = 0
-        secret, session = cli_signing._secret, signing._pkcs11_session
+        secret, session = cli_signing._secret, tokens._pkcs11_session
 
         def asking(variable: str, prompt: str) -> str:
             self.asked += 1
@@ -68,7 +69,7 @@ class _Counted:
             return session(key)
 
         monkeypatch.setattr(cli_signing, "_secret", asking)
-        monkeypatch.setattr(signing, "_pkcs11_session", logging_in)
+        monkeypatch.setattr(tokens, "_pkcs11_session", logging_in)
 
 
 def _validated(packet: Path, root: Path) -> list[tuple[str | None, bool, bool]]:

@@ -186,7 +186,7 @@ def test_a_library_failure_is_given_in_avtalsgens_words_or_quoted(
     that a Swedish record does not pass a library's English off as its own words."""
     import pkcs11
 
-    from avtalsgen.signing.sign import _reason
+    from avtalsgen.signing.reasons import reason as _reason
 
     i18n.set_language(language)
     try:

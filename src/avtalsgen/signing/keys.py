@@ -13,8 +13,8 @@ from pathlib import Path
 from pyhanko.sign.timestamps import TimeStamper
 
 from avtalsgen.i18n import N_, _
+from avtalsgen.signing.keysource import KeySource, Pkcs11Key, Pkcs12Key, SigningError
 from avtalsgen.signing.longterm import RevocationSources
-from avtalsgen.signing.sign import KeySource, Pkcs11Key, Pkcs12Key, SigningError
 
 #: Environment variables that hold a PKCS#12 passphrase or a PKCS#11 PIN (never argv).
 PASSPHRASE_ENV = "AVTALSGEN_P12_PASSPHRASE"
@@ -107,7 +107,7 @@ def revocation_sources(choice: KeyChoice, crls: Sequence[Path]) -> RevocationSou
     any are given; else, for the DEMO key, the DEMO root's CRL, issued now in process; else
     the services the certificates name, fetched.
 
-    Raises :class:`avtalsgen.signing.sign.SigningError` naming a CRL file that cannot be read.
+    Raises :class:`avtalsgen.signing.keysource.SigningError` naming a CRL file that cannot be read.
     """
     from asn1crypto import crl
 

@@ -62,6 +62,7 @@ from pyhanko_certvalidator.errors import (
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.signing.archival import ArchivalWriter
+from avtalsgen.signing.names import common_name
 from avtalsgen.signing.reading import pdf_reader
 
 
@@ -178,7 +179,7 @@ async def check_signer(
     Raises :class:`LongTermError` saying what is wrong: no chain, revoked, expired, or the
     revocation status could not be had.
     """
-    name = _common_name(cert)
+    name = common_name(cert.subject)
     validator = CertificateValidator(
         cert, intermediate_certs=list(certs), validation_context=context
     )
@@ -347,9 +348,3 @@ def _dictionary(entries: dict[str, generic.PdfObject]) -> generic.DictionaryObje
     return generic.DictionaryObject(  # type: ignore[no-untyped-call]
         {generic.NameObject(key): value for key, value in entries.items()}
     )
-
-
-def _common_name(cert: x509.Certificate) -> str:
-    native = cert.subject.native
-    value = native.get("common_name") if isinstance(native, dict) else None
-    return str(value) if value else cert.subject.human_friendly

@@ -40,6 +40,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from avtalsgen.i18n import N_, _, format_time
 from avtalsgen.signing.longterm import Level
+from avtalsgen.signing.names import common_name
 
 _READ_ERRORS = (PdfError, SignatureValidationError, ValueError, KeyError, TypeError, zlib.error)
 
@@ -199,7 +200,7 @@ async def document_timestamps(
                 time=status.timestamp,
                 intact=bool(status.intact and status.valid),
                 trusted=bool(status.trusted),
-                authority=_common_name(status.signing_cert.subject),
+                authority=common_name(status.signing_cert.subject),
             )
         )
     return found
@@ -279,9 +280,3 @@ def _dss_revision(reader: PdfFileReader) -> int | None:
     if not isinstance(ref, generic.IndirectObject):
         return int(reader.xrefs.total_revisions) - 1
     return int(reader.xrefs.get_last_change(ref.reference))
-
-
-def _common_name(name: x509.Name) -> str:
-    native = name.native
-    value = native.get("common_name") if isinstance(native, dict) else None
-    return str(value) if value else name.human_friendly

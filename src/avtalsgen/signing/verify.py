@@ -55,6 +55,7 @@ from avtalsgen.signing.ltv import (
     long_term_status,
     timestamp_signatures,
 )
+from avtalsgen.signing.names import common_name
 from avtalsgen.signing.pki import is_demo_certificate
 from avtalsgen.signing.reading import pdf_reader, read_pdf
 from avtalsgen.signing.standing import PacketStanding, Standing
@@ -373,12 +374,6 @@ def _failed(field: str, problem: str) -> SignatureReport:
     )
 
 
-def _common_name(name: x509.Name) -> str:
-    native = name.native
-    value = native.get("common_name") if isinstance(native, dict) else None
-    return str(value) if value else name.human_friendly
-
-
 def _report(
     sig: EmbeddedPdfSignature,
     status: PdfSignatureStatus,
@@ -387,7 +382,7 @@ def _report(
 ) -> SignatureReport:
     problems = []
     cert = status.signing_cert
-    signer, issuer = _common_name(cert.subject), _common_name(cert.issuer)
+    signer, issuer = common_name(cert.subject), common_name(cert.issuer)
     intact = bool(status.intact and status.valid)
     if not status.intact:
         problems.append(_("the signed bytes were changed (the document digest does not match)"))
@@ -604,7 +599,7 @@ def _trust_text(status: PdfSignatureStatus) -> str:
 def _anchor_name(anchor: object) -> str:
     authority = getattr(anchor, "authority", None)
     name = getattr(authority, "name", None)
-    return _common_name(name) if isinstance(name, x509.Name) else str(anchor)
+    return common_name(name) if isinstance(name, x509.Name) else str(anchor)
 
 
 # --- text ---------------------------------------------------------------------------------
