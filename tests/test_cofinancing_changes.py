@@ -84,7 +84,8 @@ def test_a_co_financier_leaving_from_a_date_is_recorded_and_every_sum_is_true() 
         "4 900 000 kronor i stället för 5 400 000 kronor.",
     ]
     assert points[0] == (
-        "RUN beslutar att samarbetsavtalet med X ändras från och med 2026-07-01 så att Luleå "
+        "RUN beslutar att samarbetsavtalet med X ändras från och med den 1 juli 2026 så att "
+        "Luleå "
         "kommuns medfinansiering upphör."
     )
     assert "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till " \
@@ -268,7 +269,10 @@ def test_the_tillaggsavtal_of_a_co_financier_leaving_states_the_sums_after_it(
         "4 900 000 kronor i stället för 5 400 000 kronor." in text
     )
     extract = fold(pdftotext(folder / "protokollsutdrag-140.pdf"))
-    assert "ändras från och med 2026-07-01 så att Luleå kommuns medfinansiering upphör." in extract
+    assert (
+        "ändras från och med den 1 juli 2026 så att Luleå kommuns medfinansiering upphör."
+        in extract
+    )
     assert "uppgår därmed till 4 900 000 kronor." in extract
 
 
@@ -294,6 +298,6 @@ def test_a_rejected_co_financier_change_is_not_called_the_regions_bidrag(cases: 
         (text,) = facts(meeting, paragraf).beslut
         assert fold(text) == (
             "Regionala utvecklingsnämnden avslår förslaget att samarbetsavtalet med "
-            f"{CASE.arende.aktor.namn} ska ändras från och med 2026-07-01 {said}"
+            f"{CASE.arende.aktor.namn} ska ändras från och med den 1 juli 2026 {said}"
         )
         assert "bidrag" not in text

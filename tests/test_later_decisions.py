@@ -152,7 +152,8 @@ def test_the_extracts_say_what_was_decided_and_status_that_the_agreement_stays(
     rejected = text("RUN-90001-2023", 120)
     assert (
         "Regionala utvecklingsnämnden avslår förslaget att förlänga samarbetsavtalet med "
-        "Exempel Arktiska Testbäddar ekonomisk förening till och med 2029-12-31." in rejected
+        "Exempel Arktiska Testbäddar ekonomisk förening till och med den 31 december 2029."
+        in rejected
     )
     assert (
         "Motivering: Uppföljningen visar inte att ekosystemet rör sig framåt inom flera "
@@ -162,18 +163,21 @@ def test_the_extracts_say_what_was_decided_and_status_that_the_agreement_stays(
     postponed = text("RUN-90004-2024", 121)
     assert (
         "Regionala utvecklingsnämnden beslutar att bordlägga förslaget att Region Norrbottens "
-        "bidrag till Exempel Rymdnod Norrbotten ekonomisk förening från och med 2026-08-01 "
+        "bidrag till Exempel Rymdnod Norrbotten ekonomisk förening från och med den 1 augusti "
+        "2026 "
         "ska vara 900 000 kronor årligen." in postponed
     )
     referred = text("RUN-90002-2024", 122)
     assert (
         "Regionala utvecklingsnämnden beslutar att återremittera förslaget att "
         "samarbetsavtalet med Exempel Kreativa Norrbotten ideell förening ska upphöra i "
-        "förtid med utgången av 2026-12-31 till förvaltningen." in referred
+        "förtid med utgången av den 31 december 2026 till förvaltningen." in referred
     )
     assert "Motivering: Förvaltningen ska först redovisa aktörens slutrapport." in referred
     ended = text("RUN-90003-2025", 123)
-    assert "upphör i förtid med utgången av 2026-06-30 i stället för 2028-06-30" in ended
+    assert (
+        "upphör i förtid med utgången av den 30 juni 2026 i stället för den 30 juni 2028" in ended
+    )
     assert "tilläggsavtal nr 1" in ended
     assert "Motivering: Aktören har meddelat att verksamheten avvecklas." in ended
     assert "Per Exempelsson (C)" in ended

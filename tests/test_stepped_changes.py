@@ -193,6 +193,7 @@ def test_a_proposed_change_per_avtalsar_not_granted_names_its_amounts() -> None:
         "RUN", "X", tillagg, Utfall.AVSLAG, "Region Norrbotten", ("Region Norrbotten - ERP",)
     )
     assert fold(said) == (
-        "RUN avslår förslaget att Region Norrbottens bidrag till X från och med 2025-08-01 ska "
+        "RUN avslår förslaget att Region Norrbottens bidrag till X från och med den 1 augusti "
+        "2025 ska "
         "vara 1 200 000 kronor och 400 000 kronor (ett belopp per avtalsår)."
     )

@@ -903,12 +903,15 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     assert "Tilläggsavtal nr 1" in packet
     assert (
         "beslutar att förlänga samarbetsavtalet med Exempel Arktiska Testbäddar ekonomisk "
-        "förening till och med 2029-12-31" in packet
+        "förening till och med den 31 december 2029" in packet
     )
     assert "Beslutsförslag" not in packet  # the signed packet holds it
     extract = fold(pdftotext(folder / "protokollsutdrag-102.pdf"))
     assert "beslutar att förlänga samarbetsavtalet" in extract
-    assert "till och med 2029-12-31, så att avtalstiden blir 2024-01-01–2029-12-31" in extract
+    assert (
+        "till och med den 31 december 2029, så att avtalstiden blir från och med den 1 januari "
+        "2024 till och med den 31 december 2029" in extract
+    )
     assert "upprätta tilläggsavtal nr 1 till samarbetsavtalet" in extract
 
 
@@ -1263,7 +1266,10 @@ def test_a_new_amount_and_an_early_end_change_the_financing_from_their_date() ->
         "Avtalet upphör att gälla i förtid, med utgången av den 30 september 2025 i stället för "
         "den 30 september 2026."
     )
-    assert "X upphör i förtid med utgången av 2025-09-30 i stället för 2026-09-30" in texts[3]
+    assert (
+        "X upphör i förtid med utgången av den 30 september 2025 i stället för den 30 "
+        "september 2026"
+    ) in texts[3]
 
 
 def test_an_extension_after_a_shorter_last_avtalsar_says_what_amount_fits(
@@ -1792,7 +1798,7 @@ def test_a_new_amount_over_a_short_last_avtalsar_is_stated_in_like_terms() -> No
     text = fold(change_text(change_of(andring, program))[0])
     assert text == f"Från och med den 1 augusti 2026 är Regionens bidrag {said}."
     points = decision_points("Nämnden", "X", andring, 1, program)
-    assert f"från och med 2026-08-01 ska vara {said}." in fold(points[0])
+    assert f"från och med den 1 augusti 2026 ska vara {said}." in fold(points[0])
     before = compute_financing(andring.fore, program.finansiering)
     stage = Stage(
         case.arende.model_copy(update={"finansiering": andring.efter}),
@@ -1846,6 +1852,6 @@ def test_each_avtalsar_of_a_new_amount_says_are_before_its_amount() -> None:
     text = fold(change_text(change_of(andring, program))[0])
     assert text == f"Från och med den 1 augusti 2025 är Regionens bidrag {said}."
     points = fold(decision_points("Nämnden", "X", andring, 1, program)[0])
-    assert f"från och med 2025-08-01 ska vara {said}." in points
+    assert f"från och med den 1 augusti 2025 ska vara {said}." in points
     for stated in (text, points):  # no avtalsår's number right before an amount
         assert not re.search(r"avtalsår \d+ \d", stated), stated

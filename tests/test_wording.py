@@ -112,7 +112,7 @@ def test_a_decided_way_of_paying_is_told() -> None:
     ]
     later = paid(_financing(600000), satt="kvartalsvis_i_forskott", forsta_datum="2025-03-01")
     assert financing_changes(quarterly, later, PROPOSED, rules) == [
-        "den första utbetalningen ska göras 2025-03-01, tillsammans med det som skulle ha "
+        "den första utbetalningen ska göras den 1 mars 2025, tillsammans med det som skulle ha "
         "betalats ut före den dagen"
     ]
     assert financing_changes(later, quarterly, PROPOSED, rules) == [
@@ -157,7 +157,8 @@ def test_the_amount_is_told_only_with_the_points_that_state_the_regions_amount()
     assert changes == [
         "beloppet i punkt 1 ska vara 900 007 kronor avtalsår 1, 700 003 kronor avtalsår 2 och "
         "300 001 kronor avtalsår 3, sammanlagt 1 900 011 kronor",
-        "perioden i punkt 3 ska vara 2025-09-01 till 2028-02-29",
+        "perioden i punkt 3 ska vara från och med den 1 september 2025 till och med den 29 "
+        "februari 2028",
         "fördelningen på budgetåren i punkt 4 ska vara 300 002 kronor för 2025, 833 339 kronor "
         "för 2026, 666 669 kronor för 2027 och 100 001 kronor för 2028",
         # Luleå kommun's total is less over the shorter period; points 2 (the source, one)

@@ -147,7 +147,10 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
         "utbetalt": [("totalt i utbetalningsplanen", (f"Totalt {fmt.kr(region_total)}",))],
         "period": [
             ("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
-                        fmt.intervall(period.start, period.slut)))
+                        fmt.intervall(period.start, period.slut),
+                        # in running text (a later decision's extract)
+                        f"från och med {fmt.datum_text(period.start)} till och med "
+                        f"{fmt.datum_text(period.slut)}"))
         ],
         "källa": [(f"källa {source}", (source,)) for source in figures.kallor],
         "finansiärer": [

@@ -650,19 +650,24 @@ def _budget_point(andring: Andring) -> tuple[str, ...]:
     split = per_kalenderar_steps([y for y, _ in years], [a for _, a in years])
     if andring.tillagg.typ is Tillaggstyp.FORLANGNING:
         return (f"Bidraget för förlängningen fördelas på budgetåren med {split}.",)
-    return (f"Bidraget från och med {fmt.iso(andring.fran)} fördelas på budgetåren med {split}.",)
+    return (
+        f"Bidraget från och med {fmt.datum_text(andring.fran)} fördelas på budgetåren med {split}.",
+    )
 
 
 def decision_points(
     namnd: str, aktor: str, andring: Andring, nummer: int, program: Program
 ) -> tuple[str, ...]:
     """The decision on a change of the running agreement as the protocol extract states
-    it, one point each (Swedish), in the style of the case's decision points."""
+    it, one point each (Swedish), in the style of the case's decision points; its dates in
+    running text as running text writes them (``den 31 december 2029``; domain.md: ISO in
+    headers and tables), where the case's own points, copied from the proposal, are the
+    case's words."""
     change = change_of(andring, program)
     before, after = change.before, change.after
     tillagg = andring.tillagg
     old, new = before.period, after.period
-    whole = fmt.intervall(new.start, new.slut)
+    whole = period_text(new.start, new.slut)
     total = f"sammanlagt {fmt.kronor(after.region_summa)}"
     region = program.region.namn
     # The whole financing, co-financiers included, where a co-financier's share changes.
@@ -676,15 +681,15 @@ def decision_points(
         condition = extension_cofinancing(change)
         points = (
             f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
-            f"{fmt.iso(new.slut)}, så att avtalstiden blir {whole}.",
-            f"{region}s bidrag för förlängningen, {fmt.intervall(andring.fran, new.slut)}, är "
+            f"{fmt.datum_text(new.slut)}, så att avtalstiden blir {whole}.",
+            f"{region}s bidrag för förlängningen, {period_text(andring.fran, new.slut)}, är "
             f"{extension_amount(change)}{from_sources(after)}. Bidraget för hela "
             f"avtalstiden uppgår därmed till {total}.",
             *((f"Bidraget för förlängningen lämnas {condition}.",) if condition else ()),
             *samlad,
         )
     elif tillagg.typ is Tillaggstyp.NYTT_BELOPP:
-        since = fmt.iso(andring.fran)
+        since = fmt.datum_text(andring.fran)
         cofinanced = cofinancier_changes(change)
         points = (
             *(
@@ -706,9 +711,9 @@ def decision_points(
     else:
         points = (
             f"{namnd} beslutar att samarbetsavtalet med {aktor} upphör i förtid med "
-            f"utgången av {fmt.iso(new.slut)} i stället för {fmt.iso(old.slut)}.",
-            f"Utbetalningar för tiden efter {fmt.iso(new.slut)} görs inte, och {region}s "
-            f"bidrag för avtalstiden {whole} uppgår därmed till {total} från "
+            f"utgången av {fmt.datum_text(new.slut)} i stället för {fmt.datum_text(old.slut)}.",
+            f"Utbetalningar för tiden efter {fmt.datum_text(new.slut)} görs inte, och {region}s "
+            f"bidrag för avtalstiden, {whole}, uppgår därmed till {total} från "
             f"{fmt.och(after.kallor)}.",
         )
     return (
@@ -721,7 +726,7 @@ def decision_points(
 
 def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collection[str]) -> str:
     """A change of the running agreement as proposed, to follow "förslaget att" (Swedish):
-    ``förlänga samarbetsavtalet med … till och med 2029-12-31``. ``regional`` names the
+    ``förlänga samarbetsavtalet med … till och med den 31 december 2029``. ``regional`` names the
     financiers of the region's own share: a ``finansiar`` not among them is a co-financier,
     whose amount is worded as its share (``Luleå kommuns medfinansiering upphör``)."""
     amount = ""
@@ -744,7 +749,10 @@ def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collect
         for name, share in given.items()
     ]
     if tillagg.typ is Tillaggstyp.FORLANGNING:
-        text = f"förlänga samarbetsavtalet med {aktor} till och med {fmt.iso(tillagg.ny_slutdag)}"
+        text = (
+            f"förlänga samarbetsavtalet med {aktor} till och med "
+            f"{fmt.datum_text(tillagg.ny_slutdag)}"
+        )
         going = [
             f"{name} med {fmt.kronor(share)} årligen"
             for name, share in (tillagg.medfinansiarer or {}).items()
@@ -756,16 +764,17 @@ def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collect
         if amount:
             shares.insert(0, f"{region}s bidrag är {amount}")
         return (
-            f"samarbetsavtalet med {aktor} ska ändras från och med {fmt.iso(tillagg.fran)} så "
-            f"att {fmt.och(shares)}"
+            f"samarbetsavtalet med {aktor} ska ändras från och med "
+            f"{fmt.datum_text(tillagg.fran)} så att {fmt.och(shares)}"
         )
     if tillagg.typ is Tillaggstyp.NYTT_BELOPP:
         return (
-            f"{region}s bidrag till {aktor} från och med {fmt.iso(tillagg.fran)} ska vara {amount}"
+            f"{region}s bidrag till {aktor} från och med {fmt.datum_text(tillagg.fran)} ska vara "
+            f"{amount}"
         )
     return (
         f"samarbetsavtalet med {aktor} ska upphöra i förtid med utgången av "
-        f"{fmt.iso(tillagg.sista_dag)}"
+        f"{fmt.datum_text(tillagg.sista_dag)}"
     )
 
 

@@ -129,8 +129,11 @@ def financing_changes(
     if decided.period != proposed.period:
         period = decided.period
         where = _i_punkt(_points_stating(points, _PERIOD_PLACEHOLDERS))
+        # In running text as running text writes dates (domain.md), whatever form the
+        # case's own point has: "från och med den 1 januari 2025 till och med …".
         found.append(
-            f"perioden{where} ska vara {fmt.iso(period.start)} till {fmt.iso(period.slut)}"
+            f"perioden{where} ska vara från och med {fmt.datum_text(period.start)} till och "
+            f"med {fmt.datum_text(period.slut)}"
         )
         if same_amounts and after.region_summa != before.region_summa:
             found[-1] += f", sammanlagt {fmt.kronor(after.region_summa)}"
@@ -216,7 +219,7 @@ def _payment_changes(
             found.append("den första utbetalningen ska göras när perioden börjar")
         else:
             found.append(
-                f"den första utbetalningen ska göras {fmt.iso(first)}, tillsammans med det "
+                f"den första utbetalningen ska göras {fmt.datum_text(first)}, tillsammans med det "
                 "som skulle ha betalats ut före den dagen"
             )
     return found
