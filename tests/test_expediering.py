@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import REPO, fold
@@ -246,7 +248,14 @@ def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
         assert message["X-Unsent"] == "1"
         # The ID names the sender's domain, never this machine.
         assert message["Message-ID"].endswith("@region.example>")
+        assert socket.gethostname() not in message["Message-ID"]
+        # Dated in Swedish time, as the registrator's mail client dates a message (it was
+        # UTC: "09:30:00 +0000"); the same moment.
+        assert message["Date"] == "Wed, 10 Jan 2024 10:30:00 +0100"
         assert message["Date"].datetime == NOW
+        # The Swedish words travel in ASCII headers (RFC 2047) and read back as written.
+        head = to.path.read_bytes().split(b"\n\n")[0].decode("ascii")
+        assert "Subject: EXEMPEL =?utf-8?q?=E2=80=93_Protokollsutdrag" in head
         body = message.get_body(preferencelist=("plain",))
         assert body is not None
         text = " ".join(body.get_content().split())
@@ -467,3 +476,89 @@ def test_the_actor_s_address_in_the_schema() -> None:
     assert field["title"] == "E-post"
     assert field["anyOf"][0]["format"] == "email"
     assert field["description"].startswith("Aktörens e-postadress, dit protokollsutdraget")
+
+
+#: The sender in the module's program file (ADDRESSES).
+SENDER = (
+    "  avsandare:\n"
+    "    namn: Region Norrbotten, Regionala utvecklingsnämnden\n"
+    "    epost: registrator@region.example\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_a_program_without_a_sender_is_refused(
+    signed: Made, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """Without the region's functional mailbox the drafts had no From (the mail client
+    filled in the secretary's own address) and no Message-ID: refused, by the program
+    file's line, once for both paragraphs, before anything is written."""
+    made = signed
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    assert SENDER in text
+    program.write_text(text.replace(SENDER, ""), encoding="utf-8")
+    line = program.read_text(encoding="utf-8").splitlines().index("expediering:") + 1
+    monkeypatch.chdir(made.root)
+    result = CliRunner().invoke(
+        app, ["--lang", lang, "expediera", str(made.meeting), "--output", "output"]
+    )
+    assert result.exit_code == 1, result.output
+    where = f"cases/program/norrbottens-ekosystem.yaml:{line}: expediering.avsandare: "
+    said = {
+        "en": "the program file gives no sender for the e-mails: add the region's functional "
+        "mailbox there, as avsandare: with namn: (e.g. Region Norrbotten, Regionala "
+        "utvecklingsnämnden) and epost: (the registrator's address) under expediering, and "
+        "run expediera again",
+        "sv": "programfilen anger ingen avsändare för e-posten: lägg till regionens "
+        "funktionsbrevlåda där, som avsandare: med namn: (t.ex. Region Norrbotten, Regionala "
+        "utvecklingsnämnden) och epost: (registratorns adress) under expediering, och kör "
+        "expediera igen",
+    }[lang]
+    assert result.stderr.splitlines()[0] == where + said
+    assert result.stderr.count("expediering.avsandare") == 1
+    assert "Traceback" not in result.output
+    assert not (made.output / "sammantraden").exists()
+
+
+def test_a_real_meeting_is_not_sent_from_an_example_address(signed: Made) -> None:
+    """The shipped program's sender is fictitious (.example): taken for the example
+    meetings, refused for a real one, naming the line to correct."""
+    made = signed
+    text = made.meeting.read_text(encoding="utf-8")
+    assert "\nexempel: true\n" in text
+    # § 211 on the seed's real case, at a meeting that is not an example (§ 212's case is
+    # an example, which only an example meeting may decide).
+    real = text.replace("\nexempel: true\n", "\n")
+    made.meeting.write_text(real[: real.index("\n  - paragraf: 212")] + "\n", encoding="utf-8")
+    program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    line = (
+        program.read_text(encoding="utf-8")
+        .splitlines()
+        .index("    epost: registrator@region.example")
+        + 1
+    )
+    with pytest.raises(CaseError) as caught:
+        expedite(made.meeting, made.output, now=NOW)
+    assert caught.value.problems == [
+        f"{program}:{line}: expediering.avsandare.epost: registrator@region.example is an "
+        "example address (example is reserved for examples: no mail reaches it or comes from "
+        "it), and the meeting is not an example: write the region's functional mailbox there "
+        "and run expediera again"
+    ]
+    assert not (made.output / "sammantraden").exists()
+    # The region's own mailbox: the drafts are written, from it, dated in Swedish time.
+    program.write_text(
+        program.read_text(encoding="utf-8").replace(
+            "registrator@region.example", "registrator@region.se"
+        ),
+        encoding="utf-8",
+    )
+    [result] = expedite(made.meeting, made.output)
+    message = parse(result.messages[0].path)
+    [sender] = message["From"].addresses
+    assert sender.addr_spec == "registrator@region.se"
+    assert message["Message-ID"].endswith("@region.se>")
+    assert not message["Subject"].startswith("EXEMPEL")
+    sent = message["Date"].datetime
+    assert sent.utcoffset() == sent.astimezone(ZoneInfo("Europe/Stockholm")).utcoffset()

@@ -8,6 +8,13 @@ the §, and a short covering text in Swedish. The addresses come from the cases'
 skipped silently. Nothing is sent: the messages are marked as drafts (``X-Unsent: 1``) for
 the secretary to open in the mail client.
 
+Every message is from the region's functional mailbox that the program file gives
+(``expediering.avsandare``: a name and an address; expediting is refused without it), has a
+Message-ID made with :func:`email.utils.make_msgid` under that mailbox's domain (never this
+machine's name) and a Date in Swedish time (Europe/Stockholm), as a registrator's mail
+client would write them. The shipped program's sender is fictitious (the reserved domain
+``.example``): a meeting that is not an example is refused with it.
+
 The messages go into the meeting's folder, ``<output>/sammantraden/<datum>-<organ>/
 expediering/<Dnr>-<N>-v<K>/`` (§ N, K the extract's version), one ``NN-<recipient>.eml``
 each, with ``sandlista.txt`` listing them and the recipients without an address. Paragraphs
@@ -29,8 +36,8 @@ from typing import Final
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
-from avtalsgen.i18n import _
-from avtalsgen.input.load import key_lines
+from avtalsgen.i18n import _, swedish_time
+from avtalsgen.input.load import LoadedCase, key_lines
 from avtalsgen.meetings.anslag import meeting_folder
 from avtalsgen.meetings.extract import (
     NOT_APPEALABLE,
@@ -46,6 +53,11 @@ from avtalsgen.model.meeting import Paragraf
 
 #: The folder of the messages within the meeting's folder.
 FOLDER: Final = "expediering"
+#: Domains reserved for examples and tests (RFC 2606, RFC 6761): no mailbox is ever under
+#: them.
+RESERVED_DOMAINS: Final = (
+    "example", "test", "invalid", "localhost", "example.com", "example.net", "example.org",
+)  # fmt: skip
 #: The list of the messages and of the recipients without an address, in each paragraph's
 #: folder.
 LIST: Final = "sandlista.txt"
@@ -119,12 +131,15 @@ def expedite(
     the same version of an extract are left as they are.
     """
     meeting = load_meeting(meeting_path)
-    now = now or dt.datetime.now(dt.UTC).astimezone()
+    now = swedish_time(now or dt.datetime.now(dt.UTC))
     workspace = Workspace(output_root)
     folder = meeting_folder(workspace, meeting.sammantrade)
     chosen = chosen_paragraphs(meeting, paragraf, secret=False)
     plans, problems = [], []
     for item in chosen:
+        sender = _sender_problem(meeting, meeting.case(item))
+        if sender is not None and sender not in problems:
+            problems.append(sender)  # once for a program file that every § shares
         plan = _plan(meeting, item, workspace.case(item.dnr).path, folder)
         if isinstance(plan, str):
             problems.append(plan)
@@ -283,6 +298,38 @@ def _plan(
     )
 
 
+def _sender_problem(meeting: LoadedMeeting, case: LoadedCase) -> str | None:
+    """Why the messages on ``case`` cannot be written from its program file's sender, if
+    they cannot: the program file gives none (the mail client would fill in the user's own
+    address, and no Message-ID could name the region's domain), or a real meeting's
+    messages would be from the shipped example's fictitious address."""
+    from avtalsgen.meetings.justering import where
+
+    program = case.program_path
+    lines = key_lines(program)
+    sender = case.program.expediering.avsandare
+    if sender is None:
+        return _(
+            "{where}: the program file gives no sender for the e-mails: add the region's "
+            "functional mailbox there, as avsandare: with namn: (e.g. Region Norrbotten, "
+            "Regionala utvecklingsnämnden) and epost: (the registrator's address) under "
+            "expediering, and run expediera again"
+        ).format(where=where(shown(program), lines, ("expediering", "avsandare")))
+    domain = sender.epost.rsplit("@", 1)[1].lower()
+    reserved = next((d for d in RESERVED_DOMAINS if f".{domain}".endswith(f".{d}")), None)
+    if meeting.sammantrade.exempel or reserved is None:
+        return None
+    return _(
+        "{where}: {address} is an example address ({domain} is reserved for examples: no "
+        "mail reaches it or comes from it), and the meeting is not an example: write the "
+        "region's functional mailbox there and run expediera again"
+    ).format(
+        where=where(shown(program), lines, ("expediering", "avsandare", "epost")),
+        address=sender.epost,
+        domain=reserved,
+    )
+
+
 def _address(aktor: Aktor, program: Program, name: str) -> str | None:
     """The e-mail address of the recipient ``name``: the case's own for its actor (named by
     its name or short name), else the program file's (``expediering.mottagare``)."""
@@ -322,14 +369,13 @@ def message(
         f"{sammantrade.datum.isoformat()}"
     )
     sender = program.expediering.avsandare
-    if sender is not None:
-        msg["From"] = Address(display_name=sender.namn, addr_spec=sender.epost)
+    assert sender is not None, "expedite refuses a program file without a sender"
+    msg["From"] = Address(display_name=sender.namn, addr_spec=sender.epost)
     msg["To"] = Address(display_name=to.mottagare, addr_spec=to.epost)
-    msg["Date"] = format_datetime(now)
-    if sender is not None:
-        # Without a sender the mail client gives the message its ID (make_msgid would put
-        # this machine's name into it).
-        msg["Message-ID"] = make_msgid(domain=sender.epost.rsplit("@", 1)[1])
+    # In Swedish time, as the registrator's mail client dates a message ("+0100").
+    msg["Date"] = format_datetime(swedish_time(now))
+    # Under the region's domain: make_msgid's default would name this machine.
+    msg["Message-ID"] = make_msgid(domain=sender.epost.rsplit("@", 1)[1])
     msg["X-Unsent"] = "1"  # opened as a draft to send, not as a received message
     secret = (
         f"\nHandlingen omfattas av sekretess: {plan.sekretess}. Skicka den inte vidare.\n"

@@ -219,7 +219,8 @@ class Expediering(Strict):
     """The addresses protocol extracts are sent to (expediering)."""
 
     avsandare: Avsandare | None = None
-    """The From of the messages; when left out, the mail client fills in the user's own."""
+    """The From of the messages, the region's functional mailbox (its domain is their
+    Message-ID's); required by ``avtalsgen expediera``, which writes no message without it."""
     mottagare: list[Mottagare] = Field(default_factory=list)
     """Recipients by name; a name is given once."""
 
