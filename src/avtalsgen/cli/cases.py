@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,6 +29,9 @@ from avtalsgen.documents.kinds import DOCUMENTS
 from avtalsgen.documents.templates import find_templates
 from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _, join_words, ngettext
+
+if TYPE_CHECKING:
+    from avtalsgen.model.money import Berakning
 
 
 @app.command(help=_("Validate case files and their programs; needs no LibreOffice."))
@@ -306,10 +309,10 @@ def explain(
     case_path: Annotated[Path, typer.Argument(help=_("A case file."), metavar=_("CASE_FILE"))],
 ) -> None:
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
-    from avtalsgen.documents import format as fmt
-    from avtalsgen.documents.financing import explain_financing, message_kr
+    from avtalsgen.documents.financing import explain_financing
     from avtalsgen.input.load import load_case
     from avtalsgen.meetings.decisions import case_history
+    from avtalsgen.meetings.inforce import in_force
     from avtalsgen.model.agreement import (
         agreement_date,
         agreement_financing,
@@ -371,16 +374,43 @@ def explain(
         typer.echo(f"  {kortnamn}: {strategy(program, kortnamn, on).namn}")
     money = agreement_financing(arende)
     figures = compute_financing(money, program.finansiering)
-    # What the agreement's table "Belopp per avtalsår" states; the payments come below.
-    typer.echo(_("the region's amount per avtalsår:"))
+    for line in [*_per_avtalsar(figures), *explain_financing(figures)]:
+        typer.echo(line)
+    after = in_force(history, program)
+    if after is not None:
+        # What the agreement pays after the later decisions (the plan above is the
+        # grant's): the newest change's financing, each payment with its decision.
+        change = after.change
+        typer.echo(
+            _("in force after {decision} (tilläggsavtal nr {number}, changed from {date} on): "
+              "the financing, and each payment with the decision that set it").format(
+                decision=change.decision.label, number=change.nummer, date=change.andring.fran
+            )
+        )  # fmt: skip
+        lines = [*_per_avtalsar(after.figures), *explain_financing(after.figures)]
+        payments = after.figures.utbetalningar
+        first = len(lines) - len(payments) - after.figures.avrundat  # the plan's rows
+        for index, line in enumerate(lines):
+            if first <= index < first + len(payments):
+                decision = after.set_by[index - first]
+                line += f"  § {decision.paragraf.paragraf}, {decision.datum}"
+            typer.echo(line)
+
+
+def _per_avtalsar(figures: Berakning) -> list[str]:
+    """The region's amount per avtalsår, as the agreement's table "Belopp per avtalsår"
+    states it (explain_financing's payments follow)."""
+    from avtalsgen.documents import format as fmt
+    from avtalsgen.documents.financing import message_kr
+
+    lines = [_("the region's amount per avtalsår:")]
     for year in figures.avtalsar:
         period = fmt.intervall(year.start, year.slut)
         months = ngettext("{count} month", "{count} months", year.manader)
         months = months.format(count=f"{year.manader:>2}")
         avtalsar = _("avtalsår {number}").format(number=year.nummer)
-        typer.echo(f"  {avtalsar}  {period}  {months}  {message_kr(year.belopp)}")
-    for line in explain_financing(figures):
-        typer.echo(line)
+        lines.append(f"  {avtalsar}  {period}  {months}  {message_kr(year.belopp)}")
+    return lines
 
 
 @app.command(
