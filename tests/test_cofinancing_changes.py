@@ -152,6 +152,8 @@ def test_a_co_financed_agreement_is_extended_with_each_co_financiers_share(
         # 6 000 000 + Luleå 1 500 000 + Piteå 750 000 + own 600 000.
         "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
         "8 850 000 kronor i stället för 4 800 000 kronor.",
+        "Regionens bidrag för förlängningen fördelas på budgetåren med 500 000 kronor för "
+        "2028, 1 000 000 kronor för 2029, 1 000 000 kronor för 2030 och 500 000 kronor för 2031.",
     ]
     assert points[2] == (
         "Bidraget för förlängningen lämnas under förutsättning av medfinansiering under "

@@ -1332,7 +1332,10 @@ def test_a_change_of_a_co_financed_agreement_states_the_whole_financing_after_it
     changed = text({"typ": "nytt_belopp", "fran": "2026-07-01", "belopp_per_ar": 800000})
     assert changed[2:] == [
         "Den samlade finansieringen, medfinansieringen inräknad, uppgår därmed till "
-        "5 000 000 kronor i stället för 5 400 000 kronor."
+        "5 000 000 kronor i stället för 5 400 000 kronor.",
+        # The region budgets per calendar year: the time from 2026-07-01 crosses three.
+        "Regionens bidrag från och med den 1 juli 2026 fördelas på budgetåren med 400 000 "
+        "kronor för 2026, 800 000 kronor för 2027 och 400 000 kronor för 2028.",
     ]
 
 

@@ -37,8 +37,10 @@ from avtalsgen.documents.factplaces import CHANGE, SECRECY
 from avtalsgen.documents.tillagg import (
     Change,
     TillaggContext,
+    applies_from_day,
     build_tillagg_context,
     change_of,
+    changed_budget_years,
     new_amount,
     region_given,
 )
@@ -139,6 +141,7 @@ class CaseStages:
                 amounts.add(andring.tillagg.belopp_per_ar)
             amounts |= set((andring.tillagg.medfinansiarer or {}).values())
             amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
+            amounts |= {amount for _year, amount in changed_budget_years(andring)}
             extra["tillaggsavtal"] = Stage(
                 self.tillagg.arende.model_copy(update={"finansiering": andring.efter}),
                 DOCUMENT_FACTS["tillaggsavtal"],
@@ -155,7 +158,7 @@ class CaseStages:
                     # The change applies from its day, whenever the parties sign.
                     Fact(
                         "ändringen gäller från",
-                        (f"gäller från och med {fmt.datum_text(andring.fran)}",),
+                        (f"gäller från och med {fmt.datum_text(applies_from_day(andring))}",),
                         CHANGE,
                     ),
                     *_marked(self.tillagg.sekretess),

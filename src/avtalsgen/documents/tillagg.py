@@ -27,7 +27,7 @@ from avtalsgen.documents.financing import (
 from avtalsgen.input.load import LoadedCase
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.decision import Utfall
-from avtalsgen.model.money import SCALE, Avtalsar, Berakning, monthly_amounts
+from avtalsgen.model.money import SCALE, Avtalsar, Berakning, Finansiering, monthly_amounts
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp, given_amounts
 
@@ -247,6 +247,8 @@ def change_text(change: Change) -> tuple[str, ...]:
         if after.medfinansiarer and after.summa != before.summa
         else ()
     )  # fmt: skip
+    # The region budgets per calendar year: what falls on each, as the extract says it.
+    split = tuple(text for text in (budget_split_text(andring, "Regionens bidrag"),) if text)
     if tillagg.typ is Tillaggstyp.FORLANGNING:
         return (
             f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
@@ -257,6 +259,7 @@ def change_text(change: Change) -> tuple[str, ...]:
             *_extension_cofinancing_text(change),
             total,
             *whole,
+            *split,
         )
     # The sources, as the decision's extract states them (a förlängning names them with
     # the extension's amount).
@@ -272,7 +275,7 @@ def change_text(change: Change) -> tuple[str, ...]:
                 f"{fmt.kronor(after.region_summa)} från {fmt.och(after.kallor)}."
             )
         cofinanced = tuple(f"{since} {line}." for line in _inverted(cofinancier_changes(change)))
-        return (*region, *cofinanced, total_from, *whole)
+        return (*region, *cofinanced, total_from, *whole, *(split if region else ()))
     shares = fmt.och([f"{row.namn} med sammanlagt {fmt.kronor(row.summa)}"
                    for row in after.medfinansiarer])  # fmt: skip
     cofinanced = (
@@ -453,7 +456,8 @@ def applies_from(
     after that day."""
     organ = fmt.genitive(fmt.in_running_text(namnd))
     return (
-        f"Ändringen i § {change_point} gäller från och med {fmt.datum_text(andring.fran)}, "
+        f"Ändringen i § {change_point} gäller från och med "
+        f"{fmt.datum_text(applies_from_day(andring))}, "
         f"enligt {organ} beslut {fmt.datum_text(decision[0])}, § {decision[1]}, även om "
         "tilläggsavtalet undertecknas senare."
     )
@@ -615,44 +619,79 @@ def _shown(andring: Andring, after: Berakning) -> Pengar:
     return shown
 
 
+def _region_months(money: Finansiering) -> dict[dt.date, int]:
+    """The region's share in each month of ``money``'s period (1/:data:`SCALE` kronor),
+    by the month's first day."""
+    period = money.period
+    months: dict[dt.date, int] = {}
+    for row in money.finansiarer:
+        if row.region:
+            for month, amount in zip(period.months(), monthly_amounts(row, period), strict=True):
+                months[month] = months.get(month, 0) + amount
+    return months
+
+
+def budget_split_start(andring: Andring) -> dt.date:
+    """The first day of the region's share that the change alters: its own day, or the
+    first day of an avtalsår an extension lengthens with another amount (avtalsår 3,
+    2026-08-01–2026-12-31 at 400 000 kronor, made 2026-08-01–2027-07-31 at 1 000 000:
+    its months of 2026 are paid at the new amount's rate)."""
+    before, after = _region_months(andring.fore), _region_months(andring.efter)
+    changed = [month for month, amount in after.items() if before.get(month) != amount]
+    first = min(changed, default=andring.fran)
+    return min(first, andring.fran)
+
+
+def applies_from_day(andring: Andring) -> dt.date:
+    """The first day the change applies to: its own day, or the first day of an avtalsår
+    an extension lengthens with another amount, whose months before the extension it
+    changes (the tilläggsavtal said "gäller från och med den 1 januari 2027" of an
+    extension that raised avtalsår 3 from 2026-08-01, its payment plan changing from
+    2026-07-01)."""
+    return budget_split_start(andring)
+
+
 def changed_budget_years(andring: Andring) -> list[tuple[int, int]]:
-    """What falls on each budget (calendar) year of the region's share from the change's
-    first day to the agreement's end, in whole kronor (the last year takes what rounding
-    leaves, so that they add up to the whole): an extension's or a new amount's, which a
-    decision over broken years shows. Empty for an early end, and where the time covers
-    whole calendar years only."""
+    """What falls on each budget (calendar) year of the region's share from the first day
+    the change alters (:func:`budget_split_start`) to the agreement's end, in whole kronor
+    (the last year takes what rounding leaves, so that they add up to the whole): an
+    extension's or a new amount's, which a decision over broken years shows. Empty for an
+    early end, and where the time covers whole calendar years only."""
     if andring.tillagg.typ is Tillaggstyp.UPPHORANDE:
         return []
-    period = andring.efter.period
-    start, end = andring.fran, period.slut
+    start, end = budget_split_start(andring), andring.efter.period.slut
     if start > end or (start.month == 1 and end.month == 12):
         return []
-    months = period.months()
     sums: dict[int, int] = {}
-    for row in andring.efter.finansiarer:
-        if not row.region:
-            continue
-        for month, amount in zip(months, monthly_amounts(row, period), strict=True):
-            if month >= start.replace(day=1):
-                sums[month.year] = sums.get(month.year, 0) + amount
+    for month, amount in _region_months(andring.efter).items():
+        if month >= start.replace(day=1):
+            sums[month.year] = sums.get(month.year, 0) + amount
     whole = sum(sums.values()) // SCALE
     years = sorted(sums)
     found = [(year, sums[year] // SCALE) for year in years[:-1]]
     return [*found, (years[-1], whole - sum(amount for _, amount in found))] if years else []
 
 
+def budget_split_text(andring: Andring, subject: str) -> str:
+    """What falls on each budget year, as a sentence of ``subject`` (``Bidraget``,
+    ``Regionens bidrag``): ``… för förlängningen fördelas på budgetåren med 300 000 kronor
+    för 2027, …``; ``… från och med den 1 augusti 2026 fördelas …`` where it begins before
+    the extension or is a new amount's. Empty where it covers whole calendar years."""
+    years = changed_budget_years(andring)
+    if len(years) < 2:
+        return ""
+    split = per_kalenderar_steps([y for y, _ in years], [a for _, a in years])
+    start = budget_split_start(andring)
+    if andring.tillagg.typ is Tillaggstyp.FORLANGNING and start == andring.fran:
+        return f"{subject} för förlängningen fördelas på budgetåren med {split}."
+    return f"{subject} från och med {fmt.datum_text(start)} fördelas på budgetåren med {split}."
+
+
 def _budget_point(andring: Andring) -> tuple[str, ...]:
     """The decision's point on what falls on each budget year (none where it covers whole
     calendar years)."""
-    years = changed_budget_years(andring)
-    if len(years) < 2:
-        return ()
-    split = per_kalenderar_steps([y for y, _ in years], [a for _, a in years])
-    if andring.tillagg.typ is Tillaggstyp.FORLANGNING:
-        return (f"Bidraget för förlängningen fördelas på budgetåren med {split}.",)
-    return (
-        f"Bidraget från och med {fmt.datum_text(andring.fran)} fördelas på budgetåren med {split}.",
-    )
+    text = budget_split_text(andring, "Bidraget")
+    return (text,) if text else ()
 
 
 def decision_points(

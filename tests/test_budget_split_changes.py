@@ -1,0 +1,115 @@
+"""The region budgets per calendar year (domain.md): a later decision over broken years
+shows what falls on each budget year in its extract, and now in the tilläggsavtal too. An
+extension that lengthens a short last avtalsår with another amount changes that avtalsår's
+months before the extension: the split starts there, not at the extension (the stepped
+example's avtalsår 3, 2026-08-01–2026-12-31 at 400 000 kronor, made 2026-08-01–2027-07-31 at
+1 000 000: 2026 gets 416 666 kronor, not the 400 000 the split left out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import fold
+
+from avtalsgen.documents.tillagg import change_of, change_text, decision_points
+from avtalsgen.input.load import load_case
+from avtalsgen.model.tillagg import Tillagg, apply_change
+
+REPO = Path(__file__).resolve().parent.parent
+CASE = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
+SPLIT = (
+    "från och med den 1 augusti 2026 fördelas på budgetåren med 416 666 kronor för 2026, "
+    "1 000 000 kronor för 2027, 1 000 000 kronor för 2028 och 983 334 kronor för 2029."
+)
+
+
+def test_the_split_of_an_extension_of_a_short_avtalsar_covers_the_months_it_changes() -> None:
+    extension = {
+        "typ": "forlangning",
+        "ny_slutdag": "2029-12-31",
+        "belopp_per_avtalsar": [1000000, 1000000, 1000000, 400000],
+    }
+    andring, found = apply_change(
+        CASE.arende.finansiering,
+        Tillagg.model_validate(extension),
+        CASE.program.finansiering,
+        beslutsdatum=dt.date(2026, 6, 2),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
+    assert andring is not None and not found, found
+    points = [fold(p) for p in decision_points("RUN", "X", andring, 1, CASE.program)]
+    assert f"Bidraget {SPLIT}" in points
+    texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
+    assert f"Regionens bidrag {SPLIT}" in texts
+
+
+@pytest.fixture
+def cases(cases: Path) -> Path:
+    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
+    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
+    return cases
+
+
+LATER = """\
+exempel: true
+namnd: Regionala utvecklingsnämnden
+datum: 2026-06-02
+plats: Regionhuset, Luleå
+ordforande: Maria Exempelsdotter
+sekreterare: Lena Exempelsson
+justerare:
+  - Johan Exempelsson
+justeringsdatum: 2026-06-09
+anslagsdatum: 2026-06-10
+arenden: ..
+paragrafer:
+  - paragraf: 88
+    dnr: RUN-90004-2024
+    tillagg:
+      typ: forlangning
+      ny_slutdag: 2029-12-31
+      belopp_per_avtalsar: [1000000, 1000000, 1000000, 400000]
+"""
+
+
+def test_the_tillaggsavtal_shows_what_falls_on_each_budget_year(
+    cases: Path, session_converter: Path
+) -> None:
+    """End to end: the stepped example granted and signed, then extended: the tilläggsavtal
+    and the extract (read from their PDFs) state the same split, from the first month the
+    extension changes, and the fact check lets the amounts through."""
+    from pdftext import pdftotext
+    from typer.testing import CliRunner
+    from warm_converter import converter_in
+
+    from avtalsgen.cli.app import app
+    from avtalsgen.meetings.extract import build_extracts
+
+    def cli(*argv: str) -> None:
+        result = CliRunner().invoke(app, list(argv))
+        assert result.exit_code == 0, result.output
+
+    output = cases.parent / "output"
+    later = cases / "sammantraden" / "later.yaml"
+    later.write_text(LATER, encoding="utf-8")
+    case = str(cases / "exempel-trappsteg.yaml")
+    templates = str(REPO / "templates")
+    with converter_in(session_converter) as converter:
+        for meeting in (cases / "sammantraden" / "exempel-run-2024-06-18.yaml", later):
+            build_extracts(meeting, output, REPO / "templates", converter,
+                           today=dt.date(2026, 6, 10))  # fmt: skip
+        cli("build", case, "--output", str(output), "--templates", templates)
+        folder = output / "RUN-90004-2024"
+        for field in ("region", "aktor"):
+            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
+        cli("build", case, "--output", str(output), "--templates", templates)
+    text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf"))
+    assert f"Regionens bidrag {SPLIT}" in text
+    # The change applies from the first day it changes: avtalsår 3's, not the extension's.
+    assert "Ändringen i § 3 gäller från och med den 1 augusti 2026, enligt" in text
+    extract = fold(pdftotext(folder / "protokollsutdrag-88.pdf"))
+    assert f"Bidraget {SPLIT}" in extract
