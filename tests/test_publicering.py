@@ -116,13 +116,21 @@ def test_redact_replaces_numbers_and_names_everywhere_but_in_other_values() -> N
     assert redactor.summary() == ("1 personnummer", PRIVATE)
 
 
-def _publicera_sv(meeting: Path, output: Path) -> Result:
+def _publicera_sv(meeting: Path, output: Path, *options: str) -> Result:
     """``avtalsgen --lang sv publicera`` of ``meeting``, as an official runs it."""
     return CliRunner().invoke(
         app,
         ["--lang", "sv", "publicera", str(meeting), "--output", str(output),
-         "--templates", str(REPO / "templates")],
+         "--templates", str(REPO / "templates"), *options],
     )  # fmt: skip
+
+
+def _summary(published: int, waiting: int, unsigned: int, missing: int, secret: int) -> str:
+    """publicera's last line in Swedish: every count, in its fixed order."""
+    return (
+        f"publicerade: {published}, väntar på anslaget: {waiting}, inte bestyrkta ännu: "
+        f"{unsigned}, utan protokollsutdrag ännu: {missing}, sekretess: {secret}"
+    )
 
 
 @dataclass(frozen=True)
@@ -238,6 +246,8 @@ def test_publicera_says_what_it_replaced_in_words(made: Made) -> None:
         f"§ 212 RUN-90001-2023 beslutsförslag: publiceringsversion skriven, där {PRIVATE} har "
         "ersatts"
     ) in lines
+    # The lines above it counted: § 212's two documents published, § 211 secret.
+    assert lines[-1] == _summary(2, 0, 0, 0, 1)
     assert "ingenting" not in made.said and "beslutsforslag:" not in made.said
 
 
@@ -382,12 +392,18 @@ def test_nothing_is_published_before_the_anslag_day(
     assert not (output / "webb").exists()
     shown = _publicera_sv(meeting, output)
     assert shown.exit_code == 0, shown.output
-    assert shown.stdout.splitlines()[1] == (
+    assert shown.stdout.splitlines()[1:] == [
         "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte före 2023-12-13: anslaget om "
         "justeringen sätts upp på anslagstavlan den dagen, och webbversionen anger den som "
         f"dagen då anslaget sattes upp; kör avtalsgen publicera {meeting} igen den "
-        "2023-12-13 eller senare"
-    )
+        "2023-12-13 eller senare",
+        # Nothing published, nothing wrong: exit 0, and the count says what waits.
+        _summary(0, 1, 0, 0, 1),
+    ]
+    # A script that must know the meeting is on the web asks for --complete: exit 1 while
+    # anything not secret waits, the same lines said.
+    strict = _publicera_sv(meeting, output, "--complete")
+    assert (strict.exit_code, strict.stdout) == (1, shown.stdout)
     i18n.set_language("sv")
     request = {"kind": "publicera", "meeting": str(meeting), "output": str(output),
                "templates": str(REPO / "templates")}  # fmt: skip
@@ -399,11 +415,37 @@ def test_nothing_is_published_before_the_anslag_day(
         "eller senare"
     ]
     assert not (output / "webb").exists()
-    # On the day, it is published.
+    # On the day, it is published; --complete is met (§ 211's sekretess is for good).
     monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 13))
     with converter_in(session_converter) as converter:
         results = publish(meeting, output, REPO / "templates", converter)
-    assert [r.status for r in results][1:] == [Status.SKRIVEN, Status.SKRIVEN]
+        assert [r.status for r in results][1:] == [Status.SKRIVEN, Status.SKRIVEN]
+        done = _publicera_sv(meeting, output, "--complete")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.splitlines()[-1] == _summary(2, 0, 0, 0, 1)
+
+
+def test_a_paragraph_without_an_extract_says_the_command_that_makes_it(
+    made: Made, tmp_path: Path
+) -> None:
+    """It said "inget protokollsutdrag ännu (avtalsgen utdrag)": now the command in full,
+    as the not-certified and waiting reasons give theirs, and the count."""
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    output = root / "output"
+    shutil.rmtree(output / "webb")
+    shutil.rmtree(output / "RUN-90001-2023")  # § 212's extract and its record
+    meeting = root / "cases" / "sammantraden" / made.meeting.name
+    shown = _publicera_sv(meeting, output)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[1:] == [
+        "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte än: inget protokollsutdrag "
+        f"ännu; gör det med avtalsgen utdrag {meeting} --paragraf 212, bestyrk det och kör "
+        "publicera igen",
+        _summary(0, 0, 0, 1, 1),
+    ]
+    assert _publicera_sv(meeting, output, "--complete").exit_code == 1
+    assert not (output / "webb").exists()
 
 
 def test_a_record_that_does_not_say_the_day_its_version_was_made_is_named(

@@ -174,8 +174,19 @@ def publicera(
     meeting: MeetingFile,
     output: OutputDir = Path("output"),
     templates: TemplatesDir = None,
+    complete: Annotated[
+        bool,
+        typer.Option(
+            "--complete",
+            help=_(
+                "Fail (exit 1) also while a document not under sekretess is left out for now: "
+                "before its anslag day, its extract not certified or not made yet."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Make the publishable renditions of a meeting's extracts and beslutsförslag."""
+    from avtalsgen.meetings import publicering
     from avtalsgen.meetings.publicering import (
         Status,
         publish,
@@ -193,7 +204,12 @@ def publicera(
             for path in result.removed:
                 typer.echo("  " + removed_text(result, str(shown_path(path))))
         elif result.status is Status.SAKNAS:
-            typer.echo(_("{head}: left out: no extract yet (avtalsgen utdrag)").format(head=head))
+            typer.echo(
+                _("{head}: left out: no extract yet; make it with avtalsgen utdrag {meeting} "
+                  "--paragraf {paragraf}, certify it, and run publicera again").format(
+                    head=head, meeting=meeting, paragraf=result.paragraf
+                )
+            )  # fmt: skip
         elif result.status is Status.ANSLAG:
             again = _("run avtalsgen publicera {meeting} again").format(meeting=meeting)
             typer.echo(waiting_text(result, again))
@@ -209,3 +225,8 @@ def publicera(
                 typer.echo(f"  {shown_path(path)}")
             for path in result.removed:
                 typer.echo("  " + removed_text(result, str(shown_path(path))))
+    # Counted at the end, as sign counts a batch; --complete, as verify's, makes a document
+    # left out for now a failure, for a script that must know the meeting is on the web.
+    typer.echo(publicering.summary_text(results))
+    if complete and not publicering.complete(results):
+        raise typer.Exit(1)

@@ -118,6 +118,33 @@ def rendition_head(result: Rendition) -> str:
     return f"§ {result.paragraf} {result.dnr} {kind(result.document).title.lower()}"
 
 
+#: What leaves a document out for now, not for good (sekretess): publishing it waits for
+#: its anslag day, its certification or its extract.
+NOT_YET: Final = (Status.ANSLAG, Status.OSIGNERAD, Status.SAKNAS)
+
+
+def summary_text(results: Sequence[Rendition]) -> str:
+    """The line ``publicera`` ends with: the documents it named above, counted by what
+    became of them (``publicerade: 2, väntar på anslaget: 0, …``), every count given, the
+    order fixed, so that a script or a reader sees at once whether anything waits."""
+    count = {status: sum(r.status is status for r in results) for status in Status}
+    return ", ".join(
+        (
+            _("published: {count}").format(count=count[Status.SKRIVEN]),
+            _("waiting for the anslag: {count}").format(count=count[Status.ANSLAG]),
+            _("not certified yet: {count}").format(count=count[Status.OSIGNERAD]),
+            _("no extract yet: {count}").format(count=count[Status.SAKNAS]),
+            _("under sekretess: {count}").format(count=count[Status.SEKRETESS]),
+        )
+    )
+
+
+def complete(results: Sequence[Rendition]) -> bool:
+    """Whether the meeting is on the web as it may be: nothing left out for now (waiting
+    for its anslag day, its certification or its extract); sekretess is left out for good."""
+    return not any(result.status in NOT_YET for result in results)
+
+
 def written_text(result: Rendition) -> str:
     """What ``publicera`` says of a rendition written: what was replaced in it, if anything
     was (a parenthesis saying "nothing" tells the reader nothing)."""
