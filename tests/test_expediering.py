@@ -274,8 +274,12 @@ def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
         assert attachment.get_filename() == "protokollsutdrag-212.pdf"
         assert attachment.get_content() == certified
     listing = (arktiska.folder / LIST).read_text(encoding="utf-8")
-    assert "Mottagare utan e-postadress i programfilen" in listing
-    assert "  Regional utvecklingsdirektör" in listing
+    assert (
+        "Mottagare utan e-postadress; skicka utdraget till dem på annat sätt, eller fyll i "
+        "adressen och kör expediera igen:\n"
+        "  Regional utvecklingsdirektör (programfilen: Expediering › Mottagare, "
+        "expediering.mottagare)\n"
+    ) in listing
 
 
 def test_recipients_without_an_address_are_listed_by_the_cli(
@@ -289,13 +293,18 @@ def test_recipients_without_an_address_are_listed_by_the_cli(
     # It named no file: the program file by its path and the line of the addresses.
     program = made.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
     line = program.read_text(encoding="utf-8").splitlines().index("  mottagare:") + 1
+    # Once for both paragraphs (it was a line each, the same words twice).
     assert (
-        "§ 212 RUN-90001-2023 (version 1): Regional utvecklingsdirektör: NO ADDRESS: "
+        "Regional utvecklingsdirektör: NO ADDRESS (§ 211 RUN-00386-2023, § 212 RUN-90001-2023): "
         f"cases/program/norrbottens-ekosystem.yaml:{line}: expediering.mottagare has no e-mail "
         "address for 'Regional utvecklingsdirektör'; add it there (namn: Regional "
-        "utvecklingsdirektör, epost: ...) and run expediera again, or send the extract another "
-        "way"
+        "utvecklingsdirektör, epost: ...) and run expediera again, or send the extracts another "
+        "way\n"
     ) in result.output
+    assert result.output.count("NO ADDRESS") == 1
+    assert result.output.splitlines()[-1] == (
+        "messages written: 0, already written: 3, recipients without an address: 2"
+    )
     assert (
         "§ 211 RUN-00386-2023 (version 1): Funktionsbrevlåda Utveckla Norrbotten "
         "<utveckla@region.example>: already written, left as it is: output/sammantraden/"
@@ -449,7 +458,13 @@ def test_an_actor_without_an_address_is_told_where_to_give_it(
         "  Exempel Arktiska Testbäddar ekonomisk förening (aktören: fyll i Aktör › E-post i "
         "ärendets formulär, aktor.epost i ärendefilen)"
     ) in listing
-    assert "(Expediering › Mottagare, expediering.mottagare)" in listing
+    # The actor's address is the case file's: the list no longer puts it under the
+    # program file's heading ("Mottagare utan e-postadress i programfilen").
+    assert "i programfilen" not in listing
+    assert (
+        "  Regional utvecklingsdirektör (programfilen: Expediering › Mottagare, "
+        "expediering.mottagare)"
+    ) in listing
 
 
 def test_an_actor_s_address_is_validated(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ from typing import Final
 from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
-from avtalsgen.i18n import _, swedish_time
+from avtalsgen.i18n import _, ngettext, swedish_time
 from avtalsgen.input.load import LoadedCase, key_lines
 from avtalsgen.meetings.anslag import meeting_folder
 from avtalsgen.meetings.extract import (
@@ -202,14 +202,16 @@ def _list_text(plan: Expediering) -> str:
         lines += [
             "",
             # Read by the secretary in the web app and on the command line: the form's
-            # words first, the file's key after them.
-            "Mottagare utan e-postadress i programfilen (Expediering › Mottagare, "
-            "expediering.mottagare); skicka utdraget på annat sätt:",
+            # words first, the file's key after them. Each recipient says where its
+            # address is missing: the heading said "i programfilen" of the actor too, whose
+            # address is the case file's.
+            "Mottagare utan e-postadress; skicka utdraget till dem på annat sätt, eller fyll "
+            "i adressen och kör expediera igen:",
             *(
                 f"  {name} (aktören: fyll i Aktör › E-post i ärendets formulär, "
                 "aktor.epost i ärendefilen)"
                 if name in plan.aktor
-                else f"  {name}"
+                else f"  {name} (programfilen: Expediering › Mottagare, expediering.mottagare)"
                 for name in plan.utan_adress
             ),
         ]
@@ -445,13 +447,18 @@ def _write(meeting: LoadedMeeting, plan: Expediering, now: dt.datetime, run: Ses
 def summaries(
     results: Sequence[Expediering], shown: Callable[[Path], Path] = lambda path: path
 ) -> list[str]:
-    """One line per message and per recipient without an address, for the user; ``shown``
-    gives a path as the user should see it."""
+    """What ``expediera`` says: one line per message and per paragraph's warning, then each
+    recipient the program file has no address for, once for every paragraph it misses
+    (it was a line per paragraph: the same line three times for a meeting of three), then
+    the messages and recipients counted. ``shown`` gives a path as the user should see it."""
     lines = []
+    unknown: dict[tuple[str, Path, int], list[str]] = {}
+    written = kept = 0
     for item in results:
         head = f"§ {item.paragraf} {item.dnr} (version {item.version})"
         for to in item.messages:
             new = item.written or to.path in item.added
+            written, kept = written + new, kept + (not new)
             state = _("written") if new else _("already written, left as it is")
             lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
@@ -464,14 +471,8 @@ def summaries(
                     )
                 )  # fmt: skip
                 continue
-            lines.append(
-                _("{head}: {name}: NO ADDRESS: {program}:{line}: expediering.mottagare has no "
-                  "e-mail address for '{name}'; add it there (namn: {name}, epost: ...) and "
-                  "run expediera again, or send the extract another way").format(
-                    head=head, name=name, program=shown(item.program_file),
-                    line=item.program_line,
-                )
-            )  # fmt: skip
+            where = (name, item.program_file, item.program_line)
+            unknown.setdefault(where, []).append(f"§ {item.paragraf} {item.dnr}")
         if item.utan_aktor and item.aktor and item.case_file is not None:
             lines.append(
                 _("{head}: the actor, {name}, is not among the recipients of the extract "
@@ -486,4 +487,21 @@ def summaries(
                 _("{head}: under sekretess ({marking}): send it only through a channel fit "
                   "for secret documents").format(head=head, marking=item.sekretess)
             )  # fmt: skip
+    for (name, program, line), paragraphs in unknown.items():
+        lines.append(
+            ngettext(
+                "{name}: NO ADDRESS ({paragraphs}): {program}:{line}: expediering.mottagare "
+                "has no e-mail address for '{name}'; add it there (namn: {name}, epost: ...) "
+                "and run expediera again, or send the extract another way",
+                "{name}: NO ADDRESS ({paragraphs}): {program}:{line}: expediering.mottagare "
+                "has no e-mail address for '{name}'; add it there (namn: {name}, epost: ...) "
+                "and run expediera again, or send the extracts another way",
+                len(paragraphs),
+            ).format(name=name, paragraphs=", ".join(paragraphs), program=shown(program), line=line)
+        )
+    missing = sum(len(item.utan_adress) for item in results)
+    lines.append(
+        _("messages written: {written}, already written: {kept}, recipients without an "
+          "address: {missing}").format(written=written, kept=kept, missing=missing)
+    )  # fmt: skip
     return lines
