@@ -213,8 +213,8 @@ ROW_TITLES = {
 #: outcome uses, and any that holds something (``x-outcome-fields`` of the paragraph's
 #: schema, read by the page's script). A tillägg is granted, rejected, referred back or
 #: postponed; a motivering is an
-#: avslag's, an återremiss's or a bordläggning's; a changed financing and its words are a
-#: bifall med ändring's.
+#: avslag's, an återremiss's or a bordläggning's, or a tillägg's (:data:`SHOWN_WITH`); a
+#: changed financing and its words are a bifall med ändring's.
 OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
     "": ("beslut", "finansiering", "andring", "ej_i_avtalet", "tillagg"),
     "bifall": ("beslut", "ej_i_avtalet", "tillagg"),
@@ -223,6 +223,11 @@ OUTCOME_FIELDS: dict[str, tuple[str, ...]] = {
     "aterremiss": ("beslut", "motivering", "tillagg"),
     "bordlaggning": ("beslut", "motivering", "tillagg"),
 }
+
+#: Sections a paragraph shows whatever its outcome once the section named holds something:
+#: a tillägg's reasons (``motivering``), which the model takes of a granted change too
+#: (fix18a), not of a bifall without one.
+SHOWN_WITH: dict[str, tuple[str, ...]] = {"tillagg": ("motivering",)}
 
 #: Fields the form does not show: a meeting's folder of case files (``arenden``), which is
 #: ``..`` for every meeting file the web app keeps (in ``sammantraden/`` below the cases);
@@ -359,6 +364,7 @@ def _for_form(node: Any, key: str | None) -> Any:
             node["x-outcome-fields"] = {
                 "sections": sections,
                 "by_outcome": {key: list(names) for key, names in OUTCOME_FIELDS.items()},
+                "with_filled": {key: list(names) for key, names in SHOWN_WITH.items()},
             }
         # The model's required fields, for :func:`as_in_file` (which writes them whatever
         # they hold); the editor is told none of an object that may be left out.
