@@ -165,6 +165,8 @@ LONGEST_FIRST = (
     "test_output_folder.py",
     "test_anslag.py",
     "test_web_signing.py",
+    "test_web_browser_many.py",  # 40 s alone (web19, not measured with the rest)
+    "test_web_sign_many.py",  # 37 s alone
     "test_cli.py",
     "test_extract_signing.py",
     "test_publicering.py",
@@ -394,6 +396,25 @@ def complete_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
                 complete_build(root)
+    return root / "output"
+
+
+@pytest.fixture(scope="session")
+def every_case_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example case built once with the region's signatory named, shared by the
+    session's test processes as :func:`complete_built` is: its output folder
+    (webtools.every_case_build), read only; the web's signing of many packets copies it
+    (webtools.every_case_workspace)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    from webtools import every_case_build
+
+    root = shared_folder(tmp_path_factory) / "every-complete"
+    with made_once(root) as to_make:
+        if to_make:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
+                every_case_build(root)
     return root / "output"
 
 

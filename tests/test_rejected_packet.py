@@ -96,6 +96,14 @@ def _result(said: str) -> str:
 
 def _verified(config: WebConfig, packet: Path) -> str:
     """The result line of the web's Verifiera page for an upload of a copy of ``packet``."""
+    page = _verify_page(config, packet)
+    found = re.search(r"Resultat: (.*?) Signaturer ", page)
+    assert found, page
+    return found.group(1)
+
+
+def _verify_page(config: WebConfig, packet: Path) -> str:
+    """The words of the web's Verifiera page for an upload of a copy of ``packet``."""
     with client_for(config, "alla") as client:
         token = csrf_of(client.get("/verifiera").text)
         response = client.post(
@@ -103,10 +111,7 @@ def _verified(config: WebConfig, packet: Path) -> str:
             files={"fil": ("kopia.pdf", packet.read_bytes(), "application/pdf")},
         )  # fmt: skip
     assert response.status_code == 200, response.text
-    page = " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
-    found = re.search(r"Resultat: (.*?) Signaturer ", page)
-    assert found, page
-    return found.group(1)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
 
 
 def _line(config: WebConfig) -> str:
@@ -201,6 +206,16 @@ def test_a_packet_made_before_an_avslag_is_superseded_and_the_rejected_one_compl
         "beslutet innebär att inget avtal upprättas, så paketet som bygget gör har inget "
         "underskriftsfält och inget ska undertecknas"
     )
+    # Under the verdict, what it means: not "Ej undertecknade fält: region, aktör", as if
+    # signatures were missing from it.
+    page = _verify_page(config, packet)
+    assert "Ej undertecknade fält" not in page
+    assert (
+        "Signaturer Fält Undertecknare Tid Intakt Täcker hela filen Nivå Betrodd "
+        "Inget ska undertecknas i den här filen, som är ersatt: dess tomma fält (region, aktör) "
+        "är inga underskrifter som saknas, och den är inte ärendets paket att diarieföra eller "
+        "lämna över."
+    ) in page, page
     # Its sign page says the same first, not the facts to fill in, and has no button.
     with client_for(config, "signer") as client:
         page = client.get(f"/paket/{DNR}/signera?falt=region").text

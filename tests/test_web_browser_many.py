@@ -1,5 +1,7 @@
 """In a real browser (Debian's Chromium driven by Playwright, axe-core on every page, in
-sv-SE and en-GB): the Motivering of a granted tillägg in the meeting form. Set AVTALSGEN_SCREENSHOTS to a folder to keep a screenshot of every page."""
+sv-SE and en-GB): the signing of many packets at once (web/signmany.py), Verifiera's words
+under a superseded packet's verdict, and the Motivering of a granted tillägg in the meeting
+form. Set AVTALSGEN_SCREENSHOTS to a folder to keep a screenshot of every page."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from typing import Any
 import pytest
 from accessibility import CHROMIUM
 from test_web_browser import ARGS, Checker
-from webtools import PASSWORD, serving, workspace
+from webtools import PASSWORD, every_case_workspace, serving, workspace
+
+from avtalsgen.web.config import WebConfig
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -19,6 +23,8 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
 ]
 
+#: The packets whose region field may be signed now (conftest.every_case_built).
+READY = ("RUN-90001-2023", "RUN-90003-2025", "RUN-90004-2024")
 #: The words each language's pages use here.
 WORDS = {
     "sv": {"user": "Användarnamn", "password": "Lösenord", "login": "Logga in",
@@ -70,6 +76,71 @@ def _page(browser: Any, base: str, user: str, language: str) -> tuple[Any, Check
     page.get_by_role("button", name=words["login"]).click()
     page.wait_for_url("**/arenden")
     return page, checker
+
+
+def _supersede_the_seed(config: WebConfig) -> None:
+    """§ 211 of the seed's meeting an avslag: its packet, built from a bifall with the fields
+    region and aktor, is superseded (not built again)."""
+    meeting = config.meetings / "exempel-run-2023-12-05.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    start, end = text.index("  - paragraf: 211\n"), text.index("  - paragraf: 212\n")
+    paragraph = ("  - paragraf: 211\n    dnr: RUN-00386-2023\n    utfall: avslag\n"
+                 "    motivering: Stödet ges genom andra insatser.\n"
+                 "    omedelbart_justerad: true\n    anslagsdatum: 2023-12-06\n\n")  # fmt: skip
+    meeting.write_text(text[:start] + paragraph + text[end:], encoding="utf-8")
+
+
+def test_many_packets_signed_at_once_and_a_superseded_packet_verified(
+    tmp_path: Path, browser: Any, every_case_built: Path
+) -> None:
+    """The signer follows the Paket page's link, sees each packet's screening, signs the
+    region's field of those ticked with one press (one left unticked), and reads a line for
+    each and the summary; then the actor's field in English. Verifiera says what a superseded
+    packet's verdict means, not which fields are unsigned, in both languages."""
+    from playwright.sync_api import expect
+
+    config = every_case_workspace(tmp_path, every_case_built)
+    seed = config.output / "RUN-00386-2023" / "paket.pdf"
+    with serving(config) as (base, _app):
+        for language, field, name in (("sv", "region", "region"), ("en", "aktor", "aktör")):
+            words = WORDS[language]
+            page, checker = _page(browser, base, "signer", language)
+            page.goto(base + "/paket")
+            page.get_by_role("link", name=words["many"].format(field=name)).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                words["many"].format(field=name)
+            )
+            expect(page.get_by_role("row").filter(has_text="RUN-00386-2023")).to_contain_text(
+                words["passed"]
+            )
+            for dnr in READY:
+                expect(page.get_by_label(dnr, exact=True)).to_be_checked()
+            checker.check(f"{language}-signera-flera")
+            page.get_by_label(READY[2], exact=True).uncheck()
+            page.get_by_role("button", name=words["sign"].format(field=name)).click()
+            result = page.get_by_role("status")
+            for dnr in READY[:2]:
+                expect(result).to_contain_text(words["signed"].format(field=name, dnr=dnr))
+            expect(result).to_contain_text(words["summary"].format(count=2))
+            expect(result).not_to_contain_text(READY[2])
+            # The form's answer stands in the history as the page's address.
+            assert page.url.endswith(f"/paket/signera?falt={field}&urval="), page.url
+            expect(page.get_by_label(READY[2], exact=True)).to_be_checked()
+            checker.close(f"{language}-signerade-flera")
+        # The seed's § 211 an avslag now: its packet (a bifall's, with both fields) is
+        # superseded. Verifiera, a copy of it uploaded.
+        _supersede_the_seed(config)
+        for language in ("sv", "en"):
+            words = WORDS[language]
+            page, checker = _page(browser, base, "signer", language)
+            page.goto(base + "/verifiera")
+            page.get_by_label(words["file"]).set_input_files(str(seed))
+            page.get_by_role("button", name=words["verify"], exact=True).click()
+            report = page.get_by_role("status")
+            expect(report).to_contain_text(words["superseded"])
+            expect(report).not_to_contain_text("Ej undertecknade fält")
+            expect(report).not_to_contain_text("Fields not signed")
+            checker.close(f"{language}-verifiera-ersatt")
 
 
 def test_a_granted_tillagg_takes_its_motivering_in_the_meeting_form(

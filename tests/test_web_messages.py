@@ -25,7 +25,7 @@ DATA = {
     ("forms.py", "SPELLING"),  # case-file keys as the Swedish words they spell
     ("forms.py", "ITEM_TITLES"),
     ("forms.py", "ROW_TITLES"),  # a list's rows, named in the case file's words
-    ("routes/packets.py", "FIELD_ROLES"),  # a signer's title in the signature appearance
+    ("signmany.py", "FIELD_ROLES"),  # a signer's title in the signature appearance
 }
 
 

@@ -147,6 +147,31 @@ def complete_build(root: Path) -> Path:
     return root / "output"
 
 
+def every_case_build(root: Path) -> Path:
+    """Every example case built by LibreOffice in a copy of the shipped cases whose program
+    names the region's signatory (:func:`name_the_signatory`): three of them with every fact
+    known (RUN-90001-2023, RUN-90003-2025, RUN-90004-2024); its output folder (under
+    ``root``). Made once for the test session (conftest.every_case_built)."""
+    from avtalsgen.build.batch import BuildOptions, build_cases
+
+    shutil.copytree(REPO / "cases", root / "cases")
+    name_the_signatory(root / "cases")
+    outcomes = build_cases(sorted((root / "cases").glob("*.yaml")), root / "output",
+                           BuildOptions(templates=REPO / "templates"))  # fmt: skip
+    assert [outcome.error for outcome in outcomes if outcome.error] == []
+    return root / "output"
+
+
+def every_case_workspace(root: Path, built: Path, **options: object) -> WebConfig:
+    """A workspace (:func:`workspace`) whose program names the region's signatory, with a
+    copy of every case folder of :func:`every_case_build`'s ``built``, up to date there."""
+    config = workspace(root, **options)
+    name_the_signatory(config.cases)
+    for folder in sorted(built.glob("RUN-*")):
+        copy_built(built, folder.name, config.output)
+    return config
+
+
 def copy_built(built: Path, dnr: str, output: Path) -> None:
     """The case folder of ``dnr`` in the output folder ``built`` copied into ``output``,
     with the output folder's secret that its manifest's facts are digested with (its

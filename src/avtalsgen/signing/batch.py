@@ -104,7 +104,11 @@ def _nothing_in(folder: Path, field: str) -> str:
 
 
 def screen(
-    target: Target, field: str, shown: Callable[[Path], str], output: Path | None = None
+    target: Target,
+    field: str,
+    shown: Callable[[Path], str],
+    output: Path | None = None,
+    templates: Path | None = None,
 ) -> Screened:
     """Whether ``target`` is to be signed in ``field``, before any key is asked for.
 
@@ -112,7 +116,9 @@ def screen(
     signed now (:func:`avtalsgen.build.superseded.refuse_unsignable`: no agreement after an
     avslag, superseded, before the justering, out of date), a failure when the file was
     named; a folder's packet version that a newer version beside it replaces. ``output``
-    is the output folder as the reader named it, for the command a message gives."""
+    is the output folder as the reader named it, for the command a message gives (None: no
+    command, as the web app's pages say it); ``templates`` the folder a build would use
+    (None: the last build's; the web app's signing names the server's)."""
     from avtalsgen.build.superseded import refuse_unsignable
     from avtalsgen.pdf.signed import signed_fields
 
@@ -126,7 +132,7 @@ def screen(
     if fields.get(field):
         return Screened(target, f"{shown(path)}: {_signed_already(path, field)}")
     try:
-        refuse_unsignable(path, shown, output=output, alone=False)
+        refuse_unsignable(path, shown, output=output, templates=templates, alone=False)
     except AvtalsgenError as exc:
         return Screened(target, exc.text(), failed=target.named)
     if not target.named and (newer := newer_version(path) or newer_extract(path)) is not None:

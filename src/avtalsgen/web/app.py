@@ -273,7 +273,7 @@ def create_app(config: WebConfig) -> Litestar:
     """The application for ``config``: its database made if needed."""
     from avtalsgen import i18n
     from avtalsgen.web.editing import CASES, MEETINGS
-    from avtalsgen.web.routes import admin, cases, meetings, packets, runs, session
+    from avtalsgen.web.routes import admin, cases, meetings, packets, runs, session, signmany
     from avtalsgen.web.routes.editor import editor_routes
 
     i18n.set_language(LANGUAGE)
@@ -327,7 +327,7 @@ def create_app(config: WebConfig) -> Litestar:
         meetings.make_emails, meetings.make_renditions, meetings.output_any,
         meetings.certify_form, meetings.certify,
         packets.packet_list, packets.sign_form, packets.sign, packets.verify_form,
-        packets.verify_upload,
+        packets.verify_upload, signmany.sign_many_form, signmany.sign_many,
         runs.runs, runs.start_run, runs.run_page, runs.run_events,
         admin.log, admin.users, admin.change_user,
         *editor_routes(CASES), *editor_routes(MEETINGS),

@@ -14,6 +14,8 @@ from avtalsgen.signing.levels import LEVELS
 from avtalsgen.web.config import WebConfig
 
 if TYPE_CHECKING:
+    from avtalsgen.signing.keys import KeyChoice
+    from avtalsgen.signing.sign import OpenKey, SignResult
     from avtalsgen.signing.verify import VerificationReport
 
 #: What each level means to the archive (shown with its choice).
@@ -101,19 +103,46 @@ def level_context(config: WebConfig, level: str, error: str | None) -> dict[str,
             "tsa": config.tsa_url, "crls": [path.name for path in config.crls]}  # fmt: skip
 
 
+def key_choice(config: WebConfig, role: str) -> KeyChoice:
+    """The server's key for ``role`` (:func:`server_key`) as the signing takes it."""
+    from avtalsgen.signing.keys import KeyChoice
+
+    source, roots, demo = server_key(config, role)
+    return KeyChoice(source, role, tuple(roots), demo)
+
+
 def sign_at_level(
     config: WebConfig, pdf: Path, field: str, role: str, level: str, scratch: Path
 ) -> VerificationReport:
+    """:func:`signed_at_level` with the server's key opened for this one file: the signed
+    file's verification."""
+    report = signed_at_level(config, pdf, field, role, level, scratch).report
+    assert report is not None  # require_trusted verifies it
+    return report
+
+
+def signed_at_level(
+    config: WebConfig,
+    pdf: Path,
+    field: str,
+    role: str,
+    level: str,
+    scratch: Path,
+    *,
+    opened: tuple[KeyChoice, OpenKey] | None = None,
+) -> SignResult:
     """Sign ``field`` of ``pdf`` in place with the server's key at ``level``, as ``avtalsgen
     sign --niva`` does (the time-stamping authority and CRL files from the server's
     settings; the DEMO key reaches every level offline; a file that still shows unknown
     facts is refused with either key, as ``avtalsgen sign`` refuses it without
     ``--ofullstandig``; a packet superseded or out of date is refused as
-    :func:`avtalsgen.build.superseded.refuse_unsignable` says); the signed file's
-    verification against the roots the server trusts (made before it was moved into
-    place). The caller holds the output folder's session."""
+    :func:`avtalsgen.build.superseded.refuse_unsignable` says); what was signed, with the
+    signed file's verification against the roots the server trusts (made before it was
+    moved into place). ``opened``: the server's key (:func:`key_choice`) as the signing of
+    many packets opened it once (:func:`avtalsgen.signing.sign.open_key`); None: opened
+    for this packet. The caller holds the output folder's session."""
     from avtalsgen.build.superseded import refuse_unsignable
-    from avtalsgen.signing.keys import KeyChoice, revocation_sources, timestamp_source
+    from avtalsgen.signing.keys import revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
     # As `avtalsgen sign`: nothing is signed in a packet without an agreement to sign,
@@ -121,13 +150,13 @@ def sign_at_level(
     # see it (its templates): the review found the web signing what the command line
     # refused.
     refuse_unsignable(pdf, templates=config.templates)
-    source, roots, demo = server_key(config, role)
-    chosen = KeyChoice(source, role, tuple(roots), demo)
-    result = sign_packet(pdf, pdf, field, source, role=role, timestamp_url=config.tsa_url,
+    chosen, key = opened if opened is not None else (key_choice(config, role), None)
+    result = sign_packet(pdf, pdf, field, key or chosen.key, role=role,
+                         timestamp_url=config.tsa_url,
                          timestamper=timestamp_source(chosen, level, config.tsa_url),
                          level=level, trust_roots=chosen.roots,
                          revocation=revocation_sources(chosen, config.crls), overwrite=True,
                          scratch=scratch, allow_incomplete=False,
                          require_trusted=True)  # fmt: skip
     assert result.report is not None  # require_trusted verifies it
-    return result.report
+    return result

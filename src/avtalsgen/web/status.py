@@ -45,6 +45,9 @@ class CaseRow:
     what the list filters by."""
     problems: list[str] = field(default_factory=list)
     decided: str | None = None
+    packet_meeting: str | None = None
+    """The day (ISO) of the meeting whose decision the newest packet was made from (its
+    manifest's ``beslut``), by which the signing of many packets chooses a meeting's."""
     documents: list[str] = field(default_factory=list)
     signed: list[str] = field(default_factory=list)
     unsigned: list[str] = field(default_factory=list)
@@ -165,6 +168,9 @@ def _row(path: Path, facts: CaseFacts, config: WebConfig, found: CaseStatus | No
         None,
     )
     if packet is not None:
+        beslut = packet.get("beslut")
+        if isinstance(beslut, dict) and isinstance(beslut.get("datum"), str):
+            row.packet_meeting = beslut["datum"]
         for sig in packet.get("signatures") or []:
             if isinstance(sig, dict):
                 (row.signed if sig.get("signer") else row.unsigned).append(str(sig.get("field")))

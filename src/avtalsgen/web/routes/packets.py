@@ -29,12 +29,11 @@ from avtalsgen.web.signing import (
     sign_at_level,
     trusted_roots,
 )
+from avtalsgen.web.signmany import FIELD_ROLES
 from avtalsgen.web.stamps import Seen
 from avtalsgen.web.status import case_rows
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-#: Who signs each field, as shown in the signature's appearance (as the CLI's default).
-FIELD_ROLES = {"region": "Regional utvecklingsdirektör", "aktor": "Firmatecknare"}
 
 
 def _packets(config: WebConfig) -> dict[str, Any]:
