@@ -161,11 +161,12 @@ def test_a_co_financed_agreement_is_extended_with_each_co_financiers_share(
         "Norrbotten (egen insats) med 100 000 kronor årligen."
     )
     # The shipped example's EU project gives amounts per calendar year and ends inside 2028:
-    # refused at its name, saying why, not as "make a new case".
+    # one amount a year for it is refused at its name, saying what to write (its amounts
+    # per calendar year, or 0: test_cofinancing_extension), not as "make a new case".
     found = _refused(
         {"typ": "forlangning", "ny_slutdag": "2031-06-30",
          "medfinansiarer": {"Luleå kommun": 250000, "Piteå kommun": 0,
-                            "EU-projektet Exempel Smart Arktis": 0,
+                            "EU-projektet Exempel Smart Arktis": 150000,
                             "Smarta samhällen Norrbotten (egen insats)": 100000}},
         "2027-12-01",
     )  # fmt: skip

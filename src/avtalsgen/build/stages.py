@@ -140,6 +140,11 @@ class CaseStages:
             if andring.tillagg.belopp_per_ar is not None:
                 amounts.add(andring.tillagg.belopp_per_ar)
             amounts |= set((andring.tillagg.medfinansiarer or {}).values())
+            amounts |= {
+                year.belopp
+                for years in (andring.tillagg.medfinansiarer_per_kalenderar or {}).values()
+                for year in years
+            }
             amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
             amounts |= {amount for _year, amount in changed_budget_years(andring)}
             extra["tillaggsavtal"] = Stage(

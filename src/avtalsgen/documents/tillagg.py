@@ -189,15 +189,40 @@ def cofinancier_changes(change: Change) -> list[str]:
     return found
 
 
+def _calendar_years(tillagg: Tillagg, fran: dt.date | None) -> dict[str, str]:
+    """The amounts per calendar year an extension from ``fran`` gives co-financiers, in
+    words, by name: ``100 000 kronor för 2028 (från och med den 1 juli 2028), 250 000
+    kronor för 2029 och 100 000 kronor för 2031 (till och med den 30 juni 2031)``: a year
+    the extension covers in part says which part (its first year's only where ``fran``
+    is known)."""
+    end = tillagg.ny_slutdag
+    found = {}
+    for name, years in (tillagg.medfinansiarer_per_kalenderar or {}).items():
+        parts = []
+        for year in years:
+            text = f"{fmt.kronor(year.belopp)} för {year.ar}"
+            if fran is not None and year.ar == fran.year and (fran.month, fran.day) != (1, 1):
+                text += f" (från och med {fmt.datum_text(fran)})"
+            elif end is not None and year.ar == end.year and (end.month, end.day) != (12, 31):
+                text += f" (till och med {fmt.datum_text(end)})"
+            parts.append(text)
+        found[name] = fmt.och(parts)
+    return found
+
+
 def extension_cofinancing(change: Change) -> str:
     """The co-financiers' amounts a year during an extension, as conditions (Swedish):
     ``under förutsättning av medfinansiering under förlängningen från Luleå kommun med
-    250 000 kronor årligen``; empty when none goes on."""
+    250 000 kronor årligen``, and per calendar year where given so; empty when none goes
+    on."""
     given = _given(change)
+    calendar = _calendar_years(change.andring.tillagg, change.andring.fran)
     going = [
-        f"{row.namn} med {fmt.kronor(given[row.namn])} årligen"
+        f"{row.namn} med {calendar[row.namn]}"
+        if row.namn in calendar
+        else f"{row.namn} med {fmt.kronor(given[row.namn])} årligen"
         for row in change.before.medfinansiarer
-        if given.get(row.namn)
+        if given.get(row.namn) or row.namn in calendar
     ]
     if not going:
         return ""
@@ -209,7 +234,12 @@ def _extension_cofinancing_text(change: Change) -> tuple[str, ...]:
     if not change.before.medfinansiarer:
         return ()
     given = _given(change)
-    ending = [row.namn for row in change.before.medfinansiarer if not given.get(row.namn)]
+    calendar = change.andring.tillagg.medfinansiarer_per_kalenderar or {}
+    ending = [
+        row.namn
+        for row in change.before.medfinansiarer
+        if not given.get(row.namn) and not any(year.belopp for year in calendar.get(row.namn, ()))
+    ]
     lines = []
     going = extension_cofinancing(change)
     if going:
@@ -792,11 +822,12 @@ def proposed_change(aktor: str, tillagg: Tillagg, region: str, regional: Collect
             f"förlänga samarbetsavtalet med {aktor} till och med "
             f"{fmt.datum_text(tillagg.ny_slutdag)}"
         )
+        calendar = _calendar_years(tillagg, None)  # the agreement's end is not known here
         going = [
             f"{name} med {fmt.kronor(share)} årligen"
             for name, share in (tillagg.medfinansiarer or {}).items()
             if share
-        ]
+        ] + [f"{name} med {steps}" for name, steps in calendar.items()]
         text += f", med {amount} för förlängningen" if amount else ""
         return text + (f" och medfinansiering från {fmt.och(going)}" if going else "")
     if tillagg.typ is Tillaggstyp.NYTT_BELOPP and (shares or not amount):

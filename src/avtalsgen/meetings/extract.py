@@ -516,6 +516,11 @@ def extract_stage(
         if andring.tillagg.belopp_per_ar is not None:
             amounts.add(andring.tillagg.belopp_per_ar)
         amounts |= set((andring.tillagg.medfinansiarer or {}).values())
+        amounts |= {
+            year.belopp
+            for years in (andring.tillagg.medfinansiarer_per_kalenderar or {}).values()
+            for year in years
+        }
         amounts |= {amount for _year, amount in changed_budget_years(andring)}
         amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
         return Stage(
@@ -529,6 +534,11 @@ def extract_stage(
         amount = paragraf.tillagg.belopp_per_ar
         named = {
             *(paragraf.tillagg.medfinansiarer or {}).values(),
+            *(
+                year.belopp
+                for years in (paragraf.tillagg.medfinansiarer_per_kalenderar or {}).values()
+                for year in years
+            ),
             *(paragraf.tillagg.belopp_per_avtalsar or ()),
         }
         return Stage(

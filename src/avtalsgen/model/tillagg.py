@@ -16,7 +16,8 @@ Rules, each reported at the key to blame:
   before the decision; the amount for the extension is ``belopp_per_ar``, or unchanged where
   the region's amount is the same every year; each co-financier's amount for the
   extension is given (``medfinansiarer``: their shares are conditions of the agreement,
-  not decided by the region);
+  not decided by the region), per calendar year for one whose amounts are
+  (``medfinansiarer_per_kalenderar``, the first year's for the months the extension adds);
 - nytt belopp: from ``fran``, the first of a month inside the period and not before the
   decision, ``belopp_per_ar`` a year from then (of ``finansiar`` where the region's share
   has several, or a co-financier's) and the co-financiers' in ``medfinansiarer`` (0: one
@@ -97,6 +98,7 @@ _ALLOWED: Final[dict[Tillaggstyp, tuple[str, ...]]] = {
         "belopp_per_avtalsar",
         "finansiar",
         "medfinansiarer",
+        "medfinansiarer_per_kalenderar",
     ),
     Tillaggstyp.NYTT_BELOPP: (
         "fran",
@@ -115,6 +117,7 @@ _KEYS: Final = (
     "belopp_per_avtalsar",
     "finansiar",
     "medfinansiarer",
+    "medfinansiarer_per_kalenderar",
 )
 
 
@@ -149,6 +152,12 @@ class Tillagg(Strict):
     extension: each co-financier by its name, with its amount (0: it does not co-finance
     from then). An extension of a co-financed agreement gives each co-financier's: their
     shares are conditions of the agreement, which the region does not decide."""
+    medfinansiarer_per_kalenderar: dict[Namn, list[Kalenderarsbelopp]] | None = None
+    """For forlangning, instead of ``medfinansiarer`` for a co-financier whose amounts are
+    given per calendar year: its amount for each calendar year the extension covers, as a
+    case file's ``belopp_per_kalenderar`` (a list of ``ar`` and ``belopp``); the first year's
+    for the months of it that the extension adds, the last year's for the months to the new
+    end."""
 
     @model_validator(mode="after")
     def _keys_fit_the_type(self) -> Tillagg:
@@ -317,7 +326,14 @@ def apply_change(
                 )
             )
         problems += _extension_inside_last_year(money, tillagg, chosen)
-        unnamed = [row for row in money.finansiarer if not row.region and row.namn not in given]
+        _calendar_years_given(money, tillagg, new_end, problems)
+        unnamed = [
+            row
+            for row in money.finansiarer
+            if not row.region
+            and row.namn not in given
+            and row.namn not in (tillagg.medfinansiarer_per_kalenderar or {})
+        ]
         if unnamed:
             problems.append(
                 (
@@ -414,7 +430,20 @@ def apply_change(
     new_period = Period(start=period.start, slut=new_period_end)
     rows: list[Finansiar] = []
     steps = tillagg.belopp_per_avtalsar
+    calendar = tillagg.medfinansiarer_per_kalenderar or {}
     for row in money.finansiarer:
+        if typ is Tillaggstyp.FORLANGNING and row.namn in calendar:
+            rows.append(_extended_per_calendar_year(row, calendar[row.namn]))
+            continue
+        if (
+            typ is Tillaggstyp.FORLANGNING
+            and row.belopp_per_kalenderar is not None
+            and given.get(row.namn) == 0
+        ):  # it does not co-finance the extension: its years keep their amounts
+            years = range(fran.year, new_period_end.year + 1)
+            rows.append(_extended_per_calendar_year(row, [Kalenderarsbelopp(ar=y, belopp=0)
+                                                          for y in years]))  # fmt: skip
+            continue
         monthly = monthly_amounts(row, period)
         months = new_period.manader
         if steps is not None and row is chosen:
@@ -444,12 +473,23 @@ def apply_change(
                     ("medfinansiarer", row.namn),
                     _(
                         "the amounts of {name} are given per calendar year and the agreement "
-                        "covers {year} only until {end}: extended, its amount for {year} "
-                        "would be spread over the months of {year} that the extension adds, "
-                        "which the agreement does not say; an extension of an agreement with "
-                        "a co-financier's amounts per calendar year and its last year partly "
-                        "covered is not supported: tell the one who manages avtalsgen"
-                    ).format(name=row.namn, year=period.slut.year, end=period.slut),
+                        "covers {year} only until {end}: one amount a year does not say what "
+                        "it gives for the rest of {year}; give its amount for each calendar "
+                        "year of the extension under medfinansiarer_per_kalenderar instead, "
+                        "e.g. medfinansiarer_per_kalenderar: {{{name}: [{example}]}}, the "
+                        "first for {first}–{year_end}, the months of {year} that the "
+                        "extension adds"
+                    ).format(
+                        name=row.namn,
+                        year=period.slut.year,
+                        end=period.slut,
+                        example=", ".join(
+                            f"{{ar: {year}, belopp: …}}"
+                            for year in range(period.slut.year, new_period_end.year + 1)
+                        ),
+                        first=fran,
+                        year_end=dt.date(period.slut.year, 12, 31),
+                    ),
                 )
             ]
     if problems:
@@ -588,6 +628,88 @@ def given_amounts(
             continue
         given[name] = amount
     return given
+
+
+def _calendar_years_given(
+    money: Finansiering, tillagg: Tillagg, new_end: dt.date, problems: list[tuple[Loc, str]]
+) -> dict[str, list[Kalenderarsbelopp]]:
+    """The co-financiers' amounts per calendar year for an extension that fit the
+    agreement (by name); what does not fit goes to ``problems``: a name that is not a
+    co-financier whose amounts are per calendar year, one given both ways, years that are
+    not those the extension covers."""
+    given = tillagg.medfinansiarer_per_kalenderar or {}
+    rows = {row.namn: row for row in money.finansiarer}
+    first = money.period.slut + dt.timedelta(days=1)
+    expected = list(range(first.year, new_end.year + 1))
+    found: dict[str, list[Kalenderarsbelopp]] = {}
+    for name, years in given.items():
+        at: Loc = ("medfinansiarer_per_kalenderar", name)
+        row = rows.get(name)
+        if row is None or row.region or row.belopp_per_kalenderar is None:
+            problems.append(
+                (
+                    at,
+                    _(
+                        "{name} is not a co-financier of the agreement whose amounts are "
+                        "given per calendar year; those are: {names} (the others' amounts a "
+                        "year go under medfinansiarer)"
+                    ).format(
+                        name=name,
+                        names=", ".join(
+                            r.namn
+                            for r in money.finansiarer
+                            if not r.region and r.belopp_per_kalenderar is not None
+                        )
+                        or "-",
+                    ),
+                )
+            )
+            continue
+        if name in (tillagg.medfinansiarer or {}):
+            problems.append(
+                (at, _("{name} is given under medfinansiarer too: give it once").format(name=name))
+            )
+            continue
+        if [year.ar for year in years] != expected:
+            problems.append(
+                (
+                    at,
+                    _(
+                        "the extension ({start}–{end}) covers the calendar years {expected}: "
+                        "give one amount for each, in order (the first for the months of it "
+                        "from {start}), got {got}"
+                    ).format(
+                        start=first,
+                        end=new_end,
+                        expected=", ".join(map(str, expected)),
+                        got=", ".join(str(year.ar) for year in years) or "-",
+                    ),
+                )
+            )
+            continue
+        found[name] = years
+    return found
+
+
+def _extended_per_calendar_year(row: Finansiar, years: list[Kalenderarsbelopp]) -> Finansiar:
+    """A co-financier's row whose amounts are per calendar year, with the extension's
+    ``years`` after them: a year the agreement covers in part and the extension goes on
+    into takes both amounts (its amount is the year's, whichever months give it)."""
+    amounts = {year.ar: year.belopp for year in row.belopp_per_kalenderar or ()}
+    for year in years:
+        amounts[year.ar] = amounts.get(year.ar, 0) + year.belopp
+    return Finansiar.model_validate(
+        {
+            **row.model_dump(
+                exclude_none=True,
+                exclude={"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar",
+                         "totalt"},
+            ),
+            "belopp_per_kalenderar": [
+                {"ar": year, "belopp": amount} for year, amount in sorted(amounts.items())
+            ],
+        }
+    )  # fmt: skip
 
 
 def _extension_inside_last_year(

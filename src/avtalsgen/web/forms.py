@@ -118,6 +118,7 @@ FIELD_LABELS: dict[str, str] = {
     "fil": NC_("field", "File"),
     "finansiar": NC_("field", "Financier"),
     "medfinansiarer": NC_("field", "Co-financiers"),
+    "medfinansiarer_per_kalenderar": NC_("field", "Co-financiers per calendar year"),
     "finansiarer": NC_("field", "Financiers"),
     "finansiering": NC_("field", "Financing"),
     "forsta_datum": NC_("field", "First date"),
