@@ -6,7 +6,6 @@ manifest (:mod:`avtalsgen.build.manifest`: what a case's files were made with).
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import json
 import os
 import re
@@ -62,6 +61,8 @@ def package_versions() -> dict[str, str]:
                     found[wanted[key]] = version
     for name in PACKAGES:  # installed some other way (an egg, a zip): ask the metadata
         if name not in found:
+            import importlib.metadata  # only then: importing it takes some 8 ms
+
             try:
                 found[name] = importlib.metadata.version(name)
             except importlib.metadata.PackageNotFoundError:

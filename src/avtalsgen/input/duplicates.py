@@ -9,10 +9,20 @@ imports none of the models, so an unchanged case's rebuild stays as quick as its
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from avtalsgen.errors import CaseError
 from avtalsgen.i18n import _
 from avtalsgen.input.filednr import file_dnr
+from avtalsgen.input.limits import read_bytes
+
+#: A Dnr that a file whose YAML holds it as its ``dnr`` must contain as written, as a word
+#: of its own (:data:`_WORD`): a scalar equal to it has no space, quote or escape, so no
+#: folding or quoting changes it, and no character of a word can stand beside it.
+_PLAIN: re.Pattern[str] = re.compile(r"[\w.-]+", re.ASCII)
+#: The words of a file's bytes, as :data:`_PLAIN` matches a Dnr.
+_WORD: re.Pattern[bytes] = re.compile(rb"[\w.-]+")
 
 
 def dnr_line(path: Path) -> int | None:
@@ -44,6 +54,8 @@ class Namesakes:
 
     def __init__(self) -> None:
         self._folders: dict[Path, dict[str, list[str]]] = {}
+        self._texts: dict[str, dict[str, tuple[frozenset[bytes], bool]]] = {}
+        self._resolved_folders: dict[str, Path] = {}
 
     def _of(self, folder: Path) -> dict[str, list[str]]:
         if folder not in self._folders:
@@ -60,11 +72,52 @@ class Namesakes:
         return set(self._of(folder.resolve()))
 
     def other(self, path: Path, dnr: str) -> Path | None:
-        """Another case file in ``path``'s folder with the Dnr ``dnr``, if any."""
-        for name in self._of(path.parent.resolve()).get(dnr, []):
+        """Another case file in ``path``'s folder with the Dnr ``dnr``, if any.
+
+        Unless the folder's Dnrs are known already, only the files that may hold ``dnr``
+        are parsed: one that has neither ``dnr`` written in it as a word of its own (letters,
+        digits, ``_``, ``.`` and ``-``) nor a backslash (a double-quoted escape) cannot hold
+        it as its YAML reads it. An unchanged case's rebuild then parses no file of its
+        folder (it parsed every one, and imported PyYAML for it)."""
+        folder = self._resolved(path.parent)
+        if folder in self._folders or not _PLAIN.fullmatch(dnr):
+            names = self._of(folder).get(dnr, [])
+        else:
+            word = dnr.encode()
+            names = [
+                name
+                for name, (words, escaped) in self._words(folder).items()
+                if name != path.name
+                and (word in words or escaped)
+                and file_dnr(folder / name)[0] == dnr
+            ]
+        for name in names:
             if name != path.name:
                 return path.parent / name
         return None
+
+    def _resolved(self, folder: Path) -> Path:
+        key = str(folder)
+        if key not in self._resolved_folders:
+            self._resolved_folders[key] = folder.resolve()
+        return self._resolved_folders[key]
+
+    def _words(self, folder: Path) -> dict[str, tuple[frozenset[bytes], bool]]:
+        """The ``*.yaml`` files of ``folder`` by name, in order, each with the words written
+        in it and whether it has a backslash (none for one the case file's reader refuses,
+        which holds no Dnr), read once a run."""
+        key = str(folder)
+        if key not in self._texts:
+            found: dict[str, tuple[frozenset[bytes], bool]] = {}
+            for path in sorted(folder.glob("*.yaml")):
+                if path.is_file():
+                    try:
+                        data = read_bytes(path)
+                    except CaseError:
+                        data = b""
+                    found[path.name] = (frozenset(_WORD.findall(data)), b"\\" in data)
+            self._texts[key] = found
+        return self._texts[key]
 
     def problem(self, path: Path, dnr: str) -> str | None:
         """:func:`same_dnr_problem` of ``path`` and another case file of its folder with its

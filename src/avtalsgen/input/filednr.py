@@ -15,27 +15,36 @@ import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
-
-import yaml
-from yaml.resolver import Resolver
+from typing import TYPE_CHECKING, Any, Final
 
 from avtalsgen.errors import CaseError
 from avtalsgen.input.limits import MAX_NODES, read_bytes
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml is part of PyYAML's wheels
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 _STR: Final = "tag:yaml.org,2002:str"
-_RESOLVER: Final = Resolver()
 
 #: A top-level ``dnr:`` line of a file that cannot be read as YAML (a tab, a key given
 #: twice): its value, quoted or not, a comment after it.
 _DNR_LINE: Final = re.compile(
     r"""^dnr[ \t]*:[ \t]*(?P<q>["']?)(?P<dnr>[^"'#\s]+)(?P=q)[ \t]*(?:#.*)?$""", re.M
 )
+
+
+@functools.cache
+def _yaml() -> tuple[Any, Any, Any]:
+    """PyYAML, its fastest safe loader and a resolver, imported when a file is first
+    parsed: an unchanged case's rebuild may parse none (importing PyYAML takes some 10 ms,
+    a twentieth of that rebuild: see :meth:`avtalsgen.input.duplicates.Namesakes.other`)."""
+    import yaml
+    from yaml.resolver import Resolver
+
+    try:
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - libyaml is part of PyYAML's wheels
+        from yaml import SafeLoader as loader  # type: ignore[assignment]
+    return yaml, loader, Resolver()
 
 
 class _TooMany(Exception):
@@ -64,8 +73,9 @@ def _file_dnr(path: Path, _inode: int, _size: int, _changed: int) -> tuple[str |
         text = read_bytes(path).decode("utf-8-sig")
     except (CaseError, UnicodeDecodeError):
         return None, None
+    yaml, loader, _resolver = _yaml()
     try:
-        return _top_level_dnr(_counted(yaml.parse(text, Loader=_Loader)))
+        return _top_level_dnr(_counted(yaml.parse(text, Loader=loader)))
     except (yaml.YAMLError, _TooMany):
         return _written(text)
 
@@ -82,6 +92,7 @@ def _counted(events: Iterator[yaml.Event]) -> Iterator[yaml.Event]:
 def _top_level_dnr(events: Iterator[yaml.Event]) -> tuple[str | None, int | None]:
     """The top-level ``dnr`` of a file's events (the last, as YAML's values keep), read to
     the end so that a file YAML refuses falls back to its written line."""
+    yaml = _yaml()[0]
     found: tuple[str | None, int | None] = (None, None)
     depth = 0  # 1: the top-level mapping's own keys and values
     key_next = False  # at depth 1, whether the next event is a key
@@ -111,13 +122,12 @@ def _top_level_dnr(events: Iterator[yaml.Event]) -> tuple[str | None, int | None
 
 def _text(event: yaml.Event) -> str | None:
     """The stripped text of a scalar value that YAML reads as a string, else None."""
+    yaml, _loader, resolver = _yaml()
     if not isinstance(event, yaml.ScalarEvent):
         return None
     tag = event.tag
     if tag is None or tag == "!":
-        tag = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
-            yaml.ScalarNode, event.value, event.implicit
-        )
+        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     return event.value.strip() if tag == _STR else None
 
 
