@@ -290,7 +290,7 @@ def test_the_command_leaves_its_objects_to_the_operating_system(
     def fails() -> None:
         raise SystemExit(3)
 
-    monkeypatch.setattr(cli, "command", lambda: fails)  # the command line run() runs
+    monkeypatch.setattr(cli, "command", lambda *only: fails)  # the command line run() runs
     try:
         with pytest.raises(SystemExit) as exit_info:
             cli.run()

@@ -42,7 +42,7 @@ PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # noqa: P
 FORWARDED: tuple[int, ...] = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)
 
 
-def _command(argv: list[str]) -> str | None:
+def command_named(argv: list[str]) -> str | None:
     """The command named in ``argv``, past the global options."""
     skip = False
     for argument in argv:
@@ -62,7 +62,7 @@ def _descriptors(fds: list[int]) -> bytes:
 
 def run_served(argv: list[str]) -> int | None:
     """Run the command by the preloaded avtalsgen; its exit status, or None to run it here."""
-    if _command(argv) not in SERVED or {"--help", "-h"} & set(argv):
+    if command_named(argv) not in SERVED or {"--help", "-h"} & set(argv):
         return None
     try:
         folder = runtime.folder_name()

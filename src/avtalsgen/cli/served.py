@@ -67,7 +67,9 @@ def fingerprint() -> str:
 
 
 def preload() -> None:
-    """Import what a build and the protocol extracts need (about 0.25 s of every start)."""
+    """Import what a build and the protocol extracts need (about 0.25 s of every start),
+    and make the whole command line once, which every child runs (a command run in a
+    process of its own makes its own command alone: :func:`avtalsgen.cli.app.command`)."""
     import pikepdf  # noqa: F401
     import pypdfium2  # noqa: F401
 
@@ -81,7 +83,9 @@ def preload() -> None:
     import avtalsgen.documents.factcheck
     import avtalsgen.documents.render
     import avtalsgen.meetings.extract
-    import avtalsgen.pdf.assemble  # noqa: F401
+    import avtalsgen.pdf.assemble
+
+    avtalsgen.cli.app.command()
 
 
 #: The example case the warm-up builds, in the source tree avtalsgen runs from (beside the
