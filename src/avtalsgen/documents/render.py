@@ -27,6 +27,7 @@ from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.fileformat import format_problem
 from avtalsgen.documents.format import FILTERS, keep_together
 from avtalsgen.documents.review import drop_comments, tracked_changes_problem
+from avtalsgen.documents.tablekeep import keep_tables_together
 from avtalsgen.documents.templates import only_lock_files
 from avtalsgen.errors import RenderError, os_reason
 from avtalsgen.i18n import _
@@ -422,6 +423,7 @@ def render_document(template: Path, context: object, meta: Metadata) -> bytes:
     drop_comments(document)
     restart_numbered_lists(document)
     keep_dnr_together(document)
+    keep_tables_together(document)
     _set_metadata(document, meta)
     return docx_bytes(document)  # docxtpl has parsed every rendered part as XML by now
 
