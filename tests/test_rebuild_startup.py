@@ -5,6 +5,7 @@ with the command it runs alone."""
 
 from __future__ import annotations
 
+import io
 import random
 import subprocess
 import sys
@@ -155,3 +156,27 @@ def test_a_command_made_alone_says_what_the_whole_line_says() -> None:
     assert done.returncode == 2
     assert "avtalsgen.cli build [OPTIONS] {PATHS...}" in done.stderr
     assert "No such option: --bogus (did you mean --jobs?)" in done.stderr
+
+
+def test_a_line_on_a_pipe_is_written_as_rich_writes_it() -> None:
+    """Where rich would write plain text, the display writes a line itself, the same text;
+    or hands it to rich where rich would change it (an emoji code, a backslash, a control
+    character)."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from avtalsgen.build.progress import _RICH_CHANGES
+
+    pieces = [*"abcåäöÅÄÖ XYZ0123456789-_./\\[]()'\"#@!?%&*+=,;<>{}|~^`$:"]
+    pieces += ["\u00a0", "\u200b", "漢", "😀", "e\u0301", "[bold]", "[/]", "\\[", "[link=x]"]
+    pieces += ["\u2028", "\x85", "\u00ad", "\x1b[31m", "\t", "\r", "\ufeff", ":smile:", "\n"]
+    generator = random.Random(19)
+    plain = 0
+    for _ in range(5000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
+        written = io.StringIO()
+        Console(file=written, highlight=False, soft_wrap=True).print(escape(text))
+        if _RICH_CHANGES.search(text) is None:
+            plain += 1
+            assert written.getvalue() == text + "\n", text
+    assert plain > 500

@@ -115,9 +115,10 @@ def test_an_unchanged_rebuild_loads_no_case_and_starts_no_libreoffice(
         "print('panels' if 'typer.rich_utils' in sys.modules else 'no panels')\n"
         # Nor what only a case to build needs (the conversion, pikepdf), Babel for the
         # case's time on its line, PyYAML for the other case files of its folder (none
-        # holds its Dnr), importlib.metadata for the packages' versions.
+        # holds its Dnr), importlib.metadata for the packages' versions, rich for a line
+        # on a pipe (build/progress.py).
         "print(sorted(m for m in ('avtalsgen.conversion.pool', 'pikepdf', 'babel.numbers',"
-        " 'yaml', 'importlib.metadata') if m in sys.modules))\n"
+        " 'yaml', 'importlib.metadata', 'rich') if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60

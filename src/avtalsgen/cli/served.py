@@ -72,6 +72,8 @@ def preload() -> None:
     process of its own makes its own command alone: :func:`avtalsgen.cli.app.command`)."""
     import pikepdf  # noqa: F401
     import pypdfium2  # noqa: F401
+    import rich.progress  # a build's display on a terminal (build/progress.py)
+    import rich.table  # noqa: F401
 
     import avtalsgen.build.batch
     import avtalsgen.build.casework
