@@ -48,6 +48,7 @@ from avtalsgen.meetings.decisions import case_history
 from avtalsgen.pdf.packet import (
     Attachment,
     build_packet,
+    packet_bilagor,
     packet_extracts,
     packet_version,
     read_agreement,
@@ -214,8 +215,9 @@ def _planned(
             return None
         if problem := missing_template(case, templates, made):
             raise CaseError([problem])
-        bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
-        attachments = resolve_attachments(case.path, bilagor)
+        # A tilläggsavtal's packet holds no attachments: they are the agreement's, in its
+        # packet (see avtalsgen.pdf.packet.packet_bilagor).
+        attachments = resolve_attachments(case.path, packet_bilagor(case, planned.change))
     except AvtalsgenError as exc:
         outcome.error, outcome.exception = exc.message, exc
         return None

@@ -94,11 +94,11 @@ class NextBuild:
         from avtalsgen.build.record import input_stamp, with_decisions
         from avtalsgen.build.tools import tool_identity
         from avtalsgen.documents.kinds import DOCUMENTS
-        from avtalsgen.pdf.packet import resolve_attachments
+        from avtalsgen.pdf.packet import packet_bilagor, resolve_attachments
 
         case, planned, folder = self.case, self.planned, self.packets.folder
         try:
-            bilagor = [(item.titel, item.fil) for item in case.arende.bilagor]
+            bilagor = packet_bilagor(case, planned.change)
             attachments = resolve_attachments(case.path, bilagor)
             files = case_inputs(case, self.templates, list(planned.documents), attachments)
             inputs = with_decisions(files, case.path, folder.path, planned.unheld)

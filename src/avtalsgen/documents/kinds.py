@@ -74,9 +74,17 @@ def metadata(
     from avtalsgen.documents.render import Metadata
 
     arende = context.arende
-    title = DOCUMENTS[document]
+    title = subject = DOCUMENTS[document]
+    named: tuple[str, ...] = ()
     if document == TILLAGGSAVTAL.name:
-        title = context.tillagg.rubrik  # type: ignore[union-attr]
+        # It names itself, as its packet does: which tilläggsavtal, and what it changes.
+        from avtalsgen.documents.tillagg import CHANGE_WORDS, TillaggContext
+
+        assert isinstance(context, TillaggContext)
+        title = context.tillagg.rubrik
+        word = CHANGE_WORDS[context.tillagg.typ]
+        subject = f"{title} ({word})"
+        named = (title[:1].lower() + title[1:], word)
     # A document that states a secret paragraph's facts says so as its extract does: in
     # its title (the window title), its subject and its keywords.
     from avtalsgen.model.meeting import secret_labels
@@ -84,12 +92,13 @@ def metadata(
     secret, marked, keyword = secret_labels(context.sekretess)
     return Metadata(
         title=f"{secret}{title} {arende.dnr} – {arende.titel}",
-        subject=f"{DOCUMENTS[document]}, Dnr {arende.dnr}, {arende.namnd}{marked}",
+        subject=f"{subject}, Dnr {arende.dnr}, {arende.namnd}{marked}",
         keywords=(
             arende.dnr,
             context.program.finansiering.obestamd,
             arende.aktor.namn,
             context.program.namn,
+            *named,
             *keyword,
         ),
         created=document_date(document, context) or built,

@@ -31,6 +31,13 @@ from avtalsgen.model.money import SCALE, Avtalsar, Berakning, Finansiering, mont
 from avtalsgen.model.prose import Block, BlockKind, Span
 from avtalsgen.model.tillagg import Andring, Tillagg, Tillaggstyp, given_amounts
 
+#: What each kind of change is called in a document's properties (keywords, subject).
+CHANGE_WORDS = {
+    Tillaggstyp.FORLANGNING: "förlängning",
+    Tillaggstyp.NYTT_BELOPP: "nytt belopp",
+    Tillaggstyp.UPPHORANDE: "förtida upphörande",
+}
+
 
 @dataclass(frozen=True)
 class Punkt:
@@ -62,6 +69,8 @@ class Tillaggsavtal:
     finansiering: Pengar
     """The financing after the change."""
     underskrifter: tuple[Underskrift, ...]
+    typ: Tillaggstyp = Tillaggstyp.FORLANGNING
+    """What it changes: an extension, a new amount or an early end."""
 
 
 @dataclass(frozen=True)
@@ -618,6 +627,7 @@ def build_tillagg_context(
         ),
     ]
     tillagg = Tillaggsavtal(
+        typ=andring.tillagg.typ,
         nummer=nummer,
         rubrik=f"Tilläggsavtal nr {nummer}",
         underrubrik=f"till {avtal_lower}",

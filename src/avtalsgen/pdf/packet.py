@@ -26,6 +26,7 @@ from avtalsgen.pdf.signed import is_signed
 if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.build.stages import CaseStages, ExtractPart
     from avtalsgen.documents.factcheck import PdfText
+    from avtalsgen.input.load import LoadedCase
     from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
 
 #: What a signed extract's title says in the contents and bookmarks: its signed original is
@@ -272,14 +273,27 @@ def build_packet(
     if marking:
         parts = [replace(part, marked=_pages_stating(part.path, marking)) for part in parts]
     outcome = stages.history.utfall
-    decided = (UTFALL_ORD[outcome],) if outcome is not None else ()
+    decided: tuple[str, ...] = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {agreement_part.title}" if change is not None and agreement_part else ""
+    version = about = ""
+    if change is not None:
+        # A later version names itself: which tilläggsavtal and what it changes (in the
+        # title), and the packet's version (paket-v2.pdf), not the original grant's outcome
+        # ("…, tilläggsavtal nr 2, bifall").
+        from avtalsgen.documents.tillagg import CHANGE_WORDS
+
+        versioned = parse_versioned((names or {}).get(output, output).name)
+        number = versioned[1] if versioned is not None else 1
+        word = CHANGE_WORDS[change.andring.tillagg.typ]
+        version = f", version {number}"
+        about = f" ({word}); paketets version {number}"
+        decided = (word, f"version {number}")
     secret, marked, keyword = secret_labels(marking)
     grant = context.program.finansiering.obestamd
     meta = PacketMetadata(
-        title=f"{secret}Ärende {arende.dnr} – {arende.titel}{what}",
+        title=f"{secret}Ärende {arende.dnr} – {arende.titel}{what}{version}",
         dnr=arende.dnr,
-        subject=packet_subject(grant, context.program.namn, parts, extras) + marked,
+        subject=packet_subject(grant, context.program.namn, parts, extras) + about + marked,
         keywords=(
             arende.dnr,
             grant,
@@ -359,6 +373,19 @@ def check_signable(packet: Path) -> None:
     reason = no_agreement(packet)
     if reason is not None:
         raise AvtalsgenError(f"{packet}: {reason}")
+
+
+def packet_bilagor(case: LoadedCase, change: object | None) -> list[tuple[str, str]]:
+    """The attachments (title, file) a packet of ``case`` holds: the case's, in the packet
+    of the decision and its agreement; none in a tilläggsavtal's (``change`` not None),
+    which holds the decision that changed the agreement and the tilläggsavtal. The
+    attachments are the original decision's and the agreement's, registered with the
+    signed packet that holds them: carried again, the diarium would hold them twice, as if
+    they were the tilläggsavtal's, which changes only what it states ("I övrigt gäller
+    avtalet oförändrat")."""
+    if change is not None:
+        return []
+    return [(item.titel, item.fil) for item in case.arende.bilagor]
 
 
 def resolve_attachments(case_path: Path, bilagor: list[tuple[str, str]]) -> list[Attachment]:
