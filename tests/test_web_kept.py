@@ -59,3 +59,25 @@ def test_a_copy_is_told_the_other_cases_actor_as_that_file_says_it_now(tmp_path:
     # of it (the web's own reader named the case " RUN-00386-2023 ").
     _write(seed, text.replace("dnr: RUN-00386-2023", 'dnr: " RUN-00386-2023 "'))
     assert {(n.field, n.actor, n.case) for n in copied_names(copy, config.cases)} == found
+
+
+def test_what_is_kept_is_made_once_a_key_and_started_again_when_full() -> None:
+    """web.stamps.Kept, the helper each of the pages' caches is: a value made once for its
+    key, and all of them dropped when the limit is reached (then made again as asked)."""
+    from functools import partial
+
+    from avtalsgen.web.stamps import Kept
+
+    made: list[str] = []
+
+    def make(key: str) -> str:
+        made.append(key)
+        return key.upper()
+
+    kept: Kept[str] = Kept(2)
+    assert [kept.get(key, partial(make, key)) for key in "aab"] == ["A", "A", "B"]
+    assert made == ["a", "b"] and "a" in kept and kept["b"] == "B"
+    assert kept.get("c", lambda: make("c")) == "C"  # full: started again with c alone
+    assert "a" not in kept and "c" in kept
+    assert kept.get("a", lambda: make("a")) == "A"
+    assert made == ["a", "b", "c", "a"]

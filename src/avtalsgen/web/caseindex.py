@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen.web.stamps import Stamp, listing
+from avtalsgen.web.stamps import Kept, listing
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,11 @@ class CaseIndex:
 
 #: The index of each folder, by its path and listing (a handful of entries: it starts
 #: again when full).
-_INDEXES: dict[tuple[str, tuple[Stamp, ...]], CaseIndex] = {}
+_INDEXES: Kept[CaseIndex] = Kept(64)
 #: What each file is, by its path and stamp: whether it is a program file, and its Dnr and
 #: the line of its ``dnr`` key. A save changes one file of the listing: the index is made
 #: again from these, the saved file read alone.
-_FILES: dict[tuple[str, tuple[int, int, int]], tuple[bool, str | None, int | None]] = {}
-_LIMIT = 64
-_FILES_LIMIT = 5000
+_FILES: Kept[tuple[bool, str | None, int | None]] = Kept(5000)
 
 
 def case_index(folder: Path) -> CaseIndex:
@@ -44,14 +42,9 @@ def case_index(folder: Path) -> CaseIndex:
     :func:`avtalsgen.web.yamlfiles.case_files` finds them) and their Dnr, read again only
     when a ``*.yaml`` file of it is added, removed or changed."""
     files = listing(folder, (".yaml",))
-    key = (str(folder), files)
-    found = _INDEXES.get(key)
-    if found is None:
-        found = _read(folder, {entry[0]: entry[1:] for entry in files})
-        if len(_INDEXES) >= _LIMIT:
-            _INDEXES.clear()
-        _INDEXES[key] = found
-    return found
+    return _INDEXES.get(
+        (str(folder), files), lambda: _read(folder, {entry[0]: entry[1:] for entry in files})
+    )
 
 
 def _read(folder: Path, stamps: Mapping[str, tuple[int, int, int]]) -> CaseIndex:
@@ -74,15 +67,12 @@ def _read(folder: Path, stamps: Mapping[str, tuple[int, int, int]]) -> CaseIndex
 def _file(path: Path, now: tuple[int, int, int]) -> tuple[bool, str | None, int | None]:
     """Whether the file ``path`` (its stamp ``now``) is a program file, its Dnr as Namesakes
     reads it and the line of its ``dnr`` key as the refusal names it."""
-    key = (str(path), now)
-    found = _FILES.get(key)
-    if found is None:
-        from avtalsgen.input.filednr import file_dnr
-        from avtalsgen.input.kinds import file_kind
-        from avtalsgen.model import Program
+    return _FILES.get((str(path), now), lambda: _read_file(path))
 
-        found = (file_kind(path) is Program, *file_dnr(path))
-        if len(_FILES) >= _FILES_LIMIT:
-            _FILES.clear()
-        _FILES[key] = found
-    return found
+
+def _read_file(path: Path) -> tuple[bool, str | None, int | None]:
+    from avtalsgen.input.filednr import file_dnr
+    from avtalsgen.input.kinds import file_kind
+    from avtalsgen.model import Program
+
+    return (file_kind(path) is Program, *file_dnr(path))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from avtalsgen.web.stamps import Kept
+
 
 @dataclass(frozen=True)
 class CopiedName:
@@ -69,33 +71,29 @@ class _Said:
 #: page compared it with every other case file's, read (and copied) anew on every request,
 #: some 8 ms of a case's page with 50 cases, and each file saved since read by the form's
 #: round trip (8 ms a file).
-_SAID: dict[tuple[str, tuple[int, int, int]], _Said] = {}
-_LIMIT = 5000
+_SAID: Kept[_Said] = Kept(5000)
 
 
 def _said(path: Path, now: tuple[int, int, int] | None) -> _Said:
     """What the case file ``path`` (its stamp ``now``; None: not kept) says."""
-    key = (str(path), now) if now is not None else None
-    found = _SAID.get(key) if key is not None else None
-    if found is None:
-        from avtalsgen.errors import CaseError
-        from avtalsgen.input.load import read_yaml
+    if now is None:
+        return _read_said(path)
+    return _SAID.get((str(path), now), lambda: _read_said(path))
 
-        # Read as the loader reads a case file (1 ms), not as the form's round trip (8 ms).
-        try:
-            read = read_yaml(path)
-        except CaseError:
-            read = None  # a file that cannot be read names no actor
-        data: dict[str, Any] = read if isinstance(read, dict) else {}
-        from avtalsgen.input.filednr import file_dnr
 
-        name, short = _actor(data)
-        found = _Said(name, short, file_dnr(path)[0], tuple(_fields(data)))
-        if key is not None:
-            if len(_SAID) >= _LIMIT:
-                _SAID.clear()
-            _SAID[key] = found
-    return found
+def _read_said(path: Path) -> _Said:
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.filednr import file_dnr
+    from avtalsgen.input.load import read_yaml
+
+    # Read as the loader reads a case file (1 ms), not as the form's round trip (8 ms).
+    try:
+        read = read_yaml(path)
+    except CaseError:
+        read = None  # a file that cannot be read names no actor
+    data: dict[str, Any] = read if isinstance(read, dict) else {}
+    name, short = _actor(data)
+    return _Said(name, short, file_dnr(path)[0], tuple(_fields(data)))
 
 
 def copied_names(path: Path, folder: Path) -> list[CopiedName]:

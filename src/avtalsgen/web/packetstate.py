@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.stamps import Seen, stamp, stamps
+from avtalsgen.web.stamps import Kept, Seen, stamp, stamps
 
 if TYPE_CHECKING:
     from avtalsgen.build.recorded import RecordedCase
@@ -27,10 +27,9 @@ if TYPE_CHECKING:
     from avtalsgen.signing.standing import PacketStanding
 
 #: Each packet's text of why it is superseded (None: it is not), by :func:`packet_key`.
-_SUPERSEDED: dict[tuple[object, ...], str | None] = {}
+_SUPERSEDED: Kept[str | None] = Kept(2000)
 #: Each packet's standing (:func:`avtalsgen.signing.standing.packet_standing`), by the same.
-_STANDINGS: dict[tuple[object, ...], PacketStanding | None] = {}
-_LIMIT = 2000
+_STANDINGS: Kept[PacketStanding | None] = Kept(2000)
 
 
 def packet_key(
@@ -62,13 +61,7 @@ def superseded_text(
     not. Kept until a file it reads, the day or the language changes (:func:`packet_key`)."""
     path = config.output / dnr / packet
     key = packet_key(config, path, stem, seen)
-    if key in _SUPERSEDED:
-        return _SUPERSEDED[key]
-    found = packet_superseded_of(path, seen or Seen(config))
-    if len(_SUPERSEDED) >= _LIMIT:
-        _SUPERSEDED.clear()
-    _SUPERSEDED[key] = found
-    return found
+    return _SUPERSEDED.get(key, lambda: packet_superseded_of(path, seen or Seen(config)))
 
 
 def packet_superseded_of(packet: Path, seen: Seen | None = None) -> str | None:
@@ -86,7 +79,7 @@ def packet_superseded_of(packet: Path, seen: Seen | None = None) -> str | None:
 
 #: The case each output folder's build record names, as read, and as its packets are held
 #: to it (its decision and facts, digested once), by :func:`_recorded`'s key.
-_RECORDED: dict[tuple[object, ...], tuple[RecordedCase | None, CaseNow | None]] = {}
+_RECORDED: Kept[tuple[RecordedCase | None, CaseNow | None]] = Kept(2000)
 
 
 def _recorded(folder: Path, seen: Seen | None) -> tuple[RecordedCase | None, CaseNow | None]:
@@ -105,15 +98,14 @@ def _recorded(folder: Path, seen: Seen | None) -> tuple[RecordedCase | None, Cas
         str(folder), str(path), stamp(path) if path is not None else None,
         stamp(folder.parent / FACTS_KEY), seen.folders if seen is not None else None,
     )  # fmt: skip
-    found = _RECORDED.get(key) if path is not None and seen is not None else None
-    if found is None:
+
+    def read() -> tuple[RecordedCase | None, CaseNow | None]:
         recorded = recorded_history(folder)
-        found = (recorded, case_now_of(recorded, folder.parent))
-        if path is not None and seen is not None:
-            if len(_RECORDED) >= _LIMIT:
-                _RECORDED.clear()
-            _RECORDED[key] = found
-    return found
+        return recorded, case_now_of(recorded, folder.parent)
+
+    if path is None or seen is None:
+        return read()
+    return _RECORDED.get(key, read)
 
 
 def standing(
@@ -123,13 +115,7 @@ def standing(
     of the case file ``stem`` (superseded, a rejected case's, one that waits for a
     decision, complete or not), kept as :func:`superseded_text` is: the Paket page asks it
     of every packet without a field to sign."""
-    key = packet_key(config, packet, stem, seen)
-    if key in _STANDINGS:
-        return _STANDINGS[key]
     from avtalsgen.signing.standing import packet_standing
 
-    found = packet_standing(packet)
-    if len(_STANDINGS) >= _LIMIT:
-        _STANDINGS.clear()
-    _STANDINGS[key] = found
-    return found
+    key = packet_key(config, packet, stem, seen)
+    return _STANDINGS.get(key, lambda: packet_standing(packet))

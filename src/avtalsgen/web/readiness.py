@@ -19,7 +19,7 @@ from pathlib import Path
 
 from avtalsgen.i18n import N_
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.stamps import Seen
+from avtalsgen.web.stamps import Kept, Seen
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,9 @@ class Blocker:
 
 
 #: Each packet's unknown facts, by its path and stamp (time of change, size, inode).
-_READ: dict[tuple[str, object], tuple[str, ...]] = {}
+_READ: Kept[tuple[str, ...]] = Kept(2000)
 #: Each case's blockers, by its packet's and files' stamps and the language.
-_BLOCKERS: dict[tuple[object, ...], tuple[Blocker, ...]] = {}
-_LIMIT = 2000
+_BLOCKERS: Kept[tuple[Blocker, ...]] = Kept(2000)
 
 
 def packet_unknowns(packet: Path) -> tuple[str, ...]:
@@ -51,20 +50,17 @@ def packet_unknowns(packet: Path) -> tuple[str, ...]:
     now = stamp(packet)
     if now is None:
         return ()
-    key = (str(packet), now)
-    found = _READ.get(key)
-    if found is None:
-        from avtalsgen.errors import AvtalsgenError
-        from avtalsgen.pdf.unknown import unknown_facts
+    return _READ.get((str(packet), now), lambda: _read_unknowns(packet))
 
-        try:
-            found = tuple(str(fact) for fact in unknown_facts(packet))
-        except AvtalsgenError:
-            found = ()  # not readable: the signing says why
-        if len(_READ) >= _LIMIT:
-            _READ.clear()
-        _READ[key] = found
-    return found
+
+def _read_unknowns(packet: Path) -> tuple[str, ...]:
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.pdf.unknown import unknown_facts
+
+    try:
+        return tuple(str(fact) for fact in unknown_facts(packet))
+    except AvtalsgenError:
+        return ()  # not readable: the signing says why
 
 
 def signing_blockers(
@@ -81,13 +77,9 @@ def signing_blockers(
         listing(config.cases / "program", (".yaml",)), listing(config.meetings, (".yaml",)),
         current_language(),
     )  # fmt: skip
-    found = _BLOCKERS.get(key)
-    if found is None:
-        found = _blockers(config, case_file, packet) if packet_unknowns(packet) else ()
-        if len(_BLOCKERS) >= _LIMIT:
-            _BLOCKERS.clear()
-        _BLOCKERS[key] = found
-    return found
+    return _BLOCKERS.get(
+        key, lambda: _blockers(config, case_file, packet) if packet_unknowns(packet) else ()
+    )
 
 
 def _blockers(config: WebConfig, case_file: Path, packet: Path) -> tuple[Blocker, ...]:
@@ -181,7 +173,7 @@ def _blocker(line: str, case_file: Path, stem: str, config: WebConfig) -> Blocke
 
 
 #: Each packet's refusal, by everything it is read from and the day.
-_REFUSALS: dict[tuple[object, ...], tuple[Blocker, ...]] = {}
+_REFUSALS: Kept[tuple[Blocker, ...]] = Kept(2000)
 
 
 def signing_refusal(
@@ -194,13 +186,7 @@ def signing_refusal(
     from avtalsgen.web.packetstate import packet_key
 
     key = packet_key(config, packet, stem, seen)
-    found = _REFUSALS.get(key)
-    if found is None:
-        found = read_refusal(config, packet, stem)
-        if len(_REFUSALS) >= _LIMIT:
-            _REFUSALS.clear()
-        _REFUSALS[key] = found
-    return found
+    return _REFUSALS.get(key, lambda: read_refusal(config, packet, stem))
 
 
 def read_refusal(config: WebConfig, packet: Path, stem: str) -> tuple[Blocker, ...]:

@@ -14,14 +14,47 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from avtalsgen.web.config import WebConfig
 
 #: A file as it is when read: its name, time of change (ns), size and inode.
 Stamp = tuple[str, int, int, int]
+
+_V = TypeVar("_V")
+
+
+class Kept(Generic[_V]):
+    """What a page read, kept by a key of the stamps of what it was read from (and the day
+    or the language where it says so); started again when ``limit`` keys are kept. The
+    web's caches are each one of these (mend18's helper, review18 10)."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._found: dict[Hashable, _V] = {}
+
+    def get(self, key: Hashable, make: Callable[[], _V]) -> _V:
+        """The value kept by ``key``, made by ``make`` and kept when there is none."""
+        if key in self._found:
+            return self._found[key]
+        found = make()
+        self.keep(key, found)
+        return found
+
+    def keep(self, key: Hashable, value: _V) -> None:
+        """Keep ``value`` by ``key`` (made by the caller: several at once)."""
+        if len(self._found) >= self._limit:
+            self._found.clear()
+        self._found[key] = value
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._found
+
+    def __getitem__(self, key: Hashable) -> _V:
+        return self._found[key]
 
 
 def stamp(path: Path) -> tuple[int, int, int] | None:

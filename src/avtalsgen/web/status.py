@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from avtalsgen.build.workspace import CaseFolder
 from avtalsgen.web.caseindex import CaseIndex, case_index
 from avtalsgen.web.config import WebConfig
-from avtalsgen.web.stamps import Seen, Stamp, listing, stamp, stamps
+from avtalsgen.web.stamps import Kept, Seen, Stamp, listing, stamp, stamps
 
 if TYPE_CHECKING:
     from avtalsgen.build.status import CaseStatus
@@ -82,17 +82,11 @@ class CaseFacts:
 
 #: What each case file said when it was last read, by its path and stamp and its program
 #: folder's listing (reading a case costs about 3 ms).
-_FACTS: dict[tuple[object, ...], CaseFacts] = {}
+_FACTS: Kept[CaseFacts] = Kept(_LIMIT)
 #: Each case's row of the list, by everything it is read from.
-_ROWS: dict[tuple[object, ...], CaseRow] = {}
+_ROWS: Kept[CaseRow] = Kept(_LIMIT)
 #: Each case's standing as its own page shows it, by everything it is read from.
-_STANDINGS: dict[tuple[object, ...], dict[str, object]] = {}
-
-
-def _keep(cache: dict[tuple[object, ...], object], key: tuple[object, ...], value: object) -> None:
-    if len(cache) >= _LIMIT:
-        cache.clear()
-    cache[key] = value
+_STANDINGS: Kept[dict[str, object]] = Kept(_LIMIT)
 
 
 def _case_facts(
@@ -104,21 +98,19 @@ def _case_facts(
     from avtalsgen.i18n import current_language
 
     key: tuple[object, ...] = (str(path), now or stamp(path), program, current_language())
-    found = _FACTS.get(key)
-    if found is None:
-        from avtalsgen.errors import CaseError
-        from avtalsgen.input.load import load_case
+    return key, _FACTS.get(key, lambda: _read_facts(path))
 
-        try:
-            arende = load_case(path).arende
-            found = CaseFacts(
-                arende.dnr, arende.aktor.namn, arende.titel, (),
-                tuple(path.parent / item.fil for item in arende.bilagor),
-            )  # fmt: skip
-        except CaseError as exc:
-            found = CaseFacts(None, None, None, tuple(exc.problems), ())
-        _keep(_FACTS, key, found)  # type: ignore[arg-type]
-    return key, found
+
+def _read_facts(path: Path) -> CaseFacts:
+    from avtalsgen.errors import CaseError
+    from avtalsgen.input.load import load_case
+
+    try:
+        arende = load_case(path).arende
+    except CaseError as exc:
+        return CaseFacts(None, None, None, tuple(exc.problems), ())
+    return CaseFacts(arende.dnr, arende.aktor.namn, arende.titel, (),
+                     tuple(path.parent / item.fil for item in arende.bilagor))  # fmt: skip
 
 
 def case_facts(config: WebConfig, path: Path) -> CaseFacts:
@@ -207,10 +199,7 @@ def case_rows(config: WebConfig, seen: Seen | None = None) -> list[CaseRow]:
     found = _statuses(stale, config, index)
     rows = []
     for (path, _, facts), key in zip(read, keys, strict=True):
-        row = _ROWS.get(key)
-        if row is None:
-            row = _row(path, facts, config, found.get(path))
-            _keep(_ROWS, key, row)  # type: ignore[arg-type]
+        row = _ROWS.get(key, lambda: _row(path, facts, config, found.get(path)))  # noqa: B023
         # A copy: the page may not change what is kept.
         rows.append(replace(row, problems=list(row.problems), documents=list(row.documents),
                             signed=list(row.signed), unsigned=list(row.unsigned),
@@ -276,11 +265,7 @@ def case_standing(config: WebConfig, path: Path) -> dict[str, object]:
         listing(config.output / facts.dnr) if facts.dnr else (),
         stamps(facts.attachments),
     )
-    found = _STANDINGS.get(key)
-    if found is None:
-        found = _standing_of(config, path)
-        _keep(_STANDINGS, key, found)  # type: ignore[arg-type]
-    return found
+    return _STANDINGS.get(key, lambda: _standing_of(config, path))
 
 
 def _standing_of(config: WebConfig, path: Path) -> dict[str, object]:
