@@ -146,8 +146,10 @@ def anslag(
     help=_(
         "Make e-mail messages (.eml) with each paragraph's signed extract for its "
         "recipients, in OUTPUT/sammantraden/<date>-<organ>/expediering/. Nothing is sent.\n\n"
-        "Addresses come from the program file (expediering.mottagare); a recipient without "
-        "one is listed. Secret paragraphs only when asked for by number."
+        "The messages are from the program file's expediering.avsandare (required); the "
+        "addresses come from its expediering.mottagare, the actor's from its case file "
+        "(aktor.epost); a recipient without one is listed. Secret paragraphs only when "
+        "asked for by number."
     )
 )
 def expediera(
@@ -216,8 +218,8 @@ def publicera(
         elif result.status is Status.OSIGNERAD:
             typer.echo(
                 _("{head}: left out: the extract is not signed yet; sign it first with "
-                  "avtalsgen sign {extract} --field utdragsbestyrkande").format(
-                    head=head, extract=shown_path(result.files[0]))
+                  "avtalsgen sign {extract} --field utdragsbestyrkande, and run publicera "
+                  "again").format(head=head, extract=shown_path(result.files[0]))
             )  # fmt: skip
         else:
             typer.echo(written_text(result))
