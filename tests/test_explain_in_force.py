@@ -142,3 +142,43 @@ def test_each_change_keeps_the_payments_it_left_as_they_were(cases: Path) -> Non
     ]
     assert plan[7] == "   8  2026-04-01  2026-04-01–2026-06-30  300 000 kr  § 77, 2025-06-03"
     assert plan[8].startswith("  avrundat: ") and len(plan) == 9
+
+
+#: An extension the committee rejects, after § 77's new amount.
+REJECTED = (
+    LATER.replace("2025-06-03", "2026-09-15")
+    .replace("2025-06-10", "2026-09-22")
+    .replace("2025-06-11", "2026-09-23")
+    .replace("paragraf: 77", "paragraf: 140")
+    .replace(
+        "    tillagg: {typ: nytt_belopp, fran: 2025-08-01, belopp_per_avtalsar: [1200000, 400000]}",
+        "    utfall: avslag\n"
+        "    motivering: Nämnden ser inte skäl att förlänga avtalet nu.\n"
+        "    tillagg: {typ: forlangning, ny_slutdag: 2029-12-31,\n"
+        "              belopp_per_avtalsar: [1000000, 1000000, 1000000, 400000]}",
+    )
+)
+
+
+def test_a_change_not_granted_is_said_and_leaves_the_plan_in_force(cases: Path) -> None:
+    """explain named the changes granted only: after an avslag of a proposed extension it
+    read as if no later decision had been taken."""
+    meetings = cases / "sammantraden"
+    (meetings / "exempel-run-2026-06-16.yaml").unlink()
+    (meetings / "later.yaml").write_text(LATER, encoding="utf-8")
+    (meetings / "rejected.yaml").write_text(REJECTED, encoding="utf-8")
+    case = cases / "exempel-trappsteg.yaml"
+    lines = explain(case)
+    assert lines[2:4] == [
+        "ändrat genom § 77 vid sammanträdet 2025-06-03: tilläggsavtal nr 1 anger avtalet så som "
+        "det lyder efter ändringen; nedan avtalet så som det beviljades",
+        "inte ändrat genom § 140 vid sammanträdet 2026-09-15 (avslag): den föreslagna ändringen "
+        "(förlängning) beviljades inte, och avtalet gäller som det är",
+    ]
+    shown = after(lines, "gäller efter § 77 vid sammanträdet 2025-06-03")
+    assert "finansiering 2024-08-01–2026-12-31 (29 månader, 3 avtalsår):" in shown
+    assert not any("§ 140" in line for line in shown)
+    assert (
+        "not changed by § 140 of the meeting of 2026-09-15 (rejected): the proposed change "
+        "(extension) was not granted, and the agreement stays as it is"
+    ) in explain(case, "en")

@@ -321,6 +321,7 @@ def explain(
     )
     from avtalsgen.model.decision import UTFALL_TEXT
     from avtalsgen.model.money import compute_financing
+    from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
 
     case = load_case(case_path)
     history = case_history(case.path, case.arende, case.program)
@@ -352,6 +353,18 @@ def explain(
                 "reads after the change; below, the agreement as granted"
             ).format(decision=change.decision.label, number=change.nummer)
         )
+    for decided, outcome in zip(history.decisions, history.outcomes, strict=True):
+        proposed = decided.paragraf.tillagg
+        if proposed is not None and not outcome.granted:
+            # A change the committee did not grant: said, or explain read as if no later
+            # decision had been taken (status says it of the newest).
+            typer.echo(
+                _("not changed by {decision} ({outcome}): the proposed change ({change}) was "
+                  "not granted, and the agreement stays as it is").format(
+                    decision=decided.label, outcome=_(UTFALL_TEXT[outcome]),
+                    change=_(TILLAGGSTYP_TEXT[proposed.typ]),
+                )
+            )  # fmt: skip
     for pending in history.pending:
         typer.echo(
             _("not held yet: {decision}; it is counted from the meeting's day").format(
