@@ -180,3 +180,100 @@ def test_a_line_on_a_pipe_is_written_as_rich_writes_it() -> None:
             plain += 1
             assert written.getvalue() == text + "\n", text
     assert plain > 500
+
+
+def test_the_kinds_fields_are_the_models() -> None:
+    from avtalsgen.input import casefiles, kinds
+
+    for model in kinds.KINDS:
+        assert casefiles.FIELDS[model.__name__] == frozenset(model.model_fields)
+        assert casefiles.TELLING[model.__name__] == kinds._TELLING[model]
+        assert casefiles.OWN[model.__name__] == kinds._own_keys(model)
+
+
+def _kind_files(folder: Path) -> None:
+    """Files of every kind, written in the ways YAML allows, and files a reader refuses."""
+    program = (REPO / "cases" / "program" / "norrbottens-ekosystem.yaml").read_text("utf-8")
+    case = (REPO / "cases" / ORIGINAL).read_text(encoding="utf-8")
+    meeting = (REPO / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml").read_text(
+        encoding="utf-8"
+    )
+    texts = {
+        "case": case,
+        "program": program,
+        "meeting": meeting,
+        "program-wrapped": "program:\n" + "".join(f"  {line}\n" for line in program.split("\n")),
+        "case-wrapped": "arende:\n" + "".join(f"  {line}\n" for line in case.split("\n")),
+        "program-quoted": "'strategier': []\n\"texter\": {}\nnamn: x\n",
+        "program-flow": "{strategier: [], texter: {}}\n",
+        "program-two-keys": "namn: x\nregion: y\n",
+        "program-one-key": "namn: x\n",
+        "program-tagged": "!!str strategier: []\ntexter: {}\n",
+        "program-anchored": "strategier: &a []\ntexter: *a\n",
+        "program-merged": "<<: {strategier: [], texter: {}}\nnamn: x\n",
+        "program-twice": "strategier: []\nstrategier: []\n",
+        "program-and-case": "strategier: []\ndnr: RUN-00001-2023\n",
+        "program-non-text-keys": "1: x\ntrue: y\nstrategier: []\ntexter: {}\n",
+        "program-documents": "strategier: []\n---\ntexter: {}\n",
+        "program-complex-key": "? [a]\n: b\nstrategier: []\n",
+        "program-bom": "\ufeffstrategier: []\ntexter: {}\n",
+        "program-tab": "strategier: []\n\ttexter: {}\n",
+        "program-in-list": "- strategier: []\n  texter: {}\n",
+        "wrapped-twice": "x:\n  y:\n    strategier: []\n    texter: {}\n",
+        "wrapped-by-field": "namn:\n  strategier: []\n  texter: {}\n",
+        "scalar": "strategier\n",
+        "empty": "",
+        "comment": "# strategier: []\n",
+    }
+    for name, text in texts.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    (folder / "program-latin1.yaml").write_bytes("strategier: []\nnamn: å\n".encode("latin-1"))
+    (folder / "program-control.yaml").write_text("strategier: []\nnamn: \x07\n", "utf-8")
+
+
+def test_a_folder_s_case_files_are_those_the_models_tell(tmp_path: Path) -> None:
+    """Without the models where the keys tell, the same files as the models' rule; and
+    where the keys tell a kind, the models' kind."""
+    from avtalsgen.input import casefiles, kinds
+    from avtalsgen.model import Program
+
+    _kind_files(tmp_path)
+    files = sorted(tmp_path.glob("*.yaml"))
+    assert casefiles.case_files_in(tmp_path) == [
+        path for path in files if kinds.file_kind(path) is not Program
+    ]
+    told = 0
+    for path in files:
+        fast = casefiles._kind_by_keys(path)
+        models = kinds.file_kind(path)
+        if fast is not None and kinds.peek(path).readable:
+            told += 1
+            assert fast == (models.__name__ if models is not None else ""), path.name
+        if fast not in (None, "Program"):
+            assert models is not Program, path.name
+    assert told > 10
+
+
+def test_a_folder_of_case_files_is_told_without_the_models(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name in ("RUN-00386-2023.yaml", ORIGINAL):
+        (folder / name).write_bytes((REPO / "cases" / name).read_bytes())
+    (folder / "program.yaml").write_text("strategier: []\ntexter: {}\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from avtalsgen.input.casefiles import case_files_in\n"
+        f"print([p.name for p in case_files_in(Path({str(folder)!r}))])\n"
+        "print('models' if 'avtalsgen.model' in sys.modules else 'no models')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    # The program file is asked of the models, which tell it: they are imported for it.
+    assert done.stdout.splitlines() == [f"['RUN-00386-2023.yaml', '{ORIGINAL}']", "models"]
+    (folder / "program.yaml").unlink()
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == [f"['RUN-00386-2023.yaml', '{ORIGINAL}']", "no models"]

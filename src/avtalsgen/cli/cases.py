@@ -174,11 +174,15 @@ def _stop_on_stray_paragraphs(paths: list[Path], outcome: str, output: Path) -> 
     if not folders:
         return  # a case file's build reads its own meeting files; no models loaded here
     from avtalsgen.build.leftovers import leftovers
-    from avtalsgen.meetings.justering import stray_paragraphs
+    from avtalsgen.meetings.files import meetings_in
 
     kept = leftovers(folders, output)
     for leftover in kept:
         typer.echo(_("warning: {warning}").format(warning=leftover.warning(folders)), err=True)
+    if not any(meetings_in(folder) for folder in folders):
+        return  # no paragraph to look at: the models are not imported for none
+    from avtalsgen.meetings.justering import stray_paragraphs
+
     problems = stray_paragraphs(folders, kept={leftover.dnr for leftover in kept})
     if not problems:
         return

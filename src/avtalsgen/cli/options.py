@@ -81,8 +81,8 @@ def case_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            # Here only: a case file's build up to date loads no models (its record tells).
-            from avtalsgen.input.kinds import case_files_in
+            # Without the models where the files' keys tell (input/casefiles.py).
+            from avtalsgen.input.casefiles import case_files_in
 
             found = case_files_in(path)
             if not found:

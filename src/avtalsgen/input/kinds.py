@@ -92,8 +92,9 @@ def case_files_in(folder: Path) -> list[Path]:
     names, but a program file kept beside the cases (the program's facts, which the case
     files name under ``program``): it is read with the cases that name it, not as a case
     (a build of the folder reported it as a broken case, "misslyckades")."""
-    found = sorted(path for path in folder.glob("*.yaml") if path.is_file())
-    return [path for path in found if file_kind(path) is not Program]
+    from avtalsgen.input.casefiles import case_files_in as found  # without the models
+
+    return found(folder)
 
 
 @dataclass(frozen=True)
