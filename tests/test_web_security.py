@@ -26,7 +26,8 @@ PAGES = [
     "/sammantraden", "/sammantraden/ny", "/sammantraden/exempel-run-2023-12-05",
     "/sammantraden/exempel-run-2023-12-05/versioner", "/sammantraden/datum?datum=2024-01-01",
     "/sammantraden/exempel-run-2023-12-05/bestyrk?paragraf=212",
-    "/paket", "/verifiera", "/korning", "/korning/1", "/korning/1/handelser", "/logg",
+    "/paket", "/paket/signera", "/verifiera", "/korning", "/korning/1", "/korning/1/handelser",
+    "/logg",
     "/anvandare", "/filer/RUN-00386-2023/paket.pdf", "/filer/RUN-00386-2023/paket.pdf/sida/1",
     "/utdata/RUN-00386-2023/paket.pdf", "/utdata/sammantraden",
 ]  # fmt: skip
@@ -38,7 +39,7 @@ POSTS = [
     "/sammantraden/exempel-run-2023-12-05/expediering",
     "/sammantraden/exempel-run-2023-12-05/publicering",
     "/sammantraden/exempel-run-2023-12-05/bestyrk",
-    "/paket/RUN-00386-2023/signera", "/verifiera", "/korning", "/anvandare",
+    "/paket/RUN-00386-2023/signera", "/paket/signera", "/verifiera", "/korning", "/anvandare",
 ]  # fmt: skip
 
 

@@ -314,7 +314,7 @@
       if (!fields || !/^root\.paragrafer\.\d+$/.test(path)) { return; }
       var outcome = root.getEditor(path + '.utfall');
       var used = fields.by_outcome[(outcome && outcome.getValue()) || ''] || fields.sections;
-      // A section that holds something brings those that go with it (a tillägg its
+      // A section that holds something brings those that go with it (a tillagg its
       // motivering, whatever the outcome: web/forms.py SHOWN_WITH).
       Object.keys(fields.with_filled || {}).forEach(function (name) {
         var holder = root.getEditor(path + '.' + name);
