@@ -113,7 +113,7 @@ def interrupted_in_native_code() -> None:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
 
-app.command = lambda: interrupted_in_native_code  # the command line run() runs
+app.command = lambda only=None: interrupted_in_native_code  # the command line run() runs
 app.run()
 """
 
