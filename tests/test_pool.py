@@ -30,6 +30,7 @@ from avtalsgen.documents.context import Context, build_context
 from avtalsgen.documents.dnr import keep_dnr_together
 from avtalsgen.documents.factcheck import pdf_text
 from avtalsgen.documents.kinds import metadata
+from avtalsgen.documents.tablekeep import keep_tables_together
 from avtalsgen.errors import ConversionError, RenderError
 from avtalsgen.input.load import load_case
 
@@ -525,6 +526,7 @@ def test_the_docx_has_exactly_what_python_docx_would_save(document: str, context
     tpl.render(render.template_variables(context), render.jinja_environment(), autoescape=True)
     render.restart_numbered_lists(tpl.docx)
     keep_dnr_together(tpl.docx)
+    keep_tables_together(tpl.docx)
     render._set_metadata(tpl.docx, meta)
     saved = io.BytesIO()
     tpl.docx.save(saved)
