@@ -1,6 +1,8 @@
-"""The packet is tagged: its parts' structure trees under one Document, the contents page a
-TOC of links, the signature fields Form elements; every page's content tagged or an
-artifact, every marked item in the tree, headings in order (avtalsgen.pdf.tags walks it)."""
+"""Every document is tagged: the packet's parts' structure trees under one Document, the
+contents page a TOC of links, the signature fields Form elements (a protocol extract's
+too); every page's content tagged or an artifact, every marked item in the tree, headings
+in order (avtalsgen.pdf.tags walks it), in the beslutsförslag, the agreement, the packet,
+every shipped meeting's extracts and notices (anslag)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import CASES, run
+from conftest import CASES, REPO, run, run_cli
 
 from avtalsgen import i18n
 from avtalsgen.pdf.tags import structure_problems
@@ -115,8 +117,108 @@ def test_signing_keeps_the_tags(built: Path, tmp_path: Path, demo_pki: DemoPki) 
     assert report.ok, report.all_problems()
     with pikepdf.open(packet) as pdf:
         assert structure_problems(pdf) == []
+        # The first signature (the certification) tells a screen reader who signed; a later
+        # one may change no field's description: that would break the first signature.
+        told = {str(f.T): str(f.TU) for f in pdf.Root.AcroForm.Fields}
+        alts = [str(e.Alt) for e in _all(pdf.Root.StructTreeRoot) if e.S == "/Form"]
+        assert told["region"].startswith(
+            "Underskrift Region Norrbotten: signerat digitalt av DEMO Regional "
+            "utvecklingsdirektör, Regional utvecklingsdirektör, tid "
+        )
+        assert told["aktor"] == "Underskrift Exempel Arktiska Testbäddar ekonomisk förening"
+        assert alts == [told["region"], told["aktor"]]
     signatures = run("pdfsig", str(packet))
     assert signatures.count("Signature Validation: Signature is Valid.") == 2
+
+
+MEETINGS = sorted((REPO / "cases" / "sammantraden").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def meetings_made(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Path:
+    """Every shipped meeting's extracts and notices, and then RUN-90001-2023's packet (which
+    holds its extract), made through the command line into one output folder."""
+    from warm_converter import converter_in
+
+    output = tmp_path_factory.mktemp("meetings")
+    with converter_in(session_converter):
+        for meeting in MEETINGS:
+            for command in ("utdrag", "anslag"):
+                made = run_cli(command, str(meeting), "--output", str(output))
+                assert made.returncode == 0, made.stdout + made.stderr
+        case = CASES["RUN-90001-2023"]
+        made = run_cli("build", str(case), "--output", str(output))
+        assert made.returncode == 0, made.stdout + made.stderr
+    return output
+
+
+def _meeting_pdfs(output: Path, meeting: Path) -> list[Path]:
+    """The extracts and notices made from ``meeting``."""
+    date = meeting.stem.removeprefix("exempel-run-")
+    notices = sorted(output.glob(f"sammantraden/{date}-*/anslag*.pdf"))
+    extracts = [
+        path
+        for path in sorted(output.glob("*/protokollsutdrag-*.pdf"))
+        if f'"sammantrade": "{meeting.name}"' in path.with_suffix(".json").read_text("utf-8")
+    ]
+    assert notices and extracts, meeting.name
+    return notices + extracts
+
+
+@pytest.mark.parametrize("meeting", MEETINGS, ids=[m.stem for m in MEETINGS])
+def test_every_extract_and_notice_is_tagged(meetings_made: Path, meeting: Path) -> None:
+    for path in _meeting_pdfs(meetings_made, meeting):
+        with pikepdf.open(path) as pdf:
+            assert structure_problems(pdf, "sv-SE") == [], path.name
+            if path.name.startswith("protokollsutdrag"):
+                # The certification's field: a Form element, last in the document, described
+                # as the field is, its page in structure order.
+                (field,) = pdf.Root.AcroForm.Fields
+                document = _elements(pdf.Root.StructTreeRoot)[0]
+                form = _elements(document)[-1]
+                assert form.S == "/Form" and form.K.Obj.objgen == field.objgen
+                assert str(form.Alt) == str(field.TU) == "Utdragsbestyrkande"
+                assert pdf.pages[-1].obj.Tabs == "/S"
+        assert "Tagged:          yes" in run("pdfinfo", str(path))
+
+
+def test_a_packet_holding_an_extract_has_only_its_own_fields(meetings_made: Path) -> None:
+    """The extract's field is taken off its pages in a packet, and so is its Form element."""
+    with pikepdf.open(meetings_made / "RUN-90001-2023" / "paket.pdf") as pdf:
+        titles = [str(item.title) for item in pdf.open_outline().root]
+        assert any(t.startswith("Protokollsutdrag § 212") for t in titles), titles
+        assert structure_problems(pdf, "sv-SE") == []
+        forms = [e for e in _all(pdf.Root.StructTreeRoot) if e.S == "/Form"]
+        fields = list(pdf.Root.AcroForm.Fields)
+        assert sorted(str(f.Alt) for f in forms) == sorted(str(f.TU) for f in fields)
+        assert len(forms) == len(fields) == 2
+
+
+def test_a_signed_extract_tells_who_signed_it(
+    meetings_made: Path, tmp_path: Path, demo_pki: DemoPki
+) -> None:
+    """The extract's only signature certifies it: its field's tooltip and Form element say
+    who signed it and when, as the visible signature does (which is not tagged)."""
+    extract = tmp_path / "protokollsutdrag-212.pdf"
+    shutil.copy(meetings_made / "RUN-90001-2023" / "protokollsutdrag-212.pdf", extract)
+    signer = ensure_demo_signer(demo_pki, "Sekreterare")
+    sign_packet(
+        extract, extract, "utdragsbestyrkande", Pkcs12Key(signer.pkcs12, signer.passphrase),
+        role="Sekreterare", overwrite=True, allow_incomplete=True,
+    )  # fmt: skip
+    report = verify_packet(extract, [demo_pki.root_cert])
+    assert report.ok, report.all_problems()
+    with pikepdf.open(extract) as pdf:
+        assert structure_problems(pdf) == []
+        (field,) = pdf.Root.AcroForm.Fields
+        form = _elements(_elements(pdf.Root.StructTreeRoot)[0])[-1]
+        told = str(field.TU)
+        assert told == str(form.Alt)
+        assert told.startswith(
+            "Utdragsbestyrkande: signerat digitalt av DEMO Sekreterare, Sekreterare, tid "
+        )
+        assert told.endswith("(svensk tid)")
+    assert "Signature Validation: Signature is Valid." in run("pdfsig", str(extract))
 
 
 # --- the checker finds what it is for ---------------------------------------------------

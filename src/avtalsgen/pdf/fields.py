@@ -2,7 +2,9 @@
 
 A protocol extract gets one field, ``utdragsbestyrkande``, beside its certification block, so
 that the secretary (or the region's seal) can sign the extract itself. The field is added
-before any signature: a field added after one would change the document under it.
+before any signature: a field added after one would change the document under it. In a
+tagged document the field is tagged as the packet's are: a ``Form`` element described by
+the field's tooltip, at the end of the document, and its page's tab order by structure.
 """
 
 from __future__ import annotations
@@ -68,6 +70,45 @@ def signature_widget(pdf: pikepdf.Pdf, page: pikepdf.Page, field: NewField) -> p
     return ref
 
 
+def tag_field(pdf: pikepdf.Pdf, page: pikepdf.Page, ref: pikepdf.Object, description: str) -> None:
+    """Make the field ``ref`` on ``page`` a ``Form`` element described by ``description``, the
+    last element of the document's structure tree (its ``Document`` element's, when it has
+    one), listed in the parent tree through its ``/StructParent``; the page gets ``/Tabs
+    /S``. Nothing in a file without a structure tree."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(tree, pikepdf.Dictionary):
+        return
+    top = tree.get("/K")
+    tops = list(top) if isinstance(top, pikepdf.Array) else [] if top is None else [top]
+    documents = [t for t in tops if isinstance(t, pikepdf.Dictionary) and t.S == "/Document"]
+    parent = documents[0] if len(tops) == 1 and documents else tree
+    if "/ParentTree" not in tree:
+        tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
+    parents = pikepdf.NumberTree(tree.ParentTree)
+    key = max(int(tree.get("/ParentTreeNextKey", 0)), max(parents.keys(), default=-1) + 1)
+    form = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem,
+            S=pikepdf.Name.Form,
+            P=parent,
+            Pg=page.obj,
+            Alt=pikepdf.String(description),
+            # The reference itself as /K, as the packet's: pyHanko finds a form field in the
+            # structure tree at ...Form.K.Obj only (see avtalsgen.pdf.structure).
+            K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=ref, Pg=page.obj),
+        )
+    )
+    kids = parent.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        kids.append(form)
+    else:
+        parent.K = pikepdf.Array([form] if kids is None else [kids, form])
+    ref.StructParent = key
+    parents[key] = form
+    tree.ParentTreeNextKey = key + 1
+    page.obj.Tabs = pikepdf.Name.S
+
+
 def add_signature_fields(source: Path, fields: list[NewField], lang: str = "sv-SE") -> bytes:
     """``source`` with the empty signature ``fields`` added, checked as PDF/A-2b; the bytes
     to write. Raises :class:`FieldError` for a field off its page, a name used already, or
@@ -102,7 +143,9 @@ def add_signature_fields(source: Path, fields: list[NewField], lang: str = "sv-S
                         path=source, name=field.name, box=field.box, width=px2, height=py2
                     )
                 )  # fmt: skip
-            refs.append(signature_widget(pdf, page, field))
+            ref = signature_widget(pdf, page, field)
+            tag_field(pdf, page, ref, field.tooltip or field.name)
+            refs.append(ref)
             existing.append(field.name)
         if isinstance(acroform, pikepdf.Dictionary):
             for ref in refs:

@@ -143,8 +143,14 @@ class StructureTree:
                     tops.append(inner)
             else:
                 tops.append(kid)
+        present = {
+            annot.objgen
+            for page in source.pages
+            for annot in page.obj.get("/Annots", pikepdf.Array())
+            if isinstance(annot, pikepdf.Dictionary)
+        }
         for top in tops:
-            if isinstance(top, pikepdf.Dictionary):
+            if isinstance(top, pikepdf.Dictionary) and not _field_left_out(top, present):
                 copied = self.pdf.copy_foreign(top) if top.is_indirect else top
                 copied.P = part
                 part.K.append(copied)
@@ -215,3 +221,20 @@ class StructureTree:
         self.root.ParentTreeNextKey = self._next
         self.pdf.Root.StructTreeRoot = self.root
         self.pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def _field_left_out(elem: pikepdf.Dictionary, present: set[tuple[int, int]]) -> bool:
+    """Whether ``elem`` is the ``Form`` element of a field no page of its part holds any
+    more (a protocol extract's, taken off its pages when the extract goes in a packet)."""
+    if elem.get("/S") != "/Form":
+        return False
+    kids = elem.get("/K")
+    refs = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    targets = [
+        k.get("/Obj")
+        for k in refs
+        if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+    ]
+    return bool(targets) and all(
+        not isinstance(t, pikepdf.Dictionary) or t.objgen not in present for t in targets
+    )

@@ -216,7 +216,9 @@ def sign_packet(
         now = dt.datetime.now(dt.UTC)
         check_certificate(cert, signer_name, now)
         text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
-        style = stamp_style(appearance_font(font or default_font(), text, opened, Path(tmp)))
+        style = stamp_style(
+            appearance_font(font or default_font(), text, opened, Path(tmp)), describe=certify
+        )
         meta = PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm="sha256",
