@@ -25,6 +25,7 @@ import pytest
 from conftest import docx_with_pages, run
 from pdftext import pdftotext
 from PIL import ImageCms
+from tagged_text import tagged_elements
 
 from avtalsgen.conversion.convert import LibreOfficeConverter
 from avtalsgen.conversion.normalise import prepare_attachment
@@ -397,6 +398,16 @@ def test_long_contents_wraps_and_takes_two_pages(built: Built, tmp_path: Path) -
             "Innehåll 2",
             "Beslutsförslag s. 1",
         ]
+        # Read as tagged text, a wrapped title's lines and its pages are words apart.
+        links = [e for e in tagged_elements(pdf) if e.kind == "Link"]
+    whole = 0
+    for link, part in zip(links[-18:], many, strict=True):
+        words = " ".join(part.title.split())
+        shown, _, pages = link.text.rpartition(" ")
+        assert words.startswith(shown) and pages[0].isdigit(), link.text
+        whole += shown == words
+        assert link.alt is not None and link.alt.startswith(f"{words}, sid")
+    assert whole == 17  # one title goes on from the first page to the second
     assert check_pdfa_structure(packet.path) == []
 
 

@@ -6,6 +6,7 @@ every shipped meeting's extracts and notices (anslag)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import CASES, REPO, run, run_cli
+from tagged_text import tagged_elements
 
 from avtalsgen import i18n
 from avtalsgen.pdf.tags import structure_problems
@@ -101,6 +103,34 @@ def test_the_packets_parts_contents_and_fields(built: Path, dnr: str) -> None:
         for page in pdf.pages:
             if len(page.obj.get("/Annots", [])):
                 assert page.obj.Tabs == "/S"
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_the_contents_page_reads_as_it_shows(built: Path, dnr: str) -> None:
+    """A screen reader hears each group's heading alone, and each entry's title, a space and
+    its pages; the link says which part and pages it goes to."""
+    with pikepdf.open(built / dnr / "paket.pdf") as pdf:
+        elements = tagged_elements(pdf)
+        start = next(i for i, e in enumerate(elements) if e.kind == "Sect") + 1
+        end = next(i for i, e in enumerate(elements) if e.kind == "Part")
+        contents = elements[start:end]
+        headings = [e.text for e in contents if e.kind == "H2"]
+        assert headings[0] == "Handlingar" and set(headings) <= {"Handlingar", "Bilagor"}
+        assert [e.text for e in contents if e.kind == "P"][-1] == f"Dnr {dnr}"
+        links = [e for e in contents if e.kind == "Link"]
+        titles = [str(item.title) for item in pdf.open_outline().root][1:]
+        assert len(links) == len(titles)
+        for link, title in zip(links, titles, strict=True):
+            first, _, last = link.text.rpartition(" ")[2].partition("–")
+            assert link.text == f"{title} {first}{'–' if last else ''}{last}"
+            pages = f"sidorna {first}–{last}" if last else f"sidan {first}"
+            assert link.alt == f"{title}, {pages}"
+            annot = next(k.Obj for k in _kids(link.elem) if isinstance(k, pikepdf.Dictionary)
+                         and k.get("/Type") == "/OBJR")  # fmt: skip
+            assert str(annot.Contents) == link.alt
+            assert pikepdf.Page(annot.Dest[0]).index + 1 == int(first)
+    shown = run("pdftotext", "-layout", "-f", "1", "-l", "1", str(built / dnr / "paket.pdf"), "-")
+    assert re.search(r"Handlingar +Sidor", shown)
 
 
 def test_signing_keeps_the_tags(built: Path, tmp_path: Path, demo_pki: DemoPki) -> None:

@@ -2,12 +2,18 @@
 each with its page range and a link to its first page, tagged as a table of contents
 (``H1``, ``P``, ``H2``, ``TOC`` of ``TOCI``, each a ``Link``), drawn directly in Liberation
 Sans (:mod:`avtalsgen.pdf.fonts`).
+
+As a screen reader reads it: each ``Link`` says its part and pages ("Tilläggsavtal nr 1,
+sidorna 4–6") in its ``Alt``; its text is the title, then the page range after a real space
+(drawn, not only seen); a line that goes on from the one before (a long title) starts with
+a space too; the column heading "Sidor" is an artifact, each group's heading ("Handlingar")
+an ``H2`` of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +54,7 @@ class _Line:
     gap_before: float = 0.0
     entry: int | None = None  # index into the placements
     column_heading: bool = False
+    new_paragraph: bool = False  # a line that starts a paragraph of its own (the Dnr)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ def layout_contents(
     lines: list[_Line] = [_Line(CONTENTS_TITLE, True, 18)]
     for i, text in enumerate(_wrap(metadata.title, fonts.regular, 12, text_width)):
         lines.append(_Line(text, False, 12, 10 if i == 0 else 0))
-    lines.append(_Line(f"Dnr {metadata.dnr}", False, 11))
+    lines.append(_Line(f"Dnr {metadata.dnr}", False, 11, new_paragraph=True))
     sections = [(_DOCUMENTS_HEADING, documents, 0)]
     if attachments:
         sections.append((_ATTACHMENTS_HEADING, attachments, len(documents)))
@@ -91,7 +98,7 @@ def layout_contents(
         if y - step < _MARGIN and pages[-1]:
             pages.append([])
             y = height - _MARGIN
-            line = _Line(line.text, line.bold, line.size, 0, line.entry, line.column_heading)
+            line = replace(line, gap_before=0)
             step = line.size * 1.35
         y -= step
         pages[-1].append((line, y))
@@ -115,6 +122,12 @@ def _page_range(place: PartPlacement) -> str:
     if place.first_page == place.last_page:
         return str(place.first_page)
     return f"{place.first_page}–{place.last_page}"
+
+
+def _described(place: PartPlacement) -> str:
+    """A part as its link tells it: "Tilläggsavtal nr 1, sidorna 4–6" ("…, sidan 4")."""
+    pages = "sidan" if place.first_page == place.last_page else "sidorna"
+    return f"{' '.join(place.title.split())}, {pages} {_page_range(place)}"
 
 
 def insert_contents(
@@ -145,30 +158,39 @@ def insert_contents(
     toc: pikepdf.Object | None = None
     for page, page_lines in zip(pages, layout.pages, strict=True):
         ops: list[bytes] = []
+        previous: pikepdf.Object | None = None  # the element of the line before
+        pending: tuple[pikepdf.Object, _Line, float] | None = None  # an entry's page range
         for line, y in page_lines:
             font = fonts.bold if line.bold else fonts.regular
+            goes_on = toc is not None and line.entry is None and not line.column_heading
+            if pending is not None and not goes_on:
+                ops += _page_range_ops(tree, page, pending, placements, fonts.regular, width)
+                pending = None
             if line.column_heading:
                 links.close()
                 elem = tree.element(section, "/H2", page=page)
                 toc = tree.element(section, "/TOC", page=page)
             elif toc is not None:
                 elem = links.element(toc, page, line, y)
+                if line.entry is not None:
+                    pending = (elem, line, y)
             elif line.text == CONTENTS_TITLE and case_lines is None:
                 elem = tree.element(section, "/H1", page=page)
             else:
-                if case_lines is None:
+                if case_lines is None or line.new_paragraph:
                     case_lines = tree.element(section, "/P", page=page)
                 elem = case_lines
             tag = str(elem.S).lstrip("/").encode("ascii")
             ops.append(b"/%s <</MCID %d>> BDC" % (tag, tree.mark(elem, page)))
-            ops.append(_text(font, line.size, _MARGIN, y, line.text))
-            label = _PAGES_HEADING if line.column_heading else None
-            if line.entry is not None:
-                label = _page_range(placements[line.entry])
-            if label is not None:
-                x = width - _MARGIN - font.width(label, line.size)
-                ops.append(_text(font, line.size, x, y, label))
+            ops.append(_spaced(font, line.size, _MARGIN, y, line.text, elem is previous))
             ops.append(b"EMC")
+            if line.column_heading:
+                # The column's heading is seen, not read: each link says its pages.
+                x = width - _MARGIN - font.width(_PAGES_HEADING, line.size)
+                ops += [b"/Artifact BMC", _text(font, line.size, x, y, _PAGES_HEADING), b"EMC"]
+            previous = elem
+        if pending is not None:
+            ops += _page_range_ops(tree, page, pending, placements, fonts.regular, width)
         page.obj.Contents = pdf.make_stream(b"\n".join(ops))
         links.close()
     resources.Font = pikepdf.Dictionary(
@@ -177,6 +199,28 @@ def insert_contents(
             fonts.bold.resource: fonts.bold.build(pdf),
         }
     )
+
+
+def _page_range_ops(
+    tree: StructureTree, page: pikepdf.Page, entry: tuple[pikepdf.Object, _Line, float],
+    placements: Sequence[PartPlacement], font: Font, width: float,
+) -> list[bytes]:  # fmt: skip
+    """An entry's page range, right-aligned on its first line, drawn after the entry's
+    last line as the rest of its link, after a space."""
+    link, line, y = entry
+    assert line.entry is not None
+    label = _page_range(placements[line.entry])
+    x = width - _MARGIN - font.width(label, line.size)
+    mcid = tree.mark(link, page)
+    return [b"/Link <</MCID %d>> BDC" % mcid, _spaced(font, line.size, x, y, label, True), b"EMC"]
+
+
+def _spaced(font: Font, size: float, x: float, y: float, text: str, space: bool) -> bytes:
+    """``text`` at ``x``; with ``space``, after a space drawn just before it (invisible, but
+    read: the words of two lines or of a title and its pages do not run together)."""
+    if not space:
+        return _text(font, size, x, y, text)
+    return _text(font, size, x - font.width(" ", size), y, f" {text}")
 
 
 class _ContentsLinks:
@@ -200,7 +244,8 @@ class _ContentsLinks:
         if line.entry is not None:
             self.close()
             item = self.tree.element(toc, "/TOCI", page=page)
-            self.link = self.tree.element(item, "/Link", page=page)
+            described = _described(self.placements[line.entry])
+            self.link = self.tree.element(item, "/Link", alt=described, page=page)
             self.entry, self.page = line.entry, page
         if self.link is None or self.page is None or self.page.obj.objgen != page.obj.objgen:
             self.close()  # a line that goes on from the page before
@@ -224,7 +269,7 @@ class _ContentsLinks:
                     Rect=pikepdf.Array(self.box),
                     Border=pikepdf.Array([0, 0, 0]),
                     F=_PRINT_FLAG,
-                    Contents=pikepdf.String(f"{place.title}, sidan {_page_range(place)}"),
+                    Contents=pikepdf.String(_described(place)),
                     Dest=pikepdf.Array([target.obj, pikepdf.Name.Fit]),
                 )
             )
