@@ -109,3 +109,20 @@ def test_build_from_another_folder_needs_no_templates_option(
                      "--output", str(tmp_path / "output"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "output" / "RUN-00386-2023" / "beslutsforslag.pdf").is_file()
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly() -> None:
+    """``avtalsgen schema | head``: the reader goes away; the command ends with the shell's
+    status for SIGPIPE and says nothing (it said "Broken pipe", in English, with exit 1)."""
+    env = {**os.environ, "LANG": "sv_SE.UTF-8", "LC_ALL": "sv_SE.UTF-8"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "avtalsgen.cli", "schema"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    ) as process:  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(100)  # the schema is larger than a pipe holds (97 kB)
+        process.stdout.close()
+        errors = process.stderr.read()
+        status = process.wait(timeout=60)
+    assert errors == b""
+    assert status == 141

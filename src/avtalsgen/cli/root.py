@@ -8,6 +8,8 @@ Exit codes: 0 success; 1 a failure the user can fix (bad case file, conversion, 
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
 from typing import Annotated, Any, NoReturn
 
@@ -99,6 +101,8 @@ def _fail(exc: BaseException) -> NoReturn:
     if isinstance(exc, KeyboardInterrupt):
         typer.echo(_("interrupted"), err=True)
         raise typer.Exit(INTERRUPTED)
+    if isinstance(exc, BrokenPipeError):
+        _reader_gone()
     if isinstance(exc, OSError):  # one the command did not turn into its own message
         from avtalsgen.errors import os_problem
 
@@ -107,6 +111,23 @@ def _fail(exc: BaseException) -> NoReturn:
         typer.echo(os_problem(exc), err=True)
         raise typer.Exit(1)
     raise exc
+
+
+#: The exit status of a command whose reader went away (``avtalsgen check cases/ | head``):
+#: the shell's for a process ended by SIGPIPE, as other Unix tools end then.
+READER_GONE = 128 + 13
+
+
+def _reader_gone() -> NoReturn:
+    """The program reading the output stopped reading (``| head``): nothing is wrong with
+    the command, and nobody is left to tell, so it ends quietly; what it still has to write
+    (Python flushes stdout as it exits) goes nowhere instead of raising again."""
+    if state["verbose"]:
+        traceback.print_exc()
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, sys.stdout.fileno())
+    os.close(nowhere)
+    raise typer.Exit(READER_GONE)
 
 
 def _version(value: bool) -> None:
