@@ -45,7 +45,7 @@ from avtalsgen.pdf.fields import NewField, signature_widget
 from avtalsgen.pdf.fonts import BOLD_FONT, REGULAR_FONT, Font, find_font
 from avtalsgen.pdf.pdfa import header_problems, parse_pdf_date, pdfa_problems
 from avtalsgen.pdf.pdfa_rules import icc_colour_space, unique_subset_names
-from avtalsgen.pdf.pdffile import open_pdf
+from avtalsgen.pdf.pdffile import entry, open_pdf
 from avtalsgen.pdf.signed import is_signed
 from avtalsgen.pdf.structure import StructureTree
 
@@ -349,7 +349,7 @@ def _input_problems(pdf: pikepdf.Pdf, *, document: bool, intent: str | None) -> 
                 version=pdf.pdf_version
             )
         ]
-    acroform = pdf.Root.get("/AcroForm")
+    acroform = entry(pdf.Root, "/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and len(acroform.get("/Fields", [])):
         return [
             _("the file has form fields or signatures, which cannot be carried into the packet")

@@ -31,7 +31,7 @@ from avtalsgen.pdf.pdfa_rules import (
     output_intent_space,
     subset_name_problems,
 )
-from avtalsgen.pdf.pdffile import open_pdf
+from avtalsgen.pdf.pdffile import entry, open_pdf
 
 
 class VerificationError(AvtalsgenError):
@@ -99,7 +99,7 @@ def pdfa_problems(
     problems = []
     if pdf.is_encrypted:
         problems.append(_("the file is encrypted"))
-    version = str(pdf.Root.get("/Version", pdf.pdf_version)).lstrip("/")
+    version = str(entry(pdf.Root, "/Version", pdf.pdf_version)).lstrip("/")
     if version not in {f"1.{n}" for n in range(8)}:
         problems.append(_("PDF version {version} is above 1.7").format(version=version))
     xmp = _xmp_values(pdf)
@@ -231,13 +231,13 @@ def font_problems(pdf: pikepdf.Pdf, pages: Collection[int] | None = None) -> lis
         if pages is not None and number not in pages:
             continue
         walker.resources(page.obj.get("/Resources"), _("page {number}").format(number=number))
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
+        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
                 continue
             where = _("page {number}, {annotation} appearance").format(
                 number=number, annotation=_annotation_name(annot)
             )
-            appearance = annot.get("/AP")
+            appearance = entry(annot, "/AP")
             if isinstance(appearance, pikepdf.Dictionary):
                 for state in appearance.values():
                     for stream in _appearance_streams(state):
@@ -265,9 +265,9 @@ class _FontWalker:
         for font in _values(resources.get("/Font")):
             if isinstance(font, pikepdf.Dictionary) and self._first_visit(font):
                 self.font(font, where)
-        for xobject in _values(resources.get("/XObject")):
+        for xobject in _values(entry(resources, "/XObject")):
             self.xobject(xobject, where)
-        for pattern in _values(resources.get("/Pattern")):
+        for pattern in _values(entry(resources, "/Pattern")):
             if isinstance(pattern, pikepdf.Stream) and self._first_visit(pattern):
                 self.resources(pattern.get("/Resources"), where)
 
@@ -327,7 +327,7 @@ def _cid_width_problem(cid_font: pikepdf.Dictionary, descriptor: pikepdf.Diction
     write); others pass unchecked.
     """
     program = descriptor.get("/FontFile2")
-    widths = cid_font.get("/W")
+    widths = entry(cid_font, "/W")
     if (
         cid_font.get("/Subtype") != pikepdf.Name.CIDFontType2
         or cid_font.get("/CIDToGIDMap") != pikepdf.Name.Identity
@@ -361,7 +361,7 @@ def _advances(program: pikepdf.Stream) -> tuple[list[int], int]:
     and its units per em. A program is read once (the contents page's fonts are the same
     in nearly every packet), known by its bytes as stored and how they are encoded."""
     coding = pikepdf.Dictionary(
-        {k: v for k in ("/Filter", "/DecodeParms") if (v := program.get(k)) is not None}
+        {k: v for k in ("/Filter", "/DecodeParms") if (v := entry(program, k)) is not None}
     )
     key = hashlib.sha256(program.read_raw_bytes() + coding.unparse(resolved=True)).digest()
     found = _advances_of.get(key)
@@ -408,7 +408,7 @@ def _appearance_streams(state: object) -> Iterator[pikepdf.Stream]:
 
 
 def _annotation_name(annot: pikepdf.Dictionary) -> str:
-    if annot.get("/FT") == pikepdf.Name.Sig or "/T" in annot:
+    if entry(annot, "/FT") == pikepdf.Name.Sig or "/T" in annot:
         return _("field '{name}'").format(name=str(annot.get("/T", "?")))
     return _("{kind} annotation").format(kind=str(annot.get("/Subtype", "/Annot")).lstrip("/"))
 
@@ -419,15 +419,15 @@ _PRINT_FLAG = 4
 
 def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
     problems = []
-    acroform = pdf.Root.get("/AcroForm")
+    acroform = entry(pdf.Root, "/AcroForm")
     # pikepdf returns PDF booleans as Python bool (its stubs say Object).
     need: object = (
-        acroform.get("/NeedAppearances") if isinstance(acroform, pikepdf.Dictionary) else None
+        entry(acroform, "/NeedAppearances") if isinstance(acroform, pikepdf.Dictionary) else None
     )
     if need is True:
         problems.append(_("the form sets /NeedAppearances true"))
     for number, page in enumerate(pdf.pages, start=1):
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
+        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
                 continue
             subtype = annot.get("/Subtype")
@@ -443,7 +443,7 @@ def _annotation_problems(pdf: pikepdf.Pdf) -> list[str]:
                         where=where, flags=flags
                     )
                 )
-            appearance = annot.get("/AP")
+            appearance = entry(annot, "/AP")
             if subtype == pikepdf.Name.Link:
                 continue
             if not isinstance(appearance, pikepdf.Dictionary) or "/N" not in appearance:

@@ -29,6 +29,7 @@ from collections.abc import Collection, Iterable, Iterator
 import pikepdf
 
 from avtalsgen.i18n import _
+from avtalsgen.pdf.pdffile import entry
 
 #: Action types PDF/A-2 forbids (6.5.1), SetState and NOP being deprecated ones.
 FORBIDDEN_ACTIONS = frozenset(
@@ -111,16 +112,16 @@ def action_problems(pdf: pikepdf.Pdf) -> list[str]:
 
     root: pikepdf.Dictionary = pdf.Root  # type: ignore[assignment]
     additional(root, _("the catalog"))
-    open_action = root.get("/OpenAction")
+    open_action = entry(root, "/OpenAction")
     if isinstance(open_action, pikepdf.Dictionary):
         action(open_action, _("the action on opening"))
-    names = root.get("/Names")
+    names = entry(root, "/Names")
     if isinstance(names, pikepdf.Dictionary) and "/JavaScript" in names:
         problems.append(_("the name tree holds JavaScript, which PDF/A forbids (6.6.1)"))
     for number, page in enumerate(pdf.pages, start=1):
         where = _("page {number}").format(number=number)
         additional(page.obj, where)
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
+        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
             if not isinstance(annot, pikepdf.Dictionary):
                 continue
             subtype = str(annot.get("/Subtype", "/Annot"))
@@ -133,11 +134,11 @@ def action_problems(pdf: pikepdf.Pdf) -> list[str]:
                         where=here
                     )
                 )
-            action(annot.get("/A"), here)
+            action(entry(annot, "/A"), here)
             additional(annot, here)
     for item in _outline_items(root):
-        action(item.get("/A"), _("a bookmark"))
-    acroform = root.get("/AcroForm")
+        action(entry(item, "/A"), _("a bookmark"))
+    acroform = entry(root, "/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary):
         for field in _fields(acroform.get("/Fields")):
             additional(field, _("form field {name}").format(name=str(field.get("/T", "?"))))
@@ -182,7 +183,7 @@ def remove_forbidden_actions(pdf: pikepdf.Pdf) -> int:
         drop(names, "/JavaScript")
     for page in pdf.pages:
         drop(page.obj, "/AA")
-        annots = page.obj.get("/Annots")
+        annots = entry(page.obj, "/Annots")
         if not isinstance(annots, pikepdf.Array):
             continue
         kept = pikepdf.Array()
@@ -191,15 +192,15 @@ def remove_forbidden_actions(pdf: pikepdf.Pdf) -> int:
                 if str(annot.get("/Subtype", "")) in FORBIDDEN_ANNOTATIONS:
                     removed += 1
                     continue
-                if _forbidden(annot.get("/A")):
+                if _forbidden(entry(annot, "/A")):
                     drop(annot, "/A")
                 drop(annot, "/AA")
             kept.append(annot)
         page.obj.Annots = kept
     for item in _outline_items(root):
-        if _forbidden(item.get("/A")):
+        if _forbidden(entry(item, "/A")):
             drop(item, "/A")
-    acroform = root.get("/AcroForm")
+    acroform = entry(root, "/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary):
         for field in _fields(acroform.get("/Fields")):
             drop(field, "/AA")
@@ -207,10 +208,10 @@ def remove_forbidden_actions(pdf: pikepdf.Pdf) -> int:
 
 
 def _outline_items(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
-    outlines = root.get("/Outlines")
+    outlines = entry(root, "/Outlines")
     if not isinstance(outlines, pikepdf.Dictionary):
         return
-    todo = [outlines.get("/First")]
+    todo = [entry(outlines, "/First")]
     seen: set[tuple[int, int]] = set()
     while todo:
         item = todo.pop()
@@ -220,8 +221,8 @@ def _outline_items(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
                 break
             seen.add(key)
             yield item
-            todo.append(item.get("/First"))
-            item = item.get("/Next")
+            todo.append(entry(item, "/First"))
+            item = entry(item, "/Next")
 
 
 def _fields(fields: object, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
@@ -230,7 +231,7 @@ def _fields(fields: object, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
     for field in fields:
         if isinstance(field, pikepdf.Dictionary):
             yield field
-            yield from _fields(field.get("/Kids"), depth + 1)
+            yield from _fields(entry(field, "/Kids"), depth + 1)
 
 
 # --- colour spaces ------------------------------------------------------------------------
@@ -290,7 +291,7 @@ class _ColourWalker:
         lists; return the device spaces its Default colour spaces stand for."""
         if not isinstance(resources, pikepdf.Dictionary):
             return frozenset()
-        spaces = resources.get("/ColorSpace")
+        spaces = entry(resources, "/ColorSpace")
         defaults = frozenset(
             name.removeprefix("/Default").upper()
             for name in (spaces.keys() if isinstance(spaces, pikepdf.Dictionary) else ())
@@ -300,10 +301,10 @@ class _ColourWalker:
             for key, value in spaces.items():
                 if not key.startswith("/Default"):
                     self.space(value, where, defaults)
-        for shading in _values(resources.get("/Shading")):
+        for shading in _values(entry(resources, "/Shading")):
             if isinstance(shading, pikepdf.Dictionary):
                 self.space(shading.get("/ColorSpace"), where, defaults)
-        for pattern in _values(resources.get("/Pattern")):
+        for pattern in _values(entry(resources, "/Pattern")):
             if not isinstance(pattern, pikepdf.Dictionary) or not self._first(pattern):
                 continue
             inner = pattern.get("/Shading")
@@ -311,13 +312,13 @@ class _ColourWalker:
                 self.space(inner.get("/ColorSpace"), where, defaults)
             if isinstance(pattern, pikepdf.Stream):
                 self.content(pattern, pattern.get("/Resources", resources), where)
-        for state in _values(resources.get("/ExtGState")):
+        for state in _values(entry(resources, "/ExtGState")):
             mask = state.get("/SMask") if isinstance(state, pikepdf.Dictionary) else None
             if isinstance(mask, pikepdf.Dictionary):
                 group = mask.get("/G")
                 if isinstance(group, pikepdf.Stream) and self._first(group):
                     self.xobject(group, where, defaults)
-        for xobject in _values(resources.get("/XObject")):
+        for xobject in _values(entry(resources, "/XObject")):
             if isinstance(xobject, pikepdf.Stream):
                 self.xobject(xobject, where, defaults)
         for font in _values(resources.get("/Font")):
@@ -349,7 +350,9 @@ class _ColourWalker:
     def content(self, stream: object, resources: object, where: str) -> None:
         """The operators of a content stream (a page, form, pattern or glyph)."""
         defaults = self.resources(resources, where)
-        spaces = resources.get("/ColorSpace") if isinstance(resources, pikepdf.Dictionary) else None
+        spaces = (
+            entry(resources, "/ColorSpace") if isinstance(resources, pikepdf.Dictionary) else None
+        )
         try:
             instructions = pikepdf.parse_content_stream(stream)  # type: ignore[arg-type]
         except pikepdf.PdfError as exc:
@@ -403,13 +406,13 @@ def colour_problems(
         if pages is not None and number not in pages:
             continue
         where = _("page {number}").format(number=number)
-        group = page.obj.get("/Group")
+        group = entry(page.obj, "/Group")
         resources = page.obj.get("/Resources")
         if isinstance(group, pikepdf.Dictionary):
             walker.space(group.get("/CS"), where, frozenset())
         walker.content(page.obj, resources, where)
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
-            appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
+            appearance = entry(annot, "/AP") if isinstance(annot, pikepdf.Dictionary) else None
             if isinstance(appearance, pikepdf.Dictionary):
                 for state in appearance.values():
                     streams = state.values() if isinstance(state, pikepdf.Dictionary) else [state]
@@ -464,10 +467,10 @@ def object_problems(pdf: pikepdf.Pdf, *, embedded_files: bool = False) -> list[s
                 add("tr", _("a transfer function in a graphics state, which PDF/A forbids"))
             if "/HTO" in keys:
                 add("hto", _("a halftone origin in a graphics state, which PDF/A forbids"))
-    acroform = pdf.Root.get("/AcroForm")
+    acroform = entry(pdf.Root, "/AcroForm")
     if isinstance(acroform, pikepdf.Dictionary) and "/XFA" in acroform:
         add("xfa", _("an XFA form, which PDF/A forbids (6.4.2)"))
-    tree = pdf.Root.get("/Names")
+    tree = entry(pdf.Root, "/Names")
     if isinstance(tree, pikepdf.Dictionary) and "/EmbeddedFiles" in tree and not embedded_files:
         add("files", _("embedded files, which the packet cannot check and does not take"))
     return list(found.values())
@@ -486,12 +489,12 @@ def embedded_fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikep
     def fonts_of(resources: object, depth: int = 0) -> Iterator[pikepdf.Dictionary]:
         if not isinstance(resources, pikepdf.Dictionary) or depth > 16:
             return
-        for font in _values(resources.get("/Font")):
+        for font in _values(entry(resources, "/Font")):
             if isinstance(font, pikepdf.Dictionary) and _first_visit(font, seen):
                 yield font
                 if font.get("/Subtype") == "/Type3":
                     yield from fonts_of(font.get("/Resources"), depth + 1)
-        for xobject in _values(resources.get("/XObject")):
+        for xobject in _values(entry(resources, "/XObject")):
             if (
                 isinstance(xobject, pikepdf.Stream)
                 and xobject.get("/Subtype") == "/Form"
@@ -500,8 +503,8 @@ def embedded_fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikep
                 yield from fonts_of(xobject.get("/Resources"), depth + 1)
 
     def appearances(page: pikepdf.Page) -> Iterable[object]:
-        for annot in page.obj.get("/Annots", pikepdf.Array()):
-            appearance = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
+            appearance = entry(annot, "/AP") if isinstance(annot, pikepdf.Dictionary) else None
             if isinstance(appearance, pikepdf.Dictionary):
                 for state in appearance.values():
                     streams = state.values() if isinstance(state, pikepdf.Dictionary) else [state]
@@ -521,7 +524,7 @@ def embedded_fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikep
                 if not isinstance(descriptor, pikepdf.Dictionary):
                     continue
                 for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-                    program = descriptor.get(key)
+                    program = entry(descriptor, key)
                     if isinstance(program, pikepdf.Stream):
                         yield font, program
                         break
@@ -539,7 +542,7 @@ def _first_visit(obj: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
 def program_digest(program: pikepdf.Stream) -> bytes:
     """A font program's identity: its stored bytes and how they are encoded."""
     coding = pikepdf.Dictionary(
-        {k: v for k in ("/Filter", "/DecodeParms") if (v := program.get(k)) is not None}
+        {k: v for k in ("/Filter", "/DecodeParms") if (v := entry(program, k)) is not None}
     )
     return hashlib.sha256(program.read_raw_bytes() + coding.unparse(resolved=True)).digest()
 

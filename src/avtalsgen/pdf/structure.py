@@ -23,6 +23,8 @@ from collections.abc import Sequence
 
 import pikepdf
 
+from avtalsgen.pdf.pdffile import entry
+
 StructElem = pikepdf.Dictionary
 
 
@@ -157,10 +159,10 @@ class StructureTree:
         old_parents = pikepdf.NumberTree(tree.ParentTree) if "/ParentTree" in tree else None
         for page in pages:
             self._renumber(page.obj, old_parents, source)
-            for annot in page.obj.get("/Annots", pikepdf.Array()):
+            for annot in entry(page.obj, "/Annots", pikepdf.Array()):
                 if isinstance(annot, pikepdf.Dictionary):
                     self._renumber(annot, old_parents, source, key_name="/StructParent")
-            if len(page.obj.get("/Annots", pikepdf.Array())):
+            if len(entry(page.obj, "/Annots", pikepdf.Array())):
                 page.obj.Tabs = pikepdf.Name.S
 
     def _renumber(
