@@ -129,6 +129,28 @@ def test_amounts_per_calendar_year_that_do_not_fit_are_refused() -> None:
     ]
 
 
+def test_a_first_year_amount_that_would_change_the_agreed_months_is_refused(
+    english: None,
+) -> None:
+    """The agreement's 100 000 for 2028 is for January-June (16 667 a month); 20 000 for the
+    extension's July-December would spread 120 000 over all of 2028 (10 000 a month),
+    changing the months already agreed: refused, naming the amount that keeps them."""
+    years = [{"ar": 2028, "belopp": 20000}, *YEARS[1:]]
+    andring, found = _apply(
+        {"medfinansiarer": OTHERS, "medfinansiarer_per_kalenderar": {EU: years}}
+    )
+    assert andring is None
+    assert found == [
+        (
+            ("medfinansiarer_per_kalenderar", EU),
+            "the agreement gives EU-projektet Exempel Smart Arktis 100,000 kronor for its 6 "
+            "months of 2028 (until 2028-06-30); one amount a calendar year is spread evenly "
+            "over its months, so the extension's amount for its 6 months of 2028 must keep "
+            "that rate, or the months already agreed would change: give 100000 for 2028",
+        )
+    ]
+
+
 @pytest.fixture
 def cases(cases: Path) -> Path:
     """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""

@@ -687,14 +687,47 @@ def _calendar_years_given(
                 )
             )
             continue
+        rate = _first_year_rate(row, years[0], money.period, new_end)
+        if rate is not None:
+            problems.append((at, rate))
+            continue
         found[name] = years
     return found
+
+
+def _first_year_rate(
+    row: Finansiar, first: Kalenderarsbelopp, period: Period, new_end: dt.date
+) -> str | None:
+    """Why the extension's amount ``first`` for the calendar year the agreement ends
+    inside does not fit, or None: that year's amount is spread evenly over its months, so
+    the extension's months of it must have the agreed months' rate, else the months already
+    agreed would change."""
+    if period.slut.month == 12:
+        return None
+    year = period.slut.year
+    agreed = _months(max(period.start, dt.date(year, 1, 1)), period.slut)
+    added = _months(period.slut + dt.timedelta(days=1), min(new_end, dt.date(year, 12, 31)))
+    amount = {item.ar: item.belopp for item in row.belopp_per_kalenderar or ()}.get(year, 0)
+    if first.belopp * agreed == amount * added:
+        return None
+    keep, rest = divmod(amount * added, agreed)
+    message = _(
+        "the agreement gives {name} {amount} kronor for its {agreed} months of {year} (until "
+        "{end}); one amount a calendar year is spread evenly over its months, so the "
+        "extension's amount for its {added} months of {year} must keep that rate, or the "
+        "months already agreed would change"
+    ).format(name=row.namn, amount=format_amount(amount), agreed=agreed, year=year,
+             end=period.slut, added=added)  # fmt: skip
+    if not rest:
+        message += _(": give {amount} for {year}").format(amount=keep, year=year)
+    return message
 
 
 def _extended_per_calendar_year(row: Finansiar, years: list[Kalenderarsbelopp]) -> Finansiar:
     """A co-financier's row whose amounts are per calendar year, with the extension's
     ``years`` after them: a year the agreement covers in part and the extension goes on
-    into takes both amounts (its amount is the year's, whichever months give it)."""
+    into takes both amounts (its amount is the year's, whichever months give it; the
+    extension's part keeps the agreed months' rate, :func:`_first_year_rate`)."""
     amounts = {year.ar: year.belopp for year in row.belopp_per_kalenderar or ()}
     for year in years:
         amounts[year.ar] = amounts.get(year.ar, 0) + year.belopp
