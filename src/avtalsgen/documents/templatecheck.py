@@ -28,7 +28,7 @@ from avtalsgen.documents.format import FILTERS
 from avtalsgen.documents.kinds import KINDS
 from avtalsgen.documents.render import NOTE_TYPES, STYLE_IDS, jinja_environment
 from avtalsgen.documents.review import tracked_changes_problem
-from avtalsgen.documents.templatefacts import missing_places, splitting_rows, year_columns
+from avtalsgen.documents.templatefacts import missing_places, year_columns
 from avtalsgen.documents.templatelanguage import other_languages
 from avtalsgen.documents.templateplaces import (
     Locator,
@@ -442,7 +442,6 @@ def check_template(template: Path, context: type = Context) -> list[Finding]:
     if body is not None and not unreadable:
         headers = [page.root for page in pages]
         findings += [Finding("", t) for t in missing_places(template.stem, body.root, headers)]
-        findings += [Finding(_("body"), t) for t in splitting_rows(body.root)]
         findings += [Finding(_("body"), t) for t in year_columns(body.root)]
     return findings
 

@@ -159,30 +159,6 @@ def missing_signature_lines(document: str, body: etree._Element) -> list[str]:
     return problems
 
 
-def splitting_rows(body: etree._Element) -> list[str]:
-    """The tables of a template (its body's parsed XML) with rows that may break across
-    pages: a row cut by a page break leaves its first lines on one page and the rest, in an
-    otherwise empty row, under the repeated header on the next. A row keeps whole with
-    Word's 'Allow row to break across pages' cleared (``w:cantSplit``)."""
-    problems = []
-    for number, table in enumerate(body.iter(f"{_W}tbl"), 1):
-        rows = table.findall(f"{_W}tr")
-        if all(row.find(f"{_W}trPr/{_W}cantSplit") is not None for row in rows):
-            continue
-        first = " | ".join(_text(cell).strip() for cell in rows[0].findall(f"{_W}tc"))
-        problems.append(
-            _(
-                "table {number} ('{first}') has rows that may break across pages, leaving "
-                "part of a row in an empty row under the repeated header on the next page: "
-                "select the table and, in Word, under Table Properties › Row, clear 'Allow "
-                "row to break across pages' (in LibreOffice: Table Properties › Text Flow, "
-                "'Allow row to break across pages and columns'), as the template that comes "
-                "with avtalsgen has it"
-            ).format(number=number, first=first)
-        )
-    return problems
-
-
 #: A ``{%tc for %}`` loop that gives every budget year a column (``finansiering.budgetar``).
 _YEAR_COLUMNS = re.compile(r"\{%\s*tc\s+for\s+\w+\s+in\s+[\w.]*\bbudgetar\s*%\}")
 
