@@ -18,6 +18,7 @@ from conftest import fold
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.i18n import set_language
 from avtalsgen.input.load import load_case
+from avtalsgen.model.money import Finansiering
 from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 from avtalsgen.model.types import Loc
 
@@ -83,6 +84,40 @@ def test_a_co_financier_per_calendar_year_that_does_not_go_on_is_given_0() -> No
         "deras bidrag enligt avtalet avser tiden till och med den 30 juni 2028."
     ) in texts
     assert "uppgår därmed till 9 450 000 kronor i stället för 5 400 000 kronor." in texts[-2]
+
+
+def test_a_co_financier_whose_yearly_amounts_are_all_0_is_said_not_to_go_on() -> None:
+    """The EU project's agreed amount for 2028 is 0 (its 100 000 moved to 2025), so 0 for
+    each year of the extension keeps its rate: the tilläggsavtal says once that it does not
+    co-finance the extension, not also "med 0 kronor för 2028 …" among the conditions."""
+    data = CASE.arende.finansiering.model_dump(exclude_none=True, mode="json")
+    (eu,) = [row for row in data["finansiarer"] if row["namn"] == EU]
+    eu["belopp_per_kalenderar"][0]["belopp"] = 200000
+    eu["belopp_per_kalenderar"][3]["belopp"] = 0
+    zeros = [{"ar": year["ar"], "belopp": 0} for year in YEARS]
+    andring, found = apply_change(
+        Finansiering.model_validate(data),
+        Tillagg.model_validate({"typ": "forlangning", "ny_slutdag": "2031-06-30",
+                                "medfinansiarer": OTHERS,
+                                "medfinansiarer_per_kalenderar": {EU: zeros}}),
+        CASE.program.finansiering,
+        beslutsdatum=dt.date(2027, 12, 1),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )  # fmt: skip
+    assert andring is not None and not found, found
+    texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
+    assert not any("med 0 kronor för 2028" in text for text in texts), texts
+    assert (
+        "Regionens bidrag för förlängningen lämnas under förutsättning av medfinansiering under "
+        "förlängningen från Luleå kommun med 250 000 kronor årligen och Smarta samhällen "
+        "Norrbotten (egen insats) med 100 000 kronor årligen."
+    ) in texts
+    assert (
+        "Piteå kommun och EU-projektet Exempel Smart Arktis medfinansierar inte förlängningen; "
+        "deras bidrag enligt avtalet avser tiden till och med den 30 juni 2028."
+    ) in texts
 
 
 def test_one_amount_a_year_is_refused_with_what_to_write(english: None) -> None:

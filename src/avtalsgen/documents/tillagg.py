@@ -219,6 +219,14 @@ def _calendar_years(tillagg: Tillagg, fran: dt.date | None) -> dict[str, str]:
     return found
 
 
+def _goes_on(name: str, change: Change) -> bool:
+    """Whether the co-financier ``name`` co-finances the extension: an amount a year, or
+    an amount for some calendar year of it, that is not 0. The tilläggsavtal's condition
+    and its "medfinansierar inte förlängningen" both ask this, so they cannot both name it."""
+    calendar = change.andring.tillagg.medfinansiarer_per_kalenderar or {}
+    return bool(_given(change).get(name)) or any(year.belopp for year in calendar.get(name, ()))
+
+
 def extension_cofinancing(change: Change) -> str:
     """The co-financiers' amounts a year during an extension, as conditions (Swedish):
     ``under förutsättning av medfinansiering under förlängningen från Luleå kommun med
@@ -231,7 +239,7 @@ def extension_cofinancing(change: Change) -> str:
         if row.namn in calendar
         else f"{row.namn} med {fmt.kronor(given[row.namn])} årligen"
         for row in change.before.medfinansiarer
-        if given.get(row.namn) or row.namn in calendar
+        if _goes_on(row.namn, change)
     ]
     if not going:
         return ""
@@ -242,13 +250,7 @@ def _extension_cofinancing_text(change: Change) -> tuple[str, ...]:
     """What the tilläggsavtal says of the co-financiers during an extension."""
     if not change.before.medfinansiarer:
         return ()
-    given = _given(change)
-    calendar = change.andring.tillagg.medfinansiarer_per_kalenderar or {}
-    ending = [
-        row.namn
-        for row in change.before.medfinansiarer
-        if not given.get(row.namn) and not any(year.belopp for year in calendar.get(row.namn, ()))
-    ]
+    ending = [row.namn for row in change.before.medfinansiarer if not _goes_on(row.namn, change)]
     lines = []
     going = extension_cofinancing(change)
     if going:
