@@ -193,6 +193,29 @@ def expedited(signed: Made) -> Made:
     return signed
 
 
+def test_the_files_lines_are_read_once_and_only_for_a_problem(
+    signed: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The program file's lines were read again for every paragraph, before anything was
+    known to be wrong; now a YAML file's lines are read where a problem or a missing address
+    needs them, once a run (the director has no address: the program file's line for it)."""
+    from avtalsgen.meetings import expediering
+
+    read: list[Path] = []
+
+    def key_lines(path: Path) -> dict[tuple[str | int, ...], int]:
+        read.append(path)
+        return real(path)
+
+    real = expediering.key_lines
+    monkeypatch.setattr(expediering, "key_lines", key_lines)
+    results = expedite(signed.meeting, signed.output, now=NOW)
+    assert [r.utan_adress for r in results] == [("Regional utvecklingsdirektör",)] * 2
+    program = signed.root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    assert read.count(program) == 1
+    assert len(read) == len(set(read))
+
+
 def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
     made = signed
     results = expedite(made.meeting, made.output, now=NOW)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
@@ -50,6 +51,7 @@ from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model import Program
 from avtalsgen.model.case import Aktor
 from avtalsgen.model.meeting import Paragraf
+from avtalsgen.model.types import Loc
 
 #: The folder of the messages within the meeting's folder.
 FOLDER: Final = "expediering"
@@ -136,11 +138,16 @@ def expedite(
     folder = meeting_folder(workspace, meeting.sammantrade)
     chosen = chosen_paragraphs(meeting, paragraf, secret=False)
     plans, problems = [], []
+    programs: set[Path] = set()
+    lines = functools.cache(key_lines)  # a file's lines read once a run, where a problem is
     for item in chosen:
-        sender = _sender_problem(meeting, meeting.case(item))
-        if sender is not None and sender not in problems:
-            problems.append(sender)  # once for a program file that every § shares
-        plan = _plan(meeting, item, workspace.case(item.dnr).path, folder)
+        case = meeting.case(item)
+        if case.program_path not in programs:  # once for a program file that every § shares
+            programs.add(case.program_path)
+            sender = _sender_problem(meeting, case, lines)
+            if sender is not None and sender not in problems:
+                problems.append(sender)
+        plan = _plan(meeting, item, workspace.case(item.dnr).path, folder, lines)
         if isinstance(plan, str):
             problems.append(plan)
         else:
@@ -227,9 +234,14 @@ def _list_text(plan: Expediering) -> str:
 
 
 def _plan(
-    meeting: LoadedMeeting, paragraf: Paragraf, case_folder: Path, meeting_dir: MeetingFolder
+    meeting: LoadedMeeting,
+    paragraf: Paragraf,
+    case_folder: Path,
+    meeting_dir: MeetingFolder,
+    lines: Callable[[Path], dict[Loc, int]],
 ) -> Expediering | str:
-    """What to write for ``paragraf``, or the problem that stops it."""
+    """What to write for ``paragraf``, or the problem that stops it; ``lines`` gives a
+    YAML file's lines (:func:`key_lines`, read once a run)."""
     from avtalsgen.meetings.extract import SIGNATURE_FIELD, facts
     from avtalsgen.pdf.signed import signed_fields
 
@@ -291,24 +303,26 @@ def _plan(
         utan_adress=tuple(missing),
         sekretess=fakta.sekretessmarkering,
         program_file=case.program_path,
-        program_line=_addresses_line(case.program_path) if missing else 1,
+        program_line=_addresses_line(lines(case.program_path)) if missing else 1,
         aktor=(case.arende.aktor.namn, case.arende.aktor.kort),
         case_file=case.path,
-        case_line=key_lines(case.path).get(("aktor",), 1) if missing else 1,
+        case_line=lines(case.path).get(("aktor",), 1) if missing else 1,
         utan_aktor=fakta.utfall not in PREPARATORY
         and not {case.arende.aktor.namn, case.arende.aktor.kort} & set(fakta.skickas_till),
     )
 
 
-def _sender_problem(meeting: LoadedMeeting, case: LoadedCase) -> str | None:
+def _sender_problem(
+    meeting: LoadedMeeting, case: LoadedCase, lines: Callable[[Path], dict[Loc, int]]
+) -> str | None:
     """Why the messages on ``case`` cannot be written from its program file's sender, if
     they cannot: the program file gives none (the mail client would fill in the user's own
     address, and no Message-ID could name the region's domain), or a real meeting's
-    messages would be from the shipped example's fictitious address."""
+    messages would be from the shipped example's fictitious address. ``lines`` gives the
+    program file's lines, read only for a problem."""
     from avtalsgen.meetings.justering import where
 
     program = case.program_path
-    lines = key_lines(program)
     sender = case.program.expediering.avsandare
     if sender is None:
         return _(
@@ -316,7 +330,7 @@ def _sender_problem(meeting: LoadedMeeting, case: LoadedCase) -> str | None:
             "functional mailbox there, as avsandare: with namn: (e.g. Region Norrbotten, "
             "Regionala utvecklingsnämnden) and epost: (the registrator's address) under "
             "expediering, and run expediera again"
-        ).format(where=where(shown(program), lines, ("expediering", "avsandare")))
+        ).format(where=where(shown(program), lines(program), ("expediering", "avsandare")))
     domain = sender.epost.rsplit("@", 1)[1].lower()
     reserved = next((d for d in RESERVED_DOMAINS if f".{domain}".endswith(f".{d}")), None)
     if meeting.sammantrade.exempel or reserved is None:
@@ -326,7 +340,7 @@ def _sender_problem(meeting: LoadedMeeting, case: LoadedCase) -> str | None:
         "mail reaches it or comes from it), and the meeting is not an example: write the "
         "region's functional mailbox there and run expediera again"
     ).format(
-        where=where(shown(program), lines, ("expediering", "avsandare", "epost")),
+        where=where(shown(program), lines(program), ("expediering", "avsandare", "epost")),
         address=sender.epost,
         domain=reserved,
     )
@@ -341,10 +355,9 @@ def _address(aktor: Aktor, program: Program, name: str) -> str | None:
     return entry.epost if entry is not None else None
 
 
-def _addresses_line(program_file: Path) -> int:
+def _addresses_line(lines: dict[Loc, int]) -> int:
     """The line of the program file's ``expediering.mottagare``, else of ``expediering``,
-    else 1: where a missing address is added."""
-    lines = key_lines(program_file)
+    else 1 (``lines``: its :func:`key_lines`): where a missing address is added."""
     for loc in (("expediering", "mottagare"), ("expediering",)):
         if loc in lines:
             return lines[loc]
