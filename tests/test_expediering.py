@@ -199,6 +199,7 @@ def test_the_files_lines_are_read_once_and_only_for_a_problem(
     """The program file's lines were read again for every paragraph, before anything was
     known to be wrong; now a YAML file's lines are read where a problem or a missing address
     needs them, once a run (the director has no address: the program file's line for it)."""
+    from avtalsgen.input import load
     from avtalsgen.meetings import expediering
 
     read: list[Path] = []
@@ -207,7 +208,7 @@ def test_the_files_lines_are_read_once_and_only_for_a_problem(
         read.append(path)
         return real(path)
 
-    real = expediering.key_lines
+    real = load.key_lines
     monkeypatch.setattr(expediering, "key_lines", key_lines)
     results = expedite(signed.meeting, signed.output, now=NOW)
     assert [r.utan_adress for r in results] == [("Regional utvecklingsdirektör",)] * 2
