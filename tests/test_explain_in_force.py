@@ -173,12 +173,55 @@ def test_a_change_not_granted_is_said_and_leaves_the_plan_in_force(cases: Path) 
         "ändrat genom § 77 vid sammanträdet 2025-06-03: tilläggsavtal nr 1 anger avtalet så som "
         "det lyder efter ändringen; nedan avtalet så som det beviljades",
         "inte ändrat genom § 140 vid sammanträdet 2026-09-15 (avslag): den föreslagna ändringen "
-        "(förlängning) beviljades inte, och avtalet gäller som det är",
+        "(förlängning) avslogs, och avtalet gäller som det är",
     ]
     shown = after(lines, "gäller efter § 77 vid sammanträdet 2025-06-03")
     assert "finansiering 2024-08-01–2026-12-31 (29 månader, 3 avtalsår):" in shown
     assert not any("§ 140" in line for line in shown)
     assert (
         "not changed by § 140 of the meeting of 2026-09-15 (rejected): the proposed change "
-        "(extension) was not granted, and the agreement stays as it is"
+        "(extension) was rejected, and the agreement stays as it is"
     ) in explain(case, "en")
+
+
+def test_a_change_referred_back_is_not_called_refused(cases: Path) -> None:
+    """A proposal referred back (or postponed) is not decided yet: explain said of it, as
+    of an avslag, that it "beviljades inte"."""
+    meetings = cases / "sammantraden"
+    (meetings / "exempel-run-2026-06-16.yaml").unlink()
+    (meetings / "later.yaml").write_text(LATER, encoding="utf-8")
+    referred = REJECTED.replace("utfall: avslag", "utfall: aterremiss").replace(
+        "motivering: Nämnden ser inte skäl att förlänga avtalet nu.",
+        "motivering: Ärendet återremitteras för en ny budget.",
+    )
+    (meetings / "referred.yaml").write_text(referred, encoding="utf-8")
+    lines = explain(cases / "exempel-trappsteg.yaml")
+    assert (
+        "inte ändrat genom § 140 vid sammanträdet 2026-09-15 (återremitterat): den föreslagna "
+        "ändringen (förlängning) är inte avgjord än, och avtalet gäller som det är tills den "
+        "är avgjord"
+    ) in lines, lines[:6]
+    assert not any("beviljades inte" in line or "avslogs" in line for line in lines)
+
+
+def test_the_change_s_first_day_is_the_tillaggsavtal_s(cases: Path) -> None:
+    """The stepped example extended on 2026-06-02 with 1 000 000 kronor for avtalsår 3
+    (granted as 400 000 for 2026-08-01–2026-12-31, now a full year): the tilläggsavtal
+    says "gäller från och med den 1 augusti 2026", explain said "ändrat från och med
+    2027-01-01" (the extension's own first day)."""
+    meetings = cases / "sammantraden"
+    (meetings / "exempel-run-2026-06-16.yaml").unlink()
+    extended = (
+        REJECTED.replace("2026-09-15", "2026-06-02")
+        .replace("2026-09-22", "2026-06-09")
+        .replace("2026-09-23", "2026-06-10")
+        .replace("    utfall: avslag\n", "")
+        .replace("    motivering: Nämnden ser inte skäl att förlänga avtalet nu.\n", "")
+    )
+    (meetings / "extended.yaml").write_text(extended, encoding="utf-8")
+    lines = explain(cases / "exempel-trappsteg.yaml")
+    assert any(
+        line.startswith("gäller efter § 140 vid sammanträdet 2026-06-02 (tilläggsavtal nr 1, "
+                        "ändrat från och med 2026-08-01)")
+        for line in lines
+    ), lines  # fmt: skip

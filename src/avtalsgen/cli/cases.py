@@ -314,6 +314,7 @@ def explain(
 ) -> None:
     """List the agreement's clauses in order, which went in and why; strategies; schedule."""
     from avtalsgen.documents.financing import explain_financing
+    from avtalsgen.documents.tillagg import applies_from_day
     from avtalsgen.input.load import load_case
     from avtalsgen.meetings.decisions import case_history
     from avtalsgen.meetings.inforce import in_force
@@ -323,7 +324,7 @@ def explain(
         choose_clauses,
         strategy,
     )
-    from avtalsgen.model.decision import UTFALL_TEXT
+    from avtalsgen.model.decision import UTFALL_TEXT, Utfall
     from avtalsgen.model.money import compute_financing
     from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
 
@@ -361,14 +362,22 @@ def explain(
         proposed = decided.paragraf.tillagg
         if proposed is not None and not outcome.granted:
             # A change the committee did not grant: said, or explain read as if no later
-            # decision had been taken (status says it of the newest).
-            typer.echo(
+            # decision had been taken (status says it of the newest). Only an avslag
+            # refuses it; a proposal referred back or postponed is not decided yet.
+            said = (
                 _("not changed by {decision} ({outcome}): the proposed change ({change}) was "
-                  "not granted, and the agreement stays as it is").format(
-                    decision=decided.label, outcome=_(UTFALL_TEXT[outcome]),
+                  "rejected, and the agreement stays as it is")
+                if outcome is Utfall.AVSLAG
+                else _("not changed by {decision} ({outcome}): the proposed change ({change}) "
+                       "is not decided yet, and the agreement stays as it is until it is")
+            )  # fmt: skip
+            typer.echo(
+                said.format(
+                    decision=decided.label,
+                    outcome=_(UTFALL_TEXT[outcome]),
                     change=_(TILLAGGSTYP_TEXT[proposed.typ]),
                 )
-            )  # fmt: skip
+            )
     for pending in history.pending:
         typer.echo(
             _("not held yet: {decision}; it is counted from the meeting's day").format(
@@ -401,7 +410,9 @@ def explain(
         typer.echo(
             _("in force after {decision} (tilläggsavtal nr {number}, changed from {date} on): "
               "the financing, and each payment with the decision that set it").format(
-                decision=change.decision.label, number=change.nummer, date=change.andring.fran
+                decision=change.decision.label,
+                number=change.nummer,
+                date=applies_from_day(change.andring),  # as the tilläggsavtal says it
             )
         )  # fmt: skip
         lines = [*_per_avtalsar(after.figures), *explain_financing(after.figures)]
