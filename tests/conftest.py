@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import shutil
@@ -517,3 +518,41 @@ def has_uno() -> bool:
     except ConversionError:
         return False
     return True
+
+
+def signed_then_changed(
+    cases: Path,
+    case_file: str,
+    dnr: str,
+    meeting: str,
+    later: str,
+    today: dt.date,
+    converter: Path,
+) -> Path:
+    """The case ``case_file`` of ``cases`` granted at ``meeting``, its packet signed by the
+    region and the actor, then changed at a later meeting (its file's text ``later``): the
+    extracts of both meetings made (``today``, by the warm ``converter``), the case built,
+    signed, and built again. The case's output folder (under ``cases``' parent's
+    ``output``), holding the tilläggsavtal's version."""
+    from warm_converter import converter_in
+
+    from avtalsgen.meetings.extract import build_extracts
+
+    def cli(*argv: str) -> None:
+        result = CliRunner().invoke(app, list(argv))
+        assert result.exit_code == 0, result.output
+
+    output = cases.parent / "output"
+    later_file = cases / "sammantraden" / "later.yaml"
+    later_file.write_text(later, encoding="utf-8")
+    case = str(cases / case_file)
+    templates = str(REPO / "templates")
+    with converter_in(converter) as warm:
+        for made in (cases / "sammantraden" / meeting, later_file):
+            build_extracts(made, output, REPO / "templates", warm, today=today)
+        cli("build", case, "--output", str(output), "--templates", templates)
+        folder = output / dnr
+        for field in ("region", "aktor"):
+            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
+        cli("build", case, "--output", str(output), "--templates", templates)
+    return folder

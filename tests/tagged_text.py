@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from avtalsgen.pdf.tags import _kids
+
 
 @dataclass(frozen=True)
 class Element:
@@ -37,13 +39,6 @@ def tagged_elements(pdf: pikepdf.Pdf) -> list[Element]:
 def tagged_text(pdf: pikepdf.Pdf) -> str:
     """The text of every element, one element a line."""
     return "\n".join(e.text for e in tagged_elements(pdf) if e.text)
-
-
-def _kids(elem: pikepdf.Dictionary) -> list[object]:
-    kids = elem.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 def _walk(

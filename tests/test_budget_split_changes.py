@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import fold
+from conftest import fold, signed_then_changed
 
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.input.load import load_case
@@ -83,30 +83,16 @@ def test_the_tillaggsavtal_shows_what_falls_on_each_budget_year(
     and the extract (read from their PDFs) state the same split, from the first month the
     extension changes, and the fact check lets the amounts through."""
     from pdftext import pdftotext
-    from typer.testing import CliRunner
-    from warm_converter import converter_in
 
-    from avtalsgen.cli.app import app
-    from avtalsgen.meetings.extract import build_extracts
-
-    def cli(*argv: str) -> None:
-        result = CliRunner().invoke(app, list(argv))
-        assert result.exit_code == 0, result.output
-
-    output = cases.parent / "output"
-    later = cases / "sammantraden" / "later.yaml"
-    later.write_text(LATER, encoding="utf-8")
-    case = str(cases / "exempel-trappsteg.yaml")
-    templates = str(REPO / "templates")
-    with converter_in(session_converter) as converter:
-        for meeting in (cases / "sammantraden" / "exempel-run-2024-06-18.yaml", later):
-            build_extracts(meeting, output, REPO / "templates", converter,
-                           today=dt.date(2026, 6, 10))  # fmt: skip
-        cli("build", case, "--output", str(output), "--templates", templates)
-        folder = output / "RUN-90004-2024"
-        for field in ("region", "aktor"):
-            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
-        cli("build", case, "--output", str(output), "--templates", templates)
+    folder = signed_then_changed(
+        cases,
+        "exempel-trappsteg.yaml",
+        "RUN-90004-2024",
+        "exempel-run-2024-06-18.yaml",
+        LATER,
+        dt.date(2026, 6, 10),
+        session_converter,
+    )
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf"))
     assert f"Regionens bidrag {SPLIT}" in text
     # The change applies from the first day it changes: avtalsår 3's, not the extension's.

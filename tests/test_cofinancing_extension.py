@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fold
+from conftest import fold, signed_then_changed
 
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.i18n import set_language
@@ -231,30 +231,16 @@ def test_the_shipped_co_financed_example_is_extended_end_to_end(
     gives the EU project's amounts per calendar year: the tilläggsavtal and the extract
     (read from their PDFs) state them, and the fact check lets them through."""
     from pdftext import pdftotext
-    from typer.testing import CliRunner
-    from warm_converter import converter_in
 
-    from avtalsgen.cli.app import app
-    from avtalsgen.meetings.extract import build_extracts
-
-    def cli(*argv: str) -> None:
-        result = CliRunner().invoke(app, list(argv))
-        assert result.exit_code == 0, result.output
-
-    output = cases.parent / "output"
-    later = cases / "sammantraden" / "later.yaml"
-    later.write_text(LATER, encoding="utf-8")
-    case = str(cases / "exempel-medfinansiering.yaml")
-    templates = str(REPO / "templates")
-    with converter_in(session_converter) as converter:
-        for meeting in (cases / "sammantraden" / "exempel-run-2025-06-10.yaml", later):
-            build_extracts(meeting, output, REPO / "templates", converter,
-                           today=dt.date(2026, 11, 18))  # fmt: skip
-        cli("build", case, "--output", str(output), "--templates", templates)
-        folder = output / "RUN-90003-2025"
-        for field in ("region", "aktor"):
-            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
-        cli("build", case, "--output", str(output), "--templates", templates)
+    folder = signed_then_changed(
+        cases,
+        "exempel-medfinansiering.yaml",
+        "RUN-90003-2025",
+        "exempel-run-2025-06-10.yaml",
+        LATER,
+        dt.date(2026, 11, 18),
+        session_converter,
+    )
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf"))
     assert EU_SAID in text
     assert "Avtalstiden förlängs till och med den 30 juni 2031." in text

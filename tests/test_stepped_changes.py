@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fold
+from conftest import fold, signed_then_changed
 
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.errors import CaseError
@@ -147,30 +147,16 @@ def test_the_tillaggsavtal_states_each_avtalsar_s_amount(
     kronor from 2025-08-01: the tilläggsavtal and the extract (read from their PDFs) keep
     avtalsår 3 at 400 000 kronor, and the fact check lets them through."""
     from pdftext import pdftotext
-    from typer.testing import CliRunner
-    from warm_converter import converter_in
 
-    from avtalsgen.cli.app import app
-    from avtalsgen.meetings.extract import build_extracts
-
-    def cli(*argv: str) -> None:
-        result = CliRunner().invoke(app, list(argv))
-        assert result.exit_code == 0, result.output
-
-    output = cases.parent / "output"
-    later = cases / "sammantraden" / "later.yaml"
-    later.write_text(LATER, encoding="utf-8")
-    case = str(cases / "exempel-trappsteg.yaml")
-    templates = str(REPO / "templates")
-    with converter_in(session_converter) as converter:
-        for meeting in (cases / "sammantraden" / "exempel-run-2024-06-18.yaml", later):
-            build_extracts(meeting, output, REPO / "templates", converter,
-                           today=dt.date(2025, 6, 11))  # fmt: skip
-        cli("build", case, "--output", str(output), "--templates", templates)
-        folder = output / "RUN-90004-2024"
-        for field in ("region", "aktor"):
-            cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
-        cli("build", case, "--output", str(output), "--templates", templates)
+    folder = signed_then_changed(
+        cases,
+        "exempel-trappsteg.yaml",
+        "RUN-90004-2024",
+        "exempel-run-2024-06-18.yaml",
+        LATER,
+        dt.date(2025, 6, 11),
+        session_converter,
+    )
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
     assert (
         "Från och med den 1 augusti 2025 är Regionens bidrag 1 200 000 kronor för avtalsår 2 "
