@@ -8,30 +8,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from test_stepped_changes import LATER
 from typer.testing import CliRunner
 
 from avtalsgen import clock
 from avtalsgen.cli.app import app
 
-#: A new amount for avtalsår 2 from 2025-08-01 on the stepped example (granted by § 131
-#: of 2024-06-18: 2 000 000 / 1 500 000 / 400 000 kronor, paid quarterly).
-LATER = """\
-exempel: true
-namnd: Regionala utvecklingsnämnden
-datum: 2025-06-03
-plats: Regionhuset, Luleå
-ordforande: Maria Exempelsdotter
-sekreterare: Lena Exempelsson
-justerare:
-  - Johan Exempelsson
-justeringsdatum: 2025-06-10
-anslagsdatum: 2025-06-11
-arenden: ..
-paragrafer:
-  - paragraf: 77
-    dnr: RUN-90004-2024
-    tillagg: {typ: nytt_belopp, fran: 2025-08-01, belopp_per_avtalsar: [1200000, 400000]}
-"""
+# LATER (test_stepped_changes's meeting file): a new amount for avtalsår 2 from 2025-08-01
+# on the stepped example (granted by § 131 of 2024-06-18: 2 000 000 / 1 500 000 / 400 000
+# kronor, paid quarterly).
 
 #: Then an early end with 2026-06-30, decided on 2026-02-03.
 EARLY_END = (

@@ -6,13 +6,13 @@ form. Set AVTALSGEN_SCREENSHOTS to a folder to keep a screenshot of every page."
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from accessibility import CHROMIUM
-from test_web_browser import ARGS, Checker
+from test_web_browser import Checker
+from test_web_browser import browser as browser  # the module's Chromium
 from webtools import PASSWORD, every_case_workspace, serving, workspace
 
 from avtalsgen.web.config import WebConfig
@@ -45,16 +45,6 @@ WORDS = {
            "superseded": "Nothing is to be signed in this file, which is superseded: its empty "
                          "fields (region, aktör) are no signatures missing"},
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any, base: str, user: str, language: str) -> tuple[Any, Checker]:
