@@ -225,9 +225,13 @@ needs_soffice = pytest.mark.skipif(
 
 
 @pytest.fixture
-def cases(tmp_path: Path) -> Path:
-    """A copy of the shipped cases, program and meetings in a temporary folder."""
+def cases(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy of the shipped cases, program and meetings in a temporary folder; for a test
+    marked ``without_tillagg`` (a module's later meeting changes an agreement itself),
+    without the shipped meeting of 2026-06-16 (its tillägg)."""
     shutil.copytree(REPO / "cases", tmp_path / "cases")
+    if request.node.get_closest_marker("without_tillagg") is not None:
+        (tmp_path / "cases" / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
     return tmp_path / "cases"
 
 

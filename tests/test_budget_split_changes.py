@@ -17,6 +17,9 @@ from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.input.load import load_case
 from avtalsgen.model.tillagg import Tillagg, apply_change
 
+#: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
+pytestmark = pytest.mark.without_tillagg
+
 REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
 SPLIT = (
@@ -45,13 +48,6 @@ def test_the_split_of_an_extension_of_a_short_avtalsar_covers_the_months_it_chan
     assert f"Bidraget {SPLIT}" in points
     texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
     assert f"Regionens bidrag {SPLIT}" in texts
-
-
-@pytest.fixture
-def cases(cases: Path) -> Path:
-    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
-    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return cases
 
 
 LATER = """\

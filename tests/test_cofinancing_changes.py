@@ -20,6 +20,9 @@ from avtalsgen.model.money import Finansiering
 from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 from avtalsgen.model.types import Loc
 
+#: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
+pytestmark = pytest.mark.without_tillagg
+
 REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-medfinansiering.yaml")
 #: The example without its EU project, whose amounts per calendar year end inside 2028.
@@ -173,13 +176,6 @@ def test_a_co_financed_agreement_is_extended_with_each_co_financiers_share(
     assert [loc for loc, _message in found] == [
         ("medfinansiarer", "EU-projektet Exempel Smart Arktis")
     ]
-
-
-@pytest.fixture
-def cases(cases: Path) -> Path:
-    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
-    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return cases
 
 
 HEAD = """\

@@ -22,6 +22,9 @@ from avtalsgen.model.money import Finansiering
 from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 from avtalsgen.model.types import Loc
 
+#: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
+pytestmark = pytest.mark.without_tillagg
+
 REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-medfinansiering.yaml")
 EU = "EU-projektet Exempel Smart Arktis"
@@ -184,13 +187,6 @@ def test_a_first_year_amount_that_would_change_the_agreed_months_is_refused(
             "that rate, or the months already agreed would change: give 100000 for 2028",
         )
     ]
-
-
-@pytest.fixture
-def cases(cases: Path) -> Path:
-    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
-    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return cases
 
 
 LATER = """\

@@ -18,6 +18,9 @@ from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 
+#: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
+pytestmark = pytest.mark.without_tillagg
+
 REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
 
@@ -97,13 +100,6 @@ def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english:
     assert andring is None
     assert found[0][0] == ("fran",)
     assert "none begins on 2025-09-01; they begin on 2025-08-01, 2026-08-01" in found[0][1]
-
-
-@pytest.fixture
-def cases(cases: Path) -> Path:
-    """conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg)."""
-    (cases / "sammantraden" / "exempel-run-2026-06-16.yaml").unlink()
-    return cases
 
 
 LATER = """\
