@@ -48,7 +48,7 @@ from avtalsgen.input.load import LoadedCase
 from avtalsgen.meetings.decisions import Decision, History
 from avtalsgen.model.meeting import split_markings
 from avtalsgen.model.program import Program
-from avtalsgen.model.tillagg import Andring, Tillaggstyp
+from avtalsgen.model.tillagg import Andring, Tillaggstyp, named_amounts
 
 #: How a tilläggsavtal states its change's date (what the fact check looks for).
 _CHANGE_FORM = {
@@ -137,15 +137,7 @@ class CaseStages:
             assert grant is not None
             day = andring.tillagg.datum
             amounts = set(figures(andring.fore, program).amounts())
-            if andring.tillagg.belopp_per_ar is not None:
-                amounts.add(andring.tillagg.belopp_per_ar)
-            amounts |= set((andring.tillagg.medfinansiarer or {}).values())
-            amounts |= {
-                year.belopp
-                for years in (andring.tillagg.medfinansiarer_per_kalenderar or {}).values()
-                for year in years
-            }
-            amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
+            amounts |= named_amounts(andring.tillagg)
             amounts |= {amount for _year, amount in changed_budget_years(andring)}
             extra["tillaggsavtal"] = Stage(
                 self.tillagg.arende.model_copy(update={"finansiering": andring.efter}),

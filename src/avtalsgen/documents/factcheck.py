@@ -149,8 +149,7 @@ def document_facts(arende: Arende, program: Program, groups: Sequence[str]) -> l
             ("period", (f"{fmt.iso(period.start)} till {fmt.iso(period.slut)}",
                         fmt.intervall(period.start, period.slut),
                         # in running text (a later decision's extract)
-                        f"från och med {fmt.datum_text(period.start)} till och med "
-                        f"{fmt.datum_text(period.slut)}"))
+                        fmt.period_text(period.start, period.slut)))
         ],
         "källa": [(f"källa {source}", (source,)) for source in figures.kallor],
         "finansiärer": [

@@ -104,6 +104,12 @@ def datum_text(value: dt.date | None) -> str:
     return "den " + str(format_date(value, "d MMMM y", locale=LOCALE))
 
 
+def period_text(start: dt.date, slut: dt.date) -> str:
+    """A period in running text: ``från och med den 1 januari 2024 till och med den 31
+    december 2029`` (ISO dates and an en dash are for headers and tables)."""
+    return f"från och med {datum_text(start)} till och med {datum_text(slut)}"
+
+
 def termin(value: dt.date) -> str:
     """When a date falls, for running text after a verb or "med början": the season,
     ``hösten 2023``; but the month in the winter, ``i februari 2024``, since "vintern 2024"

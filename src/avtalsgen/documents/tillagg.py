@@ -69,7 +69,7 @@ class Tillaggsavtal:
     finansiering: Pengar
     """The financing after the change."""
     underskrifter: tuple[Underskrift, ...]
-    typ: Tillaggstyp = Tillaggstyp.FORLANGNING
+    typ: Tillaggstyp
     """What it changes: an extension, a new amount or an early end."""
 
 
@@ -264,12 +264,6 @@ def _extension_cofinancing_text(change: Change) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def period_text(start: dt.date, slut: dt.date) -> str:
-    """A period in running text: ``från och med den 1 januari 2024 till och med den 31
-    december 2029`` (ISO dates and an en dash are for headers and tables)."""
-    return f"från och med {fmt.datum_text(start)} till och med {fmt.datum_text(slut)}"
-
-
 def change_text(change: Change) -> tuple[str, ...]:
     """What changes and from when, in the tilläggsavtal's words (Swedish): dates in
     running text as running text writes them (``den 31 december 2029``)."""
@@ -277,7 +271,7 @@ def change_text(change: Change) -> tuple[str, ...]:
     tillagg = andring.tillagg
     old, new = before.period, after.period
     total = (
-        f"Regionens bidrag för hela avtalstiden, {period_text(new.start, new.slut)}, uppgår "
+        f"Regionens bidrag för hela avtalstiden, {fmt.period_text(new.start, new.slut)}, uppgår "
         f"därmed till sammanlagt {fmt.kronor(after.region_summa)} i stället för "
         f"{fmt.kronor(before.region_summa)}."
     )
@@ -293,9 +287,9 @@ def change_text(change: Change) -> tuple[str, ...]:
     if tillagg.typ is Tillaggstyp.FORLANGNING:
         return (
             f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
-            f"därmed {period_text(new.start, new.slut)} i stället för till och med "
+            f"därmed {fmt.period_text(new.start, new.slut)} i stället för till och med "
             f"{fmt.datum_text(old.slut)}.",
-            f"Regionens bidrag för förlängningen, {period_text(andring.fran, new.slut)}, är "
+            f"Regionens bidrag för förlängningen, {fmt.period_text(andring.fran, new.slut)}, är "
             f"{extension_amount(change)}{from_sources(after)}.",
             *_extension_cofinancing_text(change),
             total,
@@ -312,7 +306,7 @@ def change_text(change: Change) -> tuple[str, ...]:
             region = ()
             total_from = (
                 f"Regionens bidrag är oförändrat: för hela avtalstiden, "
-                f"{period_text(new.start, new.slut)}, sammanlagt "
+                f"{fmt.period_text(new.start, new.slut)}, sammanlagt "
                 f"{fmt.kronor(after.region_summa)} från {fmt.och(after.kallor)}."
             )
         cofinanced = tuple(f"{since} {line}." for line in _inverted(cofinancier_changes(change)))
@@ -328,7 +322,7 @@ def change_text(change: Change) -> tuple[str, ...]:
     return (
         f"Avtalet upphör att gälla i förtid, med utgången av {fmt.datum_text(new.slut)} i "
         f"stället för {fmt.datum_text(old.slut)}. Avtalet gäller därmed "
-        f"{period_text(new.start, new.slut)}.",
+        f"{fmt.period_text(new.start, new.slut)}.",
         f"Utbetalningar för tiden efter {fmt.datum_text(new.slut)} görs inte.",
         total_from,
         *cofinanced,
@@ -673,35 +667,28 @@ def _region_months(money: Finansiering) -> dict[dt.date, int]:
     return months
 
 
-def budget_split_start(andring: Andring) -> dt.date:
-    """The first day of the region's share that the change alters: its own day, or the
-    first day of an avtalsår an extension lengthens with another amount (avtalsår 3,
-    2026-08-01–2026-12-31 at 400 000 kronor, made 2026-08-01–2027-07-31 at 1 000 000:
-    its months of 2026 are paid at the new amount's rate)."""
+def applies_from_day(andring: Andring) -> dt.date:
+    """The first day the change applies to, the first of the region's share that it
+    alters: its own day, or the first day of an avtalsår an extension lengthens with
+    another amount, whose months before the extension it changes (avtalsår 3,
+    2026-08-01–2026-12-31 at 400 000 kronor, made 2026-08-01–2027-07-31 at 1 000 000: its
+    months of 2026 are paid at the new amount's rate; the tilläggsavtal said "gäller från
+    och med den 1 januari 2027")."""
     before, after = _region_months(andring.fore), _region_months(andring.efter)
     changed = [month for month, amount in after.items() if before.get(month) != amount]
     first = min(changed, default=andring.fran)
     return min(first, andring.fran)
 
 
-def applies_from_day(andring: Andring) -> dt.date:
-    """The first day the change applies to: its own day, or the first day of an avtalsår
-    an extension lengthens with another amount, whose months before the extension it
-    changes (the tilläggsavtal said "gäller från och med den 1 januari 2027" of an
-    extension that raised avtalsår 3 from 2026-08-01, its payment plan changing from
-    2026-07-01)."""
-    return budget_split_start(andring)
-
-
 def changed_budget_years(andring: Andring) -> list[tuple[int, int]]:
     """What falls on each budget (calendar) year of the region's share from the first day
-    the change alters (:func:`budget_split_start`) to the agreement's end, in whole kronor
+    the change alters (:func:`applies_from_day`) to the agreement's end, in whole kronor
     (the last year takes what rounding leaves, so that they add up to the whole): an
     extension's or a new amount's, which a decision over broken years shows. Empty for an
     early end, and where the time covers whole calendar years only."""
     if andring.tillagg.typ is Tillaggstyp.UPPHORANDE:
         return []
-    start, end = budget_split_start(andring), andring.efter.period.slut
+    start, end = applies_from_day(andring), andring.efter.period.slut
     if start > end or (start.month == 1 and end.month == 12):
         return []
     sums: dict[int, int] = {}
@@ -723,7 +710,7 @@ def budget_split_text(andring: Andring, subject: str) -> str:
     if len(years) < 2:
         return ""
     split = per_kalenderar_steps([y for y, _ in years], [a for _, a in years])
-    start = budget_split_start(andring)
+    start = applies_from_day(andring)
     if andring.tillagg.typ is Tillaggstyp.FORLANGNING and start == andring.fran:
         return f"{subject} för förlängningen fördelas på budgetåren med {split}."
     return f"{subject} från och med {fmt.datum_text(start)} fördelas på budgetåren med {split}."
@@ -748,7 +735,7 @@ def decision_points(
     before, after = change.before, change.after
     tillagg = andring.tillagg
     old, new = before.period, after.period
-    whole = period_text(new.start, new.slut)
+    whole = fmt.period_text(new.start, new.slut)
     total = f"sammanlagt {fmt.kronor(after.region_summa)}"
     region = program.region.namn
     # The whole financing, co-financiers included, where a co-financier's share changes.
@@ -763,7 +750,7 @@ def decision_points(
         points = (
             f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
             f"{fmt.datum_text(new.slut)}, så att avtalstiden blir {whole}.",
-            f"{region}s bidrag för förlängningen, {period_text(andring.fran, new.slut)}, är "
+            f"{region}s bidrag för förlängningen, {fmt.period_text(andring.fran, new.slut)}, är "
             f"{extension_amount(change)}{from_sources(after)}. Bidraget för hela "
             f"avtalstiden uppgår därmed till {total}.",
             *((f"Bidraget för förlängningen lämnas {condition}.",) if condition else ()),

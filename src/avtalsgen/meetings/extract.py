@@ -73,6 +73,7 @@ from avtalsgen.model.decision import FORBEREDANDE, UTFALL_ORD, Utfall
 from avtalsgen.model.meeting import SECRET_TITLE, Paragraf, sekretessmarkering
 from avtalsgen.model.money import compute_financing
 from avtalsgen.model.prose import Block, BlockKind, Span, fill_placeholders
+from avtalsgen.model.tillagg import named_amounts
 from avtalsgen.pdf.fields import NewField, add_signature_fields
 
 #: The document's name: its template is ``<templates>/protokollsutdrag.docx``.
@@ -513,16 +514,8 @@ def extract_stage(
     if change is not None and program is not None:
         andring = change.andring
         amounts = set(compute_financing(andring.fore, program.finansiering).amounts())
-        if andring.tillagg.belopp_per_ar is not None:
-            amounts.add(andring.tillagg.belopp_per_ar)
-        amounts |= set((andring.tillagg.medfinansiarer or {}).values())
-        amounts |= {
-            year.belopp
-            for years in (andring.tillagg.medfinansiarer_per_kalenderar or {}).values()
-            for year in years
-        }
+        amounts |= named_amounts(andring.tillagg)
         amounts |= {amount for _year, amount in changed_budget_years(andring)}
-        amounts |= set(andring.tillagg.belopp_per_avtalsar or ())
         return Stage(
             arende.model_copy(update={"finansiering": andring.efter}),
             ("Dnr", "period", "källa"),
@@ -530,20 +523,10 @@ def extract_stage(
             extra_amounts=frozenset(amounts),
         )
     if paragraf.tillagg is not None and not utfall(arende, paragraf).granted:
-        # A proposed change not granted: it names the change's amount, if any.
-        amount = paragraf.tillagg.belopp_per_ar
-        named = {
-            *(paragraf.tillagg.medfinansiarer or {}).values(),
-            *(
-                year.belopp
-                for years in (paragraf.tillagg.medfinansiarer_per_kalenderar or {}).values()
-                for year in years
-            ),
-            *(paragraf.tillagg.belopp_per_avtalsar or ()),
-        }
+        # A proposed change not granted: it names the change's amounts, if any.
         return Stage(
             arende, ("Dnr",), THE_PROPOSAL,
-            extra_amounts=frozenset(named | (set() if amount is None else {amount})),
+            extra_amounts=frozenset(named_amounts(paragraf.tillagg)),
         )  # fmt: skip
     if utfall(arende, paragraf).granted:
         return Stage(decided_case(arende, paragraf), DOCUMENT_FACTS[DOCUMENT], THE_DECISION)

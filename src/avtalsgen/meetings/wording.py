@@ -131,10 +131,7 @@ def financing_changes(
         where = _i_punkt(_points_stating(points, _PERIOD_PLACEHOLDERS))
         # In running text as running text writes dates (domain.md), whatever form the
         # case's own point has: "från och med den 1 januari 2025 till och med …".
-        found.append(
-            f"perioden{where} ska vara från och med {fmt.datum_text(period.start)} till och "
-            f"med {fmt.datum_text(period.slut)}"
-        )
+        found.append(f"perioden{where} ska vara {fmt.period_text(period.start, period.slut)}")
         if same_amounts and after.region_summa != before.region_summa:
             found[-1] += f", sammanlagt {fmt.kronor(after.region_summa)}"
     if after.kallor != before.kallor:

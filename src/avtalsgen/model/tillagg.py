@@ -586,6 +586,22 @@ def _chosen(
     return region[0] if region else None
 
 
+def named_amounts(tillagg: Tillagg) -> set[int]:
+    """Every amount ``tillagg`` names: the region's (or ``finansiar``'s) a year or per
+    avtalsår, the co-financiers' a year and per calendar year (what a document stating
+    the change may say besides the figures of the financing)."""
+    return {
+        *(() if tillagg.belopp_per_ar is None else (tillagg.belopp_per_ar,)),
+        *(tillagg.medfinansiarer or {}).values(),
+        *(
+            year.belopp
+            for years in (tillagg.medfinansiarer_per_kalenderar or {}).values()
+            for year in years
+        ),
+        *(tillagg.belopp_per_avtalsar or ()),
+    }
+
+
 def given_amounts(
     money: Finansiering, tillagg: Tillagg, problems: list[tuple[Loc, str]] | None = None
 ) -> dict[str, int]:
@@ -632,16 +648,16 @@ def given_amounts(
 
 def _calendar_years_given(
     money: Finansiering, tillagg: Tillagg, new_end: dt.date, problems: list[tuple[Loc, str]]
-) -> dict[str, list[Kalenderarsbelopp]]:
-    """The co-financiers' amounts per calendar year for an extension that fit the
-    agreement (by name); what does not fit goes to ``problems``: a name that is not a
+) -> None:
+    """Whether the co-financiers' amounts per calendar year for an extension fit the
+    agreement; what does not fit goes to ``problems``: a name that is not a
     co-financier whose amounts are per calendar year, one given both ways, years that are
-    not those the extension covers."""
+    not those the extension covers, an amount for the year the agreement ends inside that
+    would change its months already agreed (:func:`_first_year_rate`)."""
     given = tillagg.medfinansiarer_per_kalenderar or {}
     rows = {row.namn: row for row in money.finansiarer}
     first = money.period.slut + dt.timedelta(days=1)
     expected = list(range(first.year, new_end.year + 1))
-    found: dict[str, list[Kalenderarsbelopp]] = {}
     for name, years in given.items():
         at: Loc = ("medfinansiarer_per_kalenderar", name)
         row = rows.get(name)
@@ -690,9 +706,6 @@ def _calendar_years_given(
         rate = _first_year_rate(row, years[0], money.period, new_end)
         if rate is not None:
             problems.append((at, rate))
-            continue
-        found[name] = years
-    return found
 
 
 def _first_year_rate(
