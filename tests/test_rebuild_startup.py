@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
 from conftest import REPO
 
 from avtalsgen import i18n
@@ -108,8 +109,8 @@ def test_a_refused_file_holds_no_dnr(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("language", ["sv", "en"])
 def test_a_case_s_time_is_written_as_format_number_writes_it(language: str) -> None:
-    """Without Babel, the same text: rounding half to even of the number as written, the
-    decimal sign and the grouping of the language."""
+    """Without Babel (i18n.format_number's own path), Babel's text: rounding half to even
+    of the number as written, the decimal sign and the grouping of the language."""
     generator = random.Random(19)
     values = [0.0, 0.05, 0.15, 0.25, 0.35, 2.45, 999.94, 999.95, 1234.55, 12_345_678.25, 1e-9]
     values += [generator.random() * generator.choice([1, 10, 1000, 1e6]) for _ in range(2000)]
@@ -118,6 +119,13 @@ def test_a_case_s_time_is_written_as_format_number_writes_it(language: str) -> N
     try:
         for value in values:
             assert _seconds(value) == f"{i18n.format_number(value, 1)} s", value
+            for decimals in (0, 1, 2):
+                babel = format_decimal(
+                    value,
+                    format="#,##0" + ("." + "0" * decimals if decimals else ""),
+                    locale="sv_SE" if language == "sv" else "en_GB",
+                ).replace("\u00a0", " ")
+                assert i18n.format_number(value, decimals) == babel, (value, decimals)
     finally:
         i18n.set_language(before)
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import math
 import os
 import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -261,7 +263,20 @@ def join_words(words: Sequence[str], style: str = "and", *, language: str | None
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """``value`` with the current language's decimal sign and grouping: 1 234,5 or 1,234.5."""
+    """``value`` with the current language's decimal sign and grouping: 1 234,5 or 1,234.5.
+
+    A number of 0 or more (below 10**15) is written without Babel, as Babel writes it
+    (rounding half to even of the number as written, a plain space or a comma between the
+    groups): an unchanged rebuild shows a case's time and nothing else Babel formats, and
+    loading Babel's numbers and Swedish locale data for it took about a tenth of that
+    rebuild's CPU. Any other number (a negative one's minus sign is the locale's) is
+    Babel's."""
+    if math.isfinite(value) and 0 <= value < 10**15:
+        exponent = Decimal(1).scaleb(-decimals)
+        text = f"{Decimal(repr(value)).quantize(exponent, rounding=ROUND_HALF_EVEN):,f}"
+        if current_language() == "sv":
+            text = text.replace(",", " ").replace(".", ",")
+        return text
     from babel.numbers import format_decimal
 
     locale = "sv_SE" if current_language() == "sv" else "en_GB"

@@ -10,19 +10,17 @@ character, a tab) and the batch's summary table still go through rich.
 from __future__ import annotations
 
 import builtins
-import math
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from avtalsgen.build.outcome import CaseOutcome, Status, status_text
-from avtalsgen.i18n import _, current_language, format_number
+from avtalsgen.i18n import _, format_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,19 +63,9 @@ def _plain_stream(stream: TextIO) -> bool:
 
 
 def _seconds(seconds: float) -> str:
-    """A case's time on its line: ``0,4 s`` (``0.4 s`` in English), as
-    :func:`~avtalsgen.i18n.format_number` writes it with one decimal, without Babel: an
-    unchanged rebuild shows one such time and nothing else that Babel formats, and loading
-    Babel's numbers and its Swedish locale data for it took about a tenth of that
-    rebuild's CPU. The same rounding (half to even, of the number as written) and grouping
-    (a plain space in Swedish, a comma in English); anything but a finite time of 0 or more
-    goes to :func:`~avtalsgen.i18n.format_number`."""
-    if not math.isfinite(seconds) or seconds < 0:
-        return f"{format_number(seconds, 1)} s"
-    text = f"{Decimal(repr(seconds)).quantize(Decimal('0.1'), rounding=ROUND_HALF_EVEN):,f}"
-    if current_language() == "sv":
-        text = text.replace(",", " ").replace(".", ",")
-    return f"{text} s"
+    """A case's time on its line: ``0,4 s`` (``0.4 s`` in English), written without Babel
+    (:func:`~avtalsgen.i18n.format_number`)."""
+    return f"{format_number(seconds, 1)} s"
 
 
 class BatchDisplay:
