@@ -131,7 +131,7 @@ def test_amended_amount_proposal_keeps_it_agreement_follows_the_decision(built: 
         assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
         assert [i.title for i in pdf.open_outline().root][1:] == [
             "Beslutsförslag",
-            "Protokollsutdrag § 187 (2024-11-26)",
+            "Protokollsutdrag § 187 (2024-11-26), ej bestyrkt",
             "Samarbetsavtal",
         ]
 
@@ -197,7 +197,7 @@ def test_rejection_packet_has_no_agreement_and_no_signature_field(built: Built) 
         assert "/AcroForm" not in pdf.Root
         assert [i.title for i in pdf.open_outline().root][1:] == [
             "Beslutsförslag",
-            "Protokollsutdrag § 195 (2024-12-10)",
+            "Protokollsutdrag § 195 (2024-12-10), ej bestyrkt",
         ]
     text = pdftext(packet)
     assert "Regionala utvecklingsnämnden avslår förslaget. Motivering: Nämnden bedömer" in text
@@ -246,8 +246,8 @@ def test_referral_then_a_later_decision(built: Built) -> None:
     with pikepdf.open(folder / "paket.pdf") as pdf:
         assert [i.title for i in pdf.open_outline().root][1:] == [
             "Beslutsförslag",
-            "Protokollsutdrag § 196 (2024-12-10)",
-            "Protokollsutdrag § 14 (2025-02-11)",
+            "Protokollsutdrag § 196 (2024-12-10), ej bestyrkt",
+            "Protokollsutdrag § 14 (2025-02-11), ej bestyrkt",
             "Samarbetsavtal",
         ]
         assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]

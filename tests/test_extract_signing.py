@@ -231,6 +231,9 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
             titles = [item.title for item in outline.root]
         signed = "(det signerade originalet är bifogat som fil)"
         assert any(title.endswith(signed) for title in titles)
+        # Certified: nothing says it is not (an extract not certified says "ej bestyrkt").
+        assert not any("ej bestyrkt" in title for title in titles)
+        assert "bestyrkt" not in described
         # The extract's own field is not carried over: the packet's fields are its own.
         assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
     listing = run("pdfdetach", "-list", str(packet))

@@ -281,13 +281,15 @@ def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Pat
     assert order == sorted(order)
     with pikepdf.open(packet) as pdf:
         assert [i.title for i in pdf.open_outline().root][1:] == [
-            "Beslutsförslag", "Protokollsutdrag § 211 (2023-12-05)", "Samarbetsavtal",
+            "Beslutsförslag", "Protokollsutdrag § 211 (2023-12-05), ej bestyrkt",
+                "Samarbetsavtal",
             "Verksamhetsplan",
         ]  # fmt: skip
         subject = str(pdf.docinfo["/Subject"])
     assert subject == (
         "Basfinansiering inom Norrbottens ekosystem: beslutsförslag, protokollsutdrag § 211 "
-        "(2023-12-05), samarbetsavtal och bilaga 1 (Verksamhetsplan)"
+        "(2023-12-05), samarbetsavtal och bilaga 1 (Verksamhetsplan); ej bestyrkt när paketet "
+        "sattes samman: protokollsutdrag § 211"
     )
     manifest = json.loads((packet.parent / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["inputs"]["bilaga 1"]["sha256"] == sha(attachment)

@@ -449,20 +449,22 @@ def test_the_change_packet_puts_the_decision_before_the_agreement_it_yields(
         pages = len(pdf.pages)
         widgets = {str(field.T): pdf.pages.index(pikepdf.Page(field.P)) for field in
                    pdf.Root.AcroForm.Fields}  # fmt: skip
-    assert titles[1:] == ["Protokollsutdrag § 102 (2026-06-16)", "Tilläggsavtal nr 1"], titles
+    assert titles[1:] == [
+        "Protokollsutdrag § 102 (2026-06-16), ej bestyrkt", "Tilläggsavtal nr 1"
+    ], titles  # fmt: skip
     assert widgets == {"region": pages - 1, "aktor": pages - 1}
     contents = fold(pdftotext(packet, "-f", "1", "-l", "1"))
     listed = contents[contents.index("Handlingar") :]  # after the title, which names it too
     # The extract states how to appeal (its second page): the tilläggsavtal from page 4.
-    assert listed.startswith("Handlingar Sidor Protokollsutdrag § 102 (2026-06-16) 2–3 "
-                             "Tilläggsavtal nr 1 4–"), contents  # fmt: skip
+    assert listed.startswith("Handlingar Sidor Protokollsutdrag § 102 (2026-06-16), ej "
+                             "bestyrkt 2–3 Tilläggsavtal nr 1 4–"), contents  # fmt: skip
     assert "beslutar att förlänga samarbetsavtalet" in fold(pdftotext(packet, "-f", "2", "-l", "2"))
     last = fold(pdftotext(packet, "-f", str(pages), "-l", str(pages)))
     assert "Datum: enligt den elektroniska underskriften" in last
     with pikepdf.open(folder / "paket.pdf") as pdf:
         assert [item.title for item in pdf.open_outline().root][1:] == [
             "Beslutsförslag",
-            "Protokollsutdrag § 212 (2023-12-05)",
+            "Protokollsutdrag § 212 (2023-12-05), ej bestyrkt",
             "Samarbetsavtal",
         ]
 

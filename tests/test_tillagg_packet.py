@@ -76,12 +76,35 @@ def test_the_tillaggsavtal_packet_holds_no_attachments_and_names_its_version(
     )
     assert info["Subject"] == (
         "Basfinansiering inom Norrbottens ekosystem: protokollsutdrag § 102 (2026-06-16) och "
-        "tilläggsavtal nr 1 (förlängning); paketets version 2"
+        "tilläggsavtal nr 1 (förlängning); paketets version 2; ej bestyrkt när paketet sattes "
+        "samman: protokollsutdrag § 102"
     )
     assert info["Keywords"].endswith(
         "protokollsutdrag § 102 (2026-06-16), tilläggsavtal nr 1, förlängning, version 2"
     ), info["Keywords"]
     assert "bifall" not in info["Keywords"]
+    # Its XMP names the case, its version and the version it follows, so that a copy taken
+    # out of the case's folder (both are named paket…pdf) still says so.
+    import pikepdf
+
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        first_xmp = pdf.open_metadata()
+        first_id = first_xmp["xmpMM:DocumentID"]
+        assert first_xmp["xmpMM:VersionID"] == "1"
+    with pikepdf.open(folder / "paket-v2.pdf") as pdf:
+        xmp = pdf.open_metadata()
+        assert xmp["dc:identifier"] == "RUN-90001-2023"
+        assert xmp["xmpMM:VersionID"] == "2"
+        assert xmp["xmpMM:DocumentID"] not in ("", first_id)
+        assert list(xmp["dc:relation"]) == [
+            "Föregående version av ärendets paket: paket.pdf (Dnr RUN-90001-2023, version 1)"
+        ]
+        derived = pdf.Root.Metadata.read_bytes().decode()
+        assert (
+            f'<xmpMM:DerivedFrom rdf:parseType="Resource"><stRef:documentID>{first_id}'
+            "</stRef:documentID><stRef:versionID>1</stRef:versionID></xmpMM:DerivedFrom>"
+        ) in derived
+        assert list(xmp["dc:date"]) == [str(xmp["xmp:CreateDate"])[:10]]
     document = _info(folder / "tillaggsavtal-v2.pdf")
     assert document["Subject"] == (
         "Tilläggsavtal nr 1 (förlängning), Dnr RUN-90001-2023, Regionala utvecklingsnämnden"

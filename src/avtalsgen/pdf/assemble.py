@@ -28,9 +28,11 @@ import contextlib
 import datetime as dt
 import io
 import re
+import uuid
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pikepdf
@@ -109,6 +111,22 @@ class PacketMetadata:
     """A marking printed at the top of every page that does not state it already (see
     :attr:`PacketPart.marked`), e.g. the secrecy marking of a secret protocol extract the
     packet holds; empty for none."""
+    version: int = 1
+    """The packet's version: 2 for paket-v2.pdf (its XMP says so, xmpMM:VersionID)."""
+    earlier: EarlierVersion | None = None
+    """The version of the case's packet this one follows, if any."""
+
+
+@dataclass(frozen=True)
+class EarlierVersion:
+    """The version of a case's packet that a later one follows (its XMP names it, so that
+    a copy taken out of the case's folder still says what it follows)."""
+
+    name: str
+    """Its file name, e.g. "paket.pdf"."""
+    version: int
+    document_id: str
+    """Its xmpMM:DocumentID; "" when it states none (made before packets had one)."""
 
 
 @dataclass(frozen=True)
@@ -200,11 +218,13 @@ def assemble_packet(
         tree = StructureTree(packet)
         contents_part = tree.element(tree.document, "/Sect", title=contents_page.CONTENTS_TITLE)
         parts = []
+        bookmarks = []  # each part's own bookmarks, pointing at its pages in the packet
         for source, placement in zip([*docs, *atts], placements, strict=True):
             first = len(packet.pages)
             packet.pages.extend(source.pages)
             copied = [packet.pages[i] for i in range(first, len(packet.pages))]
             parts.append(tree.add_part(source, copied, placement.title))
+            bookmarks.append(part_bookmarks(source, copied))
         # 3. Draw the contents page(s) in front, tagged, with a link per part.
         contents_page.insert_contents(
             packet, layout, placements, fonts, width, height, tree, contents_part
@@ -228,7 +248,7 @@ def assemble_packet(
         packet.Root.PageMode = pikepdf.Name.UseOutlines
         created = _created(metadata, docs)
         _set_metadata(packet, metadata, created)
-        _add_outline(packet, placements)
+        _add_outline(packet, placements, bookmarks)
         _add_page_labels(packet, offset, placements)
         field_names = _add_fields(packet, fields, placements[: len(documents)], tree, parts)
         tree.install()
@@ -469,6 +489,7 @@ def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata, created: dt.dateti
         created=created,
         modified=as_datetime(metadata.modified) if metadata.modified else created,
         language=metadata.language,
+        **_archive_info(metadata, created),
     )
     entries = {key: pikepdf.String(value) for key, value in info_entries(info).items()}
     pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(entries))
@@ -478,14 +499,105 @@ def _set_metadata(pdf: pikepdf.Pdf, metadata: PacketMetadata, created: dt.dateti
     pdf.Root.Metadata = stream
 
 
+def packet_document_id(dnr: str, version: int) -> str:
+    """The xmpMM:DocumentID of the case's packet version ``version``: the same for every
+    build of that version (a version not signed yet is replaced by the next build: the same
+    document), another for each version."""
+    return f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'urn:avtalsgen:{dnr}:paket:{version}')}"
+
+
+def _archive_info(metadata: PacketMetadata, created: dt.datetime) -> dict[str, Any]:
+    """The packet's XMP for an archivist (:class:`DocumentInfo`'s fields): its Dnr as
+    dc:identifier, its date (the day of its creation date) as dc:date, its version and
+    DocumentID, and the earlier version it follows (dc:relation in words, xmpMM:DerivedFrom
+    by DocumentID where the earlier one states it)."""
+    earlier = metadata.earlier
+    relation: tuple[str, ...] = ()
+    derived: tuple[str, str] | None = None
+    if earlier is not None:
+        relation = (
+            f"Föregående version av ärendets paket: {earlier.name} "
+            f"(Dnr {metadata.dnr}, version {earlier.version})",
+        )
+        if earlier.document_id:
+            derived = (earlier.document_id, str(earlier.version))
+    return {
+        "identifier": metadata.dnr,
+        "date": as_datetime(created).astimezone(TIMEZONE).date(),
+        "document_id": packet_document_id(metadata.dnr, metadata.version),
+        "version": str(metadata.version),
+        "derived_from": derived,
+        "relation": relation,
+    }
+
+
 # --- outline, page labels, fields ---------------------------------------------------------
 
 
-def _add_outline(pdf: pikepdf.Pdf, placements: Sequence[PartPlacement]) -> None:
+def _add_outline(
+    pdf: pikepdf.Pdf,
+    placements: Sequence[PartPlacement],
+    bookmarks: Sequence[Sequence[pikepdf.OutlineItem]],
+) -> None:
+    """A bookmark for the contents page and one per part, each part's own bookmarks (its
+    headings, as :func:`part_bookmarks` gives them) nested under it, closed."""
     with pdf.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem(contents_page.CONTENTS_TITLE, 0))
-        for place in placements:
-            outline.root.append(pikepdf.OutlineItem(place.title, place.first_page - 1))
+        for place, own in zip(placements, bookmarks, strict=True):
+            item = pikepdf.OutlineItem(place.title, place.first_page - 1)
+            item.children.extend(own)
+            item.is_closed = bool(own)
+            outline.root.append(item)
+
+
+def part_bookmarks(
+    source: pikepdf.Pdf, copied: Sequence[pikepdf.Page]
+) -> list[pikepdf.OutlineItem]:
+    """The bookmarks of ``source`` (a part of the packet), made anew to point at the
+    packet's pages ``copied`` from it, each at the place on its page its own pointed at.
+
+    A LibreOffice document's bookmarks are its title (H1) with its headings under it: the
+    title's bookmark is left out, as the part's own bookmark stands for it, and its headings
+    come up a level ("Samarbetsavtal" > "1. Parter"). A bookmark that points at no page of
+    ``source`` (a named destination, an action) points at the part's first page.
+    """
+    outlines = source.Root.get("/Outlines")
+    if not isinstance(outlines, pikepdf.Dictionary) or not copied:
+        return []
+    pages = {page.obj.objgen: packet for page, packet in zip(source.pages, copied, strict=True)}
+
+    def destination(item: pikepdf.Dictionary) -> pikepdf.Array:
+        dest = item.get("/Dest")
+        action = item.get("/A")
+        if (
+            dest is None
+            and isinstance(action, pikepdf.Dictionary)
+            and action.get("/S") == pikepdf.Name.GoTo
+        ):
+            dest = action.get("/D")
+        if isinstance(dest, pikepdf.Array) and len(dest) and dest[0].is_indirect:
+            page = pages.get(dest[0].objgen)
+            if page is not None:
+                return pikepdf.Array([page.obj, *dest[1:]])
+        return pikepdf.Array([copied[0].obj, pikepdf.Name.Fit])
+
+    def items(first: object, depth: int) -> list[pikepdf.OutlineItem]:
+        found = []
+        seen: set[tuple[int, int]] = set()
+        node = first
+        while isinstance(node, pikepdf.Dictionary) and node.objgen not in seen and depth < 16:
+            seen.add(node.objgen)  # a loop in a broken outline ends here
+            made = pikepdf.OutlineItem(str(node.get("/Title", "")), destination(node))
+            made.children.extend(items(node.get("/First"), depth + 1))
+            made.is_closed = True
+            found.append(made)
+            node = node.get("/Next")
+        return found
+
+    top = items(outlines.get("/First"), 0)
+    if len(top) == 1 and top[0].children:
+        return list(top[0].children)
+    return top
 
 
 def _add_page_labels(pdf: pikepdf.Pdf, offset: int, placements: Sequence[PartPlacement]) -> None:

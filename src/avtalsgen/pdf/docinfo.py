@@ -51,6 +51,18 @@ class DocumentInfo:
     created: dt.datetime
     modified: dt.datetime
     language: str = "sv-SE"
+    identifier: str = ""
+    """dc:identifier: what the register knows the document by, its Dnr ("" for none)."""
+    date: dt.date | None = None
+    """dc:date: the document's date, a day without a time (None for none)."""
+    document_id: str = ""
+    """xmpMM:DocumentID, e.g. "uuid:…" ("" for none)."""
+    version: str = ""
+    """xmpMM:VersionID, e.g. "2" for paket-v2.pdf ("" for none)."""
+    derived_from: tuple[str, str] | None = None
+    """xmpMM:DerivedFrom: the (DocumentID, VersionID) of the version this one follows."""
+    relation: tuple[str, ...] = ()
+    """dc:relation: other documents this one relates to, in words."""
 
 
 def as_datetime(value: dt.datetime | dt.date) -> dt.datetime:
@@ -118,6 +130,7 @@ def xmp_packet(info: DocumentInfo) -> bytes:
         lines.append(f"<pdf:Keywords>{keywords}</pdf:Keywords>")
     lines.append(f"<dc:language><rdf:Bag><rdf:li>{escape(info.language)}</rdf:li></rdf:Bag>"
                  "</dc:language>")  # fmt: skip
+    lines += _archive_lines(info)
     if info.producer:
         lines.append(f"<pdf:Producer>{escape(info.producer)}</pdf:Producer>")
     if info.creator:
@@ -137,7 +150,9 @@ def xmp_packet(info: DocumentInfo) -> bytes:
         '    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"\n'
         '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
         '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
-        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/">\n'
+        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
+        '    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"\n'
+        '    xmlns:stRef="http://ns.adobe.com/xap/1.0/sType/ResourceRef#">\n'
         f"{body}\n"
         "  </rdf:Description>\n"
         " </rdf:RDF>\n"
@@ -145,6 +160,33 @@ def xmp_packet(info: DocumentInfo) -> bytes:
         f"{padding}\n"
         '<?xpacket end="w"?>'
     ).encode()
+
+
+def _archive_lines(info: DocumentInfo) -> list[str]:
+    """The XMP lines an archivist reads a document by: its identifier, date, relations and
+    version (Dublin Core and XMP Media Management, schemas PDF/A-2 predefines, so no
+    extension schema needs declaring); none for what ``info`` leaves empty."""
+    lines = []
+    if info.identifier:
+        lines.append(f"<dc:identifier>{escape(info.identifier)}</dc:identifier>")
+    if info.date is not None:
+        lines.append(f"<dc:date><rdf:Seq><rdf:li>{info.date.isoformat()}</rdf:li></rdf:Seq>"
+                     "</dc:date>")  # fmt: skip
+    if info.relation:
+        bag = "".join(f"<rdf:li>{escape(r)}</rdf:li>" for r in info.relation)
+        lines.append(f"<dc:relation><rdf:Bag>{bag}</rdf:Bag></dc:relation>")
+    if info.document_id:
+        lines.append(f"<xmpMM:DocumentID>{escape(info.document_id)}</xmpMM:DocumentID>")
+    if info.version:
+        lines.append(f"<xmpMM:VersionID>{escape(info.version)}</xmpMM:VersionID>")
+    if info.derived_from is not None:
+        document, version = info.derived_from
+        lines.append(
+            '<xmpMM:DerivedFrom rdf:parseType="Resource">'
+            f"<stRef:documentID>{escape(document)}</stRef:documentID>"
+            f"<stRef:versionID>{escape(version)}</stRef:versionID></xmpMM:DerivedFrom>"
+        )
+    return lines
 
 
 _XMP_DATES = re.compile(

@@ -27,12 +27,17 @@ if TYPE_CHECKING:  # the PDF libraries load only when a packet is made
     from avtalsgen.build.stages import CaseStages, ExtractPart
     from avtalsgen.documents.factcheck import PdfText
     from avtalsgen.input.load import LoadedCase
-    from avtalsgen.pdf.assemble import EmbeddedFile, Packet, PacketPart
+    from avtalsgen.pdf.assemble import EarlierVersion, EmbeddedFile, Packet, PacketPart
 
 #: What a signed extract's title says in the contents and bookmarks: its signed original is
 #: an embedded file (the pages are a copy without the signature field). Not said in the
 #: packet's subject and keywords, which name what it holds.
 SIGNED_ORIGINAL = " (det signerade originalet är bifogat som fil)"
+#: What an extract's title says when the extract is not certified (no utdragsbestyrkande:
+#: the secretary has not signed it) as the packet is made: its page says "Datum: enligt den
+#: elektroniska underskriften" and the packet holds no such signature, so the contents
+#: page and bookmark say so. Not said in the keywords; the subject says it in a clause.
+NOT_CERTIFIED = ", ej bestyrkt"
 #: The signature fields, in the order they are signed: the region first, then the actor.
 SIGNATORIES = ("region", "aktor")
 #: Text in each signature block under which the signature's box goes.
@@ -92,9 +97,7 @@ def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractIn
                 else:
                     del page.obj.Annots
         pdf.save(pages, fix_metadata_version=False)
-    title = f"Protokollsutdrag § {paragraf}"
-    if signed:
-        title += SIGNED_ORIGINAL
+    title = f"Protokollsutdrag § {paragraf}" + (SIGNED_ORIGINAL if signed else NOT_CERTIFIED)
     return ExtractInPacket(pages, title, signed, extract, _extract_marking(extract))
 
 
@@ -215,6 +218,7 @@ def build_packet(
     arende = stages.proposal.arende
     embedded: list[EmbeddedFile] = []
     markings: list[str] = []
+    uncertified: list[str] = []  # "§ 211" of each extract not certified
     change = stages.plan.change if stages.plan is not None else None
     # The documents in the order of the decision's flow, each decision before the agreement
     # it yields: the beslutsförslag, the extracts, the samarbetsavtal; for a change of the
@@ -253,6 +257,9 @@ def build_packet(
                     "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
                 )
             )
+        else:
+            title += NOT_CERTIFIED
+            uncertified.append(f"§ {number}")
         parts.append(PacketPart(extract.pages, title, PROTOKOLLSUTDRAG.title))
         if extract.marking:
             markings.extend(split_markings(extract.marking))
@@ -276,14 +283,16 @@ def build_packet(
     decided: tuple[str, ...] = (UTFALL_ORD[outcome],) if outcome is not None else ()
     what = f" – {agreement_part.title}" if change is not None and agreement_part else ""
     version = about = ""
+    final = (names or {}).get(output, output)  # where the packet goes: paket-v2.pdf
+    versioned = parse_versioned(final.name)
+    packet_number = versioned[1] if versioned is not None else 1
     if change is not None:
         # A later version names itself: which tilläggsavtal and what it changes (in the
         # title), and the packet's version (paket-v2.pdf), not the original grant's outcome
         # ("…, tilläggsavtal nr 2, bifall").
         from avtalsgen.documents.tillagg import CHANGE_WORDS
 
-        versioned = parse_versioned((names or {}).get(output, output).name)
-        number = versioned[1] if versioned is not None else 1
+        number = packet_number
         word = CHANGE_WORDS[change.andring.tillagg.typ]
         version = f", version {number}"
         about = f" ({word}); paketets version {number}"
@@ -293,13 +302,16 @@ def build_packet(
     meta = PacketMetadata(
         title=f"{secret}Ärende {arende.dnr} – {arende.titel}{what}{version}",
         dnr=arende.dnr,
-        subject=packet_subject(grant, context.program.namn, parts, extras) + about + marked,
+        subject=packet_subject(grant, context.program.namn, parts, extras)
+        + about
+        + _not_certified(uncertified)
+        + marked,
         keywords=(
             arende.dnr,
             grant,
             arende.aktor.namn,
             context.program.namn,
-            *(part.title.removesuffix(SIGNED_ORIGINAL).lower() for part in parts),
+            *(_plain(part.title).lower() for part in parts),
             *(part.title for part in extras),
             *keyword,
             *decided,
@@ -307,10 +319,53 @@ def build_packet(
         # None: the latest date its documents bear (each the case's date or the build's time)
         created=None,
         marking=marking,
+        version=packet_number,
+        earlier=_earlier_version(final.parent, packet_number),
     )
     # assemble_packet checks what it wrote (qpdf's syntax check and the PDF/A-2b structure,
     # language sv-SE included) before the packet gets its name.
     return assemble_packet(parts, extras, meta, fields, output, embedded=embedded, names=names)
+
+
+def _earlier_version(folder: Path, version: int) -> EarlierVersion | None:
+    """The newest packet version in ``folder`` before ``version``, with the DocumentID its
+    XMP states ("" if none, or if it cannot be read), or None if there is none."""
+    import pikepdf
+
+    from avtalsgen.pdf.assemble import EarlierVersion
+    from avtalsgen.pdf.pdffile import open_pdf
+
+    found = [
+        (parsed[1], path)
+        for path in CaseFolder(folder).packet_versions()
+        if (parsed := parse_versioned(path.name)) is not None and parsed[1] < version
+    ]
+    if not found:
+        return None
+    number, path = max(found)
+    document_id = ""
+    try:
+        with open_pdf(path) as pdf:
+            document_id = str(pdf.open_metadata().get("xmpMM:DocumentID", ""))
+    except (OSError, pikepdf.PdfError, ValueError):
+        pass
+    return EarlierVersion(path.name, number, document_id)
+
+
+def _plain(title: str) -> str:
+    """A part's title without what it says of the extract's certification."""
+    return title.removesuffix(SIGNED_ORIGINAL).removesuffix(NOT_CERTIFIED)
+
+
+def _not_certified(paragraphs: Sequence[str]) -> str:
+    """The subject's clause on the extracts not certified as the packet is made ("" if
+    none): "; ej bestyrkt när paketet sattes samman: protokollsutdrag § 211"."""
+    if not paragraphs:
+        return ""
+    from avtalsgen.documents.format import och
+
+    word = "bestyrkt" if len(paragraphs) == 1 else "bestyrkta"
+    return f"; ej {word} när paketet sattes samman: protokollsutdrag {och(list(paragraphs))}"
 
 
 def packet_subject(
@@ -319,7 +374,7 @@ def packet_subject(
     """What the packet holds, in words: "Basfinansiering inom <program>: beslutsförslag,
     samarbetsavtal och bilaga 1 (Verksamhetsplan)" (its bookmarks, in their order), the
     grant named in the indefinite form as the program names it (``grant``)."""
-    titles = [part.title.removesuffix(SIGNED_ORIGINAL) for part in documents]
+    titles = [_plain(part.title) for part in documents]
     named = [title[0].lower() + title[1:] for title in titles]
     named += [f"{part.label.lower()} ({part.title})" for part in attachments]
     from avtalsgen.documents.format import och
