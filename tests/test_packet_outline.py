@@ -6,6 +6,7 @@ pages in the packet, and XMP that names the case (dc:identifier), the packet's d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -90,3 +91,45 @@ def test_the_packets_xmp_names_its_case_date_and_version(built: Path, dnr: str) 
         assert xmp["xmpMM:DocumentID"].startswith("uuid:")
         assert "xmpMM:DerivedFrom" not in xmp  # the first version follows none
         assert "dc:relation" not in xmp
+
+
+def test_an_attachments_bookmarks_point_at_its_pages_and_a_loop_ends() -> None:
+    from avtalsgen.pdf.assemble import part_bookmarks
+
+    source = pikepdf.new()
+    for _ in range(3):
+        source.add_blank_page()
+    pages = [page.obj for page in source.pages]
+
+    def item(title: str, **entries: Any) -> pikepdf.Dictionary:
+        made = source.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title), **entries))
+        assert isinstance(made, pikepdf.Dictionary)
+        return made
+
+    first = item("Inledning", Dest=pikepdf.Array([pages[1], pikepdf.Name.XYZ, 10, 700, 0]))
+    action = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([pages[2], pikepdf.Name.Fit]))
+    second = item("Bilagans slut", A=action)
+    named = item("Namngiven", Dest=pikepdf.String("ett-namn"))
+    child = item("Underavsnitt", Dest=pikepdf.Array([pages[2], pikepdf.Name.Fit]))
+    first.Next, second.Next, named.Next = second, named, first  # a loop back to the first
+    second.First = second.Last = child
+    child.First = first  # and one from a child to the top
+    source.Root.Outlines = source.make_indirect(pikepdf.Dictionary(First=first, Last=named))
+    packet = pikepdf.new()
+    packet.add_blank_page()  # the contents page
+    packet.pages.extend(source.pages)
+    copied = list(packet.pages)[1:]
+    made = part_bookmarks(source, copied)
+    assert [str(b.title) for b in made] == ["Inledning", "Bilagans slut", "Namngiven"]
+    assert [str(b.title) for b in made[1].children] == ["Underavsnitt"]
+    assert made[1].children[0].children == []  # the loop back ends there
+
+    def page(bookmark: pikepdf.OutlineItem) -> int:
+        dest = bookmark.destination
+        assert isinstance(dest, pikepdf.Array)
+        return pikepdf.Page(dest[0]).index
+
+    # Made for the packet's pages, each where it pointed in the attachment; a named
+    # destination at the attachment's first page.
+    assert [page(b) for b in made] == [2, 3, 1]
+    assert _place(made[0]) == [pikepdf.Name.XYZ, 10, 700, 0]

@@ -550,6 +550,11 @@ def _add_outline(
             outline.root.append(item)
 
 
+#: How deep and how many of a part's own bookmarks the packet carries (an attachment's
+#: outline may be anything).
+_OUTLINE_DEPTH, _OUTLINE_ITEMS = 16, 10_000
+
+
 def part_bookmarks(
     source: pikepdf.Pdf, copied: Sequence[pikepdf.Page]
 ) -> list[pikepdf.OutlineItem]:
@@ -581,12 +586,18 @@ def part_bookmarks(
                 return pikepdf.Array([page.obj, *dest[1:]])
         return pikepdf.Array([copied[0].obj, pikepdf.Name.Fit])
 
+    seen: set[tuple[int, int]] = set()  # each bookmark once: a loop in a broken outline ends
+
     def items(first: object, depth: int) -> list[pikepdf.OutlineItem]:
         found = []
-        seen: set[tuple[int, int]] = set()
         node = first
-        while isinstance(node, pikepdf.Dictionary) and node.objgen not in seen and depth < 16:
-            seen.add(node.objgen)  # a loop in a broken outline ends here
+        while (
+            isinstance(node, pikepdf.Dictionary)
+            and node.objgen not in seen
+            and depth < _OUTLINE_DEPTH
+            and len(seen) < _OUTLINE_ITEMS
+        ):
+            seen.add(node.objgen)
             made = pikepdf.OutlineItem(str(node.get("/Title", "")), destination(node))
             made.children.extend(items(node.get("/First"), depth + 1))
             made.is_closed = True
