@@ -133,6 +133,44 @@ def test_the_contents_page_reads_as_it_shows(built: Path, dnr: str) -> None:
     assert re.search(r"Handlingar +Sidor", shown)
 
 
+def _scopes(cell: pikepdf.Object) -> list[str]:
+    attributes = cell.get("/A")
+    listed = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    return [str(a.Scope) for a in listed if isinstance(a, pikepdf.Dictionary) and "/Scope" in a]
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_the_packets_tables_name_their_rows(built: Path, dnr: str) -> None:
+    """The amounts tables' first column (Region Norrbotten, Avtalsår 1, Totalt) is each
+    row's header, the first row the columns' headers."""
+    with pikepdf.open(built / dnr / "paket.pdf") as pdf:
+        elements = tagged_elements(pdf)
+        where = {e.elem.objgen: n for n, e in enumerate(elements)}
+
+        def text(cell: pikepdf.Object) -> str:
+            start = where[cell.objgen]
+            inside = []
+            for e in elements[start + 1 :]:
+                if e.depth <= elements[start].depth:
+                    break
+                inside.append(e.text)
+            return "".join(inside)
+
+        tables = [e.elem for e in elements if e.kind == "Table"]
+        assert tables
+        named = []
+        for table in tables:
+            rows = [r for r in _all(table) if r.S == "/TR"]
+            header, *body = [_elements(row) for row in rows]
+            assert all(c.S == "/TH" and _scopes(c) == ["/Column"] for c in header)
+            for cells in body:
+                assert cells[0].S == "/TH" and _scopes(cells[0]) == ["/Row"]
+                assert all(c.S == "/TD" for c in cells[1:])
+                named.append(text(cells[0]))
+        assert "Totalt" in named and "Avtalsår 1" in named, named
+        assert structure_problems(pdf, "sv-SE") == []
+
+
 def test_signing_keeps_the_tags(built: Path, tmp_path: Path, demo_pki: DemoPki) -> None:
     packet = tmp_path / "paket.pdf"
     shutil.copy(built / "RUN-90001-2023" / "paket.pdf", packet)

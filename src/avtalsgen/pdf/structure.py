@@ -12,7 +12,10 @@ No tool we know keeps the tags when it merges PDFs; the packet does (ISO 32000-1
 - the contents page is tagged by :mod:`avtalsgen.pdf.assemble` through :meth:`element`,
   :meth:`mark` and :meth:`annotation` (``H1``, ``P``, ``TOC``/``TOCI`` with ``Link``
   elements), and the signature widgets become ``Form`` elements with their descriptions;
-- every page with annotations gets ``/Tabs /S`` (tab order by structure).
+- every page with annotations gets ``/Tabs /S`` (tab order by structure);
+- a table with a header row whose other rows each start with a cell (the amounts' "Region
+  Norrbotten", "Avtalsår 1", "Totalt") gets that cell as a row header (``TH``, ``/Scope
+  /Row``): LibreOffice tags only the header row's cells ``TH``.
 
 :mod:`avtalsgen.pdf.tags` checks the result.
 """
@@ -156,6 +159,8 @@ class StructureTree:
                 copied = self.pdf.copy_foreign(top) if top.is_indirect else top
                 copied.P = part
                 part.K.append(copied)
+                if isinstance(copied, pikepdf.Dictionary):
+                    mark_row_headers(copied)
         old_parents = pikepdf.NumberTree(tree.ParentTree) if "/ParentTree" in tree else None
         for page in pages:
             self._renumber(page.obj, old_parents, source)
@@ -240,3 +245,59 @@ def _field_left_out(elem: pikepdf.Dictionary, present: set[tuple[int, int]]) -> 
     return bool(targets) and all(
         not isinstance(t, pikepdf.Dictionary) or t.objgen not in present for t in targets
     )
+
+
+def _elements(elem: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    kids = elem.get("/K")
+    listed = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [k for k in listed if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def mark_row_headers(elem: pikepdf.Dictionary) -> None:
+    """In every table under ``elem`` (itself included) whose first row is a header row (all
+    ``TH``) and whose every other row starts with a ``TD``, that cell becomes its row's
+    header: ``TH`` with ``/Scope /Row``, so that a screen reader names the row ("Totalt")
+    with each of its cells. Other tables are left as they are."""
+    stack = [elem]
+    while stack:
+        current = stack.pop()
+        if current.get("/S") != "/Table":
+            stack += _elements(current)
+            continue
+        rows = [
+            row
+            for kid in _elements(current)
+            for row in (
+                _elements(kid) if kid.get("/S") in ("/THead", "/TBody", "/TFoot") else [kid]
+            )
+            if row.get("/S") == "/TR"
+        ]
+        cells = [_elements(row) for row in rows]
+        if len(rows) < 2 or not cells[0] or any(c.get("/S") != "/TH" for c in cells[0]):
+            continue
+        firsts = [row[0] for row in cells[1:] if row]
+        if len(firsts) != len(rows) - 1 or any(c.get("/S") != "/TD" for c in firsts):
+            continue
+        for cell in firsts:
+            cell.S = pikepdf.Name.TH
+            attributes = cell.get("/A")
+            listed = (
+                list(attributes)
+                if isinstance(attributes, pikepdf.Array)
+                else []
+                if attributes is None
+                else [attributes]
+            )
+            table = next(
+                (
+                    a
+                    for a in listed
+                    if isinstance(a, pikepdf.Dictionary) and a.get("/O") == "/Table"
+                ),
+                None,
+            )
+            if table is not None:
+                table.Scope = pikepdf.Name.Row
+                continue
+            listed.append(pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Row))
+            cell.A = listed[0] if len(listed) == 1 else pikepdf.Array(listed)
