@@ -199,8 +199,8 @@ def test_paragraph_recipients_and_certification_in_the_body(built: Built) -> Non
     assert "Dnr RUN-00386-2023" in text
     assert "Paragrafen är omedelbart justerad." in text
     assert (
-        "Protokollsutdrag skickas till: Regional utvecklingsdirektör "
-        "Funktionsbrevlåda Utveckla Norrbotten"
+        "Protokollsutdrag skickas till: • Regional utvecklingsdirektör "
+        "• Funktionsbrevlåda Utveckla Norrbotten"
     ) in text
     assert (
         "Justering och anslag Sammanträde: 2023-12-05, Regionhuset, Luleå "
@@ -222,8 +222,8 @@ def test_justering_with_the_minutes(built: Built) -> None:
     assert "Sista dag för överklagande: 2024-01-03" in arktiska
     assert "omedelbart" not in arktiska
     assert (
-        "Protokollsutdrag skickas till: Regional utvecklingsdirektör Funktionsbrevlåda "
-        "Utveckla Norrbotten Exempel Arktiska Testbäddar ekonomisk förening"
+        "Protokollsutdrag skickas till: • Regional utvecklingsdirektör • Funktionsbrevlåda "
+        "Utveckla Norrbotten • Exempel Arktiska Testbäddar ekonomisk förening"
     ) in arktiska
     kreativa = body(pdf(built, "RUN-90002-2024", 187))
     assert "Justerare: Johan Exempelsson och Karin Exempelsson" in kreativa
@@ -721,7 +721,11 @@ def test_word_document_beside_the_pdf(built: Built) -> None:
     )
     styles = [p.style.name for p in document.paragraphs if p.style is not None]
     assert styles.count("List Number") == len(SEED_POINTS)
-    assert styles.count("Heading 1") == 3
+    # Beslut, Protokollsutdrag skickas till (its recipients a bulleted list), Justering och
+    # anslag (Hur man överklagar under it), Utdragsbestyrkande.
+    assert styles.count("Heading 1") == 4
+    assert styles.count("Heading 2") == 1
+    assert styles.count("List Bullet") == 2  # Regional utvecklingsdirektör, Funktionsbrevlåda
 
 
 def test_what_utdrag_says_of_each_paragraph_in_swedish() -> None:

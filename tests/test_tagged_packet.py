@@ -247,6 +247,18 @@ def test_every_extract_and_notice_is_tagged(meetings_made: Path, meeting: Path) 
                 assert form.S == "/Form" and form.K.Obj.objgen == field.objgen
                 assert str(form.Alt) == str(field.TU) == "Utdragsbestyrkande"
                 assert pdf.pages[-1].obj.Tabs == "/S"
+            # Headings a screen reader can jump to, and the recipients a list.
+            elements = tagged_elements(pdf)
+            headings = {e.text: e.kind for e in elements if re.fullmatch(r"H\d", e.kind)}
+            guidance = "Hur man överklagar (överklagandehänvisning)"
+            if path.name.startswith("protokollsutdrag"):
+                assert headings["Protokollsutdrag skickas till:"] == "H2"
+                at = next(n for n, e in enumerate(elements) if e.text.startswith("Protokollsu"))
+                assert elements[at + 1].kind == "L" and elements[at + 2].kind == "LI"
+                assert headings.get(guidance, "H3") == "H3"
+            else:
+                assert headings[guidance] == "H2"
+            assert not any("besvärshänvisning" in e.text for e in elements)
         assert "Tagged:          yes" in run("pdfinfo", str(path))
 
 
