@@ -1,5 +1,5 @@
 """The anslag: the notice on the region's digital anslagstavla that a meeting's minutes are
-justerade (kommunallagen 8 kap. 12 §), with the besvärshänvisning for laglighetsprövning
+justerade (kommunallagen 8 kap. 12 §), with the överklagandehänvisning for laglighetsprövning
 (13 kap.: to the förvaltningsrätt within three weeks of the day the notice went up).
 
 One notice covers the minutes; omedelbart justerade paragraphs get their own notice, one per
@@ -139,7 +139,7 @@ class AnslagTexter:
     adress: str
     """The court's postal address in one line; empty when unknown."""
     forberedande: str = ""
-    """What the besvärshänvisning says of the paragraphs that may not be appealed, being
+    """What the överklagandehänvisning says of the paragraphs that may not be appealed, being
     of a merely preparatory kind; empty when there are none."""
 
 

@@ -178,7 +178,7 @@ class Forvaltningsratt(Strict):
     namn: Namn
     """The court's name, e.g. Förvaltningsrätten i Luleå."""
     adress: Adress | None = None
-    """Its postal address, stated in the besvärshänvisning; null while unknown."""
+    """Its postal address, stated in the överklagandehänvisning; null while unknown."""
 
 
 class Protokoll(Strict):
