@@ -259,3 +259,34 @@ def test_a_key_that_fails_midway_stops_at_that_packet_and_tries_no_other(
     assert _signatures(config, READY[0]) == [("region", True, True)]
     for dnr in READY[1:]:
         assert _sha(config.output / dnr / "paket.pdf") == before[dnr], dnr
+
+
+def test_a_key_that_fails_at_the_last_packet_leaves_none_untried(
+    tmp_path: Path, every_case_built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key fails at the last packet chosen: its line says it stopped there and the file
+    is as it was, not that "0 paket efter det prövades inte" (review19)."""
+    from avtalsgen.signing import sign as signing
+
+    config = every_case_workspace(tmp_path, every_case_built)
+    real_sign = signing.sign_packet
+    calls: list[Path] = []
+
+    def failing(source: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(source)
+        if len(calls) == len(READY):
+            raise signing.KeyUnusable("kortet svarar inte")
+        return real_sign(source, *args, **kwargs)
+
+    monkeypatch.setattr(signing, "sign_packet", failing)
+    with client_for(config, "signer") as client:
+        page = client.get("/paket/signera").text
+        answer = _post(client, page, falt="region", niva="B-B", **_ticked(page))
+    lines = _lines(answer.text)
+    assert lines[-1] == (
+        f"Stannade vid {READY[-1]}/paket.pdf: serverns nyckel kan inte underteckna: "
+        "kortet svarar inte. Filen är som den var."
+    )
+    assert _summary(answer.text) == (
+        f"undertecknade: {len(READY) - 1}, överhoppade: 0, misslyckade: 1"
+    )

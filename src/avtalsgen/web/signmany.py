@@ -223,6 +223,10 @@ def _stopped(
 ) -> Line:
     _failed(config, user, dnr, packet, field, level, error)  # the audit's entry
     reason = shown_text(error.text(), [config.output, config.cases, config.data])
+    if not not_tried:  # the last packet: none after it to leave untried
+        return Line("stopped", dnr, _(
+            "Stopped at {packet}: the server's key cannot sign: {reason}. The file is as it was."
+        ).format(packet=_shown(packet), reason=reason))  # fmt: skip
     return Line("stopped", dnr, ngettext(
         "Stopped at {packet}: the server's key cannot sign: {reason}. The file is as it was, "
         "and the {count} packet after it was not tried.",
