@@ -144,7 +144,8 @@ def test_an_expediering_that_wrote_no_e_mail_says_so_and_how_to_go_on(
     program = config.cases / "program" / "norrbottens-ekosystem.yaml"
     item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[], written=True,
                            utan_adress=["Regional utvecklingsdirektör", "Luleå kommun"],
-                           sekretess="", added=(), program_file=program)  # fmt: skip
+                           sekretess="", added=(), program_file=program, aktor=(), case_file=None,
+                           utan_aktor=False)  # fmt: skip
     swedish, english, sent = _expediering_page(config, monkeypatch, 995, [item])
     assert _state(swedish) == (
         "klar – inget e-postmeddelande skrevs: ingen av mottagarna har en e-postadress i "
@@ -174,7 +175,8 @@ def test_an_expediering_says_what_it_wrote_and_who_got_nothing(
                for n, (name, address) in enumerate(addresses, 1)]  # fmt: skip
     item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=written, written=True,
                            utan_adress=["Luleå kommun"], sekretess="", added=(),
-                           program_file=program)  # fmt: skip
+                           program_file=program, aktor=(), case_file=None,
+                           utan_aktor=False)  # fmt: skip
     swedish, _english, _sent = _expediering_page(config, monkeypatch, 996, [item])
     assert _state(swedish) == (
         "klar – 2 e-postmeddelanden skrivna; inget skickas: öppna meddelandena i "
@@ -184,6 +186,84 @@ def test_an_expediering_says_what_it_wrote_and_who_got_nothing(
     )
     assert "§ 212 RUN-90001-2023: e-postmeddelande till Kansliet <kansli@region.example> " \
         "skrivet 1.eml" in _lines(swedish)  # fmt: skip
+
+
+def _actor_item(config: WebConfig, messages: list[Any], missing: list[str]) -> Any:
+    """The expediering of § 212 on a case whose actor has no e-mail address (its address
+    is the case file's, aktor.epost), as expedite returns it."""
+    from avtalsgen.meetings.expediering import Expediering
+
+    return Expediering(
+        paragraf=212, dnr="RUN-90001-2023", extract=config.output / "x.pdf", version=1,
+        folder=config.output / "x", messages=tuple(messages), utan_adress=tuple(missing),
+        written=True, program_file=config.cases / "program" / "norrbottens-ekosystem.yaml",
+        program_line=340, aktor=("Exempel Arktiska Testbäddar ekonomisk förening",
+                                 "Arktiska testbäddar"),
+        case_file=config.cases / "exempel-arktiska-testbaddar.yaml", case_line=12,
+    )  # fmt: skip
+
+
+def test_an_actor_without_an_address_is_told_to_its_case_not_to_the_program_file(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The actor's address is its case file's (Aktör › E-post): the page said "programfilen
+    anger ingen e-postadress för mottagaren" of it and told the secretary to add it to the
+    program file, where the command line names the case file."""
+    from avtalsgen.meetings.expediering import Message
+
+    actor = "Exempel Arktiska Testbäddar ekonomisk förening"
+    sent = Message("Kansliet", "kansli@region.example", config.output / "x" / "01.eml")
+    item = _actor_item(config, [sent], ["Regional utvecklingsdirektör", actor])
+    swedish, english, _sent = _expediering_page(config, monkeypatch, 997, [item])
+    lines = _lines(swedish)
+    assert (
+        f"§ 212 RUN-90001-2023: inget e-postmeddelande till {actor}: aktören har ingen "
+        "e-postadress; fyll i den under Aktör › E-post i ärendets formulär "
+        "(exempel-arktiska-testbaddar.yaml)"
+    ) in lines, lines
+    assert not [line for line in lines if actor in line and "programfilen" in line], lines
+    assert (
+        "§ 212 RUN-90001-2023: inget e-postmeddelande till Regional utvecklingsdirektör: "
+        "programfilen anger ingen e-postadress för mottagaren"
+    ) in lines
+    assert _state(swedish) == (
+        "klar – 1 e-postmeddelande skrivet; inget skickas: öppna meddelandena i "
+        "e-postprogrammet och skicka dem därifrån; 1 mottagare saknar e-postadress och fick "
+        "inget: lägg till den i programfilen (program/norrbottens-ekosystem.yaml) under "
+        "Expediering › Mottagare och gör e-posten igen, eller skicka utdraget på annat sätt; "
+        "aktören saknar e-postadress och fick inget: fyll i den under Aktör › E-post i "
+        "ärendets formulär (exempel-arktiska-testbaddar.yaml) och gör e-posten igen, eller "
+        "skicka utdraget på annat sätt"
+    )
+    assert (
+        f"§ 212 RUN-90001-2023: no e-mail to {actor}: the actor has no e-mail address; fill "
+        "it in under Actor › E-mail in the case's form (exempel-arktiska-testbaddar.yaml)"
+    ) in _lines(english)
+
+
+def test_an_expediering_where_only_the_actor_lacks_an_address_says_where_it_goes(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No e-mail written, the actor the only recipient: the state names the case's form,
+    not "ingen av mottagarna har en e-postadress i programfilen"; an actor missing from the
+    distribution list is said, as the command line says it."""
+    import dataclasses
+
+    actor = "Exempel Arktiska Testbäddar ekonomisk förening"
+    item = dataclasses.replace(_actor_item(config, [], [actor]), paragraf=213)
+    unlisted = dataclasses.replace(_actor_item(config, [], []), paragraf=214, utan_aktor=True)
+    swedish, _english, _sent = _expediering_page(config, monkeypatch, 998, [item, unlisted])
+    assert _state(swedish) == (
+        "klar – inget e-postmeddelande skrevs: aktören har ingen e-postadress: fyll i den "
+        "under Aktör › E-post i ärendets formulär (exempel-arktiska-testbaddar.yaml) och gör "
+        "e-posten igen, eller skicka utdraget på annat sätt"
+    )
+    assert (
+        f"§ 214 RUN-90001-2023: aktören, {actor}, finns inte bland mottagarna av utdraget "
+        "(Protokollsutdrag till i ärendets formulär, exempel-arktiska-testbaddar.yaml): "
+        "beslutet om dess avtal når den inte; lägg till den där och gör utdragets nya "
+        "version, eller skicka utdraget till aktören på annat sätt"
+    ) in _lines(swedish)
 
 
 def test_a_program_files_fact_and_the_documents_are_named_as_the_office_knows_them(

@@ -117,7 +117,8 @@ def _expedite_events(monkeypatch: pytest.MonkeyPatch, output: Path) -> list[dict
                          path=output / "sammantraden" / "x" / "212.eml")  # fmt: skip
     item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[to], written=True,
                            utan_adress=["Luleå kommun"], sekretess="", added=(),
-                           program_file=output / "program.yaml")  # fmt: skip
+                           program_file=output / "program.yaml", aktor=(), case_file=None,
+                           utan_aktor=False)  # fmt: skip
     monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: [item])
     request = {"kind": "expediera", "meeting": str(output / "m.yaml"), "output": str(output),
                "templates": "templates"}  # fmt: skip

@@ -139,6 +139,19 @@ def _expediera(
 
             yield _step(item.dnr, written, _relative([to.path], output))
         for name in item.utan_adress:
+            if _is_actor(item, name):
+
+                def actor_without(
+                    name: str = name, head: str = head, case: str = str(item.case_file)
+                ) -> str:
+                    # The actor's address is its case file's (the program file's only
+                    # when the case gives none): said as the command line says it.
+                    return _("{head}: no e-mail to {name}: the actor has no e-mail address; "
+                             "fill it in under Actor › E-mail in the case's form ({case})"
+                             ).format(head=head, name=name, case=case)  # fmt: skip
+
+                yield _step(item.dnr, actor_without, [])
+                continue
 
             def no_address(name: str = name, head: str = head) -> str:
                 # How to go on: in the run's summary (once, not on every such line).
@@ -146,6 +159,18 @@ def _expediera(
                          "address for this recipient").format(head=head, name=name)  # fmt: skip
 
             yield _step(item.dnr, no_address, [])
+        if item.utan_aktor and item.aktor and item.case_file is not None:
+
+            def not_listed(
+                name: str = item.aktor[0], head: str = head, case: str = str(item.case_file)
+            ) -> str:
+                return _("{head}: the actor, {name}, is not among the recipients of the "
+                         "extract (Extracts sent to in the case's form, {case}): the decision "
+                         "on its agreement does not reach it; add it there and make the "
+                         "extract's new version, or send the extract to the actor another "
+                         "way").format(head=head, name=name, case=case)  # fmt: skip
+
+            yield _step(item.dnr, not_listed, [])
         if item.sekretess:
 
             def secret(marking: str = item.sekretess, head: str = head) -> str:
@@ -169,14 +194,30 @@ def expediering_summary(results: Any) -> str:
     new = sum(1 for item in results for to in item.messages
               if item.written or to.path in item.added)  # fmt: skip
     before = sum(len(item.messages) for item in results) - new
-    missing = sum(len(item.utan_adress) for item in results)
-    programs = sorted({str(item.program_file) for item in results if item.utan_adress})
+    actors = [item for item in results for name in item.utan_adress if _is_actor(item, name)]
+    missing = sum(len(item.utan_adress) for item in results) - len(actors)
+    programs = sorted({str(item.program_file) for item in results
+                       if any(not _is_actor(item, name) for name in item.utan_adress)})  # fmt: skip
+    cases = ", ".join(sorted({str(item.case_file) for item in actors}))
     if new == 0 and before == 0:
+        if not actors:
+            return _(
+                "no e-mail written: no recipient has an e-mail address in the program file "
+                "({program}); add the addresses there under Expediering › Mottagare and make "
+                "the e-mails again, or send the extracts another way"
+            ).format(program=", ".join(programs) or "–")
+        if not missing:
+            return _(
+                "no e-mail written: the actor has no e-mail address: fill it in under Actor › "
+                "E-mail in the case's form ({case}) and make the e-mails again, or send the "
+                "extract another way"
+            ).format(case=cases)
         return _(
-            "no e-mail written: no recipient has an e-mail address in the program file "
-            "({program}); add the addresses there under Expediering › Mottagare and make the "
-            "e-mails again, or send the extracts another way"
-        ).format(program=", ".join(programs) or "–")
+            "no e-mail written: no recipient has an e-mail address: fill in the actor's "
+            "under Actor › E-mail in the case's form ({case}) and the others' in the program "
+            "file ({program}) under Expediering › Mottagare, and make the e-mails again, or "
+            "send the extracts another way"
+        ).format(case=cases, program=", ".join(programs))
     parts = [ngettext("{count} e-mail written", "{count} e-mails written", new).format(count=new)]
     if before:
         parts.append(ngettext("{count} written before, left as it is",
@@ -194,7 +235,22 @@ def expediering_summary(results: Any) -> str:
             "file ({program}) under Expediering › Mottagare and make the e-mails again, or "
             "send the extracts another way",
             missing).format(count=missing, program=", ".join(programs))  # fmt: skip
+    if actors:
+        text += "; " + ngettext(
+            "the actor has no e-mail address and got none: fill it in under Actor › E-mail "
+            "in the case's form ({case}) and make the e-mails again, or send the extract "
+            "another way",
+            "{count} actors have no e-mail address and got none: fill theirs in under Actor › "
+            "E-mail in their cases' forms ({case}) and make the e-mails again, or send the "
+            "extracts another way",
+            len(actors)).format(count=len(actors), case=cases)  # fmt: skip
     return text
+
+
+def _is_actor(item: Any, name: str) -> bool:
+    """Whether the recipient ``name`` of an expediering is its case's actor, whose address
+    is the case file's (``aktor.epost``), not the program file's."""
+    return name in item.aktor and item.case_file is not None
 
 
 def _publicera(
