@@ -266,6 +266,63 @@ def test_an_expediering_where_only_the_actor_lacks_an_address_says_where_it_goes
     ) in _lines(swedish)
 
 
+def test_publishing_counts_what_it_published_and_what_waits_as_the_command_line_does(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's state after "klar": publicera's count line (published, waiting for the
+    anslag, not certified, no extract, under sekretess), in the reader's language; the page
+    said "klar" alone, and whether anything waits was told line by line only."""
+    import contextlib
+
+    from avtalsgen.meetings import publicering
+    from avtalsgen.meetings.publicering import Rendition, Status
+    from avtalsgen.web import secretary
+    from avtalsgen.web.jobs import Job
+    from avtalsgen.web.serverpaths import shown_event
+
+    web = config.output / "webb" / "RUN-90001-2023"
+    results = [
+        Rendition("RUN-90001-2023", 212, "protokollsutdrag", Status.SKRIVEN,
+                  files=(web / "protokollsutdrag-212.pdf",)),
+        Rendition("RUN-90001-2023", 212, "beslutsforslag", Status.SKRIVEN,
+                  files=(web / "beslutsforslag.pdf",)),
+        Rendition("RUN-00386-2023", 211, "protokollsutdrag", Status.OSIGNERAD),
+        Rendition("RUN-90003-2024", 213, "protokollsutdrag", Status.SAKNAS),
+        Rendition("RUN-90005-2024", 214, "protokollsutdrag", Status.SEKRETESS),
+    ]  # fmt: skip
+    monkeypatch.setattr(publicering, "publish", lambda *args, **kwargs: results)
+    monkeypatch.setattr(secretary, "_converter", contextlib.nullcontext)
+    request = {"kind": "publicera", "meeting": str(config.meetings / "m.yaml"),
+               "output": str(config.output), "templates": "templates"}  # fmt: skip
+    i18n.set_language("sv")  # as the worker composes them
+    events = list(secretary.run(request, lambda message: None))
+    with client_for(config, "sekr") as client:
+        runner = client.app.state.runner
+        job = Job(994, "publicera", "sekr", ["m"], args={"output": str(config.output)})
+        runner.jobs[job.id] = job
+        for event in events:
+            runner._event(job, shown_event(event, [config.cases, config.output]))
+        job.state = "done"
+        runner._finish(job)
+        swedish = client.get(f"/korning/{job.id}").text
+        with speaking(client, "en"):
+            english = client.get(f"/korning/{job.id}").text
+        followed = client.get(f"/korning/{job.id}/handelser").text
+    assert _state(swedish) == (
+        "klar – publicerade: 2, väntar på anslaget: 0, inte bestyrkta ännu: 1, utan "
+        "protokollsutdrag ännu: 1, sekretess: 1"
+    )
+    assert _state(english) == (
+        "done – published: 2, waiting for the anslag: 0, not certified yet: 1, no extract "
+        "yet: 1, under sekretess: 1"
+    )
+    # Said once, after the state, not as one of the run's lines.
+    assert not [line for line in _lines(swedish) if "publicerade:" in line]
+    sent = [json.loads(data) for data in re.findall(r"^data: (.*)$", followed, re.MULTILINE)]
+    summary = [event["text"] for event in sent if event.get("summary")]
+    assert summary == [_state(swedish).removeprefix("klar – ")]
+
+
 def test_a_program_files_fact_and_the_documents_are_named_as_the_office_knows_them(
     tmp_path: Path,
 ) -> None:

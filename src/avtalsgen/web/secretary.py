@@ -261,6 +261,7 @@ def _publicera(
         publish,
         removed_text,
         rendition_head,
+        summary_text,
         waiting_text,
         written_text,
     )
@@ -290,3 +291,6 @@ def _publicera(
                 return removed_text(result, path)
 
             yield _step(result.dnr, removed, [])
+    # Counted, as the command line's publicera ends (its --complete fails while one of them
+    # waits): said after the run's state ("klar – publicerade: 1, väntar på anslaget: 0, …").
+    yield {**_step(None, lambda: summary_text(results), []), "summary": True}
