@@ -470,6 +470,15 @@ def _problems(
             found.append((base, str(cause), kind))
         elif kind == "extra_forbidden":
             given = _data_at(data, base[:-1])
+            section = messages.section_lacking(
+                str(base[-1]), model, base[:-1], given if isinstance(given, dict) else None
+            )
+            if section is not None:  # a key at the wrong level: said where it goes
+                where = (*base[:-1], section)
+                meant.add((*where, str(base[-1])))  # the missing key it is: said here
+                line = _line(where, lines)
+                found.append((base, messages.misplaced_key(str(base[-1]), section, line), kind))
+                continue
             message, key = messages.unknown_key(
                 str(base[-1]),
                 messages.keys_at(model, base[:-1]),

@@ -135,6 +135,32 @@ def unknown_key(
     )
 
 
+def section_lacking(
+    key: str, root: type[BaseModel], loc: Loc, given: Mapping[Any, Any] | None
+) -> str | None:
+    """The section (a key of the mapping ``given`` at ``loc``, itself a mapping there) whose
+    keys include the unknown ``key`` and that lacks it: ``aktor`` for ``omrade`` written at
+    the top level while ``aktor.omrade`` is missing. None when there is no such section, or
+    more than one (the move could not be told)."""
+    if given is None:
+        return None
+    found = [
+        section for section in keys_at(root, loc)
+        if isinstance(inside := given.get(section), Mapping) and key not in inside
+        and key in keys_at(root, (*loc, section))
+    ]  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
+def misplaced_key(key: str, section: str, line: int) -> str:
+    """The message for the unknown ``key`` that belongs under ``section`` (on ``line``),
+    which lacks it."""
+    return _(
+        "unknown key '{key}' here: it is a key of {section}, which lacks it; move it under "
+        "{section}: (line {line}), indented as the keys there"
+    ).format(key=key, section=section, line=line)
+
+
 def _clause_id_example(value: Any) -> str:
     text = _folded(str(value))
     words = "".join(char if char.isascii() and char.isalnum() else " " for char in text).split()
