@@ -285,3 +285,24 @@ def test_a_folder_of_case_files_is_told_without_the_models(tmp_path: Path) -> No
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.splitlines() == [f"['RUN-00386-2023.yaml', '{ORIGINAL}']", "no models"]
+
+
+def test_the_keys_reader_stops_at_a_case_file_s_values(tmp_path: Path) -> None:
+    """The keys' reader walks the events as the Dnr's reader does, with the limit of a case
+    file's values (twice as many events): past it the keys are left to the models (which
+    refuse the file)."""
+    from avtalsgen.input import casefiles
+    from avtalsgen.input.limits import MAX_NODES
+    from avtalsgen.input.yamlevents import TooMany, events
+
+    program = "strategier: []\ntexter: {}\nx: ["
+    within = program + "1, " * (MAX_NODES - 10) + "]\n"
+    beyond = program + "1, " * 2 * MAX_NODES + "]\n"  # a value is one event
+    assert sum(1 for _event in events(within)) < 2 * MAX_NODES
+    with pytest.raises(TooMany):
+        for _event in events(beyond):
+            pass
+    (tmp_path / "within.yaml").write_text(within, "utf-8")
+    (tmp_path / "beyond.yaml").write_text(beyond, "utf-8")
+    assert casefiles._kind_by_keys(tmp_path / "within.yaml") == "Program"
+    assert casefiles._kind_by_keys(tmp_path / "beyond.yaml") is None

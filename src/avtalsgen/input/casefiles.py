@@ -4,12 +4,13 @@ the models where a file's keys tell it is no program file.
 :func:`avtalsgen.input.kinds.case_files_in` tells each file's kind by its top-level keys,
 from the file read with every limit of a case file and the models' fields: importing the
 models and pydantic took about 0.3 s of CPU, more than an unchanged folder's rebuild did
-besides. Here each file's top-level keys are read from its YAML events (as
-:mod:`avtalsgen.input.filednr` reads its Dnr) and counted as :func:`~.kinds.kind_of` counts
-them, with the models' field names kept in :data:`FIELDS` (a test holds them to the
-models). A file whose keys make it no program file for certain is a case file, as the
-models would tell; any other (a program file, YAML that libyaml refuses, anchors, aliases,
-tags, merge keys, keys given twice or that are not text) is asked of the models as before.
+besides. Here each file's top-level keys are read from its YAML events
+(:mod:`avtalsgen.input.yamlevents`, as :mod:`avtalsgen.input.filednr` reads its Dnr) and
+counted as :func:`~.kinds.kind_of` counts them, with the models' field names kept in
+:data:`FIELDS` (a test holds them to the models). A file whose keys make it no program file
+for certain is a case file, as the models would tell; any other (a program file, YAML that
+libyaml refuses, anchors, aliases, tags, merge keys, keys given twice or that are not text)
+is asked of the models as before.
 """
 
 from __future__ import annotations
@@ -105,63 +106,35 @@ def _keys(text: str) -> tuple[list[object], list[object]] | None:
     """The keys of the file's top-level mapping and, where that has one key whose value is
     a mapping, the keys of that mapping (else empty); ``([], [])`` for a file that is not a
     mapping; None where the events leave the data's keys uncertain."""
-    import yaml
-    from yaml.resolver import Resolver
+    from avtalsgen.input.yamlevents import TooMany, events, pyyaml, string
 
-    try:
-        from yaml._yaml import CParser as parser
-    except ImportError:  # pragma: no cover - libyaml is part of PyYAML's wheels
-        return None
-    resolver = Resolver()
+    yaml = pyyaml()[0]
     top: list[object] = []
     inner: list[object] = []
-    stack: list[str] = []  # "m" mapping, "s" sequence, for each open collection
-    key_next: list[bool] = []  # for each open mapping: whether a key comes next
-    under_first = False  # inside the value of the first top-level key
     documents = 0
-    events = parser(text)
     try:
-        while (event := events.get_event()) is not None:
+        for event, depth, is_key in events(text):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     return None
-            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-                is_key = False
-            else:  # a node: a key, or a value, of the mapping it is in
-                is_key = bool(stack) and stack[-1] == "m" and key_next[-1]
-                if event.tag is not None:
-                    return None  # a tag: the models' reader refuses it
-                if stack and stack[-1] == "m":
-                    key_next[-1] = not key_next[-1]
-            if is_key:
-                if not isinstance(event, yaml.ScalarEvent):
-                    return None  # a mapping or list as a key
-                tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-                key = event.value if tag == "tag:yaml.org,2002:str" else _NOT_TEXT
-                if event.value == "<<":
-                    return None  # a merge key (or one quoted like it)
-                if len(stack) == 1:
-                    top.append(key)
-                    under_first = len(top) == 1
-                elif len(stack) == 2 and under_first and stack[0] == "m":
-                    inner.append(key)
-            if isinstance(event, yaml.MappingStartEvent):
-                stack.append("m")
-                key_next.append(True)
-            elif isinstance(event, yaml.SequenceStartEvent):
-                stack.append("s")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                if stack.pop() == "m":
-                    key_next.pop()
-                if len(stack) == 1:
-                    under_first = False
-    except yaml.YAMLError:
+            if getattr(event, "tag", None) is not None:
+                return None  # a tag: the models' reader refuses it
+            if not is_key:
+                continue
+            if not isinstance(event, yaml.ScalarEvent):
+                return None  # a mapping or list as a key
+            if event.value == "<<":
+                return None  # a merge key (or one quoted like it)
+            key = _NOT_TEXT if string(event) is None else event.value
+            if depth == 1:
+                top.append(key)
+            elif depth == 2 and len(top) == 1:  # in the first top-level key's mapping
+                inner.append(key)
+    except (yaml.YAMLError, TooMany):
         return None
-    finally:
-        events.dispose()
     if len(set(map(_hashable, top))) < len(top) or len(set(map(_hashable, inner))) < len(inner):
         return None  # a key given twice: the models' reader tells the problem
     if len(top) != 1:
