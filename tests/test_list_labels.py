@@ -1,0 +1,78 @@
+"""A list item's label and its text are two words, in the text a screen reader or a copy
+gets and on the page: LibreOffice 7.4 writes no text for the tab between a list's label and
+its text, so the tagged PDF read "1.Regionala utvecklingsnämnden beslutar …" and
+"2.Medlen anvisas från ERP". The templates' numbered list styles put a space after the
+label (the tab still aligns the text), and ListNumber's hanging indent holds "10. " before
+its tab, so a tenth point is aligned as the first is. (A bullet is left as it is: LibreOffice
+7.4 takes only the first character of a bullet's label, and reads it as a bullet.)"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import CASES, REPO, run
+from tagged_text import tagged_elements
+from warm_converter import converter_in
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_a_label_and_its_item_s_text_are_two_words(built: Path, dnr: str) -> None:
+    with pikepdf.open(built / dnr / "beslutsforslag.pdf") as pdf:
+        items = [(e.kind, e.text) for e in tagged_elements(pdf) if e.kind.startswith("List ")]
+    numbered = [text for kind, text in items if kind == "List Number"]
+    assert numbered
+    for text in numbered:
+        assert re.match(r"\d+\. \w", text), text
+
+
+def test_the_decision_points_read_with_a_space_after_their_number(built: Path) -> None:
+    with pikepdf.open(built / "RUN-00386-2023" / "beslutsforslag.pdf") as pdf:
+        numbered = [e.text for e in tagged_elements(pdf) if e.kind == "List Number"]
+    assert numbered[1] == "2. Medlen anvisas från ERP"
+
+
+@pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*.docx")))
+def test_every_numbered_list_level_puts_a_space_after_its_label(template: Path) -> None:
+    with zipfile.ZipFile(template) as archive:
+        numbering = archive.read("word/numbering.xml").decode("utf-8")
+    labels = re.findall(r'<w:lvlText w:val="(%[^"]*)"/>', numbering)
+    assert labels
+    assert [label for label in labels if not label.endswith(" ")] == []
+
+
+def test_a_tenth_point_is_aligned_as_the_first(
+    built: Path, tmp_path: Path, session_converter: Path
+) -> None:
+    # The beslutsförslag as rendered, its second decision point repeated to twelve points.
+    source = built / "RUN-00386-2023" / "beslutsforslag.docx"
+    docx = tmp_path / "many-points.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(docx, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = data.decode("utf-8")
+                points = re.findall(r"<w:p>(?:(?!</w:p>).)*?ListNumber.*?</w:p>", xml, re.S)
+                assert "Medlen anvisas" in points[1]
+                data = xml.replace(points[1], points[1] * 11, 1).encode("utf-8")
+            zout.writestr(item, data, compress_type=item.compress_type)
+    with converter_in(session_converter) as converter:
+        [pdf] = converter.convert([docx], tmp_path / "pdf")
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
+        run("pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"),
+    )
+    # The first list's labels (a later list on the page starts again at 1).
+    labels: dict[str, float] = {}
+    for _x, y, text in words:
+        if re.fullmatch(r"\d+\.", text):
+            labels.setdefault(text, float(y))
+    medlen = {round(float(y)): float(x) for x, y, text in words if text == "Medlen"}
+    starts = {label: medlen[round(labels[label])] for label in ("2.", "10.", "12.")}
+    assert starts["10."] == pytest.approx(starts["2."], abs=0.5), starts
+    assert starts["12."] == pytest.approx(starts["2."], abs=0.5), starts
