@@ -203,6 +203,24 @@ def test_payment_after_an_approved_report() -> None:
     assert table == "Avtalsår 2, efter godkänd rapport för avtalsår 1"
 
 
+def test_a_text_after_each_payment_ends_that_payment_s_row() -> None:
+    """What explain writes after each payment of a plan in force (the decision that set it)
+    ends that payment's own row, whatever follows the plan (here a line on its rounding)."""
+    from avtalsgen.documents.financing import explain_financing
+
+    figures = figures_of(STEPPED)
+    assert figures.avrundat
+    plain = explain_financing(figures)
+    rows = [line for line in plain if re.match(r"  [ \d]\d  \d{4}-\d\d-\d\d  ", line)]
+    assert [row.split()[1] for row in rows] == [p.datum.isoformat() for p in figures.utbetalningar]
+    afters = [f"  <{payment.nummer}>" for payment in figures.utbetalningar]
+    assert explain_financing(figures, afters) == [
+        f"{line}  <{line.split()[0]}>" if line in rows else line for line in plain
+    ]
+    with pytest.raises(ValueError, match="shorter"):
+        explain_financing(figures, afters[1:])
+
+
 def explain_text(figures: Berakning) -> str:
     from avtalsgen.documents.financing import explain_financing
 

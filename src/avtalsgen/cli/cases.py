@@ -415,13 +415,8 @@ def explain(
                 date=applies_from_day(change.andring),  # as the tilläggsavtal says it
             )
         )  # fmt: skip
-        lines = [*_per_avtalsar(after.figures), *explain_financing(after.figures)]
-        payments = after.figures.utbetalningar
-        first = len(lines) - len(payments) - after.figures.avrundat  # the plan's rows
-        for index, line in enumerate(lines):
-            if first <= index < first + len(payments):
-                decision = after.set_by[index - first]
-                line += f"  § {decision.paragraf.paragraf}, {decision.datum}"
+        set_by = [f"  § {d.paragraf.paragraf}, {d.datum}" for d in after.set_by]
+        for line in [*_per_avtalsar(after.figures), *explain_financing(after.figures, set_by)]:
             typer.echo(line)
 
 

@@ -427,11 +427,12 @@ def message_kr(value: int) -> str:
     return f"{format_amount(value)}{fmt.NBSP}kr"
 
 
-def explain_financing(figures: Berakning) -> list[str]:
+def explain_financing(figures: Berakning, after_payments: Sequence[str] = ()) -> list[str]:
     """The financing as ``avtalsgen explain`` lists it: each financier with its amounts and
     total, the totals, the split per budget year and the payment plan, in the user's
     language (amounts grouped as it writes them: the documents are Swedish whatever the
-    language, explain's words are the user's)."""
+    language, explain's words are the user's). ``after_payments``, where given, holds a
+    text for each payment of the plan, in its order, written at the end of its row."""
     years = [year.ar for year in figures.budgetar]
     period = figures.period
     wording = explained()
@@ -462,10 +463,12 @@ def explain_financing(figures: Berakning) -> list[str]:
     lines += [f"  {y.ar}  {message_kr(y.belopp)}  {message_kr(y.region)}" for y in figures.budgetar]
     how = wording.payments[figures.utbetalningssatt]
     lines.append(_("payment plan ({how}):").format(how=how))
-    for payment in figures.utbetalningar:
+    payments = figures.utbetalningar
+    afters = after_payments or [""] * len(payments)
+    for payment, after in zip(payments, afters, strict=True):
         lines.append(
             f"  {payment.nummer:>2}  {fmt.iso(payment.datum)}  "
-            f"{_avser(payment, figures, wording)}  {message_kr(payment.belopp)}"
+            f"{_avser(payment, figures, wording)}  {message_kr(payment.belopp)}{after}"
         )
     if figures.avrundat:
         lines.append("  " + _("rounded: {rule}").format(rule=wording.rounding[arsslag(figures)]))
