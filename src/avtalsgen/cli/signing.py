@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -20,6 +21,7 @@ from avtalsgen.cli.root import app
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.levels import LEVELS
+from avtalsgen.signing.many import without_file
 
 if TYPE_CHECKING:
     from avtalsgen.signing.batch import Tally
@@ -267,7 +269,7 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
     locks a card)."""
     from avtalsgen.build import interrupts
     from avtalsgen.signing.batch import Tally, nothing_to_sign, screen, targets
-    from avtalsgen.signing.sign import KeyUnusable, open_key
+    from avtalsgen.signing.many import sign_each
 
     def shown(path: Path) -> str:
         return str(shown_path(path))
@@ -293,45 +295,39 @@ def _sign_many(paths: list[Path], asked: Asked) -> NoReturn:
         _summary(tally)
     chosen = asked.choose()  # the PIN or passphrase, asked for once
     with interrupts.handled():
-        try:
-            with open_key(chosen.key) as opened:
-                for index, packet in enumerate(to_sign):
-                    try:
-                        result = sign_in_place(packet, asked, chosen, opened)
-                    except KeyUnusable as exc:
-                        tally.failed += 1
-                        tally.not_tried = len(to_sign) - index - 1
-                        _stopped(shown(packet), exc, tally.not_tried)
-                        break
-                    except AvtalsgenError as exc:
-                        tally.failed += 1
-                        reason = _without_file(exc.text(), packet)
-                        typer.echo(
-                            _("could not sign {packet}: {reason}").format(
-                                packet=shown(packet), reason=reason
-                            ),
-                            err=True,
-                        )
-                        continue
-                    tally.signed += 1
-                    _warn_newer(packet)
-                    warn_incomplete(result)
-                    typer.echo(signed_line(result, packet))
-        except KeyUnusable as exc:  # opening it: nothing was signed
-            tally.not_tried = len(to_sign)
-            typer.echo(
-                _("the key cannot sign: {reason}; nothing was signed").format(reason=exc.text()),
-                err=True,
-            )
+        sign_each(to_sign, chosen.key, lambda packet, opened: sign_in_place(
+            packet, asked, chosen, opened), _Printed(shown), tally)  # fmt: skip
     _summary(tally)
 
 
-def _without_file(reason: str, packet: Path) -> str:
-    """``reason`` without the file it begins with, where it names ``packet`` (as
-    ``RUN-90001-2023/paket.pdf: …``), which the line names already."""
-    head, sep, rest = reason.partition(": ")
-    named = packet.as_posix()
-    return rest if sep and head and (named == head or named.endswith(f"/{head}")) else reason
+@dataclasses.dataclass(frozen=True)
+class _Printed:
+    """What ``sign`` over several files prints of each packet (:func:`sign_each`'s
+    :class:`avtalsgen.signing.many.Said`); ``shown`` names a file as the user gave it."""
+
+    shown: Callable[[Path], str]
+
+    def signed(self, packet: Path, result: SignResult) -> None:
+        _warn_newer(packet)
+        warn_incomplete(result)
+        typer.echo(signed_line(result, packet))
+
+    def failed(self, packet: Path, error: AvtalsgenError) -> None:
+        typer.echo(
+            _("could not sign {packet}: {reason}").format(
+                packet=self.shown(packet), reason=without_file(error.text(), packet)
+            ),
+            err=True,
+        )
+
+    def stopped(self, packet: Path, error: AvtalsgenError, not_tried: int) -> None:
+        _stopped(self.shown(packet), error, not_tried)
+
+    def unusable(self, error: AvtalsgenError) -> None:
+        typer.echo(
+            _("the key cannot sign: {reason}; nothing was signed").format(reason=error.text()),
+            err=True,
+        )
 
 
 def _stopped(packet: str, error: AvtalsgenError, not_tried: int) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _, ngettext
 from avtalsgen.signing.batch import Tally
+from avtalsgen.signing.many import without_file
 from avtalsgen.web import audit
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.serverpaths import shown_text
@@ -130,7 +131,7 @@ def sign_many(
     server's key, opened once: each screened again first (the page may be old); a line for
     each packet, and what it came to. Each signature is verified before its file is moved
     into place and recorded in the manifest and the audit log, as one packet's signing."""
-    from avtalsgen.signing.sign import KeyUnusable, open_key
+    from avtalsgen.signing.many import sign_each
     from avtalsgen.web.signing import key_choice
 
     tally = Tally()
@@ -145,28 +146,39 @@ def sign_many(
             lines.append(Line("passed", dnr, _("Passed by: {reason}.").format(reason=reason)))
     if not to_sign:
         return lines, tally
-    role = FIELD_ROLES[field]
-    key = key_choice(config, role)
-    try:
-        with open_key(key.key) as opened:  # the seal's passphrase read once
-            for index, (dnr, packet) in enumerate(to_sign):
-                try:
-                    lines.append(_sign_one(config, user, dnr, packet, field, level,
-                                           (key, opened)))  # fmt: skip
-                    tally.signed += 1
-                except KeyUnusable as exc:
-                    tally.failed += 1
-                    tally.not_tried = len(to_sign) - index - 1
-                    lines.append(_stopped(config, user, dnr, packet, field, level, exc,
-                                          tally.not_tried))  # fmt: skip
-                    break
-                except AvtalsgenError as exc:
-                    tally.failed += 1
-                    lines.append(_failed(config, user, dnr, packet, field, level, exc))
-    except KeyUnusable as exc:  # opening it: nothing was signed
-        tally.not_tried = len(to_sign)
-        lines.append(_unusable(config, user, field, level, exc))
+    key = key_choice(config, FIELD_ROLES[field])
+    said = _Said(config, user, field, level, lines)
+    sign_each(to_sign, key.key, lambda item, opened: _sign_one(
+        config, user, *item, field, level, (key, opened)), said, tally)  # fmt: skip
     return lines, tally
+
+
+@dataclass(frozen=True)
+class _Said:
+    """The page's line of each packet's outcome, and its audit entry
+    (:func:`avtalsgen.signing.many.sign_each`'s :class:`avtalsgen.signing.many.Said`)."""
+
+    config: WebConfig
+    user: str
+    field: str
+    level: str
+    lines: list[Line]
+
+    def signed(self, item: tuple[str, Path], line: Line) -> None:
+        self.lines.append(line)
+
+    def failed(self, item: tuple[str, Path], error: AvtalsgenError) -> None:
+        dnr, packet = item
+        self.lines.append(_failed(self.config, self.user, dnr, packet, self.field, self.level,
+                                  error))  # fmt: skip
+
+    def stopped(self, item: tuple[str, Path], error: AvtalsgenError, not_tried: int) -> None:
+        dnr, packet = item
+        self.lines.append(_stopped(self.config, self.user, dnr, packet, self.field,
+                                   self.level, error, not_tried))  # fmt: skip
+
+    def unusable(self, error: AvtalsgenError) -> None:
+        self.lines.append(_unusable(self.config, self.user, self.field, self.level, error))
 
 
 def _unusable(config: WebConfig, user: str, field: str, level: str, error: AvtalsgenError) -> Line:
@@ -227,7 +239,7 @@ def _failed(
                      field=field, level=level, reason=error.text())))  # fmt: skip
     reason = shown_text(error.text(), [config.output, config.cases]) or ""
     return Line("failed", dnr, _("Not signed: {packet}: {reason} The file is as it was.").format(
-        packet=_shown(packet), reason=_without_file(reason, packet)))  # fmt: skip
+        packet=_shown(packet), reason=without_file(reason, packet)))  # fmt: skip
 
 
 def _stopped(
@@ -253,10 +265,3 @@ def _stopped(
         "and the {count} packets after it were not tried.",
         not_tried,
     ).format(packet=_shown(packet), reason=reason, count=not_tried))  # fmt: skip
-
-
-def _without_file(reason: str, packet: Path) -> str:
-    """``reason`` without the file it begins with where it names ``packet``, which the line
-    names already."""
-    head, sep, rest = reason.partition(": ")
-    return rest if sep and head in (_shown(packet), packet.name) else reason
