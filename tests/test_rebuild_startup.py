@@ -166,6 +166,33 @@ def test_a_command_made_alone_says_what_the_whole_line_says() -> None:
     assert "No such option: --bogus (did you mean --jobs?)" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("made_first", "made"),
+    [("", ["build"]), ("app.command()", ["None"]), ("app.command('status')", ["build", "status"])],
+)
+def test_a_process_runs_the_whole_line_where_it_has_made_it(
+    made_first: str, made: list[str]
+) -> None:
+    """The preloaded avtalsgen makes the whole command line before it forks: its children
+    run that; any other process makes the command it runs alone (a fresh process each)."""
+    probe = (
+        "import sys\n"
+        "from avtalsgen.cli import app\n"
+        f"{made_first}\n"
+        "sys.argv = ['avtalsgen', 'build', '--bogus']\n"
+        "try:\n"
+        "    app.run()\n"
+        "except SystemExit as end:\n"
+        "    print(end.code)\n"
+        "print(sorted(map(str, app._made)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines() == ["2", str(made)]
+    assert "--bogus" in done.stderr
+
+
 def test_a_line_on_a_pipe_is_written_as_rich_writes_it() -> None:
     """Where rich would write plain text, the display writes a line itself, the same text;
     or hands it to rich where rich would change it (an emoji code, a backslash, a control

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import functools
 import gc
 import os
 import sys
@@ -64,7 +63,7 @@ def run(*, exit_when_interrupted: bool = True) -> None:
     try:
         # As app() does (its pretty exceptions are off); the whole command line where it
         # is made already (the preloaded avtalsgen's), else the named command's alone.
-        command(None if _whole_made else named(sys.argv[1:]))()
+        command(None if None in _made else named(sys.argv[1:]))()
     except SystemExit as end:
         if end.code == INTERRUPTED and exit_when_interrupted:
             _exit_interrupted()
@@ -73,25 +72,25 @@ def run(*, exit_when_interrupted: bool = True) -> None:
         gc.freeze()
 
 
-@functools.cache
 def command(only: str | None = None) -> Callable[[], Any]:
-    """The command line as Click runs it, made from :data:`app` once: ``app()`` makes it
-    anew on every call, reading every command's signature (about 30 ms of CPU), which the
-    warm converter's preloaded avtalsgen does once before it forks (cli/served.py).
+    """The command line as Click runs it, made from :data:`app` once a process: ``app()``
+    makes it anew on every call, reading every command's signature (about 30 ms of CPU),
+    which the warm converter's preloaded avtalsgen does once before it forks
+    (cli/served.py).
 
     With ``only``, a command of the whole line's (:func:`named`), the command line with
     that command alone: what runs it is the same (the group's options and errors, the
     command's options, help and errors), and the other commands' signatures are not read
     (about 20 ms of CPU, a tenth of an unchanged case's rebuild)."""
-    global _whole_made
-    made: Callable[[], Any] = typer.main.get_command(app if only is None else _alone(only))
-    _whole_made = _whole_made or only is None
-    return made
+    if only not in _made:
+        _made[only] = typer.main.get_command(app if only is None else _alone(only))
+    return _made[only]
 
 
-#: Whether :func:`command` has made the whole command line (the preloaded avtalsgen's, made
-#: before it forks): its children run that, not a command made again alone.
-_whole_made = False
+#: The command lines :func:`command` has made in this process, by the command each holds
+#: alone (None: the whole line). Where the whole line is made (the preloaded avtalsgen's,
+#: before it forks), :func:`run` runs that, not a command made again alone.
+_made: dict[str | None, Callable[[], Any]] = {}
 
 
 def named(argv: list[str]) -> str | None:
