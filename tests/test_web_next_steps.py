@@ -260,7 +260,7 @@ def test_an_expediering_where_only_the_actor_lacks_an_address_says_where_it_goes
     )
     assert (
         f"§ 214 RUN-90001-2023: aktören, {actor}, finns inte bland mottagarna av utdraget "
-        "(Protokollsutdrag till i ärendets formulär, exempel-arktiska-testbaddar.yaml): "
+        "(listan Protokollsutdrag till i ärendets formulär, exempel-arktiska-testbaddar.yaml): "
         "beslutet om dess avtal når den inte; lägg till den där och gör utdragets nya "
         "version, eller skicka utdraget till aktören på annat sätt"
     ) in _lines(swedish)

@@ -165,9 +165,9 @@ def _expediera(
                 name: str = item.aktor[0], head: str = head, case: str = str(item.case_file)
             ) -> str:
                 return _("{head}: the actor, {name}, is not among the recipients of the "
-                         "extract (Extracts sent to in the case's form, {case}): the decision "
-                         "on its agreement does not reach it; add it there and make the "
-                         "extract's new version, or send the extract to the actor another "
+                         "extract (the list Extracts sent to in the case's form, {case}): the "
+                         "decision on its agreement does not reach it; add it there and make "
+                         "the extract's new version, or send the extract to the actor another "
                          "way").format(head=head, name=name, case=case)  # fmt: skip
 
             yield _step(item.dnr, not_listed, [])
