@@ -3,7 +3,8 @@ gets and on the page: LibreOffice 7.4 writes no text for the tab between a list'
 its text, so the tagged PDF read "1.Regionala utvecklingsnämnden beslutar …" and
 "2.Medlen anvisas från ERP". The templates' numbered list styles put a space after the
 label (the tab still aligns the text), and ListNumber's hanging indent holds "10. " before
-its tab, so a tenth point is aligned as the first is. (A bullet is left as it is: LibreOffice
+its tab, so a tenth point is aligned as the first is; not so wide that pdftotext takes the
+labels for a column of their own. (A bullet is left as it is: LibreOffice
 7.4 takes only the first character of a bullet's label, and reads it as a bullet.)"""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import CASES, REPO, run
+from pdftext import pdftotext
 from tagged_text import tagged_elements
 from warm_converter import converter_in
 
@@ -35,6 +37,13 @@ def test_the_decision_points_read_with_a_space_after_their_number(built: Path) -
     with pikepdf.open(built / "RUN-00386-2023" / "beslutsforslag.pdf") as pdf:
         numbered = [e.text for e in tagged_elements(pdf) if e.kind == "List Number"]
     assert numbered[1] == "2. Medlen anvisas från ERP"
+
+
+def test_pdftotext_reads_each_label_with_its_point(built: Path) -> None:
+    # With a hanging indent of 0.75 cm it read "1.", "2.", … before all the points' text.
+    lines = pdftotext(built / "RUN-00386-2023" / "beslutsforslag.pdf").splitlines()
+    assert "2. Medlen anvisas från ERP" in lines
+    assert any(line.startswith("1. Regionala utvecklingsnämnden beslutar att") for line in lines)
 
 
 @pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*.docx")))
