@@ -217,6 +217,45 @@ def test_a_line_on_a_pipe_is_written_as_rich_writes_it() -> None:
     assert plain > 500
 
 
+@pytest.mark.parametrize("compatible", [None, "0", "1", "yes"])
+@pytest.mark.parametrize("force", [None, "", "1", "0"])
+def test_plain_text_is_told_as_rich_tells_it(
+    compatible: str | None, force: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The display writes a line itself exactly where rich's console is no terminal: a
+    file, a pipe, a terminal (a pseudo-terminal), a closed stream; TTY_COMPATIBLE and
+    FORCE_COLOR set or not."""
+    import os
+
+    from rich.console import Console
+
+    from avtalsgen.build.progress import _plain_stream
+
+    for name, value in (("TTY_COMPATIBLE", compatible), ("FORCE_COLOR", force)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    leader, follower = os.openpty()
+    reading, writing = os.pipe()
+    with (
+        (tmp_path / "out.txt").open("w", encoding="utf-8") as file,
+        os.fdopen(follower, "w") as terminal,
+        os.fdopen(writing, "w") as pipe,
+    ):
+        closed = (tmp_path / "closed.txt").open("w", encoding="utf-8")
+        closed.close()
+        told = {}
+        for stream in (file, terminal, pipe, closed):
+            told[stream.name] = _plain_stream(stream)
+            assert told[stream.name] is not Console(file=stream).is_terminal, stream
+    os.close(leader)
+    os.close(reading)
+    # On the terminal too, plain where TTY_COMPATIBLE says no or FORCE_COLOR is empty.
+    free = compatible not in ("0", "1")
+    assert told[terminal.name] is (compatible == "0" or (free and force == ""))
+
+
 def test_the_kinds_fields_are_the_models() -> None:
     from avtalsgen.input import casefiles, kinds
 

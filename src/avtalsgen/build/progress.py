@@ -48,7 +48,9 @@ _RICH_CHANGES = re.compile(r":\S*?:|[\\\x00-\x09\x0b-\x1f\x7f]")
 
 def _plain_stream(stream: TextIO) -> bool:
     """Whether rich, writing to ``stream``, writes plain text (no terminal, as rich's
-    Console.is_terminal tells it: TTY_COMPATIBLE, then FORCE_COLOR, then isatty)."""
+    Console.is_terminal tells it: TTY_COMPATIBLE, then FORCE_COLOR, then isatty). Told
+    here, not by a Console, because importing rich's console is what the plain output
+    spares (test_rebuild_startup holds this to Console.is_terminal)."""
     if hasattr(builtins, "get_ipython") or type(sys.stdin).__module__.startswith("idlelib"):
         return False  # Jupyter's and IDLE's, which rich tells apart: left to it
     compatible = os.environ.get("TTY_COMPATIBLE", "")
