@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 from conftest import REPO, needs_soffice, run_cli
 from pdftext import pdftotext
+from tagged_text import tagged_elements
 from warm_converter import converter_in
 
 from avtalsgen.documents.format import keep_together
@@ -25,7 +27,7 @@ NBSP = "\u00a0"
     [
         ("beloppet är 1 800 000 kronor avtalsår 1", "beloppet är 1_800_000_kronor avtalsår 1"),
         ("enligt beslut 2023-12-05, § 211, även", "enligt beslut 2023-12-05, §_211, även"),
-        ("(13 kap. 2 § kommunallagen)", "(13 kap. 2_§ kommunallagen)"),
+        ("(13 kap. 2 § kommunallagen)", "(13_kap._2_§ kommunallagen)"),
         ("3 000 deltagare och 12 % av 250 000 kr", "3_000 deltagare och 12_% av 250_000_kr"),
         # A financier's spaced hyphen, as the seed spells it; not a minus or a hyphen alone.
         ("från Region Norrbotten - ERP och", "från Region Norrbotten_-_ERP och"),
@@ -34,10 +36,51 @@ NBSP = "\u00a0"
         # Not amounts: a year and a number after it, a decimal's digits, a year alone.
         ("år 2025 100 personer", "år 2025 100 personer"),
         ("0,500 000 och perioden 2025 till 2027", "0,500 000 och perioden 2025 till 2027"),
+        # A chapter reference and a date in running text hold together.
+        ("(13 kap. 8 § kommunallagen)", "(13_kap._8_§ kommunallagen)"),
+        ("enligt 13 kap. kommunallagen", "enligt 13_kap. kommunallagen"),
+        ("senast den 27 december 2023. Ange", "senast den 27_december_2023. Ange"),
+        ("från och med den 1 januari och", "från och med den 1_januari och"),
+        # Not a date: a month without its day, a decimal's digits, a longer number.
+        ("i februari 2024 och 2,5 mars", "i februari 2024 och 2,5 mars"),
+        ("101 maj", "101 maj"),
     ],
 )
 def test_keep_together(typed: str, kept: str) -> None:
     assert keep_together(typed) == kept.replace("_", NBSP)
+
+
+def _tagged(pdf: Path) -> str:
+    with pikepdf.open(pdf) as opened:
+        return "\n".join(e.text for e in tagged_elements(opened))
+
+
+@needs_soffice
+def test_the_extract_and_the_notice_keep_references_and_dates_together(
+    cases: Path, session_converter: Path
+) -> None:
+    """§ 211's extract and the meeting's notice, as the shipped meeting makes them: the §,
+    the law's chapter and § and the last day to appeal with no-break spaces, in the text
+    printed (the code's) and in the text typed in the templates (the heading's "§ 211", the
+    notice's "13 kap. 8 §"). "§ 211" and "27 december 2023" had plain spaces."""
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    output = cases.parent / "output"
+    templates = ("--output", str(output), "--templates", str(REPO / "templates"))
+    with converter_in(session_converter):
+        for command in ("utdrag", "anslag"):
+            made = run_cli(command, str(meeting), *templates)
+            assert made.returncode == 0, made.stderr  # the fact checks read them back
+    extract = _tagged(output / "RUN-00386-2023" / "protokollsutdrag-211.pdf")
+    for kept in (
+        "§_211 Pilotprojekt",
+        "senast den 27_december_2023",
+        "(13_kap._8_§ kommunallagen)",
+    ):
+        assert kept.replace("_", NBSP) in extract, kept
+    [notice] = (output / "sammantraden").glob("2023-12-05-*/anslag.pdf")
+    text = _tagged(notice)
+    for kept in ("enligt 13_kap. kommunallagen", "(13_kap._8_§ kommunallagen)", "5_december_2023"):
+        assert kept.replace("_", NBSP) in text, kept
 
 
 def test_every_text_a_template_prints_is_kept_together() -> None:

@@ -431,6 +431,27 @@ def test_the_signed_originals_stay_byte_for_byte(amended: tuple[Path, dict[str, 
     assert "up to date" in build(root)
 
 
+def test_the_tillaggsavtal_keeps_its_references_and_dates_together(
+    amended: tuple[Path, dict[str, str]],
+) -> None:
+    """Its § headings (typed in the template: "§ {{ k.nummer }}") and its dates in running
+    text do not break between their parts: no-break spaces, as its amounts have."""
+    import pikepdf
+    from tagged_text import tagged_elements
+
+    root, _ = amended
+    with pikepdf.open(root / "output" / DNR / "tillaggsavtal-v2.pdf") as pdf:
+        text = "\n".join(e.text for e in tagged_elements(pdf))
+    nbsp = "\u00a0"
+    for kept in (
+        "§_1 Parter",
+        "§_3 Ändring",
+        "den 31_december_2029",
+        "beslut den 16_juni_2026, §_102",
+    ):
+        assert kept.replace("_", nbsp) in text, kept
+
+
 def test_the_change_packet_puts_the_decision_before_the_agreement_it_yields(
     amended: tuple[Path, dict[str, str]],
 ) -> None:

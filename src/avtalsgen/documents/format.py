@@ -48,12 +48,20 @@ def _integer(value: int) -> str:
 #: An amount's digit groups written with spaces (1 800 000), not within a longer number or
 #: after a decimal comma.
 _GROUPED: Final = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?![\d,])")
-#: A space between an amount and its unit, or beside a § sign and its number.
+#: The months as a date in running text names them (Babel's Swedish).
+_MONTHS: Final = (
+    "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+)
+#: A space between an amount and its unit, beside a § sign and its number, and inside a
+#: chapter reference.
 _BESIDE: Final = re.compile(
     r"(?<=\d) (?=(?:kronor|kr|miljoner|miljarder|mnkr|tkr|SEK|procent|%)(?!\w))"  # 800 000 kr
     r"|(?<=§) (?=\d)"  # § 211
     r"|(?<=\d) (?=§)"  # 13 kap. 2 §
+    r"|(?<=\d) (?=kap\.)|(?<=\bkap\.) (?=\d)"  # 13 kap. 8 §
 )
+#: A date in running text, ``1 januari 2027`` or ``1 januari``.
+_DATE: Final = re.compile(rf"(?<![\d,.])\d{{1,2}} (?:{_MONTHS})(?: \d{{4}}(?!\d))?(?!\w)")
 
 
 #: A hyphen with a space on each side between two words: a financier's name as the seed
@@ -64,7 +72,9 @@ _SPACED_HYPHEN: Final = re.compile(r"(?<=\w) - (?=\w)")
 def keep_together(text: str) -> str:
     """``text`` with a no-break space where a line must not break: between an amount's
     digit groups (1 800 000), between an amount and its unit (800 000 kronor, 12 %),
-    between a § sign and its number (§ 211, 2 §), as the documents' own amounts are written
+    between a § sign and its number (§ 211, 2 §), between the parts of a chapter reference
+    (13 kap. 8 §) and of a date in running text (1 januari 2027, as Swedish typography
+    keeps them on one line), as the documents' own amounts are written
     (:func:`kronor`), and on each side of a hyphen spaced between two words ("Region
     Norrbotten - ERP", which broke as "Region Norrbotten -" / "ERP"; the hyphen itself is
     made a non-breaking one with the Dnrs': :mod:`avtalsgen.documents.dnr`). Typed text (a
@@ -74,6 +84,7 @@ def keep_together(text: str) -> str:
         return text
     text = _GROUPED.sub(lambda match: match[0].replace(" ", NBSP), text)
     text = _SPACED_HYPHEN.sub(f"{NBSP}-{NBSP}", text)
+    text = _DATE.sub(lambda match: match[0].replace(" ", NBSP), text)
     return _BESIDE.sub(NBSP, text)
 
 
