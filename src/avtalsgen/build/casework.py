@@ -246,15 +246,7 @@ def _planned(
         with interrupts.deferred():  # pikepdf may load here (see prepare_finish)
             signed = signed_and_current(folder, stamp)
         if signed is not None:
-            if not _keep_in_force(case_folder, signed, inputs, run, outcome):
-                return None
-            if not _record_facts(folder, history, planned, run, outcome):
-                return None
-            if recheck:
-                return _planned(loaded, case_folder, replanned=True)
-            record.write(signed)
-            outcome.status, outcome.outputs = Status.UP_TO_DATE, signed
-            return None
+            return _kept(loaded, case_folder, signed, planned, inputs, record, recheck=recheck)
     try:
         stages = case_stages(case, history, folder, planned)
     except AvtalsgenError as exc:
@@ -265,15 +257,7 @@ def _planned(
         # Other inputs, the same packet (an edit that changes no document): nothing is made.
         same = same_as_signed(folder, planned, stages, templates, inputs, attachments, built)
         if same is not None:
-            if not _keep_in_force(case_folder, same, inputs, run, outcome):
-                return None
-            if not _record_facts(folder, history, planned, run, outcome):
-                return None
-            if recheck:
-                return _planned(loaded, case_folder, replanned=True)
-            record.write(same)
-            outcome.status, outcome.outputs = Status.UP_TO_DATE, same
-            return None
+            return _kept(loaded, case_folder, same, planned, inputs, record, recheck=recheck)
     try:
         staging.mkdir()
     except OSError as exc:
@@ -294,6 +278,32 @@ def _planned(
         built,
         packet,
     )
+
+
+def _kept(
+    loaded: _Loaded,
+    case_folder: CaseFolder,
+    kept: list[Path],
+    planned: Plan,
+    inputs: Mapping[str, Path],
+    record: Record,
+    *,
+    recheck: bool,
+) -> CaseWork | None:
+    """The case's build when its signed packet ``kept`` (its files) is the one it would
+    make: nothing is made, the packet is the one in force (:func:`_keep_in_force`) and its
+    facts the case's (:func:`_record_facts`); a change refused on it is planned again
+    (``recheck``, see :func:`_planned`), else the case is up to date with ``kept``."""
+    outcome, run = loaded.outcome, loaded.run
+    if not _keep_in_force(case_folder, kept, inputs, run, outcome):
+        return None
+    if not _record_facts(case_folder.path, loaded.history, planned, run, outcome):
+        return None
+    if recheck:
+        return _planned(loaded, case_folder, replanned=True)
+    record.write(kept)
+    outcome.status, outcome.outputs = Status.UP_TO_DATE, kept
+    return None
 
 
 def same_as_signed(
