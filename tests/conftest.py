@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -12,7 +13,8 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import typer
@@ -43,6 +45,10 @@ if TYPE_CHECKING:
 
     from avtalsgen.build.batch import _Batch
     from avtalsgen.build.workspace import Session
+    from avtalsgen.input.load import LoadedCase
+    from avtalsgen.model.money import Finansiering
+    from avtalsgen.model.tillagg import Andring
+    from avtalsgen.model.types import Loc
     from avtalsgen.signing.pki import DemoPki
 
 
@@ -327,6 +333,35 @@ def seed_alone(cases: Path) -> Path:
 def fold(text: str) -> str:
     """Whitespace (non-breaking spaces included) folded to single spaces."""
     return " ".join(text.replace("\u00a0", " ").split())
+
+
+def script(name: str) -> ModuleType:
+    """The repository's ``scripts/<name>.py``, loaded as a module (the scripts are no
+    package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def apply_tillagg(
+    case: LoadedCase, tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
+) -> tuple[Andring | None, list[tuple[Loc, str]]]:
+    """The tillägg ``tillagg`` decided on ``decided`` (ISO) applied to ``money`` (the
+    case's financing by default) under the case's program, which allows an extension to
+    nine years, three a period."""
+    from avtalsgen.model.tillagg import Tillagg, apply_change
+
+    return apply_change(
+        money or case.arende.finansiering,
+        Tillagg.model_validate(tillagg),
+        case.program.finansiering,
+        beslutsdatum=dt.date.fromisoformat(decided),
+        max_ar=9,
+        forlangning_tillaten=True,
+        ar_per_period=3,
+    )
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fold
+from conftest import apply_tillagg, fold
 
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.model.money import Finansiering
-from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
 from avtalsgen.model.types import Loc
 
 #: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
@@ -35,24 +34,10 @@ WITHOUT_EU = CASE.arende.finansiering.model_copy(
 )
 
 
-def _apply(
-    tillagg: dict[str, Any], decided: str, money: Finansiering | None
-) -> tuple[Andring | None, list[tuple[Loc, str]]]:
-    return apply_change(
-        money or CASE.arende.finansiering,
-        Tillagg.model_validate(tillagg),
-        CASE.program.finansiering,
-        beslutsdatum=dt.date.fromisoformat(decided),
-        max_ar=9,
-        forlangning_tillaten=True,
-        ar_per_period=3,
-    )
-
-
 def _changed(
     tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
 ) -> tuple[list[str], list[str]]:
-    andring, found = _apply(tillagg, decided, money)
+    andring, found = apply_tillagg(CASE, tillagg, decided, money)
     assert andring is not None and not found, found
     change = change_of(andring, CASE.program)
     return (
@@ -64,7 +49,7 @@ def _changed(
 def _refused(
     tillagg: dict[str, Any], decided: str, money: Finansiering | None = None
 ) -> list[tuple[Loc, str]]:
-    andring, found = _apply(tillagg, decided, money)
+    andring, found = apply_tillagg(CASE, tillagg, decided, money)
     assert andring is None
     return found
 

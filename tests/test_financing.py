@@ -14,7 +14,7 @@ import docx
 import pytest
 from conftest import CASES, REPO, fold
 from pdftext import pdftotext
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
@@ -589,10 +589,13 @@ def test_the_agreement_names_co_financing_as_a_condition(built: Path) -> None:
     assert "betalas ut kvartalsvis i förskott efter rekvisition" in stepped
 
 
-def _template_with(tmp_path: Path, document: str, old: str, new: str) -> Path:
+def _proposal_with(tmp_path: Path, old: str, new: str) -> tuple[Result, Path]:
+    """The co-financed case's beslutsförslag built with the template's run ``old`` (the
+    first, in the Finansiering table) written ``new``: the build's result, and its output
+    folder."""
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
-    path = templates / f"{document}.docx"
+    path = templates / "beslutsforslag.docx"
     word = docx.Document(str(path))
     found = [
         piece
@@ -605,23 +608,20 @@ def _template_with(tmp_path: Path, document: str, old: str, new: str) -> Path:
     assert found, old
     found[0].text = new  # the first: the Finansiering table's
     word.save(str(path))
-    return templates
-
-
-@pytest.mark.libreoffice
-def test_the_fact_check_refuses_the_regions_share_printed_as_the_whole(tmp_path: Path) -> None:
-    templates = _template_with(
-        tmp_path,
-        "beslutsforslag",
-        "{{ finansiering.summa|kr }}",
-        "{{ finansiering.region_summa|kr }}",
-    )
     output = tmp_path / "output"
     result = runner.invoke(
         app,
         ["build", str(CASES[CO_FINANCED]), "--output", str(output), "--templates", str(templates),
          "--only", "beslutsforslag"],
     )  # fmt: skip
+    return result, output
+
+
+@pytest.mark.libreoffice
+def test_the_fact_check_refuses_the_regions_share_printed_as_the_whole(tmp_path: Path) -> None:
+    result, output = _proposal_with(
+        tmp_path, "{{ finansiering.summa|kr }}", "{{ finansiering.region_summa|kr }}"
+    )
     assert result.exit_code == 1
     assert "beslutsforslag.pdf: totalt: the document does not state 'Totalt 5 400 000 kr'" in (
         result.stderr
@@ -635,15 +635,9 @@ def test_the_fact_check_refuses_the_regions_share_printed_as_the_whole(tmp_path:
 
 @pytest.mark.libreoffice
 def test_the_fact_check_refuses_a_financiers_row_with_another_amount(tmp_path: Path) -> None:
-    templates = _template_with(
-        tmp_path, "beslutsforslag", "{{ rad.summa|belopp }}", "{{ (rad.summa + 1000)|belopp }}"
+    result, output = _proposal_with(
+        tmp_path, "{{ rad.summa|belopp }}", "{{ (rad.summa + 1000)|belopp }}"
     )
-    output = tmp_path / "output"
-    result = runner.invoke(
-        app,
-        ["build", str(CASES[CO_FINANCED]), "--output", str(output), "--templates", str(templates),
-         "--only", "beslutsforslag"],
-    )  # fmt: skip
     assert result.exit_code == 1
     assert (
         "beslutsforslag.pdf: finansiär Luleå kommun: the document does not state "

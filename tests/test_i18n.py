@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 import subprocess
 import sys
@@ -12,17 +11,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from conftest import REPO
+from conftest import REPO, script
 
 from avtalsgen import i18n
-
-
-def _catalog_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("catalog", REPO / "scripts" / "catalog.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +21,7 @@ def catalog() -> ModuleType:
     """scripts/catalog.py, with the messages the source marks read once for this module
     (babel reads every source file: a second or more each time); the catalogues and the
     models' descriptions are read afresh each time, as the tests change them."""
-    module = _catalog_script()
+    module = script("catalog")
     marked = list(module.marked())
     setattr(module, "marked", lambda: iter(marked))  # noqa: B010 (a module of no type)
     return module

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import fold, signed_then_changed
+from conftest import apply_tillagg, fold, signed_then_changed
 
 from avtalsgen.documents.tillagg import change_of, change_text, decision_points
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case
 from avtalsgen.meetings.justering import load_meeting
-from avtalsgen.model.tillagg import Andring, Tillagg, apply_change
+from avtalsgen.model.tillagg import Tillagg
 
 #: conftest's copy of the shipped cases without the meeting of 2026-06-16 (its tillägg).
 pytestmark = pytest.mark.without_tillagg
@@ -25,20 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 CASE = load_case(REPO / "cases" / "exempel-trappsteg.yaml")
 
 
-def _apply(tillagg: dict[str, Any], decided: str) -> tuple[Andring | None, list[Any]]:
-    return apply_change(
-        CASE.arende.finansiering,
-        Tillagg.model_validate(tillagg),
-        CASE.program.finansiering,
-        beslutsdatum=dt.date.fromisoformat(decided),
-        max_ar=9,
-        forlangning_tillaten=True,
-        ar_per_period=3,
-    )
-
-
 def test_a_new_amount_per_avtalsar_changes_only_the_years_it_names() -> None:
-    andring, found = _apply(
+    andring, found = apply_tillagg(
+        CASE,
         {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_avtalsar": [1200000, 400000]},
         "2025-06-03",
     )
@@ -62,7 +50,8 @@ def test_a_new_amount_per_avtalsar_changes_only_the_years_it_names() -> None:
 def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
     """It could only take avtalsår 3's own rate (960 000 kronor a year): now the lengthened
     avtalsår 3 and each later one get an amount of their own."""
-    andring, found = _apply(
+    andring, found = apply_tillagg(
+        CASE,
         {"typ": "forlangning", "ny_slutdag": "2029-12-31",
          "belopp_per_avtalsar": [1000000, 1000000, 1000000, 400000]},
         "2026-06-02",
@@ -81,7 +70,8 @@ def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
 
 
 def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english: None) -> None:
-    andring, found = _apply(
+    andring, found = apply_tillagg(
+        CASE,
         {"typ": "nytt_belopp", "fran": "2025-08-01", "belopp_per_avtalsar": [1200000]},
         "2025-06-03",
     )
@@ -93,7 +83,8 @@ def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english:
             "2026-08-01–2026-12-31), but 1 amounts are given: give one amount per avtalsår",
         )
     ]
-    andring, found = _apply(
+    andring, found = apply_tillagg(
+        CASE,
         {"typ": "nytt_belopp", "fran": "2025-09-01", "belopp_per_avtalsar": [1200000, 400000]},
         "2025-06-03",
     )

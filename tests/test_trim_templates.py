@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import docx
-from conftest import REPO
-
-
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("trim", REPO / "scripts" / "trim_templates.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import script
 
 
 def _style_ids(path: Path) -> set[str]:
@@ -32,7 +22,7 @@ def test_trimming_keeps_the_styles_in_use_and_drops_the_rest(tmp_path: Path) -> 
     before = _style_ids(path)
     assert "LightShading" in before and "Heading2" in before
 
-    size, trimmed = _script().trim(path)
+    size, trimmed = script("trim_templates").trim(path)
 
     after = _style_ids(path)
     assert trimmed < size / 2
@@ -44,4 +34,6 @@ def test_trimming_keeps_the_styles_in_use_and_drops_the_rest(tmp_path: Path) -> 
     assert "word/stylesWithEffects.xml" not in names
     assert not [name for name in names if "thumbnail" in name or name.startswith("customXml")]
     assert [p.text for p in docx.Document(str(path)).paragraphs] == ["Rubrik"]
-    assert _script().trim(path) == (trimmed, trimmed), "trimming again changes nothing"
+    assert script("trim_templates").trim(path) == (trimmed, trimmed), (
+        "trimming again changes nothing"
+    )

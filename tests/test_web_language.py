@@ -10,10 +10,9 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import REPO
+from conftest import REPO, script
 from webtools import client_for, csrf_of, speaking, workspace
 
 from avtalsgen import i18n
@@ -188,20 +187,10 @@ def test_the_check_finds_a_plain_text_in_a_template() -> None:
     assert plain_texts('<img alt="Sida 1">') == ["Sida"]
 
 
-def _catalog_script() -> ModuleType:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("catalog", REPO / "scripts" / "catalog.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_catalogue_has_the_templates_messages_and_checks_their_placeholders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    catalog = _catalog_script()
+    catalog = script("catalog")
     # The source's messages and the models' descriptions read once, not again by each
     # check below (babel reads every source file: some seconds each time); only the
     # catalogue changes between the checks.
