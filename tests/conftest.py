@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -390,33 +390,40 @@ def made_once(target: Path) -> Iterator[bool]:
         done.touch()
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every example case built once, through the CLI, into a temporary output folder: one
-    build for the whole session, shared by its test processes (the first that needs it
-    builds it, another that needs it meanwhile waits). Read only. Built by the pool of
-    one-shot LibreOffice processes (the CLI's own, test_warm compares it with the warm
-    converter's), whatever converter a test module has running at the time."""
+def _built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]
+) -> Path:
+    """The folder ``name`` of the session's shared folder, made by ``build`` once for the
+    whole session and its test processes (the first that needs it builds it, another that
+    needs it meanwhile waits). Built by the pool of one-shot LibreOffice processes (the
+    CLI's own, test_warm compares it with the warm converter's), whatever converter a test
+    module has running at the time."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
-    output = shared_folder(tmp_path_factory) / "built"
-    with made_once(output) as to_make:
+    folder = shared_folder(tmp_path_factory) / name
+    with made_once(folder) as to_make:
         if to_make:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
-                result = CliRunner().invoke(
-                    app,
-                    [
-                        "build",
-                        *map(str, CASES.values()),
-                        "--output",
-                        str(output),
-                        "--templates",
-                        str(REPO / "templates"),
-                    ],
-                )
-            assert result.exit_code == 0, result.output
-    return output
+                build(folder)
+    return folder
+
+
+def _build_every_case(output: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["build", *map(str, CASES.values()), "--output", str(output),
+         "--templates", str(REPO / "templates")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example case built once, through the CLI, into a temporary output folder: one
+    build for the whole session, shared by its test processes (:func:`_built_once`). Read
+    only."""
+    return _built_once(tmp_path_factory, "built", _build_every_case)
 
 
 @pytest.fixture(scope="session")
@@ -426,17 +433,9 @@ def complete_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output folder (webtools.complete_build), read only. The web tests' workspaces with a
     complete packet copy its case folder (webtools.complete_workspace) instead of each
     building it again."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
     from webtools import complete_build
 
-    root = shared_folder(tmp_path_factory) / "complete"
-    with made_once(root) as to_make:
-        if to_make:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
-                complete_build(root)
-    return root / "output"
+    return _built_once(tmp_path_factory, "complete", complete_build) / "output"
 
 
 @pytest.fixture(scope="session")
@@ -445,17 +444,9 @@ def every_case_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     session's test processes as :func:`complete_built` is: its output folder
     (webtools.every_case_build), read only; the web's signing of many packets copies it
     (webtools.every_case_workspace)."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed")
     from webtools import every_case_build
 
-    root = shared_folder(tmp_path_factory) / "every-complete"
-    with made_once(root) as to_make:
-        if to_make:
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setenv("AVTALSGEN_CONVERTER_DIR", NO_CONVERTER)
-                every_case_build(root)
-    return root / "output"
+    return _built_once(tmp_path_factory, "every-complete", every_case_build) / "output"
 
 
 @pytest.fixture(scope="session")
