@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -218,8 +219,10 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
     packet = made.output / "RUN-90001-2023" / "paket.pdf"
     # The signed extract is embedded byte for byte beside its pages.
     with pikepdf.open(packet) as pdf:
-        assert list(pdf.attachments) == ["protokollsutdrag-212.pdf"]
-        embedded = pdf.attachments["protokollsutdrag-212.pdf"].get_file().read_bytes()
+        # Named so that, taken out of the packet, it still says whose it is (Dnr and §).
+        assert list(pdf.attachments) == ["RUN-90001-2023-protokollsutdrag-212.pdf"]
+        spec = pdf.attachments["RUN-90001-2023-protokollsutdrag-212.pdf"]
+        embedded = spec.get_file().read_bytes()
         assert embedded == made.secret.read_bytes()
         assert str(pdf.docinfo.Title).startswith("SEKRETESS – ")
         assert MARKING in str(pdf.docinfo.Subject)
@@ -237,7 +240,7 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
         # The extract's own field is not carried over: the packet's fields are its own.
         assert [str(f.T) for f in pdf.Root.AcroForm.Fields] == ["region", "aktor"]
     listing = run("pdfdetach", "-list", str(packet))
-    assert "protokollsutdrag-212.pdf" in listing
+    assert "RUN-90001-2023-protokollsutdrag-212.pdf" in listing
     saved = made.root / "detached.pdf"
     run("pdfdetach", "-save", "1", "-o", str(saved), str(packet))
     assert saved.read_bytes() == made.secret.read_bytes()
@@ -263,8 +266,8 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
         assert code == 0, output
     code, output = cli("verify", str(packet), "--trust", str(made.pki.root_cert))
     assert code == 0, output
-    assert "Embedded signed file protokollsutdrag-212.pdf:" in output
-    inner = output.split("Embedded signed file protokollsutdrag-212.pdf:")[1]
+    assert "Embedded signed file RUN-90001-2023-protokollsutdrag-212.pdf:" in output
+    inner = output.split("Embedded signed file RUN-90001-2023-protokollsutdrag-212.pdf:")[1]
     assert f"File: protokollsutdrag § 212, embedded in {packet}" in inner
     assert "Result: complete" in inner and "field 'utdragsbestyrkande': OK" in inner
     assert "Signature is Valid." in pdfsig(packet)
@@ -528,3 +531,21 @@ def test_a_tillaggsavtal_of_a_secret_grant_carries_its_marking(made: Made, tmp_p
     with pikepdf.open(folder / "tillaggsavtal-v2.pdf") as pdf:
         assert str(pdf.docinfo.Title).startswith("SEKRETESS – Tilläggsavtal nr 1")
     assert MARKING in _docx_text(folder / "tillaggsavtal-v2.docx")
+
+
+def test_an_embedded_extract_is_named_with_its_dnr_and_read_by_either_name() -> None:
+    """The packet embeds protokollsutdrag-212.pdf of RUN-90001-2023's folder as
+    RUN-90001-2023-protokollsutdrag-212.pdf (safe characters only); verify names it as the
+    extract of § 212 whether it has the Dnr in front or, built before, not."""
+    from avtalsgen.build.workspace import embedded_name, folder_name
+    from avtalsgen.signing.embedded import embedded_label
+
+    name = embedded_name("RUN-90001-2023", "protokollsutdrag-212-v2.pdf")
+    assert name == "RUN-90001-2023-protokollsutdrag-212-v2.pdf"
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", name)
+    assert embedded_name("RUN-90001-2023", name) == name
+    assert folder_name(name) == "protokollsutdrag-212-v2.pdf"
+    assert folder_name("protokollsutdrag-212.pdf") == "protokollsutdrag-212.pdf"
+    packet = Path("paket-v2.pdf")
+    for given in (name, "protokollsutdrag-212-v2.pdf"):
+        assert embedded_label(given, packet).startswith("protokollsutdrag § 212 (version 2)")

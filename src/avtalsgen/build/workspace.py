@@ -114,6 +114,7 @@ EXPEDIERING = "expediering"
 WEB = "webb"
 
 _DNR = re.compile(r"RUN-\d{5}-\d{4}")
+_DNR_IN_FRONT = re.compile(r"RUN-\d{5}-\d{4}-(?=.)")
 _VERSIONED = re.compile(r"(?P<stem>.+?)(?:-v(?P<version>[1-9]\d*))?(?P<suffix>\.[a-z]+)")
 
 
@@ -133,6 +134,21 @@ def shown(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+def embedded_name(dnr: str, name: str) -> str:
+    """The name a file of the case's folder is embedded under in its packet: the Dnr in
+    front (``RUN-90001-2023-protokollsutdrag-212.pdf``), so that an archivist who takes it
+    out of the packet can tell whose it is; a name that has it already is kept."""
+    return name if name.startswith(f"{dnr}-") else f"{dnr}-{name}"
+
+
+def folder_name(embedded: str) -> str:
+    """The file of the case's folder that ``embedded`` (:func:`embedded_name`) is the copy of:
+    ``protokollsutdrag-212.pdf``; a name without a Dnr in front (a packet built before
+    embedded files were named so) as it is."""
+    match = _DNR_IN_FRONT.match(embedded)
+    return embedded[match.end() :] if match else embedded
 
 
 def parse_versioned(name: str) -> tuple[str, int, str] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avtalsgen.build.workspace import CaseFolder, parse_versioned
+from avtalsgen.build.workspace import CaseFolder, embedded_name, parse_versioned
 from avtalsgen.documents.kinds import (
     BESLUTSFORSLAG,
     PROTOKOLLSUTDRAG,
@@ -252,7 +252,7 @@ def build_packet(
             title += SIGNED_ORIGINAL
             embedded.append(
                 EmbeddedFile(
-                    extract.original.name,
+                    embedded_name(arende.dnr, extract.original.name),
                     extract.original.read_bytes(),
                     "Protokollsutdrag, bestyrkt med elektronisk underskrift (utdragsbestyrkande)",
                 )

@@ -22,7 +22,7 @@ class EmbeddedReport:
     """The verification of one signed PDF embedded in another."""
 
     name: str
-    """The embedded file's name, e.g. protokollsutdrag-212.pdf."""
+    """The embedded file's name, e.g. RUN-90001-2023-protokollsutdrag-212.pdf."""
     report: VerificationReport
 
 
@@ -44,11 +44,13 @@ def embedded_signed_pdfs(path: Path) -> list[tuple[str, bytes]]:
 
 def embedded_label(name: str, packet: Path) -> str:
     """The embedded file ``name`` of ``packet`` in words: "protokollsutdrag § 212 (version
-    2), embedded in paket-v2.pdf"; a name that is no extract's is given as it is."""
-    from avtalsgen.build.workspace import EXTRACT, parse_versioned
+    2), embedded in paket-v2.pdf" (for RUN-90001-2023-protokollsutdrag-212-v2.pdf, or the
+    name without the Dnr in front that packets built before had); a name that is no
+    extract's is given as it is."""
+    from avtalsgen.build.workspace import EXTRACT, folder_name, parse_versioned
 
     document = name
-    parsed = parse_versioned(name)
+    parsed = parse_versioned(folder_name(name))
     if parsed is not None and parsed[0].startswith(f"{EXTRACT}-"):
         number = parsed[0].removeprefix(f"{EXTRACT}-")
         if number.isascii() and number.isdigit():

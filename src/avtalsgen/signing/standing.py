@@ -105,6 +105,7 @@ def _carries_certified_extract(packet: Path, entry: Mapping[str, Any]) -> bool |
     import pikepdf
 
     from avtalsgen.build.manifest import certification_ends
+    from avtalsgen.build.workspace import folder_name
     from avtalsgen.pdf.pdffile import open_pdf
 
     recorded = entry.get("utdrag")
@@ -112,8 +113,9 @@ def _carries_certified_extract(packet: Path, entry: Mapping[str, Any]) -> bool |
         return None
     try:
         with open_pdf(packet) as pdf:
-            embedded = {name: spec.get_file().read_bytes() for name, spec in
-                        pdf.attachments.items() if name in recorded}  # fmt: skip
+            # Recorded by the name in the case's folder; embedded with the Dnr in front.
+            embedded = {folder_name(name): spec.get_file().read_bytes() for name, spec in
+                        pdf.attachments.items() if folder_name(name) in recorded}  # fmt: skip
     except (pikepdf.PdfError, OSError):
         return False
     for name, sha in recorded.items():
