@@ -19,6 +19,7 @@ from avtalsgen.errors import AvtalsgenError
 from avtalsgen.i18n import _
 from avtalsgen.pdf.pdfa import header_problems, pdfa_problems
 from avtalsgen.pdf.pdffile import open_pdf
+from avtalsgen.pdf.structure import new_element, refer
 
 #: Annotation flags of a signature widget: Print, Locked.
 SIG_FLAGS_PRINT_LOCKED = 4 | 128
@@ -86,27 +87,15 @@ def tag_field(pdf: pikepdf.Pdf, page: pikepdf.Page, ref: pikepdf.Object, descrip
         tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
     parents = pikepdf.NumberTree(tree.ParentTree)
     key = max(int(tree.get("/ParentTreeNextKey", 0)), max(parents.keys(), default=-1) + 1)
-    form = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem,
-            S=pikepdf.Name.Form,
-            P=parent,
-            Pg=page.obj,
-            Alt=pikepdf.String(description),
-            # The reference itself as /K, as the packet's: pyHanko finds a form field in the
-            # structure tree at ...Form.K.Obj only (see avtalsgen.pdf.structure).
-            K=pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=ref, Pg=page.obj),
-        )
-    )
+    form = new_element(pdf, parent, "/Form", alt=description, page=page)
+    refer(form, ref, page, key)  # as the packet's fields (avtalsgen.pdf.structure)
     kids = parent.get("/K")
     if isinstance(kids, pikepdf.Array):
         kids.append(form)
     else:
         parent.K = pikepdf.Array([form] if kids is None else [kids, form])
-    ref.StructParent = key
     parents[key] = form
     tree.ParentTreeNextKey = key + 1
-    page.obj.Tabs = pikepdf.Name.S
 
 
 def add_signature_fields(source: Path, fields: list[NewField], lang: str = "sv-SE") -> bytes:

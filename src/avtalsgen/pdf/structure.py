@@ -55,15 +55,7 @@ class StructureTree:
     ) -> pikepdf.Object:  # fmt: skip
         """A new structure element of type ``kind`` (e.g. ``/P``), the last child of
         ``parent`` (the root's first child is the Document, made here)."""
-        elem = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent)
-        elem.K = pikepdf.Array()
-        if title:
-            elem.T = pikepdf.String(title)
-        if alt:
-            elem.Alt = pikepdf.String(alt)
-        if page is not None:
-            elem.Pg = page.obj
-        made = self.pdf.make_indirect(elem)
+        made = new_element(self.pdf, parent, kind, title=title, alt=alt, page=page)
         if parent is not self.root and "/K" in parent:
             parent.K.append(made)
         return made
@@ -86,17 +78,8 @@ class StructureTree:
     def annotation(self, elem: pikepdf.Object, annot: pikepdf.Object, page: pikepdf.Page) -> None:
         """Make ``annot`` (an indirect annotation on ``page``) content of ``elem``."""
         key = self._take_key()
-        annot.StructParent = key
         self._parents[key] = elem
-        reference = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot, Pg=page.obj)
-        if isinstance(elem.K, pikepdf.Array) and len(elem.K) == 0:
-            # The reference itself as /K: pyHanko's analysis of later signatures finds a
-            # form field in the tree at ...Form.K.Obj only, and would call filling it in an
-            # unexplained change.
-            elem.K = reference
-        else:
-            elem.K.append(reference)
-        page.obj.Tabs = pikepdf.Name.S
+        refer(elem, annot, page, key)
 
     def _take_key(self) -> int:
         key = self._next
@@ -228,6 +211,39 @@ class StructureTree:
         self.root.ParentTreeNextKey = self._next
         self.pdf.Root.StructTreeRoot = self.root
         self.pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+
+
+def new_element(
+    pdf: pikepdf.Pdf, parent: pikepdf.Object, kind: str, *, title: str | None = None,
+    alt: str | None = None, page: pikepdf.Page | None = None,
+) -> pikepdf.Object:  # fmt: skip
+    """A new structure element of type ``kind`` (e.g. ``/P``) in ``pdf``, ``parent``'s by
+    its ``/P``, with no content yet (the caller makes it one of ``parent``'s kids)."""
+    elem = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent)
+    elem.K = pikepdf.Array()
+    if title:
+        elem.T = pikepdf.String(title)
+    if alt:
+        elem.Alt = pikepdf.String(alt)
+    if page is not None:
+        elem.Pg = page.obj
+    return pdf.make_indirect(elem)
+
+
+def refer(elem: pikepdf.Object, annot: pikepdf.Object, page: pikepdf.Page, key: int) -> None:
+    """Make ``annot`` (an indirect annotation on ``page``) content of ``elem`` through an
+    object reference, ``key`` its ``/StructParent`` (the caller lists ``elem`` under it in
+    the parent tree); the page's tab order follows the structure."""
+    annot.StructParent = key
+    reference = pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot, Pg=page.obj)
+    if isinstance(elem.K, pikepdf.Array) and len(elem.K) == 0:
+        # The reference itself as /K: pyHanko's analysis of later signatures finds a
+        # form field in the tree at ...Form.K.Obj only, and would call filling it in an
+        # unexplained change.
+        elem.K = reference
+    else:
+        elem.K.append(reference)
+    page.obj.Tabs = pikepdf.Name.S
 
 
 def _field_left_out(elem: pikepdf.Dictionary, present: set[tuple[int, int]]) -> bool:
