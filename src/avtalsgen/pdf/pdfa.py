@@ -29,6 +29,7 @@ from avtalsgen.pdf.pdfa_rules import (
     colour_problems,
     object_problems,
     output_intent_space,
+    state_streams,
     subset_name_problems,
 )
 from avtalsgen.pdf.pdffile import entry, open_pdf
@@ -240,7 +241,7 @@ def font_problems(pdf: pikepdf.Pdf, pages: Collection[int] | None = None) -> lis
             appearance = entry(annot, "/AP")
             if isinstance(appearance, pikepdf.Dictionary):
                 for state in appearance.values():
-                    for stream in _appearance_streams(state):
+                    for stream in state_streams(state):
                         walker.xobject(stream, where)
     return walker.problems
 
@@ -398,13 +399,6 @@ def _w_entries(widths: pikepdf.Array) -> Iterator[tuple[int, float]]:
 
 def _values(obj: object) -> list[pikepdf.Object]:
     return list(obj.values()) if isinstance(obj, pikepdf.Dictionary) else []
-
-
-def _appearance_streams(state: object) -> Iterator[pikepdf.Stream]:
-    if isinstance(state, pikepdf.Stream):
-        yield state
-    elif isinstance(state, pikepdf.Dictionary):  # appearance states, e.g. of check boxes
-        yield from (s for s in state.values() if isinstance(s, pikepdf.Stream))
 
 
 def _annotation_name(annot: pikepdf.Dictionary) -> str:

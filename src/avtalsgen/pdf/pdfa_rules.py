@@ -411,15 +411,27 @@ def colour_problems(
         if isinstance(group, pikepdf.Dictionary):
             walker.space(group.get("/CS"), where, frozenset())
         walker.content(page.obj, resources, where)
-        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
-            appearance = entry(annot, "/AP") if isinstance(annot, pikepdf.Dictionary) else None
-            if isinstance(appearance, pikepdf.Dictionary):
-                for state in appearance.values():
-                    streams = state.values() if isinstance(state, pikepdf.Dictionary) else [state]
-                    for stream in streams:
-                        if isinstance(stream, pikepdf.Stream):
-                            walker.xobject(stream, where, frozenset())
+        for stream in appearance_streams(page):
+            walker.xobject(stream, where, frozenset())
     return list(walker.problems.values())
+
+
+def appearance_streams(page: pikepdf.Page) -> Iterator[pikepdf.Stream]:
+    """The appearance streams of ``page``'s annotations (:func:`state_streams` of each
+    appearance, normal, rollover and down)."""
+    for annot in entry(page.obj, "/Annots", pikepdf.Array()):
+        appearance = entry(annot, "/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        if isinstance(appearance, pikepdf.Dictionary):
+            for state in appearance.values():
+                yield from state_streams(state)
+
+
+def state_streams(state: object) -> Iterator[pikepdf.Stream]:
+    """The streams of one appearance: itself, or its states' (e.g. a check box's)."""
+    if isinstance(state, pikepdf.Stream):
+        yield state
+    elif isinstance(state, pikepdf.Dictionary):
+        yield from (s for s in state.values() if isinstance(s, pikepdf.Stream))
 
 
 def _values(obj: object) -> list[pikepdf.Object]:
@@ -503,14 +515,9 @@ def embedded_fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Dictionary, pikep
                 yield from fonts_of(xobject.get("/Resources"), depth + 1)
 
     def appearances(page: pikepdf.Page) -> Iterable[object]:
-        for annot in entry(page.obj, "/Annots", pikepdf.Array()):
-            appearance = entry(annot, "/AP") if isinstance(annot, pikepdf.Dictionary) else None
-            if isinstance(appearance, pikepdf.Dictionary):
-                for state in appearance.values():
-                    streams = state.values() if isinstance(state, pikepdf.Dictionary) else [state]
-                    for stream in streams:
-                        if isinstance(stream, pikepdf.Stream) and _first_visit(stream, seen):
-                            yield stream.get("/Resources")
+        for stream in appearance_streams(page):
+            if _first_visit(stream, seen):
+                yield stream.get("/Resources")
 
     for page in pdf.pages:
         for resources in [page.obj.get("/Resources"), *appearances(page)]:
