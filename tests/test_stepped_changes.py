@@ -35,16 +35,19 @@ def test_a_new_amount_per_avtalsar_changes_only_the_years_it_names() -> None:
     assert row.belopp_per_avtalsar == [2000000, 1200000, 400000]  # avtalsår 3 as it was
     change = change_of(andring, CASE.program)
     texts = [fold(line) for line in change_text(change)]
+    # An avtalsår's dates in the sentence as running text writes them, not ISO in brackets.
     assert texts[0] == (
         "Från och med den 1 augusti 2025 är Regionens bidrag 1 200 000 kronor för avtalsår 2 "
-        "(2025-08-01–2026-07-31) i stället för 1 500 000 kronor och 400 000 kronor för "
-        "avtalsår 3 (2026-08-01–2026-12-31), oförändrat."
+        "(1 augusti 2025–31 juli 2026) i stället för 1 500 000 kronor och 400 000 kronor för "
+        "avtalsår 3 (1 augusti 2026–31 december 2026), oförändrat."
     )
     assert "sammanlagt 3 600 000 kronor i stället för 3 900 000 kronor" in texts[1]
     points = [fold(p) for p in decision_points("RUN", "X", andring, 1, CASE.program)]
-    assert points[0].endswith("ska vara 1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31) "
-                              "i stället för 1 500 000 kronor och 400 000 kronor för avtalsår 3 "
-                              "(2026-08-01–2026-12-31), oförändrat.")  # fmt: skip
+    assert points[0].endswith(
+        "ska vara 1 200 000 kronor för avtalsår 2 (1 augusti 2025–31 juli 2026) i stället för "
+        "1 500 000 kronor och 400 000 kronor för avtalsår 3 (1 augusti 2026–31 december 2026), "
+        "oförändrat."
+    )
 
 
 def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
@@ -60,13 +63,23 @@ def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
     (row,) = andring.efter.finansiarer
     assert row.belopp_per_avtalsar == [2000000, 1500000, 1000000, 1000000, 1000000, 400000]
     texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
+    # The amount runs from avtalsår 3's first day, which the extension lengthens: it said
+    # "för förlängningen, från och med den 1 januari 2027", then named avtalsår 3 from
+    # 2026-08-01.
     assert texts[1].startswith(
-        "Regionens bidrag för förlängningen, från och med den 1 januari 2027 till och med den "
-        "31 december 2029, är 1 000 000 kronor för avtalsår 3 (2026-08-01–2027-07-31) i stället "
-        "för 400 000 kronor för "
-        "2026-08-01–2026-12-31, 1 000 000 kronor för avtalsår 4"
+        "Avtalsår 3 förlängs till och med den 31 juli 2027. Regionens bidrag från och med den "
+        "1 augusti 2026 till och med den 31 december 2029 är 1 000 000 kronor för avtalsår 3 "
+        "(1 augusti 2026–31 juli 2027) i stället för 400 000 kronor för 1 augusti 2026–31 "
+        "december 2026, 1 000 000 kronor för avtalsår 4"
     )
+    assert "för förlängningen, från och med den 1 januari 2027" not in " ".join(texts)
     assert texts[2].endswith("sammanlagt 6 900 000 kronor i stället för 3 900 000 kronor.")
+    points = [fold(p) for p in decision_points("RUN", "X", andring, 1, CASE.program)]
+    assert points[1].startswith(
+        "Avtalsår 3 förlängs till och med den 31 juli 2027. Region Norrbottens bidrag från och "
+        "med den 1 augusti 2026 till och med den 31 december 2029 är 1 000 000 kronor för "
+        "avtalsår 3"
+    )
 
 
 def test_amounts_per_avtalsar_that_do_not_fit_say_which_years_there_are(english: None) -> None:
@@ -147,12 +160,12 @@ def test_the_tillaggsavtal_states_each_avtalsar_s_amount(
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
     assert (
         "Från och med den 1 augusti 2025 är Regionens bidrag 1 200 000 kronor för avtalsår 2 "
-        "(2025-08-01–2026-07-31) i stället för 1 500 000 kronor och 400 000 kronor för "
-        "avtalsår 3 (2026-08-01–2026-12-31), oförändrat." in text
+        "(1 augusti 2025–31 juli 2026) i stället för 1 500 000 kronor och 400 000 kronor för "
+        "avtalsår 3 (1 augusti 2026–31 december 2026), oförändrat." in text
     )
     assert "500 000 kronor i stället för 400 000" not in text
     extract = fold(pdftotext(folder / "protokollsutdrag-77.pdf")).replace("– ", "–")
-    assert "ska vara 1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31)" in extract
+    assert "ska vara 1 200 000 kronor för avtalsår 2 (1 augusti 2025–31 juli 2026)" in extract
 
 
 def test_a_proposed_change_per_avtalsar_not_granted_names_its_amounts() -> None:

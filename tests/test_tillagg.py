@@ -881,9 +881,12 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     (found,) = json.loads(
         cli("status", str(root / "cases" / CASE), "--output", str(root / "output"), "--json")
     )
+    # Not "runs … to 2026-12-31 until tilläggsavtal nr 1 is signed": signed after that day,
+    # it extends the agreement from 2027-01-01 all the same, as the committee decided.
     assert found["lage"] == (
-        "tilläggsavtal nr 1; extension: the agreement runs 2024-01-01 to 2026-12-31 until "
-        "tilläggsavtal nr 1 is signed by every party, then 2024-01-01 to 2029-12-31"
+        "tilläggsavtal nr 1; extension: the agreement runs 2024-01-01 to 2029-12-31 once "
+        "tilläggsavtal nr 1 is signed by every party, the change applying from 2027-01-01 as "
+        "the committee decided (the signed agreement states 2024-01-01 to 2026-12-31)"
     )
     for phrase in (
         f"Dnr RUN-90001-2023, undertecknat {concluded} (nedan kallat avtalet)",
@@ -1236,9 +1239,13 @@ def test_a_new_amount_or_an_early_end_makes_its_tillaggsavtal(
     end = re.search(r"sista_dag: (\S+)\}", tillagg)
     # Its tilläggsavtal not signed yet, the change is decided, not agreed (it said the term
     # after the change as the agreement's).
+    # It said the agreement ran to 2026-12-31 "until" tilläggsavtal nr 1 was signed: the
+    # change applies from the day the decision gives, signed before or after it.
+    day = dt.date.fromisoformat(end.group(1)) + dt.timedelta(days=1) if end else None
     term = (
-        "early end: the agreement runs 2024-01-01 to 2026-12-31 until tilläggsavtal nr 1 is "
-        f"signed by every party, then 2024-01-01 to {end.group(1)}"
+        f"early end: the agreement runs 2024-01-01 to {end.group(1)} once tilläggsavtal nr 1 "
+        f"is signed by every party, the change applying from {day} as the committee decided "
+        "(the signed agreement states 2024-01-01 to 2026-12-31)"
         if end
         else "new amount: the agreement runs 2024-01-01 to 2026-12-31"
     )

@@ -539,16 +539,21 @@ def _changed_term(andring: Andring, unsigned: int | None = None) -> str:
     """What the newest change left of the agreement's term, in words: "early end: the
     agreement runs 2024-04-01 to 2026-08-31" (an early end, above all, is not left to be
     read from a tilläggsavtal's number). While its tilläggsavtal nr ``unsigned`` is not
-    signed by every party, the change is decided but not agreed: the term as it stands
-    until then, and after (it said the extended term of an agreement not yet extended)."""
+    signed by every party, the change is decided but not agreed: the term it gives once
+    signed, applying from the day the committee's decision gives, even if signed later (as
+    the tilläggsavtal says), and the term the signed agreement states. It said the
+    agreement ran to its old end "until" the tilläggsavtal was signed, which a tilläggsavtal
+    signed after that day, applying from it, belies."""
+    from avtalsgen.documents.tillagg import applies_from_day
     from avtalsgen.model.tillagg import TILLAGGSTYP_TEXT
 
     before, after = andring.fore.period, andring.efter.period
     change = _(TILLAGGSTYP_TEXT[andring.tillagg.typ])
     if unsigned is not None and (before.start, before.slut) != (after.start, after.slut):
         return _(
-            "{change}: the agreement runs {start} to {end} until tilläggsavtal nr {number} "
-            "is signed by every party, then {new_start} to {new_end}"
+            "{change}: the agreement runs {new_start} to {new_end} once tilläggsavtal nr "
+            "{number} is signed by every party, the change applying from {day} as the "
+            "committee decided (the signed agreement states {start} to {end})"
         ).format(
             change=change,
             start=before.start.isoformat(),
@@ -556,6 +561,7 @@ def _changed_term(andring: Andring, unsigned: int | None = None) -> str:
             number=unsigned,
             new_start=after.start.isoformat(),
             new_end=after.slut.isoformat(),
+            day=applies_from_day(andring).isoformat(),
         )
     return _("{change}: the agreement runs {start} to {end}").format(
         change=change, start=after.start.isoformat(), end=after.slut.isoformat()

@@ -115,6 +115,13 @@ def datum_text(value: dt.date | None) -> str:
     return "den " + str(format_date(value, "d MMMM y", locale=LOCALE))
 
 
+def intervall_text(start: dt.date, slut: dt.date) -> str:
+    """A range of dates inside a sentence, as running text writes dates: ``1 augusti
+    2026–31 juli 2027`` (:func:`intervall` is for headers and tables)."""
+    first = format_date(start, "d MMMM y", locale=LOCALE)
+    return f"{first}{EN_DASH}{format_date(slut, 'd MMMM y', locale=LOCALE)}"
+
+
 def period_text(start: dt.date, slut: dt.date) -> str:
     """A period in running text: ``från och med den 1 januari 2024 till och med den 31
     december 2029`` (ISO dates and an en dash are for headers and tables)."""

@@ -140,9 +140,10 @@ def region_given(change: Change) -> bool:
 
 def _steps(change: Change) -> str:
     """The amounts per avtalsår the change gives, from the first avtalsår it changes
-    (Swedish): ``1 200 000 kronor för avtalsår 2 (2025-08-01–2026-07-31) i stället för
-    1 500 000 kronor och 400 000 kronor för avtalsår 3 (2026-08-01–2026-12-31),
-    oförändrat``; the amount before the change where the avtalsår is the same."""
+    (Swedish): ``1 200 000 kronor för avtalsår 2 (1 augusti 2025–31 juli 2026) i stället
+    för 1 500 000 kronor och 400 000 kronor för avtalsår 3 (1 augusti 2026–31 december
+    2026), oförändrat``; the amount before the change where the avtalsår is the same. The
+    avtalsår's dates as running text writes them: the sentence is running text."""
     name = _stepped_name(change)
     after = next((row for row in change.after.finansiarer if row.namn == name), None)
     before = next((row for row in change.before.finansiarer if row.namn == name), None)
@@ -159,7 +160,7 @@ def _steps(change: Change) -> str:
             continue
         text = (
             f"{fmt.kronor(amount)} för avtalsår {year.nummer} "
-            f"({fmt.intervall(year.start, year.slut)})"
+            f"({fmt.intervall_text(year.start, year.slut)})"
         )
         was = old.get((year.start, year.slut))
         if was is not None and was == amount:
@@ -171,7 +172,7 @@ def _steps(change: Change) -> str:
             if shorter is not None:
                 text += (
                     f" i stället för {fmt.kronor(old[shorter])} för "
-                    f"{fmt.intervall(shorter[0], shorter[1])}"
+                    f"{fmt.intervall_text(shorter[0], shorter[1])}"
                 )
         parts.append(text)
     return fmt.och(parts)
@@ -289,7 +290,7 @@ def change_text(change: Change) -> tuple[str, ...]:
             f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
             f"därmed {fmt.period_text(new.start, new.slut)} i stället för till och med "
             f"{fmt.datum_text(old.slut)}.",
-            f"Regionens bidrag för förlängningen, {fmt.period_text(andring.fran, new.slut)}, är "
+            f"{extension_lead(change, 'Regionens bidrag')} är "
             f"{extension_amount(change)}{from_sources(after)}.",
             *_extension_cofinancing_text(change),
             total,
@@ -370,6 +371,38 @@ def end_terms(change: Change, arende: Arende, program: Program) -> tuple[str, ..
             "efter att avtalet har upphört."
         )
     return tuple(terms)
+
+
+def lengthened_avtalsar(change: Change) -> Avtalsar | None:
+    """The avtalsår an extension lengthens with another amount: the one it begins in, whose
+    months before the extension the change alters (:func:`applies_from_day` before the
+    extension's first day); None for an extension that begins an avtalsår of its own."""
+    andring = change.andring
+    if andring.tillagg.typ is not Tillaggstyp.FORLANGNING:
+        return None
+    if applies_from_day(andring) >= andring.fran:
+        return None
+    return next((y for y in change.after.avtalsar if y.start < andring.fran <= y.slut), None)
+
+
+def extension_lead(change: Change, subject: str) -> str:
+    """The start of the sentence on ``subject`` (the region's amount) during an extension,
+    to go on with "är …": ``Regionens bidrag för förlängningen, från och med den 1 januari
+    2027 till och med den 31 december 2029,``. Where the extension lengthens the last
+    avtalsår with another amount, the amount is not the extension's alone and runs from
+    that avtalsår's first day: ``Avtalsår 3 förlängs till och med den 31 juli 2027.
+    Regionens bidrag från och med den 1 augusti 2026 till och med den 31 december 2029``
+    (it said "för förlängningen, från och med den 1 januari 2027", then named avtalsår 3
+    from 2026-08-01)."""
+    andring, new = change.andring, change.after.period
+    year = lengthened_avtalsar(change)
+    if year is None:
+        return f"{subject} för förlängningen, {fmt.period_text(andring.fran, new.slut)},"
+    first = applies_from_day(andring)
+    return (
+        f"Avtalsår {year.nummer} förlängs till och med {fmt.datum_text(year.slut)}. "
+        f"{subject} {fmt.period_text(first, new.slut)}"
+    )
 
 
 def extension_amount(change: Change) -> str:
@@ -750,7 +783,7 @@ def decision_points(
         points = (
             f"{namnd} beslutar att förlänga samarbetsavtalet med {aktor} till och med "
             f"{fmt.datum_text(new.slut)}, så att avtalstiden blir {whole}.",
-            f"{region}s bidrag för förlängningen, {fmt.period_text(andring.fran, new.slut)}, är "
+            f"{extension_lead(change, f'{region}s bidrag')} är "
             f"{extension_amount(change)}{from_sources(after)}. Bidraget för hela "
             f"avtalstiden uppgår därmed till {total}.",
             *((f"Bidraget för förlängningen lämnas {condition}.",) if condition else ()),
