@@ -163,6 +163,12 @@ class Period(Strict):
         """The first day of every month of the period, in order."""
         return [_add_months(self.start, index) for index in range(self.manader)]
 
+    @property
+    def restarts(self) -> tuple[dt.date, ...]:
+        """The days, besides the start, from which avtalsår and payments are counted anew:
+        none (an extension's: :class:`ForlangdPeriod`)."""
+        return ()
+
     def avtalsar(self) -> list[tuple[dt.date, dt.date]]:
         """Each avtalsår (agreement year, twelve months from the period's start; the last may
         be shorter): its first and last day."""
@@ -170,6 +176,43 @@ class Period(Strict):
         start = self.start
         while start <= self.slut:
             following = _add_months(start, 12)
+            years.append((start, min(following - dt.timedelta(days=1), self.slut)))
+            start = following
+        return years
+
+
+class ForlangdPeriod(Period):
+    """A period an extension has lengthened after a payment that paid for the agreement up
+    to its end: the extension's avtalsår and payments are counted anew from its first day,
+    so what was paid keeps its months and its amount (a last avtalsår shorter than twelve
+    months stays as it was, and a quarter's payment stays the part of the quarter up to the
+    old end). Made by a change of a running agreement (:mod:`avtalsgen.model.tillagg`),
+    never read from a file."""
+
+    avtalsar_fran: tuple[Datum, ...]
+    """The days, besides the period's start, from which avtalsår and payments are counted
+    anew: the first day of each such extension (the first of a month, inside the period)."""
+
+    @property
+    def restarts(self) -> tuple[dt.date, ...]:
+        """The days of :attr:`avtalsar_fran`."""
+        return self.avtalsar_fran
+
+    @model_validator(mode="after")
+    def _restarts_inside(self) -> ForlangdPeriod:
+        for day in self.avtalsar_fran:
+            assert day.day == 1 and self.start < day <= self.slut, day
+        return self
+
+    def avtalsar(self) -> list[tuple[dt.date, dt.date]]:
+        """Each avtalsår: twelve months from the period's start or from a day of
+        :attr:`avtalsar_fran`, whichever comes first; the one before such a day, and the
+        last, may be shorter."""
+        years = []
+        start = self.start
+        while start <= self.slut:
+            following = _add_months(start, 12)
+            following = min([day for day in self.avtalsar_fran if day > start] + [following])
             years.append((start, min(following - dt.timedelta(days=1), self.slut)))
             start = following
         return years
@@ -1082,9 +1125,12 @@ def _payment_groups(period: Period, satt: Utbetalningssatt, first: dt.date | Non
         start = period.start
         while start <= period.slut:
             quarter_end = _add_months(dt.date(start.year, (start.month - 1) // 3 * 3 + 1, 1), 3)
-            end = min(quarter_end - dt.timedelta(days=1), period.slut)
+            # An extension counted anew begins a payment of its own (the quarter's payment
+            # up to the old end was made).
+            following = min([day for day in period.restarts if day > start] + [quarter_end])
+            end = min(following - dt.timedelta(days=1), period.slut)
             groups.append((start, start, end, None))
-            start = quarter_end
+            start = following
     else:
         for number, (start, end) in enumerate(period.avtalsar(), 1):
             report = number - 1 if satt == "efter_godkand_rapport" and number > 1 else None

@@ -13,7 +13,10 @@ Rules, each reported at the key to blame:
 - förlängning: ``ny_slutdag`` after the current end, the last day of a month, by the
   program's years at a time (``avtal.forlangning.ar_per_period``) and within its longest
   financing (``max_ar``); the agreement has not ended
-  before the decision; the amount for the extension is ``belopp_per_ar``, or unchanged where
+  before the decision; decided after a payment that paid for the agreement up to its end,
+  the extension counts its own avtalsår and payments from its first day
+  (:class:`~avtalsgen.model.money.ForlangdPeriod`), else it lengthens a shorter last
+  avtalsår to a full year; the amount for the extension is ``belopp_per_ar``, or unchanged where
   the region's amount is the same every year; each co-financier's amount for the
   extension is given (``medfinansiarer``: their shares are conditions of the agreement,
   not decided by the region), per calendar year for one whose amounts are
@@ -41,6 +44,7 @@ from avtalsgen.model.money import (
     Finansiar,
     Finansiering,
     Finansieringsregler,
+    ForlangdPeriod,
     Kalenderarsbelopp,
     Period,
     add_months,
@@ -148,10 +152,12 @@ class Tillagg(Strict):
     """Which financier (by namn) ``belopp_per_ar`` is of: one of the region's, where its
     share has several, or a co-financier (0: it leaves the agreement from ``fran``)."""
     medfinansiarer: dict[Namn, Kronor] | None = None
-    """The co-financiers' amounts a year from the new amount's first day, or for the
-    extension: each co-financier by its name, with its amount (0: it does not co-finance
-    from then). An extension of a co-financed agreement gives each co-financier's: their
-    shares are conditions of the agreement, which the region does not decide."""
+    """Each co-financier by its name with its amount a year: for nytt_belopp from the new
+    amount's first day (0: it leaves the agreement then); for forlangning during the
+    extension (0: it does not co-finance the extension). An extension of a co-financed
+    agreement gives every co-financier's, here or, for one whose amounts are per calendar
+    year, under medfinansiarer_per_kalenderar: their shares are conditions of the
+    agreement, which the region does not decide, and none is assumed to go on."""
     medfinansiarer_per_kalenderar: dict[Namn, list[Kalenderarsbelopp]] | None = None
     """For forlangning, instead of ``medfinansiarer`` for a co-financier whose amounts are
     given per calendar year: its amount for each calendar year the extension covers, as a
@@ -245,11 +251,13 @@ def apply_change(
     chosen = _chosen(region, tillagg, problems, money.finansiarer)
     given = given_amounts(money, tillagg, problems)
     typ = tillagg.typ
+    restart = False
     if typ is Tillaggstyp.FORLANGNING:
         new_end = tillagg.ny_slutdag
         assert new_end is not None
         fran = period.slut + dt.timedelta(days=1)
         new_period_end = new_end
+        restart = _paid_to_the_end(money, regler, beslutsdatum)
         if new_end != month_end(new_end):
             problems.append(
                 (
@@ -325,7 +333,8 @@ def apply_change(
                     ),
                 )
             )
-        problems += _extension_inside_last_year(money, tillagg, chosen)
+        if not restart:
+            problems += _extension_inside_last_year(money, tillagg, chosen)
         _calendar_years_given(money, tillagg, new_end, problems)
         unnamed = [
             row
@@ -427,7 +436,7 @@ def apply_change(
             )
     if problems:
         return None, problems
-    new_period = Period(start=period.start, slut=new_period_end)
+    new_period = _changed_period(period, new_period_end, fran if restart else None)
     rows: list[Finansiar] = []
     steps = tillagg.belopp_per_avtalsar
     calendar = tillagg.medfinansiarer_per_kalenderar or {}
@@ -522,7 +531,7 @@ def apply_change(
         after = Finansiering.model_validate(
             {
                 **money.model_dump(exclude_none=True),
-                "period": new_period.model_dump(),
+                "period": new_period,
                 "finansiarer": [row.model_dump(exclude_none=True) for row in rows],
                 "totalt": None,
             }
@@ -530,7 +539,7 @@ def apply_change(
     except ValidationError as exc:
         return None, [(("typ",), _("the changed financing is not valid: {error}").format(
             error="; ".join(str(e["msg"]) for e in exc.errors())))]  # fmt: skip
-    problems += _paid_before(money, after, regler, beslutsdatum, typ)
+    problems += _paid_before(money, after, regler, beslutsdatum, typ, _amount_key(tillagg))
     if problems:
         return None, problems
     return Andring(tillagg, money, after, fran), []
@@ -538,6 +547,29 @@ def apply_change(
 
 def _months(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _paid_to_the_end(
+    money: Finansiering, regler: Finansieringsregler, beslutsdatum: dt.date
+) -> bool:
+    """Whether a payment due before the decision paid for the agreement up to its end: an
+    extension then leaves what was paid as it was and counts its own avtalsår and payments
+    from its first day (else it lengthens a last avtalsår shorter than twelve months to a
+    full year, and a quarter's payment to the whole quarter)."""
+    payments = compute_financing(money, regler).utbetalningar
+    return any(p.datum < beslutsdatum and p.slut >= money.period.slut for p in payments)
+
+
+def _changed_period(period: Period, end: dt.date, restart: dt.date | None) -> Period:
+    """The period to ``end`` (the same start), with the days from which earlier extensions
+    counted avtalsår anew that lie in it, and ``restart`` (an extension's first day, when
+    its avtalsår are counted from it)."""
+    days = tuple(day for day in period.restarts if day <= end)
+    if restart is not None:
+        days += (restart,)
+    if not days:
+        return Period(start=period.start, slut=end)
+    return ForlangdPeriod(start=period.start, slut=end, avtalsar_fran=days)
 
 
 def _chosen(
@@ -897,7 +929,7 @@ def _expressed(
         if not rest:
             return Finansiar.model_validate({**base, "belopp_per_ar": yearly})
     per_year = _uniform_sums(
-        monthly, [start for start, _end in period.avtalsar()], period, round_last=True
+        monthly, [start for start, _end in period.avtalsar()], period, round_short=True
     )
     if per_year is not None:
         return Finansiar.model_validate({**base, "belopp_per_avtalsar": per_year})
@@ -944,13 +976,20 @@ def _expressed(
 
 
 def _uniform_sums(
-    monthly: list[int], starts: list[dt.date], period: Period, *, round_last: bool = False
+    monthly: list[int],
+    starts: list[dt.date],
+    period: Period,
+    *,
+    round_last: bool = False,
+    round_short: bool = False,
 ) -> list[int] | None:
     """The sums of ``monthly`` over the parts that begin at ``starts``, in whole kronor, if
     every part has the same amount each month; else None. With ``round_last`` the last part
     may be a share of a yearly amount that is not whole kronor (a last avtalsår or calendar
     year of fewer months, as an early end leaves it): it is rounded down, as the share of
-    ``belopp_per_ar`` in such a year is."""
+    ``belopp_per_ar`` in such a year is. With ``round_short`` (the parts are avtalsår) so
+    may any part of fewer months: the last, or one an extension counted the avtalsår
+    anew after (:class:`~avtalsgen.model.money.ForlangdPeriod`)."""
     sums = []
     ends = [*starts[1:], add_months(period.slut, 1)]
     for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
@@ -960,10 +999,35 @@ def _uniform_sums(
         if not part or any(amount != part[0] for amount in part):
             return None
         total, rest = divmod(sum(part), SCALE)
-        if rest and not (round_last and index == len(starts) - 1 and count < 12):
+        last = round_last and index == len(starts) - 1
+        if rest and not ((last or round_short) and count < 12):
             return None
         sums.append(total)
     return sums
+
+
+def _amount_key(tillagg: Tillagg) -> Loc:
+    """The key of the amount ``tillagg`` gives for the region (``typ`` when none)."""
+    if tillagg.belopp_per_avtalsar is not None:
+        return ("belopp_per_avtalsar",)
+    return ("belopp_per_ar",) if tillagg.belopp_per_ar is not None else ("typ",)
+
+
+def _extension_changes_paid(paid: dict[str, object], changed: int, end: dt.date) -> str:
+    """Why an extension that would change a payment made before the decision is refused:
+    its amount differs from the agreement's, and the agreement's months up to ``end``,
+    their amounts not whole kronor a year (a shorter avtalsår's share), are restated as
+    whole kronor spread evenly over their months, which divides them over their payments
+    otherwise. The same extension with the agreement's amount keeps them."""
+    return _(
+        "the payment of {date} ({amount} kronor, for {start}–{end}) was due before the "
+        "decision ({decided}) and would be {changed} kronor: with another amount for the "
+        "extension, the agreement's amounts up to {old_end}, a share of a yearly amount that "
+        "is not whole kronor, are restated in whole kronor and divided over their payments "
+        "otherwise, and what has been paid stays as the agreement says. avtalsgen can state "
+        "this extension with the agreement's amount (without belopp_per_ar), not with "
+        "another: write its tilläggsavtal by hand"
+    ).format(**paid, changed=format_amount(changed), old_end=end)
 
 
 def _earliest(money: Finansiering, day: dt.date, typ: Tillaggstyp) -> dt.date:
@@ -981,14 +1045,15 @@ def _paid_before(
     regler: Finansieringsregler,
     beslutsdatum: dt.date,
     typ: Tillaggstyp = Tillaggstyp.NYTT_BELOPP,
+    amount_key: Loc = ("typ",),
 ) -> list[tuple[Loc, str]]:
     """A payment due before the decision must stay as the agreement says it: reported at
     the date to move (an early end's last day, a new amount's first), with the earliest
-    that fits."""
+    that fits; for an extension, at its amount (``amount_key``), which alone can change a
+    payment made (:func:`_extension_changes_paid`)."""
     old = compute_financing(before, regler).utbetalningar
-    new = {
-        (p.datum, p.belopp, p.start, p.slut) for p in compute_financing(after, regler).utbetalningar
-    }
+    plan = compute_financing(after, regler).utbetalningar
+    new = {(p.datum, p.belopp, p.start, p.slut) for p in plan}
     for payment in old:
         if payment.datum >= beslutsdatum:
             continue
@@ -996,6 +1061,9 @@ def _paid_before(
             paid = {"date": payment.datum, "amount": format_amount(payment.belopp),
                     "start": payment.start, "end": payment.slut,
                     "decided": beslutsdatum}  # fmt: skip
+            if typ is Tillaggstyp.FORLANGNING:
+                changed = next((p.belopp for p in plan if p.datum == payment.datum), 0)
+                return [(amount_key, _extension_changes_paid(paid, changed, before.period.slut))]
             if typ is Tillaggstyp.UPPHORANDE and payment.slut >= before.period.slut:
                 return [
                     (
