@@ -190,6 +190,9 @@ def test_a_meeting_file_is_checked_as_one(cases: Path) -> None:
         *dates,
         f"{broken}:{line_of(broken, 'dnr: RUN-00999-2023')}: paragrafer[0].dnr: ingen ärendefil "
         f"i {cases} har diarienummer RUN-00999-2023",
+        f"{cases / 'RUN-00386-2023.yaml'}: inget fel hittades i själva ärendefilen, men i "
+        f"{broken}, som ärendet beror på (se ovan): ärendet byggs inte förrän felen där är "
+        "rättade",
         f"1 sammanträdesfil har fel: {broken}",
     ]
     assert "okänd nyckel" not in result.output
@@ -288,13 +291,34 @@ def test_a_meeting_files_fault_found_checking_a_case_is_the_meeting_files(cases:
         "menade du 'aterremiss'?"
     )
     case = cases / "exempel-inlandets-innovationsnod.yaml"
+
+    def waits(case: Path) -> str:
+        """The line of a case whose problems are the meeting file's (QA walk 20: it had
+        none, neither ok nor a problem, and the summary named only the meeting file)."""
+        return (
+            f"{case}: inget fel hittades i själva ärendefilen, men i {meeting}, som ärendet "
+            "beror på (se ovan): ärendet byggs inte förrän felen där är rättade"
+        )
+
     result = runner.invoke(app, ["check", str(case)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [fault, f"1 sammanträdesfil har fel: {meeting}"]
+    assert result.stderr.splitlines() == [
+        fault,
+        waits(case),
+        f"1 sammanträdesfil har fel: {meeting}",
+    ]
     result = runner.invoke(app, ["check", str(cases)])
     assert result.exit_code == 1
-    # Two cases are decided at that meeting, and the file is checked on its own too.
-    assert result.stderr.splitlines() == [fault, f"1 sammanträdesfil har fel: {meeting}"]
+    # Two cases are decided at that meeting, and the file is checked on its own too: the
+    # fault is told once, and each case has its line.
+    decided = [line for line in result.stderr.splitlines() if line.startswith(f"{cases}/exempel")]
+    assert result.stderr.splitlines() == [
+        fault,
+        *decided,
+        f"1 sammanträdesfil har fel: {meeting}",
+    ]
+    assert len(decided) == 2 and waits(case) in decided
+    assert all(line == waits(Path(line.split(": ")[0])) for line in decided)
     i18n.set_language("en")
     result = runner.invoke(app, ["check", str(case), str(cases / "RUN-00386-2023.yaml")])
     assert result.stderr.splitlines()[-1] == f"1 meeting file has problems: {meeting}"

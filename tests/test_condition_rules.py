@@ -235,6 +235,10 @@ def test_striking_the_point_on_the_cofinancing_is_checked_against_the_agreement(
             "Norrbotten (egen insats) as co-financiers, whose shares the samarbetsavtal states as "
             "conditions of the region's financing: give the financing as decided under "
             "paragrafer[0].finansiering without them, or keep the point",
+            # The case checked has a line of its own (it had none: QA walk 20).
+            f"{cases / CASE}: no problem found in the case file itself, but in {meeting}, "
+            "which it depends on (above): the case is not built until the problems there are "
+            "corrected",
             "1 meeting file has problems: " + str(meeting),
         ][: len(lines)]
     )

@@ -80,6 +80,17 @@ def check(paths: CasePaths, strict: Strict = False, output: OutputDir = Path("ou
         except CaseError as exc:
             for problem in faults.add(exc.problems, path):
                 typer.echo(problem, err=True)
+            if index < cases and (elsewhere := faults.elsewhere(exc.problems, path)):
+                # Its problems are another file's (a meeting file deciding it, its program):
+                # told there, the case had no line of its own.
+                typer.echo(
+                    _(
+                        "{path}: no problem found in the case file itself, but in {files}, "
+                        "which it depends on (above): the case is not built until the problems "
+                        "there are corrected"
+                    ).format(path=path, files=", ".join(elsewhere)),
+                    err=True,
+                )
             continue
         typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
     if faults.files:
@@ -111,8 +122,7 @@ class _Faults:
 
         new = []
         for problem in problems:
-            match = _PROBLEM_FILE.match(problem)
-            name = match["file"] if match and Path(match["file"]).is_file() else str(checked)
+            name = self._file_of(problem, checked)
             if name not in self.files:
                 # A meeting file that does not read as one (a YAML syntax error) is still
                 # one, by its folder (it was counted as a program file).
@@ -127,6 +137,19 @@ class _Faults:
                 self._shown.add(problem)
                 new.append(problem)
         return new
+
+    def elsewhere(self, problems: list[str], checked: Path) -> list[str]:
+        """The files other than ``checked`` that ``problems`` are in, in order, when none
+        is in ``checked`` itself (else none)."""
+        names = [self._file_of(problem, checked) for problem in problems]
+        if str(checked) in names:
+            return []
+        return list(dict.fromkeys(names))
+
+    @staticmethod
+    def _file_of(problem: str, checked: Path) -> str:
+        match = _PROBLEM_FILE.match(problem)
+        return match["file"] if match and Path(match["file"]).is_file() else str(checked)
 
     def summary(self) -> str:
         """How many files of each kind have problems, and which."""
