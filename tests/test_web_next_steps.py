@@ -266,6 +266,27 @@ def test_an_expediering_where_only_the_actor_lacks_an_address_says_where_it_goes
     ) in _lines(swedish)
 
 
+def test_two_actors_without_an_address_are_counted(config: WebConfig) -> None:
+    """Two paragraphs' actors without an address, no e-mail written: counted, in the
+    plural, not "aktören har ingen e-postadress"."""
+    import dataclasses
+
+    from avtalsgen.web.secretary import expediering_summary
+
+    actor = "Exempel Arktiska Testbäddar ekonomisk förening"
+    first = _actor_item(config, [], [actor])
+    other = dataclasses.replace(first, paragraf=213, dnr="RUN-00386-2023",
+                                case_file=config.cases / "RUN-00386-2023.yaml")  # fmt: skip
+    with i18n.speaking("sv"):
+        said = expediering_summary([first, other])
+    assert said == (
+        f"inget e-postmeddelande skrevs: 2 aktörer har ingen e-postadress: fyll i deras under "
+        f"Aktör › E-post i ärendenas formulär ({config.cases / 'RUN-00386-2023.yaml'}, "
+        f"{config.cases / 'exempel-arktiska-testbaddar.yaml'}) och gör e-posten igen, eller "
+        "skicka utdragen på annat sätt"
+    )
+
+
 def test_publishing_counts_what_it_published_and_what_waits_as_the_command_line_does(
     config: WebConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:

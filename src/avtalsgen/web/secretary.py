@@ -207,11 +207,15 @@ def expediering_summary(results: Any) -> str:
                 "the e-mails again, or send the extracts another way"
             ).format(program=", ".join(programs) or "–")
         if not missing:
-            return _(
+            return ngettext(
                 "no e-mail written: the actor has no e-mail address: fill it in under Actor › "
                 "E-mail in the case's form ({case}) and make the e-mails again, or send the "
-                "extract another way"
-            ).format(case=cases)
+                "extract another way",
+                "no e-mail written: {count} actors have no e-mail address: fill theirs in "
+                "under Actor › E-mail in their cases' forms ({case}) and make the e-mails "
+                "again, or send the extracts another way",
+                len(actors),
+            ).format(count=len(actors), case=cases)
         return _(
             "no e-mail written: no recipient has an e-mail address: fill in the actor's "
             "under Actor › E-mail in the case's form ({case}) and the others' in the program "
