@@ -560,9 +560,12 @@ def test_a_program_without_a_sender_is_refused(
     assert not (made.output / "sammantraden").exists()
 
 
-def test_a_real_meeting_is_not_sent_from_an_example_address(signed: Made) -> None:
+def test_a_real_meeting_is_not_sent_from_an_example_address(
+    signed: Made, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The shipped program's sender is fictitious (.example): taken for the example
-    meetings, refused for a real one, naming the line to correct."""
+    meetings, refused for a real one, naming the line to correct. So is the module's
+    certification, whose key is the DEMO PKI's (test_demo_certification)."""
     made = signed
     text = made.meeting.read_text(encoding="utf-8")
     assert "\nexempel: true\n" in text
@@ -579,12 +582,14 @@ def test_a_real_meeting_is_not_sent_from_an_example_address(signed: Made) -> Non
     )
     with pytest.raises(CaseError) as caught:
         expedite(made.meeting, made.output, now=NOW)
-    assert caught.value.problems == [
+    assert caught.value.problems[0] == (
         f"{program}:{line}: expediering.avsandare.epost: registrator@region.example is an "
         "example address (example is reserved for examples: no mail reaches it or comes from "
         "it), and the meeting is not an example: write the region's functional mailbox there "
         "and run expediera again"
-    ]
+    )
+    [demo] = caught.value.problems[1:]
+    assert "is certified with the DEMO key, which is not valid for real use" in demo
     assert not (made.output / "sammantraden").exists()
     # The region's own mailbox: the drafts are written, from it, dated in Swedish time.
     program.write_text(
@@ -593,6 +598,8 @@ def test_a_real_meeting_is_not_sent_from_an_example_address(signed: Made) -> Non
         ),
         encoding="utf-8",
     )
+    # As if certified with the secretary's real key: the module's is the DEMO PKI's.
+    monkeypatch.setattr("avtalsgen.signing.demo.signed_with_demo", lambda *args: False)
     [result] = expedite(made.meeting, made.output)
     message = parse(result.messages[0].path)
     [sender] = message["From"].addresses

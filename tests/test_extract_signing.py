@@ -67,6 +67,12 @@ class Made:
     output: Path
     pki: DemoPki
     p12: Path
+    actor_p12: Path
+    """The actor's key: one key signs one party's field only."""
+
+    def key(self, field: str) -> Path:
+        """The key that signs ``field`` of a packet: the region's, or the actor's own."""
+        return self.actor_p12 if field == "aktor" else self.p12
 
     @property
     def public(self) -> Path:
@@ -105,7 +111,9 @@ def made(
     pki = demo_pki  # the session's (conftest)
     signer = issue_demo_signer(pki, "Lena Exempelsson", root / "sekreterare.p12",
                                passphrase=PASSPHRASE.encode())  # fmt: skip
-    yield Made(root, cases, meeting, output, pki, signer.pkcs12)
+    actor = issue_demo_signer(pki, "Per Exempelsson", root / "aktor.p12",
+                              passphrase=PASSPHRASE.encode())  # fmt: skip
+    yield Made(root, cases, meeting, output, pki, signer.pkcs12, actor.pkcs12)
     i18n.set_language(None)
 
 
@@ -141,7 +149,15 @@ def copied(made: Made, tmp_path: Path) -> Made:
     shutil.copytree(made.root / "cases", tmp_path / "cases")
     shutil.copytree(made.output, tmp_path / "output")
     meeting = tmp_path / made.meeting.relative_to(made.root)
-    return Made(tmp_path, tmp_path / "cases", meeting, tmp_path / "output", made.pki, made.p12)
+    return Made(
+        tmp_path,
+        tmp_path / "cases",
+        meeting,
+        tmp_path / "output",
+        made.pki,
+        made.p12,
+        made.actor_p12,
+    )
 
 
 def test_sign_an_extract_with_the_secretarys_key_and_verify_it(copied: Made) -> None:
@@ -260,7 +276,7 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
     for field in ("region", "aktor"):
         # The example agreement leaves its signatories' place unknown: signed as it is.
         code, output = cli(
-            "sign", str(packet), "--field", field, "--p12", str(made.p12), "--ofullstandig",
+            "sign", str(packet), "--field", field, "--p12", str(made.key(field)), "--ofullstandig",
             "--trust", str(made.pki.root_cert),
         )  # fmt: skip
         assert code == 0, output
@@ -424,7 +440,7 @@ def test_a_packet_signed_before_its_paragraph_became_secret_is_kept_and_named(
     folder = output / "RUN-00386-2023"
     packet = folder / "paket.pdf"
     for field in ("region", "aktor"):
-        code, out = cli("sign", str(packet), "--field", field, "--p12", str(made.p12),
+        code, out = cli("sign", str(packet), "--field", field, "--p12", str(made.key(field)),
                         "--ofullstandig", "--trust", str(made.pki.root_cert))  # fmt: skip
         assert code == 0, out
     signed = packet.read_bytes()
@@ -515,7 +531,7 @@ def test_a_tillaggsavtal_of_a_secret_grant_carries_its_marking(made: Made, tmp_p
     folder = output / "RUN-90001-2023"
     for field in ("region", "aktor"):
         code, out = cli("sign", str(folder / "paket.pdf"), "--field", field,
-                        "--p12", str(made.p12), "--ofullstandig",
+                        "--p12", str(made.key(field)), "--ofullstandig",
                         "--trust", str(made.pki.root_cert))  # fmt: skip
         assert code == 0, out
     later = cases / "sammantraden" / "exempel-run-2026-06-16.yaml"

@@ -456,7 +456,7 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
     try:
         with TestClient(create_app(config)) as client:
             login(client, "signer")
-            refused = " ".join(_sign(client, "B-B", "aktor").split())
+            refused = " ".join(_sign(client, "B-B", "region").split())
             assert (
                 "inte underskrivet: certifikatet för DEMO Region Norrbotten kan inte följas"
                 in refused
@@ -464,7 +464,7 @@ def test_a_seal_that_leads_to_no_trusted_root_signs_nothing_until_its_ca_is_name
             assert "så inget skrevs" in refused and "AVTALSGEN_TRUST" in refused
             assert hashlib.sha256(packet.read_bytes()).hexdigest() == before
             monkeypatch.setenv("AVTALSGEN_TRUST", str(own.root_cert))
-            signed = _sign(client, "B-B", "aktor")
+            signed = _sign(client, "B-B", "region")
         assert "inte underskrivet" not in signed and f"Signerat: {DNR}" in signed
         assert hashlib.sha256(packet.read_bytes()).hexdigest() != before
     finally:

@@ -36,6 +36,7 @@ def signature_summary(report: VerificationReport) -> list[dict[str, object]]:
             "intact": sig.intact,
             "trusted": sig.trusted,
             "demo": sig.demo,
+            "key_sha256": sig.key or None,
         }
         for sig in report.signatures
     ]
@@ -478,6 +479,25 @@ def signed_entry(
             for s in (signatures if isinstance(signatures, list) else [])
             if isinstance(s, dict)
         }
-        if all(signers.get(name) for name in PARTIES):
+        if all(signers.get(name) for name in PARTIES) and shared_signer(entry) is None:
             return entry
     return None
+
+
+def shared_signer(entry: Mapping[str, Any]) -> str | None:
+    """The signer whose one key signed both parties' fields of the packet version
+    ``entry`` records, if one did (then the other party has not signed it): by the key each
+    signature records (``key_sha256``), else, where an entry written before records none,
+    by the signer's name; None when each party signed with a key of its own."""
+    from avtalsgen.signing.parties import shared_key
+
+    signatures = entry.get("signatures")
+    found = [s for s in (signatures if isinstance(signatures, list) else [])
+             if isinstance(s, dict) and s.get("field") in PARTIES and s.get("signer")]  # fmt: skip
+    # A key is never equal to a name: an entry recording one signature by its key and the
+    # other by its name only is not taken for one key.
+    keys = [(str(s["field"]), str(s.get("key_sha256") or f"name:{s['signer']}")) for s in found]
+    shared = shared_key(keys)
+    if not shared:
+        return None
+    return str(next(s["signer"] for s in found if s["field"] == shared[0]))

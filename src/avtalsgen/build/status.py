@@ -403,9 +403,23 @@ def _one(
         status.saknas.append(
             Missing(_unsigned(relative, name, hints, bool(first)), Step("sign", field=name))
         )
+    # One key in both parties' fields (the region's seal signed the actor's): the actor
+    # has not signed, whatever the fields say.
+    one_key = _one_key(packets, packet)
+    if one_key is not None and packet is not None:
+        status.saknas.append(
+            _("{packet}: both parties' fields are signed with one key ({signer}), so the "
+              "other party has not signed it and its field is taken: a new packet is "
+              "needed, signed by each party with its own key").format(
+                packet=named(packet), signer=one_key)
+        )  # fmt: skip
     status.kod, status.lage = _standing(
-        history.utfall, bool(built), signed, not unsigned and bool(signed)
+        history.utfall, bool(built), signed, not unsigned and bool(signed) and one_key is None
     )
+    if one_key is not None:
+        status.lage += "; " + _("signed twice with one key ({signer}): not by both parties").format(
+            signer=one_key
+        )
     if (
         stale
         and packet is not None
@@ -823,6 +837,18 @@ def out_of_date_for(
     if next_build is None:
         return None
     return _build_state(next_build, _Hints(output) if output is not None else None, packet)
+
+
+def _one_key(packets: PacketFolder, packet: Path | None) -> str | None:
+    """The signer whose one key signed both parties' fields of ``packet``, as the manifest
+    records it (:func:`avtalsgen.build.manifest.shared_signer`), if one did."""
+    from avtalsgen.build.manifest import shared_signer
+
+    entries = packets.manifest.get("packets")
+    for entry in entries if isinstance(entries, list) and packet is not None else []:
+        if isinstance(entry, dict) and entry.get("file") == packet.name:  # type: ignore[union-attr]
+            return shared_signer(entry)
+    return None
 
 
 def _signatures(packets: PacketFolder, packet: Path | None) -> tuple[list[str], list[str]]:

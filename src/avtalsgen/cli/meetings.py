@@ -215,6 +215,8 @@ def publicera(
         elif result.status is Status.ANSLAG:
             again = _("run avtalsgen publicera {meeting} again").format(meeting=meeting)
             typer.echo(waiting_text(result, again))
+        elif result.status is Status.OSIGNERAD and result.demo:
+            typer.echo(publicering.demo_text(result, str(shown_path(result.files[0]))))
         elif result.status is Status.OSIGNERAD:
             typer.echo(
                 _("{head}: left out: the extract is not signed yet; sign it first with "

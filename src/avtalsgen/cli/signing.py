@@ -192,9 +192,12 @@ def sign_in_place(
     into place (the result's report). Raises :class:`AvtalsgenError` (nothing written)."""
     from avtalsgen.build.manifest import update_signatures
     from avtalsgen.build.workspace import Workspace
+    from avtalsgen.signing.demo import demo_warning, refuse_demo_certification
     from avtalsgen.signing.keys import revocation_sources, timestamp_source
     from avtalsgen.signing.sign import sign_packet
 
+    if chosen.demo:  # a real meeting's extract is not certified with the DEMO key
+        refuse_demo_certification(packet, asked.field)
     workspace = Workspace.of_case_file(packet)
     with workspace.session("sign", on_wait=tell) as run:
         # Every key, the DEMO key too, refuses a packet that still shows unknown facts
@@ -217,6 +220,8 @@ def sign_in_place(
                     "uppgift_saknas": result.incomplete,
                 }
             update_signatures(packet, report, scratch=run.staging, notes=notes)
+    if chosen.demo and (warning := demo_warning(packet)) is not None:
+        typer.echo(warning, err=True)
     return result
 
 
@@ -413,6 +418,7 @@ def verify(
 ) -> None:
     """Verify every signature of a packet or extract and its PDF/A structure."""
     from avtalsgen.signing.embedded import verify_embedded
+    from avtalsgen.signing.parties import parties_of
     from avtalsgen.signing.pki import default_demo_pki_dir
     from avtalsgen.signing.standing import packet_standing
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
@@ -427,7 +433,7 @@ def verify(
     # decision or facts now (signed or not), or a rejected case's with nothing to sign, or
     # one whose case waits for the committee's decision.
     standing = packet_standing(packet, lambda path: str(shown_path(path)))
-    report = dataclasses.replace(report, standing=standing)
+    report = dataclasses.replace(report, standing=standing, parties=parties_of(packet))
     typer.echo(format_report(report))
     for embedded in inside:
         typer.echo("")

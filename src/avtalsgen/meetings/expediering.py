@@ -244,6 +244,7 @@ def _plan(
     YAML file's lines (:func:`key_lines`, read once a run)."""
     from avtalsgen.meetings.extract import SIGNATURE_FIELD, facts
     from avtalsgen.pdf.signed import signed_fields
+    from avtalsgen.signing.demo import signed_with_demo
 
     where = (*meeting.locate(paragraf), "paragraf")
     record = read_record(record_path(case_folder, paragraf.paragraf))
@@ -272,6 +273,15 @@ def _plan(
               "{extract} --field utdragsbestyrkande").format(
                 paragraf=paragraf.paragraf, extract=shown(extract)
             ),
+        )  # fmt: skip
+    if not meeting.sammantrade.exempel and signed_with_demo(extract, SIGNATURE_FIELD):
+        return meeting.problem(
+            where,
+            _("§ {paragraf}: {extract} is certified with the DEMO key, which is not valid for "
+              "real use, and the meeting is not an example: the e-mail would tell its "
+              "recipients that the extract is certified with an electronic signature. A "
+              "version of the extract certified with the secretary's key or the region's "
+              "seal is needed").format(paragraf=paragraf.paragraf, extract=shown(extract)),
         )  # fmt: skip
     fakta = facts(meeting, paragraf)
     if record["versioner"][-1]["fakta"].get("skickas_till") != list(fakta.skickas_till):

@@ -55,6 +55,7 @@ from avtalsgen.meetings.extract import (
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.program import Publicering
 from avtalsgen.pdf.signed import signed_fields
+from avtalsgen.signing.demo import signed_with_demo
 
 #: What a personal identity number is replaced with.
 PERSONNUMMER_BORTTAGET: Final = "[personnummer borttaget]"
@@ -108,6 +109,9 @@ class Rendition:
     earlier version of the extract written now."""
     anslag: dt.date | None = None
     """The day the notice of the justering goes up (:attr:`Status.ANSLAG`)."""
+    demo: bool = False
+    """With :attr:`Status.OSIGNERAD`: the extract is signed, but with the DEMO key, and
+    its meeting is not an example: not certified for real."""
 
 
 def rendition_head(result: Rendition) -> str:
@@ -154,6 +158,17 @@ def written_text(result: Rendition) -> str:
     return _("{head}: publishable rendition written, with {replaced} replaced").format(
         head=head, replaced=join_words(result.replaced)
     )
+
+
+def demo_text(result: Rendition, extract: str) -> str:
+    """What ``publicera`` says of an extract left out because the DEMO key certified it
+    (:attr:`Rendition.demo`); ``extract`` names its file as the reader is shown it."""
+    return _(
+        "{head}: left out: {extract} is certified with the DEMO key, which is not valid for "
+        "real use, and the meeting is not an example, so it counts as not certified; a "
+        "version of the extract certified with the secretary's key or the region's seal is "
+        "needed"
+    ).format(head=rendition_head(result), extract=extract)
 
 
 def waiting_text(result: Rendition, again: str) -> str:
@@ -356,6 +371,13 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
                           (archive,))
+            )  # fmt: skip
+            continue
+        if not meeting.sammantrade.exempel and signed_with_demo(archive, SIGNATURE_FIELD):
+            # The DEMO key's certification is not valid for real use: not certified.
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
+                          (archive,), demo=True)
             )  # fmt: skip
             continue
         if fakta.anslagsdatum > clock.today():

@@ -77,7 +77,8 @@ from avtalsgen.signing.longterm import (
     signing_context,
 )
 from avtalsgen.signing.names import common_name
-from avtalsgen.signing.reading import read_pdf
+from avtalsgen.signing.parties import Signed
+from avtalsgen.signing.reading import pdf_reader, read_pdf
 from avtalsgen.signing.reasons import because
 from avtalsgen.signing.tokens import OpenKey, check_certificate, open_key, signer_of
 from avtalsgen.signing.verify import VerificationReport, load_certificates
@@ -146,6 +147,7 @@ def sign_packet(
     trust_roots: Sequence[Path] = (),
     revocation: RevocationSources | None = None,
     require_trusted: bool = False,
+    seal: bool = False,
 ) -> SignResult:
     """Sign the empty signature field ``field_name`` of ``source`` into ``target``.
 
@@ -178,9 +180,14 @@ def sign_packet(
     verification is the result's :attr:`SignResult.report`: the file is moved by a rename
     and checked to be the same bytes in place, so it needs no second verification there.
 
+    A party's field (``region``, ``aktor``) is not signed with the key that signed the
+    other party's field, nor the actor's with the region's key (``seal``: the key is the
+    region's seal; or its certificate's organisation is the region's, as the packet's case
+    names it): :func:`avtalsgen.signing.parties.check_signer`.
+
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
-    certificate, a missing or already signed field, or a failed timestamp request; in every
-    case nothing is written.
+    certificate, a missing or already signed field, a key that may not sign the field, or
+    a failed timestamp request; in every case nothing is written.
     """
     if timestamp_url and timestamper:
         raise SigningError(_l("give a timestamp URL or a timestamper, not both"))
@@ -215,6 +222,7 @@ def sign_packet(
         signer_name = common_name(cert.subject)
         now = dt.datetime.now(dt.UTC)
         check_certificate(cert, signer_name, now)
+        _check_party(source, data, field_name, cert, seal)
         text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
         style = stamp_style(
             appearance_font(font or default_font(), text, opened, Path(tmp)), describe=certify
@@ -384,6 +392,40 @@ def _check_field(source: Path, writer: IncrementalPdfFileWriter, name: str) -> b
             _l("{file}: field '{field}' is already signed", file=source, field=name), name
         )
     return not any(signed.values())
+
+
+def _check_party(
+    source: Path, data: bytes, field_name: str, cert: x509.Certificate, seal: bool
+) -> None:
+    """Refuse ``cert`` signing the party's field ``field_name`` of ``source`` (its bytes
+    ``data``) where :func:`avtalsgen.signing.parties.check_signer` says it may not."""
+    from avtalsgen.signing.parties import PARTY_FIELDS, check_signer, parties_of
+
+    if field_name not in PARTY_FIELDS:
+        return
+    signed = party_signatures(data)
+    region = parties_of(source).region if field_name == "aktor" else ()
+    check_signer(source, field_name, cert, signed, region, seal=seal)
+
+
+def party_signatures(data: bytes) -> list[Signed]:
+    """The party fields signed in the PDF ``data``, each with its signer's certificate
+    (a signature that cannot be read is left out: verify names it)."""
+    from pyhanko.sign.validation import EmbeddedPdfSignature
+
+    from avtalsgen.signing.parties import PARTY_FIELDS
+
+    reader = pdf_reader(data)
+    found = []
+    for name, value, ref in pdf_fields.enumerate_sig_fields(reader, filled_status=True):
+        if value is None or name not in PARTY_FIELDS:
+            continue
+        try:
+            signer_cert = EmbeddedPdfSignature(reader, ref, name).signer_cert
+        except (PdfError, ValueError, KeyError, TypeError):
+            continue
+        found.append(Signed(str(name), signer_cert))
+    return found
 
 
 def _timestamper(url: str | None, given: TimeStamper | None) -> TimeStamper | None:

@@ -56,6 +56,7 @@ from avtalsgen.signing.ltv import (
     timestamp_signatures,
 )
 from avtalsgen.signing.names import common_name
+from avtalsgen.signing.parties import Parties, key_id, organisations, party_word
 from avtalsgen.signing.pki import is_demo_certificate
 from avtalsgen.signing.reading import pdf_reader, read_pdf
 from avtalsgen.signing.standing import PacketStanding, Standing
@@ -104,6 +105,11 @@ class SignatureReport:
     long_term: LongTermStatus | None = None
     """The PAdES level the file gives the signature and whether it is shown valid when it
     was made, from the file's own validation data (:mod:`avtalsgen.signing.ltv`)."""
+    key: str = ""
+    """The SHA-256 of the signer's public key (:func:`avtalsgen.signing.parties.key_id`):
+    one key signing two parties' fields is told by it; "" when it cannot be read."""
+    organisations: tuple[str, ...] = ()
+    """The organisation names (O) of the signer's certificate."""
 
     @property
     def ok(self) -> bool:
@@ -122,6 +128,10 @@ class Verdict(StrEnum):
     SUPERSEDED = "superseded"
     """What is signed holds, but the case's decision or facts now replace the packet
     (:attr:`VerificationReport.standing`): nothing is to be signed in it."""
+    ONE_PARTY = "one party"
+    """Every signature holds, but one key signed both parties' fields, or the region's key
+    the actor's (:attr:`VerificationReport.party_problem`): the other party has not
+    signed, and its field is taken."""
     INCOMPLETE = "incomplete"
     """What is signed holds; fields are still to sign (maybe all of them), or the case
     waits for the committee's decision (återremiss, bordläggning)."""
@@ -150,6 +160,57 @@ class VerificationReport:
     """What the packet is to its case now, from its output folder
     (:func:`avtalsgen.signing.standing.packet_standing`): superseded, a rejected case's or
     a case's that waits for a decision; None when not asked or none of these."""
+    parties: Parties | None = None
+    """Who the packet's parties are (:func:`avtalsgen.signing.parties.parties_of`): the
+    region's names and the signatories the agreement names; None when not asked."""
+
+    @property
+    def party_problem(self) -> str | None:
+        """Why the packet is not signed by both parties although their fields are signed:
+        one key signed both, or the actor's field is signed with the region's key (its
+        certificate's organisation is the region's); None when neither."""
+        from avtalsgen.signing.parties import ACTOR_FIELD, is_region_organisation, shared_key
+
+        fields = shared_key([(sig.field, sig.key) for sig in self.signatures])
+        if fields:
+            signer = next(sig.signer for sig in self.signatures if sig.field == fields[0])
+            return _(
+                "the fields {fields} are all signed with one key ({signer}), and one key "
+                "cannot sign for both parties: the other party has not signed this packet, "
+                "and its field is taken. Have each party sign a new packet with its own key"
+            ).format(fields=join_words([repr(name) for name in fields]), signer=signer)
+        region = self.parties.region if self.parties is not None else ()
+        for sig in self.signatures:
+            if sig.field == ACTOR_FIELD and is_region_organisation(sig.organisations, region):
+                return _(
+                    "the actor's field 'aktor' is signed with a key of the region ({signer}, "
+                    "{org}): the actor has not signed this packet, and its field is taken. "
+                    "Have the actor sign a new packet with its own key"
+                ).format(signer=sig.signer, org=sig.organisations[0])
+        return None
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """Remarks that are no problem: a signer's name that is not the signatory the
+        agreement names (names differ for good reasons: a seal, a deputy, a name written
+        otherwise). DEMO signatures are left out: their names are never the signatory's."""
+        from avtalsgen.signing.parties import names_differ
+
+        named = self.parties.signatories if self.parties is not None else {}
+        said = []
+        for sig in self.signatures:
+            signatory = named.get(sig.field)
+            if not signatory or sig.demo or not names_differ(sig.signer, signatory):
+                continue
+            text = _(
+                "the field {field!r} is signed by {signer}, and the agreement names {named} as "
+                "the signatory of {party}; names differ for good reasons too (a seal, a "
+                "deputy, a name written otherwise), so check that the signer was the one to "
+                "sign"
+            )
+            said.append(text.format(field=sig.field, signer=sig.signer, named=signatory,
+                                    party=party_word(sig.field)))  # fmt: skip
+        return tuple(said)
 
     @property
     def demo(self) -> bool:
@@ -170,6 +231,8 @@ class VerificationReport:
         standing = self.standing.standing if self.standing is not None else None
         if standing is Standing.SUPERSEDED:
             return Verdict.SUPERSEDED
+        if self.party_problem is not None:
+            return Verdict.ONE_PARTY
         if standing is Standing.WAITING:
             return Verdict.INCOMPLETE
         if standing is Standing.REJECTED and not self.unsigned_fields and not self.signatures:
@@ -439,6 +502,8 @@ def _report(
         demo=is_demo_certificate(signer, issuer),
         problems=tuple(problems),
         long_term=long_term,
+        key=key_id(cert),
+        organisations=organisations(cert),
     )
 
 
@@ -617,6 +682,8 @@ def verdict_line(report: VerificationReport, label: Callable[[str], str] | None 
         return _("SUPERSEDED, not the packet to sign or to hand over: {why}").format(
             why=standing.text
         )
+    if verdict is Verdict.ONE_PARTY:
+        return _("NOT signed by both parties: {why}").format(why=report.party_problem)
     if verdict in (Verdict.COMPLETE, Verdict.INCOMPLETE) and standing is not None:
         if standing.standing is Standing.REJECTED:
             return _("complete: {why}").format(why=standing.text)
@@ -673,6 +740,8 @@ def format_report(report: VerificationReport) -> str:
         )
     if report.verdict is Verdict.SUPERSEDED:
         lines.append(_("Still to sign: nothing in this file, which is superseded"))
+    elif report.verdict is Verdict.ONE_PARTY:
+        lines.append(_("Still to sign: the other party, in a new packet (see above)"))
     elif report.unsigned_fields:
         fields = ", ".join(report.unsigned_fields)
         lines.append(_("Still to sign: {fields}").format(fields=fields))
@@ -691,6 +760,7 @@ def format_report(report: VerificationReport) -> str:
                 )
             )
     lines.append(_("PDF/A-2b: holds") if not report.pdfa_problems else _("PDF/A-2b: does NOT hold"))
+    lines += [_("Remark: {remark}").format(remark=remark) for remark in report.remarks]
     total = len(report.signatures)
     for number, sig in enumerate(report.signatures, start=1):
         verdict = _("OK") if sig.ok else _("NOT OK")

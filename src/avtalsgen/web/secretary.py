@@ -262,6 +262,7 @@ def _publicera(
 ) -> Iterator[dict[str, Any]]:
     from avtalsgen.meetings.publicering import (
         Status,
+        demo_text,
         publish,
         removed_text,
         rendition_head,
@@ -282,6 +283,8 @@ def _publicera(
                 return _("{head}: left out, no protokollsutdrag yet").format(head=head)
             if result.status is Status.ANSLAG:
                 return waiting_text(result, _("make the versions for publishing again"))
+            if result.status is Status.OSIGNERAD and result.demo:
+                return demo_text(result, result.files[0].name)
             if result.status is Status.OSIGNERAD:
                 return _("{head}: left out, the protokollsutdrag is not certified yet: "
                          "certify it on the meeting's page, then make the versions for "

@@ -103,6 +103,24 @@ def level_context(config: WebConfig, level: str, error: str | None) -> dict[str,
             "tsa": config.tsa_url, "crls": [path.name for path in config.crls]}  # fmt: skip
 
 
+def seal_refusal(config: WebConfig, field: str) -> str | None:
+    """Why the server's key may not sign ``field``, if it may not: the region's seal never
+    signs the actor's field (it made a packet look signed by both parties when the actor
+    had not signed it). The DEMO key has a DEMO key of its own for the actor."""
+    from avtalsgen.i18n import _
+    from avtalsgen.signing.parties import ACTOR_FIELD
+
+    if config.seal_p12 is None or field != ACTOR_FIELD:
+        return None
+    return _(
+        "This server's key is the region's seal, and the field aktör is the actor's: the "
+        "actor signs it with a key of its own (its signatory's e-ID or card), on the command "
+        "line with avtalsgen sign --field aktor and that key. A signature with the region's "
+        "seal there would make the packet look signed by both parties when the actor has "
+        "not signed it. Nothing was signed."
+    )
+
+
 def key_choice(config: WebConfig, role: str) -> KeyChoice:
     """The server's key for ``role`` (:func:`server_key`) as the signing takes it."""
     from avtalsgen.signing.keys import KeyChoice
@@ -142,14 +160,21 @@ def signed_at_level(
     many packets opened it once (:func:`avtalsgen.signing.sign.open_key`); None: opened
     for this packet. The caller holds the output folder's session."""
     from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.signing.demo import refuse_demo_certification
     from avtalsgen.signing.keys import revocation_sources, timestamp_source
+    from avtalsgen.signing.parties import RegionKeyError
     from avtalsgen.signing.sign import sign_packet
+
+    if (refused := seal_refusal(config, field)) is not None:
+        raise RegionKeyError(refused)
 
     # As `avtalsgen sign`: nothing is signed in a packet without an agreement to sign,
     # superseded, or out of date (the next build makes it anew), as the server's builds
     # see it (its templates): the review found the web signing what the command line
     # refused.
     refuse_unsignable(pdf, templates=config.templates)
+    if config.seal_p12 is None:  # the DEMO key certifies no real meeting's extract
+        refuse_demo_certification(pdf, field, server=True)
     chosen, key = opened if opened is not None else (key_choice(config, role), None)
     result = sign_packet(pdf, pdf, field, key or chosen.key, role=role,
                          timestamp_url=config.tsa_url,
@@ -157,6 +182,7 @@ def signed_at_level(
                          level=level, trust_roots=chosen.roots,
                          revocation=revocation_sources(chosen, config.crls), overwrite=True,
                          scratch=scratch, allow_incomplete=False,
-                         require_trusted=True)  # fmt: skip
+                         require_trusted=True,
+                         seal=config.seal_p12 is not None)  # fmt: skip
     assert result.report is not None  # require_trusted verifies it
     return result

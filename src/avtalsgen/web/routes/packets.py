@@ -147,7 +147,8 @@ async def sign_form(request: Request[Any, Any, Any], dnr: str, falt: str = "") -
 
 def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template:
     from avtalsgen.web.packetstate import superseded_text
-    from avtalsgen.web.readiness import signing_blockers, signing_refusal
+    from avtalsgen.web.readiness import Blocker, signing_blockers, signing_refusal
+    from avtalsgen.web.signing import seal_refusal
 
     if falt not in FIELD_ROLES or not DNR.match(dnr):
         raise NotFoundException()
@@ -162,6 +163,8 @@ def _sign_form(request: Request[Any, Any, Any], dnr: str, falt: str) -> Template
         blockers = signing_blockers(config, config.cases / f"{row.stem}.yaml", dnr, packet.name)
     if not blockers and row is not None:
         blockers = signing_refusal(config, packet, row.stem)
+    if (refused := seal_refusal(config, falt)) is not None:  # the actor's, not the seal's
+        blockers = (Blocker(refused),)
     return _sign_page(request, dnr, falt, default_level(config), packet=packet.name,
                       blockers=blockers)  # fmt: skip
 

@@ -16,7 +16,7 @@ from avtalsgen.i18n import _
 from avtalsgen.signing.batch import Tally
 from avtalsgen.web.config import WebConfig
 from avtalsgen.web.pages import DNR, config_of, needs, page, user_of
-from avtalsgen.web.signing import default_level, level_context, level_problem
+from avtalsgen.web.signing import default_level, level_context, level_problem, seal_refusal
 from avtalsgen.web.signmany import FIELD_ROLES, Line
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -86,6 +86,8 @@ def sign_many(request: Request[Any, Any, Any], data: Form) -> Template:
         raise NotFoundException()
     if (problem := level_problem(config, level)) is not None:
         return _page(request, field, meeting, level, error=problem)
+    if (refused := seal_refusal(config, field)) is not None:  # before the seal is opened
+        return _page(request, field, meeting, level, problem=refused)
     chosen = [
         (key.removeprefix(CHOSEN), name) for key, name in data.items()
         if key.startswith(CHOSEN) and DNR.match(key.removeprefix(CHOSEN))

@@ -1,0 +1,255 @@
+"""One key signs one party's field, and the region's key never the actor's: ``avtalsgen
+sign`` (one packet and a folder of them) refuses before anything is written, the file
+byte for byte as it was; ``verify`` and ``status`` call a packet whose two fields one key
+signed (made so before the refusal existed) not signed by both parties; and ``verify``
+remarks a signer whose name is not the signatory the agreement names.
+
+Real pyHanko signatures and validation, keys in PKCS#12 files of a CA of the test's own
+(made with cryptography, as a region's CA issues them: a person's name, or the region's
+organisation), on the example case RUN-90001-2023 built by LibreOffice, every fact known
+(conftest.complete_built)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from webtools import COMPLETE_CASE, COMPLETE_DNR, SIGNATORY, complete_workspace
+
+pytestmark = [pytest.mark.libreoffice]
+
+PASSPHRASE = "Parternas-losen-2026"
+
+
+@dataclass(frozen=True)
+class Ca:
+    root: Path
+    key: rsa.RSAPrivateKey
+    cert: x509.Certificate
+
+
+def _name(common: str, organisation: str | None) -> x509.Name:
+    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "SE")]
+    if organisation:
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common))
+    return x509.Name(parts)
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> Ca:
+    """A root CA of the module's own (not the DEMO PKI's), its certificate in a PEM file."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    name = _name("Test-CA Norrbotten", "Test-CA")
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=60))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                     key_encipherment=False, data_encipherment=False,
+                                     key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                     encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    root = tmp_path_factory.mktemp("ca") / "ca.pem"
+    root.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return Ca(root, key, cert)
+
+
+def p12(ca: Ca, path: Path, common: str, organisation: str | None = None) -> Path:
+    """A signer's key and certificate (``common``, of ``organisation``) issued by ``ca``,
+    in a PKCS#12 file of :data:`PASSPHRASE`."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(_name(common, organisation))
+        .issuer_name(ca.cert.subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                     key_encipherment=False, data_encipherment=False,
+                                     key_agreement=False, key_cert_sign=False, crl_sign=False,
+                                     encipher_only=False, decipher_only=False), critical=True)
+        .sign(ca.key, hashes.SHA256())
+    )  # fmt: skip
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            common.encode(), key, cert, [ca.cert],
+            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+        )
+    )  # fmt: skip
+    return path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    case: Path
+    output: Path
+    templates: Path
+
+    @property
+    def packet(self) -> Path:
+        return self.output / COMPLETE_DNR / "paket.pdf"
+
+    def sign(self, target: Path, field: str, key: Path, ca: Ca) -> tuple[int, str, str]:
+        done = run_cli("sign", str(target), "--field", field, "--p12", str(key),
+                       "--trust", str(ca.root), env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE},
+                       lang="sv")  # fmt: skip
+        return done.returncode, done.stdout, " ".join(done.stderr.split())
+
+    def verify(self, ca: Ca) -> tuple[int, str]:
+        done = run_cli("verify", str(self.packet), "--trust", str(ca.root), lang="sv")
+        return done.returncode, done.stdout
+
+    def status(self) -> str:
+        common = ("--output", str(self.output), "--templates", str(self.templates))
+        return run_cli("status", str(self.case), *common, lang="sv").stdout
+
+
+@pytest.fixture
+def ws(tmp_path: Path, complete_built: Path) -> Workspace:
+    config = complete_workspace(tmp_path / "ws", complete_built)
+    return Workspace(config.cases / f"{COMPLETE_CASE}.yaml", config.output, config.templates)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_one_key_signs_one_partys_field_only(ws: Workspace, ca: Ca, tmp_path: Path) -> None:
+    """The key that signed the region's field is refused in the actor's, one packet named
+    and a folder of them alike, the packet byte for byte as it was; the actor's own key
+    signs it, and then verify and status say it is signed by both."""
+    region = p12(ca, tmp_path / "region.p12", SIGNATORY)
+    code, out, err = ws.sign(ws.packet, "region", region, ca)
+    assert code == 0, err
+    before = sha(ws.packet)
+    code, out, err = ws.sign(ws.packet, "aktor", region, ca)
+    assert code == 1
+    assert (
+        "inte underskrivet: fältet 'region' är redan underskrivet med just den här nyckeln "
+        f"({SIGNATORY}), och en nyckel kan inte skriva under för båda parterna"
+    ) in err, err
+    assert "inget har signerats" in err and "Traceback" not in err
+    assert sha(ws.packet) == before
+    # A folder: the packet fails with the same reason, the file as it was.
+    code, out, err = ws.sign(ws.output, "aktor", region, ca)
+    assert code == 1
+    assert "en nyckel kan inte skriva under för båda parterna" in err, err
+    assert "undertecknade: 0" in out and "misslyckade: 1" in out, out
+    assert sha(ws.packet) == before
+    # The actor's own key signs it: both parties, each with its own key.
+    actor = p12(ca, tmp_path / "aktor.p12", "Per Exempelsson")
+    code, out, err = ws.sign(ws.packet, "aktor", actor, ca)
+    assert code == 0, err
+    code, out = ws.verify(ca)
+    assert code == 0, out
+    assert "Resultat: fullständigt: alla fält är underskrivna" in out, out
+    assert "Anmärkning" not in out  # each signer is the signatory the agreement names
+    # The agreement signed by both: the later decision's tilläggsavtal (§ 102) may follow.
+    status = ws.status()
+    assert f"paket.pdf: samarbetsavtalet, undertecknat av {SIGNATORY}, Per Exempelsson" in status
+    assert "läge: tilläggsavtal nr 1; förlängning" in status, status
+    manifest = json.loads((ws.packet.parent / "manifest.json").read_text(encoding="utf-8"))
+    keys = [s["key_sha256"] for s in manifest["packet"]["signatures"]]
+    assert len(set(keys)) == 2 and all(len(key) == 64 for key in keys), keys
+
+
+def test_the_regions_key_never_signs_the_actors_field(
+    ws: Workspace, ca: Ca, tmp_path: Path
+) -> None:
+    """A certificate whose organisation is the region's (a seal) signs the region's field
+    but is refused in the actor's, before the region has signed too: one packet (exit 1)
+    and a folder (the key stops at the first packet), the file as it was."""
+    seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
+    before = sha(ws.packet)
+    code, out, err = ws.sign(ws.packet, "aktor", seal, ca)
+    assert code == 1
+    assert (
+        "inte underskrivet: nyckeln för Region Norrbotten sigill är regionens (ett certifikat "
+        "för Region Norrbotten), och fältet 'aktor' är aktörens"
+    ) in err, err
+    assert "inget har signerats" in err
+    assert sha(ws.packet) == before
+    code, out, err = ws.sign(ws.output, "aktor", seal, ca)
+    assert code == 1 and "är regionens" in err, err
+    assert sha(ws.packet) == before
+    # The region's field is the seal's to sign; verify remarks its name (not the
+    # signatory the agreement names), and does not refuse it.
+    code, out, err = ws.sign(ws.packet, "region", seal, ca)
+    assert code == 0, err
+    code, out = ws.verify(ca)
+    assert code == 0, out
+    assert "Resultat: inte fullständigt än" in out
+    assert (
+        "Anmärkning: fältet 'region' är underskrivet av Region Norrbotten sigill, och avtalet "
+        f"anger {SIGNATORY} som undertecknare för regionen"
+    ) in " ".join(out.split()), out
+
+
+def test_verify_and_status_of_a_packet_one_key_signed_twice(
+    ws: Workspace, ca: Ca, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A packet whose two fields one key signed (as the web's seal signed them before the
+    refusal): verify's verdict is not 'fullständigt' but says the actor has not signed
+    (exit 1), status does not say 'avtal undertecknat', and no tilläggsavtal would call the
+    agreement signed (the manifest's signed entry is none)."""
+    import avtalsgen.signing.sign as signing
+    from avtalsgen.build.manifest import signed_entry
+
+    seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "_check_party", lambda *args: None)  # as before the refusal
+        code, out, err = ws.sign(ws.packet, "region", seal, ca)
+        assert code == 0, err
+        # Signed, and its report says what is so (the same verdict as verify's, exit 1).
+        code, out, err = ws.sign(ws.packet, "aktor", seal, ca)
+        assert code == 1 and "signerade aktor" in out, out + err
+        assert "INTE underskrivet av båda parterna" in out, out
+    code, out = ws.verify(ca)
+    assert code == 1, out
+    said = " ".join(out.split())
+    assert "fullständigt: alla fält" not in said
+    assert (
+        "Resultat: INTE underskrivet av båda parterna: fälten 'region' och 'aktor' är "
+        "underskrivna med en och samma nyckel (Region Norrbotten sigill)"
+    ) in said, said
+    assert "Kvar att skriva under: den andra parten, i ett nytt paket" in said
+    status = ws.status()
+    assert "undertecknat av Region Norrbotten sigill" not in status, status
+    assert (
+        "läge: beslutat: bifall; underskrivet två gånger med samma nyckel (Region Norrbotten "
+        "sigill): inte av båda parterna; tilläggsavtal nr 1 beslutat"
+    ) in status, status
+    assert (
+        f"saknas: {ws.packet}: båda parternas fält är underskrivna med en och samma nyckel "
+        "(Region Norrbotten sigill), så den andra parten har inte skrivit under"
+    ) in status, status
+    # The later decision's tilläggsavtal waits, as for an agreement not signed by both.
+    assert (
+        "saknas: tilläggsavtal nr 1 (§ 102 vid sammanträdet 2026-06-16) väntar på att avtalet "
+        "det ändrar undertecknas av alla parter"
+    ) in status, status
+    assert signed_entry(ws.packet.parent, 0) is None
+    # A manifest written before the keys were recorded: told by the signer's name.
+    manifest = ws.packet.parent / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in data["packets"]:
+        for signature in entry.get("signatures", []):
+            signature.pop("key_sha256", None)
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert signed_entry(ws.packet.parent, 0) is None
+    assert "läge: avtal undertecknat" not in ws.status()
