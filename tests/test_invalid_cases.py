@@ -1125,13 +1125,16 @@ INVALID = [
     ),
     Invalid(
         "text-where-a-mapping-belongs",
+        # The keys wanted, the value written as them (it named none: QA walk 20).
         (
-            "<case>:21: finansiering.period: expected keys with values (key: value), got "
-            "'2023-10-01 till 2026-09-30'",
+            "<case>:21: finansiering.period: here go keys with values (key: value), not "
+            "'2023-10-01 till 2026-09-30': write period: {start: 2023-10-01, slut: 2026-09-30}, "
+            "or each key on a line of its own, indented under period",
         ),
         sv=(
             "<case>:21: finansiering.period: här ska stå nycklar med värden (nyckel: värde), "
-            "inte '2023-10-01 till 2026-09-30'",
+            "inte '2023-10-01 till 2026-09-30': skriv period: {start: 2023-10-01, slut: "
+            "2026-09-30}, eller varje nyckel på en egen rad, indragen under period",
         ),
         case=(
             (
@@ -1139,6 +1142,34 @@ INVALID = [
                 "  period: 2023-10-01 till 2026-09-30\n",
             ),
         ),
+    ),
+    Invalid(
+        "postal-address-on-one-line",
+        (
+            "<case>:17: aktor.adress: here go keys with values (key: value), not 'Box 12, 941 "
+            "21 Piteå': write adress: {utdelningsadress: Box 12, postnummer: 941 21, ort: "
+            "Piteå}, or each key on a line of its own, indented under adress",
+        ),
+        sv=(
+            "<case>:17: aktor.adress: här ska stå nycklar med värden (nyckel: värde), inte "
+            "'Box 12, 941 21 Piteå': skriv adress: {utdelningsadress: Box 12, postnummer: 941 "
+            "21, ort: Piteå}, eller varje nyckel på en egen rad, indragen under adress",
+        ),
+        case=(("  adress: null\n", "  adress: Box 12, 941 21 Piteå\n"),),
+    ),
+    Invalid(
+        "postal-address-on-one-line-without-a-postnummer",
+        (
+            "<case>:17: aktor.adress: here go keys with values (key: value), not 'Box 12, "
+            "Piteå': write adress: {utdelningsadress: …, postnummer: …, ort: …}, or each key on "
+            "a line of its own, indented under adress",
+        ),
+        sv=(
+            "<case>:17: aktor.adress: här ska stå nycklar med värden (nyckel: värde), inte "
+            "'Box 12, Piteå': skriv adress: {utdelningsadress: …, postnummer: …, ort: …}, eller "
+            "varje nyckel på en egen rad, indragen under adress",
+        ),
+        case=(("  adress: null\n", "  adress: Box 12, Piteå\n"),),
     ),
 ]
 
@@ -1515,3 +1546,30 @@ def test_one_key_over_unknown_keys_is_no_wrapped_case(tmp_path: Path) -> None:
         f"{files.case}:1: arende: unknown key 'arende'; `avtalsgen schema` lists the keys"
     )
     assert not [problem for problem in problems if "top level of the file, not under" in problem]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "here go keys with values (key: value), not 'Box 12, 941 21 Piteå': write "),
+        ("sv", "här ska stå nycklar med värden (nyckel: värde), inte 'Box 12, 941 21 Piteå': "),
+    ],
+)
+def test_check_names_an_address_s_keys_in_the_language_asked(
+    tmp_path: Path, language: str, said: str
+) -> None:
+    """The command line, ``--lang``: a postal address on one line is told with the keys an
+    address has, its own values in them (QA walk 20: the message named no key)."""
+    from typer.testing import CliRunner
+
+    from avtalsgen.cli.app import app
+
+    files = write_files(
+        tmp_path, edit(SEED_TEXT, ("  adress: null\n", "  adress: Box 12, 941 21 Piteå\n"))
+    )
+    result = CliRunner().invoke(app, ["check", "--lang", language, str(files.case)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith(f"{files.case}:17: aktor.adress: {said}"), result.stderr
+    assert "{utdelningsadress: Box 12, postnummer: 941 21, ort: Piteå}" in result.stderr
+    i18n.set_language(None)

@@ -12,6 +12,7 @@ that avtalsgen's own validators raise (``PydanticCustomError`` with a type of it
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -328,11 +329,65 @@ _BY_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+#: A section written as one value where its keys are wanted (a postal address on one line).
+_SECTION = N_(
+    "here go keys with values (key: value), not {value}: write {example}, or each key on a "
+    "line of its own, indented under {key}"
+)
+#: One line that holds a section's keys' values: a postal address ("Box 12, 941 21 Piteå"),
+#: a period ("2023-10-01 till 2026-09-30"); by the section's required keys.
+_ONE_LINE = {
+    frozenset({"utdelningsadress", "postnummer", "ort"}): re.compile(
+        r"(?P<utdelningsadress>.+?),?\s+(?P<postnummer>[0-9]{3}) ?(?P<siffror>[0-9]{2})\s+"
+        r"(?P<ort>\S.*)"
+    ),
+    frozenset({"start", "slut"}): re.compile(
+        r"(?P<start>[0-9]{4}-[0-9]{2}-[0-9]{2})\s*(?:–|-|till|to|--)?\s*"
+        r"(?P<slut>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    ),
+}
+
+
+def _flow(value: str) -> str:
+    """``value`` as a value of a YAML flow mapping: quoted where it holds what ends one."""
+    if any(char in value for char in ",:{}[]#'\"") or value != value.strip():
+        return "'" + value.replace("'", "''") + "'"
+    return value
+
+
+def _section(root: type[BaseModel], error: Mapping[str, Any]) -> str:
+    """A section (a model) given as one value: the keys it wants, in an example of the
+    flow form; an address written on one line is given back as its keys."""
+    loc = tuple(error["loc"])
+    models = [kind for kind in types_at(root, loc) if isinstance(kind, type)
+              and issubclass(kind, BaseModel)]  # fmt: skip
+    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    if not models or key is None:
+        return _(_MAPPING).format(value=shown(error["input"]))
+    fields = models[0].model_fields
+    keys = [name for name, field in fields.items() if field.is_required()] or list(fields)[:3]
+    values = dict.fromkeys(keys, "…")
+    pattern = _ONE_LINE.get(frozenset(keys))
+    found = (
+        pattern.fullmatch(error["input"].strip())
+        if pattern is not None and isinstance(error["input"], str)
+        else None
+    )
+    if found is not None:
+        values = {name: " ".join(found[name].split()) for name in keys}
+        if "siffror" in found.groupdict():  # a postnummer is NNN NN
+            values["postnummer"] += " " + found["siffror"]
+    example = "{" + ", ".join(f"{name}: {_flow(value)}" for name, value in values.items()) + "}"
+    return _(_SECTION).format(value=shown(error["input"]), example=f"{key}: {example}", key=key)
+
+
 def message(root: type[BaseModel], error: Mapping[str, Any]) -> str:
     """The message for one of pydantic's errors (``ValidationError.errors()``) in a file
     validated as ``root``; ``extra_forbidden`` and ``ValueError`` are handled by the caller
     (they need the file's data, or carry several problems)."""
     kind = error["type"]
+    if kind in ("model_type", "model_attributes_type"):
+        return _section(root, error)
     if kind in _BY_TYPE:
         return _BY_TYPE[kind](error)
     if kind in ("literal_error", "enum"):
