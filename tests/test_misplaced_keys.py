@@ -1,8 +1,9 @@
 """A key written at the wrong level of a case file (``omrade:`` at the top level while
 ``aktor.omrade`` is missing) is told where it goes: under the section whose key it is and
 that lacks it, on its line, in place of a bare "okänd nyckel" and a second problem saying
-the section's key is missing. Through the command line in a fresh process, as an official
-runs it (LANG=sv_SE.UTF-8; English with --lang en): exit 1, no traceback."""
+the section's key is missing; one written too deep, out to the level that lacks it. Through
+the command line in a fresh process, as an official runs it (LANG=sv_SE.UTF-8; English with
+--lang en): exit 1, no traceback."""
 
 from __future__ import annotations
 
@@ -101,3 +102,45 @@ def test_a_key_its_section_has_already_gets_no_move(tmp_path: Path, text: str) -
     problems = _problems(result)
     assert len(problems) == 1 and "okänd nyckel 'omrade'" in problems[0], problems
     assert "flytta" not in problems[0]
+
+
+def test_a_top_level_key_written_under_a_section_is_told_to_move_out(tmp_path: Path) -> None:
+    """``forsta_uppfoljning:`` indented under ``aktor:`` while the top level has none."""
+    text = edit(
+        TEXT,
+        ("forsta_uppfoljning: hösten 2024\n", ""),
+        ("  omrade: testverksamheten i arktiskt klimat\n",
+         "  omrade: testverksamheten i arktiskt klimat\n  forsta_uppfoljning: hösten 2024\n"),
+    )  # fmt: skip
+    line = text.splitlines().index("  forsta_uppfoljning: hösten 2024") + 1
+    result = _check(tmp_path, text)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert _problems(result) == [
+        f"{tmp_path / 'fel.yaml'}:{line}: aktor.forsta_uppfoljning: okänd nyckel "
+        "'forsta_uppfoljning' här: den hör till filens översta nivå, där den saknas; flytta ut "
+        "den till översta nivån, utan indrag"
+    ], result
+    english = _check(tmp_path, text, "--lang", "en")
+    assert _problems(english) == [
+        f"{tmp_path / 'fel.yaml'}:{line}: aktor.forsta_uppfoljning: unknown key "
+        "'forsta_uppfoljning' here: it is a key of the file's top level, which lacks it; move "
+        "it out to the top level, not indented"
+    ], english
+
+
+def test_a_sections_key_written_one_level_too_deep_is_told_to_move_out(tmp_path: Path) -> None:
+    """``finansiarer:`` (with its list) indented under ``finansiering.period``."""
+    start, end = TEXT.index("  finansiarer:\n"), TEXT.index("\nbeslutspunkter:")
+    block = TEXT[start:end]
+    deeper = "\n".join(f"  {line}" if line else line for line in block.split("\n"))
+    text = TEXT.replace(block, deeper, 1)
+    line = text.splitlines().index("    finansiarer:") + 1
+    finansiering = text.splitlines().index("finansiering:") + 1
+    result = _check(tmp_path, text)
+    assert result.returncode == 1
+    assert _problems(result) == [
+        f"{tmp_path / 'fel.yaml'}:{line}: finansiering.period.finansiarer: okänd nyckel "
+        "'finansiarer' här: den hör till finansiering, där den saknas; flytta ut den till "
+        f"nycklarna under finansiering: (rad {finansiering}), indragen som de"
+    ], result

@@ -479,6 +479,15 @@ def _problems(
                 line = _line(where, lines)
                 found.append((base, messages.misplaced_key(str(base[-1]), section, line), kind))
                 continue
+            above = messages.level_lacking(
+                str(base[-1]), model, base[:-1], lambda loc: _data_at(data, loc)
+            )
+            if above is not None:  # written too deep: said where it goes
+                meant.add((*above, str(base[-1])))
+                name = _format_loc(above) if above else None
+                message = messages.misplaced_up(str(base[-1]), name, _line(above, lines))
+                found.append((base, message, kind))
+                continue
             message, key = messages.unknown_key(
                 str(base[-1]),
                 messages.keys_at(model, base[:-1]),

@@ -153,6 +153,35 @@ def section_lacking(
     return found[0] if len(found) == 1 else None
 
 
+def level_lacking(
+    key: str, root: type[BaseModel], loc: Loc, at: Callable[[Loc], Any]
+) -> Loc | None:
+    """The nearest mapping above ``loc`` (``at`` gives a file's data at a place) whose keys
+    include the unknown ``key`` and that lacks it: ``()``, the top level, for
+    ``forsta_uppfoljning`` written under ``aktor:`` while the top level has none. None when
+    there is none."""
+    for depth in range(len(loc) - 1, -1, -1):
+        above = loc[:depth]
+        given = at(above)
+        if isinstance(given, Mapping) and key not in given and key in keys_at(root, above):
+            return above
+    return None
+
+
+def misplaced_up(key: str, section: str | None, line: int) -> str:
+    """The message for the unknown ``key`` that belongs to the keys of ``section`` (on
+    ``line``; None: the file's top level), which lacks it."""
+    if section is None:
+        return _(
+            "unknown key '{key}' here: it is a key of the file's top level, which lacks it; "
+            "move it out to the top level, not indented"
+        ).format(key=key)
+    return _(
+        "unknown key '{key}' here: it is a key of {section}, which lacks it; move it out to "
+        "the keys under {section}: (line {line}), indented as they are"
+    ).format(key=key, section=section, line=line)
+
+
 def misplaced_key(key: str, section: str, line: int) -> str:
     """The message for the unknown ``key`` that belongs under ``section`` (on ``line``),
     which lacks it."""
