@@ -261,6 +261,8 @@ def test_the_packet_holds_the_signed_extract_and_is_marked(copied: Made) -> None
     run("pdfdetach", "-save", "1", "-o", str(saved), str(packet))
     assert saved.read_bytes() == made.secret.read_bytes()
     assert "Signature is Valid." in pdfsig(saved)
+    # A certified extract's pages keep its certification block, the original beside them.
+    assert any("Bestyrks av:" in text for text in pages_text(packet))
     for number, text in enumerate(pages_text(packet), 1):
         assert MARKING in text, f"page {number} of the packet lacks the marking"
     # A document's page states the marking itself (its page header, and the top of its

@@ -297,6 +297,41 @@ def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Pat
     assert manifest["inputs"][role]["file"] == "protokollsutdrag-211.pdf"
 
 
+def test_an_uncertified_extract_s_copy_states_no_certification(
+    case_copy: Path, tmp_path: Path
+) -> None:
+    """The packet's copy of an extract not yet certified said "Utdraget överensstämmer med
+    protokollet. Bestyrks av: … Datum: enligt den elektroniska underskriften" with no
+    signature anywhere, under a bookmark "ej bestyrkt": it leaves out that block now; the
+    extract's own file keeps it, for the secretary to sign, and the packet is still tagged
+    as the checks want it."""
+    from avtalsgen.pdf.tags import structure_problems
+
+    output = tmp_path / "output"
+    meeting = case_copy.parent / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    made = runner.invoke(
+        app,
+        ["utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")],
+    )
+    assert made.exit_code == 0, made.output
+    _build(case_copy, output)
+    folder = output / "RUN-00386-2023"
+    own = fold(pdftotext(folder / "protokollsutdrag-211.pdf"))
+    assert "Utdragsbestyrkande" in own and "Bestyrks av: Lena Exempelsson" in own
+    packet = fold(pdftotext(folder / "paket.pdf"))
+    assert "Protokollsutdrag § 211 (2023-12-05), ej bestyrkt" in packet
+    assert "§ 211 Pilotprojekt" in packet and "Sista dag för överklagande: 2023-12-27" in packet
+    for claim in ("Utdragsbestyrkande", "Utdraget överensstämmer med protokollet", "Bestyrks av"):
+        assert claim not in packet, claim
+    # "Datum: enligt den elektroniska underskriften" only in the agreement's signature blocks.
+    signing_date = "Datum: enligt den elektroniska underskriften"
+    assert packet.count(signing_date) == fold(pdftotext(folder / "samarbetsavtal.pdf")).count(
+        signing_date
+    )
+    with pikepdf.open(folder / "paket.pdf") as pdf:
+        assert structure_problems(pdf) == []
+
+
 @pytest.mark.parametrize(
     ("fil", "content", "message"),
     [

@@ -77,7 +77,9 @@ def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractIn
     A signed extract is embedded byte for byte, so the secretary's signature stays
     verifiable inside the packet (``avtalsgen verify`` checks it there); its pages are
     copied without the signature field, since a packet's signature fields must all be made
-    when the packet is, and a copied signature would not be valid in the packet.
+    when the packet is, and a copied signature would not be valid in the packet. The pages
+    of an extract not signed leave out its certification block too
+    (:mod:`avtalsgen.meetings.packetcopy`).
     """
     import pikepdf
 
@@ -96,6 +98,11 @@ def extract_for_packet(extract: Path, paragraf: int, workdir: Path) -> ExtractIn
                     page.obj.Annots = pikepdf.Array(kept)
                 else:
                     del page.obj.Annots
+        if not signed:
+            # No signature certifies this copy: it states no certification either.
+            from avtalsgen.meetings.packetcopy import leave_out_certification
+
+            leave_out_certification(pdf)
         pdf.save(pages, fix_metadata_version=False)
     title = f"Protokollsutdrag § {paragraf}" + (SIGNED_ORIGINAL if signed else NOT_CERTIFIED)
     return ExtractInPacket(pages, title, signed, extract, _extract_marking(extract))
