@@ -473,6 +473,47 @@ def test_a_worker_is_restarted_after_its_documents_and_above_its_memory(
         one.kill()
 
 
+@needs_uno
+@pytest.mark.skipif(shutil.which("strace") is None, reason="no strace")
+def test_a_worker_writes_its_pdf_without_flushing_it_to_disk(tmp_path: Path) -> None:
+    """LibreOffice flushed every PDF it exported to disk (fsync), and the worker waited for
+    the disk (2-16 ms a document here), for a file avtalsgen writes anew once it has given
+    it the Word file's properties. The bridge stores with NoFileSync: strace, attached to
+    the worker's real soffice, sees the PDF's file written and never flushed."""
+    (tmp_path / "in").mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = [
+        docx_with_pages(tmp_path / "in" / f"d{n}.docx", [f"Dokument {n}"], f"D{n}")
+        for n in range(2)
+    ]
+    worker = Worker(0, find_soffice(None), uno_python())
+    trace = tmp_path / "trace.txt"
+    try:
+        worker.start()
+        assert worker.convert(docs[0], out / "d0.pdf", 60) == Outcome(None)  # loads Writer
+        argv = ["strace", "-f", "-y", "-e", "trace=fsync,fdatasync,pwrite64,write",
+                "-o", str(trace), "-p", str(worker.pid)]  # fmt: skip
+        tracer = subprocess.Popen(argv, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 10
+            while "attached" not in tracer.stderr.readline().decode():  # type: ignore[union-attr]
+                if tracer.poll() is not None or time.monotonic() > deadline:
+                    pytest.skip("strace cannot attach to soffice here")
+            assert worker.convert(docs[1], out / "d1.pdf", 60) == Outcome(None)
+        finally:
+            tracer.send_signal(signal.SIGINT)
+            tracer.wait(10)
+    finally:
+        worker.kill()
+    assert "Dokument 1" in pdftotext(out / "d1.pdf")
+    calls = trace.read_text(encoding="utf-8", errors="replace").splitlines()
+    # The PDF is written under a temporary name in its folder, then renamed.
+    assert any("write" in call and f"<{out}/" in call for call in calls), calls[:20]
+    flushed = [call for call in calls if "sync(" in call and f"<{out}/" in call]
+    assert flushed == []
+
+
 #: A stand-in for a converter that answers on no socket: it holds the folder's lock and
 #: writes its pid as the converter does, then waits (ignoring SIGTERM if told to).
 _HOLDER = """

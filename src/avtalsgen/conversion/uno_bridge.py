@@ -17,7 +17,8 @@ to it and converts documents on request, one JSON object per line:
 - ``{"docx": path, "pdf": path}`` on standard input: the document is loaded as
   ``soffice --convert-to`` loads it (read-only, hidden, silent), into a hidden frame of its
   own without a layout manager (:func:`_bare_frame`), and stored to ``pdf`` with the
-  export filter and options given (those of ``--convert-to``); answer
+  export filter and options given (those of ``--convert-to``), not flushed to disk
+  (:func:`_store_properties`); answer
   ``{"ok": true}``, or ``{"fault": "unloadable" | "export", "detail": ...}`` (the bridge
   goes on), or ``{"fault": "crash", "detail": ...}`` (LibreOffice went away: it exits);
 - ``{"quit": true}``, or the end of standard input (avtalsgen's converter ended, however):
@@ -129,12 +130,26 @@ def _soffice_bin(group: int) -> int:
     return os.getpid()
 
 
-def _convert(
-    desktop: Any, creator: Any, request: dict[str, Any], filter_name: str, options: str
-) -> None:
+def _load_properties() -> tuple[Any, ...]:
+    """How each document is loaded: as ``soffice --convert-to`` loads it (read-only, hidden,
+    silent)."""
+    return _props(Referer="private:OpenEvent", ReadOnly=True, Hidden=True, Silent=True)
+
+
+def _store_properties(filter_name: str, options: str) -> tuple[Any, ...]:
+    """How each PDF is written: with the export filter and options of ``--convert-to``,
+    and without flushing it to disk (``NoFileSync``): avtalsgen writes the PDF anew once it
+    has given it the Word file's properties, and a lost one is made again. The flush made
+    the worker wait for the disk (2-16 ms a document on the development machine's disk)."""
+    return _props(Overwrite=True, FilterName=filter_name, FilterOptions=options, NoFileSync=True)
+
+
+def _convert(desktop: Any, creator: Any, request: dict[str, Any], load: Any, store: Any) -> None:
+    """Convert one document (see the module's docstring); ``load`` and ``store`` are the
+    property sequences of :func:`_load_properties` and :func:`_store_properties`, made
+    once."""
     source = uno.systemPathToFileUrl(request["docx"])
     target = uno.systemPathToFileUrl(request["pdf"])
-    load = _props(Referer="private:OpenEvent", ReadOnly=True, Hidden=True, Silent=True)
     frame = _bare_frame(desktop, creator)
     try:
         document = frame.loadComponentFromURL(source, "_self", 0, load)
@@ -149,9 +164,7 @@ def _convert(
         _say({"fault": "unloadable", "detail": ""})
         return
     try:
-        document.storeToURL(
-            target, _props(Overwrite=True, FilterName=filter_name, FilterOptions=options)
-        )
+        document.storeToURL(target, store)
     except DisposedException:
         raise
     except IOException as exc:
@@ -195,13 +208,14 @@ def main(argv: list[str]) -> int:
     except (UnoException, RuntimeError) as exc:
         _say({"fault": "start", "detail": str(exc)})
         return 1
+    load, store = _load_properties(), _store_properties(filter_name, options)
     _say({"ready": True, "pid": _soffice_bin(os.getpgid(0))})
     for line in sys.stdin:
         request = json.loads(line)
         if request.get("quit"):
             break
         try:
-            _convert(desktop, creator, request, filter_name, options)
+            _convert(desktop, creator, request, load, store)
         except UnoException as exc:  # the connection is gone: LibreOffice crashed or was killed
             _say({"fault": "crash", "detail": f"{type(exc).__name__}: {exc}"})
             return 1
