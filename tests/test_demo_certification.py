@@ -108,8 +108,15 @@ def test_sign_does_not_certify_a_real_meetings_extract_with_the_demo_key(copy: R
     assert sha(copy.extract) == before
 
 
-def test_a_demo_certification_of_a_real_meeting_is_not_counted(copy: Real) -> None:
+def test_a_demo_certification_of_a_real_meeting_is_not_counted(
+    copy: Real, tmp_path: Path, session_converter: Path
+) -> None:
+    """Not expedited nor published as certified; made again as expediera says (its files
+    moved out, utdrag), certified with a real key, it is expedited."""
+    from certificates import PASSPHRASE, make_ca, p12
+
     from avtalsgen.meetings.expediering import expedite
+    from avtalsgen.meetings.extract import build_extracts
 
     _demo_certify(copy.extract)
     with pytest.raises(CaseError) as caught:
@@ -131,6 +138,28 @@ def test_a_demo_certification_of_a_real_meeting_is_not_counted(copy: Real) -> No
     ) in said, said + done.stderr
     assert "publicerade: 0, väntar på anslaget: 0, inte bestyrkta ännu: 1" in said, said
     assert not list((copy.output / DNR).glob("webb*")) and not (copy.output / "webb").exists()
+    # As expediera says: moved out with the .docx and .json beside it, made again, certified
+    # with the secretary's key (a CA of the test's own, not the DEMO PKI).
+    assert (
+        "Move it out of the output folder, keeping it, with the .docx and .json of the same "
+        f"name beside it, make it again with avtalsgen utdrag {copy.meeting} --paragraf 211 "
+        "and certify it"
+    ) in problem, problem
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for suffix in (".pdf", ".docx", ".json"):
+        shutil.move(copy.extract.with_suffix(suffix), kept)
+    with converter_in(session_converter) as converter:
+        build_extracts(copy.meeting, copy.output, REPO / "templates", converter, 211,
+                       today=dt.date(2024, 1, 9))  # fmt: skip
+    ca = make_ca(tmp_path)
+    key = p12(ca, tmp_path / "sekreterare.p12", "Lena Sekreterare")
+    secret = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}
+    done = run_cli("sign", str(copy.extract), "--field", "utdragsbestyrkande", "--p12", str(key),
+                   "--trust", str(ca.root), env=secret)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [result] = expedite(copy.meeting, copy.output)
+    assert result.written and (result.folder / "sandlista.txt").is_file(), result
 
 
 def test_the_web_certifies_no_real_extract_with_the_demo_key(copy: Real, tmp_path: Path) -> None:

@@ -11,87 +11,23 @@ organisation), on the example case RUN-90001-2023 built by LibreOffice, every fa
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from certificates import PASSPHRASE, Ca, make_ca, p12
 from conftest import run_cli
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from webtools import COMPLETE_CASE, COMPLETE_DNR, SIGNATORY, complete_workspace
 
 pytestmark = [pytest.mark.libreoffice]
 
-PASSPHRASE = "Parternas-losen-2026"
-
-
-@dataclass(frozen=True)
-class Ca:
-    root: Path
-    key: rsa.RSAPrivateKey
-    cert: x509.Certificate
-
-
-def _name(common: str, organisation: str | None) -> x509.Name:
-    parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "SE")]
-    if organisation:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common))
-    return x509.Name(parts)
-
 
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory: pytest.TempPathFactory) -> Ca:
-    """A root CA of the module's own (not the DEMO PKI's), its certificate in a PEM file."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.UTC)
-    name = _name("Test-CA Norrbotten", "Test-CA")
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=60))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                     key_encipherment=False, data_encipherment=False,
-                                     key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                     encipher_only=False, decipher_only=False), critical=True)
-        .sign(key, hashes.SHA256())
-    )  # fmt: skip
-    root = tmp_path_factory.mktemp("ca") / "ca.pem"
-    root.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return Ca(root, key, cert)
-
-
-def p12(ca: Ca, path: Path, common: str, organisation: str | None = None) -> Path:
-    """A signer's key and certificate (``common``, of ``organisation``) issued by ``ca``,
-    in a PKCS#12 file of :data:`PASSPHRASE`."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(_name(common, organisation))
-        .issuer_name(ca.cert.subject).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
-                                     key_encipherment=False, data_encipherment=False,
-                                     key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
-        .sign(ca.key, hashes.SHA256())
-    )  # fmt: skip
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            common.encode(), key, cert, [ca.cert],
-            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
-        )
-    )  # fmt: skip
-    return path
+    """A root CA of the module's own (not the DEMO PKI's)."""
+    return make_ca(tmp_path_factory.mktemp("ca"))
 
 
 @dataclass(frozen=True)
@@ -227,6 +163,10 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
         "Resultat: INTE underskrivet av båda parterna: fälten 'region' och 'aktor' är "
         "underskrivna med en och samma nyckel (Region Norrbotten sigill)"
     ) in said, said
+    assert (
+        "Ett nytt paket behövs: flytta det här ut ur utdatamappen och spara det, bygg ärendet "
+        "igen och låt var part skriva under det nya paketet med sin egen nyckel"
+    ) in said, said
     assert "Kvar att skriva under: den andra parten, i ett nytt paket" in said
     status = ws.status()
     assert "undertecknat av Region Norrbotten sigill" not in status, status
@@ -236,7 +176,8 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
     ) in status, status
     assert (
         f"saknas: {ws.packet}: båda parternas fält är underskrivna med en och samma nyckel "
-        "(Region Norrbotten sigill), så den andra parten har inte skrivit under"
+        "(Region Norrbotten sigill), så den andra parten har inte skrivit under, och dess fält är "
+        "upptaget: flytta det ut ur utdatamappen och spara det, bygg ärendet igen"
     ) in status, status
     # The later decision's tilläggsavtal waits, as for an agreement not signed by both.
     assert (

@@ -409,8 +409,9 @@ def _one(
     if one_key is not None and packet is not None:
         status.saknas.append(
             _("{packet}: both parties' fields are signed with one key ({signer}), so the "
-              "other party has not signed it and its field is taken: a new packet is "
-              "needed, signed by each party with its own key").format(
+              "other party has not signed it and its field is taken: move it out of the "
+              "output folder, keeping it, build the case again and have each party sign the "
+              "new packet with its own key").format(
                 packet=named(packet), signer=one_key)
         )  # fmt: skip
     status.kod, status.lage = _standing(

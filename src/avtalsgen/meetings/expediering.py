@@ -275,14 +275,8 @@ def _plan(
             ),
         )  # fmt: skip
     if not meeting.sammantrade.exempel and signed_with_demo(extract, SIGNATURE_FIELD):
-        return meeting.problem(
-            where,
-            _("§ {paragraf}: {extract} is certified with the DEMO key, which is not valid for "
-              "real use, and the meeting is not an example: the e-mail would tell its "
-              "recipients that the extract is certified with an electronic signature. A "
-              "version of the extract certified with the secretary's key or the region's "
-              "seal is needed").format(paragraf=paragraf.paragraf, extract=shown(extract)),
-        )  # fmt: skip
+        made = demo_certified(paragraf.paragraf, extract, int(latest["version"]), command)
+        return meeting.problem(where, made)
     fakta = facts(meeting, paragraf)
     if record["versioner"][-1]["fakta"].get("skickas_till") != list(fakta.skickas_till):
         return meeting.problem(
@@ -320,6 +314,26 @@ def _plan(
         utan_aktor=fakta.utfall not in PREPARATORY
         and not {case.arende.aktor.namn, case.arende.aktor.kort} & set(fakta.skickas_till),
     )
+
+
+def demo_certified(paragraf: int, extract: Path, version: int, command: str) -> str:
+    """Why § ``paragraf``'s extract ``extract`` (its version ``version``), certified with
+    the DEMO key at a meeting that is not an example, is not expedited as certified, and
+    what to do: a first version is made anew by ``command`` (its ``utdrag``) once its files
+    are moved out of the output folder."""
+    said = _(
+        "§ {paragraf}: {extract} is certified with the DEMO key, which is not valid for real "
+        "use, and the meeting is not an example, so it counts as not certified (the e-mail "
+        "would tell its recipients that it is certified with an electronic signature)"
+    ).format(paragraf=paragraf, extract=shown(extract))
+    if version != 1:
+        return _("{said}. A version of the extract certified with the secretary's key or the "
+                 "region's seal is needed").format(said=said)  # fmt: skip
+    return _(
+        "{said}. Move it out of the output folder, keeping it, with the .docx and .json of the "
+        "same name beside it, make it again with {command} and certify it with the "
+        "secretary's key or the region's seal"
+    ).format(said=said, command=command)
 
 
 def _sender_problem(
