@@ -147,7 +147,8 @@ class Tillagg(Strict):
     """Instead of one amount a year: one amount per avtalsår, in order, as a case's stepped
     amounts are given, from the avtalsår that begins on the new amount's first day (or, for
     an extension, the one the extension begins in, as a whole: a shorter last avtalsår
-    lengthened) to the last; a shorter last avtalsår gets the amount given."""
+    lengthened, or, once a payment has paid for it, the extension's first avtalsår, from the
+    day after the old end) to the last; a shorter last avtalsår gets the amount given."""
     finansiar: Namn | None = None
     """Which financier (by namn) ``belopp_per_ar`` is of: one of the region's, where its
     share has several, or a co-financier (0: it leaves the agreement from ``fran``)."""
