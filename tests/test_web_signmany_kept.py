@@ -1,20 +1,26 @@
 """The page for signing many packets keeps each packet's screening (web/signmany.py) while
 nothing the screening reads has changed: the page asked again screens no packet again; the
 packet written again (its time of change, size), its case file changed, or the other field
-asked for, is screened again, and the page says what the screening says now. Request tests
+asked for, is screened again, and so is every packet when a meeting file or a template is
+touched or the day moves on, and the page says what the screening says now. Request tests
 with packets made without LibreOffice (webtools.blank_packet)."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import re
+import shutil
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO
 from webtools import blank_packet, client_for, workspace
 
+from avtalsgen import clock
 from avtalsgen.signing import batch
 from avtalsgen.web.config import WebConfig
 
@@ -24,7 +30,8 @@ CASES = {"RUN-90001-2023": "exempel-arktiska-testbaddar", "RUN-00386-2023": "RUN
 
 @pytest.fixture
 def config(tmp_path: Path) -> WebConfig:
-    config = workspace(tmp_path / "ws")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")  # touched by a test
+    config = dataclasses.replace(workspace(tmp_path / "ws"), templates=tmp_path / "templates")
     for dnr in CASES:
         blank_packet(config, dnr)
     return config
@@ -116,3 +123,38 @@ def test_a_packet_written_again_or_its_case_changed_is_screened_again(
     assert other["RUN-00386-2023"] == (
         "Att signera: aktör är inte undertecknat än, och inget hindrar att det undertecknas."
     ), other
+
+
+def _touch(path: Path) -> None:
+    """The same bytes, a time of change one second later."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_meeting_file_a_template_or_the_day_screens_every_packet_again(
+    config: WebConfig, screens: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A meeting file decides a case (justering, a later decision), a template whether a
+    build would make the documents the same, the day whether a meeting is held: each
+    changed, every packet's screening may be another."""
+    day = clock.today()
+    monkeypatch.setattr(clock, "today", lambda: day)
+    changes = {
+        "a meeting file touched": lambda: _touch(
+            config.meetings / "exempel-run-2023-12-05.yaml"
+        ),
+        "a template touched": lambda: _touch(config.templates / "beslutsforslag.docx"),
+        "the day after": lambda: monkeypatch.setattr(
+            clock, "today", lambda: day + dt.timedelta(days=1)
+        ),
+    }
+    with client_for(config, "signer") as client:
+        client.get("/paket/signera?falt=region")
+        assert sorted(screens) == sorted(CASES)
+        for change, make in changes.items():
+            screens.clear()
+            client.get("/paket/signera?falt=region")
+            assert screens == [], change
+            make()
+            client.get("/paket/signera?falt=region")
+            assert sorted(screens) == sorted(CASES), change
