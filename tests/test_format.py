@@ -142,3 +142,13 @@ def test_filters_offered_to_templates() -> None:
     }
     assert fmt.FILTERS["tal"](Fraction(5, 2)) == "2,5"
     assert fmt.FILTERS["kronor"](2000000) == f"2{NBSP}000{NBSP}000{NBSP}kronor"
+
+
+def test_the_months_are_babel_s_swedish_months() -> None:
+    # The one list (documents/months.py) kept without Babel for the unchanged rebuild.
+    from babel.dates import get_month_names
+
+    from avtalsgen.documents.months import MONTHS
+
+    babel = get_month_names("wide", locale="sv")
+    assert list(MONTHS) == [babel[month] for month in range(1, 13)]

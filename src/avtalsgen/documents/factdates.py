@@ -21,18 +21,15 @@ from functools import lru_cache
 from pydantic import BaseModel
 
 from avtalsgen.documents import format as fmt
+from avtalsgen.documents.months import MONTHS
 from avtalsgen.i18n import _
 
 _ISO = r"\d{4}-\d{2}-\d{2}"
 #: A date as the documents print it, or a period: two dates with an en dash between (a
 #: line may break after the dash).
 _DATE = re.compile(rf"(?<![\d-])({_ISO})(?:\s?{fmt.EN_DASH}\s?({_ISO}))?(?![\d-])")
-_MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
 #: A date in running text, as ``|datum_text`` prints it (without its ``den``).
-_DATE_TEXT = re.compile(rf"(?<![\d])(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})(?!\d)")
+_DATE_TEXT = re.compile(rf"(?<![\d])(\d{{1,2}}) ({'|'.join(MONTHS)}) (\d{{4}})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -197,7 +194,7 @@ def _stated(text: str) -> Iterable[tuple[str, ...]]:
     for match in _DATE_TEXT.finditer(text):
         day, month, year = match.groups()
         try:
-            yield (dt.date(int(year), _MONTHS.index(month) + 1, int(day)).isoformat(),)
+            yield (dt.date(int(year), MONTHS.index(month) + 1, int(day)).isoformat(),)
         except ValueError:
             yield (match.group(),)
 

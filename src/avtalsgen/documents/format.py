@@ -12,6 +12,7 @@ from typing import Any, Final
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from avtalsgen.documents.months import MONTHS
 from avtalsgen.i18n import join_words
 
 LOCALE = "sv_SE"
@@ -48,10 +49,8 @@ def _integer(value: int) -> str:
 #: An amount's digit groups written with spaces (1 800 000), not within a longer number or
 #: after a decimal comma.
 _GROUPED: Final = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?![\d,])")
-#: The months as a date in running text names them (Babel's Swedish).
-_MONTHS: Final = (
-    "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
-)
+#: The months as a date in running text names them.
+_MONTHS: Final = "|".join(MONTHS)
 #: A space between an amount and its unit, beside a § sign and its number, and inside a
 #: chapter reference.
 _BESIDE: Final = re.compile(
@@ -112,14 +111,18 @@ def datum_text(value: dt.date | None) -> str:
     """A date in running text: ``den 1 oktober 2023``."""
     if value is None:
         return MISSING
-    return "den " + str(format_date(value, "d MMMM y", locale=LOCALE))
+    return "den " + _date_words(value)
 
 
 def intervall_text(start: dt.date, slut: dt.date) -> str:
     """A range of dates inside a sentence, as running text writes dates: ``1 augusti
     2026–31 juli 2027`` (:func:`intervall` is for headers and tables)."""
-    first = format_date(start, "d MMMM y", locale=LOCALE)
-    return f"{first}{EN_DASH}{format_date(slut, 'd MMMM y', locale=LOCALE)}"
+    return f"{_date_words(start)}{EN_DASH}{_date_words(slut)}"
+
+
+def _date_words(value: dt.date) -> str:
+    """A date as running text writes it, without its ``den``: ``1 oktober 2023``."""
+    return str(format_date(value, "d MMMM y", locale=LOCALE))
 
 
 def period_text(start: dt.date, slut: dt.date) -> str:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from avtalsgen.documents.months import MONTHS
 from avtalsgen.i18n import N_, _, format_amount
 from avtalsgen.model import Arende, Program
 from avtalsgen.model.case import term_start
@@ -35,12 +36,8 @@ _AMOUNT: Final = re.compile(
     rf"(?<![\d\-])(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+(?={_GROUP}*(?:kronor|kr|SEK)\b))(?![\d\-])"
 )
 _ISO_DATE: Final = re.compile(r"(?<![\d\-])(\d{4})-(\d{2})-(\d{2})(?![\d\-])")
-_MONTHS: Final = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
 _WORD_DATE: Final = re.compile(
-    rf"(?<!\d)(\d{{1,2}}){_GROUP}({'|'.join(_MONTHS)}){_GROUP}(\d{{4}})(?!\d)", re.IGNORECASE
+    rf"(?<!\d)(\d{{1,2}}){_GROUP}({'|'.join(MONTHS)}){_GROUP}(\d{{4}})(?!\d)", re.IGNORECASE
 )
 _FROM: Final = re.compile(r"\bfrån\s*$", re.IGNORECASE)
 #: What says which avtalsår an amount is for, right after it: "1 800 000 kronor avtalsår 1",
@@ -63,7 +60,7 @@ def _dates(text: str) -> list[tuple[int, str, dt.date | None]]:
         day = _day(int(match[1]), int(match[2]), int(match[3]))
         found.append((match.start(), match[0], day))
     for match in _WORD_DATE.finditer(text):
-        month = _MONTHS.index(match[2].lower()) + 1
+        month = MONTHS.index(match[2].lower()) + 1
         found.append((match.start(), match[0], _day(int(match[3]), month, int(match[1]))))
     return sorted(found, key=lambda item: item[0])
 
