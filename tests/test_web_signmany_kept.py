@@ -140,9 +140,7 @@ def test_a_meeting_file_a_template_or_the_day_screens_every_packet_again(
     day = clock.today()
     monkeypatch.setattr(clock, "today", lambda: day)
     changes = {
-        "a meeting file touched": lambda: _touch(
-            config.meetings / "exempel-run-2023-12-05.yaml"
-        ),
+        "a meeting file touched": lambda: _touch(config.meetings / "exempel-run-2023-12-05.yaml"),
         "a template touched": lambda: _touch(config.templates / "beslutsforslag.docx"),
         "the day after": lambda: monkeypatch.setattr(
             clock, "today", lambda: day + dt.timedelta(days=1)
