@@ -470,22 +470,17 @@ def _problems(
             found.append((base, str(cause), kind))
         elif kind == "extra_forbidden":
             given = _data_at(data, base[:-1])
-            section = messages.section_lacking(
-                str(base[-1]), model, base[:-1], given if isinstance(given, dict) else None
-            )
-            if section is not None:  # a key at the wrong level: said where it goes
-                where = (*base[:-1], section)
-                meant.add((*where, str(base[-1])))  # the missing key it is: said here
-                line = _line(where, lines)
-                found.append((base, messages.misplaced_key(str(base[-1]), section, line), kind))
-                continue
-            above = messages.level_lacking(
+            place = messages.place_lacking(
                 str(base[-1]), model, base[:-1], lambda loc: _data_at(data, loc)
             )
-            if above is not None:  # written too deep: said where it goes
-                meant.add((*above, str(base[-1])))
-                name = _format_loc(above) if above else None
-                message = messages.misplaced_up(str(base[-1]), name, _line(above, lines))
+            if place is not None:  # a key at the wrong level: said where it goes
+                meant.add((*place, str(base[-1])))  # the missing key it is: said here
+                line = _line(place, lines)
+                if len(place) == len(base):  # a section of its mapping lacks it
+                    message = messages.misplaced_key(str(base[-1]), str(place[-1]), line)
+                else:  # written too deep
+                    name = _format_loc(place) if place else None
+                    message = messages.misplaced_up(str(base[-1]), name, line)
                 found.append((base, message, kind))
                 continue
             message, key = messages.unknown_key(

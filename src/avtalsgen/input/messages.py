@@ -136,30 +136,25 @@ def unknown_key(
     )
 
 
-def section_lacking(
-    key: str, root: type[BaseModel], loc: Loc, given: Mapping[Any, Any] | None
-) -> str | None:
-    """The section (a key of the mapping ``given`` at ``loc``, itself a mapping there) whose
-    keys include the unknown ``key`` and that lacks it: ``aktor`` for ``omrade`` written at
-    the top level while ``aktor.omrade`` is missing. None when there is no such section, or
-    more than one (the move could not be told)."""
-    if given is None:
-        return None
-    found = [
-        section for section in keys_at(root, loc)
-        if isinstance(inside := given.get(section), Mapping) and key not in inside
-        and key in keys_at(root, (*loc, section))
-    ]  # fmt: skip
-    return found[0] if len(found) == 1 else None
-
-
-def level_lacking(
+def place_lacking(
     key: str, root: type[BaseModel], loc: Loc, at: Callable[[Loc], Any]
 ) -> Loc | None:
-    """The nearest mapping above ``loc`` (``at`` gives a file's data at a place) whose keys
-    include the unknown ``key`` and that lacks it: ``()``, the top level, for
-    ``forsta_uppfoljning`` written under ``aktor:`` while the top level has none. None when
-    there is none."""
+    """Where the unknown ``key`` written at ``loc`` belongs (``at`` gives a file's data at a
+    place): the one section of the mapping at ``loc`` (a mapping there) whose keys include
+    ``key`` and that lacks it, ``("aktor",)`` for ``omrade`` written at the top level while
+    ``aktor.omrade`` is missing; else the nearest mapping above ``loc`` whose keys include it
+    and that lacks it, ``()``, the top level, for ``forsta_uppfoljning`` written under
+    ``aktor:`` while the top level has none. None when there is neither (several such
+    sections and none above: the move could not be told)."""
+    given = at(loc)
+    if isinstance(given, Mapping):
+        below = [
+            (*loc, section) for section in keys_at(root, loc)
+            if isinstance(inside := given.get(section), Mapping) and key not in inside
+            and key in keys_at(root, (*loc, section))
+        ]  # fmt: skip
+        if len(below) == 1:
+            return below[0]
     for depth in range(len(loc) - 1, -1, -1):
         above = loc[:depth]
         given = at(above)
