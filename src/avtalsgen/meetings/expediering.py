@@ -116,6 +116,11 @@ class Expediering:
     outcome) and its distribution list names the actor by neither of its names: the
     decision does not reach the party it concerns (a tillägg uses the case's list)."""
 
+    def actor_case(self, name: str) -> Path | None:
+        """The case file when the recipient ``name`` is the case's actor, whose address is
+        the case file's (``aktor.epost``), not the program file's; else None."""
+        return self.case_file if name in self.aktor else None
+
 
 def expedite(
     meeting_path: Path,
@@ -499,12 +504,12 @@ def summaries(
             state = _("written") if new else _("already written, left as it is")
             lines.append(f"{head}: {to.mottagare} <{to.epost}>: {state}: {shown(to.path)}")
         for name in item.utan_adress:
-            if name in item.aktor and item.case_file is not None:
+            if (case := item.actor_case(name)) is not None:
                 lines.append(
                     _("{head}: {name}: NO ADDRESS: {case}:{line}: aktor: the actor has no "
                       "e-mail address; add it to the case file (epost: ... under aktor) and "
                       "run expediera again, or send the extract another way").format(
-                        head=head, name=name, case=shown(item.case_file), line=item.case_line
+                        head=head, name=name, case=shown(case), line=item.case_line
                     )
                 )  # fmt: skip
                 continue

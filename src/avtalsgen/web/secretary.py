@@ -12,7 +12,7 @@ keeps both.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from avtalsgen.i18n import _, in_each_language
 
 if TYPE_CHECKING:
     from avtalsgen.conversion.convert import Converter
+    from avtalsgen.meetings.expediering import Expediering
 
 
 def _relative(paths: Any, output: Path) -> list[str]:
@@ -139,7 +140,7 @@ def _expediera(
 
             yield _step(item.dnr, written, _relative([to.path], output))
         for name in item.utan_adress:
-            if _is_actor(item, name):
+            if item.actor_case(name) is not None:
 
                 def actor_without(
                     name: str = name, head: str = head, case: str = str(item.case_file)
@@ -182,7 +183,7 @@ def _expediera(
     yield {**_step(None, lambda: expediering_summary(results), []), "summary": True}
 
 
-def expediering_summary(results: Any) -> str:
+def expediering_summary(results: Sequence[Expediering]) -> str:
     """What the expediering did and did not do, in one line (the run's status says it
     after "done"): the e-mails written, those written before, the recipients without an
     address; none written, it says so and how to go on."""
@@ -194,11 +195,12 @@ def expediering_summary(results: Any) -> str:
     new = sum(1 for item in results for to in item.messages
               if item.written or to.path in item.added)  # fmt: skip
     before = sum(len(item.messages) for item in results) - new
-    actors = [item for item in results for name in item.utan_adress if _is_actor(item, name)]
+    actors = [case for item in results for name in item.utan_adress
+              if (case := item.actor_case(name)) is not None]  # fmt: skip
     missing = sum(len(item.utan_adress) for item in results) - len(actors)
-    programs = sorted({str(item.program_file) for item in results
-                       if any(not _is_actor(item, name) for name in item.utan_adress)})  # fmt: skip
-    cases = ", ".join(sorted({str(item.case_file) for item in actors}))
+    programs = sorted({str(item.program_file) for item in results for name in item.utan_adress
+                       if item.actor_case(name) is None})  # fmt: skip
+    cases = ", ".join(sorted({str(case) for case in actors}))
     if new == 0 and before == 0:
         if not actors:
             return _(
@@ -249,12 +251,6 @@ def expediering_summary(results: Any) -> str:
             "extracts another way",
             len(actors)).format(count=len(actors), case=cases)  # fmt: skip
     return text
-
-
-def _is_actor(item: Any, name: str) -> bool:
-    """Whether the recipient ``name`` of an expediering is its case's actor, whose address
-    is the case file's (``aktor.epost``), not the program file's."""
-    return name in item.aktor and item.case_file is not None
 
 
 def _publicera(
