@@ -111,14 +111,15 @@ def _expedite_events(monkeypatch: pytest.MonkeyPatch, output: Path) -> list[dict
     """The events of an expediering run (its e-mails as the CLI's expedite reports them),
     composed in the worker."""
     from avtalsgen.meetings import expediering
+    from avtalsgen.meetings.expediering import Expediering, Message
     from avtalsgen.web import secretary
 
-    to = SimpleNamespace(mottagare="Arktiska Testbäddar AB", epost="info@example.se",
-                         path=output / "sammantraden" / "x" / "212.eml")  # fmt: skip
-    item = SimpleNamespace(paragraf=212, dnr="RUN-90001-2023", messages=[to], written=True,
-                           utan_adress=["Luleå kommun"], sekretess="", added=(),
-                           program_file=output / "program.yaml", aktor=(), case_file=None,
-                           utan_aktor=False)  # fmt: skip
+    to = Message("Arktiska Testbäddar AB", "info@example.se",
+                 output / "sammantraden" / "x" / "212.eml")  # fmt: skip
+    item = Expediering(paragraf=212, dnr="RUN-90001-2023", extract=output / "x.pdf", version=1,
+                       folder=output / "sammantraden" / "x", messages=(to,),
+                       utan_adress=("Luleå kommun",), written=True,
+                       program_file=output / "program.yaml")  # fmt: skip
     monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: [item])
     request = {"kind": "expediera", "meeting": str(output / "m.yaml"), "output": str(output),
                "templates": "templates"}  # fmt: skip
