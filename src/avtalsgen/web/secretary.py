@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,10 +141,10 @@ def _expediera(
 
             yield _step(item.dnr, written, _relative([to.path], output))
         for name in item.utan_adress:
-            if item.actor_case(name) is not None:
+            if (case := item.actor_case(name)) is not None:
 
                 def actor_without(
-                    name: str = name, head: str = head, case: str = str(item.case_file)
+                    name: str = name, head: str = head, case: str = _in_cases(case, meeting)
                 ) -> str:
                     # The actor's address is its case file's (the program file's only
                     # when the case gives none): said as the command line says it.
@@ -163,7 +164,9 @@ def _expediera(
         if item.utan_aktor and item.aktor and item.case_file is not None:
 
             def not_listed(
-                name: str = item.aktor[0], head: str = head, case: str = str(item.case_file)
+                name: str = item.aktor[0],
+                head: str = head,
+                case: str = _in_cases(item.case_file, meeting),
             ) -> str:
                 return _("{head}: the actor, {name}, is not among the recipients of the "
                          "extract (the list Extracts sent to in the case's form, {case}): the "
@@ -180,14 +183,26 @@ def _expediera(
                     head=head, marking=marking)  # fmt: skip
 
             yield _step(item.dnr, secret, [])
-    yield {**_step(None, lambda: expediering_summary(results), []), "summary": True}
+    summary = partial(expediering_summary, results, meeting.parent.parent)
+    yield {**_step(None, summary, []), "summary": True}
 
 
-def expediering_summary(results: Sequence[Expediering]) -> str:
+def _in_cases(path: Path, meeting: Path) -> str:
+    """``path`` relative to the cases folder (the meeting file's, cases/sammantraden/
+    <meeting>.yaml), as the run's page shows it, not by the server's absolute path: the
+    line is kept so in the audit log too (web/serverpaths)."""
+    from avtalsgen.web.serverpaths import shown_file
+
+    return shown_file(path, [meeting.parent.parent])
+
+
+def expediering_summary(results: Sequence[Expediering], cases: Path) -> str:
     """What the expediering did and did not do, in one line (the run's status says it
     after "done"): the e-mails written, those written before, the recipients without an
-    address; none written, it says so and how to go on."""
+    address; none written, it says so and how to go on. Files are named relative to the
+    folder ``cases``, as the run's page shows them."""
     from avtalsgen.i18n import ngettext
+    from avtalsgen.web.serverpaths import shown_file
 
     if not results:
         return _("no e-mail written: no paragraph to expedite (a paragraph under sekretess "
@@ -198,9 +213,9 @@ def expediering_summary(results: Sequence[Expediering]) -> str:
     actors = [case for item in results for name in item.utan_adress
               if (case := item.actor_case(name)) is not None]  # fmt: skip
     missing = sum(len(item.utan_adress) for item in results) - len(actors)
-    programs = sorted({str(item.program_file) for item in results for name in item.utan_adress
-                       if item.actor_case(name) is None})  # fmt: skip
-    cases = ", ".join(sorted({str(case) for case in actors}))
+    programs = sorted({shown_file(item.program_file, [cases]) for item in results
+                       for name in item.utan_adress if item.actor_case(name) is None})  # fmt: skip
+    files = ", ".join(sorted({shown_file(case, [cases]) for case in actors}))
     if new == 0 and before == 0:
         if not actors:
             return _(
@@ -217,13 +232,13 @@ def expediering_summary(results: Sequence[Expediering]) -> str:
                 "under Actor › E-mail in their cases' forms ({case}) and make the e-mails "
                 "again, or send the extracts another way",
                 len(actors),
-            ).format(count=len(actors), case=cases)
+            ).format(count=len(actors), case=files)
         return _(
             "no e-mail written: no recipient has an e-mail address: fill in the actor's "
             "under Actor › E-mail in the case's form ({case}) and the others' in the program "
             "file ({program}) under Expediering › Mottagare, and make the e-mails again, or "
             "send the extracts another way"
-        ).format(case=cases, program=", ".join(programs))
+        ).format(case=files, program=", ".join(programs))
     parts = [ngettext("{count} e-mail written", "{count} e-mails written", new).format(count=new)]
     if before:
         parts.append(ngettext("{count} written before, left as it is",
@@ -249,7 +264,7 @@ def expediering_summary(results: Sequence[Expediering]) -> str:
             "{count} actors have no e-mail address and got none: fill theirs in under Actor › "
             "E-mail in their cases' forms ({case}) and make the e-mails again, or send the "
             "extracts another way",
-            len(actors)).format(count=len(actors), case=cases)  # fmt: skip
+            len(actors)).format(count=len(actors), case=files)  # fmt: skip
     return text
 
 
