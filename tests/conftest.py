@@ -409,7 +409,8 @@ def _built_once(
     return folder
 
 
-def _build_every_case(output: Path) -> None:
+def build_every_case(output: Path) -> None:
+    """Every example case (:data:`CASES`) built through the CLI into ``output``."""
     result = CliRunner().invoke(
         app,
         ["build", *map(str, CASES.values()), "--output", str(output),
@@ -423,7 +424,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every example case built once, through the CLI, into a temporary output folder: one
     build for the whole session, shared by its test processes (:func:`_built_once`). Read
     only."""
-    return _built_once(tmp_path_factory, "built", _build_every_case)
+    return _built_once(tmp_path_factory, "built", build_every_case)
 
 
 @pytest.fixture(scope="session")

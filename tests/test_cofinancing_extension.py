@@ -189,21 +189,27 @@ def test_a_first_year_amount_that_would_change_the_agreed_months_is_refused(
     ]
 
 
-LATER = """\
+#: A meeting file's head deciding § 190 on the shipped co-financed example (RUN-90003-2025),
+#: its decision's keys to follow.
+MEETING = """\
 exempel: true
 namnd: Regionala utvecklingsnämnden
 datum: 2026-11-10
 plats: Regionhuset, Luleå
 ordforande: Maria Exempelsdotter
 sekreterare: Lena Exempelsson
-justerare:
-  - Johan Exempelsson
+justerare: [Johan Exempelsson]
 justeringsdatum: 2026-11-17
 anslagsdatum: 2026-11-18
 arenden: ..
 paragrafer:
   - paragraf: 190
     dnr: RUN-90003-2025
+"""
+
+LATER = (
+    MEETING
+    + """\
     tillagg:
       typ: forlangning
       ny_slutdag: 2031-06-30
@@ -218,6 +224,7 @@ paragrafer:
           - {ar: 2030, belopp: 150000}
           - {ar: 2031, belopp: 50000}
 """
+)
 
 
 def test_the_shipped_co_financed_example_is_extended_end_to_end(

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_cofinancing_extension import MEETING
 from typer.testing import CliRunner
 
 from avtalsgen import i18n
@@ -21,22 +22,6 @@ from avtalsgen.cli.app import app
 pytestmark = pytest.mark.without_tillagg
 
 REPO = Path(__file__).resolve().parent.parent
-
-MEETING = """\
-exempel: true
-namnd: Regionala utvecklingsnämnden
-datum: 2026-11-10
-plats: Regionhuset, Luleå
-ordforande: Maria Exempelsdotter
-sekreterare: Lena Exempelsson
-justerare: [Johan Exempelsson]
-justeringsdatum: 2026-11-17
-anslagsdatum: 2026-11-18
-arenden: ..
-paragrafer:
-  - paragraf: 190
-    dnr: RUN-90003-2025
-"""
 
 
 def line_of(path: Path, text: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -59,19 +60,7 @@ def test_a_tenth_point_is_aligned_as_the_first(
     built: Path, tmp_path: Path, session_converter: Path
 ) -> None:
     # The beslutsförslag as rendered, its second decision point repeated to twelve points.
-    source = built / "RUN-00386-2023" / "beslutsforslag.docx"
-    docx = tmp_path / "many-points.docx"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(docx, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                points = re.findall(r"<w:p>(?:(?!</w:p>).)*?ListNumber.*?</w:p>", xml, re.S)
-                assert "Medlen anvisas" in points[1]
-                data = xml.replace(points[1], points[1] * 11, 1).encode("utf-8")
-            zout.writestr(item, data, compress_type=item.compress_type)
-    with converter_in(session_converter) as converter:
-        [pdf] = converter.convert([docx], tmp_path / "pdf")
+    pdf = _with_second_point(built, tmp_path, session_converter, lambda point: point * 11)
     words = re.findall(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
         run("pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"),
@@ -93,8 +82,30 @@ def test_a_tenth_point_at_a_deeper_level_reads_with_its_label(
     # ListNumber2–5 (numbering 6–9 of the templates, abstractNum 3–0), twelve points each,
     # made from the beslutsförslag's second decision point. With their old hanging indent
     # of 360 twips "10. " jumped to the next tab stop, away from its point's text.
+    def deeper(point: str) -> str:
+        assert '<w:ilvl w:val="0"/><w:numId w:val="' in point
+        return "".join(
+            re.sub(r'(<w:numId w:val=")\d+', rf"\g<1>{num_id}", point).replace(
+                "Medlen anvisas från ERP", f"Punkt i ListNumber{level}"
+            )
+            * 12
+            for level, num_id in ((2, 6), (3, 7), (4, 8), (5, 9))
+        )
+
+    pdf = _with_second_point(built, tmp_path, session_converter, deeper)
+    lines = [line.strip() for line in pdftotext(pdf).splitlines()]
+    for level in (2, 3, 4, 5):
+        for number in (1, 9, 10, 12):
+            assert f"{number}. Punkt i ListNumber{level}" in lines, (level, number)
+
+
+def _with_second_point(
+    built: Path, tmp_path: Path, session_converter: Path, replaced: Callable[[str], str]
+) -> Path:
+    """The beslutsförslag of RUN-00386-2023 as rendered, its second decision point's
+    paragraph ("Medlen anvisas från ERP") replaced by ``replaced`` of it, converted: its PDF."""
     source = built / "RUN-00386-2023" / "beslutsforslag.docx"
-    docx = tmp_path / "deeper-points.docx"
+    docx = tmp_path / "points.docx"
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(docx, "w") as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
@@ -102,19 +113,8 @@ def test_a_tenth_point_at_a_deeper_level_reads_with_its_label(
                 xml = data.decode("utf-8")
                 points = re.findall(r"<w:p>(?:(?!</w:p>).)*?ListNumber.*?</w:p>", xml, re.S)
                 assert "Medlen anvisas från ERP" in points[1]
-                assert '<w:ilvl w:val="0"/><w:numId w:val="' in points[1]
-                deeper = "".join(
-                    re.sub(r'(<w:numId w:val=")\d+', rf"\g<1>{num_id}", points[1]).replace(
-                        "Medlen anvisas från ERP", f"Punkt i ListNumber{level}"
-                    )
-                    * 12
-                    for level, num_id in ((2, 6), (3, 7), (4, 8), (5, 9))
-                )
-                data = xml.replace(points[1], deeper, 1).encode("utf-8")
+                data = xml.replace(points[1], replaced(points[1]), 1).encode("utf-8")
             zout.writestr(item, data, compress_type=item.compress_type)
     with converter_in(session_converter) as converter:
         [pdf] = converter.convert([docx], tmp_path / "pdf")
-    lines = [line.strip() for line in pdftotext(pdf).splitlines()]
-    for level in (2, 3, 4, 5):
-        for number in (1, 9, 10, 12):
-            assert f"{number}. Punkt i ListNumber{level}" in lines, (level, number)
+    return pdf
