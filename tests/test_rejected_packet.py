@@ -342,3 +342,39 @@ def test_an_avslag_after_an_agreement_built_not_signed(
     assert _result(said).startswith(
         "complete: no signatures are needed: the committee rejected RUN-00386-2023 (avslag"
     )
+
+
+def test_a_packet_built_before_extracts_were_named_with_the_dnr_reads_as_it_did(
+    config: WebConfig, session_converter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rejected case's packet built before 474dbbc embeds its certified extract as
+    protokollsutdrag-211.pdf (without the Dnr in front): verify and the packet's standing
+    still find the certified extract the manifest records (complete, nothing to sign, not
+    'the extract in the packet is not certified'), and verify names it as § 211's."""
+    import pikepdf
+
+    import avtalsgen.pdf.packet as packets
+    from avtalsgen.signing.standing import Standing, packet_standing
+
+    _decide(config, "avslag")
+    _certified_extract(config, session_converter)
+    with monkeypatch.context() as patch:  # as avtalsgen named it before
+        patch.setattr(packets, "embedded_name", lambda dnr, name: name)
+        _build(config, session_converter)
+    packet = config.output / DNR / "paket.pdf"
+    with pikepdf.open(packet) as pdf:
+        assert list(pdf.attachments) == ["protokollsutdrag-211.pdf"]
+        held = pdf.attachments["protokollsutdrag-211.pdf"].get_file().read_bytes()
+    assert held == (config.output / DNR / "protokollsutdrag-211.pdf").read_bytes()
+    standing = packet_standing(packet)
+    assert standing is not None and standing.standing is Standing.REJECTED, standing
+    assert standing.paragraf == 211 and standing.datum == "2023-12-05"
+    code, said = _run("verify", "--complete", str(packet))
+    assert code == 0, said
+    assert _result(said).startswith(
+        "complete: no signatures are needed: the committee rejected RUN-00386-2023 (avslag, "
+        "§ 211 of the meeting of 2023-12-05"
+    ), said
+    inner = said.split("Embedded signed file protokollsutdrag-211.pdf:")[1]
+    assert f"File: protokollsutdrag § 211, embedded in {packet}" in inner, said
+    assert "field 'utdragsbestyrkande': OK" in inner, said
