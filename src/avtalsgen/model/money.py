@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SerializeAsAny, field_validator, model_validator
 
 from avtalsgen.i18n import _, format_amount, ngettext
 from avtalsgen.model.prose import DecidedText
@@ -407,7 +407,10 @@ class Finansiering(Strict):
     replaces the case's for the agreement: see :mod:`avtalsgen.model.money`.
     """
 
-    period: Period
+    # Dumped as what it is: an extension's ForlangdPeriod keeps its avtalsar_fran (a
+    # packet's facts are digests of the dump, and another avtalsår table is another fact).
+    # A file's period is a Period, and the schema is Period's.
+    period: SerializeAsAny[Period]
     """The period the financing covers."""
     finansiarer: list[Finansiar] = Field(min_length=1)
     """Every financier, the region's share (one row per källa) first: the Finansiering
