@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from certificates import PASSPHRASE, Ca, make_ca, p12
 from conftest import run_cli
+from pdftext import pdftotext
+from warm_converter import converter_in
 from webtools import COMPLETE_CASE, COMPLETE_DNR, SIGNATORY, complete_workspace
 
 pytestmark = [pytest.mark.libreoffice]
@@ -164,8 +166,8 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
         "underskrivna med en och samma nyckel (Region Norrbotten sigill)"
     ) in said, said
     assert (
-        "Ett nytt paket behövs: flytta det här ut ur utdatamappen och spara det, bygg ärendet "
-        "igen och låt var part skriva under det nya paketet med sin egen nyckel"
+        "Ett nytt paket behövs: bygg ärendet igen, vilket gör en ny version bredvid det här (det "
+        "här förblir som det är), och låt var part skriva under det nya paketet med sin egen nyckel"
     ) in said, said
     assert "Kvar att skriva under: den andra parten, i ett nytt paket" in said
     status = ws.status()
@@ -177,7 +179,7 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
     assert (
         f"saknas: {ws.packet}: båda parternas fält är underskrivna med en och samma nyckel "
         "(Region Norrbotten sigill), så den andra parten har inte skrivit under, och dess fält är "
-        "upptaget: flytta det ut ur utdatamappen och spara det, bygg ärendet igen"
+        "upptaget: bygg ärendet igen (avtalsgen build"
     ) in status, status
     # The later decision's tilläggsavtal waits, as for an agreement not signed by both.
     assert (
@@ -194,3 +196,55 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
     manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert signed_entry(ws.packet.parent, 0) is None
     assert "läge: avtal undertecknat" not in ws.status()
+
+
+def test_a_packet_one_key_signed_twice_is_built_anew_beside_it(
+    ws: Workspace, ca: Ca, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    session_converter: Path,
+) -> None:  # fmt: skip
+    """A packet whose two fields one key signed (the review of 90e7de5 found no way out:
+    `build` and `build --force` said 'oförändrat' and made nothing, the signed packet kept as
+    the one in force while no tilläggsavtal counted it as signed): status names the build
+    to run; the build makes paket-v2.pdf beside it, the signed file byte for byte as it was;
+    a second build makes nothing more; each party signs the new version with its own key,
+    and the build then makes the tilläggsavtal the later decision (§ 102) calls for."""
+    import avtalsgen.signing.sign as signing
+    from avtalsgen.build.manifest import signed_entry
+
+    seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "_check_party", lambda *args: None)  # as before the refusal
+        for field in ("region", "aktor"):
+            ws.sign(ws.packet, field, seal, ca)
+    folder = ws.packet.parent
+    twice = ws.packet.read_bytes()
+    status = " ".join(ws.status().split())
+    assert (
+        f"upptaget: bygg ärendet igen (avtalsgen build {ws.case} --output {ws.output}): det gör "
+        "en ny version av paketet bredvid det här, som förblir som det är, och var part skriver "
+        "under den med sin egen nyckel"
+    ) in status, status
+    common = ("--output", str(ws.output), "--templates", str(ws.templates))
+    with converter_in(session_converter):
+        done = run_cli("build", str(ws.case), *common, lang="sv")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (folder / "paket-v2.pdf").is_file(), done.stdout
+        assert ws.packet.read_bytes() == twice
+        assert "Samarbetsavtal" in pdftotext(folder / "paket-v2.pdf")
+        again = run_cli("build", str(ws.case), *common, lang="sv")
+        assert again.returncode == 0 and "oförändrat" in again.stdout, again.stdout
+        assert not (folder / "paket-v3.pdf").exists()
+        assert "ett nytt paket behövs" not in " ".join(ws.status().split())
+        region = p12(ca, tmp_path / "region.p12", SIGNATORY)
+        actor = p12(ca, tmp_path / "aktor.p12", "Per Exempelsson")
+        for field, key in (("region", region), ("aktor", actor)):
+            code, out, err = ws.sign(folder / "paket-v2.pdf", field, key, ca)
+            assert code == 0, out + err
+        entry = signed_entry(folder, 0)
+        assert entry is not None and entry["file"] == "paket-v2.pdf"
+        done = run_cli("build", str(ws.case), *common, lang="sv")
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert ws.packet.read_bytes() == twice
+    assert (folder / "paket-v3.pdf").is_file(), done.stdout
+    text = " ".join(pdftotext(folder / "tillaggsavtal-v3.pdf").split())
+    assert "Tilläggsavtal nr 1" in text, text

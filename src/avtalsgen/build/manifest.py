@@ -171,7 +171,7 @@ def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
     stamped = {e.get("file") for e in entries if isinstance(e, dict) and e.get("inputs") == stamp}
     if not stamped & {path.name for path in versions}:
         return None  # no version was made from these inputs: nothing is opened
-    kept = in_force(versions)
+    kept = in_force(versions, entries)
     if kept is None or kept.name not in stamped:
         return None
     entry = next(e for e in entries if isinstance(e, dict) and e.get("file") == kept.name)
@@ -184,16 +184,33 @@ def signed_and_current(folder: Path, stamp: str) -> list[Path] | None:
     return files
 
 
-def in_force(versions: Sequence[Path]) -> Path | None:
+def in_force(versions: Sequence[Path], entries: Sequence[object] = ()) -> Path | None:
     """The packet version in force among ``versions`` (oldest first): the newest that
     carries a signature. A version after it that carries none is a draft, made for
     decisions that were the case's then (a tilläggsavtal of a meeting file removed since):
     when the inputs are again those the signed version was made from, or would make the
     same packet, the signed version stands and the drafts go, rather than a new version
-    asking the parties to sign what they have signed. None when none is signed."""
+    asking the parties to sign what they have signed. A version whose two parties' fields
+    one key signed, as the manifest's ``entries`` record it (:func:`shared_signer`), is in
+    force for no one: the other party has not signed it and cannot, so the build makes a
+    new version beside it (the signed file stays as it is) for each party to sign with its
+    own key. None when none is signed so."""
     from avtalsgen.pdf.signed import is_signed
 
-    return next((path for path in reversed(versions) if is_signed(path)), None)
+    twice = one_key_signed(entries)
+    return next(
+        (path for path in reversed(versions) if path.name not in twice and is_signed(path)), None
+    )
+
+
+def one_key_signed(entries: Sequence[object]) -> set[str]:
+    """The names of the packet versions whose two parties' fields one key signed, among the
+    manifest's ``entries`` (:func:`shared_signer`)."""
+    return {
+        str(entry["file"])
+        for entry in entries
+        if isinstance(entry, dict) and shared_signer(entry) is not None
+    }
 
 
 #: The part of a Word file that holds its dates (of the build, where the case gives none):
@@ -244,7 +261,7 @@ def signed_and_same(
     versions = CaseFolder(folder).packet_versions()
     if not isinstance(entries, list) or not versions:
         return None
-    newest = in_force(versions)  # the signed version; the unsigned ones after it are drafts
+    newest = in_force(versions, entries)  # signed; the unsigned versions after it are drafts
     if newest is None:
         return None
     entry = next((e for e in entries if isinstance(e, dict) and e.get("file") == newest.name), None)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from avtalsgen.build.manifest import read_manifest, signed_entry
+from avtalsgen.build.manifest import one_key_signed, read_manifest, signed_entry
 from avtalsgen.build.outcome import write_json
 from avtalsgen.build.workspace import BUILD_RECORD, CaseFolder
 from avtalsgen.documents.templates import shipped_templates
@@ -117,7 +117,16 @@ def up_to_date(folder: Path, stamp: str) -> list[Path] | None:
     drafted = any(path.name.startswith("paket-v") for path in outputs)
     if drafted and _made_before(folder, stamp):
         return None  # a draft beside a signed version of the same inputs: see build.drafts
+    if _one_key_signed(folder) & {path.name for path in outputs}:
+        return None  # no party's packet: a new version is made beside it
     return outputs if outputs and all(path.is_file() for path in outputs) else None
+
+
+def _one_key_signed(folder: Path) -> set[str]:
+    """The packet versions in ``folder`` whose two parties' fields one key signed, as the
+    manifest records them (:func:`avtalsgen.build.manifest.one_key_signed`)."""
+    entries = read_manifest(folder).get("packets")
+    return one_key_signed(entries if isinstance(entries, list) else [])
 
 
 def _made_before(folder: Path, stamp: str) -> bool:
@@ -130,7 +139,10 @@ def _made_before(folder: Path, stamp: str) -> bool:
         if (isinstance(entries, list))
         else []
     )
-    return len(stamped) > 1
+    # A version one key signed twice is no party's: the version after it is its
+    # replacement, not a draft (see avtalsgen.build.manifest.in_force).
+    twice = one_key_signed(stamped)
+    return len([e for e in stamped if e.get("file") not in twice]) > 1
 
 
 @dataclass(frozen=True)

@@ -407,13 +407,15 @@ def _one(
     # has not signed, whatever the fields say.
     one_key = _one_key(packets, packet)
     if one_key is not None and packet is not None:
-        status.saknas.append(
+        status.saknas.append(Missing(
             _("{packet}: both parties' fields are signed with one key ({signer}), so the "
-              "other party has not signed it and its field is taken: move it out of the "
-              "output folder, keeping it, build the case again and have each party sign the "
-              "new packet with its own key").format(
-                packet=named(packet), signer=one_key)
-        )  # fmt: skip
+              "other party has not signed it and its field is taken: build the case again "
+              "({command}): it makes a new version of the packet beside this one, which "
+              "stays as it is, and each party signs that with its own key").format(
+                packet=named(packet), signer=one_key,
+                command=f"avtalsgen build {case.path}{hints.option}"),
+            Step("build"),
+        ))  # fmt: skip
     status.kod, status.lage = _standing(
         history.utfall, bool(built), signed, not unsigned and bool(signed) and one_key is None
     )

@@ -177,9 +177,9 @@ class VerificationReport:
             return _(
                 "the fields {fields} are all signed with one key ({signer}), and one key "
                 "cannot sign for both parties: the other party has not signed this packet, "
-                "and its field is taken. A new packet is needed: move this one out of the output "
-                "folder, keeping it, build the case again and have each party sign the new "
-                "packet with its own key"
+                "and its field is taken. A new packet is needed: build the case again, which "
+                "makes a new version beside this one (this one stays as it is), and have each "
+                "party sign the new packet with its own key"
             ).format(fields=join_words([repr(name) for name in fields]), signer=signer)
         region = self.parties.region if self.parties is not None else ()
         for sig in self.signatures:
