@@ -187,7 +187,7 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
         "det ändrar undertecknas av alla parter"
     ) in status, status
     assert signed_entry(ws.packet.parent, 0) is None
-    # A manifest written before the keys were recorded: told by the signer's name.
+    # A manifest written before the keys were recorded: told by the packet's certificates.
     manifest = ws.packet.parent / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
     for entry in data["packets"]:
@@ -248,3 +248,32 @@ def test_a_packet_one_key_signed_twice_is_built_anew_beside_it(
     assert (folder / "paket-v3.pdf").is_file(), done.stdout
     text = " ".join(pdftotext(folder / "tillaggsavtal-v3.pdf").split())
     assert "Tilläggsavtal nr 1" in text, text
+
+
+def test_two_people_of_one_name_signed_with_two_keys_in_a_manifest_without_keys(
+    ws: Workspace, ca: Ca, tmp_path: Path
+) -> None:
+    """A manifest written before 90e7de5 records no key of a signature: whether one key
+    signed both parties' fields is told by the certificates in the packet itself, not by
+    the signers' names. Two people named alike (two keys) signed it: the agreement is signed
+    by both (the manifest's signed entry, status), as the keys recorded since say too; one
+    key in both fields stays one key (test_verify_and_status_of_a_packet_one_key_signed_twice)."""
+    from avtalsgen.build.manifest import signed_entry
+
+    for field in ("region", "aktor"):
+        key = p12(ca, tmp_path / f"{field}.p12", "Anna Andersson")
+        code, out, err = ws.sign(ws.packet, field, key, ca)
+        assert code == 0, out + err
+    assert signed_entry(ws.packet.parent, 0) is not None
+    manifest = ws.packet.parent / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in [*data["packets"], data["packet"]]:
+        for signature in entry.get("signatures", []):
+            signature.pop("key_sha256", None)
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    entry = signed_entry(ws.packet.parent, 0)
+    assert entry is not None and entry["file"] == "paket.pdf"
+    status = ws.status()
+    assert "paket.pdf: samarbetsavtalet, undertecknat av Anna Andersson, Anna Andersson" in status
+    assert "samma nyckel" not in status, status
+    assert "läge: tilläggsavtal nr 1; förlängning" in status, status

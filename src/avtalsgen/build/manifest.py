@@ -197,19 +197,19 @@ def in_force(versions: Sequence[Path], entries: Sequence[object] = ()) -> Path |
     own key. None when none is signed so."""
     from avtalsgen.pdf.signed import is_signed
 
-    twice = one_key_signed(entries)
+    twice = one_key_signed(versions[0].parent, entries) if versions else set()
     return next(
         (path for path in reversed(versions) if path.name not in twice and is_signed(path)), None
     )
 
 
-def one_key_signed(entries: Sequence[object]) -> set[str]:
-    """The names of the packet versions whose two parties' fields one key signed, among the
-    manifest's ``entries`` (:func:`shared_signer`)."""
+def one_key_signed(folder: Path, entries: Sequence[object]) -> set[str]:
+    """The names of the packet versions in ``folder`` whose two parties' fields one key
+    signed, among the manifest's ``entries`` (:func:`shared_signer`)."""
     return {
         str(entry["file"])
         for entry in entries
-        if isinstance(entry, dict) and shared_signer(entry) is not None
+        if isinstance(entry, dict) and shared_signer(entry, folder) is not None
     }
 
 
@@ -496,25 +496,47 @@ def signed_entry(
             for s in (signatures if isinstance(signatures, list) else [])
             if isinstance(s, dict)
         }
-        if all(signers.get(name) for name in PARTIES) and shared_signer(entry) is None:
+        if all(signers.get(name) for name in PARTIES) and shared_signer(entry, folder) is None:
             return entry
     return None
 
 
-def shared_signer(entry: Mapping[str, Any]) -> str | None:
+def shared_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
     """The signer whose one key signed both parties' fields of the packet version
-    ``entry`` records, if one did (then the other party has not signed it): by the key each
-    signature records (``key_sha256``), else, where an entry written before records none,
-    by the signer's name; None when each party signed with a key of its own."""
+    ``entry`` records (its file in ``folder``), if one did (then the other party has not
+    signed it): by the key each signature records (``key_sha256``), else, where an entry
+    written before records none, by the key of the certificate that signed that field of
+    the packet itself (two people of one name are two keys); a field whose key can be told
+    neither way is taken for a key of its own. None when each party signed with a key of
+    its own."""
     from avtalsgen.signing.parties import shared_key
 
     signatures = entry.get("signatures")
     found = [s for s in (signatures if isinstance(signatures, list) else [])
              if isinstance(s, dict) and s.get("field") in PARTIES and s.get("signer")]  # fmt: skip
-    # A key is never equal to a name: an entry recording one signature by its key and the
-    # other by its name only is not taken for one key.
-    keys = [(str(s["field"]), str(s.get("key_sha256") or f"name:{s['signer']}")) for s in found]
+    read: dict[str, str] = {}
+    if any(not s.get("key_sha256") for s in found):
+        read = _signed_keys(folder / Path(str(entry.get("file"))).name)
+    keys = [
+        (str(s["field"]), str(s.get("key_sha256") or read.get(str(s["field"]), ""))) for s in found
+    ]
     shared = shared_key(keys)
     if not shared:
         return None
     return str(next(s["signer"] for s in found if s["field"] == shared[0]))
+
+
+def _signed_keys(packet: Path) -> dict[str, str]:
+    """The key (SHA-256 of its public key) of the certificate that signed each party's
+    field of ``packet``, by field; {} when the file cannot be read."""
+    from pyhanko.pdf_utils.misc import PdfError
+
+    from avtalsgen.signing.parties import key_id
+    from avtalsgen.signing.sign import party_signatures
+
+    try:
+        return {
+            signed.field: key_id(signed.cert) for signed in party_signatures(packet.read_bytes())
+        }
+    except (OSError, PdfError, ValueError, KeyError, TypeError):
+        return {}

@@ -126,7 +126,7 @@ def _one_key_signed(folder: Path) -> set[str]:
     """The packet versions in ``folder`` whose two parties' fields one key signed, as the
     manifest records them (:func:`avtalsgen.build.manifest.one_key_signed`)."""
     entries = read_manifest(folder).get("packets")
-    return one_key_signed(entries if isinstance(entries, list) else [])
+    return one_key_signed(folder, entries if isinstance(entries, list) else [])
 
 
 def _made_before(folder: Path, stamp: str) -> bool:
@@ -141,7 +141,7 @@ def _made_before(folder: Path, stamp: str) -> bool:
     )
     # A version one key signed twice is no party's: the version after it is its
     # replacement, not a draft (see avtalsgen.build.manifest.in_force).
-    twice = one_key_signed(stamped)
+    twice = one_key_signed(folder, stamped)
     return len([e for e in stamped if e.get("file") not in twice]) > 1
 
 

@@ -850,7 +850,7 @@ def _one_key(packets: PacketFolder, packet: Path | None) -> str | None:
     entries = packets.manifest.get("packets")
     for entry in entries if isinstance(entries, list) and packet is not None else []:
         if isinstance(entry, dict) and entry.get("file") == packet.name:  # type: ignore[union-attr]
-            return shared_signer(entry)
+            return shared_signer(entry, packets.folder.path)
     return None
 
 
