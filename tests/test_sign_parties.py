@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import softhsm
 from certificates import PASSPHRASE, Ca, make_ca, p12
 from conftest import run_cli
 from pdftext import pdftotext
 from warm_converter import converter_in
 from webtools import COMPLETE_CASE, COMPLETE_DNR, SIGNATORY, complete_workspace
+
+from avtalsgen.signing.pki import DemoPki
 
 pytestmark = [pytest.mark.libreoffice]
 
@@ -277,3 +280,25 @@ def test_two_people_of_one_name_signed_with_two_keys_in_a_manifest_without_keys(
     assert "paket.pdf: samarbetsavtalet, undertecknat av Anna Andersson, Anna Andersson" in status
     assert "samma nyckel" not in status, status
     assert "läge: tilläggsavtal nr 1; förlängning" in status, status
+
+
+@pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")
+def test_a_smart_card_that_signed_the_regions_field_is_refused_in_the_actors(
+    ws: Workspace, softhsm_token: softhsm.Token, demo_pki: DemoPki
+) -> None:
+    """The same through PKCS#11 (SoftHSM2 standing in for a card): the card's key, which
+    signed the region's field, is refused in the actor's, the file as it was."""
+    token = softhsm_token
+    card = ["--pkcs11-lib", str(token.library), "--token", token.label, "--key",
+            token.key_label, "--trust", str(demo_pki.root_cert)]  # fmt: skip
+    env = {"SOFTHSM2_CONF": str(token.config), "AVTALSGEN_PKCS11_PIN": token.pin}
+    done = run_cli("sign", str(ws.packet), "--field", "region", *card, env=env, lang="sv")
+    assert done.returncode == 0, done.stdout + done.stderr
+    before = sha(ws.packet)
+    done = run_cli("sign", str(ws.packet), "--field", "aktor", *card, env=env, lang="sv")
+    assert done.returncode == 1
+    said = " ".join(done.stderr.split())
+    assert (
+        "inte underskrivet: fältet 'region' är redan underskrivet med just den här nyckeln"
+    ) in said, said
+    assert sha(ws.packet) == before
