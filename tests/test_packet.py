@@ -121,6 +121,17 @@ def case_copy(tmp_path: Path) -> Path:
     return tmp_path / "cases" / "RUN-00386-2023.yaml"
 
 
+def _extracts_made(case: Path, output: Path) -> Path:
+    """``output`` with the extracts of the meeting beside ``case`` (2023-12-05) made."""
+    meeting = case.parent / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    made = runner.invoke(
+        app,
+        ["utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")],
+    )
+    assert made.exit_code == 0, made.output
+    return output
+
+
 def _build(case: Path, output: Path, *extra: str) -> str:
     result = runner.invoke(
         app,
@@ -250,13 +261,7 @@ def test_any_signing_order_and_tampering_is_caught(
 
 
 def test_packet_holds_the_extract_and_attachments(case_copy: Path, tmp_path: Path) -> None:
-    output = tmp_path / "output"
-    meeting = case_copy.parent / "sammantraden" / "exempel-run-2023-12-05.yaml"
-    made = runner.invoke(
-        app,
-        ["utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")],
-    )
-    assert made.exit_code == 0, made.output
+    output = _extracts_made(case_copy, tmp_path / "output")
     attachment = case_copy.parent / "bilagor" / "verksamhetsplan.pdf"
     attachment.parent.mkdir()
     # Any PDF will do as an attachment: the extract, without its signature field.
@@ -307,13 +312,7 @@ def test_an_uncertified_extract_s_copy_states_no_certification(
     as the checks want it."""
     from avtalsgen.pdf.tags import structure_problems
 
-    output = tmp_path / "output"
-    meeting = case_copy.parent / "sammantraden" / "exempel-run-2023-12-05.yaml"
-    made = runner.invoke(
-        app,
-        ["utdrag", str(meeting), "--output", str(output), "--templates", str(REPO / "templates")],
-    )
-    assert made.exit_code == 0, made.output
+    output = _extracts_made(case_copy, tmp_path / "output")
     _build(case_copy, output)
     folder = output / "RUN-00386-2023"
     own = fold(pdftotext(folder / "protokollsutdrag-211.pdf"))

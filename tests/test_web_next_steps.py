@@ -101,8 +101,6 @@ def _expediering_page(
     English), and the events the browser follows."""
     from avtalsgen.meetings import expediering
     from avtalsgen.web import secretary
-    from avtalsgen.web.jobs import Job
-    from avtalsgen.web.serverpaths import shown_event
 
     monkeypatch.setattr(expediering, "expedite", lambda *args, **kwargs: items)
     request = {"kind": "expediera", "meeting": str(config.meetings / "m.yaml"),
@@ -113,9 +111,20 @@ def _expediering_page(
     # names the case and program files relative to the cases folder, not by server paths.
     composed = json.dumps([event.get("texts") for event in events], ensure_ascii=False)
     assert str(config.cases) not in composed and str(config.cases.resolve()) not in composed
+    return _run_page(config, "expediera", job_id, events)
+
+
+def _run_page(
+    config: WebConfig, kind: str, job_id: int, events: list[dict[str, Any]]
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """The page of the ``kind`` run ``job_id`` whose worker sent ``events``, ended (in
+    Swedish and in English), and the events the browser follows."""
+    from avtalsgen.web.jobs import Job
+    from avtalsgen.web.serverpaths import shown_event
+
     with client_for(config, "sekr") as client:
         runner = client.app.state.runner
-        job = Job(job_id, "expediera", "sekr", ["m"], args={"output": str(config.output)})
+        job = Job(job_id, kind, "sekr", ["m"], args={"output": str(config.output)})
         runner.jobs[job.id] = job
         for event in events:
             runner._event(job, shown_event(event, [config.cases, config.output]))
@@ -303,8 +312,6 @@ def test_publishing_counts_what_it_published_and_what_waits_as_the_command_line_
     from avtalsgen.meetings import publicering
     from avtalsgen.meetings.publicering import Rendition, Status
     from avtalsgen.web import secretary
-    from avtalsgen.web.jobs import Job
-    from avtalsgen.web.serverpaths import shown_event
 
     web = config.output / "webb" / "RUN-90001-2023"
     results = [
@@ -322,18 +329,7 @@ def test_publishing_counts_what_it_published_and_what_waits_as_the_command_line_
                "output": str(config.output), "templates": "templates"}  # fmt: skip
     i18n.set_language("sv")  # as the worker composes them
     events = list(secretary.run(request, lambda message: None))
-    with client_for(config, "sekr") as client:
-        runner = client.app.state.runner
-        job = Job(994, "publicera", "sekr", ["m"], args={"output": str(config.output)})
-        runner.jobs[job.id] = job
-        for event in events:
-            runner._event(job, shown_event(event, [config.cases, config.output]))
-        job.state = "done"
-        runner._finish(job)
-        swedish = client.get(f"/korning/{job.id}").text
-        with speaking(client, "en"):
-            english = client.get(f"/korning/{job.id}").text
-        followed = client.get(f"/korning/{job.id}/handelser").text
+    swedish, english, sent = _run_page(config, "publicera", 994, events)
     assert _state(swedish) == (
         "klar – publicerade: 2, väntar på anslaget: 0, inte bestyrkta ännu: 1, utan "
         "protokollsutdrag ännu: 1, sekretess: 1"
@@ -344,7 +340,6 @@ def test_publishing_counts_what_it_published_and_what_waits_as_the_command_line_
     )
     # Said once, after the state, not as one of the run's lines.
     assert not [line for line in _lines(swedish) if "publicerade:" in line]
-    sent = [json.loads(data) for data in re.findall(r"^data: (.*)$", followed, re.MULTILINE)]
     summary = [event["text"] for event in sent if event.get("summary")]
     assert summary == [_state(swedish).removeprefix("klar – ")]
 
