@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import shutil
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ def test_a_meeting_file_a_template_or_the_day_screens_every_packet_again(
     changed, every packet's screening may be another."""
     day = clock.today()
     monkeypatch.setattr(clock, "today", lambda: day)
-    changes = {
+    changes: dict[str, Callable[[], object]] = {
         "a meeting file touched": lambda: _touch(config.meetings / "exempel-run-2023-12-05.yaml"),
         "a template touched": lambda: _touch(config.templates / "beslutsforslag.docx"),
         "the day after": lambda: monkeypatch.setattr(
