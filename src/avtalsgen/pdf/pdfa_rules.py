@@ -546,12 +546,13 @@ def _first_visit(obj: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
     return True
 
 
-def program_digest(program: pikepdf.Stream) -> bytes:
-    """A font program's identity: its stored bytes and how they are encoded."""
+def program_identity(program: pikepdf.Stream) -> bytes:
+    """A font program's identity: its stored bytes and how they are encoded. Two programs
+    are the same font program when their identities are equal."""
     coding = pikepdf.Dictionary(
         {k: v for k in ("/Filter", "/DecodeParms") if (v := entry(program, k)) is not None}
     )
-    return hashlib.sha256(program.read_raw_bytes() + coding.unparse(resolved=True)).digest()
+    return program.read_raw_bytes() + coding.unparse(resolved=True)
 
 
 def subset_name_problems(pdf: pikepdf.Pdf) -> list[str]:
@@ -562,9 +563,9 @@ def subset_name_problems(pdf: pikepdf.Pdf) -> list[str]:
         if SUBSET_TAG.match(name):
             named.setdefault(name, []).append(program)
     # A name that only one font dictionary bears stands for one program: only the programs
-    # of names borne more than once are hashed to compare them.
+    # of names borne more than once are compared.
     programs = {
-        name: {program_digest(program) for program in found}
+        name: {program_identity(program) for program in found}
         for name, found in named.items()
         if len(found) > 1
     }
@@ -583,7 +584,7 @@ def unique_subset_names(pdf: pikepdf.Pdf) -> int:
     a packet made of several LibreOffice documents, each of which names its subsets
     BAAAAA+..., CAAAAA+...): the first program keeps the name, the others get a tag made
     from their program's digest. Returns how many fonts were renamed."""
-    first: dict[str, bytes] = {}
+    first: dict[str, bytes] = {}  # the identity of the first program of each name
     renamed: dict[tuple[str, bytes], str] = {}
     fonts = [(str(font.get("/BaseFont", "")).lstrip("/"), font, program)
              for font, program in embedded_fonts(pdf)]  # fmt: skip
@@ -593,9 +594,11 @@ def unique_subset_names(pdf: pikepdf.Pdf) -> int:
     for name, font, program in fonts:
         if borne[name] == 1 or not SUBSET_TAG.match(name):
             continue  # a name borne once stands for one program: nothing to compare
-        digest = program_digest(program)
-        if first.setdefault(name, digest) == digest:
+        # Compared by their bytes; hashed (some 2 µs a kB) only to tag one renamed.
+        identity = program_identity(program)
+        if first.setdefault(name, identity) == identity:
             continue
+        digest = hashlib.sha256(identity).digest()
         if (name, digest) not in renamed:
             salt = 0
             while (candidate := f"{_tag(digest, salt)}+{name[7:]}") in taken:
