@@ -41,6 +41,10 @@ def test_the_seal_signs_the_regions_field_and_never_the_actors(
     packet = config.output / DNR / "paket.pdf"
     before = sha(packet)
     with client_for(config, "signer") as client:
+        # The packet list offers the seal many packets of the region's field, not the actor's.
+        listed = client.get("/paket").text
+        assert 'href="/paket/signera?falt=region"' in listed
+        assert 'href="/paket/signera?falt=aktor"' not in listed
         form = client.get(f"/paket/{DNR}/signera?falt=aktor")
         assert form.status_code == 200
         said = _text(form.text)

@@ -96,6 +96,7 @@ def test_every_packet_is_screened_before_the_key_and_those_ticked_are_signed_wit
     with client_for(config, "signer") as client:
         packets = client.get("/paket").text
         assert 'href="/paket/signera?falt=region">Signera region i många paket</a>' in packets
+        assert 'href="/paket/signera?falt=aktor">Signera aktör i många paket</a>' in packets
         page = client.get("/paket/signera?falt=region").text
         screening = _screening(page)
         assert len(screening) == 7, screening

@@ -26,6 +26,7 @@ from avtalsgen.web.signing import (
     default_level,
     level_context,
     level_problem,
+    seal_refusal,
     sign_at_level,
     trusted_roots,
 )
@@ -81,8 +82,11 @@ def _packets(config: WebConfig) -> dict[str, Any]:
         and (found := _standing(config, row.stem, config.output / row.dnr / row.packet, seen))
         is not None
     }  # fmt: skip
+    # The fields the server's key may sign in many packets at once: not the actor's when
+    # the key is the region's seal (web/signing.seal_refusal; its page would only refuse).
+    many = [field for field in FIELD_ROLES if seal_refusal(config, field) is None]
     return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions,
-            "standings": standings}  # fmt: skip
+            "standings": standings, "many_fields": many}  # fmt: skip
 
 
 def _standing(config: WebConfig, stem: str, packet: Path, seen: Seen) -> dict[str, str] | None:
