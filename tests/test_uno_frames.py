@@ -1,6 +1,7 @@
-"""The UNO bridge loads each document into a hidden frame of its own without a layout
-manager, and leaves no frame behind: after documents converted, one LibreOffice cannot open
-and one it can, soffice's desktop holds no frame (each would hold a document's memory)."""
+"""The UNO bridge loads documents into a hidden frame without a layout manager, one after
+the other in the same frame, and leaves no document behind: after documents converted, one
+LibreOffice cannot open and one it can, soffice's desktop holds the one frame kept for the
+next document and no document (each would hold its memory)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,20 @@ resolver = local.ServiceManager.createInstanceWithContext(
     "com.sun.star.bridge.UnoUrlResolver", local)
 context = resolver.resolve(f"uno:pipe,name={sys.argv[1]};urp;StarOffice.ComponentContext")
 desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-print(desktop.getFrames().getCount())
+documents = desktop.getComponents().createEnumeration()
+count = 0
+while documents.hasMoreElements():
+    documents.nextElement()
+    count += 1
+frames = desktop.getFrames()
+views = sum(frames.getByIndex(i).getController() is not None for i in range(frames.getCount()))
+print(frames.getCount(), views, count)
 """
 
 
-def _frames(worker: Worker) -> int:
-    """The frames on the desktop of the worker's soffice, asked over its own UNO pipe."""
+def _frames(worker: Worker) -> tuple[int, int, int]:
+    """The frames on the desktop of the worker's soffice, the views in them and the
+    documents it holds, asked over its own UNO pipe."""
     done = subprocess.run(
         [uno_python(), "-I", "-c", _FRAMES, worker._pipe],
         capture_output=True,
@@ -42,12 +51,11 @@ def _frames(worker: Worker) -> int:
         check=True,
         timeout=60,
     )
-    return int(done.stdout)
+    frames, views, documents = map(int, done.stdout.split())
+    return frames, views, documents
 
 
-def test_each_document_is_converted_in_a_frame_of_its_own_and_none_is_left(
-    tmp_path: Path,
-) -> None:
+def test_documents_are_converted_in_one_kept_frame_and_none_is_left(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "out").mkdir()
     first = docx_with_pages(tmp_path / "in" / "forsta.docx", ["Det första dokumentet"], "Ett")
@@ -57,13 +65,17 @@ def test_each_document_is_converted_in_a_frame_of_its_own_and_none_is_left(
     worker = Worker(0, find_soffice(None), uno_python())
     worker.start()
     try:
-        assert _frames(worker) == 0
+        assert _frames(worker) == (0, 0, 0)
         assert worker.convert(first, tmp_path / "out" / "forsta.pdf", 60).fault is None
+        assert _frames(worker) == (1, 0, 0)  # the frame kept, empty
         assert worker.convert(broken, tmp_path / "out" / "trasigt.pdf", 60).fault == "unloadable"
+        assert _frames(worker) == (0, 0, 0)  # a frame a document failed in is not kept
         assert worker.convert(second, tmp_path / "out" / "andra.pdf", 60).fault is None
-        assert _frames(worker) == 0
+        assert worker.convert(first, tmp_path / "out" / "igen.pdf", 60).fault is None
+        assert _frames(worker) == (1, 0, 0)
     finally:
         worker.kill()
     assert "Det första dokumentet" in pdftotext(tmp_path / "out" / "forsta.pdf")
     assert "Det andra dokumentet" in pdftotext(tmp_path / "out" / "andra.pdf")
+    assert pdftotext(tmp_path / "out" / "igen.pdf") == pdftotext(tmp_path / "out" / "forsta.pdf")
     assert not (tmp_path / "out" / "trasigt.pdf").exists()
