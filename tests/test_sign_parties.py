@@ -282,6 +282,45 @@ def test_two_people_of_one_name_signed_with_two_keys_in_a_manifest_without_keys(
     assert "läge: tilläggsavtal nr 1; förlängning" in status, status
 
 
+def test_a_manifest_without_keys_whose_actors_field_the_regions_key_signed(
+    ws: Workspace, ca: Ca, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A packet signed before 90e7de5, the actor's field with the region's seal (as the web
+    signed it then) and the region's with its signatory's own key, its manifest recording
+    no keys: the agreement is not signed by both parties (no signed entry, so no
+    tilläggsavtal calls it signed), the build takes it for no packet in force and status
+    says what is so and what to do, not 'avtal undertecknat' nor 'samma nyckel'."""
+    import avtalsgen.signing.sign as signing
+    from avtalsgen.build.manifest import one_key_signed, read_manifest, signed_entry
+
+    seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
+    region = p12(ca, tmp_path / "region.p12", SIGNATORY)
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "_check_party", lambda *args: None)  # as before the refusal
+        for field, key in (("region", region), ("aktor", seal)):
+            ws.sign(ws.packet, field, key, ca)
+    folder = ws.packet.parent
+    manifest = folder / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for entry in [*data["packets"], data["packet"]]:
+        for signature in entry.get("signatures", []):
+            signature.pop("key_sha256", None)
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert signed_entry(folder, 0) is None
+    assert one_key_signed(folder, read_manifest(folder)["packets"]) == {"paket.pdf"}
+    status = " ".join(ws.status().split())
+    assert "läge: avtal undertecknat" not in status, status
+    assert "samma nyckel" not in status, status
+    assert (
+        "aktörens fält underskrivet med regionens nyckel (Region Norrbotten sigill): inte av "
+        "aktören"
+    ) in status, status
+    assert (
+        "aktörens fält är underskrivet med en nyckel som är regionens (Region Norrbotten "
+        "sigill), så aktören har inte skrivit under, och dess fält är upptaget: bygg ärendet igen"
+    ) in status, status
+
+
 @pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")
 def test_a_smart_card_that_signed_the_regions_field_is_refused_in_the_actors(
     ws: Workspace, softhsm_token: softhsm.Token, demo_pki: DemoPki

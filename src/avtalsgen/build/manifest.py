@@ -17,6 +17,7 @@ from avtalsgen.build.tools import tool_versions
 from avtalsgen.build.workspace import CaseFolder, atomic_write, parse_versioned
 
 if TYPE_CHECKING:
+    from avtalsgen.signing.parties import Signed
     from avtalsgen.signing.verify import VerificationReport
 
 
@@ -191,10 +192,10 @@ def in_force(versions: Sequence[Path], entries: Sequence[object] = ()) -> Path |
     when the inputs are again those the signed version was made from, or would make the
     same packet, the signed version stands and the drafts go, rather than a new version
     asking the parties to sign what they have signed. A version whose two parties' fields
-    one key signed, as the manifest's ``entries`` record it (:func:`shared_signer`), is in
-    force for no one: the other party has not signed it and cannot, so the build makes a
-    new version beside it (the signed file stays as it is) for each party to sign with its
-    own key. None when none is signed so."""
+    one key signed, or whose actor's field the region's key signed, as the manifest's
+    ``entries`` record it (:func:`taken_by`), is in force for no one: the other party has
+    not signed it and cannot, so the build makes a new version beside it (the signed file
+    stays as it is) for each party to sign with its own key. None when none is signed so."""
     from avtalsgen.pdf.signed import is_signed
 
     twice = one_key_signed(versions[0].parent, entries) if versions else set()
@@ -204,12 +205,13 @@ def in_force(versions: Sequence[Path], entries: Sequence[object] = ()) -> Path |
 
 
 def one_key_signed(folder: Path, entries: Sequence[object]) -> set[str]:
-    """The names of the packet versions in ``folder`` whose two parties' fields one key
-    signed, among the manifest's ``entries`` (:func:`shared_signer`)."""
+    """The names of the packet versions in ``folder`` one party's key signed for the other
+    too (one key in both fields, or the region's in the actor's), among the manifest's
+    ``entries`` (:func:`taken_by`)."""
     return {
         str(entry["file"])
         for entry in entries
-        if isinstance(entry, dict) and shared_signer(entry, folder) is not None
+        if isinstance(entry, dict) and taken_by(entry, folder) is not None
     }
 
 
@@ -496,29 +498,27 @@ def signed_entry(
             for s in (signatures if isinstance(signatures, list) else [])
             if isinstance(s, dict)
         }
-        if all(signers.get(name) for name in PARTIES) and shared_signer(entry, folder) is None:
+        if all(signers.get(name) for name in PARTIES) and taken_by(entry, folder) is None:
             return entry
     return None
 
 
 def shared_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
-    """The signer whose one key signed both parties' fields of the packet version
-    ``entry`` records (its file in ``folder``), if one did (then the other party has not
-    signed it): by the key each signature records (``key_sha256``), else, where an entry
-    written before records none, by the key of the certificate that signed that field of
-    the packet itself (two people of one name are two keys); a field whose key can be told
-    neither way is taken for a key of its own. None when each party signed with a key of
-    its own."""
+    """The signer whose one key signed both parties' fields of the packet version ``entry``
+    records (its file in ``folder``), if one did (then the other party has not signed it):
+    by the key each signature records (``key_sha256``), else, where an entry written before
+    records none, by the key of the certificate that signed that field of the packet itself
+    (two people of one name are two keys); a field whose key can be told neither way is
+    taken for a key of its own. None when each party signed with a key of its own."""
     from avtalsgen.signing.parties import shared_key
 
-    signatures = entry.get("signatures")
-    found = [s for s in (signatures if isinstance(signatures, list) else [])
-             if isinstance(s, dict) and s.get("field") in PARTIES and s.get("signer")]  # fmt: skip
-    read: dict[str, str] = {}
+    found = _party_signatures(entry)
+    read: dict[str, Signed] = {}
     if any(not s.get("key_sha256") for s in found):
-        read = _signed_keys(folder / Path(str(entry.get("file"))).name)
+        read = _signed_in(folder / Path(str(entry.get("file"))).name)
     keys = [
-        (str(s["field"]), str(s.get("key_sha256") or read.get(str(s["field"]), ""))) for s in found
+        (str(s["field"]), str(s.get("key_sha256") or _key_of(read.get(str(s["field"])))))
+        for s in found
     ]
     shared = shared_key(keys)
     if not shared:
@@ -526,17 +526,66 @@ def shared_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
     return str(next(s["signer"] for s in found if s["field"] == shared[0]))
 
 
-def _signed_keys(packet: Path) -> dict[str, str]:
-    """The key (SHA-256 of its public key) of the certificate that signed each party's
-    field of ``packet``, by field; {} when the file cannot be read."""
+def region_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
+    """The signer of the actor's field of the packet version ``entry`` records, if that is
+    a certificate of the region's organisation (as the web's seal signed it before `sign`
+    refused it, 90e7de5): then the actor has not signed the packet. Only an entry written
+    before that records no key (``key_sha256``) of a party's signature; since, `sign`
+    checks the signer before it signs, and the packet is not read again."""
+    found = _party_signatures(entry)
+    actor = next((s for s in found if s["field"] == "aktor"), None)
+    if actor is None or actor.get("key_sha256"):
+        return None
+    packet = folder / Path(str(entry.get("file"))).name
+    return str(actor["signer"]) if _regions_key_in_actors_field(packet) else None
+
+
+def taken_by(entry: Mapping[str, Any], folder: Path) -> str | None:
+    """The signer whose signature took the other party's field of the packet version
+    ``entry`` records: one key in both fields (:func:`shared_signer`) or the region's key
+    in the actor's (:func:`region_signer`); None when each party signed its own."""
+    return shared_signer(entry, folder) or region_signer(entry, folder)
+
+
+def _party_signatures(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The signed party fields' signatures ``entry`` records."""
+    signatures = entry.get("signatures")
+    return [s for s in (signatures if isinstance(signatures, list) else [])
+            if isinstance(s, dict) and s.get("field") in PARTIES and s.get("signer")]  # fmt: skip
+
+
+def _key_of(signed: Signed | None) -> str:
+    """The key (SHA-256 of its public key) of the certificate of ``signed``; "" for none."""
+    from avtalsgen.signing.parties import key_id
+
+    return key_id(signed.cert) if signed is not None else ""
+
+
+def _regions_key_in_actors_field(packet: Path) -> bool:
+    """Whether the actor's field of ``packet`` is signed with a certificate whose
+    organisation is the region's, as the case's program file and the packet name the
+    region (:func:`avtalsgen.signing.parties.parties_of`)."""
+    from avtalsgen.signing.parties import (
+        ACTOR_FIELD,
+        is_region_organisation,
+        organisations,
+        parties_of,
+    )
+
+    actor = _signed_in(packet).get(ACTOR_FIELD)
+    if actor is None or not (names := organisations(actor.cert)):
+        return False
+    return is_region_organisation(names, parties_of(packet).region)
+
+
+def _signed_in(packet: Path) -> dict[str, Signed]:
+    """The party fields of ``packet`` as signed (each with its signer's certificate), by
+    field; {} when the file cannot be read."""
     from pyhanko.pdf_utils.misc import PdfError
 
-    from avtalsgen.signing.parties import key_id
     from avtalsgen.signing.sign import party_signatures
 
     try:
-        return {
-            signed.field: key_id(signed.cert) for signed in party_signatures(packet.read_bytes())
-        }
+        return {signed.field: signed for signed in party_signatures(packet.read_bytes())}
     except (OSError, PdfError, ValueError, KeyError, TypeError):
         return {}

@@ -405,24 +405,37 @@ def _one(
         )
     # One key in both parties' fields (the region's seal signed the actor's): the actor
     # has not signed, whatever the fields say.
-    one_key = _one_key(packets, packet)
-    if one_key is not None and packet is not None:
+    taken = _one_key(packets, packet)
+    if taken is not None and packet is not None:
+        kind, signer = taken
+        command = f"avtalsgen build {case.path}{hints.option}"
+        if kind == "shared":
+            said = _(
+                "{packet}: both parties' fields are signed with one key ({signer}), so the "
+                "other party has not signed it and its field is taken: build the case "
+                "again ({command}): it makes a new version of the packet beside this one, "
+                "which stays as it is, and each party signs that with its own key"
+            )
+        else:
+            said = _(
+                "{packet}: the actor's field is signed with a key of the region "
+                "({signer}), so the actor has not signed it and its field is taken: build "
+                "the case again ({command}): it makes a new version of the packet beside "
+                "this one, which stays as it is, and each party signs that with its own "
+                "key"
+            )
         status.saknas.append(Missing(
-            _("{packet}: both parties' fields are signed with one key ({signer}), so the "
-              "other party has not signed it and its field is taken: build the case again "
-              "({command}): it makes a new version of the packet beside this one, which "
-              "stays as it is, and each party signs that with its own key").format(
-                packet=named(packet), signer=one_key,
-                command=f"avtalsgen build {case.path}{hints.option}"),
-            Step("build"),
+            said.format(packet=named(packet), signer=signer, command=command), Step("build")
         ))  # fmt: skip
     status.kod, status.lage = _standing(
-        history.utfall, bool(built), signed, not unsigned and bool(signed) and one_key is None
+        history.utfall, bool(built), signed, not unsigned and bool(signed) and taken is None
     )
-    if one_key is not None:
-        status.lage += "; " + _("signed twice with one key ({signer}): not by both parties").format(
-            signer=one_key
-        )
+    if taken is not None:
+        if taken[0] == "shared":
+            said = _("signed twice with one key ({signer}): not by both parties")
+        else:
+            said = _("the actor's field signed with the region's key ({signer}): not by the actor")
+        status.lage += "; " + said.format(signer=taken[1])
     if (
         stale
         and packet is not None
@@ -842,15 +855,21 @@ def out_of_date_for(
     return _build_state(next_build, _Hints(output) if output is not None else None, packet)
 
 
-def _one_key(packets: PacketFolder, packet: Path | None) -> str | None:
-    """The signer whose one key signed both parties' fields of ``packet``, as the manifest
-    records it (:func:`avtalsgen.build.manifest.shared_signer`), if one did."""
-    from avtalsgen.build.manifest import shared_signer
+def _one_key(packets: PacketFolder, packet: Path | None) -> tuple[str, str] | None:
+    """Whose signature took the other party's field of ``packet``, as the manifest records
+    it, if one did: ("shared", signer) when one key signed both parties' fields
+    (:func:`avtalsgen.build.manifest.shared_signer`), ("region", signer) when the region's
+    key signed the actor's (:func:`avtalsgen.build.manifest.region_signer`)."""
+    from avtalsgen.build.manifest import region_signer, shared_signer
 
     entries = packets.manifest.get("packets")
     for entry in entries if isinstance(entries, list) and packet is not None else []:
         if isinstance(entry, dict) and entry.get("file") == packet.name:  # type: ignore[union-attr]
-            return shared_signer(entry, packets.folder.path)
+            if (signer := shared_signer(entry, packets.folder.path)) is not None:
+                return "shared", signer
+            if (signer := region_signer(entry, packets.folder.path)) is not None:
+                return "region", signer
+            return None
     return None
 
 
