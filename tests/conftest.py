@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import importlib.util
+import logging
 import os
 import shutil
 import subprocess
@@ -201,6 +202,22 @@ def _language_of_the_environment() -> Iterator[None]:
     yield
     i18n.set_language(None)
     clicktexts.install()  # typer keeps some of its texts in module constants
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_as_it_was() -> Iterator[None]:
+    """The root logger's handlers and level as before the test. The web app configures
+    Litestar's logging, which puts a queue handler on the root logger whose listener thread
+    writes to the stderr of the moment: a CliRunner's, closed when its command returns. A
+    library's warning in a later test (pikepdf's on a broken XMP) then ended in "--- Logging
+    error --- ValueError: I/O operation on closed file" in the suite's output."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers and not type(handler).__module__.startswith("_pytest."):
+            root.removeHandler(handler)  # pytest's own come and go with each test's phase
+    root.setLevel(level)
 
 
 @pytest.fixture
