@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import fcntl
@@ -139,6 +140,11 @@ os.environ["AVTALSGEN_CONVERTER_WARM_UP"] = "0"
 # Nor does any test sign with, or make, the developer's own demo PKI (in the user's data
 # folder): the session has one of its own, made by the first test that needs it.
 DATA_HOME = os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="avtalsgen-test-data-")
+# Both gone when the test process ends (each of pytest-xdist's processes makes its own): they
+# were left in the temporary folder, two for each process of each run, the demo PKI's private
+# keys among them.
+for _folder in (NO_CONVERTER, DATA_HOME):
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 CASES = {
     "RUN-00386-2023": REPO / "cases" / "RUN-00386-2023.yaml",
     "RUN-90001-2023": REPO / "cases" / "exempel-arktiska-testbaddar.yaml",

@@ -1,4 +1,4 @@
-"""The suite's own hygiene: a web app made in one test leaves no log handler behind.
+"""The suite's own hygiene: no log handler and no temporary folder left behind.
 
 Litestar's logging configuration (the web app's, made in ``create_app``) puts a queue handler on
 the root logger whose listener thread writes to the stderr of the moment. Made while a command
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,3 +38,14 @@ def test_a_web_app_made_with_a_stderr_that_then_closes(tmp_path: Path) -> None:
 
 def test_the_next_test_has_not_its_handler() -> None:
     assert _LITESTARS and not set(_LITESTARS) & set(logging.getLogger().handlers)
+
+
+def test_a_test_process_leaves_no_folder_behind(tmp_path: Path) -> None:
+    """conftest's folders (no converter; the session's data with its demo PKI's keys) were
+    left in the temporary folder, two for each test process of each run."""
+    script = "import conftest; from pathlib import Path; print(conftest.DATA_HOME)"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent, env=env,
+                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.strip().startswith(str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
