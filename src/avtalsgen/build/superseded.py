@@ -80,6 +80,11 @@ def decision_record(history: History) -> dict[str, Any] | None:
     }
 
 
+#: The keys of a tilläggsavtal's financing before and after its change, as its packet's
+#: facts hold them (``efter.finansiering.period.slut``). An entry recorded before they were
+#: digested (it holds none of them) is compared without them (:func:`changed_facts`).
+_STATED = ("fore.finansiering", "efter.finansiering")
+
 #: The case's keys of a tilläggsavtal's packet (and what starts them): the parties and
 #: signatories, the Dnr, the agreement's date and the financing it changes (the rest of
 #: the case is the agreement's, which it leaves as it is).
@@ -173,7 +178,10 @@ def packet_facts(
     what the manifest records of a packet (``fakta``) and :func:`superseded` compares.
     The agreement's packet holds the beslutsförslag (the proposal) and the agreement (the
     case as decided): a key's digest is of both values. A tilläggsavtal's: the parties,
-    Dnr and financing as decided, and its change (``tillagg.*``). None when the case has
+    Dnr and financing as decided, its change (``tillagg.*``), and the financing it states
+    before and after the change (``fore.finansiering.*``, ``efter.finansiering.*``: an
+    earlier change or the decision's date alters them while the change record stays the
+    same). None when the case has
     no tilläggsavtal nr ``tillagg`` now. With ``legacy``, each prose text's blocks too, as
     an earlier avtalsgen recorded them (compared with a packet it recorded so). Digested
     with ``key``, the output folder's secret (None: plain, as recorded before)."""
@@ -189,15 +197,25 @@ def packet_facts(
             for name in keys
             if _is_fact(name)
         }  # fmt: skip
-    change = history.changes[tillagg - 1].andring.tillagg.model_dump(mode="json")
+    andring = history.changes[tillagg - 1].andring
     facts = {
         name: _digest(_raw(value), key=key)
         for name, value in decided.items()
         if (name in _TILLAGG_KEYS or name.startswith(_TILLAGG_KEYS)) and _is_fact(name)
     }
+    # What the tilläggsavtal states of the money: the financing before the change (its
+    # "i stället för") and after it (its tables and payment plan), which earlier changes
+    # and the decision's date shape besides the change itself.
+    # The change's own keys first: a message names the first few keys that differ.
+    stated = (
+        ("tillagg", andring.tillagg.model_dump(mode="json")),
+        (_STATED[0], andring.fore.model_dump(mode="json")),
+        (_STATED[1], andring.efter.model_dump(mode="json")),
+    )
     return facts | {
         name: _digest(_raw(value), key=key)
-        for name, value in _leaves(change, "tillagg", legacy=legacy)
+        for prefix, dumped in stated
+        for name, value in _leaves(dumped, prefix, legacy=legacy)
     }
 
 
@@ -272,6 +290,8 @@ def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[s
             name = text
         elif key not in recorded and _by_blocks(key, recorded):
             continue  # recorded by its blocks, compared by them
+        elif key not in recorded and _recorded_before(key, recorded):
+            continue  # recorded before the financing a tilläggsavtal states was digested
         if (
             recorded.get(key) != now.get(key)
             and not (key not in recorded and now.get(key) in not_given)
@@ -279,6 +299,14 @@ def changed_facts(recorded: Mapping[str, Any], now: Mapping[str, str]) -> list[s
         ):
             changed.append(name)
     return changed
+
+
+def _recorded_before(key: str, recorded: Mapping[str, Any]) -> bool:
+    """Whether ``key`` is of the financing a tilläggsavtal states (:data:`_STATED`) and
+    ``recorded``, an entry of a tilläggsavtal's packet, was made before those facts were
+    digested (it holds none of them)."""
+    prefixes = tuple(f"{prefix}." for prefix in _STATED)
+    return key.startswith(prefixes) and not any(name.startswith(prefixes) for name in recorded)
 
 
 def facts_now(history: History, key: FactKey | None = None) -> Facts:
