@@ -23,7 +23,12 @@ from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.meetings.extract import build_extracts
 from avtalsgen.meetings.justering import load_meeting
-from avtalsgen.model.money import Finansiering, Finansieringsregler, compute_financing
+from avtalsgen.model.money import (
+    Finansiering,
+    Finansieringsregler,
+    ForlangdFinansiar,
+    compute_financing,
+)
 from avtalsgen.model.tillagg import Tillagg, apply_change
 
 REPO = Path(__file__).resolve().parent.parent
@@ -166,40 +171,45 @@ def test_a_paid_short_year_of_stepped_amounts_stays_and_the_extension_s_amount_i
     ]
 
 
-def test_an_extension_that_would_change_a_paid_quarter_is_told_at_its_amount(
-    english: None,
-) -> None:
+def test_another_amount_after_a_paid_quarter_of_a_short_year_keeps_what_was_paid() -> None:
     """A five-month last avtalsår (2025-12-01–2026-04-30) of 1 000 000 kronor a year, paid
-    quarterly, its share 416 666.67 kronor: with another amount for the extension it is
-    restated in whole kronor and its payment of 2026-01-01 would be 249 999 kronor. Refused,
-    at belopp_per_ar (not tillagg.typ), saying what can be stated; the same extension with
-    the agreement's amount passes."""
+    quarterly, its share 416 666.67 kronor, paid to its end before the extension. With
+    another amount for the extension (900 000 kronor a year) it was refused at belopp_per_ar:
+    restated in whole kronor (416 666 for the avtalsår, spread evenly), its payment of
+    2026-01-01 would have become 249 999 kronor. The months before the extension now keep
+    their amounts per stretch (a ForlangdFinansiar: 1 000 000 kronor a year to 2026-04-30,
+    900 000 from 2026-05-01): every payment made is as it was, the avtalsår is 416 666
+    kronor (its remainder on its last payment, as before), and the extension's payments
+    follow from its first day."""
     money = _financing("2024-12-01", "2026-04-30", 1000000, "kvartalsvis_i_forskott")
     rules = Finansieringsregler()
-
-    def extended(**amount: int) -> list[tuple[tuple[str | int, ...], str]]:
-        tillagg = Tillagg.model_validate(
-            {"typ": "forlangning", "ny_slutdag": "2028-04-30", **amount}
-        )
-        return apply_change(money, tillagg, rules, beslutsdatum=dt.date(2026, 4, 30),
-                            max_ar=None, forlangning_tillaten=True)[1]  # fmt: skip
-
-    assert extended(belopp_per_ar=900000) == [
-        (
-            ("belopp_per_ar",),
-            "the payment of 2026-01-01 (250,000 kronor, for 2026-01-01–2026-03-31) was due "
-            "before the decision (2026-04-30) and would be 249,999 kronor: with another "
-            "amount for the extension, the agreement's amounts up to 2026-04-30, a share of a "
-            "yearly amount that is not whole kronor, are restated in whole kronor and divided "
-            "over their payments otherwise, and what has been paid stays as the agreement "
-            "says. avtalsgen can state this extension with the agreement's amount (without "
-            "belopp_per_ar), not with another: write its tilläggsavtal by hand",
-        )
-    ]
-    assert extended() == []
-    i18n.set_language("sv")
-    ((_key, message),) = extended(belopp_per_ar=900000)
-    assert message.startswith(
-        "utbetalningen 2026-01-01 (250\u00a0000 kronor, för 2026-01-01–2026-03-31) förföll "
-        "före beslutet (2026-04-30) och skulle bli 249\u00a0999 kronor"
+    tillagg = Tillagg.model_validate(
+        {"typ": "forlangning", "ny_slutdag": "2028-04-30", "belopp_per_ar": 900000}
     )
+    andring, found = apply_change(money, tillagg, rules, beslutsdatum=dt.date(2026, 4, 30),
+                                  max_ar=None, forlangning_tillaten=True)  # fmt: skip
+    assert found == [] and andring is not None
+    row = andring.efter.finansiarer[0]
+    assert isinstance(row, ForlangdFinansiar)
+    assert [form.belopp_per_ar for form in row.avsnitt] == [1000000, 900000]
+    before = compute_financing(money, rules)
+    after = compute_financing(andring.efter, rules)
+    assert after.utbetalningar[: len(before.utbetalningar)] == before.utbetalningar
+    assert [(p.datum, p.belopp) for p in before.utbetalningar[-2:]] == [
+        (dt.date(2026, 1, 1), 250000),
+        (dt.date(2026, 4, 1), 83333),
+    ]
+    assert [(a.start, a.manader, a.belopp) for a in after.avtalsar] == [
+        (dt.date(2024, 12, 1), 12, 1000000),
+        (dt.date(2025, 12, 1), 5, 416666),
+        (dt.date(2026, 5, 1), 12, 900000),
+        (dt.date(2027, 5, 1), 12, 900000),
+    ]
+    assert after.region_summa == before.region_summa + 2 * 900000 == 3216666
+    first = after.utbetalningar[len(before.utbetalningar)]
+    assert (first.datum, first.slut, first.belopp) == (
+        dt.date(2026, 5, 1), dt.date(2026, 6, 30), 150000,
+    )  # fmt: skip
+    # The stretches are facts of the financing: they survive its dump.
+    dumped = andring.efter.model_dump(mode="json")["finansiarer"][0]["avsnitt"]
+    assert [item["belopp_per_ar"] for item in dumped] == [1000000, 900000]

@@ -302,9 +302,10 @@ class Finansiar(Strict):
         problems: list[tuple[Loc, str]] = []
         given = [
             name
-            for name in ("belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar")
-            if getattr(self, name) is not None
-        ]
+            for name in ("belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar",
+                         "avsnitt")  # the last a ForlangdFinansiar's
+            if getattr(self, name, None) is not None
+        ]  # fmt: skip
         if not given:
             problems.append(
                 (
@@ -382,6 +383,42 @@ class Finansiar(Strict):
         return self.slag == "region"
 
 
+class Avsnitt(Strict):
+    """A financier's amounts for one stretch of a :class:`ForlangdPeriod`: from its start
+    to the day before the first day its avtalsår are counted anew, between two such days,
+    or from the last to its end; in one of the three forms of :class:`Finansiar`, over that
+    stretch alone (its own avtalsår and calendar years)."""
+
+    belopp_per_ar: Kronor | None = None
+    """The same amount every avtalsår of the stretch."""
+    belopp_per_avtalsar: list[Kronor] | None = None
+    """One amount per avtalsår of the stretch."""
+    belopp_per_kalenderar: list[Kalenderarsbelopp] | None = None
+    """One amount per calendar year of the stretch (only its months of each)."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Avsnitt:
+        forms = (self.belopp_per_ar, self.belopp_per_avtalsar, self.belopp_per_kalenderar)
+        assert sum(form is not None for form in forms) == 1, self
+        return self
+
+
+class ForlangdFinansiar(Finansiar):
+    """A financier of an agreement that an extension counted anew (the period a
+    :class:`ForlangdPeriod`), whose amounts no one form holds exactly over the whole
+    period: its amounts per stretch (:attr:`avsnitt`), so that what the agreement had
+    before the extension keeps its exact months, and what was paid its amount (e.g. a
+    shorter last avtalsår's share of 1 000 000 kronor a year, 416 666.67 kronor for five
+    months, paid quarterly, and 900 000 kronor a year for the extension: restated as
+    416 666 kronor for the avtalsår, its quarter's payment of 250 000 kronor would have
+    become 249 999). Made by a change of a running agreement (:mod:`avtalsgen.model.tillagg`),
+    never read from a file; the three amount keys are None."""
+
+    avsnitt: tuple[Avsnitt, ...]
+    """The amounts of each stretch of the period, in order: one more than the period's
+    :attr:`~ForlangdPeriod.avtalsar_fran`."""
+
+
 class Utbetalning(Strict):
     """How this financing's region share is paid out, where it departs from the program's
     rule (program file: finansiering.utbetalning)."""
@@ -412,7 +449,7 @@ class Finansiering(Strict):
     # A file's period is a Period, and the schema is Period's.
     period: SerializeAsAny[Period]
     """The period the financing covers."""
-    finansiarer: list[Finansiar] = Field(min_length=1)
+    finansiarer: list[SerializeAsAny[Finansiar]] = Field(min_length=1)
     """Every financier, the region's share (one row per källa) first: the Finansiering
     table lists them in this order, each with its total."""
     utbetalning: Utbetalning = Utbetalning()
@@ -501,8 +538,33 @@ class Finansiering(Strict):
         return sum(_total(_monthly(row, self.period)) for row in self.finansiarer)
 
 
+def stretches(period: Period) -> list[Period]:
+    """The stretches of ``period`` between the days its avtalsår are counted anew (one, the
+    period itself, when there are none), each a period of its own."""
+    starts = [period.start, *period.restarts]
+    ends = [day - dt.timedelta(days=1) for day in period.restarts] + [period.slut]
+    return [Period(start=start, slut=end) for start, end in zip(starts, ends, strict=True)]
+
+
 def _amount_problems(row: Finansiar, period: Period) -> list[tuple[Loc, str]]:
     """Amounts of one financier that do not fit the period, by location in the row."""
+    if isinstance(row, ForlangdFinansiar):
+        parts = stretches(period)
+        assert len(parts) == len(row.avsnitt), (period, row)
+        problems = [
+            (("avsnitt", index, *loc), message)
+            for index, (amounts, part) in enumerate(zip(row.avsnitt, parts, strict=True))
+            for loc, message in _form_problems(amounts, part)
+        ]
+    else:
+        problems = _form_problems(row, period)
+    if row.slag == "region" and not problems and _total(_monthly(row, period)) == 0:
+        problems.append(((), _("the region's share is 0 kronor over the whole period")))
+    return problems
+
+
+def _form_problems(row: Finansiar | Avsnitt, period: Period) -> list[tuple[Loc, str]]:
+    """Amounts in one form that do not fit ``period``, by location in ``row``."""
     problems: list[tuple[Loc, str]] = []
     if row.belopp_per_avtalsar is not None:
         years = period.avtalsar()
@@ -569,8 +631,6 @@ def _amount_problems(row: Finansiar, period: Period) -> list[tuple[Loc, str]]:
                     ),
                 )
             )
-    if row.slag == "region" and not problems and _total(_monthly(row, period)) == 0:
-        problems.append(((), _("the region's share is 0 kronor over the whole period")))
     return problems
 
 
@@ -898,6 +958,17 @@ SCALE = 27_720
 
 def _monthly(row: Finansiar, period: Period) -> list[int]:
     """The financier's exact amount for each month of the period, in 1/:data:`SCALE` kronor."""
+    if isinstance(row, ForlangdFinansiar):
+        return [
+            amount
+            for amounts, part in zip(row.avsnitt, stretches(period), strict=True)
+            for amount in _monthly_of(amounts, part)
+        ]
+    return _monthly_of(row, period)
+
+
+def _monthly_of(row: Finansiar | Avsnitt, period: Period) -> list[int]:
+    """The exact amount for each month of ``period`` of amounts in one form."""
     count = period.manader
     if row.belopp_per_ar is not None:
         return [row.belopp_per_ar * (SCALE // 12)] * count
@@ -1042,7 +1113,7 @@ def _compute(money: Finansiering, regler: Finansieringsregler) -> Berakning:
         monthly = _monthly(row, period)
         # The years the amounts are given for, and the parts of each: the months a year
         # shares with one avtalsår, one budget year and (the region's share) one payment.
-        years = by_budget if row.belopp_per_kalenderar is not None else by_year
+        years = _year_keys(row, period, by_year, by_budget)
         keys = list(zip(by_year, by_budget, by_payment if row.region else by_year, strict=True))
         parts = _numbered(keys)
         amounts = _parts(monthly, years, parts)
@@ -1067,7 +1138,9 @@ def _compute(money: Finansiering, regler: Finansieringsregler) -> Berakning:
                 per_avtalsar=tuple(per_year),
                 per_budgetar=tuple(per_budget),
                 summa=total,
-                kalenderar_angivna=row.belopp_per_kalenderar is not None,
+                kalenderar_angivna=all(
+                    form.belopp_per_kalenderar is not None for form in _forms(row)
+                ),
             )
         )
     region_rows = [row for row in rows if row.region]
@@ -1113,6 +1186,28 @@ def _compute(money: Finansiering, regler: Finansieringsregler) -> Berakning:
         avrundat=rounded,
         budgetar_avrundade=budget_rounded,
     )
+
+
+def _forms(row: Finansiar) -> tuple[Finansiar | Avsnitt, ...]:
+    """The amounts of ``row`` in their forms: its own, or each stretch's."""
+    return row.avsnitt if isinstance(row, ForlangdFinansiar) else (row,)
+
+
+def _year_keys(
+    row: Finansiar, period: Period, by_year: Sequence[int], by_budget: Sequence[int]
+) -> list[int]:
+    """Each month's year that ``row``'s amounts are given for, counting from 0: its budget
+    year where they are given per calendar year, else its avtalsår (per stretch, for a
+    :class:`ForlangdFinansiar`)."""
+    if not isinstance(row, ForlangdFinansiar):
+        return list(by_budget if row.belopp_per_kalenderar is not None else by_year)
+    keys: list[tuple[int, int]] = []
+    month = 0
+    for index, (form, part) in enumerate(zip(row.avsnitt, stretches(period), strict=True)):
+        chosen = by_budget if form.belopp_per_kalenderar is not None else by_year
+        keys += [(index, chosen[month + offset]) for offset in range(part.manader)]
+        month += part.manader
+    return _numbered(keys)
 
 
 #: One payment before amounts: (date, first month, last day, the avtalsår reported on).

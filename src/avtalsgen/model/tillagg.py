@@ -41,9 +41,11 @@ from pydantic import Field, ValidationError, model_validator
 from avtalsgen.i18n import N_, _, format_amount, ngettext
 from avtalsgen.model.money import (
     SCALE,
+    Avsnitt,
     Finansiar,
     Finansiering,
     Finansieringsregler,
+    ForlangdFinansiar,
     ForlangdPeriod,
     Kalenderarsbelopp,
     Period,
@@ -51,6 +53,7 @@ from avtalsgen.model.money import (
     compute_financing,
     month_end,
     monthly_amounts,
+    stretches,
 )
 from avtalsgen.model.types import Datum, FieldProblems, Kronor, Loc, Namn, Strict
 
@@ -533,7 +536,8 @@ def apply_change(
             {
                 **money.model_dump(exclude_none=True),
                 "period": new_period,
-                "finansiarer": [row.model_dump(exclude_none=True) for row in rows],
+                # As they are: a ForlangdFinansiar's stretches are no file's keys.
+                "finansiarer": rows,
                 "totalt": None,
             }
         )
@@ -781,8 +785,7 @@ def _extended_per_calendar_year(row: Finansiar, years: list[Kalenderarsbelopp]) 
         {
             **row.model_dump(
                 exclude_none=True,
-                exclude={"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar",
-                         "totalt"},
+                exclude=_AMOUNT_KEYS,
             ),
             "belopp_per_kalenderar": [
                 {"ar": year, "belopp": amount} for year, amount in sorted(amounts.items())
@@ -921,14 +924,21 @@ def _expressed(
     list per avtalsår, or per calendar year, whichever holds them exactly. ``earliest`` (a
     new amount's decision) leaves out of the message's dates those a new amount cannot take
     effect from: the period's first day and the avtalsår begun before the decision."""
-    base = row.model_dump(
-        exclude_none=True,
-        exclude={"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar", "totalt"},
-    )
+    base = row.model_dump(exclude_none=True, exclude=_AMOUNT_KEYS)
     if monthly and all(amount == monthly[0] for amount in monthly):
         yearly, rest = divmod(monthly[0] * 12, SCALE)
         if not rest:
             return Finansiar.model_validate({**base, "belopp_per_ar": yearly})
+    if period.restarts and row.region:
+        # Exactly, before any form that rounds a shorter avtalsår's share: the months
+        # before an extension were paid as they are. (A co-financier's amounts per
+        # calendar year are given so for the extension too: _calendar_years_given.)
+        exact = _uniform_sums(monthly, [start for start, _end in period.avtalsar()], period)
+        if exact is not None:
+            return Finansiar.model_validate({**base, "belopp_per_avtalsar": exact})
+        per_stretch = _per_stretch(monthly, period)
+        if per_stretch is not None:
+            return ForlangdFinansiar.model_validate({**base, "avsnitt": per_stretch})
     per_year = _uniform_sums(
         monthly, [start for start, _end in period.avtalsar()], period, round_short=True
     )
@@ -974,6 +984,44 @@ def _expressed(
         )
     )
     return row
+
+
+#: A financier's keys that hold its amounts (and their total), left out where a change
+#: gives it other amounts.
+_AMOUNT_KEYS = {"belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar", "avsnitt",
+                "totalt"}  # fmt: skip
+
+
+def _per_stretch(monthly: list[int], period: Period) -> tuple[Avsnitt, ...] | None:
+    """Amounts for each stretch of ``period`` (:func:`~avtalsgen.model.money.stretches`)
+    that give ``monthly`` exactly, each the same every year, per avtalsår or per calendar
+    year of its stretch; None when a stretch has no such form."""
+    found: list[Avsnitt] = []
+    first = 0
+    for part in stretches(period):
+        months = monthly[first : first + part.manader]
+        first += part.manader
+        yearly, rest = divmod(months[0] * 12, SCALE)
+        if all(amount == months[0] for amount in months) and not rest:
+            found.append(Avsnitt(belopp_per_ar=yearly))
+            continue
+        per_year = _uniform_sums(months, [start for start, _end in part.avtalsar()], part)
+        if per_year is not None:
+            found.append(Avsnitt(belopp_per_avtalsar=per_year))
+            continue
+        starts = [max(part.start, dt.date(year, 1, 1)) for year in part.kalenderar]
+        per_calendar = _uniform_sums(months, starts, part)
+        if per_calendar is None:
+            return None
+        found.append(
+            Avsnitt(
+                belopp_per_kalenderar=[
+                    Kalenderarsbelopp(ar=year, belopp=amount)
+                    for year, amount in zip(part.kalenderar, per_calendar, strict=True)
+                ]
+            )
+        )
+    return tuple(found)
 
 
 def _uniform_sums(
