@@ -243,6 +243,35 @@ INVALID = [
         case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2027-10-31"),),
     ),
     Invalid(
+        "evaluation-before-the-period",
+        (
+            "<case>:48: extern_utvardering_senast: the external evaluation (2023-06-30) is "
+            "before the period's start 2023-10-01: the financing it evaluates has not begun; "
+            "write a date from 2023-10-01 to 2026-09-30",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: den externa utvärderingen (2023-06-30) "
+            "ligger före periodens start 2023-10-01: finansieringen den utvärderar har inte "
+            "börjat; skriv ett datum från 2023-10-01 till 2026-09-30",
+        ),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2023-06-30"),),
+    ),
+    Invalid(
+        # A walk's case: financing from 2027, the first follow-up "hösten 2025" (qa21).
+        "follow-up-before-the-period",
+        (
+            "<case>:47: forsta_uppfoljning: the first follow-up (våren 2023) is over before the "
+            "period's start 2023-10-01: there is nothing to follow up yet; name a term that "
+            "ends no earlier than 2023-10-01, e.g. hösten 2023",
+        ),
+        sv=(
+            "<case>:47: forsta_uppfoljning: den första uppföljningen (våren 2023) är över före "
+            "periodens start 2023-10-01: det finns ännu inget att följa upp; ange en termin "
+            "som slutar tidigast 2023-10-01, till exempel hösten 2023",
+        ),
+        case=(("forsta_uppfoljning: hösten 2024", "forsta_uppfoljning: våren 2023"),),
+    ),
+    Invalid(
         "follow-up-after-the-period",
         (
             "<case>:47: forsta_uppfoljning: the first follow-up (våren 2027) is after the "

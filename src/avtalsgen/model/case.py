@@ -251,7 +251,18 @@ class Arende(Strict):
                     ).format(year=registered, proposed=proposed),
                 )
             )
-        end = self.finansiering.period.slut
+        start, end = self.finansiering.period.start, self.finansiering.period.slut
+        if self.extern_utvardering_senast < start:
+            problems.append(
+                (
+                    "extern_utvardering_senast",
+                    _(
+                        "the external evaluation ({date}) is before the period's start {start}: "
+                        "the financing it evaluates has not begun; write a date from {start} "
+                        "to {end}"
+                    ).format(date=self.extern_utvardering_senast, start=start, end=end),
+                )
+            )
         if self.extern_utvardering_senast > end:
             problems.append(
                 (
@@ -263,6 +274,17 @@ class Arende(Strict):
                 )
             )
         begins = term_start(self.forsta_uppfoljning)
+        if begins is not None and term_end(begins) < start:
+            problems.append(
+                (
+                    "forsta_uppfoljning",
+                    _(
+                        "the first follow-up ({term}) is over before the period's start {start}: "
+                        "there is nothing to follow up yet; name a term that ends no earlier "
+                        "than {start}, e.g. {first}"
+                    ).format(term=self.forsta_uppfoljning, start=start, first=term_of(start)),
+                )
+            )
         if begins is not None and begins > end:
             problems.append(
                 (
@@ -288,3 +310,13 @@ def term_start(text: str) -> dt.date | None:
     if match is None:
         return None
     return dt.date(int(match[2]), 1 if match[1].lower() == "våren" else 7, 1)
+
+
+def term_end(begins: dt.date) -> dt.date:
+    """The last day of the term that begins on ``begins`` (a :func:`term_start`)."""
+    return dt.date(begins.year, 6, 30) if begins.month == 1 else dt.date(begins.year, 12, 31)
+
+
+def term_of(day: dt.date) -> str:
+    """The term a day falls in, as a case file names it ("våren 2027", "hösten 2027")."""
+    return f"{'våren' if day.month <= 6 else 'hösten'} {day.year}"
