@@ -291,7 +291,8 @@ def test_a_manifest_without_keys_whose_actors_field_the_regions_key_signed(
     tilläggsavtal calls it signed), the build takes it for no packet in force and status
     says what is so and what to do, not 'avtal undertecknat' nor 'samma nyckel'."""
     import avtalsgen.signing.sign as signing
-    from avtalsgen.build.manifest import one_key_signed, read_manifest, signed_entry
+    from avtalsgen.build.manifest import one_key_signed, read_manifest, signed_entry, taking
+    from avtalsgen.signing.parties import Signed
 
     seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
     region = p12(ca, tmp_path / "region.p12", SIGNATORY)
@@ -307,7 +308,20 @@ def test_a_manifest_without_keys_whose_actors_field_the_regions_key_signed(
             signature.pop("key_sha256", None)
     manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert signed_entry(folder, 0) is None
-    assert one_key_signed(folder, read_manifest(folder)["packets"]) == {"paket.pdf"}
+    # The packet's signatures are read once for the entry: for a shared key and for the
+    # region's key in the actor's field alike (they were read twice, once for each).
+    reads: list[int] = []
+    read_signatures = signing.party_signatures
+
+    def counted(data: bytes) -> list[Signed]:
+        reads.append(len(data))
+        return read_signatures(data)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "party_signatures", counted)
+        assert one_key_signed(folder, read_manifest(folder)["packets"]) == {"paket.pdf"}
+    assert len(reads) == 1, reads
+    assert taking(read_manifest(folder)["packet"], folder) == ("region", "Region Norrbotten sigill")
     status = " ".join(ws.status().split())
     assert "läge: avtal undertecknat" not in status, status
     assert "samma nyckel" not in status, status

@@ -503,48 +503,47 @@ def signed_entry(
     return None
 
 
-def shared_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
-    """The signer whose one key signed both parties' fields of the packet version ``entry``
-    records (its file in ``folder``), if one did (then the other party has not signed it):
-    by the key each signature records (``key_sha256``), else, where an entry written before
-    records none, by the key of the certificate that signed that field of the packet itself
-    (two people of one name are two keys); a field whose key can be told neither way is
-    taken for a key of its own. None when each party signed with a key of its own."""
-    from avtalsgen.signing.parties import shared_key
+def taking(entry: Mapping[str, Any], folder: Path) -> tuple[str, str] | None:
+    """Whose signature took the other party's field of the packet version ``entry``
+    records (its file in ``folder``), if one did: ("shared", signer) when one key signed
+    both parties' fields, ("region", signer) when a key of the region's signed the actor's;
+    None when each party signed with a key of its own.
+
+    One key is told by the key each signature records (``key_sha256``), else, where an
+    entry written before 90e7de5 records none, by the key of the certificate that signed
+    that field of the packet itself (two people of one name are two keys); a field whose
+    key can be told neither way is taken for a key of its own. The region's key in the
+    actor's field (as the web's seal signed it before `sign` refused it) is looked for only
+    in such an entry: since, `sign` checks the signer before it signs. The packet's
+    signatures are read at most once."""
+    from avtalsgen.signing.parties import ACTOR_FIELD, shared_key
 
     found = _party_signatures(entry)
-    read: dict[str, Signed] = {}
-    if any(not s.get("key_sha256") for s in found):
-        read = _signed_in(folder / Path(str(entry.get("file"))).name)
+    if not found:
+        return None
+    packet = folder / Path(str(entry.get("file"))).name
+    unrecorded = any(not s.get("key_sha256") for s in found)
+    read = _signed_in(packet) if unrecorded else {}
     keys = [
         (str(s["field"]), str(s.get("key_sha256") or _key_of(read.get(str(s["field"])))))
         for s in found
     ]
-    shared = shared_key(keys)
-    if not shared:
-        return None
-    return str(next(s["signer"] for s in found if s["field"] == shared[0]))
-
-
-def region_signer(entry: Mapping[str, Any], folder: Path) -> str | None:
-    """The signer of the actor's field of the packet version ``entry`` records, if that is
-    a certificate of the region's organisation (as the web's seal signed it before `sign`
-    refused it, 90e7de5): then the actor has not signed the packet. Only an entry written
-    before that records no key (``key_sha256``) of a party's signature; since, `sign`
-    checks the signer before it signs, and the packet is not read again."""
-    found = _party_signatures(entry)
-    actor = next((s for s in found if s["field"] == "aktor"), None)
+    if shared := shared_key(keys):
+        return "shared", str(next(s["signer"] for s in found if s["field"] == shared[0]))
+    actor = next((s for s in found if s["field"] == ACTOR_FIELD), None)
     if actor is None or actor.get("key_sha256"):
         return None
-    packet = folder / Path(str(entry.get("file"))).name
-    return str(actor["signer"]) if _regions_key_in_actors_field(packet) else None
+    if _regions_key(read.get(ACTOR_FIELD), packet):
+        return "region", str(actor["signer"])
+    return None
 
 
 def taken_by(entry: Mapping[str, Any], folder: Path) -> str | None:
     """The signer whose signature took the other party's field of the packet version
-    ``entry`` records: one key in both fields (:func:`shared_signer`) or the region's key
-    in the actor's (:func:`region_signer`); None when each party signed its own."""
-    return shared_signer(entry, folder) or region_signer(entry, folder)
+    ``entry`` records (:func:`taking`): one key in both fields, or the region's key in the
+    actor's; None when each party signed its own."""
+    found = taking(entry, folder)
+    return found[1] if found is not None else None
 
 
 def _party_signatures(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -561,18 +560,12 @@ def _key_of(signed: Signed | None) -> str:
     return key_id(signed.cert) if signed is not None else ""
 
 
-def _regions_key_in_actors_field(packet: Path) -> bool:
-    """Whether the actor's field of ``packet`` is signed with a certificate whose
-    organisation is the region's, as the case's program file and the packet name the
-    region (:func:`avtalsgen.signing.parties.parties_of`)."""
-    from avtalsgen.signing.parties import (
-        ACTOR_FIELD,
-        is_region_organisation,
-        organisations,
-        parties_of,
-    )
+def _regions_key(actor: Signed | None, packet: Path) -> bool:
+    """Whether ``actor``, the actor's field of ``packet`` as signed, is signed with a
+    certificate whose organisation is the region's, as the case's program file and the
+    packet name the region (:func:`avtalsgen.signing.parties.parties_of`)."""
+    from avtalsgen.signing.parties import is_region_organisation, organisations, parties_of
 
-    actor = _signed_in(packet).get(ACTOR_FIELD)
     if actor is None or not (names := organisations(actor.cert)):
         return False
     return is_region_organisation(names, parties_of(packet).region)

@@ -857,19 +857,15 @@ def out_of_date_for(
 
 def _one_key(packets: PacketFolder, packet: Path | None) -> tuple[str, str] | None:
     """Whose signature took the other party's field of ``packet``, as the manifest records
-    it, if one did: ("shared", signer) when one key signed both parties' fields
-    (:func:`avtalsgen.build.manifest.shared_signer`), ("region", signer) when the region's
-    key signed the actor's (:func:`avtalsgen.build.manifest.region_signer`)."""
-    from avtalsgen.build.manifest import region_signer, shared_signer
+    it, if one did: ("shared", signer) when one key signed both parties' fields,
+    ("region", signer) when the region's key signed the actor's
+    (:func:`avtalsgen.build.manifest.taking`)."""
+    from avtalsgen.build.manifest import taking
 
     entries = packets.manifest.get("packets")
     for entry in entries if isinstance(entries, list) and packet is not None else []:
         if isinstance(entry, dict) and entry.get("file") == packet.name:  # type: ignore[union-attr]
-            if (signer := shared_signer(entry, packets.folder.path)) is not None:
-                return "shared", signer
-            if (signer := region_signer(entry, packets.folder.path)) is not None:
-                return "region", signer
-            return None
+            return taking(entry, packets.folder.path)
     return None
 
 
