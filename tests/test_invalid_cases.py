@@ -231,6 +231,43 @@ INVALID = [
         case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 30/11/2025"),),
     ),
     Invalid(
+        # The Swedish way of writing a date by hand (qa21: "1/3-2025" got no suggestion).
+        "date-written-the-swedish-way",
+        (
+            "<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD: write "
+            "2025-03-01, not 1/3-2025",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-03-01, "
+            "inte 1/3-2025",
+        ),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 1/3-2025"),),
+    ),
+    Invalid(
+        "date-in-words",
+        (
+            "<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD: write "
+            "2025-11-30, not 30 november 2025",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-11-30, "
+            "inte 30 november 2025",
+        ),
+        case=(("senast: 2025-11-30", "senast: 30 november 2025"),),
+    ),
+    Invalid(
+        "date-year-first-unpadded",
+        (
+            "<case>:48: extern_utvardering_senast: dates are written YYYY-MM-DD: write "
+            "2025-03-01, not 2025-3-1",
+        ),
+        sv=(
+            "<case>:48: extern_utvardering_senast: datum skrivs ÅÅÅÅ-MM-DD: skriv 2025-03-01, "
+            "inte 2025-3-1",
+        ),
+        case=(("extern_utvardering_senast: 2025-11-30", "extern_utvardering_senast: 2025-3-1"),),
+    ),
+    Invalid(
         "evaluation-after-the-period",
         (
             "<case>:48: extern_utvardering_senast: the external evaluation (2027-10-31) is "
@@ -321,11 +358,11 @@ INVALID = [
         "period-not-starting-on-first",
         (
             "<case>:22: finansiering.period.start: the period must start on the first of a "
-            "month, got 2023-10-02",
+            "month, got 2023-10-02: write 2023-10-01 or 2023-11-01",
         ),
         sv=(
             "<case>:22: finansiering.period.start: perioden måste börja den första i en månad, "
-            "inte 2023-10-02",
+            "inte 2023-10-02: skriv 2023-10-01 eller 2023-11-01",
         ),
         case=(("start: 2023-10-01", "start: 2023-10-02"),),
     ),
@@ -1489,7 +1526,7 @@ def test_decision_check_is_reported_with_other_problems(tmp_path: Path) -> None:
             (("start: 2023-10-01", "start: 2023-10-02"), ("slut: 2026-09-30", "slut: 2026-09-29")),
             (
                 "<case>:22: finansiering.period.start: the period must start on the first of a "
-                "month, got 2023-10-02",
+                "month, got 2023-10-02: write 2023-10-01 or 2023-11-01",
                 "<case>:23: finansiering.period.slut: the period must end on the last day of a "
                 "month, got 2026-09-29 (the month ends on 2026-09-30)",
             ),

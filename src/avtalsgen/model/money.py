@@ -115,8 +115,13 @@ class Period(Strict):
             problems.append(
                 (
                     ("start",),
-                    _("the period must start on the first of a month, got {date}").format(
-                        date=self.start
+                    _(
+                        "the period must start on the first of a month, got {date}: write "
+                        "{first} or {next}"
+                    ).format(
+                        date=self.start,
+                        first=self.start.replace(day=1),
+                        next=_month_end(self.start) + dt.timedelta(days=1),
                     ),
                 )
             )

@@ -255,15 +255,35 @@ def _no_such_date(text: str) -> str:
 
 
 #: A date written day first, as Swedish text sometimes has it: 30/11/2025, 30.11.2025.
-_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+#: A date written day first: 30/11/2025, 30.11.2025 and the Swedish 1/3-2025.
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.-]([0-9]{4})")
+#: A date written year first but not as YYYY-MM-DD: 2025/03/01, 2025.3.1, 2025-3-1.
+_YEAR_FIRST = re.compile(r"([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})")
+#: A date as running text writes it: "1 mars 2025", "1:a mars 2025".
+_IN_WORDS = re.compile(r"([0-9]{1,2})(?::[ae])?\s+([^\W\d_]+)\s+([0-9]{4})")
+
+
+def _months() -> tuple[str, ...]:
+    """The Swedish months (the documents' one list), read only when a date is wrong."""
+    from avtalsgen.documents.months import MONTHS
+
+    return MONTHS
 
 
 def _iso_guess(text: str) -> str | None:
-    """``text`` as YYYY-MM-DD when it is a real date written day first."""
+    """``text`` as YYYY-MM-DD when it is a real date written otherwise: day first, in figures
+    or with the month's Swedish name, or year first with other separators."""
     found = _DAY_FIRST.fullmatch(text.strip())
-    if found is None:
+    in_words = _IN_WORDS.fullmatch(text.strip())
+    year_first = _YEAR_FIRST.fullmatch(text.strip())
+    if found is not None:
+        day, month, year = (int(part) for part in found.groups())
+    elif year_first is not None:
+        year, month, day = (int(part) for part in year_first.groups())
+    elif in_words is not None and in_words[2].lower() in (MONTHS := _months()):
+        day, month, year = int(in_words[1]), MONTHS.index(in_words[2].lower()) + 1, int(in_words[3])
+    else:
         return None
-    day, month, year = (int(part) for part in found.groups())
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
