@@ -55,14 +55,15 @@ def test_title_and_headings_have_outline_levels_in_order(built: Path, document: 
 @pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*.docx")))
 def test_bullets_are_a_standard_character_in_a_standard_font(template: Path) -> None:
     numbering = _part(template, "word/numbering.xml")
+    # A bullet level is a list without numbers labelled "• " (test_list_labels says why).
     bullets = [
         lvl
         for lvl in numbering.iter(f"{{{W}}}lvl")
-        if lvl.find("w:numFmt", NS).get(f"{{{W}}}val") == "bullet"
+        if lvl.find("w:numFmt", NS).get(f"{{{W}}}val") == "none"
     ]
     assert bullets
     for lvl in bullets:
-        assert lvl.find("w:lvlText", NS).get(f"{{{W}}}val") == "\u2022"
+        assert lvl.find("w:lvlText", NS).get(f"{{{W}}}val") == "\u2022 "
         fonts = lvl.find("w:rPr/w:rFonts", NS)
         assert fonts.get(f"{{{W}}}ascii") == "Times New Roman"
 

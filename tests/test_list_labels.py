@@ -4,8 +4,10 @@ its text, so the tagged PDF read "1.Regionala utvecklingsnämnden beslutar …" 
 "2.Medlen anvisas från ERP". The templates' numbered list styles put a space after the
 label (the tab still aligns the text), and ListNumber's hanging indent holds "10. " before
 its tab, so a tenth point is aligned as the first is; not so wide that pdftotext takes the
-labels for a column of their own. (A bullet is left as it is: LibreOffice
-7.4 takes only the first character of a bullet's label, and reads it as a bullet.)"""
+labels for a column of their own. A bullet likewise ("•Driva plattformsarbetet …"), but
+LibreOffice 7.4 keeps only the first character of a bullet's label: the templates' bullet
+levels are lists without numbers whose label is the text "• " (Word shows it as written),
+and their hanging indent of 0.5 cm keeps pdftotext from reading the bullets as a column."""
 
 from __future__ import annotations
 
@@ -45,6 +47,34 @@ def test_pdftotext_reads_each_label_with_its_point(built: Path) -> None:
     lines = pdftotext(built / "RUN-00386-2023" / "beslutsforslag.pdf").splitlines()
     assert "2. Medlen anvisas från ERP" in lines
     assert any(line.startswith("1. Regionala utvecklingsnämnden beslutar att") for line in lines)
+
+
+@pytest.mark.parametrize("dnr", list(CASES))
+def test_a_bullet_and_its_item_s_text_are_two_words(built: Path, dnr: str) -> None:
+    with pikepdf.open(built / dnr / "samarbetsavtal.pdf") as pdf:
+        bullets = [e.text for e in tagged_elements(pdf) if e.kind == "List Bullet"]
+    assert bullets
+    assert [text for text in bullets if not re.match(r"\u2022 \w", text)] == []
+
+
+def test_pdftotext_reads_each_bullet_with_its_item(built: Path) -> None:
+    lines = pdftotext(built / "RUN-00386-2023" / "samarbetsavtal.pdf").splitlines()
+    assert "\u2022" not in lines
+    assert any(line.startswith("\u2022 Driva plattformsarbetet på ett sätt") for line in lines)
+    assert any(line.startswith("\u2022 bidra till insatser i Smart") for line in lines)
+
+
+@pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*.docx")))
+def test_every_bullet_level_is_the_label_bullet_and_space(template: Path) -> None:
+    with zipfile.ZipFile(template) as archive:
+        numbering = archive.read("word/numbering.xml").decode("utf-8")
+    levels = re.findall(r"<w:lvl .*?</w:lvl>", numbering, re.S)
+    bullets = [level for level in levels if "\u2022" in level]
+    assert len(bullets) == 4
+    for level in bullets:
+        assert '<w:numFmt w:val="none"/>' in level
+        assert '<w:lvlText w:val="\u2022 "/>' in level
+    assert [level for level in levels if 'w:val="bullet"' in level] == []
 
 
 @pytest.mark.parametrize("template", sorted((REPO / "templates").glob("*.docx")))
