@@ -295,7 +295,8 @@ def test_messages_carry_the_signed_extract_byte_for_byte(signed: Made) -> None:
         )
         [attachment] = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
-        assert attachment.get_filename() == "protokollsutdrag-212.pdf"
+        # Named as the packet embeds it: the Dnr in front.
+        assert attachment.get_filename() == "RUN-90001-2023-protokollsutdrag-212.pdf"
         assert attachment.get_content() == certified
     listing = (arktiska.folder / LIST).read_text(encoding="utf-8")
     assert (

@@ -34,7 +34,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Final
 
-from avtalsgen.build.workspace import MeetingFolder, Session, Workspace, atomic_write, shown
+from avtalsgen.build.workspace import (
+    MeetingFolder,
+    Session,
+    Workspace,
+    atomic_write,
+    embedded_name,
+    shown,
+)
 from avtalsgen.documents.format import genitive, in_running_text
 from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import _, ngettext, swedish_time
@@ -452,11 +459,13 @@ def message(
         f"Sekreterare, {sammantrade.namnd}\n"
         f"{program.region.namn}\n"
     )
+    # Named as the packet embeds it (the Dnr in front): a file saved from the message
+    # still says whose extract it is and of which §.
     msg.add_attachment(
         plan.extract.read_bytes(),
         maintype="application",
         subtype="pdf",
-        filename=plan.extract.name,
+        filename=embedded_name(plan.dnr, plan.extract.name),
     )
     return msg
 
