@@ -170,6 +170,39 @@ def test_a_paragraph_the_meeting_does_not_have_is_refused(made: Made) -> None:
     assert not (made.output / "sammantraden").exists()
 
 
+def test_before_the_justering_it_names_the_day_the_extract_can_be_made(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before § 212 is justerad (2023-12-12) it has no extract, and utdrag makes none
+    until that day: expediera said "gör det med avtalsgen utdrag …, signera det" as if it
+    could be made now. It names the justering's day, in Swedish through the catalogue."""
+    from avtalsgen import clock
+
+    shutil.copytree(made.root / "cases", tmp_path / "cases")
+    meeting = tmp_path / made.meeting.relative_to(made.root)
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 8))
+    monkeypatch.chdir(tmp_path)
+    shown = meeting.relative_to(tmp_path)
+    argv = ["--lang", "sv", "expediera", str(shown), "--output", "output", "--paragraf", "212"]
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{shown}:28: paragrafer[1].paragraf: § 212 justeras inte förrän 2023-12-12, så det "
+        "har inget protokollsutdrag ännu: gör det den dagen eller senare med avtalsgen utdrag "
+        f"{shown} --paragraf 212, signera det och expediera det sedan"
+    ) in fold(result.output)
+    # From the justering's day the extract can be made: the message says to make it now.
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 12))
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert (
+        f"{shown}:28: paragrafer[1].paragraf: § 212 har inget protokollsutdrag ännu i "
+        f"{Path('output', 'RUN-90001-2023')}: gör det med avtalsgen utdrag {shown} --paragraf "
+        "212, signera det och expediera det sedan"
+    ) in fold(result.output)
+    assert not (tmp_path / "output").exists()
+
+
 @pytest.fixture
 def signed(made: Made, tmp_path: Path) -> Made:
     """A copy of the cases and of the module's extracts, both certified and nothing

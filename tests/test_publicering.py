@@ -448,6 +448,45 @@ def test_a_paragraph_without_an_extract_says_the_command_that_makes_it(
     assert not (output / "webb").exists()
 
 
+def test_before_the_justering_it_names_the_day_the_extract_can_be_made(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before § 212 is justerad (2023-12-12) utdrag makes no extract of it ("hoppades över:
+    justeras inte förrän 2023-12-12"): publicera told the secretary to make it now. It
+    names the justering's day, on the command line and in the web app's run."""
+    from avtalsgen import clock
+    from avtalsgen.web import secretary
+
+    root = tmp_path / "root"
+    shutil.copytree(made.output.parent, root)
+    output = root / "output"
+    shutil.rmtree(output / "webb")
+    shutil.rmtree(output / "RUN-90001-2023")  # § 212's extract and its record
+    meeting = root / "cases" / "sammantraden" / made.meeting.name
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2023, 12, 8))
+    shown = _publicera_sv(meeting, output)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[1:] == [
+        "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte än: justeras inte förrän "
+        "2023-12-12, så det finns inget protokollsutdrag ännu; den dagen eller senare: gör "
+        f"det med avtalsgen utdrag {meeting} --paragraf 212, bestyrk det och kör publicera "
+        "igen",
+        _summary(0, 0, 0, 1, 1),
+    ]
+    assert _publicera_sv(meeting, output, "--complete").exit_code == 1
+    i18n.set_language("sv")
+    request = {"kind": "publicera", "meeting": str(meeting), "output": str(output),
+               "templates": str(REPO / "templates")}  # fmt: skip
+    events = list(secretary.run(request, on_wait=lambda _holder: None))
+    assert [event["text"] for event in events if event["dnr"] == "RUN-90001-2023"] == [
+        "§ 212 RUN-90001-2023 protokollsutdrag: publiceras inte än: justeras inte förrän "
+        "2023-12-12, så det finns inget protokollsutdrag ännu; den dagen eller senare: gör "
+        "protokollsutdraget på sammanträdets sida, bestyrk det och gör versionerna för "
+        "publicering igen"
+    ]
+    assert not (output / "webb").exists()
+
+
 def test_a_record_that_does_not_say_the_day_its_version_was_made_is_named(
     made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -206,12 +206,11 @@ def publicera(
             for path in result.removed:
                 typer.echo("  " + removed_text(result, str(shown_path(path))))
         elif result.status is Status.SAKNAS:
-            typer.echo(
-                _("{head}: left out: no extract yet; make it with avtalsgen utdrag {meeting} "
-                  "--paragraf {paragraf}, certify it, and run publicera again").format(
-                    head=head, meeting=meeting, paragraf=result.paragraf
-                )
+            make = _("make it with avtalsgen utdrag {meeting} --paragraf {paragraf}, certify "
+                     "it, and run publicera again").format(
+                meeting=meeting, paragraf=result.paragraf
             )  # fmt: skip
+            typer.echo(publicering.missing_text(result, make))
         elif result.status is Status.ANSLAG:
             again = _("run avtalsgen publicera {meeting} again").format(meeting=meeting)
             typer.echo(waiting_text(result, again))

@@ -34,6 +34,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Final
 
+from avtalsgen import clock
 from avtalsgen.build.workspace import (
     MeetingFolder,
     Session,
@@ -145,6 +146,7 @@ def expedite(
     the same version of an extract are left as they are.
     """
     meeting = load_meeting(meeting_path)
+    today = swedish_time(now).date() if now is not None else clock.today()
     now = swedish_time(now or dt.datetime.now(dt.UTC))
     workspace = Workspace(output_root)
     folder = meeting_folder(workspace, meeting.sammantrade)
@@ -159,7 +161,7 @@ def expedite(
             sender = _sender_problem(meeting, case, lines)
             if sender is not None and sender not in problems:
                 problems.append(sender)
-        plan = _plan(meeting, item, workspace.case(item.dnr).path, folder, lines)
+        plan = _plan(meeting, item, workspace.case(item.dnr).path, folder, lines, today)
         if isinstance(plan, str):
             problems.append(plan)
         else:
@@ -251,9 +253,11 @@ def _plan(
     case_folder: Path,
     meeting_dir: MeetingFolder,
     lines: Callable[[Path], dict[Loc, int]],
+    today: dt.date,
 ) -> Expediering | str:
     """What to write for ``paragraf``, or the problem that stops it; ``lines`` gives a
-    YAML file's lines (:func:`key_lines`, read once a run)."""
+    YAML file's lines (:func:`key_lines`, read once a run); ``today`` the day in Swedish
+    time (before the justering no extract is made)."""
     from avtalsgen.meetings.extract import SIGNATURE_FIELD, facts
     from avtalsgen.pdf.signed import signed_fields
     from avtalsgen.signing.demo import signed_with_demo
@@ -261,6 +265,16 @@ def _plan(
     where = (*meeting.locate(paragraf), "paragraf")
     record = read_record(record_path(case_folder, paragraf.paragraf))
     command = f"avtalsgen utdrag {meeting.path} --paragraf {paragraf.paragraf}"
+    justerad = meeting.sammantrade.justering(paragraf).justeringsdatum
+    if record is None and today < justerad:
+        # utdrag makes no extract before the justering: it was told to make one now.
+        return meeting.problem(
+            where,
+            _("§ {paragraf} is not justerad until {date}, so it has no extract yet: make it "
+              "on that day or later with {command}, sign it, then expedite it").format(
+                paragraf=paragraf.paragraf, date=justerad, command=command
+            ),
+        )  # fmt: skip
     if record is None:
         return meeting.problem(
             where,

@@ -81,7 +81,8 @@ class Status(StrEnum):
     SEKRETESS = "sekretess"
     """Left out: the paragraph is under sekretess."""
     SAKNAS = "saknas"
-    """Left out: the paragraph has no extract yet."""
+    """Left out: the paragraph has no extract yet (and, with :attr:`Rendition.justering`,
+    can have none before that day)."""
     OSIGNERAD = "osignerad"
     """Left out: the newest extract (:attr:`Rendition.files`) is not signed yet, so its web
     version could not say that the original is certified."""
@@ -109,6 +110,9 @@ class Rendition:
     earlier version of the extract written now."""
     anslag: dt.date | None = None
     """The day the notice of the justering goes up (:attr:`Status.ANSLAG`)."""
+    justering: dt.date | None = None
+    """With :attr:`Status.SAKNAS`: the day the paragraph is justerad, when that is after
+    today (``utdrag`` makes its extract on that day or later)."""
     demo: bool = False
     """With :attr:`Status.OSIGNERAD`: the extract is signed, but with the DEMO key, and
     its meeting is not an example: not certified for real."""
@@ -169,6 +173,19 @@ def demo_text(result: Rendition, extract: str) -> str:
         "version of the extract certified with the secretary's key or the region's seal is "
         "needed"
     ).format(head=rendition_head(result), extract=extract)
+
+
+def missing_text(result: Rendition, make: str) -> str:
+    """What ``publicera`` says of an extract left out because there is none yet
+    (:attr:`Status.SAKNAS`): ``make``, how to make and certify it; before the justering,
+    the day it can be made (``utdrag`` makes none before)."""
+    head = rendition_head(result)
+    if result.justering is not None:
+        return _(
+            "{head}: left out: not justerad until {date}, so there is no extract yet; on that "
+            "day or later {make}"
+        ).format(head=head, date=result.justering, make=make)
+    return _("{head}: left out: no extract yet; {make}").format(head=head, make=make)
 
 
 def waiting_text(result: Rendition, again: str) -> str:
@@ -360,9 +377,11 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
         record_file = record_path(workspace.case(paragraf.dnr).path, paragraf.paragraf)
         record = read_record(record_file)
         if record is None:
+            justerad = meeting.sammantrade.justering(paragraf).justeringsdatum
             results.append(
-                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SAKNAS)
-            )
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.SAKNAS,
+                          justering=justerad if justerad > clock.today() else None)
+            )  # fmt: skip
             continue
         versions = record["versioner"]
         fakta, version = _recorded(versions, record_file)

@@ -274,6 +274,7 @@ def _publicera(
     from avtalsgen.meetings.publicering import (
         Status,
         demo_text,
+        missing_text,
         publish,
         removed_text,
         rendition_head,
@@ -290,6 +291,10 @@ def _publicera(
             head = rendition_head(result)
             if result.status is Status.SEKRETESS:
                 return _("{head}: left out, under sekretess").format(head=head)
+            if result.status is Status.SAKNAS and result.justering is not None:
+                return missing_text(result, _("make the protokollsutdrag on the meeting's "
+                                              "page, certify it, and make the versions for "
+                                              "publishing again"))  # fmt: skip
             if result.status is Status.SAKNAS:
                 return _("{head}: left out, no protokollsutdrag yet").format(head=head)
             if result.status is Status.ANSLAG:
