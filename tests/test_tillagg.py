@@ -904,7 +904,7 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         "oförändrat 1 500 000 kronor årligen: 1 000 000 kronor från ERP och 500 000 kronor "
         "från regionala utvecklingsmedel",
         "sammanlagt 9 000 000 kronor i stället för 4 500 000 kronor",
-        "Utbetalningsplan från och med 2027-01-01",
+        "Utbetalningsplan från och med den 1 januari 2027",
         "4 Avtalsår 4 2027-01-01 1 500 000 kr",
         "6 Avtalsår 6 2029-01-01 1 500 000 kr",
         "I övrigt gäller avtalet oförändrat",
@@ -1114,8 +1114,8 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
 
     wrong = _templates_stating(
         tmp_path / "amount",
-        "Utbetalningsplan från och med {{ tillagg.fran|iso }}",
-        "Utbetalningsplan från och med {{ tillagg.fran|iso }} (1 234 567 kronor)",
+        "Utbetalningsplan från och med {{ tillagg.fran|datum_text }}",
+        "Utbetalningsplan från och med {{ tillagg.fran|datum_text }} (1 234 567 kronor)",
     )
     assert (
         "tillaggsavtal.pdf: belopp: the document states 1,234,567 kr/kronor, which is none "
@@ -1169,7 +1169,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "Avtalsår 3 2026-01-01–2026-12-31 1 700 000 kr",
                 # Decided in February 2025 from 2026-01-01, built and signed after that
                 # day: the changed payment of 2026-01-01 comes before the signing.
-                "Utbetalningsplan från och med 2026-01-01",
+                "Utbetalningsplan från och med den 1 januari 2026",
                 "3 Avtalsår 3 2026-01-01",
                 "Ändringen i § 3 gäller från och med den 1 januari 2026, enligt regionala "
                 "utvecklingsnämndens beslut den 11 februari 2025, § 120, även om "
@@ -1203,7 +1203,7 @@ def test_the_fact_check_refuses_a_wrong_amount_or_date(
                 "Regionens bidrag för hela avtalstiden, från och med den 1 januari 2024 till "
                 "och med den 30 juni 2026, uppgår därmed till sammanlagt 3 750 000 kronor "
                 "i stället för 4 500 000 kronor",
-                "Utbetalningsplan från och med 2026-01-01",
+                "Utbetalningsplan från och med den 1 januari 2026",
                 "Har Regionen för samma tid redan betalat ut mer enligt avtalet än "
                 "utbetalningsplanen anger, betalar Aktören tillbaka det som har betalats ut för "
                 "mycket.",
