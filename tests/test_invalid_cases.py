@@ -1147,6 +1147,37 @@ INVALID = [
         case=(("titel: Pilot", 'titel: "Pilot'),),
     ),
     Invalid(
+        # Word "corrected" the closing mark; PyYAML read on and blamed the indentation of
+        # a later line (qa21).
+        "straight-quote-closed-by-word",
+        (
+            '<case>:35: the text starts with a straight quotation mark " but ends with the '
+            "typographic ” Word writes: a text in quotes ends with the mark it starts with; "
+            'write " at its end too, or leave the quotes out',
+        ),
+        sv=(
+            '<case>:35: texten börjar med ett rakt citattecken " men slutar med det '
+            "typografiska ” som Word skriver: en text inom citattecken slutar med samma tecken "
+            'som den börjar med; skriv " i slutet också, eller ta bort citattecknen',
+        ),
+        case=(("  - Medlen anvisas från {kalla}", '  - "Medlen anvisas från {kalla}.”'),),
+    ),
+    Invalid(
+        # Quoted in Word on both sides: YAML keeps the marks, the documents printed them.
+        "decision-point-between-word-quotes",
+        (
+            "<case>:35: beslutspunkter[1]: the text stands between Word's quotation marks "
+            "”…”, which the documents would print as part of it: remove them (a text needs no "
+            "quotes in the file; one that holds ': ' goes between straight quotes \"…\")",
+        ),
+        sv=(
+            "<case>:35: beslutspunkter[1]: texten står mellan Words citattecken ”…”, som "
+            "dokumenten skulle skriva ut som en del av den: ta bort dem (en text behöver inga "
+            "citattecken i filen; en som innehåller ': ' sätts mellan raka citattecken \"…\")",
+        ),
+        case=(("  - Medlen anvisas från {kalla}", "  - ”Medlen anvisas från {kalla}.”"),),
+    ),
+    Invalid(
         "colon-in-value",
         (
             "<case>:26: a colon followed by a space cannot stand inside a value here; put the "

@@ -34,6 +34,14 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
             return at, _("use spaces for indentation, not tabs")
         return at, _("a tab cannot stand here; use spaces")
     start = exc.context_mark.line + 1 if exc.context_mark is not None else at
+    mixed = _mixed_quotes(text, at)
+    if mixed is not None:
+        line, straight, typographic = mixed
+        return line, _(
+            "the text starts with a straight quotation mark {straight} but ends with the "
+            "typographic {typographic} Word writes: a text in quotes ends with the mark it "
+            "starts with; write {straight} at its end too, or leave the quotes out"
+        ).format(straight=straight, typographic=typographic)
     if isinstance(exc, yaml.scanner.ScannerError):
         if exc.context in (
             "while scanning a quoted scalar",
@@ -95,6 +103,28 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
     if exc.context and problem.startswith("but "):  # "expected ..., but found ..."
         problem = f"{exc.context}, {problem}"
     return at, _("YAML syntax error: {problem}").format(problem=problem or exc.context)
+
+
+#: A value (after "key: " or "- ") that opens with a straight quotation mark, and the rest of
+#: its line: where a typographic closing mark stands in for the straight one.
+_QUOTED_VALUE = re.compile(r"""(?:^|:[ \t]+|^[ \t]*-[ \t]+)(["'])(.*)$""")
+_TYPOGRAPHIC = {'"': "”“", "'": "’‘"}
+
+
+def _mixed_quotes(text: str, upto: int | None) -> tuple[int, str, str] | None:
+    """The first line (at or before line ``upto``) whose value opens with a straight quotation
+    mark that the line never closes but ends with a typographic one, as Word writes when it
+    "corrects" the closing mark: the line, the straight mark and the typographic one."""
+    for number, line in enumerate(text.splitlines()[: upto or None], start=1):
+        found = _QUOTED_VALUE.search(line.strip() if line.lstrip().startswith("-") else line)
+        if found is None:
+            continue
+        straight, rest = found.group(1), found.group(2).rstrip()
+        if straight in rest.replace("\\" + straight, "").replace(straight * 2, ""):
+            continue  # closed on the line (an escaped or doubled mark does not close)
+        if rest and rest[-1] in _TYPOGRAPHIC[straight]:
+            return number, straight, rest[-1]
+    return None
 
 
 def _unclosed_bracket(text: str) -> tuple[int, str] | None:

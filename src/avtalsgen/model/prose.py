@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from avtalsgen.i18n import N_, _, ngettext
-from avtalsgen.model.types import refuse_forbidden_characters
+from avtalsgen.model.types import refuse_forbidden_characters, refuse_word_quotes
 
 #: Placeholders that prose and decision points may use, with what each becomes (marked for
 #: translation: :func:`placeholder_help` gives them in the language of messages).
@@ -292,7 +292,7 @@ def _validate_prose(value: Any) -> Prose:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "expected text")  # said by its type
-    return parse_prose(refuse_forbidden_characters(value))
+    return parse_prose(refuse_word_quotes(refuse_forbidden_characters(value)))
 
 
 def _validate_line(value: Any) -> str:
@@ -300,7 +300,9 @@ def _validate_line(value: Any) -> str:
         raise PydanticCustomError("string_type", "expected text")  # said by its type
     if not value.strip():
         raise PydanticCustomError("prose", _("text is empty"))
-    return check_placeholders(" ".join(refuse_forbidden_characters(value).split()))
+    return check_placeholders(
+        " ".join(refuse_word_quotes(refuse_forbidden_characters(value)).split())
+    )
 
 
 _PROSE_SCHEMA = {

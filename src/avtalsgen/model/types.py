@@ -110,6 +110,27 @@ def refuse_forbidden_characters(text: str) -> str:
     return text
 
 
+_WORD_QUOTES = "”“„"
+
+
+def refuse_word_quotes(text: str) -> str:
+    """``text``, or a pydantic error if the whole text stands between Word's quotation marks:
+    YAML takes them as part of the text (only straight marks quote), so the documents would
+    print them around a decision point or a paragraph."""
+    bare = text.strip()
+    if len(bare) > 2 and bare[0] in _WORD_QUOTES and bare[-1] in _WORD_QUOTES:
+        raise PydanticCustomError(
+            "word_quotes",
+            _(
+                "the text stands between Word's quotation marks {opening}…{closing}, which the "
+                "documents would print as part of it: remove them (a text needs no quotes in "
+                "the file; one that holds ': ' goes between straight quotes \"…\")"
+            ),
+            {"opening": bare[0], "closing": bare[-1]},
+        )
+    return text
+
+
 def _string(value: Any) -> str:
     if not isinstance(value, str):
         # Said by avtalsgen.input.messages, by the type.
