@@ -118,13 +118,39 @@ def unknown_facts(pdf: Path) -> list[UnknownFact]:
         return _unknown_facts(pdf)
 
 
-def _unknown_facts(pdf: Path) -> list[UnknownFact]:
+def shows_unknown(pdf: Path) -> bool:
+    """Whether the PDF at ``pdf`` shows :data:`MISSING` at all: :func:`unknown_facts` is not
+    empty exactly when it does (each page's lines hold what its text holds), but this reads
+    pages only up to the first that shows it, where a packet with gaps has them on its
+    first pages (a packet of ten pages: two read rather than ten).
+
+    Raises :class:`AvtalsgenError` if PDFium cannot read it.
+    """
+    from avtalsgen.documents.factcheck import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        document = _opened(pdf)
+        try:
+            for page in document:
+                if _PLACEHOLDER.search(page.get_textpage().get_text_range()):
+                    return True
+        finally:
+            document.close()
+    return False
+
+
+def _opened(pdf: Path) -> pdfium.PdfDocument:
+    """The PDF at ``pdf`` opened by PDFium; AvtalsgenError if it cannot be read."""
     try:
-        document = pdfium.PdfDocument(pdf)
+        return pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
         raise AvtalsgenError(
             _("{file}: cannot read the PDF: {error}").format(file=pdf.name, error=exc)
         ) from None
+
+
+def _unknown_facts(pdf: Path) -> list[UnknownFact]:
+    document = _opened(pdf)
     found: list[UnknownFact] = []
     earlier: set[tuple[str, str]] = set()  # lines of earlier pages, by document
     try:

@@ -53,6 +53,38 @@ def packet_unknowns(packet: Path) -> tuple[str, ...]:
     return _READ.get((str(packet), now), lambda: _read_unknowns(packet))
 
 
+#: Whether each packet shows an unknown fact at all, by its path and stamp.
+_SHOWS: Kept[bool] = Kept(2000)
+
+
+def packet_shows_unknown(packet: Path, now: tuple[int, int, int] | None = None) -> bool:
+    """Whether the packet shows ``[uppgift saknas]`` at all (``bool`` of
+    :func:`packet_unknowns`), for a list of packets: its lines when they are kept already,
+    else its pages read only up to the first that shows one (:func:`avtalsgen.pdf.unknown.
+    shows_unknown`); kept by the packet's stamp (``now``: as the caller's request took it
+    from the folder's listing, else taken now). False when it does not exist or cannot be
+    read (the signing says why)."""
+    from avtalsgen.web.stamps import stamp
+
+    now = now or stamp(packet)
+    if now is None:
+        return False
+    key = (str(packet), now)
+    if key in _READ:
+        return bool(_READ[key])
+    return _SHOWS.get(key, lambda: _read_shows(packet))
+
+
+def _read_shows(packet: Path) -> bool:
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.pdf.unknown import shows_unknown
+
+    try:
+        return shows_unknown(packet)
+    except AvtalsgenError:
+        return False  # not readable: the signing says why
+
+
 def _read_unknowns(packet: Path) -> tuple[str, ...]:
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.pdf.unknown import unknown_facts
