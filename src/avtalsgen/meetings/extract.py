@@ -59,6 +59,7 @@ from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.meetings.layout import break_before, lone_heading, lone_heading_problem
 from avtalsgen.meetings.record import facts_json, read_json
+from avtalsgen.meetings.underlag import DECISION_FACTS, case_edit, underlag
 from avtalsgen.meetings.wording import (
     Beslutstext,
     as_proposed_lead,
@@ -237,23 +238,35 @@ class Version:
         upprattad: dt.date,
         *,
         replaced_certified: bool = True,
+        nummer: int | None = None,
     ) -> Version:
-        """The version after ``replaces``, changing ``andrat``: certified ``replaced_on``, or,
-        when ``replaced_certified`` is false, made ``replaced_on`` and never certified (an
-        extract corrected before the secretary signed it)."""
+        """Version ``nummer`` (by default the one after ``replaces``), replacing version
+        ``replaces`` and changing ``andrat`` against it: certified ``replaced_on``, or, when
+        ``replaced_certified`` is false, made ``replaced_on`` and never certified (an extract
+        corrected before the secretary signed it). The versions between the two were never
+        certified (a correction states what changed against the version its recipients
+        hold), and the note says so."""
+        nummer = replaces + 1 if nummer is None else nummer
         when = ""
         if replaced_on is not None:
             day = replaced_on.isoformat()
             when = f" (bestyrkt {day})"
             if not replaced_certified:
                 when = f" (upprättad {day}, inte bestyrkt)"
+        between = [str(number) for number in range(replaces + 1, nummer)]
+        never = ""
+        if len(between) == 1:
+            never = f" Version {between[0]} däremellan bestyrktes aldrig."
+        elif between:
+            never = f" Versionerna {och(between)} däremellan bestyrktes aldrig."
         return cls(
-            nummer=replaces + 1,
+            nummer=nummer,
             upprattad=upprattad,
             ersatter=replaces,
             andrat=andrat,
-            rattelse=f"Rättelse: ersätter version {replaces}{when}. Ändrat: {', '.join(andrat)}.",
-            rubrik=f"Version {replaces + 1}",
+            rattelse=f"Rättelse: ersätter version {replaces}{when}. "
+            f"Ändrat: {', '.join(andrat) or 'inget'}.{never}",
+            rubrik=f"Version {nummer}",
         )
 
 
@@ -348,6 +361,8 @@ class ExtractResult:
     """For a paragraph skipped as not yet justerad: when it will be."""
     sammantrade: str = ""
     """The meeting file, for the command a note suggests."""
+    ersatter: int | None = None
+    """For a correction: the version it replaces (the newest certified one, if any)."""
 
     @property
     def written(self) -> bool:
@@ -365,8 +380,8 @@ class ExtractResult:
                 "wrote version {version}, a correction of version {earlier} (changed: {changed})"
             ).format(
                 version=self.version,
-                earlier=(self.version or 1) - 1,
-                changed=", ".join(self.andrat),
+                earlier=self.ersatter or (self.version or 1) - 1,
+                changed=", ".join(self.andrat) or _("nothing"),
             )
         if self.status is Status.OFORANDRAD:
             return f"{head} " + _("unchanged since version {version}; nothing written").format(
@@ -819,14 +834,26 @@ def _plan(
                     "version)"
                 ).format(record=shown(record_file), version=current, files=", ".join(missing))
             )
-        changed = changes(latest["fakta"], fakta)
-        if not changed:
+        if not changes(latest["fakta"], fakta):
             return ExtractResult(number, paragraf.dnr, Status.OFORANDRAD, current, files), None
         _refuse_another_meeting(latest, meeting, paragraf, record_file)
-        certified, certified_on = _certified(files)
-        replaced_on = certified_on or _iso_date(made_on(latest))
+        decision = {key: latest["fakta"][key] for key in DECISION_FACTS if key in latest["fakta"]}
+        edited = case_edit(
+            latest, changes(decision, fakta), fakta.beslutspunkter, meeting, paragraf
+        )
+        if edited is not None:
+            raise CaseError([edited])
+        # What changed is told against the version the recipients hold: the newest one
+        # certified, not a version made since and never certified.
+        base, certified, certified_on = _replaced(record["versioner"], folder)
+        replaced_on = certified_on or _iso_date(made_on(base))
         version = Version.correction(
-            current, replaced_on, changed, today, replaced_certified=certified
+            int(base["version"]),
+            replaced_on,
+            changes(base["fakta"], fakta),
+            today,
+            replaced_certified=certified,
+            nummer=current + 1,
         )
         status = Status.RATTELSE
     stem = file_stem(number, version.nummer)
@@ -846,12 +873,18 @@ def _plan(
             "upprattad": today.isoformat(),
             "andrat": list(version.andrat),
             **(
-                {"ersatt_bestyrkt": replaced_on.isoformat() if certified and replaced_on else None}
+                {
+                    "ersatter": version.ersatter,
+                    "ersatt_bestyrkt": (
+                        replaced_on.isoformat() if certified and replaced_on else None
+                    ),
+                }
                 if version.ersatter
                 else {}
             ),
             "sammantrade": meeting.path.name,
             "fakta": fakta.to_json(),
+            "underlag": underlag(meeting, paragraf),
         }
     )
     plan = _Plan(
@@ -868,7 +901,10 @@ def _plan(
             meeting.case(paragraf).program,
         ),
     )
-    result = ExtractResult(number, paragraf.dnr, status, version.nummer, files, version.andrat)
+    result = ExtractResult(
+        number, paragraf.dnr, status, version.nummer, files, version.andrat,
+        ersatter=version.ersatter,
+    )  # fmt: skip
     return result, plan
 
 
@@ -911,6 +947,28 @@ def _refuse_another_meeting(
             folder=shown(record_file.parent),
         )
     )
+
+
+def _replaced(
+    versions: Sequence[Mapping[str, Any]], folder: Path
+) -> tuple[Mapping[str, Any], bool, dt.date | None]:
+    """The recorded version a correction replaces: the newest certified one (whether it is,
+    and the day), else the newest. A version whose PDF is no longer in ``folder`` (moved to
+    the register) is certified as the record of the version after it found it."""
+    for index in range(len(versions) - 1, -1, -1):
+        entry = versions[index]
+        files = [folder / name for name in entry["filer"]]
+        if any(path.suffix == ".pdf" and path.is_file() for path in files):
+            certified, on = _certified(files)
+        else:
+            later = versions[index + 1] if index + 1 < len(versions) else {}
+            told = later.get("ersatt_bestyrkt")
+            replaced = later.get("ersatter", int(later.get("version", 0)) - 1)
+            certified = isinstance(told, str) and replaced == entry["version"]
+            on = _iso_date(told) if certified else None
+        if certified:
+            return entry, True, on
+    return versions[-1], False, None
 
 
 def _certified(files: Sequence[Path]) -> tuple[bool, dt.date | None]:

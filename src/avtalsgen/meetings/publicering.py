@@ -479,17 +479,22 @@ def _recorded(versions: Sequence[dict[str, Any]], record_file: Path) -> tuple[Fa
     number = int(latest["version"])
     if number == 1:
         return fakta, Version.first(made)
-    before = made_on(versions[-2]) if len(versions) > 1 else None
+    # The version it replaces: the newest certified one when it was made (recorded since
+    # corrections were told against it), else the one before it.
+    replaces = latest.get("ersatter", number - 1)
+    replaced = next((v for v in versions if v.get("version") == replaces), None)
+    before = made_on(replaced) if replaced is not None else None
     # Whether the replaced version was certified, as the correction found it (a record
     # written before that was recorded: certified on the day it was made, as it then said).
     certified = latest.get("ersatt_bestyrkt", before)
     replaced_on = certified if isinstance(certified, str) else before
     return fakta, Version.correction(
-        number - 1,
+        int(replaces),
         dt.date.fromisoformat(replaced_on) if isinstance(replaced_on, str) else None,
         tuple(latest["andrat"]),
         made,
         replaced_certified=certified is not None,
+        nummer=number,
     )
 
 
