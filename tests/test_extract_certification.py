@@ -212,3 +212,79 @@ def test_a_heading_left_alone_at_a_page_foot_starts_the_next_page(
     with zipfile.ZipFile(docx) as made:
         body = made.read("word/document.xml").decode()
     assert body.count("<w:pageBreakBefore/>") == 1
+
+
+@pytest.mark.parametrize(
+    ("meeting", "extract"),
+    [
+        ("exempel-run-2026-06-16.yaml", "RUN-90001-2023/protokollsutdrag-102.pdf"),
+        ("exempel-run-2025-02-11.yaml", "RUN-90005-2024/protokollsutdrag-14.pdf"),
+    ],
+)
+def test_no_page_holds_the_certification_block_alone(
+    tmp_path: Path, session_converter: Path, meeting: str, extract: str
+) -> None:
+    """The extracts of § 102 and § 14 ended page 1 with the appeal guidance, and page 2
+    held only the certification block: the section before the block (its heading, Hur
+    man överklagar, and its text) is kept with it, and the block's page holds it too."""
+    output = tmp_path / "output"
+    with converter_in(session_converter):
+        made = run_cli(
+            "utdrag", str(REPO / "cases" / "sammantraden" / meeting), "--output", str(output),
+            "--templates", str(REPO / "templates"),
+        )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    pdf = output / extract
+    pages = int(run("pdfinfo", str(pdf)).split("Pages:")[1].split()[0])
+    holding = [
+        number
+        for number in range(1, pages + 1)
+        if "Bestyrks av" in run("pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-")
+    ]
+    assert holding == [pages]
+    last = fold(run("pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"))
+    assert BLOCK in last
+    before = last[: last.index(BLOCK)]
+    assert "Hur man överklagar (överklagandehänvisning) Den som är medlem i Region" in before
+    assert "Skicka överklagandet till: Förvaltningsrätten i Luleå" in before
+
+
+def test_the_section_before_the_certification_block_keeps_with_it() -> None:
+    """Without appeal guidance (a preparatory decision), the section before the block is
+    Justering och anslag: its heading and block are kept with the certification; what
+    comes before that section is not."""
+    import io
+    import zipfile
+
+    from avtalsgen.meetings.extract import SIGNATURE_ANCHOR
+    from avtalsgen.meetings.layout import keep_with_certification
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def paragraph(text: str, style: str | None = None) -> str:
+        properties = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+        return f"<w:p>{properties}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = "".join(
+        (
+            paragraph("Mottagare", "ListBullet"),
+            paragraph("Justering och anslag", "Heading1"),
+            paragraph("Sammanträde: 2023-12-05"),
+            paragraph("Utdragsbestyrkande", "Heading1"),
+            paragraph(f"{SIGNATURE_ANCHOR} Bestyrks av: Lena Exempelsson"),
+        )
+    )
+    source = io.BytesIO()
+    with zipfile.ZipFile(source, "w") as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr(
+            "word/document.xml", f'<w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'
+        )
+    with zipfile.ZipFile(
+        io.BytesIO(keep_with_certification(source.getvalue(), SIGNATURE_ANCHOR))
+    ) as docx:
+        assert docx.read("[Content_Types].xml") == b"<Types/>"
+        xml = docx.read("word/document.xml").decode("utf-8")
+    kept = ["<w:keepNext/>" in found for found in xml.split("<w:body>")[1].split("</w:p>")[:-1]]
+    assert kept == [False, True, True, False, False]
+    assert '<w:pStyle w:val="Heading1"/><w:keepNext/>' in xml

@@ -57,7 +57,12 @@ from avtalsgen.errors import CaseError, OutputError, os_reason
 from avtalsgen.i18n import N_, _
 from avtalsgen.meetings.decisions import Tillaggsbeslut, decided_case, utfall
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
-from avtalsgen.meetings.layout import break_before, lone_heading, lone_heading_problem
+from avtalsgen.meetings.layout import (
+    break_before,
+    keep_with_certification,
+    lone_heading,
+    lone_heading_problem,
+)
 from avtalsgen.meetings.record import facts_json, read_json
 from avtalsgen.meetings.underlag import DECISION_FACTS, case_edit, underlag
 from avtalsgen.meetings.wording import (
@@ -1030,6 +1035,7 @@ def _write(plans: Sequence[_Plan], run: Session, template: Path, converter: Conv
         for plan in plans:
             seen.append(context(plan.fakta, plan.version, program=plan.program))
             data = render_document(template, seen[-1], metadata(plan.fakta, plan.version))
+            data = keep_with_certification(data, SIGNATURE_ANCHOR)
             path = staging / f"{plan.stem}.docx"
             atomic_write(path, data, durable=False)
             docx_files.append(path)

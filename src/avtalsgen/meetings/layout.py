@@ -9,12 +9,16 @@ cell in the published HTML and the PDF's tags, so the heading stays a paragraph 
 A template edited otherwise may let a page end with a heading too: :func:`lone_heading_problem`
 finds it in the text read back from the PDF (the last line of a page that is not the last
 is one of the template's headings) so that no such extract is put in place.
+
+The certification block (Utdragsbestyrkande) is kept with the section before it
+(:func:`keep_with_certification`): else a last page could hold nothing but the block.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -62,29 +66,81 @@ def lone_heading(read: PdfText, template: Path) -> tuple[int, str] | None:
     return None
 
 
+def keep_with_certification(docx: bytes, anchor: str) -> bytes:
+    """``docx`` with Keep with next on the paragraphs of the section right before its
+    certification block (the paragraph that begins with ``anchor``, under its heading),
+    from that section's heading to its last paragraph, so that a page break before the
+    block takes that section with it (in the extracts of the examples, the appeal guidance
+    or the Justering och anslag block) and no page holds the block alone. The section's
+    text is the case's, paragraphs the renderer makes, to which a template cannot give
+    paragraph properties. A section of more than :data:`MOST_KEPT` paragraphs is left as
+    it is: a long chain of kept paragraphs only moves the page break."""
+
+    def keep(root: etree._Element) -> None:
+        blocks = [p for p in root.iter(f"{{{_W}}}p") if _text(p).startswith(anchor)]
+        heading = blocks[0].getprevious() if len(blocks) == 1 else None
+        if heading is None or heading.tag != f"{{{_W}}}p" or not is_heading(heading):
+            return
+        section: list[etree._Element] = []
+        before = heading.getprevious()
+        while before is not None and before.tag == f"{{{_W}}}p" and len(section) < MOST_KEPT:
+            section.append(before)
+            if is_heading(before):
+                for paragraph in section:
+                    _set_property(paragraph, "keepNext")
+                return
+            before = before.getprevious()
+
+    return _edited(docx, keep)
+
+
+#: The most paragraphs, its heading included, of the section :func:`keep_with_certification`
+#: keeps with the certification block (the appeal guidance is a heading and three).
+MOST_KEPT: Final = 8
+
+
 def break_before(docx: bytes, heading: str) -> bytes:
     """``docx`` with Page break before set on its heading paragraphs whose text is
     ``heading``: what a secretary would do in Word to keep that heading with its text
     where LibreOffice leaves it alone at a page's foot."""
+
+    def page_break(root: etree._Element) -> None:
+        for paragraph in root.iter(f"{{{_W}}}p"):
+            if _text(paragraph) == heading and is_heading(paragraph):
+                _set_property(paragraph, "pageBreakBefore")
+
+    return _edited(docx, page_break)
+
+
+def _text(paragraph: etree._Element) -> str:
+    return " ".join("".join(paragraph.xpath(".//w:t/text()", namespaces=_NS)).split())
+
+
+#: The paragraph properties the schema puts before each one this module sets.
+_BEFORE: Final = {
+    "keepNext": frozenset({f"{{{_W}}}pStyle"}),
+    "pageBreakBefore": frozenset(f"{{{_W}}}{name}" for name in ("pStyle", "keepNext", "keepLines")),
+}
+
+
+def _set_property(paragraph: etree._Element, name: str) -> None:
+    """The on/off property ``w:<name>`` set in ``paragraph``'s properties, in its place."""
+    properties = paragraph.find(f"{{{_W}}}pPr")
+    if properties is None:
+        properties = etree.Element(f"{{{_W}}}pPr")
+        paragraph.insert(0, properties)
+    if properties.find(f"{{{_W}}}{name}") is not None:
+        return
+    after = [child for child in properties if child.tag in _BEFORE[name]]
+    at = properties.index(after[-1]) + 1 if after else 0
+    properties.insert(at, etree.Element(f"{{{_W}}}{name}"))
+
+
+def _edited(docx: bytes, edit: Callable[[etree._Element], None]) -> bytes:
+    """``docx`` with its main part (word/document.xml) changed by ``edit``."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     root = etree.fromstring(source.read("word/document.xml"))
-    for paragraph in root.iter(f"{{{_W}}}p"):
-        text = " ".join("".join(paragraph.xpath(".//w:t/text()", namespaces=_NS)).split())
-        if text != heading or not is_heading(paragraph):
-            continue
-        properties = paragraph.find(f"{{{_W}}}pPr")
-        if properties is None:
-            properties = etree.SubElement(paragraph, f"{{{_W}}}pPr")
-            paragraph.insert(0, properties)
-        if properties.find(f"{{{_W}}}pageBreakBefore") is None:
-            # After the style (pStyle) and keepNext/keepLines, as the schema orders them.
-            after = [
-                child
-                for child in properties
-                if child.tag in {f"{{{_W}}}{name}" for name in ("pStyle", "keepNext", "keepLines")}
-            ]
-            at = properties.index(after[-1]) + 1 if after else 0
-            properties.insert(at, etree.Element(f"{{{_W}}}pageBreakBefore"))
+    edit(root)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
