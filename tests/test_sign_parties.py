@@ -169,8 +169,9 @@ def test_verify_and_status_of_a_packet_one_key_signed_twice(
         "underskrivna med en och samma nyckel (Region Norrbotten sigill)"
     ) in said, said
     assert (
-        "Ett nytt paket behövs: bygg ärendet igen, vilket gör en ny version bredvid det här (det "
-        "här förblir som det är), och låt var part skriva under det nya paketet med sin egen nyckel"
+        f"Ett nytt paket behövs: bygg ärendet igen (avtalsgen build {ws.case} --output "
+        f"{ws.output}), vilket gör en ny version bredvid det här (det här förblir som det är), "
+        "och låt var part skriva under det nya paketet med sin egen nyckel"
     ) in said, said
     assert "Kvar att skriva under: den andra parten, i ett nytt paket" in said
     status = ws.status()
@@ -233,6 +234,12 @@ def test_a_packet_one_key_signed_twice_is_built_anew_beside_it(
         assert done.returncode == 0, done.stdout + done.stderr
         assert (folder / "paket-v2.pdf").is_file(), done.stdout
         assert ws.packet.read_bytes() == twice
+        # verify on the twice-signed packet names the version made beside it.
+        said = " ".join(ws.verify(ca)[1].split())
+        assert (
+            f"Ett nytt paket behövs, och bygget har gjort det: {folder / 'paket-v2.pdf'}, bredvid "
+            "det här (som förblir som det är); låt var part skriva under det med sin egen nyckel"
+        ) in said, said
         assert "Samarbetsavtal" in pdftotext(folder / "paket-v2.pdf")
         again = run_cli("build", str(ws.case), *common, lang="sv")
         assert again.returncode == 0 and "oförändrat" in again.stdout, again.stdout
@@ -322,6 +329,19 @@ def test_a_manifest_without_keys_whose_actors_field_the_regions_key_signed(
         assert one_key_signed(folder, read_manifest(folder)["packets"]) == {"paket.pdf"}
     assert len(reads) == 1, reads
     assert taking(read_manifest(folder)["packet"], folder) == ("region", "Region Norrbotten sigill")
+    # verify says the same, and that the build makes the new packet beside this one (it
+    # said to move the packet out of the output folder first, which the build does not need).
+    code, out = ws.verify(ca)
+    said = " ".join(out.split())
+    assert code == 1, said
+    assert (
+        "Resultat: INTE underskrivet av båda parterna: aktörens fält 'aktor' är underskrivet med "
+        "en nyckel som är regionens (Region Norrbotten sigill, Region Norrbotten): aktören har "
+        "inte skrivit under paketet, och dess fält är upptaget. Ett nytt paket behövs: bygg "
+        f"ärendet igen (avtalsgen build {ws.case} --output {ws.output}), vilket gör en ny "
+        "version bredvid det här (det här förblir som det är)"
+    ) in said, said
+    assert "Flytta" not in said and "flytta" not in said, said
     status = " ".join(ws.status().split())
     assert "läge: avtal undertecknat" not in status, status
     assert "samma nyckel" not in status, status
@@ -333,6 +353,72 @@ def test_a_manifest_without_keys_whose_actors_field_the_regions_key_signed(
         "aktörens fält är underskrivet med en nyckel som är regionens (Region Norrbotten "
         "sigill), så aktören har inte skrivit under, och dess fält är upptaget: bygg ärendet igen"
     ) in status, status
+
+
+def _sign_outside(packet: Path, field: str, key: Path) -> None:
+    """Sign ``field`` of ``packet`` as a tool other than `avtalsgen sign` would: the party
+    check not made, the manifest beside it not told."""
+    import avtalsgen.signing.sign as signing
+    from avtalsgen.signing.keysource import Pkcs12Key
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(signing, "_check_party", lambda *args: None)
+        signing.sign_packet(packet, packet, field, Pkcs12Key(key, PASSPHRASE.encode()),
+                            role="", overwrite=True)  # fmt: skip
+
+
+def test_verify_of_a_taken_field_signed_outside_avtalsgen_sign(
+    ws: Workspace, ca: Ca, tmp_path: Path, session_converter: Path
+) -> None:
+    """A packet whose actor's field the region's key signed outside `avtalsgen sign` (its
+    manifest records no signature): the build keeps it as the signed packet in force
+    ('oförändrat', no paket-v2.pdf), so verify says to move it out of the output folder
+    before building again, with the command; done so, the build makes a new packet. A
+    copy of it outside any output folder is told to verify the output folder's packet."""
+    seal = p12(ca, tmp_path / "sigill.p12", "Region Norrbotten sigill", "Region Norrbotten")
+    region = p12(ca, tmp_path / "region.p12", SIGNATORY)
+    _sign_outside(ws.packet, "region", region)
+    _sign_outside(ws.packet, "aktor", seal)
+    manifest = json.loads((ws.packet.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(s["signer"] for s in manifest["packet"]["signatures"])
+    code, out = ws.verify(ca)
+    said = " ".join(out.split())
+    assert code == 1, said
+    assert (
+        "dess fält är upptaget. Ett nytt paket behövs, och bygget gör inget medan det här "
+        "paketet ligger i utdatamappen: så som dess manifest har paketets underskrifter tar "
+        "bygget det för det underskrivna paketet som gäller (underskrifter gjorda utanför "
+        "avtalsgen sign står inte där). Flytta det ut ur utdatamappen och spara det; sedan: "
+        f"bygg ärendet igen (avtalsgen build {ws.case} --output {ws.output}), och låt var part "
+        "skriva under det nya paketet med sin egen nyckel"
+    ) in said, said
+    copy = tmp_path / "kopia.pdf"
+    copy.write_bytes(ws.packet.read_bytes())
+    done = run_cli("verify", str(copy), "--trust", str(ca.root), lang="sv")
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1
+    assert (
+        "dess fält är upptaget. Ett nytt paket behövs: bygg ärendet igen och låt var part skriva "
+        "under det nya paketet med sin egen nyckel. Den här filen är inget paket i en "
+        "utdatamapp: verifiera ärendets paket där"
+    ) in said, said
+    # What verify says is so: the build makes nothing beside it; moved out, a new packet.
+    common = ("--output", str(ws.output), "--templates", str(ws.templates))
+    folder = ws.packet.parent
+    with converter_in(session_converter):
+        done = run_cli("build", str(ws.case), *common, lang="sv")
+        assert done.returncode == 0 and "oförändrat" in done.stdout, done.stdout + done.stderr
+        assert not (folder / "paket-v2.pdf").exists()
+        kept = tmp_path / "kept"
+        kept.mkdir()
+        signed = ws.packet.rename(kept / "paket.pdf")
+        done = run_cli("build", str(ws.case), *common, lang="sv")
+        assert done.returncode == 0, done.stdout + done.stderr
+    made = [path.name for path in sorted(folder.glob("paket*.pdf"))]
+    assert made == ["paket.pdf"], made
+    assert ws.packet.read_bytes() != signed.read_bytes()
+    code, out = ws.verify(ca)
+    assert code == 0 and "Resultat: inte underskrivet än" in out, out
 
 
 @pytest.mark.skipif(not softhsm.available(), reason="needs softhsm2")

@@ -230,6 +230,7 @@ def _sign_one(packet: Path, asked: Asked) -> NoReturn:
     (exit 1) when it may not be signed; signed, its verification shown in full."""
     from avtalsgen.build import interrupts
     from avtalsgen.build.superseded import refuse_unsignable
+    from avtalsgen.signing.judged import judge
     from avtalsgen.signing.verify import exit_status, format_report
 
     # No agreement to sign where the committee's decision left it out (an avslag), nor in
@@ -247,6 +248,7 @@ def _sign_one(packet: Path, asked: Asked) -> NoReturn:
     warn_incomplete(result)
     typer.echo(signed_line(result, packet))
     # The same report and verdict as `avtalsgen verify`, and the same exit status.
+    report = judge(report, packet, lambda path: str(shown_path(path)))
     typer.echo(format_report(report))
     raise typer.Exit(exit_status(report.verdict))
 
@@ -418,9 +420,8 @@ def verify(
 ) -> None:
     """Verify every signature of a packet or extract and its PDF/A structure."""
     from avtalsgen.signing.embedded import verify_embedded
-    from avtalsgen.signing.parties import parties_of
+    from avtalsgen.signing.judged import judge
     from avtalsgen.signing.pki import default_demo_pki_dir
-    from avtalsgen.signing.standing import packet_standing
     from avtalsgen.signing.verify import exit_status, format_report, verify_packet
 
     roots = list(trust or [])
@@ -431,9 +432,9 @@ def verify(
     inside = verify_embedded(packet, roots)
     # What the packet is to its case now, said in its verdict: superseded by the case's
     # decision or facts now (signed or not), or a rejected case's with nothing to sign, or
-    # one whose case waits for the committee's decision.
-    standing = packet_standing(packet, lambda path: str(shown_path(path)))
-    report = dataclasses.replace(report, standing=standing, parties=parties_of(packet))
+    # one whose case waits for the committee's decision; whose keys signed it, and how a
+    # new packet comes where one party's key took the other's field.
+    report = judge(report, packet, lambda path: str(shown_path(path)))
     typer.echo(format_report(report))
     for embedded in inside:
         typer.echo("")

@@ -25,7 +25,7 @@ from pathlib import Path
 from asn1crypto import x509
 
 from avtalsgen.i18n import _, _l
-from avtalsgen.signing.keysource import KeyUnusable, SigningError
+from avtalsgen.signing.keysource import KeySource, KeyUnusable, SigningError
 from avtalsgen.signing.names import common_name
 
 #: The signature fields of an agreement's (and a tilläggsavtal's) packet, one per party.
@@ -49,6 +49,19 @@ def key_id(cert: x509.Certificate) -> str:
     """The SHA-256 (hex) of the certificate's public key: the same for every certificate
     of one key pair."""
     return hashlib.sha256(cert.public_key.dump()).hexdigest()
+
+
+def source_key(source: KeySource) -> str | None:
+    """The key (:func:`key_id`) of the certificate of the key ``source`` (a PKCS#12 file,
+    a card); None when it cannot be opened."""
+    from avtalsgen.signing.tokens import signer_of
+
+    try:
+        with signer_of(source) as (signer, _opened):
+            cert = signer.signing_cert
+    except SigningError:
+        return None
+    return key_id(cert) if cert is not None else None
 
 
 def organisations(cert: x509.Certificate) -> tuple[str, ...]:
@@ -81,18 +94,28 @@ class Parties:
     region's."""
     signatories: Mapping[str, str] = field(default_factory=dict)
     """The signatory the agreement names, by the party's field (only those named)."""
+    keys: tuple[str, ...] = ()
+    """Keys known to be the region's whatever their certificates' organisation (the web
+    server's seal), by :func:`key_id`."""
+
+    def is_regions(self, organisations: Sequence[str], key: str) -> bool:
+        """Whether a certificate of the organisations ``organisations`` and the key
+        ``key`` (:func:`key_id`) is the region's."""
+        return is_region_organisation(organisations, self.region) or bool(key and key in self.keys)
 
 
-def parties_of(packet: Path) -> Parties:
-    """The parties of the packet at ``packet``: from the case its output folder's build
-    record names (the program file's region and its signatory, the case's actor's
+def parties_of(packet: Path, folder: Path | None = None, *, copy: bool = False) -> Parties:
+    """The parties of the packet at ``packet``: from the case the build record of its
+    output folder names (the program file's region and its signatory, the case's actor's
     signatory) where it can be read, and the region as the packet's author (its metadata
-    says Region Norrbotten) in any case."""
+    says Region Norrbotten) in any case. The folder is the packet's own, or ``folder`` for
+    a ``copy`` (the web's upload): None, a copy of no output folder's packet."""
     from avtalsgen.build.recorded import recorded_history
 
     region = [name for name in (_author(packet),) if name]
     signatories: dict[str, str] = {}
-    recorded = recorded_history(packet.parent) if packet.parent.is_dir() else None
+    read = folder if copy else packet.parent
+    recorded = recorded_history(read) if read is not None and read.is_dir() else None
     if recorded is not None:
         program = recorded.case.program
         region = [program.region.namn, program.region.kort, *region]

@@ -164,34 +164,40 @@ class VerificationReport:
     """Who the packet's parties are (:func:`avtalsgen.signing.parties.parties_of`): the
     region's names and the signatories the agreement names; None when not asked."""
 
+    new_packet: str = ""
+    """How a new packet comes when :attr:`party_problem` says one is needed, from the case's
+    output folder (:func:`avtalsgen.signing.judged.new_packet`); "" when not asked."""
+
     @property
     def party_problem(self) -> str | None:
-        """Why the packet is not signed by both parties although their fields are signed:
-        one key signed both, or the actor's field is signed with the region's key (its
-        certificate's organisation is the region's); None when neither."""
-        from avtalsgen.signing.parties import ACTOR_FIELD, is_region_organisation, shared_key
+        """Why the packet is not signed by both parties although their fields are signed,
+        and how a new packet comes: one key signed both, or the actor's field is signed
+        with the region's key (its certificate's organisation is the region's, or the key
+        is one :attr:`parties` knows as the region's); None when neither."""
+        from avtalsgen.signing.parties import ACTOR_FIELD, Parties, shared_key
 
         fields = shared_key([(sig.field, sig.key) for sig in self.signatures])
+        fact = None
         if fields:
             signer = next(sig.signer for sig in self.signatures if sig.field == fields[0])
-            return _(
+            fact = _(
                 "the fields {fields} are all signed with one key ({signer}), and one key "
                 "cannot sign for both parties: the other party has not signed this packet, "
-                "and its field is taken. A new packet is needed: build the case again, which "
-                "makes a new version beside this one (this one stays as it is), and have each "
-                "party sign the new packet with its own key"
+                "and its field is taken"
             ).format(fields=join_words([repr(name) for name in fields]), signer=signer)
-        region = self.parties.region if self.parties is not None else ()
-        for sig in self.signatures:
-            if sig.field == ACTOR_FIELD and is_region_organisation(sig.organisations, region):
-                return _(
+        parties = self.parties if self.parties is not None else Parties()
+        for sig in self.signatures if fact is None else ():
+            if sig.field == ACTOR_FIELD and parties.is_regions(sig.organisations, sig.key):
+                whose = sig.organisations[0] if parties.is_regions(sig.organisations, "") else (
+                    _("the region's seal"))  # fmt: skip
+                fact = _(
                     "the actor's field 'aktor' is signed with a key of the region ({signer}, "
-                    "{org}): the actor has not signed this packet, and its field is taken. "
-                    "A new packet is needed: move this one out of the output folder, keeping it, "
-                    "build the case again and have each party sign the new packet with its own "
-                    "key"
-                ).format(signer=sig.signer, org=sig.organisations[0])
-        return None
+                    "{whose}): the actor has not signed this packet, and its field is taken"
+                ).format(signer=sig.signer, whose=whose)
+                break
+        if fact is None:
+            return None
+        return f"{fact}. {self.new_packet or _new_packet_unknown()}"
 
     @property
     def remarks(self) -> tuple[str, ...]:
@@ -672,6 +678,15 @@ def _anchor_name(anchor: object) -> str:
 
 
 # --- text ---------------------------------------------------------------------------------
+
+
+def _new_packet_unknown() -> str:
+    """How a new packet comes, said where the case's output folder was not asked."""
+    return _(
+        "A new packet is needed: build the case again and have each party sign the new packet "
+        "with its own key; verify the case's packet in its output folder, which says whether "
+        "the build makes the new one beside it"
+    )
 
 
 def verdict_line(report: VerificationReport, label: Callable[[str], str] | None = None) -> str:
