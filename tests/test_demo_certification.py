@@ -153,7 +153,7 @@ def test_a_demo_certification_of_a_real_meeting_is_not_counted(
         build_extracts(copy.meeting, copy.output, REPO / "templates", converter, 211,
                        today=dt.date(2024, 1, 9))  # fmt: skip
     ca = make_ca(tmp_path)
-    key = p12(ca, tmp_path / "sekreterare.p12", "Lena Sekreterare")
+    key = p12(ca, tmp_path / "sekreterare.p12", "Lena Exempelsson", "Region Norrbotten")
     secret = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}
     done = run_cli("sign", str(copy.extract), "--field", "utdragsbestyrkande", "--p12", str(key),
                    "--trust", str(ca.root), env=secret)  # fmt: skip

@@ -22,17 +22,27 @@ def is_example(pdf: Path) -> bool | None:
 
     parsed = parse_versioned(pdf.name)
     if parsed is not None and parsed[0].startswith(f"{EXTRACT}-"):
-        return _extract_example(pdf, parsed[0].removeprefix(f"{EXTRACT}-"))
+        facts = extract_facts(pdf)
+        example = facts.get("exempel") if facts is not None else None
+        return example if isinstance(example, bool) else None
     from avtalsgen.build.recorded import recorded_history
 
     recorded = recorded_history(pdf.parent) if pdf.parent.is_dir() else None
     return None if recorded is None else recorded.case.arende.exempel
 
 
-def _extract_example(pdf: Path, paragraf: str) -> bool | None:
+def extract_facts(pdf: Path) -> dict[str, object] | None:
+    """The facts (``fakta``) the record of the protocol extract at ``pdf`` holds for the
+    version that made it (its meeting's ``exempel``, its ``sekreterare``, …); None when
+    that cannot be told (not an extract, no record, the file not in it)."""
+    from avtalsgen.build.workspace import EXTRACT, parse_versioned
     from avtalsgen.errors import AvtalsgenError
     from avtalsgen.meetings.extract import read_record, record_path
 
+    parsed = parse_versioned(pdf.name)
+    if parsed is None or not parsed[0].startswith(f"{EXTRACT}-"):
+        return None
+    paragraf = parsed[0].removeprefix(f"{EXTRACT}-")
     if not paragraf.isdigit():
         return None
     try:
@@ -42,8 +52,7 @@ def _extract_example(pdf: Path, paragraf: str) -> bool | None:
     for version in (record or {}).get("versioner") or []:
         if isinstance(version, dict) and pdf.name in (version.get("filer") or []):
             facts = version.get("fakta")
-            example = facts.get("exempel") if isinstance(facts, dict) else None
-            return example if isinstance(example, bool) else None
+            return dict(facts) if isinstance(facts, dict) else None
     return None
 
 

@@ -183,7 +183,10 @@ def sign_packet(
     A party's field (``region``, ``aktor``) is not signed with the key that signed the
     other party's field, nor the actor's with the region's key (``seal``: the key is the
     region's seal; or its certificate's organisation is the region's, as the packet's case
-    names it): :func:`avtalsgen.signing.parties.check_signer`.
+    names it): :func:`avtalsgen.signing.parties.check_signer`. An extract's certification
+    (``utdragsbestyrkande``) is made only with the key of the secretary the extract names or
+    the region's seal (a certificate of the region's organisation; a DEMO key as before):
+    :func:`avtalsgen.signing.certifier.judge`.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, a key that may not sign the field, or
@@ -223,6 +226,7 @@ def sign_packet(
         now = dt.datetime.now(dt.UTC)
         check_certificate(cert, signer_name, now)
         _check_party(source, data, field_name, cert, seal)
+        _check_certifier(source, field_name, cert, role, seal)
         text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
         style = stamp_style(
             appearance_font(font or default_font(), text, opened, Path(tmp)), describe=certify
@@ -406,6 +410,19 @@ def _check_party(
     signed = party_signatures(data)
     region = parties_of(source).region if field_name == "aktor" else ()
     check_signer(source, field_name, cert, signed, region, seal=seal)
+
+
+def _check_certifier(
+    source: Path, field_name: str, cert: x509.Certificate, role: str, seal: bool
+) -> None:
+    """Refuse, before anything is signed, ``cert`` certifying the extract ``source`` (its
+    field utdragsbestyrkande) where :func:`avtalsgen.signing.certifier.judge` says it may
+    not."""
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+    from avtalsgen.signing.certifier import judge
+
+    if field_name == SIGNATURE_FIELD:
+        judge(source, cert, role, seal=seal)
 
 
 def party_signatures(data: bytes) -> list[Signed]:

@@ -1,0 +1,144 @@
+"""Who may certify a protocol extract, and what its visible signature says.
+
+A walk (qa21) certified an extract with the actor's key (CN=Erik Testsson, O=Piteå Science
+Park AB): exit 0, and the stamp on the page called him "Sekreterare" next to "Bestyrks av:
+Anders Berg, sekreterare"; status, expediera and publicera then counted it as certified.
+Now ``sign`` refuses, before anything is signed, a certificate that is not the region's
+(the file byte for byte as it was), and a person of the region who is not the secretary
+the extract names; the secretary's stamp says "Sekreterare", the region's seal's its name
+alone; and an extract certified by another organisation's key before this (made here
+with pyHanko directly, as ``sign`` did then) counts as not certified.
+
+The extract of § 211 (the seed's case RUN-00386-2023) at a copy of the 2023 meeting that
+is not an example (its secretary Lena Exempelsson), made by LibreOffice; keys in PKCS#12
+files of a CA of the test's own; real pyHanko signatures, verified."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from certificates import PASSPHRASE, Ca, make_ca, p12
+from conftest import REPO, run_cli
+from pdftext import pdftotext
+from warm_converter import converter_in
+
+pytestmark = [pytest.mark.libreoffice]
+
+DNR = "RUN-00386-2023"
+SECRETARY = "Lena Exempelsson"
+REGION = "Region Norrbotten"
+
+
+@dataclass(frozen=True)
+class Real:
+    cases: Path
+    meeting: Path
+    output: Path
+
+    @property
+    def case(self) -> Path:
+        return self.cases / f"{DNR}.yaml"
+
+    @property
+    def extract(self) -> Path:
+        return self.output / DNR / "protokollsutdrag-211.pdf"
+
+    def sign(self, key: Path, ca: Ca) -> tuple[int, str]:
+        done = run_cli("sign", str(self.extract), "--field", "utdragsbestyrkande",
+                       "--p12", str(key), "--trust", str(ca.root),
+                       env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}, lang="sv")  # fmt: skip
+        return done.returncode, " ".join((done.stdout + done.stderr).split())
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory, session_converter: Path) -> Real:
+    """§ 211's extract at a meeting that is not an example, not certified (read only: the
+    tests copy it)."""
+    from avtalsgen.meetings.extract import build_extracts
+
+    root = tmp_path_factory.mktemp("real")
+    cases = root / "cases"
+    shutil.copytree(REPO / "cases", cases)
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    sender = text.replace("registrator@region-norrbotten.example", "registrator@region.se")
+    program.write_text(sender, encoding="utf-8")
+    meeting = cases / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    assert "\nexempel: true\n" in text and f"\nsekreterare: {SECRETARY}\n" in text
+    real = text.replace("\nexempel: true\n", "\n")
+    meeting.write_text(real[: real.index("\n  - paragraf: 212")] + "\n", encoding="utf-8")
+    output = root / "output"
+    with converter_in(session_converter) as converter:
+        build_extracts(meeting, output, REPO / "templates", converter, 211,
+                       today=dt.date(2024, 1, 9))  # fmt: skip
+    return Real(cases, meeting, output)
+
+
+@pytest.fixture
+def copy(real: Real, tmp_path: Path) -> Real:
+    shutil.copytree(real.cases, tmp_path / "cases")
+    shutil.copytree(real.output, tmp_path / "output")
+    return Real(tmp_path / "cases", tmp_path / "cases" / real.meeting.relative_to(real.cases),
+                tmp_path / "output")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> Ca:
+    return make_ca(tmp_path_factory.mktemp("ca"))
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def last_page(pdf: Path) -> str:
+    """The text of the extract's last page, the visible signature's text with it."""
+    pages = [page for page in pdftotext(pdf).split("\f") if page.strip()]
+    return " ".join(pages[-1].split())
+
+
+def test_the_actors_key_does_not_certify_an_extract(copy: Real, ca: Ca, tmp_path: Path) -> None:
+    """Refused before signing, the file as it was, saying whose the key is and what to use;
+    so is a person of the region who is not the extract's secretary."""
+    actor = p12(ca, tmp_path / "aktor.p12", "Erik Testsson", "Piteå Science Park AB")
+    before = sha(copy.extract)
+    code, said = copy.sign(actor, ca)
+    assert code == 1, said
+    assert (
+        "inte bestyrkt: nyckeln för Erik Testsson är inte regionens (ett certifikat för Piteå "
+        "Science Park AB): ett utdrag bestyrks av regionen, med nyckeln för dess sekreterare "
+        f"({SECRETARY}) eller regionens sigill"
+    ) in said, said
+    assert "Inget har signerats." in said and "Traceback" not in said
+    assert sha(copy.extract) == before
+    # A folder of extracts: the key stops there, the file as it was.
+    done = run_cli("sign", str(copy.output), "--field", "utdragsbestyrkande", "--p12",
+                   str(actor), "--trust", str(ca.root),
+                   env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}, lang="sv")  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "inte regionens" in " ".join(done.stderr.split())
+    assert sha(copy.extract) == before
+    # A person of the region, not the secretary the extract names.
+    director = p12(ca, tmp_path / "direktor.p12", "Lena Regiondirektör", REGION)
+    code, said = copy.sign(director, ca)
+    assert code == 1, said
+    assert (
+        f"Lena Regiondirektör är inte den sekreterare som utdraget anger ({SECRETARY})"
+    ) in said, said
+    assert sha(copy.extract) == before
+
+
+def test_the_secretary_certifies_and_the_stamp_says_so(copy: Real, ca: Ca, tmp_path: Path) -> None:
+    key = p12(ca, tmp_path / "sekreterare.p12", SECRETARY, REGION)
+    code, said = copy.sign(key, ca)
+    assert code == 0, said
+    assert "Resultat: fullständigt" in said, said
+    page = last_page(copy.extract)
+    assert f"Bestyrks av: {SECRETARY}, sekreterare" in page, page
+    assert f"Signerat digitalt av {SECRETARY} Sekreterare Tid:" in page, page
