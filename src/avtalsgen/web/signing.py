@@ -66,6 +66,19 @@ def server_key(config: WebConfig, role: str) -> tuple[Any, list[Path], bool]:
     return Pkcs12Key(signer.pkcs12, signer.passphrase), [*roots, pki.root_cert], True
 
 
+def seal_keys(config: WebConfig) -> tuple[str, ...]:
+    """The key of the server's seal (:func:`avtalsgen.signing.parties.key_id`), the
+    region's whatever its certificate's organisation; none without a seal, or when it
+    cannot be opened."""
+    from avtalsgen.signing.parties import source_key
+
+    if config.seal_p12 is None:
+        return ()
+    key, _roots, _demo = server_key(config, "region")
+    found = source_key(key)
+    return (found,) if found else ()
+
+
 def default_level(config: WebConfig) -> str:
     """The level offered first: B-T when a time-stamping authority is set, else B-B (as
     ``avtalsgen sign`` chooses without ``--niva``)."""

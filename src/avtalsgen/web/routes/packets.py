@@ -46,20 +46,17 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     (``row.superseded``), and is neither."""
     from avtalsgen.web.packetstate import superseded_text
     from avtalsgen.web.packetversions import packet_versions
-    from avtalsgen.web.readiness import packet_shows_unknown, signing_refusal
+    from avtalsgen.web.readiness import packet_unknowns, signing_refusal
 
     seen = Seen(config)  # the stamps every row's kept results are asked by, taken once
     rows = [row for row in case_rows(config, seen) if row.packet]
     for row in rows:
         if row.dnr and row.packet and row.unsigned:
             row.superseded = superseded_text(config, row.stem, row.dnr, row.packet, seen)
-    # Whether it shows any: its pages read up to the first that does (the case's page
-    # reads them all, to list them).
     blocked = {
         row.dnr for row in rows
         if row.dnr and row.packet and row.unsigned and not row.superseded
-        and packet_shows_unknown(config.output / row.dnr / row.packet,
-                                 _stamp_in(seen, config.output / row.dnr, row.packet))
+        and packet_unknowns(config.output / row.dnr / row.packet)
     }  # fmt: skip
     # Signable as to its facts, but refused for another reason (its minutes not justerade
     # yet, out of date): not offered either; the case's page says why. A superseded one
@@ -90,13 +87,6 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     many = [field for field in FIELD_ROLES if seal_refusal(config, field) is None]
     return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions,
             "standings": standings, "many_fields": many}  # fmt: skip
-
-
-def _stamp_in(seen: Seen, folder: Path, name: str) -> tuple[int, int, int] | None:
-    """The stamp of the file ``name`` in ``folder`` as the request's listing of the folder
-    took it (:meth:`Seen.listing`, which the case's row is kept by): not taken again."""
-    found = (entry for entry in seen.listing(folder) if entry[0] == name)
-    return next(((mtime, size, inode) for _name, mtime, size, inode in found), None)
 
 
 def _standing(config: WebConfig, stem: str, packet: Path, seen: Seen) -> dict[str, str] | None:
@@ -263,12 +253,11 @@ def verify_upload(
 ) -> Template:
     """Verify an uploaded PDF (size limited, PDF only); a broken or hostile file gives an
     error on the page, never a crash."""
-    import dataclasses
-
     from avtalsgen.build.superseded import upload_packet
-    from avtalsgen.pdf.signed import is_signed
-    from avtalsgen.signing.standing import Standing, packet_standing
+    from avtalsgen.signing.judged import judge
+    from avtalsgen.signing.standing import Standing
     from avtalsgen.signing.verify import Verdict, verify_packet
+    from avtalsgen.web.signing import seal_keys
 
     config = config_of(request)
     upload = data.get("fil")
@@ -295,18 +284,17 @@ def verify_upload(
             try:
                 report = verify_packet(Path(temp), trusted_roots())
                 valid = report.verdict is Verdict.COMPLETE  # the signatures, for the log
-                # A copy of a packet of the output folder: what it is to its case now, in
-                # the verdict `avtalsgen verify` gives there (superseded, a rejected case's
-                # with nothing to sign, one that waits), its files named below the folder.
+                # Judged as `avtalsgen verify` judges it (signing/judged.py): a copy of a
+                # packet of the output folder, what it is to its case now (superseded, a
+                # rejected case's with nothing to sign, one that waits), its files named
+                # below the folder; whose keys signed it (the seal is the region's), and how
+                # a new packet comes where one party's key took the other's field.
                 version = upload_packet(config.output, Path(temp))
-                if version is not None:
-                    standing = packet_standing(
-                        version,
-                        lambda path: f"{path.parent.name}/{path.name}",
-                        signed=is_signed(Path(temp)),
-                    )
-                    report = dataclasses.replace(report, standing=standing)
-                    stale = standing is not None and standing.standing is Standing.SUPERSEDED
+                report = judge(report, version, lambda path: f"{path.parent.name}/{path.name}",
+                               copy=True, region_keys=seal_keys(config),
+                               commands=False)  # fmt: skip
+                standing = report.standing
+                stale = standing is not None and standing.standing is Standing.SUPERSEDED
             except AvtalsgenError as exc:
                 error = _("The file could not be verified: {reason}").format(reason=exc.message)
             except Exception as exc:  # noqa: BLE001 - a hostile file must not crash the page
