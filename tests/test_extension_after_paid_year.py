@@ -96,6 +96,13 @@ def test_an_extension_after_a_paid_short_last_year_adds_its_own_avtalsar(
     text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf"))
     assert "Avtalstiden förlängs till och med den 31 december 2029" in text
     assert "i stället för till och med den 31 december 2026" in text
+    # From when the extension's avtalsår run, in words (the table shows it too); a line may
+    # break after a range's dash.
+    assert (
+        "i stället för till och med den 31 december 2026. Förlängningen omfattar avtalsår 4 "
+        "(1 januari 2027–31 december 2027), avtalsår 5 (1 januari 2028–31 december 2028) och "
+        "avtalsår 6 (1 januari 2029–31 december 2029)."
+    ) in text.replace("\u2013 ", "\u2013")
     assert "sammanlagt 8 749 999 kronor i stället för 4 249 999 kronor" in text
     # The avtalsår paid keeps its months and amount; the extension's begin after it.
     assert "Avtalsår 3 2026-03-01–2026-12-31 1 249 999 kr" in text

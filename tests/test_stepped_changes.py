@@ -66,8 +66,10 @@ def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
     # The amount runs from avtalsår 3's first day, which the extension lengthens: it said
     # "för förlängningen, från och med den 1 januari 2027", then named avtalsår 3 from
     # 2026-08-01.
+    # The text says which avtalsår the extension makes and from when (the table showed it).
+    assert texts[0].endswith(LENGTHENED)
     assert texts[1].startswith(
-        "Avtalsår 3 förlängs till och med den 31 juli 2027. Regionens bidrag från och med den "
+        "Regionens bidrag från och med den "
         "1 augusti 2026 till och med den 31 december 2029 är 1 000 000 kronor för avtalsår 3 "
         "(1 augusti 2026–31 juli 2027) i stället för 400 000 kronor för 1 augusti 2026–31 "
         "december 2026, 1 000 000 kronor för avtalsår 4"
@@ -79,6 +81,33 @@ def test_an_extension_of_a_short_last_avtalsar_takes_another_amount() -> None:
         "Avtalsår 3 förlängs till och med den 31 juli 2027. Region Norrbottens bidrag från och "
         "med den 1 augusti 2026 till och med den 31 december 2029 är 1 000 000 kronor för "
         "avtalsår 3"
+    )
+
+
+#: What the tilläggsavtal says of the avtalsår of the stepped example's extension to
+#: 2029-12-31: its last avtalsår, five months, goes on to a full year, and three follow.
+LENGTHENED = (
+    "i stället för till och med den 31 december 2026. Avtalsår 3 (1 augusti 2026–31 december "
+    "2026) förlängs till och med den 31 juli 2027, och förlängningen omfattar därefter avtalsår "
+    "4 (1 augusti 2027–31 juli 2028), avtalsår 5 (1 augusti 2028–31 juli 2029) och avtalsår 6 "
+    "(1 augusti 2029–31 december 2029)."
+)
+
+
+def test_an_extension_at_the_same_rate_says_from_when_its_avtalsar_run() -> None:
+    """At avtalsår 3's own rate (960 000 kronor a year) the amount is the extension's, from
+    2027-01-01, but the avtalsår still run from 1 August: avtalsår 3 to 2027-07-31, and the
+    text said only the new last day (the table alone showed the avtalsår)."""
+    andring, found = apply_tillagg(
+        CASE, {"typ": "forlangning", "ny_slutdag": "2029-12-31", "belopp_per_ar": 960000},
+        "2026-06-02",
+    )  # fmt: skip
+    assert andring is not None and not found, found
+    texts = [fold(line) for line in change_text(change_of(andring, CASE.program))]
+    assert texts[0].endswith(LENGTHENED)
+    assert texts[1] == (
+        "Regionens bidrag för förlängningen, från och med den 1 januari 2027 till och med den "
+        "31 december 2029, är 960 000 kronor årligen och anvisas från ERP."
     )
 
 

@@ -898,7 +898,9 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
         "beslutade den 16 juni 2026, § 102",
         "§ 3 Ändring Avtalstiden förlängs till och med den 31 december 2029",
         "Avtalet gäller därmed från och med den 1 januari 2024 till och med den 31 december "
-        "2029 i stället för till och med den 31 december 2026.",
+        "2029 i stället för till och med den 31 december 2026. Förlängningen omfattar avtalsår "
+        "4 (1 januari 2027–31 december 2027), avtalsår 5 (1 januari 2028–31 december 2028) och "
+        "avtalsår 6 (1 januari 2029–31 december 2029).",
         "Regionens bidrag för förlängningen, från och med den 1 januari 2027 till och med den "
         "31 december 2029, är",
         "oförändrat 1 500 000 kronor årligen: 1 000 000 kronor från ERP och 500 000 kronor "

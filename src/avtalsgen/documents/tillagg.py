@@ -289,8 +289,8 @@ def change_text(change: Change) -> tuple[str, ...]:
         return (
             f"Avtalstiden förlängs till och med {fmt.datum_text(new.slut)}. Avtalet gäller "
             f"därmed {fmt.period_text(new.start, new.slut)} i stället för till och med "
-            f"{fmt.datum_text(old.slut)}.",
-            f"{extension_lead(change, 'Regionens bidrag')} är "
+            f"{fmt.datum_text(old.slut)}. {extension_years(change)}",
+            f"{extension_lead(change, 'Regionens bidrag', years_said=True)} är "
             f"{extension_amount(change)}{from_sources(after)}.",
             *_extension_cofinancing_text(change),
             total,
@@ -385,7 +385,36 @@ def lengthened_avtalsar(change: Change) -> Avtalsar | None:
     return next((y for y in change.after.avtalsar if y.start < andring.fran <= y.slut), None)
 
 
-def extension_lead(change: Change, subject: str) -> str:
+def extension_years(change: Change) -> str:
+    """The avtalsår the extension makes, each with its dates, as running text writes them:
+    ``Förlängningen omfattar avtalsår 4 (1 januari 2027–31 december 2027), avtalsår 5 (…)
+    och avtalsår 6 (…).`` Where it lengthens the avtalsår the old avtalstid ended in (a
+    short last avtalsår goes on to a full year), that avtalsår first: ``Avtalsår 3
+    (1 augusti 2026–31 december 2026) förlängs till och med den 31 juli 2027, och
+    förlängningen omfattar därefter avtalsår 4 (1 augusti 2027–31 juli 2028) …``. (The
+    table showed the extension's avtalsår; the text said only the new last day.)"""
+    old_end = change.before.period.slut
+    before = {year.nummer: year for year in change.before.avtalsar}
+
+    def named(year: Avtalsar) -> str:
+        return f"avtalsår {year.nummer} ({fmt.intervall_text(year.start, year.slut)})"
+
+    lengthened = [y for y in change.after.avtalsar if y.start <= old_end < y.slut]
+    added = [named(y) for y in change.after.avtalsar if y.start > old_end]
+    if not lengthened:
+        return f"Förlängningen omfattar {fmt.och(added)}."
+    year = lengthened[0]
+    was = before.get(year.nummer, year)
+    text = (
+        f"Avtalsår {year.nummer} ({fmt.intervall_text(was.start, was.slut)}) förlängs till "
+        f"och med {fmt.datum_text(year.slut)}"
+    )
+    if added:
+        text += f", och förlängningen omfattar därefter {fmt.och(added)}"
+    return text + "."
+
+
+def extension_lead(change: Change, subject: str, *, years_said: bool = False) -> str:
     """The start of the sentence on ``subject`` (the region's amount) during an extension,
     to go on with "är …": ``Regionens bidrag för förlängningen, från och med den 1 januari
     2027 till och med den 31 december 2029,``. Where the extension lengthens the last
@@ -393,16 +422,19 @@ def extension_lead(change: Change, subject: str) -> str:
     that avtalsår's first day: ``Avtalsår 3 förlängs till och med den 31 juli 2027.
     Regionens bidrag från och med den 1 augusti 2026 till och med den 31 december 2029``
     (it said "för förlängningen, från och med den 1 januari 2027", then named avtalsår 3
-    from 2026-08-01)."""
+    from 2026-08-01). ``years_said``: the lengthening is already told
+    (:func:`extension_years`), and is not told again."""
     andring, new = change.andring, change.after.period
     year = lengthened_avtalsar(change)
     if year is None:
         return f"{subject} för förlängningen, {fmt.period_text(andring.fran, new.slut)},"
     first = applies_from_day(andring)
-    return (
-        f"Avtalsår {year.nummer} förlängs till och med {fmt.datum_text(year.slut)}. "
-        f"{subject} {fmt.period_text(first, new.slut)}"
+    lengthened = (
+        ""
+        if years_said
+        else f"Avtalsår {year.nummer} förlängs till och med {fmt.datum_text(year.slut)}. "
     )
+    return f"{lengthened}{subject} {fmt.period_text(first, new.slut)}"
 
 
 def extension_amount(change: Change) -> str:
