@@ -162,6 +162,68 @@ def test_a_demo_certification_of_a_real_meeting_is_not_counted(
     assert result.written and (result.folder / "sandlista.txt").is_file(), result
 
 
+def test_a_later_version_certified_with_the_demo_key_is_made_again_as_expediera_says(
+    copy: Real, tmp_path: Path, session_converter: Path
+) -> None:
+    """Version 2 of a real meeting's extract, certified with the DEMO key: expediera says
+    how to make it again (its files moved out, its entry taken out of the record, utdrag),
+    not only that a real certification is needed; done so, utdrag makes version 2 anew, the
+    same correction of version 1, which certified with a real key is expedited."""
+    import json
+
+    from certificates import PASSPHRASE, make_ca, p12
+
+    from avtalsgen.meetings.expediering import expedite
+    from avtalsgen.meetings.extract import build_extracts
+
+    text = copy.meeting.read_text(encoding="utf-8")
+    copy.meeting.write_text(text.replace("plats: Regionhuset, Luleå", "plats: Kulturens hus"),
+                            encoding="utf-8")  # fmt: skip
+    folder = copy.output / DNR
+    second = folder / "protokollsutdrag-211-v2.pdf"
+    with converter_in(session_converter) as converter:
+        build_extracts(copy.meeting, copy.output, REPO / "templates", converter, 211,
+                       today=dt.date(2024, 1, 10))  # fmt: skip
+        assert second.is_file()
+        _demo_certify(second)
+        with pytest.raises(CaseError) as caught:
+            expedite(copy.meeting, copy.output)
+        [problem] = caught.value.problems
+        said = " ".join(problem.split())
+        record = folder / "protokollsutdrag-211.json"
+        assert (
+            f"§ 211: {second} is certified with the DEMO key, which is not valid for real use"
+        ) in said, said
+        assert (
+            "Move it out of the output folder, keeping it, with the .docx of the same name "
+            "beside it; take version 2's entry, the last one, out of 'versioner' in "
+            f"{record} (the earlier versions stay as they are); make it again with avtalsgen "
+            f"utdrag {copy.meeting} --paragraf 211 (version 2 anew) and certify it with the "
+            "secretary's key or the region's seal"
+        ) in said, said
+        # As it says.
+        kept = tmp_path / "kept"
+        kept.mkdir()
+        for suffix in (".pdf", ".docx"):
+            shutil.move(second.with_suffix(suffix), kept)
+        data = json.loads(record.read_text(encoding="utf-8"))
+        assert [entry["version"] for entry in data["versioner"]] == [1, 2]
+        data["versioner"].pop()
+        record.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        [result] = build_extracts(copy.meeting, copy.output, REPO / "templates", converter, 211,
+                                  today=dt.date(2024, 1, 11))  # fmt: skip
+    assert result.written and result.version == 2 and second.is_file(), result
+    assert result.andrat, result  # a correction of version 1, as before
+    ca = make_ca(tmp_path)
+    key = p12(ca, tmp_path / "sekreterare.p12", "Lena Exempelsson", "Region Norrbotten")
+    secret = {"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}
+    done = run_cli("sign", str(second), "--field", "utdragsbestyrkande", "--p12", str(key),
+                   "--trust", str(ca.root), env=secret)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [sent] = expedite(copy.meeting, copy.output)
+    assert sent.written and sent.version == 2 and sent.extract == second, sent
+
+
 def test_the_web_certifies_no_real_extract_with_the_demo_key(copy: Real, tmp_path: Path) -> None:
     from webtools import workspace
 

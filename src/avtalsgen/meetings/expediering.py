@@ -346,15 +346,25 @@ def demo_certified(paragraf: int, extract: Path, version: int, command: str) -> 
     """Why § ``paragraf``'s extract ``extract`` (its version ``version``), certified with
     the DEMO key at a meeting that is not an example, is not expedited as certified, and
     what to do: a first version is made anew by ``command`` (its ``utdrag``) once its files
-    are moved out of the output folder."""
+    are moved out of the output folder; a later one once its files are moved out and its
+    entry is taken out of the record."""
     said = _(
         "§ {paragraf}: {extract} is certified with the DEMO key, which is not valid for real "
         "use, and the meeting is not an example, so it counts as not certified (the e-mail "
         "would tell its recipients that it is certified with an electronic signature)"
     ).format(paragraf=paragraf, extract=shown(extract))
     if version != 1:
-        return _("{said}. A version of the extract certified with the secretary's key or the "
-                 "region's seal is needed").format(said=said)  # fmt: skip
+        # The record lists the version: its files moved out alone, utdrag refuses ("version
+        # K is recorded but ... is missing"); without its entry, utdrag makes it again as the
+        # same correction of the version before.
+        record = record_path(extract.parent, paragraf)
+        return _(
+            "{said}. Move it out of the output folder, keeping it, with the .docx of the same "
+            "name beside it; take version {version}'s entry, the last one, out of 'versioner' "
+            "in {record} (the earlier versions stay as they are); make it again with {command} "
+            "(version {version} anew) and certify it with the secretary's key or the region's "
+            "seal"
+        ).format(said=said, version=version, record=shown(record), command=command)
     return _(
         "{said}. Move it out of the output folder, keeping it, with the .docx and .json of the "
         "same name beside it, make it again with {command} and certify it with the "
