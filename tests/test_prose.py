@@ -276,6 +276,7 @@ def test_placeholder_values_of_seed() -> None:
         "start_termin": "hösten 2023",
         "forsta_uppfoljning": "hösten 2024",
         "extern_utvardering_senast": "2025-11-30",
+        "extern_utvardering_senast_text": "den 30 november 2025",
         "dnr": "RUN-00386-2023",
         "namnd": "Regionala utvecklingsnämnden",
         "program": "Norrbottens ekosystem",

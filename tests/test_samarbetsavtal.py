@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from avtalsgen import i18n
 from avtalsgen.cli.app import app
 from avtalsgen.conversion.convert import check_archival_pdf
+from avtalsgen.documents.format import datum_text
 from avtalsgen.errors import CaseError
 from avtalsgen.input.load import load_case, unknown_facts
 from avtalsgen.meetings.decisions import History, case_history
@@ -113,7 +114,14 @@ def test_parties_strategies_and_commitments(built: Path, dnr: str) -> None:
     assert "Driva plattformsarbetet på ett sätt som inkluderar de centrala aktörerna" in text
     # Follow-up and evaluation from the case; early termination; written changes; disputes.
     assert f"En första uppföljning och utvärdering sker {case.arende.forsta_uppfoljning}" in text
-    assert f"utvärderas externt senast {case.arende.extern_utvardering_senast}" in text
+    # Dates in running text as running text writes them (domain.md), not ISO.
+    evaluation = datum_text(case.arende.extern_utvardering_senast)
+    assert f"Finansieringen ska utvärderas externt senast {evaluation}." in text
+    period = case.arende.finansiering.period
+    assert (
+        f"Avtalet gäller från och med {datum_text(period.start)} till och med "
+        f"{datum_text(period.slut)}, sammanlagt "
+    ) in text
     assert "inte utvecklas framåt på flera områden" in text
     assert "skriftligen och undertecknas av båda parterna" in text
     assert "svensk allmän domstol" in text

@@ -151,6 +151,7 @@ def placeholder_values(
         "start_termin": fmt.termin(period.start),
         "forsta_uppfoljning": arende.forsta_uppfoljning,
         "extern_utvardering_senast": fmt.iso(arende.extern_utvardering_senast),
+        "extern_utvardering_senast_text": fmt.datum_text(arende.extern_utvardering_senast),
         "dnr": arende.dnr,
         "namnd": arende.namnd,
         "program": program.namn,

@@ -93,6 +93,9 @@ PLACEHOLDERS: dict[str, str] = {
         "max_ar (program avtal.forlangning)"
     ),
     "extern_utvardering_senast": N_("the date by which the external evaluation is done, ISO date"),
+    "extern_utvardering_senast_text": N_(
+        "the date by which the external evaluation is done, in prose, e.g. den 30 november 2025"
+    ),
 }
 
 
