@@ -19,7 +19,10 @@ process: on a shared machine the wall time waits for the other work, the CPU tim
 less), and the CPU time of an unchanged rebuild of all N cases. Everything runs in a
 temporary folder.
 
-The floor runs soffice as anyone would, with a fresh profile and the default environment.
+The floor runs soffice as anyone would, with a fresh profile and the default environment,
+each soffice in a session of its own as avtalsgen runs its own (Linux shares the cores out
+by session first: on a shared machine a floor in one session got half the share of a build
+in three).
 avtalsgen starts soffice from a copy of a kept, initialised profile (which skips
 LibreOffice's graphics render tests), with a malloc setting, through LibreOffice's own
 launcher oosplash rather than the soffice script, and with its work folders in memory (see
@@ -35,11 +38,13 @@ is given for each run and then as the minimum and the median over the runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -198,11 +203,24 @@ def soffice_calls(
         argv = soffice_argv(soffice, profile, out, share)
         if not engine:  # as anyone would: the soffice script (avtalsgen runs its oosplash)
             argv[0] = soffice
+        # Each in a session of its own, as avtalsgen's pool and the warm converter's
+        # workers run theirs: the kernel shares the cores out by session (autogroup), so
+        # two soffice in the benchmark's one session got half what two sessions get beside
+        # other work (perf21: 34-65 s against 22-42 s for this floor at load 10-16).
         procs.append(
-            subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        )
-    for proc in procs:
-        proc.wait()
+            subprocess.Popen(
+                argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                start_new_session=True,
+            )
+        )  # fmt: skip
+    try:
+        for proc in procs:
+            proc.wait()
+    except BaseException:  # Ctrl-C does not reach their sessions
+        for proc in procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        raise
     elapsed = time.perf_counter() - started
     produced = sum(len(list((work / f"out-{i}").glob("*.pdf"))) for i in range(len(shares)))
     if engine:

@@ -28,8 +28,10 @@ may be shared: quote the figures with that said.
 With ``--batch-only`` it measures the batch line alone, --repeat times (default 3): the
 converter's first batch is not counted, then the batch through the converter and the floor
 (b) take turns, each pair shown with its ratio and the CPU seconds of each side: the
-build's (the converter's preloaded avtalsgen and the forks that run the builds), the
-workers' soffice and their UNO bridges, and the converter's own; the floor's soffice calls.
+build's (the converter's preloaded avtalsgen and the forks that run the builds, and the
+``avtalsgen`` command that hands each build over), the workers' soffice and their UNO
+bridges, and the converter's own; the floor's soffice calls, and what the converter used
+while they ran (nothing, or the floor would pay for it).
 """
 
 from __future__ import annotations
@@ -188,9 +190,12 @@ def _settled_cpu(pid: int) -> dict[int, tuple[str, float]]:
     raise SystemExit("a process of the converter was not waited for within 5 s")
 
 
-def _used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> str:
-    """The CPU seconds each kind of process used between ``before`` and ``after``."""
-    used: dict[str, float] = {}
+def _used(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], client: float = 0.0
+) -> str:
+    """The CPU seconds each kind of process used between ``before`` and ``after``, and
+    the ``avtalsgen`` command's own (``client``: it hands the build over) if given."""
+    used: dict[str, float] = {"client": client} if client else {}
     for process, (kind, seconds) in after.items():
         used[kind] = used.get(kind, 0.0) + seconds - before.get(process, (kind, 0.0))[1]
     shown = ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in sorted(used.items()))
@@ -213,17 +218,21 @@ def batch_only(args: argparse.Namespace, cases: int, cores: int) -> None:
         shares = [files[i::cores] for i in range(cores)]
         for run in range(runs):
             before = _settled_cpu(converter.pid)
-            t_batch = floor.build(many, root / f"batch-{run}", "--force")
-            used = _used(before, _settled_cpu(converter.pid))
+            t_batch, client = floor.build_cpu(many, root / f"batch-{run}", "--force")
+            after = _settled_cpu(converter.pid)
+            used = _used(before, after, client)
             spent = os.times()
             t_b = floor.soffice_calls(shares, root / f"floor-{run}")
             floor_cpu = os.times().children_user + os.times().children_system
             floor_cpu -= spent.children_user + spent.children_system
+            # The converter is idle while the floor runs, or the floor pays for its work.
+            beside = _used(after, _settled_cpu(converter.pid)).rpartition(" ")[2]
             ratios.append(t_batch / t_b)
             print(f"  run {run + 1}: {cases} cases, {len(files)} documents through the converter "
                   f"{t_batch:.2f} s; floor (b) {t_b:.2f} s; batch/(b) = {t_batch / t_b:.3f}; "
                   f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-            print(f"         CPU s: {used}; the floor's {floor_cpu:.2f}")
+            print(f"         CPU s: {used}; the floor's {floor_cpu:.2f} "
+                  f"(the converter's meanwhile {beside})")  # fmt: skip
     finally:
         warm.stop()
         shutil.rmtree(root, ignore_errors=True)
