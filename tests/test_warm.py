@@ -738,6 +738,26 @@ def test_the_preloaded_avtalsgen_warms_up_with_a_build_and_forks_single_threaded
     ], "one thread"
 
 
+@needs_uno
+def test_the_preloaded_avtalsgen_runs_with_jemalloc(running: dict[str, Any]) -> None:
+    """scripts/setup.sh installs jemalloc, and the preloaded avtalsgen has it loaded in
+    front of glibc's malloc; the converter and its workers' soffice do not."""
+    from avtalsgen.conversion.allocator import jemalloc
+
+    found = jemalloc()
+    assert found is not None, "libjemalloc2 is installed (scripts/setup.sh)"
+
+    def maps(pid: int | str) -> str:
+        return Path(f"/proc/{pid}/maps").read_text(encoding="utf-8")
+
+    now = warm.status()  # the workers of the moment: the module's tests restart them
+    assert now is not None
+    assert f"/{found}" in maps(_served_pid())
+    assert f"/{found}" not in maps(now["pid"]), "the converter as it was"
+    for worker in now["workers"]:
+        assert f"/{found}" not in maps(worker["pid"]), "soffice as it was"
+
+
 def test_an_urgent_document_goes_before_those_waiting() -> None:
     from avtalsgen.conversion.server import Converter
 

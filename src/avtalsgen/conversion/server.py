@@ -53,6 +53,7 @@ from typing import Any
 
 from avtalsgen import i18n
 from avtalsgen.conversion import runtime
+from avtalsgen.conversion.allocator import with_jemalloc
 from avtalsgen.conversion.soffice import find_soffice
 from avtalsgen.conversion.stalepipes import remove_stale_pipes_once
 from avtalsgen.conversion.worker import (
@@ -489,6 +490,7 @@ def _start_served(folder: Path) -> subprocess.Popen[bytes] | None:
             [sys.executable, "-m", "avtalsgen.cli.served", str(folder / runtime.SERVED)],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
+            env=with_jemalloc(os.environ),  # its builds' CPU: see conversion.allocator
         )
     except OSError as exc:
         log.warning("the preloaded avtalsgen could not be started: %s", exc)
