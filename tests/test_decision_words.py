@@ -128,6 +128,28 @@ def test_a_shortened_period_before_the_case_s_evaluation_is_refused(cases: Path)
     assert runner.invoke(app, ["check", str(case)]).exit_code == 0
 
 
+def test_a_later_start_after_the_case_s_follow_up_is_refused(cases: Path) -> None:
+    """§ 187 decides RUN-90002-2024's period to start 2026-07-01, a year and a half later than
+    the case file's, whose first follow-up is våren 2026: the samarbetsavtal said "Avtalet
+    gäller från och med 2026-07-01" and "En första uppföljning … sker våren 2026" (review21;
+    the case file's check knew only its own start)."""
+    meeting = cases / "sammantraden" / "exempel-run-2024-11-26.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    decided = "        start: 2025-01-01\n        slut: 2027-06-30\n"
+    assert text.count(decided) == 1
+    meeting.write_text(text.replace(decided, decided.replace("2025-01-01", "2026-07-01")), "utf-8")
+    checked = runner.invoke(app, ["check", str(cases / "exempel-kreativa-norrbotten.yaml")])
+    assert checked.exit_code == 1
+    line = line_of(meeting, "        start: 2026-07-01")
+    assert (
+        f"{meeting}:{line}: paragrafer[0].finansiering.period.start: the period as decided "
+        "starts 2026-07-01, after the case's first follow-up (forsta_uppfoljning: våren 2026) "
+        "is over, and the samarbetsavtal would state both: name a later term in "
+        "forsta_uppfoljning in the case file, e.g. hösten 2026, or correct "
+        "paragrafer[0].finansiering.period.start"
+    ) in checked.stderr.splitlines()
+
+
 REJECTED = Path("sammantraden") / "exempel-run-2024-12-10.yaml"
 VOTE = (
     "      ja: 7\n      nej: 6\n"

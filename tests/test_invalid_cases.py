@@ -1572,6 +1572,18 @@ def test_independent_cross_field_problems_are_all_reported(
     assert problems_of(files.case) == [files.expand(p) for p in problems]
 
 
+def test_quoted_words_at_both_ends_of_a_text_are_not_word_quotes_around_it(
+    tmp_path: Path,
+) -> None:
+    """A text that quotes a word at its start and another at its end is not a text between
+    Word's quotation marks (review21): it loads, with its marks."""
+    point = "  - ”Testbädd” avser i detta beslut en miljö enligt avsnittet ”Definitioner”"
+    after = "  - Regionala utvecklingsdirektören ges i uppdrag att upprätta avtal enligt detta "
+    after += "beslut."
+    files = write_files(tmp_path, edit(SEED_TEXT, (after, f"{after}\n{point}")))
+    assert point[4:] in load_case(files.case).arende.beslutspunkter
+
+
 # --- the valid cases -----------------------------------------------------------------------
 
 

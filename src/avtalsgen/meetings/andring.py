@@ -25,7 +25,7 @@ from typing import Final
 from avtalsgen.documents.months import MONTHS
 from avtalsgen.i18n import N_, _, format_amount
 from avtalsgen.model import Arende, Program
-from avtalsgen.model.case import term_start
+from avtalsgen.model.case import term_end, term_of, term_start
 from avtalsgen.model.money import Berakning, compute_financing
 
 #: The spaces that may stand between an amount's digit groups as typed or printed.
@@ -279,33 +279,77 @@ def _year_problems(
     ]
 
 
-def period_problems(arende: Arende, decided: Arende, where: str) -> list[str]:
+def _start_problems(arende: Arende, start: dt.date, where: str) -> list[tuple[str, str]]:
+    """The case's evaluation and first follow-up against a decided start later than the
+    case file's (the case file checks them against its own start only)."""
+    problems: list[tuple[str, str]] = []
+    if arende.extern_utvardering_senast < start:
+        problems.append(
+            (
+                "start",
+                _(
+                    "the period as decided starts {start}, after the case's external evaluation "
+                    "(extern_utvardering_senast: {date}), and the samarbetsavtal would state both: "
+                    "set extern_utvardering_senast in the case file to a date from {start}, or "
+                    "correct {where}.finansiering.period.start"
+                ).format(date=arende.extern_utvardering_senast, start=start, where=where),
+            )
+        )
+    begins = term_start(arende.forsta_uppfoljning)
+    if begins is not None and term_end(begins) < start:
+        problems.append(
+            (
+                "start",
+                _(
+                    "the period as decided starts {start}, after the case's first follow-up "
+                    "(forsta_uppfoljning: {term}) is over, and the samarbetsavtal would state "
+                    "both: name a later term in forsta_uppfoljning in the case file, e.g. "
+                    "{first}, or correct {where}.finansiering.period.start"
+                ).format(
+                    term=arende.forsta_uppfoljning, start=start, first=term_of(start), where=where
+                ),
+            )
+        )
+    return problems
+
+
+def period_problems(arende: Arende, decided: Arende, where: str) -> list[tuple[str, str]]:
     """The case's dates that must lie within the period and lie after the decided period's
     end (the case file checks them against the proposal's only): the external evaluation
     and the first follow-up, which the samarbetsavtal states. ``where`` names the
-    paragraph in the meeting file (``paragrafer[N]``)."""
-    end = decided.finansiering.period.slut
+    paragraph in the meeting file (``paragrafer[N]``). A decided start later than the
+    case file's is checked likewise: the evaluation and the follow-up not over before it.
+    Each problem with the period's key it is told at (``start`` or ``slut``)."""
+    start, end = decided.finansiering.period.start, decided.finansiering.period.slut
+    problems: list[tuple[str, str]] = []
+    if start > arende.finansiering.period.start:
+        problems += _start_problems(arende, start, where)
     if end >= arende.finansiering.period.slut:
-        return []  # the case file's own check holds for a period as long or longer
-    problems: list[str] = []
+        return problems  # the case file's own check holds for a period as long or longer
     if arende.extern_utvardering_senast > end:
         problems.append(
-            _(
-                "the period as decided ends {end}, before the case's external evaluation "
-                "(extern_utvardering_senast: {date}), and the samarbetsavtal would state both: "
-                "if the committee decided an earlier evaluation, set extern_utvardering_senast "
-                "in the case file to {end} or earlier; else correct "
-                "{where}.finansiering.period.slut"
-            ).format(date=arende.extern_utvardering_senast, end=end, where=where)
+            (
+                "slut",
+                _(
+                    "the period as decided ends {end}, before the case's external evaluation "
+                    "(extern_utvardering_senast: {date}), and the samarbetsavtal would state both: "
+                    "if the committee decided an earlier evaluation, set extern_utvardering_senast "
+                    "in the case file to {end} or earlier; else correct "
+                    "{where}.finansiering.period.slut"
+                ).format(date=arende.extern_utvardering_senast, end=end, where=where),
+            )
         )
     begins = term_start(arende.forsta_uppfoljning)
     if begins is not None and begins > end:
         problems.append(
-            _(
-                "the period as decided ends {end}, before the case's first follow-up "
-                "(forsta_uppfoljning: {term}), and the samarbetsavtal would state both: name "
-                "an earlier term in forsta_uppfoljning in the case file, or correct "
-                "{where}.finansiering.period.slut"
-            ).format(term=arende.forsta_uppfoljning, end=end, where=where)
+            (
+                "slut",
+                _(
+                    "the period as decided ends {end}, before the case's first follow-up "
+                    "(forsta_uppfoljning: {term}), and the samarbetsavtal would state both: name "
+                    "an earlier term in forsta_uppfoljning in the case file, or correct "
+                    "{where}.finansiering.period.slut"
+                ).format(term=arende.forsta_uppfoljning, end=end, where=where),
+            )
         )
     return problems

@@ -686,8 +686,8 @@ def _words_rules(arende: Arende, decision: Decision, program: Program) -> list[s
     decided = decided_case(arende, paragraf)
     where = format_paragraf(decision)
     found = [
-        decision.problem(message, "finansiering", "period", "slut")
-        for message in period_problems(arende, decided, where)
+        decision.problem(message, "finansiering", "period", key)
+        for key, message in period_problems(arende, decided, where)
     ]
     values = placeholder_values(decided, program)
     if paragraf.andring is not None:

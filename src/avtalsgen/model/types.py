@@ -118,7 +118,13 @@ def refuse_word_quotes(text: str) -> str:
     YAML takes them as part of the text (only straight marks quote), so the documents would
     print them around a decision point or a paragraph."""
     bare = text.strip()
-    if len(bare) > 2 and bare[0] in _WORD_QUOTES and bare[-1] in _WORD_QUOTES:
+    inner = bare[1:-1]
+    if (
+        len(bare) > 2
+        and bare[0] in _WORD_QUOTES
+        and bare[-1] in _WORD_QUOTES
+        and not any(mark in inner for mark in _WORD_QUOTES)  # ”Testbädd” avser … ”Definitioner”
+    ):
         raise PydanticCustomError(
             "word_quotes",
             _(
