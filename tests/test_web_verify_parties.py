@@ -68,6 +68,11 @@ def test_verifiera_finds_the_regions_key_in_the_actors_field(
             assert answer.status_code == 200
             pages.append(_text(answer.text))
     sealed, certified = pages
+    # The log calls neither valid (it called them 'godkänd').
+    from avtalsgen.web import audit
+
+    logged = [entry.detail for entry in audit.entries(config.database)[:2]]
+    assert sorted(logged) == ["kopia.pdf: inte godkänd", "paket.pdf: inte godkänd"], logged
     assert "fullständigt: alla fält" not in sealed
     assert (
         "INTE underskrivet av båda parterna: aktörens fält 'aktor' är underskrivet med en nyckel "

@@ -253,6 +253,8 @@ def verify_upload(
 ) -> Template:
     """Verify an uploaded PDF (size limited, PDF only); a broken or hostile file gives an
     error on the page, never a crash."""
+    import dataclasses
+
     from avtalsgen.build.superseded import upload_packet
     from avtalsgen.signing.judged import judge
     from avtalsgen.signing.standing import Standing
@@ -283,7 +285,6 @@ def verify_upload(
                 stream.write(content)
             try:
                 report = verify_packet(Path(temp), trusted_roots())
-                valid = report.verdict is Verdict.COMPLETE  # the signatures, for the log
                 # Judged as `avtalsgen verify` judges it (signing/judged.py): a copy of a
                 # packet of the output folder, what it is to its case now (superseded, a
                 # rejected case's with nothing to sign, one that waits), its files named
@@ -294,6 +295,10 @@ def verify_upload(
                                copy=True, region_keys=seal_keys(config),
                                commands=False)  # fmt: skip
                 standing = report.standing
+                # For the log: the signatures and whose keys made them (one party's key in
+                # the other's field is not valid), then the supersession apart.
+                unstood = dataclasses.replace(report, standing=None)
+                valid = unstood.verdict is Verdict.COMPLETE
                 stale = standing is not None and standing.standing is Standing.SUPERSEDED
             except AvtalsgenError as exc:
                 error = _("The file could not be verified: {reason}").format(reason=exc.message)
