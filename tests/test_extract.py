@@ -210,8 +210,8 @@ def test_paragraph_recipients_and_certification_in_the_body(built: Built) -> Non
     ) in text
     assert text.endswith(
         "Utdragsbestyrkande Utdraget överensstämmer med protokollet. "
-        "Bestyrks av: Lena Exempelsson, sekreterare "
-        "Datum: enligt den elektroniska underskriften"
+        "Bestyrks av: Lena Exempelsson, sekreterare, med sin underskrift eller regionens "
+        "sigill Datum: enligt den elektroniska underskriften"
     )
 
 

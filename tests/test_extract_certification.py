@@ -19,7 +19,8 @@ pytestmark = pytest.mark.libreoffice
 
 BLOCK = (
     "Utdragsbestyrkande Utdraget överensstämmer med protokollet. Bestyrks av: Lena "
-    "Exempelsson, sekreterare Datum: enligt den elektroniska underskriften"
+    "Exempelsson, sekreterare, med sin underskrift eller regionens sigill Datum: enligt den "
+    "elektroniska underskriften"
 )
 
 

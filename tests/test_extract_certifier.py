@@ -140,5 +140,62 @@ def test_the_secretary_certifies_and_the_stamp_says_so(copy: Real, ca: Ca, tmp_p
     assert code == 0, said
     assert "Resultat: fullständigt" in said, said
     page = last_page(copy.extract)
-    assert f"Bestyrks av: {SECRETARY}, sekreterare" in page, page
+    assert f"Bestyrks av: {SECRETARY}, sekreterare," in page, page
     assert f"Signerat digitalt av {SECRETARY} Sekreterare Tid:" in page, page
+
+
+def test_the_seals_stamp_names_no_secretary(copy: Real, ca: Ca, tmp_path: Path) -> None:
+    """The region's seal certifies; its stamp gives its name alone, even when --role says
+    Sekreterare (it said 'Region Norrbotten sigill Sekreterare')."""
+    seal = p12(ca, tmp_path / "sigill.p12", f"{REGION} sigill", REGION)
+    done = run_cli("sign", str(copy.extract), "--field", "utdragsbestyrkande", "--p12",
+                   str(seal), "--trust", str(ca.root), "--role", "Sekreterare",
+                   env={"AVTALSGEN_P12_PASSPHRASE": PASSPHRASE}, lang="sv")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = last_page(copy.extract)
+    assert f"Signerat digitalt av {REGION} sigill Tid:" in page, page
+    assert "Sekreterare" not in page, page
+    # The page says the secretary certifies with her own signature or the region's seal.
+    assert "med sin underskrift eller regionens sigill" in page, page
+
+
+def test_the_webs_seal_certifies_as_the_seal(
+    copy: Real, ca: Ca, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web app's certification with the server's seal: its stamp says no role; a
+    server whose seal is a person's certificate of the region (not the secretary) is
+    refused, the file as it was."""
+    import dataclasses
+
+    from webtools import workspace
+
+    from avtalsgen import i18n
+    from avtalsgen.errors import AvtalsgenError
+    from avtalsgen.web.signing import sign_at_level
+
+    monkeypatch.setenv("AVTALSGEN_P12_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("AVTALSGEN_TRUST", str(ca.root))
+    config = dataclasses.replace(workspace(tmp_path / "web"), cases=copy.cases,
+                                 output=copy.output)  # fmt: skip
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    person = p12(ca, tmp_path / "direktor.p12", "Lena Regiondirektör", REGION)
+    before = sha(copy.extract)
+    i18n.set_language("sv")
+    try:
+        with pytest.raises(AvtalsgenError) as caught:
+            sign_at_level(dataclasses.replace(config, seal_p12=person), copy.extract,
+                          "utdragsbestyrkande", "Sekreterare", "B-B", scratch)  # fmt: skip
+        said = " ".join(caught.value.text().split())
+    finally:
+        i18n.set_language(None)
+    assert f"Lena Regiondirektör är inte den sekreterare som utdraget anger ({SECRETARY})" in said
+    assert sha(copy.extract) == before
+    seal = p12(ca, tmp_path / "sigill.p12", f"{REGION} sigill", REGION)
+    report = sign_at_level(dataclasses.replace(config, seal_p12=seal), copy.extract,
+                           "utdragsbestyrkande", "Sekreterare", "B-B", scratch)  # fmt: skip
+    [signature] = report.signatures
+    assert signature.signer == f"{REGION} sigill" and signature.ok
+    page = last_page(copy.extract)
+    assert f"Signerat digitalt av {REGION} sigill Tid:" in page, page
+    assert "Sekreterare" not in page, page

@@ -44,8 +44,9 @@ def _secret(variable: str, prompt: str) -> str:
 @app.command(
     help=_(
         "Sign one signature field of a packet or a protocol extract (PAdES), as an incremental "
-        "update. An extract's field is utdragsbestyrkande: the secretary's key, or the "
-        "region's organisational seal with --role.\n\n"
+        "update. An extract's field is utdragsbestyrkande: the key of the secretary the "
+        "extract names, or the region's organisational seal (its signature then states no "
+        "role).\n\n"
         "Several packets, or a folder (an output folder or a case's folder: every packet in "
         "it), are signed with one key, opened once: the PIN or passphrase is asked for once. "
         "A packet whose field is signed already, or that may not be signed now, is passed "

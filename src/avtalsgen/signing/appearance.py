@@ -33,6 +33,15 @@ from avtalsgen.signing.tokens import OpenKey
 STAMP_TEXT = "Signerat digitalt av\n%(signer)s\n%(role)s\nTid: %(ts)s"
 """The visible signature's text: signer (from the certificate), role and signing time."""
 
+STAMP_TEXT_NO_ROLE = "Signerat digitalt av\n%(signer)s\nTid: %(ts)s"
+"""The visible signature's text when it states no role (the region's seal on an extract)."""
+
+
+def stamp_text(role: str) -> str:
+    """The visible signature's text for ``role``: without a role line when it is empty."""
+    return STAMP_TEXT if role else STAMP_TEXT_NO_ROLE
+
+
 STAMP_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 """How pyHanko hands the signing time to :class:`SwedishTimeStampStyle` (in the machine's
 zone, which :class:`SwedishTimeStampStyle` turns into Swedish time)."""
@@ -185,12 +194,12 @@ def stamp_time(moment: dt.datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S ") + local.isoformat()[-6:] + " (svensk tid)"
 
 
-def stamp_style(font: Path, *, describe: bool = False) -> TextStampStyle:
+def stamp_style(font: Path, *, describe: bool = False, role: str = "role") -> TextStampStyle:
     """The visible signature's style; ``describe`` for a document's first signature (see
-    :class:`DescribedStamp`)."""
+    :class:`DescribedStamp`); an empty ``role`` leaves the role's line out."""
     return SwedishTimeStampStyle(
         describe=describe,
-        stamp_text=STAMP_TEXT,
+        stamp_text=stamp_text(role),
         timestamp_format=STAMP_TIME_FORMAT,
         border_width=1,
         background=None,

@@ -49,10 +49,10 @@ from avtalsgen.pdf.docinfo import TIMEZONE
 from avtalsgen.pdf.pdfa import VerificationError
 from avtalsgen.pdf.unknown import unknown_facts
 from avtalsgen.signing.appearance import (
-    STAMP_TEXT,
     appearance_font,
     default_font,
     stamp_style,
+    stamp_text,
     stamp_time,
 )
 from avtalsgen.signing.archival import ArchivalWriter
@@ -186,7 +186,9 @@ def sign_packet(
     names it): :func:`avtalsgen.signing.parties.check_signer`. An extract's certification
     (``utdragsbestyrkande``) is made only with the key of the secretary the extract names or
     the region's seal (a certificate of the region's organisation; a DEMO key as before):
-    :func:`avtalsgen.signing.certifier.judge`.
+    :func:`avtalsgen.signing.certifier.judge`, whose role the visible signature states
+    there ("Sekreterare" for the secretary; the seal's name alone: a seal is no secretary),
+    whatever ``role`` says.
 
     Raises :class:`SigningError` for a wrong passphrase or PIN, an absent token, an expired
     certificate, a missing or already signed field, a key that may not sign the field, or
@@ -226,10 +228,12 @@ def sign_packet(
         now = dt.datetime.now(dt.UTC)
         check_certificate(cert, signer_name, now)
         _check_party(source, data, field_name, cert, seal)
-        _check_certifier(source, field_name, cert, role, seal)
-        text = STAMP_TEXT % {"signer": signer_name, "role": role, "ts": ""}
+        role = _certifier_role(source, field_name, cert, role, seal)
+        text = stamp_text(role) % {"signer": signer_name, "role": role, "ts": ""}
         style = stamp_style(
-            appearance_font(font or default_font(), text, opened, Path(tmp)), describe=certify
+            appearance_font(font or default_font(), text, opened, Path(tmp)),
+            describe=certify,
+            role=role,
         )
         meta = PdfSignatureMetadata(
             field_name=field_name,
@@ -412,17 +416,19 @@ def _check_party(
     check_signer(source, field_name, cert, signed, region, seal=seal)
 
 
-def _check_certifier(
+def _certifier_role(
     source: Path, field_name: str, cert: x509.Certificate, role: str, seal: bool
-) -> None:
-    """Refuse, before anything is signed, ``cert`` certifying the extract ``source`` (its
-    field utdragsbestyrkande) where :func:`avtalsgen.signing.certifier.judge` says it may
-    not."""
+) -> str:
+    """The role the visible signature states: for an extract's certification the one
+    :func:`avtalsgen.signing.certifier.judge` gives ``cert`` ("Sekreterare" for the
+    secretary, none for the region's seal), refusing, before anything is signed, a key
+    that may not certify it; else ``role``."""
     from avtalsgen.meetings.extract import SIGNATURE_FIELD
     from avtalsgen.signing.certifier import judge
 
-    if field_name == SIGNATURE_FIELD:
-        judge(source, cert, role, seal=seal)
+    if field_name != SIGNATURE_FIELD:
+        return role
+    return judge(source, cert, role, seal=seal).role
 
 
 def party_signatures(data: bytes) -> list[Signed]:
