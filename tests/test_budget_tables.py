@@ -108,11 +108,15 @@ def test_whole_amounts_on_lines_of_their_own_are_not_broken(raw: str) -> None:
 
 
 def _case(start: str, slut: str, dnr: str) -> str:
+    """The example with its period moved, its follow-up and evaluation with it (within the
+    period: check refuses them before its start)."""
     return edit(
         EXAMPLE,
         ("dnr: RUN-90001-2023", f"dnr: {dnr}"),
         ("start: 2024-01-01", f"start: {start}"),
         ("slut: 2026-12-31", f"slut: {slut}"),
+        ("forsta_uppfoljning: hösten 2024", f"forsta_uppfoljning: hösten {start[:4]}"),
+        ("extern_utvardering_senast: 2025-11-30", f"extern_utvardering_senast: {slut}"),
     )
 
 
