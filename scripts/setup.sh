@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 # converter's bridge (avtalsgen converter start); the virtual environment's Python has none.
 # chromium-headless-shell: the real browser the web app's tests drive (Playwright with
 # executable_path), Chromium as Playwright runs it headless.
-# libjemalloc2: the allocator of the warm converter's preloaded avtalsgen (its builds' CPU;
-# see src/avtalsgen/conversion/allocator.py).
+# libjemalloc2: the allocator of the warm converter's preloaded avtalsgen and of its workers'
+# soffice (their CPU; see src/avtalsgen/conversion/allocator.py).
 packages=(libreoffice-writer-nogui python3-uno poppler-utils qpdf fonts-liberation fonts-crosextra-carlito
           softhsm2 procps tzdata ocrmypdf ghostscript tesseract-ocr-swe
           chromium-headless-shell libjemalloc2)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from avtalsgen.conversion import reaper
+from avtalsgen.conversion.allocator import with_jemalloc
 from avtalsgen.conversion.profile import copy_profile, keep_profile
 from avtalsgen.conversion.soffice import (
     PDF_EXPORT_FILTER,
@@ -191,7 +192,7 @@ class Worker:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 cwd=work,
-                env=soffice_env(work),
+                env=with_jemalloc(soffice_env(work)),  # see conversion.allocator
                 start_new_session=True,  # bridge, oosplash and soffice.bin share this group
             )
         except OSError as exc:
