@@ -643,10 +643,13 @@ def test_the_main_flow_by_keyboard_alone(server: tuple[str, WebConfig], browser:
                                                         timeout=120_000)  # fmt: skip
 
     def back() -> None:
+        """Back from a step's page: at the meeting's steps at once, their heading focused
+        (no way past the form to go)."""
         _tab_to(page, "link", "Tillbaka till sammanträdet")
         page.keyboard.press("Enter")
-        page.wait_for_url("**/sammantraden/exempel-run-2023-12-05")
-        to_the_steps()
+        page.wait_for_url("**/sammantraden/exempel-run-2023-12-05#efter-rubrik")
+        page.wait_for_selector("#editor[data-ready=true]")
+        expect(page.get_by_role("heading", name="Efter sammanträdet")).to_be_focused()
 
     to_the_steps()
     _tab_to(page, "textbox", "Paragraf (tomt: alla utom sekretess)")

@@ -355,7 +355,8 @@ def test_a_run_of_an_earlier_server_is_shown_from_the_record(config: WebConfig) 
     assert f"Körning {done} (anslag)" in shown and "Status: klar" in shown
     assert "Anslag §§ 195–196: skrev version 1 anslag.pdf" in shown
     assert "a/anslag.html skriven" in shown and str(config.output.resolve()) not in page.text
-    assert 'href="/sammantraden/exempel-run-2024-12-10">Tillbaka till sammanträdet' in page.text
+    back = 'href="/sammantraden/exempel-run-2024-12-10#efter-rubrik">Tillbaka till sammanträdet'
+    assert back in page.text
     assert "Anslag §§ 195–196: wrote version 1" in english
     assert "event: end" in followed  # the page that follows it is told it has ended
     assert f"Körning {unfinished} (protokollsutdrag)" in failed

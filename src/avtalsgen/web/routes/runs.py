@@ -104,9 +104,10 @@ def run_page(request: Request[Any, Any, Any], job_id: int) -> Template:
 
     from avtalsgen.web.jobs import KIND_NAMES
 
-    # A secretary's step goes back to its meeting's page, where the next step is.
+    # A secretary's step goes back to its meeting's steps (below its form), where the next
+    # step is.
     meeting = job.args.get("meeting")
-    back = f"/sammantraden/{Path(str(meeting)).stem}" if meeting else None
+    back = f"/sammantraden/{Path(str(meeting)).stem}#efter-rubrik" if meeting else None
     from avtalsgen.i18n import _
 
     kind_names = {kind: _(words) for kind, words in KIND_NAMES.items()}

@@ -134,14 +134,28 @@
 
   // A link to a field of the form (``/arenden/X#root[aktor][organisationsnummer]``, from a
   // case's list of what to fill in) leads to it once the form is drawn: the browser looked
-  // for it before it was there.
+  // for it before it was there. So does a link to a heading below the form (a meeting's
+  // ``#efter-rubrik``, where a step's page leads back to): the browser scrolled to it, and
+  // the form drawn above it then pushed it thousands of pixels down.
   function focusLinkedField() {
     var hash = window.location.hash;
-    if (!hash || hash.indexOf('#root[') !== 0) { return; }
-    var field = document.getElementById(decodeURIComponent(hash.substring(1)));
-    if (field) {
-      field.focus();
-      field.scrollIntoView({ block: 'center' });
+    if (!hash || hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(hash.substring(1)));
+    if (!target) { return; }
+    if (hash.indexOf('#root[') === 0) {
+      target.focus();
+      target.scrollIntoView({ block: 'center' });
+    } else if (target.getAttribute('tabindex') === '-1' && /^H[1-6]$/.test(target.tagName)) {
+      var show = function () {
+        target.focus({ preventScroll: true });
+        target.scrollIntoView({ block: 'start' });
+      };
+      show();
+      // Again once the page has loaded, if it has not: what loads after the form is drawn
+      // moves the heading further down.
+      if (document.readyState !== 'complete') {
+        window.addEventListener('load', show, { once: true });
+      }
     }
   }
 
@@ -554,7 +568,21 @@
     // page it shows: a reload or the back button asks for that page, not to send the form
     // again (which signed nothing and said "Inte signerat").
     var answer = document.querySelector('[data-history]');
-    if (answer) { window.history.replaceState(null, '', answer.getAttribute('data-history')); }
+    if (answer) {
+      var address = answer.getAttribute('data-history');
+      window.history.replaceState(null, '', address);
+      // A link to that address with its fragment (a certification's "Tillbaka till
+      // sammanträdet", to the meeting's steps) would now only move within this page: it
+      // loads that page.
+      document.querySelectorAll('a[href="' + address + '"]').forEach(function (link) {
+        link.addEventListener('click', function (event) {
+          event.preventDefault();
+          // At the fragment, not where this page was scrolled (a reload keeps that).
+          window.history.scrollRestoration = 'manual';
+          window.location.reload();
+        });
+      });
+    }
     var element = document.getElementById('editor');
     if (!element) { focusErrorSummary(); }
     if (element) {
