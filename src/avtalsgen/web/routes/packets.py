@@ -46,17 +46,20 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     (``row.superseded``), and is neither."""
     from avtalsgen.web.packetstate import superseded_text
     from avtalsgen.web.packetversions import packet_versions
-    from avtalsgen.web.readiness import packet_unknowns, signing_refusal
+    from avtalsgen.web.readiness import packet_shows_unknown, signing_refusal
 
     seen = Seen(config)  # the stamps every row's kept results are asked by, taken once
     rows = [row for row in case_rows(config, seen) if row.packet]
     for row in rows:
         if row.dnr and row.packet and row.unsigned:
             row.superseded = superseded_text(config, row.stem, row.dnr, row.packet, seen)
+    # Whether it shows any: its pages read up to the first that does (the case's page
+    # reads them all, to list them).
     blocked = {
         row.dnr for row in rows
         if row.dnr and row.packet and row.unsigned and not row.superseded
-        and packet_unknowns(config.output / row.dnr / row.packet)
+        and packet_shows_unknown(config.output / row.dnr / row.packet,
+                                 _stamp_in(seen, config.output / row.dnr, row.packet))
     }  # fmt: skip
     # Signable as to its facts, but refused for another reason (its minutes not justerade
     # yet, out of date): not offered either; the case's page says why. A superseded one
@@ -87,6 +90,13 @@ def _packets(config: WebConfig) -> dict[str, Any]:
     many = [field for field in FIELD_ROLES if seal_refusal(config, field) is None]
     return {"rows": rows, "blocked": blocked, "refused": refused, "versions": versions,
             "standings": standings, "many_fields": many}  # fmt: skip
+
+
+def _stamp_in(seen: Seen, folder: Path, name: str) -> tuple[int, int, int] | None:
+    """The stamp of the file ``name`` in ``folder`` as the request's listing of the folder
+    took it (:meth:`Seen.listing`, which the case's row is kept by): not taken again."""
+    found = (entry for entry in seen.listing(folder) if entry[0] == name)
+    return next(((mtime, size, inode) for _name, mtime, size, inode in found), None)
 
 
 def _standing(config: WebConfig, stem: str, packet: Path, seen: Seen) -> dict[str, str] | None:
