@@ -309,3 +309,40 @@ def test_a_bifall_says_who_decided_when_its_points_do_not() -> None:
     )
     # Points that name the committee stand alone, as the seed's do.
     assert _as_proposed("Nämnden", PROPOSED).inledning == ()
+
+
+def test_a_source_s_amounts_stepped_at_the_same_sum_are_a_change() -> None:
+    """The committee grants ERP's 3 000 000 kronor stepped (1 200 000, 1 000 000, 800 000)
+    instead of 1 000 000 a year, beside regionala utvecklingsmedel's 500 000 a year: the
+    extract said only "med den ändringen att beloppet i punkt 1 ska vara …", while point 2,
+    "Medlen anvisas från ERP (1 000 000 kronor årligen) och …", reads otherwise too (each
+    financier was compared by its sum alone; decide21's walk of committee decisions)."""
+    from avtalsgen.meetings.wording import financing_changes
+
+    points = [
+        "Nämnden beslutar att {aktor_namn} beviljas {belopp_arligen}.",
+        "Medlen anvisas från {kalla_belopp}.",
+        "Basfinansieringen gäller under perioden {start} till {slut}.",
+    ]
+
+    def financing(erp: dict[str, object]) -> Finansiering:
+        return Finansiering.model_validate(
+            {
+                "period": {"start": "2024-01-01", "slut": "2026-12-31"},
+                "finansiarer": [
+                    {"namn": "Region Norrbotten - ERP", "kalla": "ERP", **erp},
+                    {"namn": "Region Norrbotten - RUM", "kalla": "regionala utvecklingsmedel",
+                     "belopp_per_ar": 500000},
+                ],
+            }
+        )  # fmt: skip
+
+    proposed = financing({"belopp_per_ar": 1000000})
+    decided = financing({"belopp_per_avtalsar": [1200000, 1000000, 800000]})
+    changes = [c.replace("\xa0", " ") for c in financing_changes(proposed, decided, points)]
+    assert changes == [
+        "beloppet i punkt 1 ska vara 1 700 000 kronor avtalsår 1, 1 500 000 kronor avtalsår 2 "
+        "och 1 300 000 kronor avtalsår 3",
+        "finansieringen i punkt 2 ska utgöras av sammanlagt 3 000 000 kronor från ERP och "
+        "500 000 kronor årligen (sammanlagt 1 500 000 kronor) från regionala utvecklingsmedel",
+    ]

@@ -142,8 +142,11 @@ def financing_changes(
     if stating and budget != [(year.ar, year.region) for year in before.budgetar]:
         years = per_kalenderar_steps([ar for ar, _ in budget], [amount for _, amount in budget])
         found.append(f"fördelningen på budgetåren{_i_punkt(stating)} ska vara {years}")
-    rows = [(row.namn, row.summa) for row in after.finansiarer]
-    if rows != [(row.namn, row.summa) for row in before.finansiarer] and not _told_by_amount(
+    # A financier's amounts year by year, not only its sum: two sources of the region's
+    # share split the same sum otherwise (ERP 1 000 000 a year becoming 1 200 000,
+    # 1 000 000 and 800 000 beside regionala utvecklingsmedel's 500 000 a year changes
+    # point 2's "ERP (1 000 000 kronor årligen)", which the region's amount does not tell).
+    if _amounts(after.finansiarer) != _amounts(before.finansiarer) and not _told_by_amount(
         before, after
     ):
         # The points whose shares read otherwise now: a point naming the co-financiers
@@ -222,6 +225,13 @@ def _payment_changes(
     return found
 
 
+def _amounts(
+    rows: Sequence[Finansiarsbelopp],
+) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """Each financier's amounts as the points state them: per avtalsår and per budget year."""
+    return [(row.namn, row.per_avtalsar, row.per_budgetar) for row in rows]
+
+
 def _told_by_amount(before: Berakning, after: Berakning) -> bool:
     """Whether what the financiers' rows change is the region's amount alone, which the
     change of the amount tells: the region one financier under the same name, and every
@@ -230,8 +240,7 @@ def _told_by_amount(before: Berakning, after: Berakning) -> bool:
     return (
         len(region_before) == len(region_after) == 1
         and region_before[0].namn == region_after[0].namn
-        and [(row.namn, row.summa) for row in before.medfinansiarer]
-        == [(row.namn, row.summa) for row in after.medfinansiarer]
+        and _amounts(before.medfinansiarer) == _amounts(after.medfinansiarer)
     )
 
 
