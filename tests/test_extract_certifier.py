@@ -199,3 +199,59 @@ def test_the_webs_seal_certifies_as_the_seal(
     page = last_page(copy.extract)
     assert f"Signerat digitalt av {REGION} sigill Tid:" in page, page
     assert "Sekreterare" not in page, page
+
+
+def _certify_as_before(extract: Path, key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Certify ``extract`` with ``key`` as ``sign`` did before it judged the certifier:
+    sign_packet with the judgement taking any key (the stamp then said Sekreterare)."""
+    from avtalsgen.signing import certifier
+    from avtalsgen.signing.names import common_name
+    from avtalsgen.signing.sign import Pkcs12Key, sign_packet
+
+    def anyone(extract: Path, cert: object, role: str, *, seal: bool = False) -> object:
+        return certifier.Certifier(common_name(cert.subject), role)  # type: ignore[attr-defined]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(certifier, "judge", anyone)
+        sign_packet(extract, extract, "utdragsbestyrkande", Pkcs12Key(key, PASSPHRASE.encode()),
+                    role="Sekreterare", overwrite=True)  # fmt: skip
+
+
+def test_an_extract_certified_by_another_organisations_key_is_not_certified(
+    copy: Real, ca: Ca, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Certified by the actor's key before the check: verify, status, expediera and
+    publicera count it as not certified and say how to certify it again."""
+    from avtalsgen.errors import CaseError
+    from avtalsgen.meetings.expediering import expedite
+
+    actor = p12(ca, tmp_path / "aktor.p12", "Erik Testsson", "Piteå Science Park AB")
+    _certify_as_before(copy.extract, actor, monkeypatch)
+    assert "Erik Testsson Sekreterare" in last_page(copy.extract)  # as qa21 found it
+    done = run_cli("verify", str(copy.extract), "--trust", str(ca.root), lang="sv")
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1, said
+    assert (
+        "Resultat: INTE bestyrkt: " in said
+        and "är bestyrkt med en nyckel som inte får bestyrka det: nyckeln för Erik Testsson är "
+        "inte regionens (ett certifikat för Piteå Science Park AB)"
+        in said
+    ), said
+    assert "fullständigt" not in said
+    # status: not certified, with how to make it again (the field cannot be signed again).
+    done = run_cli("status", str(copy.case), "--output", str(copy.output), "--templates",
+                   str(REPO / "templates"), lang="sv")  # fmt: skip
+    status = " ".join(done.stdout.split())
+    assert "räknas det som inte bestyrkt" in status, status
+    assert f"gör det igen med avtalsgen utdrag {copy.meeting}" in status, status
+    assert "(bestyrkt)" not in status and "bestyrkt efter" not in status, status
+    # expediera writes no e-mail; publicera leaves it out.
+    with pytest.raises(CaseError) as caught:
+        expedite(copy.meeting, copy.output)
+    [problem] = caught.value.problems
+    assert "is certified with a key that may not certify it: the key of Erik Testsson" in problem
+    assert not (copy.output / "sammantraden").exists()
+    done = run_cli("publicera", str(copy.meeting), "--output", str(copy.output), lang="sv")
+    said = " ".join(done.stdout.split())
+    assert "publiceras inte: " in said and "räknas det som inte bestyrkt" in said, said
+    assert "publicerade: 0, väntar på anslaget: 0, inte bestyrkta ännu: 1" in said, said

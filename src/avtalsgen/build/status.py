@@ -44,7 +44,11 @@ class Beslutsrad:
     """The newest version of its protocol extract, relative to the output folder; None
     while not made."""
     bestyrkt: bool = False
-    """Whether that extract is certified: its field 'utdragsbestyrkande' signed."""
+    """Whether that extract is certified: its field 'utdragsbestyrkande' signed with a key
+    that may certify it (:mod:`avtalsgen.signing.certifier`)."""
+    bestyrkt_fel: str | None = None
+    """Why the extract's signed field 'utdragsbestyrkande' does not count as certified (a
+    key that may not certify it signed it); None when it counts or is not signed."""
     bestyrkt_efter: str | None = None
     """The signed packet (relative to the output folder) that holds the extract as it was
     before it was certified, if it was certified after a party signed that packet: the
@@ -305,6 +309,7 @@ def _one(
             for index, line in enumerate(unknown_facts(case, history))
         ]
     from avtalsgen.build.tillagg import plan as tillagg_plan
+    from avtalsgen.signing.certifier import not_counted
 
     planned = tillagg_plan(history, packets)
     today = clock.today()
@@ -345,6 +350,17 @@ def _one(
                     Step("extract", meeting, row.paragraf),
                 )
             )
+        elif row.bestyrkt_fel is not None:
+            status.saknas.append(
+                Missing(
+                    not_counted(
+                        row.bestyrkt_fel, hints.path(row.utdrag), _extract_version(row.utdrag),
+                        f"avtalsgen utdrag {decision.meeting.path}{hints.option} "
+                        f"--paragraf {row.paragraf}",
+                    ),
+                    Step("extract", meeting, row.paragraf),
+                )
+            )  # fmt: skip
         elif not row.bestyrkt:
             status.saknas.append(
                 Missing(
@@ -646,6 +662,14 @@ def _unmarked(
     ]
 
 
+def _extract_version(name: str) -> int | None:
+    """The version of the extract file ``name`` (``…/protokollsutdrag-211-v2.pdf``: 2)."""
+    from avtalsgen.build.workspace import parse_versioned
+
+    parsed = parse_versioned(Path(name).name)
+    return parsed[1] if parsed is not None else None
+
+
 def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -658,6 +682,7 @@ def _decisions(
     from avtalsgen.build.manifest import certified_after
     from avtalsgen.build.stages import find_extract
     from avtalsgen.pdf.signed import is_signed
+    from avtalsgen.signing.certifier import signed_certification_problem
 
     rows = []
     for decision, outcome in zip(history.decisions, history.outcomes, strict=True):
@@ -666,7 +691,9 @@ def _decisions(
         data = pdf.read_bytes() if pdf is not None else None  # read once for all below
         if pdf is not None and data is not None:
             read[pdf] = data
-        certified = data is not None and is_signed(data)
+        signed = data is not None and is_signed(data)
+        wrong = signed_certification_problem(pdf, data) if pdf is not None and signed else None
+        certified = signed and wrong is None
         after = (
             certified_after(pdf, packets.manifest, data)
             if pdf is not None and data is not None and certified
@@ -680,6 +707,7 @@ def _decisions(
                 sammantrade=decision.meeting.path.name,
                 utdrag=_relative(pdf, root) if pdf is not None else None,
                 bestyrkt=certified,
+                bestyrkt_fel=wrong,
                 tillagg=tillagg.typ.value if tillagg is not None else None,
                 bestyrkt_efter=_relative(folder.path / after, root) if after else None,
             )

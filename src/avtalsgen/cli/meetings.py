@@ -214,7 +214,7 @@ def publicera(
         elif result.status is Status.ANSLAG:
             again = _("run avtalsgen publicera {meeting} again").format(meeting=meeting)
             typer.echo(waiting_text(result, again))
-        elif result.status is Status.OSIGNERAD and result.demo:
+        elif result.status is Status.OSIGNERAD and result.not_counted:
             typer.echo(publicering.demo_text(result, str(shown_path(result.files[0]))))
         elif result.status is Status.OSIGNERAD:
             typer.echo(

@@ -260,6 +260,7 @@ def _plan(
     time (before the justering no extract is made)."""
     from avtalsgen.meetings.extract import SIGNATURE_FIELD, facts
     from avtalsgen.pdf.signed import signed_fields
+    from avtalsgen.signing.certifier import not_counted, signed_certification_problem
     from avtalsgen.signing.demo import signed_with_demo
 
     where = (*meeting.locate(paragraf), "paragraf")
@@ -303,6 +304,9 @@ def _plan(
     if not meeting.sammantrade.exempel and signed_with_demo(extract, SIGNATURE_FIELD):
         made = demo_certified(paragraf.paragraf, extract, int(latest["version"]), command)
         return meeting.problem(where, made)
+    if (wrong := signed_certification_problem(extract)) is not None:
+        said = not_counted(wrong, str(shown(extract)), int(latest["version"]), command)
+        return meeting.problem(where, f"§ {paragraf.paragraf}: {said}")
     fakta = facts(meeting, paragraf)
     if record["versioner"][-1]["fakta"].get("skickas_till") != list(fakta.skickas_till):
         return meeting.problem(

@@ -55,6 +55,7 @@ from avtalsgen.meetings.extract import (
 from avtalsgen.meetings.justering import LoadedMeeting, load_meeting
 from avtalsgen.model.program import Publicering
 from avtalsgen.pdf.signed import signed_fields
+from avtalsgen.signing.certifier import signed_certification_problem
 from avtalsgen.signing.demo import signed_with_demo
 
 #: What a personal identity number is replaced with.
@@ -116,6 +117,14 @@ class Rendition:
     demo: bool = False
     """With :attr:`Status.OSIGNERAD`: the extract is signed, but with the DEMO key, and
     its meeting is not an example: not certified for real."""
+    uncounted: str = ""
+    """With :attr:`Status.OSIGNERAD`: the extract is signed, but with a key that may not
+    certify it (:mod:`avtalsgen.signing.certifier`): why; "" otherwise."""
+
+    @property
+    def not_counted(self) -> bool:
+        """Whether the extract is signed, but its certification does not count."""
+        return self.demo or bool(self.uncounted)
 
 
 def rendition_head(result: Rendition) -> str:
@@ -165,8 +174,15 @@ def written_text(result: Rendition) -> str:
 
 
 def demo_text(result: Rendition, extract: str) -> str:
-    """What ``publicera`` says of an extract left out because the DEMO key certified it
-    (:attr:`Rendition.demo`); ``extract`` names its file as the reader is shown it."""
+    """What ``publicera`` says of an extract left out because the DEMO key, or a key that
+    may not certify it, certified it (:attr:`Rendition.not_counted`); ``extract`` names its
+    file as the reader is shown it."""
+    if result.uncounted:
+        return _(
+            "{head}: left out: {extract} is certified with a key that may not certify it: "
+            "{why}; so it counts as not certified, and a version of the extract certified "
+            "with the secretary's key or the region's seal is needed"
+        ).format(head=rendition_head(result), extract=extract, why=result.uncounted)
     return _(
         "{head}: left out: {extract} is certified with the DEMO key, which is not valid for "
         "real use, and the meeting is not an example, so it counts as not certified; a "
@@ -397,6 +413,13 @@ def _plan(meeting: LoadedMeeting, workspace: Workspace) -> tuple[list[Rendition]
             results.append(
                 Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
                           (archive,), demo=True)
+            )  # fmt: skip
+            continue
+        if (wrong := signed_certification_problem(archive)) is not None:
+            # Certified with a key that may not certify it: not certified.
+            results.append(
+                Rendition(paragraf.dnr, paragraf.paragraf, "protokollsutdrag", Status.OSIGNERAD,
+                          (archive,), uncounted=wrong)
             )  # fmt: skip
             continue
         if fakta.anslagsdatum > clock.today():

@@ -17,7 +17,11 @@ a signature of someone else under it would contradict it (a deputy who certifies
 as the meeting's secretary first, and the extract made again). DEMO certificates are
 judged by :mod:`avtalsgen.signing.demo` (an example meeting's extract only), as before.
 
-``sign`` (the command line and the web app) asks :func:`judge` before anything is signed.
+``sign`` (the command line and the web app) asks :func:`judge` before anything is signed;
+``status``, ``expediera``, ``publicera``, ``verify`` and the web app's meeting page count an
+extract as certified only when :func:`signed_certification_problem` finds nothing wrong
+(an extract certified otherwise before this check existed: its field cannot be signed
+again, so a new version of the extract is made and certified: :func:`not_counted`).
 """
 
 from __future__ import annotations
@@ -59,11 +63,13 @@ def judge(extract: Path, cert: x509.Certificate, role: str, *, seal: bool = Fals
     signer = common_name(cert.subject)
     problem = _problem(extract, cert)
     if problem is not None:
+        why, instead = problem
         raise CertifierError(
             _l(
-                "{file}: not certified: {problem}. Nothing was signed.",
+                "{file}: not certified: {problem}. {instead}. Nothing was signed.",
                 file=extract,
-                problem=problem,
+                problem=why,
+                instead=instead,
             )
         )
     if _is_demo(cert):
@@ -74,8 +80,63 @@ def judge(extract: Path, cert: x509.Certificate, role: str, *, seal: bool = Fals
     return Certifier(signer, "")
 
 
-def _problem(extract: Path, cert: x509.Certificate) -> str | None:
-    """Why ``cert`` may not certify the extract at ``extract``, in words; None if it may."""
+def signed_certification_problem(extract: Path, data: bytes | None = None) -> str | None:
+    """Why the certification of the protocol extract at ``extract`` (its bytes ``data``,
+    if read already) does not count: the certificate that signed its field
+    ``utdragsbestyrkande`` may not certify it (:func:`judge`); None when the field is not
+    signed (said otherwise) or its certification counts."""
+    cert = certifier_certificate(extract, data)
+    if cert is None:
+        return None
+    problem = _problem(extract, cert)
+    return None if problem is None else problem[0]
+
+
+def not_counted(problem: str, extract: str, version: int | None, command: str) -> str:
+    """What to say of the extract ``extract`` (its version ``version``) whose certification
+    does not count for ``problem`` (:func:`signed_certification_problem`): that it counts as
+    not certified, and how a certified one comes; ``command`` makes the extract again."""
+    said = _(
+        "{extract} is certified with a key that may not certify it: {problem}; so it counts "
+        "as not certified, and its field cannot be signed again"
+    ).format(extract=extract, problem=problem)
+    if version != 1:
+        return _(
+            "{said}. A version of the extract certified with the secretary's key or the "
+            "region's seal is needed"
+        ).format(said=said)
+    return _(
+        "{said}. Move it out of the output folder, keeping it, with the .docx and .json of the "
+        "same name beside it, make it again with {command} and certify it with the "
+        "secretary's key or the region's seal"
+    ).format(said=said, command=command)
+
+
+def certifier_certificate(extract: Path, data: bytes | None = None) -> x509.Certificate | None:
+    """The signer's certificate of the field ``utdragsbestyrkande`` of the PDF at
+    ``extract`` (its bytes ``data``, if read already); None when it is not signed or cannot
+    be read."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign.fields import enumerate_sig_fields
+    from pyhanko.sign.validation import EmbeddedPdfSignature
+
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+    from avtalsgen.signing.reading import pdf_reader
+
+    try:
+        reader = pdf_reader(extract.read_bytes() if data is None else data)
+        for name, value, ref in enumerate_sig_fields(reader, filled_status=True):
+            if name == SIGNATURE_FIELD and value is not None:
+                return EmbeddedPdfSignature(reader, ref, name).signer_cert
+    except (OSError, PdfError, ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def _problem(extract: Path, cert: x509.Certificate) -> tuple[str, str] | None:
+    """Why ``cert`` may not certify the extract at ``extract``, and what certifies it
+    instead, in words; None if it may. Where the extract's record names no secretary (a
+    copy, a file outside an output folder), a person of the region is not refused."""
     from avtalsgen.signing.parties import parties_of
 
     if _is_demo(cert):
@@ -91,20 +152,24 @@ def _problem(extract: Path, cert: x509.Certificate) -> str | None:
             if names
             else _("a certificate that names no organisation")
         )
-        return _(
+        why = _(
             "the key of {signer} is not the region's ({whose}): an extract is certified by "
-            "the region, with the key of its secretary ({secretary}) or the region's seal "
-            "(--p12 FILE, or --pkcs11-lib with --token and --key)"
+            "the region, with the key of its secretary ({secretary}) or the region's seal"
         ).format(signer=signer, whose=whose, secretary=named)
-    if secretary and not names_differ(signer, secretary):
+        return why, _("Certify it with one of those: --p12 FILE, or --pkcs11-lib with --token "
+                      "and --key")  # fmt: skip
+    if not secretary or not names_differ(signer, secretary):
         return None
     if any(not names_differ(signer, name) for name in region):
         return None  # the region's seal: its name is the region's
-    return _(
+    why = _(
         "{signer} is not the secretary the extract names ({secretary}), and the extract "
-        "says it is certified by {secretary}: certify it with {secretary}'s key or the "
-        "region's seal; if {signer} is the meeting's secretary, name {signer} as "
-        "sekreterare in the meeting's file and make the extract again (avtalsgen utdrag)"
+        "says it is certified by {secretary}"
+    ).format(signer=signer, secretary=named)
+    return why, _(
+        "Certify it with {secretary}'s key or the region's seal; if {signer} is the "
+        "meeting's secretary, name {signer} as sekreterare in the meeting's file and make "
+        "the extract again (avtalsgen utdrag)"
     ).format(signer=signer, secretary=named)
 
 

@@ -49,11 +49,32 @@ def judge(
         standing = packet_standing(version, shown, signed=signed)
     parties = parties_of(report.path, version.parent if version else None, copy=copy)
     parties = dataclasses.replace(parties, keys=tuple(region_keys))
-    judged = dataclasses.replace(report, standing=standing, parties=parties)
+    certification = _certification(report, shown)
+    judged = dataclasses.replace(report, standing=standing, parties=parties,
+                                 certification=certification)  # fmt: skip
     if judged.party_problem is None:
         return judged
     way = new_packet(report.path, version, shown, commands=commands)
     return dataclasses.replace(judged, new_packet=way)
+
+
+def _certification(report: VerificationReport, shown: Callable[[Path], str]) -> str | None:
+    """For a protocol extract whose certification a key made that may not certify it
+    (:mod:`avtalsgen.signing.certifier`): why it counts as not certified, and how a
+    certified one comes; None otherwise."""
+    from avtalsgen.build.workspace import parse_versioned
+    from avtalsgen.meetings.extract import SIGNATURE_FIELD
+    from avtalsgen.signing.certifier import not_counted, signed_certification_problem
+
+    if not any(sig.field == SIGNATURE_FIELD for sig in report.signatures):
+        return None
+    problem = signed_certification_problem(report.path)
+    if problem is None:
+        return None
+    parsed = parse_versioned(report.path.name)
+    paragraf = parsed[0].rpartition("-")[2] if parsed is not None else "N"
+    command = f"avtalsgen utdrag {_('MEETING_FILE')} --paragraf {paragraf}"
+    return not_counted(problem, shown(report.path), parsed[1] if parsed else None, command)
 
 
 def _signed(path: Path) -> bool:

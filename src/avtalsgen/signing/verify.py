@@ -132,6 +132,10 @@ class Verdict(StrEnum):
     """Every signature holds, but one key signed both parties' fields, or the region's key
     the actor's (:attr:`VerificationReport.party_problem`): the other party has not
     signed, and its field is taken."""
+    NOT_CERTIFIED = "not certified"
+    """Every signature holds, but a protocol extract's certification is made with a key
+    that may not certify it (:attr:`VerificationReport.certification`): it counts as not
+    certified, and its field is taken."""
     INCOMPLETE = "incomplete"
     """What is signed holds; fields are still to sign (maybe all of them), or the case
     waits for the committee's decision (återremiss, bordläggning)."""
@@ -160,6 +164,10 @@ class VerificationReport:
     """What the packet is to its case now, from its output folder
     (:func:`avtalsgen.signing.standing.packet_standing`): superseded, a rejected case's or
     a case's that waits for a decision; None when not asked or none of these."""
+    certification: str | None = None
+    """For a protocol extract whose field ``utdragsbestyrkande`` a key signed that may not
+    certify it (:func:`avtalsgen.signing.certifier.signed_certification_problem`): why, and
+    how a certified extract comes; None otherwise or when not asked."""
     parties: Parties | None = None
     """Who the packet's parties are (:func:`avtalsgen.signing.parties.parties_of`): the
     region's names and the signatories the agreement names; None when not asked."""
@@ -243,6 +251,8 @@ class VerificationReport:
             return Verdict.SUPERSEDED
         if self.party_problem is not None:
             return Verdict.ONE_PARTY
+        if self.certification is not None:
+            return Verdict.NOT_CERTIFIED
         if standing is Standing.WAITING:
             return Verdict.INCOMPLETE
         if standing is Standing.REJECTED and not self.unsigned_fields and not self.signatures:
@@ -703,6 +713,8 @@ def verdict_line(report: VerificationReport, label: Callable[[str], str] | None 
         )
     if verdict is Verdict.ONE_PARTY:
         return _("NOT signed by both parties: {why}").format(why=report.party_problem)
+    if verdict is Verdict.NOT_CERTIFIED:
+        return _("NOT certified: {why}").format(why=report.certification)
     if verdict in (Verdict.COMPLETE, Verdict.INCOMPLETE) and standing is not None:
         if standing.standing is Standing.REJECTED:
             return _("complete: {why}").format(why=standing.text)
@@ -761,6 +773,9 @@ def format_report(report: VerificationReport) -> str:
         lines.append(_("Still to sign: nothing in this file, which is superseded"))
     elif report.verdict is Verdict.ONE_PARTY:
         lines.append(_("Still to sign: the other party, in a new packet (see above)"))
+    elif report.verdict is Verdict.NOT_CERTIFIED:
+        lines.append(_("Still to sign: nothing in this file; a new version of the extract "
+                       "(see above)"))  # fmt: skip
     elif report.unsigned_fields:
         fields = ", ".join(report.unsigned_fields)
         lines.append(_("Still to sign: {fields}").format(fields=fields))

@@ -299,7 +299,7 @@ def _publicera(
                 return _("{head}: left out, no protokollsutdrag yet").format(head=head)
             if result.status is Status.ANSLAG:
                 return waiting_text(result, _("make the versions for publishing again"))
-            if result.status is Status.OSIGNERAD and result.demo:
+            if result.status is Status.OSIGNERAD and result.not_counted:
                 return demo_text(result, result.files[0].name)
             if result.status is Status.OSIGNERAD:
                 return _("{head}: left out, the protokollsutdrag is not certified yet: "

@@ -243,6 +243,7 @@ def meeting_extracts(config: Any, path: Path) -> list[dict[str, Any]]:
     from avtalsgen.meetings.extract import SIGNATURE_FIELD
     from avtalsgen.model.meeting import Sammantrade
     from avtalsgen.pdf.signed import signed_fields
+    from avtalsgen.signing.certifier import signed_certification_problem
 
     try:
         meeting, _problems = validate_file(Sammantrade, path)
@@ -260,12 +261,14 @@ def meeting_extracts(config: Any, path: Path) -> list[dict[str, Any]]:
             if number == paragraf.paragraf
         ]
         pdf = max(found)[1] if found else None
+        signed = bool(pdf and signed_fields(pdf).get(SIGNATURE_FIELD, False))
+        wrong = signed_certification_problem(pdf) if pdf and signed else None
         rows.append({
             "paragraf": paragraf.paragraf, "dnr": paragraf.dnr,
             "sekretess": paragraf.sekretess is not None,
             "fil": pdf.relative_to(config.output).as_posix() if pdf else None,
             "path": pdf,
-            "bestyrkt": bool(pdf and signed_fields(pdf).get(SIGNATURE_FIELD, False)),
+            "bestyrkt": signed and wrong is None, "bestyrkt_fel": wrong,
         })  # fmt: skip
     return rows
 
@@ -282,6 +285,12 @@ def _certifiable(
         return row, _("The paragraph has no protokollsutdrag yet: make it first.")
     if row["bestyrkt"]:
         return row, _("The extract is already certified.")
+    if row["bestyrkt_fel"]:
+        return row, _(
+            "The extract is certified with a key that may not certify it: {why}. It counts as "
+            "not certified, and its field cannot be signed again: a new version of the "
+            "extract is needed"
+        ).format(why=row["bestyrkt_fel"])
     return row, None
 
 
