@@ -151,6 +151,45 @@ def test_a_case_edit_after_justering_does_not_rewrite_the_decision(
     assert _recorded(versions, record)[1].rattelse == note
 
 
+def test_a_meeting_field_that_changes_nothing_lets_no_case_edit_through(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """review21's probe: point 2 edited in the case file, then only ``utfall: bifall``
+    (already the outcome) added to § 212 in the meeting file. The paragraph still takes its
+    points from the case file, so the extract would still state the case file's new words
+    as the committee's decision: refused as without the meeting file's edit."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
+    meeting = tmp_path / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    output = tmp_path / "output"
+    folder = output / "RUN-90001-2023"
+    with converter_in(session_converter) as converter:
+        (made,) = build_extracts(meeting, output, TEMPLATES, converter, 212,
+                                 today=dt.date(2024, 1, 9))  # fmt: skip
+    assert (made.status, made.version) == (Status.NY, 1)
+    before = (folder / "protokollsutdrag-212.json").read_bytes()
+
+    edit(case, POINT_2, EDITED_2)
+    edit(meeting, AS_PROPOSED, f"{AS_PROPOSED}    utfall: bifall\n")
+    argv = ("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
+            "--templates", str(TEMPLATES))  # fmt: skip
+    refused = run_cli(*argv)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    said = fold(refused.stdout + refused.stderr)
+    head = f"{case}:40: beslutspunkter[1]: § 212 of the meeting of 2023-12-05 is justerad"
+    assert head in said
+    assert "the case file has changed since (beslutspunkter[1])" in said
+    assert (folder / "protokollsutdrag-212.json").read_bytes() == before
+    assert not (folder / "protokollsutdrag-212-v2.pdf").exists()
+
+    # The case file put back: the outcome stated changes no fact, nothing is written.
+    edit(case, EDITED_2, POINT_2)
+    with converter_in(session_converter) as converter:
+        (same,) = build_extracts(meeting, output, TEMPLATES, converter, 212,
+                                 today=dt.date(2024, 1, 10))  # fmt: skip
+    assert (same.status, same.version) == (Status.OFORANDRAD, 1)
+
+
 def test_the_note_names_the_versions_between_that_were_never_certified() -> None:
     from avtalsgen.meetings.extract import Version
 

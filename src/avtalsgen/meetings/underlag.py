@@ -13,7 +13,9 @@ meeting's own file. So each version records (``underlag`` in the extract's recor
 - ``arende``: a digest of each value of the case file, by its key (``beslutspunkter[1]``).
 
 When the decision would now read otherwise (:data:`DECISION_FACTS`) while the meeting file
-says of it what it said when the newest version was made, and the case file's values
+says of it what it said when the newest version was made, or while the paragraph still takes
+its points from the case file (whatever else the meeting file's fields now say: ``utfall:
+bifall`` stated where it was so changes no word of the decision), and the case file's values
 differ, :func:`case_edit` names the case file's keys and what to do. A record written
 before versions recorded this holds no ``underlag``: then a paragraph that takes its
 decision from the case file as it stands (``enligt förslaget``, nothing decided in the
@@ -72,8 +74,12 @@ def case_edit(
     case = meeting.case(paragraf)
     made_from = recorded.get("underlag")
     if isinstance(made_from, Mapping):
-        if made_from.get("sammantrade") != _meeting_digest(meeting, paragraf):
-            return None  # the meeting file's decision changed: its correction
+        if made_from.get("sammantrade") != _meeting_digest(meeting, paragraf) and not (
+            _as_proposed(paragraf)
+        ):
+            return None  # the meeting file decides the points itself now: its correction
+        # A paragraph that still takes its points from the case file states the case file's
+        # words however the meeting file's fields changed (an outcome stated that was so).
         before = made_from.get("arende")
         now = _case_digests(case)
         if not isinstance(before, Mapping):
