@@ -100,7 +100,8 @@ def test_check_warns_of_a_case_file_gone_and_checks_the_others(cases: Path, tmp_
     _pdf(output / "RUN-90001-2023" / "paket.pdf", signed=True)
     result = run_cli("check", str(cases), "--output", str(output), lang="sv")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == [
+    # (The seed's own signatory left unknown is warned of too: test_signatory_names.)
+    assert [line for line in result.stderr.splitlines() if "avtal.undertecknare" not in line] == [
         f"varning: ärendefilen för RUN-90001-2023 saknas i {cases}; dess paket finns kvar i "
         f"{output}/RUN-90001-2023/ (lägg tillbaka ärendefilen för att bygga ärendet eller se "
         "dess status)",

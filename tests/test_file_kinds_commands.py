@@ -33,7 +33,9 @@ def test_a_program_file_beside_the_cases_is_read_as_the_program(cases: Path) -> 
     output = cases.parent / "output"
 
     checked = run_cli("check", str(cases), lang="sv")
-    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.returncode == 0
+    # Only the seed's own signatory left unknown is warned of (test_signatory_names).
+    assert [line for line in checked.stderr.splitlines() if "avtal.undertecknare" not in line] == []
     assert checked.stdout.splitlines() == [
         f"ok  {case}  RUN-00386-2023  Swedish Lapland Visitors Board",
         f"ok  {meeting}  sammanträdesfil: Regionala utvecklingsnämnden 2023-12-05, 1 paragraf",

@@ -36,6 +36,10 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("record")
     shutil.copytree(REPO / "cases", root / "cases")
     shutil.copytree(REPO / "templates", root / "templates")
+    # One fact left unknown, for --strict to find: the region's signatory's name.
+    program = root / "cases" / "program" / "norrbottens-ekosystem.yaml"
+    office = "    namn: Regional utvecklingsdirektör\n"
+    program.write_text(program.read_text("utf-8").replace(office, "    namn: null\n"), "utf-8")
     case = root / "cases" / "exempel-arktiska-testbaddar.yaml"
     attachment = root / "cases" / "bilaga.pdf"
     first = root / "first"

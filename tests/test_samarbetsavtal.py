@@ -256,15 +256,13 @@ def test_unknown_facts_are_listed_and_strict_fails() -> None:
 
 
 def test_strict_passes_when_every_fact_is_known(tmp_path: Path) -> None:
+    """The shipped example names every fact: the program gives the region's signatory as
+    the office (no person is named ahead)."""
     shutil.copytree(REPO / "cases", tmp_path / "cases")
     program = tmp_path / "cases" / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
-    assert "  undertecknare:\n    namn: null\n" in text
-    program.write_text(
-        text.replace(
-            "  undertecknare:\n    namn: null\n", "  undertecknare:\n    namn: Eva Exempel\n"
-        ),
-        encoding="utf-8",
+    assert "    namn: Regional utvecklingsdirektör\n    titel: Regional utvecklingsdirektör\n" in (
+        text
     )
     case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
     assert unknown_facts(load_case(case)) == []

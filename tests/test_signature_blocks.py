@@ -29,8 +29,9 @@ pytestmark = pytest.mark.libreoffice
 WORDS = range(105, 165, 15)
 #: Each block's lines in the example case (exempel-arktiska-testbaddar.yaml).
 BLOCKS = (
+    # The program names the region's signatory by the office.
     "För Region Norrbotten Ort: Luleå Datum: enligt den elektroniska underskriften "
-    "Namnförtydligande: [uppgift saknas] Regional utvecklingsdirektör",
+    "Namnförtydligande: enligt den elektroniska underskriften Regional utvecklingsdirektör",
     "För Exempel Arktiska Testbäddar ekonomisk förening Ort: Kiruna Datum: enligt den "
     "elektroniska underskriften Per Exempelsson Verksamhetsledare",
 )

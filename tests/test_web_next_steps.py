@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webtools import blank_packet, client_for, speaking, workspace
+from webtools import blank_packet, client_for, speaking, unname_the_signatory, workspace
 
 from avtalsgen import i18n
 from avtalsgen.web.config import WebConfig
@@ -352,6 +352,7 @@ def test_a_program_files_fact_and_the_documents_are_named_as_the_office_knows_th
     the documents by their names, their files in the links; the decision's meeting links
     its page."""
     config = workspace(tmp_path / "ws")
+    unname_the_signatory(config.cases)
     folder = config.output / "RUN-00386-2023"
     folder.mkdir()
     (folder / "beslutsforslag.pdf").write_bytes(b"%PDF-1.7\n")
@@ -429,6 +430,7 @@ def test_a_case_page_lists_each_unknown_fact_once(
     from avtalsgen.web import readiness
 
     config = workspace(tmp_path)
+    unname_the_signatory(config.cases)  # the program's fact too
     blank_packet(config, "RUN-00386-2023")  # granted 2023-12-05 § 211
     # The packet's text as the signing reads it: eight lines showing [uppgift saknas].
     shown = tuple(f"sida 1: [uppgift saknas] {n}" for n in range(8))

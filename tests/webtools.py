@@ -126,8 +126,21 @@ def name_the_signatory(cases: Path) -> None:
     """Every fact known: the program of ``cases`` names the region's signatory."""
     program = cases / "program" / "norrbottens-ekosystem.yaml"
     text = program.read_text(encoding="utf-8")
-    program.write_text(text.replace("    namn: null\n", f"    namn: {SIGNATORY}\n", 1),
+    office = "    namn: Regional utvecklingsdirektör\n"  # the shipped program: the office
+    assert office in text
+    program.write_text(text.replace(office, f"    namn: {SIGNATORY}\n", 1),
                        encoding="utf-8")  # fmt: skip
+
+
+def unname_the_signatory(cases: Path) -> None:
+    """The program of ``cases`` leaves the region's signatory's name unknown (null): a fact
+    of the program file, which the pages name by that file (the shipped program gives the
+    office)."""
+    program = cases / "program" / "norrbottens-ekosystem.yaml"
+    text = program.read_text(encoding="utf-8")
+    office = "    namn: Regional utvecklingsdirektör\n"
+    assert office in text
+    program.write_text(text.replace(office, "    namn: null\n", 1), encoding="utf-8")
 
 
 def complete_build(root: Path) -> Path:

@@ -41,7 +41,7 @@ def check(paths: CasePaths, strict: Strict = False, output: OutputDir = Path("ou
     from avtalsgen.build.leftovers import leftovers
     from avtalsgen.input.duplicates import Namesakes, same_dnr_problem
     from avtalsgen.input.kinds import file_kind
-    from avtalsgen.input.load import load_case, unknown_facts
+    from avtalsgen.input.load import load_case, unknown_facts, unknown_names
     from avtalsgen.meetings.decisions import case_history
     from avtalsgen.model.meeting import Sammantrade
 
@@ -61,6 +61,7 @@ def check(paths: CasePaths, strict: Strict = False, output: OutputDir = Path("ou
     first_of_dnr: dict[str, int] = {}  # as a build: the first named keeps the Dnr
     namesakes = Namesakes()  # ... unless its folder has another case file of its Dnr
     faults = _Faults(files[:cases])
+    warned: set[str] = set()
     for index, path in enumerate(files):
         try:
             if index >= cases or file_kind(path) is Sammantrade:  # checked with its cases
@@ -93,6 +94,12 @@ def check(paths: CasePaths, strict: Strict = False, output: OutputDir = Path("ou
                 )
             continue
         typer.echo(f"ok  {path}  {case.arende.dnr}  {case.arende.aktor.namn}")
+        # Without --strict unknown facts pass; a signatory's name the agreement would
+        # print as [uppgift saknas] is said all the same: no packet is signed with it.
+        for line in unknown_names(case, history):
+            if line not in warned:
+                warned.add(line)
+                typer.echo(_("warning: {warning}").format(warning=line), err=True)
     if faults.files:
         typer.echo(faults.summary(), err=True)
         raise typer.Exit(1)

@@ -197,13 +197,19 @@ def _lines(lines: list[str], kind: BlockKind, values: dict[str, str]) -> Paragra
     return tuple(Block(kind, (Span(fill_placeholders(line, values)),)) for line in lines)
 
 
+#: The name line of a signatory named by the office (Undertecknare.by_role).
+BY_SIGNATURE = "Namnförtydligande: enligt den elektroniska underskriften"
+
+
 def signature(part: str, signer: Undertecknare) -> Underskrift:
     """The signature block of ``part`` (a party's name), signed by ``signer``."""
     # The name and title stand alone under the signature: while unknown, their lines say
-    # what is missing (and so does the list of unknown facts before signing).
+    # what is missing (and so does the list of unknown facts before signing). An office
+    # given as the name (no person named ahead) is the title; the name is the electronic
+    # signature's.
     return Underskrift(
         part=part,
-        namn=fmt.ifylls(signer.namn, "Namnförtydligande"),
+        namn=BY_SIGNATURE if signer.by_role else fmt.ifylls(signer.namn, "Namnförtydligande"),
         titel=fmt.ifylls(signer.titel, "Befattning"),
         ort=fmt.ifylls(signer.ort),
     )

@@ -761,6 +761,25 @@ def unknown_facts(case: LoadedCase, history: History | None = None) -> list[str]
     return problems
 
 
+#: The signatories' names, which the agreement's signature blocks print.
+SIGNATORY_NAMES: tuple[Loc, ...] = (("avtal", "undertecknare", "namn"),)
+
+
+def unknown_names(case: LoadedCase, history: History | None = None) -> list[str]:
+    """The lines of :func:`unknown_facts` of a signatory's name (the region's in the
+    program file, the actor's in the case file) that the agreement would print as
+    ``[uppgift saknas]``: ``check`` says them without ``--strict`` too."""
+    if history is not None and not history.agreement:
+        return []
+    found: list[str] = []
+    for path, model in ((case.path, case.arende), (case.program_path, case.program)):
+        missing = [loc for loc in SIGNATORY_NAMES if _value(model, loc) is None]
+        if missing:
+            lines = _read_yaml(path)[1]
+            found += [_unknown_fact(case, path, loc, lines) for loc in missing]
+    return found
+
+
 def awaits_decision(history: History | None) -> bool:
     """Whether no meeting has decided the case while its agreement is made (the agreement
     shows the decision's date and § as unknown): the first of :func:`unknown_facts` says so."""

@@ -62,11 +62,18 @@ class Undertecknare(Strict):
     """Who signs the agreement for a party."""
 
     namn: Namn | None = None
-    """The signatory's name; null while unknown."""
+    """The signatory's name; null while unknown. Where the party names no person ahead
+    (whoever holds the office signs), the title itself, as titel gives it: the signature
+    block then names the person by the electronic signature."""
     titel: Namn | None = None
     """The signatory's title, e.g. Regional utvecklingsdirektör; null while unknown."""
     ort: Namn | None = None
     """Where the signatory signs, e.g. Luleå; null while unknown."""
+
+    @property
+    def by_role(self) -> bool:
+        """True when the signatory is named by the office alone (namn is the title)."""
+        return self.namn is not None and self.namn == self.titel
 
 
 class Forlangning(Strict):

@@ -119,11 +119,12 @@ def parties_of(packet: Path, folder: Path | None = None, *, copy: bool = False) 
     if recorded is not None:
         program = recorded.case.program
         region = [program.region.namn, program.region.kort, *region]
-        if program.avtal.undertecknare.namn:
-            signatories["region"] = str(program.avtal.undertecknare.namn)
-        actor = recorded.case.arende.avtal.undertecknare.namn
-        if actor:
-            signatories["aktor"] = str(actor)
+        signer = program.avtal.undertecknare
+        if signer.namn and not signer.by_role:  # an office names no person to compare
+            signatories["region"] = str(signer.namn)
+        actor = recorded.case.arende.avtal.undertecknare
+        if actor.namn and not actor.by_role:
+            signatories["aktor"] = str(actor.namn)
     return Parties(tuple(dict.fromkeys(region)), signatories)
 
 
