@@ -571,9 +571,8 @@
     if (answer) {
       var address = answer.getAttribute('data-history');
       window.history.replaceState(null, '', address);
-      // A link to that address with its fragment (a certification's "Tillbaka till
-      // sammanträdet", to the meeting's steps) would now only move within this page: it
-      // loads that page.
+      // A link to that address with its fragment (a certification's link back to the
+      // meeting's steps) would now only move within this page: it loads that page.
       document.querySelectorAll('a[href="' + address + '"]').forEach(function (link) {
         link.addEventListener('click', function (event) {
           event.preventDefault();
