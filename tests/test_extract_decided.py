@@ -8,6 +8,8 @@ converter), certified with avtalsgen sign, read back from their PDFs."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +20,10 @@ from conftest import REPO, fold, run_cli
 from pdftext import pdftotext
 from warm_converter import converter_in
 
+from avtalsgen.build.factkey import facts_key
+from avtalsgen.meetings import underlag as underlag_module
 from avtalsgen.meetings.extract import Status, build_extracts
+from avtalsgen.meetings.justering import load_meeting
 from avtalsgen.meetings.publicering import _recorded
 
 pytestmark = pytest.mark.libreoffice
@@ -183,6 +188,64 @@ def test_a_meeting_field_that_changes_nothing_lets_no_case_edit_through(
     assert not (folder / "protokollsutdrag-212-v2.pdf").exists()
 
     # The case file put back: the outcome stated changes no fact, nothing is written.
+    edit(case, EDITED_2, POINT_2)
+    with converter_in(session_converter) as converter:
+        (same,) = build_extracts(meeting, output, TEMPLATES, converter, 212,
+                                 today=dt.date(2024, 1, 10))  # fmt: skip
+    assert (same.status, same.version) == (Status.OFORANDRAD, 1)
+
+
+def test_what_an_extract_was_made_from_is_digested_with_the_output_folders_secret(
+    tmp_path: Path, session_converter: Path
+) -> None:
+    """review21 point 2: the record held plain SHA-256 digests of every case value (the
+    actor's organisation number and e-mail address among them), which are recovered by
+    trying the few likely values. Now keyed with the output folder's secret, as a packet's
+    manifest keys its facts, the e-mail address left out; a record written before (plain
+    digests, the e-mail address among them) is still read."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
+    meeting = tmp_path / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    output = tmp_path / "output"
+    record = output / "RUN-90001-2023" / "protokollsutdrag-212.json"
+    with converter_in(session_converter) as converter:
+        build_extracts(meeting, output, TEMPLATES, converter, 212, today=dt.date(2024, 1, 9))
+    key = facts_key(output)
+    assert key is not None
+    data = json.loads(record.read_text(encoding="utf-8"))
+    made_from = data["versioner"][0]["underlag"]
+    assert made_from["nyckel"] == key.id
+    digests = made_from["arende"]
+    assert "aktor.epost" not in digests
+    assert "beslutspunkter[1]" in digests
+    number = json.dumps(["769999-9996"]).encode()
+    assert (
+        digests["aktor.organisationsnummer"]
+        == (hmac.new(key.secret, number, hashlib.sha256).hexdigest()[:16])
+    )
+    plain = {hashlib.sha256(text).hexdigest()[:16] for text in (number, b'"769999-9996"')}
+    assert not plain & set(digests.values())
+
+    # A record written before digests were keyed: plain SHA-256 of each value as JSON, the
+    # e-mail address among them (here one that differs from the case file's now).
+    loaded = load_meeting(meeting)
+    paragraf = loaded.sammantrade.paragraf(212)
+    assert paragraf is not None
+    old = underlag_module._case_digests(loaded.case(paragraf), None)
+    assert old["dnr"] == hashlib.sha256(b'"RUN-90001-2023"').hexdigest()[:16]
+    data["versioner"][0]["underlag"] = {
+        "sammantrade": underlag_module._meeting_digest(loaded, paragraf, None),
+        "arende": {**old, "aktor.epost": "0" * 16},
+    }
+    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    edit(case, POINT_2, EDITED_2)
+    argv = ("utdrag", str(meeting), "--paragraf", "212", "--output", str(output),
+            "--templates", str(TEMPLATES))  # fmt: skip
+    refused = run_cli(*argv)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    said = fold(refused.stdout + refused.stderr)
+    # Only the case file's change is named: the edited point, not the e-mail address.
+    assert "the case file has changed since (beslutspunkter[1])," in said
     edit(case, EDITED_2, POINT_2)
     with converter_in(session_converter) as converter:
         (same,) = build_extracts(meeting, output, TEMPLATES, converter, 212,

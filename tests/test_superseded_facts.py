@@ -281,11 +281,11 @@ def test_a_field_the_models_gained_since_is_no_changed_fact() -> None:
     """A packet recorded by an earlier avtalsgen lacks the keys of fields added since; the
     case leaving them not given is no change. A financier removed is."""
     recorded = {"aktor.namn": "a", "finansiering.finansiarer[1].namn": "b"}
-    from avtalsgen.build.superseded import _digest
+    from avtalsgen.build.superseded import digest
 
-    now = {"aktor.namn": "a", "finansiering.finansiarer[0].villkor": _digest(None, None)}
+    now = {"aktor.namn": "a", "finansiering.finansiarer[0].villkor": digest(None, None)}
     assert changed_facts(recorded, now) == ["finansiering.finansiarer[1].namn"]
-    now["avtal.ny"] = _digest("x", "x")
+    now["avtal.ny"] = digest("x", "x")
     assert changed_facts(recorded, now) == ["avtal.ny", "finansiering.finansiarer[1].namn"]
 
 
@@ -356,7 +356,7 @@ def test_a_packet_recorded_by_the_blocks_of_its_texts(tmp_path: Path) -> None:
 
     proposal, agreed = dict(old(dump)), dict(old(decided))
     recorded = {
-        key: module._digest(proposal.get(key, {"": "absent"}), agreed.get(key, {"": "absent"}))
+        key: module.digest(proposal.get(key, {"": "absent"}), agreed.get(key, {"": "absent"}))
         for key in [*proposal, *(k for k in agreed if k not in proposal)]
         if module._is_fact(key)
     }

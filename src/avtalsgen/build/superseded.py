@@ -140,9 +140,10 @@ class _Legacy:
     value: object
 
 
-def _digest(*values: object, key: FactKey | None = None) -> str:
+def digest(*values: object, key: FactKey | None = None) -> str:
     """The digest of ``values`` as a manifest records a fact: keyed with ``key``, or plain
-    (as recorded before digests were keyed)."""
+    (as recorded before digests were keyed). An extract's record digests what it was made
+    from so too (:mod:`avtalsgen.meetings.underlag`)."""
     text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str).encode()
     if key is None:
         return hashlib.sha256(text).hexdigest()[:16]
@@ -155,6 +156,13 @@ def _digest(*values: object, key: FactKey | None = None) -> str:
 _UNPRINTED = frozenset({"aktor.epost"})
 
 
+def printed(key: str) -> bool:
+    """Whether a document may print the case's value at ``key`` (not one of
+    :data:`_UNPRINTED`): what an extract's record digests of the case leaves those out too
+    (:mod:`avtalsgen.meetings.underlag`)."""
+    return key not in _UNPRINTED
+
+
 def _is_fact(key: str) -> bool:
     """Whether a document states the value at ``key``: not where the program file or an
     attachment's file lies (their bytes are the manifest's ``inputs``, and a program
@@ -162,7 +170,7 @@ def _is_fact(key: str) -> bool:
     (:data:`_UNPRINTED`)."""
     return (
         key != "program"
-        and key not in _UNPRINTED
+        and printed(key)
         and not (key.startswith("bilagor[") and key.endswith(".fil"))
     )
 
@@ -192,14 +200,14 @@ def packet_facts(
         proposal = dict(_leaves(history.arende.model_dump(mode="json"), legacy=legacy))
         keys = [*proposal, *(key for key in decided if key not in proposal)]
         return {
-            name: _digest(_raw(proposal.get(name, _ABSENT)), _raw(decided.get(name, _ABSENT)),
+            name: digest(_raw(proposal.get(name, _ABSENT)), _raw(decided.get(name, _ABSENT)),
                           key=key)
             for name in keys
             if _is_fact(name)
         }  # fmt: skip
     andring = history.changes[tillagg - 1].andring
     facts = {
-        name: _digest(_raw(value), key=key)
+        name: digest(_raw(value), key=key)
         for name, value in decided.items()
         if (name in _TILLAGG_KEYS or name.startswith(_TILLAGG_KEYS)) and _is_fact(name)
     }
@@ -213,7 +221,7 @@ def packet_facts(
         (_STATED[1], andring.efter.model_dump(mode="json")),
     )
     return facts | {
-        name: _digest(_raw(value), key=key)
+        name: digest(_raw(value), key=key)
         for prefix, dumped in stated
         for name, value in _leaves(dumped, prefix, legacy=legacy)
     }
@@ -232,9 +240,7 @@ _EMPTY: tuple[object, ...] = (None, [], {}, False)
 def _not_given(key: FactKey | None) -> frozenset[str]:
     """The digests, with ``key``, of a fact that is not given."""
     return frozenset(
-        digest
-        for value in _EMPTY
-        for digest in (_digest(value, key=key), _digest(value, value, key=key))
+        made for value in _EMPTY for made in (digest(value, key=key), digest(value, value, key=key))
     )
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from avtalsgen import clock
+from avtalsgen.build.factkey import FactKey, facts_key
 from avtalsgen.build.workspace import CaseFolder, Session, Workspace, atomic_write, shown
 from avtalsgen.conversion.convert import Converter
 from avtalsgen.documents.context import Paragraphs, placeholder_values
@@ -693,21 +694,29 @@ def build_extracts(
     meeting = load_meeting(meeting_path)
     today = today or clock.today()
     workspace = Workspace(output_root)
-    results, plans = _plan_all(meeting, paragraf, workspace, today)
+    results, plans = _plan_all(meeting, paragraf, workspace, today, facts_key(output_root))
     if not plans:
         return results  # nothing to write: the output folder is not touched
     with workspace.session("utdrag", on_wait=on_wait) as run:
-        # Planned again under the lock: another command may have written meanwhile.
-        results, plans = _plan_all(meeting, paragraf, workspace, today)
+        # Planned again under the lock: another command may have written meanwhile. The
+        # record's digests of what a version is made from are keyed with the output
+        # folder's secret, made now if no build has made it (meetings/underlag.py).
+        key = facts_key(output_root, create=True)
+        results, plans = _plan_all(meeting, paragraf, workspace, today, key)
         if plans:
             _write(plans, run, templates / TEMPLATE, converter)
     return results
 
 
 def _plan_all(
-    meeting: LoadedMeeting, paragraf: int | None, workspace: Workspace, today: dt.date
+    meeting: LoadedMeeting,
+    paragraf: int | None,
+    workspace: Workspace,
+    today: dt.date,
+    key: FactKey | None,
 ) -> tuple[list[ExtractResult], list[_Plan]]:
-    """What happens to each paragraph asked for, and what is to be written."""
+    """What happens to each paragraph asked for, and what is to be written; ``key``: the
+    output folder's secret (None: it has none yet, and the plans are not written)."""
     results: list[ExtractResult] = []
     plans: list[_Plan] = []
     for chosen in chosen_paragraphs(meeting, paragraf):
@@ -741,7 +750,7 @@ def _plan_all(
                 )
             )
             continue
-        result, plan = _plan(meeting, chosen, workspace.case(chosen.dnr).path, today)
+        result, plan = _plan(meeting, chosen, workspace.case(chosen.dnr).path, today, key)
         results.append(result)
         if plan is not None:
             plans.append(plan)
@@ -800,7 +809,7 @@ def chosen_paragraphs(
 
 
 def _plan(
-    meeting: LoadedMeeting, paragraf: Paragraf, folder: Path, today: dt.date
+    meeting: LoadedMeeting, paragraf: Paragraf, folder: Path, today: dt.date, key: FactKey | None
 ) -> tuple[ExtractResult, _Plan | None]:
     """Compare with the recorded versions: the result, and what to write if anything."""
     fakta = facts(meeting, paragraf)
@@ -844,7 +853,7 @@ def _plan(
         _refuse_another_meeting(latest, meeting, paragraf, record_file)
         decision = {key: latest["fakta"][key] for key in DECISION_FACTS if key in latest["fakta"]}
         edited = case_edit(
-            latest, changes(decision, fakta), fakta.beslutspunkter, meeting, paragraf
+            latest, changes(decision, fakta), fakta.beslutspunkter, meeting, paragraf, key
         )
         if edited is not None:
             raise CaseError([edited])
@@ -889,7 +898,8 @@ def _plan(
             ),
             "sammantrade": meeting.path.name,
             "fakta": fakta.to_json(),
-            "underlag": underlag(meeting, paragraf),
+            # Without the secret (planned before the lock, never written): left out.
+            **({"underlag": underlag(meeting, paragraf, key)} if key is not None else {}),
         }
     )
     plan = _Plan(

@@ -21,8 +21,14 @@ before versions recorded this holds no ``underlag``: then a paragraph that takes
 decision from the case file as it stands (``enligt förslaget``, nothing decided in the
 meeting file) is refused the same way, at the case file's decision points.
 
-The digests are plain SHA-256: the record stays in the case's output folder, beside the
-documents that state the case's facts, and goes into no packet or message.
+The digests are made as a packet's manifest makes those of its facts
+(:func:`avtalsgen.build.superseded.digest`): keyed with the output folder's secret
+(:class:`~avtalsgen.build.factkey.FactKey`, whose id the record's ``nyckel`` names), since a
+value with few likely candidates (an organisation number, an amount) is recovered from a
+plain digest by trying them; a key no document prints (``aktor.epost``) is left out
+(:func:`~avtalsgen.build.superseded.printed`). A record written before digests were keyed
+holds plain SHA-256 digests and no ``nyckel``, and is compared so; one whose secret is not
+the output folder's now is compared as a record that holds no ``underlag``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from avtalsgen.build.factkey import FactKey
+from avtalsgen.build.superseded import digest, printed
 from avtalsgen.build.workspace import shown
 from avtalsgen.i18n import _
 from avtalsgen.input.load import LoadedCase, key_lines
@@ -51,10 +59,15 @@ _DECISION_FIELDS: Final = frozenset(
 _NAMED: Final = 4
 
 
-def underlag(meeting: LoadedMeeting, paragraf: Paragraf) -> dict[str, Any]:
-    """What a version of the extract of ``paragraf`` is made from, as its record keeps it."""
+def underlag(meeting: LoadedMeeting, paragraf: Paragraf, key: FactKey) -> dict[str, Any]:
+    """What a version of the extract of ``paragraf`` is made from, as its record keeps it,
+    digested with ``key``, the output folder's secret."""
     case = meeting.case(paragraf)
-    return {"sammantrade": _meeting_digest(meeting, paragraf), "arende": _case_digests(case)}
+    return {
+        "nyckel": key.id,
+        "sammantrade": _meeting_digest(meeting, paragraf, key),
+        "arende": _case_digests(case, key),
+    }
 
 
 def case_edit(
@@ -63,34 +76,39 @@ def case_edit(
     points: Sequence[str],
     meeting: LoadedMeeting,
     paragraf: Paragraf,
+    key: FactKey | None,
 ) -> str | None:
     """Why a new version of the extract of ``paragraf`` may not be made: the decision it
     states would change (``changed``, what differs in :data:`DECISION_FACTS`, as
     :func:`~avtalsgen.meetings.extract.changes` names it; ``points`` the decision points
     now) by an edit of the case file alone since the version ``recorded`` (an entry of the
-    record) was made. None when it may."""
+    record) was made; ``key``: the output folder's secret (None: it has none). None when it
+    may."""
     if not changed:
         return None
     case = meeting.case(paragraf)
     made_from = recorded.get("underlag")
-    if isinstance(made_from, Mapping):
-        if made_from.get("sammantrade") != _meeting_digest(meeting, paragraf) and not (
+    comparable, used = _key_of(made_from, key)
+    if isinstance(made_from, Mapping) and comparable:
+        if made_from.get("sammantrade") != _meeting_digest(meeting, paragraf, used) and not (
             _as_proposed(paragraf)
         ):
             return None  # the meeting file decides the points itself now: its correction
         # A paragraph that still takes its points from the case file states the case file's
         # words however the meeting file's fields changed (an outcome stated that was so).
         before = made_from.get("arende")
-        now = _case_digests(case)
+        now = _case_digests(case, used)
         if not isinstance(before, Mapping):
             return None
-        keys = [key for key in now if before.get(key) != now[key]]
-        keys += [key for key in before if key not in now]
+        keys = [name for name in now if before.get(name) != now[name]]
+        # A record written before unprinted keys were left out holds them: not compared.
+        keys += [name for name in before if name not in now and printed(name)]
         if not keys:
             return None  # not the case file's doing (the program file, avtalsgen itself)
     elif _as_proposed(paragraf):
-        # Written before versions recorded what they were made from: the points are the
-        # case file's own, so a changed point was changed there.
+        # Written before versions recorded what they were made from (or with a secret the
+        # output folder no longer has): the points are the case file's own, so a changed
+        # point was changed there.
         before = recorded.get("fakta", {}).get("beslutspunkter")
         before = list(before) if isinstance(before, list) else []
         keys = [
@@ -101,6 +119,17 @@ def case_edit(
     else:
         return None
     return _refusal(meeting, paragraf, case, recorded, keys)
+
+
+def _key_of(made_from: object, key: FactKey | None) -> tuple[bool, FactKey | None]:
+    """Whether the digests ``made_from`` (a version's ``underlag``) can be compared now, and
+    the secret they were made with: ``key`` when the record names it, None for plain ones
+    (written before they were keyed); not comparable when it names another secret."""
+    if not isinstance(made_from, Mapping) or "nyckel" not in made_from:
+        return True, None
+    if key is not None and made_from["nyckel"] == key.id:
+        return True, key
+    return False, None
 
 
 def _as_proposed(paragraf: Paragraf) -> bool:
@@ -145,16 +174,17 @@ def _refusal(
     )
 
 
-def _meeting_digest(meeting: LoadedMeeting, paragraf: Paragraf) -> str:
+def _meeting_digest(meeting: LoadedMeeting, paragraf: Paragraf, key: FactKey | None) -> str:
     said = paragraf.model_dump(mode="json", include=set(_DECISION_FIELDS), exclude_defaults=True)
-    return _digest({"namnd": meeting.sammantrade.namnd, "paragraf": said})
+    return _digest({"namnd": meeting.sammantrade.namnd, "paragraf": said}, key)
 
 
-def _case_digests(case: LoadedCase) -> dict[str, str]:
-    return {
-        format_loc(loc): _digest(value)
-        for loc, value in _leaves(case.arende.model_dump(mode="json"), ())
-    }
+def _case_digests(case: LoadedCase, key: FactKey | None) -> dict[str, str]:
+    """Each value of the case file that a document states, by its key (with ``key`` None:
+    plain, as a record written before digests were keyed holds them)."""
+    dumped = case.arende.model_dump(mode="json")
+    leaves = ((format_loc(loc), value) for loc, value in _leaves(dumped, ()))
+    return {name: _digest(value, key) for name, value in leaves if printed(name)}
 
 
 def _leaves(value: object, loc: Loc) -> Iterator[tuple[Loc, object]]:
@@ -170,6 +200,10 @@ def _leaves(value: object, loc: Loc) -> Iterator[tuple[Loc, object]]:
         yield loc, value
 
 
-def _digest(value: object) -> str:
+def _digest(value: object, key: FactKey | None) -> str:
+    """``value`` digested as a manifest digests a fact, with ``key``; None: plain, as a
+    record written before digests were keyed holds it."""
+    if key is not None:
+        return digest(value, key=key)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
