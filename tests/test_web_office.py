@@ -9,7 +9,7 @@ import re
 from html import unescape
 
 import pytest
-from webtools import client_for, workspace
+from webtools import client_for, speaking, workspace
 
 from avtalsgen import i18n
 from avtalsgen.web.config import WebConfig
@@ -96,6 +96,16 @@ def test_a_later_decisions_financier_is_labelled_as_swedish_spells_it(config: We
     titles = re.findall(r'"title": "([^"]*)"', json.dumps(json.loads(block.group(1)),
                                                           ensure_ascii=False))  # fmt: skip
     assert "Finansiär" in titles and "Finansiar" not in titles, titles
+
+
+def test_a_new_meetings_file_name_is_explained_with_a_meetings_name(config: WebConfig) -> None:
+    """The new meeting's form said "Filen sparas som filnamn.yaml, till exempel
+    RUN-00400-2024", a case file's name (qa21): a meeting's file is named by the committee and
+    the date, as the shipped ones are (exempel-run-2025-02-11.yaml)."""
+    with client_for(config, "sekr") as client, speaking(client, "sv"):
+        shown = _text(client.get("/sammantraden/ny").text)
+    assert "till exempel run-2026-03-17: nämndens kortnamn och sammanträdets datum" in shown
+    assert "RUN-00400-2024" not in shown
 
 
 def test_a_refused_meeting_names_other_files_and_paragraphs_as_the_form_does(
