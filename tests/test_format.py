@@ -110,6 +110,15 @@ def test_tidslangd_is_whole_years_or_months(months: int, text: str) -> None:
     assert fmt.tidslangd(months) == text
 
 
+@pytest.mark.parametrize(
+    ("months", "text"),
+    [(108, "9\u00a0år"), (102, "8\u00a0år och 6\u00a0månader"), (13, "1\u00a0år och 1\u00a0månad"),
+     (6, "6\u00a0månader"), (1, "1\u00a0månad")],
+)  # fmt: skip
+def test_ar_och_manader_adds_up(months: int, text: str) -> None:
+    assert fmt.ar_och_manader(months) == text
+
+
 def test_intervall() -> None:
     assert fmt.intervall(2023, 2026) == f"2023{EN_DASH}2026"
     assert fmt.intervall(dt.date(2023, 10, 1), dt.date(2026, 9, 30)) == (

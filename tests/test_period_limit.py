@@ -51,20 +51,25 @@ def test_a_period_longer_than_the_program_allows_is_refused_at_its_line(cases: P
 
 
 @pytest.mark.parametrize(
-    ("slut", "left", "extended"),
+    ("slut", "left", "longest", "extended"),
     [
-        ("2026-09-30", "6", True),  # three years: two extensions of three
-        ("2029-09-30", "3", True),  # six: one
-        ("2027-03-31", "3", True),  # three and a half: one (a second: nine and a half)
-        ("2030-09-30", "0", False),  # seven: three more would make ten
-        ("2032-09-30", "0", False),  # nine: none
+        ("2026-09-30", "6", "9 år", True),  # three years: two extensions of three
+        ("2026-03-31", "6", "8 år och 6 månader", True),  # two and a half: two
+        ("2029-09-30", "3", "9 år", True),  # six: one
+        # three and a half: one (a second: nine and a half)
+        ("2027-03-31", "3", "6 år och 6 månader", True),
+        ("2030-09-30", "0", "7 år", False),  # seven: three more would make ten
+        ("2032-09-30", "0", "9 år", False),  # nine: none
     ],
 )
 def test_the_clause_on_extension_says_what_is_left(
-    cases: Path, slut: str, left: str, extended: bool
+    cases: Path, slut: str, left: str, longest: str, extended: bool
 ) -> None:
     loaded = load_case(_case(cases, slut))
-    assert placeholder_values(loaded.arende, loaded.program)["forlangning_kvar"] == left
+    values = placeholder_values(loaded.arende, loaded.program)
+    assert values["forlangning_kvar"] == left
+    # The longest total the agreement can reach: its period and what is left, which add up.
+    assert values["langsta_avtalstid"].replace("\u00a0", " ") == longest
     chosen = {val.id: val for val in choose_clauses(loaded.arende, loaded.program)}
     assert chosen["forlangning"].med is extended, chosen["forlangning"].skal
 
@@ -75,9 +80,10 @@ def test_the_agreement_promises_no_extension_it_cannot_give(
 ) -> None:
     six = _case(cases, "2029-09-30", "RUN-94006-2023")
     seven = _case(cases, "2030-09-30", "RUN-94007-2023")
+    thirty = _case(cases, "2026-03-31", "RUN-94030-2023")
     output = cases.parent / "output"
     with converter_in(session_converter):
-        for path in (six, seven):
+        for path in (six, seven, thirty):
             made = run_cli(
                 "build", str(path), "--only", "samarbetsavtal", "--output", str(output),
                 "--templates", str(REPO / "templates"),
@@ -87,7 +93,14 @@ def test_the_agreement_promises_no_extension_it_cannot_give(
     assert "sammanlagt 6 år. 5. Förlängning" in text
     assert (
         "Avtalet kan efter nytt beslut förlängas med 3 år i taget, med högst 3 år utöver "
-        "avtalstiden, till sammanlagt högst 9 års finansiering."
+        "avtalstiden, till en sammanlagd avtalstid om högst 9 år."
+    ) in text
+    # 30 months and 6 years more: 8 years and 6 months, not "högst 9 års finansiering".
+    text = fold(pdftotext(output / "RUN-94030-2023" / "samarbetsavtal.pdf"))
+    assert "sammanlagt 30 månader. 5. Förlängning" in text
+    assert (
+        "Avtalet kan efter nytt beslut förlängas med 3 år i taget, med högst 6 år utöver "
+        "avtalstiden, till en sammanlagd avtalstid om högst 8 år och 6 månader."
     ) in text
     text = fold(pdftotext(output / "RUN-94007-2023" / "samarbetsavtal.pdf"))
     assert "sammanlagt 7 år. 5. Finansiering och utbetalning" in text

@@ -294,6 +294,7 @@ def test_placeholder_values_of_seed() -> None:
         "forlangning_ar": "3",
         "max_ar": "9",
         "forlangning_kvar": "6",  # three years, two extensions of three within nine
+        "langsta_avtalstid": f"9{NBSP}år",
     }
 
 

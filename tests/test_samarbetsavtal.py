@@ -165,7 +165,7 @@ def test_cross_references_and_clause_choices(built: Path) -> None:
     assert "Aktören rapporterar halvårsvis till Regionen" in text
     assert "utföra plattformsuppdraget enligt punkt 8." in text
     seed = agreement_text(built, "RUN-00386-2023")
-    assert "till sammanlagt högst 9 års finansiering" in seed
+    assert "till en sammanlagd avtalstid om högst 9 år." in seed
     assert "utvärderingen enligt punkt 12 visar" in seed
 
 

@@ -171,6 +171,13 @@ def placeholder_values(
         "forlangning_kvar": (
             str(extension_years_left(period.manader, extension)) if extension else fmt.MISSING
         ),
+        "langsta_avtalstid": (
+            fmt.ar_och_manader(
+                period.manader + 12 * extension_years_left(period.manader, extension)
+            )
+            if extension
+            else fmt.MISSING
+        ),
     }
     for clause_id, number in _numbers(arende, program).items():
         values[f"punkt:{clause_id}"] = f"punkt {number}"

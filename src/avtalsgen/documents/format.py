@@ -148,6 +148,16 @@ def tidslangd(months: int) -> str:
     return f"{number(months)}{NBSP}{'månad' if months == 1 else 'månader'}"
 
 
+def ar_och_manader(months: int) -> str:
+    """A length of time in running text in years and months: ``8 år och 6 månader``,
+    ``9 år``, ``6 månader`` (where :func:`tidslangd` would write ``102 månader``)."""
+    years, rest = divmod(months, 12)
+    parts = [f"{number(years)}{NBSP}år"] if years else []
+    if rest or not years:
+        parts.append(f"{number(rest)}{NBSP}{'månad' if rest == 1 else 'månader'}")
+    return " och ".join(parts)
+
+
 def intervall(start: Any, slut: Any) -> str:
     """A range with an en dash, ``2023–2026`` or ``2023-10-01–2026-09-30``."""
 

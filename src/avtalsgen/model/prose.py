@@ -92,6 +92,10 @@ PLACEHOLDERS: dict[str, str] = {
         "the years the agreement may still be extended by in all, in whole extensions within "
         "max_ar (program avtal.forlangning)"
     ),
+    "langsta_avtalstid": N_(
+        "the longest the agreement can run in all with those extensions, e.g. 8 år och "
+        "6 månader (program avtal.forlangning)"
+    ),
     "extern_utvardering_senast": N_("the date by which the external evaluation is done, ISO date"),
     "extern_utvardering_senast_text": N_(
         "the date by which the external evaluation is done, in prose, e.g. den 30 november 2025"
