@@ -746,6 +746,7 @@ def test_what_utdrag_says_of_each_paragraph_in_swedish() -> None:
         ExtractResult(212, dnr, Status.OFORANDRAD, 2).note,
         ExtractResult(212, dnr, Status.SEKRETESS).note,
         ExtractResult(212, dnr, Status.EJ_JUSTERAD, justeringsdatum=dt.date(2023, 12, 12)).note,
+        ExtractResult(212, dnr, Status.VAGRAD, 1, problem="x.yaml:40: beslutspunkter[1]: …").note,
     ]
     assert notes == [
         "§ 212 RUN-90001-2023: skrev version 1",
@@ -754,13 +755,14 @@ def test_what_utdrag_says_of_each_paragraph_in_swedish() -> None:
         "§ 212 RUN-90001-2023: hoppades över: omfattas av sekretess; begär § 212 med dess nummer",
         "§ 212 RUN-90001-2023: hoppades över: justeras inte förrän 2023-12-12; ett utdrag "
         "bestyrks först efter justeringen",
+        "§ 212 RUN-90001-2023: vägrad: x.yaml:40: beslutspunkter[1]: …",
     ]
     assert [status.text for status in Status] == [
-        "ny", "rättelse", "oförändrad", "sekretess", "ej justerad"
+        "ny", "rättelse", "oförändrad", "sekretess", "ej justerad", "vägrad"
     ]  # fmt: skip
     i18n.set_language("en")
     assert [status.text for status in Status] == [
-        "new", "correction", "unchanged", "secret", "not justerad"
+        "new", "correction", "unchanged", "secret", "not justerad", "refused"
     ]  # fmt: skip
 
 

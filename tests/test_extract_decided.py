@@ -94,7 +94,7 @@ def test_a_case_edit_after_justering_does_not_rewrite_the_decision(
         "ärendefilens: återställ ärendefilen så som den var när utdraget gjordes. Om "
         "protokollet återgav beslutet fel, rätta § 212 i sammanträdesfilen "
         f"{meeting} (punkterna så som de beslutades, under beslut) och kör utdrag igen: "
-        "utdragets nya version säger då vad som rättades. Inget skrevs"
+        "utdragets nya version säger då vad som rättades. Ingen ny version av dess utdrag skrevs"
     ) in said
     assert record.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -251,6 +251,44 @@ def test_what_an_extract_was_made_from_is_digested_with_the_output_folders_secre
         (same,) = build_extracts(meeting, output, TEMPLATES, converter, 212,
                                  today=dt.date(2024, 1, 10))  # fmt: skip
     assert (same.status, same.version) == (Status.OFORANDRAD, 1)
+
+
+def test_a_refused_paragraph_stops_no_other(tmp_path: Path, session_converter: Path) -> None:
+    """review21 point 3: the refusal stopped utdrag for every paragraph of the meeting,
+    nothing written. Now § 212 (its case file's point 2 edited) is refused with its message
+    and the command fails, while § 211 gets its correction (a justerare added)."""
+    shutil.copytree(REPO / "cases", tmp_path / "cases")
+    case = tmp_path / "cases" / "exempel-arktiska-testbaddar.yaml"
+    meeting = tmp_path / "cases" / "sammantraden" / "exempel-run-2023-12-05.yaml"
+    output = tmp_path / "output"
+    with converter_in(session_converter) as converter:
+        made = build_extracts(meeting, output, TEMPLATES, converter, today=dt.date(2024, 1, 9))
+    assert [(r.paragraf, r.status, r.version) for r in made] == [
+        (211, Status.NY, 1), (212, Status.NY, 1),
+    ]  # fmt: skip
+    record = output / "RUN-90001-2023" / "protokollsutdrag-212.json"
+    before = record.read_bytes()
+
+    edit(case, POINT_2, EDITED_2)
+    edit(meeting, "  - Johan Exempelsson\n", "  - Johan Exempelsson\n  - Karin Exempelsson\n")
+    argv = ("utdrag", str(meeting), "--output", str(output), "--templates", str(TEMPLATES))
+    run = run_cli(*argv, lang="sv")
+    assert run.returncode == 1, run.stdout + run.stderr
+    said = fold(run.stderr)
+    assert (
+        f"§ 212 RUN-90001-2023: vägrad: {case}:40: beslutspunkter[1]: § 212 vid sammanträdet "
+        "2023-12-05 är justerad"
+    ) in said
+    assert said.endswith("Ingen ny version av dess utdrag skrevs")
+    table = fold(run.stdout)
+    assert "vägrad" in table
+    assert "rättelse" in table  # § 211's row
+    assert record.read_bytes() == before
+    assert not (output / "RUN-90001-2023" / "protokollsutdrag-212-v2.pdf").exists()
+    v2 = text_of(output / "RUN-00386-2023" / "protokollsutdrag-211-v2.pdf")
+    assert "Rättelse: ersätter version 1" in v2
+    assert "Ändrat: justerare." in v2
+    assert "Karin Exempelsson" in v2
 
 
 def test_the_note_names_the_versions_between_that_were_never_certified() -> None:

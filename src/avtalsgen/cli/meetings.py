@@ -51,7 +51,7 @@ def utdrag(
     from rich.console import Console
     from rich.table import Table
 
-    from avtalsgen.meetings.extract import build_extracts
+    from avtalsgen.meetings.extract import Status, build_extracts
 
     results = _meeting_step(build_extracts, meeting, output, templates, paragraf=paragraf)
     table = Table(
@@ -68,9 +68,16 @@ def utdrag(
         table.add_row(str(result.paragraf), result.dnr, result.status.text, version, files)
     console = Console(width=140)
     console.print(table)
+    refused = [result for result in results if result.status is Status.VAGRAD]
     for result in results:
-        if not result.written:
+        if not result.written and result not in refused:
             console.print(result.note)
+    for result in refused:
+        # As a problem is told: on standard error, and the command fails (the other
+        # paragraphs' extracts were made).
+        typer.echo(result.note, err=True)
+    if refused:
+        raise typer.Exit(1)
 
 
 def _meeting_step(

@@ -330,6 +330,9 @@ class Status(StrEnum):
     """Skipped: the paragraph is under secrecy and was not asked for by number."""
     EJ_JUSTERAD = "ej justerad"
     """Skipped: the paragraph is not justerad yet, so no extract can be certified."""
+    VAGRAD = "vägrad"
+    """Refused: the case file changed the decision a justerat extract states
+    (:func:`~avtalsgen.meetings.underlag.case_edit`); the other paragraphs are made."""
 
     @property
     def text(self) -> str:
@@ -344,6 +347,7 @@ _STATUS_TEXTS = {
     Status.OFORANDRAD: N_("unchanged"),
     Status.SEKRETESS: N_("secret"),
     Status.EJ_JUSTERAD: N_("not justerad"),
+    Status.VAGRAD: N_("refused"),
 }
 
 
@@ -369,6 +373,8 @@ class ExtractResult:
     """The meeting file, for the command a note suggests."""
     ersatter: int | None = None
     """For a correction: the version it replaces (the newest certified one, if any)."""
+    problem: str = ""
+    """For a paragraph refused: why, and what to do (``file:line: field: …``)."""
 
     @property
     def written(self) -> bool:
@@ -410,6 +416,8 @@ class ExtractResult:
             return f"{head} " + _("skipped: under sekretess; ask for § {number} by number").format(
                 number=self.paragraf
             )
+        if self.status is Status.VAGRAD:
+            return f"{head} " + _("refused: {problem}").format(problem=self.problem)
         return f"{head} " + _(
             "skipped: not justerad until {date}; an extract is certified after justering"
         ).format(date=self.justeringsdatum)
@@ -680,7 +688,9 @@ def build_extracts(
     """Build the extracts of a meeting into ``output_root/<Dnr>/``; one result per paragraph.
 
     Every paragraph is built unless it is under sekretess or not yet justerad (it is then
-    reported as skipped); ``paragraf=N`` builds § N only, sekretess or not. Extracts whose
+    reported as skipped) or the case file changed the decision its justerat extract states
+    (reported as refused, :attr:`Status.VAGRAD`, with its problem; the others are built);
+    ``paragraf=N`` builds § N only, sekretess or not. Extracts whose
     facts are unchanged are left alone; changed ones get a new version. Everything is made
     in a staging folder, converted in one LibreOffice run and moved into place only then;
     existing extracts are never overwritten. ``today`` (default: the current date) is the
@@ -856,7 +866,9 @@ def _plan(
             latest, changes(decision, fakta), fakta.beslutspunkter, meeting, paragraf, key
         )
         if edited is not None:
-            raise CaseError([edited])
+            # Told for this paragraph alone: the others asked for are made.
+            result = ExtractResult(number, paragraf.dnr, Status.VAGRAD, current, problem=edited)
+            return result, None
         # What changed is told against the version the recipients hold: the newest one
         # certified, not a version made since and never certified.
         base, certified, certified_on = _replaced(record["versioner"], folder)

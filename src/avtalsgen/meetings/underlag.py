@@ -163,7 +163,7 @@ def _refusal(
         "the case file back as it was when the extract was made. If the minutes recorded the "
         "decision wrongly, correct § {number} in the meeting file {meeting} (the points as "
         "decided under beslut) and run utdrag again: the extract's new version then says what "
-        "was corrected. Nothing was written"
+        "was corrected. No new version of its extract was written"
     ).format(
         where=where(shown(case.path), lines, first),
         number=paragraf.paragraf,
