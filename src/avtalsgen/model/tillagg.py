@@ -478,33 +478,12 @@ def apply_change(
         count = len(problems)
         rows.append(_expressed(row, monthly, new_period, problems, at, earliest))
         if len(problems) > count and typ is Tillaggstyp.FORLANGNING and not row.region:
-            # A co-financier's amounts per calendar year, its last year partly covered:
-            # the year's amount is spread over the months the period covers of it, which
-            # an extension from inside the year would change.
-            problems[count:] = [
-                (
-                    ("medfinansiarer", row.namn),
-                    _(
-                        "the amounts of {name} are given per calendar year and the agreement "
-                        "covers {year} only until {end}: one amount a year does not say what "
-                        "it gives for the rest of {year}; give its amount for each calendar "
-                        "year of the extension under medfinansiarer_per_kalenderar instead, "
-                        "e.g. medfinansiarer_per_kalenderar: {{{name}: [{example}]}}, the "
-                        "first for {first}–{year_end}, the months of {year} that the "
-                        "extension adds"
-                    ).format(
-                        name=row.namn,
-                        year=period.slut.year,
-                        end=period.slut,
-                        example=", ".join(
-                            f"{{ar: {year}, belopp: …}}"
-                            for year in range(period.slut.year, new_period_end.year + 1)
-                        ),
-                        first=fran,
-                        year_end=dt.date(period.slut.year, 12, 31),
-                    ),
+            problems[count:] = (
+                _co_financier_extension_problem(
+                    row, monthly_amounts(row, period), period, new_period_end, fran
                 )
-            ]
+                or problems[count:]
+            )
     if problems:
         return None, problems
     if typ is Tillaggstyp.NYTT_BELOPP and rows == list(money.finansiarer):
@@ -823,6 +802,68 @@ def _extension_inside_last_year(
     if not rest:
         message += _(": give belopp_per_ar {amount}").format(amount=yearly)
     return [(("belopp_per_ar",), message)]
+
+
+def _co_financier_extension_problem(
+    row: Finansiar,
+    monthly: list[int],
+    period: Period,
+    new_end: dt.date,
+    fran: dt.date,
+) -> list[tuple[Loc, str]]:
+    """What an extension's amount for co-financier ``row`` (``monthly``: its amounts a
+    month over ``period``, before the extension) cannot be, said for its kind of amounts:
+    per calendar year with the last year partly covered, or (per avtalsår, the same every
+    year or stepped) a last avtalsår shorter than twelve months that the extension goes
+    on with. An empty list where neither is so (the caller's problems then stand)."""
+    at: Loc = ("medfinansiarer", row.namn)
+    if row.belopp_per_kalenderar is not None:
+        # The year's amount is spread over the months the period covers of it, which an
+        # extension from inside the year would change.
+        return [
+            (
+                at,
+                _(
+                    "the amounts of {name} are given per calendar year and the agreement "
+                    "covers {year} only until {end}: one amount a year does not say what "
+                    "it gives for the rest of {year}; give its amount for each calendar "
+                    "year of the extension under medfinansiarer_per_kalenderar instead, "
+                    "e.g. medfinansiarer_per_kalenderar: {{{name}: [{example}]}}, the "
+                    "first for {first}–{year_end}, the months of {year} that the "
+                    "extension adds"
+                ).format(
+                    name=row.namn,
+                    year=period.slut.year,
+                    end=period.slut,
+                    example=", ".join(
+                        f"{{ar: {year}, belopp: …}}"
+                        for year in range(period.slut.year, new_end.year + 1)
+                    ),
+                    first=fran,
+                    year_end=dt.date(period.slut.year, 12, 31),
+                ),
+            )
+        ]
+    years = period.avtalsar()
+    number, (start, end) = len(years), years[-1]
+    months = _months(start, end)
+    if months >= 12 or not monthly:
+        return []
+    message = ngettext(
+        "the agreement's last avtalsår {number} ({start}–{end}) is {months} month, and the "
+        "extension goes on with it to a full year; an amount does not change inside an "
+        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
+        "the agreement's last avtalsår {number} ({start}–{end}) is {months} months, and the "
+        "extension goes on with it to a full year; an amount does not change inside an "
+        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
+        months,
+    ).format(number=number, start=start, end=end, months=months, name=row.namn)
+    yearly, rest = divmod(monthly[-1] * 12, SCALE)
+    if not rest:
+        message += _(": give {name}: {amount} under medfinansiarer").format(
+            name=row.namn, amount=yearly
+        )
+    return [(at, message)]
 
 
 def _stepped(
