@@ -302,15 +302,19 @@ class Finansiar(Strict):
             )
         return value
 
+    def _amount_keys(self) -> list[str]:
+        """The keys of this financier's amounts that are given (one, when valid)."""
+        forms = {
+            "belopp_per_ar": self.belopp_per_ar,
+            "belopp_per_avtalsar": self.belopp_per_avtalsar,
+            "belopp_per_kalenderar": self.belopp_per_kalenderar,
+        }
+        return [name for name, value in forms.items() if value is not None]
+
     @model_validator(mode="after")
     def _one_form_and_a_source(self) -> Finansiar:
         problems: list[tuple[Loc, str]] = []
-        given = [
-            name
-            for name in ("belopp_per_ar", "belopp_per_avtalsar", "belopp_per_kalenderar",
-                         "avsnitt")  # the last a ForlangdFinansiar's
-            if getattr(self, name, None) is not None
-        ]  # fmt: skip
+        given = self._amount_keys()
         if not given:
             problems.append(
                 (
@@ -403,8 +407,24 @@ class Avsnitt(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Avsnitt:
-        forms = (self.belopp_per_ar, self.belopp_per_avtalsar, self.belopp_per_kalenderar)
-        assert sum(form is not None for form in forms) == 1, self
+        forms = {
+            "belopp_per_ar": self.belopp_per_ar,
+            "belopp_per_avtalsar": self.belopp_per_avtalsar,
+            "belopp_per_kalenderar": self.belopp_per_kalenderar,
+        }
+        given = [name for name, value in forms.items() if value is not None]
+        if len(given) != 1:
+            raise FieldProblems(
+                [
+                    (
+                        tuple(given[1:2]),
+                        _(
+                            "a stretch's amounts are given one way: belopp_per_ar, "
+                            "belopp_per_avtalsar or belopp_per_kalenderar (given: {given})"
+                        ).format(given=", ".join(given) or "-"),
+                    )
+                ]
+            )
         return self
 
 
@@ -422,6 +442,11 @@ class ForlangdFinansiar(Finansiar):
     avsnitt: tuple[Avsnitt, ...]
     """The amounts of each stretch of the period, in order: one more than the period's
     :attr:`~ForlangdPeriod.avtalsar_fran`."""
+
+    def _amount_keys(self) -> list[str]:
+        """The amount keys given: its stretches', beside any of the three (none, when
+        valid)."""
+        return [*super()._amount_keys(), "avsnitt"]
 
 
 class Utbetalning(Strict):
