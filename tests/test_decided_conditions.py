@@ -118,3 +118,33 @@ def test_a_change_only_in_words_is_refused(cases: Path) -> None:
     assert checked.stderr.splitlines()[0].startswith(
         f"{meeting}:{line}: paragrafer[0].andring: the change is given only in words (andring)"
     )
+
+
+def test_a_partial_rejection_is_told_to_be_marked(cases: Path) -> None:
+    """Bifall i del, avslag i övrigt (decide21): the rejecting point is told to be marked
+    as not in the agreement, not first to be a co-financier's condition."""
+    points = POINTS.replace(f"\n        och att {CONDITION}.", ".") + (
+        "      - Regionala utvecklingsnämnden avslår förslaget i övrigt.\n"
+    )
+    meeting = decide(cases, points)
+    case = cases / "exempel-medfinansiering.yaml"
+    checked = runner.invoke(app, ["check", str(case)])
+    assert checked.exit_code == 1
+    assert (
+        "paragrafer[0].beslut[5]: point 6 as decided rejects the proposal in part "
+        "(“Regionala utvecklingsnämnden avslår förslaget i övrigt”), which the "
+        "samarbetsavtal does not state, as a rejection is the decision's and not a term of "
+        "the agreement: list the point in paragrafer[0].ej_i_avtalet: [6]"
+    ) in " ".join(checked.stderr.split())
+    assert "villkor" not in checked.stderr
+    swedish = runner.invoke(app, ["--lang", "sv", "check", str(case)])
+    assert swedish.exit_code == 1
+    assert (
+        "paragrafer[0].beslut[5]: punkt 6 i beslutet avslår förslaget i en del (”Regionala "
+        "utvecklingsnämnden avslår förslaget i övrigt”), vilket samarbetsavtalet inte "
+        "återger, eftersom ett avslag hör till beslutet och inte är ett villkor i avtalet: "
+        "ange punkten i paragrafer[0].ej_i_avtalet: [6]"
+    ) in " ".join(swedish.stderr.split())
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(text.replace(points, points + "    ej_i_avtalet: [6]\n"), "utf-8")
+    assert runner.invoke(app, ["check", str(case)]).exit_code == 0

@@ -654,6 +654,22 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
             # Words around the case's facts (an amount, the period, the source), which the
             # agreement states from the decided financing: not a free-text addition.
             continue
+        if _rejects(added):
+            # A partial rejection (bifall i del, avslag i övrigt) is the decision's own:
+            # no co-financier's condition states it.
+            found.append(
+                decision.problem(
+                    _(
+                        "point {number} as decided rejects the proposal in part (“{text}”), "
+                        "which the samarbetsavtal does not state, as a rejection is the "
+                        "decision's and not a term of the agreement: list the point in "
+                        "{where}.ej_i_avtalet: [{number}]"
+                    ).format(number=index + 1, text=added, where=where),
+                    "beslut",
+                    index,
+                )
+            )
+            continue
         found.append(
             decision.problem(
                 _(
@@ -674,6 +690,12 @@ def _carried_rules(arende: Arende, decision: Decision, program: Program) -> list
             )
         )
     return found
+
+
+def _rejects(text: str) -> bool:
+    """Whether a decided point's added words reject (part of) the proposal: they say that
+    the committee "avslår", the decision's word for a rejection."""
+    return "avslår" in text.casefold().split()
 
 
 def _words_rules(arende: Arende, decision: Decision, program: Program) -> list[str]:
