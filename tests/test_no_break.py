@@ -44,10 +44,17 @@ NBSP = "\u00a0"
         # Not a date: a month without its day, a decimal's digits, a longer number.
         ("i februari 2024 och 2,5 mars", "i februari 2024 och 2,5 mars"),
         ("101 maj", "101 maj"),
+        # A range's dash joined to its end (+ is U+2060 WORD JOINER); not a dash between words.
+        ("(1 januari 2029–31 december 2029)", "(1_januari_2029–+31_december_2029)"),
+        ("2024-01-01–2026-12-31 och 2027–2029", "2024-01-01–+2026-12-31 och 2027–+2029"),
+        (
+            "EXEMPEL – fiktivt, a–b, §§ 41–42, sidorna 2–3",
+            "EXEMPEL – fiktivt, a–b, §§_41–42, sidorna 2–3",
+        ),
     ],
 )
 def test_keep_together(typed: str, kept: str) -> None:
-    assert keep_together(typed) == kept.replace("_", NBSP)
+    assert keep_together(typed) == kept.replace("_", NBSP).replace("+", "\u2060")
 
 
 def _tagged(pdf: Path) -> str:

@@ -866,7 +866,15 @@ def test_the_tillaggsavtal_names_the_agreement_and_states_the_change(
     from avtalsgen.pdf.signed import signed_on
 
     folder = amended[0] / "output" / DNR
-    text = fold(pdftotext(folder / "tillaggsavtal-v2.pdf")).replace("– ", "–")
+    raw = pdftotext(folder / "tillaggsavtal-v2.pdf")
+    text = fold(raw)
+    # A range's parts stay on one line (a word joiner after the dash, which the PDF's text
+    # does not hold): "avtalsår 6 (1 januari 2029–" / "31 december 2029)." broke before.
+    lines = [fold(line) for line in raw.splitlines()]
+    assert not [line for line in lines if line.endswith("–")], raw
+    for year in (2027, 2028, 2029):
+        assert [line for line in lines if f"(1 januari {year}–31 december {year})" in line]
+    assert "\u2060" not in raw
     # The agreement is named by the day its last party signed it, as the signed packet's
     # signatures state it, not by avtal.datum (2023-12-20): the agreement states no date of
     # its own ("Datum: enligt den elektroniska underskriften"), and was signed today.

@@ -63,6 +63,15 @@ _BESIDE: Final = re.compile(
 _DATE: Final = re.compile(rf"(?<![\d,.])\d{{1,2}} (?:{_MONTHS})(?: \d{{4}}(?!\d))?(?!\w)")
 
 
+#: An en dash between the parts of a range of dates, after a year ("2027–2029",
+#: "1 januari 2029–31 december 2029", "2024-01-01–2026-12-31"): a line may break after a
+#: dash (Unicode's class BA). Not a range of § numbers or pages ("§§ 41–42"), which the
+#: notices' and packets' checks read as typed.
+_RANGE_DASH: Final = re.compile("(?:(?<=\\d{4})|(?<=\\d-\\d\\d))\u2013(?=\\d)")
+#: U+2060 WORD JOINER: no line break on either side, no width; LibreOffice honours it.
+WORD_JOINER: Final = "\u2060"
+
+
 #: A hyphen with a space on each side between two words: a financier's name as the seed
 #: spells it, "Region Norrbotten - ERP".
 _SPACED_HYPHEN: Final = re.compile(r"(?<=\w) - (?=\w)")
@@ -76,9 +85,13 @@ def keep_together(text: str) -> str:
     keeps them on one line), as the documents' own amounts are written
     (:func:`kronor`), and on each side of a hyphen spaced between two words ("Region
     Norrbotten - ERP", which broke as "Region Norrbotten -" / "ERP"; the hyphen itself is
-    made a non-breaking one with the Dnrs': :mod:`avtalsgen.documents.dnr`). Typed text (a
+    made a non-breaking one with the Dnrs': :mod:`avtalsgen.documents.dnr`); and with a word
+    joiner after the en dash of a range of dates (1 januari 2029–31 december 2029), which
+    broke as "(1 januari 2029–" / "31 december 2029)": LibreOffice honours it and leaves it
+    out of the PDF's text, so the fact checks read the range as before. Typed text (a
     decision's points, an ändring, a clause) is written with plain spaces; every text a
     template prints goes through this (:mod:`avtalsgen.documents.render`)."""
+    text = _RANGE_DASH.sub(f"\u2013{WORD_JOINER}", text)
     if " " not in text:
         return text
     text = _GROUPED.sub(lambda match: match[0].replace(" ", NBSP), text)
