@@ -65,7 +65,9 @@ def test_the_tillaggsavtal_packet_holds_no_attachments_and_names_its_version(
             cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
         cli("build", str(case), "--output", str(output), "--templates", templates)
     first = fold(pdftotext(folder / "paket.pdf"))
-    assert "Bilagor Sidor Verksamhetsplan 12–15" in first  # the agreement's packet holds it
+    # The agreement's packet holds it (after § 212's extract, two pages since its block
+    # says "med sin underskrift eller regionens sigill" on a line of its own).
+    assert "Bilagor Sidor Verksamhetsplan 13–16" in first
     later = fold(pdftotext(folder / "paket-v2.pdf"))
     assert "Tilläggsavtal nr 1" in later
     assert "Verksamhetsplan" not in later and "Bilagor" not in later
