@@ -8,6 +8,7 @@ outcome ("…, tilläggsavtal nr 1, bifall")."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,9 +66,14 @@ def test_the_tillaggsavtal_packet_holds_no_attachments_and_names_its_version(
             cli("sign", str(folder / "paket.pdf"), "--field", field, "--ofullstandig")
         cli("build", str(case), "--output", str(output), "--templates", templates)
     first = fold(pdftotext(folder / "paket.pdf"))
-    # The agreement's packet holds it (after § 212's extract, two pages since its block
-    # says "med sin underskrift eller regionens sigill" on a line of its own).
-    assert "Bilagor Sidor Verksamhetsplan 13–16" in first
+    # The agreement's packet holds it: its four pages right after the agreement's (whose
+    # length the templates' layout decides).
+    listed = re.search(
+        r"Samarbetsavtal (\d+)–(\d+) Bilagor Sidor Verksamhetsplan (\d+)–(\d+)", first
+    )
+    assert listed, first
+    agreement_end, plan_start, plan_end = (int(listed[n]) for n in (2, 3, 4))
+    assert (plan_start, plan_end) == (agreement_end + 1, agreement_end + 4), listed[0]
     later = fold(pdftotext(folder / "paket-v2.pdf"))
     assert "Tilläggsavtal nr 1" in later
     assert "Verksamhetsplan" not in later and "Bilagor" not in later

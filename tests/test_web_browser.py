@@ -256,6 +256,9 @@ def test_the_main_flow_in_a_real_browser(server: tuple[str, WebConfig], browser:
     checker.check("arende-fel")
     dnr.fill("RUN-00400-2023")
     amount.fill("1 000 000")  # typed with plain spaces
+    # The meeting below decides the period from 2025-01-01: a follow-up in the autumn of
+    # 2024, as the example has it, would be over before it (check refuses that).
+    page.get_by_label("Första uppföljning", exact=True).fill("hösten 2025")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Sparat som version")
     checker.check("arende-sparat")
