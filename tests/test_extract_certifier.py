@@ -132,6 +132,13 @@ def test_the_actors_key_does_not_certify_an_extract(copy: Real, ca: Ca, tmp_path
         f"Lena Regiondirektör är inte den sekreterare som utdraget anger ({SECRETARY})"
     ) in said, said
     assert sha(copy.extract) == before
+    # Nor is a person whose name holds the region's words the seal (review21: it certified,
+    # stamped under "Bestyrks av: Lena Exempelsson").
+    person = p12(ca, tmp_path / "person.p12", f"Erik Andersson {REGION}", REGION)
+    code, said = copy.sign(person, ca)
+    assert code == 1, said
+    assert f"Erik Andersson {REGION} är inte den sekreterare som utdraget anger" in said, said
+    assert sha(copy.extract) == before
 
 
 def test_the_secretary_certifies_and_the_stamp_says_so(copy: Real, ca: Ca, tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ for packets) and it is
 
 - the secretary's: its name holds every word of the secretary the extract's record names
   (the visible signature then says "Sekreterare"), or
-- the region's seal: its name holds the region's name ("Region Norrbotten sigill"; the
-  visible signature then gives that name alone: a seal is no secretary).
+- the region's seal: its name begins with the region's name ("Region Norrbotten sigill")
+  and names no person (no given name or surname in its subject); the visible signature
+  then gives that name alone: a seal is no secretary.
 
 Another person of the region is refused too: the page names the meeting's secretary, and
 a signature of someone else under it would contradict it (a deputy who certifies is named
@@ -26,6 +27,7 @@ again, so a new version of the extract is made and certified: :func:`not_counted
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,8 +162,8 @@ def _problem(extract: Path, cert: x509.Certificate) -> tuple[str, str] | None:
                       "and --key")  # fmt: skip
     if not secretary or not names_differ(signer, secretary):
         return None
-    if any(not names_differ(signer, name) for name in region):
-        return None  # the region's seal: its name is the region's
+    if _is_seal(cert, region):
+        return None
     why = _(
         "{signer} is not the secretary the extract names ({secretary}), and the extract "
         "says it is certified by {secretary}"
@@ -171,6 +173,20 @@ def _problem(extract: Path, cert: x509.Certificate) -> tuple[str, str] | None:
         "meeting's secretary, name {signer} as sekreterare in the meeting's file and make "
         "the extract again (avtalsgen utdrag)"
     ).format(signer=signer, secretary=named)
+
+
+def _is_seal(cert: x509.Certificate, region: Sequence[str]) -> bool:
+    """Whether ``cert`` (of the region's organisation) is the region's seal: its name begins
+    with the region's ("Region Norrbotten sigill") and its subject names no person (no given
+    name or surname, as an organisation's seal has none). A person's certificate whose name
+    merely holds the region's words ("Erik Andersson Region Norrbotten", review21) is not."""
+    subject = cert.subject.native
+    if subject.get("given_name") or subject.get("surname"):
+        return False
+    words = common_name(cert.subject).casefold().split()
+    return any(
+        words[: len(name.split())] == name.casefold().split() for name in region if name.split()
+    )
 
 
 def _secretary(extract: Path) -> str:
