@@ -1276,12 +1276,12 @@ INVALID += [
     Invalid(
         "program-recipient-address-not-an-email-address",
         (
-            "<program>:347: expediering.mottagare[2].epost: 'kansli at arktiska.example' is not "
+            "<program>:348: expediering.mottagare[2].epost: 'kansli at arktiska.example' is not "
             "an e-mail address: write one address as name@domain.se, without a display name (an "
             "internationalised domain in its xn-- form)",
         ),
         sv=(
-            "<program>:347: expediering.mottagare[2].epost: 'kansli at arktiska.example' är "
+            "<program>:348: expediering.mottagare[2].epost: 'kansli at arktiska.example' är "
             "inte en e-postadress: skriv en adress som namn@doman.se, utan visningsnamn (en "
             "domän med å, ä eller ö i sin xn---form)",
         ),
@@ -1290,11 +1290,11 @@ INVALID += [
     Invalid(
         "program-recipient-given-twice",
         (
-            "<program>:340: expediering.mottagare: recipient 'Regional utvecklingsdirektör' is "
+            "<program>:341: expediering.mottagare: recipient 'Regional utvecklingsdirektör' is "
             "given twice",
         ),
         sv=(
-            "<program>:340: expediering.mottagare: mottagaren 'Regional utvecklingsdirektör' "
+            "<program>:341: expediering.mottagare: mottagaren 'Regional utvecklingsdirektör' "
             "anges två gånger",
         ),
         program=(
