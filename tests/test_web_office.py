@@ -104,7 +104,7 @@ def test_a_new_meetings_file_name_is_explained_with_a_meetings_name(config: WebC
     the date, as the shipped ones are (exempel-run-2025-02-11.yaml)."""
     with client_for(config, "sekr") as client, speaking(client, "sv"):
         shown = _text(client.get("/sammantraden/ny").text)
-    assert "till exempel run-2026-03-17: nämndens kortnamn och sammanträdets datum" in shown
+    assert "till exempel run-2026-03-17 : nämndens kortnamn och sammanträdets datum" in shown
     assert "RUN-00400-2024" not in shown
 
 
