@@ -790,7 +790,18 @@ def _extension_inside_last_year(
     if months >= 12 or not monthly or monthly[-1] == tillagg.belopp_per_ar * (SCALE // 12):
         return []
     yearly, rest = divmod(monthly[-1] * 12, SCALE)
-    message = ngettext(
+    message = _short_last_year(number, start, end, chosen.namn)
+    if not rest:
+        message += _(": give belopp_per_ar {amount}").format(amount=yearly)
+    return [(("belopp_per_ar",), message)]
+
+
+def _short_last_year(number: int, start: dt.date, end: dt.date, name: str) -> str:
+    """That the agreement's last avtalsår ``number`` (``start``–``end``, under twelve
+    months) goes on into the extension, so the extension's amount of ``name`` is that
+    avtalsår's: said alike for the region's financier and a co-financier."""
+    months = _months(start, end)
+    return ngettext(
         "the agreement's last avtalsår {number} ({start}–{end}) is {months} month, and the "
         "extension goes on with it to a full year; an amount does not change inside an "
         "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
@@ -798,10 +809,7 @@ def _extension_inside_last_year(
         "extension goes on with it to a full year; an amount does not change inside an "
         "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
         months,
-    ).format(number=number, start=start, end=end, months=months, name=chosen.namn)
-    if not rest:
-        message += _(": give belopp_per_ar {amount}").format(amount=yearly)
-    return [(("belopp_per_ar",), message)]
+    ).format(number=number, start=start, end=end, months=months, name=name)
 
 
 def _co_financier_extension_problem(
@@ -849,15 +857,7 @@ def _co_financier_extension_problem(
     months = _months(start, end)
     if months >= 12 or not monthly:
         return []
-    message = ngettext(
-        "the agreement's last avtalsår {number} ({start}–{end}) is {months} month, and the "
-        "extension goes on with it to a full year; an amount does not change inside an "
-        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
-        "the agreement's last avtalsår {number} ({start}–{end}) is {months} months, and the "
-        "extension goes on with it to a full year; an amount does not change inside an "
-        "avtalsår, so the extension's amount of {name} is that of avtalsår {number}",
-        months,
-    ).format(number=number, start=start, end=end, months=months, name=row.namn)
+    message = _short_last_year(number, start, end, row.namn)
     yearly, rest = divmod(monthly[-1] * 12, SCALE)
     if not rest:
         message += _(": give {name}: {amount} under medfinansiarer").format(
